@@ -1,0 +1,268 @@
+"""The ``skillsim`` command.
+
+Exit status: 0 success, 1 a run failed, 2 bad input (nothing written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from simulation import loading
+from simulation.config_errors import ConfigError
+
+EXIT_BAD_INPUT = 2
+
+# Metrics shown in the end-of-run summary and by `skillsim compare`.
+SUMMARY = (
+    "unemployment_rate",
+    "youth_unemployment_rate",
+    "rural_unemployment_rate",
+    "displaced_unemployment_rate",
+    "skill_gap_mean",
+    "under_skilled_share",
+    "skill_shortage_vacancies",
+    "employability",
+    "apprentices",
+    "apprenticeship_completion_rate",
+    "apprenticeship_retention_rate",
+    "green_employment_share",
+    "wage_mean_yuan",
+    "spending_total_yuan",
+)
+
+
+class BadInput(Exception):
+    """A command-line value that is not allowed (reported like a ConfigError)."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="skillsim",
+        description=(
+            "Agent-based simulation of labour-market and skills policy: workers, firms and "
+            "TVET providers month by month under green-transition and rural-revitalization "
+            "scenarios, to compare apprenticeship and lifelong-learning policies."
+        ),
+        epilog="Exit status: 0 success, 1 a run failed, 2 bad input (nothing is written).",
+    )
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser(
+        "run",
+        help="run one scenario under one (possibly combined) policy",
+        description=(
+            "Run SCENARIO under the given policies and write metrics.parquet (one row per "
+            "month), region/sector/cohort breakdowns and manifest.json to a new folder."
+        ),
+    )
+    run.add_argument(
+        "scenario",
+        metavar="SCENARIO",
+        help="scenario name from scenarios/ (e.g. baseline, green_transition_orderly) or a path "
+        "to a .toml file",
+    )
+    run.add_argument(
+        "--policy",
+        "-p",
+        action="append",
+        default=None,
+        metavar="P",
+        help="policy name from scenarios/policies/ or a .toml path; repeat to combine (merged "
+        "in order); default: none",
+    )
+    run.add_argument("--seed", type=int, default=0, metavar="S", help="run seed (default 0)")
+    run.add_argument(
+        "--months", type=int, default=120, metavar="M", help="horizon in months (default 120)"
+    )
+    run.add_argument(
+        "--workers",
+        type=int,
+        default=20_000,
+        metavar="N",
+        help="number of worker agents (default 20000); firms and providers scale with it",
+    )
+    run.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="output folder, must not exist (default: results/<scenario>__<policy>__seed<S>__<time>)",
+    )
+    run.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    run.add_argument(
+        "--no-summary", action="store_true", help="no summary table at the end (progress only)"
+    )
+
+    cmp_ = sub.add_parser(
+        "compare",
+        help="print runs side by side",
+        description="Print the summary metrics of several run folders side by side: the value at "
+        "month 0, the mean over the run and the final month.",
+    )
+    cmp_.add_argument("runs", nargs="+", type=Path, metavar="RUN_DIR", help="run folders")
+
+    lst = sub.add_parser("list", help="list scenarios, policies and metrics")
+    lst.add_argument(
+        "what",
+        nargs="?",
+        choices=("scenarios", "policies", "metrics", "all"),
+        default="all",
+        help="what to list (default all)",
+    )
+
+    show = sub.add_parser(
+        "show",
+        help="print a resolved scenario and policy as JSON",
+        description="Resolve SCENARIO and policies (extends applied, defaults filled) and print "
+        "the result as JSON: exactly what a run would use.",
+    )
+    show.add_argument("scenario", metavar="SCENARIO", help="scenario name or .toml path")
+    show.add_argument(
+        "--policy", "-p", action="append", default=None, metavar="P", help="policy; repeatable"
+    )
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "run":
+            return _run(args)
+        if args.command == "compare":
+            return _compare(args.runs)
+        if args.command == "list":
+            return _list(args.what)
+        if args.command == "show":
+            run = loading.resolve_run(args.scenario, args.policy or ("none",))
+            print(json.dumps(run.model_dump(mode="json"), indent=2))
+            return 0
+    except (ConfigError, BadInput) as exc:
+        print(f"skillsim: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from simulation import runner
+
+    run = loading.resolve_run(
+        args.scenario, args.policy or ("none",), args.workers, args.months, args.seed
+    )
+    out = args.out if args.out is not None else runner.default_out(run)
+    if out.exists():
+        raise BadInput(
+            f"--out {out}: the folder already exists; results are never overwritten "
+            "(allowed: a path that does not exist yet)"
+        )
+    console = Console(stderr=True)
+    result = runner.simulate(run) if args.quiet else _run_with_progress(run, console)
+    runner.write(result, out)
+    if not (args.quiet or args.no_summary):
+        _summary_table({f"{run.scenario.name} | {run.policy.name}": result.metrics}, title=f"{out}")
+    if not args.quiet:
+        console.print(
+            f"wrote {out} in {result.timings['total_seconds']:.1f} s "
+            f"(setup and burn-in {result.timings['setup_and_burn_in_seconds']:.1f} s)"
+        )
+    return 0
+
+
+def _run_with_progress(run, console):
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from simulation import runner
+
+    columns = (
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("months"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
+    label = f"{run.scenario.name} | {run.policy.name} | seed {run.seed}"
+    with Progress(*columns, console=console, transient=False) as bar:
+        task = bar.add_task(label, total=run.months)
+        return runner.simulate(run, progress=lambda month: bar.update(task, completed=month))
+
+
+def _fmt(value: float) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    if float(value).is_integer():
+        return f"{value:.0f}"
+    return f"{value:.4f}"
+
+
+def _summary_table(frames: dict, title: str) -> None:
+    """Rows: summary metrics; per run: month 0, mean over months 1.., final month."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from simulation.metrics import BY_NAME
+
+    table = Table(title=title, show_lines=False)
+    table.add_column("metric")
+    table.add_column("unit")
+    for label in frames:
+        for part in ("m0", "mean", "final"):
+            table.add_column(f"{label}\n{part}", justify="right")
+    for name in SUMMARY:
+        row = [name, BY_NAME[name].unit]
+        for df in frames.values():
+            col = df[name]
+            row += [_fmt(col.iloc[0]), _fmt(col.iloc[1:].mean()), _fmt(col.iloc[-1])]
+        table.add_row(*row)
+    Console(width=max(120, 40 + 36 * len(frames))).print(table)
+
+
+def _compare(runs: Sequence[Path]) -> int:
+    import pandas as pd
+
+    frames = {}
+    for path in runs:
+        manifest_path = path / "manifest.json"
+        if not manifest_path.is_file():
+            raise BadInput(
+                f"{path}: not a run folder (no manifest.json; allowed: a folder "
+                "written by `skillsim run`)"
+            )
+        manifest = json.loads(manifest_path.read_text())
+        label = f"{manifest['scenario']} | {manifest['policy']} | s{manifest['seed']}"
+        frames[label] = pd.read_parquet(path / "metrics.parquet")
+    _summary_table(frames, title="runs side by side")
+    return 0
+
+
+def _list(what: str) -> int:
+    from simulation.metrics import CATALOGUE
+
+    if what in ("scenarios", "all"):
+        print("scenarios: " + ", ".join(loading.available_scenarios()))
+    if what in ("policies", "all"):
+        print("policies:  " + ", ".join(loading.available_policies()))
+    if what in ("metrics", "all"):
+        print("metrics:")
+        for m in CATALOGUE:
+            print(f"  {m.name:34s} {m.unit:20s} {m.definition}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

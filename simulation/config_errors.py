@@ -1,0 +1,263 @@
+"""Configuration errors that name the file, the field path, the value and what is allowed.
+
+``ConfigError`` is what every loading step raises (missing file, malformed TOML, bad
+``extends``, unknown name, and every pydantic validation error). ``from_validation``
+turns a pydantic ``ValidationError`` into one, reading the expected type and bounds
+from the model's own field definitions so the message says what *is* allowed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, Union, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+Loc = tuple[str | int, ...]
+
+_MAX_VALUE_CHARS = 80
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a configuration, as one line of text."""
+
+    file: str
+    field: str = ""
+    value: str = ""
+    allowed: str = ""
+    message: str = ""
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        text = self.message or f"must be {self.allowed}"
+        where = self.file or "(run arguments)"
+        if not self.field:
+            return f"{where}: {text}"
+        if self.value:
+            return f"{where}: {self.field} = {self.value}: {text}"
+        return f"{where}: {self.field}: {text}"
+
+
+class ConfigError(Exception):
+    """A scenario, policy or run configuration that cannot be used.
+
+    ``file``, ``field``, ``value`` and ``allowed`` describe the first problem;
+    ``problems`` holds them all, and ``str()`` shows one line per problem.
+    """
+
+    def __init__(self, problems: Sequence[Problem] | Problem) -> None:
+        if isinstance(problems, Problem):
+            problems = [problems]
+        if not problems:
+            raise ValueError("ConfigError needs at least one problem")
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        first = self.problems[0]
+        self.file = first.file
+        self.field = first.field
+        self.value = first.value
+        self.allowed = first.allowed
+        self.line = first.line
+        self.column = first.column
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    def __reduce__(self) -> tuple[Any, ...]:  # picklable across process executors
+        return (ConfigError, (self.problems,))
+
+
+def show_path(path: str | Path) -> str:
+    """A path as shown in messages: relative to the working directory when inside it."""
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(p)
+
+
+def show_value(value: object) -> str:
+    text = repr(value)
+    if len(text) > _MAX_VALUE_CHARS:
+        text = text[: _MAX_VALUE_CHARS - 3] + "..."
+    return text
+
+
+def dotted(loc: Loc) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+# ------------------------------------------------------------ describing types
+
+
+def _is_model(tp: object) -> bool:
+    return isinstance(tp, type) and issubclass(tp, BaseModel)
+
+
+def _strip_optional(tp: Any) -> Any:
+    if get_origin(tp) in (Union, types.UnionType):
+        args = [a for a in get_args(tp) if a is not type(None)]
+        if len(args) == 1:
+            return args[0]
+    return tp
+
+
+def _walk(model: type[BaseModel], loc: Loc) -> tuple[Any, list[Any] | None, bool]:
+    """Annotation and constraints at ``loc``; the bool says whether the walk succeeded."""
+    tp: Any = model
+    meta: list[Any] | None = None
+    for part in loc:
+        tp = _strip_optional(tp)
+        if _is_model(tp) and isinstance(part, str) and part in tp.model_fields:
+            info = tp.model_fields[part]
+            tp, meta = info.annotation, list(info.metadata)
+        elif isinstance(part, int) and get_origin(tp) is list:
+            tp, meta = get_args(tp)[0], None
+        else:
+            return None, None, False
+    return _strip_optional(tp), meta, True
+
+
+def _bounds(meta: list[Any] | None) -> list[str]:
+    out = []
+    for m in meta or ():
+        for attr, op in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<")):
+            bound = getattr(m, attr, None)
+            if bound is not None:
+                out.append(f"{op} {bound:g}" if isinstance(bound, float) else f"{op} {bound}")
+    return out
+
+
+def _lengths(meta: list[Any] | None) -> tuple[int | None, int | None]:
+    lo = hi = None
+    for m in meta or ():
+        lo = getattr(m, "min_length", lo)
+        hi = getattr(m, "max_length", hi)
+    return lo, hi
+
+
+_PLURALS = {"a number": "numbers", "a whole number": "whole numbers", "a string": "strings"}
+
+
+def _plural(tp: Any) -> str:
+    text = describe(tp, None)
+    if text in _PLURALS:
+        return _PLURALS[text]
+    if text == "a table" or text.startswith("a list of "):
+        return text.replace("a table", "tables").replace("a list of ", "lists of ", 1)
+    return f"items that are {text}"
+
+
+def describe(tp: Any, meta: list[Any] | None) -> str:
+    """Plain words for what a field with annotation ``tp`` and constraints ``meta`` accepts."""
+    if get_origin(tp) is Literal:
+        return "one of: " + ", ".join(str(a) for a in get_args(tp))
+    if tp is bool:
+        return "true or false"
+    if tp is str:
+        lo, _ = _lengths(meta)
+        return "a non-empty string" if lo else "a string"
+    if tp in (int, float):
+        kind = "a whole number" if tp is int else "a number"
+        bounds = _bounds(meta)
+        return f"{kind} {' and '.join(bounds)}" if bounds else kind
+    if get_origin(tp) is list:
+        (item,) = get_args(tp) or (Any,)
+        lo, hi = _lengths(meta)
+        if lo and lo == hi:
+            return f"a list of exactly {lo} {_plural(item)}"
+        if lo and hi is not None:
+            return f"a list of {lo} to {hi} {_plural(item)}"
+        if lo == 1:
+            return f"a non-empty list of {_plural(item)}"
+        if lo:
+            return f"a list of at least {lo} {_plural(item)}"
+        return f"a list of {_plural(item)}"
+    if _is_model(tp):
+        return "a table"
+    return "a value of the right type"
+
+
+def field_names(model: type[BaseModel], loc: Loc) -> list[str]:
+    tp, _, ok = _walk(model, loc)
+    return list(tp.model_fields) if ok and _is_model(tp) else []
+
+
+# ---------------------------------------------------- from pydantic's errors
+
+
+def _problem(
+    err: Mapping[str, Any],
+    model: type[BaseModel],
+    file_of: Callable[[Loc], str],
+    top_file: str,
+    extra_top_fields: Sequence[str],
+) -> Problem:
+    loc: Loc = tuple(err["loc"])
+    kind = err["type"]
+    file = file_of(loc)
+    value = show_value(err.get("input"))
+    if kind == "extra_forbidden":
+        names = field_names(model, loc[:-1])
+        if len(loc) == 1:
+            names = [*names, *extra_top_fields]
+        allowed = "one of: " + ", ".join(names) if names else "no fields here"
+        close = difflib.get_close_matches(str(loc[-1]), names, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        return Problem(file, dotted(loc), value, allowed, f"unknown field{hint}; must be {allowed}")
+    tp, meta, ok = _walk(model, loc)
+    allowed = describe(tp, meta) if ok else err["msg"]
+    if kind == "missing":
+        return Problem(file, dotted(loc), "", allowed, f"missing; must be given as {allowed}")
+    if kind in ("value_error", "assertion_error"):
+        # A cross-field check: blame the file being loaded, say where the value came from.
+        text = str(err.get("ctx", {}).get("error", err["msg"]))
+        loc, value = _refine(loc, err.get("input"), text)
+        source = file_of(loc)
+        note = f" (value from {source})" if top_file and source != top_file else ""
+        return Problem(top_file or source, dotted(loc), value, text, text + note)
+    if not ok:
+        return Problem(file, dotted(loc), value, allowed, err["msg"])
+    return Problem(file, dotted(loc), value, allowed)
+
+
+def _refine(loc: Loc, data: object, text: str) -> tuple[Loc, str]:
+    """Point a model-level error at the field its message starts with, when it names one."""
+    head = text.split(" ", 1)[0]
+    parts: list[str | int] = []
+    for piece in head.replace("]", "").replace("[", ".").split("."):
+        parts.append(int(piece) if piece.isdigit() else piece)
+    node = data
+    for part in parts:
+        try:
+            node = node[part]  # type: ignore[index]
+        except (KeyError, IndexError, TypeError):
+            return loc, ""
+    return (*loc, *parts), show_value(node)
+
+
+def from_validation(
+    exc: ValidationError,
+    model: type[BaseModel],
+    file_of: Callable[[Loc], str],
+    top_file: str = "",
+    extra_top_fields: Sequence[str] = (),
+) -> ConfigError:
+    """One ConfigError listing every error in ``exc`` (one line each).
+
+    ``file_of(loc)`` names the file that set the value at ``loc``; ``top_file`` is the
+    file being loaded, blamed for cross-field errors; ``extra_top_fields`` are keys
+    allowed at the top level besides the model's fields (``extends``).
+    """
+    problems: list[Problem] = []
+    for err in exc.errors(include_url=False):
+        p = _problem(err, model, file_of, top_file, extra_top_fields)
+        if p not in problems:
+            problems.append(p)
+    return ConfigError(problems)

@@ -1,0 +1,49 @@
+"""Accounting: wages and the monthly cost of public programmes."""
+
+from numba import njit
+
+from simulation.state import Cert, Spend, Status
+
+
+@njit(cache=True)
+def set_wages(
+    p, status, employer, region, gap_under, tenure, cert, productivity, wage_level, min_wage, wage
+):
+    """Wages: the regional wage level times firm productivity, scaled by match quality
+    above a floor share, with tenure and certificate premia, never below the minimum
+    wage. Apprentices get their wage share of the skilled wage, or the apprentice wage
+    floor."""
+    for i in range(status.shape[0]):
+        st = status[i]
+        if st == Status.EMPLOYED:
+            f = employer[i]
+            r = region[i]
+            w = wage_level[r] * productivity[f]
+            w *= p.wage_floor_share + (1.0 - p.wage_floor_share) * (1.0 - gap_under[i])
+            w *= 1.0 + p.tenure_premium * min(tenure[i], 120) / 120.0
+            if cert[i] >= Cert.APPRENTICESHIP:
+                w *= 1.0 + p.certification_premium
+            wage[i] = max(w, min_wage[r])
+        elif st == Status.APPRENTICE:
+            f = employer[i]
+            r = region[i]
+            skilled = wage_level[r] * productivity[f]
+            wage[i] = max(p.appr_wage_share * skilled, p.appr_wage_floor_share * min_wage[r])
+        else:
+            wage[i] = 0.0
+
+
+@njit(cache=True)
+def programme_costs(p, prov_region, region_urban, base_seats, enrolled, spend):
+    """Running costs of this month: occupied training seats, the rural seats the rural
+    access policy adds, the anticipation system, and core-skills and green curricula at
+    every provider."""
+    n_providers = prov_region.shape[0]
+    for q in range(n_providers):
+        spend[Spend.SEATS] += enrolled[q] * p.seat_cost
+        if region_urban[prov_region[q]] == 0:
+            extra = int(base_seats[q] * p.capacity_multiplier * p.rural_policy_extra + 0.5)
+            spend[Spend.RURAL_ACCESS] += extra * p.rural_seat_cost
+    spend[Spend.ANTICIPATION] += p.anticipation_cost
+    spend[Spend.CORE_SKILLS] += n_providers * p.core_cost
+    spend[Spend.GREEN_CURRICULA] += n_providers * p.green_cost

@@ -1,0 +1,126 @@
+"""Apprenticeship supply: each firm's expected net benefit of a trainee, and its slots.
+
+The Swiss/German cost-benefit logic (Wolter & Ryan 2011; Muehlemann & Wolter 2014):
+a firm gains the apprentice's productive contribution over the contract and, if it
+retains the graduate, the hiring and induction cost it saves; it pays the apprentice
+wage, mentor time, the cost of quality standards, and loses retention value to
+poaching. A subsidy per apprentice per year, part paid in advance and clawed back on
+dropout, shifts the balance.
+"""
+
+import math
+
+from numba import njit
+
+from simulation.rng import normal
+from simulation.state import Status
+
+
+@njit(inline="always")
+def firm_contribution(key_firm, p, f, skilled_wage):
+    """Firm-specific extra productive contribution of an apprentice over the contract,
+    yuan: persistent per firm row (``key_firm`` is the month-0 key), mean zero, sd of
+    ``contribution_sd`` months of the skilled wage. It is what makes some firms train
+    at a profit and others not at all."""
+    return p.contribution_sd * skilled_wage * normal(key_firm, f, 0)
+
+
+@njit(cache=True)
+def expected_net_benefit(p, skilled_wage, min_wage, poach_rate):
+    """Expected net benefit of one apprentice to a firm, yuan over the contract.
+
+    ``p`` is an ApprParams tuple. Returns (net benefit, expected completion probability).
+    """
+    d = p.duration
+    contribution = d * 0.5 * (p.contribution_start + p.contribution_end)
+    contribution *= (1.0 - p.off_the_job_share) * skilled_wage
+    wage = max(p.wage_share * skilled_wage, p.wage_floor_share * min_wage) * d
+    mentor = p.mentor_time_share * skilled_wage * d
+    quality = p.quality_level * p.quality_cost * d
+    hazard = p.dropout_hazard * (1.0 - p.quality_dropout_cut * p.quality_level)
+    complete = (1.0 - hazard) ** d
+    kept_advance = p.advance_share * (1.0 - p.clawback_share)
+    subsidy = p.subsidy_per_year * d / 12.0 * (complete + (1.0 - complete) * kept_advance)
+    retention = complete * p.base_retention * (1.0 - poach_rate)
+    retention *= p.hiring_cost_months * skilled_wage
+    return contribution + retention + subsidy - wage - mentor - quality, complete
+
+
+@njit(cache=True)
+def offer_slots(
+    key_firm,
+    p,
+    poach_rate,
+    alive,
+    region,
+    headcount,
+    apprentices,
+    productivity,
+    wage_level,
+    min_wage,
+    net_benefit,
+    slots,
+):
+    """Slots of each firm: if its expected net benefit plus its firm-specific contribution
+    is positive, up to its mentor capacity and headcount cap."""
+    for f in range(alive.shape[0]):
+        slots[f] = 0
+        if alive[f] == 0:
+            net_benefit[f] = 0.0
+            continue
+        w = wage_level[region[f]] * productivity[f]
+        nb, _ = expected_net_benefit(p, w, min_wage[region[f]], poach_rate)
+        net_benefit[f] = nb
+        if nb + firm_contribution(key_firm, p, f, w) <= 0.0:
+            continue
+        mentors = int(headcount[f] * p.mentor_share + 0.5)
+        cap = min(int(mentors * p.mentor_ratio), int(p.max_share * headcount[f] + 0.5))
+        slots[f] = max(cap - apprentices[f], 0)
+
+
+@njit(cache=True)
+def training_accounts(
+    key_firm,
+    p,
+    status,
+    employer,
+    months_left,
+    region,
+    productivity,
+    wage_level,
+    min_wage,
+    train_cost,
+    train_benefit,
+):
+    """Book each active apprentice's month at the training firm: productive contribution
+    (rising over the contract, plus the firm-specific part spread evenly) against wage,
+    mentor time and quality cost."""
+    d = p.duration
+    for i in range(status.shape[0]):
+        if status[i] != Status.APPRENTICE:
+            continue
+        f = employer[i]
+        w = wage_level[region[f]] * productivity[f]
+        m = d - months_left[i]  # months done before this one
+        share = p.contribution_start
+        if d > 1:
+            share += (p.contribution_end - p.contribution_start) * m / (d - 1)
+        train_benefit[f] += share * (1.0 - p.off_the_job_share) * w
+        train_benefit[f] += firm_contribution(key_firm, p, f, w) / d
+        wage = max(p.wage_share * w, p.wage_floor_share * min_wage[region[f]])
+        train_cost[f] += wage + p.mentor_time_share * w + p.quality_level * p.quality_cost
+
+
+def net_cost_share_recouping(train_cost, train_benefit, started, alive):
+    """(Net cost per apprenticeship started, yuan; share of training firms whose benefits
+    (contribution, subsidy, retention value) cover their costs so far). Training firms
+    are live firms that have started an apprentice; accounts run from the firm's entry
+    (or the start of the burn-in)."""
+    trained = (started > 0) & (alive == 1)
+    n = int(trained.sum())
+    if n == 0:
+        return math.nan, math.nan
+    net = float((train_cost[trained] - train_benefit[trained]).sum()) / float(
+        started[trained].sum()
+    )
+    return net, float((train_benefit[trained] >= train_cost[trained]).sum()) / n

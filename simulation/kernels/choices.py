@@ -1,0 +1,145 @@
+"""Education and training choices: school leavers' paths, adults' lifelong learning."""
+
+import math
+
+import numpy as np
+from numba import njit
+
+from simulation.kernels.training import nearest_open_provider
+from simulation.rng import uniform
+from simulation.state import Choice, Programme, Status
+
+APPR = int(Choice.APPRENTICESHIP)
+TVET = int(Choice.TVET)
+SEARCH = int(Choice.SEARCH)
+TERTIARY = int(Choice.TERTIARY)
+
+
+@njit(cache=True)
+def school_leaver_choices(
+    key,
+    month,
+    p,
+    slot_ratio,
+    status,
+    region,
+    rural,
+    ability,
+    date_entry,
+    programme,
+    provider,
+    months_left,
+    seeking_appr,
+    spell,
+    prov_region,
+    seats,
+    enrolled,
+    relevance,
+    travel_train,
+    counts,
+):
+    """Each school leaver takes apprenticeship, TVET, direct search or tertiary study by a
+    multinomial logit over expected payoffs: slot availability for apprenticeship, the
+    relevance and distance of the nearest provider with a free seat for TVET, ability
+    and origin for tertiary. Seats are taken in row order. ``counts`` gets the number
+    choosing each path (Choice order)."""
+    u = np.zeros(4)
+    for i in range(status.shape[0]):
+        if status[i] != Status.LEAVER:
+            continue
+        best, cost = nearest_open_provider(region[i], travel_train, prov_region, seats, enrolled)
+        u[APPR] = p.appr_appeal + p.availability_weight * min(slot_ratio, 1.0)
+        u[SEARCH] = 0.0
+        u[TERTIARY] = (
+            p.tertiary_appeal
+            + p.ability_weight * (ability[i] - 1.0)
+            - p.rural_tertiary_penalty * rural[i]
+        )
+        if best >= 0:
+            u[TVET] = (
+                p.tvet_appeal + p.relevance_weight * relevance[best] - p.distance_penalty * cost
+            )
+        total = 0.0
+        for c in range(4):
+            if c == TVET and best < 0:
+                continue
+            total += math.exp(p.logit_scale * u[c])
+        draw = uniform(key, i, 0) * total
+        choice = TERTIARY
+        acc = 0.0
+        for c in range(4):
+            if c == TVET and best < 0:
+                continue
+            acc += math.exp(p.logit_scale * u[c])
+            if draw < acc:
+                choice = c
+                break
+        counts[choice] += 1
+        if choice == APPR:
+            status[i] = Status.UNEMPLOYED
+            seeking_appr[i] = p.seek_months
+            date_entry[i] = month
+            spell[i] = 0
+        elif choice == SEARCH:
+            status[i] = Status.UNEMPLOYED
+            date_entry[i] = month
+            spell[i] = 0
+        elif choice == TVET:
+            status[i] = Status.TRAINING
+            programme[i] = Programme.TVET
+            provider[i] = best
+            months_left[i] = p.tvet_months
+            enrolled[best] += 1
+        else:
+            status[i] = Status.STUDENT
+            months_left[i] = p.tertiary_months
+
+
+@njit(cache=True)
+def enrol_courses(
+    key,
+    p,
+    status,
+    age,
+    region,
+    spell,
+    seeking_appr,
+    displaced,
+    region_urban,
+    programme,
+    provider,
+    months_left,
+    prov_region,
+    seats,
+    enrolled,
+    travel_train,
+):
+    """Unemployed adults past the minimum spell enrol in a lifelong-learning course with a
+    probability raised by vouchers for targeted groups and lowered by travel cost to the
+    nearest provider with a free seat. Returns (enrolments, of which with a voucher)."""
+    enrolments = 0
+    vouchers = 0
+    for i in range(status.shape[0]):
+        if status[i] != Status.UNEMPLOYED or seeking_appr[i] > 0:
+            continue
+        if spell[i] < p.min_spell or age[i] < p.adult_age_months:
+            continue
+        eligible = (
+            (p.target_youth and age[i] < p.youth_age_months)
+            or (p.target_rural and region_urban[region[i]] == 0)
+            or (p.target_displaced and displaced[i] == 1)
+        )
+        voucher = eligible and p.voucher_value > 0.0
+        best, cost = nearest_open_provider(region[i], travel_train, prov_region, seats, enrolled)
+        if best < 0:
+            continue
+        prob = p.base_rate * (1.0 + (p.voucher_boost if voucher else 0.0)) * (1.0 - cost)
+        if uniform(key, i, 0) < prob:
+            status[i] = Status.TRAINING
+            programme[i] = Programme.VOUCHER_COURSE if voucher else Programme.COURSE
+            provider[i] = best
+            months_left[i] = p.course_months
+            enrolled[best] += 1
+            enrolments += 1
+            vouchers += voucher
+    return enrolments, vouchers

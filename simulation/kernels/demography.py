@@ -1,0 +1,174 @@
+"""Demography: ageing, retirement, inactivity, return migration, school-leaver cohorts."""
+
+import math
+
+from numba import njit
+
+from simulation.rng import normal, uniform
+from simulation.state import ApprState, Cert, Education, Flow, Programme, Status
+
+
+@njit(cache=True)
+def age_and_retire(
+    p,
+    status,
+    age,
+    employer,
+    provider,
+    spell,
+    tenure,
+    seeking_appr,
+    headcount,
+    apprentices,
+    enrolled,
+    flows,
+):
+    """Everyone ages a month; at retirement age a worker leaves (the row becomes free);
+    unemployment spells, tenure and the apprenticeship search window advance."""
+    for i in range(status.shape[0]):
+        st = status[i]
+        if st == Status.RETIRED:
+            continue
+        age[i] += 1
+        if age[i] >= p.retirement_months:
+            if st == Status.EMPLOYED:
+                headcount[employer[i]] -= 1
+            elif st == Status.APPRENTICE:
+                apprentices[employer[i]] -= 1
+            elif st == Status.TRAINING:
+                enrolled[provider[i]] -= 1
+            status[i] = Status.RETIRED
+            employer[i] = -1
+            provider[i] = -1
+            flows[Flow.RETIREMENTS] += 1
+            continue
+        if st == Status.UNEMPLOYED:
+            spell[i] += 1
+            if seeking_appr[i] > 0:
+                seeking_appr[i] -= 1
+        elif st == Status.EMPLOYED:
+            tenure[i] += 1
+
+
+@njit(cache=True)
+def inactivity(key, p, status, age, spell, flows):
+    """Older long-term unemployed leave the labour force; inactive adults come back."""
+    for i in range(status.shape[0]):
+        st = status[i]
+        if st == Status.UNEMPLOYED:
+            long_term = age[i] >= p.inactive_age_months and spell[i] >= 12
+            if long_term and uniform(key, i, 0) < p.inactivity_hazard:
+                status[i] = Status.INACTIVE
+                flows[Flow.TO_INACTIVE] += 1
+        elif st == Status.INACTIVE and uniform(key, i, 0) < p.reactivation_hazard:
+            status[i] = Status.UNEMPLOYED
+            spell[i] = 0
+            flows[Flow.FROM_INACTIVE] += 1
+
+
+@njit(cache=True)
+def return_migration(key, p, status, region, origin, rural, mig_in, mig_out, flows):
+    """Unemployed rural-origin workers away from home return with a monthly hazard."""
+    for i in range(status.shape[0]):
+        if status[i] != Status.UNEMPLOYED or rural[i] == 0 or region[i] == origin[i]:
+            continue
+        if uniform(key, i, 0) < p.return_hazard:
+            mig_out[region[i]] += 1
+            mig_in[origin[i]] += 1
+            region[i] = origin[i]
+            flows[Flow.RETURN_MIGRATIONS] += 1
+
+
+@njit(cache=True)
+def enter_cohort(
+    key,
+    n_entrants,
+    p,
+    region_cum,
+    region_rural_share,
+    status,
+    age,
+    region,
+    origin,
+    rural,
+    education,
+    ability,
+    skills,
+    employer,
+    gap_under,
+    gap_over,
+    wage,
+    tenure,
+    spell,
+    months_left,
+    provider,
+    programme,
+    cert,
+    appr_state,
+    appr_firm,
+    retained,
+    seeking_appr,
+    displaced,
+    date_entry,
+    date_first_job,
+    date_appr_start,
+    date_appr_end,
+    date_displaced,
+    flows,
+):
+    """School leavers take free rows in row order: region by population share, rural
+    origin by the region's share, ability and skills drawn around their means (core,
+    digital, then every technical domain). They
+    choose a path next month. Returns the number who entered."""
+    entered = 0
+    n_regions = region_cum.shape[0]
+    for i in range(status.shape[0]):
+        if entered >= n_entrants:
+            break
+        if status[i] != Status.RETIRED:
+            continue
+        u = uniform(key, i, 0)
+        r = n_regions - 1
+        for rr in range(n_regions):
+            if u < region_cum[rr]:
+                r = rr
+                break
+        status[i] = Status.LEAVER
+        age[i] = p.entry_age_months + int(12.0 * uniform(key, i, 1))
+        region[i] = r
+        origin[i] = r
+        rural[i] = 1 if uniform(key, i, 2) < region_rural_share[r] else 0
+        education[i] = Education.SECONDARY
+        ability[i] = max(1.0 + p.ability_sd * normal(key, i, 4), 0.2)
+        for k in range(skills.shape[1]):
+            level = p.entrant_technical
+            if k == 0:
+                level = p.entrant_core
+            elif k == 1:
+                level = p.entrant_digital
+            s = level + p.skill_noise_sd * normal(key, i, 6 + 2 * k)
+            skills[i, k] = min(max(s, 0.0), 1.0)
+        employer[i] = -1
+        gap_under[i] = 0.0
+        gap_over[i] = 0.0
+        wage[i] = 0.0
+        tenure[i] = 0
+        spell[i] = 0
+        months_left[i] = 0
+        provider[i] = -1
+        programme[i] = Programme.NONE
+        cert[i] = Cert.NONE
+        appr_state[i] = ApprState.NEVER
+        appr_firm[i] = -1
+        retained[i] = 0
+        seeking_appr[i] = 0
+        displaced[i] = 0
+        date_entry[i] = math.nan
+        date_first_job[i] = math.nan
+        date_appr_start[i] = math.nan
+        date_appr_end[i] = math.nan
+        date_displaced[i] = math.nan
+        entered += 1
+    flows[Flow.ENTRANTS] += entered
+    flows[Flow.ENTRANTS_TURNED_AWAY] += n_entrants - entered
+    return entered

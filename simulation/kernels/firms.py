@@ -1,0 +1,184 @@
+"""Firm demand: shocks, target size, entry and exit, vacancies and layoff quotas."""
+
+import math
+
+import numpy as np
+from numba import njit
+
+from simulation.rng import normal, uniform
+
+
+@njit(cache=True)
+def update_shocks(key, alive, shock, persistence, sd):
+    """AR(1) idiosyncratic log demand shock of each live firm."""
+    for f in range(alive.shape[0]):
+        if alive[f] == 1:
+            shock[f] = persistence * shock[f] + sd * normal(key, f, 0)
+
+
+@njit(cache=True)
+def set_targets(log_demand, elasticity, alive, sector, region, base_size, shock, target):
+    """Desired employees: the part of demand not met by entry/exit scales firm size."""
+    for f in range(alive.shape[0]):
+        if alive[f] == 1:
+            x = (1.0 - elasticity) * log_demand[sector[f], region[f]] + shock[f]
+            target[f] = int(base_size[f] * math.exp(x) + 0.5)
+        else:
+            target[f] = 0
+
+
+@njit(cache=True)
+def desired_firm_counts(log_demand, elasticity, initial_firms, out):
+    """Firms each (sector, region) cell supports: the entry/exit share of demand change."""
+    n_sectors, n_regions = log_demand.shape
+    for s in range(n_sectors):
+        for r in range(n_regions):
+            out[s, r] = int(initial_firms[s, r] * math.exp(elasticity * log_demand[s, r]) + 0.5)
+
+
+@njit(cache=True)
+def exit_firms(
+    month,
+    key,
+    desired,
+    carbon_burden,
+    exit_sensitivity,
+    alive,
+    sector,
+    region,
+    productivity,
+    exit_month,
+):
+    """Exits: a carbon-cost hazard for each firm, then the least profitable firms of cells
+    with more firms than demand supports. Returns the number of exits."""
+    m = alive.shape[0]
+    n_sectors, n_regions = desired.shape
+    exits = 0
+    for f in range(m):
+        if alive[f] == 1:
+            burden = carbon_burden[sector[f]]
+            if burden > 0.0 and uniform(key, f, 0) < exit_sensitivity * burden:
+                alive[f] = 0
+                exit_month[f] = month
+                exits += 1
+    count = np.zeros((n_sectors, n_regions), dtype=np.int64)
+    for f in range(m):
+        if alive[f] == 1:
+            count[sector[f], region[f]] += 1
+    for s in range(n_sectors):
+        for r in range(n_regions):
+            excess = count[s, r] - desired[s, r]
+            if excess <= 0:
+                continue
+            members = np.empty(count[s, r], dtype=np.int64)
+            score = np.empty(count[s, r], dtype=np.float64)
+            j = 0
+            for f in range(m):
+                if alive[f] == 1 and sector[f] == s and region[f] == r:
+                    members[j] = f
+                    score[j] = productivity[f] * (1.0 - carbon_burden[s])
+                    j += 1
+            order = np.argsort(score, kind="mergesort")
+            for q in range(excess):
+                f = members[order[q]]
+                alive[f] = 0
+                exit_month[f] = month
+                exits += 1
+    return exits
+
+
+@njit(cache=True)
+def enter_firms(
+    month,
+    key,
+    desired,
+    avg_size,
+    size_sigma,
+    sector_productivity,
+    sector_profile,
+    req_noise,
+    provider_start,
+    providers_per_region,
+    alive,
+    sector,
+    region,
+    base_size,
+    shock,
+    productivity,
+    req,
+    headcount,
+    apprentices,
+    entry_month,
+    exit_month,
+    provider,
+    train_cost,
+    train_benefit,
+    appr_started,
+):
+    """Entries into cells with fewer firms than demand supports, in free rows (rows of
+    firms that exited in an earlier month, so their workers have left). Returns the
+    number of entries; entries stop when no row is free."""
+    m = alive.shape[0]
+    n_sectors, n_regions = desired.shape
+    n_domains = req.shape[1]
+    count = np.zeros((n_sectors, n_regions), dtype=np.int64)
+    for f in range(m):
+        if alive[f] == 1:
+            count[sector[f], region[f]] += 1
+    free = 0
+    entries = 0
+    for s in range(n_sectors):
+        for r in range(n_regions):
+            need = desired[s, r] - count[s, r]
+            while need > 0:
+                while free < m and not (
+                    alive[free] == 0 and exit_month[free] < month and headcount[free] == 0
+                ):
+                    free += 1
+                if free >= m:
+                    return entries
+                f = free
+                free += 1
+                alive[f] = 1
+                sector[f] = s
+                region[f] = r
+                base_size[f] = avg_size * math.exp(
+                    size_sigma * normal(key, f, 0) - 0.5 * size_sigma * size_sigma
+                )
+                shock[f] = 0.0
+                productivity[f] = sector_productivity[s] * math.exp(0.2 * normal(key, f, 2))
+                for k in range(n_domains):
+                    v = sector_profile[s, k] + req_noise * normal(key, f, 4 + 2 * k)
+                    req[f, k] = min(max(v, 0.02), 1.0)
+                apprentices[f] = 0
+                entry_month[f] = month
+                exit_month[f] = -1
+                provider[f] = provider_start[r] + f % providers_per_region
+                train_cost[f] = 0.0
+                train_benefit[f] = 0.0
+                appr_started[f] = 0
+                entries += 1
+                need -= 1
+    return entries
+
+
+@njit(cache=True)
+def post_vacancies(
+    alive, target, headcount, band, vacancies, layoff_quota, vac_age, vac_apps, vac_qualified
+):
+    """Vacancies fill the gap to target; headcount above the tolerance band sets a layoff
+    quota. A firm without vacancies starts its next vacancy spell afresh."""
+    for f in range(alive.shape[0]):
+        vacancies[f] = 0
+        layoff_quota[f] = 0
+        if alive[f] == 1:
+            gap = target[f] - headcount[f]
+            if gap > 0:
+                vacancies[f] = gap
+            else:
+                limit = int(math.ceil(target[f] * (1.0 + band)))
+                layoff_quota[f] = max(headcount[f] - limit, 0)
+        if vacancies[f] == 0:
+            vac_age[f] = 0
+            vac_apps[f] = 0
+            vac_qualified[f] = 0

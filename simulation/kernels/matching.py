@@ -1,0 +1,454 @@
+"""Search and matching: who searches, where applications go, whom firms offer, which
+offer a worker takes. The same kernels match apprenticeship slots (``JOBS`` vs
+``SLOTS`` mode)."""
+
+import math
+
+import numpy as np
+from numba import njit, prange
+
+from simulation.kernels.skills import job_gaps
+from simulation.rng import uniform
+from simulation.state import ApprState, Cert, Flow, Spend, Status
+
+JOBS = 0
+SLOTS = 1
+
+
+@njit(cache=True)
+def select_job_searchers(key, p, status, gap_under, gap_over, seeking_appr, out):
+    """Unemployed workers not seeking an apprenticeship, and employed workers searching
+    on the job (more often when mismatched). Writes rows to ``out``; returns the count."""
+    n = 0
+    for i in range(status.shape[0]):
+        st = status[i]
+        if st == Status.UNEMPLOYED and seeking_appr[i] == 0:
+            out[n] = i
+            n += 1
+        elif st == Status.EMPLOYED:
+            prob = p.on_the_job_search * (
+                1.0 + p.mismatch_search_boost * (gap_under[i] + gap_over[i])
+            )
+            if uniform(key, i, 0) < prob:
+                out[n] = i
+                n += 1
+    return n
+
+
+@njit(cache=True)
+def select_slot_searchers(key, p, status, age, cert, seeking_appr, out):
+    """School leavers seeking a slot, and some unemployed youth without a certificate."""
+    n = 0
+    for i in range(status.shape[0]):
+        if status[i] != Status.UNEMPLOYED or age[i] > p.max_age_months:
+            continue
+        if seeking_appr[i] > 0 or (cert[i] == Cert.NONE and uniform(key, i, 0) < p.youth_interest):
+            out[n] = i
+            n += 1
+    return n
+
+
+@njit(cache=True)
+def build_cells(
+    alive, sector, region, openings, n_regions, cell_open, cell_ptr, cell_firms, cell_cum
+):
+    """Firms with openings grouped by (sector, region) cell, c = sector * R + region (CSR),
+    with cumulative openings inside each cell for proportional draws."""
+    n_cells = cell_open.shape[0]
+    cell_open[:] = 0
+    cell_ptr[:] = 0
+    for f in range(alive.shape[0]):
+        if alive[f] == 1 and openings[f] > 0:
+            c = sector[f] * n_regions + region[f]
+            cell_ptr[c + 1] += 1
+            cell_open[c] += openings[f]
+    for c in range(n_cells):
+        cell_ptr[c + 1] += cell_ptr[c]
+    fill = cell_ptr[:-1].copy()
+    for f in range(alive.shape[0]):
+        if alive[f] == 1 and openings[f] > 0:
+            c = sector[f] * n_regions + region[f]
+            j = fill[c]
+            cell_firms[j] = f
+            prev = cell_cum[j - 1] if j > cell_ptr[c] else 0
+            cell_cum[j] = prev + openings[f]
+            fill[c] += 1
+
+
+@njit(inline="always")
+def draw_firm(u_cell, u_firm, weights, total, cell_open, cell_ptr, cell_firms, cell_cum):
+    """A firm drawn with probability proportional to cell weight, then to openings."""
+    x = u_cell * total
+    n_cells = weights.shape[0]
+    c = n_cells - 1
+    acc = 0.0
+    for cc in range(n_cells):
+        acc += weights[cc]
+        if x < acc:
+            c = cc
+            break
+    while weights[c] <= 0.0:  # guard against rounding at the end of the scan
+        c -= 1
+    y = u_firm * cell_open[c]
+    lo = cell_ptr[c]
+    hi = cell_ptr[c + 1] - 1
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if cell_cum[mid] > y:
+            hi = mid
+        else:
+            lo = mid + 1
+    return cell_firms[lo]
+
+
+@njit(inline="always")
+def cell_weights(
+    i, skills, region, travel, profile, affinity_weight, travel_weight, cell_open, weights
+):
+    """Weight of each cell for worker ``i``: openings x exp(-travel) x exp(affinity)."""
+    n_regions = travel.shape[0]
+    n_sectors = profile.shape[0]
+    total = 0.0
+    for s in range(n_sectors):
+        num = 0.0
+        den = 0.0
+        for k in range(skills.shape[1]):
+            num += skills[i, k] * profile[s, k]
+            den += profile[s, k]
+        aff = num / den
+        for r in range(n_regions):
+            c = s * n_regions + r
+            w = 0.0
+            if cell_open[c] > 0:
+                w = cell_open[c] * math.exp(
+                    affinity_weight * aff - travel_weight * travel[region[i], r]
+                )
+            weights[c] = w
+            total += w
+    return total
+
+
+@njit(cache=True, parallel=True)
+def draw_applications(
+    key,
+    slot0,
+    searchers,
+    n,
+    skills,
+    region,
+    travel,
+    profile,
+    affinity_weight,
+    travel_weight,
+    cell_open,
+    cell_ptr,
+    cell_firms,
+    cell_cum,
+    apps,
+):
+    """Each searcher sends up to A applications (A = apps.shape[1]) to distinct firms drawn
+    by accessibility and skill affinity; -1 marks an unused application."""
+    n_apps = apps.shape[1]
+    for j in prange(n):
+        i = searchers[j]
+        weights = np.empty(cell_open.shape[0])
+        total = cell_weights(
+            i, skills, region, travel, profile, affinity_weight, travel_weight, cell_open, weights
+        )
+        for a in range(n_apps):
+            apps[j, a] = -1
+            if total <= 0.0:
+                continue
+            f = draw_firm(
+                uniform(key, i, slot0 + 2 * a),
+                uniform(key, i, slot0 + 2 * a + 1),
+                weights,
+                total,
+                cell_open,
+                cell_ptr,
+                cell_firms,
+                cell_cum,
+            )
+            dup = False
+            for b in range(a):
+                if apps[j, b] == f:
+                    dup = True
+            if not dup:
+                apps[j, a] = f
+
+
+@njit(inline="always")
+def applicant_score(mode, i, f, skills, ability, cert, cert_bonus, req):
+    """Firm's ranking score: expected productivity plus certificate signal (jobs), or
+    trainability from core skill and ability (slots)."""
+    if mode == JOBS:
+        under, _ = job_gaps(skills, i, req, f)
+        return 1.0 - under + cert_bonus[cert[i]]
+    return 0.5 * skills[i, 0] + 0.25 * min(ability[i], 2.0)
+
+
+@njit(cache=True)
+def make_offers(
+    mode,
+    searchers,
+    n,
+    apps,
+    skills,
+    ability,
+    cert,
+    cert_bonus,
+    req,
+    openings,
+    threshold,
+    vac_apps,
+    vac_qualified,
+    offers,
+):
+    """Each firm ranks its applicants by score (ties: lower worker row first) and offers
+    its openings to the best above its threshold. Applications are grouped by firm with
+    a counting sort. Returns the number of offers."""
+    m = openings.shape[0]
+    n_apps = apps.shape[1]
+    start = np.zeros(m + 1, dtype=np.int64)
+    for j in range(n):
+        for a in range(n_apps):
+            offers[j, a] = 0
+            if apps[j, a] >= 0:
+                start[apps[j, a] + 1] += 1
+    for f in range(m):
+        start[f + 1] += start[f]
+    order = np.empty(start[m], dtype=np.int64)
+    fill = start[:-1].copy()
+    for j in range(n):
+        for a in range(n_apps):
+            f = apps[j, a]
+            if f >= 0:
+                order[fill[f]] = j * n_apps + a
+                fill[f] += 1
+    made = 0
+    for f in range(m):
+        lo = start[f]
+        hi = start[f + 1]
+        if hi == lo:
+            continue
+        scores = np.empty(hi - lo)
+        for t in range(lo, hi):
+            scores[t - lo] = -applicant_score(
+                mode, searchers[order[t] // n_apps], f, skills, ability, cert, cert_bonus, req
+            )
+        rank = np.argsort(scores, kind="mergesort")
+        qualified = 0
+        for t in range(hi - lo):
+            if -scores[t] >= threshold[f]:
+                qualified += 1
+        vac_apps[f] += hi - lo
+        vac_qualified[f] += qualified
+        given = 0
+        for t in range(hi - lo):
+            if given >= openings[f] or -scores[rank[t]] < threshold[f]:
+                break
+            app = order[lo + rank[t]]
+            offers[app // n_apps, app % n_apps] = 1
+            given += 1
+        made += given
+    return made
+
+
+@njit(cache=True)
+def hiring_thresholds(mode, p, alive, region, vac_age, slack, out):
+    """Hiring threshold of each firm: base plus slack of its region (log unemployed per
+    vacancy, clipped to +-2), minus an allowance per month its vacancies have waited.
+    Slots use the trainability threshold."""
+    for f in range(alive.shape[0]):
+        if mode == SLOTS:
+            out[f] = p.trainability_threshold
+        else:
+            t = p.hire_threshold + p.threshold_slack * slack[region[f]]
+            out[f] = max(t - p.threshold_vacancy_age * vac_age[f], 0.0)
+
+
+@njit(cache=True)
+def accept_offers(
+    mode,
+    month,
+    p,
+    searchers,
+    n,
+    apps,
+    offers,
+    hired,
+    status,
+    region,
+    skills,
+    employer,
+    gap_under,
+    gap_over,
+    wage,
+    tenure,
+    spell,
+    months_left,
+    provider,
+    appr_state,
+    appr_firm,
+    retained,
+    seeking_appr,
+    date_entry,
+    date_first_job,
+    date_appr_start,
+    date_appr_end,
+    f_region,
+    productivity,
+    req,
+    f_provider,
+    headcount,
+    apprentices,
+    openings,
+    vac_age,
+    vac_apps,
+    vac_qualified,
+    train_benefit,
+    appr_started,
+    wage_level,
+    travel,
+    mig_in,
+    mig_out,
+    flows,
+    spend,
+):
+    """Each searcher with offers takes the best by expected wage net of moving cost (an
+    employed searcher only if it beats the current wage). Hires move workers to the
+    firm's region. Returns the number of hires."""
+    n_apps = apps.shape[1]
+    hires = 0
+    for j in range(n):
+        i = searchers[j]
+        best = -1
+        best_u = -np.inf
+        for a in range(n_apps):
+            if offers[j, a] == 0:
+                continue
+            f = apps[j, a]
+            pay = wage_level[f_region[f]] * productivity[f]
+            if mode == JOBS:
+                under, _ = job_gaps(skills, i, req, f)
+                pay *= p.wage_floor_share + (1.0 - p.wage_floor_share) * (1.0 - under)
+            u = pay * (1.0 - p.moving_cost_weight * travel[region[i], f_region[f]])
+            if u > best_u:
+                best_u = u
+                best = f
+        if best < 0:
+            continue
+        if status[i] == Status.EMPLOYED and best_u <= wage[i]:
+            continue
+        f = best
+        hires += 1
+        hired[j] = 1
+        if region[i] != f_region[f]:
+            mig_out[region[i]] += 1
+            mig_in[f_region[f]] += 1
+            region[i] = f_region[f]
+        if math.isnan(date_first_job[i]) and not math.isnan(date_entry[i]):
+            date_first_job[i] = month
+        if status[i] == Status.EMPLOYED:
+            old = employer[i]
+            headcount[old] -= 1
+            flows[Flow.JOB_TO_JOB] += 1
+            if (
+                appr_state[i] == ApprState.COMPLETED
+                and retained[i] == 1
+                and appr_firm[i] == old
+                and month - date_appr_end[i] <= p.poaching_window
+            ):
+                flows[Flow.APPR_POACHED] += 1
+        else:
+            flows[Flow.UNEMPLOYED_TO_EMPLOYED] += 1
+        employer[i] = f
+        tenure[i] = 0
+        spell[i] = 0
+        seeking_appr[i] = 0
+        openings[f] -= 1
+        if mode == JOBS:
+            status[i] = Status.EMPLOYED
+            headcount[f] += 1
+            vac_age[f] = 0
+            vac_apps[f] = 0
+            vac_qualified[f] = 0
+            flows[Flow.HIRES] += 1
+        else:
+            status[i] = Status.APPRENTICE
+            apprentices[f] += 1
+            appr_state[i] = ApprState.ACTIVE
+            appr_firm[i] = f
+            retained[i] = 0
+            months_left[i] = p.duration
+            provider[i] = f_provider[f]
+            date_appr_start[i] = month
+            advance = p.subsidy_per_year * p.duration / 12.0 * p.advance_share
+            spend[Spend.SUBSIDY] += advance
+            train_benefit[f] += advance
+            appr_started[f] += 1
+            flows[Flow.APPR_STARTS] += 1
+        under, over = job_gaps(skills, i, req, f)
+        gap_under[i] = under
+        gap_over[i] = over
+    return hires
+
+
+@njit(cache=True)
+def age_vacancies(alive, vacancies, vac_age):
+    """Vacancies that found no hire this month grow one month older."""
+    for f in range(alive.shape[0]):
+        if alive[f] == 1 and vacancies[f] > 0:
+            vac_age[f] += 1
+
+
+@njit(cache=True)
+def employability(
+    key,
+    sample,
+    n,
+    skills,
+    ability,
+    region,
+    cert,
+    cert_bonus,
+    req,
+    travel,
+    profile,
+    travel_weight,
+    threshold,
+    cell_open,
+    cell_ptr,
+    cell_firms,
+    cell_cum,
+    draws,
+):
+    """Share of accessible vacancies each sampled worker qualifies for, estimated from
+    ``draws`` vacancies drawn by accessibility alone; returns the mean over the sample."""
+    weights = np.empty(cell_open.shape[0])
+    acc = 0.0
+    counted = 0
+    for j in range(n):
+        i = sample[j]
+        total = cell_weights(
+            i, skills, region, travel, profile, 0.0, travel_weight, cell_open, weights
+        )
+        if total <= 0.0:
+            continue
+        hits = 0
+        for d in range(draws):
+            f = draw_firm(
+                uniform(key, i, 2 * d),
+                uniform(key, i, 2 * d + 1),
+                weights,
+                total,
+                cell_open,
+                cell_ptr,
+                cell_firms,
+                cell_cum,
+            )
+            if applicant_score(JOBS, i, f, skills, ability, cert, cert_bonus, req) >= threshold[f]:
+                hits += 1
+        acc += hits / draws
+        counted += 1
+    return acc / counted if counted > 0 else math.nan

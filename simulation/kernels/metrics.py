@@ -1,0 +1,210 @@
+"""One pass over workers and firms that tallies the counts and sums every metric is
+built from. Rates are composed from these small tables in ``simulation.metrics``."""
+
+import math
+
+import numpy as np
+from numba import njit
+
+from simulation.state import ApprState, Status
+
+# region table columns (residents of each region)
+R_POP, R_LF, R_EMP, R_APPR, R_UNEMP, R_YOUTH_LF, R_YOUTH_UNEMP = 0, 1, 2, 3, 4, 5, 6
+R_TRAINING, R_STUDENT, R_INACTIVE, R_WAGE, R_GAP, R_VAC, R_JOBS = 7, 8, 9, 10, 11, 12, 13
+N_R = 14
+# sector table columns (by employer's sector)
+S_EMP, S_APPR, S_VAC, S_SSV, S_FIRMS, S_TRAINING_FIRMS, S_WAGE, S_GAP, S_SLOTS = range(9)
+N_S = 9
+# global tallies
+G_UNDER, G_OVER, G_OUTSIDE = 0, 1, 2
+G_DISPLACED_LF, G_DISPLACED_UNEMP = 3, 4
+G_ENTRY_WINDOW, G_ENTRY_FOUND = 5, 6
+G_COMPLETERS_12, G_COMPLETERS_12_EMP = 7, 8
+G_APPR_WAGE, G_APPR_N, G_OTHER_WAGE, G_OTHER_N = 9, 10, 11, 12
+G_GREEN_MIX = 13
+N_G = 14
+# entry cohort table columns (by year of labour-market entry)
+C_SIZE, C_EMP, C_APPR_EVER, C_CERT, C_MATURE, C_FOUND_12, C_WAGE = range(7)
+N_C = 7
+
+
+@njit(inline="always")
+def _main_field(row, n_domains):
+    """Technical domain (not core) with the highest value; lowest index on ties."""
+    best = 1
+    for k in range(2, n_domains):
+        if row[k] > row[best]:
+            best = k
+    return best
+
+
+@njit(cache=True)
+def tally(
+    month,
+    p,
+    status,
+    age,
+    region,
+    employer,
+    skills,
+    gap_under,
+    gap_over,
+    wage,
+    cert,
+    appr_state,
+    displaced,
+    date_entry,
+    date_first_job,
+    date_appr_end,
+    alive,
+    f_sector,
+    f_region,
+    req,
+    headcount,
+    apprentices,
+    vacancies,
+    vac_age,
+    vac_apps,
+    vac_qualified,
+    slots,
+    prov_mix,
+    first_cohort_year,
+    by_region,
+    by_sector,
+    by_cohort,
+    g,
+):
+    """Fill the region, sector, cohort and global tables for this month. Cohort row c
+    holds entrants of year ``first_cohort_year + c`` (year = floor(entry month / 12))."""
+    by_region[:] = 0.0
+    by_sector[:] = 0.0
+    by_cohort[:] = 0.0
+    g[:] = 0.0
+    n_domains = skills.shape[1]
+    n_cohorts = by_cohort.shape[0]
+    for i in range(status.shape[0]):
+        st = status[i]
+        if st == Status.RETIRED or st == Status.LEAVER:
+            continue
+        r = region[i]
+        by_region[r, R_POP] += 1
+        youth = age[i] < p.youth_age_months
+        in_lf = st == Status.EMPLOYED or st == Status.APPRENTICE or st == Status.UNEMPLOYED
+        if in_lf:
+            by_region[r, R_LF] += 1
+            if youth:
+                by_region[r, R_YOUTH_LF] += 1
+            if displaced[i] == 1:
+                g[G_DISPLACED_LF] += 1
+        if st == Status.EMPLOYED:
+            f = employer[i]
+            s = f_sector[f]
+            gap = gap_under[i] + gap_over[i]
+            by_region[r, R_EMP] += 1
+            by_region[r, R_WAGE] += wage[i]
+            by_region[r, R_GAP] += gap
+            by_sector[s, S_EMP] += 1
+            by_sector[s, S_WAGE] += wage[i]
+            by_sector[s, S_GAP] += gap
+            if gap_under[i] > p.under_gap:
+                g[G_UNDER] += 1
+            if gap_over[i] > p.over_gap:
+                g[G_OVER] += 1
+            if _main_field(skills[i], n_domains) != _main_field(req[f], n_domains):
+                g[G_OUTSIDE] += 1
+            if age[i] < p.premium_age_months:
+                if appr_state[i] == ApprState.COMPLETED:
+                    g[G_APPR_WAGE] += wage[i]
+                    g[G_APPR_N] += 1
+                elif appr_state[i] == ApprState.NEVER:
+                    g[G_OTHER_WAGE] += wage[i]
+                    g[G_OTHER_N] += 1
+        elif st == Status.APPRENTICE:
+            by_region[r, R_APPR] += 1
+            by_sector[f_sector[employer[i]], S_APPR] += 1
+        elif st == Status.UNEMPLOYED:
+            by_region[r, R_UNEMP] += 1
+            if youth:
+                by_region[r, R_YOUTH_UNEMP] += 1
+            if displaced[i] == 1:
+                g[G_DISPLACED_UNEMP] += 1
+        elif st == Status.TRAINING:
+            by_region[r, R_TRAINING] += 1
+        elif st == Status.STUDENT:
+            by_region[r, R_STUDENT] += 1
+        elif st == Status.INACTIVE:
+            by_region[r, R_INACTIVE] += 1
+        working = st == Status.EMPLOYED or st == Status.APPRENTICE
+        if not math.isnan(date_appr_end[i]):
+            since = month - date_appr_end[i]
+            if 12 <= since < 24:
+                g[G_COMPLETERS_12] += 1
+                if working:
+                    g[G_COMPLETERS_12_EMP] += 1
+        if not math.isnan(date_entry[i]):
+            since = month - date_entry[i]
+            found = (not math.isnan(date_first_job[i])) and date_first_job[i] - date_entry[i] <= 12
+            if 12 <= since < 24:
+                g[G_ENTRY_WINDOW] += 1
+                if found:
+                    g[G_ENTRY_FOUND] += 1
+            c = int(math.floor(date_entry[i] / 12.0)) - first_cohort_year
+            c = min(max(c, 0), n_cohorts - 1)
+            by_cohort[c, C_SIZE] += 1
+            if working:
+                by_cohort[c, C_EMP] += 1
+            if appr_state[i] != ApprState.NEVER:
+                by_cohort[c, C_APPR_EVER] += 1
+            if cert[i] > 0:
+                by_cohort[c, C_CERT] += 1
+            if since >= 12:
+                by_cohort[c, C_MATURE] += 1
+                if found:
+                    by_cohort[c, C_FOUND_12] += 1
+            if st == Status.EMPLOYED:
+                by_cohort[c, C_WAGE] += wage[i]
+    for f in range(alive.shape[0]):
+        if alive[f] == 0:
+            continue
+        s = f_sector[f]
+        r = f_region[f]
+        by_region[r, R_VAC] += vacancies[f]
+        by_region[r, R_JOBS] += headcount[f]
+        by_sector[s, S_VAC] += vacancies[f]
+        by_sector[s, S_FIRMS] += 1
+        by_sector[s, S_SLOTS] += slots[f]
+        if apprentices[f] > 0:
+            by_sector[s, S_TRAINING_FIRMS] += 1
+        if (
+            vacancies[f] > 0
+            and vac_age[f] >= 3
+            and vac_apps[f] > 0
+            and vac_qualified[f] < vacancies[f]
+        ):
+            by_sector[s, S_SSV] += vacancies[f]
+    for q in range(prov_mix.shape[0]):
+        g[G_GREEN_MIX] += prov_mix[q, p.green_domain] / prov_mix.shape[0]
+
+
+@njit(cache=True)
+def wage_gini(status, wage):
+    """Gini coefficient of the wages of employed workers (apprentices excluded)."""
+    n = 0
+    for i in range(status.shape[0]):
+        if status[i] == Status.EMPLOYED:
+            n += 1
+    if n < 2:
+        return math.nan
+    w = np.empty(n)
+    j = 0
+    for i in range(status.shape[0]):
+        if status[i] == Status.EMPLOYED:
+            w[j] = wage[i]
+            j += 1
+    w.sort()
+    num = 0.0
+    total = 0.0
+    for j in range(n):
+        num += (j + 1) * w[j]
+        total += w[j]
+    return 2.0 * num / (n * total) - (n + 1.0) / n

@@ -1,0 +1,253 @@
+"""Separations and the apprenticeship lifecycle: layoffs (lowest match quality first),
+exits, quits, apprenticeship dropout, completion with certification, retention."""
+
+import numpy as np
+from numba import njit
+
+from simulation.rng import uniform
+from simulation.state import ApprState, Cert, Education, Flow, Programme, Spend, Status
+
+
+@njit(inline="always")
+def _to_unemployed(i, status, employer, wage, tenure, spell, provider):
+    status[i] = Status.UNEMPLOYED
+    employer[i] = -1
+    wage[i] = 0.0
+    tenure[i] = 0
+    spell[i] = 0
+    provider[i] = -1
+
+
+@njit(cache=True)
+def layoffs(
+    month,
+    status,
+    employer,
+    gap_under,
+    wage,
+    tenure,
+    spell,
+    provider,
+    appr_state,
+    displaced,
+    date_displaced,
+    alive,
+    f_sector_brown,
+    layoff_quota,
+    headcount,
+    apprentices,
+    flows,
+):
+    """Firms over their band lay off their quota, lowest match quality (highest
+    under-skill gap) first, ties to the lower row; exited firms lay off everyone and
+    dissolve their apprenticeships. Losing a brown-sector job marks a worker displaced."""
+    m = alive.shape[0]
+    start = np.zeros(m + 1, dtype=np.int64)
+    for i in range(status.shape[0]):
+        st = status[i]
+        if st == Status.EMPLOYED or st == Status.APPRENTICE:
+            f = employer[i]
+            if alive[f] == 0 or (layoff_quota[f] > 0 and st == Status.EMPLOYED):
+                start[f + 1] += 1
+    for f in range(m):
+        start[f + 1] += start[f]
+    members = np.empty(start[m], dtype=np.int64)
+    fill = start[:-1].copy()
+    for i in range(status.shape[0]):
+        st = status[i]
+        if st == Status.EMPLOYED or st == Status.APPRENTICE:
+            f = employer[i]
+            if alive[f] == 0 or (layoff_quota[f] > 0 and st == Status.EMPLOYED):
+                members[fill[f]] = i
+                fill[f] += 1
+    for f in range(m):
+        lo = start[f]
+        hi = start[f + 1]
+        if hi == lo:
+            continue
+        if alive[f] == 0:
+            chosen = members[lo:hi]
+        else:
+            key = np.empty(hi - lo)
+            for t in range(lo, hi):
+                key[t - lo] = -gap_under[members[t]]
+            chosen = members[lo:hi][np.argsort(key, kind="mergesort")[: layoff_quota[f]]]
+        for i in chosen:
+            if status[i] == Status.APPRENTICE:
+                appr_state[i] = ApprState.DISSOLVED
+                apprentices[f] -= 1
+                flows[Flow.APPR_DISSOLVED] += 1
+            else:
+                headcount[f] -= 1
+                if alive[f] == 0:
+                    flows[Flow.EXIT_LAYOFFS] += 1
+                else:
+                    flows[Flow.LAYOFFS] += 1
+                if f_sector_brown[f] == 1:
+                    displaced[i] = 1
+                    date_displaced[i] = month
+            _to_unemployed(i, status, employer, wage, tenure, spell, provider)
+
+
+@njit(cache=True)
+def quits(
+    key,
+    p,
+    month,
+    status,
+    employer,
+    gap_under,
+    gap_over,
+    wage,
+    tenure,
+    spell,
+    provider,
+    headcount,
+    flows,
+):
+    """Employed workers quit into unemployment, more often when mismatched."""
+    for i in range(status.shape[0]):
+        if status[i] != Status.EMPLOYED:
+            continue
+        prob = p.quit_rate * (1.0 + p.quit_mismatch * (gap_under[i] + gap_over[i]))
+        if uniform(key, i, 0) < prob:
+            headcount[employer[i]] -= 1
+            _to_unemployed(i, status, employer, wage, tenure, spell, provider)
+            flows[Flow.QUITS] += 1
+
+
+@njit(cache=True)
+def apprenticeship_progress(
+    key_drop,
+    key_done,
+    month,
+    p,
+    status,
+    employer,
+    gap_under,
+    wage,
+    tenure,
+    spell,
+    provider,
+    months_left,
+    appr_state,
+    retained,
+    cert,
+    education,
+    date_appr_end,
+    alive,
+    f_region,
+    productivity,
+    wage_level,
+    headcount,
+    apprentices,
+    train_benefit,
+    flows,
+    spend,
+):
+    """Dropout (lower with quality standards; the advance is clawed back), then for those
+    finishing: assessment and certificate (pass chance falls with the under-skill gap;
+    an advanced certificate at high match earns the bonus), the subsidy balance, and a
+    job offer from the training firm (retention) or a return to search."""
+    total = p.subsidy_per_year * p.duration / 12.0
+    hazard = p.dropout_hazard * (1.0 - p.quality_dropout_cut * p.quality_level)
+    for i in range(status.shape[0]):
+        if status[i] != Status.APPRENTICE:
+            continue
+        f = employer[i]
+        if uniform(key_drop, i, 0) < hazard:
+            claw = total * p.advance_share * p.clawback_share
+            spend[Spend.SUBSIDY] -= claw
+            train_benefit[f] -= claw
+            apprentices[f] -= 1
+            appr_state[i] = ApprState.DROPPED
+            _to_unemployed(i, status, employer, wage, tenure, spell, provider)
+            flows[Flow.APPR_DROPOUTS] += 1
+            continue
+        months_left[i] -= 1
+        if months_left[i] > 0:
+            continue
+        apprentices[f] -= 1
+        appr_state[i] = ApprState.COMPLETED
+        date_appr_end[i] = month
+        if education[i] < Education.VOCATIONAL:
+            education[i] = Education.VOCATIONAL
+        flows[Flow.APPR_COMPLETIONS] += 1
+        match = 1.0 - gap_under[i]
+        balance = total * (1.0 - p.advance_share)
+        if uniform(key_done, i, 0) < p.certification_pass * match:
+            flows[Flow.APPR_CERTIFIED] += 1
+            if match >= p.advanced_match:
+                cert[i] = Cert.ADVANCED
+                balance += p.advanced_bonus_per_year * p.duration / 12.0
+            else:
+                if cert[i] < Cert.APPRENTICESHIP:
+                    cert[i] = Cert.APPRENTICESHIP
+        spend[Spend.SUBSIDY] += balance
+        spend[Spend.QUALITY] += p.public_cost_per_completion
+        train_benefit[f] += balance
+        provider[i] = -1
+        if alive[f] == 1 and uniform(key_done, i, 1) < p.base_retention * (0.5 + match):
+            status[i] = Status.EMPLOYED
+            headcount[f] += 1
+            tenure[i] = 0
+            retained[i] = 1
+            train_benefit[f] += p.hiring_cost_months * wage_level[f_region[f]] * productivity[f]
+            flows[Flow.APPR_RETAINED] += 1
+        else:
+            retained[i] = 0
+            _to_unemployed(i, status, employer, wage, tenure, spell, provider)
+
+
+@njit(cache=True)
+def education_progress(
+    key,
+    month,
+    p,
+    status,
+    programme,
+    provider,
+    months_left,
+    cert,
+    education,
+    date_entry,
+    spell,
+    enrolled,
+    relevance,
+    flows,
+    spend,
+):
+    """Trainees and students count down their programme; vouchers are paid per course
+    month. At the end TVET students may certify (pass chance scales with the provider's
+    relevance) and, like tertiary graduates, enter the labour market; course graduates
+    return to search."""
+    for i in range(status.shape[0]):
+        st = status[i]
+        if st == Status.TRAINING:
+            q = provider[i]
+            if programme[i] == Programme.VOUCHER_COURSE:
+                spend[Spend.VOUCHERS] += p.voucher_value
+                flows[Flow.VOUCHER_MONTHS] += 1
+            months_left[i] -= 1
+            if months_left[i] > 0:
+                continue
+            enrolled[q] -= 1
+            if programme[i] == Programme.TVET:
+                if education[i] < Education.VOCATIONAL:
+                    education[i] = Education.VOCATIONAL
+                date_entry[i] = month
+                if uniform(key, i, 0) < p.tvet_certification_pass * relevance[q]:
+                    if cert[i] < Cert.TVET:
+                        cert[i] = Cert.TVET
+                    flows[Flow.TVET_CERTIFIED] += 1
+            programme[i] = Programme.NONE
+            provider[i] = -1
+            status[i] = Status.UNEMPLOYED
+            spell[i] = 0
+        elif st == Status.STUDENT:
+            months_left[i] -= 1
+            if months_left[i] <= 0:
+                education[i] = Education.TERTIARY
+                date_entry[i] = month
+                status[i] = Status.UNEMPLOYED
+                spell[i] = 0

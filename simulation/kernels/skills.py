@@ -1,0 +1,105 @@
+"""Skills: on-the-job learning, depreciation, training and apprenticeship gains."""
+
+from numba import njit, prange
+
+from simulation.state import Status
+
+
+@njit(inline="always")
+def job_gaps(skills, i, req, f):
+    """(under, over) gap of worker ``i`` at a job of firm ``f``.
+
+    under: requirement-weighted shortfall, sum r_k max(r_k - s_k, 0) / sum r_k;
+    over: excess in domains the job needs little, sum (1 - r_k) max(s_k - r_k, 0) / sum (1 - r_k).
+    Expected productivity (match quality) is 1 - under.
+    """
+    un = 0.0
+    ud = 0.0
+    on = 0.0
+    od = 0.0
+    for k in range(skills.shape[1]):
+        r = float(req[f, k])
+        s = float(skills[i, k])
+        un += r * max(r - s, 0.0)
+        ud += r
+        on += (1.0 - r) * max(s - r, 0.0)
+        od += 1.0 - r
+    under = un / ud if ud > 0.0 else 0.0
+    over = on / od if od > 0.0 else 0.0
+    return under, over
+
+
+@njit(cache=True, parallel=True)
+def update_skills(
+    p,
+    status,
+    employer,
+    provider,
+    ability,
+    skills,
+    req,
+    prov_mix,
+    prov_quality,
+    prov_relevance,
+    gap_under,
+    gap_over,
+):
+    """One month of skill change for every worker, then the gaps at the current job.
+
+    Employed and apprentices learn toward the job's requirement (faster with ability
+    and core skill; apprentices faster still, scaled by quality, for the on-the-job
+    part of their time) and lose skills the job does not use; apprentices and trainees
+    gain toward 1 in each domain by its weight in the provider's programme, scaled by
+    provider quality and curriculum relevance; the unemployed and inactive lose skills
+    (core skills at half the rate); tertiary students gain core and digital skills.
+    """
+    n_domains = skills.shape[1]
+    for i in prange(status.shape[0]):
+        st = status[i]
+        a = float(ability[i])
+        core = float(skills[i, 0])
+        if st == Status.EMPLOYED or st == Status.APPRENTICE:
+            f = employer[i]
+            speed = p.learning_rate * a * (1.0 + p.core_boost * core)
+            off = 0.0
+            q = -1
+            if st == Status.APPRENTICE:
+                quality = 1.0 + p.quality_boost * p.quality_level
+                speed *= p.appr_boost * quality * (1.0 - p.off_the_job_share)
+                q = provider[i]
+                if q >= 0:
+                    off = p.training_rate * p.off_the_job_share * quality * a
+                    off *= prov_quality[q] * prov_relevance[q]
+            for k in range(n_domains):
+                r = float(req[f, k])
+                s = float(skills[i, k])
+                if r > s:
+                    s += speed * (r - s)
+                s -= p.depreciation_employed * s * (1.0 - r)
+                if q >= 0:
+                    s += off * prov_mix[q, k] * (1.0 - s)
+                skills[i, k] = min(max(s, 0.0), 1.0)
+            under, over = job_gaps(skills, i, req, f)
+            gap_under[i] = under
+            gap_over[i] = over
+        elif st == Status.UNEMPLOYED or st == Status.INACTIVE:
+            for k in range(n_domains):
+                rate = p.depreciation_unemployed * (0.5 if k == 0 else 1.0)
+                s = float(skills[i, k])
+                skills[i, k] = s - rate * s
+        elif st == Status.TRAINING:
+            q = provider[i]
+            g = (
+                p.training_rate
+                * prov_quality[q]
+                * prov_relevance[q]
+                * a
+                * (1.0 + p.core_boost * core)
+            )
+            for k in range(n_domains):
+                s = float(skills[i, k])
+                skills[i, k] = min(s + g * prov_mix[q, k] * (1.0 - s), 1.0)
+        elif st == Status.STUDENT:
+            for k in range(2):  # core and digital
+                s = float(skills[i, k])
+                skills[i, k] = s + p.tertiary_gain_per_month * (1.0 - s)

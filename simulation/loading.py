@@ -1,0 +1,346 @@
+"""Load scenario and policy TOML files, with ``extends``, into validated configs.
+
+A scenario file lives in ``scenarios/``, a policy file in ``scenarios/policies/``.
+A file may say ``extends = "baseline"`` or ``extends = ["a", "b", "../x.toml"]``:
+parents are merged first, in order, then the file itself; tables merge
+recursively, arrays and scalars replace. A name is looked up beside the extending
+file first, then in the scenarios (or policies) directory; a string ending in
+``.toml`` is a path relative to the extending file. ``name`` is the file's own
+``name`` or its stem, and ``description`` is never inherited.
+
+Every failure raises ``ConfigError`` naming the file, the field path, the value and
+what is allowed; a value inherited from a parent is blamed on the parent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from numbers import Integral
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from simulation.config import PolicyConfig, RunConfig, ScenarioConfig
+from simulation.config_errors import (
+    ConfigError,
+    Loc,
+    Problem,
+    from_validation,
+    show_path,
+    show_value,
+)
+
+__all__ = [
+    "ConfigError",
+    "available_policies",
+    "available_scenarios",
+    "config_hash",
+    "load_policy",
+    "load_scenario",
+    "policies_dir",
+    "resolve_run",
+    "scenarios_dir",
+]
+
+Origin = dict[tuple[str, ...], str]  # key path -> file that set it
+
+
+# ------------------------------------------------------------------ locations
+
+
+def scenarios_dir() -> Path:
+    """$SKILLSIM_SCENARIOS, else ./scenarios, else the repository's scenarios/."""
+    env = os.environ.get("SKILLSIM_SCENARIOS")
+    if env:
+        return Path(env)
+    local = Path.cwd() / "scenarios"
+    if local.is_dir():
+        return local
+    return Path(__file__).resolve().parent.parent / "scenarios"
+
+
+def policies_dir() -> Path:
+    return scenarios_dir() / "policies"
+
+
+def _names(folder: Path) -> list[str]:
+    return sorted(p.stem for p in folder.glob("*.toml")) if folder.is_dir() else []
+
+
+def available_scenarios() -> list[str]:
+    return _names(scenarios_dir())
+
+
+def available_policies() -> list[str]:
+    return _names(policies_dir())
+
+
+@dataclass(frozen=True)
+class _Kind:
+    label: str  # "scenario" or "policy"
+    model: type[BaseModel]
+
+    def folder(self) -> Path:
+        return scenarios_dir() if self.label == "scenario" else policies_dir()
+
+
+_SCENARIO = _Kind("scenario", ScenarioConfig)
+_POLICY = _Kind("policy", PolicyConfig)
+
+
+def _locate(arg: str | os.PathLike[str], kind: _Kind) -> Path:
+    """A name (``baseline``) or a path to an existing .toml file -> the file's path."""
+    path = Path(arg)
+    if path.suffix == ".toml":
+        if not path.is_file():
+            raise ConfigError(Problem(show_path(path), message="file not found"))
+        return path
+    candidate = kind.folder() / f"{arg}.toml"
+    if candidate.is_file():
+        return candidate
+    names = _names(kind.folder())
+    allowed = "one of: " + ", ".join(names) if names else f"a {kind.label} file (none found)"
+    raise ConfigError(
+        Problem(
+            show_path(candidate),
+            kind.label,
+            show_value(str(arg)),
+            allowed,
+            f"unknown {kind.label} (no file {show_path(candidate)}); must be {allowed}",
+        )
+    )
+
+
+# ------------------------------------------------------------------ reading
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    shown = show_path(path)
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(Problem(shown, message="file not found")) from None
+    except tomllib.TOMLDecodeError as exc:
+        text = str(exc)
+        m = re.search(r"\(at line (\d+), column (\d+)\)", text)
+        if m:
+            line, col = int(m.group(1)), int(m.group(2))
+            reason = text[: m.start()].strip()
+            msg = f"malformed TOML at line {line}, column {col}: {reason}"
+            raise ConfigError(Problem(shown, message=msg, line=line, column=col)) from None
+        raise ConfigError(Problem(shown, message=f"malformed TOML: {text}")) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(Problem(shown, message=f"not UTF-8 text: {exc}")) from None
+    except OSError as exc:
+        raise ConfigError(Problem(shown, message=f"cannot read: {exc.strerror}")) from None
+
+
+def _parents(raw: object, path: Path, kind: _Kind) -> list[Path]:
+    shown = show_path(path)
+    if isinstance(raw, str):
+        refs = [raw]
+    elif isinstance(raw, list) and all(isinstance(r, str) for r in raw):
+        refs = list(raw)
+    else:
+        allowed = f"a {kind.label} name or a list of names (or relative .toml paths)"
+        raise ConfigError(Problem(shown, "extends", show_value(raw), allowed))
+    out = []
+    for ref in refs:
+        if ref.endswith(".toml"):
+            target = path.parent / ref
+            if not target.is_file():
+                msg = f"no such file {show_path(target)}; must be an existing .toml file"
+                raise ConfigError(
+                    Problem(shown, "extends", show_value(ref), "an existing .toml file", msg)
+                )
+            out.append(target)
+            continue
+        for folder in (path.parent, kind.folder()):
+            if (folder / f"{ref}.toml").is_file():
+                out.append(folder / f"{ref}.toml")
+                break
+        else:
+            names = sorted(set(_names(path.parent)) | set(_names(kind.folder())))
+            allowed = "one of: " + ", ".join(names) + ", or a relative path ending in .toml"
+            msg = f"no {kind.label} of that name; must be {allowed}"
+            raise ConfigError(Problem(shown, "extends", show_value(ref), allowed, msg))
+    return out
+
+
+def _key_paths(data: dict[str, Any], prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    out = []
+    for key, value in data.items():
+        out.append((*prefix, key))
+        if isinstance(value, dict):
+            out.extend(_key_paths(value, (*prefix, key)))
+    return out
+
+
+def _merge(
+    base: dict[str, Any],
+    origin: Origin,
+    over: dict[str, Any],
+    over_origin: Origin,
+    prefix: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    """Deep-merge ``over`` onto ``base`` (new dict); ``origin`` is updated in place."""
+    out = dict(base)
+    for key, value in over.items():
+        here = (*prefix, key)
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], origin, value, over_origin, here)
+            origin[here] = over_origin[here]
+            continue
+        out[key] = value
+        n = len(here)
+        for p in [p for p in origin if p[:n] == here]:
+            del origin[p]
+        origin.update({p: f for p, f in over_origin.items() if p[:n] == here})
+    return out
+
+
+_Files = dict[Path, tuple[dict[str, Any], list[Path]]]  # own data, parents
+
+
+def _linearize(path: Path, kind: _Kind, files: _Files, chain: tuple[Path, ...] = ()) -> list[Path]:
+    """The file and all its ancestors, each once, every ancestor before its descendants.
+
+    Depth-first, parents in order, first occurrence kept: with ``combined`` extending
+    ``[orderly, rural]`` which both extend ``baseline``, the order is baseline, orderly,
+    rural, combined, so baseline's values never override orderly's. ``files`` caches
+    each file's own data (``extends`` removed) and parents.
+    """
+    real = path.resolve()
+    if real in chain:
+        cycle = " -> ".join(p.stem for p in (*chain[chain.index(real) :], real))
+        raise ConfigError(
+            Problem(
+                show_path(chain[-1]),
+                "extends",
+                show_value(path.stem),
+                "a chain of extends without cycles",
+                f"extends cycle: {cycle}",
+            )
+        )
+    if real not in files:
+        data = _read_toml(real)
+        raw_extends = data.pop("extends", None)
+        files[real] = (data, [] if raw_extends is None else _parents(raw_extends, real, kind))
+    order: list[Path] = []
+    for parent in files[real][1]:
+        order += _linearize(parent, kind, files, (*chain, real))
+    order.append(real)
+    return list(dict.fromkeys(order))
+
+
+def _load_tree(
+    paths: Sequence[Path], kind: _Kind
+) -> tuple[dict[str, Any], Origin, list[tuple[Any, Any]]]:
+    """The files, with all their ancestors, merged in order; where each key came from;
+    and each file's own name (default: its stem) and description (default: empty)."""
+    files: _Files = {}
+    order: list[Path] = []
+    for path in paths:
+        order += _linearize(path, kind, files)
+    merged: dict[str, Any] = {}
+    origin: Origin = {}
+    for real in dict.fromkeys(order):
+        own: Origin = dict.fromkeys(_key_paths(files[real][0]), show_path(real))
+        merged = _merge(merged, origin, files[real][0], own)
+    mine = [files[p.resolve()][0] for p in paths]
+    labels = [
+        (d.get("name", p.stem), d.get("description", "")) for d, p in zip(mine, paths, strict=True)
+    ]
+    return merged, origin, labels
+
+
+def _validate(kind: _Kind, data: dict[str, Any], origin: Origin, default_file: str) -> Any:
+    def file_of(loc: Loc) -> str:
+        for n in range(len(loc), 0, -1):  # longest key path that some file set
+            prefix = loc[:n]
+            if all(isinstance(k, str) for k in prefix) and prefix in origin:
+                return origin[prefix]  # type: ignore[index]
+        return default_file
+
+    try:
+        return kind.model.model_validate(data, strict=True)
+    except ValidationError as exc:
+        raise from_validation(exc, kind.model, file_of, default_file, ("extends",)) from None
+
+
+# ---------------------------------------------------------------------- API
+
+
+def load_scenario(name_or_path: str | os.PathLike[str]) -> ScenarioConfig:
+    """A scenario by name (``baseline``) or by path to a .toml file, validated."""
+    path = _locate(name_or_path, _SCENARIO)
+    data, origin, labels = _load_tree([path], _SCENARIO)
+    data["name"], data["description"] = labels[0]
+    return _validate(_SCENARIO, data, origin, show_path(path))
+
+
+def load_policy(names: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]) -> PolicyConfig:
+    """One policy, or several merged in order (``"a+b"`` or ``["a", "b"]``).
+
+    An empty list or ``"none"`` gives the ``none`` policy (all levers off); ``none``
+    alongside other policies is dropped. The name of a combination is joined with "+".
+    """
+    if isinstance(names, str) and not names.endswith(".toml"):
+        items: list[str | os.PathLike[str]] = [n.strip() for n in names.split("+") if n.strip()]
+    elif isinstance(names, str | os.PathLike):
+        items = [names]
+    else:
+        items = list(names)
+    if len(items) > 1:
+        items = [n for n in items if n != "none"]
+    if not items or items == ["none"]:
+        if not (policies_dir() / "none.toml").is_file():
+            return PolicyConfig(name="none")
+        items = ["none"]
+    paths = [_locate(item, _POLICY) for item in items]
+    data, origin, labels = _load_tree(paths, _POLICY)
+    data["name"] = "+".join(str(n) for n, _ in labels) if len(labels) > 1 else labels[0][0]
+    data["description"] = "\n".join(str(d) for _, d in labels if d)
+    return _validate(_POLICY, data, origin, show_path(paths[-1]))
+
+
+def resolve_run(
+    scenario: str | os.PathLike[str] | ScenarioConfig,
+    policies: str | Sequence[str] | PolicyConfig = ("none",),
+    workers: int = 20_000,
+    months: int = 120,
+    seed: int = 0,
+) -> RunConfig:
+    """The validated configuration of one run; bad sizes raise ConfigError (field ``workers``)."""
+    scen = scenario if isinstance(scenario, ScenarioConfig) else load_scenario(scenario)
+    pol = policies if isinstance(policies, PolicyConfig) else load_policy(policies)
+    sizes = {"workers": workers, "months": months, "seed": seed}
+    # numpy integers from experiment designs are fine; bools and floats are not.
+    sizes = {
+        k: int(v) if isinstance(v, Integral) and not isinstance(v, bool) else v
+        for k, v in sizes.items()
+    }
+    try:
+        return RunConfig.model_validate({"scenario": scen, "policy": pol, **sizes}, strict=True)
+    except ValidationError as exc:
+        raise from_validation(exc, RunConfig, lambda loc: "") from None
+
+
+def config_hash(run: RunConfig) -> str:
+    """16 hex digits identifying scenario, policy, workers and months (not the seed)."""
+    payload = {
+        "scenario": run.scenario.model_dump(mode="json"),
+        "policy": run.policy.model_dump(mode="json"),
+        "workers": run.workers,
+        "months": run.months,
+    }
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]

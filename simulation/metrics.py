@@ -1,0 +1,543 @@
+"""The metric catalogue: the single source of metric names, units and definitions.
+
+``CATALOGUE`` lists every monthly metric; ``compose`` builds their values from the
+tables the ``tally`` kernel fills (plus the month's flows and spending), and the
+breakdown tables by region, sector and entry cohort. The DataCollector has one model
+reporter per catalogue entry; plots and reports read units and labels from here.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulation.kernels import metrics as mk
+from simulation.state import Flow, Spend
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    unit: str
+    definition: str
+    group: str
+    integer: bool = False  # a count: identical across engines, not just close
+
+
+def _m(name, unit, definition, group, integer=False):
+    return Metric(name, unit, definition, group, integer)
+
+
+CATALOGUE: tuple[Metric, ...] = (
+    # --- labour market
+    _m(
+        "unemployment_rate",
+        "share",
+        "unemployed / labour force; labour force = employed + apprentices + unemployed (ILO: apprentices count as employed)",
+        "labour market",
+    ),
+    _m(
+        "youth_unemployment_rate",
+        "share",
+        "unemployment rate of workers aged 16-24",
+        "labour market",
+    ),
+    _m(
+        "rural_unemployment_rate",
+        "share",
+        "unemployment rate of residents of rural regions",
+        "labour market",
+    ),
+    _m(
+        "urban_unemployment_rate",
+        "share",
+        "unemployment rate of residents of urban regions",
+        "labour market",
+    ),
+    _m(
+        "displaced_unemployment_rate",
+        "share",
+        "unemployment rate of workers who lost a job in a brown sector",
+        "labour market",
+    ),
+    _m(
+        "employment_rate",
+        "share",
+        "(employed + apprentices) / working-age population (students and trainees included)",
+        "labour market",
+    ),
+    _m("vacancy_rate", "share", "open vacancies / (vacancies + filled jobs)", "labour market"),
+    _m("tightness", "ratio", "open vacancies / unemployed (v/u)", "labour market"),
+    _m(
+        "job_finding_rate",
+        "share per month",
+        "hires out of unemployment this month / unemployed at the start of the month",
+        "labour market",
+    ),
+    _m(
+        "separation_rate",
+        "share per month",
+        "layoffs, quits and exit layoffs this month / employed at the start of the month",
+        "labour market",
+    ),
+    _m("employed", "workers", "workers in a job (apprentices not included)", "labour market", True),
+    _m("unemployed", "workers", "workers without a job, searching", "labour market", True),
+    _m("labour_force", "workers", "employed + apprentices + unemployed", "labour market", True),
+    _m("vacancies", "jobs", "open vacancies", "labour market", True),
+    _m(
+        "hires",
+        "workers per month",
+        "hires into jobs (out of unemployment and job to job)",
+        "labour market",
+        True,
+    ),
+    # --- skill mismatch
+    _m(
+        "skill_gap_mean",
+        "index 0-1",
+        "mean of under-skill + over-skill gap of the employed (see docs/ODD.md, submodel skills)",
+        "skill mismatch",
+    ),
+    _m(
+        "under_skilled_share",
+        "share",
+        "employed whose under-skill gap exceeds the under-skilled threshold",
+        "skill mismatch",
+    ),
+    _m(
+        "over_skilled_share",
+        "share",
+        "employed whose over-skill gap exceeds the over-skilled threshold",
+        "skill mismatch",
+    ),
+    _m(
+        "outside_field_share",
+        "share",
+        "employed whose main technical skill is not the main domain their job requires",
+        "skill mismatch",
+    ),
+    _m(
+        "skill_shortage_vacancies",
+        "jobs",
+        "vacancies open 3+ months without a hire, with applicants but fewer above the hiring threshold than vacancies",
+        "skill mismatch",
+        True,
+    ),
+    _m(
+        "skill_shortage_share",
+        "share",
+        "skill-shortage vacancies / open vacancies",
+        "skill mismatch",
+    ),
+    _m(
+        "green_skill_shortage_vacancies",
+        "jobs",
+        "skill-shortage vacancies in green sectors",
+        "skill mismatch",
+        True,
+    ),
+    # --- employability
+    _m(
+        "employability",
+        "share",
+        "mean share of accessible vacancies an unemployed worker would pass the hiring threshold for (sampled)",
+        "employability",
+    ),
+    _m(
+        "cohort_job_finding_12m",
+        "share",
+        "labour-market entrants of 12-23 months ago who found a job or apprenticeship within 12 months of entry",
+        "employability",
+    ),
+    # --- apprenticeship
+    _m("apprentices", "workers", "active apprentices", "apprenticeship", True),
+    _m(
+        "apprenticeship_slots",
+        "slots",
+        "open apprenticeship slots offered by firms",
+        "apprenticeship",
+        True,
+    ),
+    _m(
+        "apprenticeship_starts",
+        "per month",
+        "apprenticeships started this month",
+        "apprenticeship",
+        True,
+    ),
+    _m(
+        "apprenticeship_completions",
+        "per month",
+        "apprenticeships completed this month",
+        "apprenticeship",
+        True,
+    ),
+    _m(
+        "apprenticeship_dissolutions",
+        "per month",
+        "apprenticeships ended early this month (dropout or firm exit)",
+        "apprenticeship",
+        True,
+    ),
+    _m(
+        "apprenticeship_completion_rate",
+        "share",
+        "completions / (completions + dropouts + dissolutions), last 12 months",
+        "apprenticeship",
+    ),
+    _m(
+        "apprenticeship_retention_rate",
+        "share",
+        "completers kept by the training firm / completers, last 12 months",
+        "apprenticeship",
+    ),
+    _m(
+        "apprenticeship_poaching_rate",
+        "share",
+        "retained completers who moved to another firm within the poaching window / retained completers, last 12 months",
+        "apprenticeship",
+    ),
+    _m(
+        "apprenticeship_employment_12m",
+        "share",
+        "completers of 12-23 months ago now in a job or apprenticeship",
+        "apprenticeship",
+    ),
+    _m(
+        "apprenticeship_wage_premium",
+        "share",
+        "mean wage of employed completers under 35 / that of employed never-apprentices under 35, minus 1",
+        "apprenticeship",
+    ),
+    _m(
+        "firm_net_training_cost_yuan",
+        "yuan per apprenticeship",
+        "net cost to training firms (wage, mentor time, quality - contribution, subsidy, retention value) per apprenticeship started, cumulative",
+        "apprenticeship",
+    ),
+    _m(
+        "training_firms_recouping_share",
+        "share",
+        "training firms whose benefits cover their costs",
+        "apprenticeship",
+    ),
+    _m("training_firm_share", "share", "live firms with at least one apprentice", "apprenticeship"),
+    # --- training
+    _m(
+        "in_training",
+        "workers",
+        "learners in TVET programmes and lifelong-learning courses",
+        "training",
+        True,
+    ),
+    _m("tertiary_students", "workers", "workers in tertiary study", "training", True),
+    _m(
+        "course_enrolments",
+        "per month",
+        "lifelong-learning course enrolments this month",
+        "training",
+        True,
+    ),
+    _m(
+        "voucher_enrolments",
+        "per month",
+        "course enrolments paid by a voucher this month",
+        "training",
+        True,
+    ),
+    _m(
+        "curriculum_relevance",
+        "index 0-1",
+        "mean relevance of provider curricula to current skill demand",
+        "training",
+    ),
+    _m("provider_green_share", "share", "mean share of programme time on green skills", "training"),
+    # --- green and rural
+    _m(
+        "green_employment_share", "share", "employed in green sectors / employed", "green and rural"
+    ),
+    _m(
+        "brown_employment_share", "share", "employed in brown sectors / employed", "green and rural"
+    ),
+    _m(
+        "rural_urban_wage_gap",
+        "share",
+        "1 - mean wage in rural regions / mean wage in urban regions",
+        "green and rural",
+    ),
+    _m(
+        "net_migration_to_urban",
+        "workers per month",
+        "moves into urban regions minus moves out of them this month",
+        "green and rural",
+        True,
+    ),
+    _m(
+        "return_migrations",
+        "workers per month",
+        "rural-origin workers returning home this month",
+        "green and rural",
+        True,
+    ),
+    _m("firms_alive", "firms", "live firms", "green and rural", True),
+    _m("firm_entries", "firms per month", "firms entering this month", "green and rural", True),
+    _m("firm_exits", "firms per month", "firms exiting this month", "green and rural", True),
+    # --- wages
+    _m("wage_mean_yuan", "yuan per month", "mean wage of the employed", "wages"),
+    _m("wage_gini", "index 0-1", "Gini coefficient of wages of the employed", "wages"),
+    # --- public spending
+    _m(
+        "spending_subsidy_yuan",
+        "yuan per month",
+        "apprenticeship subsidy: advances + balances + certificate bonuses - clawbacks",
+        "public spending",
+    ),
+    _m(
+        "spending_quality_yuan",
+        "yuan per month",
+        "public assessment and certification of completers",
+        "public spending",
+    ),
+    _m("spending_vouchers_yuan", "yuan per month", "lifelong-learning vouchers", "public spending"),
+    _m("spending_seats_yuan", "yuan per month", "funded training seats in use", "public spending"),
+    _m(
+        "spending_rural_access_yuan",
+        "yuan per month",
+        "extra rural and mobile training seats",
+        "public spending",
+    ),
+    _m(
+        "spending_anticipation_yuan",
+        "yuan per month",
+        "skills anticipation system",
+        "public spending",
+    ),
+    _m(
+        "spending_curricula_yuan",
+        "yuan per month",
+        "core-skills and green curricula",
+        "public spending",
+    ),
+    _m("spending_total_yuan", "yuan per month", "all public programmes", "public spending"),
+)
+
+BY_NAME = {m.name: m for m in CATALOGUE}
+NAMES = tuple(m.name for m in CATALOGUE)
+
+# Compared across runs, not within one (simulation.analysis): listed for the record.
+COMPARATIVE: tuple[Metric, ...] = (
+    _m(
+        "cost_per_additional_employed_yuan",
+        "yuan per worker-month",
+        "extra public spending / extra employed workers against the same scenario and seed without the policy",
+        "public spending",
+    ),
+)
+
+REGION_COLUMNS = (
+    "labour_force",
+    "employed",
+    "apprentices",
+    "unemployed",
+    "unemployment_rate",
+    "youth_unemployment_rate",
+    "in_training",
+    "skill_gap_mean",
+    "wage_mean_yuan",
+    "vacancies",
+    "net_migration",
+)
+SECTOR_COLUMNS = (
+    "employed",
+    "apprentices",
+    "vacancies",
+    "skill_shortage_vacancies",
+    "firms",
+    "training_firms",
+    "apprenticeship_slots",
+    "skill_gap_mean",
+    "wage_mean_yuan",
+)
+COHORT_COLUMNS = (
+    "entrants",
+    "working_share",
+    "apprenticeship_share",
+    "certified_share",
+    "job_finding_12m",
+    "wage_mean_yuan",
+)
+
+
+def _ratio(num: float, den: float) -> float:
+    return float(num) / float(den) if den > 0 else math.nan
+
+
+@dataclass
+class MonthTables:
+    """What ``tally`` and the step produced for one month."""
+
+    by_region: np.ndarray
+    by_sector: np.ndarray
+    by_cohort: np.ndarray
+    g: np.ndarray
+    flows: np.ndarray
+    rolling: np.ndarray  # flows summed over the last 12 months
+    spend: np.ndarray
+    mig_in: np.ndarray
+    mig_out: np.ndarray
+    unemployed_before: float
+    employed_before: float
+    employability: float
+    gini: float
+    relevance_mean: float
+    net_training_cost: float
+    recouping_share: float
+    region_urban: np.ndarray
+    sector_kind: np.ndarray  # SectorKind codes
+
+
+def compose(t: MonthTables) -> dict[str, float]:
+    """Every catalogue metric from one month's tables."""
+    R, S, G, F, roll = t.by_region, t.by_sector, t.g, t.flows, t.rolling
+    lf = R[:, mk.R_LF].sum()
+    unemp = R[:, mk.R_UNEMP].sum()
+    emp = R[:, mk.R_EMP].sum()
+    appr = R[:, mk.R_APPR].sum()
+    vac = R[:, mk.R_VAC].sum()
+    jobs = R[:, mk.R_JOBS].sum()
+    urban = t.region_urban == 1
+    rural = ~urban
+    green = t.sector_kind == 2
+    brown = t.sector_kind == 0
+    ssv = S[:, mk.S_SSV].sum()
+    completions = roll[Flow.APPR_COMPLETIONS]
+    ended = completions + roll[Flow.APPR_DROPOUTS] + roll[Flow.APPR_DISSOLVED]
+    retained = roll[Flow.APPR_RETAINED]
+    wage_urban = _ratio(R[urban, mk.R_WAGE].sum(), R[urban, mk.R_EMP].sum())
+    wage_rural = _ratio(R[rural, mk.R_WAGE].sum(), R[rural, mk.R_EMP].sum())
+    appr_wage = _ratio(G[mk.G_APPR_WAGE], G[mk.G_APPR_N])
+    other_wage = _ratio(G[mk.G_OTHER_WAGE], G[mk.G_OTHER_N])
+    live_firms = S[:, mk.S_FIRMS].sum()
+    sp = t.spend
+    v = {
+        "unemployment_rate": _ratio(unemp, lf),
+        "youth_unemployment_rate": _ratio(R[:, mk.R_YOUTH_UNEMP].sum(), R[:, mk.R_YOUTH_LF].sum()),
+        "rural_unemployment_rate": _ratio(R[rural, mk.R_UNEMP].sum(), R[rural, mk.R_LF].sum()),
+        "urban_unemployment_rate": _ratio(R[urban, mk.R_UNEMP].sum(), R[urban, mk.R_LF].sum()),
+        "displaced_unemployment_rate": _ratio(G[mk.G_DISPLACED_UNEMP], G[mk.G_DISPLACED_LF]),
+        "employment_rate": _ratio(emp + appr, R[:, mk.R_POP].sum()),
+        "vacancy_rate": _ratio(vac, vac + jobs),
+        "tightness": _ratio(vac, unemp),
+        "job_finding_rate": _ratio(F[Flow.UNEMPLOYED_TO_EMPLOYED], t.unemployed_before),
+        "separation_rate": _ratio(
+            F[Flow.LAYOFFS] + F[Flow.QUITS] + F[Flow.EXIT_LAYOFFS], t.employed_before
+        ),
+        "employed": emp,
+        "unemployed": unemp,
+        "labour_force": lf,
+        "vacancies": vac,
+        "hires": F[Flow.HIRES],
+        "skill_gap_mean": _ratio(R[:, mk.R_GAP].sum(), emp),
+        "under_skilled_share": _ratio(G[mk.G_UNDER], emp),
+        "over_skilled_share": _ratio(G[mk.G_OVER], emp),
+        "outside_field_share": _ratio(G[mk.G_OUTSIDE], emp),
+        "skill_shortage_vacancies": ssv,
+        "skill_shortage_share": _ratio(ssv, vac),
+        "green_skill_shortage_vacancies": S[green, mk.S_SSV].sum(),
+        "employability": t.employability,
+        "cohort_job_finding_12m": _ratio(G[mk.G_ENTRY_FOUND], G[mk.G_ENTRY_WINDOW]),
+        "apprentices": appr,
+        "apprenticeship_slots": S[:, mk.S_SLOTS].sum(),
+        "apprenticeship_starts": F[Flow.APPR_STARTS],
+        "apprenticeship_completions": F[Flow.APPR_COMPLETIONS],
+        "apprenticeship_dissolutions": F[Flow.APPR_DROPOUTS] + F[Flow.APPR_DISSOLVED],
+        "apprenticeship_completion_rate": _ratio(completions, ended),
+        "apprenticeship_retention_rate": _ratio(retained, completions),
+        "apprenticeship_poaching_rate": _ratio(roll[Flow.APPR_POACHED], retained),
+        "apprenticeship_employment_12m": _ratio(G[mk.G_COMPLETERS_12_EMP], G[mk.G_COMPLETERS_12]),
+        "apprenticeship_wage_premium": appr_wage / other_wage - 1.0,
+        "firm_net_training_cost_yuan": t.net_training_cost,
+        "training_firms_recouping_share": t.recouping_share,
+        "training_firm_share": _ratio(S[:, mk.S_TRAINING_FIRMS].sum(), live_firms),
+        "in_training": R[:, mk.R_TRAINING].sum(),
+        "tertiary_students": R[:, mk.R_STUDENT].sum(),
+        "course_enrolments": F[Flow.COURSE_ENROLMENTS],
+        "voucher_enrolments": F[Flow.VOUCHER_ENROLMENTS],
+        "curriculum_relevance": t.relevance_mean,
+        "provider_green_share": G[mk.G_GREEN_MIX],
+        "green_employment_share": _ratio(S[green, mk.S_EMP].sum(), emp),
+        "brown_employment_share": _ratio(S[brown, mk.S_EMP].sum(), emp),
+        "rural_urban_wage_gap": 1.0 - wage_rural / wage_urban,
+        "net_migration_to_urban": t.mig_in[urban].sum() - t.mig_out[urban].sum(),
+        "return_migrations": F[Flow.RETURN_MIGRATIONS],
+        "firms_alive": live_firms,
+        "firm_entries": F[Flow.FIRM_ENTRIES],
+        "firm_exits": F[Flow.FIRM_EXITS],
+        "wage_mean_yuan": _ratio(R[:, mk.R_WAGE].sum(), emp),
+        "wage_gini": t.gini,
+        "spending_subsidy_yuan": sp[Spend.SUBSIDY],
+        "spending_quality_yuan": sp[Spend.QUALITY],
+        "spending_vouchers_yuan": sp[Spend.VOUCHERS],
+        "spending_seats_yuan": sp[Spend.SEATS],
+        "spending_rural_access_yuan": sp[Spend.RURAL_ACCESS],
+        "spending_anticipation_yuan": sp[Spend.ANTICIPATION],
+        "spending_curricula_yuan": sp[Spend.CORE_SKILLS] + sp[Spend.GREEN_CURRICULA],
+        "spending_total_yuan": sp.sum(),
+    }
+    return {name: float(v[name]) for name in NAMES}
+
+
+def region_rows(t: MonthTables) -> np.ndarray:
+    """(regions, REGION_COLUMNS) breakdown of one month."""
+    R = t.by_region
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.column_stack(
+            [
+                R[:, mk.R_LF],
+                R[:, mk.R_EMP],
+                R[:, mk.R_APPR],
+                R[:, mk.R_UNEMP],
+                R[:, mk.R_UNEMP] / R[:, mk.R_LF],
+                R[:, mk.R_YOUTH_UNEMP] / R[:, mk.R_YOUTH_LF],
+                R[:, mk.R_TRAINING],
+                R[:, mk.R_GAP] / R[:, mk.R_EMP],
+                R[:, mk.R_WAGE] / R[:, mk.R_EMP],
+                R[:, mk.R_VAC],
+                t.mig_in - t.mig_out,
+            ]
+        )
+
+
+def sector_rows(t: MonthTables) -> np.ndarray:
+    S = t.by_sector
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.column_stack(
+            [
+                S[:, mk.S_EMP],
+                S[:, mk.S_APPR],
+                S[:, mk.S_VAC],
+                S[:, mk.S_SSV],
+                S[:, mk.S_FIRMS],
+                S[:, mk.S_TRAINING_FIRMS],
+                S[:, mk.S_SLOTS],
+                S[:, mk.S_GAP] / S[:, mk.S_EMP],
+                S[:, mk.S_WAGE] / S[:, mk.S_EMP],
+            ]
+        )
+
+
+def cohort_rows(t: MonthTables) -> np.ndarray:
+    C = t.by_cohort
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.column_stack(
+            [
+                C[:, mk.C_SIZE],
+                C[:, mk.C_EMP] / C[:, mk.C_SIZE],
+                C[:, mk.C_APPR_EVER] / C[:, mk.C_SIZE],
+                C[:, mk.C_CERT] / C[:, mk.C_SIZE],
+                C[:, mk.C_FOUND_12] / C[:, mk.C_MATURE],
+                C[:, mk.C_WAGE] / C[:, mk.C_EMP],
+            ]
+        )

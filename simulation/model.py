@@ -1,0 +1,284 @@
+"""SkillsModel: the Mesa model whose step() is the recipe of kernel calls."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from functools import partial
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from simulation import initial, loading, metrics, params, phases
+from simulation.config import RunConfig
+from simulation.kernels import apprenticeship, matching
+from simulation.kernels import metrics as metric_kernels
+from simulation.rng import Stream, key
+from simulation.state import N_FLOW, N_SPEND, Status
+
+EMPLOYABILITY_SAMPLE = 2000  # unemployed workers sampled for the employability metric
+EMPLOYABILITY_DRAWS = 16  # vacancies drawn per sampled worker
+
+
+def metric_value(name: str, model: SkillsModel) -> float:
+    """Model reporter body: this month's value of one catalogue metric."""
+    return model.current[name]
+
+
+class SkillsModel(mesa.Model):
+    """Workers, firms and training providers as arrays; every process a numba kernel.
+
+    Arguments mirror ``skillsim run``: a scenario name or path, policy names (merged
+    in order), the number of workers, the horizon in months and the seed. Pass
+    ``run`` to use an already resolved RunConfig instead. The model first runs the
+    scenario's burn-in under the status-quo policy with drivers frozen, then
+    records month 0; each ``step()`` advances one month and records it.
+    """
+
+    def __init__(
+        self,
+        scenario: str = "baseline",
+        policies: str | Sequence[str] = ("none",),
+        workers: int = 20_000,
+        months: int = 120,
+        seed: int = 0,
+        run: RunConfig | None = None,
+    ):
+        super().__init__(seed=seed)
+        if run is None:
+            run = loading.resolve_run(scenario, policies, workers, months, seed)
+        self.config = run
+        self.seed_value = int(run.seed)
+        self.months = run.months
+        self.params = params.build(run)
+        self.status_quo = params.build(
+            run.model_copy(update={"policy": loading.load_policy("none")})
+        )
+        self.world = world = params.build_world(run)
+        self.firms = initial.make_firms(run, world, self.seed_value)
+        self.providers = initial.make_providers(
+            run, world, self.firms, self.seed_value, self.status_quo.providers.core_share
+        )
+        self.workers = initial.make_workers(run, world, self.firms, self.seed_value)
+        self._allocate_buffers()
+        self.burn_in = run.scenario.burn_in_months
+        self.clock = 0  # internal month counter; draws are keyed by it
+        self.month = -self.burn_in  # reported month: 0 is the policy start
+        phases.set_wages(self, self.status_quo)
+        for _ in range(self.burn_in):
+            self._advance(self.status_quo)
+        self.frames: dict[str, list[np.ndarray]] = {"region": [], "sector": [], "cohort": []}
+        self.datacollector = mesa.DataCollector(
+            model_reporters={name: partial(metric_value, name) for name in metrics.NAMES}
+        )
+        self._record()
+
+    # ----------------------------------------------------------------- buffers
+
+    def _allocate_buffers(self) -> None:
+        w, f, world = self.workers, self.firms, self.world
+        n_cells = world.n_sectors * world.n_regions
+        n_domains = w.skills.shape[1]
+        self.flows = np.zeros(N_FLOW, dtype=np.int64)
+        self.flow_history = np.zeros((12, N_FLOW), dtype=np.int64)
+        self.spend = np.zeros(N_SPEND, dtype=np.float64)
+        self.mig_in = np.zeros(world.n_regions, dtype=np.int64)
+        self.mig_out = np.zeros(world.n_regions, dtype=np.int64)
+        self.log_demand = np.zeros((world.n_sectors, world.n_regions))
+        self.desired = np.zeros((world.n_sectors, world.n_regions), dtype=np.int64)
+        self.travel = world.travel.copy()
+        self.travel_train = world.travel.copy()
+        self.carbon_burden = np.zeros(world.n_sectors)
+        self.demand_now = np.zeros(n_domains)
+        self.supply = np.zeros(n_domains)
+        self.demand_history = np.zeros((phases.HISTORY, n_domains))
+        self.choice_counts = np.zeros(4, dtype=np.int64)
+        self.searchers = np.empty(w.capacity, dtype=np.int64)
+        self.thresholds = np.zeros(f.capacity)
+        self.cell_open = np.zeros(n_cells, dtype=np.int64)
+        self.cell_ptr = np.zeros(n_cells + 1, dtype=np.int64)
+        self.cell_firms = np.zeros(f.capacity, dtype=np.int64)
+        self.cell_cum = np.zeros(f.capacity, dtype=np.int64)
+        self.firm_is_brown = np.zeros(f.capacity, dtype=np.int8)
+        self.poach_rate = 0.0
+        self.providers_per_region = self.config.scenario.world.providers_per_region
+        self.provider_start = initial.provider_start(world.n_regions, self.providers_per_region)
+        # Month-0 key: firm-specific apprenticeship contributions persist over the run.
+        self.firm_key = key(self.seed_value, 0, int(Stream.APPR_CONTRIBUTION))
+        self.slot_ratio = 0.0
+        first = -math.ceil(self.config.scenario.burn_in_months / 12)
+        self.first_cohort_year = first
+        n_cohorts = self.config.months // 12 + 1 - first
+        self.by_region = np.zeros((world.n_regions, metric_kernels.N_R))
+        self.by_sector = np.zeros((world.n_sectors, metric_kernels.N_S))
+        self.by_cohort = np.zeros((n_cohorts, metric_kernels.N_C))
+        self.g = np.zeros(metric_kernels.N_G)
+
+    # -------------------------------------------------------------------- step
+
+    def step(self) -> None:
+        """One month: the ten processes of DESIGN.md in order, then the metrics."""
+        self._advance(self.params)
+        self._record()
+        if self.month >= self.months:
+            self.running = False
+
+    def _advance(self, p: params.Params) -> None:
+        """The recipe of a month (DESIGN.md, schedule), under parameters ``p``."""
+        month = self.month + 1
+        phases.begin(self)
+        phases.drivers(self, p, month)  # 1. scenario paths
+        phases.firm_demand(self, p, month)  # 2. targets, exit/entry, vacancies, layoffs due
+        phases.apprenticeship_supply(self, p)  # 3. net benefit and slots
+        phases.providers(self, p, month)  # 4. shortage signal, curricula, seats
+        phases.education_choices(self, p, month)  # 5. school leavers, lifelong learning
+        phases.skill_change(self, p)  # 6. learning and depreciation
+        phases.search_and_matching(self, p, month)  # 7. slots, then jobs
+        phases.separations_and_lifecycle(self, p, month)  # 8. layoffs, quits, apprentices
+        phases.demographic_change(self, p, month)  # 9. ageing, cohorts, migration
+        phases.accounts(self, p)  # 10. wages, public spending, feedback signals
+        self.clock += 1
+        self.month = month
+
+    # ----------------------------------------------------------------- metrics
+
+    def _record(self) -> None:
+        """Compute this month's metrics and breakdowns; collect the reporters."""
+        w, f, pr, world, p = self.workers, self.firms, self.providers, self.world, self.params
+        metric_kernels.tally(
+            self.month,
+            p.metrics,
+            w.status,
+            w.age,
+            w.region,
+            w.employer,
+            w.skills,
+            w.gap_under,
+            w.gap_over,
+            w.wage,
+            w.cert,
+            w.appr_state,
+            w.displaced,
+            w.date_entry,
+            w.date_first_job,
+            w.date_appr_end,
+            f.alive,
+            f.sector,
+            f.region,
+            f.req,
+            f.headcount,
+            f.apprentices,
+            f.vacancies,
+            f.vac_age,
+            f.vac_apps,
+            f.vac_qualified,
+            f.slots,
+            pr.mix,
+            self.first_cohort_year,
+            self.by_region,
+            self.by_sector,
+            self.by_cohort,
+            self.g,
+        )
+        net_cost, recouping = apprenticeship.net_cost_share_recouping(
+            f.train_cost, f.train_benefit, f.appr_started, f.alive
+        )
+        tables = metrics.MonthTables(
+            by_region=self.by_region,
+            by_sector=self.by_sector,
+            by_cohort=self.by_cohort,
+            g=self.g,
+            flows=self.flows,
+            rolling=self.flow_history.sum(0),
+            spend=self.spend,
+            mig_in=self.mig_in,
+            mig_out=self.mig_out,
+            unemployed_before=getattr(self, "unemployed_before", math.nan),
+            employed_before=getattr(self, "employed_before", math.nan),
+            employability=self._employability(),
+            gini=metric_kernels.wage_gini(w.status, w.wage),
+            relevance_mean=float(pr.relevance.mean()),
+            net_training_cost=net_cost,
+            recouping_share=recouping,
+            region_urban=world.region_urban,
+            sector_kind=world.sector_kind,
+        )
+        self.current = metrics.compose(tables)
+        self.frames["region"].append(metrics.region_rows(tables))
+        self.frames["sector"].append(metrics.sector_rows(tables))
+        self.frames["cohort"].append(metrics.cohort_rows(tables))
+        self.datacollector.collect(self)
+
+    def _employability(self) -> float:
+        w, f, world = self.workers, self.firms, self.world
+        unemployed = np.flatnonzero(w.status == Status.UNEMPLOYED)
+        if unemployed.size == 0 or f.vacancies.sum() == 0:
+            return math.nan
+        stride = max(unemployed.size // EMPLOYABILITY_SAMPLE, 1)
+        sample = unemployed[::stride][:EMPLOYABILITY_SAMPLE]
+        pm = self.params.match
+        matching.build_cells(
+            f.alive,
+            f.sector,
+            f.region,
+            f.vacancies,
+            world.n_regions,
+            self.cell_open,
+            self.cell_ptr,
+            self.cell_firms,
+            self.cell_cum,
+        )
+        matching.hiring_thresholds(
+            matching.JOBS, pm, f.alive, f.region, f.vac_age, phases.slack(self), self.thresholds
+        )
+        return matching.employability(
+            phases.stream_key(self, Stream.EMPLOYABILITY),
+            sample,
+            sample.size,
+            w.skills,
+            w.ability,
+            w.region,
+            w.cert,
+            self.params.cert_bonus,
+            f.req,
+            self.travel,
+            world.sector_profile,
+            pm.travel_weight,
+            self.thresholds,
+            self.cell_open,
+            self.cell_ptr,
+            self.cell_firms,
+            self.cell_cum,
+            EMPLOYABILITY_DRAWS,
+        )
+
+    # ------------------------------------------------------------------ output
+
+    def metrics_frame(self) -> pd.DataFrame:
+        """One row per month (0 = policy start), one column per catalogue metric."""
+        df = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+        df.insert(0, "month", np.arange(len(df), dtype=np.int64))
+        return df
+
+    def breakdown(self, kind: str) -> pd.DataFrame:
+        """Monthly breakdown by ``region``, ``sector`` or entry ``cohort`` (long format)."""
+        world = self.world
+        if kind == "region":
+            labels, columns = world.region_names, metrics.REGION_COLUMNS
+        elif kind == "sector":
+            labels, columns = world.sector_names, metrics.SECTOR_COLUMNS
+        elif kind == "cohort":
+            n = self.by_cohort.shape[0]
+            labels = tuple(range(self.first_cohort_year, self.first_cohort_year + n))
+            columns = metrics.COHORT_COLUMNS
+        else:
+            raise ValueError(f"unknown breakdown {kind!r}: use region, sector or cohort")
+        rows = self.frames[kind]
+        data = np.concatenate(rows) if rows else np.empty((0, len(columns)))
+        df = pd.DataFrame(data, columns=list(columns))
+        df.insert(0, kind, np.tile(np.array(labels), len(rows)))
+        df.insert(0, "month", np.repeat(np.arange(len(rows), dtype=np.int64), len(labels)))
+        if kind == "cohort":
+            df = df[df["entrants"] > 0].reset_index(drop=True)
+        return df

@@ -1,0 +1,323 @@
+"""The ten phases of a month: each wires the model's arrays into its kernels.
+
+``SkillsModel.step`` calls these in order. Each phase is a handful of kernel calls with
+named arrays in (STYLE.md: the wrapper passes arrays, the kernel computes). ``m`` is
+the model (its ``workers``, ``firms``, ``providers``, ``world`` and work buffers), ``p``
+the kernel parameters of the month (the status quo during the burn-in), ``month`` the
+month being simulated (negative during the burn-in).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulation import params
+from simulation.kernels import (
+    accounting,
+    apprenticeship,
+    choices,
+    demand,
+    demography,
+    firms,
+    matching,
+    separations,
+    skills,
+    training,
+)
+from simulation.rng import Stream, key
+from simulation.state import Flow, SectorKind, Status
+
+HISTORY = 64  # months of skill-demand history kept for lagged forecasts
+
+
+def stream_key(m, stream: Stream) -> np.uint64:
+    return key(m.seed_value, m.clock, int(stream))
+
+
+def begin(m) -> None:
+    """Reset the month's counters; remember stocks that rates are taken over."""
+    m.flows[:] = 0
+    m.spend[:] = 0.0
+    m.mig_in[:] = 0
+    m.mig_out[:] = 0
+    m.unemployed_before = float(np.count_nonzero(m.workers.status == Status.UNEMPLOYED))
+    m.employed_before = float(np.count_nonzero(m.workers.status == Status.EMPLOYED))
+
+
+def drivers(m, p: params.Params, month: int) -> None:
+    """1. Scenario paths: sector demand by region, carbon cost, rural access."""
+    world, sh = m.world, p.shocks
+    t = max(month, 0)  # drivers are frozen during the burn-in
+    demand.sector_log_demand(
+        t, world.sector_trend, world.sector_kind, world.sector_rural, world.region_urban,
+        sh["kind"], sh["start"], sh["duration"], sh["change"], sh["rural_only"], m.log_demand,
+    )  # fmt: skip
+    m.carbon_burden[:] = world.sector_carbon * demand.carbon_price(t, *p.carbon) / 1000.0
+    demand.effective_travel(t, world.travel, world.region_urban, *p.rural_access, m.travel)
+    m.travel_train[:] = m.travel * (1.0 - p.providers.rural_travel_cut)
+
+
+def firm_demand(m, p: params.Params, month: int) -> None:
+    """2. Shocks, exit and entry, target sizes, vacancies and layoff quotas."""
+    f, world, pf = m.firms, m.world, p.firms
+    firms.update_shocks(
+        stream_key(m, Stream.FIRM_SHOCK), f.alive, f.shock, pf.shock_persistence, pf.shock_sd
+    )
+    firms.desired_firm_counts(m.log_demand, pf.entry_elasticity, world.initial_firms, m.desired)
+    m.flows[Flow.FIRM_EXITS] += firms.exit_firms(
+        month, stream_key(m, Stream.FIRM_EXIT), m.desired, m.carbon_burden,
+        pf.carbon_exit_sensitivity, f.alive, f.sector, f.region, f.productivity, f.exit_month,
+    )  # fmt: skip
+    m.flows[Flow.FIRM_ENTRIES] += firms.enter_firms(
+        month, stream_key(m, Stream.FIRM_ENTRY), m.desired, pf.avg_size, pf.size_sigma,
+        world.sector_productivity, world.sector_profile, pf.req_noise, m.provider_start,
+        m.providers_per_region, f.alive, f.sector, f.region, f.base_size, f.shock,
+        f.productivity, f.req, f.headcount, f.apprentices, f.entry_month, f.exit_month,
+        f.provider, f.train_cost, f.train_benefit, f.appr_started,
+    )  # fmt: skip
+    firms.set_targets(
+        m.log_demand, pf.entry_elasticity, f.alive, f.sector, f.region, f.base_size, f.shock,
+        f.target,
+    )  # fmt: skip
+    firms.post_vacancies(
+        f.alive, f.target, f.headcount, pf.layoff_band, f.vacancies, f.layoff_quota,
+        f.vac_age, f.vac_apps, f.vac_qualified,
+    )  # fmt: skip
+
+
+def apprenticeship_supply(m, p: params.Params) -> None:
+    """3. Each firm's expected net benefit of an apprentice, and its slots."""
+    f, world = m.firms, m.world
+    apprenticeship.offer_slots(
+        m.firm_key, p.appr, m.poach_rate, f.alive, f.region, f.headcount, f.apprentices,
+        f.productivity, world.wage_level, world.min_wage, f.net_benefit, f.slots,
+    )  # fmt: skip
+
+
+def providers(m, p: params.Params, month: int) -> None:
+    """4. Skill-shortage signal, seats, quarterly curriculum planning, relevance."""
+    w, f, pr, world, pp = m.workers, m.firms, m.providers, m.world, p.providers
+    training.skill_demand(
+        f.alive, f.vacancies, f.target, f.req, w.status, w.skills, m.supply, m.demand_now
+    )
+    m.demand_history[m.clock % HISTORY] = m.demand_now
+    training.set_seats(
+        pr.base_seats, pr.region, world.region_urban, pp.capacity_multiplier,
+        pp.rural_policy_extra + p.rural_capacity_gain, pr.seats,
+    )  # fmt: skip
+    if month % 3 == 0:
+        lagged = m.demand_history[max(m.clock - pp.lag, 0) % HISTORY]
+        training.plan_curricula(
+            stream_key(m, Stream.FORECAST), lagged, foresight_delta(m, p, max(month, 0)),
+            pp.noise_sd, pp.core_share, pp.green_share, params.GREEN_DOMAIN, pp.adjust, pr.mix,
+        )  # fmt: skip
+    training.curriculum_relevance(pr.mix, m.demand_now, pr.relevance)
+
+
+def education_choices(m, p: params.Params, month: int) -> None:
+    """5. School leavers choose a path; unemployed adults enrol in courses."""
+    w, pr, world = m.workers, m.providers, m.world
+    counts = m.choice_counts
+    counts[:] = 0
+    choices.school_leaver_choices(
+        stream_key(m, Stream.CHOICE), month, p.choices, m.slot_ratio, w.status, w.region, w.rural,
+        w.ability, w.date_entry, w.programme, w.provider, w.months_left, w.seeking_appr,
+        w.spell, pr.region, pr.seats, pr.enrolled, pr.relevance, m.travel_train, counts,
+    )  # fmt: skip
+    m.flows[Flow.CHOSE_APPRENTICESHIP : Flow.CHOSE_TERTIARY + 1] += counts
+    m.flows[Flow.TVET_ENROLMENTS] += counts[1]
+    m.flows[Flow.TERTIARY_ENROLMENTS] += counts[3]
+    enrolled, with_voucher = choices.enrol_courses(
+        stream_key(m, Stream.LLL), p.courses, w.status, w.age, w.region, w.spell, w.seeking_appr,
+        w.displaced, world.region_urban, w.programme, w.provider, w.months_left, pr.region,
+        pr.seats, pr.enrolled, m.travel_train,
+    )  # fmt: skip
+    m.flows[Flow.COURSE_ENROLMENTS] += enrolled
+    m.flows[Flow.VOUCHER_ENROLMENTS] += with_voucher
+
+
+def skill_change(m, p: params.Params) -> None:
+    """6. Learning on the job, in training and apprenticeships; depreciation."""
+    w, f, pr = m.workers, m.firms, m.providers
+    skills.update_skills(
+        p.skills, w.status, w.employer, w.provider, w.ability, w.skills, f.req, pr.mix,
+        pr.quality, pr.relevance, w.gap_under, w.gap_over,
+    )  # fmt: skip
+
+
+def search_and_matching(m, p: params.Params, month: int) -> None:
+    """7. Apprenticeship slots are matched first, then jobs."""
+    _match(m, matching.SLOTS, p, month)
+    _match(m, matching.JOBS, p, month)
+    matching.age_vacancies(m.firms.alive, m.firms.vacancies, m.firms.vac_age)
+
+
+def separations_and_lifecycle(m, p: params.Params, month: int) -> None:
+    """8. Layoffs and exits, quits, the apprentices' month, programme ends."""
+    w, f, pr, world = m.workers, m.firms, m.providers, m.world
+    m.firm_is_brown[:] = world.sector_kind[f.sector] == SectorKind.BROWN
+    separations.layoffs(
+        month, w.status, w.employer, w.gap_under, w.wage, w.tenure, w.spell, w.provider,
+        w.appr_state, w.displaced, w.date_displaced, f.alive, m.firm_is_brown, f.layoff_quota,
+        f.headcount, f.apprentices, m.flows,
+    )  # fmt: skip
+    separations.quits(
+        stream_key(m, Stream.QUIT), p.separation, month, w.status, w.employer, w.gap_under,
+        w.gap_over, w.wage, w.tenure, w.spell, w.provider, f.headcount, m.flows,
+    )  # fmt: skip
+    apprenticeship.training_accounts(
+        m.firm_key, p.appr, w.status, w.employer, w.months_left, f.region, f.productivity,
+        world.wage_level, world.min_wage, f.train_cost, f.train_benefit,
+    )  # fmt: skip
+    separations.apprenticeship_progress(
+        stream_key(m, Stream.DROPOUT), stream_key(m, Stream.COMPLETION), month, p.appr, w.status,
+        w.employer, w.gap_under, w.wage, w.tenure, w.spell, w.provider, w.months_left,
+        w.appr_state, w.retained, w.cert, w.education, w.date_appr_end, f.alive, f.region,
+        f.productivity, world.wage_level, f.headcount, f.apprentices, f.train_benefit,
+        m.flows, m.spend,
+    )  # fmt: skip
+    separations.education_progress(
+        stream_key(m, Stream.TRAINING_END), month, p.education, w.status, w.programme, w.provider,
+        w.months_left, w.cert, w.education, w.date_entry, w.spell, pr.enrolled, pr.relevance,
+        m.flows, m.spend,
+    )  # fmt: skip
+
+
+def demographic_change(m, p: params.Params, month: int) -> None:
+    """9. Ageing and retirement, inactivity, return migration, school-leaver cohorts."""
+    w, f, pr, world, pd = m.workers, m.firms, m.providers, m.world, p.demography
+    demography.age_and_retire(
+        pd, w.status, w.age, w.employer, w.provider, w.spell, w.tenure, w.seeking_appr,
+        f.headcount, f.apprentices, pr.enrolled, m.flows,
+    )  # fmt: skip
+    demography.inactivity(stream_key(m, Stream.INACTIVITY), pd, w.status, w.age, w.spell, m.flows)
+    demography.return_migration(
+        stream_key(m, Stream.MIGRATION), pd, w.status, w.region, w.origin, w.rural, m.mig_in,
+        m.mig_out, m.flows,
+    )  # fmt: skip
+    if month % 12 == pd.cohort_month:
+        entrants = round(pd.cohort_share_per_year * m.config.workers)
+        demography.enter_cohort(
+            stream_key(m, Stream.ENTRANT), entrants, pd, np.cumsum(world.region_share),
+            world.region_rural_share, w.status, w.age, w.region, w.origin, w.rural,
+            w.education, w.ability, w.skills, w.employer, w.gap_under, w.gap_over, w.wage,
+            w.tenure, w.spell, w.months_left, w.provider, w.programme, w.cert, w.appr_state,
+            w.appr_firm, w.retained, w.seeking_appr, w.displaced, w.date_entry,
+            w.date_first_job, w.date_appr_start, w.date_appr_end, w.date_displaced, m.flows,
+        )  # fmt: skip
+
+
+def accounts(m, p: params.Params) -> None:
+    """10. Wages and the running costs of public programmes; lagged feedback signals."""
+    f, pr, world = m.firms, m.providers, m.world
+    set_wages(m, p)
+    accounting.programme_costs(
+        p.costs, pr.region, world.region_urban, pr.base_seats, pr.enrolled, m.spend
+    )
+    m.flow_history[m.clock % 12] = m.flows
+    rolling = m.flow_history.sum(0)
+    retained = rolling[Flow.APPR_RETAINED]
+    m.poach_rate = rolling[Flow.APPR_POACHED] / retained if retained > 0 else 0.0
+    seekers = max(rolling[Flow.CHOSE_APPRENTICESHIP] + rolling[Flow.CHOSE_SEARCH], 1)
+    m.slot_ratio = float(f.slots.sum()) * 12.0 / seekers
+
+
+def set_wages(m, p: params.Params) -> None:
+    w, f, world = m.workers, m.firms, m.world
+    accounting.set_wages(
+        p.wages, w.status, w.employer, w.region, w.gap_under, w.tenure, w.cert, f.productivity,
+        world.wage_level, world.min_wage, w.wage,
+    )  # fmt: skip
+
+
+# ------------------------------------------------------------------- helpers
+
+
+def _match(m, mode: int, p: params.Params, month: int) -> None:
+    """Matching rounds for jobs or apprenticeship slots: searchers apply, firms offer,
+    workers accept; the unmatched try again with fresh draws in the next round."""
+    w, f, world, pm = m.workers, m.firms, m.world, p.match
+    if mode == matching.SLOTS:
+        n = matching.select_slot_searchers(
+            stream_key(m, Stream.SLOT_SEARCH),
+            pm,
+            w.status,
+            w.age,
+            w.cert,
+            w.seeking_appr,
+            m.searchers,
+        )
+        openings, apply_stream = f.slots, Stream.SLOT_APPLY
+    else:
+        n = matching.select_job_searchers(
+            stream_key(m, Stream.SEARCH), pm, w.status, w.gap_under, w.gap_over, w.seeking_appr,
+            m.searchers,
+        )  # fmt: skip
+        openings, apply_stream = f.vacancies, Stream.APPLY
+    if n == 0:
+        return
+    searchers = m.searchers[:n].copy()
+    matching.hiring_thresholds(mode, pm, f.alive, f.region, f.vac_age, slack(m), m.thresholds)
+    apply_key = stream_key(m, apply_stream)
+    for rnd in range(pm.rounds):
+        if searchers.size == 0 or openings.sum() == 0:
+            break
+        k = searchers.size
+        matching.build_cells(
+            f.alive, f.sector, f.region, openings, world.n_regions, m.cell_open, m.cell_ptr,
+            m.cell_firms, m.cell_cum,
+        )  # fmt: skip
+        apps = np.empty((k, pm.applications), dtype=np.int64)
+        offers = np.zeros((k, pm.applications), dtype=np.int8)
+        hired = np.zeros(k, dtype=np.int8)
+        matching.draw_applications(
+            apply_key, rnd * 2 * pm.applications, searchers, k, w.skills, w.region, m.travel,
+            world.sector_profile, pm.affinity_weight, pm.travel_weight, m.cell_open, m.cell_ptr,
+            m.cell_firms, m.cell_cum, apps,
+        )  # fmt: skip
+        matching.make_offers(
+            mode, searchers, k, apps, w.skills, w.ability, w.cert, p.cert_bonus, f.req,
+            openings, m.thresholds, f.vac_apps, f.vac_qualified, offers,
+        )  # fmt: skip
+        matching.accept_offers(
+            mode, month, pm, searchers, k, apps, offers, hired, w.status, w.region, w.skills,
+            w.employer, w.gap_under, w.gap_over, w.wage, w.tenure, w.spell, w.months_left,
+            w.provider, w.appr_state, w.appr_firm, w.retained, w.seeking_appr, w.date_entry,
+            w.date_first_job, w.date_appr_start, w.date_appr_end, f.region, f.productivity,
+            f.req, f.provider, f.headcount, f.apprentices, openings, f.vac_age, f.vac_apps,
+            f.vac_qualified, f.train_benefit, f.appr_started, world.wage_level, m.travel,
+            m.mig_in, m.mig_out, m.flows, m.spend,
+        )  # fmt: skip
+        searchers = searchers[hired == 0]
+
+
+def slack(m) -> np.ndarray:
+    """log(unemployed / vacancies) by region, clipped to +-2: how slack each market is."""
+    w, f, n = m.workers, m.firms, m.world.n_regions
+    live = f.alive == 1
+    unemployed = np.bincount(w.region[w.status == Status.UNEMPLOYED], minlength=n)
+    vacancies = np.bincount(f.region[live], weights=f.vacancies[live], minlength=n)
+    ratio = np.log(np.maximum(unemployed, 1) / np.maximum(vacancies, 1))
+    return np.clip(ratio, -2.0, 2.0)
+
+
+def foresight_delta(m, p: params.Params, month: int) -> np.ndarray:
+    """Projected change of skill demand shares over the foresight horizon, from the
+    scenario's sector demand paths (zero without foresight)."""
+    horizon = p.providers.foresight
+    if horizon == 0:
+        return np.zeros(m.demand_now.shape[0])
+    return path_skill_demand(m, p, month + horizon) - path_skill_demand(m, p, month)
+
+
+def path_skill_demand(m, p: params.Params, month: int) -> np.ndarray:
+    """Skill demand shares implied by the scenario's demand paths at ``month``."""
+    world, sh = m.world, p.shocks
+    logd = np.zeros_like(m.log_demand)
+    demand.sector_log_demand(
+        month, world.sector_trend, world.sector_kind, world.sector_rural, world.region_urban,
+        sh["kind"], sh["start"], sh["duration"], sh["change"], sh["rural_only"], logd,
+    )  # fmt: skip
+    jobs = (world.sector_share * world.region_share[None, :] * np.exp(logd)).sum(1)
+    d = (jobs[:, None] * world.sector_profile).sum(0)
+    return d / d.sum()

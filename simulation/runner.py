@@ -1,0 +1,125 @@
+"""One run from resolved configuration to a results folder.
+
+Layout of a run folder::
+
+    metrics.parquet    one row per month (0 = policy start), one column per metric
+    region.parquet     month x region breakdown
+    sector.parquet     month x sector breakdown
+    cohort.parquet     month x entry-cohort (year of labour-market entry) breakdown
+    manifest.json      resolved config, hash, seed, code and package versions, timings
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from simulation import metrics, store
+from simulation.config import RunConfig
+from simulation.loading import config_hash
+
+BREAKDOWNS = ("region", "sector", "cohort")
+
+
+@dataclass
+class RunResult:
+    config: RunConfig
+    metrics: pd.DataFrame
+    breakdowns: dict[str, pd.DataFrame]
+    timings: dict[str, float]
+
+
+def simulate(run: RunConfig, progress: Callable[[int], None] | None = None) -> RunResult:
+    """Build the model (burn-in included) and step it to the horizon."""
+    from simulation.model import SkillsModel  # imported here: compiling kernels is slow
+
+    t0 = time.perf_counter()
+    model = SkillsModel(run=run)
+    t1 = time.perf_counter()
+    first_month = None
+    while model.running:
+        model.step()
+        if first_month is None:
+            first_month = time.perf_counter() - t0
+        if progress is not None:
+            progress(model.month)
+    t2 = time.perf_counter()
+    frames = {kind: model.breakdown(kind) for kind in BREAKDOWNS}
+    return RunResult(
+        config=run,
+        metrics=model.metrics_frame(),
+        breakdowns=frames,
+        timings={
+            "setup_and_burn_in_seconds": t1 - t0,
+            "first_month_seconds": first_month if first_month is not None else t1 - t0,
+            "months_seconds": t2 - t1,
+            "total_seconds": t2 - t0,
+        },
+    )
+
+
+def manifest(result: RunResult, status: str = "complete") -> dict:
+    run = result.config
+    return {
+        "schema_version": store.SCHEMA_VERSION,
+        "kind": "run",
+        "status": status,
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "scenario": run.scenario.name,
+        "policy": run.policy.name,
+        "seed": run.seed,
+        "workers": run.workers,
+        "months": run.months,
+        "config_hash": config_hash(run),
+        "code_version": store.code_version(),
+        "packages": store.package_versions(),
+        "environment": store.environment(),
+        "timings": result.timings,
+        "files": {
+            "metrics": "metrics.parquet",
+            **{kind: f"{kind}.parquet" for kind in BREAKDOWNS},
+        },
+        "config": run.model_dump(mode="json"),
+    }
+
+
+def write(result: RunResult, out: Path) -> Path:
+    """Write a run folder. The folder is built beside ``out`` under a temporary name and
+    renamed into place, so ``out`` either holds a complete run or does not exist."""
+    out = Path(out)
+    if out.exists():
+        raise FileExistsError(f"{out} already exists; results are never overwritten")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir()
+    try:
+        units = {m.name: f"{m.unit}: {m.definition}" for m in metrics.CATALOGUE}
+        store.write_parquet(result.metrics, tmp / "metrics.parquet", units)
+        for kind, frame in result.breakdowns.items():
+            store.write_parquet(frame, tmp / f"{kind}.parquet")
+        store.write_json(manifest(result), tmp / "manifest.json")
+        os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out
+
+
+def default_out(run: RunConfig, root: Path = Path("results")) -> Path:
+    """results/<scenario>__<policy>__seed<S>__<timestamp>, never an existing folder."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    policy = run.policy.name.replace("+", "-")
+    base = root / f"{run.scenario.name}__{policy}__seed{run.seed}__{stamp}"
+    out, i = base, 1
+    while out.exists():
+        out = base.with_name(f"{base.name}-{i}")
+        i += 1
+    return out

@@ -1,0 +1,126 @@
+"""Twin of ``simulation.kernels.apprenticeship``: a firm's net benefit of a trainee, its
+slots, and the monthly training accounts."""
+
+from __future__ import annotations
+
+import math
+
+from simulation.rng import py_normal
+from simulation.state import Status
+from simulation.twins.common import int_power
+
+
+def expected_net_benefit(p, skilled_wage, min_wage, poach_rate):
+    """(Net benefit of one apprentice over the contract in yuan, completion probability).
+
+    Gains: productive contribution (rising linearly from ``contribution_start`` to
+    ``contribution_end`` of a skilled wage, on the job only), the subsidy (in full on
+    completion, the kept part of the advance otherwise), and the hiring cost saved by
+    retaining the graduate unless poached. Costs: apprentice wage (share of the skilled
+    wage, at least the floor), mentor time, quality standards.
+    """
+    d = p.duration
+    contribution = d * 0.5 * (p.contribution_start + p.contribution_end)
+    contribution *= (1.0 - p.off_the_job_share) * skilled_wage
+    wage = max(p.wage_share * skilled_wage, p.wage_floor_share * min_wage) * d
+    mentor = p.mentor_time_share * skilled_wage * d
+    quality = p.quality_level * p.quality_cost * d
+    hazard = p.dropout_hazard * (1.0 - p.quality_dropout_cut * p.quality_level)
+    complete = int_power(1.0 - hazard, d)
+    kept_advance = p.advance_share * (1.0 - p.clawback_share)
+    subsidy = p.subsidy_per_year * d / 12.0 * (complete + (1.0 - complete) * kept_advance)
+    retention = complete * p.base_retention * (1.0 - poach_rate)
+    retention *= p.hiring_cost_months * skilled_wage
+    return contribution + retention + subsidy - wage - mentor - quality, complete
+
+
+def firm_slots(p, net_benefit: float, taste: float, headcount: int, apprentices: int) -> int:
+    """Open slots of a live firm: none unless net benefit plus taste is positive; else
+    mentor capacity (mentors x ratio) capped by the share of headcount, less the
+    apprentices it already trains."""
+    if net_benefit + taste <= 0.0:
+        return 0
+    mentors = int(headcount * p.mentor_share + 0.5)
+    cap = min(int(mentors * p.mentor_ratio), int(p.max_share * headcount + 0.5))
+    return max(cap - apprentices, 0)
+
+
+def offer_slots(
+    key_taste,
+    p,
+    poach_rate,
+    alive,
+    region,
+    headcount,
+    apprentices,
+    productivity,
+    wage_level,
+    min_wage,
+    net_benefit,
+    slots,
+):
+    k = int(key_taste)
+    for f in range(alive.shape[0]):
+        slots[f] = 0
+        if alive[f] == 0:
+            net_benefit[f] = 0.0
+            continue
+        r = int(region[f])
+        w = float(wage_level[r]) * float(productivity[f])
+        nb, _ = expected_net_benefit(p, w, float(min_wage[r]), poach_rate)
+        net_benefit[f] = nb
+        taste = p.taste_sd * w * py_normal(k, f, 0)  # persistent: the key is of month 0
+        slots[f] = firm_slots(p, nb, taste, int(headcount[f]), int(apprentices[f]))
+
+
+def apprentice_month_accounts(p, months_done: int, skilled_wage: float, min_wage: float):
+    """(Benefit, cost) to the training firm of one apprentice month after ``months_done``
+    months: contribution share rising over the contract, on the job only; wage, mentor
+    time and quality cost."""
+    d = p.duration
+    share = p.contribution_start
+    if d > 1:
+        share += (p.contribution_end - p.contribution_start) * months_done / (d - 1)
+    benefit = share * (1.0 - p.off_the_job_share) * skilled_wage
+    wage = max(p.wage_share * skilled_wage, p.wage_floor_share * min_wage)
+    cost = wage + p.mentor_time_share * skilled_wage + p.quality_level * p.quality_cost
+    return benefit, cost
+
+
+def training_accounts(
+    p,
+    status,
+    employer,
+    months_left,
+    region,
+    productivity,
+    wage_level,
+    min_wage,
+    train_cost,
+    train_benefit,
+):
+    for i in range(status.shape[0]):
+        if status[i] != Status.APPRENTICE:
+            continue
+        f = int(employer[i])
+        r = int(region[f])
+        w = float(wage_level[r]) * float(productivity[f])
+        benefit, cost = apprentice_month_accounts(
+            p, p.duration - int(months_left[i]), w, float(min_wage[r])
+        )
+        train_benefit[f] = float(train_benefit[f]) + benefit
+        train_cost[f] = float(train_cost[f]) + cost
+
+
+def net_cost_share_recouping(train_cost, train_benefit, alive):
+    """(Mean net cost per training firm, share of training firms whose benefits cover
+    their cost); training firms are live firms with any booked cost."""
+    net = []
+    recouping = 0
+    for f in range(alive.shape[0]):
+        if train_cost[f] > 0 and alive[f] == 1:
+            net.append(float(train_cost[f]) - float(train_benefit[f]))
+            recouping += float(train_benefit[f]) >= float(train_cost[f])
+    if not net:
+        return 0.0, math.nan
+    return math.fsum(net) / len(net), recouping / len(net)

@@ -1,0 +1,196 @@
+"""Twin of ``simulation.kernels.firms``: shocks, targets, entry and exit, vacancies."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from simulation.rng import py_normal, py_uniform
+
+
+def next_shock(shock: float, persistence: float, sd: float, z: float) -> float:
+    """AR(1) step of a firm's log demand shock with a standard normal innovation ``z``."""
+    return persistence * shock + sd * z
+
+
+def update_shocks(key, alive, shock, persistence, sd):
+    k = int(key)
+    for f in range(alive.shape[0]):
+        if alive[f] == 1:
+            shock[f] = next_shock(float(shock[f]), persistence, sd, py_normal(k, f, 0))
+
+
+def firm_target(log_demand: float, elasticity: float, base_size: float, shock: float) -> int:
+    """Desired employees: base size scaled by the part of demand entry/exit does not
+    absorb, and by the firm's own shock; rounded half up."""
+    x = (1.0 - elasticity) * log_demand + shock
+    return int(base_size * math.exp(x) + 0.5)
+
+
+def set_targets(log_demand, elasticity, alive, sector, region, base_size, shock, target):
+    for f in range(alive.shape[0]):
+        if alive[f] == 1:
+            target[f] = firm_target(
+                float(log_demand[sector[f], region[f]]),
+                elasticity,
+                float(base_size[f]),
+                float(shock[f]),
+            )
+        else:
+            target[f] = 0
+
+
+def desired_firm_counts(log_demand, elasticity, initial_firms, out):
+    n_sectors, n_regions = log_demand.shape
+    for s in range(n_sectors):
+        for r in range(n_regions):
+            scale = math.exp(elasticity * float(log_demand[s, r]))
+            out[s, r] = int(int(initial_firms[s, r]) * scale + 0.5)
+
+
+def _close(f, month, alive, exit_month):
+    alive[f] = 0
+    exit_month[f] = month
+
+
+def exit_firms(
+    month,
+    key,
+    desired,
+    carbon_burden,
+    exit_sensitivity,
+    alive,
+    sector,
+    region,
+    productivity,
+    exit_month,
+):
+    """Carbon-cost exits first; then, in each cell with more firms than demand supports,
+    the firms with the lowest productivity net of carbon burden (ties: lower row)."""
+    k = int(key)
+    m = alive.shape[0]
+    exits = 0
+    for f in range(m):
+        if alive[f] == 1:
+            burden = float(carbon_burden[sector[f]])
+            if burden > 0.0 and py_uniform(k, f, 0) < exit_sensitivity * burden:
+                _close(f, month, alive, exit_month)
+                exits += 1
+    n_sectors, n_regions = desired.shape
+    members = {(s, r): [] for s in range(n_sectors) for r in range(n_regions)}
+    for f in range(m):
+        if alive[f] == 1:
+            members[int(sector[f]), int(region[f])].append(f)
+    for s in range(n_sectors):
+        for r in range(n_regions):
+            excess = len(members[s, r]) - int(desired[s, r])
+            if excess <= 0:
+                continue
+            keep = 1.0 - float(carbon_burden[s])
+            ranked = sorted(members[s, r], key=lambda f: float(productivity[f]) * keep)
+            for f in ranked[:excess]:
+                _close(f, month, alive, exit_month)
+                exits += 1
+    return exits
+
+
+def row_is_free(f, month, alive, exit_month, headcount) -> bool:
+    """A firm row can take an entrant once its firm exited in an earlier month and all
+    its workers have left."""
+    return alive[f] == 0 and exit_month[f] < month and headcount[f] == 0
+
+
+def enter_firms(
+    month,
+    key,
+    desired,
+    avg_size,
+    size_sigma,
+    sector_productivity,
+    sector_profile,
+    req_noise,
+    provider_start,
+    providers_per_region,
+    alive,
+    sector,
+    region,
+    base_size,
+    shock,
+    productivity,
+    req,
+    headcount,
+    apprentices,
+    entry_month,
+    exit_month,
+    provider,
+    train_cost,
+    train_benefit,
+):
+    """Entrants fill the cells short of firms, cell by cell, taking free rows in row
+    order; entry stops when no row is free."""
+    k = int(key)
+    m = alive.shape[0]
+    n_sectors, n_regions = desired.shape
+    n_domains = req.shape[1]
+    count = np.zeros((n_sectors, n_regions), dtype=np.int64)
+    for f in range(m):
+        if alive[f] == 1:
+            count[sector[f], region[f]] += 1
+    free = 0
+    entries = 0
+    for s in range(n_sectors):
+        for r in range(n_regions):
+            need = int(desired[s, r]) - int(count[s, r])
+            while need > 0:
+                while free < m and not row_is_free(free, month, alive, exit_month, headcount):
+                    free += 1
+                if free >= m:
+                    return entries
+                f = free
+                free += 1
+                alive[f] = 1
+                sector[f] = s
+                region[f] = r
+                z = py_normal(k, f, 0)
+                base_size[f] = avg_size * math.exp(size_sigma * z - 0.5 * size_sigma * size_sigma)
+                shock[f] = 0.0
+                z = py_normal(k, f, 2)
+                productivity[f] = float(sector_productivity[s]) * math.exp(0.2 * z)
+                for d in range(n_domains):
+                    v = float(sector_profile[s, d]) + req_noise * py_normal(k, f, 4 + 2 * d)
+                    req[f, d] = min(max(v, 0.02), 1.0)
+                apprentices[f] = 0
+                entry_month[f] = month
+                exit_month[f] = -1
+                provider[f] = int(provider_start[r]) + f % providers_per_region
+                train_cost[f] = 0.0
+                train_benefit[f] = 0.0
+                entries += 1
+                need -= 1
+    return entries
+
+
+def vacancies_and_quota(target: int, headcount: int, band: float) -> tuple[int, int]:
+    """(vacancies, layoff quota) of a live firm: vacancies fill the gap to target; a
+    headcount above target times (1 + band), rounded up, is laid off."""
+    gap = target - headcount
+    if gap > 0:
+        return gap, 0
+    limit = int(math.ceil(target * (1.0 + band)))
+    return 0, max(headcount - limit, 0)
+
+
+def post_vacancies(
+    alive, target, headcount, band, vacancies, layoff_quota, vac_age, vac_apps, vac_qualified
+):
+    for f in range(alive.shape[0]):
+        vac, quota = 0, 0
+        if alive[f] == 1:
+            vac, quota = vacancies_and_quota(int(target[f]), int(headcount[f]), band)
+        vacancies[f] = vac
+        layoff_quota[f] = quota
+        if vac == 0:  # the next vacancy spell starts afresh
+            vac_age[f] = 0
+            vac_apps[f] = 0
+            vac_qualified[f] = 0

@@ -1,0 +1,454 @@
+"""Scenario and policy loading: shipped files, extends, merging, hashing, and bad input."""
+
+from __future__ import annotations
+
+import pickle
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from simulation.config import SKILL_DOMAINS, PolicyConfig
+from simulation.loading import (
+    ConfigError,
+    available_policies,
+    available_scenarios,
+    config_hash,
+    load_policy,
+    load_scenario,
+    resolve_run,
+    scenarios_dir,
+)
+
+REPO_SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+BASELINE = REPO_SCENARIOS / "baseline.toml"
+
+SCENARIOS = [
+    "baseline",
+    "green_transition_orderly",
+    "green_transition_disorderly",
+    "rural_revitalization",
+    "combined",
+]
+POLICIES = [
+    "none",
+    "apprenticeship_subsidy",
+    "quality_apprenticeship",
+    "skills_anticipation",
+    "core_skills",
+    "green_curricula",
+    "lifelong_learning_vouchers",
+    "rural_training_access",
+    "package",
+]
+
+
+@pytest.fixture(autouse=True)
+def _repo_scenarios(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SKILLSIM_SCENARIOS", str(REPO_SCENARIOS))
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def child(tmp_path: Path, body: str, name: str = "child") -> Path:
+    """A scenario file extending the shipped baseline."""
+    return write(tmp_path / f"{name}.toml", f'extends = "{BASELINE.as_posix()}"\n{body}')
+
+
+def error_of(fn, *args) -> ConfigError:
+    with pytest.raises(ConfigError) as info:
+        fn(*args)
+    return info.value
+
+
+# ------------------------------------------------------------ shipped files
+
+
+def test_shipped_names_are_available() -> None:
+    assert set(SCENARIOS) <= set(available_scenarios())
+    assert set(POLICIES) <= set(available_policies())
+    assert available_scenarios() == sorted(available_scenarios())
+
+
+@pytest.mark.parametrize("scenario", sorted(set(SCENARIOS) | {"green_transition"}))
+def test_every_scenario_loads_with_every_policy(scenario: str) -> None:
+    for policy in available_policies():
+        run = resolve_run(scenario, policy, workers=1000, months=12, seed=3)
+        assert run.scenario.name == scenario
+        assert run.policy.name == policy
+        assert (run.workers, run.months, run.seed) == (1000, 12, 3)
+
+
+def test_baseline_world() -> None:
+    world = load_scenario("baseline").world
+    assert len(world.regions) == 4
+    assert [r.urban for r in world.regions] == [True, True, False, False]
+    assert len(world.sectors) == 9
+    assert {s.name for s in world.sectors if s.rural} == {"agriculture", "rural_new_industries"}
+    kinds = {s.name: s.kind for s in world.sectors}
+    assert {n for n, k in kinds.items() if k == "brown"} == {"heavy_industry", "fossil_energy"}
+    assert {n for n, k in kinds.items() if k == "green"} == {
+        "renewable_energy",
+        "environmental_services",
+    }
+    for s in world.sectors:
+        assert len(s.profile) == len(SKILL_DOMAINS)
+        assert max(s.profile[1:]) >= 0.6, s.name  # a sector-specific domain stands out
+    assert len({tuple(s.profile) for s in world.sectors}) == 9  # distinctive profiles
+    assert all(world.travel_cost[i][i] == 0 for i in range(4))
+
+
+def test_scenario_drivers() -> None:
+    orderly = load_scenario("green_transition_orderly").drivers
+    assert {(s.kind, s.start_month, s.log_change) for s in orderly.shocks} == {
+        ("brown", 0, -0.5),
+        ("green", 0, 0.6),
+    }
+    disorderly = load_scenario("green_transition_disorderly").drivers
+    assert disorderly.carbon_price_jump_month == 60
+    assert all(s.start_month == 60 for s in disorderly.shocks)
+    combined = load_scenario("combined").drivers
+    assert {s.kind for s in combined.shocks} == {"brown", "green", "rural"}
+    # diamond: combined -> (orderly, rural) -> baseline; baseline must not undo orderly
+    assert combined.carbon_price_growth_per_year == orderly.carbon_price_growth_per_year
+    assert (
+        combined.rural_access_gain
+        == load_scenario("rural_revitalization").drivers.rural_access_gain
+    )
+
+
+def test_package_contains_every_component() -> None:
+    none = load_policy("none").model_dump()
+    package = load_policy("package").model_dump()
+    for name in POLICIES[1:-1]:
+        component = load_policy(name).model_dump()
+        for table, fields in component.items():
+            if table in ("name", "description"):
+                continue
+            for field, value in fields.items():
+                if value != none[table][field]:
+                    assert package[table][field] == value, (name, table, field)
+    assert load_policy("quality_apprenticeship").quality.level == 1.0
+
+
+# ------------------------------------------------------------- resolution
+
+
+def test_path_and_name_resolve_the_same() -> None:
+    assert load_scenario(BASELINE) == load_scenario("baseline")
+    assert load_scenario(str(BASELINE)) == load_scenario("baseline")
+
+
+def test_scenarios_dir_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert scenarios_dir() == REPO_SCENARIOS
+    monkeypatch.delenv("SKILLSIM_SCENARIOS")
+    monkeypatch.chdir(tmp_path)
+    assert scenarios_dir().resolve() == REPO_SCENARIOS  # fallback: the repository's folder
+    (tmp_path / "scenarios").mkdir()
+    assert scenarios_dir().resolve() == (tmp_path / "scenarios").resolve()
+
+
+def test_none_policy() -> None:
+    for arg in ("none", [], (), ""):
+        policy = load_policy(arg)
+        assert policy.name == "none"
+        assert policy.model_dump(exclude={"description"}) == PolicyConfig(name="none").model_dump(
+            exclude={"description"}
+        )
+
+
+# ---------------------------------------------------------------- extends
+
+
+def test_extends_merges_deep_and_child_overrides(tmp_path: Path) -> None:
+    base = load_scenario("baseline")
+    path = child(
+        tmp_path,
+        """
+[behaviour.skills]
+learning_rate = 0.05
+[drivers]
+carbon_price_growth_per_year = 0.5
+[[drivers.shocks]]
+kind = "green"
+start_month = 1
+duration_months = 2
+log_change = 0.1
+""",
+    )
+    s = load_scenario(path)
+    assert s.name == "child"  # default: file stem
+    assert s.description == ""  # never inherited
+    assert s.behaviour.skills.learning_rate == 0.05
+    assert s.behaviour.skills.training_rate == base.behaviour.skills.training_rate  # sibling kept
+    assert s.behaviour.population == base.behaviour.population  # untouched table kept
+    assert s.drivers.carbon_price_yuan_per_t == base.drivers.carbon_price_yuan_per_t
+    assert s.drivers.carbon_price_growth_per_year == 0.5
+    assert [x.start_month for x in s.drivers.shocks] == [1]  # arrays replace
+    assert s.world == base.world
+
+
+def test_extends_list_order_and_diamond(tmp_path: Path) -> None:
+    a = "[behaviour.skills]\nlearning_rate = 0.1\n[behaviour.population]\ntertiary_share = 0.4\n"
+    child(tmp_path, a, "a")
+    child(tmp_path, "[behaviour.skills]\nlearning_rate = 0.2\n", "b")
+    write(tmp_path / "c.toml", 'extends = ["a", "b"]\nname = "see"\ndescription = "mine"\n')
+    write(tmp_path / "d.toml", 'extends = ["b", "a"]\n')
+    c, d = load_scenario(tmp_path / "c.toml"), load_scenario(tmp_path / "d.toml")
+    assert (c.name, c.description) == ("see", "mine")
+    assert c.behaviour.skills.learning_rate == 0.2  # later parent wins
+    assert d.behaviour.skills.learning_rate == 0.1
+    # diamond: baseline states tertiary_share = 0.55; b's copy must not reset a's value
+    assert c.behaviour.population.tertiary_share == 0.4
+    assert d.behaviour.population.tertiary_share == 0.4
+
+
+def test_extends_relative_path(tmp_path: Path) -> None:
+    child(tmp_path / "sub", "[behaviour.skills]\nlearning_rate = 0.3\n", "parent")
+    write(tmp_path / "kid.toml", 'extends = "sub/parent.toml"\n')
+    assert load_scenario(tmp_path / "kid.toml").behaviour.skills.learning_rate == 0.3
+
+
+def test_multiple_policies_merge(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    both = load_policy(["apprenticeship_subsidy", "quality_apprenticeship"])
+    assert both.name == "apprenticeship_subsidy+quality_apprenticeship"
+    assert both.subsidy.yuan_per_year == 5000
+    assert both.quality.level == 1.0
+    assert load_policy("apprenticeship_subsidy+quality_apprenticeship") == both
+    assert load_policy(["none", "core_skills"]).name == "core_skills"
+
+    monkeypatch.setenv("SKILLSIM_SCENARIOS", str(tmp_path))
+    write(tmp_path / "policies/p1.toml", "[subsidy]\nyuan_per_year = 1000\nadvance_share = 0.2\n")
+    write(tmp_path / "policies/p2.toml", "[subsidy]\nyuan_per_year = 2000\n")
+    assert load_policy(["p1", "p2"]).subsidy.yuan_per_year == 2000
+    assert load_policy(["p2", "p1"]).subsidy.yuan_per_year == 1000
+    assert load_policy(["p1", "p2"]).subsidy.advance_share == 0.2
+    assert load_policy("none").name == "none"  # no none.toml there: built-in defaults
+
+
+# -------------------------------------------------------------- bad input
+
+
+def assert_names(err: ConfigError, file: str, field: str, value: str, allowed: str) -> None:
+    text = str(err)
+    for part in (file, field, value, allowed):
+        assert part in text, (part, text)
+    assert file in err.file
+    assert err.field == field
+    assert value in err.value
+    assert allowed in err.allowed
+
+
+def test_unknown_field(tmp_path: Path) -> None:
+    path = child(tmp_path, "[behaviour.skills]\nlearnin_rate = 0.1\n")
+    err = error_of(load_scenario, path)
+    assert_names(err, "child.toml", "behaviour.skills.learnin_rate", "0.1", "learning_rate")
+    assert "training_rate" in err.allowed and "did you mean learning_rate" in str(err)
+
+
+def test_unknown_top_level_field_lists_extends(tmp_path: Path) -> None:
+    err = error_of(load_scenario, child(tmp_path, "behavior = 1\n"))
+    assert_names(err, "child.toml", "behavior", "1", "behaviour")
+    assert "extends" in err.allowed
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "value", "allowed"),
+    [
+        (
+            "[behaviour.skills]\nlearning_rate = -0.1\n",
+            "behaviour.skills.learning_rate",
+            "-0.1",
+            "a number >= 0 and <= 1",
+        ),
+        (
+            '[behaviour.skills]\nlearning_rate = "fast"\n',
+            "behaviour.skills.learning_rate",
+            "'fast'",
+            "a number >= 0 and <= 1",
+        ),
+        (
+            "[behaviour.population]\ntertiary_months = 12.5\n",
+            "behaviour.population.tertiary_months",
+            "12.5",
+            "a whole number >= 12 and <= 72",
+        ),
+        (
+            "[[drivers.shocks]]\nkind = 'blue'\nstart_month = 0\nduration_months = 1\n"
+            "log_change = 0.1\n",
+            "drivers.shocks[0].kind",
+            "'blue'",
+            "one of: brown, neutral, green, rural",
+        ),
+        (
+            "[[drivers.shocks]]\nkind = 'green'\nstart_month = 0\nlog_change = 0.1\n",
+            "drivers.shocks[0].duration_months",
+            "",
+            "a whole number >= 1 and <= 1200",
+        ),
+        (
+            "[world]\ntravel_cost = [[0, 1], [1, 0]]\n",
+            "world.travel_cost",
+            "[[0, 1], [1, 0]]",
+            "4 x 4",
+        ),
+    ],
+    ids=["range", "type", "int", "literal", "missing", "cross-field"],
+)
+def test_bad_value(tmp_path: Path, body: str, field: str, value: str, allowed: str) -> None:
+    err = error_of(load_scenario, child(tmp_path, body))
+    assert_names(err, "child.toml", field, value, allowed)
+
+
+def test_bad_bool_in_list_item(tmp_path: Path) -> None:
+    text = BASELINE.read_text().replace("urban = false", "urban = 0", 1)
+    path = write(tmp_path / "copy.toml", text)
+    err = error_of(load_scenario, path)
+    assert_names(err, "copy.toml", "world.regions[2].urban", "0", "true or false")
+
+
+def test_several_errors_one_line_each(tmp_path: Path) -> None:
+    path = child(
+        tmp_path,
+        "[behaviour.skills]\nlearning_rate = 2\ntraining_rate = -1\nbogus = 1\n",
+    )
+    err = error_of(load_scenario, path)
+    lines = str(err).splitlines()
+    assert len(lines) == len(err.problems) == 3
+    for field in ("learning_rate", "training_rate", "bogus"):
+        assert sum(f"behaviour.skills.{field}" in line for line in lines) == 1
+    assert all(line.startswith(str(err.file)) for line in lines)
+
+
+def test_error_in_parent_names_the_parent(tmp_path: Path) -> None:
+    child(tmp_path, "[behaviour.skills]\nlearning_rate = 7\n", "parent")
+    write(tmp_path / "kid.toml", 'extends = "parent"\n[behaviour.skills]\ntraining_rate = 0.1\n')
+    err = error_of(load_scenario, tmp_path / "kid.toml")
+    assert_names(err, "parent.toml", "behaviour.skills.learning_rate", "7", "<= 1")
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    err = error_of(load_scenario, tmp_path / "nothing.toml")
+    assert "nothing.toml" in err.file and "not found" in str(err)
+
+
+def test_malformed_toml(tmp_path: Path) -> None:
+    path = write(tmp_path / "broken.toml", 'name = "x"\n[world\nregions = 1\n')
+    err = error_of(load_scenario, path)
+    assert "broken.toml" in err.file
+    assert (err.line, err.column) == (2, 7)
+    assert "line 2, column 7" in str(err) and "malformed TOML" in str(err)
+
+
+def test_extends_cycle(tmp_path: Path) -> None:
+    write(tmp_path / "a.toml", 'extends = "b"\n')
+    write(tmp_path / "b.toml", 'extends = "a"\n')
+    err = error_of(load_scenario, tmp_path / "a.toml")
+    assert "a -> b -> a" in str(err)
+    assert err.field == "extends" and "b.toml" in err.file
+    write(tmp_path / "self.toml", 'extends = ["baseline", "self"]\n')
+    assert "self -> self" in str(error_of(load_scenario, tmp_path / "self.toml"))
+
+
+def test_extends_unknown_name_lists_available(tmp_path: Path) -> None:
+    path = write(tmp_path / "kid.toml", 'extends = ["baseline", "basline"]\n')
+    err = error_of(load_scenario, path)
+    assert_names(err, "kid.toml", "extends", "'basline'", "baseline")
+    assert "green_transition_orderly" in err.allowed
+
+
+def test_extends_missing_path_and_bad_type(tmp_path: Path) -> None:
+    err = error_of(load_scenario, write(tmp_path / "k.toml", 'extends = "no/where.toml"\n'))
+    assert_names(err, "k.toml", "extends", "'no/where.toml'", "an existing .toml file")
+    err = error_of(load_scenario, write(tmp_path / "k.toml", "extends = 3\n"))
+    assert_names(err, "k.toml", "extends", "3", "a list of names")
+
+
+def test_unknown_scenario_and_policy_list_available() -> None:
+    err = error_of(load_scenario, "nowhere")
+    assert_names(err, "nowhere.toml", "scenario", "'nowhere'", "baseline, combined")
+    err = error_of(load_policy, ["core_skills", "subsidy"])
+    assert_names(err, "subsidy.toml", "policy", "'subsidy'", "apprenticeship_subsidy")
+    assert "package" in err.allowed
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field", "value"),
+    [
+        ({"workers": 5}, "workers", "5"),
+        ({"months": 0}, "months", "0"),
+        ({"seed": -1}, "seed", "-1"),
+    ],
+)
+def test_bad_run_size(kwargs: dict[str, int], field: str, value: str) -> None:
+    err = error_of(lambda: resolve_run("baseline", **kwargs))
+    assert err.field == field and err.value == value
+    assert f"{field} = {value}: must be a whole number >=" in str(err)
+
+
+def test_config_error_pickles(tmp_path: Path) -> None:
+    err = error_of(load_scenario, child(tmp_path, "[behaviour.skills]\nlearning_rate = 2\n"))
+    copy = pickle.loads(pickle.dumps(err))
+    assert str(copy) == str(err) and copy.field == err.field
+
+
+# ------------------------------------------------------------------- hash
+
+
+def test_config_hash(tmp_path: Path) -> None:
+    run = resolve_run("baseline", "package")
+    h = config_hash(run)
+    assert len(h) == 16 and int(h, 16) >= 0
+    assert config_hash(resolve_run("baseline", ["package"])) == h  # stable on reload
+    assert config_hash(resolve_run("baseline", "package", seed=99)) == h  # not the seed
+    assert config_hash(resolve_run("baseline", "package", workers=999)) != h
+    assert config_hash(resolve_run("baseline", "package", months=60)) != h
+    assert config_hash(resolve_run("baseline", "none")) != h
+    header = f'name = "baseline"\ndescription = "{run.scenario.description}"\n'
+    same = child(tmp_path, header, "same")
+    assert config_hash(resolve_run(same, "package")) == h  # same content, other file
+    tweak = child(tmp_path, header + "[behaviour.skills]\nlearning_rate = 0.031\n", "tweak")
+    assert config_hash(resolve_run(tweak, "package")) != h
+
+
+# ------------------------------------------------------------- property
+
+BOUNDED = [  # (dotted field, lower bound, upper bound, whole number?)
+    ("behaviour.skills.learning_rate", 0.0, 1.0, False),
+    ("behaviour.population.initial_unemployment_rate", 0.0, 0.5, False),
+    ("drivers.carbon_price_yuan_per_t", 0.0, 5000.0, False),
+    ("world.avg_firm_size", 2.0, 500.0, False),
+    ("behaviour.labour_market.applications_per_searcher", 1, 20, True),
+]
+
+
+@st.composite
+def out_of_range(draw: st.DrawFn) -> tuple[str, object]:
+    field, lo, hi, whole = draw(st.sampled_from(BOUNDED))
+    if whole:
+        value = draw(st.integers(-(10**9), lo - 1) | st.integers(hi + 1, 10**9))
+    else:
+        finite = {"allow_nan": False, "allow_infinity": False}
+        value = draw(
+            st.floats(max_value=lo - 1e-9, **finite) | st.floats(min_value=hi + 1e-9, **finite)
+        )
+    return field, value
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=out_of_range())
+def test_out_of_range_error_names_the_field(case: tuple[str, object]) -> None:
+    field, value = case
+    *tables, key = field.split(".")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = child(Path(tmp), f"[{'.'.join(tables)}]\n{key} = {value!r}\n")
+        err = error_of(load_scenario, path)
+    assert err.field == field
+    assert f"{field} = {value!r}: must be a" in str(err)
+    assert "child.toml" in err.file
