@@ -34,11 +34,18 @@ def expected_net_benefit(p, skilled_wage, min_wage, poach_rate):
     return contribution + retention + subsidy - wage - mentor - quality, complete
 
 
-def firm_slots(p, net_benefit: float, taste: float, headcount: int, apprentices: int) -> int:
-    """Open slots of a live firm: none unless net benefit plus taste is positive; else
-    mentor capacity (mentors x ratio) capped by the share of headcount, less the
-    apprentices it already trains."""
-    if net_benefit + taste <= 0.0:
+def firm_contribution(key_firm, p, f, skilled_wage) -> float:
+    """Firm ``f``'s own extra contribution of an apprentice over the contract, yuan: mean
+    zero, sd ``contribution_sd`` months of the skilled wage, persistent (``key_firm`` is
+    the month-0 key)."""
+    return p.contribution_sd * skilled_wage * py_normal(int(key_firm), f, 0)
+
+
+def firm_slots(p, net_benefit: float, own: float, headcount: int, apprentices: int) -> int:
+    """Open slots of a live firm: none unless net benefit plus its own contribution is
+    positive; else mentor capacity (mentors x ratio) capped by the share of headcount,
+    less the apprentices it already trains."""
+    if net_benefit + own <= 0.0:
         return 0
     mentors = int(headcount * p.mentor_share + 0.5)
     cap = min(int(mentors * p.mentor_ratio), int(p.max_share * headcount + 0.5))
@@ -46,7 +53,7 @@ def firm_slots(p, net_benefit: float, taste: float, headcount: int, apprentices:
 
 
 def offer_slots(
-    key_taste,
+    key_firm,
     p,
     poach_rate,
     alive,
@@ -59,7 +66,6 @@ def offer_slots(
     net_benefit,
     slots,
 ):
-    k = int(key_taste)
     for f in range(alive.shape[0]):
         slots[f] = 0
         if alive[f] == 0:
@@ -69,25 +75,28 @@ def offer_slots(
         w = float(wage_level[r]) * float(productivity[f])
         nb, _ = expected_net_benefit(p, w, float(min_wage[r]), poach_rate)
         net_benefit[f] = nb
-        taste = p.taste_sd * w * py_normal(k, f, 0)  # persistent: the key is of month 0
-        slots[f] = firm_slots(p, nb, taste, int(headcount[f]), int(apprentices[f]))
+        own = firm_contribution(key_firm, p, f, w)
+        slots[f] = firm_slots(p, nb, own, int(headcount[f]), int(apprentices[f]))
 
 
-def apprentice_month_accounts(p, months_done: int, skilled_wage: float, min_wage: float):
-    """(Benefit, cost) to the training firm of one apprentice month after ``months_done``
-    months: contribution share rising over the contract, on the job only; wage, mentor
-    time and quality cost."""
+def contribution_share(p, months_done: int) -> float:
+    """Share of a skilled worker's output an apprentice produces after ``months_done``
+    months: rising linearly from ``contribution_start`` to ``contribution_end``."""
     d = p.duration
     share = p.contribution_start
     if d > 1:
         share += (p.contribution_end - p.contribution_start) * months_done / (d - 1)
-    benefit = share * (1.0 - p.off_the_job_share) * skilled_wage
+    return share
+
+
+def apprentice_month_cost(p, skilled_wage: float, min_wage: float) -> float:
+    """Cost to the training firm of one apprentice month: wage, mentor time, quality."""
     wage = max(p.wage_share * skilled_wage, p.wage_floor_share * min_wage)
-    cost = wage + p.mentor_time_share * skilled_wage + p.quality_level * p.quality_cost
-    return benefit, cost
+    return wage + p.mentor_time_share * skilled_wage + p.quality_level * p.quality_cost
 
 
 def training_accounts(
+    key_firm,
     p,
     status,
     employer,
@@ -105,22 +114,25 @@ def training_accounts(
         f = int(employer[i])
         r = int(region[f])
         w = float(wage_level[r]) * float(productivity[f])
-        benefit, cost = apprentice_month_accounts(
-            p, p.duration - int(months_left[i]), w, float(min_wage[r])
-        )
-        train_benefit[f] = float(train_benefit[f]) + benefit
-        train_cost[f] = float(train_cost[f]) + cost
+        # on-the-job contribution, then the firm's own part spread over the contract
+        share = contribution_share(p, p.duration - int(months_left[i]))
+        benefit = float(train_benefit[f]) + share * (1.0 - p.off_the_job_share) * w
+        train_benefit[f] = benefit + firm_contribution(key_firm, p, f, w) / p.duration
+        train_cost[f] = float(train_cost[f]) + apprentice_month_cost(p, w, float(min_wage[r]))
 
 
-def net_cost_share_recouping(train_cost, train_benefit, alive):
-    """(Mean net cost per training firm, share of training firms whose benefits cover
-    their cost); training firms are live firms with any booked cost."""
+def net_cost_share_recouping(train_cost, train_benefit, started, alive):
+    """(Net cost per apprenticeship started, share of training firms whose benefits cover
+    their costs); training firms are live firms that have started an apprentice. The
+    kernel sums with NumPy (pairwise), so the net cost agrees to rounding only."""
     net = []
+    n_started = 0
     recouping = 0
     for f in range(alive.shape[0]):
-        if train_cost[f] > 0 and alive[f] == 1:
+        if started[f] > 0 and alive[f] == 1:
             net.append(float(train_cost[f]) - float(train_benefit[f]))
+            n_started += int(started[f])
             recouping += float(train_benefit[f]) >= float(train_cost[f])
     if not net:
-        return 0.0, math.nan
-    return math.fsum(net) / len(net), recouping / len(net)
+        return math.nan, math.nan
+    return math.fsum(net) / n_started, recouping / len(net)

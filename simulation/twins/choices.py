@@ -29,7 +29,9 @@ def path_utilities(p, slot_ratio, ability, rural, tvet_relevance, tvet_cost):
     )
     u[TVET] = None
     if tvet_relevance is not None:
-        u[TVET] = p.tvet_appeal + p.relevance_weight * tvet_relevance - p.distance_penalty * tvet_cost
+        u[TVET] = (
+            p.tvet_appeal + p.relevance_weight * tvet_relevance - p.distance_penalty * tvet_cost
+        )
     return u
 
 
@@ -149,9 +151,7 @@ def enrol_courses(
             continue
         if spell[i] < p.min_spell or age[i] < p.adult_age_months:
             continue
-        eligible = voucher_eligible(
-            p, int(age[i]), region_urban[region[i]] == 0, int(displaced[i])
-        )
+        eligible = voucher_eligible(p, int(age[i]), region_urban[region[i]] == 0, int(displaced[i]))
         voucher = bool(eligible) and p.voucher_value > 0.0
         best, cost = nearest_open_provider(region[i], travel_train, prov_region, seats, enrolled)
         if best < 0:

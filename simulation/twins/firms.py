@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from simulation.rng import py_normal, py_uniform
 
 
@@ -126,6 +124,7 @@ def enter_firms(
     provider,
     train_cost,
     train_benefit,
+    appr_started,
 ):
     """Entrants fill the cells short of firms, cell by cell, taking free rows in row
     order; entry stops when no row is free."""
@@ -133,15 +132,15 @@ def enter_firms(
     m = alive.shape[0]
     n_sectors, n_regions = desired.shape
     n_domains = req.shape[1]
-    count = np.zeros((n_sectors, n_regions), dtype=np.int64)
+    count = {(s, r): 0 for s in range(n_sectors) for r in range(n_regions)}
     for f in range(m):
         if alive[f] == 1:
-            count[sector[f], region[f]] += 1
+            count[int(sector[f]), int(region[f])] += 1
     free = 0
     entries = 0
     for s in range(n_sectors):
         for r in range(n_regions):
-            need = int(desired[s, r]) - int(count[s, r])
+            need = int(desired[s, r]) - count[s, r]
             while need > 0:
                 while free < m and not row_is_free(free, month, alive, exit_month, headcount):
                     free += 1
@@ -166,6 +165,7 @@ def enter_firms(
                 provider[f] = int(provider_start[r]) + f % providers_per_region
                 train_cost[f] = 0.0
                 train_benefit[f] = 0.0
+                appr_started[f] = 0
                 entries += 1
                 need -= 1
     return entries

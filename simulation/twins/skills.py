@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from simulation.state import Status
+from simulation.twins.common import f32
 
 
 def job_gaps(skills_row, req_row) -> tuple[float, float]:
@@ -11,14 +12,17 @@ def job_gaps(skills_row, req_row) -> tuple[float, float]:
     under: requirement-weighted shortfall, sum r_k max(r_k - s_k, 0) / sum r_k;
     over: excess in domains the job needs little, sum (1 - r_k) max(s_k - r_k, 0) / sum (1 - r_k).
     Expected productivity (match quality) is 1 - under.
+
+    The differences r_k - s_k are taken in float32, as numba does (in numba ``float()`` of
+    a float32 stays float32); everything else is float64.
     """
     un = ud = on = od = 0.0
     for k in range(len(skills_row)):
         r = float(req_row[k])
         s = float(skills_row[k])
-        un += r * max(r - s, 0.0)
+        un += r * max(f32(r - s), 0.0)
         ud += r
-        on += (1.0 - r) * max(s - r, 0.0)
+        on += (1.0 - r) * max(f32(s - r), 0.0)
         od += 1.0 - r
     under = un / ud if ud > 0.0 else 0.0
     over = on / od if od > 0.0 else 0.0
@@ -33,7 +37,8 @@ def learn_at_work(p, apprentice, ability, skills_row, req_row, mix_row, quality,
     quality standards, for their on-the-job share of time) and depreciates in proportion
     to how little the job uses it. An apprentice with a provider (``mix_row`` not None)
     also gains toward 1 by the domain's weight in the programme, scaled by quality,
-    ability, provider quality and relevance. Skills stay in [0, 1].
+    ability, provider quality and relevance. Skills stay in [0, 1]. (The shortfall
+    r - s is a float32 difference, as in the kernel.)
     """
     a = ability
     speed = p.learning_rate * a * (1.0 + p.core_boost * float(skills_row[0]))
@@ -48,7 +53,7 @@ def learn_at_work(p, apprentice, ability, skills_row, req_row, mix_row, quality,
         r = float(req_row[k])
         s = float(skills_row[k])
         if r > s:
-            s += speed * (r - s)
+            s += speed * f32(r - s)
         s -= p.depreciation_employed * s * (1.0 - r)
         if mix_row is not None:
             s += off * float(mix_row[k]) * (1.0 - s)

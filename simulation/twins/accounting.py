@@ -1,0 +1,59 @@
+"""Twin of ``simulation.kernels.accounting``: wages and programme costs."""
+
+from __future__ import annotations
+
+from simulation.state import Cert, Spend, Status
+
+
+def employee_wage(p, skilled_wage, gap_under, tenure, cert, min_wage) -> float:
+    """Wage of an employee: the skilled wage (regional level x firm productivity) scaled
+    by match quality above the floor share, a tenure premium over ten years and a
+    certificate premium, at least the minimum wage."""
+    w = skilled_wage
+    w *= p.wage_floor_share + (1.0 - p.wage_floor_share) * (1.0 - gap_under)
+    w *= 1.0 + p.tenure_premium * min(tenure, 120) / 120.0
+    if cert >= Cert.APPRENTICESHIP:
+        w *= 1.0 + p.certification_premium
+    return max(w, min_wage)
+
+
+def apprentice_wage(p, skilled_wage, min_wage) -> float:
+    """Wage share of the skilled wage, or the apprentice floor share of the minimum wage."""
+    return max(p.appr_wage_share * skilled_wage, p.appr_wage_floor_share * min_wage)
+
+
+def set_wages(
+    p, status, employer, region, gap_under, tenure, cert, productivity, wage_level, min_wage, wage
+):
+    for i in range(status.shape[0]):
+        st = status[i]
+        if st == Status.EMPLOYED or st == Status.APPRENTICE:
+            r = int(region[i])
+            skilled = float(wage_level[r]) * float(productivity[employer[i]])
+            if st == Status.EMPLOYED:
+                wage[i] = employee_wage(
+                    p,
+                    skilled,
+                    float(gap_under[i]),
+                    int(tenure[i]),
+                    int(cert[i]),
+                    float(min_wage[r]),
+                )
+            else:
+                wage[i] = apprentice_wage(p, skilled, float(min_wage[r]))
+        else:
+            wage[i] = 0.0
+
+
+def programme_costs(p, prov_region, region_urban, base_seats, enrolled, spend):
+    """This month's public running costs: occupied seats, the extra rural seats of the
+    rural-access policy, the anticipation system, core-skills and green curricula."""
+    n_providers = prov_region.shape[0]
+    for q in range(n_providers):
+        spend[Spend.SEATS] += int(enrolled[q]) * p.seat_cost
+        if region_urban[prov_region[q]] == 0:
+            extra = int(int(base_seats[q]) * p.capacity_multiplier * p.rural_policy_extra + 0.5)
+            spend[Spend.RURAL_ACCESS] += extra * p.rural_seat_cost
+    spend[Spend.ANTICIPATION] += p.anticipation_cost
+    spend[Spend.CORE_SKILLS] += n_providers * p.core_cost
+    spend[Spend.GREEN_CURRICULA] += n_providers * p.green_cost

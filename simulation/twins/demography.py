@@ -1,0 +1,181 @@
+"""Twin of ``simulation.kernels.demography``: ageing, retirement, inactivity, return
+migration, school-leaver cohorts."""
+
+from __future__ import annotations
+
+import math
+
+from simulation.rng import py_normal, py_uniform
+from simulation.state import ApprState, Cert, Education, Flow, Programme, Status
+
+
+def age_and_retire(
+    p,
+    status,
+    age,
+    employer,
+    provider,
+    spell,
+    tenure,
+    seeking_appr,
+    headcount,
+    apprentices,
+    enrolled,
+    flows,
+):
+    """Everyone ages a month; at retirement age a worker leaves its job, apprenticeship or
+    course and its row becomes free; otherwise unemployment spells and the slot-search
+    window (unemployed) or tenure (employed) advance."""
+    for i in range(status.shape[0]):
+        st = status[i]
+        if st == Status.RETIRED:
+            continue
+        age[i] += 1
+        if age[i] >= p.retirement_months:
+            if st == Status.EMPLOYED:
+                headcount[employer[i]] -= 1
+            elif st == Status.APPRENTICE:
+                apprentices[employer[i]] -= 1
+            elif st == Status.TRAINING:
+                enrolled[provider[i]] -= 1
+            status[i] = Status.RETIRED
+            employer[i] = -1
+            provider[i] = -1
+            flows[Flow.RETIREMENTS] += 1
+            continue
+        if st == Status.UNEMPLOYED:
+            spell[i] += 1
+            if seeking_appr[i] > 0:
+                seeking_appr[i] -= 1
+        elif st == Status.EMPLOYED:
+            tenure[i] += 1
+
+
+def inactivity(key, p, status, age, spell, flows):
+    """Older unemployed with a spell of a year or more leave the labour force with a
+    monthly hazard; the inactive come back with another."""
+    k = int(key)
+    for i in range(status.shape[0]):
+        st = status[i]
+        if st == Status.UNEMPLOYED:
+            long_term = age[i] >= p.inactive_age_months and spell[i] >= 12
+            if long_term and py_uniform(k, i, 0) < p.inactivity_hazard:
+                status[i] = Status.INACTIVE
+                flows[Flow.TO_INACTIVE] += 1
+        elif st == Status.INACTIVE and py_uniform(k, i, 0) < p.reactivation_hazard:
+            status[i] = Status.UNEMPLOYED
+            spell[i] = 0
+            flows[Flow.FROM_INACTIVE] += 1
+
+
+def return_migration(key, p, status, region, origin, rural, mig_in, mig_out, flows):
+    """Unemployed rural-origin workers away from their home region return home."""
+    k = int(key)
+    for i in range(status.shape[0]):
+        if status[i] != Status.UNEMPLOYED or rural[i] == 0 or region[i] == origin[i]:
+            continue
+        if py_uniform(k, i, 0) < p.return_hazard:
+            mig_out[region[i]] += 1
+            mig_in[origin[i]] += 1
+            region[i] = origin[i]
+            flows[Flow.RETURN_MIGRATIONS] += 1
+
+
+def pick_region(u: float, region_cum) -> int:
+    """First region whose cumulative population share exceeds ``u`` (the last if none)."""
+    n_regions = len(region_cum)
+    for r in range(n_regions):
+        if u < float(region_cum[r]):
+            return r
+    return n_regions - 1
+
+
+def entrant_skill_level(p, k: int) -> float:
+    """Mean skill of a school leaver in domain ``k``: core, digital, or technical."""
+    if k == 0:
+        return p.entrant_core
+    if k == 1:
+        return p.entrant_digital
+    return p.entrant_technical
+
+
+def enter_cohort(
+    key,
+    n_entrants,
+    p,
+    region_cum,
+    region_rural_share,
+    status,
+    age,
+    region,
+    origin,
+    rural,
+    education,
+    ability,
+    skills,
+    employer,
+    gap_under,
+    gap_over,
+    wage,
+    tenure,
+    spell,
+    months_left,
+    provider,
+    programme,
+    cert,
+    appr_state,
+    appr_firm,
+    retained,
+    seeking_appr,
+    displaced,
+    date_entry,
+    date_first_job,
+    date_appr_start,
+    date_appr_end,
+    date_displaced,
+    flows,
+):
+    """School leavers take free (retired) rows in row order, every field reset; those who
+    find no free row are turned away. Returns the number who entered."""
+    k = int(key)
+    entered = 0
+    for i in range(status.shape[0]):
+        if entered >= n_entrants:
+            break
+        if status[i] != Status.RETIRED:
+            continue
+        r = pick_region(py_uniform(k, i, 0), region_cum)
+        status[i] = Status.LEAVER
+        age[i] = p.entry_age_months + int(12.0 * py_uniform(k, i, 1))
+        region[i] = r
+        origin[i] = r
+        rural[i] = 1 if py_uniform(k, i, 2) < float(region_rural_share[r]) else 0
+        education[i] = Education.SECONDARY
+        ability[i] = max(1.0 + p.ability_sd * py_normal(k, i, 4), 0.2)
+        for d in range(skills.shape[1]):
+            s = entrant_skill_level(p, d) + p.skill_noise_sd * py_normal(k, i, 6 + 2 * d)
+            skills[i, d] = min(max(s, 0.0), 1.0)
+        employer[i] = -1
+        gap_under[i] = 0.0
+        gap_over[i] = 0.0
+        wage[i] = 0.0
+        tenure[i] = 0
+        spell[i] = 0
+        months_left[i] = 0
+        provider[i] = -1
+        programme[i] = Programme.NONE
+        cert[i] = Cert.NONE
+        appr_state[i] = ApprState.NEVER
+        appr_firm[i] = -1
+        retained[i] = 0
+        seeking_appr[i] = 0
+        displaced[i] = 0
+        date_entry[i] = math.nan
+        date_first_job[i] = math.nan
+        date_appr_start[i] = math.nan
+        date_appr_end[i] = math.nan
+        date_displaced[i] = math.nan
+        entered += 1
+    flows[Flow.ENTRANTS] += entered
+    flows[Flow.ENTRANTS_TURNED_AWAY] += n_entrants - entered
+    return entered

@@ -1,0 +1,493 @@
+"""Twin of ``simulation.kernels.matching``: who searches, where applications go, whom
+firms offer, which offer a worker takes (jobs or apprenticeship slots)."""
+
+from __future__ import annotations
+
+import math
+
+from simulation.rng import py_uniform
+from simulation.state import ApprState, Cert, Flow, Spend, Status
+from simulation.twins.common import f32
+from simulation.twins.skills import job_gaps
+
+JOBS = 0
+SLOTS = 1
+
+
+# ------------------------------------------------------------------- searchers
+
+
+def job_search_probability(p, gap_under, gap_over) -> float:
+    """Monthly chance an employed worker searches: more when mismatched. The two gaps
+    are float32 and numba adds them in float32."""
+    return p.on_the_job_search * (1.0 + p.mismatch_search_boost * f32(gap_under + gap_over))
+
+
+def select_job_searchers(key, p, status, gap_under, gap_over, seeking_appr, out):
+    """Unemployed workers not seeking a slot, and employed workers searching on the job;
+    rows in order into ``out``; returns the count."""
+    k = int(key)
+    n = 0
+    for i in range(status.shape[0]):
+        st = status[i]
+        if st == Status.UNEMPLOYED and seeking_appr[i] == 0:
+            searches = True
+        elif st == Status.EMPLOYED:
+            prob = job_search_probability(p, float(gap_under[i]), float(gap_over[i]))
+            searches = py_uniform(k, i, 0) < prob
+        else:
+            searches = False
+        if searches:
+            out[n] = i
+            n += 1
+    return n
+
+
+def select_slot_searchers(key, p, status, age, cert, seeking_appr, out):
+    """Unemployed workers up to the age limit who seek a slot since leaving school, or
+    who are uncertified and interested this month."""
+    k = int(key)
+    n = 0
+    for i in range(status.shape[0]):
+        if status[i] != Status.UNEMPLOYED or age[i] > p.max_age_months:
+            continue
+        if seeking_appr[i] > 0 or (cert[i] == Cert.NONE and py_uniform(k, i, 0) < p.youth_interest):
+            out[n] = i
+            n += 1
+    return n
+
+
+# ----------------------------------------------------------------------- cells
+
+
+def build_cells(
+    alive, sector, region, openings, n_regions, cell_open, cell_ptr, cell_firms, cell_cum
+):
+    """Firms with openings grouped by cell c = sector * R + region, in row order
+    (CSR: ``cell_firms[cell_ptr[c]:cell_ptr[c + 1]]``), with each cell's total openings
+    and the running sum of openings inside the cell."""
+    n_cells = cell_open.shape[0]
+    members = [[] for _ in range(n_cells)]
+    for f in range(alive.shape[0]):
+        if alive[f] == 1 and openings[f] > 0:
+            members[int(sector[f]) * n_regions + int(region[f])].append(f)
+    cell_ptr[0] = 0
+    j = 0
+    for c in range(n_cells):
+        running = 0
+        for f in members[c]:
+            running += int(openings[f])
+            cell_firms[j] = f
+            cell_cum[j] = running
+            j += 1
+        cell_open[c] = running
+        cell_ptr[c + 1] = j
+
+
+def sector_affinity(skills_row, profile_row) -> float:
+    """Profile-weighted mean skill of a worker in a sector."""
+    num = 0.0
+    den = 0.0
+    for k in range(len(skills_row)):
+        num += float(skills_row[k]) * float(profile_row[k])
+        den += float(profile_row[k])
+    return num / den
+
+
+def cell_weights(
+    i, skills, region, travel, profile, affinity_weight, travel_weight, cell_open, weights
+):
+    """Weight of each cell for worker ``i`` (into ``weights``): openings x exp(affinity
+    weight x sector affinity - travel weight x travel cost); returns the total."""
+    n_regions = travel.shape[0]
+    home = int(region[i])
+    total = 0.0
+    for s in range(profile.shape[0]):
+        aff = sector_affinity(skills[i], profile[s])
+        for r in range(n_regions):
+            c = s * n_regions + r
+            w = 0.0
+            if cell_open[c] > 0:
+                x = affinity_weight * aff - travel_weight * float(travel[home, r])
+                w = int(cell_open[c]) * math.exp(x)
+            weights[c] = w
+            total += w
+    return total
+
+
+def draw_firm(u_cell, u_firm, weights, total, cell_open, cell_ptr, cell_firms, cell_cum):
+    """A firm drawn with probability proportional to its cell's weight, then to its
+    openings within the cell, from two uniforms."""
+    x = u_cell * total
+    n_cells = len(weights)
+    c = n_cells - 1
+    acc = 0.0
+    for cc in range(n_cells):
+        acc += weights[cc]
+        if x < acc:
+            c = cc
+            break
+    while weights[c] <= 0.0:  # rounding at the end of the scan
+        c -= 1
+    y = u_firm * int(cell_open[c])
+    # first firm of the cell whose running openings exceed y
+    lo = int(cell_ptr[c])
+    hi = int(cell_ptr[c + 1]) - 1
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if cell_cum[mid] > y:
+            hi = mid
+        else:
+            lo = mid + 1
+    return int(cell_firms[lo])
+
+
+def worker_applications(
+    k,
+    slot0,
+    i,
+    n_apps,
+    skills,
+    region,
+    travel,
+    profile,
+    affinity_weight,
+    travel_weight,
+    cell_open,
+    cell_ptr,
+    cell_firms,
+    cell_cum,
+):
+    """Worker ``i``'s ``n_apps`` applications: firm rows, -1 for a repeat or no opening."""
+    weights = [0.0] * cell_open.shape[0]
+    total = cell_weights(
+        i, skills, region, travel, profile, affinity_weight, travel_weight, cell_open, weights
+    )
+    apps = []
+    for a in range(n_apps):
+        if total <= 0.0:
+            apps.append(-1)
+            continue
+        f = draw_firm(
+            py_uniform(k, i, slot0 + 2 * a),
+            py_uniform(k, i, slot0 + 2 * a + 1),
+            weights,
+            total,
+            cell_open,
+            cell_ptr,
+            cell_firms,
+            cell_cum,
+        )
+        apps.append(-1 if f in apps else f)
+    return apps
+
+
+def draw_applications(
+    key,
+    slot0,
+    searchers,
+    n,
+    skills,
+    region,
+    travel,
+    profile,
+    affinity_weight,
+    travel_weight,
+    cell_open,
+    cell_ptr,
+    cell_firms,
+    cell_cum,
+    apps,
+):
+    k = int(key)
+    n_apps = apps.shape[1]
+    for j in range(n):
+        apps[j, :] = worker_applications(
+            k,
+            slot0,
+            int(searchers[j]),
+            n_apps,
+            skills,
+            region,
+            travel,
+            profile,
+            affinity_weight,
+            travel_weight,
+            cell_open,
+            cell_ptr,
+            cell_firms,
+            cell_cum,
+        )
+
+
+# ---------------------------------------------------------------------- offers
+
+
+def applicant_score(mode, i, f, skills, ability, cert, cert_bonus, req) -> float:
+    """Firm ``f``'s score of applicant ``i``: expected productivity plus certificate
+    signal (jobs), or trainability from core skill and ability (slots)."""
+    if mode == JOBS:
+        under, _ = job_gaps(skills[i], req[f])
+        return 1.0 - under + float(cert_bonus[cert[i]])
+    return 0.5 * float(skills[i, 0]) + 0.25 * min(float(ability[i]), 2.0)
+
+
+def firm_offers(scores, openings: int, threshold: float) -> list[int]:
+    """Positions (into ``scores``) of the applicants a firm offers to: the best first
+    (ties: earlier application), while openings last and scores reach the threshold."""
+    ranked = sorted(range(len(scores)), key=lambda t: -scores[t])
+    chosen = []
+    for t in ranked:
+        if len(chosen) >= openings or scores[t] < threshold:
+            break
+        chosen.append(t)
+    return chosen
+
+
+def make_offers(
+    mode,
+    searchers,
+    n,
+    apps,
+    skills,
+    ability,
+    cert,
+    cert_bonus,
+    req,
+    openings,
+    threshold,
+    vac_apps,
+    vac_qualified,
+    offers,
+):
+    n_apps = apps.shape[1]
+    received = {}  # firm -> its applications (j, a), in order of j then a
+    for j in range(n):
+        for a in range(n_apps):
+            offers[j, a] = 0
+            f = int(apps[j, a])
+            if f >= 0:
+                received.setdefault(f, []).append((j, a))
+    made = 0
+    for f in sorted(received):
+        applications = received[f]
+        scores = [
+            applicant_score(mode, int(searchers[j]), f, skills, ability, cert, cert_bonus, req)
+            for j, _ in applications
+        ]
+        limit = float(threshold[f])
+        vac_apps[f] += len(applications)
+        vac_qualified[f] += sum(1 for s in scores if s >= limit)
+        for t in firm_offers(scores, int(openings[f]), limit):
+            j, a = applications[t]
+            offers[j, a] = 1
+            made += 1
+    return made
+
+
+def hiring_thresholds(mode, p, alive, region, vac_age, slack, out):
+    """Jobs: base threshold plus slack of the firm's region, less an allowance per month
+    its vacancies have waited (not below 0). Slots: the trainability threshold."""
+    for f in range(alive.shape[0]):
+        if mode == SLOTS:
+            out[f] = p.trainability_threshold
+        else:
+            t = p.hire_threshold + p.threshold_slack * float(slack[region[f]])
+            out[f] = max(t - p.threshold_vacancy_age * int(vac_age[f]), 0.0)
+
+
+# ------------------------------------------------------------------ acceptance
+
+
+def offer_value(mode, p, i, f, skills, region, req, f_region, productivity, wage_level, travel):
+    """Worth of firm ``f``'s offer to worker ``i``: the firm's pay (for jobs scaled by
+    expected match quality above the floor share) net of the cost of moving."""
+    fr = int(f_region[f])
+    pay = float(wage_level[fr]) * float(productivity[f])
+    if mode == JOBS:
+        under, _ = job_gaps(skills[i], req[f])
+        pay *= p.wage_floor_share + (1.0 - p.wage_floor_share) * (1.0 - under)
+    return pay * (1.0 - p.moving_cost_weight * float(travel[region[i], fr]))
+
+
+def accept_offers(
+    mode,
+    month,
+    p,
+    searchers,
+    n,
+    apps,
+    offers,
+    hired,
+    status,
+    region,
+    skills,
+    employer,
+    gap_under,
+    gap_over,
+    wage,
+    tenure,
+    spell,
+    months_left,
+    provider,
+    appr_state,
+    appr_firm,
+    retained,
+    seeking_appr,
+    date_entry,
+    date_first_job,
+    date_appr_start,
+    date_appr_end,
+    f_region,
+    productivity,
+    req,
+    f_provider,
+    headcount,
+    apprentices,
+    openings,
+    vac_age,
+    vac_apps,
+    vac_qualified,
+    train_benefit,
+    appr_started,
+    wage_level,
+    travel,
+    mig_in,
+    mig_out,
+    flows,
+    spend,
+):
+    """Each searcher takes its best offer (first on ties); an employed searcher only if
+    it pays more than the current wage. Returns the number of hires."""
+    n_apps = apps.shape[1]
+    hires = 0
+    for j in range(n):
+        i = int(searchers[j])
+        best, best_u = -1, -math.inf
+        for a in range(n_apps):
+            if offers[j, a] == 0:
+                continue
+            f = int(apps[j, a])
+            u = offer_value(
+                mode, p, i, f, skills, region, req, f_region, productivity, wage_level, travel
+            )
+            if u > best_u:
+                best, best_u = f, u
+        if best < 0:
+            continue
+        if status[i] == Status.EMPLOYED and best_u <= float(wage[i]):
+            continue
+        f = best
+        hires += 1
+        hired[j] = 1
+        fr = int(f_region[f])
+        if region[i] != fr:  # hires in another region migrate
+            mig_out[region[i]] += 1
+            mig_in[fr] += 1
+            region[i] = fr
+        if math.isnan(date_first_job[i]) and not math.isnan(date_entry[i]):
+            date_first_job[i] = month
+        if status[i] == Status.EMPLOYED:
+            old = int(employer[i])
+            headcount[old] -= 1
+            flows[Flow.JOB_TO_JOB] += 1
+            poached = (
+                appr_state[i] == ApprState.COMPLETED
+                and retained[i] == 1
+                and appr_firm[i] == old
+                and month - float(date_appr_end[i]) <= p.poaching_window
+            )
+            if poached:
+                flows[Flow.APPR_POACHED] += 1
+        else:
+            flows[Flow.UNEMPLOYED_TO_EMPLOYED] += 1
+        employer[i] = f
+        tenure[i] = 0
+        spell[i] = 0
+        seeking_appr[i] = 0
+        openings[f] -= 1
+        if mode == JOBS:
+            status[i] = Status.EMPLOYED
+            headcount[f] += 1
+            vac_age[f] = 0
+            vac_apps[f] = 0
+            vac_qualified[f] = 0
+            flows[Flow.HIRES] += 1
+        else:
+            status[i] = Status.APPRENTICE
+            apprentices[f] += 1
+            appr_state[i] = ApprState.ACTIVE
+            appr_firm[i] = f
+            retained[i] = 0
+            months_left[i] = p.duration
+            provider[i] = f_provider[f]
+            date_appr_start[i] = month
+            advance = p.subsidy_per_year * p.duration / 12.0 * p.advance_share
+            spend[Spend.SUBSIDY] += advance
+            train_benefit[f] += advance
+            appr_started[f] += 1
+            flows[Flow.APPR_STARTS] += 1
+        gap_under[i], gap_over[i] = job_gaps(skills[i], req[f])
+    return hires
+
+
+def age_vacancies(alive, vacancies, vac_age):
+    for f in range(alive.shape[0]):
+        if alive[f] == 1 and vacancies[f] > 0:
+            vac_age[f] += 1
+
+
+def employability(
+    key,
+    sample,
+    n,
+    skills,
+    ability,
+    region,
+    cert,
+    cert_bonus,
+    req,
+    travel,
+    profile,
+    travel_weight,
+    threshold,
+    cell_open,
+    cell_ptr,
+    cell_firms,
+    cell_cum,
+    draws,
+):
+    """Mean over sampled workers of the share of ``draws`` vacancies, drawn by
+    accessibility alone, whose hiring threshold the worker meets (NaN if none can
+    reach a vacancy)."""
+    k = int(key)
+    weights = [0.0] * cell_open.shape[0]
+    shares = []
+    for j in range(n):
+        i = int(sample[j])
+        total = cell_weights(
+            i, skills, region, travel, profile, 0.0, travel_weight, cell_open, weights
+        )
+        if total <= 0.0:
+            continue
+        hits = 0
+        for d in range(draws):
+            f = draw_firm(
+                py_uniform(k, i, 2 * d),
+                py_uniform(k, i, 2 * d + 1),
+                weights,
+                total,
+                cell_open,
+                cell_ptr,
+                cell_firms,
+                cell_cum,
+            )
+            score = applicant_score(JOBS, i, f, skills, ability, cert, cert_bonus, req)
+            hits += score >= float(threshold[f])
+        shares.append(hits / draws)
+    if not shares:
+        return math.nan
+    acc = 0.0
+    for s in shares:
+        acc += s
+    return acc / len(shares)

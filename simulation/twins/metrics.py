@@ -1,0 +1,232 @@
+"""Twin of ``simulation.kernels.metrics``: the monthly tallies and the wage Gini."""
+
+from __future__ import annotations
+
+import math
+
+from simulation.kernels.metrics import (
+    C_APPR_EVER,
+    C_CERT,
+    C_EMP,
+    C_FOUND_12,
+    C_MATURE,
+    C_SIZE,
+    C_WAGE,
+    G_APPR_N,
+    G_APPR_WAGE,
+    G_COMPLETERS_12,
+    G_COMPLETERS_12_EMP,
+    G_DISPLACED_LF,
+    G_DISPLACED_UNEMP,
+    G_ENTRY_FOUND,
+    G_ENTRY_WINDOW,
+    G_GREEN_MIX,
+    G_OTHER_N,
+    G_OTHER_WAGE,
+    G_OUTSIDE,
+    G_OVER,
+    G_UNDER,
+    R_APPR,
+    R_EMP,
+    R_GAP,
+    R_INACTIVE,
+    R_JOBS,
+    R_LF,
+    R_POP,
+    R_STUDENT,
+    R_TRAINING,
+    R_UNEMP,
+    R_VAC,
+    R_WAGE,
+    R_YOUTH_LF,
+    R_YOUTH_UNEMP,
+    S_APPR,
+    S_EMP,
+    S_FIRMS,
+    S_GAP,
+    S_SLOTS,
+    S_SSV,
+    S_TRAINING_FIRMS,
+    S_VAC,
+    S_WAGE,
+)
+from simulation.state import ApprState, Status
+from simulation.twins.common import f32
+
+
+def main_field(row) -> int:
+    """Technical domain (not core) with the highest value; lowest index on ties."""
+    best = 1
+    for k in range(2, len(row)):
+        if row[k] > row[best]:
+            best = k
+    return best
+
+
+def found_job_within_a_year(date_entry: float, date_first_job: float) -> bool:
+    """First job or apprenticeship within 12 months of entry (dates are float32 and their
+    difference is taken in float32, as numba does)."""
+    return not math.isnan(date_first_job) and f32(date_first_job - date_entry) <= 12
+
+
+def entry_cohort(date_entry: float, first_cohort_year: int, n_cohorts: int) -> int:
+    """Row of the entry cohort (year = floor(entry month / 12)), clipped to the table."""
+    c = int(math.floor(date_entry / 12.0)) - first_cohort_year
+    return min(max(c, 0), n_cohorts - 1)
+
+
+def tally(
+    month,
+    p,
+    status,
+    age,
+    region,
+    employer,
+    skills,
+    gap_under,
+    gap_over,
+    wage,
+    cert,
+    appr_state,
+    displaced,
+    date_entry,
+    date_first_job,
+    date_appr_end,
+    alive,
+    f_sector,
+    f_region,
+    req,
+    headcount,
+    apprentices,
+    vacancies,
+    vac_age,
+    vac_apps,
+    vac_qualified,
+    slots,
+    prov_mix,
+    first_cohort_year,
+    by_region,
+    by_sector,
+    by_cohort,
+    g,
+):
+    by_region[:] = 0.0
+    by_sector[:] = 0.0
+    by_cohort[:] = 0.0
+    g[:] = 0.0
+    n_cohorts = by_cohort.shape[0]
+    for i in range(status.shape[0]):
+        st = status[i]
+        if st == Status.RETIRED or st == Status.LEAVER:
+            continue
+        r = int(region[i])
+        w = float(wage[i])
+        under, over = float(gap_under[i]), float(gap_over[i])
+        by_region[r, R_POP] += 1
+        youth = age[i] < p.youth_age_months
+        if st in (Status.EMPLOYED, Status.APPRENTICE, Status.UNEMPLOYED):  # labour force
+            by_region[r, R_LF] += 1
+            if youth:
+                by_region[r, R_YOUTH_LF] += 1
+            if displaced[i] == 1:
+                g[G_DISPLACED_LF] += 1
+        if st == Status.EMPLOYED:
+            f = int(employer[i])
+            s = int(f_sector[f])
+            gap = f32(under + over)
+            by_region[r, R_EMP] += 1
+            by_region[r, R_WAGE] += w
+            by_region[r, R_GAP] += gap
+            by_sector[s, S_EMP] += 1
+            by_sector[s, S_WAGE] += w
+            by_sector[s, S_GAP] += gap
+            if under > p.under_gap:
+                g[G_UNDER] += 1
+            if over > p.over_gap:
+                g[G_OVER] += 1
+            if main_field(skills[i]) != main_field(req[f]):
+                g[G_OUTSIDE] += 1
+            if age[i] < p.premium_age_months:
+                if appr_state[i] == ApprState.COMPLETED:
+                    g[G_APPR_WAGE] += w
+                    g[G_APPR_N] += 1
+                elif appr_state[i] == ApprState.NEVER:
+                    g[G_OTHER_WAGE] += w
+                    g[G_OTHER_N] += 1
+        elif st == Status.APPRENTICE:
+            by_region[r, R_APPR] += 1
+            by_sector[f_sector[employer[i]], S_APPR] += 1
+        elif st == Status.UNEMPLOYED:
+            by_region[r, R_UNEMP] += 1
+            if youth:
+                by_region[r, R_YOUTH_UNEMP] += 1
+            if displaced[i] == 1:
+                g[G_DISPLACED_UNEMP] += 1
+        elif st == Status.TRAINING:
+            by_region[r, R_TRAINING] += 1
+        elif st == Status.STUDENT:
+            by_region[r, R_STUDENT] += 1
+        elif st == Status.INACTIVE:
+            by_region[r, R_INACTIVE] += 1
+        working = st == Status.EMPLOYED or st == Status.APPRENTICE
+        end = float(date_appr_end[i])
+        if not math.isnan(end) and 12 <= month - end < 24:  # completers a year on
+            g[G_COMPLETERS_12] += 1
+            if working:
+                g[G_COMPLETERS_12_EMP] += 1
+        entry = float(date_entry[i])
+        if math.isnan(entry):
+            continue
+        since = month - entry
+        found = found_job_within_a_year(entry, float(date_first_job[i]))
+        if 12 <= since < 24:
+            g[G_ENTRY_WINDOW] += 1
+            if found:
+                g[G_ENTRY_FOUND] += 1
+        c = entry_cohort(entry, first_cohort_year, n_cohorts)
+        by_cohort[c, C_SIZE] += 1
+        if working:
+            by_cohort[c, C_EMP] += 1
+        if appr_state[i] != ApprState.NEVER:
+            by_cohort[c, C_APPR_EVER] += 1
+        if cert[i] > 0:
+            by_cohort[c, C_CERT] += 1
+        if since >= 12:
+            by_cohort[c, C_MATURE] += 1
+            if found:
+                by_cohort[c, C_FOUND_12] += 1
+        if st == Status.EMPLOYED:
+            by_cohort[c, C_WAGE] += w
+    for f in range(alive.shape[0]):
+        if alive[f] == 0:
+            continue
+        s = int(f_sector[f])
+        r = int(f_region[f])
+        vac = int(vacancies[f])
+        by_region[r, R_VAC] += vac
+        by_region[r, R_JOBS] += int(headcount[f])
+        by_sector[s, S_VAC] += vac
+        by_sector[s, S_FIRMS] += 1
+        by_sector[s, S_SLOTS] += int(slots[f])
+        if apprentices[f] > 0:
+            by_sector[s, S_TRAINING_FIRMS] += 1
+        # hard to fill: open 3+ months, with applicants, fewer qualified than openings
+        if vac > 0 and vac_age[f] >= 3 and vac_apps[f] > 0 and vac_qualified[f] < vac:
+            by_sector[s, S_SSV] += vac
+    n_providers = prov_mix.shape[0]
+    for q in range(n_providers):
+        g[G_GREEN_MIX] += float(prov_mix[q, p.green_domain]) / n_providers
+
+
+def wage_gini(status, wage):
+    """Gini coefficient of employees' wages (apprentices excluded); NaN below two."""
+    wages = sorted(float(wage[i]) for i in range(status.shape[0]) if status[i] == Status.EMPLOYED)
+    n = len(wages)
+    if n < 2:
+        return math.nan
+    num = 0.0
+    total = 0.0
+    for j, w in enumerate(wages):
+        num += (j + 1) * w
+        total += w
+    return 2.0 * num / (n * total) - (n + 1.0) / n

@@ -1,0 +1,240 @@
+"""Twin of ``simulation.kernels.separations``: layoffs, quits, the apprenticeship
+lifecycle, and the end of training and study."""
+
+from __future__ import annotations
+
+from simulation.rng import py_uniform
+from simulation.state import ApprState, Cert, Education, Flow, Programme, Spend, Status
+from simulation.twins.common import f32
+
+
+def to_unemployed(i, status, employer, wage, tenure, spell, provider):
+    """Worker ``i`` loses its job, apprenticeship or place: unemployed, spell from 0."""
+    status[i] = Status.UNEMPLOYED
+    employer[i] = -1
+    wage[i] = 0.0
+    tenure[i] = 0
+    spell[i] = 0
+    provider[i] = -1
+
+
+def layoff_order(members, gap_under, quota):
+    """The ``quota`` members a live firm lays off: highest under-skill gap first, ties
+    to the lower row (members are in row order)."""
+    return sorted(members, key=lambda i: -float(gap_under[i]))[:quota]
+
+
+def layoffs(
+    month,
+    status,
+    employer,
+    gap_under,
+    wage,
+    tenure,
+    spell,
+    provider,
+    appr_state,
+    displaced,
+    date_displaced,
+    alive,
+    f_sector_brown,
+    layoff_quota,
+    headcount,
+    apprentices,
+    flows,
+):
+    """Exited firms release everyone (apprenticeships dissolve); live firms over their band
+    lay off their quota of employees. A lost brown-sector job marks a worker displaced."""
+    affected = {}  # firm -> workers it may release, in row order
+    for i in range(status.shape[0]):
+        st = status[i]
+        if st == Status.EMPLOYED or st == Status.APPRENTICE:
+            f = int(employer[i])
+            if alive[f] == 0 or (layoff_quota[f] > 0 and st == Status.EMPLOYED):
+                affected.setdefault(f, []).append(i)
+    for f in sorted(affected):
+        members = affected[f]
+        exited = alive[f] == 0
+        chosen = members if exited else layoff_order(members, gap_under, int(layoff_quota[f]))
+        for i in chosen:
+            if status[i] == Status.APPRENTICE:
+                appr_state[i] = ApprState.DISSOLVED
+                apprentices[f] -= 1
+                flows[Flow.APPR_DISSOLVED] += 1
+            else:
+                headcount[f] -= 1
+                flows[Flow.EXIT_LAYOFFS if exited else Flow.LAYOFFS] += 1
+                if f_sector_brown[f] == 1:
+                    displaced[i] = 1
+                    date_displaced[i] = month
+            to_unemployed(i, status, employer, wage, tenure, spell, provider)
+
+
+def quit_probability(p, gap_under, gap_over) -> float:
+    """Monthly chance an employed worker quits: more when mismatched (the float32 gaps
+    are added in float32, as numba does)."""
+    return p.quit_rate * (1.0 + p.quit_mismatch * f32(gap_under + gap_over))
+
+
+def quits(
+    key,
+    p,
+    month,
+    status,
+    employer,
+    gap_under,
+    gap_over,
+    wage,
+    tenure,
+    spell,
+    provider,
+    headcount,
+    flows,
+):
+    k = int(key)
+    for i in range(status.shape[0]):
+        if status[i] != Status.EMPLOYED:
+            continue
+        prob = quit_probability(p, float(gap_under[i]), float(gap_over[i]))
+        if py_uniform(k, i, 0) < prob:
+            headcount[employer[i]] -= 1
+            to_unemployed(i, status, employer, wage, tenure, spell, provider)
+            flows[Flow.QUITS] += 1
+
+
+def apprenticeship_progress(
+    key_drop,
+    key_done,
+    month,
+    p,
+    status,
+    employer,
+    gap_under,
+    wage,
+    tenure,
+    spell,
+    provider,
+    months_left,
+    appr_state,
+    retained,
+    cert,
+    education,
+    date_appr_end,
+    alive,
+    f_region,
+    productivity,
+    wage_level,
+    headcount,
+    apprentices,
+    train_benefit,
+    flows,
+    spend,
+):
+    """Each apprentice may drop out (the advance is clawed back); otherwise counts down a
+    month. A finisher is assessed (pass chance x match quality; an advanced certificate
+    at high match earns the bonus), the firm gets the subsidy balance, and the training
+    firm, if alive, retains the graduate with a chance rising with match quality;
+    otherwise the graduate searches."""
+    kd, kc = int(key_drop), int(key_done)
+    total = p.subsidy_per_year * p.duration / 12.0
+    hazard = p.dropout_hazard * (1.0 - p.quality_dropout_cut * p.quality_level)
+    for i in range(status.shape[0]):
+        if status[i] != Status.APPRENTICE:
+            continue
+        f = int(employer[i])
+        if py_uniform(kd, i, 0) < hazard:
+            claw = total * p.advance_share * p.clawback_share
+            spend[Spend.SUBSIDY] -= claw
+            train_benefit[f] -= claw
+            apprentices[f] -= 1
+            appr_state[i] = ApprState.DROPPED
+            to_unemployed(i, status, employer, wage, tenure, spell, provider)
+            flows[Flow.APPR_DROPOUTS] += 1
+            continue
+        months_left[i] -= 1
+        if months_left[i] > 0:
+            continue
+        # completion
+        apprentices[f] -= 1
+        appr_state[i] = ApprState.COMPLETED
+        date_appr_end[i] = month
+        if education[i] < Education.VOCATIONAL:
+            education[i] = Education.VOCATIONAL
+        flows[Flow.APPR_COMPLETIONS] += 1
+        match = 1.0 - float(gap_under[i])
+        balance = total * (1.0 - p.advance_share)
+        if py_uniform(kc, i, 0) < p.certification_pass * match:
+            flows[Flow.APPR_CERTIFIED] += 1
+            if match >= p.advanced_match:
+                cert[i] = Cert.ADVANCED
+                balance += p.advanced_bonus_per_year * p.duration / 12.0
+            elif cert[i] < Cert.APPRENTICESHIP:
+                cert[i] = Cert.APPRENTICESHIP
+        spend[Spend.SUBSIDY] += balance
+        spend[Spend.QUALITY] += p.public_cost_per_completion
+        train_benefit[f] += balance
+        provider[i] = -1
+        if alive[f] == 1 and py_uniform(kc, i, 1) < p.base_retention * (0.5 + match):
+            status[i] = Status.EMPLOYED
+            headcount[f] += 1
+            tenure[i] = 0
+            retained[i] = 1
+            saved = p.hiring_cost_months * float(wage_level[f_region[f]]) * float(productivity[f])
+            train_benefit[f] += saved
+            flows[Flow.APPR_RETAINED] += 1
+        else:
+            retained[i] = 0
+            to_unemployed(i, status, employer, wage, tenure, spell, provider)
+
+
+def education_progress(
+    key,
+    month,
+    p,
+    status,
+    programme,
+    provider,
+    months_left,
+    cert,
+    education,
+    date_entry,
+    spell,
+    enrolled,
+    relevance,
+    flows,
+    spend,
+):
+    """Trainees count down (a voucher course month is paid); at the end TVET students
+    may certify (pass chance x provider relevance) and enter the labour market, course
+    graduates return to search. Students graduate into search with tertiary education."""
+    k = int(key)
+    for i in range(status.shape[0]):
+        st = status[i]
+        if st == Status.TRAINING:
+            q = int(provider[i])
+            if programme[i] == Programme.VOUCHER_COURSE:
+                spend[Spend.VOUCHERS] += p.voucher_value
+                flows[Flow.VOUCHER_MONTHS] += 1
+            months_left[i] -= 1
+            if months_left[i] > 0:
+                continue
+            enrolled[q] -= 1
+            if programme[i] == Programme.TVET:
+                if education[i] < Education.VOCATIONAL:
+                    education[i] = Education.VOCATIONAL
+                date_entry[i] = month
+                if py_uniform(k, i, 0) < p.tvet_certification_pass * float(relevance[q]):
+                    if cert[i] < Cert.TVET:
+                        cert[i] = Cert.TVET
+                    flows[Flow.TVET_CERTIFIED] += 1
+            programme[i] = Programme.NONE
+            provider[i] = -1
+            status[i] = Status.UNEMPLOYED
+            spell[i] = 0
+        elif st == Status.STUDENT:
+            months_left[i] -= 1
+            if months_left[i] <= 0:
+                education[i] = Education.TERTIARY
+                date_entry[i] = month
+                status[i] = Status.UNEMPLOYED
+                spell[i] = 0
