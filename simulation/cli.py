@@ -218,18 +218,18 @@ def _summary_table(frames: dict, title: str) -> None:
     from simulation.metrics import BY_NAME
 
     table = Table(title=title, show_lines=False)
-    table.add_column("metric")
-    table.add_column("unit")
+    table.add_column("metric", no_wrap=True)
+    table.add_column("unit", no_wrap=True)
     for label in frames:
         for part in ("m0", "mean", "final"):
-            table.add_column(f"{label}\n{part}", justify="right")
+            table.add_column(f"{label}\n{part}", justify="right", no_wrap=True)
     for name in SUMMARY:
         row = [name, BY_NAME[name].unit]
         for df in frames.values():
             col = df[name]
             row += [_fmt(col.iloc[0]), _fmt(col.iloc[1:].mean()), _fmt(col.iloc[-1])]
         table.add_row(*row)
-    Console(width=max(120, 40 + 36 * len(frames))).print(table)
+    Console(width=max(120, 56 + 45 * len(frames))).print(table)
 
 
 def _compare(runs: Sequence[Path]) -> int:

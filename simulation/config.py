@@ -26,6 +26,7 @@ SKILL_DOMAINS: tuple[str, ...] = (
 )
 K = len(SKILL_DOMAINS)
 
+
 class Strict(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -80,10 +81,17 @@ class WorldConfig(Strict):
     )
     providers_per_region: int = Field(3, ge=1, le=50, description="TVET institutions per region")
     tvet_seats_per_1000_workers: float = Field(
-        30.0, ge=0, le=200, description="training seats (all programmes) per 1,000 workers"
+        16.0, ge=0, le=200, description="full-time TVET programme seats per 1,000 workers"
+    )
+    course_seats_per_1000_workers: float = Field(
+        6.0, ge=0, le=200, description="lifelong-learning course seats per 1,000 workers"
     )
     initial_vacancy_rate: float = Field(
-        0.03, ge=0, le=0.5, description="open vacancies per job at start"
+        0.06,
+        ge=0,
+        le=0.5,
+        description="jobs firms want beyond their initial staff, as a share of it (calibrated: "
+        "unemployment ~5%, youth ~20% at month 0)",
     )
     requirement_noise_sd: float = Field(
         0.08, ge=0, le=0.5, description="sd of a firm's requirement around its sector profile"
@@ -196,13 +204,19 @@ class LabourMarketConfig(Strict):
         5.0, ge=0, le=50, description="how strongly applications avoid travel cost"
     )
     hire_threshold: float = Field(
-        0.78, ge=0, le=1, description="minimum score (expected productivity) to hire"
+        0.75, ge=0, le=1, description="minimum score (expected productivity) to hire"
     )
     threshold_slack: float = Field(
         0.06, ge=0, le=1, description="threshold change per unit of log(unemployed/vacancies)"
     )
     threshold_vacancy_age: float = Field(
         0.01, ge=0, le=1, description="threshold fall per month a vacancy stays open"
+    )
+    hiring_horizon_months: int = Field(
+        12,
+        ge=0,
+        le=60,
+        description="months of expected on-the-job learning firms credit an applicant with",
     )
     certification_signal: float = Field(
         0.06, ge=0, le=1, description="score bonus of a recognised certificate"
@@ -227,9 +241,6 @@ class LabourMarketConfig(Strict):
     )
     moving_cost_weight: float = Field(
         0.3, ge=0, le=5, description="utility cost of a job in another region, per travel cost"
-    )
-    vacancy_cost_months: float = Field(
-        2.0, ge=0, le=24, description="hiring cost of a skilled worker, months of wage"
     )
 
 
@@ -286,7 +297,11 @@ class ApprenticeshipConfig(Strict):
         4.0, ge=0, le=24, description="hiring and induction cost saved by retention, months of wage"
     )
     base_retention: float = Field(
-        0.55, ge=0, le=1, description="probability the training firm offers a job at completion"
+        0.55,
+        ge=0,
+        le=1,
+        description="probability the training firm offers a job to a completer who meets its "
+        "hiring bar (less, in proportion, to one who does not)",
     )
     dropout_hazard: float = Field(
         0.018, ge=0, le=0.5, description="monthly dropout hazard without quality standards"
@@ -318,7 +333,10 @@ class ApprenticeshipConfig(Strict):
     )
     max_age_years: float = Field(35.0, ge=16, le=65, description="oldest apprentice")
     advanced_match: float = Field(
-        0.92, ge=0, le=1, description="match quality at completion that earns an advanced certificate"
+        0.92,
+        ge=0,
+        le=1,
+        description="match quality at completion that earns an advanced certificate",
     )
     trainability_threshold: float = Field(
         0.35, ge=0, le=1, description="minimum trainability (core skill and ability) to take on"
@@ -375,7 +393,10 @@ class ChoicesConfig(Strict):
     tvet_appeal: float = Field(0.0, ge=-5, le=5, description="taste for full-time TVET")
     tertiary_appeal: float = Field(0.6, ge=-5, le=5, description="taste for tertiary study")
     availability_weight: float = Field(
-        1.5, ge=0, le=20, description="apprenticeship utility per open slot per school leaver"
+        1.5,
+        ge=0,
+        le=20,
+        description="apprenticeship utility per unit chance of a slot (last year's starts per leaver choosing it)",
     )
     relevance_weight: float = Field(
         1.0, ge=0, le=20, description="TVET utility per unit of provider curriculum relevance"

@@ -62,6 +62,8 @@ def make_firms(run: RunConfig, world: World, seed: int) -> Firms:
     starts = provider_start(world.n_regions, w.providers_per_region)
     rows = np.arange(m0)
     firms.provider[:m0] = starts[region] + rows % w.providers_per_region
+    contribution_sd = run.scenario.behaviour.apprenticeship.contribution_sd
+    firms.appr_extra[:m0] = contribution_sd * _normal(seed, Stream.FIRM_INIT, m0, 4 + 2 * n_domains)
     firms.entry_month[:m0] = 0
     return firms
 
@@ -71,7 +73,9 @@ def make_providers(run: RunConfig, world: World, firms: Firms, seed: int, core_s
     per = w.providers_per_region
     n = world.n_regions * per
     region = np.repeat(np.arange(world.n_regions), per).astype(np.int8)
-    seats = w.tvet_seats_per_1000_workers * run.workers / 1000.0 * world.region_share[region] / per
+    per_provider = run.workers / 1000.0 * world.region_share[region] / per
+    seats = w.tvet_seats_per_1000_workers * per_provider
+    course_seats = np.rint(w.course_seats_per_1000_workers * per_provider).astype(np.int32)
     pc = run.scenario.behaviour.providers
     quality = np.clip(
         pc.quality_mean + pc.quality_sd * _normal(seed, Stream.PROVIDER_INIT, n, 0), 0.05, 1.0
@@ -86,8 +90,11 @@ def make_providers(run: RunConfig, world: World, firms: Firms, seed: int, core_s
     return Providers(
         region=region,
         base_seats=base,
+        base_course_seats=course_seats,
         seats=base.copy(),
+        course_seats=course_seats.copy(),
         enrolled=np.zeros(n, dtype=np.int32),
+        course_enrolled=np.zeros(n, dtype=np.int32),
         quality=quality,
         mix=mix,
         relevance=np.ones(n),

@@ -14,7 +14,7 @@ from simulation import initial, loading, metrics, params, phases
 from simulation.config import RunConfig
 from simulation.kernels import apprenticeship, matching
 from simulation.kernels import metrics as metric_kernels
-from simulation.rng import Stream, key
+from simulation.rng import Stream
 from simulation.state import N_FLOW, N_SPEND, Status
 
 EMPLOYABILITY_SAMPLE = 2000  # unemployed workers sampled for the employability metric
@@ -104,8 +104,9 @@ class SkillsModel(mesa.Model):
         self.poach_rate = 0.0
         self.providers_per_region = self.config.scenario.world.providers_per_region
         self.provider_start = initial.provider_start(world.n_regions, self.providers_per_region)
-        # Month-0 key: firm-specific apprenticeship contributions persist over the run.
-        self.firm_key = key(self.seed_value, 0, int(Stream.APPR_CONTRIBUTION))
+        self.rural_phase = 0.0
+        self.slot_apps_scratch = np.zeros(f.capacity, dtype=np.int32)
+        self.slot_qualified_scratch = np.zeros(f.capacity, dtype=np.int32)
         self.slot_ratio = 0.0
         first = -math.ceil(self.config.scenario.burn_in_months / 12)
         self.first_cohort_year = first
@@ -159,6 +160,8 @@ class SkillsModel(mesa.Model):
             w.wage,
             w.cert,
             w.appr_state,
+            w.retained,
+            w.poached,
             w.displaced,
             w.date_entry,
             w.date_first_job,
@@ -234,6 +237,7 @@ class SkillsModel(mesa.Model):
         )
         return matching.employability(
             phases.stream_key(self, Stream.EMPLOYABILITY),
+            pm,
             sample,
             sample.size,
             w.skills,

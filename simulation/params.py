@@ -55,6 +55,7 @@ class ApprParams(NamedTuple):
     certification_pass: float
     advanced_match: float
     public_cost_per_completion: float
+    hire_threshold: float
 
 
 class SkillParams(NamedTuple):
@@ -89,6 +90,9 @@ class MatchParams(NamedTuple):
     duration: int
     subsidy_per_year: float
     advance_share: float
+    learning_rate: float
+    core_boost: float
+    hiring_horizon: int
 
 
 class SeparationParams(NamedTuple):
@@ -146,7 +150,7 @@ class DemographyParams(NamedTuple):
     inactive_age_months: int
     inactivity_hazard: float
     reactivation_hazard: float
-    return_hazard: float
+    return_rate: float
     entry_age_months: int
     ability_sd: float
     entrant_core: float
@@ -200,9 +204,9 @@ class Params(NamedTuple):
     cert_bonus: np.ndarray  # score bonus by Cert level
     shocks: dict[str, np.ndarray]
     carbon: tuple[float, float, int, float]
-    rural_access: tuple[float, int]
-    return_boost: float
-    rural_capacity_gain: float
+    rural_access: tuple[float, int]  # (travel cost cut at full strength, months to it)
+    return_boost: float  # scenario: added return-migration multiplier at full strength
+    rural_capacity_gain: float  # scenario: extra rural seats at full strength
 
 
 YOUTH_AGE_MONTHS = 25 * 12  # ILO youth: 15-24
@@ -270,6 +274,7 @@ def build(run: RunConfig) -> Params:
             certification_pass=ap.certification_pass,
             advanced_match=ap.advanced_match,
             public_cost_per_completion=q.public_cost_yuan_per_completion,
+            hire_threshold=lm.hire_threshold,
         ),
         skills=SkillParams(
             learning_rate=sk.learning_rate,
@@ -302,6 +307,9 @@ def build(run: RunConfig) -> Params:
             duration=duration,
             subsidy_per_year=po.subsidy.yuan_per_year,
             advance_share=po.subsidy.advance_share,
+            learning_rate=sk.learning_rate,
+            core_boost=sk.core_learning_boost,
+            hiring_horizon=lm.hiring_horizon_months,
         ),
         separation=SeparationParams(quit_rate=lm.quit_rate, quit_mismatch=lm.quit_mismatch),
         providers=ProviderParams(
@@ -350,7 +358,7 @@ def build(run: RunConfig) -> Params:
             inactive_age_months=int(pop.inactivity_min_age_years * 12),
             inactivity_hazard=pop.inactivity_hazard,
             reactivation_hazard=pop.reactivation_hazard,
-            return_hazard=pop.return_migration_rate * (1.0 + dr.return_migration_boost),
+            return_rate=pop.return_migration_rate,
             entry_age_months=int(pop.entry_age_years * 12),
             ability_sd=pop.ability_sd,
             entrant_core=pop.entrant_core_skill,

@@ -52,9 +52,14 @@ def drivers(m, p: params.Params, month: int) -> None:
         t, world.sector_trend, world.sector_kind, world.sector_rural, world.region_urban,
         sh["kind"], sh["start"], sh["duration"], sh["change"], sh["rural_only"], m.log_demand,
     )  # fmt: skip
+    # Carbon cost is passed on in prices: a sector's demand shrinks by its burden.
     m.carbon_burden[:] = world.sector_carbon * demand.carbon_price(t, *p.carbon) / 1000.0
+    m.log_demand += np.log1p(-np.minimum(m.carbon_burden, 0.95))[:, None]
     demand.effective_travel(t, world.travel, world.region_urban, *p.rural_access, m.travel)
-    m.travel_train[:] = m.travel * (1.0 - p.providers.rural_travel_cut)
+    # Mobile and rural training cut the cost of reaching training from or in rural areas.
+    m.travel_train[:] = m.travel * (1.0 - p.providers.rural_travel_cut * world.rural_pair)
+    # Rural revitalization phases in over the same months as rural access.
+    m.rural_phase = min(t / p.rural_access[1], 1.0)
 
 
 def firm_demand(m, p: params.Params, month: int) -> None:
@@ -70,10 +75,10 @@ def firm_demand(m, p: params.Params, month: int) -> None:
     )  # fmt: skip
     m.flows[Flow.FIRM_ENTRIES] += firms.enter_firms(
         month, stream_key(m, Stream.FIRM_ENTRY), m.desired, pf.avg_size, pf.size_sigma,
-        world.sector_productivity, world.sector_profile, pf.req_noise, m.provider_start,
-        m.providers_per_region, f.alive, f.sector, f.region, f.base_size, f.shock,
-        f.productivity, f.req, f.headcount, f.apprentices, f.entry_month, f.exit_month,
-        f.provider, f.train_cost, f.train_benefit, f.appr_started,
+        world.sector_productivity, world.sector_profile, pf.req_noise, p.appr.contribution_sd,
+        m.provider_start, m.providers_per_region, f.alive, f.sector, f.region, f.base_size,
+        f.shock, f.productivity, f.req, f.headcount, f.apprentices, f.entry_month,
+        f.exit_month, f.provider, f.train_cost, f.train_benefit, f.appr_started, f.appr_extra,
     )  # fmt: skip
     firms.set_targets(
         m.log_demand, pf.entry_elasticity, f.alive, f.sector, f.region, f.base_size, f.shock,
@@ -89,9 +94,10 @@ def apprenticeship_supply(m, p: params.Params) -> None:
     """3. Each firm's expected net benefit of an apprentice, and its slots."""
     f, world = m.firms, m.world
     apprenticeship.offer_slots(
-        m.firm_key, p.appr, m.poach_rate, f.alive, f.region, f.headcount, f.apprentices,
-        f.productivity, world.wage_level, world.min_wage, f.net_benefit, f.slots,
+        p.appr, m.poach_rate, f.alive, f.region, f.headcount, f.apprentices, f.productivity,
+        f.appr_extra, world.wage_level, world.min_wage, f.net_benefit, f.slots,
     )  # fmt: skip
+    m.flows[Flow.SLOTS_OFFERED] += f.slots.sum()
 
 
 def providers(m, p: params.Params, month: int) -> None:
@@ -102,8 +108,9 @@ def providers(m, p: params.Params, month: int) -> None:
     )
     m.demand_history[m.clock % HISTORY] = m.demand_now
     training.set_seats(
-        pr.base_seats, pr.region, world.region_urban, pp.capacity_multiplier,
-        pp.rural_policy_extra + p.rural_capacity_gain, pr.seats,
+        pr.base_seats, pr.base_course_seats, pr.region, world.region_urban,
+        pp.capacity_multiplier, pp.rural_policy_extra + p.rural_capacity_gain * m.rural_phase,
+        pr.seats, pr.course_seats,
     )  # fmt: skip
     if month % 3 == 0:
         lagged = m.demand_history[max(m.clock - pp.lag, 0) % HISTORY]
@@ -130,7 +137,7 @@ def education_choices(m, p: params.Params, month: int) -> None:
     enrolled, with_voucher = choices.enrol_courses(
         stream_key(m, Stream.LLL), p.courses, w.status, w.age, w.region, w.spell, w.seeking_appr,
         w.displaced, world.region_urban, w.programme, w.provider, w.months_left, pr.region,
-        pr.seats, pr.enrolled, m.travel_train,
+        pr.course_seats, pr.course_enrolled, m.travel_train,
     )  # fmt: skip
     m.flows[Flow.COURSE_ENROLMENTS] += enrolled
     m.flows[Flow.VOUCHER_ENROLMENTS] += with_voucher
@@ -147,9 +154,9 @@ def skill_change(m, p: params.Params) -> None:
 
 def search_and_matching(m, p: params.Params, month: int) -> None:
     """7. Apprenticeship slots are matched first, then jobs."""
+    matching.age_vacancies(m.firms.alive, m.firms.vacancies, m.firms.vac_age)
     _match(m, matching.SLOTS, p, month)
     _match(m, matching.JOBS, p, month)
-    matching.age_vacancies(m.firms.alive, m.firms.vacancies, m.firms.vac_age)
 
 
 def separations_and_lifecycle(m, p: params.Params, month: int) -> None:
@@ -166,20 +173,20 @@ def separations_and_lifecycle(m, p: params.Params, month: int) -> None:
         w.gap_over, w.wage, w.tenure, w.spell, w.provider, f.headcount, m.flows,
     )  # fmt: skip
     apprenticeship.training_accounts(
-        m.firm_key, p.appr, w.status, w.employer, w.months_left, f.region, f.productivity,
-        world.wage_level, world.min_wage, f.train_cost, f.train_benefit,
+        p.appr, w.status, w.employer, w.months_left, w.appr_duration, f.region, f.productivity,
+        f.appr_extra, world.wage_level, world.min_wage, f.train_cost, f.train_benefit,
     )  # fmt: skip
     separations.apprenticeship_progress(
         stream_key(m, Stream.DROPOUT), stream_key(m, Stream.COMPLETION), month, p.appr, w.status,
         w.employer, w.gap_under, w.wage, w.tenure, w.spell, w.provider, w.months_left,
-        w.appr_state, w.retained, w.cert, w.education, w.date_appr_end, f.alive, f.region,
-        f.productivity, world.wage_level, f.headcount, f.apprentices, f.train_benefit,
-        m.flows, m.spend,
+        w.appr_state, w.appr_duration, w.appr_entitlement, w.appr_advance, w.retained, w.cert,
+        w.education, w.date_appr_end, f.alive, f.region, f.productivity, world.wage_level,
+        f.headcount, f.apprentices, f.train_benefit, m.flows, m.spend,
     )  # fmt: skip
     separations.education_progress(
         stream_key(m, Stream.TRAINING_END), month, p.education, w.status, w.programme, w.provider,
-        w.months_left, w.cert, w.education, w.date_entry, w.spell, pr.enrolled, pr.relevance,
-        m.flows, m.spend,
+        w.months_left, w.cert, w.education, w.date_entry, w.spell, pr.enrolled,
+        pr.course_enrolled, pr.relevance, m.flows, m.spend,
     )  # fmt: skip
 
 
@@ -187,12 +194,13 @@ def demographic_change(m, p: params.Params, month: int) -> None:
     """9. Ageing and retirement, inactivity, return migration, school-leaver cohorts."""
     w, f, pr, world, pd = m.workers, m.firms, m.providers, m.world, p.demography
     demography.age_and_retire(
-        pd, w.status, w.age, w.employer, w.provider, w.spell, w.tenure, w.seeking_appr,
-        f.headcount, f.apprentices, pr.enrolled, m.flows,
+        pd, w.status, w.age, w.employer, w.provider, w.programme, w.spell, w.tenure,
+        w.seeking_appr, f.headcount, f.apprentices, pr.enrolled, pr.course_enrolled, m.flows,
     )  # fmt: skip
     demography.inactivity(stream_key(m, Stream.INACTIVITY), pd, w.status, w.age, w.spell, m.flows)
+    hazard = pd.return_rate * (1.0 + p.return_boost * m.rural_phase)
     demography.return_migration(
-        stream_key(m, Stream.MIGRATION), pd, w.status, w.region, w.origin, w.rural, m.mig_in,
+        stream_key(m, Stream.MIGRATION), hazard, w.status, w.region, w.origin, w.rural, m.mig_in,
         m.mig_out, m.flows,
     )  # fmt: skip
     if month % 12 == pd.cohort_month:
@@ -202,24 +210,29 @@ def demographic_change(m, p: params.Params, month: int) -> None:
             world.region_rural_share, w.status, w.age, w.region, w.origin, w.rural,
             w.education, w.ability, w.skills, w.employer, w.gap_under, w.gap_over, w.wage,
             w.tenure, w.spell, w.months_left, w.provider, w.programme, w.cert, w.appr_state,
-            w.appr_firm, w.retained, w.seeking_appr, w.displaced, w.date_entry,
-            w.date_first_job, w.date_appr_start, w.date_appr_end, w.date_displaced, m.flows,
+            w.appr_firm, w.appr_duration, w.appr_entitlement, w.appr_advance, w.retained,
+            w.poached, w.seeking_appr, w.displaced, w.date_entry, w.date_first_job,
+            w.date_appr_start, w.date_appr_end, w.date_displaced, m.flows,
         )  # fmt: skip
 
 
 def accounts(m, p: params.Params) -> None:
     """10. Wages and the running costs of public programmes; lagged feedback signals."""
-    f, pr, world = m.firms, m.providers, m.world
+    pr, world = m.providers, m.world
     set_wages(m, p)
     accounting.programme_costs(
-        p.costs, pr.region, world.region_urban, pr.base_seats, pr.enrolled, m.spend
-    )
+        p.costs, pr.region, world.region_urban, pr.base_seats, pr.base_course_seats,
+        pr.enrolled, pr.course_enrolled, m.spend,
+    )  # fmt: skip
+    # Signals agents act on next month, from the last 12 months: the poaching rate firms
+    # expect (poached / retained, at most 1) and school leavers' chance of a slot
+    # (apprenticeship starts / leavers who chose apprenticeship, at most 1).
     m.flow_history[m.clock % 12] = m.flows
     rolling = m.flow_history.sum(0)
     retained = rolling[Flow.APPR_RETAINED]
-    m.poach_rate = rolling[Flow.APPR_POACHED] / retained if retained > 0 else 0.0
-    seekers = max(rolling[Flow.CHOSE_APPRENTICESHIP] + rolling[Flow.CHOSE_SEARCH], 1)
-    m.slot_ratio = float(f.slots.sum()) * 12.0 / seekers
+    m.poach_rate = min(rolling[Flow.APPR_POACHED] / retained, 1.0) if retained > 0 else 0.0
+    seekers = max(rolling[Flow.CHOSE_APPRENTICESHIP], 1)
+    m.slot_ratio = min(rolling[Flow.APPR_STARTS] / seekers, 1.0)
 
 
 def set_wages(m, p: params.Params) -> None:
@@ -248,12 +261,15 @@ def _match(m, mode: int, p: params.Params, month: int) -> None:
             m.searchers,
         )
         openings, apply_stream = f.slots, Stream.SLOT_APPLY
+        # Slot applicants do not count toward the vacancy spell (skill-shortage metric).
+        apps_seen, qualified_seen = m.slot_apps_scratch, m.slot_qualified_scratch
     else:
         n = matching.select_job_searchers(
-            stream_key(m, Stream.SEARCH), pm, w.status, w.gap_under, w.gap_over, w.seeking_appr,
+            stream_key(m, Stream.SEARCH), pm, w.status, w.gap_under, w.gap_over,
             m.searchers,
         )  # fmt: skip
         openings, apply_stream = f.vacancies, Stream.APPLY
+        apps_seen, qualified_seen = f.vac_apps, f.vac_qualified
     if n == 0:
         return
     searchers = m.searchers[:n].copy()
@@ -271,18 +287,20 @@ def _match(m, mode: int, p: params.Params, month: int) -> None:
         offers = np.zeros((k, pm.applications), dtype=np.int8)
         hired = np.zeros(k, dtype=np.int8)
         matching.draw_applications(
-            apply_key, rnd * 2 * pm.applications, searchers, k, w.skills, w.region, m.travel,
+            apply_key, rnd * 2 * pm.applications, searchers, k, w.skills, w.region, w.employer,
+            m.travel,
             world.sector_profile, pm.affinity_weight, pm.travel_weight, m.cell_open, m.cell_ptr,
             m.cell_firms, m.cell_cum, apps,
         )  # fmt: skip
         matching.make_offers(
-            mode, searchers, k, apps, w.skills, w.ability, w.cert, p.cert_bonus, f.req,
-            openings, m.thresholds, f.vac_apps, f.vac_qualified, offers,
+            mode, pm, searchers, k, apps, w.skills, w.ability, w.cert, p.cert_bonus, f.req,
+            openings, m.thresholds, apps_seen, qualified_seen, offers,
         )  # fmt: skip
         matching.accept_offers(
             mode, month, pm, searchers, k, apps, offers, hired, w.status, w.region, w.skills,
             w.employer, w.gap_under, w.gap_over, w.wage, w.tenure, w.spell, w.months_left,
-            w.provider, w.appr_state, w.appr_firm, w.retained, w.seeking_appr, w.date_entry,
+            w.provider, w.appr_state, w.appr_firm, w.appr_duration, w.appr_entitlement,
+            w.appr_advance, w.retained, w.poached, w.seeking_appr, w.date_entry,
             w.date_first_job, w.date_appr_start, w.date_appr_end, f.region, f.productivity,
             f.req, f.provider, f.headcount, f.apprentices, openings, f.vac_age, f.vac_apps,
             f.vac_qualified, f.train_benefit, f.appr_started, world.wage_level, m.travel,

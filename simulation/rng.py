@@ -37,11 +37,9 @@ INV53 = 1.0 / 9007199254740992.0  # 2**-53
 class Stream(IntEnum):
     """One stream per kind of decision, so adding draws to one process never shifts another."""
 
-    INIT = 1
     FIRM_SHOCK = 2
     FIRM_ENTRY = 3
     FIRM_EXIT = 4
-    APPR_CONTRIBUTION = 5
     FORECAST = 6
     CHOICE = 7
     LLL = 8
@@ -50,7 +48,6 @@ class Stream(IntEnum):
     QUIT = 11
     DROPOUT = 12
     COMPLETION = 13
-    RETIRE = 14
     ENTRANT = 15
     MIGRATION = 16
     INACTIVITY = 17

@@ -28,6 +28,7 @@ class Status(IntEnum):
 
 
 N_STATUS = len(Status)
+NEVER = -32768  # Firms.exit_month of a live or never-used row
 
 
 class Education(IntEnum):
@@ -87,7 +88,7 @@ class Flow(IntEnum):
     APPR_DROPOUTS = 8
     APPR_DISSOLVED = 9
     APPR_RETAINED = 10
-    APPR_POACHED = 11
+    APPR_POACHED = 11  # job-to-job moves of retained completers within the window
     APPR_CERTIFIED = 12
     TVET_ENROLMENTS = 13
     COURSE_ENROLMENTS = 14
@@ -107,6 +108,7 @@ class Flow(IntEnum):
     TO_INACTIVE = 28
     FROM_INACTIVE = 29
     VOUCHER_MONTHS = 30
+    SLOTS_OFFERED = 31
 
 
 N_FLOW = len(Flow)
@@ -169,7 +171,11 @@ class Workers(_Arrays):
     cert: np.ndarray  # int8 Cert, highest held
     appr_state: np.ndarray  # int8 ApprState of the latest apprenticeship
     appr_firm: np.ndarray  # int32 training firm of the latest apprenticeship, -1
+    appr_duration: np.ndarray  # int16 contract length of the latest apprenticeship, months
+    appr_entitlement: np.ndarray  # float64 subsidy due for it under the terms at its start
+    appr_advance: np.ndarray  # float64 part of that subsidy paid in advance at its start
     retained: np.ndarray  # int8 1 = kept by the training firm at completion
+    poached: np.ndarray  # int8 1 = left the training firm within the poaching window
     seeking_appr: np.ndarray  # int16 months left seeking an apprenticeship slot
     displaced: np.ndarray  # int8 1 = lost a job in a brown sector
     date_entry: np.ndarray  # float32 month of labour-market entry (NaN = before the run)
@@ -202,7 +208,11 @@ class Workers(_Arrays):
             cert=_empty(n, np.int8, Cert.NONE),
             appr_state=_empty(n, np.int8, ApprState.NEVER),
             appr_firm=_empty(n, np.int32, -1),
+            appr_duration=_empty(n, np.int16, 0),
+            appr_entitlement=_empty(n, np.float64, 0.0),
+            appr_advance=_empty(n, np.float64, 0.0),
             retained=_empty(n, np.int8, 0),
+            poached=_empty(n, np.int8, 0),
             seeking_appr=_empty(n, np.int16, 0),
             displaced=_empty(n, np.int8, 0),
             date_entry=_empty(n, np.float32, nan),
@@ -236,12 +246,13 @@ class Firms(_Arrays):
     layoff_quota: np.ndarray  # int32 layoffs decided this month
     slots: np.ndarray  # int32 open apprenticeship slots
     net_benefit: np.ndarray  # float32 expected net benefit per apprentice, yuan
+    appr_extra: np.ndarray  # float32 firm's own extra apprentice contribution, months of wage
     provider: np.ndarray  # int16 partner provider
     train_cost: np.ndarray  # float64 cumulative gross cost of training, yuan
     train_benefit: np.ndarray  # float64 cumulative productive contribution + retention value
     appr_started: np.ndarray  # int32 apprenticeships started (accounts' denominator)
     entry_month: np.ndarray  # int16
-    exit_month: np.ndarray  # int16 (-1 = alive)
+    exit_month: np.ndarray  # int16 month of exit; NEVER for live and never-used rows
 
     @classmethod
     def allocate(cls, m: int) -> Firms:
@@ -263,12 +274,13 @@ class Firms(_Arrays):
             layoff_quota=_empty(m, np.int32, 0),
             slots=_empty(m, np.int32, 0),
             net_benefit=_empty(m, np.float32, 0.0),
+            appr_extra=_empty(m, np.float32, 0.0),
             provider=_empty(m, np.int16, -1),
             train_cost=_empty(m, np.float64, 0.0),
             train_benefit=_empty(m, np.float64, 0.0),
             appr_started=_empty(m, np.int32, 0),
             entry_month=_empty(m, np.int16, 0),
-            exit_month=_empty(m, np.int16, -1),
+            exit_month=_empty(m, np.int16, NEVER),
         )
 
     @property
@@ -279,9 +291,12 @@ class Firms(_Arrays):
 @dataclass(eq=False)
 class Providers(_Arrays):
     region: np.ndarray  # int8
-    base_seats: np.ndarray  # int32 seats before policy
-    seats: np.ndarray  # int32 seats this month (policy applied)
-    enrolled: np.ndarray  # int32 learners (TVET, courses; apprentices not counted)
+    base_seats: np.ndarray  # int32 TVET programme seats before policy
+    base_course_seats: np.ndarray  # int32 adult course seats before policy
+    seats: np.ndarray  # int32 TVET seats this month (policy and scenario applied)
+    course_seats: np.ndarray  # int32 adult course seats this month
+    enrolled: np.ndarray  # int32 TVET students
+    course_enrolled: np.ndarray  # int32 adults in lifelong-learning courses
     quality: np.ndarray  # float64 0..1
     mix: np.ndarray  # float64 (p, K) share of programme time per domain, sums to 1
     relevance: np.ndarray  # float64 0..1 cosine of mix and current skill demand
@@ -311,6 +326,12 @@ class World:
     initial_firms: np.ndarray  # int32 (S, R) firms per cell at month 0
     region_names: tuple[str, ...]
     sector_names: tuple[str, ...]
+
+    @property
+    def rural_pair(self) -> np.ndarray:
+        """(R, R) 1 where either end of a trip is a rural region."""
+        rural = self.region_urban == 0
+        return (rural[:, None] | rural[None, :]).astype(np.float64)
 
     @property
     def n_regions(self) -> int:

@@ -34,15 +34,20 @@ def set_wages(
 
 
 @njit(cache=True)
-def programme_costs(p, prov_region, region_urban, base_seats, enrolled, spend):
-    """Running costs of this month: occupied training seats, the rural seats the rural
-    access policy adds, the anticipation system, and core-skills and green curricula at
-    every provider."""
+def programme_costs(
+    p, prov_region, region_urban, base_seats, base_course_seats, enrolled, course_enrolled,
+    spend,
+):  # fmt: skip
+    """Running costs of this month: every occupied seat (TVET and courses) at the seat
+    cost; the capacity the rural access policy adds in rural regions at the rural seat
+    cost (whether or not it is used); the anticipation system; core-skills and green
+    curricula at every provider."""
     n_providers = prov_region.shape[0]
     for q in range(n_providers):
-        spend[Spend.SEATS] += enrolled[q] * p.seat_cost
+        spend[Spend.SEATS] += (enrolled[q] + course_enrolled[q]) * p.seat_cost
         if region_urban[prov_region[q]] == 0:
             extra = int(base_seats[q] * p.capacity_multiplier * p.rural_policy_extra + 0.5)
+            extra += int(base_course_seats[q] * p.rural_policy_extra + 0.5)
             spend[Spend.RURAL_ACCESS] += extra * p.rural_seat_cost
     spend[Spend.ANTICIPATION] += p.anticipation_cost
     spend[Spend.CORE_SKILLS] += n_providers * p.core_cost

@@ -12,17 +12,7 @@ import math
 
 from numba import njit
 
-from simulation.rng import normal
 from simulation.state import Status
-
-
-@njit(inline="always")
-def firm_contribution(key_firm, p, f, skilled_wage):
-    """Firm-specific extra productive contribution of an apprentice over the contract,
-    yuan: persistent per firm row (``key_firm`` is the month-0 key), mean zero, sd of
-    ``contribution_sd`` months of the skilled wage. It is what makes some firms train
-    at a profit and others not at all."""
-    return p.contribution_sd * skilled_wage * normal(key_firm, f, 0)
 
 
 @njit(cache=True)
@@ -48,21 +38,12 @@ def expected_net_benefit(p, skilled_wage, min_wage, poach_rate):
 
 @njit(cache=True)
 def offer_slots(
-    key_firm,
-    p,
-    poach_rate,
-    alive,
-    region,
-    headcount,
-    apprentices,
-    productivity,
-    wage_level,
-    min_wage,
-    net_benefit,
-    slots,
-):
-    """Slots of each firm: if its expected net benefit plus its firm-specific contribution
-    is positive, up to its mentor capacity and headcount cap."""
+    p, poach_rate, alive, region, headcount, apprentices, productivity, appr_extra,
+    wage_level, min_wage, net_benefit, slots,
+):  # fmt: skip
+    """Slots of each firm: if its expected net benefit plus its own extra contribution
+    (``appr_extra`` months of the skilled wage, fixed when the firm is created) is
+    positive, up to its mentor capacity and headcount cap, less current apprentices."""
     for f in range(alive.shape[0]):
         slots[f] = 0
         if alive[f] == 0:
@@ -71,7 +52,7 @@ def offer_slots(
         w = wage_level[region[f]] * productivity[f]
         nb, _ = expected_net_benefit(p, w, min_wage[region[f]], poach_rate)
         net_benefit[f] = nb
-        if nb + firm_contribution(key_firm, p, f, w) <= 0.0:
+        if nb + appr_extra[f] * w <= 0.0:
             continue
         mentors = int(headcount[f] * p.mentor_share + 0.5)
         cap = min(int(mentors * p.mentor_ratio), int(p.max_share * headcount[f] + 0.5))
@@ -80,33 +61,24 @@ def offer_slots(
 
 @njit(cache=True)
 def training_accounts(
-    key_firm,
-    p,
-    status,
-    employer,
-    months_left,
-    region,
-    productivity,
-    wage_level,
-    min_wage,
-    train_cost,
-    train_benefit,
-):
+    p, status, employer, months_left, appr_duration, region, productivity, appr_extra,
+    wage_level, min_wage, train_cost, train_benefit,
+):  # fmt: skip
     """Book each active apprentice's month at the training firm: productive contribution
-    (rising over the contract, plus the firm-specific part spread evenly) against wage,
-    mentor time and quality cost."""
-    d = p.duration
+    (rising over the apprentice's own contract, plus the firm's extra contribution spread
+    evenly) against wage, mentor time and quality cost."""
     for i in range(status.shape[0]):
         if status[i] != Status.APPRENTICE:
             continue
         f = employer[i]
+        d = appr_duration[i]
         w = wage_level[region[f]] * productivity[f]
         m = d - months_left[i]  # months done before this one
         share = p.contribution_start
         if d > 1:
             share += (p.contribution_end - p.contribution_start) * m / (d - 1)
         train_benefit[f] += share * (1.0 - p.off_the_job_share) * w
-        train_benefit[f] += firm_contribution(key_firm, p, f, w) / d
+        train_benefit[f] += appr_extra[f] * w / d
         wage = max(p.wage_share * w, p.wage_floor_share * min_wage[region[f]])
         train_cost[f] += wage + p.mentor_time_share * w + p.quality_level * p.quality_cost
 

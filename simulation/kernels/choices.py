@@ -110,13 +110,13 @@ def enrol_courses(
     provider,
     months_left,
     prov_region,
-    seats,
-    enrolled,
+    course_seats,
+    course_enrolled,
     travel_train,
 ):
     """Unemployed adults past the minimum spell enrol in a lifelong-learning course with a
     probability raised by vouchers for targeted groups and lowered by travel cost to the
-    nearest provider with a free seat. Returns (enrolments, of which with a voucher)."""
+    nearest provider with a free course seat. Returns (enrolments, of which with a voucher)."""
     enrolments = 0
     vouchers = 0
     for i in range(status.shape[0]):
@@ -130,7 +130,9 @@ def enrol_courses(
             or (p.target_displaced and displaced[i] == 1)
         )
         voucher = eligible and p.voucher_value > 0.0
-        best, cost = nearest_open_provider(region[i], travel_train, prov_region, seats, enrolled)
+        best, cost = nearest_open_provider(
+            region[i], travel_train, prov_region, course_seats, course_enrolled
+        )
         if best < 0:
             continue
         prob = p.base_rate * (1.0 + (p.voucher_boost if voucher else 0.0)) * (1.0 - cost)
@@ -139,7 +141,7 @@ def enrol_courses(
             programme[i] = Programme.VOUCHER_COURSE if voucher else Programme.COURSE
             provider[i] = best
             months_left[i] = p.course_months
-            enrolled[best] += 1
+            course_enrolled[best] += 1
             enrolments += 1
             vouchers += voucher
     return enrolments, vouchers

@@ -15,16 +15,19 @@ def age_and_retire(
     age,
     employer,
     provider,
+    programme,
     spell,
     tenure,
     seeking_appr,
     headcount,
     apprentices,
     enrolled,
+    course_enrolled,
     flows,
 ):
-    """Everyone ages a month; at retirement age a worker leaves (the row becomes free);
-    unemployment spells, tenure and the apprenticeship search window advance."""
+    """Everyone ages a month; at retirement age a worker leaves (the row becomes free,
+    an apprenticeship or programme in course ends with it); unemployment spells, tenure
+    and the apprenticeship search window advance."""
     for i in range(status.shape[0]):
         st = status[i]
         if st == Status.RETIRED:
@@ -36,7 +39,11 @@ def age_and_retire(
             elif st == Status.APPRENTICE:
                 apprentices[employer[i]] -= 1
             elif st == Status.TRAINING:
-                enrolled[provider[i]] -= 1
+                if programme[i] == Programme.TVET:
+                    enrolled[provider[i]] -= 1
+                else:
+                    course_enrolled[provider[i]] -= 1
+                programme[i] = Programme.NONE
             status[i] = Status.RETIRED
             employer[i] = -1
             provider[i] = -1
@@ -67,12 +74,12 @@ def inactivity(key, p, status, age, spell, flows):
 
 
 @njit(cache=True)
-def return_migration(key, p, status, region, origin, rural, mig_in, mig_out, flows):
+def return_migration(key, hazard, status, region, origin, rural, mig_in, mig_out, flows):
     """Unemployed rural-origin workers away from home return with a monthly hazard."""
     for i in range(status.shape[0]):
         if status[i] != Status.UNEMPLOYED or rural[i] == 0 or region[i] == origin[i]:
             continue
-        if uniform(key, i, 0) < p.return_hazard:
+        if uniform(key, i, 0) < hazard:
             mig_out[region[i]] += 1
             mig_in[origin[i]] += 1
             region[i] = origin[i]
@@ -106,7 +113,11 @@ def enter_cohort(
     cert,
     appr_state,
     appr_firm,
+    appr_duration,
+    appr_entitlement,
+    appr_advance,
     retained,
+    poached,
     seeking_appr,
     displaced,
     date_entry,
@@ -118,8 +129,8 @@ def enter_cohort(
 ):
     """School leavers take free rows in row order: region by population share, rural
     origin by the region's share, ability and skills drawn around their means (core,
-    digital, then every technical domain). They
-    choose a path next month. Returns the number who entered."""
+    digital, then every technical domain); every other field is reset. They choose a
+    path next month. Returns the number who entered."""
     entered = 0
     n_regions = region_cum.shape[0]
     for i in range(status.shape[0]):
@@ -160,7 +171,11 @@ def enter_cohort(
         cert[i] = Cert.NONE
         appr_state[i] = ApprState.NEVER
         appr_firm[i] = -1
+        appr_duration[i] = 0
+        appr_entitlement[i] = 0.0
+        appr_advance[i] = 0.0
         retained[i] = 0
+        poached[i] = 0
         seeking_appr[i] = 0
         displaced[i] = 0
         date_entry[i] = math.nan

@@ -6,6 +6,7 @@ import numpy as np
 from numba import njit
 
 from simulation.rng import normal, uniform
+from simulation.state import NEVER
 
 
 @njit(cache=True)
@@ -49,8 +50,9 @@ def exit_firms(
     productivity,
     exit_month,
 ):
-    """Exits: a carbon-cost hazard for each firm, then the least profitable firms of cells
-    with more firms than demand supports. Returns the number of exits."""
+    """Exits: a carbon-cost hazard for each firm (monthly probability = sensitivity x
+    its sector's carbon burden), then the least productive firms of cells with more
+    firms than demand supports (ties to the lower row). Returns the number of exits."""
     m = alive.shape[0]
     n_sectors, n_regions = desired.shape
     exits = 0
@@ -76,7 +78,7 @@ def exit_firms(
             for f in range(m):
                 if alive[f] == 1 and sector[f] == s and region[f] == r:
                     members[j] = f
-                    score[j] = productivity[f] * (1.0 - carbon_burden[s])
+                    score[j] = productivity[f]
                     j += 1
             order = np.argsort(score, kind="mergesort")
             for q in range(excess):
@@ -97,6 +99,7 @@ def enter_firms(
     sector_productivity,
     sector_profile,
     req_noise,
+    contribution_sd,
     provider_start,
     providers_per_region,
     alive,
@@ -114,10 +117,13 @@ def enter_firms(
     train_cost,
     train_benefit,
     appr_started,
+    appr_extra,
 ):
     """Entries into cells with fewer firms than demand supports, in free rows (rows of
-    firms that exited in an earlier month, so their workers have left). Returns the
-    number of entries; entries stop when no row is free."""
+    firms that exited in an earlier month, so their workers have left, or never used).
+    An entrant draws its size, productivity, requirement profile and its own extra
+    apprentice contribution. Returns the number of entries; entries stop when no row is
+    free."""
     m = alive.shape[0]
     n_sectors, n_regions = desired.shape
     n_domains = req.shape[1]
@@ -152,11 +158,12 @@ def enter_firms(
                     req[f, k] = min(max(v, 0.02), 1.0)
                 apprentices[f] = 0
                 entry_month[f] = month
-                exit_month[f] = -1
+                exit_month[f] = NEVER
                 provider[f] = provider_start[r] + f % providers_per_region
                 train_cost[f] = 0.0
                 train_benefit[f] = 0.0
                 appr_started[f] = 0
+                appr_extra[f] = contribution_sd * normal(key, f, 4 + 2 * n_domains)
                 entries += 1
                 need -= 1
     return entries

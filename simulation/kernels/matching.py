@@ -16,13 +16,14 @@ SLOTS = 1
 
 
 @njit(cache=True)
-def select_job_searchers(key, p, status, gap_under, gap_over, seeking_appr, out):
-    """Unemployed workers not seeking an apprenticeship, and employed workers searching
-    on the job (more often when mismatched). Writes rows to ``out``; returns the count."""
+def select_job_searchers(key, p, status, gap_under, gap_over, out):
+    """Every unemployed worker (those seeking an apprenticeship slot too: slots are
+    matched first), and employed workers searching on the job (more often when
+    mismatched). Writes rows to ``out``; returns the count."""
     n = 0
     for i in range(status.shape[0]):
         st = status[i]
-        if st == Status.UNEMPLOYED and seeking_appr[i] == 0:
+        if st == Status.UNEMPLOYED:
             out[n] = i
             n += 1
         elif st == Status.EMPLOYED:
@@ -136,6 +137,7 @@ def draw_applications(
     n,
     skills,
     region,
+    employer,
     travel,
     profile,
     affinity_weight,
@@ -147,7 +149,8 @@ def draw_applications(
     apps,
 ):
     """Each searcher sends up to A applications (A = apps.shape[1]) to distinct firms drawn
-    by accessibility and skill affinity; -1 marks an unused application."""
+    by accessibility and skill affinity, never to its own employer; -1 marks an unused
+    application (a repeat draw or the own employer)."""
     n_apps = apps.shape[1]
     for j in prange(n):
         i = searchers[j]
@@ -169,7 +172,7 @@ def draw_applications(
                 cell_firms,
                 cell_cum,
             )
-            dup = False
+            dup = f == employer[i]
             for b in range(a):
                 if apps[j, b] == f:
                     dup = True
@@ -178,18 +181,23 @@ def draw_applications(
 
 
 @njit(inline="always")
-def applicant_score(mode, i, f, skills, ability, cert, cert_bonus, req):
-    """Firm's ranking score: expected productivity plus certificate signal (jobs), or
-    trainability from core skill and ability (slots)."""
+def applicant_score(mode, p, i, f, skills, ability, cert, cert_bonus, req):
+    """Firm's ranking score. Jobs: expected productivity over the hiring horizon (the
+    under-skill gap shrinks by the share the worker will learn on the job in that time,
+    faster with ability and core skill) plus the certificate signal. Slots:
+    trainability from core skill and ability."""
     if mode == JOBS:
         under, _ = job_gaps(skills, i, req, f)
-        return 1.0 - under + cert_bonus[cert[i]]
+        speed = p.learning_rate * ability[i] * (1.0 + p.core_boost * skills[i, 0])
+        learned = 1.0 - (1.0 - min(speed, 1.0)) ** p.hiring_horizon
+        return 1.0 - under * (1.0 - learned) + cert_bonus[cert[i]]
     return 0.5 * skills[i, 0] + 0.25 * min(ability[i], 2.0)
 
 
 @njit(cache=True)
 def make_offers(
     mode,
+    p,
     searchers,
     n,
     apps,
@@ -234,7 +242,7 @@ def make_offers(
         scores = np.empty(hi - lo)
         for t in range(lo, hi):
             scores[t - lo] = -applicant_score(
-                mode, searchers[order[t] // n_apps], f, skills, ability, cert, cert_bonus, req
+                mode, p, searchers[order[t] // n_apps], f, skills, ability, cert, cert_bonus, req
             )
         rank = np.argsort(scores, kind="mergesort")
         qualified = 0
@@ -269,55 +277,20 @@ def hiring_thresholds(mode, p, alive, region, vac_age, slack, out):
 
 @njit(cache=True)
 def accept_offers(
-    mode,
-    month,
-    p,
-    searchers,
-    n,
-    apps,
-    offers,
-    hired,
-    status,
-    region,
-    skills,
-    employer,
-    gap_under,
-    gap_over,
-    wage,
-    tenure,
-    spell,
-    months_left,
-    provider,
-    appr_state,
-    appr_firm,
-    retained,
-    seeking_appr,
-    date_entry,
-    date_first_job,
-    date_appr_start,
-    date_appr_end,
-    f_region,
-    productivity,
-    req,
-    f_provider,
-    headcount,
-    apprentices,
-    openings,
-    vac_age,
-    vac_apps,
-    vac_qualified,
-    train_benefit,
-    appr_started,
-    wage_level,
-    travel,
-    mig_in,
-    mig_out,
-    flows,
-    spend,
-):
+    mode, month, p, searchers, n, apps, offers, hired,
+    status, region, skills, employer, gap_under, gap_over, wage, tenure, spell, months_left,
+    provider, appr_state, appr_firm, appr_duration, appr_entitlement, appr_advance, retained,
+    poached, seeking_appr, date_entry, date_first_job, date_appr_start, date_appr_end,
+    f_region, productivity, req, f_provider, headcount, apprentices, openings, vac_age,
+    vac_apps, vac_qualified, train_benefit, appr_started, wage_level, travel, mig_in, mig_out,
+    flows, spend,
+):  # fmt: skip
     """Each searcher with offers takes the best by expected wage net of moving cost (an
     employed searcher only if it beats the current wage). Hires move workers to the
-    firm's region. Returns the number of hires."""
+    firm's region. A retained apprenticeship graduate who leaves the training firm
+    within the poaching window counts as poached. An apprenticeship start records the
+    contract's terms: duration, the subsidy due, and the advance paid now. Returns the
+    number of hires."""
     n_apps = apps.shape[1]
     hires = 0
     for j in range(n):
@@ -357,10 +330,11 @@ def accept_offers(
                 appr_state[i] == ApprState.COMPLETED
                 and retained[i] == 1
                 and appr_firm[i] == old
-                and month - date_appr_end[i] <= p.poaching_window
+                and month - date_appr_end[i] < p.poaching_window
             ):
+                poached[i] = 1
                 flows[Flow.APPR_POACHED] += 1
-        else:
+        elif spell[i] >= 1:  # unemployed since the start of the month
             flows[Flow.UNEMPLOYED_TO_EMPLOYED] += 1
         employer[i] = f
         tenure[i] = 0
@@ -379,11 +353,16 @@ def accept_offers(
             apprentices[f] += 1
             appr_state[i] = ApprState.ACTIVE
             appr_firm[i] = f
+            appr_duration[i] = p.duration
+            entitlement = p.subsidy_per_year * p.duration / 12.0
+            advance = entitlement * p.advance_share
+            appr_entitlement[i] = entitlement
+            appr_advance[i] = advance
             retained[i] = 0
+            poached[i] = 0
             months_left[i] = p.duration
             provider[i] = f_provider[f]
             date_appr_start[i] = month
-            advance = p.subsidy_per_year * p.duration / 12.0 * p.advance_share
             spend[Spend.SUBSIDY] += advance
             train_benefit[f] += advance
             appr_started[f] += 1
@@ -396,7 +375,8 @@ def accept_offers(
 
 @njit(cache=True)
 def age_vacancies(alive, vacancies, vac_age):
-    """Vacancies that found no hire this month grow one month older."""
+    """Open vacancies grow a month older as the month's matching starts; a hire resets
+    the age, so after matching it counts the months in a row without a hire."""
     for f in range(alive.shape[0]):
         if alive[f] == 1 and vacancies[f] > 0:
             vac_age[f] += 1
@@ -405,6 +385,7 @@ def age_vacancies(alive, vacancies, vac_age):
 @njit(cache=True)
 def employability(
     key,
+    p,
     sample,
     n,
     skills,
@@ -447,7 +428,10 @@ def employability(
                 cell_firms,
                 cell_cum,
             )
-            if applicant_score(JOBS, i, f, skills, ability, cert, cert_bonus, req) >= threshold[f]:
+            if (
+                applicant_score(JOBS, p, i, f, skills, ability, cert, cert_bonus, req)
+                >= threshold[f]
+            ):
                 hits += 1
         acc += hits / draws
         counted += 1

@@ -22,10 +22,11 @@ G_ENTRY_WINDOW, G_ENTRY_FOUND = 5, 6
 G_COMPLETERS_12, G_COMPLETERS_12_EMP = 7, 8
 G_APPR_WAGE, G_APPR_N, G_OTHER_WAGE, G_OTHER_N = 9, 10, 11, 12
 G_GREEN_MIX = 13
-N_G = 14
+G_RETAINED_12, G_POACHED_12 = 14, 15
+N_G = 16
 # entry cohort table columns (by year of labour-market entry)
-C_SIZE, C_EMP, C_APPR_EVER, C_CERT, C_MATURE, C_FOUND_12, C_WAGE = range(7)
-N_C = 7
+C_SIZE, C_EMP, C_APPR_EVER, C_CERT, C_MATURE, C_FOUND_12, C_WAGE, C_WAGE_N = range(8)
+N_C = 8
 
 
 @njit(inline="always")
@@ -52,6 +53,8 @@ def tally(
     wage,
     cert,
     appr_state,
+    retained,
+    poached,
     displaced,
     date_entry,
     date_first_job,
@@ -139,6 +142,10 @@ def tally(
             since = month - date_appr_end[i]
             if 12 <= since < 24:
                 g[G_COMPLETERS_12] += 1
+                if retained[i] == 1:
+                    g[G_RETAINED_12] += 1
+                    if poached[i] == 1:
+                        g[G_POACHED_12] += 1
                 if working:
                     g[G_COMPLETERS_12_EMP] += 1
         if not math.isnan(date_entry[i]):
@@ -163,6 +170,7 @@ def tally(
                     by_cohort[c, C_FOUND_12] += 1
             if st == Status.EMPLOYED:
                 by_cohort[c, C_WAGE] += wage[i]
+                by_cohort[c, C_WAGE_N] += 1
     for f in range(alive.shape[0]):
         if alive[f] == 0:
             continue

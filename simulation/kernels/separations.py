@@ -118,45 +118,24 @@ def quits(
 
 @njit(cache=True)
 def apprenticeship_progress(
-    key_drop,
-    key_done,
-    month,
-    p,
-    status,
-    employer,
-    gap_under,
-    wage,
-    tenure,
-    spell,
-    provider,
-    months_left,
-    appr_state,
-    retained,
-    cert,
-    education,
-    date_appr_end,
-    alive,
-    f_region,
-    productivity,
-    wage_level,
-    headcount,
-    apprentices,
-    train_benefit,
-    flows,
-    spend,
-):
-    """Dropout (lower with quality standards; the advance is clawed back), then for those
-    finishing: assessment and certificate (pass chance falls with the under-skill gap;
-    an advanced certificate at high match earns the bonus), the subsidy balance, and a
-    job offer from the training firm (retention) or a return to search."""
-    total = p.subsidy_per_year * p.duration / 12.0
+    key_drop, key_done, month, p, status, employer, gap_under, wage, tenure, spell, provider,
+    months_left, appr_state, appr_duration, appr_entitlement, appr_advance, retained, cert,
+    education, date_appr_end, alive, f_region, productivity, wage_level, headcount,
+    apprentices, train_benefit, flows, spend,
+):  # fmt: skip
+    """The apprentices' month. Dropout (hazard lower with quality standards): the
+    advance paid at the start is clawed back. Completion: an assessment (pass chance
+    = certification_pass x match quality); a pass earns the certificate (advanced at
+    high match, with its bonus) and the rest of the subsidy due under the terms at the
+    start; then the training firm keeps the graduate with probability base_retention,
+    scaled down when the match is below its hiring bar, or the graduate searches."""
     hazard = p.dropout_hazard * (1.0 - p.quality_dropout_cut * p.quality_level)
     for i in range(status.shape[0]):
         if status[i] != Status.APPRENTICE:
             continue
         f = employer[i]
         if uniform(key_drop, i, 0) < hazard:
-            claw = total * p.advance_share * p.clawback_share
+            claw = appr_advance[i] * p.clawback_share
             spend[Spend.SUBSIDY] -= claw
             train_benefit[f] -= claw
             apprentices[f] -= 1
@@ -174,20 +153,20 @@ def apprenticeship_progress(
             education[i] = Education.VOCATIONAL
         flows[Flow.APPR_COMPLETIONS] += 1
         match = 1.0 - gap_under[i]
-        balance = total * (1.0 - p.advance_share)
+        spend[Spend.QUALITY] += p.public_cost_per_completion
         if uniform(key_done, i, 0) < p.certification_pass * match:
             flows[Flow.APPR_CERTIFIED] += 1
+            balance = appr_entitlement[i] - appr_advance[i]
             if match >= p.advanced_match:
                 cert[i] = Cert.ADVANCED
-                balance += p.advanced_bonus_per_year * p.duration / 12.0
-            else:
-                if cert[i] < Cert.APPRENTICESHIP:
-                    cert[i] = Cert.APPRENTICESHIP
-        spend[Spend.SUBSIDY] += balance
-        spend[Spend.QUALITY] += p.public_cost_per_completion
-        train_benefit[f] += balance
+                balance += p.advanced_bonus_per_year * appr_duration[i] / 12.0
+            elif cert[i] < Cert.APPRENTICESHIP:
+                cert[i] = Cert.APPRENTICESHIP
+            spend[Spend.SUBSIDY] += balance
+            train_benefit[f] += balance
         provider[i] = -1
-        if alive[f] == 1 and uniform(key_done, i, 1) < p.base_retention * (0.5 + match):
+        keep = p.base_retention * min(match / p.hire_threshold, 1.0)
+        if alive[f] == 1 and uniform(key_done, i, 1) < keep:
             status[i] = Status.EMPLOYED
             headcount[f] += 1
             tenure[i] = 0
@@ -201,22 +180,9 @@ def apprenticeship_progress(
 
 @njit(cache=True)
 def education_progress(
-    key,
-    month,
-    p,
-    status,
-    programme,
-    provider,
-    months_left,
-    cert,
-    education,
-    date_entry,
-    spell,
-    enrolled,
-    relevance,
-    flows,
-    spend,
-):
+    key, month, p, status, programme, provider, months_left, cert, education, date_entry, spell,
+    enrolled, course_enrolled, relevance, flows, spend,
+):  # fmt: skip
     """Trainees and students count down their programme; vouchers are paid per course
     month. At the end TVET students may certify (pass chance scales with the provider's
     relevance) and, like tertiary graduates, enter the labour market; course graduates
@@ -231,8 +197,8 @@ def education_progress(
             months_left[i] -= 1
             if months_left[i] > 0:
                 continue
-            enrolled[q] -= 1
             if programme[i] == Programme.TVET:
+                enrolled[q] -= 1
                 if education[i] < Education.VOCATIONAL:
                     education[i] = Education.VOCATIONAL
                 date_entry[i] = month
@@ -240,6 +206,8 @@ def education_progress(
                     if cert[i] < Cert.TVET:
                         cert[i] = Cert.TVET
                     flows[Flow.TVET_CERTIFIED] += 1
+            else:
+                course_enrolled[q] -= 1
             programme[i] = Programme.NONE
             provider[i] = -1
             status[i] = Status.UNEMPLOYED

@@ -68,13 +68,14 @@ def plan_curricula(
         rest = 1.0 - core_share
         for k in range(1, n_domains):
             target[k] = target[k] / total * rest
-        if target[green_domain] < green_share:
+        floor = min(green_share, rest)  # the floor cannot exceed the technical share
+        if target[green_domain] < floor:
             others = rest - target[green_domain]
-            scale = (rest - green_share) / others if others > 0.0 else 0.0
+            scale = (rest - floor) / others if others > 0.0 else 0.0
             for k in range(1, n_domains):
                 if k != green_domain:
                     target[k] *= scale
-            target[green_domain] = green_share
+            target[green_domain] = floor
         target[0] = core_share
         for k in range(n_domains):
             mix[q, k] += adjust * (target[k] - mix[q, k])
@@ -104,11 +105,17 @@ def curriculum_relevance(mix, demand, relevance):
 
 
 @njit(cache=True)
-def set_seats(base_seats, region, region_urban, capacity_multiplier, rural_extra, seats):
-    """Seats this month: baseline seats times TVET capacity, plus rural extras."""
+def set_seats(
+    base_seats, base_course_seats, region, region_urban, capacity_multiplier, rural_extra,
+    seats, course_seats,
+):  # fmt: skip
+    """Seats this month: TVET seats scale with the TVET capacity policy; in rural
+    regions both pools grow by ``rural_extra`` (rural access policy plus the scenario's
+    rural training capacity)."""
     for q in range(base_seats.shape[0]):
         extra = rural_extra if region_urban[region[q]] == 0 else 0.0
         seats[q] = int(base_seats[q] * capacity_multiplier * (1.0 + extra) + 0.5)
+        course_seats[q] = int(base_course_seats[q] * (1.0 + extra) + 0.5)
 
 
 @njit(inline="always")

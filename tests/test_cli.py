@@ -1,0 +1,210 @@
+"""The `skillsim` command end to end: outputs, manifest, help, bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from simulation import cli, metrics, store
+
+ROOT = Path(__file__).resolve().parent.parent
+SMALL = ["--workers", "400", "--months", "3", "--seed", "5"]
+
+
+def _files(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+def test_run_writes_every_table_and_the_manifest(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert (
+        cli.main(
+            ["run", "baseline", "--policy", "apprenticeship_subsidy", *SMALL, "--out", str(out)]
+        )
+        == 0
+    )
+    assert _files(out) == [
+        "cohort.parquet",
+        "manifest.json",
+        "metrics.parquet",
+        "region.parquet",
+        "sector.parquet",
+    ]
+    frame = pd.read_parquet(out / "metrics.parquet")
+    assert list(frame.columns) == ["month", *metrics.NAMES]
+    assert frame["month"].tolist() == [0, 1, 2, 3]
+    # Units and definitions travel with the table.
+    described = store.column_descriptions(out / "metrics.parquet")
+    assert described["unemployment_rate"].startswith("share: ")
+    regions = pd.read_parquet(out / "region.parquet")
+    assert set(regions["region"]) == {
+        "urban_core",
+        "county_town",
+        "rural_county_a",
+        "rural_county_b",
+    }
+    assert len(regions) == 4 * 4
+    assert len(pd.read_parquet(out / "sector.parquet")) == 9 * 4
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "complete"
+    assert manifest["scenario"] == "baseline"
+    assert manifest["policy"] == "apprenticeship_subsidy"
+    assert manifest["seed"] == 5 and manifest["workers"] == 400 and manifest["months"] == 3
+    assert len(manifest["config_hash"]) == 16
+    assert manifest["config"]["policy"]["subsidy"]["yuan_per_year"] == 5000
+    assert {"numpy", "numba", "mesa", "pandas", "python"} <= set(manifest["packages"])
+    assert {"commit", "dirty"} <= set(manifest["code_version"])
+    assert manifest["timings"]["total_seconds"] > 0
+    printed = capsys.readouterr().out
+    assert "unemployment_rate" in printed  # the summary table
+
+
+def test_the_same_command_twice_gives_identical_tables(tmp_path):
+    for name in ("a", "b"):
+        assert (
+            cli.main(
+                ["run", "rural_revitalization", *SMALL, "--quiet", "--out", str(tmp_path / name)]
+            )
+            == 0
+        )
+    for table in ("metrics", "region", "sector", "cohort"):
+        a = pd.read_parquet(tmp_path / "a" / f"{table}.parquet")
+        b = pd.read_parquet(tmp_path / "b" / f"{table}.parquet")
+        pd.testing.assert_frame_equal(a, b)
+
+
+def test_compare_prints_runs_side_by_side(tmp_path, capsys):
+    for policy in ("none", "package"):
+        cli.main(
+            ["run", "baseline", "-p", policy, *SMALL, "--quiet", "--out", str(tmp_path / policy)]
+        )
+    capsys.readouterr()
+    assert cli.main(["compare", str(tmp_path / "none"), str(tmp_path / "package")]) == 0
+    printed = capsys.readouterr().out
+    assert "none" in printed and "package" in printed
+    assert printed.count("unemployment_rate") >= 1
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["run", "nosuch"], ["nosuch", "baseline", "combined"]),
+        (["run", "baseline", "--policy", "nosuch"], ["nosuch", "apprenticeship_subsidy"]),
+        (["run", "baseline", "--workers", "5"], ["workers", "5", ">= 100"]),
+        (["run", "baseline", "--months", "0"], ["months", "0", ">= 1"]),
+        (["run", "baseline", "--seed", "-3"], ["seed", "-3", ">= 0"]),
+        (["run", "does/not/exist.toml"], ["does/not/exist.toml", "not found"]),
+        (["show", "nosuch"], ["nosuch"]),
+    ],
+)
+def test_bad_input_exits_2_names_the_problem_and_writes_nothing(tmp_path, capsys, argv, expected):
+    out = tmp_path / "out"
+    if argv[0] == "run":
+        argv = [*argv, "--out", str(out)]
+    assert cli.main(argv) == cli.EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    for fragment in expected:
+        assert fragment in err
+    assert not out.exists()
+    assert _files(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            'extends = "baseline"\n[behaviour.skills]\nlearning_rate = -0.1\n',
+            ["behaviour.skills.learning_rate", "-0.1", ">= 0"],
+        ),
+        (
+            'extends = "baseline"\n[behaviour.skills]\nlearning_speed = 0.1\n',
+            ["learning_speed", "learning_rate"],
+        ),
+        (
+            'extends = "baseline"\n[behaviour.skills]\nlearning_rate = "fast"\n',
+            ["learning_rate", "fast", "number"],
+        ),
+        ('extends = "baseline"\nname = \n', ["line 2"]),
+        ('extends = "bad"\n', ["extends cycle", "bad.toml"]),
+    ],
+)
+def test_bad_scenario_file(tmp_path, capsys, body, expected):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(body)
+    out = tmp_path / "out"
+    assert cli.main(["run", str(bad), "--out", str(out)]) == cli.EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert str(bad) in err
+    for fragment in expected:
+        assert fragment in err
+    assert not out.exists()
+
+
+def test_an_existing_output_folder_is_never_overwritten(tmp_path, capsys):
+    out = tmp_path / "kept"
+    out.mkdir()
+    (out / "precious.txt").write_text("a user's earlier result")
+    assert cli.main(["run", "baseline", *SMALL, "--out", str(out)]) == cli.EXIT_BAD_INPUT
+    assert "already exists" in capsys.readouterr().err
+    assert _files(out) == ["precious.txt"]
+
+
+def test_a_failed_run_leaves_no_partial_folder(tmp_path, monkeypatch):
+    from simulation import runner
+
+    def explode(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(store, "write_json", explode)
+    out = tmp_path / "run"
+    with pytest.raises(OSError, match="disk full"):
+        cli.main(["run", "baseline", *SMALL, "--quiet", "--out", str(out)])
+    assert _files(tmp_path) == []
+    assert runner  # the writer builds a temporary folder and removes it on failure
+
+
+def test_list_and_help_explain_every_option(capsys):
+    assert cli.main(["list"]) == 0
+    listed = capsys.readouterr().out
+    for name in ("baseline", "package", "unemployment_rate", "spending_total_yuan"):
+        assert name in listed
+    for command in ([], ["run"], ["compare"], ["list"], ["show"]):
+        with pytest.raises(SystemExit) as exc:
+            cli.main([*command, "--help"])
+        assert exc.value.code == 0
+    help_run = capsys.readouterr().out
+    for option in ("--policy", "--seed", "--months", "--workers", "--out", "--quiet"):
+        assert option in help_run
+
+
+def test_the_installed_command_runs(tmp_path):
+    """The console script, in a fresh process, from another working directory."""
+    exe = Path(sys.executable).with_name("skillsim")
+    out = tmp_path / "run"
+    env = {**os.environ, "SKILLSIM_SCENARIOS": str(ROOT / "scenarios")}
+    done = subprocess.run(
+        [str(exe), "run", "green_transition_disorderly", *SMALL, "--out", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (out / "manifest.json").is_file()
+    bad = subprocess.run(
+        [str(exe), "run", "nosuch"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
+    )
+    assert bad.returncode == 2
+    assert "nosuch" in bad.stderr
