@@ -28,6 +28,7 @@ SUMMARY = (
     "skill_shortage_vacancies",
     "employability",
     "apprentices",
+    "apprenticeship_starts",
     "apprenticeship_completion_rate",
     "apprenticeship_retention_rate",
     "green_employment_share",
@@ -210,26 +211,34 @@ def _fmt(value: float) -> str:
     return f"{value:.4f}"
 
 
-def _summary_table(frames: dict, title: str) -> None:
-    """Rows: summary metrics; per run: month 0, mean over months 1.., final month."""
+def _summary_table(frames: dict, title: str, parts=("m0", "mean", "final")) -> None:
+    """Rows: summary metrics. Per run (its label may hold line breaks), the columns in
+    ``parts``: ``m0`` the value at month 0 (policy start), ``mean`` the mean over months
+    1..M, ``final`` the value at the last month M."""
     from rich.console import Console
     from rich.table import Table
 
     from simulation.metrics import BY_NAME
 
+    heads = {"m0": "month 0", "mean": "mean 1-{M}", "final": "month {M}"}
     table = Table(title=title, show_lines=False)
     table.add_column("metric", no_wrap=True)
     table.add_column("unit", no_wrap=True)
-    for label in frames:
-        for part in ("m0", "mean", "final"):
-            table.add_column(f"{label}\n{part}", justify="right", no_wrap=True)
+    width = 34 + 22
+    for label, df in frames.items():
+        last = int(df["month"].iloc[-1])
+        for part in parts:
+            head = f"{label}\n{heads[part].format(M=last)}"
+            table.add_column(head, justify="right", no_wrap=True)
+            width += max(len(line) for line in head.splitlines()) + 3
     for name in SUMMARY:
         row = [name, BY_NAME[name].unit]
         for df in frames.values():
             col = df[name]
-            row += [_fmt(col.iloc[0]), _fmt(col.iloc[1:].mean()), _fmt(col.iloc[-1])]
+            values = {"m0": col.iloc[0], "mean": col.iloc[1:].mean(), "final": col.iloc[-1]}
+            row += [_fmt(values[part]) for part in parts]
         table.add_row(*row)
-    Console(width=max(120, 56 + 45 * len(frames))).print(table)
+    Console(width=max(120, width)).print(table)
 
 
 def _compare(runs: Sequence[Path]) -> int:
@@ -244,9 +253,9 @@ def _compare(runs: Sequence[Path]) -> int:
                 "written by `skillsim run`)"
             )
         manifest = json.loads(manifest_path.read_text())
-        label = f"{manifest['scenario']} | {manifest['policy']} | s{manifest['seed']}"
+        label = f"{manifest['scenario']}\n{manifest['policy']}\nseed {manifest['seed']}"
         frames[label] = pd.read_parquet(path / "metrics.parquet")
-    _summary_table(frames, title="runs side by side")
+    _summary_table(frames, title="runs side by side", parts=("mean", "final"))
     return 0
 
 

@@ -194,7 +194,7 @@ def applicant_score(mode, p, i, f, skills, ability, cert, cert_bonus, req):
     return 0.5 * skills[i, 0] + 0.25 * min(ability[i], 2.0)
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def make_offers(
     mode,
     p,
@@ -214,7 +214,8 @@ def make_offers(
 ):
     """Each firm ranks its applicants by score (ties: lower worker row first) and offers
     its openings to the best above its threshold. Applications are grouped by firm with
-    a counting sort. Returns the number of offers."""
+    a counting sort; firms then rank in parallel (no draws, so the result does not
+    depend on the thread count). Returns the number of offers."""
     m = openings.shape[0]
     n_apps = apps.shape[1]
     start = np.zeros(m + 1, dtype=np.int64)
@@ -234,7 +235,7 @@ def make_offers(
                 order[fill[f]] = j * n_apps + a
                 fill[f] += 1
     made = 0
-    for f in range(m):
+    for f in prange(m):  # each firm writes only its own rows and its applicants' offers
         lo = start[f]
         hi = start[f + 1]
         if hi == lo:
@@ -382,7 +383,7 @@ def age_vacancies(alive, vacancies, vac_age):
             vac_age[f] += 1
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def employability(
     key,
     p,
@@ -405,12 +406,13 @@ def employability(
     draws,
 ):
     """Share of accessible vacancies each sampled worker qualifies for, estimated from
-    ``draws`` vacancies drawn by accessibility alone; returns the mean over the sample."""
-    weights = np.empty(cell_open.shape[0])
-    acc = 0.0
-    counted = 0
-    for j in range(n):
+    ``draws`` vacancies drawn by accessibility alone; returns the mean over the sample
+    (workers with no accessible vacancy are left out). Workers are scored in parallel
+    and their shares summed in sample order, so the result does not depend on threads."""
+    share = np.full(n, -1.0)
+    for j in prange(n):
         i = sample[j]
+        weights = np.empty(cell_open.shape[0])
         total = cell_weights(
             i, skills, region, travel, profile, 0.0, travel_weight, cell_open, weights
         )
@@ -433,6 +435,11 @@ def employability(
                 >= threshold[f]
             ):
                 hits += 1
-        acc += hits / draws
-        counted += 1
+        share[j] = hits / draws
+    acc = 0.0
+    counted = 0
+    for j in range(n):
+        if share[j] >= 0.0:
+            acc += share[j]
+            counted += 1
     return acc / counted if counted > 0 else math.nan
