@@ -4,7 +4,7 @@ built from. Rates are composed from these small tables in ``simulation.metrics``
 import math
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 from simulation.state import ApprState, Status
 
@@ -27,6 +27,7 @@ N_G = 16
 # entry cohort table columns (by year of labour-market entry)
 C_SIZE, C_EMP, C_APPR_EVER, C_CERT, C_MATURE, C_FOUND_12, C_WAGE, C_WAGE_N = range(8)
 N_C = 8
+TALLY_BLOCK = 8192  # workers per block of the parallel tally
 
 
 @njit(inline="always")
@@ -39,7 +40,103 @@ def _main_field(row, n_domains):
     return best
 
 
-@njit(cache=True)
+@njit(inline="always")
+def _tally_worker(
+    i, month, p, status, age, region, employer, skills, gap_under, gap_over, wage, cert,
+    appr_state, retained, poached, displaced, date_entry, date_first_job, date_appr_end,
+    f_sector, req, first_cohort_year, by_region, by_sector, by_cohort, g,
+):  # fmt: skip
+    """Add worker ``i`` to the tables."""
+    n_domains = skills.shape[1]
+    n_cohorts = by_cohort.shape[0]
+    st = status[i]
+    if st == Status.RETIRED or st == Status.LEAVER:
+        return
+    r = region[i]
+    by_region[r, R_POP] += 1
+    youth = age[i] < p.youth_age_months
+    in_lf = st == Status.EMPLOYED or st == Status.APPRENTICE or st == Status.UNEMPLOYED
+    if in_lf:
+        by_region[r, R_LF] += 1
+        if youth:
+            by_region[r, R_YOUTH_LF] += 1
+        if displaced[i] == 1:
+            g[G_DISPLACED_LF] += 1
+    if st == Status.EMPLOYED:
+        f = employer[i]
+        s = f_sector[f]
+        gap = gap_under[i] + gap_over[i]
+        by_region[r, R_EMP] += 1
+        by_region[r, R_WAGE] += wage[i]
+        by_region[r, R_GAP] += gap
+        by_sector[s, S_EMP] += 1
+        by_sector[s, S_WAGE] += wage[i]
+        by_sector[s, S_GAP] += gap
+        if gap_under[i] > p.under_gap:
+            g[G_UNDER] += 1
+        if gap_over[i] > p.over_gap:
+            g[G_OVER] += 1
+        if _main_field(skills[i], n_domains) != _main_field(req[f], n_domains):
+            g[G_OUTSIDE] += 1
+        if age[i] < p.premium_age_months:
+            if appr_state[i] == ApprState.COMPLETED:
+                g[G_APPR_WAGE] += wage[i]
+                g[G_APPR_N] += 1
+            elif appr_state[i] == ApprState.NEVER:
+                g[G_OTHER_WAGE] += wage[i]
+                g[G_OTHER_N] += 1
+    elif st == Status.APPRENTICE:
+        by_region[r, R_APPR] += 1
+        by_sector[f_sector[employer[i]], S_APPR] += 1
+    elif st == Status.UNEMPLOYED:
+        by_region[r, R_UNEMP] += 1
+        if youth:
+            by_region[r, R_YOUTH_UNEMP] += 1
+        if displaced[i] == 1:
+            g[G_DISPLACED_UNEMP] += 1
+    elif st == Status.TRAINING:
+        by_region[r, R_TRAINING] += 1
+    elif st == Status.STUDENT:
+        by_region[r, R_STUDENT] += 1
+    elif st == Status.INACTIVE:
+        by_region[r, R_INACTIVE] += 1
+    working = st == Status.EMPLOYED or st == Status.APPRENTICE
+    if not math.isnan(date_appr_end[i]):
+        since = month - date_appr_end[i]
+        if 12 <= since < 24:
+            g[G_COMPLETERS_12] += 1
+            if retained[i] == 1:
+                g[G_RETAINED_12] += 1
+                if poached[i] == 1:
+                    g[G_POACHED_12] += 1
+            if working:
+                g[G_COMPLETERS_12_EMP] += 1
+    if not math.isnan(date_entry[i]):
+        since = month - date_entry[i]
+        found = (not math.isnan(date_first_job[i])) and date_first_job[i] - date_entry[i] <= 12
+        if 12 <= since < 24:
+            g[G_ENTRY_WINDOW] += 1
+            if found:
+                g[G_ENTRY_FOUND] += 1
+        c = int(math.floor(date_entry[i] / 12.0)) - first_cohort_year
+        c = min(max(c, 0), n_cohorts - 1)
+        by_cohort[c, C_SIZE] += 1
+        if working:
+            by_cohort[c, C_EMP] += 1
+        if appr_state[i] != ApprState.NEVER:
+            by_cohort[c, C_APPR_EVER] += 1
+        if cert[i] > 0:
+            by_cohort[c, C_CERT] += 1
+        if since >= 12:
+            by_cohort[c, C_MATURE] += 1
+            if found:
+                by_cohort[c, C_FOUND_12] += 1
+        if st == Status.EMPLOYED:
+            by_cohort[c, C_WAGE] += wage[i]
+            by_cohort[c, C_WAGE_N] += 1
+
+
+@njit(cache=True, parallel=True)
 def tally(
     month,
     p,
@@ -78,99 +175,34 @@ def tally(
     g,
 ):
     """Fill the region, sector, cohort and global tables for this month. Cohort row c
-    holds entrants of year ``first_cohort_year + c`` (year = floor(entry month / 12))."""
+    holds entrants of year ``first_cohort_year + c`` (year = floor(entry month / 12)).
+
+    Workers are tallied in parallel in fixed blocks of ``TALLY_BLOCK`` rows, each into
+    tables of its own, which are then added up in block order: the result does not
+    depend on the number of threads."""
     by_region[:] = 0.0
     by_sector[:] = 0.0
     by_cohort[:] = 0.0
     g[:] = 0.0
-    n_domains = skills.shape[1]
-    n_cohorts = by_cohort.shape[0]
-    for i in range(status.shape[0]):
-        st = status[i]
-        if st == Status.RETIRED or st == Status.LEAVER:
-            continue
-        r = region[i]
-        by_region[r, R_POP] += 1
-        youth = age[i] < p.youth_age_months
-        in_lf = st == Status.EMPLOYED or st == Status.APPRENTICE or st == Status.UNEMPLOYED
-        if in_lf:
-            by_region[r, R_LF] += 1
-            if youth:
-                by_region[r, R_YOUTH_LF] += 1
-            if displaced[i] == 1:
-                g[G_DISPLACED_LF] += 1
-        if st == Status.EMPLOYED:
-            f = employer[i]
-            s = f_sector[f]
-            gap = gap_under[i] + gap_over[i]
-            by_region[r, R_EMP] += 1
-            by_region[r, R_WAGE] += wage[i]
-            by_region[r, R_GAP] += gap
-            by_sector[s, S_EMP] += 1
-            by_sector[s, S_WAGE] += wage[i]
-            by_sector[s, S_GAP] += gap
-            if gap_under[i] > p.under_gap:
-                g[G_UNDER] += 1
-            if gap_over[i] > p.over_gap:
-                g[G_OVER] += 1
-            if _main_field(skills[i], n_domains) != _main_field(req[f], n_domains):
-                g[G_OUTSIDE] += 1
-            if age[i] < p.premium_age_months:
-                if appr_state[i] == ApprState.COMPLETED:
-                    g[G_APPR_WAGE] += wage[i]
-                    g[G_APPR_N] += 1
-                elif appr_state[i] == ApprState.NEVER:
-                    g[G_OTHER_WAGE] += wage[i]
-                    g[G_OTHER_N] += 1
-        elif st == Status.APPRENTICE:
-            by_region[r, R_APPR] += 1
-            by_sector[f_sector[employer[i]], S_APPR] += 1
-        elif st == Status.UNEMPLOYED:
-            by_region[r, R_UNEMP] += 1
-            if youth:
-                by_region[r, R_YOUTH_UNEMP] += 1
-            if displaced[i] == 1:
-                g[G_DISPLACED_UNEMP] += 1
-        elif st == Status.TRAINING:
-            by_region[r, R_TRAINING] += 1
-        elif st == Status.STUDENT:
-            by_region[r, R_STUDENT] += 1
-        elif st == Status.INACTIVE:
-            by_region[r, R_INACTIVE] += 1
-        working = st == Status.EMPLOYED or st == Status.APPRENTICE
-        if not math.isnan(date_appr_end[i]):
-            since = month - date_appr_end[i]
-            if 12 <= since < 24:
-                g[G_COMPLETERS_12] += 1
-                if retained[i] == 1:
-                    g[G_RETAINED_12] += 1
-                    if poached[i] == 1:
-                        g[G_POACHED_12] += 1
-                if working:
-                    g[G_COMPLETERS_12_EMP] += 1
-        if not math.isnan(date_entry[i]):
-            since = month - date_entry[i]
-            found = (not math.isnan(date_first_job[i])) and date_first_job[i] - date_entry[i] <= 12
-            if 12 <= since < 24:
-                g[G_ENTRY_WINDOW] += 1
-                if found:
-                    g[G_ENTRY_FOUND] += 1
-            c = int(math.floor(date_entry[i] / 12.0)) - first_cohort_year
-            c = min(max(c, 0), n_cohorts - 1)
-            by_cohort[c, C_SIZE] += 1
-            if working:
-                by_cohort[c, C_EMP] += 1
-            if appr_state[i] != ApprState.NEVER:
-                by_cohort[c, C_APPR_EVER] += 1
-            if cert[i] > 0:
-                by_cohort[c, C_CERT] += 1
-            if since >= 12:
-                by_cohort[c, C_MATURE] += 1
-                if found:
-                    by_cohort[c, C_FOUND_12] += 1
-            if st == Status.EMPLOYED:
-                by_cohort[c, C_WAGE] += wage[i]
-                by_cohort[c, C_WAGE_N] += 1
+    n = status.shape[0]
+    n_blocks = (n + TALLY_BLOCK - 1) // TALLY_BLOCK
+    reg = np.zeros((n_blocks, by_region.shape[0], by_region.shape[1]))
+    sec = np.zeros((n_blocks, by_sector.shape[0], by_sector.shape[1]))
+    coh = np.zeros((n_blocks, by_cohort.shape[0], by_cohort.shape[1]))
+    glob = np.zeros((n_blocks, g.shape[0]))
+    for b in prange(n_blocks):
+        for i in range(b * TALLY_BLOCK, min((b + 1) * TALLY_BLOCK, n)):
+            _tally_worker(
+                i, month, p, status, age, region, employer, skills, gap_under, gap_over, wage,
+                cert, appr_state, retained, poached, displaced, date_entry, date_first_job,
+                date_appr_end, f_sector, req, first_cohort_year, reg[b], sec[b], coh[b],
+                glob[b],
+            )  # fmt: skip
+    for b in range(n_blocks):
+        by_region += reg[b]
+        by_sector += sec[b]
+        by_cohort += coh[b]
+        g += glob[b]
     for f in range(alive.shape[0]):
         if alive[f] == 0:
             continue
