@@ -5,10 +5,14 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-WORKERS ?= 20000
-MONTHS ?= 120
-SEED ?= 0
-OUT ?= results/main-$(shell date +%Y%m%d-%H%M%S)
+# `make run` overrides (empty = the experiment file's value): WORKERS, MONTHS, SEEDS
+# (replications), JOBS (worker processes), OUT (sweep folder), EXPERIMENT.
+EXPERIMENT ?= experiments/default.toml
+WORKERS ?=
+MONTHS ?=
+SEEDS ?=
+JOBS ?=
+OUT ?=
 
 .PHONY: run test lint format clean-cache help
 
@@ -24,14 +28,13 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
-# The main job: the baseline, and the orderly green transition without and with the
-# policy package, each written to its own folder under $(OUT), then side by side.
+# The main job: experiments/default.toml (every scenario x none, each single policy and
+# the package x 5 seeds) on the process pool, then the effects table with 95% CIs.
+# Rerunning resumes an interrupted sweep. Quick look: make run WORKERS=5000 SEEDS=3
 run: $(STAMP)
-	$(BIN)/skillsim run baseline --workers $(WORKERS) --months $(MONTHS) --seed $(SEED) --out $(OUT)/baseline --no-summary
-	$(BIN)/skillsim run green_transition_orderly --workers $(WORKERS) --months $(MONTHS) --seed $(SEED) --out $(OUT)/green_orderly --no-summary
-	$(BIN)/skillsim run green_transition_orderly --policy package --workers $(WORKERS) --months $(MONTHS) --seed $(SEED) --out $(OUT)/green_orderly_package --no-summary
-	$(BIN)/skillsim compare $(OUT)/baseline $(OUT)/green_orderly $(OUT)/green_orderly_package
-	@echo "results in $(OUT)"
+	$(BIN)/skillsim sweep $(EXPERIMENT) --executor processes --effects \
+		$(if $(WORKERS),--workers $(WORKERS)) $(if $(MONTHS),--months $(MONTHS)) \
+		$(if $(SEEDS),--seeds $(SEEDS)) $(if $(JOBS),--jobs $(JOBS)) $(if $(OUT),--out $(OUT))
 
 test: $(STAMP)
 	$(BIN)/ruff check .

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from simulation import loading
 from simulation.config_errors import ConfigError
+from simulation.experiment import cli as experiment_cli
 
 EXIT_BAD_INPUT = 2
 
@@ -126,6 +127,7 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument(
         "--policy", "-p", action="append", default=None, metavar="P", help="policy; repeatable"
     )
+    experiment_cli.add_parsers(sub)  # sweep, effects
     return top
 
 
@@ -138,6 +140,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _compare(args.runs)
         if args.command == "list":
             return _list(args.what)
+        if args.command in ("sweep", "effects"):
+            return experiment_cli.main(args)
         if args.command == "show":
             run = loading.resolve_run(args.scenario, args.policy or ("none",))
             print(json.dumps(run.model_dump(mode="json"), indent=2))

@@ -1,0 +1,332 @@
+"""Results into tables: load sweeps, paired policy effects with CIs, sensitivity indices.
+
+    from simulation import analysis
+    results = analysis.load("results/sweep-default-1a2b3c4d")   # one tidy DataFrame
+    table = analysis.effects(results, baseline_policy="none")   # paired, with 95% CIs
+    indices = analysis.sensitivity(analysis.load(sobol_sweep), "unemployment_rate")
+
+A run is summarised by the mean of a metric over the policy months 1..M (``summary=
+"mean"``) or by its value in the last month (``"final"``); month 0 is the shared state
+at policy start. Runs of two policies under one scenario, design point and seed share
+their random draws (common random numbers), so an effect is the mean of paired
+differences across seeds, with a t interval; the unpaired (Welch) interval is given
+beside it to show what pairing buys.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from simulation import metrics
+
+RUN_KEYS = ("run_id", "scenario", "policy", "point", "replicate", "seed")
+COST_METRIC = "cost_per_additional_employed_yuan"
+
+
+# -------------------------------------------------------------------- loading
+
+
+def load(path: str | Path, table: str = "metrics") -> pd.DataFrame:
+    """One tidy DataFrame from a sweep folder, a run folder or a folder of run folders.
+
+    Columns: run_id, scenario, policy, point, one column per swept parameter (its
+    sampled value), replicate, seed, then the table's own columns (``month`` and one
+    column per metric for ``table="metrics"``; month and region/sector/cohort for a
+    breakdown). Only finished runs are included. ``DataFrame.attrs["skillsim"]``
+    holds the experiment and design, which ``sensitivity`` reads.
+    """
+    path = Path(path)
+    manifest = _manifest(path)
+    if manifest is not None and manifest.get("kind") == "sweep":
+        return _load_sweep(path, manifest, table)
+    if manifest is not None and manifest.get("kind") == "run":
+        folders = [path]
+    else:
+        folders = sorted(p.parent for p in path.glob("*/manifest.json"))
+        if not folders:
+            raise FileNotFoundError(
+                f"{path}: no results here (expected a sweep folder, a run folder, or a "
+                "folder of run folders, each with a manifest.json)"
+            )
+    frames = []
+    for folder in folders:
+        m = _manifest(folder) or {}
+        keys = {
+            "run_id": folder.name,
+            "scenario": m.get("scenario"),
+            "policy": m.get("policy"),
+            "point": 0,
+            "replicate": 0,
+            "seed": m.get("seed"),
+        }
+        frames.append(_with_keys(pd.read_parquet(folder / f"{table}.parquet"), keys))
+    out = pd.concat(frames, ignore_index=True)
+    out.attrs["skillsim"] = {"kind": "runs", "parameters": []}
+    return out
+
+
+def _manifest(folder: Path) -> dict[str, Any] | None:
+    path = folder / "manifest.json"
+    return json.loads(path.read_text()) if path.is_file() else None
+
+
+def _with_keys(frame: pd.DataFrame, keys: dict[str, Any]) -> pd.DataFrame:
+    head = pd.DataFrame({k: [v] * len(frame) for k, v in keys.items()})
+    return pd.concat([head, frame.reset_index(drop=True)], axis=1)
+
+
+def _load_sweep(path: Path, manifest: dict[str, Any], table: str) -> pd.DataFrame:
+    ledger = pd.read_parquet(path / "ledger.parquet")
+    design = pd.read_parquet(path / "design.parquet").set_index("point")
+    names = list(design.columns)
+    frames = []
+    for row in ledger[ledger["status"] == "done"].itertuples(index=False):
+        file = path / "runs" / row.run_id / f"{table}.parquet"
+        if not file.is_file():
+            raise FileNotFoundError(f"{file}: this sweep did not keep the {table} table")
+        keys = {"run_id": row.run_id, "scenario": row.scenario, "policy": row.policy}
+        keys["point"] = int(row.point)
+        keys.update({n: float(design.at[int(row.point), n]) for n in names})
+        keys.update(replicate=int(row.replicate), seed=int(row.seed))
+        frames.append(_with_keys(pd.read_parquet(file), keys))
+    if frames:
+        out = pd.concat(frames, ignore_index=True)
+    else:
+        out = pd.DataFrame(columns=[*RUN_KEYS[:4], *names, *RUN_KEYS[4:], "month"])
+    experiment = manifest["experiment"]
+    out.attrs["skillsim"] = {
+        "kind": "sweep",
+        "experiment": experiment["name"],
+        "parameters": names,
+        "design": experiment["design"],
+        "bounds": [[float(design[n].min()), float(design[n].max())] for n in names],
+        "ranges": [_bounds(p) for p in experiment["parameters"]],
+        "points": design.reset_index().to_dict("list"),
+        "baseline_policy": experiment.get("baseline_policy", "none"),
+    }
+    return out
+
+
+def _bounds(p: dict[str, Any]) -> list[float]:
+    if p.get("values"):
+        return [min(p["values"]), max(p["values"])]
+    return [p["low"], p["high"]]
+
+
+def _groups(results: pd.DataFrame) -> list[str]:
+    params = results.attrs.get("skillsim", {}).get("parameters", [])
+    return ["scenario", "policy", "point", *[p for p in params if p in results.columns]]
+
+
+def summarise(results: pd.DataFrame, summary: str = "mean") -> pd.DataFrame:
+    """One row per run: the keys, then each metric's mean over months 1..M (``mean``)
+    or its value in the last month (``final``)."""
+    if summary not in ("mean", "final"):
+        raise ValueError(f"summary must be 'mean' or 'final' (got {summary!r})")
+    keys = [c for c in (*_groups(results), "replicate", "seed", "run_id") if c in results]
+    names = [m for m in metrics.NAMES if m in results.columns]
+    if summary == "mean":
+        months = results[results["month"] >= 1]
+        out = months.groupby(keys, sort=True, dropna=False)[names].mean()
+    else:
+        last = results.sort_values("month").groupby("run_id").tail(1)
+        out = last.set_index(keys)[names].sort_index()
+    return out.reset_index()
+
+
+# -------------------------------------------------------------------- effects
+
+
+def effects(
+    results: pd.DataFrame | str | Path,
+    baseline_policy: str = "none",
+    metric_names: list[str] | None = None,
+    summary: str = "mean",
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Paired policy effects, per scenario, policy (and design point) and metric.
+
+    Columns: scenario, policy, point and parameters, metric, unit, n (paired seeds),
+    baseline_mean, policy_mean, effect (mean paired difference, policy - baseline),
+    ci_low and ci_high (t interval of the paired differences), unpaired_ci_low and
+    unpaired_ci_high (Welch interval of the two samples, for comparison).
+
+    The row ``cost_per_additional_employed_yuan`` is extra public spending over extra
+    workers in employment (employed + apprentices), both as means over the summary
+    months: yuan per additional worker-month. Its interval is Fieller's for a ratio
+    of paired means; it is left empty (NaN) when the employment effect is not
+    distinguishable from zero at the given confidence, and the estimate when it is
+    not positive.
+    """
+    from scipy import stats
+
+    if not isinstance(results, pd.DataFrame):
+        results = load(results)
+    runs = summarise(results, summary)
+    if baseline_policy not in set(runs["policy"]):
+        raise ValueError(
+            f"baseline policy {baseline_policy!r} is not in these results (policies: "
+            f"{', '.join(sorted(set(runs['policy'])))})"
+        )
+    names = metric_names or [m for m in metrics.NAMES if m in runs.columns]
+    groups = _groups(results)
+    pair_on = ["scenario", "point", "seed"]
+    base = runs[runs["policy"] == baseline_policy].set_index(pair_on)
+    rows = []
+    for key, grp in runs[runs["policy"] != baseline_policy].groupby(groups, sort=False):
+        treated = grp.set_index(pair_on)
+        joined = treated.join(base, how="inner", rsuffix="__base")
+        head = dict(zip(groups, key, strict=True))
+        for name in names:
+            a, b = joined[name].to_numpy(float), joined[f"{name}__base"].to_numpy(float)
+            ok = ~(np.isnan(a) | np.isnan(b))
+            rows.append({**head, **_paired(name, a[ok], b[ok], confidence, stats)})
+        rows.append({**head, **_cost(joined, confidence, stats)})
+    return pd.DataFrame(rows)
+
+
+def _unit(name: str) -> str:
+    if name in metrics.BY_NAME:
+        return metrics.BY_NAME[name].unit
+    return {m.name: m.unit for m in metrics.COMPARATIVE}.get(name, "")
+
+
+def _t_interval(mean: float, sd: float, n: int, confidence: float, stats) -> tuple[float, float]:
+    if n < 2 or not np.isfinite(sd):
+        return (math.nan, math.nan)
+    half = stats.t.ppf(0.5 + confidence / 2, n - 1) * sd / math.sqrt(n)
+    return (mean - half, mean + half)
+
+
+def _paired(name: str, a: np.ndarray, b: np.ndarray, confidence: float, stats) -> dict:
+    n = len(a)
+    d = a - b
+    mean = float(d.mean()) if n else math.nan
+    sd = float(d.std(ddof=1)) if n > 1 else math.nan
+    lo, hi = _t_interval(mean, sd, n, confidence, stats)
+    ulo, uhi = _welch(a, b, confidence, stats)
+    return {
+        "metric": name,
+        "unit": _unit(name),
+        "n": n,
+        "baseline_mean": float(b.mean()) if n else math.nan,
+        "policy_mean": float(a.mean()) if n else math.nan,
+        "effect": mean,
+        "ci_low": lo,
+        "ci_high": hi,
+        "unpaired_ci_low": ulo,
+        "unpaired_ci_high": uhi,
+    }
+
+
+def _welch(a: np.ndarray, b: np.ndarray, confidence: float, stats) -> tuple[float, float]:
+    n1, n2 = len(a), len(b)
+    if n1 < 2 or n2 < 2:
+        return (math.nan, math.nan)
+    v1, v2 = a.var(ddof=1) / n1, b.var(ddof=1) / n2
+    se = math.sqrt(v1 + v2)
+    diff = float(a.mean() - b.mean())
+    if se == 0:
+        return (diff, diff)
+    dof = (v1 + v2) ** 2 / (v1**2 / (n1 - 1) + v2**2 / (n2 - 1))
+    half = stats.t.ppf(0.5 + confidence / 2, dof) * se
+    return (diff - half, diff + half)
+
+
+def _cost(joined: pd.DataFrame, confidence: float, stats) -> dict:
+    """Ratio of mean paired extra spending to mean paired extra employment, Fieller CI."""
+    need = ("spending_total_yuan", "employed", "apprentices")
+    if any(c not in joined for c in need):
+        return {"metric": COST_METRIC, "unit": _unit(COST_METRIC), "n": 0}
+    x = (joined["spending_total_yuan"] - joined["spending_total_yuan__base"]).to_numpy(float)
+    emp = joined["employed"] + joined["apprentices"]
+    y = (emp - joined["employed__base"] - joined["apprentices__base"]).to_numpy(float)
+    ok = ~(np.isnan(x) | np.isnan(y))
+    x, y = x[ok], y[ok]
+    n = len(x)
+    row = {"metric": COST_METRIC, "unit": _unit(COST_METRIC), "n": n}
+    if n == 0:
+        return row
+    a, b = float(x.mean()), float(y.mean())
+    row.update(baseline_mean=0.0, policy_mean=math.nan, effect=a / b if b > 0 else math.nan)
+    row.update(ci_low=math.nan, ci_high=math.nan)
+    if n < 2 or b <= 0:
+        return row
+    t = stats.t.ppf(0.5 + confidence / 2, n - 1)
+    v11, v22 = x.var(ddof=1) / n, y.var(ddof=1) / n
+    v12 = float(np.cov(x, y, ddof=1)[0, 1]) / n
+    qa = b * b - t * t * v22
+    if qa <= 0:  # employment effect not distinguishable from zero: unbounded interval
+        return row
+    qb = a * b - t * t * v12
+    qc = a * a - t * t * v11
+    disc = max(qb * qb - qa * qc, 0.0)
+    row.update(ci_low=(qb - math.sqrt(disc)) / qa, ci_high=(qb + math.sqrt(disc)) / qa)
+    return row
+
+
+# ---------------------------------------------------------------- sensitivity
+
+
+def sensitivity(
+    results: pd.DataFrame | str | Path,
+    metric: str,
+    summary: str = "mean",
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Sensitivity indices of ``metric`` to the swept parameters, through SALib,
+    matching the sweep's design: Sobol indices (S1, S1_conf, ST, ST_conf) for a sobol
+    design, Morris elementary effects (mu, mu_star, mu_star_conf, sigma) for a morris
+    design. One row per scenario, policy and parameter. The output of a design point
+    is the mean over its seeds of the run summary (see ``summarise``).
+    """
+    if not isinstance(results, pd.DataFrame):
+        results = load(results)
+    info = results.attrs.get("skillsim", {})
+    design = info.get("design", {})
+    kind = design.get("kind")
+    if kind not in ("sobol", "morris"):
+        raise ValueError(
+            "sensitivity needs the results of a sobol or morris design, loaded with "
+            f"simulation.analysis.load (these: {kind or 'no design information'})"
+        )
+    if metric not in results.columns:
+        raise ValueError(f"unknown metric {metric!r}; see simulation.metrics.NAMES")
+    names = info["parameters"]
+    problem = {"num_vars": len(names), "names": names, "bounds": info["ranges"]}
+    points = pd.DataFrame(info["points"]).set_index("point")
+    runs = summarise(results, summary)
+    rows = []
+    for (scen, pol), grp in runs.groupby(["scenario", "policy"], sort=False):
+        y = grp.groupby("point")[metric].mean().reindex(points.index)
+        missing = y.index[y.isna()].tolist()
+        if missing:
+            raise ValueError(
+                f"{scen} | {pol}: no {metric} for design points {missing[:10]} "
+                "(unfinished or failed runs, or a metric undefined there); finish the sweep"
+            )
+        Y = y.to_numpy(float)
+        if kind == "sobol":
+            from SALib.analyze import sobol
+
+            res = sobol.analyze(
+                problem, Y, calc_second_order=design.get("second_order", False), seed=seed
+            )
+            cols = ("S1", "S1_conf", "ST", "ST_conf")
+        else:
+            from SALib.analyze import morris
+
+            X = points[names].to_numpy(float)
+            res = morris.analyze(problem, X, Y, num_levels=design.get("levels", 4), seed=seed)
+            cols = ("mu", "mu_star", "mu_star_conf", "sigma")
+        for j, name in enumerate(names):
+            row = {"scenario": scen, "policy": pol, "metric": metric, "parameter": name}
+            row.update({c: float(res[c][j]) for c in cols})
+            rows.append(row)
+    return pd.DataFrame(rows)

@@ -1,0 +1,345 @@
+"""The ``skillsim sweep`` and ``skillsim effects`` commands (wired into simulation.cli)."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+from pathlib import Path
+
+from simulation.config_errors import ConfigError, Problem, show_value
+
+# The effects table printed by `skillsim effects` and `skillsim sweep --effects`.
+HEADLINE = (
+    "unemployment_rate",
+    "youth_unemployment_rate",
+    "skill_gap_mean",
+    "skill_shortage_vacancies",
+    "apprenticeship_completion_rate",
+    "cost_per_additional_employed_yuan",
+)
+EXIT_FAILED_RUNS = 1
+
+
+def experiments_dir() -> Path:
+    """./experiments, else the repository's experiments/."""
+    local = Path.cwd() / "experiments"
+    return local if local.is_dir() else Path(__file__).resolve().parents[2] / "experiments"
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    sweep = sub.add_parser(
+        "sweep",
+        help="run an experiment: scenarios x policies x design x seeds",
+        description=(
+            "Run every run of EXPERIMENT (a TOML file, or a name from experiments/) and "
+            "write one folder: manifest.json, design.parquet, ledger.parquet (status of "
+            "every run, tracebacks of failed ones) and runs/<run id>/. Running the same "
+            "command again resumes: finished runs are skipped, failed ones are retried."
+        ),
+        epilog="Exit status: 0 every run done, 1 some runs failed (see ledger.parquet), "
+        "2 bad input (nothing is written).",
+    )
+    sweep.add_argument(
+        "experiment",
+        metavar="EXPERIMENT",
+        help="experiment .toml file, or a name from experiments/ (e.g. default)",
+    )
+    sweep.add_argument(
+        "--executor",
+        choices=("serial", "processes", "dask"),
+        default=None,
+        help="where runs execute: serial (this process), processes (a pool of worker "
+        "processes on this machine; the default), dask (a Dask cluster: a local one of "
+        "--jobs workers, or the one at --scheduler)",
+    )
+    sweep.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=None,
+        metavar="N",
+        help=f"worker processes for processes and a local dask cluster (default: one per "
+        f"core, here {os.cpu_count()})",
+    )
+    sweep.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="address of a running Dask scheduler (tcp://HOST:PORT) to submit runs to; "
+        "implies --executor dask",
+    )
+    sweep.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="sweep folder (default: results/sweep-<experiment>-<hash>, the same for the "
+        "same experiment and options, so rerunning resumes)",
+    )
+    sweep.add_argument(
+        "--workers", type=int, default=None, metavar="N", help="override the workers per run"
+    )
+    sweep.add_argument(
+        "--months", type=int, default=None, metavar="M", help="override the horizon in months"
+    )
+    sweep.add_argument(
+        "--seeds",
+        type=int,
+        default=None,
+        metavar="S",
+        help="override the replications (seeds per design point)",
+    )
+    sweep.add_argument(
+        "--root-seed", type=int, default=None, metavar="S", help="override the root seed"
+    )
+    sweep.add_argument(
+        "--effects",
+        action="store_true",
+        help="print the effects table (paired differences against the experiment's "
+        "baseline policy, 95%% CIs) when the sweep is done",
+    )
+    sweep.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    eff = sub.add_parser(
+        "effects",
+        help="print paired policy effects with confidence intervals",
+        description=(
+            "Print, per scenario and policy, the mean paired difference against the baseline "
+            "policy across seeds, with a 95% t interval, for the headline metrics, and the "
+            "public cost per additional employed worker. Effects are on the mean over the "
+            "policy months 1..M unless --summary final."
+        ),
+    )
+    eff.add_argument("results", type=Path, metavar="RESULTS_DIR", help="a sweep folder")
+    eff.add_argument(
+        "--baseline",
+        default=None,
+        metavar="P",
+        help="baseline policy (default: the experiment's baseline_policy, usually none)",
+    )
+    eff.add_argument(
+        "--summary",
+        choices=("mean", "final"),
+        default="mean",
+        help="summarise each run by its mean over months 1..M (default) or its last month",
+    )
+    eff.add_argument(
+        "--metric",
+        action="append",
+        default=None,
+        metavar="NAME",
+        help="metric to show (repeatable; default: the headline metrics)",
+    )
+    eff.add_argument(
+        "--csv",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="also write every metric's effects (long format) to this CSV file",
+    )
+
+
+def main(args: argparse.Namespace) -> int:
+    if args.command == "sweep":
+        return _sweep(args)
+    return _effects(args.results, args.baseline, args.summary, args.metric, args.csv)
+
+
+def _bad(message: str) -> Exception:
+    from simulation.cli import BadInput
+
+    return BadInput(message)
+
+
+def _locate(ref: str) -> Path:
+    path = Path(ref)
+    if path.suffix == ".toml" or path.exists():
+        return path
+    candidate = experiments_dir() / f"{ref}.toml"
+    if candidate.is_file():
+        return candidate
+    names = sorted(p.stem for p in experiments_dir().glob("*.toml"))
+    allowed = "one of: " + ", ".join(names) + ", or a path to a .toml file"
+    raise ConfigError(Problem("(command line)", "EXPERIMENT", show_value(ref), allowed))
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from simulation.experiment import default_out, load_experiment, make_plan, run_sweep
+    from simulation.experiment.store import SweepFolderError
+
+    executor = args.executor or ("dask" if args.scheduler else "processes")
+    if args.scheduler and executor != "dask":
+        raise _bad(f"--scheduler needs --executor dask (got --executor {executor})")
+    if args.jobs is not None and args.jobs < 1:
+        raise _bad(f"--jobs {args.jobs}: must be a whole number >= 1")
+    overrides = {
+        "workers": args.workers,
+        "months": args.months,
+        "replications": args.seeds,
+        "root_seed": args.root_seed,
+    }
+    plan = make_plan(load_experiment(_locate(args.experiment), overrides))
+    out = args.out if args.out is not None else default_out(plan)
+    console = Console(stderr=True)
+    cfg = plan.experiment.config
+    if not args.quiet:
+        console.print(
+            f"sweep {cfg.name}: {len(plan.runs)} runs ({len(plan.experiment.scenarios)} "
+            f"scenarios x {len(plan.experiment.policies)} policies x {len(plan.points)} "
+            f"points x {cfg.replications} seeds), {cfg.workers:,} workers, {cfg.months} "
+            f"months, executor {executor} -> {out}"
+        )
+    try:
+        if args.quiet:
+            report = run_sweep(plan, out, executor, args.jobs, args.scheduler)
+        else:
+            report = _with_progress(plan, out, executor, args, console, run_sweep)
+    except SweepFolderError as exc:
+        raise _bad(str(exc)) from None
+    if not args.quiet:
+        console.print(
+            f"{report.done} runs done and {report.failed} failed in {report.seconds:.1f} s "
+            f"({report.skipped} already done); results in {out}"
+        )
+    for run_id, error in report.failures.items():
+        last = error.strip().splitlines()[-1] if error.strip() else "unknown error"
+        console.print(f"[red]failed[/red] {run_id}: {last}")
+    if report.failures:
+        console.print(f"tracebacks in {out / 'ledger.parquet'} (column error)")
+    if args.effects:
+        _effects(out, None, "mean", None, None)
+    return EXIT_FAILED_RUNS if report.failures else 0
+
+
+def _with_progress(plan, out, executor, args, console, run_sweep):
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = (
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("done {task.fields[done]}, [red]failed {task.fields[failed]}[/red]"),
+        TimeElapsedColumn(),
+        TextColumn("left"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=console) as bar:
+        task = bar.add_task("runs", total=None, done=0, failed=0)
+
+        def start(todo: int, skipped: int) -> None:
+            label = f"runs ({skipped} already done)" if skipped else "runs"
+            bar.update(task, total=todo, description=label)
+
+        def step(outcome) -> None:
+            fields = bar.tasks[0].fields
+            key = "done" if outcome.ok else "failed"
+            bar.update(task, advance=1, **{key: fields[key] + 1})
+
+        return run_sweep(plan, out, executor, args.jobs, args.scheduler, start, step)
+
+
+# -------------------------------------------------------------------- effects
+
+
+def _effects(results: Path, baseline, summary, names, csv) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from simulation import analysis
+
+    try:
+        frame = analysis.load(results)
+    except FileNotFoundError as exc:
+        raise _bad(str(exc)) from None
+    baseline = baseline or frame.attrs.get("skillsim", {}).get("baseline_policy", "none")
+    try:
+        table = analysis.effects(frame, baseline_policy=baseline, summary=summary)
+    except ValueError as exc:
+        raise _bad(f"{results}: {exc}") from None
+    if csv is not None:
+        table.to_csv(csv, index=False)
+    shown = names or list(HEADLINE)
+    unknown = [n for n in shown if n not in set(table["metric"])]
+    if unknown:
+        raise _bad(f"--metric {unknown[0]}: unknown metric (see `skillsim list metrics`)")
+    keys = [c for c in table.columns if c not in _EFFECT_COLUMNS]
+    months = "mean of months 1..M" if summary == "mean" else "last month"
+    out = Table(
+        title=f"{results}: effect against {baseline} ({months}), mean paired difference "
+        f"[95% CI] across seeds",
+        show_lines=True,
+    )
+    for k in keys:
+        if k != "point" or table["point"].nunique() > 1:
+            out.add_column(k, no_wrap=True)
+    units = dict(zip(table["metric"], table["unit"], strict=False))
+    for n in shown:
+        out.add_column(f"{n}\n{_unit_label(n, units.get(n, ''))}", justify="right", no_wrap=True)
+    wide = table[table["metric"].isin(shown)]
+    for key, grp in wide.groupby(keys, sort=False):
+        key = key if isinstance(key, tuple) else (key,)
+        head = [
+            str(v)
+            for k, v in zip(keys, key, strict=True)
+            if k != "point" or table["point"].nunique() > 1
+        ]
+        by_metric = grp.set_index("metric")
+        cells = [_cell(n, units.get(n, ""), by_metric.loc[n]) for n in shown]
+        out.add_row(*head, *cells)
+    natural = Console(width=10_000).measure(out).maximum
+    Console(width=max(120, natural)).print(out)
+    seeds = int(table["n"].max()) if len(table) else 0
+    print(
+        f"n = {seeds} paired seeds; shares in percentage points (pp); cost: extra public "
+        "spending per additional worker in employment (employed + apprentices), yuan per "
+        "worker-month, '-' where the employment effect is not above zero."
+    )
+    return 0
+
+
+_EFFECT_COLUMNS = {
+    "metric",
+    "unit",
+    "n",
+    "baseline_mean",
+    "policy_mean",
+    "effect",
+    "ci_low",
+    "ci_high",
+    "unpaired_ci_low",
+    "unpaired_ci_high",
+}
+
+
+def _unit_label(name: str, unit: str) -> str:
+    return "pp" if unit == "share" else unit
+
+
+def _number(x: float, unit: str) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "-"
+    if unit == "share":
+        return f"{100 * x:+.2f}"
+    if unit.startswith("index"):
+        return f"{x:+.4f}"
+    return f"{x:+,.0f}" if abs(x) >= 100 else f"{x:+.2f}"
+
+
+def _cell(name: str, unit: str, row) -> str:
+    """The estimate, and its interval on a second line."""
+    est, lo, hi = row["effect"], row["ci_low"], row["ci_high"]
+    if name == "cost_per_additional_employed_yuan":
+        if isinstance(est, float) and math.isnan(est):
+            return "-"
+        return f"{est:,.0f}" + ("" if math.isnan(lo) else f"\n[{lo:,.0f}, {hi:,.0f}]")
+    return f"{_number(est, unit)}\n[{_number(lo, unit)}, {_number(hi, unit)}]"

@@ -1,0 +1,134 @@
+"""Typed experiment models: scenarios x policies x a parameter design x replications.
+
+An experiment file (TOML, in ``experiments/``) is validated against these models the
+way scenario files are: unknown fields, wrong types and out-of-range values are
+reported with the file, the field path, the value and what is allowed.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from simulation.config import Strict
+
+TABLES = ("metrics", "region", "sector", "cohort")
+
+
+class ParameterRange(Strict):
+    """One swept input: a scenario or policy field (or a group of switches) and its range.
+
+    ``path`` names one field by dotted path from ``scenario`` or ``policy``
+    (``policy.subsidy.yuan_per_year``); ``paths`` names several that move together.
+    A number field takes the sampled value (rounded for whole-number fields); for true
+    or false fields the sampled value, rounded, is how many of ``paths`` (in order)
+    are switched on, so a group of five switches spans 0..5.
+    """
+
+    name: str = Field("", description="column name in the results (default: the path)")
+    path: str = Field("", description="dotted field path, e.g. policy.subsidy.yuan_per_year")
+    paths: list[str] = Field(
+        default_factory=list, description="several dotted paths that take one sampled value"
+    )
+    low: float | None = Field(None, description="lower end of the range")
+    high: float | None = Field(None, description="upper end of the range")
+    values: list[float] = Field(
+        default_factory=list, description="explicit levels (grid design only)"
+    )
+
+    @model_validator(mode="after")
+    def _one_target_and_a_range(self) -> ParameterRange:
+        if bool(self.path) == bool(self.paths):
+            raise ValueError("path or paths must be given (one of them, not both)")
+        if self.values:
+            if self.low is not None or self.high is not None:
+                raise ValueError("values or low and high must be given (not both)")
+        elif self.low is None or self.high is None:
+            raise ValueError("low and high must both be given (or values, for a grid)")
+        elif not self.low < self.high:
+            raise ValueError(f"high must be above low ({self.low:g})")
+        return self
+
+    @property
+    def targets(self) -> list[str]:
+        return [self.path] if self.path else list(self.paths)
+
+    @property
+    def label(self) -> str:
+        return self.name or self.path or "+".join(self.paths)
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        if self.values:
+            return (min(self.values), max(self.values))
+        return (float(self.low), float(self.high))  # type: ignore[arg-type]
+
+
+class DesignConfig(Strict):
+    kind: Literal["grid", "lhs", "sobol", "morris"] = Field(
+        "grid",
+        description="grid: every combination of levels; lhs: Latin hypercube; sobol: Saltelli/"
+        "Sobol sequence for Sobol indices; morris: elementary-effects trajectories",
+    )
+    samples: int = Field(
+        16,
+        ge=1,
+        le=1_000_000,
+        description="lhs: design points; sobol: base sample N (a power of 2; N x (D + 2) "
+        "points, N x (2D + 2) with second order); morris: trajectories (N x (D + 1) points)",
+    )
+    levels: int = Field(
+        4, ge=2, le=1000, description="grid: levels per parameter without values; morris: levels"
+    )
+    second_order: bool = Field(False, description="sobol: also second-order indices")
+
+
+class ExperimentConfig(Strict):
+    name: str = Field(min_length=1, description="experiment name (default: the file's stem)")
+    description: str = ""
+    scenarios: list[str] = Field(
+        min_length=1, description="scenario names from scenarios/ or .toml paths"
+    )
+    policies: list[str] = Field(
+        min_length=1,
+        description='policy names from scenarios/policies/ or .toml paths; "a+b" combines',
+    )
+    baseline_policy: str = Field(
+        "none", min_length=1, description="the counterfactual policy effects are measured against"
+    )
+    replications: int = Field(5, ge=1, le=100_000, description="seeds per design point")
+    root_seed: int = Field(
+        0, ge=0, lt=2**63, description="every run seed derives from it (numpy SeedSequence)"
+    )
+    workers: int = Field(20_000, ge=100, le=100_000_000, description="workers per run")
+    months: int = Field(120, ge=1, le=1200, description="horizon of each run in months")
+    keep: list[Literal["metrics", "region", "sector", "cohort"]] = Field(
+        default_factory=lambda: ["metrics"],
+        min_length=1,
+        description="tables written per run (metrics always)",
+    )
+    design: DesignConfig = DesignConfig()
+    parameters: list[ParameterRange] = Field(
+        default_factory=list, description="swept scenario and policy fields"
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ExperimentConfig:
+        if "metrics" not in self.keep:
+            raise ValueError("keep must include metrics")
+        labels = [p.label for p in self.parameters]
+        if len(set(labels)) != len(labels):
+            raise ValueError("parameters must have distinct names")
+        if self.design.kind != "grid" and any(p.values for p in self.parameters):
+            raise ValueError(
+                f"parameters values are for grid designs; a {self.design.kind} design needs "
+                "low and high"
+            )
+        if self.design.kind == "sobol" and self.parameters:
+            n = self.design.samples
+            if n & (n - 1):
+                raise ValueError(f"design.samples must be a power of 2 for sobol (got {n})")
+        if self.design.kind in ("sobol", "morris") and len(self.parameters) < 2:
+            raise ValueError(f"parameters must number at least 2 for a {self.design.kind} design")
+        return self

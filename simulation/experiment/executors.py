@@ -1,0 +1,185 @@
+"""Where runs execute: in this process, in a pool of processes, or on a Dask cluster.
+
+Every executor takes an iterable of ``Task`` and yields one ``Outcome`` per task, in
+completion order. A run that raises comes back as an Outcome with its traceback; the
+executor goes on. Workers return results to the caller, which alone writes the sweep
+folder (so a Dask cluster needs no shared file system).
+
+Process pools are long-lived and use the spawn start method: each worker process
+imports the engine and loads the numba kernels (cache=True) once, then runs many
+runs. Numba threads per run default to cores / jobs, so jobs x threads fills the
+machine without oversubscribing it.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import logging
+import multiprocessing
+import os
+import socket
+import time
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from simulation.config import RunConfig
+from simulation.runner import RunResult
+
+WINDOW_PER_JOB = 2  # tasks in flight per worker: enough to keep workers busy, memory bounded
+
+
+@dataclass(frozen=True)
+class Task:
+    run_id: str
+    config: RunConfig
+    keep: tuple[str, ...]  # breakdown tables to return besides the metrics
+    threads: int | None = None  # numba threads for the run; None = leave as is
+
+
+@dataclass
+class Outcome:
+    run_id: str
+    result: RunResult | None  # None when the run failed
+    error: str = ""  # the traceback of a failed run
+    seconds: float = 0.0
+    host: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.result is not None
+
+
+def _set_threads(threads: int | None) -> None:
+    if not threads:
+        return
+    import numba
+
+    numba.set_num_threads(max(1, min(threads, numba.config.NUMBA_NUM_THREADS)))
+
+
+def execute(task: Task) -> Outcome:
+    """Run one task; never raises for an error inside the run."""
+    from simulation import runner
+
+    host = f"{socket.gethostname()}:{os.getpid()}"
+    t0 = time.perf_counter()
+    try:
+        _set_threads(task.threads)
+        result = runner.simulate(task.config)
+        result.breakdowns = {k: v for k, v in result.breakdowns.items() if k in task.keep}
+    except Exception:
+        return Outcome(task.run_id, None, traceback.format_exc(), time.perf_counter() - t0, host)
+    return Outcome(task.run_id, result, "", time.perf_counter() - t0, host)
+
+
+def _failure(task: Task, exc: BaseException, what: str) -> Outcome:
+    text = "".join(traceback.format_exception(exc))
+    return Outcome(task.run_id, None, f"{what}\n{text}")
+
+
+def local_threads(jobs: int) -> int:
+    return max(1, (os.cpu_count() or 1) // jobs)
+
+
+# ------------------------------------------------------------------- executors
+
+
+def run_serial(tasks: Iterable[Task]) -> Iterator[Outcome]:
+    for task in tasks:
+        yield execute(task)
+
+
+def run_futures(
+    tasks: Iterable[Task], make_pool: Callable[[], cf.Executor], jobs: int
+) -> Iterator[Outcome]:
+    """Run on any concurrent.futures executor, at most ``WINDOW_PER_JOB * jobs`` tasks in
+    flight. If the pool breaks (a worker process died), the runs in flight are reported
+    failed and a new pool takes the remaining ones."""
+    pending = iter(tasks)
+    pool = make_pool()
+    running: dict[cf.Future, Task] = {}
+    try:
+        while True:
+            while len(running) < WINDOW_PER_JOB * jobs:
+                task = next(pending, None)
+                if task is None:
+                    break
+                running[pool.submit(execute, task)] = task
+            if not running:
+                return
+            finished, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
+            broken = False
+            for fut in finished:
+                task = running.pop(fut)
+                try:
+                    yield fut.result()
+                except cf.BrokenExecutor as exc:
+                    broken = True
+                    yield _failure(task, exc, "a worker process died while this run was in flight")
+            if broken:
+                for fut, task in list(running.items()):
+                    exc = fut.exception()
+                    if exc is None:
+                        yield fut.result()
+                    else:
+                        yield _failure(
+                            task, exc, "a worker process died while this run was in flight"
+                        )
+                running.clear()
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = make_pool()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def process_pool(jobs: int) -> Callable[[], cf.Executor]:
+    def make() -> cf.Executor:
+        ctx = multiprocessing.get_context("spawn")
+        return cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
+
+    return make
+
+
+def run_dask(tasks: Iterable[Task], scheduler: str | None, jobs: int) -> Iterator[Outcome]:
+    """Submit to the Dask scheduler at ``scheduler`` (tcp://host:port), or to a local
+    cluster of ``jobs`` single-threaded worker processes started here and stopped after."""
+    from distributed import Client, LocalCluster, as_completed
+
+    cluster = None
+    if scheduler is None:
+        cluster = LocalCluster(
+            n_workers=jobs,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
+    client = Client(cluster if cluster is not None else scheduler)
+    try:
+        window = WINDOW_PER_JOB * max(1, len(client.scheduler_info()["workers"]))
+        pending = iter(tasks)
+        running = {}
+        queue = as_completed()
+        for task in pending:
+            fut = client.submit(execute, task, pure=False)
+            running[fut.key] = task
+            queue.add(fut)
+            if len(running) >= window:
+                break
+        for fut in queue:
+            task = running.pop(fut.key)
+            try:
+                yield fut.result()
+            except Exception as exc:  # the worker died or the task could not run there
+                yield _failure(task, exc, "the Dask cluster could not run this run")
+            fut.release()
+            nxt = next(pending, None)
+            if nxt is not None:
+                new = client.submit(execute, nxt, pure=False)
+                running[new.key] = nxt
+                queue.add(new)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

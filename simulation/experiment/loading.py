@@ -1,0 +1,232 @@
+"""Load an experiment TOML file into a validated, resolved ``Experiment``.
+
+Every failure raises ``ConfigError`` (simulation.config_errors) naming the experiment
+file, the field path (``parameters[1].high``), the value and what is allowed; values
+given on the command line are blamed on ``(command line)``. Scenarios and policies
+are loaded with ``simulation.loading``, so their own errors name their own files.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from simulation import loading
+from simulation.config import PolicyConfig, ScenarioConfig
+from simulation.config_errors import (
+    ConfigError,
+    Problem,
+    field_names,
+    from_validation,
+    show_path,
+    show_value,
+)
+from simulation.experiment.config import ExperimentConfig, ParameterRange
+
+COMMAND_LINE = "(command line)"
+ROOTS: dict[str, type[BaseModel]] = {"scenario": ScenarioConfig, "policy": PolicyConfig}
+
+
+@dataclass(frozen=True)
+class Target:
+    """A swept field: ``root`` (scenario or policy), the key path below it, its type."""
+
+    root: str
+    keys: tuple[str, ...]
+    kind: type  # float, int or bool
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """An experiment as resolved: the validated file, its scenarios and policies loaded."""
+
+    config: ExperimentConfig
+    source: str  # the file, as shown in messages
+    scenarios: dict[str, ScenarioConfig]  # by name, in file order
+    policies: dict[str, PolicyConfig]
+    targets: dict[str, list[Target]]  # parameter label -> the fields it sets
+
+
+def load_experiment(
+    path: str | os.PathLike[str], overrides: dict[str, Any] | None = None
+) -> Experiment:
+    """Read, validate and resolve an experiment file. ``overrides`` (``workers``,
+    ``months``, ``replications``, ``root_seed``) replace the file's values."""
+    path = Path(path)
+    shown = show_path(path)
+    if path.suffix != ".toml":
+        raise ConfigError(Problem(shown, message="an experiment must be a .toml file"))
+    data = loading._read_toml(path)
+    data.setdefault("name", path.stem)
+    given = {k: v for k, v in (overrides or {}).items() if v is not None}
+    data.update(given)
+
+    def file_of(loc: tuple) -> str:
+        return COMMAND_LINE if loc and loc[0] in given else shown
+
+    try:
+        config = ExperimentConfig.model_validate(data, strict=True)
+    except ValidationError as exc:
+        raise from_validation(exc, ExperimentConfig, file_of, shown) from None
+    scenarios = _load_all(config.scenarios, "scenarios", path, loading.load_scenario)
+    policies = _load_all(config.policies, "policies", path, loading.load_policy)
+    targets = {p.label: _targets(p, i, shown) for i, p in enumerate(config.parameters)}
+    experiment = Experiment(config, shown, scenarios, policies, targets)
+    for i, p in enumerate(config.parameters):
+        _check_range(experiment, p, i)
+    return experiment
+
+
+# ----------------------------------------------------------- scenarios, policies
+
+
+def _load_all(refs: list[str], field: str, path: Path, load) -> dict[str, Any]:
+    shown = show_path(path)
+    label = "scenario" if field == "scenarios" else "policy"
+    known = loading.available_scenarios() if field == "scenarios" else loading.available_policies()
+    out: dict[str, Any] = {}
+    for i, ref in enumerate(refs):
+        if ref.endswith(".toml"):
+            target = path.parent / ref
+            if not target.is_file():
+                msg = f"no such file {show_path(target)}; must be an existing .toml file"
+                raise ConfigError(
+                    Problem(shown, f"{field}[{i}]", show_value(ref), "an existing .toml file", msg)
+                )
+            cfg = load(target)
+        else:
+            for part in ref.split("+"):
+                if part.strip() not in known and part.strip() != "none":
+                    close = difflib.get_close_matches(part.strip(), known, n=1)
+                    hint = f" (did you mean {close[0]}?)" if close else ""
+                    allowed = "one of: " + ", ".join(known)
+                    msg = f"unknown {label}{hint}; must be {allowed}"
+                    raise ConfigError(
+                        Problem(shown, f"{field}[{i}]", show_value(part), allowed, msg)
+                    )
+            cfg = load(ref)
+        if cfg.name in out:
+            msg = f"{label} {cfg.name!r} is listed twice; names must be distinct"
+            raise ConfigError(
+                Problem(shown, f"{field}[{i}]", show_value(ref), "distinct names", msg)
+            )
+        out[cfg.name] = cfg
+    return out
+
+
+# ------------------------------------------------------------------ parameters
+
+
+def _targets(p: ParameterRange, i: int, shown: str) -> list[Target]:
+    field = f"parameters[{i}].path" if p.path else f"parameters[{i}].paths"
+    out = []
+    for j, dotted in enumerate(p.targets):
+        where = field if p.path else f"{field}[{j}]"
+        out.append(_resolve_path(dotted, where, shown))
+    kinds = {t.kind is bool for t in out}
+    if len(kinds) > 1:
+        raise ConfigError(
+            Problem(
+                shown,
+                field,
+                show_value(p.targets),
+                "all true-or-false fields or all number fields",
+                "a group must be all true-or-false fields or all number fields",
+            )
+        )
+    return out
+
+
+def _resolve_path(dotted: str, where: str, shown: str) -> Target:
+    parts = dotted.split(".")
+    if parts[0] not in ROOTS or len(parts) < 2:
+        allowed = (
+            "a dotted path starting with scenario. or policy. (e.g. policy.subsidy.yuan_per_year)"
+        )
+        raise ConfigError(Problem(shown, where, show_value(dotted), allowed))
+    model: Any = ROOTS[parts[0]]
+    for depth, key in enumerate(parts[1:], start=1):
+        names = field_names(model, ())
+        if key not in names:
+            close = difflib.get_close_matches(key, names, n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            stem = ".".join(parts[:depth])
+            allowed = f"one of: {', '.join(names)}" if names else "nothing (not a table)"
+            msg = f"{stem} has no field {key!r}{hint}; after {stem}. must come {allowed}"
+            raise ConfigError(Problem(shown, where, show_value(dotted), allowed, msg))
+        model = model.model_fields[key].annotation
+    if model not in (float, int, bool):
+        allowed = "a path to a number or true-or-false field"
+        msg = f"{dotted} is not a number or true-or-false field; must be {allowed}"
+        raise ConfigError(Problem(shown, where, show_value(dotted), allowed, msg))
+    return Target(parts[0], tuple(parts[1:]), model)
+
+
+def value_of(target: Target, x: float) -> float | int | bool:
+    """The value a field takes for the sampled ``x`` (bool groups: see ``settings``)."""
+    return int(round(x)) if target.kind is int else float(x)
+
+
+def settings(targets: list[Target], x: float) -> list[tuple[Target, Any]]:
+    """The (field, value) pairs one parameter sets for the sampled value ``x``."""
+    if targets[0].kind is bool:
+        on = int(round(x))
+        return [(t, j < on) for j, t in enumerate(targets)]
+    return [(t, value_of(t, x)) for t in targets]
+
+
+def apply(cfg: BaseModel, pairs: list[tuple[Target, Any]], file_of_loc=None) -> Any:
+    """A copy of ``cfg`` with the fields in ``pairs`` set, validated like a TOML file."""
+    data = cfg.model_dump()
+    for target, value in pairs:
+        node = data
+        for key in target.keys[:-1]:
+            node = node[key]
+        node[target.keys[-1]] = value
+    try:
+        return type(cfg).model_validate(data, strict=True)
+    except ValidationError as exc:
+        raise from_validation(exc, type(cfg), file_of_loc or (lambda loc: "")) from None
+
+
+def _check_range(experiment: Experiment, p: ParameterRange, i: int) -> None:
+    """Set the range's ends on every scenario or policy of the experiment: a value the
+    models reject is reported against ``parameters[i].low``/``high``/``values``."""
+    shown = experiment.source
+    targets = experiment.targets[p.label]
+    if targets[0].kind is bool:
+        n = len(targets)
+        lo, hi = p.bounds
+        for end, value in (("low", lo), ("high", hi)):
+            if not -0.5 < value < n + 0.5:
+                allowed = f"a number from 0 to {n} (how many of the {n} switches are on)"
+                field = f"parameters[{i}].{end}" if not p.values else f"parameters[{i}].values"
+                raise ConfigError(Problem(shown, field, show_value(value), allowed))
+        return
+    ends = [("values", v) for v in p.values] or [("low", p.low), ("high", p.high)]
+    for end, value in ends:
+        for root, pairs in by_root(settings(targets, value)).items():
+            bases = experiment.scenarios if root == "scenario" else experiment.policies
+            for base in bases.values():
+                try:
+                    apply(base, pairs)
+                except ConfigError as exc:
+                    allowed = exc.allowed or exc.problems[0].message
+                    path = f"{root}.{exc.field}"
+                    msg = f"{path} = {value!r} is not allowed: must be {allowed}"
+                    field = f"parameters[{i}].{end}"
+                    raise ConfigError(
+                        Problem(shown, field, show_value(value), allowed, msg)
+                    ) from None
+
+
+def by_root(pairs: list[tuple[Target, Any]]) -> dict[str, list[tuple[Target, Any]]]:
+    out: dict[str, list[tuple[Target, Any]]] = {}
+    for target, value in pairs:
+        out.setdefault(target.root, []).append((target, value))
+    return out

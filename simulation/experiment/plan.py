@@ -1,0 +1,99 @@
+"""Expand an experiment into its runs: replications x design points x scenarios x policies.
+
+Runs are ordered replication first, so an interrupted sweep holds complete sets of
+paired runs (every scenario and policy of a seed) rather than all seeds of one policy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from simulation import loading
+from simulation.config import RunConfig
+from simulation.experiment import design
+from simulation.experiment.loading import Experiment, apply, by_root, settings
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    run_id: str
+    scenario: str
+    policy: str
+    point: int
+    replicate: int
+    seed: int
+    config: RunConfig
+    config_hash: str
+    params: dict[str, float] = field(default_factory=dict)  # sampled value per parameter
+
+
+@dataclass(frozen=True)
+class Plan:
+    experiment: Experiment
+    points: np.ndarray  # design matrix, (points, parameters)
+    seeds: list[int]
+    runs: list[RunSpec]
+
+    @property
+    def sweep_hash(self) -> str:
+        """16 hex digits identifying what the sweep computes (not where or how)."""
+        payload = {
+            "experiment": self.experiment.config.model_dump(mode="json", exclude={"description"}),
+            "runs": [(r.run_id, r.config_hash, r.seed) for r in self.runs],
+        }
+        text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def parameter_names(self) -> list[str]:
+        return [p.label for p in self.experiment.config.parameters]
+
+
+def make_plan(experiment: Experiment) -> Plan:
+    """Every run of the experiment, configured and validated (nothing runs here)."""
+    cfg = experiment.config
+    points = design.matrix(cfg)
+    seeds = design.replication_seeds(cfg.root_seed, cfg.replications)
+    names = [p.label for p in cfg.parameters]
+    resolved: dict[tuple[str, str, int], tuple[RunConfig, str]] = {}
+    for k, row in enumerate(points):
+        pairs = [
+            pair
+            for name, x in zip(names, row, strict=True)
+            for pair in settings(experiment.targets[name], float(x))
+        ]
+        changes = by_root(pairs)
+        for s_name, scenario in experiment.scenarios.items():
+            scen = apply(scenario, changes["scenario"]) if "scenario" in changes else scenario
+            for p_name, policy in experiment.policies.items():
+                pol = apply(policy, changes["policy"]) if "policy" in changes else policy
+                run = loading.resolve_run(scen, pol, cfg.workers, cfg.months, 0)
+                resolved[s_name, p_name, k] = (run, loading.config_hash(run))
+    width_p = len(str(len(points) - 1))
+    width_r = len(str(len(seeds) - 1))
+    runs = []
+    for r, seed in enumerate(seeds):
+        for k, row in enumerate(points):
+            params = dict(zip(names, map(float, row), strict=True))
+            for s_name in experiment.scenarios:
+                for p_name in experiment.policies:
+                    run, chash = resolved[s_name, p_name, k]
+                    point = f"__p{k:0{width_p}d}" if names else ""
+                    run_id = f"{s_name}__{p_name}{point}__r{r:0{width_r}d}"
+                    runs.append(
+                        RunSpec(
+                            run_id,
+                            s_name,
+                            p_name,
+                            k,
+                            r,
+                            seed,
+                            run.model_copy(update={"seed": seed}),
+                            chash,
+                            params,
+                        )
+                    )
+    return Plan(experiment, points, seeds, runs)

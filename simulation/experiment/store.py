@@ -1,0 +1,228 @@
+"""The sweep folder: manifest, design, run ledger and one folder per finished run.
+
+Layout::
+
+    manifest.json    experiment as resolved, sweep hash, root seed and replication seeds,
+                     code version, package versions, status, counts, timings
+    design.parquet   one row per design point: point, then one column per parameter
+    ledger.parquet   one row per run: run_id, scenario, policy, point, replicate, seed,
+                     config_hash, status (pending, done, failed), attempts, seconds,
+                     finished, host, error (the traceback of a failed run)
+    runs/<run_id>/   metrics.parquet, kept breakdowns and manifest.json (runner.write)
+
+Only the sweep process writes here, and every file is written under a temporary name
+and renamed. A run folder is the proof that a run is done: when the sweep opens an
+existing folder it marks done every run whose folder exists (the ledger may lag by a
+second after a kill) and runs the rest again, failed runs included. A lock file keeps
+two sweeps from writing to one folder at once.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import shutil
+import time
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from simulation import runner, store
+from simulation.experiment.executors import Outcome
+from simulation.experiment.plan import Plan
+
+SWEEP_SCHEMA_VERSION = 1
+LEDGER_COLUMNS = (
+    "run_id",
+    "scenario",
+    "policy",
+    "point",
+    "replicate",
+    "seed",
+    "config_hash",
+    "status",
+    "attempts",
+    "seconds",
+    "finished",
+    "host",
+    "error",
+)
+FLUSH_SECONDS = 1.0
+EXTRA_PACKAGES = ("SALib", "dask", "distributed", "scipy")
+
+
+class SweepFolderError(Exception):
+    """The output folder cannot take this sweep (another sweep's folder, or busy)."""
+
+
+def package_versions() -> dict[str, str]:
+    out = store.package_versions()
+    for name in EXTRA_PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def read_manifest(folder: Path) -> dict[str, Any] | None:
+    import json
+
+    path = Path(folder) / "manifest.json"
+    return json.loads(path.read_text()) if path.is_file() else None
+
+
+class SweepStore:
+    def __init__(self, out: Path, plan: Plan) -> None:
+        self.out = Path(out)
+        self.plan = plan
+        self.runs_dir = self.out / "runs"
+        self._lock_fh = None
+        self._last_flush = 0.0
+        self.rows: dict[str, dict[str, Any]] = {}
+        self.started = time.time()
+
+    # ------------------------------------------------------------ open, close
+
+    def open(self) -> list[str]:
+        """Create or reopen the folder; returns the run ids still to do, in plan order."""
+        existing = read_manifest(self.out)
+        if self.out.exists() and existing is None and any(self.out.iterdir()):
+            raise SweepFolderError(
+                f"{self.out} exists and is not a sweep folder (no manifest.json); "
+                "choose a new --out folder"
+            )
+        if existing is not None and existing.get("sweep_hash") != self.plan.sweep_hash:
+            raise SweepFolderError(
+                f"{self.out} holds another sweep ({existing.get('experiment', {}).get('name')}, "
+                f"hash {existing.get('sweep_hash')}, this one {self.plan.sweep_hash}); "
+                "rerun with the same experiment and options to resume, or choose a new --out"
+            )
+        self.runs_dir.mkdir(parents=True, exist_ok=True)
+        self._lock()
+        for stale in self.runs_dir.glob(".*.tmp-*"):  # left by a killed sweep
+            shutil.rmtree(stale, ignore_errors=True)
+        previous = {}
+        if (self.out / "ledger.parquet").is_file():
+            previous = {
+                r["run_id"]: r
+                for r in pd.read_parquet(self.out / "ledger.parquet").to_dict("records")
+            }
+        todo = []
+        for spec in self.plan.runs:
+            row = previous.get(spec.run_id) or {
+                "run_id": spec.run_id,
+                "scenario": spec.scenario,
+                "policy": spec.policy,
+                "point": spec.point,
+                "replicate": spec.replicate,
+                "seed": spec.seed,
+                "config_hash": spec.config_hash,
+                "status": "pending",
+                "attempts": 0,
+                "seconds": float("nan"),
+                "finished": "",
+                "host": "",
+                "error": "",
+            }
+            if (self.runs_dir / spec.run_id / "manifest.json").is_file():
+                row["status"] = "done"
+            elif row["status"] == "done":  # the ledger says done but the folder is gone
+                row["status"] = "pending"
+            if row["status"] != "done":
+                todo.append(spec.run_id)
+            self.rows[spec.run_id] = row
+        self._write_manifest("running")
+        self._write_design()
+        self.flush(force=True)
+        return todo
+
+    def close(self, interrupted: bool = False) -> dict[str, int]:
+        self.flush(force=True)
+        counts = self.counts()
+        if interrupted:
+            status = "interrupted"
+        elif counts["failed"]:
+            status = "complete with failures"
+        else:
+            status = "complete"
+        self._write_manifest(status)
+        if self._lock_fh is not None:
+            self._lock_fh.close()
+            self._lock_fh = None
+        return counts
+
+    def _lock(self) -> None:
+        fh = (self.out / ".lock").open("w")
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            fh.close()
+            raise SweepFolderError(
+                f"another sweep is writing to {self.out}; wait for it or choose a new --out"
+            ) from None
+        self._lock_fh = fh
+
+    # ------------------------------------------------------------ recording
+
+    def record(self, outcome: Outcome) -> None:
+        """Write a finished run's folder, or note its failure; then update the ledger."""
+        row = self.rows[outcome.run_id]
+        if outcome.ok:
+            runner.write(outcome.result, self.runs_dir / outcome.run_id)
+            row.update(status="done", error="")
+        else:
+            row.update(status="failed", error=outcome.error)
+        row.update(
+            attempts=int(row["attempts"]) + 1,
+            seconds=outcome.seconds,
+            finished=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            host=outcome.host,
+        )
+        self.flush()
+
+    def flush(self, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self._last_flush < FLUSH_SECONDS:
+            return
+        frame = pd.DataFrame(list(self.rows.values()), columns=list(LEDGER_COLUMNS))
+        store.write_parquet(frame, self.out / "ledger.parquet")
+        self._last_flush = now
+
+    def counts(self) -> dict[str, int]:
+        statuses = [r["status"] for r in self.rows.values()]
+        return {s: statuses.count(s) for s in ("pending", "done", "failed")}
+
+    # ------------------------------------------------------------ metadata
+
+    def _write_design(self) -> None:
+        names = self.plan.parameter_names()
+        frame = pd.DataFrame(self.plan.points, columns=names)
+        frame.insert(0, "point", range(len(frame)))
+        store.write_parquet(frame, self.out / "design.parquet")
+
+    def _write_manifest(self, status: str) -> None:
+        exp = self.plan.experiment
+        store.write_json(
+            {
+                "schema_version": SWEEP_SCHEMA_VERSION,
+                "kind": "sweep",
+                "status": status,
+                "sweep_hash": self.plan.sweep_hash,
+                "source": exp.source,
+                "experiment": exp.config.model_dump(mode="json"),
+                "root_seed": exp.config.root_seed,
+                "seeds": self.plan.seeds,
+                "scenarios": {name: s.model_dump(mode="json") for name, s in exp.scenarios.items()},
+                "policies": {name: p.model_dump(mode="json") for name, p in exp.policies.items()},
+                "runs": len(self.plan.runs),
+                "counts": self.counts(),
+                "started": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(self.started)),
+                "updated": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                "code_version": store.code_version(),
+                "packages": package_versions(),
+                "environment": store.environment(),
+            },
+            self.out / "manifest.json",
+        )

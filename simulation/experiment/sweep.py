@@ -1,0 +1,100 @@
+"""Run a sweep: plan -> sweep folder -> executor -> one run folder per finished run."""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from simulation.experiment import executors
+from simulation.experiment.executors import Outcome, Task
+from simulation.experiment.plan import Plan
+from simulation.experiment.store import SweepStore
+
+EXECUTORS = ("serial", "processes", "dask")
+
+
+@dataclass
+class SweepReport:
+    out: Path
+    runs: int  # in the plan
+    skipped: int  # already done when the sweep started
+    done: int  # finished in this call
+    failed: int  # failed in this call
+    seconds: float
+    failures: dict[str, str] = field(default_factory=dict)  # run id -> traceback
+
+    @property
+    def complete(self) -> bool:
+        return self.skipped + self.done == self.runs
+
+
+def default_out(plan: Plan, root: Path = Path("results")) -> Path:
+    """results/sweep-<experiment>-<hash>: the same command finds the same folder again."""
+    return root / f"sweep-{plan.experiment.config.name}-{plan.sweep_hash[:8]}"
+
+
+def run_sweep(
+    plan: Plan,
+    out: Path,
+    executor: str | cf.Executor = "processes",
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    on_start: Callable[[int, int], None] | None = None,
+    on_outcome: Callable[[Outcome], None] | None = None,
+) -> SweepReport:
+    """Run every run of ``plan`` not yet done in ``out``.
+
+    ``executor``: "serial", "processes" (a spawn process pool of ``jobs`` workers,
+    default one per core), "dask" (a local cluster of ``jobs`` workers, or the
+    scheduler at ``scheduler``), or any concurrent.futures executor. ``on_start(todo,
+    skipped)`` is called once, ``on_outcome`` after each run is recorded.
+    """
+    t0 = time.perf_counter()
+    if scheduler is not None:
+        executor = "dask"
+    if isinstance(executor, str) and executor not in EXECUTORS:
+        raise ValueError(f"executor must be one of {', '.join(EXECUTORS)} (got {executor!r})")
+    jobs = jobs or os.cpu_count() or 1
+    store = SweepStore(out, plan)
+    todo = store.open()
+    skipped = len(plan.runs) - len(todo)
+    if on_start is not None:
+        on_start(len(todo), skipped)
+    specs = {r.run_id: r for r in plan.runs}
+    keep = tuple(k for k in plan.experiment.config.keep if k != "metrics")
+    threads = None
+    if executor == "processes" or (executor == "dask" and scheduler is None):
+        threads = executors.local_threads(jobs)
+    tasks = (Task(run_id, specs[run_id].config, keep, threads) for run_id in todo)
+    if executor == "serial":
+        outcomes = executors.run_serial(tasks)
+    elif executor == "processes":
+        outcomes = executors.run_futures(tasks, executors.process_pool(jobs), jobs)
+    elif executor == "dask":
+        outcomes = executors.run_dask(tasks, scheduler, jobs)
+    else:
+        pool = executor
+        outcomes = executors.run_futures(tasks, lambda: pool, jobs)
+    report = SweepReport(Path(out), len(plan.runs), skipped, 0, 0, 0.0)
+    interrupted = True
+    try:
+        for outcome in outcomes:
+            store.record(outcome)
+            if outcome.ok:
+                report.done += 1
+            else:
+                report.failed += 1
+                report.failures[outcome.run_id] = outcome.error
+            if on_outcome is not None:
+                on_outcome(outcome)
+        interrupted = False
+    finally:
+        if hasattr(outcomes, "close"):
+            outcomes.close()
+        store.close(interrupted=interrupted)
+    report.seconds = time.perf_counter() - t0
+    return report
