@@ -14,11 +14,12 @@ SEEDS ?=
 JOBS ?=
 OUT ?=
 
-.PHONY: run test lint format clean-cache help
+.PHONY: run green-comparison test lint format clean-cache help
 
 help:
 	@echo "make run    create .venv, install skillsim, run the main job"
 	@echo "make test   install test dependencies, ruff, pytest"
+	@echo "make green-comparison WORKERS=100000   baseline vs orderly green transition, without and with the policy package"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,13 +29,17 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
-# The main job: experiments/default.toml (every scenario x none, each single policy and
-# the package x 5 seeds) on the process pool, then the effects table with 95% CIs.
-# Rerunning resumes an interrupted sweep. Quick look: make run WORKERS=5000 SEEDS=3
-run: $(STAMP)
-	$(BIN)/skillsim sweep $(EXPERIMENT) --executor processes --effects \
-		$(if $(WORKERS),--workers $(WORKERS)) $(if $(MONTHS),--months $(MONTHS)) \
-		$(if $(SEEDS),--seeds $(SEEDS)) $(if $(JOBS),--jobs $(JOBS)) $(if $(OUT),--out $(OUT))
+# The main job: the baseline, and the orderly green transition without and with the
+# policy package, each written to its own folder under $(OUT), then side by side.
+run: green-comparison
+
+# The README's comparison (WORKERS=100000 there): three runs and `skillsim compare`.
+green-comparison: $(STAMP)
+	$(BIN)/skillsim run baseline --workers $(WORKERS) --months $(MONTHS) --seed $(SEED) --out $(OUT)/baseline --no-summary
+	$(BIN)/skillsim run green_transition_orderly --workers $(WORKERS) --months $(MONTHS) --seed $(SEED) --out $(OUT)/green_orderly --no-summary
+	$(BIN)/skillsim run green_transition_orderly --policy package --workers $(WORKERS) --months $(MONTHS) --seed $(SEED) --out $(OUT)/green_orderly_package --no-summary
+	$(BIN)/skillsim compare $(OUT)/baseline $(OUT)/green_orderly $(OUT)/green_orderly_package
+	@echo "results in $(OUT)"
 
 test: $(STAMP)
 	$(BIN)/ruff check .
