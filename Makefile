@@ -29,17 +29,25 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
-# The main job: the baseline, and the orderly green transition without and with the
-# policy package, each written to its own folder under $(OUT), then side by side.
-run: green-comparison
+# The main job: experiments/default.toml (every scenario x none, each single policy and
+# the package x 5 seeds) on the process pool, then the effects table with 95% CIs.
+# Rerunning resumes an interrupted sweep. Quick look: make run WORKERS=5000 SEEDS=3
+run: $(STAMP)
+	$(BIN)/skillsim sweep $(EXPERIMENT) --executor processes --effects \
+		$(if $(WORKERS),--workers $(WORKERS)) $(if $(MONTHS),--months $(MONTHS)) \
+		$(if $(SEEDS),--seeds $(SEEDS)) $(if $(JOBS),--jobs $(JOBS)) $(if $(OUT),--out $(OUT))
 
-# The README's comparison (WORKERS=100000 there): three runs and `skillsim compare`.
+# The README's comparison: the baseline and the orderly green transition without and
+# with the policy package, one seed each, side by side (make green-comparison
+# WORKERS=100000). Defaults: 20,000 workers, 120 months, seed 0.
+GREEN_OUT = $(or $(OUT),results/green-comparison-$(shell date +%Y%m%d-%H%M%S))
+GREEN_ARGS = --workers $(or $(WORKERS),20000) --months $(or $(MONTHS),120) --seed $(or $(SEED),0) --no-summary
 green-comparison: $(STAMP)
-	$(BIN)/skillsim run baseline --workers $(WORKERS) --months $(MONTHS) --seed $(SEED) --out $(OUT)/baseline --no-summary
-	$(BIN)/skillsim run green_transition_orderly --workers $(WORKERS) --months $(MONTHS) --seed $(SEED) --out $(OUT)/green_orderly --no-summary
-	$(BIN)/skillsim run green_transition_orderly --policy package --workers $(WORKERS) --months $(MONTHS) --seed $(SEED) --out $(OUT)/green_orderly_package --no-summary
-	$(BIN)/skillsim compare $(OUT)/baseline $(OUT)/green_orderly $(OUT)/green_orderly_package
-	@echo "results in $(OUT)"
+	$(BIN)/skillsim run baseline $(GREEN_ARGS) --out $(GREEN_OUT)/baseline
+	$(BIN)/skillsim run green_transition_orderly $(GREEN_ARGS) --out $(GREEN_OUT)/green_orderly
+	$(BIN)/skillsim run green_transition_orderly --policy package $(GREEN_ARGS) --out $(GREEN_OUT)/green_orderly_package
+	$(BIN)/skillsim compare $(GREEN_OUT)/baseline $(GREEN_OUT)/green_orderly $(GREEN_OUT)/green_orderly_package
+	@echo "results in $(GREEN_OUT)"
 
 test: $(STAMP)
 	$(BIN)/ruff check .
