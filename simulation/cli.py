@@ -212,6 +212,8 @@ def _fmt(value: float) -> str:
         return f"{value:,.0f}"
     if float(value).is_integer():
         return f"{value:.0f}"
+    if abs(value) >= 10:
+        return f"{value:.1f}"
     return f"{value:.4f}"
 
 
