@@ -27,6 +27,7 @@ from simulation import metrics
 
 RUN_KEYS = ("run_id", "scenario", "policy", "point", "replicate", "seed")
 COST_METRIC = "cost_per_additional_employed_yuan"
+_COST_INPUTS = ("spending_total_yuan", "employed", "apprentices")
 
 
 # -------------------------------------------------------------------- loading
@@ -177,11 +178,11 @@ def effects(
     names = metric_names or [m for m in metrics.NAMES if m in runs.columns]
     groups = _groups(results)
     pair_on = ["scenario", "point", "seed"]
-    base = runs[runs["policy"] == baseline_policy].set_index(pair_on)
+    wanted = dict.fromkeys([*names, *(c for c in _COST_INPUTS if c in runs.columns)])
+    base = runs[runs["policy"] == baseline_policy][[*pair_on, *wanted]]
     rows = []
     for key, grp in runs[runs["policy"] != baseline_policy].groupby(groups, sort=False):
-        treated = grp.set_index(pair_on)
-        joined = treated.join(base, how="inner", rsuffix="__base")
+        joined = grp.merge(base, on=pair_on, how="inner", suffixes=("", "__base"))
         head = dict(zip(groups, key, strict=True))
         for name in names:
             a, b = joined[name].to_numpy(float), joined[f"{name}__base"].to_numpy(float)
@@ -241,8 +242,7 @@ def _welch(a: np.ndarray, b: np.ndarray, confidence: float, stats) -> tuple[floa
 
 def _cost(joined: pd.DataFrame, confidence: float, stats) -> dict:
     """Ratio of mean paired extra spending to mean paired extra employment, Fieller CI."""
-    need = ("spending_total_yuan", "employed", "apprentices")
-    if any(c not in joined for c in need):
+    if any(c not in joined for c in _COST_INPUTS):
         return {"metric": COST_METRIC, "unit": _unit(COST_METRIC), "n": 0}
     x = (joined["spending_total_yuan"] - joined["spending_total_yuan__base"]).to_numpy(float)
     emp = joined["employed"] + joined["apprentices"]
@@ -312,6 +312,10 @@ def sensitivity(
                 "(unfinished or failed runs, or a metric undefined there); finish the sweep"
             )
         Y = y.to_numpy(float)
+        if np.ptp(Y) == 0:  # the metric does not move: indices are undefined (0 / 0)
+            for name in names:
+                rows.append({"scenario": scen, "policy": pol, "metric": metric, "parameter": name})
+            continue
         if kind == "sobol":
             from SALib.analyze import sobol
 

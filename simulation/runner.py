@@ -83,7 +83,7 @@ def manifest(result: RunResult, status: str = "complete") -> dict:
         "timings": result.timings,
         "files": {
             "metrics": "metrics.parquet",
-            **{kind: f"{kind}.parquet" for kind in BREAKDOWNS},
+            **{kind: f"{kind}.parquet" for kind in result.breakdowns},
         },
         "config": run.model_dump(mode="json"),
     }

@@ -70,6 +70,14 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         "implies --executor dask",
     )
     sweep.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        metavar="T",
+        help="numba threads per run (default: cores / jobs for processes and a local dask "
+        "cluster; numba's default, all cores, for serial)",
+    )
+    sweep.add_argument(
         "--out",
         type=Path,
         default=None,
@@ -173,8 +181,10 @@ def _sweep(args: argparse.Namespace) -> int:
     executor = args.executor or ("dask" if args.scheduler else "processes")
     if args.scheduler and executor != "dask":
         raise _bad(f"--scheduler needs --executor dask (got --executor {executor})")
-    if args.jobs is not None and args.jobs < 1:
-        raise _bad(f"--jobs {args.jobs}: must be a whole number >= 1")
+    for option in ("jobs", "threads"):
+        value = getattr(args, option)
+        if value is not None and value < 1:
+            raise _bad(f"--{option} {value}: must be a whole number >= 1")
     overrides = {
         "workers": args.workers,
         "months": args.months,
@@ -194,7 +204,7 @@ def _sweep(args: argparse.Namespace) -> int:
         )
     try:
         if args.quiet:
-            report = run_sweep(plan, out, executor, args.jobs, args.scheduler)
+            report = run_sweep(plan, out, executor, args.jobs, args.scheduler, args.threads)
         else:
             report = _with_progress(plan, out, executor, args, console, run_sweep)
     except SweepFolderError as exc:
@@ -245,7 +255,7 @@ def _with_progress(plan, out, executor, args, console, run_sweep):
             key = "done" if outcome.ok else "failed"
             bar.update(task, advance=1, **{key: fields[key] + 1})
 
-        return run_sweep(plan, out, executor, args.jobs, args.scheduler, start, step)
+        return run_sweep(plan, out, executor, args.jobs, args.scheduler, args.threads, start, step)
 
 
 # -------------------------------------------------------------------- effects

@@ -86,8 +86,15 @@ def local_threads(jobs: int) -> int:
 
 
 def run_serial(tasks: Iterable[Task]) -> Iterator[Outcome]:
-    for task in tasks:
-        yield execute(task)
+    """In this process; numba's thread count is restored afterwards."""
+    import numba
+
+    before = numba.get_num_threads()
+    try:
+        for task in tasks:
+            yield execute(task)
+    finally:
+        numba.set_num_threads(before)
 
 
 def run_futures(

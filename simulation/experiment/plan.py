@@ -14,6 +14,7 @@ import numpy as np
 
 from simulation import loading
 from simulation.config import RunConfig
+from simulation.config_errors import ConfigError, Problem
 from simulation.experiment import design
 from simulation.experiment.loading import Experiment, apply, by_root, settings
 
@@ -66,12 +67,17 @@ def make_plan(experiment: Experiment) -> Plan:
             for pair in settings(experiment.targets[name], float(x))
         ]
         changes = by_root(pairs)
-        for s_name, scenario in experiment.scenarios.items():
-            scen = apply(scenario, changes["scenario"]) if "scenario" in changes else scenario
-            for p_name, policy in experiment.policies.items():
-                pol = apply(policy, changes["policy"]) if "policy" in changes else policy
-                run = loading.resolve_run(scen, pol, cfg.workers, cfg.months, 0)
-                resolved[s_name, p_name, k] = (run, loading.config_hash(run))
+        try:
+            for s_name, scenario in experiment.scenarios.items():
+                scen = apply(scenario, changes["scenario"]) if "scenario" in changes else scenario
+                for p_name, policy in experiment.policies.items():
+                    pol = apply(policy, changes["policy"]) if "policy" in changes else policy
+                    run = loading.resolve_run(scen, pol, cfg.workers, cfg.months, 0)
+                    resolved[s_name, p_name, k] = (run, loading.config_hash(run))
+        except ConfigError as exc:  # a combination the ends of the ranges did not show
+            point = ", ".join(f"{n} = {x:g}" for n, x in zip(names, row, strict=True))
+            msg = f"design point {k} ({point}) gives an invalid configuration: {exc}"
+            raise ConfigError(Problem(experiment.source, "parameters", message=msg)) from None
     width_p = len(str(len(points) - 1))
     width_r = len(str(len(seeds) - 1))
     runs = []

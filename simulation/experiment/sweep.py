@@ -43,6 +43,7 @@ def run_sweep(
     executor: str | cf.Executor = "processes",
     jobs: int | None = None,
     scheduler: str | None = None,
+    threads: int | None = None,
     on_start: Callable[[int, int], None] | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
 ) -> SweepReport:
@@ -50,8 +51,14 @@ def run_sweep(
 
     ``executor``: "serial", "processes" (a spawn process pool of ``jobs`` workers,
     default one per core), "dask" (a local cluster of ``jobs`` workers, or the
-    scheduler at ``scheduler``), or any concurrent.futures executor. ``on_start(todo,
-    skipped)`` is called once, ``on_outcome`` after each run is recorded.
+    scheduler at ``scheduler``), or any concurrent.futures executor. ``threads``: numba
+    threads per run (default: cores / jobs on a local pool or cluster; as configured
+    for serial and a remote cluster). ``on_start(todo, skipped)`` is called once,
+    ``on_outcome`` after each run is recorded.
+
+    Process pools start their workers with the spawn method, which imports the
+    caller's main module again: a script that calls this needs the usual
+    ``if __name__ == "__main__":`` guard.
     """
     t0 = time.perf_counter()
     if scheduler is not None:
@@ -66,8 +73,7 @@ def run_sweep(
         on_start(len(todo), skipped)
     specs = {r.run_id: r for r in plan.runs}
     keep = tuple(k for k in plan.experiment.config.keep if k != "metrics")
-    threads = None
-    if executor == "processes" or (executor == "dask" and scheduler is None):
+    if threads is None and (executor == "processes" or (executor == "dask" and not scheduler)):
         threads = executors.local_threads(jobs)
     tasks = (Task(run_id, specs[run_id].config, keep, threads) for run_id in todo)
     if executor == "serial":

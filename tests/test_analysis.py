@@ -1,0 +1,219 @@
+"""simulation.analysis: tidy loading, paired effects with CIs, sensitivity indices."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+from sweeps import small, write_experiment
+
+from simulation import analysis, cli, metrics
+from simulation.experiment import load_experiment, make_plan, run_sweep
+
+HEADLINE = ("unemployment_rate", "youth_unemployment_rate", "employment_rate", "employed")
+
+
+def _sweep(tmp_path, body: str, name: str = "exp"):
+    path = write_experiment(tmp_path / name, body)
+    plan = make_plan(load_experiment(path))
+    out = tmp_path / f"{name}-out"
+    assert run_sweep(plan, out, executor="serial", threads=1).complete
+    return plan, out
+
+
+@pytest.fixture(scope="module")
+def paired_sweep(tmp_path_factory):
+    """The status quo and the full package, 5 seeds (common random numbers)."""
+    body = small(policies=("none", "package"), replications=5, workers=800, months=12)
+    return _sweep(tmp_path_factory.mktemp("paired"), body)
+
+
+def test_load_is_one_tidy_frame(tmp_path):
+    extra = (
+        'keep = ["metrics", "sector"]\n'
+        "[design]\nkind = 'lhs'\nsamples = 2\n"
+        '[[parameters]]\nname = "subsidy"\npath = "policy.subsidy.yuan_per_year"\n'
+        "low = 0\nhigh = 10000\n"
+    )
+    plan, out = _sweep(tmp_path, small(extra=extra))
+    frame = analysis.load(out)
+    head = ["run_id", "scenario", "policy", "point", "subsidy", "replicate", "seed", "month"]
+    assert list(frame.columns) == [*head, *metrics.NAMES]
+    assert len(frame) == len(plan.runs) * 4  # months 0..3
+    assert set(frame["run_id"]) == {r.run_id for r in plan.runs}
+    assert frame.groupby("run_id")["month"].apply(list).map(lambda m: m == [0, 1, 2, 3]).all()
+    for r in plan.runs:
+        rows = frame[frame["run_id"] == r.run_id]
+        assert (rows["seed"] == r.seed).all() and (rows["policy"] == r.policy).all()
+        assert rows["subsidy"].iloc[0] == pytest.approx(r.params["subsidy"])
+    assert frame.attrs["skillsim"]["design"]["kind"] == "lhs"
+    sectors = analysis.load(out, table="sector")
+    assert {"run_id", "policy", "subsidy", "month", "sector"} <= set(sectors.columns)
+    with pytest.raises(FileNotFoundError, match="did not keep the cohort table"):
+        analysis.load(out, table="cohort")
+
+
+@pytest.fixture
+def one_thread():
+    """Small runs are fastest on one numba thread (and a busy machine makes two slow)."""
+    import numba
+
+    before = numba.get_num_threads()
+    numba.set_num_threads(1)
+    yield
+    numba.set_num_threads(before)
+
+
+def test_load_reads_run_folders_too(tmp_path, one_thread):
+    out = tmp_path / "runs"
+    for policy in ("none", "apprenticeship_subsidy"):
+        args = ["run", "baseline", "--policy", policy, "--workers", "300", "--months", "2"]
+        assert cli.main([*args, "--quiet", "--out", str(out / policy)]) == 0
+    both = analysis.load(out)
+    assert sorted(set(both["policy"])) == ["apprenticeship_subsidy", "none"]
+    assert len(both) == 2 * 3
+    one = analysis.load(out / "none")
+    assert list(one["run_id"].unique()) == ["none"] and list(one["month"]) == [0, 1, 2]
+    with pytest.raises(FileNotFoundError, match="no results here"):
+        analysis.load(tmp_path / "nothing")
+
+
+def test_paired_interval_is_narrower_than_unpaired(paired_sweep):
+    _, out = paired_sweep
+    table = analysis.effects(analysis.load(out), baseline_policy="none")
+    rows = table.set_index("metric")
+    assert set(table["policy"]) == {"package"} and (table["scenario"] == "quick").all()
+    for name in HEADLINE:
+        row = rows.loc[name]
+        assert row["n"] == 5
+        paired = row["ci_high"] - row["ci_low"]
+        unpaired = row["unpaired_ci_high"] - row["unpaired_ci_low"]
+        assert 0 < paired < unpaired, (name, paired, unpaired)
+        assert row["ci_low"] <= row["effect"] <= row["ci_high"]
+    # The package costs money every month: a clear, positive spending effect.
+    assert rows.loc["spending_total_yuan", "ci_low"] > 0
+
+
+def test_effects_are_paired_t_intervals(paired_sweep):
+    _, out = paired_sweep
+    results = analysis.load(out)
+    table = analysis.effects(results).set_index("metric")
+    runs = analysis.summarise(results).set_index(["policy", "seed"])
+    for name in ("unemployment_rate", "spending_total_yuan"):
+        d = (runs.loc["package"][name] - runs.loc["none"][name]).to_numpy()
+        lo, hi = stats.t.interval(0.95, len(d) - 1, loc=d.mean(), scale=stats.sem(d))
+        assert table.loc[name, "effect"] == pytest.approx(d.mean())
+        assert table.loc[name, "ci_low"] == pytest.approx(lo)
+        assert table.loc[name, "ci_high"] == pytest.approx(hi)
+    final = analysis.effects(results, summary="final").set_index("metric")
+    last = results[results["month"] == 12].set_index(["policy", "seed"])
+    d = last.loc["package"]["employed"] - last.loc["none"]["employed"]
+    assert final.loc["employed", "effect"] == pytest.approx(d.mean())
+    with pytest.raises(ValueError, match="baseline policy 'nothing'"):
+        analysis.effects(results, baseline_policy="nothing")
+
+
+def test_cost_per_additional_employed_worker():
+    """Ratio of mean extra spending to mean extra employment, with Fieller's interval."""
+    rng = np.random.default_rng(0)
+    n = 6
+    extra_jobs = 50 + rng.normal(0, 5, n)
+    rows = []
+    for policy, spend, jobs in (("none", 0.0, 0.0), ("p", 1e6, 1.0)):
+        for i in range(n):
+            rows.append(
+                {
+                    "run_id": f"{policy}{i}",
+                    "scenario": "s",
+                    "policy": policy,
+                    "point": 0,
+                    "replicate": i,
+                    "seed": i,
+                    "month": 1,
+                    "spending_total_yuan": spend + 1000 * i,
+                    "employed": 1000 + i + jobs * extra_jobs[i],
+                    "apprentices": 10,
+                }
+            )
+    table = analysis.effects(pd.DataFrame(rows)).set_index("metric")
+    cost = table.loc[analysis.COST_METRIC]
+    assert cost["effect"] == pytest.approx(1e6 / extra_jobs.mean())
+    assert cost["ci_low"] < cost["effect"] < cost["ci_high"]
+    assert cost["unit"] == "yuan per worker-month"
+    # No extra employment: no cost per additional worker.
+    for row in rows:
+        if row["policy"] == "p":
+            row["employed"] = 1000 + row["replicate"]
+    none = analysis.effects(pd.DataFrame(rows)).set_index("metric").loc[analysis.COST_METRIC]
+    assert math.isnan(none["effect"]) and math.isnan(none["ci_low"])
+
+
+def _two(path1: str, path2: str) -> str:
+    return (
+        f'[[parameters]]\nname = "a"\npath = "{path1}"\nlow = 0\nhigh = 10000\n'
+        f'[[parameters]]\nname = "b"\npath = "{path2}"\nlow = 0\nhigh = 24\n'
+    )
+
+
+def _fake_metric(frame: pd.DataFrame, metric: str, bounds) -> pd.DataFrame:
+    """Replace ``metric`` by a known function of the (normalised) parameters."""
+    out = frame.copy()
+    u = [(out[p] - lo) / (hi - lo) for p, (lo, hi) in zip("ab", bounds, strict=True)]
+    out[metric] = 10 * u[0] + u[1]
+    return out
+
+
+def test_sobol_indices_match_the_design(tmp_path):
+    extra = "[design]\nkind = 'sobol'\nsamples = 16\n" + _two(
+        "policy.subsidy.yuan_per_year", "policy.anticipation.lag_months"
+    )
+    plan, out = _sweep(tmp_path, small(policies=("none",), replications=1, months=2, extra=extra))
+    assert len(plan.runs) == 16 * (2 + 2)
+    results = analysis.load(out)
+    real = analysis.sensitivity(results, "spending_total_yuan")
+    assert list(real["parameter"]) == ["a", "b"]
+    assert {"S1", "S1_conf", "ST", "ST_conf"} <= set(real.columns)
+    assert real.set_index("parameter").loc["a", "ST"] > 0.5  # the subsidy is paid out
+    known = analysis.sensitivity(
+        _fake_metric(results, "employed", [(0, 10_000), (0, 24)]), "employed"
+    ).set_index("parameter")
+    # y = 10 a + b (a, b uniform on [0, 1]): S1 = 100/101 and 1/101, no interactions.
+    assert known.loc["a", "S1"] == pytest.approx(100 / 101, abs=0.1)
+    assert known.loc["b", "S1"] == pytest.approx(1 / 101, abs=0.05)
+    assert known.loc["a", "ST"] > 0.9 > 0.1 > known.loc["b", "ST"]
+
+
+def test_morris_indices_match_the_design(tmp_path):
+    extra = "[design]\nkind = 'morris'\nsamples = 4\nlevels = 4\n" + _two(
+        "policy.subsidy.yuan_per_year", "policy.anticipation.lag_months"
+    )
+    plan, out = _sweep(tmp_path, small(policies=("none",), replications=1, months=2, extra=extra))
+    assert len(plan.runs) == 4 * (2 + 1)
+    results = _fake_metric(analysis.load(out), "employed", [(0, 10_000), (0, 24)])
+    table = analysis.sensitivity(results, "employed").set_index("parameter")
+    # Elementary effects of y = 10 a + b in the unit cube are exactly 10 and 1.
+    assert table.loc["a", "mu_star"] == pytest.approx(10)
+    assert table.loc["b", "mu_star"] == pytest.approx(1)
+    assert table.loc["a", "sigma"] == pytest.approx(0, abs=1e-9)
+
+
+def test_sensitivity_needs_a_sobol_or_morris_design(paired_sweep):
+    _, out = paired_sweep
+    with pytest.raises(ValueError, match="sobol or morris design"):
+        analysis.sensitivity(analysis.load(out), "unemployment_rate")
+
+
+def test_effects_command_prints_the_table(paired_sweep, capsys, tmp_path):
+    _, out = paired_sweep
+    csv = tmp_path / "effects.csv"
+    assert cli.main(["effects", str(out), "--csv", str(csv)]) == 0
+    printed = capsys.readouterr().out
+    for name in ("unemployment_rate", "skill_gap_mean", "skill_shortage_vacancies"):
+        assert name in printed
+    assert "package" in printed and "quick" in printed
+    saved = pd.read_csv(csv)
+    assert set(saved["metric"]) >= set(metrics.NAMES) | {analysis.COST_METRIC}
+    assert cli.main(["effects", str(tmp_path / "missing")]) == 2

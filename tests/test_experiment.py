@@ -1,0 +1,222 @@
+"""Experiment files: validation (clear errors, exit 2, nothing written), designs, plans."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sweeps import small, write_experiment
+
+from simulation import cli
+from simulation.config_errors import ConfigError
+from simulation.experiment import design, load_experiment, make_plan
+
+REPO = Path(__file__).resolve().parents[1]
+QUALITY = [
+    "policy.quality.written_agreement",
+    "policy.quality.structured_training",
+    "policy.quality.assessment_certification",
+    "policy.quality.pay_and_social_protection",
+    "policy.quality.mentor_training",
+]
+
+
+def _param(path: str, low, high) -> str:
+    return f'[[parameters]]\npath = "{path}"\nlow = {low}\nhigh = {high}\n'
+
+
+BAD = {
+    "unknown field": (
+        small() + "replicatons = 3\n",
+        ["replicatons", "did you mean replications?"],
+    ),
+    "workers too few": (small(workers=10), ["workers = 10", "whole number >= 100"]),
+    "unknown scenario": (
+        small().replace('"quick.toml"', '"atlantis"'),
+        ["scenarios[0] = 'atlantis'", "unknown scenario", "baseline"],
+    ),
+    "unknown policy in a combination": (
+        small(policies=("none", "package+subsidy")),
+        ["policies[1] = 'subsidy'", "apprenticeship_subsidy"],
+    ),
+    "misspelt path": (
+        small() + _param("policy.subsidy.yuan_per_yer", 0, 1),
+        ["parameters[0].path", "did you mean yuan_per_year?"],
+    ),
+    "path to a table": (
+        small() + _param("policy.subsidy", 0, 1),
+        ["parameters[0].path", "not a number or true-or-false field"],
+    ),
+    "range beyond the model's bound": (
+        small() + _param("policy.subsidy.yuan_per_year", 0, 1e9),
+        ["parameters[0].high", "policy.subsidy.yuan_per_year", "<= 100000"],
+    ),
+    "scenario range beyond the bound": (
+        small() + _param("scenario.behaviour.skills.learning_rate", 0.01, 2),
+        ["parameters[0].high", "scenario.behaviour.skills.learning_rate", "<= 1"],
+    ),
+    "high below low": (
+        small() + _param("policy.subsidy.yuan_per_year", 5, 1),
+        ["parameters[0].high", "above low"],
+    ),
+    "too many switches": (
+        small() + f"[[parameters]]\npaths = {QUALITY[:2]}\nlow = 0\nhigh = 3\n".replace("'", '"'),
+        ["parameters[0].high", "from 0 to 2"],
+    ),
+    "sobol samples not a power of two": (
+        small()
+        + "[design]\nkind = 'sobol'\nsamples = 12\n"
+        + _param("policy.subsidy.yuan_per_year", 0, 1)
+        + _param("policy.anticipation.lag_months", 0, 12),
+        ["design.samples = 12", "power of 2"],
+    ),
+    "unknown table to keep": (
+        small() + 'keep = ["metrics", "regions"]\n',
+        ["keep[1] = 'regions'", "metrics, region, sector, cohort"],
+    ),
+    "malformed toml": (small() + "x = [\n", ["malformed TOML"]),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD))
+def test_bad_experiment_exits_2_and_writes_nothing(case, tmp_path, capsys):
+    body, expected = BAD[case]
+    path = write_experiment(tmp_path / "exp", body)
+    out = tmp_path / "out"
+    assert cli.main(["sweep", str(path), "--out", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "exp.toml" in err, err
+    for text in expected:
+        assert text in err, (text, err)
+    assert not out.exists()
+
+
+def test_bad_command_line_override_is_blamed_on_the_command_line(tmp_path, capsys):
+    path = write_experiment(tmp_path / "exp", small())
+    out = tmp_path / "out"
+    assert cli.main(["sweep", str(path), "--workers", "5", "--out", str(out)]) == 2
+    assert "(command line): workers = 5" in capsys.readouterr().err
+    assert cli.main(["sweep", "no_such_experiment", "--out", str(out)]) == 2
+    assert "default" in capsys.readouterr().err  # lists the experiments there are
+    assert not out.exists()
+
+
+def test_errors_name_the_field_and_the_allowed_values():
+    with pytest.raises(ConfigError) as err:
+        load_experiment(REPO / "experiments" / "default.toml", {"months": 0})
+    assert err.value.file == "(command line)"
+    assert err.value.field == "months"
+    assert err.value.allowed == "a whole number >= 1 and <= 1200"
+
+
+def test_the_shipped_experiments_load():
+    plan = make_plan(load_experiment(REPO / "experiments" / "default.toml"))
+    exp = plan.experiment
+    assert exp.config.workers == 50_000 and exp.config.replications == 5
+    assert len(exp.scenarios) == 5 and len(exp.policies) == 9
+    assert {"none", "package"} <= set(exp.policies)
+    assert len(plan.runs) == 5 * 9 * 5
+    sens = make_plan(load_experiment(REPO / "experiments" / "subsidy_sensitivity.toml"))
+    assert sens.experiment.config.design.kind == "sobol"
+    assert sens.points.shape == (32 * (3 + 2), 3)
+
+
+# ---------------------------------------------------------------------- designs
+
+
+def _config(tmp_path, extra, name="exp"):
+    path = write_experiment(tmp_path / name, small(extra=extra))
+    return load_experiment(path).config
+
+
+def test_grid_is_every_combination(tmp_path):
+    cfg = _config(
+        tmp_path,
+        "[design]\nkind = 'grid'\nlevels = 3\n"
+        + _param("policy.subsidy.yuan_per_year", 0, 10_000)
+        + '[[parameters]]\npath = "policy.anticipation.lag_months"\nvalues = [3, 12]\n',
+    )
+    points = design.matrix(cfg)
+    assert points.shape == (6, 2)
+    assert sorted(map(tuple, points.tolist())) == sorted(
+        (s, lag) for s in (0.0, 5000.0, 10_000.0) for lag in (3.0, 12.0)
+    )
+
+
+def test_latin_hypercube_fills_every_stratum_once(tmp_path):
+    n = 10
+    cfg = _config(
+        tmp_path,
+        f"[design]\nkind = 'lhs'\nsamples = {n}\n"
+        + _param("policy.subsidy.yuan_per_year", 0, 10_000)
+        + _param("policy.anticipation.noise_sd", 0.1, 0.5),
+    )
+    points = design.matrix(cfg)
+    assert points.shape == (n, 2)
+    for j, (lo, hi) in enumerate([(0, 10_000), (0.1, 0.5)]):
+        strata = np.floor((points[:, j] - lo) / (hi - lo) * n).astype(int)
+        assert sorted(strata) == list(range(n))
+    assert np.array_equal(points, design.matrix(cfg))  # the root seed fixes the design
+
+
+def test_sobol_and_morris_sizes_and_bounds(tmp_path):
+    two = _param("policy.subsidy.yuan_per_year", 0, 10_000) + _param(
+        "policy.anticipation.lag_months", 0, 24
+    )
+    sobol = _config(tmp_path, "[design]\nkind = 'sobol'\nsamples = 8\n" + two, "s")
+    points = design.matrix(sobol)
+    assert points.shape == (8 * (2 + 2), 2)
+    assert points[:, 0].min() >= 0 and points[:, 0].max() <= 10_000
+    second = _config(
+        tmp_path, "[design]\nkind = 'sobol'\nsamples = 8\nsecond_order = true\n" + two, "s2"
+    )
+    assert design.matrix(second).shape == (8 * (2 * 2 + 2), 2)
+    morris = _config(tmp_path, "[design]\nkind = 'morris'\nsamples = 5\nlevels = 4\n" + two, "m")
+    points = design.matrix(morris)
+    assert points.shape == (5 * (2 + 1), 2)
+    assert set(np.round(points[:, 1], 6)) <= {0.0, 8.0, 16.0, 24.0}  # 4 levels
+
+
+def test_replication_seeds_derive_from_the_root_seed():
+    seeds = design.replication_seeds(123, 5)
+    assert len(set(seeds)) == 5 and all(0 <= s < 2**63 for s in seeds)
+    assert design.replication_seeds(123, 8)[:5] == seeds  # more seeds keep the first ones
+    assert design.replication_seeds(124, 5) != seeds
+    assert design.design_seed(123) == design.design_seed(123)
+
+
+# ------------------------------------------------------------------------ plans
+
+
+def test_plan_pairs_policies_on_seeds_and_applies_parameters(tmp_path):
+    extra = (
+        "[design]\nkind = 'lhs'\nsamples = 4\n"
+        + _param("policy.subsidy.yuan_per_year", 0, 10_000)
+        + _param("policy.anticipation.lag_months", 0, 24)
+        + f"[[parameters]]\nname = 'quality'\npaths = {QUALITY}\nlow = 0\nhigh = 5\n".replace(
+            "'", '"'
+        )
+        + _param("scenario.behaviour.skills.learning_rate", 0.01, 0.05)
+    )
+    path = write_experiment(tmp_path / "exp", small(replications=3, extra=extra))
+    plan = make_plan(load_experiment(path))
+    assert len(plan.runs) == 3 * 4 * 2
+    assert len({r.run_id for r in plan.runs}) == len(plan.runs)
+    for r in plan.runs:
+        assert r.seed == plan.seeds[r.replicate] == r.config.seed
+        pol, scen = r.config.policy, r.config.scenario
+        assert pol.subsidy.yuan_per_year == pytest.approx(r.params["policy.subsidy.yuan_per_year"])
+        assert pol.anticipation.lag_months == round(r.params["policy.anticipation.lag_months"])
+        assert pol.quality.level == round(r.params["quality"]) / 5
+        assert scen.behaviour.skills.learning_rate == pytest.approx(
+            r.params["scenario.behaviour.skills.learning_rate"]
+        )
+    # Both policies of one point and seed: same seed, same scenario, differ in name only
+    # where the design does not touch them.
+    first = [r for r in plan.runs if r.point == 0 and r.replicate == 0]
+    assert {r.policy for r in first} == {"none", "apprenticeship_subsidy"}
+    assert len({r.seed for r in first}) == 1
+    assert make_plan(load_experiment(path)).sweep_hash == plan.sweep_hash
+    changed = make_plan(load_experiment(path, {"workers": 400}))
+    assert changed.sweep_hash != plan.sweep_hash

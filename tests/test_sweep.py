@@ -1,0 +1,164 @@
+"""Sweeps: the sweep folder, resume after SIGKILL, failures, and executors that agree."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sweeps import small, without_timings, write_experiment
+
+from simulation import analysis, cli, runner
+from simulation.experiment import load_experiment, make_plan, run_sweep
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _ledger(out: Path) -> pd.DataFrame:
+    return pd.read_parquet(out / "ledger.parquet")
+
+
+def _run_folders(out: Path) -> list[str]:
+    return sorted(p.name for p in (out / "runs").iterdir())
+
+
+def test_sweep_folder_and_resume(tmp_path):
+    path = write_experiment(tmp_path / "exp", small(extra='keep = ["metrics", "region"]\n'))
+    plan = make_plan(load_experiment(path))
+    out = tmp_path / "out"
+    report = run_sweep(plan, out, executor="serial", threads=1)
+    assert (report.done, report.failed, report.skipped) == (4, 0, 0) and report.complete
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".lock",
+        "design.parquet",
+        "ledger.parquet",
+        "manifest.json",
+        "runs",
+    ]
+    ids = [r.run_id for r in plan.runs]
+    assert _run_folders(out) == sorted(ids)
+    for run_id in ids:  # kept tables only, and the run's own manifest
+        files = sorted(p.name for p in (out / "runs" / run_id).iterdir())
+        assert files == ["manifest.json", "metrics.parquet", "region.parquet"]
+    ledger = _ledger(out)
+    assert list(ledger["run_id"]) == ids
+    assert set(ledger["status"]) == {"done"} and (ledger["attempts"] == 1).all()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["kind"] == "sweep" and manifest["status"] == "complete"
+    assert manifest["root_seed"] == 11 and manifest["seeds"] == plan.seeds
+    assert manifest["experiment"]["workers"] == 300
+    assert manifest["sweep_hash"] == plan.sweep_hash
+    assert {"commit", "dirty"} <= set(manifest["code_version"])
+    assert {"numpy", "numba", "SALib", "dask", "distributed"} <= set(manifest["packages"])
+    assert manifest["counts"] == {"pending": 0, "done": 4, "failed": 0}
+    first = analysis.load(out)
+    stamps = {p: p.stat().st_mtime_ns for p in (out / "runs").rglob("*.parquet")}
+
+    again = run_sweep(
+        plan, out, executor="serial", threads=1
+    )  # the same sweep again: nothing to do
+    assert (again.done, again.failed, again.skipped) == (0, 0, 4)
+    assert stamps == {p: p.stat().st_mtime_ns for p in (out / "runs").rglob("*.parquet")}
+    pd.testing.assert_frame_equal(analysis.load(out), first)
+
+    other = make_plan(load_experiment(path, {"months": 4}))  # another sweep, same folder
+    assert cli.main(["sweep", str(path), "--months", "4", "--out", str(out), "--quiet"]) == 2
+    assert other.sweep_hash != plan.sweep_hash
+
+
+def test_a_failing_run_is_recorded_and_the_sweep_goes_on(tmp_path, monkeypatch, capsys):
+    path = write_experiment(tmp_path / "exp", small(replications=3))
+    plan = make_plan(load_experiment(path))
+    bad_seed = plan.seeds[1]
+    real = runner.simulate
+
+    def flaky(run, progress=None):
+        if run.seed == bad_seed and run.policy.name == "apprenticeship_subsidy":
+            raise RuntimeError("injected failure")
+        return real(run, progress)
+
+    monkeypatch.setattr(runner, "simulate", flaky)
+    out = tmp_path / "out"
+    args = ["sweep", str(path), "--executor", "serial", "--threads", "1", "--out", str(out)]
+    assert cli.main(args) == 1  # with the progress bar
+    err = capsys.readouterr().err
+    assert "5 runs done and 1 failed" in err
+    assert "failed quick__apprenticeship_subsidy__r1: RuntimeError: injected failure" in err
+    ledger = _ledger(out).set_index("run_id")
+    assert ledger.loc["quick__apprenticeship_subsidy__r1", "status"] == "failed"
+    error = ledger.loc["quick__apprenticeship_subsidy__r1", "error"]
+    assert "Traceback" in error and "injected failure" in error
+    assert (ledger.drop("quick__apprenticeship_subsidy__r1")["status"] == "done").all()
+    assert "quick__apprenticeship_subsidy__r1" not in _run_folders(out)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "complete with failures"
+
+    monkeypatch.setattr(runner, "simulate", real)  # fixed: the rerun retries only that run
+    assert cli.main([*args, "--quiet"]) == 0
+    ledger = _ledger(out).set_index("run_id")
+    assert (ledger["status"] == "done").all()
+    assert ledger.loc["quick__apprenticeship_subsidy__r1", "attempts"] == 2
+    assert ledger.loc["quick__none__r0", "attempts"] == 1
+    assert len(_run_folders(out)) == 6
+
+
+def test_dask_local_cluster_equals_serial(tmp_path):
+    pytest.importorskip("distributed")
+    path = write_experiment(tmp_path / "exp", small())
+    plan = make_plan(load_experiment(path))
+    serial = run_sweep(plan, tmp_path / "serial", executor="serial", threads=1)
+    dask = run_sweep(plan, tmp_path / "dask", executor="dask", jobs=2)
+    assert serial.done == dask.done == len(plan.runs) and dask.failed == 0
+    hosts = set(_ledger(tmp_path / "dask")["host"])
+    assert str(os.getpid()) not in {h.split(":")[1] for h in hosts}  # ran in the workers
+    pd.testing.assert_frame_equal(
+        without_timings(analysis.load(tmp_path / "dask")),
+        without_timings(analysis.load(tmp_path / "serial")),
+    )
+
+
+def test_sigkill_mid_sweep_then_rerun_gives_every_run_exactly_once(tmp_path):
+    body = small(replications=8, workers=800, months=8)
+    path = write_experiment(tmp_path / "exp", body)
+    plan = make_plan(load_experiment(path))
+    ids = sorted(r.run_id for r in plan.runs)
+    out = tmp_path / "killed"
+    args = ["sweep", str(path), "--executor", "processes", "--jobs", "2", "--out", str(out)]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "simulation.cli", *args, "--quiet"],
+        cwd=ROOT,
+        start_new_session=True,  # its own process group: the pool's workers die with it
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    runs = out / "runs"
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and proc.poll() is None:
+        if runs.is_dir() and any(not p.name.startswith(".") for p in runs.iterdir()):
+            break
+        time.sleep(0.02)
+    assert proc.poll() is None, proc.stderr.read().decode()
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    proc.stderr.close()
+    finished = [p for p in runs.iterdir() if not p.name.startswith(".")]
+    assert 1 <= len(finished) < len(ids), "the kill should land mid-sweep"
+    print(f"killed with {len(finished)} of {len(ids)} runs done")
+
+    assert cli.main([*args, "--quiet"]) == 0  # the same command resumes
+    assert _run_folders(out) == ids  # every run once, no temporary folders left
+    ledger = _ledger(out)
+    assert sorted(ledger["run_id"]) == ids and set(ledger["status"]) == {"done"}
+    assert json.loads((out / "manifest.json").read_text())["status"] == "complete"
+
+    whole = tmp_path / "whole"
+    assert run_sweep(plan, whole, executor="serial", threads=1).complete
+    resumed, uninterrupted = analysis.load(out), analysis.load(whole)
+    assert len(resumed) == len(plan.runs) * 9  # months 0..8, each run once
+    pd.testing.assert_frame_equal(without_timings(resumed), without_timings(uninterrupted))
