@@ -160,10 +160,9 @@ def effects(
 
     The row ``cost_per_additional_employed_yuan`` is extra public spending over extra
     workers in employment (employed + apprentices), both as means over the summary
-    months: yuan per additional worker-month. Its interval is Fieller's for a ratio
-    of paired means; it is left empty (NaN) when the employment effect is not
-    distinguishable from zero at the given confidence, and the estimate when it is
-    not positive.
+    months: yuan per additional worker-month, with Fieller's interval for a ratio of
+    paired means. It is left empty (NaN) unless the employment effect is clearly
+    positive (its interval above zero).
     """
     from scipy import stats
 
@@ -241,33 +240,44 @@ def _welch(a: np.ndarray, b: np.ndarray, confidence: float, stats) -> tuple[floa
 
 
 def _cost(joined: pd.DataFrame, confidence: float, stats) -> dict:
-    """Ratio of mean paired extra spending to mean paired extra employment, Fieller CI."""
+    """Ratio of mean paired extra spending to mean paired extra employment, Fieller CI.
+
+    Given only where the employment effect is clearly positive (its t interval above
+    zero, which is also when Fieller's interval is bounded): a ratio to an effect
+    that may be zero is no estimate."""
+    row: dict[str, Any] = {"metric": COST_METRIC, "unit": _unit(COST_METRIC), "n": 0}
+    row.update(
+        dict.fromkeys(("baseline_mean", "policy_mean", "effect", "ci_low", "ci_high"), math.nan)
+    )
     if any(c not in joined for c in _COST_INPUTS):
-        return {"metric": COST_METRIC, "unit": _unit(COST_METRIC), "n": 0}
+        return row
     x = (joined["spending_total_yuan"] - joined["spending_total_yuan__base"]).to_numpy(float)
-    emp = joined["employed"] + joined["apprentices"]
-    y = (emp - joined["employed__base"] - joined["apprentices__base"]).to_numpy(float)
+    y = (
+        (joined["employed"] - joined["employed__base"])
+        + (joined["apprentices"] - joined["apprentices__base"])
+    ).to_numpy(float)
     ok = ~(np.isnan(x) | np.isnan(y))
     x, y = x[ok], y[ok]
     n = len(x)
-    row = {"metric": COST_METRIC, "unit": _unit(COST_METRIC), "n": n}
-    if n == 0:
+    row["n"] = n
+    if n < 2:
         return row
     a, b = float(x.mean()), float(y.mean())
-    row.update(baseline_mean=0.0, policy_mean=math.nan, effect=a / b if b > 0 else math.nan)
-    row.update(ci_low=math.nan, ci_high=math.nan)
-    if n < 2 or b <= 0:
-        return row
     t = stats.t.ppf(0.5 + confidence / 2, n - 1)
     v11, v22 = x.var(ddof=1) / n, y.var(ddof=1) / n
     v12 = float(np.cov(x, y, ddof=1)[0, 1]) / n
     qa = b * b - t * t * v22
-    if qa <= 0:  # employment effect not distinguishable from zero: unbounded interval
+    if b <= 0 or qa <= 0:  # employment effect not clearly above zero
         return row
     qb = a * b - t * t * v12
     qc = a * a - t * t * v11
     disc = max(qb * qb - qa * qc, 0.0)
-    row.update(ci_low=(qb - math.sqrt(disc)) / qa, ci_high=(qb + math.sqrt(disc)) / qa)
+    row.update(
+        baseline_mean=0.0,
+        effect=a / b,
+        ci_low=(qb - math.sqrt(disc)) / qa,
+        ci_high=(qb + math.sqrt(disc)) / qa,
+    )
     return row
 
 

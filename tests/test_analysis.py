@@ -143,12 +143,14 @@ def test_cost_per_additional_employed_worker():
     assert cost["effect"] == pytest.approx(1e6 / extra_jobs.mean())
     assert cost["ci_low"] < cost["effect"] < cost["ci_high"]
     assert cost["unit"] == "yuan per worker-month"
-    # No extra employment: no cost per additional worker.
-    for row in rows:
-        if row["policy"] == "p":
-            row["employed"] = 1000 + row["replicate"]
-    none = analysis.effects(pd.DataFrame(rows)).set_index("metric").loc[analysis.COST_METRIC]
-    assert math.isnan(none["effect"]) and math.isnan(none["ci_low"])
+    # No extra employment, or an effect that may be zero: no cost per additional worker.
+    for jobs in (np.zeros(n), np.array([3.0, -2, 1, -4, 2, 1])):
+        for row in rows:
+            if row["policy"] == "p":
+                row["employed"] = 1000 + row["replicate"] + jobs[row["replicate"]]
+        table = analysis.effects(pd.DataFrame(rows)).set_index("metric")
+        none = table.loc[analysis.COST_METRIC]
+        assert math.isnan(none["effect"]) and math.isnan(none["ci_low"])
 
 
 def _two(path1: str, path2: str) -> str:

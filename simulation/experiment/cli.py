@@ -19,6 +19,7 @@ HEADLINE = (
     "cost_per_additional_employed_yuan",
 )
 EXIT_FAILED_RUNS = 1
+EXIT_INTERRUPTED = 130  # as for SIGINT
 
 
 def experiments_dir() -> Path:
@@ -209,6 +210,11 @@ def _sweep(args: argparse.Namespace) -> int:
             report = _with_progress(plan, out, executor, args, console, run_sweep)
     except SweepFolderError as exc:
         raise _bad(str(exc)) from None
+    except KeyboardInterrupt:
+        console.print(
+            f"interrupted; finished runs are kept in {out}: rerun the same command to resume"
+        )
+        return EXIT_INTERRUPTED
     if not args.quiet:
         console.print(
             f"{report.done} runs done and {report.failed} failed in {report.seconds:.1f} s "
@@ -312,7 +318,7 @@ def _effects(results: Path, baseline, summary, names, csv) -> int:
     print(
         f"n = {seeds} paired seeds; shares in percentage points (pp); cost: extra public "
         "spending per additional worker in employment (employed + apprentices), yuan per "
-        "worker-month, '-' where the employment effect is not above zero."
+        "worker-month, '-' unless the employment effect is clearly above zero (its CI)."
     )
     return 0
 
