@@ -21,7 +21,20 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 SCHEMA_VERSION = 1
-PACKAGES = ("skillsim", "numpy", "numba", "mesa", "pandas", "pyarrow", "pydantic", "seaborn")
+PACKAGES = (
+    "skillsim",
+    "numpy",
+    "numba",
+    "mesa",
+    "pandas",
+    "pyarrow",
+    "pydantic",
+    "seaborn",
+    "scipy",
+    "SALib",
+    "dask",
+    "distributed",
+)
 
 
 def write_parquet(df: pd.DataFrame, path: Path, description: dict[str, str] | None = None) -> None:

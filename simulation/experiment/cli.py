@@ -231,25 +231,18 @@ def _sweep(args: argparse.Namespace) -> int:
 
 
 def _with_progress(plan, out, executor, args, console, run_sweep):
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
+    import rich.progress as rp
 
-    columns = (
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("done {task.fields[done]}, [red]failed {task.fields[failed]}[/red]"),
-        TimeElapsedColumn(),
-        TextColumn("left"),
-        TimeRemainingColumn(),
-    )
-    with Progress(*columns, console=console) as bar:
+    with rp.Progress(
+        rp.TextColumn("[bold]{task.description}"),
+        rp.BarColumn(),
+        rp.MofNCompleteColumn(),
+        rp.TextColumn("done {task.fields[done]}, [red]failed {task.fields[failed]}[/red]"),
+        rp.TimeElapsedColumn(),
+        rp.TextColumn("left"),
+        rp.TimeRemainingColumn(),
+        console=console,
+    ) as bar:
         task = bar.add_task("runs", total=None, done=0, failed=0)
 
         def start(todo: int, skipped: int) -> None:

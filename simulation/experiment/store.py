@@ -22,7 +22,6 @@ from __future__ import annotations
 import fcntl
 import shutil
 import time
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -49,21 +48,10 @@ LEDGER_COLUMNS = (
     "error",
 )
 FLUSH_SECONDS = 1.0
-EXTRA_PACKAGES = ("SALib", "dask", "distributed", "scipy")
 
 
 class SweepFolderError(Exception):
     """The output folder cannot take this sweep (another sweep's folder, or busy)."""
-
-
-def package_versions() -> dict[str, str]:
-    out = store.package_versions()
-    for name in EXTRA_PACKAGES:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = "not installed"
-    return out
 
 
 def read_manifest(folder: Path) -> dict[str, Any] | None:
@@ -221,7 +209,7 @@ class SweepStore:
                 "started": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(self.started)),
                 "updated": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                 "code_version": store.code_version(),
-                "packages": package_versions(),
+                "packages": store.package_versions(),
                 "environment": store.environment(),
             },
             self.out / "manifest.json",
