@@ -108,6 +108,22 @@ def test_a_failing_run_is_recorded_and_the_sweep_goes_on(tmp_path, monkeypatch, 
     assert len(_run_folders(out)) == 6
 
 
+def test_any_concurrent_futures_executor(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    path = write_experiment(tmp_path / "exp", small())
+    plan = make_plan(load_experiment(path))
+    serial = run_sweep(plan, tmp_path / "serial", executor="serial", threads=1)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        threads = run_sweep(plan, tmp_path / "threads", executor=pool, jobs=1, threads=1)
+        assert threads.done == serial.done == 4
+        assert pool.submit(int, "7").result() == 7  # the caller's pool is left running
+    pd.testing.assert_frame_equal(
+        without_timings(analysis.load(tmp_path / "threads")),
+        without_timings(analysis.load(tmp_path / "serial")),
+    )
+
+
 def test_dask_local_cluster_equals_serial(tmp_path):
     pytest.importorskip("distributed")
     path = write_experiment(tmp_path / "exp", small())

@@ -98,13 +98,15 @@ def run_serial(tasks: Iterable[Task]) -> Iterator[Outcome]:
 
 
 def run_futures(
-    tasks: Iterable[Task], make_pool: Callable[[], cf.Executor], jobs: int
+    tasks: Iterable[Task], make_pool: Callable[[], cf.Executor] | cf.Executor, jobs: int
 ) -> Iterator[Outcome]:
-    """Run on any concurrent.futures executor, at most ``WINDOW_PER_JOB * jobs`` tasks in
-    flight. If the pool breaks (a worker process died), the runs in flight are reported
-    failed and a new pool takes the remaining ones."""
+    """Run on a concurrent.futures executor, at most ``WINDOW_PER_JOB * jobs`` tasks in
+    flight. ``make_pool`` makes (and this shuts down) the pool; if it breaks (a worker
+    process died), the runs in flight are reported failed and a new pool takes the rest.
+    A ready executor is used as it is, and left running."""
+    owned = not isinstance(make_pool, cf.Executor)
     pending = iter(tasks)
-    pool = make_pool()
+    pool = make_pool() if owned else make_pool
     running: dict[cf.Future, Task] = {}
     try:
         while True:
@@ -124,7 +126,7 @@ def run_futures(
                 except cf.BrokenExecutor as exc:
                     broken = True
                     yield _failure(task, exc, "a worker process died while this run was in flight")
-            if broken:
+            if broken and owned:
                 for fut, task in list(running.items()):
                     exc = fut.exception()
                     if exc is None:
@@ -137,7 +139,8 @@ def run_futures(
                 pool.shutdown(wait=False, cancel_futures=True)
                 pool = make_pool()
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if owned:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def process_pool(jobs: int) -> Callable[[], cf.Executor]:

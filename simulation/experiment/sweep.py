@@ -83,8 +83,7 @@ def run_sweep(
     elif executor == "dask":
         outcomes = executors.run_dask(tasks, scheduler, jobs)
     else:
-        pool = executor
-        outcomes = executors.run_futures(tasks, lambda: pool, jobs)
+        outcomes = executors.run_futures(tasks, executor, jobs)
     report = SweepReport(Path(out), len(plan.runs), skipped, 0, 0, 0.0)
     interrupted = True
     try:
