@@ -70,6 +70,11 @@ def test_sweep_folder_and_resume(tmp_path):
     other = make_plan(load_experiment(path, {"months": 4}))  # another sweep, same folder
     assert cli.main(["sweep", str(path), "--months", "4", "--out", str(out), "--quiet"]) == 2
     assert other.sweep_hash != plan.sweep_hash
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("mine")
+    assert cli.main(["sweep", str(path), "--out", str(foreign), "--quiet"]) == 2
+    assert sorted(p.name for p in foreign.iterdir()) == ["notes.txt"]
 
 
 def test_a_failing_run_is_recorded_and_the_sweep_goes_on(tmp_path, monkeypatch, capsys):

@@ -54,6 +54,17 @@ class SweepFolderError(Exception):
     """The output folder cannot take this sweep (another sweep's folder, or busy)."""
 
 
+def _unused(folder: Path) -> bool:
+    """Missing, empty, or left by a sweep killed before it wrote its manifest."""
+    if not folder.is_dir():
+        return True
+    for p in folder.iterdir():
+        if p.name == ".lock" or (p.name == "runs" and p.is_dir() and not any(p.iterdir())):
+            continue
+        return False
+    return True
+
+
 def read_manifest(folder: Path) -> dict[str, Any] | None:
     import json
 
@@ -76,7 +87,7 @@ class SweepStore:
     def open(self) -> list[str]:
         """Create or reopen the folder; returns the run ids still to do, in plan order."""
         existing = read_manifest(self.out)
-        if self.out.exists() and existing is None and any(self.out.iterdir()):
+        if existing is None and not _unused(self.out):
             raise SweepFolderError(
                 f"{self.out} exists and is not a sweep folder (no manifest.json); "
                 "choose a new --out folder"
