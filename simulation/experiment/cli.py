@@ -288,8 +288,9 @@ def _effects(results: Path, baseline, summary, names, csv) -> int:
         f"[95% CI] across seeds",
         show_lines=True,
     )
-    for k in keys:
-        if k != "point" or table["point"].nunique() > 1:
+    visible = [k != "point" or table["point"].nunique() > 1 for k in keys]
+    for k, show in zip(keys, visible, strict=True):
+        if show:
             out.add_column(k, no_wrap=True)
     units = dict(zip(table["metric"], table["unit"], strict=False))
     for n in shown:
@@ -298,9 +299,9 @@ def _effects(results: Path, baseline, summary, names, csv) -> int:
     for key, grp in wide.groupby(keys, sort=False):
         key = key if isinstance(key, tuple) else (key,)
         head = [
-            str(v)
-            for k, v in zip(keys, key, strict=True)
-            if k != "point" or table["point"].nunique() > 1
+            f"{v:g}" if isinstance(v, float) else str(v)
+            for v, show in zip(key, visible, strict=True)
+            if show
         ]
         by_metric = grp.set_index("metric")
         cells = [_cell(n, units.get(n, ""), by_metric.loc[n]) for n in shown]
