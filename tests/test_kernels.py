@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from simulation import rng
 from simulation.params import GREEN_DOMAIN
 from simulation.rng import Stream
-from simulation.state import ApprState, Status
+from simulation.state import NEVER, ApprState, Cert, Flow, Programme, Spend, Status
 
 MODULES = (
     "accounting",
@@ -99,6 +99,18 @@ def check(world: worlds.RandomWorld, call):
     return a, expected
 
 
+def assert_seat_pools(x: worlds.RandomWorld) -> None:
+    """Each provider's TVET enrolment equals its TVET students and its course enrolment
+    its course trainees (a retirement or a graduation frees a seat of the right pool)."""
+    w, pr = x.w, x.pr
+    trainee = w.status == Status.TRAINING
+    tvet = trainee & (w.programme == Programme.TVET)
+    course = trainee & (w.programme != Programme.TVET)
+    assert np.array_equal(pr.enrolled, np.bincount(w.provider[tvet], minlength=pr.count))
+    assert np.array_equal(pr.course_enrolled, np.bincount(w.provider[course], minlength=pr.count))
+    assert (w.programme[w.status != Status.TRAINING] == Programme.NONE).all()
+
+
 # ------------------------------------------------------------------- worlds
 
 
@@ -118,12 +130,21 @@ def test_random_worlds_are_consistent(n, seed, pending_exits):
     assert (f.headcount == np.bincount(w.employer[st_ == Status.EMPLOYED], minlength=m)).all()
     assert (f.apprentices == np.bincount(w.employer[st_ == Status.APPRENTICE], minlength=m)).all()
     trainee = st_ == Status.TRAINING
-    assert (pr.enrolled == np.bincount(w.provider[trainee], minlength=pr.count)).all()
+    assert_seat_pools(x)
     assert (pr.enrolled <= pr.seats).all()
+    assert (pr.course_enrolled <= pr.course_seats).all()
     assert (w.provider[trainee] >= 0).all() and (w.programme[trainee] != 0).all()
     appr = st_ == Status.APPRENTICE
     assert (w.appr_state[appr] == ApprState.ACTIVE).all()
     assert (w.appr_firm[appr] == w.employer[appr]).all()
+    assert ((w.months_left[appr] >= 1) & (w.months_left[appr] <= w.appr_duration[appr])).all()
+    ever = w.appr_state != ApprState.NEVER
+    assert (w.appr_duration[ever] >= 1).all() and (w.appr_duration[~ever] == 0).all()
+    assert ((w.appr_advance >= 0) & (w.appr_advance <= w.appr_entitlement)).all()
+    assert (w.poached <= w.retained).all()
+    kept = (w.retained == 1) & (w.appr_state == ApprState.COMPLETED)
+    assert (w.retained == kept).all()
+    assert (f.exit_month[f.alive == 1] == NEVER).all()
     idle = st_ != Status.UNEMPLOYED
     assert (w.spell[idle] == 0).all() and (w.seeking_appr[idle] == 0).all()
     assert ((w.skills >= 0) & (w.skills <= 1)).all()
@@ -269,7 +290,15 @@ def test_exit_firms(n, seed, sensitivity, shrink):
             f.alive, f.sector, f.region, f.productivity, f.exit_month,
         )  # fmt: skip
 
-    check(world, call)
+    after, exits = check(world, call)
+    f0, f1 = world.f, after.f
+    gone = (f0.alive == 1) & (f1.alive == 0)
+    assert exits == gone.sum() and (f1.exit_month[gone] == world.month).all()
+    if sensitivity == 0.0:  # no carbon exits: a cell sheds its least productive firms
+        for s, r in zip(f0.sector[gone], f0.region[gone], strict=True):
+            cell = (f0.sector == s) & (f0.region == r)
+            left = f0.productivity[cell & gone].max()
+            assert (f0.productivity[cell & (f1.alive == 1)] >= left).all()
 
 
 @cases(surge=st.integers(0, 40))
@@ -283,13 +312,21 @@ def test_enter_firms(n, seed, surge):
         f = x.f
         return m.firms.enter_firms(
             x.month, x.key(Stream.FIRM_ENTRY), x.b["desired"], pf.avg_size, pf.size_sigma,
-            ws.sector_productivity, ws.sector_profile, pf.req_noise, starts,
-            x.providers_per_region, f.alive, f.sector, f.region, f.base_size, f.shock,
+            ws.sector_productivity, ws.sector_profile, pf.req_noise, x.p.appr.contribution_sd,
+            starts, x.providers_per_region, f.alive, f.sector, f.region, f.base_size, f.shock,
             f.productivity, f.req, f.headcount, f.apprentices, f.entry_month, f.exit_month,
-            f.provider, f.train_cost, f.train_benefit, f.appr_started,
+            f.provider, f.train_cost, f.train_benefit, f.appr_started, f.appr_extra,
         )  # fmt: skip
 
-    check(world, call)
+    after, entries = check(world, call)
+    new = (world.f.alive == 0) & (after.f.alive == 1)
+    assert entries == new.sum()
+    assert (after.f.exit_month[new] == NEVER).all()
+    assert (after.f.entry_month[new] == world.month).all()
+    # Rows taken were free: exited before this month (or never used), nobody left there.
+    assert (world.f.exit_month[new] < world.month).all() and (world.f.headcount[new] == 0).all()
+    if world.p.appr.contribution_sd == 0.0:
+        assert (after.f.appr_extra[new] == 0.0).all()
 
 
 @cases(band=st.floats(0, 0.5))
@@ -307,10 +344,6 @@ def test_post_vacancies(n, seed, band):
 
 
 # ----------------------------------------------------------- apprenticeship
-
-
-def firm_key(world):
-    return world.key(Stream.APPR_CONTRIBUTION, clock=0)
 
 
 @cases(
@@ -335,8 +368,8 @@ def test_offer_slots(n, seed):
     def call(m, x):
         f = x.f
         m.apprenticeship.offer_slots(
-            firm_key(x), x.p.appr, x.s["poach_rate"], f.alive, f.region, f.headcount,
-            f.apprentices, f.productivity, ws.wage_level, ws.min_wage, f.net_benefit, f.slots,
+            x.p.appr, x.s["poach_rate"], f.alive, f.region, f.headcount, f.apprentices,
+            f.productivity, f.appr_extra, ws.wage_level, ws.min_wage, f.net_benefit, f.slots,
         )  # fmt: skip
 
     check(world, call)
@@ -350,8 +383,9 @@ def test_training_accounts(n, seed):
     def call(m, x):
         w, f = x.w, x.f
         m.apprenticeship.training_accounts(
-            firm_key(x), x.p.appr, w.status, w.employer, w.months_left, f.region,
-            f.productivity, ws.wage_level, ws.min_wage, f.train_cost, f.train_benefit,
+            x.p.appr, w.status, w.employer, w.months_left, w.appr_duration, f.region,
+            f.productivity, f.appr_extra, ws.wage_level, ws.min_wage, f.train_cost,
+            f.train_benefit,
         )  # fmt: skip
 
     check(world, call)
@@ -427,7 +461,14 @@ def test_plan_curricula(n, seed, lagged, core_share, green_share, adjust):
             green_share, green, adjust, x.pr.mix,
         )  # fmt: skip
 
-    check(world, call)
+    after, _ = check(world, call)
+    # Mixes stay distributions, even when the green floor exceeds the technical share.
+    mix = after.pr.mix
+    assert (mix >= -1e-12).all()
+    np.testing.assert_allclose(mix.sum(1), world.pr.mix.sum(1), rtol=0, atol=1e-9)
+    if adjust == 1.0:
+        floor = min(green_share, 1.0 - core_share)
+        assert (mix[:, green] >= floor - 1e-12).all()
 
 
 @cases(no_demand=st.booleans(), core_only=st.booleans())
@@ -448,19 +489,27 @@ def test_curriculum_relevance(n, seed, no_demand, core_only):
 def test_set_seats(n, seed, multiplier, extra):
     world = worlds.random_world(n, seed)
     urban = world.world.region_urban
-    check(
-        world,
-        lambda m, x: m.training.set_seats(
-            x.pr.base_seats, x.pr.region, urban, multiplier, extra, x.pr.seats
-        ),
-    )
+
+    def call(m, x):
+        pr = x.pr
+        m.training.set_seats(
+            pr.base_seats, pr.base_course_seats, pr.region, urban, multiplier, extra, pr.seats,
+            pr.course_seats,
+        )  # fmt: skip
+
+    after = check(world, call)[0].pr
+    town = urban[after.region] == 1  # no rural extra for urban providers
+    assert np.array_equal(after.course_seats[town], after.base_course_seats[town])
+    assert (after.course_seats >= after.base_course_seats).all()
 
 
 # ------------------------------------------------------------------ choices
 
 
 def fill_seats(world) -> None:
+    """Every TVET and course seat taken."""
     world.pr.seats[:] = world.pr.enrolled
+    world.pr.course_seats[:] = world.pr.course_enrolled
 
 
 @cases(full=st.booleans(), many=st.booleans())
@@ -481,7 +530,10 @@ def test_school_leaver_choices(n, seed, full, many):
             x.b["travel_train"], x.b["choice_counts"],
         )  # fmt: skip
 
-    check(world, call)
+    after, _ = check(world, call)
+    assert_seat_pools(after)
+    assert (after.pr.enrolled <= after.pr.seats).all()
+    assert np.array_equal(after.pr.course_enrolled, world.pr.course_enrolled)
 
 
 @cases(full=st.booleans())
@@ -495,10 +547,18 @@ def test_enrol_courses(n, seed, full):
         return m.choices.enrol_courses(
             x.key(Stream.LLL), x.p.courses, w.status, w.age, w.region, w.spell, w.seeking_appr,
             w.displaced, x.world.region_urban, w.programme, w.provider, w.months_left,
-            pr.region, pr.seats, pr.enrolled, x.b["travel_train"],
+            pr.region, pr.course_seats, pr.course_enrolled, x.b["travel_train"],
         )  # fmt: skip
 
-    check(world, call)
+    after, (enrolments, vouchers) = check(world, call)
+    # Courses take course seats, never beyond them, and leave TVET seats alone.
+    assert_seat_pools(after)
+    assert (after.pr.course_enrolled <= after.pr.course_seats).all()
+    assert np.array_equal(after.pr.enrolled, world.pr.enrolled)
+    assert enrolments == after.pr.course_enrolled.sum() - world.pr.course_enrolled.sum()
+    assert 0 <= vouchers <= enrolments
+    if full:
+        assert enrolments == 0
 
 
 # ------------------------------------------------------------------- skills
@@ -530,9 +590,8 @@ def select(m, x, mode) -> int:
             x.b["searchers"],
         )  # fmt: skip
     return m.matching.select_job_searchers(
-        x.key(Stream.SEARCH), x.p.match, w.status, w.gap_under, w.gap_over, w.seeking_appr,
-        x.b["searchers"],
-    )  # fmt: skip
+        x.key(Stream.SEARCH), x.p.match, w.status, w.gap_under, w.gap_over, x.b["searchers"]
+    )
 
 
 def openings(x, mode) -> np.ndarray:
@@ -557,8 +616,8 @@ def thresholds(m, x, mode) -> None:
 def applications(m, x, slot0) -> None:
     b, w = x.b, x.w
     m.matching.draw_applications(
-        x.key(Stream.APPLY), slot0, b["sel"], b["sel"].size, w.skills, w.region, b["travel"],
-        x.world.sector_profile, x.p.match.affinity_weight, x.p.match.travel_weight,
+        x.key(Stream.APPLY), slot0, b["sel"], b["sel"].size, w.skills, w.region, w.employer,
+        b["travel"], x.world.sector_profile, x.p.match.affinity_weight, x.p.match.travel_weight,
         b["cell_open"], b["cell_ptr"], b["cell_firms"], b["cell_cum"], b["apps"],
     )  # fmt: skip
 
@@ -566,9 +625,9 @@ def applications(m, x, slot0) -> None:
 def offers(m, x, mode) -> int:
     b, w = x.b, x.w
     return m.matching.make_offers(
-        mode, b["sel"], b["sel"].size, b["apps"], w.skills, w.ability, w.cert, x.p.cert_bonus,
-        x.f.req, openings(x, mode), b["thresholds"], x.f.vac_apps, x.f.vac_qualified,
-        b["offers"],
+        mode, x.p.match, b["sel"], b["sel"].size, b["apps"], w.skills, w.ability, w.cert,
+        x.p.cert_bonus, x.f.req, openings(x, mode), b["thresholds"], x.f.vac_apps,
+        x.f.vac_qualified, b["offers"],
     )  # fmt: skip
 
 
@@ -577,9 +636,9 @@ def accept(m, x, mode) -> int:
     return m.matching.accept_offers(
         mode, x.month, x.p.match, b["sel"], b["sel"].size, b["apps"], b["offers"], b["hired"],
         w.status, w.region, w.skills, w.employer, w.gap_under, w.gap_over, w.wage, w.tenure,
-        w.spell, w.months_left, w.provider, w.appr_state, w.appr_firm, w.retained,
-        w.seeking_appr, w.date_entry, w.date_first_job, w.date_appr_start, w.date_appr_end,
-        f.region, f.productivity, f.req, f.provider, f.headcount, f.apprentices,
+        w.spell, w.months_left, w.provider, w.appr_state, w.appr_firm, w.appr_duration,
+        w.appr_entitlement, w.appr_advance, w.retained, w.poached, w.seeking_appr,
+        w.date_entry, w.date_first_job, w.date_appr_start, w.date_appr_end, f.region, f.productivity, f.req, f.provider, f.headcount, f.apprentices,
         openings(x, mode), f.vac_age, f.vac_apps, f.vac_qualified, f.train_benefit,
         f.appr_started, ws.wage_level, b["travel"], b["mig_in"], b["mig_out"], b["flows"],
         b["spend"],
@@ -608,7 +667,15 @@ def prepare(world, mode, upto: str, slot0: int = 0) -> None:
 
 @cases()
 def test_select_job_searchers(n, seed):
-    check(worlds.random_world(n, seed), lambda m, x: select(m, x, JOBS))
+    world = worlds.random_world(n, seed)
+    after, count = check(world, lambda m, x: select(m, x, JOBS))
+    rows = after.b["searchers"][:count]
+    status = world.w.status
+    # Every unemployed worker searches, those seeking a slot too; else only employees.
+    unemployed = np.flatnonzero(status == Status.UNEMPLOYED)
+    assert np.isin(unemployed, rows).all()
+    assert np.isin(status[rows], (Status.UNEMPLOYED, Status.EMPLOYED)).all()
+    assert (np.diff(rows) > 0).all()
 
 
 @cases()
@@ -636,7 +703,51 @@ def test_draw_applications(n, seed, mode, rnd, no_openings):
         openings(world, mode)[:] = 0
     prepare(world, mode, "apps")
     slot0 = rnd * 2 * world.p.match.applications
-    check(world, lambda m, x: applications(m, x, slot0))
+    after, _ = check(world, lambda m, x: applications(m, x, slot0))
+    assert_applications_valid(after)
+
+
+def assert_applications_valid(x: worlds.RandomWorld) -> None:
+    """Applications go to distinct live firms with openings, never the own employer."""
+    apps, sel = x.b["apps"], x.b["sel"]
+    own = x.w.employer[sel]
+    for j in range(sel.size):
+        sent = apps[j][apps[j] >= 0]
+        assert np.unique(sent).size == sent.size
+        assert own[j] < 0 or own[j] not in sent, (sel[j], own[j], sent)
+    sent = apps[apps >= 0]
+    assert (x.f.alive[sent] == 1).all() and (x.b["cell_open"].sum() > 0 or sent.size == 0)
+
+
+@cases(max_examples=40, rnd=st.integers(0, 2))
+def test_no_application_to_own_employer(n, seed, rnd):
+    """Every employee searches and only employers have openings, so that searchers often
+    draw their own employer: those draws are dropped (the kernel and twin agree on it)."""
+    world = worlds.random_world(n, seed)
+    w, f = world.w, world.f
+    employed = np.flatnonzero(w.status == Status.EMPLOYED)
+    f.vacancies[:] = 0
+    f.vacancies[np.unique(w.employer[employed])] = 1000
+    world.p = world.p._replace(match=world.p.match._replace(on_the_job_search=1.0))
+    prepare(world, JOBS, "apps")
+    slot0 = rnd * 2 * world.p.match.applications
+    after, _ = check(world, lambda m, x: applications(m, x, slot0))
+    assert_applications_valid(after)
+    # The twin without the rule would have applied to the own employer: the rule bites.
+    x, k = after, int(after.key(Stream.APPLY))
+    blocked = 0
+    for i in x.b["sel"]:
+        if x.w.status[i] != Status.EMPLOYED:
+            continue
+        args = (x.w.skills, x.w.region, -1, x.b["travel"], x.world.sector_profile)
+        free = T.matching.worker_applications(
+            k, slot0, int(i), x.p.match.applications, *args, x.p.match.affinity_weight,
+            x.p.match.travel_weight, x.b["cell_open"], x.b["cell_ptr"], x.b["cell_firms"],
+            x.b["cell_cum"],
+        )  # fmt: skip
+        blocked += int(x.w.employer[i]) in free
+    if employed.size >= 20:
+        assert blocked > 0
 
 
 @cases(mode=MODES, random_thresholds=st.booleans())
@@ -667,12 +778,45 @@ def test_accept_offers(n, seed, mode, any_offers, poachable, wage_ties):
         w.appr_firm[kept] = w.employer[kept]
         window = world.p.match.poaching_window
         w.date_appr_end[kept] = world.month - window + gen.integers(-1, 2, kept.sum())
+        w.poached[:] = 0
     prepare(world, mode, "accept")
     if any_offers:  # offers beyond what firms would make: ties, several offers each
         apps = world.b["apps"]
         pick = gen.random(apps.shape) < 0.6
         world.b["offers"][:] = (pick & (apps >= 0)).astype(np.int8)
-    check(world, lambda m, x: accept(m, x, mode))
+    after, hires = check(world, lambda m, x: accept(m, x, mode))
+    w0, w1, month = world.w, after.w, world.month
+    sel = world.b["sel"]
+    rows = sel[after.b["hired"] == 1]
+    assert hires == rows.size
+    flows = after.b["flows"] - world.b["flows"]
+    was = w0.status[rows]
+    # A move out of unemployment counts only for those unemployed since the month began.
+    old_unemployed = (was == Status.UNEMPLOYED) & (w0.spell[rows] >= 1)
+    assert flows[Flow.UNEMPLOYED_TO_EMPLOYED] == old_unemployed.sum()
+    assert flows[Flow.JOB_TO_JOB] == (was == Status.EMPLOYED).sum()
+    # Poached: retained completers leaving the training firm less than a window after.
+    window = world.p.match.poaching_window
+    left = rows[(was == Status.EMPLOYED) & (w0.appr_firm[rows] == w0.employer[rows])]
+    kept = (w0.retained[left] == 1) & (w0.appr_state[left] == ApprState.COMPLETED)
+    poachings = left[kept & (month - w0.date_appr_end[left] < window)]
+    assert flows[Flow.APPR_POACHED] == poachings.size
+    assert (w1.poached[poachings] == 1).all()
+    newly = (w1.poached == 1) & (w0.poached == 0)
+    assert np.isin(np.flatnonzero(newly), poachings).all()
+    if poachable:
+        late = (was == Status.EMPLOYED) & (month - w0.date_appr_end[rows] >= window)
+        assert (w1.poached[rows[late]] == 0).all()
+    if mode == SLOTS:  # a start records the terms of today's contract and pays the advance
+        pm = world.p.match
+        due = pm.subsidy_per_year * pm.duration / 12.0
+        assert (w1.appr_duration[rows] == pm.duration).all()
+        assert (w1.months_left[rows] == pm.duration).all()
+        np.testing.assert_allclose(w1.appr_entitlement[rows], due, rtol=1e-15)
+        np.testing.assert_allclose(w1.appr_advance[rows], due * pm.advance_share, rtol=1e-15)
+        assert (w1.poached[rows] == 0).all() and (w1.retained[rows] == 0).all()
+        paid = after.b["spend"][Spend.SUBSIDY] - world.b["spend"][Spend.SUBSIDY]
+        assert math.isclose(paid, w1.appr_advance[rows].sum(), rel_tol=1e-9, abs_tol=1e-6)
 
 
 @cases(pending_exits=st.booleans())
@@ -697,13 +841,38 @@ def test_employability(n, seed, stride, no_vacancies, ties):
     def call(m, x):
         w, b = x.w, x.b
         return m.matching.employability(
-            x.key(Stream.EMPLOYABILITY), sample, sample.size, w.skills, w.ability, w.region,
+            x.key(Stream.EMPLOYABILITY), x.p.match, sample, sample.size, w.skills, w.ability, w.region,
             w.cert, x.p.cert_bonus, x.f.req, b["travel"], x.world.sector_profile,
             x.p.match.travel_weight, b["thresholds"], b["cell_open"], b["cell_ptr"],
             b["cell_firms"], b["cell_cum"], EMPLOYABILITY_DRAWS,
         )  # fmt: skip
 
     check(world, call)
+
+
+@cases(max_examples=20)
+def test_applicant_score_credits_learning(n, seed):
+    """The job score credits the on-the-job learning of the hiring horizon: between the
+    plain score (1 - under-skill gap + signal, what a zero horizon gives) and a perfect
+    match's (1 + signal); the kernel's inline helper equals the twin's."""
+    world = worlds.random_world(n, seed)
+    w, f, pm = world.w, world.f, world.p.match
+    live = np.flatnonzero(f.alive == 1)[:15]
+    people = np.flatnonzero(w.status != Status.RETIRED)[:15]
+    bonus = world.p.cert_bonus
+    flat = pm._replace(hiring_horizon=0)
+    for i in people:
+        for firm in live:
+            args = (int(i), int(firm), w.skills, w.ability, w.cert, bonus, f.req)
+            score = K.matching.applicant_score(JOBS, pm, *args)
+            assert score == T.matching.applicant_score(JOBS, pm, *args)
+            plain = K.matching.applicant_score(JOBS, flat, *args)
+            under, _ = T.skills.job_gaps(w.skills[i], f.req[firm])
+            signal = float(bonus[w.cert[i]])
+            assert plain == 1.0 - under + signal
+            assert plain - 1e-12 <= score <= 1.0 + signal + 1e-12
+            slot = K.matching.applicant_score(SLOTS, pm, *args)
+            assert slot == T.matching.applicant_score(SLOTS, pm, *args)
 
 
 def test_inline_helpers_at_exact_boundaries():
@@ -787,6 +956,17 @@ def test_quits(n, seed):
     check(world, call)
 
 
+def progress(m, x):
+    w, f = x.w, x.f
+    m.separations.apprenticeship_progress(
+        x.key(Stream.DROPOUT), x.key(Stream.COMPLETION), x.month, x.p.appr, w.status,
+        w.employer, w.gap_under, w.wage, w.tenure, w.spell, w.provider, w.months_left,
+        w.appr_state, w.appr_duration, w.appr_entitlement, w.appr_advance, w.retained, w.cert,
+        w.education, w.date_appr_end, f.alive, f.region, f.productivity, x.world.wage_level,
+        f.headcount, f.apprentices, f.train_benefit, x.b["flows"], x.b["spend"],
+    )  # fmt: skip
+
+
 @cases(pending_exits=st.booleans(), perfect=st.booleans())
 def test_apprenticeship_progress(n, seed, pending_exits, perfect):
     world = worlds.random_world(n, seed, pending_exits=pending_exits)
@@ -795,18 +975,74 @@ def test_apprenticeship_progress(n, seed, pending_exits, perfect):
         apprentices = np.flatnonzero(world.w.status == Status.APPRENTICE)
         world.w.gap_under[apprentices[::2]] = 0.0
         world.w.months_left[apprentices] = 1
+    check(world, progress)
 
-    def call(m, x):
-        w, f = x.w, x.f
-        m.separations.apprenticeship_progress(
-            x.key(Stream.DROPOUT), x.key(Stream.COMPLETION), x.month, x.p.appr, w.status,
-            w.employer, w.gap_under, w.wage, w.tenure, w.spell, w.provider, w.months_left,
-            w.appr_state, w.retained, w.cert, w.education, w.date_appr_end, f.alive, f.region,
-            f.productivity, x.world.wage_level, f.headcount, f.apprentices, f.train_benefit,
-            x.b["flows"], x.b["spend"],
-        )  # fmt: skip
 
-    check(world, call)
+@cases(pending_exits=st.booleans(), claw=st.sampled_from([0.0, 0.5, 1.0]))
+def test_clawback_is_the_recorded_advance(n, seed, pending_exits, claw):
+    """Every apprentice drops out: the clawback of each is clawback_share times the
+    advance recorded at its start (whatever today's subsidy terms), taken from the
+    public subsidy and from its training firm's accounts."""
+    world = worlds.random_world(n, seed, pending_exits=pending_exits)
+    appr = world.p.appr._replace(dropout_hazard=1.0, quality_level=0.0, clawback_share=claw)
+    world.p = world.p._replace(appr=appr)
+    rows = np.flatnonzero(world.w.status == Status.APPRENTICE)
+    after, _ = check(world, progress)
+    clawed = world.w.appr_advance[rows] * claw
+    spent = after.b["spend"] - world.b["spend"]
+    assert math.isclose(spent[Spend.SUBSIDY], -clawed.sum(), rel_tol=1e-9, abs_tol=1e-6)
+    assert spent[Spend.QUALITY] == 0.0
+    m = world.f.capacity
+    firm_claw = np.bincount(world.w.employer[rows], weights=clawed, minlength=m)
+    benefit = after.f.train_benefit - world.f.train_benefit
+    np.testing.assert_allclose(benefit, -firm_claw, rtol=1e-9, atol=1e-6)
+    flows = after.b["flows"] - world.b["flows"]
+    assert flows[Flow.APPR_DROPOUTS] == rows.size and flows[Flow.APPR_COMPLETIONS] == 0
+    assert (after.w.appr_state[rows] == ApprState.DROPPED).all()
+    assert (after.w.status[rows] == Status.UNEMPLOYED).all()
+    assert (after.f.apprentices == 0).all()
+
+
+@cases(pending_exits=st.booleans(), retention=st.sampled_from([1.0, 0.6]))
+def test_completion_pays_the_recorded_balance(n, seed, pending_exits, retention):
+    """Every apprentice finishes this month: each costs the public assessment; a pass
+    (and only a pass) earns the balance of the subsidy recorded at its start, plus the
+    bonus over its own contract for an advanced certificate; the training firm, if alive,
+    keeps a graduate at or above its hiring bar with probability base_retention."""
+    world = worlds.random_world(n, seed, pending_exits=pending_exits)
+    appr = world.p.appr._replace(dropout_hazard=0.0, base_retention=retention)
+    world.p = world.p._replace(appr=appr)
+    w0 = world.w
+    rows = np.flatnonzero(w0.status == Status.APPRENTICE)
+    w0.months_left[rows] = 1
+    w0.cert[rows] = Cert.NONE
+    w0.gap_under[rows[::3]] = 0.0  # some perfect matches
+    after, _ = check(world, progress)
+    w1, a = after.w, appr
+    spent = after.b["spend"] - world.b["spend"]
+    flows = after.b["flows"] - world.b["flows"]
+    assert flows[Flow.APPR_COMPLETIONS] == rows.size and flows[Flow.APPR_DROPOUTS] == 0
+    assert math.isclose(
+        spent[Spend.QUALITY], a.public_cost_per_completion * rows.size, rel_tol=1e-9
+    )
+    passed = w1.cert[rows] > Cert.NONE
+    advanced = w1.cert[rows] == Cert.ADVANCED
+    assert flows[Flow.APPR_CERTIFIED] == passed.sum()
+    balance = (w0.appr_entitlement[rows] - w0.appr_advance[rows]) * passed
+    bonus = a.advanced_bonus_per_year * w0.appr_duration[rows].astype(np.int64) / 12.0
+    due = balance.sum() + (bonus * advanced).sum()
+    assert math.isclose(spent[Spend.SUBSIDY], due, rel_tol=1e-9, abs_tol=1e-6)
+    assert (w1.appr_state[rows] == ApprState.COMPLETED).all()
+    assert (w1.date_appr_end[rows] == world.month).all()
+    firm = w0.employer[rows]
+    kept = w1.retained[rows] == 1
+    assert (w1.status[rows][kept] == Status.EMPLOYED).all()
+    assert (world.f.alive[firm[kept]] == 1).all()
+    assert flows[Flow.APPR_RETAINED] == kept.sum()
+    match = 1.0 - w0.gap_under[rows].astype(np.float64)
+    if retention == 1.0:
+        sure = (world.f.alive[firm] == 1) & (match >= a.hire_threshold)
+        assert kept[sure].all()
 
 
 @cases()
@@ -818,10 +1054,11 @@ def test_education_progress(n, seed):
         m.separations.education_progress(
             x.key(Stream.TRAINING_END), x.month, x.p.education, w.status, w.programme,
             w.provider, w.months_left, w.cert, w.education, w.date_entry, w.spell, pr.enrolled,
-            pr.relevance, x.b["flows"], x.b["spend"],
+            pr.course_enrolled, pr.relevance, x.b["flows"], x.b["spend"],
         )  # fmt: skip
 
-    check(world, call)
+    after, _ = check(world, call)
+    assert_seat_pools(after)
 
 
 # --------------------------------------------------------------- demography
@@ -834,11 +1071,15 @@ def test_age_and_retire(n, seed):
     def call(m, x):
         w, f = x.w, x.f
         m.demography.age_and_retire(
-            x.p.demography, w.status, w.age, w.employer, w.provider, w.spell, w.tenure,
-            w.seeking_appr, f.headcount, f.apprentices, x.pr.enrolled, x.b["flows"],
+            x.p.demography, w.status, w.age, w.employer, w.provider, w.programme, w.spell,
+            w.tenure, w.seeking_appr, f.headcount, f.apprentices, x.pr.enrolled,
+            x.pr.course_enrolled, x.b["flows"],
         )  # fmt: skip
 
-    check(world, call)
+    after, _ = check(world, call)
+    # A retiring learner frees a seat of its own programme's pool.
+    assert_seat_pools(after)
+    assert (after.pr.enrolled >= 0).all() and (after.pr.course_enrolled >= 0).all()
 
 
 @cases()
@@ -859,7 +1100,7 @@ def test_return_migration(n, seed):
     def call(m, x):
         w, b = x.w, x.b
         m.demography.return_migration(
-            x.key(Stream.MIGRATION), x.p.demography, w.status, w.region, w.origin, w.rural,
+            x.key(Stream.MIGRATION), x.s["return_hazard"], w.status, w.region, w.origin, w.rural,
             b["mig_in"], b["mig_out"], b["flows"],
         )  # fmt: skip
 
@@ -878,12 +1119,18 @@ def test_enter_cohort(n, seed, entrants):
             x.key(Stream.ENTRANT), entrants, x.p.demography, region_cum, ws.region_rural_share,
             w.status, w.age, w.region, w.origin, w.rural, w.education, w.ability, w.skills,
             w.employer, w.gap_under, w.gap_over, w.wage, w.tenure, w.spell, w.months_left,
-            w.provider, w.programme, w.cert, w.appr_state, w.appr_firm, w.retained,
-            w.seeking_appr, w.displaced, w.date_entry, w.date_first_job, w.date_appr_start,
-            w.date_appr_end, w.date_displaced, x.b["flows"],
+            w.provider, w.programme, w.cert, w.appr_state, w.appr_firm, w.appr_duration,
+            w.appr_entitlement, w.appr_advance, w.retained, w.poached, w.seeking_appr,
+            w.displaced, w.date_entry, w.date_first_job, w.date_appr_start, w.date_appr_end,
+            w.date_displaced, x.b["flows"],
         )  # fmt: skip
 
-    check(world, call)
+    after, entered = check(world, call)
+    new = (world.w.status == Status.RETIRED) & (after.w.status == Status.LEAVER)
+    assert entered == new.sum()
+    w = after.w
+    assert (w.appr_duration[new] == 0).all() and (w.appr_entitlement[new] == 0.0).all()
+    assert (w.appr_advance[new] == 0.0).all() and (w.poached[new] == 0).all()
 
 
 # --------------------------------------------------------------- accounting
@@ -910,8 +1157,9 @@ def test_programme_costs(n, seed):
     def call(m, x):
         pr = x.pr
         m.accounting.programme_costs(
-            x.p.costs, pr.region, x.world.region_urban, pr.base_seats, pr.enrolled, x.b["spend"]
-        )
+            x.p.costs, pr.region, x.world.region_urban, pr.base_seats, pr.base_course_seats,
+            pr.enrolled, pr.course_enrolled, x.b["spend"],
+        )  # fmt: skip
 
     check(world, call)
 
@@ -927,14 +1175,26 @@ def test_tally(n, seed):
         w, f, b = x.w, x.f, x.b
         m.metrics.tally(
             x.month, x.p.metrics, w.status, w.age, w.region, w.employer, w.skills, w.gap_under,
-            w.gap_over, w.wage, w.cert, w.appr_state, w.displaced, w.date_entry,
-            w.date_first_job, w.date_appr_end, f.alive, f.sector, f.region, f.req, f.headcount,
-            f.apprentices, f.vacancies, f.vac_age, f.vac_apps, f.vac_qualified, f.slots,
-            x.pr.mix, x.s["first_cohort_year"], b["by_region"], b["by_sector"], b["by_cohort"],
-            b["g"],
+            w.gap_over, w.wage, w.cert, w.appr_state, w.retained, w.poached, w.displaced,
+            w.date_entry, w.date_first_job, w.date_appr_end, f.alive, f.sector, f.region, f.req,
+            f.headcount, f.apprentices, f.vacancies, f.vac_age, f.vac_apps, f.vac_qualified,
+            f.slots, x.pr.mix, x.s["first_cohort_year"], b["by_region"], b["by_sector"],
+            b["by_cohort"], b["g"],
         )  # fmt: skip
 
-    check(world, call)
+    after, _ = check(world, call)
+    g, c, w = after.b["g"], after.b["by_cohort"], world.w
+    mk = K.metrics
+    # Poached completers are among the retained, who are among the completers.
+    assert 0 <= g[mk.G_POACHED_12] <= g[mk.G_RETAINED_12] <= g[mk.G_COMPLETERS_12]
+    since = world.month - w.date_appr_end.astype(np.float64)
+    window = (since >= 12) & (since < 24) & (w.status != Status.RETIRED)
+    window &= w.status != Status.LEAVER
+    assert g[mk.G_RETAINED_12] == (window & (w.retained == 1)).sum()
+    assert g[mk.G_POACHED_12] == (window & (w.retained == 1) & (w.poached == 1)).sum()
+    # The cohort wage table counts the wages it sums: employed entrants.
+    earning = (w.status == Status.EMPLOYED) & ~np.isnan(w.date_entry)
+    assert c[:, mk.C_WAGE_N].sum() == earning.sum()
 
 
 @cases(employed=st.sampled_from(["all", "one", "none"]))

@@ -7,14 +7,20 @@ firms have exited (their rows free for entrants), firms carry vacancies, vacancy
 layoff quotas, slots and training accounts; workers are spread over every status
 (school leavers, students, apprentices with providers, trainees in TVET and courses,
 unemployed with various spells and slot searches, inactive, free rows) with
-certificates, apprenticeship records, displacement flags and event dates; skills have
-exact ties and boundary values; parameters are often pushed to make rare events common.
+certificates, apprenticeship records (contract terms of their own: duration, subsidy
+due and advance paid, often not today's terms), retention and poaching flags,
+displacement flags and event dates; firms carry their own extra apprentice
+contribution; skills have exact ties and boundary values; parameters are often pushed
+to make rare events common.
 
 Invariants kept (the state between two months): every employed worker or apprentice
 works at a live firm in its own region; firm headcount and apprentice counts equal the
-workers employed and apprenticed there; provider enrolment equals its trainees; every
-trainee has a provider and a programme, every apprentice an active record at its firm;
-nobody but the unemployed has a spell or seeks a slot. ``pending_exits=True`` instead
+workers employed and apprenticed there; provider TVET enrolment equals its TVET
+students and its course enrolment its course trainees, each within its seats; every
+trainee has a provider and a programme, every apprentice an active record at its firm
+with months left within its own contract; only retained completers are flagged
+poached; nobody but the unemployed has a spell or seeks a slot; live and never-used
+firm rows have exit month ``NEVER``. ``pending_exits=True`` instead
 gives the state just after ``firms.exit_firms``: some firms have exited this month and
 their workers are still attached (what ``separations.layoffs`` clears).
 """
@@ -136,11 +142,15 @@ def perturb_params(p: params.Params, rng: np.random.Generator) -> params.Params:
     duration = int(rng.choice([1, 2, 6, p.appr.duration, 24]))
     quality = float(rng.choice([0.0, 1.0, _u(rng, 0, 1)]))
     subsidy = float(rng.choice([0.0, 5000.0]))
+    advance_share = float(rng.choice([0.0, 0.3, 1.0, p.appr.advance_share]))
+    hire_threshold = _u(rng, 0.3, 0.95)
+    learning_rate = _u(rng, 0.0, 0.3)
     appr = p.appr._replace(
         duration=duration,
         quality_level=quality,
         dropout_hazard=_u(rng, 0.0, 0.3),
         subsidy_per_year=subsidy,
+        advance_share=advance_share,
         advanced_bonus_per_year=float(rng.choice([0.0, 1000.0])),
         wage_floor_share=float(rng.choice([0.0, 1.0])),
         certification_pass=_u(rng, 0.3, 1.0),
@@ -149,12 +159,13 @@ def perturb_params(p: params.Params, rng: np.random.Generator) -> params.Params:
         contribution_sd=_u(rng, 0.0, 3.0),
         clawback_share=float(rng.choice([0.0, 0.5, 1.0])),
         public_cost_per_completion=float(rng.choice([0.0, 800.0])),
+        hire_threshold=hire_threshold,
     )
     skills = p.skills._replace(
         quality_level=quality,
         depreciation_employed=_u(rng, 0.0, 0.05),
         depreciation_unemployed=_u(rng, 0.0, 0.05),
-        learning_rate=_u(rng, 0.0, 0.3),
+        learning_rate=learning_rate,
         training_rate=_u(rng, 0.0, 0.3),
     )
     match = p.match._replace(
@@ -162,7 +173,7 @@ def perturb_params(p: params.Params, rng: np.random.Generator) -> params.Params:
         rounds=int(rng.integers(1, 4)),
         on_the_job_search=_u(rng, 0.0, 0.5),
         youth_interest=_u(rng, 0.0, 0.9),
-        hire_threshold=_u(rng, 0.3, 0.95),
+        hire_threshold=hire_threshold,
         trainability_threshold=_u(rng, 0.2, 0.6),
         threshold_vacancy_age=_u(rng, 0.0, 0.1),
         affinity_weight=_u(rng, 0.0, 6.0),
@@ -171,6 +182,10 @@ def perturb_params(p: params.Params, rng: np.random.Generator) -> params.Params:
         max_age_months=int(rng.integers(250, 500)),
         duration=duration,
         subsidy_per_year=subsidy,
+        advance_share=advance_share,
+        learning_rate=learning_rate,
+        core_boost=float(rng.choice([0.0, p.match.core_boost, _u(rng, 0.0, 3.0)])),
+        hiring_horizon=int(rng.choice([0, 1, p.match.hiring_horizon, 60])),
     )
     separation = p.separation._replace(quit_rate=_u(rng, 0.0, 0.2))
     choices = p.choices._replace(
@@ -193,7 +208,7 @@ def perturb_params(p: params.Params, rng: np.random.Generator) -> params.Params:
     demography = p.demography._replace(
         inactivity_hazard=_u(rng, 0.0, 0.6),
         reactivation_hazard=_u(rng, 0.0, 0.6),
-        return_hazard=_u(rng, 0.0, 0.6),
+        return_rate=_u(rng, 0.0, 0.6),
         inactive_age_months=int(rng.integers(200, 700)),
     )
     wages = p.wages._replace(appr_wage_floor_share=appr.wage_floor_share)
@@ -261,7 +276,11 @@ def random_world(
         "poach_rate": float(rng.choice([0.0, _u(rng, 0, 0.6)])),
         "slot_ratio": float(rng.choice([0.0, _u(rng, 0, 2.0)])),
         "first_cohort_year": -math.ceil(burn_in / 12),
+        "rural_phase": float(rng.choice([0.0, 1.0, _u(rng, 0, 1)])),
     }
+    # Return-migration hazard as the model sets it: the base rate, raised by the
+    # scenario's boost as rural revitalization phases in.
+    s["return_hazard"] = p.demography.return_rate * (1.0 + p.return_boost * s["rural_phase"])
     return RandomWorld(
         p=p,
         world=world,
@@ -295,6 +314,10 @@ def _perturb_firms(rng, f: Firms, month: int) -> None:
     # Occasional exact ties in productivity, for the exit ranking.
     tie = rng.random(m) < 0.2
     f.productivity[tie] = np.float32(1.0)
+    # Each firm's own extra apprentice contribution (months of its skilled wage): some
+    # large enough to make training pay, some zero.
+    extra = rng.normal(0.0, rng.choice([0.5, 3.0]), m) * (rng.random(m) < 0.8)
+    f.appr_extra[:] = (extra * (f.alive == 1)).astype(np.float32)
 
 
 def _perturb_providers(rng, pr: Providers) -> None:
@@ -304,6 +327,8 @@ def _perturb_providers(rng, pr: Providers) -> None:
     keep = rng.random(n) < 0.5
     pr.mix[keep] = mix[keep]
     pr.relevance[:] = rng.uniform(0.0, 1.0, n)
+    # Small runs round their course seats to 0: give providers a few.
+    pr.base_course_seats[:] = rng.integers(0, 4, n).astype(np.int32)
 
 
 def _perturb_workers(rng, p, world, w: Workers, f: Firms, pr: Providers, n: int, month: int):
@@ -370,7 +395,10 @@ def _perturb_workers(rng, p, world, w: Workers, f: Firms, pr: Providers, n: int,
     appr = status == Status.APPRENTICE
     na = appr.sum()
     w.provider[appr] = np.where(rng.random(na) < 0.85, f.provider[employer[appr]], -1)
-    w.months_left[appr] = rng.integers(1, max(p.appr.duration, 1) + 1, na)
+    # Contract lengths of the latest apprenticeship: today's, or those of earlier terms.
+    durations = np.array([1, 6, 12, p.appr.duration, 24], dtype=np.int64)
+    duration = rng.choice(durations, cap, p=[0.05, 0.15, 0.15, 0.5, 0.15])
+    w.months_left[appr] = rng.integers(1, duration[appr] + 1)
     training = status == Status.TRAINING
     nt = training.sum()
     w.provider[training] = rng.integers(0, n_providers, nt)
@@ -399,6 +427,20 @@ def _perturb_workers(rng, p, world, w: Workers, f: Firms, pr: Providers, n: int,
     own = appr | (working & (rng.random(cap) < 0.6))  # an active record is at the employer
     w.appr_firm[:] = np.where(state == ApprState.NEVER, -1, np.where(own, employer, firm_rows))
     w.retained[:] = ((state == ApprState.COMPLETED) & (rng.random(cap) < 0.5)).astype(np.int8)
+    # Some retained completers have since been poached: they left the training firm.
+    poached = (w.retained == 1) & (rng.random(cap) < 0.4)
+    w.poached[:] = poached.astype(np.int8)
+    stayed = poached & (w.appr_firm == employer) & (employer >= 0)
+    w.appr_firm[stayed] = (employer[stayed] + 1) % f.capacity
+    # Terms of the latest apprenticeship, fixed at its start: duration, subsidy due over
+    # the contract and the advance paid then (subsidy and advance share of that time).
+    ever = state != ApprState.NEVER
+    subsidy = rng.choice(np.array([0.0, 4000.0, 5000.0, p.appr.subsidy_per_year]), cap)
+    share = rng.choice(np.array([0.0, 0.3, 1.0, p.appr.advance_share]), cap)
+    entitlement = subsidy * duration / 12.0
+    w.appr_duration[:] = np.where(ever, duration, 0).astype(np.int16)
+    w.appr_entitlement[:] = np.where(ever, entitlement, 0.0)
+    w.appr_advance[:] = np.where(ever, entitlement * share, 0.0)
     w.displaced[:] = (rng.random(cap) < 0.15).astype(np.int8)
     # Event dates (NaN = not yet); months before ``month``.
     nan = np.float32(np.nan)
@@ -448,18 +490,25 @@ def _recount(w: Workers, f: Firms, pr: Providers) -> None:
     f.headcount[:] = np.bincount(w.employer[emp], minlength=m)
     f.apprentices[:] = np.bincount(w.employer[app], minlength=m)
     tr = w.status == Status.TRAINING
-    pr.enrolled[:] = np.bincount(w.provider[tr], minlength=pr.count)
+    tvet = tr & (w.programme == Programme.TVET)
+    pr.enrolled[:] = np.bincount(w.provider[tvet], minlength=pr.count)
+    pr.course_enrolled[:] = np.bincount(w.provider[tr & ~tvet], minlength=pr.count)
 
 
 def _set_seats(rng, pr: Providers) -> None:
-    """Seats at least enrolment; some providers full; occasionally all full."""
+    """TVET and course seats at least their enrolment; some providers full; occasionally
+    every provider full."""
     n = pr.count
-    seats = np.maximum(pr.base_seats, pr.enrolled) + rng.integers(0, 3, n)
-    full = rng.random(n) < 0.3
-    seats[full] = pr.enrolled[full]
-    if rng.random() < 0.15:
-        seats[:] = pr.enrolled
-    pr.seats[:] = seats.astype(np.int32)
+    for base, enrolled, out in (
+        (pr.base_seats, pr.enrolled, pr.seats),
+        (pr.base_course_seats, pr.course_enrolled, pr.course_seats),
+    ):
+        seats = np.maximum(base, enrolled) + rng.integers(0, 3, n)
+        full = rng.random(n) < 0.3
+        seats[full] = enrolled[full]
+        if rng.random() < 0.15:
+            seats[:] = enrolled
+        out[:] = seats.astype(np.int32)
 
 
 def _exit_this_month(rng, f: Firms, month: int) -> None:
@@ -511,7 +560,7 @@ def _buffers(rng, p, world, w: Workers, f: Firms, pr: Providers, months: int, bu
         "log_demand": log_demand,
         "desired": desired.astype(np.int64),
         "travel": travel,
-        "travel_train": travel * (1.0 - p.providers.rural_travel_cut),
+        "travel_train": travel * (1.0 - p.providers.rural_travel_cut * world.rural_pair),
         "carbon_burden": world.sector_carbon * carbon / 1000.0,
         "demand_now": demand,
         "lagged": rng.dirichlet(np.ones(n_domains)),

@@ -45,14 +45,26 @@ def set_wages(
             wage[i] = 0.0
 
 
-def programme_costs(p, prov_region, region_urban, base_seats, enrolled, spend):
-    """This month's public running costs: occupied seats, the extra rural seats of the
-    rural-access policy, the anticipation system, core-skills and green curricula."""
+def programme_costs(
+    p,
+    prov_region,
+    region_urban,
+    base_seats,
+    base_course_seats,
+    enrolled,
+    course_enrolled,
+    spend,
+):
+    """This month's public running costs: every occupied seat (TVET and courses) at the
+    seat cost; the TVET and course capacity the rural access policy adds in rural
+    regions at the rural seat cost, used or not; the anticipation system; core-skills
+    and green curricula at every provider."""
     n_providers = prov_region.shape[0]
     for q in range(n_providers):
-        spend[Spend.SEATS] += int(enrolled[q]) * p.seat_cost
+        spend[Spend.SEATS] += (int(enrolled[q]) + int(course_enrolled[q])) * p.seat_cost
         if region_urban[prov_region[q]] == 0:
             extra = int(int(base_seats[q]) * p.capacity_multiplier * p.rural_policy_extra + 0.5)
+            extra += int(int(base_course_seats[q]) * p.rural_policy_extra + 0.5)
             spend[Spend.RURAL_ACCESS] += extra * p.rural_seat_cost
     spend[Spend.ANTICIPATION] += p.anticipation_cost
     spend[Spend.CORE_SKILLS] += n_providers * p.core_cost

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 
-from simulation.rng import py_normal
 from simulation.state import Status
 from simulation.twins.common import int_power
 
@@ -34,17 +33,10 @@ def expected_net_benefit(p, skilled_wage, min_wage, poach_rate):
     return contribution + retention + subsidy - wage - mentor - quality, complete
 
 
-def firm_contribution(key_firm, p, f, skilled_wage) -> float:
-    """Firm ``f``'s own extra contribution of an apprentice over the contract, yuan: mean
-    zero, sd ``contribution_sd`` months of the skilled wage, persistent (``key_firm`` is
-    the month-0 key)."""
-    return p.contribution_sd * skilled_wage * py_normal(int(key_firm), f, 0)
-
-
 def firm_slots(p, net_benefit: float, own: float, headcount: int, apprentices: int) -> int:
-    """Open slots of a live firm: none unless net benefit plus its own contribution is
-    positive; else mentor capacity (mentors x ratio) capped by the share of headcount,
-    less the apprentices it already trains."""
+    """Open slots of a live firm: none unless net benefit plus its own extra contribution
+    (yuan) is positive; else mentor capacity (mentors x ratio) capped by the share of
+    headcount, less the apprentices it already trains."""
     if net_benefit + own <= 0.0:
         return 0
     mentors = int(headcount * p.mentor_share + 0.5)
@@ -53,7 +45,6 @@ def firm_slots(p, net_benefit: float, own: float, headcount: int, apprentices: i
 
 
 def offer_slots(
-    key_firm,
     p,
     poach_rate,
     alive,
@@ -61,11 +52,14 @@ def offer_slots(
     headcount,
     apprentices,
     productivity,
+    appr_extra,
     wage_level,
     min_wage,
     net_benefit,
     slots,
 ):
+    """Each live firm's expected net benefit of an apprentice and its slots; the firm's
+    own extra contribution is ``appr_extra`` months of its skilled wage."""
     for f in range(alive.shape[0]):
         slots[f] = 0
         if alive[f] == 0:
@@ -75,17 +69,17 @@ def offer_slots(
         w = float(wage_level[r]) * float(productivity[f])
         nb, _ = expected_net_benefit(p, w, float(min_wage[r]), poach_rate)
         net_benefit[f] = nb
-        own = firm_contribution(key_firm, p, f, w)
+        own = float(appr_extra[f]) * w
         slots[f] = firm_slots(p, nb, own, int(headcount[f]), int(apprentices[f]))
 
 
-def contribution_share(p, months_done: int) -> float:
-    """Share of a skilled worker's output an apprentice produces after ``months_done``
-    months: rising linearly from ``contribution_start`` to ``contribution_end``."""
-    d = p.duration
+def contribution_share(p, duration: int, months_done: int) -> float:
+    """Share of a skilled worker's output an apprentice on a ``duration``-month contract
+    produces after ``months_done`` months: rising linearly from ``contribution_start``
+    to ``contribution_end``."""
     share = p.contribution_start
-    if d > 1:
-        share += (p.contribution_end - p.contribution_start) * months_done / (d - 1)
+    if duration > 1:
+        share += (p.contribution_end - p.contribution_start) * months_done / (duration - 1)
     return share
 
 
@@ -96,28 +90,32 @@ def apprentice_month_cost(p, skilled_wage: float, min_wage: float) -> float:
 
 
 def training_accounts(
-    key_firm,
     p,
     status,
     employer,
     months_left,
+    appr_duration,
     region,
     productivity,
+    appr_extra,
     wage_level,
     min_wage,
     train_cost,
     train_benefit,
 ):
+    """Book each apprentice's month at its training firm: on-the-job contribution over
+    the apprentice's own contract, the firm's extra contribution spread evenly over it,
+    against wage, mentor time and quality cost."""
     for i in range(status.shape[0]):
         if status[i] != Status.APPRENTICE:
             continue
         f = int(employer[i])
         r = int(region[f])
+        d = int(appr_duration[i])
         w = float(wage_level[r]) * float(productivity[f])
-        # on-the-job contribution, then the firm's own part spread over the contract
-        share = contribution_share(p, p.duration - int(months_left[i]))
+        share = contribution_share(p, d, d - int(months_left[i]))
         benefit = float(train_benefit[f]) + share * (1.0 - p.off_the_job_share) * w
-        train_benefit[f] = benefit + firm_contribution(key_firm, p, f, w) / p.duration
+        train_benefit[f] = benefit + float(appr_extra[f]) * w / d
         train_cost[f] = float(train_cost[f]) + apprentice_month_cost(p, w, float(min_wage[r]))
 
 

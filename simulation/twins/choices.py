@@ -139,10 +139,13 @@ def enrol_courses(
     provider,
     months_left,
     prov_region,
-    seats,
-    enrolled,
+    course_seats,
+    course_enrolled,
     travel_train,
 ):
+    """Unemployed adults past the minimum spell, not seeking a slot, enrol in a course at
+    the nearest provider with a free course seat, with a probability raised by a voucher
+    and cut by travel cost. Returns (enrolments, of which with a voucher)."""
     k = int(key)
     enrolments = 0
     vouchers = 0
@@ -153,7 +156,9 @@ def enrol_courses(
             continue
         eligible = voucher_eligible(p, int(age[i]), region_urban[region[i]] == 0, int(displaced[i]))
         voucher = bool(eligible) and p.voucher_value > 0.0
-        best, cost = nearest_open_provider(region[i], travel_train, prov_region, seats, enrolled)
+        best, cost = nearest_open_provider(
+            region[i], travel_train, prov_region, course_seats, course_enrolled
+        )
         if best < 0:
             continue
         if py_uniform(k, i, 0) < course_probability(p, voucher, cost):
@@ -161,7 +166,7 @@ def enrol_courses(
             programme[i] = Programme.VOUCHER_COURSE if voucher else Programme.COURSE
             provider[i] = best
             months_left[i] = p.course_months
-            enrolled[best] += 1
+            course_enrolled[best] += 1
             enrolments += 1
             vouchers += int(voucher)
     return enrolments, vouchers

@@ -15,17 +15,20 @@ def age_and_retire(
     age,
     employer,
     provider,
+    programme,
     spell,
     tenure,
     seeking_appr,
     headcount,
     apprentices,
     enrolled,
+    course_enrolled,
     flows,
 ):
-    """Everyone ages a month; at retirement age a worker leaves its job, apprenticeship or
-    course and its row becomes free; otherwise unemployment spells and the slot-search
-    window (unemployed) or tenure (employed) advance."""
+    """Everyone ages a month; at retirement age a worker leaves its job, apprenticeship,
+    TVET programme (a TVET seat) or course (a course seat) and its row becomes free;
+    otherwise unemployment spells and the slot-search window (unemployed) or tenure
+    (employed) advance."""
     for i in range(status.shape[0]):
         st = status[i]
         if st == Status.RETIRED:
@@ -37,7 +40,11 @@ def age_and_retire(
             elif st == Status.APPRENTICE:
                 apprentices[employer[i]] -= 1
             elif st == Status.TRAINING:
-                enrolled[provider[i]] -= 1
+                if programme[i] == Programme.TVET:
+                    enrolled[provider[i]] -= 1
+                else:
+                    course_enrolled[provider[i]] -= 1
+                programme[i] = Programme.NONE
             status[i] = Status.RETIRED
             employer[i] = -1
             provider[i] = -1
@@ -68,13 +75,14 @@ def inactivity(key, p, status, age, spell, flows):
             flows[Flow.FROM_INACTIVE] += 1
 
 
-def return_migration(key, p, status, region, origin, rural, mig_in, mig_out, flows):
-    """Unemployed rural-origin workers away from their home region return home."""
+def return_migration(key, hazard, status, region, origin, rural, mig_in, mig_out, flows):
+    """Unemployed rural-origin workers away from their home region return home with a
+    monthly ``hazard``."""
     k = int(key)
     for i in range(status.shape[0]):
         if status[i] != Status.UNEMPLOYED or rural[i] == 0 or region[i] == origin[i]:
             continue
-        if py_uniform(k, i, 0) < p.return_hazard:
+        if py_uniform(k, i, 0) < hazard:
             mig_out[region[i]] += 1
             mig_in[origin[i]] += 1
             region[i] = origin[i]
@@ -125,7 +133,11 @@ def enter_cohort(
     cert,
     appr_state,
     appr_firm,
+    appr_duration,
+    appr_entitlement,
+    appr_advance,
     retained,
+    poached,
     seeking_appr,
     displaced,
     date_entry,
@@ -167,7 +179,11 @@ def enter_cohort(
         cert[i] = Cert.NONE
         appr_state[i] = ApprState.NEVER
         appr_firm[i] = -1
+        appr_duration[i] = 0
+        appr_entitlement[i] = 0.0
+        appr_advance[i] = 0.0
         retained[i] = 0
+        poached[i] = 0
         seeking_appr[i] = 0
         displaced[i] = 0
         date_entry[i] = math.nan

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from simulation.rng import py_normal, py_uniform
+from simulation.state import NEVER
 
 
 def next_shock(shock: float, persistence: float, sd: float, z: float) -> float:
@@ -64,8 +65,9 @@ def exit_firms(
     productivity,
     exit_month,
 ):
-    """Carbon-cost exits first; then, in each cell with more firms than demand supports,
-    the firms with the lowest productivity net of carbon burden (ties: lower row)."""
+    """Carbon-cost exits first (monthly probability = sensitivity x the sector's carbon
+    burden); then, in each cell with more firms than demand supports, the least
+    productive firms (ties: lower row)."""
     k = int(key)
     m = alive.shape[0]
     exits = 0
@@ -85,8 +87,7 @@ def exit_firms(
             excess = len(members[s, r]) - int(desired[s, r])
             if excess <= 0:
                 continue
-            keep = 1.0 - float(carbon_burden[s])
-            ranked = sorted(members[s, r], key=lambda f: float(productivity[f]) * keep)
+            ranked = sorted(members[s, r], key=lambda f: float(productivity[f]))
             for f in ranked[:excess]:
                 _close(f, month, alive, exit_month)
                 exits += 1
@@ -95,7 +96,7 @@ def exit_firms(
 
 def row_is_free(f, month, alive, exit_month, headcount) -> bool:
     """A firm row can take an entrant once its firm exited in an earlier month and all
-    its workers have left."""
+    its workers have left, or if it was never used (exit month ``NEVER``)."""
     return alive[f] == 0 and exit_month[f] < month and headcount[f] == 0
 
 
@@ -108,6 +109,7 @@ def enter_firms(
     sector_productivity,
     sector_profile,
     req_noise,
+    contribution_sd,
     provider_start,
     providers_per_region,
     alive,
@@ -125,9 +127,12 @@ def enter_firms(
     train_cost,
     train_benefit,
     appr_started,
+    appr_extra,
 ):
     """Entrants fill the cells short of firms, cell by cell, taking free rows in row
-    order; entry stops when no row is free."""
+    order; each draws its size, productivity, requirement profile and its own extra
+    apprentice contribution (months of its skilled wage, sd ``contribution_sd``).
+    Entry stops when no row is free."""
     k = int(key)
     m = alive.shape[0]
     n_sectors, n_regions = desired.shape
@@ -161,11 +166,12 @@ def enter_firms(
                     req[f, d] = min(max(v, 0.02), 1.0)
                 apprentices[f] = 0
                 entry_month[f] = month
-                exit_month[f] = -1
+                exit_month[f] = NEVER
                 provider[f] = int(provider_start[r]) + f % providers_per_region
                 train_cost[f] = 0.0
                 train_benefit[f] = 0.0
                 appr_started[f] = 0
+                appr_extra[f] = contribution_sd * py_normal(k, f, 4 + 2 * n_domains)
                 entries += 1
                 need -= 1
     return entries

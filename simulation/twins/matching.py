@@ -7,7 +7,7 @@ import math
 
 from simulation.rng import py_uniform
 from simulation.state import ApprState, Cert, Flow, Spend, Status
-from simulation.twins.common import f32
+from simulation.twins.common import f32, int_power
 from simulation.twins.skills import job_gaps
 
 JOBS = 0
@@ -23,14 +23,14 @@ def job_search_probability(p, gap_under, gap_over) -> float:
     return p.on_the_job_search * (1.0 + p.mismatch_search_boost * f32(gap_under + gap_over))
 
 
-def select_job_searchers(key, p, status, gap_under, gap_over, seeking_appr, out):
-    """Unemployed workers not seeking a slot, and employed workers searching on the job;
-    rows in order into ``out``; returns the count."""
+def select_job_searchers(key, p, status, gap_under, gap_over, out):
+    """Every unemployed worker (those seeking a slot too: slots are matched first), and
+    employed workers searching on the job; rows in order into ``out``; returns the count."""
     k = int(key)
     n = 0
     for i in range(status.shape[0]):
         st = status[i]
-        if st == Status.UNEMPLOYED and seeking_appr[i] == 0:
+        if st == Status.UNEMPLOYED:
             searches = True
         elif st == Status.EMPLOYED:
             prob = job_search_probability(p, float(gap_under[i]), float(gap_over[i]))
@@ -149,6 +149,7 @@ def worker_applications(
     n_apps,
     skills,
     region,
+    own_employer,
     travel,
     profile,
     affinity_weight,
@@ -158,7 +159,8 @@ def worker_applications(
     cell_firms,
     cell_cum,
 ):
-    """Worker ``i``'s ``n_apps`` applications: firm rows, -1 for a repeat or no opening."""
+    """Worker ``i``'s ``n_apps`` applications: firm rows, -1 for a repeat draw, a draw of
+    its own employer (``own_employer``, -1 if none) or no opening anywhere."""
     weights = [0.0] * cell_open.shape[0]
     total = cell_weights(
         i, skills, region, travel, profile, affinity_weight, travel_weight, cell_open, weights
@@ -178,7 +180,7 @@ def worker_applications(
             cell_firms,
             cell_cum,
         )
-        apps.append(-1 if f in apps else f)
+        apps.append(-1 if f == own_employer or f in apps else f)
     return apps
 
 
@@ -189,6 +191,7 @@ def draw_applications(
     n,
     skills,
     region,
+    employer,
     travel,
     profile,
     affinity_weight,
@@ -202,13 +205,15 @@ def draw_applications(
     k = int(key)
     n_apps = apps.shape[1]
     for j in range(n):
+        i = int(searchers[j])
         apps[j, :] = worker_applications(
             k,
             slot0,
-            int(searchers[j]),
+            i,
             n_apps,
             skills,
             region,
+            int(employer[i]),
             travel,
             profile,
             affinity_weight,
@@ -223,12 +228,22 @@ def draw_applications(
 # ---------------------------------------------------------------------- offers
 
 
-def applicant_score(mode, i, f, skills, ability, cert, cert_bonus, req) -> float:
-    """Firm ``f``'s score of applicant ``i``: expected productivity plus certificate
-    signal (jobs), or trainability from core skill and ability (slots)."""
+def learned_share(p, ability: float, core: float) -> float:
+    """Share of an under-skill gap a worker closes on the job over the firm's hiring
+    horizon: monthly speed (learning rate x ability x core-skill boost, at most 1)
+    compounded over ``hiring_horizon`` months."""
+    speed = p.learning_rate * ability * (1.0 + p.core_boost * core)
+    return 1.0 - int_power(1.0 - min(speed, 1.0), p.hiring_horizon)
+
+
+def applicant_score(mode, p, i, f, skills, ability, cert, cert_bonus, req) -> float:
+    """Firm ``f``'s score of applicant ``i``. Jobs: expected productivity over the hiring
+    horizon (the under-skill gap less what the worker will learn on the job in that
+    time) plus the certificate signal. Slots: trainability from core skill and ability."""
     if mode == JOBS:
         under, _ = job_gaps(skills[i], req[f])
-        return 1.0 - under + float(cert_bonus[cert[i]])
+        learned = learned_share(p, float(ability[i]), float(skills[i, 0]))
+        return 1.0 - under * (1.0 - learned) + float(cert_bonus[cert[i]])
     return 0.5 * float(skills[i, 0]) + 0.25 * min(float(ability[i]), 2.0)
 
 
@@ -246,6 +261,7 @@ def firm_offers(scores, openings: int, threshold: float) -> list[int]:
 
 def make_offers(
     mode,
+    p,
     searchers,
     n,
     apps,
@@ -272,7 +288,7 @@ def make_offers(
     for f in sorted(received):
         applications = received[f]
         scores = [
-            applicant_score(mode, int(searchers[j]), f, skills, ability, cert, cert_bonus, req)
+            applicant_score(mode, p, int(searchers[j]), f, skills, ability, cert, cert_bonus, req)
             for j, _ in applications
         ]
         limit = float(threshold[f])
@@ -310,6 +326,25 @@ def offer_value(mode, p, i, f, skills, region, req, f_region, productivity, wage
     return pay * (1.0 - p.moving_cost_weight * float(travel[region[i], fr]))
 
 
+def apprenticeship_terms(p) -> tuple[int, float, float]:
+    """Terms of an apprenticeship starting now: (duration in months, subsidy due over
+    the contract, part of it paid in advance at the start)."""
+    entitlement = p.subsidy_per_year * p.duration / 12.0
+    return p.duration, entitlement, entitlement * p.advance_share
+
+
+def is_poaching(p, month, appr_state, retained, appr_firm, date_appr_end, old) -> bool:
+    """Whether a job-to-job move from firm ``old`` is a poaching: a completer retained by
+    its training firm ``old`` leaves it less than ``poaching_window`` months after
+    completing."""
+    return (
+        appr_state == ApprState.COMPLETED
+        and retained == 1
+        and appr_firm == old
+        and month - date_appr_end < p.poaching_window
+    )
+
+
 def accept_offers(
     mode,
     month,
@@ -332,7 +367,11 @@ def accept_offers(
     provider,
     appr_state,
     appr_firm,
+    appr_duration,
+    appr_entitlement,
+    appr_advance,
     retained,
+    poached,
     seeking_appr,
     date_entry,
     date_first_job,
@@ -358,7 +397,11 @@ def accept_offers(
     spend,
 ):
     """Each searcher takes its best offer (first on ties); an employed searcher only if
-    it pays more than the current wage. Returns the number of hires."""
+    it pays more than the current wage. A move out of unemployment counts as one only
+    for a worker unemployed since the start of the month (spell of 1 or more); a
+    retained completer leaving its training firm within the window is poached; an
+    apprenticeship start records its terms and pays the advance. Returns the number of
+    hires."""
     n_apps = apps.shape[1]
     hires = 0
     for j in range(n):
@@ -391,15 +434,12 @@ def accept_offers(
             old = int(employer[i])
             headcount[old] -= 1
             flows[Flow.JOB_TO_JOB] += 1
-            poached = (
-                appr_state[i] == ApprState.COMPLETED
-                and retained[i] == 1
-                and appr_firm[i] == old
-                and month - float(date_appr_end[i]) <= p.poaching_window
-            )
-            if poached:
+            if is_poaching(
+                p, month, appr_state[i], retained[i], appr_firm[i], float(date_appr_end[i]), old
+            ):
+                poached[i] = 1
                 flows[Flow.APPR_POACHED] += 1
-        else:
+        elif spell[i] >= 1:  # unemployed since the start of the month
             flows[Flow.UNEMPLOYED_TO_EMPLOYED] += 1
         employer[i] = f
         tenure[i] = 0
@@ -418,11 +458,15 @@ def accept_offers(
             apprentices[f] += 1
             appr_state[i] = ApprState.ACTIVE
             appr_firm[i] = f
+            duration, entitlement, advance = apprenticeship_terms(p)
+            appr_duration[i] = duration
+            appr_entitlement[i] = entitlement
+            appr_advance[i] = advance
             retained[i] = 0
-            months_left[i] = p.duration
+            poached[i] = 0
+            months_left[i] = duration
             provider[i] = f_provider[f]
             date_appr_start[i] = month
-            advance = p.subsidy_per_year * p.duration / 12.0 * p.advance_share
             spend[Spend.SUBSIDY] += advance
             train_benefit[f] += advance
             appr_started[f] += 1
@@ -432,6 +476,8 @@ def accept_offers(
 
 
 def age_vacancies(alive, vacancies, vac_age):
+    """Open vacancies of live firms grow a month older (run as matching starts; a hire
+    resets the age)."""
     for f in range(alive.shape[0]):
         if alive[f] == 1 and vacancies[f] > 0:
             vac_age[f] += 1
@@ -439,6 +485,7 @@ def age_vacancies(alive, vacancies, vac_age):
 
 def employability(
     key,
+    p,
     sample,
     n,
     skills,
@@ -482,7 +529,7 @@ def employability(
                 cell_firms,
                 cell_cum,
             )
-            score = applicant_score(JOBS, i, f, skills, ability, cert, cert_bonus, req)
+            score = applicant_score(JOBS, p, i, f, skills, ability, cert, cert_bonus, req)
             hits += score >= float(threshold[f])
         shares.append(hits / draws)
     if not shares:

@@ -12,6 +12,7 @@ from simulation.kernels.metrics import (
     C_MATURE,
     C_SIZE,
     C_WAGE,
+    C_WAGE_N,
     G_APPR_N,
     G_APPR_WAGE,
     G_COMPLETERS_12,
@@ -25,6 +26,8 @@ from simulation.kernels.metrics import (
     G_OTHER_WAGE,
     G_OUTSIDE,
     G_OVER,
+    G_POACHED_12,
+    G_RETAINED_12,
     G_UNDER,
     R_APPR,
     R_EMP,
@@ -88,6 +91,8 @@ def tally(
     wage,
     cert,
     appr_state,
+    retained,
+    poached,
     displaced,
     date_entry,
     date_first_job,
@@ -172,6 +177,10 @@ def tally(
         end = float(date_appr_end[i])
         if not math.isnan(end) and 12 <= month - end < 24:  # completers a year on
             g[G_COMPLETERS_12] += 1
+            if retained[i] == 1:  # kept by the training firm; poached since?
+                g[G_RETAINED_12] += 1
+                if poached[i] == 1:
+                    g[G_POACHED_12] += 1
             if working:
                 g[G_COMPLETERS_12_EMP] += 1
         entry = float(date_entry[i])
@@ -197,6 +206,7 @@ def tally(
                 by_cohort[c, C_FOUND_12] += 1
         if st == Status.EMPLOYED:
             by_cohort[c, C_WAGE] += w
+            by_cohort[c, C_WAGE_N] += 1
     for f in range(alive.shape[0]):
         if alive[f] == 0:
             continue

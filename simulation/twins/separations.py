@@ -102,6 +102,12 @@ def quits(
             flows[Flow.QUITS] += 1
 
 
+def retention_probability(p, match: float) -> float:
+    """Chance the training firm keeps a completer: ``base_retention`` for a match at or
+    above the firm's hiring bar, in proportion below it."""
+    return p.base_retention * min(match / p.hire_threshold, 1.0)
+
+
 def apprenticeship_progress(
     key_drop,
     key_done,
@@ -116,6 +122,9 @@ def apprenticeship_progress(
     provider,
     months_left,
     appr_state,
+    appr_duration,
+    appr_entitlement,
+    appr_advance,
     retained,
     cert,
     education,
@@ -130,20 +139,20 @@ def apprenticeship_progress(
     flows,
     spend,
 ):
-    """Each apprentice may drop out (the advance is clawed back); otherwise counts down a
-    month. A finisher is assessed (pass chance x match quality; an advanced certificate
-    at high match earns the bonus), the firm gets the subsidy balance, and the training
-    firm, if alive, retains the graduate with a chance rising with match quality;
-    otherwise the graduate searches."""
+    """Each apprentice may drop out (``clawback_share`` of the advance recorded at its
+    start is clawed back); otherwise counts down a month. A finisher costs the public
+    assessment and is assessed (pass chance x match quality); a pass earns the
+    certificate (advanced at high match, with the bonus over its own contract) and the
+    rest of the subsidy recorded at its start. The training firm, if alive, retains the
+    graduate (``retention_probability``); otherwise the graduate searches."""
     kd, kc = int(key_drop), int(key_done)
-    total = p.subsidy_per_year * p.duration / 12.0
     hazard = p.dropout_hazard * (1.0 - p.quality_dropout_cut * p.quality_level)
     for i in range(status.shape[0]):
         if status[i] != Status.APPRENTICE:
             continue
         f = int(employer[i])
         if py_uniform(kd, i, 0) < hazard:
-            claw = total * p.advance_share * p.clawback_share
+            claw = float(appr_advance[i]) * p.clawback_share
             spend[Spend.SUBSIDY] -= claw
             train_benefit[f] -= claw
             apprentices[f] -= 1
@@ -162,19 +171,20 @@ def apprenticeship_progress(
             education[i] = Education.VOCATIONAL
         flows[Flow.APPR_COMPLETIONS] += 1
         match = 1.0 - float(gap_under[i])
-        balance = total * (1.0 - p.advance_share)
+        spend[Spend.QUALITY] += p.public_cost_per_completion
         if py_uniform(kc, i, 0) < p.certification_pass * match:
             flows[Flow.APPR_CERTIFIED] += 1
+            balance = float(appr_entitlement[i]) - float(appr_advance[i])
             if match >= p.advanced_match:
                 cert[i] = Cert.ADVANCED
-                balance += p.advanced_bonus_per_year * p.duration / 12.0
+                balance += p.advanced_bonus_per_year * int(appr_duration[i]) / 12.0
             elif cert[i] < Cert.APPRENTICESHIP:
                 cert[i] = Cert.APPRENTICESHIP
-        spend[Spend.SUBSIDY] += balance
-        spend[Spend.QUALITY] += p.public_cost_per_completion
-        train_benefit[f] += balance
+            spend[Spend.SUBSIDY] += balance
+            train_benefit[f] += balance
         provider[i] = -1
-        if alive[f] == 1 and py_uniform(kc, i, 1) < p.base_retention * (0.5 + match):
+        keep = retention_probability(p, match)
+        if alive[f] == 1 and py_uniform(kc, i, 1) < keep:
             status[i] = Status.EMPLOYED
             headcount[f] += 1
             tenure[i] = 0
@@ -200,13 +210,15 @@ def education_progress(
     date_entry,
     spell,
     enrolled,
+    course_enrolled,
     relevance,
     flows,
     spend,
 ):
     """Trainees count down (a voucher course month is paid); at the end TVET students
-    may certify (pass chance x provider relevance) and enter the labour market, course
-    graduates return to search. Students graduate into search with tertiary education."""
+    free their TVET seat, may certify (pass chance x provider relevance) and enter the
+    labour market; course graduates free their course seat and return to search.
+    Students graduate into search with tertiary education."""
     k = int(key)
     for i in range(status.shape[0]):
         st = status[i]
@@ -218,8 +230,8 @@ def education_progress(
             months_left[i] -= 1
             if months_left[i] > 0:
                 continue
-            enrolled[q] -= 1
             if programme[i] == Programme.TVET:
+                enrolled[q] -= 1
                 if education[i] < Education.VOCATIONAL:
                     education[i] = Education.VOCATIONAL
                 date_entry[i] = month
@@ -227,6 +239,8 @@ def education_progress(
                     if cert[i] < Cert.TVET:
                         cert[i] = Cert.TVET
                     flows[Flow.TVET_CERTIFIED] += 1
+            else:
+                course_enrolled[q] -= 1
             programme[i] = Programme.NONE
             provider[i] = -1
             status[i] = Status.UNEMPLOYED

@@ -54,7 +54,8 @@ def skill_demand(alive, vacancies, target, req, status, skills, supply, out):
 def target_mix(forecast, core_share, green_share, green_domain):
     """A provider's target programme mix from its forecast of technical demand (domains
     1..K-1; entry 0 ignored): shares of the non-core time, the green domain raised to
-    its floor (other technical domains scaled down), core time as policy sets it."""
+    its floor (other technical domains scaled down; the floor is at most the non-core
+    time), core time as policy sets it."""
     n_domains = len(forecast)
     target = [0.0] * n_domains
     total = 0.0
@@ -68,13 +69,14 @@ def target_mix(forecast, core_share, green_share, green_domain):
     rest = 1.0 - core_share
     for k in range(1, n_domains):
         target[k] = target[k] / total * rest
-    if target[green_domain] < green_share:
+    floor = min(green_share, rest)
+    if target[green_domain] < floor:
         others = rest - target[green_domain]
-        scale = (rest - green_share) / others if others > 0.0 else 0.0
+        scale = (rest - floor) / others if others > 0.0 else 0.0
         for k in range(1, n_domains):
             if k != green_domain:
                 target[k] *= scale
-        target[green_domain] = green_share
+        target[green_domain] = floor
     target[0] = core_share
     return target
 
@@ -119,11 +121,22 @@ def curriculum_relevance(mix, demand, relevance):
         relevance[q] = relevance_of(mix[q], demand)
 
 
-def set_seats(base_seats, region, region_urban, capacity_multiplier, rural_extra, seats):
-    """Seats: base seats times TVET capacity, times (1 + extra) in rural regions."""
+def set_seats(
+    base_seats,
+    base_course_seats,
+    region,
+    region_urban,
+    capacity_multiplier,
+    rural_extra,
+    seats,
+    course_seats,
+):
+    """TVET seats: base seats times TVET capacity; course seats: base course seats; in
+    rural regions both times (1 + extra)."""
     for q in range(base_seats.shape[0]):
         extra = rural_extra if region_urban[region[q]] == 0 else 0.0
         seats[q] = int(int(base_seats[q]) * capacity_multiplier * (1.0 + extra) + 0.5)
+        course_seats[q] = int(int(base_course_seats[q]) * (1.0 + extra) + 0.5)
 
 
 def nearest_open_provider(home, travel, prov_region, seats, enrolled):
