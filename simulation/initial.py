@@ -182,7 +182,9 @@ def make_workers(run: RunConfig, world: World, firms: Firms, seed: int) -> Worke
     w.employer[:n] = employer
     w.months_left[:n] = months_left
     w.tenure[:n] = np.where(has_job, (u(11) * np.minimum(age - entry, 120)).astype(np.int16), 0)
-    w.spell[:n] = np.where(status == Status.UNEMPLOYED, (u(12) * 12).astype(np.int16), 0)
+    # Unemployed at the start: spells of 1-12 months (a spell counts months unemployed
+    # at the start of a month, so it is at least 1 for anyone unemployed then).
+    w.spell[:n] = np.where(status == Status.UNEMPLOYED, 1 + (u(12) * 12).astype(np.int16), 0)
     under, over = job_gaps(skills[has_job], firms.req[employer[has_job]])
     w.gap_under[:n][has_job] = under
     w.gap_over[:n][has_job] = over

@@ -46,15 +46,9 @@ def begin(m) -> None:
 
 def drivers(m, p: params.Params, month: int) -> None:
     """1. Scenario paths: sector demand by region, carbon cost, rural access."""
-    world, sh = m.world, p.shocks
+    world = m.world
     t = max(month, 0)  # drivers are frozen during the burn-in
-    demand.sector_log_demand(
-        t, world.sector_trend, world.sector_kind, world.sector_rural, world.region_urban,
-        sh["kind"], sh["start"], sh["duration"], sh["change"], sh["rural_only"], m.log_demand,
-    )  # fmt: skip
-    # Carbon cost is passed on in prices: a sector's demand shrinks by its burden.
-    m.carbon_burden[:] = world.sector_carbon * demand.carbon_price(t, *p.carbon) / 1000.0
-    m.log_demand += np.log1p(-np.minimum(m.carbon_burden, 0.95))[:, None]
+    scenario_log_demand(m, p, t, m.log_demand, m.carbon_burden)
     demand.effective_travel(t, world.travel, world.region_urban, *p.rural_access, m.travel)
     # Mobile and rural training cut the cost of reaching training from or in rural areas.
     m.travel_train[:] = m.travel * (1.0 - p.providers.rural_travel_cut * world.rural_pair)
@@ -207,8 +201,8 @@ def demographic_change(m, p: params.Params, month: int) -> None:
         entrants = round(pd.cohort_share_per_year * m.config.workers)
         demography.enter_cohort(
             stream_key(m, Stream.ENTRANT), entrants, pd, np.cumsum(world.region_share),
-            world.region_rural_share, w.status, w.age, w.region, w.origin, w.rural,
-            w.education, w.ability, w.skills, w.employer, w.gap_under, w.gap_over, w.wage,
+            world.region_rural_share, world.region_urban, world.rural_home_cum, w.status, w.age,
+            w.region, w.origin, w.rural, w.education, w.ability, w.skills, w.employer, w.gap_under, w.gap_over, w.wage,
             w.tenure, w.spell, w.months_left, w.provider, w.programme, w.cert, w.appr_state,
             w.appr_firm, w.appr_duration, w.appr_entitlement, w.appr_advance, w.retained,
             w.poached, w.seeking_appr, w.displaced, w.date_entry, w.date_first_job,
@@ -328,14 +322,27 @@ def foresight_delta(m, p: params.Params, month: int) -> np.ndarray:
     return path_skill_demand(m, p, month + horizon) - path_skill_demand(m, p, month)
 
 
-def path_skill_demand(m, p: params.Params, month: int) -> np.ndarray:
-    """Skill demand shares implied by the scenario's demand paths at ``month``."""
+def scenario_log_demand(
+    m, p: params.Params, month: int, log_demand: np.ndarray, carbon_burden: np.ndarray
+) -> None:
+    """The scenario's sector demand by region at ``month`` (log, into ``log_demand``),
+    carbon cost included: it is passed on in prices, so a sector's demand shrinks by its
+    burden (cost per unit of output, into ``carbon_burden``)."""
     world, sh = m.world, p.shocks
-    logd = np.zeros_like(m.log_demand)
     demand.sector_log_demand(
         month, world.sector_trend, world.sector_kind, world.sector_rural, world.region_urban,
-        sh["kind"], sh["start"], sh["duration"], sh["change"], sh["rural_only"], logd,
+        sh["kind"], sh["start"], sh["duration"], sh["change"], sh["rural_only"], log_demand,
     )  # fmt: skip
+    carbon_burden[:] = world.sector_carbon * demand.carbon_price(month, *p.carbon) / 1000.0
+    log_demand += np.log1p(-np.minimum(carbon_burden, 0.95))[:, None]
+
+
+def path_skill_demand(m, p: params.Params, month: int) -> np.ndarray:
+    """Skill demand shares implied by the scenario's demand paths (carbon cost included)
+    at ``month``: what a perfect-foresight anticipation system projects."""
+    world = m.world
+    logd = np.zeros_like(m.log_demand)
+    scenario_log_demand(m, p, month, logd, np.zeros_like(m.carbon_burden))
     jobs = (world.sector_share * world.region_share[None, :] * np.exp(logd)).sum(1)
     d = (jobs[:, None] * world.sector_profile).sum(0)
     return d / d.sum()

@@ -334,6 +334,15 @@ class World:
         return (rural[:, None] | rural[None, :]).astype(np.float64)
 
     @property
+    def rural_home_cum(self) -> np.ndarray:
+        """(R,) cumulative population shares of rural regions (flat over urban ones,
+        1 at the end; all 0 without rural regions): where a rural-origin city dweller's
+        home is drawn from."""
+        share = np.where(self.region_urban == 0, self.region_share, 0.0)
+        total = share.sum()
+        return np.cumsum(share) / total if total > 0 else np.zeros_like(share)
+
+    @property
     def n_regions(self) -> int:
         return self.region_urban.shape[0]
 

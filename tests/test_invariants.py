@@ -743,17 +743,6 @@ def test_poaching_rate_is_a_share():
     assert 0.0 <= model.poach_rate <= 1.0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="engine bug: matching.accept_offers counts a hire out of unemployment in "
-    "Flow.UNEMPLOYED_TO_EMPLOYED only when spell >= 1 ('unemployed since the start of the "
-    "month'), but demography.inactivity reactivates inactive workers with spell 0 after "
-    "age_and_retire has advanced spells, so they start the next month unemployed with "
-    "spell 0 and their hires are left out of the job-finding rate's numerator while "
-    "they count in its denominator (unemployed_before); likewise initial.make_workers "
-    "gives about 1 in 12 initial unemployed a spell of 0 for the first month",
-)
 def test_every_hire_out_of_unemployment_is_counted():
     # Baseline, no policy: reactivated workers hired the month after they come back.
     run = make_run("baseline", "none", workers=1500, months=12, seed=1, burn_in=12)
@@ -762,13 +751,6 @@ def test_every_hire_out_of_unemployment_is_counted():
     assert tracker.fresh_not_entrants == 0, tracker.fresh_not_entrants
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ZeroDivisionError,
-    reason="engine bug: separations.apprenticeship_progress scales retention by "
-    "match / hire_threshold, and labour_market.hire_threshold = 0 passes validation "
-    "(ge=0), so the first completion divides by zero",
-)
 def test_zero_hiring_bar_runs():
     run = make_run(
         "baseline",

@@ -736,14 +736,14 @@ def test_no_application_to_own_employer(n, seed, rnd):
     # The twin without the rule would have applied to the own employer: the rule bites.
     x, k = after, int(after.key(Stream.APPLY))
     blocked = 0
+    access = T.matching.cell_access(x.b["travel"], x.p.match.travel_weight, x.b["cell_open"])
     for i in x.b["sel"]:
         if x.w.status[i] != Status.EMPLOYED:
             continue
-        args = (x.w.skills, x.w.region, -1, x.b["travel"], x.world.sector_profile)
+        args = (x.w.skills, x.w.region, -1, access, x.world.sector_profile)
         free = T.matching.worker_applications(
             k, slot0, int(i), x.p.match.applications, *args, x.p.match.affinity_weight,
-            x.p.match.travel_weight, x.b["cell_open"], x.b["cell_ptr"], x.b["cell_firms"],
-            x.b["cell_cum"],
+            x.b["cell_open"], x.b["cell_ptr"], x.b["cell_firms"], x.b["cell_cum"],
         )  # fmt: skip
         blocked += int(x.w.employer[i]) in free
     if employed.size >= 20:
@@ -1117,7 +1117,7 @@ def test_enter_cohort(n, seed, entrants):
         w = x.w
         return m.demography.enter_cohort(
             x.key(Stream.ENTRANT), entrants, x.p.demography, region_cum, ws.region_rural_share,
-            w.status, w.age, w.region, w.origin, w.rural, w.education, w.ability, w.skills,
+            ws.region_urban, ws.rural_home_cum, w.status, w.age, w.region, w.origin, w.rural, w.education, w.ability, w.skills,
             w.employer, w.gap_under, w.gap_over, w.wage, w.tenure, w.spell, w.months_left,
             w.provider, w.programme, w.cert, w.appr_state, w.appr_firm, w.appr_duration,
             w.appr_entitlement, w.appr_advance, w.retained, w.poached, w.seeking_appr,
@@ -1131,6 +1131,10 @@ def test_enter_cohort(n, seed, entrants):
     w = after.w
     assert (w.appr_duration[new] == 0).all() and (w.appr_entitlement[new] == 0.0).all()
     assert (w.appr_advance[new] == 0.0).all() and (w.poached[new] == 0).all()
+    # Rural-origin leavers in a city have a rural home; everyone else's home is where they are.
+    migrant = new & (w.rural == 1) & (ws.region_urban[w.region] == 1)
+    assert (ws.region_urban[w.origin[migrant]] == 0).all()
+    assert (w.origin[new & ~migrant] == w.region[new & ~migrant]).all()
 
 
 # --------------------------------------------------------------- accounting

@@ -59,7 +59,8 @@ def age_and_retire(
 
 @njit(cache=True)
 def inactivity(key, p, status, age, spell, flows):
-    """Older long-term unemployed leave the labour force; inactive adults come back."""
+    """Older long-term unemployed leave the labour force; inactive adults come back,
+    unemployed from the next month (spell 1, as if the spell update had run after)."""
     for i in range(status.shape[0]):
         st = status[i]
         if st == Status.UNEMPLOYED:
@@ -69,7 +70,7 @@ def inactivity(key, p, status, age, spell, flows):
                 flows[Flow.TO_INACTIVE] += 1
         elif st == Status.INACTIVE and uniform(key, i, 0) < p.reactivation_hazard:
             status[i] = Status.UNEMPLOYED
-            spell[i] = 0
+            spell[i] = 1  # spells already moved on this month: unemployed from the next
             flows[Flow.FROM_INACTIVE] += 1
 
 
@@ -93,6 +94,8 @@ def enter_cohort(
     p,
     region_cum,
     region_rural_share,
+    region_urban,
+    home_cum,
     status,
     age,
     region,
@@ -128,7 +131,8 @@ def enter_cohort(
     flows,
 ):
     """School leavers take free rows in row order: region by population share, rural
-    origin by the region's share, ability and skills drawn around their means (core,
+    origin by the region's share (a rural-origin leaver in an urban region gets a rural
+    home region by population share, ``home_cum``, as initial workers do), ability and skills drawn around their means (core,
     digital, then every technical domain); every other field is reset. They choose a
     path next month. Returns the number who entered."""
     entered = 0
@@ -149,6 +153,12 @@ def enter_cohort(
         region[i] = r
         origin[i] = r
         rural[i] = 1 if uniform(key, i, 2) < region_rural_share[r] else 0
+        if rural[i] == 1 and region_urban[r] == 1 and home_cum[n_regions - 1] > 0.0:
+            u = uniform(key, i, 3)  # a rural-origin leaver in a city: home county
+            for rr in range(n_regions):
+                if u < home_cum[rr]:
+                    origin[i] = rr
+                    break
         education[i] = Education.SECONDARY
         ability[i] = max(1.0 + p.ability_sd * normal(key, i, 4), 0.2)
         for k in range(skills.shape[1]):

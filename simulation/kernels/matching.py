@@ -103,12 +103,25 @@ def draw_firm(u_cell, u_firm, weights, total, cell_open, cell_ptr, cell_firms, c
 
 
 @njit(inline="always")
-def cell_weights(
-    i, skills, region, travel, profile, affinity_weight, travel_weight, cell_open, weights
-):
-    """Weight of each cell for worker ``i``: openings x exp(-travel) x exp(affinity)."""
+def cell_access(travel, travel_weight, cell_open, out):
+    """(R, cells) table: openings of cell c x exp(-travel weight x travel cost from home
+    region h to the cell's region), 0 for cells without openings. Computed once per
+    matching round, so each searcher only needs one exp per sector."""
     n_regions = travel.shape[0]
+    for h in range(n_regions):
+        for c in range(cell_open.shape[0]):
+            out[h, c] = 0.0
+            if cell_open[c] > 0:
+                out[h, c] = cell_open[c] * math.exp(-travel_weight * travel[h, c % n_regions])
+
+
+@njit(inline="always")
+def cell_weights(i, skills, region, access, profile, affinity_weight, weights):
+    """Weight of each cell for worker ``i``: access (openings x exp(-travel)) x
+    exp(affinity weight x sector affinity); returns the total."""
+    n_regions = access.shape[0]
     n_sectors = profile.shape[0]
+    home = region[i]
     total = 0.0
     for s in range(n_sectors):
         num = 0.0
@@ -116,14 +129,10 @@ def cell_weights(
         for k in range(skills.shape[1]):
             num += skills[i, k] * profile[s, k]
             den += profile[s, k]
-        aff = num / den
+        e = math.exp(affinity_weight * (num / den))
         for r in range(n_regions):
             c = s * n_regions + r
-            w = 0.0
-            if cell_open[c] > 0:
-                w = cell_open[c] * math.exp(
-                    affinity_weight * aff - travel_weight * travel[region[i], r]
-                )
+            w = access[home, c] * e
             weights[c] = w
             total += w
     return total
@@ -152,12 +161,12 @@ def draw_applications(
     by accessibility and skill affinity, never to its own employer; -1 marks an unused
     application (a repeat draw or the own employer)."""
     n_apps = apps.shape[1]
+    access = np.empty((travel.shape[0], cell_open.shape[0]))
+    cell_access(travel, travel_weight, cell_open, access)
     for j in prange(n):
         i = searchers[j]
         weights = np.empty(cell_open.shape[0])
-        total = cell_weights(
-            i, skills, region, travel, profile, affinity_weight, travel_weight, cell_open, weights
-        )
+        total = cell_weights(i, skills, region, access, profile, affinity_weight, weights)
         for a in range(n_apps):
             apps[j, a] = -1
             if total <= 0.0:
@@ -410,12 +419,12 @@ def employability(
     (workers with no accessible vacancy are left out). Workers are scored in parallel
     and their shares summed in sample order, so the result does not depend on threads."""
     share = np.full(n, -1.0)
+    access = np.empty((travel.shape[0], cell_open.shape[0]))
+    cell_access(travel, travel_weight, cell_open, access)
     for j in prange(n):
         i = sample[j]
         weights = np.empty(cell_open.shape[0])
-        total = cell_weights(
-            i, skills, region, travel, profile, 0.0, travel_weight, cell_open, weights
-        )
+        total = cell_weights(i, skills, region, access, profile, 0.0, weights)
         if total <= 0.0:
             continue
         hits = 0

@@ -165,7 +165,9 @@ def apprenticeship_progress(
             spend[Spend.SUBSIDY] += balance
             train_benefit[f] += balance
         provider[i] = -1
-        keep = p.base_retention * min(match / p.hire_threshold, 1.0)
+        keep = p.base_retention
+        if match < p.hire_threshold:  # below the hiring bar: kept in proportion
+            keep *= match / p.hire_threshold
         if alive[f] == 1 and uniform(key_done, i, 1) < keep:
             status[i] = Status.EMPLOYED
             headcount[f] += 1

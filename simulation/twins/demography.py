@@ -60,7 +60,8 @@ def age_and_retire(
 
 def inactivity(key, p, status, age, spell, flows):
     """Older unemployed with a spell of a year or more leave the labour force with a
-    monthly hazard; the inactive come back with another."""
+    monthly hazard; the inactive come back with another, unemployed from the next month
+    (spell 1: spells have already moved on this month)."""
     k = int(key)
     for i in range(status.shape[0]):
         st = status[i]
@@ -71,7 +72,7 @@ def inactivity(key, p, status, age, spell, flows):
                 flows[Flow.TO_INACTIVE] += 1
         elif st == Status.INACTIVE and py_uniform(k, i, 0) < p.reactivation_hazard:
             status[i] = Status.UNEMPLOYED
-            spell[i] = 0
+            spell[i] = 1
             flows[Flow.FROM_INACTIVE] += 1
 
 
@@ -113,6 +114,8 @@ def enter_cohort(
     p,
     region_cum,
     region_rural_share,
+    region_urban,
+    home_cum,
     status,
     age,
     region,
@@ -148,7 +151,9 @@ def enter_cohort(
     flows,
 ):
     """School leavers take free (retired) rows in row order, every field reset; those who
-    find no free row are turned away. Returns the number who entered."""
+    find no free row are turned away. A rural-origin leaver in an urban region gets a
+    rural home region by population share (``home_cum``: cumulative shares of rural
+    regions, flat over urban ones). Returns the number who entered."""
     k = int(key)
     entered = 0
     for i in range(status.shape[0]):
@@ -162,6 +167,9 @@ def enter_cohort(
         region[i] = r
         origin[i] = r
         rural[i] = 1 if py_uniform(k, i, 2) < float(region_rural_share[r]) else 0
+        if rural[i] == 1 and region_urban[r] == 1 and float(home_cum[-1]) > 0.0:
+            # a rural-origin school leaver in a city has a rural home region
+            origin[i] = pick_region(py_uniform(k, i, 3), home_cum)
         education[i] = Education.SECONDARY
         ability[i] = max(1.0 + p.ability_sd * py_normal(k, i, 4), 0.2)
         for d in range(skills.shape[1]):

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from simulation.rng import py_uniform
 from simulation.state import ApprState, Cert, Flow, Spend, Status
 from simulation.twins.common import f32, int_power
@@ -94,22 +96,30 @@ def sector_affinity(skills_row, profile_row) -> float:
     return num / den
 
 
-def cell_weights(
-    i, skills, region, travel, profile, affinity_weight, travel_weight, cell_open, weights
-):
-    """Weight of each cell for worker ``i`` (into ``weights``): openings x exp(affinity
-    weight x sector affinity - travel weight x travel cost); returns the total."""
+def cell_access(travel, travel_weight, cell_open):
+    """(R, cells) table of each home region's access to each cell: openings x
+    exp(-travel weight x travel cost to the cell's region), 0 without openings."""
     n_regions = travel.shape[0]
+    out = np.zeros((n_regions, cell_open.shape[0]))
+    for h in range(n_regions):
+        for c in range(cell_open.shape[0]):
+            if cell_open[c] > 0:
+                x = -travel_weight * float(travel[h, c % n_regions])
+                out[h, c] = int(cell_open[c]) * math.exp(x)
+    return out
+
+
+def cell_weights(i, skills, region, access, profile, affinity_weight, weights):
+    """Weight of each cell for worker ``i`` (into ``weights``): access from the worker's
+    region x exp(affinity weight x sector affinity); returns the total."""
+    n_regions = access.shape[0]
     home = int(region[i])
     total = 0.0
     for s in range(profile.shape[0]):
-        aff = sector_affinity(skills[i], profile[s])
+        e = math.exp(affinity_weight * sector_affinity(skills[i], profile[s]))
         for r in range(n_regions):
             c = s * n_regions + r
-            w = 0.0
-            if cell_open[c] > 0:
-                x = affinity_weight * aff - travel_weight * float(travel[home, r])
-                w = int(cell_open[c]) * math.exp(x)
+            w = float(access[home, c]) * e
             weights[c] = w
             total += w
     return total
@@ -150,21 +160,19 @@ def worker_applications(
     skills,
     region,
     own_employer,
-    travel,
+    access,
     profile,
     affinity_weight,
-    travel_weight,
     cell_open,
     cell_ptr,
     cell_firms,
     cell_cum,
 ):
     """Worker ``i``'s ``n_apps`` applications: firm rows, -1 for a repeat draw, a draw of
-    its own employer (``own_employer``, -1 if none) or no opening anywhere."""
+    its own employer (``own_employer``, -1 if none) or no opening anywhere. ``access``
+    is the round's ``cell_access`` table."""
     weights = [0.0] * cell_open.shape[0]
-    total = cell_weights(
-        i, skills, region, travel, profile, affinity_weight, travel_weight, cell_open, weights
-    )
+    total = cell_weights(i, skills, region, access, profile, affinity_weight, weights)
     apps = []
     for a in range(n_apps):
         if total <= 0.0:
@@ -204,6 +212,7 @@ def draw_applications(
 ):
     k = int(key)
     n_apps = apps.shape[1]
+    access = cell_access(travel, travel_weight, cell_open)
     for j in range(n):
         i = int(searchers[j])
         apps[j, :] = worker_applications(
@@ -214,10 +223,9 @@ def draw_applications(
             skills,
             region,
             int(employer[i]),
-            travel,
+            access,
             profile,
             affinity_weight,
-            travel_weight,
             cell_open,
             cell_ptr,
             cell_firms,
@@ -509,12 +517,11 @@ def employability(
     reach a vacancy)."""
     k = int(key)
     weights = [0.0] * cell_open.shape[0]
+    access = cell_access(travel, travel_weight, cell_open)
     shares = []
     for j in range(n):
         i = int(sample[j])
-        total = cell_weights(
-            i, skills, region, travel, profile, 0.0, travel_weight, cell_open, weights
-        )
+        total = cell_weights(i, skills, region, access, profile, 0.0, weights)
         if total <= 0.0:
             continue
         hits = 0

@@ -105,7 +105,9 @@ def quits(
 def retention_probability(p, match: float) -> float:
     """Chance the training firm keeps a completer: ``base_retention`` for a match at or
     above the firm's hiring bar, in proportion below it."""
-    return p.base_retention * min(match / p.hire_threshold, 1.0)
+    if match < p.hire_threshold:  # below the hiring bar: kept in proportion
+        return p.base_retention * (match / p.hire_threshold)
+    return p.base_retention
 
 
 def apprenticeship_progress(
