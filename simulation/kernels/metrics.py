@@ -31,11 +31,12 @@ TALLY_BLOCK = 8192  # workers per block of the parallel tally
 
 
 @njit(inline="always")
-def _main_field(row, n_domains):
-    """Technical domain (not core) with the highest value; lowest index on ties."""
+def _main_field(table, i, n_domains):
+    """Technical domain (not core) with the highest value in row ``i`` of ``table``;
+    lowest index on ties."""
     best = 1
     for k in range(2, n_domains):
-        if row[k] > row[best]:
+        if table[i, k] > table[i, best]:
             best = k
     return best
 
@@ -76,7 +77,7 @@ def _tally_worker(
             g[G_UNDER] += 1
         if gap_over[i] > p.over_gap:
             g[G_OVER] += 1
-        if _main_field(skills[i], n_domains) != _main_field(req[f], n_domains):
+        if _main_field(skills, i, n_domains) != _main_field(req, f, n_domains):
             g[G_OUTSIDE] += 1
         if age[i] < p.premium_age_months:
             if appr_state[i] == ApprState.COMPLETED:
