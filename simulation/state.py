@@ -299,7 +299,7 @@ class Providers(_Arrays):
     course_enrolled: np.ndarray  # int32 adults in lifelong-learning courses
     quality: np.ndarray  # float64 0..1
     mix: np.ndarray  # float64 (p, K) share of programme time per domain, sums to 1
-    relevance: np.ndarray  # float64 0..1 cosine of mix and current skill demand
+    relevance: np.ndarray  # float64 0..1: 1 - total-variation distance of mix and skill demand
 
     @property
     def count(self) -> int:
