@@ -61,11 +61,28 @@ def programme_costs(
     and green curricula at every provider."""
     n_providers = prov_region.shape[0]
     for q in range(n_providers):
-        spend[Spend.SEATS] += (int(enrolled[q]) + int(course_enrolled[q])) * p.seat_cost
-        if region_urban[prov_region[q]] == 0:
-            extra = int(int(base_seats[q]) * p.capacity_multiplier * p.rural_policy_extra + 0.5)
-            extra += int(int(base_course_seats[q]) * p.rural_policy_extra + 0.5)
-            spend[Spend.RURAL_ACCESS] += extra * p.rural_seat_cost
+        seats, rural = provider_running_costs(
+            p,
+            region_urban[prov_region[q]] == 0,
+            int(base_seats[q]),
+            int(base_course_seats[q]),
+            int(enrolled[q]),
+            int(course_enrolled[q]),
+        )
+        spend[Spend.SEATS] += seats
+        if rural is not None:
+            spend[Spend.RURAL_ACCESS] += rural
     spend[Spend.ANTICIPATION] += p.anticipation_cost
     spend[Spend.CORE_SKILLS] += n_providers * p.core_cost
     spend[Spend.GREEN_CURRICULA] += n_providers * p.green_cost
+
+
+def provider_running_costs(p, rural, base_seats, base_course_seats, enrolled, course_enrolled):
+    """(Cost of a provider's occupied seats, cost of the capacity the rural access policy
+    adds to it: None for an urban provider), yuan this month."""
+    seats = (enrolled + course_enrolled) * p.seat_cost
+    if not rural:
+        return seats, None
+    extra = int(base_seats * p.capacity_multiplier * p.rural_policy_extra + 0.5)
+    extra += int(base_course_seats * p.rural_policy_extra + 0.5)
+    return seats, extra * p.rural_seat_cost

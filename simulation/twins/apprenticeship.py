@@ -111,26 +111,52 @@ def training_accounts(
             continue
         f = int(employer[i])
         r = int(region[f])
-        d = int(appr_duration[i])
         w = float(wage_level[r]) * float(productivity[f])
-        share = contribution_share(p, d, d - int(months_left[i]))
-        benefit = float(train_benefit[f]) + share * (1.0 - p.off_the_job_share) * w
-        train_benefit[f] = benefit + float(appr_extra[f]) * w / d
-        train_cost[f] = float(train_cost[f]) + apprentice_month_cost(p, w, float(min_wage[r]))
+        contribution, extra, cost = apprentice_month(
+            p,
+            int(appr_duration[i]),
+            int(months_left[i]),
+            w,
+            float(min_wage[r]),
+            float(appr_extra[f]),
+        )
+        train_benefit[f] = float(train_benefit[f]) + contribution + extra
+        train_cost[f] = float(train_cost[f]) + cost
+
+
+def apprentice_month(p, duration, months_left, skilled_wage, min_wage, own_extra):
+    """One apprentice month at its training firm: (on-the-job contribution over the
+    apprentice's own contract, the firm's extra contribution ``own_extra`` months of the
+    skilled wage spread evenly over the contract, cost: wage, mentor time, quality).
+    Book the benefit as ``(benefit + contribution) + extra``, in that order."""
+    share = contribution_share(p, duration, duration - months_left)
+    contribution = share * (1.0 - p.off_the_job_share) * skilled_wage
+    extra = own_extra * skilled_wage / duration
+    return contribution, extra, apprentice_month_cost(p, skilled_wage, min_wage)
 
 
 def net_cost_share_recouping(train_cost, train_benefit, started, alive):
+    """``training_firm_accounts`` of the live firms."""
+    return training_firm_accounts(
+        (float(train_cost[f]), float(train_benefit[f]), int(started[f]))
+        for f in range(alive.shape[0])
+        if alive[f] == 1
+    )
+
+
+def training_firm_accounts(accounts):
     """(Net cost per apprenticeship started, share of training firms whose benefits cover
-    their costs); training firms are live firms that have started an apprentice. The
-    kernel sums with NumPy (pairwise), so the net cost agrees to rounding only."""
+    their costs) from (cost, benefit, apprenticeships started) of each live firm; training
+    firms are those that have started an apprentice. The kernel sums with NumPy
+    (pairwise), so the net cost agrees to rounding only."""
     net = []
     n_started = 0
     recouping = 0
-    for f in range(alive.shape[0]):
-        if started[f] > 0 and alive[f] == 1:
-            net.append(float(train_cost[f]) - float(train_benefit[f]))
-            n_started += int(started[f])
-            recouping += float(train_benefit[f]) >= float(train_cost[f])
+    for cost, benefit, started in accounts:
+        if started > 0:
+            net.append(cost - benefit)
+            n_started += started
+            recouping += benefit >= cost
     if not net:
         return math.nan, math.nan
     return math.fsum(net) / n_started, recouping / len(net)

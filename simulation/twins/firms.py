@@ -72,11 +72,10 @@ def exit_firms(
     m = alive.shape[0]
     exits = 0
     for f in range(m):
-        if alive[f] == 1:
-            burden = float(carbon_burden[sector[f]])
-            if burden > 0.0 and py_uniform(k, f, 0) < exit_sensitivity * burden:
-                _close(f, month, alive, exit_month)
-                exits += 1
+        burden = float(carbon_burden[sector[f]])
+        if alive[f] == 1 and carbon_exit(burden, exit_sensitivity, py_uniform(k, f, 0)):
+            _close(f, month, alive, exit_month)
+            exits += 1
     n_sectors, n_regions = desired.shape
     members = {(s, r): [] for s in range(n_sectors) for r in range(n_regions)}
     for f in range(m):
@@ -85,13 +84,24 @@ def exit_firms(
     for s in range(n_sectors):
         for r in range(n_regions):
             excess = len(members[s, r]) - int(desired[s, r])
-            if excess <= 0:
-                continue
-            ranked = sorted(members[s, r], key=lambda f: float(productivity[f]))
-            for f in ranked[:excess]:
+            for f in least_productive(members[s, r], lambda f: float(productivity[f]), excess):
                 _close(f, month, alive, exit_month)
                 exits += 1
     return exits
+
+
+def carbon_exit(burden: float, sensitivity: float, u: float) -> bool:
+    """Whether a firm closes under its sector's carbon burden (monthly probability
+    sensitivity x burden; ``u`` its uniform draw)."""
+    return burden > 0.0 and u < sensitivity * burden
+
+
+def least_productive(members, productivity, excess: int) -> list:
+    """The ``excess`` members of an overcrowded cell that exit: lowest ``productivity(f)``
+    first, ties to the earlier member (members are in row order)."""
+    if excess <= 0:
+        return []
+    return sorted(members, key=productivity)[:excess]
 
 
 def row_is_free(f, month, alive, exit_month, headcount) -> bool:
@@ -156,14 +166,14 @@ def enter_firms(
                 alive[f] = 1
                 sector[f] = s
                 region[f] = r
-                z = py_normal(k, f, 0)
-                base_size[f] = avg_size * math.exp(size_sigma * z - 0.5 * size_sigma * size_sigma)
+                size, prod, req_row, extra = entrant_draws(
+                    k, f, s, avg_size, size_sigma, sector_productivity, sector_profile,
+                    req_noise, contribution_sd, n_domains,
+                )  # fmt: skip
+                base_size[f] = size
                 shock[f] = 0.0
-                z = py_normal(k, f, 2)
-                productivity[f] = float(sector_productivity[s]) * math.exp(0.2 * z)
-                for d in range(n_domains):
-                    v = float(sector_profile[s, d]) + req_noise * py_normal(k, f, 4 + 2 * d)
-                    req[f, d] = min(max(v, 0.02), 1.0)
+                productivity[f] = prod
+                req[f, :] = req_row
                 apprentices[f] = 0
                 entry_month[f] = month
                 exit_month[f] = NEVER
@@ -171,10 +181,27 @@ def enter_firms(
                 train_cost[f] = 0.0
                 train_benefit[f] = 0.0
                 appr_started[f] = 0
-                appr_extra[f] = contribution_sd * py_normal(k, f, 4 + 2 * n_domains)
+                appr_extra[f] = extra
                 entries += 1
                 need -= 1
     return entries
+
+
+def entrant_draws(
+    k, f, s, avg_size, size_sigma, sector_productivity, sector_profile, req_noise,
+    contribution_sd, n_domains,
+):  # fmt: skip
+    """A new firm of sector ``s`` on row ``f`` (draws under stream key ``k``): (base size,
+    productivity, skill requirement row, own extra apprentice contribution)."""
+    z = py_normal(k, f, 0)
+    size = avg_size * math.exp(size_sigma * z - 0.5 * size_sigma * size_sigma)
+    productivity = float(sector_productivity[s]) * math.exp(0.2 * py_normal(k, f, 2))
+    req_row = []
+    for d in range(n_domains):
+        v = float(sector_profile[s, d]) + req_noise * py_normal(k, f, 4 + 2 * d)
+        req_row.append(min(max(v, 0.02), 1.0))
+    extra = contribution_sd * py_normal(k, f, 4 + 2 * n_domains)
+    return size, productivity, req_row, extra
 
 
 def vacancies_and_quota(target: int, headcount: int, band: float) -> tuple[int, int]:

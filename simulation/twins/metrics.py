@@ -78,6 +78,144 @@ def entry_cohort(date_entry: float, first_cohort_year: int, n_cohorts: int) -> i
     return min(max(c, 0), n_cohorts - 1)
 
 
+def tally_worker(
+    month,
+    p,
+    st,
+    age,
+    region,
+    wage,
+    under,
+    over,
+    displaced,
+    skills_row,
+    employer_sector,
+    employer_req,
+    cert,
+    appr_state,
+    retained,
+    poached,
+    date_entry,
+    date_first_job,
+    date_appr_end,
+    first_cohort_year,
+    by_region,
+    by_sector,
+    by_cohort,
+    g,
+):
+    """Add one worker to the month's tables. ``employer_sector`` and ``employer_req`` are
+    those of its firm (used for the employed and apprentices only); dates are floats
+    (NaN = not yet); retired rows and school leavers are not counted."""
+    if st == Status.RETIRED or st == Status.LEAVER:
+        return
+    r = region
+    w = wage
+    by_region[r, R_POP] += 1
+    youth = age < p.youth_age_months
+    if st in (Status.EMPLOYED, Status.APPRENTICE, Status.UNEMPLOYED):  # labour force
+        by_region[r, R_LF] += 1
+        if youth:
+            by_region[r, R_YOUTH_LF] += 1
+        if displaced == 1:
+            g[G_DISPLACED_LF] += 1
+    if st == Status.EMPLOYED:
+        s = employer_sector
+        gap = f32(under + over)
+        by_region[r, R_EMP] += 1
+        by_region[r, R_WAGE] += w
+        by_region[r, R_GAP] += gap
+        by_sector[s, S_EMP] += 1
+        by_sector[s, S_WAGE] += w
+        by_sector[s, S_GAP] += gap
+        if under > p.under_gap:
+            g[G_UNDER] += 1
+        if over > p.over_gap:
+            g[G_OVER] += 1
+        if main_field(skills_row) != main_field(employer_req):
+            g[G_OUTSIDE] += 1
+        if age < p.premium_age_months:
+            if appr_state == ApprState.COMPLETED:
+                g[G_APPR_WAGE] += w
+                g[G_APPR_N] += 1
+            elif appr_state == ApprState.NEVER:
+                g[G_OTHER_WAGE] += w
+                g[G_OTHER_N] += 1
+    elif st == Status.APPRENTICE:
+        by_region[r, R_APPR] += 1
+        by_sector[employer_sector, S_APPR] += 1
+    elif st == Status.UNEMPLOYED:
+        by_region[r, R_UNEMP] += 1
+        if youth:
+            by_region[r, R_YOUTH_UNEMP] += 1
+        if displaced == 1:
+            g[G_DISPLACED_UNEMP] += 1
+    elif st == Status.TRAINING:
+        by_region[r, R_TRAINING] += 1
+    elif st == Status.STUDENT:
+        by_region[r, R_STUDENT] += 1
+    elif st == Status.INACTIVE:
+        by_region[r, R_INACTIVE] += 1
+    working = st == Status.EMPLOYED or st == Status.APPRENTICE
+    end = date_appr_end
+    if not math.isnan(end) and 12 <= month - end < 24:  # completers a year on
+        g[G_COMPLETERS_12] += 1
+        if retained == 1:  # kept by the training firm; poached since?
+            g[G_RETAINED_12] += 1
+            if poached == 1:
+                g[G_POACHED_12] += 1
+        if working:
+            g[G_COMPLETERS_12_EMP] += 1
+    entry = date_entry
+    if math.isnan(entry):
+        return
+    since = month - entry
+    found = found_job_within_a_year(entry, date_first_job)
+    if 12 <= since < 24:
+        g[G_ENTRY_WINDOW] += 1
+        if found:
+            g[G_ENTRY_FOUND] += 1
+    c = entry_cohort(entry, first_cohort_year, by_cohort.shape[0])
+    by_cohort[c, C_SIZE] += 1
+    if working:
+        by_cohort[c, C_EMP] += 1
+    if appr_state != ApprState.NEVER:
+        by_cohort[c, C_APPR_EVER] += 1
+    if cert > 0:
+        by_cohort[c, C_CERT] += 1
+    if since >= 12:
+        by_cohort[c, C_MATURE] += 1
+        if found:
+            by_cohort[c, C_FOUND_12] += 1
+    if st == Status.EMPLOYED:
+        by_cohort[c, C_WAGE] += w
+        by_cohort[c, C_WAGE_N] += 1
+
+
+def tally_firm(
+    sector, region, vacancies, headcount, apprentices, slots, vac_age, vac_apps, vac_qualified,
+    by_region, by_sector,
+):  # fmt: skip
+    """Add one live firm to the month's tables: its vacancies and jobs, slots, whether it
+    trains, and its skill-shortage vacancies (open 3+ months, with applicants, fewer
+    qualified than openings)."""
+    s, r, vac = sector, region, vacancies
+    by_region[r, R_VAC] += vac
+    by_region[r, R_JOBS] += headcount
+    by_sector[s, S_VAC] += vac
+    by_sector[s, S_FIRMS] += 1
+    by_sector[s, S_SLOTS] += slots
+    if apprentices > 0:
+        by_sector[s, S_TRAINING_FIRMS] += 1
+    if vac > 0 and vac_age >= 3 and vac_apps > 0 and vac_qualified < vac:
+        by_sector[s, S_SSV] += vac
+
+
+def tally_provider(p, mix_row, n_providers, g):
+    """Add one provider's green share of programme time to the mean over providers."""
+    g[G_GREEN_MIX] += float(mix_row[p.green_domain]) / n_providers
+
+
 def tally(
     month,
     p,
@@ -119,118 +257,30 @@ def tally(
     by_sector[:] = 0.0
     by_cohort[:] = 0.0
     g[:] = 0.0
-    n_cohorts = by_cohort.shape[0]
     for i in range(status.shape[0]):
-        st = status[i]
-        if st == Status.RETIRED or st == Status.LEAVER:
-            continue
-        r = int(region[i])
-        w = float(wage[i])
-        under, over = float(gap_under[i]), float(gap_over[i])
-        by_region[r, R_POP] += 1
-        youth = age[i] < p.youth_age_months
-        if st in (Status.EMPLOYED, Status.APPRENTICE, Status.UNEMPLOYED):  # labour force
-            by_region[r, R_LF] += 1
-            if youth:
-                by_region[r, R_YOUTH_LF] += 1
-            if displaced[i] == 1:
-                g[G_DISPLACED_LF] += 1
-        if st == Status.EMPLOYED:
-            f = int(employer[i])
-            s = int(f_sector[f])
-            gap = f32(under + over)
-            by_region[r, R_EMP] += 1
-            by_region[r, R_WAGE] += w
-            by_region[r, R_GAP] += gap
-            by_sector[s, S_EMP] += 1
-            by_sector[s, S_WAGE] += w
-            by_sector[s, S_GAP] += gap
-            if under > p.under_gap:
-                g[G_UNDER] += 1
-            if over > p.over_gap:
-                g[G_OVER] += 1
-            if main_field(skills[i]) != main_field(req[f]):
-                g[G_OUTSIDE] += 1
-            if age[i] < p.premium_age_months:
-                if appr_state[i] == ApprState.COMPLETED:
-                    g[G_APPR_WAGE] += w
-                    g[G_APPR_N] += 1
-                elif appr_state[i] == ApprState.NEVER:
-                    g[G_OTHER_WAGE] += w
-                    g[G_OTHER_N] += 1
-        elif st == Status.APPRENTICE:
-            by_region[r, R_APPR] += 1
-            by_sector[f_sector[employer[i]], S_APPR] += 1
-        elif st == Status.UNEMPLOYED:
-            by_region[r, R_UNEMP] += 1
-            if youth:
-                by_region[r, R_YOUTH_UNEMP] += 1
-            if displaced[i] == 1:
-                g[G_DISPLACED_UNEMP] += 1
-        elif st == Status.TRAINING:
-            by_region[r, R_TRAINING] += 1
-        elif st == Status.STUDENT:
-            by_region[r, R_STUDENT] += 1
-        elif st == Status.INACTIVE:
-            by_region[r, R_INACTIVE] += 1
-        working = st == Status.EMPLOYED or st == Status.APPRENTICE
-        end = float(date_appr_end[i])
-        if not math.isnan(end) and 12 <= month - end < 24:  # completers a year on
-            g[G_COMPLETERS_12] += 1
-            if retained[i] == 1:  # kept by the training firm; poached since?
-                g[G_RETAINED_12] += 1
-                if poached[i] == 1:
-                    g[G_POACHED_12] += 1
-            if working:
-                g[G_COMPLETERS_12_EMP] += 1
-        entry = float(date_entry[i])
-        if math.isnan(entry):
-            continue
-        since = month - entry
-        found = found_job_within_a_year(entry, float(date_first_job[i]))
-        if 12 <= since < 24:
-            g[G_ENTRY_WINDOW] += 1
-            if found:
-                g[G_ENTRY_FOUND] += 1
-        c = entry_cohort(entry, first_cohort_year, n_cohorts)
-        by_cohort[c, C_SIZE] += 1
-        if working:
-            by_cohort[c, C_EMP] += 1
-        if appr_state[i] != ApprState.NEVER:
-            by_cohort[c, C_APPR_EVER] += 1
-        if cert[i] > 0:
-            by_cohort[c, C_CERT] += 1
-        if since >= 12:
-            by_cohort[c, C_MATURE] += 1
-            if found:
-                by_cohort[c, C_FOUND_12] += 1
-        if st == Status.EMPLOYED:
-            by_cohort[c, C_WAGE] += w
-            by_cohort[c, C_WAGE_N] += 1
+        f = int(employer[i])
+        tally_worker(
+            month, p, status[i], int(age[i]), int(region[i]), float(wage[i]),
+            float(gap_under[i]), float(gap_over[i]), int(displaced[i]), skills[i],
+            int(f_sector[f]) if f >= 0 else -1, req[f] if f >= 0 else None, int(cert[i]),
+            int(appr_state[i]), int(retained[i]), int(poached[i]), float(date_entry[i]),
+            float(date_first_job[i]), float(date_appr_end[i]), first_cohort_year,
+            by_region, by_sector, by_cohort, g,
+        )  # fmt: skip
     for f in range(alive.shape[0]):
-        if alive[f] == 0:
-            continue
-        s = int(f_sector[f])
-        r = int(f_region[f])
-        vac = int(vacancies[f])
-        by_region[r, R_VAC] += vac
-        by_region[r, R_JOBS] += int(headcount[f])
-        by_sector[s, S_VAC] += vac
-        by_sector[s, S_FIRMS] += 1
-        by_sector[s, S_SLOTS] += int(slots[f])
-        if apprentices[f] > 0:
-            by_sector[s, S_TRAINING_FIRMS] += 1
-        # hard to fill: open 3+ months, with applicants, fewer qualified than openings
-        if vac > 0 and vac_age[f] >= 3 and vac_apps[f] > 0 and vac_qualified[f] < vac:
-            by_sector[s, S_SSV] += vac
-    n_providers = prov_mix.shape[0]
-    for q in range(n_providers):
-        g[G_GREEN_MIX] += float(prov_mix[q, p.green_domain]) / n_providers
+        if alive[f] == 1:
+            tally_firm(
+                int(f_sector[f]), int(f_region[f]), int(vacancies[f]), int(headcount[f]),
+                int(apprentices[f]), int(slots[f]), int(vac_age[f]), int(vac_apps[f]),
+                int(vac_qualified[f]), by_region, by_sector,
+            )  # fmt: skip
+    for q in range(prov_mix.shape[0]):
+        tally_provider(p, prov_mix[q], prov_mix.shape[0], g)
 
 
-def wage_gini(status, wage):
-    """Gini coefficient of employees' wages (apprentices excluded); NaN below two."""
-    wages = sorted(float(wage[i]) for i in range(status.shape[0]) if status[i] == Status.EMPLOYED)
+def gini(wages) -> float:
+    """Gini coefficient of a list of wages (sorted here); NaN below two."""
+    wages = sorted(wages)
     n = len(wages)
     if n < 2:
         return math.nan
@@ -240,3 +290,8 @@ def wage_gini(status, wage):
         num += (j + 1) * w
         total += w
     return 2.0 * num / (n * total) - (n + 1.0) / n
+
+
+def wage_gini(status, wage):
+    """Gini coefficient of employees' wages (apprentices excluded); NaN below two."""
+    return gini(float(wage[i]) for i in range(status.shape[0]) if status[i] == Status.EMPLOYED)

@@ -16,39 +16,54 @@ def _sum(values) -> float:
     return total
 
 
-def skill_demand(alive, vacancies, target, req, status, skills, supply, out):
-    """Shares of skill demand by domain: each open vacancy's shortfall of the mean job
-    seeker (``supply``, filled here) below its requirement; if there is no shortfall, the
-    requirements of open vacancies (or of all jobs when none is open). Sums to 1."""
-    n_domains = out.shape[0]
+def mean_skills(rows, n_domains) -> list[float]:
+    """Mean skill vector of the given rows (summed left to right; zeros without rows)."""
     mean = [0.0] * n_domains
-    seekers = 0
-    for i in range(status.shape[0]):
-        if status[i] == Status.UNEMPLOYED:
-            seekers += 1
-            for k in range(n_domains):
-                mean[k] += float(skills[i, k])
-    if seekers > 0:
-        mean = [v / seekers for v in mean]
-    supply[:] = mean
-    live = [f for f in range(alive.shape[0]) if alive[f] == 1]
-    open_total = sum(int(vacancies[f]) for f in live)
+    n = 0
+    for row in rows:
+        n += 1
+        for k in range(n_domains):
+            mean[k] += float(row[k])
+    if n > 0:
+        mean = [v / n for v in mean]
+    return mean
+
+
+def demand_shares(mean, firms) -> list[float]:
+    """Shares of skill demand by domain from the live firms, in row order, given as
+    (vacancies, target, requirement row): each open vacancy's shortfall of the mean job
+    seeker ``mean`` below its requirement; if there is no shortfall, the requirements
+    of open vacancies (or of all jobs when none is open). Sums to 1 (zeros if empty)."""
+    n_domains = len(mean)
+    open_total = sum(v for v, _, _ in firms)
     demand = [0.0] * n_domains
-    for f in live:
-        v = int(vacancies[f])
+    for v, _, req_row in firms:
         if v > 0:
             for k in range(n_domains):
-                demand[k] += v * max(float(req[f, k]) - mean[k], 0.0)
+                demand[k] += v * max(float(req_row[k]) - mean[k], 0.0)
     total = _sum(demand)
     if total <= 0.0:
-        for f in live:
-            w = int(vacancies[f]) if open_total > 0 else int(target[f])
+        for v, target, req_row in firms:
+            w = v if open_total > 0 else target
             for k in range(n_domains):
-                demand[k] += w * float(req[f, k])
+                demand[k] += w * float(req_row[k])
         total = _sum(demand)
     if total > 0.0:
         demand = [v / total for v in demand]
-    out[:] = demand
+    return demand
+
+
+def skill_demand(alive, vacancies, target, req, status, skills, supply, out):
+    """``demand_shares`` of the live firms against the mean unemployed worker (``supply``,
+    filled here)."""
+    n_domains = out.shape[0]
+    seekers = (skills[i] for i in range(status.shape[0]) if status[i] == Status.UNEMPLOYED)
+    mean = mean_skills(seekers, n_domains)
+    supply[:] = mean
+    firms = [
+        (int(vacancies[f]), int(target[f]), req[f]) for f in range(alive.shape[0]) if alive[f] == 1
+    ]
+    out[:] = demand_shares(mean, firms)
 
 
 def target_mix(forecast, core_share, green_share, green_domain):
@@ -81,22 +96,32 @@ def target_mix(forecast, core_share, green_share, green_domain):
     return target
 
 
+def plan_mix(
+    k0, q, lagged, foresight_delta, noise_sd, core_share, green_share, green_domain, adjust, mix_row
+):
+    """Provider ``q`` (its draws under stream key ``k0``) forecasts the lagged demand
+    signal with noise (plus the projected change under foresight) and moves its mix
+    ``mix_row`` (in place) ``adjust`` of the way to its target."""
+    n_domains = len(mix_row)
+    forecast = [0.0] * n_domains
+    for k in range(1, n_domains):
+        noise = 1.0 + noise_sd * py_normal(k0, q, 2 * k)
+        forecast[k] = max(float(lagged[k]) * noise + float(foresight_delta[k]), 0.0)
+    target = target_mix(forecast, core_share, green_share, green_domain)
+    for k in range(n_domains):
+        m = float(mix_row[k])
+        mix_row[k] = m + adjust * (target[k] - m)
+
+
 def plan_curricula(
     key, lagged, foresight_delta, noise_sd, core_share, green_share, green_domain, adjust, mix
 ):
-    """Each provider forecasts the lagged demand signal with noise (plus the projected
-    change under foresight) and moves its mix ``adjust`` of the way to its target."""
     k0 = int(key)
-    n_providers, n_domains = mix.shape
-    for q in range(n_providers):
-        forecast = [0.0] * n_domains
-        for k in range(1, n_domains):
-            noise = 1.0 + noise_sd * py_normal(k0, q, 2 * k)
-            forecast[k] = max(float(lagged[k]) * noise + float(foresight_delta[k]), 0.0)
-        target = target_mix(forecast, core_share, green_share, green_domain)
-        for k in range(n_domains):
-            m = float(mix[q, k])
-            mix[q, k] = m + adjust * (target[k] - m)
+    for q in range(mix.shape[0]):
+        plan_mix(
+            k0, q, lagged, foresight_delta, noise_sd, core_share, green_share, green_domain,
+            adjust, mix[q],
+        )  # fmt: skip
 
 
 def relevance_of(mix_row, demand) -> float:
@@ -121,6 +146,14 @@ def curriculum_relevance(mix, demand, relevance):
         relevance[q] = relevance_of(mix[q], demand)
 
 
+def provider_seats(base_seats, base_course_seats, rural, capacity_multiplier, rural_extra):
+    """(TVET seats, course seats) of a provider: base seats times TVET capacity; course
+    seats: base course seats; in a rural region both times (1 + extra)."""
+    extra = rural_extra if rural else 0.0
+    seats = int(base_seats * capacity_multiplier * (1.0 + extra) + 0.5)
+    return seats, int(base_course_seats * (1.0 + extra) + 0.5)
+
+
 def set_seats(
     base_seats,
     base_course_seats,
@@ -131,12 +164,14 @@ def set_seats(
     seats,
     course_seats,
 ):
-    """TVET seats: base seats times TVET capacity; course seats: base course seats; in
-    rural regions both times (1 + extra)."""
     for q in range(base_seats.shape[0]):
-        extra = rural_extra if region_urban[region[q]] == 0 else 0.0
-        seats[q] = int(int(base_seats[q]) * capacity_multiplier * (1.0 + extra) + 0.5)
-        course_seats[q] = int(int(base_course_seats[q]) * (1.0 + extra) + 0.5)
+        seats[q], course_seats[q] = provider_seats(
+            int(base_seats[q]),
+            int(base_course_seats[q]),
+            region_urban[region[q]] == 0,
+            capacity_multiplier,
+            rural_extra,
+        )
 
 
 def nearest_open_provider(home, travel, prov_region, seats, enrolled):
@@ -144,7 +179,7 @@ def nearest_open_provider(home, travel, prov_region, seats, enrolled):
     lowest row on ties; (-1, inf) when every seat is taken."""
     best = -1
     cost = math.inf
-    for q in range(prov_region.shape[0]):
+    for q in range(len(prov_region)):
         if enrolled[q] < seats[q]:
             c = float(travel[home, prov_region[q]])
             if c < cost:
