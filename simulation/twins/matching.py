@@ -25,35 +25,43 @@ def job_search_probability(p, gap_under, gap_over) -> float:
     return p.on_the_job_search * (1.0 + p.mismatch_search_boost * f32(gap_under + gap_over))
 
 
+def seeks_job(p, status, gap_under, gap_over, u) -> bool:
+    """Whether a worker searches for a job this month: every unemployed worker (those
+    seeking a slot too: slots are matched first), and an employed worker on the job with
+    ``job_search_probability`` (``u`` its uniform draw)."""
+    if status == Status.UNEMPLOYED:
+        return True
+    return status == Status.EMPLOYED and u < job_search_probability(p, gap_under, gap_over)
+
+
+def seeks_slot(p, status, age, cert, seeking_appr, u) -> bool:
+    """Whether a worker searches for an apprenticeship slot: unemployed, up to the age
+    limit, and seeking one since leaving school, or uncertified and interested this month
+    (``u`` its uniform draw)."""
+    if status != Status.UNEMPLOYED or age > p.max_age_months:
+        return False
+    return seeking_appr > 0 or (cert == Cert.NONE and u < p.youth_interest)
+
+
 def select_job_searchers(key, p, status, gap_under, gap_over, out):
-    """Every unemployed worker (those seeking a slot too: slots are matched first), and
-    employed workers searching on the job; rows in order into ``out``; returns the count."""
+    """The rows of job searchers (``seeks_job``), in order, into ``out``; returns the count."""
     k = int(key)
     n = 0
     for i in range(status.shape[0]):
-        st = status[i]
-        if st == Status.UNEMPLOYED:
-            searches = True
-        elif st == Status.EMPLOYED:
-            prob = job_search_probability(p, float(gap_under[i]), float(gap_over[i]))
-            searches = py_uniform(k, i, 0) < prob
-        else:
-            searches = False
-        if searches:
+        u = py_uniform(k, i, 0)
+        if seeks_job(p, status[i], float(gap_under[i]), float(gap_over[i]), u):
             out[n] = i
             n += 1
     return n
 
 
 def select_slot_searchers(key, p, status, age, cert, seeking_appr, out):
-    """Unemployed workers up to the age limit who seek a slot since leaving school, or
-    who are uncertified and interested this month."""
+    """The rows of slot searchers (``seeks_slot``), in order, into ``out``; returns the count."""
     k = int(key)
     n = 0
     for i in range(status.shape[0]):
-        if status[i] != Status.UNEMPLOYED or age[i] > p.max_age_months:
-            continue
-        if seeking_appr[i] > 0 or (cert[i] == Cert.NONE and py_uniform(k, i, 0) < p.youth_interest):
+        u = py_uniform(k, i, 0)
+        if seeks_slot(p, status[i], int(age[i]), int(cert[i]), int(seeking_appr[i]), u):
             out[n] = i
             n += 1
     return n
@@ -68,22 +76,32 @@ def build_cells(
     """Firms with openings grouped by cell c = sector * R + region, in row order
     (CSR: ``cell_firms[cell_ptr[c]:cell_ptr[c + 1]]``), with each cell's total openings
     and the running sum of openings inside the cell."""
-    n_cells = cell_open.shape[0]
+    entries = (
+        (f, int(sector[f]) * n_regions + int(region[f]), int(openings[f]))
+        for f in range(alive.shape[0])
+        if alive[f] == 1 and openings[f] > 0
+    )
+    lists = group_by_cell(entries, cell_open.shape[0])
+    for table, values in zip((cell_open, cell_ptr, cell_firms, cell_cum), lists, strict=True):
+        table[: len(values)] = values
+
+
+def group_by_cell(entries, n_cells):
+    """(cell_open, cell_ptr, cell_firms, cell_cum) as lists from (firm, cell, openings) of
+    the firms with openings, in row order: the CSR layout ``build_cells`` describes."""
     members = [[] for _ in range(n_cells)]
-    for f in range(alive.shape[0]):
-        if alive[f] == 1 and openings[f] > 0:
-            members[int(sector[f]) * n_regions + int(region[f])].append(f)
-    cell_ptr[0] = 0
-    j = 0
+    for firm, c, n_open in entries:
+        members[c].append((firm, n_open))
+    cell_open, cell_ptr, cell_firms, cell_cum = [], [0], [], []
     for c in range(n_cells):
         running = 0
-        for f in members[c]:
-            running += int(openings[f])
-            cell_firms[j] = f
-            cell_cum[j] = running
-            j += 1
-        cell_open[c] = running
-        cell_ptr[c + 1] = j
+        for firm, n_open in members[c]:
+            running += n_open
+            cell_firms.append(firm)
+            cell_cum.append(running)
+        cell_open.append(running)
+        cell_ptr.append(len(cell_firms))
+    return cell_open, cell_ptr, cell_firms, cell_cum
 
 
 def sector_affinity(skills_row, profile_row) -> float:
@@ -100,9 +118,9 @@ def cell_access(travel, travel_weight, cell_open):
     """(R, cells) table of each home region's access to each cell: openings x
     exp(-travel weight x travel cost to the cell's region), 0 without openings."""
     n_regions = travel.shape[0]
-    out = np.zeros((n_regions, cell_open.shape[0]))
+    out = np.zeros((n_regions, len(cell_open)))
     for h in range(n_regions):
-        for c in range(cell_open.shape[0]):
+        for c in range(len(cell_open)):
             if cell_open[c] > 0:
                 x = -travel_weight * float(travel[h, c % n_regions])
                 out[h, c] = int(cell_open[c]) * math.exp(x)
@@ -110,13 +128,18 @@ def cell_access(travel, travel_weight, cell_open):
 
 
 def cell_weights(i, skills, region, access, profile, affinity_weight, weights):
-    """Weight of each cell for worker ``i`` (into ``weights``): access from the worker's
-    region x exp(affinity weight x sector affinity); returns the total."""
+    """``worker_cell_weights`` of worker ``i``."""
+    return worker_cell_weights(skills[i], int(region[i]), access, profile, affinity_weight, weights)
+
+
+def worker_cell_weights(skills_row, home, access, profile, affinity_weight, weights):
+    """Weight of each cell for a worker with skills ``skills_row`` living in ``home``
+    (into ``weights``): access from the home region x exp(affinity weight x sector
+    affinity); returns the total."""
     n_regions = access.shape[0]
-    home = int(region[i])
     total = 0.0
     for s in range(profile.shape[0]):
-        e = math.exp(affinity_weight * sector_affinity(skills[i], profile[s]))
+        e = math.exp(affinity_weight * sector_affinity(skills_row, profile[s]))
         for r in range(n_regions):
             c = s * n_regions + r
             w = float(access[home, c]) * e
@@ -149,7 +172,7 @@ def draw_firm(u_cell, u_firm, weights, total, cell_open, cell_ptr, cell_firms, c
             hi = mid
         else:
             lo = mid + 1
-    return int(cell_firms[lo])
+    return cell_firms[lo]
 
 
 def worker_applications(
@@ -168,19 +191,34 @@ def worker_applications(
     cell_firms,
     cell_cum,
 ):
-    """Worker ``i``'s ``n_apps`` applications: firm rows, -1 for a repeat draw, a draw of
-    its own employer (``own_employer``, -1 if none) or no opening anywhere. ``access``
-    is the round's ``cell_access`` table."""
-    weights = [0.0] * cell_open.shape[0]
-    total = cell_weights(i, skills, region, access, profile, affinity_weight, weights)
+    """Worker ``i``'s ``n_apps`` applications (``applications_from``): firm rows, -1 for
+    an unused one."""
+    apps = applications_from(
+        k, slot0, i, n_apps, skills[i], int(region[i]), own_employer, access, profile,
+        affinity_weight, cell_open, cell_ptr, cell_firms, cell_cum,
+    )  # fmt: skip
+    return [-1 if f is None else f for f in apps]
+
+
+def applications_from(
+    k, slot0, row, n_apps, skills_row, home, own_employer, access, profile, affinity_weight,
+    cell_open, cell_ptr, cell_firms, cell_cum,
+):  # fmt: skip
+    """The ``n_apps`` applications of the worker on ``row`` (its draws under stream key
+    ``k`` from slot ``slot0``), with skills ``skills_row``, living in ``home``: firms
+    drawn by ``draw_firm`` from the round's cells (``access``: the round's
+    ``cell_access`` table); None for an unused application: a repeat draw, a draw of its
+    own employer (``own_employer``) or no opening anywhere."""
+    weights = [0.0] * len(cell_open)
+    total = worker_cell_weights(skills_row, home, access, profile, affinity_weight, weights)
     apps = []
     for a in range(n_apps):
         if total <= 0.0:
-            apps.append(-1)
+            apps.append(None)
             continue
         f = draw_firm(
-            py_uniform(k, i, slot0 + 2 * a),
-            py_uniform(k, i, slot0 + 2 * a + 1),
+            py_uniform(k, row, slot0 + 2 * a),
+            py_uniform(k, row, slot0 + 2 * a + 1),
             weights,
             total,
             cell_open,
@@ -188,7 +226,7 @@ def worker_applications(
             cell_firms,
             cell_cum,
         )
-        apps.append(-1 if f == own_employer or f in apps else f)
+        apps.append(None if f == own_employer or f in apps else f)
     return apps
 
 
@@ -245,14 +283,21 @@ def learned_share(p, ability: float, core: float) -> float:
 
 
 def applicant_score(mode, p, i, f, skills, ability, cert, cert_bonus, req) -> float:
-    """Firm ``f``'s score of applicant ``i``. Jobs: expected productivity over the hiring
-    horizon (the under-skill gap less what the worker will learn on the job in that
-    time) plus the certificate signal. Slots: trainability from core skill and ability."""
+    """Firm ``f``'s score of applicant ``i`` (``score_applicant``)."""
+    return score_applicant(mode, p, skills[i], float(ability[i]), int(cert[i]), cert_bonus, req[f])
+
+
+def score_applicant(mode, p, skills_row, ability, cert, cert_bonus, req_row) -> float:
+    """A firm's score of an applicant with skills ``skills_row``, learning ability and
+    certificate level ``cert``. Jobs: expected productivity over the hiring horizon
+    (the under-skill gap at requirements ``req_row`` less what the worker will learn on
+    the job in that time) plus the certificate signal. Slots: trainability from core
+    skill and ability."""
     if mode == JOBS:
-        under, _ = job_gaps(skills[i], req[f])
-        learned = learned_share(p, float(ability[i]), float(skills[i, 0]))
-        return 1.0 - under * (1.0 - learned) + float(cert_bonus[cert[i]])
-    return 0.5 * float(skills[i, 0]) + 0.25 * min(float(ability[i]), 2.0)
+        under, _ = job_gaps(skills_row, req_row)
+        learned = learned_share(p, ability, float(skills_row[0]))
+        return 1.0 - under * (1.0 - learned) + float(cert_bonus[cert])
+    return 0.5 * float(skills_row[0]) + 0.25 * min(ability, 2.0)
 
 
 def firm_offers(scores, openings: int, threshold: float) -> list[int]:
@@ -265,6 +310,12 @@ def firm_offers(scores, openings: int, threshold: float) -> list[int]:
             break
         chosen.append(t)
     return chosen
+
+
+def screen_applicants(scores, openings: int, threshold: float) -> tuple[int, list[int]]:
+    """(How many applicants reach the threshold, ``firm_offers``)."""
+    qualified = sum(1 for s in scores if s >= threshold)
+    return qualified, firm_offers(scores, openings, threshold)
 
 
 def make_offers(
@@ -299,10 +350,10 @@ def make_offers(
             applicant_score(mode, p, int(searchers[j]), f, skills, ability, cert, cert_bonus, req)
             for j, _ in applications
         ]
-        limit = float(threshold[f])
+        qualified, chosen = screen_applicants(scores, int(openings[f]), float(threshold[f]))
         vac_apps[f] += len(applications)
-        vac_qualified[f] += sum(1 for s in scores if s >= limit)
-        for t in firm_offers(scores, int(openings[f]), limit):
+        vac_qualified[f] += qualified
+        for t in chosen:
             j, a = applications[t]
             offers[j, a] = 1
             made += 1
@@ -313,25 +364,53 @@ def hiring_thresholds(mode, p, alive, region, vac_age, slack, out):
     """Jobs: base threshold plus slack of the firm's region, less an allowance per month
     its vacancies have waited (not below 0). Slots: the trainability threshold."""
     for f in range(alive.shape[0]):
-        if mode == SLOTS:
-            out[f] = p.trainability_threshold
-        else:
-            t = p.hire_threshold + p.threshold_slack * float(slack[region[f]])
-            out[f] = max(t - p.threshold_vacancy_age * int(vac_age[f]), 0.0)
+        out[f] = hiring_threshold(mode, p, float(slack[region[f]]), int(vac_age[f]))
+
+
+def hiring_threshold(mode, p, slack: float, vac_age: int) -> float:
+    """A firm's hiring threshold given the slack of its region and the age of its
+    vacancies (see ``hiring_thresholds``)."""
+    if mode == SLOTS:
+        return p.trainability_threshold
+    t = p.hire_threshold + p.threshold_slack * slack
+    return max(t - p.threshold_vacancy_age * vac_age, 0.0)
 
 
 # ------------------------------------------------------------------ acceptance
 
 
 def offer_value(mode, p, i, f, skills, region, req, f_region, productivity, wage_level, travel):
-    """Worth of firm ``f``'s offer to worker ``i``: the firm's pay (for jobs scaled by
-    expected match quality above the floor share) net of the cost of moving."""
-    fr = int(f_region[f])
-    pay = float(wage_level[fr]) * float(productivity[f])
+    """Worth of firm ``f``'s offer to worker ``i`` (``value_of_offer``)."""
+    return value_of_offer(
+        mode, p, skills[i], int(region[i]), req[f], int(f_region[f]), float(productivity[f]),
+        wage_level, travel,
+    )  # fmt: skip
+
+
+def value_of_offer(
+    mode, p, skills_row, home, req_row, firm_region, productivity, wage_level, travel
+) -> float:
+    """Worth of an offer from a firm (requirements ``req_row``, in ``firm_region``) to a
+    worker (skills ``skills_row``, living in ``home``): the firm's pay (for jobs scaled
+    by expected match quality above the floor share) net of the cost of moving."""
+    pay = float(wage_level[firm_region]) * productivity
     if mode == JOBS:
-        under, _ = job_gaps(skills[i], req[f])
+        under, _ = job_gaps(skills_row, req_row)
         pay *= p.wage_floor_share + (1.0 - p.wage_floor_share) * (1.0 - under)
-    return pay * (1.0 - p.moving_cost_weight * float(travel[region[i], fr]))
+    return pay * (1.0 - p.moving_cost_weight * float(travel[home, firm_region]))
+
+
+def pick_offer(values, wage) -> int:
+    """Position (into ``values``) of the offer a worker takes: the best (first on ties);
+    a worker in a job (``wage`` not None) only if it pays more than ``wage``; -1 for
+    none."""
+    best, best_u = -1, -math.inf
+    for t, u in enumerate(values):
+        if u > best_u:
+            best, best_u = t, u
+    if best < 0 or (wage is not None and best_u <= wage):
+        return -1
+    return best
 
 
 def apprenticeship_terms(p) -> tuple[int, float, float]:
@@ -414,21 +493,18 @@ def accept_offers(
     hires = 0
     for j in range(n):
         i = int(searchers[j])
-        best, best_u = -1, -math.inf
-        for a in range(n_apps):
-            if offers[j, a] == 0:
-                continue
-            f = int(apps[j, a])
-            u = offer_value(
+        offered = [int(apps[j, a]) for a in range(n_apps) if offers[j, a] != 0]
+        values = [
+            offer_value(
                 mode, p, i, f, skills, region, req, f_region, productivity, wage_level, travel
             )
-            if u > best_u:
-                best, best_u = f, u
-        if best < 0:
+            for f in offered
+        ]
+        current = float(wage[i]) if status[i] == Status.EMPLOYED else None
+        t = pick_offer(values, current)
+        if t < 0:
             continue
-        if status[i] == Status.EMPLOYED and best_u <= float(wage[i]):
-            continue
-        f = best
+        f = offered[t]
         hires += 1
         hired[j] = 1
         fr = int(f_region[f])
@@ -516,29 +592,51 @@ def employability(
     accessibility alone, whose hiring threshold the worker meets (NaN if none can
     reach a vacancy)."""
     k = int(key)
-    weights = [0.0] * cell_open.shape[0]
     access = cell_access(travel, travel_weight, cell_open)
     shares = []
     for j in range(n):
         i = int(sample[j])
-        total = cell_weights(i, skills, region, access, profile, 0.0, weights)
-        if total <= 0.0:
-            continue
-        hits = 0
-        for d in range(draws):
-            f = draw_firm(
-                py_uniform(k, i, 2 * d),
-                py_uniform(k, i, 2 * d + 1),
-                weights,
-                total,
-                cell_open,
-                cell_ptr,
-                cell_firms,
-                cell_cum,
+        drawn = vacancies_sampled(
+            k, i, skills[i], int(region[i]), access, profile, cell_open, cell_ptr, cell_firms,
+            cell_cum, draws,
+        )  # fmt: skip
+        if drawn:
+            hits = sum(
+                applicant_score(JOBS, p, i, f, skills, ability, cert, cert_bonus, req)
+                >= float(threshold[f])
+                for f in drawn
             )
-            score = applicant_score(JOBS, p, i, f, skills, ability, cert, cert_bonus, req)
-            hits += score >= float(threshold[f])
-        shares.append(hits / draws)
+            shares.append(hits / draws)
+    return mean_share(shares)
+
+
+def vacancies_sampled(
+    k, row, skills_row, home, access, profile, cell_open, cell_ptr, cell_firms, cell_cum, draws
+) -> list:
+    """The firms of ``draws`` vacancies drawn for the worker on ``row`` (draws under stream
+    key ``k``) by accessibility alone (``access``: the ``cell_access`` table); empty when
+    no vacancy can be reached."""
+    weights = [0.0] * len(cell_open)
+    total = worker_cell_weights(skills_row, home, access, profile, 0.0, weights)
+    if total <= 0.0:
+        return []
+    return [
+        draw_firm(
+            py_uniform(k, row, 2 * d),
+            py_uniform(k, row, 2 * d + 1),
+            weights,
+            total,
+            cell_open,
+            cell_ptr,
+            cell_firms,
+            cell_cum,
+        )
+        for d in range(draws)
+    ]
+
+
+def mean_share(shares) -> float:
+    """Mean of the sampled workers' shares, summed in sample order (NaN without any)."""
     if not shares:
         return math.nan
     acc = 0.0
