@@ -66,8 +66,7 @@ def inactivity(key, p, status, age, spell, flows):
     for i in range(status.shape[0]):
         st = status[i]
         if st == Status.UNEMPLOYED:
-            long_term = age[i] >= p.inactive_age_months and spell[i] >= 12
-            if long_term and py_uniform(k, i, 0) < p.inactivity_hazard:
+            if leaves_labour_force(p, int(age[i]), int(spell[i]), py_uniform(k, i, 0)):
                 status[i] = Status.INACTIVE
                 flows[Flow.TO_INACTIVE] += 1
         elif st == Status.INACTIVE and py_uniform(k, i, 0) < p.reactivation_hazard:
@@ -81,9 +80,9 @@ def return_migration(key, hazard, status, region, origin, rural, mig_in, mig_out
     monthly ``hazard``."""
     k = int(key)
     for i in range(status.shape[0]):
-        if status[i] != Status.UNEMPLOYED or rural[i] == 0 or region[i] == origin[i]:
+        if status[i] != Status.UNEMPLOYED:
             continue
-        if py_uniform(k, i, 0) < hazard:
+        if returns_home(int(rural[i]), int(region[i]), int(origin[i]), hazard, py_uniform(k, i, 0)):
             mig_out[region[i]] += 1
             mig_in[origin[i]] += 1
             region[i] = origin[i]
@@ -106,6 +105,37 @@ def entrant_skill_level(p, k: int) -> float:
     if k == 1:
         return p.entrant_digital
     return p.entrant_technical
+
+
+def entrant_draws(k, i, p, region_cum, region_rural_share, region_urban, home_cum, n_domains):
+    """A school leaver on row ``i`` (draws under stream key ``k``): (age, region, home
+    region, rural origin, learning ability, skills). A rural-origin leaver in an urban
+    region gets a rural home region by population share (``home_cum``: cumulative shares
+    of rural regions, flat over urban ones)."""
+    r = pick_region(py_uniform(k, i, 0), region_cum)
+    age = p.entry_age_months + int(12.0 * py_uniform(k, i, 1))
+    origin = r
+    rural = 1 if py_uniform(k, i, 2) < float(region_rural_share[r]) else 0
+    if rural == 1 and region_urban[r] == 1 and float(home_cum[-1]) > 0.0:
+        origin = pick_region(py_uniform(k, i, 3), home_cum)
+    ability = max(1.0 + p.ability_sd * py_normal(k, i, 4), 0.2)
+    skills = []
+    for d in range(n_domains):
+        s = entrant_skill_level(p, d) + p.skill_noise_sd * py_normal(k, i, 6 + 2 * d)
+        skills.append(min(max(s, 0.0), 1.0))
+    return age, r, origin, rural, ability, skills
+
+
+def leaves_labour_force(p, age, spell, u) -> bool:
+    """Whether an unemployed worker becomes inactive: older, unemployed a year or more,
+    with a monthly hazard (``u`` its uniform draw)."""
+    return age >= p.inactive_age_months and spell >= 12 and u < p.inactivity_hazard
+
+
+def returns_home(rural, region, origin, hazard, u) -> bool:
+    """Whether an unemployed rural-origin worker away from home returns (``u`` its
+    uniform draw)."""
+    return rural == 1 and region != origin and u < hazard
 
 
 def enter_cohort(
@@ -161,20 +191,11 @@ def enter_cohort(
             break
         if status[i] != Status.RETIRED:
             continue
-        r = pick_region(py_uniform(k, i, 0), region_cum)
         status[i] = Status.LEAVER
-        age[i] = p.entry_age_months + int(12.0 * py_uniform(k, i, 1))
-        region[i] = r
-        origin[i] = r
-        rural[i] = 1 if py_uniform(k, i, 2) < float(region_rural_share[r]) else 0
-        if rural[i] == 1 and region_urban[r] == 1 and float(home_cum[-1]) > 0.0:
-            # a rural-origin school leaver in a city has a rural home region
-            origin[i] = pick_region(py_uniform(k, i, 3), home_cum)
+        age[i], region[i], origin[i], rural[i], ability[i], skills[i, :] = entrant_draws(
+            k, i, p, region_cum, region_rural_share, region_urban, home_cum, skills.shape[1]
+        )
         education[i] = Education.SECONDARY
-        ability[i] = max(1.0 + p.ability_sd * py_normal(k, i, 4), 0.2)
-        for d in range(skills.shape[1]):
-            s = entrant_skill_level(p, d) + p.skill_noise_sd * py_normal(k, i, 6 + 2 * d)
-            skills[i, d] = min(max(s, 0.0), 1.0)
         employer[i] = -1
         gap_under[i] = 0.0
         gap_over[i] = 0.0

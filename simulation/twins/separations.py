@@ -19,9 +19,10 @@ def to_unemployed(i, status, employer, wage, tenure, spell, provider):
 
 
 def layoff_order(members, gap_under, quota):
-    """The ``quota`` members a live firm lays off: highest under-skill gap first, ties
-    to the lower row (members are in row order)."""
-    return sorted(members, key=lambda i: -float(gap_under[i]))[:quota]
+    """The ``quota`` members a live firm lays off: highest under-skill gap
+    (``gap_under(member)``) first, ties to the earlier member (members are in row
+    order)."""
+    return sorted(members, key=lambda i: -gap_under(i))[:quota]
 
 
 def layoffs(
@@ -55,7 +56,8 @@ def layoffs(
     for f in sorted(affected):
         members = affected[f]
         exited = alive[f] == 0
-        chosen = members if exited else layoff_order(members, gap_under, int(layoff_quota[f]))
+        quota = int(layoff_quota[f])
+        chosen = members if exited else layoff_order(members, lambda i: float(gap_under[i]), quota)
         for i in chosen:
             if status[i] == Status.APPRENTICE:
                 appr_state[i] = ApprState.DISSOLVED
@@ -110,6 +112,26 @@ def retention_probability(p, match: float) -> float:
     return p.base_retention
 
 
+def dropout_hazard(p) -> float:
+    """Monthly chance an apprentice drops out, cut by quality standards."""
+    return p.dropout_hazard * (1.0 - p.quality_dropout_cut * p.quality_level)
+
+
+def certification(p, match, u, cert, entitlement, advance, duration):
+    """Assessment of a finisher with match quality ``match`` (``u`` its uniform draw):
+    (passed, certificate held after, subsidy balance then due to the firm). A pass
+    (chance: pass rate x match) earns the apprenticeship certificate, advanced at a
+    high match; the balance is the subsidy recorded at the start (``entitlement``) less
+    the ``advance`` paid then, plus for an advanced certificate the bonus over the
+    contract's ``duration``."""
+    if u >= p.certification_pass * match:
+        return False, cert, 0.0
+    balance = entitlement - advance
+    if match >= p.advanced_match:
+        return True, Cert.ADVANCED, balance + p.advanced_bonus_per_year * duration / 12.0
+    return True, max(cert, Cert.APPRENTICESHIP), balance
+
+
 def apprenticeship_progress(
     key_drop,
     key_done,
@@ -148,7 +170,7 @@ def apprenticeship_progress(
     rest of the subsidy recorded at its start. The training firm, if alive, retains the
     graduate (``retention_probability``); otherwise the graduate searches."""
     kd, kc = int(key_drop), int(key_done)
-    hazard = p.dropout_hazard * (1.0 - p.quality_dropout_cut * p.quality_level)
+    hazard = dropout_hazard(p)
     for i in range(status.shape[0]):
         if status[i] != Status.APPRENTICE:
             continue
@@ -174,14 +196,17 @@ def apprenticeship_progress(
         flows[Flow.APPR_COMPLETIONS] += 1
         match = 1.0 - float(gap_under[i])
         spend[Spend.QUALITY] += p.public_cost_per_completion
-        if py_uniform(kc, i, 0) < p.certification_pass * match:
+        certified, cert[i], balance = certification(
+            p,
+            match,
+            py_uniform(kc, i, 0),
+            int(cert[i]),
+            float(appr_entitlement[i]),
+            float(appr_advance[i]),
+            int(appr_duration[i]),
+        )
+        if certified:
             flows[Flow.APPR_CERTIFIED] += 1
-            balance = float(appr_entitlement[i]) - float(appr_advance[i])
-            if match >= p.advanced_match:
-                cert[i] = Cert.ADVANCED
-                balance += p.advanced_bonus_per_year * int(appr_duration[i]) / 12.0
-            elif cert[i] < Cert.APPRENTICESHIP:
-                cert[i] = Cert.APPRENTICESHIP
             spend[Spend.SUBSIDY] += balance
             train_benefit[f] += balance
         provider[i] = -1
