@@ -18,6 +18,7 @@ import argparse
 import contextlib
 import os
 import platform
+import resource
 import tempfile
 import time
 from pathlib import Path
@@ -49,16 +50,32 @@ def speed(folder: Path, workers: int, months: int) -> None:
         f"\n16-run sweep: baseline x (none, package) x 8 seeds, {workers:,} workers, "
         f"{months} months (+ burn-in), process pool"
     )
-    print(f"{'processes':>9} {'threads/run':>11} {'wall s':>8} {'runs/min':>9} {'speed-up':>9}")
+    print("(worker CPU s: CPU time of the pool's processes; cores used = worker CPU s / wall s,")
+    print(" below the process count when other work on the machine takes the cores)")
+    print(
+        f"{'processes':>9} {'threads/run':>11} {'wall s':>8} {'runs/min':>9} {'speed-up':>9} "
+        f"{'worker CPU s':>12} {'cores used':>10}"
+    )
     base = None
     for jobs, threads in ((1, 1), (2, 1), (1, 2)):
         out = folder / f"speed-{jobs}x{threads}"
+        cpu0 = children_cpu()
         t0 = time.perf_counter()
         report = run_sweep(plan, out, executor="processes", jobs=jobs, threads=threads)
         wall = time.perf_counter() - t0
+        cpu = children_cpu() - cpu0
         assert report.complete and not report.failed, report.failures
         base = base or wall
-        print(f"{jobs:>9} {threads:>11} {wall:>8.1f} {16 / wall * 60:>9.1f} {base / wall:>8.2f}x")
+        print(
+            f"{jobs:>9} {threads:>11} {wall:>8.1f} {16 / wall * 60:>9.1f} {base / wall:>8.2f}x "
+            f"{cpu:>12.1f} {cpu / wall:>10.2f}"
+        )
+
+
+def children_cpu() -> float:
+    """User + system CPU seconds of this process's finished children (the pools)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def rss_mb(proc: psutil.Process) -> tuple[float, float]:
