@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import math
+import struct
 
 import numpy as np
+
+_FLOAT32 = struct.Struct("f")
 
 
 def f32(x: float) -> float:
@@ -13,9 +16,13 @@ def f32(x: float) -> float:
     numba computes ``a + b`` in float32 when both are float32 array elements; the twins
     add the two values as Python floats and round once with this. The float64 result of
     adding two float32 values, rounded to float32, equals the float32 sum exactly (float64
-    has more than twice float32's precision), so the two agree bit for bit.
+    has more than twice float32's precision), so the two agree bit for bit. (Packed as a
+    C float: the same rounding as ``np.float32(x)``, three times faster.)
     """
-    return float(np.float32(x))
+    try:
+        return _FLOAT32.unpack(_FLOAT32.pack(x))[0]
+    except OverflowError:  # beyond the float32 range: infinity, as NumPy gives
+        return float(np.float32(x))
 
 
 def int_power(x: float, n: int) -> float:

@@ -20,9 +20,11 @@ def job_gaps(skills_row, req_row) -> tuple[float, float]:
     for k in range(len(skills_row)):
         r = float(req_row[k])
         s = float(skills_row[k])
-        un += r * max(f32(r - s), 0.0)
+        if r > s:  # (adding r x 0 elsewhere would change nothing)
+            un += r * f32(r - s)
+        elif s > r:
+            on += (1.0 - r) * f32(s - r)
         ud += r
-        on += (1.0 - r) * max(f32(s - r), 0.0)
         od += 1.0 - r
     under = un / ud if ud > 0.0 else 0.0
     over = on / od if od > 0.0 else 0.0
