@@ -95,6 +95,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="output folder, must not exist (default: results/<scenario>__<policy>__seed<S>__<time>)",
     )
+    run.add_argument(
+        "--profile",
+        action="store_true",
+        help="time each phase of the month over the run (burn-in excluded); print the "
+        "table and store it in the manifest (timings.phase_seconds)",
+    )
     run.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
     run.add_argument(
         "--no-summary", action="store_true", help="no summary table at the end (progress only)"
@@ -167,8 +173,13 @@ def _run(args: argparse.Namespace) -> int:
             "(allowed: a path that does not exist yet)"
         )
     console = Console(stderr=True)
-    result = runner.simulate(run) if args.quiet else _run_with_progress(run, console)
+    if args.quiet:
+        result = runner.simulate(run, profile=args.profile)
+    else:
+        result = _run_with_progress(run, console, args.profile)
     runner.write(result, out)
+    if args.profile:
+        _profile_table(result.timings, run.workers, run.months)
     if not (args.quiet or args.no_summary):
         _summary_table({f"{run.scenario.name} | {run.policy.name}": result.metrics}, title=f"{out}")
     if not args.quiet:
@@ -179,7 +190,7 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run_with_progress(run, console):
+def _run_with_progress(run, console, profile: bool = False):
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -202,7 +213,25 @@ def _run_with_progress(run, console):
     label = f"{run.scenario.name} | {run.policy.name} | seed {run.seed}"
     with Progress(*columns, console=console, transient=False) as bar:
         task = bar.add_task(label, total=run.months)
-        return runner.simulate(run, progress=lambda month: bar.update(task, completed=month))
+        return runner.simulate(
+            run, progress=lambda month: bar.update(task, completed=month), profile=profile
+        )
+
+
+def _profile_table(timings: dict, workers: int, months: int) -> None:
+    """Seconds per phase over the run's months, share of the total, ms per month."""
+    from rich.console import Console
+    from rich.table import Table
+
+    phases = timings["phase_seconds"]
+    total = sum(phases.values())
+    table = Table(title=f"time per phase: {workers:,} workers, {months} months (no burn-in)")
+    for head in ("phase", "seconds", "share", "ms per month"):
+        table.add_column(head, justify="left" if head == "phase" else "right")
+    for name, sec in [*sorted(phases.items(), key=lambda kv: -kv[1]), ("all", total)]:
+        share = f"{sec / total:.1%}" if total > 0 else "-"
+        table.add_row(name, f"{sec:.3f}", share, f"{1000 * sec / max(months, 1):.2f}")
+    Console(width=100).print(table)
 
 
 def _fmt(value: float) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
+import time
 from collections.abc import Sequence
 from functools import partial
 
@@ -26,12 +28,34 @@ def metric_value(name: str, model: SkillsModel) -> float:
     return model.current[name]
 
 
+class PhaseTimer:
+    """Wall-clock seconds per phase of the month, summed over months (``seconds``), when
+    enabled; otherwise ``timer(name)`` is a shared no-op context."""
+
+    def __init__(self, enabled: bool = False):
+        self.enabled = enabled
+        self.seconds: dict[str, float] = {}
+        self._noop = contextlib.nullcontext()
+
+    def __call__(self, name: str):
+        return self._timed(name) if self.enabled else self._noop
+
+    @contextlib.contextmanager
+    def _timed(self, name: str):
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - t0
+
+
 class SkillsModel(mesa.Model):
     """Workers, firms and training providers as arrays; every process a numba kernel.
 
     Arguments mirror ``skillsim run``: a scenario name or path, policy names (merged
     in order), the number of workers, the horizon in months and the seed. Pass
-    ``run`` to use an already resolved RunConfig instead. The model first runs the
+    ``run`` to use an already resolved RunConfig instead; ``profile=True`` sums the
+    wall-clock time of each phase in ``model.timer.seconds``. The model first runs the
     scenario's burn-in under the status-quo policy with drivers frozen, then
     records month 0; each ``step()`` advances one month and records it.
     """
@@ -44,8 +68,10 @@ class SkillsModel(mesa.Model):
         months: int = 120,
         seed: int = 0,
         run: RunConfig | None = None,
+        profile: bool = False,
     ):
         super().__init__(seed=seed)
+        self.timer = PhaseTimer(enabled=profile)
         if run is None:
             run = loading.resolve_run(scenario, policies, workers, months, seed)
         self.config = run
@@ -126,19 +152,31 @@ class SkillsModel(mesa.Model):
             self.running = False
 
     def _advance(self, p: params.Params) -> None:
-        """The recipe of a month (DESIGN.md, schedule), under parameters ``p``."""
-        month = self.month + 1
-        phases.begin(self)
-        phases.drivers(self, p, month)  # 1. scenario paths
-        phases.firm_demand(self, p, month)  # 2. targets, exit/entry, vacancies, layoffs due
-        phases.apprenticeship_supply(self, p)  # 3. net benefit and slots
-        phases.providers(self, p, month)  # 4. shortage signal, curricula, seats
-        phases.education_choices(self, p, month)  # 5. school leavers, lifelong learning
-        phases.skill_change(self, p)  # 6. learning and depreciation
-        phases.search_and_matching(self, p, month)  # 7. slots, then jobs
-        phases.separations_and_lifecycle(self, p, month)  # 8. layoffs, quits, apprentices
-        phases.demographic_change(self, p, month)  # 9. ageing, cohorts, migration
-        phases.accounts(self, p)  # 10. wages, public spending, feedback signals
+        """The recipe of a month (DESIGN.md, schedule), under parameters ``p``. Each phase
+        runs inside ``self.timer`` (a no-op unless profiling)."""
+        month, t = self.month + 1, self.timer
+        with t("begin"):
+            phases.begin(self)
+        with t("1 drivers"):
+            phases.drivers(self, p, month)  # scenario paths
+        with t("2 firm demand"):
+            phases.firm_demand(self, p, month)  # targets, exit/entry, vacancies, layoffs due
+        with t("3 apprenticeship supply"):
+            phases.apprenticeship_supply(self, p)  # net benefit and slots
+        with t("4 providers"):
+            phases.providers(self, p, month)  # shortage signal, curricula, seats
+        with t("5 education choices"):
+            phases.education_choices(self, p, month)  # school leavers, lifelong learning
+        with t("6 skills"):
+            phases.skill_change(self, p)  # learning and depreciation
+        with t("7 search and matching"):
+            phases.search_and_matching(self, p, month)  # slots, then jobs
+        with t("8 separations"):
+            phases.separations_and_lifecycle(self, p, month)  # layoffs, quits, apprentices
+        with t("9 demography"):
+            phases.demographic_change(self, p, month)  # ageing, cohorts, migration
+        with t("10 accounts"):
+            phases.accounts(self, p)  # wages, public spending, feedback signals
         self.clock += 1
         self.month = month
 
@@ -146,6 +184,10 @@ class SkillsModel(mesa.Model):
 
     def _record(self) -> None:
         """Compute this month's metrics and breakdowns; collect the reporters."""
+        with self.timer("metrics"):
+            self._tally()
+
+    def _tally(self) -> None:
         w, f, pr, world, p = self.workers, self.firms, self.providers, self.world, self.params
         metric_kernels.tally(
             self.month,

@@ -35,12 +35,17 @@ class RunResult:
     timings: dict[str, float]
 
 
-def simulate(run: RunConfig, progress: Callable[[int], None] | None = None) -> RunResult:
-    """Build the model (burn-in included) and step it to the horizon."""
+def simulate(
+    run: RunConfig, progress: Callable[[int], None] | None = None, profile: bool = False
+) -> RunResult:
+    """Build the model (burn-in included) and step it to the horizon. With ``profile``,
+    ``timings["phase_seconds"]`` holds the time of each phase over the run's months
+    (burn-in excluded)."""
     from simulation.model import SkillsModel  # imported here: compiling kernels is slow
 
     t0 = time.perf_counter()
-    model = SkillsModel(run=run)
+    model = SkillsModel(run=run, profile=profile)
+    model.timer.seconds.clear()  # the profile covers the run's months, not the burn-in
     t1 = time.perf_counter()
     first_month = None
     while model.running:
@@ -51,17 +56,15 @@ def simulate(run: RunConfig, progress: Callable[[int], None] | None = None) -> R
             progress(model.month)
     t2 = time.perf_counter()
     frames = {kind: model.breakdown(kind) for kind in BREAKDOWNS}
-    return RunResult(
-        config=run,
-        metrics=model.metrics_frame(),
-        breakdowns=frames,
-        timings={
-            "setup_and_burn_in_seconds": t1 - t0,
-            "first_month_seconds": first_month if first_month is not None else t1 - t0,
-            "months_seconds": t2 - t1,
-            "total_seconds": t2 - t0,
-        },
-    )
+    timings = {
+        "setup_and_burn_in_seconds": t1 - t0,
+        "first_month_seconds": first_month if first_month is not None else t1 - t0,
+        "months_seconds": t2 - t1,
+        "total_seconds": t2 - t0,
+    }
+    if profile:
+        timings["phase_seconds"] = dict(model.timer.seconds)
+    return RunResult(config=run, metrics=model.metrics_frame(), breakdowns=frames, timings=timings)
 
 
 def manifest(result: RunResult, status: str = "complete") -> dict:

@@ -208,3 +208,13 @@ def test_the_installed_command_runs(tmp_path):
     )
     assert bad.returncode == 2
     assert "nosuch" in bad.stderr
+
+
+def test_profile_prints_and_stores_time_per_phase(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert cli.main(["run", "baseline", *SMALL, "--quiet", "--profile", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "7 search and matching" in printed and "metrics" in printed
+    phases = json.loads((out / "manifest.json").read_text())["timings"]["phase_seconds"]
+    assert {"1 drivers", "7 search and matching", "10 accounts", "metrics"} <= set(phases)
+    assert all(seconds >= 0 for seconds in phases.values())
