@@ -1,0 +1,373 @@
+"""Words for figures, the report and the dashboard, in English and Chinese.
+
+``label(name, lang)`` gives a metric's short name in plain words, ``unit(name, lang,
+effect=False)`` its unit as shown (shares in %, their changes in percentage points),
+``name_of(kind, key, lang)`` a scenario, policy, region or sector, and ``text(key,
+lang)`` any other fixed phrase. Units and definitions come from ``simulation.metrics``;
+names not listed here fall back to their snake_case name in words.
+
+Chinese figures need a CJK font (Debian: fonts-noto-cjk, which ``make test`` and ``make
+dashboard-assets`` install); ``cjk_font()`` finds one or raises ``MissingFontError``
+with what to install, so that a figure never shows boxes for characters.
+"""
+
+from __future__ import annotations
+
+from simulation import metrics
+
+LANGS = ("en", "zh")
+
+# Preferred CJK families, best first (Debian: fonts-noto-cjk, fonts-wqy-microhei).
+CJK_FAMILIES = (
+    "Noto Sans CJK SC",
+    "Noto Sans CJK JP",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "Microsoft YaHei",
+    "SimHei",
+    "PingFang SC",
+)
+
+
+class MissingFontError(RuntimeError):
+    """Chinese output asked for, but no font with Chinese characters is installed."""
+
+
+def check_lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise ValueError(f"language {lang!r} is not supported (allowed: {', '.join(LANGS)})")
+    return lang
+
+
+def cjk_font() -> str:
+    """The family name of an installed font with Chinese characters (for matplotlib)."""
+    from matplotlib import font_manager
+
+    def find() -> str | None:
+        names = {f.name for f in font_manager.fontManager.ttflist}
+        return next((family for family in CJK_FAMILIES if family in names), None)
+
+    found = find()
+    if found is None:  # installed after matplotlib cached its font list: look again
+        font_manager.fontManager = font_manager._load_fontmanager(try_read_cache=False)
+        found = find()
+    if found is None:
+        raise MissingFontError(
+            "--lang zh needs a font with Chinese characters for the figures, and none is "
+            "installed. On Debian or Ubuntu: `apt-get install fonts-noto-cjk` (or `make "
+            "dashboard-assets`, which installs it); elsewhere install Noto Sans CJK SC. "
+            f"Looked for: {', '.join(CJK_FAMILIES)}."
+        )
+    return found
+
+
+# ------------------------------------------------------------------ metrics
+
+# name: (English, Chinese), short plain words; the unit is added separately.
+METRIC_LABELS: dict[str, tuple[str, str]] = {
+    "unemployment_rate": ("unemployment rate", "失业率"),
+    "youth_unemployment_rate": ("youth unemployment rate (under 25)", "青年失业率（25岁以下）"),
+    "rural_unemployment_rate": ("rural unemployment rate", "农村失业率"),
+    "urban_unemployment_rate": ("urban unemployment rate", "城镇失业率"),
+    "displaced_unemployment_rate": (
+        "unemployment of workers displaced from brown jobs",
+        "高碳行业转岗工人失业率",
+    ),
+    "employment_rate": ("employment rate", "就业率"),
+    "vacancy_rate": ("vacancy rate", "职位空缺率"),
+    "tightness": (
+        "labour-market tightness (vacancies per unemployed)",
+        "劳动力市场紧张度（空缺/失业）",
+    ),
+    "job_finding_rate": ("job-finding rate", "求职成功率"),
+    "separation_rate": ("job separation rate", "离职率"),
+    "employed": ("workers in a job", "就业人数"),
+    "unemployed": ("unemployed workers", "失业人数"),
+    "labour_force": ("labour force", "劳动力"),
+    "vacancies": ("open vacancies", "空缺岗位"),
+    "hires": ("hires", "招聘人数"),
+    "skill_gap_mean": ("skill gap of the employed", "在职者技能差距"),
+    "under_skilled_share": ("under-skilled share of the employed", "技能不足的在职者比例"),
+    "over_skilled_share": ("over-skilled share of the employed", "技能过剩的在职者比例"),
+    "outside_field_share": ("employed outside their main field", "专业不对口的在职者比例"),
+    "skill_shortage_vacancies": ("skill-shortage vacancies", "技能短缺空缺岗位"),
+    "skill_shortage_share": ("share of vacancies that are skill shortages", "技能短缺空缺占比"),
+    "green_skill_shortage_vacancies": ("green skill-shortage vacancies", "绿色岗位技能短缺空缺"),
+    "employability": ("employability of the unemployed", "失业者可就业能力"),
+    "cohort_job_finding_12m": ("school leavers in work within 12 months", "毕业生12个月内就业率"),
+    "apprentices": ("apprentices in training", "在训学徒"),
+    "apprenticeship_slots": ("apprenticeship places offered", "企业提供的学徒岗位"),
+    "apprenticeship_starts": ("apprenticeship starts", "新招学徒"),
+    "apprenticeship_completions": ("apprenticeship completions", "学徒结业"),
+    "apprenticeship_dissolutions": ("apprenticeships ended early", "学徒中途退出"),
+    "apprenticeship_completion_rate": ("apprenticeship completion rate", "学徒结业率"),
+    "apprenticeship_retention_rate": ("kept by the training firm", "培训企业留用率"),
+    "apprenticeship_poaching_rate": ("moved to another firm after training", "结业后跳槽率"),
+    "apprenticeship_employment_12m": ("completers in work 12 months later", "结业12个月后就业率"),
+    "apprenticeship_wage_premium": ("wage premium of former apprentices", "学徒工资溢价"),
+    "firm_net_training_cost_yuan": ("firms' net cost per apprenticeship", "企业每名学徒净培训成本"),
+    "training_firms_recouping_share": (
+        "training firms recouping their cost",
+        "收回成本的培训企业比例",
+    ),
+    "training_firm_share": ("firms training apprentices", "开展学徒培训的企业比例"),
+    "in_training": ("learners in TVET and courses", "职业培训在学人数"),
+    "tertiary_students": ("students in tertiary study", "高等教育在学人数"),
+    "course_enrolments": ("lifelong-learning enrolments", "终身学习报名"),
+    "voucher_enrolments": ("enrolments paid by vouchers", "培训券报名"),
+    "curriculum_relevance": ("relevance of curricula to demand", "课程与需求匹配度"),
+    "provider_green_share": ("green skills in curricula", "课程中绿色技能比例"),
+    "green_employment_share": ("green employment share", "绿色就业比例"),
+    "brown_employment_share": ("brown (high-carbon) employment share", "高碳行业就业比例"),
+    "rural_urban_wage_gap": ("rural-urban wage gap", "城乡工资差距"),
+    "net_migration_to_urban": ("net migration to towns and cities", "向城镇净迁移"),
+    "return_migrations": ("return migrants to rural homes", "返乡人数"),
+    "firms_alive": ("firms", "企业数"),
+    "firm_entries": ("firms entering", "新进入企业"),
+    "firm_exits": ("firms exiting", "退出企业"),
+    "wage_mean_yuan": ("mean wage", "平均工资"),
+    "wage_gini": ("wage inequality (Gini)", "工资基尼系数"),
+    "spending_subsidy_yuan": ("spending on apprenticeship subsidies", "学徒补贴支出"),
+    "spending_quality_yuan": ("spending on assessment and certification", "评价认证支出"),
+    "spending_vouchers_yuan": ("spending on training vouchers", "培训券支出"),
+    "spending_seats_yuan": ("spending on training seats", "培训学位支出"),
+    "spending_rural_access_yuan": ("spending on rural training access", "农村培训可及性支出"),
+    "spending_anticipation_yuan": ("spending on skills anticipation", "技能预测系统支出"),
+    "spending_curricula_yuan": ("spending on curricula", "课程建设支出"),
+    "spending_total_yuan": ("public spending", "公共支出"),
+    "cost_per_additional_employed_yuan": (
+        "public cost per additional worker in employment",
+        "每增加一名就业者的公共成本",
+    ),
+    "in_employment": ("workers in employment (jobs and apprenticeships)", "就业人数（含学徒）"),
+    # breakdown columns
+    "net_migration": ("net migration", "净迁入"),
+    "firms": ("firms", "企业数"),
+    "training_firms": ("training firms", "培训企业数"),
+    "unfilled_slots": ("unfilled apprenticeship places", "未填补的学徒岗位"),
+    "entrants": ("entrants", "新进入者"),
+    "working_share": ("share in work", "在业比例"),
+}
+
+# catalogue unit: (English, Chinese); shares are shown in % (see ``unit``)
+UNITS: dict[str, tuple[str, str]] = {
+    "share": ("%", "%"),
+    "share per month": ("% per month", "%/月"),
+    "ratio": ("ratio", "比值"),
+    "index 0-1": ("index, 0-1", "指数，0-1"),
+    "workers": ("workers", "人"),
+    "jobs": ("jobs", "个"),
+    "slots": ("places", "个"),
+    "firms": ("firms", "家"),
+    "per month": ("per month", "每月"),
+    "workers per month": ("workers per month", "人/月"),
+    "firms per month": ("firms per month", "家/月"),
+    "yuan per month": ("yuan per month", "元/月"),
+    "yuan per apprenticeship": ("yuan per apprenticeship", "元/名学徒"),
+    "yuan per worker-month": ("yuan per worker-month", "元/人月"),
+}
+EXTRA_UNITS = {
+    "cost_per_additional_employed_yuan": "yuan per worker-month",
+    "in_employment": "workers",
+    "net_migration": "workers per month",
+    "firms": "firms",
+    "training_firms": "firms",
+    "unfilled_slots": "slots",
+    "entrants": "workers",
+    "working_share": "share",
+}
+
+
+def catalogue_unit(name: str) -> str:
+    """The unit of a metric as the catalogue writes it ('share', 'yuan per month', ...)."""
+    if name in metrics.BY_NAME:
+        return metrics.BY_NAME[name].unit
+    return EXTRA_UNITS.get(name, "")
+
+
+def is_share(name: str) -> bool:
+    return catalogue_unit(name).startswith("share")
+
+
+def label(name: str, lang: str = "en") -> str:
+    """A metric's short name in plain words."""
+    words = METRIC_LABELS.get(name)
+    if words is None:
+        return name.replace("_yuan", "").replace("_", " ")
+    return words[LANGS.index(lang)]
+
+
+def unit(name: str, lang: str = "en", effect: bool = False) -> str:
+    """The unit as shown: a share in %, its change in percentage points."""
+    raw = catalogue_unit(name)
+    if effect and raw.startswith("share"):
+        return text("pp", lang) + (text("per_month_suffix", lang) if "month" in raw else "")
+    pair = UNITS.get(raw)
+    return pair[LANGS.index(lang)] if pair else raw
+
+
+def axis_label(name: str, lang: str = "en", effect: bool = False) -> str:
+    """'unemployment rate (%)', or for an effect 'change in unemployment rate (pp)'."""
+    u = unit(name, lang, effect)
+    head = label(name, lang)
+    if effect:
+        head = text("change_in", lang).format(what=head)
+    if not u:
+        return head
+    return f"{head}（{u}）" if lang == "zh" else f"{head} ({u})"
+
+
+def scale(name: str) -> float:
+    """Factor from stored values to shown values (100 for shares, shown in %)."""
+    return 100.0 if is_share(name) else 1.0
+
+
+# --------------------------------------------------------- names of things
+
+NAMES: dict[str, dict[str, tuple[str, str]]] = {
+    "scenario": {
+        "baseline": ("baseline (current trends)", "基准情景（延续现有趋势）"),
+        "green_transition": ("green transition", "绿色转型"),
+        "green_transition_orderly": ("green transition, orderly", "有序绿色转型"),
+        "green_transition_disorderly": ("green transition, disorderly", "无序绿色转型"),
+        "rural_revitalization": ("rural revitalization", "乡村振兴"),
+        "combined": ("green transition + rural revitalization", "绿色转型+乡村振兴"),
+        "quick": ("quick test scenario", "快速测试情景"),
+    },
+    "policy": {
+        "none": ("no new policy (status quo)", "无新政策（现状）"),
+        "apprenticeship_subsidy": ("apprenticeship subsidy", "学徒培训补贴"),
+        "quality_apprenticeship": ("quality apprenticeship standards", "高质量学徒制标准"),
+        "skills_anticipation": ("skills anticipation system", "技能需求预测系统"),
+        "core_skills": ("core-skills curricula", "核心技能课程"),
+        "green_curricula": ("green-skills curricula", "绿色技能课程"),
+        "lifelong_learning_vouchers": ("lifelong-learning vouchers", "终身学习培训券"),
+        "rural_training_access": ("rural training access", "农村培训可及性"),
+        "package": ("full policy package", "一揽子政策"),
+        "dashboard": ("levers as set", "当前政策设置"),
+    },
+    "region": {
+        "urban_core": ("urban core", "中心城区"),
+        "county_town": ("county town", "县城"),
+        "rural_county_a": ("rural county A", "农村县A"),
+        "rural_county_b": ("rural county B", "农村县B"),
+    },
+    "sector": {
+        "heavy_industry": ("heavy industry", "重工业"),
+        "fossil_energy": ("fossil energy", "化石能源"),
+        "manufacturing": ("manufacturing", "制造业"),
+        "construction": ("construction", "建筑业"),
+        "renewable_energy": ("renewable energy", "可再生能源"),
+        "environmental_services": ("environmental services", "环境服务"),
+        "agriculture": ("agriculture", "农业"),
+        "rural_new_industries": ("rural new industries", "乡村新产业"),
+        "services": ("services", "服务业"),
+    },
+}
+
+# Policy and scenario descriptions in Chinese (the English ones come from the TOML files).
+DESCRIPTIONS_ZH: dict[str, str] = {
+    "baseline": "试点城市（中心城区、县城、两个农村县），延续现有趋势",
+    "green_transition": "绿色转型（即有序绿色转型）",
+    "green_transition_orderly": "有序绿色转型：高碳行业逐步收缩，绿色行业增长，碳价自第0月起上升",
+    "green_transition_disorderly": "无序绿色转型：第60个月前不变，之后高碳行业骤然收缩、碳价跳升",
+    "rural_revitalization": "乡村振兴：农村产业需求、农村交通与培训能力提升、返乡就业",
+    "combined": "有序绿色转型与乡村振兴同时进行",
+    "none": "现状：不增加政策",
+    "apprenticeship_subsidy": "新型学徒制培训补贴：每名学徒每年5000元，部分预付给企业",
+    "quality_apprenticeship": "国际劳工组织R208高质量学徒标准：书面协议、结构化培训、评价认证、薪酬与社会保护、合格导师",
+    "skills_anticipation": "技能需求预测系统：滞后3个月、低噪声、提前12个月预测",
+    "core_skills": "核心技能课程：25%的课时用于可迁移的核心技能",
+    "green_curricula": "绿色技能课程：至少20%的课时用于绿色技能",
+    "lifelong_learning_vouchers": "终身学习培训券：面向青年、农村居民和转岗工人，每课程月800元",
+    "rural_training_access": "农村培训可及性：农村培训学位增加50%，流动培训使交通成本减半",
+    "package": "全部政策组合",
+}
+
+
+def name_of(kind: str, key: str, lang: str = "en") -> str:
+    """A scenario, policy, region or sector in plain words; a combined policy a+b as
+    'A + B'; unknown keys in words."""
+    if kind == "policy" and "+" in key:
+        return " + ".join(name_of(kind, part, lang) for part in key.split("+"))
+    pair = NAMES.get(kind, {}).get(key)
+    if pair is None:
+        return str(key).replace("_", " ")
+    return pair[LANGS.index(lang)]
+
+
+# ------------------------------------------------------------ other phrases
+
+TEXT: dict[str, tuple[str, str]] = {
+    "pp": ("percentage points", "个百分点"),
+    "per_month_suffix": (" per month", "/月"),
+    "change_in": ("change in {what}", "{what}变化"),
+    "month": ("month of the policy period", "政策实施月份"),
+    "month_short": ("month", "月份"),
+    "scenario": ("scenario", "情景"),
+    "policy": ("policy", "政策"),
+    "region": ("region", "地区"),
+    "sector": ("sector", "行业"),
+    "seeds_band": (
+        "line: mean over {n} seeds; band: 95% interval of the mean",
+        "线：{n}个随机种子的均值；阴影：均值的95%置信区间",
+    ),
+    "one_seed": ("one seed: no interval", "单一随机种子：无置信区间"),
+    "effect_note": (
+        "dot: mean paired difference against {base} over {n} seeds; bar: 95% interval",
+        "点：与{base}的配对差异均值（{n}个随机种子）；横线：95%置信区间",
+    ),
+    "no_effect": ("no effect", "无影响"),
+    "forest_title": ("Effect of each policy on {what}", "各项政策对{what}的影响"),
+    "paths_title": ("{what} over time", "{what}随时间变化"),
+    "heatmap_title": (
+        "Skill gap of the employed by {rows} and {columns}",
+        "按{rows}和{columns}划分的在职者技能差距",
+    ),
+    "funnel_title": ("Apprenticeship pipeline", "学徒培养链条"),
+    "funnel_y": ("apprentices per month", "每月学徒人数"),
+    "funnel_note": (
+        "per month, mean over the policy period; bar: 95% interval over seeds. Kept and in "
+        "work: completions x the retention and 12-month employment rates",
+        "每月人数，政策期均值；竖线：随机种子间95%置信区间。留用与就业 = 结业人数 × 留用率、12个月就业率",
+    ),
+    "stage_starts": ("started", "开始学徒培训"),
+    "stage_completions": ("completed", "结业"),
+    "stage_retained": ("kept by the training firm", "被培训企业留用"),
+    "stage_employed": ("in work 12 months later", "12个月后在业"),
+    "beveridge_title": (
+        "Beveridge curve: vacancies against unemployment",
+        "贝弗里奇曲线：空缺率与失业率",
+    ),
+    "beveridge_note": (
+        "one point per quarter, mean over its months and over seeds; circle: first quarter, "
+        "square: last quarter",
+        "每季度一个点（该季度各月及各随机种子的均值）；圆点：第一季度，方块：最后一个季度",
+    ),
+    "cost_title": ("Public cost against jobs gained", "公共成本与新增就业"),
+    "cost_x": (
+        "additional workers in employment (jobs and apprenticeships)",
+        "新增就业人数（含学徒）",
+    ),
+    "cost_y": ("additional public spending (yuan per month)", "新增公共支出（元/月）"),
+    "cost_note": (
+        "against {base}, paired over {n} seeds, mean of the policy period; bars: 95% intervals; "
+        "grey lines: equal cost per additional worker",
+        "相对于{base}，{n}个随机种子配对，政策期均值；误差线：95%置信区间；灰线：每新增一名就业者的成本相同",
+    ),
+    "cost_line": ("{cost} yuan per worker-month", "每人每月{cost}元"),
+    "sensitivity_title": ("What drives {what}: sensitivity indices", "{what}的敏感性指数"),
+    "sobol_first": ("first-order (S1)", "一阶指数（S1）"),
+    "sobol_total": ("total (ST)", "总效应指数（ST）"),
+    "sobol_x": ("share of the variance of the outcome", "占结果方差的比例"),
+    "morris_x": ("mean absolute elementary effect (mu*)", "基本效应绝对值均值（mu*）"),
+    "parameter": ("parameter", "参数"),
+    "value": ("value", "数值"),
+    "no_data": ("no data", "无数据"),
+}
+
+
+def text(key: str, lang: str = "en") -> str:
+    return TEXT[key][LANGS.index(lang)]

@@ -1,0 +1,896 @@
+"""A self-contained HTML report of a sweep, and its figures as PNG files for slides.
+
+    from simulation import report
+    path = report.write("results/sweep-default-1a2b3c4d", style="paper", lang="en")
+
+One HTML file (``report.html`` in the sweep folder unless told otherwise) that opens
+with no network: every figure is a PNG embedded as a data URI, the style sheet is
+inline, there are no scripts, web fonts or links out. Beside it, ``<stem>_figures/``
+holds the same figures as PNG files. Contents: an executive summary (policy x scenario
+effects with 95% intervals), the figures of ``simulation.plots``, the scenarios and
+policies described from their resolved configuration, method notes and the manifest.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from simulation import analysis, i18n, metrics
+from simulation.i18n import axis_label, label, name_of, unit
+
+# The executive summary: one table (policy x scenario) per metric.
+SUMMARY_METRICS = (
+    "unemployment_rate",
+    "youth_unemployment_rate",
+    "skill_gap_mean",
+    "apprenticeship_starts",
+    "apprenticeship_completion_rate",
+    "green_employment_share",
+    "spending_total_yuan",
+    "cost_per_additional_employed_yuan",
+)
+FOREST_METRICS = ("unemployment_rate", "youth_unemployment_rate", "skill_gap_mean")
+PATH_METRICS = (
+    "unemployment_rate",
+    "youth_unemployment_rate",
+    "skill_gap_mean",
+    "green_employment_share",
+)
+SENSITIVITY_METRICS = ("unemployment_rate", "apprenticeship_starts", "skill_gap_mean")
+FEATURED_POLICIES = 4  # paths and the funnel show the baseline and at most 3 others
+
+
+class ReportError(ValueError):
+    """The folder cannot be reported on (not a sweep, no finished runs, ...)."""
+
+
+# ------------------------------------------------------------------ words
+
+_T: dict[str, tuple[str, str]] = {
+    "title": ("Simulated outcomes of skills policies", "技能政策模拟结果"),
+    "subtitle": (
+        "Experiment {name}: {scenarios} scenarios x {policies} policies x {seeds} seeds, "
+        "{workers:,} workers, {months} months",
+        "实验 {name}：{scenarios} 个情景 × {policies} 项政策 × {seeds} 个随机种子，"
+        "{workers:,} 名劳动者，{months} 个月",
+    ),
+    "incomplete": (
+        "This sweep is not complete ({done} of {runs} runs done, {failed} failed): the "
+        "results below use the finished runs only.",
+        "本次模拟尚未全部完成（{runs} 次运行中完成 {done} 次，失败 {failed} 次）：以下结果仅基于已完成的运行。",
+    ),
+    "contents": ("Contents", "目录"),
+    "summary": ("Executive summary", "摘要"),
+    "summary_intro": (
+        "Effect of each policy against {base}, by scenario: the mean paired difference over "
+        "{n} seeds of each run's mean over months 1 to {months}, with its 95% interval in "
+        "brackets. Shares are in percentage points. Bold: the interval excludes zero, so "
+        "the direction of the effect is clear at this number of seeds.",
+        "各情景下每项政策相对于{base}的影响：每次运行第1至{months}个月均值的配对差异，"
+        "取{n}个随机种子的平均值，方括号内为95%置信区间。比例类指标单位为百分点。"
+        "粗体：置信区间不含零，即在此随机种子数下影响方向明确。",
+    ),
+    "no_effects": (
+        "This sweep has no runs of the baseline policy ({base}), so there are no policy "
+        "effects: see the figures.",
+        "本次模拟没有基准政策（{base}）的运行，因此没有政策效应，请参阅图表。",
+    ),
+    "cost_cell_note": (
+        "Cost per additional worker in employment is shown only where the employment effect "
+        "is clearly above zero (Fieller interval); '-' otherwise.",
+        "每新增一名就业者的公共成本仅在就业效应明确为正时给出（Fieller 区间），否则显示“-”。",
+    ),
+    "policy_col": ("policy", "政策"),
+    "figures": ("Figures", "图表"),
+    "fig_forest": (
+        "Effects on {what}: one row per policy, one marker per scenario, with 95% intervals; "
+        "the vertical line is no effect.",
+        "对{what}的影响：每行一项政策，每种标记一个情景，附95%置信区间；竖线表示无影响。",
+    ),
+    "fig_paths": (
+        "{what} month by month, one panel per scenario; lines are means over seeds, bands the "
+        "95% interval of the mean.",
+        "{what}逐月变化，每个情景一个子图；线为随机种子均值，阴影为均值的95%置信区间。",
+    ),
+    "fig_heat_sector": (
+        "Where skills are short: mean skill gap of the employed by sector and scenario, "
+        "under {base}, averaged over months and seeds; lighter is a larger gap.",
+        "技能短缺所在：{base}下分行业、分情景的在职者平均技能差距（各月与各随机种子均值）；颜色越浅差距越大。",
+    ),
+    "fig_heat_region": (
+        "The same by region.",
+        "分地区的同一指标。",
+    ),
+    "fig_funnel": (
+        "The apprenticeship pipeline: apprentices per month who start, complete, are kept by "
+        "their training firm and are in work 12 months later.",
+        "学徒培养链条：每月开始学徒培训、结业、被培训企业留用以及12个月后在业的人数。",
+    ),
+    "fig_beveridge": (
+        "Beveridge curve under {base}: each point is a quarter; a move to the lower left "
+        "means a better-matched labour market.",
+        "{base}下的贝弗里奇曲线：每个点为一个季度；向左下方移动表示劳动力市场匹配改善。",
+    ),
+    "fig_cost": (
+        "Public cost against jobs gained: each policy's extra spending per month against its "
+        "extra workers in employment, with 95% intervals on both.",
+        "公共成本与新增就业：每项政策每月新增支出与新增就业人数，两者均附95%置信区间。",
+    ),
+    "fig_sensitivity": (
+        "Sensitivity of {what} to the swept parameters.",
+        "{what}对扫描参数的敏感性。",
+    ),
+    "png_note": (
+        "The figures are also PNG files in {folder}/, for slides.",
+        "图表的 PNG 文件位于 {folder}/，可直接用于幻灯片。",
+    ),
+    "scenarios": ("Scenarios", "情景"),
+    "policies": ("Policies", "政策"),
+    "setting": ("setting", "设置"),
+    "value": ("value", "数值"),
+    "meaning": ("meaning", "含义"),
+    "as_default": (
+        "Every lever at its status-quo default.",
+        "所有政策工具均保持现状默认值。",
+    ),
+    "drivers_default": ("No drivers beyond current trends.", "除现有趋势外无其他驱动因素。"),
+    "differs_from": ("Other settings that differ from {first}:", "与{first}不同的其他设置："),
+    "shock": (
+        "{sectors} sectors{where}: demand {change:+.0%} over {months} months from month {start}",
+        "{sectors}行业{where}：自第{start}个月起{months}个月内需求变化{change:+.0%}",
+    ),
+    "shock_rural_only": (" in rural regions", "（仅农村地区）"),
+    "swept": (
+        "Swept parameters ({kind} design, {points} points):",
+        "扫描参数（{kind}设计，{points}个设计点）：",
+    ),
+    "methods": ("Method notes", "方法说明"),
+    "manifest": ("Manifest", "运行清单"),
+    "manifest_full": ("The whole manifest.json", "完整的 manifest.json"),
+    "glossary": ("What the measures mean", "指标含义"),
+    "metric": ("measure", "指标"),
+    "definition": ("definition", "定义"),
+    "footer": (
+        "Made by skillsim report from {path}. Every number comes from the simulated city, "
+        "not from official statistics.",
+        "由 skillsim report 根据 {path} 生成。所有数字均来自模拟城市，并非官方统计数据。",
+    ),
+}
+
+_METHODS: tuple[tuple[str, str], ...] = (
+    (
+        "Each scenario and policy was run with {n} seeds (replications; root seed {root}). "
+        "Each run starts with {burn} months of burn-in under the status quo with the "
+        "scenario's drivers frozen; month 0 is the shared state when the policy starts.",
+        "每个情景与政策组合运行{n}个随机种子（重复实验；根种子 {root}）。每次运行先在现状政策下、"
+        "情景驱动因素冻结的条件下预热{burn}个月；第0个月是政策开始时各政策共享的状态。",
+    ),
+    (
+        "Common random numbers: a random draw is a hash of (seed, month, process, agent), so "
+        "two policies run with the same seed meet the same luck, and an effect is a paired "
+        "difference. Across these results the paired 95% intervals are a median {ratio} times "
+        "narrower than unpaired (Welch) intervals of the same runs.",
+        "公共随机数：每个随机数由（种子、月份、过程、个体）的哈希生成，因此同一种子下的两项政策面对相同的随机性，"
+        "政策效应为配对差异。本结果中，配对95%置信区间的宽度中位数比同样运行的非配对（Welch）区间窄{ratio}倍。",
+    ),
+    (
+        "Each run is summarised by its mean over months 1 to {months}; an effect is the mean "
+        "over seeds of the paired differences (policy minus {base}), and its interval is the "
+        "95% t interval of those differences (n - 1 degrees of freedom). With few seeds the "
+        "intervals are wide: they say how sure the simulation is, not how sure the world is.",
+        "每次运行以第1至{months}个月的均值概括；政策效应为各随机种子配对差异（政策减{base}）的均值，"
+        "区间为这些差异的95% t 区间（自由度 n - 1）。随机种子较少时区间较宽：它反映的是模拟结果的不确定性，而非现实世界的不确定性。",
+    ),
+    (
+        "Cost per additional worker in employment is the extra public spending divided by the "
+        "extra workers in jobs or apprenticeships (both means over the policy months), with "
+        "Fieller's interval for a ratio; it is given only where the employment effect is "
+        "clearly positive.",
+        "每新增一名就业者的公共成本 = 新增公共支出 ÷ 新增就业人数（含学徒，均为政策期均值），"
+        "区间采用比率的 Fieller 区间；仅在就业效应明确为正时给出。",
+    ),
+    (
+        "In the pipeline figure, 'kept by the training firm' and 'in work 12 months later' "
+        "are completions times the rolling retention rate and the 12-month employment rate "
+        "of completers. Paths show the baseline policy and at most three others; the tables "
+        "and the effect figures show every policy.",
+        "学徒培养链条图中，“被培训企业留用”和“12个月后在业”为结业人数乘以滚动留用率和结业者12个月就业率。"
+        "趋势图显示基准政策及最多三项其他政策；表格和效应图包含全部政策。",
+    ),
+    (
+        "Counts (workers, apprentices, spending) are for a model city of {workers:,} workers; "
+        "compare rates, or scale counts to a real city's size.",
+        "人数与支出对应 {workers:,} 名劳动者的模拟城市；请比较比率，或按实际城市规模换算。",
+    ),
+)
+
+# Chinese meanings of policy levers and scenario drivers (English: the Field descriptions).
+_FIELDS_ZH: dict[str, str] = {
+    "subsidy.yuan_per_year": "每名学徒每年支付给企业的补贴（元）",
+    "subsidy.advanced_certificate_bonus_yuan_per_year": "获得高级证书学徒的额外补贴（元/年）",
+    "subsidy.advance_share": "合同开始时预付的补贴比例",
+    "subsidy.clawback_share": "学徒退出时收回的预付比例",
+    "quality.written_agreement": "书面学徒协议",
+    "quality.structured_training": "结构化的在岗与脱岗培训计划",
+    "quality.assessment_certification": "认可的评价与证书",
+    "quality.pay_and_social_protection": "合理报酬与社会保护",
+    "quality.mentor_training": "经过培训的企业导师",
+    "quality.mentor_ratio": "每名合格导师带教的学徒数",
+    "quality.public_cost_yuan_per_completion": "每名结业者的公共评价认证成本（元）",
+    "terms.duration_months": "学徒合同期限（月）",
+    "terms.wage_floor_share_of_min_wage": "学徒工资下限（占当地最低工资的比例）",
+    "anticipation.lag_months": "技能需求信号的滞后（月）",
+    "anticipation.noise_sd": "预测的相对噪声",
+    "anticipation.foresight_months": "系统提前预测需求的月数",
+    "anticipation.cost_yuan_per_month": "系统运行成本（元/月）",
+    "core_skills.curriculum_share": "课程中核心技能课时比例",
+    "core_skills.cost_yuan_per_provider_month": "课程与师资成本（元/机构/月）",
+    "green_curricula.green_share": "课程中绿色技能课时最低比例",
+    "green_curricula.cost_yuan_per_provider_month": "课程与师资成本（元/机构/月）",
+    "vouchers.yuan_per_month": "每课程月培训券面值（元）",
+    "vouchers.enrolment_boost": "目标人群报名率增加倍数",
+    "vouchers.target_youth": "16-24岁失业青年可领取",
+    "vouchers.target_rural": "农村居民可领取",
+    "vouchers.target_displaced": "高碳行业转岗工人可领取",
+    "rural_access.extra_seat_share": "农村培训学位增加比例",
+    "rural_access.travel_cost_cut": "流动培训减少的交通成本比例",
+    "rural_access.cost_yuan_per_seat_month": "每个农村/流动学位月成本（元）",
+    "tvet_capacity.seat_multiplier": "职业院校学位相对基准的倍数",
+    "drivers.carbon_price_yuan_per_t": "第0个月碳价（元/吨）",
+    "drivers.carbon_price_growth_per_year": "碳价年对数增长率",
+    "drivers.carbon_price_jump_month": "碳价一次性跳升的月份（-1 = 无）",
+    "drivers.carbon_price_jump_yuan_per_t": "碳价一次性跳升幅度（元/吨）",
+    "drivers.carbon_exit_sensitivity": "单位碳负担的企业月退出风险",
+    "drivers.rural_access_gain": "农村交通成本降低比例",
+    "drivers.rural_access_months": "交通改善完成所需月数",
+    "drivers.return_migration_boost": "返乡迁移风险增加倍数",
+    "drivers.rural_training_capacity_gain": "农村培训学位增加比例",
+    "drivers.firm_entry_elasticity": "需求变化中由企业进入/退出承担的比例",
+}
+_SECTOR_KINDS = {
+    "brown": ("brown (high-carbon)", "高碳"),
+    "green": ("green", "绿色"),
+    "neutral": ("other", "其他"),
+    "rural": ("rural", "农村"),
+}
+_DEFINITIONS_ZH: dict[str, str] = {
+    "unemployment_rate": "失业人数 / 劳动力；劳动力 = 就业 + 学徒 + 失业（国际劳工组织定义：学徒计为就业）",
+    "youth_unemployment_rate": "25岁以下劳动者的失业率",
+    "skill_gap_mean": "在职者技能不足与技能过剩差距之和的平均值（0-1）",
+    "apprenticeship_starts": "当月开始的学徒培训人数",
+    "apprenticeship_completion_rate": "近12个月结业人数 / （结业 + 退出 + 解除）",
+    "green_employment_share": "绿色行业就业人数 / 就业人数",
+    "spending_total_yuan": "全部公共项目支出（元/月）",
+    "cost_per_additional_employed_yuan": "新增公共支出 / 新增就业人数（相对同一情景、同一种子的无政策运行）",
+    "vacancy_rate": "空缺岗位 / （空缺 + 已填补岗位）",
+}
+
+
+def _t(key: str, lang: str) -> str:
+    return _T[key][i18n.LANGS.index(lang)]
+
+
+# ------------------------------------------------------------------ data
+
+
+@dataclass
+class Sweep:
+    """What the report reads from a sweep folder."""
+
+    path: Path
+    manifest: dict[str, Any]
+    results: pd.DataFrame
+    effects: pd.DataFrame
+    baseline: str
+    breakdowns: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    @property
+    def experiment(self) -> dict[str, Any]:
+        return self.manifest["experiment"]
+
+    @property
+    def seeds(self) -> int:
+        return int(self.results.groupby(["scenario", "policy", "point"])["seed"].nunique().max())
+
+    @property
+    def months(self) -> int:
+        return int(self.results["month"].max())
+
+
+_EFFECT_KEYS = ("scenario", "policy", "point")
+_EFFECT_COLUMNS = (
+    "metric",
+    "n",
+    "effect",
+    "ci_low",
+    "ci_high",
+    "unpaired_ci_low",
+    "unpaired_ci_high",
+)
+
+
+def jobs_effects(results: pd.DataFrame, baseline_policy: str = "none") -> pd.DataFrame:
+    """Paired effects on workers in employment (employed + apprentices) as rows of
+    metric ``in_employment``, computed by ``analysis.effects`` exactly as for any
+    catalogue metric (its ``employed`` column replaced by the sum)."""
+    total = results.assign(employed=results["employed"] + results["apprentices"])
+    total.attrs = results.attrs
+    out = analysis.effects(total, baseline_policy, metric_names=["employed"])
+    out = out[out["metric"] == "employed"]
+    return out.assign(metric="in_employment", unit="workers").reset_index(drop=True)
+
+
+def read(path: str | Path) -> Sweep:
+    """Load a sweep folder: results, effects (with ``in_employment``), breakdowns."""
+    path = Path(path)
+    manifest = analysis._manifest(path) if path.is_dir() else None
+    if manifest is None or manifest.get("kind") != "sweep":
+        raise ReportError(
+            f"{path}: not a sweep folder (expected the folder `skillsim sweep` writes, with "
+            "manifest.json, ledger.parquet and runs/)"
+        )
+    results = analysis.load(path)
+    if results.empty:
+        raise ReportError(f"{path}: no finished runs yet; run or resume the sweep first")
+    baseline = manifest["experiment"].get("baseline_policy", "none")
+    if baseline in set(results["policy"]):
+        effects = pd.concat(
+            [analysis.effects(results, baseline), jobs_effects(results, baseline)],
+            ignore_index=True,
+        )
+    else:  # a sensitivity sweep of one policy, say: paths and indices, no effects
+        effects = pd.DataFrame(columns=[*_EFFECT_KEYS, *_EFFECT_COLUMNS])
+    breakdowns = {}
+    for table in ("sector", "region"):
+        if table in manifest["experiment"].get("keep", []):
+            breakdowns[table] = analysis.load(path, table=table)
+    return Sweep(path, manifest, results, effects, baseline, breakdowns)
+
+
+# --------------------------------------------------------------- figures
+
+
+@dataclass
+class FigureSpec:
+    name: str
+    caption: str
+    draw: Callable[[], Any]
+
+
+def figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
+    """The report's figures, in order (drawn lazily)."""
+    from simulation import plots
+
+    r, e, base = sweep.results, sweep.effects, sweep.baseline
+    present = set(e["metric"])
+    featured = _featured(r, base)
+    kw = {"style": style, "lang": lang}
+    base_words = i18n.name_of("policy", base, lang)
+    specs = []
+    for m in FOREST_METRICS:
+        if m in present:
+            what = label(m, lang)
+            specs.append(
+                FigureSpec(
+                    f"effects_{m}",
+                    _t("fig_forest", lang).format(what=what),
+                    lambda m=m: plots.forest(e, m, baseline_policy=base, **kw),
+                )
+            )
+    for m in PATH_METRICS:
+        if m in r.columns:
+            specs.append(
+                FigureSpec(
+                    f"paths_{m}",
+                    _t("fig_paths", lang).format(what=_cap(label(m, lang))),
+                    lambda m=m: plots.paths(r, m, policies=featured, baseline_policy=base, **kw),
+                )
+            )
+    for table, key in (("sector", "fig_heat_sector"), ("region", "fig_heat_region")):
+        frame = sweep.breakdowns.get(table)
+        if frame is not None and not frame.empty:
+            under_base = frame[(frame["policy"] == base) & (frame["month"] >= 1)]
+            specs.append(
+                FigureSpec(
+                    f"skill_gap_by_{table}",
+                    _t(key, lang).format(base=base_words),
+                    lambda t=table, f=under_base: plots.mismatch_heatmap(
+                        f, rows=t, columns="scenario", **kw
+                    ),
+                )
+            )
+    specs.append(
+        FigureSpec(
+            "apprenticeship_pipeline",
+            _t("fig_funnel", lang),
+            lambda: plots.funnel(r, policies=featured, baseline_policy=base, **kw),
+        )
+    )
+    specs.append(
+        FigureSpec(
+            "beveridge_curve",
+            _t("fig_beveridge", lang).format(base=base_words),
+            lambda: plots.beveridge(r, baseline_policy=base, **kw),
+        )
+    )
+    if {"spending_total_yuan", "in_employment"} <= present and len(set(e["policy"])) > 0:
+        specs.append(
+            FigureSpec(
+                "cost_effectiveness",
+                _t("fig_cost", lang),
+                lambda: plots.cost_effectiveness(e, baseline_policy=base, **kw),
+            )
+        )
+    if sweep.experiment["design"]["kind"] in ("sobol", "morris"):
+        for m in SENSITIVITY_METRICS:
+            try:
+                indices = analysis.sensitivity(r, m)
+            except ValueError:  # unfinished design points
+                continue
+            if (
+                indices.drop(columns=["scenario", "policy", "metric", "parameter"])
+                .notna()
+                .any(axis=None)
+            ):
+                specs.append(
+                    FigureSpec(
+                        f"sensitivity_{m}",
+                        _t("fig_sensitivity", lang).format(what=label(m, lang)),
+                        lambda i=indices: plots.sensitivity(i, **kw),
+                    )
+                )
+    return specs
+
+
+def _cap(words: str) -> str:
+    return words[:1].upper() + words[1:]
+
+
+def _featured(results: pd.DataFrame, base: str) -> list[str]:
+    """The baseline policy, the full package if present, then others in order."""
+    pols = list(dict.fromkeys(results["policy"]))
+    if len(pols) <= FEATURED_POLICIES:
+        return pols
+    chosen = [base] + (["package"] if "package" in pols and base != "package" else [])
+    chosen += [p for p in pols if p not in chosen]
+    return chosen[:FEATURED_POLICIES]
+
+
+def _png(fig) -> bytes:
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight")
+    plt.close(fig)
+    return buf.getvalue()
+
+
+# ------------------------------------------------------------------- write
+
+
+def default_out(results_dir: str | Path, lang: str = "en") -> Path:
+    return Path(results_dir) / ("report.html" if lang == "en" else f"report-{lang}.html")
+
+
+def write(
+    results_dir: str | Path,
+    out: str | Path | None = None,
+    style: str = "paper",
+    lang: str = "en",
+) -> Path:
+    """Write the report of a sweep folder; returns the HTML file's path. The figures
+    go as PNG files to ``<out stem>_figures/`` beside it."""
+    i18n.check_lang(lang)
+    if lang == "zh":
+        i18n.cjk_font()  # a clear message now, rather than boxes in the figures
+    sweep = read(results_dir)
+    out = Path(out) if out is not None else default_out(results_dir, lang)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    folder = out.with_name(f"{out.stem}_figures")
+    folder.mkdir(exist_ok=True)
+    rendered = []
+    for spec in figures(sweep, style, lang):
+        data = _png(spec.draw())
+        (folder / f"{spec.name}.png").write_bytes(data)
+        rendered.append((spec, data))
+    page = _html(sweep, rendered, folder.name, lang)
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.write_text(page, encoding="utf-8")
+    tmp.replace(out)
+    return out
+
+
+# -------------------------------------------------------------------- html
+
+_CSS = """
+body{font-family:"Noto Sans CJK SC","Noto Sans SC","PingFang SC","Microsoft YaHei",
+ "Helvetica Neue",Arial,sans-serif;max-width:64rem;margin:2rem auto;padding:0 1.2rem;
+ color:#1a1a1a;line-height:1.5}
+h1{margin-bottom:.2rem}h2{border-bottom:2px solid #0072B2;padding-bottom:.2rem;margin-top:2.4rem}
+.sub{color:#555;margin-top:0}.warn{background:#fff4e0;border-left:4px solid #D55E00;padding:.6rem 1rem}
+table{border-collapse:collapse;margin:.6rem 0 1.4rem;font-size:.92rem}
+th,td{border-bottom:1px solid #ddd;padding:.3rem .6rem;text-align:left;vertical-align:top}
+th{background:#f3f3f3}td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
+td.num small{color:#555}td.clear{font-weight:bold}
+figure{margin:1.4rem 0}figure img{max-width:100%;height:auto;border:1px solid #eee}
+figcaption{color:#333;font-size:.95rem}
+details pre{background:#f7f7f7;padding:.8rem;overflow-x:auto;font-size:.8rem}
+nav ol{columns:2}footer{margin-top:3rem;color:#666;font-size:.85rem}
+@media print{h2{page-break-before:always}figure{page-break-inside:avoid}}
+"""
+
+
+def _e(x: Any) -> str:
+    return html.escape(str(x), quote=True)
+
+
+def _html(sweep: Sweep, rendered, folder: str, lang: str) -> str:
+    exp = sweep.experiment
+    counts = sweep.manifest.get("counts", {})
+    title = _t("title", lang)
+    sections = [
+        ("summary", _t("summary", lang), _summary(sweep, lang)),
+        ("figures", _t("figures", lang), _figures_html(rendered, folder, lang)),
+        ("scenarios", _t("scenarios", lang), _scenarios_html(sweep, lang)),
+        ("policies", _t("policies", lang), _policies_html(sweep, lang)),
+        ("methods", _t("methods", lang), _methods_html(sweep, lang)),
+        ("glossary", _t("glossary", lang), _glossary_html(sweep, lang)),
+        ("manifest", _t("manifest", lang), _manifest_html(sweep, lang)),
+    ]
+    sub = _t("subtitle", lang).format(
+        name=exp["name"],
+        scenarios=len(exp["scenarios"]),
+        policies=len(exp["policies"]),
+        seeds=exp["replications"],
+        workers=exp["workers"],
+        months=exp["months"],
+    )
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(title)}: {_e(exp['name'])}</title><style>{_CSS}</style></head><body>",
+        f"<header><h1>{_e(title)}</h1><p class='sub'>{_e(sub)}</p>",
+    ]
+    if exp.get("description"):
+        parts.append(f"<p>{_e(exp['description'])}</p>")
+    if sweep.manifest.get("status") != "complete":
+        parts.append(
+            "<p class='warn'>"
+            + _e(
+                _t("incomplete", lang).format(
+                    done=counts.get("done", 0),
+                    runs=sweep.manifest.get("runs", "?"),
+                    failed=counts.get("failed", 0),
+                )
+            )
+            + "</p>"
+        )
+    parts.append(f"</header><nav><h2>{_e(_t('contents', lang))}</h2><ol>")
+    parts += [f'<li><a href="#{key}">{_e(head)}</a></li>' for key, head, _ in sections]
+    parts.append("</ol></nav>")
+    for key, head, body in sections:
+        parts.append(f'<section id="{key}"><h2>{_e(head)}</h2>{body}</section>')
+    footer = _t("footer", lang).format(path=sweep.path.resolve().name)
+    parts.append(f"<footer>{_e(footer)}</footer></body></html>")
+    return "\n".join(parts)
+
+
+def _fmt(x: float, name: str, signed: bool = True) -> str:
+    """A number as the tables show it: shares in percentage points, a true minus sign."""
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return "-"
+    u = i18n.catalogue_unit(name)
+    sign = "+" if signed else ""
+    if u.startswith("share"):
+        words = f"{100 * x:{sign}.2f}"
+    elif u.startswith("index"):
+        words = f"{x:{sign}.4f}"
+    elif abs(x) >= 100:
+        words = f"{x:{sign},.0f}"
+    else:
+        words = f"{x:{sign}.2f}"
+    return words.replace("-", "\u2212")
+
+
+def _summary(sweep: Sweep, lang: str) -> str:
+    e = sweep.effects
+    if e.empty:
+        words = _t("no_effects", lang).format(base=name_of("policy", sweep.baseline, lang))
+        return f"<p>{_e(words)}</p>"
+    scen = list(dict.fromkeys(e["scenario"]))
+    pols = list(dict.fromkeys(e["policy"]))
+    n = int(e["n"].max())
+    base = name_of("policy", sweep.baseline, lang)
+    out = [
+        "<p>" + _e(_t("summary_intro", lang).format(base=base, n=n, months=sweep.months)) + "</p>"
+    ]
+    for m in SUMMARY_METRICS:
+        rows = e[e["metric"] == m]
+        if rows.empty:
+            continue
+        cost = m == analysis.COST_METRIC
+        head = _cap(axis_label(m, lang) if cost else axis_label(m, lang, effect=True))
+        out.append(f"<h3>{_e(head)}</h3><table><thead><tr><th>{_e(_t('policy_col', lang))}</th>")
+        out += [f"<th>{_e(name_of('scenario', s, lang))}</th>" for s in scen]
+        out.append("</tr></thead><tbody>")
+        cells = rows.set_index(["policy", "scenario"])
+        for p in pols:
+            out.append(f"<tr><th>{_e(name_of('policy', p, lang))}</th>")
+            for s in scen:
+                if (p, s) not in cells.index:
+                    out.append("<td class='num'>-</td>")
+                    continue
+                r = cells.loc[(p, s)]
+                est, lo, hi = r["effect"], r["ci_low"], r["ci_high"]
+                clear = math.isfinite(lo) and math.isfinite(hi) and (lo > 0 or hi < 0)
+                interval = (
+                    f"[{_fmt(lo, m, not cost)}, {_fmt(hi, m, not cost)}]"
+                    if math.isfinite(lo)
+                    else ""
+                )
+                cls = "num clear" if clear and not cost else "num"
+                out.append(
+                    f"<td class='{cls}'>{_e(_fmt(est, m, not cost))}<br><small>"
+                    f"{_e(interval)}</small></td>"
+                )
+            out.append("</tr>")
+        out.append("</tbody></table>")
+        if cost:
+            out.append(f"<p><small>{_e(_t('cost_cell_note', lang))}</small></p>")
+    return "".join(out)
+
+
+def _figures_html(rendered, folder: str, lang: str) -> str:
+    out = [f"<p>{_e(_t('png_note', lang).format(folder=folder))}</p>"]
+    for spec, data in rendered:
+        uri = "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+        out.append(
+            f'<figure id="fig-{_e(spec.name)}"><img alt="{_e(spec.caption)}" src="{uri}">'
+            f"<figcaption>{_e(spec.caption)} <small>({_e(spec.name)}.png)</small>"
+            "</figcaption></figure>"
+        )
+    return "".join(out)
+
+
+# ----------------------------------------------------- configs in words
+
+
+def _leaves(data: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(data, dict):
+        out = {}
+        for k, v in data.items():
+            out.update(_leaves(v, f"{prefix}.{k}" if prefix else k))
+        return out
+    return {prefix: data}
+
+
+def _field_description(model: type, path: str) -> str:
+    """The Field description of a dotted path in a pydantic model tree."""
+    for part in path.split(".")[:-1]:
+        info = model.model_fields.get(part)
+        if info is None or not isinstance(info.annotation, type):
+            return ""
+        model = info.annotation
+    info = model.model_fields.get(path.split(".")[-1])
+    return (info.description or "") if info is not None else ""
+
+
+def _meaning(model: type, path: str, lang: str) -> str:
+    if lang == "zh" and path in _FIELDS_ZH:
+        return _FIELDS_ZH[path]
+    return _field_description(model, path)
+
+
+def _value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, float):
+        return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:g}"
+    if isinstance(v, list):
+        return json.dumps(v)
+    return str(v)
+
+
+def _settings_table(model: type, changed: dict[str, Any], lang: str, prefix: str = "") -> str:
+    rows = [
+        f"<tr><td><code>{_e(prefix + path)}</code></td><td class='num'>{_e(_value(v))}</td>"
+        f"<td>{_e(_meaning(model, prefix + path, lang))}</td></tr>"
+        for path, v in changed.items()
+    ]
+    head = "".join(f"<th>{_e(_t(k, lang))}</th>" for k in ("setting", "value", "meaning"))
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _description(name: str, dumped: dict[str, Any], lang: str) -> str:
+    if lang == "zh" and name in i18n.DESCRIPTIONS_ZH:
+        return i18n.DESCRIPTIONS_ZH[name]
+    return dumped.get("description", "")
+
+
+def _policies_html(sweep: Sweep, lang: str) -> str:
+    from simulation.config import PolicyConfig
+
+    default = _leaves(PolicyConfig(name="default").model_dump(mode="json"))
+    out = []
+    for name, dumped in sweep.manifest.get("policies", {}).items():
+        leaves = _leaves(dumped)
+        changed = {
+            k: v
+            for k, v in leaves.items()
+            if k not in ("name", "description") and default.get(k) != v
+        }
+        out.append(
+            f"<h3>{_e(name_of('policy', name, lang))} <small><code>{_e(name)}</code></small></h3>"
+        )
+        out.append(f"<p>{_e(_description(name, dumped, lang))}</p>")
+        out.append(
+            _settings_table(PolicyConfig, changed, lang)
+            if changed
+            else f"<p>{_e(_t('as_default', lang))}</p>"
+        )
+    params = sweep.experiment.get("parameters") or []
+    if params:
+        design = sweep.experiment["design"]
+        points = len(sweep.results["point"].unique())
+        out.append(
+            "<p>" + _e(_t("swept", lang).format(kind=design["kind"], points=points)) + "</p><ul>"
+        )
+        for p in params:
+            paths = p.get("paths") or [p.get("path")]
+            span = p.get("values") or [p.get("low"), p.get("high")]
+            out.append(
+                f"<li><b>{_e(p['name'])}</b>: {_e(', '.join(str(x) for x in paths if x))} "
+                f"&isin; {_e(span)}</li>"
+            )
+        out.append("</ul>")
+    return "".join(out)
+
+
+def _scenarios_html(sweep: Sweep, lang: str) -> str:
+    from simulation.config import DriversConfig, ScenarioConfig
+
+    scenarios = sweep.manifest.get("scenarios", {})
+    drivers_default = _leaves(DriversConfig().model_dump(mode="json"))
+    first_name = next(iter(scenarios), None)
+    first = _leaves(scenarios[first_name]) if first_name else {}
+    out = []
+    for name, dumped in scenarios.items():
+        out.append(
+            f"<h3>{_e(name_of('scenario', name, lang))} <small><code>{_e(name)}</code></small></h3>"
+        )
+        out.append(f"<p>{_e(_description(name, dumped, lang))}</p>")
+        drivers = dumped.get("drivers", {})
+        shocks = drivers.get("shocks", [])
+        if shocks:
+            out.append(
+                "<ul>" + "".join(f"<li>{_e(_shock(s, lang))}</li>" for s in shocks) + "</ul>"
+            )
+        changed = {
+            k: v
+            for k, v in _leaves({k: v for k, v in drivers.items() if k != "shocks"}).items()
+            if drivers_default.get(k) != v
+        }
+        if changed:
+            out.append(_settings_table(DriversConfig, changed, lang, prefix="drivers."))
+        elif not shocks:
+            out.append(f"<p>{_e(_t('drivers_default', lang))}</p>")
+        if name != first_name:
+            other = {
+                k: v
+                for k, v in _leaves(dumped).items()
+                if not k.startswith(("drivers", "name", "description")) and first.get(k) != v
+            }
+            if other:
+                words = _t("differs_from", lang).format(first=name_of("scenario", first_name, lang))
+                out.append(f"<p>{_e(words)}</p>" + _settings_table(ScenarioConfig, other, lang))
+    return "".join(out)
+
+
+def _shock(s: dict[str, Any], lang: str) -> str:
+    i = i18n.LANGS.index(lang)
+    where = _t("shock_rural_only", lang) if s.get("rural_regions_only") else ""
+    return _t("shock", lang).format(
+        sectors=_SECTOR_KINDS.get(s["kind"], (s["kind"], s["kind"]))[i],
+        where=where,
+        change=math.exp(s["log_change"]) - 1,
+        months=s["duration_months"],
+        start=s["start_month"],
+    )
+
+
+# ---------------------------------------------------------------- notes
+
+
+def _pairing_gain(effects: pd.DataFrame) -> float:
+    """Median ratio of unpaired (Welch) to paired interval widths."""
+    paired = effects["ci_high"] - effects["ci_low"]
+    unpaired = effects["unpaired_ci_high"] - effects["unpaired_ci_low"]
+    ratio = (unpaired / paired).replace([float("inf")], float("nan")).dropna()
+    ratio = ratio[ratio > 0]
+    return float(ratio.median()) if len(ratio) else float("nan")
+
+
+def _methods_html(sweep: Sweep, lang: str) -> str:
+    exp = sweep.experiment
+    burn = {s.get("burn_in_months") for s in sweep.manifest.get("scenarios", {}).values()}
+    gain = _pairing_gain(sweep.effects[sweep.effects["metric"] != analysis.COST_METRIC])
+    values = {
+        "n": exp["replications"],
+        "root": exp["root_seed"],
+        "burn": "/".join(str(b) for b in sorted(b for b in burn if b is not None)) or "?",
+        "ratio": f"{gain:.1f}" if math.isfinite(gain) else "-",
+        "months": sweep.months,
+        "base": name_of("policy", sweep.baseline, lang),
+        "workers": exp["workers"],
+    }
+    i = i18n.LANGS.index(lang)
+    return "".join(f"<p>{_e(pair[i].format(**values))}</p>" for pair in _METHODS)
+
+
+def _glossary_html(sweep: Sweep, lang: str) -> str:
+    names = list(dict.fromkeys([*SUMMARY_METRICS, *PATH_METRICS, "vacancy_rate"]))
+    defs = {m.name: m.definition for m in (*metrics.CATALOGUE, *metrics.COMPARATIVE)}
+    rows = []
+    for n in names:
+        meaning = _DEFINITIONS_ZH.get(n) if lang == "zh" else None
+        rows.append(
+            f"<tr><td>{_e(label(n, lang))}</td><td>{_e(unit(n, lang))}</td>"
+            f"<td>{_e(meaning or defs.get(n, ''))}</td></tr>"
+        )
+    head = (
+        f"<tr><th>{_e(_t('metric', lang))}</th><th></th><th>{_e(_t('definition', lang))}</th></tr>"
+    )
+    return f"<table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _manifest_html(sweep: Sweep, lang: str) -> str:
+    m = sweep.manifest
+    code = m.get("code_version", {})
+    facts = {
+        "experiment": m["experiment"].get("name"),
+        "source": m.get("source"),
+        "status": m.get("status"),
+        "runs": m.get("runs"),
+        "counts": json.dumps(m.get("counts", {})),
+        "sweep_hash": m.get("sweep_hash"),
+        "root_seed": m.get("root_seed"),
+        "seeds": ", ".join(str(s) for s in m.get("seeds", [])),
+        "code": f"{code.get('package', '')} {code.get('commit', '')}"
+        + (" (dirty)" if code.get("dirty") else ""),
+        "started": m.get("started"),
+        "updated": m.get("updated"),
+        "packages": ", ".join(f"{k} {v}" for k, v in m.get("packages", {}).items()),
+    }
+    rows = "".join(
+        f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in facts.items() if v is not None
+    )
+    full = json.dumps(m, indent=2, ensure_ascii=False)
+    return (
+        f"<table><tbody>{rows}</tbody></table><details><summary>"
+        f"{_e(_t('manifest_full', lang))}</summary><pre>{_e(full)}</pre></details>"
+    )
+
+
+# A reference to anything outside the file: used by the tests and by `check`.
+_EXTERNAL = re.compile(
+    r"""(?:\b(?:src|href|srcset|action|poster|data)\s*=\s*["']?(?!data:|#)[^"'\s>]+)"""
+    r"""|url\(\s*["']?(?!data:|#)|@import|<script|<link|<iframe|<object|<embed""",
+    re.IGNORECASE,
+)
+
+
+def external_references(page: str) -> list[str]:
+    """Every place where ``page`` would load something from outside itself."""
+    return [m.group(0) for m in _EXTERNAL.finditer(page)]
