@@ -1,0 +1,148 @@
+"""The plain-Mesa reference model against the engine: the same trajectory.
+
+For every scenario file under the policy package and every policy file under the
+combined scenario, at 2,000 workers over 36 months (after the burn-in) with two seeds,
+``ReferenceModel`` and ``SkillsModel`` give, every month:
+
+- identical values of every integer metric (``metrics.CATALOGUE`` entries flagged
+  ``integer``) and every float metric within 1e-9 relative (NaN equals NaN);
+- identical agent states: every field of every worker row in use (status, employer,
+  region, apprenticeship record, certificate ...), of every live firm row and of every
+  provider, integers exactly and floats within 1e-9 relative.
+
+The reference is slow (plain Python objects), so the matrix runs its cases in a pool of
+processes, one per core (at most ``SKILLSIM_REFERENCE_JOBS``), started once for the
+module; each test collects its case's differences from the pool.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import multiprocessing
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from simulation import metrics
+from simulation.state import Status
+
+REPO_SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+WORKERS = 2_000
+MONTHS = 36
+SEEDS = (1, 2)
+RTOL = 1e-9
+
+
+def matrix() -> list[tuple[str, str]]:
+    """Every scenario under the policy package, every policy under the combined scenario."""
+    scenarios = sorted(p.stem for p in REPO_SCENARIOS.glob("*.toml"))
+    policies = sorted(p.stem for p in (REPO_SCENARIOS / "policies").glob("*.toml"))
+    cases = [(s, "package") for s in scenarios]
+    cases += [("combined", p) for p in policies if p != "package"]
+    return cases
+
+
+CASES = [(s, p, seed) for s, p in matrix() for seed in SEEDS]
+
+
+# ------------------------------------------------------------------ comparison
+
+
+def differences(a: np.ndarray, b: np.ndarray, integer: bool) -> np.ndarray:
+    """Positions where ``b`` differs from ``a``: exactly for integers, beyond RTOL for
+    floats (NaN equals NaN)."""
+    a, b = np.asarray(a), np.asarray(b)
+    if integer:
+        return np.flatnonzero((a != b).reshape(len(a), -1).any(1))
+    a, b = a.astype(np.float64), b.astype(np.float64)
+    same = np.isclose(b, a, rtol=RTOL, atol=0.0, equal_nan=True)
+    return np.flatnonzero(~same.reshape(len(a), -1).all(1))
+
+
+def state_differences(engine, reference) -> list[str]:
+    """Every field of every worker row in use, live firm row and provider."""
+    ref = reference.state_arrays()
+    in_use = {  # (rows the engine uses, rows the reference's agents hold)
+        "workers": (engine.workers.status != Status.RETIRED, ref["workers.status"] != 0),
+        "firms": (engine.firms.alive == 1, ref["firms.alive"] == 1),
+        "providers": (np.ones(engine.providers.count, dtype=bool),) * 2,
+    }
+    out = []
+    for population, (rows, ref_rows) in in_use.items():
+        if not np.array_equal(rows, ref_rows):
+            where = np.flatnonzero(rows != ref_rows)[:5]
+            out.append(f"{population}: the rows in use differ at {where}")
+            continue
+        for name, column in getattr(engine, population).arrays().items():
+            got = ref[f"{population}.{name}"]
+            bad = differences(column[rows], got[rows], integer=column.dtype.kind in "iub")
+            if bad.size:
+                row = np.flatnonzero(rows)[bad[0]]
+                out.append(
+                    f"{population}.{name}: {bad.size} rows, first {row}: {column[row]} != {got[row]}"
+                )
+    return out
+
+
+def metric_differences(month: int, engine_values: dict, reference_values: dict) -> list[str]:
+    out = []
+    for m in metrics.CATALOGUE:
+        a, b = engine_values[m.name], reference_values[m.name]
+        if differences(np.array([a]), np.array([b]), m.integer).size:
+            out.append(f"month {month} {m.name}: {a} != {b}")
+    return out
+
+
+def compare_run(scenario: str, policy: str, seed: int) -> list[str]:
+    """Run both models side by side; the differences, month by month (stops at the
+    first month that differs)."""
+    from simulation.model import SkillsModel
+    from simulation.reference import ReferenceModel
+
+    engine = SkillsModel(scenario, (policy,), WORKERS, MONTHS, seed)
+    reference = ReferenceModel(scenario, (policy,), WORKERS, MONTHS, seed)
+    while True:
+        found = metric_differences(engine.month, engine.current, reference.current)
+        found += [f"month {engine.month} {d}" for d in state_differences(engine, reference)]
+        if found or not engine.running:
+            return found
+        engine.step()
+        reference.step()
+
+
+# ------------------------------------------------------------------------ pool
+
+
+def _init_worker() -> None:
+    import numba
+
+    numba.set_num_threads(1)  # the pool uses the cores; results do not depend on it
+
+
+@pytest.fixture(scope="module")
+def runs():
+    """Every case submitted at once to a pool of processes; futures by case."""
+    jobs = int(os.environ.get("SKILLSIM_REFERENCE_JOBS", os.cpu_count() or 1))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SKILLSIM_SCENARIOS", str(REPO_SCENARIOS))
+        context = multiprocessing.get_context("spawn")
+        with concurrent.futures.ProcessPoolExecutor(
+            max(min(jobs, len(CASES)), 1), mp_context=context, initializer=_init_worker
+        ) as pool:
+            yield {case: pool.submit(compare_run, *case) for case in CASES}
+
+
+@pytest.mark.parametrize(("scenario", "policy", "seed"), CASES)
+def test_reference_equals_engine(runs, scenario, policy, seed):
+    found = runs[scenario, policy, seed].result()
+    assert not found, "\n".join(found[:20])
+
+
+def test_matrix_covers_every_scenario_and_policy():
+    assert {s for s, p in matrix() if p == "package"} >= {"baseline", "combined"}
+    assert len({p for s, p in matrix() if s == "combined"}) == len(
+        list((REPO_SCENARIOS / "policies").glob("*.toml"))
+    )
+    assert len(CASES) == len(set(CASES))
