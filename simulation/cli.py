@@ -101,6 +101,14 @@ def _parser() -> argparse.ArgumentParser:
         help="time each phase of the month over the run (burn-in excluded); print the "
         "table and store it in the manifest (timings.phase_seconds)",
     )
+    run.add_argument(
+        "--engine",
+        choices=("engine", "reference"),
+        default="engine",
+        help="engine: the numba engine (default); reference: the plain-Mesa reference model "
+        "(the same rules as Agent objects, the same results, hundreds of times slower); the "
+        "manifest records which",
+    )
     run.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
     run.add_argument(
         "--no-summary", action="store_true", help="no summary table at the end (progress only)"
@@ -172,11 +180,13 @@ def _run(args: argparse.Namespace) -> int:
             f"--out {out}: the folder already exists; results are never overwritten "
             "(allowed: a path that does not exist yet)"
         )
+    if args.profile and args.engine == "reference":
+        raise BadInput("--profile times the engine's phases (allowed with --engine engine)")
     console = Console(stderr=True)
     if args.quiet:
-        result = runner.simulate(run, profile=args.profile)
+        result = runner.simulate(run, profile=args.profile, engine=args.engine)
     else:
-        result = _run_with_progress(run, console, args.profile)
+        result = _run_with_progress(run, console, args.profile, args.engine)
     runner.write(result, out)
     if args.profile:
         _profile_table(result.timings, run.workers, run.months)
@@ -190,7 +200,7 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run_with_progress(run, console, profile: bool = False):
+def _run_with_progress(run, console, profile: bool = False, engine: str = "engine"):
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -214,7 +224,10 @@ def _run_with_progress(run, console, profile: bool = False):
     with Progress(*columns, console=console, transient=False) as bar:
         task = bar.add_task(label, total=run.months)
         return runner.simulate(
-            run, progress=lambda month: bar.update(task, completed=month), profile=profile
+            run,
+            progress=lambda month: bar.update(task, completed=month),
+            profile=profile,
+            engine=engine,
         )
 
 

@@ -25,6 +25,7 @@ from simulation.config import RunConfig
 from simulation.loading import config_hash
 
 BREAKDOWNS = ("region", "sector", "cohort")
+ENGINES = ("engine", "reference")  # SkillsModel (numba); ReferenceModel (plain Mesa)
 
 
 @dataclass
@@ -33,19 +34,30 @@ class RunResult:
     metrics: pd.DataFrame
     breakdowns: dict[str, pd.DataFrame]
     timings: dict[str, float]
+    engine: str = "engine"
 
 
 def simulate(
-    run: RunConfig, progress: Callable[[int], None] | None = None, profile: bool = False
+    run: RunConfig,
+    progress: Callable[[int], None] | None = None,
+    profile: bool = False,
+    engine: str = "engine",
 ) -> RunResult:
     """Build the model (burn-in included) and step it to the horizon. With ``profile``,
     ``timings["phase_seconds"]`` holds the time of each phase over the run's months
-    (burn-in excluded)."""
+    (burn-in excluded). ``engine="reference"`` runs the plain-Mesa reference model
+    instead (the same results, far slower; no phase profile)."""
     from simulation.model import SkillsModel  # imported here: compiling kernels is slow
 
     t0 = time.perf_counter()
-    model = SkillsModel(run=run, profile=profile)
-    model.timer.seconds.clear()  # the profile covers the run's months, not the burn-in
+    if engine == "reference":
+        from simulation.reference import ReferenceModel
+
+        model = ReferenceModel(run=run)
+        profile = False
+    else:
+        model = SkillsModel(run=run, profile=profile)
+        model.timer.seconds.clear()  # the profile covers the run's months, not the burn-in
     t1 = time.perf_counter()
     first_month = None
     while model.running:
@@ -64,7 +76,13 @@ def simulate(
     }
     if profile:
         timings["phase_seconds"] = dict(model.timer.seconds)
-    return RunResult(config=run, metrics=model.metrics_frame(), breakdowns=frames, timings=timings)
+    return RunResult(
+        config=run,
+        metrics=model.metrics_frame(),
+        breakdowns=frames,
+        timings=timings,
+        engine=engine,
+    )
 
 
 def manifest(result: RunResult, status: str = "complete") -> dict:
@@ -76,6 +94,7 @@ def manifest(result: RunResult, status: str = "complete") -> dict:
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "scenario": run.scenario.name,
         "policy": run.policy.name,
+        "engine": result.engine,
         "seed": run.seed,
         "workers": run.workers,
         "months": run.months,

@@ -146,3 +146,30 @@ def test_matrix_covers_every_scenario_and_policy():
         list((REPO_SCENARIOS / "policies").glob("*.toml"))
     )
     assert len(CASES) == len(set(CASES))
+
+
+# ------------------------------------------------------------------------- CLI
+
+
+def test_cli_runs_the_reference_with_the_same_outputs(tmp_path, monkeypatch):
+    """`skillsim run --engine reference` writes what the engine writes; the manifest
+    records the engine."""
+    import json
+
+    import pandas as pd
+
+    from simulation import cli
+
+    monkeypatch.setenv("SKILLSIM_SCENARIOS", str(REPO_SCENARIOS))
+    common = ["run", "rural_revitalization", "-p", "package", "--workers", "400"]
+    common += ["--months", "3", "--seed", "4", "--quiet"]
+    for engine in ("engine", "reference"):
+        assert cli.main([*common, "--engine", engine, "--out", str(tmp_path / engine)]) == 0
+    for engine in ("engine", "reference"):
+        manifest = json.loads((tmp_path / engine / "manifest.json").read_text())
+        assert manifest["engine"] == engine
+    for table in ("metrics", "region", "sector", "cohort"):
+        a, b = (pd.read_parquet(tmp_path / e / f"{table}.parquet") for e in ("engine", "reference"))
+        pd.testing.assert_frame_equal(b, a, rtol=RTOL)
+    bad = [*common, "--engine", "reference", "--profile", "--out", str(tmp_path / "x")]
+    assert cli.main(bad) == 2 and not (tmp_path / "x").exists()
