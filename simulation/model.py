@@ -74,6 +74,20 @@ class SkillsModel(mesa.Model):
         self.timer = PhaseTimer(enabled=profile)
         if run is None:
             run = loading.resolve_run(scenario, policies, workers, months, seed)
+        self._configure(run)
+        world = self.world
+        self.firms = initial.make_firms(run, world, self.seed_value)
+        self.providers = initial.make_providers(
+            run, world, self.firms, self.seed_value, self.status_quo.providers.core_share
+        )
+        self.workers = initial.make_workers(run, world, self.firms, self.seed_value)
+        self._allocate_buffers()
+        phases.set_wages(self, self.status_quo)
+        self._burn_in_and_record()
+
+    def _configure(self, run: RunConfig) -> None:
+        """The resolved run, kernel parameters (the policy's and the status quo's), the
+        world, and the clock before the burn-in. (Shared with ReferenceModel.)"""
         self.config = run
         self.seed_value = int(run.seed)
         self.months = run.months
@@ -81,17 +95,13 @@ class SkillsModel(mesa.Model):
         self.status_quo = params.build(
             run.model_copy(update={"policy": loading.load_policy("none")})
         )
-        self.world = world = params.build_world(run)
-        self.firms = initial.make_firms(run, world, self.seed_value)
-        self.providers = initial.make_providers(
-            run, world, self.firms, self.seed_value, self.status_quo.providers.core_share
-        )
-        self.workers = initial.make_workers(run, world, self.firms, self.seed_value)
-        self._allocate_buffers()
+        self.world = params.build_world(run)
         self.burn_in = run.scenario.burn_in_months
         self.clock = 0  # internal month counter; draws are keyed by it
         self.month = -self.burn_in  # reported month: 0 is the policy start
-        phases.set_wages(self, self.status_quo)
+
+    def _burn_in_and_record(self) -> None:
+        """Run the burn-in under the status quo, then record month 0."""
         for _ in range(self.burn_in):
             self._advance(self.status_quo)
         self.frames: dict[str, list[np.ndarray]] = {"region": [], "sector": [], "cohort": []}
@@ -188,7 +198,7 @@ class SkillsModel(mesa.Model):
             self._tally()
 
     def _tally(self) -> None:
-        w, f, pr, world, p = self.workers, self.firms, self.providers, self.world, self.params
+        w, f, pr, p = self.workers, self.firms, self.providers, self.params
         metric_kernels.tally(
             self.month,
             p.metrics,
@@ -229,6 +239,18 @@ class SkillsModel(mesa.Model):
         net_cost, recouping = apprenticeship.net_cost_share_recouping(
             f.train_cost, f.train_benefit, f.appr_started, f.alive
         )
+        self._collect(
+            employability=self._employability(),
+            gini=metric_kernels.wage_gini(w.status, w.wage),
+            relevance_mean=float(pr.relevance.mean()),
+            net_training_cost=net_cost,
+            recouping_share=recouping,
+        )
+
+    def _collect(self, **statistics: float) -> None:
+        """The month's tables (the tallies, the flows, spending and migration of the step,
+        and ``statistics``) composed into the catalogue metrics and breakdowns; the
+        reporters collected. (Shared with ReferenceModel.)"""
         tables = metrics.MonthTables(
             by_region=self.by_region,
             by_sector=self.by_sector,
@@ -241,13 +263,9 @@ class SkillsModel(mesa.Model):
             mig_out=self.mig_out,
             unemployed_before=getattr(self, "unemployed_before", math.nan),
             employed_before=getattr(self, "employed_before", math.nan),
-            employability=self._employability(),
-            gini=metric_kernels.wage_gini(w.status, w.wage),
-            relevance_mean=float(pr.relevance.mean()),
-            net_training_cost=net_cost,
-            recouping_share=recouping,
-            region_urban=world.region_urban,
-            sector_kind=world.sector_kind,
+            region_urban=self.world.region_urban,
+            sector_kind=self.world.sector_kind,
+            **statistics,
         )
         self.current = metrics.compose(tables)
         self.frames["region"].append(metrics.region_rows(tables))
