@@ -13,15 +13,14 @@ import heapq
 import math
 from collections import Counter
 from collections.abc import Sequence
-from functools import partial
 
 import mesa
 import numpy as np
 
-from simulation import initial, loading, metrics, params
+from simulation import initial, loading, params
 from simulation.config import RunConfig
 from simulation.kernels import metrics as metric_tables
-from simulation.model import EMPLOYABILITY_SAMPLE, SkillsModel, metric_value
+from simulation.model import EMPLOYABILITY_SAMPLE, SkillsModel
 from simulation.phases import HISTORY
 from simulation.reference.agents import FirmAgent, ProviderAgent, WorkerAgent
 from simulation.rng import Stream, py_stream_key, py_uniform
@@ -48,7 +47,13 @@ class ReferenceModel(mesa.Model):
     generator, so both give the same months (tests/test_reference.py).
     """
 
-    # The same outputs as the engine, from the same tables.
+    # What does not depend on how agents are stored is the engine's own code: the
+    # configuration and the clock, the burn-in, the step (month then metrics), the
+    # metrics and breakdowns composed from the month's tables, and the outputs.
+    _configure = SkillsModel._configure
+    _burn_in_and_record = SkillsModel._burn_in_and_record
+    step = SkillsModel.step
+    _collect = SkillsModel._collect
     metrics_frame = SkillsModel.metrics_frame
     breakdown = SkillsModel.breakdown
 
@@ -64,29 +69,13 @@ class ReferenceModel(mesa.Model):
         super().__init__(seed=seed)
         if run is None:
             run = loading.resolve_run(scenario, policies, workers, months, seed)
-        self.config = run
-        self.seed_value = int(run.seed)
-        self.months = run.months
-        self.params = params.build(run)
-        self.status_quo = params.build(
-            run.model_copy(update={"policy": loading.load_policy("none")})
-        )
-        self.world = params.build_world(run)
+        self._configure(run)
         self.n_domains = self.world.sector_profile.shape[1]
         self.green_domain = params.GREEN_DOMAIN
         self._create_agents(run)
         self._create_environment()
-        self.burn_in = run.scenario.burn_in_months
-        self.clock = 0  # internal month counter; draws are keyed by it
-        self.month = -self.burn_in  # reported month: 0 is the policy start
         self.workers.do("set_wage", self.status_quo.wages)
-        for _ in range(self.burn_in):
-            self._advance(self.status_quo)
-        self.frames: dict[str, list[np.ndarray]] = {"region": [], "sector": [], "cohort": []}
-        self.datacollector = mesa.DataCollector(
-            model_reporters={name: partial(metric_value, name) for name in metrics.NAMES}
-        )
-        self._record()
+        self._burn_in_and_record()
 
     # ------------------------------------------------------------------ set-up
 
@@ -135,16 +124,12 @@ class ReferenceModel(mesa.Model):
         self.demand_history = np.zeros((HISTORY, self.n_domains))
         self.poach_rate = 0.0  # signals agents act on: from the last 12 months
         self.slot_ratio = 0.0
-        self.first_cohort_year = -math.ceil(self.burn_in_months / 12)
+        self.first_cohort_year = -math.ceil(self.burn_in / 12)
         n_cohorts = self.config.months // 12 + 1 - self.first_cohort_year
         self.by_region = np.zeros((n_regions, metric_tables.N_R))
         self.by_sector = np.zeros((n_sectors, metric_tables.N_S))
         self.by_cohort = np.zeros((n_cohorts, metric_tables.N_C))
         self.g = np.zeros(metric_tables.N_G)
-
-    @property
-    def burn_in_months(self) -> int:
-        return self.config.scenario.burn_in_months
 
     @property
     def workers(self) -> mesa.agent.AgentSet:
@@ -163,14 +148,8 @@ class ReferenceModel(mesa.Model):
 
     # -------------------------------------------------------------------- step
 
-    def step(self) -> None:
-        """One month: the ten processes of DESIGN.md in order, then the metrics."""
-        self._advance(self.params)
-        self._record()
-        if self.month >= self.months:
-            self.running = False
-
     def _advance(self, p: params.Params) -> None:
+        """A month under parameters ``p``: the engine's recipe, phase by phase."""
         month = self.month + 1
         self.begin_month()
         self.drivers(p, month)  # 1. scenario paths
@@ -533,31 +512,13 @@ class ReferenceModel(mesa.Model):
             (f.train_cost, f.train_benefit, f.appr_started) for f in live
         )
         employed = (w.wage for w in self.workers if w.status == Status.EMPLOYED)
-        month_tables = metrics.MonthTables(
-            *tables,
-            flows=self.flows,
-            rolling=self.flow_history.sum(0),
-            spend=self.spend,
-            mig_in=self.mig_in,
-            mig_out=self.mig_out,
-            unemployed_before=getattr(self, "unemployed_before", math.nan),
-            employed_before=getattr(self, "employed_before", math.nan),
+        self._collect(
             employability=self.employability(),
             gini=tally.gini(employed),
             relevance_mean=float(np.mean([q.relevance for q in self.providers])),
             net_training_cost=net_cost,
             recouping_share=recouping,
-            region_urban=self.world.region_urban,
-            sector_kind=self.world.sector_kind,
         )
-        self.current = metrics.compose(month_tables)
-        for kind, rows in (
-            ("region", metrics.region_rows),
-            ("sector", metrics.sector_rows),
-            ("cohort", metrics.cohort_rows),
-        ):
-            self.frames[kind].append(rows(month_tables))
-        self.datacollector.collect(self)
 
     def employability(self) -> float:
         """Mean share of accessible vacancies a sampled unemployed worker would pass the
