@@ -175,6 +175,13 @@ def draw_firm(u_cell, u_firm, weights, total, cell_open, cell_ptr, cell_firms, c
     return cell_firms[lo]
 
 
+def draw_firm_at(k, row, slot, weights, total, cell_open, cell_ptr, cell_firms, cell_cum):
+    """``draw_firm`` with the uniforms at ``slot`` and ``slot + 1`` of the agent on
+    ``row`` under stream key ``k``."""
+    u_cell, u_firm = py_uniform(k, row, slot), py_uniform(k, row, slot + 1)
+    return draw_firm(u_cell, u_firm, weights, total, cell_open, cell_ptr, cell_firms, cell_cum)
+
+
 def worker_applications(
     k,
     slot0,
@@ -216,16 +223,8 @@ def applications_from(
         if total <= 0.0:
             apps.append(None)
             continue
-        f = draw_firm(
-            py_uniform(k, row, slot0 + 2 * a),
-            py_uniform(k, row, slot0 + 2 * a + 1),
-            weights,
-            total,
-            cell_open,
-            cell_ptr,
-            cell_firms,
-            cell_cum,
-        )
+        cells = (cell_open, cell_ptr, cell_firms, cell_cum)
+        f = draw_firm_at(k, row, slot0 + 2 * a, weights, total, *cells)
         apps.append(None if f == own_employer or f in apps else f)
     return apps
 
@@ -620,19 +619,8 @@ def vacancies_sampled(
     total = worker_cell_weights(skills_row, home, access, profile, 0.0, weights)
     if total <= 0.0:
         return []
-    return [
-        draw_firm(
-            py_uniform(k, row, 2 * d),
-            py_uniform(k, row, 2 * d + 1),
-            weights,
-            total,
-            cell_open,
-            cell_ptr,
-            cell_firms,
-            cell_cum,
-        )
-        for d in range(draws)
-    ]
+    cells = (cell_open, cell_ptr, cell_firms, cell_cum)
+    return [draw_firm_at(k, row, 2 * d, weights, total, *cells) for d in range(draws)]
 
 
 def mean_share(shares) -> float:
