@@ -157,9 +157,6 @@ class FirmAgent(mesa.Agent):
         firm.alive = True
         return firm
 
-    def to_row(self, columns: dict) -> None:
-        _store_fields(self, columns)
-
     # ------------------------------------------------------------------ counts
 
     @property
@@ -350,9 +347,6 @@ class WorkerAgent(mesa.Agent):
         leaver.ability = f32(ability)
         leaver.skills = float32s(skills_row)
         return leaver
-
-    def to_row(self, columns: dict) -> None:
-        _store_fields(self, columns)
 
     # ---------------------------------------------------------------- helpers
 
@@ -742,15 +736,3 @@ def _copy_fields(agent, population, row: int, skip: tuple[str, ...]) -> None:
         else:
             value = int(value)
         setattr(agent, name, value)
-
-
-def _store_fields(agent, columns: dict) -> None:
-    """Write the agent's fields into its row of a population's arrays (``columns`` by
-    field name; agents as their rows, None as -1)."""
-    for name, column in columns.items():
-        value = getattr(agent, name)
-        if isinstance(value, mesa.Agent):
-            value = value.row
-        elif value is None:
-            value = -1
-        column[agent.row] = value

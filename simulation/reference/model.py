@@ -542,18 +542,26 @@ class ReferenceModel(mesa.Model):
     def state_arrays(self) -> dict[str, np.ndarray]:
         """The agents as the engine's arrays (``population.field``; free rows as the
         engine allocates them), to compare the two models row by row."""
-        w = Workers.allocate(self.worker_capacity).arrays()
-        f = Firms.allocate(self.firm_capacity).arrays()
-        for agent in self.workers:
-            agent.to_row(w)
-        for agent in self.firms:
-            agent.to_row(f)
-        out = {f"workers.{k}": v for k, v in w.items()}
-        out |= {f"firms.{k}": v for k, v in f.items()}
+        out = {}
+        for population, agents, arrays in (
+            ("workers", list(self.workers), Workers.allocate(self.worker_capacity)),
+            ("firms", list(self.firms), Firms.allocate(self.firm_capacity)),
+        ):
+            rows = [agent.row for agent in agents]
+            for name, column in arrays.arrays().items():
+                column[rows] = [_as_row_value(getattr(agent, name)) for agent in agents]
+                out[f"{population}.{name}"] = column
         for field in dataclasses.fields(Providers):
             values = [getattr(q, field.name) for q in self.providers]
             out[f"providers.{field.name}"] = np.array(values)
         return out
+
+
+def _as_row_value(value):
+    """An agent's field as the engine stores it: another agent as its row, None as -1."""
+    if isinstance(value, mesa.Agent):
+        return value.row
+    return -1 if value is None else value
 
 
 def _productivity(firm: FirmAgent) -> float:
