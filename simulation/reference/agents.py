@@ -12,8 +12,8 @@ Two conventions keep the reference trajectory-equal to the engine:
   firm the lowest row an exited firm has freed, as the engine does.
 - Fields the engine stores as float32 (skills, requirements, gaps, wages, ability,
   firm size, shock and productivity) are kept at float32 precision: skill and
-  requirement vectors are small float32 arrays, scalars are rounded with ``f32`` when
-  set. Dates are months as floats, NaN for "not yet".
+  requirement vectors are ``array("f")`` (C floats: a value set is rounded), scalars are
+  rounded with ``f32`` when set. Dates are months as floats, NaN for "not yet".
 """
 
 from __future__ import annotations
