@@ -142,7 +142,67 @@ def _parser() -> argparse.ArgumentParser:
         "--policy", "-p", action="append", default=None, metavar="P", help="policy; repeatable"
     )
     experiment_cli.add_parsers(sub)  # sweep, effects
+    _add_presenting_parsers(sub)  # report, dashboard
     return top
+
+
+def _add_presenting_parsers(sub) -> None:
+    rep = sub.add_parser(
+        "report",
+        help="write a self-contained HTML report of a sweep",
+        description="Write one HTML file that opens offline (figures embedded, no network): an "
+        "executive summary of policy effects with 95%% intervals, figures, the scenarios and "
+        "policies as resolved, method notes and the manifest. The figures are also written as "
+        "PNG files to <FILE stem>_figures/ beside it, for slides.",
+    )
+    rep.add_argument("results", type=Path, metavar="RESULTS_DIR", help="a sweep folder")
+    rep.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="the HTML file (default RESULTS_DIR/report.html, or report-zh.html for --lang zh)",
+    )
+    rep.add_argument(
+        "--style",
+        choices=("paper", "talk"),
+        default="paper",
+        help="figures for documents (paper, the default) or for slides (talk: large type, 16:9)",
+    )
+    rep.add_argument(
+        "--lang", choices=("en", "zh"), default="en", help="language (default en; zh: Chinese)"
+    )
+    dash = sub.add_parser(
+        "dashboard",
+        help="start the live dashboard (Mesa SolaraViz) on localhost",
+        description="Serve the live dashboard: choose a scenario, set the policy levers, press "
+        "Reset, then Step or play, and watch unemployment, mismatch, apprenticeships, green "
+        "employment and the regions month by month. Works offline once `make dashboard-assets` "
+        "has installed the page's JavaScript and CSS.",
+    )
+    dash.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this machine only; 0.0.0.0 opens it to "
+        "the network)",
+    )
+    dash.add_argument("--port", type=int, default=8765, metavar="N", help="port (default 8765)")
+    dash.add_argument(
+        "--lang", choices=("en", "zh"), default="en", help="language (default en; zh: Chinese)"
+    )
+    dash.add_argument(
+        "--workers",
+        type=int,
+        default=20_000,
+        metavar="N",
+        help="workers in the simulated city (default 20000; more is smoother and slower)",
+    )
+    dash.add_argument(
+        "--months", type=int, default=120, metavar="M", help="horizon in months (default 120)"
+    )
+    dash.add_argument(
+        "--scenario", default="baseline", metavar="SCENARIO", help="scenario shown first"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -156,6 +216,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _list(args.what)
         if args.command in ("sweep", "effects"):
             return experiment_cli.main(args)
+        if args.command == "report":
+            return _report(args)
+        if args.command == "dashboard":
+            return _dashboard(args)
         if args.command == "show":
             run = loading.resolve_run(args.scenario, args.policy or ("none",))
             print(json.dumps(run.model_dump(mode="json"), indent=2))
@@ -164,6 +228,42 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"skillsim: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from simulation import i18n, report
+
+    try:
+        path = report.write(args.results, args.out, style=args.style, lang=args.lang)
+    except (report.ReportError, i18n.MissingFontError, FileNotFoundError) as exc:
+        raise BadInput(str(exc)) from None
+    print(f"report: {path}")
+    print(f"figures (PNG): {path.with_name(path.stem + '_figures')}")
+    return 0
+
+
+def _dashboard(args: argparse.Namespace) -> int:
+    from simulation import i18n
+
+    if not 0 < args.port < 65536:
+        raise BadInput(f"--port {args.port}: must be between 1 and 65535")
+    if args.workers < 100:
+        raise BadInput(f"--workers {args.workers}: must be at least 100")
+    if args.scenario not in loading.available_scenarios():
+        raise BadInput(
+            f"--scenario {args.scenario}: unknown (allowed: "
+            f"{', '.join(loading.available_scenarios())})"
+        )
+    try:
+        if args.lang == "zh":
+            i18n.cjk_font()
+    except i18n.MissingFontError as exc:
+        raise BadInput(str(exc)) from None
+    from simulation import dashboard
+
+    return dashboard.serve(
+        args.host, args.port, args.lang, args.workers, args.months, args.scenario
+    )
 
 
 def _run(args: argparse.Namespace) -> int:

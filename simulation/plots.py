@@ -663,3 +663,84 @@ def sensitivity(
         fig.suptitle(title or text("sensitivity_title", lang).format(what=label(metric, lang)))
         _finish(fig, None, lang, axes if sobol else None, ncol=2)
     return fig
+
+
+# ------------------------------------------------------- one run, live
+
+
+def run_lines(
+    frame: pd.DataFrame,
+    metrics: Sequence[str],
+    *,
+    title: str | None = None,
+    size: tuple[float, float] = (6.0, 3.4),
+    months: int | None = None,
+    style: str = "paper",
+    lang: str = "en",
+) -> Figure:
+    """Metrics of one run over the months (``model.metrics_frame()``, say), one line
+    each; the metrics should share a unit. ``months`` fixes the x axis."""
+    looks = look(metrics)
+    with theme(style, lang):
+        fig, ax = plt.subplots(figsize=size, layout="constrained")
+        for m in metrics:
+            lk = looks[m]
+            ax.plot(
+                frame["month"],
+                frame[m] * scale(m),
+                color=lk["color"],
+                dashes=lk["dashes"],
+                lw=2,
+                label=label(m, lang),
+            )
+        if months:
+            ax.set_xlim(0, months)
+        ax.set_ylim(bottom=0)
+        ax.set_xlabel(text("month", lang))
+        ax.set_ylabel(_wrap(axis_label(metrics[0], lang), lang, 30))
+        if len(metrics) > 1:
+            ax.set_ylabel(i18n.unit(metrics[0], lang))
+            ax.legend(loc="best", fontsize="small")
+        ax.set_title(title or label(metrics[0], lang))
+    plt.close(fig)
+    return fig
+
+
+def region_bars(
+    table: pd.DataFrame,
+    metrics: Sequence[str],
+    *,
+    title: str | None = None,
+    size: tuple[float, float] = (6.0, 3.4),
+    style: str = "paper",
+    lang: str = "en",
+) -> Figure:
+    """One month of a breakdown by region (``model.breakdown("region")`` at a month):
+    one bar group per region, one bar per metric (metrics sharing a unit)."""
+    looks = look(metrics)
+    hatches = ("", "//", "..", "xx")
+    regions = list(table["region"])
+    width = 0.8 / len(metrics)
+    with theme(style, lang):
+        fig, ax = plt.subplots(figsize=size, layout="constrained")
+        for i, m in enumerate(metrics):
+            x = np.arange(len(regions)) + (i - (len(metrics) - 1) / 2) * width
+            ax.bar(
+                x,
+                table[m].to_numpy(float) * scale(m),
+                width=width * 0.95,
+                color=looks[m]["color"],
+                hatch=hatches[i % len(hatches)],
+                edgecolor="white",
+                label=label(m, lang),
+            )
+        ax.set_xticks(range(len(regions)), [name_of("region", r, lang) for r in regions])
+        ax.grid(axis="x", visible=False)
+        ax.set_ylabel(
+            axis_label(metrics[0], lang) if len(metrics) == 1 else i18n.unit(metrics[0], lang)
+        )
+        if len(metrics) > 1:
+            ax.legend(loc="best", fontsize="small")
+        ax.set_title(title or text("region", lang))
+    plt.close(fig)
+    return fig

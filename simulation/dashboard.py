@@ -1,0 +1,484 @@
+"""The live dashboard: Mesa's SolaraViz of ``SkillsModel``, served offline on localhost.
+
+    skillsim dashboard                          # http://127.0.0.1:8765
+    skillsim dashboard --port 9000 --lang zh --workers 50000
+
+A presenter picks a scenario, sets the policy levers with sliders, presses Reset to
+start the city under them, then Step or play; the charts follow month by month:
+unemployment and youth unemployment, skill mismatch, apprenticeships, green
+employment, and views by region (unemployment by region, the skill gap by sector and
+region). Changing a lever takes effect at the next Reset (Mesa's rule: a model is
+built from its parameters), which starts the city again from month 0 under the new
+levers, with the same seed, so two settings meet the same luck.
+
+``DashboardModel`` wraps ``SkillsModel``: its keyword arguments are the levers, turned
+into a policy (``lever_policy``) whose public costs are those of the ``package``
+policy file, charged only for the levers moved from the status quo.
+
+Offline: Solara's page loads its JavaScript and CSS from ``/_solara/cdn/``, which the
+server answers from ``sys.prefix/share/solara/cdn``; ``install_assets()`` (``python -m
+simulation.dashboard --install-assets``, run by ``make dashboard-assets`` and ``make
+test``) fills that folder from the npm registry, at the versions this Solara asks for.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import solara
+
+from simulation import i18n, loading
+from simulation.model import SkillsModel
+
+ENV = "SKILLSIM_DASHBOARD_"  # the settings `skillsim dashboard` hands to the server
+DEFAULT_PORT = 8765
+
+
+def setting(name: str, default: str) -> str:
+    return os.environ.get(ENV + name.upper(), default)
+
+
+# ----------------------------------------------------------------- levers
+
+# name: (English, Chinese, min, max, step, status quo)
+LEVERS: dict[str, tuple[str, str, float, float, float, float]] = {
+    "subsidy_yuan_per_year": (
+        "Subsidy, yuan per apprentice-year",
+        "学徒补贴（元/人/年）",
+        0,
+        15_000,
+        500,
+        0,
+    ),
+    "quality_standards": (
+        "Quality standards, of 5 (R208)",
+        "学徒质量标准（5项）",
+        0,
+        5,
+        1,
+        0,
+    ),
+    "anticipation_lag_months": (
+        "Skills signal delay, months",
+        "技能需求信号滞后（月）",
+        0,
+        12,
+        1,
+        12,
+    ),
+    "core_skills_share": (
+        "Core skills, share of courses",
+        "核心技能课时比例",
+        0.10,
+        0.50,
+        0.05,
+        0.10,
+    ),
+    "green_curricula_share": (
+        "Green skills, share of courses",
+        "绿色技能课时比例",
+        0.0,
+        0.50,
+        0.05,
+        0.0,
+    ),
+    "voucher_yuan_per_month": (
+        "Voucher, yuan per course month",
+        "培训券（元/课程月）",
+        0,
+        2_000,
+        100,
+        0,
+    ),
+    "rural_extra_seats": (
+        "Extra rural seats, share",
+        "农村培训学位增加比例",
+        0.0,
+        1.5,
+        0.1,
+        0.0,
+    ),
+    "tvet_seat_multiplier": (
+        "TVET seats, times today's",
+        "职业院校学位倍数",
+        0.5,
+        2.0,
+        0.1,
+        1.0,
+    ),
+}
+QUALITY_FLAGS = (  # switched on in this order by the quality_standards lever
+    "written_agreement",
+    "structured_training",
+    "assessment_certification",
+    "pay_and_social_protection",
+    "mentor_training",
+)
+
+
+def status_quo() -> dict[str, float]:
+    return {name: spec[5] for name, spec in LEVERS.items()}
+
+
+def lever_policy(levers: dict[str, float]):
+    """A PolicyConfig named ``dashboard`` from lever values. Unit costs and the
+    secondary settings of a lever (voucher targets, the forecast noise of the
+    anticipation system...) come from the ``package`` policy, and apply only where the
+    lever is moved from the status quo."""
+    from simulation.config import PolicyConfig
+
+    pkg = loading.load_policy("package").model_dump()
+    none = PolicyConfig(name="dashboard").model_dump()
+    v = {**status_quo(), **levers}
+    out = {**none, "name": "dashboard", "description": "levers set on the dashboard"}
+    if v["subsidy_yuan_per_year"] > 0:
+        out["subsidy"] = {**pkg["subsidy"], "yuan_per_year": float(v["subsidy_yuan_per_year"])}
+    k = int(v["quality_standards"])
+    if k > 0:
+        flags = {f: i < k for i, f in enumerate(QUALITY_FLAGS)}
+        out["quality"] = {**pkg["quality"], **flags}
+        if flags["pay_and_social_protection"]:
+            out["terms"] = {**none["terms"], "wage_floor_share_of_min_wage": 1.0}
+    lag = int(v["anticipation_lag_months"])
+    if lag < LEVERS["anticipation_lag_months"][5]:
+        out["anticipation"] = {**pkg["anticipation"], "lag_months": lag}
+    if v["core_skills_share"] > LEVERS["core_skills_share"][5]:
+        share = float(v["core_skills_share"])
+        out["core_skills"] = {**pkg["core_skills"], "curriculum_share": share}
+    if v["green_curricula_share"] > 0:
+        share = float(v["green_curricula_share"])
+        out["green_curricula"] = {**pkg["green_curricula"], "green_share": share}
+    if v["voucher_yuan_per_month"] > 0:
+        out["vouchers"] = {**pkg["vouchers"], "yuan_per_month": float(v["voucher_yuan_per_month"])}
+    if v["rural_extra_seats"] > 0:
+        extra = float(v["rural_extra_seats"])
+        out["rural_access"] = {**pkg["rural_access"], "extra_seat_share": extra}
+    out["tvet_capacity"] = {"seat_multiplier": float(v["tvet_seat_multiplier"])}
+    return PolicyConfig.model_validate(out)
+
+
+def _scenario_key(scenario: str) -> str:
+    """A scenario file name from its name or its label in either language."""
+    for key in loading.available_scenarios():
+        if scenario in (key, *i18n.NAMES["scenario"].get(key, ())):
+            return key
+    return scenario
+
+
+class DashboardModel(SkillsModel):
+    """SkillsModel under the dashboard's levers (keyword arguments, see LEVERS)."""
+
+    def __init__(
+        self,
+        scenario: str = "baseline",
+        subsidy_yuan_per_year: float = 0,
+        quality_standards: int = 0,
+        anticipation_lag_months: int = 12,
+        core_skills_share: float = 0.10,
+        green_curricula_share: float = 0.0,
+        voucher_yuan_per_month: float = 0,
+        rural_extra_seats: float = 0.0,
+        tvet_seat_multiplier: float = 1.0,
+        workers: int = 20_000,
+        months: int = 120,
+        seed: int = 0,
+    ):
+        levers = {k: v for k, v in locals().items() if k in LEVERS}
+        key = _scenario_key(scenario)
+        run = loading.resolve_run(key, ("none",), workers, months, seed)
+        run = run.model_copy(update={"policy": lever_policy(levers)})
+        super().__init__(run=run)
+        self.scenario_key = key
+        self.levers = levers
+
+
+def sector_region_gap(model: SkillsModel) -> pd.DataFrame:
+    """This month's mean skill gap of the employed by employer's sector and worker's
+    region (as the catalogue's skill_gap_mean: under- plus over-skill gap)."""
+    from simulation.state import Status
+
+    w, f, world = model.workers, model.firms, model.world
+    emp = np.flatnonzero(w.status == Status.EMPLOYED)
+    firm = w.employer[emp]
+    cell = f.sector[firm].astype(np.int64) * world.n_regions + w.region[emp]
+    gap = w.gap_under[emp].astype(float) + w.gap_over[emp].astype(float)
+    size = world.n_sectors * world.n_regions
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.bincount(cell, gap, size) / np.bincount(cell, minlength=size)
+    return pd.DataFrame(
+        {
+            "sector": np.repeat(world.sector_names, world.n_regions),
+            "region": np.tile(world.region_names, world.n_sectors),
+            "skill_gap_mean": mean,
+        }
+    )
+
+
+# ------------------------------------------------------------------ page
+
+_WORDS = {
+    "title": ("skillsim: a city's labour market, live", "skillsim：城市劳动力市场实时模拟"),
+    "scenario": ("Scenario", "情景"),
+    "unemployment": ("Unemployment", "失业"),
+    "mismatch": ("Skill mismatch", "技能错配"),
+    "apprenticeships": ("Apprenticeships", "学徒制"),
+    "green": ("Green employment", "绿色就业"),
+    "by_region": ("Unemployment by region, this month", "本月各地区失业率"),
+    "gap_map": ("Skill gap by sector and region, this month", "本月分行业、分地区技能差距"),
+    "status": (
+        "Month {month} of {months} | {scenario} | unemployment {u:.1f}% | youth {y:.1f}% | "
+        "skill gap {g:.3f} | apprentices {a:,.0f} | green jobs {gr:.1f}% | public spending "
+        "{s:,.0f} yuan/month",
+        "第{month}/{months}个月 | {scenario} | 失业率 {u:.1f}% | 青年失业率 {y:.1f}% | "
+        "技能差距 {g:.3f} | 在训学徒 {a:,.0f} | 绿色就业 {gr:.1f}% | 公共支出 {s:,.0f} 元/月",
+    ),
+    "levers": ("Levers in force: {words}", "当前政策：{words}"),
+    "status_quo": ("status quo", "现状"),
+    "hint": (
+        "Move the levers, then Reset to start the city under them; Step or play to run it.",
+        "调整政策后点击 Reset 以新政策重新开始；点击 Step 或播放键逐月运行。",
+    ),
+}
+
+
+def _w(key: str, lang: str) -> str:
+    return _WORDS[key][i18n.LANGS.index(lang)]
+
+
+def lever_words(levers: dict[str, float], lang: str) -> str:
+    """The levers moved from the status quo, in words."""
+    i = i18n.LANGS.index(lang)
+    moved = [
+        f"{LEVERS[k][i].split(',')[0].split('（')[0]} = {v:g}"
+        for k, v in levers.items()
+        if not np.isclose(v, LEVERS[k][5])
+    ]
+    return "; ".join(moved) or _w("status_quo", lang)
+
+
+def make_components(lang: str):
+    """The dashboard's charts, each a function of the model (Mesa redraws them after
+    every step)."""
+    from simulation import plots
+
+    def chart(fig):
+        return solara.FigureMatplotlib(fig, format="png", bbox_inches="tight")
+
+    def lines(metrics, key):
+        def component(model):
+            frame = model.metrics_frame()
+            fig = plots.run_lines(
+                frame, metrics, title=_w(key, lang), months=model.months, lang=lang
+            )
+            return chart(fig)
+
+        component.__name__ = f"Chart_{key}"
+        return component
+
+    def status(model):
+        c = model.current
+        words = _w("status", lang).format(
+            month=model.month,
+            months=model.months,
+            scenario=i18n.name_of("scenario", model.scenario_key, lang),
+            u=100 * c["unemployment_rate"],
+            y=100 * c["youth_unemployment_rate"],
+            g=c["skill_gap_mean"],
+            a=c["apprentices"],
+            gr=100 * c["green_employment_share"],
+            s=c["spending_total_yuan"],
+        )
+        levers = _w("levers", lang).format(words=lever_words(model.levers, lang))
+        with solara.Column(classes=["skillsim-status"]) as main:
+            # plain text: solara.Markdown would fetch mermaid from a CDN
+            solara.Text(words, style={"font-weight": "bold", "font-size": "1.05rem"})
+            solara.Text(levers, classes=["skillsim-levers"])
+            solara.Text(_w("hint", lang))
+        return main
+
+    def by_region(model):
+        table = model.breakdown("region")
+        now = table[table["month"] == table["month"].max()]
+        metrics = ["unemployment_rate", "youth_unemployment_rate"]
+        return chart(plots.region_bars(now, metrics, title=_w("by_region", lang), lang=lang))
+
+    def gap_map(model):
+        fig = plots.mismatch_heatmap(sector_region_gap(model), title=_w("gap_map", lang), lang=lang)
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+        return chart(fig)
+
+    return [
+        status,
+        lines(["unemployment_rate", "youth_unemployment_rate"], "unemployment"),
+        lines(["skill_gap_mean"], "mismatch"),
+        lines(["apprenticeship_starts", "apprenticeship_completions"], "apprenticeships"),
+        lines(["green_employment_share"], "green"),
+        by_region,
+        gap_map,
+    ]
+
+
+def model_params(lang: str, workers: int, months: int, seed: int) -> dict:
+    from mesa.visualization import Slider
+
+    i = i18n.LANGS.index(lang)
+    scenarios = [s for s in loading.available_scenarios() if s != "green_transition"]
+    params = {
+        "scenario": {
+            "type": "Select",
+            "value": i18n.name_of("scenario", "baseline", lang),
+            "values": [i18n.name_of("scenario", s, lang) for s in scenarios],
+            "label": _w("scenario", lang),
+        }
+    }
+    for name, spec in LEVERS.items():
+        lo, hi, step, value = spec[2:]
+        is_float = any(isinstance(x, float) and not float(x).is_integer() for x in spec[2:])
+        params[name] = Slider(
+            spec[i], value=value, min=lo, max=hi, step=step, dtype=float if is_float else int
+        )
+    params.update(workers=workers, months=months, seed=seed)
+    return params
+
+
+@solara.component
+def Page():
+    """One model per browser session, built with the levers at the status quo."""
+    from mesa.visualization import SolaraViz
+
+    lang = setting("lang", "en")
+    workers = int(setting("workers", "20000"))
+    months = int(setting("months", "120"))
+    seed = int(setting("seed", "0"))
+    params = model_params(lang, workers, months, seed)
+    start = {k: (v.value if hasattr(v, "value") else v) for k, v in params.items()}
+    start["scenario"] = setting("scenario", "baseline")
+    model = solara.use_memo(lambda: DashboardModel(**start), [])
+    return SolaraViz(
+        model,
+        components=make_components(lang),
+        model_params=params,
+        name=_w("title", lang),
+        play_interval=300,
+    )
+
+
+# ------------------------------------------------------- offline assets
+
+_NPM_NAME = re.compile(r"/((?:@widgetti/)?[a-z0-9][a-z0-9.-]*)@([0-9][0-9A-Za-z.-]*)/")
+
+
+def asset_packages() -> list[str]:
+    """The npm packages (name@version) Solara's page loads from its CDN path, as this
+    Solara and ipyvue ask for them: the app bundle (Vue 2 or 3), requirejs, Font
+    Awesome and the grid layout Mesa's SolaraViz uses."""
+    import solara.server.settings as settings
+    from solara.server import server
+
+    root = Path(solara.__file__).parent
+    template = (root / "server" / "templates" / "solara.html.j2").read_text()
+    app = "solara-vuetify3-app" if server.vue3 else "solara-vuetify-app"
+    grid = root / "widgets" / "vue" / ("gridlayout_v3.vue" if server.vue3 else "gridlayout.vue")
+    found = dict.fromkeys(
+        f"{name}@{version}"
+        for name, version in _NPM_NAME.findall(template + grid.read_text())
+        if name in (f"@widgetti/{app}", "requirejs", "@widgetti/vue-grid-layout")
+    )
+    fa = settings.assets.fontawesome_path.strip("/").split("/")[0]  # font-awesome@4.5.0
+    found[fa] = None
+    return list(found)
+
+
+def cache_dir() -> Path:
+    import solara.server.settings as settings
+
+    return Path(settings.assets.proxy_cache_dir)
+
+
+def missing_assets() -> list[str]:
+    return [p for p in asset_packages() if not (cache_dir() / p / "package.json").is_file()]
+
+
+def install_assets(quiet: bool = False) -> list[str]:
+    """Fill Solara's CDN cache from the npm registry (``npm pack``); returns what was
+    installed (nothing when all is there already)."""
+    todo = missing_assets()
+    if not todo:
+        return []
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(
+            ["npm", "pack", "--silent", "--pack-destination", tmp, *todo],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        for spec in todo:
+            name, version = spec.rsplit("@", 1)
+            tarball = Path(tmp) / f"{name.lstrip('@').replace('/', '-')}-{version}.tgz"
+            target = cache_dir() / spec
+            target.mkdir(parents=True, exist_ok=True)
+            with tarfile.open(tarball) as tar:
+                for member in tar.getmembers():
+                    if member.isfile() and member.name.startswith("package/"):
+                        member.name = member.name[len("package/") :]
+                        tar.extract(member, target, filter="data")
+            if not quiet:
+                print(f"installed {spec} in {target}")
+    return todo
+
+
+# -------------------------------------------------------------- serve
+
+
+def serve(
+    host: str = "127.0.0.1",
+    port: int = DEFAULT_PORT,
+    lang: str = "en",
+    workers: int = 20_000,
+    months: int = 120,
+    scenario: str = "baseline",
+) -> int:
+    """Start the Solara server in this process (does not return until stopped)."""
+    i18n.check_lang(lang)
+    if lang == "zh":
+        i18n.cjk_font()
+    missing = missing_assets()
+    if missing:
+        print(
+            "skillsim dashboard: the page's JavaScript and CSS are not installed for offline "
+            f"use ({', '.join(missing)}); run `make dashboard-assets` (or `python -m "
+            "simulation.dashboard --install-assets`, which needs npm). Without them the "
+            "browser would fetch them from the internet.",
+            file=sys.stderr,
+        )
+        return 2
+    env = {
+        **os.environ,
+        ENV + "LANG": lang,
+        ENV + "WORKERS": str(workers),
+        ENV + "MONTHS": str(months),
+        ENV + "SCENARIO": scenario,
+        "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+        "SOLARA_ASSETS_PROXY": "True",
+    }
+    print(f"skillsim dashboard: http://{host}:{port}  (Ctrl-C stops it)", flush=True)
+    args = [sys.executable, "-m", "solara", "run", "simulation.dashboard", "--production"]
+    args += ["--host", host, "--port", str(port), "--no-open", "--log-level", "warning"]
+    os.execve(sys.executable, args, env)
+    return 0  # pragma: no cover (execve does not return)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--install-assets"]:
+        install_assets()
+        sys.exit(0)
+    sys.exit("usage: python -m simulation.dashboard --install-assets")
