@@ -14,11 +14,12 @@ SEEDS ?=
 JOBS ?=
 OUT ?=
 
-.PHONY: run green-comparison test lint format clean-cache help
+.PHONY: run green-comparison test test-deps apt-deps dashboard-assets dashboard-assets-only lint format clean-cache help
 
 help:
 	@echo "make run    create .venv, install skillsim, run the main job"
 	@echo "make test   install test dependencies, ruff, pytest"
+	@echo "make dashboard-assets   what skillsim dashboard needs offline (and the Chinese font)"
 	@echo "make green-comparison WORKERS=100000   baseline vs orderly green transition, without and with the policy package"
 
 $(BIN)/python:
@@ -32,10 +33,12 @@ $(STAMP): pyproject.toml | $(BIN)/python
 # The main job: experiments/default.toml (every scenario x none, each single policy and
 # the package x 5 seeds) on the process pool, then the effects table with 95% CIs.
 # Rerunning resumes an interrupted sweep. Quick look: make run WORKERS=5000 SEEDS=3
+# It ends by writing the sweep's HTML report (skillsim report) and printing its path.
 run: $(STAMP)
 	$(BIN)/skillsim sweep $(EXPERIMENT) --executor processes --effects \
 		$(if $(WORKERS),--workers $(WORKERS)) $(if $(MONTHS),--months $(MONTHS)) \
 		$(if $(SEEDS),--seeds $(SEEDS)) $(if $(JOBS),--jobs $(JOBS)) $(if $(OUT),--out $(OUT))
+	$(BIN)/skillsim report $(or $(OUT),$$(ls -td results/sweep-$(basename $(notdir $(EXPERIMENT)))-* | head -1))
 
 # The README's comparison: the baseline and the orderly green transition without and
 # with the policy package, one seed each, side by side (make green-comparison
@@ -49,7 +52,36 @@ green-comparison: $(STAMP)
 	$(BIN)/skillsim compare $(GREEN_OUT)/baseline $(GREEN_OUT)/green_orderly $(GREEN_OUT)/green_orderly_package
 	@echo "results in $(GREEN_OUT)"
 
-test: $(STAMP)
+# What the tests need beyond Python packages, installed once and quietly (skipped when
+# present): Debian's chromium, which the dashboard test drives through Playwright (never
+# `playwright install`), a CJK font for Chinese figures (fonts-noto-cjk), and Solara's
+# page assets from the npm registry, so the dashboard works offline.
+APT_PACKAGES := chromium fonts-noto-cjk
+SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
+
+test-deps: $(STAMP) apt-deps dashboard-assets-only
+
+apt-deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then :; \
+	elif ! command -v apt-get >/dev/null; then \
+		echo "warning: no apt-get: install$$missing yourself (the browser and Chinese tests skip without them)"; \
+	else \
+		echo "installing Debian packages:$$missing"; \
+		$(SUDO) apt-get update -qq >/dev/null && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+dashboard-assets-only: $(STAMP)
+	@if command -v npm >/dev/null; then $(BIN)/python -m simulation.dashboard --install-assets; \
+	else echo "warning: no npm: the dashboard's page assets are not installed (it will not start offline)"; fi
+
+# For presenters: the dashboard's offline assets and the Chinese font.
+dashboard-assets: $(STAMP) apt-deps dashboard-assets-only
+
+test: test-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q

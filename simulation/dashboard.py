@@ -481,4 +481,4 @@ if __name__ == "__main__":
     if sys.argv[1:] == ["--install-assets"]:
         install_assets()
         sys.exit(0)
-    sys.exit("usage: python -m simulation.dashboard --install-assets")
+    sys.exit("usage: python -m simulation.dashboard --install-assets  (fills Solara's CDN cache)")

@@ -43,15 +43,17 @@ from simulation import i18n
 from simulation.i18n import axis_label, label, name_of, scale, text
 
 STYLES = ("paper", "talk")
-# Okabe & Ito (2008), reordered so neighbours also differ in lightness; yellow, too
-# faint on white, is replaced by grey and a dark ochre.
+# Okabe & Ito (2008), safe for colour-blind readers; ordered so that the first three
+# also differ clearly in lightness (black, blue, orange). Yellow, too faint on white, is
+# replaced by grey and a dark ochre. In greyscale the series still differ by line
+# pattern, marker or hatch, which every figure sets too.
 COLOURS = (
     "#000000",
     "#0072B2",
-    "#D55E00",
-    "#009E73",
-    "#CC79A7",
     "#E69F00",
+    "#009E73",
+    "#D55E00",
+    "#CC79A7",
     "#56B4E9",
     "#7F7F7F",
     "#8C6D00",
@@ -525,7 +527,8 @@ def cost_effectiveness(
     jobs = rows[rows["metric"] == jobs_metric].set_index(keys)
     if cost.empty or jobs.empty:
         raise ValueError(f"the effects table needs rows of spending_total_yuan and {jobs_metric}")
-    both = cost.join(jobs, lsuffix="_cost", rsuffix="_jobs", how="inner").reset_index()
+    both = cost.merge(jobs, left_index=True, right_index=True, suffixes=("_cost", "_jobs"))
+    both = both.reset_index()
     pols = ordered(both["policy"])
     scen = ordered(both["scenario"])
     colours = look(pols)

@@ -16,20 +16,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from presenting import CHROMIUM, CHROMIUM_FLAGS
 
 from simulation import dashboard, i18n
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def _need(ok: bool, what: str) -> None:

@@ -1,0 +1,183 @@
+"""simulation.plots: a result DataFrame in, a Figure out, in plain words with units."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import matplotlib.colors as mcolors
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+from presenting import small_sweep
+
+from simulation import analysis, i18n, plots, report
+
+
+@pytest.fixture(scope="module")
+def sweep():
+    path = small_sweep()
+    results = analysis.load(path)
+    effects = pd.concat(
+        [analysis.effects(results), report.jobs_effects(results)], ignore_index=True
+    )
+    return results, effects, analysis.load(path, table="sector")
+
+
+def _texts(fig: Figure) -> str:
+    words = [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
+    return "\n".join(w for w in words if isinstance(w, str))
+
+
+def _chinese_font_or_skip():
+    try:
+        i18n.cjk_font()
+    except i18n.MissingFontError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("no CJK font here (make test installs fonts-noto-cjk)")
+
+
+@pytest.mark.parametrize("style", plots.STYLES)
+def test_every_figure_draws(sweep, style, tmp_path):
+    results, effects, sectors = sweep
+    figures = {
+        "paths": plots.paths(results, "youth_unemployment_rate", style=style),
+        "forest": plots.forest(effects, "unemployment_rate", style=style),
+        "heatmap": plots.mismatch_heatmap(sectors, rows="sector", columns="scenario", style=style),
+        "funnel": plots.funnel(results, style=style),
+        "beveridge": plots.beveridge(results, style=style),
+        "cost": plots.cost_effectiveness(effects, style=style),
+    }
+    for name, fig in figures.items():
+        assert isinstance(fig, Figure)
+        path = tmp_path / f"{name}.png"
+        fig.savefig(path)
+        assert path.read_bytes()[:4] == b"\x89PNG"
+    words = _texts(figures["forest"])
+    assert "change in unemployment rate (percentage points)" in words
+    assert "apprenticeship subsidy" in words and "full policy package" in words
+    assert "youth unemployment rate (under 25) (%)" in _texts(figures["paths"]).replace("\n", " ")
+    assert "95% interval" in _texts(figures["paths"])
+    assert "additional public spending (yuan per month)" in _texts(figures["cost"])
+    assert "kept by the training firm" in _texts(figures["funnel"]).replace("\n", " ")
+    assert "vacancy rate (%)" in _texts(figures["beveridge"])
+
+
+def test_talk_is_larger_than_paper(sweep):
+    results = sweep[0]
+    paper = plots.paths(results, "unemployment_rate", style="paper")
+    talk = plots.paths(results, "unemployment_rate", style="talk")
+    assert talk.get_figwidth() > paper.get_figwidth()
+    w, h = talk.get_size_inches()
+    assert w / h == pytest.approx(16 / 9, rel=0.01)  # a slide
+    size = {f: f.axes[0].title.get_fontsize() for f in (paper, talk)}
+    assert size[talk] > size[paper]
+
+
+def test_shares_are_shown_in_percent(sweep):
+    results = sweep[0]
+    fig = plots.paths(results, "unemployment_rate", policies=["none"])
+    line = fig.axes[0].get_lines()[0]
+    shown = np.asarray(line.get_ydata(), float)
+    raw = results[(results["policy"] == "none") & (results["scenario"] == "quick")]
+    expected = raw.groupby("month")["unemployment_rate"].mean().to_numpy() * 100
+    np.testing.assert_allclose(shown, expected)
+
+
+def test_bands_are_t_intervals_of_the_mean():
+    frame = pd.DataFrame({"g": ["a"] * 4, "value": [1.0, 2.0, 3.0, 4.0]})
+    row = plots.t_interval(frame.groupby("g")).iloc[0]
+    from scipy import stats
+
+    half = stats.t.ppf(0.975, 3) * np.std([1, 2, 3, 4], ddof=1) / 2
+    assert row["mean"] == 2.5 and row["n"] == 4
+    assert row["low"] == pytest.approx(2.5 - half) and row["high"] == pytest.approx(2.5 + half)
+    one = plots.t_interval(frame.head(1).groupby("g")).iloc[0]
+    assert np.isnan(one["low"])  # one seed: no interval, not a zero-width one
+
+
+def test_readable_in_greyscale_and_for_colour_blind_readers(sweep):
+    # every series differs by line pattern or marker too, not by colour alone
+    looks = plots.look(list("abcdefghi"))
+    assert len({lk["dashes"] for lk in looks.values()}) == 9
+    assert len({lk["marker"] for lk in looks.values()}) == 9
+    # the first three colours (baseline, then two more) also differ in lightness
+    grey = [np.dot(mcolors.to_rgb(c), (0.299, 0.587, 0.114)) for c in plots.COLOURS[:3]]
+    assert min(np.diff(sorted(grey))) > 0.2
+    fig = plots.paths(sweep[0], "unemployment_rate")
+    lines = fig.axes[0].get_lines()
+    styles = {(str(line.get_color()), str(line._unscaled_dash_pattern)) for line in lines}
+    assert len(styles) == 3 and len({s[1] for s in styles}) == 3
+    assert plots.HEATMAP == "cividis"  # lightness rises steadily; safe for colour blindness
+
+
+def test_sensitivity_figures():
+    sobol = pd.DataFrame(
+        {
+            "scenario": "baseline",
+            "policy": "apprenticeship_subsidy",
+            "metric": "apprenticeship_starts",
+            "parameter": ["subsidy_yuan_per_year", "anticipation_lag_months"],
+            "S1": [0.7, 0.1],
+            "S1_conf": [0.1, 0.05],
+            "ST": [0.8, 0.15],
+            "ST_conf": [0.1, 0.05],
+        }
+    )
+    fig = plots.sensitivity(sobol)
+    assert "first-order (S1)" in _texts(fig) and "subsidy yuan per year" in _texts(fig)
+    morris = sobol[["scenario", "policy", "metric", "parameter"]].assign(
+        mu=[1.0, 0.1], mu_star=[1.0, 0.2], mu_star_conf=[0.1, 0.1], sigma=[0.2, 0.1]
+    )
+    assert "mu*" in _texts(plots.sensitivity(morris))
+
+
+def test_chinese_labels(sweep, tmp_path):
+    _chinese_font_or_skip()
+    effects = sweep[1]
+    fig = plots.forest(effects, "unemployment_rate", lang="zh", style="talk")
+    words = _texts(fig)
+    assert "失业率变化" in words and "学徒培训补贴" in words
+    families = {t.get_fontfamily()[0] for t in fig.findobj(lambda a: hasattr(a, "get_fontfamily"))}
+    assert families == {i18n.cjk_font()}
+    with _no_missing_glyph_warning():
+        fig.savefig(tmp_path / "zh.png")
+
+
+class _no_missing_glyph_warning:
+    def __enter__(self):
+        import warnings
+
+        self._catch = warnings.catch_warnings(record=True)
+        self.seen = self._catch.__enter__()
+        warnings.simplefilter("always")
+        return self
+
+    def __exit__(self, *exc):
+        self._catch.__exit__(*exc)
+        missing = [str(w.message) for w in self.seen if "missing from font" in str(w.message)]
+        assert missing == [], missing[:3]
+
+
+def test_missing_cjk_font_is_a_clear_message(monkeypatch):
+    monkeypatch.setattr(i18n, "CJK_FAMILIES", ("No Such Font CJK",))
+    with pytest.raises(i18n.MissingFontError, match="fonts-noto-cjk"), plots.theme(lang="zh"):
+        pass
+
+
+def test_bad_arguments_say_what_is_allowed(sweep):
+    with pytest.raises(ValueError, match="paper, talk"), plots.theme("poster"):
+        pass
+    with pytest.raises(ValueError, match="not supported"):
+        i18n.check_lang("fr")
+    with pytest.raises(ValueError, match="no effects of 'nonsense'"):
+        plots.forest(sweep[1], "nonsense")
+
+
+def test_plots_never_import_the_model():
+    code = "import sys, simulation.plots; print('simulation.model' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

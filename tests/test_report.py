@@ -1,0 +1,156 @@
+"""skillsim report: one self-contained HTML file that references nothing outside itself."""
+
+from __future__ import annotations
+
+import os
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from presenting import CHROMIUM, CHROMIUM_FLAGS, small_sweep
+
+from simulation import cli, i18n, report
+
+
+class _Refs(HTMLParser):
+    """Every attribute that could load or link to something, and every tag."""
+
+    def __init__(self):
+        super().__init__()
+        self.refs: list[tuple[str, str, str]] = []
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        for name, value in attrs:
+            if name in ("src", "href", "srcset", "action", "poster", "data", "background"):
+                self.refs.append((tag, name, value or ""))
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    out = tmp_path_factory.mktemp("report") / "report.html"
+    assert cli.main(["report", str(small_sweep()), "--out", str(out)]) == 0
+    return out
+
+
+def test_report_is_self_contained(written):
+    page = written.read_text(encoding="utf-8")
+    parser = _Refs()
+    parser.feed(page)
+    outside = [r for r in parser.refs if not r[2].startswith(("data:", "#"))]
+    assert outside == [], f"references outside the file: {outside[:5]}"
+    assert not {"script", "link", "iframe", "object", "embed"} & set(parser.tags)
+    assert not re.search(r"url\(|@import|https?://", page)
+    assert report.external_references(page) == []
+    images = [r for r in parser.refs if r[0] == "img"]
+    assert len(images) >= 8 and all(r[2].startswith("data:image/png;base64,") for r in images)
+    anchors = {r[2][1:] for r in parser.refs if r[2].startswith("#")}
+    for anchor in anchors:
+        assert f'id="{anchor}"' in page
+
+
+def test_report_says_what_a_forum_needs(written):
+    page = written.read_text(encoding="utf-8")
+    for words in (
+        "Executive summary",
+        "Change in unemployment rate (percentage points)",
+        "apprenticeship subsidy",
+        "full policy package",
+        "Scenarios",
+        "Policies",
+        "Method notes",
+        "Common random numbers",
+        "95% t interval",
+        "Manifest",
+        "sweep_hash",
+    ):
+        assert words in page, words
+    # policies described from their resolved configuration, with the field's meaning
+    assert "subsidy.yuan_per_year" in page and "paid to the firm per apprentice per year" in page
+    # intervals in the summary: an estimate, then [low, high]
+    assert re.search(
+        r"[+\u2212]\d+\.\d\d<br><small>\[[+\u2212]\d+\.\d\d, [+\u2212]\d+\.\d\d\]", page
+    )
+
+
+def test_figures_also_as_png_files(written):
+    folder = written.with_name("report_figures")
+    pngs = sorted(folder.glob("*.png"))
+    names = {p.stem for p in pngs}
+    assert {
+        "effects_unemployment_rate",
+        "paths_youth_unemployment_rate",
+        "skill_gap_by_sector",
+        "apprenticeship_pipeline",
+        "beveridge_curve",
+        "cost_effectiveness",
+    } <= names
+    assert all(p.read_bytes()[:4] == b"\x89PNG" for p in pngs)
+    page = written.read_text(encoding="utf-8")
+    assert page.count("<img") == len(pngs)
+
+
+def test_report_opens_offline_in_chromium(written, tmp_path):
+    if not Path(CHROMIUM).is_file():
+        if os.environ.get("CI"):
+            pytest.fail("Debian's chromium is missing: `make test` installs it")
+        pytest.skip("no chromium here (make test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    requests = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1200, "height": 1600})
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(written.as_uri())
+        page.wait_for_load_state("load")
+        broken = page.eval_on_selector_all(
+            "img", "els => els.filter(e => !(e.complete && e.naturalWidth > 0)).length"
+        )
+        page.screenshot(path=tmp_path / "report.png", full_page=False)
+        browser.close()
+    assert broken == 0
+    outside = [u for u in requests if u != written.as_uri() and not u.startswith("data:")]
+    assert outside == []
+    assert (tmp_path / "report.png").stat().st_size > 10_000
+
+
+def test_chinese_report(tmp_path):
+    try:
+        i18n.cjk_font()
+    except i18n.MissingFontError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("no CJK font here (make test installs fonts-noto-cjk)")
+    out = tmp_path / "zh.html"
+    args = ["report", str(small_sweep()), "--out", str(out), "--lang", "zh", "--style", "talk"]
+    assert cli.main(args) == 0
+    page = out.read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in page
+    for words in (
+        "技能政策模拟结果",
+        "摘要",
+        "失业率变化",
+        "学徒培训补贴",
+        "方法说明",
+        "公共随机数",
+    ):
+        assert words in page, words
+    assert report.external_references(page) == []
+
+
+def test_report_needs_a_sweep(tmp_path, capsys):
+    assert cli.main(["report", str(tmp_path)]) == cli.EXIT_BAD_INPUT
+    assert "not a sweep folder" in capsys.readouterr().err
+
+
+def test_missing_font_stops_a_chinese_report(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(i18n, "CJK_FAMILIES", ("No Such Font CJK",))
+    code = cli.main(
+        ["report", str(small_sweep()), "--out", str(tmp_path / "r.html"), "--lang", "zh"]
+    )
+    assert code == cli.EXIT_BAD_INPUT
+    assert "fonts-noto-cjk" in capsys.readouterr().err
+    assert not (tmp_path / "r.html").exists()
