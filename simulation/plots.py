@@ -30,9 +30,6 @@ from collections.abc import Sequence
 from contextlib import contextmanager
 
 import matplotlib
-
-matplotlib.use("Agg")  # figures are files and images; never open a window
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -186,6 +183,14 @@ def _finish(
     fig.get_layout_engine().set(rect=(0, bottom, 1, 1 - bottom))
 
 
+def _done(fig: Figure) -> Figure:
+    """Hand the figure over without keeping it in pyplot's list of open figures: no
+    window opens, no memory piles up over many figures, and a notebook shows it once
+    (as the cell's value)."""
+    plt.close(fig)
+    return fig
+
+
 def _points(size: str) -> float:
     return matplotlib.font_manager.FontProperties(size=size).get_size_in_points()
 
@@ -254,7 +259,7 @@ def paths(
         fig.suptitle(title or text("paths_title", lang).format(what=label(metric, lang)))
         note = text("seeds_band", lang).format(n=seeds) if seeds > 1 else text("one_seed", lang)
         _finish(fig, note, lang, axes, title=text("policy", lang))
-    return fig
+    return _done(fig)
 
 
 # ------------------------------------------------------------------ forest
@@ -316,7 +321,7 @@ def forest(
         note = text("effect_note", lang).format(base=name_of("policy", baseline_policy, lang), n=n)
         axes = [ax] if len(scen) > 1 else None
         _finish(fig, note, lang, axes, title=text("scenario", lang), ncol=min(len(scen), 2))
-    return fig
+    return _done(fig)
 
 
 # ---------------------------------------------------------------- heat map
@@ -363,7 +368,7 @@ def mismatch_heatmap(
         ax.set_title(
             title or text("heatmap_title", lang).format(rows=where[rows], columns=where[columns])
         )
-    return fig
+    return _done(fig)
 
 
 # ------------------------------------------------------------------ funnel
@@ -443,7 +448,7 @@ def funnel(
             ax.set_ylabel(text("funnel_y", lang))
         fig.suptitle(title or text("funnel_title", lang))
         _finish(fig, text("funnel_note", lang), lang, axes, title=text("policy", lang))
-    return fig
+    return _done(fig)
 
 
 # --------------------------------------------------------------- Beveridge
@@ -498,7 +503,7 @@ def beveridge(
         fig.suptitle(title or text("beveridge_title", lang))
         note = text("beveridge_note", lang)
         _finish(fig, note, lang, axes, title=text("scenario", lang), ncol=min(len(scen), 2))
-    return fig
+    return _done(fig)
 
 
 # ------------------------------------------------------ cost-effectiveness
@@ -584,7 +589,7 @@ def cost_effectiveness(
         n = int(both["n_cost"].max())
         note = text("cost_note", lang).format(base=name_of("policy", baseline_policy, lang), n=n)
         _finish(fig, note, lang, handles=handles, ncol=2)
-    return fig
+    return _done(fig)
 
 
 def _iso_cost(ax, both: pd.DataFrame, lang: str) -> None:
@@ -665,7 +670,7 @@ def sensitivity(
             ax.set_title(f"{name_of('scenario', s, lang)} | {name_of('policy', p, lang)}")
         fig.suptitle(title or text("sensitivity_title", lang).format(what=label(metric, lang)))
         _finish(fig, None, lang, axes if sobol else None, ncol=2)
-    return fig
+    return _done(fig)
 
 
 # ------------------------------------------------------- one run, live
@@ -705,8 +710,7 @@ def run_lines(
             ax.set_ylabel(i18n.unit(metrics[0], lang))
             ax.legend(loc="best", fontsize="small")
         ax.set_title(title or label(metrics[0], lang))
-    plt.close(fig)
-    return fig
+    return _done(fig)
 
 
 def region_bars(
@@ -745,5 +749,4 @@ def region_bars(
         if len(metrics) > 1:
             ax.legend(loc="best", fontsize="small")
         ax.set_title(title or text("region", lang))
-    plt.close(fig)
-    return fig
+    return _done(fig)
