@@ -693,9 +693,9 @@ def _meaning(model: type, path: str, lang: str) -> str:
     return _field_description(model, path)
 
 
-def _value(v: Any) -> str:
+def _value(v: Any, lang: str = "en") -> str:
     if isinstance(v, bool):
-        return "yes" if v else "no"
+        return ("yes", "是")[lang == "zh"] if v else ("no", "否")[lang == "zh"]
     if isinstance(v, float):
         return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:g}"
     if isinstance(v, list):
@@ -705,7 +705,7 @@ def _value(v: Any) -> str:
 
 def _settings_table(model: type, changed: dict[str, Any], lang: str, prefix: str = "") -> str:
     rows = [
-        f"<tr><td><code>{_e(prefix + path)}</code></td><td class='num'>{_e(_value(v))}</td>"
+        f"<tr><td><code>{_e(prefix + path)}</code></td><td class='num'>{_e(_value(v, lang))}</td>"
         f"<td>{_e(_meaning(model, prefix + path, lang))}</td></tr>"
         for path, v in changed.items()
     ]
