@@ -362,6 +362,7 @@ def mismatch_heatmap(
         ax.set_xlabel(text(columns, lang) if columns in kinds else columns)
         ax.set_ylabel(text(rows, lang) if rows in kinds else rows)
         ax.tick_params(axis="x", rotation=20)
+        ax.tick_params(axis="y", rotation=0)  # seaborn turns long labels upright
         for t in ax.get_xticklabels():
             t.set_ha("right")
         where = {k: text(k, lang) if k in kinds else k for k in (rows, columns)}
@@ -703,7 +704,8 @@ def run_lines(
             )
         if months:
             ax.set_xlim(0, months)
-        ax.set_ylim(bottom=0)
+        top = max(float(np.nanmax(frame[m] * scale(m), initial=0)) for m in metrics)
+        ax.set_ylim(0, top * 1.15 if top > 0 else 1)
         ax.set_xlabel(text("month", lang))
         ax.set_ylabel(_wrap(axis_label(metrics[0], lang), lang, 30))
         if len(metrics) > 1:
