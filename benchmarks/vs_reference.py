@@ -3,19 +3,22 @@
 Usage: .venv/bin/python benchmarks/vs_reference.py [--sizes 5000 20000 50000]
        [--months 24] [--repeats 3] [--scenario combined] [--policy package]
 
-For each size, ``--repeats`` times (seeds 0, 1, ...): build ``SkillsModel`` and
-``ReferenceModel`` of the same run (set-up and burn-in, not timed), then time
-``--months`` calls of ``step()`` of each, one model after the other. Both compute the
-same trajectory (tests/test_reference.py), so they do the same work. Printed per size:
-the medians of worker-months per second of each and of the ratio engine / reference
-(each repetition's ratio of its own two timings), with the set-up and burn-in times.
-Then the engine's time per phase at the size of the target (``SkillsModel(profile=True)``,
-the median repetition's seed), to show where its time goes.
+For each size, ``--repeats`` times (seeds 0, 1, ...): build the engine's
+``SkillsModel`` twice and ``ReferenceModel`` once for the same run (set-up and burn-in,
+not timed), then time ``--months`` calls of ``step()`` of each, one model after the
+other: the engine with numba's threads (all cores by default, NUMBA_NUM_THREADS), the
+engine on one thread (``numba.set_num_threads(1)``), and the reference (plain Python:
+one thread). All three compute the same trajectory (tests/test_reference.py), so they
+do the same work. Printed per size: the medians of worker-months per second and of the
+ratios engine / reference (each repetition's ratio of its own timings), with the
+set-up and burn-in times. Then the engine's time per phase at the size of the target
+(``SkillsModel(profile=True)``, the median repetition's seed), on all threads and on
+one, to show where its time goes.
 
 The numba kernels are compiled (or loaded from the cache) by a small warm-up run first.
-The engine uses numba's threads (all cores by default; NUMBA_NUM_THREADS to change);
-the reference runs in one thread. The load average is printed before and after: the
-machine may be shared.
+The load average is printed before and after: the machine may be shared, and numba's
+OpenMP threads wait for each other by spinning (OMP_WAIT_POLICY), which a busy machine
+punishes.
 
 Target (issue 3): the engine at least 300 times faster than the reference at 20,000
 workers.
@@ -46,11 +49,29 @@ def load() -> str:
     return "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
 
-def timed_months(model, months: int) -> float:
-    t0 = time.perf_counter()
-    for _ in range(months):
-        model.step()
-    return time.perf_counter() - t0
+def timed_months(model, months: int, threads: int | None = None) -> float:
+    """Seconds of ``months`` steps (on ``threads`` numba threads, if given)."""
+    import numba
+
+    default = numba.get_num_threads()
+    numba.set_num_threads(threads or default)
+    try:
+        t0 = time.perf_counter()
+        for _ in range(months):
+            model.step()
+        return time.perf_counter() - t0
+    finally:
+        numba.set_num_threads(default)
+
+
+def phase_table(model, months: int, threads: int) -> None:
+    model.timer.seconds.clear()  # the months, not the burn-in
+    total = timed_months(model, months, threads)
+    print(f"\nengine time per phase, {threads} thread(s): {total:.3f} s for {months} months")
+    print("phase | seconds | share | ms per month")
+    print("--- | --- | --- | ---")
+    for name, seconds in sorted(model.timer.seconds.items(), key=lambda kv: -kv[1]):
+        print(f"{name} | {seconds:.3f} | {seconds / total:.0%} | {1000 * seconds / months:.1f}")
 
 
 def main() -> None:
@@ -69,13 +90,25 @@ def main() -> None:
     from simulation.reference import ReferenceModel
 
     print(f"machine: {machine()}")
-    print(f"python {platform.python_version()}, numba {numba.__version__} with "
-          f"{numba.get_num_threads()} threads; {load()}")  # fmt: skip
+    threads = numba.get_num_threads()
+    wait = os.environ.get("OMP_WAIT_POLICY", "default")
+    print(f"python {platform.python_version()}, numba {numba.__version__}, {threads} threads "
+          f"(OMP_WAIT_POLICY {wait}); {load()}")  # fmt: skip
     print(f"{a.scenario} | {a.policy}, {a.months} months timed after the burn-in, "
           f"{a.repeats} repetitions (seeds 0..{a.repeats - 1}), medians")  # fmt: skip
     SkillsModel(a.scenario, (a.policy,), 500, 1, 0).step()  # compile or load the kernels
+    print(f"threading layer: {numba.threading_layer()}")
 
-    head = ("workers", "engine wm/s", "reference wm/s", "ratio", "engine setup s", "ref setup s")
+    head = (
+        "workers",
+        f"engine wm/s ({threads} thr)",
+        "engine wm/s (1 thr)",
+        "reference wm/s",
+        f"ratio ({threads} thr)",
+        "ratio (1 thr)",
+        "engine setup s",
+        "ref setup s",
+    )
     print("\n" + " | ".join(head))
     print(" | ".join("---" for _ in head))
     median_seed = {}
@@ -86,23 +119,27 @@ def main() -> None:
             t0 = time.perf_counter()
             engine = SkillsModel(run=run)
             t1 = time.perf_counter()
+            single = SkillsModel(run=run)
             reference = ReferenceModel(run=run)
             t2 = time.perf_counter()
             te = timed_months(engine, a.months)
+            t1e = timed_months(single, a.months, threads=1)
             tr = timed_months(reference, a.months)
-            assert engine.current["employed"] == reference.current["employed"]  # same work
-            rows.append((n * a.months / te, n * a.months / tr, tr / te, t1 - t0, t2 - t1, seed))
-            del engine, reference
-        ratio = statistics.median(r[2] for r in rows)
-        median_seed[n] = min(rows, key=lambda r: abs(r[2] - ratio))[5]
+            same = {m.current["employed"] for m in (engine, single, reference)}
+            assert len(same) == 1, same  # the same work
+            wm = n * a.months
+            rows.append((wm / te, wm / t1e, wm / tr, tr / te, tr / t1e, t1 - t0, t2 - t1, seed))
+            del engine, single, reference
+        med = [statistics.median(r[k] for r in rows) for k in range(7)]
+        median_seed[n] = min(rows, key=lambda r: abs(r[3] - med[3]))[7]
         cells = [
             f"{n:,}",
-            f"{statistics.median(r[0] for r in rows):,.0f}",
-            f"{statistics.median(r[1] for r in rows):,.0f}",
-            f"{ratio:,.0f}x",
-            f"{statistics.median(r[3] for r in rows):.2f}",
-            f"{statistics.median(r[4] for r in rows):.1f}",
+            *(f"{v:,.0f}" for v in med[:3]),
+            *(f"{v:,.0f}x" for v in med[3:5]),
+            f"{med[5]:.2f}",
+            f"{med[6]:.1f}",
         ]
+        ratio = med[3]
         print(" | ".join(cells), flush=True)
         if n == TARGET_SIZE:
             verdict = "met" if ratio >= TARGET_RATIO else "NOT met"
@@ -110,16 +147,9 @@ def main() -> None:
 
     n = TARGET_SIZE if TARGET_SIZE in a.sizes else a.sizes[0]
     run = loading.resolve_run(a.scenario, (a.policy,), n, a.months, median_seed[n])
-    engine = SkillsModel(run=run, profile=True)
-    engine.timer.seconds.clear()  # the months, not the burn-in
-    total = timed_months(engine, a.months)
-    print(f"\nengine time per phase at {n:,} workers, {a.months} months ({total:.3f} s):")
-    print("phase | seconds | share | ms per month")
-    print("--- | --- | --- | ---")
-    phases = sorted(engine.timer.seconds.items(), key=lambda kv: -kv[1])
-    for name, seconds in phases:
-        ms = 1000 * seconds / a.months
-        print(f"{name} | {seconds:.3f} | {seconds / total:.0%} | {ms:.1f}")
+    print(f"\n{n:,} workers, seed {median_seed[n]}:")
+    for k in sorted({threads, 1}, reverse=True):
+        phase_table(SkillsModel(run=run, profile=True), a.months, k)
     print(f"\n{load()}")
 
 
