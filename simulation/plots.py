@@ -110,9 +110,13 @@ def look(keys: Sequence[str]) -> dict[str, dict]:
     }
 
 
-def ordered(values, first: str | None = None) -> list:
-    """Distinct values in order of appearance, ``first`` (if present) first."""
+def ordered(values, first: str | None = None, wanted=None) -> list:
+    """Distinct values in the order of ``wanted`` (the scenarios or policies asked
+    for), else of appearance; ``first`` (if present) first."""
     seen = list(dict.fromkeys(values))
+    if wanted is not None:
+        wanted = [wanted] if isinstance(wanted, str) else list(wanted)
+        seen = [v for v in wanted if v in seen] + [v for v in seen if v not in wanted]
     if first in seen:
         seen.remove(first)
         seen.insert(0, first)
@@ -224,8 +228,8 @@ def paths(
     value = data[metric] * scale(metric)
     frame = data.assign(value=value)[["scenario", "policy", "month", "value"]]
     stats = t_interval(frame.groupby(["scenario", "policy", "month"], sort=False))
-    scen = ordered(data["scenario"])
-    pols = ordered(data["policy"], baseline_policy)
+    scen = ordered(data["scenario"], wanted=scenarios)
+    pols = ordered(data["policy"], baseline_policy, policies)
     looks = look(pols)
     seeds = int(stats["n"].max())
     with theme(style, lang):
@@ -283,8 +287,8 @@ def forest(
     if rows.empty:
         raise ValueError(f"no effects of {metric!r} in this table")
     k = scale(metric)
-    pols = ordered(rows["policy"])
-    scen = ordered(rows["scenario"])
+    pols = ordered(rows["policy"], wanted=policies)
+    scen = ordered(rows["scenario"], wanted=scenarios)
     looks = look(scen)
     step = 0.7 / max(len(scen), 1)
     w, h = _SIZES[style]
@@ -415,8 +419,9 @@ def funnel(
     data = _subset(_subset(results, "scenario", scenarios), "policy", policies)
     long = funnel_table(data)
     stats = t_interval(long.groupby(["scenario", "policy", "stage"], sort=False))
-    scen = ordered(long["scenario"])
-    pols = ordered(long["policy"], baseline_policy)
+    stats["low"] = stats["low"].clip(lower=0)  # counts: an interval stops at zero
+    scen = ordered(long["scenario"], wanted=scenarios)
+    pols = ordered(long["policy"], baseline_policy, policies)
     looks = look(pols)
     width = 0.8 / len(pols)
     hatches = ("", "//", "..", "xx", "\\\\", "oo", "--", "++", "**")
@@ -476,8 +481,8 @@ def beveridge(
     cols = ["unemployment_rate", "vacancy_rate"]
     mean = data.groupby(["policy", "scenario", "month"], sort=False)[cols].mean().reset_index()
     mean[cols] = mean[cols] * 100
-    scen = ordered(mean["scenario"])
-    pols = ordered(mean["policy"], baseline_policy)
+    scen = ordered(mean["scenario"], wanted=scenarios)
+    pols = ordered(mean["policy"], baseline_policy, policies)
     looks = look(scen)
     with theme(style, lang):
         fig, axes = _panels(len(pols), style)
@@ -535,8 +540,8 @@ def cost_effectiveness(
         raise ValueError(f"the effects table needs rows of spending_total_yuan and {jobs_metric}")
     both = cost.merge(jobs, left_index=True, right_index=True, suffixes=("_cost", "_jobs"))
     both = both.reset_index()
-    pols = ordered(both["policy"])
-    scen = ordered(both["scenario"])
+    pols = ordered(both["policy"], wanted=policies)
+    scen = ordered(both["scenario"], wanted=scenarios)
     colours = look(pols)
     markers = look(scen)
     w, h = _SIZES[style]

@@ -304,6 +304,17 @@ class Sweep:
         return int(self.results.groupby(["scenario", "policy", "point"])["seed"].nunique().max())
 
     @property
+    def scenario_order(self) -> list[str]:
+        """Scenario names in the experiment's order (as runs name them)."""
+        names = list(self.manifest.get("scenarios", {}))
+        return names + [s for s in dict.fromkeys(self.results["scenario"]) if s not in names]
+
+    @property
+    def policy_order(self) -> list[str]:
+        names = list(self.manifest.get("policies", {}))
+        return names + [p for p in dict.fromkeys(self.results["policy"]) if p not in names]
+
+    @property
     def months(self) -> int:
         return int(self.results["month"].max())
 
@@ -374,8 +385,9 @@ def figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
 
     r, e, base = sweep.results, sweep.effects, sweep.baseline
     present = set(e["metric"])
-    featured = _featured(r, base)
+    featured = _featured(r, base, sweep.policy_order)
     kw = {"style": style, "lang": lang}
+    order = {"scenarios": sweep.scenario_order, "policies": sweep.policy_order}
     base_words = i18n.name_of("policy", base, lang)
     specs = []
     for m in FOREST_METRICS:
@@ -385,7 +397,7 @@ def figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
                 FigureSpec(
                     f"effects_{m}",
                     _t("fig_forest", lang).format(what=what),
-                    lambda m=m: plots.forest(e, m, baseline_policy=base, **kw),
+                    lambda m=m: plots.forest(e, m, baseline_policy=base, **order, **kw),
                 )
             )
     for m in PATH_METRICS:
@@ -394,7 +406,14 @@ def figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
                 FigureSpec(
                     f"paths_{m}",
                     _t("fig_paths", lang).format(what=_cap(label(m, lang))),
-                    lambda m=m: plots.paths(r, m, policies=featured, baseline_policy=base, **kw),
+                    lambda m=m: plots.paths(
+                        r,
+                        m,
+                        scenarios=sweep.scenario_order,
+                        policies=featured,
+                        baseline_policy=base,
+                        **kw,
+                    ),
                 )
             )
     for table, key in (("sector", "fig_heat_sector"), ("region", "fig_heat_region")):
@@ -414,14 +433,16 @@ def figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
         FigureSpec(
             "apprenticeship_pipeline",
             _t("fig_funnel", lang),
-            lambda: plots.funnel(r, policies=featured, baseline_policy=base, **kw),
+            lambda: plots.funnel(
+                r, scenarios=sweep.scenario_order, policies=featured, baseline_policy=base, **kw
+            ),
         )
     )
     specs.append(
         FigureSpec(
             "beveridge_curve",
             _t("fig_beveridge", lang).format(base=base_words),
-            lambda: plots.beveridge(r, baseline_policy=base, **kw),
+            lambda: plots.beveridge(r, scenarios=sweep.scenario_order, baseline_policy=base, **kw),
         )
     )
     if {"spending_total_yuan", "in_employment"} <= present and len(set(e["policy"])) > 0:
@@ -429,7 +450,7 @@ def figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
             FigureSpec(
                 "cost_effectiveness",
                 _t("fig_cost", lang),
-                lambda: plots.cost_effectiveness(e, baseline_policy=base, **kw),
+                lambda: plots.cost_effectiveness(e, baseline_policy=base, **order, **kw),
             )
         )
     if sweep.experiment["design"]["kind"] in ("sobol", "morris"):
@@ -457,9 +478,10 @@ def _cap(words: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-def _featured(results: pd.DataFrame, base: str) -> list[str]:
+def _featured(results: pd.DataFrame, base: str, order: list[str]) -> list[str]:
     """The baseline policy, the full package if present, then others in order."""
-    pols = list(dict.fromkeys(results["policy"]))
+    present = set(results["policy"])
+    pols = [p for p in order if p in present]
     if len(pols) <= FEATURED_POLICIES:
         return pols
     chosen = [base] + (["package"] if "package" in pols and base != "package" else [])
@@ -609,8 +631,8 @@ def _summary(sweep: Sweep, lang: str) -> str:
     if e.empty:
         words = _t("no_effects", lang).format(base=name_of("policy", sweep.baseline, lang))
         return f"<p>{_e(words)}</p>"
-    scen = list(dict.fromkeys(e["scenario"]))
-    pols = list(dict.fromkeys(e["policy"]))
+    scen = [s for s in sweep.scenario_order if s in set(e["scenario"])]
+    pols = [p for p in sweep.policy_order if p in set(e["policy"])]
     n = int(e["n"].max())
     base = name_of("policy", sweep.baseline, lang)
     out = [
