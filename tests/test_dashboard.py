@@ -165,3 +165,21 @@ def test_bad_dashboard_options_fail_clearly(capsys):
     assert cli.main(["dashboard", "--scenario", "atlantis"]) == cli.EXIT_BAD_INPUT
     err = capsys.readouterr().err
     assert "--port 0" in err and "atlantis" in err
+
+
+def test_localhost_by_default():
+    from simulation import cli
+
+    args = cli._parser().parse_args(["dashboard"])
+    assert args.host == "127.0.0.1" and args.lang == "en"
+
+
+def test_missing_assets_or_font_are_clear_messages(monkeypatch, capsys):
+    from simulation import cli
+
+    monkeypatch.setattr(dashboard, "missing_assets", lambda: ["requirejs@2.3.6"])
+    assert dashboard.serve(port=_free_port()) == 2
+    assert "make dashboard-assets" in capsys.readouterr().err
+    monkeypatch.setattr(i18n, "CJK_FAMILIES", ("No Such Font CJK",))
+    assert cli.main(["dashboard", "--lang", "zh"]) == cli.EXIT_BAD_INPUT
+    assert "fonts-noto-cjk" in capsys.readouterr().err
