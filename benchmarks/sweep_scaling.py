@@ -1,6 +1,6 @@
 """Sweep scaling: a 16-run sweep on 1 vs 2 worker processes, and memory as runs accumulate.
 
-Usage: .venv/bin/python benchmarks/sweep_scaling.py [--workers 20000] [--months 60]
+Usage: .venv/bin/python benchmarks/sweep_scaling.py [--workers 50000] [--months 120]
        [--memory-runs 64]
 
 1. Speed: the same 16-run sweep (baseline, none and package, 8 seeds) on the process
@@ -118,8 +118,8 @@ def memory(folder: Path, runs: int) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--workers", type=int, default=20_000, help="workers per run (speed)")
-    ap.add_argument("--months", type=int, default=60, help="months per run (speed)")
+    ap.add_argument("--workers", type=int, default=50_000, help="workers per run (speed)")
+    ap.add_argument("--months", type=int, default=120, help="months per run (speed)")
     ap.add_argument("--memory-runs", type=int, default=64, help="runs in the memory sweep")
     args = ap.parse_args()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cpus, {platform.platform()}")
