@@ -10,9 +10,10 @@ combined scenario, at 2,000 workers over 36 months (after the burn-in) with two 
   region, apprenticeship record, certificate ...), of every live firm row and of every
   provider, integers exactly and floats within 1e-9 relative.
 
-The reference is slow (plain Python objects), so the matrix runs its cases in a pool of
-processes, one per core (at most ``SKILLSIM_REFERENCE_JOBS``), started once for the
-module; each test collects its case's differences from the pool.
+The reference is slow (plain Python objects), so the selected cases run in a pool of
+processes, one per core (or ``SKILLSIM_REFERENCE_JOBS``), started once for the module;
+each test collects its case's differences from the pool. The whole matrix takes about
+5 minutes of CPU.
 """
 
 from __future__ import annotations
@@ -122,16 +123,27 @@ def _init_worker() -> None:
 
 
 @pytest.fixture(scope="module")
-def runs():
-    """Every case submitted at once to a pool of processes; futures by case."""
+def runs(request):
+    """The selected cases (all of them unless ``-k`` says otherwise) submitted at once to
+    a pool of processes; futures by case. Pending cases are cancelled at the end (after a
+    failure with ``-x``, say)."""
+    selected = [
+        tuple(item.callspec.params[k] for k in ("scenario", "policy", "seed"))
+        for item in request.session.items
+        if getattr(item, "originalname", None) == "test_reference_equals_engine"
+    ]
     jobs = int(os.environ.get("SKILLSIM_REFERENCE_JOBS", os.cpu_count() or 1))
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SKILLSIM_SCENARIOS", str(REPO_SCENARIOS))
-        context = multiprocessing.get_context("spawn")
-        with concurrent.futures.ProcessPoolExecutor(
-            max(min(jobs, len(CASES)), 1), mp_context=context, initializer=_init_worker
-        ) as pool:
-            yield {case: pool.submit(compare_run, *case) for case in CASES}
+        pool = concurrent.futures.ProcessPoolExecutor(
+            max(min(jobs, len(selected)), 1),
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init_worker,
+        )
+        try:
+            yield {case: pool.submit(compare_run, *case) for case in selected}
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 @pytest.mark.parametrize(("scenario", "policy", "seed"), CASES)
