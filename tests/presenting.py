@@ -7,9 +7,14 @@ from __future__ import annotations
 
 import atexit
 import functools
+import os
 import shutil
 import tempfile
 from pathlib import Path
+
+import pytest
+
+from simulation import i18n
 
 # Debian's chromium, driven by Playwright with executable_path (never `playwright
 # install`), with the flags that work on a closed network (no background requests).
@@ -55,3 +60,14 @@ def small_sweep() -> Path:
     out = root / "sweep"
     assert run_sweep(plan, out, executor="serial", threads=1).complete
     return out
+
+
+def chinese_font_or_skip() -> None:
+    """Skip where no CJK font is installed; on CI (where make test installs
+    fonts-noto-cjk) a missing font is a failure."""
+    try:
+        i18n.cjk_font()
+    except i18n.MissingFontError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("no CJK font here (make test installs fonts-noto-cjk)")

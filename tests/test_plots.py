@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
@@ -11,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.figure import Figure
-from presenting import small_sweep
+from presenting import chinese_font_or_skip, small_sweep
 
 from simulation import analysis, i18n, plots, report
 
@@ -29,15 +28,6 @@ def sweep():
 def _texts(fig: Figure) -> str:
     words = [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
     return "\n".join(w for w in words if isinstance(w, str))
-
-
-def _chinese_font_or_skip():
-    try:
-        i18n.cjk_font()
-    except i18n.MissingFontError:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip("no CJK font here (make test installs fonts-noto-cjk)")
 
 
 @pytest.mark.parametrize("style", plots.STYLES)
@@ -136,7 +126,7 @@ def test_sensitivity_figures():
 
 
 def test_chinese_labels(sweep, tmp_path):
-    _chinese_font_or_skip()
+    chinese_font_or_skip()
     effects = sweep[1]
     fig = plots.forest(effects, "unemployment_rate", lang="zh", style="talk")
     words = _texts(fig)

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from presenting import CHROMIUM, CHROMIUM_FLAGS, small_sweep
+from presenting import CHROMIUM, CHROMIUM_FLAGS, chinese_font_or_skip, small_sweep
 
 from simulation import cli, i18n, report
 
@@ -118,12 +118,7 @@ def test_report_opens_offline_in_chromium(written, tmp_path):
 
 
 def test_chinese_report(tmp_path):
-    try:
-        i18n.cjk_font()
-    except i18n.MissingFontError:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip("no CJK font here (make test installs fonts-noto-cjk)")
+    chinese_font_or_skip()
     out = tmp_path / "zh.html"
     args = ["report", str(small_sweep()), "--out", str(out), "--lang", "zh", "--style", "talk"]
     assert cli.main(args) == 0
