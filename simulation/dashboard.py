@@ -1,15 +1,20 @@
-"""The live dashboard: Mesa's SolaraViz of ``SkillsModel``, served offline on localhost.
+"""The live dashboard: a Mesa SolaraViz-style page of ``SkillsModel``, served offline on
+localhost, in English or Chinese.
 
     skillsim dashboard                          # http://127.0.0.1:8765
     skillsim dashboard --port 9000 --lang zh --workers 50000
 
-A presenter picks a scenario, sets the policy levers with sliders, presses Reset to
-start the city under them, then Step or play; the charts follow month by month:
-unemployment and youth unemployment, skill mismatch, apprenticeships, green
-employment, and views by region (unemployment by region, the skill gap by sector and
-region). Changing a lever takes effect at the next Reset (Mesa's rule: a model is
-built from its parameters), which starts the city again from month 0 under the new
-levers, with the same seed, so two settings meet the same luck.
+A presenter picks a scenario, sets the policy levers with sliders, presses Reset (in
+Chinese: 重置) to start the city under them, then Step (单步) or play (▶ 播放); the
+charts follow month by month: unemployment and youth unemployment, skill mismatch,
+apprenticeships, green employment, and views by region (unemployment by region, the
+skill gap by sector and region). Changing a lever takes effect at the next Reset
+(Mesa's rule: a model is built from its parameters), which starts the city again from
+month 0 under the new levers, with the same seed, so two settings meet the same luck.
+
+Every word on the page is in the language asked for, the buttons and card titles too:
+Mesa's ``SolaraViz`` writes those in English only, so ``Page`` rebuilds its frame
+(``Controller``, ``Charts``; see "page frame" below) around Mesa's ``ModelCreator``.
 
 ``DashboardModel`` wraps ``SkillsModel``: its keyword arguments are the levers, turned
 into a policy (``lever_policy``) whose public costs are those of the ``package``
@@ -29,11 +34,14 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import time
+import traceback
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import solara
+import solara.lab
 
 from simulation import i18n, loading
 from simulation.model import SkillsModel
@@ -243,14 +251,33 @@ _WORDS = {
     "levers": ("Levers in force: {words}", "当前政策：{words}"),
     "status_quo": ("status quo", "现状"),
     "hint": (
-        "Move the levers, then Reset to start the city under them; Step or play to run it.",
-        "调整政策后点击 Reset 以新政策重新开始；点击 Step 或播放键逐月运行。",
+        "Move the levers, then {reset} to start the city under them; {step} or {play} to run it.",
+        "调整政策后点击“{reset}”以新政策重新开始；点击“{step}”或“{play}”逐月运行。",
     ),
+    # the frame around the charts (what Mesa's SolaraViz shows in English only)
+    "controls": ("Controls", "运行控制"),
+    "play_interval": ("Play Interval (ms)", "播放间隔（毫秒）"),
+    "render_interval": ("Render Interval (steps)", "每次刷新前运行的步数"),
+    "reset": ("Reset", "重置"),
+    "step": ("Step", "单步"),
+    "play": ("▶", "▶ 播放"),
+    "pause": ("❚❚", "❚❚ 暂停"),
+    "play_name": ("play", "播放"),
+    "parameters": ("Model Parameters", "模型参数"),
+    "information": ("Information", "信息"),
+    "steps": ("Step: {n}", "已运行步数：{n}"),
+    "step_error": ("error in step: {e}", "运行出错：{e}"),
 }
 
 
 def _w(key: str, lang: str) -> str:
     return _WORDS[key][i18n.LANGS.index(lang)]
+
+
+def hint(lang: str) -> str:
+    """What to press, naming the buttons as the page shows them."""
+    names = {key: _w(key, lang) for key in ("reset", "step")}
+    return _w("hint", lang).format(**names, play=_w("play_name", lang))
 
 
 def lever_words(levers: dict[str, float], lang: str) -> str:
@@ -301,7 +328,7 @@ def make_components(lang: str):
             # plain text: solara.Markdown would fetch mermaid from a CDN
             solara.Text(words, style={"font-weight": "bold", "font-size": "1.05rem"})
             solara.Text(levers, classes=["skillsim-levers"])
-            solara.Text(_w("hint", lang))
+            solara.Text(hint(lang))
         return main
 
     def by_region(model):
@@ -351,10 +378,123 @@ def model_params(lang: str, workers: int, months: int, seed: int) -> dict:
     return params
 
 
+# ------------------------------------------------------------ page frame
+#
+# Mesa's SolaraViz writes its own words in English only (the Reset, play and Step
+# buttons, the Controls, Model Parameters and Information cards, the interval sliders,
+# the step counter, a "Page 0" tab) and takes no other controller. So the frame around
+# the charts is built here, with SolaraViz's layout and behaviour and the words of the
+# page's language. The one piece of Mesa it uses is ``ModelCreator`` (the parameter
+# inputs, which show our labels); tests/test_dashboard.py renders this page and fails if
+# a Mesa upgrade changes it.
+
+redraw = solara.reactive(0)  # bumped after every step; the charts and the counter read it
+
+
+def redraw_now() -> None:
+    redraw.value += 1
+
+
+@solara.component
+def Controller(
+    model: solara.Reactive,
+    parameters: solara.Reactive[dict],
+    lang: str,
+    play_interval: int = 300,
+):
+    """Reset, play/pause and Step, with the play and render intervals: what Mesa's
+    ``ModelController`` does (without its "Use Threads" option, which would draw the
+    charts while the next month changes the arrays they read), in ``lang``.
+
+    Step runs ``render interval`` months, then the charts redraw; play does that every
+    ``play interval`` ms until paused or the last month; Reset builds a new model from
+    ``parameters`` (the scenario and levers as set, see ``ModelCreator``)."""
+    playing = solara.use_reactive(False)
+    running = solara.use_reactive(True)
+    interval = solara.use_reactive(play_interval)
+    per_render = solara.use_reactive(1)
+    error = solara.use_reactive(None)
+
+    def advance():
+        was_playing = playing.value
+        for _ in range(per_render.value):
+            model.value.step()
+            running.value = model.value.running
+            if not running.value or (was_playing and not playing.value):
+                break
+        redraw_now()
+
+    def play():
+        try:
+            while playing.value and running.value:
+                time.sleep(interval.value / 1000)
+                if playing.value:
+                    advance()
+        except Exception as e:
+            error.value = _w("step_error", lang).format(e=e)
+            traceback.print_exc()
+
+    solara.lab.use_task(play, dependencies=[playing.value, running.value], prefer_threaded=True)
+
+    def reset():
+        error.value = None
+        playing.value = False
+        running.value = True
+        model.value = type(model.value)(**parameters.value)
+
+    solara.SliderInt(_w("play_interval", lang), value=interval, min=1, max=500, step=10)
+    solara.SliderInt(_w("render_interval", lang), value=per_render, min=1, max=100, step=2)
+    with solara.Row(justify="space-between"):
+        solara.Button(label=_w("reset", lang), color="primary", on_click=reset)
+        solara.Button(
+            label=_w("pause" if playing.value else "play", lang),
+            color="primary",
+            on_click=lambda: playing.set(not playing.value),
+            disabled=not running.value,
+        )
+        solara.Button(
+            label=_w("step", lang),
+            color="primary",
+            on_click=advance,
+            disabled=playing.value or not running.value,
+        )
+    if error.value:
+        solara.Error(label=error.value)
+
+
+@solara.component
+def StepCount(model, lang: str):
+    redraw.get()
+    return solara.Text(_w("steps", lang).format(n=model.steps))
+
+
+@solara.component
+def Live(draw, model):
+    """One of ``make_components``, drawn again after every step."""
+    redraw.get()
+    return draw(model)
+
+
+@solara.component
+def Charts(draws: list, model):
+    """The charts two by two, each draggable and resizable (as on SolaraViz's page)."""
+    start = [
+        {"i": i, "x": 6 * (i % 2), "y": 10 * (i // 2), "w": 6, "h": 10} for i in range(len(draws))
+    ]
+    layout, set_layout = solara.use_state(start)  # as the presenter arranged them
+    solara.GridDraggable(
+        items=[Live(draw, model) for draw in draws],
+        grid_layout=layout,
+        resizable=True,
+        draggable=True,
+        on_grid_layout=set_layout,
+    )
+
+
 @solara.component
 def Page():
     """One model per browser session, built with the levers at the status quo."""
-    from mesa.visualization import SolaraViz
+    from mesa.visualization.solara_viz import ModelCreator
 
     lang = setting("lang", "en")
     workers = int(setting("workers", "20000"))
@@ -363,14 +503,23 @@ def Page():
     params = model_params(lang, workers, months, seed)
     start = {k: (v.value if hasattr(v, "value") else v) for k, v in params.items()}
     start["scenario"] = setting("scenario", "baseline")
-    model = solara.use_memo(lambda: DashboardModel(**start), [])
-    return SolaraViz(
-        model,
-        components=make_components(lang),
-        model_params=params,
-        name=_w("title", lang),
-        play_interval=300,
-    )
+    model = solara.use_reactive(solara.use_memo(lambda: DashboardModel(**start), []))
+    parameters = solara.use_reactive({})  # ModelCreator keeps the inputs' values here
+    draws = solara.use_memo(lambda: make_components(lang), [lang])
+    title = _w("title", lang)
+
+    solara.Title(title)
+    with solara.AppBar():
+        solara.AppBarTitle(title)
+        solara.lab.ThemeToggle()
+    with solara.Sidebar(), solara.Column():
+        with solara.Card(_w("controls", lang)):
+            Controller(model, parameters, lang, play_interval=300)
+        with solara.Card(_w("parameters", lang)):
+            ModelCreator(model, params, model_parameters=parameters)
+        with solara.Card(_w("information", lang)):
+            StepCount(model.value, lang)
+    Charts(draws, model.value)
 
 
 # ------------------------------------------------------- offline assets
@@ -469,6 +618,7 @@ def serve(
         ENV + "SCENARIO": scenario,
         "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
         "SOLARA_ASSETS_PROXY": "True",
+        "SOLARA_THEME_SHOW_BANNER": "False",  # an English line over the charts' corner
     }
     print(f"skillsim dashboard: http://{host}:{port}  (Ctrl-C stops it)", flush=True)
     args = [sys.executable, "-m", "solara", "run", "simulation.dashboard", "--production"]

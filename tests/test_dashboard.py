@@ -7,7 +7,9 @@ machine without them skips the browser test; in CI (CI=true) their absence fails
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -16,7 +18,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from presenting import CHROMIUM, CHROMIUM_FLAGS
+from presenting import CHROMIUM, CHROMIUM_FLAGS, chinese_font_or_skip
 
 from simulation import dashboard, i18n
 
@@ -48,13 +50,13 @@ def _wait_http(url: str, proc: subprocess.Popen, seconds: float = 120) -> None:
     raise AssertionError(f"the dashboard did not answer at {url} within {seconds} s")
 
 
-@pytest.fixture
-def server(tmp_path):
+@contextlib.contextmanager
+def _dashboard(tmp_path, *options: str):
     """`skillsim dashboard` on a free localhost port, a small city; stopped after."""
     port = _free_port()
     log = (tmp_path / "server.log").open("w")
     cmd = [sys.executable, "-m", "simulation.cli", "dashboard", "--port", str(port)]
-    cmd += ["--workers", "1500", "--months", "24"]
+    cmd += ["--workers", "1500", "--months", "24", *options]
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
     try:
         _wait_http(f"http://127.0.0.1:{port}/", proc)
@@ -69,14 +71,31 @@ def server(tmp_path):
         log.close()
 
 
+@pytest.fixture
+def server(tmp_path):
+    with _dashboard(tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def server_zh(tmp_path):
+    chinese_font_or_skip()
+    with _dashboard(tmp_path, "--lang", "zh") as url:
+        yield url
+
+
+def _browser_or_skip():
+    _need(Path(CHROMIUM).is_file(), "Debian's chromium")
+    _need(not dashboard.missing_assets(), "Solara's page assets")
+    return pytest.importorskip("playwright.sync_api")
+
+
 def _chart_images(page) -> list[str]:
     return page.eval_on_selector_all("img", "els => els.map(e => e.src)")
 
 
 def test_dashboard_in_chromium(server, tmp_path):
-    _need(Path(CHROMIUM).is_file(), "Debian's chromium")
-    _need(not dashboard.missing_assets(), "Solara's page assets")
-    playwright = pytest.importorskip("playwright.sync_api")
+    playwright = _browser_or_skip()
     requests, failures = [], []
     with playwright.sync_playwright() as p:
         # launch() gives Chromium a fresh, empty profile folder of its own
@@ -120,6 +139,152 @@ def test_dashboard_in_chromium(server, tmp_path):
     outside = [u for u in requests if not u.startswith((server, "data:", "blob:"))]
     assert outside == [], f"the page asked for something off this machine: {outside[:5]}"
     assert failures == [], f"requests failed (an asset missing offline?): {failures[:5]}"
+
+
+def test_dashboard_in_chinese_in_chromium(server_zh, tmp_path):
+    """--lang zh: every word on the page is Chinese, the buttons too, and they work."""
+    playwright = _browser_or_skip()
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1500, "height": 1100})
+        page.goto(server_zh)
+        page.get_by_text("第0/24个月").wait_for(timeout=90_000)
+        page.wait_for_function("document.querySelectorAll('img').length >= 6", timeout=60_000)
+        buttons = [b.inner_text().strip() for b in page.locator("button").all()]
+        assert {"重置", "▶ 播放", "单步"} <= set(buttons), buttons
+        for english in ("Reset", "Step", "Play"):
+            assert page.get_by_role("button", name=english).count() == 0, buttons
+        shown = page.evaluate("document.body.innerText")
+        for words in ("运行控制", "播放间隔（毫秒）", "模型参数", "信息", "已运行步数：0"):
+            assert words in shown
+        assert "点击“重置”" in shown and "“单步”" in shown  # the hint names the buttons
+        latin = set(re.findall(r"[A-Za-z]{2,}", shown)) - {"skillsim"}
+        assert latin == set(), f"English left on the Chinese page: {sorted(latin)}"
+
+        for month in (1, 2):
+            page.get_by_role("button", name="单步").click()
+            page.get_by_text(f"第{month}/24个月").wait_for(timeout=60_000)
+        page.get_by_text("已运行步数：2").wait_for(timeout=10_000)
+        page.get_by_role("button", name="▶ 播放").click()
+        page.get_by_text("第4/24个月").wait_for(timeout=60_000)
+        page.get_by_role("button", name="❚❚ 暂停").click()
+        page.get_by_role("button", name="▶ 播放").wait_for(timeout=10_000)
+        page.wait_for_timeout(2_000)  # a month under way when paused may still finish
+        paused = page.locator(".skillsim-status").inner_text()
+        page.wait_for_timeout(2_000)
+        assert page.locator(".skillsim-status").inner_text() == paused, "pause did not stop"
+        assert page.get_by_role("button", name="单步").is_enabled()
+        page.get_by_role("button", name="重置").click()
+        page.get_by_text("第0/24个月").wait_for(timeout=60_000)
+        page.get_by_text("已运行步数：0").wait_for(timeout=10_000)
+        page.screenshot(path=tmp_path / "dashboard-zh.png", full_page=True)
+        browser.close()
+
+
+# The buttons, card titles and slider labels of the page frame, as a presenter reads them.
+FRAME_WORDS = {
+    "en": {
+        "buttons": ["Reset", "▶", "Step"],
+        "pause": "❚❚",
+        "words": ["Controls", "Play Interval (ms)", "Model Parameters", "Information"],
+        "steps": "Step: {n}",
+        "subsidy": "Subsidy",
+    },
+    "zh": {
+        "buttons": ["重置", "▶ 播放", "单步"],
+        "pause": "❚❚ 暂停",
+        "words": ["运行控制", "播放间隔（毫秒）", "模型参数", "信息"],
+        "steps": "已运行步数：{n}",
+        "subsidy": "学徒补贴",
+    },
+}
+
+
+def _widget_words(widget, out: list[str]) -> list[str]:
+    """Every string a widget tree shows: children, labels, titles, grid items."""
+    for name in ("label", "title", "hint", "placeholder"):
+        value = getattr(widget, name, None)
+        if isinstance(value, str) and value:
+            out.append(value)
+    for child in [
+        *(getattr(widget, "children", None) or ()),
+        *(getattr(widget, "items", None) or ()),
+    ]:
+        if isinstance(child, str):
+            out.append(child)
+        elif not isinstance(child, dict):
+            _widget_words(child, out)
+    return out
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_page_frame_in_each_language(lang, monkeypatch):
+    """The page without a browser (solara.render): the frame's words in ``lang``; Step,
+    a lever set through Mesa's ModelCreator then Reset, play to the last month. Fails
+    if a Mesa upgrade changes ModelCreator (the one piece of SolaraViz the page uses)."""
+    import ipyvuetify as v
+    import solara
+
+    if lang == "zh":
+        chinese_font_or_skip()
+    for name, value in {"lang": lang, "workers": "400", "months": "2"}.items():
+        monkeypatch.setenv(dashboard.ENV + name.upper(), value)
+    # the status text only: the charts are images (the browser tests draw them), and slow
+    charts = dashboard.make_components
+    monkeypatch.setattr(dashboard, "make_components", lambda lang: charts(lang)[:1])
+    words = FRAME_WORDS[lang]
+    box, rc = solara.render(solara.AppLayout(children=[dashboard.Page()]), handle_error=False)
+    try:
+
+        def button(label):
+            found = rc.find(v.Btn, children=[label])
+            found.assert_single()
+            return found.widget
+
+        def shows(text, seconds=60.0):
+            """Whether ``text`` is on the page, waiting for a render under way (a step
+            played in the background redraws the charts before it takes a click)."""
+            end = time.monotonic() + seconds
+            while not rc.find(children=[text]).widgets and time.monotonic() < end:
+                time.sleep(0.1)
+            return bool(rc.find(children=[text]).widgets)
+
+        assert [b.children for b in rc.find(v.Btn).widgets] == [[w] for w in words["buttons"]]
+        shown = _widget_words(box, [])
+        assert set(words["words"]) <= set(shown), shown
+        if lang == "zh":
+            latin = {w for s in shown for w in re.findall(r"[A-Za-z]{2,}", s)} - {"skillsim"}
+            assert latin == set(), f"English left on the Chinese page: {sorted(latin)}"
+        reset, play, step = (button(w) for w in words["buttons"])
+
+        step.click()
+        assert shows(words["steps"].format(n=1))
+        lever = rc.find(
+            v.Slider, label=dashboard.LEVERS["subsidy_yuan_per_year"][1 if lang == "zh" else 0]
+        )
+        lever.assert_single()
+        lever.widget.v_model = 5000  # as a presenter's drag would
+        reset.click()
+        assert shows(words["steps"].format(n=0))
+        assert any(f"{words['subsidy']} = 5000" in s for s in _widget_words(box, []))
+
+        play.click()
+        assert button(words["pause"]).disabled is False
+        assert shows(words["steps"].format(n=2)), "play did not run to the last month"
+        assert button(words["pause"]).disabled and step.disabled  # the run is over
+        reset.click()
+        assert shows(words["steps"].format(n=0))
+        assert not button(words["buttons"][1]).disabled and not step.disabled
+    finally:
+        rc.close()
+
+
+def test_hint_names_the_buttons():
+    assert dashboard.hint("en") == (
+        "Move the levers, then Reset to start the city under them; Step or play to run it."
+    )
+    assert "“重置”" in dashboard.hint("zh") and "“单步”" in dashboard.hint("zh")
+    assert "Reset" not in dashboard.hint("zh") and "Step" not in dashboard.hint("zh")
 
 
 def test_levers_become_a_policy():
