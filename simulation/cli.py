@@ -174,7 +174,7 @@ def _add_presenting_parsers(sub) -> None:
     )
     dash = sub.add_parser(
         "dashboard",
-        help="start the live dashboard (Mesa SolaraViz) on localhost",
+        help="start the live dashboard (Mesa/Solara) on localhost",
         description="Serve the live dashboard: choose a scenario, set the policy levers, press "
         "Reset, then Step or play, and watch unemployment, mismatch, apprenticeships, green "
         "employment and the regions month by month. Works offline once `make dashboard-assets` "
