@@ -141,6 +141,12 @@ SECTOR_COLUMNS = (
     "skill_gap_mean",
     "wage_mean_yuan",
 )
+CELL_COLUMNS = (  # employer's sector x worker's region, the employed only
+    "employed",
+    "skill_gap_mean",
+    "under_skilled_share",
+    "wage_mean_yuan",
+)
 COHORT_COLUMNS = (
     "entrants",
     "working_share",
@@ -162,6 +168,7 @@ class MonthTables:
     by_region: np.ndarray
     by_sector: np.ndarray
     by_cohort: np.ndarray
+    by_cell: np.ndarray  # (sectors x regions, N_X), sector-major
     g: np.ndarray
     flows: np.ndarray
     rolling: np.ndarray  # flows summed over the last 12 months
@@ -320,5 +327,19 @@ def cohort_rows(t: MonthTables) -> np.ndarray:
                 C[:, mk.C_CERT] / C[:, mk.C_SIZE],
                 C[:, mk.C_FOUND_12] / C[:, mk.C_MATURE],
                 C[:, mk.C_WAGE] / C[:, mk.C_WAGE_N],
+            ]
+        )
+
+
+def cell_rows(t: MonthTables) -> np.ndarray:
+    """(sectors x regions, CELL_COLUMNS) breakdown of one month, sector-major."""
+    X = t.by_cell
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.column_stack(
+            [
+                X[:, mk.X_EMP],
+                X[:, mk.X_GAP] / X[:, mk.X_EMP],
+                X[:, mk.X_UNDER] / X[:, mk.X_EMP],
+                X[:, mk.X_WAGE] / X[:, mk.X_EMP],
             ]
         )

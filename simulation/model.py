@@ -19,6 +19,7 @@ from simulation.kernels import metrics as metric_kernels
 from simulation.rng import Stream
 from simulation.state import N_FLOW, N_SPEND, Status
 
+BREAKDOWNS = ("region", "sector", "cohort", "cell")  # kinds of ``SkillsModel.breakdown``
 EMPLOYABILITY_SAMPLE = 2000  # unemployed workers sampled for the employability metric
 EMPLOYABILITY_DRAWS = 16  # vacancies drawn per sampled worker
 
@@ -104,7 +105,7 @@ class SkillsModel(mesa.Model):
         """Run the burn-in under the status quo, then record month 0."""
         for _ in range(self.burn_in):
             self._advance(self.status_quo)
-        self.frames: dict[str, list[np.ndarray]] = {"region": [], "sector": [], "cohort": []}
+        self.frames: dict[str, list[np.ndarray]] = {kind: [] for kind in BREAKDOWNS}
         self.datacollector = mesa.DataCollector(
             model_reporters={name: partial(metric_value, name) for name in metrics.NAMES}
         )
@@ -150,6 +151,7 @@ class SkillsModel(mesa.Model):
         self.by_region = np.zeros((world.n_regions, metric_kernels.N_R))
         self.by_sector = np.zeros((world.n_sectors, metric_kernels.N_S))
         self.by_cohort = np.zeros((n_cohorts, metric_kernels.N_C))
+        self.by_cell = np.zeros((n_cells, metric_kernels.N_X))
         self.g = np.zeros(metric_kernels.N_G)
 
     # -------------------------------------------------------------------- step
@@ -234,6 +236,7 @@ class SkillsModel(mesa.Model):
             self.by_region,
             self.by_sector,
             self.by_cohort,
+            self.by_cell,
             self.g,
         )
         net_cost, recouping = apprenticeship.net_cost_share_recouping(
@@ -255,6 +258,7 @@ class SkillsModel(mesa.Model):
             by_region=self.by_region,
             by_sector=self.by_sector,
             by_cohort=self.by_cohort,
+            by_cell=self.by_cell,
             g=self.g,
             flows=self.flows,
             rolling=self.flow_history.sum(0),
@@ -271,6 +275,7 @@ class SkillsModel(mesa.Model):
         self.frames["region"].append(metrics.region_rows(tables))
         self.frames["sector"].append(metrics.sector_rows(tables))
         self.frames["cohort"].append(metrics.cohort_rows(tables))
+        self.frames["cell"].append(metrics.cell_rows(tables))
         self.datacollector.collect(self)
 
     def _employability(self) -> float:
@@ -326,8 +331,21 @@ class SkillsModel(mesa.Model):
         return df
 
     def breakdown(self, kind: str) -> pd.DataFrame:
-        """Monthly breakdown by ``region``, ``sector`` or entry ``cohort`` (long format)."""
+        """Monthly breakdown by ``region``, ``sector``, entry ``cohort`` or ``cell``
+        (employer's sector x worker's region; columns ``sector`` and ``region``), in long
+        format."""
         world = self.world
+        if kind == "cell":
+            rows = self.frames["cell"]
+            data = np.concatenate(rows) if rows else np.empty((0, len(metrics.CELL_COLUMNS)))
+            df = pd.DataFrame(data, columns=list(metrics.CELL_COLUMNS))
+            n_cells = world.n_sectors * world.n_regions
+            df.insert(0, "region", np.tile(np.tile(world.region_names, world.n_sectors), len(rows)))
+            df.insert(
+                0, "sector", np.tile(np.repeat(world.sector_names, world.n_regions), len(rows))
+            )
+            df.insert(0, "month", np.repeat(np.arange(len(rows), dtype=np.int64), n_cells))
+            return df
         if kind == "region":
             labels, columns = world.region_names, metrics.REGION_COLUMNS
         elif kind == "sector":
@@ -337,7 +355,7 @@ class SkillsModel(mesa.Model):
             labels = tuple(range(self.first_cohort_year, self.first_cohort_year + n))
             columns = metrics.COHORT_COLUMNS
         else:
-            raise ValueError(f"unknown breakdown {kind!r}: use region, sector or cohort")
+            raise ValueError(f"unknown breakdown {kind!r}: use one of {', '.join(BREAKDOWNS)}")
         rows = self.frames[kind]
         data = np.concatenate(rows) if rows else np.empty((0, len(columns)))
         df = pd.DataFrame(data, columns=list(columns))

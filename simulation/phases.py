@@ -307,7 +307,7 @@ def slack(m) -> np.ndarray:
     """log(unemployed / vacancies) by region, clipped to +-2: how slack each market is."""
     w, f, n = m.workers, m.firms, m.world.n_regions
     live = f.alive == 1
-    unemployed = np.bincount(w.region[w.status == Status.UNEMPLOYED], minlength=n)
+    unemployed = matching.unemployed_by_region(w.status, w.region, n)
     vacancies = np.bincount(f.region[live], weights=f.vacancies[live], minlength=n)
     ratio = np.log(np.maximum(unemployed, 1) / np.maximum(vacancies, 1))
     return np.clip(ratio, -2.0, 2.0)

@@ -6,6 +6,7 @@ Layout of a run folder::
     region.parquet     month x region breakdown
     sector.parquet     month x sector breakdown
     cohort.parquet     month x entry-cohort (year of labour-market entry) breakdown
+    cell.parquet       month x employer's sector x worker's region (the employed)
     manifest.json      resolved config, hash, seed, code and package versions, timings
 """
 
@@ -24,7 +25,7 @@ from simulation import metrics, store
 from simulation.config import RunConfig
 from simulation.loading import config_hash
 
-BREAKDOWNS = ("region", "sector", "cohort")
+BREAKDOWNS = ("region", "sector", "cohort", "cell")
 ENGINES = ("engine", "reference")  # SkillsModel (numba); ReferenceModel (plain Mesa)
 
 

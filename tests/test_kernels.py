@@ -885,11 +885,18 @@ def test_inline_helpers_at_exact_boundaries():
     cell_ptr = np.array([0, 0, 3, 3, 5], dtype=np.int64)
     cell_firms = np.array([7, 8, 9, 10, 11], dtype=np.int64)
     cell_cum = np.array([1, 3, 4, 1, 2], dtype=np.int64)
-    # u_firm * openings lands exactly on a running sum; u_cell exactly on a cell edge
-    for u_cell in [0.0, 0.5, 2 / 3, 0.999999]:
-        for u_firm in [0.0, 0.25, 0.5, 0.75, 0.999]:
+    # The kernel draws from running sums of the weights and a table of the openings'
+    # firms; the twin scans the weights and binary-searches the cumulative openings.
+    cum = np.cumsum(weights)
+    start, owners = K.matching.opening_owners(cell_open, cell_ptr, cell_firms, cell_cum)
+    assert owners.tolist() == [7, 8, 8, 9, 10, 11]
+    # u_firm * openings lands exactly on a running sum; u_cell exactly on a cell edge;
+    # the largest uniform below 1
+    for u_cell in [0.0, 0.5, 2 / 3, 0.999999, 1.0 - 2.0**-53]:
+        for u_firm in [0.0, 0.25, 0.5, 0.75, 0.999, 1.0 - 2.0**-53]:
             args = (u_cell, u_firm, weights, 3.0, cell_open, cell_ptr, cell_firms, cell_cum)
-            assert draw(*args) == T.matching.draw_firm(*args), (u_cell, u_firm)
+            fast = draw(u_cell, u_firm, weights, cum, 3.0, cell_open, start, owners)
+            assert fast == T.matching.draw_firm(*args), (u_cell, u_firm)
     travel = np.array([[0.0, 0.2, 0.2], [0.2, 0.0, 0.1], [0.2, 0.1, 0.0]])
     prov_region = np.array([1, 2, 1, 2], dtype=np.int8)
     seats = np.array([1, 3, 2, 3], dtype=np.int32)
@@ -1184,12 +1191,18 @@ def test_tally(n, seed):
             w.date_entry, w.date_first_job, w.date_appr_end, f.alive, f.sector, f.region, f.req,
             f.headcount, f.apprentices, f.vacancies, f.vac_age, f.vac_apps, f.vac_qualified,
             f.slots, x.pr.mix, x.s["first_cohort_year"], b["by_region"], b["by_sector"],
-            b["by_cohort"], b["g"],
+            b["by_cohort"], b["by_cell"], b["g"],
         )  # fmt: skip
 
     after, _ = check(world, call)
     g, c, w = after.b["g"], after.b["by_cohort"], world.w
     mk = K.metrics
+    # The sector x region table adds up to the sector table (cells are sector-major).
+    cells = after.b["by_cell"].reshape(world.world.n_sectors, world.world.n_regions, mk.N_X)
+    sectors = after.b["by_sector"]
+    assert np.array_equal(cells[:, :, mk.X_EMP].sum(1), sectors[:, mk.S_EMP])
+    np.testing.assert_allclose(cells[:, :, mk.X_GAP].sum(1), sectors[:, mk.S_GAP], rtol=1e-9)
+    assert cells[:, :, mk.X_UNDER].sum() == g[mk.G_UNDER]
     # Poached completers are among the retained, who are among the completers.
     assert 0 <= g[mk.G_POACHED_12] <= g[mk.G_RETAINED_12] <= g[mk.G_COMPLETERS_12]
     since = world.month - w.date_appr_end.astype(np.float64)
@@ -1212,3 +1225,21 @@ def test_wage_gini(n, seed, employed):
     elif employed == "none":
         w.status[rows] = Status.UNEMPLOYED
     check(world, lambda m, x: m.metrics.wage_gini(x.w.status, x.w.wage))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    keys=st.lists(st.integers(-3, 3).map(float), min_size=0, max_size=80),
+    lo=st.integers(0, 5),
+)
+def test_rank_segment_is_a_stable_sort(keys, lo):
+    """Firms rank applicants with an insertion sort (few applicants) or a merge sort
+    (many): both must order like numpy's stable argsort, ties in arrival order."""
+    keys = np.array([9.0] * lo + keys)
+    items = np.arange(keys.size, dtype=np.int64) * 10
+    expect = np.argsort(keys[lo:], kind="mergesort") + lo
+    k, it = keys.copy(), items.copy()
+    K.matching._rank_segment(k, it, lo, keys.size)
+    assert it[lo:].tolist() == items[expect].tolist()
+    assert k[lo:].tolist() == keys[expect].tolist()
+    assert it[:lo].tolist() == items[:lo].tolist()

@@ -578,6 +578,7 @@ def _buffers(rng, p, world, w: Workers, f: Firms, pr: Providers, months: int, bu
         "by_region": junk((n_regions, metric_kernels.N_R), np.float64),
         "by_sector": junk((n_sectors, metric_kernels.N_S), np.float64),
         "by_cohort": junk((n_cohorts, metric_kernels.N_C), np.float64),
+        "by_cell": junk((n_cells, metric_kernels.N_X), np.float64),
         "g": junk(metric_kernels.N_G, np.float64),
     }
 

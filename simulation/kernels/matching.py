@@ -7,6 +7,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from simulation.kernels.memory import AHEAD, prefetch_row
 from simulation.kernels.skills import job_gaps
 from simulation.rng import uniform
 from simulation.state import ApprState, Cert, Flow, Spend, Status
@@ -76,30 +77,50 @@ def build_cells(
             fill[c] += 1
 
 
+@njit(cache=True)
+def opening_owners(cell_open, cell_ptr, cell_firms, cell_cum):
+    """The firm of every opening, cell by cell: ``owners[start[c] + k]`` holds opening k
+    of cell c (k < cell_open[c]), firms in their CSR order. Returns (start, owners).
+
+    Drawing opening floor(u x openings) of a cell from this table picks the same firm as
+    a binary search of the cell's cumulative openings for the first sum above
+    u x openings (the sums are integers), in one memory access instead of a dozen."""
+    n_cells = cell_open.shape[0]
+    start = np.zeros(n_cells + 1, dtype=np.int64)
+    for c in range(n_cells):
+        start[c + 1] = start[c] + cell_open[c]
+    owners = np.empty(start[n_cells], dtype=np.int64)
+    for c in range(n_cells):
+        k = start[c]
+        prev = 0
+        for j in range(cell_ptr[c], cell_ptr[c + 1]):
+            for _ in range(cell_cum[j] - prev):
+                owners[k] = cell_firms[j]
+                k += 1
+            prev = cell_cum[j]
+    return start, owners
+
+
 @njit(inline="always")
-def draw_firm(u_cell, u_firm, weights, total, cell_open, cell_ptr, cell_firms, cell_cum):
-    """A firm drawn with probability proportional to cell weight, then to openings."""
+def draw_firm(u_cell, u_firm, weights, cum, total, cell_open, start, owners):
+    """A firm drawn with probability proportional to cell weight, then to openings.
+    ``cum`` holds the running sums of ``weights`` (the cell is the first whose running
+    sum exceeds u_cell x total); ``start`` and ``owners`` come from ``opening_owners``."""
     x = u_cell * total
     n_cells = weights.shape[0]
-    c = n_cells - 1
-    acc = 0.0
-    for cc in range(n_cells):
-        acc += weights[cc]
-        if x < acc:
-            c = cc
-            break
-    while weights[c] <= 0.0:  # guard against rounding at the end of the scan
-        c -= 1
-    y = u_firm * cell_open[c]
-    lo = cell_ptr[c]
-    hi = cell_ptr[c + 1] - 1
-    while lo < hi:
+    lo = 0
+    hi = n_cells
+    while lo < hi:  # first cell with cum > x; n_cells if none
         mid = (lo + hi) // 2
-        if cell_cum[mid] > y:
+        if x < cum[mid]:
             hi = mid
         else:
             lo = mid + 1
-    return cell_firms[lo]
+    c = min(lo, n_cells - 1)
+    while weights[c] <= 0.0:  # guard against rounding at the end of the scan
+        c -= 1
+    k = min(int(u_firm * cell_open[c]), cell_open[c] - 1)
+    return owners[start[c] + k]
 
 
 @njit(inline="always")
@@ -116,26 +137,39 @@ def cell_access(travel, travel_weight, cell_open, out):
 
 
 @njit(inline="always")
-def cell_weights(i, skills, region, access, profile, affinity_weight, weights):
+def cell_weights(i, skills, region, access, profile, profile_sum, affinity_weight, weights, cum):
     """Weight of each cell for worker ``i``: access (openings x exp(-travel)) x
-    exp(affinity weight x sector affinity); returns the total."""
+    exp(affinity weight x sector affinity), and their running sums; returns the total.
+    ``profile_sum[s]`` is the sum of sector s's skill profile."""
     n_regions = access.shape[0]
     n_sectors = profile.shape[0]
     home = region[i]
     total = 0.0
     for s in range(n_sectors):
         num = 0.0
-        den = 0.0
         for k in range(skills.shape[1]):
             num += skills[i, k] * profile[s, k]
-            den += profile[s, k]
-        e = math.exp(affinity_weight * (num / den))
+        e = math.exp(affinity_weight * (num / profile_sum[s]))
         for r in range(n_regions):
             c = s * n_regions + r
             w = access[home, c] * e
             weights[c] = w
             total += w
+            cum[c] = total
     return total
+
+
+@njit(cache=True)
+def profile_sums(profile):
+    """Sum of each sector's skill profile, added in domain order."""
+    out = np.zeros(profile.shape[0])
+    for s in range(profile.shape[0]):
+        for k in range(profile.shape[1]):
+            out[s] += profile[s, k]
+    return out
+
+
+DRAW_BLOCK = 256  # searchers per block of the parallel draws (scratch allocated per block)
 
 
 @njit(cache=True, parallel=True)
@@ -161,32 +195,46 @@ def draw_applications(
     by accessibility and skill affinity, never to its own employer; -1 marks an unused
     application (a repeat draw or the own employer)."""
     n_apps = apps.shape[1]
-    access = np.empty((travel.shape[0], cell_open.shape[0]))
+    n_cells = cell_open.shape[0]
+    access = np.empty((travel.shape[0], n_cells))
     cell_access(travel, travel_weight, cell_open, access)
-    for j in prange(n):
-        i = searchers[j]
-        weights = np.empty(cell_open.shape[0])
-        total = cell_weights(i, skills, region, access, profile, affinity_weight, weights)
-        for a in range(n_apps):
-            apps[j, a] = -1
-            if total <= 0.0:
-                continue
-            f = draw_firm(
-                uniform(key, i, slot0 + 2 * a),
-                uniform(key, i, slot0 + 2 * a + 1),
-                weights,
-                total,
-                cell_open,
-                cell_ptr,
-                cell_firms,
-                cell_cum,
+    start, owners = opening_owners(cell_open, cell_ptr, cell_firms, cell_cum)
+    psum = profile_sums(profile)
+    n_blocks = (n + DRAW_BLOCK - 1) // DRAW_BLOCK
+    for b in prange(n_blocks):
+        weights = np.empty(n_cells)
+        cum = np.empty(n_cells)
+        for j in range(b * DRAW_BLOCK, min((b + 1) * DRAW_BLOCK, n)):
+            if j + AHEAD < n:
+                ahead = searchers[j + AHEAD]
+                prefetch_row(skills, ahead)
+                prefetch_row(region, ahead)
+                prefetch_row(employer, ahead)
+            i = searchers[j]
+            total = cell_weights(
+                i, skills, region, access, profile, psum, affinity_weight, weights, cum
             )
-            dup = f == employer[i]
-            for b in range(a):
-                if apps[j, b] == f:
-                    dup = True
-            if not dup:
-                apps[j, a] = f
+            own = employer[i]
+            for a in range(n_apps):
+                apps[j, a] = -1
+                if total <= 0.0:
+                    continue
+                f = draw_firm(
+                    uniform(key, i, slot0 + 2 * a),
+                    uniform(key, i, slot0 + 2 * a + 1),
+                    weights,
+                    cum,
+                    total,
+                    cell_open,
+                    start,
+                    owners,
+                )
+                dup = f == own
+                for c in range(a):
+                    if apps[j, c] == f:
+                        dup = True
+                if not dup:
+                    apps[j, a] = f
 
 
 @njit(inline="always")
@@ -201,6 +249,33 @@ def applicant_score(mode, p, i, f, skills, ability, cert, cert_bonus, req):
         learned = 1.0 - (1.0 - min(speed, 1.0)) ** p.hiring_horizon
         return 1.0 - under * (1.0 - learned) + cert_bonus[cert[i]]
     return 0.5 * skills[i, 0] + 0.25 * min(ability[i], 2.0)
+
+
+SMALL_SORT = 24  # applicants per firm up to which an insertion sort ranks them
+
+
+@njit(inline="always")
+def _rank_segment(keys, items, lo, hi):
+    """Sort ``items[lo:hi]`` by ``keys[lo:hi]`` ascending, in place and stably (equal keys
+    keep their order); keys move with their items. Insertion sort for the few
+    applicants most firms get, a merge sort (numpy's stable argsort) beyond."""
+    if hi - lo <= SMALL_SORT:
+        for t in range(lo + 1, hi):
+            k = keys[t]
+            v = items[t]
+            u = t - 1
+            while u >= lo and keys[u] > k:
+                keys[u + 1] = keys[u]
+                items[u + 1] = items[u]
+                u -= 1
+            keys[u + 1] = k
+            items[u + 1] = v
+    else:
+        rank = np.argsort(keys[lo:hi], kind="mergesort")
+        sorted_keys = keys[lo:hi][rank]
+        sorted_items = items[lo:hi][rank]
+        keys[lo:hi] = sorted_keys
+        items[lo:hi] = sorted_items
 
 
 @njit(cache=True, parallel=True)
@@ -223,8 +298,9 @@ def make_offers(
 ):
     """Each firm ranks its applicants by score (ties: lower worker row first) and offers
     its openings to the best above its threshold. Applications are grouped by firm with
-    a counting sort; firms then rank in parallel (no draws, so the result does not
-    depend on the thread count). Returns the number of offers."""
+    a counting sort (in searcher order); the firms that got any then rank in parallel
+    (no draws, so the result does not depend on the thread count). Returns the number
+    of offers."""
     m = openings.shape[0]
     n_apps = apps.shape[1]
     start = np.zeros(m + 1, dtype=np.int64)
@@ -233,43 +309,74 @@ def make_offers(
             offers[j, a] = 0
             if apps[j, a] >= 0:
                 start[apps[j, a] + 1] += 1
+    n_firms = 0
     for f in range(m):
+        if start[f + 1] > 0:
+            n_firms += 1
         start[f + 1] += start[f]
+    firms = np.empty(n_firms, dtype=np.int64)  # firms with applicants, in row order
+    n_firms = 0
+    for f in range(m):
+        if start[f + 1] > start[f]:
+            firms[n_firms] = f
+            n_firms += 1
+    # Scores in searcher order (a searcher's row is read once for all its applications,
+    # not once per application in its firms' order), then grouped by firm.
+    score = np.empty((n, n_apps))
+    for j in prange(n):
+        if j + AHEAD < n:
+            ahead = searchers[j + AHEAD]
+            prefetch_row(skills, ahead)
+            prefetch_row(ability, ahead)
+            prefetch_row(cert, ahead)
+            for a in range(n_apps):
+                prefetch_row(req, apps[j + AHEAD, a])
+        i = searchers[j]
+        for a in range(n_apps):
+            f = apps[j, a]
+            if f >= 0:
+                score[j, a] = applicant_score(mode, p, i, f, skills, ability, cert, cert_bonus, req)
     order = np.empty(start[m], dtype=np.int64)
+    keys = np.empty(start[m])  # minus the score: ascending keys rank best first
     fill = start[:-1].copy()
     for j in range(n):
         for a in range(n_apps):
             f = apps[j, a]
             if f >= 0:
                 order[fill[f]] = j * n_apps + a
+                keys[fill[f]] = -score[j, a]
                 fill[f] += 1
-    made = 0
-    for f in prange(m):  # each firm writes only its own rows and its applicants' offers
+    given_by = np.zeros(n_firms, dtype=np.int64)
+    for x in prange(n_firms):  # each firm writes only its own rows and its applicants' offers
+        f = firms[x]
         lo = start[f]
         hi = start[f + 1]
-        if hi == lo:
-            continue
-        scores = np.empty(hi - lo)
-        for t in range(lo, hi):
-            scores[t - lo] = -applicant_score(
-                mode, p, searchers[order[t] // n_apps], f, skills, ability, cert, cert_bonus, req
-            )
-        rank = np.argsort(scores, kind="mergesort")
         qualified = 0
-        for t in range(hi - lo):
-            if -scores[t] >= threshold[f]:
+        for t in range(lo, hi):
+            if -keys[t] >= threshold[f]:
                 qualified += 1
+        _rank_segment(keys, order, lo, hi)
         vac_apps[f] += hi - lo
         vac_qualified[f] += qualified
         given = 0
-        for t in range(hi - lo):
-            if given >= openings[f] or -scores[rank[t]] < threshold[f]:
+        for t in range(lo, hi):
+            if given >= openings[f] or -keys[t] < threshold[f]:
                 break
-            app = order[lo + rank[t]]
+            app = order[t]
             offers[app // n_apps, app % n_apps] = 1
             given += 1
-        made += given
-    return made
+        given_by[x] = given
+    return given_by.sum()
+
+
+@njit(cache=True)
+def unemployed_by_region(status, region, n_regions):
+    """Number of unemployed residents of each region."""
+    out = np.zeros(n_regions, dtype=np.int64)
+    for i in range(status.shape[0]):
+        if status[i] == Status.UNEMPLOYED:
+            out[region[i]] += 1
+    return out
 
 
 @njit(cache=True)
@@ -419,32 +526,38 @@ def employability(
     (workers with no accessible vacancy are left out). Workers are scored in parallel
     and their shares summed in sample order, so the result does not depend on threads."""
     share = np.full(n, -1.0)
-    access = np.empty((travel.shape[0], cell_open.shape[0]))
+    n_cells = cell_open.shape[0]
+    access = np.empty((travel.shape[0], n_cells))
     cell_access(travel, travel_weight, cell_open, access)
-    for j in prange(n):
-        i = sample[j]
-        weights = np.empty(cell_open.shape[0])
-        total = cell_weights(i, skills, region, access, profile, 0.0, weights)
-        if total <= 0.0:
-            continue
-        hits = 0
-        for d in range(draws):
-            f = draw_firm(
-                uniform(key, i, 2 * d),
-                uniform(key, i, 2 * d + 1),
-                weights,
-                total,
-                cell_open,
-                cell_ptr,
-                cell_firms,
-                cell_cum,
-            )
-            if (
-                applicant_score(JOBS, p, i, f, skills, ability, cert, cert_bonus, req)
-                >= threshold[f]
-            ):
-                hits += 1
-        share[j] = hits / draws
+    start, owners = opening_owners(cell_open, cell_ptr, cell_firms, cell_cum)
+    psum = profile_sums(profile)
+    n_blocks = (n + DRAW_BLOCK - 1) // DRAW_BLOCK
+    for b in prange(n_blocks):
+        weights = np.empty(n_cells)
+        cum = np.empty(n_cells)
+        for j in range(b * DRAW_BLOCK, min((b + 1) * DRAW_BLOCK, n)):
+            i = sample[j]
+            total = cell_weights(i, skills, region, access, profile, psum, 0.0, weights, cum)
+            if total <= 0.0:
+                continue
+            hits = 0
+            for d in range(draws):
+                f = draw_firm(
+                    uniform(key, i, 2 * d),
+                    uniform(key, i, 2 * d + 1),
+                    weights,
+                    cum,
+                    total,
+                    cell_open,
+                    start,
+                    owners,
+                )
+                if (
+                    applicant_score(JOBS, p, i, f, skills, ability, cert, cert_bonus, req)
+                    >= threshold[f]
+                ):
+                    hits += 1
+            share[j] = hits / draws
     acc = 0.0
     counted = 0
     for j in range(n):

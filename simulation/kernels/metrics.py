@@ -27,16 +27,23 @@ N_G = 16
 # entry cohort table columns (by year of labour-market entry)
 C_SIZE, C_EMP, C_APPR_EVER, C_CERT, C_MATURE, C_FOUND_12, C_WAGE, C_WAGE_N = range(8)
 N_C = 8
+# sector x region table columns (cell c = employer's sector * R + worker's region)
+X_EMP, X_GAP, X_UNDER, X_WAGE = range(4)
+N_X = 4
 TALLY_BLOCK = 8192  # workers per block of the parallel tally
 
 
 @njit(inline="always")
 def _main_field(table, i, n_domains):
     """Technical domain (not core) with the highest value in row ``i`` of ``table``;
-    lowest index on ties."""
+    lowest index on ties. (The running maximum is kept in a register: reading
+    ``table[i, best]`` back on every comparison made this the slowest line of the tally.)"""
     best = 1
+    top = table[i, 1]
     for k in range(2, n_domains):
-        if table[i, k] > table[i, best]:
+        v = table[i, k]
+        if v > top:
+            top = v
             best = k
     return best
 
@@ -45,10 +52,11 @@ def _main_field(table, i, n_domains):
 def _tally_worker(
     i, month, p, status, age, region, employer, skills, gap_under, gap_over, wage, cert,
     appr_state, retained, poached, displaced, date_entry, date_first_job, date_appr_end,
-    f_sector, req, first_cohort_year, by_region, by_sector, by_cohort, g,
+    f_sector, f_field, first_cohort_year, by_region, by_sector, by_cohort, by_cell, g,
 ):  # fmt: skip
     """Add worker ``i`` to the tables."""
     n_domains = skills.shape[1]
+    n_regions = by_region.shape[0]
     n_cohorts = by_cohort.shape[0]
     st = status[i]
     if st == Status.RETIRED or st == Status.LEAVER:
@@ -73,11 +81,16 @@ def _tally_worker(
         by_sector[s, S_EMP] += 1
         by_sector[s, S_WAGE] += wage[i]
         by_sector[s, S_GAP] += gap
+        x = s * n_regions + r
+        by_cell[x, X_EMP] += 1
+        by_cell[x, X_GAP] += gap
+        by_cell[x, X_WAGE] += wage[i]
         if gap_under[i] > p.under_gap:
             g[G_UNDER] += 1
+            by_cell[x, X_UNDER] += 1
         if gap_over[i] > p.over_gap:
             g[G_OVER] += 1
-        if _main_field(skills, i, n_domains) != _main_field(req, f, n_domains):
+        if _main_field(skills, i, n_domains) != f_field[f]:
             g[G_OUTSIDE] += 1
         if age[i] < p.premium_age_months:
             if appr_state[i] == ApprState.COMPLETED:
@@ -173,9 +186,10 @@ def tally(
     by_region,
     by_sector,
     by_cohort,
+    by_cell,
     g,
 ):
-    """Fill the region, sector, cohort and global tables for this month. Cohort row c
+    """Fill the region, sector, cohort, sector x region and global tables for this month. Cohort row c
     holds entrants of year ``first_cohort_year + c`` (year = floor(entry month / 12)).
 
     Workers are tallied in parallel in fixed blocks of ``TALLY_BLOCK`` rows, each into
@@ -184,25 +198,34 @@ def tally(
     by_region[:] = 0.0
     by_sector[:] = 0.0
     by_cohort[:] = 0.0
+    by_cell[:] = 0.0
     g[:] = 0.0
     n = status.shape[0]
+    f_field = np.empty(alive.shape[0], dtype=np.int8)  # each firm's main field, once
+    for f in range(alive.shape[0]):
+        f_field[f] = _main_field(req, f, req.shape[1])
     n_blocks = (n + TALLY_BLOCK - 1) // TALLY_BLOCK
     reg = np.zeros((n_blocks, by_region.shape[0], by_region.shape[1]))
     sec = np.zeros((n_blocks, by_sector.shape[0], by_sector.shape[1]))
     coh = np.zeros((n_blocks, by_cohort.shape[0], by_cohort.shape[1]))
+    cel = np.zeros((n_blocks, by_cell.shape[0], by_cell.shape[1]))
     glob = np.zeros((n_blocks, g.shape[0]))
     for b in prange(n_blocks):
+        # views taken once per block: a view inside the worker loop costs a reference
+        # count update per worker
+        reg_b, sec_b, coh_b, cel_b, glob_b = reg[b], sec[b], coh[b], cel[b], glob[b]
         for i in range(b * TALLY_BLOCK, min((b + 1) * TALLY_BLOCK, n)):
             _tally_worker(
                 i, month, p, status, age, region, employer, skills, gap_under, gap_over, wage,
                 cert, appr_state, retained, poached, displaced, date_entry, date_first_job,
-                date_appr_end, f_sector, req, first_cohort_year, reg[b], sec[b], coh[b],
-                glob[b],
+                date_appr_end, f_sector, f_field, first_cohort_year, reg_b, sec_b, coh_b, cel_b,
+                glob_b,
             )  # fmt: skip
     for b in range(n_blocks):
         by_region += reg[b]
         by_sector += sec[b]
         by_cohort += coh[b]
+        by_cell += cel[b]
         g += glob[b]
     for f in range(alive.shape[0]):
         if alive[f] == 0:

@@ -2,6 +2,7 @@
 
 from numba import njit, prange
 
+from simulation.kernels.memory import AHEAD, prefetch_row
 from simulation.state import Status
 
 
@@ -54,7 +55,10 @@ def update_skills(
     (core skills at half the rate); tertiary students gain core and digital skills.
     """
     n_domains = skills.shape[1]
-    for i in prange(status.shape[0]):
+    n = status.shape[0]
+    for i in prange(n):
+        if i + AHEAD < n:
+            prefetch_row(req, employer[i + AHEAD])  # the employer's requirements, soon
         st = status[i]
         a = float(ability[i])
         core = float(skills[i, 0])

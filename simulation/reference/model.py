@@ -129,6 +129,7 @@ class ReferenceModel(mesa.Model):
         self.by_region = np.zeros((n_regions, metric_tables.N_R))
         self.by_sector = np.zeros((n_sectors, metric_tables.N_S))
         self.by_cohort = np.zeros((n_cohorts, metric_tables.N_C))
+        self.by_cell = np.zeros((n_sectors * n_regions, metric_tables.N_X))
         self.g = np.zeros(metric_tables.N_G)
 
     @property
@@ -489,7 +490,7 @@ class ReferenceModel(mesa.Model):
         """Tally every agent into this month's tables, compose the catalogue metrics and
         collect the reporters."""
         pm = self.params.metrics
-        tables = (self.by_region, self.by_sector, self.by_cohort, self.g)
+        tables = (self.by_region, self.by_sector, self.by_cohort, self.by_cell, self.g)
         for table in tables:
             table[:] = 0.0
         for w in self.workers:

@@ -52,6 +52,10 @@ from simulation.kernels.metrics import (
     S_TRAINING_FIRMS,
     S_VAC,
     S_WAGE,
+    X_EMP,
+    X_GAP,
+    X_UNDER,
+    X_WAGE,
 )
 from simulation.state import ApprState, Status
 from simulation.twins.common import f32
@@ -102,6 +106,7 @@ def tally_worker(
     by_region,
     by_sector,
     by_cohort,
+    by_cell,
     g,
 ):
     """Add one worker to the month's tables. ``employer_sector`` and ``employer_req`` are
@@ -128,8 +133,13 @@ def tally_worker(
         by_sector[s, S_EMP] += 1
         by_sector[s, S_WAGE] += w
         by_sector[s, S_GAP] += gap
+        x = s * by_region.shape[0] + r  # sector x region cell
+        by_cell[x, X_EMP] += 1
+        by_cell[x, X_GAP] += gap
+        by_cell[x, X_WAGE] += w
         if under > p.under_gap:
             g[G_UNDER] += 1
+            by_cell[x, X_UNDER] += 1
         if over > p.over_gap:
             g[G_OVER] += 1
         if main_field(skills_row) != main_field(employer_req):
@@ -251,11 +261,13 @@ def tally(
     by_region,
     by_sector,
     by_cohort,
+    by_cell,
     g,
 ):
     by_region[:] = 0.0
     by_sector[:] = 0.0
     by_cohort[:] = 0.0
+    by_cell[:] = 0.0
     g[:] = 0.0
     for i in range(status.shape[0]):
         f = int(employer[i])
@@ -265,7 +277,7 @@ def tally(
             int(f_sector[f]) if f >= 0 else -1, req[f] if f >= 0 else None, int(cert[i]),
             int(appr_state[i]), int(retained[i]), int(poached[i]), float(date_entry[i]),
             float(date_first_job[i]), float(date_appr_end[i]), first_cohort_year,
-            by_region, by_sector, by_cohort, g,
+            by_region, by_sector, by_cohort, by_cell, g,
         )  # fmt: skip
     for f in range(alive.shape[0]):
         if alive[f] == 1:
