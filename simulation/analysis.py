@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,19 +34,30 @@ _COST_INPUTS = ("spending_total_yuan", "employed", "apprentices")
 # -------------------------------------------------------------------- loading
 
 
-def load(path: str | Path, table: str = "metrics") -> pd.DataFrame:
+def load(
+    path: str | Path, table: str = "metrics", policies: Sequence[str] | None = None
+) -> pd.DataFrame:
     """One tidy DataFrame from a sweep folder, a run folder or a folder of run folders.
 
     Columns: run_id, scenario, policy, point, one column per swept parameter (its
     sampled value), replicate, seed, then the table's own columns (``month`` and one
-    column per metric for ``table="metrics"``; month and region/sector/cohort for a
-    breakdown). Only finished runs are included. ``DataFrame.attrs["skillsim"]``
-    holds the experiment and design, which ``sensitivity`` reads.
+    column per metric for ``table="metrics"``; month, the region/sector/cohort and its
+    measures for a breakdown; month, sector, region and the measures of the employed
+    in that sector and region for ``table="cell"``). Only finished runs are included,
+    and only those of ``policies`` if given (a breakdown of a large sweep is large).
+    ``DataFrame.attrs["skillsim"]`` holds the experiment and design, which
+    ``sensitivity`` reads.
     """
+    from simulation.experiment.config import TABLES
+
+    if table not in TABLES:
+        raise ValueError(f"unknown table {table!r}: use one of {', '.join(TABLES)}")
+    if isinstance(policies, str):
+        policies = [policies]
     path = Path(path)
     manifest = _manifest(path)
     if manifest is not None and manifest.get("kind") == "sweep":
-        return _load_sweep(path, manifest, table)
+        return _load_sweep(path, manifest, table, policies)
     if manifest is not None and manifest.get("kind") == "run":
         folders = [path]
     else:
@@ -58,6 +70,8 @@ def load(path: str | Path, table: str = "metrics") -> pd.DataFrame:
     frames = []
     for folder in folders:
         m = _manifest(folder) or {}
+        if policies is not None and m.get("policy") not in policies:
+            continue
         keys = {
             "run_id": folder.name,
             "scenario": m.get("scenario"),
@@ -66,8 +80,14 @@ def load(path: str | Path, table: str = "metrics") -> pd.DataFrame:
             "replicate": 0,
             "seed": m.get("seed"),
         }
-        frames.append(_with_keys(pd.read_parquet(folder / f"{table}.parquet"), keys))
-    out = pd.concat(frames, ignore_index=True)
+        file = folder / f"{table}.parquet"
+        if not file.is_file():
+            raise FileNotFoundError(f"{file}: this run did not write the {table} table")
+        frames.append(_with_keys(pd.read_parquet(file), keys))
+    if frames:
+        out = pd.concat(frames, ignore_index=True)
+    else:
+        out = pd.DataFrame(columns=[*RUN_KEYS, "month"])
     out.attrs["skillsim"] = {"kind": "runs", "parameters": []}
     return out
 
@@ -82,8 +102,12 @@ def _with_keys(frame: pd.DataFrame, keys: dict[str, Any]) -> pd.DataFrame:
     return pd.concat([head, frame.reset_index(drop=True)], axis=1)
 
 
-def _load_sweep(path: Path, manifest: dict[str, Any], table: str) -> pd.DataFrame:
+def _load_sweep(
+    path: Path, manifest: dict[str, Any], table: str, policies: Sequence[str] | None
+) -> pd.DataFrame:
     ledger = pd.read_parquet(path / "ledger.parquet")
+    if policies is not None:
+        ledger = ledger[ledger["policy"].isin(list(policies))]
     design = pd.read_parquet(path / "design.parquet").set_index("point")
     names = list(design.columns)
     frames = []

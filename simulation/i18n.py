@@ -326,6 +326,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "Skill gap of the employed by {rows} and {columns}",
         "按{rows}和{columns}划分的在职者技能差距",
     ),
+    "heatmap_title_in": (
+        "Skill gap of the employed by {rows} and {columns}\n{where}",
+        "按{rows}和{columns}划分的在职者技能差距\n{where}",
+    ),
     "funnel_title": ("Apprenticeship pipeline", "学徒培养链条"),
     "funnel_y": ("apprentices per month", "每月学徒人数"),
     "funnel_note": (

@@ -340,12 +340,21 @@ def mismatch_heatmap(
     style: str = "paper",
     lang: str = "en",
     title: str | None = None,
+    limits: tuple[float, float] | None = None,
 ) -> Figure:
     """A heat map of ``value`` (the mean skill gap of the employed, by default) with
     one row per ``rows`` key and one column per ``columns`` key; a long table with
-    several entries per cell (months, seeds) is averaged."""
-    grid = table.pivot_table(index=rows, columns=columns, values=value, aggfunc="mean", sort=False)
+    several entries per cell (months, seeds) is averaged, and a cell with no value
+    (no one employed there) is left blank. ``limits`` (low, high, in the table's units)
+    fixes the colour scale, so that several maps drawn with the same limits compare;
+    by default it spans this map's values."""
+    grid = table.pivot_table(
+        index=rows, columns=columns, values=value, aggfunc="mean", sort=False, dropna=False
+    )
     grid = grid * scale(value)
+    vmin, vmax = (
+        (None, None) if limits is None else (limits[0] * scale(value), limits[1] * scale(value))
+    )
     kinds = {"sector", "region", "scenario", "policy"}
     grid.index = [name_of(rows, r, lang) if rows in kinds else r for r in grid.index]
     grid.columns = [name_of(columns, c, lang) if columns in kinds else c for c in grid.columns]
@@ -357,6 +366,8 @@ def mismatch_heatmap(
             grid,
             ax=ax,
             cmap=HEATMAP,
+            vmin=vmin,
+            vmax=vmax,
             annot=True,
             fmt=".3f" if scale(value) == 1 else ".1f",
             linewidths=0.5,

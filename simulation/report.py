@@ -49,6 +49,7 @@ PATH_METRICS = (
 )
 SENSITIVITY_METRICS = ("unemployment_rate", "apprenticeship_starts", "skill_gap_mean")
 FEATURED_POLICIES = 4  # paths and the funnel show the baseline and at most 3 others
+CELL_MONTHS = 12  # the sector x region map averages the last 12 months of the runs
 
 
 class ReportError(ValueError):
@@ -111,6 +112,42 @@ _T: dict[str, tuple[str, str]] = {
     "fig_heat_region": (
         "The same by region.",
         "分地区的同一指标。",
+    ),
+    "fig_heat_cell": (
+        "Where skills are short, sector by region: mean skill gap of the employed by their "
+        "employer's sector (rows) and their own region (columns), in the scenario “{scenario}”, "
+        "under {policy}, averaged over {window} and over {seeds} seeds{points}; lighter is a "
+        "larger gap, and a blank cell has no one employed in it.",
+        "技能短缺的行业与地区分布：在情景“{scenario}”、{policy}下，在职者按所在企业的行业（行）和本人"
+        "所在地区（列）划分的平均技能差距，取{window}、{seeds}个随机种子{points}的均值；颜色越浅"
+        "差距越大，空白格表示该处无人就业。",
+    ),
+    "fig_heat_cell_more": (
+        " The maps after it show each other scenario under the same policy, over the same "
+        "months and on the same colour scale, so their colours compare.",
+        "其后各图为其他情景在相同政策、相同月份下的结果，色阶相同，颜色可直接比较。",
+    ),
+    "fig_heat_cell_other": (
+        "The same in the scenario “{scenario}” (same policy, months and colour scale).",
+        "情景“{scenario}”下的同一指标（政策、月份与色阶均相同）。",
+    ),
+    "cell_window_last": (
+        "the last {n} months (months {first} to {last})",
+        "最后{n}个月（第{first}至{last}个月）",
+    ),
+    "cell_window_all": (
+        "months {first} to {last} (the whole policy period)",
+        "第{first}至{last}个月（整个政策期）",
+    ),
+    "cell_points": (" and {points} design points", "及{points}个设计点"),
+    "no_cell": (
+        "There is no map of the skill gap by sector and region: this sweep did not keep the "
+        'table of the employed by sector and region ("cell" is not in the experiment\'s keep '
+        'list, as in sweeps made before that table existed). A sweep with "cell" in keep '
+        "draws it.",
+        "本报告没有按行业和地区划分的技能差距图：本次模拟未保存按行业和地区划分的在职者表"
+        "（实验文件的 keep 列表中没有 “cell”，该表出现之前的模拟均如此）。在 keep 中加入 “cell” "
+        "的模拟会绘制此图。",
     ),
     "fig_funnel": (
         "The apprenticeship pipeline: apprentices per month who start, complete, are kept by "
@@ -293,6 +330,8 @@ class Sweep:
     results: pd.DataFrame
     effects: pd.DataFrame
     baseline: str
+    # region, sector and cell tables kept by the sweep, of the runs the maps show
+    # (under the baseline policy, see _map_policy)
     breakdowns: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     @property
@@ -362,11 +401,15 @@ def read(path: str | Path) -> Sweep:
         )
     else:  # a sensitivity sweep of one policy, say: paths and indices, no effects
         effects = pd.DataFrame(columns=[*_EFFECT_KEYS, *_EFFECT_COLUMNS])
-    breakdowns = {}
-    for table in ("sector", "region"):
+    sweep = Sweep(path, manifest, results, effects, baseline)
+    policy = _map_policy(sweep)  # the maps show one policy: load no other (cell is large)
+    for table in ("sector", "region", "cell"):
         if table in manifest["experiment"].get("keep", []):
-            breakdowns[table] = analysis.load(path, table=table)
-    return Sweep(path, manifest, results, effects, baseline, breakdowns)
+            try:
+                sweep.breakdowns[table] = analysis.load(path, table=table, policies=[policy])
+            except FileNotFoundError:  # a run folder without it: no figure, not a failure
+                continue
+    return sweep
 
 
 # --------------------------------------------------------------- figures
@@ -374,9 +417,12 @@ def read(path: str | Path) -> Sweep:
 
 @dataclass
 class FigureSpec:
+    """A figure of the report (``draw`` makes it), or, with ``draw=None``, a note in its
+    place saying why it is missing."""
+
     name: str
     caption: str
-    draw: Callable[[], Any]
+    draw: Callable[[], Any] | None
 
 
 def figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
@@ -416,19 +462,21 @@ def figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
                     ),
                 )
             )
+    policy = _map_policy(sweep)
     for table, key in (("sector", "fig_heat_sector"), ("region", "fig_heat_region")):
         frame = sweep.breakdowns.get(table)
         if frame is not None and not frame.empty:
-            under_base = frame[(frame["policy"] == base) & (frame["month"] >= 1)]
+            under_base = frame[(frame["policy"] == policy) & (frame["month"] >= 1)]
             specs.append(
                 FigureSpec(
                     f"skill_gap_by_{table}",
-                    _t(key, lang).format(base=base_words),
+                    _t(key, lang).format(base=i18n.name_of("policy", policy, lang)),
                     lambda t=table, f=under_base: plots.mismatch_heatmap(
                         f, rows=t, columns="scenario", **kw
                     ),
                 )
             )
+    specs += _sector_region_maps(sweep, policy, style, lang)
     specs.append(
         FigureSpec(
             "apprenticeship_pipeline",
@@ -472,6 +520,96 @@ def figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
                     )
                 )
     return specs
+
+
+def _map_policy(sweep: Sweep) -> str:
+    """The policy the skill-gap maps show: the baseline policy (no new policy), or the
+    first policy of a sweep without it."""
+    present = set(sweep.results["policy"])
+    if sweep.baseline in present:
+        return sweep.baseline
+    return next(p for p in sweep.policy_order if p in present)
+
+
+def _map_scenarios(sweep: Sweep) -> list[str]:
+    """The scenarios of the sector x region maps, in order: ``baseline`` first (the
+    other scenarios are read against it), else the experiment's first scenario."""
+    present = set(sweep.results["scenario"])
+    order = [s for s in sweep.scenario_order if s in present]
+    if "baseline" in order:
+        order.remove("baseline")
+        order.insert(0, "baseline")
+    return order
+
+
+def sector_region_gap(
+    cell: pd.DataFrame, policy: str, months: int = CELL_MONTHS
+) -> tuple[pd.DataFrame, int, int]:
+    """The rows of a sweep's ``cell`` table (``analysis.load(path, table="cell")``)
+    that the sector x region maps average: runs under ``policy`` in their last
+    ``months`` months (never month 0, the shared state at policy start). Returns the
+    rows and the first and last month of the window."""
+    last = int(cell["month"].max())
+    first = max(1, last - months + 1)
+    rows = cell[(cell["policy"] == policy) & cell["month"].between(first, last)]
+    return rows, first, last
+
+
+def _sector_region_maps(sweep: Sweep, policy: str, style: str, lang: str) -> list[FigureSpec]:
+    """The mean skill gap by sector x region: the baseline scenario under ``policy``,
+    then each other scenario on the same colour scale; a note if the sweep has no cell
+    table."""
+    from simulation import plots
+
+    cell = sweep.breakdowns.get("cell")
+    if cell is None or cell.empty:
+        return [FigureSpec("skill_gap_by_sector_and_region", _t("no_cell", lang), None)]
+    rows, first, last = sector_region_gap(cell, policy)
+    scenarios = [s for s in _map_scenarios(sweep) if s in set(rows["scenario"])]
+    if not scenarios:
+        return [FigureSpec("skill_gap_by_sector_and_region", _t("no_cell", lang), None)]
+    means = rows.groupby(["scenario", "sector", "region"])["skill_gap_mean"].mean().dropna()
+    limits = (float(means.min()), float(means.max())) if len(scenarios) > 1 else None
+    window = (
+        _t("cell_window_last", lang).format(n=last - first + 1, first=first, last=last)
+        if first > 1
+        else _t("cell_window_all", lang).format(first=first, last=last)
+    )
+    kw = {"rows": "sector", "columns": "region", "style": style, "lang": lang}
+    specs = []
+    for i, scenario in enumerate(scenarios):
+        mine = rows[rows["scenario"] == scenario]
+        where = name_of("scenario", scenario, lang)
+        title = i18n.text("heatmap_title_in", lang).format(
+            rows=i18n.text("sector", lang), columns=i18n.text("region", lang), where=where
+        )
+        if i == 0:
+            points = mine["point"].nunique()
+            caption = _t("fig_heat_cell", lang).format(
+                scenario=where,
+                policy=name_of("policy", policy, lang),
+                window=window,
+                seeds=mine["seed"].nunique(),
+                points=_t("cell_points", lang).format(points=points) if points > 1 else "",
+            )
+            if len(scenarios) > 1:
+                caption += _t("fig_heat_cell_more", lang)
+            name = "skill_gap_by_sector_and_region"
+        else:
+            caption = _t("fig_heat_cell_other", lang).format(scenario=where)
+            name = f"skill_gap_by_sector_and_region_{_file_safe(scenario)}"
+        specs.append(
+            FigureSpec(
+                name,
+                caption,
+                lambda f=mine, t=title: plots.mismatch_heatmap(f, title=t, limits=limits, **kw),
+            )
+        )
+    return specs
+
+
+def _file_safe(name: str) -> str:
+    return re.sub(r"[^\w.-]+", "_", name)
 
 
 def _cap(words: str) -> str:
@@ -523,6 +661,9 @@ def write(
     folder.mkdir(exist_ok=True)
     rendered = []
     for spec in figures(sweep, style, lang):
+        if spec.draw is None:  # a note where a figure cannot be drawn
+            rendered.append((spec, None))
+            continue
         data = _png(spec.draw())
         (folder / f"{spec.name}.png").write_bytes(data)
         rendered.append((spec, data))
@@ -541,6 +682,7 @@ body{font-family:"Noto Sans CJK SC","Noto Sans SC","PingFang SC","Microsoft YaHe
  color:#1a1a1a;line-height:1.5}
 h1{margin-bottom:.2rem}h2{border-bottom:2px solid #0072B2;padding-bottom:.2rem;margin-top:2.4rem}
 .sub{color:#555;margin-top:0}.warn{background:#fff4e0;border-left:4px solid #D55E00;padding:.6rem 1rem}
+.note{border-left:4px solid #999;padding:.4rem 1rem;color:#333}
 table{border-collapse:collapse;margin:.6rem 0 1.4rem;font-size:.92rem}
 th,td{border-bottom:1px solid #ddd;padding:.3rem .6rem;text-align:left;vertical-align:top}
 th{background:#f3f3f3}td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
@@ -677,6 +819,9 @@ def _summary(sweep: Sweep, lang: str) -> str:
 def _figures_html(rendered, folder: str, lang: str) -> str:
     out = [f"<p>{_e(_t('png_note', lang).format(folder=folder))}</p>"]
     for spec, data in rendered:
+        if data is None:
+            out.append(f'<p class="note" id="fig-{_e(spec.name)}">{_e(spec.caption)}</p>')
+            continue
         uri = "data:image/png;base64," + base64.b64encode(data).decode("ascii")
         out.append(
             f'<figure id="fig-{_e(spec.name)}"><img alt="{_e(spec.caption)}" src="{uri}">'

@@ -1,9 +1,14 @@
-"""Tiny experiments for the sweep and analysis tests: a scenario with a 2-month burn-in
-and a few hundred workers, so a run takes a fraction of a second once kernels are
-compiled."""
+"""Tiny experiments for the sweep, analysis and report tests: scenarios with a 2-month
+burn-in and a few hundred workers, so a run takes a fraction of a second once kernels
+are compiled."""
 
 from __future__ import annotations
 
+import atexit
+import functools
+import json
+import shutil
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -40,3 +45,47 @@ def small(
 
 def without_timings(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values(["run_id", "month"]).reset_index(drop=True)
+
+
+# A small sweep for the report: two scenarios x three policies x 2 seeds, keeping every
+# breakdown the report draws, the crossed sector x region table (cell) included; 14
+# months, so the sector x region maps average the last 12 (months 3 to 14).
+QUICK_GREEN_SCENARIO = """extends = "green_transition_orderly"
+name = "quick_green"
+burn_in_months = 2
+"""
+CELL_EXPERIMENT = """name = "cells"
+scenarios = ["quick.toml", "quick_green.toml"]
+policies = ["none", "apprenticeship_subsidy", "package"]
+replications = 2
+root_seed = 7
+workers = 300
+months = 14
+keep = ["metrics", "region", "sector", "cell"]
+"""
+
+
+@functools.cache
+def cell_sweep() -> Path:
+    """The sweep folder of CELL_EXPERIMENT, built once per test session (and deleted
+    when it ends)."""
+    from simulation.experiment import load_experiment, make_plan, run_sweep
+
+    root = Path(tempfile.mkdtemp(prefix="skillsim-cells-"))
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
+    (root / "quick_green.toml").write_text(QUICK_GREEN_SCENARIO)
+    path = write_experiment(root, CELL_EXPERIMENT, name="cells")
+    out = root / "sweep"
+    assert run_sweep(make_plan(load_experiment(path)), out, executor="serial", threads=1).complete
+    return out
+
+
+def without_cell(sweep: Path, out: Path) -> Path:
+    """A copy of ``sweep`` as a sweep made before the cell table existed: no
+    cell.parquet in its runs and no "cell" in its manifest's keep."""
+    shutil.copytree(sweep, out, ignore=shutil.ignore_patterns("cell.parquet", ".lock"))
+    manifest = json.loads((out / "manifest.json").read_text())
+    keep = manifest["experiment"]["keep"]
+    manifest["experiment"]["keep"] = [k for k in keep if k != "cell"]
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2))
+    return out

@@ -33,7 +33,7 @@ def paired_sweep(tmp_path_factory):
 
 def test_load_is_one_tidy_frame(tmp_path):
     extra = (
-        'keep = ["metrics", "sector"]\n'
+        'keep = ["metrics", "sector", "cell"]\n'
         "[design]\nkind = 'lhs'\nsamples = 2\n"
         '[[parameters]]\nname = "subsidy"\npath = "policy.subsidy.yuan_per_year"\n'
         "low = 0\nhigh = 10000\n"
@@ -54,6 +54,41 @@ def test_load_is_one_tidy_frame(tmp_path):
     assert {"run_id", "policy", "subsidy", "month", "sector"} <= set(sectors.columns)
     with pytest.raises(FileNotFoundError, match="did not keep the cohort table"):
         analysis.load(out, table="cohort")
+    with pytest.raises(ValueError, match="unknown table 'cells'"):
+        analysis.load(out, table="cells")
+    _sector_by_region(out, plan)
+
+
+def _cell_table_of(frame, runs, months, params=()):
+    """The crossed sector x region table: every run's keys, 9 sectors x 4 regions a
+    month (sector-major), the measures of the employed there."""
+    keys = ["run_id", "scenario", "policy", "point", *params, "replicate", "seed"]
+    measures = ["employed", "skill_gap_mean", "under_skilled_share", "wage_mean_yuan"]
+    assert list(frame.columns) == [*keys, "month", "sector", "region", *measures]
+    assert len(frame) == runs * months * 36
+    one = frame[(frame["run_id"] == frame["run_id"].iloc[0]) & (frame["month"] == 1)]
+    assert one["sector"].nunique() == 9 and one["region"].nunique() == 4
+    assert list(one["sector"].iloc[:4]) == [one["sector"].iloc[0]] * 4  # sector-major
+    gap = frame["skill_gap_mean"]
+    assert gap.notna().any() and ((gap >= 0) & (gap <= 1) | gap.isna()).all()
+
+
+def _sector_by_region(out, plan):
+    """load(sweep, table="cell"): the crossed table with the keys of its runs."""
+    cells = analysis.load(out, table="cell")
+    _cell_table_of(cells, len(plan.runs), 4, params=["subsidy"])  # months 0..3
+    for r in plan.runs:  # the run's keys, as in every table
+        rows = cells[cells["run_id"] == r.run_id]
+        assert (rows["seed"] == r.seed).all() and (rows["policy"] == r.policy).all()
+        assert rows["subsidy"].iloc[0] == pytest.approx(r.params["subsidy"])
+    # the employed of a sector in a month, summed over regions, are its employed
+    sectors = analysis.load(out, table="sector")
+    by_cell = cells.groupby(["run_id", "month", "sector"])["employed"].sum()
+    by_sector = sectors.set_index(["run_id", "month", "sector"])["employed"]
+    pd.testing.assert_series_equal(by_cell, by_sector.loc[by_cell.index], check_names=False)
+    only = analysis.load(out, table="cell", policies="none")
+    assert set(only["policy"]) == {"none"}
+    assert len(only) == len(cells[cells["policy"] == "none"])
 
 
 @pytest.fixture
@@ -77,6 +112,7 @@ def test_load_reads_run_folders_too(tmp_path, one_thread):
     assert len(both) == 2 * 3
     one = analysis.load(out / "none")
     assert list(one["run_id"].unique()) == ["none"] and list(one["month"]) == [0, 1, 2]
+    _cell_table_of(analysis.load(out, table="cell"), 2, 3)  # skillsim run writes it
     with pytest.raises(FileNotFoundError, match="no results here"):
         analysis.load(tmp_path / "nothing")
 

@@ -11,6 +11,7 @@ from sweeps import small, write_experiment
 from simulation import cli
 from simulation.config_errors import ConfigError
 from simulation.experiment import design, load_experiment, make_plan
+from simulation.experiment.config import TABLES
 
 REPO = Path(__file__).resolve().parents[1]
 QUALITY = [
@@ -73,7 +74,7 @@ BAD = {
     ),
     "unknown table to keep": (
         small() + 'keep = ["metrics", "regions"]\n',
-        ["keep[1] = 'regions'", "metrics, region, sector, cohort"],
+        ["keep[1] = 'regions'", "metrics, region, sector, cohort, cell"],
     ),
     "malformed toml": (small() + "x = [\n", ["malformed TOML"]),
 }
@@ -117,6 +118,10 @@ def test_the_shipped_experiments_load():
     assert len(exp.scenarios) == 5 and len(exp.policies) == 9
     assert {"none", "package"} <= set(exp.policies)
     assert len(plan.runs) == 5 * 9 * 5
+    # the report's sector x region maps need the cell table: 36 cells x 121 months a run
+    # (about 0.1 MB), 4,356 x 225 = 980,100 rows for the sweep
+    assert {"metrics", "region", "sector", "cell"} <= set(exp.config.keep)
+    assert set(exp.config.keep) <= set(TABLES)
     sens = make_plan(load_experiment(REPO / "experiments" / "subsidy_sensitivity.toml"))
     assert sens.experiment.config.design.kind == "sobol"
     assert sens.points.shape == (32 * (3 + 2), 3)

@@ -89,6 +89,28 @@ def test_bands_are_t_intervals_of_the_mean():
     assert np.isnan(one["low"])  # one seed: no interval, not a zero-width one
 
 
+def test_sector_by_region_heatmap():
+    """Months and seeds averaged per cell; a cell with no one employed left blank, not
+    dropped; a shared colour scale when asked for."""
+    table = pd.DataFrame(
+        {
+            "sector": ["manufacturing"] * 4 + ["services"] * 4,
+            "region": ["urban_core", "urban_core", "county_town", "county_town"] * 2,
+            "skill_gap_mean": [0.1, 0.3, 0.2, 0.2, 0.4, 0.4, np.nan, np.nan],
+        }
+    )
+    fig = plots.mismatch_heatmap(table, rows="sector", columns="region")
+    mesh = fig.axes[0].collections[0]
+    values = np.ma.filled(mesh.get_array(), np.nan).reshape(2, 2)
+    np.testing.assert_allclose(values, [[0.2, 0.2], [0.4, np.nan]])
+    assert mesh.get_clim() == pytest.approx((0.2, 0.4))
+    words = _texts(fig)
+    assert "manufacturing" in words and "county town" in words
+    assert "Skill gap of the employed by sector and region" in words
+    shared = plots.mismatch_heatmap(table, rows="sector", columns="region", limits=(0.0, 0.5))
+    assert shared.axes[0].collections[0].get_clim() == (0.0, 0.5)
+
+
 def test_readable_in_greyscale_and_for_colour_blind_readers(sweep):
     # every series differs by line pattern or marker too, not by colour alone
     looks = plots.look(list("abcdefghi"))

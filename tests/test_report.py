@@ -7,8 +7,10 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pandas as pd
 import pytest
-from presenting import CHROMIUM, CHROMIUM_FLAGS, chinese_font_or_skip, small_sweep
+from presenting import CHROMIUM, CHROMIUM_FLAGS, chinese_font_or_skip
+from sweeps import cell_sweep, without_cell
 
 from simulation import cli, i18n, report
 
@@ -31,7 +33,7 @@ class _Refs(HTMLParser):
 @pytest.fixture(scope="module")
 def written(tmp_path_factory):
     out = tmp_path_factory.mktemp("report") / "report.html"
-    assert cli.main(["report", str(small_sweep()), "--out", str(out)]) == 0
+    assert cli.main(["report", str(cell_sweep()), "--out", str(out)]) == 0
     return out
 
 
@@ -83,6 +85,9 @@ def test_figures_also_as_png_files(written):
         "effects_unemployment_rate",
         "paths_youth_unemployment_rate",
         "skill_gap_by_sector",
+        "skill_gap_by_region",
+        "skill_gap_by_sector_and_region",  # the first scenario's (baseline's, if there)
+        "skill_gap_by_sector_and_region_quick_green",  # one per other scenario
         "apprenticeship_pipeline",
         "beveridge_curve",
         "cost_effectiveness",
@@ -90,6 +95,57 @@ def test_figures_also_as_png_files(written):
     assert all(p.read_bytes()[:4] == b"\x89PNG" for p in pngs)
     page = written.read_text(encoding="utf-8")
     assert page.count("<img") == len(pngs)
+
+
+def test_skill_gap_by_sector_and_region(written):
+    page = written.read_text(encoding="utf-8")
+    first = page.index('id="fig-skill_gap_by_sector_and_region"')
+    second = page.index('id="fig-skill_gap_by_sector_and_region_quick_green"')
+    assert first < second
+    caption = page[first:second]
+    for words in (
+        "Where skills are short, sector by region",
+        "“quick test scenario”, under no new policy (status quo)",
+        "the last 12 months (months 3 to 14) and over 2 seeds",
+        "a blank cell has no one employed",
+        "same colour scale",
+    ):
+        assert words in caption, words
+    assert "There is no map of the skill gap by sector and region" not in page
+
+
+def test_sector_region_window():
+    """The maps average one policy's runs over the last 12 months, never month 0."""
+    cell = pd.DataFrame(
+        {
+            "policy": ["none"] * 21 + ["package"] * 21,
+            "month": list(range(21)) * 2,
+            "skill_gap_mean": 0.1,
+        }
+    )
+    rows, first, last = report.sector_region_gap(cell, "none")
+    assert (first, last) == (9, 20) and sorted(rows["month"]) == list(range(9, 21))
+    assert set(rows["policy"]) == {"none"}
+    short = cell[cell["month"] <= 5]
+    rows, first, last = report.sector_region_gap(short, "package")
+    assert (first, last) == (1, 5) and sorted(rows["month"]) == [1, 2, 3, 4, 5]
+
+
+def test_a_sweep_without_the_cell_table_says_so(tmp_path, monkeypatch):
+    old = without_cell(cell_sweep(), tmp_path / "old")
+    sweep = report.read(old)
+    assert "cell" not in sweep.breakdowns and "sector" in sweep.breakdowns
+    specs = report.figures(sweep, "paper", "en")
+    notes = [s for s in specs if s.draw is None]
+    assert [s.name for s in notes] == ["skill_gap_by_sector_and_region"]
+    assert "did not keep" in notes[0].caption
+    assert "skill_gap_by_sector" in {s.name for s in specs if s.draw is not None}
+    # the whole page, with only the note among the figures (drawing them all is slow)
+    monkeypatch.setattr(report, "figures", lambda *args, **kwargs: notes)
+    out = report.write(old, tmp_path / "old.html")
+    page = out.read_text(encoding="utf-8")
+    assert "There is no map of the skill gap by sector and region" in page
+    assert "<img" not in page and not list(out.with_name("old_figures").glob("*.png"))
 
 
 def test_report_opens_offline_in_chromium(written, tmp_path):
@@ -120,7 +176,7 @@ def test_report_opens_offline_in_chromium(written, tmp_path):
 def test_chinese_report(tmp_path):
     chinese_font_or_skip()
     out = tmp_path / "zh.html"
-    args = ["report", str(small_sweep()), "--out", str(out), "--lang", "zh", "--style", "talk"]
+    args = ["report", str(cell_sweep()), "--out", str(out), "--lang", "zh", "--style", "talk"]
     assert cli.main(args) == 0
     page = out.read_text(encoding="utf-8")
     assert '<html lang="zh-CN">' in page
@@ -131,6 +187,8 @@ def test_chinese_report(tmp_path):
         "学徒培训补贴",
         "方法说明",
         "公共随机数",
+        "技能短缺的行业与地区分布",
+        "最后12个月（第3至14个月）",
     ):
         assert words in page, words
     assert report.external_references(page) == []
@@ -144,7 +202,7 @@ def test_report_needs_a_sweep(tmp_path, capsys):
 def test_missing_font_stops_a_chinese_report(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(i18n, "CJK_FAMILIES", ("No Such Font CJK",))
     code = cli.main(
-        ["report", str(small_sweep()), "--out", str(tmp_path / "r.html"), "--lang", "zh"]
+        ["report", str(cell_sweep()), "--out", str(tmp_path / "r.html"), "--lang", "zh"]
     )
     assert code == cli.EXIT_BAD_INPUT
     assert "fonts-noto-cjk" in capsys.readouterr().err

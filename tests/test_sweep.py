@@ -29,7 +29,8 @@ def _run_folders(out: Path) -> list[str]:
 
 
 def test_sweep_folder_and_resume(tmp_path):
-    path = write_experiment(tmp_path / "exp", small(extra='keep = ["metrics", "region"]\n'))
+    keep = 'keep = ["metrics", "region", "cell"]\n'
+    path = write_experiment(tmp_path / "exp", small(extra=keep))
     plan = make_plan(load_experiment(path))
     out = tmp_path / "out"
     report = run_sweep(plan, out, executor="serial", threads=1)
@@ -45,7 +46,7 @@ def test_sweep_folder_and_resume(tmp_path):
     assert _run_folders(out) == sorted(ids)
     for run_id in ids:  # kept tables only, and the run's own manifest
         files = sorted(p.name for p in (out / "runs" / run_id).iterdir())
-        assert files == ["manifest.json", "metrics.parquet", "region.parquet"]
+        assert files == ["cell.parquet", "manifest.json", "metrics.parquet", "region.parquet"]
     ledger = _ledger(out)
     assert list(ledger["run_id"]) == ids
     assert set(ledger["status"]) == {"done"} and (ledger["attempts"] == 1).all()

@@ -7,13 +7,16 @@ reported with the file, the field path, the value and what is allowed.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import Field, model_validator
 
 from simulation.config import Strict
 
-TABLES = ("metrics", "region", "sector", "cohort")
+# Tables a sweep can keep per run: the monthly metrics (always) and the breakdowns of
+# ``SkillsModel.breakdown`` (``cell``: the employed by employer's sector x worker's region).
+Table = Literal["metrics", "region", "sector", "cohort", "cell"]
+TABLES: tuple[str, ...] = get_args(Table)
 
 
 class ParameterRange(Strict):
@@ -103,7 +106,7 @@ class ExperimentConfig(Strict):
     )
     workers: int = Field(20_000, ge=100, le=100_000_000, description="workers per run")
     months: int = Field(120, ge=1, le=1200, description="horizon of each run in months")
-    keep: list[Literal["metrics", "region", "sector", "cohort"]] = Field(
+    keep: list[Table] = Field(
         default_factory=lambda: ["metrics"],
         min_length=1,
         description="tables written per run (metrics always)",
