@@ -284,7 +284,7 @@ class SkillsModel(mesa.Model):
         if unemployed.size == 0 or f.vacancies.sum() == 0:
             return math.nan
         stride = max(unemployed.size // EMPLOYABILITY_SAMPLE, 1)
-        sample = unemployed[::stride][:EMPLOYABILITY_SAMPLE]
+        sample = np.ascontiguousarray(unemployed[::stride][:EMPLOYABILITY_SAMPLE])  # one signature
         pm = self.params.match
         matching.build_cells(
             f.alive,

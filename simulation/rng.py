@@ -106,8 +106,10 @@ def fill_normal(key, start, slot, out):
 
 
 def key(seed: int, month: int, stream: int) -> np.uint64:
-    """Stream key as np.uint64 (the type every kernel is compiled for)."""
-    return np.uint64(stream_key(seed, month, stream))
+    """Stream key as np.uint64 (the type every kernel is compiled for). Computed in
+    Python integers (``py_stream_key``, the same bits as the kernel ``stream_key``): a
+    step asks for a dozen keys, and a numba call costs more than the hash."""
+    return np.uint64(py_stream_key(seed, month, stream))
 
 
 def uniforms(seed: int, month: int, stream: int, n: int, slot: int = 0, start: int = 0):

@@ -535,13 +535,13 @@ def employability(
     for b in prange(n_blocks):
         weights = np.empty(n_cells)
         cum = np.empty(n_cells)
+        drawn = np.empty(draws, dtype=np.int64)
         for j in range(b * DRAW_BLOCK, min((b + 1) * DRAW_BLOCK, n)):
             i = sample[j]
             total = cell_weights(i, skills, region, access, profile, psum, 0.0, weights, cum)
             if total <= 0.0:
                 continue
-            hits = 0
-            for d in range(draws):
+            for d in range(draws):  # all draws first, so their firms' rows load together
                 f = draw_firm(
                     uniform(key, i, 2 * d),
                     uniform(key, i, 2 * d + 1),
@@ -552,6 +552,11 @@ def employability(
                     start,
                     owners,
                 )
+                drawn[d] = f
+                prefetch_row(req, f)
+            hits = 0
+            for d in range(draws):
+                f = drawn[d]
                 if (
                     applicant_score(JOBS, p, i, f, skills, ability, cert, cert_bonus, req)
                     >= threshold[f]
