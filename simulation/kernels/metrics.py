@@ -270,9 +270,7 @@ def wage_gini(status, wage):
         if status[i] == Status.EMPLOYED:
             keys[j] = bits[i]
             j += 1
-    # the radix sort's two 65,536-bucket passes cost more than a comparison sort below
-    # that many wages; both give the same order
-    keys = _radix_sort_u32(keys) if n > 65536 else np.sort(keys)
+    keys = _radix_sort_u32(keys)
     vals = keys.view(np.float32)
     num = 0.0
     total = 0.0
