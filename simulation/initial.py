@@ -14,6 +14,8 @@ from simulation.config import RunConfig
 from simulation.rng import Stream, normals, uniforms
 from simulation.state import Education, Firms, Providers, Status, Workers, World
 
+WORKER_BLOCK = 1 << 16  # workers set up per block: temporaries stay a few MB at any size
+
 
 def _normal(seed: int, stream: Stream, n: int, slot: int) -> np.ndarray:
     return normals(seed, 0, int(stream), n, slot=slot)
@@ -37,12 +39,22 @@ def provider_start(n_regions: int, per_region: int) -> np.ndarray:
     return (np.arange(n_regions) * per_region).astype(np.int64)
 
 
+def firm_capacity(run: RunConfig, world: World) -> int:
+    """Firm rows: the initial firms, the entry headroom, and one per cell."""
+    counts = world.initial_firms
+    return int(int(counts.sum()) * (1.0 + run.scenario.world.firm_capacity_headroom)) + counts.size
+
+
+def worker_capacity(run: RunConfig) -> int:
+    """Worker rows: ``run.workers`` and the headroom for entering cohorts."""
+    return int(run.workers * (1.0 + run.scenario.behaviour.population.capacity_headroom)) + 1
+
+
 def make_firms(run: RunConfig, world: World, seed: int) -> Firms:
     w = run.scenario.world
     counts = world.initial_firms
     m0 = int(counts.sum())
-    capacity = int(m0 * (1.0 + w.firm_capacity_headroom)) + counts.size
-    firms = Firms.allocate(capacity)
+    firms = Firms.allocate(firm_capacity(run, world))
     cells = np.repeat(np.arange(counts.size), counts.ravel())
     sector = cells // world.n_regions
     region = cells % world.n_regions
@@ -102,17 +114,51 @@ def make_providers(run: RunConfig, world: World, firms: Firms, seed: int, core_s
 
 
 def make_workers(run: RunConfig, world: World, firms: Firms, seed: int) -> Workers:
+    """The initial population, written block by block of ``WORKER_BLOCK`` rows straight
+    into the state arrays. Every draw and value is a function of the worker's row alone
+    (besides two counts over everyone: the youth share of the employed), so the result
+    does not depend on the block size, and set-up needs no float64 arrays of the
+    population's size."""
     pop = run.scenario.behaviour.population
     n = run.workers
-    workers = Workers.allocate(int(n * (1.0 + pop.capacity_headroom)) + 1)
-    u = lambda slot: _uniform(seed, Stream.WORKER_INIT, n, slot)  # noqa: E731
-    z = lambda slot: _normal(seed, Stream.WORKER_INIT, n, slot)  # noqa: E731
-    n_regions = world.n_regions
+    w = Workers.allocate(worker_capacity(run))
+    blocks = [(lo, min(lo + WORKER_BLOCK, n)) for lo in range(0, n, WORKER_BLOCK)]
+    lf = youth_lf = 0
+    for lo, hi in blocks:
+        a, b = _people(run, world, seed, w, lo, hi)
+        lf += a
+        youth_lf += b
+    youth_share = youth_lf / max(lf, 1)
+    rate_other = pop.initial_unemployment_rate - youth_share * pop.initial_youth_unemployment_rate
+    rate_other = max(rate_other / max(1.0 - youth_share, 1e-9), 0.0)
+    # Employed workers go to firms of their region in proportion to firm base size.
+    live = np.flatnonzero(firms.alive == 1)
+    region_firms = []
+    for r in range(world.n_regions):
+        fr = live[firms.region[live] == r]
+        region_firms.append((fr, np.cumsum(firms.base_size[fr].astype(np.float64))))
+    headcount = np.zeros(firms.capacity, dtype=np.int64)
+    for lo, hi in blocks:
+        _jobs_and_skills(run, world, firms, seed, w, lo, hi, rate_other, region_firms, headcount)
+    firms.headcount[:] = headcount
+    vacancy_rate = run.scenario.world.initial_vacancy_rate
+    alive = firms.alive == 1
+    firms.base_size[alive] = np.maximum(firms.headcount[alive], 1) * (1.0 + vacancy_rate)
+    return w
+
+
+def _people(run: RunConfig, world: World, seed: int, w: Workers, lo: int, hi: int):
+    """Rows lo..hi-1: region, origin, age, ability, education and status before
+    unemployment. Returns (employed, employed under 25) of the block."""
+    pop = run.scenario.behaviour.population
+    n = hi - lo
+    u = lambda slot: uniforms(seed, 0, int(Stream.WORKER_INIT), n, slot=slot, start=lo)  # noqa: E731
+    z = lambda slot: normals(seed, 0, int(Stream.WORKER_INIT), n, slot=slot, start=lo)  # noqa: E731
     region = np.searchsorted(np.cumsum(world.region_share), u(0), side="right")
-    region = np.minimum(region, n_regions - 1)
+    region = np.minimum(region, world.n_regions - 1)
     rural = u(1) < world.region_rural_share[region]
-    rural_regions = np.flatnonzero(world.region_urban == 0)
     origin = region.copy()
+    rural_regions = np.flatnonzero(world.region_urban == 0)
     if rural_regions.size:
         share = world.region_share[rural_regions] / world.region_share[rural_regions].sum()
         home = rural_regions[
@@ -125,36 +171,53 @@ def make_workers(run: RunConfig, world: World, firms: Firms, seed: int) -> Worke
     entry = pop.entry_age_years * 12
     retire = pop.retirement_age_years * 12
     age = (entry + u(3) * (retire - entry)).astype(np.int16)
-    ability = np.maximum(1.0 + pop.ability_sd * z(4), 0.2)
     graduate_age = entry + pop.tertiary_months
     tertiary = u(6) < pop.tertiary_share
-    status = np.full(n, Status.EMPLOYED, dtype=np.int8)
-    months_left = np.zeros(n, dtype=np.int16)
     student = tertiary & (age < graduate_age)
+    status = w.status[lo:hi]
+    status[:] = Status.EMPLOYED
     status[student] = Status.STUDENT
-    months_left[student] = (graduate_age - age[student]).astype(np.int16)
-    education = np.where(tertiary & ~student, Education.TERTIARY, Education.SECONDARY)
-    active = ~student
-    status[active & (u(7) < pop.inactive_share)] = Status.INACTIVE
-    youth = age < 25 * 12
+    w.months_left[lo:hi][student] = (graduate_age - age[student]).astype(np.int16)
+    status[~student & (u(7) < pop.inactive_share)] = Status.INACTIVE
+    w.education[lo:hi] = np.where(tertiary & ~student, Education.TERTIARY, Education.SECONDARY)
+    w.region[lo:hi] = region
+    w.origin[lo:hi] = origin
+    w.rural[lo:hi] = rural
+    w.age[lo:hi] = age
+    w.ability[lo:hi] = np.maximum(1.0 + pop.ability_sd * z(4), 0.2)
     lf = status == Status.EMPLOYED
-    youth_share = (lf & youth).sum() / max(lf.sum(), 1)
-    rate_other = pop.initial_unemployment_rate - youth_share * pop.initial_youth_unemployment_rate
-    rate_other = max(rate_other / max(1.0 - youth_share, 1e-9), 0.0)
-    rate = np.where(youth, pop.initial_youth_unemployment_rate, rate_other)
-    status[lf & (u(8) < rate)] = Status.UNEMPLOYED
-    # Employed workers go to firms of their region in proportion to firm base size.
+    return int(lf.sum()), int((lf & (age < 25 * 12)).sum())
+
+
+def _jobs_and_skills(
+    run: RunConfig,
+    world: World,
+    firms: Firms,
+    seed: int,
+    w: Workers,
+    lo: int,
+    hi: int,
+    rate_other: float,
+    region_firms: list[tuple[np.ndarray, np.ndarray]],
+    headcount: np.ndarray,
+) -> None:
+    """Rows lo..hi-1: unemployment, employer, skills, tenure, spell and job gaps; the
+    block's employees are added to ``headcount``."""
+    pop = run.scenario.behaviour.population
+    n = hi - lo
+    u = lambda slot: uniforms(seed, 0, int(Stream.WORKER_INIT), n, slot=slot, start=lo)  # noqa: E731
+    z = lambda slot: normals(seed, 0, int(Stream.WORKER_INIT), n, slot=slot, start=lo)  # noqa: E731
+    status, age, region = w.status[lo:hi], w.age[lo:hi], w.region[lo:hi]
+    rate = np.where(age < 25 * 12, pop.initial_youth_unemployment_rate, rate_other)
+    status[(status == Status.EMPLOYED) & (u(8) < rate)] = Status.UNEMPLOYED
     employed = np.flatnonzero(status == Status.EMPLOYED)
-    employer = np.full(n, -1, dtype=np.int32)
-    live = np.flatnonzero(firms.alive == 1)
+    employer = w.employer[lo:hi]
     pick = u(9)
-    for r in range(n_regions):  # a loop over regions, not agents
-        fr = live[firms.region[live] == r]
+    for r, (fr, cum) in enumerate(region_firms):  # a loop over regions, not agents
         who = employed[region[employed] == r]
         if fr.size == 0:
             status[who] = Status.UNEMPLOYED
             continue
-        cum = np.cumsum(firms.base_size[fr].astype(np.float64))
         idx = np.searchsorted(cum, pick[who] * cum[-1], side="right")
         employer[who] = fr[np.minimum(idx, fr.size - 1)]
     # Skills: near the job's requirement for the employed, near a regional sector
@@ -169,28 +232,14 @@ def make_workers(run: RunConfig, world: World, firms: Firms, seed: int) -> Worke
     sec = (u(10)[~has_job, None] * cum[:, -1:] > cum).sum(1)
     sec = np.minimum(sec, world.n_sectors - 1)
     base[~has_job] = world.sector_profile[sec] * 0.9
-    skills = np.clip(base + pop.initial_skill_noise_sd * noise, 0.0, 1.0).astype(np.float32)
-    w = workers
-    w.status[:n] = status
-    w.age[:n] = age
-    w.region[:n] = region
-    w.origin[:n] = origin
-    w.rural[:n] = rural
-    w.education[:n] = education
-    w.ability[:n] = ability
-    w.skills[:n] = skills
-    w.employer[:n] = employer
-    w.months_left[:n] = months_left
-    w.tenure[:n] = np.where(has_job, (u(11) * np.minimum(age - entry, 120)).astype(np.int16), 0)
+    skills = w.skills[lo:hi]
+    skills[:] = np.clip(base + pop.initial_skill_noise_sd * noise, 0.0, 1.0)
+    entry = pop.entry_age_years * 12
+    w.tenure[lo:hi] = np.where(has_job, (u(11) * np.minimum(age - entry, 120)).astype(np.int16), 0)
     # Unemployed at the start: spells of 1-12 months (a spell counts months unemployed
     # at the start of a month, so it is at least 1 for anyone unemployed then).
-    w.spell[:n] = np.where(status == Status.UNEMPLOYED, 1 + (u(12) * 12).astype(np.int16), 0)
+    w.spell[lo:hi] = np.where(status == Status.UNEMPLOYED, 1 + (u(12) * 12).astype(np.int16), 0)
     under, over = job_gaps(skills[has_job], firms.req[employer[has_job]])
-    w.gap_under[:n][has_job] = under
-    w.gap_over[:n][has_job] = over
-    headcount = np.bincount(employer[has_job], minlength=firms.capacity).astype(np.int32)
-    firms.headcount[:] = headcount
-    vacancy_rate = run.scenario.world.initial_vacancy_rate
-    alive = firms.alive == 1
-    firms.base_size[alive] = np.maximum(headcount[alive], 1) * (1.0 + vacancy_rate)
-    return workers
+    w.gap_under[lo:hi][has_job] = under
+    w.gap_over[lo:hi][has_job] = over
+    headcount += np.bincount(employer[has_job], minlength=headcount.shape[0])
