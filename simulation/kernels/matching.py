@@ -238,17 +238,37 @@ def draw_applications(
 
 
 @njit(inline="always")
-def applicant_score(mode, p, i, f, skills, ability, cert, cert_bonus, req):
-    """Firm's ranking score. Jobs: expected productivity over the hiring horizon (the
-    under-skill gap shrinks by the share the worker will learn on the job in that time,
-    faster with ability and core skill) plus the certificate signal. Slots:
-    trainability from core skill and ability."""
+def worker_terms(mode, p, i, skills, ability, cert, cert_bonus):
+    """The parts of worker ``i``'s score that no firm changes, computed once per worker.
+    Jobs: (share of the under-skill gap learned over the hiring horizon, faster with
+    ability and core skill; certificate signal). Slots: (trainability from core skill
+    and ability, 0)."""
     if mode == JOBS:
-        under, _ = job_gaps(skills, i, req, f)
         speed = p.learning_rate * ability[i] * (1.0 + p.core_boost * skills[i, 0])
         learned = 1.0 - (1.0 - min(speed, 1.0)) ** p.hiring_horizon
-        return 1.0 - under * (1.0 - learned) + cert_bonus[cert[i]]
-    return 0.5 * skills[i, 0] + 0.25 * min(ability[i], 2.0)
+        return learned, cert_bonus[cert[i]]
+    return 0.5 * skills[i, 0] + 0.25 * min(ability[i], 2.0), 0.0
+
+
+@njit(inline="always")
+def score_at(mode, i, f, skills, req, term, bonus):
+    """Worker ``i``'s score at firm ``f`` from its ``worker_terms``. Jobs: expected
+    productivity over the hiring horizon plus the certificate signal. Slots: the
+    trainability, the same at every firm."""
+    if mode == JOBS:
+        under, _ = job_gaps(skills, i, req, f)
+        return 1.0 - under * (1.0 - term) + bonus
+    return term
+
+
+@njit(inline="always")
+def applicant_score(mode, p, i, f, skills, ability, cert, cert_bonus, req):
+    """Firm's ranking score (``worker_terms`` then ``score_at``). Jobs: expected
+    productivity over the hiring horizon (the under-skill gap shrinks by the share the
+    worker will learn on the job in that time, faster with ability and core skill) plus
+    the certificate signal. Slots: trainability from core skill and ability."""
+    term, bonus = worker_terms(mode, p, i, skills, ability, cert, cert_bonus)
+    return score_at(mode, i, f, skills, req, term, bonus)
 
 
 SMALL_SORT = 24  # applicants per firm up to which an insertion sort ranks them
@@ -332,10 +352,11 @@ def make_offers(
             for a in range(n_apps):
                 prefetch_row(req, apps[j + AHEAD, a])
         i = searchers[j]
+        term, bonus = worker_terms(mode, p, i, skills, ability, cert, cert_bonus)
         for a in range(n_apps):
             f = apps[j, a]
             if f >= 0:
-                score[j, a] = applicant_score(mode, p, i, f, skills, ability, cert, cert_bonus, req)
+                score[j, a] = score_at(mode, i, f, skills, req, term, bonus)
     order = np.empty(start[m], dtype=np.int64)
     keys = np.empty(start[m])  # minus the score: ascending keys rank best first
     fill = start[:-1].copy()
@@ -554,13 +575,11 @@ def employability(
                 )
                 drawn[d] = f
                 prefetch_row(req, f)
+            term, bonus = worker_terms(JOBS, p, i, skills, ability, cert, cert_bonus)
             hits = 0
             for d in range(draws):
                 f = drawn[d]
-                if (
-                    applicant_score(JOBS, p, i, f, skills, ability, cert, cert_bonus, req)
-                    >= threshold[f]
-                ):
+                if score_at(JOBS, i, f, skills, req, term, bonus) >= threshold[f]:
                     hits += 1
             share[j] = hits / draws
     acc = 0.0
