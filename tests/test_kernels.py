@@ -1243,3 +1243,24 @@ def test_rank_segment_is_a_stable_sort(keys, lo):
     assert it[lo:].tolist() == items[expect].tolist()
     assert k[lo:].tolist() == keys[expect].tolist()
     assert it[:lo].tolist() == items[:lo].tolist()
+
+
+def test_prefetch_is_only_a_hint():
+    """Prefetching rows (inside or outside the table) changes nothing a kernel reads."""
+    from numba import njit
+
+    from simulation.kernels.memory import prefetch_row
+
+    @njit
+    def gather(table, rows):
+        total = 0.0
+        for t in range(rows.shape[0]):
+            prefetch_row(table, rows[(t + 3) % rows.shape[0]])
+            prefetch_row(table, -1)  # before the table: still only a hint
+            prefetch_row(table, table.shape[0] + 1000)
+            total += table[rows[t], 1]
+        return total
+
+    table = np.arange(40.0, dtype=np.float32).reshape(10, 4)
+    rows = np.array([3, 0, 9, 3, 7], dtype=np.int64)
+    assert gather(table, rows) == float(table[rows, 1].sum())
