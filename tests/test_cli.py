@@ -30,6 +30,7 @@ def test_run_writes_every_table_and_the_manifest(tmp_path, capsys):
         == 0
     )
     assert _files(out) == [
+        "cell.parquet",
         "cohort.parquet",
         "manifest.json",
         "metrics.parquet",
@@ -51,6 +52,9 @@ def test_run_writes_every_table_and_the_manifest(tmp_path, capsys):
     }
     assert len(regions) == 4 * 4
     assert len(pd.read_parquet(out / "sector.parquet")) == 9 * 4
+    cells = pd.read_parquet(out / "cell.parquet")  # employer's sector x worker's region
+    assert len(cells) == 9 * 4 * 4
+    assert (cells.groupby("month")["employed"].sum() > 0).all()
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["status"] == "complete"
     assert manifest["scenario"] == "baseline"
