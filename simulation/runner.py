@@ -24,8 +24,8 @@ import pandas as pd
 from simulation import metrics, store
 from simulation.config import RunConfig
 from simulation.loading import config_hash
+from simulation.model import BREAKDOWNS  # the tables a run writes besides the metrics
 
-BREAKDOWNS = ("region", "sector", "cohort", "cell")
 ENGINES = ("engine", "reference")  # SkillsModel (numba); ReferenceModel (plain Mesa)
 
 
