@@ -169,6 +169,16 @@ def profile_sums(profile):
     return out
 
 
+@njit(cache=True)
+def draw_tables(travel, travel_weight, profile, cell_open, cell_ptr, cell_firms, cell_cum):
+    """What every searcher's draws share in a round: the access table (``cell_access``),
+    the openings' firms (``opening_owners``: start, owners) and the profile sums."""
+    access = np.empty((travel.shape[0], cell_open.shape[0]))
+    cell_access(travel, travel_weight, cell_open, access)
+    start, owners = opening_owners(cell_open, cell_ptr, cell_firms, cell_cum)
+    return access, start, owners, profile_sums(profile)
+
+
 DRAW_BLOCK = 256  # searchers per block of the parallel draws (scratch allocated per block)
 
 
@@ -196,10 +206,9 @@ def draw_applications(
     application (a repeat draw or the own employer)."""
     n_apps = apps.shape[1]
     n_cells = cell_open.shape[0]
-    access = np.empty((travel.shape[0], n_cells))
-    cell_access(travel, travel_weight, cell_open, access)
-    start, owners = opening_owners(cell_open, cell_ptr, cell_firms, cell_cum)
-    psum = profile_sums(profile)
+    access, start, owners, psum = draw_tables(
+        travel, travel_weight, profile, cell_open, cell_ptr, cell_firms, cell_cum
+    )
     n_blocks = (n + DRAW_BLOCK - 1) // DRAW_BLOCK
     for b in prange(n_blocks):
         weights = np.empty(n_cells)
@@ -548,10 +557,9 @@ def employability(
     and their shares summed in sample order, so the result does not depend on threads."""
     share = np.full(n, -1.0)
     n_cells = cell_open.shape[0]
-    access = np.empty((travel.shape[0], n_cells))
-    cell_access(travel, travel_weight, cell_open, access)
-    start, owners = opening_owners(cell_open, cell_ptr, cell_firms, cell_cum)
-    psum = profile_sums(profile)
+    access, start, owners, psum = draw_tables(
+        travel, travel_weight, profile, cell_open, cell_ptr, cell_firms, cell_cum
+    )
     n_blocks = (n + DRAW_BLOCK - 1) // DRAW_BLOCK
     for b in prange(n_blocks):
         weights = np.empty(n_cells)
