@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from simulation import loading
+from simulation.calibration import cli as calibration_cli
 from simulation.config_errors import ConfigError
 from simulation.experiment import cli as experiment_cli
 
@@ -142,6 +143,7 @@ def _parser() -> argparse.ArgumentParser:
         "--policy", "-p", action="append", default=None, metavar="P", help="policy; repeatable"
     )
     experiment_cli.add_parsers(sub)  # sweep, effects
+    calibration_cli.add_parser(sub)  # calibrate
     _add_presenting_parsers(sub)  # report, dashboard
     return top
 
@@ -216,6 +218,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _list(args.what)
         if args.command in ("sweep", "effects"):
             return experiment_cli.main(args)
+        if args.command == "calibrate":
+            return calibration_cli.main(args)
         if args.command == "report":
             return _report(args)
         if args.command == "dashboard":

@@ -14,6 +14,7 @@ machine without oversubscribing it.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -191,5 +192,63 @@ def run_dask(tasks: Iterable[Task], scheduler: str | None, jobs: int) -> Iterato
                 queue.add(new)
     finally:
         client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+EXECUTORS = ("serial", "processes", "dask")
+
+
+@contextlib.contextmanager
+def session(
+    executor: str = "processes",
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    threads: int | None = None,
+) -> Iterator[Callable[[Iterable[Task]], Iterator[Outcome]]]:
+    """One executor kept open for several batches of runs (a calibration's rounds).
+
+    Yields ``run(tasks)``, which takes tasks (their ``threads`` are set here) and yields
+    their outcomes in completion order. A process pool or a local Dask cluster starts
+    once, so its workers load the kernels once, and stops when the block ends.
+    ``threads`` defaults to cores / jobs on a local pool or cluster.
+    """
+    if scheduler is not None:
+        executor = "dask"
+    if executor not in EXECUTORS:
+        raise ValueError(f"executor must be one of {', '.join(EXECUTORS)} (got {executor!r})")
+    jobs = jobs or os.cpu_count() or 1
+    if threads is None and (executor == "processes" or (executor == "dask" and not scheduler)):
+        threads = local_threads(jobs)
+
+    def with_threads(tasks: Iterable[Task]) -> Iterator[Task]:
+        for t in tasks:
+            yield Task(t.run_id, t.config, t.keep, threads)
+
+    if executor == "serial":
+        yield lambda tasks: run_serial(with_threads(tasks))
+        return
+    if executor == "processes":
+        pool = process_pool(jobs)()
+        try:
+            yield lambda tasks: run_futures(with_threads(tasks), pool, jobs)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+        return
+    cluster = None
+    if scheduler is None:
+        from distributed import LocalCluster
+
+        cluster = LocalCluster(
+            n_workers=jobs,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
+        scheduler = cluster.scheduler_address
+    try:
+        yield lambda tasks: run_dask(with_threads(tasks), scheduler, jobs)
+    finally:
         if cluster is not None:
             cluster.close()

@@ -127,7 +127,7 @@ def _targets(p: ParameterRange, i: int, shown: str) -> list[Target]:
     out = []
     for j, dotted in enumerate(p.targets):
         where = field if p.path else f"{field}[{j}]"
-        out.append(_resolve_path(dotted, where, shown))
+        out.append(resolve_path(dotted, where, shown))
     kinds = {t.kind is bool for t in out}
     if len(kinds) > 1:
         raise ConfigError(
@@ -142,7 +142,7 @@ def _targets(p: ParameterRange, i: int, shown: str) -> list[Target]:
     return out
 
 
-def _resolve_path(dotted: str, where: str, shown: str) -> Target:
+def resolve_path(dotted: str, where: str, shown: str) -> Target:
     parts = dotted.split(".")
     if parts[0] not in ROOTS or len(parts) < 2:
         allowed = (

@@ -10,11 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from simulation.experiment import executors
-from simulation.experiment.executors import Outcome, Task
+from simulation.experiment.executors import EXECUTORS, Outcome, Task
 from simulation.experiment.plan import Plan
 from simulation.experiment.store import SweepStore
-
-EXECUTORS = ("serial", "processes", "dask")
 
 
 @dataclass

@@ -1,0 +1,185 @@
+"""The ``skillsim calibrate`` command (wired into simulation.cli)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from simulation.config_errors import ConfigError, Problem, show_path, show_value
+
+EXIT_FAILED = 1
+EXIT_INTERRUPTED = 130
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    cal = sub.add_parser(
+        "calibrate",
+        help="fit scenario parameters to empirical targets (simulated method of moments)",
+        description=(
+            "Fit the parameters listed in TARGETS (a TOML file, or a name from calibration/) "
+            "so that the simulated moments come closest to the empirical targets: a Latin "
+            "hypercube over the parameter ranges, then a compass search from the best point, "
+            "every point run with the same seeds. Writes a folder with the fitted scenario "
+            "(fitted.toml), the table of target against simulated value with 95%% intervals "
+            "across seeds (fit.csv, report.md), every evaluated point and the manifest."
+        ),
+        epilog="Exit status: 0 done, 1 a run failed, 2 bad input (nothing is written), "
+        "130 interrupted (the points evaluated so far are written).",
+    )
+    cal.add_argument(
+        "targets",
+        metavar="TARGETS",
+        nargs="?",
+        default="targets",
+        help="targets .toml file, or a name from calibration/ (default: targets)",
+    )
+    cal.add_argument(
+        "--budget",
+        type=int,
+        default=None,
+        metavar="N",
+        help="parameter points to evaluate (default: the file's budget); 1 evaluates the "
+        "scenario as it is, a check against the targets",
+    )
+    cal.add_argument(
+        "--executor",
+        choices=("serial", "processes", "dask"),
+        default=None,
+        help="where runs execute (as for sweep; default processes)",
+    )
+    cal.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="worker processes")
+    cal.add_argument(
+        "--scheduler", default=None, metavar="ADDRESS", help="a Dask scheduler; implies dask"
+    )
+    cal.add_argument("--threads", type=int, default=None, metavar="T", help="numba threads per run")
+    cal.add_argument("--workers", type=int, default=None, metavar="N", help="workers per run")
+    cal.add_argument("--months", type=int, default=None, metavar="M", help="months per run")
+    cal.add_argument("--seeds", type=int, default=None, metavar="S", help="seeds per point")
+    cal.add_argument("--root-seed", type=int, default=None, metavar="S", help="root seed")
+    cal.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="output folder (default results/calibration-<name>-<time>; never overwritten)",
+    )
+    cal.add_argument(
+        "--list-moments", action="store_true", help="list the moments a target can name, and exit"
+    )
+    cal.add_argument("--quiet", action="store_true", help="no progress lines")
+
+
+def _bad(field: str, value, allowed: str) -> ConfigError:
+    return ConfigError(Problem("(command line)", field, show_value(value), allowed))
+
+
+def main(args: argparse.Namespace) -> int:
+    from simulation.calibration import moments
+
+    if args.list_moments:
+        for m in moments.MOMENTS.values():
+            print(f"{m.name}: {m.definition}")
+        return 0
+    from simulation.calibration import config, fit, output
+    from simulation.experiment.executors import session
+
+    executor = args.executor or ("dask" if args.scheduler else "processes")
+    if args.scheduler and executor != "dask":
+        raise _bad("--executor", executor, "dask (with --scheduler)")
+    for option in ("jobs", "threads", "budget"):
+        value = getattr(args, option)
+        if value is not None and value < 1:
+            raise _bad(f"--{option}", value, "a whole number >= 1")
+    path = config.locate(args.targets)
+    overrides = {
+        "workers": args.workers,
+        "months": args.months,
+        "replications": args.seeds,
+        "root_seed": args.root_seed,
+        "budget": args.budget,
+    }
+    cal = config.load_calibration(path, overrides)
+    out = args.out if args.out is not None else output.default_out(cal.config.name)
+    if out.exists():
+        raise _bad("--out", str(out), "a folder that does not exist yet")
+    cfg = cal.config
+    say = (lambda *a: None) if args.quiet else (lambda text: print(text, file=sys.stderr))
+    say(
+        f"calibrate {cfg.name}: {len(cal.names)} parameters, {len(cfg.targets)} targets, "
+        f"budget {cfg.budget} points x {cfg.replications} seeds, {cfg.workers:,} workers, "
+        f"{cfg.months} months, executor {executor} -> {out}"
+    )
+    t0 = time.perf_counter()
+
+    def progress(e: fit.Evaluation) -> None:
+        say(
+            f"  point {e.index:4d} {e.stage:7s} objective {e.objective:10.4g}   best "
+            f"{calibrator.fit.best.objective:.4g}   {time.perf_counter() - t0:6.0f} s"
+        )
+
+    calibrator = fit.Calibrator(cal, lambda tasks: iter(()), progress)
+    status, code, error = "complete", 0, ""
+    try:
+        with session(executor, args.jobs, args.scheduler, args.threads) as batch:
+            calibrator.batch = batch
+            calibrator.run(cfg.budget)
+    except KeyboardInterrupt:
+        status, code = "interrupted", EXIT_INTERRUPTED
+    except fit.CalibrationFailed as exc:
+        status, code, error = "failed", EXIT_FAILED, f"{exc}\n{exc.error}"
+    info = {
+        "executor": executor,
+        "jobs": args.jobs or os.cpu_count(),
+        "seconds": time.perf_counter() - t0,
+        "error": error,
+    }
+    scenario_ref = cfg.scenario
+    if scenario_ref.endswith(".toml"):
+        scenario_ref = str((path.parent / scenario_ref).resolve())
+    output.write(calibrator.fit, out, status, info, show_path(path), scenario_ref)
+    if error:
+        print(f"skillsim: calibration failed: {error}", file=sys.stderr)
+    if calibrator.fit.evaluations:
+        _print_table(calibrator.fit, status)
+    print(f"{status}: {len(calibrator.fit.evaluations)} points in {info['seconds']:.0f} s; {out}")
+    return code
+
+
+def _print_table(fit, status: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from simulation.calibration import output
+
+    table = output.target_table(fit)
+    e = fit.fitted or fit.best
+    out = Table(
+        title=f"{fit.calibration.config.name} ({status}): point {e.index}, objective "
+        f"{e.objective:.3g}; simulated = mean over {len(fit.seeds)} seeds [95% CI]",
+        show_lines=False,
+    )
+    for col, justify in (
+        ("moment", "left"),
+        ("target [range]", "right"),
+        ("simulated [95% CI]", "right"),
+        ("inside", "center"),
+    ):
+        out.add_column(col, justify=justify, no_wrap=True)
+    for r in table.itertuples():
+        share = abs(r.high) <= 1.5
+        f = output._pct
+        out.add_row(
+            r.moment,
+            f"{f(r.target, share)} [{f(r.low, share)}, {f(r.high, share)}]",
+            f"{f(r.simulated, share)} [{f(r.ci_low, share)}, {f(r.ci_high, share)}]",
+            "yes" if r.inside else "[red]NO[/red]",
+        )
+    Console(width=max(100, Console().width)).print(out)
+    if fit.calibration.names:
+        print(
+            "fitted: "
+            + ", ".join(f"{n} = {x:.4g}" for n, x in zip(fit.calibration.names, e.x, strict=True))
+        )

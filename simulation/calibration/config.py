@@ -1,0 +1,219 @@
+"""The targets file: what a calibration fits, to which figures, over which parameters.
+
+A targets file (TOML, in ``calibration/``) names the scenario and policy to fit, the
+run size, the moments with their empirical value, acceptable range and source, and
+the scenario fields to search with their ranges. It is validated like a scenario:
+unknown fields, wrong types, unknown moments and paths, and ranges the scenario
+rejects are reported with the file, the field, the value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError, model_validator
+
+from simulation import loading
+from simulation.calibration.moments import MOMENTS
+from simulation.config import PolicyConfig, ScenarioConfig, Strict
+from simulation.config_errors import ConfigError, Problem, from_validation, show_path, show_value
+from simulation.experiment.config import ParameterRange
+from simulation.experiment.loading import COMMAND_LINE, Target, apply, by_root, resolve_path
+from simulation.experiment.loading import settings as field_settings
+
+
+class TargetMoment(Strict):
+    """One empirical figure the model should reproduce."""
+
+    moment: str = Field(min_length=1, description="a moment of simulation.calibration.moments")
+    value: float = Field(description="the empirical figure")
+    low: float = Field(description="lower end of the acceptable range")
+    high: float = Field(description="upper end of the acceptable range")
+    source: str = Field(min_length=1, description="where the figure comes from")
+
+    @model_validator(mode="after")
+    def _range(self) -> TargetMoment:
+        if not self.low < self.high:
+            raise ValueError(f"high must be above low ({self.low:g})")
+        if not self.low <= self.value <= self.high:
+            raise ValueError(f"value must lie in [low, high] = [{self.low:g}, {self.high:g}]")
+        return self
+
+
+class CalibrationConfig(Strict):
+    name: str = Field(min_length=1, description="calibration name (default: the file's stem)")
+    description: str = ""
+    scenario: str = Field(min_length=1, description="scenario name or .toml path to fit")
+    policy: str = Field("none", min_length=1, description="policy the moments are measured under")
+    workers: int = Field(20_000, ge=100, le=100_000_000, description="workers per run")
+    months: int = Field(60, ge=1, le=1200, description="policy months simulated per run")
+    first_month: int = Field(
+        1, ge=0, le=1200, description="moments average months first_month..months"
+    )
+    replications: int = Field(4, ge=2, le=1000, description="seeds per evaluated point")
+    root_seed: int = Field(0, ge=0, lt=2**63, description="the seeds derive from it")
+    budget: int = Field(
+        96, ge=1, le=100_000, description="parameter points evaluated (search + refinement)"
+    )
+    targets: list[TargetMoment] = Field(min_length=1, description="the moments to fit")
+    parameters: list[ParameterRange] = Field(
+        default_factory=list, description="scenario fields searched, with their ranges"
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CalibrationConfig:
+        if self.first_month > self.months:
+            raise ValueError(f"first_month must be at most months ({self.months})")
+        seen = [t.moment for t in self.targets]
+        if len(set(seen)) != len(seen):
+            raise ValueError("targets must name distinct moments")
+        labels = [p.label for p in self.parameters]
+        if len(set(labels)) != len(labels):
+            raise ValueError("parameters must have distinct names")
+        if any(p.values for p in self.parameters):
+            raise ValueError("parameters take low and high (values are for grid sweeps)")
+        return self
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """A targets file as resolved: validated, its scenario and policy loaded."""
+
+    config: CalibrationConfig
+    source: str  # the file, as shown in messages
+    path: Path
+    scenario: ScenarioConfig
+    policy: PolicyConfig
+    fields: dict[str, list[Target]]  # parameter label -> the fields it sets
+
+    @property
+    def names(self) -> list[str]:
+        return [p.label for p in self.config.parameters]
+
+    @property
+    def bounds(self) -> list[tuple[float, float]]:
+        return [p.bounds for p in self.config.parameters]
+
+    def scenario_at(self, x: list[float]) -> ScenarioConfig:
+        """The scenario with every searched field set to its value in ``x``."""
+        pairs = [
+            pair
+            for name, value in zip(self.names, x, strict=True)
+            for pair in field_settings(self.fields[name], float(value))
+        ]
+        if not pairs:
+            return self.scenario
+        return apply(self.scenario, by_root(pairs)["scenario"])
+
+    def start(self) -> list[float] | None:
+        """The scenario's own values of the searched fields, if all lie in their ranges."""
+        out = []
+        for p in self.config.parameters:
+            node: Any = self.scenario
+            for key in self.fields[p.label][0].keys:
+                node = getattr(node, key)
+            if isinstance(node, bool) or not p.bounds[0] <= float(node) <= p.bounds[1]:
+                return None
+            out.append(float(node))
+        return out
+
+
+def calibration_dir() -> Path:
+    """./calibration, else the repository's calibration/."""
+    local = Path.cwd() / "calibration"
+    return local if local.is_dir() else Path(__file__).resolve().parents[2] / "calibration"
+
+
+def locate(ref: str) -> Path:
+    """A targets file by path, or by name in calibration/."""
+    path = Path(ref)
+    if path.suffix == ".toml" or path.exists():
+        return path
+    candidate = calibration_dir() / f"{ref}.toml"
+    if candidate.is_file():
+        return candidate
+    names = sorted(p.stem for p in calibration_dir().glob("*.toml"))
+    allowed = "one of: " + ", ".join(names) + ", or a path to a .toml file"
+    raise ConfigError(Problem(COMMAND_LINE, "TARGETS", show_value(ref), allowed))
+
+
+def load_calibration(
+    path: str | os.PathLike[str], overrides: dict[str, Any] | None = None
+) -> Calibration:
+    """Read, validate and resolve a targets file. ``overrides`` (``workers``, ``months``,
+    ``replications``, ``root_seed``, ``budget``) replace the file's values and are
+    blamed on the command line when they are wrong."""
+    path = Path(path)
+    shown = show_path(path)
+    if path.suffix != ".toml":
+        raise ConfigError(Problem(shown, message="a targets file must be a .toml file"))
+    data = loading._read_toml(path)
+    data.setdefault("name", path.stem)
+    given = {k: v for k, v in (overrides or {}).items() if v is not None}
+    data.update(given)
+
+    def file_of(loc: tuple) -> str:
+        return COMMAND_LINE if loc and loc[0] in given else shown
+
+    try:
+        config = CalibrationConfig.model_validate(data, strict=True)
+    except ValidationError as exc:
+        raise from_validation(exc, CalibrationConfig, file_of, shown) from None
+    for i, t in enumerate(config.targets):
+        if t.moment not in MOMENTS:
+            close = difflib.get_close_matches(t.moment, list(MOMENTS), n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            allowed = "a moment listed by `skillsim calibrate --list-moments`"
+            msg = f"unknown moment{hint}; must be {allowed}"
+            raise ConfigError(
+                Problem(shown, f"targets[{i}].moment", show_value(t.moment), allowed, msg)
+            )
+    scenario = _load_ref(config.scenario, "scenario", path, loading.load_scenario)
+    policy = _load_ref(config.policy, "policy", path, loading.load_policy)
+    fields = {}
+    for i, p in enumerate(config.parameters):
+        field = f"parameters[{i}].path" if p.path else f"parameters[{i}].paths"
+        targets = [resolve_path(dotted, field, shown) for dotted in p.targets]
+        if any(t.root != "scenario" for t in targets):
+            allowed = "a dotted path starting with scenario. (a calibration fits the scenario)"
+            raise ConfigError(Problem(shown, field, show_value(p.targets), allowed))
+        if any(t.kind is bool for t in targets):
+            allowed = "a path to a number field"
+            raise ConfigError(Problem(shown, field, show_value(p.targets), allowed))
+        fields[p.label] = targets
+    cal = Calibration(config, shown, path, scenario, policy, fields)
+    for i, p in enumerate(config.parameters):
+        for end, value in (("low", p.low), ("high", p.high)):
+            pairs = field_settings(fields[p.label], float(value))
+            try:
+                apply(scenario, pairs)
+            except ConfigError as exc:
+                allowed = exc.allowed or exc.problems[0].message
+                msg = f"scenario.{exc.field} = {value!r} is not allowed: must be {allowed}"
+                raise ConfigError(
+                    Problem(shown, f"parameters[{i}].{end}", show_value(value), allowed, msg)
+                ) from None
+    return cal
+
+
+def _load_ref(ref: str, field: str, path: Path, load) -> Any:
+    shown = show_path(path)
+    if ref.endswith(".toml"):
+        target = path.parent / ref
+        if not target.is_file():
+            msg = f"no such file {show_path(target)}; must be an existing .toml file"
+            raise ConfigError(Problem(shown, field, show_value(ref), "an existing .toml file", msg))
+        return load(target)
+    known = loading.available_scenarios() if field == "scenario" else loading.available_policies()
+    for part in ref.split("+"):
+        if part.strip() not in known and part.strip() != "none":
+            close = difflib.get_close_matches(part.strip(), known, n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            allowed = "one of: " + ", ".join(known)
+            msg = f"unknown {field}{hint}; must be {allowed}"
+            raise ConfigError(Problem(shown, field, show_value(part), allowed, msg))
+    return load(ref)

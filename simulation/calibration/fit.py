@@ -1,0 +1,252 @@
+"""Simulated method of moments: search the parameter box for the point whose simulated
+moments come closest to the targets.
+
+The objective of a point is
+
+    J = sum over targets k of ((m_k - t_k) / h_k)^2
+
+where ``m_k`` is the moment's mean over the seeds, ``t_k`` the empirical figure and
+``h_k`` half the width of its acceptable range: a diagonal weighting by what the
+sources call acceptable (the targets come from different surveys with no joint
+covariance, so the efficient SMM weighting matrix is not available). A point whose
+every moment lies in its range has J < 1 only if all are near the centre; J of about
+the number of targets means each is about at the edge of its range.
+
+Every point is run with the same seeds (common random numbers), so J is a
+deterministic function of the parameters and differences between points are not
+seed noise. The search is a Latin hypercube over the box (about half the budget),
+then a compass search from the best point: each round tries one step up and down along
+every parameter (and, after an improving round, the same move once more: Hooke and
+Jeeves' pattern move), moves to the best if it improves J, and halves the step
+otherwise.
+The rounds evaluate their points in parallel on the experiment executors.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import stats
+
+from simulation import loading
+from simulation.calibration import moments as mom
+from simulation.calibration.config import Calibration
+from simulation.experiment import design
+from simulation.experiment.executors import Outcome, Task
+
+Batch = Callable[[Iterable[Task]], Iterator[Outcome]]
+
+LHS_SHARE = 0.5  # of the budget spent on the Latin hypercube
+FIRST_STEP = 0.125  # compass step, as a share of each parameter's range
+LAST_STEP = 1 / 128
+
+
+class CalibrationFailed(RuntimeError):
+    """A run of the calibration failed; ``error`` holds its traceback."""
+
+    def __init__(self, message: str, error: str) -> None:
+        super().__init__(message)
+        self.error = error
+
+
+@dataclass
+class Evaluation:
+    """One parameter point, run with every seed."""
+
+    index: int
+    stage: str  # start, lhs, refine or fitted
+    x: tuple[float, ...]  # parameter values, in the order of the targets file
+    values: dict[str, list[float]]  # moment -> one value per seed, in seed order
+    objective: float = math.inf
+    seconds: float = 0.0
+
+    def mean(self, moment: str) -> float:
+        v = np.asarray(self.values[moment], dtype=float)
+        return float(np.mean(v)) if np.isfinite(v).all() else math.nan
+
+
+@dataclass
+class Fit:
+    calibration: Calibration
+    seeds: list[int]
+    evaluations: list[Evaluation] = field(default_factory=list)
+    fitted: Evaluation | None = None
+
+    @property
+    def best(self) -> Evaluation:
+        return min(self.evaluations, key=lambda e: (e.objective, e.index))
+
+
+def objective(cal: Calibration, means: dict[str, float]) -> float:
+    total = 0.0
+    for t in cal.config.targets:
+        m = means[t.moment]
+        if not math.isfinite(m):
+            return math.inf
+        total += ((m - t.value) / (0.5 * (t.high - t.low))) ** 2
+    return total
+
+
+def interval(values: list[float], level: float = 0.95) -> tuple[float, float, float, float]:
+    """Mean, standard deviation and the t interval of the mean across seeds."""
+    v = np.asarray(values, dtype=float)
+    n = len(v)
+    mean = float(v.mean())
+    sd = float(v.std(ddof=1)) if n > 1 else math.nan
+    if n < 2 or not math.isfinite(sd):
+        return mean, sd, math.nan, math.nan
+    half = float(stats.t.ppf(0.5 + level / 2, n - 1)) * sd / math.sqrt(n)
+    return mean, sd, mean - half, mean + half
+
+
+def _significant(x: float, digits: int = 3) -> float:
+    return float(f"{x:.{digits}g}")
+
+
+class Calibrator:
+    """Runs the search; ``on_evaluation`` is called after every point."""
+
+    def __init__(
+        self,
+        cal: Calibration,
+        batch: Batch,
+        on_evaluation: Callable[[Evaluation], None] | None = None,
+    ) -> None:
+        self.cal = cal
+        self.batch = batch
+        self.on_evaluation = on_evaluation
+        cfg = cal.config
+        self.fit = Fit(cal, design.replication_seeds(cfg.root_seed, cfg.replications))
+        self.names = [t.moment for t in cfg.targets]
+        self.tables = mom.tables_needed(self.names)
+        self._seen: dict[tuple[float, ...], Evaluation] = {}
+        lows, highs = zip(*cal.bounds, strict=True) if cal.bounds else ((), ())
+        self.low = np.asarray(lows, dtype=float)
+        self.span = np.asarray(highs, dtype=float) - self.low
+
+    # ------------------------------------------------------------- running points
+
+    def _x(self, u: np.ndarray) -> tuple[float, ...]:
+        return tuple(float(v) for v in self.low + np.clip(u, 0.0, 1.0) * self.span)
+
+    def _u(self, x: tuple[float, ...]) -> np.ndarray:
+        return (np.asarray(x, dtype=float) - self.low) / np.where(self.span > 0, self.span, 1)
+
+    def evaluate(self, stage: str, points: list[tuple[float, ...]]) -> list[Evaluation]:
+        """Run every point with every seed (in one batch) and score it."""
+        cfg = self.cal.config
+        fresh: list[Evaluation] = []
+        out: list[Evaluation] = []
+        for x in points:
+            key = tuple(round(v, 12) for v in x)
+            if key in self._seen:
+                out.append(self._seen[key])
+                continue
+            e = Evaluation(len(self.fit.evaluations) + len(fresh), stage, x, {})
+            self._seen[key] = e
+            fresh.append(e)
+            out.append(e)
+        tasks = []
+        runs = {}
+        for e in fresh:
+            scenario = self.cal.scenario_at(list(e.x))
+            for r, seed in enumerate(self.fit.seeds):
+                run = loading.resolve_run(scenario, self.cal.policy, cfg.workers, cfg.months, seed)
+                run_id = f"p{e.index:04d}-r{r:03d}"
+                runs[run_id] = (e, r, run)
+                tasks.append(Task(run_id, run, self.tables))
+        got: dict[int, dict[int, dict[str, float]]] = {e.index: {} for e in fresh}
+        remaining = {e.index: len(self.fit.seeds) for e in fresh}
+        for outcome in self.batch(tasks):
+            e, r, run = runs[outcome.run_id]
+            if not outcome.ok:
+                raise CalibrationFailed(
+                    f"run {outcome.run_id} (point {e.index}, seed {self.fit.seeds[r]}) failed",
+                    outcome.error,
+                )
+            res = outcome.result
+            got[e.index][r] = mom.compute(
+                self.names, res.metrics, res.breakdowns, run, cfg.first_month, cfg.months
+            )
+            e.seconds += outcome.seconds
+            remaining[e.index] -= 1
+            if remaining[e.index] == 0:
+                per_seed = got[e.index]
+                e.values = {n: [per_seed[r][n] for r in sorted(per_seed)] for n in self.names}
+                e.objective = objective(self.cal, {n: e.mean(n) for n in self.names})
+                self.fit.evaluations.append(e)
+                if self.on_evaluation is not None:
+                    self.on_evaluation(e)
+        self.fit.evaluations.sort(key=lambda e: e.index)
+        return out
+
+    # ------------------------------------------------------------------ search
+
+    def run(self, budget: int) -> Fit:
+        cal, d = self.cal, len(self.cal.names)
+        start = cal.start()
+        if start is None:
+            start = list(self._x(np.full(d, 0.5)))
+        self.evaluate("start", [tuple(start)])
+        if d == 0 or budget <= 1:
+            self.fit.fitted = self.fit.best
+            return self.fit
+        n_lhs = min(budget - 1, max(d + 1, round(LHS_SHARE * budget) - 1))
+        sampler = stats.qmc.LatinHypercube(d=d, seed=design.design_seed(cal.config.root_seed))
+        self.evaluate("lhs", [self._x(u) for u in sampler.random(n_lhs)])
+        left = budget - 1 - n_lhs
+        step = FIRST_STEP
+        previous = None  # the best point before the last improving round
+        while left > 0 and step >= LAST_STEP:
+            best = self.fit.best
+            centre = self._u(best.x)
+            candidates = []
+            if previous is not None:  # pattern move: the last improvement, once more
+                x = self._x(2 * centre - self._u(previous.x))
+                if tuple(round(v, 12) for v in x) not in self._seen:
+                    candidates.append(x)
+            for k in range(d):
+                for sign in (1.0, -1.0):
+                    u = centre.copy()
+                    u[k] = min(1.0, max(0.0, u[k] + sign * step))
+                    x = self._x(u)
+                    if tuple(round(v, 12) for v in x) not in self._seen and x not in candidates:
+                        candidates.append(x)
+            if not candidates:
+                step /= 2
+                continue
+            tried = self.evaluate("refine", candidates[:left])
+            left -= len(tried)
+            if min(e.objective for e in tried) >= best.objective:
+                step /= 2
+                previous = None
+            else:
+                previous = best
+        self.fit.fitted = self._rounded(self.fit.best)
+        return self.fit
+
+    def _rounded(self, best: Evaluation) -> Evaluation:
+        """The best point with each value at 3 significant digits (inside its range), as
+        a scenario file states it; evaluated again if rounding moved it."""
+        x = []
+        for v, (lo, hi) in zip(best.x, self.cal.bounds, strict=True):
+            x.append(min(hi, max(lo, _significant(v))))
+        x = tuple(x)
+        if x == best.x:
+            return best
+        return self.evaluate("fitted", [x])[0]
+
+
+def calibrate(
+    cal: Calibration,
+    batch: Batch,
+    budget: int | None = None,
+    on_evaluation: Callable[[Evaluation], None] | None = None,
+) -> Fit:
+    """Fit ``cal``'s parameters to its targets with at most ``budget`` points (default
+    the file's budget), plus the rounded fitted point."""
+    calibrator = Calibrator(cal, batch, on_evaluation)
+    return calibrator.run(budget or cal.config.budget)

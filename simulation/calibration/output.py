@@ -1,0 +1,214 @@
+"""The calibration folder: the fitted scenario, the target table, every evaluated point.
+
+    fitted.toml          the fitted scenario: extends the calibrated one, sets the fields
+    fit.csv              per target: empirical value and range, simulated mean with a 95%
+                         interval across seeds, inside or not, source
+    evaluations.parquet  per evaluated point: stage, parameters, objective, moment means
+    moments.parquet      per point and seed: every moment (the intervals' raw data)
+    report.md            the table and the fitted values, for people
+    manifest.json        the targets file as resolved, seeds, sizes, budget, status, code
+
+The folder is written under a temporary name and renamed when complete; an
+interrupted or failed calibration is written too (status in the manifest), so no
+finished run is lost.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from simulation import store
+from simulation.calibration import moments as mom
+from simulation.calibration.fit import Evaluation, Fit, interval
+
+
+def default_out(name: str, root: Path = Path("results")) -> Path:
+    """results/calibration-<name>-<timestamp>, never an existing folder."""
+    base = root / f"calibration-{name}-{time.strftime('%Y%m%d-%H%M%S')}"
+    out, i = base, 1
+    while out.exists():
+        out = base.with_name(f"{base.name}-{i}")
+        i += 1
+    return out
+
+
+def target_table(fit: Fit, point: Evaluation | None = None) -> pd.DataFrame:
+    """Target against simulated value at ``point`` (default: the fitted point)."""
+    e = point or fit.fitted or fit.best
+    rows = []
+    for t in fit.calibration.config.targets:
+        mean, sd, lo, hi = interval(e.values[t.moment])
+        half = 0.5 * (t.high - t.low)
+        rows.append(
+            {
+                "moment": t.moment,
+                "target": t.value,
+                "low": t.low,
+                "high": t.high,
+                "simulated": mean,
+                "ci_low": lo,
+                "ci_high": hi,
+                "sd_across_seeds": sd,
+                "inside": bool(t.low <= mean <= t.high),
+                "z": (mean - t.value) / half,
+                "source": t.source,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def evaluations_frame(fit: Fit) -> pd.DataFrame:
+    names = fit.calibration.names
+    moments = [t.moment for t in fit.calibration.config.targets]
+    rows = []
+    for e in fit.evaluations:
+        row: dict[str, Any] = {"point": e.index, "stage": e.stage, "objective": e.objective}
+        row.update(dict(zip(names, e.x, strict=True)))
+        row.update({m: e.mean(m) for m in moments})
+        row["cpu_seconds"] = e.seconds
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def moments_frame(fit: Fit) -> pd.DataFrame:
+    rows = [
+        {"point": e.index, "replicate": r, "seed": fit.seeds[r], "moment": m, "value": v}
+        for e in fit.evaluations
+        for m, values in e.values.items()
+        for r, v in enumerate(values)
+    ]
+    return pd.DataFrame(rows, columns=["point", "replicate", "seed", "moment", "value"])
+
+
+def _toml_value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        return repr(v)
+    return '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def fitted_toml(fit: Fit, targets_file: str, scenario_ref: str) -> str:
+    """The fitted scenario as a TOML file that extends the calibrated scenario."""
+    cal = fit.calibration
+    e = fit.fitted or fit.best
+    tables: dict[tuple[str, ...], list[tuple[str, Any]]] = {}
+    for name, x in zip(cal.names, e.x, strict=True):
+        for target in cal.fields[name]:
+            value = int(round(x)) if target.kind is int else float(x)
+            tables.setdefault(target.keys[:-1], []).append((target.keys[-1], value))
+    lines = [
+        f"# Fitted by `skillsim calibrate {targets_file}` on {time.strftime('%Y-%m-%d')}:",
+        f"# {len(fit.evaluations)} points, objective {e.objective:.3g} "
+        f"({len(cal.config.targets)} targets), {cal.config.workers:,} workers, "
+        f"{len(fit.seeds)} seeds, months {cal.config.first_month}-{cal.config.months} "
+        f"under policy {cal.policy.name}.",
+        f"extends = {_toml_value(scenario_ref)}",
+        f"name = {_toml_value(cal.scenario.name)}",
+        f"description = {_toml_value(cal.scenario.description)}",
+    ]
+    for keys, pairs in tables.items():
+        lines.append("")
+        lines.append(f"[{'.'.join(keys)}]")
+        lines.extend(f"{k} = {_toml_value(v)}" for k, v in pairs)
+    return "\n".join(lines) + "\n"
+
+
+def _pct(x: float, unit_share: bool) -> str:
+    if not math.isfinite(x):
+        return "-"
+    return f"{100 * x:.1f}%" if unit_share else f"{x:.4g}"
+
+
+def report_markdown(fit: Fit, table: pd.DataFrame, status: str) -> str:
+    cal = fit.calibration
+    cfg = cal.config
+    e = fit.fitted or fit.best
+    lines = [
+        f"# Calibration {cfg.name}: {status}",
+        "",
+        f"Scenario `{cal.scenario.name}` under policy `{cal.policy.name}`, {cfg.workers:,} "
+        f"workers, moments averaged over months {cfg.first_month}-{cfg.months}, "
+        f"{len(fit.seeds)} seeds per point (common random numbers), {len(fit.evaluations)} "
+        f"points evaluated. Objective of the fitted point: {e.objective:.3g} (sum over "
+        f"{len(cfg.targets)} targets of ((simulated - target) / half-range)^2).",
+        "",
+        "| moment | target | range | simulated | 95% CI across seeds | inside | source |",
+        "|---|---:|---|---:|---|---|---|",
+    ]
+    for r in table.itertuples():
+        share = abs(r.high) <= 1.5
+        lines.append(
+            f"| {r.moment} | {_pct(r.target, share)} | {_pct(r.low, share)}-"
+            f"{_pct(r.high, share)} | {_pct(r.simulated, share)} | "
+            f"{_pct(r.ci_low, share)} to {_pct(r.ci_high, share)} | "
+            f"{'yes' if r.inside else 'NO'} | {r.source} |"
+        )
+    if cal.names:
+        lines += ["", "| parameter | low | high | start | fitted |", "|---|---:|---:|---:|---:|"]
+        start = fit.evaluations[0].x if fit.evaluations else ()
+        for i, p in enumerate(cfg.parameters):
+            s = f"{start[i]:.4g}" if start else "-"
+            lines.append(f"| {p.label} | {p.low:g} | {p.high:g} | {s} | {e.x[i]:.4g} |")
+    lines += [
+        "",
+        "Moment definitions:",
+        "",
+        *[f"- `{t.moment}`: {mom.MOMENTS[t.moment].definition}" for t in cfg.targets],
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def write(
+    fit: Fit, out: Path, status: str, info: dict[str, Any], targets_file: str, scenario_ref: str
+) -> Path:
+    """Write the folder atomically (temporary name, then rename); never overwrites."""
+    out = Path(out)
+    if out.exists():
+        raise FileExistsError(f"{out} already exists; results are never overwritten")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    cal = fit.calibration
+    try:
+        if fit.evaluations:
+            table = target_table(fit)
+            table.to_csv(tmp / "fit.csv", index=False)
+            (tmp / "report.md").write_text(report_markdown(fit, table, status))
+            (tmp / "fitted.toml").write_text(fitted_toml(fit, targets_file, scenario_ref))
+        store.write_parquet(evaluations_frame(fit), tmp / "evaluations.parquet")
+        store.write_parquet(moments_frame(fit), tmp / "moments.parquet")
+        e = fit.fitted or (fit.best if fit.evaluations else None)
+        manifest = {
+            "schema_version": store.SCHEMA_VERSION,
+            "kind": "calibration",
+            "status": status,
+            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "targets_file": targets_file,
+            "seeds": fit.seeds,
+            "points": len(fit.evaluations),
+            "fitted_point": None if e is None else e.index,
+            "objective": None if e is None else e.objective,
+            **info,
+            "calibration": cal.config.model_dump(mode="json"),
+            "scenario": cal.scenario.model_dump(mode="json"),
+            "policy": cal.policy.model_dump(mode="json"),
+            "code_version": store.code_version(),
+            "packages": store.package_versions(),
+        }
+        store.write_json(manifest, tmp / "manifest.json")
+        os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out

@@ -1,0 +1,285 @@
+"""Calibration: the targets file, the moments, the search, the command, and the shipped
+baseline inside the target ranges."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from simulation import cli, loading, runner
+from simulation.calibration import config as cconfig
+from simulation.calibration import fit, moments, output
+from simulation.config_errors import ConfigError
+from simulation.experiment.executors import Outcome, run_serial
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGETS = ROOT / "calibration" / "targets.toml"
+
+TINY = """
+name = "tiny"
+scenario = "baseline"
+policy = "none"
+workers = 600
+months = 6
+replications = 2
+root_seed = 5
+budget = 4
+
+[[targets]]
+moment = "unemployment_rate"
+value = 0.05
+low = 0.03
+high = 0.07
+source = "a test"
+
+[[targets]]
+moment = "apprenticeship_dissolution_share"
+value = 0.27
+low = 0.2
+high = 0.35
+source = "a test"
+
+[[parameters]]
+path = "scenario.behaviour.labour_market.quit_rate"
+low = 0.004
+high = 0.01
+{extra}
+"""
+
+
+def _write(tmp_path: Path, text: str, name: str = "tiny.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+# ------------------------------------------------------------------ moments
+
+
+def test_dissolution_share_sums_flows_over_the_window():
+    m = pd.DataFrame(
+        {
+            "month": [0, 1, 2, 3],
+            "apprenticeship_completions": [100, 3, 5, 2],
+            "apprenticeship_dissolutions": [100, 1, 0, 3],
+        }
+    )
+    w = moments.window(m, 1, 3)
+    got = moments.MOMENTS["apprenticeship_dissolution_share"].compute(w, {}, None)
+    assert got == pytest.approx(4 / 14)
+    none = moments.window(
+        m.assign(apprenticeship_completions=0, apprenticeship_dissolutions=0), 1, 3
+    )
+    assert math.isnan(moments.MOMENTS["apprenticeship_dissolution_share"].compute(none, {}, None))
+
+
+def test_rural_share_reads_the_region_table():
+    run = loading.resolve_run("baseline", ("none",), 1000, 2, 0)
+    names = [r.name for r in run.scenario.world.regions]
+    urban = {r.name: r.urban for r in run.scenario.world.regions}
+    rows = []
+    for month in (0, 1, 2):
+        for name in names:
+            rows.append({"month": month, "region": name, "labour_force": 30 if urban[name] else 10})
+    region = pd.DataFrame(rows)
+    m = moments.window(pd.DataFrame({"month": [0, 1, 2]}), 1, 2)
+    n_rural = sum(not u for u in urban.values())
+    want = 10 * n_rural / (10 * n_rural + 30 * (len(names) - n_rural))
+    assert moments.MOMENTS["rural_resident_share"].compute(m, {"region": region}, run) == (
+        pytest.approx(want)
+    )
+
+
+def test_every_catalogue_metric_is_a_moment():
+    from simulation import metrics
+
+    assert set(metrics.NAMES) <= set(moments.MOMENTS)
+    assert moments.tables_needed(["unemployment_rate", "rural_resident_share"]) == ("region",)
+
+
+# ---------------------------------------------------------------- the file
+
+
+def test_shipped_targets_file_loads_with_sources():
+    cal = cconfig.load_calibration(TARGETS)
+    cfg = cal.config
+    wanted = {
+        "unemployment_rate",
+        "youth_unemployment_rate",
+        "rural_resident_share",
+        "apprenticeship_dissolution_share",
+        "apprenticeship_retention_rate",
+        "training_firms_recouping_share",
+        "apprenticeship_wage_premium",
+    }
+    assert wanted <= {t.moment for t in cfg.targets}
+    assert all(len(t.source) > 20 for t in cfg.targets)
+    assert cal.start() is not None  # the shipped baseline lies inside the search box
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "allowed"),
+    [
+        (
+            ('moment = "unemployment_rate"', 'moment = "unemploymnet_rate"'),
+            "targets[0].moment",
+            "moment",
+        ),
+        (("value = 0.05", "value = 0.09"), "targets[0]", "value must lie in"),
+        (("high = 0.01", "high = 0.9"), "parameters[0].high", "0.5"),
+        (
+            ("scenario.behaviour.labour_market.quit_rate", "policy.subsidy.yuan_per_year"),
+            "parameters[0].path",
+            "scenario.",
+        ),
+        (('scenario = "baseline"', 'scenario = "baseline_x"'), "scenario", "one of"),
+        (("workers = 600", "workers = 6"), "workers", "100"),
+    ],
+)
+def test_bad_targets_file_names_file_field_and_allowed(tmp_path, change, field, allowed):
+    path = _write(tmp_path, TINY.format(extra="").replace(*change))
+    with pytest.raises(ConfigError) as info:
+        cconfig.load_calibration(path)
+    text = str(info.value)
+    assert "tiny.toml" in text and field in text and allowed in text
+
+
+def test_bad_targets_file_exits_2_and_writes_nothing(tmp_path, capsys):
+    path = _write(tmp_path, TINY.format(extra="").replace("low = 0.004", "low = -1.0"))
+    out = tmp_path / "out"
+    assert cli.main(["calibrate", str(path), "--out", str(out), "--executor", "serial"]) == 2
+    err = capsys.readouterr().err
+    assert "tiny.toml" in err and "parameters[0].low" in err
+    assert not out.exists() and not list(tmp_path.glob(".out*"))
+    assert cli.main(["calibrate", "no_such_targets"]) == 2
+    assert "TARGETS" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------- the search
+
+
+def _fake_batch(response):
+    """A batch that computes a run's metrics from its configuration, without a model:
+    the search is tested on a function whose optimum is known."""
+
+    def batch(tasks):
+        for task in tasks:
+            cfg = task.config
+            frame = pd.DataFrame({"month": np.arange(cfg.months + 1)})
+            for name, value in response(cfg).items():
+                frame[name] = value
+            result = runner.RunResult(cfg, frame, {}, {})
+            yield Outcome(task.run_id, result)
+
+    return batch
+
+
+def test_search_finds_a_known_optimum(tmp_path):
+    extra = """
+[[parameters]]
+path = "scenario.behaviour.apprenticeship.dropout_hazard"
+low = 0.005
+high = 0.03
+"""
+    cal = cconfig.load_calibration(_write(tmp_path, TINY.format(extra=extra)))
+
+    def response(cfg):  # unemployment rises with quits; dissolution with dropout
+        lm, ap = cfg.scenario.behaviour.labour_market, cfg.scenario.behaviour.apprenticeship
+        noise = (cfg.seed % 7) * 1e-4  # seeds differ, common to every point
+        return {
+            "unemployment_rate": 6.0 * lm.quit_rate + noise,  # target 0.05 at quit 0.00833
+            "apprenticeship_completions": 10.0,
+            "apprenticeship_dissolutions": 10.0 * ap.dropout_hazard / (0.04 - ap.dropout_hazard),
+        }
+
+    seen = []
+    result = fit.calibrate(cal, _fake_batch(response), budget=40, on_evaluation=seen.append)
+    assert len(result.evaluations) <= 41 and len(seen) == len(result.evaluations)
+    assert [e.stage for e in result.evaluations][:1] == ["start"]
+    best = result.fitted
+    quit_rate, dropout = best.x
+    mean_noise = np.mean([(s % 7) * 1e-4 for s in result.seeds])
+    assert quit_rate == pytest.approx((0.05 - mean_noise) / 6.0, rel=0.05)
+    # dissolution share d / (c + d) = 0.27 at dropout 0.27 * 0.04 = 0.0108
+    assert dropout == pytest.approx(0.0108, rel=0.05)
+    assert best.objective < 0.05 and best.objective < result.evaluations[0].objective / 100
+    table = output.target_table(result)
+    assert table["inside"].all() and list(table["moment"]) == [
+        "unemployment_rate",
+        "apprenticeship_dissolution_share",
+    ]
+    assert (table["ci_low"] <= table["simulated"]).all()
+
+
+def test_objective_and_interval():
+    cal = cconfig.load_calibration(TARGETS)
+    at_target = {t.moment: t.value for t in cal.config.targets}
+    assert fit.objective(cal, at_target) == 0.0
+    edge = dict(at_target, unemployment_rate=0.056)  # one target at its upper edge
+    assert fit.objective(cal, edge) == pytest.approx(((0.056 - 0.0515) / 0.004) ** 2)
+    assert fit.objective(cal, dict(at_target, unemployment_rate=math.nan)) == math.inf
+    mean, sd, low, hi = fit.interval([1.0, 2.0, 3.0])
+    assert (mean, sd) == (2.0, 1.0) and hi - mean == pytest.approx(4.302653 / math.sqrt(3))
+    assert mean - low == pytest.approx(hi - mean)
+
+
+# -------------------------------------------------------------- the command
+
+
+def test_calibrate_command_writes_the_folder(tmp_path, capsys):
+    path = _write(tmp_path, TINY.format(extra=""))
+    out = tmp_path / "out"
+    code = cli.main(["calibrate", str(path), "--out", str(out), "--executor", "serial"])
+    assert code == 0
+    files = sorted(p.name for p in out.iterdir())
+    assert files == [
+        "evaluations.parquet",
+        "fit.csv",
+        "fitted.toml",
+        "manifest.json",
+        "moments.parquet",
+        "report.md",
+    ]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["kind"] == "calibration" and manifest["status"] == "complete"
+    evals = pd.read_parquet(out / "evaluations.parquet")
+    assert len(evals) == manifest["points"] <= 5 and evals["stage"].iloc[0] == "start"
+    moments_long = pd.read_parquet(out / "moments.parquet")
+    assert len(moments_long) == len(evals) * 2 * 2  # points x seeds x moments
+    table = pd.read_csv(out / "fit.csv")
+    assert list(table["moment"]) == ["unemployment_rate", "apprenticeship_dissolution_share"]
+    fitted = loading.load_scenario(out / "fitted.toml")  # a scenario that loads
+    label = "scenario.behaviour.labour_market.quit_rate"  # a parameter without a name
+    best = evals.loc[evals["point"] == manifest["fitted_point"], label].iloc[0]
+    assert fitted.behaviour.labour_market.quit_rate == pytest.approx(best)
+    assert fitted.name == "baseline"
+    assert "quit_rate" in (out / "report.md").read_text()
+    text = capsys.readouterr().out
+    assert "unemployment_rate" in text and "complete" in text
+    # never overwritten
+    assert cli.main(["calibrate", str(path), "--out", str(out), "--executor", "serial"]) == 2
+
+
+def test_list_moments(capsys):
+    assert cli.main(["calibrate", "--list-moments"]) == 0
+    text = capsys.readouterr().out
+    assert "apprenticeship_dissolution_share:" in text and "unemployment_rate:" in text
+
+
+# ---------------------------------------------------- the shipped baseline fits
+
+
+def test_shipped_baseline_stays_inside_the_target_ranges():
+    """The shipped baseline, at the targets file's size with 3 seeds, has every target
+    moment (mean over seeds) inside its acceptable range. A rule change that moves a
+    moment out fails here: recalibrate (`skillsim calibrate`) and ship the fit."""
+    cal = cconfig.load_calibration(TARGETS, {"replications": 3, "budget": 1})
+    result = fit.calibrate(cal, run_serial)
+    table = output.target_table(result)
+    outside = table.loc[~table["inside"], ["moment", "simulated", "low", "high"]]
+    assert outside.empty, f"outside the target ranges:\n{outside.to_string()}"
