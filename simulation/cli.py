@@ -16,6 +16,7 @@ from simulation import loading
 from simulation.calibration import cli as calibration_cli
 from simulation.config_errors import ConfigError
 from simulation.experiment import cli as experiment_cli
+from simulation.validation import cli as validation_cli
 
 EXIT_BAD_INPUT = 2
 
@@ -143,6 +144,7 @@ def _parser() -> argparse.ArgumentParser:
         "--policy", "-p", action="append", default=None, metavar="P", help="policy; repeatable"
     )
     experiment_cli.add_parsers(sub)  # sweep, effects
+    validation_cli.add_parser(sub)  # validate
     calibration_cli.add_parser(sub)  # calibrate
     _add_presenting_parsers(sub)  # report, dashboard
     return top
@@ -218,6 +220,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _list(args.what)
         if args.command in ("sweep", "effects"):
             return experiment_cli.main(args)
+        if args.command == "validate":
+            return validation_cli.main(args)
         if args.command == "calibrate":
             return calibration_cli.main(args)
         if args.command == "report":

@@ -1,0 +1,353 @@
+"""`skillsim validate`: each fact's statistic on constructed data with a known answer, the
+verdict rules at their edges, the demand cycle and the plan, the spell tracker, and the
+command end to end (folder, same seed same report, bad input)."""
+
+from __future__ import annotations
+
+import json
+import math
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from simulation import cli
+from simulation.state import Status
+from simulation.validation import facts, measures, observe, runs, sources
+from simulation.validation.verdicts import (
+    NOT_MEASURED,
+    NOT_REPRODUCED,
+    PARTLY,
+    REPRODUCED,
+    VERDICTS,
+    Below,
+    InRange,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+MONTHS = np.arange(0, 121)  # month 0 and the 120 policy months
+
+
+def _seasonal_trend(months: np.ndarray) -> np.ndarray:
+    """A log-level with a yearly pattern and a linear trend: what ``cyclical`` removes."""
+    return -3.0 + 0.002 * months + 0.1 * np.sin(2 * np.pi * (months % 12) / 12)
+
+
+def _cycle(months: np.ndarray, period: int = 48) -> np.ndarray:
+    return 0.2 * np.sin(2 * np.pi * months / period)
+
+
+# ------------------------------------------------------------------ statistics
+
+
+def test_cyclical_removes_season_and_trend_and_keeps_the_cycle():
+    flat = measures.cyclical(np.exp(_seasonal_trend(MONTHS)), MONTHS)
+    assert flat.size == 40
+    assert np.abs(flat).max() < 1e-12
+    x = np.exp(_seasonal_trend(MONTHS) + _cycle(MONTHS))
+    c = measures.cyclical(x, MONTHS)
+    truth = _cycle(MONTHS[1:]).reshape(40, 3).mean(axis=1)
+    assert measures.correlation(c, truth) > 0.99
+
+
+def test_cyclical_needs_three_quarters():
+    assert measures.cyclical(np.ones(8), np.arange(8)).size == 0
+
+
+def test_beveridge_correlation_and_slope_of_a_known_curve():
+    # v = A u^-0.8 exactly (with noise-free seasonality in u): slope -0.8, corr -1.
+    log_u = _seasonal_trend(MONTHS) + _cycle(MONTHS)
+    log_v = np.log(0.03) - 0.8 * (log_u - log_u.mean())
+    u, v = measures.cyclical(np.exp(log_u), MONTHS), measures.cyclical(np.exp(log_v), MONTHS)
+    assert measures.correlation(u, v) == pytest.approx(-1.0)
+    assert measures.ols_slope(u, v) == pytest.approx(-0.8)
+    # An unrelated series: no Beveridge relation.
+    rng = np.random.default_rng(1)
+    noise = measures.cyclical(np.exp(rng.normal(-3, 0.2, MONTHS.size)), MONTHS)
+    assert abs(measures.correlation(u, noise)) < 0.5
+
+
+def test_lead_correlations_find_the_lead():
+    rng = np.random.default_rng(2)
+    v = rng.normal(size=60)
+    u = np.r_[np.zeros(2), -v[:-2]]  # u follows v with two periods' lag
+    leads = measures.lead_correlations(u, v, 4)
+    assert int(np.argmin(leads)) == 2 and leads[2] == pytest.approx(-1.0)
+
+
+def test_matching_elasticity_of_a_cobb_douglas_job_finding_rate():
+    log_theta = np.log(0.7) + _cycle(MONTHS)
+    f = 0.25 * np.exp(0.4 * log_theta)
+    theta_c = measures.cyclical(np.exp(log_theta), MONTHS)
+    assert measures.ols_slope(theta_c, measures.cyclical(f, MONTHS)) == pytest.approx(0.4)
+
+
+def test_flow_shares_attribute_steady_state_unemployment_to_its_flow():
+    cyc = _cycle(MONTHS)
+    f = 0.25 * np.exp(cyc)
+    s = np.full(MONTHS.size, 0.012)
+    out_share, in_share = measures.flow_shares(s / (s + f), f, s, MONTHS)
+    assert out_share == pytest.approx(1.0) and in_share == pytest.approx(0.0, abs=1e-9)
+    f = np.full(MONTHS.size, 0.25)
+    s = 0.012 * np.exp(cyc)
+    out_share, in_share = measures.flow_shares(s / (s + f), f, s, MONTHS)
+    assert out_share == pytest.approx(0.0, abs=1e-9) and in_share == pytest.approx(1.0)
+
+
+def test_wage_curve_recovers_the_elasticity_with_region_and_period_effects():
+    rng = np.random.default_rng(3)
+    regions, periods = 4, 40
+    log_u = np.log(0.05) + rng.normal(0, 0.2, (regions, periods))
+    region_effect = np.array([8.9, 8.5, 8.3, 8.2])[:, None]
+    period_effect = 0.01 * np.arange(periods)[None, :]
+    log_w = region_effect + period_effect - 0.1 * log_u
+    assert measures.wage_curve(log_w, log_u) == pytest.approx(-0.1)
+    # Wages that ignore unemployment: no wage curve.
+    assert measures.wage_curve(region_effect + period_effect + 0 * log_u, log_u) == pytest.approx(
+        0.0, abs=1e-12
+    )
+    assert math.isnan(measures.wage_curve(log_w[:1], log_u[:1]))
+
+
+def test_duration_shares_and_hazards_from_constructed_spells():
+    counts = np.zeros(observe.MAX_SPELL + 1)
+    exits = np.zeros(observe.MAX_SPELL + 1)
+    counts[1], exits[1] = 40, 20  # under 3 months: 50% leave
+    counts[4], exits[4] = 20, 6  # 3-5 months: 30%
+    counts[8], exits[8] = 20, 2  # 6-11 months: 10%
+    counts[30], exits[30] = 10, 1  # 12+ months
+    counts[-1], exits[-1] = 10, 0  # 60+ months share the last bin, still 12+
+    shares = measures.band_shares(counts)
+    assert shares.tolist() == pytest.approx([0.4, 0.2, 0.2, 0.2])
+    assert measures.band_hazards(counts, exits).tolist() == pytest.approx([0.5, 0.3, 0.1, 0.05])
+    assert measures.hazard_ratio(counts, exits) == pytest.approx(0.1)
+    assert measures.band_shares(counts, (measures.LONG_SPELL,))[0] == pytest.approx(0.2)
+    assert math.isnan(measures.hazard_ratio(np.zeros(5), np.zeros(5)))
+
+
+def test_year_later_ratio():
+    counts, working = np.zeros(61), np.zeros(61)
+    counts[2], working[2] = 100, 80  # short spells: 80% in work a year later
+    counts[9], working[9] = 50, 30  # 6+ months: 60%
+    assert measures.later_ratio(counts, working, split=6) == pytest.approx(0.75)
+
+
+def test_wage_statistics():
+    rng = np.random.default_rng(4)
+    wages = np.exp(rng.normal(8.5, 0.5, 400_000))
+    assert measures.percentile_ratio(wages) == pytest.approx(math.exp(2 * 1.2816 * 0.5), rel=0.01)
+    assert measures.old_to_peak(np.array([4.0, 6.0, 7.0, 6.5, 5.0])) == pytest.approx(5 / 7)
+    assert measures.old_to_peak(np.array([4.0, 5.0, 6.0, 7.0, 8.0])) > 1
+
+
+def test_interval_is_the_t_interval_of_the_mean():
+    mean, low, high = measures.interval([1.0, 2.0, 3.0, 4.0, math.nan])
+    half = 3.182446 * np.std([1, 2, 3, 4], ddof=1) / 2
+    assert mean == 2.5 and low == pytest.approx(2.5 - half) and high == pytest.approx(2.5 + half)
+    assert math.isnan(measures.interval([1.0])[1])
+    assert math.isnan(measures.interval([])[0])
+
+
+# ---------------------------------------------------------------- verdict rules
+
+
+@pytest.mark.parametrize(
+    ("mean", "expected"),
+    [
+        (0.30, REPRODUCED),
+        (0.50, REPRODUCED),
+        (0.2999, PARTLY),
+        (0.225, PARTLY),  # exactly 25% of 0.30 below the range
+        (0.2249, NOT_REPRODUCED),
+        (0.625, PARTLY),  # exactly 25% of 0.50 above
+        (0.6251, NOT_REPRODUCED),
+        (math.nan, NOT_MEASURED),
+    ],
+)
+def test_in_range_rule_at_its_edges(mean, expected):
+    assert InRange(0.30, 0.50).verdict(mean, mean - 0.01, mean + 0.01) == expected
+
+
+def test_in_range_rule_with_a_negative_range_and_a_wide_interval():
+    rule = InRange(-1.0, -0.7)
+    assert rule.verdict(-0.7, -0.9, -0.5) == REPRODUCED
+    assert rule.verdict(-0.6, -0.7, -0.5) == PARTLY  # 0.1 from -0.7, tolerance 0.175
+    assert rule.verdict(-0.5, -2.0, 1.0) == NOT_REPRODUCED  # a wide interval does not help
+    assert rule.verdict(0.3, -1.0, 1.0) == NOT_REPRODUCED
+
+
+def test_below_rule():
+    rule = Below(1.0)
+    assert rule.verdict(0.5, 0.4, 0.99) == REPRODUCED
+    assert rule.verdict(0.9, 0.7, 1.1) == PARTLY
+    assert rule.verdict(0.9, math.nan, math.nan) == PARTLY
+    assert rule.verdict(1.0, 0.9, 1.1) == NOT_REPRODUCED
+    assert rule.verdict(math.nan, math.nan, math.nan) == NOT_MEASURED
+
+
+# ----------------------------------------------------- catalogue, cycle, plan
+
+
+def test_every_fact_has_a_source_a_rule_and_no_fact_is_a_calibration_target():
+    keys = [f.key for f in facts.FACTS]
+    assert len(keys) == len(set(keys))
+    targets = {
+        "unemployment_rate",
+        "youth_unemployment_rate",
+        "rural_resident_share",
+        "apprenticeship_dissolution_share",
+        "apprenticeship_completion_rate",
+        "apprenticeship_retention_rate",
+        "training_firms_recouping_share",
+        "apprenticeship_wage_premium",
+    }
+    file = ROOT / "calibration" / "targets.toml"
+    if file.is_file():
+        targets |= {t["moment"] for t in tomllib.loads(file.read_text())["targets"]}
+    for f in facts.FACTS:
+        assert f.key not in targets
+        assert f.label and f.unit and f.how and f.empirical
+        assert f.run in observe.KINDS
+        assert f.sources and all(k in sources.SOURCES for k in f.sources)
+        assert f.rule.describe()
+
+
+def test_demand_cycle_is_a_triangle_wave_around_the_scenarios_own_path():
+    from simulation import loading
+
+    scenario = loading.load_scenario("green_transition_disorderly")
+    own = len(scenario.drivers.shocks)
+    cycled = observe.demand_cycle(scenario, 120)
+    added = cycled.drivers.shocks[own:]
+    assert cycled.drivers.shocks[:own] == scenario.drivers.shocks
+    half, amp = observe.CYCLE_HALF_MONTHS, observe.CYCLE_AMPLITUDE
+    starts = sorted({s.start_month for s in added})
+    assert starts == [observe.CYCLE_START, *range(observe.CYCLE_START + half // 2, 121, half)]
+    level, levels = 0.0, []
+    for start in starts:
+        here = [s for s in added if s.start_month == start]
+        assert {s.kind for s in here} == set(observe.SHOCK_KINDS)
+        assert len({(s.log_change, s.duration_months) for s in here}) == 1
+        level += here[0].log_change
+        levels.append(level)
+    # It swings between half the amplitude below and above the scenario's own path.
+    assert levels[0] == pytest.approx(-amp / 2)
+    assert set(np.round(levels, 12)) == {round(-amp / 2, 12), round(amp / 2, 12)}
+    assert (
+        scenario.drivers.shocks
+        == loading.load_scenario("green_transition_disorderly").drivers.shocks
+    )
+
+
+def test_plan_pairs_each_seed_with_a_cycle_run():
+    plan = runs.make_plan("baseline", ("none",), 500, 24, 3, 11)
+    assert (
+        len(plan.tasks) == 6
+        and plan.seeds == runs.make_plan("baseline", ("none",), 500, 24, 3, 11).seeds
+    )
+    for task in plan.tasks:
+        assert task.config.seed == plan.seeds[task.replicate]
+        shocks = task.config.scenario.drivers.shocks
+        assert (len(shocks) > 0) == (task.kind == "cycle")
+    assert plan.run.scenario.drivers.shocks == []
+
+
+def test_spell_tracker_follows_the_same_workers():
+    tracker = observe.SpellTracker(months_ahead=2)
+    U, E, R = Status.UNEMPLOYED, Status.EMPLOYED, Status.RETIRED
+    status = np.array([U, U, U, U, E], dtype=np.int8)
+    spell = np.array([1, 2, 13, 70, 0], dtype=np.int16)
+    age = np.array([300, 400, 500, 719, 600], dtype=np.int16)
+    tracker.record(status, spell, age)
+    # A month later: worker 0 found a job, 1 and 2 still searching, 3 retired (no ageing).
+    status = np.array([E, U, U, R, E], dtype=np.int8)
+    tracker.record(status, spell + 1, age + np.array([1, 1, 1, 0, 1]))
+    assert tracker.month_counts[[1, 2, 13]].tolist() == [1, 1, 1]
+    assert tracker.month_exits[[1, 2, 13]].tolist() == [1, 0, 0]
+    assert tracker.month_counts[observe.MAX_SPELL] == 0  # the retiree is left out
+    # Two months on: row 2 was reused by a school leaver (age 216) who now works.
+    status = np.array([E, E, E, R, E], dtype=np.int8)
+    tracker.record(status, spell + 2, np.array([302, 402, 216, 719, 602], dtype=np.int16))
+    assert tracker.year_counts.sum() == 2  # workers 0 and 1 of the first month
+    assert tracker.year_working[[1, 2]].tolist() == [1, 1]
+
+
+# ------------------------------------------------------------------ end to end
+
+SMALL = ["--workers", "2000", "--months", "24", "--seeds", "2", "--executor", "serial"]
+
+
+@pytest.fixture(scope="module")
+def validated(tmp_path_factory):
+    """Two validations with the same options (serial, 2,000 workers, 24 months, 2 seeds)."""
+    base = tmp_path_factory.mktemp("validate")
+    for name in ("a", "b"):
+        assert cli.main(["validate", *SMALL, "--quiet", "--out", str(base / name)]) == 0
+    return base
+
+
+def test_validate_writes_the_folder_with_every_fact(validated):
+    out = validated / "a"
+    assert sorted(p.name for p in out.iterdir()) == [
+        "age_profile.csv",
+        "durations.csv",
+        "manifest.json",
+        "report.html",
+        "report.md",
+        "seeds.csv",
+        "validation.csv",
+    ]
+    table = pd.read_csv(out / "validation.csv")
+    assert table["fact"].tolist() == [f.key for f in facts.FACTS]
+    for column in ("simulated", "ci_low", "ci_high", "empirical", "source", "verdict"):
+        assert column in table.columns
+    assert table["simulated"].notna().all()
+    assert table["empirical"].str.len().gt(0).all() and table["source"].str.len().gt(20).all()
+    assert set(table["verdict"]) <= set(VERDICTS)
+    seeds = pd.read_csv(out / "seeds.csv")
+    assert len(seeds) == 2 * len(facts.FACTS)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["kind"] == "validation" and manifest["scenario"] == "baseline"
+    assert manifest["policy"] == "none" and manifest["workers"] == 2000 and manifest["months"] == 24
+    assert len(manifest["seeds"]) == 2 and {"commit", "dirty"} <= set(manifest["code_version"])
+    report = (out / "report.md").read_text()
+    for f in facts.FACTS:
+        assert f.label in report
+    assert "skillsim validate baseline --workers 2000 --months 24 --seeds 2" in report
+    assert (out / "report.html").read_text().startswith("<!DOCTYPE html>")
+
+
+def test_same_seed_same_report(validated):
+    for name in ("report.md", "report.html", "validation.csv", "seeds.csv"):
+        assert (validated / "a" / name).read_bytes() == (validated / "b" / name).read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("args", "names"),
+    [
+        (["no_such_scenario"], ["no_such_scenario", "baseline"]),
+        (["--months", "10"], ["--months", "10", "24"]),
+        (["--seeds", "1"], ["--seeds", "1"]),
+        (["--workers", "50"], ["--workers", "50"]),
+        (["--policy", "no_such_policy"], ["no_such_policy", "apprenticeship_subsidy"]),
+        (["--scheduler", "tcp://x:1", "--executor", "serial"], ["--scheduler"]),
+    ],
+)
+def test_bad_input_exits_2_and_writes_nothing(tmp_path, capsys, args, names):
+    out = tmp_path / "v"
+    assert cli.main(["validate", *args, "--quiet", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    for name in names:
+        assert name in err
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_an_existing_folder_is_never_overwritten(tmp_path, capsys):
+    out = tmp_path / "v"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    assert cli.main(["validate", *SMALL, "--quiet", "--out", str(out)]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert [p.name for p in out.iterdir()] == ["keep.txt"]
