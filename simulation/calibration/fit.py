@@ -14,12 +14,14 @@ the number of targets means each is about at the edge of its range.
 
 Every point is run with the same seeds (common random numbers), so J is a
 deterministic function of the parameters and differences between points are not
-seed noise. The search is a Latin hypercube over the box (about half the budget),
-then a compass search from the best point: each round tries one step up and down along
-every parameter (and, after an improving round, the same move once more: Hooke and
-Jeeves' pattern move), moves to the best if it improves J, and halves the step
-otherwise.
-The rounds evaluate their points in parallel on the experiment executors.
+seed noise. The search is a Latin hypercube over the box (about half the budget), then
+Gauss-Newton rounds with Levenberg-Marquardt damping from the best point (SMM is a
+least-squares problem in the scaled residuals; a round costs one point per parameter
+for the Jacobian and three trial steps), and, once a round stops improving, a compass
+search: each round tries one step up and down along every parameter (and, after an
+improving round, the same move once more: Hooke and Jeeves' pattern move), moves to
+the best if it improves J, and halves the step otherwise. Each round evaluates its
+points in one batch, in parallel on the experiment executors.
 """
 
 from __future__ import annotations
@@ -40,6 +42,9 @@ from simulation.experiment.executors import Outcome, Task
 Batch = Callable[[Iterable[Task]], Iterator[Outcome]]
 
 LHS_SHARE = 0.5  # of the budget spent on the Latin hypercube
+FD_STEP = 0.05  # finite-difference step of the Jacobian, as a share of each range
+DAMPING = (0.01, 0.1, 1.0)  # Levenberg-Marquardt trial dampings, relative to diag(J'J)
+MIN_GAIN = 0.01  # a Gauss-Newton round that cuts J by less than this share is the last
 FIRST_STEP = 0.125  # compass step, as a share of each parameter's range
 LAST_STEP = 1 / 128
 
@@ -57,7 +62,7 @@ class Evaluation:
     """One parameter point, run with every seed."""
 
     index: int
-    stage: str  # start, lhs, refine or fitted
+    stage: str  # start, lhs, jacobian, newton, compass or fitted
     x: tuple[float, ...]  # parameter values, in the order of the targets file
     values: dict[str, list[float]]  # moment -> one value per seed, in seed order
     objective: float = math.inf
@@ -120,6 +125,7 @@ class Calibrator:
         self.on_evaluation = on_evaluation
         cfg = cal.config
         self.fit = Fit(cal, design.replication_seeds(cfg.root_seed, cfg.replications))
+        self.targets = cfg.targets
         self.names = [t.moment for t in cfg.targets]
         self.tables = mom.tables_needed(self.names)
         self._seen: dict[tuple[float, ...], Evaluation] = {}
@@ -197,10 +203,57 @@ class Calibrator:
         n_lhs = min(budget - 1, max(d + 1, round(LHS_SHARE * budget) - 1))
         sampler = stats.qmc.LatinHypercube(d=d, seed=design.design_seed(cal.config.root_seed))
         self.evaluate("lhs", [self._x(u) for u in sampler.random(n_lhs)])
-        left = budget - 1 - n_lhs
+        self._levenberg_marquardt(budget)
+        self._compass(budget)
+        self.fit.fitted = self._rounded(self.fit.best)
+        return self.fit
+
+    def _left(self, budget: int) -> int:
+        return budget - len(self.fit.evaluations)
+
+    def _residuals(self, e: Evaluation) -> np.ndarray:
+        """(simulated - target) / half-range, per target: J is their sum of squares."""
+        return np.array(
+            [(e.mean(t.moment) - t.value) / (0.5 * (t.high - t.low)) for t in self.targets]
+        )
+
+    def _levenberg_marquardt(self, budget: int) -> None:
+        """Gauss-Newton rounds with Levenberg-Marquardt damping from the best point: a
+        forward-difference Jacobian of the scaled residuals (one point per parameter,
+        a step of FD_STEP of its range, backward at the upper end), then one trial
+        step per damping, all in one batch each. Stops when a round does not improve J
+        by MIN_GAIN or the budget cannot pay for another round."""
+        d = len(self.cal.names)
+        while self._left(budget) >= d + len(DAMPING):
+            best = self.fit.best
+            r0 = self._residuals(best)
+            if not np.isfinite(r0).all():
+                return
+            u0 = self._u(best.x)
+            steps = np.where(u0 + FD_STEP <= 1.0, FD_STEP, -FD_STEP)
+            probes = [self._x(u0 + steps[k] * np.eye(d)[k]) for k in range(d)]
+            jac = np.empty((len(r0), d))
+            for k, e in enumerate(self.evaluate("jacobian", probes)):
+                jac[:, k] = (self._residuals(e) - r0) / steps[k]
+            if not np.isfinite(jac).all():
+                return
+            a, g = jac.T @ jac, jac.T @ r0
+            scale = np.diag(a) + 1e-12 * max(1.0, float(np.max(np.diag(a))))
+            trials = []
+            for lam in DAMPING:
+                delta = np.linalg.solve(a + lam * np.diag(scale), -g)
+                x = self._x(u0 + delta)
+                if x not in trials:
+                    trials.append(x)
+            tried = self.evaluate("newton", trials)
+            if min(e.objective for e in tried) > best.objective * (1 - MIN_GAIN) - 1e-9:
+                return
+
+    def _compass(self, budget: int) -> None:
+        d = len(self.cal.names)
         step = FIRST_STEP
         previous = None  # the best point before the last improving round
-        while left > 0 and step >= LAST_STEP:
+        while self._left(budget) > 0 and step >= LAST_STEP:
             best = self.fit.best
             centre = self._u(best.x)
             candidates = []
@@ -218,15 +271,12 @@ class Calibrator:
             if not candidates:
                 step /= 2
                 continue
-            tried = self.evaluate("refine", candidates[:left])
-            left -= len(tried)
+            tried = self.evaluate("compass", candidates[: self._left(budget)])
             if min(e.objective for e in tried) >= best.objective:
                 step /= 2
                 previous = None
             else:
                 previous = best
-        self.fit.fitted = self._rounded(self.fit.best)
-        return self.fit
 
     def _rounded(self, best: Evaluation) -> Evaluation:
         """The best point with each value at 3 significant digits (inside its range), as
