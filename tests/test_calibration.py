@@ -216,6 +216,24 @@ high = 0.03
     assert (table["ci_low"] <= table["simulated"]).all()
 
 
+def test_lhs_share_zero_refines_from_the_scenario(tmp_path):
+    text = TINY.format(extra="").replace("budget = 4", "budget = 9\nlhs_share = 0.0")
+    cal = cconfig.load_calibration(_write(tmp_path, text))
+
+    def response(cfg):
+        return {
+            "unemployment_rate": 6.0 * cfg.scenario.behaviour.labour_market.quit_rate,
+            "apprenticeship_completions": 7.0,
+            "apprenticeship_dissolutions": 3.0,
+        }
+
+    result = fit.calibrate(cal, _fake_batch(response))
+    stages = [e.stage for e in result.evaluations]
+    assert stages[:2] == ["start", "jacobian"] and "lhs" not in stages
+    assert result.evaluations[0].x == (cal.scenario.behaviour.labour_market.quit_rate,)
+    assert result.fitted.x[0] == pytest.approx(0.05 / 6.0, rel=0.01)
+
+
 def test_objective_and_interval():
     cal = cconfig.load_calibration(TARGETS)
     at_target = {t.moment: t.value for t in cal.config.targets}

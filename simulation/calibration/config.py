@@ -59,6 +59,13 @@ class CalibrationConfig(Strict):
     budget: int = Field(
         96, ge=1, le=100_000, description="parameter points evaluated (search + refinement)"
     )
+    lhs_share: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="share of the budget spent on the Latin hypercube before the local "
+        "search (0: refine from the scenario's own values)",
+    )
     targets: list[TargetMoment] = Field(min_length=1, description="the moments to fit")
     parameters: list[ParameterRange] = Field(
         default_factory=list, description="scenario fields searched, with their ranges"

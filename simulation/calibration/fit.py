@@ -14,7 +14,7 @@ the number of targets means each is about at the edge of its range.
 
 Every point is run with the same seeds (common random numbers), so J is a
 deterministic function of the parameters and differences between points are not
-seed noise. The search is a Latin hypercube over the box (about half the budget), then
+seed noise. The search is a Latin hypercube over the box (``lhs_share`` of the budget), then
 Gauss-Newton rounds with Levenberg-Marquardt damping from the best point (SMM is a
 least-squares problem in the scaled residuals; a round costs one point per parameter
 for the Jacobian and three trial steps), and, once a round stops improving, a compass
@@ -41,7 +41,6 @@ from simulation.experiment.executors import Outcome, Task
 
 Batch = Callable[[Iterable[Task]], Iterator[Outcome]]
 
-LHS_SHARE = 0.5  # of the budget spent on the Latin hypercube
 FD_STEP = 0.05  # finite-difference step of the Jacobian, as a share of each range
 DAMPING = (0.01, 0.1, 1.0)  # Levenberg-Marquardt trial dampings, relative to diag(J'J)
 MIN_GAIN = 0.01  # a Gauss-Newton round that cuts J by less than this share is the last
@@ -200,9 +199,11 @@ class Calibrator:
         if d == 0 or budget <= 1:
             self.fit.fitted = self.fit.best
             return self.fit
-        n_lhs = min(budget - 1, max(d + 1, round(LHS_SHARE * budget) - 1))
-        sampler = stats.qmc.LatinHypercube(d=d, seed=design.design_seed(cal.config.root_seed))
-        self.evaluate("lhs", [self._x(u) for u in sampler.random(n_lhs)])
+        n_lhs = min(budget - 1, round(cal.config.lhs_share * budget))
+        if n_lhs > 0:
+            seed = design.design_seed(cal.config.root_seed)
+            sampler = stats.qmc.LatinHypercube(d=d, seed=seed)
+            self.evaluate("lhs", [self._x(u) for u in sampler.random(n_lhs)])
         self._levenberg_marquardt(budget)
         self._compass(budget)
         self.fit.fitted = self._rounded(self.fit.best)
