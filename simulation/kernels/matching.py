@@ -8,6 +8,7 @@ import numpy as np
 from numba import njit, prange
 
 from simulation.kernels.memory import AHEAD, prefetch_row
+from simulation.kernels.parallel import prange_only
 from simulation.kernels.skills import job_gaps
 from simulation.rng import uniform
 from simulation.state import ApprState, Cert, Flow, Spend, Status
@@ -182,7 +183,7 @@ def draw_tables(travel, travel_weight, profile, cell_open, cell_ptr, cell_firms,
 DRAW_BLOCK = 256  # searchers per block of the parallel draws (scratch allocated per block)
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=prange_only())
 def draw_applications(
     key,
     slot0,
@@ -303,11 +304,12 @@ def _rank_segment(keys, items, lo, hi):
         rank = np.argsort(keys[lo:hi], kind="mergesort")
         sorted_keys = keys[lo:hi][rank]
         sorted_items = items[lo:hi][rank]
-        keys[lo:hi] = sorted_keys
-        items[lo:hi] = sorted_items
+        for t in range(hi - lo):  # a loop, not slice assignment (which compiles slowly)
+            keys[lo + t] = sorted_keys[t]
+            items[lo + t] = sorted_items[t]
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=prange_only())
 def make_offers(
     mode,
     p,
@@ -529,7 +531,7 @@ def age_vacancies(alive, vacancies, vac_age):
             vac_age[f] += 1
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=prange_only())
 def employability(
     key,
     p,

@@ -6,6 +6,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from simulation.kernels.parallel import prange_only
 from simulation.state import ApprState, Status
 
 # region table columns (residents of each region)
@@ -150,7 +151,7 @@ def _tally_worker(
             by_cohort[c, C_WAGE_N] += 1
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=prange_only())
 def tally(
     month,
     p,

@@ -3,6 +3,7 @@
 from numba import njit, prange
 
 from simulation.kernels.memory import AHEAD, prefetch_row
+from simulation.kernels.parallel import prange_only
 from simulation.state import Status
 
 
@@ -30,7 +31,7 @@ def job_gaps(skills, i, req, f):
     return under, over
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=prange_only())
 def update_skills(
     p,
     status,
