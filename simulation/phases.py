@@ -267,29 +267,21 @@ def _match(m, mode: int, p: params.Params, month: int) -> None:
     if n == 0:
         return
     searchers = m.searchers[:n].copy()
-    matching.hiring_thresholds(mode, pm, f.alive, f.region, f.vac_age, slack(m), m.thresholds)
+    # Slot thresholds do not depend on the market's slack.
+    market = m.no_slack if mode == matching.SLOTS else slack(m)
+    matching.hiring_thresholds(mode, pm, f.alive, f.region, f.vac_age, market, m.thresholds)
     apply_key = stream_key(m, apply_stream)
     for rnd in range(pm.rounds):
         if searchers.size == 0 or openings.sum() == 0:
             break
         k = searchers.size
-        matching.build_cells(
-            f.alive, f.sector, f.region, openings, world.n_regions, m.cell_open, m.cell_ptr,
-            m.cell_firms, m.cell_cum,
+        apps, offers = matching.apply_and_offer(
+            mode, apply_key, rnd * 2 * pm.applications, pm, searchers, k, world.n_regions,
+            p.cert_bonus, openings, m.thresholds, apps_seen, qualified_seen, m.cell_open,
+            m.cell_ptr, m.cell_firms, m.cell_cum, w.skills, w.ability, w.cert, w.region,
+            w.employer, f.alive, f.sector, f.region, f.req, m.travel, world.sector_profile,
         )  # fmt: skip
-        apps = np.empty((k, pm.applications), dtype=np.int64)
-        offers = np.zeros((k, pm.applications), dtype=np.int8)
         hired = np.zeros(k, dtype=np.int8)
-        matching.draw_applications(
-            apply_key, rnd * 2 * pm.applications, searchers, k, w.skills, w.region, w.employer,
-            m.travel,
-            world.sector_profile, pm.affinity_weight, pm.travel_weight, m.cell_open, m.cell_ptr,
-            m.cell_firms, m.cell_cum, apps,
-        )  # fmt: skip
-        matching.make_offers(
-            mode, pm, searchers, k, apps, w.skills, w.ability, w.cert, p.cert_bonus, f.req,
-            openings, m.thresholds, apps_seen, qualified_seen, offers,
-        )  # fmt: skip
         matching.accept_offers(
             mode, month, pm, searchers, k, apps, offers, hired, w.status, w.region, w.skills,
             w.employer, w.gap_under, w.gap_over, w.wage, w.tenure, w.spell, w.months_left,

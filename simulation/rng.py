@@ -14,6 +14,7 @@ plain Python integers for the twins and the reference; a test checks they agree.
 
 from __future__ import annotations
 
+import functools
 import math
 from enum import IntEnum
 
@@ -108,10 +109,12 @@ def fill_normal(key, start, slot, out):
         out[i] = normal(key, start + i, slot)
 
 
+@functools.lru_cache(maxsize=4096)
 def key(seed: int, month: int, stream: int) -> np.uint64:
     """Stream key as np.uint64 (the type every kernel is compiled for). Computed in
     Python integers (``py_stream_key``, the same bits as the kernel ``stream_key``): a
-    step asks for a dozen keys, and a numba call costs more than the hash."""
+    step asks for a dozen keys, and a numba call costs more than the hash. Remembered
+    (a key is a pure function of its arguments): the hash costs microseconds."""
     return np.uint64(py_stream_key(seed, month, stream))
 
 

@@ -851,6 +851,48 @@ def test_employability(n, seed, stride, no_vacancies, ties):
     check(world, call)
 
 
+@cases(max_examples=10)
+def test_employability_with_skills_off_the_scale(n, seed):
+    """Workers whose skills fail ``plain_skills`` (huge values here) take the per-worker
+    cell weights instead of their home region's table: still the twin's answer."""
+    world = worlds.random_world(n, seed)
+    thresholds(K, world, JOBS)
+    cells(K, world, JOBS)
+    sample = np.flatnonzero(world.w.status == Status.UNEMPLOYED)
+    world.w.skills[sample[::3]] = 2e30
+
+    def call(m, x):
+        w, b = x.w, x.b
+        return m.matching.employability(
+            x.key(Stream.EMPLOYABILITY), x.p.match, sample, sample.size, w.skills, w.ability, w.region,
+            w.cert, x.p.cert_bonus, x.f.req, b["travel"], x.world.sector_profile,
+            x.p.match.travel_weight, b["thresholds"], b["cell_open"], b["cell_ptr"],
+            b["cell_firms"], b["cell_cum"], EMPLOYABILITY_DRAWS,
+        )  # fmt: skip
+
+    check(world, call)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n=st.integers(0, 5000),
+    share=st.floats(0.0, 1.0),
+    size=st.integers(1, 3000),
+    seed=SEEDS,
+)
+def test_employability_sample(n, share, size, seed):
+    """Every stride-th unemployed row, at most ``size``: the numpy expression it replaced."""
+    status = np.where(
+        np.random.default_rng(seed).random(n) < share, Status.UNEMPLOYED, Status.EMPLOYED
+    ).astype(np.int8)
+    unemployed = np.flatnonzero(status == Status.UNEMPLOYED)
+    stride = max(unemployed.size // size, 1)
+    expected = unemployed[::stride][:size]
+    got = K.matching.employability_sample(status, size)
+    assert got.dtype == np.int64
+    assert np.array_equal(got, expected)
+
+
 @cases(max_examples=20)
 def test_applicant_score_credits_learning(n, seed):
     """The job score credits the on-the-job learning of the hiring horizon: between the
@@ -1225,6 +1267,17 @@ def test_wage_gini(n, seed, employed):
     elif employed == "none":
         w.status[rows] = Status.UNEMPLOYED
     check(world, lambda m, x: m.metrics.wage_gini(x.w.status, x.w.wage))
+
+
+@settings(max_examples=20, deadline=None)
+@given(n=st.integers(0, 300_000), seed=SEEDS)
+def test_radix_sort_digit_widths(n, seed):
+    """The Gini's radix sort gives numpy's order with either digit width."""
+    keys = np.random.default_rng(seed).integers(0, 2**32, n, dtype=np.uint64).astype(np.uint32)
+    if n > 10:
+        keys[: n // 10] = keys[n // 5]  # ties
+    for bits in (11, 16):
+        assert np.array_equal(K.metrics._radix_sort_u32(keys.copy(), bits), np.sort(keys))
 
 
 @settings(max_examples=60, deadline=None)

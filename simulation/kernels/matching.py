@@ -180,6 +180,57 @@ def draw_tables(travel, travel_weight, profile, cell_open, cell_ptr, cell_firms,
     return access, start, owners, profile_sums(profile)
 
 
+SKILL_BOUND = 1e30  # see home_cell_weights
+PROFILE_SUM_FLOOR = 1e-200
+
+
+@njit(inline="always")
+def plain_skills(skills, i):
+    """Whether every skill of worker ``i`` is a number of magnitude at most SKILL_BOUND."""
+    plain = True
+    for k in range(skills.shape[1]):
+        if not abs(skills[i, k]) <= SKILL_BOUND:  # false for NaN too
+            plain = False
+    return plain
+
+
+@njit(cache=True)
+def home_cell_weights(access, profile, psum):
+    """``cell_weights`` without the affinity term (affinity weight 0), for a worker of
+    each home region: (weights, running sums, totals), one row per region.
+
+    With weight 0 the affinity factor is exp(0 x affinity) = 1 exactly whenever the
+    affinity (a worker's skills . profile / profile sum) is a finite number, so a cell's
+    weight is its access from the home region, bit for bit, whatever the skills: the
+    tables are computed once per region instead of once per worker. The affinity is
+    finite when the worker's skills pass ``plain_skills`` and the profile passes the
+    checks here (entries at most SKILL_BOUND in magnitude, sums at least
+    PROFILE_SUM_FLOOR); otherwise the tables come back empty and every worker takes
+    ``cell_weights``."""
+    n_regions, n_cells = access.shape
+    ok = True
+    for s in range(profile.shape[0]):
+        if not abs(psum[s]) >= PROFILE_SUM_FLOOR:
+            ok = False
+        for k in range(profile.shape[1]):
+            if not abs(profile[s, k]) <= SKILL_BOUND:
+                ok = False
+    if not ok:
+        n_regions = 0
+    weights = np.empty((n_regions, n_cells))
+    cum = np.empty((n_regions, n_cells))
+    total = np.empty(n_regions)
+    for h in range(n_regions):
+        t = 0.0
+        for c in range(n_cells):  # c = s * R + r, the order of cell_weights
+            w = access[h, c]
+            weights[h, c] = w
+            t += w
+            cum[h, c] = t
+        total[h] = t
+    return weights, cum, total
+
+
 DRAW_BLOCK = 256  # searchers per block of the parallel draws (scratch allocated per block)
 
 
@@ -523,12 +574,60 @@ def accept_offers(
 
 
 @njit(cache=True)
+def apply_and_offer(
+    mode, key, slot0, p, searchers, n, n_regions, cert_bonus, openings, thresholds, apps_seen,
+    qualified_seen, cell_open, cell_ptr, cell_firms, cell_cum, skills, ability, cert, region,
+    employer, alive, f_sector, f_region, req, travel, profile,
+):  # fmt: skip
+    """The first half of a matching round, in one call from Python: firms with openings
+    grouped by cell (``build_cells``), each searcher's applications
+    (``draw_applications``, draws from ``slot0`` on) and the firms' offers
+    (``make_offers``). Returns (applications, offers) for ``accept_offers``."""
+    build_cells(alive, f_sector, f_region, openings, n_regions, cell_open, cell_ptr, cell_firms,
+                cell_cum)  # fmt: skip
+    apps = np.empty((n, p.applications), dtype=np.int64)
+    offers = np.zeros((n, p.applications), dtype=np.int8)
+    draw_applications(
+        key, slot0, searchers, n, skills, region, employer, travel, profile, p.affinity_weight,
+        p.travel_weight, cell_open, cell_ptr, cell_firms, cell_cum, apps,
+    )  # fmt: skip
+    make_offers(
+        mode, p, searchers, n, apps, skills, ability, cert, cert_bonus, req, openings, thresholds,
+        apps_seen, qualified_seen, offers,
+    )  # fmt: skip
+    return apps, offers
+
+
+@njit(cache=True)
 def age_vacancies(alive, vacancies, vac_age):
     """Open vacancies grow a month older as the month's matching starts; a hire resets
     the age, so after matching it counts the months in a row without a hire."""
     for f in range(alive.shape[0]):
         if alive[f] == 1 and vacancies[f] > 0:
             vac_age[f] += 1
+
+
+@njit(cache=True)
+def employability_sample(status, size):
+    """Rows of the employability sample: every stride-th unemployed worker in row order,
+    stride = max(unemployed // size, 1), at most ``size`` of them (an even spread)."""
+    unemployed = 0
+    for i in range(status.shape[0]):
+        if status[i] == Status.UNEMPLOYED:
+            unemployed += 1
+    stride = max(unemployed // size, 1)
+    out = np.empty(min((unemployed + stride - 1) // stride, size), dtype=np.int64)
+    j = 0
+    seen = 0
+    for i in range(status.shape[0]):
+        if j == out.shape[0]:
+            break
+        if status[i] == Status.UNEMPLOYED:
+            if seen % stride == 0:
+                out[j] = i
+                j += 1
+            seen += 1
+    return out
 
 
 @njit(cache=True, parallel=prange_only())
@@ -562,6 +661,7 @@ def employability(
     access, start, owners, psum = draw_tables(
         travel, travel_weight, profile, cell_open, cell_ptr, cell_firms, cell_cum
     )
+    home_weights, home_cum, home_total = home_cell_weights(access, profile, psum)
     n_blocks = (n + DRAW_BLOCK - 1) // DRAW_BLOCK
     for b in prange(n_blocks):
         weights = np.empty(n_cells)
@@ -569,7 +669,14 @@ def employability(
         drawn = np.empty(draws, dtype=np.int64)
         for j in range(b * DRAW_BLOCK, min((b + 1) * DRAW_BLOCK, n)):
             i = sample[j]
-            total = cell_weights(i, skills, region, access, profile, psum, 0.0, weights, cum)
+            if home_total.shape[0] > 0 and plain_skills(skills, i):
+                h = region[i]
+                total = home_total[h]
+                for c in range(n_cells):
+                    weights[c] = home_weights[h, c]
+                    cum[c] = home_cum[h, c]
+            else:
+                total = cell_weights(i, skills, region, access, profile, psum, 0.0, weights, cum)
             if total <= 0.0:
                 continue
             for d in range(draws):  # all draws first, so their firms' rows load together

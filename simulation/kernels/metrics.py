@@ -32,6 +32,10 @@ N_C = 8
 X_EMP, X_GAP, X_UNDER, X_WAGE = range(4)
 N_X = 4
 TALLY_BLOCK = 8192  # workers per block of the parallel tally
+# Below this many wages the Gini's radix sort takes 11-bit digits (three passes over
+# 2,048 buckets), above it 16-bit ones (two passes over 65,536): clearing and summing
+# 65,536 counts twice costs more than a third pass over a town's wages.
+RADIX_SMALL = 1 << 17
 
 
 @njit(inline="always")
@@ -256,8 +260,9 @@ def wage_gini(status, wage):
     """Gini coefficient of the wages of employed workers (apprentices excluded).
 
     Wages are float32 and never negative, so their bit patterns sort like their values:
-    a two-pass radix sort on 16-bit digits orders them in linear time (a comparison sort
-    of a city's wages every month would be the slowest part of the step)."""
+    a radix sort orders them in linear time (a comparison sort of a city's wages every
+    month would be the slowest part of the step). Any digit width gives the same order;
+    the width only sets the speed (``RADIX_SMALL``)."""
     bits = wage.view(np.uint32)
     n = 0
     for i in range(status.shape[0]):
@@ -271,7 +276,7 @@ def wage_gini(status, wage):
         if status[i] == Status.EMPLOYED:
             keys[j] = bits[i]
             j += 1
-    keys = _radix_sort_u32(keys)
+    keys = _radix_sort_u32(keys, 11 if n < RADIX_SMALL else 16)
     vals = keys.view(np.float32)
     num = 0.0
     total = 0.0
@@ -283,20 +288,23 @@ def wage_gini(status, wage):
 
 
 @njit(cache=True)
-def _radix_sort_u32(keys):
-    """Stable LSD radix sort of unsigned 32-bit keys, two passes of 16 bits."""
+def _radix_sort_u32(keys, bits):
+    """Stable LSD radix sort of unsigned 32-bit keys in passes of ``bits``-bit digits
+    (11: three passes over 2,048 buckets; 16: two over 65,536)."""
     n = keys.shape[0]
     out = np.empty_like(keys)
-    count = np.empty(65537, dtype=np.int64)
+    n_buckets = 1 << bits
+    mask = np.uint32(n_buckets - 1)
+    count = np.empty(n_buckets + 1, dtype=np.int64)
     src, dst = keys, out
-    for shift in (0, 16):
+    for shift in range(0, 32, bits):
         count[:] = 0
         for j in range(n):
-            count[((src[j] >> shift) & 0xFFFF) + 1] += 1
-        for d in range(65536):
+            count[((src[j] >> shift) & mask) + 1] += 1
+        for d in range(n_buckets):
             count[d + 1] += count[d]
         for j in range(n):
-            d = (src[j] >> shift) & 0xFFFF
+            d = (src[j] >> shift) & mask
             dst[count[d]] = src[j]
             count[d] += 1
         src, dst = dst, src
