@@ -41,7 +41,7 @@ from simulation.experiment.executors import Outcome, Task
 
 Batch = Callable[[Iterable[Task]], Iterator[Outcome]]
 
-FD_STEP = 0.05  # finite-difference step of the Jacobian, as a share of each range
+FD_STEP = 0.1  # finite-difference step of the Jacobian, as a share of each range
 DAMPING = (0.01, 0.1, 1.0)  # Levenberg-Marquardt trial dampings, relative to diag(J'J)
 MIN_GAIN = 0.01  # a Gauss-Newton round that cuts J by less than this share is the last
 FIRST_STEP = 0.125  # compass step, as a share of each parameter's range
