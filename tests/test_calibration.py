@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import json
 import math
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -281,6 +284,33 @@ def test_calibrate_command_writes_the_folder(tmp_path, capsys):
     assert "unemployment_rate" in text and "complete" in text
     # never overwritten
     assert cli.main(["calibrate", str(path), "--out", str(out), "--executor", "serial"]) == 2
+
+
+def test_interrupted_calibration_keeps_its_points(tmp_path):
+    """Ctrl-C mid-search: exit 130, and the folder holds every point finished so far."""
+    path = _write(tmp_path, TINY.format(extra="").replace("budget = 4", "budget = 400"))
+    out = tmp_path / "out"
+    args = ["calibrate", str(path), "--out", str(out), "--executor", "serial"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "simulation.cli", *args],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    seen = []
+    for line in proc.stderr:  # progress lines: one per finished point
+        seen.append(line)
+        if sum("objective" in s for s in seen) >= 3:
+            break
+    proc.send_signal(signal.SIGINT)
+    rest = proc.stderr.read()
+    assert proc.wait(timeout=120) == 130, "".join(seen) + rest
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "interrupted"
+    evals = pd.read_parquet(out / "evaluations.parquet")
+    assert 3 <= len(evals) < 400 and (out / "fit.csv").is_file()
+    assert not list(tmp_path.glob(".out*"))
 
 
 def test_list_moments(capsys):

@@ -170,7 +170,7 @@ def _print_table(fit, status: str) -> None:
         out.add_column(col, justify=justify, no_wrap=True)
     for r in table.itertuples():
         share = abs(r.high) <= 1.5
-        f = output._pct
+        f = output.pct
         out.add_row(
             r.moment,
             f"{f(r.target, share)} [{f(r.low, share)}, {f(r.high, share)}]",

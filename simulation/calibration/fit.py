@@ -106,6 +106,11 @@ def interval(values: list[float], level: float = 0.95) -> tuple[float, float, fl
     return mean, sd, mean - half, mean + half
 
 
+def _key(x: tuple[float, ...]) -> tuple[float, ...]:
+    """A point as remembered: the same point reached by two routes is run once."""
+    return tuple(round(v, 12) for v in x)
+
+
 def _significant(x: float, digits: int = 3) -> float:
     return float(f"{x:.{digits}g}")
 
@@ -146,7 +151,7 @@ class Calibrator:
         fresh: list[Evaluation] = []
         out: list[Evaluation] = []
         for x in points:
-            key = tuple(round(v, 12) for v in x)
+            key = _key(x)
             if key in self._seen:
                 out.append(self._seen[key])
                 continue
@@ -260,14 +265,14 @@ class Calibrator:
             candidates = []
             if previous is not None:  # pattern move: the last improvement, once more
                 x = self._x(2 * centre - self._u(previous.x))
-                if tuple(round(v, 12) for v in x) not in self._seen:
+                if _key(x) not in self._seen:
                     candidates.append(x)
             for k in range(d):
                 for sign in (1.0, -1.0):
                     u = centre.copy()
                     u[k] = min(1.0, max(0.0, u[k] + sign * step))
                     x = self._x(u)
-                    if tuple(round(v, 12) for v in x) not in self._seen and x not in candidates:
+                    if _key(x) not in self._seen and x not in candidates:
                         candidates.append(x)
             if not candidates:
                 step /= 2

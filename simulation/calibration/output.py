@@ -123,7 +123,8 @@ def fitted_toml(fit: Fit, targets_file: str, scenario_ref: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _pct(x: float, unit_share: bool) -> str:
+def pct(x: float, unit_share: bool) -> str:
+    """A share as a percentage (else 4 significant digits); "-" when missing."""
     if not math.isfinite(x):
         return "-"
     return f"{100 * x:.1f}%" if unit_share else f"{x:.4g}"
@@ -148,9 +149,9 @@ def report_markdown(fit: Fit, table: pd.DataFrame, status: str) -> str:
     for r in table.itertuples():
         share = abs(r.high) <= 1.5
         lines.append(
-            f"| {r.moment} | {_pct(r.target, share)} | {_pct(r.low, share)}-"
-            f"{_pct(r.high, share)} | {_pct(r.simulated, share)} | "
-            f"{_pct(r.ci_low, share)} to {_pct(r.ci_high, share)} | "
+            f"| {r.moment} | {pct(r.target, share)} | {pct(r.low, share)}-"
+            f"{pct(r.high, share)} | {pct(r.simulated, share)} | "
+            f"{pct(r.ci_low, share)} to {pct(r.ci_high, share)} | "
             f"{'yes' if r.inside else 'NO'} | {r.source} |"
         )
     if cal.names:
