@@ -12,8 +12,6 @@ Layout of a run folder::
 
 from __future__ import annotations
 
-import os
-import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -115,34 +113,17 @@ def manifest(result: RunResult, status: str = "complete") -> dict:
 def write(result: RunResult, out: Path) -> Path:
     """Write a run folder. The folder is built beside ``out`` under a temporary name and
     renamed into place, so ``out`` either holds a complete run or does not exist."""
-    out = Path(out)
-    if out.exists():
-        raise FileExistsError(f"{out} already exists; results are never overwritten")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir()
-    try:
+    with store.new_folder(out) as tmp:
         units = {m.name: f"{m.unit}: {m.definition}" for m in metrics.CATALOGUE}
         store.write_parquet(result.metrics, tmp / "metrics.parquet", units)
         for kind, frame in result.breakdowns.items():
             store.write_parquet(frame, tmp / f"{kind}.parquet")
         store.write_json(manifest(result), tmp / "manifest.json")
-        os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out
+    return Path(out)
 
 
 def default_out(run: RunConfig, root: Path = Path("results")) -> Path:
     """results/<scenario>__<policy>__seed<S>__<timestamp>, never an existing folder."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
     policy = run.policy.name.replace("+", "-")
-    base = root / f"{run.scenario.name}__{policy}__seed{run.seed}__{stamp}"
-    out, i = base, 1
-    while out.exists():
-        out = base.with_name(f"{base.name}-{i}")
-        i += 1
-    return out
+    return store.unused_folder(root / f"{run.scenario.name}__{policy}__seed{run.seed}__{stamp}")

@@ -6,12 +6,15 @@ reader never sees half a file and an interrupted run leaves no partial results.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -48,6 +51,36 @@ def write_parquet(df: pd.DataFrame, path: Path, description: dict[str, str] | No
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     pq.write_table(table, tmp)
     os.replace(tmp, path)
+
+
+def unused_folder(base: Path) -> Path:
+    """``base``, or ``base-1``, ``base-2``, ...: the first that does not exist yet."""
+    out, i = Path(base), 1
+    while out.exists():
+        out = Path(base).with_name(f"{Path(base).name}-{i}")
+        i += 1
+    return out
+
+
+@contextlib.contextmanager
+def new_folder(out: Path) -> Iterator[Path]:
+    """Build the folder ``out`` under a temporary name beside it and rename it into
+    place when the block ends, so ``out`` either holds every file or does not exist.
+    Yields the temporary folder to write into; removes it if the block raises.
+    Raises FileExistsError for an existing ``out``: results are never overwritten."""
+    out = Path(out)
+    if out.exists():
+        raise FileExistsError(f"{out} already exists; results are never overwritten")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    try:
+        yield tmp
+        os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
 
 
 def write_json(obj: Any, path: Path) -> None:

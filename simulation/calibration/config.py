@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 
 from simulation import loading
 from simulation.calibration.moments import MOMENTS
 from simulation.config import PolicyConfig, ScenarioConfig, Strict
-from simulation.config_errors import ConfigError, Problem, from_validation, show_path, show_value
+from simulation.config_errors import ConfigError, Problem, show_path, show_value
 from simulation.experiment.config import ParameterRange
-from simulation.experiment.loading import COMMAND_LINE, Target, apply, by_root, resolve_path
+from simulation.experiment.loading import Target, apply, by_root, find_file, read_file, resolve_path
 from simulation.experiment.loading import settings as field_settings
 
 
@@ -137,15 +137,7 @@ def calibration_dir() -> Path:
 
 def locate(ref: str) -> Path:
     """A targets file by path, or by name in calibration/."""
-    path = Path(ref)
-    if path.suffix == ".toml" or path.exists():
-        return path
-    candidate = calibration_dir() / f"{ref}.toml"
-    if candidate.is_file():
-        return candidate
-    names = sorted(p.stem for p in calibration_dir().glob("*.toml"))
-    allowed = "one of: " + ", ".join(names) + ", or a path to a .toml file"
-    raise ConfigError(Problem(COMMAND_LINE, "TARGETS", show_value(ref), allowed))
+    return find_file(ref, calibration_dir(), "TARGETS")
 
 
 def load_calibration(
@@ -155,21 +147,8 @@ def load_calibration(
     ``replications``, ``root_seed``, ``budget``) replace the file's values and are
     blamed on the command line when they are wrong."""
     path = Path(path)
+    config = read_file(path, CalibrationConfig, overrides, "a targets file")
     shown = show_path(path)
-    if path.suffix != ".toml":
-        raise ConfigError(Problem(shown, message="a targets file must be a .toml file"))
-    data = loading._read_toml(path)
-    data.setdefault("name", path.stem)
-    given = {k: v for k, v in (overrides or {}).items() if v is not None}
-    data.update(given)
-
-    def file_of(loc: tuple) -> str:
-        return COMMAND_LINE if loc and loc[0] in given else shown
-
-    try:
-        config = CalibrationConfig.model_validate(data, strict=True)
-    except ValidationError as exc:
-        raise from_validation(exc, CalibrationConfig, file_of, shown) from None
     for i, t in enumerate(config.targets):
         if t.moment not in MOMENTS:
             close = difflib.get_close_matches(t.moment, list(MOMENTS), n=1)

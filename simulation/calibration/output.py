@@ -16,8 +16,6 @@ finished run is lost.
 from __future__ import annotations
 
 import math
-import os
-import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -31,12 +29,7 @@ from simulation.calibration.fit import Evaluation, Fit, interval
 
 def default_out(name: str, root: Path = Path("results")) -> Path:
     """results/calibration-<name>-<timestamp>, never an existing folder."""
-    base = root / f"calibration-{name}-{time.strftime('%Y%m%d-%H%M%S')}"
-    out, i = base, 1
-    while out.exists():
-        out = base.with_name(f"{base.name}-{i}")
-        i += 1
-    return out
+    return store.unused_folder(root / f"calibration-{name}-{time.strftime('%Y%m%d-%H%M%S')}")
 
 
 def target_table(fit: Fit, point: Evaluation | None = None) -> pd.DataFrame:
@@ -173,15 +166,8 @@ def write(
     fit: Fit, out: Path, status: str, info: dict[str, Any], targets_file: str, scenario_ref: str
 ) -> Path:
     """Write the folder atomically (temporary name, then rename); never overwrites."""
-    out = Path(out)
-    if out.exists():
-        raise FileExistsError(f"{out} already exists; results are never overwritten")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
     cal = fit.calibration
-    try:
+    with store.new_folder(out) as tmp:
         if fit.evaluations:
             table = target_table(fit)
             table.to_csv(tmp / "fit.csv", index=False)
@@ -208,8 +194,4 @@ def write(
             "packages": store.package_versions(),
         }
         store.write_json(manifest, tmp / "manifest.json")
-        os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out
+    return Path(out)

@@ -7,8 +7,6 @@ import math
 import os
 from pathlib import Path
 
-from simulation.config_errors import ConfigError, Problem, show_value
-
 # The effects table printed by `skillsim effects` and `skillsim sweep --effects`.
 HEADLINE = (
     "unemployment_rate",
@@ -161,22 +159,11 @@ def _bad(message: str) -> Exception:
     return BadInput(message)
 
 
-def _locate(ref: str) -> Path:
-    path = Path(ref)
-    if path.suffix == ".toml" or path.exists():
-        return path
-    candidate = experiments_dir() / f"{ref}.toml"
-    if candidate.is_file():
-        return candidate
-    names = sorted(p.stem for p in experiments_dir().glob("*.toml"))
-    allowed = "one of: " + ", ".join(names) + ", or a path to a .toml file"
-    raise ConfigError(Problem("(command line)", "EXPERIMENT", show_value(ref), allowed))
-
-
 def _sweep(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from simulation.experiment import default_out, load_experiment, make_plan, run_sweep
+    from simulation.experiment.loading import find_file
     from simulation.experiment.store import SweepFolderError
 
     executor = args.executor or ("dask" if args.scheduler else "processes")
@@ -192,7 +179,8 @@ def _sweep(args: argparse.Namespace) -> int:
         "replications": args.seeds,
         "root_seed": args.root_seed,
     }
-    plan = make_plan(load_experiment(_locate(args.experiment), overrides))
+    path = find_file(args.experiment, experiments_dir(), "EXPERIMENT")
+    plan = make_plan(load_experiment(path, overrides))
     out = args.out if args.out is not None else default_out(plan)
     console = Console(stderr=True)
     cfg = plan.experiment.config

@@ -152,20 +152,25 @@ def process_pool(jobs: int) -> Callable[[], cf.Executor]:
     return make
 
 
+def local_cluster(jobs: int):
+    """A Dask cluster on this machine: ``jobs`` single-threaded worker processes."""
+    from distributed import LocalCluster
+
+    return LocalCluster(
+        n_workers=jobs,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        silence_logs=logging.ERROR,
+    )
+
+
 def run_dask(tasks: Iterable[Task], scheduler: str | None, jobs: int) -> Iterator[Outcome]:
     """Submit to the Dask scheduler at ``scheduler`` (tcp://host:port), or to a local
     cluster of ``jobs`` single-threaded worker processes started here and stopped after."""
-    from distributed import Client, LocalCluster, as_completed
+    from distributed import Client, as_completed
 
-    cluster = None
-    if scheduler is None:
-        cluster = LocalCluster(
-            n_workers=jobs,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=logging.ERROR,
-        )
+    cluster = local_cluster(jobs) if scheduler is None else None
     client = Client(cluster if cluster is not None else scheduler)
     try:
         window = WINDOW_PER_JOB * max(1, len(client.scheduler_info()["workers"]))
@@ -199,6 +204,22 @@ def run_dask(tasks: Iterable[Task], scheduler: str | None, jobs: int) -> Iterato
 EXECUTORS = ("serial", "processes", "dask")
 
 
+def resources(
+    executor: str, jobs: int | None, scheduler: str | None, threads: int | None
+) -> tuple[str, int, int | None]:
+    """The executor (dask when a scheduler is given), the worker processes (default one
+    per core) and numba threads per run (default cores / jobs on a local pool or
+    cluster; as configured for serial and a remote cluster)."""
+    if scheduler is not None:
+        executor = "dask"
+    if executor not in EXECUTORS:
+        raise ValueError(f"executor must be one of {', '.join(EXECUTORS)} (got {executor!r})")
+    jobs = jobs or os.cpu_count() or 1
+    if threads is None and (executor == "processes" or (executor == "dask" and not scheduler)):
+        threads = local_threads(jobs)
+    return executor, jobs, threads
+
+
 @contextlib.contextmanager
 def session(
     executor: str = "processes",
@@ -213,13 +234,7 @@ def session(
     once, so its workers load the kernels once, and stops when the block ends.
     ``threads`` defaults to cores / jobs on a local pool or cluster.
     """
-    if scheduler is not None:
-        executor = "dask"
-    if executor not in EXECUTORS:
-        raise ValueError(f"executor must be one of {', '.join(EXECUTORS)} (got {executor!r})")
-    jobs = jobs or os.cpu_count() or 1
-    if threads is None and (executor == "processes" or (executor == "dask" and not scheduler)):
-        threads = local_threads(jobs)
+    executor, jobs, threads = resources(executor, jobs, scheduler, threads)
 
     def with_threads(tasks: Iterable[Task]) -> Iterator[Task]:
         for t in tasks:
@@ -237,15 +252,7 @@ def session(
         return
     cluster = None
     if scheduler is None:
-        from distributed import LocalCluster
-
-        cluster = LocalCluster(
-            n_workers=jobs,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=logging.ERROR,
-        )
+        cluster = local_cluster(jobs)
         scheduler = cluster.scheduler_address
     try:
         yield lambda tasks: run_dask(with_threads(tasks), scheduler, jobs)

@@ -12,7 +12,7 @@ import difflib
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -29,6 +29,7 @@ from simulation.config_errors import (
 from simulation.experiment.config import ExperimentConfig, ParameterRange
 
 COMMAND_LINE = "(command line)"
+M = TypeVar("M", bound=BaseModel)
 ROOTS: dict[str, type[BaseModel]] = {"scenario": ScenarioConfig, "policy": PolicyConfig}
 
 
@@ -58,9 +59,24 @@ def load_experiment(
     """Read, validate and resolve an experiment file. ``overrides`` (``workers``,
     ``months``, ``replications``, ``root_seed``) replace the file's values."""
     path = Path(path)
+    config = read_file(path, ExperimentConfig, overrides, "an experiment")
+    shown = show_path(path)
+    scenarios = _load_all(config.scenarios, "scenarios", path, loading.load_scenario)
+    policies = _load_all(config.policies, "policies", path, loading.load_policy)
+    targets = {p.label: _targets(p, i, shown) for i, p in enumerate(config.parameters)}
+    experiment = Experiment(config, shown, scenarios, policies, targets)
+    for i, p in enumerate(config.parameters):
+        _check_range(experiment, p, i)
+    return experiment
+
+
+def read_file(path: Path, model: type[M], overrides: dict[str, Any] | None, what: str) -> M:
+    """A TOML file validated against ``model`` (its ``name`` defaults to the file's
+    stem). ``overrides`` replace the file's values; a bad override is blamed on the
+    command line, anything else on the file. ``what`` names the file in messages."""
     shown = show_path(path)
     if path.suffix != ".toml":
-        raise ConfigError(Problem(shown, message="an experiment must be a .toml file"))
+        raise ConfigError(Problem(shown, message=f"{what} must be a .toml file"))
     data = loading._read_toml(path)
     data.setdefault("name", path.stem)
     given = {k: v for k, v in (overrides or {}).items() if v is not None}
@@ -70,16 +86,23 @@ def load_experiment(
         return COMMAND_LINE if loc and loc[0] in given else shown
 
     try:
-        config = ExperimentConfig.model_validate(data, strict=True)
+        return model.model_validate(data, strict=True)
     except ValidationError as exc:
-        raise from_validation(exc, ExperimentConfig, file_of, shown) from None
-    scenarios = _load_all(config.scenarios, "scenarios", path, loading.load_scenario)
-    policies = _load_all(config.policies, "policies", path, loading.load_policy)
-    targets = {p.label: _targets(p, i, shown) for i, p in enumerate(config.parameters)}
-    experiment = Experiment(config, shown, scenarios, policies, targets)
-    for i, p in enumerate(config.parameters):
-        _check_range(experiment, p, i)
-    return experiment
+        raise from_validation(exc, model, file_of, shown) from None
+
+
+def find_file(ref: str, folder: Path, field: str) -> Path:
+    """``ref`` as a path, or as the name of a .toml file in ``folder``; an unknown name
+    is blamed on the command-line argument ``field`` with the names there."""
+    path = Path(ref)
+    if path.suffix == ".toml" or path.exists():
+        return path
+    candidate = folder / f"{ref}.toml"
+    if candidate.is_file():
+        return candidate
+    names = sorted(p.stem for p in folder.glob("*.toml"))
+    allowed = "one of: " + ", ".join(names) + ", or a path to a .toml file"
+    raise ConfigError(Problem(COMMAND_LINE, field, show_value(ref), allowed))
 
 
 # ----------------------------------------------------------- scenarios, policies

@@ -16,8 +16,6 @@ Layout::
 
 from __future__ import annotations
 
-import os
-import shutil
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -33,12 +31,7 @@ def default_out(plan: Plan, root: Path = Path("results")) -> Path:
     """results/validate-<scenario>__<policy>__<timestamp>, never an existing folder."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
     policy = plan.policy.replace("+", "-")
-    base = root / f"validate-{plan.scenario}__{policy}__{stamp}"
-    out, i = base, 1
-    while out.exists():
-        out = base.with_name(f"{base.name}-{i}")
-        i += 1
-    return out
+    return store.unused_folder(root / f"validate-{plan.scenario}__{policy}__{stamp}")
 
 
 def manifest(plan: Plan, ctx: report.Context, run_info: dict) -> dict:
@@ -88,15 +81,7 @@ def write(
 ) -> Path:
     """Write the folder: built beside ``out`` under a temporary name, then renamed, so
     ``out`` either holds a complete validation or does not exist."""
-    out = Path(out)
-    if out.exists():
-        raise FileExistsError(f"{out} already exists; results are never overwritten")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir()
-    try:
+    with store.new_folder(out) as tmp:
         blocks = report.document(result_rows, ctx)
         (tmp / "report.md").write_text(report.markdown(blocks), encoding="utf-8")
         (tmp / "report.html").write_text(report.to_html(blocks), encoding="utf-8")
@@ -105,8 +90,4 @@ def write(
         ctx.durations.to_csv(tmp / "durations.csv", index=False)
         ctx.age_profile.to_csv(tmp / "age_profile.csv", index=False)
         store.write_json(manifest(plan, ctx, run_info), tmp / "manifest.json")
-        os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out
+    return Path(out)

@@ -12,8 +12,6 @@ Each worker returns a small ``Observation``; only the calling process writes.
 from __future__ import annotations
 
 import concurrent.futures as cf
-import logging
-import os
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -73,13 +71,7 @@ def execute(
 ) -> list[Result]:
     """Run every task; the results in plan order (kind, then seed), whatever order the
     executor finished them in."""
-    if scheduler is not None:
-        executor = "dask"
-    if executor not in EXECUTORS:
-        raise ValueError(f"executor must be one of {', '.join(EXECUTORS)} (got {executor!r})")
-    jobs = jobs or os.cpu_count() or 1
-    if threads is None and (executor == "processes" or (executor == "dask" and not scheduler)):
-        threads = executors.local_threads(jobs)
+    executor, jobs, threads = executors.resources(executor, jobs, scheduler, threads)
     todo = [replace(t, threads=threads) for t in tasks]
     if executor == "serial":
         stream = _serial(todo)
@@ -124,17 +116,9 @@ def _pool(tasks: list[ObservationTask], jobs: int) -> Iterator[Result]:
 
 
 def _dask(tasks: list[ObservationTask], scheduler: str | None, jobs: int) -> Iterator[Result]:
-    from distributed import Client, LocalCluster, as_completed
+    from distributed import Client, as_completed
 
-    cluster = None
-    if scheduler is None:
-        cluster = LocalCluster(
-            n_workers=jobs,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=logging.ERROR,
-        )
+    cluster = executors.local_cluster(jobs) if scheduler is None else None
     client = Client(cluster if cluster is not None else scheduler)
     try:
         running = {}
