@@ -313,6 +313,18 @@ def test_interrupted_calibration_keeps_its_points(tmp_path):
     assert not list(tmp_path.glob(".out*"))
 
 
+def test_executors_agree(tmp_path):
+    """Same file, same seeds: the same points and moments on one process or a pool."""
+    path = _write(tmp_path, TINY.format(extra="").replace("budget = 4", "budget = 3"))
+    tables = {}
+    for executor in ("serial", "processes"):
+        out = tmp_path / executor
+        args = ["calibrate", str(path), "--out", str(out), "--executor", executor]
+        assert cli.main([*args, "--jobs", "2", "--quiet"]) == 0
+        tables[executor] = pd.read_parquet(out / "moments.parquet")
+    pd.testing.assert_frame_equal(tables["serial"], tables["processes"])
+
+
 def test_list_moments(capsys):
     assert cli.main(["calibrate", "--list-moments"]) == 0
     text = capsys.readouterr().out
