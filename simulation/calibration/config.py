@@ -22,7 +22,15 @@ from simulation.calibration.moments import MOMENTS
 from simulation.config import PolicyConfig, ScenarioConfig, Strict
 from simulation.config_errors import ConfigError, Problem, show_path, show_value
 from simulation.experiment.config import ParameterRange
-from simulation.experiment.loading import Target, apply, by_root, find_file, read_file, resolve_path
+from simulation.experiment.loading import (
+    Target,
+    apply,
+    by_root,
+    find_file,
+    load_ref,
+    read_file,
+    resolve_path,
+)
 from simulation.experiment.loading import settings as field_settings
 
 
@@ -158,8 +166,8 @@ def load_calibration(
             raise ConfigError(
                 Problem(shown, f"targets[{i}].moment", show_value(t.moment), allowed, msg)
             )
-    scenario = _load_ref(config.scenario, "scenario", path, loading.load_scenario)
-    policy = _load_ref(config.policy, "policy", path, loading.load_policy)
+    scenario = load_ref(config.scenario, "scenario", "scenario", path, loading.load_scenario)
+    policy = load_ref(config.policy, "policy", "policy", path, loading.load_policy)
     fields = {}
     for i, p in enumerate(config.parameters):
         field = f"parameters[{i}].path" if p.path else f"parameters[{i}].paths"
@@ -184,22 +192,3 @@ def load_calibration(
                     Problem(shown, f"parameters[{i}].{end}", show_value(value), allowed, msg)
                 ) from None
     return cal
-
-
-def _load_ref(ref: str, field: str, path: Path, load) -> Any:
-    shown = show_path(path)
-    if ref.endswith(".toml"):
-        target = path.parent / ref
-        if not target.is_file():
-            msg = f"no such file {show_path(target)}; must be an existing .toml file"
-            raise ConfigError(Problem(shown, field, show_value(ref), "an existing .toml file", msg))
-        return load(target)
-    known = loading.available_scenarios() if field == "scenario" else loading.available_policies()
-    for part in ref.split("+"):
-        if part.strip() not in known and part.strip() != "none":
-            close = difflib.get_close_matches(part.strip(), known, n=1)
-            hint = f" (did you mean {close[0]}?)" if close else ""
-            allowed = "one of: " + ", ".join(known)
-            msg = f"unknown {field}{hint}; must be {allowed}"
-            raise ConfigError(Problem(shown, field, show_value(part), allowed, msg))
-    return load(ref)

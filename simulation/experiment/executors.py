@@ -23,6 +23,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from simulation.config import RunConfig
 from simulation.runner import RunResult
@@ -86,14 +87,15 @@ def local_threads(jobs: int) -> int:
 # ------------------------------------------------------------------- executors
 
 
-def run_serial(tasks: Iterable[Task]) -> Iterator[Outcome]:
-    """In this process; numba's thread count is restored afterwards."""
+def run_serial(tasks: Iterable[Any], work: Callable[[Any], Any] = execute) -> Iterator[Any]:
+    """``work`` on each task in this process (default ``execute``: a Task's run); numba's
+    thread count is restored afterwards."""
     import numba
 
     before = numba.get_num_threads()
     try:
         for task in tasks:
-            yield execute(task)
+            yield work(task)
     finally:
         numba.set_num_threads(before)
 

@@ -108,31 +108,33 @@ def find_file(ref: str, folder: Path, field: str) -> Path:
 # ----------------------------------------------------------- scenarios, policies
 
 
+def load_ref(ref: str, field: str, label: str, path: Path, load) -> Any:
+    """The scenario or policy ``ref`` names in the file ``path``: a .toml path relative
+    to it, or a known name (policies combine with "+"); errors blame ``field``."""
+    shown = show_path(path)
+    if ref.endswith(".toml"):
+        target = path.parent / ref
+        if not target.is_file():
+            msg = f"no such file {show_path(target)}; must be an existing .toml file"
+            raise ConfigError(Problem(shown, field, show_value(ref), "an existing .toml file", msg))
+        return load(target)
+    known = loading.available_scenarios() if label == "scenario" else loading.available_policies()
+    for part in ref.split("+"):
+        if part.strip() not in known and part.strip() != "none":
+            close = difflib.get_close_matches(part.strip(), known, n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            allowed = "one of: " + ", ".join(known)
+            msg = f"unknown {label}{hint}; must be {allowed}"
+            raise ConfigError(Problem(shown, field, show_value(part), allowed, msg))
+    return load(ref)
+
+
 def _load_all(refs: list[str], field: str, path: Path, load) -> dict[str, Any]:
     shown = show_path(path)
     label = "scenario" if field == "scenarios" else "policy"
-    known = loading.available_scenarios() if field == "scenarios" else loading.available_policies()
     out: dict[str, Any] = {}
     for i, ref in enumerate(refs):
-        if ref.endswith(".toml"):
-            target = path.parent / ref
-            if not target.is_file():
-                msg = f"no such file {show_path(target)}; must be an existing .toml file"
-                raise ConfigError(
-                    Problem(shown, f"{field}[{i}]", show_value(ref), "an existing .toml file", msg)
-                )
-            cfg = load(target)
-        else:
-            for part in ref.split("+"):
-                if part.strip() not in known and part.strip() != "none":
-                    close = difflib.get_close_matches(part.strip(), known, n=1)
-                    hint = f" (did you mean {close[0]}?)" if close else ""
-                    allowed = "one of: " + ", ".join(known)
-                    msg = f"unknown {label}{hint}; must be {allowed}"
-                    raise ConfigError(
-                        Problem(shown, f"{field}[{i}]", show_value(part), allowed, msg)
-                    )
-            cfg = load(ref)
+        cfg = load_ref(ref, f"{field}[{i}]", label, path, load)
         if cfg.name in out:
             msg = f"{label} {cfg.name!r} is listed twice; names must be distinct"
             raise ConfigError(

@@ -74,7 +74,7 @@ def execute(
     executor, jobs, threads = executors.resources(executor, jobs, scheduler, threads)
     todo = [replace(t, threads=threads) for t in tasks]
     if executor == "serial":
-        stream = _serial(todo)
+        stream = executors.run_serial(todo, observe)
     elif executor == "processes":
         stream = _pool(todo, jobs)
     else:
@@ -85,17 +85,6 @@ def execute(
         if on_result is not None:
             on_result(result)
     return sorted(results, key=lambda r: (KINDS.index(r.key[0]), r.key[1]))
-
-
-def _serial(tasks: list[ObservationTask]) -> Iterator[Result]:
-    import numba
-
-    before = numba.get_num_threads()
-    try:
-        for task in tasks:
-            yield observe(task)
-    finally:
-        numba.set_num_threads(before)
 
 
 def _failed(task: ObservationTask, exc: BaseException, what: str) -> Result:
