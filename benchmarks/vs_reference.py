@@ -6,8 +6,9 @@ Usage: .venv/bin/python benchmarks/vs_reference.py [--sizes 5000 20000 50000]
 For each size, ``--repeats`` times (seeds 0, 1, ...): build the engine's
 ``SkillsModel`` twice and ``ReferenceModel`` once for the same run (set-up and burn-in,
 not timed), and time ``--months`` calls of ``step()`` of each, one model after the
-other, each alone in the process (built after the previous one is dropped): the engine with numba's threads (all cores by default, NUMBA_NUM_THREADS), the
-engine on one thread (``numba.set_num_threads(1)``), and the reference (plain Python:
+other, each alone in the process (built after the previous one is dropped): the engine
+with numba's thread count (all cores by default, NUMBA_NUM_THREADS), the engine on one
+thread (``numba.set_num_threads(1)``), and the reference (plain Python:
 one thread). All three compute the same trajectory (tests/test_reference.py), so they
 do the same work. Printed per size: the medians of worker-months per second and of the
 ratios engine / reference (each repetition's ratio of its own timings), with the
@@ -16,9 +17,8 @@ set-up and burn-in times. Then the engine's time per phase at the size of the ta
 one, to show where its time goes.
 
 The numba kernels are compiled (or loaded from the cache) by a small warm-up run first.
-The load average is printed before and after: the machine may be shared, and numba's
-OpenMP threads wait for each other by spinning (OMP_WAIT_POLICY), which a busy machine
-punishes.
+The load average is printed before and after: the machine may be shared, and a busy
+core slows the engine's parallel loops.
 
 Target (issue 3): the engine at least 300 times faster than the reference at 20,000
 workers.
@@ -92,13 +92,11 @@ def main() -> None:
 
     print(f"machine: {machine()}")
     threads = numba.get_num_threads()
-    wait = os.environ.get("OMP_WAIT_POLICY", "default")
-    print(f"python {platform.python_version()}, numba {numba.__version__}, {threads} threads "
-          f"(OMP_WAIT_POLICY {wait}); {load()}")  # fmt: skip
+    print(f"python {platform.python_version()}, numba {numba.__version__}, {threads} threads; "
+          f"{load()}")  # fmt: skip
     print(f"{a.scenario} | {a.policy}, {a.months} months timed after the burn-in, "
           f"{a.repeats} repetitions (seeds 0..{a.repeats - 1}), medians")  # fmt: skip
     SkillsModel(a.scenario, (a.policy,), 500, 1, 0).step()  # compile or load the kernels
-    print(f"threading layer: {numba.threading_layer()}")
 
     head = (
         "workers",

@@ -2,8 +2,9 @@
 
 - Two runs with one seed give identical metrics frames, breakdowns and final agent
   arrays (every Workers, Firms and Providers field); different seeds give different runs.
-- A run is identical with NUMBA_NUM_THREADS=1 and =2 (subprocesses; matching draws its
-  applications in a parallel loop).
+- A run is identical with NUMBA_NUM_THREADS=1 and =2 (subprocesses), the parallel
+  loops (skills, applications, scores, offers, employability, tally) cut into as many
+  pieces as they can be on two threads.
 - Common random numbers: a draw is a pure function of (seed, month, stream, agent,
   slot); every stream key the model uses depends on the seed and month only, so two
   policies under one seed draw the same numbers; the burn-in runs under the status quo,
@@ -112,9 +113,11 @@ SCRIPT = """
 import json, sys
 import numba
 import numpy as np
+from simulation.kernels import parallel
 from simulation.model import SkillsModel
 
 out = sys.argv[1]
+parallel.min_piece_override = 1  # every loop in pieces, however small the model
 model = SkillsModel("green_transition_disorderly", ("package",), 3000, 6, 21)
 while model.running:
     model.step()

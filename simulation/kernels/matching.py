@@ -5,10 +5,10 @@ offer a worker takes. The same kernels match apprenticeship slots (``JOBS`` vs
 import math
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
+from simulation.kernels import parallel
 from simulation.kernels.memory import AHEAD, prefetch_row
-from simulation.kernels.parallel import prange_only
 from simulation.kernels.skills import job_gaps
 from simulation.rng import uniform
 from simulation.state import ApprState, Cert, Flow, Spend, Status
@@ -232,9 +232,9 @@ def home_cell_weights(access, profile, psum):
 
 
 DRAW_BLOCK = 256  # searchers per block of the parallel draws (scratch allocated per block)
+DRAW_PIECE = 4  # least blocks of searchers per piece a thread takes (~1,000 searchers)
 
 
-@njit(cache=True, parallel=prange_only())
 def draw_applications(
     key,
     slot0,
@@ -255,14 +255,27 @@ def draw_applications(
 ):
     """Each searcher sends up to A applications (A = apps.shape[1]) to distinct firms drawn
     by accessibility and skill affinity, never to its own employer; -1 marks an unused
-    application (a repeat draw or the own employer)."""
-    n_apps = apps.shape[1]
-    n_cells = cell_open.shape[0]
+    application (a repeat draw or the own employer). Searchers draw in parallel, in
+    blocks of ``DRAW_BLOCK`` (``draw_blocks``); each draw is its own counter-based number."""
     access, start, owners, psum = draw_tables(
         travel, travel_weight, profile, cell_open, cell_ptr, cell_firms, cell_cum
     )
-    n_blocks = (n + DRAW_BLOCK - 1) // DRAW_BLOCK
-    for b in prange(n_blocks):
+    parallel.run(
+        draw_blocks, (n + DRAW_BLOCK - 1) // DRAW_BLOCK, key, slot0, searchers, n, skills,
+        region, employer, profile, affinity_weight, cell_open, access, start, owners, psum,
+        apps, min_piece=DRAW_PIECE,
+    )  # fmt: skip
+
+
+@njit(cache=True, nogil=True)
+def draw_blocks(
+    b0, b1, key, slot0, searchers, n, skills, region, employer, profile, affinity_weight,
+    cell_open, access, start, owners, psum, apps,
+):  # fmt: skip
+    """``draw_applications`` for the searchers of blocks ``b0 <= b < b1``."""
+    n_apps = apps.shape[1]
+    n_cells = cell_open.shape[0]
+    for b in range(b0, b1):
         weights = np.empty(n_cells)
         cum = np.empty(n_cells)
         for j in range(b * DRAW_BLOCK, min((b + 1) * DRAW_BLOCK, n)):
@@ -360,7 +373,6 @@ def _rank_segment(keys, items, lo, hi):
             items[lo + t] = sorted_items[t]
 
 
-@njit(cache=True, parallel=prange_only())
 def make_offers(
     mode,
     p,
@@ -380,10 +392,34 @@ def make_offers(
 ):
     """Each firm ranks its applicants by score (ties: lower worker row first) and offers
     its openings to the best above its threshold. Applications are grouped by firm with
-    a counting sort (in searcher order); the firms that got any then rank in parallel
-    (no draws, so the result does not depend on the thread count). Returns the number
-    of offers."""
-    m = openings.shape[0]
+    a counting sort (in searcher order, ``group_by_firm``); the searchers' scores
+    (``score_rows``) and then the firms that got any applications (``rank_firms``) are
+    done in parallel (no draws, and each writes only its own rows, so the result does
+    not depend on the thread count). Returns the number of offers."""
+    start, firms = group_by_firm(apps, n, openings.shape[0], offers)
+    score = np.empty(apps.shape)
+    parallel.run(
+        score_rows, n, mode, p, searchers, n, apps, skills, ability, cert, cert_bonus, req,
+        score, min_piece=SCORE_PIECE,
+    )  # fmt: skip
+    keys, order = order_by_firm(apps, n, score, start)
+    given_by = np.zeros(firms.shape[0], dtype=np.int64)
+    parallel.run(
+        rank_firms, firms.shape[0], firms, start, keys, order, threshold, openings, vac_apps,
+        vac_qualified, offers, given_by, min_piece=RANK_PIECE,
+    )  # fmt: skip
+    return int(given_by.sum())
+
+
+SCORE_PIECE = 1024  # least searchers per piece of the parallel scoring
+RANK_PIECE = 512  # least firms per piece of the parallel ranking
+
+
+@njit(cache=True)
+def group_by_firm(apps, n, m, offers):
+    """Clears the offers; returns ``start`` (applications to firm f are entries
+    start[f]:start[f + 1] of the grouped arrays) and the firms with applicants, in row
+    order."""
     n_apps = apps.shape[1]
     start = np.zeros(m + 1, dtype=np.int64)
     for j in range(n):
@@ -396,16 +432,22 @@ def make_offers(
         if start[f + 1] > 0:
             n_firms += 1
         start[f + 1] += start[f]
-    firms = np.empty(n_firms, dtype=np.int64)  # firms with applicants, in row order
+    firms = np.empty(n_firms, dtype=np.int64)
     n_firms = 0
     for f in range(m):
         if start[f + 1] > start[f]:
             firms[n_firms] = f
             n_firms += 1
-    # Scores in searcher order (a searcher's row is read once for all its applications,
-    # not once per application in its firms' order), then grouped by firm.
-    score = np.empty((n, n_apps))
-    for j in prange(n):
+    return start, firms
+
+
+@njit(cache=True, nogil=True)
+def score_rows(lo, hi, mode, p, searchers, n, apps, skills, ability, cert, cert_bonus, req, score):
+    """Scores of the applications of searchers ``lo <= j < hi``, in searcher order (a
+    searcher's row is read once for all its applications, not once per application in
+    its firms' order)."""
+    n_apps = apps.shape[1]
+    for j in range(lo, hi):
         if j + AHEAD < n:
             ahead = searchers[j + AHEAD]
             prefetch_row(skills, ahead)
@@ -419,8 +461,17 @@ def make_offers(
             f = apps[j, a]
             if f >= 0:
                 score[j, a] = score_at(mode, i, f, skills, req, term, bonus)
+
+
+@njit(cache=True)
+def order_by_firm(apps, n, score, start):
+    """The applications grouped by firm, in searcher order within a firm: (keys, order),
+    keys minus the score (ascending keys rank best first), order the application's
+    index j * A + a."""
+    n_apps = apps.shape[1]
+    m = start.shape[0] - 1
     order = np.empty(start[m], dtype=np.int64)
-    keys = np.empty(start[m])  # minus the score: ascending keys rank best first
+    keys = np.empty(start[m])
     fill = start[:-1].copy()
     for j in range(n):
         for a in range(n_apps):
@@ -429,8 +480,18 @@ def make_offers(
                 order[fill[f]] = j * n_apps + a
                 keys[fill[f]] = -score[j, a]
                 fill[f] += 1
-    given_by = np.zeros(n_firms, dtype=np.int64)
-    for x in prange(n_firms):  # each firm writes only its own rows and its applicants' offers
+    return keys, order
+
+
+@njit(cache=True, nogil=True)
+def rank_firms(
+    x0, x1, firms, start, keys, order, threshold, openings, vac_apps, vac_qualified, offers,
+    given_by,
+):  # fmt: skip
+    """Firms ``firms[x0:x1]`` rank their applicants and make their offers; each writes
+    only its own rows and its applicants' offers."""
+    n_apps = offers.shape[1]
+    for x in range(x0, x1):
         f = firms[x]
         lo = start[f]
         hi = start[f + 1]
@@ -449,7 +510,6 @@ def make_offers(
             offers[app // n_apps, app % n_apps] = 1
             given += 1
         given_by[x] = given
-    return given_by.sum()
 
 
 @njit(cache=True)
@@ -573,16 +633,15 @@ def accept_offers(
     return hires
 
 
-@njit(cache=True)
 def apply_and_offer(
     mode, key, slot0, p, searchers, n, n_regions, cert_bonus, openings, thresholds, apps_seen,
     qualified_seen, cell_open, cell_ptr, cell_firms, cell_cum, skills, ability, cert, region,
     employer, alive, f_sector, f_region, req, travel, profile,
 ):  # fmt: skip
-    """The first half of a matching round, in one call from Python: firms with openings
-    grouped by cell (``build_cells``), each searcher's applications
-    (``draw_applications``, draws from ``slot0`` on) and the firms' offers
-    (``make_offers``). Returns (applications, offers) for ``accept_offers``."""
+    """The first half of a matching round: firms with openings grouped by cell
+    (``build_cells``), each searcher's applications (``draw_applications``, draws from
+    ``slot0`` on) and the firms' offers (``make_offers``). Returns (applications,
+    offers) for ``accept_offers``."""
     build_cells(alive, f_sector, f_region, openings, n_regions, cell_open, cell_ptr, cell_firms,
                 cell_cum)  # fmt: skip
     apps = np.empty((n, p.applications), dtype=np.int64)
@@ -630,7 +689,6 @@ def employability_sample(status, size):
     return out
 
 
-@njit(cache=True, parallel=prange_only())
 def employability(
     key,
     p,
@@ -655,15 +713,31 @@ def employability(
     """Share of accessible vacancies each sampled worker qualifies for, estimated from
     ``draws`` vacancies drawn by accessibility alone; returns the mean over the sample
     (workers with no accessible vacancy are left out). Workers are scored in parallel
-    and their shares summed in sample order, so the result does not depend on threads."""
+    (``employability_blocks``) and their shares summed in sample order
+    (``mean_share``), so the result does not depend on threads."""
     share = np.full(n, -1.0)
-    n_cells = cell_open.shape[0]
     access, start, owners, psum = draw_tables(
         travel, travel_weight, profile, cell_open, cell_ptr, cell_firms, cell_cum
     )
     home_weights, home_cum, home_total = home_cell_weights(access, profile, psum)
-    n_blocks = (n + DRAW_BLOCK - 1) // DRAW_BLOCK
-    for b in prange(n_blocks):
+    parallel.run(
+        employability_blocks, (n + DRAW_BLOCK - 1) // DRAW_BLOCK, key, p, sample, n, skills,
+        ability, region, cert, cert_bonus, req, profile, threshold, cell_open, access, start,
+        owners, psum, home_weights, home_cum, home_total, draws, share, min_piece=2,
+    )  # fmt: skip
+    return mean_share(share)
+
+
+@njit(cache=True, nogil=True)
+def employability_blocks(
+    b0, b1, key, p, sample, n, skills, ability, region, cert, cert_bonus, req, profile,
+    threshold, cell_open, access, start, owners, psum, home_weights, home_cum, home_total,
+    draws, share,
+):  # fmt: skip
+    """``employability``'s shares for the sampled workers of blocks ``b0 <= b < b1``
+    (``DRAW_BLOCK`` each); -1 for a worker with no accessible vacancy."""
+    n_cells = cell_open.shape[0]
+    for b in range(b0, b1):
         weights = np.empty(n_cells)
         cum = np.empty(n_cells)
         drawn = np.empty(draws, dtype=np.int64)
@@ -699,8 +773,14 @@ def employability(
                 if score_at(JOBS, i, f, skills, req, term, bonus) >= threshold[f]:
                     hits += 1
             share[j] = hits / draws
+
+
+@njit(cache=True)
+def mean_share(share):
+    """Mean of the shares that are not -1, added in sample order (NaN if none)."""
     acc = 0.0
     counted = 0
+    n = share.shape[0]
     for j in range(n):
         if share[j] >= 0.0:
             acc += share[j]

@@ -4,9 +4,9 @@ built from. Rates are composed from these small tables in ``simulation.metrics``
 import math
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
-from simulation.kernels.parallel import prange_only
+from simulation.kernels import parallel
 from simulation.state import ApprState, Status
 
 # region table columns (residents of each region)
@@ -53,109 +53,110 @@ def _main_field(table, i, n_domains):
     return best
 
 
-@njit(inline="always")
-def _tally_worker(
-    i, month, p, status, age, region, employer, skills, gap_under, gap_over, wage, cert,
+@njit(cache=True)
+def _tally_rows(
+    lo, hi, month, p, status, age, region, employer, skills, gap_under, gap_over, wage, cert,
     appr_state, retained, poached, displaced, date_entry, date_first_job, date_appr_end,
     f_sector, f_field, first_cohort_year, by_region, by_sector, by_cohort, by_cell, g,
 ):  # fmt: skip
-    """Add worker ``i`` to the tables."""
+    """Add workers ``lo <= i < hi`` to the tables. (One call per block of rows: called
+    once per worker, its ~25 array arguments cost a reference count update each.)"""
     n_domains = skills.shape[1]
     n_regions = by_region.shape[0]
     n_cohorts = by_cohort.shape[0]
-    st = status[i]
-    if st == Status.RETIRED or st == Status.LEAVER:
-        return
-    r = region[i]
-    by_region[r, R_POP] += 1
-    youth = age[i] < p.youth_age_months
-    in_lf = st == Status.EMPLOYED or st == Status.APPRENTICE or st == Status.UNEMPLOYED
-    if in_lf:
-        by_region[r, R_LF] += 1
-        if youth:
-            by_region[r, R_YOUTH_LF] += 1
-        if displaced[i] == 1:
-            g[G_DISPLACED_LF] += 1
-    if st == Status.EMPLOYED:
-        f = employer[i]
-        s = f_sector[f]
-        gap = gap_under[i] + gap_over[i]
-        by_region[r, R_EMP] += 1
-        by_region[r, R_WAGE] += wage[i]
-        by_region[r, R_GAP] += gap
-        by_sector[s, S_EMP] += 1
-        by_sector[s, S_WAGE] += wage[i]
-        by_sector[s, S_GAP] += gap
-        x = s * n_regions + r
-        by_cell[x, X_EMP] += 1
-        by_cell[x, X_GAP] += gap
-        by_cell[x, X_WAGE] += wage[i]
-        if gap_under[i] > p.under_gap:
-            g[G_UNDER] += 1
-            by_cell[x, X_UNDER] += 1
-        if gap_over[i] > p.over_gap:
-            g[G_OVER] += 1
-        if _main_field(skills, i, n_domains) != f_field[f]:
-            g[G_OUTSIDE] += 1
-        if age[i] < p.premium_age_months:
-            if appr_state[i] == ApprState.COMPLETED:
-                g[G_APPR_WAGE] += wage[i]
-                g[G_APPR_N] += 1
-            elif appr_state[i] == ApprState.NEVER:
-                g[G_OTHER_WAGE] += wage[i]
-                g[G_OTHER_N] += 1
-    elif st == Status.APPRENTICE:
-        by_region[r, R_APPR] += 1
-        by_sector[f_sector[employer[i]], S_APPR] += 1
-    elif st == Status.UNEMPLOYED:
-        by_region[r, R_UNEMP] += 1
-        if youth:
-            by_region[r, R_YOUTH_UNEMP] += 1
-        if displaced[i] == 1:
-            g[G_DISPLACED_UNEMP] += 1
-    elif st == Status.TRAINING:
-        by_region[r, R_TRAINING] += 1
-    elif st == Status.STUDENT:
-        by_region[r, R_STUDENT] += 1
-    elif st == Status.INACTIVE:
-        by_region[r, R_INACTIVE] += 1
-    working = st == Status.EMPLOYED or st == Status.APPRENTICE
-    if not math.isnan(date_appr_end[i]):
-        since = month - date_appr_end[i]
-        if 12 <= since < 24:
-            g[G_COMPLETERS_12] += 1
-            if retained[i] == 1:
-                g[G_RETAINED_12] += 1
-                if poached[i] == 1:
-                    g[G_POACHED_12] += 1
-            if working:
-                g[G_COMPLETERS_12_EMP] += 1
-    if not math.isnan(date_entry[i]):
-        since = month - date_entry[i]
-        found = (not math.isnan(date_first_job[i])) and date_first_job[i] - date_entry[i] <= 12
-        if 12 <= since < 24:
-            g[G_ENTRY_WINDOW] += 1
-            if found:
-                g[G_ENTRY_FOUND] += 1
-        c = int(math.floor(date_entry[i] / 12.0)) - first_cohort_year
-        c = min(max(c, 0), n_cohorts - 1)
-        by_cohort[c, C_SIZE] += 1
-        if working:
-            by_cohort[c, C_EMP] += 1
-        if appr_state[i] != ApprState.NEVER:
-            by_cohort[c, C_APPR_EVER] += 1
-        if cert[i] > 0:
-            by_cohort[c, C_CERT] += 1
-        if since >= 12:
-            by_cohort[c, C_MATURE] += 1
-            if found:
-                by_cohort[c, C_FOUND_12] += 1
+    for i in range(lo, hi):
+        st = status[i]
+        if st == Status.RETIRED or st == Status.LEAVER:
+            continue
+        r = region[i]
+        by_region[r, R_POP] += 1
+        youth = age[i] < p.youth_age_months
+        in_lf = st == Status.EMPLOYED or st == Status.APPRENTICE or st == Status.UNEMPLOYED
+        if in_lf:
+            by_region[r, R_LF] += 1
+            if youth:
+                by_region[r, R_YOUTH_LF] += 1
+            if displaced[i] == 1:
+                g[G_DISPLACED_LF] += 1
         if st == Status.EMPLOYED:
-            by_cohort[c, C_WAGE] += wage[i]
-            by_cohort[c, C_WAGE_N] += 1
+            f = employer[i]
+            s = f_sector[f]
+            gap = gap_under[i] + gap_over[i]
+            by_region[r, R_EMP] += 1
+            by_region[r, R_WAGE] += wage[i]
+            by_region[r, R_GAP] += gap
+            by_sector[s, S_EMP] += 1
+            by_sector[s, S_WAGE] += wage[i]
+            by_sector[s, S_GAP] += gap
+            x = s * n_regions + r
+            by_cell[x, X_EMP] += 1
+            by_cell[x, X_GAP] += gap
+            by_cell[x, X_WAGE] += wage[i]
+            if gap_under[i] > p.under_gap:
+                g[G_UNDER] += 1
+                by_cell[x, X_UNDER] += 1
+            if gap_over[i] > p.over_gap:
+                g[G_OVER] += 1
+            if _main_field(skills, i, n_domains) != f_field[f]:
+                g[G_OUTSIDE] += 1
+            if age[i] < p.premium_age_months:
+                if appr_state[i] == ApprState.COMPLETED:
+                    g[G_APPR_WAGE] += wage[i]
+                    g[G_APPR_N] += 1
+                elif appr_state[i] == ApprState.NEVER:
+                    g[G_OTHER_WAGE] += wage[i]
+                    g[G_OTHER_N] += 1
+        elif st == Status.APPRENTICE:
+            by_region[r, R_APPR] += 1
+            by_sector[f_sector[employer[i]], S_APPR] += 1
+        elif st == Status.UNEMPLOYED:
+            by_region[r, R_UNEMP] += 1
+            if youth:
+                by_region[r, R_YOUTH_UNEMP] += 1
+            if displaced[i] == 1:
+                g[G_DISPLACED_UNEMP] += 1
+        elif st == Status.TRAINING:
+            by_region[r, R_TRAINING] += 1
+        elif st == Status.STUDENT:
+            by_region[r, R_STUDENT] += 1
+        elif st == Status.INACTIVE:
+            by_region[r, R_INACTIVE] += 1
+        working = st == Status.EMPLOYED or st == Status.APPRENTICE
+        if not math.isnan(date_appr_end[i]):
+            since = month - date_appr_end[i]
+            if 12 <= since < 24:
+                g[G_COMPLETERS_12] += 1
+                if retained[i] == 1:
+                    g[G_RETAINED_12] += 1
+                    if poached[i] == 1:
+                        g[G_POACHED_12] += 1
+                if working:
+                    g[G_COMPLETERS_12_EMP] += 1
+        if not math.isnan(date_entry[i]):
+            since = month - date_entry[i]
+            found = (not math.isnan(date_first_job[i])) and date_first_job[i] - date_entry[i] <= 12
+            if 12 <= since < 24:
+                g[G_ENTRY_WINDOW] += 1
+                if found:
+                    g[G_ENTRY_FOUND] += 1
+            c = int(math.floor(date_entry[i] / 12.0)) - first_cohort_year
+            c = min(max(c, 0), n_cohorts - 1)
+            by_cohort[c, C_SIZE] += 1
+            if working:
+                by_cohort[c, C_EMP] += 1
+            if appr_state[i] != ApprState.NEVER:
+                by_cohort[c, C_APPR_EVER] += 1
+            if cert[i] > 0:
+                by_cohort[c, C_CERT] += 1
+            if since >= 12:
+                by_cohort[c, C_MATURE] += 1
+                if found:
+                    by_cohort[c, C_FOUND_12] += 1
+            if st == Status.EMPLOYED:
+                by_cohort[c, C_WAGE] += wage[i]
+                by_cohort[c, C_WAGE_N] += 1
 
 
-@njit(cache=True, parallel=prange_only())
 def tally(
     month,
     p,
@@ -198,40 +199,70 @@ def tally(
     holds entrants of year ``first_cohort_year + c`` (year = floor(entry month / 12)).
 
     Workers are tallied in parallel in fixed blocks of ``TALLY_BLOCK`` rows, each into
-    tables of its own, which are then added up in block order: the result does not
-    depend on the number of threads."""
-    by_region[:] = 0.0
-    by_sector[:] = 0.0
-    by_cohort[:] = 0.0
-    by_cell[:] = 0.0
-    g[:] = 0.0
-    n = status.shape[0]
-    f_field = np.empty(alive.shape[0], dtype=np.int8)  # each firm's main field, once
-    for f in range(alive.shape[0]):
-        f_field[f] = _main_field(req, f, req.shape[1])
-    n_blocks = (n + TALLY_BLOCK - 1) // TALLY_BLOCK
-    reg = np.zeros((n_blocks, by_region.shape[0], by_region.shape[1]))
-    sec = np.zeros((n_blocks, by_sector.shape[0], by_sector.shape[1]))
-    coh = np.zeros((n_blocks, by_cohort.shape[0], by_cohort.shape[1]))
-    cel = np.zeros((n_blocks, by_cell.shape[0], by_cell.shape[1]))
+    tables of its own (``tally_blocks``), which are then added up in block order
+    (``tally_total``): the result does not depend on the number of threads."""
+    n_blocks = (status.shape[0] + TALLY_BLOCK - 1) // TALLY_BLOCK
+    f_field = main_fields(req, alive.shape[0])
+    reg = np.zeros((n_blocks, *by_region.shape))
+    sec = np.zeros((n_blocks, *by_sector.shape))
+    coh = np.zeros((n_blocks, *by_cohort.shape))
+    cel = np.zeros((n_blocks, *by_cell.shape))
     glob = np.zeros((n_blocks, g.shape[0]))
-    for b in prange(n_blocks):
-        # views taken once per block: a view inside the worker loop costs a reference
-        # count update per worker
-        reg_b, sec_b, coh_b, cel_b, glob_b = reg[b], sec[b], coh[b], cel[b], glob[b]
-        for i in range(b * TALLY_BLOCK, min((b + 1) * TALLY_BLOCK, n)):
-            _tally_worker(
-                i, month, p, status, age, region, employer, skills, gap_under, gap_over, wage,
-                cert, appr_state, retained, poached, displaced, date_entry, date_first_job,
-                date_appr_end, f_sector, f_field, first_cohort_year, reg_b, sec_b, coh_b, cel_b,
-                glob_b,
-            )  # fmt: skip
-    for b in range(n_blocks):
-        by_region += reg[b]
-        by_sector += sec[b]
-        by_cohort += coh[b]
-        by_cell += cel[b]
-        g += glob[b]
+    parallel.run(
+        tally_blocks, n_blocks, month, p, status, age, region, employer, skills, gap_under,
+        gap_over, wage, cert, appr_state, retained, poached, displaced, date_entry,
+        date_first_job, date_appr_end, f_sector, f_field, first_cohort_year, reg, sec, coh,
+        cel, glob, min_piece=1,
+    )  # fmt: skip
+    tally_total(
+        p, alive, f_sector, f_region, headcount, apprentices, vacancies, vac_age, vac_apps,
+        vac_qualified, slots, prov_mix, reg, sec, coh, cel, glob, by_region, by_sector,
+        by_cohort, by_cell, g,
+    )  # fmt: skip
+
+
+@njit(cache=True)
+def main_fields(req, n_firms):
+    """Each firm's main field (``_main_field``), once per month."""
+    f_field = np.empty(n_firms, dtype=np.int8)
+    for f in range(n_firms):
+        f_field[f] = _main_field(req, f, req.shape[1])
+    return f_field
+
+
+@njit(cache=True, nogil=True)
+def tally_blocks(
+    b0, b1, month, p, status, age, region, employer, skills, gap_under, gap_over, wage, cert,
+    appr_state, retained, poached, displaced, date_entry, date_first_job, date_appr_end,
+    f_sector, f_field, first_cohort_year, reg, sec, coh, cel, glob,
+):  # fmt: skip
+    """The workers of blocks ``b0 <= b < b1`` (``TALLY_BLOCK`` rows each), block b into
+    the tables ``reg[b]``, ``sec[b]``, ``coh[b]``, ``cel[b]``, ``glob[b]``."""
+    n = status.shape[0]
+    for b in range(b0, b1):
+        _tally_rows(
+            b * TALLY_BLOCK, min((b + 1) * TALLY_BLOCK, n), month, p, status, age, region,
+            employer, skills, gap_under, gap_over, wage, cert, appr_state, retained, poached,
+            displaced, date_entry, date_first_job, date_appr_end, f_sector, f_field,
+            first_cohort_year, reg[b], sec[b], coh[b], cel[b], glob[b],
+        )  # fmt: skip
+
+
+@njit(cache=True)
+def tally_total(
+    p, alive, f_sector, f_region, headcount, apprentices, vacancies, vac_age, vac_apps,
+    vac_qualified, slots, prov_mix, reg, sec, coh, cel, glob, by_region, by_sector, by_cohort,
+    by_cell, g,
+):  # fmt: skip
+    """The blocks' tables added up in block order, then the firms' and providers' part."""
+    _add_blocks(reg, by_region)
+    _add_blocks(sec, by_sector)
+    _add_blocks(coh, by_cohort)
+    _add_blocks(cel, by_cell)
+    for k in range(g.shape[0]):
+        g[k] = 0.0
+        for b in range(glob.shape[0]):
+            g[k] += glob[b, k]
     for f in range(alive.shape[0]):
         if alive[f] == 0:
             continue
@@ -253,6 +284,18 @@ def tally(
             by_sector[s, S_SSV] += vacancies[f]
     for q in range(prov_mix.shape[0]):
         g[G_GREEN_MIX] += prov_mix[q, p.green_domain] / prov_mix.shape[0]
+
+
+@njit(cache=True)
+def _add_blocks(blocks, out):
+    """``out`` = the sum of the (block, row, column) tables over blocks, in block order
+    (plain loops: numba's array expressions compile far more slowly)."""
+    for r in range(out.shape[0]):
+        for c in range(out.shape[1]):
+            total = 0.0
+            for b in range(blocks.shape[0]):
+                total += blocks[b, r, c]
+            out[r, c] = total
 
 
 @njit(cache=True)

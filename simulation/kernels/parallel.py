@@ -1,22 +1,111 @@
-"""How the parallel kernels are compiled.
+"""How the kernels' big loops run on several cores.
 
-``@njit(parallel=prange_only())`` parallelises a kernel's explicit ``prange`` loops and
-nothing else: numba's other automatic rewrites (array expressions, reductions,
-``arr[:] = x``, comprehensions, loop fusion) are switched off. The kernels write those
-steps as plain loops on purpose, and the rewrites' analysis made the parallel kernels
-the slowest part of a cold start (about 12 s of compilation for the five of them);
-with them off each ``prange`` loop still runs on all threads.
+A parallel loop is a kernel compiled with ``@njit(cache=True, nogil=True)`` that does
+the items ``lo <= x < hi`` of a loop (worker rows, blocks of rows, firms), and
+``run(kernel, n, *args)`` runs it over ``[0, n)``: in contiguous pieces on a pool of
+Python threads (the kernels release the GIL, so the pieces run at once), or in one call
+in this thread when there is one thread or too little work to share.
+
+Every loop run this way writes only its own items' outputs (reductions go to per-block
+tables that the caller adds up in block order), so a result never depends on how the
+items were split, on the number of threads or on which thread ran which piece: the
+thread-count tests check it.
+
+Why not numba's ``parallel=True``: a ``prange`` kernel compiles to a second, outlined
+function per loop plus numba's scheduling code, which made the five parallel kernels
+about 17 of the 59 CPU seconds of a cold start (BENCHMARKS.md, "Start-up"); and numba's
+threads split a loop into one fixed chunk each, so on a machine where another job holds
+a core every loop waits for the thread that shares it. Here the pieces are handed out as
+threads become free (``PIECES_PER_THREAD`` of them per thread), so a busy core does
+fewer; and a loop too small to share runs in the calling thread at no cost.
+
+The number of threads is numba's (``NUMBA_NUM_THREADS``, ``numba.set_num_threads``, and
+so ``skillsim sweep --threads``): it is read in the calling thread at every call.
 """
 
+from __future__ import annotations
 
-def prange_only() -> dict[str, bool]:
-    """A new options dict per kernel: numba empties the dict it is given."""
-    return {
-        "comprehension": False,
-        "reduction": False,
-        "inplace_binop": False,
-        "setitem": False,
-        "numpy": False,
-        "stencil": False,
-        "fusion": False,
-    }
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+import numba
+
+PIECES_PER_THREAD = 4  # pieces of a loop per thread: a busy core takes fewer of them
+MIN_PIECE = 2048  # default least number of items per piece (worker rows)
+# Tests set this to 1 so that even a small model's loops are cut into many pieces
+# (None: each loop's own ``min_piece``).
+min_piece_override: int | None = None
+
+_pool: ThreadPoolExecutor | None = None
+_pool_pid = -1
+_lock = threading.Lock()
+
+
+def threads() -> int:
+    """Threads the calling thread's loops use (numba's setting for this thread)."""
+    return numba.get_num_threads()
+
+
+def _executor() -> ThreadPoolExecutor:
+    """The process's pool of helper threads (the calling thread is the other one), made
+    on first use, and anew in a forked child: a pool's threads do not survive a fork."""
+    global _pool, _pool_pid
+    with _lock:
+        if _pool is None or _pool_pid != os.getpid():
+            _pool = ThreadPoolExecutor(
+                max_workers=max(1, numba.config.NUMBA_NUM_THREADS - 1),
+                thread_name_prefix="skillsim-loop",
+            )
+            _pool_pid = os.getpid()
+        return _pool
+
+
+def pieces(n: int, parts: int) -> list[tuple[int, int]]:
+    """``[0, n)`` cut into ``parts`` contiguous pieces whose sizes differ by at most one."""
+    parts = max(1, min(parts, n))
+    size, extra = divmod(n, parts)
+    out = []
+    lo = 0
+    for k in range(parts):
+        hi = lo + size + (1 if k < extra else 0)
+        out.append((lo, hi))
+        lo = hi
+    return out
+
+
+def run(kernel: Callable, n: int, *args, min_piece: int = MIN_PIECE) -> None:
+    """``kernel(lo, hi, *args)`` over ``[0, n)``, in pieces of at least ``min_piece``
+    items shared by up to ``threads()`` threads (this one among them), or in one call
+    here. Returns when every piece is done; re-raises the first error."""
+    if n <= 0:
+        return
+    t = threads()
+    if min_piece_override is not None:
+        min_piece = min_piece_override
+    parts = min(t * PIECES_PER_THREAD, n // max(1, min_piece))
+    if t <= 1 or parts <= 1:
+        kernel(0, n, *args)
+        return
+    todo = pieces(n, parts)
+    taken = [0]
+    lock = threading.Lock()
+
+    def work() -> None:
+        while True:
+            with lock:
+                k = taken[0]
+                taken[0] += 1
+            if k >= len(todo):
+                return
+            kernel(todo[k][0], todo[k][1], *args)
+
+    helpers = [_executor().submit(work) for _ in range(min(t, parts) - 1)]
+    try:
+        work()
+    finally:
+        for future in helpers:
+            future.exception()  # wait for every helper even if this thread failed
+    for future in helpers:
+        future.result()

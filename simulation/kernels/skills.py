@@ -1,9 +1,9 @@
 """Skills: on-the-job learning, depreciation, training and apprenticeship gains."""
 
-from numba import njit, prange
+from numba import njit
 
+from simulation.kernels import parallel
 from simulation.kernels.memory import AHEAD, prefetch_row
-from simulation.kernels.parallel import prange_only
 from simulation.state import Status
 
 
@@ -31,7 +31,6 @@ def job_gaps(skills, i, req, f):
     return under, over
 
 
-@njit(cache=True, parallel=prange_only())
 def update_skills(
     p,
     status,
@@ -54,10 +53,35 @@ def update_skills(
     gain toward 1 in each domain by its weight in the provider's programme, scaled by
     provider quality and curriculum relevance; the unemployed and inactive lose skills
     (core skills at half the rate); tertiary students gain core and digital skills.
+    Each worker's change is its own: the rows run in parallel (``parallel.run``).
     """
+    parallel.run(
+        update_skill_rows, status.shape[0], p, status, employer, provider, ability, skills,
+        req, prov_mix, prov_quality, prov_relevance, gap_under, gap_over,
+    )  # fmt: skip
+
+
+@njit(cache=True, nogil=True)
+def update_skill_rows(
+    lo,
+    hi,
+    p,
+    status,
+    employer,
+    provider,
+    ability,
+    skills,
+    req,
+    prov_mix,
+    prov_quality,
+    prov_relevance,
+    gap_under,
+    gap_over,
+):
+    """``update_skills`` for the workers in rows ``lo <= i < hi``."""
     n_domains = skills.shape[1]
     n = status.shape[0]
-    for i in prange(n):
+    for i in range(lo, hi):
         if i + AHEAD < n:
             prefetch_row(req, employer[i + AHEAD])  # the employer's requirements, soon
         st = status[i]

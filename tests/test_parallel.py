@@ -1,0 +1,142 @@
+"""The kernels' parallel loops (``simulation.kernels.parallel.run``): every item done once,
+whatever the threads and piece sizes; errors reach the caller; several callers at once;
+a forked child runs its own pool. (That the model's results do not depend on the split
+is tests/test_determinism.py's thread test.)"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing as mp
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import numba
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from simulation.kernels import parallel
+
+TWO = pytest.mark.skipif(numba.config.NUMBA_NUM_THREADS < 2, reason="needs two threads")
+
+
+@pytest.fixture
+def threads():
+    """Set numba's thread count for the test; restored after."""
+    before = numba.get_num_threads()
+    yield lambda t: numba.set_num_threads(min(t, numba.config.NUMBA_NUM_THREADS))
+    numba.set_num_threads(before)
+
+
+@numba.njit(nogil=True)
+def _count(lo, hi, counts, thread_ids, ident):
+    for i in range(lo, hi):
+        counts[i] += 1
+        thread_ids[i] = ident
+
+
+def counting(lo, hi, counts, seen):
+    """A piece: counts its items, records its range and thread."""
+    ids = np.empty(counts.shape[0], dtype=np.int64)
+    _count(lo, hi, counts, ids, threading.get_ident())
+    seen.append((lo, hi, threading.get_ident()))
+
+
+@given(st.integers(0, 5000), st.integers(1, 40))
+def test_pieces_cut_the_range_into_near_equal_contiguous_parts(n, parts):
+    cut = parallel.pieces(n, parts)
+    assert len(cut) == (max(1, min(parts, n)))
+    assert cut[0][0] == 0 and cut[-1][1] == n
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(cut))
+    sizes = [hi - lo for lo, hi in cut]
+    assert max(sizes) - min(sizes) <= 1
+
+
+@TWO
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 3000), st.integers(1, 700), st.sampled_from([1, 2]))
+def test_every_item_is_done_exactly_once(n, min_piece, t):
+    before = numba.get_num_threads()
+    numba.set_num_threads(t)
+    try:
+        counts = np.zeros(n, dtype=np.int64)
+        seen: list = []
+        parallel.run(counting, n, counts, seen, min_piece=min_piece)
+    finally:
+        numba.set_num_threads(before)
+    assert (counts == 1).all()
+    if n > 0:
+        expected = min(t * parallel.PIECES_PER_THREAD, n // min_piece)
+        assert len(seen) == (expected if t > 1 and expected > 1 else 1)
+        assert all(hi - lo >= min(min_piece, n) for lo, hi, _ in seen)
+
+
+def test_one_thread_is_one_call_in_this_thread(threads):
+    threads(1)
+    seen: list = []
+    parallel.run(counting, 100_000, np.zeros(100_000, dtype=np.int64), seen, min_piece=1)
+    assert seen == [(0, 100_000, threading.get_ident())]
+
+
+@TWO
+def test_pieces_run_on_two_threads_and_the_override_cuts_small_loops(threads, monkeypatch):
+    threads(2)
+    seen: list = []
+    parallel.run(counting, 100, np.zeros(100, dtype=np.int64), seen)  # too small to share
+    assert len(seen) == 1
+    monkeypatch.setattr(parallel, "min_piece_override", 1)
+    seen.clear()
+    counts = np.zeros(100, dtype=np.int64)
+    parallel.run(counting, 100, counts, seen)
+    assert len(seen) == 2 * parallel.PIECES_PER_THREAD and (counts == 1).all()
+
+
+@TWO
+def test_an_error_in_a_piece_reaches_the_caller_after_every_piece_ends(threads):
+    threads(2)
+    done = []
+
+    def piece(lo, hi):
+        if lo == 0:
+            raise ValueError("bad piece")
+        done.append((lo, hi))
+
+    with pytest.raises(ValueError, match="bad piece"):
+        parallel.run(piece, 80, min_piece=10)
+    assert len(done) == 7  # the other pieces all ran
+
+
+@TWO
+def test_several_callers_at_once_share_the_pool(threads):
+    def one(seed: int) -> bool:
+        numba.set_num_threads(2)  # per calling thread
+        n = 10_000 + seed
+        counts = np.zeros(n, dtype=np.int64)
+        parallel.run(counting, n, counts, [], min_piece=100)
+        return bool((counts == 1).all())
+
+    with ThreadPoolExecutor(4) as pool:
+        assert all(pool.map(one, range(16)))
+
+
+def _child(queue) -> None:
+    counts = np.zeros(5000, dtype=np.int64)
+    numba.set_num_threads(min(2, numba.config.NUMBA_NUM_THREADS))
+    parallel.run(counting, 5000, counts, [], min_piece=100)
+    queue.put(int(counts.sum()))
+
+
+@TWO
+@pytest.mark.skipif("fork" not in mp.get_all_start_methods(), reason="no fork here")
+def test_a_forked_child_makes_its_own_pool(threads):
+    threads(2)
+    parallel.run(counting, 5000, np.zeros(5000, dtype=np.int64), [], min_piece=100)
+    assert parallel._pool is not None  # the parent's pool exists before the fork
+    ctx = mp.get_context("fork")
+    queue = ctx.Queue()
+    child = ctx.Process(target=_child, args=(queue,))
+    child.start()
+    child.join(60)
+    assert child.exitcode == 0
+    assert queue.get(timeout=5) == 5000
