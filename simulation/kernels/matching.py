@@ -232,7 +232,7 @@ def home_cell_weights(access, profile, psum):
 
 
 DRAW_BLOCK = 256  # searchers per block of the parallel draws (scratch allocated per block)
-DRAW_PIECE = 4  # least blocks of searchers per piece a thread takes (~1,000 searchers)
+DRAW_PIECE = 2  # least blocks of searchers per piece a thread takes (512 searchers)
 
 
 def draw_applications(
@@ -411,8 +411,8 @@ def make_offers(
     return int(given_by.sum())
 
 
-SCORE_PIECE = 1024  # least searchers per piece of the parallel scoring
-RANK_PIECE = 512  # least firms per piece of the parallel ranking
+SCORE_PIECE = 512  # least searchers per piece of the parallel scoring
+RANK_PIECE = 256  # least firms per piece of the parallel ranking
 
 
 @njit(cache=True)

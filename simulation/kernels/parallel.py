@@ -81,10 +81,11 @@ def run(kernel: Callable, n: int, *args, min_piece: int = MIN_PIECE) -> None:
     here. Returns when every piece is done; re-raises the first error."""
     if n <= 0:
         return
-    t = threads()
     if min_piece_override is not None:
         min_piece = min_piece_override
-    parts = min(t * PIECES_PER_THREAD, n // max(1, min_piece))
+    min_piece = max(1, min_piece)
+    t = threads() if n >= 2 * min_piece else 1  # (asking numba costs a few microseconds)
+    parts = min(t * PIECES_PER_THREAD, n // min_piece)
     if t <= 1 or parts <= 1:
         kernel(0, n, *args)
         return
