@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import math
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Sequence
 from functools import partial
 
@@ -67,6 +70,77 @@ class PhaseTimer:
             self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - t0
 
 
+class BurnInStore:
+    """Month-0 states of this process's recent burn-ins, for runs that differ only in
+    policy (``SkillsModel(..., share_burn_in=True)``, which sweeps use).
+
+    The burn-in runs under the status quo, so its end state does not depend on the
+    run's policy: two runs of one scenario, size, horizon and seed reach the same month-0
+    state bit for bit (tests/test_determinism.py). A sweep's runs come seed by seed,
+    scenario by scenario, every policy in a row, so each worker process burns in once
+    per scenario and seed instead of once per run. States are kept by value (a copy in,
+    a copy out), the most recent first, within ``max_bytes``."""
+
+    def __init__(self, max_entries: int = 4, max_bytes: int = 512 * 2**20):
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self.hits = 0
+        self.misses = 0
+        self._states: OrderedDict[tuple[str, int], tuple[dict, int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def key(run: RunConfig) -> tuple[str, int]:
+        status_quo = run.model_copy(update={"policy": loading.load_policy("none")})
+        return loading.config_hash(status_quo), int(run.seed)
+
+    def get(self, run: RunConfig) -> dict | None:
+        """A copy of the month-0 state of ``run``'s burn-in, if kept here."""
+        key = self.key(run)
+        with self._lock:
+            found = self._states.get(key)
+            if found is None:
+                self.misses += 1
+                return None
+            self._states.move_to_end(key)
+            self.hits += 1
+        return copy.deepcopy(found[0])
+
+    def put(self, run: RunConfig, state: dict) -> None:
+        size = _nbytes(state)
+        if size > self.max_bytes:
+            return
+        kept = copy.deepcopy(state)
+        with self._lock:
+            self._states[self.key(run)] = (kept, size)
+            while len(self._states) > self.max_entries or (
+                sum(n for _, n in self._states.values()) > self.max_bytes
+            ):
+                self._states.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._states.clear()
+            self.hits = self.misses = 0
+
+
+def _nbytes(obj) -> int:
+    """Bytes of the numpy arrays in ``obj`` (dicts, lists, tuples and object attributes
+    searched)."""
+    if isinstance(obj, np.ndarray):
+        return obj.nbytes
+    if isinstance(obj, dict):
+        return sum(_nbytes(v) for v in obj.values())
+    if isinstance(obj, list | tuple):
+        return sum(_nbytes(v) for v in obj)
+    if hasattr(obj, "__dict__"):
+        return _nbytes(vars(obj))
+    return 0
+
+
+BURN_INS = BurnInStore()
+
+
 class SkillsModel(mesa.Model):
     """Workers, firms and training providers as arrays; every process a numba kernel.
 
@@ -87,21 +161,31 @@ class SkillsModel(mesa.Model):
         seed: int = 0,
         run: RunConfig | None = None,
         profile: bool = False,
+        share_burn_in: bool = False,
     ):
         super().__init__(seed=seed)
         self.timer = PhaseTimer(enabled=profile)
         if run is None:
             run = loading.resolve_run(scenario, policies, workers, months, seed)
         self._configure(run)
-        world = self.world
-        self.firms = initial.make_firms(run, world, self.seed_value)
-        self.providers = initial.make_providers(
-            run, world, self.firms, self.seed_value, self.status_quo.providers.core_share
-        )
-        self.workers = initial.make_workers(run, world, self.firms, self.seed_value)
-        self._allocate_buffers()
-        phases.set_wages(self, self.status_quo)
-        self._burn_in_and_record()
+        shared = BURN_INS.get(run) if share_burn_in else None
+        if shared is not None:
+            self.__dict__.update(shared)
+        else:
+            configured = set(self.__dict__)
+            world = self.world
+            self.firms = initial.make_firms(run, world, self.seed_value)
+            self.providers = initial.make_providers(
+                run, world, self.firms, self.seed_value, self.status_quo.providers.core_share
+            )
+            self.workers = initial.make_workers(run, world, self.firms, self.seed_value)
+            self._allocate_buffers()
+            phases.set_wages(self, self.status_quo)
+            self._burn_in()
+            if share_burn_in:
+                kept = (set(self.__dict__) - configured) | {"clock", "month", "world"}
+                BURN_INS.put(run, {k: self.__dict__[k] for k in kept})
+        self._start_recording()
 
     def _configure(self, run: RunConfig) -> None:
         """The resolved run, kernel parameters (the policy's and the status quo's), the
@@ -120,8 +204,15 @@ class SkillsModel(mesa.Model):
 
     def _burn_in_and_record(self) -> None:
         """Run the burn-in under the status quo, then record month 0."""
+        self._burn_in()
+        self._start_recording()
+
+    def _burn_in(self) -> None:
         for _ in range(self.burn_in):
             self._advance(self.status_quo)
+
+    def _start_recording(self) -> None:
+        """The metrics' collector and breakdown frames, and month 0 recorded."""
         self.frames: dict[str, list[np.ndarray]] = {kind: [] for kind in BREAKDOWNS}
         self.datacollector = MetricsCollector()
         self._record()

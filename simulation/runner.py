@@ -41,11 +41,14 @@ def simulate(
     progress: Callable[[int], None] | None = None,
     profile: bool = False,
     engine: str = "engine",
+    share_burn_in: bool = False,
 ) -> RunResult:
     """Build the model (burn-in included) and step it to the horizon. With ``profile``,
     ``timings["phase_seconds"]`` holds the time of each phase over the run's months
     (burn-in excluded). ``engine="reference"`` runs the plain-Mesa reference model
-    instead (the same results, far slower; no phase profile)."""
+    instead (the same results, far slower; no phase profile). ``share_burn_in``: the
+    engine reuses the month-0 state of an earlier run in this process that differs only
+    in policy (``model.BurnInStore``; the results are the same)."""
     from simulation.model import SkillsModel  # imported here: compiling kernels is slow
 
     t0 = time.perf_counter()
@@ -55,7 +58,7 @@ def simulate(
         model = ReferenceModel(run=run)
         profile = False
     else:
-        model = SkillsModel(run=run, profile=profile)
+        model = SkillsModel(run=run, profile=profile, share_burn_in=share_burn_in)
         model.timer.seconds.clear()  # the profile covers the run's months, not the burn-in
     t1 = time.perf_counter()
     first_month = None

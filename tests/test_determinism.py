@@ -26,8 +26,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulation import phases, rng
-from simulation.model import SkillsModel
+from simulation import loading, phases, rng
+from simulation.model import BREAKDOWNS, BURN_INS, BurnInStore, SkillsModel
 from simulation.rng import Stream
 
 REPO = Path(__file__).resolve().parents[1]
@@ -249,6 +249,65 @@ def test_month_zero_state_identical_across_policies():
     final = {p: m.metrics_frame() for p, m in models.items()}
     assert not final["none"].equals(final["package"])
     assert not final["none"].equals(final["apprenticeship_subsidy"])
+
+
+def _finished(model: SkillsModel) -> SkillsModel:
+    while model.running:
+        model.step()
+    return model
+
+
+def _same_run(a: SkillsModel, b: SkillsModel) -> None:
+    pd.testing.assert_frame_equal(a.metrics_frame(), b.metrics_frame(), check_exact=True)
+    for kind in BREAKDOWNS:
+        pd.testing.assert_frame_equal(a.breakdown(kind), b.breakdown(kind), check_exact=True)
+    assert_same_state(state_arrays(a), state_arrays(b))
+    assert a.clock == b.clock and a.month == b.month
+
+
+def test_a_shared_burn_in_gives_the_same_runs():
+    """A sweep's runs reuse the month-0 state of an earlier run of the same scenario,
+    size, horizon and seed (model.BurnInStore): each gives the run it would alone."""
+    BURN_INS.clear()
+    try:
+        args = ("green_transition_orderly", 1500, 5)
+        alone = {
+            (p, s): _finished(SkillsModel(args[0], (p,), *args[1:], seed=s))
+            for p in ("none", "package", "apprenticeship_subsidy")
+            for s in (4, 5)
+        }
+        shared = {}
+        for s in (4, 5):  # the order of a sweep: every policy of a seed in a row
+            for p in ("none", "package", "apprenticeship_subsidy"):
+                shared[p, s] = _finished(
+                    SkillsModel(args[0], (p,), *args[1:], seed=s, share_burn_in=True)
+                )
+        assert (BURN_INS.misses, BURN_INS.hits) == (2, 4)
+        for key, model in alone.items():
+            _same_run(model, shared[key])
+        # The kept state is a copy: stepping a model built from it changed nothing there.
+        again = SkillsModel(args[0], ("package",), *args[1:], seed=4, share_burn_in=True)
+        assert BURN_INS.hits == 5
+        _same_run(alone["package", 4], _finished(again))
+        # Another horizon, size or scenario is another burn-in.
+        SkillsModel(args[0], ("package",), 1500, 6, seed=4, share_burn_in=True)
+        SkillsModel("baseline", ("package",), 1500, 5, seed=4, share_burn_in=True)
+        assert (BURN_INS.misses, BURN_INS.hits) == (4, 5)
+    finally:
+        BURN_INS.clear()
+
+
+def test_the_burn_in_store_keeps_the_most_recent_within_its_bounds():
+    store = BurnInStore(max_entries=2, max_bytes=10_000)
+    runs = [loading.resolve_run("baseline", ("none",), 1000, 3, seed) for seed in range(3)]
+    for run in runs:
+        store.put(run, {"a": np.zeros(100)})  # 800 bytes each
+    assert store.get(runs[0]) is None and store.get(runs[2]) is not None
+    store.put(runs[0], {"a": np.zeros(2_000)})  # 16,000 bytes: more than the store holds
+    assert store.get(runs[0]) is None and store.get(runs[1]) is not None
+    kept = store.get(runs[1])
+    kept["a"][:] = 1.0
+    assert store.get(runs[1])["a"].sum() == 0.0  # a copy out, never the kept state
 
 
 def test_paired_differences_vary_less_than_unpaired():

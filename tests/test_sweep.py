@@ -84,10 +84,10 @@ def test_a_failing_run_is_recorded_and_the_sweep_goes_on(tmp_path, monkeypatch, 
     bad_seed = plan.seeds[1]
     real = runner.simulate
 
-    def flaky(run, progress=None):
+    def flaky(run, **options):
         if run.seed == bad_seed and run.policy.name == "apprenticeship_subsidy":
             raise RuntimeError("injected failure")
-        return real(run, progress)
+        return real(run, **options)
 
     monkeypatch.setattr(runner, "simulate", flaky)
     out = tmp_path / "out"

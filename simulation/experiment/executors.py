@@ -22,7 +22,7 @@ import socket
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from simulation.config import RunConfig
@@ -37,6 +37,9 @@ class Task:
     config: RunConfig
     keep: tuple[str, ...]  # breakdown tables to return besides the metrics
     threads: int | None = None  # numba threads for the run; None = leave as is
+    # Reuse the month-0 state of an earlier run of this process that differs only in its
+    # policy (model.BurnInStore): a sweep's runs do, a calibration's points do not.
+    share_burn_in: bool = False
 
 
 @dataclass
@@ -68,7 +71,7 @@ def execute(task: Task) -> Outcome:
     t0 = time.perf_counter()
     try:
         _set_threads(task.threads)
-        result = runner.simulate(task.config)
+        result = runner.simulate(task.config, share_burn_in=task.share_burn_in)
         result.breakdowns = {k: v for k, v in result.breakdowns.items() if k in task.keep}
     except Exception:
         return Outcome(task.run_id, None, traceback.format_exc(), time.perf_counter() - t0, host)
@@ -240,7 +243,7 @@ def session(
 
     def with_threads(tasks: Iterable[Task]) -> Iterator[Task]:
         for t in tasks:
-            yield Task(t.run_id, t.config, t.keep, threads)
+            yield replace(t, threads=threads)
 
     if executor == "serial":
         yield lambda tasks: run_serial(with_threads(tasks))

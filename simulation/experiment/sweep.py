@@ -44,6 +44,7 @@ def run_sweep(
     threads: int | None = None,
     on_start: Callable[[int, int], None] | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
+    share_burn_in: bool = True,
 ) -> SweepReport:
     """Run every run of ``plan`` not yet done in ``out``.
 
@@ -52,7 +53,9 @@ def run_sweep(
     scheduler at ``scheduler``), or any concurrent.futures executor. ``threads``: numba
     threads per run (default: cores / jobs on a local pool or cluster; as configured
     for serial and a remote cluster). ``on_start(todo, skipped)`` is called once,
-    ``on_outcome`` after each run is recorded.
+    ``on_outcome`` after each run is recorded. ``share_burn_in``: a worker process
+    starts a run from the month-0 state of an earlier run of the same scenario, size,
+    horizon and seed (``model.BurnInStore``; the results are the same either way).
 
     Process pools start their workers with the spawn method, which imports the
     caller's main module again: a script that calls this needs the usual
@@ -73,7 +76,7 @@ def run_sweep(
     keep = tuple(k for k in plan.experiment.config.keep if k != "metrics")
     if threads is None and (executor == "processes" or (executor == "dask" and not scheduler)):
         threads = executors.local_threads(jobs)
-    tasks = (Task(run_id, specs[run_id].config, keep, threads) for run_id in todo)
+    tasks = (Task(run_id, specs[run_id].config, keep, threads, share_burn_in) for run_id in todo)
     if executor == "serial":
         outcomes = executors.run_serial(tasks)
     elif executor == "processes":

@@ -31,20 +31,7 @@ def job_gaps(skills, i, req, f):
     return under, over
 
 
-def update_skills(
-    p,
-    status,
-    employer,
-    provider,
-    ability,
-    skills,
-    req,
-    prov_mix,
-    prov_quality,
-    prov_relevance,
-    gap_under,
-    gap_over,
-):
+def update_skills(p, status, *arrays):
     """One month of skill change for every worker, then the gaps at the current job.
 
     Employed and apprentices learn toward the job's requirement (faster with ability
@@ -53,12 +40,10 @@ def update_skills(
     gain toward 1 in each domain by its weight in the provider's programme, scaled by
     provider quality and curriculum relevance; the unemployed and inactive lose skills
     (core skills at half the rate); tertiary students gain core and digital skills.
-    Each worker's change is its own: the rows run in parallel (``parallel.run``).
+    Each worker's change is its own: the rows run in parallel (``parallel.run``);
+    ``arrays`` are ``update_skill_rows``'s after ``status``.
     """
-    parallel.run(
-        update_skill_rows, status.shape[0], p, status, employer, provider, ability, skills,
-        req, prov_mix, prov_quality, prov_relevance, gap_under, gap_over,
-    )  # fmt: skip
+    parallel.run(update_skill_rows, status.shape[0], p, status, *arrays)
 
 
 @njit(cache=True, nogil=True)
