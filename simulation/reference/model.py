@@ -52,6 +52,8 @@ class ReferenceModel(mesa.Model):
     # metrics and breakdowns composed from the month's tables, and the outputs.
     _configure = SkillsModel._configure
     _burn_in_and_record = SkillsModel._burn_in_and_record
+    _burn_in = SkillsModel._burn_in
+    _start_recording = SkillsModel._start_recording
     step = SkillsModel.step
     _collect = SkillsModel._collect
     metrics_frame = SkillsModel.metrics_frame
