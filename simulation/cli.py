@@ -331,7 +331,9 @@ def _run_with_progress(run, console, profile: bool = False, engine: str = "engin
     label = f"{run.scenario.name} | {run.policy.name} | seed {run.seed}"
     # Until the first month: set-up and burn-in, which on a machine's first run include
     # compiling the kernels (about 40 s; BENCHMARKS.md, "Start-up").
-    setting_up = f"{label}: set-up and burn-in (a first run also compiles, under a minute)"
+    setting_up = f"{label}: set-up and burn-in"
+    if engine == "engine":
+        setting_up += " (a first run also compiles, under a minute)"
     with Progress(*columns, console=console, transient=False) as bar:
         task = bar.add_task(setting_up, total=run.months)
         return runner.simulate(

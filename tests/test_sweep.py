@@ -16,6 +16,7 @@ from sweeps import small, without_timings, write_experiment
 
 from simulation import analysis, cli, runner
 from simulation.experiment import load_experiment, make_plan, run_sweep
+from simulation.model import BURN_INS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,8 +34,16 @@ def test_sweep_folder_and_resume(tmp_path):
     path = write_experiment(tmp_path / "exp", small(extra=keep))
     plan = make_plan(load_experiment(path))
     out = tmp_path / "out"
-    report = run_sweep(plan, out, executor="serial", threads=1)
+    seen = []
+    real_get = BURN_INS.get
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(BURN_INS, "get", lambda run: seen.append(real_get(run)) or seen[-1])
+        report = run_sweep(plan, out, executor="serial", threads=1)
     assert (report.done, report.failed, report.skipped) == (4, 0, 0) and report.complete
+    # Two policies of each seed in a row: the second starts from the first's burn-in,
+    # and the sweep lets go of the kept states when it ends.
+    assert [state is not None for state in seen] == [False, True, False, True]
+    assert not BURN_INS._states
     assert sorted(p.name for p in out.iterdir()) == [
         ".lock",
         "design.parquet",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import os
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -102,5 +103,8 @@ def run_sweep(
         if hasattr(outcomes, "close"):
             outcomes.close()
         store.close(interrupted=interrupted)
+        model = sys.modules.get("simulation.model")
+        if model is not None:  # runs in this process (serial, threads) kept month-0 states
+            model.BURN_INS.clear()
     report.seconds = time.perf_counter() - t0
     return report
