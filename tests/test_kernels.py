@@ -826,6 +826,21 @@ def test_age_vacancies(n, seed, pending_exits):
     check(world, lambda m, x: m.matching.age_vacancies(x.f.alive, x.f.vacancies, x.f.vac_age))
 
 
+def employability_call(sample):
+    """The employability kernel (or twin) ``m`` on the sample, in world ``x``."""
+
+    def call(m, x):
+        w, b = x.w, x.b
+        return m.matching.employability(
+            x.key(Stream.EMPLOYABILITY), x.p.match, sample, sample.size, w.skills, w.ability, w.region,
+            w.cert, x.p.cert_bonus, x.f.req, b["travel"], x.world.sector_profile,
+            x.p.match.travel_weight, b["thresholds"], b["cell_open"], b["cell_ptr"],
+            b["cell_firms"], b["cell_cum"], EMPLOYABILITY_DRAWS,
+        )  # fmt: skip
+
+    return call
+
+
 @cases(stride=st.integers(1, 3), no_vacancies=st.booleans(), ties=st.booleans())
 def test_employability(n, seed, stride, no_vacancies, ties):
     world = worlds.random_world(n, seed)
@@ -839,16 +854,7 @@ def test_employability(n, seed, stride, no_vacancies, ties):
         world.w.skills[sample[::2]] = 1.0
         world.w.cert[sample[::2]] = 0
 
-    def call(m, x):
-        w, b = x.w, x.b
-        return m.matching.employability(
-            x.key(Stream.EMPLOYABILITY), x.p.match, sample, sample.size, w.skills, w.ability, w.region,
-            w.cert, x.p.cert_bonus, x.f.req, b["travel"], x.world.sector_profile,
-            x.p.match.travel_weight, b["thresholds"], b["cell_open"], b["cell_ptr"],
-            b["cell_firms"], b["cell_cum"], EMPLOYABILITY_DRAWS,
-        )  # fmt: skip
-
-    check(world, call)
+    check(world, employability_call(sample))
 
 
 @cases(max_examples=10)
@@ -861,16 +867,7 @@ def test_employability_with_skills_off_the_scale(n, seed):
     sample = np.flatnonzero(world.w.status == Status.UNEMPLOYED)
     world.w.skills[sample[::3]] = 2e30
 
-    def call(m, x):
-        w, b = x.w, x.b
-        return m.matching.employability(
-            x.key(Stream.EMPLOYABILITY), x.p.match, sample, sample.size, w.skills, w.ability, w.region,
-            w.cert, x.p.cert_bonus, x.f.req, b["travel"], x.world.sector_profile,
-            x.p.match.travel_weight, b["thresholds"], b["cell_open"], b["cell_ptr"],
-            b["cell_firms"], b["cell_cum"], EMPLOYABILITY_DRAWS,
-        )  # fmt: skip
-
-    check(world, call)
+    check(world, employability_call(sample))
 
 
 @settings(max_examples=40, deadline=None)

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from simulation.config_errors import ConfigError, Problem, show_path, show_value
+from simulation.experiment.cli import add_executor_options
 
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130
@@ -44,17 +45,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="parameter points to evaluate (default: the file's budget); 1 evaluates the "
         "scenario as it is, a check against the targets",
     )
-    cal.add_argument(
-        "--executor",
-        choices=("serial", "processes", "dask"),
-        default=None,
-        help="where runs execute (as for sweep; default processes)",
-    )
-    cal.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="worker processes")
-    cal.add_argument(
-        "--scheduler", default=None, metavar="ADDRESS", help="a Dask scheduler; implies dask"
-    )
-    cal.add_argument("--threads", type=int, default=None, metavar="T", help="numba threads per run")
+    add_executor_options(cal)
     cal.add_argument("--workers", type=int, default=None, metavar="N", help="workers per run")
     cal.add_argument("--months", type=int, default=None, metavar="M", help="months per run")
     cal.add_argument("--seeds", type=int, default=None, metavar="S", help="seeds per point")

@@ -44,38 +44,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         metavar="EXPERIMENT",
         help="experiment .toml file, or a name from experiments/ (e.g. default)",
     )
-    sweep.add_argument(
-        "--executor",
-        choices=("serial", "processes", "dask"),
-        default=None,
-        help="where runs execute: serial (this process), processes (a pool of worker "
-        "processes on this machine; the default), dask (a Dask cluster: a local one of "
-        "--jobs workers, or the one at --scheduler)",
-    )
-    sweep.add_argument(
-        "--jobs",
-        "-j",
-        type=int,
-        default=None,
-        metavar="N",
-        help=f"worker processes for processes and a local dask cluster (default: one per "
-        f"core, here {os.cpu_count()})",
-    )
-    sweep.add_argument(
-        "--scheduler",
-        default=None,
-        metavar="ADDRESS",
-        help="address of a running Dask scheduler (tcp://HOST:PORT) to submit runs to; "
-        "implies --executor dask",
-    )
-    sweep.add_argument(
-        "--threads",
-        type=int,
-        default=None,
-        metavar="T",
-        help="numba threads per run (default: cores / jobs for processes and a local dask "
-        "cluster; numba's default, all cores, for serial)",
-    )
+    add_executor_options(sweep)
     sweep.add_argument(
         "--out",
         type=Path,
@@ -144,6 +113,43 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         default=None,
         metavar="FILE",
         help="also write every metric's effects (long format) to this CSV file",
+    )
+
+
+def add_executor_options(parser: argparse.ArgumentParser) -> None:
+    """--executor, --jobs, --scheduler and --threads, as sweep, calibrate and validate
+    take them (``executors.resources`` fills in the defaults)."""
+    parser.add_argument(
+        "--executor",
+        choices=("serial", "processes", "dask"),
+        default=None,
+        help="where runs execute: serial (this process), processes (a pool of worker "
+        "processes on this machine; the default), dask (a Dask cluster: a local one of "
+        "--jobs workers, or the one at --scheduler)",
+    )
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=None,
+        metavar="N",
+        help=f"worker processes for processes and a local dask cluster (default: one per "
+        f"core, here {os.cpu_count()})",
+    )
+    parser.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="address of a running Dask scheduler (tcp://HOST:PORT) to submit runs to; "
+        "implies --executor dask",
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        metavar="T",
+        help="numba threads per run (default: cores / jobs for processes and a local dask "
+        "cluster; numba's default, all cores, for serial)",
     )
 
 

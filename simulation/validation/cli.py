@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import os
 import time
 from pathlib import Path
+
+from simulation.experiment.cli import add_executor_options
 
 DEFAULT_ROOT_SEED = 20250707
 MIN_MONTHS = 24  # two years: spells of 12+ months and their exits, eight quarters of cycle
@@ -74,35 +75,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         metavar="S",
         help=f"root seed the run seeds derive from (default {DEFAULT_ROOT_SEED})",
     )
-    v.add_argument(
-        "--executor",
-        choices=("serial", "processes", "dask"),
-        default=None,
-        help="where runs execute: serial (this process), processes (a pool of worker "
-        "processes; the default), dask (a local Dask cluster of --jobs workers, or the one "
-        "at --scheduler)",
-    )
-    v.add_argument(
-        "--jobs",
-        "-j",
-        type=int,
-        default=None,
-        metavar="N",
-        help=f"worker processes (default: one per core, here {os.cpu_count()})",
-    )
-    v.add_argument(
-        "--scheduler",
-        default=None,
-        metavar="ADDRESS",
-        help="address of a running Dask scheduler (tcp://HOST:PORT); implies --executor dask",
-    )
-    v.add_argument(
-        "--threads",
-        type=int,
-        default=None,
-        metavar="T",
-        help="numba threads per run (default: cores / jobs on a local pool or cluster)",
-    )
+    add_executor_options(v)
     v.add_argument(
         "--out",
         type=Path,
