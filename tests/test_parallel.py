@@ -93,6 +93,21 @@ def test_pieces_run_on_two_threads_and_the_override_cuts_small_loops(threads, mo
 
 
 @TWO
+def test_a_small_model_runs_its_loops_in_one_call_unless_overridden(threads, monkeypatch):
+    threads(2)
+    small, large = parallel.SHARE_FROM_WORKERS - 1, parallel.SHARE_FROM_WORKERS
+    for workers, calls in ((small, 1), (large, 2 * parallel.PIECES_PER_THREAD), (None, 8)):
+        seen: list = []
+        counts = np.zeros(50_000, dtype=np.int64)
+        parallel.run(counting, 50_000, counts, seen, min_piece=1000, workers=workers)
+        assert len(seen) == calls and (counts == 1).all(), workers
+    monkeypatch.setattr(parallel, "min_piece_override", 1)  # the thread-count tests' setting
+    seen.clear()
+    parallel.run(counting, 100, np.zeros(100, dtype=np.int64), seen, workers=small)
+    assert len(seen) == 2 * parallel.PIECES_PER_THREAD
+
+
+@TWO
 def test_an_error_in_a_piece_reaches_the_caller_after_every_piece_ends(threads):
     threads(2)
     done = []

@@ -263,7 +263,7 @@ def draw_applications(
     parallel.run(
         draw_blocks, (n + DRAW_BLOCK - 1) // DRAW_BLOCK, key, slot0, searchers, n, skills,
         region, employer, profile, affinity_weight, cell_open, access, start, owners, psum,
-        apps, min_piece=DRAW_PIECE,
+        apps, min_piece=DRAW_PIECE, workers=skills.shape[0],
     )  # fmt: skip
 
 
@@ -400,19 +400,19 @@ def make_offers(
     score = np.empty(apps.shape)
     parallel.run(
         score_rows, n, mode, p, searchers, n, apps, skills, ability, cert, cert_bonus, req,
-        score, min_piece=SCORE_PIECE,
+        score, min_piece=SCORE_PIECE, workers=skills.shape[0],
     )  # fmt: skip
     keys, order = order_by_firm(apps, n, score, start)
     given_by = np.zeros(firms.shape[0], dtype=np.int64)
     parallel.run(
         rank_firms, firms.shape[0], firms, start, keys, order, threshold, openings, vac_apps,
-        vac_qualified, offers, given_by, min_piece=RANK_PIECE,
+        vac_qualified, offers, given_by, min_piece=RANK_PIECE, workers=skills.shape[0],
     )  # fmt: skip
     return int(given_by.sum())
 
 
-SCORE_PIECE = 512  # least searchers per piece of the parallel scoring
-RANK_PIECE = 256  # least firms per piece of the parallel ranking
+SCORE_PIECE = 2048  # least searchers per piece of the parallel scoring
+RANK_PIECE = 384  # least firms per piece of the parallel ranking
 
 
 @njit(cache=True)
@@ -724,6 +724,7 @@ def employability(
         employability_blocks, (n + DRAW_BLOCK - 1) // DRAW_BLOCK, key, p, sample, n, skills,
         ability, region, cert, cert_bonus, req, profile, threshold, cell_open, access, start,
         owners, psum, home_weights, home_cum, home_total, draws, share, min_piece=2,
+        workers=skills.shape[0],
     )  # fmt: skip
     return mean_share(share)
 

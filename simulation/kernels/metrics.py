@@ -212,7 +212,7 @@ def tally(
         tally_blocks, n_blocks, month, p, status, age, region, employer, skills, gap_under,
         gap_over, wage, cert, appr_state, retained, poached, displaced, date_entry,
         date_first_job, date_appr_end, f_sector, f_field, first_cohort_year, reg, sec, coh,
-        cel, glob, min_piece=1,
+        cel, glob, min_piece=1, workers=status.shape[0],
     )  # fmt: skip
     tally_total(
         p, alive, f_sector, f_region, headcount, apprentices, vacancies, vac_age, vac_apps,

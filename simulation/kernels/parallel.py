@@ -19,6 +19,12 @@ a core every loop waits for the thread that shares it. Here the pieces are hande
 threads become free (``PIECES_PER_THREAD`` of them per thread), so a busy core does
 fewer; and a loop too small to share runs in the calling thread at no cost.
 
+Small models do not share their loops at all (``workers`` below ``SHARE_FROM_WORKERS``):
+a town's agents fit in one core's caches, and a second core would first have to fetch
+its half of them, which costs more than it gives (measured month by month on the
+2-core development machine: at 20,000 workers two threads took 5.85 ms a month against
+5.59 on one; at 32,000 workers 10.0 against 10.8; BENCHMARKS.md).
+
 The number of threads is numba's (``NUMBA_NUM_THREADS``, ``numba.set_num_threads``, and
 so ``skillsim sweep --threads``): it is read in the calling thread at every call.
 """
@@ -34,6 +40,7 @@ import numba
 
 PIECES_PER_THREAD = 4  # pieces of a loop per thread: a busy core takes fewer of them
 MIN_PIECE = 2048  # default least number of items per piece (worker rows)
+SHARE_FROM_WORKERS = 30_000  # models with fewer workers run every loop in one call
 # Tests set this to 1 so that even a small model's loops are cut into many pieces
 # (None: each loop's own ``min_piece``).
 min_piece_override: int | None = None
@@ -75,16 +82,22 @@ def pieces(n: int, parts: int) -> list[tuple[int, int]]:
     return out
 
 
-def run(kernel: Callable, n: int, *args, min_piece: int = MIN_PIECE) -> None:
+def run(
+    kernel: Callable, n: int, *args, min_piece: int = MIN_PIECE, workers: int | None = None
+) -> None:
     """``kernel(lo, hi, *args)`` over ``[0, n)``, in pieces of at least ``min_piece``
     items shared by up to ``threads()`` threads (this one among them), or in one call
-    here. Returns when every piece is done; re-raises the first error."""
+    here: when the loop is too small, or ``workers`` (the model's worker rows, given by
+    the model's loops) is below ``SHARE_FROM_WORKERS``. Returns when every piece is
+    done; re-raises the first error."""
     if n <= 0:
         return
+    small_model = workers is not None and workers < SHARE_FROM_WORKERS
     if min_piece_override is not None:
-        min_piece = min_piece_override
+        min_piece, small_model = min_piece_override, False
     min_piece = max(1, min_piece)
-    t = threads() if n >= 2 * min_piece else 1  # (asking numba costs a few microseconds)
+    # (asking numba for the thread count costs a few microseconds)
+    t = threads() if n >= 2 * min_piece and not small_model else 1
     parts = min(t * PIECES_PER_THREAD, n // min_piece)
     if t <= 1 or parts <= 1:
         kernel(0, n, *args)

@@ -43,7 +43,7 @@ def update_skills(p, status, *arrays):
     Each worker's change is its own: the rows run in parallel (``parallel.run``);
     ``arrays`` are ``update_skill_rows``'s after ``status``.
     """
-    parallel.run(update_skill_rows, status.shape[0], p, status, *arrays)
+    parallel.run(update_skill_rows, status.shape[0], p, status, *arrays, workers=status.shape[0])
 
 
 @njit(cache=True, nogil=True)
