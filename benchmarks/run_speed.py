@@ -28,6 +28,8 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import time
+from pathlib import Path
 
 CHILD = textwrap.dedent(
     """
@@ -51,14 +53,23 @@ CHILD = textwrap.dedent(
 )
 
 
-def child(args: list[str], cache: str | None = None) -> dict:
-    env = dict(os.environ)
+def child(args: list[str], cache: str | None = None, **environ: str) -> dict:
+    env = dict(os.environ, **environ)
     if cache is not None:
         env["NUMBA_CACHE_DIR"] = cache
     out = subprocess.run(
         [sys.executable, "-c", CHILD, *args], env=env, capture_output=True, text=True, check=True
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def helper_ended(cache: str, timeout: float = 300.0) -> None:
+    """Wait until the compile helper a cold child started has released its lock."""
+    from simulation.compile_ahead import LOCK
+
+    end = time.monotonic() + timeout
+    while any(Path(cache).rglob(LOCK)) and time.monotonic() < end:
+        time.sleep(0.2)
 
 
 def main() -> None:
@@ -77,6 +88,7 @@ def main() -> None:
         if not a.no_startup:
             small = [a.scenario, a.policy, "20000", "1", "0"]
             cold = child(small, cache)
+            helper_ended(cache)
             warm = child(small, cache)
             print(f"start-up to the first month, 20,000 workers: cold (empty numba cache) "
                   f"{cold['first_month']:.1f} s, warm {warm['first_month']:.1f} s")  # fmt: skip

@@ -7,10 +7,14 @@ Usage: .venv/bin/python benchmarks/startup.py [--workers 20000] [--repeats 3]
 Every measurement is a fresh process, so nothing compiled is shared between them:
 
 - cold: ``run_speed.child`` (the start-up measurement of ``benchmarks/run_speed.py``)
-  with NUMBA_CACHE_DIR a new empty temporary folder: every kernel compiles;
+  with NUMBA_CACHE_DIR a new empty temporary folder: every kernel compiles, in this
+  process and in the helper process it starts (``simulation.compile_ahead``); the
+  script waits for the helper to end before it goes on;
+- cold, one process: the same with the helper turned off (SKILLSIM_COMPILE_HELPER=0),
+  alternating with the above;
 - warm: ``run_speed.child`` again on the folder the cold process filled: every kernel
   loads from the cache;
-- compile profile: more cold processes that listen to numba's compiler events
+- compile profile: more cold processes, the helper off, that listen to numba's compiler events
   (``numba.core.event``): ``numba:compile`` (one per dispatcher and type signature
   compiled, numba's own implementations such as ``np.empty`` or ``np.argsort``
   included), ``numba:run_pass`` (one per compiler pass) and ``numba:llvm_lock`` (time
@@ -19,8 +23,9 @@ Every measurement is a fresh process, so nothing compiled is shared between them
   its own type inference, and their time is theirs, not the caller's.
 
 Reported: medians over ``--repeats`` processes of each kind: wall time to the first
-completed month (and the child's CPU time, which is what a quiet 2-core machine would
-see as wall time: compilation runs on one thread); kernels by compile time, with the
+completed month (and the child's CPU time, the helper's not included: without the
+helper, what a quiet 2-core machine would see as wall time, as compilation runs on one
+thread); kernels by compile time, with the
 number of type signatures each was compiled for (more than one: the same kernel
 compiled twice, e.g. for int64 and uint64 arguments or for literal constants);
 compiler passes by time.
@@ -43,7 +48,7 @@ import sys
 import tempfile
 import textwrap
 
-from run_speed import child
+from run_speed import child, helper_ended
 
 PROFILE_CHILD = textwrap.dedent(
     """
@@ -101,18 +106,18 @@ PROFILE_CHILD = textwrap.dedent(
 )
 
 
-def timed(fn, *args) -> dict:
-    """``fn(*args)`` (which runs one child process and returns its report), with the
-    child's CPU time (user + system) added as ``cpu``."""
+def timed(fn, *args, **kwargs) -> dict:
+    """``fn(*args, **kwargs)`` (which runs one child process and returns its report),
+    with the child's CPU time (user + system) added as ``cpu``."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    out = fn(*args)
+    out = fn(*args, **kwargs)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     out["cpu"] = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     return out
 
 
 def profile_child(args: list[str], cache: str) -> dict:
-    env = dict(os.environ, NUMBA_CACHE_DIR=cache)
+    env = dict(os.environ, NUMBA_CACHE_DIR=cache, SKILLSIM_COMPILE_HELPER="0")
     out = subprocess.run(
         [sys.executable, "-c", PROFILE_CHILD, *args],
         env=env,
@@ -164,17 +169,25 @@ def main() -> None:
     print(f"{a.scenario} | {a.policy}, {a.workers:,} workers: start-up to the first completed "
           f"month, median of {a.repeats} fresh processes")  # fmt: skip
 
-    cold, warm = [], []
+    cold, alone, warm = [], [], []
     for _ in range(a.repeats):
         with tempfile.TemporaryDirectory() as cache:
             cold.append(timed(child, small, cache))
+            helper_ended(cache)
             warm.append(timed(child, small, cache))
+        with tempfile.TemporaryDirectory() as cache:
+            alone.append(timed(child, small, cache, SKILLSIM_COMPILE_HELPER="0"))
     print(
-        f"  {'':21s} {'wall s':>7s} {'CPU s':>7s} {'imports s':>10s} {'set-up s':>9s}   wall each"
+        f"  {'':24s} {'wall s':>7s} {'CPU s':>7s} {'imports s':>10s} {'set-up s':>9s}   wall each"
     )
-    for label, runs in (("cold (empty cache)", cold), ("warm (filled cache)", warm)):
+    rows = (
+        ("cold (empty cache)", cold),
+        ("cold, no helper", alone),
+        ("warm (filled cache)", warm),
+    )
+    for label, runs in rows:
         each = ", ".join(f"{r['first_month']:.1f}" for r in runs)
-        print(f"  {label:21s} {statistics.median(r['first_month'] for r in runs):7.1f} "
+        print(f"  {label:24s} {statistics.median(r['first_month'] for r in runs):7.1f} "
               f"{statistics.median(r['cpu'] for r in runs):7.1f} "
               f"{statistics.median(r['import'] for r in runs):10.1f} "
               f"{statistics.median(r['setup'] for r in runs):9.1f}   {each}")  # fmt: skip

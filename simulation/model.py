@@ -15,7 +15,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from simulation import initial, loading, metrics, params, phases
+from simulation import compile_ahead, initial, loading, metrics, params, phases
 from simulation.config import RunConfig
 from simulation.kernels import apprenticeship, matching
 from simulation.kernels import metrics as metric_kernels
@@ -167,20 +167,14 @@ class SkillsModel(mesa.Model):
         self.timer = PhaseTimer(enabled=profile)
         if run is None:
             run = loading.resolve_run(scenario, policies, workers, months, seed)
+        compile_ahead.start_helper()  # a cold start compiles on two cores
         self._configure(run)
         shared = BURN_INS.get(run) if share_burn_in else None
         if shared is not None:
             self.__dict__.update(shared)
         else:
             configured = set(self.__dict__)
-            world = self.world
-            self.firms = initial.make_firms(run, world, self.seed_value)
-            self.providers = initial.make_providers(
-                run, world, self.firms, self.seed_value, self.status_quo.providers.core_share
-            )
-            self.workers = initial.make_workers(run, world, self.firms, self.seed_value)
-            self._allocate_buffers()
-            phases.set_wages(self, self.status_quo)
+            self._set_up()
             self._burn_in()
             if share_burn_in:
                 kept = (set(self.__dict__) - configured) | {"clock", "month", "world"}
@@ -201,6 +195,17 @@ class SkillsModel(mesa.Model):
         self.burn_in = run.scenario.burn_in_months
         self.clock = 0  # internal month counter; draws are keyed by it
         self.month = -self.burn_in  # reported month: 0 is the policy start
+
+    def _set_up(self) -> None:
+        """The initial firms, providers and workers, the work buffers and the wages."""
+        run, world = self.config, self.world
+        self.firms = initial.make_firms(run, world, self.seed_value)
+        self.providers = initial.make_providers(
+            run, world, self.firms, self.seed_value, self.status_quo.providers.core_share
+        )
+        self.workers = initial.make_workers(run, world, self.firms, self.seed_value)
+        self._allocate_buffers()
+        phases.set_wages(self, self.status_quo)
 
     def _burn_in_and_record(self) -> None:
         """Run the burn-in under the status quo, then record month 0."""
