@@ -22,8 +22,8 @@ fewer; and a loop too small to share runs in the calling thread at no cost.
 Small models do not share their loops at all (``workers`` below ``SHARE_FROM_WORKERS``):
 a town's agents fit in one core's caches, and a second core would first have to fetch
 its half of them, which costs more than it gives (measured month by month on the
-2-core development machine: at 20,000 workers two threads took 5.85 ms a month against
-5.59 on one; at 32,000 workers 10.0 against 10.8; BENCHMARKS.md).
+2-core development machine: at 20,000 workers two threads took 6.68 ms a month against
+6.39 on one; at 32,000 workers 10.0 against 10.8; BENCHMARKS.md).
 
 The number of threads is numba's (``NUMBA_NUM_THREADS``, ``numba.set_num_threads``, and
 so ``skillsim sweep --threads``): it is read in the calling thread at every call.
