@@ -1,6 +1,6 @@
 """A run on a quiet and on a busy machine, on one thread and on all of them.
 
-Usage: .venv/bin/python benchmarks/busy_machine.py [--workers 20000] [--months 24]
+Usage: .venv/bin/python benchmarks/busy_machine.py [--workers 100000] [--months 24]
        [--repeats 2]
 
 Each measurement is a fresh process that builds the model (burn-in included) and then
@@ -8,7 +8,8 @@ times ``--months`` months. "busy" starts one busy-loop process per core for the
 duration of the measurement (and stops them after), as another user's work would.
 Settings: NUMBA_NUM_THREADS=1 and the default (every core). The kernels' parallel loops
 run in pieces handed to threads as they become free (``simulation/kernels/parallel.py``),
-so a busy core should slow a run down, not stall it.
+so a busy core should slow a run down, not stall it. (The default size is above
+``parallel.SHARE_FROM_WORKERS``: a smaller model runs its loops in one call anyway.)
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ def measure(env: dict[str, str], workers: int, months: int, busy: bool) -> float
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--workers", type=int, default=20_000)
+    ap.add_argument("--workers", type=int, default=100_000)
     ap.add_argument("--months", type=int, default=24)
     ap.add_argument("--repeats", type=int, default=2)
     a = ap.parse_args()
