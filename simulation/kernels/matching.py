@@ -411,8 +411,8 @@ def make_offers(
     return int(given_by.sum())
 
 
-SCORE_PIECE = 2048  # least searchers per piece of the parallel scoring
-RANK_PIECE = 384  # least firms per piece of the parallel ranking
+SCORE_PIECE = 512  # least searchers per piece of the parallel scoring
+RANK_PIECE = 256  # least firms per piece of the parallel ranking
 
 
 @njit(cache=True)
