@@ -5,6 +5,7 @@ import math
 import numpy as np
 from numba import njit
 
+from simulation.kernels.order import stable_order
 from simulation.rng import normal, uniform
 from simulation.state import NEVER
 
@@ -80,7 +81,7 @@ def exit_firms(
                     members[j] = f
                     score[j] = productivity[f]
                     j += 1
-            order = np.argsort(score, kind="mergesort")
+            order = stable_order(score)
             for q in range(excess):
                 f = members[order[q]]
                 alive[f] = 0

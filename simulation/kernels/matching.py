@@ -9,6 +9,7 @@ from numba import njit
 
 from simulation.kernels import parallel
 from simulation.kernels.memory import AHEAD, prefetch_row
+from simulation.kernels.order import stable_order
 from simulation.kernels.skills import job_gaps
 from simulation.rng import uniform
 from simulation.state import ApprState, Cert, Flow, Spend, Status
@@ -352,7 +353,7 @@ SMALL_SORT = 24  # applicants per firm up to which an insertion sort ranks them
 def _rank_segment(keys, items, lo, hi):
     """Sort ``items[lo:hi]`` by ``keys[lo:hi]`` ascending, in place and stably (equal keys
     keep their order); keys move with their items. Insertion sort for the few
-    applicants most firms get, a merge sort (numpy's stable argsort) beyond."""
+    applicants most firms get, a merge sort (``order.stable_order``) beyond."""
     if hi - lo <= SMALL_SORT:
         for t in range(lo + 1, hi):
             k = keys[t]
@@ -365,7 +366,7 @@ def _rank_segment(keys, items, lo, hi):
             keys[u + 1] = k
             items[u + 1] = v
     else:
-        rank = np.argsort(keys[lo:hi], kind="mergesort")
+        rank = stable_order(keys[lo:hi])
         sorted_keys = keys[lo:hi][rank]
         sorted_items = items[lo:hi][rank]
         for t in range(hi - lo):  # a loop, not slice assignment (which compiles slowly)

@@ -4,6 +4,7 @@ exits, quits, apprenticeship dropout, completion with certification, retention."
 import numpy as np
 from numba import njit
 
+from simulation.kernels.order import stable_order
 from simulation.rng import uniform
 from simulation.state import ApprState, Cert, Education, Flow, Programme, Spend, Status
 
@@ -71,7 +72,7 @@ def layoffs(
             key = np.empty(hi - lo)
             for t in range(lo, hi):
                 key[t - lo] = -gap_under[members[t]]
-            chosen = members[lo:hi][np.argsort(key, kind="mergesort")[: layoff_quota[f]]]
+            chosen = members[lo:hi][stable_order(key)[: layoff_quota[f]]]
         for i in chosen:
             if status[i] == Status.APPRENTICE:
                 appr_state[i] = ApprState.DISSOLVED
