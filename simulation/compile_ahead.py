@@ -12,8 +12,8 @@ The helper builds a small model's initial state and calls the kernels of the mon
 an order opposite to the model's: search and matching (phase 7, the largest) first,
 then the month's metrics from last to first (the Gini, employability, the tally). The
 model meanwhile compiles phases 1 to 6 and 8 to 10, then finds phase 7 in the cache,
-and the two meet somewhere in the metrics (BENCHMARKS.md, "Start-up"): 37 s -> 22 s on
-the 2-core development machine. The helper's results are thrown away: it only fills the
+and the two meet somewhere in the metrics (BENCHMARKS.md, "Start-up"): 37 s -> about
+22 s on the 2-core development machine. The helper's results are thrown away: it only fills the
 cache, and a compiled kernel is the same whichever process compiled it.
 
 The helper starts at most once per process, only when the cache lacks the tally
