@@ -1,4 +1,4 @@
-"""A cold start on two cores: a helper process compiles the month's later kernels.
+"""A cold start on two cores: a helper process compiles half of the first month.
 
 The first run on a machine compiles about sixty numba kernels (``cache=True``), one
 after the other as the first month calls them: about 35 CPU seconds, on one core,
@@ -6,15 +6,20 @@ because numba compiles under one lock per process. A second process can compile 
 the same cache at the same time, and numba loads from its cache any kernel that another
 process has saved by the time this one first calls it.
 
-So when a model is built, and numba's cache does not yet hold the late kernels, this
-process starts ``python -m simulation.compile_ahead`` and goes on with its own month.
-The helper builds a small model's initial state and calls the kernels of the month in
-an order opposite to the model's: search and matching (phase 7, the largest) first,
-then the month's metrics from last to first (the Gini, employability, the tally). The
-model meanwhile compiles phases 1 to 6 and 8 to 10, then finds phase 7 in the cache,
-and the two meet somewhere in the metrics (BENCHMARKS.md, "Start-up"): 37 s -> about
-22 s on the 2-core development machine. The helper's results are thrown away: it only fills the
-cache, and a compiled kernel is the same whichever process compiled it.
+So when ``simulation.model`` is first imported, and numba's cache does not yet hold the
+month's kernels, this process starts ``python -m simulation.compile_ahead`` (before
+mesa and pandas load, so that the helper's own imports overlap the model's) and goes on.
+The helper builds a small model's initial state and runs the month's *stages* (the ten
+phases, and the metrics in three parts) in an order of its own: search and matching
+(phase 7, the largest) first, then the metrics from last to first, then phases 10 back
+to 1. The model runs them in the month's order. Whichever of the two reaches a stage
+first claims it (a file created in a folder the two share) and compiles it; the helper
+skips a stage the model has claimed, and the model waits for a stage the helper is
+compiling rather than compile it a second time. So the two meet where their work is
+even, whatever the machine and the scenario (BENCHMARKS.md, "Start-up"). The helper's
+results are thrown away: it only fills the cache, and a compiled kernel is the same
+whichever process compiled it. Outside the first month, and in any process without a
+helper, ``stage`` is a shared no-op.
 
 The helper starts at most once per process, only when the cache lacks the tally
 kernel, on a machine where this process may use two cores or more, and not while
@@ -26,16 +31,23 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 ENV = "SKILLSIM_COMPILE_HELPER"  # "0": never start a helper (the helper itself runs so)
 LOCK = "skillsim-compile-helper.lock"  # in numba's cache folder of the metrics kernels
 STALE_SECONDS = 600  # a lock older than this is a helper that died: taken over
+WAIT_SECONDS = 120.0  # the longest the model waits for one stage the helper is compiling
+POLL_SECONDS = 0.005
 
 _checked = False  # the decision is made once per process
 _helper: subprocess.Popen | None = None  # kept: a dropped Popen warns that it still runs
+_stages: str | None = None  # the folder of stage claims shared with a running helper
+_passed: set[str] = set()  # stages this process has run once (or no longer shares)
+_NOOP = contextlib.nullcontext()
 
 
 def _cores() -> int:
@@ -71,9 +83,10 @@ def _take_lock(folder: str) -> bool:
 
 
 def start_helper() -> subprocess.Popen | None:
-    """Start the helper if this process's first model is a cold start (see the module
-    docstring); returns it, or None. Later calls return None at once."""
-    global _checked, _helper
+    """Start the helper if numba's cache is cold (see the module docstring); returns it,
+    or None. Called when ``simulation.model`` is first imported and by every model;
+    later calls return None at once."""
+    global _checked, _helper, _stages
     if _checked:
         return None
     _checked = True
@@ -85,28 +98,124 @@ def start_helper() -> subprocess.Popen | None:
     if cached or folder is None or not _take_lock(folder):
         return None
     env = dict(os.environ, **{ENV: "0"})
+    stages = None
     try:
+        stages = tempfile.mkdtemp(prefix="skillsim-compile-")
         _helper = subprocess.Popen(
-            [sys.executable, "-m", "simulation.compile_ahead", folder],
+            [sys.executable, "-m", "simulation.compile_ahead", folder, stages],
             env=env,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,  # not stopped by the terminal's Ctrl-C with the run
         )
-        return _helper
     except OSError:
+        if stages is not None:
+            shutil.rmtree(stages, ignore_errors=True)
         with contextlib.suppress(OSError):
             os.unlink(os.path.join(folder, LOCK))
         return None
+    _stages = stages
+    return _helper
 
 
-def compile_late_kernels(workers: int = 500) -> None:
-    """Call the month's later kernels on a small model's initial state, in the order
-    opposite to a model's month (see the module docstring). The state is made to reach
-    every kernel, not to make sense: every firm gets an opening and a slot and every
-    worker seeks an apprenticeship (so that the matching runs), then every other
-    employed worker becomes unemployed (so that employability has someone to sample)."""
+def _claim(folder: str, name: str) -> bool | None:
+    """Claim stage ``name``: True if this process now owns it, False if the other one
+    does, None if the folder is gone (the helper has ended)."""
+    try:
+        os.close(os.open(os.path.join(folder, name), os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        return False
+    except OSError:
+        return None
+    return True
+
+
+def _mark_done(folder: str, name: str) -> None:
+    with contextlib.suppress(OSError):
+        os.close(os.open(os.path.join(folder, name + ".done"), os.O_CREAT | os.O_WRONLY))
+
+
+def stage(name: str):
+    """The context in which the model runs stage ``name`` of its month (a phase, or a
+    part of the metrics). While this process's helper is running, the first time: the
+    model claims the stage and marks it done after, or, if the helper has claimed it,
+    first waits until the helper has compiled it (or has ended, or WAIT_SECONDS). A
+    shared no-op otherwise."""
+    if _stages is None or name in _passed:
+        return _NOOP
+    return _shared_stage(name)
+
+
+def staged(timer):
+    """``timer`` (a ``PhaseTimer``, called with a phase's name for its context), each of
+    whose contexts also runs in ``stage(name)`` while a helper is running."""
+    if _stages is None:
+        return timer
+
+    @contextlib.contextmanager
+    def both(name: str):
+        with stage(name), timer(name):
+            yield
+
+    return both
+
+
+@contextlib.contextmanager
+def _shared_stage(name: str):
+    global _stages
+    folder = _stages
+    claim = None if _helper is None or _helper.poll() is not None else _claim(folder, name)
+    if claim is False and not _wait_for(folder, name):
+        _stages = None  # the helper is not getting on: share no more
+    try:
+        yield
+    finally:
+        _passed.add(name)
+        if claim:
+            _mark_done(folder, name)
+        elif claim is None:
+            _stages = None  # the helper has ended: every later stage is a no-op
+
+
+def _wait_for(folder: str, name: str) -> bool:
+    """Wait until the helper has done stage ``name`` or has ended (True), or for at most
+    WAIT_SECONDS (False)."""
+    end = time.monotonic() + WAIT_SECONDS
+    done = os.path.join(folder, name + ".done")
+    while not os.path.exists(done) and _helper.poll() is None:
+        if time.monotonic() > end:
+            return False
+        time.sleep(POLL_SECONDS)
+    return True
+
+
+# The stages of a month (SkillsModel._advance's phase names, and _tally's three parts) in
+# the helper's order: the model's is phases 1 to 10, then tally, employability, gini.
+HELPER_ORDER = (
+    "7 search and matching",
+    "gini",
+    "employability",
+    "tally",
+    "10 accounts",
+    "9 demography",
+    "8 separations",
+    "6 skills",
+    "5 education choices",
+    "4 providers",
+    "3 apprenticeship supply",
+    "2 firm demand",
+    "1 drivers",
+)
+
+
+def compile_month(stages: str | None, workers: int = 500) -> None:
+    """Run the month's stages on a small model's initial state in ``HELPER_ORDER``,
+    each only if this process claims it in the folder ``stages`` (every stage if None);
+    see the module docstring. The state is made to reach every kernel, not to make
+    sense: every firm gets an opening and a slot and every worker seeks an
+    apprenticeship (so that the matching runs), then every other employed worker
+    becomes unemployed (so that employability has someone to sample)."""
     import mesa
     import numpy as np
 
@@ -123,28 +232,56 @@ def compile_late_kernels(workers: int = 500) -> None:
     m._set_up()
     w, f, p = m.workers, m.firms, m.status_quo
     live = f.alive == 1
-    f.vacancies[live] = 1
-    f.slots[live] = 1
-    w.seeking_appr[:] = 1
-    phases.search_and_matching(m, p, 1)
-    metric_kernels.wage_gini(w.status, w.wage)
-    # employability samples the unemployed and draws open vacancies: make some of both
-    laid_off = np.flatnonzero(w.status == Status.EMPLOYED)[::2]
-    w.status[laid_off] = Status.UNEMPLOYED
-    w.employer[laid_off] = -1
-    f.vacancies[live] = 1
-    m._employability()
-    m._start_recording()  # the tally, and the rest of the month's record (now cached)
+
+    def matching() -> None:
+        f.vacancies[live] = 1
+        f.slots[live] = 1
+        w.seeking_appr[:] = 1
+        phases.search_and_matching(m, p, 1)
+
+    def employability() -> None:
+        # employability samples the unemployed and draws open vacancies: make both
+        laid_off = np.flatnonzero(w.status == Status.EMPLOYED)[::2]
+        w.status[laid_off] = Status.UNEMPLOYED
+        w.employer[laid_off] = -1
+        f.vacancies[live] = 1
+        m._employability()
+
+    run_stage = {
+        "7 search and matching": matching,
+        "gini": lambda: metric_kernels.wage_gini(w.status, w.wage),
+        "employability": employability,
+        "tally": m._start_recording,  # the tally, and the rest of the month's record
+        "10 accounts": lambda: phases.accounts(m, p),
+        "9 demography": lambda: phases.demographic_change(m, p, 1),
+        "8 separations": lambda: phases.separations_and_lifecycle(m, p, 1),
+        "6 skills": lambda: phases.skill_change(m, p),
+        "5 education choices": lambda: phases.education_choices(m, p, 1),
+        "4 providers": lambda: phases.providers(m, p, 1),
+        "3 apprenticeship supply": lambda: phases.apprenticeship_supply(m, p),
+        "2 firm demand": lambda: phases.firm_demand(m, p, 1),
+        "1 drivers": lambda: phases.drivers(m, p, 1),
+    }
+    for name in HELPER_ORDER:
+        if stages is None or _claim(stages, name):
+            run_stage[name]()
+            if stages is not None:
+                _mark_done(stages, name)
 
 
 def main(argv: list[str]) -> int:
-    """The helper: compile, then release the lock in ``argv[0]`` (the cache folder)."""
+    """The helper: ``argv`` is the cache folder (whose lock it releases at the end) and
+    the folder of stage claims (removed at the end), either optional."""
+    folder = argv[0] if argv else None
+    stages = argv[1] if len(argv) > 1 else None
     try:
-        compile_late_kernels()
+        compile_month(stages)
     finally:
-        if argv:
+        if stages is not None:
+            shutil.rmtree(stages, ignore_errors=True)
+        if folder is not None:
             with contextlib.suppress(OSError):
-                os.unlink(os.path.join(argv[0], LOCK))
+                os.unlink(os.path.join(folder, LOCK))
     return 0
 
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+# isort: off
+from simulation import compile_early  # noqa: F401  (first: see its docstring)
+
+# isort: on
 import contextlib
 import copy
 import math
@@ -167,7 +171,7 @@ class SkillsModel(mesa.Model):
         self.timer = PhaseTimer(enabled=profile)
         if run is None:
             run = loading.resolve_run(scenario, policies, workers, months, seed)
-        compile_ahead.start_helper()  # a cold start compiles on two cores
+        compile_ahead.start_helper()  # if simulation.compile_early did not (tests reset it)
         self._configure(run)
         shared = BURN_INS.get(run) if share_burn_in else None
         if shared is not None:
@@ -277,8 +281,9 @@ class SkillsModel(mesa.Model):
 
     def _advance(self, p: params.Params) -> None:
         """The recipe of a month (DESIGN.md, schedule), under parameters ``p``. Each phase
-        runs inside ``self.timer`` (a no-op unless profiling)."""
-        month, t = self.month + 1, self.timer
+        runs inside ``self.timer`` (a no-op unless profiling), and in a cold start's first
+        month inside ``compile_ahead.stage`` (shared with the compile helper)."""
+        month, t = self.month + 1, compile_ahead.staged(self.timer)
         with t("begin"):
             phases.begin(self)
         with t("1 drivers"):
@@ -313,50 +318,56 @@ class SkillsModel(mesa.Model):
 
     def _tally(self) -> None:
         w, f, pr, p = self.workers, self.firms, self.providers, self.params
-        metric_kernels.tally(
-            self.month,
-            p.metrics,
-            w.status,
-            w.age,
-            w.region,
-            w.employer,
-            w.skills,
-            w.gap_under,
-            w.gap_over,
-            w.wage,
-            w.cert,
-            w.appr_state,
-            w.retained,
-            w.poached,
-            w.displaced,
-            w.date_entry,
-            w.date_first_job,
-            w.date_appr_end,
-            f.alive,
-            f.sector,
-            f.region,
-            f.req,
-            f.headcount,
-            f.apprentices,
-            f.vacancies,
-            f.vac_age,
-            f.vac_apps,
-            f.vac_qualified,
-            f.slots,
-            pr.mix,
-            self.first_cohort_year,
-            self.by_region,
-            self.by_sector,
-            self.by_cohort,
-            self.by_cell,
-            self.g,
-        )
-        net_cost, recouping = apprenticeship.net_cost_share_recouping(
-            f.train_cost, f.train_benefit, f.appr_started, f.alive
-        )
+        stage = compile_ahead.stage  # a no-op, except in a cold start's first month
+        with stage("tally"):
+            metric_kernels.tally(
+                self.month,
+                p.metrics,
+                w.status,
+                w.age,
+                w.region,
+                w.employer,
+                w.skills,
+                w.gap_under,
+                w.gap_over,
+                w.wage,
+                w.cert,
+                w.appr_state,
+                w.retained,
+                w.poached,
+                w.displaced,
+                w.date_entry,
+                w.date_first_job,
+                w.date_appr_end,
+                f.alive,
+                f.sector,
+                f.region,
+                f.req,
+                f.headcount,
+                f.apprentices,
+                f.vacancies,
+                f.vac_age,
+                f.vac_apps,
+                f.vac_qualified,
+                f.slots,
+                pr.mix,
+                self.first_cohort_year,
+                self.by_region,
+                self.by_sector,
+                self.by_cohort,
+                self.by_cell,
+                self.g,
+            )
+            net_cost, recouping = apprenticeship.net_cost_share_recouping(
+                f.train_cost, f.train_benefit, f.appr_started, f.alive
+            )
+        with stage("employability"):
+            employability = self._employability()
+        with stage("gini"):
+            gini = metric_kernels.wage_gini(w.status, w.wage)
         self._collect(
-            employability=self._employability(),
-            gini=metric_kernels.wage_gini(w.status, w.wage),
+            employability=employability,
+            gini=gini,
             relevance_mean=float(pr.relevance.mean()),
             net_training_cost=net_cost,
             recouping_share=recouping,

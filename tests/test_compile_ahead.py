@@ -1,12 +1,16 @@
-"""The cold-start helper (``simulation.compile_ahead``): it compiles the month's later
-kernels, and only those, into numba's cache; a model starts it once, only on a cold
-cache, never twice for one cache, never when turned off."""
+"""The cold-start helper (``simulation.compile_ahead``): it compiles the stages of a
+month that the model has not claimed, and only those, into numba's cache; the model
+claims its stages and waits for the helper's; the two name the same stages; a model
+starts the helper once, only on a cold cache, never twice for one cache, never when
+turned off."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -21,14 +25,21 @@ def cached(folder: Path) -> set[str]:
     return {p.name.rsplit("-", 1)[0] for p in folder.rglob("*.nbi")}
 
 
-def test_the_helper_fills_an_empty_cache_with_the_late_kernels_only(tmp_path):
-    cache = tmp_path / "numba"
+LATE = ("7 search and matching", "gini", "employability", "tally")
+
+
+def test_the_helper_compiles_the_stages_the_model_has_not_claimed(tmp_path):
+    cache, stages = tmp_path / "numba", tmp_path / "stages"
     cache.mkdir()
+    stages.mkdir()
     (cache / compile_ahead.LOCK).touch()  # as start_helper leaves it
+    for name in compile_ahead.HELPER_ORDER:  # the model has claimed all but the late ones
+        if name not in LATE:
+            (stages / name).touch()
     env = dict(os.environ, NUMBA_CACHE_DIR=str(cache), SKILLSIM_COMPILE_HELPER="0")
     env.setdefault("SKILLSIM_SCENARIOS", str(ROOT / "scenarios"))
     subprocess.run(
-        [sys.executable, "-m", "simulation.compile_ahead", str(cache)],
+        [sys.executable, "-m", "simulation.compile_ahead", str(cache), str(stages)],
         env=env,
         cwd=ROOT,
         check=True,
@@ -45,13 +56,96 @@ def test_the_helper_fills_an_empty_cache_with_the_late_kernels_only(tmp_path):
         "metrics.tally_total",
     }
     assert late <= kernels, late - kernels
-    early = {  # phases 2, 5 and 8: the model's own share
+    early = {  # phases 2, 5 and 8: claimed by the model
         "firms.exit_firms",
         "choices.school_leaver_choices",
         "separations.layoffs",
     }
     assert not early & kernels
     assert not (cache / compile_ahead.LOCK).exists()
+    assert not stages.exists()
+
+
+class FakeHelper:
+    def __init__(self):
+        self.ended = False
+
+    def poll(self):
+        return 0 if self.ended else None
+
+
+@pytest.fixture
+def shared(monkeypatch, tmp_path):
+    """This process as if it had started a helper (a fake one) sharing ``tmp_path``."""
+    helper = FakeHelper()
+    monkeypatch.setattr(compile_ahead, "_stages", str(tmp_path))
+    monkeypatch.setattr(compile_ahead, "_helper", helper)
+    monkeypatch.setattr(compile_ahead, "_passed", set())
+    return helper
+
+
+def test_the_model_claims_a_stage_and_marks_it_done(shared, tmp_path):
+    with compile_ahead.stage("1 drivers"):
+        assert (tmp_path / "1 drivers").exists()
+        assert not (tmp_path / "1 drivers.done").exists()
+    assert (tmp_path / "1 drivers.done").exists()
+    assert compile_ahead.stage("1 drivers") is compile_ahead._NOOP  # once per process
+
+
+def test_the_model_waits_for_a_stage_the_helper_is_compiling(shared, tmp_path):
+    (tmp_path / "gini").touch()  # the helper's
+    finish = threading.Timer(0.3, (tmp_path / "gini.done").touch)
+    start = time.monotonic()
+    finish.start()
+    with compile_ahead.stage("gini"):
+        assert (tmp_path / "gini.done").exists()
+    assert time.monotonic() - start >= 0.25
+    assert "gini" in compile_ahead._passed
+
+
+def test_the_model_stops_waiting_when_the_helper_ends(shared, tmp_path, monkeypatch):
+    monkeypatch.setattr(compile_ahead, "WAIT_SECONDS", 10.0)
+    (tmp_path / "tally").touch()  # the helper's, never finished: it died
+    threading.Timer(0.2, lambda: setattr(shared, "ended", True)).start()
+    start = time.monotonic()
+    with compile_ahead.stage("tally"):
+        pass
+    assert 0.15 < time.monotonic() - start < 5
+    shared.ended = True
+    with compile_ahead.stage("gini"):  # after the helper: nothing claimed, and no more
+        pass
+    assert not (tmp_path / "gini").exists()
+    assert compile_ahead._stages is None
+    timer = object()
+    assert compile_ahead.staged(timer) is timer
+
+
+def test_the_model_stops_sharing_when_the_helper_does_not_get_on(shared, tmp_path, monkeypatch):
+    monkeypatch.setattr(compile_ahead, "WAIT_SECONDS", 0.2)
+    (tmp_path / "gini").touch()  # the helper's, and the helper hangs
+    with compile_ahead.stage("gini"):
+        pass
+    assert compile_ahead._stages is None
+    assert compile_ahead.stage("tally") is compile_ahead._NOOP
+
+
+def test_the_helper_and_the_model_name_the_same_stages(monkeypatch):
+    from simulation.model import SkillsModel
+
+    names: set[str] = set()
+
+    def stage(name):
+        names.add(name)
+        return compile_ahead._NOOP
+
+    def staged(timer):
+        return stage
+
+    monkeypatch.setattr(compile_ahead, "stage", stage)
+    monkeypatch.setattr(compile_ahead, "staged", staged)
+    model = SkillsModel(workers=300, months=1)
+    model.step()
+    assert names - {"begin"} == set(compile_ahead.HELPER_ORDER)
 
 
 @pytest.fixture
@@ -60,12 +154,16 @@ def decide(monkeypatch, tmp_path):
     function that runs it once afresh and says whether it started a helper."""
     started: list[list[str]] = []
 
-    class FakePopen:
+    class FakePopen(FakeHelper):
         def __init__(self, args, **kwargs):
+            super().__init__()
             started.append(args)
             assert kwargs["env"][compile_ahead.ENV] == "0"
 
     monkeypatch.setattr(compile_ahead.subprocess, "Popen", FakePopen)
+    monkeypatch.setattr(compile_ahead, "_stages", None)  # restored after the test
+    monkeypatch.setattr(compile_ahead, "_helper", None)
+    monkeypatch.setattr(compile_ahead.tempfile, "mkdtemp", lambda prefix: str(tmp_path))
     monkeypatch.setattr(compile_ahead, "_cores", lambda: 2)
     monkeypatch.delenv(compile_ahead.ENV, raising=False)
 
