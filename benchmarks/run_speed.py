@@ -53,12 +53,19 @@ CHILD = textwrap.dedent(
 )
 
 
-def child(args: list[str], cache: str | None = None, **environ: str) -> dict:
+def child(
+    args: list[str], cache: str | None = None, cwd: str | None = None, **environ: str
+) -> dict:
     env = dict(os.environ, **environ)
     if cache is not None:
         env["NUMBA_CACHE_DIR"] = cache
     out = subprocess.run(
-        [sys.executable, "-c", CHILD, *args], env=env, capture_output=True, text=True, check=True
+        [sys.executable, "-c", CHILD, *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 

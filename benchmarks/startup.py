@@ -3,6 +3,7 @@ what each kernel costs to compile.
 
 Usage: .venv/bin/python benchmarks/startup.py [--workers 20000] [--repeats 3]
        [--scenario baseline] [--policy none] [--top 20] [--passes 8]
+       [--against DIR [--pairs 5]]
 
 Every measurement is a fresh process, so nothing compiled is shared between them:
 
@@ -23,12 +24,18 @@ Every measurement is a fresh process, so nothing compiled is shared between them
   its own type inference, and their time is theirs, not the caller's.
 
 Reported: medians over ``--repeats`` processes of each kind: wall time to the first
-completed month (and the child's CPU time, the helper's not included: without the
-helper, what a quiet 2-core machine would see as wall time, as compilation runs on one
-thread); kernels by compile time, with the
+completed month (and the child's CPU time, the helper's included when the child reaps
+it, which it does when the helper ends first; without the helper, what a quiet 2-core
+machine would see as wall time, as compilation runs on one thread); kernels by compile
+time, with the
 number of type signatures each was compiled for (more than one: the same kernel
 compiled twice, e.g. for int64 and uint64 arguments or for literal constants);
 compiler passes by time.
+
+``--against DIR`` measures a change side by side instead: cold starts (helper on) of this
+checkout and of another one (``git worktree add DIR REV``), alternating, ``--pairs``
+pairs (which side goes first alternates too), each a fresh process on a new empty
+cache; it prints each pair and the medians.
 
 Target (issue "Performance and scale", point 3): cold under 20 s, warm under 3 s, on a
 2-core machine.
@@ -47,6 +54,8 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import time
+from pathlib import Path
 
 from run_speed import child, helper_ended
 
@@ -151,6 +160,33 @@ def kernel_table(profiles: list[dict]) -> list[tuple[str, float, int]]:
     return sorted(table, key=lambda row: -row[1])
 
 
+def side_by_side(args: list[str], other: str, pairs: int) -> None:
+    """Cold starts of this checkout and of the one in ``other``, alternating, the first
+    of each pair in turn (so that a pair's order does not favour one side)."""
+    here = str(Path(__file__).resolve().parents[1])
+    trees = {"this": here, "other": str(Path(other).resolve())}
+    times: dict[str, list[float]] = {label: [] for label in trees}
+    for i in range(pairs):
+        for label in ("this", "other") if i % 2 == 0 else ("other", "this"):
+            tree = trees[label]
+            with tempfile.TemporaryDirectory() as cache:
+                out = child(
+                    args,
+                    cache,
+                    PYTHONPATH=tree,  # and the child runs from the tree: its `simulation`
+                    SKILLSIM_SCENARIOS=os.path.join(tree, "scenarios"),
+                    cwd=tree,
+                )
+                helper_ended(cache)
+            time.sleep(1.0)  # the helper's exit, after it released the lock
+            times[label].append(out["first_month"])
+        first = "this" if i % 2 == 0 else "other"
+        print(f"  pair {i + 1} ({first} first): this {times['this'][-1]:5.1f} s, "
+              f"other {times['other'][-1]:5.1f} s")  # fmt: skip
+    print(f"  medians: this {statistics.median(times['this']):.1f} s ({here}), "
+          f"other {statistics.median(times['other']):.1f} s ({trees['other']})")  # fmt: skip
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--workers", type=int, default=20_000)
@@ -159,6 +195,8 @@ def main() -> None:
     ap.add_argument("--policy", default="none")
     ap.add_argument("--top", type=int, default=20, help="kernels listed")
     ap.add_argument("--passes", type=int, default=8, help="compiler passes listed")
+    ap.add_argument("--against", metavar="DIR", help="another checkout, timed side by side")
+    ap.add_argument("--pairs", type=int, default=5, help="pairs of cold starts with --against")
     a = ap.parse_args()
     small = [a.scenario, a.policy, str(a.workers), "1", "0"]
     import numba
@@ -166,6 +204,11 @@ def main() -> None:
     print(f"machine: {platform.machine()}, {os.cpu_count()} cpus, {platform.platform()}")
     print(f"python {platform.python_version()}, numba {numba.__version__}; load average "
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")  # fmt: skip
+    if a.against:
+        print(f"{a.scenario} | {a.policy}, {a.workers:,} workers: cold start to the first "
+              f"completed month, this checkout and another alternating")  # fmt: skip
+        side_by_side(small, a.against, a.pairs)
+        return
     print(f"{a.scenario} | {a.policy}, {a.workers:,} workers: start-up to the first completed "
           f"month, median of {a.repeats} fresh processes")  # fmt: skip
 
