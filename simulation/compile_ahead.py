@@ -11,8 +11,8 @@ month's kernels, this process starts ``python -m simulation.compile_ahead`` (bef
 mesa and pandas load, so that the helper's own imports overlap the model's) and goes on.
 The helper builds a small model's initial state and runs the month's *stages* (the ten
 phases, and the metrics in three parts) in an order of its own: search and matching
-(phase 7, the largest) first, then the metrics from last to first, then phases 10 back
-to 1. The model runs them in the month's order. Whichever of the two reaches a stage
+(phase 7, the largest) first, then the metrics, then phases 10 back to 1. The model
+runs them in the month's order. Whichever of the two reaches a stage
 first claims it (a file created in a folder the two share) and compiles it; the helper
 skips a stage the model has claimed, and the model waits for a stage the helper is
 compiling rather than compile it a second time. So the two meet where their work is
@@ -191,12 +191,15 @@ def _wait_for(folder: str, name: str) -> bool:
 
 
 # The stages of a month (SkillsModel._advance's phase names, and _tally's three parts) in
-# the helper's order: the model's is phases 1 to 10, then tally, employability, gini.
+# the helper's order; the model's is phases 1 to 10, then tally, employability, gini.
+# The model reaches the metrics last, usually while the helper is still on them: taking
+# the metrics in the model's own order, largest first, leaves the model the last and
+# smallest, instead of a wait for the largest.
 HELPER_ORDER = (
     "7 search and matching",
-    "gini",
-    "employability",
     "tally",
+    "employability",
+    "gini",
     "10 accounts",
     "9 demography",
     "8 separations",
@@ -251,7 +254,7 @@ def compile_month(stages: str | None, workers: int = 500) -> None:
         "7 search and matching": matching,
         "gini": lambda: metric_kernels.wage_gini(w.status, w.wage),
         "employability": employability,
-        "tally": m._start_recording,  # the tally, and the rest of the month's record
+        "tally": m._tally_tables,
         "10 accounts": lambda: phases.accounts(m, p),
         "9 demography": lambda: phases.demographic_change(m, p, 1),
         "8 separations": lambda: phases.separations_and_lifecycle(m, p, 1),

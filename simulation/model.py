@@ -317,50 +317,10 @@ class SkillsModel(mesa.Model):
             self._tally()
 
     def _tally(self) -> None:
-        w, f, pr, p = self.workers, self.firms, self.providers, self.params
+        w, pr = self.workers, self.providers
         stage = compile_ahead.stage  # a no-op, except in a cold start's first month
         with stage("tally"):
-            metric_kernels.tally(
-                self.month,
-                p.metrics,
-                w.status,
-                w.age,
-                w.region,
-                w.employer,
-                w.skills,
-                w.gap_under,
-                w.gap_over,
-                w.wage,
-                w.cert,
-                w.appr_state,
-                w.retained,
-                w.poached,
-                w.displaced,
-                w.date_entry,
-                w.date_first_job,
-                w.date_appr_end,
-                f.alive,
-                f.sector,
-                f.region,
-                f.req,
-                f.headcount,
-                f.apprentices,
-                f.vacancies,
-                f.vac_age,
-                f.vac_apps,
-                f.vac_qualified,
-                f.slots,
-                pr.mix,
-                self.first_cohort_year,
-                self.by_region,
-                self.by_sector,
-                self.by_cohort,
-                self.by_cell,
-                self.g,
-            )
-            net_cost, recouping = apprenticeship.net_cost_share_recouping(
-                f.train_cost, f.train_benefit, f.appr_started, f.alive
-            )
+            net_cost, recouping = self._tally_tables()
         with stage("employability"):
             employability = self._employability()
         with stage("gini"):
@@ -371,6 +331,52 @@ class SkillsModel(mesa.Model):
             relevance_mean=float(pr.relevance.mean()),
             net_training_cost=net_cost,
             recouping_share=recouping,
+        )
+
+    def _tally_tables(self) -> tuple[float, float]:
+        """The month's tallies (by region, sector, cohort, cell, and ``self.g``); returns
+        the net training cost share and the recouping share."""
+        w, f, pr, p = self.workers, self.firms, self.providers, self.params
+        metric_kernels.tally(
+            self.month,
+            p.metrics,
+            w.status,
+            w.age,
+            w.region,
+            w.employer,
+            w.skills,
+            w.gap_under,
+            w.gap_over,
+            w.wage,
+            w.cert,
+            w.appr_state,
+            w.retained,
+            w.poached,
+            w.displaced,
+            w.date_entry,
+            w.date_first_job,
+            w.date_appr_end,
+            f.alive,
+            f.sector,
+            f.region,
+            f.req,
+            f.headcount,
+            f.apprentices,
+            f.vacancies,
+            f.vac_age,
+            f.vac_apps,
+            f.vac_qualified,
+            f.slots,
+            pr.mix,
+            self.first_cohort_year,
+            self.by_region,
+            self.by_sector,
+            self.by_cohort,
+            self.by_cell,
+            self.g,
+        )
+        return apprenticeship.net_cost_share_recouping(
+            f.train_cost, f.train_benefit, f.appr_started, f.alive
         )
 
     def _collect(self, **statistics: float) -> None:
