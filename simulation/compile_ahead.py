@@ -174,8 +174,8 @@ def _shared_stage(name: str):
         _passed.add(name)
         if claim:
             _mark_done(folder, name)
-        elif claim is None:
-            _stages = None  # the helper has ended: every later stage is a no-op
+        if claim is None or _passed.issuperset(HELPER_ORDER):
+            _stages = None  # the helper has ended, or nothing is left: all no-ops now
 
 
 def _wait_for(folder: str, name: str) -> bool:

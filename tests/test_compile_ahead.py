@@ -96,6 +96,12 @@ def test_the_model_claims_a_stage_and_marks_it_done(shared, tmp_path):
         assert not (tmp_path / "1 drivers.done").exists()
     assert (tmp_path / "1 drivers.done").exists()
     assert compile_ahead.stage("1 drivers") is compile_ahead._NOOP  # once per process
+    for name in compile_ahead.HELPER_ORDER:  # the rest of the first month
+        with compile_ahead.stage(name):
+            pass
+    assert compile_ahead._stages is None  # nothing left to share: later months skip it
+    timer = object()
+    assert compile_ahead.staged(timer) is timer
 
 
 def test_the_model_waits_for_a_stage_the_helper_is_compiling(shared, tmp_path):
