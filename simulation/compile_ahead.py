@@ -84,7 +84,7 @@ def _take_lock(folder: str) -> bool:
 
 def start_helper() -> subprocess.Popen | None:
     """Start the helper if numba's cache is cold (see the module docstring); returns it,
-    or None. Called when ``simulation.model`` is first imported and by every model;
+    or None. Called when ``simulation.model`` is first imported (``compile_early``);
     later calls return None at once."""
     global _checked, _helper, _stages
     if _checked:

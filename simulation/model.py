@@ -171,7 +171,6 @@ class SkillsModel(mesa.Model):
         self.timer = PhaseTimer(enabled=profile)
         if run is None:
             run = loading.resolve_run(scenario, policies, workers, months, seed)
-        compile_ahead.start_helper()  # if simulation.compile_early did not (tests reset it)
         self._configure(run)
         shared = BURN_INS.get(run) if share_burn_in else None
         if shared is not None:

@@ -1,7 +1,7 @@
 """The cold-start helper (``simulation.compile_ahead``): it compiles the stages of a
 month that the model has not claimed, and only those, into numba's cache; the model
-claims its stages and waits for the helper's; the two name the same stages; a model
-starts the helper once, only on a cold cache, never twice for one cache, never when
+claims its stages and waits for the helper's; the two name the same stages; importing the
+model starts the helper once, only on a cold cache, never twice for one cache, never when
 turned off."""
 
 from __future__ import annotations
