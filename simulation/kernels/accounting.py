@@ -1,7 +1,9 @@
 """Accounting: wages and the monthly cost of public programmes."""
 
+import numpy as np
 from numba import njit
 
+from simulation.kernels.scalar import greater, lesser
 from simulation.state import Cert, Spend, Status
 
 
@@ -20,15 +22,15 @@ def set_wages(
             r = region[i]
             w = wage_level[r] * productivity[f]
             w *= p.wage_floor_share + (1.0 - p.wage_floor_share) * (1.0 - gap_under[i])
-            w *= 1.0 + p.tenure_premium * min(tenure[i], 120) / 120.0
+            w *= 1.0 + p.tenure_premium * lesser(tenure[i], 120) / 120.0
             if cert[i] >= Cert.APPRENTICESHIP:
                 w *= 1.0 + p.certification_premium
-            wage[i] = max(w, min_wage[r])
+            wage[i] = greater(w, min_wage[r])
         elif st == Status.APPRENTICE:
             f = employer[i]
             r = region[i]
             skilled = wage_level[r] * productivity[f]
-            wage[i] = max(p.appr_wage_share * skilled, p.appr_wage_floor_share * min_wage[r])
+            wage[i] = greater(p.appr_wage_share * skilled, p.appr_wage_floor_share * min_wage[r])
         else:
             wage[i] = 0.0
 
@@ -46,8 +48,8 @@ def programme_costs(
     for q in range(n_providers):
         spend[Spend.SEATS] += (enrolled[q] + course_enrolled[q]) * p.seat_cost
         if region_urban[prov_region[q]] == 0:
-            extra = int(base_seats[q] * p.capacity_multiplier * p.rural_policy_extra + 0.5)
-            extra += int(base_course_seats[q] * p.rural_policy_extra + 0.5)
+            extra = np.int64(base_seats[q] * p.capacity_multiplier * p.rural_policy_extra + 0.5)
+            extra += np.int64(base_course_seats[q] * p.rural_policy_extra + 0.5)
             spend[Spend.RURAL_ACCESS] += extra * p.rural_seat_cost
     spend[Spend.ANTICIPATION] += p.anticipation_cost
     spend[Spend.CORE_SKILLS] += n_providers * p.core_cost

@@ -10,8 +10,10 @@ dropout, shifts the balance.
 
 import math
 
+import numpy as np
 from numba import njit
 
+from simulation.kernels.scalar import greater, lesser
 from simulation.state import Status
 
 
@@ -24,7 +26,7 @@ def expected_net_benefit(p, skilled_wage, min_wage, poach_rate):
     d = p.duration
     contribution = d * 0.5 * (p.contribution_start + p.contribution_end)
     contribution *= (1.0 - p.off_the_job_share) * skilled_wage
-    wage = max(p.wage_share * skilled_wage, p.wage_floor_share * min_wage) * d
+    wage = greater(p.wage_share * skilled_wage, p.wage_floor_share * min_wage) * d
     mentor = p.mentor_time_share * skilled_wage * d
     quality = p.quality_level * p.quality_cost * d
     hazard = p.dropout_hazard * (1.0 - p.quality_dropout_cut * p.quality_level)
@@ -54,9 +56,9 @@ def offer_slots(
         net_benefit[f] = nb
         if nb + appr_extra[f] * w <= 0.0:
             continue
-        mentors = int(headcount[f] * p.mentor_share + 0.5)
-        cap = min(int(mentors * p.mentor_ratio), int(p.max_share * headcount[f] + 0.5))
-        slots[f] = max(cap - apprentices[f], 0)
+        mentors = np.int64(headcount[f] * p.mentor_share + 0.5)
+        cap = lesser(np.int64(mentors * p.mentor_ratio), np.int64(p.max_share * headcount[f] + 0.5))
+        slots[f] = greater(cap - apprentices[f], 0)
 
 
 @njit(cache=True)
@@ -79,7 +81,7 @@ def training_accounts(
             share += (p.contribution_end - p.contribution_start) * m / (d - 1)
         train_benefit[f] += share * (1.0 - p.off_the_job_share) * w
         train_benefit[f] += appr_extra[f] * w / d
-        wage = max(p.wage_share * w, p.wage_floor_share * min_wage[region[f]])
+        wage = greater(p.wage_share * w, p.wage_floor_share * min_wage[region[f]])
         train_cost[f] += wage + p.mentor_time_share * w + p.quality_level * p.quality_cost
 
 

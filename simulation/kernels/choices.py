@@ -5,6 +5,7 @@ import math
 import numpy as np
 from numba import njit
 
+from simulation.kernels.scalar import lesser
 from simulation.kernels.training import nearest_open_provider
 from simulation.rng import uniform
 from simulation.state import Choice, Programme, Status
@@ -43,12 +44,13 @@ def school_leaver_choices(
     relevance and distance of the nearest provider with a free seat for TVET, ability
     and origin for tertiary. Seats are taken in row order. ``counts`` gets the number
     choosing each path (Choice order)."""
-    u = np.zeros(4)
+    u = np.empty(4)
+    u[:] = 0.0
     for i in range(status.shape[0]):
         if status[i] != Status.LEAVER:
             continue
         best, cost = nearest_open_provider(region[i], travel_train, prov_region, seats, enrolled)
-        u[APPR] = p.appr_appeal + p.availability_weight * min(slot_ratio, 1.0)
+        u[APPR] = p.appr_appeal + p.availability_weight * lesser(slot_ratio, 1.0)
         u[SEARCH] = 0.0
         u[TERTIARY] = (
             p.tertiary_appeal

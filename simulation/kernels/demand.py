@@ -4,6 +4,8 @@ import math
 
 from numba import njit
 
+from simulation.kernels.scalar import greater, lesser
+
 SHOCK_RURAL = 3  # shock kind code for "all rural sectors"; 0..2 are SectorKind codes
 
 
@@ -34,7 +36,7 @@ def sector_log_demand(
                 if not hit or (shock_rural_only[j] == 1 and region_urban[r] == 1):
                     continue
                 frac = (month - shock_start[j]) / shock_duration[j]
-                frac = min(max(frac, 0.0), 1.0)
+                frac = lesser(greater(frac, 0.0), 1.0)
                 v += frac * shock_change[j]
             out[s, r] = v
 
@@ -51,7 +53,7 @@ def carbon_price(month, price0, growth_per_year, jump_month, jump):
 @njit(cache=True)
 def effective_travel(month, base, region_urban, access_gain, access_months, out):
     """Travel cost with the rural access gain phased in over ``access_months``."""
-    frac = min(month / access_months, 1.0)
+    frac = lesser(month / access_months, 1.0)
     cut = access_gain * frac
     n = base.shape[0]
     for i in range(n):

@@ -2,8 +2,10 @@
 
 import math
 
+import numpy as np
 from numba import njit
 
+from simulation.kernels.scalar import greater, lesser
 from simulation.rng import normal, uniform
 from simulation.state import ApprState, Cert, Education, Flow, Programme, Status
 
@@ -149,7 +151,7 @@ def enter_cohort(
                 r = rr
                 break
         status[i] = Status.LEAVER
-        age[i] = p.entry_age_months + int(12.0 * uniform(key, i, 1))
+        age[i] = p.entry_age_months + np.int64(12.0 * uniform(key, i, 1))
         region[i] = r
         origin[i] = r
         rural[i] = 1 if uniform(key, i, 2) < region_rural_share[r] else 0
@@ -160,7 +162,7 @@ def enter_cohort(
                     origin[i] = rr
                     break
         education[i] = Education.SECONDARY
-        ability[i] = max(1.0 + p.ability_sd * normal(key, i, 4), 0.2)
+        ability[i] = greater(1.0 + p.ability_sd * normal(key, i, 4), 0.2)
         for k in range(skills.shape[1]):
             level = p.entrant_technical
             if k == 0:
@@ -168,7 +170,7 @@ def enter_cohort(
             elif k == 1:
                 level = p.entrant_digital
             s = level + p.skill_noise_sd * normal(key, i, 6 + 2 * k)
-            skills[i, k] = min(max(s, 0.0), 1.0)
+            skills[i, k] = lesser(greater(s, 0.0), 1.0)
         employer[i] = -1
         gap_under[i] = 0.0
         gap_over[i] = 0.0

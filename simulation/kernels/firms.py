@@ -6,6 +6,7 @@ import numpy as np
 from numba import njit
 
 from simulation.kernels.order import stable_order
+from simulation.kernels.scalar import greater, lesser
 from simulation.rng import normal, uniform
 from simulation.state import NEVER
 
@@ -24,7 +25,7 @@ def set_targets(log_demand, elasticity, alive, sector, region, base_size, shock,
     for f in range(alive.shape[0]):
         if alive[f] == 1:
             x = (1.0 - elasticity) * log_demand[sector[f], region[f]] + shock[f]
-            target[f] = int(base_size[f] * math.exp(x) + 0.5)
+            target[f] = np.int64(base_size[f] * math.exp(x) + 0.5)
         else:
             target[f] = 0
 
@@ -35,7 +36,9 @@ def desired_firm_counts(log_demand, elasticity, initial_firms, out):
     n_sectors, n_regions = log_demand.shape
     for s in range(n_sectors):
         for r in range(n_regions):
-            out[s, r] = int(initial_firms[s, r] * math.exp(elasticity * log_demand[s, r]) + 0.5)
+            out[s, r] = np.int64(
+                initial_firms[s, r] * math.exp(elasticity * log_demand[s, r]) + 0.5
+            )
 
 
 @njit(cache=True)
@@ -64,7 +67,8 @@ def exit_firms(
                 alive[f] = 0
                 exit_month[f] = month
                 exits += 1
-    count = np.zeros((n_sectors, n_regions), dtype=np.int64)
+    count = np.empty((n_sectors, n_regions), dtype=np.int64)
+    count[:] = 0
     for f in range(m):
         if alive[f] == 1:
             count[sector[f], region[f]] += 1
@@ -74,7 +78,7 @@ def exit_firms(
             if excess <= 0:
                 continue
             members = np.empty(count[s, r], dtype=np.int64)
-            score = np.empty(count[s, r], dtype=np.float64)
+            score = np.empty(count[s, r])
             j = 0
             for f in range(m):
                 if alive[f] == 1 and sector[f] == s and region[f] == r:
@@ -128,7 +132,8 @@ def enter_firms(
     m = alive.shape[0]
     n_sectors, n_regions = desired.shape
     n_domains = req.shape[1]
-    count = np.zeros((n_sectors, n_regions), dtype=np.int64)
+    count = np.empty((n_sectors, n_regions), dtype=np.int64)
+    count[:] = 0
     for f in range(m):
         if alive[f] == 1:
             count[sector[f], region[f]] += 1
@@ -156,7 +161,7 @@ def enter_firms(
                 productivity[f] = sector_productivity[s] * math.exp(0.2 * normal(key, f, 2))
                 for k in range(n_domains):
                     v = sector_profile[s, k] + req_noise * normal(key, f, 4 + 2 * k)
-                    req[f, k] = min(max(v, 0.02), 1.0)
+                    req[f, k] = lesser(greater(v, 0.02), 1.0)
                 apprentices[f] = 0
                 entry_month[f] = month
                 exit_month[f] = NEVER
@@ -184,8 +189,8 @@ def post_vacancies(
             if gap > 0:
                 vacancies[f] = gap
             else:
-                limit = int(math.ceil(target[f] * (1.0 + band)))
-                layoff_quota[f] = max(headcount[f] - limit, 0)
+                limit = np.int64(math.ceil(target[f] * (1.0 + band)))
+                layoff_quota[f] = greater(headcount[f] - limit, 0)
         if vacancies[f] == 0:
             vac_age[f] = 0
             vac_apps[f] = 0

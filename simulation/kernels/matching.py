@@ -10,6 +10,7 @@ from numba import njit
 from simulation.kernels import parallel
 from simulation.kernels.memory import AHEAD, prefetch_row
 from simulation.kernels.order import stable_order
+from simulation.kernels.scalar import greater, lesser
 from simulation.kernels.skills import job_gaps
 from simulation.rng import uniform
 from simulation.state import ApprState, Cert, Flow, Spend, Status
@@ -88,7 +89,8 @@ def opening_owners(cell_open, cell_ptr, cell_firms, cell_cum):
     a binary search of the cell's cumulative openings for the first sum above
     u x openings (the sums are integers), in one memory access instead of a dozen."""
     n_cells = cell_open.shape[0]
-    start = np.zeros(n_cells + 1, dtype=np.int64)
+    start = np.empty(n_cells + 1, dtype=np.int64)
+    start[:] = 0
     for c in range(n_cells):
         start[c + 1] = start[c] + cell_open[c]
     owners = np.empty(start[n_cells], dtype=np.int64)
@@ -118,10 +120,10 @@ def draw_firm(u_cell, u_firm, weights, cum, total, cell_open, start, owners):
             hi = mid
         else:
             lo = mid + 1
-    c = min(lo, n_cells - 1)
+    c = lesser(lo, n_cells - 1)
     while weights[c] <= 0.0:  # guard against rounding at the end of the scan
         c -= 1
-    k = min(int(u_firm * cell_open[c]), cell_open[c] - 1)
+    k = lesser(np.int64(u_firm * cell_open[c]), cell_open[c] - 1)
     return owners[start[c] + k]
 
 
@@ -164,7 +166,8 @@ def cell_weights(i, skills, region, access, profile, profile_sum, affinity_weigh
 @njit(cache=True)
 def profile_sums(profile):
     """Sum of each sector's skill profile, added in domain order."""
-    out = np.zeros(profile.shape[0])
+    out = np.empty(profile.shape[0])
+    out[:] = 0.0
     for s in range(profile.shape[0]):
         for k in range(profile.shape[1]):
             out[s] += profile[s, k]
@@ -279,7 +282,7 @@ def draw_blocks(
     for b in range(b0, b1):
         weights = np.empty(n_cells)
         cum = np.empty(n_cells)
-        for j in range(b * DRAW_BLOCK, min((b + 1) * DRAW_BLOCK, n)):
+        for j in range(b * DRAW_BLOCK, lesser((b + 1) * DRAW_BLOCK, n)):
             if j + AHEAD < n:
                 ahead = searchers[j + AHEAD]
                 prefetch_row(skills, ahead)
@@ -320,9 +323,9 @@ def worker_terms(mode, p, i, skills, ability, cert, cert_bonus):
     and ability, 0)."""
     if mode == JOBS:
         speed = p.learning_rate * ability[i] * (1.0 + p.core_boost * skills[i, 0])
-        learned = 1.0 - (1.0 - min(speed, 1.0)) ** p.hiring_horizon
+        learned = 1.0 - (1.0 - lesser(speed, 1.0)) ** p.hiring_horizon
         return learned, cert_bonus[cert[i]]
-    return 0.5 * skills[i, 0] + 0.25 * min(ability[i], 2.0), 0.0
+    return 0.5 * skills[i, 0] + 0.25 * lesser(ability[i], 2.0), 0.0
 
 
 @njit(inline="always")
@@ -422,7 +425,8 @@ def group_by_firm(apps, n, m, offers):
     start[f]:start[f + 1] of the grouped arrays) and the firms with applicants, in row
     order."""
     n_apps = apps.shape[1]
-    start = np.zeros(m + 1, dtype=np.int64)
+    start = np.empty(m + 1, dtype=np.int64)
+    start[:] = 0
     for j in range(n):
         for a in range(n_apps):
             offers[j, a] = 0
@@ -516,7 +520,8 @@ def rank_firms(
 @njit(cache=True)
 def unemployed_by_region(status, region, n_regions):
     """Number of unemployed residents of each region."""
-    out = np.zeros(n_regions, dtype=np.int64)
+    out = np.empty(n_regions, dtype=np.int64)
+    out[:] = 0
     for i in range(status.shape[0]):
         if status[i] == Status.UNEMPLOYED:
             out[region[i]] += 1
@@ -533,7 +538,7 @@ def hiring_thresholds(mode, p, alive, region, vac_age, slack, out):
             out[f] = p.trainability_threshold
         else:
             t = p.hire_threshold + p.threshold_slack * slack[region[f]]
-            out[f] = max(t - p.threshold_vacancy_age * vac_age[f], 0.0)
+            out[f] = greater(t - p.threshold_vacancy_age * vac_age[f], 0.0)
 
 
 @njit(cache=True)
@@ -675,8 +680,8 @@ def employability_sample(status, size):
     for i in range(status.shape[0]):
         if status[i] == Status.UNEMPLOYED:
             unemployed += 1
-    stride = max(unemployed // size, 1)
-    out = np.empty(min((unemployed + stride - 1) // stride, size), dtype=np.int64)
+    stride = greater(unemployed // size, 1)
+    out = np.empty(lesser((unemployed + stride - 1) // stride, size), dtype=np.int64)
     j = 0
     seen = 0
     for i in range(status.shape[0]):
@@ -743,7 +748,7 @@ def employability_blocks(
         weights = np.empty(n_cells)
         cum = np.empty(n_cells)
         drawn = np.empty(draws, dtype=np.int64)
-        for j in range(b * DRAW_BLOCK, min((b + 1) * DRAW_BLOCK, n)):
+        for j in range(b * DRAW_BLOCK, lesser((b + 1) * DRAW_BLOCK, n)):
             i = sample[j]
             if home_total.shape[0] > 0 and plain_skills(skills, i):
                 h = region[i]

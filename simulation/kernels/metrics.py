@@ -7,6 +7,7 @@ import numpy as np
 from numba import njit
 
 from simulation.kernels import parallel
+from simulation.kernels.scalar import f32_bits, f32_from_bits, greater, lesser
 from simulation.state import ApprState, Status
 
 # region table columns (residents of each region)
@@ -53,7 +54,7 @@ def _main_field(table, i, n_domains):
     return best
 
 
-@njit(cache=True)
+@njit(cache=True, no_cpython_wrapper=True)  # called from kernels only: no Python wrapper to compile
 def _tally_rows(
     lo, hi, month, p, status, age, region, employer, skills, gap_under, gap_over, wage, cert,
     appr_state, retained, poached, displaced, date_entry, date_first_job, date_appr_end,
@@ -139,8 +140,8 @@ def _tally_rows(
                 g[G_ENTRY_WINDOW] += 1
                 if found:
                     g[G_ENTRY_FOUND] += 1
-            c = int(math.floor(date_entry[i] / 12.0)) - first_cohort_year
-            c = min(max(c, 0), n_cohorts - 1)
+            c = np.int64(math.floor(date_entry[i] / 12.0)) - first_cohort_year
+            c = lesser(greater(c, 0), n_cohorts - 1)
             by_cohort[c, C_SIZE] += 1
             if working:
                 by_cohort[c, C_EMP] += 1
@@ -241,7 +242,7 @@ def tally_blocks(
     n = status.shape[0]
     for b in range(b0, b1):
         _tally_rows(
-            b * TALLY_BLOCK, min((b + 1) * TALLY_BLOCK, n), month, p, status, age, region,
+            b * TALLY_BLOCK, lesser((b + 1) * TALLY_BLOCK, n), month, p, status, age, region,
             employer, skills, gap_under, gap_over, wage, cert, appr_state, retained, poached,
             displaced, date_entry, date_first_job, date_appr_end, f_sector, f_field,
             first_cohort_year, reg[b], sec[b], coh[b], cel[b], glob[b],
@@ -306,7 +307,6 @@ def wage_gini(status, wage):
     a radix sort orders them in linear time (a comparison sort of a city's wages every
     month would be the slowest part of the step). Any digit width gives the same order;
     the width only sets the speed (``RADIX_SMALL``)."""
-    bits = wage.view(np.uint32)
     n = 0
     for i in range(status.shape[0]):
         if status[i] == Status.EMPLOYED:
@@ -317,14 +317,13 @@ def wage_gini(status, wage):
     j = 0
     for i in range(status.shape[0]):
         if status[i] == Status.EMPLOYED:
-            keys[j] = bits[i]
+            keys[j] = f32_bits(wage[i])
             j += 1
     keys = _radix_sort_u32(keys, 11 if n < RADIX_SMALL else 16)
-    vals = keys.view(np.float32)
     num = 0.0
     total = 0.0
     for j in range(n):
-        w = float(vals[j])
+        w = float(f32_from_bits(keys[j]))
         num += (j + 1) * w
         total += w
     return 2.0 * num / (n * total) - (n + 1.0) / n
@@ -335,7 +334,7 @@ def _radix_sort_u32(keys, bits):
     """Stable LSD radix sort of unsigned 32-bit keys in passes of ``bits``-bit digits
     (11: three passes over 2,048 buckets; 16: two over 65,536)."""
     n = keys.shape[0]
-    out = np.empty_like(keys)
+    out = np.empty(n, dtype=np.uint32)
     n_buckets = 1 << bits
     mask = np.uint32(n_buckets - 1)
     count = np.empty(n_buckets + 1, dtype=np.int64)

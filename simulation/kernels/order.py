@@ -11,6 +11,8 @@ helper's (``simulation.compile_ahead``); this kernel is compiled once and cached
 import numpy as np
 from numba import njit
 
+from simulation.kernels.scalar import lesser
+
 RUN = 16  # runs sorted by insertion before the merges
 
 
@@ -30,7 +32,7 @@ def stable_order(keys):
     for i in range(n):
         order[i] = i
     for lo in range(0, n, RUN):  # insertion sort of each run (stable)
-        hi = min(lo + RUN, n)
+        hi = lesser(lo + RUN, n)
         for t in range(lo + 1, hi):
             item = order[t]
             u = t - 1
@@ -44,8 +46,8 @@ def stable_order(keys):
     width = RUN
     while width < n:  # merge neighbouring runs; the left one wins ties (stable)
         for lo in range(0, n, 2 * width):
-            mid = min(lo + width, n)
-            hi = min(lo + 2 * width, n)
+            mid = lesser(lo + width, n)
+            hi = lesser(lo + 2 * width, n)
             i = lo
             j = mid
             for k in range(lo, hi):

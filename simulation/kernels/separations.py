@@ -43,7 +43,8 @@ def layoffs(
     under-skill gap) first, ties to the lower row; exited firms lay off everyone and
     dissolve their apprenticeships. Losing a brown-sector job marks a worker displaced."""
     m = alive.shape[0]
-    start = np.zeros(m + 1, dtype=np.int64)
+    start = np.empty(m + 1, dtype=np.int64)
+    start[:] = 0
     for i in range(status.shape[0]):
         st = status[i]
         if st == Status.EMPLOYED or st == Status.APPRENTICE:

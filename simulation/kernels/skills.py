@@ -4,6 +4,7 @@ from numba import njit
 
 from simulation.kernels import parallel
 from simulation.kernels.memory import AHEAD, prefetch_row
+from simulation.kernels.scalar import greater, lesser
 from simulation.state import Status
 
 
@@ -22,9 +23,9 @@ def job_gaps(skills, i, req, f):
     for k in range(skills.shape[1]):
         r = float(req[f, k])
         s = float(skills[i, k])
-        un += r * max(r - s, 0.0)
+        un += r * greater(r - s, 0.0)
         ud += r
-        on += (1.0 - r) * max(s - r, 0.0)
+        on += (1.0 - r) * greater(s - r, 0.0)
         od += 1.0 - r
     under = un / ud if ud > 0.0 else 0.0
     over = on / od if od > 0.0 else 0.0
@@ -92,7 +93,7 @@ def update_skill_rows(
                 s -= p.depreciation_employed * s * (1.0 - r)
                 if q >= 0:
                     s += off * prov_mix[q, k] * (1.0 - s)
-                skills[i, k] = min(max(s, 0.0), 1.0)
+                skills[i, k] = lesser(greater(s, 0.0), 1.0)
             under, over = job_gaps(skills, i, req, f)
             gap_under[i] = under
             gap_over[i] = over
@@ -112,7 +113,7 @@ def update_skill_rows(
             )
             for k in range(n_domains):
                 s = float(skills[i, k])
-                skills[i, k] = min(s + g * prov_mix[q, k] * (1.0 - s), 1.0)
+                skills[i, k] = lesser(s + g * prov_mix[q, k] * (1.0 - s), 1.0)
         elif st == Status.STUDENT:
             for k in range(2):  # core and digital
                 s = float(skills[i, k])

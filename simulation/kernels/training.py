@@ -3,6 +3,7 @@
 import numpy as np
 from numba import njit
 
+from simulation.kernels.scalar import greater, lesser
 from simulation.rng import normal
 from simulation.state import Status
 
@@ -31,15 +32,19 @@ def skill_demand(alive, vacancies, target, req, status, skills, supply, out):
     for f in range(alive.shape[0]):
         if alive[f] == 1 and vacancies[f] > 0:
             for k in range(n_domains):
-                out[k] += vacancies[f] * max(req[f, k] - supply[k], 0.0)
-    total = out.sum()
+                out[k] += vacancies[f] * greater(req[f, k] - supply[k], 0.0)
+    total = 0.0
+    for k in range(n_domains):  # out.sum(), without numba's sum
+        total += out[k]
     if total <= 0.0:
         for f in range(alive.shape[0]):
             if alive[f] == 1:
                 w = vacancies[f] if open_total > 0 else target[f]
                 for k in range(n_domains):
                     out[k] += w * req[f, k]
-        total = out.sum()
+        total = 0.0
+        for k in range(n_domains):
+            total += out[k]
     if total > 0.0:
         out /= total
 
@@ -58,7 +63,7 @@ def plan_curricula(
         total = 0.0
         for k in range(1, n_domains):
             v = lagged[k] * (1.0 + noise_sd * normal(key, q, 2 * k)) + foresight_delta[k]
-            v = max(v, 0.0)
+            v = greater(v, 0.0)
             target[k] = v
             total += v
         if total <= 0.0:
@@ -68,7 +73,7 @@ def plan_curricula(
         rest = 1.0 - core_share
         for k in range(1, n_domains):
             target[k] = target[k] / total * rest
-        floor = min(green_share, rest)  # the floor cannot exceed the technical share
+        floor = lesser(green_share, rest)  # the floor cannot exceed the technical share
         if target[green_domain] < floor:
             others = rest - target[green_domain]
             scale = (rest - floor) / others if others > 0.0 else 0.0
@@ -114,8 +119,8 @@ def set_seats(
     rural training capacity)."""
     for q in range(base_seats.shape[0]):
         extra = rural_extra if region_urban[region[q]] == 0 else 0.0
-        seats[q] = int(base_seats[q] * capacity_multiplier * (1.0 + extra) + 0.5)
-        course_seats[q] = int(base_course_seats[q] * (1.0 + extra) + 0.5)
+        seats[q] = np.int64(base_seats[q] * capacity_multiplier * (1.0 + extra) + 0.5)
+        course_seats[q] = np.int64(base_course_seats[q] * (1.0 + extra) + 0.5)
 
 
 @njit(inline="always")

@@ -1,0 +1,72 @@
+"""Scalar helpers the kernels use instead of numba's overloads of ``min``, ``max`` and
+``ndarray.view``.
+
+They compute exactly what those do, but they are numba intrinsics: each is a few
+instructions written straight into the kernel that calls it. numba's own ``min``,
+``max``, ``int`` and ``view`` are small functions of their own that numba compiles
+once per type signature in every process (they are never read from the cache), 30-200
+ms each: over a cold start they added up to about a second in each of the two
+compiling processes (BENCHMARKS.md, "Start-up"). ``int(x)`` is written ``np.int64(x)``
+in the kernels for the same reason (the same truncating conversion, no overload).
+"""
+
+import operator
+
+from numba import types
+from numba.core.errors import TypingError
+from numba.core.typing import signature
+from numba.extending import intrinsic
+
+
+def _pick(typingctx, a, b, op, name):
+    """The signature and code of ``b if op(b, a) else a`` with both cast to their common
+    type: numba's (and Python's) two-argument ``min`` (op ``<``) and ``max`` (op ``>``),
+    which keep the first argument unless the second compares strictly below (above) it,
+    so that ``min(x, nan)`` is ``x`` and ``min(nan, x)`` is nan."""
+    common = typingctx.unify_types(a, b)
+    if not isinstance(common, (types.Integer, types.Float)):
+        raise TypingError(f"{name}() takes two real numbers, got {a} and {b}")
+
+    def codegen(context, builder, sig, args):
+        x = context.cast(builder, args[0], a, common)
+        y = context.cast(builder, args[1], b, common)
+        compare = context.get_function(op, signature(types.boolean, common, common))
+        return builder.select(compare(builder, (y, x)), y, x)
+
+    return signature(common, a, b), codegen
+
+
+@intrinsic
+def lesser(typingctx, a, b):
+    """``min(a, b)`` of two real numbers, exactly."""
+    return _pick(typingctx, a, b, operator.lt, "lesser")
+
+
+@intrinsic
+def greater(typingctx, a, b):
+    """``max(a, b)`` of two real numbers, exactly."""
+    return _pick(typingctx, a, b, operator.gt, "greater")
+
+
+@intrinsic
+def f32_bits(typingctx, x):
+    """The bit pattern of a float32 as a uint32 (``x.view(np.uint32)`` of one value)."""
+    if x != types.float32:
+        raise TypingError(f"f32_bits() takes a float32, got {x}")
+
+    def codegen(context, builder, sig, args):
+        return builder.bitcast(args[0], context.get_value_type(types.uint32))
+
+    return signature(types.uint32, x), codegen
+
+
+@intrinsic
+def f32_from_bits(typingctx, u):
+    """The float32 whose bit pattern is the uint32 ``u`` (the inverse of ``f32_bits``)."""
+    if u != types.uint32:
+        raise TypingError(f"f32_from_bits() takes a uint32, got {u}")
+
+    def codegen(context, builder, sig, args):
+        return builder.bitcast(args[0], context.get_value_type(types.float32))
+
+    return signature(types.float32, u), codegen
