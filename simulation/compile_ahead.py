@@ -12,7 +12,8 @@ mesa and pandas load, so that the helper's own imports overlap the model's) and 
 The helper builds a small model's initial state and runs the month's *stages* (the ten
 phases, and the metrics in three parts) in an order of its own: search and matching
 (phase 7, the largest) first, then the metrics, then phases 10 back to 1. The model
-runs them in the month's order. Whichever of the two reaches a stage
+runs them in the month's order (its three metric parts in the reverse of the helper's
+order), so the two work toward each other. Whichever of the two reaches a stage
 first claims it (a file created in a folder the two share) and compiles it; the helper
 skips a stage the model has claimed, and the model waits for a stage the helper is
 compiling rather than compile it a second time. So the two meet where their work is
@@ -191,10 +192,10 @@ def _wait_for(folder: str, name: str) -> bool:
 
 
 # The stages of a month (SkillsModel._advance's phase names, and _tally's three parts) in
-# the helper's order; the model's is phases 1 to 10, then tally, employability, gini.
-# The model reaches the metrics last, usually while the helper is still on them: taking
-# the metrics in the model's own order, largest first, leaves the model the last and
-# smallest, instead of a wait for the largest.
+# the helper's order; the model's is phases 1 to 10, then gini, employability, tally: the
+# reverse of this order but for phase 7, which the model reaches when the helper has
+# long taken it. So the two work toward each other and meet where their work is even,
+# usually inside the metrics (the helper's largest first, the model's smallest first).
 HELPER_ORDER = (
     "7 search and matching",
     "tally",

@@ -318,12 +318,14 @@ class SkillsModel(mesa.Model):
     def _tally(self) -> None:
         w, pr = self.workers, self.providers
         stage = compile_ahead.stage  # a no-op, except in a cold start's first month
-        with stage("tally"):
-            net_cost, recouping = self._tally_tables()
-        with stage("employability"):
-            employability = self._employability()
+        # Three reads of the same state, in any order: this one is the compile helper's
+        # backwards, so that in a cold start the two meet in the middle (compile_ahead).
         with stage("gini"):
             gini = metric_kernels.wage_gini(w.status, w.wage)
+        with stage("employability"):
+            employability = self._employability()
+        with stage("tally"):
+            net_cost, recouping = self._tally_tables()
         self._collect(
             employability=employability,
             gini=gini,

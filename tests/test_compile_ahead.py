@@ -144,10 +144,10 @@ def test_the_model_stops_sharing_when_the_helper_does_not_get_on(shared, tmp_pat
 def test_the_helper_and_the_model_name_the_same_stages(monkeypatch):
     from simulation.model import SkillsModel
 
-    names: set[str] = set()
+    names: list[str] = []
 
     def stage(name):
-        names.add(name)
+        names.append(name)
         return compile_ahead._NOOP
 
     def staged(timer):
@@ -157,7 +157,11 @@ def test_the_helper_and_the_model_name_the_same_stages(monkeypatch):
     monkeypatch.setattr(compile_ahead, "staged", staged)
     model = SkillsModel(workers=300, months=1)
     model.step()
-    assert names - {"begin"} == set(compile_ahead.HELPER_ORDER)
+    assert set(names) - {"begin"} == set(compile_ahead.HELPER_ORDER)
+    # in its first month, the model takes the metrics in the reverse of the helper's order
+    metrics = ["tally", "employability", "gini"]
+    helper = [n for n in compile_ahead.HELPER_ORDER if n in metrics]
+    assert [n for n in dict.fromkeys(names) if n in metrics] == helper[::-1]
 
 
 @pytest.fixture
