@@ -213,6 +213,18 @@ HELPER_ORDER = (
 )
 
 
+def _plain_wages(m, p) -> None:
+    """The helper's stand-in for ``phases.set_wages`` in its set-up: every employed
+    worker and apprentice paid the wage level of their region."""
+    import numpy as np
+
+    from simulation.state import Status
+
+    w = m.workers
+    paid = (w.status == Status.EMPLOYED) | (w.status == Status.APPRENTICE)
+    w.wage[:] = np.where(paid, m.world.wage_level[w.region], 0.0)
+
+
 def compile_month(stages: str | None, workers: int = 500) -> None:
     """Run the month's stages on a small model's initial state in ``HELPER_ORDER``,
     each only if this process claims it in the folder ``stages`` (every stage if None);
@@ -233,7 +245,15 @@ def compile_month(stages: str | None, workers: int = 500) -> None:
     mesa.Model.__init__(m, seed=0)
     m.timer = PhaseTimer()
     m._configure(run)
-    m._set_up()
+    # The model compiles set_wages first thing in its own set-up, at the moment this
+    # process would: here the workers get a plain wage instead (their region's wage
+    # level), and set_wages is phase 10's, compiled by whichever process takes it.
+    set_wages = phases.set_wages
+    phases.set_wages = _plain_wages
+    try:
+        m._set_up()
+    finally:
+        phases.set_wages = set_wages
     w, f, p = m.workers, m.firms, m.status_quo
     live = f.alive == 1
 
