@@ -23,7 +23,7 @@ from array import array
 
 import mesa
 
-from simulation.model import EMPLOYABILITY_DRAWS
+from simulation.engine import EMPLOYABILITY_DRAWS
 from simulation.rng import py_normal, py_uniform
 from simulation.state import (
     NEVER,

@@ -19,8 +19,9 @@ import numpy as np
 
 from simulation import initial, loading, params
 from simulation.config import RunConfig
+from simulation.engine import EMPLOYABILITY_SAMPLE
 from simulation.kernels import metrics as metric_tables
-from simulation.model import EMPLOYABILITY_SAMPLE, SkillsModel
+from simulation.model import SkillsModel
 from simulation.phases import HISTORY
 from simulation.reference.agents import FirmAgent, ProviderAgent, WorkerAgent
 from simulation.rng import Stream, py_stream_key, py_uniform
