@@ -48,25 +48,33 @@ def greater(typingctx, a, b):
     return _pick(typingctx, a, b, operator.gt, "greater")
 
 
-@intrinsic
-def f32_bits(typingctx, x):
-    """The bit pattern of a float32 as a uint32 (``x.view(np.uint32)`` of one value)."""
-    if x != types.float32:
-        raise TypingError(f"f32_bits() takes a float32, got {x}")
+def _bit_cast(name: str, source, target, doc: str):
+    """An intrinsic ``name(x)`` that reads the bits of ``x``, a ``source``, as a ``target``
+    of the same width."""
 
-    def codegen(context, builder, sig, args):
-        return builder.bitcast(args[0], context.get_value_type(types.uint32))
+    def cast(typingctx, x):
+        if x != source:
+            raise TypingError(f"{name}() takes a {source}, got {x}")
 
-    return signature(types.uint32, x), codegen
+        def codegen(context, builder, sig, args):
+            return builder.bitcast(args[0], context.get_value_type(target))
+
+        return signature(target, x), codegen
+
+    cast.__name__ = cast.__qualname__ = name
+    cast.__doc__ = doc
+    return intrinsic(cast)
 
 
-@intrinsic
-def f32_from_bits(typingctx, u):
-    """The float32 whose bit pattern is the uint32 ``u`` (the inverse of ``f32_bits``)."""
-    if u != types.uint32:
-        raise TypingError(f"f32_from_bits() takes a uint32, got {u}")
-
-    def codegen(context, builder, sig, args):
-        return builder.bitcast(args[0], context.get_value_type(types.float32))
-
-    return signature(types.float32, u), codegen
+f32_bits = _bit_cast(
+    "f32_bits",
+    types.float32,
+    types.uint32,
+    "The bit pattern of a float32 as a uint32 (``x.view(np.uint32)`` of one value).",
+)
+f32_from_bits = _bit_cast(
+    "f32_from_bits",
+    types.uint32,
+    types.float32,
+    "The float32 whose bit pattern is the uint32 ``x`` (the inverse of ``f32_bits``).",
+)
