@@ -12,16 +12,15 @@ mesa and pandas load, so that the helper's own imports overlap the model's) and 
 The helper builds a small model's initial state (an ``Engine``: it never loads mesa or
 pandas) and runs the month's *stages* (the ten phases, and the metrics in three parts)
 in an order of its own: search and matching (phase 7, the largest) first, then the
-metrics, then phases 10 back to 1. The model
-runs them in the month's order (its three metric parts in the reverse of the helper's
-order), so the two work toward each other. Whichever of the two reaches a stage
-first claims it (a file created in a folder the two share) and compiles it; the helper
-skips a stage the model has claimed, and the model waits for a stage the helper is
-compiling rather than compile it a second time. So the two meet where their work is
-even, whatever the machine and the scenario (BENCHMARKS.md, "Start-up"). The helper's
-results are thrown away: it only fills the cache, and a compiled kernel is the same
-whichever process compiled it. Outside the first month, and in any process without a
-helper, ``stage`` is a shared no-op.
+metrics, then phases 10 back to 1. The model runs them in the month's order (its three
+metric parts in the reverse of the helper's order), so the two work toward each other.
+Whichever of the two reaches a stage first claims it (a file created in a folder the
+two share) and compiles it; the helper skips a stage the model has claimed, and the
+model waits for a stage the helper is compiling rather than compile it a second time.
+So the two meet where their work is even, whatever the machine and the scenario
+(BENCHMARKS.md, "Start-up"). The helper's results are thrown away: it only fills the
+cache, and a compiled kernel is the same whichever process compiled it. Outside the
+first month, and in any process without a helper, ``stage`` is a shared no-op.
 
 The helper starts at most once per process, only when the cache lacks the tally
 kernel, on a machine where this process may use two cores or more, and not while
@@ -249,12 +248,7 @@ def compile_month(stages: str | None, workers: int = 500) -> None:
     # The model compiles set_wages first thing in its own set-up, at the moment this
     # process would: here the workers get a plain wage instead (their region's wage
     # level), and set_wages is phase 10's, compiled by whichever process takes it.
-    set_wages = phases.set_wages
-    phases.set_wages = _plain_wages
-    try:
-        m._set_up()
-    finally:
-        phases.set_wages = set_wages
+    m._set_up(pay=_plain_wages)
     w, f, p = m.workers, m.firms, m.status_quo
     live = f.alive == 1
 

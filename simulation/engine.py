@@ -65,8 +65,10 @@ class Engine:
         self.clock = 0  # internal month counter; draws are keyed by it
         self.month = -self.burn_in  # reported month: 0 is the policy start
 
-    def _set_up(self) -> None:
-        """The initial firms, providers and workers, the work buffers and the wages."""
+    def _set_up(self, pay=None) -> None:
+        """The initial firms, providers and workers, the work buffers and the wages
+        (``pay(self, params)``, by default ``phases.set_wages``; the compile helper
+        passes its own)."""
         run, world = self.config, self.world
         self.firms = initial.make_firms(run, world, self.seed_value)
         self.providers = initial.make_providers(
@@ -74,7 +76,7 @@ class Engine:
         )
         self.workers = initial.make_workers(run, world, self.firms, self.seed_value)
         self._allocate_buffers()
-        phases.set_wages(self, self.status_quo)
+        (pay or phases.set_wages)(self, self.status_quo)
 
     def _burn_in(self) -> None:
         for _ in range(self.burn_in):
