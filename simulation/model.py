@@ -169,8 +169,6 @@ class SkillsModel(Engine, mesa.Model):
         self.datacollector = MetricsCollector()
         self._record()
 
-    # ----------------------------------------------------------------- buffers
-
     # -------------------------------------------------------------------- step
 
     def step(self) -> None:
