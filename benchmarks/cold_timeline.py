@@ -11,8 +11,9 @@ and the helper it starts are the code as shipped; it registers once numba is imp
 
 Printed: the merged timeline, seconds since the run's process started (the run's
 kernels on the left, the helper's on the right; numba's own implementations, such as
-``np.empty``, are left out unless ``--all``), then for each process its first and last
-compile and its compile seconds, and the kernels both compiled (double work). What
+``np.empty``, which compile inside a kernel's event, are left out unless ``--all``),
+then for each process its first and last compile and its compile seconds (kernels'
+events only), and what both compiled (double work). What
 to look for: the two should end close together, and compile nothing twice
 (BENCHMARKS.md, "Start-up").
 """
@@ -46,8 +47,10 @@ def _listen():
         def on_end(self, ev):
             start = self.starts.pop()
             f = ev.data["dispatcher"].py_func
-            if not self.starts:  # outermost only: a kernel's callees are inside it
-                _rows.append((start - _t0, time.time() - _t0, f.__module__, f.__qualname__))
+            outer = not self.starts  # a kernel's callees compile inside its own event
+            if outer or not f.__module__.startswith("simulation"):  # numba's own, nested
+                row = (start - _t0, time.time() - _t0, f.__module__, f.__qualname__, outer)
+                _rows.append(row)
 
     event.register("numba:compile", Listener())
 
@@ -97,11 +100,14 @@ def main() -> None:
         reports = [json.loads(p.read_text()) for p in sorted(out.glob("*.json"))]
     print(f"{a.scenario} | {a.policy}, {a.workers:,} workers, cold: first month completed "
           f"{result['first_month']:.1f} s after the run's imports began")  # fmt: skip
+
+    def shown(row) -> bool:  # outermost kernels; with --all, numba's own (nested) too
+        return a.all or (row[4] and row[2].startswith("simulation"))
+
     events = sorted(
         (start, end, r["role"], f"{module}.{name}")
         for r in reports
-        for start, end, module, name in r["rows"]
-        if a.all or module.startswith("simulation")
+        for start, end, module, name, _ in filter(shown, r["rows"])
     )
     print(f"\n  {'start':>6s} {'end':>6s}   {'run':44s} helper")
     for start, end, role, name in events:
@@ -112,13 +118,13 @@ def main() -> None:
     print()
     compiled: dict[str, set[str]] = {}
     for r in reports:
-        rows = [row for row in r["rows"] if a.all or row[2].startswith("simulation")]
-        secs = sum(end - start for start, end, _, _ in r["rows"])
+        rows = list(filter(shown, r["rows"]))
+        secs = sum(end - start for start, end, *_, outer in r["rows"] if outer)
         first = min((start for start, *_ in rows), default=float("nan"))
         last = max((end for _, end, *_ in rows), default=float("nan"))
         print(f"  {r['role']:6s}: compiled {first:5.1f} -> {last:5.1f} s, {secs:5.1f} s of "
               f"compilation, exited at {r['end']:5.1f} s")  # fmt: skip
-        compiled[r["role"]] = {f"{m}.{n}" for _, _, m, n in rows}
+        compiled[r["role"]] = {f"{m}.{n}" for _, _, m, n, _ in rows}
     both = sorted(compiled.get("run", set()) & compiled.get("helper", set()))
     print("  compiled by both: " + (", ".join(both) or "nothing"))
     if "helper" not in compiled:
