@@ -1,5 +1,6 @@
 """The kernels' scalar intrinsics (simulation/kernels/scalar.py) against what they
-replace: Python's (and numba's) min and max of two numbers, and ndarray.view."""
+replace: Python's (and numba's) min and max of two numbers, ndarray.view, and plain
+indexing (``nonneg``)."""
 
 import math
 
@@ -7,10 +8,10 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from numba import njit
+from numba import njit, types
 from numba.core.errors import TypingError
 
-from simulation.kernels.scalar import f32_bits, f32_from_bits, greater, lesser
+from simulation.kernels.scalar import f32_bits, f32_from_bits, greater, lesser, nonneg
 
 
 @njit
@@ -72,6 +73,61 @@ def test_f32_bits_is_a_view_of_the_bits(values):
     assert np.array_equal(back.view(np.uint32), a.view(np.uint32))
 
 
+@njit
+def promised_value(v):
+    return nonneg(v)
+
+
+@njit
+def plain_value(v):
+    return v
+
+
+@njit
+def gather(table, rows, promise):
+    """``table[rows[j], 1]`` for every j, with or without ``nonneg``."""
+    out = np.empty(rows.shape[0], dtype=table.dtype)
+    for j in range(rows.shape[0]):
+        out[j] = table[nonneg(rows[j]), 1] if promise else table[rows[j], 1]
+    return out
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    kind=st.sampled_from([np.int64, np.int32, np.int16, np.int8, np.uint32, np.uint64]),
+    rows=st.lists(st.integers(0, 99), max_size=40),
+    x=st.integers(0, 127),
+)
+def test_nonneg_keeps_the_value_and_indexes_like_a_plain_index(kind, rows, x):
+    assert same(promised_value(kind(x)), plain_value(kind(x)))
+    assert promised_value(kind(x)) == x
+    table = np.arange(300.0).reshape(100, 3)
+    r = np.array(rows, dtype=kind)
+    assert np.array_equal(gather(table, r, True), gather(table, r, False))
+    assert np.array_equal(gather(table, r, True), table[r.astype(np.int64), 1])
+
+
+def test_nonneg_removes_the_negative_index_test():
+    """What it is for: in the optimised code of ``a[i]`` numba's test of i < 0 (and its
+    correction, a select) is there, and with ``a[nonneg(i)]`` it is gone."""
+
+    def plain(a, i):
+        return a[i]
+
+    def promised(a, i):
+        return a[nonneg(i)]
+
+    sig = (types.float64[::1], types.int64)
+    code = {}
+    for fn in (plain, promised):
+        kernel = njit(no_cpython_wrapper=True)(fn)
+        kernel.compile(sig)
+        code[fn.__name__] = kernel.inspect_llvm(sig)
+    assert "icmp slt" in code["plain"] and "select" in code["plain"]
+    assert "icmp slt" not in code["promised"] and "select" not in code["promised"]
+    assert "llvm.assume" in code["promised"]
+
+
 def test_the_intrinsics_refuse_other_types():
     with pytest.raises(TypingError):
         njit(lambda x: f32_bits(x))(1.0)  # a float64
@@ -79,3 +135,5 @@ def test_the_intrinsics_refuse_other_types():
         njit(lambda x: f32_from_bits(x))(np.int64(1))
     with pytest.raises(TypingError):
         njit(lambda x, y: lesser(x, y))(1.0, (1, 2))
+    with pytest.raises(TypingError):
+        njit(lambda x: nonneg(x))(1.0)

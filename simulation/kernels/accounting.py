@@ -3,7 +3,7 @@
 import numpy as np
 from numba import njit
 
-from simulation.kernels.scalar import greater, lesser
+from simulation.kernels.scalar import greater, lesser, nonneg
 from simulation.state import Cert, Spend, Status
 
 
@@ -18,8 +18,8 @@ def set_wages(
     for i in range(status.shape[0]):
         st = status[i]
         if st == Status.EMPLOYED:
-            f = employer[i]
-            r = region[i]
+            f = nonneg(employer[i])  # (see scalar.nonneg)
+            r = nonneg(region[i])
             w = wage_level[r] * productivity[f]
             w *= p.wage_floor_share + (1.0 - p.wage_floor_share) * (1.0 - gap_under[i])
             w *= 1.0 + p.tenure_premium * lesser(tenure[i], 120) / 120.0
@@ -27,8 +27,8 @@ def set_wages(
                 w *= 1.0 + p.certification_premium
             wage[i] = greater(w, min_wage[r])
         elif st == Status.APPRENTICE:
-            f = employer[i]
-            r = region[i]
+            f = nonneg(employer[i])
+            r = nonneg(region[i])
             skilled = wage_level[r] * productivity[f]
             wage[i] = greater(p.appr_wage_share * skilled, p.appr_wage_floor_share * min_wage[r])
         else:

@@ -10,7 +10,7 @@ from numba import njit
 from simulation.kernels import parallel
 from simulation.kernels.memory import AHEAD, prefetch_row
 from simulation.kernels.order import stable_order
-from simulation.kernels.scalar import greater, lesser
+from simulation.kernels.scalar import greater, lesser, nonneg
 from simulation.kernels.skills import job_gaps
 from simulation.rng import uniform
 from simulation.state import ApprState, Cert, Flow, Spend, Status
@@ -115,7 +115,7 @@ def draw_firm(u_cell, u_firm, weights, cum, total, cell_open, start, owners):
     lo = 0
     hi = n_cells
     while lo < hi:  # first cell with cum > x; n_cells if none
-        mid = (lo + hi) // 2
+        mid = nonneg(lo + hi) // 2
         if x < cum[mid]:
             hi = mid
         else:
@@ -123,8 +123,9 @@ def draw_firm(u_cell, u_firm, weights, cum, total, cell_open, start, owners):
     c = lesser(lo, n_cells - 1)
     while weights[c] <= 0.0:  # guard against rounding at the end of the scan
         c -= 1
+    c = nonneg(c)
     k = lesser(np.int64(u_firm * cell_open[c]), cell_open[c] - 1)
-    return owners[start[c] + k]
+    return owners[nonneg(start[c] + k)]
 
 
 @njit(inline="always")
@@ -147,7 +148,7 @@ def cell_weights(i, skills, region, access, profile, profile_sum, affinity_weigh
     ``profile_sum[s]`` is the sum of sector s's skill profile."""
     n_regions = access.shape[0]
     n_sectors = profile.shape[0]
-    home = region[i]
+    home = nonneg(region[i])
     total = 0.0
     for s in range(n_sectors):
         num = 0.0
@@ -155,7 +156,7 @@ def cell_weights(i, skills, region, access, profile, profile_sum, affinity_weigh
             num += skills[i, k] * profile[s, k]
         e = math.exp(affinity_weight * (num / profile_sum[s]))
         for r in range(n_regions):
-            c = s * n_regions + r
+            c = nonneg(s * n_regions + r)
             w = access[home, c] * e
             weights[c] = w
             total += w
@@ -283,12 +284,13 @@ def draw_blocks(
         weights = np.empty(n_cells)
         cum = np.empty(n_cells)
         for j in range(b * DRAW_BLOCK, lesser((b + 1) * DRAW_BLOCK, n)):
+            j = nonneg(j)  # (indices below are all >= 0: see scalar.nonneg)
             if j + AHEAD < n:
-                ahead = searchers[j + AHEAD]
+                ahead = nonneg(searchers[nonneg(j + AHEAD)])
                 prefetch_row(skills, ahead)
                 prefetch_row(region, ahead)
                 prefetch_row(employer, ahead)
-            i = searchers[j]
+            i = nonneg(searchers[j])
             total = cell_weights(
                 i, skills, region, access, profile, psum, affinity_weight, weights, cum
             )
@@ -431,7 +433,7 @@ def group_by_firm(apps, n, m, offers):
         for a in range(n_apps):
             offers[j, a] = 0
             if apps[j, a] >= 0:
-                start[apps[j, a] + 1] += 1
+                start[nonneg(apps[j, a] + 1)] += 1
     n_firms = 0
     for f in range(m):
         if start[f + 1] > 0:
@@ -453,19 +455,20 @@ def score_rows(lo, hi, mode, p, searchers, n, apps, skills, ability, cert, cert_
     its firms' order)."""
     n_apps = apps.shape[1]
     for j in range(lo, hi):
+        j = nonneg(j)  # (indices below are all >= 0: see scalar.nonneg)
         if j + AHEAD < n:
-            ahead = searchers[j + AHEAD]
+            ahead = nonneg(searchers[nonneg(j + AHEAD)])
             prefetch_row(skills, ahead)
             prefetch_row(ability, ahead)
             prefetch_row(cert, ahead)
             for a in range(n_apps):
-                prefetch_row(req, apps[j + AHEAD, a])
-        i = searchers[j]
+                prefetch_row(req, apps[nonneg(j + AHEAD), a])
+        i = nonneg(searchers[j])
         term, bonus = worker_terms(mode, p, i, skills, ability, cert, cert_bonus)
         for a in range(n_apps):
             f = apps[j, a]
             if f >= 0:
-                score[j, a] = score_at(mode, i, f, skills, req, term, bonus)
+                score[j, a] = score_at(mode, i, nonneg(f), skills, req, term, bonus)
 
 
 @njit(cache=True)
@@ -482,9 +485,11 @@ def order_by_firm(apps, n, score, start):
         for a in range(n_apps):
             f = apps[j, a]
             if f >= 0:
-                order[fill[f]] = j * n_apps + a
-                keys[fill[f]] = -score[j, a]
-                fill[f] += 1
+                f = nonneg(f)
+                t = nonneg(fill[f])
+                order[t] = j * n_apps + a
+                keys[t] = -score[j, a]
+                fill[f] = t + 1
     return keys, order
 
 
@@ -497,24 +502,25 @@ def rank_firms(
     only its own rows and its applicants' offers."""
     n_apps = offers.shape[1]
     for x in range(x0, x1):
-        f = firms[x]
-        lo = start[f]
+        f = nonneg(firms[nonneg(x)])  # (indices below are all >= 0: see scalar.nonneg)
+        lo = nonneg(start[f])
         hi = start[f + 1]
         qualified = 0
         for t in range(lo, hi):
-            if -keys[t] >= threshold[f]:
+            if -keys[nonneg(t)] >= threshold[f]:
                 qualified += 1
         _rank_segment(keys, order, lo, hi)
         vac_apps[f] += hi - lo
         vac_qualified[f] += qualified
         given = 0
         for t in range(lo, hi):
+            t = nonneg(t)
             if given >= openings[f] or -keys[t] < threshold[f]:
                 break
-            app = order[t]
+            app = nonneg(order[t])
             offers[app // n_apps, app % n_apps] = 1
             given += 1
-        given_by[x] = given
+        given_by[nonneg(x)] = given
 
 
 @njit(cache=True)
@@ -560,18 +566,20 @@ def accept_offers(
     n_apps = apps.shape[1]
     hires = 0
     for j in range(n):
-        i = searchers[j]
+        i = nonneg(searchers[j])  # (indices below are all >= 0: see scalar.nonneg)
+        home = nonneg(region[i])
         best = -1
         best_u = -np.inf
         for a in range(n_apps):
             if offers[j, a] == 0:
                 continue
-            f = apps[j, a]
-            pay = wage_level[f_region[f]] * productivity[f]
+            f = nonneg(apps[j, a])  # an offer's firm
+            there = nonneg(f_region[f])
+            pay = wage_level[there] * productivity[f]
             if mode == JOBS:
                 under, _ = job_gaps(skills, i, req, f)
                 pay *= p.wage_floor_share + (1.0 - p.wage_floor_share) * (1.0 - under)
-            u = pay * (1.0 - p.moving_cost_weight * travel[region[i], f_region[f]])
+            u = pay * (1.0 - p.moving_cost_weight * travel[home, there])
             if u > best_u:
                 best_u = u
                 best = f
@@ -579,17 +587,18 @@ def accept_offers(
             continue
         if status[i] == Status.EMPLOYED and best_u <= wage[i]:
             continue
-        f = best
+        f = nonneg(best)
+        there = nonneg(f_region[f])
         hires += 1
         hired[j] = 1
-        if region[i] != f_region[f]:
-            mig_out[region[i]] += 1
-            mig_in[f_region[f]] += 1
-            region[i] = f_region[f]
+        if home != there:
+            mig_out[home] += 1
+            mig_in[there] += 1
+            region[i] = there
         if math.isnan(date_first_job[i]) and not math.isnan(date_entry[i]):
             date_first_job[i] = month
         if status[i] == Status.EMPLOYED:
-            old = employer[i]
+            old = nonneg(employer[i])
             headcount[old] -= 1
             flows[Flow.JOB_TO_JOB] += 1
             if (
@@ -749,9 +758,10 @@ def employability_blocks(
         cum = np.empty(n_cells)
         drawn = np.empty(draws, dtype=np.int64)
         for j in range(b * DRAW_BLOCK, lesser((b + 1) * DRAW_BLOCK, n)):
-            i = sample[j]
+            j = nonneg(j)  # (indices below are all >= 0: see scalar.nonneg)
+            i = nonneg(sample[j])
             if home_total.shape[0] > 0 and plain_skills(skills, i):
-                h = region[i]
+                h = nonneg(region[i])
                 total = home_total[h]
                 for c in range(n_cells):
                     weights[c] = home_weights[h, c]
@@ -776,7 +786,7 @@ def employability_blocks(
             term, bonus = worker_terms(JOBS, p, i, skills, ability, cert, cert_bonus)
             hits = 0
             for d in range(draws):
-                f = drawn[d]
+                f = nonneg(drawn[d])
                 if score_at(JOBS, i, f, skills, req, term, bonus) >= threshold[f]:
                     hits += 1
             share[j] = hits / draws

@@ -7,7 +7,7 @@ import numpy as np
 from numba import njit
 
 from simulation.kernels import parallel
-from simulation.kernels.scalar import f32_bits, f32_from_bits, greater, lesser
+from simulation.kernels.scalar import f32_bits, f32_from_bits, greater, lesser, nonneg
 from simulation.state import ApprState, Status
 
 # region table columns (residents of each region)
@@ -66,10 +66,11 @@ def _tally_rows(
     n_regions = by_region.shape[0]
     n_cohorts = by_cohort.shape[0]
     for i in range(lo, hi):
+        i = nonneg(i)  # (indices below are all >= 0: see scalar.nonneg)
         st = status[i]
         if st == Status.RETIRED or st == Status.LEAVER:
             continue
-        r = region[i]
+        r = nonneg(region[i])
         by_region[r, R_POP] += 1
         youth = age[i] < p.youth_age_months
         in_lf = st == Status.EMPLOYED or st == Status.APPRENTICE or st == Status.UNEMPLOYED
@@ -80,8 +81,8 @@ def _tally_rows(
             if displaced[i] == 1:
                 g[G_DISPLACED_LF] += 1
         if st == Status.EMPLOYED:
-            f = employer[i]
-            s = f_sector[f]
+            f = nonneg(employer[i])
+            s = nonneg(f_sector[f])
             gap = gap_under[i] + gap_over[i]
             by_region[r, R_EMP] += 1
             by_region[r, R_WAGE] += wage[i]
@@ -89,7 +90,7 @@ def _tally_rows(
             by_sector[s, S_EMP] += 1
             by_sector[s, S_WAGE] += wage[i]
             by_sector[s, S_GAP] += gap
-            x = s * n_regions + r
+            x = nonneg(s * n_regions + r)
             by_cell[x, X_EMP] += 1
             by_cell[x, X_GAP] += gap
             by_cell[x, X_WAGE] += wage[i]
@@ -109,7 +110,7 @@ def _tally_rows(
                     g[G_OTHER_N] += 1
         elif st == Status.APPRENTICE:
             by_region[r, R_APPR] += 1
-            by_sector[f_sector[employer[i]], S_APPR] += 1
+            by_sector[nonneg(f_sector[nonneg(employer[i])]), S_APPR] += 1
         elif st == Status.UNEMPLOYED:
             by_region[r, R_UNEMP] += 1
             if youth:
@@ -141,7 +142,7 @@ def _tally_rows(
                 if found:
                     g[G_ENTRY_FOUND] += 1
             c = np.int64(math.floor(date_entry[i] / 12.0)) - first_cohort_year
-            c = lesser(greater(c, 0), n_cohorts - 1)
+            c = nonneg(lesser(greater(c, 0), n_cohorts - 1))
             by_cohort[c, C_SIZE] += 1
             if working:
                 by_cohort[c, C_EMP] += 1
@@ -342,12 +343,13 @@ def _radix_sort_u32(keys, bits):
     for shift in range(0, 32, bits):
         count[:] = 0
         for j in range(n):
-            count[((src[j] >> shift) & mask) + 1] += 1
+            count[nonneg(((src[j] >> shift) & mask) + 1)] += 1  # (see scalar.nonneg)
         for d in range(n_buckets):
             count[d + 1] += count[d]
         for j in range(n):
-            d = (src[j] >> shift) & mask
-            dst[count[d]] = src[j]
-            count[d] += 1
+            d = nonneg((src[j] >> shift) & mask)
+            t = nonneg(count[d])
+            dst[t] = src[j]
+            count[d] = t + 1
         src, dst = dst, src
     return src

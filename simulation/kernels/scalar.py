@@ -1,17 +1,19 @@
 """Scalar helpers the kernels use instead of numba's overloads of ``min``, ``max`` and
-``ndarray.view``.
+``ndarray.view``, and ``nonneg``, which tells LLVM that an index is never negative.
 
-They compute exactly what those do, but they are numba intrinsics: each is a few
-instructions written straight into the kernel that calls it. numba's own ``min``,
-``max``, ``int`` and ``view`` are small functions of their own that numba compiles
-once per type signature in every process (they are never read from the cache), 30-200
-ms each: over a cold start they added up to about a second in each of the two
-compiling processes (BENCHMARKS.md, "Start-up"). ``int(x)`` is written ``np.int64(x)``
-in the kernels for the same reason (the same truncating conversion, no overload).
+``lesser``, ``greater`` and the bit casts compute exactly what those overloads do, but
+they are numba intrinsics: each is a few instructions written straight into the kernel
+that calls it. numba's own ``min``, ``max``, ``int`` and ``view`` are small functions
+of their own that numba compiles once per type signature in every process (they are
+never read from the cache), 30-200 ms each: over a cold start they added up to about a
+second in each of the two compiling processes (BENCHMARKS.md, "Start-up"). ``int(x)``
+is written ``np.int64(x)`` in the kernels for the same reason (the same truncating
+conversion, no overload).
 """
 
 import operator
 
+from llvmlite import ir
 from numba import types
 from numba.core.errors import TypingError
 from numba.core.typing import signature
@@ -78,3 +80,29 @@ f32_from_bits = _bit_cast(
     types.float32,
     "The float32 whose bit pattern is the uint32 ``x`` (the inverse of ``f32_bits``).",
 )
+
+
+@intrinsic
+def nonneg(typingctx, x):
+    """``x``, an integer the caller promises is never negative (a row, a loop index
+    from ``range(lo, hi)`` with ``lo >= 0``, a table's column).
+
+    numba indexes arrays the Python way: a signed index below zero counts from the end,
+    so every ``a[i]`` compiles a test of ``i < 0`` and a correction, and LLVM removes
+    them only where it can prove the index non-negative (rarely, across the kernels'
+    function arguments and loaded values). ``nonneg`` states the fact to LLVM
+    (``llvm.assume``): indexing with its result skips the test; the value and its type
+    are unchanged. In the tally this cut 25% of the time at 1,000,000 workers
+    (BENCHMARKS.md). The promise is not checked: a negative value passed here makes the
+    indexing read or write outside the array, so give it indices only."""
+    if not isinstance(x, types.Integer):
+        raise TypingError(f"nonneg() takes an integer, got {x}")
+
+    def codegen(context, builder, sig, args):
+        value = args[0]
+        if x.signed:
+            zero = ir.Constant(value.type, 0)
+            builder.assume(builder.icmp_signed(">=", value, zero))
+        return value
+
+    return signature(x, x), codegen

@@ -5,6 +5,7 @@ import numpy as np
 from numba import njit
 
 from simulation.kernels.order import stable_order
+from simulation.kernels.scalar import nonneg
 from simulation.rng import uniform
 from simulation.state import ApprState, Cert, Education, Flow, Programme, Spend, Status
 
@@ -48,7 +49,7 @@ def layoffs(
     for i in range(status.shape[0]):
         st = status[i]
         if st == Status.EMPLOYED or st == Status.APPRENTICE:
-            f = employer[i]
+            f = nonneg(employer[i])  # (see scalar.nonneg)
             if alive[f] == 0 or (layoff_quota[f] > 0 and st == Status.EMPLOYED):
                 start[f + 1] += 1
     for f in range(m):
@@ -58,9 +59,9 @@ def layoffs(
     for i in range(status.shape[0]):
         st = status[i]
         if st == Status.EMPLOYED or st == Status.APPRENTICE:
-            f = employer[i]
+            f = nonneg(employer[i])
             if alive[f] == 0 or (layoff_quota[f] > 0 and st == Status.EMPLOYED):
-                members[fill[f]] = i
+                members[nonneg(fill[f])] = i
                 fill[f] += 1
     for f in range(m):
         lo = start[f]

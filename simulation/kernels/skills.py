@@ -4,7 +4,7 @@ from numba import njit
 
 from simulation.kernels import parallel
 from simulation.kernels.memory import AHEAD, prefetch_row
-from simulation.kernels.scalar import greater, lesser
+from simulation.kernels.scalar import greater, lesser, nonneg
 from simulation.state import Status
 
 
@@ -68,13 +68,14 @@ def update_skill_rows(
     n_domains = skills.shape[1]
     n = status.shape[0]
     for i in range(lo, hi):
+        i = nonneg(i)  # (indices below are all >= 0: see scalar.nonneg)
         if i + AHEAD < n:
-            prefetch_row(req, employer[i + AHEAD])  # the employer's requirements, soon
+            prefetch_row(req, employer[nonneg(i + AHEAD)])  # the employer's requirements, soon
         st = status[i]
         a = float(ability[i])
         core = float(skills[i, 0])
         if st == Status.EMPLOYED or st == Status.APPRENTICE:
-            f = employer[i]
+            f = nonneg(employer[i])
             speed = p.learning_rate * a * (1.0 + p.core_boost * core)
             off = 0.0
             q = -1
@@ -83,6 +84,7 @@ def update_skill_rows(
                 speed *= p.appr_boost * quality * (1.0 - p.off_the_job_share)
                 q = provider[i]
                 if q >= 0:
+                    q = nonneg(q)
                     off = p.training_rate * p.off_the_job_share * quality * a
                     off *= prov_quality[q] * prov_relevance[q]
             for k in range(n_domains):
@@ -103,7 +105,7 @@ def update_skill_rows(
                 s = float(skills[i, k])
                 skills[i, k] = s - rate * s
         elif st == Status.TRAINING:
-            q = provider[i]
+            q = nonneg(provider[i])
             g = (
                 p.training_rate
                 * prov_quality[q]
