@@ -92,7 +92,7 @@ def nonneg(typingctx, x):
     them only where it can prove the index non-negative (rarely, across the kernels'
     function arguments and loaded values). ``nonneg`` states the fact to LLVM
     (``llvm.assume``): indexing with its result skips the test; the value and its type
-    are unchanged. In the tally this cut 25% of the time at 1,000,000 workers
+    are unchanged. The tally took a sixth less time with it, the month about 5% less
     (BENCHMARKS.md). The promise is not checked: a negative value passed here makes the
     indexing read or write outside the array, so give it indices only."""
     if not isinstance(x, types.Integer):

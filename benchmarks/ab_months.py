@@ -1,0 +1,147 @@
+"""A change's effect on the month, side by side: this checkout and another one step the
+same run in two processes that take turns, month by month.
+
+Usage: .venv/bin/python benchmarks/ab_months.py --against DIR [--workers 20000]
+       [--months 100] [--pairs 3] [--threads 1] [--warm-up 3] [--burn-in 12]
+       [--scenario combined] [--policy package] [--seed 1]
+
+``DIR`` is another checkout (``git worktree add DIR REV``). Each pair starts one process
+in each checkout (its own ``simulation`` and numba cache, filled by a first untimed
+run if empty); both build the same run, step ``--warm-up`` months, and wait. Then the
+parent has them step one month at a time, in turn (which side goes first alternates
+month by month), so that both see the same machine: on a shared machine the speed of
+the whole machine drifts by a quarter within minutes, which makes separate runs
+incomparable at the level of a few per cent. Each process times its own months
+(``time.perf_counter`` around ``model.step``); the parent reports, per pair and over
+all pairs, the median month of each side and the median of the month-by-month ratio
+(this / other). Fresh pairs of processes (``--pairs``) average over how each process
+happens to lay out its memory and code.
+
+At the end both sides hash their agent arrays and the month's metrics: the script says
+whether the two checkouts computed the same run bit for bit (an optimisation must).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+
+def serve(a: argparse.Namespace) -> None:
+    """The child: build the run, warm up, then step a month per line read from stdin
+    ("step"), answering its seconds; "done" answers the state's hash and exits."""
+    import time
+
+    from simulation import loading
+    from simulation.model import SkillsModel
+
+    run = loading.resolve_run(a.scenario, [a.policy], a.workers, a.warm_up + a.months, a.seed)
+    scenario = run.scenario.model_copy(update={"burn_in_months": a.burn_in})
+    model = SkillsModel(run=run.model_copy(update={"scenario": scenario}))
+    for _ in range(a.warm_up):
+        model.step()
+    print("ready", flush=True)
+    for line in sys.stdin:
+        if line.strip() == "step":
+            t0 = time.perf_counter()
+            model.step()
+            print(time.perf_counter() - t0, flush=True)
+        else:
+            digest = hashlib.sha1()
+            for pop in (model.workers, model.firms, model.providers):
+                for arr in pop.arrays().values():
+                    digest.update(arr.tobytes())
+            digest.update(json.dumps(model.current, sort_keys=True).encode())
+            print(digest.hexdigest(), flush=True)
+            return
+
+
+def start(tree: str, a: argparse.Namespace) -> subprocess.Popen:
+    """A child of this script that imports checkout ``tree``'s ``simulation`` (and runs
+    from the tree), ready; the other checkout needs no copy of this script."""
+    args = [
+        sys.executable, str(Path(__file__).resolve()), "--serve",
+        "--workers", str(a.workers), "--months", str(a.months), "--warm-up", str(a.warm_up),
+        "--burn-in", str(a.burn_in), "--scenario", a.scenario, "--policy", a.policy,
+        "--seed", str(a.seed),
+    ]  # fmt: skip
+    env = dict(os.environ, PYTHONPATH=tree, SKILLSIM_SCENARIOS=os.path.join(tree, "scenarios"))
+    env["NUMBA_NUM_THREADS"] = str(a.threads)
+    proc = subprocess.Popen(args, cwd=tree, env=env, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)  # fmt: skip
+    if proc.stdout.readline().strip() != "ready":
+        raise SystemExit(f"the run in {tree} did not start (exit code {proc.wait()})")
+    return proc
+
+
+def ask(proc: subprocess.Popen, line: str) -> str:
+    proc.stdin.write(line + "\n")
+    proc.stdin.flush()
+    return proc.stdout.readline().strip()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--against", metavar="DIR", help="another checkout, timed side by side")
+    ap.add_argument("--workers", type=int, default=20_000)
+    ap.add_argument("--months", type=int, default=100, help="months timed per pair")
+    ap.add_argument("--pairs", type=int, default=3, help="pairs of processes, one after another")
+    ap.add_argument("--threads", type=int, default=1, help="numba threads of each process")
+    ap.add_argument("--warm-up", type=int, default=3, help="months stepped before timing")
+    ap.add_argument("--burn-in", type=int, default=12, help="the run's burn-in months")
+    ap.add_argument("--scenario", default="combined")
+    ap.add_argument("--policy", default="package")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a.serve:
+        serve(a)
+        return
+    if not a.against:
+        ap.error("--against DIR is required")
+    here = str(Path(__file__).resolve().parents[1])
+    trees = {"this": here, "other": str(Path(a.against).resolve())}
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cpus, {platform.platform()}")
+    print(f"python {platform.python_version()}; load average "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")  # fmt: skip
+    print(f"{a.scenario} | {a.policy}, {a.workers:,} workers, {a.threads} thread(s): "
+          f"{a.months} months per pair in turn, {a.pairs} pair(s) of processes")  # fmt: skip
+    print(f"  this:  {trees['this']}\n  other: {trees['other']}")
+    times: dict[str, list[float]] = {"this": [], "other": []}
+    ratios: list[float] = []
+    same = True
+    for pair in range(a.pairs):
+        procs = {label: start(tree, a) for label, tree in trees.items()}
+        mine: dict[str, list[float]] = {"this": [], "other": []}
+        for month in range(a.months):
+            for label in ("this", "other") if month % 2 == 0 else ("other", "this"):
+                mine[label].append(float(ask(procs[label], "step")))
+        hashes = {label: ask(proc, "done") for label, proc in procs.items()}
+        for proc in procs.values():
+            proc.wait()
+        same = same and hashes["this"] == hashes["other"]
+        pair_ratios = [x / y for x, y in zip(mine["this"], mine["other"], strict=True)]
+        ratios += pair_ratios
+        for label in mine:
+            times[label] += mine[label]
+        print(f"  pair {pair + 1}: this {statistics.median(mine['this']) * 1e3:8.2f} ms, "
+              f"other {statistics.median(mine['other']) * 1e3:8.2f} ms a month (medians); "
+              f"this / other month by month {statistics.median(pair_ratios):.3f}")  # fmt: skip
+    print(f"all months: this {statistics.median(times['this']) * 1e3:.2f} ms, other "
+          f"{statistics.median(times['other']) * 1e3:.2f} ms; this / other "
+          f"{statistics.median(ratios):.3f} (median of {len(ratios)} months; quartiles "
+          f"{statistics.quantiles(ratios, n=4)[0]:.3f}-{statistics.quantiles(ratios, n=4)[2]:.3f})")  # fmt: skip
+    print(f"same run bit for bit (agent arrays and the last month's metrics): "
+          f"{'yes' if same else 'NO'}")  # fmt: skip
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+if __name__ == "__main__":
+    main()
