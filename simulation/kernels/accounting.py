@@ -3,22 +3,31 @@
 import numpy as np
 from numba import njit
 
+from simulation.kernels import parallel
 from simulation.kernels.scalar import greater, lesser, nonneg
 from simulation.state import Cert, Spend, Status
 
 
-@njit(cache=True)
-def set_wages(
-    p, status, employer, region, gap_under, tenure, cert, productivity, wage_level, min_wage, wage
-):
+def set_wages(p, status, *arrays):
     """Wages: the regional wage level times firm productivity, scaled by match quality
     above a floor share, with tenure and certificate premia, never below the minimum
     wage. Apprentices get their wage share of the skilled wage, or the apprentice wage
-    floor."""
-    for i in range(status.shape[0]):
+    floor. Each worker's wage is its own: the rows run in parallel (``parallel.run``);
+    ``arrays`` are ``set_wage_rows``'s after ``status``."""
+    parallel.run(set_wage_rows, status.shape[0], p, status, *arrays, workers=status.shape[0])
+
+
+@njit(cache=True, nogil=True)
+def set_wage_rows(
+    lo, hi, p, status, employer, region, gap_under, tenure, cert, productivity, wage_level,
+    min_wage, wage,
+):  # fmt: skip
+    """``set_wages`` for the workers in rows ``lo <= i < hi``."""
+    for i in range(lo, hi):
+        i = nonneg(i)  # (indices below are all >= 0: see scalar.nonneg)
         st = status[i]
         if st == Status.EMPLOYED:
-            f = nonneg(employer[i])  # (see scalar.nonneg)
+            f = nonneg(employer[i])
             r = nonneg(region[i])
             w = wage_level[r] * productivity[f]
             w *= p.wage_floor_share + (1.0 - p.wage_floor_share) * (1.0 - gap_under[i])
