@@ -106,6 +106,8 @@ def main() -> None:
         return
     if not a.against:
         ap.error("--against DIR is required")
+    if a.months < 1 or a.pairs < 1 or a.months * a.pairs < 2:
+        ap.error("--months and --pairs must be at least 1, and give at least 2 months in all")
     here = str(Path(__file__).resolve().parents[1])
     trees = {"this": here, "other": str(Path(a.against).resolve())}
     print(f"machine: {platform.machine()}, {os.cpu_count()} cpus, {platform.platform()}")
