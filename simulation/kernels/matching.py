@@ -502,7 +502,8 @@ def rank_firms(
     only its own rows and its applicants' offers."""
     n_apps = offers.shape[1]
     for x in range(x0, x1):
-        f = nonneg(firms[nonneg(x)])  # (indices below are all >= 0: see scalar.nonneg)
+        x = nonneg(x)  # (indices below are all >= 0: see scalar.nonneg)
+        f = nonneg(firms[x])
         lo = nonneg(start[f])
         hi = start[f + 1]
         qualified = 0
@@ -520,7 +521,7 @@ def rank_firms(
             app = nonneg(order[t])
             offers[app // n_apps, app % n_apps] = 1
             given += 1
-        given_by[nonneg(x)] = given
+        given_by[x] = given
 
 
 @njit(cache=True)
