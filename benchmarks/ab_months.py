@@ -2,7 +2,7 @@
 same run in two processes that take turns, month by month.
 
 Usage: .venv/bin/python benchmarks/ab_months.py --against DIR [--workers 20000]
-       [--months 100] [--pairs 3] [--threads 1] [--warm-up 3] [--burn-in 12]
+       [--months 100] [--pairs 3] [--threads 1] [--turn 1] [--warm-up 3] [--burn-in 12]
        [--scenario combined] [--policy package] [--seed 1]
 
 ``DIR`` is another checkout (``git worktree add DIR REV``). Each pair starts one process
@@ -16,6 +16,14 @@ incomparable at the level of a few per cent. Each process times its own months
 all pairs, the median month of each side and the median of the month-by-month ratio
 (this / other). Fresh pairs of processes (``--pairs``) average over how each process
 happens to lay out its memory and code.
+
+With ``--turn N`` each process steps N months a turn (the months' ratios pair the
+i-th month of a turn on each side). A process waits idle while the other takes its
+turn, and the first month after a pause runs on cores that have idled: on the
+development machine a second thread's work started after a pause gained nothing
+(see BENCHMARKS.md, "The metrics beside the tallies"), where months run back to back,
+as in a real run, it gained 6-9%. Compare changes that add work on a second thread
+with turns of 10 or more.
 
 At the end both sides hash their agent arrays and the month's metrics: the script says
 whether the two checkouts computed the same run bit for bit (an optimisation must).
@@ -49,10 +57,14 @@ def serve(a: argparse.Namespace) -> None:
         model.step()
     print("ready", flush=True)
     for line in sys.stdin:
-        if line.strip() == "step":
-            t0 = time.perf_counter()
-            model.step()
-            print(time.perf_counter() - t0, flush=True)
+        words = line.split()
+        if words and words[0] == "step":
+            seconds = []
+            for _ in range(int(words[1]) if len(words) > 1 else 1):
+                t0 = time.perf_counter()
+                model.step()
+                seconds.append(time.perf_counter() - t0)
+            print(" ".join(map(str, seconds)), flush=True)
         else:
             digest = hashlib.sha1()
             for pop in (model.workers, model.firms, model.providers):
@@ -94,6 +106,7 @@ def main() -> None:
     ap.add_argument("--months", type=int, default=100, help="months timed per pair")
     ap.add_argument("--pairs", type=int, default=3, help="pairs of processes, one after another")
     ap.add_argument("--threads", type=int, default=1, help="numba threads of each process")
+    ap.add_argument("--turn", type=int, default=1, help="months a process steps per turn")
     ap.add_argument("--warm-up", type=int, default=3, help="months stepped before timing")
     ap.add_argument("--burn-in", type=int, default=12, help="the run's burn-in months")
     ap.add_argument("--scenario", default="combined")
@@ -108,13 +121,15 @@ def main() -> None:
         ap.error("--against DIR is required")
     if a.months < 1 or a.pairs < 1 or a.months * a.pairs < 2:
         ap.error("--months and --pairs must be at least 1, and give at least 2 months in all")
+    if a.turn < 1:
+        ap.error("--turn must be at least 1")
     here = str(Path(__file__).resolve().parents[1])
     trees = {"this": here, "other": str(Path(a.against).resolve())}
     print(f"machine: {platform.machine()}, {os.cpu_count()} cpus, {platform.platform()}")
     print(f"python {platform.python_version()}; load average "
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")  # fmt: skip
     print(f"{a.scenario} | {a.policy}, {a.workers:,} workers, {a.threads} thread(s): "
-          f"{a.months} months per pair in turn, {a.pairs} pair(s) of processes")  # fmt: skip
+          f"{a.months} months per pair in turns of {a.turn}, {a.pairs} pair(s) of processes")  # fmt: skip
     print(f"  this:  {trees['this']}\n  other: {trees['other']}")
     times: dict[str, list[float]] = {"this": [], "other": []}
     ratios: list[float] = []
@@ -122,9 +137,10 @@ def main() -> None:
     for pair in range(a.pairs):
         procs = {label: start(tree, a) for label, tree in trees.items()}
         mine: dict[str, list[float]] = {"this": [], "other": []}
-        for month in range(a.months):
-            for label in ("this", "other") if month % 2 == 0 else ("other", "this"):
-                mine[label].append(float(ask(procs[label], "step")))
+        for turn, first in enumerate(range(0, a.months, a.turn)):
+            count = min(a.turn, a.months - first)
+            for label in ("this", "other") if turn % 2 == 0 else ("other", "this"):
+                mine[label] += map(float, ask(procs[label], f"step {count}").split())
         hashes = {label: ask(proc, "done") for label, proc in procs.items()}
         for proc in procs.values():
             proc.wait()

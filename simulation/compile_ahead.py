@@ -137,6 +137,12 @@ def _mark_done(folder: str, name: str) -> None:
         os.close(os.open(os.path.join(folder, name + ".done"), os.O_CREAT | os.O_WRONLY))
 
 
+def sharing() -> bool:
+    """Whether the model's stages are still shared with a running helper (``stage`` is
+    not a no-op): the first month of a cold start."""
+    return _stages is not None
+
+
 def stage(name: str):
     """The context in which the model runs stage ``name`` of its month (a phase, or a
     part of the metrics). While this process's helper is running, the first time: the

@@ -22,6 +22,7 @@ from simulation import compile_ahead, loading, metrics
 from simulation.config import RunConfig
 from simulation.engine import Engine, PhaseTimer
 from simulation.kernels import metrics as metric_kernels
+from simulation.kernels import parallel
 
 BREAKDOWNS = ("region", "sector", "cohort", "cell")  # kinds of ``SkillsModel.breakdown``
 
@@ -186,16 +187,24 @@ class SkillsModel(Engine, mesa.Model):
             self._tally()
 
     def _tally(self) -> None:
-        w, pr = self.workers, self.providers
-        stage = compile_ahead.stage  # a no-op, except in a cold start's first month
-        # Three reads of the same state, in any order: this one is the compile helper's
-        # backwards, so that in a cold start the two meet in the middle (compile_ahead).
-        with stage("gini"):
-            gini = metric_kernels.wage_gini(w.status, w.wage)
-        with stage("employability"):
-            employability = self._employability()
-        with stage("tally"):
+        pr = self.providers
+        # Three reads of the same state, in any order, each writing only its own
+        # buffers. In a cold start's first month, one after the other, in the compile
+        # helper's order backwards, so that the two meet in the middle (compile_ahead);
+        # otherwise the Gini and the employability estimate run beside the tallies, on
+        # a second thread (parallel.start: at once, here, when loops use one thread).
+        if compile_ahead.sharing():
+            stage = compile_ahead.stage
+            with stage("gini"):
+                gini = self._gini()
+            with stage("employability"):
+                employability = self._employability()
+            with stage("tally"):
+                net_cost, recouping = self._tally_tables()
+        else:
+            beside = parallel.start(self._gini_and_employability)
             net_cost, recouping = self._tally_tables()
+            gini, employability = beside.result()
         self._collect(
             employability=employability,
             gini=gini,
@@ -203,6 +212,12 @@ class SkillsModel(Engine, mesa.Model):
             net_training_cost=net_cost,
             recouping_share=recouping,
         )
+
+    def _gini(self) -> float:
+        return metric_kernels.wage_gini(self.workers.status, self.workers.wage)
+
+    def _gini_and_employability(self) -> tuple[float, float]:
+        return self._gini(), self._employability()
 
     def _collect(self, **statistics: float) -> None:
         """The month's tables (the tallies, the flows, spending and migration of the step,

@@ -155,6 +155,7 @@ def test_the_helper_and_the_model_name_the_same_stages(monkeypatch):
 
     monkeypatch.setattr(compile_ahead, "stage", stage)
     monkeypatch.setattr(compile_ahead, "staged", staged)
+    monkeypatch.setattr(compile_ahead, "sharing", lambda: True)  # a cold start's month
     model = SkillsModel(workers=300, months=1)
     model.step()
     assert set(names) - {"begin"} == set(compile_ahead.HELPER_ORDER)

@@ -155,3 +155,84 @@ def test_a_forked_child_makes_its_own_pool(threads):
     child.join(60)
     assert child.exitcode == 0
     assert queue.get(timeout=5) == 5000
+
+
+# ------------------------------------------------------------ tasks beside the caller
+
+
+def _hold_the_pool() -> tuple[threading.Event, threading.Event]:
+    """Occupy every pool thread until ``release`` is set (at the latest in 60 s, so that a
+    failing test cannot hang the suite); ``freed`` is set when they let go."""
+    release, held, freed = threading.Event(), threading.Event(), threading.Event()
+    n = parallel._executor()._max_workers
+    barrier = threading.Barrier(n, action=held.set)
+
+    def hold() -> None:
+        barrier.wait()
+        release.wait(60)
+        freed.set()
+
+    for _ in range(n):
+        parallel._executor().submit(hold)
+    assert held.wait(60)
+    return release, freed
+
+
+def test_a_task_beside_runs_here_on_one_thread(threads):
+    threads(1)
+    ran: list = []
+    beside = parallel.start(lambda x: ran.append(threading.get_ident()) or x * 2, 21)
+    assert beside.result() == 42 and ran == [threading.get_ident()]
+
+
+@TWO
+def test_a_task_beside_runs_on_a_pool_thread_and_its_error_reaches_the_caller(threads):
+    threads(2)
+    started = threading.Event()
+
+    def task() -> str:
+        started.set()
+        return threading.current_thread().name
+
+    beside = parallel.start(task)
+    assert started.wait(60)  # it runs before anyone asks for its result
+    assert beside.result().startswith("skillsim-loop")
+
+    def fails() -> None:
+        raise ValueError("bad task")
+
+    with pytest.raises(ValueError, match="bad task"):
+        parallel.start(fails).result()
+
+
+@TWO
+def test_no_one_waits_for_a_busy_pool(threads):
+    """With every pool thread busy, a task beside runs in the caller at ``result()``, and
+    a loop's pieces are all done by the caller: neither waits for the pool."""
+    threads(2)
+    release, freed = _hold_the_pool()
+    try:
+        beside = parallel.start(threading.get_ident)
+        assert beside.result() == threading.get_ident()
+        seen: list = []
+        counts = np.zeros(10_000, dtype=np.int64)
+        parallel.run(counting, 10_000, counts, seen, min_piece=100)
+        assert not freed.is_set()  # returned while the pool was still held
+        assert (counts == 1).all() and {ident for _, _, ident in seen} == {threading.get_ident()}
+    finally:
+        release.set()
+
+
+@TWO
+def test_a_task_beside_may_run_loops_of_its_own(threads):
+    """A task on the pool's only thread that runs a loop: its pieces that no other
+    thread takes are its own, it does not wait for itself."""
+    threads(2)
+
+    def task() -> int:
+        numba.set_num_threads(2)  # per thread: the pool thread's own setting
+        counts = np.zeros(20_000, dtype=np.int64)
+        parallel.run(counting, 20_000, counts, [], min_piece=100)
+        return int(counts.sum())
+
+    assert parallel.start(task).result() == 20_000

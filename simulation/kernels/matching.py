@@ -53,7 +53,7 @@ def select_slot_searchers(key, p, status, age, cert, seeking_appr, out):
     return n
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def build_cells(
     alive, sector, region, openings, n_regions, cell_open, cell_ptr, cell_firms, cell_cum
 ):
@@ -175,7 +175,7 @@ def profile_sums(profile):
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def draw_tables(travel, travel_weight, profile, cell_open, cell_ptr, cell_firms, cell_cum):
     """What every searcher's draws share in a round: the access table (``cell_access``),
     the openings' firms (``opening_owners``: start, owners) and the profile sums."""
@@ -199,7 +199,7 @@ def plain_skills(skills, i):
     return plain
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def home_cell_weights(access, profile, psum):
     """``cell_weights`` without the affinity term (affinity weight 0), for a worker of
     each home region: (weights, running sums, totals), one row per region.
@@ -524,7 +524,7 @@ def rank_firms(
         given_by[x] = given
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def unemployed_by_region(status, region, n_regions):
     """Number of unemployed residents of each region."""
     out = np.empty(n_regions, dtype=np.int64)
@@ -535,7 +535,7 @@ def unemployed_by_region(status, region, n_regions):
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def hiring_thresholds(mode, p, alive, region, vac_age, slack, out):
     """Hiring threshold of each firm: base plus slack of its region (log unemployed per
     vacancy, clipped to +-2), minus an allowance per month its vacancies have waited.
@@ -682,7 +682,7 @@ def age_vacancies(alive, vacancies, vac_age):
             vac_age[f] += 1
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def employability_sample(status, size):
     """Rows of the employability sample: every stride-th unemployed worker in row order,
     stride = max(unemployed // size, 1), at most ``size`` of them (an even spread)."""
@@ -793,7 +793,7 @@ def employability_blocks(
             share[j] = hits / draws
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def mean_share(share):
     """Mean of the shares that are not -1, added in sample order (NaN if none)."""
     acc = 0.0

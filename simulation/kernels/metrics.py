@@ -223,7 +223,7 @@ def tally(
     )  # fmt: skip
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def main_fields(req, n_firms):
     """Each firm's main field (``_main_field``), once per month."""
     f_field = np.empty(n_firms, dtype=np.int8)
@@ -250,7 +250,7 @@ def tally_blocks(
         )  # fmt: skip
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def tally_total(
     p, alive, f_sector, f_region, headcount, apprentices, vacancies, vac_age, vac_apps,
     vac_qualified, slots, prov_mix, reg, sec, coh, cel, glob, by_region, by_sector, by_cohort,
@@ -300,7 +300,7 @@ def _add_blocks(blocks, out):
             out[r, c] = total
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def wage_gini(status, wage):
     """Gini coefficient of the wages of employed workers (apprentices excluded).
 

@@ -9,7 +9,8 @@ in this thread when there is one thread or too little work to share.
 Every loop run this way writes only its own items' outputs (reductions go to per-block
 tables that the caller adds up in block order), so a result never depends on how the
 items were split, on the number of threads or on which thread ran which piece: the
-thread-count tests check it.
+thread-count tests check it. ``start`` runs a whole task (a Python function whose
+kernels release the GIL) beside the calling thread, for independent work of one step.
 
 Why not numba's ``parallel=True``: a ``prange`` kernel compiles to a second, outlined
 function per loop plus numba's scheduling code, which made the five parallel kernels
@@ -89,7 +90,7 @@ def run(
     items shared by up to ``threads()`` threads (this one among them), or in one call
     here: when the loop is too small, or ``workers`` (the model's worker rows, given by
     the model's loops) is below ``SHARE_FROM_WORKERS``. Returns when every piece is
-    done; re-raises the first error."""
+    done; an error in a piece is re-raised here once every other piece has run."""
     if n <= 0:
         return
     small_model = workers is not None and workers < SHARE_FROM_WORKERS
@@ -104,6 +105,7 @@ def run(
         return
     todo = pieces(n, parts)
     taken = [0]
+    errors: list[Exception] = []
     lock = threading.Lock()
 
     def work() -> None:
@@ -113,13 +115,53 @@ def run(
                 taken[0] += 1
             if k >= len(todo):
                 return
-            kernel(todo[k][0], todo[k][1], *args)
+            try:
+                kernel(todo[k][0], todo[k][1], *args)
+            except Exception as error:  # the other pieces still run; the caller gets it
+                errors.append(error)
 
     helpers = [_executor().submit(work) for _ in range(min(t, parts) - 1)]
     try:
         work()
     finally:
+        # Every piece is taken: a helper that has not started (the pool's threads are
+        # busy, with another caller's loop or a task of ``start``) would find none, so
+        # it is cancelled, not waited for. (Waiting for it could wait for this thread:
+        # a ``start`` task's loops run on a pool thread.) The others are waited for.
+        helpers = [future for future in helpers if not future.cancel()]
         for future in helpers:
-            future.exception()  # wait for every helper even if this thread failed
+            future.exception()
     for future in helpers:
         future.result()
+    if errors:
+        raise errors[0]
+
+
+class Beside:
+    """A task started by ``start``: ``result()`` waits for its value (and re-raises its
+    error); if no pool thread has taken the task by then, the caller runs it itself."""
+
+    def __init__(self, task: Callable, args: tuple, share: bool):
+        self._task, self._args = task, args
+        self._future = _executor().submit(task, *args) if share else None
+
+    def result(self):
+        if self._future is None or self._future.cancel():
+            return self._task(*self._args)
+        return self._future.result()
+
+
+def start(task: Callable, *args) -> Beside:
+    """``task(*args)`` beside the calling thread, on one of the pool's threads, when the
+    calling thread's loops use more than one thread; ``result()`` waits for its value.
+    The task runs in the calling thread instead (at ``result()``) when the loops use
+    one thread, or when no pool thread has taken it by then (on a machine where another
+    job holds the other core, the caller does not wait for a thread that has none).
+
+    For independent work of one step (the month's metrics: the wage Gini and the
+    employability estimate beside the tallies), so that a small model, whose loops run
+    in one call each, still uses a second core. The task must not write what the
+    calling thread reads, nor the reverse, until ``result()``; its own loops may use
+    ``run``: pieces that no pool thread is free to take are done by the thread that
+    runs the loop."""
+    return Beside(task, args, threads() > 1)
