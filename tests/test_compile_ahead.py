@@ -51,7 +51,7 @@ def test_the_helper_compiles_the_stages_the_model_has_not_claimed(tmp_path):
         "matching.rank_firms",
         "matching.accept_offers",
         "matching.employability_blocks",
-        "metrics.wage_gini",
+        "metrics.gini_of_sorted",
         "metrics._tally_rows",
         "metrics.tally_total",
     }

@@ -1266,17 +1266,6 @@ def test_wage_gini(n, seed, employed):
     check(world, lambda m, x: m.metrics.wage_gini(x.w.status, x.w.wage))
 
 
-@settings(max_examples=20, deadline=None)
-@given(n=st.integers(0, 300_000), seed=SEEDS)
-def test_radix_sort_digit_widths(n, seed):
-    """The Gini's radix sort gives numpy's order with either digit width."""
-    keys = np.random.default_rng(seed).integers(0, 2**32, n, dtype=np.uint64).astype(np.uint32)
-    if n > 10:
-        keys[: n // 10] = keys[n // 5]  # ties
-    for bits in (11, 16):
-        assert np.array_equal(K.metrics._radix_sort_u32(keys.copy(), bits), np.sort(keys))
-
-
 @settings(max_examples=60, deadline=None)
 @given(
     keys=st.lists(st.integers(-3, 3).map(float), min_size=0, max_size=80),
