@@ -59,7 +59,7 @@ def test_the_helper_compiles_the_stages_the_model_has_not_claimed(tmp_path):
     early = {  # phases 2, 5 and 8: claimed by the model
         "firms.exit_firms",
         "choices.school_leaver_choices",
-        "separations.layoffs",
+        "separations.release",
     }
     assert not early & kernels
     assert not (cache / compile_ahead.LOCK).exists()

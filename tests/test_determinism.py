@@ -118,6 +118,7 @@ from simulation.model import SkillsModel
 
 out = sys.argv[1]
 parallel.min_piece_override = 1  # every loop in pieces, however small the model
+parallel.PICK_BLOCK = 64  # selection passes in many blocks
 model = SkillsModel("green_transition_disorderly", ("package",), 3000, 6, 21)
 while model.running:
     model.step()

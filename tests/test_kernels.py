@@ -16,11 +16,13 @@ import os
 from types import SimpleNamespace
 
 import numpy as np
+import pytest
 import worlds
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from simulation import rng
+from simulation.kernels import parallel
 from simulation.params import GREEN_DOMAIN
 from simulation.rng import Stream
 from simulation.state import NEVER, ApprState, Cert, Flow, Programme, Spend, Status
@@ -62,6 +64,17 @@ def cases(max_examples: int = 30, **strategies):
         )(test)
 
     return wrap
+
+
+@pytest.fixture(autouse=True, scope="module")
+def small_blocks():
+    """Every parallel loop in pieces, and selection passes (``parallel.picks``) in blocks
+    of 7 rows: the worlds here have a few hundred workers, and the kernels must agree
+    with their twins however the rows are cut."""
+    before = parallel.PICK_BLOCK, parallel.min_piece_override
+    parallel.PICK_BLOCK, parallel.min_piece_override = 7, 1
+    yield
+    parallel.PICK_BLOCK, parallel.min_piece_override = before
 
 
 # ------------------------------------------------------------------ comparison

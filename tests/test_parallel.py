@@ -236,3 +236,62 @@ def test_a_task_beside_may_run_loops_of_its_own(threads):
         return int(counts.sum())
 
     assert parallel.start(task).result() == 20_000
+
+
+# ------------------------------------------------------------------ selection passes
+
+
+@numba.njit(nogil=True)
+def _pick_marked(b0, b1, block, marked, picked, counts):
+    n = marked.shape[0]
+    for b in range(b0, b1):
+        c = b * block
+        for i in range(b * block, min((b + 1) * block, n)):
+            if marked[i]:
+                picked[c] = i
+                c += 1
+        counts[b] = c - b * block
+
+
+def picked_rows(marked: np.ndarray) -> np.ndarray:
+    picked, counts, block = parallel.picks(_pick_marked, marked.shape[0], marked)
+    return np.concatenate(
+        [picked[b * block : b * block + counts[b]] for b in range(counts.shape[0])]
+        or [np.empty(0, dtype=np.int64)]
+    )
+
+
+@TWO
+@settings(max_examples=40, deadline=None)
+@given(
+    n=st.integers(0, 2000),
+    block=st.integers(1, 300),
+    share=st.floats(0, 1),
+    t=st.sampled_from([1, 2]),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_picks_gives_the_picked_rows_in_row_order(n, block, share, t, seed):
+    marked = np.random.default_rng(seed).random(n) < share
+    before = numba.get_num_threads(), parallel.PICK_BLOCK, parallel.min_piece_override
+    numba.set_num_threads(t)
+    parallel.PICK_BLOCK, parallel.min_piece_override = block, 1
+    try:
+        rows = picked_rows(marked)
+    finally:
+        numba.set_num_threads(before[0])
+        parallel.PICK_BLOCK, parallel.min_piece_override = before[1:]
+    assert np.array_equal(rows, np.flatnonzero(marked))
+
+
+@TWO
+def test_threads_picking_at_once_keep_their_own_picks(threads):
+    """Each thread's picks are its own (a model per thread, as a threads executor runs a
+    sweep): passes in several threads at once give each its rows."""
+
+    def one(seed: int) -> bool:
+        numba.set_num_threads(2)
+        marked = np.random.default_rng(seed).random(200_000 + seed) < 0.3
+        return all(np.array_equal(picked_rows(marked), np.flatnonzero(marked)) for _ in range(5))
+
+    with ThreadPoolExecutor(4) as pool:
+        assert all(pool.map(one, range(12)))

@@ -5,12 +5,12 @@ import math
 import numpy as np
 from numba import njit
 
-from simulation.kernels.scalar import greater, lesser
+from simulation.kernels import parallel
+from simulation.kernels.scalar import greater, lesser, nonneg
 from simulation.rng import normal, uniform
 from simulation.state import ApprState, Cert, Education, Flow, Programme, Status
 
 
-@njit(cache=True)
 def age_and_retire(
     p,
     status,
@@ -29,62 +29,155 @@ def age_and_retire(
 ):
     """Everyone ages a month; at retirement age a worker leaves (the row becomes free,
     an apprenticeship or programme in course ends with it); unemployment spells, tenure
-    and the apprenticeship search window advance."""
-    for i in range(status.shape[0]):
-        st = status[i]
-        if st == Status.RETIRED:
-            continue
-        age[i] += 1
-        if age[i] >= p.retirement_months:
+    and the apprenticeship search window advance. Each worker's month is its own: the
+    rows run in parallel (``age_rows``), the retirements, which free seats and jobs,
+    are booked after in row order (``retire``)."""
+    picked, counts, block = parallel.picks(
+        age_rows, status.shape[0], p, status, age, spell, tenure, seeking_appr,
+        workers=status.shape[0],
+    )  # fmt: skip
+    retire(
+        picked, counts, block, status, employer, provider, programme, headcount, apprentices,
+        enrolled, course_enrolled, flows,
+    )  # fmt: skip
+
+
+@njit(cache=True, nogil=True)
+def age_rows(b0, b1, block, p, status, age, spell, tenure, seeking_appr, picked, counts):
+    """Blocks ``b0 <= b < b1`` of ``age_and_retire``: the month of those who stay; those
+    who reach retirement age are picked (``parallel.picks``)."""
+    n = status.shape[0]
+    for b in range(b0, b1):
+        lo = nonneg(b * block)  # (indices below are all >= 0: see scalar.nonneg)
+        c = lo
+        for i in range(lo, lesser(lo + block, n)):
+            i = nonneg(i)
+            st = status[i]
+            if st == Status.RETIRED:
+                continue
+            age[i] += 1
+            if age[i] >= p.retirement_months:
+                picked[nonneg(c)] = i
+                c += 1
+            elif st == Status.UNEMPLOYED:
+                spell[i] += 1
+                if seeking_appr[i] > 0:
+                    seeking_appr[i] -= 1
+            elif st == Status.EMPLOYED:
+                tenure[i] += 1
+        counts[b] = c - lo
+
+
+@njit(cache=True)
+def retire(
+    picked, counts, block, status, employer, provider, programme, headcount, apprentices,
+    enrolled, course_enrolled, flows,
+):  # fmt: skip
+    """The retirements ``picked``: the job, apprenticeship or seat freed, the row left."""
+    for b in range(counts.shape[0]):
+        for t in range(b * block, b * block + counts[b]):
+            i = nonneg(picked[nonneg(t)])
+            st = status[i]
             if st == Status.EMPLOYED:
-                headcount[employer[i]] -= 1
+                headcount[nonneg(employer[i])] -= 1
             elif st == Status.APPRENTICE:
-                apprentices[employer[i]] -= 1
+                apprentices[nonneg(employer[i])] -= 1
             elif st == Status.TRAINING:
                 if programme[i] == Programme.TVET:
-                    enrolled[provider[i]] -= 1
+                    enrolled[nonneg(provider[i])] -= 1
                 else:
-                    course_enrolled[provider[i]] -= 1
+                    course_enrolled[nonneg(provider[i])] -= 1
                 programme[i] = Programme.NONE
             status[i] = Status.RETIRED
             employer[i] = -1
             provider[i] = -1
             flows[Flow.RETIREMENTS] += 1
-            continue
-        if st == Status.UNEMPLOYED:
-            spell[i] += 1
-            if seeking_appr[i] > 0:
-                seeking_appr[i] -= 1
-        elif st == Status.EMPLOYED:
-            tenure[i] += 1
 
 
-@njit(cache=True)
 def inactivity(key, p, status, age, spell, flows):
     """Older long-term unemployed leave the labour force; inactive adults come back,
-    unemployed from the next month (spell 1, as if the spell update had run after)."""
-    for i in range(status.shape[0]):
-        st = status[i]
-        if st == Status.UNEMPLOYED:
-            long_term = age[i] >= p.inactive_age_months and spell[i] >= 12
-            if long_term and uniform(key, i, 0) < p.inactivity_hazard:
-                status[i] = Status.INACTIVE
-                flows[Flow.TO_INACTIVE] += 1
-        elif st == Status.INACTIVE and uniform(key, i, 0) < p.reactivation_hazard:
-            status[i] = Status.UNEMPLOYED
-            spell[i] = 1  # spells already moved on this month: unemployed from the next
-            flows[Flow.FROM_INACTIVE] += 1
+    unemployed from the next month (spell 1, as if the spell update had run after).
+    Who moves is drawn in parallel (``inactivity_draws``), the moves are made in row
+    order (``move``)."""
+    picked, counts, block = parallel.picks(
+        inactivity_draws, status.shape[0], key, p, status, age, spell, workers=status.shape[0]
+    )
+    move(picked, counts, block, status, spell, flows)
+
+
+@njit(cache=True, nogil=True)
+def inactivity_draws(b0, b1, block, key, p, status, age, spell, picked, counts):
+    """Blocks ``b0 <= b < b1`` of the workers who leave or rejoin the labour force."""
+    n = status.shape[0]
+    for b in range(b0, b1):
+        lo = nonneg(b * block)  # (indices below are all >= 0: see scalar.nonneg)
+        c = lo
+        for i in range(lo, lesser(lo + block, n)):
+            i = nonneg(i)
+            st = status[i]
+            if st == Status.UNEMPLOYED:
+                long_term = age[i] >= p.inactive_age_months and spell[i] >= 12
+                if long_term and uniform(key, i, 0) < p.inactivity_hazard:
+                    picked[nonneg(c)] = i
+                    c += 1
+            elif st == Status.INACTIVE and uniform(key, i, 0) < p.reactivation_hazard:
+                picked[nonneg(c)] = i
+                c += 1
+        counts[b] = c - lo
 
 
 @njit(cache=True)
+def move(picked, counts, block, status, spell, flows):
+    """``inactivity``'s moves: the unemployed picked become inactive, the inactive
+    picked unemployed."""
+    for b in range(counts.shape[0]):
+        for t in range(b * block, b * block + counts[b]):
+            i = nonneg(picked[nonneg(t)])
+            if status[i] == Status.UNEMPLOYED:
+                status[i] = Status.INACTIVE
+                flows[Flow.TO_INACTIVE] += 1
+            else:
+                status[i] = Status.UNEMPLOYED
+                spell[i] = 1  # spells already moved on this month: unemployed from the next
+                flows[Flow.FROM_INACTIVE] += 1
+
+
 def return_migration(key, hazard, status, region, origin, rural, mig_in, mig_out, flows):
-    """Unemployed rural-origin workers away from home return with a monthly hazard."""
-    for i in range(status.shape[0]):
-        if status[i] != Status.UNEMPLOYED or rural[i] == 0 or region[i] == origin[i]:
-            continue
-        if uniform(key, i, 0) < hazard:
-            mig_out[region[i]] += 1
-            mig_in[origin[i]] += 1
+    """Unemployed rural-origin workers away from home return with a monthly hazard. Who
+    returns is drawn in parallel (``return_draws``), the moves are booked in row order
+    (``go_home``)."""
+    picked, counts, block = parallel.picks(
+        return_draws, status.shape[0], key, hazard, status, region, origin, rural,
+        workers=status.shape[0],
+    )  # fmt: skip
+    go_home(picked, counts, block, region, origin, mig_in, mig_out, flows)
+
+
+@njit(cache=True, nogil=True)
+def return_draws(b0, b1, block, key, hazard, status, region, origin, rural, picked, counts):
+    """Blocks ``b0 <= b < b1`` of the workers who return home (``parallel.picks``)."""
+    n = status.shape[0]
+    for b in range(b0, b1):
+        lo = nonneg(b * block)  # (indices below are all >= 0: see scalar.nonneg)
+        c = lo
+        for i in range(lo, lesser(lo + block, n)):
+            i = nonneg(i)
+            if status[i] != Status.UNEMPLOYED or rural[i] == 0 or region[i] == origin[i]:
+                continue
+            if uniform(key, i, 0) < hazard:
+                picked[nonneg(c)] = i
+                c += 1
+        counts[b] = c - lo
+
+
+@njit(cache=True)
+def go_home(picked, counts, block, region, origin, mig_in, mig_out, flows):
+    """The returns ``picked`` booked: out of the region, into the origin."""
+    for b in range(counts.shape[0]):
+        for t in range(b * block, b * block + counts[b]):
+            i = nonneg(picked[nonneg(t)])
+            mig_out[nonneg(region[i])] += 1
+            mig_in[nonneg(origin[i])] += 1
             region[i] = origin[i]
             flows[Flow.RETURN_MIGRATIONS] += 1
 

@@ -4,8 +4,9 @@ exits, quits, apprenticeship dropout, completion with certification, retention."
 import numpy as np
 from numba import njit
 
+from simulation.kernels import parallel
 from simulation.kernels.order import stable_order
-from simulation.kernels.scalar import nonneg
+from simulation.kernels.scalar import lesser, nonneg
 from simulation.rng import uniform
 from simulation.state import ApprState, Cert, Education, Flow, Programme, Spend, Status
 
@@ -20,7 +21,6 @@ def _to_unemployed(i, status, employer, wage, tenure, spell, provider):
     provider[i] = -1
 
 
-@njit(cache=True)
 def layoffs(
     month,
     status,
@@ -42,27 +42,63 @@ def layoffs(
 ):
     """Firms over their band lay off their quota, lowest match quality (highest
     under-skill gap) first, ties to the lower row; exited firms lay off everyone and
-    dissolve their apprenticeships. Losing a brown-sector job marks a worker displaced."""
+    dissolve their apprenticeships. Losing a brown-sector job marks a worker displaced.
+
+    The workers who may go (employees of firms with a quota, everyone at exited firms)
+    are found in parallel, block by block (``parallel.picks``, ``release_candidates``);
+    the firms then choose among them in row order (``release``)."""
+    picked, counts, block = parallel.picks(
+        release_candidates, status.shape[0], status, employer, alive, layoff_quota,
+        workers=status.shape[0],
+    )  # fmt: skip
+    release(
+        month, picked, counts, block, status, employer, gap_under, wage, tenure, spell, provider,
+        appr_state, displaced, date_displaced, alive, f_sector_brown, layoff_quota, headcount,
+        apprentices, flows,
+    )  # fmt: skip
+
+
+@njit(cache=True, nogil=True)
+def release_candidates(b0, b1, block, status, employer, alive, layoff_quota, picked, counts):
+    """Blocks ``b0 <= b < b1`` of ``layoffs``' candidates (``parallel.picks``)."""
+    n = status.shape[0]
+    for b in range(b0, b1):
+        lo = nonneg(b * block)  # (indices below are all >= 0: see scalar.nonneg)
+        c = lo
+        for i in range(lo, lesser(lo + block, n)):
+            i = nonneg(i)
+            st = status[i]
+            if st == Status.EMPLOYED or st == Status.APPRENTICE:
+                f = nonneg(employer[i])
+                if alive[f] == 0 or (layoff_quota[f] > 0 and st == Status.EMPLOYED):
+                    picked[nonneg(c)] = i
+                    c += 1
+        counts[b] = c - lo
+
+
+@njit(cache=True)
+def release(
+    month, picked, counts, block, status, employer, gap_under, wage, tenure, spell, provider,
+    appr_state, displaced, date_displaced, alive, f_sector_brown, layoff_quota, headcount,
+    apprentices, flows,
+):  # fmt: skip
+    """``layoffs``' choices among the candidates ``picked`` (row order within each firm)."""
     m = alive.shape[0]
     start = np.empty(m + 1, dtype=np.int64)
     start[:] = 0
-    for i in range(status.shape[0]):
-        st = status[i]
-        if st == Status.EMPLOYED or st == Status.APPRENTICE:
-            f = nonneg(employer[i])  # (see scalar.nonneg)
-            if alive[f] == 0 or (layoff_quota[f] > 0 and st == Status.EMPLOYED):
-                start[f + 1] += 1
+    for b in range(counts.shape[0]):
+        for t in range(b * block, b * block + counts[b]):
+            start[nonneg(employer[nonneg(picked[nonneg(t)])]) + 1] += 1
     for f in range(m):
         start[f + 1] += start[f]
     members = np.empty(start[m], dtype=np.int64)
     fill = start[:-1].copy()
-    for i in range(status.shape[0]):
-        st = status[i]
-        if st == Status.EMPLOYED or st == Status.APPRENTICE:
+    for b in range(counts.shape[0]):
+        for t in range(b * block, b * block + counts[b]):
+            i = picked[nonneg(t)]
             f = nonneg(employer[i])
-            if alive[f] == 0 or (layoff_quota[f] > 0 and st == Status.EMPLOYED):
-                members[nonneg(fill[f])] = i
-                fill[f] += 1
+            members[nonneg(fill[f])] = i
+            fill[f] += 1
     for f in range(m):
         lo = start[f]
         hi = start[f + 1]
@@ -92,7 +128,6 @@ def layoffs(
             _to_unemployed(i, status, employer, wage, tenure, spell, provider)
 
 
-@njit(cache=True)
 def quits(
     key,
     p,
@@ -108,13 +143,40 @@ def quits(
     headcount,
     flows,
 ):
-    """Employed workers quit into unemployment, more often when mismatched."""
-    for i in range(status.shape[0]):
-        if status[i] != Status.EMPLOYED:
-            continue
-        prob = p.quit_rate * (1.0 + p.quit_mismatch * (gap_under[i] + gap_over[i]))
-        if uniform(key, i, 0) < prob:
-            headcount[employer[i]] -= 1
+    """Employed workers quit into unemployment, more often when mismatched. Who quits is
+    drawn in parallel (``quit_draws``); the quits are booked in row order (``leave``)."""
+    picked, counts, block = parallel.picks(
+        quit_draws, status.shape[0], key, p, status, gap_under, gap_over,
+        workers=status.shape[0],
+    )  # fmt: skip
+    leave(picked, counts, block, status, employer, wage, tenure, spell, provider, headcount, flows)
+
+
+@njit(cache=True, nogil=True)
+def quit_draws(b0, b1, block, key, p, status, gap_under, gap_over, picked, counts):
+    """Blocks ``b0 <= b < b1`` of the workers who quit (``parallel.picks``)."""
+    n = status.shape[0]
+    for b in range(b0, b1):
+        lo = nonneg(b * block)  # (indices below are all >= 0: see scalar.nonneg)
+        c = lo
+        for i in range(lo, lesser(lo + block, n)):
+            i = nonneg(i)
+            if status[i] != Status.EMPLOYED:
+                continue
+            prob = p.quit_rate * (1.0 + p.quit_mismatch * (gap_under[i] + gap_over[i]))
+            if uniform(key, i, 0) < prob:
+                picked[nonneg(c)] = i
+                c += 1
+        counts[b] = c - lo
+
+
+@njit(cache=True)
+def leave(picked, counts, block, status, employer, wage, tenure, spell, provider, headcount, flows):
+    """The quits ``picked`` booked: the firm's headcount, the worker unemployed."""
+    for b in range(counts.shape[0]):
+        for t in range(b * block, b * block + counts[b]):
+            i = nonneg(picked[nonneg(t)])
+            headcount[nonneg(employer[i])] -= 1
             _to_unemployed(i, status, employer, wage, tenure, spell, provider)
             flows[Flow.QUITS] += 1
 

@@ -1,0 +1,119 @@
+"""Where a month's time goes, kernel by kernel: wall time of every kernel call of the
+month (and of the Python functions around kernels, such as ``matching.apply_and_offer``).
+
+Usage: .venv/bin/python benchmarks/kernel_times.py [--workers 1000000] [--months 6]
+       [--scenario combined] [--policy package] [--top 30] [--nested]
+
+Builds the run (burn-in skipped: the months start from the initial state), steps two
+months untimed (compilation, first touches), then wraps every function of the kernel
+modules and steps ``--months`` months. Printed: the month's median wall time, then per
+function the milliseconds per month and calls per month, largest first. By default
+only outermost calls count (what the month's phases call); ``--nested`` also counts the
+calls made inside them (a parallel loop's pieces: their times add up over threads).
+
+Kernels that run beside the calling thread (the Gini and the employability estimate,
+``parallel.start``) are timed in their own thread: with more than one thread, the
+listed times add up to more than the month. ``skillsim run --profile`` gives the same
+month by phase.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import importlib
+import os
+import platform
+import statistics
+import threading
+import time
+import types
+
+MODULES = (
+    "accounting",
+    "apprenticeship",
+    "choices",
+    "demand",
+    "demography",
+    "firms",
+    "matching",
+    "metrics",
+    "order",
+    "separations",
+    "skills",
+    "training",
+)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--workers", type=int, default=1_000_000)
+    ap.add_argument("--months", type=int, default=6)
+    ap.add_argument("--scenario", default="combined")
+    ap.add_argument("--policy", default="package")
+    ap.add_argument("--top", type=int, default=30)
+    ap.add_argument("--nested", action="store_true", help="count calls inside others too")
+    a = ap.parse_args()
+    if a.months < 1:
+        ap.error("--months must be at least 1")
+
+    import numba
+
+    from simulation import loading
+    from simulation.model import SkillsModel
+
+    run = loading.resolve_run(a.scenario, [a.policy], a.workers, a.months + 2, 0)
+    scenario = run.scenario.model_copy(update={"burn_in_months": 0})
+    model = SkillsModel(run=run.model_copy(update={"scenario": scenario}))
+    model.step()
+    model.step()
+
+    seconds: collections.Counter = collections.Counter()
+    calls: collections.Counter = collections.Counter()
+    lock = threading.Lock()
+    local = threading.local()
+
+    def wrap(label: str, f):
+        def timed(*args, **kwargs):
+            depth = getattr(local, "depth", 0)
+            if depth and not a.nested:
+                return f(*args, **kwargs)
+            local.depth = depth + 1
+            t0 = time.perf_counter()
+            try:
+                return f(*args, **kwargs)
+            finally:
+                dt = time.perf_counter() - t0
+                local.depth = depth
+                with lock:
+                    seconds[label] += dt
+                    calls[label] += 1
+
+        return timed
+
+    for name in MODULES:
+        mod = importlib.import_module(f"simulation.kernels.{name}")
+        for attr, f in list(vars(mod).items()):
+            is_function = hasattr(f, "py_func") or isinstance(f, types.FunctionType)
+            if is_function and getattr(f, "__module__", None) == mod.__name__:
+                setattr(mod, attr, wrap(f"{name}.{attr}", f))
+
+    months = []
+    for _ in range(a.months):
+        t0 = time.perf_counter()
+        model.step()
+        months.append(time.perf_counter() - t0)
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cpus, {platform.platform()}")
+    print(f"numba threads {numba.get_num_threads()}; load average "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")  # fmt: skip
+    print(f"{a.scenario} | {a.policy}, {a.workers:,} workers, {a.months} months: "
+          f"{statistics.median(months) * 1e3:.1f} ms a month (median)")  # fmt: skip
+    print(f"{'function':44s} {'ms/month':>10s} {'calls/month':>12s}")
+    for label, s in seconds.most_common(a.top):
+        print(f"{label:44s} {s / a.months * 1e3:10.2f} {calls[label] / a.months:12.1f}")
+    total = sum(seconds.values()) / a.months
+    print(f"{'all listed' if a.nested else 'all outermost calls':44s} {total * 1e3:10.2f}")
+
+
+if __name__ == "__main__":
+    main()
