@@ -141,18 +141,18 @@ def run(
 
 
 def picks(kernel: Callable, n: int, *args, workers: int | None = None):
-    """The rows ``0 <= i < n`` that ``kernel`` picks, in row order, for a selection pass
-    whose choices are independent row by row (who quits, who is laid off): the rows
-    are cut into blocks of ``PICK_BLOCK``; ``kernel(b0, b1, block, *args, picked,
-    counts)`` writes the rows it picks in block b to ``picked[b * block:]`` and their
-    number to ``counts[b]``, blocks in parallel (``run``). Returns ``(picked, counts,
-    block)``;
-    the caller applies the picks in block order (``picked[b * block:b * block +
+    """The rows ``0 <= i < n`` that ``kernel`` picks, for a selection pass whose choices
+    are independent row by row (who quits, who is laid off). The rows are cut into
+    blocks of ``PICK_BLOCK``; ``kernel(b0, b1, block, *args, picked, counts)`` writes
+    the rows it picks in block b to ``picked[b * block:]`` and their number to
+    ``counts[b]``, blocks in parallel (``run``). Returns ``(picked, counts, block)``:
+    the caller books the picks block by block (``picked[b * block:b * block +
     counts[b]]``), so in row order, whatever the threads.
 
-    ``picked`` is this thread's own buffer, reused from pass to pass (valid until the
-    thread's next ``picks``): a new array each time cost more than the pass saved at
-    10,000,000 workers, where every page the pass touched first was a page fault."""
+    ``picked`` is this thread's own buffer, kept for the thread's life and reused from
+    pass to pass (valid until the thread's next ``picks``): a new array each time cost
+    more than the pass saved at 10,000,000 workers, where every page a pass touched
+    first was a page fault."""
     block = PICK_BLOCK
     n_blocks = (n + block - 1) // block
     picked = getattr(_local, "picked", None)
