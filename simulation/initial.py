@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from simulation.config import RunConfig
+from simulation.kernels import parallel
 from simulation.rng import Stream, normals, uniforms
 from simulation.state import Education, Firms, Providers, Status, Workers, World
 
@@ -123,11 +124,16 @@ def make_workers(run: RunConfig, world: World, firms: Firms, seed: int) -> Worke
     n = run.workers
     w = Workers.allocate(worker_capacity(run))
     blocks = [(lo, min(lo + WORKER_BLOCK, n)) for lo in range(0, n, WORKER_BLOCK)]
-    lf = youth_lf = 0
-    for lo, hi in blocks:
-        a, b = _people(run, world, seed, w, lo, hi)
-        lf += a
-        youth_lf += b
+    labour = np.zeros((len(blocks), 2), dtype=np.int64)  # (employed, under 25) per block
+
+    def people(b0: int, b1: int) -> None:
+        for b in range(b0, b1):
+            labour[b] = _people(run, world, seed, w, *blocks[b])
+
+    # Blocks write only their own rows: they run on the loops' threads (numpy and the
+    # draws release the GIL), in one call in a small model (parallel.run).
+    parallel.run(people, len(blocks), min_piece=1, workers=n)
+    lf, youth_lf = (int(x) for x in labour.sum(0))
     youth_share = youth_lf / max(lf, 1)
     rate_other = pop.initial_unemployment_rate - youth_share * pop.initial_youth_unemployment_rate
     rate_other = max(rate_other / max(1.0 - youth_share, 1e-9), 0.0)
@@ -137,9 +143,17 @@ def make_workers(run: RunConfig, world: World, firms: Firms, seed: int) -> Worke
     for r in range(world.n_regions):
         fr = live[firms.region[live] == r]
         region_firms.append((fr, np.cumsum(firms.base_size[fr].astype(np.float64))))
-    headcount = np.zeros(firms.capacity, dtype=np.int64)
-    for lo, hi in blocks:
-        _jobs_and_skills(run, world, firms, seed, w, lo, hi, rate_other, region_firms, headcount)
+    hired: list[np.ndarray] = []  # employees by firm, one table per piece of blocks
+
+    def jobs(b0: int, b1: int) -> None:
+        counts = np.zeros(firms.capacity, dtype=np.int64)
+        for b in range(b0, b1):
+            lo, hi = blocks[b]
+            counts += _jobs_and_skills(run, world, firms, seed, w, lo, hi, rate_other, region_firms)
+        hired.append(counts)
+
+    parallel.run(jobs, len(blocks), min_piece=1, workers=n)
+    headcount = np.sum(hired, axis=0) if hired else np.zeros(firms.capacity, dtype=np.int64)
     firms.headcount[:] = headcount
     vacancy_rate = run.scenario.world.initial_vacancy_rate
     alive = firms.alive == 1
@@ -199,10 +213,9 @@ def _jobs_and_skills(
     hi: int,
     rate_other: float,
     region_firms: list[tuple[np.ndarray, np.ndarray]],
-    headcount: np.ndarray,
-) -> None:
-    """Rows lo..hi-1: unemployment, employer, skills, tenure, spell and job gaps; the
-    block's employees are added to ``headcount``."""
+) -> np.ndarray:
+    """Rows lo..hi-1: unemployment, employer, skills, tenure, spell and job gaps; returns
+    the block's employees by firm."""
     pop = run.scenario.behaviour.population
     n = hi - lo
     u = lambda slot: uniforms(seed, 0, int(Stream.WORKER_INIT), n, slot=slot, start=lo)  # noqa: E731
@@ -242,4 +255,4 @@ def _jobs_and_skills(
     under, over = job_gaps(skills[has_job], firms.req[employer[has_job]])
     w.gap_under[lo:hi][has_job] = under
     w.gap_over[lo:hi][has_job] = over
-    headcount += np.bincount(employer[has_job], minlength=headcount.shape[0])
+    return np.bincount(employer[has_job], minlength=firms.capacity)

@@ -97,13 +97,13 @@ def normal(key, agent, slot):
     return math.sqrt(-2.0 * math.log(1.0 - u1)) * math.cos(2.0 * math.pi * u2)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fill_uniform(key, start, slot, out):
     for i in range(out.shape[0]):
         out[i] = uniform(key, start + i, slot)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fill_normal(key, start, slot, out):
     for i in range(out.shape[0]):
         out[i] = normal(key, start + i, slot)

@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 from simulation import initial, loading, params
+from simulation.kernels import parallel
 
 REPO_SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 
@@ -42,6 +43,8 @@ def _build(scenario: str, workers: int, seed: int):
 )
 def test_workers_do_not_depend_on_the_block_size(monkeypatch, scenario, workers, seed):
     _, _, firms, workers_ref = _build(scenario, workers, seed)
+    # the blocks run on two threads, in pieces, as in a large model (parallel.run)
+    monkeypatch.setattr(parallel, "min_piece_override", 1)
     for block in (1, 97, 1024):
         monkeypatch.setattr(initial, "WORKER_BLOCK", block)
         _, _, f, w = _build(scenario, workers, seed)
