@@ -29,21 +29,6 @@ import threading
 import time
 import types
 
-MODULES = (
-    "accounting",
-    "apprenticeship",
-    "choices",
-    "demand",
-    "demography",
-    "firms",
-    "matching",
-    "metrics",
-    "order",
-    "separations",
-    "skills",
-    "training",
-)
-
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -60,6 +45,7 @@ def main() -> None:
     import numba
 
     from simulation import loading
+    from simulation.kernels import MODULES
     from simulation.model import SkillsModel
 
     run = loading.resolve_run(a.scenario, [a.policy], a.workers, a.months + 2, 0)
@@ -91,7 +77,7 @@ def main() -> None:
 
         return timed
 
-    for name in MODULES:
+    for name in (*MODULES, "order"):
         mod = importlib.import_module(f"simulation.kernels.{name}")
         for attr, f in list(vars(mod).items()):
             is_function = hasattr(f, "py_func") or isinstance(f, types.FunctionType)

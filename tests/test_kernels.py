@@ -22,24 +22,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from simulation import rng
-from simulation.kernels import parallel
+from simulation.kernels import MODULES, parallel
 from simulation.params import GREEN_DOMAIN
 from simulation.rng import Stream
 from simulation.state import NEVER, ApprState, Cert, Flow, Programme, Spend, Status
 
-MODULES = (
-    "accounting",
-    "apprenticeship",
-    "choices",
-    "demand",
-    "demography",
-    "firms",
-    "matching",
-    "metrics",
-    "separations",
-    "skills",
-    "training",
-)
 K = SimpleNamespace(**{m: importlib.import_module(f"simulation.kernels.{m}") for m in MODULES})
 T = SimpleNamespace(**{m: importlib.import_module(f"simulation.twins.{m}") for m in MODULES})
 JOBS, SLOTS = K.matching.JOBS, K.matching.SLOTS

@@ -242,23 +242,17 @@ def test_a_task_beside_may_run_loops_of_its_own(threads):
 
 
 @numba.njit(nogil=True)
-def _pick_marked(b0, b1, block, marked, picked, counts):
-    n = marked.shape[0]
-    for b in range(b0, b1):
-        c = b * block
-        for i in range(b * block, min((b + 1) * block, n)):
-            if marked[i]:
-                picked[c] = i
-                c += 1
-        counts[b] = c - b * block
+def _pick_marked(lo, hi, marked, picked):
+    c = lo
+    for i in range(lo, hi):
+        if marked[i]:
+            picked[c] = i
+            c += 1
+    return c - lo
 
 
 def picked_rows(marked: np.ndarray) -> np.ndarray:
-    picked, counts, block = parallel.picks(_pick_marked, marked.shape[0], marked)
-    return np.concatenate(
-        [picked[b * block : b * block + counts[b]] for b in range(counts.shape[0])]
-        or [np.empty(0, dtype=np.int64)]
-    )
+    return parallel.picks(_pick_marked, marked.shape[0], marked).copy()
 
 
 @TWO

@@ -32,66 +32,62 @@ def age_and_retire(
     and the apprenticeship search window advance. Each worker's month is its own: the
     rows run in parallel (``age_rows``), the retirements, which free seats and jobs,
     are booked after in row order (``retire``)."""
-    picked, counts, block = parallel.picks(
+    rows = parallel.picks(
         age_rows, status.shape[0], p, status, age, spell, tenure, seeking_appr,
         workers=status.shape[0],
     )  # fmt: skip
     retire(
-        picked, counts, block, status, employer, provider, programme, headcount, apprentices,
-        enrolled, course_enrolled, flows,
+        rows, status, employer, provider, programme, headcount, apprentices, enrolled,
+        course_enrolled, flows,
     )  # fmt: skip
 
 
 @njit(cache=True, nogil=True)
-def age_rows(b0, b1, block, p, status, age, spell, tenure, seeking_appr, picked, counts):
-    """Blocks ``b0 <= b < b1`` of ``age_and_retire``: the month of those who stay; those
+def age_rows(lo, hi, p, status, age, spell, tenure, seeking_appr, picked):
+    """Rows ``lo <= i < hi`` of ``age_and_retire``: the month of those who stay; those
     who reach retirement age are picked (``parallel.picks``)."""
-    n = status.shape[0]
-    for b in range(b0, b1):
-        lo = nonneg(b * block)  # (indices below are all >= 0: see scalar.nonneg)
-        c = lo
-        for i in range(lo, lesser(lo + block, n)):
-            i = nonneg(i)
-            st = status[i]
-            if st == Status.RETIRED:
-                continue
-            age[i] += 1
-            if age[i] >= p.retirement_months:
-                picked[nonneg(c)] = i
-                c += 1
-            elif st == Status.UNEMPLOYED:
-                spell[i] += 1
-                if seeking_appr[i] > 0:
-                    seeking_appr[i] -= 1
-            elif st == Status.EMPLOYED:
-                tenure[i] += 1
-        counts[b] = c - lo
+    c = lo
+    for i in range(lo, hi):
+        i = nonneg(i)  # (indices below are all >= 0: see scalar.nonneg)
+        st = status[i]
+        if st == Status.RETIRED:
+            continue
+        age[i] += 1
+        if age[i] >= p.retirement_months:
+            picked[nonneg(c)] = i
+            c += 1
+        elif st == Status.UNEMPLOYED:
+            spell[i] += 1
+            if seeking_appr[i] > 0:
+                seeking_appr[i] -= 1
+        elif st == Status.EMPLOYED:
+            tenure[i] += 1
+    return c - lo
 
 
 @njit(cache=True)
 def retire(
-    picked, counts, block, status, employer, provider, programme, headcount, apprentices,
-    enrolled, course_enrolled, flows,
+    rows, status, employer, provider, programme, headcount, apprentices, enrolled,
+    course_enrolled, flows,
 ):  # fmt: skip
-    """The retirements ``picked``: the job, apprenticeship or seat freed, the row left."""
-    for b in range(counts.shape[0]):
-        for t in range(b * block, b * block + counts[b]):
-            i = nonneg(picked[nonneg(t)])
-            st = status[i]
-            if st == Status.EMPLOYED:
-                headcount[nonneg(employer[i])] -= 1
-            elif st == Status.APPRENTICE:
-                apprentices[nonneg(employer[i])] -= 1
-            elif st == Status.TRAINING:
-                if programme[i] == Programme.TVET:
-                    enrolled[nonneg(provider[i])] -= 1
-                else:
-                    course_enrolled[nonneg(provider[i])] -= 1
-                programme[i] = Programme.NONE
-            status[i] = Status.RETIRED
-            employer[i] = -1
-            provider[i] = -1
-            flows[Flow.RETIREMENTS] += 1
+    """The retirements ``rows``: the job, apprenticeship or seat freed, the row left."""
+    for t in range(rows.shape[0]):
+        i = nonneg(rows[t])  # (indices below are all >= 0: see scalar.nonneg)
+        st = status[i]
+        if st == Status.EMPLOYED:
+            headcount[nonneg(employer[i])] -= 1
+        elif st == Status.APPRENTICE:
+            apprentices[nonneg(employer[i])] -= 1
+        elif st == Status.TRAINING:
+            if programme[i] == Programme.TVET:
+                enrolled[nonneg(provider[i])] -= 1
+            else:
+                course_enrolled[nonneg(provider[i])] -= 1
+            programme[i] = Programme.NONE
+        status[i] = Status.RETIRED
+        employer[i] = -1
+        provider[i] = -1
+        flows[Flow.RETIREMENTS] += 1
 
 
 def inactivity(key, p, status, age, spell, flows):
@@ -99,87 +95,79 @@ def inactivity(key, p, status, age, spell, flows):
     unemployed from the next month (spell 1, as if the spell update had run after).
     Who moves is drawn in parallel (``inactivity_draws``), the moves are made in row
     order (``move``)."""
-    picked, counts, block = parallel.picks(
+    rows = parallel.picks(
         inactivity_draws, status.shape[0], key, p, status, age, spell, workers=status.shape[0]
     )
-    move(picked, counts, block, status, spell, flows)
+    move(rows, status, spell, flows)
 
 
 @njit(cache=True, nogil=True)
-def inactivity_draws(b0, b1, block, key, p, status, age, spell, picked, counts):
-    """Blocks ``b0 <= b < b1`` of the workers who leave or rejoin the labour force."""
-    n = status.shape[0]
-    for b in range(b0, b1):
-        lo = nonneg(b * block)  # (indices below are all >= 0: see scalar.nonneg)
-        c = lo
-        for i in range(lo, lesser(lo + block, n)):
-            i = nonneg(i)
-            st = status[i]
-            if st == Status.UNEMPLOYED:
-                long_term = age[i] >= p.inactive_age_months and spell[i] >= 12
-                if long_term and uniform(key, i, 0) < p.inactivity_hazard:
-                    picked[nonneg(c)] = i
-                    c += 1
-            elif st == Status.INACTIVE and uniform(key, i, 0) < p.reactivation_hazard:
+def inactivity_draws(lo, hi, key, p, status, age, spell, picked):
+    """Rows ``lo <= i < hi`` of the workers who leave or rejoin the labour force."""
+    c = lo
+    for i in range(lo, hi):
+        i = nonneg(i)  # (indices below are all >= 0: see scalar.nonneg)
+        st = status[i]
+        if st == Status.UNEMPLOYED:
+            long_term = age[i] >= p.inactive_age_months and spell[i] >= 12
+            if long_term and uniform(key, i, 0) < p.inactivity_hazard:
                 picked[nonneg(c)] = i
                 c += 1
-        counts[b] = c - lo
+        elif st == Status.INACTIVE and uniform(key, i, 0) < p.reactivation_hazard:
+            picked[nonneg(c)] = i
+            c += 1
+    return c - lo
 
 
 @njit(cache=True)
-def move(picked, counts, block, status, spell, flows):
-    """``inactivity``'s moves: the unemployed picked become inactive, the inactive
-    picked unemployed."""
-    for b in range(counts.shape[0]):
-        for t in range(b * block, b * block + counts[b]):
-            i = nonneg(picked[nonneg(t)])
-            if status[i] == Status.UNEMPLOYED:
-                status[i] = Status.INACTIVE
-                flows[Flow.TO_INACTIVE] += 1
-            else:
-                status[i] = Status.UNEMPLOYED
-                spell[i] = 1  # spells already moved on this month: unemployed from the next
-                flows[Flow.FROM_INACTIVE] += 1
+def move(rows, status, spell, flows):
+    """``inactivity``'s moves (``rows``): the unemployed picked become inactive, the
+    inactive picked unemployed."""
+    for t in range(rows.shape[0]):
+        i = nonneg(rows[t])  # (indices below are all >= 0: see scalar.nonneg)
+        if status[i] == Status.UNEMPLOYED:
+            status[i] = Status.INACTIVE
+            flows[Flow.TO_INACTIVE] += 1
+        else:
+            status[i] = Status.UNEMPLOYED
+            spell[i] = 1  # spells already moved on this month: unemployed from the next
+            flows[Flow.FROM_INACTIVE] += 1
 
 
 def return_migration(key, hazard, status, region, origin, rural, mig_in, mig_out, flows):
     """Unemployed rural-origin workers away from home return with a monthly hazard. Who
     returns is drawn in parallel (``return_draws``), the moves are booked in row order
     (``go_home``)."""
-    picked, counts, block = parallel.picks(
+    rows = parallel.picks(
         return_draws, status.shape[0], key, hazard, status, region, origin, rural,
         workers=status.shape[0],
     )  # fmt: skip
-    go_home(picked, counts, block, region, origin, mig_in, mig_out, flows)
+    go_home(rows, region, origin, mig_in, mig_out, flows)
 
 
 @njit(cache=True, nogil=True)
-def return_draws(b0, b1, block, key, hazard, status, region, origin, rural, picked, counts):
-    """Blocks ``b0 <= b < b1`` of the workers who return home (``parallel.picks``)."""
-    n = status.shape[0]
-    for b in range(b0, b1):
-        lo = nonneg(b * block)  # (indices below are all >= 0: see scalar.nonneg)
-        c = lo
-        for i in range(lo, lesser(lo + block, n)):
-            i = nonneg(i)
-            if status[i] != Status.UNEMPLOYED or rural[i] == 0 or region[i] == origin[i]:
-                continue
-            if uniform(key, i, 0) < hazard:
-                picked[nonneg(c)] = i
-                c += 1
-        counts[b] = c - lo
+def return_draws(lo, hi, key, hazard, status, region, origin, rural, picked):
+    """Rows ``lo <= i < hi`` of the workers who return home (``parallel.picks``)."""
+    c = lo
+    for i in range(lo, hi):
+        i = nonneg(i)  # (indices below are all >= 0: see scalar.nonneg)
+        if status[i] != Status.UNEMPLOYED or rural[i] == 0 or region[i] == origin[i]:
+            continue
+        if uniform(key, i, 0) < hazard:
+            picked[nonneg(c)] = i
+            c += 1
+    return c - lo
 
 
 @njit(cache=True)
-def go_home(picked, counts, block, region, origin, mig_in, mig_out, flows):
-    """The returns ``picked`` booked: out of the region, into the origin."""
-    for b in range(counts.shape[0]):
-        for t in range(b * block, b * block + counts[b]):
-            i = nonneg(picked[nonneg(t)])
-            mig_out[nonneg(region[i])] += 1
-            mig_in[nonneg(origin[i])] += 1
-            region[i] = origin[i]
-            flows[Flow.RETURN_MIGRATIONS] += 1
+def go_home(rows, region, origin, mig_in, mig_out, flows):
+    """The returns ``rows`` booked: out of the region, into the origin."""
+    for t in range(rows.shape[0]):
+        i = nonneg(rows[t])  # (indices below are all >= 0: see scalar.nonneg)
+        mig_out[nonneg(region[i])] += 1
+        mig_in[nonneg(origin[i])] += 1
+        region[i] = origin[i]
+        flows[Flow.RETURN_MIGRATIONS] += 1
 
 
 @njit(cache=True)

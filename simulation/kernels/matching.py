@@ -23,78 +23,59 @@ def select_job_searchers(key, p, status, gap_under, gap_over, out):
     """Every unemployed worker (those seeking an apprenticeship slot too: slots are
     matched first), and employed workers searching on the job (more often when
     mismatched). Writes their rows to the front of ``out`` in row order; returns their
-    number. (Drawn in parallel, block by block, ``job_search_draws``, then gathered.)"""
-    picked, counts, block = parallel.picks(
+    number. (Drawn in parallel, block by block: ``job_search_draws``.)"""
+    rows = parallel.picks(
         job_search_draws, status.shape[0], key, p, status, gap_under, gap_over,
         workers=status.shape[0],
     )  # fmt: skip
-    return gather(picked, counts, block, out)
+    out[: rows.shape[0]] = rows
+    return rows.shape[0]
 
 
 @njit(cache=True, nogil=True)
-def job_search_draws(b0, b1, block, key, p, status, gap_under, gap_over, picked, counts):
-    """Blocks ``b0 <= b < b1`` of ``select_job_searchers`` (``parallel.picks``)."""
-    n = status.shape[0]
-    for b in range(b0, b1):
-        lo = nonneg(b * block)  # (indices below are all >= 0: see scalar.nonneg)
-        c = lo
-        for i in range(lo, lesser(lo + block, n)):
-            i = nonneg(i)
-            st = status[i]
-            if st == Status.UNEMPLOYED:
+def job_search_draws(lo, hi, key, p, status, gap_under, gap_over, picked):
+    """Rows ``lo <= i < hi`` of ``select_job_searchers`` (``parallel.picks``)."""
+    c = lo
+    for i in range(lo, hi):
+        i = nonneg(i)  # (indices below are all >= 0: see scalar.nonneg)
+        st = status[i]
+        if st == Status.UNEMPLOYED:
+            picked[nonneg(c)] = i
+            c += 1
+        elif st == Status.EMPLOYED:
+            prob = p.on_the_job_search * (
+                1.0 + p.mismatch_search_boost * (gap_under[i] + gap_over[i])
+            )
+            if uniform(key, i, 0) < prob:
                 picked[nonneg(c)] = i
                 c += 1
-            elif st == Status.EMPLOYED:
-                prob = p.on_the_job_search * (
-                    1.0 + p.mismatch_search_boost * (gap_under[i] + gap_over[i])
-                )
-                if uniform(key, i, 0) < prob:
-                    picked[nonneg(c)] = i
-                    c += 1
-        counts[b] = c - lo
+    return c - lo
 
 
 def select_slot_searchers(key, p, status, age, cert, seeking_appr, out):
     """School leavers seeking a slot, and some unemployed youth without a certificate,
     to the front of ``out`` in row order; returns their number (as
     ``select_job_searchers``)."""
-    picked, counts, block = parallel.picks(
+    rows = parallel.picks(
         slot_search_draws, status.shape[0], key, p, status, age, cert, seeking_appr,
         workers=status.shape[0],
     )  # fmt: skip
-    return gather(picked, counts, block, out)
+    out[: rows.shape[0]] = rows
+    return rows.shape[0]
 
 
 @njit(cache=True, nogil=True)
-def slot_search_draws(b0, b1, block, key, p, status, age, cert, seeking_appr, picked, counts):
-    """Blocks ``b0 <= b < b1`` of ``select_slot_searchers`` (``parallel.picks``)."""
-    n = status.shape[0]
-    for b in range(b0, b1):
-        lo = nonneg(b * block)  # (indices below are all >= 0: see scalar.nonneg)
-        c = lo
-        for i in range(lo, lesser(lo + block, n)):
-            i = nonneg(i)
-            if status[i] != Status.UNEMPLOYED or age[i] > p.max_age_months:
-                continue
-            if seeking_appr[i] > 0 or (
-                cert[i] == Cert.NONE and uniform(key, i, 0) < p.youth_interest
-            ):
-                picked[nonneg(c)] = i
-                c += 1
-        counts[b] = c - lo
-
-
-@njit(cache=True, nogil=True)
-def gather(picked, counts, block, out):
-    """The picks of every block (``parallel.picks``) to the front of ``out``, in block
-    order; returns their number. (``out`` beyond them is left as it was.)"""
-    n = 0
-    for b in range(counts.shape[0]):
-        lo = nonneg(b * block)
-        for t in range(lo, lo + counts[b]):
-            out[nonneg(n)] = picked[nonneg(t)]
-            n += 1
-    return n
+def slot_search_draws(lo, hi, key, p, status, age, cert, seeking_appr, picked):
+    """Rows ``lo <= i < hi`` of ``select_slot_searchers`` (``parallel.picks``)."""
+    c = lo
+    for i in range(lo, hi):
+        i = nonneg(i)  # (indices below are all >= 0: see scalar.nonneg)
+        if status[i] != Status.UNEMPLOYED or age[i] > p.max_age_months:
+            continue
+        if seeking_appr[i] > 0 or (cert[i] == Cert.NONE and uniform(key, i, 0) < p.youth_interest):
+            picked[nonneg(c)] = i
+            c += 1
+    return c - lo
 
 
 @njit(cache=True, nogil=True)

@@ -39,6 +39,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numba
 import numpy as np
+from numba import njit
 
 PICK_BLOCK = 16_384  # rows per block of a selection pass (``picks``; tests set it small)
 PIECES_PER_THREAD = 4  # pieces of a loop per thread: a busy core takes fewer of them
@@ -140,27 +141,45 @@ def run(
         raise errors[0]
 
 
-def picks(kernel: Callable, n: int, *args, workers: int | None = None):
-    """The rows ``0 <= i < n`` that ``kernel`` picks, for a selection pass whose choices
-    are independent row by row (who quits, who is laid off). The rows are cut into
-    blocks of ``PICK_BLOCK``; ``kernel(b0, b1, block, *args, picked, counts)`` writes
-    the rows it picks in block b to ``picked[b * block:]`` and their number to
-    ``counts[b]``, blocks in parallel (``run``). Returns ``(picked, counts, block)``:
-    the caller books the picks block by block (``picked[b * block:b * block +
-    counts[b]]``), so in row order, whatever the threads.
+def picks(kernel: Callable, n: int, *args, workers: int | None = None) -> np.ndarray:
+    """The rows ``0 <= i < n`` that ``kernel`` picks, in row order, for a selection pass
+    whose choices are independent row by row (who quits, who is laid off).
+    ``kernel(lo, hi, *args, picked)`` writes the rows ``lo <= i < hi`` it picks to
+    ``picked[lo:]`` and returns their number. It runs over pieces of whole blocks of
+    ``PICK_BLOCK`` rows in parallel (``run``), each piece's count kept at its first
+    block; the pieces' picks are then moved together in row order (``_compact``), so the
+    result does not depend on the threads. The caller books the picks in that order.
 
-    ``picked`` is this thread's own buffer, kept for the thread's life and reused from
-    pass to pass (valid until the thread's next ``picks``): a new array each time cost
-    more than the pass saved at 10,000,000 workers, where every page a pass touched
-    first was a page fault."""
+    The rows returned are a view of this thread's own buffer, kept for the thread's life
+    and reused from pass to pass (valid until the thread's next ``picks``): a new array
+    each time cost more than the pass saved at 10,000,000 workers, where every page a
+    pass touched first was a page fault."""
     block = PICK_BLOCK
     n_blocks = (n + block - 1) // block
     picked = getattr(_local, "picked", None)
     if picked is None or picked.shape[0] < n:
         picked = _local.picked = np.empty(n, dtype=np.int64)
     counts = np.zeros(n_blocks, dtype=np.int64)
-    run(kernel, n_blocks, block, *args, picked, counts, min_piece=1, workers=workers)
-    return picked, counts, block
+
+    def piece(b0: int, b1: int) -> None:
+        counts[b0] = kernel(b0 * block, min(b1 * block, n), *args, picked)
+
+    run(piece, n_blocks, min_piece=1, workers=workers)
+    return picked[: _compact(picked, counts, block)]
+
+
+@njit(cache=True, nogil=True)
+def _compact(picked, counts, block):
+    """The picks written from the start of each block (``counts``: how many; a piece's
+    picks may run on over the blocks after its first, whose counts are 0) moved to the
+    front of ``picked`` in block order (picks move down, never onto ones not yet
+    moved); returns their number."""
+    n = 0
+    for b in range(counts.shape[0]):
+        for t in range(b * block, b * block + counts[b]):
+            picked[n] = picked[t]
+            n += 1
+    return n
 
 
 class Beside:

@@ -6,7 +6,7 @@ from numba import njit
 
 from simulation.kernels import parallel
 from simulation.kernels.order import stable_order
-from simulation.kernels.scalar import lesser, nonneg
+from simulation.kernels.scalar import nonneg
 from simulation.rng import uniform
 from simulation.state import ApprState, Cert, Education, Flow, Programme, Spend, Status
 
@@ -47,58 +47,53 @@ def layoffs(
     The workers who may go (employees of firms with a quota, everyone at exited firms)
     are found in parallel, block by block (``parallel.picks``, ``release_candidates``);
     the firms then choose among them in row order (``release``)."""
-    picked, counts, block = parallel.picks(
+    rows = parallel.picks(
         release_candidates, status.shape[0], status, employer, alive, layoff_quota,
         workers=status.shape[0],
     )  # fmt: skip
     release(
-        month, picked, counts, block, status, employer, gap_under, wage, tenure, spell, provider,
+        month, rows, status, employer, gap_under, wage, tenure, spell, provider,
         appr_state, displaced, date_displaced, alive, f_sector_brown, layoff_quota, headcount,
         apprentices, flows,
     )  # fmt: skip
 
 
 @njit(cache=True, nogil=True)
-def release_candidates(b0, b1, block, status, employer, alive, layoff_quota, picked, counts):
-    """Blocks ``b0 <= b < b1`` of ``layoffs``' candidates (``parallel.picks``)."""
-    n = status.shape[0]
-    for b in range(b0, b1):
-        lo = nonneg(b * block)  # (indices below are all >= 0: see scalar.nonneg)
-        c = lo
-        for i in range(lo, lesser(lo + block, n)):
-            i = nonneg(i)
-            st = status[i]
-            if st == Status.EMPLOYED or st == Status.APPRENTICE:
-                f = nonneg(employer[i])
-                if alive[f] == 0 or (layoff_quota[f] > 0 and st == Status.EMPLOYED):
-                    picked[nonneg(c)] = i
-                    c += 1
-        counts[b] = c - lo
+def release_candidates(lo, hi, status, employer, alive, layoff_quota, picked):
+    """Rows ``lo <= i < hi`` of ``layoffs``' candidates (``parallel.picks``)."""
+    c = lo
+    for i in range(lo, hi):
+        i = nonneg(i)  # (indices below are all >= 0: see scalar.nonneg)
+        st = status[i]
+        if st == Status.EMPLOYED or st == Status.APPRENTICE:
+            f = nonneg(employer[i])
+            if alive[f] == 0 or (layoff_quota[f] > 0 and st == Status.EMPLOYED):
+                picked[nonneg(c)] = i
+                c += 1
+    return c - lo
 
 
 @njit(cache=True)
 def release(
-    month, picked, counts, block, status, employer, gap_under, wage, tenure, spell, provider,
+    month, rows, status, employer, gap_under, wage, tenure, spell, provider,
     appr_state, displaced, date_displaced, alive, f_sector_brown, layoff_quota, headcount,
     apprentices, flows,
 ):  # fmt: skip
-    """``layoffs``' choices among the candidates ``picked`` (row order within each firm)."""
+    """``layoffs``' choices among the candidates ``rows`` (row order within each firm)."""
     m = alive.shape[0]
     start = np.empty(m + 1, dtype=np.int64)
     start[:] = 0
-    for b in range(counts.shape[0]):
-        for t in range(b * block, b * block + counts[b]):
-            start[nonneg(employer[nonneg(picked[nonneg(t)])]) + 1] += 1
+    for t in range(rows.shape[0]):
+        start[nonneg(employer[nonneg(rows[t])]) + 1] += 1
     for f in range(m):
         start[f + 1] += start[f]
     members = np.empty(start[m], dtype=np.int64)
     fill = start[:-1].copy()
-    for b in range(counts.shape[0]):
-        for t in range(b * block, b * block + counts[b]):
-            i = picked[nonneg(t)]
-            f = nonneg(employer[i])
-            members[nonneg(fill[f])] = i
-            fill[f] += 1
+    for t in range(rows.shape[0]):
+        i = rows[t]
+        f = nonneg(employer[i])
+        members[nonneg(fill[f])] = i
+        fill[f] += 1
     for f in range(m):
         lo = start[f]
         hi = start[f + 1]
@@ -145,40 +140,36 @@ def quits(
 ):
     """Employed workers quit into unemployment, more often when mismatched. Who quits is
     drawn in parallel (``quit_draws``); the quits are booked in row order (``leave``)."""
-    picked, counts, block = parallel.picks(
+    rows = parallel.picks(
         quit_draws, status.shape[0], key, p, status, gap_under, gap_over,
         workers=status.shape[0],
     )  # fmt: skip
-    leave(picked, counts, block, status, employer, wage, tenure, spell, provider, headcount, flows)
+    leave(rows, status, employer, wage, tenure, spell, provider, headcount, flows)
 
 
 @njit(cache=True, nogil=True)
-def quit_draws(b0, b1, block, key, p, status, gap_under, gap_over, picked, counts):
-    """Blocks ``b0 <= b < b1`` of the workers who quit (``parallel.picks``)."""
-    n = status.shape[0]
-    for b in range(b0, b1):
-        lo = nonneg(b * block)  # (indices below are all >= 0: see scalar.nonneg)
-        c = lo
-        for i in range(lo, lesser(lo + block, n)):
-            i = nonneg(i)
-            if status[i] != Status.EMPLOYED:
-                continue
-            prob = p.quit_rate * (1.0 + p.quit_mismatch * (gap_under[i] + gap_over[i]))
-            if uniform(key, i, 0) < prob:
-                picked[nonneg(c)] = i
-                c += 1
-        counts[b] = c - lo
+def quit_draws(lo, hi, key, p, status, gap_under, gap_over, picked):
+    """Rows ``lo <= i < hi`` of the workers who quit (``parallel.picks``)."""
+    c = lo
+    for i in range(lo, hi):
+        i = nonneg(i)  # (indices below are all >= 0: see scalar.nonneg)
+        if status[i] != Status.EMPLOYED:
+            continue
+        prob = p.quit_rate * (1.0 + p.quit_mismatch * (gap_under[i] + gap_over[i]))
+        if uniform(key, i, 0) < prob:
+            picked[nonneg(c)] = i
+            c += 1
+    return c - lo
 
 
 @njit(cache=True)
-def leave(picked, counts, block, status, employer, wage, tenure, spell, provider, headcount, flows):
-    """The quits ``picked`` booked: the firm's headcount, the worker unemployed."""
-    for b in range(counts.shape[0]):
-        for t in range(b * block, b * block + counts[b]):
-            i = nonneg(picked[nonneg(t)])
-            headcount[nonneg(employer[i])] -= 1
-            _to_unemployed(i, status, employer, wage, tenure, spell, provider)
-            flows[Flow.QUITS] += 1
+def leave(rows, status, employer, wage, tenure, spell, provider, headcount, flows):
+    """The quits ``rows`` booked: the firm's headcount, the worker unemployed."""
+    for t in range(rows.shape[0]):
+        i = nonneg(rows[t])  # (indices below are all >= 0: see scalar.nonneg)
+        headcount[nonneg(employer[i])] -= 1
+        _to_unemployed(i, status, employer, wage, tenure, spell, provider)
+        flows[Flow.QUITS] += 1
 
 
 @njit(cache=True)
