@@ -3,9 +3,9 @@
 - ``initial.make_workers`` gives the same workers and firm headcounts whatever the block
   size (every value is a function of the worker's row, and of the youth share of the
   employed, counted over all blocks before anyone is made unemployed).
-- Its memory beyond the agent state is bounded by the block, not by the population
-  (numpy reports its allocations to tracemalloc): a 10-million-worker city sets up in
-  little more than its state.
+- Its memory beyond the agent state is bounded by the blocks in flight (one per
+  thread), not by the population (numpy reports its allocations to tracemalloc): a
+  10-million-worker city sets up in little more than its state.
 - ``worker_capacity`` and ``firm_capacity`` are the rows the state is allocated with.
 """
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 import tracemalloc
 from pathlib import Path
 
+import numba
 import numpy as np
 import pytest
 
@@ -78,7 +79,11 @@ def test_set_up_memory_is_bounded_by_the_block():
     finally:
         tracemalloc.stop()
     extra = peak - workers.nbytes()
-    # a block's temporaries: under 1 kB per row of the block, and nothing per worker
-    # (building the whole population at once took over 600 bytes per worker)
-    assert extra < initial.WORKER_BLOCK * 1024 + firms.capacity * 16, extra
+    # a block's temporaries: under 1 kB per row of the block, for each block in flight
+    # (one per thread: they are built in parallel), a firm table per piece of blocks,
+    # and nothing per worker (building the whole population at once took over 600
+    # bytes per worker)
+    threads = numba.get_num_threads()
+    tables = threads * parallel.PIECES_PER_THREAD + 2
+    assert extra < threads * initial.WORKER_BLOCK * 1024 + firms.capacity * 8 * tables, extra
     assert np.isfinite(workers.skills[:n]).all()
