@@ -192,7 +192,7 @@ class SkillsModel(Engine, mesa.Model):
         # buffers. In a cold start's first month, one after the other, in the compile
         # helper's order backwards, so that the two meet in the middle (compile_ahead);
         # otherwise the Gini and the employability estimate run beside the tallies, on
-        # a second thread (parallel.start: at once, here, when loops use one thread).
+        # a second thread (parallel.start; with one thread, here after the tallies).
         if compile_ahead.sharing():
             stage = compile_ahead.stage
             with stage("gini"):
