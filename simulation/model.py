@@ -192,7 +192,8 @@ class SkillsModel(Engine, mesa.Model):
         # buffers. In a cold start's first month, one after the other, in the compile
         # helper's order backwards, so that the two meet in the middle (compile_ahead);
         # otherwise the Gini and the employability estimate run beside the tallies, on
-        # a second thread (parallel.start; with one thread, here after the tallies).
+        # a second thread (parallel.start; with one thread, or in a model too small to
+        # pay for the hand-over, here after the tallies).
         if compile_ahead.sharing():
             stage = compile_ahead.stage
             with stage("gini"):
@@ -202,7 +203,9 @@ class SkillsModel(Engine, mesa.Model):
             with stage("tally"):
                 net_cost, recouping = self._tally_tables()
         else:
-            beside = parallel.start(self._gini_and_employability)
+            beside = parallel.start(
+                self._gini_and_employability, workers=self.workers.status.shape[0]
+            )
             net_cost, recouping = self._tally_tables()
             gini, employability = beside.result()
         self._collect(

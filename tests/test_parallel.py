@@ -206,6 +206,25 @@ def test_a_task_beside_runs_on_a_pool_thread_and_its_error_reaches_the_caller(th
 
 
 @TWO
+def test_a_small_model_runs_its_task_beside_here(threads):
+    """Below ``BESIDE_FROM_WORKERS`` the task runs in the caller, at ``result()``; from
+    there up (or with no model size given) on a pool thread."""
+    threads(2)
+    small, large = parallel.BESIDE_FROM_WORKERS - 1, parallel.BESIDE_FROM_WORKERS
+    for workers, beside in ((small, False), (large, True), (None, True)):
+        started = threading.Event()
+
+        def task(started: threading.Event) -> str:
+            started.set()
+            return threading.current_thread().name
+
+        pending = parallel.start(task, started, workers=workers)
+        # on a pool thread it starts before anyone asks for its result; here it does not
+        assert started.wait(60 if beside else 0.2) == beside
+        assert pending.result().startswith("skillsim-loop") == beside
+
+
+@TWO
 def test_no_one_waits_for_a_busy_pool(threads):
     """With every pool thread busy, a task beside runs in the caller at ``result()``, and
     a loop's pieces are all done by the caller: neither waits for the pool."""

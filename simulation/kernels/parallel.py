@@ -45,6 +45,7 @@ PICK_BLOCK = 16_384  # rows per block of a selection pass (``picks``; tests set 
 PIECES_PER_THREAD = 4  # pieces of a loop per thread: a busy core takes fewer of them
 MIN_PIECE = 2048  # default least number of items per piece (worker rows)
 SHARE_FROM_WORKERS = 30_000  # models with fewer workers run every loop in one call
+BESIDE_FROM_WORKERS = 8_000  # models with fewer workers run tasks of ``start`` in line
 # Tests set this to 1 so that even a small model's loops are cut into many pieces
 # (None: each loop's own ``min_piece``).
 min_piece_override: int | None = None
@@ -196,17 +197,27 @@ class Beside:
         return self._future.result()
 
 
-def start(task: Callable, *args) -> Beside:
+def start(task: Callable, *args, workers: int | None = None) -> Beside:
     """``task(*args)`` beside the calling thread, on one of the pool's threads, when the
     calling thread's loops use more than one thread; ``result()`` waits for its value.
     The task runs in the calling thread instead (at ``result()``) when the loops use
-    one thread, or when no pool thread has taken it by then (on a machine where another
-    job holds the other core, the caller does not wait for a thread that has none).
+    one thread, when ``workers`` (the model's worker rows) is below
+    ``BESIDE_FROM_WORKERS``, or when no pool thread has taken the task by then (on a
+    machine where another job holds the other core, the caller does not wait for a
+    thread that has none).
 
     For independent work of one step (the month's metrics: the wage Gini and the
     employability estimate beside the tallies), so that a small model, whose loops run
     in one call each, still uses a second core. The task must not write what the
     calling thread reads, nor the reverse, until ``result()``; its own loops may use
     ``run``: pieces that no pool thread is free to take are done by the thread that
-    runs the loop."""
-    return Beside(task, args, threads() > 1)
+    runs the loop.
+
+    Handing a task to another thread has a cost of its own, about a quarter of a
+    millisecond a month on the development machine (the pool thread wakes from idle,
+    and the two threads pass Python's lock back and forth around their kernel calls):
+    below ``BESIDE_FROM_WORKERS`` the month's metrics are too little work to pay it
+    (measured month by month, one thread against two: 17-23% slower with two at 500 and
+    2,000 workers, 3% at 5,000; 4-6% faster from 10,000 up; BENCHMARKS.md)."""
+    share = threads() > 1 and (workers is None or workers >= BESIDE_FROM_WORKERS)
+    return Beside(task, args, share)
