@@ -271,6 +271,9 @@ def _match(m, mode: int, p: params.Params, month: int) -> None:
     market = m.no_slack if mode == matching.SLOTS else slack(m)
     matching.hiring_thresholds(mode, pm, f.alive, f.region, f.vac_age, market, m.thresholds)
     apply_key = stream_key(m, apply_stream)
+    # The searchers' affinity factors, computed in the first round and read in the
+    # next ones (skills do not change within the month's matching).
+    factors = np.empty((n, world.sector_profile.shape[0]))
     for rnd in range(pm.rounds):
         if searchers.size == 0 or openings.sum() == 0:
             break
@@ -280,6 +283,7 @@ def _match(m, mode: int, p: params.Params, month: int) -> None:
             p.cert_bonus, openings, m.thresholds, apps_seen, qualified_seen, m.cell_open,
             m.cell_ptr, m.cell_firms, m.cell_cum, w.skills, w.ability, w.cert, w.region,
             w.employer, f.alive, f.sector, f.region, f.req, m.travel, world.sector_profile,
+            factors, rnd > 0,
         )  # fmt: skip
         hired = np.zeros(k, dtype=np.int8)
         matching.accept_offers(
@@ -292,7 +296,8 @@ def _match(m, mode: int, p: params.Params, month: int) -> None:
             f.vac_qualified, f.train_benefit, f.appr_started, world.wage_level, m.travel,
             m.mig_in, m.mig_out, m.flows, m.spend,
         )  # fmt: skip
-        searchers = searchers[hired == 0]
+        unmatched = hired == 0
+        searchers, factors = searchers[unmatched], factors[unmatched]
 
 
 def slack(m) -> np.ndarray:

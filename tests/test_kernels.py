@@ -707,6 +707,32 @@ def test_draw_applications(n, seed, mode, rnd, no_openings):
     assert_applications_valid(after)
 
 
+@cases(mode=MODES, rnd=st.integers(1, 2))
+def test_a_later_round_reads_the_first_rounds_affinity_factors(n, seed, mode, rnd):
+    """The factors the first round computes and keeps, read in a later round (``known``),
+    give the draws of the plain-Python twin, which computes them afresh."""
+    world = worlds.random_world(n, seed)
+    prepare(world, mode, "apps")
+    b, w, pm = world.b, world.w, world.p.match
+    sel, n_apps = b["sel"], pm.applications
+    factors = np.full((sel.size, world.world.sector_profile.shape[0]), np.nan)
+
+    def draw(slot0, apps, *keep, m=K):
+        m.matching.draw_applications(
+            world.key(Stream.APPLY), slot0, sel, sel.size, w.skills, w.region, w.employer,
+            b["travel"], world.world.sector_profile, pm.affinity_weight, pm.travel_weight,
+            b["cell_open"], b["cell_ptr"], b["cell_firms"], b["cell_cum"], apps, *keep,
+        )  # fmt: skip
+        return apps
+
+    first = draw(0, np.full((sel.size, n_apps), -5), factors, False)
+    assert not np.isnan(factors).any()
+    slot0 = rnd * 2 * n_apps
+    fresh = draw(slot0, np.full((sel.size, n_apps), -5), m=T)
+    assert np.array_equal(draw(slot0, np.full((sel.size, n_apps), -5), factors, True), fresh)
+    assert np.array_equal(first, draw(0, np.full((sel.size, n_apps), -5), m=T))
+
+
 def assert_applications_valid(x: worlds.RandomWorld) -> None:
     """Applications go to distinct live firms with openings, never the own employer."""
     apps, sel = x.b["apps"], x.b["sel"]

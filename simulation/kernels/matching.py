@@ -167,25 +167,39 @@ def cell_access(travel, travel_weight, cell_open, out):
 
 
 @njit(inline="always")
+def sector_factor(i, skills, profile, profile_sum, affinity_weight, s):
+    """exp(affinity weight x worker ``i``'s affinity to sector ``s``): its skills dotted
+    with the sector's profile over the profile's sum (``profile_sum[s]``)."""
+    num = 0.0
+    for k in range(skills.shape[1]):
+        num += skills[i, k] * profile[s, k]
+    return math.exp(affinity_weight * (num / profile_sum[s]))
+
+
+@njit(inline="always")
+def add_sector(home, access, s, factor, weights, cum, total):
+    """The weights of sector ``s``'s cells for a worker living in ``home`` (access x
+    ``factor``) and their running sums, on from ``total``; returns the new total."""
+    n_regions = access.shape[0]
+    for r in range(n_regions):
+        c = nonneg(s * n_regions + r)
+        w = access[home, c] * factor
+        weights[c] = w
+        total += w
+        cum[c] = total
+    return total
+
+
+@njit(inline="always")
 def cell_weights(i, skills, region, access, profile, profile_sum, affinity_weight, weights, cum):
     """Weight of each cell for worker ``i``: access (openings x exp(-travel)) x
     exp(affinity weight x sector affinity), and their running sums; returns the total.
     ``profile_sum[s]`` is the sum of sector s's skill profile."""
-    n_regions = access.shape[0]
-    n_sectors = profile.shape[0]
     home = nonneg(region[i])
     total = 0.0
-    for s in range(n_sectors):
-        num = 0.0
-        for k in range(skills.shape[1]):
-            num += skills[i, k] * profile[s, k]
-        e = math.exp(affinity_weight * (num / profile_sum[s]))
-        for r in range(n_regions):
-            c = nonneg(s * n_regions + r)
-            w = access[home, c] * e
-            weights[c] = w
-            total += w
-            cum[c] = total
+    for s in range(profile.shape[0]):
+        e = sector_factor(i, skills, profile, profile_sum, affinity_weight, s)
+        total = add_sector(home, access, s, e, weights, cum, total)
     return total
 
 
@@ -282,25 +296,35 @@ def draw_applications(
     cell_firms,
     cell_cum,
     apps,
+    factors=None,
+    known=False,
 ):
     """Each searcher sends up to A applications (A = apps.shape[1]) to distinct firms drawn
     by accessibility and skill affinity, never to its own employer; -1 marks an unused
     application (a repeat draw or the own employer). Searchers draw in parallel, in
-    blocks of ``DRAW_BLOCK`` (``draw_blocks``); each draw is its own counter-based number."""
+    blocks of ``DRAW_BLOCK`` (``draw_blocks``); each draw is its own counter-based number.
+
+    ``factors`` (searchers x sectors, optional) keeps each searcher's affinity factors
+    (``sector_factor``: a dot product and an exp per sector, about 40% of a searcher's
+    draws) for the month's next round, whose searchers have the same skills: with
+    ``known`` the factors are read from it (row j for searcher j), else computed and
+    written to it. The factors read are the ones computed, so the draws are the same."""
     access, start, owners, psum = draw_tables(
         travel, travel_weight, profile, cell_open, cell_ptr, cell_firms, cell_cum
     )
+    if factors is None:
+        factors, known = np.empty((n, profile.shape[0])), False
     parallel.run(
         draw_blocks, (n + DRAW_BLOCK - 1) // DRAW_BLOCK, key, slot0, searchers, n, skills,
         region, employer, profile, affinity_weight, cell_open, access, start, owners, psum,
-        apps, min_piece=DRAW_PIECE, workers=skills.shape[0],
+        apps, factors, known, min_piece=DRAW_PIECE, workers=skills.shape[0],
     )  # fmt: skip
 
 
 @njit(cache=True, nogil=True)
 def draw_blocks(
     b0, b1, key, slot0, searchers, n, skills, region, employer, profile, affinity_weight,
-    cell_open, access, start, owners, psum, apps,
+    cell_open, access, start, owners, psum, apps, factors, known,
 ):  # fmt: skip
     """``draw_applications`` for the searchers of blocks ``b0 <= b < b1``."""
     n_apps = apps.shape[1]
@@ -316,9 +340,13 @@ def draw_blocks(
                 prefetch_row(region, ahead)
                 prefetch_row(employer, ahead)
             i = nonneg(searchers[j])
-            total = cell_weights(
-                i, skills, region, access, profile, psum, affinity_weight, weights, cum
-            )
+            if not known:
+                for s in range(profile.shape[0]):
+                    factors[j, s] = sector_factor(i, skills, profile, psum, affinity_weight, s)
+            home = nonneg(region[i])
+            total = 0.0
+            for s in range(profile.shape[0]):
+                total = add_sector(home, access, s, factors[j, s], weights, cum, total)
             own = employer[i]
             for a in range(n_apps):
                 apps[j, a] = -1
@@ -677,19 +705,19 @@ def accept_offers(
 def apply_and_offer(
     mode, key, slot0, p, searchers, n, n_regions, cert_bonus, openings, thresholds, apps_seen,
     qualified_seen, cell_open, cell_ptr, cell_firms, cell_cum, skills, ability, cert, region,
-    employer, alive, f_sector, f_region, req, travel, profile,
+    employer, alive, f_sector, f_region, req, travel, profile, factors=None, known=False,
 ):  # fmt: skip
     """The first half of a matching round: firms with openings grouped by cell
     (``build_cells``), each searcher's applications (``draw_applications``, draws from
-    ``slot0`` on) and the firms' offers (``make_offers``). Returns (applications,
-    offers) for ``accept_offers``."""
+    ``slot0`` on; ``factors`` and ``known`` as there) and the firms' offers
+    (``make_offers``). Returns (applications, offers) for ``accept_offers``."""
     build_cells(alive, f_sector, f_region, openings, n_regions, cell_open, cell_ptr, cell_firms,
                 cell_cum)  # fmt: skip
     apps = np.empty((n, p.applications), dtype=np.int64)
     offers = np.zeros((n, p.applications), dtype=np.int8)
     draw_applications(
         key, slot0, searchers, n, skills, region, employer, travel, profile, p.affinity_weight,
-        p.travel_weight, cell_open, cell_ptr, cell_firms, cell_cum, apps,
+        p.travel_weight, cell_open, cell_ptr, cell_firms, cell_cum, apps, factors, known,
     )  # fmt: skip
     make_offers(
         mode, p, searchers, n, apps, skills, ability, cert, cert_bonus, req, openings, thresholds,
