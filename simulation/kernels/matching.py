@@ -8,7 +8,7 @@ import numpy as np
 from numba import njit
 
 from simulation.kernels import parallel
-from simulation.kernels.memory import AHEAD, prefetch_row
+from simulation.kernels.memory import AHEAD, HINT_FROM_WORKERS, prefetch_row
 from simulation.kernels.order import stable_order
 from simulation.kernels.scalar import greater, lesser, nonneg
 from simulation.kernels.skills import job_gaps
@@ -619,7 +619,20 @@ def accept_offers(
     number of hires."""
     n_apps = apps.shape[1]
     hires = 0
+    hint = status.shape[0] >= HINT_FROM_WORKERS
     for j in range(n):
+        if hint and j + AHEAD < n:  # the rows of a searcher a few ahead, its offers' firms
+            ahead = nonneg(searchers[nonneg(j + AHEAD)])
+            prefetch_row(region, ahead)
+            prefetch_row(status, ahead)
+            prefetch_row(skills, ahead)
+            prefetch_row(wage, ahead)
+            for a in range(n_apps):
+                if offers[nonneg(j + AHEAD), a] != 0:
+                    g = nonneg(apps[nonneg(j + AHEAD), a])
+                    prefetch_row(req, g)
+                    prefetch_row(f_region, g)
+                    prefetch_row(productivity, g)
         i = nonneg(searchers[j])  # (indices below are all >= 0: see scalar.nonneg)
         home = nonneg(region[i])
         best = -1

@@ -16,6 +16,9 @@ from numba.core import cgutils
 from numba.extending import intrinsic
 
 AHEAD = 16  # iterations ahead at which loops prefetch the rows they will read
+# Loops whose hints pay only once the tables outgrow the caches hint from this many
+# worker rows up (below, the hints' own instructions cost more than they save).
+HINT_FROM_WORKERS = 250_000
 
 
 @intrinsic

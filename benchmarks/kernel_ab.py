@@ -1,0 +1,189 @@
+"""A change to one kernel, side by side: the same captured calls timed in this checkout
+and in another one, in two processes that take turns.
+
+Usage: .venv/bin/python benchmarks/kernel_ab.py --against DIR --kernel matching.accept_offers
+       [--workers 1000000] [--warm-up 3] [--repeats 15] [--threads 1]
+       [--scenario combined] [--policy package] [--seed 1]
+
+``--kernel`` names a function of ``simulation.kernels`` (``module.function``: a numba
+kernel or the Python function around one). This checkout steps ``--warm-up`` months of
+the run (burn-in skipped), then steps one more month recording the arguments of every
+call of the function (copies, as they were at the call) and saves them to a temporary
+file. A process in each checkout loads them, calls its own version of the function on
+fresh copies once (compilation, first touches), and the parent then has the two time
+the month's calls in turns (which side goes first alternates): one timing is the month's
+calls, each on fresh copies of its arguments (the copying is not timed), one after
+another. Printed: the median milliseconds of the month's calls on each side over
+``--repeats`` timings, the median of the timing-by-timing ratio, and whether the two
+versions computed the same thing bit for bit (their return values and every array
+argument after the calls, which is where kernels write their results).
+
+The inputs are one month's real arguments (the shapes, the mix of statuses, the firms'
+sizes of a real run), and both sides compute on the same bytes, so a few per cent show
+that a month-level comparison (``ab_months.py``) cannot resolve on a shared machine.
+The arguments of every call are held in memory: at millions of workers a kernel that
+takes the worker arrays needs their size again per call.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib
+import os
+import pickle
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+
+def function(name: str):
+    module, _, attr = name.rpartition(".")
+    return getattr(importlib.import_module(f"simulation.kernels.{module}"), attr)
+
+
+def copies(args: tuple) -> tuple:
+    return tuple(x.copy() if isinstance(x, np.ndarray) else x for x in args)
+
+
+def capture(a: argparse.Namespace, path: str) -> int:
+    """One month's calls of the function, with their arguments, saved to ``path``."""
+    from simulation import loading
+    from simulation.model import SkillsModel
+
+    run = loading.resolve_run(a.scenario, [a.policy], a.workers, a.warm_up + 1, a.seed)
+    scenario = run.scenario.model_copy(update={"burn_in_months": 0})
+    model = SkillsModel(run=run.model_copy(update={"scenario": scenario}))
+    for _ in range(a.warm_up):
+        model.step()
+    module_name, _, attr = a.kernel.rpartition(".")
+    module = importlib.import_module(f"simulation.kernels.{module_name}")
+    real = getattr(module, attr)
+    calls: list[tuple] = []
+
+    def record(*args):
+        calls.append(copies(args))
+        return real(*args)
+
+    setattr(module, attr, record)
+    # The phases call kernels through their modules (``matching.accept_offers``); other
+    # kernel modules may hold the function by name too.
+    holders = [m for m in sys.modules.values() if getattr(m, attr, None) is real]
+    for holder in holders:
+        setattr(holder, attr, record)
+    try:
+        model.step()
+    finally:
+        for holder in (module, *holders):
+            setattr(holder, attr, real)
+    with open(path, "wb") as f:
+        pickle.dump(calls, f, protocol=5)
+    return len(calls)
+
+
+def serve(a: argparse.Namespace) -> None:
+    """The child: load the calls, answer "time" with the seconds of the month's calls
+    and "done" with a hash of what they computed."""
+    with open(a.calls, "rb") as f:
+        calls = pickle.load(f)
+    fn = function(a.kernel)
+    for args in calls:  # compile or load, first touches
+        fn(*copies(args))
+    print("ready", flush=True)
+    for line in sys.stdin:
+        if line.strip() == "time":
+            seconds = 0.0
+            for args in calls:
+                fresh = copies(args)
+                t0 = time.perf_counter()
+                fn(*fresh)
+                seconds += time.perf_counter() - t0
+            print(seconds, flush=True)
+        else:
+            digest = hashlib.sha1()
+            for args in calls:
+                fresh = copies(args)
+                digest.update(repr(fn(*fresh)).encode())
+                for x in fresh:
+                    if isinstance(x, np.ndarray):
+                        digest.update(np.ascontiguousarray(x).tobytes())
+            print(digest.hexdigest(), flush=True)
+            return
+
+
+def start(tree: str, a: argparse.Namespace, calls: str) -> subprocess.Popen:
+    args = [sys.executable, str(Path(__file__).resolve()), "--serve", "--calls", calls,
+            "--kernel", a.kernel]  # fmt: skip
+    env = dict(os.environ, PYTHONPATH=tree, SKILLSIM_SCENARIOS=os.path.join(tree, "scenarios"))
+    env["NUMBA_NUM_THREADS"] = str(a.threads)
+    proc = subprocess.Popen(args, cwd=tree, env=env, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)  # fmt: skip
+    if proc.stdout.readline().strip() != "ready":
+        raise SystemExit(f"the kernel in {tree} did not start (exit code {proc.wait()})")
+    return proc
+
+
+def ask(proc: subprocess.Popen, line: str) -> str:
+    proc.stdin.write(line + "\n")
+    proc.stdin.flush()
+    return proc.stdout.readline().strip()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--against", metavar="DIR", help="another checkout, timed side by side")
+    ap.add_argument("--kernel", required=True, help="module.function in simulation.kernels")
+    ap.add_argument("--workers", type=int, default=1_000_000)
+    ap.add_argument("--warm-up", type=int, default=3, help="months stepped before capturing")
+    ap.add_argument("--repeats", type=int, default=15, help="timings of the month's calls")
+    ap.add_argument("--threads", type=int, default=1, help="numba threads of each process")
+    ap.add_argument("--scenario", default="combined")
+    ap.add_argument("--policy", default="package")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--calls", help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a.serve:
+        serve(a)
+        return
+    if not a.against:
+        ap.error("--against DIR is required")
+    if a.repeats < 1:
+        ap.error("--repeats must be at least 1")
+    here = str(Path(__file__).resolve().parents[1])
+    trees = {"this": here, "other": str(Path(a.against).resolve())}
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cpus, {platform.platform()}")
+    print(f"python {platform.python_version()}; load average "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="skillsim-kernel-ab-") as folder:
+        path = os.path.join(folder, "calls.pickle")
+        n_calls = capture(a, path)
+        if n_calls == 0:
+            raise SystemExit(f"{a.kernel} was not called in the month after the warm-up")
+        print(f"{a.kernel}: {n_calls} call(s) in month {a.warm_up + 1} of {a.scenario} | "
+              f"{a.policy}, {a.workers:,} workers, {a.threads} thread(s)")  # fmt: skip
+        print(f"  this:  {trees['this']}\n  other: {trees['other']}")
+        procs = {label: start(tree, a, path) for label, tree in trees.items()}
+        times: dict[str, list[float]] = {"this": [], "other": []}
+        for k in range(a.repeats):
+            for label in ("this", "other") if k % 2 == 0 else ("other", "this"):
+                times[label].append(float(ask(procs[label], "time")))
+        hashes = {label: ask(proc, "done") for label, proc in procs.items()}
+        for proc in procs.values():
+            proc.wait()
+    ratios = [x / y for x, y in zip(times["this"], times["other"], strict=True)]
+    print(f"the month's calls: this {statistics.median(times['this']) * 1e3:.2f} ms, other "
+          f"{statistics.median(times['other']) * 1e3:.2f} ms (medians of {a.repeats}); "
+          f"this / other {statistics.median(ratios):.3f}")  # fmt: skip
+    print(f"same results bit for bit: {'yes' if hashes['this'] == hashes['other'] else 'NO'}")
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+if __name__ == "__main__":
+    main()
