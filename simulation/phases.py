@@ -296,8 +296,8 @@ def _match(m, mode: int, p: params.Params, month: int) -> None:
             f.vac_qualified, f.train_benefit, f.appr_started, world.wage_level, m.travel,
             m.mig_in, m.mig_out, m.flows, m.spend,
         )  # fmt: skip
-        unmatched = hired == 0
-        searchers, factors = searchers[unmatched], factors[unmatched]
+        left = matching.keep_unmatched(hired, searchers, factors)
+        searchers, factors = searchers[:left], factors[:left]
 
 
 def slack(m) -> np.ndarray:

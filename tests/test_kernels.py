@@ -613,12 +613,12 @@ def thresholds(m, x, mode) -> None:
     )
 
 
-def applications(m, x, slot0) -> None:
+def applications(m, x, slot0, *factors) -> None:
     b, w = x.b, x.w
     m.matching.draw_applications(
         x.key(Stream.APPLY), slot0, b["sel"], b["sel"].size, w.skills, w.region, w.employer,
         b["travel"], x.world.sector_profile, x.p.match.affinity_weight, x.p.match.travel_weight,
-        b["cell_open"], b["cell_ptr"], b["cell_firms"], b["cell_cum"], b["apps"],
+        b["cell_open"], b["cell_ptr"], b["cell_firms"], b["cell_cum"], b["apps"], *factors,
     )  # fmt: skip
 
 
@@ -980,6 +980,7 @@ def test_matching_rounds(n, seed, mode):
         hires = []
         n_sel = select(m, x, mode)
         x.b["sel"] = x.b["searchers"][:n_sel].copy()
+        factors = np.empty((n_sel, x.world.sector_profile.shape[0]))
         thresholds(m, x, mode)
         for rnd in range(x.p.match.rounds):
             if x.b["sel"].size == 0 or openings(x, mode).sum() == 0:
@@ -989,9 +990,10 @@ def test_matching_rounds(n, seed, mode):
             x.b["offers"] = np.zeros((k, n_apps), dtype=np.int8)
             x.b["hired"] = np.zeros(k, dtype=np.int8)
             cells(m, x, mode)
-            applications(m, x, rnd * 2 * n_apps)
+            applications(m, x, rnd * 2 * n_apps, factors, rnd > 0)
             hires.append((offers(m, x, mode), accept(m, x, mode)))
-            x.b["sel"] = x.b["sel"][x.b["hired"] == 0]
+            left = m.matching.keep_unmatched(x.b["hired"], x.b["sel"], factors)
+            x.b["sel"], factors = x.b["sel"][:left], factors[:left]
         return tuple(hires)
 
     check(worlds.random_world(n, seed), run)

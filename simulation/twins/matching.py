@@ -246,7 +246,13 @@ def draw_applications(
     cell_firms,
     cell_cum,
     apps,
+    factors=None,
+    known=False,
 ):
+    """Every searcher's applications (``worker_applications``). The kernel keeps the
+    searchers' affinity factors from a month's first round for its later rounds
+    (``factors``, ``known``); the twin computes them afresh every round, which gives
+    the same factors, so it takes and leaves them."""
     k = int(key)
     n_apps = apps.shape[1]
     access = cell_access(travel, travel_weight, cell_open)
@@ -556,6 +562,15 @@ def accept_offers(
             flows[Flow.APPR_STARTS] += 1
         gap_under[i], gap_over[i] = job_gaps(skills[i], req[f])
     return hires
+
+
+def keep_unmatched(hired, searchers, factors):
+    """The searchers not hired (and their factors' rows) moved to the front, in order;
+    returns their number."""
+    left = [j for j in range(hired.shape[0]) if hired[j] == 0]
+    searchers[: len(left)] = searchers[left]
+    factors[: len(left)] = factors[left]
+    return len(left)
 
 
 def age_vacancies(alive, vacancies, vac_age):
