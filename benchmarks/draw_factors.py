@@ -7,11 +7,13 @@ Usage: .venv/bin/python benchmarks/draw_factors.py [--workers 1000000] [--months
 
 Steps ``--months`` months of the combined scenario under the policy package (after two
 untimed ones); every call of ``matching.draw_applications`` that reads kept factors
-(``known``: the second round of a month's job or slot matching) is timed as it runs,
-then run again ``--repeats`` times each way on copies of its inputs, alternating: with
-the factors read, and with them computed afresh (what every round did before). Both
-give the same applications (checked). Printed: the draws' milliseconds per month each
-way (medians of the repeats, summed over the month's calls) and the searchers drawn.
+(``known``: the later rounds of a month's job or slot matching) runs as in the month,
+then ``--repeats`` times more each way on copies of its inputs, alternating, timed:
+with the factors read, and with them computed afresh (``known`` False, which also
+writes them: what every round did before, plus those writes). Both give the same
+applications, and the factors computed afresh are the kept ones bit for bit (checked).
+Printed: the draws' milliseconds per month each way (medians of the repeats, summed
+over the month's calls) and the searchers drawn.
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ def main() -> None:
                 draw(*head, out, kept, way == "read")
                 times[way].append(time.perf_counter() - t0)
                 assert np.array_equal(out, apps)
+                assert np.array_equal(kept.view(np.uint64), factors.view(np.uint64))
         for way in times:
             seconds[way] += statistics.median(times[way])
 

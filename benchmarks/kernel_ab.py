@@ -21,8 +21,11 @@ argument after the calls, which is where kernels write their results).
 The inputs are one month's real arguments (the shapes, the mix of statuses, the firms'
 sizes of a real run), and both sides compute on the same bytes, so a few per cent show
 that a month-level comparison (``ab_months.py``) cannot resolve on a shared machine.
-The arguments of every call are held in memory: at millions of workers a kernel that
-takes the worker arrays needs their size again per call.
+The other checkout's function must take the same arguments (a change of signature
+cannot be compared this way), and each array argument is its own copy (two arguments
+that were views of one array are not any more). The arguments of every call are held
+in memory: at millions of workers a kernel that takes the worker arrays needs their
+size again per call.
 """
 
 from __future__ import annotations
@@ -74,7 +77,11 @@ def capture(a: argparse.Namespace, path: str) -> int:
     setattr(module, attr, record)
     # The phases call kernels through their modules (``matching.accept_offers``); other
     # kernel modules may hold the function by name too.
-    holders = [m for m in sys.modules.values() if getattr(m, attr, None) is real]
+    holders = [
+        m
+        for name, m in list(sys.modules.items())
+        if name.startswith("simulation.") and getattr(m, attr, None) is real
+    ]
     for holder in holders:
         setattr(holder, attr, record)
     try:

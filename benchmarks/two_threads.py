@@ -88,7 +88,8 @@ def skills_calls(workers: int):
         w, f, pr = m.workers, m.firms, m.providers
         args = (m.params.skills, w.status, w.employer, w.provider, w.ability, w.skills, f.req,
                 pr.mix, pr.quality, pr.relevance, w.gap_under, w.gap_over)  # fmt: skip
-        calls.append(lambda args=args: update_skill_rows(0, workers, *args))
+        rows = w.status.shape[0]  # the run's rows: room for its entrants included
+        calls.append(lambda args=args, rows=rows: update_skill_rows(0, rows, *args))
     return calls
 
 

@@ -733,6 +733,26 @@ def test_a_later_round_reads_the_first_rounds_affinity_factors(n, seed, mode, rn
     assert np.array_equal(first, draw(0, np.full((sel.size, n_apps), -5), m=T))
 
 
+@given(
+    hired=st.lists(st.integers(0, 1), max_size=300),
+    sectors=st.integers(1, 12),
+    seed=st.integers(0, 2**32 - 1),
+)
+@settings(max_examples=40, deadline=None)
+def test_keep_unmatched(hired, sectors, seed):
+    """The unmatched searchers and their factors' rows move to the front, in order."""
+    rng = np.random.default_rng(seed)
+    hired = np.array(hired, dtype=np.int8)
+    searchers = rng.permutation(10 * hired.size + 1)[: hired.size].astype(np.int64)
+    factors = rng.random((hired.size, sectors))
+    for m in (K, T):  # the kernel and its twin
+        s, f = searchers.copy(), factors.copy()
+        left = m.matching.keep_unmatched(hired, s, f)
+        assert left == (hired == 0).sum()
+        assert np.array_equal(s[:left], searchers[hired == 0])
+        assert np.array_equal(f[:left], factors[hired == 0])
+
+
 def assert_applications_valid(x: worlds.RandomWorld) -> None:
     """Applications go to distinct live firms with openings, never the own employer."""
     apps, sel = x.b["apps"], x.b["sel"]

@@ -305,15 +305,21 @@ def draw_applications(
     blocks of ``DRAW_BLOCK`` (``draw_blocks``); each draw is its own counter-based number.
 
     ``factors`` (searchers x sectors, optional) keeps each searcher's affinity factors
-    (``sector_factor``: a dot product and an exp per sector, about 40% of a searcher's
-    draws) for the month's next round, whose searchers have the same skills: with
-    ``known`` the factors are read from it (row j for searcher j), else computed and
-    written to it. The factors read are the ones computed, so the draws are the same."""
+    (``sector_factor``: a dot product and an exp per sector, nearly half of a
+    searcher's draws) for the month's next round, whose searchers have the same skills:
+    with ``known`` the factors are read from it (row j for searcher j), else computed
+    and written to it. The factors read are the ones computed, so the draws are the
+    same."""
     access, start, owners, psum = draw_tables(
         travel, travel_weight, profile, cell_open, cell_ptr, cell_firms, cell_cum
     )
     if factors is None:
         factors, known = np.empty((n, profile.shape[0])), False
+    elif factors.shape[0] < n or factors.shape[1] != profile.shape[0]:  # (read unchecked)
+        raise ValueError(
+            f"factors has shape {factors.shape}: it needs a row for each of the {n} "
+            f"searchers and a column for each of the {profile.shape[0]} sectors"
+        )
     parallel.run(
         draw_blocks, (n + DRAW_BLOCK - 1) // DRAW_BLOCK, key, slot0, searchers, n, skills,
         region, employer, profile, affinity_weight, cell_open, access, start, owners, psum,

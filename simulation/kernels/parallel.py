@@ -45,7 +45,7 @@ PICK_BLOCK = 16_384  # rows per block of a selection pass (``picks``; tests set 
 PIECES_PER_THREAD = 4  # pieces of a loop per thread: a busy core takes fewer of them
 MIN_PIECE = 2048  # default least number of items per piece (worker rows)
 SHARE_FROM_WORKERS = 30_000  # models with fewer workers run every loop in one call
-BESIDE_FROM_WORKERS = 8_000  # models with fewer workers run tasks of ``start`` in line
+BESIDE_FROM_WORKERS = 8_000  # models with fewer worker rows run ``start``'s tasks in line
 # Tests set this to 1 so that even a small model's loops are cut into many pieces
 # (None: each loop's own ``min_piece``).
 min_piece_override: int | None = None
@@ -207,8 +207,9 @@ def start(task: Callable, *args, workers: int | None = None) -> Beside:
     thread that has none).
 
     For independent work of one step (the month's metrics: the wage Gini and the
-    employability estimate beside the tallies), so that a small model, whose loops run
-    in one call each, still uses a second core. The task must not write what the
+    employability estimate beside the tallies), so that a model whose loops run in one
+    call each (from ``BESIDE_FROM_WORKERS`` up to ``SHARE_FROM_WORKERS``) still uses a
+    second core. The task must not write what the
     calling thread reads, nor the reverse, until ``result()``; its own loops may use
     ``run``: pieces that no pool thread is free to take are done by the thread that
     runs the loop.
