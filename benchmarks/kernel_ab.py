@@ -70,9 +70,9 @@ def capture(a: argparse.Namespace, path: str) -> int:
     real = getattr(module, attr)
     calls: list[tuple] = []
 
-    def record(*args):
-        calls.append(copies(args))
-        return real(*args)
+    def record(*args, **kwargs):
+        calls.append((copies(args), kwargs))
+        return real(*args, **kwargs)
 
     setattr(module, attr, record)
     # The phases call kernels through their modules (``matching.accept_offers``); other
@@ -100,23 +100,23 @@ def serve(a: argparse.Namespace) -> None:
     with open(a.calls, "rb") as f:
         calls = pickle.load(f)
     fn = function(a.kernel)
-    for args in calls:  # compile or load, first touches
-        fn(*copies(args))
+    for args, kwargs in calls:  # compile or load, first touches
+        fn(*copies(args), **kwargs)
     print("ready", flush=True)
     for line in sys.stdin:
         if line.strip() == "time":
             seconds = 0.0
-            for args in calls:
+            for args, kwargs in calls:
                 fresh = copies(args)
                 t0 = time.perf_counter()
-                fn(*fresh)
+                fn(*fresh, **kwargs)
                 seconds += time.perf_counter() - t0
             print(seconds, flush=True)
         else:
             digest = hashlib.sha1()
-            for args in calls:
+            for args, kwargs in calls:
                 fresh = copies(args)
-                digest.update(repr(fn(*fresh)).encode())
+                digest.update(repr(fn(*fresh, **kwargs)).encode())
                 for x in fresh:
                     if isinstance(x, np.ndarray):
                         digest.update(np.ascontiguousarray(x).tobytes())

@@ -60,8 +60,9 @@ def firm_demand(m, p: params.Params, month: int) -> None:
     """2. Shocks, exit and entry, target sizes, vacancies and layoff quotas."""
     f, world, pf = m.firms, m.world, p.firms
     firms.update_shocks(
-        stream_key(m, Stream.FIRM_SHOCK), f.alive, f.shock, pf.shock_persistence, pf.shock_sd
-    )
+        stream_key(m, Stream.FIRM_SHOCK), f.alive, f.shock, pf.shock_persistence, pf.shock_sd,
+        workers=m.workers.status.shape[0],
+    )  # fmt: skip
     firms.desired_firm_counts(m.log_demand, pf.entry_elasticity, world.initial_firms, m.desired)
     m.flows[Flow.FIRM_EXITS] += firms.exit_firms(
         month, stream_key(m, Stream.FIRM_EXIT), m.desired, m.carbon_burden,

@@ -5,16 +5,26 @@ import math
 import numpy as np
 from numba import njit
 
+from simulation.kernels import parallel
 from simulation.kernels.order import stable_order
 from simulation.kernels.scalar import greater, lesser
 from simulation.rng import normal, uniform
 from simulation.state import NEVER
 
 
-@njit(cache=True)
-def update_shocks(key, alive, shock, persistence, sd):
-    """AR(1) idiosyncratic log demand shock of each live firm."""
-    for f in range(alive.shape[0]):
+def update_shocks(key, alive, shock, persistence, sd, workers=None):
+    """AR(1) idiosyncratic log demand shock of each live firm. Each firm's shock is its
+    own (its own draw): the firms run in parallel (``parallel.run``; ``workers``, the
+    model's worker rows, as there)."""
+    parallel.run(
+        update_shock_rows, alive.shape[0], key, alive, shock, persistence, sd, workers=workers
+    )
+
+
+@njit(cache=True, nogil=True)
+def update_shock_rows(lo, hi, key, alive, shock, persistence, sd):
+    """``update_shocks`` for the firms ``lo <= f < hi``."""
+    for f in range(lo, hi):
         if alive[f] == 1:
             shock[f] = persistence * shock[f] + sd * normal(key, f, 0)
 
