@@ -41,6 +41,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import sides
+
 
 def serve(a: argparse.Namespace) -> None:
     """The child: build the run, warm up, then step a month per line read from stdin
@@ -76,27 +78,13 @@ def serve(a: argparse.Namespace) -> None:
 
 
 def start(tree: str, a: argparse.Namespace) -> subprocess.Popen:
-    """A child of this script that imports checkout ``tree``'s ``simulation`` (and runs
-    from the tree), ready; the other checkout needs no copy of this script."""
-    args = [
-        sys.executable, str(Path(__file__).resolve()), "--serve",
-        "--workers", str(a.workers), "--months", str(a.months), "--warm-up", str(a.warm_up),
-        "--burn-in", str(a.burn_in), "--scenario", a.scenario, "--policy", a.policy,
-        "--seed", str(a.seed),
+    """A child of this script that steps the run with checkout ``tree``'s code, ready."""
+    argv = [
+        "--serve", "--workers", str(a.workers), "--months", str(a.months),
+        "--warm-up", str(a.warm_up), "--burn-in", str(a.burn_in), "--scenario", a.scenario,
+        "--policy", a.policy, "--seed", str(a.seed),
     ]  # fmt: skip
-    env = dict(os.environ, PYTHONPATH=tree, SKILLSIM_SCENARIOS=os.path.join(tree, "scenarios"))
-    env["NUMBA_NUM_THREADS"] = str(a.threads)
-    proc = subprocess.Popen(args, cwd=tree, env=env, stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True)  # fmt: skip
-    if proc.stdout.readline().strip() != "ready":
-        raise SystemExit(f"the run in {tree} did not start (exit code {proc.wait()})")
-    return proc
-
-
-def ask(proc: subprocess.Popen, line: str) -> str:
-    proc.stdin.write(line + "\n")
-    proc.stdin.flush()
-    return proc.stdout.readline().strip()
+    return sides.child(str(Path(__file__).resolve()), argv, tree, a.threads, "run")
 
 
 def main() -> None:
@@ -125,7 +113,7 @@ def main() -> None:
         ap.error("--turn must be at least 1")
     here = str(Path(__file__).resolve().parents[1])
     trees = {"this": here, "other": str(Path(a.against).resolve())}
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cpus, {platform.platform()}")
+    print(f"machine: {sides.machine()}")
     print(f"python {platform.python_version()}; load average "
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")  # fmt: skip
     print(f"{a.scenario} | {a.policy}, {a.workers:,} workers, {a.threads} thread(s): "
@@ -140,8 +128,8 @@ def main() -> None:
         for turn, first in enumerate(range(0, a.months, a.turn)):
             count = min(a.turn, a.months - first)
             for label in ("this", "other") if turn % 2 == 0 else ("other", "this"):
-                mine[label] += map(float, ask(procs[label], f"step {count}").split())
-        hashes = {label: ask(proc, "done") for label, proc in procs.items()}
+                mine[label] += map(float, sides.ask(procs[label], f"step {count}").split())
+        hashes = {label: sides.ask(proc, "done") for label, proc in procs.items()}
         for proc in procs.values():
             proc.wait()
         same = same and hashes["this"] == hashes["other"]

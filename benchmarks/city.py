@@ -36,7 +36,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from vs_reference import load, machine  # benchmarks/ is the script's folder
+from sides import machine  # benchmarks/ is the script's folder
+from vs_reference import load
 
 TARGET_WORKERS, TARGET_MONTHS = 10_000_000, 120
 TARGET_BYTES_PER_WORKER = 400  # 4 GB at the target size

@@ -44,6 +44,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import sides
 
 
 def function(name: str):
@@ -125,21 +126,9 @@ def serve(a: argparse.Namespace) -> None:
 
 
 def start(tree: str, a: argparse.Namespace, calls: str) -> subprocess.Popen:
-    args = [sys.executable, str(Path(__file__).resolve()), "--serve", "--calls", calls,
-            "--kernel", a.kernel]  # fmt: skip
-    env = dict(os.environ, PYTHONPATH=tree, SKILLSIM_SCENARIOS=os.path.join(tree, "scenarios"))
-    env["NUMBA_NUM_THREADS"] = str(a.threads)
-    proc = subprocess.Popen(args, cwd=tree, env=env, stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True)  # fmt: skip
-    if proc.stdout.readline().strip() != "ready":
-        raise SystemExit(f"the kernel in {tree} did not start (exit code {proc.wait()})")
-    return proc
-
-
-def ask(proc: subprocess.Popen, line: str) -> str:
-    proc.stdin.write(line + "\n")
-    proc.stdin.flush()
-    return proc.stdout.readline().strip()
+    """A child of this script that times checkout ``tree``'s kernel, ready."""
+    argv = ["--serve", "--calls", calls, "--kernel", a.kernel]
+    return sides.child(str(Path(__file__).resolve()), argv, tree, a.threads, "kernel")
 
 
 def main() -> None:
@@ -165,7 +154,7 @@ def main() -> None:
         ap.error("--repeats must be at least 1")
     here = str(Path(__file__).resolve().parents[1])
     trees = {"this": here, "other": str(Path(a.against).resolve())}
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cpus, {platform.platform()}")
+    print(f"machine: {sides.machine()}")
     print(f"python {platform.python_version()}; load average "
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="skillsim-kernel-ab-") as folder:
@@ -180,8 +169,8 @@ def main() -> None:
         times: dict[str, list[float]] = {"this": [], "other": []}
         for k in range(a.repeats):
             for label in ("this", "other") if k % 2 == 0 else ("other", "this"):
-                times[label].append(float(ask(procs[label], "time")))
-        hashes = {label: ask(proc, "done") for label, proc in procs.items()}
+                times[label].append(float(sides.ask(procs[label], "time")))
+        hashes = {label: sides.ask(proc, "done") for label, proc in procs.items()}
         for proc in procs.values():
             proc.wait()
     ratios = [x / y for x, y in zip(times["this"], times["other"], strict=True)]

@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import threading
 import time
 
 import numpy as np
+import sides
 from numba import njit
 
 
@@ -100,13 +100,7 @@ def main() -> None:
     ap.add_argument("--trials", type=int, default=5, help="alone / at once pairs; medians")
     a = ap.parse_args()
 
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as f:
-            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    print(f"machine: {cpu}, {os.cpu_count()} cpus; load average "
+    print(f"machine: {sides.machine()}; load average "
           + " ".join(f"{x:.2f}" for x in os.getloadavg()))  # fmt: skip
 
     rng = np.random.default_rng(0)

@@ -33,17 +33,9 @@ import platform
 import statistics
 import time
 
+import sides
+
 TARGET_SIZE, TARGET_RATIO = 20_000, 300.0
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as f:
-            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    return f"{cpu}, {os.cpu_count()} cpus, {platform.platform()}"
 
 
 def load() -> str:
@@ -90,7 +82,7 @@ def main() -> None:
     from simulation.model import SkillsModel
     from simulation.reference import ReferenceModel
 
-    print(f"machine: {machine()}")
+    print(f"machine: {sides.machine()}")
     threads = numba.get_num_threads()
     print(f"python {platform.python_version()}, numba {numba.__version__}, {threads} threads; "
           f"{load()}")  # fmt: skip

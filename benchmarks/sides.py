@@ -1,0 +1,46 @@
+"""What the side-by-side benchmarks share: the machine's name, and a child process that
+runs one checkout's code and answers one line per line it is sent.
+
+``ab_months.py`` (months) and ``kernel_ab.py`` (one kernel's calls) start a child in each
+of two checkouts and have them take turns; ``vs_reference.py`` and ``two_threads.py``
+name the machine they ran on.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import sys
+
+
+def machine() -> str:
+    """The CPU's model name, the number of CPUs and the platform."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return f"{cpu}, {os.cpu_count()} cpus, {platform.platform()}"
+
+
+def child(script: str, argv: list[str], tree: str, threads: int, what: str) -> subprocess.Popen:
+    """``script`` (a benchmark's own file) run with ``argv`` by a child that imports
+    checkout ``tree``'s ``simulation`` and runs from the tree, on ``threads`` numba
+    threads; returned once it says "ready" (the other checkout needs no copy of the
+    script). ``what`` names the child in the error if it does not start."""
+    env = dict(os.environ, PYTHONPATH=tree, SKILLSIM_SCENARIOS=os.path.join(tree, "scenarios"))
+    env["NUMBA_NUM_THREADS"] = str(threads)
+    proc = subprocess.Popen([sys.executable, script, *argv], cwd=tree, env=env,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)  # fmt: skip
+    if proc.stdout.readline().strip() != "ready":
+        raise SystemExit(f"the {what} in {tree} did not start (exit code {proc.wait()})")
+    return proc
+
+
+def ask(proc: subprocess.Popen, line: str) -> str:
+    """Send ``line`` to a child; its one-line answer."""
+    proc.stdin.write(line + "\n")
+    proc.stdin.flush()
+    return proc.stdout.readline().strip()
