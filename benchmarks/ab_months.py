@@ -34,8 +34,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -93,14 +91,10 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=20_000)
     ap.add_argument("--months", type=int, default=100, help="months timed per pair")
     ap.add_argument("--pairs", type=int, default=3, help="pairs of processes, one after another")
-    ap.add_argument("--threads", type=int, default=1, help="numba threads of each process")
     ap.add_argument("--turn", type=int, default=1, help="months a process steps per turn")
     ap.add_argument("--warm-up", type=int, default=3, help="months stepped before timing")
     ap.add_argument("--burn-in", type=int, default=12, help="the run's burn-in months")
-    ap.add_argument("--scenario", default="combined")
-    ap.add_argument("--policy", default="package")
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    sides.add_run_options(ap)
     a = ap.parse_args()
     if a.serve:
         serve(a)
@@ -111,11 +105,7 @@ def main() -> None:
         ap.error("--months and --pairs must be at least 1, and give at least 2 months in all")
     if a.turn < 1:
         ap.error("--turn must be at least 1")
-    here = str(Path(__file__).resolve().parents[1])
-    trees = {"this": here, "other": str(Path(a.against).resolve())}
-    print(f"machine: {sides.machine()}")
-    print(f"python {platform.python_version()}; load average "
-          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")  # fmt: skip
+    trees = sides.checkouts(__file__, a.against)
     print(f"{a.scenario} | {a.policy}, {a.workers:,} workers, {a.threads} thread(s): "
           f"{a.months} months per pair in turns of {a.turn}, {a.pairs} pair(s) of processes")  # fmt: skip
     print(f"  this:  {trees['this']}\n  other: {trees['other']}")
@@ -146,7 +136,7 @@ def main() -> None:
           f"{statistics.quantiles(ratios, n=4)[0]:.3f}-{statistics.quantiles(ratios, n=4)[2]:.3f})")  # fmt: skip
     print(f"same run bit for bit (agent arrays and the last month's metrics): "
           f"{'yes' if same else 'NO'}")  # fmt: skip
-    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(sides.load())
 
 
 if __name__ == "__main__":

@@ -35,7 +35,6 @@ import hashlib
 import importlib
 import os
 import pickle
-import platform
 import statistics
 import subprocess
 import sys
@@ -138,11 +137,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=1_000_000)
     ap.add_argument("--warm-up", type=int, default=3, help="months stepped before capturing")
     ap.add_argument("--repeats", type=int, default=15, help="timings of the month's calls")
-    ap.add_argument("--threads", type=int, default=1, help="numba threads of each process")
-    ap.add_argument("--scenario", default="combined")
-    ap.add_argument("--policy", default="package")
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    sides.add_run_options(ap)
     ap.add_argument("--calls", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.serve:
@@ -152,11 +147,7 @@ def main() -> None:
         ap.error("--against DIR is required")
     if a.repeats < 1:
         ap.error("--repeats must be at least 1")
-    here = str(Path(__file__).resolve().parents[1])
-    trees = {"this": here, "other": str(Path(a.against).resolve())}
-    print(f"machine: {sides.machine()}")
-    print(f"python {platform.python_version()}; load average "
-          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")  # fmt: skip
+    trees = sides.checkouts(__file__, a.against)
     with tempfile.TemporaryDirectory(prefix="skillsim-kernel-ab-") as folder:
         path = os.path.join(folder, "calls.pickle")
         n_calls = capture(a, path)
@@ -178,7 +169,7 @@ def main() -> None:
           f"{statistics.median(times['other']) * 1e3:.2f} ms (medians of {a.repeats}); "
           f"this / other {statistics.median(ratios):.3f}")  # fmt: skip
     print(f"same results bit for bit: {'yes' if hashes['this'] == hashes['other'] else 'NO'}")
-    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(sides.load())
 
 
 if __name__ == "__main__":

@@ -8,10 +8,12 @@ name the machine they ran on.
 
 from __future__ import annotations
 
+import argparse
 import os
 import platform
 import subprocess
 import sys
+from pathlib import Path
 
 
 def machine() -> str:
@@ -23,6 +25,27 @@ def machine() -> str:
     except (OSError, StopIteration):
         pass
     return f"{cpu}, {os.cpu_count()} cpus, {platform.platform()}"
+
+
+def add_run_options(ap: argparse.ArgumentParser) -> None:
+    """The options both side-by-side scripts take: the run, the threads, the child flag."""
+    ap.add_argument("--threads", type=int, default=1, help="numba threads of each process")
+    ap.add_argument("--scenario", default="combined")
+    ap.add_argument("--policy", default="package")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+
+
+def load() -> str:
+    return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def checkouts(script: str, against: str) -> dict[str, str]:
+    """The two sides: "this", the checkout of the benchmark ``script``, and "other"; the
+    machine, Python and load printed first."""
+    print(f"machine: {machine()}")
+    print(f"python {platform.python_version()}; {load()}")
+    return {"this": str(Path(script).resolve().parents[1]), "other": str(Path(against).resolve())}
 
 
 def child(script: str, argv: list[str], tree: str, threads: int, what: str) -> subprocess.Popen:
