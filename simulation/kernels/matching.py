@@ -530,11 +530,40 @@ def score_rows(lo, hi, mode, p, searchers, n, apps, skills, ability, cert, cert_
                 score[j, a] = score_at(mode, i, nonneg(f), skills, req, term, bonus)
 
 
-@njit(cache=True)
+ORDER_SHARE_FROM = 200_000  # applications in a round from which firms' groups are shared
+
+
 def order_by_firm(apps, n, score, start):
     """The applications grouped by firm, in searcher order within a firm: (keys, order),
     keys minus the score (ascending keys rank best first), order the application's
-    index j * A + a."""
+    index j * A + a.
+
+    From ``ORDER_SHARE_FROM`` applications up, with more than one thread, each thread
+    fills the groups of a range of firms (ranges of about equal numbers of applications),
+    reading every application but writing only its own firms' places: the same groups,
+    in the same order, as one pass (``order_firms``). (The firms' places are scattered
+    over the whole table: with many firms a pass waits on memory, and two threads
+    overlap their waits; BENCHMARKS.md.) Tests that cut every loop small
+    (``parallel.min_piece_override``) get eight ranges at any size."""
+    if start[-1] < ORDER_SHARE_FROM and parallel.min_piece_override is None:
+        return order_in_one_pass(apps, n, score, start)
+    m = start.shape[0] - 1
+    total = int(start[m])
+    parts = 8 if parallel.min_piece_override is not None else parallel.threads()
+    if parts == 1:
+        return order_in_one_pass(apps, n, score, start)
+    order = np.empty(total, dtype=np.int64)
+    keys = np.empty(total)
+    bounds = np.searchsorted(start, np.arange(parts + 1) * total // parts).astype(np.int64)
+    bounds[0], bounds[-1] = 0, m
+    parallel.run(order_firms, parts, bounds, apps, n, score, start, keys, order, min_piece=1)
+    return keys, order
+
+
+@njit(cache=True)
+def order_in_one_pass(apps, n, score, start):
+    """``order_by_firm`` in one pass over the applications, every firm at once (no
+    range test per application: a small model's rounds are a few thousand of them)."""
     n_apps = apps.shape[1]
     m = start.shape[0] - 1
     order = np.empty(start[m], dtype=np.int64)
@@ -544,12 +573,32 @@ def order_by_firm(apps, n, score, start):
         for a in range(n_apps):
             f = apps[j, a]
             if f >= 0:
-                f = nonneg(f)
-                t = nonneg(fill[f])
+                t = nonneg(fill[nonneg(f)])
                 order[t] = j * n_apps + a
                 keys[t] = -score[j, a]
-                fill[f] = t + 1
+                fill[nonneg(f)] = t + 1
     return keys, order
+
+
+@njit(cache=True, nogil=True)
+def order_firms(p0, p1, bounds, apps, n, score, start, keys, order):
+    """``order_by_firm`` for the firms ``bounds[p] <= f < bounds[p + 1]`` of the ranges
+    ``p0 <= p < p1``."""
+    n_apps = apps.shape[1]
+    for p in range(p0, p1):
+        f0 = bounds[p]
+        f1 = bounds[p + 1]
+        if f1 <= f0:
+            continue
+        fill = start[f0:f1].copy()
+        for j in range(n):
+            for a in range(n_apps):
+                f = apps[j, a]
+                if f0 <= f < f1:
+                    t = nonneg(fill[nonneg(f - f0)])
+                    order[t] = j * n_apps + a
+                    keys[t] = -score[j, a]
+                    fill[nonneg(f - f0)] = t + 1
 
 
 @njit(cache=True, nogil=True)
