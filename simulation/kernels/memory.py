@@ -19,7 +19,8 @@ AHEAD = 16  # iterations ahead at which loops prefetch the rows they will read
 # Loops whose hints pay only once the tables outgrow the caches hint from this many
 # worker rows up (below, the hints' own instructions cost more than they save).
 # numba compiles these constants into the kernels and keys its cache on the kernels'
-# own files: after changing one, clear the cache (``find . -name __pycache__``).
+# own files: after changing one, delete the cached kernels
+# (``simulation/kernels/__pycache__/*.nbi`` and ``*.nbc``).
 HINT_FROM_WORKERS = 250_000
 
 
