@@ -95,12 +95,9 @@ def main() -> None:
     ap.add_argument("--warm-up", type=int, default=3, help="months stepped before timing")
     ap.add_argument("--burn-in", type=int, default=12, help="the run's burn-in months")
     sides.add_run_options(ap)
-    a = ap.parse_args()
-    if a.serve:
-        serve(a)
+    a = sides.parse(ap, serve)
+    if a is None:
         return
-    if not a.against:
-        ap.error("--against DIR is required")
     if a.months < 1 or a.pairs < 1 or a.months * a.pairs < 2:
         ap.error("--months and --pairs must be at least 1, and give at least 2 months in all")
     if a.turn < 1:

@@ -139,12 +139,9 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=15, help="timings of the month's calls")
     sides.add_run_options(ap)
     ap.add_argument("--calls", help=argparse.SUPPRESS)
-    a = ap.parse_args()
-    if a.serve:
-        serve(a)
+    a = sides.parse(ap, serve)
+    if a is None:
         return
-    if not a.against:
-        ap.error("--against DIR is required")
     if a.repeats < 1:
         ap.error("--repeats must be at least 1")
     trees = sides.checkouts(__file__, a.against)

@@ -36,6 +36,18 @@ def add_run_options(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
 
 
+def parse(ap: argparse.ArgumentParser, serve) -> argparse.Namespace | None:
+    """The options; in a child (``--serve``) runs ``serve`` and returns None; on the
+    parent's side requires ``--against``."""
+    a = ap.parse_args()
+    if a.serve:
+        serve(a)
+        return None
+    if not a.against:
+        ap.error("--against DIR is required")
+    return a
+
+
 def load() -> str:
     return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
 
