@@ -545,13 +545,14 @@ def order_by_firm(apps, n, score, start):
     over the whole table: with many firms a pass waits on memory, and two threads
     overlap their waits; BENCHMARKS.md.) Tests that cut every loop small
     (``parallel.min_piece_override``) get eight ranges at any size."""
-    if start[-1] < ORDER_SHARE_FROM and parallel.min_piece_override is None:
+    if parallel.min_piece_override is not None:
+        parts = 8
+    else:
+        parts = parallel.threads() if start[-1] >= ORDER_SHARE_FROM else 1
+    if parts == 1:
         return order_in_one_pass(apps, n, score, start)
     m = start.shape[0] - 1
     total = int(start[m])
-    parts = 8 if parallel.min_piece_override is not None else parallel.threads()
-    if parts == 1:
-        return order_in_one_pass(apps, n, score, start)
     order = np.empty(total, dtype=np.int64)
     keys = np.empty(total)
     bounds = np.searchsorted(start, np.arange(parts + 1) * total // parts).astype(np.int64)
