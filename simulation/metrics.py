@@ -277,69 +277,74 @@ def compose(t: MonthTables) -> dict[str, float]:
     return {name: float(v[name]) for name in NAMES}
 
 
-def region_rows(t: MonthTables) -> np.ndarray:
-    """(regions, REGION_COLUMNS) breakdown of one month."""
-    R = t.by_region
+def region_rows(R: np.ndarray, net_migration: np.ndarray) -> np.ndarray:
+    """The region breakdown's rows from the region tables of one or more months
+    (``R``: ..., regions, N_R) and the net migration into each region (arrivals minus
+    departures: ..., regions): (..., regions, REGION_COLUMNS)."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.column_stack(
+        return np.stack(
             [
-                R[:, mk.R_LF],
-                R[:, mk.R_EMP],
-                R[:, mk.R_APPR],
-                R[:, mk.R_UNEMP],
-                R[:, mk.R_UNEMP] / R[:, mk.R_LF],
-                R[:, mk.R_YOUTH_UNEMP] / R[:, mk.R_YOUTH_LF],
-                R[:, mk.R_TRAINING],
-                R[:, mk.R_GAP] / R[:, mk.R_EMP],
-                R[:, mk.R_WAGE] / R[:, mk.R_EMP],
-                R[:, mk.R_VAC],
-                t.mig_in - t.mig_out,
-            ]
+                R[..., mk.R_LF],
+                R[..., mk.R_EMP],
+                R[..., mk.R_APPR],
+                R[..., mk.R_UNEMP],
+                R[..., mk.R_UNEMP] / R[..., mk.R_LF],
+                R[..., mk.R_YOUTH_UNEMP] / R[..., mk.R_YOUTH_LF],
+                R[..., mk.R_TRAINING],
+                R[..., mk.R_GAP] / R[..., mk.R_EMP],
+                R[..., mk.R_WAGE] / R[..., mk.R_EMP],
+                R[..., mk.R_VAC],
+                net_migration,
+            ],
+            axis=-1,
         )
 
 
-def sector_rows(t: MonthTables) -> np.ndarray:
-    S = t.by_sector
+def sector_rows(S: np.ndarray) -> np.ndarray:
+    """The sector breakdown's rows from the sector tables (..., sectors, N_S)."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.column_stack(
+        return np.stack(
             [
-                S[:, mk.S_EMP],
-                S[:, mk.S_APPR],
-                S[:, mk.S_VAC],
-                S[:, mk.S_SSV],
-                S[:, mk.S_FIRMS],
-                S[:, mk.S_TRAINING_FIRMS],
-                S[:, mk.S_SLOTS],
-                S[:, mk.S_GAP] / S[:, mk.S_EMP],
-                S[:, mk.S_WAGE] / S[:, mk.S_EMP],
-            ]
+                S[..., mk.S_EMP],
+                S[..., mk.S_APPR],
+                S[..., mk.S_VAC],
+                S[..., mk.S_SSV],
+                S[..., mk.S_FIRMS],
+                S[..., mk.S_TRAINING_FIRMS],
+                S[..., mk.S_SLOTS],
+                S[..., mk.S_GAP] / S[..., mk.S_EMP],
+                S[..., mk.S_WAGE] / S[..., mk.S_EMP],
+            ],
+            axis=-1,
         )
 
 
-def cohort_rows(t: MonthTables) -> np.ndarray:
-    C = t.by_cohort
+def cohort_rows(C: np.ndarray) -> np.ndarray:
+    """The entry-cohort breakdown's rows from the cohort tables (..., cohorts, N_C)."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.column_stack(
+        return np.stack(
             [
-                C[:, mk.C_SIZE],
-                C[:, mk.C_EMP] / C[:, mk.C_SIZE],
-                C[:, mk.C_APPR_EVER] / C[:, mk.C_SIZE],
-                C[:, mk.C_CERT] / C[:, mk.C_SIZE],
-                C[:, mk.C_FOUND_12] / C[:, mk.C_MATURE],
-                C[:, mk.C_WAGE] / C[:, mk.C_WAGE_N],
-            ]
+                C[..., mk.C_SIZE],
+                C[..., mk.C_EMP] / C[..., mk.C_SIZE],
+                C[..., mk.C_APPR_EVER] / C[..., mk.C_SIZE],
+                C[..., mk.C_CERT] / C[..., mk.C_SIZE],
+                C[..., mk.C_FOUND_12] / C[..., mk.C_MATURE],
+                C[..., mk.C_WAGE] / C[..., mk.C_WAGE_N],
+            ],
+            axis=-1,
         )
 
 
-def cell_rows(t: MonthTables) -> np.ndarray:
-    """(sectors x regions, CELL_COLUMNS) breakdown of one month, sector-major."""
-    X = t.by_cell
+def cell_rows(X: np.ndarray) -> np.ndarray:
+    """The sector x region breakdown's rows from the cell tables (..., sectors x
+    regions, N_X), sector-major."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.column_stack(
+        return np.stack(
             [
-                X[:, mk.X_EMP],
-                X[:, mk.X_GAP] / X[:, mk.X_EMP],
-                X[:, mk.X_UNDER] / X[:, mk.X_EMP],
-                X[:, mk.X_WAGE] / X[:, mk.X_EMP],
-            ]
+                X[..., mk.X_EMP],
+                X[..., mk.X_GAP] / X[..., mk.X_EMP],
+                X[..., mk.X_UNDER] / X[..., mk.X_EMP],
+                X[..., mk.X_WAGE] / X[..., mk.X_EMP],
+            ],
+            axis=-1,
         )

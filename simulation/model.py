@@ -165,8 +165,11 @@ class SkillsModel(Engine, mesa.Model):
         self._start_recording()
 
     def _start_recording(self) -> None:
-        """The metrics' collector and breakdown frames, and month 0 recorded."""
-        self.frames: dict[str, list[np.ndarray]] = {kind: [] for kind in BREAKDOWNS}
+        """The metrics' collector and the breakdowns' tables, and month 0 recorded."""
+        # Each month's breakdown tables as the tally left them (copies: the tally reuses
+        # its buffers), the arguments of ``metrics.region_rows`` and the like;
+        # ``breakdown`` turns every month's into rows at once.
+        self.breakdown_tables: dict[str, list] = {kind: [] for kind in BREAKDOWNS}
         self.datacollector = MetricsCollector()
         self._record()
 
@@ -244,10 +247,11 @@ class SkillsModel(Engine, mesa.Model):
             **statistics,
         )
         self.current = metrics.compose(tables)
-        self.frames["region"].append(metrics.region_rows(tables))
-        self.frames["sector"].append(metrics.sector_rows(tables))
-        self.frames["cohort"].append(metrics.cohort_rows(tables))
-        self.frames["cell"].append(metrics.cell_rows(tables))
+        kept = self.breakdown_tables
+        kept["region"].append((self.by_region.copy(), self.mig_in - self.mig_out))
+        kept["sector"].append((self.by_sector.copy(),))
+        kept["cohort"].append((self.by_cohort.copy(),))
+        kept["cell"].append((self.by_cell.copy(),))
         self.datacollector.collect(self)
 
     # ------------------------------------------------------------------ output
@@ -263,32 +267,34 @@ class SkillsModel(Engine, mesa.Model):
         (employer's sector x worker's region; columns ``sector`` and ``region``), in long
         format."""
         world = self.world
-        if kind == "cell":
-            rows = self.frames["cell"]
-            data = np.concatenate(rows) if rows else np.empty((0, len(metrics.CELL_COLUMNS)))
-            df = pd.DataFrame(data, columns=list(metrics.CELL_COLUMNS))
-            n_cells = world.n_sectors * world.n_regions
-            df.insert(0, "region", np.tile(np.tile(world.region_names, world.n_sectors), len(rows)))
-            df.insert(
-                0, "sector", np.tile(np.repeat(world.sector_names, world.n_regions), len(rows))
-            )
-            df.insert(0, "month", np.repeat(np.arange(len(rows), dtype=np.int64), n_cells))
-            return df
         if kind == "region":
-            labels, columns = world.region_names, metrics.REGION_COLUMNS
+            labels, columns, rows = world.region_names, metrics.REGION_COLUMNS, metrics.region_rows
         elif kind == "sector":
-            labels, columns = world.sector_names, metrics.SECTOR_COLUMNS
+            labels, columns, rows = world.sector_names, metrics.SECTOR_COLUMNS, metrics.sector_rows
         elif kind == "cohort":
             n = self.by_cohort.shape[0]
             labels = tuple(range(self.first_cohort_year, self.first_cohort_year + n))
-            columns = metrics.COHORT_COLUMNS
+            columns, rows = metrics.COHORT_COLUMNS, metrics.cohort_rows
+        elif kind == "cell":
+            labels, columns, rows = (), metrics.CELL_COLUMNS, metrics.cell_rows
         else:
             raise ValueError(f"unknown breakdown {kind!r}: use one of {', '.join(BREAKDOWNS)}")
-        rows = self.frames[kind]
-        data = np.concatenate(rows) if rows else np.empty((0, len(columns)))
+        kept = self.breakdown_tables[kind]  # per month: the tables ``rows`` takes
+        months = len(kept)
+        if kept:  # every month's rows at once: the tables stacked month by month
+            data = rows(*(np.array(tables) for tables in zip(*kept, strict=True)))
+            data = data.reshape(-1, len(columns))
+        else:
+            data = np.empty((0, len(columns)))
         df = pd.DataFrame(data, columns=list(columns))
-        df.insert(0, kind, np.tile(np.array(labels), len(rows)))
-        df.insert(0, "month", np.repeat(np.arange(len(rows), dtype=np.int64), len(labels)))
+        if kind == "cell":
+            n_cells = world.n_sectors * world.n_regions
+            df.insert(0, "region", np.tile(np.tile(world.region_names, world.n_sectors), months))
+            df.insert(0, "sector", np.tile(np.repeat(world.sector_names, world.n_regions), months))
+            df.insert(0, "month", np.repeat(np.arange(months, dtype=np.int64), n_cells))
+            return df
+        df.insert(0, kind, np.tile(np.array(labels), months))
+        df.insert(0, "month", np.repeat(np.arange(months, dtype=np.int64), len(labels)))
         if kind == "cohort":
             df = df[df["entrants"] > 0].reset_index(drop=True)
         return df
