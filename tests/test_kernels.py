@@ -10,6 +10,7 @@ Set SKILLSIM_TWIN_EXAMPLES=10 (a multiplier) for a thorough run.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import math
 import os
@@ -1351,3 +1352,33 @@ def test_prefetch_is_only_a_hint():
     table = np.arange(40.0, dtype=np.float32).reshape(10, 4)
     rows = np.array([3, 0, 9, 3, 7], dtype=np.int64)
     assert gather(table, rows) == float(table[rows, 1].sum())
+
+
+@functools.cache
+def _rows_with_both():
+    """``rows_with`` and ``rows_with_either`` (inline-only helpers) in one compiled call,
+    compiled once for every example."""
+    from numba import njit
+
+    from simulation.kernels.memory import rows_with, rows_with_either
+
+    @njit
+    def both(status, code, other):
+        return rows_with(status, code), rows_with_either(status, code, other)
+
+    return both
+
+
+@settings(max_examples=int(60 * SCALE), deadline=None)
+@given(
+    status=st.lists(st.integers(-128, 127), max_size=300),
+    code=st.integers(-128, 127),
+    other=st.integers(-128, 127),
+)
+def test_rows_with_picks_the_rows_of_a_status_in_row_order(status, code, other):
+    """``rows_with`` / ``rows_with_either``: exactly the rows holding the code(s), in row
+    order, whatever the codes and statuses (none, all, the int8 extremes)."""
+    s = np.array(status, dtype=np.int8)
+    one, either = _rows_with_both()(s, np.int8(code), np.int8(other))
+    assert one.tolist() == np.flatnonzero(s == code).tolist()
+    assert either.tolist() == np.flatnonzero((s == code) | (s == other)).tolist()

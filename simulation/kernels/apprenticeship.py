@@ -13,7 +13,8 @@ import math
 import numpy as np
 from numba import njit
 
-from simulation.kernels.scalar import greater, lesser
+from simulation.kernels.memory import AHEAD, prefetch_row, rows_with
+from simulation.kernels.scalar import greater, lesser, nonneg
 from simulation.state import Status
 
 
@@ -69,9 +70,14 @@ def training_accounts(
     """Book each active apprentice's month at the training firm: productive contribution
     (rising over the apprentice's own contract, plus the firm's extra contribution spread
     evenly) against wage, mentor time and quality cost."""
-    for i in range(status.shape[0]):
-        if status[i] != Status.APPRENTICE:
-            continue
+    rows = rows_with(status, Status.APPRENTICE)  # (in row order: the same sums)
+    for j in range(rows.shape[0]):
+        if j + AHEAD < rows.shape[0]:
+            ahead = nonneg(rows[j + AHEAD])
+            prefetch_row(employer, ahead)
+            prefetch_row(appr_duration, ahead)
+            prefetch_row(months_left, ahead)
+        i = nonneg(rows[j])
         f = employer[i]
         d = appr_duration[i]
         w = wage_level[region[f]] * productivity[f]

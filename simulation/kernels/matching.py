@@ -8,7 +8,7 @@ import numpy as np
 from numba import njit
 
 from simulation.kernels import parallel
-from simulation.kernels.memory import AHEAD, HINT_FROM_WORKERS, prefetch_row
+from simulation.kernels.memory import AHEAD, HINT_FROM_WORKERS, prefetch_row, rows_with
 from simulation.kernels.order import stable_order
 from simulation.kernels.scalar import greater, lesser, nonneg
 from simulation.kernels.skills import job_gaps
@@ -824,22 +824,12 @@ def age_vacancies(alive, vacancies, vac_age):
 def employability_sample(status, size):
     """Rows of the employability sample: every stride-th unemployed worker in row order,
     stride = max(unemployed // size, 1), at most ``size`` of them (an even spread)."""
-    unemployed = 0
-    for i in range(status.shape[0]):
-        if status[i] == Status.UNEMPLOYED:
-            unemployed += 1
+    rows = rows_with(status, Status.UNEMPLOYED)
+    unemployed = rows.shape[0]
     stride = greater(unemployed // size, 1)
     out = np.empty(lesser((unemployed + stride - 1) // stride, size), dtype=np.int64)
-    j = 0
-    seen = 0
-    for i in range(status.shape[0]):
-        if j == out.shape[0]:
-            break
-        if status[i] == Status.UNEMPLOYED:
-            if seen % stride == 0:
-                out[j] = i
-                j += 1
-            seen += 1
+    for j in range(out.shape[0]):
+        out[j] = rows[j * stride]
     return out
 
 

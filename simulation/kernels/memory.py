@@ -10,8 +10,9 @@ random 32-byte rows of a 10 MB table ran about three times faster with rows
 prefetched 16 iterations ahead (BENCHMARKS.md).
 """
 
+import numpy as np
 from llvmlite import ir
-from numba import types
+from numba import njit, types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
@@ -48,3 +49,30 @@ def prefetch_row(typingctx, table, row):
         return context.get_dummy_value()
 
     return sig, codegen
+
+
+@njit(inline="always")
+def rows_with_either(status, code, other):
+    """The rows i whose ``status[i]`` is ``code`` or ``other``, in row order.
+
+    For a pass that works on a few per cent of the workers (the unemployed, the
+    apprentices): looping over these rows, it can hint each row's fields a few rows
+    ahead (``prefetch_row``), where a loop over every row meets each chosen row
+    unannounced and waits for memory. The selection itself writes every row's index and
+    moves on only past the chosen ones: no branch to mispredict, about a nanosecond a
+    row. Only the chosen rows' part of the buffer is ever written (the rest of a large
+    buffer is never touched, so never paged in)."""
+    n = status.shape[0]
+    rows = np.empty(n, dtype=np.int64)
+    m = 0
+    for i in range(n):
+        rows[m] = i
+        s = status[i]
+        m += (s == code) | (s == other)
+    return rows[:m]
+
+
+@njit(inline="always")
+def rows_with(status, code):
+    """The rows i whose ``status[i]`` is ``code``, in row order (``rows_with_either``)."""
+    return rows_with_either(status, code, code)

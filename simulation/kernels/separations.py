@@ -5,6 +5,7 @@ import numpy as np
 from numba import njit
 
 from simulation.kernels import parallel
+from simulation.kernels.memory import AHEAD, prefetch_row, rows_with, rows_with_either
 from simulation.kernels.order import stable_order
 from simulation.kernels.scalar import nonneg
 from simulation.rng import uniform
@@ -186,9 +187,14 @@ def apprenticeship_progress(
     start; then the training firm keeps the graduate with probability base_retention,
     scaled down when the match is below its hiring bar, or the graduate searches."""
     hazard = p.dropout_hazard * (1.0 - p.quality_dropout_cut * p.quality_level)
-    for i in range(status.shape[0]):
-        if status[i] != Status.APPRENTICE:
-            continue
+    rows = rows_with(status, Status.APPRENTICE)  # (in row order: the same sums)
+    for j in range(rows.shape[0]):
+        if j + AHEAD < rows.shape[0]:
+            ahead = nonneg(rows[j + AHEAD])
+            prefetch_row(employer, ahead)
+            prefetch_row(months_left, ahead)
+            prefetch_row(appr_advance, ahead)
+        i = nonneg(rows[j])
         f = employer[i]
         if uniform(key_drop, i, 0) < hazard:
             claw = appr_advance[i] * p.clawback_share
@@ -245,7 +251,14 @@ def education_progress(
     month. At the end TVET students may certify (pass chance scales with the provider's
     relevance) and, like tertiary graduates, enter the labour market; course graduates
     return to search."""
-    for i in range(status.shape[0]):
+    rows = rows_with_either(status, Status.TRAINING, Status.STUDENT)  # (in row order)
+    for j in range(rows.shape[0]):
+        if j + AHEAD < rows.shape[0]:
+            ahead = nonneg(rows[j + AHEAD])
+            prefetch_row(months_left, ahead)
+            prefetch_row(programme, ahead)
+            prefetch_row(provider, ahead)
+        i = nonneg(rows[j])
         st = status[i]
         if st == Status.TRAINING:
             q = provider[i]

@@ -3,7 +3,8 @@
 import numpy as np
 from numba import njit
 
-from simulation.kernels.scalar import greater, lesser
+from simulation.kernels.memory import AHEAD, prefetch_row, rows_with
+from simulation.kernels.scalar import greater, lesser, nonneg
 from simulation.rng import normal
 from simulation.state import Status
 
@@ -17,11 +18,14 @@ def skill_demand(alive, vacancies, target, req, status, skills, supply, out):
     n_domains = out.shape[0]
     supply[:] = 0.0
     seekers = 0
-    for i in range(status.shape[0]):
-        if status[i] == Status.UNEMPLOYED:
-            seekers += 1
-            for k in range(n_domains):
-                supply[k] += skills[i, k]
+    rows = rows_with(status, Status.UNEMPLOYED)  # (in row order: the same sums)
+    for j in range(rows.shape[0]):
+        if j + AHEAD < rows.shape[0]:
+            prefetch_row(skills, rows[j + AHEAD])
+        i = nonneg(rows[j])
+        seekers += 1
+        for k in range(n_domains):
+            supply[k] += skills[i, k]
     if seekers > 0:
         supply /= seekers
     out[:] = 0.0
