@@ -1382,3 +1382,27 @@ def test_rows_with_picks_the_rows_of_a_status_in_row_order(status, code, other):
     one, either = _rows_with_both()(s, np.int8(code), np.int8(other))
     assert one.tolist() == np.flatnonzero(s == code).tolist()
     assert either.tolist() == np.flatnonzero((s == code) | (s == other)).tolist()
+
+
+@settings(max_examples=int(100 * SCALE), deadline=None)
+@given(
+    weights=st.lists(
+        st.one_of(st.just(0.0), st.floats(0.0, 1e6), st.floats(0.0, 1e-300)),
+        min_size=1,
+        max_size=60,
+    ),
+    u=st.floats(0.0, 1.0, exclude_max=True),
+)
+def test_cell_count_finds_the_cell_the_binary_search_finds(weights, u):
+    """``draw_firm``'s two ways to the first running sum above x (a count of the sums at
+    most x, for finite totals; a binary search otherwise) agree on every non-negative
+    weights, zero weights and ties included, and at x = 0 and x just below the total."""
+    w = np.array(weights)
+    cum = np.empty_like(w)
+    total = 0.0
+    for c in range(w.size):  # running sums as the kernels add them
+        total += w[c]
+        cum[c] = total
+    for x in (u * total, 0.0, np.nextafter(total, 0.0), total):
+        count = K.matching.cells_at_most(cum, x)
+        assert count == K.matching.first_above(cum, x)
