@@ -1406,3 +1406,74 @@ def test_cell_count_finds_the_cell_the_binary_search_finds(weights, u):
     for x in (u * total, 0.0, np.nextafter(total, 0.0), total):
         count = K.matching.cells_at_most(cum, x)
         assert count == K.matching.first_above(cum, x)
+
+
+def _offers_after_a_sort(firms, start, keys, order, threshold, openings, n_apps):
+    """``rank_firms``'s offers the long way: every firm's applicants sorted
+    (``_rank_segment``), then offers down the sorted list while openings last and the
+    score clears the bar."""
+    keys, order = keys.copy(), order.copy()
+    offers = np.zeros((order.size // n_apps + 1, n_apps), dtype=np.int8)
+    given_by = []
+    for f in firms:
+        lo, hi = int(start[f]), int(start[f + 1])
+        K.matching._rank_segment(keys, order, lo, hi)
+        given = 0
+        for t in range(lo, hi):
+            if given >= openings[f] or -keys[t] < threshold[f]:
+                break
+            offers[order[t] // n_apps, order[t] % n_apps] = 1
+            given += 1
+        given_by.append(given)
+    return offers, given_by
+
+
+@settings(max_examples=int(150 * SCALE), deadline=None)
+@given(
+    segments=st.lists(
+        st.tuples(
+            st.lists(
+                st.one_of(st.integers(-4, 4).map(float), st.just(math.nan)),
+                min_size=1,
+                max_size=60,
+            ),
+            st.integers(0, 40),  # openings: both sides of FEW_OPENINGS
+            st.one_of(st.integers(-4, 4).map(float), st.just(math.nan)),  # threshold
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    nan_keys=st.booleans(),
+)
+def test_rank_firms_offers_what_a_full_sort_offers(segments, nan_keys):
+    """Firms with few openings pick their best applicants without sorting them
+    (``best_few``); the offers and their number are those of sorting every firm's
+    applicants and offering down the list (ties by application order), for ties, bars
+    at a score, more openings than qualified applicants, zero openings, and the NaN
+    keys and thresholds that take the sort."""
+    n_apps = 4
+    keys = np.array([k for seg, _, _ in segments for k in seg])
+    if not nan_keys:
+        keys = np.nan_to_num(keys, nan=1.0)
+    sizes = [len(seg) for seg, _, _ in segments]
+    start = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    firms = np.arange(len(segments), dtype=np.int64)
+    order = np.random.default_rng(len(keys)).permutation(keys.size).astype(np.int64)
+    threshold = np.array([bar for _, _, bar in segments])
+    openings = np.array([g for _, g, _ in segments], dtype=np.int64)
+    expect, expect_given = _offers_after_a_sort(
+        firms, start, keys, order, threshold, openings, n_apps
+    )
+    offers = np.zeros_like(expect)
+    given_by = np.zeros(firms.size, dtype=np.int64)
+    vac_apps = np.zeros(firms.size, dtype=np.int64)
+    vac_qualified = np.zeros(firms.size, dtype=np.int64)
+    K.matching.rank_firms(
+        0, firms.size, firms, start, keys.copy(), order.copy(), threshold, openings, vac_apps,
+        vac_qualified, offers, given_by,
+    )  # fmt: skip
+    assert offers.tolist() == expect.tolist()
+    assert given_by.tolist() == expect_given
+    assert vac_apps.tolist() == sizes
+    bars = zip(start[:-1], start[1:], threshold, strict=True)
+    assert vac_qualified.tolist() == [int((-keys[lo:hi] >= bar).sum()) for lo, hi, bar in bars]
