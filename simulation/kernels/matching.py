@@ -9,7 +9,7 @@ from numba import njit
 
 from simulation.kernels import parallel
 from simulation.kernels.memory import AHEAD, HINT_FROM_WORKERS, prefetch_row, rows_with
-from simulation.kernels.order import stable_order
+from simulation.kernels.order import FEW, first_few, stable_order
 from simulation.kernels.scalar import greater, lesser, nonneg
 from simulation.kernels.skills import job_gaps
 from simulation.rng import uniform
@@ -626,9 +626,6 @@ def order_firms(p0, p1, bounds, apps, n, score, start, keys, order):
                     fill[nonneg(f - f0)] = t + 1
 
 
-FEW_OPENINGS = 16  # openings up to which a firm picks its best applicants without a sort
-
-
 @njit(cache=True, nogil=True)
 def rank_firms(
     x0, x1, firms, start, keys, order, threshold, openings, vac_apps, vac_qualified, offers,
@@ -639,11 +636,11 @@ def rank_firms(
 
     A firm offers its openings to its best qualified applicants: the first ones of its
     applications sorted by key (ties in application order). A firm with at most
-    ``FEW_OPENINGS`` openings, no NaN key and a threshold that is a number picks those
-    few directly (``best_few``) instead of sorting all its applicants: the same
-    applicants, without the sort's branches, which go either way at random."""
+    ``order.FEW`` openings, no NaN key and a threshold that is a number picks those few
+    directly (``order.first_few``) instead of sorting all its applicants: the same
+    applicants, without the sort's comparisons, which go either way at random."""
     n_apps = offers.shape[1]
-    best = np.empty(FEW_OPENINGS, dtype=np.int64)  # (scratch for best_few)
+    best = np.empty(FEW, dtype=np.int64)  # (scratch for first_few)
     for x in range(x0, x1):
         x = nonneg(x)  # (indices below are all >= 0: see scalar.nonneg)
         f = nonneg(firms[x])
@@ -660,8 +657,8 @@ def rank_firms(
         vac_apps[f] += hi - lo
         vac_qualified[f] += qualified
         given = 0
-        if plain and openings[f] <= FEW_OPENINGS:
-            given = best_few(keys, lo, hi, bar, lesser(openings[f], qualified), best)
+        if plain and openings[f] <= FEW:
+            given = first_few(keys, lo, hi, bar, lesser(openings[f], qualified), best)
             for b in range(given):
                 app = nonneg(order[nonneg(best[b])])
                 offers[app // n_apps, app % n_apps] = 1
@@ -675,32 +672,6 @@ def rank_firms(
                 offers[app // n_apps, app % n_apps] = 1
                 given += 1
         given_by[x] = given
-
-
-@njit(inline="always")
-def best_few(keys, lo, hi, bar, wanted, best):
-    """The places ``lo <= t < hi`` of the ``wanted`` smallest keys among those with
-    -key >= bar (ties: the lower place first), into ``best[:wanted]``, best first;
-    returns how many (``wanted``, or 0 when it is not positive). Keys and bar are numbers
-    (no NaN), so these are the first ``wanted`` qualified places of a stable sort."""
-    if wanted <= 0:
-        return 0
-    filled = 0
-    for t in range(lo, hi):
-        key = keys[nonneg(t)]
-        if -key < bar:
-            continue
-        if filled == wanted:
-            if not key < keys[nonneg(best[wanted - 1])]:
-                continue  # (equal keys: the earlier place stays)
-            filled -= 1  # the last one makes way
-        u = filled
-        while u > 0 and keys[nonneg(best[u - 1])] > key:
-            best[u] = best[u - 1]
-            u -= 1
-        best[u] = t
-        filled += 1
-    return filled
 
 
 @njit(cache=True, nogil=True)

@@ -1,4 +1,4 @@
-"""A stable argsort for the kernels.
+"""A stable argsort for the kernels, and the first few places of one.
 
 ``stable_order(keys)`` gives the same indices as ``np.argsort(keys, kind="stable")``:
 ascending, equal keys in index order, NaN after every number. Any correct stable sort
@@ -11,9 +11,10 @@ helper's (``simulation.compile_ahead``); this kernel is compiled once and cached
 import numpy as np
 from numba import njit
 
-from simulation.kernels.scalar import lesser
+from simulation.kernels.scalar import lesser, nonneg
 
 RUN = 16  # runs sorted by insertion before the merges
+FEW = 16  # places up to which callers take ``first_few`` instead of a whole sort
 
 
 @njit(inline="always")
@@ -60,3 +61,34 @@ def stable_order(keys):
         order, other = other, order
         width *= 2
     return order
+
+
+@njit(inline="always")
+def first_few(keys, lo, hi, bar, wanted, best):
+    """The places ``lo <= t < hi`` of the ``wanted`` smallest keys among those with
+    -key >= bar (ties: the lower place first), into ``best[:wanted]``, best first;
+    returns how many (at most ``wanted``; 0 when it is not positive).
+
+    For keys and a bar that are numbers (no NaN) these are the first ``wanted`` places,
+    among those clearing the bar, of ``stable_order(keys[lo:hi])``; one pass over the
+    keys keeps them, instead of a sort of all of them whose comparisons go either way
+    at random. Callers take it for a few places (``FEW``: each key that makes the cut
+    moves up to ``wanted`` kept places) and check the keys for NaN first."""
+    if wanted <= 0:
+        return 0
+    filled = 0
+    for t in range(lo, hi):
+        key = keys[nonneg(t)]
+        if -key < bar:
+            continue
+        if filled == wanted:
+            if not key < keys[nonneg(best[wanted - 1])]:
+                continue  # (equal keys: the earlier place stays)
+            filled -= 1  # the last one makes way
+        u = filled
+        while u > 0 and keys[nonneg(best[u - 1])] > key:
+            best[u] = best[u - 1]
+            u -= 1
+        best[u] = t
+        filled += 1
+    return filled

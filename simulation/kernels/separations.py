@@ -6,7 +6,7 @@ from numba import njit
 
 from simulation.kernels import parallel
 from simulation.kernels.memory import AHEAD, prefetch_row, rows_with, rows_with_either
-from simulation.kernels.order import stable_order
+from simulation.kernels.order import FEW, first_few, stable_order
 from simulation.kernels.scalar import nonneg
 from simulation.rng import uniform
 from simulation.state import ApprState, Cert, Education, Flow, Programme, Spend, Status
@@ -80,7 +80,10 @@ def release(
     appr_state, displaced, date_displaced, alive, f_sector_brown, layoff_quota, headcount,
     apprentices, flows,
 ):  # fmt: skip
-    """``layoffs``' choices among the candidates ``rows`` (row order within each firm)."""
+    """``layoffs``' choices among the candidates ``rows`` (row order within each firm):
+    a firm's quota of its candidates in a stable sort by key; for a quota of at most
+    ``order.FEW`` and keys that are numbers, those first few without the sort
+    (``order.first_few``: the same workers, in the same order)."""
     m = alive.shape[0]
     start = np.empty(m + 1, dtype=np.int64)
     start[:] = 0
@@ -89,6 +92,7 @@ def release(
     for f in range(m):
         start[f + 1] += start[f]
     members = np.empty(start[m], dtype=np.int64)
+    best = np.empty(FEW, dtype=np.int64)  # (scratch for first_few)
     fill = start[:-1].copy()
     for t in range(rows.shape[0]):
         i = rows[t]
@@ -104,9 +108,15 @@ def release(
             chosen = members[lo:hi]
         else:
             key = np.empty(hi - lo)
+            plain = True
             for t in range(lo, hi):
                 key[t - lo] = -gap_under[members[t]]
-            chosen = members[lo:hi][stable_order(key)[: layoff_quota[f]]]
+                plain &= key[t - lo] == key[t - lo]
+            quota = layoff_quota[f]
+            if plain and quota <= FEW:  # the first few of the sort, without the sort
+                chosen = members[lo:hi][best[: first_few(key, 0, hi - lo, -np.inf, quota, best)]]
+            else:
+                chosen = members[lo:hi][stable_order(key)[:quota]]
         for i in chosen:
             if status[i] == Status.APPRENTICE:
                 appr_state[i] = ApprState.DISSOLVED
