@@ -314,18 +314,18 @@ def wage_gini(status, wage):
 
 @njit(cache=True, nogil=True)
 def employed_wage_bits(status, wage):
-    """The bit patterns of the employed workers' wages, in row order."""
+    """The bit patterns of the employed workers' wages, in row order. (Every row's bits
+    are written at the next place, which moves on only past an employed worker: no
+    branch to mispredict on the workers who are not.)"""
     n = 0
     for i in range(status.shape[0]):
-        if status[i] == Status.EMPLOYED:
-            n += 1
-    keys = np.empty(n, dtype=np.uint32)
+        n += status[i] == Status.EMPLOYED
+    keys = np.empty(n + 1, dtype=np.uint32)  # (+1: the place after the last employed)
     j = 0
     for i in range(status.shape[0]):
-        if status[i] == Status.EMPLOYED:
-            keys[nonneg(j)] = f32_bits(wage[i])
-            j += 1
-    return keys
+        keys[nonneg(lesser(j, n))] = f32_bits(wage[i])
+        j += status[i] == Status.EMPLOYED
+    return keys[:n]
 
 
 @njit(cache=True, nogil=True)
