@@ -639,7 +639,7 @@ def rank_firms(
     ``order.FEW`` openings, no NaN key and a threshold that is a number picks those few
     directly (``order.first_few``) instead of sorting all its applicants: the same
     applicants, without the sort's comparisons, which go either way at random."""
-    n_apps = offers.shape[1]
+    flat = offers.reshape(-1)  # offers[j, a] is flat[j * A + a], an application's index
     best = np.empty(FEW, dtype=np.int64)  # (scratch for first_few)
     for x in range(x0, x1):
         x = nonneg(x)  # (indices below are all >= 0: see scalar.nonneg)
@@ -660,16 +660,14 @@ def rank_firms(
         if plain and openings[f] <= FEW:
             given = first_few(keys, lo, hi, bar, lesser(openings[f], qualified), best)
             for b in range(given):
-                app = nonneg(order[nonneg(best[b])])
-                offers[app // n_apps, app % n_apps] = 1
+                flat[nonneg(order[nonneg(best[b])])] = 1
         else:
             _rank_segment(keys, order, lo, hi)
             for t in range(lo, hi):
                 t = nonneg(t)
                 if given >= openings[f] or -keys[t] < bar:
                     break
-                app = nonneg(order[t])
-                offers[app // n_apps, app % n_apps] = 1
+                flat[nonneg(order[t])] = 1
                 given += 1
         given_by[x] = given
 
