@@ -76,3 +76,14 @@ def rows_with_either(status, code, other):
 def rows_with(status, code):
     """The rows i whose ``status[i]`` is ``code``, in row order (``rows_with_either``)."""
     return rows_with_either(status, code, code)
+
+
+@njit(inline="always")
+def hint_ahead(rows, j, first, second, third):
+    """For a loop over ``rows`` at place j: hint the row ``rows[j + AHEAD]`` (if there
+    is one) of three tables, which the loop will read ``AHEAD`` places on."""
+    if j + AHEAD < rows.shape[0]:
+        ahead = rows[j + AHEAD]
+        prefetch_row(first, ahead)
+        prefetch_row(second, ahead)
+        prefetch_row(third, ahead)
