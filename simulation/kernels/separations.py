@@ -114,7 +114,8 @@ def release(
                 plain &= key[t - lo] == key[t - lo]
             quota = layoff_quota[f]
             if plain and quota <= FEW:  # the first few of the sort, without the sort
-                chosen = members[lo:hi][best[: first_few(key, 0, hi - lo, -np.inf, quota, best)]]
+                kept = first_few(key, 0, hi - lo, -np.inf, quota, best)
+                chosen = members[lo:hi][best[:kept]]
             else:
                 chosen = members[lo:hi][stable_order(key)[:quota]]
         for i in chosen:
