@@ -13,7 +13,7 @@ import math
 import numpy as np
 from numba import njit
 
-from simulation.kernels.memory import hint_ahead, rows_with
+from simulation.kernels.memory import AHEAD, prefetch_row, rows_with
 from simulation.kernels.scalar import greater, lesser, nonneg
 from simulation.state import Status
 
@@ -72,7 +72,11 @@ def training_accounts(
     evenly) against wage, mentor time and quality cost."""
     rows = rows_with(status, Status.APPRENTICE)  # (in row order: the same sums)
     for j in range(rows.shape[0]):
-        hint_ahead(rows, j, employer, appr_duration, months_left)
+        if j + AHEAD < rows.shape[0]:
+            ahead = nonneg(rows[j + AHEAD])
+            prefetch_row(employer, ahead)
+            prefetch_row(appr_duration, ahead)
+            prefetch_row(months_left, ahead)
         i = nonneg(rows[j])
         f = employer[i]
         d = appr_duration[i]

@@ -28,7 +28,12 @@ HINT_FROM_WORKERS = 250_000
 @intrinsic
 def prefetch_row(typingctx, table, row):
     """Hint the CPU to fetch the first cache line of ``table[row]`` (an array of any
-    number of dimensions; ``row`` indexes its first axis, unchecked)."""
+    number of dimensions; ``row`` indexes its first axis, unchecked).
+
+    Call it in the kernel's own loop, on the kernel's own arrays: the same hints moved
+    into a helper function (``inline="always"`` or not) made the loops around them a
+    third slower at 1,000,000 workers, and a loop of choices hinted that way ran slower
+    than with no hints at all (BENCHMARKS.md, "Python around the kernels")."""
     if not isinstance(table, types.Array) or not isinstance(row, types.Integer):
         return None
     sig = types.void(table, row)
@@ -76,14 +81,3 @@ def rows_with_either(status, code, other):
 def rows_with(status, code):
     """The rows i whose ``status[i]`` is ``code``, in row order (``rows_with_either``)."""
     return rows_with_either(status, code, code)
-
-
-@njit(inline="always")
-def hint_ahead(rows, j, first, second, third):
-    """For a loop over ``rows`` at place j: hint the row ``rows[j + AHEAD]`` (if there
-    is one) of three tables, which the loop will read ``AHEAD`` places on."""
-    if j + AHEAD < rows.shape[0]:
-        ahead = rows[j + AHEAD]
-        prefetch_row(first, ahead)
-        prefetch_row(second, ahead)
-        prefetch_row(third, ahead)

@@ -5,7 +5,7 @@ import numpy as np
 from numba import njit
 
 from simulation.kernels import parallel
-from simulation.kernels.memory import hint_ahead, rows_with, rows_with_either
+from simulation.kernels.memory import AHEAD, prefetch_row, rows_with, rows_with_either
 from simulation.kernels.order import FEW, first_few, stable_order
 from simulation.kernels.scalar import nonneg
 from simulation.rng import uniform
@@ -200,7 +200,11 @@ def apprenticeship_progress(
     hazard = p.dropout_hazard * (1.0 - p.quality_dropout_cut * p.quality_level)
     rows = rows_with(status, Status.APPRENTICE)  # (in row order: the same sums)
     for j in range(rows.shape[0]):
-        hint_ahead(rows, j, employer, months_left, appr_advance)
+        if j + AHEAD < rows.shape[0]:
+            ahead = nonneg(rows[j + AHEAD])
+            prefetch_row(employer, ahead)
+            prefetch_row(months_left, ahead)
+            prefetch_row(appr_advance, ahead)
         i = nonneg(rows[j])
         f = employer[i]
         if uniform(key_drop, i, 0) < hazard:
@@ -260,7 +264,11 @@ def education_progress(
     return to search."""
     rows = rows_with_either(status, Status.TRAINING, Status.STUDENT)  # (in row order)
     for j in range(rows.shape[0]):
-        hint_ahead(rows, j, months_left, programme, provider)
+        if j + AHEAD < rows.shape[0]:
+            ahead = nonneg(rows[j + AHEAD])
+            prefetch_row(months_left, ahead)
+            prefetch_row(programme, ahead)
+            prefetch_row(provider, ahead)
         i = nonneg(rows[j])
         st = status[i]
         if st == Status.TRAINING:
