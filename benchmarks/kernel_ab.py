@@ -6,7 +6,8 @@ Usage: .venv/bin/python benchmarks/kernel_ab.py --against DIR --kernel matching.
        [--scenario combined] [--policy package] [--seed 1]
 
 ``--kernel`` names a function of ``simulation.kernels`` (``module.function``: a numba
-kernel or the Python function around one). This checkout steps ``--warm-up`` months of
+kernel or the Python function around one), or any function of the package by its full
+path (``simulation.metrics.compose``). This checkout steps ``--warm-up`` months of
 the run (burn-in skipped), then steps one more month recording the arguments of every
 call of the function (copies, as they were at the call) and saves them to a temporary
 file. A process in each checkout loads them, calls its own version of the function on
@@ -46,9 +47,17 @@ import numpy as np
 import sides
 
 
+def module_of(name: str):
+    """The module of ``--kernel``'s function: ``module.function`` in simulation.kernels,
+    or a full path (``simulation.metrics.compose``) for the Python around the kernels."""
+    module, _, _ = name.rpartition(".")
+    if not module.startswith("simulation."):
+        module = f"simulation.kernels.{module}"
+    return importlib.import_module(module)
+
+
 def function(name: str):
-    module, _, attr = name.rpartition(".")
-    return getattr(importlib.import_module(f"simulation.kernels.{module}"), attr)
+    return getattr(module_of(name), name.rpartition(".")[2])
 
 
 def copies(args: tuple) -> tuple:
@@ -65,8 +74,7 @@ def capture(a: argparse.Namespace, path: str) -> int:
     model = SkillsModel(run=run.model_copy(update={"scenario": scenario}))
     for _ in range(a.warm_up):
         model.step()
-    module_name, _, attr = a.kernel.rpartition(".")
-    module = importlib.import_module(f"simulation.kernels.{module_name}")
+    module, attr = module_of(a.kernel), a.kernel.rpartition(".")[2]
     real = getattr(module, attr)
     calls: list[tuple] = []
 
@@ -133,7 +141,11 @@ def start(tree: str, a: argparse.Namespace, calls: str) -> subprocess.Popen:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--against", metavar="DIR", help="another checkout, timed side by side")
-    ap.add_argument("--kernel", required=True, help="module.function in simulation.kernels")
+    ap.add_argument(
+        "--kernel",
+        required=True,
+        help="module.function in simulation.kernels, or simulation.module.function",
+    )
     ap.add_argument("--workers", type=int, default=1_000_000)
     ap.add_argument("--warm-up", type=int, default=3, help="months stepped before capturing")
     ap.add_argument("--repeats", type=int, default=15, help="timings of the month's calls")

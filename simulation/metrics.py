@@ -188,34 +188,46 @@ class MonthTables:
 
 def compose(t: MonthTables) -> dict[str, float]:
     """Every catalogue metric from one month's tables."""
-    R, S, G, F, roll = t.by_region, t.by_sector, t.g, t.flows, t.rolling
-    lf = R[:, mk.R_LF].sum()
-    unemp = R[:, mk.R_UNEMP].sum()
-    emp = R[:, mk.R_EMP].sum()
-    appr = R[:, mk.R_APPR].sum()
-    vac = R[:, mk.R_VAC].sum()
-    jobs = R[:, mk.R_JOBS].sum()
+    R, S = t.by_region, t.by_sector
+    # Python numbers: a numpy scalar costs more to index, add and divide. The counts
+    # (the count columns of the tables, flows, migrations) are whole numbers, whose sums
+    # are exact in any order, so each set of rows is summed once for all of them; the
+    # float columns (wages, gaps, spending) keep numpy's sums of their own.
+    G, F, roll = t.g.tolist(), t.flows.tolist(), t.rolling.tolist()
     urban = t.region_urban == 1
     rural = ~urban
     green = t.sector_kind == 2
     brown = t.sector_kind == 0
-    ssv = S[:, mk.S_SSV].sum()
+    counts, counts_urban, counts_rural = (
+        R.sum(axis=0).tolist(),
+        R[urban].sum(axis=0).tolist(),
+        R[rural].sum(axis=0).tolist(),
+    )
+    firms, firms_green = S.sum(axis=0).tolist(), S[green].sum(axis=0).tolist()
+    lf = counts[mk.R_LF]
+    unemp = counts[mk.R_UNEMP]
+    emp = counts[mk.R_EMP]
+    appr = counts[mk.R_APPR]
+    vac = counts[mk.R_VAC]
+    jobs = counts[mk.R_JOBS]
+    ssv = firms[mk.S_SSV]
     completions = roll[Flow.APPR_COMPLETIONS]
     ended = completions + roll[Flow.APPR_DROPOUTS] + roll[Flow.APPR_DISSOLVED]
     retained = roll[Flow.APPR_RETAINED]
-    wage_urban = _ratio(R[urban, mk.R_WAGE].sum(), R[urban, mk.R_EMP].sum())
-    wage_rural = _ratio(R[rural, mk.R_WAGE].sum(), R[rural, mk.R_EMP].sum())
+    wages = R[:, mk.R_WAGE].sum()
+    wage_urban = _ratio(R[urban, mk.R_WAGE].sum(), counts_urban[mk.R_EMP])
+    wage_rural = _ratio(R[rural, mk.R_WAGE].sum(), counts_rural[mk.R_EMP])
     appr_wage = _ratio(G[mk.G_APPR_WAGE], G[mk.G_APPR_N])
     other_wage = _ratio(G[mk.G_OTHER_WAGE], G[mk.G_OTHER_N])
-    live_firms = S[:, mk.S_FIRMS].sum()
-    sp = t.spend
+    live_firms = firms[mk.S_FIRMS]
+    sp = t.spend.tolist()
     v = {
         "unemployment_rate": _ratio(unemp, lf),
-        "youth_unemployment_rate": _ratio(R[:, mk.R_YOUTH_UNEMP].sum(), R[:, mk.R_YOUTH_LF].sum()),
-        "rural_unemployment_rate": _ratio(R[rural, mk.R_UNEMP].sum(), R[rural, mk.R_LF].sum()),
-        "urban_unemployment_rate": _ratio(R[urban, mk.R_UNEMP].sum(), R[urban, mk.R_LF].sum()),
+        "youth_unemployment_rate": _ratio(counts[mk.R_YOUTH_UNEMP], counts[mk.R_YOUTH_LF]),
+        "rural_unemployment_rate": _ratio(counts_rural[mk.R_UNEMP], counts_rural[mk.R_LF]),
+        "urban_unemployment_rate": _ratio(counts_urban[mk.R_UNEMP], counts_urban[mk.R_LF]),
         "displaced_unemployment_rate": _ratio(G[mk.G_DISPLACED_UNEMP], G[mk.G_DISPLACED_LF]),
-        "employment_rate": _ratio(emp + appr, R[:, mk.R_POP].sum()),
+        "employment_rate": _ratio(emp + appr, counts[mk.R_POP]),
         "vacancy_rate": _ratio(vac, vac + jobs),
         "tightness": _ratio(vac, unemp),
         "job_finding_rate": _ratio(F[Flow.UNEMPLOYED_TO_EMPLOYED], t.unemployed_before),
@@ -233,7 +245,7 @@ def compose(t: MonthTables) -> dict[str, float]:
         "outside_field_share": _ratio(G[mk.G_OUTSIDE], emp),
         "skill_shortage_vacancies": ssv,
         "skill_shortage_share": _ratio(ssv, vac),
-        "green_skill_shortage_vacancies": S[green, mk.S_SSV].sum(),
+        "green_skill_shortage_vacancies": firms_green[mk.S_SSV],
         "employability": t.employability,
         "cohort_job_finding_12m": _ratio(G[mk.G_ENTRY_FOUND], G[mk.G_ENTRY_WINDOW]),
         "apprentices": appr,
@@ -248,22 +260,22 @@ def compose(t: MonthTables) -> dict[str, float]:
         "apprenticeship_wage_premium": appr_wage / other_wage - 1.0,
         "firm_net_training_cost_yuan": t.net_training_cost,
         "training_firms_recouping_share": t.recouping_share,
-        "training_firm_share": _ratio(S[:, mk.S_TRAINING_FIRMS].sum(), live_firms),
-        "in_training": R[:, mk.R_TRAINING].sum(),
-        "tertiary_students": R[:, mk.R_STUDENT].sum(),
+        "training_firm_share": _ratio(firms[mk.S_TRAINING_FIRMS], live_firms),
+        "in_training": counts[mk.R_TRAINING],
+        "tertiary_students": counts[mk.R_STUDENT],
         "course_enrolments": F[Flow.COURSE_ENROLMENTS],
         "voucher_enrolments": F[Flow.VOUCHER_ENROLMENTS],
         "curriculum_relevance": t.relevance_mean,
         "provider_green_share": G[mk.G_GREEN_MIX],
-        "green_employment_share": _ratio(S[green, mk.S_EMP].sum(), emp),
+        "green_employment_share": _ratio(firms_green[mk.S_EMP], emp),
         "brown_employment_share": _ratio(S[brown, mk.S_EMP].sum(), emp),
         "rural_urban_wage_gap": 1.0 - wage_rural / wage_urban,
-        "net_migration_to_urban": t.mig_in[urban].sum() - t.mig_out[urban].sum(),
+        "net_migration_to_urban": (t.mig_in - t.mig_out)[urban].sum(),
         "return_migrations": F[Flow.RETURN_MIGRATIONS],
         "firms_alive": live_firms,
         "firm_entries": F[Flow.FIRM_ENTRIES],
         "firm_exits": F[Flow.FIRM_EXITS],
-        "wage_mean_yuan": _ratio(R[:, mk.R_WAGE].sum(), emp),
+        "wage_mean_yuan": _ratio(wages, emp),
         "wage_gini": t.gini,
         "spending_subsidy_yuan": sp[Spend.SUBSIDY],
         "spending_quality_yuan": sp[Spend.QUALITY],
@@ -272,7 +284,7 @@ def compose(t: MonthTables) -> dict[str, float]:
         "spending_rural_access_yuan": sp[Spend.RURAL_ACCESS],
         "spending_anticipation_yuan": sp[Spend.ANTICIPATION],
         "spending_curricula_yuan": sp[Spend.CORE_SKILLS] + sp[Spend.GREEN_CURRICULA],
-        "spending_total_yuan": sp.sum(),
+        "spending_total_yuan": t.spend.sum(),
     }
     return {name: float(v[name]) for name in NAMES}
 

@@ -88,6 +88,18 @@ def pieces(n: int, parts: int) -> list[tuple[int, int]]:
     return out
 
 
+def _sharing(n: int, min_piece: int, workers: int | None) -> tuple[int, int]:
+    """(threads, pieces) that ``run`` shares a loop of ``n`` items among; 1 piece: the
+    loop runs in one call in the calling thread."""
+    small_model = workers is not None and workers < SHARE_FROM_WORKERS
+    if min_piece_override is not None:
+        min_piece, small_model = min_piece_override, False
+    min_piece = max(1, min_piece)
+    # (asking numba for the thread count costs a few microseconds)
+    t = threads() if n >= 2 * min_piece and not small_model else 1
+    return t, (min(t * PIECES_PER_THREAD, n // min_piece) if t > 1 else 1)
+
+
 def run(
     kernel: Callable, n: int, *args, min_piece: int = MIN_PIECE, workers: int | None = None
 ) -> None:
@@ -98,14 +110,8 @@ def run(
     done; an error in a piece is re-raised here once every other piece has run."""
     if n <= 0:
         return
-    small_model = workers is not None and workers < SHARE_FROM_WORKERS
-    if min_piece_override is not None:
-        min_piece, small_model = min_piece_override, False
-    min_piece = max(1, min_piece)
-    # (asking numba for the thread count costs a few microseconds)
-    t = threads() if n >= 2 * min_piece and not small_model else 1
-    parts = min(t * PIECES_PER_THREAD, n // min_piece)
-    if t <= 1 or parts <= 1:
+    t, parts = _sharing(n, min_piece, workers)
+    if parts <= 1:
         kernel(0, n, *args)
         return
     todo = pieces(n, parts)
@@ -160,6 +166,8 @@ def picks(kernel: Callable, n: int, *args, workers: int | None = None) -> np.nda
     picked = getattr(_local, "picked", None)
     if picked is None or picked.shape[0] < n:
         picked = _local.picked = np.empty(n, dtype=np.int64)
+    if n_blocks <= 0 or _sharing(n_blocks, 1, workers)[1] <= 1:  # one piece: no moving
+        return picked[: kernel(0, n, *args, picked)]
     counts = np.zeros(n_blocks, dtype=np.int64)
 
     def piece(b0: int, b1: int) -> None:
