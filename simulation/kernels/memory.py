@@ -31,9 +31,10 @@ def prefetch_row(typingctx, table, row):
     number of dimensions; ``row`` indexes its first axis, unchecked).
 
     Call it in the kernel's own loop, on the kernel's own arrays: the same hints moved
-    into a helper function (``inline="always"`` or not) made the loops around them a
-    third slower at 1,000,000 workers, and a loop of choices hinted that way ran slower
-    than with no hints at all (BENCHMARKS.md, "Python around the kernels")."""
+    into a helper function (``inline="always"`` or not) made the loops around them up to
+    three times slower at 1,000,000 workers (reference counts of the helper's array
+    arguments, updated at every row), and a loop of choices hinted that way ran slower
+    than with no hints at all (BENCHMARKS.md, "Hints written in the loops again")."""
     if not isinstance(table, types.Array) or not isinstance(row, types.Integer):
         return None
     sig = types.void(table, row)

@@ -1,0 +1,61 @@
+"""A month's cost against the model's size: the part that does not shrink with it.
+
+Usage: .venv/bin/python benchmarks/fixed_cost.py [--sizes 1000 2000 5000 20000]
+       [--months 60] [--scenario combined] [--policy package]
+
+For each size, in this process: builds the run (burn-in skipped: the months start from
+the initial state), steps five months untimed (compilation, first touches), then times
+``--months`` months one by one and prints their median. The intercept of the medians
+against the size is the month's fixed cost (Python between the kernels, dispatch,
+per-month work on regions and sectors), which bounds what a small model can gain from
+faster kernels. Run under a sampling profiler for the split of that cost, e.g.
+``perf record -D 5000 -F 4000 -g -- .venv/bin/python benchmarks/fixed_cost.py --sizes
+20000 --months 1100`` then ``perf report --no-children --sort dso -g none`` (the delay
+skips the start-up).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import time
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1_000, 2_000, 5_000, 20_000])
+    ap.add_argument("--months", type=int, default=60)
+    ap.add_argument("--scenario", default="combined")
+    ap.add_argument("--policy", default="package")
+    a = ap.parse_args()
+    if a.months < 1:
+        ap.error("--months must be at least 1")
+
+    import numba
+
+    from simulation import loading
+    from simulation.model import SkillsModel
+
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cpus, {platform.platform()}")
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"numba threads {numba.get_num_threads()}; load average {load}")
+    print(f"{a.scenario} | {a.policy}, median of {a.months} months after 5 untimed")
+    print(f"{'workers':>10}  {'ms a month':>10}")
+    for n in a.sizes:
+        run = loading.resolve_run(a.scenario, [a.policy], n, a.months + 5, 0)
+        scenario = run.scenario.model_copy(update={"burn_in_months": 0})
+        model = SkillsModel(run=run.model_copy(update={"scenario": scenario}))
+        for _ in range(5):
+            model.step()
+        seconds = []
+        for _ in range(a.months):
+            t0 = time.perf_counter()
+            model.step()
+            seconds.append(time.perf_counter() - t0)
+        print(f"{n:>10,}  {statistics.median(seconds) * 1e3:>10.3f}")
+
+
+if __name__ == "__main__":
+    main()
