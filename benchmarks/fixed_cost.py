@@ -8,10 +8,11 @@ the initial state), steps five months untimed (compilation, first touches), then
 ``--months`` months one by one and prints their median. The intercept of the medians
 against the size is the month's fixed cost (Python between the kernels, dispatch,
 per-month work on regions and sectors), which bounds what a small model can gain from
-faster kernels. Run under a sampling profiler for the split of that cost, e.g.
-``perf record -D 5000 -F 4000 -g -- .venv/bin/python benchmarks/fixed_cost.py --sizes
-20000 --months 1100`` then ``perf report --no-children --sort dso -g none`` (the delay
-skips the start-up).
+faster kernels. Before each size's timed months it prints ``timing N workers (pid P)``
+on standard error: a sampling profiler attached then sees months only (start-up, with
+its imports, compilation and garbage collections, would otherwise dominate), e.g.
+``fixed_cost.py --sizes 20000 --months 1100 &``, then at that line
+``perf record -F 4000 -g -p P -- sleep 5`` and ``perf report --no-children --sort dso``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import argparse
 import os
 import platform
 import statistics
+import sys
 import time
 
 
@@ -49,6 +51,7 @@ def main() -> None:
         model = SkillsModel(run=run.model_copy(update={"scenario": scenario}))
         for _ in range(5):
             model.step()
+        print(f"timing {n:,} workers (pid {os.getpid()})", file=sys.stderr, flush=True)
         seconds = []
         for _ in range(a.months):
             t0 = time.perf_counter()
