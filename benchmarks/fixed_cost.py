@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import sys
-import time
+
+import sides
 
 
 def main() -> None:
@@ -37,26 +37,15 @@ def main() -> None:
 
     import numba
 
-    from simulation import loading
-    from simulation.model import SkillsModel
-
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cpus, {platform.platform()}")
-    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    print(f"numba threads {numba.get_num_threads()}; load average {load}")
+    print(f"machine: {sides.machine()}")
+    print(f"numba threads {numba.get_num_threads()}; {sides.load()}")
     print(f"{a.scenario} | {a.policy}, median of {a.months} months after 5 untimed")
     print(f"{'workers':>10}  {'ms a month':>10}")
     for n in a.sizes:
-        run = loading.resolve_run(a.scenario, [a.policy], n, a.months + 5, 0)
-        scenario = run.scenario.model_copy(update={"burn_in_months": 0})
-        model = SkillsModel(run=run.model_copy(update={"scenario": scenario}))
-        for _ in range(5):
-            model.step()
+        model = sides.fresh_model(a.scenario, a.policy, n, a.months + 5)
+        sides.month_seconds(model, 5)
         print(f"timing {n:,} workers (pid {os.getpid()})", file=sys.stderr, flush=True)
-        seconds = []
-        for _ in range(a.months):
-            t0 = time.perf_counter()
-            model.step()
-            seconds.append(time.perf_counter() - t0)
+        seconds = sides.month_seconds(model, a.months)
         print(f"{n:>10,}  {statistics.median(seconds) * 1e3:>10.3f}")
 
 

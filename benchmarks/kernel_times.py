@@ -22,12 +22,12 @@ from __future__ import annotations
 import argparse
 import collections
 import importlib
-import os
-import platform
 import statistics
 import threading
 import time
 import types
+
+import sides
 
 
 def main() -> None:
@@ -44,15 +44,10 @@ def main() -> None:
 
     import numba
 
-    from simulation import loading
     from simulation.kernels import MODULES
-    from simulation.model import SkillsModel
 
-    run = loading.resolve_run(a.scenario, [a.policy], a.workers, a.months + 2, 0)
-    scenario = run.scenario.model_copy(update={"burn_in_months": 0})
-    model = SkillsModel(run=run.model_copy(update={"scenario": scenario}))
-    model.step()
-    model.step()
+    model = sides.fresh_model(a.scenario, a.policy, a.workers, a.months + 2)
+    sides.month_seconds(model, 2)
 
     seconds: collections.Counter = collections.Counter()
     calls: collections.Counter = collections.Counter()
@@ -84,14 +79,9 @@ def main() -> None:
             if is_function and getattr(f, "__module__", None) == mod.__name__:
                 setattr(mod, attr, wrap(f"{name}.{attr}", f))
 
-    months = []
-    for _ in range(a.months):
-        t0 = time.perf_counter()
-        model.step()
-        months.append(time.perf_counter() - t0)
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cpus, {platform.platform()}")
-    print(f"numba threads {numba.get_num_threads()}; load average "
-          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")  # fmt: skip
+    months = sides.month_seconds(model, a.months)
+    print(f"machine: {sides.machine()}")
+    print(f"numba threads {numba.get_num_threads()}; {sides.load()}")
     print(f"{a.scenario} | {a.policy}, {a.workers:,} workers, {a.months} months: "
           f"{statistics.median(months) * 1e3:.1f} ms a month (median)")  # fmt: skip
     print(f"{'function':44s} {'ms/month':>10s} {'calls/month':>12s}")

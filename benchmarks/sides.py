@@ -3,7 +3,8 @@ runs one checkout's code and answers one line per line it is sent.
 
 ``ab_months.py`` (months) and ``kernel_ab.py`` (one kernel's calls) start a child in each
 of two checkouts and have them take turns; ``vs_reference.py`` and ``two_threads.py``
-name the machine they ran on.
+name the machine they ran on; ``kernel_times.py`` and ``fixed_cost.py`` time the months
+of a model built to be timed (``fresh_model``, ``month_seconds``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import os
 import platform
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 
@@ -50,6 +52,27 @@ def parse(ap: argparse.ArgumentParser, serve) -> argparse.Namespace | None:
 
 def load() -> str:
     return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def fresh_model(scenario: str, policy: str, workers: int, months: int, seed: int = 0):
+    """A model of the run whose months start from the initial state (burn-in skipped:
+    months to time, not results), with room for ``months`` steps."""
+    from simulation import loading
+    from simulation.model import SkillsModel
+
+    run = loading.resolve_run(scenario, [policy], workers, months, seed)
+    skipped = run.scenario.model_copy(update={"burn_in_months": 0})
+    return SkillsModel(run=run.model_copy(update={"scenario": skipped}))
+
+
+def month_seconds(model, months: int) -> list[float]:
+    """Wall seconds of each of the model's next ``months`` steps."""
+    seconds = []
+    for _ in range(months):
+        t0 = time.perf_counter()
+        model.step()
+        seconds.append(time.perf_counter() - t0)
+    return seconds
 
 
 def checkouts(script: str, against: str) -> dict[str, str]:
