@@ -24,6 +24,7 @@ import statistics
 import time
 
 import numpy as np
+import sides
 
 
 def main() -> None:
@@ -36,14 +37,10 @@ def main() -> None:
 
     import numba
 
-    from simulation import loading
     from simulation.kernels import matching
-    from simulation.model import SkillsModel
 
     numba.set_num_threads(a.threads)
-    run = loading.resolve_run("combined", ["package"], a.workers, a.months + 2, 0)
-    scenario = run.scenario.model_copy(update={"burn_in_months": 0})
-    model = SkillsModel(run=run.model_copy(update={"scenario": scenario}))
+    model = sides.fresh_model("combined", "package", a.workers, a.months + 2)
     model.step()
     model.step()
 

@@ -66,12 +66,8 @@ def copies(args: tuple) -> tuple:
 
 def capture(a: argparse.Namespace, path: str) -> int:
     """One month's calls of the function, with their arguments, saved to ``path``."""
-    from simulation import loading
-    from simulation.model import SkillsModel
 
-    run = loading.resolve_run(a.scenario, [a.policy], a.workers, a.warm_up + 1, a.seed)
-    scenario = run.scenario.model_copy(update={"burn_in_months": 0})
-    model = SkillsModel(run=run.model_copy(update={"scenario": scenario}))
+    model = sides.fresh_model(a.scenario, a.policy, a.workers, a.warm_up + 1, a.seed)
     for _ in range(a.warm_up):
         model.step()
     module, attr = module_of(a.kernel), a.kernel.rpartition(".")[2]

@@ -14,20 +14,13 @@ import argparse
 import os
 import platform
 import statistics
-import time
 
-from simulation import loading
-from simulation.model import SkillsModel
+import sides
 
 
 def time_run(scenario: str, policy: str, workers: int, months: int, seed: int) -> float:
-    run = loading.resolve_run(scenario, [policy], workers, months, seed)
-    scenario_cfg = run.scenario.model_copy(update={"burn_in_months": 0})
-    model = SkillsModel(run=run.model_copy(update={"scenario": scenario_cfg}))
-    t0 = time.perf_counter()
-    for _ in range(months):
-        model.step()
-    return time.perf_counter() - t0
+    model = sides.fresh_model(scenario, policy, workers, months, seed)
+    return sum(sides.month_seconds(model, months))
 
 
 def main() -> None:

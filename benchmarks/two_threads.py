@@ -74,15 +74,11 @@ def at_once(calls, repeats: int) -> list[float]:
 
 def skills_calls(workers: int):
     """Two independent calls of the skills kernel, each on a model of its own."""
-    from simulation import loading
     from simulation.kernels.skills import update_skill_rows
-    from simulation.model import SkillsModel
 
     calls = []
     for seed in (0, 1):
-        run = loading.resolve_run("combined", ["package"], workers, 3, seed)
-        scenario = run.scenario.model_copy(update={"burn_in_months": 0})
-        m = SkillsModel(run=run.model_copy(update={"scenario": scenario}))
+        m = sides.fresh_model("combined", "package", workers, 3, seed)
         for _ in range(3):
             m.step()
         w, f, pr = m.workers, m.firms, m.providers
