@@ -23,7 +23,8 @@ cache, and a compiled kernel is the same whichever process compiled it. Outside 
 first month, and in any process without a helper, ``stage`` is a shared no-op.
 
 The helper starts at most once per process, only when the cache lacks the tally
-kernel, on a machine where this process may use two cores or more, and not while
+kernel or the small models' matching rounds in one call (which it compiles last, for
+later runs: ``matching.one_call_ready``), on a machine where this process may use two cores or more, and not while
 another helper for the same cache is running (a lock file in the cache folder).
 ``SKILLSIM_COMPILE_HELPER=0`` turns it off.
 """
@@ -58,16 +59,24 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-def _cache_state() -> tuple[bool, str | None]:
-    """(whether numba's cache holds the tally kernel, the folder of that cache). Reads
-    numba's cache index the way numba does; (True, None) if it cannot tell."""
+def in_cache(kernel) -> bool | None:
+    """Whether numba's cache holds ``kernel`` (a ``cache=True`` dispatcher), read from
+    numba's cache index the way numba does; None if it cannot tell."""
     try:
-        from simulation.kernels import metrics
+        return bool(kernel._cache._cache_file._load_index())
+    except Exception:  # another numba version, caching off
+        return None
 
-        cache = metrics._tally_rows._cache
-        return bool(cache._cache_file._load_index()), cache.cache_path
-    except Exception:  # another numba version, caching off: start no helper
+
+def _cache_state() -> tuple[bool, str | None]:
+    """(whether numba's cache holds the tally kernel and the small models' matching
+    rounds, the folder of that cache); (True, None) if it cannot tell."""
+    from simulation.kernels import matching, metrics
+
+    tally, rounds = in_cache(metrics._tally_rows), in_cache(matching.rounds_in_one_call)
+    if tally is None or rounds is None:  # start no helper
         return True, None
+    return tally and rounds, metrics._tally_rows._cache.cache_path
 
 
 def _take_lock(folder: str) -> bool:
@@ -244,6 +253,7 @@ def compile_month(stages: str | None, workers: int = 500) -> None:
 
     from simulation import loading, phases
     from simulation.engine import Engine, PhaseTimer
+    from simulation.kernels import matching as matching_kernels
     from simulation.kernels import metrics as metric_kernels
     from simulation.state import Status
 
@@ -292,6 +302,11 @@ def compile_month(stages: str | None, workers: int = 500) -> None:
             run_stage[name]()
             if stages is not None:
                 _mark_done(stages, name)
+    # Last, what a cold start's first month does without: a small model's matching
+    # rounds in one compiled call (several seconds to compile), which later processes
+    # take from the cache (matching.one_call_ready).
+    matching_kernels.use_one_call(True)
+    matching()
 
 
 def main(argv: list[str]) -> int:

@@ -20,6 +20,7 @@ from simulation.kernels import (
     demography,
     firms,
     matching,
+    parallel,
     separations,
     skills,
     training,
@@ -275,6 +276,22 @@ def _match(m, mode: int, p: params.Params, month: int) -> None:
     # The searchers' affinity factors, computed in the first round and read in the
     # next ones (skills do not change within the month's matching).
     factors = np.empty((n, world.sector_profile.shape[0]))
+    small = w.status.shape[0] < matching.ONE_CALL_BELOW and parallel.min_piece_override is None
+    if small and matching.one_call_ready():
+        # A small model's rounds in one compiled call: the same kernels as below.
+        matching.rounds_in_one_call(
+            mode, month, apply_key, pm.rounds, pm, searchers, n, world.n_regions, p.cert_bonus,
+            openings, m.thresholds, apps_seen, qualified_seen, m.cell_open, m.cell_ptr,
+            m.cell_firms, m.cell_cum, factors, w.status, w.region, w.skills, w.ability, w.cert,
+            w.employer, w.gap_under, w.gap_over, w.wage, w.tenure, w.spell, w.months_left,
+            w.provider, w.appr_state, w.appr_firm, w.appr_duration, w.appr_entitlement,
+            w.appr_advance, w.retained, w.poached, w.seeking_appr, w.date_entry,
+            w.date_first_job, w.date_appr_start, w.date_appr_end, f.alive, f.sector, f.region,
+            f.productivity, f.req, f.provider, f.headcount, f.apprentices, f.vac_age,
+            f.vac_apps, f.vac_qualified, f.train_benefit, f.appr_started, world.wage_level,
+            m.travel, world.sector_profile, m.mig_in, m.mig_out, m.flows, m.spend,
+        )  # fmt: skip
+        return
     for rnd in range(pm.rounds):
         if searchers.size == 0 or openings.sum() == 0:
             break

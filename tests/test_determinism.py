@@ -227,6 +227,31 @@ def test_policies_draw_the_same_numbers(monkeypatch):
         assert months == set(range(clock))  # every month of the burn-in and the horizon
 
 
+def test_matching_rounds_in_one_call_give_the_run_of_rounds_in_python(monkeypatch):
+    # A small model runs each mode's matching rounds in one compiled call
+    # (matching.rounds_in_one_call); the same kernels called round by round from Python
+    # must give the same run, bit for bit.
+    from simulation.kernels import matching, parallel
+
+    monkeypatch.setattr(parallel, "min_piece_override", None)
+    monkeypatch.setattr(matching, "_one_call", True)  # compiled here if not in the cache
+    calls = []
+    one_call = matching.rounds_in_one_call
+    monkeypatch.setattr(
+        matching, "rounds_in_one_call", lambda *args: calls.append(1) or one_call(*args)
+    )
+    runs = {}
+    for below in (matching.ONE_CALL_BELOW, 0):
+        monkeypatch.setattr(matching, "ONE_CALL_BELOW", below)
+        calls.clear()
+        runs[below] = run_model(workers=2500, months=10, seed=5)
+        assert bool(calls) == (below > 0)  # each path really ran
+    in_one_call, in_python = runs.values()
+    pd.testing.assert_frame_equal(in_one_call.metrics_frame(), in_python.metrics_frame())
+    assert_same_state(state_arrays(in_one_call), state_arrays(in_python))
+    assert in_one_call.metrics_frame()["hires"].sum() > 0
+
+
 POLICIES = ("none", "apprenticeship_subsidy", "quality_apprenticeship", "package")
 
 

@@ -173,6 +173,9 @@ class Tracker:
         # kernel's signature moves them.
         names = list(inspect.signature(matching.accept_offers.py_func).parameters)
         assert [names[0], names[3], names[4], names[7]] == ["mode", "searchers", "n", "hired"]
+        # Each round's acceptance through Python, where the wrapper sees it (small models
+        # otherwise run their rounds in one compiled call).
+        mp.setattr(matching, "ONE_CALL_BELOW", 0)
         orig_advance = SkillsModel._advance
 
         def advance(model, p):

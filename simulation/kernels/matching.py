@@ -971,3 +971,88 @@ def mean_share(share):
             acc += share[j]
             counted += 1
     return acc / counted if counted > 0 else math.nan
+
+
+# Models with fewer worker rows than this run a mode's matching rounds in one compiled
+# call (``rounds_in_one_call``) once it is compiled; tests that watch each round's
+# kernels set it to 0.
+ONE_CALL_BELOW = parallel.SHARE_FROM_WORKERS
+_one_call: bool | None = None  # this process's choice (``one_call_ready``)
+
+
+def one_call_ready() -> bool:
+    """Whether this process runs small models' rounds in one call: when
+    ``rounds_in_one_call`` is in numba's cache at the first call (or compiled here).
+    Compiling it takes several seconds (it types its dozen kernels again, and LLVM
+    optimises them once more inside it), which a cold start's first month must not pay
+    (BENCHMARKS.md): a process that starts without it keeps the round-by-round path,
+    and the compile helper of a cold start (``compile_ahead``) compiles it last, for the
+    runs after. Either path computes the same run."""
+    global _one_call
+    if _one_call is None:
+        from simulation.compile_ahead import in_cache
+
+        _one_call = bool(rounds_in_one_call.signatures) or bool(in_cache(rounds_in_one_call))
+    return _one_call
+
+
+def use_one_call(choice: bool | None) -> None:
+    """Set this process's choice (None: decide again at the next call)."""
+    global _one_call
+    _one_call = choice
+
+
+@njit(cache=True)
+def rounds_in_one_call(
+    mode, month, key, rounds, p, searchers, k, n_regions, cert_bonus, openings, thresholds,
+    apps_seen, qualified_seen, cell_open, cell_ptr, cell_firms, cell_cum, factors,
+    status, region, skills, ability, cert, employer, gap_under, gap_over, wage, tenure, spell,
+    months_left, provider, appr_state, appr_firm, appr_duration, appr_entitlement,
+    appr_advance, retained, poached, seeking_appr, date_entry, date_first_job,
+    date_appr_start, date_appr_end, alive, f_sector, f_region, productivity, req, f_provider,
+    headcount, apprentices, vac_age, vac_apps, vac_qualified, train_benefit, appr_started,
+    wage_level, travel, profile, mig_in, mig_out, flows, spend,
+):  # fmt: skip
+    """The month's matching rounds of one mode (``phases._match``) in one compiled call,
+    for models whose loops run in one piece anyway (below ``ONE_CALL_BELOW`` worker
+    rows): the kernels of ``apply_and_offer``, ``accept_offers`` and ``keep_unmatched``
+    in the same order, on the same arrays, without going back to Python between them:
+    the same run bit for bit (tests/test_determinism.py), without ~50 kernel calls'
+    dispatch and the Python around them a month. ``searchers[:k]`` are the mode's
+    searchers, ``factors`` has a row for each; returns the number of searchers left."""
+    n_apps = p.applications
+    for rnd in range(rounds):
+        if k == 0 or openings.sum() == 0:
+            break
+        build_cells(alive, f_sector, f_region, openings, n_regions, cell_open, cell_ptr,
+                    cell_firms, cell_cum)  # fmt: skip
+        apps = np.empty((k, n_apps), dtype=np.int64)
+        offers = np.zeros((k, n_apps), dtype=np.int8)
+        access, start, owners, psum = draw_tables(
+            travel, p.travel_weight, profile, cell_open, cell_ptr, cell_firms, cell_cum
+        )
+        draw_blocks(
+            0, (k + DRAW_BLOCK - 1) // DRAW_BLOCK, key, rnd * 2 * n_apps, searchers, k, skills,
+            region, employer, profile, p.affinity_weight, cell_open, access, start, owners,
+            psum, apps, factors, rnd > 0,
+        )  # fmt: skip
+        by_firm, firms = group_by_firm(apps, k, openings.shape[0], offers)
+        score = np.empty(apps.shape)
+        score_rows(0, k, mode, p, searchers, k, apps, skills, ability, cert, cert_bonus, req,
+                   score)  # fmt: skip
+        keys, order = order_in_one_pass(apps, k, score, by_firm)
+        given_by = np.zeros(firms.shape[0], dtype=np.int64)
+        rank_firms(0, firms.shape[0], firms, by_firm, keys, order, thresholds, openings,
+                   apps_seen, qualified_seen, offers, given_by)  # fmt: skip
+        hired = np.zeros(k, dtype=np.int8)
+        accept_offers(
+            mode, month, p, searchers, k, apps, offers, hired, status, region, skills, employer,
+            gap_under, gap_over, wage, tenure, spell, months_left, provider, appr_state,
+            appr_firm, appr_duration, appr_entitlement, appr_advance, retained, poached,
+            seeking_appr, date_entry, date_first_job, date_appr_start, date_appr_end,
+            f_region, productivity, req, f_provider, headcount, apprentices, openings, vac_age,
+            vac_apps, vac_qualified, train_benefit, appr_started, wage_level, travel, mig_in,
+            mig_out, flows, spend,
+        )  # fmt: skip
+        k = keep_unmatched(hired, searchers[:k], factors)
+    return k
