@@ -278,7 +278,8 @@ def _match(m, mode: int, p: params.Params, month: int) -> None:
     factors = np.empty((n, world.sector_profile.shape[0]))
     small = w.status.shape[0] < matching.ONE_CALL_BELOW and parallel.min_piece_override is None
     if small and matching.one_call_ready():
-        # A small model's rounds in one compiled call: the same kernels as below.
+        # A small model's rounds in one compiled call: the same kernels as the loop below
+        # (a change to the loop goes there too; tests/test_determinism.py compares them).
         matching.rounds_in_one_call(
             mode, month, apply_key, pm.rounds, pm, searchers, n, world.n_regions, p.cert_bonus,
             openings, m.thresholds, apps_seen, qualified_seen, m.cell_open, m.cell_ptr,

@@ -818,7 +818,9 @@ def apply_and_offer(
     """The first half of a matching round: firms with openings grouped by cell
     (``build_cells``), each searcher's applications (``draw_applications``, draws from
     ``slot0`` on; ``factors`` and ``known`` as there) and the firms' offers
-    (``make_offers``). Returns (applications, offers) for ``accept_offers``."""
+    (``make_offers``). Returns (applications, offers) for ``accept_offers``.
+    (``rounds_in_one_call`` repeats these steps for small models: a change here goes
+    there too; tests/test_determinism.py holds the two paths to the same run.)"""
     build_cells(alive, f_sector, f_region, openings, n_regions, cell_open, cell_ptr, cell_firms,
                 cell_cum)  # fmt: skip
     apps = np.empty((n, p.applications), dtype=np.int64)
