@@ -24,9 +24,9 @@ first month, and in any process without a helper, ``stage`` is a shared no-op.
 
 The helper starts at most once per process, only when the cache lacks the tally
 kernel or the small models' matching rounds in one call (which it compiles last, for
-later runs: ``matching.one_call_ready``), on a machine where this process may use two cores or more, and not while
-another helper for the same cache is running (a lock file in the cache folder).
-``SKILLSIM_COMPILE_HELPER=0`` turns it off.
+the runs after: ``matching.one_call_ready``), on a machine where this process may use
+two cores or more, and not while another helper for the same cache is running (a lock
+file in the cache folder). ``SKILLSIM_COMPILE_HELPER=0`` turns it off.
 """
 
 from __future__ import annotations
