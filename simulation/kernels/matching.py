@@ -994,7 +994,8 @@ def one_call_ready() -> bool:
     if _one_call is None:
         from simulation.compile_ahead import in_cache
 
-        _one_call = bool(rounds_in_one_call.signatures) or bool(in_cache(rounds_in_one_call))
+        compiled = getattr(rounds_in_one_call, "signatures", ())  # (none without the JIT)
+        _one_call = bool(compiled) or bool(in_cache(rounds_in_one_call))
     return _one_call
 
 
