@@ -276,8 +276,8 @@ def _match(m, mode: int, p: params.Params, month: int) -> None:
     # The searchers' affinity factors, computed in the first round and read in the
     # next ones (skills do not change within the month's matching).
     factors = np.empty((n, world.sector_profile.shape[0]))
-    small = w.status.shape[0] < matching.ONE_CALL_BELOW and parallel.min_piece_override is None
-    if small and matching.one_call_ready():
+    rows = w.status.shape[0]
+    if rows < matching.ONE_CALL_BELOW and parallel.in_one_piece(rows) and matching.one_call_ready():
         # A small model's rounds in one compiled call: the same kernels as the loop below
         # (a change to the loop goes there too; tests/test_determinism.py compares them).
         matching.rounds_in_one_call(

@@ -88,12 +88,18 @@ def pieces(n: int, parts: int) -> list[tuple[int, int]]:
     return out
 
 
+def in_one_piece(workers: int | None) -> bool:
+    """Whether a model of ``workers`` worker rows runs every loop in one call: below
+    ``SHARE_FROM_WORKERS``, unless a test cuts loops small (``min_piece_override``)."""
+    return min_piece_override is None and workers is not None and workers < SHARE_FROM_WORKERS
+
+
 def _sharing(n: int, min_piece: int, workers: int | None) -> tuple[int, int]:
     """(threads, pieces) that ``run`` shares a loop of ``n`` items among; 1 piece: the
     loop runs in one call in the calling thread."""
-    small_model = workers is not None and workers < SHARE_FROM_WORKERS
+    small_model = in_one_piece(workers)
     if min_piece_override is not None:
-        min_piece, small_model = min_piece_override, False
+        min_piece = min_piece_override
     min_piece = max(1, min_piece)
     # (asking numba for the thread count costs a few microseconds)
     t = threads() if n >= 2 * min_piece and not small_model else 1
