@@ -21,6 +21,7 @@ import pytest
 import worlds
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from numba import njit
 
 from simulation import rng
 from simulation.kernels import MODULES, parallel
@@ -577,6 +578,45 @@ def test_update_skills(n, seed):
         )  # fmt: skip
 
     check(world, call)
+
+
+_job_gaps, _job_gaps_stepwise = K.skills.job_gaps, K.skills.job_gaps_stepwise
+_gaps = njit(lambda skills, req: _job_gaps(skills, 0, req, 0))
+_gaps_stepwise = njit(lambda skills, req, tu, to: _job_gaps_stepwise(skills, 0, req, 0, tu, to))
+# Float32 values in [0, 1] spread over magnitudes (a full mantissa times 2^-e): with
+# numbers on one grid (numpy's uniform float32s, multiples of 2^-24) every sum of the
+# gaps' terms is exact and any order of adding them gives the same bits; spread out,
+# the order shows. Plus the edges: 0, 1, the smallest float32, 1 - 2^-24.
+_unit = st.one_of(
+    st.builds(
+        lambda m, e: float(np.float32(m / 2.0**24 * 2.0**-e)),
+        st.integers(2**23, 2**24 - 1),
+        st.integers(0, 40),
+    ),
+    st.sampled_from([0.0, 1.0, 2.0**-149, 1.0 - 2.0**-24]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    rows=st.integers(1, 12).flatmap(
+        lambda k: st.tuples(st.lists(_unit, min_size=k, max_size=k),
+                            st.lists(_unit, min_size=k, max_size=k))
+    ),
+    nan_at=st.one_of(st.none(), st.integers(0, 11)),
+)  # fmt: skip
+def test_job_gaps_stepwise_same_bits(rows, nan_at):
+    """The skill update's two-loop gaps equal ``job_gaps`` bit for bit (the sums added
+    in the same order): any domain count, values spread over magnitudes, a requirement
+    row of all zeros or all ones (a zero denominator), a NaN skill."""
+    skills = np.array([rows[0]], dtype=np.float32)
+    req = np.array([rows[1]], dtype=np.float32)
+    if nan_at is not None and nan_at < skills.shape[1]:
+        skills[0, nan_at] = np.nan
+    k = skills.shape[1]
+    expected = np.array(_gaps(skills, req))
+    got = np.array(_gaps_stepwise(skills, req, np.empty(k), np.empty(k)))
+    assert np.array_equal(expected.view(np.uint64), got.view(np.uint64)), (expected, got)
 
 
 # ----------------------------------------------------------------- matching
