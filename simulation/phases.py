@@ -41,8 +41,10 @@ def begin(m) -> None:
     m.spend[:] = 0.0
     m.mig_in[:] = 0
     m.mig_out[:] = 0
-    m.unemployed_before = float(np.count_nonzero(m.workers.status == Status.UNEMPLOYED))
-    m.employed_before = float(np.count_nonzero(m.workers.status == Status.EMPLOYED))
+    # (``.value``: NumPy compares an int8 array with an IntEnum member by first making
+    # the whole array int64, eight times slower than with a plain int.)
+    m.unemployed_before = float(np.count_nonzero(m.workers.status == Status.UNEMPLOYED.value))
+    m.employed_before = float(np.count_nonzero(m.workers.status == Status.EMPLOYED.value))
 
 
 def drivers(m, p: params.Params, month: int) -> None:
@@ -158,7 +160,7 @@ def search_and_matching(m, p: params.Params, month: int) -> None:
 def separations_and_lifecycle(m, p: params.Params, month: int) -> None:
     """8. Layoffs and exits, quits, the apprentices' month, programme ends."""
     w, f, pr, world = m.workers, m.firms, m.providers, m.world
-    m.firm_is_brown[:] = world.sector_kind[f.sector] == SectorKind.BROWN
+    m.firm_is_brown[:] = world.sector_kind[f.sector] == SectorKind.BROWN.value
     separations.layoffs(
         month, w.status, w.employer, w.gap_under, w.wage, w.tenure, w.spell, w.provider,
         w.appr_state, w.displaced, w.date_displaced, f.alive, m.firm_is_brown, f.layoff_quota,
@@ -321,12 +323,11 @@ def _match(m, mode: int, p: params.Params, month: int) -> None:
 
 def slack(m) -> np.ndarray:
     """log(unemployed / vacancies) by region, clipped to +-2: how slack each market is."""
-    w, f, n = m.workers, m.firms, m.world.n_regions
-    live = f.alive == 1
-    unemployed = matching.unemployed_by_region(w.status, w.region, n)
-    vacancies = np.bincount(f.region[live], weights=f.vacancies[live], minlength=n)
-    ratio = np.log(np.maximum(unemployed, 1) / np.maximum(vacancies, 1))
-    return np.clip(ratio, -2.0, 2.0)
+    w, f = m.workers, m.firms
+    ratio = matching.market_ratio(
+        w.status, w.region, f.alive, f.region, f.vacancies, m.world.n_regions
+    )
+    return np.clip(np.log(ratio), -2.0, 2.0)  # (NumPy's log, as the reference takes)
 
 
 def foresight_delta(m, p: params.Params, month: int) -> np.ndarray:

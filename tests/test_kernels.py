@@ -172,6 +172,21 @@ def test_rng_numba_and_python_agree(seed, month, stream, agent, slot):
     assert rng.normal(key, agent, slot) == rng.py_normal(k, agent, slot)
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    seed=st.integers(0, 2**64 - 1),
+    month=st.integers(-(10**6), 2**62),
+    streams=st.lists(st.integers(-3, 2 * rng.KEY_TABLE), min_size=1, max_size=40),
+)
+def test_month_keys_are_the_python_keys(seed, month, streams):
+    """``key`` (a month's keys computed at once in uint64 arrays, other streams alone)
+    gives ``py_stream_key``'s bits as np.uint64, for any seed, month and stream."""
+    for stream in streams:
+        k = rng.key(seed, month, stream)
+        assert type(k) is np.uint64
+        assert int(k) == rng.py_stream_key(seed, month, stream)
+
+
 def test_rng_arrays_agree_with_python():
     for seed, month, stream in [(0, 0, 1), (12345, 7, Stream.APPLY), (2**62 + 3, 999, 24)]:
         k = rng.py_stream_key(seed, month, int(stream))

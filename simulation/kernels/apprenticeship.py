@@ -95,12 +95,27 @@ def net_cost_share_recouping(train_cost, train_benefit, started, alive):
     """(Net cost per apprenticeship started, yuan; share of training firms whose benefits
     (contribution, subsidy, retention value) cover their costs so far). Training firms
     are live firms that have started an apprentice; accounts run from the firm's entry
-    (or the start of the burn-in)."""
-    trained = (started > 0) & (alive == 1)
-    n = int(trained.sum())
+    (or the start of the burn-in). The training firms' net costs are summed by NumPy
+    (pairwise), from the array ``training_firms`` lists them in."""
+    net, n_started, recouping = training_firms(train_cost, train_benefit, started, alive)
+    n = net.shape[0]
     if n == 0:
         return math.nan, math.nan
-    net = float((train_cost[trained] - train_benefit[trained]).sum()) / float(
-        started[trained].sum()
-    )
-    return net, float((train_benefit[trained] >= train_cost[trained]).sum()) / n
+    return float(net.sum()) / float(n_started), recouping / n
+
+
+@njit(cache=True, nogil=True)
+def training_firms(train_cost, train_benefit, started, alive):
+    """The training firms' net costs (cost - benefit) in firm order, their apprenticeships
+    started, and how many of them recoup their costs (benefit >= cost)."""
+    net = np.empty(alive.shape[0])
+    n = 0
+    n_started = 0
+    recouping = 0
+    for f in range(alive.shape[0]):
+        if started[f] > 0 and alive[f] == 1:
+            net[n] = train_cost[f] - train_benefit[f]
+            n += 1
+            n_started += started[f]
+            recouping += train_benefit[f] >= train_cost[f]
+    return net[:n], n_started, recouping

@@ -673,14 +673,22 @@ def rank_firms(
 
 
 @njit(cache=True, nogil=True)
-def unemployed_by_region(status, region, n_regions):
-    """Number of unemployed residents of each region."""
-    out = np.empty(n_regions, dtype=np.int64)
-    out[:] = 0
+def market_ratio(status, region, alive, f_region, vacancies, n_regions):
+    """Unemployed residents per vacancy of live firms in each region, each count at
+    least 1 (the argument of ``phases.slack``'s log). The vacancies are added up in
+    firm order as floats, as ``np.bincount`` with weights adds them."""
+    unemployed = np.zeros(n_regions, dtype=np.int64)
     for i in range(status.shape[0]):
         if status[i] == Status.UNEMPLOYED:
-            out[region[i]] += 1
-    return out
+            unemployed[nonneg(region[i])] += 1
+    open_jobs = np.zeros(n_regions)
+    for f in range(alive.shape[0]):
+        if alive[f] == 1:
+            open_jobs[nonneg(f_region[f])] += float(vacancies[f])
+    ratio = np.empty(n_regions)
+    for r in range(n_regions):
+        ratio[r] = float(greater(unemployed[r], 1)) / greater(open_jobs[r], 1.0)
+    return ratio
 
 
 @njit(cache=True, nogil=True)
