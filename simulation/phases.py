@@ -42,7 +42,7 @@ def begin(m) -> None:
     m.mig_in[:] = 0
     m.mig_out[:] = 0
     # (``.value``: NumPy compares an int8 array with an IntEnum member by first making
-    # the whole array int64, eight times slower than with a plain int.)
+    # the whole array int64, several times slower than with a plain int.)
     m.unemployed_before = float(np.count_nonzero(m.workers.status == Status.UNEMPLOYED.value))
     m.employed_before = float(np.count_nonzero(m.workers.status == Status.EMPLOYED.value))
 
@@ -327,7 +327,7 @@ def slack(m) -> np.ndarray:
     ratio = matching.market_ratio(
         w.status, w.region, f.alive, f.region, f.vacancies, m.world.n_regions
     )
-    return np.clip(np.log(ratio), -2.0, 2.0)  # (NumPy's log, as the reference takes)
+    return np.clip(np.log(ratio), -2.0, 2.0)  # (NumPy's log: a kernel's may differ in the last bit)
 
 
 def foresight_delta(m, p: params.Params, month: int) -> np.ndarray:

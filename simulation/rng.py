@@ -112,12 +112,12 @@ def fill_normal(key, start, slot, out):
 KEY_TABLE = 32  # streams whose keys ``month_keys`` computes at once (Stream's are below)
 
 
-@functools.lru_cache(maxsize=16)
+@functools.lru_cache(maxsize=64)  # (models run in threads each ask for their own month)
 def month_keys(seed: int, month: int) -> np.ndarray:
     """The keys of streams ``0 .. KEY_TABLE - 1`` for (seed, month): ``py_stream_key``'s
     bits, computed for all the streams at once in uint64 arrays (whose arithmetic wraps
     modulo 2^64, as the masks of the Python version do). Read-only; remembered for the
-    last few (seed, month) pairs."""
+    last (seed, month) pairs."""
     base = np.uint64(py_mix64(seed + _GOLDEN))
     streams = np.arange(KEY_TABLE, dtype=np.uint64)
     z = base ^ (np.uint64((month * _M1) & MASK64) + streams * GOLDEN)

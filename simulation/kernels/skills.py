@@ -40,8 +40,8 @@ def job_gaps_stepwise(skills, i, req, f, term_under, term_over):
     which the caller allocates once), a loop that LLVM runs several domains at a time;
     then the sums, added in domain order as in ``job_gaps``. ``job_gaps``'s one loop
     runs a domain at a time (its sums must be added in order): in the skill update it
-    took about two thirds of the kernel's time, and this form made the kernel 0.73-0.97
-    (20,000 workers) and 0.81-0.88 (1,000,000) of its time (BENCHMARKS.md).
+    took more than half of the kernel's time, and this form made the kernel 0.85-0.90
+    (20,000 workers) and 0.81-0.87 (1,000,000) of its time (BENCHMARKS.md).
     tests/test_kernels.py holds the two to the same bits."""
     for k in range(skills.shape[1]):
         r = float(req[f, k])
