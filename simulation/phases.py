@@ -324,10 +324,11 @@ def _match(m, mode: int, p: params.Params, month: int) -> None:
 def slack(m) -> np.ndarray:
     """log(unemployed / vacancies) by region, clipped to +-2: how slack each market is."""
     w, f = m.workers, m.firms
-    ratio = matching.market_ratio(
+    unemployed, vacancies = matching.market_counts(
         w.status, w.region, f.alive, f.region, f.vacancies, m.world.n_regions
     )
-    return np.clip(np.log(ratio), -2.0, 2.0)  # (NumPy's log: a kernel's may differ in the last bit)
+    ratio = np.log(np.maximum(unemployed, 1) / np.maximum(vacancies, 1))
+    return np.clip(ratio, -2.0, 2.0)
 
 
 def foresight_delta(m, p: params.Params, month: int) -> np.ndarray:

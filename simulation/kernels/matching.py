@@ -673,22 +673,23 @@ def rank_firms(
 
 
 @njit(cache=True, nogil=True)
-def market_ratio(status, region, alive, f_region, vacancies, n_regions):
-    """Unemployed residents per vacancy of live firms in each region, each count at
-    least 1 (the argument of ``phases.slack``'s log). The vacancies are added up in
-    firm order as floats, as ``np.bincount`` with weights adds them."""
-    unemployed = np.zeros(n_regions, dtype=np.int64)
+def market_counts(status, region, alive, f_region, vacancies, n_regions):
+    """(Unemployed residents, vacancies of live firms) of each region, for
+    ``phases.slack``. The vacancies are added up in firm order as floats, as
+    ``np.bincount`` with weights adds them. (Plain loops and ``np.empty`` only: numba
+    compiles its own ``np.zeros`` anew in every process.)"""
+    unemployed = np.empty(n_regions, dtype=np.int64)
+    open_jobs = np.empty(n_regions)
+    for r in range(n_regions):
+        unemployed[r] = 0
+        open_jobs[r] = 0.0
     for i in range(status.shape[0]):
         if status[i] == Status.UNEMPLOYED:
             unemployed[nonneg(region[i])] += 1
-    open_jobs = np.zeros(n_regions)
     for f in range(alive.shape[0]):
         if alive[f] == 1:
             open_jobs[nonneg(f_region[f])] += float(vacancies[f])
-    ratio = np.empty(n_regions)
-    for r in range(n_regions):
-        ratio[r] = float(greater(unemployed[r], 1)) / greater(open_jobs[r], 1.0)
-    return ratio
+    return unemployed, open_jobs
 
 
 @njit(cache=True, nogil=True)
