@@ -619,13 +619,16 @@ _unit = st.one_of(
                             st.lists(_unit, min_size=k, max_size=k))
     ),
     nan_at=st.one_of(st.none(), st.integers(0, 11)),
+    flat_req=st.sampled_from([None, 0.0, 1.0]),
 )  # fmt: skip
-def test_job_gaps_stepwise_same_bits(rows, nan_at):
+def test_job_gaps_stepwise_same_bits(rows, nan_at, flat_req):
     """The skill update's two-loop gaps equal ``job_gaps`` bit for bit (the sums added
     in the same order): any domain count, values spread over magnitudes, a requirement
     row of all zeros or all ones (a zero denominator), a NaN skill."""
     skills = np.array([rows[0]], dtype=np.float32)
     req = np.array([rows[1]], dtype=np.float32)
+    if flat_req is not None:
+        req[:] = flat_req
     if nan_at is not None and nan_at < skills.shape[1]:
         skills[0, nan_at] = np.nan
     k = skills.shape[1]
