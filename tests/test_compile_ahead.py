@@ -49,7 +49,8 @@ def test_the_helper_compiles_the_stages_the_model_has_not_claimed(tmp_path):
     late = {  # phase 7 and the month's metrics
         "matching.draw_blocks",
         "matching.rank_firms",
-        "matching.accept_offers",
+        "matching.choose_offers",
+        "matching.take_offers",
         "matching.employability_blocks",
         "metrics.gini_of_sorted",
         "metrics._tally_rows",

@@ -171,7 +171,7 @@ class Tracker:
     def install(self, mp: pytest.MonkeyPatch) -> None:
         # The accept_offers wrapper reads three arguments by position: fail loudly if the
         # kernel's signature moves them.
-        names = list(inspect.signature(matching.accept_offers.py_func).parameters)
+        names = list(inspect.signature(matching.accept_offers).parameters)
         assert [names[0], names[3], names[4], names[7]] == ["mode", "searchers", "n", "hired"]
         # Each round's acceptance through Python, where the wrapper sees it (small models
         # otherwise run their rounds in one compiled call).

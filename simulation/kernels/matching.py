@@ -705,7 +705,9 @@ def hiring_thresholds(mode, p, alive, region, vac_age, slack, out):
             out[f] = greater(t - p.threshold_vacancy_age * vac_age[f], 0.0)
 
 
-@njit(cache=True)
+ACCEPT_PIECE = 4096  # least searchers per piece of the parallel choice (``choose_offers``)
+
+
 def accept_offers(
     mode, month, p, searchers, n, apps, offers, hired,
     status, region, skills, employer, gap_under, gap_over, wage, tenure, spell, months_left,
@@ -720,11 +722,42 @@ def accept_offers(
     firm's region. A retained apprenticeship graduate who leaves the training firm
     within the poaching window counts as poached. An apprenticeship start records the
     contract's terms: duration, the subsidy due, and the advance paid now. Returns the
-    number of hires."""
+    number of hires.
+
+    A searcher's choice reads only its own row and its offers' firms, none of which an
+    acceptance changes (a hire writes the worker's own row and the firm's counts), so
+    the choices are made first, in parallel (``choose_offers``), and then taken in
+    searcher order (``take_offers``): the firms' counts and sums, and the flows, as if
+    each searcher chose and took in turn. (``rounds_in_one_call`` calls the two kernels
+    the same way, in one piece.)"""
+    chosen = np.empty(n, dtype=np.int64)
+    gaps = np.empty((n, 2))
+    parallel.run(
+        choose_offers, n, mode, p, searchers, n, apps, offers, status, region, skills, wage,
+        f_region, productivity, req, wage_level, travel, chosen, gaps, min_piece=ACCEPT_PIECE,
+        workers=status.shape[0],
+    )  # fmt: skip
+    return take_offers(
+        mode, month, p, searchers, n, chosen, gaps, hired, status, region, employer, gap_under,
+        gap_over, tenure, spell, months_left, provider, appr_state, appr_firm, appr_duration,
+        appr_entitlement, appr_advance, retained, poached, seeking_appr, date_entry,
+        date_first_job, date_appr_start, date_appr_end, f_region, f_provider, headcount,
+        apprentices, openings, vac_age, vac_apps, vac_qualified, train_benefit, appr_started,
+        mig_in, mig_out, flows, spend,
+    )  # fmt: skip
+
+
+@njit(cache=True, nogil=True)
+def choose_offers(
+    lo, hi, mode, p, searchers, n, apps, offers, status, region, skills, wage, f_region,
+    productivity, req, wage_level, travel, chosen, gaps,
+):  # fmt: skip
+    """``accept_offers``' choices of searchers ``lo <= j < hi``: ``chosen[j]`` the firm
+    whose offer searcher j takes (-1: none, or none that beats an employed searcher's
+    wage), ``gaps[j]`` its (under, over) gaps there."""
     n_apps = apps.shape[1]
-    hires = 0
     hint = status.shape[0] >= HINT_FROM_WORKERS
-    for j in range(n):
+    for j in range(lo, hi):
         if hint and j + AHEAD < n:  # the rows of a searcher a few ahead, its offers' firms
             ahead = nonneg(searchers[nonneg(j + AHEAD)])
             prefetch_row(region, ahead)
@@ -737,6 +770,8 @@ def accept_offers(
                     prefetch_row(req, g)
                     prefetch_row(f_region, g)
                     prefetch_row(productivity, g)
+        j = nonneg(j)
+        chosen[j] = -1
         i = nonneg(searchers[j])  # (indices below are all >= 0: see scalar.nonneg)
         home = nonneg(region[i])
         best = -1
@@ -758,7 +793,30 @@ def accept_offers(
             continue
         if status[i] == Status.EMPLOYED and best_u <= wage[i]:
             continue
-        f = nonneg(best)
+        chosen[j] = best
+        under, over = job_gaps(skills, i, req, nonneg(best))
+        gaps[j, 0] = under
+        gaps[j, 1] = over
+
+
+@njit(cache=True)
+def take_offers(
+    mode, month, p, searchers, n, chosen, gaps, hired,
+    status, region, employer, gap_under, gap_over, tenure, spell, months_left, provider,
+    appr_state, appr_firm, appr_duration, appr_entitlement, appr_advance, retained, poached,
+    seeking_appr, date_entry, date_first_job, date_appr_start, date_appr_end, f_region,
+    f_provider, headcount, apprentices, openings, vac_age, vac_apps, vac_qualified,
+    train_benefit, appr_started, mig_in, mig_out, flows, spend,
+):  # fmt: skip
+    """``accept_offers``' hires, in searcher order: searcher j joins firm ``chosen[j]``
+    (``choose_offers``) if it is one. Returns the number of hires."""
+    hires = 0
+    for j in range(n):
+        if chosen[j] < 0:
+            continue
+        i = nonneg(searchers[j])  # (indices below are all >= 0: see scalar.nonneg)
+        f = nonneg(chosen[j])
+        home = nonneg(region[i])
         there = nonneg(f_region[f])
         hires += 1
         hired[j] = 1
@@ -813,9 +871,8 @@ def accept_offers(
             train_benefit[f] += advance
             appr_started[f] += 1
             flows[Flow.APPR_STARTS] += 1
-        under, over = job_gaps(skills, i, req, f)
-        gap_under[i] = under
-        gap_over[i] = over
+        gap_under[i] = gaps[j, 0]
+        gap_over[i] = gaps[j, 1]
     return hires
 
 
@@ -1057,14 +1114,17 @@ def rounds_in_one_call(
         rank_firms(0, firms.shape[0], firms, by_firm, keys, order, thresholds, openings,
                    apps_seen, qualified_seen, offers, given_by)  # fmt: skip
         hired = np.zeros(k, dtype=np.int8)
-        accept_offers(
-            mode, month, p, searchers, k, apps, offers, hired, status, region, skills, employer,
-            gap_under, gap_over, wage, tenure, spell, months_left, provider, appr_state,
-            appr_firm, appr_duration, appr_entitlement, appr_advance, retained, poached,
-            seeking_appr, date_entry, date_first_job, date_appr_start, date_appr_end,
-            f_region, productivity, req, f_provider, headcount, apprentices, openings, vac_age,
-            vac_apps, vac_qualified, train_benefit, appr_started, wage_level, travel, mig_in,
-            mig_out, flows, spend,
+        chosen = np.empty(k, dtype=np.int64)  # accept_offers: the choices, then the hires
+        gaps = np.empty((k, 2))
+        choose_offers(0, k, mode, p, searchers, k, apps, offers, status, region, skills, wage,
+                      f_region, productivity, req, wage_level, travel, chosen, gaps)  # fmt: skip
+        take_offers(
+            mode, month, p, searchers, k, chosen, gaps, hired, status, region, employer,
+            gap_under, gap_over, tenure, spell, months_left, provider, appr_state, appr_firm,
+            appr_duration, appr_entitlement, appr_advance, retained, poached, seeking_appr,
+            date_entry, date_first_job, date_appr_start, date_appr_end, f_region, f_provider,
+            headcount, apprentices, openings, vac_age, vac_apps, vac_qualified, train_benefit,
+            appr_started, mig_in, mig_out, flows, spend,
         )  # fmt: skip
         k = keep_unmatched(hired, searchers[:k], factors)
     return k
