@@ -2,7 +2,7 @@
 month that the model has not claimed, and only those, into numba's cache; the model
 claims its stages and waits for the helper's; the two name the same stages; importing the
 model starts the helper once, only on a cold cache, never twice for one cache, never when
-turned off."""
+turned off; two processes never give a compiled function the same name."""
 
 from __future__ import annotations
 
@@ -212,3 +212,41 @@ def test_no_helper_for_a_warm_cache_one_core_or_when_turned_off(decide, monkeypa
     monkeypatch.setattr(compile_ahead, "_cores", lambda: 2)
     monkeypatch.setenv(compile_ahead.ENV, "0")
     assert not decide()
+
+
+FIRST_ID = """
+import os
+
+import simulation.kernels
+from numba import njit
+
+add_one = njit(lambda x: x + 1)
+add_one(1)
+print(next(iter(add_one.overloads.values())).fndesc.uid)
+if os.fork() == 0:  # a forked child numbers its own compilations from a new start
+    add_two = njit(lambda x: x + 2)
+    add_two(1)
+    print(next(iter(add_two.overloads.values())).fndesc.uid, flush=True)
+    os._exit(0)
+os.wait()
+"""
+
+
+def test_two_processes_never_give_a_compiled_function_the_same_id():
+    """Processes that fill one cache (the model and its helper, a sweep's workers, a
+    forked child) number their numba compilations from random starts far above numba's
+    own counter (``simulation.kernels._distinct_function_ids``): two that compile the same
+    functions in the same order give them different symbol names, which two cached
+    libraries loaded in one process must have (a shared name crashed the first month)."""
+
+    def first_ids() -> list[int]:  # the process's, then its forked child's
+        out = subprocess.run(
+            [sys.executable, "-c", FIRST_ID], capture_output=True, text=True, check=True
+        )
+        return [int(word) for word in out.stdout.split()]
+
+    ids = first_ids() + first_ids()
+    assert len(ids) == 4
+    assert len(set(ids)) == 4
+    assert all(abs(a - b) > 2**32 for a in ids for b in ids if a != b)
+    assert min(ids) >= 2**61  # far from the small numbers of caches saved before
