@@ -249,7 +249,7 @@ def test_effects_command_prints_the_table(paired_sweep, capsys, tmp_path):
     csv = tmp_path / "effects.csv"
     assert cli.main(["effects", str(out), "--csv", str(csv)]) == 0
     printed = capsys.readouterr().out
-    for name in ("unemployment_rate", "skill_gap_mean", "skill_shortage_vacancies"):
+    for name in ("unemployment_rate", "skill_gap_mean", "employability"):
         assert name in printed
     assert "package" in printed and "quick" in printed
     saved = pd.read_csv(csv)
