@@ -237,7 +237,8 @@ def test_two_processes_never_give_a_compiled_function_the_same_id():
     forked child) number their numba compilations from random starts far above numba's
     own counter (``simulation.kernels._distinct_function_ids``): two that compile the same
     functions in the same order give them different symbol names, which two cached
-    libraries loaded in one process must have (a shared name crashed the first month)."""
+    libraries loaded in one process must have (a shared name was part of a crash at the
+    first month: simulation/kernels/__init__.py)."""
 
     def first_ids() -> list[int]:  # the process's, then its forked child's
         out = subprocess.run(

@@ -26,20 +26,20 @@ def _distinct_function_ids() -> None:
     (``v1``, ``v2``, ... in the symbol names) and saves those names in its cache, which
     many processes fill: a cold start's helper beside the model
     (``simulation.compile_ahead``), a sweep's workers, the runs of earlier days. Two
-    processes that compile in the same order give the same functions the same names.
-    On the development machine, after an edit of ``matching.py`` was undone, every run
+    processes that compile in the same order give the same functions the same names. On
+    the development machine, after an edit of ``matching.py`` was undone, every run
     stopped at its first month with ``SystemError: ... returned a result with an
     exception set`` ("In 'NRT_adapt_ndarray_to_python', 'descr' is NULL", from
     ``draw_tables``): its cached library, saved by one process, and the small models'
     one-call rounds, saved by another, both named it ``draw_tables`` ``v6``. Compiling
-    ``draw_tables`` again (under another number) ended the crash, and so did a run
-    that did not load the one-call rounds. (Two libraries that share names do not
-    always crash: a shared name is what the crash needed, not all it needed. numba
-    issue 10486 reports crashes from the same shared names.) With a random 62-bit start per process, and a new one in a forked child
-    (which would otherwise go on from its parent's count), two processes' numbers
-    never meet. Only the symbols' names change: not the code, the cache's keys or any
-    result. (numba reads the counter with ``next``; a numba without it is left as it
-    is.)"""
+    ``draw_tables`` again (under another number) ended the crash, and so did a run that
+    did not load the one-call rounds. (Two libraries that share names do not always
+    crash: a shared name is what the crash needed, not all it needed. numba issue 10486
+    reports crashes from the same shared names.) With a random 62-bit start per process,
+    and a new one in a forked child (which would otherwise go on from its parent's
+    count), two processes' numbers never meet. Only the symbols' names change: not the
+    code, the cache's keys or any result. (numba reads the counter with ``next``; a
+    numba without it is left as it is.)"""
     import itertools
     import secrets
 
