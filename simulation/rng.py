@@ -21,6 +21,10 @@ from enum import IntEnum
 import numpy as np
 from numba import njit
 
+# Before this module's kernels compile (those with a signature compile at import):
+# every process numbers numba's compilations from its own random start.
+import simulation.kernels  # noqa: F401
+
 MASK64 = (1 << 64) - 1
 _GOLDEN = 0x9E3779B97F4A7C15
 _M1 = 0xBF58476D1CE4E5B9
