@@ -106,6 +106,9 @@ def main() -> None:
     print(f"{a.scenario} | {a.policy}, {a.workers:,} workers, {a.threads} thread(s): "
           f"{a.months} months per pair in turns of {a.turn}, {a.pairs} pair(s) of processes")  # fmt: skip
     print(f"  this:  {trees['this']}\n  other: {trees['other']}")
+    pinned = sides.one_cpu(a.threads)
+    if pinned:
+        print(f"  {pinned}")
     times: dict[str, list[float]] = {"this": [], "other": []}
     ratios: list[float] = []
     same = True

@@ -1,20 +1,19 @@
 """The engine against the plain-Mesa reference model, side by side in one process.
 
 Usage: .venv/bin/python benchmarks/vs_reference.py [--sizes 5000 20000 50000]
-       [--months 24] [--repeats 3] [--scenario combined] [--policy package]
+       [--months 24] [--repeats 3] [--chunks 6] [--scenario combined] [--policy package]
 
 For each size, ``--repeats`` times (seeds 0, 1, ...): build the engine's
 ``SkillsModel`` twice and ``ReferenceModel`` once for the same run (set-up and burn-in,
-not timed), and time ``--months`` calls of ``step()`` of each, one model after the
-other, each alone in the process (built after the previous one is dropped): the engine
-with numba's thread count (all cores by default, NUMBA_NUM_THREADS), the engine on one
-thread (``numba.set_num_threads(1)``), and the reference (plain Python:
-one thread). All three compute the same trajectory (tests/test_reference.py), so they
-do the same work. Printed per size: the medians of worker-months per second and of the
-ratios engine / reference (each repetition's ratio of its own timings), with the
-set-up and burn-in times. Then the engine's time per phase at the size of the target
-(``SkillsModel(profile=True)``, the median repetition's seed), on all threads and on
-one, to show where its time goes.
+not timed), and time ``--months`` calls of ``step()`` of each, the three taking turns
+(``--chunks`` turns; ``interleaved``): the engine with numba's thread count (all cores
+by default, NUMBA_NUM_THREADS), the engine on one thread (``numba.set_num_threads(1)``),
+and the reference (plain Python: one thread). All three compute the same trajectory
+(tests/test_reference.py), so they do the same work. Printed per size: the medians of
+worker-months per second and of the ratios engine / reference (each repetition's ratio
+of its own timings), with the set-up and burn-in times. Then the engine's time per
+phase at the size of the target (``SkillsModel(profile=True)``, the median
+repetition's seed), on all threads and on one, to show where its time goes.
 
 The numba kernels are compiled (or loaded from the cache) by a small warm-up run first.
 The load average is printed before and after: the machine may be shared, and a busy
@@ -57,6 +56,35 @@ def timed_months(model, months: int, threads: int | None = None) -> float:
         numba.set_num_threads(default)
 
 
+def interleaved(engine, single, reference, months: int, chunks: int) -> tuple[float, ...]:
+    """Seconds of ``months`` steps of each model (the engine on numba's threads,
+    ``single`` on one, the reference), taken in turns: ``chunks`` times, a share of the
+    months of the reference, then of the engine and of ``single`` (which of the two goes
+    first alternates). The engine's months are spread over the reference's tens of
+    seconds, so that both see the same machine: on a shared machine the engine's
+    months, a tenth of a second in one piece, landed whole in a fast or a slow spell
+    (BENCHMARKS.md), while the reference's averaged over them. While the engines step,
+    Python's garbage collector leaves the reference's objects alone (``gc.freeze``; put
+    back by ``gc.unfreeze`` before the reference steps again): alive beside an engine,
+    the reference's tens of thousands of objects would make every collection in the
+    engine's months slow, which an engine alone in its process does not pay. The
+    engine's months start with caches the reference's have just filled: a cost the
+    engine alone does not pay either (it counts against the engine)."""
+    seconds = [0.0, 0.0, 0.0]
+    done = 0
+    for c in range(chunks):
+        step = (months * (c + 1)) // chunks - done
+        done += step
+        seconds[2] += timed_months(reference, step)
+        gc.freeze()
+        try:
+            for k in (0, 1) if c % 2 == 0 else (1, 0):
+                seconds[k] += timed_months((engine, single)[k], step, threads=1 if k else None)
+        finally:
+            gc.unfreeze()
+    return tuple(seconds)
+
+
 def phase_table(model, months: int, threads: int) -> None:
     model.timer.seconds.clear()  # the months, not the burn-in
     total = timed_months(model, months, threads)
@@ -72,9 +100,12 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[5_000, 20_000, 50_000])
     ap.add_argument("--months", type=int, default=24)
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--chunks", type=int, default=6, help="turns the months are taken in")
     ap.add_argument("--scenario", default="combined")
     ap.add_argument("--policy", default="package")
     a = ap.parse_args()
+    if not 1 <= a.chunks <= a.months:
+        ap.error("--chunks must be between 1 and --months")
 
     import numba
 
@@ -107,29 +138,18 @@ def main() -> None:
         rows = []
         for seed in range(a.repeats):
             run = loading.resolve_run(a.scenario, (a.policy,), n, a.months, seed)
-            # Each model is built and timed with no other model alive: the reference's
-            # tens of thousands of Python objects would otherwise make every collection
-            # of Python's cyclic garbage collector during the engine's months slow.
             gc.collect()
             t0 = time.perf_counter()
             engine = SkillsModel(run=run)
             t1 = time.perf_counter()
-            te = timed_months(engine, a.months)
-            same = {engine.current["employed"]}
-            del engine
-            gc.collect()
             single = SkillsModel(run=run)
-            t1e = timed_months(single, a.months, threads=1)
-            same.add(single.current["employed"])
-            del single
-            gc.collect()
             t2 = time.perf_counter()
             reference = ReferenceModel(run=run)
             t3 = time.perf_counter()
-            tr = timed_months(reference, a.months)
-            same.add(reference.current["employed"])
-            del reference
+            te, t1e, tr = interleaved(engine, single, reference, a.months, a.chunks)
+            same = {m.current["employed"] for m in (engine, single, reference)}
             assert len(same) == 1, same  # the same work
+            del engine, single, reference
             wm = n * a.months
             rows.append((wm / te, wm / t1e, wm / tr, tr / te, tr / t1e, t1 - t0, t3 - t2, seed))
         med = [statistics.median(r[k] for r in rows) for k in range(7)]
@@ -143,6 +163,9 @@ def main() -> None:
         ]
         ratio = med[3]
         print(" | ".join(cells), flush=True)
+        for col, label in ((3, f"{threads} thr"), (4, "1 thr")):
+            each = ", ".join(f"{r[col]:.0f}x" for r in rows)
+            print(f"(ratios by repetition, {label}: {each})")
         if n == TARGET_SIZE:
             verdict = "met" if ratio >= TARGET_RATIO else "NOT met"
             print(f"(target: engine >= {TARGET_RATIO:.0f}x the reference at {n:,}: {verdict})")
