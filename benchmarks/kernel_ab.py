@@ -19,6 +19,10 @@ another. Printed: the median milliseconds of the month's calls on each side over
 versions computed the same thing bit for bit (their return values and every array
 argument after the calls, which is where kernels write their results).
 
+With ``--threads 1`` both children run on one CPU (``sides.one_cpu``). A kernel whose
+month takes under a millisecond needs a few hundred ``--repeats``: with 25, the ratio
+of the same change moved by 9% from run to run on the development machine.
+
 The inputs are one month's real arguments (the shapes, the mix of statuses, the firms'
 sizes of a real run), and both sides compute on the same bytes, so a few per cent show
 that a month-level comparison (``ab_months.py``) cannot resolve on a shared machine.
