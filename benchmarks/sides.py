@@ -89,9 +89,9 @@ def one_cpu(threads: int) -> str:
     says so; otherwise nothing changes. The two sides take turns, so they never compete
     for it. Left to the scheduler, the same code on both sides of ``kernel_ab.py`` came
     out 0.93 to 1.26 times as fast (4 runs on the 2-CPU development machine, a skill
-    update at 20,000 workers); with both on one CPU 0.95 to 1.01 (8 runs;
-    BENCHMARKS.md): an idle child stays where it last ran, and the virtual CPUs need
-    not be equally fast at a given time."""
+    update at 20,000 workers, 25 timings each); with both on one CPU 0.95 to 1.01 (12
+    runs; BENCHMARKS.md): an idle child stays where it last ran, and the virtual CPUs
+    need not be equally fast at a given time."""
     allowed = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else set()
     if threads != 1 or len(allowed) < 2:
         return ""
