@@ -106,9 +106,7 @@ def main() -> None:
     print(f"{a.scenario} | {a.policy}, {a.workers:,} workers, {a.threads} thread(s): "
           f"{a.months} months per pair in turns of {a.turn}, {a.pairs} pair(s) of processes")  # fmt: skip
     print(f"  this:  {trees['this']}\n  other: {trees['other']}")
-    pinned = sides.one_cpu(a.threads)
-    if pinned:
-        print(f"  {pinned}")
+    sides.one_cpu(a.threads)
     times: dict[str, list[float]] = {"this": [], "other": []}
     ratios: list[float] = []
     same = True

@@ -165,9 +165,7 @@ def main() -> None:
         print(f"{a.kernel}: {n_calls} call(s) in month {a.warm_up + 1} of {a.scenario} | "
               f"{a.policy}, {a.workers:,} workers, {a.threads} thread(s)")  # fmt: skip
         print(f"  this:  {trees['this']}\n  other: {trees['other']}")
-        pinned = sides.one_cpu(a.threads)
-        if pinned:
-            print(f"  {pinned}")
+        sides.one_cpu(a.threads)
         procs = {label: start(tree, a, path) for label, tree in trees.items()}
         times: dict[str, list[float]] = {"this": [], "other": []}
         for k in range(a.repeats):

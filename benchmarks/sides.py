@@ -83,10 +83,10 @@ def checkouts(script: str, against: str) -> dict[str, str]:
     return {"this": str(Path(script).resolve().parents[1]), "other": str(Path(against).resolve())}
 
 
-def one_cpu(threads: int) -> str:
+def one_cpu(threads: int) -> None:
     """With one thread per side (``--threads 1``), this process, and so the children it
-    starts from now on, kept to one CPU (the last this process may use), and a line that
-    says so; otherwise nothing changes. The two sides take turns, so they never compete
+    starts from now on, kept to one CPU (the last this process may use), which it
+    prints; otherwise nothing changes. The two sides take turns, so they never compete
     for it. Left to the scheduler, the same code on both sides of ``kernel_ab.py`` came
     out 0.93 to 1.26 times as fast (4 runs on the 2-CPU development machine, a skill
     update at 20,000 workers, 25 timings each); with both on one CPU 0.95 to 1.01 (12
@@ -94,10 +94,10 @@ def one_cpu(threads: int) -> str:
     need not be equally fast at a given time."""
     allowed = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else set()
     if threads != 1 or len(allowed) < 2:
-        return ""
+        return
     cpu = max(allowed)
     os.sched_setaffinity(0, {cpu})
-    return f"both sides on CPU {cpu}"
+    print(f"  both sides on CPU {cpu}")
 
 
 def child(script: str, argv: list[str], tree: str, threads: int, what: str) -> subprocess.Popen:
