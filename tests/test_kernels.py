@@ -1361,6 +1361,25 @@ def test_tally(n, seed):
     assert c[:, mk.C_WAGE_N].sum() == earning.sum()
 
 
+def _skill_rows(domains: int, values: list[float]):
+    """Lists of skill rows (core first) of ``domains + 1`` entries drawn from ``values``."""
+    row = st.lists(st.sampled_from(values), min_size=domains + 1, max_size=domains + 1)
+    return st.lists(row, min_size=1, max_size=30)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    rows=st.integers(1, 8).flatmap(lambda domains: _skill_rows(domains, [0.0, -0.0, 0.5, 1.0]))
+    | _skill_rows(7, [0.0, 0.25, 0.5, 1.0])
+)
+def test_main_field_keeps_the_lowest_index_on_ties(rows):
+    """The tally's main field (a tournament for eight domains, a loop otherwise) is the
+    twin's: the highest technical skill, the lowest index among equals."""
+    table = np.array(rows, dtype=np.float32)
+    got = K.metrics.main_fields(table, table.shape[0])
+    assert got.tolist() == [T.metrics.main_field(row) for row in table]
+
+
 @cases(employed=st.sampled_from(["all", "one", "none"]))
 def test_wage_gini(n, seed, employed):
     world = worlds.random_world(n, seed)
