@@ -1373,8 +1373,8 @@ def _skill_rows(domains: int, values: list[float]):
     | _skill_rows(7, [0.0, 0.25, 0.5, 1.0])
 )
 def test_main_field_keeps_the_lowest_index_on_ties(rows):
-    """The tally's main field (a tournament for eight domains, a loop otherwise) is the
-    twin's: the highest technical skill, the lowest index among equals."""
+    """The tally's main field is the twin's: the highest technical skill, the lowest
+    index among equals (rows full of ties, which random skills never give)."""
     table = np.array(rows, dtype=np.float32)
     got = K.metrics.main_fields(table, table.shape[0])
     assert got.tolist() == [T.metrics.main_field(row) for row in table]

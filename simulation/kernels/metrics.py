@@ -35,38 +35,11 @@ N_X = 4
 TALLY_BLOCK = 8192  # workers per block of the parallel tally
 
 
-# The region table's column for the residents of each status (Status order; retired
-# rows and school leavers are not residents of the tables).
-STATUS_COLUMN = np.array(
-    [-1, -1, R_STUDENT, R_EMP, R_UNEMP, R_APPR, R_TRAINING, R_INACTIVE], dtype=np.int64
-)
-
-
-@njit(inline="always")
-def _larger(ka, va, kb, vb):
-    """(index, value) of the larger of two entries, the first one (``ka``, ``va``) on
-    ties: with ``ka < kb``, the lower index."""
-    later = vb > va
-    return (kb if later else ka), (vb if later else va)
-
-
 @njit(inline="always")
 def _main_field(table, i, n_domains):
     """Technical domain (not core) with the highest value in row ``i`` of ``table``;
-    lowest index on ties (the twin: ``twins.metrics.main_field``).
-
-    With the model's eight domains, a tournament: three pairs, then their winners, each
-    step a select, not a branch (whether a worker's next skill beats the best so far is a
-    coin toss the branch predictor loses: the running-maximum loop was a quarter of the
-    tally). The left entry of every pair has the lower indices, so a tie keeps the
-    lowest index, as the loop does. Other domain counts (tests) take the loop."""
-    if n_domains == 8:
-        k1, v1 = _larger(1, table[i, 1], 2, table[i, 2])
-        k2, v2 = _larger(3, table[i, 3], 4, table[i, 4])
-        k3, v3 = _larger(5, table[i, 5], 6, table[i, 6])
-        k1, v1 = _larger(k1, v1, k2, v2)
-        k3, v3 = _larger(k3, v3, 7, table[i, 7])
-        return _larger(k1, v1, k3, v3)[0]
+    lowest index on ties. (The running maximum is kept in a register: reading
+    ``table[i, best]`` back on every comparison made this the slowest line of the tally.)"""
     best = 1
     top = table[i, 1]
     for k in range(2, n_domains):
@@ -88,14 +61,6 @@ def _tally_rows(
     n_domains = skills.shape[1]
     n_regions = by_region.shape[0]
     n_cohorts = by_cohort.shape[0]
-    # Counts of the global table kept in registers, and the status counts as additions
-    # of 0 or 1 rather than branches: which of these holds for a row is close to a coin
-    # toss (adding 0.0 to a count or a sum changes nothing, bit for bit).
-    under_n = 0.0
-    over_n = 0.0
-    outside_n = 0.0
-    displaced_lf = 0.0
-    displaced_unemp = 0.0
     for i in range(lo, hi):
         i = nonneg(i)  # (indices below are all >= 0: see scalar.nonneg)
         st = status[i]
@@ -103,19 +68,19 @@ def _tally_rows(
             continue
         r = nonneg(region[i])
         by_region[r, R_POP] += 1
-        by_region[r, nonneg(STATUS_COLUMN[st])] += 1
         youth = age[i] < p.youth_age_months
-        unemployed = st == Status.UNEMPLOYED
-        in_lf = st == Status.EMPLOYED or st == Status.APPRENTICE or unemployed
-        by_region[r, R_LF] += in_lf
-        by_region[r, R_YOUTH_LF] += in_lf and youth
-        by_region[r, R_YOUTH_UNEMP] += unemployed and youth
-        displaced_lf += in_lf and displaced[i] == 1
-        displaced_unemp += unemployed and displaced[i] == 1
+        in_lf = st == Status.EMPLOYED or st == Status.APPRENTICE or st == Status.UNEMPLOYED
+        if in_lf:
+            by_region[r, R_LF] += 1
+            if youth:
+                by_region[r, R_YOUTH_LF] += 1
+            if displaced[i] == 1:
+                g[G_DISPLACED_LF] += 1
         if st == Status.EMPLOYED:
             f = nonneg(employer[i])
             s = nonneg(f_sector[f])
             gap = gap_under[i] + gap_over[i]
+            by_region[r, R_EMP] += 1
             by_region[r, R_WAGE] += wage[i]
             by_region[r, R_GAP] += gap
             by_sector[s, S_EMP] += 1
@@ -125,11 +90,13 @@ def _tally_rows(
             by_cell[x, X_EMP] += 1
             by_cell[x, X_GAP] += gap
             by_cell[x, X_WAGE] += wage[i]
-            under = gap_under[i] > p.under_gap
-            under_n += under
-            by_cell[x, X_UNDER] += under
-            over_n += gap_over[i] > p.over_gap
-            outside_n += _main_field(skills, i, n_domains) != f_field[f]
+            if gap_under[i] > p.under_gap:
+                g[G_UNDER] += 1
+                by_cell[x, X_UNDER] += 1
+            if gap_over[i] > p.over_gap:
+                g[G_OVER] += 1
+            if _main_field(skills, i, n_domains) != f_field[f]:
+                g[G_OUTSIDE] += 1
             if age[i] < p.premium_age_months:
                 if appr_state[i] == ApprState.COMPLETED:
                     g[G_APPR_WAGE] += wage[i]
@@ -138,7 +105,20 @@ def _tally_rows(
                     g[G_OTHER_WAGE] += wage[i]
                     g[G_OTHER_N] += 1
         elif st == Status.APPRENTICE:
+            by_region[r, R_APPR] += 1
             by_sector[nonneg(f_sector[nonneg(employer[i])]), S_APPR] += 1
+        elif st == Status.UNEMPLOYED:
+            by_region[r, R_UNEMP] += 1
+            if youth:
+                by_region[r, R_YOUTH_UNEMP] += 1
+            if displaced[i] == 1:
+                g[G_DISPLACED_UNEMP] += 1
+        elif st == Status.TRAINING:
+            by_region[r, R_TRAINING] += 1
+        elif st == Status.STUDENT:
+            by_region[r, R_STUDENT] += 1
+        elif st == Status.INACTIVE:
+            by_region[r, R_INACTIVE] += 1
         working = st == Status.EMPLOYED or st == Status.APPRENTICE
         if not math.isnan(date_appr_end[i]):
             since = month - date_appr_end[i]
@@ -173,11 +153,6 @@ def _tally_rows(
             if st == Status.EMPLOYED:
                 by_cohort[c, C_WAGE] += wage[i]
                 by_cohort[c, C_WAGE_N] += 1
-    g[G_UNDER] += under_n
-    g[G_OVER] += over_n
-    g[G_OUTSIDE] += outside_n
-    g[G_DISPLACED_LF] += displaced_lf
-    g[G_DISPLACED_UNEMP] += displaced_unemp
 
 
 def tally(
