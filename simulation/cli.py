@@ -8,7 +8,9 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -19,6 +21,8 @@ from simulation.experiment import cli as experiment_cli
 from simulation.validation import cli as validation_cli
 
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130  # Ctrl-C (SIGINT)
+EXIT_TERMINATED = 143  # SIGTERM
 
 # Metrics shown in the end-of-run summary and by `skillsim compare`.
 SUMMARY = (
@@ -76,8 +80,8 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         default=None,
         metavar="P",
-        help="policy name from scenarios/policies/ or a .toml path; repeat to combine (merged "
-        "in order); default: none",
+        help="policy name from scenarios/policies/ or a .toml path; repeat, or join names with "
+        "+, to combine (merged in order); default: none",
     )
     run.add_argument("--seed", type=int, default=0, metavar="S", help="run seed (default 0)")
     run.add_argument(
@@ -209,8 +213,41 @@ def _add_presenting_parsers(sub) -> None:
     )
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a batch scheduler's or a cluster's stop), raised where Ctrl-C's
+    KeyboardInterrupt would be, so that both stop a command the same clean way: a run
+    leaves no folder, a sweep keeps its finished runs and marks itself interrupted."""
+
+
+_terminated: list[int] = []  # SIGTERM received during this ``main``
+
+
+def _terminate(signum, frame) -> None:
+    _terminated.append(signum)
+    raise Terminated
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command line; returns the exit code: 0, 1 (some runs failed), 2 (bad input,
+    nothing written), 130 (interrupted with Ctrl-C), 143 (stopped by SIGTERM)."""
     args = _parser().parse_args(argv)
+    in_main = threading.current_thread() is threading.main_thread()  # (handlers: only there)
+    previous = signal.signal(signal.SIGTERM, _terminate) if in_main else None
+    _terminated.clear()
+    try:
+        code = _command(args)
+    except KeyboardInterrupt:
+        print("skillsim: interrupted", file=sys.stderr)
+        code = EXIT_INTERRUPTED
+    finally:
+        if in_main:
+            signal.signal(signal.SIGTERM, previous)
+    if _terminated and code == EXIT_INTERRUPTED:
+        code = EXIT_TERMINATED
+    return code
+
+
+def _command(args: argparse.Namespace) -> int:
     try:
         if args.command == "run":
             return _run(args)
@@ -277,17 +314,15 @@ def _dashboard(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from simulation import runner
+    from simulation import runner, store
 
     run = loading.resolve_run(
         args.scenario, args.policy or ("none",), args.workers, args.months, args.seed
     )
     out = args.out if args.out is not None else runner.default_out(run)
-    if out.exists():
-        raise BadInput(
-            f"--out {out}: the folder already exists; results are never overwritten "
-            "(allowed: a path that does not exist yet)"
-        )
+    problem = store.check_out(out)
+    if problem:
+        raise BadInput(problem)
     if args.profile and args.engine == "reference":
         raise BadInput("--profile times the engine's phases (allowed with --engine engine)")
     console = Console(stderr=True)
@@ -295,7 +330,12 @@ def _run(args: argparse.Namespace) -> int:
         result = runner.simulate(run, profile=args.profile, engine=args.engine)
     else:
         result = _run_with_progress(run, console, args.profile, args.engine)
-    runner.write(result, out)
+    wanted, out = out, runner.write(result, out, elsewhere=True)
+    if out != wanted:
+        console.print(
+            f"[yellow]{wanted} was written by another process while this run ran; this "
+            f"run's results are in {out}[/yellow]"
+        )
     if args.profile:
         _profile_table(result.timings, run.workers, run.months)
     if not (args.quiet or args.no_summary):

@@ -113,16 +113,19 @@ def manifest(result: RunResult, status: str = "complete") -> dict:
     }
 
 
-def write(result: RunResult, out: Path) -> Path:
-    """Write a run folder. The folder is built beside ``out`` under a temporary name and
-    renamed into place, so ``out`` either holds a complete run or does not exist."""
-    with store.new_folder(out) as tmp:
+def write(result: RunResult, out: Path, elsewhere: bool = False) -> Path:
+    """Write a run folder; returns where it went. The folder is built beside ``out``
+    under a temporary name and renamed into place, so ``out`` either holds a complete
+    run or does not exist. If ``out`` exists: FileExistsError, or with ``elsewhere`` the
+    first unused ``out-1``, ``out-2``, ... (``store.NewFolder``)."""
+    folder = store.NewFolder(out, elsewhere=elsewhere)
+    with folder as tmp:
         units = {m.name: f"{m.unit}: {m.definition}" for m in metrics.CATALOGUE}
         store.write_parquet(result.metrics, tmp / "metrics.parquet", units)
         for kind, frame in result.breakdowns.items():
             store.write_parquet(frame, tmp / f"{kind}.parquet")
         store.write_json(manifest(result), tmp / "manifest.json")
-    return Path(out)
+    return folder.out
 
 
 def default_out(run: RunConfig, root: Path = Path("results")) -> Path:

@@ -6,7 +6,6 @@ reader never sees half a file and an interrupted run leaves no partial results.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -14,7 +13,6 @@ import platform
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -62,25 +60,81 @@ def unused_folder(base: Path) -> Path:
     return out
 
 
-@contextlib.contextmanager
-def new_folder(out: Path) -> Iterator[Path]:
+class NewFolder:
     """Build the folder ``out`` under a temporary name beside it and rename it into
     place when the block ends, so ``out`` either holds every file or does not exist.
-    Yields the temporary folder to write into; removes it if the block raises.
-    Raises FileExistsError for an existing ``out``: results are never overwritten."""
-    out = Path(out)
-    if out.exists():
-        raise FileExistsError(f"{out} already exists; results are never overwritten")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
-    try:
-        yield tmp
-        os.replace(tmp, out)
-    except BaseException:
+    ``with NewFolder(out) as tmp`` gives the temporary folder to write into; it is
+    removed if the block raises. Results are never overwritten: if ``out`` exists (at
+    the start, or when the block ends: another process wrote it meanwhile), the folder
+    goes to the first unused ``out-1``, ``out-2``, ... (``elsewhere=True``: a finished
+    run is never thrown away for its name), or FileExistsError is raised
+    (``elsewhere=False``). After the block, ``.out`` is where the folder went."""
+
+    def __init__(self, out: Path, elsewhere: bool = False):
+        self.wanted = self.out = Path(out)
+        self.elsewhere = elsewhere
+        self._tmp: Path | None = None
+
+    def __enter__(self) -> Path:
+        self._taken(self.out)
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.out.with_name(f".{self.out.name}.tmp-{os.getpid()}")
         shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        tmp.mkdir()
+        self._tmp = tmp
+        return tmp
+
+    def __exit__(self, kind, error, trace) -> None:
+        tmp = self._tmp
+        if kind is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+            return
+        try:
+            while True:
+                self._taken(self.out)
+                try:
+                    # (a folder renamed onto an existing one: an error, unless that one
+                    # is empty, which it replaces)
+                    os.rename(tmp, self.out)
+                    return
+                except OSError:
+                    if not self.out.exists():
+                        raise
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+
+    def _taken(self, out: Path) -> None:
+        """Move ``self.out`` on to an unused name if ``out`` exists (or raise)."""
+        if out.exists():
+            if not self.elsewhere:
+                raise FileExistsError(f"{out} already exists; results are never overwritten")
+            self.out = unused_folder(self.wanted)
+
+    @property
+    def moved(self) -> bool:
+        """Whether the folder went to another name than the one asked for."""
+        return self.out != self.wanted
+
+
+def check_out(out: Path, option: str = "--out") -> str | None:
+    """Why ``out`` cannot become a new results folder (None: it can): it exists, or a
+    part of its path is a file. Checked before a run starts, so that a bad path costs
+    nothing; the folders above it are made here."""
+    out = Path(out)
+    if out.exists() or out.is_symlink():
+        return (
+            f"{option} {out}: the folder already exists; results are never overwritten "
+            "(allowed: a path that does not exist yet)"
+        )
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a part of the path is a file, or not writable
+        reason = exc.strerror or str(exc)
+        return f"{option} {out}: cannot make its folder {out.parent} ({reason}; allowed: a path in a writable folder)"
+    if not os.access(out.parent, os.W_OK | os.X_OK):
+        return f"{option} {out}: the folder {out.parent} is not writable (allowed: a path in a writable folder)"
+    return None
 
 
 def write_json(obj: Any, path: Path) -> None:

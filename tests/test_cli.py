@@ -159,6 +159,75 @@ def test_an_existing_output_folder_is_never_overwritten(tmp_path, capsys):
     assert _files(out) == ["precious.txt"]
 
 
+def test_a_run_whose_folder_appears_meanwhile_is_kept_beside_it(tmp_path, monkeypatch, capsys):
+    """Another process (a second run with the same --out, or the same default name in
+    the same second) writes the folder while this run runs: this run's results go to
+    ``out-1``, nothing is lost and nothing overwritten."""
+    from simulation import runner
+
+    out = tmp_path / "race"
+    simulate = runner.simulate
+
+    def other_process_writes_first(*args, **kwargs):
+        result = simulate(*args, **kwargs)
+        out.mkdir()
+        (out / "theirs.txt").write_text("the other run's results")
+        return result
+
+    monkeypatch.setattr(runner, "simulate", other_process_writes_first)
+    assert cli.main(["run", "baseline", *SMALL, "--quiet", "--out", str(out)]) == 0
+    assert _files(out) == ["theirs.txt"]
+    moved = tmp_path / "race-1"
+    assert json.loads((moved / "manifest.json").read_text())["status"] == "complete"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["race", "race-1"]  # no temporary left
+
+
+def test_a_folder_under_a_file_is_refused_before_the_run(tmp_path, capsys, monkeypatch):
+    from simulation import runner
+
+    monkeypatch.setattr(runner, "simulate", lambda *a, **k: pytest.fail("the run started"))
+    (tmp_path / "notes.txt").write_text("a file")
+    out = tmp_path / "notes.txt" / "run"
+    assert cli.main(["run", "baseline", *SMALL, "--out", str(out)]) == cli.EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert f"--out {out}: cannot make its folder" in err and "allowed:" in err
+    assert _files(tmp_path) == ["notes.txt"]
+
+
+def test_new_folder_raises_for_a_taken_name_unless_told_to_go_elsewhere(tmp_path):
+    taken = tmp_path / "taken"
+    taken.mkdir()
+    with pytest.raises(FileExistsError, match="never overwritten"), store.NewFolder(taken):
+        pytest.fail("the block ran")
+    folder = store.NewFolder(taken, elsewhere=True)
+    with folder as tmp:
+        (tmp / "a.txt").write_text("x")
+    assert folder.out == tmp_path / "taken-1" and folder.moved
+    assert _files(tmp_path) == ["taken", "taken-1", "taken-1/a.txt"]
+
+
+@pytest.mark.parametrize(("stop", "code"), [("SIGTERM", 143), ("Ctrl-C", 130)])
+def test_a_stopped_run_exits_cleanly_and_writes_nothing(tmp_path, monkeypatch, capsys, stop, code):
+    """SIGTERM (a batch scheduler's stop) ends a run as Ctrl-C does: exit 143 (130), a
+    line on standard error, no folder, and SIGTERM's handler as it was before."""
+    import signal
+
+    from simulation import runner
+
+    def stopped(*args, **kwargs):
+        if stop == "SIGTERM":
+            signal.raise_signal(signal.SIGTERM)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(runner, "simulate", stopped)
+    before = signal.getsignal(signal.SIGTERM)
+    out = tmp_path / "run"
+    assert cli.main(["run", "baseline", *SMALL, "--quiet", "--out", str(out)]) == code
+    assert "skillsim: interrupted" in capsys.readouterr().err
+    assert _files(tmp_path) == []
+    assert signal.getsignal(signal.SIGTERM) is before
+
+
 def test_a_failed_run_leaves_no_partial_folder(tmp_path, monkeypatch):
     from simulation import runner
 

@@ -74,6 +74,7 @@ def main(args: argparse.Namespace) -> int:
         for m in moments.MOMENTS.values():
             print(f"{m.name}: {m.definition}")
         return 0
+    from simulation import store
     from simulation.calibration import config, fit, output
     from simulation.experiment.executors import session
 
@@ -94,8 +95,11 @@ def main(args: argparse.Namespace) -> int:
     }
     cal = config.load_calibration(path, overrides)
     out = args.out if args.out is not None else output.default_out(cal.config.name)
-    if out.exists():
-        raise _bad("--out", str(out), "a folder that does not exist yet")
+    problem = store.check_out(out)
+    if problem:
+        from simulation.cli import BadInput
+
+        raise BadInput(problem)
     cfg = cal.config
     say = (lambda *a: None) if args.quiet else (lambda text: print(text, file=sys.stderr))
     say(
@@ -130,7 +134,7 @@ def main(args: argparse.Namespace) -> int:
     scenario_ref = cfg.scenario
     if scenario_ref.endswith(".toml"):
         scenario_ref = str((path.parent / scenario_ref).resolve())
-    output.write(calibrator.fit, out, status, info, show_path(path), scenario_ref)
+    out = output.write(calibrator.fit, out, status, info, show_path(path), scenario_ref)
     if error:
         print(f"skillsim: calibration failed: {error}", file=sys.stderr)
     if calibrator.fit.evaluations:

@@ -165,9 +165,12 @@ def report_markdown(fit: Fit, table: pd.DataFrame, status: str) -> str:
 def write(
     fit: Fit, out: Path, status: str, info: dict[str, Any], targets_file: str, scenario_ref: str
 ) -> Path:
-    """Write the folder atomically (temporary name, then rename); never overwrites."""
+    """Write the folder atomically (temporary name, then rename); returns where it went.
+    Never overwrites: if another process wrote ``out`` meanwhile, ``out-1``, ...
+    (``store.NewFolder``)."""
     cal = fit.calibration
-    with store.new_folder(out) as tmp:
+    folder = store.NewFolder(out, elsewhere=True)
+    with folder as tmp:
         if fit.evaluations:
             table = target_table(fit)
             table.to_csv(tmp / "fit.csv", index=False)
@@ -194,4 +197,4 @@ def write(
             "packages": store.package_versions(),
         }
         store.write_json(manifest, tmp / "manifest.json")
-    return Path(out)
+    return folder.out

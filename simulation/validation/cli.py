@@ -143,11 +143,9 @@ def main(args: argparse.Namespace) -> int:
         args.root_seed,
     )
     out = args.out if args.out is not None else output.default_out(plan)
-    if out.exists():
-        raise _bad(
-            f"--out {out}: the folder already exists; results are never overwritten "
-            "(allowed: a path that does not exist yet)"
-        )
+    problem = store.check_out(out)
+    if problem:
+        raise _bad(problem)
     console = Console(stderr=True)
     if not args.quiet:
         console.print(
@@ -190,7 +188,7 @@ def main(args: argparse.Namespace) -> int:
         "threads": args.threads,
         "timings": {"total_seconds": seconds},
     }
-    output.write(out, plan, rows, ctx, info)
+    out = output.write(out, plan, rows, ctx, info)
     if not args.quiet:
         report.terminal(rows, title=f"{plan.scenario} | {plan.policy}: stylized facts")
         console.print(f"wrote {out} in {seconds:.1f} s")

@@ -79,9 +79,11 @@ def write(
     ctx: report.Context,
     run_info: dict,
 ) -> Path:
-    """Write the folder: built beside ``out`` under a temporary name, then renamed, so
-    ``out`` either holds a complete validation or does not exist."""
-    with store.new_folder(out) as tmp:
+    """Write the folder; returns where it went: built beside ``out`` under a temporary
+    name, then renamed, so ``out`` either holds a complete validation or does not exist
+    (if another process wrote ``out`` meanwhile: ``out-1``, ...; ``store.NewFolder``)."""
+    folder = store.NewFolder(out, elsewhere=True)
+    with folder as tmp:
         blocks = report.document(result_rows, ctx)
         (tmp / "report.md").write_text(report.markdown(blocks), encoding="utf-8")
         (tmp / "report.html").write_text(report.to_html(blocks), encoding="utf-8")
@@ -90,4 +92,4 @@ def write(
         ctx.durations.to_csv(tmp / "durations.csv", index=False)
         ctx.age_profile.to_csv(tmp / "age_profile.csv", index=False)
         store.write_json(manifest(plan, ctx, run_info), tmp / "manifest.json")
-    return Path(out)
+    return folder.out
