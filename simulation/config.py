@@ -28,7 +28,7 @@ K = len(SKILL_DOMAINS)
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 def _profile(description: str) -> object:

@@ -213,6 +213,8 @@ def _problem(
         return Problem(file, dotted(loc), value, allowed, f"unknown field{hint}; must be {allowed}")
     tp, meta, ok = _walk(model, loc)
     allowed = describe(tp, meta) if ok else err["msg"]
+    if kind == "finite_number":  # inf or nan (every number of a config must be finite)
+        allowed = allowed.replace("a number", "a finite number", 1)
     if kind == "missing":
         return Problem(file, dotted(loc), "", allowed, f"missing; must be given as {allowed}")
     if kind in ("value_error", "assertion_error"):

@@ -14,6 +14,7 @@ what is allowed; a value inherited from a parent is blamed on the parent.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import os
@@ -168,9 +169,12 @@ def _parents(raw: object, path: Path, kind: _Kind) -> list[Path]:
                 out.append(folder / f"{ref}.toml")
                 break
         else:
-            names = sorted(set(_names(path.parent)) | set(_names(kind.folder())))
+            beside = set(_names(path.parent)) - {path.stem}  # (a file cannot extend itself)
+            names = sorted(beside | set(_names(kind.folder())))
             allowed = "one of: " + ", ".join(names) + ", or a relative path ending in .toml"
-            msg = f"no {kind.label} of that name; must be {allowed}"
+            close = difflib.get_close_matches(ref, names, n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            msg = f"no {kind.label} of that name{hint}; must be {allowed}"
             raise ConfigError(Problem(shown, "extends", show_value(ref), allowed, msg))
     return out
 
@@ -293,12 +297,12 @@ def load_policy(names: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
     An empty list or ``"none"`` gives the ``none`` policy (all levers off); ``none``
     alongside other policies is dropped. The name of a combination is joined with "+".
     """
-    if isinstance(names, str) and not names.endswith(".toml"):
-        items: list[str | os.PathLike[str]] = [n.strip() for n in names.split("+") if n.strip()]
-    elif isinstance(names, str | os.PathLike):
-        items = [names]
-    else:
-        items = list(names)
+    items: list[str | os.PathLike[str]] = []
+    for name in [names] if isinstance(names, str | os.PathLike) else names:
+        if isinstance(name, str) and not name.endswith(".toml"):  # "a+b": a, then b
+            items += [n.strip() for n in name.split("+") if n.strip()]
+        else:
+            items.append(name)
     if len(items) > 1:
         items = [n for n in items if n != "none"]
     if not items or items == ["none"]:

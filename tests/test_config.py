@@ -313,6 +313,26 @@ def test_bad_bool_in_list_item(tmp_path: Path) -> None:
     assert_names(err, "copy.toml", "world.regions[2].urban", "0", "true or false")
 
 
+@pytest.mark.parametrize("number", ["inf", "-inf", "nan"])
+def test_numbers_must_be_finite_even_without_an_upper_bound(tmp_path: Path, number: str) -> None:
+    """An unbounded cost or wage of inf would run and write infinite spending (and a
+    manifest that is not valid JSON): every number of a config must be finite."""
+    text = BASELINE.read_text().replace(
+        "wage_level_yuan_per_month = 7500", f"wage_level_yuan_per_month = {number}", 1
+    )
+    err = error_of(load_scenario, write(tmp_path / "copy.toml", text))
+    assert_names(
+        err,
+        "copy.toml",
+        "world.regions[0].wage_level_yuan_per_month",
+        number,
+        "a finite number > 0",
+    )
+    policy = write(tmp_path / "p.toml", f"[anticipation]\ncost_yuan_per_month = {number}\n")
+    err = error_of(load_policy, policy)
+    assert_names(err, "p.toml", "anticipation.cost_yuan_per_month", number, "a finite number >= 0")
+
+
 def test_several_errors_one_line_each(tmp_path: Path) -> None:
     path = child(
         tmp_path,
@@ -361,6 +381,8 @@ def test_extends_unknown_name_lists_available(tmp_path: Path) -> None:
     err = error_of(load_scenario, path)
     assert_names(err, "kid.toml", "extends", "'basline'", "baseline")
     assert "green_transition_orderly" in err.allowed
+    assert "(did you mean baseline?)" in str(err)
+    assert "kid" not in err.allowed.split(", ")  # a file cannot extend itself
 
 
 def test_extends_missing_path_and_bad_type(tmp_path: Path) -> None:
@@ -368,6 +390,16 @@ def test_extends_missing_path_and_bad_type(tmp_path: Path) -> None:
     assert_names(err, "k.toml", "extends", "'no/where.toml'", "an existing .toml file")
     err = error_of(load_scenario, write(tmp_path / "k.toml", "extends = 3\n"))
     assert_names(err, "k.toml", "extends", "3", "a list of names")
+
+
+def test_a_combination_is_named_with_plus_in_a_list_too() -> None:
+    """``-p a+b`` on the command line (a list of one) combines as ``-p a -p b`` does, and
+    an unknown member is named alone."""
+    both = load_policy("apprenticeship_subsidy+core_skills")
+    assert load_policy(["apprenticeship_subsidy+core_skills"]) == both
+    assert load_policy(["apprenticeship_subsidy", "core_skills"]) == both
+    err = error_of(load_policy, ["apprenticeship_subsidy+bogus"])
+    assert_names(err, "bogus.toml", "policy", "'bogus'", "apprenticeship_subsidy")
 
 
 def test_unknown_scenario_and_policy_list_available() -> None:
