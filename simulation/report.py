@@ -639,6 +639,31 @@ def _png(fig) -> bytes:
 # ------------------------------------------------------------------- write
 
 
+GENERATOR = "skillsim report"  # in every report's <head>: a file that may be written over
+
+
+def check_out(out: Path) -> None:
+    """Raise ReportError unless ``out`` is free for a report: a new path, or a report
+    this command wrote before (its ``<meta name="generator">``), which is replaced. A
+    user's other file is never overwritten, nor a figures folder that is not a report's."""
+    figures_folder = out.with_name(f"{out.stem}_figures")
+    if out.is_dir():
+        raise ReportError(f"--out {out}: a folder (allowed: an HTML file's path)")
+    if out.exists():
+        with open(out, "rb") as f:
+            head = f.read(4096)
+        if f'<meta name="generator" content="{GENERATOR}">'.encode() not in head:
+            raise ReportError(
+                f"--out {out}: the file exists and is not a skillsim report; it is never "
+                "overwritten (allowed: a new path, or an earlier report to replace)"
+            )
+    elif figures_folder.exists() and (not figures_folder.is_dir() or any(figures_folder.iterdir())):
+        raise ReportError(
+            f"--out {out}: {figures_folder} exists without its report; it is never "
+            "overwritten (allowed: a path whose <name>_figures does not exist yet)"
+        )
+
+
 def default_out(results_dir: str | Path, lang: str = "en") -> Path:
     return Path(results_dir) / ("report.html" if lang == "en" else f"report-{lang}.html")
 
@@ -654,9 +679,15 @@ def write(
     i18n.check_lang(lang)
     if lang == "zh":
         i18n.cjk_font()  # a clear message now, rather than boxes in the figures
-    sweep = read(results_dir)
     out = Path(out) if out is not None else default_out(results_dir, lang)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    check_out(out)
+    sweep = read(results_dir)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReportError(
+            f"--out {out}: cannot make its folder {out.parent} ({exc.strerror})"
+        ) from None
     folder = out.with_name(f"{out.stem}_figures")
     folder.mkdir(exist_ok=True)
     rendered = []
@@ -724,6 +755,7 @@ def _html(sweep: Sweep, rendered, folder: str, lang: str) -> str:
         "<!DOCTYPE html>",
         f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f'<meta name="generator" content="{GENERATOR}">',
         f"<title>{_e(title)}: {_e(exp['name'])}</title><style>{_CSS}</style></head><body>",
         f"<header><h1>{_e(title)}</h1><p class='sub'>{_e(sub)}</p>",
     ]

@@ -199,6 +199,25 @@ def test_report_needs_a_sweep(tmp_path, capsys):
     assert "not a sweep folder" in capsys.readouterr().err
 
 
+def test_a_users_file_is_never_overwritten_an_earlier_report_is(written, tmp_path, capsys):
+    precious = tmp_path / "precious.html"
+    precious.write_text("<html>a user's own page</html>")
+    code = cli.main(["report", str(cell_sweep()), "--out", str(precious)])
+    assert code == cli.EXIT_BAD_INPUT
+    assert "not a skillsim report; it is never overwritten" in capsys.readouterr().err
+    assert precious.read_text() == "<html>a user's own page</html>"
+    assert not (tmp_path / "precious_figures").exists()
+    orphan = tmp_path / "new_figures"
+    orphan.mkdir()
+    (orphan / "mine.png").write_bytes(b"not ours")
+    code = cli.main(["report", str(cell_sweep()), "--out", str(tmp_path / "new.html")])
+    assert code == cli.EXIT_BAD_INPUT and not (tmp_path / "new.html").exists()
+    assert "exists without its report" in capsys.readouterr().err
+    before = written.stat().st_mtime_ns
+    assert cli.main(["report", str(cell_sweep()), "--out", str(written)]) == 0  # replaced
+    assert written.stat().st_mtime_ns > before
+
+
 def test_missing_font_stops_a_chinese_report(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(i18n, "CJK_FAMILIES", ("No Such Font CJK",))
     code = cli.main(
