@@ -56,7 +56,8 @@ def _parser() -> argparse.ArgumentParser:
             "TVET providers month by month under green-transition and rural-revitalization "
             "scenarios, to compare apprenticeship and lifelong-learning policies."
         ),
-        epilog="Exit status: 0 success, 1 a run failed, 2 bad input (nothing is written).",
+        epilog="Exit status: 0 success, 1 a run failed, 2 bad input (nothing is written), 130 "
+        "interrupted (Ctrl-C), 143 stopped by SIGTERM.",
     )
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -159,7 +160,7 @@ def _add_presenting_parsers(sub) -> None:
         "report",
         help="write a self-contained HTML report of a sweep",
         description="Write one HTML file that opens offline (figures embedded, no network): an "
-        "executive summary of policy effects with 95%% intervals, figures, the scenarios and "
+        "executive summary of policy effects with 95% intervals, figures, the scenarios and "
         "policies as resolved, method notes and the manifest. The figures are also written as "
         "PNG files to <FILE stem>_figures/ beside it, for slides.",
     )
@@ -445,7 +446,7 @@ def _summary_table(frames: dict, title: str, parts=("m0", "mean", "final")) -> N
 def _compare(runs: Sequence[Path]) -> int:
     import pandas as pd
 
-    frames = {}
+    labels, frames = [], []
     for path in runs:
         manifest_path = path / "manifest.json"
         if not manifest_path.is_file():
@@ -454,9 +455,30 @@ def _compare(runs: Sequence[Path]) -> int:
                 "written by `skillsim run`)"
             )
         manifest = json.loads(manifest_path.read_text())
-        label = f"{manifest['scenario']}\n{manifest['policy']}\nseed {manifest['seed']}"
-        frames[label] = pd.read_parquet(path / "metrics.parquet")
-    _summary_table(frames, title="runs side by side", parts=("mean", "final"))
+        kind = manifest.get("kind", "run") if isinstance(manifest, dict) else None
+        if kind != "run":
+            hint = (
+                f" (its runs are in {path / 'runs'}; `skillsim effects {path}` compares its "
+                "policies)"
+                if kind == "sweep"
+                else ""
+            )
+            raise BadInput(
+                f"{path}: a {kind or 'unknown'} folder, not a run{hint} (allowed: a folder "
+                "written by `skillsim run`)"
+            )
+        labels.append(f"{manifest['scenario']}\n{manifest['policy']}\nseed {manifest['seed']}")
+        frames.append(pd.read_parquet(path / "metrics.parquet"))
+    # Runs of one scenario, policy and seed (another size, horizon or engine) are told
+    # apart by their folders' names.
+    labels = [
+        f"{x}\n{p.name}" if labels.count(x) > 1 else x for x, p in zip(labels, runs, strict=True)
+    ]
+    if len(set(labels)) < len(labels):  # the same folder name twice: the whole path
+        labels = [f"{x}\n{p}" for x, p in zip(labels, runs, strict=True)]
+    _summary_table(
+        dict(zip(labels, frames, strict=True)), title="runs side by side", parts=("mean", "final")
+    )
     return 0
 
 

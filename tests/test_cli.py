@@ -95,6 +95,26 @@ def test_compare_prints_runs_side_by_side(tmp_path, capsys):
     assert printed.count("unemployment_rate") >= 1
 
 
+def test_compare_keeps_runs_that_differ_only_in_size_and_refuses_a_sweep(tmp_path, capsys):
+    """Two runs of one scenario, policy and seed (here: other horizons) are two columns,
+    told apart by their folders; a sweep folder is not a run."""
+    for name, months in (("short", "3"), ("long", "4")):
+        out = str(tmp_path / name)
+        cli.main(
+            ["run", "baseline", "--workers", "400", "--months", months, "--quiet", "--out", out]
+        )
+    capsys.readouterr()
+    assert cli.main(["compare", str(tmp_path / "short"), str(tmp_path / "long")]) == 0
+    printed = capsys.readouterr().out
+    assert "short" in printed and "long" in printed
+    sweep = tmp_path / "sweep"
+    sweep.mkdir()
+    (sweep / "manifest.json").write_text(json.dumps({"kind": "sweep", "status": "complete"}))
+    assert cli.main(["compare", str(sweep)]) == cli.EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert "a sweep folder, not a run" in err and "skillsim effects" in err
+
+
 @pytest.mark.parametrize(
     ("argv", "expected"),
     [

@@ -22,13 +22,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description=(
             "Fit the parameters listed in TARGETS (a TOML file, or a name from calibration/) "
             "so that the simulated moments come closest to the empirical targets: a Latin "
-            "hypercube over the parameter ranges, then a compass search from the best point, "
-            "every point run with the same seeds. Writes a folder with the fitted scenario "
-            "(fitted.toml), the table of target against simulated value with 95%% intervals "
+            "hypercube over the parameter ranges, then Gauss-Newton rounds with "
+            "Levenberg-Marquardt damping from the best point, then a compass search, every "
+            "point run with the same seeds. Writes a folder with the fitted scenario "
+            "(fitted.toml), the table of target against simulated value with 95% intervals "
             "across seeds (fit.csv, report.md), every evaluated point and the manifest."
         ),
         epilog="Exit status: 0 done, 1 a run failed, 2 bad input (nothing is written), "
-        "130 interrupted (the points evaluated so far are written).",
+        "130 interrupted, 143 stopped by SIGTERM (the points evaluated so far are written).",
     )
     cal.add_argument(
         "targets",

@@ -30,7 +30,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
             "age_profile.csv, manifest.json."
         ),
         epilog="Exit status: 0 the report is written (whatever the verdicts), 1 a run failed "
-        "(nothing written), 2 bad input (nothing written).",
+        "(nothing written), 2 bad input (nothing written), 130/143 interrupted by Ctrl-C / "
+        "SIGTERM (nothing written).",
     )
     v.add_argument(
         "scenario",
