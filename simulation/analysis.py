@@ -92,6 +92,16 @@ def load(
     return out
 
 
+def folder_kind(path: str | Path) -> str | None:
+    """What a results folder holds: its manifest's kind ("sweep", "run", ...), "runs"
+    for a folder of run folders, or None when there are no results there."""
+    path = Path(path)
+    manifest = _manifest(path)
+    if manifest is not None:
+        return manifest.get("kind") if isinstance(manifest, dict) else None
+    return "runs" if any(path.glob("*/manifest.json")) else None
+
+
 def _manifest(folder: Path) -> dict[str, Any] | None:
     path = folder / "manifest.json"
     return json.loads(path.read_text()) if path.is_file() else None
@@ -187,16 +197,27 @@ def effects(
     months: yuan per additional worker-month, with Fieller's interval for a ratio of
     paired means. It is left empty (NaN) unless the employment effect is clearly
     positive (its interval above zero).
+
+    Raises ``ValueError`` when there is nothing to compare: no finished runs, none of
+    the baseline policy, or none of any other policy.
     """
     from scipy import stats
 
     if not isinstance(results, pd.DataFrame):
         results = load(results)
     runs = summarise(results, summary)
-    if baseline_policy not in set(runs["policy"]):
+    policies = sorted(set(runs["policy"]))
+    if not policies:
+        raise ValueError("no finished runs in these results")
+    if baseline_policy not in policies:
         raise ValueError(
-            f"baseline policy {baseline_policy!r} is not in these results (policies: "
-            f"{', '.join(sorted(set(runs['policy'])))})"
+            f"baseline policy {baseline_policy!r} is not in these results (policies with "
+            f"finished runs: {', '.join(policies)})"
+        )
+    if len(policies) == 1:
+        raise ValueError(
+            f"no policy besides the baseline {baseline_policy!r} has finished runs in these "
+            "results, so there is nothing to compare it with"
         )
     names = metric_names or [m for m in metrics.NAMES if m in runs.columns]
     groups = _groups(results)

@@ -40,7 +40,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
             "command again resumes: finished runs are skipped, failed ones are retried."
         ),
         epilog="Exit status: 0 every run done, 1 some runs failed (see ledger.parquet), "
-        "2 bad input (nothing is written).",
+        "2 bad input (nothing is written), 130 interrupted (Ctrl-C), 143 stopped by SIGTERM "
+        "(finished runs are kept; the same command resumes).",
     )
     sweep.add_argument(
         "experiment",
@@ -172,12 +173,18 @@ def _sweep(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from simulation.experiment import default_out, load_experiment, make_plan, run_sweep
+    from simulation.experiment.executors import ExecutorError, check_scheduler
     from simulation.experiment.loading import find_file
     from simulation.experiment.store import SweepFolderError
 
     executor = args.executor or ("dask" if args.scheduler else "processes")
     if args.scheduler and executor != "dask":
         raise _bad(f"--scheduler needs --executor dask (got --executor {executor})")
+    if args.scheduler is not None:
+        try:
+            check_scheduler(args.scheduler)
+        except ExecutorError as exc:
+            raise _bad(str(exc)) from None
     for option in ("jobs", "threads"):
         value = getattr(args, option)
         if value is not None and value < 1:
@@ -190,9 +197,21 @@ def _sweep(args: argparse.Namespace) -> int:
     }
     path = find_file(args.experiment, experiments_dir(), "EXPERIMENT")
     plan = make_plan(load_experiment(path, overrides))
+    if args.effects:
+        _check_effects_possible(plan)
     out = args.out if args.out is not None else default_out(plan)
     console = Console(stderr=True)
     cfg = plan.experiment.config
+    shared = baseline_shares_the_design(plan.experiment)
+    if shared:
+        console.print(
+            f"note: {', '.join(shared)} set on every policy, the baseline "
+            f"{cfg.baseline_policy!r} included, so effects against it compare policies at "
+            "the same setting (to sweep a lever against no policy, leave the baseline out "
+            "of policies, as experiments/subsidy_sensitivity.toml does)",
+            markup=False,
+            highlight=False,
+        )
     if not args.quiet:
         console.print(
             f"sweep {cfg.name}: {len(plan.runs)} runs ({len(plan.experiment.scenarios)} "
@@ -205,12 +224,15 @@ def _sweep(args: argparse.Namespace) -> int:
             report = run_sweep(plan, out, executor, args.jobs, args.scheduler, args.threads)
         else:
             report = _with_progress(plan, out, executor, args, console, run_sweep)
-    except SweepFolderError as exc:
+    except (SweepFolderError, ExecutorError) as exc:  # raised before anything is written
         raise _bad(str(exc)) from None
     except KeyboardInterrupt:
-        console.print(
-            f"interrupted; finished runs are kept in {out}: rerun the same command to resume"
-        )
+        if Path(out).exists():
+            console.print(
+                f"interrupted; finished runs are kept in {out}: rerun the same command to resume"
+            )
+        else:  # (stopped while connecting to a scheduler, before the folder was made)
+            console.print("interrupted before any run; nothing written")
         return EXIT_INTERRUPTED
     if not args.quiet:
         console.print(
@@ -223,8 +245,50 @@ def _sweep(args: argparse.Namespace) -> int:
     if report.failures:
         console.print(f"tracebacks in {out / 'ledger.parquet'} (column error)")
     if args.effects:
-        _effects(out, None, "mean", None, None)
+        from simulation.cli import BadInput
+
+        try:
+            _effects(out, None, "mean", None, None)
+        except BadInput as exc:
+            if not report.failures:
+                raise
+            # Failed runs can leave a policy without finished runs: the exit status is
+            # the sweep's own (some runs failed), not bad input.
+            console.print(f"no effects table: {exc}", markup=False, highlight=False)
     return EXIT_FAILED_RUNS if report.failures else 0
+
+
+def baseline_shares_the_design(experiment) -> list[str]:
+    """The design's parameters that set a policy field while the baseline policy is
+    among the policies: they change the baseline's runs too (a subsidy swept on
+    ``none`` and ``apprenticeship_subsidy`` alike leaves no subsidy effect to measure)."""
+    if experiment.config.baseline_policy not in experiment.policies:
+        return []
+    return [
+        label
+        for label, targets in experiment.targets.items()
+        if any(t.root == "policy" for t in targets)
+    ]
+
+
+def _check_effects_possible(plan) -> None:
+    """``sweep --effects`` needs the baseline policy and another policy to compare it
+    with: checked before anything runs."""
+    exp = plan.experiment
+    baseline = exp.config.baseline_policy
+    names = list(exp.policies)
+    if baseline not in names:
+        raise _bad(
+            f"--effects: {exp.source} has no baseline policy to measure effects against "
+            f"(baseline_policy {baseline!r} is not among its policies: {', '.join(names)}); "
+            "allowed: --effects with an experiment that lists its baseline_policy in policies"
+        )
+    if len(names) < 2:
+        raise _bad(
+            f"--effects: {exp.source} has only the baseline policy {baseline!r}, so there "
+            "are no effects to show; allowed: --effects with an experiment of two or more "
+            "policies"
+        )
 
 
 def _with_progress(plan, out, executor, args, console, run_sweep):
@@ -263,6 +327,14 @@ def _effects(results: Path, baseline, summary, names, csv) -> int:
 
     from simulation import analysis
 
+    if csv is not None:
+        _check_new_file(csv, "--csv")
+    if analysis.folder_kind(results) == "run":
+        raise _bad(
+            f"{results} is a single run, not a sweep: effects compares policies across a "
+            "sweep's seeds (allowed: a sweep folder written by `skillsim sweep`, or a "
+            "folder of run folders)"
+        )
     try:
         frame = analysis.load(results)
     except FileNotFoundError as exc:
@@ -272,12 +344,12 @@ def _effects(results: Path, baseline, summary, names, csv) -> int:
         table = analysis.effects(frame, baseline_policy=baseline, summary=summary)
     except ValueError as exc:
         raise _bad(f"{results}: {exc}") from None
-    if csv is not None:
-        table.to_csv(csv, index=False)
     shown = names or list(HEADLINE)
     unknown = [n for n in shown if n not in set(table["metric"])]
     if unknown:
         raise _bad(f"--metric {unknown[0]}: unknown metric (see `skillsim list metrics`)")
+    if csv is not None:
+        _write_new_csv(table, csv)
     keys = [c for c in table.columns if c not in _EFFECT_COLUMNS]
     months = "mean of months 1..M" if summary == "mean" else "last month"
     out = Table(
@@ -312,6 +384,50 @@ def _effects(results: Path, baseline, summary, names, csv) -> int:
         "worker-month, '-' unless the employment effect is clearly above zero (its CI)."
     )
     return 0
+
+
+def _check_new_file(path: Path, option: str) -> None:
+    """``path`` must not exist yet, and its folder must: results are never overwritten."""
+    if path.exists() or path.is_symlink():
+        what = "a folder" if path.is_dir() else "the file"
+        raise _bad(
+            f"{option} {path}: {what} already exists; results are never overwritten "
+            "(allowed: a path that does not exist yet)"
+        )
+    if path.parent.exists() and not path.parent.is_dir():
+        raise _bad(
+            f"{option} {path}: {path.parent} is a file, not a folder "
+            "(allowed: a new file in an existing folder)"
+        )
+    if not path.parent.is_dir():
+        raise _bad(
+            f"{option} {path}: there is no folder {path.parent} to write it in "
+            "(allowed: a new file in an existing folder)"
+        )
+    if not os.access(path.parent, os.W_OK):
+        raise _bad(
+            f"{option} {path}: the folder {path.parent} is not writable "
+            "(allowed: a new file in a folder you can write to)"
+        )
+
+
+def _write_new_csv(table, path: Path) -> None:
+    """Write ``table`` to ``path`` under a temporary name beside it, then move it in
+    place, so an interrupted write leaves nothing; a file that appeared at ``path``
+    meanwhile is kept, not replaced."""
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        table.to_csv(tmp, index=False)
+        try:
+            os.link(tmp, path)  # fails if path exists, unlike a rename
+        except FileExistsError:
+            _check_new_file(path, "--csv")
+            raise
+        except OSError:  # no hard links on this file system
+            _check_new_file(path, "--csv")
+            os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 _EFFECT_COLUMNS = {

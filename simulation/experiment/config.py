@@ -98,7 +98,10 @@ class ExperimentConfig(Strict):
         description='policy names from scenarios/policies/ or .toml paths; "a+b" combines',
     )
     baseline_policy: str = Field(
-        "none", min_length=1, description="the counterfactual policy effects are measured against"
+        "none",
+        min_length=1,
+        description="the counterfactual policy effects are measured against; when given, "
+        "one of policies (by name)",
     )
     replications: int = Field(5, ge=1, le=100_000, description="seeds per design point")
     root_seed: int = Field(

@@ -24,6 +24,7 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
+from urllib.parse import urlsplit
 
 from simulation.config import RunConfig
 from simulation.runner import RunResult
@@ -170,40 +171,110 @@ def local_cluster(jobs: int):
     )
 
 
-def run_dask(tasks: Iterable[Task], scheduler: str | None, jobs: int) -> Iterator[Outcome]:
-    """Submit to the Dask scheduler at ``scheduler`` (tcp://host:port), or to a local
-    cluster of ``jobs`` single-threaded worker processes started here and stopped after."""
-    from distributed import Client, as_completed
+class ExecutorError(Exception):
+    """The executor cannot start: a malformed scheduler address, or a scheduler that
+    cannot be reached. Raised before any run is submitted."""
 
-    cluster = local_cluster(jobs) if scheduler is None else None
-    client = Client(cluster if cluster is not None else scheduler)
+
+SCHEDULER_SCHEMES = ("tcp", "tls")
+SCHEDULER_FORM = (
+    "an address of the form tcp://HOST:PORT (or tls://HOST:PORT), e.g. tcp://127.0.0.1:8786"
+)
+
+
+def check_scheduler(address: str) -> str:
+    """``address`` if it has the form of a Dask scheduler address (tcp:// or tls://,
+    a host and a port from 1 to 65535; a bare HOST:PORT means tcp://); otherwise
+    ``ExecutorError`` saying what is allowed. Nothing is contacted (and Dask is not
+    imported) here."""
+    text = address.strip()
+    parts = urlsplit(text if "://" in text else f"tcp://{text}")
+    problem = ""
     try:
-        window = WINDOW_PER_JOB * max(1, len(client.scheduler_info()["workers"]))
-        pending = iter(tasks)
-        running = {}
-        queue = as_completed()
-        for task in pending:
-            fut = client.submit(execute, task, pure=False)
-            running[fut.key] = task
-            queue.add(fut)
-            if len(running) >= window:
-                break
-        for fut in queue:
-            task = running.pop(fut.key)
-            try:
-                yield fut.result()
-            except Exception as exc:  # the worker died or the task could not run there
-                yield _failure(task, exc, "the Dask cluster could not run this run")
-            fut.release()
-            nxt = next(pending, None)
-            if nxt is not None:
-                new = client.submit(execute, nxt, pure=False)
-                running[new.key] = nxt
-                queue.add(new)
+        port = parts.port
+    except ValueError:  # not a number, or above 65535
+        port = None
+    if parts.scheme not in SCHEDULER_SCHEMES:
+        problem = f"unknown protocol {parts.scheme}://"
+    elif not parts.hostname or any(c.isspace() for c in parts.hostname) or parts.username:
+        problem = "no host"
+    elif port is None or not 1 <= port <= 65535:
+        problem = "no port from 1 to 65535"
+    elif parts.path or parts.query or parts.fragment:
+        problem = "something after the port"
+    if problem:
+        raise ExecutorError(
+            f"--scheduler {address}: not a Dask scheduler address ({problem}); "
+            f"allowed: {SCHEDULER_FORM}"
+        )
+    return text
+
+
+@contextlib.contextmanager
+def dask_client(scheduler: str | None, jobs: int) -> Iterator[Any]:
+    """A Dask ``Client`` of the scheduler at ``scheduler``, or of a local cluster of
+    ``jobs`` single-threaded worker processes started here; the client is closed (and
+    the local cluster stopped) when the block ends. A malformed address, or a
+    scheduler not reached within Dask's connect timeout
+    (``distributed.comm.timeouts.connect``, 30 s unless configured), raises
+    ``ExecutorError`` before the block starts."""
+    from distributed import Client
+
+    if scheduler is not None:
+        scheduler = check_scheduler(scheduler)
+        try:
+            client = Client(scheduler)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise ExecutorError(
+                f"--scheduler {scheduler}: no Dask scheduler answered there ({exc}); start "
+                "one (`dask scheduler` prints its address) and give its address"
+            ) from None
+        cluster = None
+    else:
+        cluster = local_cluster(jobs)
+        client = Client(cluster)
+    try:
+        yield client
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def run_dask(
+    tasks: Iterable[Task], scheduler: str | None, jobs: int, client: Any = None
+) -> Iterator[Outcome]:
+    """Submit to ``client`` (a connected Dask ``Client``, left open), else to the Dask
+    scheduler at ``scheduler`` (tcp://host:port), else to a local cluster of ``jobs``
+    single-threaded worker processes started here and stopped after."""
+    if client is None:
+        with dask_client(scheduler, jobs) as own:
+            yield from run_dask(tasks, scheduler, jobs, own)
+        return
+    from distributed import as_completed
+
+    window = WINDOW_PER_JOB * max(1, len(client.scheduler_info()["workers"]))
+    pending = iter(tasks)
+    running = {}
+    queue = as_completed()
+    for task in pending:
+        fut = client.submit(execute, task, pure=False)
+        running[fut.key] = task
+        queue.add(fut)
+        if len(running) >= window:
+            break
+    for fut in queue:
+        task = running.pop(fut.key)
+        try:
+            yield fut.result()
+        except Exception as exc:  # the worker died or the task could not run there
+            yield _failure(task, exc, "the Dask cluster could not run this run")
+        fut.release()
+        nxt = next(pending, None)
+        if nxt is not None:
+            new = client.submit(execute, nxt, pure=False)
+            running[new.key] = nxt
+            queue.add(new)
 
 
 EXECUTORS = ("serial", "processes", "dask")
@@ -236,7 +307,9 @@ def session(
 
     Yields ``run(tasks)``, which takes tasks (their ``threads`` are set here) and yields
     their outcomes in completion order. A process pool or a local Dask cluster starts
-    once, so its workers load the kernels once, and stops when the block ends.
+    once, so its workers load the kernels once, and stops when the block ends; a
+    remote Dask scheduler is connected to once, when the block starts
+    (``ExecutorError`` if it cannot be).
     ``threads`` defaults to cores / jobs on a local pool or cluster.
     """
     executor, jobs, threads = resources(executor, jobs, scheduler, threads)
@@ -255,12 +328,5 @@ def session(
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
         return
-    cluster = None
-    if scheduler is None:
-        cluster = local_cluster(jobs)
-        scheduler = cluster.scheduler_address
-    try:
-        yield lambda tasks: run_dask(with_threads(tasks), scheduler, jobs)
-    finally:
-        if cluster is not None:
-            cluster.close()
+    with dask_client(scheduler, jobs) as client:  # connects now: a bad address fails here
+        yield lambda tasks: run_dask(with_threads(tasks), scheduler, jobs, client)

@@ -63,6 +63,7 @@ def load_experiment(
     shown = show_path(path)
     scenarios = _load_all(config.scenarios, "scenarios", path, loading.load_scenario)
     policies = _load_all(config.policies, "policies", path, loading.load_policy)
+    _check_baseline(config, policies, shown)
     targets = {p.label: _targets(p, i, shown) for i, p in enumerate(config.parameters)}
     experiment = Experiment(config, shown, scenarios, policies, targets)
     for i, p in enumerate(config.parameters):
@@ -142,6 +143,27 @@ def _load_all(refs: list[str], field: str, path: Path, load) -> dict[str, Any]:
             )
         out[cfg.name] = cfg
     return out
+
+
+def _check_baseline(config: ExperimentConfig, policies: dict[str, Any], shown: str) -> None:
+    """A ``baseline_policy`` the file gives must be one of its policies (by name: a
+    .toml path stands for the policy named in it). Left at its default ("none"), it
+    may be missing: a sweep without a baseline (a sensitivity design) is fine, and
+    ``effects`` then needs another baseline."""
+    baseline = config.baseline_policy
+    if "baseline_policy" not in config.model_fields_set or baseline in policies:
+        return
+    names = list(policies)
+    allowed = "one of the policies: " + ", ".join(names)
+    hint = ""
+    for ref, name in zip(config.policies, names, strict=True):
+        if ref == baseline and ref != name:  # a .toml path: its runs carry the name
+            hint = f" (the policy in {ref} is named {name!r}: give that name)"
+    msg = (
+        f"not one of this experiment's policies{hint}; effects are measured against the "
+        f"baseline, so it must be {allowed}"
+    )
+    raise ConfigError(Problem(shown, "baseline_policy", show_value(baseline), allowed, msg))
 
 
 # ------------------------------------------------------------------ parameters

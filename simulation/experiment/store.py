@@ -51,7 +51,13 @@ FLUSH_SECONDS = 1.0
 
 
 class SweepFolderError(Exception):
-    """The output folder cannot take this sweep (another sweep's folder, or busy)."""
+    """The output folder cannot take this sweep (a file, not a sweep's folder, another
+    sweep's folder, or busy)."""
+
+
+NEVER_OVERWRITTEN = (
+    "results are never overwritten (allowed: a new folder, or this sweep's own folder to resume it)"
+)
 
 
 def _unused(folder: Path) -> bool:
@@ -66,10 +72,28 @@ def _unused(folder: Path) -> bool:
 
 
 def read_manifest(folder: Path) -> dict[str, Any] | None:
+    """The folder's manifest.json; None if there is none; ``{}`` if it cannot be read
+    as a JSON object (not written by skillsim, or damaged)."""
     import json
 
     path = Path(folder) / "manifest.json"
-    return json.loads(path.read_text()) if path.is_file() else None
+    if not path.is_file():
+        return None
+    try:
+        manifest = json.loads(path.read_text())
+    except (OSError, ValueError):  # ValueError: not JSON, or not UTF-8
+        return {}
+    return manifest if isinstance(manifest, dict) else {}
+
+
+def _describe(manifest: dict[str, Any]) -> str:
+    """What a folder with this (non-sweep) manifest holds, for messages."""
+    kind = manifest.get("kind")
+    if kind == "run":
+        return "a single run (written by `skillsim run`)"
+    if isinstance(kind, str) and kind:
+        return f"a {kind} (not a sweep)"
+    return "unknown content (a manifest.json that is not a sweep's)"
 
 
 class SweepStore:
@@ -84,21 +108,48 @@ class SweepStore:
 
     # ------------------------------------------------------------ open, close
 
-    def open(self) -> list[str]:
-        """Create or reopen the folder; returns the run ids still to do, in plan order."""
-        existing = read_manifest(self.out)
-        if existing is None and not _unused(self.out):
+    def check(self) -> None:
+        """Raise ``SweepFolderError``, writing nothing, unless the folder can take this
+        sweep: it is missing (and can be made: no file in the way), empty, or this
+        sweep's own folder (to resume). ``open`` checks again."""
+        out = self.out
+        if out.exists() and not out.is_dir():
+            raise SweepFolderError(f"{out} is a file, not a folder; {NEVER_OVERWRITTEN}")
+        for parent in out.parents:
+            if parent.exists():
+                if not parent.is_dir():
+                    raise SweepFolderError(
+                        f"{out}: {parent} is a file, so no folder can be made in it; "
+                        f"{NEVER_OVERWRITTEN}"
+                    )
+                break
+        existing = read_manifest(out)
+        if existing is None and not _unused(out):
             raise SweepFolderError(
-                f"{self.out} exists and is not a sweep folder (no manifest.json); "
-                "choose a new --out folder"
+                f"{out} exists and is not a sweep folder (it holds other files and no "
+                f"manifest.json); {NEVER_OVERWRITTEN}"
+            )
+        if existing is not None and existing.get("kind") != "sweep":
+            raise SweepFolderError(
+                f"{out} is not a sweep folder: it holds {_describe(existing)}; {NEVER_OVERWRITTEN}"
             )
         if existing is not None and existing.get("sweep_hash") != self.plan.sweep_hash:
+            name = (existing.get("experiment") or {}).get("name")
             raise SweepFolderError(
-                f"{self.out} holds another sweep ({existing.get('experiment', {}).get('name')}, "
-                f"hash {existing.get('sweep_hash')}, this one {self.plan.sweep_hash}); "
-                "rerun with the same experiment and options to resume, or choose a new --out"
+                f"{out} holds another sweep (experiment {name}, hash "
+                f"{existing.get('sweep_hash')}; this one {self.plan.sweep_hash}): rerun with "
+                f"the same experiment and options to resume it; {NEVER_OVERWRITTEN}"
             )
-        self.runs_dir.mkdir(parents=True, exist_ok=True)
+
+    def open(self) -> list[str]:
+        """Create or reopen the folder; returns the run ids still to do, in plan order."""
+        self.check()
+        try:
+            self.runs_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # no permission, a read-only file system, ...
+            raise SweepFolderError(
+                f"{self.out}: cannot make the sweep folder here ({exc.strerror or exc})"
+            ) from None
         self._lock()
         for stale in self.runs_dir.glob(".*.tmp-*"):  # left by a killed sweep
             shutil.rmtree(stale, ignore_errors=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import os
 import sys
 import time
@@ -61,6 +62,11 @@ def run_sweep(
     Process pools start their workers with the spawn method, which imports the
     caller's main module again: a script that calls this needs the usual
     ``if __name__ == "__main__":`` guard.
+
+    Raises, before anything is written: ``SweepFolderError`` if ``out`` cannot take
+    this sweep (a file, not a sweep's folder, another sweep's folder, busy);
+    ``executors.ExecutorError`` if the scheduler address is malformed or does not
+    answer.
     """
     t0 = time.perf_counter()
     if scheduler is not None:
@@ -68,43 +74,54 @@ def run_sweep(
     if isinstance(executor, str) and executor not in EXECUTORS:
         raise ValueError(f"executor must be one of {', '.join(EXECUTORS)} (got {executor!r})")
     jobs = jobs or os.cpu_count() or 1
+    if scheduler is not None:
+        executors.check_scheduler(scheduler)
     store = SweepStore(out, plan)
-    todo = store.open()
-    skipped = len(plan.runs) - len(todo)
-    if on_start is not None:
-        on_start(len(todo), skipped)
-    specs = {r.run_id: r for r in plan.runs}
-    keep = tuple(k for k in plan.experiment.config.keep if k != "metrics")
-    if threads is None and (executor == "processes" or (executor == "dask" and not scheduler)):
-        threads = executors.local_threads(jobs)
-    tasks = (Task(run_id, specs[run_id].config, keep, threads, share_burn_in) for run_id in todo)
-    if executor == "serial":
-        outcomes = executors.run_serial(tasks)
-    elif executor == "processes":
-        outcomes = executors.run_futures(tasks, executors.process_pool(jobs), jobs)
-    elif executor == "dask":
-        outcomes = executors.run_dask(tasks, scheduler, jobs)
-    else:
-        outcomes = executors.run_futures(tasks, executor, jobs)
-    report = SweepReport(Path(out), len(plan.runs), skipped, 0, 0, 0.0)
-    interrupted = True
-    try:
-        for outcome in outcomes:
-            store.record(outcome)
-            if outcome.ok:
-                report.done += 1
-            else:
-                report.failed += 1
-                report.failures[outcome.run_id] = outcome.error
-            if on_outcome is not None:
-                on_outcome(outcome)
-        interrupted = False
-    finally:
-        if hasattr(outcomes, "close"):
-            outcomes.close()
-        store.close(interrupted=interrupted)
-        model = sys.modules.get("simulation.model")
-        if model is not None:  # runs in this process (serial, threads) kept month-0 states
-            model.BURN_INS.clear()
-    report.seconds = time.perf_counter() - t0
-    return report
+    store.check()
+    with contextlib.ExitStack() as stack:
+        # A Dask scheduler is connected to (a local cluster started) before the folder
+        # is made: an address that does not answer leaves nothing behind.
+        client = None
+        if executor == "dask":
+            client = stack.enter_context(executors.dask_client(scheduler, jobs))
+        todo = store.open()
+        skipped = len(plan.runs) - len(todo)
+        if on_start is not None:
+            on_start(len(todo), skipped)
+        specs = {r.run_id: r for r in plan.runs}
+        keep = tuple(k for k in plan.experiment.config.keep if k != "metrics")
+        if threads is None and (executor == "processes" or (executor == "dask" and not scheduler)):
+            threads = executors.local_threads(jobs)
+        tasks = (
+            Task(run_id, specs[run_id].config, keep, threads, share_burn_in) for run_id in todo
+        )
+        if executor == "serial":
+            outcomes = executors.run_serial(tasks)
+        elif executor == "processes":
+            outcomes = executors.run_futures(tasks, executors.process_pool(jobs), jobs)
+        elif executor == "dask":
+            outcomes = executors.run_dask(tasks, scheduler, jobs, client)
+        else:
+            outcomes = executors.run_futures(tasks, executor, jobs)
+        report = SweepReport(Path(out), len(plan.runs), skipped, 0, 0, 0.0)
+        interrupted = True
+        try:
+            for outcome in outcomes:
+                store.record(outcome)
+                if outcome.ok:
+                    report.done += 1
+                else:
+                    report.failed += 1
+                    report.failures[outcome.run_id] = outcome.error
+                if on_outcome is not None:
+                    on_outcome(outcome)
+            interrupted = False
+        finally:
+            if hasattr(outcomes, "close"):
+                outcomes.close()
+            store.close(interrupted=interrupted)
+            model = sys.modules.get("simulation.model")
+            if model is not None:  # runs in this process (serial, threads) kept month-0 states
+                model.BURN_INS.clear()
+        report.seconds = time.perf_counter() - t0
+        return report

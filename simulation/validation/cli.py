@@ -112,6 +112,13 @@ def _check(args: argparse.Namespace) -> str:
     executor = args.executor or ("dask" if args.scheduler else "processes")
     if args.scheduler and executor != "dask":
         raise _bad(f"--scheduler needs --executor dask (got --executor {executor})")
+    if args.scheduler is not None:
+        from simulation.experiment.executors import ExecutorError, check_scheduler
+
+        try:
+            check_scheduler(args.scheduler)
+        except ExecutorError as exc:
+            raise _bad(str(exc)) from None
     return executor
 
 
@@ -132,6 +139,7 @@ def main(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from simulation import store
+    from simulation.experiment.executors import ExecutorError
     from simulation.validation import output, report, runs, summary
 
     executor = _check(args)
@@ -155,7 +163,10 @@ def main(args: argparse.Namespace) -> int:
             f"executor {executor}"
         )
     t0 = time.perf_counter()
-    results = _run(plan, executor, args, console)
+    try:
+        results = _run(plan, executor, args, console)
+    except ExecutorError as exc:  # a scheduler that does not answer: before any run
+        raise _bad(str(exc)) from None
     seconds = time.perf_counter() - t0
     failed = [r for r in results if r.observation is None]
     if failed:

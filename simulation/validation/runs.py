@@ -105,11 +105,10 @@ def _pool(tasks: list[ObservationTask], jobs: int) -> Iterator[Result]:
 
 
 def _dask(tasks: list[ObservationTask], scheduler: str | None, jobs: int) -> Iterator[Result]:
-    from distributed import Client, as_completed
+    from distributed import as_completed
 
-    cluster = executors.local_cluster(jobs) if scheduler is None else None
-    client = Client(cluster if cluster is not None else scheduler)
-    try:
+    # (a malformed or silent scheduler: executors.ExecutorError, before any run)
+    with executors.dask_client(scheduler, jobs) as client:
         running = {}
         for task in tasks:
             fut = client.submit(observe, task, pure=False)
@@ -119,7 +118,3 @@ def _dask(tasks: list[ObservationTask], scheduler: str | None, jobs: int) -> Ite
                 yield fut.result()
             except Exception as exc:  # the worker died or the task could not run there
                 yield _failed(running[fut.key][1], exc, "the Dask cluster could not run this run")
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()

@@ -1,0 +1,313 @@
+"""Bad input to `skillsim sweep` and `skillsim effects`: a clear error naming the file
+or option, the field and what is allowed; exit 2; nothing written, nothing overwritten."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sweeps import small, write_experiment
+
+from simulation import analysis, cli, runner
+from simulation.config_errors import ConfigError
+from simulation.experiment import executors, load_experiment, make_plan, run_sweep
+from simulation.experiment.store import SweepFolderError
+
+
+@pytest.fixture(scope="module")
+def sweep(tmp_path_factory) -> Path:
+    """A finished sweep: none and apprenticeship_subsidy on the quick scenario, 2 seeds."""
+    root = tmp_path_factory.mktemp("inputs")
+    path = write_experiment(root / "exp", small())
+    out = root / "sweep"
+    assert run_sweep(make_plan(load_experiment(path)), out, executor="serial", threads=1).complete
+    return out
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+# ------------------------------------------------------------ 1. effects --csv
+
+
+def test_effects_csv_refuses_an_existing_file_before_any_work(sweep, tmp_path, capsys):
+    precious = tmp_path / "metrics.parquet"
+    precious.write_bytes(b"a finished run's table")
+    with pytest.MonkeyPatch.context() as mp:  # checked before the sweep is even read
+        mp.setattr(analysis, "load", lambda *a, **k: pytest.fail("loaded the sweep first"))
+        assert cli.main(["effects", str(sweep), "--csv", str(precious)]) == 2
+    err = capsys.readouterr().err
+    assert f"--csv {precious}: the file already exists" in err, err
+    assert "(allowed: a path that does not exist yet)" in err
+    assert precious.read_bytes() == b"a finished run's table"
+    for where in (tmp_path / "no_folder" / "e.csv", precious / "e.csv"):
+        assert cli.main(["effects", str(sweep), "--csv", str(where)]) == 2
+        assert f"--csv {where}:" in capsys.readouterr().err
+        assert not where.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["metrics.parquet"]
+
+
+def test_effects_csv_is_written_whole_or_not_at_all(sweep, tmp_path, capsys, monkeypatch):
+    csv = tmp_path / "effects.csv"
+    assert cli.main(["effects", str(sweep), "--csv", str(csv)]) == 0
+    table = pd.read_csv(csv)
+    assert {"metric", "effect", "ci_low", "ci_high"} <= set(table.columns) and len(table)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["effects.csv"]  # no temporary file
+    capsys.readouterr()
+
+    # an unknown --metric is bad input: no CSV either
+    args = ["effects", str(sweep), "--csv", str(tmp_path / "m.csv"), "--metric", "x"]
+    assert cli.main(args) == 2
+    assert "--metric x" in capsys.readouterr().err
+    assert not (tmp_path / "m.csv").exists()
+
+    real = pd.DataFrame.to_csv
+
+    def interrupted(self, path, **kw):  # half the rows, then Ctrl-C
+        real(self.iloc[: len(self) // 2], path, **kw)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", interrupted)
+    try:  # cli.main may report the interruption itself
+        status = cli.main(["effects", str(sweep), "--csv", str(tmp_path / "cut.csv")])
+    except KeyboardInterrupt:
+        status = None
+    assert status != 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["effects.csv"]
+
+    def raced(self, path, **kw):  # another process writes the file meanwhile
+        real(self, path, **kw)
+        (tmp_path / "race.csv").write_text("theirs")
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", raced)
+    assert cli.main(["effects", str(sweep), "--csv", str(tmp_path / "race.csv")]) == 2
+    assert (tmp_path / "race.csv").read_text() == "theirs"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["effects.csv", "race.csv"]
+
+
+# ------------------------------------------------------------ 2. baseline_policy
+
+
+def test_baseline_policy_must_be_one_of_the_policies(tmp_path, capsys):
+    body = small(policies=("apprenticeship_subsidy",), extra='baseline_policy = "none"\n')
+    path = write_experiment(tmp_path / "exp", body)
+    with pytest.raises(ConfigError) as err:
+        load_experiment(path)
+    assert err.value.field == "baseline_policy" and err.value.value == "'none'"
+    assert err.value.allowed == "one of the policies: apprenticeship_subsidy"
+    out = tmp_path / "out"
+    for extra in ([], ["--effects"]):
+        assert cli.main(["sweep", str(path), "--out", str(out), "--quiet", *extra]) == 2
+        msg = capsys.readouterr().err
+        assert "exp.toml: baseline_policy = 'none'" in msg, msg
+        assert "one of the policies: apprenticeship_subsidy" in msg
+        assert not out.exists()
+    # A policy given as a .toml path is named by its file: the hint says which name.
+    (tmp_path / "exp" / "mine.toml").write_text('extends = "apprenticeship_subsidy"\nname = "m"\n')
+    body = small(policies=("none", "mine.toml"), extra='baseline_policy = "mine.toml"\n')
+    with pytest.raises(ConfigError, match=r"the policy in mine.toml is named 'm'"):
+        load_experiment(write_experiment(tmp_path / "exp", body, name="toml"))
+    body = small(policies=("none", "mine.toml"), extra='baseline_policy = "m"\n')
+    assert load_experiment(write_experiment(tmp_path / "exp", body, name="ok")).policies
+
+
+def test_an_experiment_without_a_baseline_runs_but_not_with_effects(tmp_path, capsys):
+    # baseline_policy left at its default: a sweep without "none" (a sensitivity
+    # design, like experiments/subsidy_sensitivity.toml) is fine ...
+    path = write_experiment(tmp_path / "exp", small(policies=("apprenticeship_subsidy",)))
+    assert load_experiment(path).config.baseline_policy == "none"
+    out = tmp_path / "out"
+    # ... but --effects has nothing to measure against: refused before anything runs.
+    assert cli.main(["sweep", str(path), "--out", str(out), "--quiet", "--effects"]) == 2
+    err = capsys.readouterr().err
+    assert "--effects:" in err and "'none' is not among its policies" in err, err
+    assert not out.exists()
+    only = write_experiment(tmp_path / "exp", small(policies=("none",)), name="only")
+    assert cli.main(["sweep", str(only), "--out", str(out), "--quiet", "--effects"]) == 2
+    assert "only the baseline policy 'none'" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_a_policy_lever_swept_on_the_baseline_too_is_pointed_out(tmp_path, capsys):
+    """A design that sets a policy field on every policy, the baseline included, measures
+    no effect of that lever: the sweep says so before it runs (and runs)."""
+    from simulation.experiment.cli import baseline_shares_the_design
+
+    lever = (
+        '[design]\nkind = "grid"\nlevels = 2\n[[parameters]]\nname = "subsidy"\n'
+        'path = "policy.subsidy.yuan_per_year"\nlow = 0.0\nhigh = 5000.0\n'
+    )
+    both = write_experiment(tmp_path / "exp", small(months=1, replications=1, extra=lever))
+    assert baseline_shares_the_design(load_experiment(both)) == ["subsidy"]
+    out = tmp_path / "out"
+    assert cli.main(["sweep", str(both), "--out", str(out), "--executor", "serial"]) == 0
+    err = " ".join(capsys.readouterr().err.split())
+    assert "note: subsidy set on every policy, the baseline 'none' included" in err, err
+    alone = write_experiment(
+        tmp_path / "exp",
+        small(policies=("apprenticeship_subsidy",), extra=lever),
+        name="alone",
+    )
+    assert baseline_shares_the_design(load_experiment(alone)) == []
+
+
+# ------------------------------------------------------------ 3. --scheduler
+
+
+@pytest.mark.parametrize(
+    "address", ["notanaddress", "tcp://host", "tcp://host:0", "tcp://host:99999",
+                "http://host:8786", "tcp://:8786", "tcp://host:8786/path", "tcp://host:port"]
+)  # fmt: skip
+def test_a_malformed_scheduler_address_is_bad_input(address, tmp_path, capsys):
+    path = write_experiment(tmp_path / "exp", small())
+    out = tmp_path / "out"
+    args = ["sweep", str(path), "--executor", "dask", "--scheduler", address, "--out", str(out)]
+    assert cli.main([*args, "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert f"--scheduler {address}: not a Dask scheduler address" in err, err
+    assert "allowed: an address of the form tcp://HOST:PORT" in err
+    assert not out.exists()
+    with pytest.raises(executors.ExecutorError):
+        run_sweep(make_plan(load_experiment(path)), out, scheduler=address)
+    assert not out.exists()
+
+
+def test_well_formed_scheduler_addresses():
+    for address in ("tcp://127.0.0.1:8786", "tls://sched.example.org:8786", "[::1]:8786"):
+        assert executors.check_scheduler(address) == address
+
+
+def test_a_scheduler_that_does_not_answer_leaves_no_folder(tmp_path, capsys):
+    pytest.importorskip("distributed")
+    import dask
+
+    path = write_experiment(tmp_path / "exp", small())
+    out = tmp_path / "out"
+    args = ["sweep", str(path), "--scheduler", "tcp://127.0.0.1:1", "--out", str(out), "--quiet"]
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        assert cli.main(args) == 2
+    err = capsys.readouterr().err
+    assert "--scheduler tcp://127.0.0.1:1: no Dask scheduler answered there" in err, err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["validate", "baseline", "--seeds", "2", "--workers", "2000", "--months", "24"],
+     ["calibrate", "--budget", "1"]],
+    ids=["validate", "calibrate"],
+)  # fmt: skip
+def test_validate_and_calibrate_check_the_scheduler_too(command, tmp_path, capsys):
+    """The same checks as a sweep's: a malformed address, then one where no scheduler
+    answers; exit 2 and no folder either way."""
+    pytest.importorskip("distributed")
+    import dask
+
+    out = tmp_path / "out"
+    assert cli.main([*command, "--scheduler", "nohost", "--out", str(out), "--quiet"]) == 2
+    assert "--scheduler nohost: not a Dask scheduler address" in capsys.readouterr().err
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        args = [*command, "--scheduler", "tcp://127.0.0.1:1", "--out", str(out), "--quiet"]
+        assert cli.main(args) == 2
+    assert "no Dask scheduler answered there" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_a_bad_scheduler_address_does_not_import_dask(tmp_path):
+    path = write_experiment(tmp_path / "exp", small())
+    code = (
+        "import sys; from simulation import cli; "
+        f"rc = cli.main(['sweep', {str(path)!r}, '--scheduler', 'nohost', '--quiet']); "
+        "print(rc, 'distributed' in sys.modules, 'dask' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["2", "False", "False"], done.stderr
+
+
+# ------------------------------------------------------------ 4. effects of what
+
+
+def test_effects_of_a_single_run_folder(sweep, capsys):
+    run = sweep / "runs" / "quick__none__r0"
+    assert json.loads((run / "manifest.json").read_text())["kind"] == "run"
+    assert cli.main(["effects", str(run)]) == 2
+    err = capsys.readouterr().err
+    assert f"{run} is a single run, not a sweep" in err, err
+    assert "effects compares policies across a sweep's seeds" in err
+
+
+def test_effects_when_only_the_baseline_finished(sweep, tmp_path, capsys):
+    copy = tmp_path / "sweep"
+    shutil.copytree(sweep, copy)
+    ledger = pd.read_parquet(copy / "ledger.parquet")
+    ledger.loc[ledger["policy"] != "none", "status"] = "failed"
+    ledger.to_parquet(copy / "ledger.parquet")
+    assert cli.main(["effects", str(copy)]) == 2
+    err = capsys.readouterr().err
+    assert f"{copy}: no policy besides the baseline 'none' has finished runs" in err, err
+    with pytest.raises(ValueError, match="no policy besides the baseline"):
+        analysis.effects(copy)
+    ledger["status"] = "pending"  # nothing finished at all
+    ledger.to_parquet(copy / "ledger.parquet")
+    assert cli.main(["effects", str(copy)]) == 2
+    assert f"{copy}: no finished runs" in capsys.readouterr().err
+
+
+def test_sweep_effects_after_failed_runs_exits_1_not_2(tmp_path, monkeypatch, capsys):
+    path = write_experiment(tmp_path / "exp", small())
+    real = runner.simulate
+
+    def failing(run, **options):
+        if run.policy.name != "none":
+            raise RuntimeError("injected failure")
+        return real(run, **options)
+
+    monkeypatch.setattr(runner, "simulate", failing)
+    out = tmp_path / "out"
+    args = ["sweep", str(path), "--executor", "serial", "--threads", "1", "--out", str(out)]
+    assert cli.main([*args, "--quiet", "--effects"]) == 1
+    err = " ".join(capsys.readouterr().err.split())  # as one line, however wrapped
+    assert "no effects table:" in err and "no policy besides the baseline" in err, err
+
+
+# ------------------------------------------------------------ 5, 6. --out
+
+
+def test_out_that_is_a_run_folder_or_unknown(sweep, tmp_path, capsys):
+    path = write_experiment(tmp_path / "exp", small())
+    run = tmp_path / "run"
+    shutil.copytree(sweep / "runs" / "quick__none__r0", run)
+    odd = tmp_path / "odd"
+    odd.mkdir()
+    (odd / "manifest.json").write_text("{not json")
+    for folder, what in ((run, "a single run"), (odd, "unknown content")):
+        before = _snapshot(folder)
+        assert cli.main(["sweep", str(path), "--out", str(folder), "--quiet"]) == 2
+        err = capsys.readouterr().err
+        assert f"{folder} is not a sweep folder: it holds {what}" in err, err
+        assert "results are never overwritten" in err and "another sweep" not in err
+        assert _snapshot(folder) == before and not (folder / "runs").exists()
+    with pytest.raises(SweepFolderError, match="a single run"):
+        run_sweep(make_plan(load_experiment(path)), run, executor="serial")
+
+
+def test_out_that_is_or_is_under_a_file(tmp_path, capsys):
+    path = write_experiment(tmp_path / "exp", small())
+    file = tmp_path / "notes.txt"
+    file.write_text("mine")
+    for out in (file, file / "sub", file / "sub" / "deeper"):
+        assert cli.main(["sweep", str(path), "--out", str(out), "--quiet"]) == 2
+        err = capsys.readouterr().err
+        assert f"{file} is a file" in err and "never overwritten" in err, err
+        assert file.read_text() == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["exp", "notes.txt"]
+    with pytest.raises(SweepFolderError, match="is a file"):
+        run_sweep(make_plan(load_experiment(path)), file / "sub", executor="serial")
