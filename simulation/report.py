@@ -60,6 +60,11 @@ class ReportError(ValueError):
 
 _T: dict[str, tuple[str, str]] = {
     "title": ("Simulated outcomes of skills policies", "技能政策模拟结果"),
+    "overridden": (
+        "This sweep ran with {given} from the command line, in place of the experiment "
+        "file's settings (the description above is the file's).",
+        "本次运行在命令行中设定了 {given}，取代实验文件中的设置（上面的说明来自实验文件）。",
+    ),
     "subtitle": (
         "Experiment {name}: {scenarios} scenarios x {policies} policies x {seeds} seeds, "
         "{workers:,} workers, {months} months",
@@ -761,6 +766,10 @@ def _html(sweep: Sweep, rendered, folder: str, lang: str) -> str:
     ]
     if exp.get("description"):
         parts.append(f"<p>{_e(exp['description'])}</p>")
+        overrides = sweep.manifest.get("overrides") or {}
+        if overrides:  # the description is the file's: its settings may not be these
+            given = ", ".join(f"{k} = {v}" for k, v in overrides.items())
+            parts.append(f"<p class='note'>{_e(_t('overridden', lang).format(given=given))}</p>")
     if sweep.manifest.get("status") != "complete":
         parts.append(
             "<p class='warn'>"

@@ -218,6 +218,25 @@ def test_a_users_file_is_never_overwritten_an_earlier_report_is(written, tmp_pat
     assert written.stat().st_mtime_ns > before
 
 
+def test_settings_from_the_command_line_are_told_apart_from_the_files(tmp_path):
+    """A sweep run with --workers (and the like) says so under the file's description,
+    which may give other settings; the manifest records what the command line set."""
+    import json
+    import shutil
+
+    sweep = shutil.copytree(
+        cell_sweep(), tmp_path / "sweep", ignore=shutil.ignore_patterns(".lock")
+    )
+    manifest = json.loads((sweep / "manifest.json").read_text())
+    assert manifest["overrides"] == {}
+    manifest["experiment"]["description"] = "Five seeds at 50,000 workers."
+    manifest["overrides"] = {"workers": 300, "replications": 2}
+    (sweep / "manifest.json").write_text(json.dumps(manifest))
+    page = report.write(sweep, tmp_path / "r.html").read_text()
+    assert "Five seeds at 50,000 workers." in page
+    assert "This sweep ran with workers = 300, replications = 2 from the command line" in page
+
+
 def test_missing_font_stops_a_chinese_report(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(i18n, "CJK_FAMILIES", ("No Such Font CJK",))
     code = cli.main(

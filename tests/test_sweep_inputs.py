@@ -311,3 +311,13 @@ def test_out_that_is_or_is_under_a_file(tmp_path, capsys):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["exp", "notes.txt"]
     with pytest.raises(SweepFolderError, match="is a file"):
         run_sweep(make_plan(load_experiment(path)), file / "sub", executor="serial")
+
+
+def test_the_manifest_records_what_the_command_line_set(tmp_path):
+    path = write_experiment(tmp_path / "exp", small(months=3, replications=1))
+    out = tmp_path / "out"
+    args = ["sweep", str(path), "--months", "2", "--executor", "serial", "--quiet"]
+    assert cli.main([*args, "--out", str(out)]) == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["overrides"] == {"months": 2}
+    assert manifest["experiment"]["months"] == 2

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -51,6 +51,8 @@ class Experiment:
     scenarios: dict[str, ScenarioConfig]  # by name, in file order
     policies: dict[str, PolicyConfig]
     targets: dict[str, list[Target]]  # parameter label -> the fields it sets
+    # the command line's replacements of the file's values (workers, months, ...)
+    overrides: dict[str, Any] = field(default_factory=dict)
 
 
 def load_experiment(
@@ -65,7 +67,8 @@ def load_experiment(
     policies = _load_all(config.policies, "policies", path, loading.load_policy)
     _check_baseline(config, policies, shown)
     targets = {p.label: _targets(p, i, shown) for i, p in enumerate(config.parameters)}
-    experiment = Experiment(config, shown, scenarios, policies, targets)
+    given = {k: v for k, v in (overrides or {}).items() if v is not None}
+    experiment = Experiment(config, shown, scenarios, policies, targets, given)
     for i, p in enumerate(config.parameters):
         _check_range(experiment, p, i)
     return experiment

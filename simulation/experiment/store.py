@@ -262,6 +262,7 @@ class SweepStore:
                 "sweep_hash": self.plan.sweep_hash,
                 "source": exp.source,
                 "experiment": exp.config.model_dump(mode="json"),
+                "overrides": exp.overrides,  # the command line's, in "experiment" already
                 "root_seed": exp.config.root_seed,
                 "seeds": self.plan.seeds,
                 "scenarios": {name: s.model_dump(mode="json") for name, s in exp.scenarios.items()},
