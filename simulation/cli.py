@@ -369,17 +369,17 @@ def _run_with_progress(run, console, profile: bool = False, engine: str = "engin
         TimeElapsedColumn(),
         TimeRemainingColumn(),
     )
-    label = f"{run.scenario.name} | {run.policy.name} | seed {run.seed}"
-    # Until the first month: set-up and burn-in, which on a machine's first run include
-    # compiling the kernels (about 40 s; BENCHMARKS.md, "Start-up").
-    setting_up = f"{label}: set-up and burn-in"
-    if engine == "engine":
-        setting_up += " (a first run also compiles, under a minute)"
+    # The run's name on a line of its own (a long combination of policies would push the
+    # bar off an 80-column terminal), then the bar: until the first month, set-up and
+    # burn-in, which on a machine's first run include compiling the kernels (BENCHMARKS.md,
+    # "Start-up").
+    console.print(f"[bold]{run.scenario.name} | {run.policy.name} | seed {run.seed}[/bold]")
+    setting_up = "set-up, burn-in" + (" (1st run: compiles)" if engine == "engine" else "")
     with Progress(*columns, console=console, transient=False) as bar:
         task = bar.add_task(setting_up, total=run.months)
         return runner.simulate(
             run,
-            progress=lambda month: bar.update(task, completed=month, description=label),
+            progress=lambda month: bar.update(task, completed=month, description="run"),
             profile=profile,
             engine=engine,
         )
