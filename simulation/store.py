@@ -111,11 +111,6 @@ class NewFolder:
                 raise FileExistsError(f"{out} already exists; results are never overwritten")
             self.out = unused_folder(self.wanted)
 
-    @property
-    def moved(self) -> bool:
-        """Whether the folder went to another name than the one asked for."""
-        return self.out != self.wanted
-
 
 def check_out(out: Path, option: str = "--out") -> str | None:
     """Why ``out`` cannot become a new results folder (None: it can): it exists, or a
@@ -131,9 +126,15 @@ def check_out(out: Path, option: str = "--out") -> str | None:
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:  # a part of the path is a file, or not writable
         reason = exc.strerror or str(exc)
-        return f"{option} {out}: cannot make its folder {out.parent} ({reason}; allowed: a path in a writable folder)"
+        return (
+            f"{option} {out}: cannot make its folder {out.parent} ({reason}; allowed: a "
+            "path in a writable folder)"
+        )
     if not os.access(out.parent, os.W_OK | os.X_OK):
-        return f"{option} {out}: the folder {out.parent} is not writable (allowed: a path in a writable folder)"
+        return (
+            f"{option} {out}: the folder {out.parent} is not writable (allowed: a path in "
+            "a writable folder)"
+        )
     return None
 
 

@@ -222,7 +222,7 @@ def test_new_folder_raises_for_a_taken_name_unless_told_to_go_elsewhere(tmp_path
     folder = store.NewFolder(taken, elsewhere=True)
     with folder as tmp:
         (tmp / "a.txt").write_text("x")
-    assert folder.out == tmp_path / "taken-1" and folder.moved
+    assert folder.out == tmp_path / "taken-1" and folder.wanted == taken
     assert _files(tmp_path) == ["taken", "taken-1", "taken-1/a.txt"]
 
 
