@@ -178,7 +178,8 @@ def separations_and_lifecycle(m, p: params.Params, month: int) -> None:
         stream_key(m, Stream.DROPOUT), stream_key(m, Stream.COMPLETION), month, p.appr, w.status,
         w.employer, w.gap_under, w.wage, w.tenure, w.spell, w.provider, w.months_left,
         w.appr_state, w.appr_duration, w.appr_entitlement, w.appr_advance, w.retained, w.cert,
-        w.education, w.date_appr_end, f.alive, f.region, f.productivity, world.wage_level,
+        w.education, w.date_appr_start, w.date_appr_end, f.alive, f.region, f.productivity,
+        world.wage_level,
         f.headcount, f.apprentices, f.train_benefit, m.flows, m.spend,
     )  # fmt: skip
     separations.education_progress(
@@ -219,8 +220,8 @@ def accounts(m, p: params.Params) -> None:
     pr, world = m.providers, m.world
     set_wages(m, p)
     accounting.programme_costs(
-        p.costs, pr.region, world.region_urban, pr.base_seats, pr.base_course_seats,
-        pr.enrolled, pr.course_enrolled, m.spend,
+        p.costs, pr.region, world.region_urban, pr.base_seats, pr.base_course_seats, pr.seats,
+        pr.course_seats, pr.enrolled, pr.course_enrolled, m.spend,
     )  # fmt: skip
     # Signals agents act on next month, from the last 12 months: the poaching rate firms
     # expect (poached / retained, at most 1) and school leavers' chance of a slot

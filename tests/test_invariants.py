@@ -221,6 +221,7 @@ class Tracker:
             "appr_duration": w.appr_duration.copy(),
             "appr_entitlement": w.appr_entitlement.copy(),
             "appr_advance": w.appr_advance.copy(),
+            "date_appr_start": w.date_appr_start.copy(),
             "apprentices": self.model.firms.apprentices.copy(),
             "enrolled": pr.enrolled.copy(),
             "course_enrolled": pr.course_enrolled.copy(),
@@ -371,7 +372,9 @@ class Tracker:
         # Money follows the terms recorded at each apprentice's start.
         entitlement, advance = snap["appr_entitlement"], snap["appr_advance"]
         m.balances += float((entitlement - advance)[certified].sum())
-        bonus = a.advanced_bonus_per_year * snap["appr_duration"][advanced].astype(np.int64) / 12.0
+        # (the bonus: a term of contracts started in the policy period, month >= 0)
+        bonused = advanced & (snap["date_appr_start"] >= 0)
+        bonus = a.advanced_bonus_per_year * snap["appr_duration"][bonused].astype(np.int64) / 12.0
         m.balances += float(bonus.sum())
         m.clawbacks += float(advance[dropped].sum()) * a.clawback_share
         today = a.subsidy_per_year * a.duration / 12.0
@@ -522,15 +525,22 @@ class Tracker:
             f"{where} vouchers {sp[Spend.VOUCHERS]} != {voucher} x {m.voucher_months} months"
         )
         c = p.costs
-        in_use = pr.enrolled.sum() + pr.course_enrolled.sum()
-        assert sp[Spend.SEATS] == approx(c.seat_cost * in_use), where
         rural = model.world.region_urban[pr.region] == 0
-        extra = (pr.base_seats[rural] * c.capacity_multiplier * c.rural_policy_extra + 0.5).astype(
+        extra = (pr.base_seats * c.capacity_multiplier * c.rural_policy_extra + 0.5).astype(
             np.int64
         )
-        extra_courses = (pr.base_course_seats[rural] * c.rural_policy_extra + 0.5).astype(np.int64)
+        extra_courses = (pr.base_course_seats * c.rural_policy_extra + 0.5).astype(np.int64)
+        extra[~rural] = extra_courses[~rural] = 0
         rural_seats = extra.sum() + extra_courses.sum()
         assert sp[Spend.RURAL_ACCESS] == approx(c.rural_seat_cost * rural_seats), where
+        # Every occupied seat at the seat cost, but those the rural access policy pays for:
+        # its seats are a provider's last ones, the occupied ones beyond the others.
+        by_policy = np.clip(pr.enrolled - (pr.seats - extra), 0, extra)
+        by_policy += np.clip(
+            pr.course_enrolled - (pr.course_seats - extra_courses), 0, extra_courses
+        )
+        in_use = pr.enrolled.sum() + pr.course_enrolled.sum() - by_policy.sum()
+        assert sp[Spend.SEATS] == approx(c.seat_cost * in_use), where
         # The anticipation system is one city-level system: a flat monthly cost.
         assert sp[Spend.ANTICIPATION] == approx(c.anticipation_cost), where
         assert sp[Spend.CORE_SKILLS] == approx(c.core_cost * pr.count), where

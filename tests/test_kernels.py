@@ -1116,9 +1116,22 @@ def progress(m, x):
         x.key(Stream.DROPOUT), x.key(Stream.COMPLETION), x.month, x.p.appr, w.status,
         w.employer, w.gap_under, w.wage, w.tenure, w.spell, w.provider, w.months_left,
         w.appr_state, w.appr_duration, w.appr_entitlement, w.appr_advance, w.retained, w.cert,
-        w.education, w.date_appr_end, f.alive, f.region, f.productivity, x.world.wage_level,
+        w.education, w.date_appr_start, w.date_appr_end, f.alive, f.region, f.productivity,
+        x.world.wage_level,
         f.headcount, f.apprentices, f.train_benefit, x.b["flows"], x.b["spend"],
     )  # fmt: skip
+
+
+def test_the_advanced_bonus_is_a_term_of_contracts_started_under_the_policy():
+    """A contract of the burn-in (negative months: the status quo's terms, no bonus)
+    certified at an advanced level after the policy starts gets no bonus; one started
+    in month 0 or later does."""
+    from simulation.twins import separations as twin
+
+    p = SimpleNamespace(certification_pass=1.0, advanced_match=0.9, advanced_bonus_per_year=1200.0)
+    args = (p, 0.95, 0.0, Cert.NONE, 6000.0, 1000.0, 24)  # entitlement 6,000, advance 1,000
+    assert twin.certification(*args, -3.0) == (True, Cert.ADVANCED, 5000.0)
+    assert twin.certification(*args, 0.0) == (True, Cert.ADVANCED, 5000.0 + 2400.0)
 
 
 @cases(pending_exits=st.booleans(), perfect=st.booleans())
@@ -1161,7 +1174,8 @@ def test_clawback_is_the_recorded_advance(n, seed, pending_exits, claw):
 def test_completion_pays_the_recorded_balance(n, seed, pending_exits, retention):
     """Every apprentice finishes this month: each costs the public assessment; a pass
     (and only a pass) earns the balance of the subsidy recorded at its start, plus the
-    bonus over its own contract for an advanced certificate; the training firm, if alive,
+    bonus over its own contract for an advanced certificate if it started under the
+    policy (month >= 0, not in the burn-in); the training firm, if alive,
     keeps a graduate at or above its hiring bar with probability base_retention."""
     world = worlds.random_world(n, seed, pending_exits=pending_exits)
     appr = world.p.appr._replace(dropout_hazard=0.0, base_retention=retention)
@@ -1184,6 +1198,7 @@ def test_completion_pays_the_recorded_balance(n, seed, pending_exits, retention)
     assert flows[Flow.APPR_CERTIFIED] == passed.sum()
     balance = (w0.appr_entitlement[rows] - w0.appr_advance[rows]) * passed
     bonus = a.advanced_bonus_per_year * w0.appr_duration[rows].astype(np.int64) / 12.0
+    bonus *= w0.date_appr_start[rows] >= 0
     due = balance.sum() + (bonus * advanced).sum()
     assert math.isclose(spent[Spend.SUBSIDY], due, rel_tol=1e-9, abs_tol=1e-6)
     assert (w1.appr_state[rows] == ApprState.COMPLETED).all()
@@ -1316,10 +1331,36 @@ def test_programme_costs(n, seed):
         pr = x.pr
         m.accounting.programme_costs(
             x.p.costs, pr.region, x.world.region_urban, pr.base_seats, pr.base_course_seats,
-            pr.enrolled, pr.course_enrolled, x.b["spend"],
+            pr.seats, pr.course_seats, pr.enrolled, pr.course_enrolled, x.b["spend"],
         )  # fmt: skip
 
     check(world, call)
+
+
+def test_an_occupied_extra_rural_seat_is_paid_for_once():
+    """A rural provider of 10 TVET and 4 course seats, +50% under the rural access
+    policy (and +10% from the scenario, not the policy's to pay): the policy pays for
+    its 5 + 2 seats used or not; occupied seats beyond the provider's other ones are the
+    policy's, not charged again at the seat cost. An urban provider pays its occupied."""
+    from simulation.kernels import accounting
+    from simulation.params import CostParams
+    from simulation.twins import accounting as twin
+
+    p = CostParams(
+        seat_cost=100.0, anticipation_cost=0.0, core_cost=0.0, rural_seat_cost=30.0,
+        green_cost=0.0, capacity_multiplier=1.0, rural_policy_extra=0.5,
+    )  # fmt: skip
+    region_urban = np.array([0, 1], dtype=np.int8)
+    args = (
+        np.array([0, 1]), region_urban, np.array([10, 10]), np.array([4, 4]),
+        np.array([16, 10]), np.array([6, 4]),  # seats this month: 10 x 1.6, 4 x 1.6 (rounded)
+        np.array([13, 7]), np.array([6, 3]),  # enrolled: 13 - (16 - 5) = 2 and 6 - (6 - 2) = 2
+    )  # fmt: skip
+    for costs in (accounting.programme_costs, twin.programme_costs):
+        spend = np.zeros(len(Spend))
+        costs(p, *args, spend)
+        assert spend[Spend.RURAL_ACCESS] == (5 + 2) * 30.0
+        assert spend[Spend.SEATS] == (13 + 6 - 2 - 2) * 100.0 + (7 + 3) * 100.0
 
 
 # ------------------------------------------------------------------ metrics

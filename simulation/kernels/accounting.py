@@ -46,20 +46,27 @@ def set_wage_rows(
 
 @njit(cache=True)
 def programme_costs(
-    p, prov_region, region_urban, base_seats, base_course_seats, enrolled, course_enrolled,
-    spend,
+    p, prov_region, region_urban, base_seats, base_course_seats, seats, course_seats, enrolled,
+    course_enrolled, spend,
 ):  # fmt: skip
-    """Running costs of this month: every occupied seat (TVET and courses) at the seat
-    cost; the capacity the rural access policy adds in rural regions at the rural seat
-    cost (whether or not it is used); the anticipation system; core-skills and green
-    curricula at every provider."""
+    """Running costs of this month: the capacity the rural access policy adds in rural
+    regions at the rural seat cost (whether or not it is used); every other occupied
+    seat (TVET and courses) at the seat cost; the anticipation system; core-skills and
+    green curricula at every provider. The policy's seats are a provider's last ones:
+    those occupied beyond its other seats (``seats`` minus the policy's) are paid for
+    once, by the policy, not again as occupied seats."""
     n_providers = prov_region.shape[0]
     for q in range(n_providers):
-        spend[Spend.SEATS] += (enrolled[q] + course_enrolled[q]) * p.seat_cost
+        occupied = enrolled[q] + course_enrolled[q]
         if region_urban[prov_region[q]] == 0:
             extra = np.int64(base_seats[q] * p.capacity_multiplier * p.rural_policy_extra + 0.5)
-            extra += np.int64(base_course_seats[q] * p.rural_policy_extra + 0.5)
-            spend[Spend.RURAL_ACCESS] += extra * p.rural_seat_cost
+            extra_c = np.int64(base_course_seats[q] * p.rural_policy_extra + 0.5)
+            spend[Spend.RURAL_ACCESS] += (extra + extra_c) * p.rural_seat_cost
+            occupied -= lesser(greater(enrolled[q] - (seats[q] - extra), 0), extra)
+            occupied -= lesser(
+                greater(course_enrolled[q] - (course_seats[q] - extra_c), 0), extra_c
+            )
+        spend[Spend.SEATS] += occupied * p.seat_cost
     spend[Spend.ANTICIPATION] += p.anticipation_cost
     spend[Spend.CORE_SKILLS] += n_providers * p.core_cost
     spend[Spend.GREEN_CURRICULA] += n_providers * p.green_cost

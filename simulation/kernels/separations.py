@@ -188,14 +188,15 @@ def leave(rows, status, employer, wage, tenure, spell, provider, headcount, flow
 def apprenticeship_progress(
     key_drop, key_done, month, p, status, employer, gap_under, wage, tenure, spell, provider,
     months_left, appr_state, appr_duration, appr_entitlement, appr_advance, retained, cert,
-    education, date_appr_end, alive, f_region, productivity, wage_level, headcount,
-    apprentices, train_benefit, flows, spend,
+    education, date_appr_start, date_appr_end, alive, f_region, productivity, wage_level,
+    headcount, apprentices, train_benefit, flows, spend,
 ):  # fmt: skip
     """The apprentices' month. Dropout (hazard lower with quality standards): the
     advance paid at the start is clawed back. Completion: an assessment (pass chance
     = certification_pass x match quality); a pass earns the certificate (advanced at
-    high match, with its bonus) and the rest of the subsidy due under the terms at the
-    start; then the training firm keeps the graduate with probability base_retention,
+    high match, with its bonus if the contract started under the run's policy: one
+    started in the burn-in has the status quo's terms) and the rest of the subsidy due
+    under the terms at the start; then the training firm keeps the graduate with probability base_retention,
     scaled down when the match is below its hiring bar, or the graduate searches."""
     hazard = p.dropout_hazard * (1.0 - p.quality_dropout_cut * p.quality_level)
     rows = rows_with(status, Status.APPRENTICE)  # (in row order: the same sums)
@@ -232,7 +233,8 @@ def apprenticeship_progress(
             balance = appr_entitlement[i] - appr_advance[i]
             if match >= p.advanced_match:
                 cert[i] = Cert.ADVANCED
-                balance += p.advanced_bonus_per_year * appr_duration[i] / 12.0
+                if date_appr_start[i] >= 0.0:  # (the burn-in's months are negative)
+                    balance += p.advanced_bonus_per_year * appr_duration[i] / 12.0
             elif cert[i] < Cert.APPRENTICESHIP:
                 cert[i] = Cert.APPRENTICESHIP
             spend[Spend.SUBSIDY] += balance

@@ -101,8 +101,8 @@ class ProviderAgent(mesa.Agent):
     def running_costs(self, p):
         """(Cost of occupied seats, cost of rural extra capacity or None), yuan."""
         return accounting.provider_running_costs(
-            p, self.rural, self.base_seats, self.base_course_seats, self.enrolled,
-            self.course_enrolled,
+            p, self.rural, self.base_seats, self.base_course_seats, self.seats,
+            self.course_seats, self.enrolled, self.course_enrolled,
         )  # fmt: skip
 
 
@@ -597,7 +597,7 @@ class WorkerAgent(mesa.Agent):
         spend[Spend.QUALITY] += p.public_cost_per_completion
         certified, self.cert, balance = separations.certification(
             p, match, py_uniform(key_done, self.row, 0), self.cert, self.appr_entitlement,
-            self.appr_advance, self.appr_duration,
+            self.appr_advance, self.appr_duration, self.date_appr_start,
         )  # fmt: skip
         if certified:
             flows[Flow.APPR_CERTIFIED] += 1

@@ -472,9 +472,9 @@ class ReferenceModel(mesa.Model):
         pc, spend = p.costs, self.spend
         for q in self.providers:
             seats, rural = q.running_costs(pc)
-            spend[Spend.SEATS] += seats
             if rural is not None:
                 spend[Spend.RURAL_ACCESS] += rural
+            spend[Spend.SEATS] += seats
         spend[Spend.ANTICIPATION] += pc.anticipation_cost
         spend[Spend.CORE_SKILLS] += len(self.providers) * pc.core_cost
         spend[Spend.GREEN_CURRICULA] += len(self.providers) * pc.green_cost

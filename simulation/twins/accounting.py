@@ -51,38 +51,48 @@ def programme_costs(
     region_urban,
     base_seats,
     base_course_seats,
+    seats,
+    course_seats,
     enrolled,
     course_enrolled,
     spend,
 ):
-    """This month's public running costs: every occupied seat (TVET and courses) at the
-    seat cost; the TVET and course capacity the rural access policy adds in rural
-    regions at the rural seat cost, used or not; the anticipation system; core-skills
-    and green curricula at every provider."""
+    """This month's public running costs: the TVET and course capacity the rural access
+    policy adds in rural regions at the rural seat cost, used or not; every other
+    occupied seat (TVET and courses) at the seat cost; the anticipation system;
+    core-skills and green curricula at every provider."""
     n_providers = prov_region.shape[0]
     for q in range(n_providers):
-        seats, rural = provider_running_costs(
+        occupied, rural = provider_running_costs(
             p,
             region_urban[prov_region[q]] == 0,
             int(base_seats[q]),
             int(base_course_seats[q]),
+            int(seats[q]),
+            int(course_seats[q]),
             int(enrolled[q]),
             int(course_enrolled[q]),
         )
-        spend[Spend.SEATS] += seats
         if rural is not None:
             spend[Spend.RURAL_ACCESS] += rural
+        spend[Spend.SEATS] += occupied
     spend[Spend.ANTICIPATION] += p.anticipation_cost
     spend[Spend.CORE_SKILLS] += n_providers * p.core_cost
     spend[Spend.GREEN_CURRICULA] += n_providers * p.green_cost
 
 
-def provider_running_costs(p, rural, base_seats, base_course_seats, enrolled, course_enrolled):
+def provider_running_costs(
+    p, rural, base_seats, base_course_seats, seats, course_seats, enrolled, course_enrolled
+):
     """(Cost of a provider's occupied seats, cost of the capacity the rural access policy
-    adds to it: None for an urban provider), yuan this month."""
-    seats = (enrolled + course_enrolled) * p.seat_cost
+    adds to it: None for an urban provider), yuan this month. The policy's seats are the
+    provider's last ones (of ``seats`` and ``course_seats``, this month's): the occupied
+    ones among them are paid for by the policy, not again as occupied seats."""
+    occupied = enrolled + course_enrolled
     if not rural:
-        return seats, None
+        return occupied * p.seat_cost, None
     extra = int(base_seats * p.capacity_multiplier * p.rural_policy_extra + 0.5)
-    extra += int(base_course_seats * p.rural_policy_extra + 0.5)
-    return seats, extra * p.rural_seat_cost
+    extra_c = int(base_course_seats * p.rural_policy_extra + 0.5)
+    occupied -= min(max(enrolled - (seats - extra), 0), extra)
+    occupied -= min(max(course_enrolled - (course_seats - extra_c), 0), extra_c)
+    return occupied * p.seat_cost, (extra + extra_c) * p.rural_seat_cost

@@ -117,18 +117,21 @@ def dropout_hazard(p) -> float:
     return p.dropout_hazard * (1.0 - p.quality_dropout_cut * p.quality_level)
 
 
-def certification(p, match, u, cert, entitlement, advance, duration):
+def certification(p, match, u, cert, entitlement, advance, duration, started):
     """Assessment of a finisher with match quality ``match`` (``u`` its uniform draw):
     (passed, certificate held after, subsidy balance then due to the firm). A pass
     (chance: pass rate x match) earns the apprenticeship certificate, advanced at a
     high match; the balance is the subsidy recorded at the start (``entitlement``) less
     the ``advance`` paid then, plus for an advanced certificate the bonus over the
-    contract's ``duration``."""
+    contract's ``duration`` if it ``started`` under the run's policy (month >= 0; a
+    contract of the burn-in has the status quo's terms)."""
     if u >= p.certification_pass * match:
         return False, cert, 0.0
     balance = entitlement - advance
     if match >= p.advanced_match:
-        return True, Cert.ADVANCED, balance + p.advanced_bonus_per_year * duration / 12.0
+        if started >= 0.0:
+            balance += p.advanced_bonus_per_year * duration / 12.0
+        return True, Cert.ADVANCED, balance
     return True, max(cert, Cert.APPRENTICESHIP), balance
 
 
@@ -152,6 +155,7 @@ def apprenticeship_progress(
     retained,
     cert,
     education,
+    date_appr_start,
     date_appr_end,
     alive,
     f_region,
@@ -204,6 +208,7 @@ def apprenticeship_progress(
             float(appr_entitlement[i]),
             float(appr_advance[i]),
             int(appr_duration[i]),
+            float(date_appr_start[i]),
         )
         if certified:
             flows[Flow.APPR_CERTIFIED] += 1
