@@ -56,8 +56,14 @@ def load(
         policies = [policies]
     path = Path(path)
     manifest = _manifest(path)
+    if manifest is None and path.name == "runs":  # a sweep's runs: the sweep, with its design
+        above = _manifest(path.parent)
+        if above is not None and above.get("kind") == "sweep":
+            path, manifest = path.parent, above
     if manifest is not None and manifest.get("kind") == "sweep":
-        return _load_sweep(path, manifest, table, policies)
+        out = _load_sweep(path, manifest, table, policies)
+        out.attrs["skillsim"]["table"] = table
+        return out
     if manifest is not None and manifest.get("kind") == "run":
         folders = [path]
     else:
@@ -68,8 +74,11 @@ def load(
                 "folder of run folders, each with a manifest.json)"
             )
     frames = []
+    manifests = {folder: _manifest(folder) or {} for folder in folders}
+    if policies is not None:
+        _check_policies(policies, {m.get("policy") for m in manifests.values()}, path)
     for folder in folders:
-        m = _manifest(folder) or {}
+        m = manifests[folder]
         if policies is not None and m.get("policy") not in policies:
             continue
         keys = {
@@ -88,8 +97,18 @@ def load(
         out = pd.concat(frames, ignore_index=True)
     else:
         out = pd.DataFrame(columns=[*RUN_KEYS, "month"])
-    out.attrs["skillsim"] = {"kind": "runs", "parameters": []}
+    out.attrs["skillsim"] = {"kind": "runs", "parameters": [], "table": table}
     return out
+
+
+def _check_policies(wanted: Sequence[str], present: set, path: Path) -> None:
+    """A ``policies`` filter must name policies that have runs there."""
+    unknown = [p for p in wanted if p not in present]
+    if unknown:
+        have = ", ".join(sorted(str(p) for p in present if p is not None)) or "none at all"
+        raise ValueError(
+            f"{path}: no runs of policy {unknown[0]!r} (policies with runs there: {have})"
+        )
 
 
 def folder_kind(path: str | Path) -> str | None:
@@ -117,6 +136,7 @@ def _load_sweep(
 ) -> pd.DataFrame:
     ledger = pd.read_parquet(path / "ledger.parquet")
     if policies is not None:
+        _check_policies(policies, set(ledger["policy"]), path)
         ledger = ledger[ledger["policy"].isin(list(policies))]
     design = pd.read_parquet(path / "design.parquet").set_index("point")
     names = list(design.columns)
@@ -164,6 +184,7 @@ def summarise(results: pd.DataFrame, summary: str = "mean") -> pd.DataFrame:
     or its value in the last month (``final``)."""
     if summary not in ("mean", "final"):
         raise ValueError(f"summary must be 'mean' or 'final' (got {summary!r})")
+    _need_metrics_table(results)
     keys = [c for c in (*_groups(results), "replicate", "seed", "run_id") if c in results]
     names = [m for m in metrics.NAMES if m in results.columns]
     if summary == "mean":
@@ -175,13 +196,26 @@ def summarise(results: pd.DataFrame, summary: str = "mean") -> pd.DataFrame:
     return out.reset_index()
 
 
+def _need_metrics_table(results: pd.DataFrame) -> None:
+    """Runs are summarised from the metrics table: a breakdown's rows (a region's, a
+    sector's) would be averaged as if they were runs' months."""
+    table = results.attrs.get("skillsim", {}).get("table", "metrics")
+    split = [c for c in ("region", "sector", "cohort") if c in results.columns]
+    if table != "metrics" or split:
+        kind = table if table != "metrics" else split[0]
+        raise ValueError(
+            f"this is the {kind} breakdown, one row per {kind} and month: effects and "
+            "summaries are of whole runs (allowed: analysis.load(path), the metrics table)"
+        )
+
+
 # -------------------------------------------------------------------- effects
 
 
 def effects(
     results: pd.DataFrame | str | Path,
     baseline_policy: str = "none",
-    metric_names: list[str] | None = None,
+    metric_names: str | Sequence[str] | None = None,
     summary: str = "mean",
     confidence: float = 0.95,
 ) -> pd.DataFrame:
@@ -203,6 +237,8 @@ def effects(
     """
     from scipy import stats
 
+    if not 0.0 < confidence < 1.0:
+        raise ValueError(f"confidence must be between 0 and 1, e.g. 0.95 (got {confidence!r})")
     if not isinstance(results, pd.DataFrame):
         results = load(results)
     runs = summarise(results, summary)
@@ -219,7 +255,7 @@ def effects(
             f"no policy besides the baseline {baseline_policy!r} has finished runs in these "
             "results, so there is nothing to compare it with"
         )
-    names = metric_names or [m for m in metrics.NAMES if m in runs.columns]
+    names = _metric_names(metric_names, runs)
     groups = _groups(results)
     pair_on = ["scenario", "point", "seed"]
     wanted = dict.fromkeys([*names, *(c for c in _COST_INPUTS if c in runs.columns)])
@@ -234,6 +270,24 @@ def effects(
             rows.append({**head, **_paired(name, a[ok], b[ok], confidence, stats)})
         rows.append({**head, **_cost(joined, confidence, stats)})
     return pd.DataFrame(rows)
+
+
+def _metric_names(wanted: str | Sequence[str] | None, runs: pd.DataFrame) -> list[str]:
+    """The catalogue metrics to compare: ``wanted`` (a name or a list; the cost row is
+    always given), or every metric of the results."""
+    present = [m for m in metrics.NAMES if m in runs.columns]
+    if wanted is None:
+        return present
+    if isinstance(wanted, str):
+        wanted = [wanted]
+    names = [n for n in wanted if n != COST_METRIC]  # (its row is always there)
+    unknown = [n for n in names if n not in present]
+    if unknown:
+        raise ValueError(
+            f"unknown metric {unknown[0]!r} in metric_names (allowed: the catalogue's "
+            f"metrics in these results, `skillsim list metrics`, and {COST_METRIC})"
+        )
+    return names
 
 
 def _unit(name: str) -> str:

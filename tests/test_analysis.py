@@ -152,6 +152,36 @@ def test_effects_are_paired_t_intervals(paired_sweep):
         analysis.effects(results, baseline_policy="nothing")
 
 
+def test_what_effects_cannot_do_is_said_not_guessed(paired_sweep):
+    """A breakdown table (a region's rows are no run), a misspelled metric, a
+    confidence given in per cent, an unknown policy filter: each a ValueError saying
+    what is allowed. A metric name alone is a list of one; asking for the cost row,
+    which is always given, is no error; a sweep's runs/ folder loads as the sweep."""
+    _, out = paired_sweep
+    results = analysis.load(out)
+    with pytest.raises(ValueError, match="this is the region breakdown"):
+        analysis.effects(results.assign(region="urban_core"))  # (a region table's column)
+    sectors = results.copy()
+    sectors.attrs = {"skillsim": {**results.attrs["skillsim"], "table": "sector"}}
+    with pytest.raises(ValueError, match="this is the sector breakdown"):
+        analysis.effects(sectors)
+    with pytest.raises(ValueError, match="unknown metric 'unemployment_rat'"):
+        analysis.effects(results, metric_names=["unemployment_rat"])
+    with pytest.raises(ValueError, match="confidence must be between 0 and 1"):
+        analysis.effects(results, confidence=95)
+    with pytest.raises(ValueError, match=r"no runs of policy 'packge'.*none, package"):
+        analysis.load(out, policies=["packge"])
+    one = analysis.effects(results, metric_names="unemployment_rate")
+    both = analysis.effects(results, metric_names=["unemployment_rate", analysis.COST_METRIC])
+    assert (
+        list(one["metric"]) == list(both["metric"]) == ["unemployment_rate", analysis.COST_METRIC]
+    )
+    pd.testing.assert_frame_equal(one, both)
+    runs = analysis.load(out / "runs")
+    assert runs.attrs["skillsim"]["kind"] == "sweep"
+    pd.testing.assert_frame_equal(runs, results)
+
+
 def test_cost_per_additional_employed_worker():
     """Ratio of mean extra spending to mean extra employment, with Fieller's interval."""
     rng = np.random.default_rng(0)
