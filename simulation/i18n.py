@@ -301,6 +301,38 @@ def name_of(kind: str, key: str, lang: str = "en") -> str:
 # ------------------------------------------------------------ other phrases
 
 TEXT: dict[str, tuple[str, str]] = {
+    # plots' notes on seeds and design points
+    "effect_note_one": (
+        "dot: paired difference against {base} in one seed; one seed, so no interval",
+        "点：与{base}的配对差异（单一随机种子）；单一随机种子，无置信区间",
+    ),
+    "cost_note_one": (
+        "against {base}, paired in one seed, mean of the policy period; one seed, so no "
+        "intervals; grey lines: equal cost per additional worker",
+        "相对于{base}，单一随机种子配对，政策期均值；单一随机种子，无置信区间；"
+        "灰线：每新增一名就业者的成本相同",
+    ),
+    "funnel_note_one": (
+        "per month, mean over the policy period; one seed, so no interval. Kept and in "
+        "work: completions x the retention and 12-month employment rates",
+        "每月人数，政策期均值；单一随机种子，无置信区间。留用与就业 = 结业人数 × 留用率、12个月就业率",
+    ),
+    "point_lines": ("one line per design point ({k} points); ", "每个设计点一条线（共{k}个）；"),
+    "point_thin": (
+        "thin lines: the {k} design points, each the mean over {n} seeds; select one point "
+        "(e.g. results[results.point == {first}]) to see its 95% band",
+        "细线：{k}个设计点，各为{n}个随机种子的均值；选取单个设计点"
+        "（如 results[results.point == {first}]）可显示其95%置信区间",
+    ),
+    "point_thin_one": (
+        "thin lines: the {k} design points, one seed each (no interval)",
+        "细线：{k}个设计点，各一个随机种子（无置信区间）",
+    ),
+    "point": ("design point {k}", "设计点{k}"),
+    "no_variation": (
+        "{what} does not vary across the design points: no indices",
+        "{what}在各设计点间无变化：无敏感性指数",
+    ),
     "pp": ("percentage points", "个百分点"),
     "per_month_suffix": (" per month", "/月"),
     "change_in": ("change in {what}", "{what}变化"),

@@ -19,11 +19,16 @@ Okabe-Ito palette, safe for colour-blind readers), by marker and by line pattern
 figure still reads in greyscale; heat maps use cividis, whose lightness rises steadily.
 
 Intervals: a path's band is the 95% t interval of the mean across seeds at each month;
-effects come with the paired intervals of ``simulation.analysis.effects``.
+effects come with the paired intervals of ``simulation.analysis.effects``. A design
+sweep's points are never taken for seeds: ``paths`` draws a line and ``forest`` a row per
+point, labelled by its parameter values, and every note counts seeds (one seed: no
+interval, and the note says so). An unknown scenario, policy or metric, or the wrong table
+(a breakdown where the metrics table is needed), is a ValueError saying what is there.
 """
 
 from __future__ import annotations
 
+import difflib
 import math
 import textwrap
 from collections.abc import Sequence
@@ -36,7 +41,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
 
-from simulation import i18n
+from simulation import i18n, metrics
 from simulation.i18n import axis_label, label, name_of, scale, text
 
 STYLES = ("paper", "talk")
@@ -68,6 +73,7 @@ DASHES = (
     (4, 1, 1, 1),
 )
 HEATMAP = "cividis"
+MAX_POINT_LINES = 12  # lines of a panel of paths that still read with a legend
 _SIZES = {"paper": (6.4, 4.2), "talk": (11.0, 6.2)}  # one panel; talk is 16:9
 
 
@@ -199,11 +205,175 @@ def _points(size: str) -> float:
     return matplotlib.font_manager.FontProperties(size=size).get_size_in_points()
 
 
-def _subset(frame: pd.DataFrame, column: str, keep) -> pd.DataFrame:
-    if keep is None or column not in frame:
-        return frame
-    keep = [keep] if isinstance(keep, str) else list(keep)
-    return frame[frame[column].isin(keep)]
+# ------------------------------------------------- what a figure is given
+
+BREAKDOWNS = {
+    "cell": "sector and region",
+    "region": "region",
+    "sector": "sector",
+    "cohort": "cohort",
+}
+
+
+def _breakdown(frame: pd.DataFrame) -> str | None:
+    """The breakdown a table of ``analysis.load`` is ("region", "sector", "cohort",
+    "cell"), or None for the metrics table (one row per run and month)."""
+    table = frame.attrs.get("skillsim", {}).get("table", "metrics")
+    if table in BREAKDOWNS:
+        return table
+    if {"sector", "region"} <= set(frame.columns):
+        return "cell"
+    return next((c for c in ("region", "sector", "cohort") if c in frame.columns), None)
+
+
+def _need_metrics_table(frame: pd.DataFrame, figure: str, columns: Sequence[str] = ()) -> None:
+    """``figure`` draws from the metrics table (one row per run and month): refuse a
+    breakdown table, whose rows (one per region, say) would pass for runs, and a table
+    without ``columns``."""
+    kind = _breakdown(frame)
+    if kind is not None:
+        raise ValueError(
+            f"{figure} needs the metrics table, one row per run and month "
+            f"(analysis.load(path)); this is the {kind} breakdown, one row per "
+            f"{BREAKDOWNS[kind]} and month"
+        )
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"{figure} needs the column(s) {', '.join(missing)} of the metrics table "
+            "(analysis.load(path)), which this table lacks"
+        )
+
+
+def _close(name: str, present) -> str:
+    """' (did you mean 'x'?)' when a name in ``present`` is close to ``name``."""
+    near = difflib.get_close_matches(name, [str(p) for p in present], n=3, cutoff=0.75)
+    return f" (did you mean {' or '.join(repr(n) for n in near)}?)" if near else ""
+
+
+def _need_metric(frame: pd.DataFrame, metric: str, figure: str) -> None:
+    """``metric`` must be a column of the metrics table ``frame``."""
+    _need_metrics_table(frame, figure)
+    if metric in frame.columns:
+        return
+    if metric in metrics.NAMES:
+        raise ValueError(f"{figure}: this table has no column {metric!r}")
+    columns = [c for c in frame.columns if c in metrics.NAMES]
+    raise ValueError(
+        f"{figure}: unknown metric {metric!r}{_close(metric, columns)}; "
+        "`skillsim list metrics` lists them all"
+    )
+
+
+def _need_effect(effects: pd.DataFrame, metric: str, figure: str) -> None:
+    """``effects`` must be a table of ``analysis.effects`` with rows of ``metric``."""
+    if "metric" not in effects.columns or "effect" not in effects.columns:
+        raise ValueError(
+            f"{figure} needs a table of effects (analysis.effects(results)), with columns "
+            "metric, effect, ci_low and ci_high; this table has none"
+        )
+    present = set(effects["metric"])
+    if metric not in present:
+        raise ValueError(
+            f"no effects of {metric!r} in this table{_close(metric, present)}; "
+            "`skillsim list metrics` lists the metrics"
+        )
+
+
+_PLURAL = {"scenario": "scenarios", "policy": "policies"}
+
+
+def _pick(frame: pd.DataFrame, what: str, scenarios=None, policies=None) -> pd.DataFrame:
+    """The rows of the ``scenarios`` and ``policies`` asked for (None: all; names absent
+    from the table are skipped). Raises ValueError when the table is empty or a filter
+    matches nothing, naming the scenarios or policies there are."""
+    if frame.empty:
+        raise ValueError(f"no {what} to plot: this table is empty (no finished runs?)")
+    for column, keep in (("scenario", scenarios), ("policy", policies)):
+        if keep is None or column not in frame.columns:
+            continue
+        keep = [keep] if isinstance(keep, str) else list(keep)
+        part = frame[frame[column].isin(keep)]
+        if part.empty:
+            have = ", ".join(str(v) for v in dict.fromkeys(frame[column]))
+            hint = ""
+            if column == "policy" and "effect" in frame.columns:
+                hint = "; the baseline policy has no effects of its own"
+            raise ValueError(
+                f"no {what} for {column} {', '.join(repr(k) for k in keep)} in this table "
+                f"({_PLURAL[column]} present: {have}{hint})"
+            )
+        frame = part
+    return frame
+
+
+# ---------------------------------------------------------- design points
+
+
+def _parameters(frame: pd.DataFrame) -> list[str]:
+    """The swept parameters' columns: as ``analysis.load`` records them, else the
+    columns between ``point`` and the next key (``analysis`` puts them there, in its
+    results and in its effects)."""
+    names = frame.attrs.get("skillsim", {}).get("parameters") or []
+    if names:
+        return [n for n in names if n in frame.columns]
+    columns = list(frame.columns)
+    if "point" not in columns:
+        return []
+    out = []
+    for c in columns[columns.index("point") + 1 :]:
+        if c in ("replicate", "seed", "run_id", "month", "metric"):
+            break
+        if pd.api.types.is_numeric_dtype(frame[c]):
+            out.append(c)
+    return out
+
+
+def _design_points(frame: pd.DataFrame, lang: str, params: Sequence[str] | None = None) -> dict:
+    """The design points of ``frame``, ordered by their parameter values (``params``,
+    by default ``_parameters(frame)``): point -> its label ('subsidy yuan per year =
+    7,500'); one point (or no ``point`` column): {}."""
+    if "point" not in frame.columns or frame["point"].nunique() < 2:
+        return {}
+    params = list(_parameters(frame) if params is None else params)
+    first = frame.groupby("point", sort=True)[params].first() if params else None
+    if first is None or first.empty:
+        return {k: text("point", lang).format(k=k) for k in sorted(frame["point"].unique())}
+    first = first.sort_values(params, kind="stable")
+    return {
+        k: ", ".join(f"{n.replace('_', ' ')} = {_number(v)}" for n, v in row.items())
+        for k, row in first.iterrows()
+    }
+
+
+def _number(v) -> str:
+    v = float(v)
+    return f"{v:,.0f}" if v.is_integer() else f"{v:,.4g}"
+
+
+def _row_label(name: str, point: str, lang: str, width: int = 44) -> str:
+    """'policy, parameter = value' on one line, or the parameters on lines below the
+    policy when that is long."""
+    one = f"{name}, {point}"
+    if len(one) <= (width // 2 if lang == "zh" else width):
+        return one
+    return f"{name},\n{_wrap(point, lang, width)}"
+
+
+def _policy_months(frame: pd.DataFrame, figure: str) -> pd.DataFrame:
+    """The rows of months 1.. (month 0 is the state at policy start)."""
+    months = frame[frame["month"] >= 1]
+    if months.empty:
+        raise ValueError(f"{figure}: these results have no month of the policy period (1 on)")
+    return months
+
+
+def _seeds(counts) -> tuple[int, str]:
+    """The largest of the seed counts and the counts in words ('3', or '2-3' when
+    they differ)."""
+    counts = [int(c) for c in counts if pd.notna(c)]
+    lo, hi = (min(counts), max(counts)) if counts else (0, 0)
+    return hi, (str(hi) if lo == hi else f"{lo}-{hi}")
 
 
 # ------------------------------------------------------------------- paths
@@ -221,48 +391,83 @@ def paths(
     title: str | None = None,
 ) -> Figure:
     """A metric over the months: one panel per scenario, one line per policy, the
-    mean over seeds with the 95% t interval of the mean as a band."""
-    data = _subset(_subset(results, "scenario", scenarios), "policy", policies)
-    if data.empty:
-        raise ValueError("no rows to plot (check the scenarios and policies asked for)")
+    mean over seeds with the 95% t interval of the mean as a band.
+
+    Results of several design points (a design sweep) get one line per policy and
+    point: the colour is the policy's, the line pattern the point's, the legend gives
+    the point's parameter values. Beyond ``MAX_POINT_LINES`` lines a panel shows each
+    point as a thin line of its policy's colour, without bands: the spread of the paths
+    over the design; select a point (``results[results.point == k]``) for its band.
+    ``results`` is the metrics table (``analysis.load(path)``), not a breakdown."""
+    _need_metric(results, metric, "paths")
+    data = _pick(results, "rows", scenarios, policies)
+    if "point" not in data.columns:
+        data = data.assign(point=0)
+    keys = ["scenario", "policy", "point"]
     value = data[metric] * scale(metric)
-    frame = data.assign(value=value)[["scenario", "policy", "month", "value"]]
-    stats = t_interval(frame.groupby(["scenario", "policy", "month"], sort=False))
+    frame = data.assign(value=value)[[*keys, "month", "value"]]
+    stats = t_interval(frame.groupby([*keys, "month"], sort=False))
     scen = ordered(data["scenario"], wanted=scenarios)
     pols = ordered(data["policy"], baseline_policy, policies)
     looks = look(pols)
-    seeds = int(stats["n"].max())
+    points = _design_points(data, lang)  # {} for one point
+    run = "run_id" if "run_id" in data.columns else "seed" if "seed" in data.columns else None
+    if run is not None:
+        most, seeds = _seeds(data.groupby(keys, sort=False)[run].nunique())
+    else:
+        most, seeds = _seeds([stats["n"].max()])
+    thin = len(points) * len(pols) > MAX_POINT_LINES or len(points) > len(DASHES)
     with theme(style, lang):
         fig, axes = _panels(len(scen), style)
         for ax, s in zip(axes, scen, strict=True):
             for p in pols:
-                line = stats[(stats["scenario"] == s) & (stats["policy"] == p)]
-                if line.empty:
-                    continue
                 lk = looks[p]
-                ax.plot(
-                    line["month"],
-                    line["mean"],
-                    color=lk["color"],
-                    dashes=lk["dashes"],
-                    label=name_of("policy", p, lang),
-                )
-                if line["low"].notna().any():
-                    ax.fill_between(
+                mine = stats[(stats["scenario"] == s) & (stats["policy"] == p)]
+                for i, k in enumerate(points or [None]):
+                    line = mine
+                    if k is not None:
+                        line = line[line["point"] == k]
+                    if line.empty:
+                        continue
+                    if thin:
+                        ax.plot(line["month"], line["mean"], color=lk["color"], lw=0.8, alpha=0.6)
+                        continue
+                    name = name_of("policy", p, lang)
+                    ax.plot(
                         line["month"],
-                        line["low"],
-                        line["high"],
+                        line["mean"],
                         color=lk["color"],
-                        alpha=0.15,
-                        lw=0,
+                        dashes=lk["dashes"] if k is None else DASHES[i],
+                        label=name if k is None else f"{name}, {points[k]}",
                     )
+                    if line["low"].notna().any():
+                        ax.fill_between(
+                            line["month"],
+                            line["low"],
+                            line["high"],
+                            color=lk["color"],
+                            alpha=0.15,
+                            lw=0,
+                        )
             ax.set_title(name_of("scenario", s, lang) if len(scen) > 1 else "")
             ax.set_xlabel(text("month", lang))
         for ax in axes[:: min(len(scen), 3)]:
             ax.set_ylabel(_wrap(axis_label(metric, lang), lang, 34))
         fig.suptitle(title or text("paths_title", lang).format(what=label(metric, lang)))
-        note = text("seeds_band", lang).format(n=seeds) if seeds > 1 else text("one_seed", lang)
-        _finish(fig, note, lang, axes, title=text("policy", lang))
+        note = text("seeds_band", lang).format(n=seeds) if most > 1 else text("one_seed", lang)
+        handles = None
+        if thin:
+            first = next(iter(points))
+            key = "point_thin" if most > 1 else "point_thin_one"
+            note = text(key, lang).format(k=len(points), n=seeds, first=first)
+            handles = [
+                plt.Line2D([], [], color=looks[p]["color"], label=name_of("policy", p, lang))
+                for p in pols
+            ]
+        elif points:
+            note = text("point_lines", lang).format(k=len(points)) + note
+        ncol = 1 if points and not thin else None
+        _finish(fig, note, lang, axes, handles=handles, title=text("policy", lang), ncol=ncol)
     return _done(fig)
 
 
@@ -281,25 +486,50 @@ def forest(
     title: str | None = None,
 ) -> Figure:
     """Policy effects on one metric with their 95% intervals: one row per policy, one
-    marker per scenario, a line at zero (no effect)."""
-    rows = _subset(_subset(effects, "scenario", scenarios), "policy", policies)
-    rows = rows[rows["metric"] == metric]
-    if rows.empty:
-        raise ValueError(f"no effects of {metric!r} in this table")
+    marker per scenario, a line at zero (no effect).
+
+    Effects of several design points (a design sweep: a ``point`` column and one column
+    per swept parameter) get one row per policy and point, labelled by the point's
+    parameter values ('apprenticeship subsidy, subsidy yuan per year = 7,500') and
+    ordered by them. An analyst sweeping a policy's setting wants to see how its effect
+    changes with the setting, each level with its own interval, side by side; averaging
+    the points would blur that into one row, and refusing would leave one figure per
+    point to compare by eye. Many points make a tall figure (a row each): select the
+    ones to show first, e.g. ``effects[effects.point.isin([0, 4, 8])]``."""
+    _need_effect(effects, metric, "forest")
+    rows = _pick(
+        effects[effects["metric"] == metric], f"effects of {metric!r}", scenarios, policies
+    )
+    if "point" not in rows.columns:
+        rows = rows.assign(point=0)
     k = scale(metric)
     pols = ordered(rows["policy"], wanted=policies)
     scen = ordered(rows["scenario"], wanted=scenarios)
+    points = _design_points(rows, lang)  # {} for one point
+    keys = [
+        (p, q)
+        for p in pols
+        for q in (points or [None])
+        if q is None or ((rows["policy"] == p) & (rows["point"] == q)).any()
+    ]
+    where = {key: i for i, key in enumerate(keys)}
+    names = []
+    for p, q in keys:
+        name = name_of("policy", p, lang)
+        names.append(name if q is None else _row_label(name, points[q], lang))
     looks = look(scen)
     step = 0.7 / max(len(scen), 1)
     w, h = _SIZES[style]
     with theme(style, lang):
-        per_row = 0.45 if style == "paper" else 0.6
+        per_row = (0.45 if style == "paper" else 0.6) * max(n.count("\n") + 1 for n in names)
         fig, ax = plt.subplots(
-            figsize=(w, max(h * 0.6, per_row * len(pols) + 1.6)), layout="constrained"
+            figsize=(w, max(h * 0.6, per_row * len(keys) + 1.6)), layout="constrained"
         )
         for j, s in enumerate(scen):
-            part = rows[rows["scenario"] == s].set_index("policy")
-            y = np.array([pols.index(p) for p in part.index]) + (j - (len(scen) - 1) / 2) * step
+            part = rows[rows["scenario"] == s]
+            pairs = zip(part["policy"], part["point"], strict=True)
+            at = [where[(p, q if points else None)] for p, q in pairs]
+            y = np.array(at, float) + (j - (len(scen) - 1) / 2) * step
             est = part["effect"].to_numpy(float) * k
             lo = part["ci_low"].to_numpy(float) * k
             hi = part["ci_high"].to_numpy(float) * k
@@ -316,13 +546,15 @@ def forest(
                 label=name_of("scenario", s, lang),
             )
         ax.axvline(0, color="#333333", lw=0.8, zorder=0)
-        ax.set_yticks(range(len(pols)), [name_of("policy", p, lang) for p in pols])
-        ax.set_ylim(len(pols) - 0.5, -0.5)
+        ax.set_yticks(range(len(keys)), names)
+        ax.set_ylim(len(keys) - 0.5, -0.5)
         ax.grid(axis="y", visible=False)
         ax.set_xlabel(axis_label(metric, lang, effect=True))
         ax.set_title(title or text("forest_title", lang).format(what=label(metric, lang)))
-        n = int(rows["n"].max())
-        note = text("effect_note", lang).format(base=name_of("policy", baseline_policy, lang), n=n)
+        base = name_of("policy", baseline_policy, lang)
+        most, n = _seeds(rows["n"])
+        note = text("effect_note", lang) if most > 1 else text("effect_note_one", lang)
+        note = note.format(base=base, n=n)
         axes = [ax] if len(scen) > 1 else None
         _finish(fig, note, lang, axes, title=text("scenario", lang), ncol=min(len(scen), 2))
     return _done(fig)
@@ -348,6 +580,7 @@ def mismatch_heatmap(
     (no one employed there) is left blank. ``limits`` (low, high, in the table's units)
     fixes the colour scale, so that several maps drawn with the same limits compare;
     by default it spans this map's values."""
+    _need_cells(table, rows, columns, value)
     grid = table.pivot_table(
         index=rows, columns=columns, values=value, aggfunc="mean", sort=False, dropna=False
     )
@@ -387,9 +620,42 @@ def mismatch_heatmap(
     return _done(fig)
 
 
+def _need_cells(table: pd.DataFrame, rows: str, columns: str, value: str) -> None:
+    """The heat map's keys and measure must be columns of ``table``."""
+    if table.empty:
+        raise ValueError("mismatch_heatmap: this table is empty, nothing to plot")
+    measures = [
+        c
+        for c in table.columns
+        if pd.api.types.is_numeric_dtype(table[c])
+        and c not in ("point", "replicate", "seed", "month", *_parameters(table))
+    ]
+    for arg, key in (("rows", rows), ("columns", columns)):
+        if key not in table.columns:
+            keys = [c for c in table.columns if c not in measures and c != "run_id"]
+            raise ValueError(
+                f"mismatch_heatmap: {arg}={key!r} is not a column of this table (its keys: "
+                f"{', '.join(keys)}); by sector or region it needs a breakdown: "
+                "analysis.load(path, table='sector'), 'region', or 'cell' for sector x region"
+            )
+    if value not in table.columns:
+        raise ValueError(
+            f"mismatch_heatmap: value={value!r} is not a column of this table"
+            f"{_close(value, measures)}; its measures: {', '.join(measures)}"
+        )
+
+
 # ------------------------------------------------------------------ funnel
 
 STAGES = ("starts", "completions", "retained", "employed")
+FUNNEL_COLUMNS = (
+    "run_id",
+    "month",
+    "apprenticeship_starts",
+    "apprenticeship_completions",
+    "apprenticeship_retention_rate",
+    "apprenticeship_employment_12m",
+)
 
 
 def funnel_table(results: pd.DataFrame) -> pd.DataFrame:
@@ -427,8 +693,9 @@ def funnel(
     """The apprenticeship pipeline: started, completed, kept by the training firm and
     in work 12 months later, per month, one bar per policy, one panel per scenario,
     with the 95% interval over seeds."""
-    data = _subset(_subset(results, "scenario", scenarios), "policy", policies)
-    long = funnel_table(data)
+    _need_metrics_table(results, "funnel", FUNNEL_COLUMNS)
+    data = _pick(results, "rows", scenarios, policies)
+    long = funnel_table(_policy_months(data, "funnel"))
     stats = t_interval(long.groupby(["scenario", "policy", "stage"], sort=False))
     stats["low"] = stats["low"].clip(lower=0)  # counts: an interval stops at zero
     scen = ordered(long["scenario"], wanted=scenarios)
@@ -464,7 +731,9 @@ def funnel(
         for ax in axes[::2]:
             ax.set_ylabel(text("funnel_y", lang))
         fig.suptitle(title or text("funnel_title", lang))
-        _finish(fig, text("funnel_note", lang), lang, axes, title=text("policy", lang))
+        one = long.groupby(["scenario", "policy"])["run_id"].nunique().max() < 2
+        note = text("funnel_note_one", lang) if one else text("funnel_note", lang)
+        _finish(fig, note, lang, axes, title=text("policy", lang))
     return _done(fig)
 
 
@@ -484,12 +753,12 @@ def beveridge(
     """The Beveridge curve: vacancy rate against unemployment rate, quarter by quarter
     (means over the quarter's months and over seeds), one line per scenario; one panel
     per policy (by default the baseline policy only)."""
-    if policies is None:
-        policies = [baseline_policy] if baseline_policy in set(results["policy"]) else None
-    data = _subset(_subset(results, "scenario", scenarios), "policy", policies)
-    data = data[data["month"] >= 1]
-    data = data.assign(month=(data["month"] - 1) // 3 + 1)  # quarters 1, 2, ...
     cols = ["unemployment_rate", "vacancy_rate"]
+    _need_metrics_table(results, "beveridge", ["month", *cols])
+    if policies is None and "policy" in results.columns:
+        policies = [baseline_policy] if baseline_policy in set(results["policy"]) else None
+    data = _policy_months(_pick(results, "rows", scenarios, policies), "beveridge")
+    data = data.assign(month=(data["month"] - 1) // 3 + 1)  # quarters 1, 2, ...
     mean = data.groupby(["policy", "scenario", "month"], sort=False)[cols].mean().reset_index()
     mean[cols] = mean[cols] * 100
     scen = ordered(mean["scenario"], wanted=scenarios)
@@ -543,14 +812,21 @@ def cost_effectiveness(
 
     ``effects`` needs rows of ``spending_total_yuan`` and of ``jobs_metric`` (see
     ``simulation.report.jobs_effects`` for ``in_employment``: employed + apprentices)."""
-    rows = _subset(_subset(effects, "scenario", scenarios), "policy", policies)
-    keys = ["scenario", "policy"]
+    wanted = ["spending_total_yuan", jobs_metric]
+    if "metric" in effects.columns and not set(wanted) <= set(effects["metric"]):
+        raise ValueError(f"the effects table needs rows of spending_total_yuan and {jobs_metric}")
+    _need_effect(effects, jobs_metric, "cost_effectiveness")
+    rows = _pick(effects[effects["metric"].isin(wanted)], "effects", scenarios, policies)
+    # a design sweep's effects: one marker per point, labelled by its parameter values
+    params = _parameters(rows)
+    keys = ["scenario", "policy", *(["point", *params] if "point" in rows else [])]
     cost = rows[rows["metric"] == "spending_total_yuan"].set_index(keys)
     jobs = rows[rows["metric"] == jobs_metric].set_index(keys)
     if cost.empty or jobs.empty:
         raise ValueError(f"the effects table needs rows of spending_total_yuan and {jobs_metric}")
     both = cost.merge(jobs, left_index=True, right_index=True, suffixes=("_cost", "_jobs"))
     both = both.reset_index()
+    points = _design_points(both, lang, params)
     pols = ordered(both["policy"], wanted=policies)
     scen = ordered(both["scenario"], wanted=scenarios)
     colours = look(pols)
@@ -573,6 +849,15 @@ def cost_effectiveness(
                 capsize=2,
                 lw=1,
             )
+            if points:
+                ax.annotate(
+                    points[r["point"]],
+                    (x, y),
+                    xytext=(4, 4),
+                    textcoords="offset points",
+                    fontsize="x-small",
+                    color="#555555",
+                )
         _iso_cost(ax, both, lang)
         ax.axhline(0, color="#333333", lw=0.8, zorder=0)
         ax.axvline(0, color="#333333", lw=0.8, zorder=0)
@@ -603,8 +888,9 @@ def cost_effectiveness(
                 )
                 for s in scen
             ]
-        n = int(both["n_cost"].max())
-        note = text("cost_note", lang).format(base=name_of("policy", baseline_policy, lang), n=n)
+        most, n = _seeds(both[["n_cost", "n_jobs"]].min(axis=1))
+        note = text("cost_note", lang) if most > 1 else text("cost_note_one", lang)
+        note = note.format(base=name_of("policy", baseline_policy, lang), n=n)
         _finish(fig, note, lang, handles=handles, ncol=2)
     return _done(fig)
 
@@ -647,9 +933,21 @@ def sensitivity(
     """Sensitivity indices from ``simulation.analysis.sensitivity``: Sobol first-order
     (S1) and total (ST) indices with their 95% intervals, or Morris mu* with its
     interval; one bar group per parameter, one panel per scenario and policy."""
-    sobol = "ST" in indices
-    groups = list(indices.groupby(["scenario", "policy"], sort=False))
+    need = ["scenario", "policy", "metric", "parameter"]
+    if indices.empty or any(c not in indices.columns for c in need):
+        raise ValueError(
+            "sensitivity needs the indices of analysis.sensitivity(results, metric) "
+            f"(columns {', '.join(need)} and the indices); this table has none"
+        )
     metric = str(indices["metric"].iloc[0])
+    sobol = "ST" in indices
+    values = ["S1", "ST"] if sobol else ["mu_star"]
+    if any(c not in indices.columns for c in values) or indices[values].isna().all(axis=None):
+        raise ValueError(
+            f"{metric!r} does not vary across the design points (the same value at every "
+            "point), so it has no sensitivity indices to draw (Sobol S1 and ST or Morris mu*)"
+        )
+    groups = list(indices.groupby(["scenario", "policy"], sort=False))
     with theme(style, lang):
         fig, axes = _panels(len(groups), style, ncols=2)
         for ax, ((s, p), part) in zip(axes, groups, strict=True):
@@ -685,6 +983,17 @@ def sensitivity(
             ax.axvline(0, color="#333333", lw=0.8)
             ax.grid(axis="y", visible=False)
             ax.set_title(f"{name_of('scenario', s, lang)} | {name_of('policy', p, lang)}")
+            if part[values].isna().all(axis=None):  # this panel's metric is constant
+                words = text("no_variation", lang).format(what=label(metric, lang))
+                ax.text(
+                    0.5,
+                    0.5,
+                    _wrap(words, lang, 40),
+                    transform=ax.transAxes,
+                    ha="center",
+                    va="center",
+                    color="#444",
+                )
         fig.suptitle(title or text("sensitivity_title", lang).format(what=label(metric, lang)))
         _finish(fig, None, lang, axes if sobol else None, ncol=2)
     return _done(fig)

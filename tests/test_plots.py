@@ -193,3 +193,145 @@ def test_plots_never_import_the_model():
     code = "import sys, simulation.plots; print('simulation.model' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# ------------------------------------------------- synthetic tables (no model runs)
+
+
+def _results(points=(0.0,), seeds=(1,), policies=("none", "apprenticeship_subsidy"), months=4):
+    """A metrics table as analysis.load gives it: one row per run and month; a design
+    point per value of ``points`` (the subsidy), a run per policy, point and seed."""
+    rows = []
+    for k, subsidy in enumerate(points):
+        for p in policies:
+            for seed in seeds:
+                for m in range(months):
+                    rows.append(
+                        {
+                            "run_id": f"{p}-{k}-{seed}",
+                            "scenario": "baseline",
+                            "policy": p,
+                            "point": k,
+                            "subsidy_yuan_per_year": subsidy,
+                            "replicate": seed,
+                            "seed": seed,
+                            "month": m,
+                            "unemployment_rate": 0.05 + 0.01 * k + 0.001 * seed + 0.002 * m,
+                            "vacancy_rate": 0.02 + 0.001 * m,
+                            "apprenticeship_starts": 10.0 + seed,
+                            "apprenticeship_completions": 5.0,
+                            "apprenticeship_retention_rate": 0.7,
+                            "apprenticeship_employment_12m": 0.8,
+                        }
+                    )
+    return pd.DataFrame(rows)
+
+
+def _effects(n=3, points=None):
+    """An effects table as analysis.effects gives it (with report.jobs_effects' rows):
+    one policy against the status quo, optionally at several design points."""
+    rows = []
+    for k, subsidy in enumerate(points or [None]):
+        for metric, effect in (
+            ("unemployment_rate", -0.01),
+            ("spending_total_yuan", 1000.0),
+            ("in_employment", 10.0),
+        ):
+            row = {"scenario": "baseline", "policy": "apprenticeship_subsidy"}
+            if subsidy is not None:
+                row.update(point=k, subsidy_yuan_per_year=subsidy)
+            half = abs(effect) / 2 if n > 1 else np.nan
+            e = effect * (k + 1)
+            row.update(metric=metric, unit="", n=n, effect=e, ci_low=e - half, ci_high=e + half)
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def test_unknown_names_and_wrong_tables_are_clear_messages():
+    """A typo or the wrong table: a ValueError saying what is wrong and what is allowed,
+    not a ZeroDivisionError or KeyError from deep inside."""
+    r = _results()
+    with pytest.raises(ValueError, match=r"policy 'packge'.*policies present: none, appren"):
+        plots.beveridge(r, policies=["packge"])
+    with pytest.raises(ValueError, match=r"scenario 'x'.*scenarios present: baseline"):
+        plots.funnel(r, scenarios=["x"])
+    with pytest.raises(ValueError, match=r"policy 'packge'.*policies present"):
+        plots.paths(r, "unemployment_rate", policies=["packge"])
+    with pytest.raises(
+        ValueError, match=r"unknown metric 'unemployment_rat'.*'unemployment_rate'.*list metrics"
+    ):
+        plots.paths(r, "unemployment_rat")
+    region = r.assign(region="urban_core")
+    for draw in (plots.funnel, plots.beveridge, lambda t: plots.paths(t, "unemployment_rate")):
+        with pytest.raises(ValueError, match=r"needs the metrics table.*region breakdown"):
+            draw(region)
+    cell = pd.DataFrame(
+        {"sector": ["manufacturing"], "region": ["urban_core"], "skill_gap_mean": [0.1]}
+    )
+    with pytest.raises(ValueError, match=r"value='skill_gap'.*skill_gap_mean"):
+        plots.mismatch_heatmap(cell, value="skill_gap")
+    with pytest.raises(ValueError, match=r"rows='sector'.*table='sector'"):
+        plots.mismatch_heatmap(r)
+
+
+def test_forest_filter_that_matches_nothing_names_the_filter():
+    e = _effects()
+    with pytest.raises(ValueError, match=r"policy 'packge'.*policies present: apprenticeship"):
+        plots.forest(e, "unemployment_rate", policies=["packge"])
+    with pytest.raises(ValueError, match=r"scenario 'x'.*scenarios present: baseline"):
+        plots.forest(e, "unemployment_rate", scenarios=["x"])
+    with pytest.raises(ValueError, match=r"no effects of 'unemployment_rat'.*'unemployment_rate'"):
+        plots.forest(e, "unemployment_rat")
+
+
+def test_design_points_get_their_own_rows_and_markers():
+    """Effects of a design sweep: a row (forest) and a marker (cost) per point, each
+    labelled by its parameter values, not all points of a policy stacked on one."""
+    e = _effects(points=[0.0, 7500.0, 15000.0])
+    fig = plots.forest(e, "unemployment_rate")
+    ticks = [t.get_text().replace("\n", " ") for t in fig.axes[0].get_yticklabels()]
+    assert len(ticks) == 3
+    assert "apprenticeship subsidy, subsidy yuan per year = 7,500" in ticks
+    ys = fig.axes[0].get_lines()[0].get_ydata()
+    assert len(set(np.round(ys, 6))) == 3
+    cost = plots.cost_effectiveness(e)
+    markers = [ln for ln in cost.axes[0].get_lines() if ln.get_marker() == "o"]
+    assert len(markers) == 3  # one per point: points are not crossed with each other
+    assert "subsidy yuan per year = 15,000" in _texts(cost)
+
+
+def test_paths_of_design_points_count_seeds_not_points():
+    one_seed = plots.paths(_results(points=(0.0, 7500.0, 15000.0)), "unemployment_rate")
+    words = _texts(one_seed)
+    assert "one seed: no interval" in words and "3 seeds" not in words
+    assert len(one_seed.axes[0].get_lines()) == 6  # 2 policies x 3 points
+    assert "subsidy yuan per year = 7,500" in words
+    two = plots.paths(_results(points=(0.0, 15000.0), seeds=(1, 2)), "unemployment_rate")
+    assert "mean over 2 seeds" in _texts(two) and "4 seeds" not in _texts(two)
+    many = plots.paths(_results(points=tuple(range(7)), seeds=(1, 2)), "unemployment_rate")
+    assert "thin lines: the 7 design points, each the mean over 2 seeds" in _texts(many)
+    assert len(many.axes[0].get_lines()) == 14
+
+
+def test_sensitivity_of_a_constant_metric():
+    keys = {"scenario": "baseline", "metric": "skill_shortage_vacancies"}
+    constant = pd.DataFrame({**keys, "policy": "p", "parameter": ["a", "b"]})
+    with pytest.raises(ValueError, match="does not vary across the design points"):
+        plots.sensitivity(constant)
+    moving = constant.assign(policy="q", mu=[1.0, 0.1], mu_star=[1.0, 0.2])
+    moving = moving.assign(mu_star_conf=0.1, sigma=0.1)
+    fig = plots.sensitivity(pd.concat([constant, moving], ignore_index=True))
+    assert "does not vary across the design points" in _texts(fig).replace("\n", " ")
+
+
+def test_one_seed_notes_say_so():
+    e = _effects(n=1)
+    for fig in (plots.forest(e, "unemployment_rate"), plots.cost_effectiveness(e)):
+        words = _texts(fig).replace("\n", " ")
+        assert "one seed, so no interval" in words
+        assert "1 seeds" not in words and "95% interval" not in words
+    words = _texts(plots.funnel(_results())).replace("\n", " ")
+    assert "one seed, so no interval" in words and "95% interval" not in words
+    assert "over 3 seeds; bar: 95% interval" in _texts(
+        plots.forest(_effects(), "unemployment_rate")
+    )
