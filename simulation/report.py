@@ -18,7 +18,9 @@ import html
 import io
 import json
 import math
+import os
 import re
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -694,19 +696,29 @@ def write(
             f"--out {out}: cannot make its folder {out.parent} ({exc.strerror})"
         ) from None
     folder = out.with_name(f"{out.stem}_figures")
-    folder.mkdir(exist_ok=True)
-    rendered = []
-    for spec in figures(sweep, style, lang):
-        if spec.draw is None:  # a note where a figure cannot be drawn
-            rendered.append((spec, None))
-            continue
-        data = _png(spec.draw())
-        (folder / f"{spec.name}.png").write_bytes(data)
-        rendered.append((spec, data))
-    page = _html(sweep, rendered, folder.name, lang)
-    tmp = out.with_name(f".{out.name}.tmp")
-    tmp.write_text(page, encoding="utf-8")
-    tmp.replace(out)
+    # Figures and page are made under temporary names and moved into place at the end:
+    # a report that fails on the way leaves nothing (and no figures folder that would
+    # then block the next try).
+    tmp_folder = out.with_name(f".{folder.name}.tmp-{os.getpid()}")
+    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
+    shutil.rmtree(tmp_folder, ignore_errors=True)
+    tmp_folder.mkdir()
+    try:
+        rendered = []
+        for spec in figures(sweep, style, lang):
+            if spec.draw is None:  # a note where a figure cannot be drawn
+                rendered.append((spec, None))
+                continue
+            data = _png(spec.draw())
+            (tmp_folder / f"{spec.name}.png").write_bytes(data)
+            rendered.append((spec, data))
+        tmp.write_text(_html(sweep, rendered, folder.name, lang), encoding="utf-8")
+        shutil.rmtree(folder, ignore_errors=True)  # an earlier report's (check_out)
+        tmp_folder.rename(folder)
+        tmp.replace(out)
+    finally:
+        shutil.rmtree(tmp_folder, ignore_errors=True)
+        tmp.unlink(missing_ok=True)
     return out
 
 
@@ -809,6 +821,21 @@ def _fmt(x: float, name: str, signed: bool = True) -> str:
     return words.replace("-", "\u2212")
 
 
+def _policy_points(rows: pd.DataFrame, pols: list[str]) -> list[tuple[str, int]]:
+    """The summary table's rows: each policy, and within it each design point it has."""
+    points = rows.groupby("policy")["point"].unique()
+    return [(p, int(k)) for p in pols if p in points.index for k in sorted(points[p])]
+
+
+def _point_label(sweep: Sweep, point: int) -> str:
+    """`` (name = value, ...)`` of a design point's parameters; empty without a design."""
+    names = sweep.results.attrs.get("skillsim", {}).get("parameters", [])
+    if not names or sweep.results["point"].nunique() < 2:
+        return ""
+    row = sweep.results[sweep.results["point"] == point].iloc[0]
+    return " (" + ", ".join(f"{n} = {row[n]:,.4g}" for n in names) + ")"
+
+
 def _summary(sweep: Sweep, lang: str) -> str:
     e = sweep.effects
     if e.empty:
@@ -830,14 +857,16 @@ def _summary(sweep: Sweep, lang: str) -> str:
         out.append(f"<h3>{_e(head)}</h3><table><thead><tr><th>{_e(_t('policy_col', lang))}</th>")
         out += [f"<th>{_e(name_of('scenario', s, lang))}</th>" for s in scen]
         out.append("</tr></thead><tbody>")
-        cells = rows.set_index(["policy", "scenario"])
-        for p in pols:
-            out.append(f"<tr><th>{_e(name_of('policy', p, lang))}</th>")
+        cells = rows.set_index(["policy", "point", "scenario"])
+        for p, point in _policy_points(rows, pols):
+            out.append(
+                f"<tr><th>{_e(name_of('policy', p, lang) + _point_label(sweep, point))}</th>"
+            )
             for s in scen:
-                if (p, s) not in cells.index:
+                if (p, point, s) not in cells.index:
                     out.append("<td class='num'>-</td>")
                     continue
-                r = cells.loc[(p, s)]
+                r = cells.loc[(p, point, s)]
                 est, lo, hi = r["effect"], r["ci_low"], r["ci_high"]
                 clear = math.isfinite(lo) and math.isfinite(hi) and (lo > 0 or hi < 0)
                 interval = (
