@@ -302,6 +302,58 @@ def name_of(kind: str, key: str, lang: str = "en") -> str:
 
 TEXT: dict[str, tuple[str, str]] = {
     # plots' notes on seeds and design points
+    # (the funnel's and the Beveridge curve's)
+    "funnel_points": (
+        "one bar per policy and design point ({k} points, {n} seeds each); ",
+        "每项政策、每个设计点一根柱（共{k}个设计点，各{n}个随机种子）；",
+    ),
+    "funnel_points_one": (
+        "one bar per policy and design point ({k} points, one seed each); ",
+        "每项政策、每个设计点一根柱（共{k}个设计点，各一个随机种子）；",
+    ),
+    "funnel_spread": (
+        "per month, mean over the policy period; bar: mean over the {k} design points, each "
+        "the mean over {n} seeds; whisker: lowest to highest point, not an interval; select "
+        "one point (e.g. results[results.point == {first}]) to see its 95% interval. Kept "
+        "and in work: completions x the retention and 12-month employment rates",
+        "每月人数，政策期均值；柱：{k}个设计点的均值（各为{n}个随机种子的均值）；竖线：各设计点"
+        "的最低至最高值，并非置信区间；选取单个设计点（如 results[results.point == {first}]）"
+        "可显示其95%置信区间。留用与就业 = 结业人数 × 留用率、12个月就业率",
+    ),
+    "funnel_spread_one": (
+        "per month, mean over the policy period; bar: mean over the {k} design points, one "
+        "seed each; whisker: lowest to highest point, not an interval. Kept and in work: "
+        "completions x the retention and 12-month employment rates",
+        "每月人数，政策期均值；柱：{k}个设计点的均值（各一个随机种子）；竖线：各设计点的最低"
+        "至最高值，并非置信区间。留用与就业 = 结业人数 × 留用率、12个月就业率",
+    ),
+    "beveridge_points": (
+        "one line per scenario and design point ({k} points); one point per quarter, mean "
+        "over its months and over the {n} seeds of its design point; circle: first quarter, "
+        "square: last quarter",
+        "每个情景、每个设计点一条线（共{k}个设计点）；每季度一个点（该季度各月及该设计点{n}个"
+        "随机种子的均值）；圆点：第一季度，方块：最后一个季度",
+    ),
+    "beveridge_points_one": (
+        "one line per scenario and design point ({k} points); one point per quarter, mean "
+        "over its months, one seed per design point; circle: first quarter, square: last "
+        "quarter",
+        "每个情景、每个设计点一条线（共{k}个设计点）；每季度一个点（该季度各月的均值，每个设计点"
+        "一个随机种子）；圆点：第一季度，方块：最后一个季度",
+    ),
+    "beveridge_thin": (
+        "thin lines: the {k} design points, each a quarter-by-quarter mean over {n} seeds; "
+        "select one point (e.g. results[results.point == {first}]) to see its curve on its own",
+        "细线：{k}个设计点，各为{n}个随机种子的逐季度均值；选取单个设计点"
+        "（如 results[results.point == {first}]）可单独显示其曲线",
+    ),
+    "beveridge_thin_one": (
+        "thin lines: the {k} design points, one seed each, quarter by quarter; select one "
+        "point (e.g. results[results.point == {first}]) to see its curve on its own",
+        "细线：{k}个设计点，各一个随机种子，逐季度；选取单个设计点"
+        "（如 results[results.point == {first}]）可单独显示其曲线",
+    ),
+    # (forest's, cost's, paths')
     "effect_note_one": (
         "dot: paired difference against {base} in one seed; one seed, so no interval",
         "点：与{base}的配对差异（单一随机种子）；单一随机种子，无置信区间",

@@ -20,9 +20,10 @@ figure still reads in greyscale; heat maps use cividis, whose lightness rises st
 
 Intervals: a path's band is the 95% t interval of the mean across seeds at each month;
 effects come with the paired intervals of ``simulation.analysis.effects``. A design
-sweep's points are never taken for seeds: ``paths`` draws a line and ``forest`` a row per
-point, labelled by its parameter values, and every note counts seeds (one seed: no
-interval, and the note says so). An unknown scenario, policy or metric, or the wrong table
+sweep's points are never taken for seeds: ``paths`` and ``beveridge`` draw a line,
+``funnel`` a bar and ``forest`` a row per point, labelled by its parameter values (too many
+points: the spread over them, and a note on selecting one), and every interval and note
+counts seeds (one seed: no interval, and the note says so). An unknown scenario, policy or metric, or the wrong table
 (a breakdown where the metrics table is needed), is a ValueError saying what is there.
 """
 
@@ -656,12 +657,17 @@ FUNNEL_COLUMNS = (
     "apprenticeship_retention_rate",
     "apprenticeship_employment_12m",
 )
+HATCHES = ("", "//", "..", "xx", "\\\\", "oo", "--", "++", "**")
+
+
+def _point_note(key: str, lang: str, **values) -> str:
+    return text(key, lang).format(**values)
 
 
 def funnel_table(results: pd.DataFrame) -> pd.DataFrame:
     """Per run: apprentices per month at each stage, means over months 1..M.
     ``retained`` and ``employed`` are completions times the retention rate and the
-    12-month employment rate of completers."""
+    12-month employment rate of completers. A design sweep's runs keep their ``point``."""
     months = results[results["month"] >= 1]
     comp = months["apprenticeship_completions"]
     stages = pd.DataFrame(
@@ -672,11 +678,9 @@ def funnel_table(results: pd.DataFrame) -> pd.DataFrame:
             "employed": comp * months["apprenticeship_employment_12m"],
         }
     )
-    keys = months[["scenario", "policy", "run_id"]]
-    per_run = pd.concat([keys, stages], axis=1).groupby(
-        ["scenario", "policy", "run_id"], sort=False
-    )
-    long = per_run.mean().reset_index().melt(["scenario", "policy", "run_id"], var_name="stage")
+    keys = ["scenario", "policy", *(["point"] if "point" in months.columns else []), "run_id"]
+    per_run = pd.concat([months[keys], stages], axis=1).groupby(keys, sort=False)
+    long = per_run.mean().reset_index().melt(keys, var_name="stage")
     return long
 
 
@@ -692,33 +696,59 @@ def funnel(
 ) -> Figure:
     """The apprenticeship pipeline: started, completed, kept by the training firm and
     in work 12 months later, per month, one bar per policy, one panel per scenario,
-    with the 95% interval over seeds."""
+    with the 95% interval over seeds.
+
+    Results of several design points (a design sweep) get a bar per policy and point:
+    the colour is the policy's, the hatch the point's, the legend gives the point's
+    parameter values; each interval is over the seeds of its point. Beyond
+    ``MAX_POINT_LINES`` bars a stage, a policy's bar is the mean over the points with a
+    whisker from the lowest to the highest point (the spread over the design, not an
+    interval); select a point (``results[results.point == k]``) for its interval."""
     _need_metrics_table(results, "funnel", FUNNEL_COLUMNS)
     data = _pick(results, "rows", scenarios, policies)
     long = funnel_table(_policy_months(data, "funnel"))
-    stats = t_interval(long.groupby(["scenario", "policy", "stage"], sort=False))
+    if "point" not in long.columns:
+        long = long.assign(point=0)
+    keys = ["scenario", "policy", "point"]
+    stats = t_interval(long.groupby([*keys, "stage"], sort=False))
     stats["low"] = stats["low"].clip(lower=0)  # counts: an interval stops at zero
     scen = ordered(long["scenario"], wanted=scenarios)
     pols = ordered(long["policy"], baseline_policy, policies)
     looks = look(pols)
-    width = 0.8 / len(pols)
-    hatches = ("", "//", "..", "xx", "\\\\", "oo", "--", "++", "**")
+    points = _design_points(data, lang)  # {} for one point
+    most, seeds = _seeds(long.groupby(keys, sort=False)["run_id"].nunique())
+    had = set(zip(stats["policy"], stats["point"], strict=True))  # a policy may lack a point
+    spread = len(points) * len(pols) > MAX_POINT_LINES or len(points) > len(HATCHES)
+    if spread:  # each policy: the mean over the points, whiskers from lowest to highest
+        over = stats.groupby(["scenario", "policy", "stage"], sort=False)["mean"]
+        stats = over.agg(["mean", "min", "max"]).reset_index()
+        stats = stats.rename(columns={"min": "low", "max": "high"})
+    bars = [
+        (i, p, j, k)
+        for i, p in enumerate(pols)
+        for j, k in enumerate(points if points and not spread else [None])
+        if k is None or (p, k) in had
+    ]
+    width = 0.8 / len(bars)
     with theme(style, lang):
         fig, axes = _panels(len(scen), style, ncols=2)
         for ax, s in zip(axes, scen, strict=True):
-            for i, p in enumerate(pols):
-                part = stats[(stats["scenario"] == s) & (stats["policy"] == p)].set_index("stage")
-                part = part.reindex(list(STAGES))
-                x = np.arange(len(STAGES)) + (i - (len(pols) - 1) / 2) * width
+            for b, (i, p, j, k) in enumerate(bars):
+                part = stats[(stats["scenario"] == s) & (stats["policy"] == p)]
+                if k is not None:
+                    part = part[part["point"] == k]
+                part = part.set_index("stage").reindex(list(STAGES))
+                x = np.arange(len(STAGES)) + (b - (len(bars) - 1) / 2) * width
                 err = np.vstack([part["mean"] - part["low"], part["high"] - part["mean"]])
+                name = name_of("policy", p, lang)
                 ax.bar(
                     x,
                     part["mean"],
                     width=width * 0.95,
                     color=looks[p]["color"],
-                    hatch=hatches[i % len(hatches)],
+                    hatch=HATCHES[(i if k is None else j) % len(HATCHES)],
                     edgecolor="white",
-                    label=name_of("policy", p, lang),
+                    label=name if k is None else f"{name}, {points[k]}",
                 )
                 ax.errorbar(
                     x, part["mean"], yerr=np.nan_to_num(err), fmt="none", ecolor="#333333", lw=1
@@ -731,9 +761,15 @@ def funnel(
         for ax in axes[::2]:
             ax.set_ylabel(text("funnel_y", lang))
         fig.suptitle(title or text("funnel_title", lang))
-        one = long.groupby(["scenario", "policy"])["run_id"].nunique().max() < 2
-        note = text("funnel_note_one", lang) if one else text("funnel_note", lang)
-        _finish(fig, note, lang, axes, title=text("policy", lang))
+        note = text("funnel_note_one", lang) if most < 2 else text("funnel_note", lang)
+        if spread:
+            key = "funnel_spread_one" if most < 2 else "funnel_spread"
+            note = _point_note(key, lang, k=len(points), n=seeds, first=next(iter(points)))
+        elif points:
+            key = "funnel_points_one" if most < 2 else "funnel_points"
+            note = _point_note(key, lang, k=len(points), n=seeds) + note
+        ncol = 1 if points and not spread else None
+        _finish(fig, note, lang, axes, title=text("policy", lang), ncol=ncol)
     return _done(fig)
 
 
@@ -752,43 +788,77 @@ def beveridge(
 ) -> Figure:
     """The Beveridge curve: vacancy rate against unemployment rate, quarter by quarter
     (means over the quarter's months and over seeds), one line per scenario; one panel
-    per policy (by default the baseline policy only)."""
+    per policy (by default the baseline policy only).
+
+    Results of several design points (a design sweep) get a line per scenario and
+    point: the colour is the scenario's, the line pattern the point's, the legend gives
+    the point's parameter values. Beyond ``MAX_POINT_LINES`` lines a panel shows each
+    point as a thin line of its scenario's colour: the spread of the curves over the
+    design; select a point (``results[results.point == k]``) to see its curve alone."""
     cols = ["unemployment_rate", "vacancy_rate"]
     _need_metrics_table(results, "beveridge", ["month", *cols])
     if policies is None and "policy" in results.columns:
         policies = [baseline_policy] if baseline_policy in set(results["policy"]) else None
     data = _policy_months(_pick(results, "rows", scenarios, policies), "beveridge")
     data = data.assign(month=(data["month"] - 1) // 3 + 1)  # quarters 1, 2, ...
-    mean = data.groupby(["policy", "scenario", "month"], sort=False)[cols].mean().reset_index()
+    points = _design_points(data, lang)  # {} for one point
+    if "point" not in data.columns:
+        data = data.assign(point=0)
+    keys = ["policy", "scenario", "point"]
+    mean = data.groupby([*keys, "month"], sort=False)[cols].mean().reset_index()
     mean[cols] = mean[cols] * 100
     scen = ordered(mean["scenario"], wanted=scenarios)
     pols = ordered(mean["policy"], baseline_policy, policies)
     looks = look(scen)
+    run = "run_id" if "run_id" in data.columns else "seed" if "seed" in data.columns else None
+    most, seeds = _seeds(data.groupby(keys, sort=False)[run].nunique()) if run else (0, "")
+    thin = len(points) * len(scen) > MAX_POINT_LINES or len(points) > len(DASHES)
     with theme(style, lang):
         fig, axes = _panels(len(pols), style)
         for ax, p in zip(axes, pols, strict=True):
             for s in scen:
-                line = mean[(mean["policy"] == p) & (mean["scenario"] == s)].sort_values("month")
-                if line.empty:
-                    continue
                 lk = looks[s]
-                x, y = line["unemployment_rate"].to_numpy(), line["vacancy_rate"].to_numpy()
-                ax.plot(x, y, color=lk["color"], dashes=lk["dashes"], lw=1, alpha=0.9)
-                ax.plot(x[:1], y[:1], "o", color=lk["color"], mfc="white", mew=1.5)
-                ax.plot(x[-1:], y[-1:], "s", color=lk["color"])
-                ax.plot(
-                    [],
-                    [],
-                    color=lk["color"],
-                    dashes=lk["dashes"],
-                    label=name_of("scenario", s, lang),
-                )
+                mine = mean[(mean["policy"] == p) & (mean["scenario"] == s)]
+                for i, k in enumerate(points or [None]):
+                    line = mine if k is None else mine[mine["point"] == k]
+                    line = line.sort_values("month")
+                    if line.empty:
+                        continue
+                    x, y = line["unemployment_rate"].to_numpy(), line["vacancy_rate"].to_numpy()
+                    if thin:
+                        ax.plot(x, y, color=lk["color"], lw=0.8, alpha=0.6)
+                        continue
+                    dashes = lk["dashes"] if k is None else DASHES[i]
+                    ax.plot(x, y, color=lk["color"], dashes=dashes, lw=1, alpha=0.9)
+                    ax.plot(x[:1], y[:1], "o", color=lk["color"], mfc="white", mew=1.5)
+                    ax.plot(x[-1:], y[-1:], "s", color=lk["color"])
+                    name = name_of("scenario", s, lang)
+                    ax.plot(
+                        [],
+                        [],
+                        color=lk["color"],
+                        dashes=dashes,
+                        label=name if k is None else f"{name}, {points[k]}",
+                    )
             ax.set_xlabel(axis_label("unemployment_rate", lang))
             ax.set_ylabel(axis_label("vacancy_rate", lang))
             ax.set_title(name_of("policy", p, lang))
         fig.suptitle(title or text("beveridge_title", lang))
         note = text("beveridge_note", lang)
-        _finish(fig, note, lang, axes, title=text("scenario", lang), ncol=min(len(scen), 2))
+        handles = None
+        ncol = min(len(scen), 2)
+        if thin:
+            key = "beveridge_thin_one" if most < 2 else "beveridge_thin"
+            note = _point_note(key, lang, k=len(points), n=seeds, first=next(iter(points)))
+            handles = [
+                plt.Line2D([], [], color=looks[s]["color"], label=name_of("scenario", s, lang))
+                for s in scen
+            ]
+        elif points:
+            key = "beveridge_points_one" if most < 2 else "beveridge_points"
+            note = _point_note(key, lang, k=len(points), n=seeds)
+            ncol = 1
+        _finish(fig, note, lang, axes, handles=handles, title=text("scenario", lang), ncol=ncol)
     return _done(fig)
 
 

@@ -335,3 +335,63 @@ def test_one_seed_notes_say_so():
     assert "over 3 seeds; bar: 95% interval" in _texts(
         plots.forest(_effects(), "unemployment_rate")
     )
+
+
+def _bars(fig: Figure) -> list:
+    return [p for p in fig.axes[0].patches if p.get_width() > 0]
+
+
+def test_funnel_of_design_points_draws_each_point_with_its_seeds():
+    """A design sweep's funnel: a bar per policy and point, each point's interval over
+    its own seeds (not over all runs of the policy across points), notes counting seeds."""
+    r = _results(points=(0.0, 7500.0, 15000.0), seeds=(1, 2))
+    # points differ: starts rise by 5 a point, so pooling them would widen the interval
+    r["apprenticeship_starts"] += 5.0 * r["point"]
+    fig = plots.funnel(r)
+    assert len(_bars(fig)) == 4 * 6  # 4 stages x (2 policies x 3 points)
+    words = _texts(fig).replace("\n", " ")
+    assert "apprenticeship subsidy, subsidy yuan per year = 7,500" in words
+    assert "3 points, 2 seeds each" in words and "6 seeds" not in words
+    starts = sorted(round(b.get_height(), 6) for b in _bars(fig) if b.get_x() < 0.5)
+    assert starts == [11.5, 11.5, 16.5, 16.5, 21.5, 21.5]  # a mean per point
+    from scipy import stats
+
+    half = stats.t.ppf(0.975, 1) * np.std([11.0, 12.0], ddof=1) / np.sqrt(2)
+    whiskers = fig.axes[0].collections[0].get_segments()  # started, policy none, point 0
+    low, high = whiskers[0][0][1], whiskers[0][1][1]
+    assert (low, high) == pytest.approx((11.5 - half, 11.5 + half))
+    one = _texts(plots.funnel(_results(points=(0.0, 7500.0)))).replace("\n", " ")
+    assert "one seed each" in one and "one seed, so no interval" in one
+    assert "2 seeds" not in one and "95% interval" not in one
+
+
+def test_funnel_of_many_design_points_shows_their_spread():
+    r = _results(points=tuple(range(7)), seeds=(1, 2))
+    r["apprenticeship_starts"] += r["point"]
+    fig = plots.funnel(r)
+    assert len(_bars(fig)) == 4 * 2  # a bar per policy: 14 would not read
+    words = _texts(fig).replace("\n", " ")
+    assert "mean over the 7 design points, each the mean over 2 seeds" in words
+    assert "not an interval" in words and "results[results.point == 0]" in words
+    whiskers = fig.axes[0].collections[0].get_segments()
+    assert (whiskers[0][0][1], whiskers[0][1][1]) == pytest.approx((11.5, 17.5))
+
+
+def test_beveridge_of_design_points_draws_a_line_per_point():
+    r = _results(points=(0.0, 7500.0, 15000.0), seeds=(1, 2), months=7)
+    fig = plots.beveridge(r)
+    curves = [ln for ln in fig.axes[0].get_lines() if len(ln.get_xdata()) > 1]
+    assert len(curves) == 3  # one per point, not their mean
+    firsts = sorted(round(float(c.get_xdata()[0]), 6) for c in curves)
+    # quarter 1 (months 1-3) of point k: 5 + k + 0.15 (mean seed) + 0.4 (mean month), in %
+    assert firsts == pytest.approx([5.55, 6.55, 7.55])
+    words = _texts(fig).replace("\n", " ")
+    assert "baseline (current trends), subsidy yuan per year = 15,000" in words
+    assert "over the 2 seeds of its design point" in words and "6 seeds" not in words
+    one = _texts(plots.beveridge(_results(points=(0.0, 1.0), months=7)))
+    assert "one seed per design point" in one.replace("\n", " ")
+    many = plots.beveridge(_results(points=tuple(range(13)), seeds=(1, 2), months=7))
+    assert len(many.axes[0].get_lines()) == 13  # thin lines, no legend of 13 points
+    words = _texts(many).replace("\n", " ")
+    assert "thin lines: the 13 design points" in words and "over 2 seeds" in words
+    assert "results[results.point == 0]" in words
