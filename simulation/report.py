@@ -649,17 +649,19 @@ def _png(fig) -> bytes:
 GENERATOR = "skillsim report"  # in every report's <head>: a file that may be written over
 
 
-def check_out(out: Path) -> None:
+def check_out(out: Path, default: bool = False) -> None:
     """Raise ReportError unless ``out`` is free for a report: a new path, or a report
-    this command wrote before (its ``<meta name="generator">``), which is replaced. A
-    user's other file is never overwritten, nor a figures folder that is not a report's."""
+    this command wrote before (its ``<meta name="generator">``; at the ``default`` place
+    in the sweep's folder, any file: reports written before the tag had none), which is
+    replaced. A user's other file is never overwritten, nor a figures folder that is not
+    a report's."""
     figures_folder = out.with_name(f"{out.stem}_figures")
     if out.is_dir():
         raise ReportError(f"--out {out}: a folder (allowed: an HTML file's path)")
     if out.exists():
         with open(out, "rb") as f:
             head = f.read(4096)
-        if f'<meta name="generator" content="{GENERATOR}">'.encode() not in head:
+        if not default and f'<meta name="generator" content="{GENERATOR}">'.encode() not in head:
             raise ReportError(
                 f"--out {out}: the file exists and is not a skillsim report; it is never "
                 "overwritten (allowed: a new path, or an earlier report to replace)"
@@ -686,8 +688,9 @@ def write(
     i18n.check_lang(lang)
     if lang == "zh":
         i18n.cjk_font()  # a clear message now, rather than boxes in the figures
-    out = Path(out) if out is not None else default_out(results_dir, lang)
-    check_out(out)
+    default = out is None
+    out = default_out(results_dir, lang) if default else Path(out)
+    check_out(out, default)
     sweep = read(results_dir)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -13,6 +15,8 @@ from presenting import CHROMIUM, CHROMIUM_FLAGS, chinese_font_or_skip
 from sweeps import cell_sweep, without_cell
 
 from simulation import cli, i18n, report
+
+GENERATOR_TAG = f'<meta name="generator" content="{report.GENERATOR}">'
 
 
 class _Refs(HTMLParser):
@@ -216,14 +220,22 @@ def test_a_users_file_is_never_overwritten_an_earlier_report_is(written, tmp_pat
     before = written.stat().st_mtime_ns
     assert cli.main(["report", str(cell_sweep()), "--out", str(written)]) == 0  # replaced
     assert written.stat().st_mtime_ns > before
+    # In the sweep's own folder, the default report.html is replaced even without the
+    # tag (reports written before it had none), and its figures folder with it.
+    sweep = shutil.copytree(
+        cell_sweep(), tmp_path / "sweep", ignore=shutil.ignore_patterns(".lock")
+    )
+    (sweep / "report.html").write_text("<html>an older report</html>")
+    (sweep / "report_figures").mkdir()
+    (sweep / "report_figures" / "old.png").write_bytes(b"old")
+    assert cli.main(["report", str(sweep)]) == 0
+    assert GENERATOR_TAG in (sweep / "report.html").read_text()
+    assert not (sweep / "report_figures" / "old.png").exists()
 
 
 def test_settings_from_the_command_line_are_told_apart_from_the_files(tmp_path):
     """A sweep run with --workers (and the like) says so under the file's description,
     which may give other settings; the manifest records what the command line set."""
-    import json
-    import shutil
-
     sweep = shutil.copytree(
         cell_sweep(), tmp_path / "sweep", ignore=shutil.ignore_patterns(".lock")
     )
