@@ -241,8 +241,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("skillsim: interrupted", file=sys.stderr)
         code = EXIT_INTERRUPTED
     finally:
-        if in_main:
-            signal.signal(signal.SIGTERM, previous)
+        if in_main:  # (None: a handler not set from Python; the default stands for it)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
     if _terminated and code == EXIT_INTERRUPTED:
         code = EXIT_TERMINATED
     return code
