@@ -196,16 +196,36 @@ def summarise(results: pd.DataFrame, summary: str = "mean") -> pd.DataFrame:
     return out.reset_index()
 
 
+# what one row of each breakdown is (``load(path, table=...)``)
+BREAKDOWN_ROWS = {
+    "cell": "sector and region",
+    "region": "region",
+    "sector": "sector",
+    "cohort": "cohort",
+}
+
+
+def breakdown(results: pd.DataFrame) -> str | None:
+    """The breakdown a table of ``load`` is ("region", "sector", "cohort", "cell"), or
+    None for the metrics table (one row per run and month): as ``load`` recorded it,
+    else by its columns."""
+    table = results.attrs.get("skillsim", {}).get("table", "metrics")
+    if table in BREAKDOWN_ROWS:
+        return table
+    if {"sector", "region"} <= set(results.columns):
+        return "cell"
+    return next((c for c in ("region", "sector", "cohort") if c in results.columns), None)
+
+
 def _need_metrics_table(results: pd.DataFrame) -> None:
     """Runs are summarised from the metrics table: a breakdown's rows (a region's, a
     sector's) would be averaged as if they were runs' months."""
-    table = results.attrs.get("skillsim", {}).get("table", "metrics")
-    split = [c for c in ("region", "sector", "cohort") if c in results.columns]
-    if table != "metrics" or split:
-        kind = table if table != "metrics" else split[0]
+    kind = breakdown(results)
+    if kind is not None:
         raise ValueError(
-            f"this is the {kind} breakdown, one row per {kind} and month: effects and "
-            "summaries are of whole runs (allowed: analysis.load(path), the metrics table)"
+            f"this is the {kind} breakdown, one row per {BREAKDOWN_ROWS[kind]} and month: "
+            "effects and summaries are of whole runs (allowed: analysis.load(path), the "
+            "metrics table)"
         )
 
 

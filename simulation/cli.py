@@ -16,7 +16,7 @@ from pathlib import Path
 
 from simulation import loading
 from simulation.calibration import cli as calibration_cli
-from simulation.config_errors import ConfigError
+from simulation.config_errors import ConfigError, ExecutorError
 from simulation.experiment import cli as experiment_cli
 from simulation.validation import cli as validation_cli
 
@@ -270,7 +270,7 @@ def _command(args: argparse.Namespace) -> int:
             run = loading.resolve_run(args.scenario, args.policy or ("none",))
             print(json.dumps(run.model_dump(mode="json"), indent=2))
             return 0
-    except (ConfigError, BadInput) as exc:
+    except (ConfigError, BadInput, ExecutorError) as exc:  # (raised before anything is written)
         print(f"skillsim: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     return 0

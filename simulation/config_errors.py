@@ -263,3 +263,9 @@ def from_validation(
         if p not in problems:
             problems.append(p)
     return ConfigError(problems)
+
+
+class ExecutorError(ValueError):
+    """A sweep's executor cannot start: a malformed scheduler address, or a scheduler
+    that does not answer (``experiment.executors``). Raised before any run is
+    submitted; the command line reports it as bad input (exit 2)."""

@@ -42,7 +42,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
 
-from simulation import i18n, metrics
+from simulation import analysis, i18n, metrics
 from simulation.i18n import axis_label, label, name_of, scale, text
 
 STYLES = ("paper", "talk")
@@ -208,35 +208,17 @@ def _points(size: str) -> float:
 
 # ------------------------------------------------- what a figure is given
 
-BREAKDOWNS = {
-    "cell": "sector and region",
-    "region": "region",
-    "sector": "sector",
-    "cohort": "cohort",
-}
-
-
-def _breakdown(frame: pd.DataFrame) -> str | None:
-    """The breakdown a table of ``analysis.load`` is ("region", "sector", "cohort",
-    "cell"), or None for the metrics table (one row per run and month)."""
-    table = frame.attrs.get("skillsim", {}).get("table", "metrics")
-    if table in BREAKDOWNS:
-        return table
-    if {"sector", "region"} <= set(frame.columns):
-        return "cell"
-    return next((c for c in ("region", "sector", "cohort") if c in frame.columns), None)
-
 
 def _need_metrics_table(frame: pd.DataFrame, figure: str, columns: Sequence[str] = ()) -> None:
     """``figure`` draws from the metrics table (one row per run and month): refuse a
     breakdown table, whose rows (one per region, say) would pass for runs, and a table
     without ``columns``."""
-    kind = _breakdown(frame)
+    kind = analysis.breakdown(frame)
     if kind is not None:
         raise ValueError(
             f"{figure} needs the metrics table, one row per run and month "
             f"(analysis.load(path)); this is the {kind} breakdown, one row per "
-            f"{BREAKDOWNS[kind]} and month"
+            f"{analysis.BREAKDOWN_ROWS[kind]} and month"
         )
     missing = [c for c in columns if c not in frame.columns]
     if missing:
@@ -330,7 +312,7 @@ def _parameters(frame: pd.DataFrame) -> list[str]:
     return out
 
 
-def _design_points(frame: pd.DataFrame, lang: str, params: Sequence[str] | None = None) -> dict:
+def point_labels(frame: pd.DataFrame, lang: str, params: Sequence[str] | None = None) -> dict:
     """The design points of ``frame``, ordered by their parameter values (``params``,
     by default ``_parameters(frame)``): point -> its label ('subsidy yuan per year =
     7,500'); one point (or no ``point`` column): {}."""
@@ -411,7 +393,7 @@ def paths(
     scen = ordered(data["scenario"], wanted=scenarios)
     pols = ordered(data["policy"], baseline_policy, policies)
     looks = look(pols)
-    points = _design_points(data, lang)  # {} for one point
+    points = point_labels(data, lang)  # {} for one point
     run = "run_id" if "run_id" in data.columns else "seed" if "seed" in data.columns else None
     if run is not None:
         most, seeds = _seeds(data.groupby(keys, sort=False)[run].nunique())
@@ -506,7 +488,7 @@ def forest(
     k = scale(metric)
     pols = ordered(rows["policy"], wanted=policies)
     scen = ordered(rows["scenario"], wanted=scenarios)
-    points = _design_points(rows, lang)  # {} for one point
+    points = point_labels(rows, lang)  # {} for one point
     keys = [
         (p, q)
         for p in pols
@@ -660,10 +642,6 @@ FUNNEL_COLUMNS = (
 HATCHES = ("", "//", "..", "xx", "\\\\", "oo", "--", "++", "**")
 
 
-def _point_note(key: str, lang: str, **values) -> str:
-    return text(key, lang).format(**values)
-
-
 def funnel_table(results: pd.DataFrame) -> pd.DataFrame:
     """Per run: apprentices per month at each stage, means over months 1..M.
     ``retained`` and ``employed`` are completions times the retention rate and the
@@ -715,7 +693,7 @@ def funnel(
     scen = ordered(long["scenario"], wanted=scenarios)
     pols = ordered(long["policy"], baseline_policy, policies)
     looks = look(pols)
-    points = _design_points(data, lang)  # {} for one point
+    points = point_labels(data, lang)  # {} for one point
     most, seeds = _seeds(long.groupby(keys, sort=False)["run_id"].nunique())
     had = set(zip(stats["policy"], stats["point"], strict=True))  # a policy may lack a point
     spread = len(points) * len(pols) > MAX_POINT_LINES or len(points) > len(HATCHES)
@@ -764,10 +742,10 @@ def funnel(
         note = text("funnel_note_one", lang) if most < 2 else text("funnel_note", lang)
         if spread:
             key = "funnel_spread_one" if most < 2 else "funnel_spread"
-            note = _point_note(key, lang, k=len(points), n=seeds, first=next(iter(points)))
+            note = text(key, lang).format(k=len(points), n=seeds, first=next(iter(points)))
         elif points:
             key = "funnel_points_one" if most < 2 else "funnel_points"
-            note = _point_note(key, lang, k=len(points), n=seeds) + note
+            note = text(key, lang).format(k=len(points), n=seeds) + note
         ncol = 1 if points and not spread else None
         _finish(fig, note, lang, axes, title=text("policy", lang), ncol=ncol)
     return _done(fig)
@@ -801,7 +779,7 @@ def beveridge(
         policies = [baseline_policy] if baseline_policy in set(results["policy"]) else None
     data = _policy_months(_pick(results, "rows", scenarios, policies), "beveridge")
     data = data.assign(month=(data["month"] - 1) // 3 + 1)  # quarters 1, 2, ...
-    points = _design_points(data, lang)  # {} for one point
+    points = point_labels(data, lang)  # {} for one point
     if "point" not in data.columns:
         data = data.assign(point=0)
     keys = ["policy", "scenario", "point"]
@@ -849,14 +827,14 @@ def beveridge(
         ncol = min(len(scen), 2)
         if thin:
             key = "beveridge_thin_one" if most < 2 else "beveridge_thin"
-            note = _point_note(key, lang, k=len(points), n=seeds, first=next(iter(points)))
+            note = text(key, lang).format(k=len(points), n=seeds, first=next(iter(points)))
             handles = [
                 plt.Line2D([], [], color=looks[s]["color"], label=name_of("scenario", s, lang))
                 for s in scen
             ]
         elif points:
             key = "beveridge_points_one" if most < 2 else "beveridge_points"
-            note = _point_note(key, lang, k=len(points), n=seeds)
+            note = text(key, lang).format(k=len(points), n=seeds)
             ncol = 1
         _finish(fig, note, lang, axes, handles=handles, title=text("scenario", lang), ncol=ncol)
     return _done(fig)
@@ -896,7 +874,7 @@ def cost_effectiveness(
         raise ValueError(f"the effects table needs rows of spending_total_yuan and {jobs_metric}")
     both = cost.merge(jobs, left_index=True, right_index=True, suffixes=("_cost", "_jobs"))
     both = both.reset_index()
-    points = _design_points(both, lang, params)
+    points = point_labels(both, lang, params)
     pols = ordered(both["policy"], wanted=policies)
     scen = ordered(both["scenario"], wanted=scenarios)
     colours = look(pols)

@@ -830,15 +830,6 @@ def _policy_points(rows: pd.DataFrame, pols: list[str]) -> list[tuple[str, int]]
     return [(p, int(k)) for p in pols if p in points.index for k in sorted(points[p])]
 
 
-def _point_label(sweep: Sweep, point: int) -> str:
-    """`` (name = value, ...)`` of a design point's parameters; empty without a design."""
-    names = sweep.results.attrs.get("skillsim", {}).get("parameters", [])
-    if not names or sweep.results["point"].nunique() < 2:
-        return ""
-    row = sweep.results[sweep.results["point"] == point].iloc[0]
-    return " (" + ", ".join(f"{n} = {row[n]:,.4g}" for n in names) + ")"
-
-
 def _summary(sweep: Sweep, lang: str) -> str:
     e = sweep.effects
     if e.empty:
@@ -851,6 +842,9 @@ def _summary(sweep: Sweep, lang: str) -> str:
     out = [
         "<p>" + _e(_t("summary_intro", lang).format(base=base, n=n, months=sweep.months)) + "</p>"
     ]
+    from simulation import plots
+
+    points = plots.point_labels(sweep.results, lang)  # {} without design points
     for m in SUMMARY_METRICS:
         rows = e[e["metric"] == m]
         if rows.empty:
@@ -862,9 +856,8 @@ def _summary(sweep: Sweep, lang: str) -> str:
         out.append("</tr></thead><tbody>")
         cells = rows.set_index(["policy", "point", "scenario"])
         for p, point in _policy_points(rows, pols):
-            out.append(
-                f"<tr><th>{_e(name_of('policy', p, lang) + _point_label(sweep, point))}</th>"
-            )
+            at = f" ({points[point]})" if points else ""
+            out.append(f"<tr><th>{_e(name_of('policy', p, lang) + at)}</th>")
             for s in scen:
                 if (p, point, s) not in cells.index:
                     out.append("<td class='num'>-</td>")

@@ -77,18 +77,13 @@ def main(args: argparse.Namespace) -> int:
         return 0
     from simulation import store
     from simulation.calibration import config, fit, output
-    from simulation.experiment.executors import ExecutorError, check_scheduler, session
+    from simulation.experiment.executors import check_scheduler, session
 
     executor = args.executor or ("dask" if args.scheduler else "processes")
     if args.scheduler and executor != "dask":
         raise _bad("--executor", executor, "dask (with --scheduler)")
     if args.scheduler is not None:
-        try:
-            check_scheduler(args.scheduler)
-        except ExecutorError as exc:
-            from simulation.cli import BadInput
-
-            raise BadInput(str(exc)) from None
+        check_scheduler(args.scheduler)
     for option in ("jobs", "threads", "budget"):
         value = getattr(args, option)
         if value is not None and value < 1:
@@ -129,10 +124,6 @@ def main(args: argparse.Namespace) -> int:
         with session(executor, args.jobs, args.scheduler, args.threads) as batch:
             calibrator.batch = batch
             calibrator.run(cfg.budget)
-    except ExecutorError as exc:  # a scheduler that does not answer: nothing ran
-        from simulation.cli import BadInput
-
-        raise BadInput(str(exc)) from None
     except KeyboardInterrupt:
         status, code = "interrupted", EXIT_INTERRUPTED
     except fit.CalibrationFailed as exc:

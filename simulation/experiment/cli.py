@@ -173,7 +173,7 @@ def _sweep(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from simulation.experiment import default_out, load_experiment, make_plan, run_sweep
-    from simulation.experiment.executors import ExecutorError, check_scheduler
+    from simulation.experiment.executors import check_scheduler
     from simulation.experiment.loading import find_file
     from simulation.experiment.store import SweepFolderError
 
@@ -181,10 +181,7 @@ def _sweep(args: argparse.Namespace) -> int:
     if args.scheduler and executor != "dask":
         raise _bad(f"--scheduler needs --executor dask (got --executor {executor})")
     if args.scheduler is not None:
-        try:
-            check_scheduler(args.scheduler)
-        except ExecutorError as exc:
-            raise _bad(str(exc)) from None
+        check_scheduler(args.scheduler)
     for option in ("jobs", "threads"):
         value = getattr(args, option)
         if value is not None and value < 1:
@@ -224,7 +221,7 @@ def _sweep(args: argparse.Namespace) -> int:
             report = run_sweep(plan, out, executor, args.jobs, args.scheduler, args.threads)
         else:
             report = _with_progress(plan, out, executor, args, console, run_sweep)
-    except (SweepFolderError, ExecutorError) as exc:  # raised before anything is written
+    except SweepFolderError as exc:  # raised before anything is written
         raise _bad(str(exc)) from None
     except KeyboardInterrupt:
         if Path(out).exists():

@@ -27,6 +27,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from simulation.config import RunConfig
+from simulation.config_errors import ExecutorError
 from simulation.runner import RunResult
 
 WINDOW_PER_JOB = 2  # tasks in flight per worker: enough to keep workers busy, memory bounded
@@ -169,11 +170,6 @@ def local_cluster(jobs: int):
         dashboard_address=None,
         silence_logs=logging.ERROR,
     )
-
-
-class ExecutorError(Exception):
-    """The executor cannot start: a malformed scheduler address, or a scheduler that
-    cannot be reached. Raised before any run is submitted."""
 
 
 SCHEDULER_SCHEMES = ("tcp", "tls")
