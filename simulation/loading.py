@@ -324,6 +324,19 @@ def resolve_run(
     seed: int = 0,
 ) -> RunConfig:
     """The validated configuration of one run; bad sizes raise ConfigError (field ``workers``)."""
+    if seed is None:
+        # mesa.batch_run from Mesa 3.4 on passes its ``rng`` values (None unless given) as
+        # a model's ``seed`` argument, in place of a "seed" parameter the caller gave.
+        raise ConfigError(
+            Problem(
+                file="",
+                field="seed",
+                value="None",
+                message="must be a whole number >= 0 (with mesa.batch_run from Mesa 3.4 on, "
+                "give the seeds as batch_run(..., rng=[1, 2, 3]): it replaces a model's "
+                '"seed" parameter with its rng values, None unless given)',
+            )
+        )
     scen = scenario if isinstance(scenario, ScenarioConfig) else load_scenario(scenario)
     pol = policies if isinstance(policies, PolicyConfig) else load_policy(policies)
     sizes = {"workers": workers, "months": months, "seed": seed}

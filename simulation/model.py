@@ -47,6 +47,11 @@ class MetricsCollector(mesa.DataCollector):
         current = model.current
         for name, values in self.model_vars.items():
             values.append(current[name])
+        # Newer Mesa (3.5) also notes the time of each collection, and its batch_run
+        # finds a step's row by it: without it, batch_run returns no rows.
+        steps = getattr(self, "_collection_steps", None)
+        if steps is not None:
+            steps.append(model.time)
 
 
 class BurnInStore:
@@ -142,7 +147,7 @@ class SkillsModel(Engine, mesa.Model):
         profile: bool = False,
         share_burn_in: bool = False,
     ):
-        super().__init__(seed=seed)
+        super().__init__(rng=seed)  # (Mesa's own generators: the model draws from simulation.rng)
         self.timer = PhaseTimer(enabled=profile)
         if run is None:
             run = loading.resolve_run(scenario, policies, workers, months, seed)

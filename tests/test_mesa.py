@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 
 import mesa
@@ -10,6 +11,7 @@ import pandas as pd
 import pytest
 
 from simulation import metrics
+from simulation.config_errors import ConfigError
 from simulation.model import SkillsModel
 
 REPO_SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
@@ -22,21 +24,24 @@ def _repo_scenarios():
         yield
 
 
+# Mesa 3.4 (Python 3.12 and newer) gave batch_run an ``rng`` argument whose values replace
+# a model's ``seed`` parameter; up to Mesa 3.3 (all that Python 3.11 gets) the seeds are
+# a parameter like any other. The README shows both.
+RNG_ARGUMENT = "rng" in inspect.signature(mesa.batch_run).parameters
+
+
 def test_batch_run_returns_every_metric():
-    rows = mesa.batch_run(
-        SkillsModel,
-        parameters={
-            "scenario": "baseline",
-            "policies": [("none",), ("apprenticeship_subsidy",)],
-            "workers": 500,
-            "months": 3,
-            "seed": [1, 2],
-        },
-        iterations=1,
-        max_steps=3,
-        number_processes=1,
-        display_progress=False,
-    )
+    parameters = {
+        "scenario": "baseline",
+        "policies": [("none",), ("apprenticeship_subsidy",)],
+        "workers": 500,
+        "months": 3,
+    }
+    options = {"max_steps": 3, "number_processes": 1, "display_progress": False}
+    if RNG_ARGUMENT:
+        rows = mesa.batch_run(SkillsModel, parameters, rng=[1, 2], **options)
+    else:
+        rows = mesa.batch_run(SkillsModel, {**parameters, "seed": [1, 2]}, iterations=1, **options)
     assert len(rows) == 4  # one row per run: batch_run collects the last step by default
     df = pd.DataFrame(rows)
     missing = [name for name in metrics.NAMES if name not in df.columns]
@@ -64,15 +69,20 @@ def test_batch_run_returns_every_metric():
 def test_batch_run_every_step():
     """With data_collection_period=1 each row is the month its Step names (the model
     collects month 0 at construction, so record i is month i)."""
-    rows = mesa.batch_run(
-        SkillsModel,
-        parameters={"scenario": "baseline", "workers": 300, "months": 2, "seed": 5},
-        iterations=2,
-        data_collection_period=1,
-        max_steps=10,
-        number_processes=1,
-        display_progress=False,
-    )
+    options = {"data_collection_period": 1, "max_steps": 10, "number_processes": 1}
+    parameters = {"scenario": "baseline", "workers": 300, "months": 2}
+    if RNG_ARGUMENT:
+        rows = mesa.batch_run(
+            SkillsModel, parameters, rng=[5, 5], display_progress=False, **options
+        )
+    else:
+        rows = mesa.batch_run(
+            SkillsModel,
+            {**parameters, "seed": 5},
+            iterations=2,
+            display_progress=False,
+            **options,
+        )
     df = pd.DataFrame(rows)
     # mesa 3.3 leaves out the last record (mesa issue #2514): months 0 and 1 of 0..2.
     assert {0, 1} <= set(df["Step"]) <= {0, 1, 2}
@@ -90,6 +100,14 @@ def test_batch_run_every_step():
         for _, g in df.groupby("iteration")
     )
     pd.testing.assert_frame_equal(first, second)
+
+
+def test_a_seed_of_none_says_how_batch_run_takes_seeds():
+    """batch_run from Mesa 3.4 on passes None as the seed unless given ``rng``: the error
+    says so rather than a bare type error, and no run starts on a seed nobody chose."""
+    with pytest.raises(ConfigError, match=r"seed = None.*rng=\[1, 2, 3\]") as err:
+        SkillsModel("baseline", ("none",), 300, 2, None)
+    assert err.value.field == "seed"
 
 
 def test_datacollector_has_one_reporter_per_metric():

@@ -69,7 +69,7 @@ class ReferenceModel(mesa.Model):
         seed: int = 0,
         run: RunConfig | None = None,
     ):
-        super().__init__(seed=seed)
+        super().__init__(rng=seed)  # (Mesa's own generators: the model draws from simulation.rng)
         if run is None:
             run = loading.resolve_run(scenario, policies, workers, months, seed)
         self._configure(run)
