@@ -343,3 +343,125 @@ def test_shipped_baseline_stays_inside_the_target_ranges():
     table = output.target_table(result)
     outside = table.loc[~table["inside"], ["moment", "simulated", "low", "high"]]
     assert outside.empty, f"outside the target ranges:\n{outside.to_string()}"
+
+
+# ------------------------------------------------------- audit: defects fixed
+
+
+def test_two_parameters_setting_one_field_are_refused(tmp_path):
+    """Two parameters on one field: one value was silently lost in every run, and
+    fitted.toml set the key twice (a file no TOML reader accepts)."""
+    extra = """
+[[parameters]]
+name = "quits_again"
+path = "scenario.behaviour.labour_market.quit_rate"
+low = 0.005
+high = 0.009
+"""
+    path = _write(tmp_path, TINY.format(extra=extra))
+    with pytest.raises(ConfigError) as info:
+        cconfig.load_calibration(path)
+    text = str(info.value)
+    assert "tiny.toml" in text and "parameters[1].path" in text
+    assert "already set by parameters[0]" in text and "no other parameter" in text
+    # the same field twice in one parameter's paths, likewise
+    group = TINY.format(extra="").replace(
+        'path = "scenario.behaviour.labour_market.quit_rate"',
+        'paths = ["scenario.behaviour.labour_market.quit_rate", '
+        '"scenario.behaviour.labour_market.quit_rate"]',
+    )
+    with pytest.raises(ConfigError) as info:
+        cconfig.load_calibration(_write(tmp_path, group, "group.toml"))
+    assert "parameters[0].paths" in str(info.value)
+
+
+def test_fitted_point_is_never_worse_than_the_start(tmp_path):
+    """When rounding the best point to 3 significant digits lands on a worse point than
+    the start (jitter), the calibration ships the start, not the worse point, and says
+    so; before, fitted.toml held a point that fitted worse than the scenario."""
+    text = TINY.format(extra="").replace("budget = 4", "budget = 12\nlhs_share = 0.0")
+    cal = cconfig.load_calibration(_write(tmp_path, text))
+    start = cal.scenario.behaviour.labour_market.quit_rate
+
+    def response(cfg):
+        q = cfg.scenario.behaviour.labour_market.quit_rate
+        stated = float(f"{q:.3g}") == q and q != start  # a rounded point: a bad draw
+        return {
+            "unemployment_rate": 6.0 * q + (0.05 if stated else 0.0),
+            "apprenticeship_completions": 73.0,
+            "apprenticeship_dissolutions": 27.0,
+        }
+
+    result = fit.calibrate(cal, _fake_batch(response))
+    first = result.evaluations[0]
+    assert first.stage == "start" and result.best.objective < first.objective
+    rounded = [e for e in result.evaluations if e.stage == "fitted"]
+    assert rounded and rounded[0].objective > first.objective
+    assert result.fitted is first
+    lines = " ".join(output.progress_lines(result))
+    assert "Fitted: the start (point 0), kept" in lines and f"{rounded[0].objective:.3g}" in lines
+    toml = output.fitted_toml(result, "tiny.toml", "baseline")
+    assert f"quit_rate = {start!r}" in toml
+
+
+def test_report_states_targets_as_given_and_what_the_search_changed(tmp_path):
+    """report.md showed a 5.15% target as "5.1%"; it now gives the file's figures, the
+    moments at the start and the start, best and fitted objectives."""
+    text = TINY.format(extra="").replace("value = 0.05", "value = 0.0515")
+    text = text.replace("budget = 4", "budget = 6\nlhs_share = 0.0")
+    cal = cconfig.load_calibration(_write(tmp_path, text))
+
+    def response(cfg):
+        return {
+            "unemployment_rate": 6.0 * cfg.scenario.behaviour.labour_market.quit_rate,
+            "apprenticeship_completions": 73.0,
+            "apprenticeship_dissolutions": 27.0,
+        }
+
+    result = fit.calibrate(cal, _fake_batch(response))
+    table = output.target_table(result)
+    start_u = 6.0 * cal.scenario.behaviour.labour_market.quit_rate
+    assert table.loc[0, "start_simulated"] == pytest.approx(start_u)
+    md = output.report_markdown(result, table, "complete")
+    assert "| unemployment_rate | 5.15% | 3%-7% |" in md
+    assert f"{100 * start_u:.2f}%" in md
+    assert (
+        f"Start: point 0 (the scenario's own values), objective {result.start.objective:.3g}" in md
+    )
+    assert "Best point found: point" in md and "Fitted: point" in md
+
+
+def test_bad_command_line_values_name_the_option(tmp_path, capsys):
+    """`--seeds 1` was reported as "replications = 1", a name the user never typed."""
+    path = _write(tmp_path, TINY.format(extra=""))
+    out = tmp_path / "out"
+    for option, value in (("--seeds", "1"), ("--root-seed", "-1"), ("--workers", "5")):
+        args = ["calibrate", str(path), option, value, "--out", str(out), "--executor", "serial"]
+        assert cli.main(args) == 2
+        err = capsys.readouterr().err
+        assert f"(command line): {option} = {value}" in err
+        assert not out.exists()
+
+
+def test_manifest_is_standard_json_when_a_moment_is_not_measured(tmp_path):
+    """A window with no apprenticeship ending gives no dissolution share and an
+    infinite objective, which manifest.json wrote as `Infinity`: not JSON, so jq and
+    JavaScript could not read the manifest."""
+    cal = cconfig.load_calibration(_write(tmp_path, TINY.format(extra="")))
+
+    def response(cfg):
+        return {
+            "unemployment_rate": 0.05,
+            "apprenticeship_completions": 0.0,
+            "apprenticeship_dissolutions": 0.0,
+        }
+
+    result = fit.calibrate(cal, _fake_batch(response), budget=1)
+    assert result.fitted.objective == math.inf
+    out = output.write(result, tmp_path / "out", "complete", {}, "tiny.toml", "baseline")
+
+    def refuse(constant):
+        raise ValueError(f"not JSON: {constant}")
+
+    manifest = json.loads((out / "manifest.json").read_text(), parse_constant=refuse)
+    assert manifest["objective"] is None and manifest["best_objective"] is None

@@ -351,3 +351,34 @@ def test_an_existing_folder_is_never_overwritten(tmp_path, capsys):
     assert cli.main(["validate", *SMALL, "--quiet", "--out", str(out)]) == 2
     assert "already exists" in capsys.readouterr().err
     assert [p.name for p in out.iterdir()] == ["keep.txt"]
+
+
+# ------------------------------------------------------- audit: defects fixed
+
+
+def test_a_seed_without_a_figure_is_counted_out_and_the_table_says_so():
+    """A seed with no event to measure (no long-term unemployed: no exit-rate ratio)
+    is left out of the mean and interval; validation.csv still gave ``seeds`` = every
+    seed run and the report did not say the figure rested on fewer."""
+    from simulation.validation import report, summary
+
+    fact = facts.Fact(
+        "probe",
+        "A probe",
+        "ratio",
+        "unemployment duration",
+        "baseline",
+        lambda runs: runs["value"],
+        "a constructed figure",
+        "below 1",
+        Below(1.0),
+        ("machin1999",),
+    )
+    seeds = [{"value": 0.2}, {"value": math.nan}, {"value": 0.4}]
+    (row,) = summary.rows(seeds, [fact])
+    assert row.mean == pytest.approx(0.3)
+    record = row.record()
+    assert record["seeds"] == 2 and record["seeds_run"] == 3
+    assert report.simulated(row).endswith("(2 of 3 seeds)")
+    (full,) = summary.rows([{"value": 0.2}, {"value": 0.4}], [fact])
+    assert "seeds" not in report.simulated(full) and full.record()["seeds"] == 2

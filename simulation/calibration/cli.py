@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from simulation.config_errors import ConfigError, Problem, show_path, show_value
@@ -68,6 +69,30 @@ def _bad(field: str, value, allowed: str) -> ConfigError:
     return ConfigError(Problem("(command line)", field, show_value(value), allowed))
 
 
+# the targets file's fields that command-line options replace, by option
+OPTION_OF = {
+    "workers": "--workers",
+    "months": "--months",
+    "replications": "--seeds",
+    "root_seed": "--root-seed",
+    "budget": "--budget",
+}
+
+
+def _as_options(exc: ConfigError) -> ConfigError:
+    """``exc`` with a bad command-line value named by the option the user typed
+    (``--seeds``), not by the targets file's field it replaces (``replications``)."""
+    from simulation.experiment.loading import COMMAND_LINE
+
+    problems = [
+        replace(p, field=OPTION_OF[p.field])
+        if p.file == COMMAND_LINE and p.field in OPTION_OF
+        else p
+        for p in exc.problems
+    ]
+    return ConfigError(problems)
+
+
 def main(args: argparse.Namespace) -> int:
     from simulation.calibration import moments
 
@@ -96,7 +121,10 @@ def main(args: argparse.Namespace) -> int:
         "root_seed": args.root_seed,
         "budget": args.budget,
     }
-    cal = config.load_calibration(path, overrides)
+    try:
+        cal = config.load_calibration(path, overrides)
+    except ConfigError as exc:
+        raise _as_options(exc) from None
     out = args.out if args.out is not None else output.default_out(cal.config.name)
     problem = store.check_out(out)
     if problem:
@@ -168,14 +196,16 @@ def _print_table(fit, status: str) -> None:
         out.add_column(col, justify=justify, no_wrap=True)
     for r in table.itertuples():
         share = abs(r.high) <= 1.5
-        f = output.pct
+        f, g = output.pct, output.stated
         out.add_row(
             r.moment,
-            f"{f(r.target, share)} [{f(r.low, share)}, {f(r.high, share)}]",
+            f"{g(r.target, share)} [{g(r.low, share)}, {g(r.high, share)}]",
             f"{f(r.simulated, share)} [{f(r.ci_low, share)}, {f(r.ci_high, share)}]",
             "yes" if r.inside else "[red]NO[/red]",
         )
     Console(width=max(100, Console().width)).print(out)
+    for line in output.progress_lines(fit):
+        print(line)
     if fit.calibration.names:
         print(
             "fitted: "

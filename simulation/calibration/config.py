@@ -169,6 +169,7 @@ def load_calibration(
     scenario = load_ref(config.scenario, "scenario", "scenario", path, loading.load_scenario)
     policy = load_ref(config.policy, "policy", "policy", path, loading.load_policy)
     fields = {}
+    owner: dict[str, str] = {}  # dotted field -> the parameter that sets it
     for i, p in enumerate(config.parameters):
         field = f"parameters[{i}].path" if p.path else f"parameters[{i}].paths"
         targets = [resolve_path(dotted, field, shown) for dotted in p.targets]
@@ -178,6 +179,17 @@ def load_calibration(
         if any(t.kind is bool for t in targets):
             allowed = "a path to a number field"
             raise ConfigError(Problem(shown, field, show_value(p.targets), allowed))
+        for t in targets:
+            dotted = ".".join((t.root, *t.keys))
+            if dotted in owner:  # two values for one field: one would silently be lost
+                first = owner[dotted]
+                allowed = "a field no other parameter sets (each field is fitted once)"
+                msg = (
+                    f"{dotted} is already set by {first}; must be {allowed}: "
+                    "drop one, or list the fields that move together in one parameter's paths"
+                )
+                raise ConfigError(Problem(shown, field, show_value(p.targets), allowed, msg))
+            owner[dotted] = f"parameters[{i}] ({p.label})"
         fields[p.label] = targets
     cal = Calibration(config, shown, path, scenario, policy, fields)
     for i, p in enumerate(config.parameters):

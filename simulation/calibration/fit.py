@@ -22,6 +22,12 @@ search: each round tries one step up and down along every parameter (and, after 
 improving round, the same move once more: Hooke and Jeeves' pattern move), moves to
 the best if it improves J, and halves the step otherwise. Each round evaluates its
 points in one batch, in parallel on the experiment executors.
+
+The fitted point is the best point with each value rounded to 3 significant digits,
+as a scenario file states it, and run again; if that point's J is above the start's
+(rounding can cross a threshold, see docs/ODD.md 11.5), the start is the fitted point:
+a calibration never hands back a scenario that fits its targets worse than the one it
+began from.
 """
 
 from __future__ import annotations
@@ -82,6 +88,12 @@ class Fit:
     @property
     def best(self) -> Evaluation:
         return min(self.evaluations, key=lambda e: (e.objective, e.index))
+
+    @property
+    def start(self) -> Evaluation | None:
+        """The point the search began from (the scenario's own values when they lie
+        in the ranges, else the centre of the ranges), once it has been run."""
+        return next((e for e in self.evaluations if e.stage == "start"), None)
 
 
 def objective(cal: Calibration, means: dict[str, float]) -> float:
@@ -211,7 +223,13 @@ class Calibrator:
             self.evaluate("lhs", [self._x(u) for u in sampler.random(n_lhs)])
         self._levenberg_marquardt(budget)
         self._compass(budget)
-        self.fit.fitted = self._rounded(self.fit.best)
+        fitted = self._rounded(self.fit.best)
+        first = self.fit.start
+        if first is not None and first.objective < fitted.objective:
+            # Rounding moved the best point to a worse one than the search began from
+            # (jitter, docs/ODD.md 11.5): shipping it would make the fit worse.
+            fitted = first
+        self.fit.fitted = fitted
         return self.fit
 
     def _left(self, budget: int) -> int:
@@ -303,6 +321,8 @@ def calibrate(
     on_evaluation: Callable[[Evaluation], None] | None = None,
 ) -> Fit:
     """Fit ``cal``'s parameters to its targets with at most ``budget`` points (default
-    the file's budget), plus the rounded fitted point."""
+    the file's budget), plus the rounded fitted point. The fitted point is the best
+    point rounded to 3 significant digits and run again, or the start if that has the
+    lower objective: the fit never ends worse than it began."""
     calibrator = Calibrator(cal, batch, on_evaluation)
     return calibrator.run(budget or cal.config.budget)

@@ -35,9 +35,11 @@ def default_out(name: str, root: Path = Path("results")) -> Path:
 def target_table(fit: Fit, point: Evaluation | None = None) -> pd.DataFrame:
     """Target against simulated value at ``point`` (default: the fitted point)."""
     e = point or fit.fitted or fit.best
+    start = fit.start
     rows = []
     for t in fit.calibration.config.targets:
         mean, sd, lo, hi = interval(e.values[t.moment])
+        at_start = interval(start.values[t.moment])[0] if start is not None else math.nan
         half = 0.5 * (t.high - t.low)
         rows.append(
             {
@@ -51,6 +53,7 @@ def target_table(fit: Fit, point: Evaluation | None = None) -> pd.DataFrame:
                 "sd_across_seeds": sd,
                 "inside": bool(t.low <= mean <= t.high),
                 "z": (mean - t.value) / half,
+                "start_simulated": at_start,
                 "source": t.source,
             }
         )
@@ -117,10 +120,66 @@ def fitted_toml(fit: Fit, targets_file: str, scenario_ref: str) -> str:
 
 
 def pct(x: float, unit_share: bool) -> str:
-    """A share as a percentage (else 4 significant digits); "-" when missing."""
+    """A simulated share as a percentage with 2 decimals (else 4 significant digits);
+    "-" when missing."""
     if not math.isfinite(x):
         return "-"
-    return f"{100 * x:.1f}%" if unit_share else f"{x:.4g}"
+    return f"{100 * x:.2f}%" if unit_share else f"{x:.4g}"
+
+
+def stated(x: float, unit_share: bool) -> str:
+    """A figure of the targets file (a target or a range's end) as the file states it:
+    a share as a percentage with every digit given (0.0515: 5.15%, not 5.1%)."""
+    if not math.isfinite(x):
+        return "-"
+    return f"{round(100 * x, 10):g}%" if unit_share else f"{x:g}"
+
+
+def progress_lines(fit: Fit) -> list[str]:
+    """What the search changed: the start, the best point found and the fitted point,
+    with their objectives."""
+    if not fit.evaluations:
+        return []
+    start, best = fit.start, fit.best
+    e = fit.fitted or best
+    origin = (
+        "the scenario's own values"
+        if fit.calibration.start() is not None
+        else "the centre of the ranges (the scenario's values lie outside them)"
+    )
+    lines = []
+    if start is not None:
+        lines.append(f"Start: point {start.index} ({origin}), objective {start.objective:.3g}.")
+    lines.append(
+        f"Best point found: point {best.index} ({best.stage}), objective {best.objective:.3g}."
+    )
+    if fit.fitted is None:
+        lines.append(
+            f"Fitted: point {e.index}, the best so far (the search did not finish; its "
+            "values are not rounded)."
+        )
+    elif e.stage == "fitted":
+        lines.append(
+            f"Fitted: point {e.index}, the best point rounded to 3 significant digits and "
+            f"run again, objective {e.objective:.3g}."
+        )
+    elif start is not None and e.index == start.index and best.index != start.index:
+        rounded = [x for x in fit.evaluations if x.stage == "fitted"]
+        if rounded:
+            lines.append(
+                f"Fitted: the start (point {start.index}), kept because the best point "
+                f"rounded to 3 significant digits (point {rounded[-1].index}) gave "
+                f"objective {rounded[-1].objective:.3g}, worse than the start's: "
+                "fitted.toml repeats the start's values."
+            )
+        else:
+            lines.append(
+                f"Fitted: the start (point {start.index}): the best point rounded to 3 "
+                "significant digits is the start itself."
+            )
+    else:
+        lines.append(f"Fitted: point {e.index}, objective {e.objective:.3g}.")
+    return lines
 
 
 def report_markdown(fit: Fit, table: pd.DataFrame, status: str) -> str:
@@ -136,14 +195,18 @@ def report_markdown(fit: Fit, table: pd.DataFrame, status: str) -> str:
         f"points evaluated. Objective of the fitted point: {e.objective:.3g} (sum over "
         f"{len(cfg.targets)} targets of ((simulated - target) / half-range)^2).",
         "",
-        "| moment | target | range | simulated | 95% CI across seeds | inside | source |",
-        "|---|---:|---|---:|---|---|---|",
+        *[" ".join(progress_lines(fit))],
+        "",
+        "| moment | target | range | at start | simulated | 95% CI across seeds | inside "
+        "| source |",
+        "|---|---:|---|---:|---:|---|---|---|",
     ]
     for r in table.itertuples():
         share = abs(r.high) <= 1.5
         lines.append(
-            f"| {r.moment} | {pct(r.target, share)} | {pct(r.low, share)}-"
-            f"{pct(r.high, share)} | {pct(r.simulated, share)} | "
+            f"| {r.moment} | {stated(r.target, share)} | {stated(r.low, share)}-"
+            f"{stated(r.high, share)} | {pct(r.start_simulated, share)} | "
+            f"{pct(r.simulated, share)} | "
             f"{pct(r.ci_low, share)} to {pct(r.ci_high, share)} | "
             f"{'yes' if r.inside else 'NO'} | {r.source} |"
         )
@@ -160,6 +223,12 @@ def report_markdown(fit: Fit, table: pd.DataFrame, status: str) -> str:
         *[f"- `{t.moment}`: {mom.MOMENTS[t.moment].definition}" for t in cfg.targets],
     ]
     return "\n".join(lines) + "\n"
+
+
+def _json_number(x: float) -> float | None:
+    """``x`` for manifest.json: an objective that is not finite (a moment no seed could
+    measure) is null, since JSON has no Infinity or NaN."""
+    return float(x) if math.isfinite(x) else None
 
 
 def write(
@@ -188,7 +257,10 @@ def write(
             "seeds": fit.seeds,
             "points": len(fit.evaluations),
             "fitted_point": None if e is None else e.index,
-            "objective": None if e is None else e.objective,
+            "objective": None if e is None else _json_number(e.objective),
+            "start_objective": None if fit.start is None else _json_number(fit.start.objective),
+            "best_point": fit.best.index if fit.evaluations else None,
+            "best_objective": _json_number(fit.best.objective) if fit.evaluations else None,
             **info,
             "calibration": cal.config.model_dump(mode="json"),
             "scenario": cal.scenario.model_dump(mode="json"),

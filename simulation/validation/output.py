@@ -5,8 +5,9 @@ Layout::
     report.md       the report (facts table, failures, details, sources)
     report.html     the same, one self-contained page
     validation.csv  one row per fact: fact, label, group, unit, run, simulated, ci_low,
-                    ci_high, seeds, empirical, empirical_low, empirical_high, verdict,
-                    rule, source, how, note
+                    ci_high, seeds (that gave a figure: the mean's), seeds_run,
+                    empirical, empirical_low, empirical_high, verdict, rule, source,
+                    how, note
     seeds.csv       one row per fact and seed: fact, replicate, seed, value
     durations.csv   unemployment by spell band: share of the unemployed, exit rate to a job
     age_profile.csv mean wage of the employed by age band

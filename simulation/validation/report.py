@@ -46,9 +46,12 @@ def number(x: float) -> str:
 
 
 def simulated(row: Row) -> str:
-    if math.isnan(row.ci_low):
-        return number(row.mean)
-    return f"{number(row.mean)} [{number(row.ci_low)}, {number(row.ci_high)}]"
+    text = number(row.mean)
+    if not math.isnan(row.ci_low):
+        text += f" [{number(row.ci_low)}, {number(row.ci_high)}]"
+    if 0 < row.measured < len(row.values):  # the mean is not over every seed: say so
+        text += f" ({row.measured} of {len(row.values)} seeds)"
+    return text
 
 
 # ----------------------------------------------------------------- the document
@@ -93,7 +96,9 @@ def document(result_rows: Sequence[Row], ctx: Context) -> list[Block]:
             "on the right side); partly if it lies outside, but within 25% of the range's "
             "nearer end (for a direction, if only the mean is on the right side); not "
             "reproduced otherwise. The interval shows whether a near miss could be seed "
-            "noise. Each fact's rule is stated below.",
+            "noise. A seed that gives no figure for a fact (no event of its kind, such as "
+            "no long-term unemployed) is left out of that fact's mean and interval, and the "
+            "table says on how many seeds they rest. Each fact's rule is stated below.",
         ),
         (
             "p",

@@ -30,6 +30,12 @@ class Row:
     ci_high: float
     verdict: str
 
+    @property
+    def measured(self) -> int:
+        """Seeds that gave a figure: the mean and interval are over these only (a seed
+        with no event to measure, e.g. no long-term unemployed, gives none)."""
+        return int(np.isfinite(np.asarray(self.values, dtype=float)).sum())
+
     def record(self) -> dict:
         """The row as the machine-readable table stores it."""
         f = self.fact
@@ -44,7 +50,8 @@ class Row:
             "simulated": self.mean,
             "ci_low": self.ci_low,
             "ci_high": self.ci_high,
-            "seeds": len(self.values),
+            "seeds": self.measured,
+            "seeds_run": len(self.values),
             "empirical": f.empirical,
             "empirical_low": low,
             "empirical_high": high,
