@@ -125,6 +125,22 @@ def test_shipped_targets_file_loads_with_sources():
     assert cal.start() is not None  # the shipped baseline lies inside the search box
 
 
+def test_start_is_the_scenario_only_when_a_parameters_fields_agree(tmp_path):
+    """A parameter that sets two fields together starts from the scenario's value only
+    if both hold it: otherwise no value of the parameter is the scenario as it is."""
+    cal = cconfig.load_calibration(_write(tmp_path, TINY.format(extra="")))
+    assert cal.start() == [cal.scenario.behaviour.labour_market.quit_rate]
+    both = TINY.replace(
+        'path = "scenario.behaviour.labour_market.quit_rate"',
+        'paths = ["scenario.behaviour.labour_market.quit_rate", '
+        '"scenario.behaviour.apprenticeship.dropout_hazard"]',
+    ).replace("low = 0.004\nhigh = 0.01", "low = 0.001\nhigh = 0.05")
+    cal = cconfig.load_calibration(_write(tmp_path, both.format(extra=""), "both.toml"))
+    lm, ap = cal.scenario.behaviour.labour_market, cal.scenario.behaviour.apprenticeship
+    assert lm.quit_rate != ap.dropout_hazard  # (else this test shows nothing)
+    assert cal.start() is None
+
+
 @pytest.mark.parametrize(
     ("change", "field", "allowed"),
     [

@@ -125,15 +125,22 @@ class Calibration:
         return apply(self.scenario, by_root(pairs)["scenario"])
 
     def start(self) -> list[float] | None:
-        """The scenario's own values of the searched fields, if all lie in their ranges."""
+        """The scenario's own values of the searched fields, if all lie in their ranges
+        and the fields a parameter sets together (its ``paths``) hold one value: else
+        None (the search starts from the centre of the ranges)."""
         out = []
         for p in self.config.parameters:
-            node: Any = self.scenario
-            for key in self.fields[p.label][0].keys:
-                node = getattr(node, key)
-            if isinstance(node, bool) or not p.bounds[0] <= float(node) <= p.bounds[1]:
+            values = set()
+            for target in self.fields[p.label]:
+                node: Any = self.scenario
+                for key in target.keys:
+                    node = getattr(node, key)
+                if isinstance(node, bool) or not p.bounds[0] <= float(node) <= p.bounds[1]:
+                    return None
+                values.add(float(node))
+            if len(values) > 1:  # no one value of the parameter is the scenario as it is
                 return None
-            out.append(float(node))
+            out.append(values.pop())
         return out
 
 

@@ -145,7 +145,8 @@ def progress_lines(fit: Fit) -> list[str]:
     origin = (
         "the scenario's own values"
         if fit.calibration.start() is not None
-        else "the centre of the ranges (the scenario's values lie outside them)"
+        else "the centre of the ranges: the scenario's values lie outside them, or differ "
+        "between fields one parameter sets together"
     )
     lines = []
     if start is not None:
