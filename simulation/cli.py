@@ -212,6 +212,13 @@ def _add_presenting_parsers(sub) -> None:
     dash.add_argument(
         "--scenario", default="baseline", metavar="SCENARIO", help="scenario shown first"
     )
+    dash.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        metavar="S",
+        help="run seed (default 0); Reset restarts the city with it",
+    )
 
 
 class Terminated(KeyboardInterrupt):
@@ -308,7 +315,7 @@ def _dashboard(args: argparse.Namespace) -> int:
     from simulation import dashboard
 
     return dashboard.serve(
-        args.host, args.port, args.lang, args.workers, args.months, args.scenario
+        args.host, args.port, args.lang, args.workers, args.months, args.scenario, seed=args.seed
     )
 
 

@@ -140,7 +140,8 @@ def lever_policy(levers: dict[str, float]):
     """A PolicyConfig named ``dashboard`` from lever values. Unit costs and the
     secondary settings of a lever (voucher targets, the forecast noise of the
     anticipation system...) come from the ``package`` policy, and apply only where the
-    lever is moved from the status quo."""
+    lever is moved from the status quo (the public cost of assessment and certification
+    per completion only once that standard, the third, is in place)."""
     from simulation.config import PolicyConfig
 
     pkg = loading.load_policy("package").model_dump()
@@ -153,6 +154,8 @@ def lever_policy(levers: dict[str, float]):
     if k > 0:
         flags = {f: i < k for i, f in enumerate(QUALITY_FLAGS)}
         out["quality"] = {**pkg["quality"], **flags}
+        if not flags["assessment_certification"]:  # no public assessment to pay for
+            out["quality"]["public_cost_yuan_per_completion"] = 0.0
         if flags["pay_and_social_protection"]:
             out["terms"] = {**none["terms"], "wage_floor_share_of_min_wage": 1.0}
     lag = int(v["anticipation_lag_months"])
@@ -254,6 +257,14 @@ _WORDS = {
         "Move the levers, then {reset} to start the city under them; {step} or {play} to run it.",
         "调整政策后点击“{reset}”以新政策重新开始；点击“{step}”或“{play}”逐月运行。",
     ),
+    "ended": (
+        "The run has reached its last month: {reset} to run it again, with the levers as set.",
+        "已运行到最后一个月：点击“{reset}”按当前政策设置重新运行。",
+    ),
+    "next_reset": (
+        "{reset} starts: {scenario}; {words}",
+        "点击“{reset}”后运行：{scenario}；{words}",
+    ),
     # the frame around the charts (what Mesa's SolaraViz shows in English only)
     "controls": ("Controls", "运行控制"),
     "play_interval": ("Play Interval (ms)", "播放间隔（毫秒）"),
@@ -274,10 +285,25 @@ def _w(key: str, lang: str) -> str:
     return _WORDS[key][i18n.LANGS.index(lang)]
 
 
-def hint(lang: str) -> str:
-    """What to press, naming the buttons as the page shows them."""
+def hint(lang: str, ended: bool = False) -> str:
+    """What to press, naming the buttons as the page shows them (``ended``: the run is at
+    its last month, where only Reset works)."""
     names = {key: _w(key, lang) for key in ("reset", "step")}
+    if ended:
+        return _w("ended", lang).format(reset=names["reset"])
     return _w("hint", lang).format(**names, play=_w("play_name", lang))
+
+
+def next_reset_words(parameters: dict, lang: str) -> str:
+    """What Reset will start: the scenario and the levers as set on the page (Mesa's
+    ``ModelCreator`` values), which the sliders themselves do not show in numbers."""
+    scenario = _scenario_key(str(parameters.get("scenario", "baseline")))
+    levers = {k: parameters[k] for k in LEVERS if k in parameters}
+    return _w("next_reset", lang).format(
+        reset=_w("reset", lang),
+        scenario=i18n.name_of("scenario", scenario, lang),
+        words=lever_words(levers, lang),
+    )
 
 
 def lever_words(levers: dict[str, float], lang: str) -> str:
@@ -328,7 +354,7 @@ def make_components(lang: str):
             # plain text: solara.Markdown would fetch mermaid from a CDN
             solara.Text(words, style={"font-weight": "bold", "font-size": "1.05rem"})
             solara.Text(levers, classes=["skillsim-levers"])
-            solara.Text(hint(lang))
+            solara.Text(hint(lang, ended=not model.running))
         return main
 
     def by_region(model):
@@ -355,15 +381,22 @@ def make_components(lang: str):
     ]
 
 
-def model_params(lang: str, workers: int, months: int, seed: int) -> dict:
+def model_params(
+    lang: str, workers: int, months: int, seed: int, scenario: str = "baseline"
+) -> dict:
+    """Mesa's user parameters: the scenario (``scenario`` selected, the one the page
+    starts with), the levers at the status quo, and the fixed size, horizon and seed."""
     from mesa.visualization import Slider
 
     i = i18n.LANGS.index(lang)
-    scenarios = [s for s in loading.available_scenarios() if s != "green_transition"]
+    scenario = _scenario_key(scenario)
+    scenarios = [
+        s for s in loading.available_scenarios() if s != "green_transition" or s == scenario
+    ]
     params = {
         "scenario": {
             "type": "Select",
-            "value": i18n.name_of("scenario", "baseline", lang),
+            "value": i18n.name_of("scenario", scenario, lang),
             "values": [i18n.name_of("scenario", s, lang) for s in scenarios],
             "label": _w("scenario", lang),
         }
@@ -422,7 +455,21 @@ def Controller(
             running.value = model.value.running
             if not running.value or (was_playing and not playing.value):
                 break
+        if not running.value:  # the last month: nothing plays on (the button shows play)
+            playing.value = False
         redraw_now()
+
+    def failed(e: Exception) -> None:
+        """A month that raised: said on the page, and play stopped (Reset starts over)."""
+        traceback.print_exc()
+        error.value = _w("step_error", lang).format(e=e)
+        playing.value = False
+
+    def step():
+        try:
+            advance()
+        except Exception as e:
+            failed(e)
 
     def play():
         try:
@@ -431,8 +478,7 @@ def Controller(
                 if playing.value:
                     advance()
         except Exception as e:
-            error.value = _w("step_error", lang).format(e=e)
-            traceback.print_exc()
+            failed(e)
 
     solara.lab.use_task(play, dependencies=[playing.value, running.value], prefer_threaded=True)
 
@@ -455,11 +501,19 @@ def Controller(
         solara.Button(
             label=_w("step", lang),
             color="primary",
-            on_click=advance,
+            on_click=step,
             disabled=playing.value or not running.value,
         )
     if error.value:
         solara.Error(label=error.value)
+
+
+@solara.component
+def NextReset(parameters: solara.Reactive[dict], lang: str):
+    """Under the inputs: the scenario and levers as set, which Reset will start."""
+    if not parameters.value:  # before ModelCreator has filled in its defaults
+        return solara.Text("")
+    return solara.Text(next_reset_words(parameters.value, lang), classes=["skillsim-next"])
 
 
 @solara.component
@@ -500,7 +554,7 @@ def Page():
     workers = int(setting("workers", "20000"))
     months = int(setting("months", "120"))
     seed = int(setting("seed", "0"))
-    params = model_params(lang, workers, months, seed)
+    params = model_params(lang, workers, months, seed, setting("scenario", "baseline"))
     start = {k: (v.value if hasattr(v, "value") else v) for k, v in params.items()}
     start["scenario"] = setting("scenario", "baseline")
     model = solara.use_reactive(solara.use_memo(lambda: DashboardModel(**start), []))
@@ -517,6 +571,7 @@ def Page():
             Controller(model, parameters, lang, play_interval=300)
         with solara.Card(_w("parameters", lang)):
             ModelCreator(model, params, model_parameters=parameters)
+            NextReset(parameters, lang)
         with solara.Card(_w("information", lang)):
             StepCount(model.value, lang)
     Charts(draws, model.value)
@@ -595,9 +650,15 @@ def serve(
     workers: int = 20_000,
     months: int = 120,
     scenario: str = "baseline",
+    seed: int = 0,
 ) -> int:
-    """Start the Solara server in this process (does not return until stopped)."""
+    """Start the Solara server in this process (does not return until stopped).
+
+    Bad settings (a horizon, size or seed a run does not allow, an unknown scenario)
+    raise ``ConfigError`` here, before the server starts, rather than showing the
+    presenter a traceback in place of the page."""
     i18n.check_lang(lang)
+    loading.resolve_run(scenario, ("none",), workers, months, seed)  # raises ConfigError
     if lang == "zh":
         i18n.cjk_font()
     missing = missing_assets()
@@ -616,6 +677,7 @@ def serve(
         ENV + "WORKERS": str(workers),
         ENV + "MONTHS": str(months),
         ENV + "SCENARIO": scenario,
+        ENV + "SEED": str(seed),
         "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
         "SOLARA_ASSETS_PROXY": "True",
         "SOLARA_THEME_SHOW_BANNER": "False",  # an English line over the charts' corner

@@ -271,7 +271,9 @@ def test_page_frame_in_each_language(lang, monkeypatch):
         play.click()
         assert button(words["pause"]).disabled is False
         assert shows(words["steps"].format(n=2)), "play did not run to the last month"
-        assert button(words["pause"]).disabled and step.disabled  # the run is over
+        # the run is over: play stops (its button shows play again, disabled), no Step
+        assert button(words["buttons"][1]).disabled and step.disabled
+        assert rc.find(v.Btn, children=[words["pause"]]).widgets == []
         reset.click()
         assert shows(words["steps"].format(n=0))
         assert not button(words["buttons"][1]).disabled and not step.disabled
@@ -348,3 +350,169 @@ def test_missing_assets_or_font_are_clear_messages(monkeypatch, capsys):
     monkeypatch.setattr(i18n, "CJK_FAMILIES", ("No Such Font CJK",))
     assert cli.main(["dashboard", "--lang", "zh"]) == cli.EXIT_BAD_INPUT
     assert "fonts-noto-cjk" in capsys.readouterr().err
+
+
+# ------------------------------------------------- the page without a browser
+
+
+@contextlib.contextmanager
+def _page(monkeypatch, lang="en", **settings):
+    """``Page`` rendered with solara.render (status text only, no chart images), its
+    settings as `skillsim dashboard` hands them over; yields (root widget, context)."""
+    import solara
+
+    if lang == "zh":
+        chinese_font_or_skip()
+    for name, value in {"lang": lang, "workers": "400", "months": "2", **settings}.items():
+        monkeypatch.setenv(dashboard.ENV + name.upper(), str(value))
+    charts = dashboard.make_components
+    monkeypatch.setattr(dashboard, "make_components", lambda lang: charts(lang)[:1])
+    box, rc = solara.render(solara.AppLayout(children=[dashboard.Page()]), handle_error=False)
+    try:
+        yield box, rc
+    finally:
+        rc.close()
+
+
+def _shown(box) -> str:
+    return "\n".join(_widget_words(box, []))
+
+
+def _status(widget) -> str:
+    """The words of the status text (the ``skillsim-status`` column) under ``widget``."""
+    if "skillsim-status" in (getattr(widget, "class_", None) or ""):
+        return _shown(widget)
+    for child in [
+        *(getattr(widget, "children", None) or ()),
+        *(getattr(widget, "items", None) or ()),
+    ]:
+        if not isinstance(child, (str, dict)):
+            found = _status(child)
+            if found:
+                return found
+    return ""
+
+
+def _click(rc, label):
+    import ipyvuetify as v
+
+    found = rc.find(v.Btn, children=[label])
+    found.assert_single()
+    found.widget.click()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_page_starts_with_the_scenario_asked_for(lang, monkeypatch):
+    """`skillsim dashboard --scenario rural_revitalization`: the scenario selector shows
+    it, and Reset (as after moving a lever) keeps it rather than falling back to the
+    baseline."""
+    import ipyvuetify as v
+
+    rural = i18n.name_of("scenario", "rural_revitalization", lang)
+    with _page(monkeypatch, lang, scenario="rural_revitalization") as (box, rc):
+        select = rc.find(v.Select, label=dashboard._w("scenario", lang))
+        select.assert_single()
+        assert select.widget.v_model == rural
+        _click(rc, dashboard._w("step", lang))
+        _click(rc, dashboard._w("reset", lang))
+        assert rural in _status(box)
+        assert i18n.name_of("scenario", "baseline", lang) not in _status(box)
+
+
+def test_model_params_select_the_starting_scenario():
+    params = dashboard.model_params("en", 400, 2, 0, "green_transition")
+    assert params["scenario"]["value"] == i18n.name_of("scenario", "green_transition", "en")
+    assert params["scenario"]["value"] in params["scenario"]["values"]  # the alias too
+    default = dashboard.model_params("zh", 400, 2, 0)["scenario"]
+    assert default["value"] == i18n.name_of("scenario", "baseline", "zh")
+    assert i18n.name_of("scenario", "green_transition", "zh") not in default["values"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_levers_as_set_are_shown_before_reset(lang, monkeypatch):
+    """The sliders show no numbers: the line under them says what Reset will start."""
+    import ipyvuetify as v
+
+    with _page(monkeypatch, lang) as (box, rc):
+        label = dashboard.LEVERS["subsidy_yuan_per_year"][1 if lang == "zh" else 0]
+        lever = rc.find(v.Slider, label=label)
+        lever.assert_single()
+        lever.widget.v_model = 6500
+        select = rc.find(v.Select, label=dashboard._w("scenario", lang)).widget
+        select.v_model = i18n.name_of("scenario", "combined", lang)
+        expected = dashboard._w("next_reset", lang).format(
+            reset=dashboard._w("reset", lang),
+            scenario=i18n.name_of("scenario", "combined", lang),
+            words=dashboard.lever_words({"subsidy_yuan_per_year": 6500}, lang),
+        )
+        assert expected in _shown(box)
+        assert "= 6500" in expected
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_last_month_says_only_reset_works(lang, monkeypatch):
+
+    with _page(monkeypatch, lang, months=1) as (box, rc):
+
+        def status():
+            return _status(box)
+
+        assert dashboard.hint(lang) in status()
+        _click(rc, dashboard._w("step", lang))
+        assert dashboard.hint(lang, ended=True) in status()
+        assert dashboard.hint(lang) not in status()
+        _click(rc, dashboard._w("reset", lang))
+        assert dashboard.hint(lang) in status()
+
+
+def test_a_month_that_fails_is_said_on_the_page(monkeypatch):
+    """A step that raises shows its error on the page (the page stays usable, Reset
+    works), instead of escaping from the button's click."""
+    import ipyvuetify as v
+
+    def broken(self, params):
+        raise FloatingPointError("the month went wrong")
+
+    with _page(monkeypatch) as (box, rc):
+        monkeypatch.setattr(dashboard.DashboardModel, "_advance", broken, raising=False)
+        _click(rc, "Step")
+        assert "error in step: the month went wrong" in _shown(box)
+        monkeypatch.undo()  # the model steps again
+        _click(rc, "Reset")
+        assert "error in step" not in _shown(box)
+        assert not rc.find(v.Btn, children=["Step"]).widget.disabled
+
+
+def test_bad_run_settings_stop_before_the_server_starts(monkeypatch, capsys):
+    """A horizon or size a run does not allow is a clear message and exit status 2,
+    not a server whose page is a traceback."""
+    from simulation import cli
+
+    started = []
+    monkeypatch.setattr(dashboard, "missing_assets", lambda: [])
+    monkeypatch.setattr(dashboard.os, "execve", lambda *args: started.append(args))
+    for option in (["--months", "0"], ["--months", "1201"], ["--workers", "100000001"]):
+        assert cli.main(["dashboard", "--port", str(_free_port()), *option]) == 2, option
+        err = capsys.readouterr().err
+        assert f"{option[0][2:]} = {option[1]}" in err, err
+    assert cli.main(["dashboard", "--port", str(_free_port()), "--seed", "-1"]) == 2
+    assert "seed = -1" in capsys.readouterr().err
+    assert started == []
+    assert dashboard.serve(port=_free_port(), months=24, seed=7) == 0  # (execve recorded)
+    env = started[0][2]
+    assert env[dashboard.ENV + "MONTHS"] == "24" and env[dashboard.ENV + "SEED"] == "7"
+    assert cli.main(["dashboard", "--port", str(_free_port()), "--seed", "3"]) == 0
+    assert started[1][2][dashboard.ENV + "SEED"] == "3"  # the option reaches the page
+
+
+def test_assessment_cost_only_with_the_assessment_standard():
+    """The public cost of assessment and certification per completion is charged from
+    the third standard (assessment and certification) on, not for the first two."""
+    for k in (1, 2):
+        policy = dashboard.lever_policy({"quality_standards": k})
+        assert policy.quality.public_cost_yuan_per_completion == 0, k
+        assert policy.quality.level == pytest.approx(k / 5)
+    package = dashboard.loading.load_policy("package").quality.public_cost_yuan_per_completion
+    for k in (3, 5):
+        policy = dashboard.lever_policy({"quality_standards": k})
+        assert policy.quality.public_cost_yuan_per_completion == package > 0
