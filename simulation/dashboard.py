@@ -488,8 +488,8 @@ def Controller(
         running.value = True
         model.value = type(model.value)(**parameters.value)
 
-    solara.SliderInt(_w("play_interval", lang), value=interval, min=1, max=500, step=10)
-    solara.SliderInt(_w("render_interval", lang), value=per_render, min=1, max=100, step=2)
+    solara.SliderInt(_w("play_interval", lang), value=interval, min=10, max=500, step=10)
+    solara.SliderInt(_w("render_interval", lang), value=per_render, min=1, max=100, step=1)
     with solara.Row(justify="space-between"):
         solara.Button(label=_w("reset", lang), color="primary", on_click=reset)
         solara.Button(
