@@ -6,6 +6,7 @@ reader never sees half a file and an interrupted run leaves no partial results.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -152,6 +153,13 @@ def column_descriptions(path: Path) -> dict[str, str]:
 
 
 def package_versions() -> dict[str, str]:
+    """Python's and the key packages' versions (read once per process: a sweep writes
+    them into every run's manifest)."""
+    return dict(_package_versions())
+
+
+@functools.cache
+def _package_versions() -> dict[str, str]:
     out = {"python": platform.python_version()}
     for name in PACKAGES:
         try:
@@ -162,7 +170,15 @@ def package_versions() -> dict[str, str]:
 
 
 def code_version() -> dict[str, Any]:
-    """Git commit and dirty flag of the source tree, when it is a git checkout."""
+    """Git commit and dirty flag of the source tree, when it is a git checkout: asked of
+    git once per process (the code a process runs is the code it imported; a sweep
+    writes this into every run's manifest, and two git calls a run were most of a small
+    run's cost in a sweep)."""
+    return dict(_code_version())
+
+
+@functools.cache
+def _code_version() -> dict[str, Any]:
     root = Path(__file__).resolve().parent.parent
     try:
         commit = subprocess.run(

@@ -39,8 +39,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
             "every run, tracebacks of failed ones) and runs/<run id>/. Running the same "
             "command again resumes: finished runs are skipped, failed ones are retried."
         ),
-        epilog="Exit status: 0 every run done, 1 some runs failed (see ledger.parquet), "
-        "2 bad input (nothing is written), 130 interrupted (Ctrl-C), 143 stopped by SIGTERM "
+        epilog="Exit status: 0 every run done, 1 some runs failed (see ledger.parquet) or "
+        "the sweep folder could not be written (a full disk: the message says which), 2 bad "
+        "input (nothing is written), 130 interrupted (Ctrl-C), 143 stopped by SIGTERM "
         "(finished runs are kept; the same command resumes).",
     )
     sweep.add_argument(
@@ -175,7 +176,7 @@ def _sweep(args: argparse.Namespace) -> int:
     from simulation.experiment import default_out, load_experiment, make_plan, run_sweep
     from simulation.experiment.executors import check_scheduler
     from simulation.experiment.loading import find_file
-    from simulation.experiment.store import SweepFolderError
+    from simulation.experiment.store import SweepFolderError, SweepWriteError
 
     executor = args.executor or ("dask" if args.scheduler else "processes")
     if args.scheduler and executor != "dask":
@@ -216,13 +217,22 @@ def _sweep(args: argparse.Namespace) -> int:
             f"points x {cfg.replications} seeds), {cfg.workers:,} workers, {cfg.months} "
             f"months, executor {executor} -> {out}"
         )
+
+    def note(text: str) -> None:
+        console.print(f"note: {text}", markup=False, highlight=False)
+
     try:
         if args.quiet:
-            report = run_sweep(plan, out, executor, args.jobs, args.scheduler, args.threads)
+            report = run_sweep(
+                plan, out, executor, args.jobs, args.scheduler, args.threads, on_note=note
+            )
         else:
-            report = _with_progress(plan, out, executor, args, console, run_sweep)
+            report = _with_progress(plan, out, executor, args, console, run_sweep, note)
     except SweepFolderError as exc:  # raised before anything is written
         raise _bad(str(exc)) from None
+    except SweepWriteError as exc:  # a full disk, ...: finished runs are kept
+        console.print(f"skillsim: error: {exc}", markup=False, highlight=False)
+        return EXIT_FAILED_RUNS
     except KeyboardInterrupt:
         if Path(out).exists():
             console.print(
@@ -288,7 +298,7 @@ def _check_effects_possible(plan) -> None:
         )
 
 
-def _with_progress(plan, out, executor, args, console, run_sweep):
+def _with_progress(plan, out, executor, args, console, run_sweep, note=None):
     import rich.progress as rp
 
     with rp.Progress(
@@ -312,7 +322,9 @@ def _with_progress(plan, out, executor, args, console, run_sweep):
             key = "done" if outcome.ok else "failed"
             bar.update(task, advance=1, **{key: fields[key] + 1})
 
-        return run_sweep(plan, out, executor, args.jobs, args.scheduler, args.threads, start, step)
+        return run_sweep(
+            plan, out, executor, args.jobs, args.scheduler, args.threads, start, step, on_note=note
+        )
 
 
 # -------------------------------------------------------------------- effects

@@ -8,21 +8,32 @@ folder (so a Dask cluster needs no shared file system).
 Process pools are long-lived and use the spawn start method: each worker process
 imports the engine and loads the numba kernels (cache=True) once, then runs many
 runs. Numba threads per run default to cores / jobs, so jobs x threads fills the
-machine without oversubscribing it.
+machine without oversubscribing it. A pool's workers end with the process that
+started them (even killed with SIGKILL), and a pool stopped early (Ctrl-C, SIGTERM)
+ends them at once rather than waiting for the runs they hold.
+
+An Outcome carries the source digest of every skillsim module loaded where the run
+was computed (``loaded_code``): a sweep writes only runs of its own code
+(``foreign_code``).
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
+import functools
+import hashlib
 import logging
 import multiprocessing
 import os
 import socket
+import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -31,6 +42,7 @@ from simulation.config_errors import ExecutorError
 from simulation.runner import RunResult
 
 WINDOW_PER_JOB = 2  # tasks in flight per worker: enough to keep workers busy, memory bounded
+STOP_SECONDS = 5.0  # a stopped pool's worker gets this long to end after SIGTERM
 
 
 @dataclass(frozen=True)
@@ -51,10 +63,104 @@ class Outcome:
     error: str = ""  # the traceback of a failed run
     seconds: float = 0.0
     host: str = ""
+    # The code that computed it: a digest of the source of each skillsim module loaded
+    # where it ran (``loaded_code``), so that a sweep writes only results of its own code.
+    code: dict[str, str] | None = None
 
     @property
     def ok(self) -> bool:
         return self.result is not None
+
+
+def _source_digest(path: str) -> str:
+    """16 hex digits of sha256 of a source file, read once per process (so, for a
+    module, close to when it was imported, or when ``pin_code`` read it); "" if it
+    cannot be read."""
+    return _digest_of_real(os.path.realpath(path))
+
+
+@functools.cache
+def _digest_of_real(path: str) -> str:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+    except OSError:
+        return ""
+
+
+def pin_code() -> None:
+    """Read the source of every skillsim module now, loaded or not: the code a sweep
+    started with, against which its runs' code is compared (``foreign_code``), even for
+    modules this process has not imported and that are edited while the sweep runs."""
+    import simulation
+
+    for path in sorted(Path(simulation.__file__).resolve().parent.rglob("*.py")):
+        _source_digest(str(path))
+
+
+def _module_file(name: str) -> str | None:
+    module = sys.modules.get(name)
+    if module is not None:
+        return getattr(module, "__file__", None)
+    import simulation
+
+    root = Path(simulation.__file__).parent.parent
+    for candidate in (root / f"{name.replace('.', '/')}.py", root / name.replace(".", "/")):
+        if candidate.is_file():
+            return str(candidate)
+        if (candidate / "__init__.py").is_file():
+            return str(candidate / "__init__.py")
+    return None
+
+
+def loaded_code() -> dict[str, str]:
+    """Module name -> source digest of every skillsim module loaded in this process:
+    the code a run here is computed with."""
+    out = {}
+    for name in sorted(n for n in list(sys.modules) if n.split(".")[0] == "simulation"):
+        path = _module_file(name)
+        if path and path.endswith(".py"):
+            out[name] = _source_digest(path)
+    return out
+
+
+def changed_modules(code: dict[str, str]) -> list[str]:
+    """The modules of ``code`` (name -> source digest, as ``loaded_code`` gives it)
+    whose source differs from this process's."""
+    differ = []
+    for name, digest in code.items():
+        path = _module_file(name)
+        if path is None or _source_digest(path) != digest:
+            differ.append(name)
+    return differ
+
+
+def code_digest(code: dict[str, str]) -> str:
+    """16 hex digits for a whole ``loaded_code`` (a ledger column)."""
+    text = ",".join(f"{name}={digest}" for name, digest in sorted(code.items()))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def show_modules(names: list[str]) -> str:
+    return ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+
+
+def foreign_code(outcome: Outcome) -> Outcome:
+    """``outcome``, or, if it was computed with skillsim modules whose source differs
+    from this process's (an old install on a cluster node, a module edited while the
+    sweep ran and a worker process started after), the same run failed, naming them."""
+    if not outcome.ok or not outcome.code:
+        return outcome
+    differ = changed_modules(outcome.code)
+    if not differ:
+        return outcome
+    error = (
+        f"computed on {outcome.host} with other skillsim code than this sweep's (the source "
+        f"of {show_modules(differ)} differs): not written, so that a sweep holds the results "
+        "of one code; give every worker the sweep's skillsim (after changing the code, "
+        "restart the Dask workers, which keep the code they imported, and start the sweep "
+        "from a new process, not a notebook's old kernel) and rerun to resume"
+    )
+    return Outcome(outcome.run_id, None, error, outcome.seconds, outcome.host, outcome.code)
 
 
 def _set_threads(threads: int | None) -> None:
@@ -75,9 +181,10 @@ def execute(task: Task) -> Outcome:
         _set_threads(task.threads)
         result = runner.simulate(task.config, share_burn_in=task.share_burn_in)
         result.breakdowns = {k: v for k, v in result.breakdowns.items() if k in task.keep}
+        code = loaded_code()
     except Exception:
         return Outcome(task.run_id, None, traceback.format_exc(), time.perf_counter() - t0, host)
-    return Outcome(task.run_id, result, "", time.perf_counter() - t0, host)
+    return Outcome(task.run_id, result, "", time.perf_counter() - t0, host, code)
 
 
 def _failure(task: Task, exc: BaseException, what: str) -> Outcome:
@@ -111,52 +218,105 @@ def run_futures(
     """Run on a concurrent.futures executor, at most ``WINDOW_PER_JOB * jobs`` tasks in
     flight. ``make_pool`` makes (and this shuts down) the pool; if it breaks (a worker
     process died), the runs in flight are reported failed and a new pool takes the rest.
-    A ready executor is used as it is, and left running."""
+    A ready executor is used as it is, and left running.
+
+    Closed before the end (Ctrl-C, SIGTERM, an error of the caller's), an owned pool is
+    stopped at once, its worker processes ended with the runs they hold: a stop does
+    not wait for runs whose results nobody will read."""
     owned = not isinstance(make_pool, cf.Executor)
     pending = iter(tasks)
     pool = make_pool() if owned else make_pool
     running: dict[cf.Future, Task] = {}
+    unsent: list[Task] = []  # taken from ``tasks`` but refused by a broken pool
+    ended = False
+    died = "a worker process died while this run was in flight"
     try:
         while True:
+            broken = False
             while len(running) < WINDOW_PER_JOB * jobs:
-                task = next(pending, None)
+                task = unsent.pop() if unsent else next(pending, None)
                 if task is None:
                     break
-                running[pool.submit(execute, task)] = task
-            if not running:
-                return
-            finished, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
-            broken = False
-            for fut in finished:
-                task = running.pop(fut)
                 try:
-                    yield fut.result()
-                except cf.BrokenExecutor as exc:
+                    running[pool.submit(execute, task)] = task
+                except cf.BrokenExecutor:  # the pool broke since the last wait
+                    if not owned:
+                        raise
+                    unsent.append(task)  # never ran: it goes to the new pool
                     broken = True
-                    yield _failure(task, exc, "a worker process died while this run was in flight")
+                    break
+            if not running and not broken:
+                ended = True
+                return
+            if running:
+                finished, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
+                for fut in finished:
+                    task = running.pop(fut)
+                    try:
+                        yield fut.result()
+                    except cf.BrokenExecutor as exc:
+                        broken = True
+                        yield _failure(task, exc, died)
             if broken and owned:
                 for fut, task in list(running.items()):
                     exc = fut.exception()
-                    if exc is None:
-                        yield fut.result()
-                    else:
-                        yield _failure(
-                            task, exc, "a worker process died while this run was in flight"
-                        )
+                    yield fut.result() if exc is None else _failure(task, exc, died)
                 running.clear()
                 pool.shutdown(wait=False, cancel_futures=True)
                 pool = make_pool()
     finally:
         if owned:
-            pool.shutdown(wait=True, cancel_futures=True)
+            if ended:
+                pool.shutdown(wait=True)
+            else:
+                stop_pool(pool)
+
+
+def stop_pool(pool: cf.Executor) -> None:
+    """Shut ``pool`` down without waiting: queued runs are cancelled, and the worker
+    processes of a process pool are ended with the runs they hold (SIGTERM, then
+    SIGKILL for one that has not ended within a few seconds)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in processes:
+        with contextlib.suppress(Exception):
+            proc.terminate()
+    for proc in processes:
+        with contextlib.suppress(Exception):
+            proc.join(STOP_SECONDS)
+            if proc.is_alive():
+                proc.kill()
+                proc.join(STOP_SECONDS)
 
 
 def process_pool(jobs: int) -> Callable[[], cf.Executor]:
     def make() -> cf.Executor:
         ctx = multiprocessing.get_context("spawn")
-        return cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
+        return cf.ProcessPoolExecutor(
+            max_workers=jobs,
+            mp_context=ctx,
+            initializer=exit_with_parent,
+            initargs=(os.getpid(),),
+        )
 
     return make
+
+
+PARENT_POLL_SECONDS = 1.0
+
+
+def exit_with_parent(parent: int) -> None:
+    """Pool initializer: end this worker process when ``parent`` (the sweep's process)
+    is gone. A pool's workers hold both ends of its task queue, so they never see it
+    close: killed with SIGKILL (or by the out-of-memory killer), a sweep left them
+    running forever, each with its kernels and kept month-0 states in memory."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="skillsim-exit-with-parent", daemon=True).start()
 
 
 def local_cluster(jobs: int):
@@ -168,6 +328,10 @@ def local_cluster(jobs: int):
         threads_per_worker=1,
         processes=True,
         dashboard_address=None,
+        # The scheduler serves HTTP (health, metrics) even without a dashboard, by default
+        # on port 8787: a port another cluster's dashboard often holds, which made Dask
+        # warn "Port 8787 is already in use" to the researcher. Any free local port will do.
+        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
         silence_logs=logging.ERROR,
     )
 
@@ -235,6 +399,17 @@ def dask_client(scheduler: str | None, jobs: int) -> Iterator[Any]:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def no_workers(client: Any, scheduler: str) -> str:
+    """What to say when the scheduler has no workers (runs wait for them); else ""."""
+    if client.scheduler_info().get("workers"):
+        return ""
+    return (
+        f"the Dask scheduler at {scheduler} has no workers yet: the runs wait until "
+        f"workers join (start them with `dask worker {scheduler}`, on machines with this "
+        "skillsim installed)"
+    )
 
 
 def run_dask(
@@ -321,8 +496,10 @@ def session(
         pool = process_pool(jobs)()
         try:
             yield lambda tasks: run_futures(with_threads(tasks), pool, jobs)
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+        except BaseException:  # (Ctrl-C, SIGTERM: stop now, not after the runs in flight)
+            stop_pool(pool)
+            raise
+        pool.shutdown(wait=True, cancel_futures=True)
         return
     with dask_client(scheduler, jobs) as client:  # connects now: a bad address fails here
         yield lambda tasks: run_dask(with_threads(tasks), scheduler, jobs, client)

@@ -14,7 +14,7 @@ import numpy as np
 
 from simulation import loading
 from simulation.config import RunConfig
-from simulation.config_errors import ConfigError, Problem
+from simulation.config_errors import ConfigError, Problem, show_value
 from simulation.experiment import design
 from simulation.experiment.loading import Experiment, apply, by_root, settings
 
@@ -53,8 +53,50 @@ class Plan:
         return [p.label for p in self.experiment.config.parameters]
 
 
+RUN_NAME = "a name without / or \\ that does not start with a dot"
+
+
+def _check_names(experiment: Experiment) -> None:
+    """Scenario and policy names become run ids (``<scenario>__<policy>...__r<k>``),
+    which name folders in runs/: each must be one plain folder name."""
+    cfg = experiment.config
+    for where, refs, names in (
+        ("scenarios", cfg.scenarios, list(experiment.scenarios)),
+        ("policies", cfg.policies, list(experiment.policies)),
+    ):
+        for i, (ref, name) in enumerate(zip(refs, names, strict=True)):
+            if "/" in name or "\\" in name or name.startswith(".") or "\0" in name:
+                label = "scenario" if where == "scenarios" else "policy"
+                msg = (
+                    f"the {label} in it is named {name!r}, and a sweep names run folders "
+                    f"by scenario and policy; its name must be {RUN_NAME} (rename it)"
+                )
+                raise ConfigError(
+                    Problem(experiment.source, f"{where}[{i}]", show_value(ref), RUN_NAME, msg)
+                )
+
+
+def _check_run_ids(experiment: Experiment, runs: list[RunSpec]) -> None:
+    """Two runs with one id would share a folder: a scenario and a policy name that
+    contain the separator ``__`` can spell another pair's id."""
+    seen: dict[str, RunSpec] = {}
+    for run in runs:
+        other = seen.setdefault(run.run_id, run)
+        if other is not run:
+            msg = (
+                f"scenario {other.scenario!r} with policy {other.policy!r} and scenario "
+                f"{run.scenario!r} with policy {run.policy!r} both give the run id "
+                f"{run.run_id!r}; rename one so that the names do not contain '__'"
+            )
+            allowed = "scenario and policy names that give distinct run ids"
+            raise ConfigError(
+                Problem(experiment.source, "scenarios", show_value(run.scenario), allowed, msg)
+            )
+
+
 def make_plan(experiment: Experiment) -> Plan:
     """Every run of the experiment, configured and validated (nothing runs here)."""
+    _check_names(experiment)
     cfg = experiment.config
     points = design.matrix(cfg)
     seeds = design.replication_seeds(cfg.root_seed, cfg.replications)
@@ -102,4 +144,5 @@ def make_plan(experiment: Experiment) -> Plan:
                             params,
                         )
                     )
+    _check_run_ids(experiment, runs)
     return Plan(experiment, points, seeds, runs)

@@ -7,19 +7,26 @@ Layout::
     design.parquet   one row per design point: point, then one column per parameter
     ledger.parquet   one row per run: run_id, scenario, policy, point, replicate, seed,
                      config_hash, status (pending, done, failed), attempts, seconds,
-                     finished, host, error (the traceback of a failed run)
+                     finished, host, error (the traceback of a failed run), code (a
+                     digest of the source of the skillsim modules that computed it)
     runs/<run_id>/   metrics.parquet, kept breakdowns and manifest.json (runner.write)
 
 Only the sweep process writes here, and every file is written under a temporary name
 and renamed. A run folder is the proof that a run is done: when the sweep opens an
 existing folder it marks done every run whose folder exists (the ledger may lag by a
 second after a kill) and runs the rest again, failed runs included. A lock file keeps
-two sweeps from writing to one folder at once.
+two sweeps from writing to one folder at once. A file that cannot be written (a full
+disk, a folder made read-only) stops the sweep with ``SweepWriteError``; its finished
+runs are kept, and temporary files are removed (those of a killed sweep when the
+folder is opened again).
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
+import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -28,6 +35,7 @@ from typing import Any
 import pandas as pd
 
 from simulation import runner, store
+from simulation.experiment import executors
 from simulation.experiment.executors import Outcome
 from simulation.experiment.plan import Plan
 
@@ -46,6 +54,7 @@ LEDGER_COLUMNS = (
     "finished",
     "host",
     "error",
+    "code",
 )
 FLUSH_SECONDS = 1.0
 
@@ -53,6 +62,21 @@ FLUSH_SECONDS = 1.0
 class SweepFolderError(Exception):
     """The output folder cannot take this sweep (a file, not a sweep's folder, another
     sweep's folder, or busy)."""
+
+
+class SweepWriteError(Exception):
+    """A file of the sweep folder could not be written (a full disk, a folder made
+    read-only, ...): the sweep stopped; its finished runs are kept, and the same command
+    resumes it once the cause is fixed."""
+
+
+# The sweep's own files while they are written (store.write_json, store.write_parquet):
+# left behind by a sweep killed (or out of space) in the middle of a write.
+TEMPORARY = re.compile(r"\.(manifest\.json|ledger\.parquet|design\.parquet)\.tmp-\d+")
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
 
 
 NEVER_OVERWRITTEN = (
@@ -65,7 +89,9 @@ def _unused(folder: Path) -> bool:
     if not folder.is_dir():
         return True
     for p in folder.iterdir():
-        if p.name == ".lock" or (p.name == "runs" and p.is_dir() and not any(p.iterdir())):
+        if p.name == ".lock" or TEMPORARY.fullmatch(p.name):
+            continue
+        if p.name == "runs" and p.is_dir() and not any(p.iterdir()):
             continue
         return False
     return True
@@ -105,6 +131,8 @@ class SweepStore:
         self._last_flush = 0.0
         self.rows: dict[str, dict[str, Any]] = {}
         self.started = time.time()
+        self.code: dict[str, str] = {}  # module -> source digest of the latest run's code
+        self.note = ""  # what a resumed sweep should say (finished runs of other code)
 
     # ------------------------------------------------------------ open, close
 
@@ -142,17 +170,25 @@ class SweepStore:
             )
 
     def open(self) -> list[str]:
-        """Create or reopen the folder; returns the run ids still to do, in plan order."""
+        """Create or reopen the folder; returns the run ids still to do, in plan order.
+        Raises ``SweepFolderError`` (nothing written) or ``SweepWriteError``."""
         self.check()
         try:
             self.runs_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:  # no permission, a read-only file system, ...
             raise SweepFolderError(
-                f"{self.out}: cannot make the sweep folder here ({exc.strerror or exc})"
+                f"{self.out}: cannot make the sweep folder here ({_reason(exc)})"
             ) from None
         self._lock()
-        for stale in self.runs_dir.glob(".*.tmp-*"):  # left by a killed sweep
+        try:
+            self.check()  # again, under the lock: another sweep may have taken the folder
+        except BaseException:
+            self._unlock()
+            raise
+        self._remove_temporaries()  # left by a killed sweep
+        for stale in self.runs_dir.glob(".*.tmp-*"):
             shutil.rmtree(stale, ignore_errors=True)
+        self.code = dict((read_manifest(self.out) or {}).get("code") or {})
         previous = {}
         if (self.out / "ledger.parquet").is_file():
             previous = {
@@ -175,36 +211,93 @@ class SweepStore:
                 "finished": "",
                 "host": "",
                 "error": "",
+                "code": "",
             }
+            row.setdefault("code", "")  # (a ledger from before the column)
             if (self.runs_dir / spec.run_id / "manifest.json").is_file():
+                if row["status"] != "done":  # (written just before a kill: the ledger lagged)
+                    row["attempts"] = int(row["attempts"]) + 1
                 row["status"] = "done"
             elif row["status"] == "done":  # the ledger says done but the folder is gone
                 row["status"] = "pending"
             if row["status"] != "done":
                 todo.append(spec.run_id)
             self.rows[spec.run_id] = row
-        self._write_manifest("running")
-        self._write_design()
-        self.flush(force=True)
+        self.note = self._code_note()
+        try:
+            self._write_manifest("running")
+            self._write_design()
+            self.flush(force=True)
+        except OSError as exc:
+            self._remove_temporaries()
+            self._unlock()
+            raise SweepWriteError(
+                f"{self.out}: cannot write the sweep's files ({_reason(exc)}); no run has "
+                "started. Free space (or fix the folder) and rerun the same command"
+            ) from exc
         return todo
 
-    def close(self, interrupted: bool = False) -> dict[str, int]:
-        self.flush(force=True)
+    def _code_note(self) -> str:
+        """Say so if finished runs of this sweep were computed by other code than this
+        process's (the code changed between a sweep and its resumption)."""
+        done = [r for r in self.rows.values() if r["status"] == "done"]
+        versions = {r["code"] for r in done if r["code"]}
+        changed = executors.changed_modules(self.code) if self.code and done else []
+        if changed:
+            return (
+                f"the code changed since this sweep's {len(done)} finished runs were "
+                f"computed (the source of {executors.show_modules(changed)} differs): they "
+                "are kept and skipped, so its results will mix two versions of the code "
+                "(ledger.parquet, column code); to compute every run with this code, use a "
+                "new --out"
+            )
+        if len(versions) > 1:
+            return (
+                f"this sweep's {len(done)} finished runs were computed by {len(versions)} "
+                "versions of the code (ledger.parquet, column code); to compute every run "
+                "with one code, use a new --out"
+            )
+        return ""
+
+    def close(self, interrupted: bool = False, stopped: str = "") -> dict[str, int]:
+        """Write the ledger and the manifest's final status and let go of the folder.
+        ``stopped``: why the sweep stopped early (then the files are written if they
+        can be, and a failure to write them is not raised again)."""
         counts = self.counts()
-        if interrupted:
+        if stopped:
+            status = f"stopped: {stopped}"
+        elif interrupted:
             status = "interrupted"
         elif counts["failed"]:
             status = "complete with failures"
         else:
             status = "complete"
-        self._write_manifest(status)
-        if self._lock_fh is not None:
-            self._lock_fh.close()
-            self._lock_fh = None
+        failure = None
+        try:
+            for write in (lambda: self.flush(force=True), lambda: self._write_manifest(status)):
+                try:  # (each on its own: the manifest's status even if the ledger fails)
+                    write()
+                except OSError as exc:
+                    failure = failure or exc
+        finally:
+            self._unlock()
+        if failure is not None:
+            self._remove_temporaries()
+            if not (stopped or interrupted):
+                raise SweepWriteError(
+                    f"{self.out}: cannot write the ledger and manifest ({_reason(failure)}); "
+                    f"the {counts['done']} finished runs are kept in runs/. Free space (or "
+                    "fix the folder) and rerun the same command: it finds them done"
+                ) from failure
         return counts
 
     def _lock(self) -> None:
-        fh = (self.out / ".lock").open("w")
+        try:
+            fh = (self.out / ".lock").open("w")
+        except OSError as exc:  # a read-only folder or file system, ...
+            raise SweepFolderError(
+                f"{self.out}: cannot write in the sweep folder ({_reason(exc)})"
+            ) from None
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -214,14 +307,33 @@ class SweepStore:
             ) from None
         self._lock_fh = fh
 
+    def _unlock(self) -> None:
+        if self._lock_fh is not None:
+            self._lock_fh.close()
+            self._lock_fh = None
+
+    def _remove_temporaries(self) -> None:
+        """The sweep's own half-written files (never a run's or anyone else's)."""
+        with contextlib.suppress(OSError):  # (the folder itself may be gone)
+            for p in list(self.out.iterdir()):
+                if TEMPORARY.fullmatch(p.name):
+                    with contextlib.suppress(OSError):
+                        os.unlink(p)
+
     # ------------------------------------------------------------ recording
 
     def record(self, outcome: Outcome) -> None:
         """Write a finished run's folder, or note its failure; then update the ledger."""
         row = self.rows[outcome.run_id]
         if outcome.ok:
-            runner.write(outcome.result, self.runs_dir / outcome.run_id)
+            try:
+                runner.write(outcome.result, self.runs_dir / outcome.run_id)
+            except OSError as exc:  # (its temporary folder is removed by runner.write)
+                raise self._cannot_write(f"run {outcome.run_id}", exc) from exc
             row.update(status="done", error="")
+            if outcome.code:
+                self.code = dict(outcome.code)
+                row["code"] = executors.code_digest(outcome.code)
         else:
             row.update(status="failed", error=outcome.error)
         row.update(
@@ -230,7 +342,19 @@ class SweepStore:
             finished=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             host=outcome.host,
         )
-        self.flush()
+        try:
+            self.flush()
+        except OSError as exc:
+            self._remove_temporaries()
+            raise self._cannot_write("the ledger", exc) from exc
+
+    def _cannot_write(self, what: str, exc: OSError) -> SweepWriteError:
+        done = self.counts()["done"]
+        return SweepWriteError(
+            f"{self.out}: cannot write {what} ({_reason(exc)}); the sweep stopped. Its "
+            f"{done} finished runs are kept: free space (or fix the folder) and rerun the "
+            "same command to resume"
+        )
 
     def flush(self, force: bool = False) -> None:
         now = time.monotonic()
@@ -272,6 +396,7 @@ class SweepStore:
                 "started": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(self.started)),
                 "updated": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                 "code_version": store.code_version(),
+                "code": self.code,  # module -> source digest, of the latest finished run
                 "packages": store.package_versions(),
                 "environment": store.environment(),
             },

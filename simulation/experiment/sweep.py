@@ -14,7 +14,7 @@ from pathlib import Path
 from simulation.experiment import executors
 from simulation.experiment.executors import EXECUTORS, Outcome, Task
 from simulation.experiment.plan import Plan
-from simulation.experiment.store import SweepStore
+from simulation.experiment.store import SweepStore, SweepWriteError
 
 
 @dataclass
@@ -47,6 +47,7 @@ def run_sweep(
     on_start: Callable[[int, int], None] | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
     share_burn_in: bool = True,
+    on_note: Callable[[str], None] | None = None,
 ) -> SweepReport:
     """Run every run of ``plan`` not yet done in ``out``.
 
@@ -58,6 +59,9 @@ def run_sweep(
     ``on_outcome`` after each run is recorded. ``share_burn_in``: a worker process
     starts a run from the month-0 state of an earlier run of the same scenario, size,
     horizon and seed (``model.BurnInStore``; the results are the same either way).
+    ``on_note(text)`` is told what the researcher should know before the runs start
+    (a Dask scheduler without workers: the runs wait for them; finished runs computed
+    by other code than this: a resumed sweep mixes them with the new ones).
 
     Process pools start their workers with the spawn method, which imports the
     caller's main module again: a script that calls this needs the usual
@@ -66,7 +70,11 @@ def run_sweep(
     Raises, before anything is written: ``SweepFolderError`` if ``out`` cannot take
     this sweep (a file, not a sweep's folder, another sweep's folder, busy);
     ``executors.ExecutorError`` if the scheduler address is malformed or does not
-    answer.
+    answer. Raises ``SweepWriteError`` if a file of the folder cannot be written (a
+    full disk, ...): the sweep stops at once, its finished runs kept, and the manifest
+    says why if it can be written; the same call resumes it once the cause is fixed.
+    On Ctrl-C or SIGTERM (``KeyboardInterrupt``) a process pool stops at once too: the
+    runs in flight are abandoned, as a kill would.
     """
     t0 = time.perf_counter()
     if scheduler is not None:
@@ -84,7 +92,14 @@ def run_sweep(
         client = None
         if executor == "dask":
             client = stack.enter_context(executors.dask_client(scheduler, jobs))
+            if scheduler is not None and on_note is not None:
+                note = executors.no_workers(client, scheduler)
+                if note:
+                    on_note(note)
+        executors.pin_code()  # (read now: runs of other code than this are not written)
         todo = store.open()
+        if store.note and on_note is not None:
+            on_note(store.note)
         skipped = len(plan.runs) - len(todo)
         if on_start is not None:
             on_start(len(todo), skipped)
@@ -105,9 +120,17 @@ def run_sweep(
             outcomes = executors.run_futures(tasks, executor, jobs)
         report = SweepReport(Path(out), len(plan.runs), skipped, 0, 0, 0.0)
         interrupted = True
+        stopped = ""
         try:
             for outcome in outcomes:
-                store.record(outcome)
+                outcome = executors.foreign_code(outcome)
+                try:
+                    store.record(outcome)
+                except SweepWriteError as exc:
+                    cause = exc.__cause__
+                    why = getattr(cause, "strerror", None) or str(cause or "")
+                    stopped = f"a file could not be written ({why})"
+                    raise
                 if outcome.ok:
                     report.done += 1
                 else:
@@ -117,11 +140,13 @@ def run_sweep(
                     on_outcome(outcome)
             interrupted = False
         finally:
-            if hasattr(outcomes, "close"):
-                outcomes.close()
-            store.close(interrupted=interrupted)
-            model = sys.modules.get("simulation.model")
-            if model is not None:  # runs in this process (serial, threads) kept month-0 states
-                model.BURN_INS.clear()
+            try:
+                if hasattr(outcomes, "close"):  # (a second Ctrl-C may land while it stops)
+                    outcomes.close()
+            finally:
+                store.close(interrupted=interrupted, stopped=stopped)
+                model = sys.modules.get("simulation.model")
+                if model is not None:  # runs in this process kept month-0 states
+                    model.BURN_INS.clear()
         report.seconds = time.perf_counter() - t0
         return report

@@ -100,8 +100,10 @@ def _pool(tasks: list[ObservationTask], jobs: int) -> Iterator[Result]:
                 yield fut.result()
             except Exception as exc:  # the worker process died
                 yield _failed(running[fut], exc, "a worker process died during this run")
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    except BaseException:  # Ctrl-C, SIGTERM, the generator closed: stop now, not after
+        executors.stop_pool(pool)  # the runs in flight, whose results nobody will read
+        raise
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _dask(tasks: list[ObservationTask], scheduler: str | None, jobs: int) -> Iterator[Result]:

@@ -1,0 +1,550 @@
+"""Sweeps when things go wrong: a worker process dies, the sweep is stopped, the disk is
+full, a half-written file is left behind, another sweep takes the folder meanwhile,
+names that cannot be folder names."""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import concurrent.futures.process
+import contextlib
+import errno
+import json
+import multiprocessing
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import types
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sweeps import QUICK_SCENARIO, small, write_experiment
+
+from simulation import analysis, cli, runner
+from simulation import store as results_store
+from simulation.config_errors import ConfigError
+from simulation.experiment import executors, load_experiment, make_plan, run_sweep
+from simulation.experiment.executors import Outcome, Task
+from simulation.experiment.store import SweepFolderError, SweepStore, SweepWriteError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _plan(tmp_path, **options):
+    return make_plan(load_experiment(write_experiment(tmp_path / "exp", small(**options))))
+
+
+def _temporaries(folder):
+    return sorted(p.name for p in folder.rglob("*") if ".tmp-" in p.name)
+
+
+# ------------------------------------------------------------ a worker process dies
+
+
+class _BreakingPool(cf.Executor):
+    """A stand-in for a process pool whose worker dies while the second run is in
+    flight, just after the first run came back: the next submit finds the pool broken
+    (as ProcessPoolExecutor.submit does) and the run in flight fails."""
+
+    def __init__(self, log, breaks):
+        self.log, self.breaks = log, breaks
+        self.futures = []
+
+    def submit(self, fn, task):
+        if self.breaks and len(self.futures) == 2:
+            for fut in self.futures:
+                if not fut.done():
+                    fut.set_exception(concurrent.futures.process.BrokenProcessPool("a worker died"))
+            raise concurrent.futures.process.BrokenProcessPool("a worker died")
+        fut = cf.Future()
+        self.futures.append(fut)
+        self.log.append(task.run_id)
+        if not (self.breaks and len(self.futures) == 2):  # the second one never returns
+            fut.set_result(Outcome(task.run_id, types.SimpleNamespace()))
+        return fut
+
+    def shutdown(self, wait=True, *, cancel_futures=False):
+        pass
+
+
+def test_a_pool_that_breaks_between_two_waits_is_replaced_and_the_sweep_goes_on():
+    """kill -9 of a worker process used to stop the sweep with a raw BrokenProcessPool
+    traceback when the pool broke after a run came back and before the next submit."""
+    log, pools = [], []
+
+    def make():
+        pools.append(_BreakingPool(log, breaks=not pools))
+        return pools[-1]
+
+    tasks = [Task(f"run{i}", None, ()) for i in range(5)]
+    outcomes = list(executors.run_futures(tasks, make, jobs=1))
+    assert len(pools) == 2
+    assert sorted(o.run_id for o in outcomes) == [f"run{i}" for i in range(5)]  # once each
+    failed = [o for o in outcomes if not o.ok]
+    assert [o.run_id for o in failed] == ["run1"]  # the run in flight, and only it
+    assert "a worker process died while this run was in flight" in failed[0].error
+    assert log == ["run0", "run1", "run2", "run3", "run4"]  # run2 was refused, then sent again
+
+
+# ------------------------------------------------------------ stopping a pool
+
+
+def _never_ending_runs():
+    """Pool initializer: a run of a task whose config says "quick" returns at once, any
+    other runs until its process is ended."""
+
+    def simulate(run, **options):
+        if run == "quick":
+            return types.SimpleNamespace(breakdowns={})
+        threading.Event().wait()
+
+    runner.simulate = simulate
+
+
+def _blocking_pool(made):
+    def make():
+        ctx = multiprocessing.get_context("spawn")
+        pool = cf.ProcessPoolExecutor(1, mp_context=ctx, initializer=_never_ending_runs)
+        made.append(pool)
+        return pool
+
+    return make
+
+
+def _end(pools):
+    for pool in pools:
+        for proc in list((pool._processes or {}).values()):
+            proc.kill()
+
+
+def test_a_stopped_pool_sweep_does_not_wait_for_the_runs_in_flight():
+    """Ctrl-C or SIGTERM used to wait for every run in flight to finish (minutes at a
+    city's size, past a batch scheduler's grace period) and then threw their results
+    away: the worker processes are now ended at once."""
+    made = []
+    tasks = [Task("quick", "quick", ()), Task("long", "long", ()), Task("longer", "x", ())]
+    outcomes = executors.run_futures(tasks, _blocking_pool(made), jobs=1)
+    try:
+        first = next(outcomes)
+        assert first.run_id == "quick" and first.ok, first.error
+        processes = list(made[0]._processes.values())
+        assert processes and all(p.is_alive() for p in processes)
+        closing = threading.Thread(target=outcomes.close)  # what an interruption does
+        closing.start()
+        closing.join(120)  # (a guard against hanging, not a timing)
+        stopped = not closing.is_alive()
+    finally:
+        _end(made)
+    assert stopped, "closing the sweep's executor waited for the runs in flight"
+    assert not any(p.is_alive() for p in processes)
+
+
+def test_a_session_left_by_an_exception_ends_its_workers(monkeypatch):
+    made = []
+    monkeypatch.setattr(executors, "process_pool", lambda jobs: _blocking_pool(made))
+    outcome = []
+
+    def calibrate():
+        try:
+            with executors.session("processes", jobs=1, threads=1) as run:
+                stream = run([Task("quick", "quick", ()), Task("long", "long", ())])
+                outcome.append(next(stream))
+                raise KeyboardInterrupt  # Ctrl-C while "long" runs
+        except KeyboardInterrupt:
+            outcome.append("interrupted")
+
+    worker = threading.Thread(target=calibrate)
+    try:
+        worker.start()
+        worker.join(120)  # (a guard against hanging, not a timing)
+        stopped = not worker.is_alive()
+    finally:
+        _end(made)
+    assert stopped, "leaving the session waited for the run in flight"
+    assert outcome[0].run_id == "quick" and outcome[1] == "interrupted"
+
+
+# ------------------------------------------------------------ a full disk
+
+
+def _no_space(after: int, name: str = "metrics.parquet"):
+    """store.write_parquet that fails like a full disk from the ``after``-th write of
+    ``name`` on, leaving a half-written temporary file as pyarrow does."""
+    real = results_store.write_parquet
+    calls = []
+
+    def write(df, path, description=None):
+        if path.name == name:
+            calls.append(path)
+            if len(calls) >= after:
+                path.with_name(f".{path.name}.tmp-{os.getpid()}").write_bytes(b"PAR1")
+                raise OSError(errno.ENOSPC, "No space left on device")
+        return real(df, path, description)
+
+    return write
+
+
+@pytest.mark.parametrize("full", ["metrics.parquet", "ledger.parquet"])
+def test_a_full_disk_stops_the_sweep_clearly_and_the_rerun_resumes(full, tmp_path, monkeypatch):
+    plan = _plan(tmp_path, replications=3)
+    out = tmp_path / "out"
+    # The ledger is written at the start (1), then at most once a second after a run.
+    monkeypatch.setattr(results_store, "write_parquet", _no_space(3 if full[0] == "m" else 2, full))
+    monkeypatch.setattr("simulation.experiment.store.FLUSH_SECONDS", 0.0)
+    with pytest.raises(SweepWriteError) as err:
+        run_sweep(plan, out, executor="serial", threads=1)
+    message = str(err.value)
+    assert "No space left on device" in message and "rerun the same command" in message
+    assert _temporaries(out) == []  # no half-written file, no temporary run folder
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"].startswith("stopped: a file could not be written")
+    kept = sorted(p.name for p in (out / "runs").iterdir())
+    assert 1 <= len(kept) < len(plan.runs)
+
+    monkeypatch.undo()  # space freed: the same sweep resumes (the lock was let go)
+    report = run_sweep(plan, out, executor="serial", threads=1)
+    assert report.complete and report.skipped == len(kept)
+    assert sorted(p.name for p in (out / "runs").iterdir()) == sorted(r.run_id for r in plan.runs)
+    assert json.loads((out / "manifest.json").read_text())["status"] == "complete"
+
+
+def test_the_command_says_what_could_not_be_written(tmp_path, monkeypatch, capsys):
+    path = write_experiment(tmp_path / "exp", small())
+    out = tmp_path / "out"
+    monkeypatch.setattr(results_store, "write_parquet", _no_space(2))
+    args = ["sweep", str(path), "--executor", "serial", "--threads", "1", "--out", str(out)]
+    assert cli.main([*args, "--quiet"]) == 1
+    err = " ".join(capsys.readouterr().err.split())
+    assert "skillsim: error:" in err and "cannot write run" in err, err
+    assert "No space left on device" in err and "Traceback" not in err
+
+
+# ------------------------------------------------------------ leftovers
+
+
+def test_half_written_files_of_a_killed_sweep_do_not_lock_its_folder(tmp_path):
+    """A sweep killed (or out of space) while it wrote its first manifest left
+    .manifest.json.tmp-<pid>; the folder was then refused as "not a sweep folder" for
+    good. Such files are the sweep's own: ignored, and removed when it reopens."""
+    plan = _plan(tmp_path, replications=1)
+    out = tmp_path / "out"
+    (out / "runs").mkdir(parents=True)
+    (out / ".lock").touch()
+    (out / ".manifest.json.tmp-4242").write_text('{"kind": "sw')
+    assert run_sweep(plan, out, executor="serial", threads=1).complete
+    (out / ".ledger.parquet.tmp-4243").write_bytes(b"PAR1")  # killed in a later write
+    assert run_sweep(plan, out, executor="serial", threads=1).skipped == len(plan.runs)
+    assert _temporaries(out) == []
+    (out / ".notes.tmp-1").write_text("not the sweep's")  # anything else is left alone
+    assert run_sweep(plan, out, executor="serial", threads=1).complete
+    assert (out / ".notes.tmp-1").read_text() == "not the sweep's"
+
+
+# ------------------------------------------------------------ the folder taken meanwhile
+
+
+def test_a_sweep_that_took_the_folder_meanwhile_is_not_overwritten(tmp_path, monkeypatch):
+    """Two sweeps started into one new folder: the second checked the folder, waited
+    while the first took it and finished, then wrote over its manifest and counted its
+    run folders (same names, other settings) as its own."""
+    plan = _plan(tmp_path, replications=1)
+    other = make_plan(load_experiment(tmp_path / "exp" / "exp.toml", {"months": 2}))
+    out = tmp_path / "out"
+    real_lock = SweepStore._lock
+
+    def lock_after_the_other(self):
+        monkeypatch.setattr(SweepStore, "_lock", real_lock)
+        assert run_sweep(other, out, executor="serial", threads=1).complete
+        real_lock(self)
+
+    monkeypatch.setattr(SweepStore, "_lock", lock_after_the_other)
+    with pytest.raises(SweepFolderError, match="holds another sweep"):
+        run_sweep(plan, out, executor="serial", threads=1)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["sweep_hash"] == other.sweep_hash and manifest["status"] == "complete"
+    assert set(analysis.load(out)["month"]) == {0, 1, 2}
+
+
+# ------------------------------------------------------------ names
+
+
+def _named(folder, kind, file, name):
+    base = "baseline" if kind == "scenario" else "apprenticeship_subsidy"
+    extra = "burn_in_months = 2\n" if kind == "scenario" else ""
+    (folder / file).write_text(f'extends = "{base}"\nname = "{name}"\n{extra}')
+
+
+def test_a_name_that_is_a_path_is_refused_before_anything_runs(tmp_path, capsys):
+    """A scenario named "../../x" wrote its runs outside the sweep folder."""
+    folder = tmp_path / "exp"
+    path = write_experiment(folder, small().replace('"quick.toml"', '"odd.toml"'))
+    _named(folder, "scenario", "odd.toml", "../../escape")
+    out = tmp_path / "out"
+    assert cli.main(["sweep", str(path), "--out", str(out), "--quiet"]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "exp.toml: scenarios[0] = 'odd.toml'" in err and "'../../escape'" in err, err
+    assert "without / or \\" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["exp"]
+
+
+def test_names_that_spell_the_same_run_id_are_refused(tmp_path):
+    """Scenario "q" with policy "none__x" and scenario "q__none" with policy "x" are
+    both q__none__x__r0: the second run crashed the sweep after the first was written,
+    and a resumed sweep took one for the other."""
+    folder = tmp_path / "exp"
+    body = small(policies=("none", "x.toml", "nx.toml")).replace(
+        '["quick.toml"]', '["quick.toml", "qn.toml"]'
+    )
+    path = write_experiment(folder, body)
+    (folder / "quick.toml").write_text(QUICK_SCENARIO.replace('"quick"', '"q"'))
+    _named(folder, "scenario", "qn.toml", "q__none")
+    _named(folder, "policy", "x.toml", "x")
+    _named(folder, "policy", "nx.toml", "none__x")
+    with pytest.raises(ConfigError, match="both give the run id 'q__none__x__r0'"):
+        make_plan(load_experiment(path))
+
+
+# ------------------------------------------------------------ a local Dask cluster
+
+
+def test_a_local_dask_cluster_does_not_warn_about_a_busy_dashboard_port():
+    """`--executor dask` printed Dask's "Port 8787 is already in use. Perhaps you already
+    have a cluster running?" whenever anything held port 8787 (a Jupyter Dask dashboard,
+    a cluster of one's own)."""
+    pytest.importorskip("distributed")
+    holder = socket.socket()
+    with contextlib.suppress(OSError):  # (if it is taken already, so much the better)
+        holder.bind(("0.0.0.0", 8787))
+        holder.listen()
+    try:
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            cluster = executors.local_cluster(1)
+            cluster.close()
+    finally:
+        holder.close()
+    assert not [w for w in seen if "already in use" in str(w.message)], [
+        str(w.message) for w in seen
+    ]
+
+
+# ------------------------------------------------------------ workers with other code
+
+
+def test_a_run_computed_by_other_code_is_not_written(tmp_path, monkeypatch):
+    """A cluster node with an old skillsim (or a worker process started after a module
+    was edited) gave results that were written beside the others, and the run's
+    manifest named the sweep host's code, not the code that computed it."""
+    plan = _plan(tmp_path)
+    stale = plan.runs[1].run_id
+    real = executors.execute
+
+    def on_a_stale_node(task):
+        outcome = real(task)
+        assert outcome.code and "simulation.model" in outcome.code  # what the run used
+        if task.run_id == stale:
+            outcome.code = {**outcome.code, "simulation.model": "0" * 16}
+        return outcome
+
+    monkeypatch.setattr(executors, "execute", on_a_stale_node)
+    out = tmp_path / "out"
+    with cf.ThreadPoolExecutor(max_workers=1) as pool:
+        report = run_sweep(plan, out, executor=pool, jobs=1, threads=1)
+    assert (report.done, report.failed) == (len(plan.runs) - 1, 1)
+    error = report.failures[stale]
+    assert "other skillsim code than this sweep's (the source of simulation.model differs)" in (
+        error
+    )
+    assert "not written" in error
+    assert stale not in {p.name for p in (out / "runs").iterdir()}
+    monkeypatch.setattr(executors, "execute", real)  # the node updated: the rerun runs it
+    assert run_sweep(plan, out, executor="serial", threads=1).done == 1
+
+
+def test_the_sweeps_code_is_its_source_when_it_starts(monkeypatch):
+    """The code a sweep compares its runs' code with is every module's source as the
+    sweep started, not as it is when a run comes back: a module the sweep process never
+    imports (the dashboard, a kernel), edited while the sweep runs, must not make the
+    runs of workers that loaded it before the edit look foreign."""
+    import simulation
+
+    path = str(Path(simulation.__file__).parent / "dashboard.py")
+    executors._digest_of_real.cache_clear()
+    executors.pin_code()
+    before = executors._source_digest(path)
+    assert len(before) == 16
+    monkeypatch.setattr(Path, "read_bytes", lambda self: b"# edited meanwhile")
+    assert executors._source_digest(path) == before
+    assert executors.changed_modules({"simulation.dashboard": before}) == []
+
+
+def test_a_scheduler_without_workers_is_pointed_out_and_the_runs_wait_for_them(tmp_path):
+    """`--scheduler` to a scheduler with no workers sat at 0 runs with no word why."""
+    pytest.importorskip("distributed")
+    import logging
+
+    from distributed import LocalCluster
+
+    plan = _plan(tmp_path, replications=1)
+    notes = []
+    with LocalCluster(
+        n_workers=0,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+        silence_logs=logging.ERROR,
+    ) as cluster:
+
+        def note(text):
+            notes.append(text)
+            cluster.scale(1)  # the researcher starts a worker
+
+        address = cluster.scheduler_address
+        report = run_sweep(plan, tmp_path / "out", scheduler=address, threads=1, on_note=note)
+    assert report.complete
+    assert notes == [
+        f"the Dask scheduler at {address} has no workers yet: the runs wait until workers "
+        f"join (start them with `dask worker {address}`, on machines with this skillsim "
+        "installed)"
+    ]
+
+
+def test_a_second_ctrl_c_while_the_executor_stops_still_closes_the_folder(tmp_path, monkeypatch):
+    """Ctrl-C pressed twice: the second landed while the executor stopped, and the sweep
+    folder was left saying "running", its lock held."""
+    plan = _plan(tmp_path)
+    real = executors.run_serial
+
+    def impatient(tasks, work=executors.execute):
+        try:
+            yield from real(tasks, work)
+        finally:
+            raise KeyboardInterrupt  # the second Ctrl-C
+
+    def first_ctrl_c(outcome):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(executors, "run_serial", impatient)
+    out = tmp_path / "out"
+    with pytest.raises(KeyboardInterrupt):
+        run_sweep(plan, out, executor="serial", threads=1, on_outcome=first_ctrl_c)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "interrupted" and manifest["counts"]["done"] == 1
+    monkeypatch.setattr(executors, "run_serial", real)
+    assert run_sweep(plan, out, executor="serial", threads=1).complete  # not locked
+
+
+# ------------------------------------------------------------ the sweep process killed
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                out.append(int(stat.parent.name))
+    return out
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_the_pool_workers_end_with_a_killed_sweep(tmp_path):
+    """kill -9 of the sweep's own process (or the out-of-memory killer) left its pool's
+    worker processes running for good, each holding its kernels and month-0 states."""
+    path = write_experiment(tmp_path / "exp", small(replications=40, workers=800, months=6))
+    out = tmp_path / "out"
+    args = ["sweep", str(path), "--executor", "processes", "--jobs", "2", "--out", str(out)]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "simulation.cli", *args, "--quiet"],
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    runs = out / "runs"
+    workers = []
+    try:
+        deadline = time.monotonic() + 240  # (guards against hanging, not timings)
+        while time.monotonic() < deadline and proc.poll() is None:
+            if runs.is_dir() and any(not p.name.startswith(".") for p in runs.iterdir()):
+                break
+            time.sleep(0.05)
+        workers = _children(proc.pid)
+        assert proc.poll() is None and len(workers) >= 2, "the sweep should be mid-way"
+        proc.kill()  # the sweep's process only, as the out-of-memory killer does
+        proc.wait()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and any(map(_running, workers)):
+            time.sleep(0.1)
+        left = [w for w in workers if _running(w)]
+    finally:
+        for pid in workers:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+    assert not left, f"worker processes {left} outlived the sweep"
+
+
+# ------------------------------------------------------------ resumed after a code change
+
+
+def test_resuming_after_the_code_changed_says_so(tmp_path):
+    """The same command after an edit of the model skipped the finished runs, computed
+    by the old code, without a word: the sweep's results silently mixed two codes."""
+    plan = _plan(tmp_path, replications=3)
+    out = tmp_path / "out"
+    notes = []
+
+    def stop(outcome):
+        raise KeyboardInterrupt
+
+    for _ in range(2):  # interrupted twice, the code unchanged: nothing to say
+        with pytest.raises(KeyboardInterrupt):
+            run_sweep(
+                plan, out, executor="serial", threads=1, on_outcome=stop, on_note=notes.append
+            )
+    assert notes == []
+    ledger = pd.read_parquet(out / "ledger.parquet").set_index("run_id")
+    done = ledger[ledger["status"] == "done"]
+    assert len(done) == 2 and done["code"].str.len().eq(16).all() and done["code"].nunique() == 1
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert "simulation.model" in manifest["code"]
+
+    manifest["code"]["simulation.model"] = "0" * 16  # as if the model was edited since
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    report = run_sweep(plan, out, executor="serial", threads=1, on_note=notes.append)
+    assert report.complete and report.skipped == 2
+    assert notes == [
+        "the code changed since this sweep's 2 finished runs were computed (the source of "
+        "simulation.model differs): they are kept and skipped, so its results will mix two "
+        "versions of the code (ledger.parquet, column code); to compute every run with this "
+        "code, use a new --out"
+    ]
+
+
+def test_a_run_written_just_before_a_kill_counts_one_attempt(tmp_path):
+    """The ledger is written at most once a second, so a kill can leave a written run
+    "pending" with 0 attempts; the rerun marked it done and kept the 0."""
+    plan = _plan(tmp_path)
+    out = tmp_path / "out"
+    assert run_sweep(plan, out, executor="serial", threads=1).complete
+    ledger = pd.read_parquet(out / "ledger.parquet")
+    last = ledger.index[-1]
+    ledger.loc[last, ["status", "attempts"]] = ["pending", 0]  # the ledger a kill left
+    ledger.to_parquet(out / "ledger.parquet")
+    assert run_sweep(plan, out, executor="serial", threads=1).skipped == len(plan.runs)
+    ledger = pd.read_parquet(out / "ledger.parquet")
+    assert (ledger["status"] == "done").all() and (ledger["attempts"] == 1).all()
