@@ -12,6 +12,7 @@ Layout of a run folder::
 
 from __future__ import annotations
 
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,6 +35,18 @@ class RunResult:
     breakdowns: dict[str, pd.DataFrame]
     timings: dict[str, float]
     engine: str = "engine"
+    # Where and with what it was computed (``provenance()``, taken in the process that
+    # ran it: on a cluster, the worker's, not that of the sweep process that writes it).
+    provenance: dict | None = None
+
+
+def provenance() -> dict:
+    """This process's code version, package versions and environment (with its host)."""
+    return {
+        "code_version": store.code_version(),
+        "packages": store.package_versions(),
+        "environment": {**store.environment(), "host": socket.gethostname()},
+    }
 
 
 def simulate(
@@ -84,6 +97,7 @@ def simulate(
         breakdowns=frames,
         timings=timings,
         engine=engine,
+        provenance=provenance(),
     )
 
 
@@ -101,9 +115,7 @@ def manifest(result: RunResult, status: str = "complete") -> dict:
         "workers": run.workers,
         "months": run.months,
         "config_hash": config_hash(run),
-        "code_version": store.code_version(),
-        "packages": store.package_versions(),
-        "environment": store.environment(),
+        **(result.provenance or provenance()),
         "timings": result.timings,
         "files": {
             "metrics": "metrics.parquet",

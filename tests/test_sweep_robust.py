@@ -548,3 +548,25 @@ def test_a_run_written_just_before_a_kill_counts_one_attempt(tmp_path):
     assert run_sweep(plan, out, executor="serial", threads=1).skipped == len(plan.runs)
     ledger = pd.read_parquet(out / "ledger.parquet")
     assert (ledger["status"] == "done").all() and (ledger["attempts"] == 1).all()
+
+
+def test_a_runs_manifest_says_where_it_was_computed(tmp_path, monkeypatch):
+    """A run computed on a cluster node was written with the environment of the sweep's
+    host (its platform, CPUs, numba threads): the manifest now carries the worker's."""
+    plan = _plan(tmp_path)
+    real = executors.execute
+
+    def on_a_node(task):
+        outcome = real(task)
+        outcome.result.provenance["environment"].update(host="node-7", cpus=96)
+        return outcome
+
+    monkeypatch.setattr(executors, "execute", on_a_node)
+    out = tmp_path / "out"
+    with cf.ThreadPoolExecutor(max_workers=1) as pool:
+        assert run_sweep(plan, out, executor=pool, jobs=1, threads=1).complete
+    runs = list((out / "runs").iterdir())
+    assert runs
+    for run in runs:
+        environment = json.loads((run / "manifest.json").read_text())["environment"]
+        assert (environment["host"], environment["cpus"]) == ("node-7", 96)
