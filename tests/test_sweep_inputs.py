@@ -157,6 +157,27 @@ def test_a_policy_lever_swept_on_the_baseline_too_is_pointed_out(tmp_path, capsy
     assert baseline_shares_the_design(load_experiment(alone)) == []
 
 
+def test_design_points_that_round_to_the_same_settings_are_pointed_out(tmp_path, capsys):
+    """A grid of 4 levels over a whole-number field from 2 to 4 samples 2, 2.67, 3.33 and
+    4, which run as 2, 3, 3 and 4: points 1 and 2 repeat each other, and the sweep says
+    so before it runs (and runs)."""
+    from simulation.experiment.plan import repeated_points
+
+    grid = (
+        '[design]\nkind = "grid"\nlevels = {levels}\n[[parameters]]\nname = "rounds"\n'
+        'path = "scenario.behaviour.labour_market.matching_rounds"\nlow = 2\nhigh = 4\n'
+    )
+    four = write_experiment(tmp_path / "exp", small(extra=grid.format(levels=4)), "four")
+    assert repeated_points(make_plan(load_experiment(four))) == [(1, 2)]
+    three = write_experiment(tmp_path / "exp", small(extra=grid.format(levels=3)), "three")
+    assert repeated_points(make_plan(load_experiment(three))) == []
+    out = tmp_path / "out"
+    args = ["sweep", str(four), "--out", str(out), "--executor", "serial", "--months", "1"]
+    assert cli.main([*args, "--seeds", "1"]) == 0
+    err = " ".join(capsys.readouterr().err.split())
+    assert "note: design points 1 = 2 run with the same settings" in err, err
+
+
 # ------------------------------------------------------------ 3. --scheduler
 
 

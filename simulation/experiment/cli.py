@@ -176,6 +176,7 @@ def _sweep(args: argparse.Namespace) -> int:
     from simulation.experiment import default_out, load_experiment, make_plan, run_sweep
     from simulation.experiment.executors import check_scheduler
     from simulation.experiment.loading import find_file
+    from simulation.experiment.plan import repeated_points
     from simulation.experiment.store import SweepFolderError, SweepWriteError
 
     executor = args.executor or ("dask" if args.scheduler else "processes")
@@ -207,6 +208,18 @@ def _sweep(args: argparse.Namespace) -> int:
             f"{cfg.baseline_policy!r} included, so effects against it compare policies at "
             "the same setting (to sweep a lever against no policy, leave the baseline out "
             "of policies, as experiments/subsidy_sensitivity.toml does)",
+            markup=False,
+            highlight=False,
+        )
+    repeated = repeated_points(plan)
+    if repeated:
+        shown = "; ".join(" = ".join(map(str, g)) for g in repeated[:5])
+        more = f" and {len(repeated) - 5} more groups" if len(repeated) > 5 else ""
+        console.print(
+            f"note: design points {shown}{more} run with the same settings once whole-number "
+            "fields (and counts of true-or-false ones) are rounded: their runs repeat each "
+            "other's (design.parquet keeps the sampled values); fewer levels, or a range of "
+            "whole numbers, avoid it",
             markup=False,
             highlight=False,
         )

@@ -146,3 +146,19 @@ def make_plan(experiment: Experiment) -> Plan:
                     )
     _check_run_ids(experiment, runs)
     return Plan(experiment, points, seeds, runs)
+
+
+def repeated_points(plan: Plan) -> list[tuple[int, ...]]:
+    """Design points whose runs have the same settings as another point's for every
+    scenario and policy: a whole-number field takes a sampled value rounded, and a
+    true-or-false switch count too, so two sampled points can run as one (design.parquet
+    keeps the sampled values, which sensitivity analysis needs). Groups of two or more
+    points, lowest first; empty if every point is its own."""
+    by_point: dict[int, list[str]] = {}
+    for run in plan.runs:
+        if run.replicate == 0:
+            by_point.setdefault(run.point, []).append(run.config_hash)
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for point, hashes in by_point.items():
+        groups.setdefault(tuple(hashes), []).append(point)
+    return sorted(tuple(g) for g in groups.values() if len(g) > 1)
