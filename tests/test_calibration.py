@@ -459,6 +459,21 @@ def test_bad_command_line_values_name_the_option(tmp_path, capsys):
         assert not out.exists()
 
 
+def test_months_before_the_files_first_month_blame_the_option(tmp_path, capsys):
+    """`--months 3` with a file whose moments start at month 4 blamed the file's
+    first_month, which the user did not change."""
+    text = TINY.format(extra="").replace("months = 6\n", "months = 6\nfirst_month = 4\n")
+    path = _write(tmp_path, text)
+    out = tmp_path / "out"
+    args = ["calibrate", str(path), "--months", "3", "--out", str(out), "--executor", "serial"]
+    assert cli.main(args) == 2
+    err = capsys.readouterr().err
+    assert "(command line): --months = 3" in err, err
+    assert "first_month" in err and "tiny.toml" in err
+    assert not out.exists()
+    assert cconfig.load_calibration(path, {"months": 4}).config.months == 4  # (allowed)
+
+
 def test_manifest_is_standard_json_when_a_moment_is_not_measured(tmp_path):
     """A window with no apprenticeship ending gives no dissolution share and an
     infinite objective, which manifest.json wrote as `Infinity`: not JSON, so jq and

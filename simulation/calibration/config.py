@@ -23,6 +23,7 @@ from simulation.config import PolicyConfig, ScenarioConfig, Strict
 from simulation.config_errors import ConfigError, Problem, show_path, show_value
 from simulation.experiment.config import ParameterRange
 from simulation.experiment.loading import (
+    COMMAND_LINE,
     Target,
     apply,
     by_root,
@@ -162,7 +163,17 @@ def load_calibration(
     ``replications``, ``root_seed``, ``budget``) replace the file's values and are
     blamed on the command line when they are wrong."""
     path = Path(path)
-    config = read_file(path, CalibrationConfig, overrides, "a targets file")
+    try:
+        config = read_file(path, CalibrationConfig, overrides, "a targets file")
+    except ConfigError as exc:
+        months = (overrides or {}).get("months")
+        if months is not None and any("first_month must be" in str(p) for p in exc.problems):
+            # a horizon given on the command line that ends before the file's window starts
+            allowed = f"a horizon of at least first_month, the first month of {show_path(path)}"
+            raise ConfigError(
+                Problem(COMMAND_LINE, "months", show_value(months), allowed)
+            ) from None
+        raise
     shown = show_path(path)
     for i, t in enumerate(config.targets):
         if t.moment not in MOMENTS:
