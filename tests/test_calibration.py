@@ -235,18 +235,24 @@ high = 0.03
     assert (table["ci_low"] <= table["simulated"]).all()
 
 
-def test_lhs_share_zero_refines_from_the_scenario(tmp_path):
-    text = TINY.format(extra="").replace("budget = 4", "budget = 9\nlhs_share = 0.0")
-    cal = cconfig.load_calibration(_write(tmp_path, text))
+def _quit_rate_response(completions: float, dissolutions: float):
+    """A stand-in for the model: unemployment six times the quit rate, fixed counts of
+    apprenticeship completions and dissolutions."""
 
     def response(cfg):
         return {
             "unemployment_rate": 6.0 * cfg.scenario.behaviour.labour_market.quit_rate,
-            "apprenticeship_completions": 7.0,
-            "apprenticeship_dissolutions": 3.0,
+            "apprenticeship_completions": completions,
+            "apprenticeship_dissolutions": dissolutions,
         }
 
-    result = fit.calibrate(cal, _fake_batch(response))
+    return response
+
+
+def test_lhs_share_zero_refines_from_the_scenario(tmp_path):
+    text = TINY.format(extra="").replace("budget = 4", "budget = 9\nlhs_share = 0.0")
+    cal = cconfig.load_calibration(_write(tmp_path, text))
+    result = fit.calibrate(cal, _fake_batch(_quit_rate_response(7.0, 3.0)))
     stages = [e.stage for e in result.evaluations]
     assert stages[:2] == ["start", "jacobian"] and "lhs" not in stages
     assert result.evaluations[0].x == (cal.scenario.behaviour.labour_market.quit_rate,)
@@ -426,15 +432,7 @@ def test_report_states_targets_as_given_and_what_the_search_changed(tmp_path):
     text = TINY.format(extra="").replace("value = 0.05", "value = 0.0515")
     text = text.replace("budget = 4", "budget = 6\nlhs_share = 0.0")
     cal = cconfig.load_calibration(_write(tmp_path, text))
-
-    def response(cfg):
-        return {
-            "unemployment_rate": 6.0 * cfg.scenario.behaviour.labour_market.quit_rate,
-            "apprenticeship_completions": 73.0,
-            "apprenticeship_dissolutions": 27.0,
-        }
-
-    result = fit.calibrate(cal, _fake_batch(response))
+    result = fit.calibrate(cal, _fake_batch(_quit_rate_response(73.0, 27.0)))
     table = output.target_table(result)
     start_u = 6.0 * cal.scenario.behaviour.labour_market.quit_rate
     assert table.loc[0, "start_simulated"] == pytest.approx(start_u)

@@ -134,14 +134,20 @@ def test_a_stopped_pool_sweep_does_not_wait_for_the_runs_in_flight():
         assert first.run_id == "quick" and first.ok, first.error
         processes = list(made[0]._processes.values())
         assert processes and all(p.is_alive() for p in processes)
-        closing = threading.Thread(target=outcomes.close)  # what an interruption does
-        closing.start()
-        closing.join(120)  # (a guard against hanging, not a timing)
-        stopped = not closing.is_alive()
+        stopped = _ends(outcomes.close)  # what an interruption does
     finally:
         _end(made)
     assert stopped, "closing the sweep's executor waited for the runs in flight"
     assert not any(p.is_alive() for p in processes)
+
+
+def _ends(action) -> bool:
+    """Whether ``action``, run on a thread, ends (joined with a guard of 120 s against
+    hanging: not a timing)."""
+    thread = threading.Thread(target=action)
+    thread.start()
+    thread.join(120)
+    return not thread.is_alive()
 
 
 def test_a_session_left_by_an_exception_ends_its_workers(monkeypatch):
@@ -158,11 +164,8 @@ def test_a_session_left_by_an_exception_ends_its_workers(monkeypatch):
         except KeyboardInterrupt:
             outcome.append("interrupted")
 
-    worker = threading.Thread(target=calibrate)
     try:
-        worker.start()
-        worker.join(120)  # (a guard against hanging, not a timing)
-        stopped = not worker.is_alive()
+        stopped = _ends(calibrate)
     finally:
         _end(made)
     assert stopped, "leaving the session waited for the run in flight"
