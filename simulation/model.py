@@ -51,7 +51,7 @@ class MetricsCollector(mesa.DataCollector):
         # finds a step's row by it: without it, batch_run returns no rows.
         steps = getattr(self, "_collection_steps", None)
         if steps is not None:
-            steps.append(model.time)
+            steps.append(getattr(model, "time", model.steps))
 
 
 class BurnInStore:
