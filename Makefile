@@ -93,14 +93,16 @@ endif
 # newest Python the machine has: from Python 3.12 pip installs Mesa 3.5, whose batch_run
 # and DataCollector differ from Mesa 3.3's (what Python 3.11 gets). Skipped, with a word,
 # where there is none. The whole suite: make test PYTHON=python3.13 in a fresh clone.
-NEWEST_PYTHON := $(shell for p in $$(command -v python3.14 python3.13 python3.12 2>/dev/null) \
+# (`=`: looked for only when this target runs, not at every make.)
+NEWEST_PYTHON = $(shell for p in $$(command -v python3.14 python3.13 python3.12 2>/dev/null) \
 	$$(ls -d $$(pyenv root 2>/dev/null)/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do \
 	"$$p" -c "" 2>/dev/null && { echo "$$p"; break; }; done)
 NEWEST_VENV := .venv-newest
 test-newest-python:
-	@if [ -z "$(NEWEST_PYTHON)" ]; then echo "no Python 3.12 or newer here: the newest-Python tests are skipped"; else \
-		echo "the version-dependent tests on $(NEWEST_PYTHON)"; \
-		[ -x $(NEWEST_VENV)/bin/python ] || $(NEWEST_PYTHON) -m venv $(NEWEST_VENV); \
+	@p="$(NEWEST_PYTHON)"; \
+	if [ -z "$$p" ]; then echo "no Python 3.12 or newer here: the newest-Python tests are skipped"; else \
+		echo "the version-dependent tests on $$p"; \
+		[ -x $(NEWEST_VENV)/bin/python ] || "$$p" -m venv $(NEWEST_VENV); \
 		$(NEWEST_VENV)/bin/python -m pip install --quiet --upgrade pip && \
 		$(NEWEST_VENV)/bin/python -m pip install --quiet -e ".[test]" && \
 		$(NEWEST_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/test_mesa.py tests/test_config.py; fi

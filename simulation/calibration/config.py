@@ -53,6 +53,10 @@ class TargetMoment(Strict):
         return self
 
 
+# The file's moments start after its horizon: blamed on --months when that was given.
+FIRST_MONTH_AFTER_HORIZON = "first_month must be at most months"
+
+
 class CalibrationConfig(Strict):
     name: str = Field(min_length=1, description="calibration name (default: the file's stem)")
     description: str = ""
@@ -83,7 +87,7 @@ class CalibrationConfig(Strict):
     @model_validator(mode="after")
     def _consistent(self) -> CalibrationConfig:
         if self.first_month > self.months:
-            raise ValueError(f"first_month must be at most months ({self.months})")
+            raise ValueError(f"{FIRST_MONTH_AFTER_HORIZON} ({self.months})")
         seen = [t.moment for t in self.targets]
         if len(set(seen)) != len(seen):
             raise ValueError("targets must name distinct moments")
@@ -167,7 +171,7 @@ def load_calibration(
         config = read_file(path, CalibrationConfig, overrides, "a targets file")
     except ConfigError as exc:
         months = (overrides or {}).get("months")
-        if months is not None and any("first_month must be" in str(p) for p in exc.problems):
+        if months is not None and any(FIRST_MONTH_AFTER_HORIZON in str(p) for p in exc.problems):
             # a horizon given on the command line that ends before the file's window starts
             allowed = f"a horizon of at least first_month, the first month of {show_path(path)}"
             raise ConfigError(
