@@ -82,6 +82,16 @@ class Engine:
         for _ in range(self.burn_in):
             self._advance(self.status_quo)
 
+    @property
+    def measured(self) -> params.Params:
+        """The parameters this month's metrics are measured under: the status quo's for
+        month 0 (its state comes from the status-quo burn-in, and no policy month has
+        run), the policy's after. So every metric of month 0, not only the state, is the
+        same under every policy (the employability estimate scores with the hiring
+        thresholds and certificate signal in force), and a paired policy difference is
+        exactly 0 there. (Shared with ReferenceModel.)"""
+        return self.params if self.month > 0 else self.status_quo
+
     def _allocate_buffers(self) -> None:
         w, f, world = self.workers, self.firms, self.world
         n_cells = world.n_sectors * world.n_regions
@@ -157,7 +167,7 @@ class Engine:
     def _tally_tables(self) -> tuple[float, float]:
         """The month's tallies (by region, sector, cohort, cell, and ``self.g``); returns
         the net training cost share and the recouping share."""
-        w, f, pr, p = self.workers, self.firms, self.providers, self.params
+        w, f, pr, p = self.workers, self.firms, self.providers, self.measured
         metric_kernels.tally(
             self.month,
             p.metrics,
@@ -205,7 +215,8 @@ class Engine:
         sample = matching.employability_sample(w.status, EMPLOYABILITY_SAMPLE)
         if sample.size == 0 or f.vacancies.sum() == 0:
             return math.nan
-        pm = self.params.match
+        measured = self.measured
+        pm = measured.match
         matching.build_cells(
             f.alive,
             f.sector,
@@ -229,7 +240,7 @@ class Engine:
             w.ability,
             w.region,
             w.cert,
-            self.params.cert_bonus,
+            measured.cert_bonus,
             f.req,
             self.travel,
             world.sector_profile,

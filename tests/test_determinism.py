@@ -9,7 +9,8 @@
   slot); every stream key the model uses depends on the seed and month only, so two
   policies under one seed draw the same numbers; the burn-in runs under the status quo,
   so the month-0 state is bit-identical across policies (firms' own apprentice
-  contributions, drawn when a firm is created, included); and a paired policy
+  contributions, drawn when a firm is created, included), and so are its metrics
+  (measured under the status quo); and a paired policy
   difference across seeds varies far less than an unpaired one.
 - rng.replication_seeds is deterministic.
 """
@@ -263,11 +264,18 @@ def test_month_zero_state_identical_across_policies():
     for policy, model in models.items():
         assert_same_state(ref, state_arrays(model))
         assert model.clock == models["none"].clock, policy
-    # Same month-0 metrics under none and the subsidy (employability also depends on the
-    # policy's certificate signal, so policies with recognised assessment differ there).
-    a = models["none"].metrics_frame()
-    b = models["apprenticeship_subsidy"].metrics_frame()
-    pd.testing.assert_frame_equal(a, b, check_exact=True)
+    # ... and the same month-0 metrics, measured under the status quo: the employability
+    # estimate too, which scores with the certificate signal that the quality standards'
+    # recognised assessment raises once the policy acts.
+    month0 = models["none"].metrics_frame()
+    for model in models.values():
+        pd.testing.assert_frame_equal(model.metrics_frame(), month0, check_exact=True)
+        for kind in BREAKDOWNS:
+            pd.testing.assert_frame_equal(
+                model.breakdown(kind), models["none"].breakdown(kind), check_exact=True
+            )
+    # (the package's signal does differ, so the check has teeth)
+    assert not np.array_equal(models["package"].params.cert_bonus, models["none"].params.cert_bonus)
     # ... and the runs part once the policy acts.
     for model in models.values():
         while model.running:
@@ -275,6 +283,21 @@ def test_month_zero_state_identical_across_policies():
     final = {p: m.metrics_frame() for p, m in models.items()}
     assert not final["none"].equals(final["package"])
     assert not final["none"].equals(final["apprenticeship_subsidy"])
+
+
+def test_month_zero_is_measured_under_the_status_quo():
+    """Month 0's metrics read the parameters in force in the burn-in that made its state
+    (``measured``), the policy's from month 1 on: a certificate signal the policy changes
+    does not move month 0's employability estimate, and does move month 1's."""
+    model = SkillsModel("baseline", ("package",), 1500, 3, 1)
+    assert model.measured is model.status_quo
+    before = model._employability()
+    assert 0.0 < before < 1.0
+    model.params.cert_bonus[:] += 10.0  # every applicant would pass every bar
+    assert model._employability() == before
+    model.step()
+    assert model.measured is model.params
+    assert model._employability() == 1.0
 
 
 def _finished(model: SkillsModel) -> SkillsModel:

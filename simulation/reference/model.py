@@ -49,11 +49,13 @@ class ReferenceModel(mesa.Model):
     """
 
     # What does not depend on how agents are stored is the engine's own code: the
-    # configuration and the clock, the burn-in, the step (month then metrics), the
+    # configuration and the clock, the burn-in, the parameters metrics are measured
+    # under, the step (month then metrics), the
     # metrics and breakdowns composed from the month's tables, and the outputs.
     _configure = SkillsModel._configure
     _burn_in_and_record = SkillsModel._burn_in_and_record
     _burn_in = SkillsModel._burn_in
+    measured = SkillsModel.measured
     _start_recording = SkillsModel._start_recording
     step = SkillsModel.step
     _collect = SkillsModel._collect
@@ -492,7 +494,7 @@ class ReferenceModel(mesa.Model):
     def _record(self) -> None:
         """Tally every agent into this month's tables, compose the catalogue metrics and
         collect the reporters."""
-        pm = self.params.metrics
+        pm = self.measured.metrics
         tables = (self.by_region, self.by_sector, self.by_cohort, self.by_cell, self.g)
         for table in tables:
             table[:] = 0.0
@@ -533,12 +535,13 @@ class ReferenceModel(mesa.Model):
             return math.nan
         stride = max(len(unemployed) // EMPLOYABILITY_SAMPLE, 1)
         sample = unemployed[::stride][:EMPLOYABILITY_SAMPLE]
-        pm = self.params.match
+        measured = self.measured
+        pm = measured.match
         cells = self.cells(hiring, matching.JOBS)
         access = matching.cell_access(self.travel, pm.travel_weight, cells[0])
         self.set_thresholds(matching.JOBS, pm)
         key = self.key(Stream.EMPLOYABILITY)
-        shares = [w.employability(key, pm, self.params.cert_bonus, access, cells) for w in sample]
+        shares = [w.employability(key, pm, measured.cert_bonus, access, cells) for w in sample]
         return matching.mean_share([s for s in shares if s is not None])
 
     # ------------------------------------------------------------------ rows
