@@ -165,7 +165,7 @@ FACTS: tuple[Fact, ...] = (
         "catalogue metric job_finding_rate (unemployed at the start of the month who are "
         "in a job or apprenticeship at its end), mean over months 1..M",
         "about 0.45 (US); 0.04-0.10 (continental Europe)",
-        InRange(0.04, 0.60),
+        InRange(0.04, 0.45),
         ("shimer2005", "ehs2013"),
     ),
     Fact(
@@ -375,9 +375,10 @@ FACTS: tuple[Fact, ...] = (
         _rural_urban_ratio,
         "1 / (1 - rural_urban_wage_gap): mean wage of employed urban residents over that "
         "of rural residents, mean over months 1..M",
-        "2.34 (urban/rural disposable income per resident, 2024)",
-        InRange(1.9, 2.8),
-        ("nbs2024",),
+        "1.35-2.41 (urban average wage, private to non-private units, over local migrant "
+        "workers' monthly income, 2024); 2.34 (disposable income per resident, 2024)",
+        InRange(1.35, 2.41),
+        ("nbs_wages2024", "nbs2024"),
         "regional wage levels are inputs; the ratio is partly set by them",
     ),
     Fact(
@@ -391,7 +392,7 @@ FACTS: tuple[Fact, ...] = (
         "now in a job or apprenticeship), mean over months 1..M",
         "about 0.76-0.81 (EU recent VET graduates); about 0.9 (China, higher vocational "
         "graduates after six months)",
-        InRange(0.75, 0.92),
+        InRange(0.76, 0.92),
         ("eu_vet", "mycos"),
         "completers carry a certificate that raises their hiring score, nearly all are "
         "under 35 with skills close to their job's needs, and none leaves the labour "
@@ -406,8 +407,8 @@ FACTS: tuple[Fact, ...] = (
         _metric_mean("training_firm_share"),
         "catalogue metric training_firm_share (live firms with at least one apprentice), "
         "mean over months 1..M",
-        "about 0.19-0.24 (Germany, establishments, 2007-2021)",
-        InRange(0.17, 0.25),
+        "0.188-0.241 (Germany, establishments, 2007-2023)",
+        InRange(0.188, 0.241),
         ("bibb",),
         "a firm trains only when its expected net benefit plus its own extra "
         "contribution is positive, and firms with fewer than 5 employees never train",
