@@ -206,6 +206,7 @@ def test_a_full_disk_stops_the_sweep_clearly_and_the_rerun_resumes(full, tmp_pat
     assert _temporaries(out) == []  # no half-written file, no temporary run folder
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["status"].startswith("stopped: a file could not be written")
+    assert "(No space left on device)" in manifest["status"]  # the error's reason
     kept = sorted(p.name for p in (out / "runs").iterdir())
     assert 1 <= len(kept) < len(plan.runs)
 

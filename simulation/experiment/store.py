@@ -67,7 +67,12 @@ class SweepFolderError(Exception):
 class SweepWriteError(Exception):
     """A file of the sweep folder could not be written (a full disk, a folder made
     read-only, ...): the sweep stopped; its finished runs are kept, and the same command
-    resumes it once the cause is fixed."""
+    resumes it once the cause is fixed. ``reason`` is the system's word for the cause
+    ("No space left on device"), for the manifest's record of why the sweep stopped."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 # The sweep's own files while they are written (store.write_json, store.write_parquet):
@@ -233,7 +238,8 @@ class SweepStore:
             self._unlock()
             raise SweepWriteError(
                 f"{self.out}: cannot write the sweep's files ({_reason(exc)}); no run has "
-                "started. Free space (or fix the folder) and rerun the same command"
+                "started. Free space (or fix the folder) and rerun the same command",
+                _reason(exc),
             ) from exc
         return todo
 
@@ -287,7 +293,8 @@ class SweepStore:
                 raise SweepWriteError(
                     f"{self.out}: cannot write the ledger and manifest ({_reason(failure)}); "
                     f"the {counts['done']} finished runs are kept in runs/. Free space (or "
-                    "fix the folder) and rerun the same command: it finds them done"
+                    "fix the folder) and rerun the same command: it finds them done",
+                    _reason(failure),
                 ) from failure
         return counts
 
@@ -353,7 +360,8 @@ class SweepStore:
         return SweepWriteError(
             f"{self.out}: cannot write {what} ({_reason(exc)}); the sweep stopped. Its "
             f"{done} finished runs are kept: free space (or fix the folder) and rerun the "
-            "same command to resume"
+            "same command to resume",
+            _reason(exc),
         )
 
     def flush(self, force: bool = False) -> None:

@@ -127,9 +127,7 @@ def run_sweep(
                 try:
                     store.record(outcome)
                 except SweepWriteError as exc:
-                    cause = exc.__cause__
-                    why = getattr(cause, "strerror", None) or str(cause or "")
-                    stopped = f"a file could not be written ({why})"
+                    stopped = f"a file could not be written ({exc.reason})"
                     raise
                 if outcome.ok:
                     report.done += 1
