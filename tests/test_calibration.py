@@ -300,7 +300,7 @@ def test_calibrate_command_writes_the_folder(tmp_path, capsys):
     label = "scenario.behaviour.labour_market.quit_rate"  # a parameter without a name
     best = evals.loc[evals["point"] == manifest["fitted_point"], label].iloc[0]
     assert fitted.behaviour.labour_market.quit_rate == pytest.approx(best)
-    assert fitted.name == "baseline"
+    assert fitted.name == "baseline_fitted"  # its runs are not taken for the shipped baseline's
     assert "quit_rate" in (out / "report.md").read_text()
     text = capsys.readouterr().out
     assert "unemployment_rate" in text and "complete" in text

@@ -109,7 +109,9 @@ def fitted_toml(fit: Fit, targets_file: str, scenario_ref: str) -> str:
         f"{len(fit.seeds)} seeds, months {cal.config.first_month}-{cal.config.months} "
         f"under policy {cal.policy.name}.",
         f"extends = {_toml_value(scenario_ref)}",
-        f"name = {_toml_value(cal.scenario.name)}",
+        # Its own name, so that runs of the fitted scenario (folders, manifests, sweeps
+        # and effects tables) are not taken for runs of the scenario as shipped.
+        f"name = {_toml_value(cal.scenario.name + '_fitted')}",
         f"description = {_toml_value(cal.scenario.description)}",
     ]
     for keys, pairs in tables.items():
