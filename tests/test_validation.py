@@ -382,3 +382,27 @@ def test_a_seed_without_a_figure_is_counted_out_and_the_table_says_so():
     assert report.simulated(row).endswith("(2 of 3 seeds)")
     (full,) = summary.rows([{"value": 0.2}, {"value": 0.4}], [fact])
     assert "seeds" not in report.simulated(full) and full.record()["seeds"] == 2
+
+
+def test_the_interval_is_cut_to_the_values_a_figure_can_take():
+    """Two seeds' t interval of a correlation reached -2.09 (`validate --seeds 2`): the
+    interval is cut to the fact's bounds, the mean and verdict untouched; a fact without
+    bounds keeps the t interval."""
+    from simulation.validation import summary
+
+    def probe(bounds):
+        return facts.Fact(
+            "probe", "A probe", "correlation", "cycle", "cycle", lambda runs: runs["value"],
+            "a constructed figure", "-0.89", InRange(-1.0, -0.7), ("shimer2005",),
+            bounds=bounds,
+        )  # fmt: skip
+
+    seeds = [{"value": -0.95}, {"value": -0.2}]
+    (cut,) = summary.rows(seeds, [probe((-1.0, 1.0))])
+    (free,) = summary.rows(seeds, [probe((-math.inf, math.inf))])
+    assert free.ci_low < -1.0 < 1.0 < free.ci_high  # the t interval over two seeds
+    assert (cut.ci_low, cut.ci_high) == (-1.0, 1.0)
+    assert cut.mean == free.mean and cut.verdict == free.verdict
+    by_key = facts.BY_KEY
+    assert by_key["beveridge_correlation"].bounds == (-1.0, 1.0)
+    assert by_key["wage_gini"].bounds == (0.0, 1.0)

@@ -14,6 +14,7 @@ stand behind the gap (the report prints it only then).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -40,6 +41,9 @@ class Fact:
     rule: Rule
     sources: tuple[str, ...]  # keys of sources.SOURCES
     if_not: str = ""
+    # The values the figure can take: its interval across seeds is cut to them (a t
+    # interval over a few seeds can reach past them, e.g. a correlation below -1).
+    bounds: tuple[float, float] = (-math.inf, math.inf)
 
 
 # ---------------------------------------------------------------- per-seed measures
@@ -167,6 +171,7 @@ FACTS: tuple[Fact, ...] = (
         "about 0.45 (US); 0.04-0.10 (continental Europe)",
         InRange(0.04, 0.45),
         ("shimer2005", "ehs2013"),
+        bounds=(0.0, 1.0),
     ),
     Fact(
         "separation_rate",
@@ -180,6 +185,7 @@ FACTS: tuple[Fact, ...] = (
         "about 0.034 (US); under 0.01 (continental Europe)",
         InRange(0.004, 0.035),
         ("shimer2005", "ehs2013"),
+        bounds=(0.0, 1.0),
     ),
     Fact(
         "job_to_job_rate",
@@ -195,6 +201,7 @@ FACTS: tuple[Fact, ...] = (
         ("fallick2004", "jolivet2006"),
         "on-the-job search is a fixed monthly share of the employed, raised by mismatch, "
         "and a move needs a higher wage",
+        bounds=(0.0, 1.0),
     ),
     Fact(
         "long_term_share",
@@ -208,6 +215,7 @@ FACTS: tuple[Fact, ...] = (
         "0.10-0.15 (US, Canada) to over 0.5 (Italy, Greece); OECD about 0.25",
         InRange(0.10, 0.60),
         ("oecd_ltu",),
+        bounds=(0.0, 1.0),
     ),
     Fact(
         "duration_dependence",
@@ -225,6 +233,7 @@ FACTS: tuple[Fact, ...] = (
         "skills of the unemployed depreciate, and long spells select workers whom "
         "firms' hiring thresholds screen out; the threshold itself does not look at the "
         "spell",
+        bounds=(0.0, math.inf),
     ),
     Fact(
         "year_later_ratio",
@@ -244,6 +253,7 @@ FACTS: tuple[Fact, ...] = (
         "(skills below the bar, depreciating further while unemployed), so the pool of "
         "long-term unemployed is nearly stuck; nothing else (benefits, search effort, "
         "stigma) differs with the spell",
+        bounds=(0.0, math.inf),
     ),
     Fact(
         "beveridge_correlation",
@@ -260,6 +270,7 @@ FACTS: tuple[Fact, ...] = (
         "lead): firms post vacancies as soon as demand moves, while unemployment follows "
         "with the lags of matching and of the yearly school-leaver entry, so u and v trace "
         "loops around the curve rather than moving along it",
+        bounds=(-1.0, 1.0),
     ),
     Fact(
         "beveridge_slope",
@@ -334,6 +345,7 @@ FACTS: tuple[Fact, ...] = (
         "about 2.3 to 5 (OECD, full-time employees)",
         InRange(2.3, 5.0),
         ("oecd_earnings",),
+        bounds=(1.0, math.inf),
     ),
     Fact(
         "wage_gini",
@@ -349,6 +361,7 @@ FACTS: tuple[Fact, ...] = (
         "wages vary only with region, firm productivity (log-sd 0.2 around the sector "
         "mean), match quality, tenure and certificates: there is no occupation, "
         "education or ownership premium and no top tail",
+        bounds=(0.0, 1.0),
     ),
     Fact(
         "age_wage_profile",
@@ -365,6 +378,7 @@ FACTS: tuple[Fact, ...] = (
         ("gustafsson2018", "li2016"),
         "wages rise with tenure (capped at 10 years) and skills, and nothing lowers them "
         "late in working life except skill depreciation and job loss",
+        bounds=(0.0, math.inf),
     ),
     Fact(
         "rural_urban_ratio",
@@ -380,6 +394,7 @@ FACTS: tuple[Fact, ...] = (
         InRange(1.35, 2.41),
         ("nbs_wages2024", "nbs2024"),
         "regional wage levels are inputs; the ratio is partly set by them",
+        bounds=(0.0, math.inf),
     ),
     Fact(
         "apprenticeship_employment_12m",
@@ -397,6 +412,7 @@ FACTS: tuple[Fact, ...] = (
         "completers carry a certificate that raises their hiring score, nearly all are "
         "under 35 with skills close to their job's needs, and none leaves the labour "
         "force (no further study, no inactivity under 50)",
+        bounds=(0.0, 1.0),
     ),
     Fact(
         "training_firm_share",
@@ -412,6 +428,7 @@ FACTS: tuple[Fact, ...] = (
         ("bibb",),
         "a firm trains only when its expected net benefit plus its own extra "
         "contribution is positive, and firms with fewer than 5 employees never train",
+        bounds=(0.0, 1.0),
     ),
 )
 

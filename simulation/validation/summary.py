@@ -1,7 +1,7 @@
 """From the runs' observations to the validation table: one row per fact, plus details.
 
 A row holds the fact's figure for each seed, their mean, the 95% t interval of the mean
-across seeds and the verdict of the fact's rule. The details are the distributions
+across seeds (cut to the values the figure can take, ``Fact.bounds``) and the verdict of the fact's rule. The details are the distributions
 behind some facts (unemployment by spell length, wages by age, the demand cycle's size)
 averaged over seeds.
 """
@@ -78,6 +78,8 @@ def rows(seeds: list[Runs], facts: Sequence[Fact] = FACTS) -> list[Row]:
             warnings.simplefilter("ignore", RuntimeWarning)
             values = [float(fact.measure(runs)) for runs in seeds]
         mean, low, high = measures.interval(values)
+        least, most = fact.bounds
+        low, high = max(low, least), min(high, most)  # (NaN stays NaN)
         out.append(Row(fact, values, mean, low, high, fact.rule.verdict(mean, low, high)))
     return out
 
