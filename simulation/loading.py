@@ -169,9 +169,16 @@ def _parents(raw: object, path: Path, kind: _Kind) -> list[Path]:
                 out.append(folder / f"{ref}.toml")
                 break
         else:
-            beside = set(_names(path.parent)) - {path.stem}  # (a file cannot extend itself)
-            names = sorted(beside | set(_names(kind.folder())))
-            allowed = "one of: " + ", ".join(names) + ", or a relative path ending in .toml"
+            shipped = _names(kind.folder())
+            # Other files beside this one are found by name too; they are listed apart,
+            # since a folder of one's own may hold other kinds of file (experiments, ...).
+            beside = sorted(set(_names(path.parent)) - {path.stem} - set(shipped))
+            names = sorted(set(shipped) | set(beside))
+            plural = "policies" if kind.label == "policy" else f"{kind.label}s"
+            allowed = f"one of the {plural} {', '.join(shipped)}"
+            if beside:
+                allowed += f"; a file beside this one: {', '.join(beside)}"
+            allowed += "; or a relative path ending in .toml"
             close = difflib.get_close_matches(ref, names, n=1)
             hint = f" (did you mean {close[0]}?)" if close else ""
             msg = f"no {kind.label} of that name{hint}; must be {allowed}"

@@ -382,7 +382,12 @@ def test_extends_unknown_name_lists_available(tmp_path: Path) -> None:
     assert_names(err, "kid.toml", "extends", "'basline'", "baseline")
     assert "green_transition_orderly" in err.allowed
     assert "(did you mean baseline?)" in str(err)
-    assert "kid" not in err.allowed.split(", ")  # a file cannot extend itself
+    assert "kid" not in err.allowed  # a file cannot extend itself
+    # Files beside it are named apart from the shipped scenarios (they may be any kind).
+    write(tmp_path / "sweep_plan.toml", 'name = "a plan"\n')
+    err = error_of(load_scenario, path)
+    assert err.allowed.startswith("one of the scenarios baseline, ")
+    assert "; a file beside this one: sweep_plan; or a relative path" in err.allowed
 
 
 def test_extends_missing_path_and_bad_type(tmp_path: Path) -> None:
