@@ -546,6 +546,21 @@ def forest(
 # ---------------------------------------------------------------- heat map
 
 
+def _one_setting(table: pd.DataFrame, rows: str, columns: str) -> None:
+    """Refuse a map that would average unlike runs (``mismatch_heatmap``)."""
+    for key in ("scenario", "policy", "point"):
+        if key in (rows, columns) or key not in table.columns:
+            continue
+        present = list(dict.fromkeys(table[key].dropna()))
+        if len(present) > 1:
+            shown = ", ".join(map(str, present[:6])) + (", ..." if len(present) > 6 else "")
+            raise ValueError(
+                f"mismatch_heatmap: the table holds {len(present)} values of {key!r} "
+                f"({shown}), and one map would average them together; keep one (e.g. "
+                f"table[table[{key!r}] == {present[0]!r}]) or map {key!r} as rows or columns"
+            )
+
+
 def mismatch_heatmap(
     table: pd.DataFrame,
     *,
@@ -562,8 +577,13 @@ def mismatch_heatmap(
     several entries per cell (months, seeds) is averaged, and a cell with no value
     (no one employed there) is left blank. ``limits`` (low, high, in the table's units)
     fixes the colour scale, so that several maps drawn with the same limits compare;
-    by default it spans this map's values."""
+    by default it spans this map's values.
+
+    Runs that differ in what they simulate are not averaged together: a table with
+    several scenarios, policies or design points that are not the map's rows or
+    columns is refused (filter it to one first, as the report and the notebook do)."""
     _need_cells(table, rows, columns, value)
+    _one_setting(table, rows, columns)
     grid = table.pivot_table(
         index=rows, columns=columns, values=value, aggfunc="mean", sort=False, dropna=False
     )

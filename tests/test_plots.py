@@ -36,7 +36,9 @@ def test_every_figure_draws(sweep, style, tmp_path):
     figures = {
         "paths": plots.paths(results, "youth_unemployment_rate", style=style),
         "forest": plots.forest(effects, "unemployment_rate", style=style),
-        "heatmap": plots.mismatch_heatmap(sectors, rows="sector", columns="scenario", style=style),
+        "heatmap": plots.mismatch_heatmap(
+            sectors[sectors["policy"] == "none"], rows="sector", columns="scenario", style=style
+        ),
         "funnel": plots.funnel(results, style=style),
         "beveridge": plots.beveridge(results, style=style),
         "cost": plots.cost_effectiveness(effects, style=style),
@@ -272,6 +274,19 @@ def test_unknown_names_and_wrong_tables_are_clear_messages():
         plots.mismatch_heatmap(cell, value="skill_gap")
     with pytest.raises(ValueError, match=r"rows='sector'.*table='sector'"):
         plots.mismatch_heatmap(r)
+
+
+def test_a_heat_map_does_not_average_unlike_runs(sweep):
+    """A sector table of a sweep holds every scenario and policy: a map by sector and
+    scenario would have averaged the policies together without a word."""
+    _, _, sectors = sweep
+    with pytest.raises(ValueError, match=r"values of 'policy' \(none, .*keep one"):
+        plots.mismatch_heatmap(sectors, rows="sector", columns="scenario")
+    one = sectors[sectors["policy"] == "none"]
+    with pytest.raises(ValueError, match=r"values of 'scenario'"):
+        plots.mismatch_heatmap(one, rows="sector", columns="month")
+    quick = sectors[sectors["scenario"] == "quick"]
+    plots.mismatch_heatmap(quick, rows="sector", columns="policy")  # policies as columns
 
 
 def test_forest_filter_that_matches_nothing_names_the_filter():
