@@ -11,12 +11,21 @@ at policy start. Runs of two policies under one scenario, design point and seed 
 their random draws (common random numbers), so an effect is the mean of paired
 differences across seeds, with a t interval; the unpaired (Welch) interval is given
 beside it to show what pairing buys.
+
+Loading a sweep that is not complete (interrupted, killed, still running, or with
+failed runs) warns with ``IncompleteSweepWarning``, naming the done, failed and
+missing runs and how to finish the sweep; the results hold the finished runs only.
+To silence it where a partial sweep is expected::
+
+    import warnings
+    warnings.simplefilter("ignore", analysis.IncompleteSweepWarning)
 """
 
 from __future__ import annotations
 
 import json
 import math
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -29,6 +38,16 @@ from simulation import metrics
 RUN_KEYS = ("run_id", "scenario", "policy", "point", "replicate", "seed")
 COST_METRIC = "cost_per_additional_employed_yuan"
 _COST_INPUTS = ("spending_total_yuan", "employed", "apprentices")
+
+
+class IncompleteSweepWarning(UserWarning):
+    """``load`` read a sweep whose runs are not all done: its results hold the finished
+    runs only. ``progress`` (a ``SweepProgress``) says how many are done, failed and
+    not run yet; the message says how to finish the sweep."""
+
+    def __init__(self, message: str, progress: Any = None) -> None:
+        super().__init__(message)
+        self.progress = progress
 
 
 # -------------------------------------------------------------------- loading
@@ -44,9 +63,10 @@ def load(
     column per metric for ``table="metrics"``; month, the region/sector/cohort and its
     measures for a breakdown; month, sector, region and the measures of the employed
     in that sector and region for ``table="cell"``). Only finished runs are included,
-    and only those of ``policies`` if given (a breakdown of a large sweep is large).
+    and only those of ``policies`` if given (a breakdown of a large sweep is large). A
+    sweep that is not complete warns with ``IncompleteSweepWarning``.
     ``DataFrame.attrs["skillsim"]`` holds the experiment and design, which
-    ``sensitivity`` reads.
+    ``sensitivity`` reads, and ``progress``: the sweep's planned, done and failed runs.
     """
     from simulation.experiment.config import TABLES
 
@@ -134,6 +154,11 @@ def _with_keys(frame: pd.DataFrame, keys: dict[str, Any]) -> pd.DataFrame:
 def _load_sweep(
     path: Path, manifest: dict[str, Any], table: str, policies: Sequence[str] | None
 ) -> pd.DataFrame:
+    from simulation.experiment.progress import sweep_progress
+
+    progress = sweep_progress(path, manifest)
+    if not progress.complete:
+        warnings.warn(IncompleteSweepWarning(progress.message(), progress), stacklevel=3)
     ledger = pd.read_parquet(path / "ledger.parquet")
     if policies is not None:
         _check_policies(policies, set(ledger["policy"]), path)
@@ -143,6 +168,11 @@ def _load_sweep(
     frames = []
     for row in ledger[ledger["status"] == "done"].itertuples(index=False):
         file = path / "runs" / row.run_id / f"{table}.parquet"
+        if not (file.parent / "manifest.json").is_file():  # (removed since it was recorded)
+            raise FileNotFoundError(
+                f"{file.parent}: the ledger records this run done but its folder is gone; "
+                f"rerun the sweep command ({progress.command}) to run it again"
+            )
         if not file.is_file():
             raise FileNotFoundError(f"{file}: this sweep did not keep the {table} table")
         keys = {"run_id": row.run_id, "scenario": row.scenario, "policy": row.policy}
@@ -164,6 +194,7 @@ def _load_sweep(
         "ranges": [_bounds(p) for p in experiment["parameters"]],
         "points": design.reset_index().to_dict("list"),
         "baseline_policy": experiment.get("baseline_policy", "none"),
+        "progress": {"runs": progress.runs, "done": progress.done, "failed": progress.failed},
     }
     return out
 

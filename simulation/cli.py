@@ -1,6 +1,7 @@
 """The ``skillsim`` command.
 
-Exit status: 0 success, 1 a run failed, 2 bad input (nothing written).
+Exit status: 0 success, 1 a run failed, 2 bad input (nothing written), 130 interrupted,
+143 stopped by SIGTERM, 141 output cut off (a closed pipe: ``skillsim ... | head``).
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import signal
 import sys
 import threading
@@ -23,6 +25,7 @@ from simulation.validation import cli as validation_cli
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130  # Ctrl-C (SIGINT)
 EXIT_TERMINATED = 143  # SIGTERM
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: the reader of stdout went away (`| head`)
 
 # Metrics shown in the end-of-run summary and by `skillsim compare`.
 SUMMARY = (
@@ -57,7 +60,8 @@ def _parser() -> argparse.ArgumentParser:
             "scenarios, to compare apprenticeship and lifelong-learning policies."
         ),
         epilog="Exit status: 0 success, 1 a run failed, 2 bad input (nothing is written), 130 "
-        "interrupted (Ctrl-C), 143 stopped by SIGTERM.",
+        "interrupted (Ctrl-C), 143 stopped by SIGTERM, 141 output cut off by a closed pipe "
+        "(as `| head` does; quietly, as other commands do).",
     )
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -170,7 +174,9 @@ def _add_presenting_parsers(sub) -> None:
         type=Path,
         default=None,
         metavar="FILE",
-        help="the HTML file (default RESULTS_DIR/report.html, or report-zh.html for --lang zh)",
+        help="the HTML file, must not exist: results are never overwritten (default "
+        "RESULTS_DIR/report.html, or report-zh.html for --lang zh: the sweep's own report, "
+        "rewritten with its figures each time this command runs without --out)",
     )
     rep.add_argument(
         "--style",
@@ -238,12 +244,28 @@ def _terminate(signum, frame) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """The command line; returns the exit code: 0, 1 (some runs failed), 2 (bad input,
     nothing written), 130 (interrupted with Ctrl-C), 143 (stopped by SIGTERM)."""
-    args = _parser().parse_args(argv)
+    try:
+        args = _parser().parse_args(argv)
+    except BrokenPipeError:
+        return _broken_pipe()
+    except SystemExit:  # --help, or a usage error: printed, maybe into a closed pipe
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            return _broken_pipe()
+        raise
     in_main = threading.current_thread() is threading.main_thread()  # (handlers: only there)
     previous = signal.signal(signal.SIGTERM, _terminate) if in_main else None
     _terminated.clear()
     try:
         code = _command(args)
+        sys.stdout.flush()  # (here, not at exit: a closed pipe is caught below)
+    except BrokenPipeError:
+        code = _broken_pipe()
+    except SystemExit as exc:  # rich's Console exits so on a closed pipe (on_broken_pipe)
+        if not isinstance(exc.__context__, BrokenPipeError):
+            raise
+        code = _broken_pipe()
     except KeyboardInterrupt:
         print("skillsim: interrupted", file=sys.stderr)
         code = EXIT_INTERRUPTED
@@ -253,6 +275,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     if _terminated and code == EXIT_INTERRUPTED:
         code = EXIT_TERMINATED
     return code
+
+
+def _broken_pipe() -> int:
+    """The reader of stdout went away (``skillsim show ... | head``): stop quietly, as
+    other commands do, with 141 (128 + SIGPIPE). What is still buffered for stdout goes
+    to /dev/null, so that Python's flush at exit does not complain about the pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # (stdout is not a file here)
+        pass
+    return EXIT_BROKEN_PIPE
 
 
 def _command(args: argparse.Namespace) -> int:
@@ -285,6 +320,7 @@ def _command(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     from simulation import i18n, report
+    from simulation.experiment.progress import sweep_progress
 
     try:
         path = report.write(args.results, args.out, style=args.style, lang=args.lang)
@@ -292,6 +328,9 @@ def _report(args: argparse.Namespace) -> int:
         raise BadInput(str(exc)) from None
     print(f"report: {path}")
     print(f"figures (PNG): {path.with_name(path.stem + '_figures')}")
+    progress = sweep_progress(args.results)
+    if not progress.complete:  # (the report says so too, at its top)
+        print(f"skillsim: warning: {progress.message()}", file=sys.stderr)
     return 0
 
 

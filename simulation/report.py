@@ -14,6 +14,7 @@ policies described from their resolved configuration, method notes and the manif
 from __future__ import annotations
 
 import base64
+import contextlib
 import html
 import io
 import json
@@ -21,6 +22,7 @@ import math
 import os
 import re
 import shutil
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +31,7 @@ from typing import Any
 import pandas as pd
 
 from simulation import analysis, i18n, metrics
+from simulation.experiment.progress import SweepProgress, sweep_progress
 from simulation.i18n import axis_label, label, name_of, unit
 
 # The executive summary: one table (policy x scenario) per metric.
@@ -340,6 +343,9 @@ class Sweep:
     # region, sector and cell tables kept by the sweep, of the runs the maps show
     # (under the baseline policy, see _map_policy)
     breakdowns: dict[str, pd.DataFrame] = field(default_factory=dict)
+    # how far the sweep got, from its run folders and ledger (not the manifest's counts,
+    # which a killed sweep left behind)
+    progress: SweepProgress | None = None
 
     @property
     def experiment(self) -> dict[str, Any]:
@@ -397,7 +403,10 @@ def read(path: str | Path) -> Sweep:
             f"{path}: not a sweep folder (expected the folder `skillsim sweep` writes, with "
             "manifest.json, ledger.parquet and runs/)"
         )
-    results = analysis.load(path)
+    progress = sweep_progress(path, manifest)
+    with warnings.catch_warnings():  # (the report says so itself, from ``progress``)
+        warnings.simplefilter("ignore", analysis.IncompleteSweepWarning)
+        results = analysis.load(path)
     if results.empty:
         raise ReportError(f"{path}: no finished runs yet; run or resume the sweep first")
     baseline = manifest["experiment"].get("baseline_policy", "none")
@@ -408,12 +417,14 @@ def read(path: str | Path) -> Sweep:
         )
     else:  # a sensitivity sweep of one policy, say: paths and indices, no effects
         effects = pd.DataFrame(columns=[*_EFFECT_KEYS, *_EFFECT_COLUMNS])
-    sweep = Sweep(path, manifest, results, effects, baseline)
+    sweep = Sweep(path, manifest, results, effects, baseline, progress=progress)
     policy = _map_policy(sweep)  # the maps show one policy: load no other (cell is large)
     for table in ("sector", "region", "cell"):
         if table in manifest["experiment"].get("keep", []):
             try:
-                sweep.breakdowns[table] = analysis.load(path, table=table, policies=[policy])
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", analysis.IncompleteSweepWarning)
+                    sweep.breakdowns[table] = analysis.load(path, table=table, policies=[policy])
             except FileNotFoundError:  # a run folder without it: no figure, not a failure
                 continue
     return sweep
@@ -646,31 +657,44 @@ def _png(fig) -> bytes:
 # ------------------------------------------------------------------- write
 
 
-GENERATOR = "skillsim report"  # in every report's <head>: a file that may be written over
+GENERATOR = "skillsim report"  # in every report's <head>: what wrote the file
+
+NEVER_OVERWRITTEN = "results are never overwritten"
 
 
 def check_out(out: Path, default: bool = False) -> None:
-    """Raise ReportError unless ``out`` is free for a report: a new path, or a report
-    this command wrote before (its ``<meta name="generator">``; at the ``default`` place
-    in the sweep's folder, any file: reports written before the tag had none), which is
-    replaced. A user's other file is never overwritten, nor a figures folder that is not
-    a report's."""
+    """Raise ReportError unless ``out`` is free for a report: a path that does not exist
+    yet, whose ``<stem>_figures`` folder does not exist either (or is empty). A file
+    the user named is never overwritten, an earlier report included. Only at the
+    ``default`` place, the sweep folder's own report.html (report-zh.html), is an
+    earlier report replaced, with its figures folder: it is derived from the sweep, and
+    the command rewrites it on purpose."""
     figures_folder = out.with_name(f"{out.stem}_figures")
     if out.is_dir():
         raise ReportError(f"--out {out}: a folder (allowed: an HTML file's path)")
-    if out.exists():
-        with open(out, "rb") as f:
-            head = f.read(4096)
-        if not default and f'<meta name="generator" content="{GENERATOR}">'.encode() not in head:
+    if default:
+        if not out.exists() and figures_folder.exists() and _holds_something(figures_folder):
             raise ReportError(
-                f"--out {out}: the file exists and is not a skillsim report; it is never "
-                "overwritten (allowed: a new path, or an earlier report to replace)"
+                f"{out}: {figures_folder} exists without its report; it is never "
+                "overwritten (allowed: --out with a path whose <name>_figures does not exist)"
             )
-    elif figures_folder.exists() and (not figures_folder.is_dir() or any(figures_folder.iterdir())):
+        return
+    if out.exists() or out.is_symlink():
         raise ReportError(
-            f"--out {out}: {figures_folder} exists without its report; it is never "
-            "overwritten (allowed: a path whose <name>_figures does not exist yet)"
+            f"--out {out}: the file already exists; {NEVER_OVERWRITTEN} (allowed: a path "
+            "that does not exist yet; without --out, the sweep folder's own report.html is "
+            "rewritten)"
         )
+    if figures_folder.exists() and _holds_something(figures_folder):
+        raise ReportError(
+            f"--out {out}: {figures_folder} exists without its report; {NEVER_OVERWRITTEN} "
+            "(allowed: a path whose <name>_figures does not exist yet)"
+        )
+
+
+def _holds_something(path: Path) -> bool:
+    """A file, or a folder that is not empty."""
+    return not path.is_dir() or any(path.iterdir())
 
 
 def default_out(results_dir: str | Path, lang: str = "en") -> Path:
@@ -716,13 +740,42 @@ def write(
             (tmp_folder / f"{spec.name}.png").write_bytes(data)
             rendered.append((spec, data))
         tmp.write_text(_html(sweep, rendered, folder.name, lang), encoding="utf-8")
-        shutil.rmtree(folder, ignore_errors=True)  # an earlier report's (check_out)
-        tmp_folder.rename(folder)
-        tmp.replace(out)
+        if default:  # the sweep's own report: an earlier one is replaced (check_out)
+            shutil.rmtree(folder, ignore_errors=True)
+            tmp_folder.rename(folder)
+            tmp.replace(out)
+        else:
+            _place_new(tmp_folder, folder, tmp, out)
     finally:
         shutil.rmtree(tmp_folder, ignore_errors=True)
         tmp.unlink(missing_ok=True)
     return out
+
+
+def _place_new(tmp_folder: Path, folder: Path, tmp: Path, out: Path) -> None:
+    """Move a finished report and its figures to paths the user named, replacing
+    nothing: a file or figures that appeared there while the report was drawn are
+    kept, and the report is refused (ReportError)."""
+    appeared = ReportError(
+        f"--out {out}: written by another process while this report was drawn; it is "
+        f"kept, {NEVER_OVERWRITTEN} (allowed: a path that does not exist yet)"
+    )
+    with contextlib.suppress(OSError):
+        folder.rmdir()  # (an empty folder only, as check_out allowed)
+    try:
+        tmp_folder.rename(folder)  # fails if a folder with files appeared
+    except OSError:
+        raise appeared from None
+    try:
+        os.link(tmp, out)  # fails if out exists, unlike a rename
+    except FileExistsError:
+        shutil.rmtree(folder, ignore_errors=True)  # (ours, moved in just now)
+        raise appeared from None
+    except OSError:  # no hard links on this file system
+        if out.exists() or out.is_symlink():
+            shutil.rmtree(folder, ignore_errors=True)
+            raise appeared from None
+        os.replace(tmp, out)
 
 
 # -------------------------------------------------------------------- html
@@ -752,7 +805,7 @@ def _e(x: Any) -> str:
 
 def _html(sweep: Sweep, rendered, folder: str, lang: str) -> str:
     exp = sweep.experiment
-    counts = sweep.manifest.get("counts", {})
+    progress = sweep.progress or sweep_progress(sweep.path, sweep.manifest)
     title = _t("title", lang)
     sections = [
         ("summary", _t("summary", lang), _summary(sweep, lang)),
@@ -785,14 +838,12 @@ def _html(sweep: Sweep, rendered, folder: str, lang: str) -> str:
         if overrides:  # the description is the file's: its settings may not be these
             given = ", ".join(f"{k} = {v}" for k, v in overrides.items())
             parts.append(f"<p class='note'>{_e(_t('overridden', lang).format(given=given))}</p>")
-    if sweep.manifest.get("status") != "complete":
+    if not progress.complete:  # (from the run folders: a killed sweep's manifest lags)
         parts.append(
             "<p class='warn'>"
             + _e(
                 _t("incomplete", lang).format(
-                    done=counts.get("done", 0),
-                    runs=sweep.manifest.get("runs", "?"),
-                    failed=counts.get("failed", 0),
+                    done=progress.done, runs=progress.runs, failed=progress.failed
                 )
             )
             + "</p>"
@@ -1091,12 +1142,14 @@ def _glossary_html(sweep: Sweep, lang: str) -> str:
 def _manifest_html(sweep: Sweep, lang: str) -> str:
     m = sweep.manifest
     code = m.get("code_version", {})
+    progress = sweep.progress or sweep_progress(sweep.path, m)
+    counts = {"pending": progress.pending, "done": progress.done, "failed": progress.failed}
     facts = {
         "experiment": m["experiment"].get("name"),
         "source": m.get("source"),
         "status": m.get("status"),
         "runs": m.get("runs"),
-        "counts": json.dumps(m.get("counts", {})),
+        "counts": json.dumps(counts),  # (the run folders', not the manifest's: it may lag)
         "sweep_hash": m.get("sweep_hash"),
         "root_seed": m.get("root_seed"),
         "seeds": ", ".join(str(s) for s in m.get("seeds", [])),

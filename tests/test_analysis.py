@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import math
+import shutil
+import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -285,3 +289,109 @@ def test_effects_command_prints_the_table(paired_sweep, capsys, tmp_path):
     saved = pd.read_csv(csv)
     assert set(saved["metric"]) >= set(metrics.NAMES) | {analysis.COST_METRIC}
     assert cli.main(["effects", str(tmp_path / "missing")]) == 2
+
+
+# ------------------------------------------------------------ a sweep not complete
+
+
+def _partial(sweep: Path, out: Path, gone: int = 3, failed: int = 1) -> Path:
+    """A copy of ``sweep`` as an interrupted sweep leaves it: ``gone`` runs never
+    written (the last ``failed`` of them failed, as the ledger says), the manifest still
+    saying "running" with the counts it had when the sweep started."""
+    shutil.copytree(sweep, out, ignore=shutil.ignore_patterns(".lock"))
+    ledger = pd.read_parquet(out / "ledger.parquet")
+    gone_rows = ledger.index[len(ledger) - gone :]
+    for run_id in ledger.loc[gone_rows, "run_id"]:
+        shutil.rmtree(out / "runs" / run_id)
+    ledger.loc[gone_rows, "status"] = "pending"
+    if failed:
+        ledger.loc[ledger.index[-failed:], ["status", "error"]] = ["failed", "Traceback: boom"]
+    ledger.to_parquet(out / "ledger.parquet")
+    manifest = json.loads((out / "manifest.json").read_text())
+    runs = manifest["runs"]
+    manifest.update(status="running", counts={"pending": runs, "done": 0, "failed": 0})
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    return out
+
+
+def test_a_partial_sweep_is_loaded_with_a_warning(paired_sweep, tmp_path):
+    """analysis.load (and so the notebook) of an interrupted sweep said nothing: a
+    table from fewer seeds looked like the whole sweep."""
+    _, out = paired_sweep
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a complete sweep: no warning at all
+        whole = analysis.load(out)
+    assert whole.attrs["skillsim"]["progress"] == {"runs": 10, "done": 10, "failed": 0}
+    part = _partial(out, tmp_path / "part")
+    with pytest.warns(analysis.IncompleteSweepWarning) as caught:
+        frame = analysis.load(part)
+    message = str(caught[0].message)
+    assert "not complete (7 of 10 runs done, 1 failed, 2 not run yet)" in message
+    assert "rerun the same sweep command" in message and f"--out {part}" in message
+    assert caught[0].message.progress.done == 7 and caught[0].filename == __file__
+    assert frame["run_id"].nunique() == 7
+    assert frame.attrs["skillsim"]["progress"] == {"runs": 10, "done": 7, "failed": 1}
+    with warnings.catch_warnings():  # analysts can filter it by its class
+        warnings.simplefilter("error")
+        warnings.simplefilter("ignore", analysis.IncompleteSweepWarning)
+        analysis.load(part)
+
+
+def test_runs_written_after_the_last_ledger_are_counted_apart(paired_sweep, tmp_path):
+    """A kill within a second of a run leaves its folder written and the ledger saying
+    pending: load reads the ledger's done runs; the warning says the others are there
+    (the rerun records them), and the stale manifest is not what it counts from."""
+    _, out = paired_sweep
+    lagging = _partial(out, tmp_path / "lag", gone=0, failed=0)
+    ledger = pd.read_parquet(lagging / "ledger.parquet")
+    ledger.loc[ledger.index[-2:], "status"] = "pending"  # the last flush never happened
+    ledger.to_parquet(lagging / "ledger.parquet")
+    with pytest.warns(analysis.IncompleteSweepWarning) as caught:
+        frame = analysis.load(lagging)
+    assert frame["run_id"].nunique() == 8
+    assert (
+        "(8 of 10 runs done; 2 more written just before it stopped, not in its ledger yet)"
+        in str(caught[0].message)
+    )
+
+
+def test_effects_command_warns_of_a_partial_sweep(paired_sweep, tmp_path, capsys):
+    """`skillsim effects` printed a full table from a partial sweep, exit 0, with no
+    word that runs were missing; now a warning on stderr says how many and how to
+    finish (the table is still printed, exit 0)."""
+    _, out = paired_sweep
+    assert cli.main(["effects", str(out)]) == 0
+    assert "warning" not in capsys.readouterr().err
+    part = _partial(out, tmp_path / "part")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # said by the command, not as a Python warning
+        assert cli.main(["effects", str(part)]) == 0
+    captured = capsys.readouterr()
+    assert "unemployment_rate" in captured.out
+    err = " ".join(captured.err.split())
+    assert err.startswith(f"skillsim: warning: {part}: this sweep is not complete (7 of 10 runs")
+    assert "rerun the same sweep command to finish it" in err and "Traceback" not in err
+
+
+def test_a_misspelled_metric_gets_a_did_you_mean(paired_sweep, capsys):
+    _, out = paired_sweep
+    code = cli.main(["effects", str(out), "--metric", "green_employment_shar"])
+    assert code == cli.EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert "--metric green_employment_shar: unknown metric" in err
+    assert "(did you mean green_employment_share?)" in err
+    assert "must be one of: unemployment_rate, " in err and analysis.COST_METRIC in err
+
+
+def test_a_run_folder_removed_by_hand_is_named(paired_sweep, tmp_path):
+    """The ledger said done of a run folder since deleted: load blamed the sweep for not
+    keeping the metrics table."""
+    _, out = paired_sweep
+    copy = _partial(out, tmp_path / "copy", gone=0, failed=0)
+    gone = sorted((copy / "runs").iterdir())[0]
+    shutil.rmtree(gone)
+    with (
+        pytest.warns(analysis.IncompleteSweepWarning, match=r"\(9 of 10 runs done"),
+        pytest.raises(FileNotFoundError, match="records this run done but its folder is gone"),
+    ):
+        analysis.load(copy)

@@ -311,3 +311,38 @@ def test_profile_prints_and_stores_time_per_phase(tmp_path, capsys):
     phases = json.loads((out / "manifest.json").read_text())["timings"]["phase_seconds"]
     assert {"1 drivers", "7 search and matching", "10 accounts", "metrics"} <= set(phases)
     assert all(seconds >= 0 for seconds in phases.values())
+
+
+# ------------------------------------------------------------ output into a closed pipe
+
+
+def test_output_into_a_closed_pipe_stops_quietly(tmp_path):
+    """`skillsim show baseline --policy package | head` (and calibrate --list-moments,
+    list) ended in a BrokenPipeError traceback, and `skillsim effects | head`
+    exited 1 (rich's way), as if a run had failed: every command now stops quietly with
+    141 (128 + SIGPIPE), as other commands do. The pipe's reader is gone before the
+    command writes, so each one meets the closed pipe."""
+    from sweeps import small, write_experiment
+
+    from simulation.experiment import load_experiment, make_plan, run_sweep
+
+    sweep = tmp_path / "sweep"
+    plan = make_plan(load_experiment(write_experiment(tmp_path / "exp", small(months=2))))
+    assert run_sweep(plan, sweep, executor="serial", threads=1).complete
+    exe = Path(sys.executable).with_name("skillsim")
+    for command in (
+        ["show", "baseline", "--policy", "package"],
+        ["list"],
+        ["calibrate", "--list-moments"],
+        ["effects", str(sweep)],
+    ):
+        read, write = os.pipe()
+        os.close(read)  # as `| head` does once it has its lines
+        try:
+            done = subprocess.run(
+                [str(exe), *command], stdout=write, stderr=subprocess.PIPE, text=True, timeout=300
+            )
+        finally:
+            os.close(write)
+        assert done.returncode == cli.EXIT_BROKEN_PIPE, (command, done.returncode, done.stderr)
+        assert done.stderr == "", (command, done.stderr)

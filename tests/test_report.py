@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -203,12 +204,17 @@ def test_report_needs_a_sweep(tmp_path, capsys):
     assert "not a sweep folder" in capsys.readouterr().err
 
 
-def test_a_users_file_is_never_overwritten_an_earlier_report_is(written, tmp_path, capsys):
+def test_a_named_file_is_never_overwritten_an_earlier_report_neither(written, tmp_path, capsys):
+    """`report --out FILE` silently replaced an earlier report at FILE, where `run --out`
+    and `effects --csv` refuse an existing path: now refused the same way (exit 2,
+    nothing written). Only the sweep folder's own report.html is rewritten."""
     precious = tmp_path / "precious.html"
     precious.write_text("<html>a user's own page</html>")
     code = cli.main(["report", str(cell_sweep()), "--out", str(precious)])
     assert code == cli.EXIT_BAD_INPUT
-    assert "not a skillsim report; it is never overwritten" in capsys.readouterr().err
+    err = " ".join(capsys.readouterr().err.split())
+    assert f"--out {precious}: the file already exists; results are never overwritten" in err
+    assert "(allowed: a path that does not exist yet" in err
     assert precious.read_text() == "<html>a user's own page</html>"
     assert not (tmp_path / "precious_figures").exists()
     orphan = tmp_path / "new_figures"
@@ -217,11 +223,15 @@ def test_a_users_file_is_never_overwritten_an_earlier_report_is(written, tmp_pat
     code = cli.main(["report", str(cell_sweep()), "--out", str(tmp_path / "new.html")])
     assert code == cli.EXIT_BAD_INPUT and not (tmp_path / "new.html").exists()
     assert "exists without its report" in capsys.readouterr().err
-    before = written.stat().st_mtime_ns
-    assert cli.main(["report", str(cell_sweep()), "--out", str(written)]) == 0  # replaced
-    assert written.stat().st_mtime_ns > before
-    # In the sweep's own folder, the default report.html is replaced even without the
-    # tag (reports written before it had none), and its figures folder with it.
+    figures = written.with_name(f"{written.stem}_figures")
+    before = (written.read_bytes(), sorted(figures.iterdir()), written.stat().st_mtime_ns)
+    code = cli.main(["report", str(cell_sweep()), "--out", str(written)])  # an earlier report
+    assert code == cli.EXIT_BAD_INPUT
+    assert "the file already exists; results are never overwritten" in capsys.readouterr().err
+    assert (written.read_bytes(), sorted(figures.iterdir()), written.stat().st_mtime_ns) == before
+    assert not [p for p in written.parent.iterdir() if ".tmp-" in p.name]
+    # In the sweep's own folder, the default report.html is replaced (reports written
+    # before the generator tag had none), and its figures folder with it.
     sweep = shutil.copytree(
         cell_sweep(), tmp_path / "sweep", ignore=shutil.ignore_patterns(".lock")
     )
@@ -231,6 +241,49 @@ def test_a_users_file_is_never_overwritten_an_earlier_report_is(written, tmp_pat
     assert cli.main(["report", str(sweep)]) == 0
     assert GENERATOR_TAG in (sweep / "report.html").read_text()
     assert not (sweep / "report_figures" / "old.png").exists()
+    assert "warning" not in capsys.readouterr().err  # (a complete sweep)
+
+
+def test_a_report_that_appears_meanwhile_is_kept(tmp_path, monkeypatch, capsys):
+    """A file written at --out while the report was drawn is kept, not replaced."""
+    out = tmp_path / "mine.html"
+    real = report._html
+
+    def and_meanwhile(*args, **kwargs):
+        out.write_text("written meanwhile")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(report, "_html", and_meanwhile)
+    monkeypatch.setattr(report, "figures", lambda sweep, style, lang: [])  # (no drawing)
+    assert cli.main(["report", str(cell_sweep()), "--out", str(out)]) == cli.EXIT_BAD_INPUT
+    assert "written by another process while this report was drawn" in capsys.readouterr().err
+    assert out.read_text() == "written meanwhile"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.html"]
+
+
+def test_a_partial_sweeps_report_counts_the_runs_on_disk(tmp_path, capsys):
+    """A killed sweep's manifest says "running" with the counts of its start: the
+    report counted from it. It counts the run folders now, and the command says on
+    stderr what the page says at its top."""
+    sweep = shutil.copytree(
+        cell_sweep(), tmp_path / "sweep", ignore=shutil.ignore_patterns(".lock")
+    )
+    ledger = pd.read_parquet(sweep / "ledger.parquet")
+    for run_id in ledger["run_id"].iloc[-3:]:  # (the last scenario's package runs, say)
+        shutil.rmtree(sweep / "runs" / run_id)
+    ledger.loc[ledger.index[-3:], "status"] = "pending"
+    ledger.to_parquet(sweep / "ledger.parquet")
+    manifest = json.loads((sweep / "manifest.json").read_text())
+    manifest.update(status="running", counts={"pending": 12, "done": 0, "failed": 0})
+    (sweep / "manifest.json").write_text(json.dumps(manifest))
+    out = tmp_path / "partial.html"
+    assert cli.main(["report", str(sweep), "--out", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert "This sweep is not complete (9 of 12 runs done, 0 failed)" in page
+    assert html.escape('{"pending": 3, "done": 9, "failed": 0}') in page
+    err = " ".join(capsys.readouterr().err.split())
+    assert f"skillsim: warning: {sweep}: this sweep is not complete (9 of 12 runs done" in err
+    assert "IncompleteSweepWarning" not in err  # (said once, by the command)
 
 
 def test_settings_from_the_command_line_are_told_apart_from_the_files(tmp_path):

@@ -16,6 +16,7 @@ from sweeps import small, without_timings, write_experiment
 
 from simulation import analysis, cli, runner
 from simulation.experiment import load_experiment, make_plan, run_sweep
+from simulation.experiment.progress import sweep_progress
 from simulation.model import BURN_INS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -181,6 +182,17 @@ def test_sigkill_mid_sweep_then_rerun_gives_every_run_exactly_once(tmp_path):
     finished = [p for p in runs.iterdir() if not p.name.startswith(".")]
     assert 1 <= len(finished) < len(ids), "the kill should land mid-sweep"
     print(f"killed with {len(finished)} of {len(ids)} runs done")
+    # The readers count from the ledger and the run folders, which the ledger (written
+    # at most once a second) may lag behind; the manifest is no older than the ledger's
+    # last flush but one (a kill can land between the two writes).
+    done = int((_ledger(out)["status"] == "done").sum())
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "running" and manifest["counts"]["done"] <= done
+    progress = sweep_progress(out)
+    assert (progress.done, progress.runs, progress.complete) == (done, len(ids), False)
+    assert progress.done + progress.unrecorded == len(finished)
+    with pytest.warns(analysis.IncompleteSweepWarning, match=f"\\({done} of {len(ids)} runs"):
+        assert analysis.load(out)["run_id"].nunique() == done
 
     assert cli.main([*args, "--quiet"]) == 0  # the same command resumes
     assert _run_folders(out) == ids  # every run once, no temporary folders left

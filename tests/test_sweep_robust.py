@@ -274,6 +274,23 @@ def test_a_sweep_that_took_the_folder_meanwhile_is_not_overwritten(tmp_path, mon
     assert set(analysis.load(out)["month"]) == {0, 1, 2}
 
 
+def test_a_refused_folder_prints_no_header_or_progress_first(tmp_path, capsys):
+    """--out holding another sweep: the header and a "0/?" progress bar printed before
+    the error, as if the sweep had started."""
+    plan = _plan(tmp_path, replications=1)
+    out = tmp_path / "out"
+    out.mkdir()
+    taken = {"kind": "sweep", "sweep_hash": "0" * 16, "experiment": {"name": "other"}}
+    (out / "manifest.json").write_text(json.dumps(taken))
+    args = ["sweep", plan.experiment.source, "--executor", "serial", "--out", str(out)]
+    assert cli.main(args) == cli.EXIT_BAD_INPUT  # (not --quiet: the header and the bar)
+    captured = capsys.readouterr()
+    err = " ".join(captured.err.split())
+    assert err.startswith(f"skillsim: error: {out} holds another sweep (experiment other"), err
+    assert "0/?" not in err and "sweep exp:" not in err and captured.out == ""
+    assert sorted(p.name for p in out.iterdir()) == ["manifest.json"]
+
+
 # ------------------------------------------------------------ names
 
 
@@ -537,6 +554,59 @@ def test_resuming_after_the_code_changed_says_so(tmp_path):
         "versions of the code (ledger.parquet, column code); to compute every run with this "
         "code, use a new --out"
     ]
+
+
+_KILLED_AFTER = """
+import os, signal, sys
+from simulation.experiment import load_experiment, make_plan, run_sweep, store
+store.FLUSH_SECONDS = float(sys.argv[4])
+left = [int(sys.argv[3])]
+def outcome(_):
+    left[0] -= 1
+    if left[0] == 0:  # after the run is written and the ledger flushed (if due)
+        os.kill(os.getpid(), signal.SIGKILL)
+run_sweep(make_plan(load_experiment(sys.argv[1])), sys.argv[2], executor="serial",
+          threads=1, on_outcome=outcome)
+"""
+
+
+def _killed_after(tmp_path, runs: int, flush_seconds: float):
+    """A sweep of 8 runs killed with SIGKILL just after its ``runs``-th run (its own
+    process, serial: the kill lands at a known run)."""
+    plan = _plan(tmp_path, replications=4)
+    out = tmp_path / "killed"
+    argv = [plan.experiment.source, str(out), str(runs), str(flush_seconds)]
+    done = subprocess.run(
+        [sys.executable, "-c", _KILLED_AFTER, *argv], cwd=ROOT, capture_output=True, timeout=300
+    )
+    assert done.returncode == -signal.SIGKILL, done.stderr.decode()
+    return plan, out
+
+
+def test_a_killed_sweeps_manifest_counts_what_its_ledger_says(tmp_path, capsys):
+    """After kill -9 the manifest said running {'pending': 90, 'done': 0} though 28 runs
+    were on disk and the ledger said 25: its counts were written only when the sweep
+    started and ended. They are now written with each flush of the ledger; and report,
+    effects and analysis.load count from the ledger and the run folders, and say which
+    runs a lagging ledger has not recorded yet."""
+    plan, out = _killed_after(tmp_path, runs=3, flush_seconds=0.0)  # (a flush each run)
+    ledger = pd.read_parquet(out / "ledger.parquet")
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert (ledger["status"] == "done").sum() == 3 == len(list((out / "runs").iterdir()))
+    assert manifest["status"] == "running"
+    assert manifest["counts"] == {"pending": 5, "done": 3, "failed": 0}
+
+    # the ledger a kill within a second of the last flush leaves: one run behind
+    ledger.loc[ledger["status"] == "done", "status"] = ["done", "done", "pending"]
+    ledger.to_parquet(out / "ledger.parquet")
+    shown = r"\(2 of 8 runs done, 5 not run yet; 1 more written just before it stopped"
+    with pytest.warns(analysis.IncompleteSweepWarning, match=shown):
+        assert analysis.load(out)["run_id"].nunique() == 2
+    cli.main(["effects", str(out)])  # (its exit status: enough runs to compare, or not)
+    err = " ".join(capsys.readouterr().err.split())
+    assert f"skillsim: warning: {out}: this sweep is not complete (2 of 8 runs done" in err
+    assert f"`skillsim sweep {plan.experiment.source} --out {out}`" in err
+    assert run_sweep(plan, out, executor="serial", threads=1).skipped == 3  # it resumes
 
 
 def test_a_run_written_just_before_a_kill_counts_one_attempt(tmp_path):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import sys
+import warnings
 from pathlib import Path
 
 # The effects table printed by `skillsim effects` and `skillsim sweep --effects`: the
@@ -89,7 +91,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
             "Print, per scenario and policy, the mean paired difference against the baseline "
             "policy across seeds, with a 95% t interval, for the headline metrics, and the "
             "public cost per additional employed worker. Effects are on the mean over the "
-            "policy months 1..M unless --summary final."
+            "policy months 1..M unless --summary final. A sweep that is not complete "
+            "(interrupted, killed, still running, or with failed runs) is shown from its "
+            "finished runs, with a warning on stderr that says how many and how to finish it."
         ),
     )
     eff.add_argument("results", type=Path, metavar="RESULTS_DIR", help="a sweep folder")
@@ -177,7 +181,7 @@ def _sweep(args: argparse.Namespace) -> int:
     from simulation.experiment.executors import check_scheduler
     from simulation.experiment.loading import find_file
     from simulation.experiment.plan import repeated_points
-    from simulation.experiment.store import SweepFolderError, SweepWriteError
+    from simulation.experiment.store import SweepFolderError, SweepStore, SweepWriteError
 
     executor = args.executor or ("dask" if args.scheduler else "processes")
     if args.scheduler and executor != "dask":
@@ -199,6 +203,10 @@ def _sweep(args: argparse.Namespace) -> int:
     if args.effects:
         _check_effects_possible(plan)
     out = args.out if args.out is not None else default_out(plan)
+    try:  # before anything is printed: a refused folder shows no header or progress bar
+        SweepStore(out, plan).check()
+    except SweepFolderError as exc:
+        raise _bad(str(exc)) from None
     console = Console(stderr=True)
     cfg = plan.experiment.config
     shared = baseline_shares_the_design(plan.experiment)
@@ -358,18 +366,25 @@ def _effects(results: Path, baseline, summary, names, csv) -> int:
             "folder of run folders)"
         )
     try:
-        frame = analysis.load(results)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", analysis.IncompleteSweepWarning)
+            frame = analysis.load(results)
     except FileNotFoundError as exc:
         raise _bad(str(exc)) from None
+    for warning in caught:  # a sweep not complete: said on stderr, the table still shown
+        if issubclass(warning.category, analysis.IncompleteSweepWarning):
+            print(f"skillsim: warning: {warning.message}", file=sys.stderr)
+        else:
+            warnings.warn_explicit(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
     baseline = baseline or frame.attrs.get("skillsim", {}).get("baseline_policy", "none")
     try:
         table = analysis.effects(frame, baseline_policy=baseline, summary=summary)
     except ValueError as exc:
         raise _bad(f"{results}: {exc}") from None
     shown = names or list(HEADLINE)
-    unknown = [n for n in shown if n not in set(table["metric"])]
-    if unknown:
-        raise _bad(f"--metric {unknown[0]}: unknown metric (see `skillsim list metrics`)")
+    _check_metrics(shown, list(dict.fromkeys(table["metric"])), results)
     if csv is not None:
         _write_new_csv(table, csv)
     keys = [c for c in table.columns if c not in _EFFECT_COLUMNS]
@@ -406,6 +421,23 @@ def _effects(results: Path, baseline, summary, names, csv) -> int:
         "worker-month, '-' unless the employment effect is clearly above zero (its CI)."
     )
     return 0
+
+
+def _check_metrics(shown: list[str], known: list[str], results: Path) -> None:
+    """Each --metric must be a metric of the effects table ``results`` gives: else bad
+    input naming the closest one and every allowed one, as the configuration errors
+    do (difflib's closest match)."""
+    import difflib
+
+    for name in shown:
+        if name in known:
+            continue
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise _bad(
+            f"--metric {name}: unknown metric{hint}; must be one of: {', '.join(known)} "
+            f"(the metrics of {results}; `skillsim list metrics` defines them)"
+        )
 
 
 def _check_new_file(path: Path, option: str) -> None:

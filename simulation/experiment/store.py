@@ -19,6 +19,11 @@ two sweeps from writing to one folder at once. A file that cannot be written (a 
 disk, a folder made read-only) stops the sweep with ``SweepWriteError``; its finished
 runs are kept, and temporary files are removed (those of a killed sweep when the
 folder is opened again).
+
+The manifest's status and counts are rewritten with the ledger (at most once every
+``FLUSH_SECONDS`` while runs finish), so a killed sweep's manifest says "running"
+with the counts of its last ledger; ``sweep_progress`` reads how far a sweep got from
+its run folders and ledger (``progress.sweep_progress``), not from the manifest.
 """
 
 from __future__ import annotations
@@ -138,6 +143,8 @@ class SweepStore:
         self.started = time.time()
         self.code: dict[str, str] = {}  # module -> source digest of the latest run's code
         self.note = ""  # what a resumed sweep should say (finished runs of other code)
+        self.status = ""  # the manifest's status, rewritten with each flush of the ledger
+        self._fixed: dict[str, Any] | None = None  # the manifest's parts a sweep never changes
 
     # ------------------------------------------------------------ open, close
 
@@ -232,7 +239,7 @@ class SweepStore:
         try:
             self._write_manifest("running")
             self._write_design()
-            self.flush(force=True)
+            self.flush(force=True, manifest=False)  # (the manifest was just written)
         except OSError as exc:
             self._remove_temporaries()
             self._unlock()
@@ -280,7 +287,10 @@ class SweepStore:
             status = "complete"
         failure = None
         try:
-            for write in (lambda: self.flush(force=True), lambda: self._write_manifest(status)):
+            for write in (
+                lambda: self.flush(force=True, manifest=False),
+                lambda: self._write_manifest(status),
+            ):
                 try:  # (each on its own: the manifest's status even if the ledger fails)
                     write()
                 except OSError as exc:
@@ -364,13 +374,18 @@ class SweepStore:
             _reason(exc),
         )
 
-    def flush(self, force: bool = False) -> None:
+    def flush(self, force: bool = False, manifest: bool = True) -> None:
+        """Write the ledger (unless it was written less than ``FLUSH_SECONDS`` ago), and
+        with it the manifest's counts, so that a sweep killed mid-way leaves a manifest
+        that agrees with its last ledger."""
         now = time.monotonic()
         if not force and now - self._last_flush < FLUSH_SECONDS:
             return
         frame = pd.DataFrame(list(self.rows.values()), columns=list(LEDGER_COLUMNS))
         store.write_parquet(frame, self.out / "ledger.parquet")
         self._last_flush = now
+        if manifest and self.status:
+            self._write_manifest(self.status)
 
     def counts(self) -> dict[str, int]:
         statuses = [r["status"] for r in self.rows.values()]
@@ -385,13 +400,12 @@ class SweepStore:
         store.write_parquet(frame, self.out / "design.parquet")
 
     def _write_manifest(self, status: str) -> None:
+        """Write manifest.json with this status and the current counts (and remember
+        the status: each flush of the ledger writes the manifest again)."""
+        self.status = status
         exp = self.plan.experiment
-        store.write_json(
-            {
-                "schema_version": SWEEP_SCHEMA_VERSION,
-                "kind": "sweep",
-                "status": status,
-                "sweep_hash": self.plan.sweep_hash,
+        if self._fixed is None:  # (dumped once: the manifest is rewritten with the ledger)
+            self._fixed = {
                 "source": exp.source,
                 "experiment": exp.config.model_dump(mode="json"),
                 "overrides": exp.overrides,  # the command line's, in "experiment" already
@@ -399,6 +413,14 @@ class SweepStore:
                 "seeds": self.plan.seeds,
                 "scenarios": {name: s.model_dump(mode="json") for name, s in exp.scenarios.items()},
                 "policies": {name: p.model_dump(mode="json") for name, p in exp.policies.items()},
+            }
+        store.write_json(
+            {
+                "schema_version": SWEEP_SCHEMA_VERSION,
+                "kind": "sweep",
+                "status": status,
+                "sweep_hash": self.plan.sweep_hash,
+                **self._fixed,
                 "runs": len(self.plan.runs),
                 "counts": self.counts(),
                 "started": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(self.started)),

@@ -1,0 +1,129 @@
+"""How far a sweep got, read from its folder: the run folders that are there (each
+written whole, by a rename) and the ledger, not the manifest's counts, which lag behind
+the runs (and which a killed sweep never brings up to date). ``skillsim report``,
+``skillsim effects`` and ``analysis.load`` warn from this when a sweep is not complete.
+
+Light on imports (no engine): ``analysis`` reads it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+# the sweep command's options for the manifest's "overrides" (experiment/cli.py)
+_OPTIONS = {
+    "workers": "--workers",
+    "months": "--months",
+    "replications": "--seeds",
+    "root_seed": "--root-seed",
+}
+
+
+@dataclass(frozen=True)
+class SweepProgress:
+    """How far a sweep folder got, from its ledger and run folders (not the manifest's
+    counts: a killed sweep's manifest says "running" for good, with the counts of its
+    last ledger). ``done``: runs the ledger records done whose folder is there, which
+    ``analysis.load`` reads; ``unrecorded``: run folders written just before the sweep
+    stopped, after its last ledger (written at most once a second), which a rerun
+    records done; ``failed`` as the ledger says; ``pending`` the rest, not run yet.
+    ``report``, ``effects`` and ``analysis.load`` tell the user from this."""
+
+    folder: Path
+    runs: int  # in the sweep's plan
+    done: int
+    failed: int
+    status: str  # the manifest's word, as the sweep last wrote it
+    command: str  # the command that finishes the sweep
+    unrecorded: int = 0
+
+    @property
+    def pending(self) -> int:
+        return max(self.runs - self.done - self.failed - self.unrecorded, 0)
+
+    @property
+    def complete(self) -> bool:
+        return self.done >= self.runs
+
+    def message(self) -> str:
+        """One paragraph for an incomplete sweep: done, failed and missing runs, and
+        how to finish it."""
+        failed = f", {self.failed} failed" if self.failed else ""
+        pending = f", {self.pending} not run yet" if self.pending else ""
+        unrecorded = (
+            f"; {self.unrecorded} more written just before it stopped, not in its ledger yet"
+            if self.unrecorded
+            else ""
+        )
+        tracebacks = " (tracebacks: ledger.parquet, column error)" if self.failed else ""
+        return (
+            f"{self.folder}: this sweep is not complete ({self.done} of {self.runs} runs "
+            f"done{failed}{pending}{unrecorded}){tracebacks}: these results use the "
+            f"{self.done} finished "
+            f"runs only. Unless it is still running, rerun the same sweep command to finish "
+            f"it ({self.command}): finished runs are kept and skipped, the others are run."
+        )
+
+
+def sweep_progress(folder: str | Path, manifest: dict[str, Any] | None = None) -> SweepProgress:
+    """How far the sweep in ``folder`` got (its ``manifest``, if already read)."""
+    folder = Path(folder)
+    if manifest is None:
+        manifest = _read_manifest(folder)
+    ledger: dict[str, str] = {}
+    with contextlib.suppress(OSError, ValueError, KeyError):  # (missing or damaged)
+        frame = pd.read_parquet(folder / "ledger.parquet", columns=["run_id", "status"])
+        ledger = dict(zip(frame["run_id"], frame["status"], strict=True))
+    on_disk = set(finished_runs(folder))
+    if ledger:
+        done = {run_id for run_id, s in ledger.items() if s == "done"} & on_disk
+        unrecorded = (on_disk & set(ledger)) - done
+    else:  # (killed before its first ledger: the folders are all there is)
+        done, unrecorded = on_disk, set()
+    failed = sum(1 for run_id, s in ledger.items() if s == "failed" and run_id not in on_disk)
+    runs = manifest.get("runs")
+    if not isinstance(runs, int) or isinstance(runs, bool):
+        runs = len(ledger) or len(done)
+    status = str(manifest.get("status", ""))
+    command = _command(folder, manifest)
+    return SweepProgress(folder, runs, len(done), failed, status, command, len(unrecorded))
+
+
+def finished_runs(folder: str | Path) -> list[str]:
+    """The ids of the runs whose folder is in ``folder``/runs (written whole, by a rename:
+    a run folder with its manifest is a finished run), sorted."""
+    runs = Path(folder) / "runs"
+    if not runs.is_dir():
+        return []
+    return sorted(
+        p.name
+        for p in runs.iterdir()
+        if not p.name.startswith(".") and (p / "manifest.json").is_file()
+    )
+
+
+def _command(folder: Path, manifest: dict[str, Any]) -> str:
+    """`skillsim sweep SOURCE --out FOLDER` with the options the sweep was run with."""
+    parts = ["skillsim", "sweep", str(manifest.get("source") or "EXPERIMENT")]
+    parts += ["--out", str(folder)]
+    overrides = manifest.get("overrides")
+    for key, value in (overrides if isinstance(overrides, dict) else {}).items():
+        if key in _OPTIONS and value is not None:
+            parts += [_OPTIONS[key], str(value)]
+    return "`" + " ".join(shlex.quote(p) for p in parts) + "`"
+
+
+def _read_manifest(folder: Path) -> dict[str, Any]:
+    """The folder's manifest.json as a dict; {} if missing or unreadable."""
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return {}
+    return manifest if isinstance(manifest, dict) else {}
