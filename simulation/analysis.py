@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -129,6 +130,100 @@ def _check_policies(wanted: Sequence[str], present: set, path: Path) -> None:
         raise ValueError(
             f"{path}: no runs of policy {unknown[0]!r} (policies with runs there: {have})"
         )
+
+
+def find_sweep(
+    named: str | os.PathLike[str] | None = None, places: Sequence[str | Path] | None = None
+) -> tuple[Path, list[str]]:
+    """The sweep folder to compare policies in, and lines that say which and why (the
+    notebook prints them).
+
+    ``named`` (a folder: absolute, or relative to one of ``places``; the notebook passes
+    ``SKILLSIM_SWEEP``) is used if it can be compared with its baseline policy. Without
+    it, the newest sweep (by its manifest's time) in ``place/results`` that can, for the
+    places in order: by default the current folder, then the repository (the folder
+    holding the ``simulation`` package, where ``make run`` writes ``results/``), so the
+    same call works in a notebook run in ``experiments/``. A sweep can be compared when
+    its policies include its baseline policy and ``runs/`` holds finished runs of the
+    baseline and of another policy (read from its manifest, ledger and run folders, not
+    its results). Raises ``FileNotFoundError`` (no such folder, no usable sweep: every
+    folder looked at with its reason, and what to run) or ``ValueError`` (``named``
+    cannot be used, and why)."""
+    import simulation
+
+    if places is None:
+        places = [Path.cwd(), Path(simulation.__file__).resolve().parents[1]]
+    places = list(dict.fromkeys(Path(p) for p in places))
+    if named:
+        found = [place / named for place in places if (place / named).is_dir()]
+        if not found:
+            where = " or ".join(str(place) for place in places)
+            raise FileNotFoundError(f"{named}: no such folder in {where}")
+        if problem := sweep_problem(found[0]):
+            raise ValueError(f"{named} cannot be used: {problem}")
+        return found[0].resolve(), [f"using the folder named ({named}): {found[0].resolve()}"]
+    candidates = []
+    for results in [place / "results" for place in places]:
+        sweeps = [m.parent for m in results.glob("*/manifest.json")]
+        sweeps = [s for s in sweeps if (_read_manifest(s) or {}).get("kind") == "sweep"]
+        candidates += sorted(sweeps, key=lambda s: (s / "manifest.json").stat().st_mtime)[::-1]
+    problems = {folder: sweep_problem(folder) for folder in candidates}
+    usable = [folder for folder in candidates if problems[folder] is None]
+    if not usable:
+        looked = "".join(f"\n  {folder}: {problem}" for folder, problem in problems.items())
+        raise FileNotFoundError(
+            "no sweep to compare policies in. Looked in "
+            + " and ".join(str(place / "results") for place in places)
+            + (looked or " (no sweep folders there)")
+            + "\nRun `make run` in the repository (it makes the default sweep, "
+            "results/sweep-default-..., with the baseline policy 'none'), or name a sweep "
+            "folder (the notebook: SKILLSIM_SWEEP)."
+        )
+    chosen = usable[0].resolve()
+    baseline = _read_manifest(chosen)["experiment"].get("baseline_policy", "none")
+    said = [f"using the newest sweep with a {baseline!r} baseline: {chosen}"]
+    said += [f"  (skipped {f}: {problems[f]})" for f in candidates[: candidates.index(usable[0])]]
+    return chosen, said
+
+
+def sweep_problem(folder: str | Path) -> str | None:
+    """Why the sweep in ``folder`` cannot be compared with its baseline policy, or None
+    if it can (``find_sweep``); reads its manifest, ledger and run folders only."""
+    from simulation.experiment.progress import finished_runs
+
+    folder = Path(folder)
+    manifest, file = _read_manifest(folder), folder / "manifest.json"
+    if manifest is None:
+        return f"{file} is missing or unreadable (`skillsim sweep` writes one)"
+    if manifest.get("kind") != "sweep":
+        return f"{file} says this folder holds a {manifest.get('kind')}, not a sweep"
+    baseline = manifest.get("experiment", {}).get("baseline_policy", "none")
+    policies = manifest.get("policies", [])
+    if baseline not in policies:
+        return (
+            f"its policies ({', '.join(policies)}) do not include the baseline policy {baseline!r}"
+        )
+    try:
+        runs = pd.read_parquet(folder / "ledger.parquet", columns=["run_id", "policy"])
+    except (OSError, ValueError, KeyError):
+        return f"{folder / 'ledger.parquet'} is missing or unreadable"
+    done = set(finished_runs(folder))
+    finished = set(runs.loc[runs["run_id"].isin(done), "policy"])
+    if baseline not in finished or len(finished) < 2:
+        return (
+            f"{folder / 'runs'}: no finished runs of {baseline!r} and of another policy yet "
+            "(rerun the command that started the sweep to resume it)"
+        )
+    return None
+
+
+def _read_manifest(folder: Path) -> dict[str, Any] | None:
+    """The folder's manifest.json as a dict, or None (missing, damaged, not an object)."""
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return None
+    return manifest if isinstance(manifest, dict) else None
 
 
 def folder_kind(path: str | Path) -> str | None:

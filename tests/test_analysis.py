@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import shutil
 import warnings
 from pathlib import Path
@@ -395,3 +396,27 @@ def test_a_run_folder_removed_by_hand_is_named(paired_sweep, tmp_path):
         pytest.raises(FileNotFoundError, match="records this run done but its folder is gone"),
     ):
         analysis.load(copy)
+
+
+def test_find_sweep_takes_the_newest_comparable_sweep_of_the_places_in_order(tmp_path):
+    """``find_sweep`` (the notebook's first cell; tests/test_notebook.py runs it there):
+    the places in order, the newest sweep first, skipping what cannot be compared."""
+    from presenting import small_sweep
+
+    here, repo = tmp_path / "here", tmp_path / "repo"
+    older = shutil.copytree(small_sweep(), repo / "results" / "sweep-a")
+    newer = shutil.copytree(small_sweep(), repo / "results" / "sweep-b")
+    for run in newer.glob("runs/*__none__*"):  # stopped before its baseline's runs
+        shutil.rmtree(run)
+    for sweep, when in ((older, 1_000_000), (newer, 2_000_000)):
+        os.utime(sweep / "manifest.json", (when, when))
+    (here / "results").mkdir(parents=True)
+    found, said = analysis.find_sweep(places=[here, repo])
+    assert found == older.resolve()
+    assert said[0] == f"using the newest sweep with a 'none' baseline: {found}"
+    assert said[1].startswith(f"  (skipped {newer}: {newer / 'runs'}: no finished runs of")
+    assert analysis.find_sweep("results/sweep-a", places=[here, repo])[0] == found
+    with pytest.raises(ValueError, match=r"sweep-b cannot be used: .*no finished runs"):
+        analysis.find_sweep("results/sweep-b", places=[here, repo])
+    with pytest.raises(FileNotFoundError, match=r"(?s)no sweep to compare policies in.*make run"):
+        analysis.find_sweep(places=[here])
