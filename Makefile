@@ -31,11 +31,12 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 # The main job: experiments/default.toml (every scenario x none, each single policy and
-# the package x 5 seeds) on the process pool, then the effects table with 95% CIs.
+# the package x 5 seeds) on the process pool, then the effects table with 95% CIs (an
+# EXPERIMENT without its baseline policy, a design over one policy, gets none, and says so).
 # Rerunning resumes an interrupted sweep. Quick look: make run WORKERS=5000 SEEDS=3
 # It ends by writing the sweep's HTML report (skillsim report) and printing its path.
 run: $(STAMP)
-	$(BIN)/skillsim sweep $(EXPERIMENT) --executor processes --effects \
+	$(BIN)/skillsim sweep $(EXPERIMENT) --executor processes --effects-if-possible \
 		$(if $(WORKERS),--workers $(WORKERS)) $(if $(MONTHS),--months $(MONTHS)) \
 		$(if $(SEEDS),--seeds $(SEEDS)) $(if $(JOBS),--jobs $(JOBS)) $(if $(OUT),--out $(OUT))
 	$(BIN)/skillsim report $(or $(OUT),$$(ls -td results/sweep-$(basename $(notdir $(EXPERIMENT)))-* | head -1))

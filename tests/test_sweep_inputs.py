@@ -132,6 +132,22 @@ def test_an_experiment_without_a_baseline_runs_but_not_with_effects(tmp_path, ca
     assert cli.main(["sweep", str(only), "--out", str(out), "--quiet", "--effects"]) == 2
     assert "only the baseline policy 'none'" in capsys.readouterr().err
     assert not out.exists()
+    # --effects-if-possible (what `make run` passes): the sweep runs and says why no table
+    args = ["sweep", str(path), "--out", str(out), "--quiet", "--effects-if-possible"]
+    assert cli.main(args) == 0
+    captured = capsys.readouterr()
+    said = captured.out + captured.err
+    assert "no effects table:" in said and "'none' is not among its policies" in said, said
+    assert "allowed:" not in said and "mean paired difference" not in said
+    assert (out / "ledger.parquet").is_file()
+
+
+def test_effects_if_possible_shows_the_table_when_there_is_one(tmp_path, capsys):
+    path = write_experiment(tmp_path / "exp", small(policies=("none", "apprenticeship_subsidy")))
+    args = ["sweep", str(path), "--out", str(tmp_path / "o"), "--quiet", "--effects-if-possible"]
+    assert cli.main(args) == 0
+    shown = capsys.readouterr().out
+    assert "apprenticeship_subsidy" in shown and "unemployment" in shown, shown
 
 
 def test_a_policy_lever_swept_on_the_baseline_too_is_pointed_out(tmp_path, capsys):

@@ -82,6 +82,13 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         help="print the effects table (paired differences against the experiment's "
         "baseline policy, 95%% CIs) when the sweep is done",
     )
+    sweep.add_argument(
+        "--effects-if-possible",
+        action="store_true",
+        help="as --effects for an experiment that compares policies with its baseline "
+        "policy; for one that does not (a design over one policy), say why and show none "
+        "(what `make run` passes, for any EXPERIMENT)",
+    )
     sweep.add_argument("--quiet", action="store_true", help="no progress bar")
 
     eff = sub.add_parser(
@@ -177,6 +184,7 @@ def _bad(message: str) -> Exception:
 def _sweep(args: argparse.Namespace) -> int:
     from rich.console import Console
 
+    from simulation.cli import BadInput
     from simulation.experiment import default_out, load_experiment, make_plan, run_sweep
     from simulation.experiment.executors import check_scheduler
     from simulation.experiment.loading import find_file
@@ -202,6 +210,13 @@ def _sweep(args: argparse.Namespace) -> int:
     plan = make_plan(load_experiment(path, overrides))
     if args.effects:
         _check_effects_possible(plan)
+    no_effects = None  # why --effects-if-possible shows no table
+    if args.effects_if_possible and not args.effects:
+        try:
+            _check_effects_possible(plan)
+            args.effects = True
+        except BadInput as exc:
+            no_effects = str(exc).removeprefix("--effects: ")
     out = args.out if args.out is not None else default_out(plan)
     try:  # before anything is printed: a refused folder shows no header or progress bar
         SweepStore(out, plan).check()
@@ -272,9 +287,15 @@ def _sweep(args: argparse.Namespace) -> int:
         console.print(f"[red]failed[/red] {run_id}: {last}")
     if report.failures:
         console.print(f"tracebacks in {out / 'ledger.parquet'} (column error)")
+    if no_effects is not None:
+        console.print(
+            f"no effects table: {no_effects.split('; allowed:')[0]} (its report and "
+            "analysis.sensitivity read a design's results)",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
     if args.effects:
-        from simulation.cli import BadInput
-
         try:
             _effects(out, None, "mean", None, None)
         except BadInput as exc:
