@@ -546,10 +546,11 @@ def forest(
 # ---------------------------------------------------------------- heat map
 
 
-def _one_setting(table: pd.DataFrame, rows: str, columns: str) -> None:
-    """Refuse a map that would average unlike runs (``mismatch_heatmap``)."""
+def _one_setting(table: pd.DataFrame, rows: str, columns: str, pool: Sequence[str]) -> None:
+    """Refuse a map that would average unlike runs (``mismatch_heatmap``), unless the
+    caller asks for it (``pool``)."""
     for key in ("scenario", "policy", "point"):
-        if key in (rows, columns) or key not in table.columns:
+        if key in (rows, columns) or key in pool or key not in table.columns:
             continue
         present = list(dict.fromkeys(table[key].dropna()))
         if len(present) > 1:
@@ -571,6 +572,7 @@ def mismatch_heatmap(
     lang: str = "en",
     title: str | None = None,
     limits: tuple[float, float] | None = None,
+    pool: Sequence[str] = (),
 ) -> Figure:
     """A heat map of ``value`` (the mean skill gap of the employed, by default) with
     one row per ``rows`` key and one column per ``columns`` key; a long table with
@@ -581,9 +583,11 @@ def mismatch_heatmap(
 
     Runs that differ in what they simulate are not averaged together: a table with
     several scenarios, policies or design points that are not the map's rows or
-    columns is refused (filter it to one first, as the report and the notebook do)."""
+    columns is refused (filter it to one first, as the report and the notebook do),
+    except those named in ``pool`` (``pool=("point",)`` averages a design sweep's points,
+    as the report does, saying so in its caption)."""
     _need_cells(table, rows, columns, value)
-    _one_setting(table, rows, columns)
+    _one_setting(table, rows, columns, pool)
     grid = table.pivot_table(
         index=rows, columns=columns, values=value, aggfunc="mean", sort=False, dropna=False
     )

@@ -116,8 +116,8 @@ _T: dict[str, tuple[str, str]] = {
     ),
     "fig_heat_sector": (
         "Where skills are short: mean skill gap of the employed by sector and scenario, "
-        "under {base}, averaged over months and seeds; lighter is a larger gap.",
-        "技能短缺所在：{base}下分行业、分情景的在职者平均技能差距（各月与各随机种子均值）；颜色越浅差距越大。",
+        "under {base}, averaged over months and seeds{points}; lighter is a larger gap.",
+        "技能短缺所在：{base}下分行业、分情景的在职者平均技能差距（各月与各随机种子{points}均值）；颜色越浅差距越大。",
     ),
     "fig_heat_region": (
         "The same by region.",
@@ -485,12 +485,15 @@ def figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
         frame = sweep.breakdowns.get(table)
         if frame is not None and not frame.empty:
             under_base = frame[(frame["policy"] == policy) & (frame["month"] >= 1)]
+            points = under_base["point"].nunique()
+            said = _t("cell_points", lang).format(points=points) if points > 1 else ""
             specs.append(
                 FigureSpec(
                     f"skill_gap_by_{table}",
-                    _t(key, lang).format(base=i18n.name_of("policy", policy, lang)),
+                    _t(key, lang).format(base=i18n.name_of("policy", policy, lang), points=said),
+                    # a design sweep's points are averaged, and the caption says so
                     lambda t=table, f=under_base: plots.mismatch_heatmap(
-                        f, rows=t, columns="scenario", **kw
+                        f, rows=t, columns="scenario", pool=("point",), **kw
                     ),
                 )
             )
@@ -620,7 +623,9 @@ def _sector_region_maps(sweep: Sweep, policy: str, style: str, lang: str) -> lis
             FigureSpec(
                 name,
                 caption,
-                lambda f=mine, t=title: plots.mismatch_heatmap(f, title=t, limits=limits, **kw),
+                lambda f=mine, t=title: plots.mismatch_heatmap(
+                    f, title=t, limits=limits, pool=("point",), **kw
+                ),
             )
         )
     return specs

@@ -304,7 +304,8 @@ def test_settings_from_the_command_line_are_told_apart_from_the_files(tmp_path):
 
 def test_a_design_sweep_with_its_baseline_reports_each_point(tmp_path):
     """Effects of a grid over a policy lever, the baseline among the policies: the
-    summary has a row per policy and design point, labelled by the point's values."""
+    summary has a row per policy and design point, labelled by the point's values; the
+    skill-gap maps (the sweep keeps the breakdowns) average the points and say so."""
     from sweeps import small, write_experiment
 
     from simulation.experiment import load_experiment, make_plan, run_sweep
@@ -313,12 +314,15 @@ def test_a_design_sweep_with_its_baseline_reports_each_point(tmp_path):
         '[design]\nkind = "grid"\nlevels = 2\n[[parameters]]\nname = "subsidy"\n'
         'path = "policy.subsidy.yuan_per_year"\nlow = 0.0\nhigh = 6000.0\n'
     )
-    path = write_experiment(tmp_path / "exp", small(months=3, extra=lever))
+    keep = 'keep = ["metrics", "sector", "region", "cell"]\n'
+    path = write_experiment(tmp_path / "exp", small(months=3, extra=keep + lever))
     out = tmp_path / "sweep"
     assert run_sweep(make_plan(load_experiment(path)), out, executor="serial", threads=1).complete
     page = report.write(out, tmp_path / "r.html").read_text()
     for value in ("0", "6,000"):
         assert f"(subsidy = {value})" in page
+    assert "averaged over months and seeds and 2 design points" in page  # sector map
+    assert "seeds and 2 design points; lighter" in page  # the sector x region map
     assert not list(tmp_path.glob(".*tmp*"))  # nothing left behind
 
 
