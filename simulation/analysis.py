@@ -140,7 +140,8 @@ def find_sweep(
 
     ``named`` (a folder: absolute, or relative to one of ``places``; the notebook passes
     ``SKILLSIM_SWEEP``) is used if it can be compared with its baseline policy. Without
-    it, the newest sweep (by its manifest's time) in ``place/results`` that can, for the
+    it, the most recently run sweep (its manifest's time: a sweep rewrites it as runs
+    finish, and a resumed one too) in ``place/results`` that can, for the
     places in order: by default the current folder, then the repository (the folder
     holding the ``simulation`` package, where ``make run`` writes ``results/``), so the
     same call works in a notebook run in ``experiments/``. A sweep can be compared when
@@ -153,7 +154,7 @@ def find_sweep(
 
     if places is None:
         places = [Path.cwd(), Path(simulation.__file__).resolve().parents[1]]
-    places = list(dict.fromkeys(Path(p) for p in places))
+    places = list(dict.fromkeys(Path(p).resolve() for p in places))
     if named:
         found = [place / named for place in places if (place / named).is_dir()]
         if not found:

@@ -10,7 +10,9 @@ import argparse
 import json
 import math
 import os
+import select
 import signal
+import stat
 import sys
 import threading
 from collections.abc import Sequence
@@ -261,8 +263,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = _command(args)
         sys.stdout.flush()  # (here, not at exit: a closed pipe is caught below)
     except BrokenPipeError:
+        if not _stdout_closed():  # another pipe or socket broke: a real error
+            raise
         code = _broken_pipe()
-    except SystemExit as exc:  # rich's Console exits so on a closed pipe (on_broken_pipe)
+    except SystemExit as exc:  # rich's Console exits so when its output's reader has
+        # gone (on_broken_pipe, which has already sent stdout to /dev/null)
         if not isinstance(exc.__context__, BrokenPipeError):
             raise
         code = _broken_pipe()
@@ -275,6 +280,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     if _terminated and code == EXIT_INTERRUPTED:
         code = EXIT_TERMINATED
     return code
+
+
+def _stdout_closed() -> bool:
+    """Whether stdout is a pipe whose reader has gone (``| head`` after its lines): a
+    BrokenPipeError is then this, not another pipe or socket of the command breaking."""
+    try:
+        fd = sys.stdout.fileno()
+        if not stat.S_ISFIFO(os.fstat(fd).st_mode):
+            return False
+        poll = select.poll()
+        poll.register(fd, select.POLLOUT)
+        return any(events & select.POLLERR for _, events in poll.poll(0))
+    except (OSError, ValueError, AttributeError):  # (stdout is not a file here)
+        return False
 
 
 def _broken_pipe() -> int:

@@ -346,3 +346,15 @@ def test_output_into_a_closed_pipe_stops_quietly(tmp_path):
             os.close(write)
         assert done.returncode == cli.EXIT_BROKEN_PIPE, (command, done.returncode, done.stderr)
         assert done.stderr == "", (command, done.stderr)
+
+
+def test_a_broken_pipe_that_is_not_stdout_is_a_real_error(monkeypatch, capsys):
+    """A BrokenPipeError from elsewhere (a worker's pipe, a socket) while stdout is fine
+    is not a reader gone away: it is raised, not turned into a quiet 141."""
+
+    def broken(args):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(cli, "_command", broken)
+    with pytest.raises(BrokenPipeError):
+        cli.main(["list"])

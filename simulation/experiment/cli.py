@@ -87,7 +87,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="as --effects for an experiment that compares policies with its baseline "
         "policy; for one that does not (a design over one policy), say why and show none "
-        "(what `make run` passes, for any EXPERIMENT)",
+        "(what `make run` passes, for any EXPERIMENT; --effects, if also given, wins)",
     )
     sweep.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -288,9 +288,13 @@ def _sweep(args: argparse.Namespace) -> int:
     if report.failures:
         console.print(f"tracebacks in {out / 'ledger.parquet'} (column error)")
     if no_effects is not None:
+        reading = (
+            " (its report and analysis.sensitivity read a design's results)"
+            if plan.experiment.config.parameters
+            else " (its report shows its runs)"
+        )
         console.print(
-            f"no effects table: {no_effects.split('; allowed:')[0]} (its report and "
-            "analysis.sensitivity read a design's results)",
+            f"no effects table: {no_effects.split('; allowed:')[0]}{reading}",
             markup=False,
             highlight=False,
             soft_wrap=True,

@@ -363,7 +363,7 @@ class SweepStore:
             self.flush()
         except OSError as exc:
             self._remove_temporaries()
-            raise self._cannot_write("the ledger", exc) from exc
+            raise self._cannot_write("the ledger and manifest", exc) from exc
 
     def _cannot_write(self, what: str, exc: OSError) -> SweepWriteError:
         done = self.counts()["done"]
