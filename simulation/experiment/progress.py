@@ -68,7 +68,8 @@ class SweepProgress:
             f"done{failed}{pending}{unrecorded}){tracebacks}: these results use the "
             f"{self.done} finished "
             f"runs only. Unless it is still running, rerun the same sweep command to finish "
-            f"it ({self.command}): finished runs are kept and skipped, the others are run."
+            f"it ({self.command}, with the --executor or --scheduler it ran on): finished "
+            "runs are kept and skipped, the others are run."
         )
 
 
