@@ -759,28 +759,35 @@ def write(
 
 def _place_new(tmp_folder: Path, folder: Path, tmp: Path, out: Path) -> None:
     """Move a finished report and its figures to paths the user named, replacing
-    nothing: a file or figures that appeared there while the report was drawn are
-    kept, and the report is refused (ReportError)."""
-    appeared = ReportError(
-        f"--out {out}: written by another process while this report was drawn; it is "
-        f"kept, {NEVER_OVERWRITTEN} (allowed: a path that does not exist yet)"
-    )
+    nothing: a file or figures folder that appeared there while the report was drawn
+    is kept, and the report is refused (ReportError, naming the path in the way). If
+    the report cannot be placed, its figures are taken back out: no figures folder is
+    left without its report."""
+
+    def in_the_way(path: Path) -> ReportError:
+        return ReportError(
+            f"--out {out}: {path} appeared while this report was drawn; it is kept, "
+            f"{NEVER_OVERWRITTEN} (allowed: a path that does not exist yet)"
+        )
+
     with contextlib.suppress(OSError):
         folder.rmdir()  # (an empty folder only, as check_out allowed)
     try:
         tmp_folder.rename(folder)  # fails if a folder with files appeared
     except OSError:
-        raise appeared from None
+        raise in_the_way(folder) from None
     try:
-        os.link(tmp, out)  # fails if out exists, unlike a rename
-    except FileExistsError:
+        try:
+            os.link(tmp, out)  # fails if out exists, unlike a rename
+        except FileExistsError:
+            raise in_the_way(out) from None
+        except OSError:  # no hard links on this file system
+            if out.exists() or out.is_symlink():
+                raise in_the_way(out) from None
+            os.replace(tmp, out)
+    except BaseException:  # (Ctrl-C too): the figures go with the report they belong to
         shutil.rmtree(folder, ignore_errors=True)  # (ours, moved in just now)
-        raise appeared from None
-    except OSError:  # no hard links on this file system
-        if out.exists() or out.is_symlink():
-            shutil.rmtree(folder, ignore_errors=True)
-            raise appeared from None
-        os.replace(tmp, out)
+        raise
 
 
 # -------------------------------------------------------------------- html

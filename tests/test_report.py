@@ -256,9 +256,28 @@ def test_a_report_that_appears_meanwhile_is_kept(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(report, "_html", and_meanwhile)
     monkeypatch.setattr(report, "figures", lambda sweep, style, lang: [])  # (no drawing)
     assert cli.main(["report", str(cell_sweep()), "--out", str(out)]) == cli.EXIT_BAD_INPUT
-    assert "written by another process while this report was drawn" in capsys.readouterr().err
+    assert f"{out} appeared while this report was drawn; it is kept" in capsys.readouterr().err
     assert out.read_text() == "written meanwhile"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.html"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.html"]  # no figures left
+
+
+def test_a_report_that_cannot_be_placed_leaves_no_figures_behind(tmp_path, monkeypatch):
+    """Placing the report failed after its figures were moved in (a file system error,
+    Ctrl-C): the figures folder is taken back out, so the path stays free."""
+    out = tmp_path / "mine.html"
+
+    def no_link(src, dst):
+        raise PermissionError(1, "Operation not permitted")
+
+    def no_replace(src, dst):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(report, "figures", lambda sweep, style, lang: [])  # (no drawing)
+    monkeypatch.setattr(report.os, "link", no_link)
+    monkeypatch.setattr(report.os, "replace", no_replace)
+    with pytest.raises(KeyboardInterrupt):
+        report.write(cell_sweep(), out)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_partial_sweeps_report_counts_the_runs_on_disk(tmp_path, capsys):
