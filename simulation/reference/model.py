@@ -50,8 +50,8 @@ class ReferenceModel(mesa.Model):
 
     # What does not depend on how agents are stored is the engine's own code: the
     # configuration and the clock, the burn-in, the parameters metrics are measured
-    # under, the step (month then metrics), the
-    # metrics and breakdowns composed from the month's tables, and the outputs.
+    # under, the step (month then metrics), the metrics and breakdowns composed from the
+    # month's tables, and the outputs.
     _configure = SkillsModel._configure
     _burn_in_and_record = SkillsModel._burn_in_and_record
     _burn_in = SkillsModel._burn_in

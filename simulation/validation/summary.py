@@ -1,9 +1,9 @@
 """From the runs' observations to the validation table: one row per fact, plus details.
 
 A row holds the fact's figure for each seed, their mean, the 95% t interval of the mean
-across seeds (cut to the values the figure can take, ``Fact.bounds``) and the verdict of the fact's rule. The details are the distributions
-behind some facts (unemployment by spell length, wages by age, the demand cycle's size)
-averaged over seeds.
+across seeds (cut to the values the figure can take, ``Fact.bounds``) and the verdict of
+the fact's rule. The details are the distributions behind some facts (unemployment by
+spell length, wages by age, the demand cycle's size) averaged over seeds.
 """
 
 from __future__ import annotations
