@@ -151,6 +151,7 @@ def find_sweep(
     folder looked at with its reason, and what to run) or ``ValueError`` (``named``
     cannot be used, and why)."""
     import simulation
+    from simulation.experiment.progress import read_manifest
 
     if places is None:
         places = [Path.cwd(), Path(simulation.__file__).resolve().parents[1]]
@@ -166,7 +167,7 @@ def find_sweep(
     candidates = []
     for results in [place / "results" for place in places]:
         sweeps = [m.parent for m in results.glob("*/manifest.json")]
-        sweeps = [s for s in sweeps if (_read_manifest(s) or {}).get("kind") == "sweep"]
+        sweeps = [s for s in sweeps if (read_manifest(s) or {}).get("kind") == "sweep"]
         candidates += sorted(sweeps, key=lambda s: (s / "manifest.json").stat().st_mtime)[::-1]
     problems = {folder: sweep_problem(folder) for folder in candidates}
     usable = [folder for folder in candidates if problems[folder] is None]
@@ -181,7 +182,7 @@ def find_sweep(
             "folder (the notebook: SKILLSIM_SWEEP)."
         )
     chosen = usable[0].resolve()
-    baseline = _read_manifest(chosen)["experiment"].get("baseline_policy", "none")
+    baseline = read_manifest(chosen)["experiment"].get("baseline_policy", "none")
     said = [f"using the newest sweep with a {baseline!r} baseline: {chosen}"]
     said += [f"  (skipped {f}: {problems[f]})" for f in candidates[: candidates.index(usable[0])]]
     return chosen, said
@@ -190,10 +191,10 @@ def find_sweep(
 def sweep_problem(folder: str | Path) -> str | None:
     """Why the sweep in ``folder`` cannot be compared with its baseline policy, or None
     if it can (``find_sweep``); reads its manifest, ledger and run folders only."""
-    from simulation.experiment.progress import finished_runs
+    from simulation.experiment.progress import finished_runs, read_manifest
 
     folder = Path(folder)
-    manifest, file = _read_manifest(folder), folder / "manifest.json"
+    manifest, file = read_manifest(folder), folder / "manifest.json"
     if manifest is None:
         return f"{file} is missing or unreadable (`skillsim sweep` writes one)"
     if manifest.get("kind") != "sweep":
@@ -216,15 +217,6 @@ def sweep_problem(folder: str | Path) -> str | None:
             "(rerun the command that started the sweep to resume it)"
         )
     return None
-
-
-def _read_manifest(folder: Path) -> dict[str, Any] | None:
-    """The folder's manifest.json as a dict, or None (missing, damaged, not an object)."""
-    try:
-        manifest = json.loads((folder / "manifest.json").read_text())
-    except (OSError, ValueError):
-        return None
-    return manifest if isinstance(manifest, dict) else None
 
 
 def folder_kind(path: str | Path) -> str | None:

@@ -77,7 +77,7 @@ def sweep_progress(folder: str | Path, manifest: dict[str, Any] | None = None) -
     """How far the sweep in ``folder`` got (its ``manifest``, if already read)."""
     folder = Path(folder)
     if manifest is None:
-        manifest = _read_manifest(folder)
+        manifest = read_manifest(folder) or {}
     ledger: dict[str, str] = {}
     with contextlib.suppress(OSError, ValueError, KeyError):  # (missing or damaged)
         frame = pd.read_parquet(folder / "ledger.parquet", columns=["run_id", "status"])
@@ -121,10 +121,10 @@ def _command(folder: Path, manifest: dict[str, Any]) -> str:
     return "`" + " ".join(shlex.quote(p) for p in parts) + "`"
 
 
-def _read_manifest(folder: Path) -> dict[str, Any]:
-    """The folder's manifest.json as a dict; {} if missing or unreadable."""
+def read_manifest(folder: str | Path) -> dict[str, Any] | None:
+    """The folder's manifest.json as a dict; None if missing, damaged or not an object."""
     try:
-        manifest = json.loads((folder / "manifest.json").read_text())
+        manifest = json.loads((Path(folder) / "manifest.json").read_text())
     except (OSError, ValueError):
-        return {}
-    return manifest if isinstance(manifest, dict) else {}
+        return None
+    return manifest if isinstance(manifest, dict) else None
