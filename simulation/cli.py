@@ -33,6 +33,8 @@ EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: the reader of stdout went away (`| head
 SUMMARY = (
     "unemployment_rate",
     "youth_unemployment_rate",
+    "urban_unemployment_rate",  # what the NBS surveyed rates measure (calibrated)
+    "urban_youth_unemployment_rate",
     "rural_unemployment_rate",
     "displaced_unemployment_rate",
     "skill_gap_mean",

@@ -71,6 +71,10 @@ METRIC_LABELS: dict[str, tuple[str, str]] = {
     "youth_unemployment_rate": ("youth unemployment rate (under 25)", "青年失业率（25岁以下）"),
     "rural_unemployment_rate": ("rural unemployment rate", "农村失业率"),
     "urban_unemployment_rate": ("urban unemployment rate", "城镇失业率"),
+    "urban_youth_unemployment_rate": (
+        "urban youth unemployment rate (under 25)",
+        "城镇青年失业率（25岁以下）",
+    ),
     "displaced_unemployment_rate": (
         "unemployment of workers displaced from brown jobs",
         "高碳行业转岗工人失业率",

@@ -36,7 +36,8 @@ CATALOGUE: tuple[Metric, ...] = (
     _m("unemployment_rate", "share", "unemployed / labour force; labour force = employed + apprentices + unemployed (ILO: apprentices count as employed)", "labour market"),
     _m("youth_unemployment_rate", "share", "unemployment rate of workers under 25 (ILO youth; school leavers enter at 18 by default)", "labour market"),
     _m("rural_unemployment_rate", "share", "unemployment rate of residents of rural regions", "labour market"),
-    _m("urban_unemployment_rate", "share", "unemployment rate of residents of urban regions", "labour market"),
+    _m("urban_unemployment_rate", "share", "unemployment rate of residents of urban regions (what the NBS surveyed urban rate measures)", "labour market"),
+    _m("urban_youth_unemployment_rate", "share", "unemployment rate of residents of urban regions under 25", "labour market"),
     _m("displaced_unemployment_rate", "share", "unemployment rate of workers who lost a job in a brown sector", "labour market"),
     _m("employment_rate", "share", "(employed + apprentices) / working-age population (students and trainees included)", "labour market"),
     _m("vacancy_rate", "share", "open vacancies / (vacancies + filled jobs)", "labour market"),
@@ -226,6 +227,9 @@ def compose(t: MonthTables) -> dict[str, float]:
         "youth_unemployment_rate": _ratio(counts[mk.R_YOUTH_UNEMP], counts[mk.R_YOUTH_LF]),
         "rural_unemployment_rate": _ratio(counts_rural[mk.R_UNEMP], counts_rural[mk.R_LF]),
         "urban_unemployment_rate": _ratio(counts_urban[mk.R_UNEMP], counts_urban[mk.R_LF]),
+        "urban_youth_unemployment_rate": _ratio(
+            counts_urban[mk.R_YOUTH_UNEMP], counts_urban[mk.R_YOUTH_LF]
+        ),
         "displaced_unemployment_rate": _ratio(G[mk.G_DISPLACED_UNEMP], G[mk.G_DISPLACED_LF]),
         "employment_rate": _ratio(emp + appr, counts[mk.R_POP]),
         "vacancy_rate": _ratio(vac, vac + jobs),

@@ -112,8 +112,8 @@ def test_shipped_targets_file_loads_with_sources():
     cal = cconfig.load_calibration(TARGETS)
     cfg = cal.config
     wanted = {
-        "unemployment_rate",
-        "youth_unemployment_rate",
+        "urban_unemployment_rate",  # NBS surveys urban areas only
+        "urban_youth_unemployment_rate",
         "rural_resident_share",
         "apprenticeship_dissolution_share",
         "apprenticeship_retention_rate",
@@ -263,9 +263,9 @@ def test_objective_and_interval():
     cal = cconfig.load_calibration(TARGETS)
     at_target = {t.moment: t.value for t in cal.config.targets}
     assert fit.objective(cal, at_target) == 0.0
-    edge = dict(at_target, unemployment_rate=0.056)  # one target at its upper edge
+    edge = dict(at_target, urban_unemployment_rate=0.056)  # one target at its upper edge
     assert fit.objective(cal, edge) == pytest.approx(((0.056 - 0.0515) / 0.004) ** 2)
-    assert fit.objective(cal, dict(at_target, unemployment_rate=math.nan)) == math.inf
+    assert fit.objective(cal, dict(at_target, urban_unemployment_rate=math.nan)) == math.inf
     mean, sd, low, hi = fit.interval([1.0, 2.0, 3.0])
     assert (mean, sd) == (2.0, 1.0) and hi - mean == pytest.approx(4.302653 / math.sqrt(3))
     assert mean - low == pytest.approx(hi - mean)
