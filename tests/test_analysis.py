@@ -16,7 +16,7 @@ from scipy import stats
 from sweeps import small, write_experiment
 
 from simulation import analysis, cli, metrics
-from simulation.experiment import load_experiment, make_plan, run_sweep
+from simulation.experiment import load_experiment, make_plan, progress, run_sweep
 
 HEADLINE = ("unemployment_rate", "youth_unemployment_rate", "employment_rate", "employed")
 
@@ -313,6 +313,30 @@ def _partial(sweep: Path, out: Path, gone: int = 3, failed: int = 1) -> Path:
     manifest.update(status="running", counts={"pending": runs, "done": 0, "failed": 0})
     (out / "manifest.json").write_text(json.dumps(manifest))
     return out
+
+
+@pytest.mark.parametrize(
+    ("execution", "tail"),
+    [
+        ({"executor": "processes", "jobs": None, "scheduler": None, "threads": None},
+         " --executor processes"),
+        ({"executor": "processes", "jobs": 4, "scheduler": None, "threads": 2},
+         " --executor processes --jobs 4 --threads 2"),
+        ({"executor": "serial", "jobs": None, "scheduler": None, "threads": 1},
+         " --executor serial --threads 1"),
+        ({"executor": "dask", "jobs": 3, "scheduler": "tcp://10.0.0.5:8786", "threads": None},
+         " --scheduler tcp://10.0.0.5:8786"),
+        ({"executor": "ThreadPoolExecutor", "jobs": 2, "scheduler": None, "threads": None}, ""),
+        (None, ""),  # a sweep written before the manifest recorded its executor
+    ],
+)  # fmt: skip
+def test_the_command_that_finishes_a_sweep_names_its_executor(tmp_path, execution, tail):
+    manifest = {"source": "experiments/x.toml", "overrides": {"workers": 500}, "runs": 4}
+    if execution is not None:
+        manifest["execution"] = execution
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    command = progress.sweep_progress(tmp_path).command
+    assert command == f"`skillsim sweep experiments/x.toml --out {tmp_path} --workers 500{tail}`"
 
 
 def test_a_partial_sweep_is_loaded_with_a_warning(paired_sweep, tmp_path):

@@ -190,6 +190,8 @@ def test_sigkill_mid_sweep_then_rerun_gives_every_run_exactly_once(tmp_path):
     assert manifest["status"] == "running" and manifest["counts"]["done"] <= done
     progress = sweep_progress(out)
     assert (progress.done, progress.runs, progress.complete) == (done, len(ids), False)
+    # the command that finishes it names the executor it ran on
+    assert progress.command == f"`skillsim sweep {path} --out {out} --executor processes --jobs 2`"
     assert progress.done + progress.unrecorded == len(finished)
     with pytest.warns(analysis.IncompleteSweepWarning, match=f"\\({done} of {len(ids)} runs"):
         assert analysis.load(out)["run_id"].nunique() == done

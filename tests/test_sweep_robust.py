@@ -605,7 +605,10 @@ def test_a_killed_sweeps_manifest_counts_what_its_ledger_says(tmp_path, capsys):
     cli.main(["effects", str(out)])  # (its exit status: enough runs to compare, or not)
     err = " ".join(capsys.readouterr().err.split())
     assert f"skillsim: warning: {out}: this sweep is not complete (2 of 8 runs done" in err
-    assert f"`skillsim sweep {plan.experiment.source} --out {out}`" in err
+    assert (
+        f"`skillsim sweep {plan.experiment.source} --out {out} --executor serial --threads 1`"
+        in err
+    )
     assert run_sweep(plan, out, executor="serial", threads=1).skipped == 3  # it resumes
 
 

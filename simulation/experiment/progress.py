@@ -17,6 +17,8 @@ from typing import Any
 
 import pandas as pd
 
+_EXECUTORS = ("serial", "processes", "dask")  # executors.EXECUTORS (not imported: light)
+
 # the sweep command's options for the manifest's "overrides" (experiment/cli.py)
 _OPTIONS = {
     "workers": "--workers",
@@ -68,7 +70,7 @@ class SweepProgress:
             f"done{failed}{pending}{unrecorded}){tracebacks}: these results use the "
             f"{self.done} finished "
             f"runs only. Unless it is still running, rerun the same sweep command to finish "
-            f"it ({self.command}, with the --executor or --scheduler it ran on): finished "
+            f"it ({self.command}; any --executor, --jobs or --scheduler works): finished "
             "runs are kept and skipped, the others are run."
         )
 
@@ -111,13 +113,28 @@ def finished_runs(folder: str | Path) -> list[str]:
 
 
 def _command(folder: Path, manifest: dict[str, Any]) -> str:
-    """`skillsim sweep SOURCE --out FOLDER` with the options the sweep was run with."""
+    """`skillsim sweep SOURCE --out FOLDER` with the options the sweep was run with,
+    and the executor it last ran on (as the command line names it: not an executor
+    object handed to ``run_sweep``)."""
     parts = ["skillsim", "sweep", str(manifest.get("source") or "EXPERIMENT")]
     parts += ["--out", str(folder)]
     overrides = manifest.get("overrides")
     for key, value in (overrides if isinstance(overrides, dict) else {}).items():
         if key in _OPTIONS and value is not None:
             parts += [_OPTIONS[key], str(value)]
+    execution = manifest.get("execution")
+    execution = execution if isinstance(execution, dict) else {}
+    executor = execution.get("executor")
+    if executor in _EXECUTORS:
+        if execution.get("scheduler"):
+            parts += ["--scheduler", str(execution["scheduler"])]
+        else:
+            parts += ["--executor", executor]
+        local_pool = executor != "serial" and not execution.get("scheduler")
+        for key in ("jobs", "threads") if local_pool else ("threads",):
+            value = execution.get(key)
+            if isinstance(value, int) and not isinstance(value, bool):
+                parts += [f"--{key}", str(value)]
     return "`" + " ".join(shlex.quote(p) for p in parts) + "`"
 
 

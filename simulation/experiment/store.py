@@ -144,6 +144,10 @@ class SweepStore:
         self.code: dict[str, str] = {}  # module -> source digest of the latest run's code
         self.note = ""  # what a resumed sweep should say (finished runs of other code)
         self.status = ""  # the manifest's status, rewritten with each flush of the ledger
+        # How the runs are executed, as the sweep was asked to (executor, jobs, scheduler,
+        # threads; None where the default applied): the command that finishes the sweep
+        # repeats it. Set by run_sweep before the folder is opened.
+        self.execution: dict[str, Any] = {}
         self._fixed: dict[str, Any] | None = None  # the manifest's parts a sweep never changes
 
     # ------------------------------------------------------------ open, close
@@ -421,6 +425,7 @@ class SweepStore:
                 "status": status,
                 "sweep_hash": self.plan.sweep_hash,
                 **self._fixed,
+                "execution": self.execution,
                 "runs": len(self.plan.runs),
                 "counts": self.counts(),
                 "started": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(self.started)),

@@ -81,10 +81,17 @@ def run_sweep(
         executor = "dask"
     if isinstance(executor, str) and executor not in EXECUTORS:
         raise ValueError(f"executor must be one of {', '.join(EXECUTORS)} (got {executor!r})")
+    asked_jobs = jobs
     jobs = jobs or os.cpu_count() or 1
     if scheduler is not None:
         executors.check_scheduler(scheduler)
     store = SweepStore(out, plan)
+    store.execution = {
+        "executor": executor if isinstance(executor, str) else type(executor).__name__,
+        "jobs": asked_jobs,
+        "scheduler": scheduler,
+        "threads": threads,
+    }
     store.check()
     with contextlib.ExitStack() as stack:
         # A Dask scheduler is connected to (a local cluster started) before the folder
