@@ -33,8 +33,8 @@ def _m(name, unit, definition, group, integer=False):
 # fmt: off
 CATALOGUE: tuple[Metric, ...] = (
     # --- labour market
-    _m("unemployment_rate", "share", "unemployed / labour force; labour force = employed + apprentices + unemployed (ILO: apprentices count as employed)", "labour market"),
-    _m("youth_unemployment_rate", "share", "unemployment rate of workers under 25 (ILO youth; school leavers enter at 18 by default)", "labour market"),
+    _m("unemployment_rate", "share", "unemployed / labour force, whole city (rural counties included; China's surveyed rates are urban: urban_unemployment_rate); labour force = employed + apprentices + unemployed (ILO: apprentices count as employed)", "labour market"),
+    _m("youth_unemployment_rate", "share", "unemployment rate of workers under 25, whole city (ILO youth; school leavers enter at 18 by default)", "labour market"),
     _m("rural_unemployment_rate", "share", "unemployment rate of residents of rural regions", "labour market"),
     _m("urban_unemployment_rate", "share", "unemployment rate of residents of urban regions (what the NBS surveyed urban rate measures)", "labour market"),
     _m("urban_youth_unemployment_rate", "share", "unemployment rate of residents of urban regions under 25", "labour market"),

@@ -312,8 +312,8 @@ _SECTOR_KINDS = {
     "rural": ("rural", "农村"),
 }
 _DEFINITIONS_ZH: dict[str, str] = {
-    "unemployment_rate": "失业人数 / 劳动力；劳动力 = 就业 + 学徒 + 失业（国际劳工组织定义：学徒计为就业）",
-    "youth_unemployment_rate": "25岁以下劳动者的失业率",
+    "unemployment_rate": "全市（含农村县）失业人数 / 劳动力；劳动力 = 就业 + 学徒 + 失业（国际劳工组织定义：学徒计为就业）；国家统计局调查失业率仅覆盖城镇，对应 urban_unemployment_rate",
+    "youth_unemployment_rate": "全市25岁以下劳动者的失业率",
     "skill_gap_mean": "在职者技能不足与技能过剩差距之和的平均值（0-1）",
     "apprenticeship_starts": "当月开始的学徒培训人数",
     "apprenticeship_completion_rate": "近12个月结业人数 / （结业 + 退出 + 解除）",
