@@ -36,6 +36,8 @@ import tarfile
 import tempfile
 import time
 import traceback
+import warnings
+from importlib.util import find_spec
 from pathlib import Path
 
 import numpy as np
@@ -45,6 +47,14 @@ import solara.lab
 
 from simulation import i18n, loading
 from simulation.model import SkillsModel
+
+# Solara checks the rules of hooks of every component it renders and warns (nine lines
+# on the server's console) about one in Mesa's SolaraViz (`ComponentsView` in
+# mesa/visualization/solara_viz.py, Mesa 3.3.1 at least), which this page renders:
+# Mesa's to fix, nothing a presenter can act on. Only warnings that name a file of
+# mesa/visualization are silenced; a hook problem in this module is still said.
+_MESA_VIZ = Path(find_spec("mesa").submodule_search_locations[0]) / "visualization"
+warnings.filterwarnings("ignore", message=re.escape(str(_MESA_VIZ)), category=UserWarning)
 
 ENV = "SKILLSIM_DASHBOARD_"  # the settings `skillsim dashboard` hands to the server
 DEFAULT_PORT = 8765
@@ -643,6 +653,9 @@ def install_assets(quiet: bool = False) -> list[str]:
 # -------------------------------------------------------------- serve
 
 
+SAMESITE_WARNING = "ignore:Cookies with samesite=none require https:UserWarning"
+
+
 def serve(
     host: str = "127.0.0.1",
     port: int = DEFAULT_PORT,
@@ -681,6 +694,12 @@ def serve(
         "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
         "SOLARA_ASSETS_PROXY": "True",
         "SOLARA_THEME_SHOW_BANNER": "False",  # an English line over the charts' corner
+        # Solara warns (twelve lines, on the first page load) that its session cookie
+        # falls back to SameSite=Lax on plain http at any host but "localhost": what a
+        # dashboard on a laptop or a LAN wants (no iframe embedding), so not said.
+        "PYTHONWARNINGS": ",".join(
+            filter(None, [os.environ.get("PYTHONWARNINGS"), SAMESITE_WARNING])
+        ),
     }
     print(f"skillsim dashboard: http://{host}:{port}  (Ctrl-C stops it)", flush=True)
     args = [sys.executable, "-m", "solara", "run", "simulation.dashboard", "--production"]

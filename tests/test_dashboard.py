@@ -139,6 +139,8 @@ def test_dashboard_in_chromium(server, tmp_path):
     outside = [u for u in requests if not u.startswith((server, "data:", "blob:"))]
     assert outside == [], f"the page asked for something off this machine: {outside[:5]}"
     assert failures == [], f"requests failed (an asset missing offline?): {failures[:5]}"
+    log = (tmp_path / "server.log").read_text()
+    assert "Traceback" not in log and "Warning" not in log, log  # a quiet console
 
 
 def test_dashboard_in_chinese_in_chromium(server_zh, tmp_path):
