@@ -501,8 +501,13 @@ def _summary_table(frames: dict, title: str, parts=("m0", "mean", "final")) -> N
             table.add_column(head, justify="right", no_wrap=True)
             width += max(len(line) for line in head.splitlines()) + 3
     for name in SUMMARY:
+        if not any(name in df.columns for df in frames.values()):
+            continue  # (runs written before the metric was in the catalogue)
         row = [name, BY_NAME[name].unit]
         for df in frames.values():
+            if name not in df.columns:
+                row += ["-"] * len(parts)
+                continue
             col = df[name]
             values = {"m0": col.iloc[0], "mean": col.iloc[1:].mean(), "final": col.iloc[-1]}
             row += [_fmt(values[part]) for part in parts]

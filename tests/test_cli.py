@@ -95,6 +95,24 @@ def test_compare_prints_runs_side_by_side(tmp_path, capsys):
     assert printed.count("unemployment_rate") >= 1
 
 
+def test_compare_reads_runs_written_before_a_metric_was_added(tmp_path, capsys):
+    """A run folder from an older skillsim lacks the metrics added since: compare shows
+    them as "-" for that run, and leaves out a metric no run has."""
+    for name in ("old", "new"):
+        cli.main(["run", "baseline", *SMALL, "--quiet", "--out", str(tmp_path / name)])
+    path = tmp_path / "old" / "metrics.parquet"
+    pd.read_parquet(path).drop(columns=["urban_youth_unemployment_rate"]).to_parquet(path)
+    capsys.readouterr()
+    assert cli.main(["compare", str(tmp_path / "old"), str(tmp_path / "new")]) == 0
+    row = next(
+        line for line in capsys.readouterr().out.splitlines() if "urban_youth_unemploy" in line
+    )
+    cells = [c.strip() for c in row.split("│")[1:-1]]  # metric, unit, then two per run
+    assert cells[2:4] == ["-", "-"] and "-" not in cells[4:], row
+    assert cli.main(["compare", str(tmp_path / "old")]) == 0
+    assert "urban_youth_unemploy" not in capsys.readouterr().out
+
+
 def test_compare_keeps_runs_that_differ_only_in_size_and_refuses_a_sweep(tmp_path, capsys):
     """Two runs of one scenario, policy and seed (here: other horizons) are two columns,
     told apart by their folders; a sweep folder is not a run."""
