@@ -16,7 +16,7 @@ from scipy import stats
 from sweeps import small, write_experiment
 
 from simulation import analysis, cli, metrics
-from simulation.experiment import load_experiment, make_plan, progress, run_sweep
+from simulation.experiment import executors, load_experiment, make_plan, progress, run_sweep
 
 HEADLINE = ("unemployment_rate", "youth_unemployment_rate", "employment_rate", "employed")
 
@@ -337,6 +337,8 @@ def test_the_command_that_finishes_a_sweep_names_its_executor(tmp_path, executio
     (tmp_path / "manifest.json").write_text(json.dumps(manifest))
     command = progress.sweep_progress(tmp_path).command
     assert command == f"`skillsim sweep experiments/x.toml --out {tmp_path} --workers 500{tail}`"
+    # progress keeps its own copy of the executors' names (it must not import the engine)
+    assert progress._EXECUTORS == executors.EXECUTORS
 
 
 def test_a_partial_sweep_is_loaded_with_a_warning(paired_sweep, tmp_path):
