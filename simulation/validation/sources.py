@@ -45,7 +45,7 @@ SOURCES: dict[str, str] = {
         "OECD Labour Force Statistics, unemployment by duration: incidence of long-term "
         "unemployment (12 months and over) as a share of total unemployment, ages 15-64, "
         "2019: about 10-15% in the US and Canada, about a quarter on average over the OECD, "
-        "over half in Italy and Greece. China's NBS publishes no duration statistics."
+        "over half in Italy and about 70% in Greece. China's NBS publishes no duration statistics."
     ),
     "machin1999": (
         "Machin, S. and Manning, A. (1999). The causes and consequences of long-term "
