@@ -255,11 +255,12 @@ _WORDS = {
     "by_region": ("Unemployment by region, this month", "本月各地区失业率"),
     "gap_map": ("Skill gap by sector and region, this month", "本月分行业、分地区技能差距"),
     "status": (
-        "Month {month} of {months} | {scenario} | unemployment {u:.1f}% | youth {y:.1f}% | "
-        "skill gap {g:.3f} | apprentices {a:,.0f} | green jobs {gr:.1f}% | public spending "
-        "{s:,.0f} yuan/month",
-        "第{month}/{months}个月 | {scenario} | 失业率 {u:.1f}% | 青年失业率 {y:.1f}% | "
-        "技能差距 {g:.3f} | 在训学徒 {a:,.0f} | 绿色就业 {gr:.1f}% | 公共支出 {s:,.0f} 元/月",
+        "Month {month} of {months} | {scenario} | unemployment {u:.1f}% (urban {uu:.1f}%) | "
+        "youth {y:.1f}% (urban {yu:.1f}%) | skill gap {g:.3f} | apprentices {a:,.0f} | "
+        "green jobs {gr:.1f}% | public spending {s:,.0f} yuan/month",
+        "第{month}/{months}个月 | {scenario} | 失业率 {u:.1f}%（城镇 {uu:.1f}%）| "
+        "青年失业率 {y:.1f}%（城镇 {yu:.1f}%）| 技能差距 {g:.3f} | 在训学徒 {a:,.0f} | "
+        "绿色就业 {gr:.1f}% | 公共支出 {s:,.0f} 元/月",
     ),
     "levers": ("Levers in force: {words}", "当前政策：{words}"),
     "status_quo": ("status quo", "现状"),
@@ -354,6 +355,8 @@ def make_components(lang: str):
             scenario=i18n.name_of("scenario", model.scenario_key, lang),
             u=100 * c["unemployment_rate"],
             y=100 * c["youth_unemployment_rate"],
+            uu=100 * c["urban_unemployment_rate"],
+            yu=100 * c["urban_youth_unemployment_rate"],
             g=c["skill_gap_mean"],
             a=c["apprentices"],
             gr=100 * c["green_employment_share"],

@@ -35,9 +35,13 @@ from simulation.experiment.progress import SweepProgress, sweep_progress
 from simulation.i18n import axis_label, label, name_of, unit
 
 # The executive summary: one table (policy x scenario) per metric.
+# The city's rates include its rural counties; the urban regions' rates are what China's
+# surveyed (urban) unemployment rates measure, the figures a forum will compare with.
 SUMMARY_METRICS = (
     "unemployment_rate",
     "youth_unemployment_rate",
+    "urban_unemployment_rate",
+    "urban_youth_unemployment_rate",
     "skill_gap_mean",
     "apprenticeship_starts",
     "apprenticeship_completion_rate",
@@ -314,6 +318,8 @@ _SECTOR_KINDS = {
 _DEFINITIONS_ZH: dict[str, str] = {
     "unemployment_rate": "全市（含农村县）失业人数 / 劳动力；劳动力 = 就业 + 学徒 + 失业（国际劳工组织定义：学徒计为就业）；国家统计局调查失业率仅覆盖城镇，对应 urban_unemployment_rate",
     "youth_unemployment_rate": "全市25岁以下劳动者的失业率",
+    "urban_unemployment_rate": "城镇地区（中心城区与县城）常住劳动者的失业率，与国家统计局城镇调查失业率口径一致",
+    "urban_youth_unemployment_rate": "城镇地区25岁以下劳动者的失业率",
     "skill_gap_mean": "在职者技能不足与技能过剩差距之和的平均值（0-1）",
     "apprenticeship_starts": "当月开始的学徒培训人数",
     "apprenticeship_completion_rate": "近12个月结业人数 / （结业 + 退出 + 解除）",

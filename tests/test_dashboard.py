@@ -452,6 +452,39 @@ def test_the_levers_as_set_are_shown_before_reset(lang, monkeypatch):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
+def test_status_gives_the_urban_rates_beside_the_citys(lang, monkeypatch):
+    """A forum compares the headline with China's surveyed (urban) rates: the status
+    line gives the urban regions' rates next to the whole city's, as the model has them."""
+    import re
+
+    with _page(monkeypatch, lang, workers=2000, months=3) as (box, rc):
+        _click(rc, dashboard._w("step", lang))
+        shown = _status(box)
+    start = {
+        k: (v.value if hasattr(v, "value") else v)
+        for k, v in dashboard.model_params(lang, 2000, 3, 0).items()
+    }
+    model = dashboard.DashboardModel(**{**start, "scenario": "baseline"})  # as Page builds it
+    model.step()
+    c = {k: f"{100 * v:.1f}" for k, v in model.current.items()}
+    # (a size at which the rates as shown differ, so that a mix-up would show)
+    assert c["unemployment_rate"] != c["urban_unemployment_rate"]
+    assert c["youth_unemployment_rate"] != c["urban_youth_unemployment_rate"]
+    urban = "urban" if lang == "en" else "城镇"
+    pattern = (
+        r"(\d+\.\d)% ?[(（]" + urban + r" (\d+\.\d)%[)）] ?\| .*?(\d+\.\d)% ?[(（]" + urban
+    ) + r" (\d+\.\d)%[)）]"
+    found = re.search(pattern, shown)
+    assert found, shown
+    assert found.groups() == (
+        c["unemployment_rate"],
+        c["urban_unemployment_rate"],
+        c["youth_unemployment_rate"],
+        c["urban_youth_unemployment_rate"],
+    )
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_last_month_says_only_reset_works(lang, monkeypatch):
 
     with _page(monkeypatch, lang, months=1) as (box, rc):

@@ -63,6 +63,8 @@ def test_report_says_what_a_forum_needs(written):
     for words in (
         "Executive summary",
         "Change in unemployment rate (percentage points)",
+        "Change in urban unemployment rate (percentage points)",
+        "Change in urban youth unemployment rate (under 25) (percentage points)",
         "apprenticeship subsidy",
         "full policy package",
         "Scenarios",
@@ -189,6 +191,7 @@ def test_chinese_report(tmp_path):
         "技能政策模拟结果",
         "摘要",
         "失业率变化",
+        "城镇失业率变化",
         "学徒培训补贴",
         "方法说明",
         "公共随机数",
