@@ -174,6 +174,12 @@ class PopulationConfig(Strict):
     inactivity_hazard: float = Field(
         0.004, ge=0, le=0.2, description="monthly hazard of long-term unemployed 50+ leaving"
     )
+    withdrawal_hazard: float = Field(
+        0.012,
+        ge=0,
+        le=0.5,
+        description="monthly hazard of any unemployed worker leaving the labour force",
+    )
     reactivation_hazard: float = Field(
         0.01, ge=0, le=0.5, description="monthly hazard of an inactive adult searching again"
     )

@@ -149,6 +149,7 @@ class DemographyParams(NamedTuple):
     retirement_months: int
     inactive_age_months: int
     inactivity_hazard: float
+    withdrawal_hazard: float
     reactivation_hazard: float
     return_rate: float
     entry_age_months: int
@@ -357,6 +358,7 @@ def build(run: RunConfig) -> Params:
             retirement_months=int(pop.retirement_age_years * 12),
             inactive_age_months=int(pop.inactivity_min_age_years * 12),
             inactivity_hazard=pop.inactivity_hazard,
+            withdrawal_hazard=pop.withdrawal_hazard,
             reactivation_hazard=pop.reactivation_hazard,
             return_rate=pop.return_migration_rate,
             entry_age_months=int(pop.entry_age_years * 12),

@@ -775,3 +775,17 @@ def test_zero_hiring_bar_runs():
         behaviour_overrides={"labour_market": {"hire_threshold": 0.0}},
     )
     run_checked(run, label="zero hiring bar")
+
+
+def test_the_inactive_pool_keeps_its_size():
+    """People leave the labour force as well as come back, so over a decade the inactive
+    pool stays near its initial share instead of draining into the labour force (which
+    once made the baseline's unemployment drift up after its calibration window)."""
+    model = SkillsModel("baseline", ("none",), 6000, 120, 3)
+    status = model.workers.status
+    start = int((status == Status.INACTIVE).sum())
+    while model.running:
+        model.step()
+    end = int((status == Status.INACTIVE).sum())
+    assert start > 200, start
+    assert 0.7 * start < end < 1.3 * start, (start, end)

@@ -207,6 +207,7 @@ def perturb_params(p: params.Params, rng: np.random.Generator) -> params.Params:
     )
     demography = p.demography._replace(
         inactivity_hazard=_u(rng, 0.0, 0.6),
+        withdrawal_hazard=_u(rng, 0.0, 0.3),
         reactivation_hazard=_u(rng, 0.0, 0.6),
         return_rate=_u(rng, 0.0, 0.6),
         inactive_age_months=int(rng.integers(200, 700)),

@@ -91,8 +91,9 @@ def retire(
 
 
 def inactivity(key, p, status, age, spell, flows):
-    """Older long-term unemployed leave the labour force; inactive adults come back,
-    unemployed from the next month (spell 1, as if the spell update had run after).
+    """The unemployed leave the labour force (the older long-term unemployed more often:
+    ``twins.demography.leaves_labour_force``); inactive adults come back, unemployed
+    from the next month (spell 1, as if the spell update had run after).
     Who moves is drawn in parallel (``inactivity_draws``), the moves are made in row
     order (``move``)."""
     rows = parallel.picks(
@@ -109,8 +110,10 @@ def inactivity_draws(lo, hi, key, p, status, age, spell, picked):
         i = nonneg(i)  # (indices below are all >= 0: see scalar.nonneg)
         st = status[i]
         if st == Status.UNEMPLOYED:
-            long_term = age[i] >= p.inactive_age_months and spell[i] >= 12
-            if long_term and uniform(key, i, 0) < p.inactivity_hazard:
+            hazard = p.withdrawal_hazard
+            if age[i] >= p.inactive_age_months and spell[i] >= 12:
+                hazard += p.inactivity_hazard
+            if uniform(key, i, 0) < hazard:
                 picked[nonneg(c)] = i
                 c += 1
         elif st == Status.INACTIVE and uniform(key, i, 0) < p.reactivation_hazard:

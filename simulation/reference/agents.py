@@ -675,7 +675,8 @@ class WorkerAgent(mesa.Agent):
             self.tenure += 1
 
     def change_activity(self, key: int, p) -> None:
-        """Long-term unemployed may leave the labour force; the inactive may come back."""
+        """The unemployed may leave the labour force (the older long-term unemployed more
+        often); the inactive may come back."""
         flows = self.model.flows
         u = py_uniform(key, self.row, 0)
         if self.status == Status.UNEMPLOYED:

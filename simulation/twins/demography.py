@@ -59,9 +59,10 @@ def age_and_retire(
 
 
 def inactivity(key, p, status, age, spell, flows):
-    """Older unemployed with a spell of a year or more leave the labour force with a
-    monthly hazard; the inactive come back with another, unemployed from the next month
-    (spell 1: spells have already moved on this month)."""
+    """The unemployed leave the labour force with a monthly hazard, higher for the older
+    unemployed with a spell of a year or more (``leaves_labour_force``); the inactive
+    come back with another, unemployed from the next month (spell 1: spells have
+    already moved on this month)."""
     k = int(key)
     for i in range(status.shape[0]):
         st = status[i]
@@ -127,9 +128,13 @@ def entrant_draws(k, i, p, region_cum, region_rural_share, region_urban, home_cu
 
 
 def leaves_labour_force(p, age, spell, u) -> bool:
-    """Whether an unemployed worker becomes inactive: older, unemployed a year or more,
-    with a monthly hazard (``u`` its uniform draw)."""
-    return age >= p.inactive_age_months and spell >= 12 and u < p.inactivity_hazard
+    """Whether an unemployed worker becomes inactive (``u`` its uniform draw): any of
+    them with ``withdrawal_hazard`` a month, the older unemployed a year or more with
+    ``inactivity_hazard`` on top."""
+    hazard = p.withdrawal_hazard
+    if age >= p.inactive_age_months and spell >= 12:
+        hazard += p.inactivity_hazard
+    return u < hazard
 
 
 def returns_home(rural, region, origin, hazard, u) -> bool:

@@ -410,8 +410,8 @@ FACTS: tuple[Fact, ...] = (
         InRange(0.76, 0.92),
         ("eu_vet", "mycos"),
         "completers carry a certificate that raises their hiring score, nearly all are "
-        "under 35 with skills close to their job's needs, and none leaves the labour "
-        "force (no further study, no inactivity under 50)",
+        "under 35 with skills close to their job's needs, and they leave the labour "
+        "force only from unemployment, which few of them reach (no further study)",
         bounds=(0.0, 1.0),
     ),
     Fact(
