@@ -244,6 +244,18 @@ _METHODS: tuple[tuple[str, str], ...] = (
         "区间为这些差异的95% t 区间（自由度 n - 1）。随机种子较少时区间较宽：它反映的是模拟结果的不确定性，而非现实世界的不确定性。",
     ),
     (
+        "The intervals cover seed noise only, not the model's parameters. The effects of "
+        "apprenticeship levers (subsidy, quality standards, wage floor) rest on how strongly "
+        "firms' training supply responds to its costs and benefits, which no calibration "
+        "target pins (docs/ODD.md, 11.5): between two calibrations that matched every "
+        "target about equally well, the effect of quality standards on the baseline's "
+        "youth unemployment halved. Their signs held; read their sizes as indicative.",
+        "区间只反映随机种子带来的波动，不反映模型参数的不确定性。学徒制政策（补贴、质量标准、工资下限）"
+        "的效应取决于企业培训供给对成本与收益的反应强度，而这一点没有任何校准目标加以约束"
+        "（docs/ODD.md 第11.5节）：在两次对所有目标拟合得大致同样好的校准之间，"
+        "质量标准对基准情景青年失业率的效应减半。效应方向保持不变；其大小仅供参考。",
+    ),
+    (
         "Cost per additional worker in employment is the extra public spending divided by the "
         "extra workers in jobs or apprenticeships (both means over the policy months), with "
         "Fieller's interval for a ratio; it is given only where the employment effect is "

@@ -72,6 +72,7 @@ def test_report_says_what_a_forum_needs(written):
         "Method notes",
         "Common random numbers",
         "95% t interval",
+        "which no calibration target pins",
         "Manifest",
         "sweep_hash",
     ):
@@ -195,6 +196,7 @@ def test_chinese_report(tmp_path):
         "学徒培训补贴",
         "方法说明",
         "公共随机数",
+        "校准目标",
         "技能短缺的行业与地区分布",
         "最后12个月（第3至14个月）",
     ):
