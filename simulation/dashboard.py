@@ -558,6 +558,15 @@ def Charts(draws: list, model):
     )
 
 
+def start_arguments(params: dict, scenario: str = "baseline") -> dict:
+    """``DashboardModel``'s keyword arguments for the page's first model: the starting
+    values of the user parameters ``params`` (``model_params``: the levers at the status
+    quo), the scenario by key."""
+    start = {k: (v.value if hasattr(v, "value") else v) for k, v in params.items()}
+    start["scenario"] = scenario
+    return start
+
+
 @solara.component
 def Page():
     """One model per browser session, built with the levers at the status quo."""
@@ -567,9 +576,9 @@ def Page():
     workers = int(setting("workers", "20000"))
     months = int(setting("months", "120"))
     seed = int(setting("seed", "0"))
-    params = model_params(lang, workers, months, seed, setting("scenario", "baseline"))
-    start = {k: (v.value if hasattr(v, "value") else v) for k, v in params.items()}
-    start["scenario"] = setting("scenario", "baseline")
+    scenario = setting("scenario", "baseline")
+    params = model_params(lang, workers, months, seed, scenario)
+    start = start_arguments(params, scenario)
     model = solara.use_reactive(solara.use_memo(lambda: DashboardModel(**start), []))
     parameters = solara.use_reactive({})  # ModelCreator keeps the inputs' values here
     draws = solara.use_memo(lambda: make_components(lang), [lang])

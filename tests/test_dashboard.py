@@ -460,11 +460,8 @@ def test_status_gives_the_urban_rates_beside_the_citys(lang, monkeypatch):
     with _page(monkeypatch, lang, workers=2000, months=3) as (box, rc):
         _click(rc, dashboard._w("step", lang))
         shown = _status(box)
-    start = {
-        k: (v.value if hasattr(v, "value") else v)
-        for k, v in dashboard.model_params(lang, 2000, 3, 0).items()
-    }
-    model = dashboard.DashboardModel(**{**start, "scenario": "baseline"})  # as Page builds it
+    params = dashboard.model_params(lang, 2000, 3, 0)
+    model = dashboard.DashboardModel(**dashboard.start_arguments(params))  # as Page builds it
     model.step()
     c = {k: f"{100 * v:.1f}" for k, v in model.current.items()}
     # (a size at which the rates as shown differ, so that a mix-up would show)
