@@ -17,7 +17,7 @@ from simulation.config import RunConfig
 from simulation.kernels import apprenticeship, matching
 from simulation.kernels import metrics as metric_kernels
 from simulation.rng import Stream
-from simulation.state import N_FLOW, N_SPEND
+from simulation.state import N_FLOW, N_SPEND, N_TRAINING
 
 EMPLOYABILITY_SAMPLE = 2000  # unemployed workers sampled for the employability metric
 EMPLOYABILITY_DRAWS = 16  # vacancies drawn per sampled worker
@@ -99,6 +99,7 @@ class Engine:
         self.flows = np.zeros(N_FLOW, dtype=np.int64)
         self.flow_history = np.zeros((12, N_FLOW), dtype=np.int64)
         self.spend = np.zeros(N_SPEND, dtype=np.float64)
+        self.appr_money = np.zeros(N_TRAINING, dtype=np.float64)  # by Training, this month
         self.mig_in = np.zeros(world.n_regions, dtype=np.int64)
         self.mig_out = np.zeros(world.n_regions, dtype=np.int64)
         self.log_demand = np.zeros((world.n_sectors, world.n_regions))
@@ -198,6 +199,8 @@ class Engine:
             f.vac_apps,
             f.vac_qualified,
             f.slots,
+            f.productivity,
+            self.world.wage_level,
             pr.mix,
             self.first_cohort_year,
             self.by_region,

@@ -111,6 +111,18 @@ METRIC_LABELS: dict[str, tuple[str, str]] = {
     "apprenticeship_poaching_rate": ("moved to another firm after training", "结业后跳槽率"),
     "apprenticeship_employment_12m": ("completers in work 12 months later", "结业12个月后就业率"),
     "apprenticeship_wage_premium": ("wage premium of former apprentices", "学徒工资溢价"),
+    "apprenticeship_wage_premium_like_for_like": (
+        "wage premium of former apprentices, like for like",
+        "学徒工资溢价（同类岗位比较）",
+    ),
+    "apprenticeship_cost_coverage": (
+        "apprentices' output as a share of their cost",
+        "学徒产出占培训成本比例",
+    ),
+    "apprenticeship_recouping_share": (
+        "apprenticeships recouping the firm's cost",
+        "收回企业成本的学徒合同比例",
+    ),
     "firm_net_training_cost_yuan": ("firms' net cost per apprenticeship", "企业每名学徒净培训成本"),
     "training_firms_recouping_share": (
         "training firms recouping their cost",

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulation.kernels import metrics as mk
-from simulation.state import Flow, Spend
+from simulation.state import Flow, Spend, Training
 
 
 @dataclass(frozen=True)
@@ -70,9 +70,12 @@ CATALOGUE: tuple[Metric, ...] = (
     _m("apprenticeship_retention_rate", "share", "completers kept by the training firm / completers, last 12 months", "apprenticeship"),
     _m("apprenticeship_poaching_rate", "share", "of completers of 12-23 months ago kept by their training firm, the share who moved to another firm within the poaching window", "apprenticeship"),
     _m("apprenticeship_employment_12m", "share", "completers of 12-23 months ago now in a job or apprenticeship", "apprenticeship"),
-    _m("apprenticeship_wage_premium", "share", "mean wage of employed completers under 35 / that of employed never-apprentices under 35, minus 1", "apprenticeship"),
+    _m("apprenticeship_wage_premium", "share", "mean wage of employed completers under 35 / that of employed never-apprentices under 35, minus 1 (raw: includes their sorting across regions, sectors and firms)", "apprenticeship"),
+    _m("apprenticeship_wage_premium_like_for_like", "share", "the same premium on wages relative to the job's skilled wage (the region's wage level x the employer's productivity): completers against never-apprentices in jobs of the same pay scale, net of sorting across regions, sectors and firms", "apprenticeship"),
+    _m("apprenticeship_recouping_share", "share", "completed apprenticeships whose benefits to the training firm (on-the-job contribution, subsidy, and the hiring cost saved if it retains the graduate) covered its costs (wage, mentor time, quality) over the contract / completions, last 12 months", "apprenticeship"),
+    _m("apprenticeship_cost_coverage", "ratio", "apprentices' productive contribution (on the job, with the firms' own extra) / their gross cost to the firms (wage, mentor time, quality standards), summed over this month's apprentice-months (the returns' share of gross costs in the BIBB cost-benefit surveys; subsidies and the value of retention not counted)", "apprenticeship"),
     _m("firm_net_training_cost_yuan", "yuan per apprenticeship", "net cost to training firms (wage, mentor time, quality - contribution, subsidy, retention value) per apprenticeship started, cumulative", "apprenticeship"),
-    _m("training_firms_recouping_share", "share", "training firms whose benefits cover their costs", "apprenticeship"),
+    _m("training_firms_recouping_share", "share", "training firms whose benefits cover their costs, on accounts cumulative since the firm's entry or the burn-in's start (they age with the firms: see apprenticeship_recouping_share for each contract's)", "apprenticeship"),
     _m("training_firm_share", "share", "live firms with at least one apprentice", "apprenticeship"),
     # --- training
     _m("in_training", "workers", "learners in TVET programmes and lifelong-learning courses", "training", True),
@@ -174,6 +177,7 @@ class MonthTables:
     flows: np.ndarray
     rolling: np.ndarray  # flows summed over the last 12 months
     spend: np.ndarray
+    appr_money: np.ndarray  # by state.Training
     mig_in: np.ndarray
     mig_out: np.ndarray
     unemployed_before: float
@@ -220,6 +224,8 @@ def compose(t: MonthTables) -> dict[str, float]:
     wage_rural = _ratio(R[rural, mk.R_WAGE].sum(), counts_rural[mk.R_EMP])
     appr_wage = _ratio(G[mk.G_APPR_WAGE], G[mk.G_APPR_N])
     other_wage = _ratio(G[mk.G_OTHER_WAGE], G[mk.G_OTHER_N])
+    appr_rel = _ratio(G[mk.G_APPR_REL], G[mk.G_APPR_N])
+    other_rel = _ratio(G[mk.G_OTHER_REL], G[mk.G_OTHER_N])
     live_firms = firms[mk.S_FIRMS]
     sp = t.spend.tolist()
     v = {
@@ -262,6 +268,11 @@ def compose(t: MonthTables) -> dict[str, float]:
         "apprenticeship_poaching_rate": _ratio(G[mk.G_POACHED_12], G[mk.G_RETAINED_12]),
         "apprenticeship_employment_12m": _ratio(G[mk.G_COMPLETERS_12_EMP], G[mk.G_COMPLETERS_12]),
         "apprenticeship_wage_premium": appr_wage / other_wage - 1.0,
+        "apprenticeship_wage_premium_like_for_like": appr_rel / other_rel - 1.0,
+        "apprenticeship_recouping_share": _ratio(roll[Flow.APPR_RECOUPED], completions),
+        "apprenticeship_cost_coverage": _ratio(
+            t.appr_money[Training.RETURNS], t.appr_money[Training.GROSS_COST]
+        ),
         "firm_net_training_cost_yuan": t.net_training_cost,
         "training_firms_recouping_share": t.recouping_share,
         "training_firm_share": _ratio(firms[mk.S_TRAINING_FIRMS], live_firms),

@@ -243,6 +243,7 @@ class SkillsModel(Engine, mesa.Model):
             flows=self.flows,
             rolling=self.flow_history.sum(0),
             spend=self.spend,
+            appr_money=self.appr_money,
             mig_in=self.mig_in,
             mig_out=self.mig_out,
             unemployed_before=getattr(self, "unemployed_before", math.nan),

@@ -39,6 +39,7 @@ def begin(m) -> None:
     """Reset the month's counters; remember stocks that rates are taken over."""
     m.flows[:] = 0
     m.spend[:] = 0.0
+    m.appr_money[:] = 0.0
     m.mig_in[:] = 0
     m.mig_out[:] = 0
     # (``.value``: NumPy compares an int8 array with an IntEnum member by first making
@@ -172,13 +173,14 @@ def separations_and_lifecycle(m, p: params.Params, month: int) -> None:
     )  # fmt: skip
     apprenticeship.training_accounts(
         p.appr, w.status, w.employer, w.months_left, w.appr_duration, f.region, f.productivity,
-        f.appr_extra, world.wage_level, world.min_wage, f.train_cost, f.train_benefit,
+        f.appr_extra, world.wage_level, world.min_wage, f.train_cost, f.train_benefit, w.appr_net,
+        m.appr_money,
     )  # fmt: skip
     separations.apprenticeship_progress(
         stream_key(m, Stream.DROPOUT), stream_key(m, Stream.COMPLETION), month, p.appr, w.status,
         w.employer, w.gap_under, w.wage, w.tenure, w.spell, w.provider, w.months_left,
-        w.appr_state, w.appr_duration, w.appr_entitlement, w.appr_advance, w.retained, w.cert,
-        w.education, w.date_appr_start, w.date_appr_end, f.alive, f.region, f.productivity,
+        w.appr_state, w.appr_duration, w.appr_entitlement, w.appr_advance, w.appr_net, w.retained,
+        w.cert, w.education, w.date_appr_start, w.date_appr_end, f.alive, f.region, f.productivity,
         world.wage_level,
         f.headcount, f.apprentices, f.train_benefit, m.flows, m.spend,
     )  # fmt: skip
@@ -209,8 +211,8 @@ def demographic_change(m, p: params.Params, month: int) -> None:
             world.region_rural_share, world.region_urban, world.rural_home_cum, w.status, w.age,
             w.region, w.origin, w.rural, w.education, w.ability, w.skills, w.employer, w.gap_under, w.gap_over, w.wage,
             w.tenure, w.spell, w.months_left, w.provider, w.programme, w.cert, w.appr_state,
-            w.appr_firm, w.appr_duration, w.appr_entitlement, w.appr_advance, w.retained,
-            w.poached, w.seeking_appr, w.displaced, w.date_entry, w.date_first_job,
+            w.appr_firm, w.appr_duration, w.appr_entitlement, w.appr_advance, w.appr_net,
+            w.retained, w.poached, w.seeking_appr, w.displaced, w.date_entry, w.date_first_job,
             w.date_appr_start, w.date_appr_end, w.date_displaced, m.flows,
         )  # fmt: skip
 

@@ -109,6 +109,7 @@ class Flow(IntEnum):
     FROM_INACTIVE = 29
     VOUCHER_MONTHS = 30
     SLOTS_OFFERED = 31
+    APPR_RECOUPED = 32  # completions whose benefits to the training firm covered its costs
 
 
 N_FLOW = len(Flow)
@@ -128,6 +129,16 @@ class Spend(IntEnum):
 
 
 N_SPEND = len(Spend)
+
+
+class Training(IntEnum):
+    """The month's training economics of the firms, summed over apprentice-months, yuan."""
+
+    RETURNS = 0  # apprentices' productive contribution (on the job, and the firms' extra)
+    GROSS_COST = 1  # their wage, mentor time and the cost of quality standards
+
+
+N_TRAINING = len(Training)
 
 
 def _empty(n: int, dtype, fill) -> np.ndarray:
@@ -174,6 +185,7 @@ class Workers(_Arrays):
     appr_duration: np.ndarray  # int16 contract length of the latest apprenticeship, months
     appr_entitlement: np.ndarray  # float64 subsidy due for it under the terms at its start
     appr_advance: np.ndarray  # float64 part of that subsidy paid in advance at its start
+    appr_net: np.ndarray  # float64 its net benefit to the training firm so far (final once ended)
     retained: np.ndarray  # int8 1 = kept by the training firm at completion
     poached: np.ndarray  # int8 1 = left the training firm within the poaching window
     seeking_appr: np.ndarray  # int16 months left seeking an apprenticeship slot
@@ -211,6 +223,7 @@ class Workers(_Arrays):
             appr_duration=_empty(n, np.int16, 0),
             appr_entitlement=_empty(n, np.float64, 0.0),
             appr_advance=_empty(n, np.float64, 0.0),
+            appr_net=_empty(n, np.float64, 0.0),
             retained=_empty(n, np.int8, 0),
             poached=_empty(n, np.int8, 0),
             seeking_appr=_empty(n, np.int16, 0),

@@ -46,7 +46,7 @@ from simulation import loading, metrics
 from simulation.config import PolicyConfig, ScenarioConfig
 from simulation.kernels import apprenticeship, choices, firms, matching, separations
 from simulation.model import SkillsModel
-from simulation.state import ApprState, Cert, Flow, Programme, Spend, Status
+from simulation.state import ApprState, Cert, Flow, Programme, Spend, Status, Training
 
 REPO_SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 VALID_STATUS = np.array([int(s) for s in Status], dtype=np.int64)
@@ -190,6 +190,13 @@ class Tracker:
         mp.setattr(SkillsModel, "_advance", advance)
         self._wrap(mp, firms, "post_vacancies", after=self._after_post)
         self._wrap(mp, apprenticeship, "offer_slots", after=self._after_slots)
+        self._wrap(
+            mp,
+            apprenticeship,
+            "training_accounts",
+            before=self._accounts,
+            after=self._after_accounts,
+        )
         self._wrap(mp, matching, "accept_offers", before=self._snap, after=self._after_accept)
         self._wrap(mp, choices, "school_leaver_choices", before=self._snap, after=self._after_tvet)
         self._wrap(mp, choices, "enrol_courses", before=self._snap, after=self._after_course)
@@ -209,6 +216,22 @@ class Tracker:
             return out
 
         mp.setattr(module, name, wrapper)
+
+    def _accounts(self, args):
+        f = self.model.firms
+        return f.train_cost.copy(), f.train_benefit.copy(), self.model.appr_money.copy()
+
+    def _after_accounts(self, args, snap):
+        """The month's training totals are what the firms' accounts took: gross cost all
+        of ``train_cost``'s change, returns all of ``train_benefit``'s (this kernel books
+        no subsidy or retention value)."""
+        f, where = self.model.firms, self.where()
+        cost, benefit, money = snap
+        added = self.model.appr_money - money
+        assert added[Training.GROSS_COST] == pytest.approx((f.train_cost - cost).sum(), rel=1e-9)
+        assert added[Training.RETURNS] == pytest.approx((f.train_benefit - benefit).sum(), rel=1e-9)
+        apprentices = int((self.model.workers.status == Status.APPRENTICE).sum())
+        assert (added[Training.GROSS_COST] > 0) == (apprentices > 0), where
 
     def _snap(self, args):
         w, pr = self.model.workers, self.model.providers
@@ -366,6 +389,11 @@ class Tracker:
         assert np.all(snap["cert"][completed] < Cert.ADVANCED), where
         certified = completed & (w.cert > snap["cert"])
         assert int(certified.sum()) == flows[Flow.APPR_CERTIFIED], where
+        # A completed contract recouped its firm's costs when its final account is not
+        # negative; a contract still running has a finite account.
+        recouped = completed & (w.appr_net >= 0.0)
+        assert int(recouped.sum()) == flows[Flow.APPR_RECOUPED], where
+        assert np.all(np.isfinite(w.appr_net[was])), where
         advanced = completed & (w.cert == Cert.ADVANCED)
         m.certified += int(certified.sum())
         m.advanced += int(advanced.sum())
@@ -573,6 +601,7 @@ class Tracker:
 
 UNBOUNDED_SHARES = (
     "apprenticeship_wage_premium",
+    "apprenticeship_wage_premium_like_for_like",
     "rural_urban_wage_gap",
 )
 

@@ -402,7 +402,7 @@ def test_training_accounts(n, seed):
         m.apprenticeship.training_accounts(
             x.p.appr, w.status, w.employer, w.months_left, w.appr_duration, f.region,
             f.productivity, f.appr_extra, ws.wage_level, ws.min_wage, f.train_cost,
-            f.train_benefit,
+            f.train_benefit, w.appr_net, x.b["appr_money"],
         )  # fmt: skip
 
     check(world, call)
@@ -1115,8 +1115,8 @@ def progress(m, x):
     m.separations.apprenticeship_progress(
         x.key(Stream.DROPOUT), x.key(Stream.COMPLETION), x.month, x.p.appr, w.status,
         w.employer, w.gap_under, w.wage, w.tenure, w.spell, w.provider, w.months_left,
-        w.appr_state, w.appr_duration, w.appr_entitlement, w.appr_advance, w.retained, w.cert,
-        w.education, w.date_appr_start, w.date_appr_end, f.alive, f.region, f.productivity,
+        w.appr_state, w.appr_duration, w.appr_entitlement, w.appr_advance, w.appr_net, w.retained,
+        w.cert, w.education, w.date_appr_start, w.date_appr_end, f.alive, f.region, f.productivity,
         x.world.wage_level,
         f.headcount, f.apprentices, f.train_benefit, x.b["flows"], x.b["spend"],
     )  # fmt: skip
@@ -1289,9 +1289,9 @@ def test_enter_cohort(n, seed, entrants):
             ws.region_urban, ws.rural_home_cum, w.status, w.age, w.region, w.origin, w.rural, w.education, w.ability, w.skills,
             w.employer, w.gap_under, w.gap_over, w.wage, w.tenure, w.spell, w.months_left,
             w.provider, w.programme, w.cert, w.appr_state, w.appr_firm, w.appr_duration,
-            w.appr_entitlement, w.appr_advance, w.retained, w.poached, w.seeking_appr,
-            w.displaced, w.date_entry, w.date_first_job, w.date_appr_start, w.date_appr_end,
-            w.date_displaced, x.b["flows"],
+            w.appr_entitlement, w.appr_advance, w.appr_net, w.retained, w.poached,
+            w.seeking_appr, w.displaced, w.date_entry, w.date_first_job, w.date_appr_start,
+            w.date_appr_end, w.date_displaced, x.b["flows"],
         )  # fmt: skip
 
     after, entered = check(world, call)
@@ -1300,6 +1300,7 @@ def test_enter_cohort(n, seed, entrants):
     w = after.w
     assert (w.appr_duration[new] == 0).all() and (w.appr_entitlement[new] == 0.0).all()
     assert (w.appr_advance[new] == 0.0).all() and (w.poached[new] == 0).all()
+    assert (w.appr_net[new] == 0.0).all()
     # Rural-origin leavers in a city have a rural home; everyone else's home is where they are.
     migrant = new & (w.rural == 1) & (ws.region_urban[w.region] == 1)
     assert (ws.region_urban[w.origin[migrant]] == 0).all()
@@ -1377,7 +1378,8 @@ def test_tally(n, seed):
             w.gap_over, w.wage, w.cert, w.appr_state, w.retained, w.poached, w.displaced,
             w.date_entry, w.date_first_job, w.date_appr_end, f.alive, f.sector, f.region, f.req,
             f.headcount, f.apprentices, f.vacancies, f.vac_age, f.vac_apps, f.vac_qualified,
-            f.slots, x.pr.mix, x.s["first_cohort_year"], b["by_region"], b["by_sector"],
+            f.slots, f.productivity, x.world.wage_level, x.pr.mix, x.s["first_cohort_year"],
+            b["by_region"], b["by_sector"],
             b["by_cohort"], b["by_cell"], b["g"],
         )  # fmt: skip
 

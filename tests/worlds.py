@@ -41,6 +41,7 @@ from simulation.rng import stream_key
 from simulation.state import (
     N_FLOW,
     N_SPEND,
+    N_TRAINING,
     ApprState,
     Firms,
     Programme,
@@ -556,6 +557,7 @@ def _buffers(rng, p, world, w: Workers, f: Firms, pr: Providers, months: int, bu
     return {
         "flows": rng.integers(0, 50, N_FLOW).astype(np.int64),
         "spend": rng.uniform(0.0, 1e4, N_SPEND),
+        "appr_money": rng.uniform(0.0, 1e6, N_TRAINING),
         "mig_in": rng.integers(0, 5, n_regions).astype(np.int64),
         "mig_out": rng.integers(0, 5, n_regions).astype(np.int64),
         "log_demand": log_demand,

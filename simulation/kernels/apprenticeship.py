@@ -15,7 +15,7 @@ from numba import njit
 
 from simulation.kernels.memory import AHEAD, prefetch_row, rows_with
 from simulation.kernels.scalar import greater, lesser, nonneg
-from simulation.state import Status
+from simulation.state import Status, Training
 
 
 @njit(cache=True)
@@ -65,11 +65,13 @@ def offer_slots(
 @njit(cache=True)
 def training_accounts(
     p, status, employer, months_left, appr_duration, region, productivity, appr_extra,
-    wage_level, min_wage, train_cost, train_benefit,
+    wage_level, min_wage, train_cost, train_benefit, appr_net, money,
 ):  # fmt: skip
     """Book each active apprentice's month at the training firm: productive contribution
     (rising over the apprentice's own contract, plus the firm's extra contribution spread
-    evenly) against wage, mentor time and quality cost."""
+    evenly) against wage, mentor time and quality cost; into the firm's accounts, into
+    the contract's own (``appr_net``: benefit - cost, started afresh in its first month)
+    and into the month's totals (``money``, by ``Training``)."""
     rows = rows_with(status, Status.APPRENTICE)  # (in row order: the same sums)
     for j in range(rows.shape[0]):
         if j + AHEAD < rows.shape[0]:
@@ -85,10 +87,17 @@ def training_accounts(
         share = p.contribution_start
         if d > 1:
             share += (p.contribution_end - p.contribution_start) * m / (d - 1)
-        train_benefit[f] += share * (1.0 - p.off_the_job_share) * w
-        train_benefit[f] += appr_extra[f] * w / d
+        contribution = share * (1.0 - p.off_the_job_share) * w
+        extra = appr_extra[f] * w / d
         wage = greater(p.wage_share * w, p.wage_floor_share * min_wage[region[f]])
-        train_cost[f] += wage + p.mentor_time_share * w + p.quality_level * p.quality_cost
+        cost = wage + p.mentor_time_share * w + p.quality_level * p.quality_cost
+        train_benefit[f] += contribution
+        train_benefit[f] += extra
+        train_cost[f] += cost
+        net = appr_net[i] if m > 0 else 0.0
+        appr_net[i] = net + contribution + extra - cost
+        money[Training.RETURNS] = money[Training.RETURNS] + contribution + extra
+        money[Training.GROSS_COST] = money[Training.GROSS_COST] + cost
 
 
 def net_cost_share_recouping(train_cost, train_benefit, started, alive):

@@ -25,7 +25,8 @@ G_COMPLETERS_12, G_COMPLETERS_12_EMP = 7, 8
 G_APPR_WAGE, G_APPR_N, G_OTHER_WAGE, G_OTHER_N = 9, 10, 11, 12
 G_GREEN_MIX = 13
 G_RETAINED_12, G_POACHED_12 = 14, 15
-N_G = 16
+G_APPR_REL, G_OTHER_REL = 16, 17  # wages relative to the employer's skilled wage
+N_G = 18
 # entry cohort table columns (by year of labour-market entry)
 C_SIZE, C_EMP, C_APPR_EVER, C_CERT, C_MATURE, C_FOUND_12, C_WAGE, C_WAGE_N = range(8)
 N_C = 8
@@ -54,7 +55,8 @@ def _main_field(table, i, n_domains):
 def _tally_rows(
     lo, hi, month, p, status, age, region, employer, skills, gap_under, gap_over, wage, cert,
     appr_state, retained, poached, displaced, date_entry, date_first_job, date_appr_end,
-    f_sector, f_field, first_cohort_year, by_region, by_sector, by_cohort, by_cell, g,
+    f_sector, f_field, productivity, wage_level, first_cohort_year, by_region, by_sector,
+    by_cohort, by_cell, g,
 ):  # fmt: skip
     """Add workers ``lo <= i < hi`` to the tables. (One call per block of rows: called
     once per worker, its ~25 array arguments cost a reference count update each.)"""
@@ -100,9 +102,11 @@ def _tally_rows(
             if age[i] < p.premium_age_months:
                 if appr_state[i] == ApprState.COMPLETED:
                     g[G_APPR_WAGE] += wage[i]
+                    g[G_APPR_REL] += wage[i] / (wage_level[r] * productivity[f])
                     g[G_APPR_N] += 1
                 elif appr_state[i] == ApprState.NEVER:
                     g[G_OTHER_WAGE] += wage[i]
+                    g[G_OTHER_REL] += wage[i] / (wage_level[r] * productivity[f])
                     g[G_OTHER_N] += 1
         elif st == Status.APPRENTICE:
             by_region[r, R_APPR] += 1
@@ -185,6 +189,8 @@ def tally(
     vac_apps,
     vac_qualified,
     slots,
+    productivity,
+    wage_level,
     prov_mix,
     first_cohort_year,
     by_region,
@@ -209,8 +215,8 @@ def tally(
     parallel.run(
         tally_blocks, n_blocks, month, p, status, age, region, employer, skills, gap_under,
         gap_over, wage, cert, appr_state, retained, poached, displaced, date_entry,
-        date_first_job, date_appr_end, f_sector, f_field, first_cohort_year, reg, sec, coh,
-        cel, glob, min_piece=1, workers=status.shape[0],
+        date_first_job, date_appr_end, f_sector, f_field, productivity, wage_level,
+        first_cohort_year, reg, sec, coh, cel, glob, min_piece=1, workers=status.shape[0],
     )  # fmt: skip
     tally_total(
         p, alive, f_sector, f_region, headcount, apprentices, vacancies, vac_age, vac_apps,
@@ -232,7 +238,7 @@ def main_fields(req, n_firms):
 def tally_blocks(
     b0, b1, month, p, status, age, region, employer, skills, gap_under, gap_over, wage, cert,
     appr_state, retained, poached, displaced, date_entry, date_first_job, date_appr_end,
-    f_sector, f_field, first_cohort_year, reg, sec, coh, cel, glob,
+    f_sector, f_field, productivity, wage_level, first_cohort_year, reg, sec, coh, cel, glob,
 ):  # fmt: skip
     """The workers of blocks ``b0 <= b < b1`` (``TALLY_BLOCK`` rows each), block b into
     the tables ``reg[b]``, ``sec[b]``, ``coh[b]``, ``cel[b]``, ``glob[b]``."""
@@ -242,7 +248,7 @@ def tally_blocks(
             b * TALLY_BLOCK, lesser((b + 1) * TALLY_BLOCK, n), month, p, status, age, region,
             employer, skills, gap_under, gap_over, wage, cert, appr_state, retained, poached,
             displaced, date_entry, date_first_job, date_appr_end, f_sector, f_field,
-            first_cohort_year, reg[b], sec[b], coh[b], cel[b], glob[b],
+            productivity, wage_level, first_cohort_year, reg[b], sec[b], coh[b], cel[b], glob[b],
         )  # fmt: skip
 
 

@@ -187,8 +187,8 @@ def leave(rows, status, employer, wage, tenure, spell, provider, headcount, flow
 @njit(cache=True)
 def apprenticeship_progress(
     key_drop, key_done, month, p, status, employer, gap_under, wage, tenure, spell, provider,
-    months_left, appr_state, appr_duration, appr_entitlement, appr_advance, retained, cert,
-    education, date_appr_start, date_appr_end, alive, f_region, productivity, wage_level,
+    months_left, appr_state, appr_duration, appr_entitlement, appr_advance, appr_net, retained,
+    cert, education, date_appr_start, date_appr_end, alive, f_region, productivity, wage_level,
     headcount, apprentices, train_benefit, flows, spend,
 ):  # fmt: skip
     """The apprentices' month. Dropout (hazard lower with quality standards): the
@@ -197,7 +197,11 @@ def apprenticeship_progress(
     high match, with its bonus if the contract started under the run's policy: one
     started in the burn-in has the status quo's terms) and the rest of the subsidy due
     under the terms at the start; then the training firm keeps the graduate with probability base_retention,
-    scaled down when the match is below its hiring bar, or the graduate searches."""
+    scaled down when the match is below its hiring bar, or the graduate searches. Each
+    ended contract's account (``appr_net``) takes its subsidy (the advance, less any
+    clawback, plus any balance) and, if the graduate is retained, the hiring cost saved;
+    a completed contract whose account is not negative is counted as recouped
+    (``Flow.APPR_RECOUPED``)."""
     hazard = p.dropout_hazard * (1.0 - p.quality_dropout_cut * p.quality_level)
     rows = rows_with(status, Status.APPRENTICE)  # (in row order: the same sums)
     for j in range(rows.shape[0]):
@@ -212,6 +216,7 @@ def apprenticeship_progress(
             claw = appr_advance[i] * p.clawback_share
             spend[Spend.SUBSIDY] -= claw
             train_benefit[f] -= claw
+            appr_net[i] = appr_net[i] + appr_advance[i] - claw
             apprentices[f] -= 1
             appr_state[i] = ApprState.DROPPED
             _to_unemployed(i, status, employer, wage, tenure, spell, provider)
@@ -228,6 +233,7 @@ def apprenticeship_progress(
         flows[Flow.APPR_COMPLETIONS] += 1
         match = 1.0 - gap_under[i]
         spend[Spend.QUALITY] += p.public_cost_per_completion
+        net = appr_net[i] + appr_advance[i]
         if uniform(key_done, i, 0) < p.certification_pass * match:
             flows[Flow.APPR_CERTIFIED] += 1
             balance = appr_entitlement[i] - appr_advance[i]
@@ -239,6 +245,7 @@ def apprenticeship_progress(
                 cert[i] = Cert.APPRENTICESHIP
             spend[Spend.SUBSIDY] += balance
             train_benefit[f] += balance
+            net += balance
         provider[i] = -1
         keep = p.base_retention
         if match < p.hire_threshold:  # below the hiring bar: kept in proportion
@@ -248,11 +255,16 @@ def apprenticeship_progress(
             headcount[f] += 1
             tenure[i] = 0
             retained[i] = 1
-            train_benefit[f] += p.hiring_cost_months * wage_level[f_region[f]] * productivity[f]
+            saved = p.hiring_cost_months * wage_level[f_region[f]] * productivity[f]
+            train_benefit[f] += saved
+            net += saved
             flows[Flow.APPR_RETAINED] += 1
         else:
             retained[i] = 0
             _to_unemployed(i, status, employer, wage, tenure, spell, provider)
+        appr_net[i] = net
+        if net >= 0.0:
+            flows[Flow.APPR_RECOUPED] += 1
 
 
 @njit(cache=True)

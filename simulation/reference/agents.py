@@ -233,6 +233,11 @@ class FirmAgent(mesa.Agent):
         )
         self.train_benefit = self.train_benefit + contribution + extra
         self.train_cost = self.train_cost + cost
+        apprentice.appr_net = apprenticeship.contract_net(
+            apprentice.appr_duration, apprentice.months_left, apprentice.appr_net,
+            contribution, extra, cost,
+        )  # fmt: skip
+        apprenticeship.book_month_totals(self.model.appr_money, contribution, extra, cost)
 
     # ----------------------------------------------------------------- matching
 
@@ -312,7 +317,7 @@ class WorkerAgent(mesa.Agent):
         self.appr_state = ApprState.NEVER
         self.appr_firm: FirmAgent | None = None
         self.appr_duration = 0
-        self.appr_entitlement = self.appr_advance = 0.0
+        self.appr_entitlement = self.appr_advance = self.appr_net = 0.0
         self.retained = self.poached = 0
         self.seeking_appr = 0  # months left seeking an apprenticeship slot
         self.displaced = 0
@@ -581,6 +586,7 @@ class WorkerAgent(mesa.Agent):
             claw = self.appr_advance * p.clawback_share
             spend[Spend.SUBSIDY] -= claw
             firm.train_benefit -= claw
+            self.appr_net = self.appr_net + self.appr_advance - claw
             self.appr_state = ApprState.DROPPED
             self.leave_employer()
             flows[Flow.APPR_DROPOUTS] += 1
@@ -595,6 +601,7 @@ class WorkerAgent(mesa.Agent):
         flows[Flow.APPR_COMPLETIONS] += 1
         match = 1.0 - self.gap_under
         spend[Spend.QUALITY] += p.public_cost_per_completion
+        net = self.appr_net + self.appr_advance
         certified, self.cert, balance = separations.certification(
             p, match, py_uniform(key_done, self.row, 0), self.cert, self.appr_entitlement,
             self.appr_advance, self.appr_duration, self.date_appr_start,
@@ -603,6 +610,7 @@ class WorkerAgent(mesa.Agent):
             flows[Flow.APPR_CERTIFIED] += 1
             spend[Spend.SUBSIDY] += balance
             firm.train_benefit += balance
+            net += balance
         self.provider = None
         keep = separations.retention_probability(p, match)
         if firm.alive and py_uniform(key_done, self.row, 1) < keep:
@@ -610,11 +618,16 @@ class WorkerAgent(mesa.Agent):
             firm.employees.add(self)
             self.tenure = 0
             self.retained = 1
-            firm.train_benefit += p.hiring_cost_months * firm.skilled_wage
+            saved = p.hiring_cost_months * firm.skilled_wage
+            firm.train_benefit += saved
+            net += saved
             flows[Flow.APPR_RETAINED] += 1
         else:
             self.retained = 0
             self.become_unemployed()  # already off the firm's books
+        self.appr_net = net
+        if separations.recouped(net):
+            flows[Flow.APPR_RECOUPED] += 1
 
     def progress_education(self, key: int, month: int, p) -> None:
         """Trainees and students count down; graduates enter the labour market."""
@@ -702,6 +715,11 @@ class WorkerAgent(mesa.Agent):
 
     # ------------------------------------------------------------ 10. accounts
 
+    def skilled_wage(self) -> float:
+        """The skilled wage of this worker's job: its region's wage level times the
+        employer's productivity (the scale of its wage)."""
+        return float(self.model.world.wage_level[self.region]) * self.employer.productivity
+
     def set_wage(self, p) -> None:
         """This month's wage: an employee's by match, tenure and certificate, an
         apprentice's share of the skilled wage; nothing out of work."""
@@ -709,9 +727,8 @@ class WorkerAgent(mesa.Agent):
         if st != Status.EMPLOYED and st != Status.APPRENTICE:
             self.wage = 0.0
             return
-        world = self.model.world
-        skilled = float(world.wage_level[self.region]) * self.employer.productivity
-        min_wage = float(world.min_wage[self.region])
+        skilled = self.skilled_wage()
+        min_wage = float(self.model.world.min_wage[self.region])
         if st == Status.EMPLOYED:
             wage = accounting.employee_wage(
                 p, skilled, self.gap_under, self.tenure, self.cert, min_wage

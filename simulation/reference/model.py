@@ -28,6 +28,7 @@ from simulation.rng import Stream, py_stream_key, py_uniform
 from simulation.state import (
     N_FLOW,
     N_SPEND,
+    N_TRAINING,
     Firms,
     Flow,
     Providers,
@@ -114,6 +115,7 @@ class ReferenceModel(mesa.Model):
         self.flows = np.zeros(N_FLOW, dtype=np.int64)  # this month's events
         self.flow_history = np.zeros((12, N_FLOW), dtype=np.int64)
         self.spend = np.zeros(N_SPEND)
+        self.appr_money = np.zeros(N_TRAINING)  # this month's training returns and costs
         self.mig_in = np.zeros(n_regions, dtype=np.int64)
         self.mig_out = np.zeros(n_regions, dtype=np.int64)
         self.log_demand = np.zeros((n_sectors, n_regions))
@@ -174,6 +176,7 @@ class ReferenceModel(mesa.Model):
     def begin_month(self) -> None:
         self.flows[:] = 0
         self.spend[:] = 0.0
+        self.appr_money[:] = 0.0
         self.mig_in[:] = 0
         self.mig_out[:] = 0
         count = Counter(w.status for w in self.workers)
@@ -502,7 +505,8 @@ class ReferenceModel(mesa.Model):
             f = w.employer
             tally.tally_worker(
                 self.month, pm, w.status, w.age, w.region, w.wage, w.gap_under, w.gap_over,
-                w.displaced, w.skills, f.sector if f else -1, f.req if f else None, w.cert,
+                w.displaced, w.skills, f.sector if f else -1, f.req if f else None,
+                w.skilled_wage() if f else math.nan, w.cert,
                 w.appr_state, w.retained, w.poached, w.date_entry, w.date_first_job,
                 w.date_appr_end, self.first_cohort_year, *tables,
             )  # fmt: skip

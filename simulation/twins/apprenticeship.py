@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from simulation.state import Status
+from simulation.state import Status, Training
 from simulation.twins.common import int_power
 
 
@@ -102,10 +102,14 @@ def training_accounts(
     min_wage,
     train_cost,
     train_benefit,
+    appr_net,
+    money,
 ):
     """Book each apprentice's month at its training firm: on-the-job contribution over
     the apprentice's own contract, the firm's extra contribution spread evenly over it,
-    against wage, mentor time and quality cost."""
+    against wage, mentor time and quality cost; into the firm's accounts, into the
+    contract's own (``appr_net``, ``contract_net``) and into the month's totals
+    (``money``, by ``Training``)."""
     for i in range(status.shape[0]):
         if status[i] != Status.APPRENTICE:
             continue
@@ -122,6 +126,23 @@ def training_accounts(
         )
         train_benefit[f] = float(train_benefit[f]) + contribution + extra
         train_cost[f] = float(train_cost[f]) + cost
+        d, left = int(appr_duration[i]), int(months_left[i])
+        appr_net[i] = contract_net(d, left, float(appr_net[i]), contribution, extra, cost)
+        book_month_totals(money, contribution, extra, cost)
+
+
+def book_month_totals(money, contribution, extra, cost):
+    """Add one apprentice-month to the month's training totals (in worker row order)."""
+    money[Training.RETURNS] = float(money[Training.RETURNS]) + contribution + extra
+    money[Training.GROSS_COST] = float(money[Training.GROSS_COST]) + cost
+
+
+def contract_net(duration, months_left, net, contribution, extra, cost):
+    """The contract's net benefit to its training firm after this month's booking: its
+    first month (none done yet) starts the account afresh."""
+    if duration - months_left == 0:
+        net = 0.0
+    return net + contribution + extra - cost
 
 
 def apprentice_month(p, duration, months_left, skilled_wage, min_wage, own_extra):

@@ -174,6 +174,7 @@ def enter_cohort(
     appr_duration,
     appr_entitlement,
     appr_advance,
+    appr_net,
     retained,
     poached,
     seeking_appr,
@@ -216,6 +217,7 @@ def enter_cohort(
         appr_duration[i] = 0
         appr_entitlement[i] = 0.0
         appr_advance[i] = 0.0
+        appr_net[i] = 0.0
         retained[i] = 0
         poached[i] = 0
         seeking_appr[i] = 0

@@ -14,6 +14,7 @@ from simulation.kernels.metrics import (
     C_WAGE,
     C_WAGE_N,
     G_APPR_N,
+    G_APPR_REL,
     G_APPR_WAGE,
     G_COMPLETERS_12,
     G_COMPLETERS_12_EMP,
@@ -23,6 +24,7 @@ from simulation.kernels.metrics import (
     G_ENTRY_WINDOW,
     G_GREEN_MIX,
     G_OTHER_N,
+    G_OTHER_REL,
     G_OTHER_WAGE,
     G_OUTSIDE,
     G_OVER,
@@ -95,6 +97,7 @@ def tally_worker(
     skills_row,
     employer_sector,
     employer_req,
+    skilled_wage,
     cert,
     appr_state,
     retained,
@@ -110,7 +113,9 @@ def tally_worker(
     g,
 ):
     """Add one worker to the month's tables. ``employer_sector`` and ``employer_req`` are
-    those of its firm (used for the employed and apprentices only); dates are floats
+    those of its firm (used for the employed and apprentices only), ``skilled_wage`` the
+    skilled wage of its job (its region's wage level times the firm's productivity: the
+    wage's scale, used for the employed only); dates are floats
     (NaN = not yet); retired rows and school leavers are not counted."""
     if st == Status.RETIRED or st == Status.LEAVER:
         return
@@ -147,9 +152,11 @@ def tally_worker(
         if age < p.premium_age_months:
             if appr_state == ApprState.COMPLETED:
                 g[G_APPR_WAGE] += w
+                g[G_APPR_REL] += w / skilled_wage
                 g[G_APPR_N] += 1
             elif appr_state == ApprState.NEVER:
                 g[G_OTHER_WAGE] += w
+                g[G_OTHER_REL] += w / skilled_wage
                 g[G_OTHER_N] += 1
     elif st == Status.APPRENTICE:
         by_region[r, R_APPR] += 1
@@ -256,6 +263,8 @@ def tally(
     vac_apps,
     vac_qualified,
     slots,
+    productivity,
+    wage_level,
     prov_mix,
     first_cohort_year,
     by_region,
@@ -274,7 +283,9 @@ def tally(
         tally_worker(
             month, p, status[i], int(age[i]), int(region[i]), float(wage[i]),
             float(gap_under[i]), float(gap_over[i]), int(displaced[i]), skills[i],
-            int(f_sector[f]) if f >= 0 else -1, req[f] if f >= 0 else None, int(cert[i]),
+            int(f_sector[f]) if f >= 0 else -1, req[f] if f >= 0 else None,
+            float(wage_level[region[i]]) * float(productivity[f]) if f >= 0 else math.nan,
+            int(cert[i]),
             int(appr_state[i]), int(retained[i]), int(poached[i]), float(date_entry[i]),
             float(date_first_job[i]), float(date_appr_end[i]), first_cohort_year,
             by_region, by_sector, by_cohort, by_cell, g,

@@ -152,6 +152,7 @@ def apprenticeship_progress(
     appr_duration,
     appr_entitlement,
     appr_advance,
+    appr_net,
     retained,
     cert,
     education,
@@ -183,6 +184,7 @@ def apprenticeship_progress(
             claw = float(appr_advance[i]) * p.clawback_share
             spend[Spend.SUBSIDY] -= claw
             train_benefit[f] -= claw
+            appr_net[i] = float(appr_net[i]) + float(appr_advance[i]) - claw
             apprentices[f] -= 1
             appr_state[i] = ApprState.DROPPED
             to_unemployed(i, status, employer, wage, tenure, spell, provider)
@@ -200,6 +202,7 @@ def apprenticeship_progress(
         flows[Flow.APPR_COMPLETIONS] += 1
         match = 1.0 - float(gap_under[i])
         spend[Spend.QUALITY] += p.public_cost_per_completion
+        net = float(appr_net[i]) + float(appr_advance[i])
         certified, cert[i], balance = certification(
             p,
             match,
@@ -214,6 +217,7 @@ def apprenticeship_progress(
             flows[Flow.APPR_CERTIFIED] += 1
             spend[Spend.SUBSIDY] += balance
             train_benefit[f] += balance
+            net += balance
         provider[i] = -1
         keep = retention_probability(p, match)
         if alive[f] == 1 and py_uniform(kc, i, 1) < keep:
@@ -223,10 +227,21 @@ def apprenticeship_progress(
             retained[i] = 1
             saved = p.hiring_cost_months * float(wage_level[f_region[f]]) * float(productivity[f])
             train_benefit[f] += saved
+            net += saved
             flows[Flow.APPR_RETAINED] += 1
         else:
             retained[i] = 0
             to_unemployed(i, status, employer, wage, tenure, spell, provider)
+        appr_net[i] = net
+        if recouped(net):
+            flows[Flow.APPR_RECOUPED] += 1
+
+
+def recouped(net: float) -> bool:
+    """A completed contract recouped its training firm's costs: its benefits (on-the-job
+    contribution, the firm's own extra, subsidy, and the hiring cost saved if the firm
+    retains the graduate) are at least its costs (wage, mentor time, quality)."""
+    return net >= 0.0
 
 
 def education_progress(

@@ -5,7 +5,7 @@ into one number; the report takes the mean over seeds, its 95% interval and the
 verdict of the fact's rule. Facts read the policy months 1..M (the burn-in and month 0
 are left out). None of them is a calibration target: unemployment, youth unemployment,
 the rural population share, apprenticeship dissolution and retention, the share of
-training firms recouping their costs and the apprenticeship wage premium are targets
+apprenticeships recouping their firms' costs and the apprenticeship wage premium are targets
 (calibration/targets.toml) and are not validated here.
 
 ``if_not`` says, for a fact the model does not reproduce, which of the model's rules
