@@ -409,7 +409,9 @@ def test_a_combination_is_named_with_plus_in_a_list_too() -> None:
 
 def test_unknown_scenario_and_policy_list_available() -> None:
     err = error_of(load_scenario, "nowhere")
-    assert_names(err, "nowhere.toml", "scenario", "'nowhere'", "baseline, combined")
+    assert_names(
+        err, "nowhere.toml", "scenario", "'nowhere'", "baseline, baseline_alternative_fit, combined"
+    )
     err = error_of(load_policy, ["core_skills", "subsidy"])
     assert_names(err, "subsidy.toml", "policy", "'subsidy'", "apprenticeship_subsidy")
     assert "package" in err.allowed
