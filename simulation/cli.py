@@ -7,6 +7,7 @@ Exit status: 0 success, 1 a run failed, 2 bad input (nothing written), 130 inter
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -132,8 +133,8 @@ def _parser() -> argparse.ArgumentParser:
     cmp_ = sub.add_parser(
         "compare",
         help="print runs side by side",
-        description="Print the summary metrics of several run folders side by side: the value at "
-        "month 0, the mean over the run and the final month.",
+        description="Print the summary metrics of several run folders side by side: the mean "
+        "over months 1-M and the value at the final month M.",
     )
     cmp_.add_argument("runs", nargs="+", type=Path, metavar="RUN_DIR", help="run folders")
 
@@ -568,5 +569,22 @@ def _list(what: str) -> int:
     return 0
 
 
+def entry() -> None:
+    """The ``skillsim`` command: ``main``, then exit with its code. A command stopped
+    by Ctrl-C or SIGTERM has by then written all it keeps (a run's nothing, a sweep's
+    finished runs and its interrupted mark) and exits at once, without waiting for
+    threads that a stopped process pool may leave behind: once in about twelve SIGTERMs
+    a sweep printed that it was interrupted and then hung at exit, Python joining the
+    pool's manager thread, which still waited for a result from a worker already
+    ended. (``main`` itself returns the code, for callers in Python.)"""
+    code = main()
+    if code in (EXIT_INTERRUPTED, EXIT_TERMINATED):
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    entry()

@@ -446,3 +446,17 @@ def test_find_sweep_takes_the_newest_comparable_sweep_of_the_places_in_order(tmp
         analysis.find_sweep("results/sweep-b", places=[here, repo])
     with pytest.raises(FileNotFoundError, match=r"(?s)no sweep to compare policies in.*make run"):
         analysis.find_sweep(places=[here])
+
+
+def test_the_command_that_finishes_a_sweep_works_from_any_folder(tmp_path):
+    """A shipped experiment by its name, another file by its absolute path: the
+    manifest's ``source`` is relative to the folder the sweep was started from."""
+    shipped = progress.SHIPPED_EXPERIMENTS / "default.toml"
+    assert shipped.is_file()
+    own = tmp_path / "mine.toml"
+    for file, shown in ((shipped, "default"), (own, str(own))):
+        manifest = {"source": "x/y.toml", "source_file": str(file), "runs": 4}
+        (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+        assert progress.sweep_progress(tmp_path).command == (
+            f"`skillsim sweep {shown} --out {tmp_path}`"
+        )

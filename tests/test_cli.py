@@ -266,6 +266,23 @@ def test_a_stopped_run_exits_cleanly_and_writes_nothing(tmp_path, monkeypatch, c
     assert signal.getsignal(signal.SIGTERM) is before
 
 
+@pytest.mark.parametrize("code", [130, 143, 0])
+def test_the_command_exits_at_once_after_a_stop_whatever_threads_remain(code):
+    """``entry`` (the console script) with a thread left waiting for ever, as a stopped
+    process pool's manager thread can be: after Ctrl-C (130) or SIGTERM (143) the
+    process still ends with that code; a normal exit (0) waits for the thread, as
+    Python does (so the check can tell the two apart)."""
+    script = (
+        "import threading, simulation.cli as c\n"
+        "stuck = threading.Event()\n"
+        "threading.Thread(target=stuck.wait, args=(3.0 if CODE == 0 else 600.0,)).start()\n"
+        "c.main = lambda argv=None: CODE\n"
+        "c.entry()\n"
+    ).replace("CODE", str(code))
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, timeout=120)
+    assert done.returncode == code
+
+
 def test_a_failed_run_leaves_no_partial_folder(tmp_path, monkeypatch):
     from simulation import runner
 

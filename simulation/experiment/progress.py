@@ -112,11 +112,26 @@ def finished_runs(folder: str | Path) -> list[str]:
     )
 
 
+SHIPPED_EXPERIMENTS = Path(__file__).resolve().parents[2] / "experiments"
+
+
+def _source(manifest: dict[str, Any]) -> str:
+    """The experiment as the command that finishes the sweep names it, valid from any
+    folder: a shipped experiment by its name, another file by its absolute path (the
+    manifest's ``source`` is relative to where the sweep was started; a manifest
+    without ``source_file``, written before it was kept, gives that)."""
+    file = manifest.get("source_file")
+    if isinstance(file, str) and file:
+        path = Path(file)
+        return path.stem if path.parent == SHIPPED_EXPERIMENTS else file
+    return str(manifest.get("source") or "EXPERIMENT")
+
+
 def _command(folder: Path, manifest: dict[str, Any]) -> str:
     """`skillsim sweep SOURCE --out FOLDER` with the options the sweep was run with,
     and the executor it last ran on (as the command line names it: not an executor
     object handed to ``run_sweep``)."""
-    parts = ["skillsim", "sweep", str(manifest.get("source") or "EXPERIMENT")]
+    parts = ["skillsim", "sweep", _source(manifest)]
     parts += ["--out", str(folder)]
     overrides = manifest.get("overrides")
     for key, value in (overrides if isinstance(overrides, dict) else {}).items():

@@ -411,6 +411,8 @@ class SweepStore:
         if self._fixed is None:  # (dumped once: the manifest is rewritten with the ledger)
             self._fixed = {
                 "source": exp.source,
+                # (absolute: the command that finishes the sweep works from any folder)
+                "source_file": str(Path(exp.source).resolve()),
                 "experiment": exp.config.model_dump(mode="json"),
                 "overrides": exp.overrides,  # the command line's, in "experiment" already
                 "root_seed": exp.config.root_seed,
