@@ -270,8 +270,8 @@ def test_a_stopped_run_exits_cleanly_and_writes_nothing(tmp_path, monkeypatch, c
 def test_the_command_exits_at_once_after_a_stop_whatever_threads_remain(code):
     """``entry`` (the console script) with a thread left waiting for ever, as a stopped
     process pool's manager thread can be: after Ctrl-C (130) or SIGTERM (143) the
-    process still ends with that code; a normal exit (0) waits for the thread, as
-    Python does (so the check can tell the two apart)."""
+    process still ends with that code (without ``entry``'s own exit it waited 600 s
+    and the check timed out); a normal exit (0) is Python's, after the thread ends."""
     script = (
         "import threading, simulation.cli as c\n"
         "stuck = threading.Event()\n"
