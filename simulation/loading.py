@@ -20,7 +20,7 @@ import json
 import os
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from numbers import Integral
 from pathlib import Path
@@ -108,13 +108,15 @@ def _locate(arg: str | os.PathLike[str], kind: _Kind) -> Path:
         return candidate
     names = _names(kind.folder())
     allowed = "one of: " + ", ".join(names) if names else f"a {kind.label} file (none found)"
+    close = difflib.get_close_matches(str(arg), names, n=1)
+    hint = f"; did you mean {close[0]}?" if close else ""
     raise ConfigError(
         Problem(
             show_path(candidate),
             kind.label,
             show_value(str(arg)),
             allowed,
-            f"unknown {kind.label} (no file {show_path(candidate)}); must be {allowed}",
+            f"unknown {kind.label} (no file {show_path(candidate)}{hint}); must be {allowed}",
         )
     )
 
@@ -290,10 +292,34 @@ def _validate(kind: _Kind, data: dict[str, Any], origin: Origin, default_file: s
 # ---------------------------------------------------------------------- API
 
 
+_LABELS = ("name", "description", "extends")  # keys both kinds of file have
+
+
+def _check_kind(kind: _Kind, keys: Iterable[str], path: Path) -> None:
+    """A policy file given as a scenario (or the other way round) is named as such,
+    in one message, rather than by every table of it the other kind does not know."""
+    keys = set(keys) - set(_LABELS)
+    other = _POLICY if kind is _SCENARIO else _SCENARIO
+    theirs = set(other.model.model_fields) - set(_LABELS)
+    if not keys or keys & set(kind.model.model_fields) or not keys <= theirs:
+        return
+    mine = ", ".join(f for f in kind.model.model_fields if f not in _LABELS)
+    where = "with --policy" if other is _POLICY else "as the scenario (the first argument)"
+    raise ConfigError(
+        Problem(
+            show_path(path),
+            message=f"this is a {other.label} file, not a {kind.label} (its tables: "
+            f"{', '.join(sorted(keys))}): give it {where}; a {kind.label} file has {mine}",
+        )
+    )
+
+
 def load_scenario(name_or_path: str | os.PathLike[str]) -> ScenarioConfig:
     """A scenario by name (``baseline``) or by path to a .toml file, validated."""
     path = _locate(name_or_path, _SCENARIO)
+    _check_kind(_SCENARIO, _read_toml(path), path)
     data, origin, labels = _load_tree([path], _SCENARIO)
+    _check_kind(_SCENARIO, data, path)
     data["name"], data["description"] = labels[0]
     return _validate(_SCENARIO, data, origin, show_path(path))
 
@@ -317,7 +343,10 @@ def load_policy(names: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
             return PolicyConfig(name="none")
         items = ["none"]
     paths = [_locate(item, _POLICY) for item in items]
+    for path in paths:
+        _check_kind(_POLICY, _read_toml(path), path)
     data, origin, labels = _load_tree(paths, _POLICY)
+    _check_kind(_POLICY, data, paths[-1])
     data["name"] = "+".join(str(n) for n, _ in labels) if len(labels) > 1 else labels[0][0]
     data["description"] = "\n".join(str(d) for _, d in labels if d)
     return _validate(_POLICY, data, origin, show_path(paths[-1]))

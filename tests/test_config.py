@@ -415,6 +415,25 @@ def test_unknown_scenario_and_policy_list_available() -> None:
     err = error_of(load_policy, ["core_skills", "subsidy"])
     assert_names(err, "subsidy.toml", "policy", "'subsidy'", "apprenticeship_subsidy")
     assert "package" in err.allowed
+    assert "did you mean baseline?" in str(error_of(load_scenario, "baselin"))
+    assert "did you mean core_skills?" in str(error_of(load_policy, "core_skill"))
+
+
+@pytest.mark.parametrize(
+    ("load", "path", "told"),
+    [
+        (load_scenario, REPO_SCENARIOS / "policies" / "package.toml", "give it with --policy"),
+        (load_scenario, REPO_SCENARIOS / "policies" / "core_skills.toml", "give it with --policy"),
+        (load_policy, REPO_SCENARIOS / "combined.toml", "give it as the scenario"),
+        (load_policy, BASELINE, "give it as the scenario"),
+    ],
+)
+def test_a_policy_file_as_the_scenario_or_the_other_way_round_is_named_so(load, path, told):
+    """One message that says what the file is and where it goes, not one line for each
+    table of it (or of the files it extends) that the other kind does not know."""
+    err = error_of(load, str(path))
+    text = str(err)
+    assert path.name in text and told in text and len(text.splitlines()) == 1
 
 
 @pytest.mark.parametrize(

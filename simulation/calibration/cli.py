@@ -16,6 +16,19 @@ EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130
 
 
+def _shipped_settings() -> dict:
+    """The shipped targets file's run settings, for the help (empty if unreadable)."""
+    import tomllib
+
+    from simulation.calibration.config import calibration_dir
+
+    try:
+        with (calibration_dir() / "targets.toml").open("rb") as fh:
+            return tomllib.load(fh)
+    except (OSError, ValueError):
+        return {}
+
+
 def add_parser(sub: argparse._SubParsersAction) -> None:
     cal = sub.add_parser(
         "calibrate",
@@ -48,10 +61,31 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "scenario as it is, a check against the targets",
     )
     add_executor_options(cal)
-    cal.add_argument("--workers", type=int, default=None, metavar="N", help="workers per run")
-    cal.add_argument("--months", type=int, default=None, metavar="M", help="months per run")
-    cal.add_argument("--seeds", type=int, default=None, metavar="S", help="seeds per point")
-    cal.add_argument("--root-seed", type=int, default=None, metavar="S", help="root seed")
+    shipped = _shipped_settings()
+
+    def default(key: str) -> str:
+        value = shipped.get(key)
+        shown = f"{value:,}" if key == "workers" else str(value)
+        of_shipped = f"; targets.toml's is {shown}" if isinstance(value, int) else ""
+        return f" (default: the TARGETS file's {key}{of_shipped})"
+
+    cal.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="workers per run" + default("workers"),
+    )
+    cal.add_argument(
+        "--months", type=int, default=None, metavar="M", help="months per run" + default("months")
+    )
+    cal.add_argument(
+        "--seeds", type=int, default=None, metavar="S",
+        help="seeds per point" + default("replications"),
+    )  # fmt: skip
+    cal.add_argument(
+        "--root-seed", type=int, default=None, metavar="S", help="root seed" + default("root_seed")
+    )
     cal.add_argument(
         "--out",
         type=Path,
@@ -193,7 +227,7 @@ def _print_table(fit, status: str) -> None:
         ("simulated [95% CI]", "right"),
         ("inside", "center"),
     ):
-        out.add_column(col, justify=justify, no_wrap=True)
+        out.add_column(col, justify=justify, no_wrap=True, min_width=len(col))
     for r in table.itertuples():
         share = abs(r.high) <= 1.5
         f, g = output.pct, output.stated
@@ -203,7 +237,7 @@ def _print_table(fit, status: str) -> None:
             f"{f(r.simulated, share)} [{f(r.ci_low, share)}, {f(r.ci_high, share)}]",
             "yes" if r.inside else "[red]NO[/red]",
         )
-    Console(width=max(100, Console().width)).print(out)
+    Console(width=max(112, Console().width)).print(out)  # (the widest row, uncut)
     for line in output.progress_lines(fit):
         print(line)
     if fit.calibration.names:
