@@ -125,7 +125,11 @@ def _parser() -> argparse.ArgumentParser:
         "(the same rules as Agent objects, the same results, hundreds of times slower); the "
         "manifest records which",
     )
-    run.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    run.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no progress bar and no summary: only the output folder's path, on standard output",
+    )
     run.add_argument(
         "--no-summary", action="store_true", help="no summary table at the end (progress only)"
     )
@@ -197,8 +201,9 @@ def _add_presenting_parsers(sub) -> None:
         help="start the live dashboard (Mesa/Solara) on localhost",
         description="Serve the live dashboard: choose a scenario, set the policy levers, press "
         "Reset, then Step or play, and watch unemployment, mismatch, apprenticeships, green "
-        "employment and the regions month by month. Works offline once `make dashboard-assets` "
-        "has installed the page's JavaScript and CSS.",
+        "employment and the regions month by month. Needs `make dashboard-assets` once: it "
+        "installs the page's JavaScript and CSS (served from this machine, so the page also "
+        "works offline) and a CJK font.",
     )
     dash.add_argument(
         "--host",
@@ -409,7 +414,9 @@ def _run(args: argparse.Namespace) -> int:
         _profile_table(result.timings, run.workers, run.months)
     if not (args.quiet or args.no_summary):
         _summary_table({f"{run.scenario.name} | {run.policy.name}": result.metrics}, title=f"{out}")
-    if not args.quiet:
+    if args.quiet:  # the folder alone, for scripts: out=$(skillsim run ... --quiet)
+        print(out)
+    else:
         console.print(
             f"wrote {out} in {result.timings['total_seconds']:.1f} s "
             f"(setup and burn-in {result.timings['setup_and_burn_in_seconds']:.1f} s)"

@@ -416,6 +416,8 @@ def read(path: str | Path) -> Sweep:
     """Load a sweep folder: results, effects (with ``in_employment``), breakdowns."""
     path = Path(path)
     manifest = analysis._manifest(path) if path.is_dir() else None
+    if not path.exists():
+        raise ReportError(f"{path}: no such folder (give the folder `skillsim sweep` wrote)")
     if manifest is None or manifest.get("kind") != "sweep":
         raise ReportError(
             f"{path}: not a sweep folder (expected the folder `skillsim sweep` writes, with "

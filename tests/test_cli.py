@@ -216,6 +216,7 @@ def test_a_run_whose_folder_appears_meanwhile_is_kept_beside_it(tmp_path, monkey
     assert cli.main(["run", "baseline", *SMALL, "--quiet", "--out", str(out)]) == 0
     assert _files(out) == ["theirs.txt"]
     moved = tmp_path / "race-1"
+    assert capsys.readouterr().out == f"{moved}\n"  # --quiet: the folder alone, for scripts
     assert json.loads((moved / "manifest.json").read_text())["status"] == "complete"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["race", "race-1"]  # no temporary left
 

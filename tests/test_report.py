@@ -207,6 +207,9 @@ def test_chinese_report(tmp_path):
 def test_report_needs_a_sweep(tmp_path, capsys):
     assert cli.main(["report", str(tmp_path)]) == cli.EXIT_BAD_INPUT
     assert "not a sweep folder" in capsys.readouterr().err
+    assert cli.main(["report", str(tmp_path / "typo")]) == cli.EXIT_BAD_INPUT
+    assert f"{tmp_path / 'typo'}: no such folder" in capsys.readouterr().err
+    assert not (tmp_path / "typo").exists()
 
 
 def test_a_named_file_is_never_overwritten_an_earlier_report_neither(written, tmp_path, capsys):
