@@ -504,8 +504,9 @@ def _summary_table(frames: dict, title: str, parts=("m0", "mean", "final")) -> N
     width = 34 + 22
     for label, df in frames.items():
         last = int(df["month"].iloc[-1])
-        for part in parts:
-            head = f"{label}\n{heads[part].format(M=last)}"
+        blank = "\n" * label.count("\n")  # (the run's label over its first column only)
+        for i, part in enumerate(parts):
+            head = f"{label if i == 0 else blank}\n{heads[part].format(M=last)}"
             table.add_column(head, justify="right", no_wrap=True)
             width += max(len(line) for line in head.splitlines()) + 3
     for name in SUMMARY:
@@ -556,10 +557,25 @@ def _compare(runs: Sequence[Path]) -> int:
     ]
     if len(set(labels)) < len(labels):  # the same folder name twice: the whole path
         labels = [f"{x}\n{p}" for x, p in zip(labels, runs, strict=True)]
-    _summary_table(
-        dict(zip(labels, frames, strict=True)), title="runs side by side", parts=("mean", "final")
-    )
+    labels, common = _common_lines(labels)
+    title = "runs side by side" + (f": {', '.join(common)}" if common else "")
+    _summary_table(dict(zip(labels, frames, strict=True)), title=title, parts=("mean", "final"))
     return 0
+
+
+def _common_lines(labels: list[str]) -> tuple[list[str], list[str]]:
+    """The lines every label has at the same place (the same scenario, policy or seed of
+    all runs), taken out of the labels for the title, and the labels without them (at
+    least one line each)."""
+    rows = [label.split("\n") for label in labels]
+    if len(rows) < 2 or len({len(r) for r in rows}) > 1:
+        return labels, []
+    same = [i for i in range(len(rows[0])) if len({r[i] for r in rows}) == 1]
+    if len(same) == len(rows[0]):
+        same = same[1:]  # (identical labels: keep one line)
+    common = [rows[0][i] for i in same]
+    kept = ["\n".join(x for i, x in enumerate(r) if i not in same) for r in rows]
+    return kept, common
 
 
 def _list(what: str) -> int:

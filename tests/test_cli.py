@@ -93,6 +93,17 @@ def test_compare_prints_runs_side_by_side(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "none" in printed and "package" in printed
     assert printed.count("unemployment_rate") >= 1
+    # what the runs share goes to the title once, each run's own label over one column
+    assert "runs side by side: baseline, seed 5" in printed
+    assert printed.count("package") == 1 and printed.count("baseline") == 1
+
+
+def test_common_lines_of_labels_go_to_the_title():
+    labels = ["baseline\nnone\nseed 0", "baseline\npackage\nseed 0"]
+    assert cli._common_lines(labels) == (["none", "package"], ["baseline", "seed 0"])
+    assert cli._common_lines(["a\nb", "a\nb"]) == (["a", "a"], ["b"])  # (one line kept)
+    assert cli._common_lines(["a\nb", "a\nb\nc"]) == (["a\nb", "a\nb\nc"], [])
+    assert cli._common_lines(["a\nb"]) == (["a\nb"], [])
 
 
 def test_compare_reads_runs_written_before_a_metric_was_added(tmp_path, capsys):
