@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
 import json
 import math
 import os
@@ -21,7 +22,7 @@ from pathlib import Path
 
 from simulation import loading
 from simulation.calibration import cli as calibration_cli
-from simulation.config_errors import ConfigError, ExecutorError
+from simulation.config_errors import COMMAND_LINE, ConfigError, ExecutorError, as_options
 from simulation.experiment import cli as experiment_cli
 from simulation.validation import cli as validation_cli
 
@@ -237,6 +238,9 @@ def _add_presenting_parsers(sub) -> None:
     )
 
 
+RUN_OPTIONS = {"workers": "--workers", "months": "--months", "seed": "--seed"}
+
+
 class Terminated(KeyboardInterrupt):
     """SIGTERM (a batch scheduler's or a cluster's stop), raised where Ctrl-C's
     KeyboardInterrupt would be, so that both stop a command the same clean way: a run
@@ -365,13 +369,16 @@ def _dashboard(args: argparse.Namespace) -> int:
     from simulation import i18n
 
     if not 0 < args.port < 65536:
-        raise BadInput(f"--port {args.port}: must be between 1 and 65535")
+        raise BadInput(f"{COMMAND_LINE}: --port = {args.port}: must be between 1 and 65535")
     if args.workers < 100:
-        raise BadInput(f"--workers {args.workers}: must be at least 100")
-    if args.scenario not in loading.available_scenarios():
+        raise BadInput(f"{COMMAND_LINE}: --workers = {args.workers}: must be at least 100")
+    names = loading.available_scenarios()
+    if args.scenario not in names:
+        close = difflib.get_close_matches(args.scenario, names, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
         raise BadInput(
-            f"--scenario {args.scenario}: unknown (allowed: "
-            f"{', '.join(loading.available_scenarios())})"
+            f"{COMMAND_LINE}: --scenario = {args.scenario!r}: unknown scenario{hint}; must be "
+            f"one of: {', '.join(names)}"
         )
     try:
         if args.lang == "zh":
@@ -380,9 +387,13 @@ def _dashboard(args: argparse.Namespace) -> int:
         raise BadInput(str(exc)) from None
     from simulation import dashboard
 
-    return dashboard.serve(
-        args.host, args.port, args.lang, args.workers, args.months, args.scenario, seed=args.seed
-    )
+    try:
+        return dashboard.serve(
+            args.host, args.port, args.lang, args.workers, args.months, args.scenario,
+            seed=args.seed,
+        )  # fmt: skip
+    except ConfigError as exc:  # a bad size named by its option, as the user typed it
+        raise as_options(exc, RUN_OPTIONS, files=("",)) from None
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -390,9 +401,12 @@ def _run(args: argparse.Namespace) -> int:
 
     from simulation import runner, store
 
-    run = loading.resolve_run(
-        args.scenario, args.policy or ("none",), args.workers, args.months, args.seed
-    )
+    try:
+        run = loading.resolve_run(
+            args.scenario, args.policy or ("none",), args.workers, args.months, args.seed
+        )
+    except ConfigError as exc:  # a bad size named by its option, as the user typed it
+        raise as_options(exc, RUN_OPTIONS, files=("",)) from None
     out = args.out if args.out is not None else runner.default_out(run)
     problem = store.check_out(out)
     if problem:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import types
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal, Union, get_args, get_origin
 
@@ -42,6 +42,25 @@ class Problem:
         if self.value:
             return f"{where}: {self.field} = {self.value}: {text}"
         return f"{where}: {self.field}: {text}"
+
+
+COMMAND_LINE = "(command line)"  # the file a command-line value is blamed on
+
+
+def as_options(
+    exc: ConfigError, option_of: Mapping[str, str], files=(COMMAND_LINE,)
+) -> ConfigError:
+    """``exc`` with each bad value that came from the command line (a problem blamed on
+    one of ``files``, and a field in ``option_of``) named as the user typed it:
+    ``(command line): --seeds = 0``, not by the field it sets (``replications``)."""
+    return ConfigError(
+        [
+            replace(p, file=COMMAND_LINE, field=option_of[p.field])
+            if p.file in files and p.field in option_of
+            else p
+            for p in exc.problems
+        ]
+    )
 
 
 class ConfigError(Exception):

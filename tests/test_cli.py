@@ -405,3 +405,24 @@ def test_a_broken_pipe_that_is_not_stdout_is_a_real_error(monkeypatch, capsys):
     monkeypatch.setattr(cli, "_command", broken)
     with pytest.raises(BrokenPipeError):
         cli.main(["list"])
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["run", "baseline", "--workers", "5"],
+        ["run", "baseline", "--months", "0"],
+        ["run", "baseline", "--seed", "-1"],
+        ["validate", "baseline", "--workers", "5"],
+        ["sweep", "default", "--workers", "5"],
+        ["sweep", "default", "--jobs", "0"],
+        ["calibrate", "--workers", "5"],
+    ],
+)
+def test_a_bad_option_is_named_as_typed_by_every_command(tmp_path, capsys, argv):
+    """One form for a bad value from the command line, whichever command reads it."""
+    out = tmp_path / "out"
+    assert cli.main([*argv, "--out", str(out)]) == cli.EXIT_BAD_INPUT
+    option, value = argv[-2], argv[-1]
+    assert f"(command line): {option} = {value}: must be" in capsys.readouterr().err
+    assert not out.exists()

@@ -97,7 +97,7 @@ def test_bad_command_line_override_is_blamed_on_the_command_line(tmp_path, capsy
     path = write_experiment(tmp_path / "exp", small())
     out = tmp_path / "out"
     assert cli.main(["sweep", str(path), "--workers", "5", "--out", str(out)]) == 2
-    assert "(command line): workers = 5" in capsys.readouterr().err
+    assert "(command line): --workers = 5" in capsys.readouterr().err
     assert cli.main(["sweep", "no_such_experiment", "--out", str(out)]) == 2
     assert "default" in capsys.readouterr().err  # lists the experiments there are
     assert not out.exists()

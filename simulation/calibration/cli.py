@@ -6,10 +6,16 @@ import argparse
 import os
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
-from simulation.config_errors import ConfigError, Problem, show_path, show_value
+from simulation.config_errors import (
+    COMMAND_LINE,
+    ConfigError,
+    Problem,
+    as_options,
+    show_path,
+    show_value,
+)
 from simulation.experiment.cli import add_executor_options
 
 EXIT_FAILED = 1
@@ -100,7 +106,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def _bad(field: str, value, allowed: str) -> ConfigError:
-    return ConfigError(Problem("(command line)", field, show_value(value), allowed))
+    return ConfigError(Problem(COMMAND_LINE, field, show_value(value), allowed))
 
 
 # the targets file's fields that command-line options replace, by option
@@ -111,20 +117,6 @@ OPTION_OF = {
     "root_seed": "--root-seed",
     "budget": "--budget",
 }
-
-
-def _as_options(exc: ConfigError) -> ConfigError:
-    """``exc`` with a bad command-line value named by the option the user typed
-    (``--seeds``), not by the targets file's field it replaces (``replications``)."""
-    from simulation.experiment.loading import COMMAND_LINE
-
-    problems = [
-        replace(p, field=OPTION_OF[p.field])
-        if p.file == COMMAND_LINE and p.field in OPTION_OF
-        else p
-        for p in exc.problems
-    ]
-    return ConfigError(problems)
 
 
 def main(args: argparse.Namespace) -> int:
@@ -158,7 +150,7 @@ def main(args: argparse.Namespace) -> int:
     try:
         cal = config.load_calibration(path, overrides)
     except ConfigError as exc:
-        raise _as_options(exc) from None
+        raise as_options(exc, OPTION_OF) from None
     out = args.out if args.out is not None else output.default_out(cal.config.name)
     problem = store.check_out(out)
     if problem:

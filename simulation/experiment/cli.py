@@ -25,6 +25,15 @@ EXIT_FAILED_RUNS = 1
 EXIT_INTERRUPTED = 130  # as for SIGINT
 
 
+# the experiment file's fields that command-line options replace, by option
+OPTION_OF = {
+    "workers": "--workers",
+    "months": "--months",
+    "replications": "--seeds",
+    "root_seed": "--root-seed",
+}
+
+
 def experiments_dir() -> Path:
     """./experiments, else the repository's experiments/."""
     local = Path.cwd() / "experiments"
@@ -185,6 +194,7 @@ def _sweep(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from simulation.cli import BadInput
+    from simulation.config_errors import ConfigError, as_options
     from simulation.experiment import default_out, load_experiment, make_plan, run_sweep
     from simulation.experiment.executors import check_scheduler
     from simulation.experiment.loading import find_file
@@ -199,7 +209,7 @@ def _sweep(args: argparse.Namespace) -> int:
     for option in ("jobs", "threads"):
         value = getattr(args, option)
         if value is not None and value < 1:
-            raise _bad(f"--{option} {value}: must be a whole number >= 1")
+            raise _bad(f"(command line): --{option} = {value}: must be a whole number >= 1")
     overrides = {
         "workers": args.workers,
         "months": args.months,
@@ -207,7 +217,11 @@ def _sweep(args: argparse.Namespace) -> int:
         "root_seed": args.root_seed,
     }
     path = find_file(args.experiment, experiments_dir(), "EXPERIMENT")
-    plan = make_plan(load_experiment(path, overrides))
+    try:
+        experiment = load_experiment(path, overrides)
+    except ConfigError as exc:  # a bad override named by its option (--seeds, not replications)
+        raise as_options(exc, OPTION_OF) from None
+    plan = make_plan(experiment)
     if args.effects:
         _check_effects_possible(plan)
     no_effects = None  # why --effects-if-possible shows no table

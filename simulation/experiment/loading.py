@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from simulation import loading
 from simulation.config import PolicyConfig, ScenarioConfig
 from simulation.config_errors import (
+    COMMAND_LINE,
     ConfigError,
     Problem,
     field_names,
@@ -28,7 +29,6 @@ from simulation.config_errors import (
 )
 from simulation.experiment.config import ExperimentConfig, ParameterRange
 
-COMMAND_LINE = "(command line)"
 M = TypeVar("M", bound=BaseModel)
 ROOTS: dict[str, type[BaseModel]] = {"scenario": ScenarioConfig, "policy": PolicyConfig}
 

@@ -108,7 +108,7 @@ def _check(args: argparse.Namespace) -> str:
             continue
         if value < low or (high is not None and value > high):
             allowed = f">= {low}" if high is None else f"between {low} and {high}"
-            raise _bad(f"--{option} {value}: must be a whole number {allowed}")
+            raise _bad(f"(command line): --{option} = {value}: must be a whole number {allowed}")
     executor = args.executor or ("dask" if args.scheduler else "processes")
     if args.scheduler and executor != "dask":
         raise _bad(f"--scheduler needs --executor dask (got --executor {executor})")
