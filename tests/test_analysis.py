@@ -16,6 +16,7 @@ from scipy import stats
 from sweeps import small, write_experiment
 
 from simulation import analysis, cli, metrics
+from simulation.experiment import cli as experiment_cli
 from simulation.experiment import executors, load_experiment, make_plan, progress, run_sweep
 
 HEADLINE = ("unemployment_rate", "youth_unemployment_rate", "employment_rate", "employed")
@@ -451,7 +452,7 @@ def test_find_sweep_takes_the_newest_comparable_sweep_of_the_places_in_order(tmp
 def test_the_command_that_finishes_a_sweep_works_from_any_folder(tmp_path):
     """A shipped experiment by its name, another file by its absolute path: the
     manifest's ``source`` is relative to the folder the sweep was started from."""
-    shipped = progress.SHIPPED_EXPERIMENTS / "default.toml"
+    shipped = experiment_cli.SHIPPED_EXPERIMENTS / "default.toml"
     assert shipped.is_file()
     own = tmp_path / "mine.toml"
     for file, shown in ((shipped, "default"), (own, str(own))):

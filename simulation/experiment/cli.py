@@ -34,10 +34,13 @@ OPTION_OF = {
 }
 
 
+SHIPPED_EXPERIMENTS = Path(__file__).resolve().parents[2] / "experiments"
+
+
 def experiments_dir() -> Path:
     """./experiments, else the repository's experiments/."""
     local = Path.cwd() / "experiments"
-    return local if local.is_dir() else Path(__file__).resolve().parents[2] / "experiments"
+    return local if local.is_dir() else SHIPPED_EXPERIMENTS
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
@@ -194,7 +197,7 @@ def _sweep(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from simulation.cli import BadInput
-    from simulation.config_errors import ConfigError, as_options
+    from simulation.config_errors import COMMAND_LINE, ConfigError, as_options
     from simulation.experiment import default_out, load_experiment, make_plan, run_sweep
     from simulation.experiment.executors import check_scheduler
     from simulation.experiment.loading import find_file
@@ -209,7 +212,7 @@ def _sweep(args: argparse.Namespace) -> int:
     for option in ("jobs", "threads"):
         value = getattr(args, option)
         if value is not None and value < 1:
-            raise _bad(f"(command line): --{option} = {value}: must be a whole number >= 1")
+            raise _bad(f"{COMMAND_LINE}: --{option} = {value}: must be a whole number >= 1")
     overrides = {
         "workers": args.workers,
         "months": args.months,

@@ -112,14 +112,13 @@ def finished_runs(folder: str | Path) -> list[str]:
     )
 
 
-SHIPPED_EXPERIMENTS = Path(__file__).resolve().parents[2] / "experiments"
-
-
 def _source(manifest: dict[str, Any]) -> str:
     """The experiment as the command that finishes the sweep names it, valid from any
     folder: a shipped experiment by its name, another file by its absolute path (the
     manifest's ``source`` is relative to where the sweep was started; a manifest
     without ``source_file``, written before it was kept, gives that)."""
+    from simulation.experiment.cli import SHIPPED_EXPERIMENTS
+
     file = manifest.get("source_file")
     if isinstance(file, str) and file:
         path = Path(file)

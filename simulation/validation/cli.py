@@ -6,6 +6,7 @@ import argparse
 import time
 from pathlib import Path
 
+from simulation.config_errors import COMMAND_LINE
 from simulation.experiment.cli import add_executor_options
 
 DEFAULT_ROOT_SEED = 20250707
@@ -108,7 +109,7 @@ def _check(args: argparse.Namespace) -> str:
             continue
         if value < low or (high is not None and value > high):
             allowed = f">= {low}" if high is None else f"between {low} and {high}"
-            raise _bad(f"(command line): --{option} = {value}: must be a whole number {allowed}")
+            raise _bad(f"{COMMAND_LINE}: --{option} = {value}: must be a whole number {allowed}")
     executor = args.executor or ("dask" if args.scheduler else "processes")
     if args.scheduler and executor != "dask":
         raise _bad(f"--scheduler needs --executor dask (got --executor {executor})")
