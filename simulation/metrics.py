@@ -24,10 +24,42 @@ class Metric:
     definition: str
     group: str
     integer: bool = False  # a count: identical across engines, not just close
+    # The values it can take: intervals across seeds stop there (a t interval's coverage
+    # is unchanged by cutting it to where the mean can be).
+    bounds: tuple[float, float] = (-math.inf, math.inf)
+
+
+_INF = math.inf
+# Every unit's range, so that a new unit must be given one (KeyError at import).
+UNIT_BOUNDS: dict[str, tuple[float, float]] = {
+    "share": (0.0, 1.0),
+    "share per month": (0.0, 1.0),
+    "index 0-1": (0.0, 1.0),
+    "ratio": (0.0, _INF),
+    "workers": (0.0, _INF),
+    "jobs": (0.0, _INF),
+    "slots": (0.0, _INF),
+    "firms": (0.0, _INF),
+    "per month": (0.0, _INF),
+    "workers per month": (0.0, _INF),
+    "firms per month": (0.0, _INF),
+    "yuan per month": (0.0, _INF),
+    "yuan per apprenticeship": (-_INF, _INF),
+    "yuan per worker-month": (-_INF, _INF),
+}
+# Metrics whose unit's range is not theirs: differences and net flows.
+SIGNED: dict[str, tuple[float, float]] = {
+    "apprenticeship_wage_premium": (-1.0, _INF),  # a wage ratio minus 1
+    "apprenticeship_wage_premium_like_for_like": (-1.0, _INF),
+    "rural_urban_wage_gap": (-_INF, 1.0),  # 1 minus a wage ratio
+    "net_migration_to_urban": (-_INF, _INF),  # moves in minus moves out
+    "spending_subsidy_yuan": (-_INF, _INF),  # clawbacks are subtracted
+    "spending_total_yuan": (-_INF, _INF),
+}
 
 
 def _m(name, unit, definition, group, integer=False):
-    return Metric(name, unit, definition, group, integer)
+    return Metric(name, unit, definition, group, integer, SIGNED.get(name, UNIT_BOUNDS[unit]))
 
 
 # fmt: off

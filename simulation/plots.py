@@ -130,14 +130,16 @@ def ordered(values, first: str | None = None, wanted=None) -> list:
     return seen
 
 
-def t_interval(groups) -> pd.DataFrame:
-    """Mean, 95% t interval of the mean, and n, of column ``value`` per group."""
+def t_interval(groups, bounds: tuple[float, float] = (-math.inf, math.inf)) -> pd.DataFrame:
+    """Mean, 95% t interval of the mean, and n, of column ``value`` per group; the
+    interval stops at ``bounds``, the values the mean can take."""
     from scipy import stats
 
     out = groups["value"].agg(["mean", "std", "count"]).rename(columns={"count": "n"})
     half = stats.t.ppf(0.975, np.maximum(out["n"] - 1, 1)) * out["std"] / np.sqrt(out["n"])
     half = half.where(out["n"] > 1)
-    return out.assign(low=out["mean"] - half, high=out["mean"] + half).reset_index()
+    low = (out["mean"] - half).clip(lower=bounds[0])
+    return out.assign(low=low, high=(out["mean"] + half).clip(upper=bounds[1])).reset_index()
 
 
 def _panels(n: int, style: str, ncols: int = 3):
@@ -389,7 +391,9 @@ def paths(
     keys = ["scenario", "policy", "point"]
     value = data[metric] * scale(metric)
     frame = data.assign(value=value)[[*keys, "month", "value"]]
-    stats = t_interval(frame.groupby([*keys, "month"], sort=False))
+    known = metrics.BY_NAME.get(metric)
+    bounds = tuple(b * scale(metric) for b in known.bounds) if known else (-math.inf, math.inf)
+    stats = t_interval(frame.groupby([*keys, "month"], sort=False), bounds)
     scen = ordered(data["scenario"], wanted=scenarios)
     pols = ordered(data["policy"], baseline_policy, policies)
     looks = look(pols)
@@ -712,8 +716,7 @@ def funnel(
     if "point" not in long.columns:
         long = long.assign(point=0)
     keys = ["scenario", "policy", "point"]
-    stats = t_interval(long.groupby([*keys, "stage"], sort=False))
-    stats["low"] = stats["low"].clip(lower=0)  # counts: an interval stops at zero
+    stats = t_interval(long.groupby([*keys, "stage"], sort=False), (0.0, math.inf))  # counts
     scen = ordered(long["scenario"], wanted=scenarios)
     pols = ordered(long["policy"], baseline_policy, policies)
     looks = look(pols)

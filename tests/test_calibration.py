@@ -268,6 +268,12 @@ def test_objective_and_interval():
     mean, sd, low, hi = fit.interval([1.0, 2.0, 3.0])
     assert (mean, sd) == (2.0, 1.0) and hi - mean == pytest.approx(4.302653 / math.sqrt(3))
     assert mean - low == pytest.approx(hi - mean)
+    # Two seeds of a share near zero: the t interval would reach below it.
+    share = moments.MOMENTS["apprenticeship_dissolution_share"].bounds
+    _, _, low, hi = fit.interval([0.001, 0.02], bounds=share)
+    assert low == 0.0 and 0.02 < hi < 1.0
+    assert moments.MOMENTS["urban_unemployment_rate"].bounds == (0.0, 1.0)
+    assert moments.MOMENTS["apprenticeship_wage_premium"].bounds[0] == -1.0  # a premium can be < 0
 
 
 # -------------------------------------------------------------- the command

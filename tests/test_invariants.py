@@ -599,15 +599,10 @@ class Tracker:
         assert cur["spending_total_yuan"] == pytest.approx(total, rel=1e-9, abs=1e-6), where
 
 
-UNBOUNDED_SHARES = (
-    "apprenticeship_wage_premium",
-    "apprenticeship_wage_premium_like_for_like",
-    "rural_urban_wage_gap",
-)
-
-
 def check_frame(df) -> None:
-    """Whole-frame identities: labour force, integer metrics, month index."""
+    """Whole-frame identities: labour force, integer metrics, month index, and every
+    value inside its metric's bounds (the catalogue's, which cut intervals across seeds
+    in calibrate's table and the figures' bands)."""
     assert list(df["month"]) == list(range(len(df)))
     assert list(df.columns[1:]) == list(metrics.NAMES)
     lf = df["employed"] + df["apprentices"] + df["unemployed"]
@@ -617,19 +612,26 @@ def check_frame(df) -> None:
         if m.integer:
             assert np.isfinite(col).all(), m.name
             assert np.array_equal(col, np.round(col)), f"{m.name} not integer: {col}"
-            if m.name != "net_migration_to_urban":
-                assert (col >= 0).all(), f"{m.name} negative: {col}"
-        if m.unit == "share":
-            ok = np.isnan(col) | ((col >= -1e-12) & (col <= 1 + 1e-12))
-            # A premium and a gap are relative differences, not shares of a whole.
-            if m.name not in UNBOUNDED_SHARES:
-                assert ok.all(), f"{m.name} outside [0, 1]: {col}"
-        # Clawbacks can make the subsidy (and so the total) negative in a month.
-        if m.name.startswith("spending_") and m.name not in (
-            "spending_subsidy_yuan",
-            "spending_total_yuan",
-        ):
-            assert (col >= 0).all(), m.name
+        low, high = m.bounds
+        ok = np.isnan(col) | ((col >= low - 1e-12) & (col <= high + 1e-12))
+        assert ok.all(), f"{m.name} outside {m.bounds}: {col[~ok]}"
+
+
+def test_bounds_are_those_of_the_units():
+    """Only differences and net flows leave their unit's range, and no share is open
+    at both ends: a bound widened by mistake would hide values check_frame should see."""
+    widened = {m.name for m in metrics.CATALOGUE if m.bounds != metrics.UNIT_BOUNDS[m.unit]}
+    assert widened == {
+        "apprenticeship_wage_premium",
+        "apprenticeship_wage_premium_like_for_like",
+        "rural_urban_wage_gap",
+        "net_migration_to_urban",
+        "spending_subsidy_yuan",
+        "spending_total_yuan",
+    }
+    for m in metrics.CATALOGUE:
+        if m.unit in ("share", "share per month", "index 0-1"):
+            assert math.isfinite(m.bounds[0]) or math.isfinite(m.bounds[1]), m.name
 
 
 def run_checked(run, label: str) -> tuple[SkillsModel, Tracker]:

@@ -89,6 +89,22 @@ def test_bands_are_t_intervals_of_the_mean():
     assert row["low"] == pytest.approx(2.5 - half) and row["high"] == pytest.approx(2.5 + half)
     one = plots.t_interval(frame.head(1).groupby("g")).iloc[0]
     assert np.isnan(one["low"])  # one seed: no interval, not a zero-width one
+    cut = plots.t_interval(frame.groupby("g"), (1.0, 3.0)).iloc[0]
+    assert (cut["low"], cut["high"]) == (1.0, 3.0)  # stops where the mean can be
+
+
+def test_a_share_band_stops_at_zero(sweep):
+    """Two seeds far apart: the t interval reaches below 0%, the band does not."""
+    results = sweep[0]
+    rows = results[(results["policy"] == "none") & (results["scenario"] == "quick")]
+    seeds = sorted(rows["seed"].unique())[:2]
+    rows = rows[rows["seed"].isin(seeds)].copy()
+    rows["unemployment_rate"] = np.where(rows["seed"] == seeds[0], 0.0, 0.2)
+    fig = plots.paths(rows, "unemployment_rate")
+    bands = [c for c in fig.axes[0].collections if len(c.get_paths())]
+    assert bands
+    lows = min(p.vertices[:, 1].min() for c in bands for p in c.get_paths())
+    assert lows == 0.0  # uncut: 10% - 12.71 x 14.1% / sqrt(2) = -117%
 
 
 def test_sector_by_region_heatmap():

@@ -106,8 +106,14 @@ def objective(cal: Calibration, means: dict[str, float]) -> float:
     return total
 
 
-def interval(values: list[float], level: float = 0.95) -> tuple[float, float, float, float]:
-    """Mean, standard deviation and the t interval of the mean across seeds."""
+def interval(
+    values: list[float],
+    level: float = 0.95,
+    bounds: tuple[float, float] = (-math.inf, math.inf),
+) -> tuple[float, float, float, float]:
+    """Mean, standard deviation and the t interval of the mean across seeds, cut to
+    ``bounds`` (the values the moment can take: a share's interval stops at 0 and 1;
+    the cut changes no coverage, the mean being inside them)."""
     v = np.asarray(values, dtype=float)
     n = len(v)
     mean = float(v.mean())
@@ -115,7 +121,7 @@ def interval(values: list[float], level: float = 0.95) -> tuple[float, float, fl
     if n < 2 or not math.isfinite(sd):
         return mean, sd, math.nan, math.nan
     half = float(stats.t.ppf(0.5 + level / 2, n - 1)) * sd / math.sqrt(n)
-    return mean, sd, mean - half, mean + half
+    return mean, sd, max(mean - half, bounds[0]), min(mean + half, bounds[1])
 
 
 def _key(x: tuple[float, ...]) -> tuple[float, ...]:

@@ -24,6 +24,7 @@ class Moment:
     definition: str
     tables: tuple[str, ...]  # breakdown tables it reads besides the monthly metrics
     compute: Callable[[pd.DataFrame, Mapping[str, pd.DataFrame], RunConfig], float]
+    bounds: tuple[float, float]  # the values it can take (intervals are cut there)
 
 
 def window(frame: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
@@ -59,18 +60,22 @@ _DERIVED = (
         "summed over the window: the share of contracts dissolved (BIBB's Lösungsquote)",
         (),
         _dissolution_share,
+        (0.0, 1.0),
     ),
     Moment(
         "rural_resident_share",
         "labour force living in rural regions / labour force, mean over the window",
         ("region",),
         _rural_share,
+        (0.0, 1.0),
     ),
 )
 
 MOMENTS: dict[str, Moment] = {
     **{
-        m.name: Moment(m.name, f"mean over the window of: {m.definition}", (), _metric_mean(m.name))
+        m.name: Moment(
+            m.name, f"mean over the window of: {m.definition}", (), _metric_mean(m.name), m.bounds
+        )
         for m in catalogue.CATALOGUE
     },
     **{m.name: m for m in _DERIVED},

@@ -2,7 +2,8 @@
 
     fitted.toml          the fitted scenario: extends the calibrated one, sets the fields
     fit.csv              per target: empirical value and range, simulated mean with a 95%
-                         interval across seeds, inside or not, source
+                         interval across seeds (cut to the moment's bounds), inside or
+                         not, source
     evaluations.parquet  per evaluated point: stage, parameters, objective, moment means
     moments.parquet      per point and seed: every moment (the intervals' raw data)
     report.md            the table and the fitted values, for people
@@ -38,7 +39,7 @@ def target_table(fit: Fit, point: Evaluation | None = None) -> pd.DataFrame:
     start = fit.start
     rows = []
     for t in fit.calibration.config.targets:
-        mean, sd, lo, hi = interval(e.values[t.moment])
+        mean, sd, lo, hi = interval(e.values[t.moment], bounds=mom.MOMENTS[t.moment].bounds)
         at_start = interval(start.values[t.moment])[0] if start is not None else math.nan
         half = 0.5 * (t.high - t.low)
         rows.append(
