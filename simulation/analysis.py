@@ -96,6 +96,7 @@ def load(
             )
     frames = []
     manifests = {folder: _manifest(folder) or {} for folder in folders}
+    _check_comparable(path, manifests)
     if policies is not None:
         _check_policies(policies, {m.get("policy") for m in manifests.values()}, path)
     for folder in folders:
@@ -120,6 +121,52 @@ def load(
         out = pd.DataFrame(columns=[*RUN_KEYS, "month"])
     out.attrs["skillsim"] = {"kind": "runs", "parameters": [], "table": table}
     return out
+
+
+def _check_comparable(path: Path, manifests: dict[Path, dict[str, Any]]) -> None:
+    """Runs loaded together are compared as one experiment's: summaries pair them by
+    scenario and seed, figures treat runs of one scenario and policy as its seeds. So a
+    folder of runs must hold one size and horizon, one world per scenario name, and each
+    scenario, policy and seed once; else ``ValueError`` names the runs that differ."""
+    if len(manifests) < 2:
+        return
+    where = f"{path}: these runs cannot be compared as one experiment's: "
+    advice = "; load the runs to compare from a folder of their own"
+
+    def runs(group: list[Path]) -> str:
+        return ", ".join(f.name for f in group[:4]) + (" ..." if len(group) > 4 else "")
+
+    def config(m: dict[str, Any], field: str) -> Any:
+        return (m.get("config") or {}).get(field, m.get(field))
+
+    for field, what in (("workers", "workers"), ("months", "months")):
+        seen: dict[Any, list[Path]] = {}
+        for folder, m in manifests.items():
+            seen.setdefault(config(m, field), []).append(folder)
+        if len(seen) > 1:
+            told = "; ".join(f"{v} {what}: {runs(g)}" for v, g in seen.items())
+            raise ValueError(where + f"they differ in {what} ({told})" + advice)
+    worlds: dict[str, dict[str, list[Path]]] = {}
+    cells: dict[tuple, list[Path]] = {}
+    for folder, m in manifests.items():
+        scenario = dict(config(m, "scenario") or {})
+        scenario.pop("description", None)
+        text = json.dumps(scenario, sort_keys=True, default=str)
+        worlds.setdefault(str(m.get("scenario")), {}).setdefault(text, []).append(folder)
+        cells.setdefault((m.get("scenario"), m.get("policy"), m.get("seed")), []).append(folder)
+    for name, variants in worlds.items():
+        if len(variants) > 1:
+            told = " | ".join(runs(g) for g in variants.values())
+            raise ValueError(
+                where + f"the scenario {name!r} is not the same in all of them (runs with "
+                f"one version each: {told})" + advice
+            )
+    for (scenario, policy, seed), group in cells.items():
+        if len(group) > 1:
+            raise ValueError(
+                where + f"{runs(group)} are all {scenario} | {policy}, seed {seed}: the same "
+                "run more than once would count as several seeds" + advice
+            )
 
 
 def _check_policies(wanted: Sequence[str], present: set, path: Path) -> None:
@@ -346,6 +393,24 @@ def _need_metrics_table(results: pd.DataFrame) -> None:
             "effects and summaries are of whole runs (allowed: analysis.load(path), the "
             "metrics table)"
         )
+    need_runs_once(results, "these results")
+
+
+def need_runs_once(results: pd.DataFrame, what: str) -> None:
+    """One row per run and month in a metrics table: two tables with the same run ids
+    (``pd.concat`` of two sweeps run from one root seed) would be averaged run by run
+    as if they were one. Raises ``ValueError`` naming a repeated run."""
+    if "run_id" not in results.columns or "month" not in results.columns:
+        return
+    repeated = results.duplicated(["run_id", "month"])
+    if repeated.any():
+        row = results[repeated].iloc[0]
+        raise ValueError(
+            f"{what}: run {row['run_id']!r} has more than one row for month {row['month']}: "
+            "these are the tables of two sweeps (or folders) with the same run ids, e.g. "
+            "pd.concat of two analysis.load results, and their runs would be mixed; "
+            "compare each sweep on its own"
+        )
 
 
 # -------------------------------------------------------------------- effects
@@ -369,7 +434,10 @@ def effects(
     workers in employment (employed + apprentices), both as means over the summary
     months: yuan per additional worker-month, with Fieller's interval for a ratio of
     paired means. It is left empty (NaN) unless the employment effect is clearly
-    positive (its interval above zero).
+    positive (its interval above zero); its baseline_mean and policy_mean are always
+    NaN (a ratio of two differences has no level under either policy).
+
+    An effect from one seed (n = 1) has no interval: ci_low and ci_high are NaN.
 
     Raises ``ValueError`` when there is nothing to compare: no finished runs, none of
     the baseline policy, or none of any other policy.
@@ -399,6 +467,7 @@ def effects(
     pair_on = ["scenario", "point", "seed"]
     wanted = dict.fromkeys([*names, *(c for c in _COST_INPUTS if c in runs.columns)])
     base = runs[runs["policy"] == baseline_policy][[*pair_on, *wanted]]
+    _need_one_each(runs, [*groups, "seed"])
     rows = []
     for key, grp in runs[runs["policy"] != baseline_policy].groupby(groups, sort=False):
         joined = grp.merge(base, on=pair_on, how="inner", suffixes=("", "__base"))
@@ -409,6 +478,21 @@ def effects(
             rows.append({**head, **_paired(name, a[ok], b[ok], confidence, stats)})
         rows.append({**head, **_cost(joined, confidence, stats)})
     return pd.DataFrame(rows)
+
+
+def _need_one_each(runs: pd.DataFrame, keys: list[str]) -> None:
+    """Pairs are one policy run and one baseline run of a scenario, point and seed: a
+    seed run twice (results of two sweeps put together under other run ids) would
+    pair every run with every other."""
+    twice = runs.duplicated(keys)
+    if twice.any():
+        row = runs[twice].iloc[0]
+        said = ", ".join(f"{k} {row[k]}" for k in keys)
+        raise ValueError(
+            f"more than one run of {said}: runs are paired by scenario, design point and "
+            "seed, so each must be there once (results of two sweeps put together? "
+            "compare each sweep on its own)"
+        )
 
 
 def _metric_names(wanted: str | Sequence[str] | None, runs: pd.DataFrame) -> list[str]:
@@ -511,7 +595,6 @@ def _cost(joined: pd.DataFrame, confidence: float, stats) -> dict:
     qc = a * a - t * t * v11
     disc = max(qb * qb - qa * qc, 0.0)
     row.update(
-        baseline_mean=0.0,
         effect=a / b,
         ci_low=(qb - math.sqrt(disc)) / qa,
         ci_high=(qb + math.sqrt(disc)) / qa,
@@ -520,6 +603,13 @@ def _cost(joined: pd.DataFrame, confidence: float, stats) -> dict:
 
 
 # ---------------------------------------------------------------- sensitivity
+
+
+MORRIS_COLUMNS = ("mu", "mu_star", "mu_star_conf", "sigma")
+
+
+class ConstantMetricWarning(UserWarning):
+    """``sensitivity`` of a metric that does not move over the design: NaN indices."""
 
 
 def sensitivity(
@@ -544,8 +634,16 @@ def sensitivity(
             "sensitivity needs the results of a sobol or morris design, loaded with "
             f"simulation.analysis.load (these: {kind or 'no design information'})"
         )
-    if metric not in results.columns:
-        raise ValueError(f"unknown metric {metric!r}; see simulation.metrics.NAMES")
+    if metric not in metrics.NAMES or metric not in results.columns:
+        import difflib
+
+        present = [m for m in metrics.NAMES if m in results.columns]
+        close = difflib.get_close_matches(metric, present, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ValueError(
+            f"unknown metric {metric!r}{hint}: sensitivity takes a metric of the catalogue "
+            "(`skillsim list metrics`, simulation.metrics.NAMES)"
+        )
     names = info["parameters"]
     problem = {"num_vars": len(names), "names": names, "bounds": info["ranges"]}
     points = pd.DataFrame(info["points"]).set_index("point")
@@ -560,9 +658,17 @@ def sensitivity(
                 "(unfinished or failed runs, or a metric undefined there); finish the sweep"
             )
         Y = y.to_numpy(float)
+        cols = ("S1", "S1_conf", "ST", "ST_conf") if kind == "sobol" else MORRIS_COLUMNS
         if np.ptp(Y) == 0:  # the metric does not move: indices are undefined (0 / 0)
+            warnings.warn(
+                f"{scen} | {pol}: {metric} is the same at every design point, so its "
+                "sensitivity indices are undefined (NaN)",
+                ConstantMetricWarning,
+                stacklevel=2,
+            )
             for name in names:
-                rows.append({"scenario": scen, "policy": pol, "metric": metric, "parameter": name})
+                row = {"scenario": scen, "policy": pol, "metric": metric, "parameter": name}
+                rows.append(row | dict.fromkeys(cols, math.nan))
             continue
         if kind == "sobol":
             from SALib.analyze import sobol
@@ -570,13 +676,11 @@ def sensitivity(
             res = sobol.analyze(
                 problem, Y, calc_second_order=design.get("second_order", False), seed=seed
             )
-            cols = ("S1", "S1_conf", "ST", "ST_conf")
         else:
             from SALib.analyze import morris
 
             X = points[names].to_numpy(float)
             res = morris.analyze(problem, X, Y, num_levels=design.get("levels", 4), seed=seed)
-            cols = ("mu", "mu_star", "mu_star_conf", "sigma")
         for j, name in enumerate(names):
             row = {"scenario": scen, "policy": pol, "metric": metric, "parameter": name}
             row.update({c: float(res[c][j]) for c in cols})

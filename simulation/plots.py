@@ -228,6 +228,7 @@ def _need_metrics_table(frame: pd.DataFrame, figure: str, columns: Sequence[str]
             f"{figure} needs the column(s) {', '.join(missing)} of the metrics table "
             "(analysis.load(path)), which this table lacks"
         )
+    analysis.need_runs_once(frame, figure)
 
 
 def _close(name: str, present) -> str:

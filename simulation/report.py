@@ -545,7 +545,9 @@ def figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
     if sweep.experiment["design"]["kind"] in ("sobol", "morris"):
         for m in SENSITIVITY_METRICS:
             try:
-                indices = analysis.sensitivity(r, m)
+                with warnings.catch_warnings():  # (a metric that does not move: no figure)
+                    warnings.simplefilter("ignore", analysis.ConstantMetricWarning)
+                    indices = analysis.sensitivity(r, m)
             except ValueError:  # unfinished design points
                 continue
             if (

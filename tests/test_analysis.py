@@ -15,7 +15,7 @@ import pytest
 from scipy import stats
 from sweeps import small, write_experiment
 
-from simulation import analysis, cli, metrics
+from simulation import analysis, cli, metrics, plots
 from simulation.experiment import cli as experiment_cli
 from simulation.experiment import executors, load_experiment, make_plan, progress, run_sweep
 
@@ -121,6 +121,20 @@ def test_load_reads_run_folders_too(tmp_path, one_thread):
     _cell_table_of(analysis.load(out, table="cell"), 2, 3)  # skillsim run writes it
     with pytest.raises(FileNotFoundError, match="no results here"):
         analysis.load(tmp_path / "nothing")
+    # Runs that cannot be one experiment's were paired or counted as seeds: refused.
+    for name, extra, said in (
+        ("bigger", ["--workers", "400"], "they differ in workers (300 workers: "),
+        ("longer", ["--months", "3"], "they differ in months (2 months: "),
+        ("again", [], "are all baseline | none, seed 0: the same run more than once"),
+    ):
+        other = tmp_path / name
+        shutil.copytree(out, other)
+        args = ["run", "baseline", "--workers", "300", "--months", "2", *extra]
+        assert cli.main([*args, "--quiet", "--out", str(other / "extra")]) == 0
+        with pytest.raises(ValueError, match="cannot be compared as one experiment") as e:
+            analysis.load(other)
+        assert said in str(e.value)
+        assert cli.main(["effects", str(other)]) == 2  # bad input, not a traceback
 
 
 def test_paired_interval_is_narrower_than_unpaired(paired_sweep):
@@ -280,6 +294,39 @@ def test_sensitivity_needs_a_sobol_or_morris_design(paired_sweep):
         analysis.sensitivity(analysis.load(out), "unemployment_rate")
 
 
+def test_sensitivity_of_what_is_not_a_metric_or_does_not_move(tmp_path):
+    extra = "[design]\nkind = 'morris'\nsamples = 2\nlevels = 4\n" + _two(
+        "policy.subsidy.yuan_per_year", "policy.anticipation.lag_months"
+    )
+    _, out = _sweep(tmp_path, small(policies=("none",), replications=1, months=2, extra=extra))
+    results = analysis.load(out)
+    for column in ("seed", "month", "point"):  # columns, not metrics
+        with pytest.raises(ValueError, match=f"unknown metric {column!r}"):
+            analysis.sensitivity(results, column)
+    with pytest.raises(ValueError, match="did you mean 'unemployment_rate'"):
+        analysis.sensitivity(results, "unemployment_rat")
+    still = results.assign(employed=7)
+    with pytest.warns(analysis.ConstantMetricWarning, match="same at every design point"):
+        table = analysis.sensitivity(still, "employed")
+    assert list(table.columns[-4:]) == list(analysis.MORRIS_COLUMNS)
+    assert table[list(analysis.MORRIS_COLUMNS)].isna().all(axis=None) and len(table) == 2
+
+
+def test_two_sweeps_put_together_are_not_mixed(paired_sweep):
+    """Two sweeps from one root seed share run ids: concatenated, summarise averaged
+    them run by run; given distinct run ids, effects paired every run with every other."""
+    _, out = paired_sweep
+    one = analysis.load(out)
+    both = pd.concat([one, one], ignore_index=True)
+    with pytest.raises(ValueError, match="has more than one row for month 0"):
+        analysis.effects(both)
+    with pytest.raises(ValueError, match="has more than one row"):
+        plots.paths(both, "unemployment_rate")
+    apart = pd.concat([one, one.assign(run_id="b/" + one["run_id"])], ignore_index=True)
+    with pytest.raises(ValueError, match="more than one run of scenario quick, policy "):
+        analysis.effects(apart)
+
+
 def test_effects_command_prints_the_table(paired_sweep, capsys, tmp_path):
     _, out = paired_sweep
     csv = tmp_path / "effects.csv"
@@ -288,6 +335,7 @@ def test_effects_command_prints_the_table(paired_sweep, capsys, tmp_path):
     for name in ("unemployment_rate", "skill_gap_mean", "employability"):
         assert name in printed
     assert "package" in printed and "quick" in printed
+    assert "n = 5 paired seeds; shares in" in printed
     saved = pd.read_csv(csv)
     assert set(saved["metric"]) >= set(metrics.NAMES) | {analysis.COST_METRIC}
     assert cli.main(["effects", str(tmp_path / "missing")]) == 2
@@ -396,9 +444,27 @@ def test_effects_command_warns_of_a_partial_sweep(paired_sweep, tmp_path, capsys
         assert cli.main(["effects", str(part)]) == 0
     captured = capsys.readouterr()
     assert "unemployment_rate" in captured.out
+    assert "n = 3 paired seeds;" in captured.out
     err = " ".join(captured.err.split())
     assert err.startswith(f"skillsim: warning: {part}: this sweep is not complete (7 of 10 runs")
     assert "rerun the same sweep command to finish it" in err and "Traceback" not in err
+
+
+def test_effects_command_says_when_rows_rest_on_fewer_seeds(tmp_path, capsys):
+    """The footer gave the largest n as every row's, though a missing run leaves its
+    policy's rows on fewer seeds."""
+    body = small(policies=("none", "package", "apprenticeship_subsidy"), months=2)
+    _, out = _sweep(tmp_path, body)
+    part = _partial(out, tmp_path / "part", gone=1, failed=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", analysis.IncompleteSweepWarning)
+        table = analysis.effects(analysis.load(part), metric_names="employed")
+    counts = sorted(set(table.loc[table["metric"] == "employed", "n"]))
+    assert counts == [1, 2]  # the run gone was of a policy, not of the baseline
+    assert cli.main(["effects", str(part)]) == 0
+    out_text = capsys.readouterr().out
+    said = "n = 0-2 (fewer where a run is missing or the metric undefined in some runs) "
+    assert said + "paired seeds; [-, -]: fewer than two pairs, no interval;" in out_text
 
 
 def test_a_misspelled_metric_gets_a_did_you_mean(paired_sweep, capsys):

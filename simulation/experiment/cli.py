@@ -411,7 +411,7 @@ def _effects(results: Path, baseline, summary, names, csv) -> int:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", analysis.IncompleteSweepWarning)
             frame = analysis.load(results)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, ValueError) as exc:
         raise _bad(str(exc)) from None
     for warning in caught:  # a sweep not complete: said on stderr, the table still shown
         if issubclass(warning.category, analysis.IncompleteSweepWarning):
@@ -456,11 +456,17 @@ def _effects(results: Path, baseline, summary, names, csv) -> int:
         out.add_row(*head, *cells)
     natural = Console(width=10_000).measure(out).maximum
     Console(width=max(120, natural)).print(out)
-    seeds = int(table["n"].max()) if len(table) else 0
+    counts = wide.loc[wide["metric"] != analysis.COST_METRIC, "n"] if len(wide) else wide["n"]
+    least, most = (int(counts.min()), int(counts.max())) if len(counts) else (0, 0)
+    seeds = f"{most}" if least == most else f"{least}-{most}"
+    if least != most:
+        seeds += " (fewer where a run is missing or the metric undefined in some runs)"
+    lone = " [-, -]: fewer than two pairs, no interval;" if least < 2 else ""
     print(
-        f"n = {seeds} paired seeds; shares in percentage points (pp); cost: extra public "
-        "spending per additional worker in employment (employed + apprentices), yuan per "
-        "worker-month, '-' unless the employment effect is clearly above zero (its CI)."
+        f"n = {seeds} paired seeds;{lone} shares in percentage points (pp); cost: extra "
+        "public spending per additional worker in employment (employed + apprentices), "
+        "yuan per worker-month, '-' unless the employment effect is clearly above zero "
+        "(its CI)."
     )
     return 0
 
