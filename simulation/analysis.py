@@ -194,7 +194,9 @@ def find_sweep(
     same call works in a notebook run in ``experiments/``. A sweep can be compared when
     its policies include its baseline policy and ``runs/`` holds finished runs of the
     baseline and of another policy (read from its manifest, ledger and run folders, not
-    its results). Raises ``FileNotFoundError`` (no such folder, no usable sweep: every
+    its results). The shell's folder (``PWD``) comes second when it is another: the
+    folder ``jupyter execute`` was typed in, whose kernel runs in the notebook's folder.
+    Raises ``FileNotFoundError`` (no such folder, no usable sweep: every
     folder looked at with its reason, and what to run) or ``ValueError`` (``named``
     cannot be used, and why)."""
     import simulation
@@ -202,6 +204,9 @@ def find_sweep(
 
     if places is None:
         places = [Path.cwd(), Path(simulation.__file__).resolve().parents[1]]
+        shell = os.environ.get("PWD")  # where the command was typed: Jupyter runs a
+        if shell and Path(shell).is_dir():  # notebook in its own folder, not there
+            places.insert(1, Path(shell))
     places = list(dict.fromkeys(Path(p).resolve() for p in places))
     if named:
         found = [place / named for place in places if (place / named).is_dir()]

@@ -515,6 +515,20 @@ def test_find_sweep_takes_the_newest_comparable_sweep_of_the_places_in_order(tmp
         analysis.find_sweep(places=[here])
 
 
+def test_find_sweep_looks_where_the_command_was_typed(tmp_path, monkeypatch):
+    """`jupyter execute` runs the notebook's kernel in the notebook's folder: a relative
+    SKILLSIM_SWEEP (and results/) of the shell's folder were not found."""
+    from presenting import small_sweep
+
+    shell, notebook = tmp_path / "shell", tmp_path / "notebook"
+    notebook.mkdir()
+    sweep = shutil.copytree(small_sweep(), shell / "results" / "sweep-a")
+    monkeypatch.chdir(notebook)
+    monkeypatch.setenv("PWD", str(shell))
+    assert analysis.find_sweep("results/sweep-a")[0] == sweep.resolve()
+    assert analysis.find_sweep()[0] == sweep.resolve()
+
+
 def test_the_command_that_finishes_a_sweep_works_from_any_folder(tmp_path):
     """A shipped experiment by its name, another file by its absolute path: the
     manifest's ``source`` is relative to the folder the sweep was started from."""
