@@ -11,6 +11,10 @@ apprenticeships, green employment, and views by region (unemployment by region, 
 skill gap by sector and region). Changing a lever takes effect at the next Reset
 (Mesa's rule: a model is built from its parameters), which starts the city again from
 month 0 under the new levers, with the same seed, so two settings meet the same luck.
+Behind the run's lines the charts keep the status quo's whole path (``status_quo_path``:
+the scenario with no lever moved, same seed), faint, so what a lever changed is the gap
+between the two; the charts are drawn month by month over a background kept for the
+run (``LiveLines``, ``LiveBars``, ``LiveMap``), about 0.1 s a month for all of them.
 
 Every word on the page is in the language asked for, the buttons and card titles too:
 Mesa's ``SolaraViz`` writes those in English only, so ``Page`` rebuilds its frame
@@ -28,6 +32,7 @@ test``) fills that folder from the npm registry, at the versions this Solara ask
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import subprocess
@@ -37,11 +42,13 @@ import tempfile
 import time
 import traceback
 import warnings
+from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import reacton.ipywidgets as rw
 import solara
 import solara.lab
 
@@ -194,8 +201,35 @@ def _scenario_key(scenario: str) -> str:
     return scenario
 
 
+@dataclass(frozen=True)
+class StatusQuo:
+    """The whole run of a scenario with every lever at the status quo: the charts' faint
+    lines and marks, against which a moved lever shows, and their fixed scales."""
+
+    metrics: pd.DataFrame  # metrics_frame(), months 0..M
+    region: pd.DataFrame  # breakdown("region")
+    gap_limits: tuple[float, float]  # the skill gap by sector and region: its range
+
+
+@functools.lru_cache(maxsize=8)
+def status_quo_path(scenario: str, workers: int, months: int, seed: int) -> StatusQuo:
+    """``StatusQuo`` of ``scenario`` (a key): same seed, so the same luck as the run on
+    the page (with the levers unmoved, the two paths are one). Computed once per
+    scenario, size and seed (a second or two at 20,000 workers)."""
+    run = loading.resolve_run(scenario, ("none",), workers, months, seed)
+    model = SkillsModel(run=run.model_copy(update={"policy": lever_policy(status_quo())}))
+    while model.running:
+        model.step()
+    gaps = model.breakdown("cell")
+    gaps = gaps.loc[gaps["month"] >= 0, "skill_gap_mean"].to_numpy(float)
+    gaps = gaps[np.isfinite(gaps)]
+    limits = (float(gaps.min()), float(gaps.max())) if gaps.size else (0.0, 1.0)
+    return StatusQuo(model.metrics_frame(), model.breakdown("region"), limits)
+
+
 class DashboardModel(SkillsModel):
-    """SkillsModel under the dashboard's levers (keyword arguments, see LEVERS)."""
+    """SkillsModel under the dashboard's levers (keyword arguments, see LEVERS), with
+    its charts (``LiveLines``, kept for the run) and the status quo's path."""
 
     def __init__(
         self,
@@ -219,6 +253,251 @@ class DashboardModel(SkillsModel):
         super().__init__(run=run)
         self.scenario_key = key
         self.levers = levers
+        self.status_quo = status_quo_path(key, workers, months, seed)
+        self.charts: dict[str, LiveLines] = {}  # made at their first drawing
+
+
+class _Live:
+    """A chart of one run, kept while it runs and drawn again each month, fast enough
+    to play: a new figure each month, laid out and trimmed, cost ~0.1-0.4 s a chart
+    (mostly its text), so a 120-month run took minutes on the page. Here all that does
+    not change month by month (axes, ticks, labels, legend, the status quo's path) is
+    drawn once into a background image; a month copies it, draws the changing artists
+    (``animated``) over it and encodes the PNG. The scales are fixed for the run (the
+    status quo's range), widened only if the run leaves it, so nothing jumps."""
+
+    def _start(self, lang: str, size=(6.0, 3.4)):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        fig = Figure(figsize=size, layout="constrained")
+        FigureCanvasAgg(fig)
+        self.fig, self.ax = fig, fig.subplots()
+        self.moving: list = []
+        return self.fig, self.ax
+
+    def _fix(self) -> None:
+        """Lay out once and keep the background (called inside the theme)."""
+        for artist in self.moving:
+            artist.set_animated(True)
+        self.fig.canvas.draw()
+        self.fig.set_layout_engine("none")
+        self.background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
+
+    def _widen(self, top: float) -> None:
+        """The run above the scale: a new top, and the background drawn again."""
+        if top * 1.15 > self.ax.get_ylim()[1]:
+            self.ax.set_ylim(0, top * 1.15)
+            self.fig.canvas.draw()
+            self.background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
+
+    def _png(self) -> bytes:
+        import io
+
+        from PIL import Image
+
+        canvas = self.fig.canvas
+        canvas.restore_region(self.background)
+        for artist in self.moving:
+            self.ax.draw_artist(artist)
+        out = io.BytesIO()
+        Image.fromarray(np.asarray(canvas.buffer_rgba())).save(out, format="png", compress_level=1)
+        return out.getvalue()
+
+
+class LiveLines(_Live):
+    """Metrics of the run month by month (thick), the status quo's whole path faint
+    behind them in the same colours: a moved lever shows as the gap between the two."""
+
+    def __init__(self, metrics, title: str, months: int, lang: str, quo: StatusQuo):
+        from matplotlib.lines import Line2D
+
+        from simulation import plots
+
+        self.metrics = list(metrics)
+        looks = plots.look(self.metrics)
+        reference = quo.metrics
+        with plots.theme("paper", lang):
+            fig, ax = self._start(lang)
+            self.lines = {}
+            for m in self.metrics:
+                lk, y = looks[m], reference[m] * i18n.scale(m)
+                ax.plot(reference["month"], y, color=lk["color"], dashes=lk["dashes"], lw=1.3)
+                ax.lines[-1].set_alpha(0.35)
+                (self.lines[m],) = ax.plot(
+                    [],
+                    [],
+                    color=lk["color"],
+                    dashes=lk["dashes"],
+                    lw=2.2,
+                    label=i18n.label(m, lang),
+                )
+            self.moving = list(self.lines.values())
+            ax.set_xlim(0, months)
+            self.top = max(
+                float(np.nanmax(reference[m] * i18n.scale(m), initial=0)) for m in self.metrics
+            )
+            ax.set_ylim(0, self.top * 1.15 if self.top > 0 else 1)
+            ax.set_xlabel(i18n.text("month", lang))
+            ax.set_ylabel(plots._wrap(i18n.axis_label(self.metrics[0], lang), lang, 30))
+            if len(self.metrics) > 1:
+                ax.set_ylabel(i18n.unit(self.metrics[0], lang))
+            faint = Line2D(
+                [], [], color="0.45", lw=1.3, alpha=0.6, label=_w("status_quo_line", lang)
+            )
+            fig.legend(
+                handles=[*self.lines.values(), faint],
+                loc="outside lower center",
+                ncols=2,
+                fontsize="small",
+                frameon=False,
+            )
+            ax.set_title(title)
+            self._fix()
+
+    def png(self, frame: pd.DataFrame) -> bytes:
+        """The chart with the run's months so far (``model.metrics_frame()``)."""
+        top = self.top
+        for m, line in self.lines.items():
+            y = frame[m].to_numpy(float) * i18n.scale(m)
+            line.set_data(frame["month"].to_numpy(), y)
+            top = max(top, float(np.nanmax(y, initial=0)))
+        self._widen(top)
+        return self._png()
+
+
+class LiveBars(_Live):
+    """One month by region: a bar per metric, the status quo's value that month an
+    orange mark across it."""
+
+    def __init__(self, metrics, title: str, lang: str, quo: StatusQuo):
+        from matplotlib.lines import Line2D
+
+        from simulation import plots
+
+        self.metrics = list(metrics)
+        self.quo = quo.region
+        self.regions = list(dict.fromkeys(self.quo["region"]))
+        looks = plots.look(self.metrics)
+        hatches = ("", "//", "..", "xx")
+        width = 0.8 / len(self.metrics)
+        with plots.theme("paper", lang):
+            fig, ax = self._start(lang)
+            self.bars, self.marks = {}, {}
+            for i, m in enumerate(self.metrics):
+                x = np.arange(len(self.regions)) + (i - (len(self.metrics) - 1) / 2) * width
+                self.bars[m] = ax.bar(
+                    x,
+                    np.zeros(len(x)),
+                    width=width * 0.95,
+                    color=looks[m]["color"],
+                    hatch=hatches[i % len(hatches)],
+                    edgecolor="white",
+                    label=i18n.label(m, lang),
+                )
+                self.marks[m] = [
+                    ax.plot(
+                        [c - width * 0.48, c + width * 0.48], [0, 0], color=plots.COLOURS[2], lw=2.5
+                    )[0]
+                    for c in x
+                ]
+            self.moving = [
+                *(b for m in self.metrics for b in self.bars[m]),
+                *(k for m in self.metrics for k in self.marks[m]),
+            ]
+            labels = [i18n.name_of("region", r, lang) for r in self.regions]
+            ax.set_xticks(range(len(self.regions)), labels)
+            ax.grid(axis="x", visible=False)
+            ax.set_ylabel(i18n.unit(self.metrics[0], lang))
+            self.top = max(
+                float(np.nanmax(self.quo[m] * i18n.scale(m), initial=0)) for m in self.metrics
+            )
+            ax.set_ylim(0, self.top * 1.15 if self.top > 0 else 1)
+            mark = Line2D([], [], color=plots.COLOURS[2], lw=2.5, label=_w("status_quo_mark", lang))
+            fig.legend(
+                handles=[*(self.bars[m] for m in self.metrics), mark],
+                loc="outside lower center",
+                ncols=3,
+                fontsize="small",
+                frameon=False,
+            )
+            ax.set_title(title)
+            self._fix()
+
+    def png(self, table: pd.DataFrame, month: int) -> bytes:
+        """The chart at ``month`` of the run (``table``: its region breakdown)."""
+        now = table[table["month"] == month].set_index("region")
+        then = self.quo[self.quo["month"] == month].set_index("region")
+        top = self.top
+        for m in self.metrics:
+            k = i18n.scale(m)
+            for r, bar, mark in zip(self.regions, self.bars[m], self.marks[m], strict=True):
+                value = float(now[m].get(r, np.nan)) * k
+                bar.set_height(0.0 if not np.isfinite(value) else value)
+                quo = float(then[m].get(r, np.nan)) * k if r in then.index else np.nan
+                mark.set_ydata([quo, quo])
+                top = max(top, value if np.isfinite(value) else 0.0)
+        self._widen(top)
+        return self._png()
+
+
+class LiveMap(_Live):
+    """The skill gap by sector and region this month: a heat map whose colour scale is
+    fixed for the run (the status quo's range over its months, so a colour means the
+    same gap all along), each cell with its value."""
+
+    def __init__(self, title: str, lang: str, world, quo: StatusQuo):
+        from simulation import plots
+
+        self.n = (world.n_sectors, world.n_regions)
+        low, high = quo.gap_limits
+        with plots.theme("paper", lang):
+            height = max(3.4, 0.42 * world.n_sectors + 1.8)
+            fig, ax = self._start(lang, size=(6.0, height))
+            self.image = ax.imshow(
+                np.full(self.n, np.nan), cmap=plots.HEATMAP, vmin=low, vmax=high, aspect="auto"
+            )
+            self.cmap = self.image.cmap
+            self.norm = self.image.norm
+            fig.colorbar(self.image, ax=ax, label=i18n.axis_label("skill_gap_mean", lang))
+            self.texts = [
+                [
+                    ax.text(j, i, "", ha="center", va="center", fontsize="small")
+                    for j in range(self.n[1])
+                ]
+                for i in range(self.n[0])
+            ]
+            ax.set_xticks(
+                range(self.n[1]), [i18n.name_of("region", r, lang) for r in world.region_names]
+            )
+            ax.set_yticks(
+                range(self.n[0]), [i18n.name_of("sector", r, lang) for r in world.sector_names]
+            )
+            ax.tick_params(axis="x", rotation=20)
+            for t in ax.get_xticklabels():
+                t.set_ha("right")
+            ax.grid(False)
+            ax.set_xlabel(i18n.text("region", lang))
+            ax.set_ylabel(i18n.text("sector", lang))
+            ax.set_title(title)
+            self.moving = [self.image, *(t for row in self.texts for t in row)]
+            self._fix()
+
+    def png(self, gap: pd.DataFrame) -> bytes:
+        """The map of this month's ``sector_region_gap(model)`` (sector-major rows)."""
+        grid = gap["skill_gap_mean"].to_numpy(float).reshape(self.n)
+        self.image.set_data(np.ma.masked_invalid(grid))
+        for i in range(self.n[0]):
+            for j in range(self.n[1]):
+                v = grid[i, j]
+                text = self.texts[i][j]
+                if not np.isfinite(v):
+                    text.set_text("")
+                    continue
+                r, g, b, _ = self.cmap(self.norm(v))
+                text.set_text(f"{v:.3f}")
+                text.set_color("black" if 0.299 * r + 0.587 * g + 0.114 * b > 0.5 else "white")
+        return self._png()
 
 
 def sector_region_gap(model: SkillsModel) -> pd.DataFrame:
@@ -263,6 +542,8 @@ _WORDS = {
         "绿色就业 {gr:.1f}% | 公共支出 {s:,.0f} 元/月",
     ),
     "levers": ("Levers in force: {words}", "当前政策：{words}"),
+    "status_quo_line": ("faint: status quo, same seed", "浅色：现状（同一随机种子）"),
+    "status_quo_mark": ("status quo, same seed", "现状（同一随机种子）"),
     "status_quo": ("status quo", "现状"),
     "hint": (
         "Move the levers, then {reset} to start the city under them; {step} or {play} to run it.",
@@ -278,12 +559,12 @@ _WORDS = {
     ),
     # the frame around the charts (what Mesa's SolaraViz shows in English only)
     "controls": ("Controls", "运行控制"),
-    "play_interval": ("Play Interval (ms)", "播放间隔（毫秒）"),
-    "render_interval": ("Render Interval (steps)", "每次刷新前运行的步数"),
+    "play_interval": ("Pause between months when playing, ms", "播放时每月间隔（毫秒）"),
+    "render_interval": ("Months per step (and per redraw)", "每步运行的月数（每步刷新一次）"),
     "reset": ("Reset", "重置"),
     "step": ("Step", "单步"),
-    "play": ("▶", "▶ 播放"),
-    "pause": ("❚❚", "❚❚ 暂停"),
+    "play": ("▶ Play", "▶ 播放"),
+    "pause": ("❚❚ Pause", "❚❚ 暂停"),
     "play_name": ("play", "播放"),
     "parameters": ("Model Parameters", "模型参数"),
     "information": ("Information", "信息"),
@@ -318,31 +599,37 @@ def next_reset_words(parameters: dict, lang: str) -> str:
 
 
 def lever_words(levers: dict[str, float], lang: str) -> str:
-    """The levers moved from the status quo, in words."""
+    """The levers moved from the status quo, in words, with their units
+    ("Subsidy = 9,000 (yuan per apprentice-year)")."""
     i = i18n.LANGS.index(lang)
-    moved = [
-        f"{LEVERS[k][i].split(',')[0].split('（')[0]} = {v:g}"
-        for k, v in levers.items()
-        if not np.isclose(v, LEVERS[k][5])
-    ]
+    moved = []
+    for k, v in levers.items():
+        if np.isclose(v, LEVERS[k][5]):
+            continue
+        name, unit = re.match(r"([^,（]*)(?:, |（)?([^）]*)", LEVERS[k][i]).groups()
+        said = f"{name} = {v:,g}"
+        if unit.startswith("of "):  # "Quality standards = 3 of 5 (R208)"
+            said, unit = f"{said} {unit}", ""
+        moved.append(
+            said if not unit else f"{said}（{unit}）" if lang == "zh" else f"{said} ({unit})"
+        )
     return "; ".join(moved) or _w("status_quo", lang)
 
 
 def make_components(lang: str):
     """The dashboard's charts, each a function of the model (Mesa redraws them after
     every step)."""
-    from simulation import plots
 
-    def chart(fig):
-        return solara.FigureMatplotlib(fig, format="png", bbox_inches="tight")
+    def image(png: bytes):
+        return rw.Image(value=png, format="png")
 
     def lines(metrics, key):
         def component(model):
-            frame = model.metrics_frame()
-            fig = plots.run_lines(
-                frame, metrics, title=_w(key, lang), months=model.months, lang=lang
-            )
-            return chart(fig)
+            if key not in model.charts:
+                model.charts[key] = LiveLines(
+                    metrics, _w(key, lang), model.months, lang, model.status_quo
+                )
+            return image(model.charts[key].png(model.metrics_frame()))
 
         component.__name__ = f"Chart_{key}"
         return component
@@ -371,17 +658,20 @@ def make_components(lang: str):
         return main
 
     def by_region(model):
+        if "by_region" not in model.charts:
+            metrics = ["unemployment_rate", "youth_unemployment_rate"]
+            model.charts["by_region"] = LiveBars(
+                metrics, _w("by_region", lang), lang, model.status_quo
+            )
         table = model.breakdown("region")
-        now = table[table["month"] == table["month"].max()]
-        metrics = ["unemployment_rate", "youth_unemployment_rate"]
-        return chart(plots.region_bars(now, metrics, title=_w("by_region", lang), lang=lang))
+        return image(model.charts["by_region"].png(table, model.month))
 
     def gap_map(model):
-        fig = plots.mismatch_heatmap(sector_region_gap(model), title=_w("gap_map", lang), lang=lang)
-        import matplotlib.pyplot as plt
-
-        plt.close(fig)
-        return chart(fig)
+        if "gap_map" not in model.charts:
+            model.charts["gap_map"] = LiveMap(
+                _w("gap_map", lang), lang, model.world, model.status_quo
+            )
+        return image(model.charts["gap_map"].png(sector_region_gap(model)))
 
     return [
         status,
@@ -446,7 +736,7 @@ def Controller(
     model: solara.Reactive,
     parameters: solara.Reactive[dict],
     lang: str,
-    play_interval: int = 300,
+    play_interval: int = 100,
 ):
     """Reset, play/pause and Step, with the play and render intervals: what Mesa's
     ``ModelController`` does (without its "Use Threads" option, which would draw the
@@ -590,7 +880,7 @@ def Page():
         solara.lab.ThemeToggle()
     with solara.Sidebar(), solara.Column():
         with solara.Card(_w("controls", lang)):
-            Controller(model, parameters, lang, play_interval=300)
+            Controller(model, parameters, lang, play_interval=100)
         with solara.Card(_w("parameters", lang)):
             ModelCreator(model, params, model_parameters=parameters)
             NextReset(parameters, lang)

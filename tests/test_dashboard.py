@@ -17,6 +17,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 from presenting import CHROMIUM, CHROMIUM_FLAGS, chinese_font_or_skip
 
@@ -120,7 +122,7 @@ def test_dashboard_in_chromium(server, tmp_path):
         value = lever.locator("[role=slider]").get_attribute("aria-valuenow")
         assert 0 < int(value) < 15_000
         page.get_by_role("button", name="Reset").click()
-        page.get_by_text(f"Subsidy = {value}").wait_for(timeout=90_000)
+        page.get_by_text(f"Subsidy = {int(value):,}").wait_for(timeout=90_000)
         for month in (1, 2, 3):
             page.get_by_role("button", name="Step").click()
             page.get_by_text(f"Month {month} of 24").wait_for(timeout=60_000)
@@ -157,7 +159,7 @@ def test_dashboard_in_chinese_in_chromium(server_zh, tmp_path):
         for english in ("Reset", "Step", "Play"):
             assert page.get_by_role("button", name=english).count() == 0, buttons
         shown = page.evaluate("document.body.innerText")
-        for words in ("运行控制", "播放间隔（毫秒）", "模型参数", "信息", "已运行步数：0"):
+        for words in ("运行控制", "播放时每月间隔（毫秒）", "模型参数", "信息", "已运行步数：0"):
             assert words in shown
         assert "点击“重置”" in shown and "“单步”" in shown  # the hint names the buttons
         latin = set(re.findall(r"[A-Za-z]{2,}", shown)) - {"skillsim"}
@@ -186,16 +188,21 @@ def test_dashboard_in_chinese_in_chromium(server_zh, tmp_path):
 # The buttons, card titles and slider labels of the page frame, as a presenter reads them.
 FRAME_WORDS = {
     "en": {
-        "buttons": ["Reset", "▶", "Step"],
-        "pause": "❚❚",
-        "words": ["Controls", "Play Interval (ms)", "Model Parameters", "Information"],
+        "buttons": ["Reset", "▶ Play", "Step"],
+        "pause": "❚❚ Pause",
+        "words": [
+            "Controls",
+            "Pause between months when playing, ms",
+            "Model Parameters",
+            "Information",
+        ],
         "steps": "Step: {n}",
         "subsidy": "Subsidy",
     },
     "zh": {
         "buttons": ["重置", "▶ 播放", "单步"],
         "pause": "❚❚ 暂停",
-        "words": ["运行控制", "播放间隔（毫秒）", "模型参数", "信息"],
+        "words": ["运行控制", "播放时每月间隔（毫秒）", "模型参数", "信息"],
         "steps": "已运行步数：{n}",
         "subsidy": "学徒补贴",
     },
@@ -268,7 +275,7 @@ def test_page_frame_in_each_language(lang, monkeypatch):
         lever.widget.v_model = 5000  # as a presenter's drag would
         reset.click()
         assert shows(words["steps"].format(n=0))
-        assert any(f"{words['subsidy']} = 5000" in s for s in _widget_words(box, []))
+        assert any(f"{words['subsidy']} = 5,000" in s for s in _widget_words(box, []))
 
         play.click()
         assert button(words["pause"]).disabled is False
@@ -317,7 +324,68 @@ def test_dashboard_model_runs_under_levers():
     gap = dashboard.sector_region_gap(model)
     assert set(gap.columns) == {"sector", "region", "skill_gap_mean"}
     assert len(gap) == model.world.n_sectors * model.world.n_regions
-    assert "Subsidy = 5000" in dashboard.lever_words(model.levers, "en")
+    assert "Subsidy = 5,000 (yuan per apprentice-year)" in dashboard.lever_words(model.levers, "en")
+
+
+def test_the_status_quo_behind_the_charts_is_the_unmoved_run():
+    """The faint lines are the scenario's run with no lever moved, same seed: a page
+    with the levers unmoved runs exactly that path, month for month."""
+    model = dashboard.DashboardModel(workers=400, months=4, seed=5)
+    while model.running:
+        model.step()
+    pd.testing.assert_frame_equal(model.metrics_frame(), model.status_quo.metrics)
+    moved = dashboard.DashboardModel(workers=400, months=4, seed=5, subsidy_yuan_per_year=9000)
+    assert moved.status_quo is model.status_quo  # computed once per scenario, size, seed
+    low, high = model.status_quo.gap_limits
+    assert 0 <= low < high <= 1
+
+
+def _pixels(png: bytes) -> np.ndarray:
+    import io
+
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_live_charts_draw_each_month_on_fixed_scales(lang):
+    """Each chart drawn month by month over a background kept for the run: the picture
+    moves with the run, the scales do not (unless the run leaves the status quo's
+    range), and the month's picture is the whole figure drawn afresh."""
+    if lang == "zh":
+        chinese_font_or_skip()
+    model = dashboard.DashboardModel(workers=600, months=6, seed=2, subsidy_yuan_per_year=9000)
+    quo = model.status_quo
+    lines = dashboard.LiveLines(["unemployment_rate"], "u", model.months, lang, quo)
+    bars = dashboard.LiveBars(["unemployment_rate"], "r", lang, quo)
+    gaps = dashboard.LiveMap("g", lang, model.world, quo)
+    scales, pictures = set(), []
+    while model.running:
+        model.step()
+        pictures.append(
+            [
+                _pixels(lines.png(model.metrics_frame())),
+                _pixels(bars.png(model.breakdown("region"), model.month)),
+                _pixels(gaps.png(dashboard.sector_region_gap(model))),
+            ]
+        )
+        scales.add((lines.ax.get_ylim(), bars.ax.get_ylim(), gaps.norm.vmin, gaps.norm.vmax))
+    assert len(scales) == 1 or max(model.metrics_frame()["unemployment_rate"]) * 100 > lines.top
+    for chart in range(3):  # each chart's picture changes with the months
+        assert any(
+            (pictures[m][chart] != pictures[m + 1][chart]).any() for m in range(len(pictures) - 1)
+        )
+    # The last picture against the same figure drawn whole (no background kept): the
+    # run's artists are drawn last over the background, so only their crossings with
+    # the status quo's line may differ.
+    for chart, last in zip((lines, bars, gaps), pictures[-1], strict=True):
+        for artist in chart.moving:
+            artist.set_animated(False)
+        chart.fig.canvas.draw()
+        whole = np.asarray(chart.fig.canvas.buffer_rgba())[..., :3].astype(int)
+        assert whole.shape == last.shape
+        assert (np.abs(whole - last).max(axis=2) > 40).mean() < 0.005  # without the run: 1%+
 
 
 def test_asset_list_follows_solara():
@@ -448,7 +516,7 @@ def test_the_levers_as_set_are_shown_before_reset(lang, monkeypatch):
             words=dashboard.lever_words({"subsidy_yuan_per_year": 6500}, lang),
         )
         assert expected in _shown(box)
-        assert "= 6500" in expected
+        assert "= 6,500" in expected
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
