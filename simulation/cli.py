@@ -227,7 +227,10 @@ def _add_presenting_parsers(sub) -> None:
         "--months", type=int, default=120, metavar="M", help="horizon in months (default 120)"
     )
     dash.add_argument(
-        "--scenario", default="baseline", metavar="SCENARIO", help="scenario shown first"
+        "--scenario",
+        default="baseline",
+        metavar="SCENARIO",
+        help="scenario shown first: a shipped name or a scenario file (.toml)",
     )
     dash.add_argument(
         "--seed",
@@ -373,12 +376,16 @@ def _dashboard(args: argparse.Namespace) -> int:
     if args.workers < 100:
         raise BadInput(f"{COMMAND_LINE}: --workers = {args.workers}: must be at least 100")
     names = loading.available_scenarios()
-    if args.scenario not in names:
+    if args.scenario.endswith(".toml"):  # a scenario file: checked with the run's settings
+        if not Path(args.scenario).is_file():
+            raise BadInput(f"{args.scenario}: no such scenario file")
+        args.scenario = str(Path(args.scenario).resolve())  # (the server runs it by path)
+    elif args.scenario not in names:
         close = difflib.get_close_matches(args.scenario, names, n=1)
         hint = f" (did you mean {close[0]}?)" if close else ""
         raise BadInput(
             f"{COMMAND_LINE}: --scenario = {args.scenario!r}: unknown scenario{hint}; must be "
-            f"one of: {', '.join(names)}"
+            f"one of: {', '.join(names)}, or a scenario file (.toml)"
         )
     try:
         if args.lang == "zh":

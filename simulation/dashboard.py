@@ -194,11 +194,25 @@ def lever_policy(levers: dict[str, float]):
 
 
 def _scenario_key(scenario: str) -> str:
-    """A scenario file name from its name or its label in either language."""
+    """A scenario file name from its name or its label in either language; a scenario
+    file given to ``skillsim dashboard --scenario`` from its path or its label."""
     for key in loading.available_scenarios():
         if scenario in (key, *i18n.NAMES["scenario"].get(key, ())):
             return key
+    own = setting("scenario", "")
+    if own.endswith(".toml") and scenario in (own, *(scenario_words(own, x) for x in i18n.LANGS)):
+        return own
     return scenario
+
+
+def scenario_words(key: str, lang: str) -> str:
+    """A scenario in words: a shipped one by its name in ``lang``; a scenario file by
+    its own name and the file's ("late start (late.toml)")."""
+    if key.endswith(".toml"):
+        return (
+            f"{i18n.name_of('scenario', loading.load_scenario(key).name, lang)} ({Path(key).name})"
+        )
+    return i18n.name_of("scenario", key, lang)
 
 
 @dataclass(frozen=True)
@@ -593,7 +607,7 @@ def next_reset_words(parameters: dict, lang: str) -> str:
     levers = {k: parameters[k] for k in LEVERS if k in parameters}
     return _w("next_reset", lang).format(
         reset=_w("reset", lang),
-        scenario=i18n.name_of("scenario", scenario, lang),
+        scenario=scenario_words(scenario, lang),
         words=lever_words(levers, lang),
     )
 
@@ -639,7 +653,7 @@ def make_components(lang: str):
         words = _w("status", lang).format(
             month=model.month,
             months=model.months,
-            scenario=i18n.name_of("scenario", model.scenario_key, lang),
+            scenario=scenario_words(model.scenario_key, lang),
             u=100 * c["unemployment_rate"],
             y=100 * c["youth_unemployment_rate"],
             uu=100 * c["urban_unemployment_rate"],
@@ -696,11 +710,13 @@ def model_params(
     scenarios = [
         s for s in loading.available_scenarios() if s != "green_transition" or s == scenario
     ]
+    if scenario not in scenarios:  # a scenario file (skillsim dashboard --scenario x.toml)
+        scenarios.insert(0, scenario)
     params = {
         "scenario": {
             "type": "Select",
-            "value": i18n.name_of("scenario", scenario, lang),
-            "values": [i18n.name_of("scenario", s, lang) for s in scenarios],
+            "value": scenario_words(scenario, lang),
+            "values": [scenario_words(s, lang) for s in scenarios],
             "label": _w("scenario", lang),
         }
     }
@@ -958,6 +974,31 @@ def install_assets(quiet: bool = False) -> list[str]:
 SAMESITE_WARNING = "ignore:Cookies with samesite=none require https:UserWarning"
 
 
+def port_problem(host: str, port: int) -> str | None:
+    """Why the server could not listen on ``host:port`` (taken, not this machine's
+    address, not allowed), or None: said before the server starts, which would print
+    its address and then fail with its own error."""
+    import errno
+    import socket
+
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except socket.gaierror as e:
+        return f"--host {host}: not a name or address this machine knows ({e.strerror})"
+    with socket.socket(family, kind, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does
+        try:
+            sock.bind(address)
+        except OSError as e:
+            if e.errno == errno.EADDRINUSE:
+                return (
+                    f"port {port} on {host} is in use (another dashboard?): choose another "
+                    "with --port"
+                )
+            return f"cannot listen on {host}:{port} ({e.strerror}): choose another --host or --port"
+    return None
+
+
 def serve(
     host: str = "127.0.0.1",
     port: int = DEFAULT_PORT,
@@ -976,6 +1017,9 @@ def serve(
     loading.resolve_run(scenario, ("none",), workers, months, seed)  # raises ConfigError
     if lang == "zh":
         i18n.cjk_font()
+    if problem := port_problem(host, port):
+        print(f"skillsim dashboard: {problem}", file=sys.stderr)
+        return 2
     missing = missing_assets()
     if missing:
         print(

@@ -489,6 +489,44 @@ def test_page_starts_with_the_scenario_asked_for(lang, monkeypatch):
         assert i18n.name_of("scenario", "baseline", lang) not in _status(box)
 
 
+def test_page_starts_with_a_scenario_file(tmp_path, monkeypatch, capsys):
+    """`skillsim dashboard --scenario late.toml` was refused as an unknown scenario
+    (`skillsim run` takes files): now the page runs it, named by its own name and file."""
+    import ipyvuetify as v
+
+    from simulation import cli
+
+    own = tmp_path / "late_start.toml"
+    own.write_text('extends = "baseline"\nname = "late_start"\nburn_in_months = 2\n')
+    label = "late start (late_start.toml)"
+    with _page(monkeypatch, "en", scenario=str(own)) as (box, rc):
+        select = rc.find(v.Select, label=dashboard._w("scenario", "en"))
+        assert select.widget.v_model == label and label in select.widget.items
+        _click(rc, dashboard._w("step", "en"))
+        _click(rc, dashboard._w("reset", "en"))
+        assert label in _status(box)
+    assert cli.main(["dashboard", "--scenario", str(tmp_path / "gone.toml")]) == 2
+    assert "gone.toml: no such scenario file" in capsys.readouterr().err
+    own.write_text('extends = "baseline"\nname = "late_start"\nburn_in_months = -2\n')
+    assert cli.main(["dashboard", "--scenario", str(own)]) == 2
+    assert f"{own}: burn_in_months = -2" in capsys.readouterr().err
+
+
+def test_a_port_in_use_is_said_before_the_server_starts(capsys):
+    """The server printed its address, then failed with its own error (exit status 3)."""
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert dashboard.serve(port=port) == 2
+    err = capsys.readouterr().err
+    assert f"port {port} on 127.0.0.1 is in use (another dashboard?): choose another" in err
+    assert dashboard.port_problem("127.0.0.1", port) is None  # free again
+    assert "not a name or address" in dashboard.port_problem("no-such-host.invalid", port)
+
+
 def test_model_params_select_the_starting_scenario():
     params = dashboard.model_params("en", 400, 2, 0, "green_transition")
     assert params["scenario"]["value"] == i18n.name_of("scenario", "green_transition", "en")
