@@ -441,6 +441,10 @@ def paths(
             ax.set_xlabel(text("month", lang))
         for ax in axes[:: min(len(scen), 3)]:
             ax.set_ylabel(_wrap(axis_label(metric, lang), lang, 34))
+        # One scale for every scenario: panels side by side are read against each other.
+        lows, highs = zip(*(ax.get_ylim() for ax in axes), strict=True)
+        for ax in axes:
+            ax.set_ylim(min(lows), max(highs))
         fig.suptitle(title or text("paths_title", lang).format(what=label(metric, lang)))
         note = text("seeds_band", lang).format(n=seeds) if most > 1 else text("one_seed", lang)
         handles = None

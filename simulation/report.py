@@ -59,6 +59,7 @@ PATH_METRICS = (
 SENSITIVITY_METRICS = ("unemployment_rate", "apprenticeship_starts", "skill_gap_mean")
 FEATURED_POLICIES = 4  # paths and the funnel show the baseline and at most 3 others
 CELL_MONTHS = 12  # the sector x region map averages the last 12 months of the runs
+LEVELS_FROM_WORKERS = 20_000  # below, the rates move with the size (README, Running)
 
 
 class ReportError(ValueError):
@@ -73,6 +74,14 @@ _T: dict[str, tuple[str, str]] = {
         "This sweep ran with {given} from the command line, in place of the experiment "
         "file's settings (the description above is the file's).",
         "本次运行在命令行中设定了 {given}，取代实验文件中的设置（上面的说明来自实验文件）。",
+    ),
+    "small_city": (
+        "A small model city ({workers:,} workers, under {least:,}): its rates move with the "
+        "size itself (few firms per sector and region) and its month-by-month paths are "
+        "noisy. Compare the policies with each other here; read levels from a sweep of "
+        "{least:,} workers or more.",
+        "模拟城市规模较小（{workers:,} 名劳动者，少于 {least:,}）：比率本身随规模变化（各行业、各地区的企业较少），"
+        "逐月趋势波动较大。请在此规模下比较各项政策之间的差异；各指标的水平请参考 {least:,} 名劳动者及以上的模拟。",
     ),
     "subtitle": (
         "Experiment {name}: {scenarios} scenarios x {policies} policies x {seeds} seeds, "
@@ -106,6 +115,14 @@ _T: dict[str, tuple[str, str]] = {
         "is clearly above zero (Fieller interval); '-' otherwise.",
         "每新增一名就业者的公共成本仅在就业效应明确为正时给出（Fieller 区间），否则显示“-”。",
     ),
+    "cost_dagger_note": (
+        "†: the unemployment rate did not clearly fall there (its interval reaches zero or "
+        "above): the extra workers in employment came mostly from outside the labour force "
+        "(fewer people in training or education, say), not out of unemployment. Not a cost "
+        "of jobs created.",
+        "†：该处失业率没有明确下降（其置信区间包含零或为正）：新增就业者主要来自劳动力之外"
+        "（例如参加培训或教育的人减少），而非来自失业者，不应解读为创造就业的成本。",
+    ),
     "policy_col": ("policy", "政策"),
     "figures": ("Figures", "图表"),
     "fig_forest": (
@@ -114,9 +131,12 @@ _T: dict[str, tuple[str, str]] = {
         "对{what}的影响：每行一项政策，每种标记一个情景，附95%置信区间；竖线表示无影响。",
     ),
     "fig_paths": (
-        "{what} month by month, one panel per scenario; lines are means over seeds, bands the "
-        "95% interval of the mean.",
-        "{what}逐月变化，每个情景一个子图；线为随机种子均值，阴影为均值的95%置信区间。",
+        "{what} month by month, one panel per scenario, on one scale; lines are means over "
+        "seeds, bands the 95% interval of the mean level. Bands that overlap do not mean no "
+        "effect: a policy's runs share their seeds' luck with the baseline's, and the paired "
+        "differences (the effects above) are far more precise than the levels.",
+        "{what}逐月变化，每个情景一个子图，纵轴刻度相同；线为随机种子均值，阴影为均值水平的95%置信区间。"
+        "阴影重叠并不表示没有影响：各政策与基准政策使用相同的随机种子，配对差异（上文的政策效应）远比水平值精确。",
     ),
     "fig_heat_sector": (
         "Where skills are short: mean skill gap of the employed by sector and scenario, "
@@ -165,8 +185,13 @@ _T: dict[str, tuple[str, str]] = {
     ),
     "fig_funnel": (
         "The apprenticeship pipeline: apprentices per month who start, complete, are kept by "
-        "their training firm and are in work 12 months later.",
-        "学徒培养链条：每月开始学徒培训、结业、被培训企业留用以及12个月后在业的人数。",
+        "their training firm and are in work 12 months later, averaged over the policy "
+        "months. Completions include the contracts that started before the policy, so a "
+        "policy that cuts starts (quality standards raise a firm's cost of a trainee) can "
+        "show more completions than starts.",
+        "学徒培养链条：政策期内每月开始学徒培训、结业、被培训企业留用以及12个月后在业的人数（各月平均）。"
+        "结业人数包括政策实施前已开始的学徒合同，因此减少新开学徒的政策（质量标准提高企业的培训成本）"
+        "可能显示结业多于开始。",
     ),
     "fig_beveridge": (
         "Beveridge curve under {base}: each point is a quarter; a move to the lower left "
@@ -174,9 +199,14 @@ _T: dict[str, tuple[str, str]] = {
         "{base}下的贝弗里奇曲线：每个点为一个季度；向左下方移动表示劳动力市场匹配改善。",
     ),
     "fig_cost": (
-        "Public cost against jobs gained: each policy's extra spending per month against its "
-        "extra workers in employment, with 95% intervals on both.",
-        "公共成本与新增就业：每项政策每月新增支出与新增就业人数，两者均附95%置信区间。",
+        "Public cost against workers gained in employment: each policy's extra spending per "
+        "month against its extra workers in employment (jobs and apprenticeships), with 95% "
+        "intervals on both. Extra workers in employment are not all jobs created: where a "
+        "policy draws people out of training or education, employment rises with "
+        "unemployment unchanged (the summary's cost table marks those with †).",
+        "公共成本与新增就业：每项政策每月新增支出与新增就业人数（就业与学徒），两者均附95%置信区间。"
+        "新增就业者并不都是新创造的岗位：若政策使参加培训或教育的人减少，就业会增加而失业率不变"
+        "（摘要中的成本表以 † 标出）。",
     ),
     "fig_sensitivity": (
         "Sensitivity of {what} to the swept parameters.",
@@ -872,6 +902,9 @@ def _html(sweep: Sweep, rendered, folder: str, lang: str) -> str:
         if overrides:  # the description is the file's: its settings may not be these
             given = ", ".join(f"{k} = {v}" for k, v in overrides.items())
             parts.append(f"<p class='note'>{_e(_t('overridden', lang).format(given=given))}</p>")
+    if exp["workers"] < LEVELS_FROM_WORKERS:  # (README: "read levels from 20,000 up")
+        words = _t("small_city", lang).format(workers=exp["workers"], least=LEVELS_FROM_WORKERS)
+        parts.append(f"<p class='warn'>{_e(words)}</p>")
     if not progress.complete:  # (from the run folders: a killed sweep's manifest lags)
         parts.append(
             "<p class='warn'>"
@@ -930,6 +963,7 @@ def _summary(sweep: Sweep, lang: str) -> str:
     from simulation import plots
 
     points = plots.point_labels(sweep.results, lang)  # {} without design points
+    daggers = False
     for m in SUMMARY_METRICS:
         rows = e[e["metric"] == m]
         if rows.empty:
@@ -956,15 +990,31 @@ def _summary(sweep: Sweep, lang: str) -> str:
                     else ""
                 )
                 cls = "num clear" if clear and not cost else "num"
+                mark = ""
+                if cost and math.isfinite(est) and not _unemployment_fell(e, p, point, s):
+                    mark, daggers = " †", True
                 out.append(
-                    f"<td class='{cls}'>{_e(_fmt(est, m, not cost))}<br><small>"
+                    f"<td class='{cls}'>{_e(_fmt(est, m, not cost) + mark)}<br><small>"
                     f"{_e(interval)}</small></td>"
                 )
             out.append("</tr>")
         out.append("</tbody></table>")
         if cost:
             out.append(f"<p><small>{_e(_t('cost_cell_note', lang))}</small></p>")
+            if daggers:
+                out.append(f"<p><small>{_e(_t('cost_dagger_note', lang))}</small></p>")
     return "".join(out)
+
+
+def _unemployment_fell(e: pd.DataFrame, policy: str, point: int, scenario: str) -> bool:
+    """Whether the policy's unemployment-rate effect there is clearly below zero."""
+    row = e[
+        (e["metric"] == "unemployment_rate")
+        & (e["policy"] == policy)
+        & (e["point"] == point)
+        & (e["scenario"] == scenario)
+    ]
+    return bool(len(row)) and float(row["ci_high"].iloc[0]) < 0
 
 
 def _figures_html(rendered, folder: str, lang: str) -> str:
@@ -1005,9 +1055,10 @@ def _field_description(model: type, path: str) -> str:
     return (info.description or "") if info is not None else ""
 
 
-def _meaning(model: type, path: str, lang: str) -> str:
-    if lang == "zh" and path in _FIELDS_ZH:
-        return _FIELDS_ZH[path]
+def _meaning(model: type, path: str, lang: str, prefix: str = "") -> str:
+    """What the setting ``prefix + path`` means; ``path`` is a field of ``model``."""
+    if lang == "zh" and prefix + path in _FIELDS_ZH:
+        return _FIELDS_ZH[prefix + path]
     return _field_description(model, path)
 
 
@@ -1024,7 +1075,7 @@ def _value(v: Any, lang: str = "en") -> str:
 def _settings_table(model: type, changed: dict[str, Any], lang: str, prefix: str = "") -> str:
     rows = [
         f"<tr><td><code>{_e(prefix + path)}</code></td><td class='num'>{_e(_value(v, lang))}</td>"
-        f"<td>{_e(_meaning(model, prefix + path, lang))}</td></tr>"
+        f"<td>{_e(_meaning(model, path, lang, prefix))}</td></tr>"
         for path, v in changed.items()
     ]
     head = "".join(f"<th>{_e(_t(k, lang))}</th>" for k in ("setting", "value", "meaning"))

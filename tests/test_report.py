@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 import os
@@ -15,7 +16,7 @@ import pytest
 from presenting import CHROMIUM, CHROMIUM_FLAGS, chinese_font_or_skip
 from sweeps import cell_sweep, without_cell
 
-from simulation import cli, i18n, report
+from simulation import analysis, cli, i18n, report
 
 GENERATOR_TAG = f'<meta name="generator" content="{report.GENERATOR}">'
 
@@ -79,10 +80,32 @@ def test_report_says_what_a_forum_needs(written):
         assert words in page, words
     # policies described from their resolved configuration, with the field's meaning
     assert "subsidy.yuan_per_year" in page and "paid to the firm per apprentice per year" in page
+    # and a scenario's drivers too (their meaning was left blank in English)
+    assert re.search(
+        r"<code>drivers\.carbon_price_growth_per_year</code></td><td class='num'>0\.15</td>"
+        r"<td>log growth of the carbon price per year</td>",
+        page,
+    )
     # intervals in the summary: an estimate, then [low, high]
     assert re.search(
         r"[+\u2212]\d+\.\d\d<br><small>\[[+\u2212]\d+\.\d\d, [+\u2212]\d+\.\d\d\]", page
     )
+
+
+def test_a_cost_without_less_unemployment_is_marked(tmp_path):
+    """Employment can rise because fewer people are in training, unemployment unchanged:
+    its cost per additional worker is then no cost of jobs created, and is marked."""
+    sweep = report.read(cell_sweep())
+    e = sweep.effects.copy()
+    cost, unemployment = e["metric"] == analysis.COST_METRIC, e["metric"] == "unemployment_rate"
+    e.loc[cost, ["effect", "ci_low", "ci_high"]] = [30_000.0, 25_000.0, 40_000.0]
+    e.loc[unemployment, ["ci_low", "ci_high"]] = [-0.01, -0.002]  # fell: no mark
+    fell = report._summary(dataclasses.replace(sweep, effects=e), "en")
+    assert "30,000 †" not in fell and "†: the unemployment rate did not" not in fell
+    e.loc[unemployment & (e["policy"] == "package"), ["ci_low", "ci_high"]] = [-0.001, 0.003]
+    marked = report._summary(dataclasses.replace(sweep, effects=e), "en")
+    assert marked.count("†") == 1 + (e[cost & (e["policy"] == "package")].shape[0])
+    assert "not out of unemployment" in marked
 
 
 def test_figures_also_as_png_files(written):
@@ -327,6 +350,12 @@ def test_settings_from_the_command_line_are_told_apart_from_the_files(tmp_path):
     page = report.write(sweep, tmp_path / "r.html").read_text()
     assert "Five seeds at 50,000 workers." in page
     assert "This sweep ran with workers = 300, replications = 2 from the command line" in page
+    # A city under 20,000 workers: levels are not to be read from it, and the page says so.
+    said = "A small model city (300 workers, under 20,000)"
+    assert manifest["experiment"]["workers"] == 300 and said in page
+    manifest["experiment"]["workers"] = 20_000  # (as the header reads it)
+    (sweep / "manifest.json").write_text(json.dumps(manifest))
+    assert "A small model city" not in report.write(sweep, tmp_path / "big.html").read_text()
 
 
 def test_a_design_sweep_with_its_baseline_reports_each_point(tmp_path):
