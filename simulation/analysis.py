@@ -96,6 +96,13 @@ def load(
             )
     frames = []
     manifests = {folder: _manifest(folder) or {} for folder in folders}
+    sweeps = [f for f, m in manifests.items() if m.get("kind") == "sweep"]
+    if sweeps:
+        raise FileNotFoundError(
+            f"{path} holds sweep folders ({', '.join(f.name for f in sweeps[:3])}"
+            f"{' ...' if len(sweeps) > 3 else ''}), not runs: load one sweep, e.g. "
+            f"analysis.load('{sweeps[-1]}')"
+        )
     _check_comparable(path, manifests)
     if policies is not None:
         _check_policies(policies, {m.get("policy") for m in manifests.values()}, path)

@@ -413,6 +413,32 @@ def test_a_partial_sweep_is_loaded_with_a_warning(paired_sweep, tmp_path):
         analysis.load(part)
 
 
+def test_a_sweep_still_running_is_said_to_be(paired_sweep, tmp_path):
+    """A sweep that holds its folder's lock is writing runs now: the warning said it had
+    stopped and gave the command to finish it."""
+    import fcntl
+
+    _, out = paired_sweep
+    part = _partial(out, tmp_path / "part")
+    with (part / ".lock").open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as SweepStore does while it runs
+        with pytest.warns(analysis.IncompleteSweepWarning) as caught:
+            analysis.load(part)
+    message = str(caught[0].message)
+    assert "this sweep is still running (7 of 10 runs done, 1 failed)" in message
+    assert "load it again when it has finished" in message and "rerun" not in message
+    with pytest.warns(analysis.IncompleteSweepWarning) as caught:  # the lock let go
+        analysis.load(part)
+    assert "rerun the same sweep command" in str(caught[0].message)
+
+
+def test_a_folder_of_sweeps_is_not_a_folder_of_runs(paired_sweep, tmp_path):
+    _, out = paired_sweep
+    shutil.copytree(out, tmp_path / "results" / "sweep-a", ignore=shutil.ignore_patterns(".lock"))
+    with pytest.raises(FileNotFoundError, match="holds sweep folders \\(sweep-a\\), not runs"):
+        analysis.load(tmp_path / "results")
+
+
 def test_runs_written_after_the_last_ledger_are_counted_apart(paired_sweep, tmp_path):
     """A kill within a second of a run leaves its folder written and the ledger saying
     pending: load reads the ledger's done runs; the warning says the others are there

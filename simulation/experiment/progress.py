@@ -45,6 +45,7 @@ class SweepProgress:
     status: str  # the manifest's word, as the sweep last wrote it
     command: str  # the command that finishes the sweep
     unrecorded: int = 0
+    running: bool = False  # a sweep holds the folder's lock: it is writing runs now
 
     @property
     def pending(self) -> int:
@@ -59,17 +60,25 @@ class SweepProgress:
         how to finish it."""
         failed = f", {self.failed} failed" if self.failed else ""
         pending = f", {self.pending} not run yet" if self.pending else ""
+        tracebacks = " (tracebacks: ledger.parquet, column error)" if self.failed else ""
+        if self.running:
+            written = f"; {self.unrecorded} more written, not in its ledger yet"
+            return (
+                f"{self.folder}: this sweep is still running ({self.done} of {self.runs} "
+                f"runs done{failed}{written if self.unrecorded else ''}){tracebacks}: these "
+                f"results use the {self.done} finished runs only; load it again when it "
+                "has finished."
+            )
         unrecorded = (
             f"; {self.unrecorded} more written just before it stopped, not in its ledger yet"
             if self.unrecorded
             else ""
         )
-        tracebacks = " (tracebacks: ledger.parquet, column error)" if self.failed else ""
         return (
             f"{self.folder}: this sweep is not complete ({self.done} of {self.runs} runs "
             f"done{failed}{pending}{unrecorded}){tracebacks}: these results use the "
             f"{self.done} finished "
-            f"runs only. Unless it is still running, rerun the same sweep command to finish "
+            f"runs only; rerun the same sweep command to finish "
             f"it ({self.command}; any --executor, --jobs or --scheduler works): finished "
             "runs are kept and skipped, the others are run."
         )
@@ -96,7 +105,27 @@ def sweep_progress(folder: str | Path, manifest: dict[str, Any] | None = None) -
         runs = len(ledger) or len(done)
     status = str(manifest.get("status", ""))
     command = _command(folder, manifest)
-    return SweepProgress(folder, runs, len(done), failed, status, command, len(unrecorded))
+    return SweepProgress(
+        folder, runs, len(done), failed, status, command, len(unrecorded), _locked(folder)
+    )
+
+
+def _locked(folder: Path) -> bool:
+    """Whether a sweep holds ``folder``'s lock (``SweepStore``: an exclusive flock on
+    ``.lock`` while it writes), asked without waiting and without taking it."""
+    import fcntl
+
+    try:
+        fh = (folder / ".lock").open("rb")
+    except OSError:  # (no lock file: no sweep ever wrote here, or a copy)
+        return False
+    with fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError:
+            return True
+        fcntl.flock(fh, fcntl.LOCK_UN)
+    return False
 
 
 def finished_runs(folder: str | Path) -> list[str]:
