@@ -117,6 +117,19 @@ def test_baseline_policy_must_be_one_of_the_policies(tmp_path, capsys):
     assert load_experiment(write_experiment(tmp_path / "exp", body, name="ok")).policies
 
 
+def test_one_policy_under_two_names_is_pointed_out(tmp_path, capsys):
+    """ "a+b" and "b+a" are one policy: the sweep ran it twice and reported it twice."""
+    pair = ("none", "apprenticeship_subsidy+core_skills", "core_skills+apprenticeship_subsidy")
+    path = write_experiment(tmp_path / "exp", small(policies=pair))
+    with pytest.raises(ConfigError) as err:
+        load_experiment(path)
+    assert err.value.field == "policies[2]" and err.value.allowed == "distinct policies"
+    assert "the same policy as 'apprenticeship_subsidy+core_skills'" in str(err.value)
+    assert cli.main(["sweep", str(path), "--out", str(tmp_path / "out"), "--quiet"]) == 2
+    assert "exp.toml: policies[2] = 'core_skills+apprenticeship_subsidy'" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
 def test_an_experiment_without_a_baseline_runs_but_not_with_effects(tmp_path, capsys):
     # baseline_policy left at its default: a sweep without "none" (a sensitivity
     # design, like experiments/subsidy_sensitivity.toml) is fine ...
