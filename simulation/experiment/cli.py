@@ -177,7 +177,8 @@ def add_executor_options(parser: argparse.ArgumentParser) -> None:
         default=None,
         metavar="T",
         help="numba threads per run (default: cores / jobs for processes and a local dask "
-        "cluster; numba's default, all cores, for serial)",
+        "cluster; numba's default, all of a machine's cores, for serial and for --scheduler: "
+        "with several Dask workers per node, give cores / workers per node)",
     )
 
 
