@@ -245,6 +245,9 @@ def test_a_scheduler_that_does_not_answer_leaves_no_folder(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "--scheduler tcp://127.0.0.1:1: no Dask scheduler answered there" in err, err
     assert not out.exists()
+    # Refused: said by the probe before Dask's client (whose wait is 30 s by default).
+    assert cli.main(args) == 2
+    assert "(connection refused at 127.0.0.1:1)" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

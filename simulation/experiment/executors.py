@@ -382,6 +382,12 @@ def dask_client(scheduler: str | None, jobs: int) -> Iterator[Any]:
 
     if scheduler is not None:
         scheduler = check_scheduler(scheduler)
+        refused = _refused(scheduler)
+        if refused:
+            raise ExecutorError(
+                f"--scheduler {scheduler}: no Dask scheduler answered there ({refused}); "
+                "start one (`dask scheduler` prints its address) and give its address"
+            )
         try:
             client = Client(scheduler)
         except (OSError, TimeoutError, ValueError) as exc:
@@ -399,6 +405,26 @@ def dask_client(scheduler: str | None, jobs: int) -> Iterator[Any]:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _refused(address: str) -> str:
+    """Why nothing can listen at a tcp:// ``address``, found at once (the host unknown,
+    the connection refused), or "": Dask's client would wait its whole connect timeout
+    (30 s) to say so. A host that does not answer is left to that timeout."""
+    import socket
+
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    if parts.scheme != "tcp":
+        return ""
+    try:
+        with socket.create_connection((parts.hostname, parts.port), timeout=2):
+            return ""
+    except socket.gaierror as exc:
+        return f"unknown host {parts.hostname}: {exc.strerror}"
+    except ConnectionRefusedError:
+        return f"connection refused at {parts.hostname}:{parts.port}"
+    except OSError:  # (a timeout: a slow network, maybe; Dask's own timeout decides)
+        return ""
 
 
 def no_workers(client: Any, scheduler: str) -> str:
