@@ -271,6 +271,11 @@ class DashboardModel(SkillsModel):
         self.charts: dict[str, LiveLines] = {}  # made at their first drawing
 
 
+# A chart's size in inches (at 100 dpi): the page shows it in a cell about 400-600 px
+# wide, so its text, drawn at the paper style's sizes, stays readable on a projector.
+LIVE_SIZE = (4.8, 2.9)
+
+
 class _Live:
     """A chart of one run, kept while it runs and drawn again each month, fast enough
     to play: a new figure each month, laid out and trimmed, cost ~0.1-0.4 s a chart
@@ -280,7 +285,7 @@ class _Live:
     (``animated``) over it and encodes the PNG. The scales are fixed for the run (the
     status quo's range), widened only if the run leaves it, so nothing jumps."""
 
-    def _start(self, lang: str, size=(6.0, 3.4)):
+    def _start(self, lang: str, size=LIVE_SIZE):
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
@@ -431,7 +436,7 @@ class LiveBars(_Live):
             fig.legend(
                 handles=[*(self.bars[m] for m in self.metrics), mark],
                 loc="outside lower center",
-                ncols=3,
+                ncols=2,
                 fontsize="small",
                 frameon=False,
             )
@@ -466,8 +471,8 @@ class LiveMap(_Live):
         self.n = (world.n_sectors, world.n_regions)
         low, high = quo.gap_limits
         with plots.theme("paper", lang):
-            height = max(3.4, 0.42 * world.n_sectors + 1.8)
-            fig, ax = self._start(lang, size=(6.0, height))
+            height = max(LIVE_SIZE[1], 0.36 * world.n_sectors + 1.6)
+            fig, ax = self._start(lang, size=(LIVE_SIZE[0], height))
             self.image = ax.imshow(
                 np.full(self.n, np.nan), cmap=plots.HEATMAP, vmin=low, vmax=high, aspect="auto"
             )
@@ -873,6 +878,16 @@ def start_arguments(params: dict, scenario: str = "baseline") -> dict:
     return start
 
 
+# A slider's label on a line of its own, over the whole width of the track: beside it, a
+# long label left a track of 60-110 px (15,000 yuan in steps of 500 on 63 px).
+SIDEBAR_CSS = """
+.v-navigation-drawer .v-input__slider .v-input__slot { flex-wrap: wrap; }
+.v-navigation-drawer .v-input__slider .v-input__slot > .v-label {
+  flex: 1 0 100%; max-width: 100%; margin: 0 0 -4px 0; white-space: normal;
+}
+"""
+
+
 @solara.component
 def Page():
     """One model per browser session, built with the levers at the status quo."""
@@ -891,6 +906,7 @@ def Page():
     title = _w("title", lang)
 
     solara.Title(title)
+    solara.Style(SIDEBAR_CSS)
     with solara.AppBar():
         solara.AppBarTitle(title)
         solara.lab.ThemeToggle()

@@ -170,7 +170,12 @@ def test_dashboard_in_chinese_in_chromium(server_zh, tmp_path):
             page.get_by_text(f"第{month}/24个月").wait_for(timeout=60_000)
         page.get_by_text("已运行步数：2").wait_for(timeout=10_000)
         page.get_by_role("button", name="▶ 播放").click()
-        page.get_by_text("第4/24个月").wait_for(timeout=60_000)
+        # playing, a month shows for a fraction of a second: wait for month 4 or later
+        page.wait_for_function(
+            "() => { const m = document.body.innerText.match(/第(\\d+)\\/24个月/);"
+            " return m && Number(m[1]) >= 4; }",
+            timeout=60_000,
+        )
         page.get_by_role("button", name="❚❚ 暂停").click()
         page.get_by_role("button", name="▶ 播放").wait_for(timeout=10_000)
         page.wait_for_timeout(2_000)  # a month under way when paused may still finish
