@@ -68,6 +68,18 @@ def load(
     sweep that is not complete warns with ``IncompleteSweepWarning``.
     ``DataFrame.attrs["skillsim"]`` holds the experiment and design, which
     ``sensitivity`` reads, and ``progress``: the sweep's planned, done and failed runs.
+
+    Units and definitions: ``metrics.BY_NAME[name]`` (``unit``, ``definition``,
+    ``bounds``; ``skillsim list metrics`` prints them). Shares are stored as fractions
+    (0.05 is 5%; the figures and ``skillsim effects`` show percent and percentage
+    points), money in yuan, counts in workers of the model city. A breakdown's columns
+    that share a catalogue metric's name have its unit, for that region, sector, cohort
+    or cell.
+
+    Runs loaded together are compared as one experiment's: a folder of run folders must
+    hold one size and horizon, one version of each scenario and each scenario, policy
+    and seed once (else ``ValueError`` names the runs that differ); a folder of sweep
+    folders is refused (load one sweep).
     """
     from simulation.experiment.config import TABLES
 

@@ -156,6 +156,13 @@ def _panels(n: int, style: str, ncols: int = 3):
     return fig, list(axes.flat[:n])
 
 
+def _share_y(axes) -> None:
+    """One y scale for every panel: panels side by side are read against each other."""
+    lows, highs = zip(*(ax.get_ylim() for ax in axes), strict=True)
+    for ax in axes:
+        ax.set_ylim(min(lows), max(highs))
+
+
 def _wrap(words: str, lang: str, width: int) -> str:
     return textwrap.fill(words, width // 2 if lang == "zh" else width)
 
@@ -441,10 +448,7 @@ def paths(
             ax.set_xlabel(text("month", lang))
         for ax in axes[:: min(len(scen), 3)]:
             ax.set_ylabel(_wrap(axis_label(metric, lang), lang, 34))
-        # One scale for every scenario: panels side by side are read against each other.
-        lows, highs = zip(*(ax.get_ylim() for ax in axes), strict=True)
-        for ax in axes:
-            ax.set_ylim(min(lows), max(highs))
+        _share_y(axes)
         fig.suptitle(title or text("paths_title", lang).format(what=label(metric, lang)))
         note = text("seeds_band", lang).format(n=seeds) if most > 1 else text("one_seed", lang)
         handles = None
@@ -764,12 +768,13 @@ def funnel(
                     x, part["mean"], yerr=np.nan_to_num(err), fmt="none", ecolor="#333333", lw=1
                 )
             names = [text(f"stage_{s_}", lang) for s_ in STAGES]
-            wrap = 8 if lang == "zh" else 14
+            wrap = (4 if lang == "zh" else 10) if style == "talk" else (8 if lang == "zh" else 14)
             ax.set_xticks(range(len(STAGES)), [textwrap.fill(n, wrap) for n in names])
             ax.set_title(name_of("scenario", s, lang) if len(scen) > 1 else "")
             ax.grid(axis="x", visible=False)
         for ax in axes[::2]:
             ax.set_ylabel(text("funnel_y", lang))
+        _share_y(axes)
         fig.suptitle(title or text("funnel_title", lang))
         note = text("funnel_note_one", lang) if most < 2 else text("funnel_note", lang)
         if spread:

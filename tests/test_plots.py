@@ -95,10 +95,10 @@ def test_bands_are_t_intervals_of_the_mean():
 
 def test_scenario_panels_share_one_scale(sweep):
     """Panels side by side are read against each other: one y scale for all."""
-    fig = plots.paths(sweep[0], "green_employment_share")
-    panels = [ax for ax in fig.axes if ax.get_visible() and ax.get_lines()]
-    assert len(panels) == 2
-    assert len({ax.get_ylim() for ax in panels}) == 1
+    for fig in (plots.paths(sweep[0], "green_employment_share"), plots.funnel(sweep[0])):
+        panels = [ax for ax in fig.axes if ax.get_visible() and ax.get_title()]
+        assert len(panels) == 2
+        assert len({ax.get_ylim() for ax in panels}) == 1
 
 
 def test_a_share_band_stops_at_zero(sweep):
