@@ -287,6 +287,13 @@ NAMES: dict[str, dict[str, tuple[str, str]]] = {
     },
 }
 
+# The shipped experiments' descriptions in Chinese (the report's header; by the
+# experiment's name, the English ones from experiments/*.toml).
+EXPERIMENT_DESCRIPTIONS_ZH: dict[str, str] = {
+    "default": "全部情景 ×（无新政策、各单项政策、一揽子政策）× 5个随机种子，50,000名劳动者",
+    "subsidy_sensitivity": "学徒补贴水平、质量标准数量与技能需求信号滞后的 Sobol 敏感性指数",
+}
+
 # Policy and scenario descriptions in Chinese (the English ones come from the TOML files).
 DESCRIPTIONS_ZH: dict[str, str] = {
     "baseline": "试点城市（中心城区、县城、两个农村县），延续现有趋势",

@@ -897,7 +897,10 @@ def _html(sweep: Sweep, rendered, folder: str, lang: str) -> str:
         f"<header><h1>{_e(title)}</h1><p class='sub'>{_e(sub)}</p>",
     ]
     if exp.get("description"):
-        parts.append(f"<p>{_e(exp['description'])}</p>")
+        described = exp["description"]
+        if lang == "zh" and exp["name"] in i18n.EXPERIMENT_DESCRIPTIONS_ZH:
+            described = i18n.EXPERIMENT_DESCRIPTIONS_ZH[exp["name"]]
+        parts.append(f"<p>{_e(described)}</p>")
         overrides = sweep.manifest.get("overrides") or {}
         if overrides:  # the description is the file's: its settings may not be these
             given = ", ".join(f"{k} = {v}" for k, v in overrides.items())

@@ -227,6 +227,23 @@ def test_chinese_report(tmp_path):
     assert report.external_references(page) == []
 
 
+def test_a_shipped_experiments_description_in_chinese(tmp_path):
+    """The header gave the experiment file's English description in the Chinese report."""
+    from simulation.experiment import load_experiment
+
+    shipped = Path(__file__).resolve().parents[1] / "experiments"
+    for file in sorted(shipped.glob("*.toml")):  # each shipped experiment has one
+        assert load_experiment(file).config.name in i18n.EXPERIMENT_DESCRIPTIONS_ZH, file
+    chinese_font_or_skip()
+    sweep = shutil.copytree(cell_sweep(), tmp_path / "s", ignore=shutil.ignore_patterns(".lock"))
+    manifest = json.loads((sweep / "manifest.json").read_text())
+    manifest["experiment"].update(name="default", description="Every scenario x ...")
+    (sweep / "manifest.json").write_text(json.dumps(manifest))
+    page = report.write(sweep, tmp_path / "zh.html", lang="zh").read_text(encoding="utf-8")
+    assert f"<p>{i18n.EXPERIMENT_DESCRIPTIONS_ZH['default']}</p>" in page
+    assert "<p>Every scenario x ...</p>" not in page  # (the manifest section keeps it)
+
+
 def test_report_needs_a_sweep(tmp_path, capsys):
     assert cli.main(["report", str(tmp_path)]) == cli.EXIT_BAD_INPUT
     assert "not a sweep folder" in capsys.readouterr().err
