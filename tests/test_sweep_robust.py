@@ -326,6 +326,8 @@ def test_names_that_spell_the_same_run_id_are_refused(tmp_path):
     _named(folder, "scenario", "qn.toml", "q__none")
     _named(folder, "policy", "x.toml", "x")
     _named(folder, "policy", "nx.toml", "none__x")
+    with (folder / "nx.toml").open("a") as f:  # (another policy, not x under a new name)
+        f.write("[subsidy]\nyuan_per_year = 7000.0\n")
     with pytest.raises(ConfigError, match="both give the run id 'q__none__x__r0'"):
         make_plan(load_experiment(path))
 
