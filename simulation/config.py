@@ -443,13 +443,16 @@ class DriversConfig(Strict):
         -1, ge=-1, le=1200, description="month of a one-off carbon price jump, -1 = none"
     )
     carbon_price_jump_yuan_per_t: float = Field(
-        0.0, ge=0, le=5000, description="size of the one-off carbon price jump"
+        0.0, ge=0, le=5000, description="size of the one-off carbon price jump, yuan per tonne"
     )
     carbon_exit_sensitivity: float = Field(
         0.04, ge=0, le=5, description="monthly exit hazard per unit of carbon burden"
     )
     rural_access_gain: float = Field(
-        0.0, ge=0, le=1, description="share of rural travel cost removed by month access_months"
+        0.0,
+        ge=0,
+        le=1,
+        description="share of rural travel cost removed, reached after rural_access_months",
     )
     rural_access_months: int = Field(60, ge=1, le=1200, description="months to full access gain")
     return_migration_boost: float = Field(

@@ -85,7 +85,7 @@ LEVERS: dict[str, tuple[str, str, float, float, float, float]] = {
     ),
     "quality_standards": (
         "Quality standards, of 5 (R208)",
-        "学徒质量标准（5项）",
+        "学徒质量标准（共5项）",
         0,
         5,
         1,
@@ -293,7 +293,22 @@ class _Live:
         FigureCanvasAgg(fig)
         self.fig, self.ax = fig, fig.subplots()
         self.moving: list = []
-        return self.fig, self.ax
+        return self.ax
+
+    def _top(self, reference: pd.DataFrame) -> None:
+        """The y scale: from 0 to above the status quo's highest value of the metrics."""
+        self.top = max(
+            float(np.nanmax(reference[m] * i18n.scale(m), initial=0)) for m in self.metrics
+        )
+        self.ax.set_ylim(0, self.top * 1.15 if self.top > 0 else 1)
+
+    def _close(self, handles: list, title: str) -> None:
+        """The legend under the axes, the title, and the layout fixed."""
+        self.fig.legend(
+            handles=handles, loc="outside lower center", ncols=2, fontsize="small", frameon=False
+        )
+        self.ax.set_title(title)
+        self._fix()
 
     def _fix(self) -> None:
         """Lay out once and keep the background (called inside the theme)."""
@@ -304,10 +319,14 @@ class _Live:
         self.background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
 
     def _widen(self, top: float) -> None:
-        """The run above the scale: a new top, and the background drawn again."""
-        if top * 1.15 > self.ax.get_ylim()[1]:
-            self.ax.set_ylim(0, top * 1.15)
+        """The run above the top of the scale: a new top with room to spare (a scale
+        that crept up with the run would change its ticks month after month), laid out
+        again for the new tick labels, and the background drawn again."""
+        if top > self.ax.get_ylim()[1]:
+            self.ax.set_ylim(0, top * 1.3)
+            self.fig.set_layout_engine("constrained")
             self.fig.canvas.draw()
+            self.fig.set_layout_engine("none")
             self.background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
 
     def _png(self) -> bytes:
@@ -337,7 +356,7 @@ class LiveLines(_Live):
         looks = plots.look(self.metrics)
         reference = quo.metrics
         with plots.theme("paper", lang):
-            fig, ax = self._start(lang)
+            ax = self._start(lang)
             self.lines = {}
             for m in self.metrics:
                 lk, y = looks[m], reference[m] * i18n.scale(m)
@@ -353,10 +372,7 @@ class LiveLines(_Live):
                 )
             self.moving = list(self.lines.values())
             ax.set_xlim(0, months)
-            self.top = max(
-                float(np.nanmax(reference[m] * i18n.scale(m), initial=0)) for m in self.metrics
-            )
-            ax.set_ylim(0, self.top * 1.15 if self.top > 0 else 1)
+            self._top(reference)
             ax.set_xlabel(i18n.text("month", lang))
             ax.set_ylabel(plots._wrap(i18n.axis_label(self.metrics[0], lang), lang, 30))
             if len(self.metrics) > 1:
@@ -364,15 +380,7 @@ class LiveLines(_Live):
             faint = Line2D(
                 [], [], color="0.45", lw=1.3, alpha=0.6, label=_w("status_quo_line", lang)
             )
-            fig.legend(
-                handles=[*self.lines.values(), faint],
-                loc="outside lower center",
-                ncols=2,
-                fontsize="small",
-                frameon=False,
-            )
-            ax.set_title(title)
-            self._fix()
+            self._close([*self.lines.values(), faint], title)
 
     def png(self, frame: pd.DataFrame) -> bytes:
         """The chart with the run's months so far (``model.metrics_frame()``)."""
@@ -401,7 +409,7 @@ class LiveBars(_Live):
         hatches = ("", "//", "..", "xx")
         width = 0.8 / len(self.metrics)
         with plots.theme("paper", lang):
-            fig, ax = self._start(lang)
+            ax = self._start(lang)
             self.bars, self.marks = {}, {}
             for i, m in enumerate(self.metrics):
                 x = np.arange(len(self.regions)) + (i - (len(self.metrics) - 1) / 2) * width
@@ -428,20 +436,9 @@ class LiveBars(_Live):
             ax.set_xticks(range(len(self.regions)), labels)
             ax.grid(axis="x", visible=False)
             ax.set_ylabel(i18n.unit(self.metrics[0], lang))
-            self.top = max(
-                float(np.nanmax(self.quo[m] * i18n.scale(m), initial=0)) for m in self.metrics
-            )
-            ax.set_ylim(0, self.top * 1.15 if self.top > 0 else 1)
+            self._top(self.quo)
             mark = Line2D([], [], color=plots.COLOURS[2], lw=2.5, label=_w("status_quo_mark", lang))
-            fig.legend(
-                handles=[*(self.bars[m] for m in self.metrics), mark],
-                loc="outside lower center",
-                ncols=2,
-                fontsize="small",
-                frameon=False,
-            )
-            ax.set_title(title)
-            self._fix()
+            self._close([*(self.bars[m] for m in self.metrics), mark], title)
 
     def png(self, table: pd.DataFrame, month: int) -> bytes:
         """The chart at ``month`` of the run (``table``: its region breakdown)."""
@@ -472,13 +469,13 @@ class LiveMap(_Live):
         low, high = quo.gap_limits
         with plots.theme("paper", lang):
             height = max(LIVE_SIZE[1], 0.36 * world.n_sectors + 1.6)
-            fig, ax = self._start(lang, size=(LIVE_SIZE[0], height))
+            ax = self._start(lang, size=(LIVE_SIZE[0], height))
             self.image = ax.imshow(
                 np.full(self.n, np.nan), cmap=plots.HEATMAP, vmin=low, vmax=high, aspect="auto"
             )
             self.cmap = self.image.cmap
             self.norm = self.image.norm
-            fig.colorbar(self.image, ax=ax, label=i18n.axis_label("skill_gap_mean", lang))
+            self.fig.colorbar(self.image, ax=ax, label=i18n.axis_label("skill_gap_mean", lang))
             self.texts = [
                 [
                     ax.text(j, i, "", ha="center", va="center", fontsize="small")
@@ -632,7 +629,7 @@ def lever_words(levers: dict[str, float], lang: str) -> str:
         moved.append(
             said if not unit else f"{said}（{unit}）" if lang == "zh" else f"{said} ({unit})"
         )
-    return "; ".join(moved) or _w("status_quo", lang)
+    return ("；" if lang == "zh" else "; ").join(moved) or _w("status_quo", lang)
 
 
 def make_components(lang: str):

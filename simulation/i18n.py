@@ -449,10 +449,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "work: completions x the retention and 12-month employment rates",
         "每月人数，政策期均值；竖线：随机种子间95%置信区间。留用与就业 = 结业人数 × 留用率、12个月就业率",
     ),
-    "stage_starts": ("started", "开始学徒培训"),
+    "stage_starts": ("started", "开始\n学徒培训"),  # (zh: broken where the words allow)
     "stage_completions": ("completed", "结业"),
-    "stage_retained": ("kept by the training firm", "被培训企业留用"),
-    "stage_employed": ("in work 12 months later", "12个月后在业"),
+    "stage_retained": ("kept by the training firm", "被培训企业\n留用"),
+    "stage_employed": ("in work 12 months later", "12个月后\n在业"),
     "beveridge_title": (
         "Beveridge curve: vacancies against unemployment",
         "贝弗里奇曲线：空缺率与失业率",

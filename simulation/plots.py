@@ -768,8 +768,9 @@ def funnel(
                     x, part["mean"], yerr=np.nan_to_num(err), fmt="none", ecolor="#333333", lw=1
                 )
             names = [text(f"stage_{s_}", lang) for s_ in STAGES]
-            wrap = (4 if lang == "zh" else 10) if style == "talk" else (8 if lang == "zh" else 14)
-            ax.set_xticks(range(len(STAGES)), [textwrap.fill(n, wrap) for n in names])
+            if lang != "zh":  # (the Chinese names carry their own line breaks)
+                names = [textwrap.fill(n, 10 if style == "talk" else 14) for n in names]
+            ax.set_xticks(range(len(STAGES)), names)
             ax.set_title(name_of("scenario", s, lang) if len(scen) > 1 else "")
             ax.grid(axis="x", visible=False)
         for ax in axes[::2]:

@@ -393,6 +393,27 @@ def test_live_charts_draw_each_month_on_fixed_scales(lang):
         assert (np.abs(whole - last).max(axis=2) > 40).mean() < 0.005  # without the run: 1%+
 
 
+def test_a_run_above_the_status_quo_widens_the_scale_once_and_keeps_its_labels():
+    """The scale crept up with the run (new tick labels month after month) and, laid out
+    for the first ones, cut the y label at the image's edge."""
+    model = dashboard.DashboardModel(workers=600, months=6, seed=2)
+    low = model.status_quo.metrics.assign(employed=7)  # far below: ticks of one digit
+    quo = dashboard.StatusQuo(low, model.status_quo.region, model.status_quo.gap_limits)
+    chart = dashboard.LiveLines(["employed"], "u", model.months, "en", quo)
+    tops = []
+    while model.running:
+        model.step()
+        chart.png(model.metrics_frame())
+        tops.append(chart.ax.get_ylim()[1])
+    assert tops[0] > model.metrics_frame()["employed"].iloc[1] * 1.2  # room to spare
+    assert len(set(tops)) <= 2  # widened once (maybe twice), not month by month
+    canvas, (low, high) = chart.fig.bbox, chart.ax.get_ylim()
+    ticks = [t for t in chart.ax.get_yticklabels() if low <= t.get_position()[1] <= high]
+    for text in (chart.ax.yaxis.label, chart.ax.title, *ticks):
+        box = text.get_window_extent()
+        assert canvas.x0 <= box.x0 and box.x1 <= canvas.x1 and box.y1 <= canvas.y1, text
+
+
 def test_asset_list_follows_solara():
     packages = dashboard.asset_packages()
     names = {p.rsplit("@", 1)[0] for p in packages}
