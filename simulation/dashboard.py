@@ -274,6 +274,8 @@ class DashboardModel(SkillsModel):
 # A chart's size in inches (at 100 dpi): the page shows it in a cell about 400-600 px
 # wide, so its text, drawn at the paper style's sizes, stays readable on a projector.
 LIVE_SIZE = (4.8, 2.9)
+CHART_ROWS = 8  # its cell's height in the page's grid rows (30 px and a 10 px margin each)
+MAP_ROWS = 13  # the heat map's: nine sectors high
 
 
 class _Live:
@@ -489,7 +491,7 @@ class LiveMap(_Live):
             ax.set_yticks(
                 range(self.n[0]), [i18n.name_of("sector", r, lang) for r in world.sector_names]
             )
-            ax.tick_params(axis="x", rotation=20)
+            ax.tick_params(axis="x", rotation=30)
             for t in ax.get_xticklabels():
                 t.set_ha("right")
             ax.grid(False)
@@ -689,6 +691,7 @@ def make_components(lang: str):
             )
         return image(model.charts["gap_map"].png(sector_region_gap(model)))
 
+    gap_map.rows = MAP_ROWS
     return [
         status,
         lines(["unemployment_rate", "youth_unemployment_rate"], "unemployment"),
@@ -853,9 +856,12 @@ def Live(draw, model):
 @solara.component
 def Charts(draws: list, model):
     """The charts two by two, each draggable and resizable (as on SolaraViz's page)."""
-    start = [
-        {"i": i, "x": 6 * (i % 2), "y": 10 * (i // 2), "w": 6, "h": 10} for i in range(len(draws))
-    ]
+    start, y = [], 0
+    for i in range(0, len(draws), 2):  # rows as tall as their charts (grid rows of 40 px)
+        pair = draws[i : i + 2]
+        h = max(getattr(d, "rows", CHART_ROWS) for d in pair)
+        start += [{"i": i + k, "x": 6 * k, "y": y, "w": 6, "h": h} for k in range(len(pair))]
+        y += h
     layout, set_layout = solara.use_state(start)  # as the presenter arranged them
     solara.GridDraggable(
         items=[Live(draw, model) for draw in draws],
