@@ -155,7 +155,7 @@ METRIC_LABELS: dict[str, tuple[str, str]] = {
     "spending_total_yuan": ("public spending", "公共支出"),
     "cost_per_additional_employed_yuan": (
         "public cost per additional worker in employment",
-        "每增加一名就业者的公共成本",
+        "每新增一名就业者的公共成本",
     ),
     "in_employment": ("workers in employment (jobs and apprenticeships)", "就业人数（含学徒）"),
     # breakdown columns

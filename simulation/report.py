@@ -903,7 +903,9 @@ def _html(sweep: Sweep, rendered, folder: str, lang: str) -> str:
         parts.append(f"<p>{_e(described)}</p>")
         overrides = sweep.manifest.get("overrides") or {}
         if overrides:  # the description is the file's: its settings may not be these
-            given = ", ".join(f"{k} = {v}" for k, v in overrides.items())
+            given = ", ".join(
+                f"{k} = {v:,}" if isinstance(v, int) else f"{k} = {v}" for k, v in overrides.items()
+            )
             parts.append(f"<p class='note'>{_e(_t('overridden', lang).format(given=given))}</p>")
     if exp["workers"] < LEVELS_FROM_WORKERS:  # (README: "read levels from 20,000 up")
         words = _t("small_city", lang).format(workers=exp["workers"], least=LEVELS_FROM_WORKERS)

@@ -362,11 +362,11 @@ def test_settings_from_the_command_line_are_told_apart_from_the_files(tmp_path):
     manifest = json.loads((sweep / "manifest.json").read_text())
     assert manifest["overrides"] == {}
     manifest["experiment"]["description"] = "Five seeds at 50,000 workers."
-    manifest["overrides"] = {"workers": 300, "replications": 2}
+    manifest["overrides"] = {"workers": 3000, "replications": 2}
     (sweep / "manifest.json").write_text(json.dumps(manifest))
     page = report.write(sweep, tmp_path / "r.html").read_text()
     assert "Five seeds at 50,000 workers." in page
-    assert "This sweep ran with workers = 300, replications = 2 from the command line" in page
+    assert "This sweep ran with workers = 3,000, replications = 2 from the command line" in page
     # A city under 20,000 workers: levels are not to be read from it, and the page says so.
     said = "A small model city (300 workers, under 20,000)"
     assert manifest["experiment"]["workers"] == 300 and said in page
