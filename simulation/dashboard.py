@@ -554,10 +554,10 @@ _WORDS = {
     "status": (
         "Month {month} of {months} | {scenario} | unemployment {u:.1f}% (urban {uu:.1f}%) | "
         "youth {y:.1f}% (urban {yu:.1f}%) | skill gap {g:.3f} | apprentices {a:,.0f} | "
-        "green jobs {gr:.1f}% | public spending {s:,.0f} yuan/month",
+        "green jobs {gr:.1f}% | public spending {s:,.0f} yuan/month (status quo {sq:,.0f})",
         "第{month}/{months}个月 | {scenario} | 失业率 {u:.1f}%（城镇 {uu:.1f}%）| "
         "青年失业率 {y:.1f}%（城镇 {yu:.1f}%）| 技能差距 {g:.3f} | 在训学徒 {a:,.0f} | "
-        "绿色就业 {gr:.1f}% | 公共支出 {s:,.0f} 元/月",
+        "绿色就业 {gr:.1f}% | 公共支出 {s:,.0f} 元/月（现状 {sq:,.0f}）",
     ),
     "levers": ("Levers in force: {words}", "当前政策：{words}"),
     "status_quo_line": ("faint: status quo, same seed", "浅色：现状（同一随机种子）"),
@@ -634,6 +634,13 @@ def lever_words(levers: dict[str, float], lang: str) -> str:
     return ("；" if lang == "zh" else "; ").join(moved) or _w("status_quo", lang)
 
 
+def quo_spending(model: DashboardModel) -> float:
+    """The status quo's public spending this month (beside the run's: what the moved
+    levers cost, the fixed costs of the programmes they switch on included)."""
+    quo = model.status_quo.metrics
+    return float(quo.loc[quo["month"] == model.month, "spending_total_yuan"].iloc[0])
+
+
 def make_components(lang: str):
     """The dashboard's charts, each a function of the model (Mesa redraws them after
     every step)."""
@@ -666,6 +673,7 @@ def make_components(lang: str):
             a=c["apprentices"],
             gr=100 * c["green_employment_share"],
             s=c["spending_total_yuan"],
+            sq=quo_spending(model),
         )
         levers = _w("levers", lang).format(words=lever_words(model.levers, lang))
         with solara.Column(classes=["skillsim-status"]) as main:

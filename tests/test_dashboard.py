@@ -611,6 +611,13 @@ def test_status_gives_the_urban_rates_beside_the_citys(lang, monkeypatch):
         c["youth_unemployment_rate"],
         c["urban_youth_unemployment_rate"],
     )
+    # public spending beside the status quo's (a lever's fixed programme cost shows)
+    quo = model.status_quo.metrics.set_index("month").loc[1, "spending_total_yuan"]
+    said = f"(status quo {quo:,.0f})" if lang == "en" else f"（现状 {quo:,.0f}）"
+    assert said in shown
+    moved = dashboard.DashboardModel(workers=2000, months=3, anticipation_lag_months=11)
+    moved.step()
+    assert moved.current["spending_total_yuan"] > dashboard.quo_spending(moved)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
