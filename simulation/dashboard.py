@@ -209,10 +209,15 @@ def scenario_words(key: str, lang: str) -> str:
     """A scenario in words: a shipped one by its name in ``lang``; a scenario file by
     its own name and the file's ("late start (late.toml)")."""
     if key.endswith(".toml"):
-        return (
-            f"{i18n.name_of('scenario', loading.load_scenario(key).name, lang)} ({Path(key).name})"
-        )
+        return f"{i18n.name_of('scenario', _file_scenario(key), lang)} ({Path(key).name})"
     return i18n.name_of("scenario", key, lang)
+
+
+@functools.lru_cache(maxsize=16)
+def _file_scenario(path: str) -> str:
+    """The name of the scenario in the file ``path`` (read once: the status line asks
+    every month)."""
+    return loading.load_scenario(path).name
 
 
 @dataclass(frozen=True)
@@ -268,7 +273,7 @@ class DashboardModel(SkillsModel):
         self.scenario_key = key
         self.levers = levers
         self.status_quo = status_quo_path(key, workers, months, seed)
-        self.charts: dict[str, LiveLines] = {}  # made at their first drawing
+        self.charts: dict[str, _Live] = {}  # made at their first drawing
 
 
 # A chart's size in inches (at 100 dpi): the page shows it in a cell about 400-600 px
