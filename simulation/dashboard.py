@@ -351,8 +351,9 @@ class _Live:
 
 
 class LiveLines(_Live):
-    """Metrics of the run month by month (thick), the status quo's whole path faint
-    behind them in the same colours: a moved lever shows as the gap between the two."""
+    """Metrics of the run month by month (thick, a dot at this month), the status quo's
+    whole path faint behind them in the same colours: a moved lever shows as the gap
+    between the two."""
 
     def __init__(self, metrics, title: str, months: int, lang: str, quo: StatusQuo):
         from matplotlib.lines import Line2D
@@ -364,7 +365,7 @@ class LiveLines(_Live):
         reference = quo.metrics
         with plots.theme("paper", lang):
             ax = self._start(lang)
-            self.lines = {}
+            self.lines, self.dots = {}, {}
             for m in self.metrics:
                 lk, y = looks[m], reference[m] * i18n.scale(m)
                 ax.plot(reference["month"], y, color=lk["color"], dashes=lk["dashes"], lw=1.3)
@@ -377,7 +378,8 @@ class LiveLines(_Live):
                     lw=2.2,
                     label=i18n.label(m, lang),
                 )
-            self.moving = list(self.lines.values())
+                (self.dots[m],) = ax.plot([], [], "o", color=lk["color"], ms=5)  # this month
+            self.moving = [*self.lines.values(), *self.dots.values()]
             ax.set_xlim(0, months)
             self._top(reference)
             ax.set_xlabel(i18n.text("month", lang))
@@ -392,9 +394,11 @@ class LiveLines(_Live):
     def png(self, frame: pd.DataFrame) -> bytes:
         """The chart with the run's months so far (``model.metrics_frame()``)."""
         top = self.top
+        months = frame["month"].to_numpy()
         for m, line in self.lines.items():
             y = frame[m].to_numpy(float) * i18n.scale(m)
-            line.set_data(frame["month"].to_numpy(), y)
+            line.set_data(months, y)
+            self.dots[m].set_data(months[-1:], y[-1:])  # (month 0 too: a line needs two)
             top = max(top, float(np.nanmax(y, initial=0)))
         self._widen(top)
         return self._png()
