@@ -356,29 +356,29 @@ TEXT: dict[str, tuple[str, str]] = {
         "至最高值，并非置信区间。留用与就业 = 结业人数 × 留用率、12个月就业率",
     ),
     "beveridge_points": (
-        "one line per scenario and design point ({k} points); one point per quarter, mean "
-        "over its months and over the {n} seeds of its design point; circle: first quarter, "
-        "square: last quarter",
-        "每个情景、每个设计点一条线（共{k}个设计点）；每季度一个点（该季度各月及该设计点{n}个"
-        "随机种子的均值）；圆点：第一季度，方块：最后一个季度",
+        "one line per scenario and design point ({k} points); one point per {per}, mean "
+        "over its months and over the {n} seeds of its design point; circle: first {per}, "
+        "square: last {per}",
+        "每个情景、每个设计点一条线（共{k}个设计点）；每{per}一个点（该{per}各月及该设计点{n}个"
+        "随机种子的均值）；圆点：第一个{per}，方块：最后一个{per}",
     ),
     "beveridge_points_one": (
-        "one line per scenario and design point ({k} points); one point per quarter, mean "
-        "over its months, one seed per design point; circle: first quarter, square: last "
-        "quarter",
-        "每个情景、每个设计点一条线（共{k}个设计点）；每季度一个点（该季度各月的均值，每个设计点"
-        "一个随机种子）；圆点：第一季度，方块：最后一个季度",
+        "one line per scenario and design point ({k} points); one point per {per}, mean "
+        "over its months, one seed per design point; circle: first {per}, square: last "
+        "{per}",
+        "每个情景、每个设计点一条线（共{k}个设计点）；每{per}一个点（该{per}各月的均值，每个设计点"
+        "一个随机种子）；圆点：第一个{per}，方块：最后一个{per}",
     ),
     "beveridge_thin": (
-        "thin lines: the {k} design points, each a quarter-by-quarter mean over {n} seeds; "
+        "thin lines: the {k} design points, each a {per}-by-{per} mean over {n} seeds; "
         "select one point (e.g. results[results.point == {first}]) to see its curve on its own",
-        "细线：{k}个设计点，各为{n}个随机种子的逐季度均值；选取单个设计点"
+        "细线：{k}个设计点，各为{n}个随机种子的逐{per}均值；选取单个设计点"
         "（如 results[results.point == {first}]）可单独显示其曲线",
     ),
     "beveridge_thin_one": (
-        "thin lines: the {k} design points, one seed each, quarter by quarter; select one "
+        "thin lines: the {k} design points, one seed each, {per} by {per}; select one "
         "point (e.g. results[results.point == {first}]) to see its curve on its own",
-        "细线：{k}个设计点，各一个随机种子，逐季度；选取单个设计点"
+        "细线：{k}个设计点，各一个随机种子，逐{per}；选取单个设计点"
         "（如 results[results.point == {first}]）可单独显示其曲线",
     ),
     # (forest's, cost's, paths')
@@ -453,14 +453,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "stage_completions": ("completed", "结业"),
     "stage_retained": ("kept by the training firm", "被培训企业\n留用"),
     "stage_employed": ("in work 12 months later", "12个月后\n在业"),
+    "per_quarter": ("quarter", "季度"),
+    "per_year": ("year", "年度"),
     "beveridge_title": (
         "Beveridge curve: vacancies against unemployment",
         "贝弗里奇曲线：空缺率与失业率",
     ),
     "beveridge_note": (
-        "one point per quarter, mean over its months and over seeds; circle: first quarter, "
-        "square: last quarter",
-        "每季度一个点（该季度各月及各随机种子的均值）；圆点：第一季度，方块：最后一个季度",
+        "one point per {per}, mean over its months and over seeds; circle: first {per}, "
+        "square: last {per}",
+        "每{per}一个点（该{per}各月及各随机种子的均值）；圆点：第一个{per}，方块：最后一个{per}",
     ),
     "cost_title": ("Public cost against jobs gained", "公共成本与新增就业"),
     "cost_x": (

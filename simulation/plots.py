@@ -74,6 +74,7 @@ DASHES = (
     (4, 1, 1, 1),
 )
 HEATMAP = "cividis"
+PERIODS = {"quarter": 3, "year": 12}  # the Beveridge curve's points: months in one
 MAX_POINT_LINES = 12  # lines of a panel of paths that still read with a legend
 _SIZES = {"paper": (6.4, 4.2), "talk": (11.0, 6.2)}  # one panel; talk is 16:9
 
@@ -801,10 +802,13 @@ def beveridge(
     style: str = "paper",
     lang: str = "en",
     title: str | None = None,
+    per: str = "quarter",
 ) -> Figure:
     """The Beveridge curve: vacancy rate against unemployment rate, quarter by quarter
     (means over the quarter's months and over seeds), one line per scenario; one panel
-    per policy (by default the baseline policy only).
+    per policy (by default the baseline policy only). ``per="year"`` gives a point a year
+    (the months' seasonal swing, school leavers entering once a year, makes quarterly
+    curves loop; the report draws years).
 
     Results of several design points (a design sweep) get a line per scenario and
     point: the colour is the scenario's, the line pattern the point's, the legend gives
@@ -816,7 +820,9 @@ def beveridge(
     if policies is None and "policy" in results.columns:
         policies = [baseline_policy] if baseline_policy in set(results["policy"]) else None
     data = _policy_months(_pick(results, "rows", scenarios, policies), "beveridge")
-    data = data.assign(month=(data["month"] - 1) // 3 + 1)  # quarters 1, 2, ...
+    if per not in PERIODS:
+        raise ValueError(f"beveridge: per={per!r} is not one of {', '.join(PERIODS)}")
+    data = data.assign(month=(data["month"] - 1) // PERIODS[per] + 1)  # periods 1, 2, ...
     points = point_labels(data, lang)  # {} for one point
     if "point" not in data.columns:
         data = data.assign(point=0)
@@ -860,19 +866,21 @@ def beveridge(
             ax.set_ylabel(axis_label("vacancy_rate", lang))
             ax.set_title(name_of("policy", p, lang))
         fig.suptitle(title or text("beveridge_title", lang))
-        note = text("beveridge_note", lang)
+        words = text(f"per_{per}", lang)
+        note = text("beveridge_note", lang).format(per=words)
         handles = None
         ncol = min(len(scen), 2)
         if thin:
             key = "beveridge_thin_one" if most < 2 else "beveridge_thin"
-            note = text(key, lang).format(k=len(points), n=seeds, first=next(iter(points)))
+            first = next(iter(points))
+            note = text(key, lang).format(k=len(points), n=seeds, first=first, per=words)
             handles = [
                 plt.Line2D([], [], color=looks[s]["color"], label=name_of("scenario", s, lang))
                 for s in scen
             ]
         elif points:
             key = "beveridge_points_one" if most < 2 else "beveridge_points"
-            note = text(key, lang).format(k=len(points), n=seeds)
+            note = text(key, lang).format(k=len(points), n=seeds, per=words)
             ncol = 1
         _finish(fig, note, lang, axes, handles=handles, title=text("scenario", lang), ncol=ncol)
     return _done(fig)

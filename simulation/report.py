@@ -194,9 +194,11 @@ _T: dict[str, tuple[str, str]] = {
         "可能显示结业多于开始。",
     ),
     "fig_beveridge": (
-        "Beveridge curve under {base}: each point is a quarter; a move to the lower left "
+        "Beveridge curve under {base}: each point is a year (quarterly points would loop "
+        "with the seasons: school leavers enter once a year); a move to the lower left "
         "means a better-matched labour market.",
-        "{base}下的贝弗里奇曲线：每个点为一个季度；向左下方移动表示劳动力市场匹配改善。",
+        "{base}下的贝弗里奇曲线：每个点为一年（学校毕业生每年集中进入劳动力市场，按季度的点会随季节"
+        "打圈）；向左下方移动表示劳动力市场匹配改善。",
     ),
     "fig_cost": (
         "Public cost against workers gained in employment: each policy's extra spending per "
@@ -561,7 +563,9 @@ def figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
         FigureSpec(
             "beveridge_curve",
             _t("fig_beveridge", lang).format(base=base_words),
-            lambda: plots.beveridge(r, scenarios=sweep.scenario_order, baseline_policy=base, **kw),
+            lambda: plots.beveridge(
+                r, scenarios=sweep.scenario_order, baseline_policy=base, per="year", **kw
+            ),
         )
     )
     if {"spending_total_yuan", "in_employment"} <= present and len(set(e["policy"])) > 0:

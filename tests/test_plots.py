@@ -416,6 +416,20 @@ def test_funnel_of_many_design_points_shows_their_spread():
     assert (whiskers[0][0][1], whiskers[0][1][1]) == pytest.approx((11.5, 17.5))
 
 
+def test_beveridge_by_year():
+    """A point a year (the report's: quarterly points loop with the yearly intake)."""
+    r = _results(points=(0.0,), seeds=(1, 2), months=30)
+    quarters = plots.beveridge(r)
+    years = plots.beveridge(r, per="year")
+    longest = {
+        f: max(len(ln.get_xdata()) for ln in f.axes[0].get_lines()) for f in (quarters, years)
+    }
+    assert (longest[quarters], longest[years]) == (10, 3)  # months 1-30
+    assert "one point per year" in _texts(years).replace("\n", " ")
+    with pytest.raises(ValueError, match="per='month' is not one of quarter, year"):
+        plots.beveridge(r, per="month")
+
+
 def test_beveridge_of_design_points_draws_a_line_per_point():
     r = _results(points=(0.0, 7500.0, 15000.0), seeds=(1, 2), months=7)
     fig = plots.beveridge(r)
