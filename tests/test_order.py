@@ -1,7 +1,8 @@
 """``kernels.order.stable_order`` is numpy's stable argsort: the same permutation for any
 float keys (ties, NaN, signed zeros, infinities), so replacing ``np.argsort(...,
 kind="mergesort")`` with it changes no result; ``first_few`` gives the first places of
-that sort among the keys that clear a bar."""
+that sort among the keys that clear a bar. ``radix_sort_u32`` is numpy's sort of
+unsigned 32-bit keys, and ``sort_u32`` gives the same whichever sort it picked."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulation.kernels.order import FEW, RUN, first_few, stable_order
+from simulation.kernels import order
+from simulation.kernels.order import FEW, RUN, first_few, radix_sort_u32, stable_order
 
 SPECIAL = [0.0, -0.0, 1.0, -1.0, np.nan, np.inf, -np.inf, 0.5]
 
@@ -56,3 +58,30 @@ def test_first_few_are_the_first_places_of_the_stable_sort(values, lo, wanted, b
     n = first_few(keys, lo, keys.size, bar, wanted, best)
     expect = [lo + t for t in stable_order(keys[lo:]) if -keys[lo + t] >= bar][: max(wanted, 0)]
     assert best[:n].tolist() == expect
+
+
+U32 = st.integers(0, 2**32 - 1)
+# keys sharing digits (one bucket holds all keys for a digit: its pass is skipped)
+SHARED = st.sampled_from([0, 1, 2047, 2048, 2**22 - 1, 2**22, 0x4600_0000, 2**32 - 1])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(U32, SHARED), max_size=300))
+def test_radix_sort_is_numpys_sort(values):
+    keys = np.array(values, dtype=np.uint32)
+    expect = np.sort(keys)
+    got = radix_sort_u32(keys.copy())
+    assert got.dtype == np.uint32
+    np.testing.assert_array_equal(got, expect)
+
+
+def test_radix_sort_of_wage_bits_and_the_machines_choice():
+    """Wages' float32 bit patterns (a month's share their top digit), at sizes across
+    the digit widths; ``sort_u32`` (whichever sort it picked) gives the same."""
+    rng = np.random.default_rng(3)
+    for n in (0, 1, 2, 2049, 100_000):
+        keys = rng.lognormal(8.5, 0.6, n).astype(np.float32).view(np.uint32)
+        expect = np.sort(keys)
+        np.testing.assert_array_equal(radix_sort_u32(keys.copy()), expect)
+        np.testing.assert_array_equal(order.sort_u32(keys.copy()), expect)
+    assert order._sorter() in (order.radix_sort_u32, order._numpy_sort_u32)

@@ -6,7 +6,7 @@ import math
 import numpy as np
 from numba import njit
 
-from simulation.kernels import parallel
+from simulation.kernels import order, parallel
 from simulation.kernels.scalar import f32_bits, f32_from_bits, greater, lesser, nonneg
 from simulation.state import ApprState, Status
 
@@ -307,15 +307,13 @@ def wage_gini(status, wage):
     below two.
 
     Wages are float32 and never negative, so their bit patterns (uint32) sort like their
-    values. numpy sorts them (its vectorised sort: a city's wages in a few tens of
-    milliseconds, three to four times faster than the radix sort this replaced, and
-    without the GIL); a sort's output does not depend on how it sorts, so the sum over
-    the sorted wages is the same bit for bit."""
+    values. ``order.sort_u32`` sorts them (numpy's sort or a radix sort, whichever is
+    faster on the machine; both without the GIL); a sort's output does not depend on
+    how it sorts, so the sum over the sorted wages is the same bit for bit."""
     keys = employed_wage_bits(status, wage)
     if keys.shape[0] < 2:
         return math.nan
-    keys.sort()
-    return gini_of_sorted(keys)
+    return gini_of_sorted(order.sort_u32(keys))
 
 
 @njit(cache=True, nogil=True)

@@ -1,4 +1,5 @@
-"""A stable argsort for the kernels, and the first few places of one.
+"""A stable argsort for the kernels, the first few places of one, and a sort of
+unsigned 32-bit keys (``sort_u32``).
 
 ``stable_order(keys)`` gives the same indices as ``np.argsort(keys, kind="stable")``:
 ascending, equal keys in index order, NaN after every number. Any correct stable sort
@@ -7,6 +8,9 @@ compiles its own ``argsort`` anew in every process (numba's implementations are 
 kept in the cache), which cost ~1.4 CPU seconds of every cold start and of the compile
 helper's (``simulation.compile_ahead``); this kernel is compiled once and cached.
 """
+
+import functools
+import time
 
 import numpy as np
 from numba import njit
@@ -92,3 +96,79 @@ def first_few(keys, lo, hi, bar, wanted, best):
         best[u] = t
         filled += 1
     return filled
+
+
+# The radix sort's digits: 11, 11 and 10 bits (three passes over 2,048 buckets, whose
+# counts stay in the first-level cache).
+DIGIT = 11
+BUCKETS = 1 << DIGIT
+
+
+@njit(cache=True, nogil=True)
+def radix_sort_u32(keys):
+    """``keys`` (uint32) in ascending order: a new array, or ``keys`` itself when they
+    are already in order or hold one value. LSD radix sort: one pass counts all three
+    digits, then a pass per digit moves the keys (stable); a digit that every key
+    shares is skipped (a month's wages share their top bits: sign and high exponent)."""
+    n = keys.shape[0]
+    counts = np.zeros((3, BUCKETS + 1), dtype=np.int64)
+    mask = np.uint32(BUCKETS - 1)
+    for j in range(n):
+        k = keys[j]
+        counts[0, nonneg((k & mask) + 1)] += 1
+        counts[1, nonneg(((k >> DIGIT) & mask) + 1)] += 1
+        counts[2, nonneg((k >> (2 * DIGIT)) + 1)] += 1  # (10 bits: no mask)
+    src = keys
+    dst = np.empty(n, dtype=np.uint32)
+    for p in range(3):
+        c = counts[p]
+        shared = False
+        for d in range(BUCKETS):
+            if c[d + 1] == n:
+                shared = True
+                break
+        if shared:
+            continue
+        for d in range(BUCKETS):
+            c[d + 1] += c[d]
+        shift = DIGIT * p
+        for j in range(n):
+            k = src[j]
+            d = nonneg((k >> shift) & mask)
+            t = nonneg(c[d])
+            dst[t] = k
+            c[d] = t + 1
+        src, dst = dst, src
+    return src
+
+
+def _numpy_sort_u32(keys):
+    keys.sort()
+    return keys
+
+
+@functools.cache
+def _sorter():
+    """The faster of numpy's sort and ``radix_sort_u32`` on this machine, timed once per
+    process on 32,768 keys (best of five each). numpy's vectorised sort is 3-4 times
+    faster than the radix sort on Intel's AVX-512; on AMD's Zen 4, whose compressing
+    stores are microcoded, numpy's is 3-6 times slower (BENCHMARKS.md). Both give the
+    same array: the choice changes the time only."""
+    keys = np.random.default_rng(0).integers(1 << 30, 1 << 31, 1 << 15, dtype=np.uint32)
+    best = {}
+    for sort in (_numpy_sort_u32, radix_sort_u32):
+        sort(keys.copy())  # (compiled, or loaded from the cache, before timing)
+        times = []
+        for _ in range(5):
+            trial = keys.copy()
+            t0 = time.perf_counter()
+            sort(trial)
+            times.append(time.perf_counter() - t0)
+        best[sort] = min(times)
+    return min(best, key=best.get)
+
+
+def sort_u32(keys):
+    """``keys`` (a 1-d uint32 array, which may be reordered) in ascending order, by the
+    faster sort on this machine (``_sorter``)."""
+    return _sorter()(keys)
