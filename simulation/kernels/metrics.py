@@ -59,10 +59,33 @@ def _tally_rows(
     by_cohort, by_cell, g,
 ):  # fmt: skip
     """Add workers ``lo <= i < hi`` to the tables. (One call per block of rows: called
-    once per worker, its ~25 array arguments cost a reference count update each.)"""
+    once per worker, its ~25 array arguments cost a reference count update each.)
+
+    The global sums are kept in local variables and added to ``g`` at the end: LLVM
+    cannot keep ``g``'s entries in registers (it may share memory with the other
+    tables), and a load and a store per addition cost 7-8% of the tally (BENCHMARKS.md).
+    Each is added up in the same order, from the same 0.0 as ``g``'s block row, so the
+    sums are the same bit for bit."""
     n_domains = skills.shape[1]
     n_regions = by_region.shape[0]
     n_cohorts = by_cohort.shape[0]
+    g_appr_n = 0.0
+    g_appr_rel = 0.0
+    g_appr_wage = 0.0
+    g_completers_12 = 0.0
+    g_completers_12_emp = 0.0
+    g_displaced_lf = 0.0
+    g_displaced_unemp = 0.0
+    g_entry_found = 0.0
+    g_entry_window = 0.0
+    g_other_n = 0.0
+    g_other_rel = 0.0
+    g_other_wage = 0.0
+    g_outside = 0.0
+    g_over = 0.0
+    g_poached_12 = 0.0
+    g_retained_12 = 0.0
+    g_under = 0.0
     for i in range(lo, hi):
         i = nonneg(i)  # (indices below are all >= 0: see scalar.nonneg)
         st = status[i]
@@ -77,7 +100,7 @@ def _tally_rows(
             if youth:
                 by_region[r, R_YOUTH_LF] += 1
             if displaced[i] == 1:
-                g[G_DISPLACED_LF] += 1
+                g_displaced_lf += 1
         if st == Status.EMPLOYED:
             f = nonneg(employer[i])
             s = nonneg(f_sector[f])
@@ -93,21 +116,21 @@ def _tally_rows(
             by_cell[x, X_GAP] += gap
             by_cell[x, X_WAGE] += wage[i]
             if gap_under[i] > p.under_gap:
-                g[G_UNDER] += 1
+                g_under += 1
                 by_cell[x, X_UNDER] += 1
             if gap_over[i] > p.over_gap:
-                g[G_OVER] += 1
+                g_over += 1
             if _main_field(skills, i, n_domains) != f_field[f]:
-                g[G_OUTSIDE] += 1
+                g_outside += 1
             if age[i] < p.premium_age_months:
                 if appr_state[i] == ApprState.COMPLETED:
-                    g[G_APPR_WAGE] += wage[i]
-                    g[G_APPR_REL] += wage[i] / (wage_level[r] * productivity[f])
-                    g[G_APPR_N] += 1
+                    g_appr_wage += wage[i]
+                    g_appr_rel += wage[i] / (wage_level[r] * productivity[f])
+                    g_appr_n += 1
                 elif appr_state[i] == ApprState.NEVER:
-                    g[G_OTHER_WAGE] += wage[i]
-                    g[G_OTHER_REL] += wage[i] / (wage_level[r] * productivity[f])
-                    g[G_OTHER_N] += 1
+                    g_other_wage += wage[i]
+                    g_other_rel += wage[i] / (wage_level[r] * productivity[f])
+                    g_other_n += 1
         elif st == Status.APPRENTICE:
             by_region[r, R_APPR] += 1
             by_sector[nonneg(f_sector[nonneg(employer[i])]), S_APPR] += 1
@@ -116,7 +139,7 @@ def _tally_rows(
             if youth:
                 by_region[r, R_YOUTH_UNEMP] += 1
             if displaced[i] == 1:
-                g[G_DISPLACED_UNEMP] += 1
+                g_displaced_unemp += 1
         elif st == Status.TRAINING:
             by_region[r, R_TRAINING] += 1
         elif st == Status.STUDENT:
@@ -127,20 +150,20 @@ def _tally_rows(
         if not math.isnan(date_appr_end[i]):
             since = month - date_appr_end[i]
             if 12 <= since < 24:
-                g[G_COMPLETERS_12] += 1
+                g_completers_12 += 1
                 if retained[i] == 1:
-                    g[G_RETAINED_12] += 1
+                    g_retained_12 += 1
                     if poached[i] == 1:
-                        g[G_POACHED_12] += 1
+                        g_poached_12 += 1
                 if working:
-                    g[G_COMPLETERS_12_EMP] += 1
+                    g_completers_12_emp += 1
         if not math.isnan(date_entry[i]):
             since = month - date_entry[i]
             found = (not math.isnan(date_first_job[i])) and date_first_job[i] - date_entry[i] <= 12
             if 12 <= since < 24:
-                g[G_ENTRY_WINDOW] += 1
+                g_entry_window += 1
                 if found:
-                    g[G_ENTRY_FOUND] += 1
+                    g_entry_found += 1
             c = np.int64(math.floor(date_entry[i] / 12.0)) - first_cohort_year
             c = nonneg(lesser(greater(c, 0), n_cohorts - 1))
             by_cohort[c, C_SIZE] += 1
@@ -157,6 +180,23 @@ def _tally_rows(
             if st == Status.EMPLOYED:
                 by_cohort[c, C_WAGE] += wage[i]
                 by_cohort[c, C_WAGE_N] += 1
+    g[G_APPR_N] += g_appr_n
+    g[G_APPR_REL] += g_appr_rel
+    g[G_APPR_WAGE] += g_appr_wage
+    g[G_COMPLETERS_12] += g_completers_12
+    g[G_COMPLETERS_12_EMP] += g_completers_12_emp
+    g[G_DISPLACED_LF] += g_displaced_lf
+    g[G_DISPLACED_UNEMP] += g_displaced_unemp
+    g[G_ENTRY_FOUND] += g_entry_found
+    g[G_ENTRY_WINDOW] += g_entry_window
+    g[G_OTHER_N] += g_other_n
+    g[G_OTHER_REL] += g_other_rel
+    g[G_OTHER_WAGE] += g_other_wage
+    g[G_OUTSIDE] += g_outside
+    g[G_OVER] += g_over
+    g[G_POACHED_12] += g_poached_12
+    g[G_RETAINED_12] += g_retained_12
+    g[G_UNDER] += g_under
 
 
 def tally(
