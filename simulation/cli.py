@@ -172,20 +172,24 @@ def _parser() -> argparse.ArgumentParser:
 def _add_presenting_parsers(sub) -> None:
     rep = sub.add_parser(
         "report",
-        help="write a self-contained HTML report of a sweep",
+        help="write a self-contained HTML report of a sweep (or of one run)",
         description="Write one HTML file that opens offline (figures embedded, no network): an "
         "executive summary of policy effects with 95% intervals, figures, the scenarios and "
         "policies as resolved, method notes and the manifest. The figures are also written as "
-        "PNG files to <FILE stem>_figures/ beside it, for slides.",
+        "PNG files to <FILE stem>_figures/ beside it, for slides. Given a run folder "
+        "(`skillsim run`'s), the report of that one run: its paths, regions and skill-gap map, "
+        "and a table of month 0, the mean and the last month.",
     )
-    rep.add_argument("results", type=Path, metavar="RESULTS_DIR", help="a sweep folder")
+    rep.add_argument(
+        "results", type=Path, metavar="RESULTS_DIR", help="a sweep folder, or a run folder"
+    )
     rep.add_argument(
         "--out",
         type=Path,
         default=None,
         metavar="FILE",
         help="the HTML file, must not exist: results are never overwritten (default "
-        "RESULTS_DIR/report.html, or report-zh.html for --lang zh: the sweep's own report, "
+        "RESULTS_DIR/report.html, or report-zh.html for --lang zh: the folder's own report, "
         "rewritten with its figures each time this command runs without --out)",
     )
     rep.add_argument(
@@ -353,7 +357,7 @@ def _command(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from simulation import i18n, report
+    from simulation import analysis, i18n, report
     from simulation.experiment.progress import sweep_progress
 
     try:
@@ -362,6 +366,9 @@ def _report(args: argparse.Namespace) -> int:
         raise BadInput(str(exc)) from None
     print(f"report: {path}")
     print(f"figures (PNG): {path.with_name(path.stem + '_figures')}")
+    manifest = analysis._manifest(args.results)
+    if manifest is not None and manifest.get("kind") == "run":
+        return 0  # one run's report: no sweep's progress to tell
     progress = sweep_progress(args.results)
     if not progress.complete:  # (the report says so too, at its top)
         print(f"skillsim: warning: {progress.message()}", file=sys.stderr)

@@ -1,4 +1,5 @@
-"""A self-contained HTML report of a sweep, and its figures as PNG files for slides.
+"""A self-contained HTML report of a sweep (or of one run: ``simulation.run_report``),
+and its figures as PNG files for slides.
 
     from simulation import report
     path = report.write("results/sweep-default-1a2b3c4d", style="paper", lang="en")
@@ -452,8 +453,9 @@ def read(path: str | Path) -> Sweep:
         raise ReportError(f"{path}: no such folder (give the folder `skillsim sweep` wrote)")
     if manifest is None or manifest.get("kind") != "sweep":
         raise ReportError(
-            f"{path}: not a sweep folder (expected the folder `skillsim sweep` writes, with "
-            "manifest.json, ledger.parquet and runs/)"
+            f"{path}: neither a sweep folder nor a run folder (allowed: the folder "
+            "`skillsim sweep` writes, with manifest.json, ledger.parquet and runs/, or the "
+            "folder `skillsim run` writes, with manifest.json and metrics.parquet)"
         )
     progress = sweep_progress(path, manifest)
     with warnings.catch_warnings():  # (the report says so itself, from ``progress``)
@@ -743,7 +745,7 @@ def check_out(out: Path, default: bool = False) -> None:
     if out.exists() or out.is_symlink():
         raise ReportError(
             f"--out {out}: the file already exists; {NEVER_OVERWRITTEN} (allowed: a path "
-            "that does not exist yet; without --out, the sweep folder's own report.html is "
+            "that does not exist yet; without --out, the folder's own report.html is "
             "rewritten)"
         )
     if figures_folder.exists() and _holds_something(figures_folder):
@@ -768,15 +770,36 @@ def write(
     style: str = "paper",
     lang: str = "en",
 ) -> Path:
-    """Write the report of a sweep folder; returns the HTML file's path. The figures
-    go as PNG files to ``<out stem>_figures/`` beside it."""
+    """Write the report of a sweep folder, or of a run folder (``skillsim run``'s:
+    ``simulation.run_report``); returns the HTML file's path. The figures go as PNG
+    files to ``<out stem>_figures/`` beside it."""
     i18n.check_lang(lang)
     if lang == "zh":
         i18n.cjk_font()  # a clear message now, rather than boxes in the figures
     default = out is None
     out = default_out(results_dir, lang) if default else Path(out)
     check_out(out, default)
+    manifest = analysis._manifest(Path(results_dir)) if Path(results_dir).is_dir() else None
+    if manifest is not None and manifest.get("kind") == "run":
+        from simulation import run_report
+
+        run = run_report.read(results_dir, manifest)
+        specs = run_report.figures(run, style, lang)
+        return write_page(out, default, specs, lambda r, f: run_report.html(run, r, f, lang))
     sweep = read(results_dir)
+    specs = figures(sweep, style, lang)
+    return write_page(out, default, specs, lambda r, f: _html(sweep, r, f, lang))
+
+
+def write_page(
+    out: Path,
+    default: bool,
+    specs: list[FigureSpec],
+    page: Callable[[list, str], str],
+) -> Path:
+    """Draw ``specs`` and write the page ``page(rendered, figures folder name)`` to
+    ``out`` (checked by ``check_out``), the figures as PNG files beside it; returns
+    ``out``."""
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -793,15 +816,15 @@ def write(
     tmp_folder.mkdir()
     try:
         rendered = []
-        for spec in figures(sweep, style, lang):
+        for spec in specs:
             if spec.draw is None:  # a note where a figure cannot be drawn
                 rendered.append((spec, None))
                 continue
             data = _png(spec.draw())
             (tmp_folder / f"{spec.name}.png").write_bytes(data)
             rendered.append((spec, data))
-        tmp.write_text(_html(sweep, rendered, folder.name, lang), encoding="utf-8")
-        if default:  # the sweep's own report: an earlier one is replaced (check_out)
+        tmp.write_text(page(rendered, folder.name), encoding="utf-8")
+        if default:  # the folder's own report: an earlier one is replaced (check_out)
             shutil.rmtree(folder, ignore_errors=True)
             tmp_folder.rename(folder)
             tmp.replace(out)

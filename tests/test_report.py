@@ -246,7 +246,7 @@ def test_a_shipped_experiments_description_in_chinese(tmp_path):
 
 def test_report_needs_a_sweep(tmp_path, capsys):
     assert cli.main(["report", str(tmp_path)]) == cli.EXIT_BAD_INPUT
-    assert "not a sweep folder" in capsys.readouterr().err
+    assert "neither a sweep folder nor a run folder" in capsys.readouterr().err
     assert cli.main(["report", str(tmp_path / "typo")]) == cli.EXIT_BAD_INPUT
     assert f"{tmp_path / 'typo'}: no such folder" in capsys.readouterr().err
     assert not (tmp_path / "typo").exists()

@@ -1,0 +1,347 @@
+"""The report of one run: ``skillsim report RUN_FOLDER`` on a folder ``skillsim run``
+wrote (``report.write`` sends run folders here).
+
+The same kind of page as a sweep's report (one HTML file that opens with no network,
+the figures beside it as PNG files, written whole or not at all), for what one run can
+show: the city's month-by-month paths of the headline metrics, unemployment by region
+and the skill gap by sector and region at the end, a table of month 0 (the policy
+start), the mean over the run's months and the last month, and the scenario and policy
+in words. One run is one draw of the city: the page says so at its top, and says that
+comparing policies takes a sweep, whose report pairs runs by seed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from simulation import i18n
+from simulation.i18n import label, name_of, unit
+from simulation.report import (
+    _CSS,
+    CELL_MONTHS,
+    GENERATOR,
+    LEVELS_FROM_WORKERS,
+    FigureSpec,
+    ReportError,
+    _e,
+    _figures_html,
+    _fmt,
+    _policies_html,
+    _scenarios_html,
+    _t,
+)
+
+# The run's paths, one figure each: the dashboard's four line charts.
+LINES = (
+    ("unemployment", ("unemployment_rate", "youth_unemployment_rate", "rural_unemployment_rate")),
+    ("mismatch", ("skill_gap_mean",)),
+    ("apprenticeships", ("apprenticeship_starts", "apprenticeship_completions")),
+    ("green", ("green_employment_share",)),
+)
+REGION_METRICS = ("unemployment_rate", "youth_unemployment_rate")
+COUNT_UNITS = (
+    "workers",
+    "jobs",
+    "per month",
+    "firms",
+    "firms per month",
+    "slots",
+    "workers per month",
+)
+
+_W: dict[str, tuple[str, str]] = {
+    "title": ("Simulated outcomes of one run", "单次运行的模拟结果"),
+    "subtitle": (
+        "Scenario: {scenario}. Policy: {policy}. {workers:,} workers, {months} months, seed {seed}.",
+        "情景：{scenario}。政策：{policy}。{workers:,} 名劳动者，{months} 个月，随机种子 {seed}。",
+    ),
+    "one_draw": (
+        "One run is one draw of the city: its month-by-month paths carry that draw's noise, "
+        "and a difference from another run may be chance. To compare policies, run a "
+        "sweep (skillsim sweep): its report pairs the runs of each policy with the "
+        "baseline's by seed and gives each effect a 95% interval.",
+        "单次运行只是对城市的一次随机抽样：逐月趋势包含这次抽样的随机波动，与另一次运行的差异可能出于偶然。"
+        "如需比较政策，请运行一组模拟（skillsim sweep）：其报告按随机种子将各政策的运行与基准配对，"
+        "并为每项效应给出95%置信区间。",
+    ),
+    "small_city": (
+        "A small model city ({workers:,} workers, under {least:,}): its rates move with the "
+        "size itself (few firms per sector and region) and its paths are noisy; read "
+        "levels from a run of {least:,} workers or more.",
+        "模拟城市规模较小（{workers:,} 名劳动者，少于 {least:,}）：比率本身随规模变化（各行业、各地区的企业较少），"
+        "趋势波动较大；各指标的水平请参考 {least:,} 名劳动者及以上的模拟。",
+    ),
+    "not_complete": (
+        "This run did not finish (status: {status}): the page shows the months it wrote.",
+        "本次运行未完成（状态：{status}）：本页仅显示已写出的月份。",
+    ),
+    "table": ("The run at a glance", "运行概览"),
+    "table_intro": (
+        "Month 0 is the policy start (the state the status-quo burn-in reached); the mean "
+        "is over months 1 to {months}. Shares are in per cent.",
+        "第0个月为政策开始时（现状预热期结束时的状态）；均值为第1至{months}个月的平均值。比例类指标以百分比表示。",
+    ),
+    "metric": ("Metric", "指标"),
+    "unit": ("Unit", "单位"),
+    "month0": ("Month 0", "第0个月"),
+    "mean": ("Mean, months 1-{months}", "第1至{months}个月均值"),
+    "last": ("Month {months}", "第{months}个月"),
+    "unemployment_title": ("Unemployment", "失业"),
+    "mismatch_title": ("Skill mismatch", "技能错配"),
+    "apprenticeships_title": ("Apprenticeships", "学徒制"),
+    "green_title": ("Green employment", "绿色就业"),
+    "by_region_title": ("Unemployment by region, month {months}", "第{months}个月各地区失业率"),
+    "unemployment": (
+        "Unemployment rates over the months: the whole city, young people (under 25) and "
+        "the rural regions.",
+        "逐月失业率：全市、青年（25岁以下）与农村地区。",
+    ),
+    "mismatch": (
+        "Mean skill gap of the employed (0: every worker has what the job needs).",
+        "在职者平均技能差距（0表示每位劳动者都具备岗位所需技能）。",
+    ),
+    "apprenticeships": (
+        "Apprenticeships started and completed each month (school leavers start in the "
+        "month the cohort enters).",
+        "每月新招与完成的学徒人数（应届毕业生在每年入学月开始学徒培训）。",
+    ),
+    "green": (
+        "Share of the employed in green sectors.",
+        "绿色行业就业人数占就业总人数的比例。",
+    ),
+    "by_region": (
+        "Unemployment by region in the last month (month {months}).",
+        "最后一个月（第{months}个月）各地区失业率。",
+    ),
+    "gap_map": (
+        "Mean skill gap of the employed by employer's sector and worker's region, over the "
+        "last {n} months.",
+        "最后{n}个月在职者的平均技能差距，按雇主所在行业与劳动者所在地区划分。",
+    ),
+    "missing": (
+        "Not drawn: the run folder has no {file} (a sweep keeps the tables its experiment's "
+        "keep lists).",
+        "未绘制：运行文件夹中没有 {file}（一组模拟只保存其实验文件 keep 中列出的表）。",
+    ),
+    "setting": ("Setting", "设置"),
+    "run_facts": ("Run", "运行"),
+    "footer": (
+        "Written by skillsim report from the run folder {path}.",
+        "由 skillsim report 根据运行文件夹 {path} 生成。",
+    ),
+}
+
+
+def _w(key: str, lang: str) -> str:
+    return _W[key][i18n.LANGS.index(lang)]
+
+
+@dataclass
+class Run:
+    """A run folder: its manifest and tables (``region`` and ``cell`` None if absent)."""
+
+    path: Path
+    manifest: dict[str, Any]
+    metrics: pd.DataFrame
+    region: pd.DataFrame | None
+    cell: pd.DataFrame | None
+
+    @property
+    def last_month(self) -> int:
+        return int(self.metrics["month"].iloc[-1])
+
+
+def read(path: str | Path, manifest: dict[str, Any]) -> Run:
+    """Load a run folder whose manifest is ``manifest`` (kind "run")."""
+    path = Path(path)
+    tables: dict[str, pd.DataFrame | None] = {}
+    for name in ("metrics", "region", "cell"):
+        file = path / f"{name}.parquet"
+        try:
+            tables[name] = pd.read_parquet(file) if file.is_file() else None
+        except (OSError, ValueError) as exc:
+            raise ReportError(f"{file}: not a readable Parquet table ({exc})") from None
+    frame = tables["metrics"]
+    if frame is None or frame.empty:
+        raise ReportError(
+            f"{path}: a run folder without metrics.parquet (or with no months in it); "
+            "run it again with `skillsim run`"
+        )
+    return Run(path, manifest, frame, tables["region"], tables["cell"])
+
+
+def figures(run: Run, style: str, lang: str) -> list[FigureSpec]:
+    """The report's figures, in order (drawn lazily)."""
+    from simulation import plots
+
+    months = run.last_month
+    frame = run.metrics
+    specs = []
+    for name, wanted in LINES:
+        shown = [m for m in wanted if m in frame.columns]
+        title = _w(f"{name}_title", lang)
+        if not shown:  # (a run written before the metric was in the catalogue)
+            continue
+        specs.append(
+            FigureSpec(
+                name,
+                _w(name, lang),
+                lambda shown=shown, title=title: plots.run_lines(
+                    frame, shown, title=title, months=months, style=style, lang=lang
+                ),
+            )
+        )
+    if run.region is None:
+        specs.append(
+            FigureSpec("by_region", _w("missing", lang).format(file="region.parquet"), None)
+        )
+    else:
+        last = run.region[run.region["month"] == months]
+        specs.append(
+            FigureSpec(
+                "by_region",
+                _w("by_region", lang).format(months=months),
+                lambda: plots.region_bars(
+                    last,
+                    REGION_METRICS,
+                    title=_w("by_region_title", lang).format(months=months),
+                    style=style,
+                    lang=lang,
+                ),
+            )
+        )
+    if run.cell is None:
+        specs.append(FigureSpec("gap_map", _w("missing", lang).format(file="cell.parquet"), None))
+    else:
+        n = min(CELL_MONTHS, months)
+        recent = run.cell[run.cell["month"] > months - n]
+        specs.append(
+            FigureSpec(
+                "gap_map",
+                _w("gap_map", lang).format(n=n),
+                lambda: plots.mismatch_heatmap(recent, style=style, lang=lang),
+            )
+        )
+    return specs
+
+
+def _table(run: Run, lang: str) -> str:
+    from simulation.cli import SUMMARY
+
+    frame, months = run.metrics, run.last_month
+    heads = [_w("metric", lang), _w("unit", lang), _w("month0", lang)]
+    heads += [_w("mean", lang).format(months=months), _w("last", lang).format(months=months)]
+    rows = []
+    for name in SUMMARY:
+        if name not in frame.columns:
+            continue
+        col = frame[name]
+        values = ((col.iloc[0], False), (col.iloc[1:].mean(), True), (col.iloc[-1], False))
+        cells = "".join(f"<td class='num'>{_e(_cell(float(v), name, m))}</td>" for v, m in values)
+        rows.append(
+            f"<tr><td>{_e(label(name, lang))}</td><td>{_e(unit(name, lang))}</td>{cells}</tr>"
+        )
+    head = "".join(f"<th>{_e(h)}</th>" for h in heads)
+    intro = _w("table_intro", lang).format(months=months)
+    return f"<p>{_e(intro)}</p><table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _cell(x: float, name: str, mean: bool) -> str:
+    """A value of the table: a count of workers, jobs or events as a whole number (a
+    mean over months with one decimal), anything else as the sweep report's tables
+    show it (shares in per cent)."""
+    if math.isfinite(x) and i18n.catalogue_unit(name) in COUNT_UNITS:
+        return f"{x:,.1f}" if mean else f"{x:,.0f}"
+    return _fmt(x, name, signed=False)
+
+
+def _facts(run: Run, lang: str) -> str:
+    m = run.manifest
+    code = m.get("code_version", {})
+    facts = {
+        "scenario": m.get("scenario"),
+        "policy": m.get("policy"),
+        "workers": f"{m.get('workers', 0):,}",
+        "months": m.get("months"),
+        "seed": m.get("seed"),
+        "engine": m.get("engine"),
+        "status": m.get("status"),
+        "created": m.get("created"),
+        "config_hash": m.get("config_hash"),
+        "code": f"{code.get('package', '')} {code.get('commit', '')}"
+        + (" (dirty)" if code.get("dirty") else ""),
+        "command": " ".join(m.get("environment", {}).get("argv", [])) or None,
+        "packages": ", ".join(f"{k} {v}" for k, v in m.get("packages", {}).items()),
+    }
+    rows = "".join(
+        f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in facts.items() if v is not None
+    )
+    full = json.dumps(m, indent=2, ensure_ascii=False)
+    return (
+        f"<table><tbody>{rows}</tbody></table><details><summary>"
+        f"{_e(_t('manifest_full', lang))}</summary><pre>{_e(full)}</pre></details>"
+    )
+
+
+class _AsSweep:
+    """What the sweep report's scenario and policy sections read of a sweep."""
+
+    def __init__(self, config: dict[str, Any]):
+        scenario, policy = config.get("scenario") or {}, config.get("policy") or {}
+        self.manifest = {
+            "scenarios": {scenario.get("name", "?"): scenario} if scenario else {},
+            "policies": {policy.get("name", "?"): policy} if policy else {},
+        }
+        self.experiment: dict[str, Any] = {}
+
+
+def html(run: Run, rendered, folder: str, lang: str) -> str:
+    """The page, from the figures drawn (``report.write_page``'s ``rendered``)."""
+    m = run.manifest
+    scenario, policy = m.get("scenario", "?"), m.get("policy", "?")
+    title = _w("title", lang)
+    sub = _w("subtitle", lang).format(
+        scenario=name_of("scenario", scenario, lang),
+        policy=name_of("policy", policy, lang),
+        workers=int(m.get("workers", 0)),
+        months=run.last_month,
+        seed=m.get("seed"),
+    )
+    as_sweep = _AsSweep(m.get("config") or {})
+    sections = [
+        ("glance", _w("table", lang), _table(run, lang)),
+        ("figures", _t("figures", lang), _figures_html(rendered, folder, lang)),
+        ("scenarios", _t("scenarios", lang), _scenarios_html(as_sweep, lang)),
+        ("policies", _t("policies", lang), _policies_html(as_sweep, lang)),
+        ("manifest", _t("manifest", lang), _facts(run, lang)),
+    ]
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f'<meta name="generator" content="{GENERATOR}">',
+        f"<title>{_e(title)}: {_e(scenario)} | {_e(policy)}</title><style>{_CSS}</style></head>",
+        f"<body><header><h1>{_e(title)}</h1><p class='sub'>{_e(sub)}</p>",
+        f"<p class='note'>{_e(_w('one_draw', lang))}</p>",
+    ]
+    if int(m.get("workers", 0)) < LEVELS_FROM_WORKERS:
+        words = _w("small_city", lang).format(workers=int(m["workers"]), least=LEVELS_FROM_WORKERS)
+        parts.append(f"<p class='warn'>{_e(words)}</p>")
+    if m.get("status", "complete") != "complete":
+        parts.append(
+            f"<p class='warn'>{_e(_w('not_complete', lang).format(status=m['status']))}</p>"
+        )
+    parts.append(f"</header><nav><h2>{_e(_t('contents', lang))}</h2><ol>")
+    parts += [f'<li><a href="#{key}">{_e(head)}</a></li>' for key, head, _ in sections]
+    parts.append("</ol></nav>")
+    for key, head, body in sections:
+        parts.append(f'<section id="{key}"><h2>{_e(head)}</h2>{body}</section>')
+    footer = _w("footer", lang).format(path=run.path.resolve().name)
+    parts.append(f"<footer>{_e(footer)}</footer></body></html>")
+    return "\n".join(parts)

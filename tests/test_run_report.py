@@ -1,0 +1,103 @@
+"""``skillsim report RUN_FOLDER``: the report of one run (``simulation.run_report``)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+from presenting import chinese_font_or_skip
+
+from simulation import cli, i18n, report, run_report
+from simulation.cli import SUMMARY
+
+FIGURES = ("unemployment", "mismatch", "apprenticeships", "green", "by_region", "gap_map")
+
+
+@pytest.fixture(scope="module")
+def run_folder(tmp_path_factory):
+    out = tmp_path_factory.mktemp("run") / "run"
+    args = ["run", "baseline", "--workers", "600", "--months", "13", "--out", str(out)]
+    assert cli.main([*args, "--no-summary"]) == 0
+    return out
+
+
+def _copy(run_folder, tmp_path):
+    return shutil.copytree(run_folder, tmp_path / "run")
+
+
+def test_a_run_folder_gets_its_own_report(run_folder, tmp_path, capsys):
+    folder = _copy(run_folder, tmp_path)
+    assert cli.main(["report", str(folder)]) == 0
+    said = capsys.readouterr()
+    assert f"report: {folder / 'report.html'}" in said.out
+    assert "warning" not in said.err  # (no sweep's progress to tell)
+    page = (folder / "report.html").read_text(encoding="utf-8")
+    assert report.external_references(page) == []
+    assert "Simulated outcomes of one run" in page
+    assert "One run is one draw of the city" in page
+    assert "A small model city (600 workers" in page
+    for name in FIGURES:  # every figure embedded and beside the page as a PNG
+        assert f'<figure id="fig-{name}">' in page
+        assert (folder / "report_figures" / f"{name}.png").stat().st_size > 1000
+    # the table: a row per summary metric, month 0, the mean over 1-13 and month 13
+    frame = pd.read_parquet(folder / "metrics.parquet")
+    assert "<th>Month 0</th><th>Mean, months 1-13</th><th>Month 13</th>" in page
+    for name in SUMMARY:
+        assert f"<td>{i18n.label(name, 'en')}</td>" in page
+    rate = frame["unemployment_rate"]
+    row = (
+        f"<td>{i18n.label('unemployment_rate', 'en')}</td><td>%</td>"
+        f"<td class='num'>{100 * rate.iloc[0]:.2f}</td>"
+        f"<td class='num'>{100 * rate.iloc[1:].mean():.2f}</td>"
+        f"<td class='num'>{100 * rate.iloc[-1]:.2f}</td>"
+    )
+    assert row in page
+    apprentices = frame["apprentices"]
+    assert f"<td class='num'>{apprentices.iloc[-1]:,.0f}</td></tr>" in page  # a count: whole
+    # the scenario and policy in words, from the run's own configuration
+    assert i18n.name_of("scenario", "baseline", "en") in page
+    assert "Every lever at its status-quo default." in page
+    # run again without --out: the folder's own report is rewritten, nothing else appears
+    assert cli.main(["report", str(folder)]) == 0
+    assert sorted(p.name for p in folder.glob("report*")) == ["report.html", "report_figures"]
+
+
+def test_a_run_without_breakdowns_says_what_is_missing(run_folder, tmp_path):
+    folder = _copy(run_folder, tmp_path)
+    (folder / "region.parquet").unlink()
+    (folder / "cell.parquet").unlink()
+    out = report.write(folder, tmp_path / "r.html")
+    page = out.read_text(encoding="utf-8")
+    assert "Not drawn: the run folder has no region.parquet" in page
+    assert "Not drawn: the run folder has no cell.parquet" in page
+    drawn = sorted(p.stem for p in (tmp_path / "r_figures").iterdir())
+    assert drawn == sorted(FIGURES[:4])
+
+
+def test_bad_run_folders_are_refused_and_nothing_is_written(run_folder, tmp_path, capsys):
+    folder = _copy(run_folder, tmp_path)
+    (folder / "metrics.parquet").unlink()
+    assert cli.main(["report", str(folder)]) == cli.EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert f"{folder}: a run folder without metrics.parquet" in err
+    (folder / "metrics.parquet").write_bytes(b"not parquet")
+    assert cli.main(["report", str(folder)]) == cli.EXIT_BAD_INPUT
+    assert f"{folder / 'metrics.parquet'}: not a readable Parquet table" in capsys.readouterr().err
+    assert not list(folder.glob("*report*")) and not list(folder.glob(".*"))
+    # a named file is never overwritten, for a run as for a sweep
+    taken = tmp_path / "taken.html"
+    taken.write_text("mine")
+    assert cli.main(["report", str(run_folder), "--out", str(taken)]) == cli.EXIT_BAD_INPUT
+    assert taken.read_text() == "mine" and not (tmp_path / "taken_figures").exists()
+
+
+def test_a_run_report_in_chinese_for_slides(run_folder, tmp_path):
+    chinese_font_or_skip()
+    out = report.write(run_folder, tmp_path / "zh.html", style="talk", lang="zh")
+    page = out.read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in page
+    assert run_report._W["title"][1] in page and run_report._W["one_draw"][1] in page
+    for key, (en, zh) in run_report._W.items():  # every text has its Chinese
+        assert zh and zh != en, key
+    assert sorted(p.stem for p in (tmp_path / "zh_figures").iterdir()) == sorted(FIGURES)
