@@ -42,12 +42,12 @@ def figure_per_month(model, lang: str) -> dict[str, float]:
     frame = model.metrics_frame()
     for key, metrics in LINES.items():
         t = time.perf_counter()
-        png(plots.run_lines(frame, metrics, title=key, months=model.months, lang=lang))
+        png(plots.run_lines(frame, metrics, title=key, months=model.months, size=OLD, lang=lang))
         out[key] = time.perf_counter() - t
     t = time.perf_counter()
     table = model.breakdown("region")
     now = table[table["month"] == model.month]
-    png(plots.region_bars(now, BARS, title="by region", lang=lang))
+    png(plots.region_bars(now, BARS, title="by region", size=OLD, lang=lang))
     out["by_region"] = time.perf_counter() - t
     t = time.perf_counter()
     png(plots.mismatch_heatmap(dashboard.sector_region_gap(model), title="map", lang=lang))
@@ -86,6 +86,7 @@ LINES = {
     "green": ["green_employment_share"],
 }
 BARS = ["unemployment_rate", "youth_unemployment_rate"]
+OLD = (6.0, 3.4)  # the size the page drew its charts at (plots.run_lines's default then)
 
 
 def main() -> None:

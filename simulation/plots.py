@@ -1101,16 +1101,17 @@ def run_lines(
     metrics: Sequence[str],
     *,
     title: str | None = None,
-    size: tuple[float, float] = (6.0, 3.4),
+    size: tuple[float, float] | None = None,
     months: int | None = None,
     style: str = "paper",
     lang: str = "en",
 ) -> Figure:
     """Metrics of one run over the months (``model.metrics_frame()``, say), one line
-    each; the metrics should share a unit. ``months`` fixes the x axis."""
+    each; the metrics should share a unit. ``months`` fixes the x axis; ``size``
+    (inches) is the style's panel by default."""
     looks = look(metrics)
     with theme(style, lang):
-        fig, ax = plt.subplots(figsize=size, layout="constrained")
+        fig, ax = plt.subplots(figsize=size or _SIZES[style], layout="constrained")
         for m in metrics:
             lk = looks[m]
             ax.plot(
@@ -1139,18 +1140,19 @@ def region_bars(
     metrics: Sequence[str],
     *,
     title: str | None = None,
-    size: tuple[float, float] = (6.0, 3.4),
+    size: tuple[float, float] | None = None,
     style: str = "paper",
     lang: str = "en",
 ) -> Figure:
     """One month of a breakdown by region (``model.breakdown("region")`` at a month):
-    one bar group per region, one bar per metric (metrics sharing a unit)."""
+    one bar group per region, one bar per metric (metrics sharing a unit); ``size``
+    (inches) is the style's panel by default."""
     looks = look(metrics)
     hatches = ("", "//", "..", "xx")
     regions = list(table["region"])
     width = 0.8 / len(metrics)
     with theme(style, lang):
-        fig, ax = plt.subplots(figsize=size, layout="constrained")
+        fig, ax = plt.subplots(figsize=size or _SIZES[style], layout="constrained")
         for i, m in enumerate(metrics):
             x = np.arange(len(regions)) + (i - (len(metrics) - 1) / 2) * width
             ax.bar(
