@@ -1101,6 +1101,7 @@ def run_lines(
     metrics: Sequence[str],
     *,
     title: str | None = None,
+    ylabel: str | None = None,
     size: tuple[float, float] | None = None,
     months: int | None = None,
     style: str = "paper",
@@ -1108,7 +1109,8 @@ def run_lines(
 ) -> Figure:
     """Metrics of one run over the months (``model.metrics_frame()``, say), one line
     each; the metrics should share a unit. ``months`` fixes the x axis; ``size``
-    (inches) is the style's panel by default."""
+    (inches) is the style's panel by default; ``ylabel`` replaces the axis label (by
+    default the metric's, or the unit of several)."""
     looks = look(metrics)
     with theme(style, lang):
         fig, ax = plt.subplots(figsize=size or _SIZES[style], layout="constrained")
@@ -1131,6 +1133,8 @@ def run_lines(
         if len(metrics) > 1:
             ax.set_ylabel(i18n.unit(metrics[0], lang))
             ax.legend(loc="best", fontsize="small")
+        if ylabel is not None:
+            ax.set_ylabel(ylabel)
         ax.set_title(title or label(metrics[0], lang))
     return _done(fig)
 

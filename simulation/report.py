@@ -372,6 +372,15 @@ _DEFINITIONS_ZH: dict[str, str] = {
     "spending_total_yuan": "全部公共项目支出（元/月）",
     "cost_per_additional_employed_yuan": "新增公共支出 / 新增就业人数（相对同一情景、同一种子的无政策运行）",
     "vacancy_rate": "空缺岗位 / （空缺 + 已填补岗位）",
+    "rural_unemployment_rate": "农村地区常住劳动者的失业率",
+    "displaced_unemployment_rate": "曾在高碳（棕色）行业失去工作的劳动者的失业率",
+    "under_skilled_share": "技能不足差距超过技能不足阈值的在职者比例",
+    "skill_shortage_vacancies": "空缺3个月及以上未能招到人、有申请者但达到录用门槛的申请者少于空缺数的岗位",
+    "employability": "失业者能够达到录用门槛的可及空缺岗位的平均比例（抽样估计）",
+    "apprentices": "在训学徒人数",
+    "apprenticeship_retention_rate": "近12个月结业者中被培训企业留用的比例",
+    "wage_mean_yuan": "在职者平均工资",
+    "apprenticeship_completions": "当月完成学徒培训的人数",
 }
 
 
@@ -450,7 +459,9 @@ def read(path: str | Path) -> Sweep:
     path = Path(path)
     manifest = analysis._manifest(path) if path.is_dir() else None
     if not path.exists():
-        raise ReportError(f"{path}: no such folder (give the folder `skillsim sweep` wrote)")
+        raise ReportError(
+            f"{path}: no such folder (allowed: a folder `skillsim sweep` or `skillsim run` wrote)"
+        )
     if manifest is None or manifest.get("kind") != "sweep":
         raise ReportError(
             f"{path}: neither a sweep folder nor a run folder (allowed: the folder "
@@ -735,6 +746,10 @@ def check_out(out: Path, default: bool = False) -> None:
     figures_folder = out.with_name(f"{out.stem}_figures")
     if out.is_dir():
         raise ReportError(f"--out {out}: a folder (allowed: an HTML file's path)")
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise ReportError(
+            f"--out {out}: not an HTML file's name (allowed: a path ending in .html or .htm)"
+        )
     if default:
         if not out.exists() and figures_folder.exists() and _holds_something(figures_folder):
             raise ReportError(
@@ -813,7 +828,13 @@ def write_page(
     tmp_folder = out.with_name(f".{folder.name}.tmp-{os.getpid()}")
     tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
     shutil.rmtree(tmp_folder, ignore_errors=True)
-    tmp_folder.mkdir()
+    try:
+        tmp_folder.mkdir()
+    except OSError as exc:
+        raise ReportError(
+            f"{out}: cannot write in its folder {out.parent} ({exc.strerror}; allowed: a "
+            "folder this user can write in, or --out elsewhere)"
+        ) from None
     try:
         rendered = []
         for spec in specs:
@@ -1241,7 +1262,13 @@ def _methods_html(sweep: Sweep, lang: str) -> str:
 
 
 def _glossary_html(sweep: Sweep, lang: str) -> str:
-    names = list(dict.fromkeys([*SUMMARY_METRICS, *PATH_METRICS, "vacancy_rate"]))
+    return glossary_table(
+        list(dict.fromkeys([*SUMMARY_METRICS, *PATH_METRICS, "vacancy_rate"])), lang
+    )
+
+
+def glossary_table(names: list[str], lang: str) -> str:
+    """The metrics ``names``: label, unit and definition, a row each."""
     defs = {m.name: m.definition for m in (*metrics.CATALOGUE, *metrics.COMPARATIVE)}
     rows = []
     for n in names:

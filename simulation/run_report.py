@@ -35,16 +35,26 @@ from simulation.report import (
     _policies_html,
     _scenarios_html,
     _t,
+    glossary_table,
 )
 
 # The run's paths, one figure each: the dashboard's four line charts.
 LINES = (
-    ("unemployment", ("unemployment_rate", "youth_unemployment_rate", "rural_unemployment_rate")),
+    (
+        "unemployment",
+        (
+            "unemployment_rate",
+            "urban_unemployment_rate",
+            "youth_unemployment_rate",
+            "urban_youth_unemployment_rate",
+        ),
+    ),
     ("mismatch", ("skill_gap_mean",)),
     ("apprenticeships", ("apprenticeship_starts", "apprenticeship_completions")),
     ("green", ("green_employment_share",)),
 )
 REGION_METRICS = ("unemployment_rate", "youth_unemployment_rate")
+ENGINES = {"engine": "numba engine", "reference": "plain-Mesa reference model"}
 COUNT_UNITS = (
     "workers",
     "jobs",
@@ -84,8 +94,11 @@ _W: dict[str, tuple[str, str]] = {
     "table": ("The run at a glance", "运行概览"),
     "table_intro": (
         "Month 0 is the policy start (the state the status-quo burn-in reached); the mean "
-        "is over months 1 to {months}. Shares are in per cent.",
-        "第0个月为政策开始时（现状预热期结束时的状态）；均值为第1至{months}个月的平均值。比例类指标以百分比表示。",
+        "is over months 1 to {months}. Shares are in per cent; counts and spending are "
+        "those of this model city of {workers:,} workers (scale them with its size). The "
+        "measures are defined at the end of the page.",
+        "第0个月为政策开始时（现状预热期结束时的状态）；均值为第1至{months}个月的平均值。比例类指标以百分比表示；"
+        "人数与支出为这座 {workers:,} 名劳动者的模拟城市的数值（随规模按比例变化）。各指标的定义见本页末尾。",
     ),
     "metric": ("Metric", "指标"),
     "unit": ("Unit", "单位"),
@@ -98,9 +111,10 @@ _W: dict[str, tuple[str, str]] = {
     "green_title": ("Green employment", "绿色就业"),
     "by_region_title": ("Unemployment by region, month {months}", "第{months}个月各地区失业率"),
     "unemployment": (
-        "Unemployment rates over the months: the whole city, young people (under 25) and "
-        "the rural regions.",
-        "逐月失业率：全市、青年（25岁以下）与农村地区。",
+        "Unemployment rates over the months: the whole city (its rural counties included) "
+        "and its urban regions (what China's surveyed unemployment rates measure), for all "
+        "workers and for young people under 25.",
+        "逐月失业率：全市（含农村县）与城镇地区（国家统计局调查失业率的口径），全体劳动者与25岁以下青年。",
     ),
     "mismatch": (
         "Mean skill gap of the employed (0: every worker has what the job needs).",
@@ -125,11 +139,38 @@ _W: dict[str, tuple[str, str]] = {
         "最后{n}个月在职者的平均技能差距，按雇主所在行业与劳动者所在地区划分。",
     ),
     "missing": (
-        "Not drawn: the run folder has no {file} (a sweep keeps the tables its experiment's "
-        "keep lists).",
-        "未绘制：运行文件夹中没有 {file}（一组模拟只保存其实验文件 keep 中列出的表）。",
+        "Not drawn ({what}): the run folder has no {file}.",
+        "未绘制（{what}）：运行文件夹中没有 {file}。",
     ),
-    "setting": ("Setting", "设置"),
+    "missing_in_sweep": (
+        "Not drawn ({what}): this run belongs to a sweep whose experiment did not keep "
+        '{file}; add "{table}" to the experiment\'s keep list (as in '
+        "experiments/default.toml) and run the sweep again to have it.",
+        "未绘制（{what}）：本次运行属于一组模拟，其实验文件未保存 {file}；"
+        '请在实验文件的 keep 列表中加入 "{table}"（如 experiments/default.toml），再运行该组模拟。',
+    ),
+    "in_sweep": (
+        "This run is one of the sweep in {sweep}: that folder's report compares its policies "
+        "(skillsim report {sweep}).",
+        "本次运行属于 {sweep} 中的一组模拟：该文件夹的报告对各项政策进行比较（skillsim report {sweep}）。",
+    ),
+    "scenario_span": (
+        "The scenario's paths as its file sets them (over its whole horizon); this run "
+        "covers months 1 to {months} of them.",
+        "以下为情景文件设定的路径（覆盖其完整时间跨度）；本次运行覆盖其中第1至{months}个月。",
+    ),
+    "levers_caveat": (
+        "What a policy's apprenticeship levers (subsidy, quality standards, wage floor) do "
+        "here rests on how strongly firms' training supply responds to its costs and "
+        "benefits, which no calibration target pins (docs/ODD.md, 11.5): read the sizes of "
+        "their effects as indicative.",
+        "学徒制政策（补贴、质量标准、工资下限）在此的作用取决于企业培训供给对成本与收益的反应强度，"
+        "而这一点没有任何校准目标加以约束（docs/ODD.md 第11.5节）：其效应大小仅供参考。",
+    ),
+    "apprenticeships_axis": ("apprenticeships per month", "每月学徒人数"),
+    "glossary": ("What the measures mean", "指标含义"),
+    "gap_map_what": ("the skill-gap map", "技能差距热力图"),
+    "by_region_what": ("unemployment by region", "各地区失业率"),
     "run_facts": ("Run", "运行"),
     "footer": (
         "Written by skillsim report from the run folder {path}.",
@@ -186,21 +227,20 @@ def figures(run: Run, style: str, lang: str) -> list[FigureSpec]:
     for name, wanted in LINES:
         shown = [m for m in wanted if m in frame.columns]
         title = _w(f"{name}_title", lang)
+        axis = _w(f"{name}_axis", lang) if f"{name}_axis" in _W else None
         if not shown:  # (a run written before the metric was in the catalogue)
             continue
         specs.append(
             FigureSpec(
                 name,
                 _w(name, lang),
-                lambda shown=shown, title=title: plots.run_lines(
-                    frame, shown, title=title, months=months, style=style, lang=lang
+                lambda shown=shown, title=title, axis=axis: plots.run_lines(
+                    frame, shown, title=title, ylabel=axis, months=months, style=style, lang=lang
                 ),
             )
         )
     if run.region is None:
-        specs.append(
-            FigureSpec("by_region", _w("missing", lang).format(file="region.parquet"), None)
-        )
+        specs.append(FigureSpec("by_region", _missing(run, "region", "by_region_what", lang), None))
     else:
         last = run.region[run.region["month"] == months]
         specs.append(
@@ -217,7 +257,7 @@ def figures(run: Run, style: str, lang: str) -> list[FigureSpec]:
             )
         )
     if run.cell is None:
-        specs.append(FigureSpec("gap_map", _w("missing", lang).format(file="cell.parquet"), None))
+        specs.append(FigureSpec("gap_map", _missing(run, "cell", "gap_map_what", lang), None))
     else:
         n = min(CELL_MONTHS, months)
         recent = run.cell[run.cell["month"] > months - n]
@@ -229,6 +269,21 @@ def figures(run: Run, style: str, lang: str) -> list[FigureSpec]:
             )
         )
     return specs
+
+
+def sweep_of(run: Run) -> Path | None:
+    """The sweep folder a run folder belongs to (``<sweep>/runs/<run id>``), or None."""
+    parent = run.path.resolve().parent
+    if parent.name == "runs" and (parent.parent / "ledger.parquet").is_file():
+        return parent.parent
+    return None
+
+
+def _missing(run: Run, table: str, what: str, lang: str) -> str:
+    """The note in place of a figure whose table the run folder lacks."""
+    what = _w(what, lang)
+    key = "missing_in_sweep" if sweep_of(run) is not None else "missing"
+    return _w(key, lang).format(what=what, file=f"{table}.parquet", table=table)
 
 
 def _table(run: Run, lang: str) -> str:
@@ -248,7 +303,8 @@ def _table(run: Run, lang: str) -> str:
             f"<tr><td>{_e(label(name, lang))}</td><td>{_e(unit(name, lang))}</td>{cells}</tr>"
         )
     head = "".join(f"<th>{_e(h)}</th>" for h in heads)
-    intro = _w("table_intro", lang).format(months=months)
+    workers = int(run.manifest.get("workers", 0))
+    intro = _w("table_intro", lang).format(months=months, workers=workers)
     return f"<p>{_e(intro)}</p><table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
@@ -270,7 +326,7 @@ def _facts(run: Run, lang: str) -> str:
         "workers": f"{m.get('workers', 0):,}",
         "months": m.get("months"),
         "seed": m.get("seed"),
-        "engine": m.get("engine"),
+        "engine": ENGINES.get(m.get("engine"), m.get("engine")),
         "status": m.get("status"),
         "created": m.get("created"),
         "config_hash": m.get("config_hash"),
@@ -287,6 +343,14 @@ def _facts(run: Run, lang: str) -> str:
         f"<table><tbody>{rows}</tbody></table><details><summary>"
         f"{_e(_t('manifest_full', lang))}</summary><pre>{_e(full)}</pre></details>"
     )
+
+
+def _measures(run: Run) -> list[str]:
+    """The metrics the page shows: the table's, then the figures'."""
+    from simulation.cli import SUMMARY
+
+    shown = [*SUMMARY, *(m for _, names in LINES for m in names)]
+    return [m for m in dict.fromkeys(shown) if m in run.metrics.columns]
 
 
 class _AsSweep:
@@ -317,8 +381,14 @@ def html(run: Run, rendered, folder: str, lang: str) -> str:
     sections = [
         ("glance", _w("table", lang), _table(run, lang)),
         ("figures", _t("figures", lang), _figures_html(rendered, folder, lang)),
-        ("scenarios", _t("scenarios", lang), _scenarios_html(as_sweep, lang)),
+        (
+            "scenarios",
+            _t("scenarios", lang),
+            f"<p>{_e(_w('scenario_span', lang).format(months=run.last_month))}</p>"
+            + _scenarios_html(as_sweep, lang),
+        ),
         ("policies", _t("policies", lang), _policies_html(as_sweep, lang)),
+        ("glossary", _w("glossary", lang), glossary_table(_measures(run), lang)),
         ("manifest", _t("manifest", lang), _facts(run, lang)),
     ]
     parts = [
@@ -330,6 +400,11 @@ def html(run: Run, rendered, folder: str, lang: str) -> str:
         f"<body><header><h1>{_e(title)}</h1><p class='sub'>{_e(sub)}</p>",
         f"<p class='note'>{_e(_w('one_draw', lang))}</p>",
     ]
+    if m.get("policy", "none") != "none":
+        parts.append(f"<p class='note'>{_e(_w('levers_caveat', lang))}</p>")
+    sweep = sweep_of(run)
+    if sweep is not None:
+        parts.append(f"<p class='note'>{_e(_w('in_sweep', lang).format(sweep=sweep))}</p>")
     if int(m.get("workers", 0)) < LEVELS_FROM_WORKERS:
         words = _w("small_city", lang).format(workers=int(m["workers"]), least=LEVELS_FROM_WORKERS)
         parts.append(f"<p class='warn'>{_e(words)}</p>")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import html
 import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
 from presenting import chinese_font_or_skip
+from sweeps import cell_sweep
 
 from simulation import cli, i18n, report, run_report
 from simulation.cli import SUMMARY
@@ -55,9 +58,14 @@ def test_a_run_folder_gets_its_own_report(run_folder, tmp_path, capsys):
     assert row in page
     apprentices = frame["apprentices"]
     assert f"<td class='num'>{apprentices.iloc[-1]:,.0f}</td></tr>" in page  # a count: whole
-    # the scenario and policy in words, from the run's own configuration
+    # the scenario and policy in words, from the run's own configuration, and the measures
     assert i18n.name_of("scenario", "baseline", "en") in page
+    assert "this run covers months 1 to 13 of them" in page
+    assert '<section id="glossary">' in page
+    for name in (*SUMMARY, "urban_youth_unemployment_rate", "apprenticeship_completions"):
+        assert f"<td>{i18n.label(name, 'en')}</td><td>{i18n.unit(name, 'en')}</td>" in page
     assert "Every lever at its status-quo default." in page
+    assert "apprenticeship levers" not in page  # (the caveat is for runs under a policy)
     # run again without --out: the folder's own report is rewritten, nothing else appears
     assert cli.main(["report", str(folder)]) == 0
     assert sorted(p.name for p in folder.glob("report*")) == ["report.html", "report_figures"]
@@ -69,8 +77,8 @@ def test_a_run_without_breakdowns_says_what_is_missing(run_folder, tmp_path):
     (folder / "cell.parquet").unlink()
     out = report.write(folder, tmp_path / "r.html")
     page = out.read_text(encoding="utf-8")
-    assert "Not drawn: the run folder has no region.parquet" in page
-    assert "Not drawn: the run folder has no cell.parquet" in page
+    assert "Not drawn (unemployment by region): the run folder has no region.parquet." in page
+    assert "Not drawn (the skill-gap map): the run folder has no cell.parquet." in page
     drawn = sorted(p.stem for p in (tmp_path / "r_figures").iterdir())
     assert drawn == sorted(FIGURES[:4])
 
@@ -90,6 +98,38 @@ def test_bad_run_folders_are_refused_and_nothing_is_written(run_folder, tmp_path
     taken.write_text("mine")
     assert cli.main(["report", str(run_folder), "--out", str(taken)]) == cli.EXIT_BAD_INPUT
     assert taken.read_text() == "mine" and not (tmp_path / "taken_figures").exists()
+    # --out names an HTML file (a folder's path would have become a file without a suffix)
+    assert cli.main(["report", str(run_folder), "--out", str(tmp_path / "new")]) == 2
+    assert "not an HTML file's name (allowed: a path ending in .html" in capsys.readouterr().err
+    assert not (tmp_path / "new").exists() and not (tmp_path / "new_figures").exists()
+
+
+def test_a_folder_it_cannot_write_in_is_said_plainly(run_folder, tmp_path, monkeypatch, capsys):
+    real = Path.mkdir
+
+    def refused(self, *args, **kwargs):
+        if self.name.startswith(".report_figures.tmp"):
+            raise PermissionError(13, "Permission denied")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "mkdir", refused)
+    folder = _copy(run_folder, tmp_path)
+    assert cli.main(["report", str(folder)]) == cli.EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert (
+        f"{folder / 'report.html'}: cannot write in its folder {folder} (Permission denied" in err
+    )
+    assert not list(folder.glob("*report*"))
+
+
+def test_a_run_of_a_sweep_points_to_its_sweep(tmp_path):
+    sweep = shutil.copytree(cell_sweep(), tmp_path / "s", ignore=shutil.ignore_patterns(".lock"))
+    run = sorted((sweep / "runs").iterdir())[0]
+    (run / "region.parquet").unlink()
+    page = report.write(run).read_text(encoding="utf-8")
+    assert f"This run is one of the sweep in {sweep}" in page
+    assert "Not drawn (unemployment by region): this run belongs to a sweep whose" in page
+    assert html.escape('add "region" to the experiment\'s keep list') in page
 
 
 def test_a_run_report_in_chinese_for_slides(run_folder, tmp_path):
@@ -97,6 +137,11 @@ def test_a_run_report_in_chinese_for_slides(run_folder, tmp_path):
     out = report.write(run_folder, tmp_path / "zh.html", style="talk", lang="zh")
     page = out.read_text(encoding="utf-8")
     assert '<html lang="zh-CN">' in page
+    policy = run_folder.parent / "policy"
+    assert cli.main(["run", "baseline", "--policy", "package", "--workers", "600", "--months",
+                     "2", "--out", str(policy), "--no-summary"]) == 0  # fmt: skip
+    caveat = html.escape(run_report._W["levers_caveat"][0])
+    assert caveat in report.write(policy).read_text(encoding="utf-8")
     assert run_report._W["title"][1] in page and run_report._W["one_draw"][1] in page
     for key, (en, zh) in run_report._W.items():  # every text has its Chinese
         assert zh and zh != en, key
