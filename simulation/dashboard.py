@@ -905,7 +905,11 @@ SIDEBAR_CSS = """
 .v-navigation-drawer .v-input__slider .v-input__slot > .v-label {
   flex: 1 0 100%; max-width: 100%; margin: 0 0 -4px 0; white-space: normal;
 }
+.vue-grid-item img { width: 100%; height: 100%; object-fit: contain; object-position: left top; }
 """
+# (The last rule: a chart fills its grid cell, keeping its shape, so that a presenter
+# who drags a cell larger on a wide screen or projector gets a larger chart, and a
+# narrow window shrinks it instead of cutting it off.)
 
 
 @solara.component

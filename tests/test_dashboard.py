@@ -134,7 +134,15 @@ def test_dashboard_in_chromium(server, tmp_path):
         )
         after = _chart_images(page)
         page.screenshot(path=tmp_path / "dashboard.png", full_page=True)
+        # each chart fills its grid cell (keeping its shape): a cell dragged larger on a
+        # projector gives a larger chart, a narrow window a smaller one, not a cut one
+        boxes = page.eval_on_selector_all(
+            ".vue-grid-item img",
+            "els => els.map(e => [e.clientWidth, e.clientHeight,"
+            " e.parentElement.clientWidth, e.parentElement.clientHeight])",
+        )
         browser.close()
+    assert len(boxes) >= 6 and all(b[:2] == b[2:] for b in boxes), boxes
     changed = [src for src in after if src not in before]
     assert len(changed) >= 6, "the charts did not change after a lever, Reset and three steps"
     assert (tmp_path / "dashboard.png").stat().st_size > 10_000
