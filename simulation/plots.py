@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from simulation import analysis, i18n, metrics
 from simulation.i18n import axis_label, label, name_of, scale, text
@@ -1126,6 +1127,7 @@ def run_lines(
             )
         if months:
             ax.set_xlim(0, months)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # (months are whole)
         top = max(float(np.nanmax(frame[m] * scale(m), initial=0)) for m in metrics)
         ax.set_ylim(0, top * 1.15 if top > 0 else 1)
         ax.set_xlabel(text("month", lang))

@@ -68,8 +68,8 @@ COUNT_UNITS = (
 _W: dict[str, tuple[str, str]] = {
     "title": ("Simulated outcomes of one run", "单次运行的模拟结果"),
     "subtitle": (
-        "Scenario: {scenario}. Policy: {policy}. {workers:,} workers, {months} months, seed {seed}.",
-        "情景：{scenario}。政策：{policy}。{workers:,} 名劳动者，{months} 个月，随机种子 {seed}。",
+        "Scenario: {scenario}. Policy: {policy}. {workers:,} workers, {span}, seed {seed}.",
+        "情景：{scenario}。政策：{policy}。{workers:,} 名劳动者，{span}，随机种子 {seed}。",
     ),
     "one_draw": (
         "One run is one draw of the city: its month-by-month paths carry that draw's noise, "
@@ -104,6 +104,7 @@ _W: dict[str, tuple[str, str]] = {
     "unit": ("Unit", "单位"),
     "month0": ("Month 0", "第0个月"),
     "mean": ("Mean, months 1-{months}", "第1至{months}个月均值"),
+    "mean_one": ("Mean, month 1", "第1个月均值"),
     "last": ("Month {months}", "第{months}个月"),
     "unemployment_title": ("Unemployment", "失业"),
     "mismatch_title": ("Skill mismatch", "技能错配"),
@@ -135,8 +136,8 @@ _W: dict[str, tuple[str, str]] = {
     ),
     "gap_map": (
         "Mean skill gap of the employed by employer's sector and worker's region, over the "
-        "last {n} months.",
-        "最后{n}个月在职者的平均技能差距，按雇主所在行业与劳动者所在地区划分。",
+        "last {span}.",
+        "最后{span}在职者的平均技能差距，按雇主所在行业与劳动者所在地区划分。",
     ),
     "missing": (
         "Not drawn ({what}): the run folder has no {file}.",
@@ -181,6 +182,13 @@ _W: dict[str, tuple[str, str]] = {
 
 def _w(key: str, lang: str) -> str:
     return _W[key][i18n.LANGS.index(lang)]
+
+
+def _span(months: int, lang: str) -> str:
+    """A number of months in words ("1 month", "12 months"; "12 个月")."""
+    if lang == "zh":
+        return f"{months} 个月"
+    return "1 month" if months == 1 else f"{months} months"
 
 
 @dataclass
@@ -264,7 +272,7 @@ def figures(run: Run, style: str, lang: str) -> list[FigureSpec]:
         specs.append(
             FigureSpec(
                 "gap_map",
-                _w("gap_map", lang).format(n=n),
+                _w("gap_map", lang).format(span=_span(n, lang)),
                 lambda: plots.mismatch_heatmap(recent, style=style, lang=lang),
             )
         )
@@ -291,7 +299,8 @@ def _table(run: Run, lang: str) -> str:
 
     frame, months = run.metrics, run.last_month
     heads = [_w("metric", lang), _w("unit", lang), _w("month0", lang)]
-    heads += [_w("mean", lang).format(months=months), _w("last", lang).format(months=months)]
+    mean = _w("mean", lang) if months > 1 else _w("mean_one", lang)
+    heads += [mean.format(months=months), _w("last", lang).format(months=months)]
     rows = []
     for name in SUMMARY:
         if name not in frame.columns:
@@ -374,7 +383,7 @@ def html(run: Run, rendered, folder: str, lang: str) -> str:
         scenario=name_of("scenario", scenario, lang),
         policy=name_of("policy", policy, lang),
         workers=int(m.get("workers", 0)),
-        months=run.last_month,
+        span=_span(run.last_month, lang),
         seed=m.get("seed"),
     )
     as_sweep = _AsSweep(m.get("config") or {})

@@ -39,6 +39,7 @@ def test_a_run_folder_gets_its_own_report(run_folder, tmp_path, capsys):
     assert report.external_references(page) == []
     assert "Simulated outcomes of one run" in page
     assert "One run is one draw of the city" in page
+    assert "600 workers, 13 months, seed 0." in page
     assert "A small model city (600 workers" in page
     for name in FIGURES:  # every figure embedded and beside the page as a PNG
         assert f'<figure id="fig-{name}">' in page
