@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import shutil
 from pathlib import Path
 
@@ -147,3 +148,14 @@ def test_a_run_report_in_chinese_for_slides(run_folder, tmp_path):
     for key, (en, zh) in run_report._W.items():  # every text has its Chinese
         assert zh and zh != en, key
     assert sorted(p.stem for p in (tmp_path / "zh_figures").iterdir()) == sorted(FIGURES)
+
+
+def test_each_figure_names_its_run_for_slides(run_folder):
+    """A PNG copied onto a slide keeps which run it shows: scenario, policy, size, seed."""
+    run = run_report.read(run_folder, json.loads((run_folder / "manifest.json").read_text()))
+    specs = run_report.figures(run, "talk", "en")
+    assert [s.name for s in specs] == list(FIGURES)
+    want = f"{i18n.name_of('scenario', 'baseline', 'en')} | "
+    want += f"{i18n.name_of('policy', 'none', 'en')} | 600 workers, seed 0"
+    for spec in specs:
+        assert spec.draw().get_suptitle() == want, spec.name
