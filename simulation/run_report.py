@@ -55,6 +55,7 @@ LINES = (
 )
 REGION_METRICS = ("unemployment_rate", "youth_unemployment_rate")
 ENGINES = {"engine": "numba engine", "reference": "plain-Mesa reference model"}
+ENGINES_ZH = {"engine": "numba 引擎", "reference": "Mesa 参照模型"}
 COUNT_UNITS = (
     "workers",
     "jobs",
@@ -382,14 +383,39 @@ def _facts(run: Run, lang: str) -> str:
         "command": " ".join(m.get("environment", {}).get("argv", [])) or None,
         "packages": ", ".join(f"{k} {v}" for k, v in m.get("packages", {}).items()),
     }
+    if lang == "zh":
+        facts["engine"] = ENGINES_ZH.get(m.get("engine"), m.get("engine"))
     rows = "".join(
-        f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in facts.items() if v is not None
+        f"<tr><th>{_e(_fact(k, lang))}</th><td>{_e(v)}</td></tr>"
+        for k, v in facts.items()
+        if v is not None
     )
     full = json.dumps(m, indent=2, ensure_ascii=False)
     return (
         f"<table><tbody>{rows}</tbody></table><details><summary>"
         f"{_e(_t('manifest_full', lang))}</summary><pre>{_e(full)}</pre></details>"
     )
+
+
+FACTS_ZH = {
+    "scenario": "情景",
+    "policy": "政策",
+    "workers": "劳动者人数",
+    "months": "月数",
+    "seed": "随机种子",
+    "engine": "计算引擎",
+    "status": "状态",
+    "created": "生成时间",
+    "config_hash": "配置哈希值",
+    "code": "代码版本",
+    "command": "命令",
+    "packages": "软件包版本",
+}
+
+
+def _fact(key: str, lang: str) -> str:
+    """A manifest fact's name as the page shows it (the manifest's own key in English)."""
+    return FACTS_ZH[key] if lang == "zh" else key
 
 
 def _measures(run: Run) -> list[str]:

@@ -145,6 +145,7 @@ def test_a_run_report_in_chinese_for_slides(run_folder, tmp_path):
     caveat = html.escape(run_report._W["levers_caveat"][0])
     assert caveat in report.write(policy).read_text(encoding="utf-8")
     assert run_report._W["title"][1] in page and run_report._W["one_draw"][1] in page
+    assert "<tr><th>随机种子</th><td>0</td></tr>" in page  # the manifest's facts too
     for key, (en, zh) in run_report._W.items():  # every text has its Chinese
         assert zh and zh != en, key
     assert sorted(p.stem for p in (tmp_path / "zh_figures").iterdir()) == sorted(FIGURES)
