@@ -174,10 +174,8 @@ _W: dict[str, tuple[str, str]] = {
         "{scenario} | {policy} | {workers:,} 名劳动者，随机种子 {seed}",
     ),
     "apprenticeships_axis": ("apprenticeships per month", "每月学徒人数"),
-    "glossary": ("What the measures mean", "指标含义"),
     "gap_map_what": ("the skill-gap map", "技能差距热力图"),
     "by_region_what": ("unemployment by region", "各地区失业率"),
-    "run_facts": ("Run", "运行"),
     "footer": (
         "Written by skillsim report from the run folder {path}.",
         "由 skillsim report 根据运行文件夹 {path} 生成。",
@@ -461,7 +459,7 @@ def html(run: Run, rendered, folder: str, lang: str) -> str:
             + _scenarios_html(as_sweep, lang),
         ),
         ("policies", _t("policies", lang), _policies_html(as_sweep, lang)),
-        ("glossary", _w("glossary", lang), glossary_table(_measures(run), lang)),
+        ("glossary", _t("glossary", lang), glossary_table(_measures(run), lang)),
         ("manifest", _t("manifest", lang), _facts(run, lang)),
     ]
     parts = [
