@@ -229,7 +229,7 @@ def read(path: str | Path, manifest: dict[str, Any]) -> Run:
 
 
 def figures(run: Run, style: str, lang: str) -> list[FigureSpec]:
-    """The report's figures, in order (drawn lazily), each with the run it shows under
+    """The report's figures, in order (drawn lazily), each with the run it shows above
     its title (``_in_context``): a PNG copied onto a slide keeps it."""
     context = _context(run, lang)
     return [
@@ -252,6 +252,7 @@ def _context(run: Run, lang: str) -> str:
 
 
 def _in_context(draw, context: str, style: str, lang: str):
+    """``draw``, with ``context`` in small grey type over the figure."""
     from simulation import plots
 
     def drawn():
