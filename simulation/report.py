@@ -1283,6 +1283,33 @@ def glossary_table(names: list[str], lang: str) -> str:
     return f"<table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>"
 
 
+# The manifest's facts as a Chinese page names them (an English page: by their keys).
+MANIFEST_FACTS_ZH = {
+    "experiment": "实验",
+    "source": "实验文件",
+    "status": "状态",
+    "runs": "运行次数",
+    "counts": "各状态运行数",
+    "sweep_hash": "模拟组哈希值",
+    "root_seed": "根随机种子",
+    "seeds": "随机种子",
+    "code": "代码版本",
+    "started": "开始时间",
+    "updated": "更新时间",
+    "packages": "软件包版本",
+    # (a run's: simulation.run_report)
+    "scenario": "情景",
+    "policy": "政策",
+    "workers": "劳动者人数",
+    "months": "月数",
+    "seed": "随机种子",
+    "engine": "计算引擎",
+    "created": "生成时间",
+    "config_hash": "配置哈希值",
+    "command": "命令",
+}
+
+
 def _manifest_html(sweep: Sweep, lang: str) -> str:
     m = sweep.manifest
     code = m.get("code_version", {})
@@ -1303,8 +1330,11 @@ def _manifest_html(sweep: Sweep, lang: str) -> str:
         "updated": m.get("updated"),
         "packages": ", ".join(f"{k} {v}" for k, v in m.get("packages", {}).items()),
     }
+    names = MANIFEST_FACTS_ZH if lang == "zh" else {}
     rows = "".join(
-        f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in facts.items() if v is not None
+        f"<tr><th>{_e(names.get(k, k))}</th><td>{_e(v)}</td></tr>"
+        for k, v in facts.items()
+        if v is not None
     )
     full = json.dumps(m, indent=2, ensure_ascii=False)
     return (

@@ -27,6 +27,7 @@ from simulation.report import (
     CELL_MONTHS,
     GENERATOR,
     LEVELS_FROM_WORKERS,
+    MANIFEST_FACTS_ZH,
     FigureSpec,
     ReportError,
     _e,
@@ -384,8 +385,9 @@ def _facts(run: Run, lang: str) -> str:
     }
     if lang == "zh":
         facts["engine"] = ENGINES_ZH.get(m.get("engine"), m.get("engine"))
+    names = MANIFEST_FACTS_ZH if lang == "zh" else {}
     rows = "".join(
-        f"<tr><th>{_e(_fact(k, lang))}</th><td>{_e(v)}</td></tr>"
+        f"<tr><th>{_e(names.get(k, k))}</th><td>{_e(v)}</td></tr>"
         for k, v in facts.items()
         if v is not None
     )
@@ -394,27 +396,6 @@ def _facts(run: Run, lang: str) -> str:
         f"<table><tbody>{rows}</tbody></table><details><summary>"
         f"{_e(_t('manifest_full', lang))}</summary><pre>{_e(full)}</pre></details>"
     )
-
-
-FACTS_ZH = {
-    "scenario": "情景",
-    "policy": "政策",
-    "workers": "劳动者人数",
-    "months": "月数",
-    "seed": "随机种子",
-    "engine": "计算引擎",
-    "status": "状态",
-    "created": "生成时间",
-    "config_hash": "配置哈希值",
-    "code": "代码版本",
-    "command": "命令",
-    "packages": "软件包版本",
-}
-
-
-def _fact(key: str, lang: str) -> str:
-    """A manifest fact's name as the page shows it (the manifest's own key in English)."""
-    return FACTS_ZH[key] if lang == "zh" else key
 
 
 def _measures(run: Run) -> list[str]:

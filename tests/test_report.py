@@ -222,8 +222,10 @@ def test_chinese_report(tmp_path):
         "校准目标",
         "技能短缺的行业与地区分布",
         "最后12个月（第3至14个月）",
+        "<tr><th>根随机种子</th>",  # the manifest's facts named in Chinese too
     ):
         assert words in page, words
+    assert "<tr><th>root_seed</th>" not in page
     assert report.external_references(page) == []
 
 
