@@ -134,16 +134,19 @@ def test_a_run_of_a_sweep_points_to_its_sweep(tmp_path):
     assert html.escape('add "region" to the experiment\'s keep list') in page
 
 
+def test_a_run_under_a_policy_carries_the_levers_caveat(tmp_path):
+    policy = tmp_path / "policy"
+    assert cli.main(["run", "baseline", "--policy", "package", "--workers", "600", "--months",
+                     "2", "--out", str(policy), "--no-summary"]) == 0  # fmt: skip
+    caveat = html.escape(run_report._W["levers_caveat"][0])
+    assert caveat in report.write(policy).read_text(encoding="utf-8")
+
+
 def test_a_run_report_in_chinese_for_slides(run_folder, tmp_path):
     chinese_font_or_skip()
     out = report.write(run_folder, tmp_path / "zh.html", style="talk", lang="zh")
     page = out.read_text(encoding="utf-8")
     assert '<html lang="zh-CN">' in page
-    policy = run_folder.parent / "policy"
-    assert cli.main(["run", "baseline", "--policy", "package", "--workers", "600", "--months",
-                     "2", "--out", str(policy), "--no-summary"]) == 0  # fmt: skip
-    caveat = html.escape(run_report._W["levers_caveat"][0])
-    assert caveat in report.write(policy).read_text(encoding="utf-8")
     assert run_report._W["title"][1] in page and run_report._W["one_draw"][1] in page
     assert "<tr><th>随机种子</th><td>0</td></tr>" in page  # the manifest's facts too
     for key, (en, zh) in run_report._W.items():  # every text has its Chinese
