@@ -135,10 +135,26 @@ def test_a_stopped_pool_sweep_does_not_wait_for_the_runs_in_flight():
         processes = list(made[0]._processes.values())
         assert processes and all(p.is_alive() for p in processes)
         stopped = _ends(outcomes.close)  # what an interruption does
+        outlived = [p.pid for p in processes if not _gone(p)]
     finally:
         _end(made)
     assert stopped, "closing the sweep's executor waited for the runs in flight"
-    assert not any(p.is_alive() for p in processes)
+    assert not outlived, f"worker processes {outlived} outlived the sweep's executor"
+
+
+def _gone(proc, seconds: float = 30) -> bool:
+    """Whether the worker process ``proc`` has ended: joined within ``seconds`` (its
+    runs never end by themselves, so only the executor's close can have ended it), or
+    no longer in the process table (reaped already: ``is_alive`` cannot tell, and said
+    True right after a kill, which made this test fail now and then)."""
+    proc.join(seconds)
+    if proc.exitcode is not None:
+        return True
+    try:
+        os.kill(proc.pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
 
 
 def _ends(action) -> bool:
