@@ -39,7 +39,8 @@ from simulation.report import (
     glossary_table,
 )
 
-# The run's paths, one figure each: the dashboard's four line charts.
+# The run's paths, one figure each: the dashboard's four line charts (unemployment with
+# the urban rates beside the city's, what China's surveyed rates are compared with).
 LINES = (
     (
         "unemployment",
