@@ -1312,7 +1312,6 @@ MANIFEST_FACTS_ZH = {
 
 def _manifest_html(sweep: Sweep, lang: str) -> str:
     m = sweep.manifest
-    code = m.get("code_version", {})
     progress = sweep.progress or sweep_progress(sweep.path, m)
     counts = {"pending": progress.pending, "done": progress.done, "failed": progress.failed}
     facts = {
@@ -1324,19 +1323,35 @@ def _manifest_html(sweep: Sweep, lang: str) -> str:
         "sweep_hash": m.get("sweep_hash"),
         "root_seed": m.get("root_seed"),
         "seeds": ", ".join(str(s) for s in m.get("seeds", [])),
-        "code": f"{code.get('package', '')} {code.get('commit', '')}"
-        + (" (dirty)" if code.get("dirty") else ""),
+        "code": code_words(m),
         "started": m.get("started"),
         "updated": m.get("updated"),
-        "packages": ", ".join(f"{k} {v}" for k, v in m.get("packages", {}).items()),
+        "packages": packages_words(m),
     }
+    return facts_html(m, facts, lang)
+
+
+def code_words(manifest: dict[str, Any]) -> str:
+    """The code a manifest records: package version, commit, and whether it was dirty."""
+    code = manifest.get("code_version", {})
+    dirty = " (dirty)" if code.get("dirty") else ""
+    return f"{code.get('package', '')} {code.get('commit', '')}{dirty}"
+
+
+def packages_words(manifest: dict[str, Any]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in manifest.get("packages", {}).items())
+
+
+def facts_html(manifest: dict[str, Any], facts: dict[str, Any], lang: str) -> str:
+    """``facts`` (a row each, named in the page's language; None left out) and, folded
+    below them, the whole ``manifest``."""
     names = MANIFEST_FACTS_ZH if lang == "zh" else {}
     rows = "".join(
         f"<tr><th>{_e(names.get(k, k))}</th><td>{_e(v)}</td></tr>"
         for k, v in facts.items()
         if v is not None
     )
-    full = json.dumps(m, indent=2, ensure_ascii=False)
+    full = json.dumps(manifest, indent=2, ensure_ascii=False)
     return (
         f"<table><tbody>{rows}</tbody></table><details><summary>"
         f"{_e(_t('manifest_full', lang))}</summary><pre>{_e(full)}</pre></details>"

@@ -12,7 +12,6 @@ comparing policies takes a sweep, whose report pairs runs by seed.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +26,6 @@ from simulation.report import (
     CELL_MONTHS,
     GENERATOR,
     LEVELS_FROM_WORKERS,
-    MANIFEST_FACTS_ZH,
     FigureSpec,
     ReportError,
     _e,
@@ -36,7 +34,10 @@ from simulation.report import (
     _policies_html,
     _scenarios_html,
     _t,
+    code_words,
+    facts_html,
     glossary_table,
+    packages_words,
 )
 
 # The run's paths, one figure each: the dashboard's four line charts (unemployment with
@@ -368,35 +369,22 @@ def _cell(x: float, name: str, mean: bool) -> str:
 
 def _facts(run: Run, lang: str) -> str:
     m = run.manifest
-    code = m.get("code_version", {})
+    engines = ENGINES_ZH if lang == "zh" else ENGINES
     facts = {
         "scenario": m.get("scenario"),
         "policy": m.get("policy"),
         "workers": f"{m.get('workers', 0):,}",
         "months": m.get("months"),
         "seed": m.get("seed"),
-        "engine": ENGINES.get(m.get("engine"), m.get("engine")),
+        "engine": engines.get(m.get("engine"), m.get("engine")),
         "status": m.get("status"),
         "created": m.get("created"),
         "config_hash": m.get("config_hash"),
-        "code": f"{code.get('package', '')} {code.get('commit', '')}"
-        + (" (dirty)" if code.get("dirty") else ""),
+        "code": code_words(m),
         "command": " ".join(m.get("environment", {}).get("argv", [])) or None,
-        "packages": ", ".join(f"{k} {v}" for k, v in m.get("packages", {}).items()),
+        "packages": packages_words(m),
     }
-    if lang == "zh":
-        facts["engine"] = ENGINES_ZH.get(m.get("engine"), m.get("engine"))
-    names = MANIFEST_FACTS_ZH if lang == "zh" else {}
-    rows = "".join(
-        f"<tr><th>{_e(names.get(k, k))}</th><td>{_e(v)}</td></tr>"
-        for k, v in facts.items()
-        if v is not None
-    )
-    full = json.dumps(m, indent=2, ensure_ascii=False)
-    return (
-        f"<table><tbody>{rows}</tbody></table><details><summary>"
-        f"{_e(_t('manifest_full', lang))}</summary><pre>{_e(full)}</pre></details>"
-    )
+    return facts_html(m, facts, lang)
 
 
 def _measures(run: Run) -> list[str]:
