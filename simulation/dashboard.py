@@ -474,6 +474,8 @@ class LiveMap(_Live):
     same gap all along), each cell with its value."""
 
     def __init__(self, title: str, lang: str, world, quo: StatusQuo):
+        from matplotlib.patches import Rectangle
+
         from simulation import plots
 
         self.n = (world.n_sectors, world.n_regions)
@@ -503,33 +505,53 @@ class LiveMap(_Live):
             ax.tick_params(axis="x", rotation=30)
             for t in ax.get_xticklabels():
                 t.set_ha("right")
+            # thin cells (plots.THIN_CELL): hatched, numbers in brackets; the legend says so
+            self.hatches = [
+                [
+                    ax.add_patch(
+                        Rectangle((j - 0.5, i - 0.5), 1, 1, visible=False, **plots.THIN_MARK)
+                    )
+                    for j in range(self.n[1])
+                ]
+                for i in range(self.n[0])
+            ]
+            plots.thin_legend(self.fig, plots.THIN_CELL, "skill_gap_mean", lang, fontsize="small")
             ax.grid(False)
             ax.set_xlabel(i18n.text("region", lang))
             ax.set_ylabel(i18n.text("sector", lang))
             ax.set_title(title)
-            self.moving = [self.image, *(t for row in self.texts for t in row)]
+            self.moving = [
+                self.image,
+                *(h for row in self.hatches for h in row),
+                *(t for row in self.texts for t in row),
+            ]
             self._fix()
 
     def png(self, gap: pd.DataFrame) -> bytes:
         """The map of this month's ``sector_region_gap(model)`` (sector-major rows)."""
+        from simulation.plots import THIN_CELL
+
         grid = gap["skill_gap_mean"].to_numpy(float).reshape(self.n)
+        few = gap["employed"].to_numpy().reshape(self.n) < THIN_CELL
         self.image.set_data(np.ma.masked_invalid(grid))
         for i in range(self.n[0]):
             for j in range(self.n[1]):
                 v = grid[i, j]
                 text = self.texts[i][j]
+                self.hatches[i][j].set_visible(bool(few[i, j]) and np.isfinite(v))
                 if not np.isfinite(v):
                     text.set_text("")
                     continue
                 r, g, b, _ = self.cmap(self.norm(v))
-                text.set_text(f"{v:.3f}")
+                text.set_text(f"({v:.3f})" if few[i, j] else f"{v:.3f}")
                 text.set_color("black" if 0.299 * r + 0.587 * g + 0.114 * b > 0.5 else "white")
         return self._png()
 
 
 def sector_region_gap(model: SkillsModel) -> pd.DataFrame:
     """This month's mean skill gap of the employed by employer's sector and worker's
-    region (as the catalogue's skill_gap_mean: under- plus over-skill gap)."""
+    region (as the catalogue's skill_gap_mean: under- plus over-skill gap), with the
+    number employed in each cell (the map hatches the thin ones)."""
     from simulation.state import Status
 
     w, f, world = model.workers, model.firms, model.world
@@ -538,12 +560,14 @@ def sector_region_gap(model: SkillsModel) -> pd.DataFrame:
     cell = f.sector[firm].astype(np.int64) * world.n_regions + w.region[emp]
     gap = w.gap_under[emp].astype(float) + w.gap_over[emp].astype(float)
     size = world.n_sectors * world.n_regions
+    employed = np.bincount(cell, minlength=size)
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.bincount(cell, gap, size) / np.bincount(cell, minlength=size)
+        mean = np.bincount(cell, gap, size) / employed
     return pd.DataFrame(
         {
             "sector": np.repeat(world.sector_names, world.n_regions),
             "region": np.tile(world.region_names, world.n_sectors),
+            "employed": employed,
             "skill_gap_mean": mean,
         }
     )

@@ -442,6 +442,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "Skill gap of the employed by {rows} and {columns}\n{where}",
         "按{rows}和{columns}划分的在职者技能差距\n{where}",
     ),
+    "thin_cells": (
+        "hatched, (value): a mean over fewer than {n} {who}; a few workers move it",
+        "斜线、（数值）：不足{n}名{who}的均值，少数人即可使其变动",
+    ),
+    "thin_base_employed": ("employed workers", "在职者"),
+    "thin_base_labour_force": ("workers in the labour force", "劳动力"),
     "funnel_title": ("Apprenticeship pipeline", "学徒培养链条"),
     "funnel_y": ("apprentices per month", "每月学徒人数"),
     "funnel_note": (

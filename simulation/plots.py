@@ -561,6 +561,18 @@ def forest(
 # ---------------------------------------------------------------- heat map
 
 
+# The count a measure of a table row is a mean over (``mismatch_heatmap``'s thin cells).
+COUNT_OF = {
+    "skill_gap_mean": "employed",
+    "under_skilled_share": "employed",
+    "wage_mean_yuan": "employed",
+    "unemployment_rate": "labour_force",
+}
+# Fewer workers than this behind a cell's mean and the map hatches it: the mean of n
+# workers' values moves by about their spread / sqrt(n), over 18% of it below 30.
+THIN_CELL = 30
+
+
 def _one_setting(table: pd.DataFrame, rows: str, columns: str, pool: Sequence[str]) -> None:
     """Refuse a map that would average unlike runs (``mismatch_heatmap``), unless the
     caller asks for it (``pool``)."""
@@ -588,6 +600,7 @@ def mismatch_heatmap(
     title: str | None = None,
     limits: tuple[float, float] | None = None,
     pool: Sequence[str] = (),
+    thin: int | None = THIN_CELL,
 ) -> Figure:
     """A heat map of ``value`` (the mean skill gap of the employed, by default) with
     one row per ``rows`` key and one column per ``columns`` key; a long table with
@@ -595,6 +608,12 @@ def mismatch_heatmap(
     (no one employed there) is left blank. ``limits`` (low, high, in the table's units)
     fixes the colour scale, so that several maps drawn with the same limits compare;
     by default it spans this map's values.
+
+    A cell whose value is a mean over fewer than ``thin`` workers (on average over the
+    entries averaged: the employed for a gap, share or wage, the labour force for an
+    unemployment rate, when the table has that count) is hatched, and a legend under
+    the map says so: its value moves with a handful of workers. ``thin=None`` marks
+    none.
 
     Runs that differ in what they simulate are not averaged together: a table with
     several scenarios, policies or design points that are not the map's rows or
@@ -606,6 +625,7 @@ def mismatch_heatmap(
     grid = table.pivot_table(
         index=rows, columns=columns, values=value, aggfunc="mean", sort=False, dropna=False
     )
+    few = _thin_cells(table, rows, columns, value, thin, grid)
     grid = grid * scale(value)
     vmin, vmax = (
         (None, None) if limits is None else (limits[0] * scale(value), limits[1] * scale(value))
@@ -639,7 +659,66 @@ def mismatch_heatmap(
         ax.set_title(
             title or text("heatmap_title", lang).format(rows=where[rows], columns=where[columns])
         )
+        _hatch_thin(fig, ax, few, thin, value, lang)
     return _done(fig)
+
+
+def _thin_cells(
+    table: pd.DataFrame, rows: str, columns: str, value: str, thin: int | None, grid
+) -> np.ndarray:
+    """For each cell of ``grid`` (the map's values, rows x columns), whether its value is
+    a mean over fewer than ``thin`` workers on average (``COUNT_OF``); none without a
+    threshold, a count column or a value."""
+    count = COUNT_OF.get(value)
+    if thin is None or count not in table.columns:
+        return np.zeros(grid.shape, dtype=bool)
+    mean = table.pivot_table(
+        index=rows, columns=columns, values=count, aggfunc="mean", sort=False, dropna=False
+    )
+    few = mean.reindex_like(grid).to_numpy(dtype=float) < thin
+    return few & np.isfinite(grid.to_numpy(dtype=float))
+
+
+def _hatch_thin(fig: Figure, ax, few: np.ndarray, thin: int | None, value: str, lang: str):
+    """Hatch the map's thin cells (``few``, rows x columns), put their numbers in
+    brackets, and say why in a legend under the map."""
+    if not few.any():
+        return
+    from matplotlib.patches import Rectangle
+
+    for i, j in zip(*np.nonzero(few), strict=True):
+        ax.add_patch(Rectangle((j, i), 1, 1, zorder=1.5, **THIN_MARK))
+    for t in ax.texts:  # seaborn's numbers, one at each cell's centre
+        x, y = t.get_position()
+        if few[int(y), int(x)]:
+            t.set_text(f"({t.get_text()})")
+    thin_legend(fig, thin, value, lang)
+
+
+# How a thin cell is hatched (``mismatch_heatmap``, the dashboard's live map).
+THIN_MARK = {"hatch": "///", "edgecolor": (1.0, 1.0, 1.0, 0.5), "linewidth": 0.0, "fill": False}
+
+
+def thin_legend(fig: Figure, thin: int | None, value: str, lang: str, **kw) -> None:
+    """The legend under a map that says what its hatched cells are."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.patches import Patch
+
+    who = text("thin_base_labour_force" if COUNT_OF[value] == "labour_force" else
+               "thin_base_employed", lang)  # fmt: skip
+    key = Patch(facecolor="#808080", hatch="///", edgecolor="#FFFFFF", linewidth=0.0)
+    words = text("thin_cells", lang).format(n=thin, who=who)
+    # wrapped to the figure's width: a character is about 0.55 em (1 em in Chinese)
+    points = FontProperties(size=kw.get("fontsize", plt.rcParams["legend.fontsize"]))
+    em = points.get_size_in_points() * (1.0 if lang == "zh" else 0.55)
+    width = max(20, int(fig.get_figwidth() * 72 / em) - 8)  # less the key's room
+    fig.legend(
+        [key],
+        [textwrap.fill(words, width)],
+        loc="outside lower center",
+        frameon=False,
+        **kw,
+    )
 
 
 def _need_cells(table: pd.DataFrame, rows: str, columns: str, value: str) -> None:

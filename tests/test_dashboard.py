@@ -335,7 +335,7 @@ def test_dashboard_model_runs_under_levers():
     assert model.scenario_key == "green_transition_orderly"
     model.step()
     gap = dashboard.sector_region_gap(model)
-    assert set(gap.columns) == {"sector", "region", "skill_gap_mean"}
+    assert set(gap.columns) == {"sector", "region", "employed", "skill_gap_mean"}
     assert len(gap) == model.world.n_sectors * model.world.n_regions
     assert "Subsidy = 5,000 (yuan per apprentice-year)" in dashboard.lever_words(model.levers, "en")
 
@@ -359,6 +359,28 @@ def _pixels(png: bytes) -> np.ndarray:
     from PIL import Image
 
     return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+
+
+def test_the_live_map_marks_the_cells_of_few_workers():
+    """This month's cells with fewer than plots.THIN_CELL employed are hatched, their
+    numbers in brackets (as the report's maps); the others, and empty cells, are not."""
+    from simulation import plots
+
+    model = dashboard.DashboardModel(workers=600, months=2, seed=1)
+    gaps = dashboard.LiveMap("g", "en", model.world, model.status_quo)
+    model.step()
+    gap = dashboard.sector_region_gap(model)
+    n = (model.world.n_sectors, model.world.n_regions)
+    gap["employed"] = np.where(np.arange(len(gap)) % 2 == 0, plots.THIN_CELL - 1, plots.THIN_CELL)
+    gap.loc[2, "skill_gap_mean"] = np.nan  # no one employed there: blank, not hatched
+    gaps.png(gap)
+    few = (gap["employed"] < plots.THIN_CELL) & gap["skill_gap_mean"].notna()
+    shown = [h.get_visible() for row in gaps.hatches for h in row]
+    assert shown == few.tolist() and len(shown) == n[0] * n[1]
+    texts = [t.get_text() for row in gaps.texts for t in row]
+    assert [t.startswith("(") for t in texts] == few.tolist() and texts[2] == ""
+    legend = " ".join(t.get_text() for t in gaps.fig.legends[0].get_texts())
+    assert f"fewer than {plots.THIN_CELL} employed workers" in legend.replace("\n", " ")
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -137,6 +137,47 @@ def test_sector_by_region_heatmap():
     assert shared.axes[0].collections[0].get_clim() == (0.0, 0.5)
 
 
+def _hatched(fig: Figure) -> list[tuple[int, int]]:
+    """(row, column) of the map's hatched cells."""
+    return sorted((int(r.get_y()), int(r.get_x())) for r in fig.axes[0].patches if r.get_hatch())
+
+
+def test_heatmap_marks_the_cells_of_few_workers():
+    """A cell whose mean is over fewer than THIN_CELL workers on average (the employed
+    for a gap; the labour force for an unemployment rate) is hatched, its number in
+    brackets, and a legend under the map says why; a map without thin cells, or one
+    drawn with thin=None, has neither."""
+    thin = plots.THIN_CELL
+    table = pd.DataFrame(
+        {
+            "sector": ["manufacturing"] * 4 + ["services"] * 4,
+            "region": ["urban_core", "urban_core", "county_town", "county_town"] * 2,
+            # cell means: 100, thin - 0.5 (thin), thin (not thin), 0 employed (blank)
+            "employed": [100, 100, thin - 1, thin, thin, thin, 0, 0],
+            "labour_force": [200] * 8,
+            "skill_gap_mean": [0.1, 0.3, 0.2, 0.2, 0.4, 0.4, np.nan, np.nan],
+            "unemployment_rate": [0.05] * 8,
+        }
+    )
+    fig = plots.mismatch_heatmap(table)
+    assert _hatched(fig) == [(0, 1)]  # manufacturing x county town only
+    numbers = sorted(t.get_text() for t in fig.axes[0].texts)
+    assert numbers == ["(0.200)", "0.200", "0.400"]
+    assert f"a mean over fewer than {thin} employed workers" in _texts(fig)
+    assert "workers in the labour force" in _texts(
+        plots.mismatch_heatmap(table.assign(labour_force=thin - 1), value="unemployment_rate")
+    )
+    for plain in (
+        plots.mismatch_heatmap(table, thin=None),
+        plots.mismatch_heatmap(table.assign(employed=thin)),
+        plots.mismatch_heatmap(table.drop(columns="employed")),  # no count: nothing to say
+        plots.mismatch_heatmap(table, value="unemployment_rate"),  # its count is not thin
+    ):
+        assert _hatched(plain) == [] and "fewer than" not in _texts(plain)
+    zh = plots.mismatch_heatmap(table, lang="zh")
+    assert _hatched(zh) == [(0, 1)] and f"不足{thin}名在职者" in _texts(zh)
+
+
 def test_readable_in_greyscale_and_for_colour_blind_readers(sweep):
     # every series differs by line pattern or marker too, not by colour alone
     looks = plots.look(list("abcdefghi"))
