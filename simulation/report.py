@@ -126,6 +126,10 @@ _T: dict[str, tuple[str, str]] = {
     ),
     "policy_col": ("policy", "政策"),
     "figures": ("Figures", "图表"),
+    "source": (
+        "skillsim, sweep {name}: {workers:,} workers, {seeds} seeds, {months} months",
+        "skillsim，扫描 {name}：{workers:,} 名劳动者，{seeds} 个随机种子，{months} 个月",
+    ),
     "fig_forest": (
         "Effects on {what}: one row per policy, one marker per scenario, with 95% intervals; "
         "the vertical line is no effect.",
@@ -509,7 +513,38 @@ class FigureSpec:
 
 
 def figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
-    """The report's figures, in order (drawn lazily)."""
+    """The report's figures, in order (drawn lazily), each with the sweep it shows in a
+    line under it (``sourced``): a PNG copied onto a slide keeps it."""
+    e = sweep.experiment
+    line = _t("source", lang).format(
+        name=e.get("name", sweep.path.name),
+        workers=int(e.get("workers", 0)),
+        seeds=sweep.seeds,
+        months=int(e.get("months", sweep.results["month"].max())),
+    )
+    return sourced(_figures(sweep, style, lang), line, style, lang)
+
+
+def sourced(specs: list[FigureSpec], line: str, style: str, lang: str) -> list[FigureSpec]:
+    """``specs`` whose figures carry ``line`` (the runs they show) in small grey type
+    under them, at the right, where a chart's source goes: a PNG taken out of the report
+    for a slide or a paper still says what it shows."""
+
+    def under(draw):
+        from simulation import plots
+
+        def drawn():
+            fig = draw()
+            with plots.theme(style, lang):  # (the style's fonts: CJK ones for zh)
+                fig.text(1.0, 0.0, line, ha="right", va="top", fontsize="x-small", color="#555555")
+            return fig
+
+        return drawn
+
+    return [FigureSpec(s.name, s.caption, s.draw and under(s.draw)) for s in specs]
+
+
+def _figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
     from simulation import plots
 
     r, e, base = sweep.results, sweep.effects, sweep.baseline

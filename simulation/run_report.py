@@ -38,6 +38,7 @@ from simulation.report import (
     facts_html,
     glossary_table,
     packages_words,
+    sourced,
 )
 
 # The run's paths, one figure each: the dashboard's four line charts (unemployment with
@@ -173,8 +174,8 @@ _W: dict[str, tuple[str, str]] = {
         "而这一点没有任何校准目标加以约束（docs/ODD.md 第11.5节）：其效应大小仅供参考。",
     ),
     "context": (
-        "{scenario} | {policy} | {workers:,} workers, seed {seed}",
-        "{scenario} | {policy} | {workers:,} 名劳动者，随机种子 {seed}",
+        "skillsim, one run: {scenario} | {policy} | {workers:,} workers, seed {seed}",
+        "skillsim，单次运行：{scenario} | {policy} | {workers:,} 名劳动者，随机种子 {seed}",
     ),
     "apprenticeships_axis": ("apprenticeships per month", "每月学徒人数"),
     "gap_map_what": ("the skill-gap map", "技能差距热力图"),
@@ -232,39 +233,16 @@ def read(path: str | Path, manifest: dict[str, Any]) -> Run:
 
 
 def figures(run: Run, style: str, lang: str) -> list[FigureSpec]:
-    """The report's figures, in order (drawn lazily), each with the run it shows above
-    its title (``_in_context``): a PNG copied onto a slide keeps it."""
-    context = _context(run, lang)
-    return [
-        FigureSpec(
-            s.name, s.caption, None if s.draw is None else _in_context(s.draw, context, style, lang)
-        )
-        for s in _figures(run, style, lang)
-    ]
-
-
-def _context(run: Run, lang: str) -> str:
-    """The run in a line: scenario | policy, workers, seed."""
+    """The report's figures, in order (drawn lazily), each with the run it shows in a
+    line under it (``report.sourced``): a PNG copied onto a slide keeps it."""
     m = run.manifest
-    return _w("context", lang).format(
+    line = _w("context", lang).format(
         scenario=name_of("scenario", m.get("scenario", "?"), lang),
         policy=name_of("policy", m.get("policy", "?"), lang),
         workers=int(m.get("workers", 0)),
         seed=m.get("seed"),
     )
-
-
-def _in_context(draw, context: str, style: str, lang: str):
-    """``draw``, with ``context`` in small grey type over the figure."""
-    from simulation import plots
-
-    def drawn():
-        fig = draw()
-        with plots.theme(style, lang):  # (the style's fonts: CJK ones for zh)
-            fig.suptitle(context, fontsize="small", color="#555555")
-        return fig
-
-    return drawn
+    return sourced(_figures(run, style, lang), line, style, lang)
 
 
 def _figures(run: Run, style: str, lang: str) -> list[FigureSpec]:

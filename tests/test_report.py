@@ -128,6 +128,22 @@ def test_figures_also_as_png_files(written):
     assert page.count("<img") == len(pngs)
 
 
+def test_each_figure_names_its_sweep_for_slides():
+    """A PNG copied onto a slide keeps which sweep it shows: its name, workers, seeds
+    and months, in a line under the figure."""
+    sweep = report.read(cell_sweep())
+    e = sweep.experiment
+    want = (
+        f"skillsim, sweep {e['name']}: {e['workers']:,} workers, {sweep.seeds} seeds, "
+        f"{e['months']} months"
+    )
+    specs = report.figures(sweep, "paper", "en")
+    assert len(specs) >= 9
+    for spec in specs:
+        if spec.draw is not None:
+            assert want in [t.get_text() for t in spec.draw().texts], spec.name
+
+
 def test_skill_gap_by_sector_and_region(written):
     page = written.read_text(encoding="utf-8")
     first = page.index('id="fig-skill_gap_by_sector_and_region"')

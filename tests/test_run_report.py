@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import io
 import json
 import shutil
 from pathlib import Path
@@ -159,7 +160,17 @@ def test_each_figure_names_its_run_for_slides(run_folder):
     run = run_report.read(run_folder, json.loads((run_folder / "manifest.json").read_text()))
     specs = run_report.figures(run, "talk", "en")
     assert [s.name for s in specs] == list(FIGURES)
-    want = f"{i18n.name_of('scenario', 'baseline', 'en')} | "
+    want = f"skillsim, one run: {i18n.name_of('scenario', 'baseline', 'en')} | "
     want += f"{i18n.name_of('policy', 'none', 'en')} | 600 workers, seed 0"
+    plain = {s.name: s.draw for s in run_report._figures(run, "talk", "en")}
     for spec in specs:
-        assert spec.draw().get_suptitle() == want, spec.name
+        fig = spec.draw()
+        assert want in [t.get_text() for t in fig.texts], spec.name
+        # the line is under the figure and inside its PNG (which grows by it)
+        assert _height(report._png(fig)) > _height(report._png(plain[spec.name]())), spec.name
+
+
+def _height(png: bytes) -> int:
+    from PIL import Image
+
+    return Image.open(io.BytesIO(png)).size[1]
