@@ -547,15 +547,17 @@ class AnticipationPolicy(Strict):
     foresight_months: int = Field(
         0, ge=0, le=60, description="months ahead the system projects demand paths"
     )
-    cost_yuan_per_month: float = Field(0.0, ge=0, description="running cost of the system")
+    cost_yuan_per_1000_workers_month: float = Field(
+        0.0, ge=0, description="running cost of the system for every 1,000 workers of the city"
+    )
 
 
 class CoreSkillsPolicy(Strict):
     curriculum_share: float = Field(
         0.10, ge=0, le=0.8, description="share of programme time on core skills"
     )
-    cost_yuan_per_provider_month: float = Field(
-        0.0, ge=0, description="curriculum and teacher cost"
+    cost_yuan_per_1000_workers_month: float = Field(
+        0.0, ge=0, description="curriculum and teacher cost for every 1,000 workers of the city"
     )
 
 
@@ -563,8 +565,8 @@ class GreenCurriculaPolicy(Strict):
     green_share: float = Field(
         0.0, ge=0, le=0.8, description="minimum share of programme time on green skills"
     )
-    cost_yuan_per_provider_month: float = Field(
-        0.0, ge=0, description="curriculum and teacher cost"
+    cost_yuan_per_1000_workers_month: float = Field(
+        0.0, ge=0, description="curriculum and teacher cost for every 1,000 workers of the city"
     )
 
 

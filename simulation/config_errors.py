@@ -208,6 +208,24 @@ def field_names(model: type[BaseModel], loc: Loc) -> list[str]:
     return list(tp.model_fields) if ok and _is_model(tp) else []
 
 
+# Fields a policy may still carry from an earlier version (by their section and name):
+# what replaced them.
+_PER_PROVIDER = (
+    "replaced by cost_yuan_per_1000_workers_month, the cost for every 1,000 workers of "
+    "the city, so that spending scales with --workers: 20,000 a provider at the 12 "
+    "providers of a city of 20,000 workers is 12,000"
+)
+RENAMED = {
+    "anticipation.cost_yuan_per_month": (
+        "replaced by cost_yuan_per_1000_workers_month, the cost for every 1,000 workers of "
+        "the city, so that spending scales with --workers: 200,000 a month for a city of "
+        "20,000 workers is 10,000"
+    ),
+    "core_skills.cost_yuan_per_provider_month": _PER_PROVIDER,
+    "green_curricula.cost_yuan_per_provider_month": _PER_PROVIDER,
+}
+
+
 # ---------------------------------------------------- from pydantic's errors
 
 
@@ -229,6 +247,9 @@ def _problem(
         allowed = "one of: " + ", ".join(names) if names else "no fields here"
         close = difflib.get_close_matches(str(loc[-1]), names, n=1)
         hint = f" (did you mean {close[0]}?)" if close else ""
+        renamed = RENAMED.get(".".join(map(str, loc[-2:])))
+        if renamed:
+            hint = f" ({renamed})"
         return Problem(file, dotted(loc), value, allowed, f"unknown field{hint}; must be {allowed}")
     tp, meta, ok = _walk(model, loc)
     allowed = describe(tp, meta) if ok else err["msg"]

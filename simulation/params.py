@@ -175,6 +175,8 @@ class CostParams(NamedTuple):
     capacity_multiplier: float
     rural_policy_extra: float
     rural_seat_cost: float
+    # the city's monthly costs of these programmes (the policy's cost per 1,000 workers
+    # times the run's workers, in thousands)
     anticipation_cost: float
     core_cost: float
     green_cost: float
@@ -227,6 +229,7 @@ def build(run: RunConfig) -> Params:
         b.population,
     )
     q = po.quality
+    thousands = run.workers / 1000.0
     quality_level = q.level
     duration = po.terms.duration_months
     # A recognised assessment makes the apprenticeship certificate a full signal.
@@ -382,9 +385,11 @@ def build(run: RunConfig) -> Params:
             capacity_multiplier=po.tvet_capacity.seat_multiplier,
             rural_policy_extra=po.rural_access.extra_seat_share,
             rural_seat_cost=po.rural_access.cost_yuan_per_seat_month,
-            anticipation_cost=po.anticipation.cost_yuan_per_month,
-            core_cost=po.core_skills.cost_yuan_per_provider_month,
-            green_cost=po.green_curricula.cost_yuan_per_provider_month,
+            # the city's programme costs a month: given per 1,000 workers, so that
+            # spending scales with the model city as its counts do
+            anticipation_cost=po.anticipation.cost_yuan_per_1000_workers_month * thousands,
+            core_cost=po.core_skills.cost_yuan_per_1000_workers_month * thousands,
+            green_cost=po.green_curricula.cost_yuan_per_1000_workers_month * thousands,
         ),
         metrics=MetricParams(
             youth_age_months=YOUTH_AGE_MONTHS,

@@ -328,9 +328,37 @@ def test_numbers_must_be_finite_even_without_an_upper_bound(tmp_path: Path, numb
         number,
         "a finite number > 0",
     )
-    policy = write(tmp_path / "p.toml", f"[anticipation]\ncost_yuan_per_month = {number}\n")
+    policy = write(
+        tmp_path / "p.toml", f"[anticipation]\ncost_yuan_per_1000_workers_month = {number}\n"
+    )
     err = error_of(load_policy, policy)
-    assert_names(err, "p.toml", "anticipation.cost_yuan_per_month", number, "a finite number >= 0")
+    assert_names(
+        err,
+        "p.toml",
+        "anticipation.cost_yuan_per_1000_workers_month",
+        number,
+        "a finite number >= 0",
+    )
+
+
+@pytest.mark.parametrize(
+    "section, old",
+    [
+        ("anticipation", "cost_yuan_per_month"),
+        ("core_skills", "cost_yuan_per_provider_month"),
+        ("green_curricula", "cost_yuan_per_provider_month"),
+    ],
+)
+def test_a_cost_field_of_an_earlier_version_says_what_replaced_it(
+    tmp_path: Path, section: str, old: str
+) -> None:
+    """The programme costs became costs per 1,000 workers: a policy file written before
+    is refused with the new field's name and how to convert the old value."""
+    policy = write(tmp_path / "old.toml", f"[{section}]\n{old} = 20000.0\n")
+    err = error_of(load_policy, policy)
+    assert_names(err, "old.toml", f"{section}.{old}", "20000.0", "cost_yuan_per_1000_workers_month")
+    assert "replaced by cost_yuan_per_1000_workers_month" in str(err)
+    assert "every 1,000 workers" in str(err)
 
 
 def test_several_errors_one_line_each(tmp_path: Path) -> None:

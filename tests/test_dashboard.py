@@ -313,7 +313,7 @@ def test_hint_names_the_buttons():
 
 def test_levers_become_a_policy():
     quo = dashboard.lever_policy({})
-    assert quo.subsidy.yuan_per_year == 0 and quo.anticipation.cost_yuan_per_month == 0
+    assert quo.subsidy.yuan_per_year == 0 and quo.anticipation.cost_yuan_per_1000_workers_month == 0
     assert quo.quality.level == 0 and quo.vouchers.yuan_per_month == 0
     moved = dashboard.lever_policy(
         {"subsidy_yuan_per_year": 6000, "quality_standards": 3, "anticipation_lag_months": 3}
@@ -321,7 +321,10 @@ def test_levers_become_a_policy():
     assert moved.subsidy.yuan_per_year == 6000
     assert moved.quality.level == pytest.approx(0.6)
     assert moved.quality.public_cost_yuan_per_completion > 0
-    assert moved.anticipation.lag_months == 3 and moved.anticipation.cost_yuan_per_month > 0
+    assert (
+        moved.anticipation.lag_months == 3
+        and moved.anticipation.cost_yuan_per_1000_workers_month > 0
+    )
     assert moved.terms.wage_floor_share_of_min_wage == 0  # pay protection is the 4th standard
 
 

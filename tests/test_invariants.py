@@ -571,8 +571,8 @@ class Tracker:
         assert sp[Spend.SEATS] == approx(c.seat_cost * in_use), where
         # The anticipation system is one city-level system: a flat monthly cost.
         assert sp[Spend.ANTICIPATION] == approx(c.anticipation_cost), where
-        assert sp[Spend.CORE_SKILLS] == approx(c.core_cost * pr.count), where
-        assert sp[Spend.GREEN_CURRICULA] == approx(c.green_cost * pr.count), where
+        assert sp[Spend.CORE_SKILLS] == approx(c.core_cost), where
+        assert sp[Spend.GREEN_CURRICULA] == approx(c.green_cost), where
 
     def check_record(self, model: SkillsModel) -> None:
         """The month's metrics agree with the state."""
@@ -793,6 +793,25 @@ def test_every_hire_out_of_unemployment_is_counted():
     _, tracker = run_checked(run, label="job finding")
     # Hires of someone unemployed only since this month must be this month's entrants.
     assert tracker.fresh_not_entrants == 0, tracker.fresh_not_entrants
+
+
+def test_programme_spending_grows_with_the_city():
+    """A city twice as large pays twice the package's fixed-rate programmes (the
+    anticipation system, core-skills and green curricula: a cost per 1,000 workers),
+    so a policy's cost per worker does not depend on the model city's size."""
+    per_thousand = []
+    for workers in (1000, 2000):
+        model = SkillsModel("baseline", ("package",), workers, 1, 0)
+        model.step()
+        month = model.metrics_frame().iloc[-1]
+        fixed = month["spending_anticipation_yuan"] + month["spending_curricula_yuan"]
+        per_thousand.append(fixed / workers * 1000)
+    package = loading.load_policy("package")
+    want = sum(
+        c.cost_yuan_per_1000_workers_month
+        for c in (package.anticipation, package.core_skills, package.green_curricula)
+    )
+    assert want > 0 and per_thousand == [pytest.approx(want), pytest.approx(want)]
 
 
 def test_zero_hiring_bar_runs():

@@ -51,8 +51,8 @@ def programme_costs(
 ):  # fmt: skip
     """Running costs of this month: the capacity the rural access policy adds in rural
     regions at the rural seat cost (whether or not it is used); every other occupied
-    seat (TVET and courses) at the seat cost; the anticipation system; core-skills and
-    green curricula at every provider. The policy's seats are a provider's last ones:
+    seat (TVET and courses) at the seat cost; the anticipation system, core-skills and
+    green curricula (the city's costs, ``params.CostParams``). The policy's seats are a provider's last ones:
     those occupied beyond its other seats (``seats`` minus the policy's) are paid for
     once, by the policy, not again as occupied seats."""
     n_providers = prov_region.shape[0]
@@ -68,5 +68,5 @@ def programme_costs(
             )
         spend[Spend.SEATS] += occupied * p.seat_cost
     spend[Spend.ANTICIPATION] += p.anticipation_cost
-    spend[Spend.CORE_SKILLS] += n_providers * p.core_cost
-    spend[Spend.GREEN_CURRICULA] += n_providers * p.green_cost
+    spend[Spend.CORE_SKILLS] += p.core_cost
+    spend[Spend.GREEN_CURRICULA] += p.green_cost

@@ -481,8 +481,8 @@ class ReferenceModel(mesa.Model):
                 spend[Spend.RURAL_ACCESS] += rural
             spend[Spend.SEATS] += seats
         spend[Spend.ANTICIPATION] += pc.anticipation_cost
-        spend[Spend.CORE_SKILLS] += len(self.providers) * pc.core_cost
-        spend[Spend.GREEN_CURRICULA] += len(self.providers) * pc.green_cost
+        spend[Spend.CORE_SKILLS] += pc.core_cost
+        spend[Spend.GREEN_CURRICULA] += pc.green_cost
         # Over the last 12 months: the poaching rate firms expect (poached / retained,
         # at most 1), school leavers' chance of a slot (starts / seekers, at most 1).
         self.flow_history[self.clock % 12] = self.flows

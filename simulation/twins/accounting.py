@@ -59,8 +59,8 @@ def programme_costs(
 ):
     """This month's public running costs: the TVET and course capacity the rural access
     policy adds in rural regions at the rural seat cost, used or not; every other
-    occupied seat (TVET and courses) at the seat cost; the anticipation system;
-    core-skills and green curricula at every provider."""
+    occupied seat (TVET and courses) at the seat cost; the anticipation system,
+    core-skills and green curricula (the city's costs, ``params.CostParams``)."""
     n_providers = prov_region.shape[0]
     for q in range(n_providers):
         occupied, rural = provider_running_costs(
@@ -77,8 +77,8 @@ def programme_costs(
             spend[Spend.RURAL_ACCESS] += rural
         spend[Spend.SEATS] += occupied
     spend[Spend.ANTICIPATION] += p.anticipation_cost
-    spend[Spend.CORE_SKILLS] += n_providers * p.core_cost
-    spend[Spend.GREEN_CURRICULA] += n_providers * p.green_cost
+    spend[Spend.CORE_SKILLS] += p.core_cost
+    spend[Spend.GREEN_CURRICULA] += p.green_cost
 
 
 def provider_running_costs(
