@@ -454,6 +454,9 @@ def effects(
     ci_low and ci_high (t interval of the paired differences), unpaired_ci_low and
     unpaired_ci_high (Welch interval of the two samples, for comparison).
 
+    ``metric_names`` (a name or a list) keeps to those metrics; by default every metric of
+    the results and the cost row.
+
     The row ``cost_per_additional_employed_yuan`` is extra public spending over extra
     workers in employment (employed + apprentices), both as means over the summary
     months: yuan per additional worker-month, with Fieller's interval for a ratio of
@@ -487,6 +490,9 @@ def effects(
             "results, so there is nothing to compare it with"
         )
     names = _metric_names(metric_names, runs)
+    with_cost = metric_names is None or COST_METRIC in (
+        [metric_names] if isinstance(metric_names, str) else list(metric_names)
+    )
     groups = _groups(results)
     pair_on = ["scenario", "point", "seed"]
     wanted = dict.fromkeys([*names, *(c for c in _COST_INPUTS if c in runs.columns)])
@@ -500,7 +506,8 @@ def effects(
             a, b = joined[name].to_numpy(float), joined[f"{name}__base"].to_numpy(float)
             ok = ~(np.isnan(a) | np.isnan(b))
             rows.append({**head, **_paired(name, a[ok], b[ok], confidence, stats)})
-        rows.append({**head, **_cost(joined, confidence, stats)})
+        if with_cost:
+            rows.append({**head, **_cost(joined, confidence, stats)})
     return pd.DataFrame(rows)
 
 
@@ -520,14 +527,15 @@ def _need_one_each(runs: pd.DataFrame, keys: list[str]) -> None:
 
 
 def _metric_names(wanted: str | Sequence[str] | None, runs: pd.DataFrame) -> list[str]:
-    """The catalogue metrics to compare: ``wanted`` (a name or a list; the cost row is
-    always given), or every metric of the results."""
+    """The catalogue metrics to compare: ``wanted`` (a name or a list; the cost row,
+    ``COST_METRIC``, is not a column and comes only if named), or every metric of the
+    results."""
     present = [m for m in metrics.NAMES if m in runs.columns]
     if wanted is None:
         return present
     if isinstance(wanted, str):
         wanted = [wanted]
-    names = [n for n in wanted if n != COST_METRIC]  # (its row is always there)
+    names = [n for n in wanted if n != COST_METRIC]  # (its row is made apart)
     unknown = [n for n in names if n not in present]
     if unknown:
         raise ValueError(

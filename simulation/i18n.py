@@ -154,8 +154,8 @@ METRIC_LABELS: dict[str, tuple[str, str]] = {
     "spending_curricula_yuan": ("spending on curricula", "课程建设支出"),
     "spending_total_yuan": ("public spending", "公共支出"),
     "cost_per_additional_employed_yuan": (
-        "public cost per additional worker in employment",
-        "每新增一名就业者的公共成本",
+        "public cost per additional worker in employment (jobs and apprenticeships)",
+        "每新增一名就业者（含学徒）的公共成本",
     ),
     "in_employment": ("workers in employment (jobs and apprenticeships)", "就业人数（含学徒）"),
     # breakdown columns
