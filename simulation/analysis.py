@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from simulation import metrics
+from simulation import i18n, metrics
 
 RUN_KEYS = ("run_id", "scenario", "policy", "point", "replicate", "seed")
 COST_METRIC = "cost_per_additional_employed_yuan"
@@ -371,19 +371,52 @@ def _groups(results: pd.DataFrame) -> list[str]:
 
 def summarise(results: pd.DataFrame, summary: str = "mean") -> pd.DataFrame:
     """One row per run: the keys, then each metric's mean over months 1..M (``mean``)
-    or its value in the last month (``final``)."""
+    or its value in the last month (``final``). Of a breakdown (``load(path,
+    table="region")``), one row per run and region (sector, cohort, cell), its columns
+    summarised the same way (a month where a group's value is undefined, NaN, is left
+    out of its mean)."""
     if summary not in ("mean", "final"):
         raise ValueError(f"summary must be 'mean' or 'final' (got {summary!r})")
-    _need_metrics_table(results)
-    keys = [c for c in (*_groups(results), "replicate", "seed", "run_id") if c in results]
-    names = [m for m in metrics.NAMES if m in results.columns]
+    need_runs_once(results, "these results")
+    rows = _rows_of(results)
+    keys = [c for c in (*_groups(results), "replicate", "seed", "run_id", *rows) if c in results]
+    names = _measures(results)
     if summary == "mean":
         months = results[results["month"] >= 1]
         out = months.groupby(keys, sort=True, dropna=False)[names].mean()
     else:
-        last = results.sort_values("month").groupby("run_id").tail(1)
+        last = results[results["month"] == results.groupby("run_id")["month"].transform("max")]
         out = last.set_index(keys)[names].sort_index()
     return out.reset_index()
+
+
+# the columns that name a breakdown's rows, and its measures
+BREAKDOWN_KEYS = {
+    "cell": ["sector", "region"],
+    "region": ["region"],
+    "sector": ["sector"],
+    "cohort": ["cohort"],
+}
+BREAKDOWN_MEASURES = {
+    "cell": metrics.CELL_COLUMNS,
+    "region": metrics.REGION_COLUMNS,
+    "sector": metrics.SECTOR_COLUMNS,
+    "cohort": metrics.COHORT_COLUMNS,
+}
+
+
+def _rows_of(results: pd.DataFrame) -> list[str]:
+    """The columns naming a row of ``results`` within a run and month: none for the
+    metrics table, the region (sector, cohort; sector and region) for a breakdown."""
+    kind = breakdown(results)
+    return [] if kind is None else BREAKDOWN_KEYS[kind]
+
+
+def _measures(results: pd.DataFrame) -> list[str]:
+    """The measures of ``results`` in catalogue order: the metrics, or the breakdown's."""
+    kind = breakdown(results)
+    names = metrics.NAMES if kind is None else BREAKDOWN_MEASURES[kind]
+    return [m for m in names if m in results.columns]
 
 
 # what one row of each breakdown is (``load(path, table=...)``)
@@ -407,26 +440,26 @@ def breakdown(results: pd.DataFrame) -> str | None:
     return next((c for c in ("region", "sector", "cohort") if c in results.columns), None)
 
 
-def _need_metrics_table(results: pd.DataFrame) -> None:
-    """Runs are summarised from the metrics table: a breakdown's rows (a region's, a
-    sector's) would be averaged as if they were runs' months."""
+def _need_metrics_table(results: pd.DataFrame, what: str) -> None:
+    """``what`` (a sensitivity analysis) takes whole runs, from the metrics table: a
+    breakdown's rows (a region's, a sector's) would be averaged as if they were runs'
+    months."""
     kind = breakdown(results)
     if kind is not None:
         raise ValueError(
             f"this is the {kind} breakdown, one row per {BREAKDOWN_ROWS[kind]} and month: "
-            "effects and summaries are of whole runs (allowed: analysis.load(path), the "
-            "metrics table)"
+            f"{what} is of whole runs (allowed: analysis.load(path), the metrics table)"
         )
-    need_runs_once(results, "these results")
 
 
 def need_runs_once(results: pd.DataFrame, what: str) -> None:
-    """One row per run and month in a metrics table: two tables with the same run ids
-    (``pd.concat`` of two sweeps run from one root seed) would be averaged run by run
-    as if they were one. Raises ``ValueError`` naming a repeated run."""
+    """One row per run and month in a metrics table (per run, month and region,
+    sector... in a breakdown): two tables with the same run ids (``pd.concat`` of two
+    sweeps run from one root seed) would be averaged run by run as if they were one.
+    Raises ``ValueError`` naming a repeated run."""
     if "run_id" not in results.columns or "month" not in results.columns:
         return
-    repeated = results.duplicated(["run_id", "month"])
+    repeated = results.duplicated(["run_id", "month", *_rows_of(results)])
     if repeated.any():
         row = results[repeated].iloc[0]
         raise ValueError(
@@ -456,6 +489,12 @@ def effects(
 
     ``metric_names`` (a name or a list) keeps to those metrics; by default every metric of
     the results and the cost row.
+
+    Of a breakdown (``load(path, table="region")``, "sector", "cohort", "cell"): who
+    gains. The effects on its columns, one row per region (sector, cohort, sector and
+    region) as well: each run's region against the baseline run's same region, same
+    seed (no cost row). A group whose value is undefined in some runs (no one there)
+    has its n counted over the others.
 
     The row ``cost_per_additional_employed_yuan`` is extra public spending over extra
     workers in employment (employed + apprentices), both as means over the summary
@@ -490,11 +529,13 @@ def effects(
             "results, so there is nothing to compare it with"
         )
     names = _metric_names(metric_names, runs)
-    with_cost = metric_names is None or COST_METRIC in (
-        [metric_names] if isinstance(metric_names, str) else list(metric_names)
+    with_cost = breakdown(results) is None and (
+        metric_names is None
+        or COST_METRIC in ([metric_names] if isinstance(metric_names, str) else metric_names)
     )
-    groups = _groups(results)
-    pair_on = ["scenario", "point", "seed"]
+    rows_of = _rows_of(results)  # a breakdown's: each region (sector, ...) paired on its own
+    groups = [*_groups(results), *rows_of]
+    pair_on = ["scenario", "point", "seed", *rows_of]
     wanted = dict.fromkeys([*names, *(c for c in _COST_INPUTS if c in runs.columns)])
     base = runs[runs["policy"] == baseline_policy][[*pair_on, *wanted]]
     _need_one_each(runs, [*groups, "seed"])
@@ -530,25 +571,27 @@ def _metric_names(wanted: str | Sequence[str] | None, runs: pd.DataFrame) -> lis
     """The catalogue metrics to compare: ``wanted`` (a name or a list; the cost row,
     ``COST_METRIC``, is not a column and comes only if named), or every metric of the
     results."""
-    present = [m for m in metrics.NAMES if m in runs.columns]
+    present = _measures(runs)
     if wanted is None:
         return present
     if isinstance(wanted, str):
         wanted = [wanted]
-    names = [n for n in wanted if n != COST_METRIC]  # (its row is made apart)
+    kind = breakdown(runs)
+    names = [n for n in wanted if kind is not None or n != COST_METRIC]  # (made apart)
     unknown = [n for n in names if n not in present]
     if unknown:
-        raise ValueError(
-            f"unknown metric {unknown[0]!r} in metric_names (allowed: the catalogue's "
-            f"metrics in these results, `skillsim list metrics`, and {COST_METRIC})"
+        allowed = (
+            f"the catalogue's metrics in these results, `skillsim list metrics`, and {COST_METRIC}"
+            if kind is None
+            else f"the {kind} breakdown's columns: {', '.join(present)}"
         )
+        raise ValueError(f"unknown metric {unknown[0]!r} in metric_names (allowed: {allowed})")
     return names
 
 
 def _unit(name: str) -> str:
-    if name in metrics.BY_NAME:
-        return metrics.BY_NAME[name].unit
-    return {m.name: m.unit for m in metrics.COMPARATIVE}.get(name, "")
+    """A measure's unit: the catalogue's, a breakdown column's, or a comparative one's."""
+    return i18n.catalogue_unit(name) or {m.name: m.unit for m in metrics.COMPARATIVE}.get(name, "")
 
 
 def _t_interval(mean: float, sd: float, n: int, confidence: float, stats) -> tuple[float, float]:
@@ -658,6 +701,7 @@ def sensitivity(
     """
     if not isinstance(results, pd.DataFrame):
         results = load(results)
+    _need_metrics_table(results, "a sensitivity analysis")
     info = results.attrs.get("skillsim", {})
     design = info.get("design", {})
     kind = design.get("kind")

@@ -193,6 +193,9 @@ EXTRA_UNITS = {
     "unfilled_slots": "slots",
     "entrants": "workers",
     "working_share": "share",
+    "apprenticeship_share": "share",
+    "certified_share": "share",
+    "job_finding_12m": "share",
 }
 
 

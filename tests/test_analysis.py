@@ -172,19 +172,51 @@ def test_effects_are_paired_t_intervals(paired_sweep):
         analysis.effects(results, baseline_policy="nothing")
 
 
+def test_effects_by_region_and_cohort_pair_each_group(tmp_path):
+    """Who gains: effects of a breakdown pair each run's region (cohort) with the
+    baseline run's same region, same seed, its columns summarised over months 1..M as
+    the metrics are (a month where the group's value is undefined left out); computed
+    here by hand. No cost row; an unknown column names the breakdown's columns."""
+    keep = 'keep = ["metrics", "region", "cohort"]\n'
+    body = small(policies=("none", "package"), replications=3, workers=800, months=6, extra=keep)
+    _, out = _sweep(tmp_path, body)
+    region = analysis.load(out, table="region")
+    table = analysis.effects(region)
+    assert set(table["metric"]) == set(metrics.REGION_COLUMNS)
+    assert "cost_per_additional_employed_yuan" not in set(table["metric"])
+    regions = sorted(set(region["region"]))
+    rate = table[table["metric"] == "unemployment_rate"].set_index(["scenario", "region"])
+    assert sorted(set(rate.index.get_level_values("region"))) == regions
+    later = region[region["month"] >= 1]
+    mean = later.groupby(["scenario", "policy", "seed", "region"])["unemployment_rate"].mean()
+    for scenario in set(region["scenario"]):
+        for r in regions:
+            d = (mean[scenario, "package"].xs(r, level="region")
+                 - mean[scenario, "none"].xs(r, level="region")).dropna()  # fmt: skip
+            row = rate.loc[(scenario, r)]
+            assert row["n"] == len(d) == 3 and row["unit"] == "share"
+            assert row["effect"] == pytest.approx(d.mean(), rel=1e-12)
+            half = stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / math.sqrt(len(d))
+            assert row["ci_low"] == pytest.approx(d.mean() - half, rel=1e-9)
+    cohort = analysis.effects(analysis.load(out, table="cohort"), metric_names="entrants")
+    assert set(cohort["metric"]) == {"entrants"} and "cohort" in cohort.columns
+    with pytest.raises(ValueError, match="the region breakdown's columns: labour_force"):
+        analysis.effects(region, metric_names="employment_rate")
+
+
 def test_what_effects_cannot_do_is_said_not_guessed(paired_sweep):
-    """A breakdown table (a region's rows are no run), a misspelled metric, a
-    confidence given in per cent, an unknown policy filter: each a ValueError saying
-    what is allowed. A metric name alone is a list of one; asking for the cost row,
-    which is always given, is no error; a sweep's runs/ folder loads as the sweep."""
+    """A sensitivity analysis of a breakdown table (a region's rows are no run), a
+    misspelled metric, a confidence given in per cent, an unknown policy filter: each a
+    ValueError saying what is allowed. A metric name alone is a list of one; the cost
+    row comes when named; a sweep's runs/ folder loads as the sweep."""
     _, out = paired_sweep
     results = analysis.load(out)
-    with pytest.raises(ValueError, match="this is the region breakdown"):
-        analysis.effects(results.assign(region="urban_core"))  # (a region table's column)
+    with pytest.raises(ValueError, match=r"this is the region breakdown.*a sensitivity"):
+        analysis.sensitivity(results.assign(region="urban_core"), "unemployment_rate")
     sectors = results.copy()
     sectors.attrs = {"skillsim": {**results.attrs["skillsim"], "table": "sector"}}
     with pytest.raises(ValueError, match="this is the sector breakdown"):
-        analysis.effects(sectors)
+        analysis.sensitivity(sectors, "unemployment_rate")
     with pytest.raises(ValueError, match="unknown metric 'unemployment_rat'"):
         analysis.effects(results, metric_names=["unemployment_rat"])
     with pytest.raises(ValueError, match="confidence must be between 0 and 1"):
