@@ -136,6 +136,17 @@ def check_out(out: Path, option: str = "--out") -> str | None:
             f"{option} {out}: the folder {out.parent} is not writable (allowed: a path in "
             "a writable folder)"
         )
+    # Make (and remove) a folder beside it, as the results will be: write permission is
+    # not all (a root user may write anywhere but in /proc or a read-only mount).
+    probe = out.with_name(f".{out.name}.probe-{os.getpid()}")
+    try:
+        probe.mkdir()
+        probe.rmdir()
+    except OSError as exc:
+        return (
+            f"{option} {out}: cannot make a folder in {out.parent} ({exc.strerror or exc}; "
+            "allowed: a path in a writable folder)"
+        )
     return None
 
 

@@ -244,6 +244,29 @@ def test_a_folder_under_a_file_is_refused_before_the_run(tmp_path, capsys, monke
     assert _files(tmp_path) == ["notes.txt"]
 
 
+def test_a_folder_where_nothing_can_be_made_is_refused_before_the_run(
+    tmp_path, capsys, monkeypatch
+):
+    """Write permission is not enough: a folder where making a folder fails (for root,
+    /proc or a read-only mount) is refused before the run, not after it."""
+    from simulation import runner
+
+    monkeypatch.setattr(runner, "simulate", lambda *a, **k: pytest.fail("the run started"))
+    real_mkdir = Path.mkdir
+
+    def refused(self, *args, **kwargs):
+        if self.parent == tmp_path and self.name.startswith(".run.probe-"):
+            raise OSError(30, "Read-only file system")
+        return real_mkdir(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "mkdir", refused)
+    out = tmp_path / "run"
+    assert cli.main(["run", "baseline", *SMALL, "--out", str(out)]) == cli.EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert f"--out {out}: cannot make a folder in {tmp_path} (Read-only file system" in err
+    assert _files(tmp_path) == []
+
+
 def test_new_folder_raises_for_a_taken_name_unless_told_to_go_elsewhere(tmp_path):
     taken = tmp_path / "taken"
     taken.mkdir()

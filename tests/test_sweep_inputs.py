@@ -117,6 +117,18 @@ def test_baseline_policy_must_be_one_of_the_policies(tmp_path, capsys):
     assert load_experiment(write_experiment(tmp_path / "exp", body, name="ok")).policies
 
 
+@pytest.mark.parametrize("name", ["a/b", "../up", "back\\slash"])
+def test_an_experiment_name_with_a_path_separator_is_bad_input(name, tmp_path, capsys, monkeypatch):
+    """The name is part of the sweep's default folder (results/sweep-<name>-<hash>): a
+    separator in it would nest the folder elsewhere."""
+    path = write_experiment(tmp_path / "exp", small(extra=f"name = {name!r}\n"))
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["sweep", str(path), "--quiet"]) == 2
+    msg = capsys.readouterr().err
+    assert "exp.toml: name = " in msg and "a name without / or \\" in msg
+    assert not (tmp_path / "results").exists()
+
+
 def test_one_policy_under_two_names_is_pointed_out(tmp_path, capsys):
     """ "a+b" and "b+a" are one policy: the sweep ran it twice and reported it twice."""
     pair = ("none", "apprenticeship_subsidy+core_skills", "core_skills+apprenticeship_subsidy")

@@ -58,8 +58,16 @@ RUN_NAME = "a name without / or \\ that does not start with a dot"
 
 def _check_names(experiment: Experiment) -> None:
     """Scenario and policy names become run ids (``<scenario>__<policy>...__r<k>``),
-    which name folders in runs/: each must be one plain folder name."""
+    which name folders in runs/: each must be one plain folder name. The experiment's
+    name is part of its default folder's (``sweep-<name>-<hash>``): no separator in it."""
     cfg = experiment.config
+    if any(c in cfg.name for c in "/\\\0"):
+        allowed = "a name without / or \\"
+        msg = (
+            f"the experiment is named {cfg.name!r}, and its sweep's default folder is "
+            f"results/sweep-<name>-<hash>: the name must be {allowed} (rename it)"
+        )
+        raise ConfigError(Problem(experiment.source, "name", show_value(cfg.name), allowed, msg))
     for where, refs, names in (
         ("scenarios", cfg.scenarios, list(experiment.scenarios)),
         ("policies", cfg.policies, list(experiment.policies)),
