@@ -215,11 +215,20 @@ def _code_version() -> dict[str, Any]:
 
 
 def environment() -> dict[str, Any]:
+    """The machine and process a result was computed in: ``numba_threads`` is the
+    computing thread's numba thread count when numba runs here (a sweep's ``--threads``
+    share, capped at the machine's), else the NUMBA_NUM_THREADS setting."""
+    numba = sys.modules.get("numba")
+    threads = (
+        numba.get_num_threads()
+        if numba is not None
+        else os.environ.get("NUMBA_NUM_THREADS", "default")
+    )
     return {
         "platform": platform.platform(),
         "machine": platform.machine(),
         "cpus": os.cpu_count(),
-        "numba_threads": os.environ.get("NUMBA_NUM_THREADS", "default"),
+        "numba_threads": threads,
         "argv": sys.argv,
     }
 

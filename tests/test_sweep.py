@@ -138,6 +138,10 @@ def test_any_concurrent_futures_executor(tmp_path):
         without_timings(analysis.load(tmp_path / "threads")),
         without_timings(analysis.load(tmp_path / "serial")),
     )
+    # each run's manifest has the numba threads it ran on (--threads), not a setting
+    for run in (tmp_path / "serial" / "runs").iterdir():
+        manifest = json.loads((run / "manifest.json").read_text())
+        assert manifest["environment"]["numba_threads"] == 1, run.name
 
 
 def test_dask_local_cluster_equals_serial(tmp_path):

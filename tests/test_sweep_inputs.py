@@ -240,6 +240,25 @@ def test_a_malformed_scheduler_address_is_bad_input(address, tmp_path, capsys):
     assert not out.exists()
 
 
+@pytest.mark.parametrize("command", [["sweep", "default"], ["validate"], ["calibrate"]])
+@pytest.mark.parametrize(
+    "where, said",
+    [
+        (["--executor", "serial"], "--executor serial runs one run at a time"),
+        (["--scheduler", "tcp://127.0.0.1:1"], "--scheduler's cluster has the workers"),
+    ],
+)
+def test_jobs_where_it_sets_nothing_is_bad_input(command, where, said, tmp_path, capsys):
+    """--jobs is the number of worker processes of the pool or of a local Dask cluster:
+    with the serial executor or a running cluster it would be recorded but do nothing."""
+    out = tmp_path / "out"
+    argv = [*command, *where, "--jobs", "4", "--out", str(out)]
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    assert f"--jobs 4: {said}" in err and "allowed: --jobs with --executor processes" in err
+    assert not out.exists()
+
+
 def test_well_formed_scheduler_addresses():
     for address in ("tcp://127.0.0.1:8786", "tls://sched.example.org:8786", "[::1]:8786"):
         assert executors.check_scheduler(address) == address

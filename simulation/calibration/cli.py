@@ -128,13 +128,10 @@ def main(args: argparse.Namespace) -> int:
         return 0
     from simulation import store
     from simulation.calibration import config, fit, output
-    from simulation.experiment.executors import check_scheduler, session
+    from simulation.experiment.cli import executor_of
+    from simulation.experiment.executors import session
 
-    executor = args.executor or ("dask" if args.scheduler else "processes")
-    if args.scheduler and executor != "dask":
-        raise _bad("--executor", executor, "dask (with --scheduler)")
-    if args.scheduler is not None:
-        check_scheduler(args.scheduler)
+    executor = executor_of(args)
     for option in ("jobs", "threads", "budget"):
         value = getattr(args, option)
         if value is not None and value < 1:

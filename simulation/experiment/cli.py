@@ -182,6 +182,28 @@ def add_executor_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def executor_of(args: argparse.Namespace) -> str:
+    """The executor ``add_executor_options``' options name ("serial", "processes",
+    "dask"); raises BadInput for options that do not go together (--scheduler without
+    dask, --jobs where it sets nothing) and for a malformed --scheduler address."""
+    from simulation.experiment.executors import check_scheduler
+
+    executor = args.executor or ("dask" if args.scheduler else "processes")
+    if args.scheduler and executor != "dask":
+        raise _bad(f"--scheduler needs --executor dask (got --executor {executor})")
+    if args.jobs is not None and (executor == "serial" or args.scheduler):
+        where = "--executor serial runs one run at a time in this process"
+        if args.scheduler:
+            where = "--scheduler's cluster has the workers it was started with"
+        raise _bad(
+            f"--jobs {args.jobs}: {where} (allowed: --jobs with --executor processes or "
+            "a local dask cluster)"
+        )
+    if args.scheduler is not None:
+        check_scheduler(args.scheduler)
+    return executor
+
+
 def main(args: argparse.Namespace) -> int:
     if args.command == "sweep":
         return _sweep(args)
@@ -200,16 +222,11 @@ def _sweep(args: argparse.Namespace) -> int:
     from simulation.cli import BadInput
     from simulation.config_errors import COMMAND_LINE, ConfigError, as_options
     from simulation.experiment import default_out, load_experiment, make_plan, run_sweep
-    from simulation.experiment.executors import check_scheduler
     from simulation.experiment.loading import find_file
     from simulation.experiment.plan import repeated_points
     from simulation.experiment.store import SweepFolderError, SweepStore, SweepWriteError
 
-    executor = args.executor or ("dask" if args.scheduler else "processes")
-    if args.scheduler and executor != "dask":
-        raise _bad(f"--scheduler needs --executor dask (got --executor {executor})")
-    if args.scheduler is not None:
-        check_scheduler(args.scheduler)
+    executor = executor_of(args)
     for option in ("jobs", "threads"):
         value = getattr(args, option)
         if value is not None and value < 1:

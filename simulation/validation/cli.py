@@ -110,14 +110,9 @@ def _check(args: argparse.Namespace) -> str:
         if value < low or (high is not None and value > high):
             allowed = f">= {low}" if high is None else f"between {low} and {high}"
             raise _bad(f"{COMMAND_LINE}: --{option} = {value}: must be a whole number {allowed}")
-    executor = args.executor or ("dask" if args.scheduler else "processes")
-    if args.scheduler and executor != "dask":
-        raise _bad(f"--scheduler needs --executor dask (got --executor {executor})")
-    if args.scheduler is not None:
-        from simulation.experiment.executors import check_scheduler
+    from simulation.experiment.cli import executor_of
 
-        check_scheduler(args.scheduler)
-    return executor
+    return executor_of(args)
 
 
 def command(args: argparse.Namespace) -> str:
