@@ -259,6 +259,27 @@ def test_jobs_where_it_sets_nothing_is_bad_input(command, where, said, tmp_path,
     assert not out.exists()
 
 
+def test_a_changed_definition_is_named_when_resuming_is_refused(tmp_path, capsys):
+    """The same experiment and options, but a scenario file edited since: the folder
+    holds another sweep, and the refusal says what differs (the path in the resolved
+    scenario, its value then and now), as it does for a changed option."""
+    path = write_experiment(tmp_path / "exp", small(policies=("none",), replications=1))
+    out = tmp_path / "out"
+    argv = ["sweep", str(path), "--out", str(out), "--quiet", "--executor", "serial"]
+    assert cli.main(argv) == 0
+    quick = tmp_path / "exp" / "quick.toml"
+    quick.write_text(quick.read_text() + "[behaviour.skills]\nlearning_rate = 0.0421\n")
+    capsys.readouterr()
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    assert "holds another sweep" in err
+    assert "what differs: scenarios.quick.behaviour.skills.learning_rate was " in err
+    assert "now 0.0421" in err and "scenario and policy files" in err
+    quick.write_text(quick.read_text().replace("learning_rate = 0.0421", ""))
+    assert cli.main([*argv, "--workers", "301"]) == 2
+    assert "what differs: workers was 300, now 301" in capsys.readouterr().err
+
+
 def test_well_formed_scheduler_addresses():
     for address in ("tcp://127.0.0.1:8786", "tls://sched.example.org:8786", "[::1]:8786"):
         assert executors.check_scheduler(address) == address

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
 import re
 import shutil
@@ -132,6 +133,43 @@ def _describe(manifest: dict[str, Any]) -> str:
     return "unknown content (a manifest.json that is not a sweep's)"
 
 
+def _what_differs(existing: dict[str, Any], plan: Plan, most: int = 3) -> str:
+    """What makes ``plan`` another sweep than the one whose manifest is ``existing``, in
+    words: the experiment's settings (options included) and the scenarios' and policies'
+    resolved definitions, as dotted paths with the folder's value and this one's
+    (``most`` of them); "" if none of these differ (another code version's hash)."""
+    exp = plan.experiment
+    now = {
+        "experiment": exp.config.model_dump(mode="json"),
+        "scenarios": {n: s.model_dump(mode="json") for n, s in exp.scenarios.items()},
+        "policies": {n: p.model_dump(mode="json") for n, p in exp.policies.items()},
+    }
+    found: list[str] = []
+
+    def walk(path: str, then: Any, nowv: Any) -> None:
+        if len(found) > most or then == nowv:
+            return
+        if isinstance(then, dict) and isinstance(nowv, dict):
+            for key in [*then, *(k for k in nowv if k not in then)]:
+                walk(f"{path}.{key}" if path else str(key), then.get(key), nowv.get(key))
+            return
+        found.append(f"{path} was {_short(then)}, now {_short(nowv)}")
+
+    settings = {k: v for k, v in (existing.get("experiment") or {}).items() if k != "description"}
+    walk("", settings, {k: v for k, v in now["experiment"].items() if k != "description"})
+    for part in ("scenarios", "policies"):
+        walk(part, existing.get(part) or {}, now[part])
+    if not found:
+        return ""
+    more = " (and more)" if len(found) > most else ""
+    return "what differs: " + "; ".join(found[:most]) + more
+
+
+def _short(value: Any) -> str:
+    text = "missing" if value is None else json.dumps(value, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 class SweepStore:
     def __init__(self, out: Path, plan: Plan) -> None:
         self.out = Path(out)
@@ -179,10 +217,13 @@ class SweepStore:
             )
         if existing is not None and existing.get("sweep_hash") != self.plan.sweep_hash:
             name = (existing.get("experiment") or {}).get("name")
+            changed = _what_differs(existing, self.plan)
             raise SweepFolderError(
                 f"{out} holds another sweep (experiment {name}, hash "
-                f"{existing.get('sweep_hash')}; this one {self.plan.sweep_hash}): rerun with "
-                f"the same experiment and options to resume it; {NEVER_OVERWRITTEN}"
+                f"{existing.get('sweep_hash')}; this one {self.plan.sweep_hash})"
+                + (f": {changed}" if changed else "")
+                + "; rerun with the same experiment, options and scenario and policy files "
+                f"to resume it, or give a new --out; {NEVER_OVERWRITTEN}"
             )
 
     def open(self) -> list[str]:
