@@ -432,24 +432,52 @@ def _run(args: argparse.Namespace) -> int:
         result = runner.simulate(run, profile=args.profile, engine=args.engine)
     else:
         result = _run_with_progress(run, console, args.profile, args.engine)
-    wanted, out = out, runner.write(result, out, elsewhere=True)
-    if out != wanted:
-        console.print(
-            f"[yellow]{wanted} was written by another process while this run ran; this "
-            f"run's results are in {out}[/yellow]"
-        )
-    if args.profile:
-        _profile_table(result.timings, run.workers, run.months)
-    if not (args.quiet or args.no_summary):
-        _summary_table({f"{run.scenario.name} | {run.policy.name}": result.metrics}, title=f"{out}")
-    if args.quiet:  # the folder alone, for scripts: out=$(skillsim run ... --quiet)
-        print(out)
-    else:
-        console.print(
-            f"wrote {out} in {result.timings['total_seconds']:.1f} s "
-            f"(setup and burn-in {result.timings['setup_and_burn_in_seconds']:.1f} s)"
+    with _finishing() as held:
+        wanted, out = out, runner.write(result, out, elsewhere=True)
+        if out != wanted:
+            console.print(
+                f"[yellow]{wanted} was written by another process while this run ran; this "
+                f"run's results are in {out}[/yellow]"
+            )
+        if args.profile:
+            _profile_table(result.timings, run.workers, run.months)
+        if not (args.quiet or args.no_summary):
+            title = f"{run.scenario.name} | {run.policy.name}"
+            _summary_table({title: result.metrics}, title=f"{out}")
+        if args.quiet:  # the folder alone, for scripts: out=$(skillsim run ... --quiet)
+            print(out)
+        else:
+            console.print(
+                f"wrote {out} in {result.timings['total_seconds']:.1f} s "
+                f"(setup and burn-in {result.timings['setup_and_burn_in_seconds']:.1f} s)"
+            )
+        sys.stdout.flush()
+    if held:
+        print(
+            f"skillsim: a stop came once the run had finished; it is kept in {out}", file=sys.stderr
         )
     return 0
+
+
+@contextlib.contextmanager
+def _finishing():
+    """Ctrl-C and SIGTERM held while a finished run is written and reported: a stop
+    then has nothing left to stop, and acting on it would leave a complete folder
+    behind an exit code that says "stopped, nothing written" (a script would run it
+    again). Yields the list of the signals held; they are dropped at the end."""
+    if threading.current_thread() is not threading.main_thread():
+        yield []
+        return
+    held: list[int] = []
+    before = {sig: signal.signal(sig, lambda n, f: held.append(n)) for sig in _STOPS}
+    try:
+        yield held
+    finally:
+        for sig, handler in before.items():
+            signal.signal(sig, signal.SIG_DFL if handler is None else handler)
+
+
+_STOPS = (signal.SIGINT, signal.SIGTERM)
 
 
 def _run_with_progress(run, console, profile: bool = False, engine: str = "engine"):

@@ -301,6 +301,37 @@ def test_a_stopped_run_exits_cleanly_and_writes_nothing(tmp_path, monkeypatch, c
     assert signal.getsignal(signal.SIGTERM) is before
 
 
+@pytest.mark.parametrize("stop", ["SIGTERM", "SIGINT"])
+def test_a_stop_while_a_finished_run_is_written_keeps_it_and_says_so(
+    tmp_path, monkeypatch, capsys, stop
+):
+    """A stop that comes once the run has finished (while its folder is written or its
+    summary printed) has nothing left to stop: the folder is written whole, the path
+    printed, exit 0 (an exit of 143 with the folder there would make a script run it
+    again), a line says the stop came late; the handlers are restored."""
+    import signal
+
+    from simulation import loading, runner
+
+    write = runner.write
+
+    def stopped_while_writing(*args, **kwargs):
+        signal.raise_signal(getattr(signal, stop))
+        return write(*args, **kwargs)
+
+    result = runner.simulate(loading.resolve_run("baseline", ("none",), 300, 2, 0))
+    monkeypatch.setattr(runner, "simulate", lambda *a, **k: result)
+    monkeypatch.setattr(runner, "write", stopped_while_writing)
+    before = [signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)]
+    out = tmp_path / "run"
+    assert cli.main(["run", "baseline", *SMALL, "--quiet", "--out", str(out)]) == 0
+    said = capsys.readouterr()
+    assert said.out == f"{out}\n"
+    assert f"a stop came once the run had finished; it is kept in {out}" in said.err
+    assert json.loads((out / "manifest.json").read_text())["status"] == "complete"
+    assert [signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)] == before
+
+
 @pytest.mark.parametrize("code", [130, 143, 0])
 def test_the_command_exits_at_once_after_a_stop_whatever_threads_remain(code):
     """``entry`` (the console script) with a thread left waiting for ever, as a stopped
