@@ -390,18 +390,12 @@ def summarise(results: pd.DataFrame, summary: str = "mean") -> pd.DataFrame:
     return out.reset_index()
 
 
-# the columns that name a breakdown's rows, and its measures
+# the columns that name a breakdown's rows (its measures: metrics.BREAKDOWN_MEASURES)
 BREAKDOWN_KEYS = {
     "cell": ["sector", "region"],
     "region": ["region"],
     "sector": ["sector"],
     "cohort": ["cohort"],
-}
-BREAKDOWN_MEASURES = {
-    "cell": metrics.CELL_COLUMNS,
-    "region": metrics.REGION_COLUMNS,
-    "sector": metrics.SECTOR_COLUMNS,
-    "cohort": metrics.COHORT_COLUMNS,
 }
 
 
@@ -415,7 +409,7 @@ def _rows_of(results: pd.DataFrame) -> list[str]:
 def _measures(results: pd.DataFrame) -> list[str]:
     """The measures of ``results`` in catalogue order: the metrics, or the breakdown's."""
     kind = breakdown(results)
-    names = metrics.NAMES if kind is None else BREAKDOWN_MEASURES[kind]
+    names = metrics.NAMES if kind is None else metrics.BREAKDOWN_MEASURES[kind]
     return [m for m in names if m in results.columns]
 
 

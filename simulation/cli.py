@@ -143,11 +143,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     cmp_.add_argument("runs", nargs="+", type=Path, metavar="RUN_DIR", help="run folders")
 
-    lst = sub.add_parser("list", help="list scenarios, policies and metrics")
+    lst = sub.add_parser("list", help="list scenarios, policies, metrics and breakdown columns")
     lst.add_argument(
         "what",
         nargs="?",
-        choices=("scenarios", "policies", "metrics", "all"),
+        choices=("scenarios", "policies", "metrics", "breakdowns", "all"),
         default="all",
         help="what to list (default all)",
     )
@@ -635,7 +635,7 @@ def _common_lines(labels: list[str]) -> tuple[list[str], list[str]]:
 
 
 def _list(what: str) -> int:
-    from simulation.metrics import CATALOGUE
+    from simulation.metrics import BREAKDOWN_DEFINITIONS, BREAKDOWN_MEASURES, CATALOGUE
 
     if what in ("scenarios", "all"):
         print("scenarios: " + ", ".join(loading.available_scenarios()))
@@ -645,6 +645,13 @@ def _list(what: str) -> int:
         print("metrics:")
         for m in CATALOGUE:
             print(f"  {m.name:34s} {m.unit:20s} {m.definition}")
+    if what in ("breakdowns", "all"):
+        for kind, columns in BREAKDOWN_DEFINITIONS.items():
+            print(f"breakdown {kind} ({kind}.parquet):")
+            measures = BREAKDOWN_MEASURES[kind]
+            for name, text in columns.items():  # a measure's text: "unit: definition"
+                unit, definition = text.split(": ", 1) if name in measures else ("", text)
+                print(f"  {name:34s} {unit:20s} {definition}")
     return 0
 
 

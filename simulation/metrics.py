@@ -192,6 +192,81 @@ COHORT_COLUMNS = (
     "wage_mean_yuan",
 )
 
+BREAKDOWN_MEASURES = {
+    "region": REGION_COLUMNS,
+    "sector": SECTOR_COLUMNS,
+    "cohort": COHORT_COLUMNS,
+    "cell": CELL_COLUMNS,
+}
+
+# What each breakdown column is, as "unit: definition" (stored in each breakdown's
+# Parquet file, listed by `skillsim list breakdowns`). A breakdown's rows are one
+# month's: residents of a region; firms of a sector and their workers; members of an
+# entry cohort; the employed by employer's sector and own region.
+_EMPLOYED_GAP = "index 0-1: mean under- plus over-skill gap of the employed at their jobs"
+_EMPLOYED_WAGE = "yuan per month: mean wage of the employed"
+BREAKDOWN_DEFINITIONS: dict[str, dict[str, str]] = {
+    "region": {
+        "month": "month of the policy period (0 = policy start)",
+        "region": "the region workers live in",
+        "urban": "whether the scenario counts the region as urban (urban rates sum these)",
+        "labour_force": "workers: employed, apprentices and unemployed living there",
+        "employed": "workers: employed (apprentices not included)",
+        "apprentices": "workers: in an apprenticeship",
+        "unemployed": "workers: unemployed",
+        "unemployment_rate": "share: unemployed / labour force",
+        "youth_unemployment_rate": "share: unemployed under 25 / labour force under 25",
+        "in_training": "workers: in a full-time TVET programme or lifelong-learning course",
+        "skill_gap_mean": _EMPLOYED_GAP,
+        "wage_mean_yuan": _EMPLOYED_WAGE,
+        "vacancies": "jobs: open vacancies of the region's firms at the month's end",
+        "net_migration": "workers per month: moved in for a job minus moved out",
+    },
+    "sector": {
+        "month": "month of the policy period (0 = policy start)",
+        "sector": "the employer's sector",
+        "employed": "workers: employed by the sector's firms (apprentices not included)",
+        "apprentices": "workers: apprentices of the sector's firms",
+        "vacancies": "jobs: open vacancies of its firms at the month's end",
+        "skill_shortage_vacancies": (
+            "jobs: vacancies open 3 months or more whose applicants were too few qualified"
+        ),
+        "firms": "firms: live firms",
+        "training_firms": "firms: firms with at least one apprentice",
+        "unfilled_slots": "slots: apprenticeship places offered and not filled at the month's end",
+        "skill_gap_mean": _EMPLOYED_GAP,
+        "wage_mean_yuan": _EMPLOYED_WAGE,
+    },
+    "cohort": {
+        "month": "month of the policy period (0 = policy start)",
+        "cohort": (
+            "year of labour-market entry: entry month // 12 (0 = months 0-11 of the policy "
+            "period, negative: the burn-in); rows only for cohorts with members"
+        ),
+        "entrants": (
+            "workers: the cohort's members in the population this month (it grows through "
+            "its year as school leavers enter)"
+        ),
+        "working_share": "share: of its members employed or in an apprenticeship",
+        "apprenticeship_share": "share: of its members who ever started an apprenticeship",
+        "certified_share": "share: of its members holding a certificate",
+        "job_finding_12m": (
+            "share: of its members who entered 12 months ago or more, those who found a "
+            "first job within 12 months (empty before any member has been in 12 months)"
+        ),
+        "wage_mean_yuan": "yuan per month: mean wage of its employed members",
+    },
+    "cell": {
+        "month": "month of the policy period (0 = policy start)",
+        "sector": "the employer's sector",
+        "region": "the region the worker lives in",
+        "employed": "workers: employed by the sector's firms and living in the region",
+        "skill_gap_mean": _EMPLOYED_GAP,
+        "under_skilled_share": "share: of these employed, those under-skilled for their job",
+        "wage_mean_yuan": _EMPLOYED_WAGE,
+    },
+}
+
 
 def _ratio(num: float, den: float) -> float:
     return float(num) / float(den) if den > 0 else math.nan

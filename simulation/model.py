@@ -299,6 +299,8 @@ class SkillsModel(Engine, mesa.Model):
             df.insert(0, "sector", np.tile(np.repeat(world.sector_names, world.n_regions), months))
             df.insert(0, "month", np.repeat(np.arange(months, dtype=np.int64), n_cells))
             return df
+        if kind == "region":
+            df.insert(0, "urban", np.tile(world.region_urban == 1, months))
         df.insert(0, kind, np.tile(np.array(labels), months))
         df.insert(0, "month", np.repeat(np.arange(months, dtype=np.int64), len(labels)))
         if kind == "cohort":

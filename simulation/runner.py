@@ -135,7 +135,7 @@ def write(result: RunResult, out: Path, elsewhere: bool = False) -> Path:
         units = {m.name: f"{m.unit}: {m.definition}" for m in metrics.CATALOGUE}
         store.write_parquet(result.metrics, tmp / "metrics.parquet", units)
         for kind, frame in result.breakdowns.items():
-            store.write_parquet(frame, tmp / f"{kind}.parquet")
+            store.write_parquet(frame, tmp / f"{kind}.parquet", metrics.BREAKDOWN_DEFINITIONS[kind])
         store.write_json(manifest(result), tmp / "manifest.json")
     return folder.out
 

@@ -52,6 +52,15 @@ def test_run_writes_every_table_and_the_manifest(tmp_path, capsys):
     }
     assert len(regions) == 4 * 4
     assert len(pd.read_parquet(out / "sector.parquet")) == 9 * 4
+    # every breakdown column defined in its file; the urban regions sum to the urban rate
+    for kind in ("region", "sector", "cohort", "cell"):
+        described = store.column_descriptions(out / f"{kind}.parquet")
+        assert list(described) == list(pd.read_parquet(out / f"{kind}.parquet").columns), kind
+        assert all(described[c].count(": ") >= 1 for c in metrics.BREAKDOWN_MEASURES[kind])
+    urban = regions[regions["urban"]].groupby("month")[["unemployed", "labour_force"]].sum()
+    assert set(regions.loc[regions["urban"], "region"]) == {"urban_core", "county_town"}
+    rate = (urban["unemployed"] / urban["labour_force"]).to_numpy()
+    assert rate == pytest.approx(frame["urban_unemployment_rate"].to_numpy(), rel=1e-12)
     cells = pd.read_parquet(out / "cell.parquet")  # employer's sector x worker's region
     assert len(cells) == 9 * 4 * 4
     assert (cells.groupby("month")["employed"].sum() > 0).all()
@@ -368,6 +377,11 @@ def test_list_and_help_explain_every_option(capsys):
     listed = capsys.readouterr().out
     for name in ("baseline", "package", "unemployment_rate", "spending_total_yuan"):
         assert name in listed
+    assert cli.main(["list", "breakdowns"]) == 0
+    listed = capsys.readouterr().out
+    for kind in ("region", "sector", "cohort", "cell"):
+        assert f"breakdown {kind} ({kind}.parquet):" in listed
+    assert "net_migration" in listed and "workers per month" in listed and "urban" in listed
     for command in ([], ["run"], ["compare"], ["list"], ["show"]):
         with pytest.raises(SystemExit) as exc:
             cli.main([*command, "--help"])
