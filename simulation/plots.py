@@ -196,12 +196,13 @@ def _finish(
             handles,
             labels if labels is not None else [h.get_label() for h in handles],
             title=title,
+            title_fontproperties={"weight": "bold"},  # a heading, not the axis label's end
             loc="lower center",
             bbox_to_anchor=(0.5, bottom),
             ncol=ncol or min(len(handles), 3),
             handlelength=3,
         )
-        bottom += legend.get_window_extent(renderer).height / height + 0.005
+        bottom += legend.get_window_extent(renderer).height / height + 0.02
     fig.get_layout_engine().set(rect=(0, bottom, 1, 1 - bottom))
 
 
@@ -1039,19 +1040,16 @@ def cost_effectiveness(
         ax.set_xlabel(text("cost_x", lang))
         ax.set_ylabel(text("cost_y", lang))
         ax.set_title(title or text("cost_title", lang))
-        handles = [
-            plt.Line2D(
-                [],
-                [],
-                ls="",
-                marker="o",
-                color=colours[p]["color"],
-                label=name_of("policy", p, lang),
-            )
-            for p in pols
+        # Policies by colour (a colour swatch: no scenario's marker), scenarios by
+        # marker (grey), each group in its own column under its heading.
+        from matplotlib.patches import Patch
+
+        policies = [
+            Patch(color=colours[p]["color"], label=name_of("policy", p, lang)) for p in pols
         ]
+        groups = [(text("policy", lang), policies)]
         if len(scen) > 1:
-            handles += [
+            shapes = [
                 plt.Line2D(
                     [],
                     [],
@@ -1062,10 +1060,20 @@ def cost_effectiveness(
                 )
                 for s in scen
             ]
+            groups.append((text("scenario", lang), shapes))
+        rows = max(len(g) for _, g in groups)
+        handles = []
+        for heading, group in groups:
+            blank = [plt.Line2D([], [], ls="", label=" ") for _ in range(rows - len(group))]
+            handles += [plt.Line2D([], [], ls="", label=heading), *group, *blank]
         most, n = _seeds(both[["n_cost", "n_jobs"]].min(axis=1))
         note = text("cost_note", lang) if most > 1 else text("cost_note_one", lang)
         note = note.format(base=name_of("policy", baseline_policy, lang), n=n)
-        _finish(fig, note, lang, handles=handles, ncol=2)
+        _finish(fig, note, lang, handles=handles, ncol=len(groups))
+        headings = {heading for heading, _ in groups}
+        for t in fig.legends[-1].get_texts():
+            if t.get_text() in headings:
+                t.set_fontweight("bold")
     return _done(fig)
 
 

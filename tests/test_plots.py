@@ -54,6 +54,13 @@ def test_every_figure_draws(sweep, style, tmp_path):
     assert "youth unemployment rate (under 25) (%)" in _texts(figures["paths"]).replace("\n", " ")
     assert "95% interval" in _texts(figures["paths"])
     assert "additional public spending (yuan per month)" in _texts(figures["cost"])
+    # the cost legend: policies (colour swatches) and scenarios (markers) under headings
+    legend = figures["cost"].legends[-1]
+    bold = [t.get_text() for t in legend.get_texts() if t.get_fontweight() == "bold"]
+    assert bold == ["policy", "scenario"]
+    if len(set(effects["scenario"])) > 1:  # (a marker per scenario, never a policy's)
+        policy_marks = [h for h in legend.legend_handles if h.get_label() == "full policy package"]
+        assert policy_marks and not hasattr(policy_marks[0], "get_marker")
     assert "kept by the training firm" in _texts(figures["funnel"]).replace("\n", " ")
     assert "vacancy rate (%)" in _texts(figures["beveridge"])
 
