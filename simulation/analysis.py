@@ -546,6 +546,78 @@ def effects(
     return pd.DataFrame(rows)
 
 
+# what ``effects`` gives for each row besides its keys (scenario, policy, point...)
+EFFECT_COLUMNS = (
+    "metric",
+    "unit",
+    "n",
+    "baseline_mean",
+    "policy_mean",
+    "effect",
+    "ci_low",
+    "ci_high",
+    "unpaired_ci_low",
+    "unpaired_ci_high",
+)
+
+
+def effects_table(
+    effects: pd.DataFrame, metric_names: str | Sequence[str] | None = None
+) -> pd.DataFrame:
+    """``effects`` to read: one row per scenario and policy (and design point, region,
+    ...), one column per metric (``metric_names``, in that order; default: all), each
+    cell the effect and its interval, "-0.21 [-0.35, -0.07]", as ``skillsim effects``
+    prints it: shares in percentage points, a column's unit in its name."""
+    if isinstance(metric_names, str):
+        metric_names = [metric_names]
+    names = list(metric_names or dict.fromkeys(effects["metric"]))
+    missing = [n for n in names if n not in set(effects["metric"])]
+    if missing:
+        raise ValueError(
+            f"no effects of {missing[0]!r} in this table (its metrics: "
+            f"{', '.join(dict.fromkeys(effects['metric']))})"
+        )
+    keys = [c for c in effects.columns if c not in EFFECT_COLUMNS]
+    keys = [k for k in keys if k != "point" or effects["point"].nunique() > 1]
+    units = dict(zip(effects["metric"], effects["unit"], strict=False))
+    rows = []
+    for key, grp in effects[effects["metric"].isin(names)].groupby(keys, sort=False):
+        by_metric = grp.set_index("metric")
+        row = dict(zip(keys, key if isinstance(key, tuple) else (key,), strict=True))
+        for n in names:
+            column = f"{n} ({shown_unit(units[n])})"
+            there = n in by_metric.index
+            row[column] = effect_words(n, units[n], by_metric.loc[n]) if there else ""
+        rows.append(row)
+    return pd.DataFrame(rows).set_index(keys)
+
+
+def shown_unit(unit: str) -> str:
+    """The unit an effect is shown in: percentage points (pp) for a share."""
+    return "pp" if unit == "share" else unit
+
+
+def effect_words(name: str, unit: str, row: Any, sep: str = " ") -> str:
+    """An effect (``row``: one row of ``effects``) in words: the estimate, ``sep``, its
+    interval in brackets ("-" where there is none)."""
+    est, lo, hi = row["effect"], row["ci_low"], row["ci_high"]
+    if name == COST_METRIC:
+        if isinstance(est, float) and math.isnan(est):
+            return "-"
+        return f"{est:,.0f}" + ("" if math.isnan(lo) else f"{sep}[{lo:,.0f}, {hi:,.0f}]")
+    return f"{_number(est, unit)}{sep}[{_number(lo, unit)}, {_number(hi, unit)}]"
+
+
+def _number(x: float, unit: str) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "-"
+    if unit == "share":
+        return f"{100 * x:+.2f}"
+    if unit.startswith("index"):
+        return f"{x:+.4f}"
+    return f"{x:+,.0f}" if abs(x) >= 100 else f"{x:+.2f}"
+
+
 def _need_one_each(runs: pd.DataFrame, keys: list[str]) -> None:
     """Pairs are one policy run and one baseline run of a scenario, point and seed: a
     seed run twice (results of two sweeps put together under other run ids) would

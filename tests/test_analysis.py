@@ -204,6 +204,23 @@ def test_effects_by_region_and_cohort_pair_each_group(tmp_path):
         analysis.effects(region, metric_names="employment_rate")
 
 
+def test_effects_table_is_for_reading(paired_sweep):
+    """effects_table: a row per scenario and policy, a column per metric named with the
+    unit shown (shares in percentage points), each cell the effect and its interval as
+    skillsim effects prints them; the metrics in the order asked."""
+    _, out = paired_sweep
+    effects = analysis.effects(analysis.load(out))
+    table = analysis.effects_table(effects, ["employed", "unemployment_rate"])
+    assert list(table.columns) == ["employed (workers)", "unemployment_rate (pp)"]
+    assert table.index.names == ["scenario", "policy"]
+    row = effects[effects["metric"] == "unemployment_rate"].iloc[0]
+    cell = table.loc[(row["scenario"], row["policy"]), "unemployment_rate (pp)"]
+    want = f"{100 * row['effect']:+.2f} [{100 * row['ci_low']:+.2f}, {100 * row['ci_high']:+.2f}]"
+    assert cell == want
+    with pytest.raises(ValueError, match="no effects of 'employment'"):
+        analysis.effects_table(effects, "employment")
+
+
 def test_what_effects_cannot_do_is_said_not_guessed(paired_sweep):
     """A sensitivity analysis of a breakdown table (a region's rows are no run), a
     misspelled metric, a confidence given in per cent, an unknown policy filter: each a

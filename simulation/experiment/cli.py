@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import sys
 import warnings
@@ -447,7 +446,7 @@ def _effects(results: Path, baseline, summary, names, csv) -> int:
     _check_metrics(shown, list(dict.fromkeys(table["metric"])), results)
     if csv is not None:
         _write_new_csv(table, csv)
-    keys = [c for c in table.columns if c not in _EFFECT_COLUMNS]
+    keys = [c for c in table.columns if c not in analysis.EFFECT_COLUMNS]
     months = "mean of months 1..M" if summary == "mean" else "last month"
     out = Table(
         title=f"{results}: effect against {baseline} ({months}), mean paired difference "
@@ -460,7 +459,9 @@ def _effects(results: Path, baseline, summary, names, csv) -> int:
             out.add_column(k, no_wrap=True)
     units = dict(zip(table["metric"], table["unit"], strict=False))
     for n in shown:
-        out.add_column(f"{n}\n{_unit_label(n, units.get(n, ''))}", justify="right", no_wrap=True)
+        out.add_column(
+            f"{n}\n{analysis.shown_unit(units.get(n, ''))}", justify="right", no_wrap=True
+        )
     wide = table[table["metric"].isin(shown)]
     for key, grp in wide.groupby(keys, sort=False):
         key = key if isinstance(key, tuple) else (key,)
@@ -470,7 +471,7 @@ def _effects(results: Path, baseline, summary, names, csv) -> int:
             if show
         ]
         by_metric = grp.set_index("metric")
-        cells = [_cell(n, units.get(n, ""), by_metric.loc[n]) for n in shown]
+        cells = [analysis.effect_words(n, units.get(n, ""), by_metric.loc[n], "\n") for n in shown]
         out.add_row(*head, *cells)
     natural = Console(width=10_000).measure(out).maximum
     Console(width=max(120, natural)).print(out)
@@ -548,41 +549,3 @@ def _write_new_csv(table, path: Path) -> None:
             os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
-
-
-_EFFECT_COLUMNS = {
-    "metric",
-    "unit",
-    "n",
-    "baseline_mean",
-    "policy_mean",
-    "effect",
-    "ci_low",
-    "ci_high",
-    "unpaired_ci_low",
-    "unpaired_ci_high",
-}
-
-
-def _unit_label(name: str, unit: str) -> str:
-    return "pp" if unit == "share" else unit
-
-
-def _number(x: float, unit: str) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "-"
-    if unit == "share":
-        return f"{100 * x:+.2f}"
-    if unit.startswith("index"):
-        return f"{x:+.4f}"
-    return f"{x:+,.0f}" if abs(x) >= 100 else f"{x:+.2f}"
-
-
-def _cell(name: str, unit: str, row) -> str:
-    """The estimate, and its interval on a second line."""
-    est, lo, hi = row["effect"], row["ci_low"], row["ci_high"]
-    if name == "cost_per_additional_employed_yuan":
-        if isinstance(est, float) and math.isnan(est):
-            return "-"
-        return f"{est:,.0f}" + ("" if math.isnan(lo) else f"\n[{lo:,.0f}, {hi:,.0f}]")
-    return f"{_number(est, unit)}\n[{_number(lo, unit)}, {_number(hi, unit)}]"
