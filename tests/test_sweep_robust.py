@@ -537,6 +537,47 @@ def test_the_pool_workers_end_with_a_killed_sweep(tmp_path):
     assert not left, f"worker processes {left} outlived the sweep"
 
 
+def test_ctrl_c_stops_a_local_dask_sweep_without_worker_tracebacks(tmp_path):
+    """Ctrl-C in a terminal reaches the whole process group: each worker process of the
+    local Dask cluster printed a KeyboardInterrupt traceback (~30 lines each) under the
+    sweep's own message. Now the workers ignore it and the sweep stops them: one line,
+    exit 130, the finished runs kept, no worker left."""
+    pytest.importorskip("distributed")
+    path = write_experiment(tmp_path / "exp", small(replications=40, workers=800, months=6))
+    out = tmp_path / "out"
+    args = ["sweep", str(path), "--executor", "dask", "--jobs", "2", "--out", str(out)]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "simulation.cli", *args, "--quiet"],
+        cwd=ROOT,
+        start_new_session=True,  # its own group, signalled as a terminal signals one
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # (as a terminal's)
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    runs = out / "runs"
+    try:
+        deadline = time.monotonic() + 240  # (guards against hanging, not timings)
+        while time.monotonic() < deadline and proc.poll() is None:
+            if runs.is_dir() and any(not p.name.startswith(".") for p in runs.iterdir()):
+                break
+            time.sleep(0.05)
+        workers = _children(proc.pid)
+        assert proc.poll() is None, "the sweep should be mid-way"
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        with contextlib.suppress(OSError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    assert err.startswith("interrupted; finished runs are kept"), err
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and any(map(_running, workers)):
+        time.sleep(0.1)
+    assert not [w for w in workers if _running(w)]
+
+
 # ------------------------------------------------------------ resumed after a code change
 
 

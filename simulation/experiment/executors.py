@@ -333,6 +333,7 @@ def local_cluster(jobs: int):
         # warn "Port 8787 is already in use" to the researcher. Any free local port will do.
         scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
         silence_logs=logging.ERROR,
+        preload=["simulation.experiment.worker_signals"],  # Ctrl-C: the sweep stops them
     )
 
 
