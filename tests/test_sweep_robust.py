@@ -578,6 +578,30 @@ def test_ctrl_c_stops_a_local_dask_sweep_without_worker_tracebacks(tmp_path):
     assert not [w for w in workers if _running(w)]
 
 
+def test_a_run_written_before_its_ledger_row_gets_its_row_filled_on_resume(tmp_path):
+    """A kill between a run's folder and the ledger's next write left its row pending
+    and blank: resuming counts it done (not run again) and fills its seconds, finish
+    time, host and code from the run's manifest, so the code check covers it too."""
+    plan = _plan(tmp_path, replications=2)
+    out = tmp_path / "out"
+    assert run_sweep(plan, out, executor="serial", threads=1).complete
+    ledger = pd.read_parquet(out / "ledger.parquet")
+    first = ledger.iloc[0]
+    blank = {"status": "pending", "seconds": float("nan"), "finished": "", "host": "", "code": ""}
+    lagged = ledger.copy()
+    for column, value in blank.items():
+        lagged.loc[0, column] = value
+    lagged.to_parquet(out / "ledger.parquet", index=False)
+    folder = out / "runs" / first["run_id"]
+    before = (folder / "metrics.parquet").stat().st_mtime_ns
+    assert run_sweep(plan, out, executor="serial", threads=1).complete
+    row = pd.read_parquet(out / "ledger.parquet").set_index("run_id").loc[first["run_id"]]
+    assert row["status"] == "done" and row["code"] == first["code"] != ""
+    assert row["host"] == first["host"] and row["finished"] != ""
+    assert row["seconds"] > 0
+    assert (folder / "metrics.parquet").stat().st_mtime_ns == before  # not run again
+
+
 # ------------------------------------------------------------ resumed after a code change
 
 

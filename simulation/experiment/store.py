@@ -170,6 +170,24 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def _recorded(path: Path) -> dict[str, Any]:
+    """What the ledger records of a finished run (seconds, finished, host, code), from
+    its folder's manifest: for a run whose folder was written just before the sweep
+    was killed, before its ledger row was. Empty where the manifest does not say."""
+    try:
+        m = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    out: dict[str, Any] = {"finished": m.get("created", ""), "code": m.get("code", "")}
+    seconds = (m.get("timings") or {}).get("total_seconds")
+    if isinstance(seconds, (int, float)):
+        out["seconds"] = float(seconds)
+    host = m.get("computed_by") or (m.get("environment") or {}).get("host")
+    if host:
+        out["host"] = host
+    return out
+
+
 class SweepStore:
     def __init__(self, out: Path, plan: Plan) -> None:
         self.out = Path(out)
@@ -274,6 +292,7 @@ class SweepStore:
             if (self.runs_dir / spec.run_id / "manifest.json").is_file():
                 if row["status"] != "done":  # (written just before a kill: the ledger lagged)
                     row["attempts"] = int(row["attempts"]) + 1
+                    row.update(_recorded(self.runs_dir / spec.run_id / "manifest.json"))
                 row["status"] = "done"
             elif row["status"] == "done":  # the ledger says done but the folder is gone
                 row["status"] = "pending"
@@ -388,6 +407,13 @@ class SweepStore:
         """Write a finished run's folder, or note its failure; then update the ledger."""
         row = self.rows[outcome.run_id]
         if outcome.ok:
+            if outcome.code:  # in the run's manifest too: a ledger that lags can be refilled
+                provenance = outcome.result.provenance or runner.provenance()
+                outcome.result.provenance = {
+                    **provenance,
+                    "code": executors.code_digest(outcome.code),
+                    "computed_by": outcome.host,  # host:pid, as the ledger says it
+                }
             try:
                 runner.write(outcome.result, self.runs_dir / outcome.run_id)
             except OSError as exc:  # (its temporary folder is removed by runner.write)
