@@ -90,6 +90,10 @@ METRIC_LABELS: dict[str, tuple[str, str]] = {
     "employed": ("workers in a job", "就业人数"),
     "unemployed": ("unemployed workers", "失业人数"),
     "labour_force": ("labour force", "劳动力"),
+    "displaced_labour_force": (
+        "workers displaced from brown jobs, in the labour force",
+        "劳动力中的高碳行业转岗工人",
+    ),
     "vacancies": ("open vacancies", "空缺岗位"),
     "hires": ("hires", "招聘人数"),
     "skill_gap_mean": ("skill gap of the employed", "在职者技能差距"),

@@ -79,6 +79,7 @@ CATALOGUE: tuple[Metric, ...] = (
     _m("employed", "workers", "workers in a job (apprentices not included)", "labour market", True),
     _m("unemployed", "workers", "workers without a job, searching", "labour market", True),
     _m("labour_force", "workers", "employed + apprentices + unemployed", "labour market", True),
+    _m("displaced_labour_force", "workers", "workers in the labour force who lost a job in a brown sector (the displaced unemployment rate's base: few workers in a small city)", "labour market", True),
     _m("vacancies", "jobs", "open vacancies", "labour market", True),
     _m("hires", "workers per month", "hires into jobs (out of unemployment and job to job)", "labour market", True),
     # --- skill mismatch
@@ -354,6 +355,7 @@ def compose(t: MonthTables) -> dict[str, float]:
         "employed": emp,
         "unemployed": unemp,
         "labour_force": lf,
+        "displaced_labour_force": G[mk.G_DISPLACED_LF],
         "vacancies": vac,
         "hires": F[Flow.HIRES],
         "skill_gap_mean": _ratio(R[:, mk.R_GAP].sum(), emp),

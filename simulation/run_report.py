@@ -97,6 +97,13 @@ _W: dict[str, tuple[str, str]] = {
         "本次运行未完成（状态：{status}）：本页仅显示已写出的月份。",
     ),
     "table": ("The run at a glance", "运行概览"),
+    "few_displaced": (
+        "The {what} is a share of about {n:,} workers (the mean over the months): one "
+        "worker more or less out of work moves it by {pp:.1f} percentage points, so its "
+        "month-to-month moves are mostly chance.",
+        "{what}所依据的人数约为 {n:,} 人（各月平均）：每多或少一人失业，该比率即变动 {pp:.1f} "
+        "个百分点，因此其逐月变化主要是随机波动。",
+    ),
     "table_intro": (
         "Month 0 is the policy start (the state the status-quo burn-in reached); the mean "
         "is over months 1 to {months}. Shares are in per cent; counts and spending are "
@@ -333,7 +340,25 @@ def _table(run: Run, lang: str) -> str:
     head = "".join(f"<th>{_e(h)}</th>" for h in heads)
     workers = int(run.manifest.get("workers", 0))
     intro = _w("table_intro", lang).format(months=months, workers=workers)
-    return f"<p>{_e(intro)}</p><table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    table = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    return f"<p>{_e(intro)}</p>{table}{_few_displaced(frame, lang)}"
+
+
+FEW_DISPLACED = 1000  # displaced workers in the labour force below which the table says so
+
+
+def _few_displaced(frame: pd.DataFrame, lang: str) -> str:
+    """A note under the table when the displaced workers' unemployment rate is a share
+    of few workers (``displaced_labour_force``, a run written before it: no note)."""
+    if "displaced_labour_force" not in frame.columns or len(frame) < 2:
+        return ""
+    n = float(frame["displaced_labour_force"].iloc[1:].mean())
+    if not 0 < n < FEW_DISPLACED:
+        return ""
+    words = _w("few_displaced", lang).format(
+        n=round(n), what=label("displaced_unemployment_rate", lang), pp=100.0 / n
+    )
+    return f"<p class='note'>{_e(words)}</p>"
 
 
 def _cell(x: float, name: str, mean: bool) -> str:

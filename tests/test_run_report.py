@@ -74,6 +74,23 @@ def test_a_run_folder_gets_its_own_report(run_folder, tmp_path, capsys):
     assert sorted(p.name for p in folder.glob("report*")) == ["report.html", "report_figures"]
 
 
+def test_the_displaced_rate_of_few_workers_is_said_to_be_noisy():
+    """Under the table, when the displaced workers' unemployment rate is a share of few
+    workers (their labour force, the mean over months 1..M): how many, and how much one
+    worker moves it; no note for many workers, a run without the count, or none."""
+    frame = pd.DataFrame({"displaced_labour_force": [999.0, 100.0, 150.0]})
+    note = run_report._few_displaced(frame, "en")
+    assert "about 125 workers" in note and "0.8 percentage points" in note
+    assert "125" in run_report._few_displaced(frame, "zh")
+    many = frame.assign(displaced_labour_force=[0.0, 2000.0, 3000.0])
+    for quiet in (
+        many,
+        frame.assign(displaced_labour_force=0.0),
+        frame.drop(columns="displaced_labour_force"),
+    ):
+        assert run_report._few_displaced(quiet, "en") == ""
+
+
 def test_a_run_without_breakdowns_says_what_is_missing(run_folder, tmp_path):
     folder = _copy(run_folder, tmp_path)
     (folder / "region.parquet").unlink()
