@@ -500,36 +500,55 @@ def _running(pid: int) -> bool:
     return state != "Z"
 
 
+def _sweep_process(tmp_path, out: Path, executor: str, stderr) -> subprocess.Popen:
+    """``skillsim sweep`` of 80 small runs on two workers of ``executor``, in a process
+    group of its own (signalled as a terminal signals its group) with Ctrl-C's default
+    handling, as a terminal's command has it."""
+    path = write_experiment(tmp_path / "exp", small(replications=40, workers=800, months=6))
+    args = ["sweep", str(path), "--executor", executor, "--jobs", "2", "--out", str(out)]
+    return subprocess.Popen(
+        [sys.executable, "-m", "simulation.cli", *args, "--quiet"],
+        cwd=ROOT,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        stdout=subprocess.DEVNULL,
+        stderr=stderr,
+        text=True,
+    )
+
+
+def _wait_for_a_run(proc, out: Path) -> None:
+    """Until the sweep ``proc`` has written its first run folder in ``out`` (or ended)."""
+    runs = out / "runs"
+    deadline = time.monotonic() + 240  # (guards against hanging, not timings)
+    while time.monotonic() < deadline and proc.poll() is None:
+        if runs.is_dir() and any(not p.name.startswith(".") for p in runs.iterdir()):
+            return
+        time.sleep(0.05)
+
+
+def _left_running(workers: list[int]) -> list[int]:
+    """The processes of ``workers`` still running after up to a minute."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and any(map(_running, workers)):
+        time.sleep(0.1)
+    return [w for w in workers if _running(w)]
+
+
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 def test_the_pool_workers_end_with_a_killed_sweep(tmp_path):
     """kill -9 of the sweep's own process (or the out-of-memory killer) left its pool's
     worker processes running for good, each holding its kernels and month-0 states."""
-    path = write_experiment(tmp_path / "exp", small(replications=40, workers=800, months=6))
     out = tmp_path / "out"
-    args = ["sweep", str(path), "--executor", "processes", "--jobs", "2", "--out", str(out)]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "simulation.cli", *args, "--quiet"],
-        cwd=ROOT,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    runs = out / "runs"
+    proc = _sweep_process(tmp_path, out, "processes", stderr=subprocess.DEVNULL)
     workers = []
     try:
-        deadline = time.monotonic() + 240  # (guards against hanging, not timings)
-        while time.monotonic() < deadline and proc.poll() is None:
-            if runs.is_dir() and any(not p.name.startswith(".") for p in runs.iterdir()):
-                break
-            time.sleep(0.05)
+        _wait_for_a_run(proc, out)
         workers = _children(proc.pid)
         assert proc.poll() is None and len(workers) >= 2, "the sweep should be mid-way"
         proc.kill()  # the sweep's process only, as the out-of-memory killer does
         proc.wait()
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and any(map(_running, workers)):
-            time.sleep(0.1)
-        left = [w for w in workers if _running(w)]
+        left = _left_running(workers)
     finally:
         for pid in workers:
             with contextlib.suppress(OSError):
@@ -543,25 +562,10 @@ def test_ctrl_c_stops_a_local_dask_sweep_without_worker_tracebacks(tmp_path):
     sweep's own message. Now the workers ignore it and the sweep stops them: one line,
     exit 130, the finished runs kept, no worker left."""
     pytest.importorskip("distributed")
-    path = write_experiment(tmp_path / "exp", small(replications=40, workers=800, months=6))
     out = tmp_path / "out"
-    args = ["sweep", str(path), "--executor", "dask", "--jobs", "2", "--out", str(out)]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "simulation.cli", *args, "--quiet"],
-        cwd=ROOT,
-        start_new_session=True,  # its own group, signalled as a terminal signals one
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # (as a terminal's)
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    runs = out / "runs"
+    proc = _sweep_process(tmp_path, out, "dask", stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 240  # (guards against hanging, not timings)
-        while time.monotonic() < deadline and proc.poll() is None:
-            if runs.is_dir() and any(not p.name.startswith(".") for p in runs.iterdir()):
-                break
-            time.sleep(0.05)
+        _wait_for_a_run(proc, out)
         workers = _children(proc.pid)
         assert proc.poll() is None, "the sweep should be mid-way"
         os.killpg(proc.pid, signal.SIGINT)
@@ -572,10 +576,7 @@ def test_ctrl_c_stops_a_local_dask_sweep_without_worker_tracebacks(tmp_path):
     assert proc.returncode == 130, err
     assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
     assert err.startswith("interrupted; finished runs are kept"), err
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and any(map(_running, workers)):
-        time.sleep(0.1)
-    assert not [w for w in workers if _running(w)]
+    assert not _left_running(workers)
 
 
 def test_a_run_written_before_its_ledger_row_gets_its_row_filled_on_resume(tmp_path):
