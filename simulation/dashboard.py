@@ -228,6 +228,7 @@ class StatusQuo:
     metrics: pd.DataFrame  # metrics_frame(), months 0..M
     region: pd.DataFrame  # breakdown("region")
     gap_limits: tuple[float, float]  # the skill gap by sector and region: its range
+    # over the cells of at least plots.THIN_CELL employed
 
 
 @functools.lru_cache(maxsize=8)
@@ -239,8 +240,14 @@ def status_quo_path(scenario: str, workers: int, months: int, seed: int) -> Stat
     model = SkillsModel(run=run.model_copy(update={"policy": lever_policy(status_quo())}))
     while model.running:
         model.step()
-    gaps = model.breakdown("cell")
-    gaps = gaps.loc[gaps["month"] >= 0, "skill_gap_mean"].to_numpy(float)
+    # The colour scale spans the cells of enough workers: a thin cell's gap (hatched on
+    # the map) swings widely, and let in it stretched the scale so that every other
+    # cell had nearly one colour; beyond the scale a cell takes its end colour.
+    from simulation.plots import THIN_CELL
+
+    cells = model.breakdown("cell")
+    kept = (cells["month"] >= 0) & (cells["employed"] >= THIN_CELL)
+    gaps = cells.loc[kept, "skill_gap_mean"].to_numpy(float)
     gaps = gaps[np.isfinite(gaps)]
     limits = (float(gaps.min()), float(gaps.max())) if gaps.size else (0.0, 1.0)
     return StatusQuo(model.metrics_frame(), model.breakdown("region"), limits)

@@ -608,7 +608,8 @@ def mismatch_heatmap(
     several entries per cell (months, seeds) is averaged, and a cell with no value
     (no one employed there) is left blank. ``limits`` (low, high, in the table's units)
     fixes the colour scale, so that several maps drawn with the same limits compare;
-    by default it spans this map's values.
+    by default it spans this map's values (those of its thin cells, below, left out: a
+    thin cell beyond the scale takes its end colour).
 
     A cell whose value is a mean over fewer than ``thin`` workers (on average over the
     entries averaged: the employed for a gap, share or wage, the labour force for an
@@ -628,9 +629,12 @@ def mismatch_heatmap(
     )
     few = _thin_cells(table, rows, columns, value, thin, grid)
     grid = grid * scale(value)
-    vmin, vmax = (
-        (None, None) if limits is None else (limits[0] * scale(value), limits[1] * scale(value))
-    )
+    if limits is not None:
+        vmin, vmax = limits[0] * scale(value), limits[1] * scale(value)
+    else:  # the cells of enough workers set the colours (thin ones beyond: end colours)
+        steady = grid.to_numpy(dtype=float)[~few]
+        steady = steady[np.isfinite(steady)]
+        vmin, vmax = (steady.min(), steady.max()) if steady.size else (None, None)
     kinds = {"sector", "region", "scenario", "policy"}
     grid.index = [name_of(rows, r, lang) if rows in kinds else r for r in grid.index]
     grid.columns = [name_of(columns, c, lang) if columns in kinds else c for c in grid.columns]

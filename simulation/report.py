@@ -536,7 +536,27 @@ def sourced(specs: list[FigureSpec], line: str, style: str, lang: str) -> list[F
         def drawn():
             fig = draw()
             with plots.theme(style, lang):  # (the style's fonts: CJK ones for zh)
-                fig.text(1.0, 0.0, line, ha="right", va="top", fontsize="x-small", color="#555555")
+                # under the lowest thing drawn: a legend or note may reach below the
+                # figure's edge (a heat map's thin-cell legend sat on the line)
+                from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+                canvas = FigureCanvasAgg(fig)  # (a closed pyplot figure has a bare canvas)
+                canvas.draw()
+                renderer = canvas.get_renderer()
+                # Laid out now and kept: saved with bbox_inches="tight", the figure's frame
+                # widens to take the line in, and a legend placed against the frame's
+                # bottom ("outside lower center") moved down onto it. Each figure legend
+                # is pinned where it is, in figure coordinates.
+                fig.set_layout_engine("none")
+                for legend in fig.legends:
+                    box = legend.get_window_extent(renderer).transformed(
+                        fig.transFigure.inverted()
+                    )
+                    legend.set_bbox_to_anchor((box.x0, box.y0), transform=fig.transFigure)
+                    legend.set_loc("lower left")
+                low = fig.get_tightbbox(renderer).y0 / fig.get_figheight()
+                y = min(0.0, low) - 0.01
+                fig.text(1.0, y, line, ha="right", va="top", fontsize="x-small", color="#555555")
             return fig
 
         return drawn

@@ -180,14 +180,34 @@ def test_each_figure_names_its_run_for_slides(run_folder):
     want = f"skillsim, one run: {i18n.name_of('scenario', 'baseline', 'en')} | "
     want += f"{i18n.name_of('policy', 'none', 'en')} | 600 workers, seed 0"
     plain = {s.name: s.draw for s in run_report._figures(run, "talk", "en")}
-    for spec in specs:
-        fig = spec.draw()
-        assert want in [t.get_text() for t in fig.texts], spec.name
-        # the line is under the figure and inside its PNG (which grows by it)
-        assert _height(report._png(fig)) > _height(report._png(plain[spec.name]())), spec.name
+    for style in ("talk", "paper"):
+        for spec in run_report.figures(run, style, "en"):
+            fig = spec.draw()
+            assert want in [t.get_text() for t in fig.texts], spec.name
+            png = report._png(fig)
+            # the line is under the figure and inside its PNG (which grows by it), alone
+            # on its rows: its grey, no darker text (the heat map's legend sat on it)
+            if style == "talk":
+                assert _height(png) > _height(report._png(plain[spec.name]())), spec.name
+            assert _last_line_darkest(png) >= 0x50, (style, spec.name)
+    assert any(fig.legends for fig in (s.draw() for s in specs))  # (a legend was there)
 
 
 def _height(png: bytes) -> int:
     from PIL import Image
 
     return Image.open(io.BytesIO(png)).size[1]
+
+
+def _last_line_darkest(png: bytes) -> int:
+    """The darkest grey level in the PNG's last band of rows with ink (its last line)."""
+    import numpy as np
+    from PIL import Image
+
+    grey = np.asarray(Image.open(io.BytesIO(png)).convert("L")).astype(int)
+    ink = (grey < 200).any(axis=1)
+    last = np.flatnonzero(ink)[-1]
+    first = last
+    while first > 0 and ink[first - 1]:
+        first -= 1
+    return int(grey[first : last + 1].min())
