@@ -162,14 +162,16 @@ def test_heatmap_marks_the_cells_of_few_workers():
             # cell means: 100, thin - 0.5 (thin), thin (not thin), 0 employed (blank)
             "employed": [100, 100, thin - 1, thin, thin, thin, 0, 0],
             "labour_force": [200] * 8,
-            "skill_gap_mean": [0.1, 0.3, 0.2, 0.2, 0.4, 0.4, np.nan, np.nan],
+            "skill_gap_mean": [0.1, 0.3, 0.9, 0.9, 0.4, 0.4, np.nan, np.nan],
             "unemployment_rate": [0.05] * 8,
         }
     )
     fig = plots.mismatch_heatmap(table)
     assert _hatched(fig) == [(0, 1)]  # manufacturing x county town only
     numbers = sorted(t.get_text() for t in fig.axes[0].texts)
-    assert numbers == ["(0.200)", "0.200", "0.400"]
+    assert numbers == ["(0.900)", "0.200", "0.400"]
+    # the colours span the cells of enough workers: the thin one takes the end colour
+    assert fig.axes[0].collections[0].get_clim() == pytest.approx((0.2, 0.4))
     assert f"a mean over fewer than {thin} employed workers" in _texts(fig)
     assert "workers in the labour force" in _texts(
         plots.mismatch_heatmap(table.assign(labour_force=thin - 1), value="unemployment_rate")
