@@ -605,17 +605,36 @@ def effect_words(name: str, unit: str, row: Any, sep: str = " ") -> str:
         if isinstance(est, float) and math.isnan(est):
             return "-"
         return f"{est:,.0f}" + ("" if math.isnan(lo) else f"{sep}[{lo:,.0f}, {hi:,.0f}]")
-    return f"{_number(est, unit)}{sep}[{_number(lo, unit)}, {_number(hi, unit)}]"
+    places = effect_decimals(name, est, lo, hi)
+    words = [_number(v, unit, places) for v in (est, lo, hi)]
+    return f"{words[0]}{sep}[{words[1]}, {words[2]}]"
 
 
-def _number(x: float, unit: str) -> str:
+def effect_decimals(name: str, est: float, lo: float, hi: float) -> int:
+    """Decimals to show an effect and its interval with (in the shown unit: percentage
+    points for a share): the unit's usual ones, more (up to four more) where the
+    interval is narrower than they show (two significant digits of its half-width), or
+    where it stops short of zero closer than they show (its bound nearest zero would
+    read as 0.00 while it is not)."""
+    unit = i18n.catalogue_unit(name)
+    k = 100.0 if unit.startswith("share") else 1.0
+    usual = 4 if unit.startswith("index") else 0 if abs(est) >= 100 else 2
+    need = usual
+    if math.isfinite(lo) and math.isfinite(hi) and hi > lo:
+        need = max(need, 1 - math.floor(math.log10((hi - lo) / 2 * k)))
+        if lo > 0 or hi < 0:
+            need = max(need, -math.floor(math.log10(min(abs(lo), abs(hi)) * k)))
+    return min(need, usual + 4)
+
+
+def _number(x: float, unit: str, places: int | None = None) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "-"
-    if unit == "share":
-        return f"{100 * x:+.2f}"
-    if unit.startswith("index"):
-        return f"{x:+.4f}"
-    return f"{x:+,.0f}" if abs(x) >= 100 else f"{x:+.2f}"
+    k = 100.0 if unit == "share" else 1.0
+    if places is None:
+        places = 4 if unit.startswith("index") else 0 if abs(x) >= 100 else 2
+    words = f"{k * x:+,.{places}f}"
+    return f"{0:.{places}f}" if float(words.replace(",", "")) == 0 else words
 
 
 def _need_one_each(runs: pd.DataFrame, keys: list[str]) -> None:

@@ -549,9 +549,7 @@ def sourced(specs: list[FigureSpec], line: str, style: str, lang: str) -> list[F
                 # is pinned where it is, in figure coordinates.
                 fig.set_layout_engine("none")
                 for legend in fig.legends:
-                    box = legend.get_window_extent(renderer).transformed(
-                        fig.transFigure.inverted()
-                    )
+                    box = legend.get_window_extent(renderer).transformed(fig.transFigure.inverted())
                     legend.set_bbox_to_anchor((box.x0, box.y0), transform=fig.transFigure)
                     legend.set_loc("lower left")
                 low = fig.get_tightbbox(renderer).y0 / fig.get_figheight()
@@ -1033,20 +1031,25 @@ def _html(sweep: Sweep, rendered, folder: str, lang: str) -> str:
     return "\n".join(parts)
 
 
-def _fmt(x: float, name: str, signed: bool = True) -> str:
-    """A number as the tables show it: shares in percentage points, a true minus sign."""
+def _fmt(x: float, name: str, signed: bool = True, decimals: int | None = None) -> str:
+    """A number as the tables show it: shares in percentage points, a true minus sign;
+    ``decimals`` (``analysis.effect_decimals``) overrides the unit's usual ones."""
     if x is None or (isinstance(x, float) and not math.isfinite(x)):
         return "-"
     u = i18n.catalogue_unit(name)
     sign = "+" if signed else ""
     if u.startswith("share"):
-        words = f"{100 * x:{sign}.2f}"
+        x, places = 100 * x, 2
     elif u.startswith("index"):
-        words = f"{x:{sign}.4f}"
+        places = 4
     elif abs(x) >= 100:
-        words = f"{x:{sign},.0f}"
+        places = 0
     else:
-        words = f"{x:{sign}.2f}"
+        places = 2
+    places = places if decimals is None else decimals
+    words = f"{x:{sign},.{places}f}"
+    if float(words.replace(",", "")) == 0:  # rounded to zero: no sign ("-0.00" read as less)
+        words = f"{0:.{places}f}"
     return words.replace("-", "\u2212")
 
 
@@ -1092,8 +1095,9 @@ def _summary(sweep: Sweep, lang: str) -> str:
                 r = cells.loc[(p, point, s)]
                 est, lo, hi = r["effect"], r["ci_low"], r["ci_high"]
                 clear = math.isfinite(lo) and math.isfinite(hi) and (lo > 0 or hi < 0)
+                places = None if cost else analysis.effect_decimals(m, est, lo, hi)
                 interval = (
-                    f"[{_fmt(lo, m, not cost)}, {_fmt(hi, m, not cost)}]"
+                    f"[{_fmt(lo, m, not cost, places)}, {_fmt(hi, m, not cost, places)}]"
                     if math.isfinite(lo)
                     else ""
                 )
@@ -1102,7 +1106,7 @@ def _summary(sweep: Sweep, lang: str) -> str:
                 if cost and math.isfinite(est) and not _unemployment_fell(e, p, point, s):
                     mark, daggers = " †", True
                 out.append(
-                    f"<td class='{cls}'>{_e(_fmt(est, m, not cost) + mark)}<br><small>"
+                    f"<td class='{cls}'>{_e(_fmt(est, m, not cost, places) + mark)}<br><small>"
                     f"{_e(interval)}</small></td>"
                 )
             out.append("</tr>")

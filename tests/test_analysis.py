@@ -221,6 +221,23 @@ def test_effects_table_is_for_reading(paired_sweep):
         analysis.effects_table(effects, "employment")
 
 
+def test_effects_are_shown_with_the_decimals_their_intervals_need():
+    """An interval narrower than the unit's usual decimals show, or stopping short of
+    zero closer than they show, gets more decimals (up to four more), so that a clear
+    effect never reads as "+0.0000 [+0.0000, +0.0000]" or its bound as "-0.00"; a
+    value that rounds to zero has no sign."""
+    row = {"effect": 2.5e-5, "ci_low": 1.3e-5, "ci_high": 3.7e-5}
+    assert analysis.effect_words("skill_gap_mean", "index 0-1", row) == (
+        "+0.000025 [+0.000013, +0.000037]"
+    )
+    row = {"effect": -0.0124, "ci_low": -0.0247, "ci_high": -0.00002}
+    assert analysis.effect_words("unemployment_rate", "share", row) == "-1.240 [-2.470, -0.002]"
+    row = {"effect": -0.00001, "ci_low": -0.0247, "ci_high": 0.0246}
+    assert analysis.effect_words("unemployment_rate", "share", row) == "0.00 [-2.47, +2.46]"
+    row = {"effect": -131.0, "ci_low": -199.0, "ci_high": -63.0}
+    assert analysis.effect_words("employed", "workers", row) == "-131 [-199, -63]"
+
+
 def test_what_effects_cannot_do_is_said_not_guessed(paired_sweep):
     """A sensitivity analysis of a breakdown table (a region's rows are no run), a
     misspelled metric, a confidence given in per cent, an unknown policy filter: each a
