@@ -77,7 +77,7 @@ def setting(name: str, default: str) -> str:
 LEVERS: dict[str, tuple[str, str, float, float, float, float]] = {
     "subsidy_yuan_per_year": (
         "Subsidy, yuan per apprentice-year",
-        "学徒补贴（元/人/年）",
+        "学徒培训补贴（元/人/年）",
         0,
         15_000,
         500,

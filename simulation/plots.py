@@ -1225,7 +1225,11 @@ def run_lines(
         ax.set_ylabel(_wrap(axis_label(metrics[0], lang), lang, 30))
         if len(metrics) > 1:
             ax.set_ylabel(i18n.unit(metrics[0], lang))
-            ax.legend(loc="best", fontsize="small")
+            # under the panel, not in it: "best" still sat on the peaks of a long run
+            fig.legend(
+                loc="outside lower center", ncols=min(len(metrics), 2), fontsize="small",
+                frameon=False,
+            )  # fmt: skip
         if ylabel is not None:
             ax.set_ylabel(ylabel)
         ax.set_title(title or label(metrics[0], lang))

@@ -128,7 +128,7 @@ _T: dict[str, tuple[str, str]] = {
     "figures": ("Figures", "图表"),
     "source": (
         "skillsim, sweep {name}: {workers:,} workers, {seeds} seeds, {months} months",
-        "skillsim，扫描 {name}：{workers:,} 名劳动者，{seeds} 个随机种子，{months} 个月",
+        "skillsim，实验 {name}：{workers:,} 名劳动者，{seeds} 个随机种子，{months} 个月",
     ),
     "fig_forest": (
         "Effects on {what}: one row per policy, one marker per scenario, with 95% intervals; "
@@ -525,6 +525,9 @@ def figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
     return sourced(_figures(sweep, style, lang), line, style, lang)
 
 
+TALK_DPI = 160  # the talk style's PNGs: about 1,800 px wide for a 16:9 panel
+
+
 def sourced(specs: list[FigureSpec], line: str, style: str, lang: str) -> list[FigureSpec]:
     """``specs`` whose figures carry ``line`` (the runs they show) in small grey type
     under them, at the right, where a chart's source goes: a PNG taken out of the report
@@ -550,11 +553,13 @@ def sourced(specs: list[FigureSpec], line: str, style: str, lang: str) -> list[F
                 fig.set_layout_engine("none")
                 for legend in fig.legends:
                     box = legend.get_window_extent(renderer).transformed(fig.transFigure.inverted())
-                    legend.set_bbox_to_anchor((box.x0, box.y0), transform=fig.transFigure)
-                    legend.set_loc("lower left")
+                    legend.set_bbox_to_anchor(box.bounds, transform=fig.transFigure)
+                    legend.set_loc("center")  # (centred in its own box: no padding moves it)
                 low = fig.get_tightbbox(renderer).y0 / fig.get_figheight()
                 y = min(0.0, low) - 0.01
                 fig.text(1.0, y, line, ha="right", va="top", fontsize="x-small", color="#555555")
+                if style == "talk":  # a slide is 1920 px wide: 11 in at 100 dpi was soft
+                    fig.set_dpi(TALK_DPI)  # (laid out above: the whole figure scales)
             return fig
 
         return drawn
@@ -776,7 +781,7 @@ def _png(fig) -> bytes:
     import matplotlib.pyplot as plt
 
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", bbox_inches="tight")
+    fig.savefig(buf, format="png", bbox_inches="tight", dpi=fig.dpi)  # (talk: TALK_DPI)
     plt.close(fig)
     return buf.getvalue()
 

@@ -193,6 +193,33 @@ def test_each_figure_names_its_run_for_slides(run_folder):
     assert any(fig.legends for fig in (s.draw() for s in specs))  # (a legend was there)
 
 
+@pytest.mark.parametrize("style", ["paper", "talk"])
+def test_the_source_line_leaves_the_figure_as_it_was_laid_out(run_folder, style):
+    """The line under a figure moves nothing in it: the heat map's legend stays where
+    its layout put it (pinned once laid out, it had moved up onto the x label by its
+    padding; unpinned, down onto the line), at any dpi the PNG is saved at."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from simulation import plots
+
+    run = run_report.read(run_folder, json.loads((run_folder / "manifest.json").read_text()))
+
+    def legend_box(fig):
+        box = fig.legends[-1].get_window_extent(fig.canvas.get_renderer())
+        return box.transformed(fig.transFigure.inverted()).bounds
+
+    plain = next(s for s in run_report._figures(run, style, "en") if s.name == "gap_map").draw()
+    with plots.theme(style, "en"):
+        FigureCanvasAgg(plain).draw()
+    sourced = next(s for s in run_report.figures(run, style, "en") if s.name == "gap_map").draw()
+    report._png(sourced)
+    (x, y, w, h), (x0, y0, w0, h0) = legend_box(sourced), legend_box(plain)
+    assert (y, h) == pytest.approx((y0, h0), abs=2e-3)  # (its padding alone is ~1e-2)
+    assert (x, w) == pytest.approx((x0, w0), abs=1e-2)  # (text widths differ with dpi)
+    if style == "talk":
+        assert sourced.dpi == report.TALK_DPI
+
+
 def _height(png: bytes) -> int:
     from PIL import Image
 
