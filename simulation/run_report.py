@@ -97,6 +97,19 @@ _W: dict[str, tuple[str, str]] = {
         "本次运行未完成（状态：{status}）：本页仅显示已写出的月份。",
     ),
     "table": ("The run at a glance", "运行概览"),
+    "zero": (
+        "Zero in every month, so not in the table: {what}.",
+        "各月均为零，未列入上表：{what}。",
+    ),
+    "zero_shortage": (
+        "Zero in every month, so not in the table: {what}. Skill-shortage vacancies do not "
+        "occur at this calibration: vacancies open three months or more had qualified "
+        "applicants, who took other offers (recruitment difficulty, not a shortage of "
+        "skills; docs/ODD.md, 10.2).",
+        "各月均为零，未列入上表：{what}。在当前校准下不出现技能短缺空缺：空缺三个月以上的岗位"
+        "都有合格的求职者，只是他们接受了其他录用（属于招聘困难，而非技能短缺；见 docs/ODD.md 第10.2节）。",
+    ),
+    "and": ("; ", "；"),
     "few_displaced": (
         "The {what} is a share of about {n:,} workers (the mean over the months): one "
         "worker more or less out of work moves it by {pp:.1f} percentage points, so its "
@@ -327,11 +340,14 @@ def _table(run: Run, lang: str) -> str:
     heads = [_w("metric", lang), _w("unit", lang), _w("month0", lang)]
     mean = _w("mean", lang) if months > 1 else _w("mean_one", lang)
     heads += [mean.format(months=months), _w("last", lang).format(months=months)]
-    rows = []
+    rows, zero = [], []
     for name in SUMMARY:
         if name not in frame.columns:
             continue
         col = frame[name]
+        if (col == 0).all():  # a row of zeros says nothing: named under the table instead
+            zero.append(label(name, lang))
+            continue
         values = ((col.iloc[0], False), (col.iloc[1:].mean(), True), (col.iloc[-1], False))
         cells = "".join(f"<td class='num'>{_e(_cell(float(v), name, m))}</td>" for v, m in values)
         rows.append(
@@ -341,7 +357,12 @@ def _table(run: Run, lang: str) -> str:
     workers = int(run.manifest.get("workers", 0))
     intro = _w("table_intro", lang).format(months=months, workers=workers)
     table = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-    return f"<p>{_e(intro)}</p>{table}{_few_displaced(frame, lang)}"
+    none = ""
+    if zero:
+        key = "zero_shortage" if label("skill_shortage_vacancies", lang) in zero else "zero"
+        words = _w(key, lang).format(what=_w("and", lang).join(zero))
+        none = f"<p class='note'>{_e(words)}</p>"
+    return f"<p>{_e(intro)}</p>{table}{none}{_few_displaced(frame, lang)}"
 
 
 FEW_DISPLACED = 1000  # displaced workers in the labour force below which the table says so

@@ -91,6 +91,23 @@ def test_the_displaced_rate_of_few_workers_is_said_to_be_noisy():
         assert run_report._few_displaced(quiet, "en") == ""
 
 
+def test_a_measure_zero_in_every_month_is_named_not_tabled(run_folder):
+    """A summary row of zeros says nothing: the measure is named under the table (the
+    skill-shortage vacancies with why they are zero at this calibration)."""
+    run = run_report.read(run_folder, json.loads((run_folder / "manifest.json").read_text()))
+    frame = run.metrics.copy()
+    frame["skill_shortage_vacancies"] = 0.0
+    frame["apprentices"] = 0.0
+    run = run_report.Run(run.path, run.manifest, frame, run.region, run.cell)
+    page = run_report._table(run, "en")
+    named = [i18n.label(m, "en") for m in ("skill_shortage_vacancies", "apprentices")]  # (order)
+    assert f"Zero in every month, so not in the table: {'; '.join(named)}." in page
+    assert "recruitment difficulty" in page
+    rows = [f"<tr><td>{html.escape(n)}</td>" for n in named]
+    assert not any(r in page for r in rows)
+    assert f"<tr><td>{html.escape(i18n.label('unemployment_rate', 'en'))}</td>" in page
+
+
 def test_a_run_without_breakdowns_says_what_is_missing(run_folder, tmp_path):
     folder = _copy(run_folder, tmp_path)
     (folder / "region.parquet").unlink()
