@@ -126,6 +126,7 @@ _T: dict[str, tuple[str, str]] = {
     ),
     "policy_col": ("policy", "政策"),
     "figures": ("Figures", "图表"),
+    "map_where": ("{policy}, mean of months 1-{last}", "{policy}，第1至{last}个月平均"),
     "source": (
         "skillsim, sweep {name}: {workers:,} workers, {seeds} seeds, {months} months",
         "skillsim，实验 {name}：{workers:,} 名劳动者，{seeds} 个随机种子，{months} 个月",
@@ -614,9 +615,15 @@ def _figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
                 FigureSpec(
                     f"skill_gap_by_{table}",
                     _t(key, lang).format(base=i18n.name_of("policy", policy, lang), points=said),
-                    # a design sweep's points are averaged, and the caption says so
+                    # a design sweep's points are averaged, and the caption says so; the
+                    # title says which policy and months (a PNG on a slide keeps it)
                     lambda t=table, f=under_base: plots.mismatch_heatmap(
-                        f, rows=t, columns="scenario", pool=("point",), **kw
+                        f,
+                        rows=t,
+                        columns="scenario",
+                        pool=("point",),
+                        title=_map_title(t, "scenario", policy, int(f["month"].max()), lang),
+                        **kw,
                     ),
                 )
             )
@@ -756,6 +763,14 @@ def _sector_region_maps(sweep: Sweep, policy: str, style: str, lang: str) -> lis
             )
         )
     return specs
+
+
+def _map_title(rows: str, columns: str, policy: str, last: int, lang: str) -> str:
+    """A heat map's title with the policy and the months it averages."""
+    where = _t("map_where", lang).format(policy=name_of("policy", policy, lang), last=last)
+    return i18n.text("heatmap_title_in", lang).format(
+        rows=i18n.text(rows, lang), columns=i18n.text(columns, lang), where=where
+    )
 
 
 def _file_safe(name: str) -> str:
