@@ -141,7 +141,11 @@ def test_each_figure_names_its_sweep_for_slides():
     assert len(specs) >= 9
     for spec in specs:
         if spec.draw is not None:
-            assert want in [t.get_text() for t in spec.draw().texts], spec.name
+            fig = spec.draw()
+            assert want in [t.get_text() for t in fig.texts], spec.name
+            if spec.name in ("skill_gap_by_sector", "skill_gap_by_region"):  # whose months
+                title = fig.axes[0].get_title()
+                assert f"mean of months 1-{e['months']}" in title and "status quo" in title
 
 
 def test_skill_gap_by_sector_and_region(written):
