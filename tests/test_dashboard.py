@@ -134,6 +134,11 @@ def test_dashboard_in_chromium(server, tmp_path):
         )
         after = _chart_images(page)
         page.screenshot(path=tmp_path / "dashboard.png", full_page=True)
+        # every slider shows its value, not only while dragged (a projected room sees it)
+        bubbles = page.eval_on_selector_all(
+            ".v-navigation-drawer .v-slider__thumb-label-container",
+            "els => els.map(e => [getComputedStyle(e).display, e.textContent.trim()])",
+        )
         # each chart fills its grid cell (keeping its shape): a cell dragged larger on a
         # projector gives a larger chart, a narrow window a smaller one, not a cut one
         boxes = page.eval_on_selector_all(
@@ -143,6 +148,8 @@ def test_dashboard_in_chromium(server, tmp_path):
         )
         browser.close()
     assert len(boxes) >= 6 and all(b[:2] == b[2:] for b in boxes), boxes
+    assert len(bubbles) >= 9 and all(d != "none" and t for d, t in bubbles), bubbles
+    assert value in [t for _, t in bubbles]  # the moved subsidy's value is shown
     changed = [src for src in after if src not in before]
     assert len(changed) >= 6, "the charts did not change after a lever, Reset and three steps"
     assert (tmp_path / "dashboard.png").stat().st_size > 10_000
