@@ -434,6 +434,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "线：{n}个随机种子的均值；阴影：均值的95%置信区间",
     ),
     "one_seed": ("one seed: no interval", "单一随机种子：无置信区间"),
+    "two_seeds": (
+        "line: mean over {n} seeds; no band: a 95% interval from two seeds spans 12.7 "
+        "standard errors either side (run 3 seeds or more for bands)",
+        "线：{n}个随机种子的均值；未画阴影：两个种子的95%置信区间宽达均值两侧各12.7个标准误"
+        "（运行3个或更多种子可显示置信区间）",
+    ),
     "effect_note": (
         "dot: mean paired difference against {base} over {n} seeds; bar: 95% interval",
         "点：与{base}的配对差异均值（{n}个随机种子）；横线：95%置信区间",

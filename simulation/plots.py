@@ -18,7 +18,8 @@ words with units (``simulation.i18n`` over the metric catalogue); shares are sho
 Okabe-Ito palette, safe for colour-blind readers), by marker and by line pattern, so a
 figure still reads in greyscale; heat maps use cividis, whose lightness rises steadily.
 
-Intervals: a path's band is the 95% t interval of the mean across seeds at each month;
+Intervals: a path's band is the 95% t interval of the mean across seeds at each month
+(from three seeds: two give one of 12.7 standard errors either side, and no band);
 effects come with the paired intervals of ``simulation.analysis.effects``. A design
 sweep's points are never taken for seeds: ``paths`` and ``beveridge`` draw a line,
 ``funnel`` a bar and ``forest`` a row per point, labelled by its parameter values (too many
@@ -438,7 +439,7 @@ def paths(
                         dashes=lk["dashes"] if k is None else DASHES[i],
                         label=name if k is None else f"{name}, {points[k]}",
                     )
-                    if line["low"].notna().any():
+                    if line["low"].notna().any() and most > 2:  # (two seeds: see note)
                         ax.fill_between(
                             line["month"],
                             line["low"],
@@ -453,7 +454,10 @@ def paths(
             ax.set_ylabel(_wrap(axis_label(metric, lang), lang, 34))
         _share_y(axes)
         fig.suptitle(title or text("paths_title", lang).format(what=label(metric, lang)))
-        note = text("seeds_band", lang).format(n=seeds) if most > 1 else text("one_seed", lang)
+        # Two seeds give a 95% interval of +-12.7 standard errors (t with one degree of
+        # freedom): right, but a band that swamps the lines on a slide; none is drawn.
+        key = "seeds_band" if most > 2 else "two_seeds" if most == 2 else "one_seed"
+        note = text(key, lang).format(n=seeds)
         handles = None
         if thin:
             first = next(iter(points))

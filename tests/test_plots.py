@@ -108,18 +108,27 @@ def test_scenario_panels_share_one_scale(sweep):
         assert len({ax.get_ylim() for ax in panels}) == 1
 
 
-def test_a_share_band_stops_at_zero(sweep):
-    """Two seeds far apart: the t interval reaches below 0%, the band does not."""
-    results = sweep[0]
-    rows = results[(results["policy"] == "none") & (results["scenario"] == "quick")]
-    seeds = sorted(rows["seed"].unique())[:2]
-    rows = rows[rows["seed"].isin(seeds)].copy()
-    rows["unemployment_rate"] = np.where(rows["seed"] == seeds[0], 0.0, 0.2)
-    fig = plots.paths(rows, "unemployment_rate")
-    bands = [c for c in fig.axes[0].collections if len(c.get_paths())]
+def _bands(fig: Figure) -> list:
+    return [c for c in fig.axes[0].collections if len(c.get_paths())]
+
+
+def test_a_share_band_stops_at_zero():
+    """Three seeds far apart: the t interval reaches below 0%, the band does not."""
+    rows = _results(seeds=(1, 2, 3), policies=("none",))
+    rows["unemployment_rate"] = np.where(rows["seed"] == 3, 0.2, 0.0)
+    bands = _bands(plots.paths(rows, "unemployment_rate"))
     assert bands
     lows = min(p.vertices[:, 1].min() for c in bands for p in c.get_paths())
-    assert lows == 0.0  # uncut: 10% - 12.71 x 14.1% / sqrt(2) = -117%
+    assert lows == 0.0  # uncut: 6.7% - 4.30 x 11.5% / sqrt(3) = -22%
+
+
+def test_two_seeds_draw_no_band_and_say_why():
+    """A 95% interval from two seeds spans 12.7 standard errors either side (t with one
+    degree of freedom): a band that swamps the lines; the note says so instead."""
+    two = plots.paths(_results(seeds=(1, 2)), "unemployment_rate")
+    assert _bands(two) == []
+    assert "no band: a 95% interval from two seeds spans 12.7" in _texts(two).replace("\n", " ")
+    assert _bands(plots.paths(_results(seeds=(1, 2, 3)), "unemployment_rate"))
 
 
 def test_sector_by_region_heatmap():
