@@ -341,6 +341,28 @@ def test_a_stop_while_a_finished_run_is_written_keeps_it_and_says_so(
     assert [signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)] == before
 
 
+def test_ctrl_c_while_the_command_line_loads_is_one_line():
+    """Ctrl-C in the half second the command's modules take to import printed a
+    traceback of the imports; the entry point (simulation.console) ends it as a later
+    Ctrl-C ends a command: one line, exit 130. (The stop is made to land there by an
+    import hook that raises it when simulation.cli is imported.)"""
+    script = (
+        "import sys\n"
+        "class Stop:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'simulation.cli':\n"
+        "            raise KeyboardInterrupt\n"
+        "sys.meta_path.insert(0, Stop())\n"
+        "from simulation.console import entry\n"
+        "entry()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 130
+    assert done.stderr == "skillsim: interrupted\n"
+
+
 @pytest.mark.parametrize("code", [130, 143, 0])
 def test_the_command_exits_at_once_after_a_stop_whatever_threads_remain(code):
     """``entry`` (the console script) with a thread left waiting for ever, as a stopped
