@@ -400,12 +400,28 @@ def dask_client(scheduler: str | None, jobs: int) -> Iterator[Any]:
     else:
         cluster = local_cluster(jobs)
         client = Client(cluster)
+    # Ctrl-C (or SIGTERM) in the middle of Dask's own calls made it log its internals
+    # under the sweep's one line: distributed's sync() cancelling with a NameError of its
+    # own (through tornado's callback logger, at once, from its event-loop thread) and,
+    # while closing, the scheduler's "couldn't gather keys" for the runs abandoned. The
+    # first logger is quiet while the client is open, the second once stopped.
+    loop_errors = logging.getLogger("tornado.application")
+    dask_log = logging.getLogger("distributed")
+    before = loop_errors.level, dask_log.level
+    loop_errors.setLevel(logging.CRITICAL)
     try:
         yield client
+    except KeyboardInterrupt:
+        dask_log.setLevel(logging.CRITICAL)
+        raise
     finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+        try:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+        finally:
+            loop_errors.setLevel(before[0])
+            dask_log.setLevel(before[1])
 
 
 def _refused(address: str) -> str:
