@@ -618,7 +618,7 @@ def effect_decimals(name: str, est: float, lo: float, hi: float) -> int:
     read as 0.00 while it is not)."""
     unit = i18n.catalogue_unit(name)
     k = 100.0 if unit.startswith("share") else 1.0
-    usual = 4 if unit.startswith("index") else 0 if abs(est) >= 100 else 2
+    usual = usual_places(unit, est)
     need = usual
     if math.isfinite(lo) and math.isfinite(hi) and hi > lo:
         need = max(need, 1 - math.floor(math.log10((hi - lo) / 2 * k)))
@@ -627,14 +627,24 @@ def effect_decimals(name: str, est: float, lo: float, hi: float) -> int:
     return min(need, usual + 4)
 
 
+def usual_places(unit: str, x: float) -> int:
+    """The decimals a value of ``unit`` is shown with (``x`` as stored: a share's
+    percentage points, an index's four places, a count of 100 or more whole)."""
+    return 4 if unit.startswith("index") else 0 if abs(x) >= 100 else 2
+
+
+def format_number(x: float, places: int, signed: bool = True, k: float = 1.0) -> str:
+    """``k`` times ``x`` with ``places`` decimals and thousands separators, signed if
+    asked; a value that rounds to zero has no sign ("-0.00" reads as less than zero)."""
+    words = f"{k * x:{'+' if signed else ''},.{places}f}"
+    return f"{0:.{places}f}" if float(words.replace(",", "")) == 0 else words
+
+
 def _number(x: float, unit: str, places: int | None = None) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "-"
-    k = 100.0 if unit == "share" else 1.0
-    if places is None:
-        places = 4 if unit.startswith("index") else 0 if abs(x) >= 100 else 2
-    words = f"{k * x:+,.{places}f}"
-    return f"{0:.{places}f}" if float(words.replace(",", "")) == 0 else words
+    places = usual_places(unit, x) if places is None else places
+    return format_number(x, places, k=100.0 if unit == "share" else 1.0)
 
 
 def _need_one_each(runs: pd.DataFrame, keys: list[str]) -> None:

@@ -710,20 +710,18 @@ THIN_MARK = {"hatch": "///", "edgecolor": (1.0, 1.0, 1.0, 0.5), "linewidth": 0.0
 
 def thin_legend(fig: Figure, thin: int | None, value: str, lang: str, **kw) -> None:
     """The legend under a map that says what its hatched cells are."""
-    from matplotlib.font_manager import FontProperties
     from matplotlib.patches import Patch
 
     who = text("thin_base_labour_force" if COUNT_OF[value] == "labour_force" else
                "thin_base_employed", lang)  # fmt: skip
     key = Patch(facecolor="#808080", hatch="///", edgecolor="#FFFFFF", linewidth=0.0)
     words = text("thin_cells", lang).format(n=thin, who=who)
-    # wrapped to the figure's width: a character is about 0.55 em (1 em in Chinese)
-    points = FontProperties(size=kw.get("fontsize", plt.rcParams["legend.fontsize"]))
-    em = points.get_size_in_points() * (1.0 if lang == "zh" else 0.55)
-    width = max(20, int(fig.get_figwidth() * 72 / em) - 8)  # less the key's room
+    # wrapped to the figure's width (as _finish wraps its note), less the key's room
+    size = kw.get("fontsize", plt.rcParams["legend.fontsize"])
+    chars = fig.get_figwidth() * 72 / (_points(size) * 0.55)
     fig.legend(
         [key],
-        [textwrap.fill(words, width)],
+        [_wrap(words, lang, max(40, int(chars) - 15))],
         loc="outside lower center",
         frameon=False,
         **kw,

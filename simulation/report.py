@@ -1057,20 +1057,9 @@ def _fmt(x: float, name: str, signed: bool = True, decimals: int | None = None) 
     if x is None or (isinstance(x, float) and not math.isfinite(x)):
         return "-"
     u = i18n.catalogue_unit(name)
-    sign = "+" if signed else ""
-    if u.startswith("share"):
-        x, places = 100 * x, 2
-    elif u.startswith("index"):
-        places = 4
-    elif abs(x) >= 100:
-        places = 0
-    else:
-        places = 2
-    places = places if decimals is None else decimals
-    words = f"{x:{sign},.{places}f}"
-    if float(words.replace(",", "")) == 0:  # rounded to zero: no sign ("-0.00" read as less)
-        words = f"{0:.{places}f}"
-    return words.replace("-", "\u2212")
+    places = analysis.usual_places(u, x) if decimals is None else decimals
+    k = 100.0 if u.startswith("share") else 1.0
+    return analysis.format_number(x, places, signed, k).replace("-", "\u2212")
 
 
 def _policy_points(rows: pd.DataFrame, pols: list[str]) -> list[tuple[str, int]]:
