@@ -239,7 +239,11 @@ def axis_label(name: str, lang: str = "en", effect: bool = False) -> str:
         head = text("change_in", lang).format(what=head)
     if not u:
         return head
-    return f"{head}（{u}）" if lang == "zh" else f"{head} ({u})"
+    # A name that ends in brackets takes the unit inside them: 'youth unemployment rate
+    # (under 25; %)', not '(under 25) (%)'.
+    if lang == "zh":
+        return f"{head[:-1]}，{u}）" if head.endswith("）") else f"{head}（{u}）"
+    return f"{head[:-1]}; {u})" if head.endswith(")") else f"{head} ({u})"
 
 
 def scale(name: str) -> float:

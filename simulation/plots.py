@@ -1106,6 +1106,9 @@ def _iso_cost(ax, both: pd.DataFrame, lang: str) -> None:
             ha="right",
             va="bottom",
         )
+    # Room above the data for a label at a ray's top end (it sat against the title).
+    low, high = ax.get_ylim()
+    ax.set_ylim(low, high + 0.07 * (high - low))
 
 
 # ------------------------------------------------------------- sensitivity

@@ -139,6 +139,20 @@ def test_dashboard_in_chromium(server, tmp_path):
             ".v-navigation-drawer .v-slider__thumb-label-container",
             "els => els.map(e => [getComputedStyle(e).display, e.textContent.trim()])",
         )
+        # the widest value, the subsidy's 15000, fits in its bubble (white type past the
+        # bubble's edge is white on white): text width against the bubble's own width
+        lever.locator("[role=slider]").focus()
+        page.keyboard.press("End")
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.v-slider__thumb-label')]"
+            ".some(e => e.textContent.trim() === '15000')",
+            timeout=10_000,
+        )
+        fits = page.eval_on_selector_all(
+            ".v-navigation-drawer .v-slider__thumb-label",
+            "els => els.map(e => [e.textContent.trim(),"
+            " e.firstElementChild.getBoundingClientRect().width, e.offsetWidth])",
+        )
         # each chart fills its grid cell (keeping its shape): a cell dragged larger on a
         # projector gives a larger chart, a narrow window a smaller one, not a cut one
         boxes = page.eval_on_selector_all(
@@ -150,6 +164,8 @@ def test_dashboard_in_chromium(server, tmp_path):
     assert len(boxes) >= 6 and all(b[:2] == b[2:] for b in boxes), boxes
     assert len(bubbles) >= 9 and all(d != "none" and t for d, t in bubbles), bubbles
     assert value in [t for _, t in bubbles]  # the moved subsidy's value is shown
+    assert "15000" in [t for t, _, _ in fits], fits
+    assert all(width <= 0.8 * bubble for _, width, bubble in fits), fits  # (was 0.88)
     changed = [src for src in after if src not in before]
     assert len(changed) >= 6, "the charts did not change after a lever, Reset and three steps"
     assert (tmp_path / "dashboard.png").stat().st_size > 10_000

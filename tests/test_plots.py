@@ -51,7 +51,7 @@ def test_every_figure_draws(sweep, style, tmp_path):
     words = _texts(figures["forest"])
     assert "change in unemployment rate (percentage points)" in words
     assert "apprenticeship subsidy" in words and "full policy package" in words
-    assert "youth unemployment rate (under 25) (%)" in _texts(figures["paths"]).replace("\n", " ")
+    assert "youth unemployment rate (under 25; %)" in _texts(figures["paths"]).replace("\n", " ")
     assert "95% interval" in _texts(figures["paths"])
     assert "additional public spending (yuan per month)" in _texts(figures["cost"])
     # the cost legend: policies (colour swatches) and scenarios (markers) under headings
@@ -396,6 +396,20 @@ def test_design_points_get_their_own_rows_and_markers():
     markers = [ln for ln in cost.axes[0].get_lines() if ln.get_marker() == "o"]
     assert len(markers) == 3  # one per point: points are not crossed with each other
     assert "subsidy yuan per year = 15,000" in _texts(cost)
+
+
+@pytest.mark.parametrize("style", plots.STYLES)
+def test_cost_lines_labels_keep_clear_of_the_title(style):
+    """The equal-cost lines' labels, at the lines' top ends (both at the data's top
+    here), stay clear of the panel's top and so of the title: they sat against it."""
+    fig = plots.cost_effectiveness(_effects(), style=style)
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    labels = [t for t in ax.texts if "per worker-month" in t.get_text()]
+    assert len(labels) == 2
+    panel = ax.get_window_extent()
+    gaps = [(panel.y1 - t.get_window_extent().y1) / panel.height for t in labels]
+    assert min(gaps) >= 0.04, gaps
 
 
 def test_paths_of_design_points_count_seeds_not_points():

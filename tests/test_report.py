@@ -65,7 +65,7 @@ def test_report_says_what_a_forum_needs(written):
         "Executive summary",
         "Change in unemployment rate (percentage points)",
         "Change in urban unemployment rate (percentage points)",
-        "Change in urban youth unemployment rate (under 25) (percentage points)",
+        "Change in urban youth unemployment rate (under 25; percentage points)",
         "apprenticeship subsidy",
         "full policy package",
         "Scenarios",
