@@ -266,7 +266,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """The command line; returns the exit code: 0, 1 (some runs failed), 2 (bad input,
     nothing written), 130 (interrupted with Ctrl-C), 143 (stopped by SIGTERM)."""
     try:
-        args = _parser().parse_args(argv)
+        args = _parser().parse_args(argv)  # (it imports more: calibrate's settings)
+    except KeyboardInterrupt:
+        print("skillsim: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         return _broken_pipe()
     except SystemExit:  # --help, or a usage error: printed, maybe into a closed pipe

@@ -341,16 +341,18 @@ def test_a_stop_while_a_finished_run_is_written_keeps_it_and_says_so(
     assert [signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)] == before
 
 
-def test_ctrl_c_while_the_command_line_loads_is_one_line():
+@pytest.mark.parametrize("module", ["simulation.cli", "simulation.calibration.config"])
+def test_ctrl_c_while_the_command_line_loads_is_one_line(module):
     """Ctrl-C in the half second the command's modules take to import printed a
     traceback of the imports; the entry point (simulation.console) ends it as a later
-    Ctrl-C ends a command: one line, exit 130. (The stop is made to land there by an
-    import hook that raises it when simulation.cli is imported.)"""
+    Ctrl-C ends a command: one line, exit 130. So does a stop while the options are
+    parsed (building the parser imports calibrate's settings, with pandas). (The stop is
+    made to land there by an import hook that raises it when ``module`` is imported.)"""
     script = (
         "import sys\n"
         "class Stop:\n"
         "    def find_spec(self, name, path=None, target=None):\n"
-        "        if name == 'simulation.cli':\n"
+        f"        if name == {module!r}:\n"
         "            raise KeyboardInterrupt\n"
         "sys.meta_path.insert(0, Stop())\n"
         "from simulation.console import entry\n"
