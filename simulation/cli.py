@@ -430,6 +430,8 @@ def _run(args: argparse.Namespace) -> int:
         raise BadInput(problem)
     if args.profile and args.engine == "reference":
         raise BadInput("--profile times the engine's phases (allowed with --engine engine)")
+    for line in loading.late_shocks(run.scenario, run.months):
+        print(f"skillsim: warning: {line}", file=sys.stderr)
     console = Console(stderr=True)
     if args.quiet:
         result = runner.simulate(run, profile=args.profile, engine=args.engine)

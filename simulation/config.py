@@ -123,8 +123,11 @@ class WorldConfig(Strict):
         if abs(total - 1.0) > 1e-6:
             raise ValueError(f"regions' population_share sums to {total:.4f}, 1 is required")
         names = [x.name for x in self.sectors] + [x.name for x in self.regions]
-        if len(set(names)) != len(names):
-            raise ValueError("region and sector names must be unique")
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ValueError(
+                f"region and sector names must be unique; given more than once: {', '.join(twice)}"
+            )
         return self
 
 

@@ -229,6 +229,18 @@ RENAMED = {
 # ---------------------------------------------------- from pydantic's errors
 
 
+def _other_kinds_table(model: type[BaseModel], field: str) -> str:
+    """What to say of a top-level table that belongs to the other kind of file (a
+    policy's ``[subsidy]`` in a scenario file, or the reverse); "" if it does not."""
+    from simulation.config import PolicyConfig, ScenarioConfig
+
+    if model is ScenarioConfig and field in PolicyConfig.model_fields:
+        return "a policy's table: a policy is a file of its own, given with --policy"
+    if model is PolicyConfig and field in ScenarioConfig.model_fields:
+        return "a scenario's table: a scenario is a file of its own, the run's first argument"
+    return ""
+
+
 def _problem(
     err: Mapping[str, Any],
     model: type[BaseModel],
@@ -250,6 +262,8 @@ def _problem(
         renamed = RENAMED.get(".".join(map(str, loc[-2:])))
         if renamed:
             hint = f" ({renamed})"
+        elif len(loc) == 1 and (other := _other_kinds_table(model, str(loc[0]))):
+            hint = f" ({other})"
         return Problem(file, dotted(loc), value, allowed, f"unknown field{hint}; must be {allowed}")
     tp, meta, ok = _walk(model, loc)
     allowed = describe(tp, meta) if ok else err["msg"]

@@ -515,3 +515,10 @@ TEXT: dict[str, tuple[str, str]] = {
 
 def text(key: str, lang: str = "en") -> str:
     return TEXT[key][LANGS.index(lang)]
+
+
+def counted(n: int, word: str) -> str:
+    """'1 scenario', '2 scenarios', '1 policy', '3 policies': an English count."""
+    if n == 1:
+        return f"1 {word}"
+    return f"{n:,} {word[:-1]}ies" if word.endswith("y") else f"{n:,} {word}s"

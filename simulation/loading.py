@@ -45,9 +45,9 @@ __all__ = [
     "config_hash",
     "load_policy",
     "load_scenario",
-    "policies_dir",
+    "policy_folders",
     "resolve_run",
-    "scenarios_dir",
+    "scenario_folders",
 ]
 
 Origin = dict[tuple[str, ...], str]  # key path -> file that set it
@@ -56,31 +56,51 @@ Origin = dict[tuple[str, ...], str]  # key path -> file that set it
 # ------------------------------------------------------------------ locations
 
 
-def scenarios_dir() -> Path:
-    """$SKILLSIM_SCENARIOS, else ./scenarios, else the repository's scenarios/."""
+SHIPPED_SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+
+
+def scenario_folders() -> list[Path]:
+    """The folders scenario names are looked up in, first first: $SKILLSIM_SCENARIOS
+    alone when it is set; else ./scenarios, when the working folder has one, then the
+    shipped scenarios/. A folder of one's own adds to the shipped scenarios and
+    policies (a file of a shipped name takes its place), so that the shipped ones, the
+    status quo ``none`` among them, stay at hand beside one's own."""
     env = os.environ.get("SKILLSIM_SCENARIOS")
     if env:
-        return Path(env)
+        return [Path(env)]
     local = Path.cwd() / "scenarios"
-    if local.is_dir():
-        return local
-    return Path(__file__).resolve().parent.parent / "scenarios"
+    if local.is_dir() and local.resolve() != SHIPPED_SCENARIOS:
+        return [local, SHIPPED_SCENARIOS]
+    return [SHIPPED_SCENARIOS]
 
 
-def policies_dir() -> Path:
-    return scenarios_dir() / "policies"
+def policy_folders() -> list[Path]:
+    return [folder / "policies" for folder in scenario_folders()]
 
 
 def _names(folder: Path) -> list[str]:
     return sorted(p.stem for p in folder.glob("*.toml")) if folder.is_dir() else []
 
 
+def _names_in(folders: Sequence[Path]) -> list[str]:
+    return sorted({name for folder in folders for name in _names(folder)})
+
+
 def available_scenarios() -> list[str]:
-    return _names(scenarios_dir())
+    return _names_in(scenario_folders())
 
 
 def available_policies() -> list[str]:
-    return _names(policies_dir())
+    return _names_in(policy_folders())
+
+
+def _find(folders: Sequence[Path], name: str) -> Path | None:
+    """The first ``name``.toml in ``folders``."""
+    return next((f / f"{name}.toml" for f in folders if (f / f"{name}.toml").is_file()), None)
+
+
+def _searched(folders: Sequence[Path]) -> str:
+    return " and ".join(show_path(f) for f in folders)
 
 
 @dataclass(frozen=True)
@@ -88,8 +108,8 @@ class _Kind:
     label: str  # "scenario" or "policy"
     model: type[BaseModel]
 
-    def folder(self) -> Path:
-        return scenarios_dir() if self.label == "scenario" else policies_dir()
+    def folders(self) -> list[Path]:
+        return scenario_folders() if self.label == "scenario" else policy_folders()
 
 
 _SCENARIO = _Kind("scenario", ScenarioConfig)
@@ -103,20 +123,22 @@ def _locate(arg: str | os.PathLike[str], kind: _Kind) -> Path:
         if not path.is_file():
             raise ConfigError(Problem(show_path(path), message="file not found"))
         return path
-    candidate = kind.folder() / f"{arg}.toml"
-    if candidate.is_file():
-        return candidate
-    names = _names(kind.folder())
+    folders = kind.folders()
+    found = _find(folders, str(arg))
+    if found is not None:
+        return found
+    names = _names_in(folders)
     allowed = "one of: " + ", ".join(names) if names else f"a {kind.label} file (none found)"
     close = difflib.get_close_matches(str(arg), names, n=1)
     hint = f"; did you mean {close[0]}?" if close else ""
+    where = f"no {arg}.toml in {_searched(folders)}"
     raise ConfigError(
         Problem(
-            show_path(candidate),
+            show_path(folders[0] / f"{arg}.toml"),
             kind.label,
             show_value(str(arg)),
             allowed,
-            f"unknown {kind.label} (no file {show_path(candidate)}{hint}); must be {allowed}",
+            f"unknown {kind.label} ({where}{hint}); must be {allowed}",
         )
     )
 
@@ -137,13 +159,23 @@ def _read_toml(path: Path) -> dict[str, Any]:
         if m:
             line, col = int(m.group(1)), int(m.group(2))
             reason = text[: m.start()].strip()
-            msg = f"malformed TOML at line {line}, column {col}: {reason}"
+            msg = f"malformed TOML at line {line}, column {col}: {reason}{_quoted_line(path, line)}"
             raise ConfigError(Problem(shown, message=msg, line=line, column=col)) from None
         raise ConfigError(Problem(shown, message=f"malformed TOML: {text}")) from None
     except UnicodeDecodeError as exc:
         raise ConfigError(Problem(shown, message=f"not UTF-8 text: {exc}")) from None
     except OSError as exc:
         raise ConfigError(Problem(shown, message=f"cannot read: {exc.strerror}")) from None
+
+
+def _quoted_line(path: Path, line: int) -> str:
+    """' (the line: ...)' for a TOML error's line (a duplicate key is named only so)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return ""
+    words = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+    return f" (the line: {words[:80]})" if words else ""
 
 
 def _parents(raw: object, path: Path, kind: _Kind) -> list[Path]:
@@ -166,12 +198,11 @@ def _parents(raw: object, path: Path, kind: _Kind) -> list[Path]:
                 )
             out.append(target)
             continue
-        for folder in (path.parent, kind.folder()):
-            if (folder / f"{ref}.toml").is_file():
-                out.append(folder / f"{ref}.toml")
-                break
+        found = _find([path.parent, *kind.folders()], ref)
+        if found is not None:
+            out.append(found)
         else:
-            shipped = _names(kind.folder())
+            shipped = _names_in(kind.folders())
             # Other files beside this one are found by name too; they are listed apart,
             # since a folder of one's own may hold other kinds of file (experiments, ...).
             beside = sorted(set(_names(path.parent)) - {path.stem} - set(shipped))
@@ -317,7 +348,17 @@ def _check_kind(kind: _Kind, keys: Iterable[str], path: Path) -> None:
 def load_scenario(name_or_path: str | os.PathLike[str]) -> ScenarioConfig:
     """A scenario by name (``baseline``) or by path to a .toml file, validated."""
     path = _locate(name_or_path, _SCENARIO)
-    _check_kind(_SCENARIO, _read_toml(path), path)
+    raw = _read_toml(path)
+    if not raw:
+        raise ConfigError(
+            Problem(
+                show_path(path),
+                message='the file is empty; a scenario file needs extends = "baseline" (or '
+                "another scenario) and the fields that differ, or [world], [drivers] and "
+                "[behaviour] of its own",
+            )
+        )
+    _check_kind(_SCENARIO, raw, path)
     data, origin, labels = _load_tree([path], _SCENARIO)
     _check_kind(_SCENARIO, data, path)
     data["name"], data["description"] = labels[0]
@@ -339,7 +380,7 @@ def load_policy(names: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
     if len(items) > 1:
         items = [n for n in items if n != "none"]
     if not items or items == ["none"]:
-        if not (policies_dir() / "none.toml").is_file():
+        if _find(policy_folders(), "none") is None:
             return PolicyConfig(name="none")
         items = ["none"]
     paths = [_locate(item, _POLICY) for item in items]
@@ -385,6 +426,18 @@ def resolve_run(
         return RunConfig.model_validate({"scenario": scen, "policy": pol, **sizes}, strict=True)
     except ValidationError as exc:
         raise from_validation(exc, RunConfig, lambda loc: "") from None
+
+
+def late_shocks(scenario: ScenarioConfig, months: int) -> list[str]:
+    """The scenario's shocks that start only after a run of ``months`` months, in
+    words: they change nothing in it. (A scenario does not know how long it is run, so
+    they are not an error; the run says so, as a warning.)"""
+    return [
+        f"scenario {scenario.name}: drivers.shocks[{i}] ({shock.kind}) starts at month "
+        f"{shock.start_month}, after the run's {months} months: it changes nothing in it"
+        for i, shock in enumerate(scenario.drivers.shocks)
+        if shock.start_month >= months
+    ]
 
 
 def config_hash(run: RunConfig) -> str:

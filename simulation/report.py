@@ -85,7 +85,7 @@ _T: dict[str, tuple[str, str]] = {
         "逐月趋势波动较大。请在此规模下比较各项政策之间的差异；各指标的水平请参考 {least:,} 名劳动者及以上的模拟。",
     ),
     "subtitle": (
-        "Experiment {name}: {scenarios} scenarios x {policies} policies x {seeds} seeds, "
+        "Experiment {name}: {scenarios_counted} x {policies_counted} x {seeds_counted}, "
         "{workers:,} workers, {months} months",
         "实验 {name}：{scenarios} 个情景 × {policies} 项政策 × {seeds} 个随机种子，"
         "{workers:,} 名劳动者，{months} 个月",
@@ -1006,6 +1006,9 @@ def _html(sweep: Sweep, rendered, folder: str, lang: str) -> str:
         scenarios=len(exp["scenarios"]),
         policies=len(exp["policies"]),
         seeds=exp["replications"],
+        scenarios_counted=i18n.counted(len(exp["scenarios"]), "scenario"),
+        policies_counted=i18n.counted(len(exp["policies"]), "policy"),
+        seeds_counted=i18n.counted(exp["replications"], "seed"),
         workers=exp["workers"],
         months=exp["months"],
     )

@@ -19,7 +19,7 @@ from simulation.loading import (
     load_policy,
     load_scenario,
     resolve_run,
-    scenarios_dir,
+    scenario_folders,
 )
 
 REPO_SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
@@ -145,13 +145,37 @@ def test_path_and_name_resolve_the_same() -> None:
     assert load_scenario(str(BASELINE)) == load_scenario("baseline")
 
 
-def test_scenarios_dir_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert scenarios_dir() == REPO_SCENARIOS
+def test_scenario_folders_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert scenario_folders() == [REPO_SCENARIOS]  # $SKILLSIM_SCENARIOS alone
     monkeypatch.delenv("SKILLSIM_SCENARIOS")
     monkeypatch.chdir(tmp_path)
-    assert scenarios_dir().resolve() == REPO_SCENARIOS  # fallback: the repository's folder
+    assert scenario_folders() == [REPO_SCENARIOS]  # no folder of one's own: the shipped
     (tmp_path / "scenarios").mkdir()
-    assert scenarios_dir().resolve() == (tmp_path / "scenarios").resolve()
+    assert scenario_folders() == [tmp_path / "scenarios", REPO_SCENARIOS]
+
+
+def test_a_folder_of_ones_own_adds_to_the_shipped_scenarios(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """./scenarios (the layout a user copies from the repository) used to replace the
+    shipped folder: `extends = "baseline"`, `--policy none` and every shipped name
+    failed there. One's own files now come first, the shipped ones after."""
+    monkeypatch.delenv("SKILLSIM_SCENARIOS")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "scenarios" / "policies").mkdir(parents=True)
+    (tmp_path / "scenarios" / "mine.toml").write_text(
+        'extends = "baseline"\nname = "mine"\n[world]\ninitial_vacancy_rate = 0.05\n'
+    )
+    (tmp_path / "scenarios" / "policies" / "mine.toml").write_text(
+        'extends = "apprenticeship_subsidy"\nname = "mine"\n[subsidy]\nyuan_per_year = 9000\n'
+    )
+    assert load_scenario("mine").world.initial_vacancy_rate == 0.05
+    assert load_policy("mine").subsidy.yuan_per_year == 9000
+    assert load_policy("none").name == "none" and load_scenario("baseline").name == "baseline"
+    assert {"mine", "baseline"} <= set(available_scenarios())
+    assert {"mine", "none", "package"} <= set(available_policies())
+    with pytest.raises(ConfigError, match=r"no minee\.toml in scenarios and .*scenarios"):
+        load_scenario("minee")
 
 
 def test_none_policy() -> None:
@@ -538,3 +562,51 @@ def test_out_of_range_error_names_the_field(case: tuple[str, object]) -> None:
     assert err.field == field
     assert f"{field} = {value!r}: must be a" in str(err)
     assert "child.toml" in err.file
+
+
+def test_messages_for_a_city_of_ones_own(tmp_path: Path) -> None:
+    """What a researcher writing their own city met (2026-12-03): an empty file, a
+    policy's table in a scenario, a duplicate key and a name given twice each say what
+    is wrong, not only where."""
+    empty = tmp_path / "empty.toml"
+    empty.write_text("")
+    with pytest.raises(ConfigError, match=r"empty\.toml: the file is empty; a scenario"):
+        load_scenario(empty)
+    wrong = tmp_path / "wrong.toml"
+    wrong.write_text(
+        'extends = "baseline"\n[world]\ninitial_vacancy_rate = 0.05\n[subsidy]\nyuan_per_year = 1\n'
+    )
+    with pytest.raises(ConfigError, match=r"unknown field \(a policy's table: .*--policy\)"):
+        load_scenario(wrong)
+    twice = tmp_path / "twice.toml"
+    twice.write_text('extends = "baseline"\nname = "a"\nname = "b"\n')
+    with pytest.raises(ConfigError, match=r"line 3, .*\(the line: name = \"b\"\)"):
+        load_scenario(twice)
+    base = load_scenario("baseline").model_dump()
+    base["world"]["regions"][1]["name"] = base["world"]["regions"][0]["name"]
+    with pytest.raises(
+        ValueError, match="given more than once: " + base["world"]["regions"][0]["name"]
+    ):
+        type(load_scenario("baseline")).model_validate(base)
+
+
+def test_counts_read_as_english() -> None:
+    from simulation.i18n import counted
+
+    assert [counted(1, "scenario"), counted(2, "policy"), counted(1, "policy")] == [
+        "1 scenario",
+        "2 policies",
+        "1 policy",
+    ]
+    assert counted(12000, "run") == "12,000 runs"
+
+
+def test_a_shock_after_the_run_is_named(tmp_path: Path) -> None:
+    """A shock that starts after the run's last month changes nothing: the run warns
+    (it ran without a word)."""
+    from simulation.loading import late_shocks
+
+    disorderly = load_scenario("green_transition_disorderly")  # its shocks from month 60
+    assert late_shocks(disorderly, 120) == []
+    late = late_shocks(disorderly, 48)
+    assert late and all("after the run's 48 months: it changes nothing" in w for w in late)

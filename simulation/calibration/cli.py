@@ -26,12 +26,13 @@ def _shipped_settings() -> dict:
     """The shipped targets file's run settings, for the help (empty if unreadable)."""
     import tomllib
 
-    from simulation.calibration.config import calibration_dir
+    from simulation.calibration.config import locate
+    from simulation.config_errors import ConfigError
 
     try:
-        with (calibration_dir() / "targets.toml").open("rb") as fh:
+        with locate("targets").open("rb") as fh:
             return tomllib.load(fh)
-    except (OSError, ValueError):
+    except (OSError, ValueError, ConfigError):
         return {}
 
 

@@ -149,15 +149,20 @@ class Calibration:
         return out
 
 
-def calibration_dir() -> Path:
-    """./calibration, else the repository's calibration/."""
+SHIPPED_CALIBRATION = Path(__file__).resolve().parents[2] / "calibration"
+
+
+def calibration_folders() -> list[Path]:
+    """./calibration, when the working folder has one, then the shipped calibration/."""
     local = Path.cwd() / "calibration"
-    return local if local.is_dir() else Path(__file__).resolve().parents[2] / "calibration"
+    if local.is_dir() and local.resolve() != SHIPPED_CALIBRATION:
+        return [local, SHIPPED_CALIBRATION]
+    return [SHIPPED_CALIBRATION]
 
 
 def locate(ref: str) -> Path:
-    """A targets file by path, or by name in calibration/."""
-    return find_file(ref, calibration_dir(), "TARGETS")
+    """A targets file by path, or by name in calibration/ (one's own, then the shipped)."""
+    return find_file(ref, calibration_folders(), "TARGETS")
 
 
 def load_calibration(

@@ -36,10 +36,13 @@ OPTION_OF = {
 SHIPPED_EXPERIMENTS = Path(__file__).resolve().parents[2] / "experiments"
 
 
-def experiments_dir() -> Path:
-    """./experiments, else the repository's experiments/."""
+def experiment_folders() -> list[Path]:
+    """The folders experiment names are looked up in: ./experiments, when the working
+    folder has one, then the shipped experiments/ (one's own add to the shipped ones)."""
     local = Path.cwd() / "experiments"
-    return local if local.is_dir() else SHIPPED_EXPERIMENTS
+    if local.is_dir() and local.resolve() != SHIPPED_EXPERIMENTS:
+        return [local, SHIPPED_EXPERIMENTS]
+    return [SHIPPED_EXPERIMENTS]
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
@@ -218,12 +221,14 @@ def _bad(message: str) -> Exception:
 def _sweep(args: argparse.Namespace) -> int:
     from rich.console import Console
 
+    from simulation import loading
     from simulation.cli import BadInput
     from simulation.config_errors import COMMAND_LINE, ConfigError, as_options
     from simulation.experiment import default_out, load_experiment, make_plan, run_sweep
     from simulation.experiment.loading import find_file
     from simulation.experiment.plan import repeated_points
     from simulation.experiment.store import SweepFolderError, SweepStore, SweepWriteError
+    from simulation.i18n import counted
 
     executor = executor_of(args)
     for option in ("jobs", "threads"):
@@ -236,7 +241,7 @@ def _sweep(args: argparse.Namespace) -> int:
         "replications": args.seeds,
         "root_seed": args.root_seed,
     }
-    path = find_file(args.experiment, experiments_dir(), "EXPERIMENT")
+    path = find_file(args.experiment, experiment_folders(), "EXPERIMENT")
     try:
         experiment = load_experiment(path, overrides)
     except ConfigError as exc:  # a bad override named by its option (--seeds, not replications)
@@ -268,6 +273,9 @@ def _sweep(args: argparse.Namespace) -> int:
             markup=False,
             highlight=False,
         )
+    for scenario in plan.experiment.scenarios.values():
+        for line in loading.late_shocks(scenario, cfg.months):
+            console.print(f"warning: {line}", markup=False, highlight=False)
     repeated = repeated_points(plan)
     if repeated:
         shown = "; ".join(" = ".join(map(str, g)) for g in repeated[:5])
@@ -282,10 +290,11 @@ def _sweep(args: argparse.Namespace) -> int:
         )
     if not args.quiet:
         console.print(
-            f"sweep {cfg.name}: {len(plan.runs)} runs ({len(plan.experiment.scenarios)} "
-            f"scenarios x {len(plan.experiment.policies)} policies x {len(plan.points)} "
-            f"points x {cfg.replications} seeds), {cfg.workers:,} workers, {cfg.months} "
-            f"months, executor {executor} -> {out}"
+            f"sweep {cfg.name}: {counted(len(plan.runs), 'run')} "
+            f"({counted(len(plan.experiment.scenarios), 'scenario')} x "
+            f"{counted(len(plan.experiment.policies), 'policy')} x "
+            f"{counted(len(plan.points), 'point')} x {counted(cfg.replications, 'seed')}), "
+            f"{cfg.workers:,} workers, {cfg.months} months, executor {executor} -> {out}"
         )
 
     def note(text: str) -> None:

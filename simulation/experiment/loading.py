@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -96,18 +97,21 @@ def read_file(path: Path, model: type[M], overrides: dict[str, Any] | None, what
         raise from_validation(exc, model, file_of, shown) from None
 
 
-def find_file(ref: str, folder: Path, field: str) -> Path:
-    """``ref`` as a path, or as the name of a .toml file in ``folder``; an unknown name
-    is blamed on the command-line argument ``field`` with the names there."""
+def find_file(ref: str, folders: Sequence[Path], field: str) -> Path:
+    """``ref`` as a path, or as the name of a .toml file in the first of ``folders``
+    that has one; an unknown name is blamed on the command-line argument ``field`` with
+    the names there and the folders searched."""
     path = Path(ref)
     if path.suffix == ".toml" or path.exists():
         return path
-    candidate = folder / f"{ref}.toml"
-    if candidate.is_file():
-        return candidate
-    names = sorted(p.stem for p in folder.glob("*.toml"))
+    for folder in folders:
+        if (folder / f"{ref}.toml").is_file():
+            return folder / f"{ref}.toml"
+    names = sorted({p.stem for folder in folders for p in folder.glob("*.toml")})
     allowed = "one of: " + ", ".join(names) + ", or a path to a .toml file"
-    raise ConfigError(Problem(COMMAND_LINE, field, show_value(ref), allowed))
+    searched = " and ".join(show_path(f) for f in folders)
+    msg = f"no {ref}.toml in {searched}; must be {allowed}"
+    raise ConfigError(Problem(COMMAND_LINE, field, show_value(ref), allowed, msg))
 
 
 # ----------------------------------------------------------- scenarios, policies
