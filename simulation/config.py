@@ -539,8 +539,10 @@ class QualityStandards(Strict):
 
 class ApprenticeshipTerms(Strict):
     duration_months: int = Field(18, ge=6, le=48, description="contract length (China: 1-2 years)")
+    # 1 in the status quo: NEA apprentices hold labour contracts, so China's Minimum Wage
+    # Provisions apply (docs/ODD.md 8.9); 0 is a counterfactual without the law.
     wage_floor_share_of_min_wage: float = Field(
-        0.0, ge=0, le=2, description="apprentice wage floor as a share of the regional minimum wage"
+        1.0, ge=0, le=2, description="apprentice wage floor as a share of the regional minimum wage"
     )
 
 

@@ -173,8 +173,7 @@ def lever_policy(levers: dict[str, float]):
         out["quality"] = {**pkg["quality"], **flags}
         if not flags["assessment_certification"]:  # no public assessment to pay for
             out["quality"]["public_cost_yuan_per_completion"] = 0.0
-        if flags["pay_and_social_protection"]:
-            out["terms"] = {**none["terms"], "wage_floor_share_of_min_wage": 1.0}
+        # (The pay standard's minimum-wage floor is the status quo's already: the law.)
     lag = int(v["anticipation_lag_months"])
     if lag < LEVERS["anticipation_lag_months"][5]:
         out["anticipation"] = {**pkg["anticipation"], "lag_months": lag}

@@ -315,7 +315,11 @@ def test_calibrate_command_writes_the_folder(tmp_path, capsys):
 
 def test_interrupted_calibration_keeps_its_points(tmp_path):
     """Ctrl-C mid-search: exit 130, and the folder holds every point finished so far."""
-    path = _write(tmp_path, TINY.format(extra="").replace("budget = 4", "budget = 400"))
+    # (a moment every tiny run defines: 600 workers have no apprenticeship dissolved in 6
+    # months, and a search whose every point is undefined ends before the stop comes)
+    text = TINY.format(extra="").replace("budget = 4", "budget = 400")
+    text = text.replace('"apprenticeship_dissolution_share"', '"youth_unemployment_rate"')
+    path = _write(tmp_path, text)
     out = tmp_path / "out"
     args = ["calibrate", str(path), "--out", str(out), "--executor", "serial"]
     proc = subprocess.Popen(

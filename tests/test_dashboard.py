@@ -348,7 +348,7 @@ def test_levers_become_a_policy():
         moved.anticipation.lag_months == 3
         and moved.anticipation.cost_yuan_per_1000_workers_month > 0
     )
-    assert moved.terms.wage_floor_share_of_min_wage == 0  # pay protection is the 4th standard
+    assert moved.terms.wage_floor_share_of_min_wage == 1  # the law's, under every policy
 
 
 def test_dashboard_model_runs_under_levers():
