@@ -325,6 +325,9 @@ def test_interrupted_calibration_keeps_its_points(tmp_path):
     proc = subprocess.Popen(
         [sys.executable, "-m", "simulation.cli", *args],
         cwd=ROOT,
+        # Ctrl-C's default handling, as a terminal's command has it (a suite run in the
+        # background, under nohup, passes SIGINT ignored, and Python keeps it so)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
