@@ -59,19 +59,23 @@ Origin = dict[tuple[str, ...], str]  # key path -> file that set it
 SHIPPED_SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 
 
+def own_then_shipped(shipped: Path) -> list[Path]:
+    """The working folder's own folder of ``shipped``'s name (``./scenarios``,
+    ``./experiments``, ``./calibration``), when it has one, then ``shipped``: one's own
+    files add to the shipped ones (a file of a shipped name takes its place), so that
+    the shipped ones stay at hand beside one's own."""
+    local = Path.cwd() / shipped.name
+    if local.is_dir() and local.resolve() != shipped:
+        return [local, shipped]
+    return [shipped]
+
+
 def scenario_folders() -> list[Path]:
     """The folders scenario names are looked up in, first first: $SKILLSIM_SCENARIOS
-    alone when it is set; else ./scenarios, when the working folder has one, then the
-    shipped scenarios/. A folder of one's own adds to the shipped scenarios and
-    policies (a file of a shipped name takes its place), so that the shipped ones, the
-    status quo ``none`` among them, stay at hand beside one's own."""
+    alone when it is set; else ``own_then_shipped`` (the status quo ``none`` among the
+    shipped policies stays at hand beside a folder of one's own)."""
     env = os.environ.get("SKILLSIM_SCENARIOS")
-    if env:
-        return [Path(env)]
-    local = Path.cwd() / "scenarios"
-    if local.is_dir() and local.resolve() != SHIPPED_SCENARIOS:
-        return [local, SHIPPED_SCENARIOS]
-    return [SHIPPED_SCENARIOS]
+    return [Path(env)] if env else own_then_shipped(SHIPPED_SCENARIOS)
 
 
 def policy_folders() -> list[Path]:

@@ -176,6 +176,19 @@ def test_a_folder_of_ones_own_adds_to_the_shipped_scenarios(
     assert {"mine", "none", "package"} <= set(available_policies())
     with pytest.raises(ConfigError, match=r"no minee\.toml in scenarios and .*scenarios"):
         load_scenario("minee")
+    # experiments/ and calibration/ of one's own add to the shipped ones the same way
+    from simulation.calibration.config import locate
+    from simulation.experiment.cli import experiment_folders
+    from simulation.experiment.loading import find_file
+
+    for folder in ("experiments", "calibration"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "mine.toml").write_text("")
+    assert find_file("mine", experiment_folders(), "EXPERIMENT").parent.name == "experiments"
+    assert find_file("default", experiment_folders(), "EXPERIMENT").is_file()  # shipped
+    assert locate("mine").is_file() and locate("targets").is_file()
+    with pytest.raises(ConfigError, match=r"no nothere\.toml in experiments and .*experiments"):
+        find_file("nothere", experiment_folders(), "EXPERIMENT")
 
 
 def test_none_policy() -> None:

@@ -152,17 +152,9 @@ class Calibration:
 SHIPPED_CALIBRATION = Path(__file__).resolve().parents[2] / "calibration"
 
 
-def calibration_folders() -> list[Path]:
-    """./calibration, when the working folder has one, then the shipped calibration/."""
-    local = Path.cwd() / "calibration"
-    if local.is_dir() and local.resolve() != SHIPPED_CALIBRATION:
-        return [local, SHIPPED_CALIBRATION]
-    return [SHIPPED_CALIBRATION]
-
-
 def locate(ref: str) -> Path:
     """A targets file by path, or by name in calibration/ (one's own, then the shipped)."""
-    return find_file(ref, calibration_folders(), "TARGETS")
+    return find_file(ref, loading.own_then_shipped(SHIPPED_CALIBRATION), "TARGETS")
 
 
 def load_calibration(

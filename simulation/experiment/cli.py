@@ -37,12 +37,10 @@ SHIPPED_EXPERIMENTS = Path(__file__).resolve().parents[2] / "experiments"
 
 
 def experiment_folders() -> list[Path]:
-    """The folders experiment names are looked up in: ./experiments, when the working
-    folder has one, then the shipped experiments/ (one's own add to the shipped ones)."""
-    local = Path.cwd() / "experiments"
-    if local.is_dir() and local.resolve() != SHIPPED_EXPERIMENTS:
-        return [local, SHIPPED_EXPERIMENTS]
-    return [SHIPPED_EXPERIMENTS]
+    """The folders experiment names are looked up in: ./experiments, then the shipped."""
+    from simulation.loading import own_then_shipped
+
+    return own_then_shipped(SHIPPED_EXPERIMENTS)
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
