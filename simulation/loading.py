@@ -432,16 +432,34 @@ def resolve_run(
         raise from_validation(exc, RunConfig, lambda loc: "") from None
 
 
-def late_shocks(scenario: ScenarioConfig, months: int) -> list[str]:
-    """The scenario's shocks that start only after a run of ``months`` months, in
-    words: they change nothing in it. (A scenario does not know how long it is run, so
-    they are not an error; the run says so, as a warning.)"""
-    return [
+def run_warnings(
+    scenario: ScenarioConfig, months: int, policies: Sequence[PolicyConfig] = ()
+) -> list[str]:
+    """What runs of ``scenario`` for ``months`` months under ``policies`` will do that
+    their files do not say, in words, for a warning (not errors: a scenario does not
+    know how long it is run, and a policy may be the status quo on purpose): shocks that
+    start only after the run, a city with no urban region (the urban rates, which the
+    calibration targets, are then undefined), a policy that moves no lever."""
+    out = [
         f"scenario {scenario.name}: drivers.shocks[{i}] ({shock.kind}) starts at month "
         f"{shock.start_month}, after the run's {months} months: it changes nothing in it"
         for i, shock in enumerate(scenario.drivers.shocks)
         if shock.start_month >= months
     ]
+    if not any(region.urban for region in scenario.world.regions):
+        out.append(
+            f"scenario {scenario.name}: no region has urban = true, so the urban "
+            "unemployment rates (what China's surveys and the calibration's targets "
+            "measure) are undefined (NaN) in every month"
+        )
+    quo = PolicyConfig(name="none").model_dump(exclude={"name", "description"})
+    for policy in policies:
+        if policy.name != "none" and policy.model_dump(exclude={"name", "description"}) == quo:
+            out.append(
+                f"policy {policy.name}: it moves no lever from the status quo (an empty "
+                "file, or every value the default): its runs are the status quo's"
+            )
+    return out
 
 
 def config_hash(run: RunConfig) -> str:

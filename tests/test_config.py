@@ -614,12 +614,25 @@ def test_counts_read_as_english() -> None:
     assert counted(12000, "run") == "12,000 runs"
 
 
-def test_a_shock_after_the_run_is_named(tmp_path: Path) -> None:
-    """A shock that starts after the run's last month changes nothing: the run warns
-    (it ran without a word)."""
-    from simulation.loading import late_shocks
+def test_what_a_run_will_do_unsaid_is_warned_of(tmp_path: Path) -> None:
+    """A shock that starts after the run's last month changes nothing, a city with no
+    urban region has no urban rates, a policy file that moves no lever is the status
+    quo: the run warns (each ran without a word)."""
+    from simulation.loading import run_warnings
 
     disorderly = load_scenario("green_transition_disorderly")  # its shocks from month 60
-    assert late_shocks(disorderly, 120) == []
-    late = late_shocks(disorderly, 48)
+    shipped = [load_policy(p) for p in ("none", "package")]
+    assert run_warnings(disorderly, 120, shipped) == []
+    late = run_warnings(disorderly, 48)
     assert late and all("after the run's 48 months: it changes nothing" in w for w in late)
+    data = load_scenario("baseline").model_dump()
+    for region in data["world"]["regions"]:
+        region["urban"] = False
+    rural = type(disorderly).model_validate(data)
+    assert any("no region has urban = true" in w for w in run_warnings(rural, 120))
+    (tmp_path / "empty.toml").write_text("")
+    said = run_warnings(disorderly, 120, [load_policy(tmp_path / "empty.toml")])
+    assert said == [
+        "policy empty: it moves no lever from the status quo (an empty file, "
+        "or every value the default): its runs are the status quo's"
+    ]

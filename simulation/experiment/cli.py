@@ -271,8 +271,11 @@ def _sweep(args: argparse.Namespace) -> int:
             markup=False,
             highlight=False,
         )
-    for scenario in plan.experiment.scenarios.values():
-        for line in loading.late_shocks(scenario, cfg.months):
+    # (a design that sets a policy field moves levers the policy files leave alone)
+    designed = any(t.root == "policy" for ts in plan.experiment.targets.values() for t in ts)
+    policies = [] if designed else list(plan.experiment.policies.values())
+    for k, scenario in enumerate(plan.experiment.scenarios.values()):
+        for line in loading.run_warnings(scenario, cfg.months, policies if k == 0 else ()):
             console.print(f"warning: {line}", markup=False, highlight=False)
     repeated = repeated_points(plan)
     if repeated:
