@@ -23,7 +23,8 @@ EXIT_INTERRUPTED = 130
 
 
 def _shipped_settings() -> dict:
-    """The shipped targets file's run settings, for the help (empty if unreadable)."""
+    """The default targets file's run settings (./calibration/targets.toml, else the
+    shipped one), for the help (empty if unreadable)."""
     import tomllib
 
     from simulation.calibration.config import locate
