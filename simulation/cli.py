@@ -430,7 +430,7 @@ def _run(args: argparse.Namespace) -> int:
         raise BadInput(problem)
     if args.profile and args.engine == "reference":
         raise BadInput("--profile times the engine's phases (allowed with --engine engine)")
-    for line in loading.run_warnings(run.scenario, run.months, [run.policy]):
+    for line in loading.run_warnings([run.scenario], run.months, [run.policy]):
         print(f"skillsim: warning: {line}", file=sys.stderr)
     console = Console(stderr=True)
     if args.quiet:

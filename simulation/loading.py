@@ -86,24 +86,26 @@ def _names(folder: Path) -> list[str]:
     return sorted(p.stem for p in folder.glob("*.toml")) if folder.is_dir() else []
 
 
-def _names_in(folders: Sequence[Path]) -> list[str]:
+def names_in(folders: Sequence[Path]) -> list[str]:
+    """The names of the .toml files in ``folders``, sorted, each once."""
     return sorted({name for folder in folders for name in _names(folder)})
 
 
 def available_scenarios() -> list[str]:
-    return _names_in(scenario_folders())
+    return names_in(scenario_folders())
 
 
 def available_policies() -> list[str]:
-    return _names_in(policy_folders())
+    return names_in(policy_folders())
 
 
-def _find(folders: Sequence[Path], name: str) -> Path | None:
+def find_named(folders: Sequence[Path], name: str) -> Path | None:
     """The first ``name``.toml in ``folders``."""
     return next((f / f"{name}.toml" for f in folders if (f / f"{name}.toml").is_file()), None)
 
 
-def _searched(folders: Sequence[Path]) -> str:
+def searched_words(folders: Sequence[Path]) -> str:
+    """'scenarios and /path/to/scenarios': the folders a name was looked up in."""
     return " and ".join(show_path(f) for f in folders)
 
 
@@ -128,14 +130,14 @@ def _locate(arg: str | os.PathLike[str], kind: _Kind) -> Path:
             raise ConfigError(Problem(show_path(path), message="file not found"))
         return path
     folders = kind.folders()
-    found = _find(folders, str(arg))
+    found = find_named(folders, str(arg))
     if found is not None:
         return found
-    names = _names_in(folders)
+    names = names_in(folders)
     allowed = "one of: " + ", ".join(names) if names else f"a {kind.label} file (none found)"
     close = difflib.get_close_matches(str(arg), names, n=1)
     hint = f"; did you mean {close[0]}?" if close else ""
-    where = f"no {arg}.toml in {_searched(folders)}"
+    where = f"no {arg}.toml in {searched_words(folders)}"
     raise ConfigError(
         Problem(
             show_path(folders[0] / f"{arg}.toml"),
@@ -202,11 +204,11 @@ def _parents(raw: object, path: Path, kind: _Kind) -> list[Path]:
                 )
             out.append(target)
             continue
-        found = _find([path.parent, *kind.folders()], ref)
+        found = find_named([path.parent, *kind.folders()], ref)
         if found is not None:
             out.append(found)
         else:
-            shipped = _names_in(kind.folders())
+            shipped = names_in(kind.folders())
             # Other files beside this one are found by name too; they are listed apart,
             # since a folder of one's own may hold other kinds of file (experiments, ...).
             beside = sorted(set(_names(path.parent)) - {path.stem} - set(shipped))
@@ -384,7 +386,7 @@ def load_policy(names: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
     if len(items) > 1:
         items = [n for n in items if n != "none"]
     if not items or items == ["none"]:
-        if _find(policy_folders(), "none") is None:
+        if find_named(policy_folders(), "none") is None:
             return PolicyConfig(name="none")
         items = ["none"]
     paths = [_locate(item, _POLICY) for item in items]
@@ -433,25 +435,27 @@ def resolve_run(
 
 
 def run_warnings(
-    scenario: ScenarioConfig, months: int, policies: Sequence[PolicyConfig] = ()
+    scenarios: Sequence[ScenarioConfig], months: int, policies: Sequence[PolicyConfig] = ()
 ) -> list[str]:
-    """What runs of ``scenario`` for ``months`` months under ``policies`` will do that
+    """What runs of ``scenarios`` for ``months`` months under ``policies`` will do that
     their files do not say, in words, for a warning (not errors: a scenario does not
     know how long it is run, and a policy may be the status quo on purpose): shocks that
     start only after the run, a city with no urban region (the urban rates, which the
     calibration targets, are then undefined), a policy that moves no lever."""
-    out = [
-        f"scenario {scenario.name}: drivers.shocks[{i}] ({shock.kind}) starts at month "
-        f"{shock.start_month}, after the run's {months} months: it changes nothing in it"
-        for i, shock in enumerate(scenario.drivers.shocks)
-        if shock.start_month >= months
-    ]
-    if not any(region.urban for region in scenario.world.regions):
-        out.append(
-            f"scenario {scenario.name}: no region has urban = true, so the urban "
-            "unemployment rates (what China's surveys and the calibration's targets "
-            "measure) are undefined (NaN) in every month"
-        )
+    out = []
+    for scenario in scenarios:
+        out += [
+            f"scenario {scenario.name}: drivers.shocks[{i}] ({shock.kind}) starts at month "
+            f"{shock.start_month}, after the run's {months} months: it changes nothing in it"
+            for i, shock in enumerate(scenario.drivers.shocks)
+            if shock.start_month >= months
+        ]
+        if not any(region.urban for region in scenario.world.regions):
+            out.append(
+                f"scenario {scenario.name}: no region has urban = true, so the urban "
+                "unemployment rates (what China's surveys and the calibration's targets "
+                "measure) are undefined (NaN) in every month"
+            )
     quo = PolicyConfig(name="none").model_dump(exclude={"name", "description"})
     for policy in policies:
         if policy.name != "none" and policy.model_dump(exclude={"name", "description"}) == quo:

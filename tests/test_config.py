@@ -622,16 +622,16 @@ def test_what_a_run_will_do_unsaid_is_warned_of(tmp_path: Path) -> None:
 
     disorderly = load_scenario("green_transition_disorderly")  # its shocks from month 60
     shipped = [load_policy(p) for p in ("none", "package")]
-    assert run_warnings(disorderly, 120, shipped) == []
-    late = run_warnings(disorderly, 48)
+    assert run_warnings([disorderly], 120, shipped) == []
+    late = run_warnings([disorderly], 48)
     assert late and all("after the run's 48 months: it changes nothing" in w for w in late)
     data = load_scenario("baseline").model_dump()
     for region in data["world"]["regions"]:
         region["urban"] = False
     rural = type(disorderly).model_validate(data)
-    assert any("no region has urban = true" in w for w in run_warnings(rural, 120))
+    assert any("no region has urban = true" in w for w in run_warnings([rural], 120))
     (tmp_path / "empty.toml").write_text("")
-    said = run_warnings(disorderly, 120, [load_policy(tmp_path / "empty.toml")])
+    said = run_warnings([disorderly], 120, [load_policy(tmp_path / "empty.toml")])
     assert said == [
         "policy empty: it moves no lever from the status quo (an empty file, "
         "or every value the default): its runs are the status quo's"

@@ -272,11 +272,12 @@ def _sweep(args: argparse.Namespace) -> int:
             highlight=False,
         )
     # (a design that sets a policy field moves levers the policy files leave alone)
-    designed = any(t.root == "policy" for ts in plan.experiment.targets.values() for t in ts)
+    designed = designed_policy_fields(plan.experiment)
     policies = [] if designed else list(plan.experiment.policies.values())
-    for k, scenario in enumerate(plan.experiment.scenarios.values()):
-        for line in loading.run_warnings(scenario, cfg.months, policies if k == 0 else ()):
-            console.print(f"warning: {line}", markup=False, highlight=False)
+    for line in loading.run_warnings(
+        list(plan.experiment.scenarios.values()), cfg.months, policies
+    ):
+        console.print(f"warning: {line}", markup=False, highlight=False)
     repeated = repeated_points(plan)
     if repeated:
         shown = "; ".join(" = ".join(map(str, g)) for g in repeated[:5])
@@ -355,17 +356,22 @@ def _sweep(args: argparse.Namespace) -> int:
     return EXIT_FAILED_RUNS if report.failures else 0
 
 
+def designed_policy_fields(experiment) -> list[str]:
+    """The design's parameters that set a policy field (on every policy)."""
+    return [
+        label
+        for label, targets in experiment.targets.items()
+        if any(t.root == "policy" for t in targets)
+    ]
+
+
 def baseline_shares_the_design(experiment) -> list[str]:
     """The design's parameters that set a policy field while the baseline policy is
     among the policies: they change the baseline's runs too (a subsidy swept on
     ``none`` and ``apprenticeship_subsidy`` alike leaves no subsidy effect to measure)."""
     if experiment.config.baseline_policy not in experiment.policies:
         return []
-    return [
-        label
-        for label, targets in experiment.targets.items()
-        if any(t.root == "policy" for t in targets)
-    ]
+    return designed_policy_fields(experiment)
 
 
 def _check_effects_possible(plan) -> None:

@@ -104,13 +104,11 @@ def find_file(ref: str, folders: Sequence[Path], field: str) -> Path:
     path = Path(ref)
     if path.suffix == ".toml" or path.exists():
         return path
-    for folder in folders:
-        if (folder / f"{ref}.toml").is_file():
-            return folder / f"{ref}.toml"
-    names = sorted({p.stem for folder in folders for p in folder.glob("*.toml")})
-    allowed = "one of: " + ", ".join(names) + ", or a path to a .toml file"
-    searched = " and ".join(show_path(f) for f in folders)
-    msg = f"no {ref}.toml in {searched}; must be {allowed}"
+    found = loading.find_named(folders, ref)
+    if found is not None:
+        return found
+    allowed = "one of: " + ", ".join(loading.names_in(folders)) + ", or a path to a .toml file"
+    msg = f"no {ref}.toml in {loading.searched_words(folders)}; must be {allowed}"
     raise ConfigError(Problem(COMMAND_LINE, field, show_value(ref), allowed, msg))
 
 
