@@ -7,7 +7,9 @@ Usage: .venv/bin/python benchmarks/kernel_times.py [--workers 1000000] [--months
 Builds the run (burn-in skipped: the months start from the initial state), steps two
 months untimed (compilation, first touches), then wraps every function of the kernel
 modules and steps ``--months`` months. Printed: the month's median wall time, then per
-function the milliseconds per month and calls per month, largest first. By default
+function the milliseconds per month and calls per month, largest first. The months run
+phase by phase (a small model's month in one compiled call, ``kernels.month``, is turned
+off: its kernels' calls would not be seen), as ``skillsim run --profile`` runs them. By default
 only outermost calls count (what the month's phases call); ``--nested`` also counts the
 calls made inside them (a parallel loop's pieces: their times add up over threads).
 
@@ -45,7 +47,11 @@ def main() -> None:
     import numba
 
     from simulation.kernels import MODULES
+    from simulation.kernels import month as month_kernels
 
+    # Phase by phase: a small model's month in one compiled call (kernels.month) calls
+    # its kernels from compiled code, where the wrappers below cannot see them.
+    month_kernels.use_one_call(False)
     model = sides.fresh_model(a.scenario, a.policy, a.workers, a.months + 2)
     sides.month_seconds(model, 2)
 

@@ -23,8 +23,9 @@ cache, and a compiled kernel is the same whichever process compiled it. Outside 
 first month, and in any process without a helper, ``stage`` is a shared no-op.
 
 The helper starts at most once per process, only when the cache lacks the tally
-kernel or the small models' matching rounds in one call (which it compiles last, for
-the runs after: ``matching.one_call_ready``), on a machine where this process may use
+kernel, or the small models' matching rounds or month in one call (which it compiles
+last, for the runs after: ``matching.one_call_ready``, ``kernels.month.ready``), on a
+machine where this process may use
 two cores or more, and not while another helper for the same cache is running (a lock
 file in the cache folder). ``SKILLSIM_COMPILE_HELPER=0`` turns it off.
 """
@@ -69,14 +70,15 @@ def in_cache(kernel) -> bool | None:
 
 
 def _cache_state() -> tuple[bool, str | None]:
-    """(whether numba's cache holds the tally kernel and the small models' matching
-    rounds, the folder of that cache); (True, None) if it cannot tell."""
-    from simulation.kernels import matching, metrics
+    """(whether numba's cache holds the tally kernel, and the small models' matching
+    rounds and month in one call, the folder of that cache); (True, None) if it cannot
+    tell."""
+    from simulation.kernels import matching, metrics, month
 
-    tally, rounds = in_cache(metrics._tally_rows), in_cache(matching.rounds_in_one_call)
-    if tally is None or rounds is None:  # start no helper
+    held = [in_cache(k) for k in (metrics._tally_rows, matching.rounds_in_one_call, month.advance)]
+    if None in held:  # start no helper
         return True, None
-    return tally and rounds, metrics._tally_rows._cache.cache_path
+    return all(held), metrics._tally_rows._cache.cache_path
 
 
 def _take_lock(folder: str) -> bool:
@@ -255,6 +257,7 @@ def compile_month(stages: str | None, workers: int = 500) -> None:
     from simulation.engine import Engine, PhaseTimer
     from simulation.kernels import matching as matching_kernels
     from simulation.kernels import metrics as metric_kernels
+    from simulation.kernels import month as month_kernels
     from simulation.state import Status
 
     run = loading.resolve_run("baseline", ("none",), workers, 1, 0)
@@ -303,10 +306,13 @@ def compile_month(stages: str | None, workers: int = 500) -> None:
             if stages is not None:
                 _mark_done(stages, name)
     # Last, what a cold start's first month does without: a small model's matching
-    # rounds in one compiled call (several seconds to compile), which later processes
-    # take from the cache (matching.one_call_ready).
+    # rounds, then its whole month, in one compiled call (several seconds, then about
+    # twenty, to compile), which later processes take from the cache
+    # (matching.one_call_ready, month.ready).
     matching_kernels.use_one_call(True)
     matching()
+    month_kernels.use_one_call(True)
+    phases.whole_month(m, p, 1)
 
 
 def main(argv: list[str]) -> int:

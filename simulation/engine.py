@@ -16,6 +16,7 @@ from simulation import compile_ahead, initial, loading, params, phases
 from simulation.config import RunConfig
 from simulation.kernels import apprenticeship, matching
 from simulation.kernels import metrics as metric_kernels
+from simulation.kernels import month as month_kernels
 from simulation.rng import Stream
 from simulation.state import N_FLOW, N_SPEND, N_TRAINING
 
@@ -136,10 +137,27 @@ class Engine:
         self.g = np.zeros(metric_kernels.N_G)
 
     def _advance(self, p: params.Params) -> None:
-        """The recipe of a month (DESIGN.md, schedule), under parameters ``p``. Each phase
-        runs inside ``self.timer`` (a no-op unless profiling), and in a cold start's first
-        month inside ``compile_ahead.stage`` (shared with the compile helper)."""
-        month, t = self.month + 1, compile_ahead.staged(self.timer)
+        """The recipe of a month (DESIGN.md, schedule), under parameters ``p``: phase by
+        phase (``_phases``), or, in a model whose loops run in one piece, in one
+        compiled call (``phases.whole_month``: the same kernels in the same order, the
+        same run bit for bit), unless the phases are being timed or compiled."""
+        month = self.month + 1
+        if (
+            not self.timer.enabled
+            and not compile_ahead.sharing()
+            and month_kernels.ready(self.workers.status.shape[0])
+        ):
+            phases.whole_month(self, p, month)
+        else:
+            self._phases(p, month)
+        self.clock += 1
+        self.month = month
+
+    def _phases(self, p: params.Params, month: int) -> None:
+        """The month phase by phase. Each runs inside ``self.timer`` (a no-op unless
+        profiling), and in a cold start's first month inside ``compile_ahead.stage``
+        (shared with the compile helper)."""
+        t = compile_ahead.staged(self.timer)
         with t("begin"):
             phases.begin(self)
         with t("1 drivers"):
@@ -162,8 +180,6 @@ class Engine:
             phases.demographic_change(self, p, month)  # ageing, cohorts, migration
         with t("10 accounts"):
             phases.accounts(self, p)  # wages, public spending, feedback signals
-        self.clock += 1
-        self.month = month
 
     def _tally_tables(self) -> tuple[float, float]:
         """The month's tallies (by region, sector, cohort, cell, and ``self.g``); returns

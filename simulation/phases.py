@@ -25,7 +25,8 @@ from simulation.kernels import (
     skills,
     training,
 )
-from simulation.rng import Stream, key
+from simulation.kernels import month as month_kernels
+from simulation.rng import Stream, key, month_keys
 from simulation.state import Flow, SectorKind, Status
 
 HISTORY = 64  # months of skill-demand history kept for lagged forecasts
@@ -206,10 +207,11 @@ def demographic_change(m, p: params.Params, month: int) -> None:
     )  # fmt: skip
     if month % 12 == pd.cohort_month:
         entrants = round(pd.cohort_share_per_year * m.config.workers)
+        region_cum, home_cum = _cohort_tables(m)
         demography.enter_cohort(
-            stream_key(m, Stream.ENTRANT), entrants, pd, np.cumsum(world.region_share),
-            world.region_rural_share, world.region_urban, world.rural_home_cum, w.status, w.age,
-            w.region, w.origin, w.rural, w.education, w.ability, w.skills, w.employer, w.gap_under, w.gap_over, w.wage,
+            stream_key(m, Stream.ENTRANT), entrants, pd, region_cum, world.region_rural_share,
+            world.region_urban, home_cum, w.status, w.age, w.region, w.origin, w.rural,
+            w.education, w.ability, w.skills, w.employer, w.gap_under, w.gap_over, w.wage,
             w.tenure, w.spell, w.months_left, w.provider, w.programme, w.cert, w.appr_state,
             w.appr_firm, w.appr_duration, w.appr_entitlement, w.appr_advance, w.appr_net,
             w.retained, w.poached, w.seeking_appr, w.displaced, w.date_entry, w.date_first_job,
@@ -242,6 +244,51 @@ def set_wages(m, p: params.Params) -> None:
         p.wages, w.status, w.employer, w.region, w.gap_under, w.tenure, w.cert, f.productivity,
         world.wage_level, world.min_wage, w.wage,
     )  # fmt: skip
+
+
+def whole_month(m, p: params.Params, month: int) -> None:
+    """The month's ten phases with phases 2 to 10 in one compiled call
+    (``kernels.month.advance``: the same kernels in the same order, for models whose
+    loops run in one piece). What the call takes from the scenario and the calendar
+    is computed here first: phase 1, the foresight projection, the cohort's size, the
+    month's stream keys and rows of the history tables."""
+    w, f, pr, world, pp, pd = m.workers, m.firms, m.providers, m.world, p.providers, p.demography
+    drivers(m, p, month)
+    planning = month % 3 == 0
+    foresight = foresight_delta(m, p, max(month, 0)) if planning else m.demand_now
+    cohort = month % 12 == pd.cohort_month
+    entrants = round(pd.cohort_share_per_year * m.config.workers) if cohort else 0
+    region_cum, home_cum = _cohort_tables(m)
+    (
+        m.unemployed_before,
+        m.employed_before,
+        m.poach_rate,
+        m.slot_ratio,
+    ) = month_kernels.advance(
+        month, month_keys(m.seed_value, m.clock), m.clock % HISTORY,
+        max(m.clock - pp.lag, 0) % HISTORY, m.clock % 12, planning, params.GREEN_DOMAIN,
+        cohort, entrants, foresight, pp.rural_policy_extra + p.rural_capacity_gain * m.rural_phase,
+        pd.return_rate * (1.0 + p.return_boost * m.rural_phase), m.poach_rate, m.slot_ratio,
+        p.firms, p.appr, p.skills, p.match, p.separation, pp, p.choices, p.courses, p.education,
+        pd, p.wages, p.costs, p.cert_bonus, w.as_tuple(), f.as_tuple(), pr.as_tuple(),
+        world.wage_level, world.min_wage, world.region_urban, world.region_rural_share,
+        world.sector_kind, world.sector_productivity, world.sector_profile, world.initial_firms,
+        region_cum, home_cum, m.provider_start, m.providers_per_region, m.log_demand,
+        m.carbon_burden, m.travel, m.travel_train, m.desired, m.flows, m.flow_history, m.spend,
+        m.appr_money, m.mig_in, m.mig_out, m.demand_now, m.supply, m.demand_history,
+        m.choice_counts, m.searchers, m.thresholds, m.no_slack, m.cell_open, m.cell_ptr,
+        m.cell_firms, m.cell_cum, m.firm_is_brown, m.slot_apps_scratch, m.slot_qualified_scratch,
+    )  # fmt: skip
+
+
+def _cohort_tables(m) -> tuple[np.ndarray, np.ndarray]:
+    """Where school leavers are drawn from (``demography.enter_cohort``): the regions'
+    cumulative population shares, and rural homes' (``World.rural_home_cum``)."""
+    tables = getattr(m, "cohort_tables", None)
+    if tables is None:
+        world = m.world
+        tables = m.cohort_tables = (np.cumsum(world.region_share), world.rural_home_cum)
+    return tables
 
 
 # ------------------------------------------------------------------- helpers
@@ -327,11 +374,9 @@ def _match(m, mode: int, p: params.Params, month: int) -> None:
 def slack(m) -> np.ndarray:
     """log(unemployed / vacancies) by region, clipped to +-2: how slack each market is."""
     w, f = m.workers, m.firms
-    unemployed, vacancies = matching.market_counts(
+    return matching.market_slack(
         w.status, w.region, f.alive, f.region, f.vacancies, m.world.n_regions
     )
-    ratio = np.log(np.maximum(unemployed, 1) / np.maximum(vacancies, 1))
-    return np.clip(ratio, -2.0, 2.0)
 
 
 def foresight_delta(m, p: params.Params, month: int) -> np.ndarray:

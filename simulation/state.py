@@ -6,6 +6,7 @@ school leavers and exited firms' rows by entrants, so memory stays flat over a r
 
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass, fields
 from enum import IntEnum
 
@@ -158,6 +159,12 @@ class _Arrays:
 
     def nbytes(self) -> int:
         return sum(v.nbytes for v in self.arrays().values())
+
+    def as_tuple(self):
+        """The arrays as a named tuple of the same field names (``WorkerArrays`` and the
+        like): what a compiled function reads them from by name (``kernels.month``)."""
+        named = TUPLES[type(self)]
+        return named._make([getattr(self, name) for name in named._fields])
 
 
 @dataclass(eq=False)
@@ -317,6 +324,16 @@ class Providers(_Arrays):
     @property
     def count(self) -> int:
         return self.region.shape[0]
+
+
+def _named_tuple(cls: type) -> type:
+    return namedtuple(cls.__name__[:-1] + "Arrays", [f.name for f in fields(cls)])
+
+
+WorkerArrays = _named_tuple(Workers)
+FirmArrays = _named_tuple(Firms)
+ProviderArrays = _named_tuple(Providers)
+TUPLES = {Workers: WorkerArrays, Firms: FirmArrays, Providers: ProviderArrays}
 
 
 @dataclass(eq=False)

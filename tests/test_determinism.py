@@ -28,6 +28,7 @@ import pandas as pd
 import pytest
 
 from simulation import loading, phases, rng
+from simulation.kernels import month as month_kernels
 from simulation.model import BREAKDOWNS, BURN_INS, BurnInStore, SkillsModel
 from simulation.rng import Stream
 
@@ -204,6 +205,9 @@ def _keys_used(monkeypatch, policy: str, seed: int) -> tuple[dict[tuple[int, int
 
     with monkeypatch.context() as mp:
         mp.setattr(phases, "stream_key", stream_key)
+        # Phase by phase: the month in one call takes the month's table of keys
+        # (rng.month_keys), a function of (seed, month) alone.
+        mp.setattr(month_kernels, "_ready", False)
         model = SkillsModel("baseline", (policy,), 800, 6, seed)
         while model.running:
             model.step()
@@ -236,6 +240,7 @@ def test_matching_rounds_in_one_call_give_the_run_of_rounds_in_python(monkeypatc
 
     monkeypatch.setattr(parallel, "min_piece_override", None)
     monkeypatch.setattr(matching, "_one_call", True)  # compiled here if not in the cache
+    monkeypatch.setattr(month_kernels, "_ready", False)  # the month phase by phase
     calls = []
     one_call = matching.rounds_in_one_call
     monkeypatch.setattr(
@@ -251,6 +256,47 @@ def test_matching_rounds_in_one_call_give_the_run_of_rounds_in_python(monkeypatc
     pd.testing.assert_frame_equal(in_one_call.metrics_frame(), in_python.metrics_frame())
     assert_same_state(state_arrays(in_one_call), state_arrays(in_python))
     assert in_one_call.metrics_frame()["hires"].sum() > 0
+
+
+@pytest.mark.parametrize(
+    "scenario, policy",
+    [
+        ("combined", "package"),
+        ("rural_revitalization", "skills_anticipation"),
+        ("baseline", "none"),
+    ],
+)
+def test_the_month_in_one_call_gives_the_run_of_the_phases(monkeypatch, scenario, policy):
+    # A small model runs phases 2-10 of its months (the burn-in's too) in one compiled
+    # call (kernels.month.advance); the phases, kernel by kernel from Python, must give
+    # the same run, bit for bit: 14 months after the burn-in reach curriculum planning
+    # (with foresight under skills anticipation), a school-leaver cohort, the scenarios'
+    # shocks and rural access.
+    from simulation.kernels import parallel
+
+    monkeypatch.setattr(parallel, "min_piece_override", None)
+    calls = []
+    advance = month_kernels.advance
+    monkeypatch.setattr(month_kernels, "advance", lambda *a: calls.append(1) or advance(*a))
+    runs = []
+    for one_call in (True, False):  # (compiled here if not in numba's cache)
+        monkeypatch.setattr(month_kernels, "_ready", one_call)
+        calls.clear()
+        runs.append(run_model(scenario, (policy,), workers=2500, months=14, seed=5))
+        assert bool(calls) == one_call  # each path really ran
+    in_one_call, in_phases = runs
+    pd.testing.assert_frame_equal(in_one_call.metrics_frame(), in_phases.metrics_frame())
+    for kind in BREAKDOWNS:
+        pd.testing.assert_frame_equal(in_one_call.breakdown(kind), in_phases.breakdown(kind))
+    assert_same_state(state_arrays(in_one_call), state_arrays(in_phases))
+    for name in ("flow_history", "demand_history", "travel_train", "thresholds", "desired"):
+        assert arrays_equal(getattr(in_one_call, name), getattr(in_phases, name)), name
+    assert (in_one_call.poach_rate, in_one_call.slot_ratio) == (
+        in_phases.poach_rate,
+        in_phases.slot_ratio,
+    )
+    frame = in_one_call.metrics_frame()
+    assert frame["hires"].sum() > 0 and frame["apprenticeship_starts"].sum() > 0
 
 
 POLICIES = ("none", "apprenticeship_subsidy", "quality_apprenticeship", "package")

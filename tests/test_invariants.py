@@ -45,6 +45,7 @@ from hypothesis import strategies as st
 from simulation import loading, metrics
 from simulation.config import PolicyConfig, ScenarioConfig
 from simulation.kernels import apprenticeship, choices, firms, matching, separations
+from simulation.kernels import month as month_kernels
 from simulation.model import SkillsModel
 from simulation.state import ApprState, Cert, Flow, Programme, Spend, Status, Training
 
@@ -173,8 +174,10 @@ class Tracker:
         # kernel's signature moves them.
         names = list(inspect.signature(matching.accept_offers).parameters)
         assert [names[0], names[3], names[4], names[7]] == ["mode", "searchers", "n", "hired"]
-        # Each round's acceptance through Python, where the wrapper sees it (small models
-        # otherwise run their rounds in one compiled call).
+        # Each phase, and each round's acceptance, through Python, where the wrappers see
+        # them (small models otherwise run phases 2-10, and their rounds, in one compiled
+        # call).
+        mp.setattr(month_kernels, "_ready", False)
         mp.setattr(matching, "ONE_CALL_BELOW", 0)
         orig_advance = SkillsModel._advance
 

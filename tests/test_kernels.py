@@ -755,6 +755,26 @@ def test_hiring_thresholds(n, seed, mode):
     check(worlds.random_world(n, seed), lambda m, x: thresholds(m, x, mode))
 
 
+@cases(tight=st.booleans())
+def test_market_slack(n, seed, tight):
+    x = worlds.random_world(n, seed)
+    w, f, n_regions = x.w, x.f, x.world.n_regions
+    if tight:  # few unemployed, many vacancies: slack clipped at -2 somewhere
+        w.status[w.status == Status.UNEMPLOYED] = Status.EMPLOYED
+        f.vacancies[:] = 50
+    slack = K.matching.market_slack(w.status, w.region, f.alive, f.region, f.vacancies, n_regions)
+    live = f.alive == 1
+    unemployed = np.bincount(w.region[w.status == Status.UNEMPLOYED], minlength=n_regions)
+    vacancies = np.bincount(
+        f.region[live], weights=f.vacancies[live].astype(float), minlength=n_regions
+    )
+    twin = [T.matching.slack(int(u), float(v)) for u, v in zip(unemployed, vacancies, strict=True)]
+    assert slack.tolist() == twin
+    if tight and live.any():
+        assert slack.min() == -2.0
+    assert (T.matching.slack(0, 0.0), T.matching.slack(500, 3.0)) == (0.0, 2.0)
+
+
 @cases(mode=MODES, rnd=st.integers(0, 2), no_openings=st.booleans())
 def test_draw_applications(n, seed, mode, rnd, no_openings):
     world = worlds.random_world(n, seed)

@@ -52,3 +52,26 @@ def _distinct_function_ids() -> None:
 
 _distinct_function_ids()
 os.register_at_fork(after_in_child=_distinct_function_ids)
+
+
+def cached_with_callees(dispatcher) -> None:
+    """Key numba's cache of ``dispatcher`` (a ``cache=True`` kernel that calls kernels
+    of other modules: ``matching.rounds_in_one_call``, ``month.advance``) on the source
+    of every kernel module, the random streams and the states' enums, not only on its own
+    file's: numba compiles the callees' code into the caller's, but checks only the
+    caller's file for changes, so an edit of a callee elsewhere would leave the caller's
+    cached code running the old rule. (numba keeps a hash of the file's bytes as the
+    stamp; this one hashes the files together. Another numba, whose cache has no such
+    stamp, is left as it is.)"""
+    import hashlib
+    from pathlib import Path
+
+    cache_file = getattr(getattr(dispatcher, "_cache", None), "_cache_file", None)
+    if cache_file is None or not hasattr(cache_file, "_source_stamp"):
+        return
+    here = Path(__file__).parent
+    sources = [*sorted(here.glob("*.py")), here.parent / "rng.py", here.parent / "state.py"]
+    digest = hashlib.sha256()
+    for path in sources:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    cache_file._source_stamp = digest.digest()

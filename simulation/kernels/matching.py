@@ -7,7 +7,7 @@ import math
 import numpy as np
 from numba import njit
 
-from simulation.kernels import parallel
+from simulation.kernels import cached_with_callees, parallel
 from simulation.kernels.memory import AHEAD, HINT_FROM_WORKERS, prefetch_row, rows_with
 from simulation.kernels.order import FEW, first_few, stable_order
 from simulation.kernels.scalar import greater, lesser, nonneg
@@ -693,6 +693,22 @@ def market_counts(status, region, alive, f_region, vacancies, n_regions):
 
 
 @njit(cache=True, nogil=True)
+def market_slack(status, region, alive, f_region, vacancies, n_regions):
+    """log(unemployed / vacancies) of each region's market (each at least 1), clipped
+    to +-2: how slack it is (``phases.slack``; twin ``twins.matching.slack``). The log
+    is the C library's (``math.log``, as the twin's), not NumPy's: NumPy picks its
+    own vectorised log by the CPU's instruction sets (on AVX-512 machines it differed
+    from the C library's in the last bit for 0.3% of ratios), and a month compiled in
+    one call (``kernels.month``) must compute the same thresholds as the phases."""
+    unemployed, open_jobs = market_counts(status, region, alive, f_region, vacancies, n_regions)
+    out = np.empty(n_regions)
+    for r in range(n_regions):
+        ratio = max(unemployed[r], 1) / max(open_jobs[r], 1.0)
+        out[r] = lesser(greater(math.log(ratio), -2.0), 2.0)
+    return out
+
+
+@njit(cache=True, nogil=True)
 def hiring_thresholds(mode, p, alive, region, vac_age, slack, out):
     """Hiring threshold of each firm: base plus slack of its region (log unemployed per
     vacancy, clipped to +-2), minus an allowance per month its vacancies have waited.
@@ -1128,3 +1144,6 @@ def rounds_in_one_call(
         )  # fmt: skip
         k = keep_unmatched(hired, searchers[:k], factors)
     return k
+
+
+cached_with_callees(rounds_in_one_call)

@@ -414,7 +414,7 @@ class ReferenceModel(mesa.Model):
         u = np.bincount(np.array(unemployed, dtype=np.int64), minlength=n)
         regions = np.array([f.region for f in live], dtype=np.int64)
         v = np.bincount(regions, weights=[float(f.vacancies) for f in live], minlength=n)
-        return np.clip(np.log(np.maximum(u, 1) / np.maximum(v, 1)), -2.0, 2.0)
+        return np.array([matching.slack(int(u[r]), float(v[r])) for r in range(n)])
 
     # ------------------------------------------------------ 8. separations
 

@@ -365,6 +365,12 @@ def make_offers(
     return made
 
 
+def slack(unemployed: int, vacancies: float) -> float:
+    """How slack a region's market is: log(unemployed / vacancies), each at least 1,
+    clipped to +-2 (the C library's log, as the kernel ``market_slack``'s)."""
+    return min(max(math.log(max(unemployed, 1) / max(vacancies, 1.0)), -2.0), 2.0)
+
+
 def hiring_thresholds(mode, p, alive, region, vac_age, slack, out):
     """Jobs: base threshold plus slack of the firm's region, less an allowance per month
     its vacancies have waited (not below 0). Slots: the trainability threshold."""

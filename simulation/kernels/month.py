@@ -1,0 +1,305 @@
+"""A small model's month in one compiled call: phases 2 to 10 of ``Engine._advance``.
+
+A model whose loops run in one piece (below ``parallel.SHARE_FROM_WORKERS`` worker rows)
+spends a good part of its month between the kernels: some forty kernel calls, each
+unboxing its arrays (about 0.1 microseconds an array), and the Python of the phases
+around them (``simulation.phases``): about 0.3 ms a month at any size, a tenth of a
+20,000-worker month (BENCHMARKS.md). ``advance`` makes the same kernel calls, in the same
+order, on the same arrays, as the phases do, without going back to Python between them:
+the same run, bit for bit (tests/test_determinism.py runs months both ways and compares
+every array and metric). A change to a phase goes here too, in the same commit.
+
+What the phases compute in Python from the scenario and the calendar alone (phase 1's
+demand paths and travel costs, the foresight projection, the cohort's size and the
+month's random-stream keys) is computed before the call, by ``phases.whole_month``, and
+passed in: NumPy's ``log1p`` and ``exp`` are not numba's (they may differ in the last
+bit), and those values do not depend on the agents.
+
+Compiling ``advance`` takes a while (it types the month's kernels again, and LLVM
+optimises them once more inside it), which a cold start's first month must not pay: a
+process uses it only if it is compiled or in numba's cache when first asked (``ready``);
+the compile helper of a cold start (``simulation.compile_ahead``) compiles it last, for
+the runs after. Either path computes the same run.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from simulation.kernels import (
+    accounting,
+    apprenticeship,
+    cached_with_callees,
+    choices,
+    demography,
+    firms,
+    matching,
+    parallel,
+    separations,
+    skills,
+    training,
+)
+from simulation.kernels.scalar import lesser
+from simulation.rng import Stream
+from simulation.state import Flow, SectorKind, Status
+
+# The stream keys' places in the month's table of keys (``rng.month_keys``).
+FIRM_SHOCK, FIRM_EXIT = int(Stream.FIRM_SHOCK), int(Stream.FIRM_EXIT)
+FIRM_ENTRY, FORECAST = int(Stream.FIRM_ENTRY), int(Stream.FORECAST)
+CHOICE, LLL = int(Stream.CHOICE), int(Stream.LLL)
+SLOT_SEARCH, SLOT_APPLY = int(Stream.SLOT_SEARCH), int(Stream.SLOT_APPLY)
+SEARCH, APPLY, QUIT = int(Stream.SEARCH), int(Stream.APPLY), int(Stream.QUIT)
+DROPOUT, COMPLETION = int(Stream.DROPOUT), int(Stream.COMPLETION)
+TRAINING_END, INACTIVITY = int(Stream.TRAINING_END), int(Stream.INACTIVITY)
+MIGRATION, ENTRANT = int(Stream.MIGRATION), int(Stream.ENTRANT)
+BROWN = int(SectorKind.BROWN)
+
+_ready: bool | None = None  # this process's choice (``ready``)
+
+
+def ready(workers: int) -> bool:
+    """Whether a model of ``workers`` worker rows runs its month in one call: when its
+    loops run in one piece anyway (``parallel.in_one_piece``) and ``advance`` was
+    compiled or in numba's cache when this process first asked."""
+    global _ready
+    if not parallel.in_one_piece(workers):
+        return False
+    if _ready is None:
+        from simulation.compile_ahead import in_cache
+
+        compiled = getattr(advance, "signatures", ())  # (none without the JIT)
+        _ready = bool(compiled) or bool(in_cache(advance))
+    return _ready
+
+
+def use_one_call(choice: bool | None) -> None:
+    """Set this process's choice (None: decide again at the next call)."""
+    global _ready
+    _ready = choice
+
+
+@njit(cache=True)
+def advance(
+    month, keys, now_row, lag_row, flow_row, planning, green_domain, cohort, entrants,
+    foresight, rural_extra, return_hazard, poach_rate, slot_ratio, pf, pa, psk, pm, psep, pp,
+    pch, pco, ped, pd, pw, pc, cert_bonus, w, f, pr, wage_level, min_wage, region_urban,
+    region_rural_share, sector_kind, sector_productivity, sector_profile, initial_firms,
+    region_cum, home_cum, provider_start, providers_per_region, log_demand, carbon_burden,
+    travel, travel_train, desired, flows, flow_history, spend, appr_money, mig_in, mig_out,
+    demand_now, supply, demand_history, choice_counts, searchers, thresholds, no_slack,
+    cell_open, cell_ptr, cell_firms, cell_cum, firm_is_brown, slot_apps_scratch,
+    slot_qualified_scratch,
+):  # fmt: skip
+    """Phases 2 to 10 of a month (``simulation.phases``, after ``begin`` and
+    ``drivers``' paths) under the parameters ``pf`` (``Params.firms``), ``pa`` (appr),
+    ``psk`` (skills), ``pm`` (match), ``psep`` (separation), ``pp`` (providers), ``pch``
+    (choices), ``pco`` (courses), ``ped`` (education), ``pd`` (demography), ``pw``
+    (wages), ``pc`` (costs). ``w``, ``f``, ``pr``: the populations' arrays
+    (``WorkerArrays`` and the like). ``keys``: the month's stream keys. Returns
+    (unemployed and employed at the month's start, the poaching rate and the slot ratio
+    firms and school leavers act on next month)."""
+    n = w.status.shape[0]
+    n_regions = wage_level.shape[0]
+    picked = np.empty(n, dtype=np.int64)  # the rows a selection pass picks
+
+    # begin
+    flows[:] = 0
+    spend[:] = 0.0
+    appr_money[:] = 0.0
+    mig_in[:] = 0
+    mig_out[:] = 0
+    unemployed_before = 0
+    employed_before = 0
+    for i in range(n):
+        if w.status[i] == Status.UNEMPLOYED:
+            unemployed_before += 1
+        elif w.status[i] == Status.EMPLOYED:
+            employed_before += 1
+
+    # 2. firm demand
+    firms.update_shock_rows(
+        0, f.alive.shape[0], keys[FIRM_SHOCK], f.alive, f.shock, pf.shock_persistence,
+        pf.shock_sd,
+    )  # fmt: skip
+    firms.desired_firm_counts(log_demand, pf.entry_elasticity, initial_firms, desired)
+    flows[Flow.FIRM_EXITS] += firms.exit_firms(
+        month, keys[FIRM_EXIT], desired, carbon_burden, pf.carbon_exit_sensitivity, f.alive,
+        f.sector, f.region, f.productivity, f.exit_month,
+    )  # fmt: skip
+    flows[Flow.FIRM_ENTRIES] += firms.enter_firms(
+        month, keys[FIRM_ENTRY], desired, pf.avg_size, pf.size_sigma, sector_productivity,
+        sector_profile, pf.req_noise, pa.contribution_sd, provider_start, providers_per_region,
+        f.alive, f.sector, f.region, f.base_size, f.shock, f.productivity, f.req, f.headcount,
+        f.apprentices, f.entry_month, f.exit_month, f.provider, f.train_cost, f.train_benefit,
+        f.appr_started, f.appr_extra,
+    )  # fmt: skip
+    firms.set_targets(
+        log_demand, pf.entry_elasticity, f.alive, f.sector, f.region, f.base_size, f.shock,
+        f.target,
+    )  # fmt: skip
+    firms.post_vacancies(
+        f.alive, f.target, f.headcount, pf.layoff_band, f.vacancies, f.layoff_quota,
+        f.vac_age, f.vac_apps, f.vac_qualified,
+    )  # fmt: skip
+
+    # 3. apprenticeship supply
+    apprenticeship.offer_slots(
+        pa, poach_rate, f.alive, f.region, f.headcount, f.apprentices, f.productivity,
+        f.appr_extra, wage_level, min_wage, f.net_benefit, f.slots,
+    )  # fmt: skip
+    flows[Flow.SLOTS_OFFERED] += f.slots.sum()
+
+    # 4. providers
+    training.skill_demand(
+        f.alive, f.vacancies, f.target, f.req, w.status, w.skills, supply, demand_now
+    )
+    demand_history[now_row] = demand_now
+    training.set_seats(
+        pr.base_seats, pr.base_course_seats, pr.region, region_urban, pp.capacity_multiplier,
+        rural_extra, pr.seats, pr.course_seats,
+    )  # fmt: skip
+    if planning:
+        training.plan_curricula(
+            keys[FORECAST], demand_history[lag_row], foresight, pp.noise_sd, pp.core_share,
+            pp.green_share, green_domain, pp.adjust, pr.mix,
+        )  # fmt: skip
+    training.curriculum_relevance(pr.mix, demand_now, pr.relevance)
+
+    # 5. education choices
+    choice_counts[:] = 0
+    choices.school_leaver_choices(
+        keys[CHOICE], month, pch, slot_ratio, w.status, w.region, w.rural, w.ability,
+        w.date_entry, w.programme, w.provider, w.months_left, w.seeking_appr, w.spell,
+        pr.region, pr.seats, pr.enrolled, pr.relevance, travel_train, choice_counts,
+    )  # fmt: skip
+    for c in range(choice_counts.shape[0]):
+        flows[Flow.CHOSE_APPRENTICESHIP + c] += choice_counts[c]
+    flows[Flow.TVET_ENROLMENTS] += choice_counts[1]
+    flows[Flow.TERTIARY_ENROLMENTS] += choice_counts[3]
+    enrolled, with_voucher = choices.enrol_courses(
+        keys[LLL], pco, w.status, w.age, w.region, w.spell, w.seeking_appr, w.displaced,
+        region_urban, w.programme, w.provider, w.months_left, pr.region, pr.course_seats,
+        pr.course_enrolled, travel_train,
+    )  # fmt: skip
+    flows[Flow.COURSE_ENROLMENTS] += enrolled
+    flows[Flow.VOUCHER_ENROLMENTS] += with_voucher
+
+    # 6. skills
+    skills.update_skill_rows(
+        0, n, psk, w.status, w.employer, w.provider, w.ability, w.skills, f.req, pr.mix,
+        pr.quality, pr.relevance, w.gap_under, w.gap_over,
+    )  # fmt: skip
+
+    # 7. search and matching: slots, then jobs (``phases._match``)
+    matching.age_vacancies(f.alive, f.vacancies, f.vac_age)
+    for mode in (matching.SLOTS, matching.JOBS):
+        if mode == matching.SLOTS:
+            k = matching.slot_search_draws(
+                0, n, keys[SLOT_SEARCH], pm, w.status, w.age, w.cert, w.seeking_appr, searchers
+            )
+            openings, apps_seen, qualified_seen = f.slots, slot_apps_scratch, slot_qualified_scratch
+            market, apply_key = no_slack, keys[SLOT_APPLY]
+        else:
+            k = matching.job_search_draws(
+                0, n, keys[SEARCH], pm, w.status, w.gap_under, w.gap_over, searchers
+            )
+            openings, apps_seen, qualified_seen = f.vacancies, f.vac_apps, f.vac_qualified
+            market = matching.market_slack(
+                w.status, w.region, f.alive, f.region, f.vacancies, n_regions
+            )
+            apply_key = keys[APPLY]
+        if k == 0:
+            continue
+        selected = searchers[:k].copy()
+        matching.hiring_thresholds(mode, pm, f.alive, f.region, f.vac_age, market, thresholds)
+        factors = np.empty((k, sector_profile.shape[0]))
+        matching.rounds_in_one_call(
+            mode, month, apply_key, pm.rounds, pm, selected, k, n_regions, cert_bonus, openings,
+            thresholds, apps_seen, qualified_seen, cell_open, cell_ptr, cell_firms, cell_cum,
+            factors, w.status, w.region, w.skills, w.ability, w.cert, w.employer, w.gap_under,
+            w.gap_over, w.wage, w.tenure, w.spell, w.months_left, w.provider, w.appr_state,
+            w.appr_firm, w.appr_duration, w.appr_entitlement, w.appr_advance, w.retained,
+            w.poached, w.seeking_appr, w.date_entry, w.date_first_job, w.date_appr_start,
+            w.date_appr_end, f.alive, f.sector, f.region, f.productivity, f.req, f.provider,
+            f.headcount, f.apprentices, f.vac_age, f.vac_apps, f.vac_qualified, f.train_benefit,
+            f.appr_started, wage_level, travel, sector_profile, mig_in, mig_out, flows, spend,
+        )  # fmt: skip
+
+    # 8. separations
+    for j in range(f.alive.shape[0]):
+        firm_is_brown[j] = 1 if sector_kind[f.sector[j]] == BROWN else 0
+    c = separations.release_candidates(0, n, w.status, w.employer, f.alive, f.layoff_quota, picked)
+    separations.release(
+        month, picked[:c], w.status, w.employer, w.gap_under, w.wage, w.tenure, w.spell,
+        w.provider, w.appr_state, w.displaced, w.date_displaced, f.alive, firm_is_brown,
+        f.layoff_quota, f.headcount, f.apprentices, flows,
+    )  # fmt: skip
+    c = separations.quit_draws(0, n, keys[QUIT], psep, w.status, w.gap_under, w.gap_over, picked)
+    separations.leave(
+        picked[:c], w.status, w.employer, w.wage, w.tenure, w.spell, w.provider, f.headcount,
+        flows,
+    )  # fmt: skip
+    apprenticeship.training_accounts(
+        pa, w.status, w.employer, w.months_left, w.appr_duration, f.region, f.productivity,
+        f.appr_extra, wage_level, min_wage, f.train_cost, f.train_benefit, w.appr_net,
+        appr_money,
+    )  # fmt: skip
+    separations.apprenticeship_progress(
+        keys[DROPOUT], keys[COMPLETION], month, pa, w.status, w.employer, w.gap_under, w.wage,
+        w.tenure, w.spell, w.provider, w.months_left, w.appr_state, w.appr_duration,
+        w.appr_entitlement, w.appr_advance, w.appr_net, w.retained, w.cert, w.education,
+        w.date_appr_start, w.date_appr_end, f.alive, f.region, f.productivity, wage_level,
+        f.headcount, f.apprentices, f.train_benefit, flows, spend,
+    )  # fmt: skip
+    separations.education_progress(
+        keys[TRAINING_END], month, ped, w.status, w.programme, w.provider, w.months_left,
+        w.cert, w.education, w.date_entry, w.spell, pr.enrolled, pr.course_enrolled,
+        pr.relevance, flows, spend,
+    )  # fmt: skip
+
+    # 9. demography
+    c = demography.age_rows(0, n, pd, w.status, w.age, w.spell, w.tenure, w.seeking_appr, picked)
+    demography.retire(
+        picked[:c], w.status, w.employer, w.provider, w.programme, f.headcount, f.apprentices,
+        pr.enrolled, pr.course_enrolled, flows,
+    )  # fmt: skip
+    c = demography.inactivity_draws(0, n, keys[INACTIVITY], pd, w.status, w.age, w.spell, picked)
+    demography.move(picked[:c], w.status, w.spell, flows)
+    c = demography.return_draws(
+        0, n, keys[MIGRATION], return_hazard, w.status, w.region, w.origin, w.rural, picked
+    )
+    demography.go_home(picked[:c], w.region, w.origin, mig_in, mig_out, flows)
+    if cohort:
+        demography.enter_cohort(
+            keys[ENTRANT], entrants, pd, region_cum, region_rural_share, region_urban, home_cum,
+            w.status, w.age, w.region, w.origin, w.rural, w.education, w.ability, w.skills,
+            w.employer, w.gap_under, w.gap_over, w.wage, w.tenure, w.spell, w.months_left,
+            w.provider, w.programme, w.cert, w.appr_state, w.appr_firm, w.appr_duration,
+            w.appr_entitlement, w.appr_advance, w.appr_net, w.retained, w.poached,
+            w.seeking_appr, w.displaced, w.date_entry, w.date_first_job, w.date_appr_start,
+            w.date_appr_end, w.date_displaced, flows,
+        )  # fmt: skip
+
+    # 10. accounts
+    accounting.set_wage_rows(
+        0, n, pw, w.status, w.employer, w.region, w.gap_under, w.tenure, w.cert,
+        f.productivity, wage_level, min_wage, w.wage,
+    )  # fmt: skip
+    accounting.programme_costs(
+        pc, pr.region, region_urban, pr.base_seats, pr.base_course_seats, pr.seats,
+        pr.course_seats, pr.enrolled, pr.course_enrolled, spend,
+    )  # fmt: skip
+    flow_history[flow_row] = flows
+    rolling = np.zeros(flows.shape[0], dtype=np.int64)
+    for t in range(flow_history.shape[0]):
+        for j in range(flows.shape[0]):
+            rolling[j] += flow_history[t, j]
+    retained = rolling[Flow.APPR_RETAINED]
+    poach_rate = lesser(rolling[Flow.APPR_POACHED] / retained, 1.0) if retained > 0 else 0.0
+    seekers = max(rolling[Flow.CHOSE_APPRENTICESHIP], 1)
+    slot_ratio = lesser(rolling[Flow.APPR_STARTS] / seekers, 1.0)
+    return float(unemployed_before), float(employed_before), poach_rate, slot_ratio
+
+
+cached_with_callees(advance)
