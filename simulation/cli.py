@@ -117,8 +117,9 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="time each phase of the month over the run (burn-in excluded); print the "
         "table and store it in the manifest (timings.phase_seconds). The months then run "
-        "phase by phase: a model under 30,000 workers, which otherwise runs phases 2-10 in "
-        "one compiled call, runs a little slower, with the same results",
+        "phase by phase: a model of under 30,000 worker rows, which otherwise runs phases "
+        "2-10 in one compiled call once that is compiled, runs a little slower, with the "
+        "same results",
     )
     run.add_argument(
         "--engine",

@@ -61,10 +61,13 @@ def _cores() -> int:
 
 
 def in_cache(kernel) -> bool | None:
-    """Whether numba's cache holds ``kernel`` (a ``cache=True`` dispatcher), read from
-    numba's cache index the way numba does; None if it cannot tell."""
+    """Whether numba's cache holds ``kernel`` (a ``cache=True`` dispatcher) compiled for
+    this machine's CPU, read from numba's cache index the way numba does (a cache folder
+    shared with machines of other CPUs holds their code too); None if it cannot tell."""
     try:
-        return bool(kernel._cache._cache_file._load_index())
+        index = kernel._cache._cache_file._load_index()
+        here = kernel.targetctx.codegen().magic_tuple()
+        return any(key[1] == here for key in index)
     except Exception:  # another numba version, caching off
         return None
 
@@ -257,7 +260,6 @@ def compile_month(stages: str | None, workers: int = 500) -> None:
     from simulation.engine import Engine, PhaseTimer
     from simulation.kernels import matching as matching_kernels
     from simulation.kernels import metrics as metric_kernels
-    from simulation.kernels import month as month_kernels
     from simulation.state import Status
 
     run = loading.resolve_run("baseline", ("none",), workers, 1, 0)
@@ -311,7 +313,6 @@ def compile_month(stages: str | None, workers: int = 500) -> None:
     # (matching.one_call_ready, month.ready).
     matching_kernels.use_one_call(True)
     matching()
-    month_kernels.use_one_call(True)
     phases.whole_month(m, p, 1)
 
 

@@ -109,8 +109,7 @@ def providers(m, p: params.Params, month: int) -> None:
     m.demand_history[m.clock % HISTORY] = m.demand_now
     training.set_seats(
         pr.base_seats, pr.base_course_seats, pr.region, world.region_urban,
-        pp.capacity_multiplier, pp.rural_policy_extra + p.rural_capacity_gain * m.rural_phase,
-        pr.seats, pr.course_seats,
+        pp.capacity_multiplier, rural_seat_extra(m, p), pr.seats, pr.course_seats,
     )  # fmt: skip
     if month % 3 == 0:
         lagged = m.demand_history[max(m.clock - pp.lag, 0) % HISTORY]
@@ -200,10 +199,9 @@ def demographic_change(m, p: params.Params, month: int) -> None:
         w.seeking_appr, f.headcount, f.apprentices, pr.enrolled, pr.course_enrolled, m.flows,
     )  # fmt: skip
     demography.inactivity(stream_key(m, Stream.INACTIVITY), pd, w.status, w.age, w.spell, m.flows)
-    hazard = pd.return_rate * (1.0 + p.return_boost * m.rural_phase)
     demography.return_migration(
-        stream_key(m, Stream.MIGRATION), hazard, w.status, w.region, w.origin, w.rural, m.mig_in,
-        m.mig_out, m.flows,
+        stream_key(m, Stream.MIGRATION), return_hazard(m, p), w.status, w.region, w.origin,
+        w.rural, m.mig_in, m.mig_out, m.flows,
     )  # fmt: skip
     if month % 12 == pd.cohort_month:
         entrants = round(pd.cohort_share_per_year * m.config.workers)
@@ -267,8 +265,8 @@ def whole_month(m, p: params.Params, month: int) -> None:
     ) = month_kernels.advance(
         month, month_keys(m.seed_value, m.clock), m.clock % HISTORY,
         max(m.clock - pp.lag, 0) % HISTORY, m.clock % 12, planning, params.GREEN_DOMAIN,
-        cohort, entrants, foresight, pp.rural_policy_extra + p.rural_capacity_gain * m.rural_phase,
-        pd.return_rate * (1.0 + p.return_boost * m.rural_phase), m.poach_rate, m.slot_ratio,
+        cohort, entrants, foresight, rural_seat_extra(m, p), return_hazard(m, p), m.poach_rate,
+        m.slot_ratio,
         p.firms, p.appr, p.skills, p.match, p.separation, pp, p.choices, p.courses, p.education,
         pd, p.wages, p.costs, p.cert_bonus, w.as_tuple(), f.as_tuple(), pr.as_tuple(),
         world.wage_level, world.min_wage, world.region_urban, world.region_rural_share,
@@ -279,6 +277,18 @@ def whole_month(m, p: params.Params, month: int) -> None:
         m.choice_counts, m.searchers, m.thresholds, m.no_slack, m.cell_open, m.cell_ptr,
         m.cell_firms, m.cell_cum, m.firm_is_brown, m.slot_apps_scratch, m.slot_qualified_scratch,
     )  # fmt: skip
+
+
+def rural_seat_extra(m, p: params.Params) -> float:
+    """Extra seats in rural providers this month (a share of their base seats): the
+    policy's, and the scenario's rural revitalization as it phases in."""
+    return p.providers.rural_policy_extra + p.rural_capacity_gain * m.rural_phase
+
+
+def return_hazard(m, p: params.Params) -> float:
+    """This month's hazard of return migration: rural revitalization raises it as it
+    phases in."""
+    return p.demography.return_rate * (1.0 + p.return_boost * m.rural_phase)
 
 
 def _cohort_tables(m) -> tuple[np.ndarray, np.ndarray]:

@@ -24,6 +24,7 @@ from numba import njit
 # Before this module's kernels compile (those with a signature compile at import):
 # every process numbers numba's compilations from its own random start.
 import simulation.kernels  # noqa: F401
+from simulation.kernels import key_caches_on_sources
 
 MASK64 = (1 << 64) - 1
 _GOLDEN = 0x9E3779B97F4A7C15
@@ -186,3 +187,6 @@ def replication_seeds(root_seed: int, n: int) -> list[int]:
     """Seeds of ``n`` replications derived from one root seed (NumPy SeedSequence)."""
     children = np.random.SeedSequence(root_seed).spawn(n)
     return [int(c.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1)) for c in children]
+
+
+key_caches_on_sources(globals())  # last: every kernel above

@@ -263,3 +263,24 @@ def test_two_processes_never_give_a_compiled_function_the_same_id():
     assert len(set(ids)) == 4
     assert all(abs(a - b) > 2**32 for a in ids for b in ids if a != b)
     assert min(ids) >= 2**61  # far from the small numbers of caches saved before
+
+
+def test_every_cached_kernel_is_keyed_on_every_kernel_file():
+    # numba would key a kernel's cache on its own file only, and keep running a caller's
+    # code compiled with an old callee (kernels.key_caches_on_sources): every module of
+    # kernels, and the random streams, must call it last.
+    import importlib
+    import pkgutil
+
+    from simulation import kernels
+
+    names = [f"simulation.kernels.{m.name}" for m in pkgutil.iter_modules(kernels.__path__)]
+    stamp = kernels._sources_digest()
+    keyed = []
+    for module in map(importlib.import_module, [*names, "simulation.rng"]):
+        for value in vars(module).values():
+            cache_file = getattr(getattr(value, "_cache", None), "_cache_file", None)
+            if cache_file is not None and value.py_func.__module__ == module.__name__:
+                assert cache_file._source_stamp == stamp, f"{module.__name__}.{value.__name__}"
+                keyed.append(value)
+    assert len(keyed) > 60

@@ -269,9 +269,10 @@ def test_matching_rounds_in_one_call_give_the_run_of_rounds_in_python(monkeypatc
 def test_the_month_in_one_call_gives_the_run_of_the_phases(monkeypatch, scenario, policy):
     # A small model runs phases 2-10 of its months (the burn-in's too) in one compiled
     # call (kernels.month.advance); the phases, kernel by kernel from Python, must give
-    # the same run, bit for bit: 14 months after the burn-in reach curriculum planning
-    # (with foresight under skills anticipation), a school-leaver cohort, the scenarios'
-    # shocks and rural access.
+    # the same run, bit for bit: 60 months after the burn-in reach curriculum planning
+    # (with foresight under skills anticipation), school-leaver cohorts, the scenarios'
+    # shocks, rural access and revitalization at full strength, and the wrap of the
+    # 64-month history of skill demand.
     from simulation.kernels import parallel
 
     monkeypatch.setattr(parallel, "min_piece_override", None)
@@ -282,14 +283,20 @@ def test_the_month_in_one_call_gives_the_run_of_the_phases(monkeypatch, scenario
     for one_call in (True, False):  # (compiled here if not in numba's cache)
         monkeypatch.setattr(month_kernels, "_ready", one_call)
         calls.clear()
-        runs.append(run_model(scenario, (policy,), workers=2500, months=14, seed=5))
+        runs.append(run_model(scenario, (policy,), workers=2500, months=60, seed=5))
         assert bool(calls) == one_call  # each path really ran
     in_one_call, in_phases = runs
     pd.testing.assert_frame_equal(in_one_call.metrics_frame(), in_phases.metrics_frame())
     for kind in BREAKDOWNS:
         pd.testing.assert_frame_equal(in_one_call.breakdown(kind), in_phases.breakdown(kind))
     assert_same_state(state_arrays(in_one_call), state_arrays(in_phases))
-    for name in ("flow_history", "demand_history", "travel_train", "thresholds", "desired"):
+    buffers = [  # the engine's work buffers (not the searchers': only their front is set)
+        name
+        for name, value in vars(in_phases).items()
+        if isinstance(value, np.ndarray) and name != "searchers"
+    ]
+    assert len(buffers) > 25
+    for name in buffers:
         assert arrays_equal(getattr(in_one_call, name), getattr(in_phases, name)), name
     assert (in_one_call.poach_rate, in_one_call.slot_ratio) == (
         in_phases.poach_rate,

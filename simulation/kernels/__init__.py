@@ -1,6 +1,9 @@
 """The numba kernels: the model's rules over arrays, one module per area."""
 
+import functools
+import hashlib
 import os
+from pathlib import Path
 
 # The modules of rules (``simulation.twins`` has a plain-Python twin of each); ``order``,
 # ``parallel``, ``memory`` and ``scalar`` are their tools.
@@ -54,24 +57,45 @@ _distinct_function_ids()
 os.register_at_fork(after_in_child=_distinct_function_ids)
 
 
-def cached_with_callees(dispatcher) -> None:
-    """Key numba's cache of ``dispatcher`` (a ``cache=True`` kernel that calls kernels
-    of other modules: ``matching.rounds_in_one_call``, ``month.advance``) on the source
-    of every kernel module, the random streams and the states' enums, not only on its own
-    file's: numba compiles the callees' code into the caller's, but checks only the
-    caller's file for changes, so an edit of a callee elsewhere would leave the caller's
-    cached code running the old rule. (numba keeps a hash of the file's bytes as the
-    stamp; this one hashes the files together. Another numba, whose cache has no such
-    stamp, is left as it is.)"""
-    import hashlib
-    from pathlib import Path
-
-    cache_file = getattr(getattr(dispatcher, "_cache", None), "_cache_file", None)
-    if cache_file is None or not hasattr(cache_file, "_source_stamp"):
-        return
+@functools.cache
+def _sources_digest() -> bytes:
+    """A hash of every kernel module's source, the random streams' and the states' (whose
+    enums the kernels compile in as constants)."""
     here = Path(__file__).parent
     sources = [*sorted(here.glob("*.py")), here.parent / "rng.py", here.parent / "state.py"]
     digest = hashlib.sha256()
     for path in sources:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    cache_file._source_stamp = digest.digest()
+    return digest.digest()
+
+
+def key_caches_on_sources(namespace: dict) -> bool:
+    """Key numba's cache of every ``cache=True`` kernel defined in the module whose
+    ``globals()`` are ``namespace`` on the source of every kernel module, the random
+    streams and the states (``_sources_digest``), not only on the kernel's own file.
+    Every module of kernels calls it last.
+
+    numba compiles a kernel's callees into its code (helpers inlined, other kernels
+    linked in) and keeps its cache until the kernel's own file changes: an edit of a
+    callee in another file (``skills.job_gaps``, ``rng.uniform``, ``order``'s sorts)
+    left its callers' cached code running the old rule, and the one-call kernels
+    (``matching.rounds_in_one_call``, ``month.advance``) call nearly every kernel. Now
+    an edit of any of those files makes every kernel compile anew: slower the first
+    time, never stale. (numba keeps a hash of the file's bytes as the stamp; this
+    replaces it by the hash of all the files.) Returns False if this numba's cache has no
+    such stamp: its kernels then keep numba's own keys, and the one-call kernels are
+    not used (``month.ready``, ``matching.one_call_ready``)."""
+    keyed = True
+    for value in list(namespace.values()):
+        py_func = getattr(value, "py_func", None)
+        cache = getattr(value, "_cache", None)
+        if py_func is None or py_func.__module__ != namespace.get("__name__"):
+            continue
+        cache_file = getattr(cache, "_cache_file", None)
+        if cache_file is None:  # not cache=True (numba's NullCache)
+            continue
+        if not hasattr(cache_file, "_source_stamp"):
+            keyed = False
+            continue
+        cache_file._source_stamp = _sources_digest()
+    return keyed

@@ -3,7 +3,7 @@
 import numpy as np
 from numba import njit
 
-from simulation.kernels import parallel
+from simulation.kernels import key_caches_on_sources, parallel
 from simulation.kernels.scalar import greater, lesser, nonneg
 from simulation.state import Cert, Spend, Status
 
@@ -70,3 +70,6 @@ def programme_costs(
     spend[Spend.ANTICIPATION] += p.anticipation_cost
     spend[Spend.CORE_SKILLS] += p.core_cost
     spend[Spend.GREEN_CURRICULA] += p.green_cost
+
+
+key_caches_on_sources(globals())  # last: every kernel above

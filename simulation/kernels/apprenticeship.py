@@ -13,6 +13,7 @@ import math
 import numpy as np
 from numba import njit
 
+from simulation.kernels import key_caches_on_sources
 from simulation.kernels.memory import AHEAD, prefetch_row, rows_with
 from simulation.kernels.scalar import greater, lesser, nonneg
 from simulation.state import Status, Training
@@ -128,3 +129,6 @@ def training_firms(train_cost, train_benefit, started, alive):
             n_started += started[f]
             recouping += train_benefit[f] >= train_cost[f]
     return net[:n], n_started, recouping
+
+
+key_caches_on_sources(globals())  # last: every kernel above

@@ -5,6 +5,7 @@ import math
 import numpy as np
 from numba import njit
 
+from simulation.kernels import key_caches_on_sources
 from simulation.kernels.scalar import lesser
 from simulation.kernels.training import nearest_open_provider
 from simulation.rng import uniform
@@ -147,3 +148,6 @@ def enrol_courses(
             enrolments += 1
             vouchers += voucher
     return enrolments, vouchers
+
+
+key_caches_on_sources(globals())  # last: every kernel above

@@ -4,6 +4,7 @@ import math
 
 from numba import njit
 
+from simulation.kernels import key_caches_on_sources
 from simulation.kernels.scalar import greater, lesser
 
 SHOCK_RURAL = 3  # shock kind code for "all rural sectors"; 0..2 are SectorKind codes
@@ -62,3 +63,6 @@ def effective_travel(month, base, region_urban, access_gain, access_months, out)
                 out[i, j] = base[i, j] * (1.0 - cut)
             else:
                 out[i, j] = base[i, j]
+
+
+key_caches_on_sources(globals())  # last: every kernel above

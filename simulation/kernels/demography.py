@@ -5,7 +5,7 @@ import math
 import numpy as np
 from numba import njit
 
-from simulation.kernels import parallel
+from simulation.kernels import key_caches_on_sources, parallel
 from simulation.kernels.scalar import greater, lesser, nonneg
 from simulation.rng import normal, uniform
 from simulation.state import ApprState, Cert, Education, Flow, Programme, Status
@@ -285,3 +285,6 @@ def enter_cohort(
     flows[Flow.ENTRANTS] += entered
     flows[Flow.ENTRANTS_TURNED_AWAY] += n_entrants - entered
     return entered
+
+
+key_caches_on_sources(globals())  # last: every kernel above

@@ -5,7 +5,7 @@ import math
 import numpy as np
 from numba import njit
 
-from simulation.kernels import parallel
+from simulation.kernels import key_caches_on_sources, parallel
 from simulation.kernels.order import stable_order
 from simulation.kernels.scalar import greater, lesser
 from simulation.rng import normal, uniform
@@ -205,3 +205,6 @@ def post_vacancies(
             vac_age[f] = 0
             vac_apps[f] = 0
             vac_qualified[f] = 0
+
+
+key_caches_on_sources(globals())  # last: every kernel above

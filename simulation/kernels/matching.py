@@ -7,7 +7,7 @@ import math
 import numpy as np
 from numba import njit
 
-from simulation.kernels import cached_with_callees, parallel
+from simulation.kernels import key_caches_on_sources, parallel
 from simulation.kernels.memory import AHEAD, HINT_FROM_WORKERS, prefetch_row, rows_with
 from simulation.kernels.order import FEW, first_few, stable_order
 from simulation.kernels.scalar import greater, lesser, nonneg
@@ -1073,6 +1073,8 @@ def one_call_ready() -> bool:
     and the compile helper of a cold start (``compile_ahead``) compiles it last, for the
     runs after. Either path computes the same run."""
     global _one_call
+    if not _keyed:  # (see key_caches_on_sources)
+        return False
     if _one_call is None:
         from simulation.compile_ahead import in_cache
 
@@ -1146,4 +1148,4 @@ def rounds_in_one_call(
     return k
 
 
-cached_with_callees(rounds_in_one_call)
+_keyed = key_caches_on_sources(globals())  # last: every kernel above

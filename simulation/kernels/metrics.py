@@ -6,7 +6,7 @@ import math
 import numpy as np
 from numba import njit
 
-from simulation.kernels import order, parallel
+from simulation.kernels import key_caches_on_sources, order, parallel
 from simulation.kernels.scalar import f32_bits, f32_from_bits, greater, lesser, nonneg
 from simulation.state import ApprState, Status
 
@@ -384,3 +384,6 @@ def gini_of_sorted(keys):
         num += (j + 1) * w
         total += w
     return 2.0 * num / (n * total) - (n + 1.0) / n
+
+
+key_caches_on_sources(globals())  # last: every kernel above

@@ -30,10 +30,10 @@ from numba import njit
 from simulation.kernels import (
     accounting,
     apprenticeship,
-    cached_with_callees,
     choices,
     demography,
     firms,
+    key_caches_on_sources,
     matching,
     parallel,
     separations,
@@ -41,7 +41,7 @@ from simulation.kernels import (
     training,
 )
 from simulation.kernels.scalar import lesser
-from simulation.rng import Stream
+from simulation.rng import KEY_TABLE, Stream
 from simulation.state import Flow, SectorKind, Status
 
 # The stream keys' places in the month's table of keys (``rng.month_keys``).
@@ -54,16 +54,18 @@ DROPOUT, COMPLETION = int(Stream.DROPOUT), int(Stream.COMPLETION)
 TRAINING_END, INACTIVITY = int(Stream.TRAINING_END), int(Stream.INACTIVITY)
 MIGRATION, ENTRANT = int(Stream.MIGRATION), int(Stream.ENTRANT)
 BROWN = int(SectorKind.BROWN)
+assert max(Stream) < KEY_TABLE  # every stream's key is in the month's table
 
 _ready: bool | None = None  # this process's choice (``ready``)
 
 
 def ready(workers: int) -> bool:
     """Whether a model of ``workers`` worker rows runs its month in one call: when its
-    loops run in one piece anyway (``parallel.in_one_piece``) and ``advance`` was
-    compiled or in numba's cache when this process first asked."""
+    loops run in one piece anyway (``parallel.in_one_piece``), ``advance`` was compiled
+    or in numba's cache for this CPU when this process first asked, and numba's cache
+    of it is keyed on every kernel file (``key_caches_on_sources``)."""
     global _ready
-    if not parallel.in_one_piece(workers):
+    if not _keyed or not parallel.in_one_piece(workers):
         return False
     if _ready is None:
         from simulation.compile_ahead import in_cache
@@ -79,7 +81,7 @@ def use_one_call(choice: bool | None) -> None:
     _ready = choice
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def advance(
     month, keys, now_row, lag_row, flow_row, planning, green_domain, cohort, entrants,
     foresight, rural_extra, return_hazard, poach_rate, slot_ratio, pf, pa, psk, pm, psep, pp,
@@ -302,4 +304,4 @@ def advance(
     return float(unemployed_before), float(employed_before), poach_rate, slot_ratio
 
 
-cached_with_callees(advance)
+_keyed = key_caches_on_sources(globals())  # last: every kernel above

@@ -15,6 +15,7 @@ import time
 import numpy as np
 from numba import njit
 
+from simulation.kernels import key_caches_on_sources
 from simulation.kernels.scalar import lesser, nonneg
 
 RUN = 16  # runs sorted by insertion before the merges
@@ -172,3 +173,6 @@ def sort_u32(keys):
     """``keys`` (a 1-d uint32 array, which may be reordered) in ascending order, by the
     faster sort on this machine (``_sorter``)."""
     return _sorter()(keys)
+
+
+key_caches_on_sources(globals())  # last: every kernel above

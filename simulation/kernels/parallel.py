@@ -41,6 +41,8 @@ import numba
 import numpy as np
 from numba import njit
 
+from simulation.kernels import key_caches_on_sources
+
 PICK_BLOCK = 16_384  # rows per block of a selection pass (``picks``; tests set it small)
 PIECES_PER_THREAD = 4  # pieces of a loop per thread: a busy core takes fewer of them
 MIN_PIECE = 2048  # default least number of items per piece (worker rows)
@@ -236,3 +238,6 @@ def start(task: Callable, *args, workers: int | None = None) -> Beside:
     2,000 workers, 3% at 5,000; 4-6% faster from 10,000 up; BENCHMARKS.md)."""
     share = threads() > 1 and (workers is None or workers >= BESIDE_FROM_WORKERS)
     return Beside(task, args, share)
+
+
+key_caches_on_sources(globals())  # last: every kernel above

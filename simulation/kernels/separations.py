@@ -4,7 +4,7 @@ exits, quits, apprenticeship dropout, completion with certification, retention."
 import numpy as np
 from numba import njit
 
-from simulation.kernels import parallel
+from simulation.kernels import key_caches_on_sources, parallel
 from simulation.kernels.memory import AHEAD, prefetch_row, rows_with, rows_with_either
 from simulation.kernels.order import FEW, first_few, stable_order
 from simulation.kernels.scalar import nonneg
@@ -315,3 +315,6 @@ def education_progress(
                 date_entry[i] = month
                 status[i] = Status.UNEMPLOYED
                 spell[i] = 0
+
+
+key_caches_on_sources(globals())  # last: every kernel above

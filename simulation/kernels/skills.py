@@ -3,7 +3,7 @@
 import numpy as np
 from numba import njit
 
-from simulation.kernels import parallel
+from simulation.kernels import key_caches_on_sources, parallel
 from simulation.kernels.memory import AHEAD, prefetch_row
 from simulation.kernels.scalar import greater, lesser, nonneg
 from simulation.state import Status
@@ -153,3 +153,6 @@ def update_skill_rows(
             for k in range(2):  # core and digital
                 s = float(skills[i, k])
                 skills[i, k] = s + p.tertiary_gain_per_month * (1.0 - s)
+
+
+key_caches_on_sources(globals())  # last: every kernel above

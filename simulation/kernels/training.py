@@ -3,6 +3,7 @@
 import numpy as np
 from numba import njit
 
+from simulation.kernels import key_caches_on_sources
 from simulation.kernels.memory import AHEAD, prefetch_row, rows_with
 from simulation.kernels.scalar import greater, lesser, nonneg
 from simulation.rng import normal
@@ -140,3 +141,6 @@ def nearest_open_provider(home, travel, prov_region, seats, enrolled):
                 cost = c
                 best = q
     return best, cost
+
+
+key_caches_on_sources(globals())  # last: every kernel above

@@ -22,7 +22,7 @@ from simulation.config import RunConfig
 from simulation.engine import EMPLOYABILITY_SAMPLE
 from simulation.kernels import metrics as metric_tables
 from simulation.model import SkillsModel
-from simulation.phases import HISTORY
+from simulation.phases import HISTORY, return_hazard, rural_seat_extra
 from simulation.reference.agents import FirmAgent, ProviderAgent, WorkerAgent
 from simulation.rng import Stream, py_stream_key, py_uniform
 from simulation.state import (
@@ -299,7 +299,7 @@ class ReferenceModel(mesa.Model):
         self.supply[:] = mean
         self.demand_now[:] = training.demand_shares(mean, live)
         self.demand_history[self.clock % HISTORY] = self.demand_now
-        rural_extra = pp.rural_policy_extra + p.rural_capacity_gain * self.rural_phase
+        rural_extra = rural_seat_extra(self, p)
         for q in self.providers:
             q.set_seats(pp, rural_extra)
         if month % 3 == 0:
@@ -446,7 +446,7 @@ class ReferenceModel(mesa.Model):
         key = self.key(Stream.INACTIVITY)
         for w in self.workers:
             w.change_activity(key, pd)
-        hazard = pd.return_rate * (1.0 + p.return_boost * self.rural_phase)
+        hazard = return_hazard(self, p)
         key = self.key(Stream.MIGRATION)
         for w in self.workers:
             w.consider_returning(key, hazard)
