@@ -25,9 +25,10 @@ first month, and in any process without a helper, ``stage`` is a shared no-op.
 The helper starts at most once per process, only when the cache lacks the tally
 kernel, or the small models' matching rounds or month in one call (which it compiles
 last, for the runs after: ``matching.one_call_ready``, ``kernels.month.ready``), on a
-machine where this process may use
-two cores or more, and not while another helper for the same cache is running (a lock
-file in the cache folder). ``SKILLSIM_COMPILE_HELPER=0`` turns it off.
+machine where this process may use two cores or more, and not while another helper for
+the same cache is running (a lock file in the cache folder).
+``SKILLSIM_COMPILE_HELPER=0`` turns it off; ``python -m simulation.compile_ahead`` runs
+it in the foreground (every stage, then the one-call kernels).
 """
 
 from __future__ import annotations

@@ -245,7 +245,7 @@ def set_wages(m, p: params.Params) -> None:
 
 
 def whole_month(m, p: params.Params, month: int) -> None:
-    """The month's ten phases with phases 2 to 10 in one compiled call
+    """The month with ``begin`` and phases 2 to 10 in one compiled call
     (``kernels.month.advance``: the same kernels in the same order, for models whose
     loops run in one piece). What the call takes from the scenario and the calendar
     is computed here first: phase 1, the foresight projection, the cohort's size, the
