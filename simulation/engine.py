@@ -65,6 +65,7 @@ class Engine:
         self.burn_in = run.scenario.burn_in_months
         self.clock = 0  # internal month counter; draws are keyed by it
         self.month = -self.burn_in  # reported month: 0 is the policy start
+        month_kernels.look_again()  # (whether the month can run in one call)
 
     def _set_up(self, pay=None) -> None:
         """The initial firms, providers and workers, the work buffers and the wages

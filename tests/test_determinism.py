@@ -22,6 +22,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -207,7 +208,7 @@ def _keys_used(monkeypatch, policy: str, seed: int) -> tuple[dict[tuple[int, int
         mp.setattr(phases, "stream_key", stream_key)
         # Phase by phase: the month in one call takes the month's table of keys
         # (rng.month_keys), a function of (seed, month) alone.
-        mp.setattr(month_kernels, "_ready", False)
+        mp.setattr(month_kernels, "_choice", False)
         model = SkillsModel("baseline", (policy,), 800, 6, seed)
         while model.running:
             model.step()
@@ -240,7 +241,7 @@ def test_matching_rounds_in_one_call_give_the_run_of_rounds_in_python(monkeypatc
 
     monkeypatch.setattr(parallel, "min_piece_override", None)
     monkeypatch.setattr(matching, "_one_call", True)  # compiled here if not in the cache
-    monkeypatch.setattr(month_kernels, "_ready", False)  # the month phase by phase
+    monkeypatch.setattr(month_kernels, "_choice", False)  # the month phase by phase
     calls = []
     one_call = matching.rounds_in_one_call
     monkeypatch.setattr(
@@ -281,7 +282,7 @@ def test_the_month_in_one_call_gives_the_run_of_the_phases(monkeypatch, scenario
     monkeypatch.setattr(month_kernels, "advance", lambda *a: calls.append(1) or advance(*a))
     runs = []
     for one_call in (True, False):  # (compiled here if not in numba's cache)
-        monkeypatch.setattr(month_kernels, "_ready", one_call)
+        monkeypatch.setattr(month_kernels, "_choice", one_call)
         calls.clear()
         runs.append(run_model(scenario, (policy,), workers=2500, months=60, seed=5))
         assert bool(calls) == one_call  # each path really ran
@@ -304,6 +305,29 @@ def test_the_month_in_one_call_gives_the_run_of_the_phases(monkeypatch, scenario
     )
     frame = in_one_call.metrics_frame()
     assert frame["hires"].sum() > 0 and frame["apprenticeship_starts"].sum() > 0
+
+
+def test_a_process_takes_up_the_month_in_one_call_at_its_next_model(monkeypatch):
+    # A process that started before the compile helper saved the month in one call (a
+    # sweep's worker, the dashboard) keeps the phases for that model, and takes the one
+    # call up from its next model, once the cache holds it.
+    from simulation import compile_ahead
+    from simulation.kernels import parallel
+
+    monkeypatch.setattr(parallel, "min_piece_override", None)
+    monkeypatch.setattr(month_kernels, "_choice", None)  # as the cache says
+    monkeypatch.setattr(month_kernels, "_cached", False)
+    calls = []
+    advance = month_kernels.advance
+    monkeypatch.setattr(month_kernels, "advance", SimpleNamespace(signatures=()))  # not yet
+    monkeypatch.setattr(compile_ahead, "in_cache", lambda kernel: False)
+    before = run_model(workers=600, months=3)
+    assert not month_kernels.ready(600) and before.month == 3
+    monkeypatch.setattr(month_kernels, "advance", lambda *a: calls.append(1) or advance(*a))
+    monkeypatch.setattr(compile_ahead, "in_cache", lambda kernel: True)  # saved since
+    after = run_model(workers=600, months=3)
+    assert month_kernels.ready(600) and calls  # the burn-in and the months in one call
+    pd.testing.assert_frame_equal(before.metrics_frame(), after.metrics_frame())
 
 
 POLICIES = ("none", "apprenticeship_subsidy", "quality_apprenticeship", "package")

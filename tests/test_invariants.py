@@ -177,7 +177,7 @@ class Tracker:
         # Each phase, and each round's acceptance, through Python, where the wrappers see
         # them (small models otherwise run phases 2-10, and their rounds, in one compiled
         # call).
-        mp.setattr(month_kernels, "_ready", False)
+        mp.setattr(month_kernels, "_choice", False)
         mp.setattr(matching, "ONE_CALL_BELOW", 0)
         orig_advance = SkillsModel._advance
 

@@ -56,29 +56,39 @@ MIGRATION, ENTRANT = int(Stream.MIGRATION), int(Stream.ENTRANT)
 BROWN = int(SectorKind.BROWN)
 assert max(Stream) < KEY_TABLE  # every stream's key is in the month's table
 
-_ready: bool | None = None  # this process's choice (``ready``)
+_choice: bool | None = None  # ``use_one_call``'s (None: as the cache says)
+_cached = False  # whether ``advance`` was compiled or in the cache when last looked for
 
 
 def ready(workers: int) -> bool:
     """Whether a model of ``workers`` worker rows runs its month in one call: when its
-    loops run in one piece anyway (``parallel.in_one_piece``), ``advance`` was compiled
-    or in numba's cache for this CPU when this process first asked, and numba's cache
-    of it is keyed on every kernel file (``key_caches_on_sources``)."""
-    global _ready
+    loops run in one piece anyway (``parallel.in_one_piece``), numba's cache of
+    ``advance`` is keyed on every kernel file (``key_caches_on_sources``), and
+    ``advance`` was compiled or in numba's cache for this CPU when a model was last set
+    up (``look_again``), unless ``use_one_call`` says otherwise."""
     if not _keyed or not parallel.in_one_piece(workers):
         return False
-    if _ready is None:
+    return _cached if _choice is None else _choice
+
+
+def look_again() -> None:
+    """Look for ``advance`` in numba's cache, unless it is known to be there: called as
+    each model is set up, so that a long-lived process (a sweep's worker, the dashboard)
+    started before the compile helper saved it takes it up from its next model on. (A
+    model may so change paths between two months: both compute the same run.)"""
+    global _cached
+    if not _cached:
         from simulation.compile_ahead import in_cache
 
         compiled = getattr(advance, "signatures", ())  # (none without the JIT)
-        _ready = bool(compiled) or bool(in_cache(advance))
-    return _ready
+        _cached = bool(compiled) or bool(in_cache(advance))
 
 
 def use_one_call(choice: bool | None) -> None:
-    """Set this process's choice (None: decide again at the next call)."""
-    global _ready
-    _ready = choice
+    """Run every small model's month in one call (True; compiled at the first call if
+    need be), never (False), or as the cache says (None)."""
+    global _choice
+    _choice = choice
 
 
 @njit(cache=True, nogil=True)
