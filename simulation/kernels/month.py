@@ -1,4 +1,4 @@
-"""A small model's month in one compiled call: phases 2 to 10 of ``Engine._advance``.
+"""A small model's month in one compiled call: ``begin`` and phases 2 to 10 of the month.
 
 A model whose loops run in one piece (below ``parallel.SHARE_FROM_WORKERS`` worker rows)
 spends a good part of its month between the kernels: some forty kernel calls, each
@@ -17,9 +17,10 @@ bit), and those values do not depend on the agents.
 
 Compiling ``advance`` takes a while (it types the month's kernels again, and LLVM
 optimises them once more inside it), which a cold start's first month must not pay: a
-process uses it only if it is compiled or in numba's cache when first asked (``ready``);
-the compile helper of a cold start (``simulation.compile_ahead``) compiles it last, for
-the runs after. Either path computes the same run.
+model uses it only if it is compiled or in numba's cache for this CPU when the model is
+set up (``look_again``, ``ready``); the compile helper of a cold start
+(``simulation.compile_ahead``) compiles it last, for the models after. Either path
+computes the same run.
 """
 
 from __future__ import annotations
