@@ -20,7 +20,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from simulation import loading
+from simulation import loading, stop
 from simulation.calibration import cli as calibration_cli
 from simulation.config_errors import COMMAND_LINE, ConfigError, ExecutorError, as_options
 from simulation.experiment import cli as experiment_cli
@@ -262,7 +262,26 @@ _terminated: list[int] = []  # SIGTERM received during this ``main``
 
 def _terminate(signum, frame) -> None:
     _terminated.append(signum)
+    stop.requested.set()
     raise Terminated
+
+
+def _interrupt(signum, frame) -> None:
+    """Ctrl-C: Python's own KeyboardInterrupt, and ``stop.requested`` beside it."""
+    stop.requested.set()
+    raise KeyboardInterrupt
+
+
+def _unraisable(hook):
+    """``sys.unraisablehook`` that stays quiet about a stop's exception that Python had to
+    drop (raised inside a garbage-collection callback): the stop is kept in
+    ``stop.requested``; other unraisable exceptions go to ``hook``."""
+
+    def quiet(unraisable) -> None:
+        if not isinstance(unraisable.exc_value, KeyboardInterrupt):
+            hook(unraisable)
+
+    return quiet
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -283,7 +302,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         raise
     in_main = threading.current_thread() is threading.main_thread()  # (handlers: only there)
     previous = signal.signal(signal.SIGTERM, _terminate) if in_main else None
+    # (Ctrl-C's handler only in place of Python's own: a process started with SIGINT
+    # ignored, as a shell starts a background job, keeps ignoring it.)
+    own_int = in_main and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    if own_int:
+        signal.signal(signal.SIGINT, _interrupt)
+    previous_hook = sys.unraisablehook
+    sys.unraisablehook = _unraisable(previous_hook)
     _terminated.clear()
+    stop.requested.clear()
     try:
         code = _command(args)
         sys.stdout.flush()  # (here, not at exit: a closed pipe is caught below)
@@ -300,8 +327,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("skillsim: interrupted", file=sys.stderr)
         code = EXIT_INTERRUPTED
     finally:
+        sys.unraisablehook = previous_hook
         if in_main:  # (None: a handler not set from Python; the default stands for it)
             signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
+        if own_int:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
     if _terminated and code == EXIT_INTERRUPTED:
         code = EXIT_TERMINATED
     return code

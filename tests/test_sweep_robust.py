@@ -731,3 +731,34 @@ def test_a_runs_manifest_says_where_it_was_computed(tmp_path, monkeypatch):
     for run in runs:
         environment = json.loads((run / "manifest.json").read_text())["environment"]
         assert (environment["host"], environment["cpus"]) == ("node-7", 96)
+
+
+def test_a_ctrl_c_whose_exception_python_dropped_still_stops_the_sweep(tmp_path):
+    # Python drops an exception raised inside a garbage-collection callback: a Dask
+    # client runs one at every collection, and a Ctrl-C that landed there was lost (the
+    # sweep ran to its end, exit 0). The handler also sets simulation.stop.requested,
+    # which the sweep checks after each run.
+    from simulation import stop
+
+    plan = _plan(tmp_path)
+    assert len(plan.runs) > 1
+    out = tmp_path / "out"
+
+    def ctrl_c_dropped(outcome):
+        stop.requested.set()  # what cli._interrupt does before its exception is lost
+
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run_sweep(plan, out, executor="serial", threads=1, on_outcome=ctrl_c_dropped)
+    finally:
+        stop.requested.clear()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "interrupted" and manifest["counts"]["done"] == 1
+    # ... and the dropped exception is not reported as a traceback under the sweep's line
+    reported = []
+    quiet = cli._unraisable(reported.append)
+    quiet(types.SimpleNamespace(exc_value=KeyboardInterrupt()))
+    quiet(types.SimpleNamespace(exc_value=cli.Terminated()))
+    other = types.SimpleNamespace(exc_value=ValueError("a real one"))
+    quiet(other)
+    assert reported == [other]

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from simulation import stop
 from simulation.experiment import executors
 from simulation.experiment.executors import EXECUTORS, Outcome, Task
 from simulation.experiment.plan import Plan
@@ -143,6 +144,7 @@ def run_sweep(
                     report.failures[outcome.run_id] = outcome.error
                 if on_outcome is not None:
                     on_outcome(outcome)
+                stop.check()  # a Ctrl-C whose KeyboardInterrupt Python dropped
             interrupted = False
         finally:
             try:
