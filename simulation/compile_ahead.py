@@ -261,6 +261,7 @@ def compile_month(stages: str | None, workers: int = 500) -> None:
     from simulation.engine import Engine, PhaseTimer
     from simulation.kernels import matching as matching_kernels
     from simulation.kernels import metrics as metric_kernels
+    from simulation.kernels import month as month_kernels
     from simulation.state import Status
 
     run = loading.resolve_run("baseline", ("none",), workers, 1, 0)
@@ -309,11 +310,13 @@ def compile_month(stages: str | None, workers: int = 500) -> None:
             if stages is not None:
                 _mark_done(stages, name)
     # Last, what a cold start's first month does without: a small model's matching
-    # rounds, then its whole month, in one compiled call (several seconds, then about
-    # twenty, to compile), which later processes take from the cache
+    # rounds, its tallies, then its whole month, in one compiled call (several seconds,
+    # one, then about twenty, to compile), which later processes take from the cache
     # (matching.one_call_ready, month.ready).
     matching_kernels.use_one_call(True)
     matching()
+    month_kernels.use_one_call(True)
+    m._tally_tables()
     phases.whole_month(m, p, 1)
 
 

@@ -186,7 +186,8 @@ class Engine:
         """The month's tallies (by region, sector, cohort, cell, and ``self.g``); returns
         the net training cost share and the recouping share."""
         w, f, pr, p = self.workers, self.firms, self.providers, self.measured
-        metric_kernels.tally(
+        one_call = month_kernels.ready(w.status.shape[0])
+        (metric_kernels.tally_in_one_call if one_call else metric_kernels.tally)(
             self.month,
             p.metrics,
             w.status,

@@ -595,9 +595,9 @@ def test_update_skills(n, seed):
     check(world, call)
 
 
-_job_gaps, _job_gaps_stepwise = K.skills.job_gaps, K.skills.job_gaps_stepwise
-_gaps = njit(lambda skills, req: _job_gaps(skills, 0, req, 0))
-_gaps_stepwise = njit(lambda skills, req, tu, to: _job_gaps_stepwise(skills, 0, req, 0, tu, to))
+_job_gaps_of = K.skills.job_gaps
+_job_gaps = njit(lambda skills, req: _job_gaps_of(skills, 0, req, 0))
+_SKILL_PARAMS = worlds.random_world(100, 0).p.skills
 # Float32 values in [0, 1] spread over magnitudes (a full mantissa times 2^-e): with
 # numbers on one grid (numpy's uniform float32s, multiples of 2^-24) every sum of the
 # gaps' terms is exact and any order of adding them gives the same bits; spread out,
@@ -621,20 +621,31 @@ _unit = st.one_of(
     nan_at=st.one_of(st.none(), st.integers(0, 11)),
     flat_req=st.sampled_from([None, 0.0, 1.0]),
 )  # fmt: skip
-def test_job_gaps_stepwise_same_bits(rows, nan_at, flat_req):
-    """The skill update's two-loop gaps equal ``job_gaps`` bit for bit (the sums added
+def test_skill_update_gaps_are_job_gaps_bit_for_bit(rows, nan_at, flat_req):
+    """The skill update's gaps (terms from the skills it has just computed, then
+    ``gap_sums``) equal ``job_gaps`` of the updated skills bit for bit (the sums added
     in the same order): any domain count, values spread over magnitudes, a requirement
-    row of all zeros or all ones (a zero denominator), a NaN skill."""
-    skills = np.array([rows[0]], dtype=np.float32)
+    row of all zeros or all ones (a zero denominator), a NaN skill; an employed worker
+    and an apprentice with a provider."""
+    k = len(rows[0])
+    skills = np.array([rows[0], rows[0]], dtype=np.float32)
     req = np.array([rows[1]], dtype=np.float32)
     if flat_req is not None:
         req[:] = flat_req
-    if nan_at is not None and nan_at < skills.shape[1]:
-        skills[0, nan_at] = np.nan
-    k = skills.shape[1]
-    expected = np.array(_gaps(skills, req))
-    got = np.array(_gaps_stepwise(skills, req, np.empty(k), np.empty(k)))
-    assert np.array_equal(expected.view(np.uint64), got.view(np.uint64)), (expected, got)
+    if nan_at is not None and nan_at < k:
+        skills[:, nan_at] = np.nan
+    status = np.array([Status.EMPLOYED, Status.APPRENTICE], dtype=np.int8)
+    mix = np.full((1, k), 1.0 / k)
+    gaps = np.full(2, -1.0, np.float32), np.full(2, -1.0, np.float32)
+    K.skills.update_skill_rows(
+        0, 2, _SKILL_PARAMS, status, np.zeros(2, np.int32),
+        np.zeros(2, np.int16), np.ones(2, np.float32), skills, req, mix, np.ones(1),
+        np.ones(1), *gaps,
+    )  # fmt: skip
+    for i in range(2):
+        expected = np.array(_job_gaps(skills[i : i + 1], req), dtype=np.float32)
+        got = np.array([gaps[0][i], gaps[1][i]])
+        assert np.array_equal(expected.view(np.uint32), got.view(np.uint32)), (i, expected, got)
 
 
 # ----------------------------------------------------------------- matching
@@ -1422,6 +1433,30 @@ def test_tally(n, seed):
     # The cohort wage table counts the wages it sums: employed entrants.
     earning = (w.status == Status.EMPLOYED) & ~np.isnan(w.date_entry)
     assert c[:, mk.C_WAGE_N].sum() == earning.sum()
+
+
+@pytest.mark.parametrize("n, seed", [(300, 1), (9_000, 2), (17_000, 3)])
+def test_tally_in_one_call_is_the_tally_bit_for_bit(n, seed):
+    """The one-call tally (small models) adds the same blocks in the same order as the
+    parallel one: one block, two, three (``TALLY_BLOCK`` rows each)."""
+    world = worlds.random_world(n, seed)
+    tables = []
+    for tally in (K.metrics.tally, K.metrics.tally_in_one_call):
+        x = world.copy()
+        w, f, b = x.w, x.f, x.b
+        tally(
+            x.month, x.p.metrics, w.status, w.age, w.region, w.employer, w.skills, w.gap_under,
+            w.gap_over, w.wage, w.cert, w.appr_state, w.retained, w.poached, w.displaced,
+            w.date_entry, w.date_first_job, w.date_appr_end, f.alive, f.sector, f.region, f.req,
+            f.headcount, f.apprentices, f.vacancies, f.vac_age, f.vac_apps, f.vac_qualified,
+            f.slots, f.productivity, x.world.wage_level, x.pr.mix, x.s["first_cohort_year"],
+            b["by_region"], b["by_sector"], b["by_cohort"], b["by_cell"], b["g"],
+        )  # fmt: skip
+        tables.append(
+            [b[k].view(np.uint64) for k in ("by_region", "by_sector", "by_cohort", "by_cell", "g")]
+        )
+    for parallel_table, one_call_table in zip(*tables, strict=True):
+        assert np.array_equal(parallel_table, one_call_table)
 
 
 def _tied_skill_rows(domains: int):

@@ -244,7 +244,9 @@ def tally(
 
     Workers are tallied in parallel in fixed blocks of ``TALLY_BLOCK`` rows, each into
     tables of its own (``tally_blocks``), which are then added up in block order
-    (``tally_total``): the result does not depend on the number of threads."""
+    (``tally_total``): the result does not depend on the number of threads. A model
+    whose month runs in one call takes the same steps in one call
+    (``tally_in_one_call``, ``Engine._tally_tables``)."""
     n_blocks = (status.shape[0] + TALLY_BLOCK - 1) // TALLY_BLOCK
     f_field = main_fields(req, alive.shape[0])
     reg = np.zeros((n_blocks, *by_region.shape))
@@ -257,6 +259,39 @@ def tally(
         gap_over, wage, cert, appr_state, retained, poached, displaced, date_entry,
         date_first_job, date_appr_end, f_sector, f_field, productivity, wage_level,
         first_cohort_year, reg, sec, coh, cel, glob, min_piece=1, workers=status.shape[0],
+    )  # fmt: skip
+    tally_total(
+        p, alive, f_sector, f_region, headcount, apprentices, vacancies, vac_age, vac_apps,
+        vac_qualified, slots, prov_mix, reg, sec, coh, cel, glob, by_region, by_sector,
+        by_cohort, by_cell, g,
+    )  # fmt: skip
+
+
+@njit(cache=True, nogil=True)
+def tally_in_one_call(
+    month, p, status, age, region, employer, skills, gap_under, gap_over, wage, cert,
+    appr_state, retained, poached, displaced, date_entry, date_first_job, date_appr_end,
+    alive, f_sector, f_region, req, headcount, apprentices, vacancies, vac_age, vac_apps,
+    vac_qualified, slots, productivity, wage_level, prov_mix, first_cohort_year, by_region,
+    by_sector, by_cohort, by_cell, g,
+):  # fmt: skip
+    """``tally``'s steps in one call, its blocks one after the other: some 20 us of
+    calls and allocations less a month at 20,000 workers. For models whose month runs
+    in one call (``kernels.month.ready``): like that month's kernel it is compiled by
+    the cold start's helper (``compile_ahead.compile_month``), not in a first month
+    (it took a cold start 1-2 s longer there)."""
+    n_blocks = (status.shape[0] + TALLY_BLOCK - 1) // TALLY_BLOCK
+    f_field = main_fields(req, alive.shape[0])
+    reg = np.zeros((n_blocks, by_region.shape[0], by_region.shape[1]))
+    sec = np.zeros((n_blocks, by_sector.shape[0], by_sector.shape[1]))
+    coh = np.zeros((n_blocks, by_cohort.shape[0], by_cohort.shape[1]))
+    cel = np.zeros((n_blocks, by_cell.shape[0], by_cell.shape[1]))
+    glob = np.zeros((n_blocks, g.shape[0]))
+    tally_blocks(
+        0, n_blocks, month, p, status, age, region, employer, skills, gap_under, gap_over,
+        wage, cert, appr_state, retained, poached, displaced, date_entry, date_first_job,
+        date_appr_end, f_sector, f_field, productivity, wage_level, first_cohort_year, reg,
+        sec, coh, cel, glob,
     )  # fmt: skip
     tally_total(
         p, alive, f_sector, f_region, headcount, apprentices, vacancies, vac_age, vac_apps,

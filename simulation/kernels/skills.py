@@ -34,25 +34,24 @@ def job_gaps(skills, i, req, f):
 
 
 @njit(inline="always")
-def job_gaps_stepwise(skills, i, req, f, term_under, term_over):
-    """``job_gaps``, bit for bit, in two loops: the domains' terms first, into
-    ``term_under`` and ``term_over`` (scratch arrays of at least a value per domain,
-    which the caller allocates once), a loop that LLVM runs several domains at a time;
-    then the sums, added in domain order as in ``job_gaps``. ``job_gaps``'s one loop
-    runs a domain at a time (its sums must be added in order): in the skill update it
-    took more than half of the kernel's time, and this form made the kernel 0.85-0.90
-    (20,000 workers) and 0.81-0.87 (1,000,000) of its time (BENCHMARKS.md).
-    tests/test_kernels.py holds the two to the same bits."""
-    for k in range(skills.shape[1]):
-        r = float(req[f, k])
-        s = float(skills[i, k])
-        term_under[k] = r * greater(r - s, 0.0)
-        term_over[k] = (1.0 - r) * greater(s - r, 0.0)
+def gap_sums(req, f, term_under, term_over):
+    """``job_gaps``'s (under, over) at firm ``f`` from the domains' terms
+    (``term_under[k]`` = r_k max(r_k - s_k, 0), ``term_over[k]`` = (1 - r_k) max(s_k -
+    r_k, 0)): the four sums added in domain order, as in ``job_gaps``, bit for bit.
+
+    The skill update writes the terms in its own loop over the domains, from the skills
+    it has just computed (``update_skill_rows``). Two loops, the terms and then the
+    sums, let LLVM compute several domains' terms at a time where ``job_gaps``'s one
+    loop waits on its sums domain by domain (0.85-0.90 of the update's time at 20,000
+    workers, BENCHMARKS.md); reading the new skills back from memory instead made the
+    CPU wait for the update's stores (0.92 of the update's time once the terms came
+    from registers). tests/test_kernels.py holds the update's gaps to ``job_gaps``'s
+    bits."""
     un = 0.0
     ud = 0.0
     on = 0.0
     od = 0.0
-    for k in range(skills.shape[1]):
+    for k in range(req.shape[1]):
         r = float(req[f, k])
         un += term_under[k]
         ud += r
@@ -98,7 +97,7 @@ def update_skill_rows(
     """``update_skills`` for the workers in rows ``lo <= i < hi``."""
     n_domains = skills.shape[1]
     n = status.shape[0]
-    term_under = np.empty(n_domains)  # job_gaps_stepwise's scratch
+    term_under = np.empty(n_domains)  # the gaps' terms (gap_sums)
     term_over = np.empty(n_domains)
     for i in range(lo, hi):
         i = nonneg(i)  # (indices below are all >= 0: see scalar.nonneg)
@@ -128,8 +127,12 @@ def update_skill_rows(
                 s -= p.depreciation_employed * s * (1.0 - r)
                 if q >= 0:
                     s += off * prov_mix[q, k] * (1.0 - s)
-                skills[i, k] = lesser(greater(s, 0.0), 1.0)
-            under, over = job_gaps_stepwise(skills, i, req, f, term_under, term_over)
+                kept = np.float32(lesser(greater(s, 0.0), 1.0))  # (skills are float32)
+                skills[i, k] = kept
+                s = float(kept)  # the gaps' terms from the skill as stored, not reloaded
+                term_under[k] = r * greater(r - s, 0.0)
+                term_over[k] = (1.0 - r) * greater(s - r, 0.0)
+            under, over = gap_sums(req, f, term_under, term_over)
             gap_under[i] = under
             gap_over[i] = over
         elif st == Status.UNEMPLOYED or st == Status.INACTIVE:
