@@ -69,8 +69,13 @@ def copies(args: tuple) -> tuple:
 
 
 def capture(a: argparse.Namespace, path: str) -> int:
-    """One month's calls of the function, with their arguments, saved to ``path``."""
+    """One month's calls of the function, with their arguments, saved to ``path``. The
+    month runs phase by phase: a small model's month in one compiled call
+    (``kernels.month``) calls its kernels from compiled code, where no wrapper sees
+    them."""
+    from simulation.kernels import month as month_kernels
 
+    month_kernels.use_one_call(False)
     model = sides.fresh_model(a.scenario, a.policy, a.workers, a.warm_up + 1, a.seed)
     for _ in range(a.warm_up):
         model.step()

@@ -75,11 +75,17 @@ def in_cache(kernel) -> bool | None:
 
 def _cache_state() -> tuple[bool, str | None]:
     """(whether numba's cache holds the tally kernel, and the small models' matching
-    rounds and month in one call, the folder of that cache); (True, None) if it cannot
-    tell."""
+    rounds, tallies and month in one call, the folder of that cache); (True, None) if
+    it cannot tell."""
     from simulation.kernels import matching, metrics, month
 
-    held = [in_cache(k) for k in (metrics._tally_rows, matching.rounds_in_one_call, month.advance)]
+    kernels = (
+        metrics._tally_rows,
+        matching.rounds_in_one_call,
+        metrics.tally_in_one_call,
+        month.advance,
+    )
+    held = [in_cache(k) for k in kernels]
     if None in held:  # start no helper
         return True, None
     return all(held), metrics._tally_rows._cache.cache_path
@@ -313,11 +319,16 @@ def compile_month(stages: str | None, workers: int = 500) -> None:
     # rounds, its tallies, then its whole month, in one compiled call (several seconds,
     # one, then about twenty, to compile), which later processes take from the cache
     # (matching.one_call_ready, month.ready).
-    matching_kernels.use_one_call(True)
-    matching()
-    month_kernels.use_one_call(True)
-    m._tally_tables()
-    phases.whole_month(m, p, 1)
+    before = matching_kernels._one_call, month_kernels._choice
+    try:
+        matching_kernels.use_one_call(True)
+        matching()
+        month_kernels.use_one_call(True)
+        m._tally_tables()
+        phases.whole_month(m, p, 1)
+    finally:  # (the process's own choices back: tests call this in theirs)
+        matching_kernels.use_one_call(before[0])
+        month_kernels.use_one_call(before[1])
 
 
 def main(argv: list[str]) -> int:

@@ -143,16 +143,21 @@ class Engine:
         compiled call (``phases.whole_month``: the same kernels in the same order, the
         same run bit for bit), unless the phases are being timed or compiled."""
         month = self.month + 1
-        if (
-            not self.timer.enabled
-            and not compile_ahead.sharing()
-            and month_kernels.ready(self.workers.status.shape[0])
-        ):
+        if self._in_one_call():
             phases.whole_month(self, p, month)
         else:
             self._phases(p, month)
         self.clock += 1
         self.month = month
+
+    def _in_one_call(self) -> bool:
+        """Whether this month, and its tallies, run in one compiled call each
+        (``month.ready``), unless the phases are being timed or compiled."""
+        return (
+            not self.timer.enabled
+            and not compile_ahead.sharing()
+            and month_kernels.ready(self.workers.status.shape[0])
+        )
 
     def _phases(self, p: params.Params, month: int) -> None:
         """The month phase by phase. Each runs inside ``self.timer`` (a no-op unless
@@ -186,8 +191,7 @@ class Engine:
         """The month's tallies (by region, sector, cohort, cell, and ``self.g``); returns
         the net training cost share and the recouping share."""
         w, f, pr, p = self.workers, self.firms, self.providers, self.measured
-        one_call = month_kernels.ready(w.status.shape[0])
-        (metric_kernels.tally_in_one_call if one_call else metric_kernels.tally)(
+        (metric_kernels.tally_in_one_call if self._in_one_call() else metric_kernels.tally)(
             self.month,
             p.metrics,
             w.status,

@@ -620,13 +620,16 @@ _unit = st.one_of(
     ),
     nan_at=st.one_of(st.none(), st.integers(0, 11)),
     flat_req=st.sampled_from([None, 0.0, 1.0]),
+    overshoot=st.booleans(),
 )  # fmt: skip
-def test_skill_update_gaps_are_job_gaps_bit_for_bit(rows, nan_at, flat_req):
+def test_skill_update_gaps_are_job_gaps_bit_for_bit(rows, nan_at, flat_req, overshoot):
     """The skill update's gaps (terms from the skills it has just computed, then
     ``gap_sums``) equal ``job_gaps`` of the updated skills bit for bit (the sums added
     in the same order): any domain count, values spread over magnitudes, a requirement
     row of all zeros or all ones (a zero denominator), a NaN skill; an employed worker
-    and an apprentice with a provider."""
+    and an apprentice with a provider; rates that push skills past 1 and below 0 (the
+    update clamps them). The gaps are kept as float64 here (the model keeps float32),
+    so that a change in the order of the sums shows (a float32 gap hides most)."""
     k = len(rows[0])
     skills = np.array([rows[0], rows[0]], dtype=np.float32)
     req = np.array([rows[1]], dtype=np.float32)
@@ -634,18 +637,21 @@ def test_skill_update_gaps_are_job_gaps_bit_for_bit(rows, nan_at, flat_req):
         req[:] = flat_req
     if nan_at is not None and nan_at < k:
         skills[:, nan_at] = np.nan
+    p = _SKILL_PARAMS
+    if overshoot:
+        p = p._replace(learning_rate=3.0, depreciation_employed=2.5)
     status = np.array([Status.EMPLOYED, Status.APPRENTICE], dtype=np.int8)
     mix = np.full((1, k), 1.0 / k)
-    gaps = np.full(2, -1.0, np.float32), np.full(2, -1.0, np.float32)
+    gaps = np.full(2, -1.0), np.full(2, -1.0)
     K.skills.update_skill_rows(
-        0, 2, _SKILL_PARAMS, status, np.zeros(2, np.int32),
-        np.zeros(2, np.int16), np.ones(2, np.float32), skills, req, mix, np.ones(1),
-        np.ones(1), *gaps,
+        0, 2, p, status, np.zeros(2, np.int32), np.zeros(2, np.int16),
+        np.ones(2, np.float32), skills, req, mix, np.ones(1), np.ones(1), *gaps,
     )  # fmt: skip
+    assert ((skills >= 0.0) & (skills <= 1.0) | np.isnan(skills)).all()
     for i in range(2):
-        expected = np.array(_job_gaps(skills[i : i + 1], req), dtype=np.float32)
+        expected = np.array(_job_gaps(skills[i : i + 1], req))
         got = np.array([gaps[0][i], gaps[1][i]])
-        assert np.array_equal(expected.view(np.uint32), got.view(np.uint32)), (i, expected, got)
+        assert np.array_equal(expected.view(np.uint64), got.view(np.uint64)), (i, expected, got)
 
 
 # ----------------------------------------------------------------- matching

@@ -1015,20 +1015,19 @@ def employability_blocks(
             if home_total.shape[0] > 0 and plain_skills(skills, i):
                 h = nonneg(region[i])
                 total = home_total[h]
-                drawn_weights = home_weights[h]  # (the home region's row, not a copy)
-                drawn_cum = home_cum[h]
+                for c in range(n_cells):
+                    weights[c] = home_weights[h, c]
+                    cum[c] = home_cum[h, c]
             else:
                 total = cell_weights(i, skills, region, access, profile, psum, 0.0, weights, cum)
-                drawn_weights = weights
-                drawn_cum = cum
             if total <= 0.0:
                 continue
             for d in range(draws):  # all draws first, so their firms' rows load together
                 f = draw_firm(
                     uniform(key, i, 2 * d),
                     uniform(key, i, 2 * d + 1),
-                    drawn_weights,
-                    drawn_cum,
+                    weights,
+                    cum,
                     total,
                     cell_open,
                     start,

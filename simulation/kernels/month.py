@@ -73,16 +73,19 @@ def ready(workers: int) -> bool:
 
 
 def look_again() -> None:
-    """Look for ``advance`` in numba's cache, unless it is known to be there: called as
-    each model is set up, so that a long-lived process (a sweep's worker, the dashboard)
-    started before the compile helper saved it takes it up from its next model on. (A
-    model may so change paths between two months: both compute the same run.)"""
+    """Look for ``advance`` and the one-call tallies (``metrics.tally_in_one_call``,
+    which the helper compiles just before it) in numba's cache, unless they are known to
+    be there: called as each model is set up, so that a long-lived process (a sweep's
+    worker, the dashboard) started before the compile helper saved them takes them up
+    from its next model on. (A model may so change paths between two months: both
+    compute the same run.)"""
     global _cached
     if not _cached:
         from simulation.compile_ahead import in_cache
+        from simulation.kernels.metrics import tally_in_one_call
 
         compiled = getattr(advance, "signatures", ())  # (none without the JIT)
-        _cached = bool(compiled) or bool(in_cache(advance))
+        _cached = bool(compiled) or bool(in_cache(advance) and in_cache(tally_in_one_call))
 
 
 def use_one_call(choice: bool | None) -> None:

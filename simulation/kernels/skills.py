@@ -39,19 +39,20 @@ def gap_sums(req, f, term_under, term_over):
     (``term_under[k]`` = r_k max(r_k - s_k, 0), ``term_over[k]`` = (1 - r_k) max(s_k -
     r_k, 0)): the four sums added in domain order, as in ``job_gaps``, bit for bit.
 
-    The skill update writes the terms in its own loop over the domains, from the skills
-    it has just computed (``update_skill_rows``). Two loops, the terms and then the
-    sums, let LLVM compute several domains' terms at a time where ``job_gaps``'s one
-    loop waits on its sums domain by domain (0.85-0.90 of the update's time at 20,000
-    workers, BENCHMARKS.md); reading the new skills back from memory instead made the
-    CPU wait for the update's stores (0.92 of the update's time once the terms came
-    from registers). tests/test_kernels.py holds the update's gaps to ``job_gaps``'s
-    bits."""
+    The skill update writes the terms (one per domain: ``term_under`` and ``term_over``
+    hold as many entries as there are domains) in its own loop over the domains, from
+    the skills it has just computed (``update_skill_rows``). The terms first and the
+    sums after let LLVM compute several domains' terms at a time, where ``job_gaps``'s
+    one loop waits on its sums domain by domain (the update in 0.85-0.90 of its time at
+    20,000 workers, BENCHMARKS.md); taking the terms from the skills just computed, not
+    read back from memory, where the CPU waits for the update's stores to land, took
+    the update to 0.92 of its time again. tests/test_kernels.py holds the update's gaps
+    to ``job_gaps``'s bits."""
     un = 0.0
     ud = 0.0
     on = 0.0
     od = 0.0
-    for k in range(req.shape[1]):
+    for k in range(term_under.shape[0]):
         r = float(req[f, k])
         un += term_under[k]
         ud += r
@@ -127,7 +128,7 @@ def update_skill_rows(
                 s -= p.depreciation_employed * s * (1.0 - r)
                 if q >= 0:
                     s += off * prov_mix[q, k] * (1.0 - s)
-                kept = np.float32(lesser(greater(s, 0.0), 1.0))  # (skills are float32)
+                kept = skills.dtype.type(lesser(greater(s, 0.0), 1.0))  # (as stored)
                 skills[i, k] = kept
                 s = float(kept)  # the gaps' terms from the skill as stored, not reloaded
                 term_under[k] = r * greater(r - s, 0.0)
