@@ -277,9 +277,9 @@ def tally_in_one_call(
 ):  # fmt: skip
     """``tally``'s steps in one call, its blocks one after the other: some 20 us of
     calls and allocations less a month at 20,000 workers. For models whose month runs
-    in one call (``kernels.month.ready``): like that month's kernel it is compiled by
+    in one call (``Engine._in_one_call``): like that month's kernel it is compiled by
     the cold start's helper (``compile_ahead.compile_month``), not in a first month
-    (it took a cold start 1-2 s longer there)."""
+    (it took a cold start about 2 s longer there)."""
     n_blocks = (status.shape[0] + TALLY_BLOCK - 1) // TALLY_BLOCK
     f_field = main_fields(req, alive.shape[0])
     reg = np.zeros((n_blocks, by_region.shape[0], by_region.shape[1]))
