@@ -3,8 +3,8 @@ runs one checkout's code and answers one line per line it is sent.
 
 ``ab_months.py`` (months) and ``kernel_ab.py`` (one kernel's calls) start a child in each
 of two checkouts and have them take turns; ``vs_reference.py``, ``two_threads.py`` and
-``handover.py`` name the machine they ran on; ``kernel_times.py`` and ``fixed_cost.py`` time the months
-of a model built to be timed (``fresh_model``, ``month_seconds``).
+``handover.py`` name the machine they ran on; ``kernel_times.py`` and ``fixed_cost.py``
+time the months of a model built to be timed (``fresh_model``, ``month_seconds``).
 """
 
 from __future__ import annotations
