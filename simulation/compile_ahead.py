@@ -266,7 +266,6 @@ def compile_month(stages: str | None, workers: int = 500) -> None:
     from simulation import loading, phases
     from simulation.engine import Engine, PhaseTimer
     from simulation.kernels import matching as matching_kernels
-    from simulation.kernels import metrics as metric_kernels
     from simulation.kernels import month as month_kernels
     from simulation.state import Status
 
@@ -297,7 +296,7 @@ def compile_month(stages: str | None, workers: int = 500) -> None:
 
     run_stage = {
         "7 search and matching": matching,
-        "gini": lambda: metric_kernels.wage_gini(w.status, w.wage),
+        "gini": m._gini,
         "employability": employability,
         "tally": m._tally_tables,
         "10 accounts": lambda: phases.accounts(m, p),

@@ -12,7 +12,7 @@ import time
 
 import numpy as np
 
-from simulation import compile_ahead, initial, loading, params, phases
+from simulation import allocator, compile_ahead, initial, loading, params, phases
 from simulation.config import RunConfig
 from simulation.kernels import apprenticeship, matching
 from simulation.kernels import metrics as metric_kernels
@@ -51,6 +51,10 @@ class Engine:
     engine is made ready by setting ``timer`` (a ``PhaseTimer``), then ``_configure(run)``
     and ``_set_up()``, as ``SkillsModel.__init__`` and the compile helper do."""
 
+    # Work buffers whose contents between uses are not state (only a front part is set,
+    # or what is left there depends on how the month ran: phase by phase or in one call)
+    SCRATCH = ("searchers", "gini_scratch", "affinity_factors")
+
     def _configure(self, run: RunConfig) -> None:
         """The resolved run, kernel parameters (the policy's and the status quo's), the
         world, and the clock before the burn-in. (Shared with ReferenceModel.)"""
@@ -71,6 +75,7 @@ class Engine:
         """The initial firms, providers and workers, the work buffers and the wages
         (``pay(self, params)``, by default ``phases.set_wages``; the compile helper
         passes its own)."""
+        allocator.keep_freed_memory()  # (once per process)
         run, world = self.config, self.world
         self.firms = initial.make_firms(run, world, self.seed_value)
         self.providers = initial.make_providers(
@@ -136,6 +141,8 @@ class Engine:
         self.by_cohort = np.zeros((n_cohorts, metric_kernels.N_C))
         self.by_cell = np.zeros((n_cells, metric_kernels.N_X))
         self.g = np.zeros(metric_kernels.N_G)
+        self.gini_scratch = metric_kernels.gini_scratch(w.capacity)  # (untouched until used)
+        self.affinity_factors = np.empty((0, world.sector_profile.shape[0]))  # (grows)
 
     def _advance(self, p: params.Params) -> None:
         """The recipe of a month (DESIGN.md, schedule), under parameters ``p``: phase by
@@ -234,6 +241,9 @@ class Engine:
         return apprenticeship.net_cost_share_recouping(
             f.train_cost, f.train_benefit, f.appr_started, f.alive
         )
+
+    def _gini(self) -> float:
+        return metric_kernels.wage_gini(self.workers.status, self.workers.wage, self.gini_scratch)
 
     def _employability(self) -> float:
         w, f, world = self.workers, self.firms, self.world

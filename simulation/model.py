@@ -21,7 +21,6 @@ import pandas as pd
 from simulation import compile_ahead, loading, metrics
 from simulation.config import RunConfig
 from simulation.engine import Engine, PhaseTimer
-from simulation.kernels import metrics as metric_kernels
 from simulation.kernels import parallel
 
 BREAKDOWNS = ("region", "sector", "cohort", "cell")  # kinds of ``SkillsModel.breakdown``
@@ -223,9 +222,6 @@ class SkillsModel(Engine, mesa.Model):
             net_training_cost=net_cost,
             recouping_share=recouping,
         )
-
-    def _gini(self) -> float:
-        return metric_kernels.wage_gini(self.workers.status, self.workers.wage)
 
     def _gini_and_employability(self) -> tuple[float, float]:
         return self._gini(), self._employability()

@@ -337,7 +337,10 @@ def _match(m, mode: int, p: params.Params, month: int) -> None:
     apply_key = stream_key(m, apply_stream)
     # The searchers' affinity factors, computed in the first round and read in the
     # next ones (skills do not change within the month's matching).
-    factors = np.empty((n, world.sector_profile.shape[0]))
+    factors = m.affinity_factors  # (a buffer kept from month to month: a city's is
+    if factors.shape[0] < n:  # 50 MB, which would be mapped anew every month)
+        factors = m.affinity_factors = np.empty((n + n // 4, world.sector_profile.shape[0]))
+    factors = factors[:n]
     rows = w.status.shape[0]
     if rows < matching.ONE_CALL_BELOW and parallel.in_one_piece(rows) and matching.one_call_ready():
         # A small model's rounds in one compiled call: the same kernels as the loop below

@@ -70,7 +70,7 @@ SHARED = st.sampled_from([0, 1, 2047, 2048, 2**22 - 1, 2**22, 0x4600_0000, 2**32
 def test_radix_sort_is_numpys_sort(values):
     keys = np.array(values, dtype=np.uint32)
     expect = np.sort(keys)
-    got = radix_sort_u32(keys.copy())
+    got = radix_sort_u32(keys.copy(), np.empty_like(keys))
     assert got.dtype == np.uint32
     np.testing.assert_array_equal(got, expect)
 
@@ -82,6 +82,7 @@ def test_radix_sort_of_wage_bits_and_the_machines_choice():
     for n in (0, 1, 2, 2049, 100_000):
         keys = rng.lognormal(8.5, 0.6, n).astype(np.float32).view(np.uint32)
         expect = np.sort(keys)
-        np.testing.assert_array_equal(radix_sort_u32(keys.copy()), expect)
-        np.testing.assert_array_equal(order.sort_u32(keys.copy()), expect)
+        spare = rng.integers(0, 2**32, n + 1, dtype=np.uint32)  # longer, not empty
+        np.testing.assert_array_equal(radix_sort_u32(keys.copy(), spare), expect)
+        np.testing.assert_array_equal(order.sort_u32(keys.copy(), spare), expect)
     assert order._sorter() in (order.radix_sort_u32, order._numpy_sort_u32)

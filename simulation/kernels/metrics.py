@@ -377,29 +377,41 @@ def _add_blocks(blocks, out):
             out[r, c] = total
 
 
-def wage_gini(status, wage):
+def wage_gini(status, wage, scratch=None):
     """Gini coefficient of the wages of employed workers (apprentices excluded); NaN
     below two.
 
     Wages are float32 and never negative, so their bit patterns (uint32) sort like their
     values. ``order.sort_u32`` sorts them (numpy's sort or a radix sort, whichever is
     faster on the machine; both without the GIL); a sort's output does not depend on
-    how it sorts, so the sum over the sorted wages is the same bit for bit."""
-    keys = employed_wage_bits(status, wage)
+    how it sorts, so the sum over the sorted wages is the same bit for bit.
+
+    ``scratch``: uint32 of shape (2, at least rows + 1), the bits and the sort's spare
+    (``gini_scratch``); a model keeps one, so that a month's Gini allocates nothing.
+    Without it, this call allocates its own."""
+    if scratch is None:
+        scratch = gini_scratch(status.shape[0])
+    keys = employed_wage_bits(status, wage, scratch[0])
     if keys.shape[0] < 2:
         return math.nan
-    return gini_of_sorted(order.sort_u32(keys))
+    return gini_of_sorted(order.sort_u32(keys, scratch[1]))
+
+
+def gini_scratch(rows):
+    """The work buffer ``wage_gini`` takes for ``rows`` worker rows."""
+    return np.empty((2, rows + 1), dtype=np.uint32)
 
 
 @njit(cache=True, nogil=True)
-def employed_wage_bits(status, wage):
-    """The bit patterns of the employed workers' wages, in row order. (Every row's bits
-    are written at the next place, which moves on only past an employed worker: no
-    branch to mispredict on the workers who are not.)"""
+def employed_wage_bits(status, wage, out):
+    """The bit patterns of the employed workers' wages, in row order: the first places
+    of ``out`` (uint32, at least rows + 1 long). (Every row's bits are written at the
+    next place, which moves on only past an employed worker: no branch to mispredict on
+    the workers who are not.)"""
     n = 0
     for i in range(status.shape[0]):
         n += status[i] == Status.EMPLOYED
-    keys = np.empty(n + 1, dtype=np.uint32)  # (+1: the place after the last employed)
+    keys = out[: n + 1]  # (+1: the place after the last employed)
     j = 0
     for i in range(status.shape[0]):
         keys[nonneg(lesser(j, n))] = f32_bits(wage[i])

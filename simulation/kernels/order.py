@@ -106,11 +106,15 @@ BUCKETS = 1 << DIGIT
 
 
 @njit(cache=True, nogil=True)
-def radix_sort_u32(keys):
-    """``keys`` (uint32) in ascending order: a new array, or ``keys`` itself when they
-    are already in order or hold one value. LSD radix sort: one pass counts all three
-    digits, then a pass per digit moves the keys (stable); a digit that every key
-    shares is skipped (a month's wages share their top bits: sign and high exponent)."""
+def radix_sort_u32(keys, spare):
+    """``keys`` (uint32) in ascending order: ``keys`` itself or the first
+    ``keys.shape[0]`` places of ``spare`` (uint32, at least as long, not overlapping
+    ``keys``), whichever the last pass wrote; both are overwritten. LSD radix sort: one
+    pass counts all three digits, then a pass per digit moves the keys (stable); a digit
+    that every key shares is skipped (a month's wages share their top bits: sign and
+    high exponent). The caller owns ``spare``: a sort of a city's wages allocates
+    nothing (a fresh array of that size is mapped and zeroed by the kernel every month;
+    BENCHMARKS.md, "Memory a month maps anew")."""
     n = keys.shape[0]
     counts = np.zeros((3, BUCKETS + 1), dtype=np.int64)
     mask = np.uint32(BUCKETS - 1)
@@ -120,7 +124,7 @@ def radix_sort_u32(keys):
         counts[1, nonneg(((k >> DIGIT) & mask) + 1)] += 1
         counts[2, nonneg((k >> (2 * DIGIT)) + 1)] += 1  # (10 bits: no mask)
     src = keys
-    dst = np.empty(n, dtype=np.uint32)
+    dst = spare[:n]
     for p in range(3):
         c = counts[p]
         shared = False
@@ -143,7 +147,7 @@ def radix_sort_u32(keys):
     return src
 
 
-def _numpy_sort_u32(keys):
+def _numpy_sort_u32(keys, spare):
     keys.sort()
     return keys
 
@@ -156,23 +160,25 @@ def _sorter():
     stores are microcoded, numpy's is 3-6 times slower (BENCHMARKS.md). Both give the
     same array: the choice changes the time only."""
     keys = np.random.default_rng(0).integers(1 << 30, 1 << 31, 1 << 15, dtype=np.uint32)
+    spare = np.empty_like(keys)
     best = {}
     for sort in (_numpy_sort_u32, radix_sort_u32):
-        sort(keys.copy())  # (compiled, or loaded from the cache, before timing)
+        sort(keys.copy(), spare)  # (compiled, or loaded from the cache, before timing)
         times = []
         for _ in range(5):
             trial = keys.copy()
             t0 = time.perf_counter()
-            sort(trial)
+            sort(trial, spare)
             times.append(time.perf_counter() - t0)
         best[sort] = min(times)
     return min(best, key=best.get)
 
 
-def sort_u32(keys):
+def sort_u32(keys, spare):
     """``keys`` (a 1-d uint32 array, which may be reordered) in ascending order, by the
-    faster sort on this machine (``_sorter``)."""
-    return _sorter()(keys)
+    faster sort on this machine (``_sorter``): ``keys`` itself or a view of ``spare``
+    (a uint32 array at least as long, which may be overwritten)."""
+    return _sorter()(keys, spare)
 
 
 key_caches_on_sources(globals())  # last: every kernel above

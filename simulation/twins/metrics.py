@@ -315,6 +315,7 @@ def gini(wages) -> float:
     return 2.0 * num / (n * total) - (n + 1.0) / n
 
 
-def wage_gini(status, wage):
-    """Gini coefficient of employees' wages (apprentices excluded); NaN below two."""
+def wage_gini(status, wage, scratch=None):
+    """Gini coefficient of employees' wages (apprentices excluded); NaN below two.
+    (``scratch``: the kernel's work buffer; the rule needs none.)"""
     return gini(float(wage[i]) for i in range(status.shape[0]) if status[i] == Status.EMPLOYED)
