@@ -8,9 +8,10 @@ most 32 MiB) is mapped fresh from the kernel and unmapped when freed, and the fr
 memory at the top of the heap is returned to the kernel once it exceeds twice that
 threshold. At a city's size (10,000,000 workers) the months' arrays are tens of
 megabytes, so every month mapped, zeroed and unmapped them anew: ~27,000 page faults
-and 0.1-0.3 s of kernel time a month, each unmap interrupting the other core to flush
-its address translations (BENCHMARKS.md, "Memory a month maps anew"). At 1,000,000
-workers and below the rising threshold already kept the arrays in the heap.
+and 0.1-0.3 s of kernel time a month (and every unmap in a process with threads on
+both cores flushes the other core's address translations too; BENCHMARKS.md, "Memory a
+month maps anew"). At 1,000,000 workers and below the rising threshold already kept
+the arrays in the heap.
 
 ``keep_freed_memory()`` fixes the threshold at glibc's upper limit (32 MiB: larger
 blocks are still mapped, and the kernels keep their own buffers for those, e.g. the
