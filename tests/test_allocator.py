@@ -35,7 +35,9 @@ print(json.dumps({"tuned": tuned, "later": sum(faults[1:])}))
 
 
 def months(**env: str) -> dict:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_")}
+    """The pattern run in a fresh process whose allocator settings are only ``env``."""
+    own = ("MALLOC_", "GLIBC_TUNABLES", "SKILLSIM_KEEP_FREED")
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(own)}
     environment.update(env)
     out = subprocess.run(
         [sys.executable, "-c", MONTHS], env=environment, capture_output=True, text=True, check=True

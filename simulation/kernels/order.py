@@ -112,9 +112,9 @@ def radix_sort_u32(keys, spare):
     ``keys``), whichever the last pass wrote; both are overwritten. LSD radix sort: one
     pass counts all three digits, then a pass per digit moves the keys (stable); a digit
     that every key shares is skipped (a month's wages share their top bits: sign and
-    high exponent). The caller owns ``spare``: a sort of a city's wages allocates
-    nothing (a fresh array of that size is mapped and zeroed by the kernel every month;
-    BENCHMARKS.md, "Memory a month maps anew")."""
+    high exponent). The caller owns ``spare``, so that a sort of a city's wages
+    allocates nothing (a fresh array of that size was mapped and zeroed by the kernel
+    every month; BENCHMARKS.md, "Memory a month maps anew")."""
     n = keys.shape[0]
     counts = np.zeros((3, BUCKETS + 1), dtype=np.int64)
     mask = np.uint32(BUCKETS - 1)
