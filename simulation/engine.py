@@ -75,8 +75,9 @@ class Engine:
         """The initial firms, providers and workers, the work buffers and the wages
         (``pay(self, params)``, by default ``phases.set_wages``; the compile helper
         passes its own)."""
-        allocator.keep_freed_memory()  # (once per process)
         run, world = self.config, self.world
+        if run.workers >= allocator.FROM_WORKERS:
+            allocator.keep_freed_memory()  # (once per process)
         self.firms = initial.make_firms(run, world, self.seed_value)
         self.providers = initial.make_providers(
             run, world, self.firms, self.seed_value, self.status_quo.providers.core_share
