@@ -23,7 +23,6 @@ The wrappers add about a microsecond each.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import threading
 import time
@@ -158,7 +157,7 @@ def main() -> None:
     ap.add_argument("--months", type=int, default=200)
     a = ap.parse_args()
     print(f"machine: {sides.machine()}")
-    print("load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+    print(sides.load())
     print("\nprimitive | caller's us | the other thread runs at us")
     print("--- | --- | ---")
     primitives()

@@ -4,8 +4,9 @@ the C allocator keeping freed memory (``simulation.allocator``) and without.
 Usage: .venv/bin/python benchmarks/page_faults.py [--workers 10000000] [--months 3]
        [--warm-up 2] [--scenario combined] [--policy package] [--seed 1]
 
-Runs the same model twice, one process after the other: as a run does (the allocator
-told to keep freed memory), then with ``SKILLSIM_KEEP_FREED=0`` (glibc's defaults).
+Runs the same model twice, one process after the other: with the allocator told to
+keep freed memory (as a run of ``allocator.FROM_WORKERS`` workers or more does; here at
+any size), then with ``SKILLSIM_KEEP_FREED=0`` (glibc's defaults).
 Each builds the run (burn-in skipped), steps ``--warm-up`` months, then steps
 ``--months`` months phase by phase (as ``skillsim run --profile`` does), reading the
 process's page faults (minor: memory mapped or returned, touched again) and its
@@ -30,7 +31,7 @@ import subprocess
 import sys
 import time
 
-from sides import load, machine  # benchmarks/ is the script's folder
+from sides import fresh_model, load, machine  # benchmarks/ is the script's folder
 
 PHASES = (
     "begin",
@@ -49,12 +50,11 @@ PHASES = (
 
 def child(a: argparse.Namespace) -> None:
     """Build, warm up, count; print one JSON line."""
-    from simulation import allocator, loading, phases
-    from simulation.model import SkillsModel
+    from simulation import allocator, phases
 
-    run = loading.resolve_run(a.scenario, [a.policy], a.workers, a.warm_up + a.months, a.seed)
-    skipped = run.scenario.model_copy(update={"burn_in_months": 0})
-    model = SkillsModel(run=run.model_copy(update={"scenario": skipped}), profile=True)
+    kept = allocator.keep_freed_memory()  # (a model sets it only from FROM_WORKERS up)
+    months = a.warm_up + a.months
+    model = fresh_model(a.scenario, a.policy, a.workers, months, a.seed, profile=True)
     for _ in range(a.warm_up):
         model.step()
     totals: dict[str, list[float]] = {}
@@ -81,7 +81,6 @@ def child(a: argparse.Namespace) -> None:
         model.step()
         walls.append(time.perf_counter() - t0)
     per_month = {k: [v / a.months for v in t] for k, t in totals.items()}
-    kept = allocator.keep_freed_memory()
     print(json.dumps({"kept": kept, "phases": per_month, "month": statistics.median(walls)}))
 
 

@@ -4,7 +4,8 @@ runs one checkout's code and answers one line per line it is sent.
 ``ab_months.py`` (months) and ``kernel_ab.py`` (one kernel's calls) start a child in each
 of two checkouts and have them take turns; ``vs_reference.py``, ``two_threads.py`` and
 ``handover.py`` name the machine they ran on; ``kernel_times.py`` and ``fixed_cost.py``
-time the months of a model built to be timed (``fresh_model``, ``month_seconds``).
+time the months of a model built to be timed (``fresh_model``, ``month_seconds``), and
+``page_faults.py`` counts them.
 """
 
 from __future__ import annotations
@@ -54,15 +55,18 @@ def load() -> str:
     return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def fresh_model(scenario: str, policy: str, workers: int, months: int, seed: int = 0):
+def fresh_model(
+    scenario: str, policy: str, workers: int, months: int, seed: int = 0, profile: bool = False
+):
     """A model of the run whose months start from the initial state (burn-in skipped:
-    months to time, not results), with room for ``months`` steps."""
+    months to time, not results), with room for ``months`` steps; ``profile``: its
+    months run phase by phase, as under ``skillsim run --profile``."""
     from simulation import loading
     from simulation.model import SkillsModel
 
     run = loading.resolve_run(scenario, [policy], workers, months, seed)
     skipped = run.scenario.model_copy(update={"burn_in_months": 0})
-    return SkillsModel(run=run.model_copy(update={"scenario": skipped}))
+    return SkillsModel(run=run.model_copy(update={"scenario": skipped}), profile=profile)
 
 
 def month_seconds(model, months: int) -> list[float]:
