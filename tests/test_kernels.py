@@ -1465,6 +1465,57 @@ def test_tally_in_one_call_is_the_tally_bit_for_bit(n, seed):
         assert np.array_equal(parallel_table, one_call_table)
 
 
+def _with_rows(w, rows: int):
+    """A copy of workers ``w`` with retired rows added up to ``rows`` rows."""
+    from simulation.state import Workers
+
+    out = Workers.allocate(rows)
+    for name, values in w.arrays().items():
+        getattr(out, name)[: values.shape[0]] = values
+    return out
+
+
+def test_hinted_loops_are_the_loops_bit_for_bit():
+    """Loops that hint the rows they will read (``memory.prefetch_row``) do so only in
+    models of ``HINT_FROM_WORKERS`` worker rows (or ``HINT_FROM_FIRMS`` firm rows) and
+    more: a world's tallies and its applications in firm order are the same bit for bit
+    when retired workers, or firms without applications, take it past those sizes."""
+    from simulation.kernels.memory import HINT_FROM_FIRMS, HINT_FROM_WORKERS
+
+    world = worlds.random_world(3_000, 5)
+    results = []
+    for rows in (world.w.status.shape[0], HINT_FROM_WORKERS + 1):
+        x = world.copy()
+        w, f, b = _with_rows(x.w, rows), x.f, x.b
+        K.metrics.tally(
+            x.month, x.p.metrics, w.status, w.age, w.region, w.employer, w.skills, w.gap_under,
+            w.gap_over, w.wage, w.cert, w.appr_state, w.retained, w.poached, w.displaced,
+            w.date_entry, w.date_first_job, w.date_appr_end, f.alive, f.sector, f.region, f.req,
+            f.headcount, f.apprentices, f.vacancies, f.vac_age, f.vac_apps, f.vac_qualified,
+            f.slots, f.productivity, x.world.wage_level, x.pr.mix, x.s["first_cohort_year"],
+            b["by_region"], b["by_sector"], b["by_cohort"], b["by_cell"], b["g"],
+        )  # fmt: skip
+        tables = ("by_region", "by_sector", "by_cohort", "by_cell", "g")
+        results.append([b[k].view(np.uint64) for k in tables])
+    for small, large in zip(*results, strict=True):
+        assert np.array_equal(small, large)
+
+    gen = np.random.default_rng(5)
+    n, m = 4_000, 900
+    apps = gen.integers(-1, m, (n, 4))
+    score = gen.normal(size=(n, 4)).round(1)  # (ties among a firm's applicants)
+    counts = np.bincount(apps[apps >= 0] + 1, minlength=m + 1)
+    ordered = []
+    for firms in (m, HINT_FROM_FIRMS + m):
+        start = np.full(firms + 1, counts.sum())
+        start[: m + 1] = np.cumsum(counts)
+        ordered.append(K.matching.order_in_one_pass(apps, n, score, start))
+        ordered.append(K.matching.order_by_firm(apps, n, score, start))  # (by 8 firm ranges)
+    for small, large in ((ordered[0], ordered[2]), (ordered[1], ordered[3]), ordered[:2]):
+        for a, b in zip(small, large, strict=True):
+            assert np.array_equal(a.view(np.uint64), b.view(np.uint64))
+
+
 def _tied_skill_rows(domains: int):
     """Lists of skill rows (core first) of ``domains + 1`` entries, drawn from a few
     values so that rows are full of ties (-0.0 among them: equal to 0.0)."""

@@ -8,7 +8,13 @@ import numpy as np
 from numba import njit
 
 from simulation.kernels import key_caches_on_sources, parallel
-from simulation.kernels.memory import AHEAD, HINT_FROM_WORKERS, prefetch_row, rows_with
+from simulation.kernels.memory import (
+    AHEAD,
+    HINT_FROM_FIRMS,
+    HINT_FROM_WORKERS,
+    prefetch_row,
+    rows_with,
+)
 from simulation.kernels.order import FEW, first_few, stable_order
 from simulation.kernels.scalar import greater, lesser, nonneg
 from simulation.kernels.skills import job_gaps
@@ -594,7 +600,16 @@ def order_in_one_pass(apps, n, score, start):
     order = np.empty(start[m], dtype=np.int64)
     keys = np.empty(start[m])
     fill = start[:-1].copy()
+    hint = m >= HINT_FROM_FIRMS
     for j in range(n):
+        if hint and j + 2 * AHEAD < n:  # the places of the applications a few ahead
+            for a in range(n_apps):
+                prefetch_row(fill, apps[nonneg(j + 2 * AHEAD), a])
+                g = apps[nonneg(j + AHEAD), a]
+                if g >= 0:
+                    t = fill[nonneg(g)]
+                    prefetch_row(order, t)
+                    prefetch_row(keys, t)
         for a in range(n_apps):
             f = apps[j, a]
             if f >= 0:
@@ -616,7 +631,18 @@ def order_firms(p0, p1, bounds, apps, n, score, start, keys, order):
         if f1 <= f0:
             continue
         fill = start[f0:f1].copy()
+        hint = start.shape[0] > HINT_FROM_FIRMS
         for j in range(n):
+            if hint and j + 2 * AHEAD < n:  # the places of the applications a few ahead
+                for a in range(n_apps):
+                    g = apps[nonneg(j + 2 * AHEAD), a]
+                    if f0 <= g < f1:
+                        prefetch_row(fill, g - f0)
+                    g = apps[nonneg(j + AHEAD), a]
+                    if f0 <= g < f1:
+                        t = fill[nonneg(g - f0)]
+                        prefetch_row(order, t)
+                        prefetch_row(keys, t)
             for a in range(n_apps):
                 f = apps[j, a]
                 if f0 <= f < f1:
@@ -827,7 +853,21 @@ def take_offers(
     """``accept_offers``' hires, in searcher order: searcher j joins firm ``chosen[j]``
     (``choose_offers``) if it is one. Returns the number of hires."""
     hires = 0
+    hint = status.shape[0] >= HINT_FROM_WORKERS
     for j in range(n):
+        if hint and j + AHEAD < n and chosen[nonneg(j + AHEAD)] >= 0:  # a hire a few ahead
+            ahead = nonneg(searchers[nonneg(j + AHEAD)])
+            prefetch_row(status, ahead)
+            prefetch_row(region, ahead)
+            prefetch_row(employer, ahead)
+            prefetch_row(date_first_job, ahead)
+            g = nonneg(chosen[nonneg(j + AHEAD)])
+            prefetch_row(f_region, g)
+            prefetch_row(headcount, g)
+            prefetch_row(openings, g)
+            prefetch_row(vac_age, g)
+            prefetch_row(vac_apps, g)
+            prefetch_row(vac_qualified, g)
         if chosen[j] < 0:
             continue
         i = nonneg(searchers[j])  # (indices below are all >= 0: see scalar.nonneg)

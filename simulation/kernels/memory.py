@@ -25,6 +25,8 @@ AHEAD = 16  # iterations ahead at which loops prefetch the rows they will read
 # own files: after changing one, delete the cached kernels
 # (``simulation/kernels/__pycache__/*.nbi`` and ``*.nbc``).
 HINT_FROM_WORKERS = 250_000
+# The same for loops over firms (a model of 250,000 workers has about 21,000 firm rows).
+HINT_FROM_FIRMS = 20_000
 
 
 @intrinsic

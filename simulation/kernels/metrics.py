@@ -7,6 +7,7 @@ import numpy as np
 from numba import njit
 
 from simulation.kernels import key_caches_on_sources, order, parallel
+from simulation.kernels.memory import AHEAD, HINT_FROM_WORKERS, prefetch_row
 from simulation.kernels.scalar import f32_bits, f32_from_bits, greater, lesser, nonneg
 from simulation.state import ApprState, Status
 
@@ -65,10 +66,17 @@ def _tally_rows(
     cannot keep ``g``'s entries in registers (it may share memory with the other
     tables), and a load and a store per addition cost 7-8% of the tally (BENCHMARKS.md).
     Each is added up in the same order, from the same 0.0 as ``g``'s block row, so the
-    sums are the same bit for bit."""
+    sums are the same bit for bit.
+
+    From ``HINT_FROM_WORKERS`` rows up, each row hints the firm fields of the row
+    ``AHEAD`` rows on (``prefetch_row``): in a city the pass over the workers pushes the
+    firms' arrays out of the caches, and the tally waited on them (twice as long at
+    10,000,000 workers; BENCHMARKS.md)."""
     n_domains = skills.shape[1]
     n_regions = by_region.shape[0]
     n_cohorts = by_cohort.shape[0]
+    # rows hinted ahead: those before ``hinted`` (none below HINT_FROM_WORKERS rows)
+    hinted = hi - AHEAD if status.shape[0] >= HINT_FROM_WORKERS else lo
     g_appr_n = 0.0
     g_appr_rel = 0.0
     g_appr_wage = 0.0
@@ -88,6 +96,11 @@ def _tally_rows(
     g_under = 0.0
     for i in range(lo, hi):
         i = nonneg(i)  # (indices below are all >= 0: see scalar.nonneg)
+        if i < hinted:  # the employer's sector, field and productivity, soon
+            ahead = employer[nonneg(i + AHEAD)]
+            prefetch_row(f_sector, ahead)
+            prefetch_row(f_field, ahead)
+            prefetch_row(productivity, ahead)
         st = status[i]
         if st == Status.RETIRED or st == Status.LEAVER:
             continue
