@@ -1446,23 +1446,26 @@ def test_tally_in_one_call_is_the_tally_bit_for_bit(n, seed):
     """The one-call tally (small models) adds the same blocks in the same order as the
     parallel one: one block, two, three (``TALLY_BLOCK`` rows each)."""
     world = worlds.random_world(n, seed)
-    tables = []
-    for tally in (K.metrics.tally, K.metrics.tally_in_one_call):
-        x = world.copy()
-        w, f, b = x.w, x.f, x.b
-        tally(
-            x.month, x.p.metrics, w.status, w.age, w.region, w.employer, w.skills, w.gap_under,
-            w.gap_over, w.wage, w.cert, w.appr_state, w.retained, w.poached, w.displaced,
-            w.date_entry, w.date_first_job, w.date_appr_end, f.alive, f.sector, f.region, f.req,
-            f.headcount, f.apprentices, f.vacancies, f.vac_age, f.vac_apps, f.vac_qualified,
-            f.slots, f.productivity, x.world.wage_level, x.pr.mix, x.s["first_cohort_year"],
-            b["by_region"], b["by_sector"], b["by_cohort"], b["by_cell"], b["g"],
-        )  # fmt: skip
-        tables.append(
-            [b[k].view(np.uint64) for k in ("by_region", "by_sector", "by_cohort", "by_cell", "g")]
-        )
+    tables = [
+        _tallied(tally, world.copy()) for tally in (K.metrics.tally, K.metrics.tally_in_one_call)
+    ]
     for parallel_table, one_call_table in zip(*tables, strict=True):
         assert np.array_equal(parallel_table, one_call_table)
+
+
+def _tallied(tally, x, w=None) -> list[np.ndarray]:
+    """The tables (as bits) that ``tally`` fills for world ``x``, or for its firms and
+    the workers ``w``."""
+    w, f, b = (x.w if w is None else w), x.f, x.b
+    tally(
+        x.month, x.p.metrics, w.status, w.age, w.region, w.employer, w.skills, w.gap_under,
+        w.gap_over, w.wage, w.cert, w.appr_state, w.retained, w.poached, w.displaced,
+        w.date_entry, w.date_first_job, w.date_appr_end, f.alive, f.sector, f.region, f.req,
+        f.headcount, f.apprentices, f.vacancies, f.vac_age, f.vac_apps, f.vac_qualified,
+        f.slots, f.productivity, x.world.wage_level, x.pr.mix, x.s["first_cohort_year"],
+        b["by_region"], b["by_sector"], b["by_cohort"], b["by_cell"], b["g"],
+    )  # fmt: skip
+    return [b[k].view(np.uint64) for k in ("by_region", "by_sector", "by_cohort", "by_cell", "g")]
 
 
 def _with_rows(w, rows: int):
@@ -1486,17 +1489,7 @@ def test_hinted_loops_are_the_loops_bit_for_bit():
     results = []
     for rows in (world.w.status.shape[0], HINT_FROM_WORKERS + 1):
         x = world.copy()
-        w, f, b = _with_rows(x.w, rows), x.f, x.b
-        K.metrics.tally(
-            x.month, x.p.metrics, w.status, w.age, w.region, w.employer, w.skills, w.gap_under,
-            w.gap_over, w.wage, w.cert, w.appr_state, w.retained, w.poached, w.displaced,
-            w.date_entry, w.date_first_job, w.date_appr_end, f.alive, f.sector, f.region, f.req,
-            f.headcount, f.apprentices, f.vacancies, f.vac_age, f.vac_apps, f.vac_qualified,
-            f.slots, f.productivity, x.world.wage_level, x.pr.mix, x.s["first_cohort_year"],
-            b["by_region"], b["by_sector"], b["by_cohort"], b["by_cell"], b["g"],
-        )  # fmt: skip
-        tables = ("by_region", "by_sector", "by_cohort", "by_cell", "g")
-        results.append([b[k].view(np.uint64) for k in tables])
+        results.append(_tallied(K.metrics.tally, x, _with_rows(x.w, rows)))
     for small, large in zip(*results, strict=True):
         assert np.array_equal(small, large)
 

@@ -573,7 +573,8 @@ def order_by_firm(apps, n, score, start):
     reading every application but writing only its own firms' places: the same groups,
     in the same order, as one pass (``order_firms``). (The firms' places are scattered
     over the whole table: with many firms a pass waits on memory, and two threads
-    overlap their waits; BENCHMARKS.md.) Tests that cut every loop small
+    overlap their waits; from ``HINT_FROM_FIRMS`` firm rows up, each application also
+    hints its firm's place ahead; BENCHMARKS.md.) Tests that cut every loop small
     (``parallel.min_piece_override``) get eight ranges at any size."""
     if parallel.min_piece_override is not None:
         parts = 8
