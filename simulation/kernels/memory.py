@@ -21,9 +21,8 @@ from simulation.kernels.scalar import nonneg
 AHEAD = 16  # iterations ahead at which loops prefetch the rows they will read
 # Loops whose hints pay only once the tables outgrow the caches hint from this many
 # worker rows up (below, the hints' own instructions cost more than they save).
-# numba compiles these constants into the kernels and keys its cache on the kernels'
-# own files: after changing one, delete the cached kernels
-# (``simulation/kernels/__pycache__/*.nbi`` and ``*.nbc``).
+# numba compiles these constants into the kernels; the cached kernels are keyed on every
+# kernel file (``key_caches_on_sources``), so a change here recompiles them all.
 HINT_FROM_WORKERS = 250_000
 # The same for loops over firms (a model of 250,000 workers has about 21,000 firm rows).
 HINT_FROM_FIRMS = 20_000
