@@ -1603,11 +1603,14 @@ def _rows_with_both():
     status=st.lists(st.integers(-128, 127), max_size=300),
     code=st.integers(-128, 127),
     other=st.integers(-128, 127),
+    offset=st.integers(0, 7),
 )
-def test_rows_with_picks_the_rows_of_a_status_in_row_order(status, code, other):
+def test_rows_with_picks_the_rows_of_a_status_in_row_order(status, code, other, offset):
     """``rows_with`` / ``rows_with_either``: exactly the rows holding the code(s), in row
-    order, whatever the codes and statuses (none, all, the int8 extremes)."""
-    s = np.array(status, dtype=np.int8)
+    order, whatever the codes and statuses (none, all, the int8 extremes), the rows past
+    the last whole 64 included, and from a status array that starts anywhere within a
+    word (``offset``: its eight-byte reads not aligned)."""
+    s = np.array([0] * offset + status, dtype=np.int8)[offset:]
     one, either = _rows_with_both()(s, np.int8(code), np.int8(other))
     assert one.tolist() == np.flatnonzero(s == code).tolist()
     assert either.tolist() == np.flatnonzero((s == code) | (s == other)).tolist()

@@ -6,7 +6,8 @@ import numpy as np
 from numba import njit
 
 from simulation.kernels import key_caches_on_sources
-from simulation.kernels.scalar import lesser
+from simulation.kernels.memory import rows_with
+from simulation.kernels.scalar import lesser, nonneg
 from simulation.kernels.training import nearest_open_provider
 from simulation.rng import uniform
 from simulation.state import Choice, Programme, Status
@@ -119,23 +120,36 @@ def enrol_courses(
 ):
     """Unemployed adults past the minimum spell enrol in a lifelong-learning course with a
     probability raised by vouchers for targeted groups and lowered by travel cost to the
-    nearest provider with a free course seat. Returns (enrolments, of which with a voucher)."""
+    nearest provider with a free course seat. Returns (enrolments, of which with a voucher).
+
+    The unemployed are listed first (``rows_with``), in row order. The nearest open
+    provider depends only on the home region and on which providers have a free seat, so
+    it is kept for every region (``nearest_open_provider``'s answers) and looked up again
+    only when an enrolment takes a provider's last seat: the same answers as asking for
+    every worker, without a loop over the providers for each."""
     enrolments = 0
     vouchers = 0
-    for i in range(status.shape[0]):
-        if status[i] != Status.UNEMPLOYED or seeking_appr[i] > 0:
+    n_regions = travel_train.shape[0]
+    best_of = np.empty(n_regions, dtype=np.int64)
+    cost_of = np.empty(n_regions)
+    for r in range(n_regions):
+        best_of[r], cost_of[r] = nearest_open_provider(
+            r, travel_train, prov_region, course_seats, course_enrolled
+        )
+    rows = rows_with(status, Status.UNEMPLOYED)  # (in row order: seats taken in that order)
+    for j in range(rows.shape[0]):
+        i = nonneg(rows[j])  # (indices below are all >= 0: see scalar.nonneg)
+        if seeking_appr[i] > 0 or spell[i] < p.min_spell or age[i] < p.adult_age_months:
             continue
-        if spell[i] < p.min_spell or age[i] < p.adult_age_months:
-            continue
+        home = nonneg(region[i])
         eligible = (
             (p.target_youth and age[i] < p.youth_age_months)
-            or (p.target_rural and region_urban[region[i]] == 0)
+            or (p.target_rural and region_urban[home] == 0)
             or (p.target_displaced and displaced[i] == 1)
         )
         voucher = eligible and p.voucher_value > 0.0
-        best, cost = nearest_open_provider(
-            region[i], travel_train, prov_region, course_seats, course_enrolled
-        )
+        best = best_of[home]
+        cost = cost_of[home]
         if best < 0:
             continue
         prob = p.base_rate * (1.0 + (p.voucher_boost if voucher else 0.0)) * (1.0 - cost)
@@ -147,6 +161,11 @@ def enrol_courses(
             course_enrolled[best] += 1
             enrolments += 1
             vouchers += voucher
+            if course_enrolled[best] >= course_seats[best]:  # its last seat: ask again
+                for r in range(n_regions):
+                    best_of[r], cost_of[r] = nearest_open_provider(
+                        r, travel_train, prov_region, course_seats, course_enrolled
+                    )
     return enrolments, vouchers
 
 

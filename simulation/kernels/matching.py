@@ -710,9 +710,9 @@ def market_counts(status, region, alive, f_region, vacancies, n_regions):
     for r in range(n_regions):
         unemployed[r] = 0
         open_jobs[r] = 0.0
-    for i in range(status.shape[0]):
-        if status[i] == Status.UNEMPLOYED:
-            unemployed[nonneg(region[i])] += 1
+    rows = rows_with(status, Status.UNEMPLOYED)  # (counts: any order gives the same)
+    for j in range(rows.shape[0]):
+        unemployed[nonneg(region[nonneg(rows[j])])] += 1
     for f in range(alive.shape[0]):
         if alive[f] == 1:
             open_jobs[nonneg(f_region[f])] += float(vacancies[f])
