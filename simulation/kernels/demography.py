@@ -6,6 +6,7 @@ import numpy as np
 from numba import njit
 
 from simulation.kernels import key_caches_on_sources, parallel
+from simulation.kernels.memory import AHEAD, HINT_FROM_WORKERS, prefetch_row, rows_with
 from simulation.kernels.scalar import greater, lesser, nonneg
 from simulation.rng import normal, uniform
 from simulation.state import ApprState, Cert, Education, Flow, Programme, Status
@@ -173,10 +174,52 @@ def go_home(rows, region, origin, mig_in, mig_out, flows):
         flows[Flow.RETURN_MIGRATIONS] += 1
 
 
-@njit(cache=True)
 def enter_cohort(
+    key, n_entrants, p, region_cum, region_rural_share, region_urban, home_cum, status, *arrays
+):
+    """School leavers take free rows in row order: region by population share, rural
+    origin by the region's share (a rural-origin leaver in an urban region gets a rural
+    home region by population share, ``home_cum``, as initial workers do), ability and
+    skills drawn around their means (core, digital, then every technical domain); every
+    other field is reset. They choose a path next month. Returns the number who entered.
+
+    The free rows are listed first (``cohort_rows``); each entrant's fields depend only
+    on its row's draws, so the rows are filled in parallel (``enter_rows``). ``arrays``
+    are ``enter_rows``'s after ``status``, then ``flows``."""
+    *fields, flows = arrays
+    rows = cohort_rows(status, n_entrants)
+    parallel.run(
+        enter_rows, rows.shape[0], rows, key, p, region_cum, region_rural_share, region_urban,
+        home_cum, status, *fields, min_piece=ENTER_PIECE, workers=status.shape[0],
+    )  # fmt: skip
+    return book_entrants(n_entrants, rows.shape[0], flows)
+
+
+ENTER_PIECE = 4096  # least entrants per piece of the parallel filling
+
+
+@njit(cache=True, nogil=True)
+def cohort_rows(status, n_entrants):
+    """The first ``n_entrants`` free (retired) rows, in row order: fewer if there are not
+    that many."""
+    rows = rows_with(status, Status.RETIRED)
+    return rows[: lesser(greater(n_entrants, 0), rows.shape[0])]
+
+
+@njit(cache=True)
+def book_entrants(n_entrants, entered, flows):
+    """The cohort's flows: those who entered, and those turned away for want of rows."""
+    flows[Flow.ENTRANTS] += entered
+    flows[Flow.ENTRANTS_TURNED_AWAY] += n_entrants - entered
+    return entered
+
+
+@njit(cache=True, nogil=True)
+def enter_rows(
+    lo,
+    hi,
+    rows,
     key,
-    n_entrants,
     p,
     region_cum,
     region_rural_share,
@@ -215,20 +258,33 @@ def enter_cohort(
     date_appr_start,
     date_appr_end,
     date_displaced,
-    flows,
 ):
-    """School leavers take free rows in row order: region by population share, rural
-    origin by the region's share (a rural-origin leaver in an urban region gets a rural
-    home region by population share, ``home_cum``, as initial workers do), ability and skills drawn around their means (core,
-    digital, then every technical domain); every other field is reset. They choose a
-    path next month. Returns the number who entered."""
-    entered = 0
+    """``enter_cohort``'s entrants ``rows[lo:hi]``. The rows are scattered over the table
+    and each writes some thirty fields: from ``HINT_FROM_WORKERS`` rows up, the row
+    ``AHEAD`` entrants on is hinted in the widest fields (``prefetch_row``), so that
+    their cache lines are on their way before the writes."""
     n_regions = region_cum.shape[0]
-    for i in range(status.shape[0]):
-        if entered >= n_entrants:
-            break
-        if status[i] != Status.RETIRED:
-            continue
+    hinted = hi - AHEAD if status.shape[0] >= HINT_FROM_WORKERS else lo
+    for j in range(lo, hi):
+        j = nonneg(j)  # (indices below are all >= 0: see scalar.nonneg)
+        if j < hinted:
+            ahead = nonneg(rows[nonneg(j + AHEAD)])
+            prefetch_row(skills, ahead)
+            prefetch_row(ability, ahead)
+            prefetch_row(employer, ahead)
+            prefetch_row(gap_under, ahead)
+            prefetch_row(gap_over, ahead)
+            prefetch_row(wage, ahead)
+            prefetch_row(appr_firm, ahead)
+            prefetch_row(appr_entitlement, ahead)
+            prefetch_row(appr_advance, ahead)
+            prefetch_row(appr_net, ahead)
+            prefetch_row(date_entry, ahead)
+            prefetch_row(date_first_job, ahead)
+            prefetch_row(date_appr_start, ahead)
+            prefetch_row(date_appr_end, ahead)
+            prefetch_row(date_displaced, ahead)
+        i = nonneg(rows[j])
         u = uniform(key, i, 0)
         r = n_regions - 1
         for rr in range(n_regions):
@@ -281,10 +337,6 @@ def enter_cohort(
         date_appr_start[i] = math.nan
         date_appr_end[i] = math.nan
         date_displaced[i] = math.nan
-        entered += 1
-    flows[Flow.ENTRANTS] += entered
-    flows[Flow.ENTRANTS_TURNED_AWAY] += n_entrants - entered
-    return entered
 
 
 key_caches_on_sources(globals())  # last: every kernel above

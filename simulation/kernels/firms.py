@@ -7,7 +7,7 @@ from numba import njit
 
 from simulation.kernels import key_caches_on_sources, parallel
 from simulation.kernels.order import stable_order
-from simulation.kernels.scalar import greater, lesser
+from simulation.kernels.scalar import greater, lesser, nonneg
 from simulation.rng import normal, uniform
 from simulation.state import NEVER
 
@@ -66,9 +66,14 @@ def exit_firms(
 ):
     """Exits: a carbon-cost hazard for each firm (monthly probability = sensitivity x
     its sector's carbon burden), then the least productive firms of cells with more
-    firms than demand supports (ties to the lower row). Returns the number of exits."""
+    firms than demand supports (ties to the lower row). Returns the number of exits.
+
+    The live firms are put in their cells once (a counting sort, in row order within
+    each cell), so that each cell with an excess ranks its own firms without a pass
+    over every firm (a city has ~36 cells and ~800,000 firm rows)."""
     m = alive.shape[0]
     n_sectors, n_regions = desired.shape
+    n_cells = n_sectors * n_regions
     exits = 0
     for f in range(m):
         if alive[f] == 1:
@@ -77,30 +82,39 @@ def exit_firms(
                 alive[f] = 0
                 exit_month[f] = month
                 exits += 1
-    count = np.empty((n_sectors, n_regions), dtype=np.int64)
-    count[:] = 0
+    start = np.empty(n_cells + 1, dtype=np.int64)  # cell c's firms: start[c]:start[c + 1]
+    start[:] = 0
     for f in range(m):
         if alive[f] == 1:
-            count[sector[f], region[f]] += 1
-    for s in range(n_sectors):
-        for r in range(n_regions):
-            excess = count[s, r] - desired[s, r]
-            if excess <= 0:
-                continue
-            members = np.empty(count[s, r], dtype=np.int64)
-            score = np.empty(count[s, r])
-            j = 0
-            for f in range(m):
-                if alive[f] == 1 and sector[f] == s and region[f] == r:
-                    members[j] = f
-                    score[j] = productivity[f]
-                    j += 1
-            order = stable_order(score)
-            for q in range(excess):
-                f = members[order[q]]
-                alive[f] = 0
-                exit_month[f] = month
-                exits += 1
+            start[nonneg(sector[f] * n_regions + region[f] + 1)] += 1
+    excess_anywhere = False
+    for c in range(n_cells):
+        if start[c + 1] > desired[c // n_regions, c % n_regions]:
+            excess_anywhere = True
+        start[c + 1] += start[c]
+    if not excess_anywhere:
+        return exits
+    members = np.empty(start[n_cells], dtype=np.int64)
+    fill = start[:n_cells].copy()
+    for f in range(m):
+        if alive[f] == 1:
+            c = nonneg(sector[f] * n_regions + region[f])
+            members[nonneg(fill[c])] = f
+            fill[c] += 1
+    for c in range(n_cells):
+        lo = start[c]
+        excess = start[c + 1] - lo - desired[c // n_regions, c % n_regions]
+        if excess <= 0:
+            continue
+        score = np.empty(start[c + 1] - lo)
+        for j in range(score.shape[0]):
+            score[j] = productivity[members[lo + j]]
+        order = stable_order(score)
+        for q in range(excess):
+            f = members[lo + order[q]]
+            alive[f] = 0
+            exit_month[f] = month
+            exits += 1
     return exits
 
 

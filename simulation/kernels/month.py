@@ -287,15 +287,17 @@ def advance(
     )
     demography.go_home(picked[:c], w.region, w.origin, mig_in, mig_out, flows)
     if cohort:
-        demography.enter_cohort(
-            keys[ENTRANT], entrants, pd, region_cum, region_rural_share, region_urban, home_cum,
-            w.status, w.age, w.region, w.origin, w.rural, w.education, w.ability, w.skills,
-            w.employer, w.gap_under, w.gap_over, w.wage, w.tenure, w.spell, w.months_left,
-            w.provider, w.programme, w.cert, w.appr_state, w.appr_firm, w.appr_duration,
-            w.appr_entitlement, w.appr_advance, w.appr_net, w.retained, w.poached,
-            w.seeking_appr, w.displaced, w.date_entry, w.date_first_job, w.date_appr_start,
-            w.date_appr_end, w.date_displaced, flows,
+        rows = demography.cohort_rows(w.status, entrants)
+        demography.enter_rows(
+            0, rows.shape[0], rows, keys[ENTRANT], pd, region_cum, region_rural_share,
+            region_urban, home_cum, w.status, w.age, w.region, w.origin, w.rural, w.education,
+            w.ability, w.skills, w.employer, w.gap_under, w.gap_over, w.wage, w.tenure, w.spell,
+            w.months_left, w.provider, w.programme, w.cert, w.appr_state, w.appr_firm,
+            w.appr_duration, w.appr_entitlement, w.appr_advance, w.appr_net, w.retained,
+            w.poached, w.seeking_appr, w.displaced, w.date_entry, w.date_first_job,
+            w.date_appr_start, w.date_appr_end, w.date_displaced,
         )  # fmt: skip
+        demography.book_entrants(entrants, rows.shape[0], flows)
 
     # 10. accounts
     accounting.set_wage_rows(
