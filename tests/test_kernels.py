@@ -803,6 +803,23 @@ def test_draw_applications(n, seed, mode, rnd, no_openings):
     assert_applications_valid(after)
 
 
+@cases(mode=MODES, rnd=st.integers(0, 2))
+def test_draw_applications_with_a_citys_openings(n, seed, mode, rnd):
+    """From ``HINT_FROM_FIRMS`` openings up, a block's draws take their firms in a second
+    pass (``draw_blocks``): the twin's applications still, repeats and own employers
+    dropped as before."""
+    from simulation.kernels.memory import HINT_FROM_FIRMS
+
+    world = worlds.random_world(n, seed)
+    live = world.f.alive == 1
+    openings(world, mode)[live] += HINT_FROM_FIRMS // max(int(live.sum()), 1) + 1
+    prepare(world, mode, "apps")
+    assert world.b["cell_open"].sum() >= HINT_FROM_FIRMS or not live.any()
+    slot0 = rnd * 2 * world.p.match.applications
+    after, _ = check(world, lambda m, x: applications(m, x, slot0))
+    assert_applications_valid(after)
+
+
 @cases(mode=MODES, rnd=st.integers(1, 2))
 def test_a_later_round_reads_the_first_rounds_affinity_factors(n, seed, mode, rnd):
     """The factors the first round computes and keeps, read in a later round (``known``),

@@ -161,10 +161,11 @@ def first_above(cum, x):
 
 
 @njit(inline="always")
-def draw_firm(u_cell, u_firm, weights, cum, total, cell_open, start, owners):
-    """A firm drawn with probability proportional to cell weight, then to openings.
-    ``cum`` holds the running sums of ``weights`` (the cell is the first whose running
-    sum exceeds u_cell x total); ``start`` and ``owners`` come from ``opening_owners``.
+def draw_opening(u_cell, u_firm, weights, cum, total, cell_open, start):
+    """An opening drawn with probability proportional to cell weight, then uniformly
+    within the cell: its place in ``owners`` (``draw_firm``). ``cum`` holds the running
+    sums of ``weights`` (the cell is the first whose running sum exceeds u_cell x total);
+    ``start`` comes from ``opening_owners``.
 
     With a finite total every weight is finite and not negative (an access times an
     exp), so the running sums never decrease, and the first sum above x comes right
@@ -180,7 +181,14 @@ def draw_firm(u_cell, u_firm, weights, cum, total, cell_open, start, owners):
         c -= 1
     c = nonneg(c)
     k = lesser(np.int64(u_firm * cell_open[c]), cell_open[c] - 1)
-    return owners[nonneg(start[c] + k)]
+    return nonneg(start[c] + k)
+
+
+@njit(inline="always")
+def draw_firm(u_cell, u_firm, weights, cum, total, cell_open, start, owners):
+    """A firm drawn with probability proportional to cell weight, then to openings: the
+    owner of a ``draw_opening`` (``owners`` from ``opening_owners``)."""
+    return owners[draw_opening(u_cell, u_firm, weights, cum, total, cell_open, start)]
 
 
 @njit(inline="always")
@@ -362,13 +370,25 @@ def draw_blocks(
     b0, b1, key, slot0, searchers, n, skills, region, employer, profile, affinity_weight,
     cell_open, access, start, owners, psum, apps, factors, known,
 ):  # fmt: skip
-    """``draw_applications`` for the searchers of blocks ``b0 <= b < b1``."""
+    """``draw_applications`` for the searchers of blocks ``b0 <= b < b1``.
+
+    From ``HINT_FROM_FIRMS`` openings up, a block's draws are made first, each
+    application holding its opening's place in ``owners`` and hinting it
+    (``prefetch_row``); then the places become firms, in the same order, with the same
+    test for repeats. A city's ``owners`` (4 MB: an entry per opening) does not stay in
+    the nearer caches, and each draw waited ~20 ns for its firm (BENCHMARKS.md); by the
+    second pass the block's ~1,000 entries have arrived. With fewer openings each draw
+    takes its firm at once."""
     n_apps = apps.shape[1]
     n_cells = cell_open.shape[0]
+    split = owners.shape[0] >= HINT_FROM_FIRMS
     for b in range(b0, b1):
         weights = np.empty(n_cells)
         cum = np.empty(n_cells)
-        for j in range(b * DRAW_BLOCK, lesser((b + 1) * DRAW_BLOCK, n)):
+        own = np.empty(DRAW_BLOCK, dtype=np.int64)  # each searcher's employer
+        j0 = b * DRAW_BLOCK
+        j1 = lesser(j0 + DRAW_BLOCK, n)
+        for j in range(j0, j1):
             j = nonneg(j)  # (indices below are all >= 0: see scalar.nonneg)
             if j + AHEAD < n:
                 ahead = nonneg(searchers[nonneg(j + AHEAD)])
@@ -383,12 +403,12 @@ def draw_blocks(
             total = 0.0
             for s in range(profile.shape[0]):
                 total = add_sector(home, access, s, factors[j, s], weights, cum, total)
-            own = employer[i]
+            own[nonneg(j - j0)] = employer[i]
             for a in range(n_apps):
                 apps[j, a] = -1
-                if total <= 0.0:
+                if total <= 0.0:  # (a NaN total draws, as it always has)
                     continue
-                f = draw_firm(
+                t = draw_opening(
                     uniform(key, i, slot0 + 2 * a),
                     uniform(key, i, slot0 + 2 * a + 1),
                     weights,
@@ -396,14 +416,32 @@ def draw_blocks(
                     total,
                     cell_open,
                     start,
-                    owners,
                 )
-                dup = f == own
+                if split:
+                    prefetch_row(owners, t)
+                    apps[j, a] = t
+                    continue
+                f = owners[t]
+                dup = f == own[nonneg(j - j0)]
                 for c in range(a):
                     if apps[j, c] == f:
                         dup = True
                 if not dup:
                     apps[j, a] = f
+        if not split:
+            continue
+        for j in range(j0, j1):
+            j = nonneg(j)
+            for a in range(n_apps):
+                t = apps[j, a]
+                if t < 0:
+                    continue
+                f = owners[nonneg(t)]
+                dup = f == own[nonneg(j - j0)]
+                for c in range(a):
+                    if apps[j, c] == f:
+                        dup = True
+                apps[j, a] = -1 if dup else f
 
 
 @njit(inline="always")
