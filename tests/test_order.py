@@ -11,7 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simulation.kernels import order
-from simulation.kernels.order import FEW, RUN, first_few, radix_sort_u32, stable_order
+from simulation.kernels.order import (
+    FEW,
+    RUN,
+    first_few,
+    radix_sort_u32,
+    split_sort_u32,
+    stable_order,
+)
 
 SPECIAL = [0.0, -0.0, 1.0, -1.0, np.nan, np.inf, -np.inf, 0.5]
 
@@ -75,11 +82,35 @@ def test_radix_sort_is_numpys_sort(values):
     np.testing.assert_array_equal(got, expect)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(U32, SHARED), max_size=3000))
+def test_split_sort_is_numpys_sort(values):
+    """The large arrays' sort (``split_sort_u32``, from ``SPLIT_FROM`` keys up) at any
+    size: buckets of one key, of equal keys, of more than an insertion sort's few, keys
+    spanning a few values or all 32 bits."""
+    keys = np.array(values, dtype=np.uint32)
+    expect = np.sort(keys)
+    got = split_sort_u32(keys.copy(), np.empty_like(keys))
+    assert got.dtype == np.uint32
+    np.testing.assert_array_equal(got, expect)
+
+
+def test_split_sort_of_crowded_buckets():
+    """Buckets of hundreds of keys, sorted by one LSD pass (a span of 2^20: 10 bits left
+    below the split's), or by two with the first digit shared (keys 2^11 apart)."""
+    rng = np.random.default_rng(11)
+    narrow = rng.integers(1000, 1000 + 2**20, 200_000).astype(np.uint32)
+    spaced = (rng.integers(0, 2**20, 200_000) << 11).astype(np.uint32)
+    for keys in (narrow, spaced):
+        got = split_sort_u32(keys.copy(), np.empty_like(keys))
+        np.testing.assert_array_equal(got, np.sort(keys))
+
+
 def test_radix_sort_of_wage_bits_and_the_machines_choice():
     """Wages' float32 bit patterns (a month's share their top digit), at sizes across
     the digit widths; ``sort_u32`` (whichever sort it picked) gives the same."""
     rng = np.random.default_rng(3)
-    for n in (0, 1, 2, 2049, 100_000):
+    for n in (0, 1, 2, 2049, 100_000, order.SPLIT_FROM + 3):
         keys = rng.lognormal(8.5, 0.6, n).astype(np.float32).view(np.uint32)
         expect = np.sort(keys)
         spare = rng.integers(0, 2**32, n + 1, dtype=np.uint32)  # longer, not empty

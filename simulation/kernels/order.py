@@ -105,6 +105,103 @@ DIGIT = 11
 BUCKETS = 1 << DIGIT
 
 
+# From this many keys up (2 MB of them, past a core's second-level cache) the radix sort
+# first splits the keys by their top bits (``split_sort_u32``): the wage Gini took 0.91
+# of its time at 1,000,000 workers, 0.76 at 10,000,000 (BENCHMARKS.md).
+SPLIT_FROM = 1 << 19
+SPLIT_BITS = 10  # the split's buckets: 1,024, each ~1/1,000 of the keys
+
+
+@njit(inline="always")
+def _sort_bucket(a, b, lo, hi, bits, base):
+    """``a[lo:hi]``, keys whose ``k - base`` agree above their low ``bits`` bits, in
+    ascending order, in place (``b[lo:hi]`` the spare): insertion for a few keys, else
+    LSD passes of at most 11 bits over ``k - base`` (a pass whose digit every key
+    shares is skipped)."""
+    n = hi - lo
+    if n <= 48:
+        for t in range(lo + 1, hi):
+            k = a[t]
+            u = t - 1
+            while u >= lo and a[u] > k:
+                a[u + 1] = a[u]
+                u -= 1
+            a[u + 1] = k
+        return
+    if bits <= 0:  # (keys that agree in every bit: equal)
+        return
+    passes = (bits + DIGIT - 1) // DIGIT
+    width = (bits + passes - 1) // passes
+    counts = np.empty((1 << width) + 1, dtype=np.int64)
+    mask = np.uint32((1 << width) - 1)
+    in_b = False
+    for p in range(passes):
+        src = b if in_b else a
+        dst = a if in_b else b
+        shift = p * width
+        counts[:] = 0
+        for j in range(lo, hi):
+            counts[nonneg((((src[j] - base) >> shift) & mask) + 1)] += 1
+        shared = False
+        for d in range(1 << width):
+            if counts[d + 1] == n:
+                shared = True
+        if shared:
+            continue
+        counts[0] = lo
+        for d in range(1 << width):
+            counts[d + 1] += counts[d]
+        for j in range(lo, hi):
+            k = src[j]
+            d = nonneg(((k - base) >> shift) & mask)
+            t = nonneg(counts[d])
+            dst[t] = k
+            counts[d] = t + 1
+        in_b = not in_b
+    if in_b:
+        for j in range(lo, hi):
+            a[j] = b[j]
+
+
+@njit(cache=True, nogil=True)
+def split_sort_u32(keys, spare):
+    """``radix_sort_u32`` for many keys: one pass moves the keys into ``SPLIT_BITS``
+    buckets by the top bits of ``k - min`` (into ``spare``), then each bucket, a few
+    thousand keys that stay in the nearer caches, is sorted on its own
+    (``_sort_bucket``, ``keys`` its spare). Returns the first ``keys.shape[0]`` places
+    of ``spare``. An LSD sort's every pass scatters over the whole array, out of the
+    caches at a city's size (BENCHMARKS.md)."""
+    n = keys.shape[0]
+    out = spare[:n]
+    if n == 0:
+        return out
+    low = keys[0]
+    high = keys[0]
+    for j in range(n):
+        k = keys[j]
+        low = k if k < low else low
+        high = k if k > high else high
+    span = np.uint32(high - low)
+    shift = 0
+    while shift < 32 and (span >> np.uint32(shift)) >= np.uint32(1 << SPLIT_BITS):
+        shift += 1
+    start = np.zeros((1 << SPLIT_BITS) + 1, dtype=np.int64)
+    for j in range(n):
+        start[nonneg(((keys[j] - low) >> shift) + 1)] += 1
+    for d in range(1 << SPLIT_BITS):
+        start[d + 1] += start[d]
+    fill = start[: 1 << SPLIT_BITS].copy()
+    for j in range(n):
+        k = keys[j]
+        d = nonneg((k - low) >> shift)
+        t = nonneg(fill[d])
+        out[t] = k
+        fill[d] = t + 1
+    for d in range(1 << SPLIT_BITS):
+        _sort_bucket(out, keys, start[d], start[d + 1], shift, low)
+    return out
+
+
 @njit(cache=True, nogil=True)
 def radix_sort_u32(keys, spare):
     """``keys`` (uint32) in ascending order: ``keys`` itself or the first
@@ -114,8 +211,11 @@ def radix_sort_u32(keys, spare):
     that every key shares is skipped (a month's wages share their top bits: sign and
     high exponent). The caller owns ``spare``, so that a sort of a city's wages
     allocates nothing (a fresh array of that size was mapped and zeroed by the kernel
-    every month; BENCHMARKS.md, "Memory a month maps anew")."""
+    every month; BENCHMARKS.md, "Memory a month maps anew"). From ``SPLIT_FROM`` keys
+    up, ``split_sort_u32``."""
     n = keys.shape[0]
+    if n >= SPLIT_FROM:
+        return split_sort_u32(keys, spare)
     counts = np.zeros((3, BUCKETS + 1), dtype=np.int64)
     mask = np.uint32(BUCKETS - 1)
     for j in range(n):
