@@ -192,7 +192,10 @@ def enter_cohort(
         enter_rows, rows.shape[0], rows, key, p, region_cum, region_rural_share, region_urban,
         home_cum, status, *fields, min_piece=ENTER_PIECE, workers=status.shape[0],
     )  # fmt: skip
-    return book_entrants(n_entrants, rows.shape[0], flows)
+    entered = rows.shape[0]
+    flows[Flow.ENTRANTS] += entered
+    flows[Flow.ENTRANTS_TURNED_AWAY] += n_entrants - entered
+    return entered
 
 
 ENTER_PIECE = 4096  # least entrants per piece of the parallel filling
@@ -204,14 +207,6 @@ def cohort_rows(status, n_entrants):
     that many."""
     rows = rows_with(status, Status.RETIRED)
     return rows[: lesser(greater(n_entrants, 0), rows.shape[0])]
-
-
-@njit(cache=True)
-def book_entrants(n_entrants, entered, flows):
-    """The cohort's flows: those who entered, and those turned away for want of rows."""
-    flows[Flow.ENTRANTS] += entered
-    flows[Flow.ENTRANTS_TURNED_AWAY] += n_entrants - entered
-    return entered
 
 
 @njit(cache=True, nogil=True)

@@ -17,6 +17,7 @@ from numba.core import cgutils
 from numba.cpython.unsafe.numbers import trailing_zeros
 from numba.extending import intrinsic
 
+from simulation.kernels import key_caches_on_sources
 from simulation.kernels.scalar import nonneg
 
 AHEAD = 16  # iterations ahead at which loops prefetch the rows they will read
@@ -83,8 +84,8 @@ def _byte_hits(word, pattern):
     return ~(((t & LOW7) + LOW7) | t) & TOP
 
 
-@njit(inline="always")
-def rows_with_either(status, code, other):
+@njit(cache=True, nogil=True)
+def chosen_rows(status, code, other):
     """The rows i whose ``status[i]`` is ``code`` or ``other``, in row order.
 
     For a pass that works on a few per cent of the workers (the unemployed, the
@@ -109,8 +110,8 @@ def rows_with_either(status, code, other):
             s = status[i]
             m += (s == code) | (s == other)
     rows = np.empty(m, dtype=np.int64)
-    a = np.uint64(np.int64(code) & 0xFF) * EACH_BYTE
-    b = np.uint64(np.int64(other) & 0xFF) * EACH_BYTE
+    a = np.uint64(code & 0xFF) * EACH_BYTE
+    b = np.uint64(other & 0xFF) * EACH_BYTE
     n64 = n - n % 64
     words = status[:n64].view(np.uint64)
     m = 0
@@ -133,6 +134,18 @@ def rows_with_either(status, code, other):
 
 
 @njit(inline="always")
+def rows_with_either(status, code, other):
+    """The rows i whose ``status[i]`` is ``code`` or ``other``, in row order
+    (``chosen_rows``). One compiled selection for every caller, its codes taken as
+    int64: written into each caller (``inline``), it took a cold start ~5 s longer
+    (BENCHMARKS.md)."""
+    return chosen_rows(status, np.int64(code), np.int64(other))
+
+
+@njit(inline="always")
 def rows_with(status, code):
     """The rows i whose ``status[i]`` is ``code``, in row order (``rows_with_either``)."""
     return rows_with_either(status, code, code)
+
+
+key_caches_on_sources(globals())  # last: every kernel above

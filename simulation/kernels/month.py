@@ -297,7 +297,8 @@ def advance(
             w.poached, w.seeking_appr, w.displaced, w.date_entry, w.date_first_job,
             w.date_appr_start, w.date_appr_end, w.date_displaced,
         )  # fmt: skip
-        demography.book_entrants(entrants, rows.shape[0], flows)
+        flows[Flow.ENTRANTS] += rows.shape[0]
+        flows[Flow.ENTRANTS_TURNED_AWAY] += entrants - rows.shape[0]
 
     # 10. accounts
     accounting.set_wage_rows(

@@ -105,9 +105,10 @@ DIGIT = 11
 BUCKETS = 1 << DIGIT
 
 
-# From this many keys up (2 MB of them, past a core's second-level cache) the radix sort
-# first splits the keys by their top bits (``split_sort_u32``): the wage Gini took 0.91
-# of its time at 1,000,000 workers, 0.76 at 10,000,000 (BENCHMARKS.md).
+# From this many keys up (2 MB of them, past a core's second-level cache) ``sort_u32``
+# takes the radix sort that first splits the keys by their top bits
+# (``split_sort_u32``): the wage Gini took 0.91 of its time at 1,000,000 workers, 0.76
+# at 10,000,000 (BENCHMARKS.md).
 SPLIT_FROM = 1 << 19
 SPLIT_BITS = 10  # the split's buckets: 1,024, each ~1/1,000 of the keys
 
@@ -165,7 +166,7 @@ def _sort_bucket(a, b, lo, hi, bits, base):
 
 @njit(cache=True, nogil=True)
 def split_sort_u32(keys, spare):
-    """``radix_sort_u32`` for many keys: one pass moves the keys into ``SPLIT_BITS``
+    """``radix_sort_u32``'s result for many keys: one pass moves the keys into ``SPLIT_BITS``
     buckets by the top bits of ``k - min`` (into ``spare``), then each bucket, a few
     thousand keys that stay in the nearer caches, is sorted on its own
     (``_sort_bucket``, ``keys`` its spare). Returns the first ``keys.shape[0]`` places
@@ -211,11 +212,8 @@ def radix_sort_u32(keys, spare):
     that every key shares is skipped (a month's wages share their top bits: sign and
     high exponent). The caller owns ``spare``, so that a sort of a city's wages
     allocates nothing (a fresh array of that size was mapped and zeroed by the kernel
-    every month; BENCHMARKS.md, "Memory a month maps anew"). From ``SPLIT_FROM`` keys
-    up, ``split_sort_u32``."""
+    every month; BENCHMARKS.md, "Memory a month maps anew")."""
     n = keys.shape[0]
-    if n >= SPLIT_FROM:
-        return split_sort_u32(keys, spare)
     counts = np.zeros((3, BUCKETS + 1), dtype=np.int64)
     mask = np.uint32(BUCKETS - 1)
     for j in range(n):
@@ -277,8 +275,13 @@ def _sorter():
 def sort_u32(keys, spare):
     """``keys`` (a 1-d uint32 array, which may be reordered) in ascending order, by the
     faster sort on this machine (``_sorter``): ``keys`` itself or a view of ``spare``
-    (a uint32 array at least as long, which may be overwritten)."""
-    return _sorter()(keys, spare)
+    (a uint32 array at least as long, which may be overwritten). Where the radix sort
+    is the faster, from ``SPLIT_FROM`` keys up ``split_sort_u32`` (chosen here, not
+    inside the radix sort, so that only a model that large compiles it: ~1 s)."""
+    sort = _sorter()
+    if sort is radix_sort_u32 and keys.shape[0] >= SPLIT_FROM:
+        return split_sort_u32(keys, spare)
+    return sort(keys, spare)
 
 
 key_caches_on_sources(globals())  # last: every kernel above
