@@ -137,8 +137,8 @@ def chosen_rows(status, code, other):
 def rows_with_either(status, code, other):
     """The rows i whose ``status[i]`` is ``code`` or ``other``, in row order
     (``chosen_rows``). One compiled selection for every caller, its codes taken as
-    int64: written into each caller (``inline``), it took a cold start ~5 s longer
-    (BENCHMARKS.md)."""
+    int64: written into each of its eight callers (``inline``), it compiled eight times,
+    and a cold start took seconds longer (BENCHMARKS.md)."""
     return chosen_rows(status, np.int64(code), np.int64(other))
 
 
