@@ -132,15 +132,18 @@ def enrol_courses(
     n_regions = travel_train.shape[0]
     best_of = np.empty(n_regions, dtype=np.int64)
     cost_of = np.empty(n_regions)
-    for r in range(n_regions):
-        best_of[r], cost_of[r] = nearest_open_provider(
-            r, travel_train, prov_region, course_seats, course_enrolled
-        )
+    stale = True  # (the regions' answers to be asked for before they are read)
     rows = rows_with(status, Status.UNEMPLOYED)  # (in row order: seats taken in that order)
     for j in range(rows.shape[0]):
         i = nonneg(rows[j])  # (indices below are all >= 0: see scalar.nonneg)
         if seeking_appr[i] > 0 or spell[i] < p.min_spell or age[i] < p.adult_age_months:
             continue
+        if stale:
+            for r in range(n_regions):
+                best_of[r], cost_of[r] = nearest_open_provider(
+                    r, travel_train, prov_region, course_seats, course_enrolled
+                )
+            stale = False
         home = nonneg(region[i])
         eligible = (
             (p.target_youth and age[i] < p.youth_age_months)
@@ -161,11 +164,7 @@ def enrol_courses(
             course_enrolled[best] += 1
             enrolments += 1
             vouchers += voucher
-            if course_enrolled[best] >= course_seats[best]:  # its last seat: ask again
-                for r in range(n_regions):
-                    best_of[r], cost_of[r] = nearest_open_provider(
-                        r, travel_train, prov_region, course_seats, course_enrolled
-                    )
+            stale = course_enrolled[best] >= course_seats[best]  # its last seat: ask again
     return enrolments, vouchers
 
 

@@ -377,8 +377,8 @@ def draw_blocks(
     (``prefetch_row``); then the places become firms, in the same order, with the same
     test for repeats. A city's ``owners`` (4 MB: an entry per opening) does not stay in
     the nearer caches, and each draw waited ~20 ns for its firm (BENCHMARKS.md); by the
-    second pass the block's ~1,000 entries have arrived. With fewer openings each draw
-    takes its firm at once."""
+    second pass the block's ~1,000 entries have arrived. With fewer openings each
+    searcher's places become firms as soon as it has drawn."""
     n_apps = apps.shape[1]
     n_cells = cell_open.shape[0]
     split = owners.shape[0] >= HINT_FROM_FIRMS
@@ -419,29 +419,23 @@ def draw_blocks(
                 )
                 if split:
                     prefetch_row(owners, t)
-                    apps[j, a] = t
-                    continue
-                f = owners[t]
-                dup = f == own[nonneg(j - j0)]
-                for c in range(a):
-                    if apps[j, c] == f:
-                        dup = True
-                if not dup:
-                    apps[j, a] = f
-        if not split:
-            continue
-        for j in range(j0, j1):
-            j = nonneg(j)
-            for a in range(n_apps):
-                t = apps[j, a]
-                if t < 0:
-                    continue
-                f = owners[nonneg(t)]
-                dup = f == own[nonneg(j - j0)]
-                for c in range(a):
-                    if apps[j, c] == f:
-                        dup = True
-                apps[j, a] = -1 if dup else f
+                apps[j, a] = t
+            # The places become firms: this searcher's now, or the whole block's once
+            # its last searcher has drawn (their owners hinted meanwhile).
+            if split and j < j1 - 1:
+                continue
+            for r in range(j0 if split else j, j + 1):
+                r = nonneg(r)
+                for a in range(n_apps):
+                    t = apps[r, a]
+                    if t < 0:
+                        continue
+                    f = owners[nonneg(t)]
+                    dup = f == own[nonneg(r - j0)]
+                    for c in range(a):
+                        if apps[r, c] == f:
+                            dup = True
+                    apps[r, a] = -1 if dup else f
 
 
 @njit(inline="always")
