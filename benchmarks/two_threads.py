@@ -74,7 +74,7 @@ def at_once(calls, repeats: int) -> list[float]:
 
 def skills_calls(workers: int):
     """Two independent calls of the skills kernel, each on a model of its own."""
-    from simulation.kernels.skills import update_skill_rows
+    from simulation.kernels.skills import requirement_sums, update_skill_rows
 
     calls = []
     for seed in (0, 1):
@@ -83,7 +83,8 @@ def skills_calls(workers: int):
             m.step()
         w, f, pr = m.workers, m.firms, m.providers
         args = (m.params.skills, w.status, w.employer, w.provider, w.ability, w.skills, f.req,
-                pr.mix, pr.quality, pr.relevance, w.gap_under, w.gap_over)  # fmt: skip
+                pr.mix, pr.quality, pr.relevance, w.gap_under, w.gap_over,
+                requirement_sums(f.req))  # fmt: skip
         rows = w.status.shape[0]  # the run's rows: room for its entrants included
         calls.append(lambda args=args, rows=rows: update_skill_rows(0, rows, *args))
     return calls

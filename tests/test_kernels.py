@@ -624,7 +624,7 @@ _unit = st.one_of(
 )  # fmt: skip
 def test_skill_update_gaps_are_job_gaps_bit_for_bit(rows, nan_at, flat_req, overshoot):
     """The skill update's gaps (terms from the skills it has just computed, then
-    ``gap_sums``) equal ``job_gaps`` of the updated skills bit for bit (the sums added
+    ``gap_sums`` with the firm's ``requirement_sums``) equal ``job_gaps`` of the updated skills bit for bit (the sums added
     in the same order): any domain count, values spread over magnitudes, a requirement
     row of all zeros or all ones (a zero denominator), a NaN skill; an employed worker
     and an apprentice with a provider; rates that push skills past 1 and below 0 (the
@@ -646,6 +646,7 @@ def test_skill_update_gaps_are_job_gaps_bit_for_bit(rows, nan_at, flat_req, over
     K.skills.update_skill_rows(
         0, 2, p, status, np.zeros(2, np.int32), np.zeros(2, np.int16),
         np.ones(2, np.float32), skills, req, mix, np.ones(1), np.ones(1), *gaps,
+        K.skills.requirement_sums(req),
     )  # fmt: skip
     assert ((skills >= 0.0) & (skills <= 1.0) | np.isnan(skills)).all()
     for i in range(2):

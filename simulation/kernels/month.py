@@ -204,7 +204,7 @@ def advance(
     # 6. skills
     skills.update_skill_rows(
         0, n, psk, w.status, w.employer, w.provider, w.ability, w.skills, f.req, pr.mix,
-        pr.quality, pr.relevance, w.gap_under, w.gap_over,
+        pr.quality, pr.relevance, w.gap_under, w.gap_over, skills.requirement_sums(f.req),
     )  # fmt: skip
 
     # 7. search and matching: slots, then jobs (``phases._match``)

@@ -34,10 +34,11 @@ def job_gaps(skills, i, req, f):
 
 
 @njit(inline="always")
-def gap_sums(req, f, term_under, term_over):
+def gap_sums(sums, f, term_under, term_over):
     """``job_gaps``'s (under, over) at firm ``f`` from the domains' terms
     (``term_under[k]`` = r_k max(r_k - s_k, 0), ``term_over[k]`` = (1 - r_k) max(s_k -
-    r_k, 0)): the four sums added in domain order, as in ``job_gaps``, bit for bit.
+    r_k, 0)) and the firm's requirement sums (``requirement_sums``): the sums added in
+    domain order, as in ``job_gaps``, bit for bit.
 
     The skill update writes the terms (one per domain: ``term_under`` and ``term_over``
     hold as many entries as there are domains) in its own loop over the domains, from
@@ -46,21 +47,37 @@ def gap_sums(req, f, term_under, term_over):
     one loop waits on its sums domain by domain (the update in 0.85-0.90 of its time at
     20,000 workers, BENCHMARKS.md); taking the terms from the skills just computed, not
     read back from memory, where the CPU waits for the update's stores to land, took
-    the update to 0.92 of its time again. tests/test_kernels.py holds the update's gaps
-    to ``job_gaps``'s bits."""
+    the update to 0.92 of its time again. The denominators, sum r_k and sum (1 - r_k),
+    depend on the firm alone: they are added once per firm, not once per worker.
+    tests/test_kernels.py holds the update's gaps to ``job_gaps``'s bits."""
     un = 0.0
-    ud = 0.0
     on = 0.0
-    od = 0.0
     for k in range(term_under.shape[0]):
-        r = float(req[f, k])
         un += term_under[k]
-        ud += r
         on += term_over[k]
-        od += 1.0 - r
+    ud = sums[f, 0]
+    od = sums[f, 1]
     under = un / ud if ud > 0.0 else 0.0
     over = on / od if od > 0.0 else 0.0
     return under, over
+
+
+@njit(cache=True, nogil=True)
+def requirement_sums(req):
+    """Each firm's sum r_k and sum (1 - r_k) over the domains (``job_gaps``'s
+    denominators), added in domain order from 0.0 as ``job_gaps`` adds them."""
+    m, n_domains = req.shape
+    sums = np.empty((m, 2))
+    for f in range(m):
+        ud = 0.0
+        od = 0.0
+        for k in range(n_domains):
+            r = float(req[f, k])
+            ud += r
+            od += 1.0 - r
+        sums[f, 0] = ud
+        sums[f, 1] = od
+    return sums
 
 
 def update_skills(p, status, *arrays):
@@ -73,9 +90,14 @@ def update_skills(p, status, *arrays):
     provider quality and curriculum relevance; the unemployed and inactive lose skills
     (core skills at half the rate); tertiary students gain core and digital skills.
     Each worker's change is its own: the rows run in parallel (``parallel.run``);
-    ``arrays`` are ``update_skill_rows``'s after ``status``.
+    ``arrays`` are ``update_skill_rows``'s after ``status``, up to the gaps (the firms'
+    ``requirement_sums`` are added here, from ``req``).
     """
-    parallel.run(update_skill_rows, status.shape[0], p, status, *arrays, workers=status.shape[0])
+    req = arrays[4]  # (employer, provider, ability, skills, req, ...)
+    parallel.run(
+        update_skill_rows, status.shape[0], p, status, *arrays, requirement_sums(req),
+        workers=status.shape[0],
+    )  # fmt: skip
 
 
 @njit(cache=True, nogil=True)
@@ -94,16 +116,20 @@ def update_skill_rows(
     prov_relevance,
     gap_under,
     gap_over,
+    req_sums,
 ):
-    """``update_skills`` for the workers in rows ``lo <= i < hi``."""
+    """``update_skills`` for the workers in rows ``lo <= i < hi``; ``req_sums`` the
+    firms' ``requirement_sums``."""
     n_domains = skills.shape[1]
     n = status.shape[0]
     term_under = np.empty(n_domains)  # the gaps' terms (gap_sums)
     term_over = np.empty(n_domains)
     for i in range(lo, hi):
         i = nonneg(i)  # (indices below are all >= 0: see scalar.nonneg)
-        if i + AHEAD < n:
-            prefetch_row(req, employer[nonneg(i + AHEAD)])  # the employer's requirements, soon
+        if i + AHEAD < n:  # the employer's requirements and their sums, soon
+            ahead = employer[nonneg(i + AHEAD)]
+            prefetch_row(req, ahead)
+            prefetch_row(req_sums, ahead)
         st = status[i]
         a = float(ability[i])
         core = float(skills[i, 0])
@@ -133,7 +159,7 @@ def update_skill_rows(
                 s = float(kept)  # the gaps' terms from the skill as stored, not reloaded
                 term_under[k] = r * greater(r - s, 0.0)
                 term_over[k] = (1.0 - r) * greater(s - r, 0.0)
-            under, over = gap_sums(req, f, term_under, term_over)
+            under, over = gap_sums(req_sums, f, term_under, term_over)
             gap_under[i] = under
             gap_over[i] = over
         elif st == Status.UNEMPLOYED or st == Status.INACTIVE:
