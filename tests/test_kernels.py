@@ -624,12 +624,13 @@ _unit = st.one_of(
 )  # fmt: skip
 def test_skill_update_gaps_are_job_gaps_bit_for_bit(rows, nan_at, flat_req, overshoot):
     """The skill update's gaps (terms from the skills it has just computed, then
-    ``gap_sums`` with the firm's ``requirement_sums``) equal ``job_gaps`` of the updated skills bit for bit (the sums added
-    in the same order): any domain count, values spread over magnitudes, a requirement
-    row of all zeros or all ones (a zero denominator), a NaN skill; an employed worker
-    and an apprentice with a provider; rates that push skills past 1 and below 0 (the
-    update clamps them). The gaps are kept as float64 here (the model keeps float32),
-    so that a change in the order of the sums shows (a float32 gap hides most)."""
+    ``gap_sums`` with the firm's ``requirement_sums``) equal ``job_gaps`` of the updated
+    skills bit for bit (the sums added in the same order): any domain count, values
+    spread over magnitudes, a requirement row of all zeros or all ones (a zero
+    denominator), a NaN skill; an employed worker and an apprentice with a provider;
+    rates that push skills past 1 and below 0 (the update clamps them). The gaps are
+    kept as float64 here (the model keeps float32), so that a change in the order of
+    the sums shows (a float32 gap hides most)."""
     k = len(rows[0])
     skills = np.array([rows[0], rows[0]], dtype=np.float32)
     req = np.array([rows[1]], dtype=np.float32)

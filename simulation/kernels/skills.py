@@ -80,7 +80,10 @@ def requirement_sums(req):
     return sums
 
 
-def update_skills(p, status, *arrays):
+def update_skills(
+    p, status, employer, provider, ability, skills, req, prov_mix, prov_quality,
+    prov_relevance, gap_under, gap_over,
+):  # fmt: skip
     """One month of skill change for every worker, then the gaps at the current job.
 
     Employed and apprentices learn toward the job's requirement (faster with ability
@@ -89,14 +92,13 @@ def update_skills(p, status, *arrays):
     gain toward 1 in each domain by its weight in the provider's programme, scaled by
     provider quality and curriculum relevance; the unemployed and inactive lose skills
     (core skills at half the rate); tertiary students gain core and digital skills.
-    Each worker's change is its own: the rows run in parallel (``parallel.run``);
-    ``arrays`` are ``update_skill_rows``'s after ``status``, up to the gaps (the firms'
-    ``requirement_sums`` are added here, from ``req``).
+    Each worker's change is its own: the rows run in parallel (``parallel.run``), after
+    the firms' ``requirement_sums``.
     """
-    req = arrays[4]  # (employer, provider, ability, skills, req, ...)
     parallel.run(
-        update_skill_rows, status.shape[0], p, status, *arrays, requirement_sums(req),
-        workers=status.shape[0],
+        update_skill_rows, status.shape[0], p, status, employer, provider, ability, skills,
+        req, prov_mix, prov_quality, prov_relevance, gap_under, gap_over,
+        requirement_sums(req), workers=status.shape[0],
     )  # fmt: skip
 
 
