@@ -38,6 +38,14 @@ TALLY_BLOCK = 8192  # workers per block of the parallel tally
 
 
 @njit(inline="always")
+def one_if(condition):
+    """1.0 if ``condition``, else 0.0: a term for a sum without a branch on a condition
+    that goes either way at random, row by row. Where it is false the sum adds 0.0,
+    which leaves it as it was bit for bit (a sum that starts from 0.0 is never -0.0)."""
+    return 1.0 if condition else 0.0
+
+
+@njit(inline="always")
 def _main_field(table, i, n_domains):
     """Technical domain (not core) with the highest value in row ``i`` of ``table``;
     lowest index on ties. (The running maximum is kept in a register: reading
@@ -71,7 +79,14 @@ def _tally_rows(
     From ``HINT_FROM_WORKERS`` rows up, each row hints the firm fields of the row
     ``AHEAD`` rows on (``prefetch_row``): in a city the pass over the workers pushes the
     firms' arrays out of the caches, and the tally waited on them (twice as long at
-    10,000,000 workers; BENCHMARKS.md)."""
+    10,000,000 workers; BENCHMARKS.md).
+
+    An employed worker's tests (under- and over-skilled, outside its field, which
+    premium group) add ``one_if`` terms instead of branching: each goes either way at
+    random from row to row. The tally took 0.93-0.96 of its time at 20,000 workers
+    (the same at 10,000,000, where it waits on memory). Without the branch on the
+    status as well (every row adding the employed terms, 0.0 for the others) it took
+    1.27: more work for every row than the mispredictions cost (BENCHMARKS.md)."""
     n_domains = skills.shape[1]
     n_regions = by_region.shape[0]
     n_cohorts = by_cohort.shape[0]
@@ -128,22 +143,23 @@ def _tally_rows(
             by_cell[x, X_EMP] += 1
             by_cell[x, X_GAP] += gap
             by_cell[x, X_WAGE] += wage[i]
-            if gap_under[i] > p.under_gap:
-                g_under += 1
-                by_cell[x, X_UNDER] += 1
-            if gap_over[i] > p.over_gap:
-                g_over += 1
-            if _main_field(skills, i, n_domains) != f_field[f]:
-                g_outside += 1
+            under = gap_under[i] > p.under_gap
+            g_under += one_if(under)
+            by_cell[x, X_UNDER] += one_if(under)
+            g_over += one_if(gap_over[i] > p.over_gap)
+            g_outside += one_if(_main_field(skills, i, n_domains) != f_field[f])
             if age[i] < p.premium_age_months:
-                if appr_state[i] == ApprState.COMPLETED:
-                    g_appr_wage += wage[i]
-                    g_appr_rel += wage[i] / (wage_level[r] * productivity[f])
-                    g_appr_n += 1
-                elif appr_state[i] == ApprState.NEVER:
-                    g_other_wage += wage[i]
-                    g_other_rel += wage[i] / (wage_level[r] * productivity[f])
-                    g_other_n += 1
+                a_st = appr_state[i]
+                completed = a_st == ApprState.COMPLETED
+                never = a_st == ApprState.NEVER
+                scale = wage_level[r] * productivity[f] if completed | never else 1.0
+                rel = wage[i] / scale
+                g_appr_wage += wage[i] if completed else 0.0
+                g_appr_rel += rel if completed else 0.0
+                g_appr_n += one_if(completed)
+                g_other_wage += wage[i] if never else 0.0
+                g_other_rel += rel if never else 0.0
+                g_other_n += one_if(never)
         elif st == Status.APPRENTICE:
             by_region[r, R_APPR] += 1
             by_sector[nonneg(f_sector[nonneg(employer[i])]), S_APPR] += 1
