@@ -556,6 +556,35 @@ def test_the_pool_workers_end_with_a_killed_sweep(tmp_path):
     assert not left, f"worker processes {left} outlived the sweep"
 
 
+WORKER_LOGS = """
+import logging, sys
+logging.basicConfig(stream=sys.stderr, format="%(name)s %(levelname)s %(message)s")
+import simulation.experiment.worker_signals  # as the local cluster preloads it
+log = logging.getLogger("distributed.worker")
+try:
+    raise OSError("Stream is closed")
+except OSError:
+    log.exception("Failed to communicate with scheduler during heartbeat.")
+    log.exception("Unexpected exception during heartbeat. Closing worker.")
+log.error("Compute Failed")
+"""
+
+
+def test_a_local_worker_does_not_log_the_heartbeat_that_finds_the_sweep_gone():
+    """Stopping a local Dask sweep (Ctrl-C) now and then made a worker whose heartbeat
+    fell after the scheduler's stop log ~40 lines of traceback under the sweep's one
+    line (the scheduler lives in the sweep's process). The workers drop that record
+    and keep every other one."""
+    done = subprocess.run(
+        [sys.executable, "-c", WORKER_LOGS], capture_output=True, text=True, timeout=120,
+        cwd=Path(__file__).resolve().parents[1],
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Failed to communicate with scheduler" not in done.stderr, done.stderr
+    assert "Unexpected exception during heartbeat" in done.stderr
+    assert "distributed.worker ERROR Compute Failed" in done.stderr
+
+
 def test_ctrl_c_stops_a_local_dask_sweep_without_worker_tracebacks(tmp_path):
     """Ctrl-C in a terminal reaches the whole process group: each worker process of the
     local Dask cluster printed a KeyboardInterrupt traceback (~30 lines each) under the

@@ -83,8 +83,8 @@ def _tally_rows(
 
     An employed worker's tests (under- and over-skilled, outside its field, which
     premium group) add ``one_if`` terms instead of branching: each goes either way at
-    random from row to row. The tally took 0.93-0.96 of its time at 20,000 workers
-    (the same at 10,000,000, where it waits on memory). Without the branch on the
+    random from row to row. The tally took 0.93-0.96 of its time at 20,000 workers (at
+    10,000,000, where it waits on memory, as long as before). Without the branch on the
     status as well (every row adding the employed terms, 0.0 for the others) it took
     1.27: more work for every row than the mispredictions cost (BENCHMARKS.md)."""
     n_domains = skills.shape[1]
