@@ -9,9 +9,10 @@ message), though the sweep process stops the cluster itself, keeping the finishe
 The scheduler of a local cluster lives in the sweep's own process. A worker whose
 heartbeat fell between the scheduler's stop and its own logged "Failed to communicate
 with scheduler during heartbeat" with a ~40-line traceback, under the same message
-(now and then, by the timing of its heartbeat). A local worker's scheduler is
-unreachable only when the sweep is ending, and the sweep says why itself, so that
-record is dropped here; every other record of the workers' logs is kept. Workers of a
+(now and then, by the timing of its heartbeat). In practice a local worker's
+scheduler is unreachable only when the sweep is ending, and the sweep says why itself
+(a run that fails is recorded by the sweep, not by this log), so that record is dropped
+here; every other record of the workers' logs is kept. Workers of a
 cluster started apart (``--scheduler``) are not touched."""
 
 import logging
