@@ -1522,10 +1522,58 @@ def test_hinted_loops_are_the_loops_bit_for_bit():
         start = np.full(firms + 1, counts.sum())
         start[: m + 1] = np.cumsum(counts)
         ordered.append(K.matching.order_in_one_pass(apps, n, score, start))
-        ordered.append(K.matching.order_by_firm(apps, n, score, start))  # (by 8 firm ranges)
-    for small, large in ((ordered[0], ordered[2]), (ordered[1], ordered[3]), ordered[:2]):
-        for a, b in zip(small, large, strict=True):
-            assert np.array_equal(a.view(np.uint64), b.view(np.uint64))
+    for a, b in zip(*ordered, strict=True):
+        assert np.array_equal(a.view(np.uint64), b.view(np.uint64))
+
+
+def _grouped_in_one_pass(apps, score, m):
+    """``group_and_order``'s counting sort (``group_by_firm``, ``order_in_one_pass``)."""
+    n = apps.shape[0]
+    offers = np.ones(apps.shape, dtype=np.int8)
+    start, firms = K.matching.group_by_firm(apps, n, m, offers)
+    keys, order = K.matching.order_in_one_pass(apps, n, score, start)
+    assert not offers.any()
+    return start, firms, keys, order
+
+
+@settings(max_examples=max(int(60 * SCALE), 1), deadline=None)
+@given(
+    m=st.integers(1, 5_000),
+    n=st.integers(0, 700),
+    n_apps=st.integers(1, 5),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_applications_in_firm_buckets_are_the_counting_sort(m, n, n_apps, seed):
+    """A city's applications grouped by firm in buckets of firms (``group_and_order``,
+    which this module's cut-small loops make take that path at any size, in 8 pieces of
+    searchers and up to 2**BUCKETS buckets) are the counting sort's, entry for entry:
+    the same firms' places, the same firms, the same order within each firm (ties and
+    unused applications among them), and the offers cleared."""
+    gen = np.random.default_rng(seed)
+    apps = gen.integers(-1, m, (n, n_apps))
+    if m > 40:  # (a few busy firms too: many applicants each)
+        apps[gen.random((n, n_apps)) < 0.3] = gen.integers(0, 3)
+    score = gen.normal(size=(n, n_apps)).round(1)  # (ties among a firm's applicants)
+    offers = np.ones(apps.shape, dtype=np.int8)
+    bucketed = K.matching.group_and_order(apps, n, m, score, offers)
+    assert not offers.any()
+    for a, b in zip(bucketed, _grouped_in_one_pass(apps, score, m), strict=True):
+        assert a.dtype == b.dtype
+        assert np.array_equal(a.view(np.uint64), b.view(np.uint64))
+
+
+def test_applications_in_firm_buckets_from_their_size_up(monkeypatch):
+    """Without the tests' small pieces, a round of ``BUCKET_FROM_FIRMS`` x 4 firm rows
+    takes the buckets on any number of threads (pieces and bucket width as a city's):
+    the counting sort's grouping."""
+    monkeypatch.setattr(parallel, "min_piece_override", None)
+    gen = np.random.default_rng(8)
+    n, m = 3_000, K.matching.BUCKET_FROM_FIRMS * 4
+    apps = gen.integers(-1, m, (n, 4))
+    score = gen.normal(size=(n, 4)).round(1)
+    got = K.matching.group_and_order(apps, n, m, score, np.ones(apps.shape, np.int8))
+    for a, b in zip(got, _grouped_in_one_pass(apps, score, m), strict=True):
+        assert np.array_equal(a.view(np.uint64), b.view(np.uint64))
 
 
 def _tied_skill_rows(domains: int):

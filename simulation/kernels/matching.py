@@ -518,18 +518,20 @@ def make_offers(
     offers,
 ):
     """Each firm ranks its applicants by score (ties: lower worker row first) and offers
-    its openings to the best above its threshold. Applications are grouped by firm with
-    a counting sort (in searcher order, ``group_by_firm``); the searchers' scores
-    (``score_rows``) and then the firms that got any applications (``rank_firms``) are
-    done in parallel (no draws, and each writes only its own rows, so the result does
-    not depend on the thread count). Returns the number of offers."""
-    start, firms = group_by_firm(apps, n, openings.shape[0], offers)
+    its openings to the best above its threshold. The searchers' scores (``score_rows``)
+    are computed in parallel; the applications are then grouped by firm, in searcher
+    order within a firm (``group_and_order``), and the firms that got any applications
+    rank them (``rank_firms``), in parallel too (no draws, and each writes only its own
+    rows, so the result does not depend on the thread count). Returns the number of
+    offers."""
     score = np.empty(apps.shape)
     parallel.run(
         score_rows, n, mode, p, searchers, n, apps, skills, ability, cert, cert_bonus, req,
         score, min_piece=SCORE_PIECE, workers=skills.shape[0],
     )  # fmt: skip
-    keys, order = order_by_firm(apps, n, score, start)
+    start, firms, keys, order = group_and_order(
+        apps, n, openings.shape[0], score, offers, workers=skills.shape[0]
+    )
     given_by = np.zeros(firms.shape[0], dtype=np.int64)
     parallel.run(
         rank_firms, firms.shape[0], firms, start, keys, order, threshold, openings, vac_apps,
@@ -592,42 +594,201 @@ def score_rows(lo, hi, mode, p, searchers, n, apps, skills, ability, cert, cert_
                 score[j, a] = score_at(mode, i, nonneg(f), skills, req, term, bonus)
 
 
-ORDER_SHARE_FROM = 200_000  # applications in a round from which firms' groups are shared
+# Firm rows from which the applications are grouped in buckets of firms
+# (``group_and_order``) when the loops use more than one thread; from four times as many
+# on one thread too.
+BUCKET_FROM_FIRMS = 150_000
+BUCKETS = 9  # about 2**BUCKETS buckets of firms (a power of two of firms each)
+APP_BITS = 40  # a staged application: its index in the low bits, its firm in the bucket above
 
 
-def order_by_firm(apps, n, score, start):
-    """The applications grouped by firm, in searcher order within a firm: (keys, order),
-    keys minus the score (ascending keys rank best first), order the application's
-    index j * A + a.
+def group_and_order(apps, n, m, score, offers, workers=None):
+    """The applications of searchers ``0 <= j < n`` (``apps[j, a]``: a firm of
+    ``0 <= f < m``, or -1) grouped by firm, in searcher order within a firm; clears the
+    offers. Returns (start, firms, keys, order): a firm f's applications are entries
+    ``start[f]:start[f + 1]`` of ``keys`` (minus the score: ascending keys rank best
+    first) and ``order`` (the application's index j * A + a); ``firms``: the firms with
+    applications, in row order.
 
-    From ``ORDER_SHARE_FROM`` applications up, with more than one thread, each thread
-    fills the groups of a range of firms (ranges of about equal numbers of applications),
-    reading every application but writing only its own firms' places: the same groups,
-    in the same order, as one pass (``order_firms``). (The firms' places are scattered
-    over the whole table: with many firms a pass waits on memory, and two threads
-    overlap their waits; from ``HINT_FROM_FIRMS`` firm rows up, each application also
-    hints its firm's place ahead; BENCHMARKS.md.) Tests that cut every loop small
-    (``parallel.min_piece_override``) get eight ranges at any size."""
-    if parallel.min_piece_override is not None:
+    Below ``BUCKET_FROM_FIRMS`` firm rows, a counting sort (``group_by_firm``, then
+    ``order_in_one_pass``): each application is written to its firm's next place. With
+    many firms those places are scattered over tables larger than the caches, and every
+    write waited on memory (the two passes took ~55 ms of a 10,000,000-worker round on
+    two threads). From there up, a sort in two steps, each of whose writes go to places
+    in the caches (BENCHMARKS.md): the firms are cut into buckets of 2**shift
+    consecutive firms (``2**BUCKETS`` of them at most), the applications are first
+    staged bucket by bucket, in searcher order (``bucket_stage``: a few hundred streams
+    of writes), then each bucket's are put in firm order within the bucket's own part of
+    the tables (``bucket_sort``). Both steps keep the searcher order within a firm, so
+    the result is the counting sort's, entry for entry (tests/test_kernels.py). The
+    staging runs over pieces of searchers in parallel (each piece's places counted
+    first, ``bucket_counts``), the sorting over buckets."""
+    n_apps = apps.shape[1]
+    threads = parallel.threads()
+    if parallel.min_piece_override is None:
+        enough = m >= BUCKET_FROM_FIRMS * (1 if threads > 1 else 4)
+        if not enough or n * n_apps >= 1 << APP_BITS:
+            start, firms = group_by_firm(apps, n, m, offers)
+            keys, order = order_in_one_pass(apps, n, score, start)
+            return start, firms, keys, order
+        parts = threads * parallel.PIECES_PER_THREAD if threads > 1 else 1
+    else:  # (tests: many pieces and buckets, however small)
         parts = 8
-    else:
-        parts = parallel.threads() if start[-1] >= ORDER_SHARE_FROM else 1
-    if parts == 1:
-        return order_in_one_pass(apps, n, score, start)
-    m = start.shape[0] - 1
-    total = int(start[m])
-    order = np.empty(total, dtype=np.int64)
+    shift = max(1, int(m).bit_length() - BUCKETS)
+    n_buckets = (m + (1 << shift) - 1) >> shift
+    cuts = np.array([lo for lo, _ in parallel.pieces(n, parts)] + [n], dtype=np.int64)
+    parts = cuts.shape[0] - 1
+    counts = np.zeros((parts, n_buckets), dtype=np.int64)
+    parallel.run(
+        bucket_counts, parts, cuts, apps, shift, counts, offers, min_piece=1, workers=workers
+    )
+    fill, first = bucket_places(counts)
+    total = int(first[n_buckets])
     keys = np.empty(total)
-    bounds = np.searchsorted(start, np.arange(parts + 1) * total // parts).astype(np.int64)
-    bounds[0], bounds[-1] = 0, m
-    parallel.run(order_firms, parts, bounds, apps, n, score, start, keys, order, min_piece=1)
-    return keys, order
+    order = np.empty(total, dtype=np.int64)
+    parallel.run(
+        bucket_stage, parts, cuts, apps, score, shift, fill, keys, order, min_piece=1,
+        workers=workers,
+    )  # fmt: skip
+    start = np.empty(m + 1, dtype=np.int64)
+    start[m] = total
+    with_apps = np.empty(n_buckets, dtype=np.int64)
+    parallel.run(
+        bucket_sort, n_buckets, first, m, shift, keys, order, start, with_apps, min_piece=1,
+        workers=workers,
+    )  # fmt: skip
+    firm_places = np.zeros(n_buckets + 1, dtype=np.int64)
+    np.cumsum(with_apps, out=firm_places[1:])
+    firms = np.empty(int(firm_places[n_buckets]), dtype=np.int64)
+    parallel.run(
+        bucket_firms, n_buckets, firm_places, m, shift, start, firms, min_piece=1,
+        workers=workers,
+    )  # fmt: skip
+    return start, firms, keys, order
+
+
+@njit(cache=True, nogil=True)
+def bucket_counts(p0, p1, cuts, apps, shift, counts, offers):
+    """``group_and_order``: clears the offers of the searchers of pieces ``p0 <= p <
+    p1`` (searchers ``cuts[p] <= j < cuts[p + 1]``) and counts their applications by
+    bucket (firm >> shift) into ``counts[p]``."""
+    n_apps = apps.shape[1]
+    for p in range(p0, p1):
+        p = nonneg(p)
+        for j in range(cuts[p], cuts[p + 1]):
+            j = nonneg(j)
+            for a in range(n_apps):
+                offers[j, a] = 0
+                f = apps[j, a]
+                if f >= 0:
+                    counts[p, nonneg(f >> shift)] += 1
+
+
+@njit(cache=True, nogil=True)
+def bucket_places(counts):
+    """From ``bucket_counts``: each piece's first place in each bucket (pieces in order
+    within a bucket, buckets in order), and each bucket's first place (one more entry:
+    the total)."""
+    parts, n_buckets = counts.shape
+    fill = np.empty((parts, n_buckets), dtype=np.int64)
+    first = np.empty(n_buckets + 1, dtype=np.int64)
+    place = 0
+    for b in range(n_buckets):
+        first[b] = place
+        for p in range(parts):
+            fill[p, b] = place
+            place += counts[p, b]
+    first[n_buckets] = place
+    return fill, first
+
+
+@njit(cache=True, nogil=True)
+def bucket_stage(p0, p1, cuts, apps, score, shift, fill, keys, order):
+    """``group_and_order``'s first step for the searchers of pieces ``p0 <= p < p1``:
+    each application, in searcher order, to its bucket's next place (``fill[p]``): its
+    key, and in ``order`` its firm within the bucket (above ``APP_BITS``) and its
+    index."""
+    n_apps = apps.shape[1]
+    within = (1 << shift) - 1
+    for p in range(p0, p1):
+        p = nonneg(p)
+        for j in range(cuts[p], cuts[p + 1]):
+            j = nonneg(j)
+            for a in range(n_apps):
+                f = apps[j, a]
+                if f >= 0:
+                    b = nonneg(f >> shift)
+                    t = nonneg(fill[p, b])
+                    order[t] = ((f & within) << APP_BITS) | (j * n_apps + a)
+                    keys[t] = -score[j, a]
+                    fill[p, b] = t + 1
+
+
+@njit(cache=True, nogil=True)
+def bucket_sort(b0, b1, first, m, shift, keys, order, start, with_apps):
+    """``group_and_order``'s second step for buckets ``b0 <= b < b1``: a counting sort
+    of each bucket's staged applications by firm, in its own part of the tables
+    (``first[b]:first[b + 1]``), through a buffer: the bucket's firms' ``start``, and
+    how many of them have applications (``with_apps[b]``)."""
+    width = 1 << shift
+    low = (1 << APP_BITS) - 1
+    place = np.empty(width, dtype=np.int64)  # each firm's count, then its next place
+    largest = 0
+    for b in range(b0, b1):
+        largest = greater(largest, first[b + 1] - first[b])
+    buffer_keys = np.empty(largest)
+    buffer_order = np.empty(largest, dtype=np.int64)
+    for b in range(b0, b1):
+        b = nonneg(b)
+        lo = first[b]
+        hi = first[b + 1]
+        f0 = b << shift
+        firms = lesser(f0 + width, m) - f0
+        for x in range(firms):
+            place[x] = 0
+        for t in range(lo, hi):
+            place[nonneg(order[nonneg(t)] >> APP_BITS)] += 1
+        at = lo
+        busy = 0
+        for x in range(firms):
+            x = nonneg(x)
+            c = place[x]
+            busy += c > 0
+            place[x] = at
+            start[nonneg(f0 + x)] = at
+            at += c
+        with_apps[b] = busy
+        for t in range(lo, hi):
+            t = nonneg(t)
+            v = order[t]
+            x = nonneg(v >> APP_BITS)
+            q = nonneg(place[x] - lo)
+            place[x] += 1
+            buffer_keys[q] = keys[t]
+            buffer_order[q] = v & low
+        for q in range(hi - lo):
+            keys[lo + q] = buffer_keys[q]
+            order[lo + q] = buffer_order[q]
+
+
+@njit(cache=True, nogil=True)
+def bucket_firms(b0, b1, firm_places, m, shift, start, firms):
+    """``group_and_order``'s firms with applications, of buckets ``b0 <= b < b1``, from
+    ``firm_places[b]`` on."""
+    for b in range(b0, b1):
+        b = nonneg(b)
+        k = firm_places[b]
+        for f in range(b << shift, lesser((b + 1) << shift, m)):
+            f = nonneg(f)
+            if start[f + 1] > start[f]:
+                firms[nonneg(k)] = f
+                k += 1
 
 
 @njit(cache=True)
 def order_in_one_pass(apps, n, score, start):
-    """``order_by_firm`` in one pass over the applications, every firm at once (no
-    range test per application: a small model's rounds are a few thousand of them)."""
+    """``group_and_order``'s counting sort, in one pass over the applications: each
+    written to its firm's next place (``start`` from ``group_by_firm``)."""
     n_apps = apps.shape[1]
     m = start.shape[0] - 1
     order = np.empty(start[m], dtype=np.int64)
@@ -651,38 +812,6 @@ def order_in_one_pass(apps, n, score, start):
                 keys[t] = -score[j, a]
                 fill[nonneg(f)] = t + 1
     return keys, order
-
-
-@njit(cache=True, nogil=True)
-def order_firms(p0, p1, bounds, apps, n, score, start, keys, order):
-    """``order_by_firm`` for the firms ``bounds[p] <= f < bounds[p + 1]`` of the ranges
-    ``p0 <= p < p1``."""
-    n_apps = apps.shape[1]
-    for p in range(p0, p1):
-        f0 = bounds[p]
-        f1 = bounds[p + 1]
-        if f1 <= f0:
-            continue
-        fill = start[f0:f1].copy()
-        hint = start.shape[0] > HINT_FROM_FIRMS
-        for j in range(n):
-            if hint and j + 2 * AHEAD < n:  # the places of the applications a few ahead
-                for a in range(n_apps):
-                    g = apps[nonneg(j + 2 * AHEAD), a]
-                    if f0 <= g < f1:
-                        prefetch_row(fill, g - f0)
-                    g = apps[nonneg(j + AHEAD), a]
-                    if f0 <= g < f1:
-                        t = fill[nonneg(g - f0)]
-                        prefetch_row(order, t)
-                        prefetch_row(keys, t)
-            for a in range(n_apps):
-                f = apps[j, a]
-                if f0 <= f < f1:
-                    t = nonneg(fill[nonneg(f - f0)])
-                    order[t] = j * n_apps + a
-                    keys[t] = -score[j, a]
-                    fill[nonneg(f - f0)] = t + 1
 
 
 @njit(cache=True, nogil=True)
