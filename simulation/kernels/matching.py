@@ -613,9 +613,9 @@ def group_and_order(apps, n, m, score, offers, workers=None):
     Below ``BUCKET_FROM_FIRMS`` firm rows, a counting sort (``group_by_firm``, then
     ``order_in_one_pass``): each application is written to its firm's next place. With
     many firms those places are scattered over tables larger than the caches, and every
-    write waited on memory (the two passes took ~55 ms of a 10,000,000-worker round on
-    two threads). From there up, a sort in two steps, each of whose writes go to places
-    in the caches (BENCHMARKS.md): the firms are cut into buckets of 2**shift
+    write waited on memory (the two passes took 57-66 ms of a 10,000,000-worker first
+    round on two threads). From there up, a sort in two steps, each of whose writes go
+    to places in the caches (BENCHMARKS.md): the firms are cut into buckets of 2**shift
     consecutive firms (``2**BUCKETS`` of them at most), the applications are first
     staged bucket by bucket, in searcher order (``bucket_stage``: a few hundred streams
     of writes), then each bucket's are put in firm order within the bucket's own part of
