@@ -163,6 +163,17 @@ def _rows(n: int, dtype) -> np.ndarray:
     return raw[skip : skip + size].view(dtype).reshape(n, K)
 
 
+def _copy(a: np.ndarray) -> np.ndarray:
+    """A copy of ``a``; a table of rows (``_rows``: (n, K) float32) starts at a cache
+    line's start, as the original does (``ndarray.copy`` would start it where NumPy's
+    own arrays start)."""
+    if a.ndim == 2 and a.shape[1] == K and a.dtype == np.float32:
+        out = _rows(a.shape[0], a.dtype)
+        out[...] = a
+        return out
+    return a.copy()
+
+
 class _Arrays:
     """Shared helpers for the population dataclasses."""
 
@@ -170,7 +181,13 @@ class _Arrays:
         return {f.name: getattr(self, f.name) for f in fields(self)}  # type: ignore[arg-type]
 
     def copy(self):
-        return type(self)(**{k: v.copy() for k, v in self.arrays().items()})
+        return type(self)(**{k: _copy(v) for k, v in self.arrays().items()})
+
+    def __deepcopy__(self, memo):
+        """``copy``: a sweep's shared burn-in (``model.BurnInStore``) keeps and hands out
+        deep copies, whose tables of rows start at a line's start too."""
+        memo[id(self)] = out = self.copy()
+        return out
 
     def nbytes(self) -> int:
         return sum(v.nbytes for v in self.arrays().values())

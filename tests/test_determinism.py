@@ -414,6 +414,10 @@ def test_a_shared_burn_in_gives_the_same_runs():
         # The kept state is a copy: stepping a model built from it changed nothing there.
         again = SkillsModel(args[0], ("package",), *args[1:], seed=4, share_burn_in=True)
         assert BURN_INS.hits == 5
+        # Its rows of skills and requirements start at a cache line (``state._rows``), as
+        # a model's own do.
+        for table in (again.workers.skills, again.firms.req):
+            assert table.ctypes.data % 64 == 0
         _same_run(alone["package", 4], _finished(again))
         # Another horizon, size or scenario is another burn-in.
         SkillsModel(args[0], ("package",), 1500, 6, seed=4, share_burn_in=True)

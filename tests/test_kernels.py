@@ -1551,8 +1551,9 @@ def test_applications_in_firm_buckets_are_the_counting_sort(m, n, n_apps, seed):
     unused applications among them), and the offers cleared."""
     gen = np.random.default_rng(seed)
     apps = gen.integers(-1, m, (n, n_apps))
-    if m > 40:  # (a few busy firms too: many applicants each)
-        apps[gen.random((n, n_apps)) < 0.3] = gen.integers(0, 3)
+    if m > 40:  # (three busy firms too: many applicants each)
+        busy = gen.random((n, n_apps)) < 0.3
+        apps[busy] = gen.integers(0, 3, busy.sum())
     score = gen.normal(size=(n, n_apps)).round(1)  # (ties among a firm's applicants)
     offers = np.ones(apps.shape, dtype=np.int8)
     bucketed = K.matching.group_and_order(apps, n, m, score, offers)
