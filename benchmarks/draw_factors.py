@@ -50,7 +50,7 @@ def main() -> None:
 
     def timed(*args) -> None:
         draw(*args)
-        *head, apps, factors, known = args
+        *head, apps, factors, known, rows = args
         if not known:
             return
         searchers[0] += head[3]
@@ -59,7 +59,7 @@ def main() -> None:
             for way in ("read", "computed"):
                 out, kept = apps.copy(), factors.copy()
                 t0 = time.perf_counter()
-                draw(*head, out, kept, way == "read")
+                draw(*head, out, kept, way == "read", rows)
                 times[way].append(time.perf_counter() - t0)
                 assert np.array_equal(out, apps)
                 assert np.array_equal(kept.view(np.uint64), factors.view(np.uint64))

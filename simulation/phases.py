@@ -358,6 +358,7 @@ def _match(m, mode: int, p: params.Params, month: int) -> None:
             m.travel, world.sector_profile, m.mig_in, m.mig_out, m.flows, m.spend,
         )  # fmt: skip
         return
+    factor_rows = np.arange(n)  # searcher j's row of factors (matching.keep_unmatched)
     for rnd in range(pm.rounds):
         if searchers.size == 0 or openings.sum() == 0:
             break
@@ -367,7 +368,7 @@ def _match(m, mode: int, p: params.Params, month: int) -> None:
             p.cert_bonus, openings, m.thresholds, apps_seen, qualified_seen, m.cell_open,
             m.cell_ptr, m.cell_firms, m.cell_cum, w.skills, w.ability, w.cert, w.region,
             w.employer, f.alive, f.sector, f.region, f.req, m.travel, world.sector_profile,
-            factors, rnd > 0,
+            factors, rnd > 0, factor_rows,
         )  # fmt: skip
         hired = np.zeros(k, dtype=np.int8)
         matching.accept_offers(
@@ -380,8 +381,8 @@ def _match(m, mode: int, p: params.Params, month: int) -> None:
             f.vac_qualified, f.train_benefit, f.appr_started, world.wage_level, m.travel,
             m.mig_in, m.mig_out, m.flows, m.spend,
         )  # fmt: skip
-        left = matching.keep_unmatched(hired, searchers, factors)
-        searchers, factors = searchers[:left], factors[:left]
+        left = matching.keep_unmatched(hired, searchers, factor_rows)
+        searchers, factor_rows = searchers[:left], factor_rows[:left]
 
 
 def slack(m) -> np.ndarray:

@@ -825,12 +825,14 @@ def test_draw_applications_with_a_citys_openings(n, seed, mode, rnd):
 @cases(mode=MODES, rnd=st.integers(1, 2))
 def test_a_later_round_reads_the_first_rounds_affinity_factors(n, seed, mode, rnd):
     """The factors the first round computes and keeps, read in a later round (``known``),
-    give the draws of the plain-Python twin, which computes them afresh."""
+    give the draws of the plain-Python twin, which computes them afresh; also when each
+    searcher's factors are kept in a row of its own (``factor_rows``, here shuffled)."""
     world = worlds.random_world(n, seed)
     prepare(world, mode, "apps")
     b, w, pm = world.b, world.w, world.p.match
     sel, n_apps = b["sel"], pm.applications
     factors = np.full((sel.size, world.world.sector_profile.shape[0]), np.nan)
+    rows = np.random.default_rng(seed).permutation(sel.size)
 
     def draw(slot0, apps, *keep, m=K):
         m.matching.draw_applications(
@@ -846,26 +848,30 @@ def test_a_later_round_reads_the_first_rounds_affinity_factors(n, seed, mode, rn
     fresh = draw(slot0, np.full((sel.size, n_apps), -5), m=T)
     assert np.array_equal(draw(slot0, np.full((sel.size, n_apps), -5), factors, True), fresh)
     assert np.array_equal(first, draw(0, np.full((sel.size, n_apps), -5), m=T))
+    shuffled = np.full_like(factors, np.nan)
+    assert np.array_equal(draw(0, np.full((sel.size, n_apps), -5), shuffled, False, rows), first)
+    assert np.array_equal(shuffled[rows], factors)
+    kept = draw(slot0, np.full((sel.size, n_apps), -5), shuffled, True, rows)
+    assert np.array_equal(kept, fresh)
 
 
 @given(
     hired=st.lists(st.integers(0, 1), max_size=300),
-    sectors=st.integers(1, 12),
     seed=st.integers(0, 2**32 - 1),
 )
 @settings(max_examples=40, deadline=None)
-def test_keep_unmatched(hired, sectors, seed):
-    """The unmatched searchers and their factors' rows move to the front, in order."""
+def test_keep_unmatched(hired, seed):
+    """The unmatched searchers and the rows of their factors move to the front, in order."""
     rng = np.random.default_rng(seed)
     hired = np.array(hired, dtype=np.int8)
     searchers = rng.permutation(10 * hired.size + 1)[: hired.size].astype(np.int64)
-    factors = rng.random((hired.size, sectors))
+    rows = rng.permutation(hired.size).astype(np.int64)
     for m in (K, T):  # the kernel and its twin
-        s, f = searchers.copy(), factors.copy()
-        left = m.matching.keep_unmatched(hired, s, f)
+        s, r = searchers.copy(), rows.copy()
+        left = m.matching.keep_unmatched(hired, s, r)
         assert left == (hired == 0).sum()
         assert np.array_equal(s[:left], searchers[hired == 0])
-        assert np.array_equal(f[:left], factors[hired == 0])
+        assert np.array_equal(r[:left], rows[hired == 0])
 
 
 def assert_applications_valid(x: worlds.RandomWorld) -> None:
@@ -1116,6 +1122,7 @@ def test_matching_rounds(n, seed, mode):
         n_sel = select(m, x, mode)
         x.b["sel"] = x.b["searchers"][:n_sel].copy()
         factors = np.empty((n_sel, x.world.sector_profile.shape[0]))
+        rows = np.arange(n_sel)
         thresholds(m, x, mode)
         for rnd in range(x.p.match.rounds):
             if x.b["sel"].size == 0 or openings(x, mode).sum() == 0:
@@ -1125,10 +1132,10 @@ def test_matching_rounds(n, seed, mode):
             x.b["offers"] = np.zeros((k, n_apps), dtype=np.int8)
             x.b["hired"] = np.zeros(k, dtype=np.int8)
             cells(m, x, mode)
-            applications(m, x, rnd * 2 * n_apps, factors, rnd > 0)
+            applications(m, x, rnd * 2 * n_apps, factors, rnd > 0, rows)
             hires.append((offers(m, x, mode), accept(m, x, mode)))
-            left = m.matching.keep_unmatched(x.b["hired"], x.b["sel"], factors)
-            x.b["sel"], factors = x.b["sel"][:left], factors[:left]
+            left = m.matching.keep_unmatched(x.b["hired"], x.b["sel"], rows)
+            x.b["sel"], rows = x.b["sel"][:left], rows[:left]
         return tuple(hires)
 
     check(worlds.random_world(n, seed), run)

@@ -89,26 +89,37 @@ def build_cells(
     alive, sector, region, openings, n_regions, cell_open, cell_ptr, cell_firms, cell_cum
 ):
     """Firms with openings grouped by (sector, region) cell, c = sector * R + region (CSR),
-    with cumulative openings inside each cell for proportional draws."""
+    with cumulative openings inside each cell for proportional draws.
+
+    One pass over every firm row lists the firms with openings (each row's index is
+    written and the count moves on by 0 or 1: no branch on a test that goes either way
+    from row to row); the counting and the placing then go over that list only, a
+    sixth of the rows in a city. (Two passes over every row, each branching on it, took
+    3.8 ms a call at 10,000,000 workers; BENCHMARKS.md.)"""
     n_cells = cell_open.shape[0]
     cell_open[:] = 0
     cell_ptr[:] = 0
+    listed = np.empty(alive.shape[0], dtype=np.int32)
+    k = 0
     for f in range(alive.shape[0]):
-        if alive[f] == 1 and openings[f] > 0:
-            c = sector[f] * n_regions + region[f]
-            cell_ptr[c + 1] += 1
-            cell_open[c] += openings[f]
+        listed[k] = f
+        k += (alive[f] == 1) & (openings[f] > 0)
+    for j in range(k):
+        f = nonneg(listed[j])
+        c = nonneg(sector[f] * n_regions + region[f])
+        cell_ptr[c + 1] += 1
+        cell_open[c] += openings[f]
     for c in range(n_cells):
         cell_ptr[c + 1] += cell_ptr[c]
     fill = cell_ptr[:-1].copy()
-    for f in range(alive.shape[0]):
-        if alive[f] == 1 and openings[f] > 0:
-            c = sector[f] * n_regions + region[f]
-            j = fill[c]
-            cell_firms[j] = f
-            prev = cell_cum[j - 1] if j > cell_ptr[c] else 0
-            cell_cum[j] = prev + openings[f]
-            fill[c] += 1
+    for j in range(k):
+        f = nonneg(listed[j])
+        c = nonneg(sector[f] * n_regions + region[f])
+        at = fill[c]
+        cell_firms[at] = f
+        prev = cell_cum[at - 1] if at > cell_ptr[c] else 0
+        cell_cum[at] = prev + openings[f]
+        fill[c] += 1
 
 
 @njit(cache=True)
@@ -336,6 +347,7 @@ def draw_applications(
     apps,
     factors=None,
     known=False,
+    factor_rows=None,
 ):
     """Each searcher sends up to A applications (A = apps.shape[1]) to distinct firms drawn
     by accessibility and skill affinity, never to its own employer; -1 marks an unused
@@ -345,9 +357,11 @@ def draw_applications(
     ``factors`` (searchers x sectors, optional) keeps each searcher's affinity factors
     (``sector_factor``: a dot product and an exp per sector, nearly half of a
     searcher's draws) for the month's next round, whose searchers have the same skills:
-    with ``known`` the factors are read from it (row j for searcher j), else computed
-    and written to it. The factors read are the ones computed, so the draws are the
-    same."""
+    with ``known`` the factors are read from it, else computed and written to it. Searcher
+    j's factors are row ``factor_rows[j]`` of ``factors`` (by default row j): a later
+    round's searchers, the first round's minus those hired, keep their rows, and only
+    the row numbers move up (``keep_unmatched``). The factors read are the ones
+    computed, so the draws are the same."""
     access, start, owners, psum = draw_tables(
         travel, travel_weight, profile, cell_open, cell_ptr, cell_firms, cell_cum
     )
@@ -358,17 +372,21 @@ def draw_applications(
             f"factors has shape {factors.shape}: it needs a row for each of the {n} "
             f"searchers and a column for each of the {profile.shape[0]} sectors"
         )
+    if factor_rows is None:
+        factor_rows = np.arange(n)
+    elif factor_rows.shape[0] < n:  # (its rows are read unchecked: the caller's own)
+        raise ValueError(f"factor_rows has {factor_rows.shape[0]} rows for {n} searchers")
     parallel.run(
         draw_blocks, (n + DRAW_BLOCK - 1) // DRAW_BLOCK, key, slot0, searchers, n, skills,
         region, employer, profile, affinity_weight, cell_open, access, start, owners, psum,
-        apps, factors, known, min_piece=DRAW_PIECE, workers=skills.shape[0],
+        apps, factors, known, factor_rows, min_piece=DRAW_PIECE, workers=skills.shape[0],
     )  # fmt: skip
 
 
 @njit(cache=True, nogil=True)
 def draw_blocks(
     b0, b1, key, slot0, searchers, n, skills, region, employer, profile, affinity_weight,
-    cell_open, access, start, owners, psum, apps, factors, known,
+    cell_open, access, start, owners, psum, apps, factors, known, factor_rows,
 ):  # fmt: skip
     """``draw_applications`` for the searchers of blocks ``b0 <= b < b1``.
 
@@ -396,13 +414,14 @@ def draw_blocks(
                 prefetch_row(region, ahead)
                 prefetch_row(employer, ahead)
             i = nonneg(searchers[j])
+            fr = nonneg(factor_rows[j])
             if not known:
                 for s in range(profile.shape[0]):
-                    factors[j, s] = sector_factor(i, skills, profile, psum, affinity_weight, s)
+                    factors[fr, s] = sector_factor(i, skills, profile, psum, affinity_weight, s)
             home = nonneg(region[i])
             total = 0.0
             for s in range(profile.shape[0]):
-                total = add_sector(home, access, s, factors[j, s], weights, cum, total)
+                total = add_sector(home, access, s, factors[fr, s], weights, cum, total)
             own[nonneg(j - j0)] = employer[i]
             for a in range(n_apps):
                 apps[j, a] = -1
@@ -1098,10 +1117,11 @@ def apply_and_offer(
     mode, key, slot0, p, searchers, n, n_regions, cert_bonus, openings, thresholds, apps_seen,
     qualified_seen, cell_open, cell_ptr, cell_firms, cell_cum, skills, ability, cert, region,
     employer, alive, f_sector, f_region, req, travel, profile, factors=None, known=False,
+    factor_rows=None,
 ):  # fmt: skip
     """The first half of a matching round: firms with openings grouped by cell
     (``build_cells``), each searcher's applications (``draw_applications``, draws from
-    ``slot0`` on; ``factors`` and ``known`` as there) and the firms' offers
+    ``slot0`` on; ``factors``, ``known`` and ``factor_rows`` as there) and the firms' offers
     (``make_offers``). Returns (applications, offers) for ``accept_offers``.
     (``rounds_in_one_call`` repeats these steps for small models: a change here goes
     there too; tests/test_determinism.py holds the two paths to the same run.)"""
@@ -1112,6 +1132,7 @@ def apply_and_offer(
     draw_applications(
         key, slot0, searchers, n, skills, region, employer, travel, profile, p.affinity_weight,
         p.travel_weight, cell_open, cell_ptr, cell_firms, cell_cum, apps, factors, known,
+        factor_rows,
     )  # fmt: skip
     make_offers(
         mode, p, searchers, n, apps, skills, ability, cert, cert_bonus, req, openings, thresholds,
@@ -1121,18 +1142,19 @@ def apply_and_offer(
 
 
 @njit(cache=True)
-def keep_unmatched(hired, searchers, factors):
-    """The searchers not hired this round (``hired[j] == 0``) and their affinity factors
-    moved to the front of ``searchers`` and ``factors``, in their order; returns their
-    number. (In place, in one pass: numpy's boolean indexing of the factors' rows took
-    four times as long.)"""
+def keep_unmatched(hired, searchers, factor_rows):
+    """The searchers not hired this round (``hired[j] == 0``) and the rows of their
+    affinity factors (``draw_applications``' ``factor_rows``) moved to the front of
+    ``searchers`` and ``factor_rows``, in their order; returns their number. The factors
+    stay where the first round wrote them: moving a city's rows of them (72 bytes a
+    searcher) took ~3 ms a round, moving their row numbers a fraction of that
+    (BENCHMARKS.md). Every searcher is copied to the front and the front moves on by 0
+    or 1: no branch on who was hired, which goes either way at random."""
     left = 0
     for j in range(hired.shape[0]):
-        if hired[j] == 0:
-            searchers[left] = searchers[j]
-            for s in range(factors.shape[1]):
-                factors[left, s] = factors[j, s]
-            left += 1
+        searchers[left] = searchers[j]  # (left <= j: row j is read before it is written)
+        factor_rows[left] = factor_rows[j]
+        left += hired[j] == 0
     return left
 
 
@@ -1310,6 +1332,7 @@ def rounds_in_one_call(
     dispatch and the Python around them a month. ``searchers[:k]`` are the mode's
     searchers, ``factors`` has a row for each; returns the number of searchers left."""
     n_apps = p.applications
+    factor_rows = np.arange(k)  # (keep_unmatched)
     for rnd in range(rounds):
         if k == 0 or openings.sum() == 0:
             break
@@ -1323,7 +1346,7 @@ def rounds_in_one_call(
         draw_blocks(
             0, (k + DRAW_BLOCK - 1) // DRAW_BLOCK, key, rnd * 2 * n_apps, searchers, k, skills,
             region, employer, profile, p.affinity_weight, cell_open, access, start, owners,
-            psum, apps, factors, rnd > 0,
+            psum, apps, factors, rnd > 0, factor_rows,
         )  # fmt: skip
         by_firm, firms = group_by_firm(apps, k, openings.shape[0], offers)
         score = np.empty(apps.shape)
@@ -1346,7 +1369,7 @@ def rounds_in_one_call(
             headcount, apprentices, openings, vac_age, vac_apps, vac_qualified, train_benefit,
             appr_started, mig_in, mig_out, flows, spend,
         )  # fmt: skip
-        k = keep_unmatched(hired, searchers[:k], factors)
+        k = keep_unmatched(hired, searchers[:k], factor_rows[:k])
     return k
 
 

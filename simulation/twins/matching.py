@@ -248,11 +248,12 @@ def draw_applications(
     apps,
     factors=None,
     known=False,
+    factor_rows=None,
 ):
     """Every searcher's applications (``worker_applications``). The kernel keeps the
     searchers' affinity factors from a month's first round for its later rounds
-    (``factors``, ``known``); the twin computes them afresh every round, which gives
-    the same factors, so it takes and leaves them."""
+    (``factors``, ``known``, ``factor_rows``); the twin computes them afresh every
+    round, which gives the same factors, so it takes and leaves them."""
     k = int(key)
     n_apps = apps.shape[1]
     access = cell_access(travel, travel_weight, cell_open)
@@ -570,12 +571,12 @@ def accept_offers(
     return hires
 
 
-def keep_unmatched(hired, searchers, factors):
-    """The searchers not hired (and their factors' rows) moved to the front, in order;
-    returns their number."""
+def keep_unmatched(hired, searchers, factor_rows):
+    """The searchers not hired (and the rows of their factors) moved to the front, in
+    order; returns their number."""
     left = [j for j in range(hired.shape[0]) if hired[j] == 0]
     searchers[: len(left)] = searchers[left]
-    factors[: len(left)] = factors[left]
+    factor_rows[: len(left)] = factor_rows[left]
     return len(left)
 
 
