@@ -5,7 +5,13 @@ import numpy as np
 from numba import njit
 
 from simulation.kernels import key_caches_on_sources, parallel
-from simulation.kernels.memory import AHEAD, prefetch_row, rows_with, rows_with_either
+from simulation.kernels.memory import (
+    AHEAD,
+    HINT_FROM_WORKERS,
+    prefetch_row,
+    rows_with,
+    rows_with_either,
+)
 from simulation.kernels.order import FEW, first_few, stable_order
 from simulation.kernels.scalar import nonneg
 from simulation.rng import uniform
@@ -85,9 +91,12 @@ def release(
     ``order.FEW`` and keys that are numbers, those first few without the sort
     (``order.first_few``: the same workers, in the same order)."""
     m = alive.shape[0]
+    hint = status.shape[0] >= HINT_FROM_WORKERS
     start = np.empty(m + 1, dtype=np.int64)
     start[:] = 0
     for t in range(rows.shape[0]):
+        if hint and t + AHEAD < rows.shape[0]:
+            prefetch_row(employer, nonneg(rows[t + AHEAD]))
         start[nonneg(employer[nonneg(rows[t])]) + 1] += 1
     for f in range(m):
         start[f + 1] += start[f]
@@ -99,6 +108,14 @@ def release(
         f = nonneg(employer[i])
         members[nonneg(fill[f])] = i
         fill[f] += 1
+    # Every candidate's key (the higher the under-skill gap, the earlier it goes), firm
+    # by firm in one pass, each hinting the gap of the candidate AHEAD on: the
+    # candidates of a firm are rows far apart, and a city's gaps are 40 MB.
+    keys = np.empty(start[m])
+    for t in range(start[m]):
+        if hint and t + AHEAD < start[m]:
+            prefetch_row(gap_under, nonneg(members[t + AHEAD]))
+        keys[t] = -gap_under[nonneg(members[t])]
     for f in range(m):
         lo = start[f]
         hi = start[f + 1]
@@ -107,17 +124,15 @@ def release(
         if alive[f] == 0:
             chosen = members[lo:hi]
         else:
-            key = np.empty(hi - lo)
             plain = True
             for t in range(lo, hi):
-                key[t - lo] = -gap_under[members[t]]
-                plain &= key[t - lo] == key[t - lo]
+                plain &= keys[t] == keys[t]
             quota = layoff_quota[f]
             if plain and quota <= FEW:  # the first few of the sort, without the sort
-                kept = first_few(key, 0, hi - lo, -np.inf, quota, best)
-                chosen = members[lo:hi][best[:kept]]
+                kept = first_few(keys, lo, hi, -np.inf, quota, best)
+                chosen = members[best[:kept]]
             else:
-                chosen = members[lo:hi][stable_order(key)[:quota]]
+                chosen = members[lo:hi][stable_order(keys[lo:hi])[:quota]]
         for i in chosen:
             if status[i] == Status.APPRENTICE:
                 appr_state[i] = ApprState.DISSOLVED
@@ -176,8 +191,25 @@ def quit_draws(lo, hi, key, p, status, gap_under, gap_over, picked):
 
 @njit(cache=True)
 def leave(rows, status, employer, wage, tenure, spell, provider, headcount, flows):
-    """The quits ``rows`` booked: the firm's headcount, the worker unemployed."""
-    for t in range(rows.shape[0]):
+    """The quits ``rows`` booked: the firm's headcount, the worker unemployed.
+
+    From ``HINT_FROM_WORKERS`` rows up, each quit hints the employer of the quit
+    ``AHEAD`` on, and the headcount of the firm of the quit half as far on (whose
+    employer has had that long to arrive): in a city the quits are a few workers in a
+    hundred, and each waited for its firm's headcount (BENCHMARKS.md)."""
+    n = rows.shape[0]
+    hint = status.shape[0] >= HINT_FROM_WORKERS
+    for t in range(n):
+        if hint and t + AHEAD < n:
+            ahead = nonneg(rows[nonneg(t + AHEAD)])
+            prefetch_row(employer, ahead)
+            prefetch_row(status, ahead)
+            prefetch_row(wage, ahead)
+            prefetch_row(tenure, ahead)
+            prefetch_row(spell, ahead)
+            prefetch_row(provider, ahead)
+        if hint and t + AHEAD // 2 < n:
+            prefetch_row(headcount, nonneg(employer[nonneg(rows[nonneg(t + AHEAD // 2)])]))
         i = nonneg(rows[t])  # (indices below are all >= 0: see scalar.nonneg)
         headcount[nonneg(employer[i])] -= 1
         _to_unemployed(i, status, employer, wage, tenure, spell, provider)
