@@ -2,7 +2,7 @@
 month (and of the Python functions around kernels, such as ``matching.apply_and_offer``).
 
 Usage: .venv/bin/python benchmarks/kernel_times.py [--workers 1000000] [--months 6]
-       [--scenario combined] [--policy package] [--top 30] [--nested]
+       [--scenario combined] [--policy package] [--top 30] [--nested | --idle]
 
 Builds the run (burn-in skipped: the months start from the initial state), steps two
 months untimed (compilation, first touches), then wraps every function of the kernel
@@ -17,6 +17,13 @@ Kernels that run beside the calling thread (the Gini and the employability estim
 ``parallel.start``) are timed in their own thread: with more than one thread, the
 listed times add up to more than the month. ``skillsim run --profile`` gives the same
 month by phase.
+
+``--idle``: where the other cores wait. For the calls the model's own thread makes, the
+process's CPU time during the call is taken too (``getrusage``: every thread's), and
+the listing is ordered by the cores' idle milliseconds a month, threads x wall - CPU: a
+serial kernel on two threads idles a core for its whole time, a parallel loop for its
+uneven ends and hand-overs. (Only the calling thread's calls are listed then: the
+pieces the pool threads run are inside them.)
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from __future__ import annotations
 import argparse
 import collections
 import importlib
+import resource
 import statistics
 import threading
 import time
@@ -40,9 +48,12 @@ def main() -> None:
     ap.add_argument("--policy", default="package")
     ap.add_argument("--top", type=int, default=30)
     ap.add_argument("--nested", action="store_true", help="count calls inside others too")
+    ap.add_argument("--idle", action="store_true", help="order by the cores' idle time")
     a = ap.parse_args()
     if a.months < 1:
         ap.error("--months must be at least 1")
+    if a.idle and a.nested:
+        ap.error("--idle lists the calling thread's outermost calls: not with --nested")
 
     import numba
 
@@ -56,24 +67,35 @@ def main() -> None:
     sides.month_seconds(model, 2)
 
     seconds: collections.Counter = collections.Counter()
+    cpu: collections.Counter = collections.Counter()
     calls: collections.Counter = collections.Counter()
     lock = threading.Lock()
     local = threading.local()
+    main_thread = threading.main_thread()
+
+    def cpu_seconds() -> float:
+        r = resource.getrusage(resource.RUSAGE_SELF)
+        return r.ru_utime + r.ru_stime
 
     def wrap(label: str, f):
         def timed(*args, **kwargs):
             depth = getattr(local, "depth", 0)
             if depth and not a.nested:
                 return f(*args, **kwargs)
+            if a.idle and threading.current_thread() is not main_thread:
+                return f(*args, **kwargs)
             local.depth = depth + 1
+            c0 = cpu_seconds() if a.idle else 0.0
             t0 = time.perf_counter()
             try:
                 return f(*args, **kwargs)
             finally:
                 dt = time.perf_counter() - t0
+                dc = cpu_seconds() - c0 if a.idle else 0.0
                 local.depth = depth
                 with lock:
                     seconds[label] += dt
+                    cpu[label] += dc
                     calls[label] += 1
 
         return timed
@@ -85,14 +107,30 @@ def main() -> None:
             if is_function and getattr(f, "__module__", None) == mod.__name__:
                 setattr(mod, attr, wrap(f"{name}.{attr}", f))
 
+    c0 = cpu_seconds()
     months = sides.month_seconds(model, a.months)
+    month_cpu = (cpu_seconds() - c0) / a.months
+    threads = numba.get_num_threads()
     print(f"machine: {sides.machine()}")
-    print(f"numba threads {numba.get_num_threads()}; {sides.load()}")
+    print(f"numba threads {threads}; {sides.load()}")
     print(f"{a.scenario} | {a.policy}, {a.workers:,} workers, {a.months} months: "
           f"{statistics.median(months) * 1e3:.1f} ms a month (median)")  # fmt: skip
+    per = 1e3 / a.months
+    if a.idle:
+        wall = sum(months) / a.months
+        print(f"a month: {wall * 1e3:.1f} ms wall (mean), {month_cpu * 1e3:.1f} ms CPU, "
+              f"{month_cpu / wall:.2f} cores busy of {threads}")  # fmt: skip
+        idle = {k: threads * seconds[k] - cpu[k] for k in seconds}
+        print(f"{'function':44s} {'ms/month':>10s} {'CPU ms':>8s} {'idle core ms':>13s}")
+        for label in sorted(idle, key=idle.get, reverse=True)[: a.top]:
+            print(f"{label:44s} {seconds[label] * per:10.2f} {cpu[label] * per:8.2f} "
+                  f"{idle[label] * per:13.2f}")  # fmt: skip
+        print(f"{'all listed':44s} {sum(seconds.values()) * per:10.2f} "
+              f"{sum(cpu.values()) * per:8.2f} {sum(idle.values()) * per:13.2f}")  # fmt: skip
+        return
     print(f"{'function':44s} {'ms/month':>10s} {'calls/month':>12s}")
     for label, s in seconds.most_common(a.top):
-        print(f"{label:44s} {s / a.months * 1e3:10.2f} {calls[label] / a.months:12.1f}")
+        print(f"{label:44s} {s * per:10.2f} {calls[label] / a.months:12.1f}")
     total = sum(seconds.values()) / a.months
     print(f"{'all listed' if a.nested else 'all outermost calls':44s} {total * 1e3:10.2f}")
 
