@@ -1155,7 +1155,9 @@ def keep_unmatched(hired, searchers, factor_rows):
     stay where the first round wrote them: moving a city's rows of them (72 bytes a
     searcher) took ~3 ms a round, moving their row numbers a fraction of that
     (BENCHMARKS.md). Every searcher is copied to the front and the front moves on by 0
-    or 1: no branch on who was hired, which goes either way at random."""
+    or 1: no branch on who was hired, which goes either way at random. (So the entries
+    past the returned number are overwritten with some of the hired: read only the
+    first ones.)"""
     left = 0
     for j in range(hired.shape[0]):
         searchers[left] = searchers[j]  # (left <= j: row j is read before it is written)
