@@ -318,6 +318,40 @@ def test_exit_firms(n, seed, sensitivity, shrink):
             assert (f0.productivity[cell & (f1.alive == 1)] >= left).all()
 
 
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    excess=st.sampled_from([1, *(K.firms.FEW_EXITS + d for d in (-1, 0, 1)), 300]),
+    ties=st.booleans(),
+)
+@settings(max_examples=40, deadline=None)
+def test_exit_firms_in_cells_of_many_firms(seed, excess, ties):
+    """Cells of hundreds of firms that lose up to ``FEW_EXITS`` of them pick the least
+    productive in one pass (``order.first_few``), more by sorting the cell: both give
+    the twin's exits (the worlds above have a few firms a cell, so only the first)."""
+    rng = np.random.default_rng(seed)
+    m, n_sectors, n_regions = 900, 2, 2
+    sector = rng.integers(0, n_sectors, m).astype(np.int8)
+    region = rng.integers(0, n_regions, m).astype(np.int8)
+    alive = (rng.random(m) < 0.9).astype(np.int8)
+    productivity = rng.random(m).astype(np.float32)
+    if ties:
+        productivity = np.round(productivity * 4).astype(np.float32) / np.float32(4)
+    cell = sector.astype(np.int64) * n_regions + region
+    count = np.bincount(cell[alive == 1], minlength=n_sectors * n_regions)
+    desired = np.maximum(count - excess, 0).reshape(n_sectors, n_regions).astype(np.int64)
+    results = []
+    for mod in (K, T):  # the kernel and its twin
+        a, exit_month = alive.copy(), np.full(m, NEVER, dtype=np.int16)
+        exits = mod.firms.exit_firms(
+            7, np.uint64(seed), desired, np.zeros(n_sectors), 0.0, a, sector, region,
+            productivity, exit_month,
+        )  # fmt: skip
+        results.append((exits, a, exit_month))
+    (exits, a, months), (t_exits, t_a, t_months) = results
+    assert exits == t_exits == (alive == 1).sum() - (a == 1).sum() > 0
+    assert np.array_equal(a, t_a) and np.array_equal(months, t_months)
+
+
 @cases(surge=st.integers(0, 40))
 def test_enter_firms(n, seed, surge):
     world = worlds.random_world(n, seed)
