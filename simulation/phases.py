@@ -82,7 +82,7 @@ def firm_demand(m, p: params.Params, month: int) -> None:
     )  # fmt: skip
     firms.set_targets(
         m.log_demand, pf.entry_elasticity, f.alive, f.sector, f.region, f.base_size, f.shock,
-        f.target,
+        f.target, workers=m.workers.status.shape[0],
     )  # fmt: skip
     firms.post_vacancies(
         f.alive, f.target, f.headcount, pf.layoff_band, f.vacancies, f.layoff_quota,
@@ -96,6 +96,7 @@ def apprenticeship_supply(m, p: params.Params) -> None:
     apprenticeship.offer_slots(
         p.appr, m.poach_rate, f.alive, f.region, f.headcount, f.apprentices, f.productivity,
         f.appr_extra, world.wage_level, world.min_wage, f.net_benefit, f.slots,
+        workers=m.workers.status.shape[0],
     )  # fmt: skip
     m.flows[Flow.SLOTS_OFFERED] += f.slots.sum()
 

@@ -13,7 +13,7 @@ import math
 import numpy as np
 from numba import njit
 
-from simulation.kernels import key_caches_on_sources
+from simulation.kernels import key_caches_on_sources, parallel
 from simulation.kernels.memory import AHEAD, prefetch_row, rows_with
 from simulation.kernels.scalar import greater, lesser, nonneg
 from simulation.state import Status, Training
@@ -40,15 +40,28 @@ def expected_net_benefit(p, skilled_wage, min_wage, poach_rate):
     return contribution + retention + subsidy - wage - mentor - quality, complete
 
 
-@njit(cache=True)
 def offer_slots(
     p, poach_rate, alive, region, headcount, apprentices, productivity, appr_extra,
-    wage_level, min_wage, net_benefit, slots,
+    wage_level, min_wage, net_benefit, slots, workers=None,
 ):  # fmt: skip
     """Slots of each firm: if its expected net benefit plus its own extra contribution
     (``appr_extra`` months of the skilled wage, fixed when the firm is created) is
-    positive, up to its mentor capacity and headcount cap, less current apprentices."""
-    for f in range(alive.shape[0]):
+    positive, up to its mentor capacity and headcount cap, less current apprentices.
+    Each firm's slots are its own: the firms run in parallel (``parallel.run``;
+    ``workers``, the model's worker rows, as there)."""
+    parallel.run(
+        offer_slot_rows, alive.shape[0], p, poach_rate, alive, region, headcount, apprentices,
+        productivity, appr_extra, wage_level, min_wage, net_benefit, slots, workers=workers,
+    )  # fmt: skip
+
+
+@njit(cache=True, nogil=True)
+def offer_slot_rows(
+    lo, hi, p, poach_rate, alive, region, headcount, apprentices, productivity, appr_extra,
+    wage_level, min_wage, net_benefit, slots,
+):  # fmt: skip
+    """``offer_slots`` for the firms ``lo <= f < hi``."""
+    for f in range(lo, hi):
         slots[f] = 0
         if alive[f] == 0:
             net_benefit[f] = 0.0

@@ -29,10 +29,24 @@ def update_shock_rows(lo, hi, key, alive, shock, persistence, sd):
             shock[f] = persistence * shock[f] + sd * normal(key, f, 0)
 
 
-@njit(cache=True)
-def set_targets(log_demand, elasticity, alive, sector, region, base_size, shock, target):
-    """Desired employees: the part of demand not met by entry/exit scales firm size."""
-    for f in range(alive.shape[0]):
+def set_targets(
+    log_demand, elasticity, alive, sector, region, base_size, shock, target, workers=None
+):
+    """Desired employees: the part of demand not met by entry/exit scales firm size.
+    Each firm's target is its own: the firms run in parallel (``parallel.run``;
+    ``workers``, the model's worker rows, as there)."""
+    parallel.run(
+        set_target_rows, alive.shape[0], log_demand, elasticity, alive, sector, region,
+        base_size, shock, target, workers=workers,
+    )  # fmt: skip
+
+
+@njit(cache=True, nogil=True)
+def set_target_rows(
+    lo, hi, log_demand, elasticity, alive, sector, region, base_size, shock, target
+):
+    """``set_targets`` for the firms ``lo <= f < hi``."""
+    for f in range(lo, hi):
         if alive[f] == 1:
             x = (1.0 - elasticity) * log_demand[sector[f], region[f]] + shock[f]
             target[f] = np.int64(base_size[f] * math.exp(x) + 0.5)

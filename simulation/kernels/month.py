@@ -150,9 +150,9 @@ def advance(
         f.apprentices, f.entry_month, f.exit_month, f.provider, f.train_cost, f.train_benefit,
         f.appr_started, f.appr_extra,
     )  # fmt: skip
-    firms.set_targets(
-        log_demand, pf.entry_elasticity, f.alive, f.sector, f.region, f.base_size, f.shock,
-        f.target,
+    firms.set_target_rows(
+        0, f.alive.shape[0], log_demand, pf.entry_elasticity, f.alive, f.sector, f.region,
+        f.base_size, f.shock, f.target,
     )  # fmt: skip
     firms.post_vacancies(
         f.alive, f.target, f.headcount, pf.layoff_band, f.vacancies, f.layoff_quota,
@@ -160,9 +160,9 @@ def advance(
     )  # fmt: skip
 
     # 3. apprenticeship supply
-    apprenticeship.offer_slots(
-        pa, poach_rate, f.alive, f.region, f.headcount, f.apprentices, f.productivity,
-        f.appr_extra, wage_level, min_wage, f.net_benefit, f.slots,
+    apprenticeship.offer_slot_rows(
+        0, f.alive.shape[0], pa, poach_rate, f.alive, f.region, f.headcount, f.apprentices,
+        f.productivity, f.appr_extra, wage_level, min_wage, f.net_benefit, f.slots,
     )  # fmt: skip
     flows[Flow.SLOTS_OFFERED] += f.slots.sum()
 
