@@ -6,7 +6,7 @@ import numpy as np
 from numba import njit
 
 from simulation.kernels import key_caches_on_sources, parallel
-from simulation.kernels.order import first_few, stable_order
+from simulation.kernels.order import smallest
 from simulation.kernels.scalar import greater, lesser, nonneg
 from simulation.rng import normal, uniform
 from simulation.state import NEVER
@@ -66,7 +66,7 @@ def desired_firm_counts(log_demand, elasticity, initial_firms, out):
 
 
 # Exits of a cell up to which the least productive firms are picked in one pass
-# (``order.first_few``) rather than by sorting the cell: a city's cells hold thousands
+# (``order.smallest``) rather than by sorting the cell: a city's cells hold thousands
 # of firms and lose a few dozen in a month (the combined scenario at 10,000,000 workers:
 # 12 of 36 cells of 1,500-61,000 firms, 1-52 exits too many; the sorts were most of
 # exit_firms' 8 ms, BENCHMARKS.md).
@@ -129,15 +129,9 @@ def exit_firms(
         if excess <= 0:
             continue
         score = np.empty(start[c + 1] - lo)
-        plain = True
         for j in range(score.shape[0]):
             score[j] = productivity[members[lo + j]]
-            plain &= score[j] == score[j]
-        if plain and excess <= FEW_EXITS:  # the first few of the sort, without the sort
-            order = np.empty(excess, dtype=np.int64)
-            first_few(score, 0, score.shape[0], -np.inf, excess, order)
-        else:
-            order = stable_order(score)
+        order = smallest(score, 0, score.shape[0], excess, FEW_EXITS)
         for q in range(excess):
             f = members[lo + order[q]]
             alive[f] = 0

@@ -16,7 +16,7 @@ import numpy as np
 from numba import njit
 
 from simulation.kernels import key_caches_on_sources
-from simulation.kernels.scalar import lesser, nonneg
+from simulation.kernels.scalar import greater, lesser, nonneg
 
 RUN = 16  # runs sorted by insertion before the merges
 FEW = 16  # places up to which callers take ``first_few`` instead of a whole sort
@@ -97,6 +97,22 @@ def first_few(keys, lo, hi, bar, wanted, best):
         best[u] = t
         filled += 1
     return filled
+
+
+@njit(cache=True)
+def smallest(keys, lo, hi, wanted, few):
+    """The places ``lo <= t < hi`` of the ``wanted`` smallest keys, in the order
+    ``stable_order(keys[lo:hi])`` gives them (ties: the lower place first; NaN last):
+    by ``first_few``'s one pass when ``wanted`` is at most ``few`` and no key is NaN,
+    else by sorting them all."""
+    plain = True
+    for t in range(lo, hi):
+        plain &= keys[nonneg(t)] == keys[nonneg(t)]
+    wanted = greater(wanted, 0)
+    if plain and wanted <= few:
+        best = np.empty(wanted, dtype=np.int64)
+        return best[: first_few(keys, lo, hi, -np.inf, wanted, best)]
+    return lo + stable_order(keys[lo:hi])[:wanted]
 
 
 # The radix sort's digits: 11, 11 and 10 bits (three passes over 2,048 buckets, whose

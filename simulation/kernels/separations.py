@@ -12,7 +12,7 @@ from simulation.kernels.memory import (
     rows_with,
     rows_with_either,
 )
-from simulation.kernels.order import FEW, first_few, stable_order
+from simulation.kernels.order import FEW, smallest
 from simulation.kernels.scalar import nonneg
 from simulation.rng import uniform
 from simulation.state import ApprState, Cert, Education, Flow, Programme, Spend, Status
@@ -89,7 +89,7 @@ def release(
     """``layoffs``' choices among the candidates ``rows`` (row order within each firm):
     a firm's quota of its candidates in a stable sort by key; for a quota of at most
     ``order.FEW`` and keys that are numbers, those first few without the sort
-    (``order.first_few``: the same workers, in the same order)."""
+    (``order.smallest``: the same workers, in the same order)."""
     m = alive.shape[0]
     hint = status.shape[0] >= HINT_FROM_WORKERS
     start = np.empty(m + 1, dtype=np.int64)
@@ -101,7 +101,6 @@ def release(
     for f in range(m):
         start[f + 1] += start[f]
     members = np.empty(start[m], dtype=np.int64)
-    best = np.empty(FEW, dtype=np.int64)  # (scratch for first_few)
     fill = start[:-1].copy()
     for t in range(rows.shape[0]):
         i = rows[t]
@@ -123,16 +122,8 @@ def release(
             continue
         if alive[f] == 0:
             chosen = members[lo:hi]
-        else:
-            plain = True
-            for t in range(lo, hi):
-                plain &= keys[t] == keys[t]
-            quota = layoff_quota[f]
-            if plain and quota <= FEW:  # the first few of the sort, without the sort
-                kept = first_few(keys, lo, hi, -np.inf, quota, best)
-                chosen = members[best[:kept]]
-            else:
-                chosen = members[lo:hi][stable_order(keys[lo:hi])[:quota]]
+        else:  # (a quota of up to FEW: the first few of the sort, without the sort)
+            chosen = members[smallest(keys, lo, hi, np.int64(layoff_quota[f]), FEW)]
         for i in chosen:
             if status[i] == Status.APPRENTICE:
                 appr_state[i] = ApprState.DISSOLVED
