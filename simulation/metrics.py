@@ -300,7 +300,10 @@ class MonthTables:
 
 
 def compose(t: MonthTables) -> dict[str, float]:
-    """Every catalogue metric from one month's tables."""
+    """Every catalogue metric from one month's tables: their definition.
+    ``kernels.metrics.compose_values`` computes the same values in one compiled call
+    for small models (``compose_compiled``): a change here goes there too, in the same
+    commit (tests/test_kernels.py holds the two to the same bits)."""
     R, S = t.by_region, t.by_sector
     # Python numbers: a numpy scalar costs more to index, add and divide. The counts
     # (the count columns of the tables, flows, migrations) are whole numbers, whose sums
@@ -411,6 +414,26 @@ def compose(t: MonthTables) -> dict[str, float]:
         "spending_total_yuan": t.spend.sum(),
     }
     return {name: float(v[name]) for name in NAMES}
+
+
+# Where each catalogue metric is in ``compose_values``' output.
+_COMPOSED_AT = np.array([mk.COMPOSED.index(name) for name in NAMES])
+
+
+def compose_compiled(t: MonthTables) -> dict[str, float]:
+    """``compose`` in one compiled call (``kernels.metrics.compose_values``): the same
+    values, bit for bit, for models whose month runs in one call, where ``compose``'s
+    NumPy calls on tables of a few rows are a noticeable part of the month. (Worlds of
+    more regions than ``numpy_sum`` adds as NumPy does take ``compose``.)"""
+    if max(t.by_region.shape[0], t.spend.shape[0]) > mk.PAIRWISE_BLOCK:
+        return compose(t)
+    values = mk.compose_values(
+        t.by_region, t.by_sector, t.g, t.flows, t.rolling, t.spend, t.appr_money, t.mig_in,
+        t.mig_out, t.region_urban, t.sector_kind, float(t.unemployed_before),
+        float(t.employed_before), float(t.employability), float(t.gini),
+        float(t.relevance_mean), float(t.net_training_cost), float(t.recouping_share),
+    )  # fmt: skip
+    return dict(zip(NAMES, values[_COMPOSED_AT].tolist(), strict=True))
 
 
 def region_rows(R: np.ndarray, net_migration: np.ndarray) -> np.ndarray:

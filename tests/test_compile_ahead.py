@@ -63,8 +63,14 @@ def test_the_helper_compiles_the_stages_the_model_has_not_claimed(tmp_path):
         "metrics.tally_total",
     }
     assert late <= kernels, late - kernels
-    # Last, the small models' matching rounds, tallies and month, in one call.
-    assert {"matching.rounds_in_one_call", "metrics.tally_in_one_call", "month.advance"} <= kernels
+    # Last, the small models' matching rounds, tallies, month and metrics, in one call.
+    one_call = {
+        "matching.rounds_in_one_call",
+        "metrics.tally_in_one_call",
+        "month.advance",
+        "metrics.compose_values",
+    }
+    assert one_call <= kernels, one_call - kernels
     early = {  # phases 2, 5 and 8: claimed by the model
         "firms.exit_firms",
         "choices.school_leaver_choices",

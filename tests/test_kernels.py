@@ -1501,6 +1501,101 @@ def test_tally(n, seed):
     assert c[:, mk.C_WAGE_N].sum() == earning.sum()
 
 
+@settings(max_examples=max(int(200 * SCALE), 1), deadline=None)
+@given(
+    n=st.integers(0, K.metrics.PAIRWISE_BLOCK),
+    lo=st.integers(0, 3),
+    seed=SEEDS,
+    zeros=st.sampled_from([None, 0.0, -0.0]),
+)
+def test_numpy_sum_is_numpys_sum(n, lo, seed, zeros):
+    """``numpy_sum`` adds as NumPy's ``sum`` does, bit for bit (signed zeros too), for
+    values of every magnitude, which different orders of addition round differently."""
+    r = np.random.default_rng(seed)
+    a = r.standard_normal(lo + n) * 10.0 ** r.integers(-12, 12, lo + n)
+    if zeros is not None:
+        a[lo:] = zeros
+    got = K.metrics.numpy_sum(a, lo, lo + n)
+    assert np.float64(got).view(np.uint64) == np.sum(a[lo:]).view(np.uint64)
+
+
+def _month_tables(seed: int, n_regions: int, n_sectors: int):
+    """A month's tables (``metrics.MonthTables``) of random whole-number counts and
+    float sums over many magnitudes, with some columns empty (ratios of 0 / 0)."""
+    from simulation import metrics
+    from simulation.state import N_FLOW, N_SPEND, N_TRAINING
+
+    r = np.random.default_rng(seed)
+
+    def counts(*shape):
+        c = r.integers(0, 50, shape).astype(np.float64)
+        return c * (r.random(shape) > 0.2)
+
+    def sums(*shape):
+        return r.random(shape) * 10.0 ** r.integers(-3, 7, shape)
+
+    by_region = counts(n_regions, K.metrics.N_R)
+    by_region[:, [K.metrics.R_WAGE, K.metrics.R_GAP]] = sums(n_regions, 2)
+    by_sector = counts(n_sectors, K.metrics.N_S)
+    g = counts(K.metrics.N_G)
+    mk = K.metrics
+    g[[mk.G_APPR_WAGE, mk.G_OTHER_WAGE, mk.G_APPR_REL, mk.G_OTHER_REL, mk.G_GREEN_MIX]] = sums(5)
+    g[[mk.G_OTHER_WAGE, mk.G_OTHER_REL]] += 1.0  # (never 0 where there are workers)
+    return metrics.MonthTables(
+        by_region=by_region,
+        by_sector=by_sector,
+        by_cohort=counts(3, K.metrics.N_C),
+        by_cell=counts(n_sectors * n_regions, K.metrics.N_X),
+        g=g,
+        flows=r.integers(0, 100, N_FLOW),
+        rolling=r.integers(0, 1000, N_FLOW),
+        spend=sums(N_SPEND),
+        appr_money=sums(N_TRAINING) * (r.random(N_TRAINING) > 0.2),
+        mig_in=r.integers(0, 30, n_regions),
+        mig_out=r.integers(0, 30, n_regions),
+        unemployed_before=float(r.integers(0, 3)) if r.random() < 0.3 else math.nan,
+        employed_before=float(r.integers(0, 1000)),
+        employability=float(r.random()) if r.random() < 0.8 else math.nan,
+        gini=float(r.random()),
+        relevance_mean=float(r.random()),
+        net_training_cost=float(r.standard_normal()),
+        recouping_share=float(r.random()),
+        region_urban=(r.random(n_regions) < 0.5).astype(np.int8),
+        sector_kind=r.integers(0, 3, n_sectors).astype(np.int8),
+    )
+
+
+def _same_metrics(a: dict, b: dict) -> None:
+    assert list(a) == list(b)
+    bits = [np.float64(v).view(np.uint64) for v in a.values()]
+    assert bits == [np.float64(v).view(np.uint64) for v in b.values()], [
+        (k, a[k], b[k])
+        for k in a
+        if np.float64(a[k]).view(np.uint64) != np.float64(b[k]).view(np.uint64)
+    ]
+
+
+@settings(max_examples=max(int(100 * SCALE), 1), deadline=None)
+@given(seed=SEEDS, n_regions=st.integers(1, 12), n_sectors=st.integers(1, 12))
+def test_compose_values_is_compose_bit_for_bit(seed, n_regions, n_sectors):
+    """The metrics composed in one compiled call (``metrics.compose_compiled``, which
+    small models use) are ``metrics.compose``'s, bit for bit, NaNs included: any number
+    of regions and sectors, regions all urban or all rural, empty columns."""
+    from simulation import metrics
+
+    tables = _month_tables(seed, n_regions, n_sectors)
+    _same_metrics(metrics.compose(tables), metrics.compose_compiled(tables))
+
+
+def test_compose_compiled_takes_compose_beyond_numpy_sums_reach():
+    """A world of more regions than ``numpy_sum`` adds as NumPy does is composed by
+    ``compose`` itself."""
+    from simulation import metrics
+
+    tables = _month_tables(5, K.metrics.PAIRWISE_BLOCK + 9, 4)
+    _same_metrics(metrics.compose(tables), metrics.compose_compiled(tables))
+
+
 @pytest.mark.parametrize("n, seed", [(300, 1), (9_000, 2), (17_000, 3)])
 def test_tally_in_one_call_is_the_tally_bit_for_bit(n, seed):
     """The one-call tally (small models) adds the same blocks in the same order as the

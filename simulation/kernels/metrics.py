@@ -9,7 +9,7 @@ from numba import njit
 from simulation.kernels import key_caches_on_sources, order, parallel
 from simulation.kernels.memory import AHEAD, HINT_FROM_WORKERS, prefetch_row
 from simulation.kernels.scalar import f32_bits, f32_from_bits, greater, lesser, nonneg
-from simulation.state import ApprState, Status
+from simulation.state import ApprState, Flow, SectorKind, Spend, Status, Training
 
 # region table columns (residents of each region)
 R_POP, R_LF, R_EMP, R_APPR, R_UNEMP, R_YOUTH_LF, R_YOUTH_UNEMP = 0, 1, 2, 3, 4, 5, 6
@@ -460,6 +460,217 @@ def gini_of_sorted(keys):
         num += (j + 1) * w
         total += w
     return 2.0 * num / (n * total) - (n + 1.0) / n
+
+
+# The catalogue metrics ``compose_values`` computes, in the order of its output (the
+# same metrics as ``simulation.metrics.compose``, which is their definition).
+COMPOSED = (
+    "unemployment_rate", "youth_unemployment_rate", "rural_unemployment_rate",
+    "urban_unemployment_rate", "urban_youth_unemployment_rate", "displaced_unemployment_rate",
+    "employment_rate", "vacancy_rate", "tightness", "job_finding_rate", "separation_rate",
+    "employed", "unemployed", "labour_force", "displaced_labour_force", "vacancies", "hires",
+    "skill_gap_mean", "under_skilled_share", "over_skilled_share", "outside_field_share",
+    "skill_shortage_vacancies", "skill_shortage_share", "green_skill_shortage_vacancies",
+    "employability", "cohort_job_finding_12m", "apprentices", "apprenticeship_slots",
+    "apprenticeship_starts", "apprenticeship_completions", "apprenticeship_dissolutions",
+    "apprenticeship_completion_rate", "apprenticeship_retention_rate",
+    "apprenticeship_poaching_rate", "apprenticeship_employment_12m",
+    "apprenticeship_wage_premium", "apprenticeship_wage_premium_like_for_like",
+    "apprenticeship_recouping_share", "apprenticeship_cost_coverage",
+    "firm_net_training_cost_yuan", "training_firms_recouping_share", "training_firm_share",
+    "in_training", "tertiary_students", "course_enrolments", "voucher_enrolments",
+    "curriculum_relevance", "provider_green_share", "green_employment_share",
+    "brown_employment_share", "rural_urban_wage_gap", "net_migration_to_urban",
+    "return_migrations", "firms_alive", "firm_entries", "firm_exits", "wage_mean_yuan",
+    "wage_gini", "spending_subsidy_yuan", "spending_quality_yuan", "spending_vouchers_yuan",
+    "spending_seats_yuan", "spending_rural_access_yuan", "spending_anticipation_yuan",
+    "spending_curricula_yuan", "spending_total_yuan",
+)  # fmt: skip
+PAIRWISE_BLOCK = 128  # NumPy's PW_BLOCKSIZE: numpy_sum's most values
+
+
+@njit(cache=True)
+def numpy_sum(a, lo, hi):
+    """``np.sum`` of the float64 values ``a[lo:hi]``, at most ``PAIRWISE_BLOCK`` of them,
+    bit for bit: NumPy's pairwise summation (``pairwise_sum`` in its loops_utils.h),
+    which under 8 values adds them one by one from -0.0, and up to ``PAIRWISE_BLOCK`` in
+    eight running sums joined as ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7)), then
+    the rest one by one; a reduction adds that to 0.0. (Beyond ``PAIRWISE_BLOCK`` NumPy
+    adds two halves summed so: a recursion, which numba's cache does not load back
+    safely, so callers take NumPy then.) tests/test_kernels.py holds it to NumPy's own
+    sums."""
+    n = hi - lo
+    if n < 8:
+        res = -0.0
+        for i in range(lo, hi):
+            res += a[i]
+        return 0.0 + res
+    r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
+    r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
+    i = 8
+    while i < n - n % 8:
+        r0 += a[lo + i]
+        r1 += a[lo + i + 1]
+        r2 += a[lo + i + 2]
+        r3 += a[lo + i + 3]
+        r4 += a[lo + i + 4]
+        r5 += a[lo + i + 5]
+        r6 += a[lo + i + 6]
+        r7 += a[lo + i + 7]
+        i += 8
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < n:
+        res += a[lo + i]
+        i += 1
+    return 0.0 + res
+
+
+@njit(inline="always")
+def _share(num, den):
+    """``simulation.metrics._ratio``: num / den, NaN unless den > 0."""
+    return float(num) / float(den) if den > 0 else math.nan
+
+
+@njit(cache=True, nogil=True)
+def compose_values(
+    R, S, g, flows, rolling, spend, appr_money, mig_in, mig_out, region_urban, sector_kind,
+    unemployed_before, employed_before, employability, gini, relevance_mean, net_training_cost,
+    recouping_share,
+):  # fmt: skip
+    """``simulation.metrics.compose``'s values in one compiled call, in ``COMPOSED``
+    order, bit for bit: the same tables, the same sums (counts of whole numbers in any
+    order, the float sums as NumPy adds them, ``numpy_sum``) and the same divisions. For
+    models whose month runs in one call (``simulation.metrics.compose_compiled``): there
+    ``compose``'s some twenty NumPy calls on tables of a few rows were ~4% of a month at
+    20,000 workers (BENCHMARKS.md). tests/test_kernels.py holds the two to the same bits;
+    a change of a metric goes into both."""
+    n_regions = R.shape[0]
+    n_cols = R.shape[1]
+    counts = np.zeros(n_cols)
+    urban_counts = np.zeros(n_cols)
+    rural_counts = np.zeros(n_cols)
+    urban_wage = np.empty(n_regions)
+    rural_wage = np.empty(n_regions)
+    wage_col = np.empty(n_regions)
+    gap_col = np.empty(n_regions)
+    n_urban = 0
+    n_rural = 0
+    net_urban = 0
+    for r in range(n_regions):
+        urban = region_urban[r] == 1
+        for c in range(n_cols):
+            counts[c] += R[r, c]
+            if urban:
+                urban_counts[c] += R[r, c]
+            else:
+                rural_counts[c] += R[r, c]
+        wage_col[r] = R[r, R_WAGE]
+        gap_col[r] = R[r, R_GAP]
+        if urban:
+            urban_wage[n_urban] = R[r, R_WAGE]
+            n_urban += 1
+            net_urban += mig_in[r] - mig_out[r]
+        else:
+            rural_wage[n_rural] = R[r, R_WAGE]
+            n_rural += 1
+    firms = np.zeros(S.shape[1])
+    green = np.zeros(S.shape[1])
+    brown_emp = 0.0
+    for s in range(S.shape[0]):
+        for c in range(S.shape[1]):
+            firms[c] += S[s, c]
+            if sector_kind[s] == SectorKind.GREEN:
+                green[c] += S[s, c]
+        if sector_kind[s] == SectorKind.BROWN:
+            brown_emp += S[s, S_EMP]
+    lf = counts[R_LF]
+    unemp = counts[R_UNEMP]
+    emp = counts[R_EMP]
+    appr = counts[R_APPR]
+    vac = counts[R_VAC]
+    jobs = counts[R_JOBS]
+    ssv = firms[S_SSV]
+    completions = rolling[Flow.APPR_COMPLETIONS]
+    ended = completions + rolling[Flow.APPR_DROPOUTS] + rolling[Flow.APPR_DISSOLVED]
+    retained = rolling[Flow.APPR_RETAINED]
+    wages = numpy_sum(wage_col, 0, n_regions)
+    wage_urban = _share(numpy_sum(urban_wage, 0, n_urban), urban_counts[R_EMP])
+    wage_rural = _share(numpy_sum(rural_wage, 0, n_rural), rural_counts[R_EMP])
+    appr_wage = _share(g[G_APPR_WAGE], g[G_APPR_N])
+    other_wage = _share(g[G_OTHER_WAGE], g[G_OTHER_N])
+    appr_rel = _share(g[G_APPR_REL], g[G_APPR_N])
+    other_rel = _share(g[G_OTHER_REL], g[G_OTHER_N])
+    live_firms = firms[S_FIRMS]
+    out = np.empty(len(COMPOSED))
+    out[0] = _share(unemp, lf)
+    out[1] = _share(counts[R_YOUTH_UNEMP], counts[R_YOUTH_LF])
+    out[2] = _share(rural_counts[R_UNEMP], rural_counts[R_LF])
+    out[3] = _share(urban_counts[R_UNEMP], urban_counts[R_LF])
+    out[4] = _share(urban_counts[R_YOUTH_UNEMP], urban_counts[R_YOUTH_LF])
+    out[5] = _share(g[G_DISPLACED_UNEMP], g[G_DISPLACED_LF])
+    out[6] = _share(emp + appr, counts[R_POP])
+    out[7] = _share(vac, vac + jobs)
+    out[8] = _share(vac, unemp)
+    out[9] = _share(flows[Flow.UNEMPLOYED_TO_EMPLOYED], unemployed_before)
+    out[10] = _share(
+        flows[Flow.LAYOFFS] + flows[Flow.QUITS] + flows[Flow.EXIT_LAYOFFS], employed_before
+    )
+    out[11] = emp
+    out[12] = unemp
+    out[13] = lf
+    out[14] = g[G_DISPLACED_LF]
+    out[15] = vac
+    out[16] = flows[Flow.HIRES]
+    out[17] = _share(numpy_sum(gap_col, 0, n_regions), emp)
+    out[18] = _share(g[G_UNDER], emp)
+    out[19] = _share(g[G_OVER], emp)
+    out[20] = _share(g[G_OUTSIDE], emp)
+    out[21] = ssv
+    out[22] = _share(ssv, vac)
+    out[23] = green[S_SSV]
+    out[24] = employability
+    out[25] = _share(g[G_ENTRY_FOUND], g[G_ENTRY_WINDOW])
+    out[26] = appr
+    out[27] = flows[Flow.SLOTS_OFFERED]
+    out[28] = flows[Flow.APPR_STARTS]
+    out[29] = flows[Flow.APPR_COMPLETIONS]
+    out[30] = flows[Flow.APPR_DROPOUTS] + flows[Flow.APPR_DISSOLVED]
+    out[31] = _share(completions, ended)
+    out[32] = _share(retained, completions)
+    out[33] = _share(g[G_POACHED_12], g[G_RETAINED_12])
+    out[34] = _share(g[G_COMPLETERS_12_EMP], g[G_COMPLETERS_12])
+    out[35] = appr_wage / other_wage - 1.0
+    out[36] = appr_rel / other_rel - 1.0
+    out[37] = _share(rolling[Flow.APPR_RECOUPED], completions)
+    out[38] = _share(appr_money[Training.RETURNS], appr_money[Training.GROSS_COST])
+    out[39] = net_training_cost
+    out[40] = recouping_share
+    out[41] = _share(firms[S_TRAINING_FIRMS], live_firms)
+    out[42] = counts[R_TRAINING]
+    out[43] = counts[R_STUDENT]
+    out[44] = flows[Flow.COURSE_ENROLMENTS]
+    out[45] = flows[Flow.VOUCHER_ENROLMENTS]
+    out[46] = relevance_mean
+    out[47] = g[G_GREEN_MIX]
+    out[48] = _share(green[S_EMP], emp)
+    out[49] = _share(brown_emp, emp)
+    out[50] = 1.0 - wage_rural / wage_urban
+    out[51] = net_urban
+    out[52] = flows[Flow.RETURN_MIGRATIONS]
+    out[53] = live_firms
+    out[54] = flows[Flow.FIRM_ENTRIES]
+    out[55] = flows[Flow.FIRM_EXITS]
+    out[56] = _share(wages, emp)
+    out[57] = gini
+    out[58] = spend[Spend.SUBSIDY]
+    out[59] = spend[Spend.QUALITY]
+    out[60] = spend[Spend.VOUCHERS]
+    out[61] = spend[Spend.SEATS]
+    out[62] = spend[Spend.RURAL_ACCESS]
+    out[63] = spend[Spend.ANTICIPATION]
+    out[64] = spend[Spend.CORE_SKILLS] + spend[Spend.GREEN_CURRICULA]
+    out[65] = numpy_sum(spend, 0, spend.shape[0])
+    return out
 
 
 key_caches_on_sources(globals())  # last: every kernel above

@@ -73,8 +73,9 @@ def ready(workers: int) -> bool:
 
 
 def look_again() -> None:
-    """Look for ``advance`` and the one-call tallies (``metrics.tally_in_one_call``,
-    which the helper compiles just before it) in numba's cache, unless they are known to
+    """Look for ``advance``, the one-call tallies (``metrics.tally_in_one_call``, which
+    the helper compiles just before it) and the metrics' composition
+    (``metrics.compose_values``, just after) in numba's cache, unless they are known to
     be there: called as each model is set up, so that a long-lived process (a sweep's
     worker, the dashboard) started before the compile helper saved them takes them up
     from its next model on. (A model may so change paths between two months: both
@@ -82,10 +83,12 @@ def look_again() -> None:
     global _cached
     if not _cached:
         from simulation.compile_ahead import in_cache
-        from simulation.kernels.metrics import tally_in_one_call
+        from simulation.kernels.metrics import compose_values, tally_in_one_call
 
         compiled = getattr(advance, "signatures", ())  # (none without the JIT)
-        _cached = bool(compiled) or bool(in_cache(advance) and in_cache(tally_in_one_call))
+        _cached = bool(compiled) or all(
+            in_cache(k) for k in (advance, tally_in_one_call, compose_values)
+        )
 
 
 def use_one_call(choice: bool | None) -> None:

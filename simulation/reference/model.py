@@ -63,6 +63,12 @@ class ReferenceModel(mesa.Model):
     metrics_frame = SkillsModel.metrics_frame
     breakdown = SkillsModel.breakdown
 
+    def _compose_in_one_call(self) -> bool:
+        """(For ``_collect``.) The reference composes its metrics in plain Python
+        (``metrics.compose``, the definition; the engine's compiled call gives the same
+        bits)."""
+        return False
+
     def __init__(
         self,
         scenario: str = "baseline",
