@@ -66,6 +66,7 @@ class Engine:
             run.model_copy(update={"policy": loading.load_policy("none")})
         )
         self.world = params.build_world(run)
+        self.scenario_paths: list[phases.ScenarioPaths] = []  # (phases.scenario_paths)
         self.burn_in = run.scenario.burn_in_months
         self.clock = 0  # internal month counter; draws are keyed by it
         self.month = -self.burn_in  # reported month: 0 is the policy start

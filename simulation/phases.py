@@ -50,15 +50,100 @@ def begin(m) -> None:
 
 
 def drivers(m, p: params.Params, month: int) -> None:
-    """1. Scenario paths: sector demand by region, carbon cost, rural access."""
-    world = m.world
+    """1. Scenario paths: sector demand by region, carbon cost, rural access. (The
+    month's rows of ``ScenarioPaths``, computed ahead.)"""
     t = max(month, 0)  # drivers are frozen during the burn-in
-    scenario_log_demand(m, p, t, m.log_demand, m.carbon_burden)
-    demand.effective_travel(t, world.travel, world.region_urban, *p.rural_access, m.travel)
-    # Mobile and rural training cut the cost of reaching training from or in rural areas.
-    m.travel_train[:] = m.travel * (1.0 - p.providers.rural_travel_cut * world.rural_pair)
-    # Rural revitalization phases in over the same months as rural access.
-    m.rural_phase = min(t / p.rural_access[1], 1.0)
+    log_demand, carbon_burden, travel, travel_train, m.rural_phase = scenario_paths(m, p).at(t)
+    np.copyto(m.log_demand, log_demand)
+    np.copyto(m.carbon_burden, carbon_burden)
+    np.copyto(m.travel, travel)
+    np.copyto(m.travel_train, travel_train)
+
+
+PATH_MONTHS = 12  # months of a ScenarioPaths computed at a time
+PLANNING_MONTHS = 3  # providers plan their curricula every third month (phase 4)
+
+
+class ScenarioPaths:
+    """What a month takes from the scenario and the calendar alone, under parameters
+    ``params``, month by month: phase 1's sector demand by region (log, carbon cost
+    included), carbon burden, travel costs (to jobs, and to training, which mobile and
+    rural training cut) and rural revitalization's phase-in (``drivers``), and the skill
+    demand the demand paths imply (``foresight_delta``).
+
+    None of it depends on the agents. At the first month asked for, the months up to
+    ``until`` (a run's horizon) are computed, later ones ``PATH_MONTHS`` at a time, by
+    the per-month functions below (so the values are the same bit for bit as month by
+    month); a month then copies its rows. Computed month by month between the kernels,
+    whose data had just pushed the interpreter's out of the caches, the same twenty-odd
+    NumPy operations took some 60 us of a 20,000-worker month of 2.6 ms (BENCHMARKS.md)."""
+
+    def __init__(self, world, p: params.Params, until: int = 0):
+        self.world = world
+        self.params = p
+        self.until = until
+        self._months: dict[int, tuple] = {}
+        self._skill_demand: dict[int, np.ndarray] = {}
+        self._foresight: dict[int, np.ndarray] = {}
+
+    def at(self, t: int) -> tuple:
+        """(log demand, carbon burden, travel, travel to training, rural phase) at month
+        ``t`` (0 or later)."""
+        found = self._months.get(t)
+        if found is None:
+            for u in range(t, max(t + PATH_MONTHS, self.until)):
+                if u not in self._months:
+                    self._months[u] = self._month(u)
+            found = self._months[t]
+        return found
+
+    def foresight(self, t: int) -> np.ndarray:
+        """The projected change of skill demand shares from month ``t`` over the
+        foresight horizon (``foresight_delta``; a horizon of at least one month). Computed
+        for the planning months ahead as ``at`` computes its months (every
+        ``PLANNING_MONTHS``-th from ``t`` on)."""
+        found = self._foresight.get(t)
+        if found is None:
+            horizon = self.params.providers.foresight
+            for u in range(t, max(t + PATH_MONTHS, self.until), PLANNING_MONTHS):
+                if u not in self._foresight:
+                    self._foresight[u] = self.skill_demand(u + horizon) - self.skill_demand(u)
+            found = self._foresight[t]
+        return found
+
+    def skill_demand(self, t: int) -> np.ndarray:
+        """Skill demand shares implied by the demand paths at month ``t``
+        (``skill_demand_of``)."""
+        found = self._skill_demand.get(t)
+        if found is None:
+            found = self._skill_demand[t] = skill_demand_of(self.world, self.at(t)[0])
+        return found
+
+    def _month(self, t: int) -> tuple:
+        world, p = self.world, self.params
+        log_demand = np.empty((world.n_sectors, world.n_regions))
+        carbon_burden = np.empty(world.n_sectors)
+        scenario_log_demand(world, p, t, log_demand, carbon_burden)
+        travel = np.empty_like(world.travel)
+        demand.effective_travel(t, world.travel, world.region_urban, *p.rural_access, travel)
+        travel_train = travel * (1.0 - p.providers.rural_travel_cut * world.rural_pair)
+        # Rural revitalization phases in over the same months as rural access.
+        rural_phase = min(t / p.rural_access[1], 1.0)
+        return log_demand, carbon_burden, travel, travel_train, rural_phase
+
+
+def scenario_paths(m, p: params.Params) -> ScenarioPaths:
+    """``m``'s ``ScenarioPaths`` under ``p`` (made at its first use: a model keeps one
+    for the status quo of the burn-in, whose drivers are frozen at month 0, and one for
+    its policy, computed up to its horizon at the first policy month)."""
+    kept = m.scenario_paths
+    for paths in kept:
+        if paths.params is p:
+            return paths
+    paths = ScenarioPaths(m.world, p, until=m.months + 1 if p is m.params else 0)
+    kept.append(paths)
+    del kept[:-4]  # (a model has two; more only if its parameters are replaced)
+    return paths
 
 
 def firm_demand(m, p: params.Params, month: int) -> None:
@@ -112,7 +197,7 @@ def providers(m, p: params.Params, month: int) -> None:
         pr.base_seats, pr.base_course_seats, pr.region, world.region_urban,
         pp.capacity_multiplier, rural_seat_extra(m, p), pr.seats, pr.course_seats,
     )  # fmt: skip
-    if month % 3 == 0:
+    if month % PLANNING_MONTHS == 0:
         lagged = m.demand_history[max(m.clock - pp.lag, 0) % HISTORY]
         training.plan_curricula(
             stream_key(m, Stream.FORECAST), lagged, foresight_delta(m, p, max(month, 0)),
@@ -253,7 +338,7 @@ def whole_month(m, p: params.Params, month: int) -> None:
     month's stream keys and rows of the history tables."""
     w, f, pr, world, pp, pd = m.workers, m.firms, m.providers, m.world, p.providers, p.demography
     drivers(m, p, month)
-    planning = month % 3 == 0
+    planning = month % PLANNING_MONTHS == 0
     foresight = foresight_delta(m, p, max(month, 0)) if planning else m.demand_now
     cohort = month % 12 == pd.cohort_month
     entrants = round(pd.cohort_share_per_year * m.config.workers) if cohort else 0
@@ -268,8 +353,7 @@ def whole_month(m, p: params.Params, month: int) -> None:
         max(m.clock - pp.lag, 0) % HISTORY, m.clock % 12, planning, params.GREEN_DOMAIN,
         cohort, entrants, foresight, rural_seat_extra(m, p), return_hazard(m, p), m.poach_rate,
         m.slot_ratio,
-        p.firms, p.appr, p.skills, p.match, p.separation, pp, p.choices, p.courses, p.education,
-        pd, p.wages, p.costs, p.cert_bonus, w.as_tuple(), f.as_tuple(), pr.as_tuple(),
+        kernel_parts(p), p.cert_bonus, (w.as_tuple(), f.as_tuple(), pr.as_tuple()),
         world.wage_level, world.min_wage, world.region_urban, world.region_rural_share,
         world.sector_kind, world.sector_productivity, world.sector_profile, world.initial_firms,
         region_cum, home_cum, m.provider_start, m.providers_per_region, m.log_demand,
@@ -277,6 +361,16 @@ def whole_month(m, p: params.Params, month: int) -> None:
         m.appr_money, m.mig_in, m.mig_out, m.demand_now, m.supply, m.demand_history,
         m.choice_counts, m.searchers, m.thresholds, m.no_slack, m.cell_open, m.cell_ptr,
         m.cell_firms, m.cell_cum, m.firm_is_brown, m.slot_apps_scratch, m.slot_qualified_scratch,
+    )  # fmt: skip
+
+
+def kernel_parts(p: params.Params) -> tuple:
+    """The twelve parameter groups ``kernels.month.advance`` takes, as plain tuples (it
+    names them): numba's dispatcher types the twelve named tuples in ~13 us a call,
+    plain ones in ~2."""
+    return tuple(
+        tuple(x) for x in (p.firms, p.appr, p.skills, p.match, p.separation, p.providers,
+        p.choices, p.courses, p.education, p.demography, p.wages, p.costs)
     )  # fmt: skip
 
 
@@ -400,16 +494,16 @@ def foresight_delta(m, p: params.Params, month: int) -> np.ndarray:
     horizon = p.providers.foresight
     if horizon == 0:
         return np.zeros(m.demand_now.shape[0])
-    return path_skill_demand(m, p, month + horizon) - path_skill_demand(m, p, month)
+    return scenario_paths(m, p).foresight(month)
 
 
 def scenario_log_demand(
-    m, p: params.Params, month: int, log_demand: np.ndarray, carbon_burden: np.ndarray
+    world, p: params.Params, month: int, log_demand: np.ndarray, carbon_burden: np.ndarray
 ) -> None:
     """The scenario's sector demand by region at ``month`` (log, into ``log_demand``),
     carbon cost included: it is passed on in prices, so a sector's demand shrinks by its
     burden (cost per unit of output, into ``carbon_burden``)."""
-    world, sh = m.world, p.shocks
+    sh = p.shocks
     demand.sector_log_demand(
         month, world.sector_trend, world.sector_kind, world.sector_rural, world.region_urban,
         sh["kind"], sh["start"], sh["duration"], sh["change"], sh["rural_only"], log_demand,
@@ -418,12 +512,10 @@ def scenario_log_demand(
     log_demand += np.log1p(-np.minimum(carbon_burden, 0.95))[:, None]
 
 
-def path_skill_demand(m, p: params.Params, month: int) -> np.ndarray:
-    """Skill demand shares implied by the scenario's demand paths (carbon cost included)
-    at ``month``: what a perfect-foresight anticipation system projects."""
-    world = m.world
-    logd = np.zeros_like(m.log_demand)
-    scenario_log_demand(m, p, month, logd, np.zeros_like(m.carbon_burden))
-    jobs = (world.sector_share * world.region_share[None, :] * np.exp(logd)).sum(1)
+def skill_demand_of(world, log_demand: np.ndarray) -> np.ndarray:
+    """Skill demand shares implied by sector demand ``log_demand`` (``ScenarioPaths``:
+    at a month of the scenario's paths, what a perfect-foresight anticipation system
+    projects)."""
+    jobs = (world.sector_share * world.region_share[None, :] * np.exp(log_demand)).sum(1)
     d = (jobs[:, None] * world.sector_profile).sum(0)
     return d / d.sum()

@@ -160,6 +160,45 @@ def test_matrix_covers_every_scenario_and_policy():
     assert len(CASES) == len(set(CASES))
 
 
+# ------------------------------------------------------------- scenario paths
+
+
+@pytest.mark.parametrize(("scenario", "policy"), matrix())
+def test_engine_scenario_paths_are_the_reference_drivers_bit_for_bit(scenario, policy, monkeypatch):
+    """The engine's drivers and foresight come from ``phases.ScenarioPaths`` (months
+    computed ahead, up to the run's horizon, then a year at a time); the reference
+    computes them month by month (``ReferenceModel.drivers``, ``foresight_delta``). Both
+    give the same bits, for months asked in any order, inside the horizon and past it."""
+    import functools
+    import types
+
+    from simulation import loading, params, phases
+    from simulation.reference import ReferenceModel
+
+    monkeypatch.setenv("SKILLSIM_SCENARIOS", str(REPO_SCENARIOS))
+    run = loading.resolve_run(scenario, policy, 500, 24, 0)
+    p, world = params.build(run), params.build_world(run)
+    ref = types.SimpleNamespace(world=world, travel=world.travel.copy())
+    ref.n_domains = world.sector_profile.shape[1]
+    for name in ("scenario_demand", "projected_skill_demand"):
+        setattr(ref, name, functools.partial(getattr(ReferenceModel, name), ref))
+    paths = phases.ScenarioPaths(world, p, until=run.months + 1)
+
+    def bits(*arrays):
+        return [(a.dtype, a.shape, np.ascontiguousarray(a).tobytes()) for a in arrays]
+
+    for t in (7, 0, 24, 25, 3, 61, 36, 12):
+        log_demand, burden, travel, travel_train, rural_phase = paths.at(t)
+        ReferenceModel.drivers(ref, p, t)
+        assert bits(log_demand, burden, travel, travel_train) == bits(
+            ref.log_demand, ref.carbon_burden, ref.travel, ref.travel_train
+        ), t
+        assert rural_phase == ref.rural_phase
+        if t % phases.PLANNING_MONTHS == 0 and p.providers.foresight > 0:
+            expected = ReferenceModel.foresight_delta(ref, p, t)
+            assert bits(paths.foresight(t)) == bits(expected), t
+
+
 # ------------------------------------------------------------------------- CLI
 
 

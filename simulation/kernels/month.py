@@ -42,8 +42,22 @@ from simulation.kernels import (
     training,
 )
 from simulation.kernels.scalar import lesser
+from simulation.params import (
+    ApprParams,
+    ChoiceParams,
+    CostParams,
+    CourseParams,
+    DemographyParams,
+    EducationParams,
+    FirmParams,
+    MatchParams,
+    ProviderParams,
+    SeparationParams,
+    SkillParams,
+    WageParams,
+)
 from simulation.rng import KEY_TABLE, Stream
-from simulation.state import Flow, SectorKind, Status
+from simulation.state import FirmArrays, Flow, ProviderArrays, SectorKind, Status, WorkerArrays
 
 # The stream keys' places in the month's table of keys (``rng.month_keys``).
 FIRM_SHOCK, FIRM_EXIT = int(Stream.FIRM_SHOCK), int(Stream.FIRM_EXIT)
@@ -101,8 +115,8 @@ def use_one_call(choice: bool | None) -> None:
 @njit(cache=True, nogil=True)
 def advance(
     month, keys, now_row, lag_row, flow_row, planning, green_domain, cohort, entrants,
-    foresight, rural_extra, return_hazard, poach_rate, slot_ratio, pf, pa, psk, pm, psep, pp,
-    pch, pco, ped, pd, pw, pc, cert_bonus, w, f, pr, wage_level, min_wage, region_urban,
+    foresight, rural_extra, return_hazard, poach_rate, slot_ratio, parts, cert_bonus, arrays,
+    wage_level, min_wage, region_urban,
     region_rural_share, sector_kind, sector_productivity, sector_profile, initial_firms,
     region_cum, home_cum, provider_start, providers_per_region, log_demand, carbon_burden,
     travel, travel_train, desired, flows, flow_history, spend, appr_money, mig_in, mig_out,
@@ -111,13 +125,22 @@ def advance(
     slot_qualified_scratch,
 ):  # fmt: skip
     """Phases 2 to 10 of a month (``simulation.phases``, after ``begin`` and
-    ``drivers``' paths) under the parameters ``pf`` (``Params.firms``), ``pa`` (appr),
+    ``drivers``' paths). ``parts``: the parameter groups as plain tuples
+    (``phases.kernel_parts``), named here ``pf`` (``Params.firms``), ``pa`` (appr),
     ``psk`` (skills), ``pm`` (match), ``psep`` (separation), ``pp`` (providers), ``pch``
     (choices), ``pco`` (courses), ``ped`` (education), ``pd`` (demography), ``pw``
-    (wages), ``pc`` (costs). ``w``, ``f``, ``pr``: the populations' arrays
-    (``WorkerArrays`` and the like). ``keys``: the month's stream keys. Returns
-    (unemployed and employed at the month's start, the poaching rate and the slot ratio
-    firms and school leavers act on next month)."""
+    (wages), ``pc`` (costs); ``arrays``: the populations' arrays as plain tuples
+    (``as_tuple``), named ``w``, ``f``, ``pr`` (``WorkerArrays`` and the like). (The
+    dispatcher types plain tuples several times faster than named ones.) ``keys``: the
+    month's stream keys. Returns (unemployed and employed at the month's start, the
+    poaching rate and the slot ratio firms and school leavers act on next month)."""
+    pf, pa, psk, pm, psep, pp, pch, pco, ped, pd, pw, pc = (
+        FirmParams(*parts[0]), ApprParams(*parts[1]), SkillParams(*parts[2]),
+        MatchParams(*parts[3]), SeparationParams(*parts[4]), ProviderParams(*parts[5]),
+        ChoiceParams(*parts[6]), CourseParams(*parts[7]), EducationParams(*parts[8]),
+        DemographyParams(*parts[9]), WageParams(*parts[10]), CostParams(*parts[11]),
+    )  # fmt: skip
+    w, f, pr = WorkerArrays(*arrays[0]), FirmArrays(*arrays[1]), ProviderArrays(*arrays[2])
     n = w.status.shape[0]
     n_regions = wage_level.shape[0]
     picked = np.empty(n, dtype=np.int64)  # the rows a selection pass picks
