@@ -84,6 +84,7 @@ def _cache_state() -> tuple[bool, str | None]:
         matching.rounds_in_one_call,
         metrics.tally_in_one_call,
         month.advance,
+        matching.assist,
         metrics.compose_values,
     )
     held = [in_cache(k) for k in kernels]
@@ -266,6 +267,7 @@ def compile_month(stages: str | None, workers: int = 500) -> None:
 
     from simulation import loading, phases
     from simulation.engine import Engine, PhaseTimer
+    from simulation.kernels import duo
     from simulation.kernels import matching as matching_kernels
     from simulation.kernels import metrics as metric_kernels
     from simulation.kernels import month as month_kernels
@@ -318,8 +320,9 @@ def compile_month(stages: str | None, workers: int = 500) -> None:
                 _mark_done(stages, name)
     # Last, what a cold start's first month does without: a small model's matching
     # rounds, its tallies, then its whole month, in one compiled call (several seconds,
-    # one, then about twenty, to compile), and its metrics composed in one call, which
-    # later processes take from the cache (matching.one_call_ready, month.ready).
+    # one, then about twenty, to compile), the month's helper thread (kernels.duo), and
+    # its metrics composed in one call, which later processes take from the cache
+    # (matching.one_call_ready, month.ready).
     before = matching_kernels._one_call, month_kernels._choice
     try:
         matching_kernels.use_one_call(True)
@@ -327,6 +330,9 @@ def compile_month(stages: str | None, workers: int = 500) -> None:
         month_kernels.use_one_call(True)
         m._tally_tables()
         phases.whole_month(m, p, 1)
+        stopped = duo.new_box()  # (the month's helper: told to quit, it returns at once)
+        stopped[duo.QUIT] = 1
+        matching_kernels.assist(stopped, phases.shared_context(m, p))
         metric_kernels.compose_values(  # (as metrics.compose_compiled calls it)
             m.by_region, m.by_sector, m.g, m.flows, m.flow_history.sum(0), m.spend,
             m.appr_money, m.mig_in, m.mig_out, m.world.region_urban, m.world.sector_kind,

@@ -67,6 +67,7 @@ class Engine:
         )
         self.world = params.build_world(run)
         self.scenario_paths: list[phases.ScenarioPaths] = []  # (phases.scenario_paths)
+        self.shared_scratch: tuple | None = None  # (phases.shared_context)
         self.burn_in = run.scenario.burn_in_months
         self.clock = 0  # internal month counter; draws are keyed by it
         self.month = -self.burn_in  # reported month: 0 is the policy start

@@ -18,6 +18,7 @@ from simulation.kernels import (
     choices,
     demand,
     demography,
+    duo,
     firms,
     matching,
     parallel,
@@ -26,7 +27,7 @@ from simulation.kernels import (
     training,
 )
 from simulation.kernels import month as month_kernels
-from simulation.rng import Stream, key, month_keys
+from simulation.rng import KEY_TABLE, Stream, key, month_keys
 from simulation.state import Flow, SectorKind, Status
 
 HISTORY = 64  # months of skill-demand history kept for lagged forecasts
@@ -336,31 +337,73 @@ def whole_month(m, p: params.Params, month: int) -> None:
     loops run in one piece). What the call takes from the scenario and the calendar
     is computed here first: phase 1, the foresight projection, the cohort's size, the
     month's stream keys and rows of the history tables."""
-    w, f, pr, world, pp, pd = m.workers, m.firms, m.providers, m.world, p.providers, p.demography
+    w, world, pp, pd = m.workers, m.world, p.providers, p.demography
     drivers(m, p, month)
     planning = month % PLANNING_MONTHS == 0
     foresight = foresight_delta(m, p, max(month, 0)) if planning else m.demand_now
     cohort = month % 12 == pd.cohort_month
     entrants = round(pd.cohort_share_per_year * m.config.workers) if cohort else 0
     region_cum, home_cum = _cohort_tables(m)
-    (
-        m.unemployed_before,
-        m.employed_before,
-        m.poach_rate,
-        m.slot_ratio,
-    ) = month_kernels.advance(
-        month, month_keys(m.seed_value, m.clock), m.clock % HISTORY,
-        max(m.clock - pp.lag, 0) % HISTORY, m.clock % 12, planning, params.GREEN_DOMAIN,
-        cohort, entrants, foresight, rural_seat_extra(m, p), return_hazard(m, p), m.poach_rate,
-        m.slot_ratio,
-        kernel_parts(p), p.cert_bonus, (w.as_tuple(), f.as_tuple(), pr.as_tuple()),
-        world.wage_level, world.min_wage, world.region_urban, world.region_rural_share,
-        world.sector_kind, world.sector_productivity, world.sector_profile, world.initial_firms,
-        region_cum, home_cum, m.provider_start, m.providers_per_region, m.log_demand,
-        m.carbon_burden, m.travel, m.travel_train, m.desired, m.flows, m.flow_history, m.spend,
-        m.appr_money, m.mig_in, m.mig_out, m.demand_now, m.supply, m.demand_history,
-        m.choice_counts, m.searchers, m.thresholds, m.no_slack, m.cell_open, m.cell_ptr,
-        m.cell_firms, m.cell_cum, m.firm_is_brown, m.slot_apps_scratch, m.slot_qualified_scratch,
+    context = shared_context(m, p)
+    box, helper = duo.start(matching.assist, context, w.status.shape[0])
+    try:
+        (
+            m.unemployed_before,
+            m.employed_before,
+            m.poach_rate,
+            m.slot_ratio,
+        ) = month_kernels.advance(
+            month, month_keys(m.seed_value, m.clock), m.clock % HISTORY,
+            max(m.clock - pp.lag, 0) % HISTORY, m.clock % 12, planning, params.GREEN_DOMAIN,
+            cohort, entrants, foresight, rural_seat_extra(m, p), return_hazard(m, p),
+            m.poach_rate, m.slot_ratio, box, context, world.region_urban,
+            world.region_rural_share, world.sector_kind, world.sector_productivity,
+            world.initial_firms, region_cum, home_cum, m.provider_start,
+            m.providers_per_region, m.log_demand, m.carbon_burden, m.travel_train, m.desired,
+            m.flows, m.flow_history, m.spend, m.appr_money, m.mig_in, m.mig_out, m.demand_now,
+            m.supply, m.demand_history, m.choice_counts, m.thresholds, m.no_slack,
+            m.firm_is_brown, m.slot_apps_scratch, m.slot_qualified_scratch,
+        )  # fmt: skip
+    finally:
+        duo.stop(box, helper)
+
+
+def shared_context(m, p: params.Params) -> tuple:
+    """What the loops of a small model's month that it shares with a helper thread
+    read and write (``matching.shared_piece``; ``kernels.month.advance`` and
+    ``matching.rounds_in_one_call`` take the rest of their arrays from it too): the
+    parameter groups (``kernel_parts``), the populations' arrays (``as_tuple``), the
+    certificate bonus, the regions' wage levels and minimum wages, travel costs, the
+    sectors' skill profiles, the cells of openings, and the model's buffers for the
+    shared loops (``shared_scratch``: the firms' requirement sums, then the matching
+    rounds' searchers, affinity factors and their rows, applications, offers, scores,
+    choices and gaps, one row per worker row, and the round's stream key; then the rows a
+    selection pass picks and its pieces' counts (``matching.picks``), the month's stream
+    keys and the hazard of return migration)."""
+    w, f, pr, world = m.workers, m.firms, m.providers, m.world
+    rows, per_searcher = w.status.shape[0], p.match.applications
+    s = m.shared_scratch
+    if s is None or s[4].shape != (rows, per_searcher) or s[0].shape[0] != f.req.shape[0]:
+        s = m.shared_scratch = (
+            np.empty((f.req.shape[0], 2)),
+            np.empty(rows, dtype=np.int64),
+            np.empty((rows, world.sector_profile.shape[0])),
+            np.empty(rows, dtype=np.int64),
+            np.empty((rows, per_searcher), dtype=np.int64),
+            np.empty((rows, per_searcher), dtype=np.int8),
+            np.empty((rows, per_searcher)),
+            np.empty(rows, dtype=np.int64),
+            np.empty((rows, 2)),
+            np.zeros(1, dtype=np.uint64),
+            np.empty(rows, dtype=np.int64),
+            np.zeros(duo.MOST_PIECES, dtype=np.int64),
+            np.zeros(KEY_TABLE, dtype=np.uint64),
+            np.zeros(1),
+        )
+    return (
+        kernel_parts(p), (w.as_tuple(), f.as_tuple(), pr.as_tuple()), p.cert_bonus,
+        world.wage_level, world.min_wage, m.travel, world.sector_profile,
+        (m.cell_open, m.cell_ptr, m.cell_firms, m.cell_cum), s,
     )  # fmt: skip
 
 
@@ -441,16 +484,15 @@ def _match(m, mode: int, p: params.Params, month: int) -> None:
         # A small model's rounds in one compiled call: the same kernels as the loop below
         # (a change to the loop goes there too; tests/test_determinism.py compares them).
         matching.rounds_in_one_call(
-            mode, month, apply_key, pm.rounds, pm, searchers, n, world.n_regions, p.cert_bonus,
-            openings, m.thresholds, apps_seen, qualified_seen, m.cell_open, m.cell_ptr,
-            m.cell_firms, m.cell_cum, factors, w.status, w.region, w.skills, w.ability, w.cert,
-            w.employer, w.gap_under, w.gap_over, w.wage, w.tenure, w.spell, w.months_left,
+            mode, month, apply_key, pm.rounds, pm, searchers, n, world.n_regions, openings,
+            m.thresholds, apps_seen, qualified_seen, m.cell_open, m.cell_ptr, m.cell_firms,
+            m.cell_cum, duo.new_box(), shared_context(m, p), w.status, w.region, w.skills,
+            w.employer, w.gap_under, w.gap_over, w.tenure, w.spell, w.months_left,
             w.provider, w.appr_state, w.appr_firm, w.appr_duration, w.appr_entitlement,
             w.appr_advance, w.retained, w.poached, w.seeking_appr, w.date_entry,
             w.date_first_job, w.date_appr_start, w.date_appr_end, f.alive, f.sector, f.region,
-            f.productivity, f.req, f.provider, f.headcount, f.apprentices, f.vac_age,
-            f.vac_apps, f.vac_qualified, f.train_benefit, f.appr_started, world.wage_level,
-            m.travel, world.sector_profile, m.mig_in, m.mig_out, m.flows, m.spend,
+            f.provider, f.headcount, f.apprentices, f.vac_age, f.vac_apps, f.vac_qualified,
+            f.train_benefit, f.appr_started, m.mig_in, m.mig_out, m.flows, m.spend,
         )  # fmt: skip
         return
     factor_rows = np.arange(n)  # searcher j's row of factors (matching.keep_unmatched)

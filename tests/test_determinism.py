@@ -24,6 +24,7 @@ import sys
 from pathlib import Path
 from types import SimpleNamespace
 
+import numba
 import numpy as np
 import pandas as pd
 import pytest
@@ -286,7 +287,12 @@ def test_the_month_in_one_call_gives_the_run_of_the_phases(monkeypatch, scenario
         calls.clear()
         runs.append(run_model(scenario, (policy,), workers=2500, months=60, seed=5))
         assert bool(calls) == one_call  # each path really ran
-    in_one_call, in_phases = runs
+    assert_same_runs(*runs)
+
+
+def assert_same_runs(in_one_call, in_phases) -> None:
+    """The two runs' metrics, breakdowns, agent states, work buffers and the rates
+    carried to the next month are the same, bit for bit."""
     pd.testing.assert_frame_equal(in_one_call.metrics_frame(), in_phases.metrics_frame())
     for kind in BREAKDOWNS:
         pd.testing.assert_frame_equal(in_one_call.breakdown(kind), in_phases.breakdown(kind))
@@ -305,6 +311,39 @@ def test_the_month_in_one_call_gives_the_run_of_the_phases(monkeypatch, scenario
     )
     frame = in_one_call.metrics_frame()
     assert frame["hires"].sum() > 0 and frame["apprenticeship_starts"].sum() > 0
+
+
+@pytest.mark.skipif(numba.config.NUMBA_NUM_THREADS < 2, reason="needs two threads")
+def test_the_month_shared_with_a_helper_thread_gives_the_run_of_the_phases(monkeypatch):
+    # A month in one call shares its skill update, its wages and its matching rounds'
+    # draws, scores and choices with a helper thread that waits for them in compiled
+    # code (kernels.duo). Cut into as many pieces as they can be, each done by whichever
+    # thread claims it first, they must give the run of the phases, bit for bit.
+    from simulation.kernels import duo, matching, parallel
+
+    monkeypatch.setattr(parallel, "min_piece_override", None)
+    monkeypatch.setattr(duo, "FROM_WORKERS", 0)  # a helper for this small model too
+    monkeypatch.setattr(duo, "least_override", 1)  # pieces of one item and up
+    helped = []
+    assist = matching.assist
+
+    def counted(box, context):
+        helped.append(assist(box, context))
+        return helped[-1]
+
+    monkeypatch.setattr(matching, "assist", counted)
+    monkeypatch.setattr(month_kernels, "_choice", True)
+    run_model(workers=600, months=1)  # its helper compiles (or loads) the helper's kernel
+    parallel.pool().submit(int).result()  # (done when the pool's helpers are)
+    helped.clear()
+    runs = []
+    for one_call in (False, True):
+        monkeypatch.setattr(month_kernels, "_choice", one_call)
+        runs.append(run_model("combined", ("package",), workers=2500, months=24, seed=7))
+        parallel.pool().submit(int).result()  # (the helpers started before are done)
+        assert bool(helped) == one_call  # a helper in each month in one call, none else
+    assert sum(helped) > 0  # it did pieces
+    assert_same_runs(runs[1], runs[0])
 
 
 def test_a_process_takes_up_the_month_in_one_call_at_its_next_model(monkeypatch):

@@ -164,7 +164,7 @@ def _hold_the_pool() -> tuple[threading.Event, threading.Event]:
     """Occupy every pool thread until ``release`` is set (at the latest in 60 s, so that a
     failing test cannot hang the suite); ``freed`` is set when they let go."""
     release, held, freed = threading.Event(), threading.Event(), threading.Event()
-    n = parallel._executor()._max_workers
+    n = parallel.pool()._max_workers
     barrier = threading.Barrier(n, action=held.set)
 
     def hold() -> None:
@@ -173,7 +173,7 @@ def _hold_the_pool() -> tuple[threading.Event, threading.Event]:
         freed.set()
 
     for _ in range(n):
-        parallel._executor().submit(hold)
+        parallel.pool().submit(hold)
     assert held.wait(60)
     return release, freed
 

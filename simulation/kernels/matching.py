@@ -7,7 +7,15 @@ import math
 import numpy as np
 from numba import njit
 
-from simulation.kernels import key_caches_on_sources, parallel
+from simulation.kernels import (
+    accounting,
+    demography,
+    duo,
+    key_caches_on_sources,
+    parallel,
+    separations,
+    skills,
+)
 from simulation.kernels.memory import (
     AHEAD,
     HINT_FROM_FIRMS,
@@ -18,8 +26,24 @@ from simulation.kernels.memory import (
 from simulation.kernels.order import FEW, first_few, stable_order
 from simulation.kernels.scalar import greater, lesser, nonneg
 from simulation.kernels.skills import job_gaps
-from simulation.rng import uniform
-from simulation.state import ApprState, Cert, Flow, Spend, Status
+from simulation.params import (
+    DemographyParams,
+    MatchParams,
+    SeparationParams,
+    SkillParams,
+    WageParams,
+)
+from simulation.rng import Stream, uniform
+from simulation.state import (
+    ApprState,
+    Cert,
+    FirmArrays,
+    Flow,
+    ProviderArrays,
+    Spend,
+    Status,
+    WorkerArrays,
+)
 
 JOBS = 0
 SLOTS = 1
@@ -1323,14 +1347,14 @@ def use_one_call(choice: bool | None) -> None:
 
 @njit(cache=True)
 def rounds_in_one_call(
-    mode, month, key, rounds, p, searchers, k, n_regions, cert_bonus, openings, thresholds,
-    apps_seen, qualified_seen, cell_open, cell_ptr, cell_firms, cell_cum, factors,
-    status, region, skills, ability, cert, employer, gap_under, gap_over, wage, tenure, spell,
+    mode, month, key, rounds, p, searchers, k, n_regions, openings, thresholds, apps_seen,
+    qualified_seen, cell_open, cell_ptr, cell_firms, cell_cum, box, context,
+    status, region, skills, employer, gap_under, gap_over, tenure, spell,
     months_left, provider, appr_state, appr_firm, appr_duration, appr_entitlement,
     appr_advance, retained, poached, seeking_appr, date_entry, date_first_job,
-    date_appr_start, date_appr_end, alive, f_sector, f_region, productivity, req, f_provider,
+    date_appr_start, date_appr_end, alive, f_sector, f_region, f_provider,
     headcount, apprentices, vac_age, vac_apps, vac_qualified, train_benefit, appr_started,
-    wage_level, travel, profile, mig_in, mig_out, flows, spend,
+    mig_in, mig_out, flows, spend,
 ):  # fmt: skip
     """The month's matching rounds of one mode (``phases._match``) in one compiled call,
     for models whose loops run in one piece anyway (below ``ONE_CALL_BELOW`` worker
@@ -1338,47 +1362,221 @@ def rounds_in_one_call(
     in the same order, on the same arrays, without going back to Python between them:
     the same run bit for bit (tests/test_determinism.py), without ~50 kernel calls'
     dispatch and the Python around them a month. ``searchers[:k]`` are the mode's
-    searchers, ``factors`` has a row for each; returns the number of searchers left."""
-    n_apps = p.applications
-    factor_rows = np.arange(k)  # (keep_unmatched)
+    searchers; returns the number of searchers left.
+
+    The draws, the scores and the choices are loops over the searchers that ``share``
+    cuts into pieces for a helper thread, if ``box`` has one (``duo``); their arrays are
+    the buffers of ``context`` (``shared_context``), which the helper sees too."""
+    selected, factor_rows = context[8][1], context[8][3]
+    apps_all, offers_all, score_all, chosen_all, gaps_all = context[8][4:9]
+    context[8][9][0] = key  # (the draws' stream key, for the helper too)
+    for j in range(k):
+        selected[j] = searchers[j]
+        factor_rows[j] = j  # searcher j's row of the affinity factors (keep_unmatched)
     for rnd in range(rounds):
         if k == 0 or openings.sum() == 0:
             break
         build_cells(alive, f_sector, f_region, openings, n_regions, cell_open, cell_ptr,
                     cell_firms, cell_cum)  # fmt: skip
-        apps = np.empty((k, n_apps), dtype=np.int64)
-        offers = np.zeros((k, n_apps), dtype=np.int8)
-        access, start, owners, psum = draw_tables(
-            travel, p.travel_weight, profile, cell_open, cell_ptr, cell_firms, cell_cum
-        )
-        draw_blocks(
-            0, (k + DRAW_BLOCK - 1) // DRAW_BLOCK, key, rnd * 2 * n_apps, searchers, k, skills,
-            region, employer, profile, p.affinity_weight, cell_open, access, start, owners,
-            psum, apps, factors, rnd > 0, factor_rows,
-        )  # fmt: skip
+        apps, offers = apps_all[:k], offers_all[:k]
+        share(box, SHARED_DRAWS, (k + DRAW_BLOCK - 1) // DRAW_BLOCK, 1, k, rnd, 0, 0, context)
         by_firm, firms = group_by_firm(apps, k, openings.shape[0], offers)
-        score = np.empty(apps.shape)
-        score_rows(0, k, mode, p, searchers, k, apps, skills, ability, cert, cert_bonus, req,
-                   score)  # fmt: skip
+        score = score_all[:k]
+        share(box, SHARED_SCORES, k, SCORE_PIECE // 2, mode, k, 0, 0, context)
         keys, order = order_in_one_pass(apps, k, score, by_firm)
         given_by = np.zeros(firms.shape[0], dtype=np.int64)
         rank_firms(0, firms.shape[0], firms, by_firm, keys, order, thresholds, openings,
                    apps_seen, qualified_seen, offers, given_by)  # fmt: skip
         hired = np.zeros(k, dtype=np.int8)
-        chosen = np.empty(k, dtype=np.int64)  # accept_offers: the choices, then the hires
-        gaps = np.empty((k, 2))
-        choose_offers(0, k, mode, p, searchers, k, apps, offers, status, region, skills, wage,
-                      f_region, productivity, req, wage_level, travel, chosen, gaps)  # fmt: skip
+        chosen, gaps = chosen_all[:k], gaps_all[:k]  # accept_offers: the choices, the hires
+        share(box, SHARED_CHOICES, k, SCORE_PIECE // 2, mode, k, 0, 0, context)
         take_offers(
-            mode, month, p, searchers, k, chosen, gaps, hired, status, region, employer,
+            mode, month, p, selected, k, chosen, gaps, hired, status, region, employer,
             gap_under, gap_over, tenure, spell, months_left, provider, appr_state, appr_firm,
             appr_duration, appr_entitlement, appr_advance, retained, poached, seeking_appr,
             date_entry, date_first_job, date_appr_start, date_appr_end, f_region, f_provider,
             headcount, apprentices, openings, vac_age, vac_apps, vac_qualified, train_benefit,
             appr_started, mig_in, mig_out, flows, spend,
         )  # fmt: skip
-        k = keep_unmatched(hired, searchers[:k], factor_rows[:k])
+        k = keep_unmatched(hired, selected[:k], factor_rows[:k])
     return k
+
+
+# The loops of a small model's month that it shares with a helper thread (``duo``):
+# the skill update, the wages, each matching round's draws, scores and choices, and the
+# selection passes (``picks``).
+SHARED_SKILLS, SHARED_WAGES, SHARED_DRAWS, SHARED_SCORES, SHARED_CHOICES = 1, 2, 3, 4, 5
+SHARED_PICKS = 6
+SHARED_ROWS = 2048  # least worker rows per piece of the loops over the workers
+# The selection passes (``picks``): who seeks a slot, a job; layoff candidates, quits;
+# ageing and retirement; who leaves or rejoins the labour force; who returns home.
+PICK_SLOT_SEEKERS, PICK_JOB_SEEKERS, PICK_RELEASES, PICK_QUITS = 1, 2, 3, 4
+PICK_AGEING, PICK_INACTIVITY, PICK_RETURNS = 5, 6, 7
+SLOT_SEARCH, SEARCH, QUIT = int(Stream.SLOT_SEARCH), int(Stream.SEARCH), int(Stream.QUIT)
+INACTIVITY, MIGRATION = int(Stream.INACTIVITY), int(Stream.MIGRATION)
+
+
+@njit(cache=True, nogil=True)
+def share(box, kind, items, least, a0, a1, a2, a3, context):
+    """Loop ``kind`` over its ``items`` (worker rows, searchers, blocks of searchers),
+    with the numbers ``a0``-``a3`` (``shared_piece``): in pieces of at least ``least``
+    items, which this thread and the helper of ``box`` claim in turn (``duo``), or in one
+    piece here if there is no helper or too few items. Every piece writes its own items'
+    results only, the same whoever computes them."""
+    pieces = duo.pieces_for(box, items, least)
+    if pieces <= 1:
+        if kind == SHARED_DRAWS:
+            shared_draws(0, items, a0, a1, context, draw_context_tables(context))
+        else:
+            shared_piece(kind, 0, 0, items, a0, a1, a2, a3, context)
+        return 1
+    job = duo.post(box, kind, pieces, items, a0, a1, a2, a3)
+    mine = shared_work(box, job, context, False, 0)
+    if not duo.finish(box, pieces, mine):
+        raise RuntimeError("the month's helper thread failed (its error follows the month)")
+    return pieces
+
+
+@njit(cache=True, nogil=True)
+def picks(box, which, n, context):
+    """The rows ``0 <= i < n`` that selection pass ``which`` (``PICK_SLOT_SEEKERS``
+    ...) picks, in row order, at the front of the buffer of picked rows
+    (``shared_context``); returns their number. The pass runs in pieces (``share``),
+    each writing its picks from its first row on and its count; they are then moved
+    together in piece order (down only, never onto picks not yet moved), as
+    ``parallel.picks`` does."""
+    pieces = share(box, SHARED_PICKS, n, SHARED_ROWS, which, 0, 0, 0, context)
+    picked, counts = context[8][10], context[8][11]
+    total = 0
+    for piece in range(pieces):
+        lo, _ = duo.bounds(piece, pieces, n)
+        for t in range(lo, lo + counts[piece]):
+            picked[total] = picked[t]
+            total += 1
+    return total
+
+
+@njit(cache=True, nogil=True)
+def shared_work(box, job, context, helper, done):
+    """Claim pieces of job ``job`` and do them until none is left; returns how many this
+    thread did. The helper (``helper``) counts them, from ``done``, in the box's
+    ``DONE`` as it goes. (The draws' tables are computed once a job by each thread that
+    takes a piece of it.)"""
+    kind, pieces, items, a0, a1, a2, a3 = duo.job_numbers(box, job)
+    count = 0
+    piece = duo.claim(box, job)
+    if piece < 0:
+        return count
+    if kind == SHARED_DRAWS:
+        tables = draw_context_tables(context)
+        while piece >= 0:
+            lo, hi = duo.bounds(piece, pieces, items)
+            shared_draws(lo, hi, a0, a1, context, tables)
+            count += 1
+            if helper:
+                duo.store(box, duo.DONE, done + count)
+            piece = duo.claim(box, job)
+        return count
+    while piece >= 0:
+        lo, hi = duo.bounds(piece, pieces, items)
+        shared_piece(kind, piece, lo, hi, a0, a1, a2, a3, context)
+        count += 1
+        if helper:
+            duo.store(box, duo.DONE, done + count)
+        piece = duo.claim(box, job)
+    return count
+
+
+@njit(cache=True, nogil=True)
+def draw_context_tables(context):
+    """``draw_tables`` of the month's cells of openings (``shared_context``)."""
+    cell_open, cell_ptr, cell_firms, cell_cum = context[7]
+    travel_weight = MatchParams(*context[0][3]).travel_weight
+    return draw_tables(context[5], travel_weight, context[6], cell_open, cell_ptr, cell_firms,
+                       cell_cum)  # fmt: skip
+
+
+@njit(cache=True, nogil=True)
+def shared_draws(b0, b1, k, rnd, context, tables):
+    """The applications of round ``rnd``'s searchers in blocks ``b0 <= b < b1`` of
+    ``DRAW_BLOCK`` (``draw_blocks``), of ``k`` searchers; ``tables``: the round's
+    ``draw_context_tables``."""
+    parts, arrays, profile, scratch = context[0], context[1], context[6], context[8]
+    pm, w = MatchParams(*parts[3]), WorkerArrays(*arrays[0])
+    access, start, owners, psum = tables
+    draw_blocks(
+        b0, b1, scratch[9][0], rnd * 2 * pm.applications, scratch[1], k, w.skills, w.region,
+        w.employer, profile, pm.affinity_weight, context[7][0], access, start, owners, psum,
+        scratch[4], scratch[2], rnd > 0, scratch[3],
+    )  # fmt: skip
+
+
+@njit(cache=True, nogil=True)
+def shared_piece(kind, piece, lo, hi, a0, a1, a2, a3, context):
+    """Items ``lo <= x < hi`` (piece ``piece``) of loop ``kind``. ``context`` (``shared_context``): the
+    parameter groups and the populations' arrays as plain tuples (``kernels.month``),
+    the certificate bonus, the regions' wage levels and minimum wages, travel costs,
+    the sectors' skill profiles, the cells of openings, and the buffers of the
+    month's matching rounds."""
+    parts, arrays, cert_bonus, wage_level, min_wage, travel, _, _, scratch = context
+    w, f, pr = WorkerArrays(*arrays[0]), FirmArrays(*arrays[1]), ProviderArrays(*arrays[2])
+    req_sums, searchers, _, _, apps, offers, score, chosen, gaps, _ = scratch[:10]
+    if kind == SHARED_PICKS:  # a0: which pass
+        picked, keys, hazard = scratch[10], scratch[12], scratch[13][0]
+        if a0 == PICK_SLOT_SEEKERS:
+            c = slot_search_draws(lo, hi, keys[SLOT_SEARCH], MatchParams(*parts[3]), w.status,
+                                  w.age, w.cert, w.seeking_appr, picked)  # fmt: skip
+        elif a0 == PICK_JOB_SEEKERS:
+            c = job_search_draws(lo, hi, keys[SEARCH], MatchParams(*parts[3]), w.status,
+                                 w.gap_under, w.gap_over, picked)  # fmt: skip
+        elif a0 == PICK_RELEASES:
+            c = separations.release_candidates(lo, hi, w.status, w.employer, f.alive,
+                                               f.layoff_quota, picked)  # fmt: skip
+        elif a0 == PICK_QUITS:
+            c = separations.quit_draws(lo, hi, keys[QUIT], SeparationParams(*parts[4]),
+                                       w.status, w.gap_under, w.gap_over, picked)  # fmt: skip
+        elif a0 == PICK_AGEING:
+            c = demography.age_rows(lo, hi, DemographyParams(*parts[9]), w.status, w.age,
+                                    w.spell, w.tenure, w.seeking_appr, picked)  # fmt: skip
+        elif a0 == PICK_INACTIVITY:
+            c = demography.inactivity_draws(lo, hi, keys[INACTIVITY], DemographyParams(*parts[9]),
+                                            w.status, w.age, w.spell, picked)  # fmt: skip
+        else:
+            c = demography.return_draws(lo, hi, keys[MIGRATION], hazard, w.status, w.region,
+                                        w.origin, w.rural, picked)  # fmt: skip
+        scratch[11][piece] = c
+    elif kind == SHARED_SKILLS:
+        skills.update_skill_rows(
+            lo, hi, SkillParams(*parts[2]), w.status, w.employer, w.provider, w.ability,
+            w.skills, f.req, pr.mix, pr.quality, pr.relevance, w.gap_under, w.gap_over,
+            req_sums,
+        )  # fmt: skip
+    elif kind == SHARED_WAGES:
+        accounting.set_wage_rows(
+            lo, hi, WageParams(*parts[10]), w.status, w.employer, w.region, w.gap_under,
+            w.tenure, w.cert, f.productivity, wage_level, min_wage, w.wage,
+        )  # fmt: skip
+    elif kind == SHARED_SCORES:  # a0: mode, a1: searchers
+        score_rows(lo, hi, a0, MatchParams(*parts[3]), searchers, a1, apps, w.skills, w.ability,
+                   w.cert, cert_bonus, f.req, score)  # fmt: skip
+    elif kind == SHARED_CHOICES:  # a0: mode, a1: searchers
+        choose_offers(
+            lo, hi, a0, MatchParams(*parts[3]), searchers, a1, apps, offers, w.status,
+            w.region, w.skills, w.wage, f.region, f.productivity, f.req, wage_level, travel,
+            chosen, gaps,
+        )  # fmt: skip
+
+
+@njit(cache=True, nogil=True)
+def assist(box, context):
+    """The helper thread's month: wait for jobs in ``box`` and do pieces of them
+    (``shared_work``) until told to quit; returns the pieces done."""
+    done = 0
+    while True:
+        job = duo.next_job(box)
+        if job == 0:
+            return done
+        done += shared_work(box, job, context, True, done)
 
 
 _keyed = key_caches_on_sources(globals())  # last: every kernel above

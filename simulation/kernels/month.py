@@ -52,22 +52,18 @@ from simulation.params import (
     FirmParams,
     MatchParams,
     ProviderParams,
-    SeparationParams,
-    SkillParams,
-    WageParams,
 )
 from simulation.rng import KEY_TABLE, Stream
 from simulation.state import FirmArrays, Flow, ProviderArrays, SectorKind, Status, WorkerArrays
 
-# The stream keys' places in the month's table of keys (``rng.month_keys``).
+# The stream keys' places in the month's table of keys (``rng.month_keys``; the
+# selection passes' are ``matching``'s: ``matching.picks``).
 FIRM_SHOCK, FIRM_EXIT = int(Stream.FIRM_SHOCK), int(Stream.FIRM_EXIT)
 FIRM_ENTRY, FORECAST = int(Stream.FIRM_ENTRY), int(Stream.FORECAST)
 CHOICE, LLL = int(Stream.CHOICE), int(Stream.LLL)
-SLOT_SEARCH, SLOT_APPLY = int(Stream.SLOT_SEARCH), int(Stream.SLOT_APPLY)
-SEARCH, APPLY, QUIT = int(Stream.SEARCH), int(Stream.APPLY), int(Stream.QUIT)
+SLOT_APPLY, APPLY = int(Stream.SLOT_APPLY), int(Stream.APPLY)
 DROPOUT, COMPLETION = int(Stream.DROPOUT), int(Stream.COMPLETION)
-TRAINING_END, INACTIVITY = int(Stream.TRAINING_END), int(Stream.INACTIVITY)
-MIGRATION, ENTRANT = int(Stream.MIGRATION), int(Stream.ENTRANT)
+TRAINING_END, ENTRANT = int(Stream.TRAINING_END), int(Stream.ENTRANT)
 BROWN = int(SectorKind.BROWN)
 assert max(Stream) < KEY_TABLE  # every stream's key is in the month's table
 
@@ -101,7 +97,7 @@ def look_again() -> None:
 
         compiled = getattr(advance, "signatures", ())  # (none without the JIT)
         _cached = bool(compiled) or all(
-            in_cache(k) for k in (advance, tally_in_one_call, compose_values)
+            in_cache(k) for k in (advance, matching.assist, tally_in_one_call, compose_values)
         )
 
 
@@ -115,35 +111,43 @@ def use_one_call(choice: bool | None) -> None:
 @njit(cache=True, nogil=True)
 def advance(
     month, keys, now_row, lag_row, flow_row, planning, green_domain, cohort, entrants,
-    foresight, rural_extra, return_hazard, poach_rate, slot_ratio, parts, cert_bonus, arrays,
-    wage_level, min_wage, region_urban,
-    region_rural_share, sector_kind, sector_productivity, sector_profile, initial_firms,
+    foresight, rural_extra, return_hazard, poach_rate, slot_ratio, box, context,
+    region_urban, region_rural_share, sector_kind, sector_productivity, initial_firms,
     region_cum, home_cum, provider_start, providers_per_region, log_demand, carbon_burden,
-    travel, travel_train, desired, flows, flow_history, spend, appr_money, mig_in, mig_out,
-    demand_now, supply, demand_history, choice_counts, searchers, thresholds, no_slack,
-    cell_open, cell_ptr, cell_firms, cell_cum, firm_is_brown, slot_apps_scratch,
-    slot_qualified_scratch,
+    travel_train, desired, flows, flow_history, spend, appr_money, mig_in, mig_out,
+    demand_now, supply, demand_history, choice_counts, thresholds, no_slack, firm_is_brown,
+    slot_apps_scratch, slot_qualified_scratch,
 ):  # fmt: skip
     """Phases 2 to 10 of a month (``simulation.phases``, after ``begin`` and
-    ``drivers``' paths). ``parts``: the parameter groups as plain tuples
-    (``phases.kernel_parts``), named here ``pf`` (``Params.firms``), ``pa`` (appr),
-    ``psk`` (skills), ``pm`` (match), ``psep`` (separation), ``pp`` (providers), ``pch``
-    (choices), ``pco`` (courses), ``ped`` (education), ``pd`` (demography), ``pw``
-    (wages), ``pc`` (costs); ``arrays``: the populations' arrays as plain tuples
-    (``as_tuple``), named ``w``, ``f``, ``pr`` (``WorkerArrays`` and the like). (The
-    dispatcher types plain tuples several times faster than named ones.) ``keys``: the
-    month's stream keys. Returns (unemployed and employed at the month's start, the
-    poaching rate and the slot ratio firms and school leavers act on next month)."""
-    pf, pa, psk, pm, psep, pp, pch, pco, ped, pd, pw, pc = (
-        FirmParams(*parts[0]), ApprParams(*parts[1]), SkillParams(*parts[2]),
-        MatchParams(*parts[3]), SeparationParams(*parts[4]), ProviderParams(*parts[5]),
-        ChoiceParams(*parts[6]), CourseParams(*parts[7]), EducationParams(*parts[8]),
-        DemographyParams(*parts[9]), WageParams(*parts[10]), CostParams(*parts[11]),
+    ``drivers``' paths). ``context`` (``phases.shared_context``): the parameter groups
+    as plain tuples (``phases.kernel_parts``), named here ``pf`` (``Params.firms``),
+    ``pa`` (appr), ``pm`` (match), ``pp`` (providers), ``pch`` (choices), ``pco``
+    (courses), ``ped`` (education), ``pd`` (demography), ``pc`` (costs) (the skills',
+    separations' and wages' are named where their loops run: ``matching.share``); the
+    populations' arrays as plain
+    tuples (``as_tuple``), named ``w``, ``f``, ``pr`` (``WorkerArrays`` and the like);
+    the certificate bonus, the regions' wage levels and minimum wages, travel costs, the
+    sectors' skill profiles, the cells of openings and the buffers of the loops shared
+    with the helper thread of ``box`` (``kernels.duo``), if it has one: the skill update,
+    the wages and the matching rounds' draws, scores and choices
+    (``matching.share``). (The dispatcher types plain tuples several times faster than
+    named ones.) ``keys``: the month's stream keys. Returns (unemployed and employed at
+    the month's start, the poaching rate and the slot ratio firms and school leavers act
+    on next month)."""
+    parts, arrays, _, wage_level, min_wage, _, sector_profile, cells, scratch = context
+    cell_open, cell_ptr, cell_firms, cell_cum = cells
+    pf, pa, pm, pp, pch, pco, ped, pd, pc = (
+        FirmParams(*parts[0]), ApprParams(*parts[1]), MatchParams(*parts[3]),
+        ProviderParams(*parts[5]), ChoiceParams(*parts[6]), CourseParams(*parts[7]),
+        EducationParams(*parts[8]), DemographyParams(*parts[9]), CostParams(*parts[11]),
     )  # fmt: skip
     w, f, pr = WorkerArrays(*arrays[0]), FirmArrays(*arrays[1]), ProviderArrays(*arrays[2])
     n = w.status.shape[0]
     n_regions = wage_level.shape[0]
-    picked = np.empty(n, dtype=np.int64)  # the rows a selection pass picks
+    picked = scratch[10]  # the rows a selection pass picks (matching.picks)
+    for t in range(keys.shape[0]):  # (the passes' keys and numbers, for the helper too)
+        scratch[12][t] = keys[t]
+    scratch[13][0] = return_hazard
 
     # begin
     flows[:] = 0
@@ -228,24 +232,19 @@ def advance(
     flows[Flow.VOUCHER_ENROLMENTS] += with_voucher
 
     # 6. skills
-    skills.update_skill_rows(
-        0, n, psk, w.status, w.employer, w.provider, w.ability, w.skills, f.req, pr.mix,
-        pr.quality, pr.relevance, w.gap_under, w.gap_over, skills.requirement_sums(f.req),
-    )  # fmt: skip
+    req_sums = scratch[0]
+    req_sums[:] = skills.requirement_sums(f.req)
+    matching.share(box, matching.SHARED_SKILLS, n, matching.SHARED_ROWS, 0, 0, 0, 0, context)
 
     # 7. search and matching: slots, then jobs (``phases._match``)
     matching.age_vacancies(f.alive, f.vacancies, f.vac_age)
     for mode in (matching.SLOTS, matching.JOBS):
         if mode == matching.SLOTS:
-            k = matching.slot_search_draws(
-                0, n, keys[SLOT_SEARCH], pm, w.status, w.age, w.cert, w.seeking_appr, searchers
-            )
+            k = matching.picks(box, matching.PICK_SLOT_SEEKERS, n, context)
             openings, apps_seen, qualified_seen = f.slots, slot_apps_scratch, slot_qualified_scratch
             market, apply_key = no_slack, keys[SLOT_APPLY]
         else:
-            k = matching.job_search_draws(
-                0, n, keys[SEARCH], pm, w.status, w.gap_under, w.gap_over, searchers
-            )
+            k = matching.picks(box, matching.PICK_JOB_SEEKERS, n, context)
             openings, apps_seen, qualified_seen = f.vacancies, f.vac_apps, f.vac_qualified
             market = matching.market_slack(
                 w.status, w.region, f.alive, f.region, f.vacancies, n_regions
@@ -253,31 +252,29 @@ def advance(
             apply_key = keys[APPLY]
         if k == 0:
             continue
-        selected = searchers[:k].copy()
         matching.hiring_thresholds(mode, pm, f.alive, f.region, f.vac_age, market, thresholds)
-        factors = np.empty((k, sector_profile.shape[0]))
         matching.rounds_in_one_call(
-            mode, month, apply_key, pm.rounds, pm, selected, k, n_regions, cert_bonus, openings,
+            mode, month, apply_key, pm.rounds, pm, picked, k, n_regions, openings,
             thresholds, apps_seen, qualified_seen, cell_open, cell_ptr, cell_firms, cell_cum,
-            factors, w.status, w.region, w.skills, w.ability, w.cert, w.employer, w.gap_under,
-            w.gap_over, w.wage, w.tenure, w.spell, w.months_left, w.provider, w.appr_state,
-            w.appr_firm, w.appr_duration, w.appr_entitlement, w.appr_advance, w.retained,
-            w.poached, w.seeking_appr, w.date_entry, w.date_first_job, w.date_appr_start,
-            w.date_appr_end, f.alive, f.sector, f.region, f.productivity, f.req, f.provider,
-            f.headcount, f.apprentices, f.vac_age, f.vac_apps, f.vac_qualified, f.train_benefit,
-            f.appr_started, wage_level, travel, sector_profile, mig_in, mig_out, flows, spend,
+            box, context, w.status, w.region, w.skills, w.employer, w.gap_under, w.gap_over,
+            w.tenure, w.spell, w.months_left, w.provider, w.appr_state, w.appr_firm,
+            w.appr_duration, w.appr_entitlement, w.appr_advance, w.retained, w.poached,
+            w.seeking_appr, w.date_entry, w.date_first_job, w.date_appr_start,
+            w.date_appr_end, f.alive, f.sector, f.region, f.provider, f.headcount,
+            f.apprentices, f.vac_age, f.vac_apps, f.vac_qualified, f.train_benefit,
+            f.appr_started, mig_in, mig_out, flows, spend,
         )  # fmt: skip
 
     # 8. separations
     for j in range(f.alive.shape[0]):
         firm_is_brown[j] = 1 if sector_kind[f.sector[j]] == BROWN else 0
-    c = separations.release_candidates(0, n, w.status, w.employer, f.alive, f.layoff_quota, picked)
+    c = matching.picks(box, matching.PICK_RELEASES, n, context)
     separations.release(
         month, picked[:c], w.status, w.employer, w.gap_under, w.wage, w.tenure, w.spell,
         w.provider, w.appr_state, w.displaced, w.date_displaced, f.alive, firm_is_brown,
         f.layoff_quota, f.headcount, f.apprentices, flows,
     )  # fmt: skip
-    c = separations.quit_draws(0, n, keys[QUIT], psep, w.status, w.gap_under, w.gap_over, picked)
+    c = matching.picks(box, matching.PICK_QUITS, n, context)
     separations.leave(
         picked[:c], w.status, w.employer, w.wage, w.tenure, w.spell, w.provider, f.headcount,
         flows,
@@ -301,16 +298,14 @@ def advance(
     )  # fmt: skip
 
     # 9. demography
-    c = demography.age_rows(0, n, pd, w.status, w.age, w.spell, w.tenure, w.seeking_appr, picked)
+    c = matching.picks(box, matching.PICK_AGEING, n, context)
     demography.retire(
         picked[:c], w.status, w.employer, w.provider, w.programme, f.headcount, f.apprentices,
         pr.enrolled, pr.course_enrolled, flows,
     )  # fmt: skip
-    c = demography.inactivity_draws(0, n, keys[INACTIVITY], pd, w.status, w.age, w.spell, picked)
+    c = matching.picks(box, matching.PICK_INACTIVITY, n, context)
     demography.move(picked[:c], w.status, w.spell, flows)
-    c = demography.return_draws(
-        0, n, keys[MIGRATION], return_hazard, w.status, w.region, w.origin, w.rural, picked
-    )
+    c = matching.picks(box, matching.PICK_RETURNS, n, context)
     demography.go_home(picked[:c], w.region, w.origin, mig_in, mig_out, flows)
     if cohort:
         rows = demography.cohort_rows(w.status, entrants)
@@ -327,10 +322,7 @@ def advance(
         flows[Flow.ENTRANTS_TURNED_AWAY] += entrants - rows.shape[0]
 
     # 10. accounts
-    accounting.set_wage_rows(
-        0, n, pw, w.status, w.employer, w.region, w.gap_under, w.tenure, w.cert,
-        f.productivity, wage_level, min_wage, w.wage,
-    )  # fmt: skip
+    matching.share(box, matching.SHARED_WAGES, n, matching.SHARED_ROWS, 0, 0, 0, 0, context)
     accounting.programme_costs(
         pc, pr.region, region_urban, pr.base_seats, pr.base_course_seats, pr.seats,
         pr.course_seats, pr.enrolled, pr.course_enrolled, spend,

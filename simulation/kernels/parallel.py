@@ -20,11 +20,13 @@ a core every loop waits for the thread that shares it. Here the pieces are hande
 threads become free (``PIECES_PER_THREAD`` of them per thread), so a busy core does
 fewer; and a loop too small to share runs in the calling thread at no cost.
 
-Small models do not share their loops at all (``workers`` below ``SHARE_FROM_WORKERS``):
+Small models do not share their loops here (``workers`` below ``SHARE_FROM_WORKERS``):
 a town's agents fit in one core's caches, and a second core would first have to fetch
 its half of them, which costs more than it gives (measured month by month on the
 2-core development machine: at 20,000 workers two threads took 6.68 ms a month against
-6.39 on one; at 32,000 workers 10.0 against 10.8; BENCHMARKS.md).
+6.39 on one; at 32,000 workers 10.0 against 10.8; BENCHMARKS.md). Their month runs in
+one compiled call (``kernels.month``), which shares its larger loops with a helper that
+waits in compiled code instead (``kernels.duo``): no hand-over through Python per loop.
 
 The number of threads is numba's (``NUMBA_NUM_THREADS``, ``numba.set_num_threads``, and
 so ``skillsim sweep --threads``): it is read in the calling thread at every call.
@@ -63,7 +65,7 @@ def threads() -> int:
     return numba.get_num_threads()
 
 
-def _executor() -> ThreadPoolExecutor:
+def pool() -> ThreadPoolExecutor:
     """The process's pool of helper threads (the calling thread is the other one), made
     on first use, and anew in a forked child: a pool's threads do not survive a fork."""
     global _pool, _pool_pid
@@ -139,7 +141,7 @@ def run(
             except Exception as error:  # the other pieces still run; the caller gets it
                 errors.append(error)
 
-    helpers = [_executor().submit(work) for _ in range(min(t, parts) - 1)]
+    helpers = [pool().submit(work) for _ in range(min(t, parts) - 1)]
     try:
         work()
     finally:
@@ -205,7 +207,7 @@ class Beside:
 
     def __init__(self, task: Callable, args: tuple, share: bool):
         self._task, self._args = task, args
-        self._future = _executor().submit(task, *args) if share else None
+        self._future = pool().submit(task, *args) if share else None
 
     def result(self):
         if self._future is None or self._future.cancel():
