@@ -361,8 +361,7 @@ def whole_month(m, p: params.Params, month: int) -> None:
             world.initial_firms, region_cum, home_cum, m.provider_start,
             m.providers_per_region, m.log_demand, m.carbon_burden, m.travel_train, m.desired,
             m.flows, m.flow_history, m.spend, m.appr_money, m.mig_in, m.mig_out, m.demand_now,
-            m.supply, m.demand_history, m.choice_counts, m.thresholds, m.no_slack,
-            m.firm_is_brown, m.slot_apps_scratch, m.slot_qualified_scratch,
+            m.supply, m.demand_history, m.choice_counts, m.no_slack, m.firm_is_brown,
         )  # fmt: skip
     finally:
         duo.stop(box, helper)
@@ -375,30 +374,43 @@ def shared_context(m, p: params.Params) -> tuple:
     parameter groups (``kernel_parts``), the populations' arrays (``as_tuple``), the
     certificate bonus, the regions' wage levels and minimum wages, travel costs, the
     sectors' skill profiles, the cells of openings, and the model's buffers for the
-    shared loops (``shared_scratch``: the firms' requirement sums, then the matching
-    rounds' searchers, affinity factors and their rows, applications, offers, scores,
-    choices and gaps, one row per worker row, and the round's stream key; then the rows a
-    selection pass picks and its pieces' counts (``matching.picks``), the month's stream
-    keys and the hazard of return migration)."""
+    shared loops (``matching.SharedScratch``, kept as a plain tuple in
+    ``m.shared_scratch``: numba's dispatcher types it faster)."""
     w, f, pr, world = m.workers, m.firms, m.providers, m.world
-    rows, per_searcher = w.status.shape[0], p.match.applications
+    rows, per_searcher, firm_rows = w.status.shape[0], p.match.applications, f.req.shape[0]
     s = m.shared_scratch
-    if s is None or s[4].shape != (rows, per_searcher) or s[0].shape[0] != f.req.shape[0]:
-        s = m.shared_scratch = (
-            np.empty((f.req.shape[0], 2)),
-            np.empty(rows, dtype=np.int64),
-            np.empty((rows, world.sector_profile.shape[0])),
-            np.empty(rows, dtype=np.int64),
-            np.empty((rows, per_searcher), dtype=np.int64),
-            np.empty((rows, per_searcher), dtype=np.int8),
-            np.empty((rows, per_searcher)),
-            np.empty(rows, dtype=np.int64),
-            np.empty((rows, 2)),
-            np.zeros(1, dtype=np.uint64),
-            np.empty(rows, dtype=np.int64),
-            np.zeros(duo.MOST_PIECES, dtype=np.int64),
-            np.zeros(KEY_TABLE, dtype=np.uint64),
-            np.zeros(1),
+    if (
+        s is None
+        or s[4].shape != (rows, per_searcher)
+        or s[0].shape[0] != firm_rows
+        or s[14] is not m.thresholds  # (the model's own buffers, in case they were replaced)
+        or s[15] is not m.slot_apps_scratch
+    ):
+        s = m.shared_scratch = tuple(
+            matching.SharedScratch(
+                req_sums=np.empty((firm_rows, 2)),
+                selected=np.empty(rows, dtype=np.int64),
+                factors=np.empty((rows, world.sector_profile.shape[0])),
+                factor_rows=np.empty(rows, dtype=np.int64),
+                apps=np.empty((rows, per_searcher), dtype=np.int64),
+                offers=np.empty((rows, per_searcher), dtype=np.int8),
+                score=np.empty((rows, per_searcher)),
+                chosen=np.empty(rows, dtype=np.int64),
+                gaps=np.empty((rows, 2)),
+                apply_key=np.zeros(1, dtype=np.uint64),
+                picked=np.empty(rows, dtype=np.int64),
+                counts=np.zeros(duo.MOST_PIECES, dtype=np.int64),
+                keys=np.zeros(KEY_TABLE, dtype=np.uint64),
+                numbers=np.zeros(1),
+                thresholds=m.thresholds,
+                slot_apps=m.slot_apps_scratch,
+                slot_qualified=m.slot_qualified_scratch,
+                by_firm=np.empty(firm_rows + 1, dtype=np.int64),
+                firms=np.empty(firm_rows, dtype=np.int64),
+                app_keys=np.empty(rows * per_searcher),
+                app_order=np.empty(rows * per_searcher, dtype=np.int64),
+                given_by=np.empty(firm_rows, dtype=np.int64),
+            )
         )
     return (
         kernel_parts(p), (w.as_tuple(), f.as_tuple(), pr.as_tuple()), p.cert_bonus,
@@ -485,8 +497,8 @@ def _match(m, mode: int, p: params.Params, month: int) -> None:
         # (a change to the loop goes there too; tests/test_determinism.py compares them).
         matching.rounds_in_one_call(
             mode, month, apply_key, pm.rounds, pm, searchers, n, world.n_regions, openings,
-            m.thresholds, apps_seen, qualified_seen, m.cell_open, m.cell_ptr, m.cell_firms,
-            m.cell_cum, duo.new_box(), shared_context(m, p), w.status, w.region, w.skills,
+            m.cell_open, m.cell_ptr, m.cell_firms, m.cell_cum, duo.new_box(),
+            shared_context(m, p), w.status, w.region, w.skills,
             w.employer, w.gap_under, w.gap_over, w.tenure, w.spell, w.months_left,
             w.provider, w.appr_state, w.appr_firm, w.appr_duration, w.appr_entitlement,
             w.appr_advance, w.retained, w.poached, w.seeking_appr, w.date_entry,

@@ -3,6 +3,7 @@ offer a worker takes. The same kernels match apprenticeship slots (``JOBS`` vs
 ``SLOTS`` mode)."""
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit
@@ -592,9 +593,18 @@ def group_by_firm(apps, n, m, offers):
     """Clears the offers; returns ``start`` (applications to firm f are entries
     start[f]:start[f + 1] of the grouped arrays) and the firms with applicants, in row
     order."""
-    n_apps = apps.shape[1]
     start = np.empty(m + 1, dtype=np.int64)
-    start[:] = 0
+    firms = np.empty(m, dtype=np.int64)
+    return start, firms[: group_by_firm_into(apps, n, m, offers, start, firms)]
+
+
+@njit(cache=True, nogil=True)
+def group_by_firm_into(apps, n, m, offers, start, firms):
+    """``group_by_firm`` into ``start[:m + 1]`` and ``firms`` (room for ``m``); returns
+    the number of firms with applicants."""
+    n_apps = apps.shape[1]
+    for f in range(m + 1):
+        start[f] = 0
     for j in range(n):
         for a in range(n_apps):
             offers[j, a] = 0
@@ -602,16 +612,11 @@ def group_by_firm(apps, n, m, offers):
                 start[nonneg(apps[j, a] + 1)] += 1
     n_firms = 0
     for f in range(m):
-        if start[f + 1] > 0:
-            n_firms += 1
         start[f + 1] += start[f]
-    firms = np.empty(n_firms, dtype=np.int64)
-    n_firms = 0
-    for f in range(m):
         if start[f + 1] > start[f]:
             firms[n_firms] = f
             n_firms += 1
-    return start, firms
+    return n_firms
 
 
 @njit(cache=True, nogil=True)
@@ -832,10 +837,19 @@ def bucket_firms(b0, b1, firm_places, m, shift, start, firms):
 def order_in_one_pass(apps, n, score, start):
     """``group_and_order``'s counting sort, in one pass over the applications: each
     written to its firm's next place (``start`` from ``group_by_firm``)."""
+    m = start.shape[0] - 1
+    keys = np.empty(start[m])
+    order = np.empty(start[m], dtype=np.int64)
+    order_into(apps, n, score, start, keys, order)
+    return keys, order
+
+
+@njit(cache=True, nogil=True)
+def order_into(apps, n, score, start, keys, order):
+    """``order_in_one_pass`` into ``keys`` and ``order`` (room for ``start[-1]``
+    applications)."""
     n_apps = apps.shape[1]
     m = start.shape[0] - 1
-    order = np.empty(start[m], dtype=np.int64)
-    keys = np.empty(start[m])
     fill = start[:-1].copy()
     hint = m >= HINT_FROM_FIRMS
     for j in range(n):
@@ -854,7 +868,6 @@ def order_in_one_pass(apps, n, score, start):
                 order[t] = j * n_apps + a
                 keys[t] = -score[j, a]
                 fill[nonneg(f)] = t + 1
-    return keys, order
 
 
 @njit(cache=True, nogil=True)
@@ -1347,8 +1360,8 @@ def use_one_call(choice: bool | None) -> None:
 
 @njit(cache=True)
 def rounds_in_one_call(
-    mode, month, key, rounds, p, searchers, k, n_regions, openings, thresholds, apps_seen,
-    qualified_seen, cell_open, cell_ptr, cell_firms, cell_cum, box, context,
+    mode, month, key, rounds, p, searchers, k, n_regions, openings, cell_open, cell_ptr,
+    cell_firms, cell_cum, box, context,
     status, region, skills, employer, gap_under, gap_over, tenure, spell,
     months_left, provider, appr_state, appr_firm, appr_duration, appr_entitlement,
     appr_advance, retained, poached, seeking_appr, date_entry, date_first_job,
@@ -1364,49 +1377,75 @@ def rounds_in_one_call(
     dispatch and the Python around them a month. ``searchers[:k]`` are the mode's
     searchers; returns the number of searchers left.
 
-    The draws, the scores and the choices are loops over the searchers that ``share``
+    The draws, the scores, the firms' rankings and the choices are loops that ``share``
     cuts into pieces for a helper thread, if ``box`` has one (``duo``); their arrays are
-    the buffers of ``context`` (``shared_context``), which the helper sees too."""
-    selected, factor_rows = context[8][1], context[8][3]
-    apps_all, offers_all, score_all, chosen_all, gaps_all = context[8][4:9]
-    context[8][9][0] = key  # (the draws' stream key, for the helper too)
+    the buffers of ``context`` (``SharedScratch``), which the helper sees too: the
+    mode's hiring thresholds and counts of applicants seen are read there (the firms'
+    own for jobs; for slots, the buffers ``phases._match`` names)."""
+    s = SharedScratch(*context[8])
+    s.apply_key[0] = key  # (the draws' stream key, for the helper too)
+    m = openings.shape[0]
     for j in range(k):
-        selected[j] = searchers[j]
-        factor_rows[j] = j  # searcher j's row of the affinity factors (keep_unmatched)
+        s.selected[j] = searchers[j]
+        s.factor_rows[j] = j  # searcher j's row of the affinity factors (keep_unmatched)
     for rnd in range(rounds):
         if k == 0 or openings.sum() == 0:
             break
         build_cells(alive, f_sector, f_region, openings, n_regions, cell_open, cell_ptr,
                     cell_firms, cell_cum)  # fmt: skip
-        apps, offers = apps_all[:k], offers_all[:k]
         share(box, SHARED_DRAWS, (k + DRAW_BLOCK - 1) // DRAW_BLOCK, 1, k, rnd, 0, 0, context)
-        by_firm, firms = group_by_firm(apps, k, openings.shape[0], offers)
-        score = score_all[:k]
+        n_firms = group_by_firm_into(s.apps, k, m, s.offers, s.by_firm, s.firms)
         share(box, SHARED_SCORES, k, SCORE_PIECE // 2, mode, k, 0, 0, context)
-        keys, order = order_in_one_pass(apps, k, score, by_firm)
-        given_by = np.zeros(firms.shape[0], dtype=np.int64)
-        rank_firms(0, firms.shape[0], firms, by_firm, keys, order, thresholds, openings,
-                   apps_seen, qualified_seen, offers, given_by)  # fmt: skip
+        order_into(s.apps, k, s.score, s.by_firm[: m + 1], s.app_keys, s.app_order)
+        share(box, SHARED_RANKS, n_firms, RANK_PIECE // 4, mode, 0, 0, 0, context)
         hired = np.zeros(k, dtype=np.int8)
-        chosen, gaps = chosen_all[:k], gaps_all[:k]  # accept_offers: the choices, the hires
         share(box, SHARED_CHOICES, k, SCORE_PIECE // 2, mode, k, 0, 0, context)
         take_offers(
-            mode, month, p, selected, k, chosen, gaps, hired, status, region, employer,
+            mode, month, p, s.selected, k, s.chosen, s.gaps, hired, status, region, employer,
             gap_under, gap_over, tenure, spell, months_left, provider, appr_state, appr_firm,
             appr_duration, appr_entitlement, appr_advance, retained, poached, seeking_appr,
             date_entry, date_first_job, date_appr_start, date_appr_end, f_region, f_provider,
             headcount, apprentices, openings, vac_age, vac_apps, vac_qualified, train_benefit,
             appr_started, mig_in, mig_out, flows, spend,
         )  # fmt: skip
-        k = keep_unmatched(hired, selected[:k], factor_rows[:k])
+        k = keep_unmatched(hired, s.selected[:k], s.factor_rows[:k])
     return k
 
 
+class SharedScratch(NamedTuple):
+    """The buffers of the loops a small model's month shares with its helper thread
+    (``share``), which both threads see; made by ``phases.shared_context`` (one row per
+    worker row where a row is a worker's or a searcher's) and passed as a plain tuple."""
+
+    req_sums: np.ndarray  # the firms' requirement sums (skills.requirement_sums)
+    selected: np.ndarray  # a matching round's searchers
+    factors: np.ndarray  # their affinity factors (draw_applications)
+    factor_rows: np.ndarray  # each searcher's row of them (keep_unmatched)
+    apps: np.ndarray  # the round's applications (searchers x applications)
+    offers: np.ndarray  # their offers
+    score: np.ndarray  # their scores
+    chosen: np.ndarray  # each searcher's choice (choose_offers)
+    gaps: np.ndarray  # its gaps there
+    apply_key: np.ndarray  # the round's stream key (one word)
+    picked: np.ndarray  # the rows a selection pass picks (picks)
+    counts: np.ndarray  # how many each of its pieces picked
+    keys: np.ndarray  # the month's stream keys (rng.month_keys)
+    numbers: np.ndarray  # the month's hazard of return migration
+    thresholds: np.ndarray  # the firms' hiring thresholds of the mode being matched
+    slot_apps: np.ndarray  # slot applicants seen, per firm (not the vacancies')
+    slot_qualified: np.ndarray  # qualified ones among them
+    by_firm: np.ndarray  # where each firm's applications start (group_by_firm_into)
+    firms: np.ndarray  # the firms with applications
+    app_keys: np.ndarray  # the applications in firm order: their keys (order_into)
+    app_order: np.ndarray  # and their indices
+    given_by: np.ndarray  # the offers each firm made (rank_firms)
+
+
 # The loops of a small model's month that it shares with a helper thread (``duo``):
-# the skill update, the wages, each matching round's draws, scores and choices, and the
-# selection passes (``picks``).
+# the skill update, the wages, each matching round's draws, scores, rankings and
+# choices, and the selection passes (``picks``).
 SHARED_SKILLS, SHARED_WAGES, SHARED_DRAWS, SHARED_SCORES, SHARED_CHOICES = 1, 2, 3, 4, 5
-SHARED_PICKS = 6
+SHARED_PICKS, SHARED_RANKS = 6, 7
 SHARED_ROWS = 2048  # least worker rows per piece of the loops over the workers
 # The selection passes (``picks``): who seeks a slot, a job; layoff candidates, quits;
 # ageing and retirement; who leaves or rejoins the labour force; who returns home.
@@ -1446,7 +1485,8 @@ def picks(box, which, n, context):
     together in piece order (down only, never onto picks not yet moved), as
     ``parallel.picks`` does."""
     pieces = share(box, SHARED_PICKS, n, SHARED_ROWS, which, 0, 0, 0, context)
-    picked, counts = context[8][10], context[8][11]
+    s = SharedScratch(*context[8])
+    picked, counts = s.picked, s.counts
     total = 0
     for piece in range(pieces):
         lo, _ = duo.bounds(piece, pieces, n)
@@ -1501,28 +1541,36 @@ def shared_draws(b0, b1, k, rnd, context, tables):
     """The applications of round ``rnd``'s searchers in blocks ``b0 <= b < b1`` of
     ``DRAW_BLOCK`` (``draw_blocks``), of ``k`` searchers; ``tables``: the round's
     ``draw_context_tables``."""
-    parts, arrays, profile, scratch = context[0], context[1], context[6], context[8]
+    parts, arrays, profile, s = context[0], context[1], context[6], SharedScratch(*context[8])
     pm, w = MatchParams(*parts[3]), WorkerArrays(*arrays[0])
     access, start, owners, psum = tables
     draw_blocks(
-        b0, b1, scratch[9][0], rnd * 2 * pm.applications, scratch[1], k, w.skills, w.region,
+        b0, b1, s.apply_key[0], rnd * 2 * pm.applications, s.selected, k, w.skills, w.region,
         w.employer, profile, pm.affinity_weight, context[7][0], access, start, owners, psum,
-        scratch[4], scratch[2], rnd > 0, scratch[3],
+        s.apps, s.factors, rnd > 0, s.factor_rows,
     )  # fmt: skip
 
 
 @njit(cache=True, nogil=True)
 def shared_piece(kind, piece, lo, hi, a0, a1, a2, a3, context):
-    """Items ``lo <= x < hi`` (piece ``piece``) of loop ``kind``. ``context`` (``shared_context``): the
-    parameter groups and the populations' arrays as plain tuples (``kernels.month``),
-    the certificate bonus, the regions' wage levels and minimum wages, travel costs,
-    the sectors' skill profiles, the cells of openings, and the buffers of the
-    month's matching rounds."""
+    """Items ``lo <= x < hi`` (piece ``piece``) of loop ``kind``. ``context``
+    (``phases.shared_context``): the parameter groups and the populations' arrays as
+    plain tuples (``kernels.month``), the certificate bonus, the regions' wage levels and
+    minimum wages, travel costs, the sectors' skill profiles, the cells of openings, and
+    the buffers of the shared loops (``SharedScratch``, as a plain tuple)."""
     parts, arrays, cert_bonus, wage_level, min_wage, travel, _, _, scratch = context
     w, f, pr = WorkerArrays(*arrays[0]), FirmArrays(*arrays[1]), ProviderArrays(*arrays[2])
-    req_sums, searchers, _, _, apps, offers, score, chosen, gaps, _ = scratch[:10]
+    s = SharedScratch(*scratch)
+    searchers, apps, offers, score, chosen, gaps = (
+        s.selected,
+        s.apps,
+        s.offers,
+        s.score,
+        s.chosen,
+        s.gaps,
+    )
     if kind == SHARED_PICKS:  # a0: which pass
-        picked, keys, hazard = scratch[10], scratch[12], scratch[13][0]
+        picked, keys, hazard = s.picked, s.keys, s.numbers[0]
         if a0 == PICK_SLOT_SEEKERS:
             c = slot_search_draws(lo, hi, keys[SLOT_SEARCH], MatchParams(*parts[3]), w.status,
                                   w.age, w.cert, w.seeking_appr, picked)  # fmt: skip
@@ -1544,12 +1592,20 @@ def shared_piece(kind, piece, lo, hi, a0, a1, a2, a3, context):
         else:
             c = demography.return_draws(lo, hi, keys[MIGRATION], hazard, w.status, w.region,
                                         w.origin, w.rural, picked)  # fmt: skip
-        scratch[11][piece] = c
+        s.counts[piece] = c
+    elif kind == SHARED_RANKS:  # a0: mode (the firms with applicants, from group_by_firm)
+        if a0 == SLOTS:
+            openings, seen, qualified = f.slots, s.slot_apps, s.slot_qualified
+        else:
+            openings, seen, qualified = f.vacancies, f.vac_apps, f.vac_qualified
+        m = openings.shape[0]
+        rank_firms(lo, hi, s.firms, s.by_firm[: m + 1], s.app_keys, s.app_order, s.thresholds,
+                   openings, seen, qualified, offers, s.given_by)  # fmt: skip
     elif kind == SHARED_SKILLS:
         skills.update_skill_rows(
             lo, hi, SkillParams(*parts[2]), w.status, w.employer, w.provider, w.ability,
             w.skills, f.req, pr.mix, pr.quality, pr.relevance, w.gap_under, w.gap_over,
-            req_sums,
+            s.req_sums,
         )  # fmt: skip
     elif kind == SHARED_WAGES:
         accounting.set_wage_rows(

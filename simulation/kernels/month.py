@@ -115,8 +115,7 @@ def advance(
     region_urban, region_rural_share, sector_kind, sector_productivity, initial_firms,
     region_cum, home_cum, provider_start, providers_per_region, log_demand, carbon_burden,
     travel_train, desired, flows, flow_history, spend, appr_money, mig_in, mig_out,
-    demand_now, supply, demand_history, choice_counts, thresholds, no_slack, firm_is_brown,
-    slot_apps_scratch, slot_qualified_scratch,
+    demand_now, supply, demand_history, choice_counts, no_slack, firm_is_brown,
 ):  # fmt: skip
     """Phases 2 to 10 of a month (``simulation.phases``, after ``begin`` and
     ``drivers``' paths). ``context`` (``phases.shared_context``): the parameter groups
@@ -144,10 +143,11 @@ def advance(
     w, f, pr = WorkerArrays(*arrays[0]), FirmArrays(*arrays[1]), ProviderArrays(*arrays[2])
     n = w.status.shape[0]
     n_regions = wage_level.shape[0]
-    picked = scratch[10]  # the rows a selection pass picks (matching.picks)
+    shared = matching.SharedScratch(*scratch)
+    picked = shared.picked  # the rows a selection pass picks (matching.picks)
     for t in range(keys.shape[0]):  # (the passes' keys and numbers, for the helper too)
-        scratch[12][t] = keys[t]
-    scratch[13][0] = return_hazard
+        shared.keys[t] = keys[t]
+    shared.numbers[0] = return_hazard
 
     # begin
     flows[:] = 0
@@ -232,8 +232,7 @@ def advance(
     flows[Flow.VOUCHER_ENROLMENTS] += with_voucher
 
     # 6. skills
-    req_sums = scratch[0]
-    req_sums[:] = skills.requirement_sums(f.req)
+    shared.req_sums[:] = skills.requirement_sums(f.req)
     matching.share(box, matching.SHARED_SKILLS, n, matching.SHARED_ROWS, 0, 0, 0, 0, context)
 
     # 7. search and matching: slots, then jobs (``phases._match``)
@@ -241,22 +240,22 @@ def advance(
     for mode in (matching.SLOTS, matching.JOBS):
         if mode == matching.SLOTS:
             k = matching.picks(box, matching.PICK_SLOT_SEEKERS, n, context)
-            openings, apps_seen, qualified_seen = f.slots, slot_apps_scratch, slot_qualified_scratch
-            market, apply_key = no_slack, keys[SLOT_APPLY]
+            openings, market, apply_key = f.slots, no_slack, keys[SLOT_APPLY]
         else:
             k = matching.picks(box, matching.PICK_JOB_SEEKERS, n, context)
-            openings, apps_seen, qualified_seen = f.vacancies, f.vac_apps, f.vac_qualified
+            openings = f.vacancies
             market = matching.market_slack(
                 w.status, w.region, f.alive, f.region, f.vacancies, n_regions
             )
             apply_key = keys[APPLY]
         if k == 0:
             continue
-        matching.hiring_thresholds(mode, pm, f.alive, f.region, f.vac_age, market, thresholds)
+        matching.hiring_thresholds(
+            mode, pm, f.alive, f.region, f.vac_age, market, shared.thresholds
+        )
         matching.rounds_in_one_call(
-            mode, month, apply_key, pm.rounds, pm, picked, k, n_regions, openings,
-            thresholds, apps_seen, qualified_seen, cell_open, cell_ptr, cell_firms, cell_cum,
-            box, context, w.status, w.region, w.skills, w.employer, w.gap_under, w.gap_over,
+            mode, month, apply_key, pm.rounds, pm, picked, k, n_regions, openings, cell_open,
+            cell_ptr, cell_firms, cell_cum, box, context, w.status, w.region, w.skills, w.employer, w.gap_under, w.gap_over,
             w.tenure, w.spell, w.months_left, w.provider, w.appr_state, w.appr_firm,
             w.appr_duration, w.appr_entitlement, w.appr_advance, w.retained, w.poached,
             w.seeking_appr, w.date_entry, w.date_first_job, w.date_appr_start,

@@ -1,0 +1,127 @@
+"""The month's helper thread (``simulation.kernels.duo``): every piece of every job is done
+exactly once, whichever thread claims it; the poster never waits for a helper that has
+not come, and stops waiting for one that failed.
+
+The model's own use (the month's loops shared with the helper, the same run bit for bit)
+is tested in tests/test_determinism.py."""
+
+from __future__ import annotations
+
+import threading
+
+import numba
+import numpy as np
+import pytest
+from numba import njit
+
+from simulation.kernels import duo
+
+
+@njit(nogil=True)
+def _do_pieces(box, job, marks, helper, done):
+    """Claim pieces of ``job`` and mark their items in row ``a0`` of ``marks``; returns how
+    many pieces this thread did (the helper counts them in ``DONE`` from ``done``)."""
+    _, pieces, items, row, _, _, _ = duo.job_numbers(box, job)
+    count = 0
+    piece = duo.claim(box, job)
+    while piece >= 0:
+        lo, hi = duo.bounds(piece, pieces, items)
+        for i in range(lo, hi):
+            marks[row, i] += 1
+        count += 1
+        if helper:
+            duo.store(box, duo.DONE, done + count)
+        piece = duo.claim(box, job)
+    return count
+
+
+@njit(nogil=True)
+def _helper(box, marks):
+    done = 0
+    while True:
+        job = duo.next_job(box)
+        if job == 0:
+            return done
+        done += _do_pieces(box, job, marks, True, done)
+
+
+@njit(nogil=True)
+def _poster(box, marks):
+    """One job per row of ``marks``, of 1 to all its items in 1 to MOST_PIECES pieces;
+    returns the pieces this thread did (-1 if the helper failed)."""
+    total = 0
+    for row in range(marks.shape[0]):
+        items = 1 + (row * 7919) % marks.shape[1]
+        pieces = min(1 + row % duo.MOST_PIECES, items)
+        job = duo.post(box, 0, pieces, items, row, 0, 0, 0)
+        mine = _do_pieces(box, job, marks, False, 0)
+        if not duo.finish(box, pieces, mine):
+            return -1
+        total += mine
+    return total
+
+
+def _expected(marks: np.ndarray) -> np.ndarray:
+    want = np.zeros_like(marks)
+    for row in range(marks.shape[0]):
+        want[row, : 1 + (row * 7919) % marks.shape[1]] = 1
+    return want
+
+
+@pytest.mark.skipif(numba.config.NUMBA_NUM_THREADS < 2, reason="needs two threads")
+def test_every_piece_is_done_once_whichever_thread_claims_it():
+    marks = np.zeros((4000, 97), dtype=np.int64)
+    box = duo.new_box()
+    box[duo.HELPING] = 1
+    quit_at_once = duo.new_box()
+    quit_at_once[duo.QUIT] = 1
+    _helper(quit_at_once, marks)  # (both compiled before the helper starts)
+    _poster(duo.new_box(), np.zeros((1, 1), dtype=np.int64))
+    helped = []
+    up = threading.Event()
+
+    def helper_thread():
+        up.set()
+        helped.append(_helper(box, marks))
+
+    helper = threading.Thread(target=helper_thread)
+    helper.start()
+    assert up.wait(timeout=60)
+    mine = _poster(box, marks)
+    box[duo.QUIT] = 1
+    helper.join(timeout=60)
+    assert not helper.is_alive()
+    np.testing.assert_array_equal(marks, _expected(marks))
+    pieces = sum(min(1 + r % duo.MOST_PIECES, 1 + (r * 7919) % 97) for r in range(4000))
+    assert mine + helped[0] == pieces
+    assert helped[0] > 0  # the helper took pieces (4,000 jobs: it is up for most of them)
+
+
+def test_without_a_helper_the_poster_does_every_piece():
+    # A helper was promised (HELPING) but never came: the poster claims every piece.
+    marks = np.zeros((300, 50), dtype=np.int64)
+    box = duo.new_box()
+    box[duo.HELPING] = 1
+    pieces = sum(min(1 + r % duo.MOST_PIECES, 1 + (r * 7919) % 50) for r in range(300))
+    assert _poster(box, marks) == pieces
+    np.testing.assert_array_equal(marks, _expected(marks))
+    assert duo.pieces_for(duo.new_box(), 10_000, 1) == 1  # no helper: one piece
+    assert duo.pieces_for(box, 10_000, 1) == duo.MOST_PIECES
+    assert duo.pieces_for(box, 10_000, 4_000) == 2
+
+
+def test_the_poster_stops_waiting_for_a_helper_that_failed():
+    box = duo.new_box()
+    box[duo.HELPING] = 1
+    job = duo.post(box, 0, 2, 10, 0, 0, 0, 0)
+    assert duo.claim(box, job) == 0  # the "helper" takes piece 0 and never finishes it
+    assert duo.claim(box, job) == 1  # the poster takes piece 1
+    assert duo.claim(box, job) == -1
+    box[duo.FAILED] = 1
+    assert not duo.finish(box, 2, 1)
+
+
+def test_a_late_helper_finds_its_box_told_to_quit():
+    box = duo.new_box()
+    box[duo.QUIT] = 1
+    assert _helper(box, np.zeros((1, 1), dtype=np.int64)) == 0
