@@ -125,3 +125,10 @@ def test_a_late_helper_finds_its_box_told_to_quit():
     box = duo.new_box()
     box[duo.QUIT] = 1
     assert _helper(box, np.zeros((1, 1), dtype=np.int64)) == 0
+
+
+def test_a_helper_never_told_to_quit_gives_up():
+    # A month whose thread stopped without setting QUIT (an interrupt between the
+    # helper's start and the month's ``try``) must not leave a core spinning for ever.
+    box = duo.new_box()
+    assert _helper(box, np.zeros((1, 1), dtype=np.int64)) == 0  # (returns: no job came)

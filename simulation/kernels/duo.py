@@ -16,7 +16,10 @@ thread only, and every item's result is the same whichever thread computes it an
 however the loop is cut: the run does not change, bit for bit (tests/test_determinism.py).
 If the helper is not there (one thread, the other core busy with another job, not yet
 woken, or no helper started at all), the poster claims every piece itself: nothing waits
-for a thread that may never come.
+for a thread that may never come. The helper spins (x86's ``pause`` between reads) while
+the month's serial parts run: a month with a helper keeps both cores busy to its end,
+when it is told to quit (``stop``); it also gives up after ``IDLE_SPINS`` reads without
+work. Models from ``FROM_WORKERS`` rows up, on two threads or more, start one.
 
 The box: ``COUNTER`` holds (job number << 16) | pieces claimed; ``DONE`` the helper's
 count of pieces done, all jobs together; ``QUIT`` tells the helper to return. A job's
@@ -48,6 +51,9 @@ BOX = LEAST + 1  # words in a box
 MOST_PIECES = 8  # pieces a job is cut into at most
 SHIFT = 16  # the counter's low bits count the pieces claimed
 MAX_PIECES = (1 << SHIFT) - 1
+# Reads of the box a helper makes without finding work before it gives up (1-3 s at
+# 50-150 cycles a pause: a small model's month waits far less between its jobs).
+IDLE_SPINS = 1 << 26
 _X86 = platform.machine().lower() in ("x86_64", "amd64", "i386", "i686", "x86")
 
 
@@ -174,8 +180,10 @@ def finish(box, pieces, mine):
 @njit(cache=True, nogil=True)
 def next_job(box):
     """The helper's wait: the number of a job with pieces left to claim, or 0 when told
-    to quit."""
-    while True:
+    to quit, or after ``IDLE_SPINS`` reads with none (a month whose thread stopped
+    without telling it: the poster then does every piece itself)."""
+    idle = 0
+    while idle < IDLE_SPINS:
         if load(box, QUIT) != 0:
             return 0
         c = load(box, COUNTER)
@@ -183,6 +191,8 @@ def next_job(box):
         if job > 0 and c & MAX_PIECES < load(box, SLOT0 + SLOT * (job & 1) + PIECES):
             return job
         relax()
+        idle += 1
+    return 0
 
 
 @njit(cache=True, nogil=True)
