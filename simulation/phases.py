@@ -336,7 +336,9 @@ def whole_month(m, p: params.Params, month: int) -> None:
     (``kernels.month.advance``: the same kernels in the same order, for models whose
     loops run in one piece). What the call takes from the scenario and the calendar
     is computed here first: phase 1, the foresight projection, the cohort's size, the
-    month's stream keys and rows of the history tables."""
+    month's stream keys and rows of the history tables. The month's larger loops are
+    shared with a helper thread started for the month (``kernels.duo``), in models large
+    enough to pay for it and with two threads or more."""
     w, world, pp, pd = m.workers, m.world, p.providers, p.demography
     drivers(m, p, month)
     planning = month % PLANNING_MONTHS == 0
@@ -378,15 +380,15 @@ def shared_context(m, p: params.Params) -> tuple:
     ``m.shared_scratch``: numba's dispatcher types it faster)."""
     w, f, pr, world = m.workers, m.firms, m.providers, m.world
     rows, per_searcher, firm_rows = w.status.shape[0], p.match.applications, f.req.shape[0]
-    s = m.shared_scratch
+    s = None if m.shared_scratch is None else matching.SharedScratch(*m.shared_scratch)
     if (
         s is None
-        or s[4].shape != (rows, per_searcher)
-        or s[0].shape[0] != firm_rows
-        or s[14] is not m.thresholds  # (the model's own buffers, in case they were replaced)
-        or s[15] is not m.slot_apps_scratch
+        or s.apps.shape != (rows, per_searcher)
+        or s.req_sums.shape[0] != firm_rows
+        or s.thresholds is not m.thresholds  # (the model's own buffers, if replaced)
+        or s.slot_apps is not m.slot_apps_scratch
     ):
-        s = m.shared_scratch = tuple(
+        m.shared_scratch = tuple(
             matching.SharedScratch(
                 req_sums=np.empty((firm_rows, 2)),
                 selected=np.empty(rows, dtype=np.int64),
@@ -415,7 +417,7 @@ def shared_context(m, p: params.Params) -> tuple:
     return (
         kernel_parts(p), (w.as_tuple(), f.as_tuple(), pr.as_tuple()), p.cert_bonus,
         world.wage_level, world.min_wage, m.travel, world.sector_profile,
-        (m.cell_open, m.cell_ptr, m.cell_firms, m.cell_cum), s,
+        (m.cell_open, m.cell_ptr, m.cell_firms, m.cell_cum), m.shared_scratch,
     )  # fmt: skip
 
 
@@ -485,12 +487,6 @@ def _match(m, mode: int, p: params.Params, month: int) -> None:
     market = m.no_slack if mode == matching.SLOTS else slack(m)
     matching.hiring_thresholds(mode, pm, f.alive, f.region, f.vac_age, market, m.thresholds)
     apply_key = stream_key(m, apply_stream)
-    # The searchers' affinity factors, computed in the first round and read in the
-    # next ones (skills do not change within the month's matching).
-    factors = m.affinity_factors  # (a buffer kept from month to month: a city's is
-    if factors.shape[0] < n:  # 50 MB, which would be mapped anew every month)
-        factors = m.affinity_factors = np.empty((n + n // 4, world.sector_profile.shape[0]))
-    factors = factors[:n]
     rows = w.status.shape[0]
     if rows < matching.ONE_CALL_BELOW and parallel.in_one_piece(rows) and matching.one_call_ready():
         # A small model's rounds in one compiled call: the same kernels as the loop below
@@ -507,6 +503,12 @@ def _match(m, mode: int, p: params.Params, month: int) -> None:
             f.train_benefit, f.appr_started, m.mig_in, m.mig_out, m.flows, m.spend,
         )  # fmt: skip
         return
+    # The searchers' affinity factors, computed in the first round and read in the
+    # next ones (skills do not change within the month's matching).
+    factors = m.affinity_factors  # (a buffer kept from month to month: a city's is
+    if factors.shape[0] < n:  # 50 MB, which would be mapped anew every month)
+        factors = m.affinity_factors = np.empty((n + n // 4, world.sector_profile.shape[0]))
+    factors = factors[:n]
     factor_rows = np.arange(n)  # searcher j's row of factors (matching.keep_unmatched)
     for rnd in range(pm.rounds):
         if searchers.size == 0 or openings.sum() == 0:
