@@ -336,14 +336,20 @@ def test_the_month_shared_with_a_helper_thread_gives_the_run_of_the_phases(monke
     run_model(workers=600, months=1)  # its helper compiles (or loads) the helper's kernel
     parallel.pool().submit(int).result()  # (done when the pool's helpers are)
     helped.clear()
-    runs = []
-    for one_call in (False, True):
-        monkeypatch.setattr(month_kernels, "_choice", one_call)
-        runs.append(run_model("combined", ("package",), workers=2500, months=24, seed=7))
+    monkeypatch.setattr(month_kernels, "_choice", False)
+    in_phases = run_model("combined", ("package",), workers=2500, months=24, seed=7)
+    parallel.pool().submit(int).result()
+    assert helped == [], "the phases started a helper"
+    monkeypatch.setattr(month_kernels, "_choice", True)
+    for _ in range(3):  # (until the helper has done pieces: it may wake late on a busy host)
+        in_one_call = run_model("combined", ("package",), workers=2500, months=24, seed=7)
         parallel.pool().submit(int).result()  # (the helpers started before are done)
-        assert bool(helped) == one_call  # a helper in each month in one call, none else
-    assert sum(helped) > 0  # it did pieces
-    assert_same_runs(runs[1], runs[0])
+        assert len(helped) >= 24, f"{len(helped)} helpers for the months in one call"
+        assert_same_runs(in_one_call, in_phases)
+        if sum(helped) > 0:
+            break
+        helped.clear()
+    assert sum(helped) > 0, "the helper did no piece in three runs"
 
 
 def test_a_process_takes_up_the_month_in_one_call_at_its_next_model(monkeypatch):
