@@ -220,7 +220,8 @@ def bounds(piece, pieces, items):
 
 
 # Models with fewer worker rows than this share none of their month's loops: the
-# helper's wake and its pieces' hand-overs cost more than half of their loops saves.
+# helper's wake and its pieces' hand-overs cost more than sharing such short loops saves
+# (BENCHMARKS.md, "A helper that waits in compiled code").
 FROM_WORKERS = parallel.BESIDE_FROM_WORKERS
 # Tests set this to 1 so that even a small model's loops are cut into many pieces
 # (None: each loop's own least piece).

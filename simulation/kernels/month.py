@@ -123,16 +123,16 @@ def advance(
     ``pa`` (appr), ``pm`` (match), ``pp`` (providers), ``pch`` (choices), ``pco``
     (courses), ``ped`` (education), ``pd`` (demography), ``pc`` (costs) (the skills',
     separations' and wages' are named where their loops run: ``matching.share``); the
-    populations' arrays as plain
-    tuples (``as_tuple``), named ``w``, ``f``, ``pr`` (``WorkerArrays`` and the like);
-    the certificate bonus, the regions' wage levels and minimum wages, travel costs, the
-    sectors' skill profiles, the cells of openings and the buffers of the loops shared
-    with the helper thread of ``box`` (``kernels.duo``), if it has one: the skill update,
-    the wages and the matching rounds' draws, scores and choices
-    (``matching.share``). (The dispatcher types plain tuples several times faster than
-    named ones.) ``keys``: the month's stream keys. Returns (unemployed and employed at
-    the month's start, the poaching rate and the slot ratio firms and school leavers act
-    on next month)."""
+    populations' arrays as plain tuples (``as_tuple``), named ``w``, ``f``, ``pr``
+    (``WorkerArrays`` and the like); the certificate bonus, the regions' wage levels and
+    minimum wages, travel costs, the sectors' skill profiles, the cells of openings and
+    the buffers (``matching.SharedScratch``) of the loops shared with the helper thread
+    of ``box`` (``kernels.duo``), if it has one: the skill update, the wages, the
+    selection passes and the matching rounds' draws, scores, rankings and choices
+    (``matching.share``, ``matching.picks``). (The dispatcher types plain tuples several
+    times faster than named ones.) ``keys``: the month's stream keys. Returns
+    (unemployed and employed at the month's start, the poaching rate and the slot ratio
+    firms and school leavers act on next month)."""
     parts, arrays, _, wage_level, min_wage, _, sector_profile, cells, scratch = context
     cell_open, cell_ptr, cell_firms, cell_cum = cells
     pf, pa, pm, pp, pch, pco, ped, pd, pc = (
