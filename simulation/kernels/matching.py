@@ -1561,14 +1561,6 @@ def shared_piece(kind, piece, lo, hi, a0, a1, a2, a3, context):
     parts, arrays, cert_bonus, wage_level, min_wage, travel, _, _, scratch = context
     w, f, pr = WorkerArrays(*arrays[0]), FirmArrays(*arrays[1]), ProviderArrays(*arrays[2])
     s = SharedScratch(*scratch)
-    searchers, apps, offers, score, chosen, gaps = (
-        s.selected,
-        s.apps,
-        s.offers,
-        s.score,
-        s.chosen,
-        s.gaps,
-    )
     if kind == SHARED_PICKS:  # a0: which pass
         picked, keys, hazard = s.picked, s.keys, s.numbers[0]
         if a0 == PICK_SLOT_SEEKERS:
@@ -1600,7 +1592,7 @@ def shared_piece(kind, piece, lo, hi, a0, a1, a2, a3, context):
             openings, seen, qualified = f.vacancies, f.vac_apps, f.vac_qualified
         m = openings.shape[0]
         rank_firms(lo, hi, s.firms, s.by_firm[: m + 1], s.app_keys, s.app_order, s.thresholds,
-                   openings, seen, qualified, offers, s.given_by)  # fmt: skip
+                   openings, seen, qualified, s.offers, s.given_by)  # fmt: skip
     elif kind == SHARED_SKILLS:
         skills.update_skill_rows(
             lo, hi, SkillParams(*parts[2]), w.status, w.employer, w.provider, w.ability,
@@ -1613,20 +1605,21 @@ def shared_piece(kind, piece, lo, hi, a0, a1, a2, a3, context):
             w.tenure, w.cert, f.productivity, wage_level, min_wage, w.wage,
         )  # fmt: skip
     elif kind == SHARED_SCORES:  # a0: mode, a1: searchers
-        score_rows(lo, hi, a0, MatchParams(*parts[3]), searchers, a1, apps, w.skills, w.ability,
-                   w.cert, cert_bonus, f.req, score)  # fmt: skip
+        score_rows(lo, hi, a0, MatchParams(*parts[3]), s.selected, a1, s.apps, w.skills,
+                   w.ability, w.cert, cert_bonus, f.req, s.score)  # fmt: skip
     elif kind == SHARED_CHOICES:  # a0: mode, a1: searchers
         choose_offers(
-            lo, hi, a0, MatchParams(*parts[3]), searchers, a1, apps, offers, w.status,
+            lo, hi, a0, MatchParams(*parts[3]), s.selected, a1, s.apps, s.offers, w.status,
             w.region, w.skills, w.wage, f.region, f.productivity, f.req, wage_level, travel,
-            chosen, gaps,
+            s.chosen, s.gaps,
         )  # fmt: skip
 
 
 @njit(cache=True, nogil=True)
 def assist(box, context):
     """The helper thread's month: wait for jobs in ``box`` and do pieces of them
-    (``shared_work``) until told to quit; returns the pieces done."""
+    (``shared_work``) until told to quit (or idle too long: ``duo.next_job``); returns
+    the pieces done."""
     done = 0
     while True:
         job = duo.next_job(box)
