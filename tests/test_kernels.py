@@ -1732,6 +1732,22 @@ def test_main_field_keeps_the_lowest_index_on_ties(rows):
     assert got.tolist() == [T.metrics.main_field(row) for row in table]
 
 
+def test_main_field_of_the_eight_domains_without_branches():
+    """The model's eight domains take ``scalar.top_of_seven`` (one vector of the row):
+    the twin's main field on 20,000 rows of ties (-0.0 and 0.0 among them), of distinct
+    values, and of a core skill above every other; and a table it cannot read as one
+    vector a row is refused when the kernel is typed, not read wrongly."""
+    gen = np.random.default_rng(12)
+    tied = gen.choice(np.array([0.0, -0.0, 0.25, 0.5, 1.0]), size=(10_000, 8))
+    distinct = gen.random((10_000, 8))
+    distinct[::7, 0] = 2.0  # the core skill is never the main field
+    table = np.vstack([tied, distinct]).astype(np.float32)
+    got = K.metrics.main_fields(table, table.shape[0])
+    assert got.tolist() == [T.metrics.main_field(row) for row in table]
+    with pytest.raises(Exception, match="C-contiguous float32"):
+        K.metrics.main_fields(np.asfortranarray(table), table.shape[0])
+
+
 @cases(employed=st.sampled_from(["all", "one", "none"]))
 def test_wage_gini(n, seed, employed):
     world = worlds.random_world(n, seed)

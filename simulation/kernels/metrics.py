@@ -8,7 +8,14 @@ from numba import njit
 
 from simulation.kernels import key_caches_on_sources, order, parallel
 from simulation.kernels.memory import AHEAD, HINT_FROM_WORKERS, prefetch_row
-from simulation.kernels.scalar import f32_bits, f32_from_bits, greater, lesser, nonneg
+from simulation.kernels.scalar import (
+    f32_bits,
+    f32_from_bits,
+    greater,
+    lesser,
+    nonneg,
+    top_of_seven,
+)
 from simulation.state import ApprState, Flow, SectorKind, Spend, Status, Training
 
 # region table columns (residents of each region)
@@ -48,8 +55,12 @@ def one_if(condition):
 @njit(inline="always")
 def _main_field(table, i, n_domains):
     """Technical domain (not core) with the highest value in row ``i`` of ``table``;
-    lowest index on ties. (The running maximum is kept in a register: reading
-    ``table[i, best]`` back on every comparison made this the slowest line of the tally.)"""
+    lowest index on ties. The model's eight domains by ``top_of_seven`` (no branches);
+    other widths (tests) by the loop. (The loop's running maximum is kept in a
+    register: reading ``table[i, best]`` back on every comparison made this the slowest
+    line of the tally.)"""
+    if n_domains == 8:
+        return top_of_seven(table, i)
     best = 1
     top = table[i, 1]
     for k in range(2, n_domains):

@@ -15,6 +15,7 @@ import operator
 
 from llvmlite import ir
 from numba import types
+from numba.core import cgutils
 from numba.core.errors import TypingError
 from numba.core.typing import signature
 from numba.extending import intrinsic
@@ -106,3 +107,55 @@ def nonneg(typingctx, x):
         return value
 
     return signature(x, x), codegen
+
+
+@intrinsic
+def top_of_seven(typingctx, table, row):
+    """The column (1 to 7) of the highest of ``table[row, 1:8]``, the lowest column
+    among equal values, for an (n, 8) C-contiguous float32 table (a worker's skills, a
+    firm's requirements: the main field of ``metrics._main_field``) whose values are
+    not NaN; ``row`` is not checked.
+
+    A loop that keeps the running maximum branches on each comparison, and which of a
+    row's skills beats the best so far is a coin toss: the tally's main field spent most
+    of its time on mispredicted branches (BENCHMARKS.md). Here the row is one vector
+    load of its eight values (column 0 replaced by -inf), its maximum a vector reduction
+    (``llvm.vector.reduce.fmax``), and the answer the lowest set bit of the lanes equal
+    to it: a dozen instructions and no branch. Equal includes -0.0 and 0.0, as ``>`` in
+    the loop does; every lane is a value of the row, so the maximum is one of them."""
+    ok = (
+        isinstance(table, types.Array)
+        and table.ndim == 2
+        and table.dtype == types.float32
+        and table.layout == "C"
+        and isinstance(row, types.Integer)
+    )
+    if not ok:
+        raise TypingError(
+            f"top_of_seven() takes a 2-D C-contiguous float32 table and a row, got {table}, {row}"
+        )
+
+    def codegen(context, builder, sig, args):
+        array = context.make_array(table)(context, builder, args[0])
+        stride = cgutils.unpack_tuple(builder, array.strides, 2)[0]
+        offset = builder.mul(context.cast(builder, args[1], row, types.intp), stride)
+        base = builder.ptrtoint(array.data, cgutils.intp_t)
+        f32, i8, i32 = ir.FloatType(), ir.IntType(8), ir.IntType(32)
+        lanes = ir.VectorType(f32, 8)
+        address = builder.inttoptr(builder.add(base, offset), lanes.as_pointer())
+        values = builder.load(address, align=4)
+        values = builder.insert_element(values, f32(float("-inf")), i32(0))
+        reduce = cgutils.get_or_insert_function(
+            builder.module, ir.FunctionType(f32, [lanes]), "llvm.vector.reduce.fmax.v8f32"
+        )
+        top = builder.call(reduce, [values])
+        one = builder.insert_element(ir.Constant(lanes, ir.Undefined), top, i32(0))
+        every = builder.shuffle_vector(one, one, ir.Constant(ir.VectorType(i32, 8), [0] * 8))
+        equal = builder.bitcast(builder.fcmp_ordered("==", values, every), i8)
+        lowest = cgutils.get_or_insert_function(
+            builder.module, ir.FunctionType(i8, [i8, ir.IntType(1)]), "llvm.cttz.i8"
+        )
+        column = builder.call(lowest, [equal, ir.IntType(1)(0)])
+        return builder.zext(column, ir.IntType(64))
+
+    return signature(types.int64, table, row), codegen
