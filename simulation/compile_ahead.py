@@ -23,7 +23,7 @@ cache, and a compiled kernel is the same whichever process compiled it. Outside 
 first month, and in any process without a helper, ``stage`` is a shared no-op.
 
 The helper starts at most once per process, only when the cache lacks the tally
-kernel, or the small models' matching rounds or month in one call (which it compiles
+kernel, or the small models' matching rounds, or the month in one call (which it compiles
 last, for the runs after: ``matching.one_call_ready``, ``kernels.month.ready``), on a
 machine where this process may use two cores or more, and not while another helper for
 the same cache is running (a lock file in the cache folder).

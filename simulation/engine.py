@@ -14,7 +14,7 @@ import numpy as np
 
 from simulation import allocator, compile_ahead, initial, loading, params, phases
 from simulation.config import RunConfig
-from simulation.kernels import apprenticeship, matching
+from simulation.kernels import apprenticeship, matching, parallel
 from simulation.kernels import metrics as metric_kernels
 from simulation.kernels import month as month_kernels
 from simulation.rng import Stream
@@ -149,8 +149,8 @@ class Engine:
 
     def _advance(self, p: params.Params) -> None:
         """The recipe of a month (DESIGN.md, schedule), under parameters ``p``: phase by
-        phase (``_phases``), or, in a model whose loops run in one piece, in one
-        compiled call (``phases.whole_month``: the same kernels in the same order, the
+        phase (``_phases``), or, in a model below ``month.WHOLE_MONTH_BELOW`` worker
+        rows, in one compiled call (``phases.whole_month``: the same kernels in the same order, the
         same run bit for bit), unless the phases are being timed or compiled."""
         month = self.month + 1
         if self._in_one_call():
@@ -161,8 +161,8 @@ class Engine:
         self.month = month
 
     def _in_one_call(self) -> bool:
-        """Whether this month, and its tallies, run in one compiled call each
-        (``month.ready``), unless the phases are being timed or compiled."""
+        """Whether this month runs in one compiled call (``month.ready``), unless the
+        phases are being timed or compiled."""
         return (
             not self.timer.enabled
             and not compile_ahead.sharing()
@@ -199,9 +199,13 @@ class Engine:
 
     def _tally_tables(self) -> tuple[float, float]:
         """The month's tallies (by region, sector, cohort, cell, and ``self.g``); returns
-        the net training cost share and the recouping share."""
+        the net training cost share and the recouping share. A model whose month runs
+        in one call and whose loops run in one piece tallies in one call too; a larger
+        one in blocks on the pool's threads (``metrics.tally``): the same blocks added
+        in the same order."""
         w, f, pr, p = self.workers, self.firms, self.providers, self.measured
-        (metric_kernels.tally_in_one_call if self._in_one_call() else metric_kernels.tally)(
+        one_call = self._in_one_call() and parallel.in_one_piece(w.status.shape[0])
+        (metric_kernels.tally_in_one_call if one_call else metric_kernels.tally)(
             self.month,
             p.metrics,
             w.status,

@@ -333,8 +333,8 @@ def set_wages(m, p: params.Params) -> None:
 
 def whole_month(m, p: params.Params, month: int) -> None:
     """The month with ``begin`` and phases 2 to 10 in one compiled call
-    (``kernels.month.advance``: the same kernels in the same order, for models whose
-    loops run in one piece). What the call takes from the scenario and the calendar
+    (``kernels.month.advance``: the same kernels in the same order, for models below
+    ``month.WHOLE_MONTH_BELOW`` worker rows). What the call takes from the scenario and the calendar
     is computed here first: phase 1, the foresight projection, the cohort's size, the
     month's stream keys and rows of the history tables. The month's larger loops are
     shared with a helper thread started for the month (``kernels.duo``), in models large
@@ -370,7 +370,7 @@ def whole_month(m, p: params.Params, month: int) -> None:
 
 
 def shared_context(m, p: params.Params) -> tuple:
-    """What the loops of a small model's month that it shares with a helper thread
+    """What the loops of a month in one call that it shares with a helper thread
     read and write (``matching.shared_piece``; ``kernels.month.advance`` and
     ``matching.rounds_in_one_call`` take the rest of their arrays from it too): the
     parameter groups (``kernel_parts``), the populations' arrays (``as_tuple``), the

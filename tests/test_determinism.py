@@ -352,6 +352,36 @@ def test_the_month_shared_with_a_helper_thread_gives_the_run_of_the_phases(monke
     assert sum(helped) > 0, "the helper did no piece in three runs"
 
 
+@pytest.mark.skipif(numba.config.NUMBA_NUM_THREADS < 2, reason="needs two threads")
+def test_a_larger_month_in_one_call_gives_the_run_of_the_phases(monkeypatch):
+    # From parallel.SHARE_FROM_WORKERS rows up the phases share their loops with the
+    # pool's thread through Python (parallel.run); the month in one call shares them with
+    # its helper (kernels.duo), in pieces of its own, and its tallies are then made in
+    # blocks on the pool (metrics.tally), not in one call. Both must give the same run.
+    from simulation.kernels import metrics as metric_kernels
+    from simulation.kernels import parallel
+
+    monkeypatch.setattr(parallel, "min_piece_override", None)
+    workers = parallel.SHARE_FROM_WORKERS + 5_000
+    assert workers < month_kernels.WHOLE_MONTH_BELOW
+    calls, in_one_call = [], []
+    advance, tally_in_one_call = month_kernels.advance, metric_kernels.tally_in_one_call
+    monkeypatch.setattr(month_kernels, "advance", lambda *a: calls.append(1) or advance(*a))
+    monkeypatch.setattr(
+        metric_kernels,
+        "tally_in_one_call",
+        lambda *a: in_one_call.append(1) or tally_in_one_call(*a),
+    )
+    runs = []
+    for one_call in (True, False):
+        monkeypatch.setattr(month_kernels, "_choice", one_call)
+        calls.clear()
+        runs.append(run_model(workers=workers, months=6, seed=11))
+        assert bool(calls) == one_call  # each path really ran
+    assert in_one_call == []  # (a model this large tallies in blocks on both paths)
+    assert_same_runs(*runs)
+
+
 def test_a_process_takes_up_the_month_in_one_call_at_its_next_model(monkeypatch):
     # A process that started before the compile helper saved the month in one call (a
     # sweep's worker, the dashboard) keeps the phases for that model, and takes the one

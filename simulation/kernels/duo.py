@@ -1,10 +1,12 @@
 """Two threads in one compiled call: loops shared with a helper that waits in compiled code.
 
-A small model's month runs in one compiled call (``kernels.month``), where its loops take
-tens to hundreds of microseconds each. Handing a loop to another thread through Python
+A model's month runs in one compiled call (``kernels.month``, below
+``month.WHOLE_MONTH_BELOW`` worker rows). A small model's loops take tens to hundreds of
+microseconds each, and handing a loop to another thread through Python
 (``parallel.run``) costs about as much: the pool's thread sleeps until woken (30-55 us
-on a VM that halts idle CPUs at once, BENCHMARKS.md), then takes Python's lock. So the
-month's loops stayed on one thread below ``parallel.SHARE_FROM_WORKERS`` workers.
+on a VM that halts idle CPUs at once, BENCHMARKS.md), then takes Python's lock. So those
+loops stay on one thread below ``parallel.SHARE_FROM_WORKERS`` workers when the month
+runs phase by phase; a larger model's hand-overs cost it a few per cent of its month.
 
 Here the second thread is woken once a month and then waits for work in compiled code,
 reading a word of memory in a loop: a ``box`` of int64 words that the two threads share.

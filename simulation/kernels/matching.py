@@ -1413,7 +1413,7 @@ def rounds_in_one_call(
 
 
 class SharedScratch(NamedTuple):
-    """The buffers of the loops a small model's month shares with its helper thread
+    """The buffers of the loops a month in one call shares with its helper thread
     (``share``), which both threads see; made by ``phases.shared_context`` (one row per
     worker row where a row is a worker's or a searcher's) and passed as a plain tuple."""
 
@@ -1441,7 +1441,7 @@ class SharedScratch(NamedTuple):
     given_by: np.ndarray  # the offers each firm made (rank_firms)
 
 
-# The loops of a small model's month that it shares with a helper thread (``duo``):
+# The loops of a month in one call that it shares with a helper thread (``duo``):
 # the skill update, the wages, each matching round's draws, scores, rankings and
 # choices, and the selection passes (``picks``).
 SHARED_SKILLS, SHARED_WAGES, SHARED_DRAWS, SHARED_SCORES, SHARED_CHOICES = 1, 2, 3, 4, 5

@@ -1,13 +1,16 @@
-"""A small model's month in one compiled call: ``begin`` and phases 2 to 10 of the month.
+"""A model's month in one compiled call: ``begin`` and phases 2 to 10 of the month.
 
-A model whose loops run in one piece (below ``parallel.SHARE_FROM_WORKERS`` worker rows)
-spends a good part of its month between the kernels: some forty kernel calls, each
-unboxing its arrays (about 0.1 microseconds an array), and the Python of the phases
-around them (``simulation.phases``): about 0.3 ms a month at any size, a tenth of a
-20,000-worker month (BENCHMARKS.md). ``advance`` makes the same kernel calls, in the same
-order, on the same arrays, as the phases do, without going back to Python between them:
-the same run, bit for bit (tests/test_determinism.py runs months both ways and compares
-every array and metric). A change to a phase goes here too, in the same commit.
+Phase by phase, a month spends a good part of its time between the kernels: some forty
+kernel calls, each unboxing its arrays (about 0.1 microseconds an array), the Python of
+the phases around them (``simulation.phases``; about 0.3 ms a month at any size, a
+tenth of a 20,000-worker month), and in a larger model each parallel loop's hand-over
+to the pool thread and back through Python (BENCHMARKS.md). ``advance`` makes the same
+kernel calls, in the same order, on the same arrays, as the phases do, without going
+back to Python between them, and shares its larger loops with a helper thread that
+waits in compiled code (``kernels.duo``): the same run, bit for bit
+(tests/test_determinism.py runs months both ways and compares every array and metric).
+Models below ``WHOLE_MONTH_BELOW`` worker rows take it; a city's month keeps the phases.
+A change to a phase goes here too, in the same commit.
 
 What the phases compute in Python from the scenario and the calendar alone (phase 1's
 demand paths and travel costs, the foresight projection, the cohort's size and the
@@ -67,17 +70,25 @@ TRAINING_END, ENTRANT = int(Stream.TRAINING_END), int(Stream.ENTRANT)
 BROWN = int(SectorKind.BROWN)
 assert max(Stream) < KEY_TABLE  # every stream's key is in the month's table
 
+# Models below this many worker rows run their month in one call, sharing its larger
+# loops with a helper thread from ``duo.FROM_WORKERS`` rows up. Against the phases, side
+# by side on two threads (BENCHMARKS.md, "The month in one call up to 2,000,000
+# workers"): 0.72 of their month at 50,000 workers, 0.84 at 250,000, 0.97 at 1,000,000,
+# 0.95 at 1,500,000, 1.01 at 2,000,000, where a city's grouping by buckets of firms
+# (``matching.BUCKET_FROM_FIRMS``, phases only) starts to pay.
+WHOLE_MONTH_BELOW = 2_000_000
 _choice: bool | None = None  # ``use_one_call``'s (None: as the cache says)
 _cached = False  # whether ``advance`` was compiled or in the cache when last looked for
 
 
 def ready(workers: int) -> bool:
-    """Whether a model of ``workers`` worker rows runs its month in one call: when its
-    loops run in one piece anyway (``parallel.in_one_piece``), numba's cache of
-    ``advance`` is keyed on every kernel file (``key_caches_on_sources``), and
-    ``advance`` was compiled or in numba's cache for this CPU when a model was last set
-    up (``look_again``), unless ``use_one_call`` says otherwise."""
-    if not _keyed or not parallel.in_one_piece(workers):
+    """Whether a model of ``workers`` worker rows runs its month in one call: when it
+    has fewer than ``WHOLE_MONTH_BELOW`` rows and no test cuts loops small
+    (``parallel.min_piece_override``), numba's cache of ``advance`` is keyed on every
+    kernel file (``key_caches_on_sources``), and ``advance`` was compiled or in numba's
+    cache for this CPU when a model was last set up (``look_again``), unless
+    ``use_one_call`` says otherwise."""
+    if not _keyed or parallel.min_piece_override is not None or workers >= WHOLE_MONTH_BELOW:
         return False
     return _cached if _choice is None else _choice
 
@@ -102,7 +113,7 @@ def look_again() -> None:
 
 
 def use_one_call(choice: bool | None) -> None:
-    """Run every small model's month in one call (True; compiled at the first call if
+    """Run the month of every model below ``WHOLE_MONTH_BELOW`` rows in one call (True; compiled at the first call if
     need be), never (False), or as the cache says (None)."""
     global _choice
     _choice = choice
