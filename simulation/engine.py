@@ -150,8 +150,9 @@ class Engine:
     def _advance(self, p: params.Params) -> None:
         """The recipe of a month (DESIGN.md, schedule), under parameters ``p``: phase by
         phase (``_phases``), or, in a model below ``month.WHOLE_MONTH_BELOW`` worker
-        rows, in one compiled call (``phases.whole_month``: the same kernels in the same order, the
-        same run bit for bit), unless the phases are being timed or compiled."""
+        rows, in one compiled call (``phases.whole_month``: the same kernels in the
+        same order, the same run bit for bit), unless the phases are being timed or
+        compiled."""
         month = self.month + 1
         if self._in_one_call():
             phases.whole_month(self, p, month)

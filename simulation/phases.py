@@ -334,11 +334,12 @@ def set_wages(m, p: params.Params) -> None:
 def whole_month(m, p: params.Params, month: int) -> None:
     """The month with ``begin`` and phases 2 to 10 in one compiled call
     (``kernels.month.advance``: the same kernels in the same order, for models below
-    ``month.WHOLE_MONTH_BELOW`` worker rows). What the call takes from the scenario and the calendar
-    is computed here first: phase 1, the foresight projection, the cohort's size, the
-    month's stream keys and rows of the history tables. The month's larger loops are
-    shared with a helper thread started for the month (``kernels.duo``), in models large
-    enough to pay for it and with two threads or more."""
+    ``month.WHOLE_MONTH_BELOW`` worker rows). What the call takes from the scenario and
+    the calendar is computed here first: phase 1, the foresight projection, the
+    cohort's size, the month's stream keys and rows of the history tables. The month's
+    larger loops are shared with a helper thread started for the month
+    (``kernels.duo``), in models large enough to pay for it and with two threads or
+    more."""
     w, world, pp, pd = m.workers, m.world, p.providers, p.demography
     drivers(m, p, month)
     planning = month % PLANNING_MONTHS == 0

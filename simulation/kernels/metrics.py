@@ -56,9 +56,7 @@ def one_if(condition):
 def _main_field(table, i, n_domains):
     """Technical domain (not core) with the highest value in row ``i`` of ``table``;
     lowest index on ties. The model's eight domains by ``top_of_seven`` (no branches);
-    other widths (tests) by the loop. (The loop's running maximum is kept in a
-    register: reading ``table[i, best]`` back on every comparison made this the slowest
-    line of the tally.)"""
+    other widths (tests) by the loop, whose running maximum is kept in a register."""
     if n_domains == 8:
         return top_of_seven(table, i)
     best = 1
@@ -98,7 +96,8 @@ def _tally_rows(
     10,000,000, where it waits on memory, as long as before). Without the branch on the
     status as well (every row adding the employed terms, 0.0 for the others) it took
     1.27: more work for every row than the mispredictions cost (BENCHMARKS.md)."""
-    n_domains = skills.shape[1]
+    if skills.shape[1] != 8:  # (the main field reads a row's eight skills at once)
+        raise ValueError("the tally takes the model's eight skill domains")
     n_regions = by_region.shape[0]
     n_cohorts = by_cohort.shape[0]
     # rows hinted ahead: those before ``hinted`` (none below HINT_FROM_WORKERS rows)
@@ -158,7 +157,7 @@ def _tally_rows(
             g_under += one_if(under)
             by_cell[x, X_UNDER] += one_if(under)
             g_over += one_if(gap_over[i] > p.over_gap)
-            g_outside += one_if(_main_field(skills, i, n_domains) != f_field[f])
+            g_outside += one_if(top_of_seven(skills, i) != f_field[f])  # (the main field)
             if age[i] < p.premium_age_months:
                 a_st = appr_state[i]
                 completed = a_st == ApprState.COMPLETED

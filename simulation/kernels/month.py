@@ -72,10 +72,11 @@ assert max(Stream) < KEY_TABLE  # every stream's key is in the month's table
 
 # Models below this many worker rows run their month in one call, sharing its larger
 # loops with a helper thread from ``duo.FROM_WORKERS`` rows up. Against the phases, side
-# by side on two threads (BENCHMARKS.md, "The month in one call up to 2,000,000
-# workers"): 0.72 of their month at 50,000 workers, 0.84 at 250,000, 0.97 at 1,000,000,
-# 0.95 at 1,500,000, 1.01 at 2,000,000, where a city's grouping by buckets of firms
-# (``matching.BUCKET_FROM_FIRMS``, phases only) starts to pay.
+# by side on two threads (``benchmarks/paths.py``; BENCHMARKS.md, "The month in one
+# call up to 2,000,000 workers"): 0.69-0.72 of their month at 50,000 workers, 0.84-0.93
+# at 250,000, 0.97-0.99 at 1,000,000, 0.95-0.99 at 1,500,000, 1.01-1.02 at 2,000,000,
+# near where a city's grouping by buckets of firms (``matching.BUCKET_FROM_FIRMS``,
+# phases only) starts.
 WHOLE_MONTH_BELOW = 2_000_000
 _choice: bool | None = None  # ``use_one_call``'s (None: as the cache says)
 _cached = False  # whether ``advance`` was compiled or in the cache when last looked for
@@ -113,8 +114,9 @@ def look_again() -> None:
 
 
 def use_one_call(choice: bool | None) -> None:
-    """Run the month of every model below ``WHOLE_MONTH_BELOW`` rows in one call (True; compiled at the first call if
-    need be), never (False), or as the cache says (None)."""
+    """Run the month of every model below ``WHOLE_MONTH_BELOW`` rows in one call
+    (True; compiled at the first call if need be), never (False), or as the cache says
+    (None)."""
     global _choice
     _choice = choice
 

@@ -117,8 +117,8 @@ def top_of_seven(typingctx, table, row):
     not NaN; ``row`` is not checked.
 
     A loop that keeps the running maximum branches on each comparison, and which of a
-    row's skills beats the best so far is a coin toss: the tally's main field spent most
-    of its time on mispredicted branches (BENCHMARKS.md). Here the row is one vector
+    row's skills beats the best so far is a coin toss: about a third of the tally's main
+    field went to mispredicted branches (BENCHMARKS.md). Here the row is one vector
     load of its eight values (column 0 replaced by -inf), its maximum a vector reduction
     (``llvm.vector.reduce.fmax``), and the answer the lowest set bit of the lanes equal
     to it: a dozen instructions and no branch. Equal includes -0.0 and 0.0, as ``>`` in
