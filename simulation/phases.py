@@ -388,6 +388,7 @@ def shared_context(m, p: params.Params) -> tuple:
         or s.req_sums.shape[0] != firm_rows
         or s.thresholds is not m.thresholds  # (the model's own buffers, if replaced)
         or s.slot_apps is not m.slot_apps_scratch
+        or s.log_demand is not m.log_demand
     ):
         m.shared_scratch = tuple(
             matching.SharedScratch(
@@ -404,10 +405,11 @@ def shared_context(m, p: params.Params) -> tuple:
                 picked=np.empty(rows, dtype=np.int64),
                 counts=np.zeros(duo.MOST_PIECES, dtype=np.int64),
                 keys=np.zeros(KEY_TABLE, dtype=np.uint64),
-                numbers=np.zeros(1),
+                numbers=np.zeros(2),
                 thresholds=m.thresholds,
                 slot_apps=m.slot_apps_scratch,
                 slot_qualified=m.slot_qualified_scratch,
+                log_demand=m.log_demand,
                 by_firm=np.empty(firm_rows + 1, dtype=np.int64),
                 firms=np.empty(firm_rows, dtype=np.int64),
                 app_keys=np.empty(rows * per_searcher),

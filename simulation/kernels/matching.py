@@ -10,8 +10,10 @@ from numba import njit
 
 from simulation.kernels import (
     accounting,
+    apprenticeship,
     demography,
     duo,
+    firms,
     key_caches_on_sources,
     parallel,
     separations,
@@ -28,7 +30,9 @@ from simulation.kernels.order import FEW, first_few, stable_order
 from simulation.kernels.scalar import greater, lesser, nonneg
 from simulation.kernels.skills import job_gaps
 from simulation.params import (
+    ApprParams,
     DemographyParams,
+    FirmParams,
     MatchParams,
     SeparationParams,
     SkillParams,
@@ -1430,7 +1434,8 @@ class SharedScratch(NamedTuple):
     picked: np.ndarray  # the rows a selection pass picks (picks)
     counts: np.ndarray  # how many each of its pieces picked
     keys: np.ndarray  # the month's stream keys (rng.month_keys)
-    numbers: np.ndarray  # the month's hazard of return migration
+    numbers: np.ndarray  # the month's hazard of return migration, the poaching rate
+    log_demand: np.ndarray  # the month's log demand by sector and region (the model's)
     thresholds: np.ndarray  # the firms' hiring thresholds of the mode being matched
     slot_apps: np.ndarray  # slot applicants seen, per firm (not the vacancies')
     slot_qualified: np.ndarray  # qualified ones among them
@@ -1443,15 +1448,17 @@ class SharedScratch(NamedTuple):
 
 # The loops of a month in one call that it shares with a helper thread (``duo``):
 # the skill update, the wages, each matching round's draws, scores, rankings and
-# choices, and the selection passes (``picks``).
+# choices, the selection passes (``picks``), and the firms' shocks, targets and slots.
 SHARED_SKILLS, SHARED_WAGES, SHARED_DRAWS, SHARED_SCORES, SHARED_CHOICES = 1, 2, 3, 4, 5
-SHARED_PICKS, SHARED_RANKS = 6, 7
+SHARED_PICKS, SHARED_RANKS, SHARED_SHOCKS, SHARED_TARGETS, SHARED_SLOTS = 6, 7, 8, 9, 10
 SHARED_ROWS = 2048  # least worker rows per piece of the loops over the workers
+SHARED_FIRMS = 2048  # least firm rows per piece of the loops over the firms
 # The selection passes (``picks``): who seeks a slot, a job; layoff candidates, quits;
 # ageing and retirement; who leaves or rejoins the labour force; who returns home.
 PICK_SLOT_SEEKERS, PICK_JOB_SEEKERS, PICK_RELEASES, PICK_QUITS = 1, 2, 3, 4
 PICK_AGEING, PICK_INACTIVITY, PICK_RETURNS = 5, 6, 7
 SLOT_SEARCH, SEARCH, QUIT = int(Stream.SLOT_SEARCH), int(Stream.SEARCH), int(Stream.QUIT)
+FIRM_SHOCK = int(Stream.FIRM_SHOCK)
 INACTIVITY, MIGRATION = int(Stream.INACTIVITY), int(Stream.MIGRATION)
 
 
@@ -1612,6 +1619,21 @@ def shared_piece(kind, piece, lo, hi, a0, a1, a2, a3, context):
             lo, hi, a0, MatchParams(*parts[3]), s.selected, a1, s.apps, s.offers, w.status,
             w.region, w.skills, w.wage, f.region, f.productivity, f.req, wage_level, travel,
             s.chosen, s.gaps,
+        )  # fmt: skip
+    elif kind == SHARED_SHOCKS:
+        pf = FirmParams(*parts[0])
+        firms.update_shock_rows(lo, hi, s.keys[FIRM_SHOCK], f.alive, f.shock,
+                                pf.shock_persistence, pf.shock_sd)  # fmt: skip
+    elif kind == SHARED_TARGETS:
+        firms.set_target_rows(
+            lo, hi, s.log_demand, FirmParams(*parts[0]).entry_elasticity, f.alive, f.sector,
+            f.region, f.base_size, f.shock, f.target,
+        )  # fmt: skip
+    elif kind == SHARED_SLOTS:  # (the poaching rate: numbers[1])
+        apprenticeship.offer_slot_rows(
+            lo, hi, ApprParams(*parts[1]), s.numbers[1], f.alive, f.region, f.headcount,
+            f.apprentices, f.productivity, f.appr_extra, wage_level, min_wage, f.net_benefit,
+            f.slots,
         )  # fmt: skip
 
 

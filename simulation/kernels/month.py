@@ -61,7 +61,7 @@ from simulation.state import FirmArrays, Flow, ProviderArrays, SectorKind, Statu
 
 # The stream keys' places in the month's table of keys (``rng.month_keys``; the
 # selection passes' are ``matching``'s: ``matching.picks``).
-FIRM_SHOCK, FIRM_EXIT = int(Stream.FIRM_SHOCK), int(Stream.FIRM_EXIT)
+FIRM_EXIT = int(Stream.FIRM_EXIT)
 FIRM_ENTRY, FORECAST = int(Stream.FIRM_ENTRY), int(Stream.FORECAST)
 CHOICE, LLL = int(Stream.CHOICE), int(Stream.LLL)
 SLOT_APPLY, APPLY = int(Stream.SLOT_APPLY), int(Stream.APPLY)
@@ -140,9 +140,9 @@ def advance(
     (``WorkerArrays`` and the like); the certificate bonus, the regions' wage levels and
     minimum wages, travel costs, the sectors' skill profiles, the cells of openings and
     the buffers (``matching.SharedScratch``) of the loops shared with the helper thread
-    of ``box`` (``kernels.duo``), if it has one: the skill update, the wages, the
-    selection passes and the matching rounds' draws, scores, rankings and choices
-    (``matching.share``, ``matching.picks``). (The dispatcher types plain tuples several
+    of ``box`` (``kernels.duo``), if it has one: the firms' shocks, targets and slots,
+    the skill update, the wages, the selection passes and the matching rounds' draws,
+    scores, rankings and choices (``matching.share``, ``matching.picks``). (The dispatcher types plain tuples several
     times faster than named ones.) ``keys``: the month's stream keys. Returns
     (unemployed and employed at the month's start, the poaching rate and the slot ratio
     firms and school leavers act on next month)."""
@@ -161,6 +161,7 @@ def advance(
     for t in range(keys.shape[0]):  # (the passes' keys and numbers, for the helper too)
         shared.keys[t] = keys[t]
     shared.numbers[0] = return_hazard
+    shared.numbers[1] = poach_rate
 
     # begin
     flows[:] = 0
@@ -177,10 +178,9 @@ def advance(
             employed_before += 1
 
     # 2. firm demand
-    firms.update_shock_rows(
-        0, f.alive.shape[0], keys[FIRM_SHOCK], f.alive, f.shock, pf.shock_persistence,
-        pf.shock_sd,
-    )  # fmt: skip
+    n_firms = f.alive.shape[0]
+    matching.share(box, matching.SHARED_SHOCKS, n_firms, matching.SHARED_FIRMS, 0, 0, 0, 0,
+                   context)  # fmt: skip
     firms.desired_firm_counts(log_demand, pf.entry_elasticity, initial_firms, desired)
     flows[Flow.FIRM_EXITS] += firms.exit_firms(
         month, keys[FIRM_EXIT], desired, carbon_burden, pf.carbon_exit_sensitivity, f.alive,
@@ -193,20 +193,16 @@ def advance(
         f.apprentices, f.entry_month, f.exit_month, f.provider, f.train_cost, f.train_benefit,
         f.appr_started, f.appr_extra,
     )  # fmt: skip
-    firms.set_target_rows(
-        0, f.alive.shape[0], log_demand, pf.entry_elasticity, f.alive, f.sector, f.region,
-        f.base_size, f.shock, f.target,
-    )  # fmt: skip
+    matching.share(box, matching.SHARED_TARGETS, n_firms, matching.SHARED_FIRMS, 0, 0, 0, 0,
+                   context)  # fmt: skip
     firms.post_vacancies(
         f.alive, f.target, f.headcount, pf.layoff_band, f.vacancies, f.layoff_quota,
         f.vac_age, f.vac_apps, f.vac_qualified,
     )  # fmt: skip
 
     # 3. apprenticeship supply
-    apprenticeship.offer_slot_rows(
-        0, f.alive.shape[0], pa, poach_rate, f.alive, f.region, f.headcount, f.apprentices,
-        f.productivity, f.appr_extra, wage_level, min_wage, f.net_benefit, f.slots,
-    )  # fmt: skip
+    matching.share(box, matching.SHARED_SLOTS, n_firms, matching.SHARED_FIRMS, 0, 0, 0, 0,
+                   context)  # fmt: skip
     flows[Flow.SLOTS_OFFERED] += f.slots.sum()
 
     # 4. providers
