@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 
 import sides
@@ -31,7 +30,7 @@ def main() -> None:
     ap.add_argument("--scenario", default="combined")
     ap.add_argument("--policy", default="package")
     args = ap.parse_args()
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cpus, {platform.platform()}")
+    print(f"machine: {sides.machine()}")
     print(f"numba threads: {os.environ.get('NUMBA_NUM_THREADS', 'default')}")
     print(
         f"scenario {args.scenario}, policy {args.policy}, {args.months} months, "
