@@ -9,7 +9,7 @@ months untimed (compilation, first touches), then wraps every function of the ke
 modules and steps ``--months`` months. Printed: the month's median wall time, then per
 function the milliseconds per month and calls per month, largest first. The months run
 phase by phase (a small model's month in one compiled call, ``kernels.month``, is turned
-off: its kernels' calls would not be seen), as ``skillsim run --profile`` runs them. By default
+off: its kernels' calls would not be seen). By default
 only outermost calls count (what the month's phases call); ``--nested`` also counts the
 calls made inside them (a parallel loop's pieces: their times add up over threads).
 

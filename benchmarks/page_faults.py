@@ -8,7 +8,8 @@ Runs the same model twice, one process after the other: with the allocator told 
 keep freed memory (as a run of ``allocator.FROM_WORKERS`` workers or more does; here at
 any size), then with ``SKILLSIM_KEEP_FREED=0`` (glibc's defaults).
 Each builds the run (burn-in skipped), steps ``--warm-up`` months, then steps
-``--months`` months phase by phase (as ``skillsim run --profile`` does), reading the
+``--months`` months phase by phase (the month in one call, ``kernels.month``, turned
+off: its phases' functions would not be called), reading the
 process's page faults (minor: memory mapped or returned, touched again) and its
 kernel (system) and user CPU seconds around every phase and around the metrics. The
 counts are the whole process's, all threads. A month that allocates nothing new has no
@@ -51,7 +52,9 @@ PHASES = (
 def child(a: argparse.Namespace) -> None:
     """Build, warm up, count; print one JSON line."""
     from simulation import allocator, phases
+    from simulation.kernels import month as month_kernels
 
+    month_kernels.use_one_call(False)
     kept = allocator.keep_freed_memory()  # (a model sets it only from FROM_WORKERS up)
     months = a.warm_up + a.months
     model = fresh_model(a.scenario, a.policy, a.workers, months, a.seed, profile=True)

@@ -60,7 +60,7 @@ def fresh_model(
 ):
     """A model of the run whose months start from the initial state (burn-in skipped:
     months to time, not results), with room for ``months`` steps; ``profile``: its
-    months run phase by phase, as under ``skillsim run --profile``."""
+    phases are timed (``model.timer``), as under ``skillsim run --profile``."""
     from simulation import loading
     from simulation.model import SkillsModel
 

@@ -116,10 +116,11 @@ def _parser() -> argparse.ArgumentParser:
         "--profile",
         action="store_true",
         help="time each phase of the month over the run (burn-in excluded); print the "
-        "table and store it in the manifest (timings.phase_seconds). The months then run "
-        "phase by phase: a model of under 2,000,000 worker rows, which otherwise runs "
-        "phases 2-10 in one compiled call once that is compiled, runs slower (about 1.4 "
-        "times as long at 50,000 workers), with the same results",
+        "table and store it in the manifest (timings.phase_seconds). The months run as "
+        "they would without it: a model of under 2,000,000 worker rows, whose phases 2-10 "
+        "run in one compiled call once that is compiled, times them by the processor's "
+        "clock inside the call (x86; elsewhere such a model's profiled months run phase "
+        "by phase, slower, with the same results)",
     )
     run.add_argument(
         "--engine",

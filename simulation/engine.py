@@ -36,13 +36,17 @@ class PhaseTimer:
     def __call__(self, name: str):
         return self._timed(name) if self.enabled else self._noop
 
+    def add(self, name: str, seconds: float) -> None:
+        """Count ``seconds`` to phase ``name``."""
+        self.seconds[name] = self.seconds.get(name, 0.0) + seconds
+
     @contextlib.contextmanager
     def _timed(self, name: str):
         t0 = time.perf_counter()
         try:
             yield
         finally:
-            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - t0
+            self.add(name, time.perf_counter() - t0)
 
 
 class Engine:
@@ -151,8 +155,7 @@ class Engine:
         """The recipe of a month (DESIGN.md, schedule), under parameters ``p``: phase by
         phase (``_phases``), or, in a model below ``month.WHOLE_MONTH_BELOW`` worker
         rows, in one compiled call (``phases.whole_month``: the same kernels in the
-        same order, the same run bit for bit), unless the phases are being timed or
-        compiled."""
+        same order, the same run bit for bit), unless the phases are being compiled."""
         month = self.month + 1
         if self._in_one_call():
             phases.whole_month(self, p, month)
@@ -163,9 +166,10 @@ class Engine:
 
     def _in_one_call(self) -> bool:
         """Whether this month runs in one compiled call (``month.ready``), unless the
-        phases are being timed or compiled."""
+        phases are being compiled, or timed where the call cannot time its own parts
+        (``month.CLOCKED``)."""
         return (
-            not self.timer.enabled
+            (month_kernels.CLOCKED or not self.timer.enabled)
             and not compile_ahead.sharing()
             and month_kernels.ready(self.workers.status.shape[0])
         )

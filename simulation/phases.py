@@ -9,6 +9,8 @@ month being simulated (negative during the burn-in).
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
 from simulation import params
@@ -339,9 +341,13 @@ def whole_month(m, p: params.Params, month: int) -> None:
     cohort's size, the month's stream keys and rows of the history tables. The month's
     larger loops are shared with a helper thread started for the month
     (``kernels.duo``), in models large enough to pay for it and with two threads or
-    more."""
+    more. Profiled (``m.timer``), the call's parts are timed by the stamps it leaves
+    (``month.PHASES``; ``_time_phases``)."""
     w, world, pp, pd = m.workers, m.world, p.providers, p.demography
-    drivers(m, p, month)
+    with m.timer("1 drivers"):
+        drivers(m, p, month)
+    if m.timer.enabled:
+        started = time.perf_counter(), month_kernels.clock()
     planning = month % PLANNING_MONTHS == 0
     foresight = foresight_delta(m, p, max(month, 0)) if planning else m.demand_now
     cohort = month % 12 == pd.cohort_month
@@ -368,6 +374,25 @@ def whole_month(m, p: params.Params, month: int) -> None:
         )  # fmt: skip
     finally:
         duo.stop(box, helper)
+    if m.timer.enabled:
+        _time_phases(m, *started)
+
+
+def _time_phases(m, t0: float, c0: int) -> None:
+    """Add to ``m.timer`` the seconds of each part of the month in one call that has
+    just ended, from the processor's clock at each part's end (``month.PHASES``, stamped
+    in ``SharedScratch.stamps``), turned into seconds by the clock's ticks and the
+    seconds since ``t0`` and ``c0`` (read just before the call was prepared). What ran
+    outside the call's stamps (preparing it in Python, the helper's start and stop)
+    counts to "begin", as the Python of each phase counts to its phase phase by
+    phase."""
+    c1, t1 = month_kernels.clock(), time.perf_counter()
+    seconds_per_tick = (t1 - t0) / max(c1 - c0, 1)
+    stamps = matching.SharedScratch(*m.shared_scratch).stamps
+    parts = np.diff(stamps) * seconds_per_tick
+    outside = (t1 - t0) - parts.sum()
+    for name, seconds in zip(month_kernels.PHASES, parts, strict=True):
+        m.timer.add(name, float(seconds) + (outside if name == "begin" else 0.0))
 
 
 def shared_context(m, p: params.Params) -> tuple:
@@ -415,6 +440,7 @@ def shared_context(m, p: params.Params) -> tuple:
                 app_keys=np.empty(rows * per_searcher),
                 app_order=np.empty(rows * per_searcher, dtype=np.int64),
                 given_by=np.empty(firm_rows, dtype=np.int64),
+                stamps=np.zeros(month_kernels.STAMPS, dtype=np.int64),
             )
         )
     return (

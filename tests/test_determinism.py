@@ -382,6 +382,40 @@ def test_a_larger_month_in_one_call_gives_the_run_of_the_phases(monkeypatch):
     assert_same_runs(*runs)
 
 
+@pytest.mark.skipif(not month_kernels.CLOCKED, reason="reads x86's time-stamp counter")
+def test_a_profiled_month_in_one_call_times_its_phases_by_the_clock(monkeypatch):
+    # Under --profile a month below month.WHOLE_MONTH_BELOW rows still runs in one call:
+    # advance stamps each phase's end with the processor's clock (month.PHASES) and
+    # phases.whole_month turns the stamps into seconds. The run must be the one without
+    # the profile, bit for bit; every phase is timed, and the parts add up to the months.
+    import time
+
+    from simulation.kernels import matching, parallel
+
+    monkeypatch.setattr(parallel, "min_piece_override", None)
+    monkeypatch.setattr(month_kernels, "_choice", True)
+    calls = []
+    advance = month_kernels.advance
+    monkeypatch.setattr(month_kernels, "advance", lambda *a: calls.append(1) or advance(*a))
+    plain = run_model(workers=2500, months=12, seed=4)
+    profiled = SkillsModel("combined", ("package",), 2500, 12, 4, profile=True)
+    profiled.timer.seconds.clear()  # (the burn-in's)
+    calls.clear()
+    started = time.perf_counter()
+    while profiled.running:
+        profiled.step()
+    wall = time.perf_counter() - started
+    assert len(calls) == 12  # every month in one call
+    assert_same_runs(profiled, plain)
+    seconds = profiled.timer.seconds
+    assert set(seconds) == {*month_kernels.PHASES, "1 drivers", "metrics"}
+    assert all(v > 0 for k, v in seconds.items() if k != "1 drivers"), seconds
+    assert 0.3 * wall < sum(seconds.values()) <= wall
+    stamps = matching.SharedScratch(*profiled.shared_scratch).stamps
+    assert stamps.shape == (month_kernels.STAMPS,)
+    assert stamps[0] > 0 and np.all(np.diff(stamps) >= 0), stamps  # (each phase's end)
+
+
 def test_a_process_takes_up_the_month_in_one_call_at_its_next_model(monkeypatch):
     # A process that started before the compile helper saved the month in one call (a
     # sweep's worker, the dashboard) keeps the phases for that model, and takes the one

@@ -29,7 +29,6 @@ numbers are in one of two slots, by the job number's parity: the poster writes j
 slot while the helper may still read job j's.
 """
 
-import platform
 from collections.abc import Callable
 from concurrent.futures import Future
 
@@ -40,6 +39,7 @@ from numba.core import cgutils
 from numba.extending import intrinsic
 
 from simulation.kernels import key_caches_on_sources, parallel
+from simulation.kernels.scalar import X86
 
 COUNTER, DONE, QUIT = 0, 1, 2
 SLOT0, SLOT = 3, 8  # a job's numbers: box[SLOT0 + SLOT * (job & 1) + t]
@@ -56,7 +56,6 @@ MAX_PIECES = (1 << SHIFT) - 1
 # Reads of the box a helper makes without finding work before it gives up (1-3 s at
 # 50-150 cycles a pause: a small model's month waits far less between its jobs).
 IDLE_SPINS = 1 << 26
-_X86 = platform.machine().lower() in ("x86_64", "amd64", "i386", "i686", "x86")
 
 
 def _element(context, builder, signature, args):
@@ -115,7 +114,7 @@ def relax(typingctx):
     the other hyperthread and saves power; nothing elsewhere)."""
 
     def codegen(context, builder, signature, args):
-        if _X86:
+        if X86:
             kind = ir.FunctionType(ir.VoidType(), [])
             builder.call(
                 cgutils.get_or_insert_function(builder.module, kind, "llvm.x86.sse2.pause"), []

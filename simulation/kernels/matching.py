@@ -1444,6 +1444,7 @@ class SharedScratch(NamedTuple):
     app_keys: np.ndarray  # the applications in firm order: their keys (order_into)
     app_order: np.ndarray  # and their indices
     given_by: np.ndarray  # the offers each firm made (rank_firms)
+    stamps: np.ndarray  # the clock at the start and each phase's end (month.advance)
 
 
 # The loops of a month in one call that it shares with a helper thread (``duo``):

@@ -44,7 +44,7 @@ from simulation.kernels import (
     skills,
     training,
 )
-from simulation.kernels.scalar import lesser
+from simulation.kernels.scalar import X86, cycles, lesser
 from simulation.params import (
     ApprParams,
     ChoiceParams,
@@ -78,6 +78,18 @@ assert max(Stream) < KEY_TABLE  # every stream's key is in the month's table
 # near where a city's grouping by buckets of firms (``matching.BUCKET_FROM_FIRMS``,
 # phases only) starts.
 WHOLE_MONTH_BELOW = 2_000_000
+# The parts of the month ``advance`` stamps the end of, in the processor's clock
+# (``scalar.cycles``), in ``SharedScratch.stamps`` (its first word: the call's start):
+# the phases' names of ``Engine._phases``, so that ``--profile`` times a month in one
+# call by the same names (``phases.whole_month``). Phase 1 runs before the call.
+PHASES = (
+    "begin", "2 firm demand", "3 apprenticeship supply", "4 providers",
+    "5 education choices", "6 skills", "7 search and matching", "8 separations",
+    "9 demography", "10 accounts",
+)  # fmt: skip
+STAMPS = len(PHASES) + 1
+# Whether ``cycles`` reads a clock here (x86): else a profiled month runs phase by phase.
+CLOCKED = X86
 _choice: bool | None = None  # ``use_one_call``'s (None: as the cache says)
 _cached = False  # whether ``advance`` was compiled or in the cache when last looked for
 
@@ -157,6 +169,8 @@ def advance(
     n = w.status.shape[0]
     n_regions = wage_level.shape[0]
     shared = matching.SharedScratch(*scratch)
+    stamps = shared.stamps
+    stamps[0] = cycles()
     picked = shared.picked  # the rows a selection pass picks (matching.picks)
     for t in range(keys.shape[0]):  # (the passes' keys and numbers, for the helper too)
         shared.keys[t] = keys[t]
@@ -176,6 +190,7 @@ def advance(
             unemployed_before += 1
         elif w.status[i] == Status.EMPLOYED:
             employed_before += 1
+    stamps[1] = cycles()
 
     # 2. firm demand
     n_firms = f.alive.shape[0]
@@ -200,10 +215,13 @@ def advance(
         f.vac_age, f.vac_apps, f.vac_qualified,
     )  # fmt: skip
 
+    stamps[2] = cycles()
+
     # 3. apprenticeship supply
     matching.share(box, matching.SHARED_SLOTS, n_firms, matching.SHARED_FIRMS, 0, 0, 0, 0,
                    context)  # fmt: skip
     flows[Flow.SLOTS_OFFERED] += f.slots.sum()
+    stamps[3] = cycles()
 
     # 4. providers
     training.skill_demand(
@@ -220,6 +238,7 @@ def advance(
             pp.green_share, green_domain, pp.adjust, pr.mix,
         )  # fmt: skip
     training.curriculum_relevance(pr.mix, demand_now, pr.relevance)
+    stamps[4] = cycles()
 
     # 5. education choices
     choice_counts[:] = 0
@@ -239,10 +258,12 @@ def advance(
     )  # fmt: skip
     flows[Flow.COURSE_ENROLMENTS] += enrolled
     flows[Flow.VOUCHER_ENROLMENTS] += with_voucher
+    stamps[5] = cycles()
 
     # 6. skills
     shared.req_sums[:] = skills.requirement_sums(f.req)
     matching.share(box, matching.SHARED_SKILLS, n, matching.SHARED_ROWS, 0, 0, 0, 0, context)
+    stamps[6] = cycles()
 
     # 7. search and matching: slots, then jobs (``phases._match``)
     matching.age_vacancies(f.alive, f.vacancies, f.vac_age)
@@ -272,6 +293,8 @@ def advance(
             f.apprentices, f.vac_age, f.vac_apps, f.vac_qualified, f.train_benefit,
             f.appr_started, mig_in, mig_out, flows, spend,
         )  # fmt: skip
+
+    stamps[7] = cycles()
 
     # 8. separations
     for j in range(f.alive.shape[0]):
@@ -305,6 +328,8 @@ def advance(
         pr.relevance, flows, spend,
     )  # fmt: skip
 
+    stamps[8] = cycles()
+
     # 9. demography
     c = matching.picks(box, matching.PICK_AGEING, n, context)
     demography.retire(
@@ -329,6 +354,8 @@ def advance(
         flows[Flow.ENTRANTS] += rows.shape[0]
         flows[Flow.ENTRANTS_TURNED_AWAY] += entrants - rows.shape[0]
 
+    stamps[9] = cycles()
+
     # 10. accounts
     matching.share(box, matching.SHARED_WAGES, n, matching.SHARED_ROWS, 0, 0, 0, 0, context)
     accounting.programme_costs(
@@ -344,7 +371,15 @@ def advance(
     poach_rate = lesser(rolling[Flow.APPR_POACHED] / retained, 1.0) if retained > 0 else 0.0
     seekers = max(rolling[Flow.CHOSE_APPRENTICESHIP], 1)
     slot_ratio = lesser(rolling[Flow.APPR_STARTS] / seekers, 1.0)
+    stamps[10] = cycles()
     return float(unemployed_before), float(employed_before), poach_rate, slot_ratio
+
+
+@njit(cache=True, nogil=True)
+def clock():
+    """The processor's clock now (``scalar.cycles``): read around ``advance`` to turn its
+    stamps into seconds."""
+    return cycles()
 
 
 _keyed = key_caches_on_sources(globals())  # last: every kernel above

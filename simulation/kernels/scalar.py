@@ -1,5 +1,6 @@
 """Scalar helpers the kernels use instead of numba's overloads of ``min``, ``max`` and
-``ndarray.view``, and ``nonneg``, which tells LLVM that an index is never negative.
+``ndarray.view``, and ``nonneg``, which tells LLVM that an index is never negative; ``top_of_seven``, a row's
+highest of seven columns without branches; ``cycles``, the processor's clock.
 
 ``lesser``, ``greater`` and the bit casts compute exactly what those overloads do, but
 they are numba intrinsics: each is a few instructions written straight into the kernel
@@ -12,6 +13,7 @@ conversion, no overload).
 """
 
 import operator
+import platform
 
 from llvmlite import ir
 from numba import types
@@ -19,6 +21,10 @@ from numba.core import cgutils
 from numba.core.errors import TypingError
 from numba.core.typing import signature
 from numba.extending import intrinsic
+
+# Whether this is an x86 processor: its time-stamp counter (``cycles``) and its spinning
+# thread's ``pause`` (``duo.relax``) are x86 instructions.
+X86 = platform.machine().lower() in ("x86_64", "amd64", "i386", "i686", "x86")
 
 
 def _pick(typingctx, a, b, op, name):
@@ -159,3 +165,24 @@ def top_of_seven(typingctx, table, row):
         return builder.zext(column, ir.IntType(64))
 
     return signature(types.int64, table, row), codegen
+
+
+@intrinsic
+def cycles(typingctx):
+    """The processor's time-stamp counter (x86's ``rdtsc``, through LLVM's
+    ``llvm.readcyclecounter``): ticks at a constant rate on today's x86 processors
+    (``constant_tsc``), whatever the core's speed, and a few dozen cycles to read, so a
+    compiled call can stamp where its time goes (``month.advance``; ``--profile``).
+    0 on other processors (on ARM the intrinsic reads a counter Linux does not let
+    programs read)."""
+
+    def codegen(context, builder, sig, args):
+        i64 = ir.IntType(64)
+        if not X86:
+            return i64(0)
+        read = cgutils.get_or_insert_function(
+            builder.module, ir.FunctionType(i64, []), "llvm.readcyclecounter"
+        )
+        return builder.call(read, [])
+
+    return signature(types.int64), codegen
