@@ -441,6 +441,7 @@ def shared_context(m, p: params.Params) -> tuple:
                 app_order=np.empty(rows * per_searcher, dtype=np.int64),
                 given_by=np.empty(firm_rows, dtype=np.int64),
                 stamps=np.zeros(month_kernels.STAMPS, dtype=np.int64),
+                piece_places=np.empty((duo.MOST_PIECES, firm_rows), dtype=np.int64),
             )
         )
     return (

@@ -590,6 +590,11 @@ def make_offers(
 
 SCORE_PIECE = 512  # least searchers per piece of the parallel scoring
 RANK_PIECE = 256  # least firms per piece of the parallel ranking
+# Least searchers per piece of a month in one call's grouping of a round's applications
+# by firm (``count_piece``, ``place_piece``), cut in two pieces from twice as many
+# searchers up: 0.98-0.99 of the month at 1,000,000 workers, the same at 100,000
+# (BENCHMARKS.md, "The profile of a month in one call").
+SORT_PIECE = 4096
 
 
 @njit(cache=True)
@@ -858,6 +863,70 @@ def order_into(apps, n, score, start, keys, order):
     hint = m >= HINT_FROM_FIRMS
     for j in range(n):
         if hint and j + 2 * AHEAD < n:  # the places of the applications a few ahead
+            for a in range(n_apps):
+                prefetch_row(fill, apps[nonneg(j + 2 * AHEAD), a])
+                g = apps[nonneg(j + AHEAD), a]
+                if g >= 0:
+                    t = fill[nonneg(g)]
+                    prefetch_row(order, t)
+                    prefetch_row(keys, t)
+        for a in range(n_apps):
+            f = apps[j, a]
+            if f >= 0:
+                t = nonneg(fill[nonneg(f)])
+                order[t] = j * n_apps + a
+                keys[t] = -score[j, a]
+                fill[nonneg(f)] = t + 1
+
+
+@njit(cache=True, nogil=True)
+def count_piece(lo, hi, apps, offers, counts):
+    """``group_by_firm_into``'s count for the searchers ``lo <= j < hi``, one piece of a
+    round's (``SHARED_COUNTS``): their applications per firm in ``counts`` (a row of
+    ``SharedScratch.piece_places``, zeroed here), their offers zeroed."""
+    n_apps = apps.shape[1]
+    counts[:] = 0
+    for j in range(lo, hi):
+        for a in range(n_apps):
+            offers[j, a] = 0
+            f = apps[j, a]
+            if f >= 0:
+                counts[nonneg(f)] += 1
+
+
+@njit(cache=True, nogil=True)
+def places_of_pieces(places, pieces, m, start, firms):
+    """The pieces' counts (``count_piece``, rows ``places[:pieces]``) become where each
+    firm's applications start (``start[:m + 1]``, as ``group_by_firm_into`` makes it)
+    and where each piece's first one goes in its firm's run (the piece's row of
+    ``places``): after those of the pieces before it, whose searchers come first. The
+    firms with applications go to ``firms``; returns their number."""
+    total = 0
+    n_firms = 0
+    for f in range(m):
+        start[f] = total
+        for piece in range(pieces):
+            c = places[piece, f]
+            places[piece, f] = total
+            total += c
+        if total > start[f]:
+            firms[n_firms] = f
+            n_firms += 1
+    start[m] = total
+    return n_firms
+
+
+@njit(cache=True, nogil=True)
+def place_piece(lo, hi, apps, score, fill, keys, order):
+    """``order_into`` for the searchers ``lo <= j < hi``, one piece of a round's
+    (``SHARED_PLACES``): each application to the next place of its firm in ``fill`` (the
+    piece's row of places, ``places_of_pieces``). The pieces write disjoint places, and
+    every application the place the whole loop in one piece gives it."""
+    n_apps = apps.shape[1]
+    hint = fill.shape[0] >= HINT_FROM_FIRMS
+    for j in range(lo, hi):
+        j = nonneg(j)  # (indices below are all >= 0: see scalar.nonneg)
+        if hint and j + 2 * AHEAD < hi:  # the places of the applications a few ahead
             for a in range(n_apps):
                 prefetch_row(fill, apps[nonneg(j + 2 * AHEAD), a])
                 g = apps[nonneg(j + AHEAD), a]
@@ -1381,8 +1450,10 @@ def rounds_in_one_call(
     dispatch and the Python around them a month. ``searchers[:k]`` are the mode's
     searchers; returns the number of searchers left.
 
-    The draws, the scores, the firms' rankings and the choices are loops that ``share``
-    cuts into pieces for a helper thread, if ``box`` has one (``duo``); their arrays are
+    The draws, the grouping of the applications by firm (``count_piece``,
+    ``place_piece``: ``group_by_firm_into`` and ``order_into`` in pieces of searchers),
+    the scores, the firms' rankings and the choices are loops that ``share`` cuts into
+    pieces for a helper thread, if ``box`` has one (``duo``); their arrays are
     the buffers of ``context`` (``SharedScratch``), which the helper sees too: the
     mode's hiring thresholds and counts of applicants seen are read there (the firms'
     own for jobs; for slots, the buffers ``phases._match`` names)."""
@@ -1398,9 +1469,13 @@ def rounds_in_one_call(
         build_cells(alive, f_sector, f_region, openings, n_regions, cell_open, cell_ptr,
                     cell_firms, cell_cum)  # fmt: skip
         share(box, SHARED_DRAWS, (k + DRAW_BLOCK - 1) // DRAW_BLOCK, 1, k, rnd, 0, 0, context)
-        n_firms = group_by_firm_into(s.apps, k, m, s.offers, s.by_firm, s.firms)
+        # the applications grouped by firm in two pieces of searchers (or one; more
+        # only in tests that cut loops small): counted, then placed
+        half = greater(k // 2, SORT_PIECE)
+        pieces = share(box, SHARED_COUNTS, k, half, 0, 0, 0, 0, context)
+        n_firms = places_of_pieces(s.piece_places, pieces, m, s.by_firm, s.firms)
         share(box, SHARED_SCORES, k, SCORE_PIECE // 2, mode, k, 0, 0, context)
-        order_into(s.apps, k, s.score, s.by_firm[: m + 1], s.app_keys, s.app_order)
+        share(box, SHARED_PLACES, k, half, 0, 0, 0, 0, context)
         share(box, SHARED_RANKS, n_firms, RANK_PIECE // 4, mode, 0, 0, 0, context)
         hired = np.zeros(k, dtype=np.int8)
         share(box, SHARED_CHOICES, k, SCORE_PIECE // 2, mode, k, 0, 0, context)
@@ -1445,13 +1520,15 @@ class SharedScratch(NamedTuple):
     app_order: np.ndarray  # and their indices
     given_by: np.ndarray  # the offers each firm made (rank_firms)
     stamps: np.ndarray  # the clock at the start and each phase's end (month.advance)
+    piece_places: np.ndarray  # per piece of searchers, per firm: places (place_piece)
 
 
 # The loops of a month in one call that it shares with a helper thread (``duo``):
-# the skill update, the wages, each matching round's draws, scores, rankings and
-# choices, the selection passes (``picks``), and the firms' shocks, targets and slots.
+# the skill update, the wages, each matching round's draws, grouping by firm, scores,
+# rankings and choices, the selection passes (``picks``), and the firms' shocks, targets and slots.
 SHARED_SKILLS, SHARED_WAGES, SHARED_DRAWS, SHARED_SCORES, SHARED_CHOICES = 1, 2, 3, 4, 5
 SHARED_PICKS, SHARED_RANKS, SHARED_SHOCKS, SHARED_TARGETS, SHARED_SLOTS = 6, 7, 8, 9, 10
+SHARED_COUNTS, SHARED_PLACES = 11, 12
 SHARED_ROWS = 2048  # least worker rows per piece of the loops over the workers
 SHARED_FIRMS = 2048  # least firm rows per piece of the loops over the firms
 # The selection passes (``picks``): who seeks a slot, a job; layoff candidates, quits;
@@ -1621,6 +1698,10 @@ def shared_piece(kind, piece, lo, hi, a0, a1, a2, a3, context):
             w.region, w.skills, w.wage, f.region, f.productivity, f.req, wage_level, travel,
             s.chosen, s.gaps,
         )  # fmt: skip
+    elif kind == SHARED_COUNTS:  # (a round's searchers' applications per firm)
+        count_piece(lo, hi, s.apps, s.offers, s.piece_places[piece])
+    elif kind == SHARED_PLACES:  # (and their places in firm order)
+        place_piece(lo, hi, s.apps, s.score, s.piece_places[piece], s.app_keys, s.app_order)
     elif kind == SHARED_SHOCKS:
         pf = FirmParams(*parts[0])
         firms.update_shock_rows(lo, hi, s.keys[FIRM_SHOCK], f.alive, f.shock,
