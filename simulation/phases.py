@@ -395,6 +395,10 @@ def _time_phases(m, t0: float, c0: int) -> None:
         m.timer.add(name, float(seconds) + (outside if name == "begin" else 0.0))
 
 
+# The model's buffers that the month's helper thread counts into too (``SharedScratch``).
+MODEL_BUFFERS = ("flows", "mig_in", "mig_out", "spend")
+
+
 def shared_context(m, p: params.Params) -> tuple:
     """What the loops of a month in one call that it shares with a helper thread
     read and write (``matching.shared_piece``; ``kernels.month.advance`` and
@@ -414,6 +418,7 @@ def shared_context(m, p: params.Params) -> tuple:
         or s.thresholds is not m.thresholds  # (the model's own buffers, if replaced)
         or s.slot_apps is not m.slot_apps_scratch
         or s.log_demand is not m.log_demand
+        or any(getattr(s, name) is not getattr(m, name) for name in MODEL_BUFFERS)
     ):
         m.shared_scratch = tuple(
             matching.SharedScratch(
@@ -442,6 +447,11 @@ def shared_context(m, p: params.Params) -> tuple:
                 given_by=np.empty(firm_rows, dtype=np.int64),
                 stamps=np.zeros(month_kernels.STAMPS, dtype=np.int64),
                 piece_places=np.empty((duo.MOST_PIECES, firm_rows), dtype=np.int64),
+                hired=np.zeros(rows, dtype=np.int8),
+                flows=m.flows,
+                mig_in=m.mig_in,
+                mig_out=m.mig_out,
+                spend=m.spend,
             )
         )
     return (

@@ -132,3 +132,42 @@ def test_a_helper_never_told_to_quit_gives_up():
     # helper's start and the month's ``try``) must not leave a core spinning for ever.
     box = duo.new_box()
     assert _helper(box, np.zeros((1, 1), dtype=np.int64)) == 0  # (returns: no job came)
+
+
+@njit(nogil=True)
+def _count(counts, where, atomic, gate):
+    """Count ``where``'s entries into ``counts`` once both threads have reached the gate
+    (``gate[0]``: how many have), atomically or not."""
+    duo.add(gate, 0, 1)
+    while duo.load(gate, 0) < 2:
+        duo.relax()
+    for t in range(where.shape[0]):
+        if atomic:
+            duo.add(counts, where[t], 1)
+        else:
+            counts[where[t]] += 1
+
+
+@pytest.mark.skipif(numba.config.NUMBA_NUM_THREADS < 2, reason="needs two cores")
+def test_two_threads_counting_at_once_lose_no_count():
+    # A jobs round's hires, taken in pieces on two threads, count into the firms'
+    # headcounts and openings by atomic adds (duo.add). Plain additions from two threads
+    # at once lose counts (checked here too, so that the test shows the two overlap);
+    # the atomic ones never do. The threads start counting together (a gate).
+    where = np.random.default_rng(0).integers(0, 4, 4_000_000)
+    for atomic in (False, True):  # (compiled before the threads)
+        _count(np.zeros(4, dtype=np.int32), where[:1], atomic, np.ones(1, dtype=np.int64))
+    totals = {}
+    for atomic in (False, True):
+        counts, gate = np.zeros(4, dtype=np.int32), np.zeros(1, dtype=np.int64)
+        threads = [
+            threading.Thread(target=_count, args=(counts, where, atomic, gate)) for _ in "ab"
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        totals[atomic] = int(counts.sum())
+    if totals[False] == 2 * where.size:
+        pytest.skip("the two threads did not overlap (a busy machine): nothing shown")
+    assert totals[True] == 2 * where.size

@@ -109,6 +109,23 @@ def swap(typingctx, box, at, expected, new):
 
 
 @intrinsic
+def add(typingctx, array, at, value):
+    """``array[at] += value`` as one atomic step (``lock add`` on x86), for an array of
+    integers that two threads count into at once (a firm's headcount, a flow): integer
+    sums come out the same in any order. Relaxed order: it makes no other write
+    visible; the job's end (``finish``) does."""
+    if not isinstance(array, types.Array) or not isinstance(array.dtype, types.Integer):
+        return None
+
+    def codegen(context, builder, signature, args):
+        value = context.cast(builder, args[2], signature.args[2], array.dtype)
+        builder.atomic_rmw("add", _element(context, builder, signature, args), value, "monotonic")
+        return context.get_dummy_value()
+
+    return types.void(array, at, value), codegen
+
+
+@intrinsic
 def relax(typingctx):
     """A spinning thread's pause (x86's ``pause``: it frees the core's resources for
     the other hyperthread and saves power; nothing elsewhere)."""

@@ -1039,6 +1039,7 @@ def hiring_thresholds(mode, p, alive, region, vac_age, slack, out):
 
 
 ACCEPT_PIECE = 4096  # least searchers per piece of the parallel choice (``choose_offers``)
+TAKE_PIECE = 4096  # least searchers per piece of a jobs round's hires in one call
 
 
 def accept_offers(
@@ -1062,7 +1063,7 @@ def accept_offers(
     the choices are made first, in parallel (``choose_offers``), and then taken in
     searcher order (``take_offers``): the firms' counts and sums, and the flows, as if
     each searcher chose and took in turn. (``rounds_in_one_call`` calls the two kernels
-    the same way, in one piece.)"""
+    the same way, and takes a jobs round's hires in pieces too.)"""
     chosen = np.empty(n, dtype=np.int64)
     gaps = np.empty((n, 2))
     parallel.run(
@@ -1071,7 +1072,8 @@ def accept_offers(
         workers=status.shape[0],
     )  # fmt: skip
     return take_offers(
-        mode, month, p, searchers, n, chosen, gaps, hired, status, region, employer, gap_under,
+        0, n, False, mode, month, p, searchers, chosen, gaps, hired, status, region, employer,
+        gap_under,
         gap_over, tenure, spell, months_left, provider, appr_state, appr_firm, appr_duration,
         appr_entitlement, appr_advance, retained, poached, seeking_appr, date_entry,
         date_first_job, date_appr_start, date_appr_end, f_region, f_provider, headcount,
@@ -1132,21 +1134,48 @@ def choose_offers(
         gaps[j, 1] = over
 
 
-@njit(cache=True)
+@njit(inline="always")
+def count_to(array, at, value, shared):
+    """``array[at] += value``, atomically (``duo.add``) if ``shared``: integer counts
+    that another thread may add to at the same time."""
+    if shared:
+        duo.add(array, at, value)
+    else:
+        array[at] += value
+
+
+@njit(cache=True, nogil=True)
 def take_offers(
-    mode, month, p, searchers, n, chosen, gaps, hired,
+    lo, hi, shared, mode, month, p, searchers, chosen, gaps, hired,
     status, region, employer, gap_under, gap_over, tenure, spell, months_left, provider,
     appr_state, appr_firm, appr_duration, appr_entitlement, appr_advance, retained, poached,
     seeking_appr, date_entry, date_first_job, date_appr_start, date_appr_end, f_region,
     f_provider, headcount, apprentices, openings, vac_age, vac_apps, vac_qualified,
     train_benefit, appr_started, mig_in, mig_out, flows, spend,
 ):  # fmt: skip
-    """``accept_offers``' hires, in searcher order: searcher j joins firm ``chosen[j]``
-    (``choose_offers``) if it is one. Returns the number of hires."""
+    """``accept_offers``' hires of searchers ``lo <= j < hi``, in searcher order:
+    searcher j joins firm ``chosen[j]`` (``choose_offers``) if it is one. Returns the
+    number of hires.
+
+    A hire writes its worker's row, counts to its firms (headcount, openings), to the
+    flows and to the regions' migration, and, for a slot, adds the subsidy's advance to
+    float sums (the firm's benefit, public spending), whose bits depend on the order. A
+    jobs round's hires add integers only, and no firm gets more acceptances than it has
+    openings (``rank_firms`` offers no more), so they can be taken in pieces on two
+    threads (``shared``: ``SHARED_HIRES``), the firms' counts by atomic adds: the same
+    counts in any order. The flows and the migration are counted here and added once,
+    at the end."""
+    n_regions = mig_in.shape[0]
+    moved_in = np.zeros(n_regions, dtype=np.int64)
+    moved_out = np.zeros(n_regions, dtype=np.int64)
     hires = 0
+    job_to_job = 0
+    poached_now = 0
+    from_unemployment = 0
     hint = status.shape[0] >= HINT_FROM_WORKERS
-    for j in range(n):
-        if hint and j + AHEAD < n and chosen[nonneg(j + AHEAD)] >= 0:  # a hire a few ahead
+    for j in range(lo, hi):
+        j = nonneg(j)  # (indices below are all >= 0: see scalar.nonneg)
+        if hint and j + AHEAD < hi and chosen[nonneg(j + AHEAD)] >= 0:  # a hire a few ahead
             ahead = nonneg(searchers[nonneg(j + AHEAD)])
             prefetch_row(status, ahead)
             prefetch_row(region, ahead)
@@ -1167,22 +1196,22 @@ def take_offers(
             prefetch_row(vac_qualified, g)
         if chosen[j] < 0:
             continue
-        i = nonneg(searchers[j])  # (indices below are all >= 0: see scalar.nonneg)
+        i = nonneg(searchers[j])
         f = nonneg(chosen[j])
         home = nonneg(region[i])
         there = nonneg(f_region[f])
         hires += 1
         hired[j] = 1
         if home != there:
-            mig_out[home] += 1
-            mig_in[there] += 1
+            moved_out[home] += 1
+            moved_in[there] += 1
             region[i] = there
         if math.isnan(date_first_job[i]) and not math.isnan(date_entry[i]):
             date_first_job[i] = month
         if status[i] == Status.EMPLOYED:
             old = nonneg(employer[i])
-            headcount[old] -= 1
-            flows[Flow.JOB_TO_JOB] += 1
+            count_to(headcount, old, -1, shared)
+            job_to_job += 1
             if (
                 appr_state[i] == ApprState.COMPLETED
                 and retained[i] == 1
@@ -1190,21 +1219,20 @@ def take_offers(
                 and month - date_appr_end[i] < p.poaching_window
             ):
                 poached[i] = 1
-                flows[Flow.APPR_POACHED] += 1
+                poached_now += 1
         elif spell[i] >= 1:  # unemployed since the start of the month
-            flows[Flow.UNEMPLOYED_TO_EMPLOYED] += 1
+            from_unemployment += 1
         employer[i] = f
         tenure[i] = 0
         spell[i] = 0
         seeking_appr[i] = 0
-        openings[f] -= 1
+        count_to(openings, f, -1, shared)
         if mode == JOBS:
             status[i] = Status.EMPLOYED
-            headcount[f] += 1
+            count_to(headcount, f, 1, shared)
             vac_age[f] = 0
             vac_apps[f] = 0
             vac_qualified[f] = 0
-            flows[Flow.HIRES] += 1
         else:
             status[i] = Status.APPRENTICE
             apprentices[f] += 1
@@ -1223,9 +1251,17 @@ def take_offers(
             spend[Spend.SUBSIDY] += advance
             train_benefit[f] += advance
             appr_started[f] += 1
-            flows[Flow.APPR_STARTS] += 1
         gap_under[i] = gaps[j, 0]
         gap_over[i] = gaps[j, 1]
+    for r in range(n_regions):
+        if moved_out[r] != 0:
+            count_to(mig_out, r, moved_out[r], shared)
+        if moved_in[r] != 0:
+            count_to(mig_in, r, moved_in[r], shared)
+    count_to(flows, Flow.JOB_TO_JOB, job_to_job, shared)
+    count_to(flows, Flow.APPR_POACHED, poached_now, shared)
+    count_to(flows, Flow.UNEMPLOYED_TO_EMPLOYED, from_unemployment, shared)
+    count_to(flows, Flow.HIRES if mode == JOBS else Flow.APPR_STARTS, hires, shared)
     return hires
 
 
@@ -1452,8 +1488,8 @@ def rounds_in_one_call(
 
     The draws, the grouping of the applications by firm (``count_piece``,
     ``place_piece``: ``group_by_firm_into`` and ``order_into`` in pieces of searchers),
-    the scores, the firms' rankings and the choices are loops that ``share`` cuts into
-    pieces for a helper thread, if ``box`` has one (``duo``); their arrays are
+    the scores, the firms' rankings, the choices and a jobs round's hires
+    (``take_offers``) are loops that ``share`` cuts into pieces for a helper thread, if ``box`` has one (``duo``); their arrays are
     the buffers of ``context`` (``SharedScratch``), which the helper sees too: the
     mode's hiring thresholds and counts of applicants seen are read there (the firms'
     own for jobs; for slots, the buffers ``phases._match`` names)."""
@@ -1477,16 +1513,21 @@ def rounds_in_one_call(
         share(box, SHARED_SCORES, k, SCORE_PIECE // 2, mode, k, 0, 0, context)
         share(box, SHARED_PLACES, k, half, 0, 0, 0, 0, context)
         share(box, SHARED_RANKS, n_firms, RANK_PIECE // 4, mode, 0, 0, 0, context)
-        hired = np.zeros(k, dtype=np.int8)
+        hired = s.hired[:k]
+        hired[:] = 0
         share(box, SHARED_CHOICES, k, SCORE_PIECE // 2, mode, k, 0, 0, context)
-        take_offers(
-            mode, month, p, s.selected, k, s.chosen, s.gaps, hired, status, region, employer,
-            gap_under, gap_over, tenure, spell, months_left, provider, appr_state, appr_firm,
-            appr_duration, appr_entitlement, appr_advance, retained, poached, seeking_appr,
-            date_entry, date_first_job, date_appr_start, date_appr_end, f_region, f_provider,
-            headcount, apprentices, openings, vac_age, vac_apps, vac_qualified, train_benefit,
-            appr_started, mig_in, mig_out, flows, spend,
-        )  # fmt: skip
+        if mode == JOBS:  # (the hires in pieces: integer counts only)
+            share(box, SHARED_HIRES, k, TAKE_PIECE, k, month, 0, 0, context)
+        else:
+            take_offers(
+                0, k, False, mode, month, p, s.selected, s.chosen, s.gaps, hired, status,
+                region, employer, gap_under, gap_over, tenure, spell, months_left, provider,
+                appr_state, appr_firm, appr_duration, appr_entitlement, appr_advance,
+                retained, poached, seeking_appr, date_entry, date_first_job, date_appr_start,
+                date_appr_end, f_region, f_provider, headcount, apprentices, openings,
+                vac_age, vac_apps, vac_qualified, train_benefit, appr_started, mig_in,
+                mig_out, flows, spend,
+            )  # fmt: skip
         k = keep_unmatched(hired, s.selected[:k], s.factor_rows[:k])
     return k
 
@@ -1521,14 +1562,19 @@ class SharedScratch(NamedTuple):
     given_by: np.ndarray  # the offers each firm made (rank_firms)
     stamps: np.ndarray  # the clock at the start and each phase's end (month.advance)
     piece_places: np.ndarray  # per piece of searchers, per firm: places (place_piece)
+    hired: np.ndarray  # whether each of a round's searchers was hired (take_offers)
+    flows: np.ndarray  # the month's flows (the model's)
+    mig_in: np.ndarray  # and its migration by region (the model's)
+    mig_out: np.ndarray
+    spend: np.ndarray  # and its public spending (the model's)
 
 
 # The loops of a month in one call that it shares with a helper thread (``duo``):
 # the skill update, the wages, each matching round's draws, grouping by firm, scores,
-# rankings and choices, the selection passes (``picks``), and the firms' shocks, targets and slots.
+# rankings and choices, a jobs round's hires, the selection passes (``picks``), and the firms' shocks, targets and slots.
 SHARED_SKILLS, SHARED_WAGES, SHARED_DRAWS, SHARED_SCORES, SHARED_CHOICES = 1, 2, 3, 4, 5
 SHARED_PICKS, SHARED_RANKS, SHARED_SHOCKS, SHARED_TARGETS, SHARED_SLOTS = 6, 7, 8, 9, 10
-SHARED_COUNTS, SHARED_PLACES = 11, 12
+SHARED_COUNTS, SHARED_PLACES, SHARED_HIRES = 11, 12, 13
 SHARED_ROWS = 2048  # least worker rows per piece of the loops over the workers
 SHARED_FIRMS = 2048  # least firm rows per piece of the loops over the firms
 # The selection passes (``picks``): who seeks a slot, a job; layoff candidates, quits;
@@ -1702,6 +1748,17 @@ def shared_piece(kind, piece, lo, hi, a0, a1, a2, a3, context):
         count_piece(lo, hi, s.apps, s.offers, s.piece_places[piece])
     elif kind == SHARED_PLACES:  # (and their places in firm order)
         place_piece(lo, hi, s.apps, s.score, s.piece_places[piece], s.app_keys, s.app_order)
+    elif kind == SHARED_HIRES:  # a0: searchers, a1: month (a jobs round's hires)
+        take_offers(
+            lo, hi, True, JOBS, a1, MatchParams(*parts[3]), s.selected, s.chosen, s.gaps,
+            s.hired, w.status, w.region, w.employer, w.gap_under, w.gap_over, w.tenure,
+            w.spell, w.months_left, w.provider, w.appr_state, w.appr_firm, w.appr_duration,
+            w.appr_entitlement, w.appr_advance, w.retained, w.poached, w.seeking_appr,
+            w.date_entry, w.date_first_job, w.date_appr_start, w.date_appr_end, f.region,
+            f.provider, f.headcount, f.apprentices, f.vacancies, f.vac_age, f.vac_apps,
+            f.vac_qualified, f.train_benefit, f.appr_started, s.mig_in, s.mig_out, s.flows,
+            s.spend,
+        )  # fmt: skip
     elif kind == SHARED_SHOCKS:
         pf = FirmParams(*parts[0])
         firms.update_shock_rows(lo, hi, s.keys[FIRM_SHOCK], f.alive, f.shock,
