@@ -1571,7 +1571,8 @@ class SharedScratch(NamedTuple):
 
 # The loops of a month in one call that it shares with a helper thread (``duo``):
 # the skill update, the wages, each matching round's draws, grouping by firm, scores,
-# rankings and choices, a jobs round's hires, the selection passes (``picks``), and the firms' shocks, targets and slots.
+# rankings and choices, a jobs round's hires, the selection passes (``picks``), and the
+# firms' shocks, targets and slots.
 SHARED_SKILLS, SHARED_WAGES, SHARED_DRAWS, SHARED_SCORES, SHARED_CHOICES = 1, 2, 3, 4, 5
 SHARED_PICKS, SHARED_RANKS, SHARED_SHOCKS, SHARED_TARGETS, SHARED_SLOTS = 6, 7, 8, 9, 10
 SHARED_COUNTS, SHARED_PLACES, SHARED_HIRES = 11, 12, 13

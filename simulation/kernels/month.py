@@ -154,7 +154,8 @@ def advance(
     the buffers (``matching.SharedScratch``) of the loops shared with the helper thread
     of ``box`` (``kernels.duo``), if it has one: the firms' shocks, targets and slots,
     the skill update, the wages, the selection passes and the matching rounds' draws,
-    scores, rankings and choices (``matching.share``, ``matching.picks``). (The dispatcher types plain tuples several
+    grouping by firm, scores, rankings, choices and a jobs round's hires
+    (``matching.share``, ``matching.picks``). (The dispatcher types plain tuples several
     times faster than named ones.) ``keys``: the month's stream keys. Returns
     (unemployed and employed at the month's start, the poaching rate and the slot ratio
     firms and school leavers act on next month)."""
