@@ -611,14 +611,8 @@ def group_by_firm(apps, n, m, offers):
 def group_by_firm_into(apps, n, m, offers, start, firms):
     """``group_by_firm`` into ``start[:m + 1]`` and ``firms`` (room for ``m``); returns
     the number of firms with applicants."""
-    n_apps = apps.shape[1]
-    for f in range(m + 1):
-        start[f] = 0
-    for j in range(n):
-        for a in range(n_apps):
-            offers[j, a] = 0
-            if apps[j, a] >= 0:
-                start[nonneg(apps[j, a] + 1)] += 1
+    start[0] = 0
+    count_piece(0, n, apps, offers, start[1 : m + 1])  # (firm f's count in start[f + 1])
     n_firms = 0
     for f in range(m):
         start[f + 1] += start[f]
@@ -856,27 +850,8 @@ def order_in_one_pass(apps, n, score, start):
 @njit(cache=True, nogil=True)
 def order_into(apps, n, score, start, keys, order):
     """``order_in_one_pass`` into ``keys`` and ``order`` (room for ``start[-1]``
-    applications)."""
-    n_apps = apps.shape[1]
-    m = start.shape[0] - 1
-    fill = start[:-1].copy()
-    hint = m >= HINT_FROM_FIRMS
-    for j in range(n):
-        if hint and j + 2 * AHEAD < n:  # the places of the applications a few ahead
-            for a in range(n_apps):
-                prefetch_row(fill, apps[nonneg(j + 2 * AHEAD), a])
-                g = apps[nonneg(j + AHEAD), a]
-                if g >= 0:
-                    t = fill[nonneg(g)]
-                    prefetch_row(order, t)
-                    prefetch_row(keys, t)
-        for a in range(n_apps):
-            f = apps[j, a]
-            if f >= 0:
-                t = nonneg(fill[nonneg(f)])
-                order[t] = j * n_apps + a
-                keys[t] = -score[j, a]
-                fill[nonneg(f)] = t + 1
+    applications): every searcher's in one piece (``place_piece``)."""
+    place_piece(0, n, apps, score, start[:-1].copy(), keys, order)
 
 
 @njit(cache=True, nogil=True)
@@ -1073,12 +1048,11 @@ def accept_offers(
     )  # fmt: skip
     return take_offers(
         0, n, False, mode, month, p, searchers, chosen, gaps, hired, status, region, employer,
-        gap_under,
-        gap_over, tenure, spell, months_left, provider, appr_state, appr_firm, appr_duration,
-        appr_entitlement, appr_advance, retained, poached, seeking_appr, date_entry,
-        date_first_job, date_appr_start, date_appr_end, f_region, f_provider, headcount,
-        apprentices, openings, vac_age, vac_apps, vac_qualified, train_benefit, appr_started,
-        mig_in, mig_out, flows, spend,
+        gap_under, gap_over, tenure, spell, months_left, provider, appr_state, appr_firm,
+        appr_duration, appr_entitlement, appr_advance, retained, poached, seeking_appr,
+        date_entry, date_first_job, date_appr_start, date_appr_end, f_region, f_provider,
+        headcount, apprentices, openings, vac_age, vac_apps, vac_qualified, train_benefit,
+        appr_started, mig_in, mig_out, flows, spend,
     )  # fmt: skip
 
 

@@ -1,6 +1,7 @@
 """Scalar helpers the kernels use instead of numba's overloads of ``min``, ``max`` and
-``ndarray.view``, and ``nonneg``, which tells LLVM that an index is never negative; ``top_of_seven``, a row's
-highest of seven columns without branches; ``cycles``, the processor's clock.
+``ndarray.view``; ``nonneg``, which tells LLVM that an index is never negative;
+``top_of_seven``, a row's highest of seven columns without branches; ``cycles``, the
+processor's clock.
 
 ``lesser``, ``greater`` and the bit casts compute exactly what those overloads do, but
 they are numba intrinsics: each is a few instructions written straight into the kernel
