@@ -251,14 +251,11 @@ def separations_and_lifecycle(m, p: params.Params, month: int) -> None:
     """8. Layoffs and exits, quits, the apprentices' month, programme ends."""
     w, f, pr, world = m.workers, m.firms, m.providers, m.world
     m.firm_is_brown[:] = world.sector_kind[f.sector] == SectorKind.BROWN.value
-    separations.layoffs(
-        month, w.status, w.employer, w.gap_under, w.wage, w.tenure, w.spell, w.provider,
-        w.appr_state, w.displaced, w.date_displaced, f.alive, m.firm_is_brown, f.layoff_quota,
-        f.headcount, f.apprentices, m.flows,
-    )  # fmt: skip
-    separations.quits(
-        stream_key(m, Stream.QUIT), p.separation, month, w.status, w.employer, w.gap_under,
-        w.gap_over, w.wage, w.tenure, w.spell, w.provider, f.headcount, m.flows,
+    separations.layoffs_and_quits(
+        month, stream_key(m, Stream.QUIT), p.separation, w.status, w.employer, w.gap_under,
+        w.gap_over, w.wage, w.tenure, w.spell, w.provider, w.appr_state, w.displaced,
+        w.date_displaced, f.alive, m.firm_is_brown, f.layoff_quota, f.headcount, f.apprentices,
+        m.flows,
     )  # fmt: skip
     apprenticeship.training_accounts(
         p.appr, w.status, w.employer, w.months_left, w.appr_duration, f.region, f.productivity,
@@ -283,14 +280,11 @@ def separations_and_lifecycle(m, p: params.Params, month: int) -> None:
 def demographic_change(m, p: params.Params, month: int) -> None:
     """9. Ageing and retirement, inactivity, return migration, school-leaver cohorts."""
     w, f, pr, world, pd = m.workers, m.firms, m.providers, m.world, p.demography
-    demography.age_and_retire(
-        pd, w.status, w.age, w.employer, w.provider, w.programme, w.spell, w.tenure,
-        w.seeking_appr, f.headcount, f.apprentices, pr.enrolled, pr.course_enrolled, m.flows,
-    )  # fmt: skip
-    demography.inactivity(stream_key(m, Stream.INACTIVITY), pd, w.status, w.age, w.spell, m.flows)
-    demography.return_migration(
-        stream_key(m, Stream.MIGRATION), return_hazard(m, p), w.status, w.region, w.origin,
-        w.rural, m.mig_in, m.mig_out, m.flows,
+    demography.age_leave_return(
+        pd, stream_key(m, Stream.INACTIVITY), stream_key(m, Stream.MIGRATION),
+        return_hazard(m, p), w.status, w.age, w.employer, w.provider, w.programme, w.spell,
+        w.tenure, w.seeking_appr, w.region, w.origin, w.rural, f.headcount, f.apprentices,
+        pr.enrolled, pr.course_enrolled, m.mig_in, m.mig_out, m.flows,
     )  # fmt: skip
     if month % 12 == pd.cohort_month:
         entrants = round(pd.cohort_share_per_year * m.config.workers)

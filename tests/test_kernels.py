@@ -823,6 +823,12 @@ def test_market_slack(n, seed, tight):
     )
     twin = [T.matching.slack(int(u), float(v)) for u, v in zip(unemployed, vacancies, strict=True)]
     assert slack.tolist() == twin
+    # From rows that hold every unemployed worker and others (the job seekers): the same.
+    rows = np.flatnonzero((w.status == Status.UNEMPLOYED) | (np.arange(w.status.size) % 3 == 0))
+    among = K.matching.slack_among(
+        rows, w.status, w.region, f.alive, f.region, f.vacancies, n_regions
+    )
+    assert among.tolist() == twin
     if tight and live.any():
         assert slack.min() == -2.0
     assert (T.matching.slack(0, 0.0), T.matching.slack(500, 3.0)) == (0.0, 2.0)
@@ -1178,33 +1184,31 @@ def test_matching_rounds(n, seed, mode):
 # -------------------------------------------------------------- separations
 
 
-@cases(pending_exits=st.booleans())
-def test_layoffs(n, seed, pending_exits):
+@cases(pending_exits=st.booleans(), every=st.booleans())
+def test_layoffs_and_quits(n, seed, pending_exits, every):
+    """The kernel's one pass against layoffs, then quits, over every row. ``every``:
+    every employed worker draws a quit, those laid off first among them (a row both a
+    candidate and a quit, booked once)."""
     world = worlds.random_world(n, seed, pending_exits=pending_exits)
+    if every:
+        world.p = world.p._replace(separation=world.p.separation._replace(quit_rate=1.0))
+    w0, flows0 = world.copy().w, world.b["flows"].copy()
 
     def call(m, x):
         w, f = x.w, x.f
-        m.separations.layoffs(
-            x.month, w.status, w.employer, w.gap_under, w.wage, w.tenure, w.spell, w.provider,
-            w.appr_state, w.displaced, w.date_displaced, f.alive, x.b["firm_is_brown"],
-            f.layoff_quota, f.headcount, f.apprentices, x.b["flows"],
+        m.separations.layoffs_and_quits(
+            x.month, x.key(Stream.QUIT), x.p.separation, w.status, w.employer, w.gap_under,
+            w.gap_over, w.wage, w.tenure, w.spell, w.provider, w.appr_state, w.displaced,
+            w.date_displaced, f.alive, x.b["firm_is_brown"], f.layoff_quota, f.headcount,
+            f.apprentices, x.b["flows"],
         )  # fmt: skip
 
-    check(world, call)
-
-
-@cases()
-def test_quits(n, seed):
-    world = worlds.random_world(n, seed)
-
-    def call(m, x):
-        w = x.w
-        m.separations.quits(
-            x.key(Stream.QUIT), x.p.separation, x.month, w.status, w.employer, w.gap_under,
-            w.gap_over, w.wage, w.tenure, w.spell, w.provider, x.f.headcount, x.b["flows"],
-        )  # fmt: skip
-
-    check(world, call)
+    after, _ = check(world, call)
+    if every:
+        employed = w0.status == Status.EMPLOYED
+        assert (after.w.status[employed] == Status.UNEMPLOYED).all()
+        gone = after.b["flows"] - flows0
+        assert gone[Flow.QUITS] + gone[Flow.LAYOFFS] + gone[Flow.EXIT_LAYOFFS] == employed.sum()
 
 
 def progress(m, x):
@@ -1330,47 +1334,37 @@ def test_education_progress(n, seed):
 # --------------------------------------------------------------- demography
 
 
-@cases()
-def test_age_and_retire(n, seed):
+@cases(sure=st.booleans())
+def test_age_leave_return(n, seed, sure):
+    """The kernel's one pass against the three steps over every row, one after the
+    other. ``sure``: every inactive adult comes back and, if away from a rural home,
+    returns there in the same month (a row with a move and a return to book)."""
     world = worlds.random_world(n, seed)
+    if sure:
+        pd = world.p.demography._replace(reactivation_hazard=1.0, withdrawal_hazard=0.0)
+        world.p = world.p._replace(demography=pd._replace(inactivity_hazard=0.0))
+        world.s["return_hazard"] = 1.0
+    w0 = world.copy().w
 
     def call(m, x):
-        w, f = x.w, x.f
-        m.demography.age_and_retire(
-            x.p.demography, w.status, w.age, w.employer, w.provider, w.programme, w.spell,
-            w.tenure, w.seeking_appr, f.headcount, f.apprentices, x.pr.enrolled,
-            x.pr.course_enrolled, x.b["flows"],
+        w, f, b = x.w, x.f, x.b
+        m.demography.age_leave_return(
+            x.p.demography, x.key(Stream.INACTIVITY), x.key(Stream.MIGRATION),
+            x.s["return_hazard"], w.status, w.age, w.employer, w.provider, w.programme, w.spell,
+            w.tenure, w.seeking_appr, w.region, w.origin, w.rural, f.headcount, f.apprentices,
+            x.pr.enrolled, x.pr.course_enrolled, b["mig_in"], b["mig_out"], b["flows"],
         )  # fmt: skip
 
     after, _ = check(world, call)
     # A retiring learner frees a seat of its own programme's pool.
     assert_seat_pools(after)
     assert (after.pr.enrolled >= 0).all() and (after.pr.course_enrolled >= 0).all()
-
-
-@cases()
-def test_inactivity(n, seed):
-    world = worlds.random_world(n, seed)
-    check(
-        world,
-        lambda m, x: m.demography.inactivity(
-            x.key(Stream.INACTIVITY), x.p.demography, x.w.status, x.w.age, x.w.spell, x.b["flows"]
-        ),
-    )
-
-
-@cases()
-def test_return_migration(n, seed):
-    world = worlds.random_world(n, seed)
-
-    def call(m, x):
-        w, b = x.w, x.b
-        m.demography.return_migration(
-            x.key(Stream.MIGRATION), x.s["return_hazard"], w.status, w.region, w.origin, w.rural,
-            b["mig_in"], b["mig_out"], b["flows"],
-        )  # fmt: skip
-
-    check(world, call)
+    if sure:
+        staying = w0.age + 1 < world.p.demography.retirement_months
+        back = staying & (w0.status == Status.INACTIVE)
+        assert (after.w.status[back] == Status.UNEMPLOYED).all()
+        away = back & (w0.rural != 0) & (w0.region != w0.origin)
+        assert (after.w.region[away] == w0.origin[away]).all()
 
 
 @cases(entrants=st.integers(0, 120))

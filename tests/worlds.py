@@ -22,7 +22,7 @@ with months left within its own contract; only retained completers are flagged
 poached; nobody but the unemployed has a spell or seeks a slot; live and never-used
 firm rows have exit month ``NEVER``. ``pending_exits=True`` instead
 gives the state just after ``firms.exit_firms``: some firms have exited this month and
-their workers are still attached (what ``separations.layoffs`` clears).
+their workers are still attached (what ``separations.layoffs_and_quits`` clears).
 """
 
 from __future__ import annotations

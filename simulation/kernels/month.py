@@ -275,8 +275,8 @@ def advance(
         else:
             k = matching.picks(box, matching.PICK_JOB_SEEKERS, n, context)
             openings = f.vacancies
-            market = matching.market_slack(
-                w.status, w.region, f.alive, f.region, f.vacancies, n_regions
+            market = matching.slack_among(  # (every unemployed worker seeks a job)
+                picked[:k], w.status, w.region, f.alive, f.region, f.vacancies, n_regions
             )
             apply_key = keys[APPLY]
         if k == 0:
@@ -300,13 +300,12 @@ def advance(
     # 8. separations
     for j in range(f.alive.shape[0]):
         firm_is_brown[j] = 1 if sector_kind[f.sector[j]] == BROWN else 0
-    c = matching.picks(box, matching.PICK_RELEASES, n, context)
+    c = matching.picks(box, matching.PICK_SEPARATIONS, n, context)
     separations.release(
         month, picked[:c], w.status, w.employer, w.gap_under, w.wage, w.tenure, w.spell,
         w.provider, w.appr_state, w.displaced, w.date_displaced, f.alive, firm_is_brown,
         f.layoff_quota, f.headcount, f.apprentices, flows,
     )  # fmt: skip
-    c = matching.picks(box, matching.PICK_QUITS, n, context)
     separations.leave(
         picked[:c], w.status, w.employer, w.wage, w.tenure, w.spell, w.provider, f.headcount,
         flows,
@@ -332,15 +331,11 @@ def advance(
     stamps[8] = cycles()
 
     # 9. demography
-    c = matching.picks(box, matching.PICK_AGEING, n, context)
-    demography.retire(
-        picked[:c], w.status, w.employer, w.provider, w.programme, f.headcount, f.apprentices,
-        pr.enrolled, pr.course_enrolled, flows,
+    c = matching.picks(box, matching.PICK_DEMOGRAPHY, n, context)
+    demography.book_rows(
+        picked[:c], w.status, w.employer, w.provider, w.programme, w.spell, w.region, w.origin,
+        f.headcount, f.apprentices, pr.enrolled, pr.course_enrolled, mig_in, mig_out, flows,
     )  # fmt: skip
-    c = matching.picks(box, matching.PICK_INACTIVITY, n, context)
-    demography.move(picked[:c], w.status, w.spell, flows)
-    c = matching.picks(box, matching.PICK_RETURNS, n, context)
-    demography.go_home(picked[:c], w.region, w.origin, mig_in, mig_out, flows)
     if cohort:
         rows = demography.cohort_rows(w.status, entrants)
         demography.enter_rows(

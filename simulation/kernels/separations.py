@@ -13,7 +13,7 @@ from simulation.kernels.memory import (
     rows_with_either,
 )
 from simulation.kernels.order import FEW, smallest
-from simulation.kernels.scalar import nonneg
+from simulation.kernels.scalar import greater, nonneg
 from simulation.rng import uniform
 from simulation.state import ApprState, Cert, Education, Flow, Programme, Spend, Status
 
@@ -28,55 +28,67 @@ def _to_unemployed(i, status, employer, wage, tenure, spell, provider):
     provider[i] = -1
 
 
-def layoffs(
-    month,
-    status,
-    employer,
-    gap_under,
-    wage,
-    tenure,
-    spell,
-    provider,
-    appr_state,
-    displaced,
-    date_displaced,
-    alive,
-    f_sector_brown,
-    layoff_quota,
-    headcount,
-    apprentices,
-    flows,
-):
-    """Firms over their band lay off their quota, lowest match quality (highest
+# What ``separation_rows`` picks a row for, as bits of its tag (``TAG_SHIFT`` bits up:
+# rows are far below 2**56).
+CANDIDATE, QUITS = 1, 2
+TAG_SHIFT = 56
+ROW_MASK = (1 << TAG_SHIFT) - 1
+
+
+def layoffs_and_quits(
+    month, key, p, status, employer, gap_under, gap_over, wage, tenure, spell, provider,
+    appr_state, displaced, date_displaced, alive, f_sector_brown, layoff_quota, headcount,
+    apprentices, flows,
+):  # fmt: skip
+    """Layoffs, then quits (``twins.separations``).
+
+    Layoffs: firms over their band lay off their quota, lowest match quality (highest
     under-skill gap) first, ties to the lower row; exited firms lay off everyone and
     dissolve their apprenticeships. Losing a brown-sector job marks a worker displaced.
+    Quits: the employed who are still employed quit into unemployment, more often when
+    mismatched.
 
-    The workers who may go (employees of firms with a quota, everyone at exited firms)
-    are found in parallel, block by block (``parallel.picks``, ``release_candidates``);
-    the firms then choose among them in row order (``release``)."""
+    One pass over the rows, in parallel (``separation_rows``), finds both the workers
+    who may be laid off (employees of firms with a quota, everyone at exited firms) and
+    those who draw a quit (each draw is the row's own, and a layoff changes no other
+    row's gaps); the firms then choose among the candidates in row order (``release``),
+    and the quits of those still employed are booked in row order (``leave``): the
+    result of the two steps one after the other, which took a pass over the rows each
+    (BENCHMARKS.md)."""
     rows = parallel.picks(
-        release_candidates, status.shape[0], status, employer, alive, layoff_quota,
-        workers=status.shape[0],
+        separation_rows, status.shape[0], key, p, status, employer, gap_under, gap_over,
+        alive, layoff_quota, workers=status.shape[0],
     )  # fmt: skip
     release(
         month, rows, status, employer, gap_under, wage, tenure, spell, provider,
         appr_state, displaced, date_displaced, alive, f_sector_brown, layoff_quota, headcount,
         apprentices, flows,
     )  # fmt: skip
+    leave(rows, status, employer, wage, tenure, spell, provider, headcount, flows)
 
 
 @njit(cache=True, nogil=True)
-def release_candidates(lo, hi, status, employer, alive, layoff_quota, picked):
-    """Rows ``lo <= i < hi`` of ``layoffs``' candidates (``parallel.picks``)."""
+def separation_rows(lo, hi, key, p, status, employer, gap_under, gap_over, alive, layoff_quota,
+                    picked):  # fmt: skip
+    """Rows ``lo <= i < hi`` of ``layoffs_and_quits`` (``parallel.picks``), each with its
+    tag: ``CANDIDATE`` if the firm may lay it off, ``QUITS`` if it drew a quit."""
     c = lo
     for i in range(lo, hi):
         i = nonneg(i)  # (indices below are all >= 0: see scalar.nonneg)
         st = status[i]
-        if st == Status.EMPLOYED or st == Status.APPRENTICE:
+        tag = 0
+        if st == Status.EMPLOYED:
             f = nonneg(employer[i])
-            if alive[f] == 0 or (layoff_quota[f] > 0 and st == Status.EMPLOYED):
-                picked[nonneg(c)] = i
-                c += 1
+            if alive[f] == 0 or layoff_quota[f] > 0:
+                tag = CANDIDATE
+            prob = p.quit_rate * (1.0 + p.quit_mismatch * (gap_under[i] + gap_over[i]))
+            if uniform(key, i, 0) < prob:
+                tag |= QUITS
+        elif st == Status.APPRENTICE and alive[nonneg(employer[i])] == 0:
+            tag = CANDIDATE
+        if tag != 0:
+            picked[nonneg(c)] = i | (tag << TAG_SHIFT)
+            c += 1
     return c - lo
 
 
@@ -86,27 +98,30 @@ def release(
     appr_state, displaced, date_displaced, alive, f_sector_brown, layoff_quota, headcount,
     apprentices, flows,
 ):  # fmt: skip
-    """``layoffs``' choices among the candidates ``rows`` (row order within each firm):
-    a firm's quota of its candidates in a stable sort by key; for a quota of at most
-    ``order.FEW`` and keys that are numbers, those first few without the sort
-    (``order.smallest``: the same workers, in the same order)."""
+    """The layoffs (``layoffs_and_quits``): the firms' choices among the rows of
+    ``rows`` tagged ``CANDIDATE`` (row order within each firm): a firm's quota of its
+    candidates in a stable sort by key; for a quota of at most ``order.FEW`` and keys
+    that are numbers, those first few without the sort (``order.smallest``: the same
+    workers, in the same order)."""
     m = alive.shape[0]
     hint = status.shape[0] >= HINT_FROM_WORKERS
     start = np.empty(m + 1, dtype=np.int64)
     start[:] = 0
     for t in range(rows.shape[0]):
         if hint and t + AHEAD < rows.shape[0]:
-            prefetch_row(employer, nonneg(rows[t + AHEAD]))
-        start[nonneg(employer[nonneg(rows[t])]) + 1] += 1
+            prefetch_row(employer, nonneg(rows[t + AHEAD] & ROW_MASK))
+        if (rows[t] >> TAG_SHIFT) & CANDIDATE:
+            start[nonneg(employer[nonneg(rows[t] & ROW_MASK)]) + 1] += 1
     for f in range(m):
         start[f + 1] += start[f]
     members = np.empty(start[m], dtype=np.int64)
     fill = start[:-1].copy()
     for t in range(rows.shape[0]):
-        i = rows[t]
-        f = nonneg(employer[i])
-        members[nonneg(fill[f])] = i
-        fill[f] += 1
+        if (rows[t] >> TAG_SHIFT) & CANDIDATE:
+            i = rows[t] & ROW_MASK
+            f = nonneg(employer[i])
+            members[nonneg(fill[f])] = i
+            fill[f] += 1
     # Every candidate's key (the higher the under-skill gap, the earlier it goes), firm
     # by firm in one pass, each hinting the gap of the candidate AHEAD on: the
     # candidates of a firm are rows far apart, and a city's gaps are 40 MB.
@@ -141,60 +156,23 @@ def release(
             _to_unemployed(i, status, employer, wage, tenure, spell, provider)
 
 
-def quits(
-    key,
-    p,
-    month,
-    status,
-    employer,
-    gap_under,
-    gap_over,
-    wage,
-    tenure,
-    spell,
-    provider,
-    headcount,
-    flows,
-):
-    """Employed workers quit into unemployment, more often when mismatched. Who quits is
-    drawn in parallel (``quit_draws``); the quits are booked in row order (``leave``)."""
-    rows = parallel.picks(
-        quit_draws, status.shape[0], key, p, status, gap_under, gap_over,
-        workers=status.shape[0],
-    )  # fmt: skip
-    leave(rows, status, employer, wage, tenure, spell, provider, headcount, flows)
-
-
-@njit(cache=True, nogil=True)
-def quit_draws(lo, hi, key, p, status, gap_under, gap_over, picked):
-    """Rows ``lo <= i < hi`` of the workers who quit (``parallel.picks``)."""
-    c = lo
-    for i in range(lo, hi):
-        i = nonneg(i)  # (indices below are all >= 0: see scalar.nonneg)
-        if status[i] != Status.EMPLOYED:
-            continue
-        prob = p.quit_rate * (1.0 + p.quit_mismatch * (gap_under[i] + gap_over[i]))
-        if uniform(key, i, 0) < prob:
-            picked[nonneg(c)] = i
-            c += 1
-    return c - lo
-
-
 @njit(cache=True)
 def leave(rows, status, employer, wage, tenure, spell, provider, headcount, flows):
-    """The quits ``rows`` booked: the firm's headcount, the worker unemployed.
+    """The quits (``layoffs_and_quits``): the rows of ``rows`` tagged ``QUITS`` that are
+    still employed, booked: the firm's headcount, the worker unemployed.
 
-    From ``HINT_FROM_WORKERS`` rows up, each quit hints the rows of the quit ``AHEAD``
-    on, in the arrays it writes as well as its employer (a store waits for its line as
-    a load does, and the quits are rows far apart), and the headcount of the firm of the
-    quit half as far on, whose employer has had that long to arrive. Hinting the
-    employer and the headcount alone left the pass as slow as before; with the written
-    rows too it took 0.41 of its time at 10,000,000 workers (BENCHMARKS.md)."""
+    From ``HINT_FROM_WORKERS`` rows up, each row hints the row ``AHEAD`` on, in the
+    arrays a quit writes as well as its employer (a store waits for its line as a load
+    does, and the quits are rows far apart), and the headcount of the employer of the
+    row half as far on, whose employer has had that long to arrive (firm 0 for a row
+    laid off meanwhile). Hinting the employer and the headcount alone left the pass as
+    slow as before; with the written rows too it took 0.41 of its time at 10,000,000
+    workers (BENCHMARKS.md)."""
     n = rows.shape[0]
     hint = status.shape[0] >= HINT_FROM_WORKERS
     for t in range(n):
         if hint and t + AHEAD < n:
-            ahead = nonneg(rows[nonneg(t + AHEAD)])
+            ahead = nonneg(rows[nonneg(t + AHEAD)] & ROW_MASK)
             prefetch_row(employer, ahead)
             prefetch_row(status, ahead)
             prefetch_row(wage, ahead)
@@ -202,8 +180,11 @@ def leave(rows, status, employer, wage, tenure, spell, provider, headcount, flow
             prefetch_row(spell, ahead)
             prefetch_row(provider, ahead)
         if hint and t + AHEAD // 2 < n:
-            prefetch_row(headcount, nonneg(employer[nonneg(rows[nonneg(t + AHEAD // 2)])]))
-        i = nonneg(rows[t])  # (indices below are all >= 0: see scalar.nonneg)
+            half = nonneg(rows[nonneg(t + AHEAD // 2)] & ROW_MASK)
+            prefetch_row(headcount, nonneg(greater(employer[half], 0)))
+        i = nonneg(rows[t] & ROW_MASK)  # (indices below are all >= 0: see scalar.nonneg)
+        if not ((rows[t] >> TAG_SHIFT) & QUITS) or status[i] != Status.EMPLOYED:
+            continue
         headcount[nonneg(employer[i])] -= 1
         _to_unemployed(i, status, employer, wage, tenure, spell, provider)
         flows[Flow.QUITS] += 1

@@ -90,6 +90,21 @@ def return_migration(key, hazard, status, region, origin, rural, mig_in, mig_out
             flows[Flow.RETURN_MIGRATIONS] += 1
 
 
+def age_leave_return(
+    p, key_inactivity, key_migration, hazard, status, age, employer, provider, programme,
+    spell, tenure, seeking_appr, region, origin, rural, headcount, apprentices, enrolled,
+    course_enrolled, mig_in, mig_out, flows,
+):  # fmt: skip
+    """The workers' month of demography: ageing and retirement, then inactivity, then
+    return migration, each over every row (the kernel does the three in one pass)."""
+    age_and_retire(
+        p, status, age, employer, provider, programme, spell, tenure, seeking_appr, headcount,
+        apprentices, enrolled, course_enrolled, flows,
+    )  # fmt: skip
+    inactivity(key_inactivity, p, status, age, spell, flows)
+    return_migration(key_migration, hazard, status, region, origin, rural, mig_in, mig_out, flows)
+
+
 def pick_region(u: float, region_cum) -> int:
     """First region whose cumulative population share exceeds ``u`` (the last if none)."""
     n_regions = len(region_cum)

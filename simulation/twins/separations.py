@@ -104,6 +104,23 @@ def quits(
             flows[Flow.QUITS] += 1
 
 
+def layoffs_and_quits(
+    month, key, p, status, employer, gap_under, gap_over, wage, tenure, spell, provider,
+    appr_state, displaced, date_displaced, alive, f_sector_brown, layoff_quota, headcount,
+    apprentices, flows,
+):  # fmt: skip
+    """Layoffs, then quits, each over every row (the kernel finds both in one pass)."""
+    layoffs(
+        month, status, employer, gap_under, wage, tenure, spell, provider, appr_state,
+        displaced, date_displaced, alive, f_sector_brown, layoff_quota, headcount, apprentices,
+        flows,
+    )  # fmt: skip
+    quits(
+        key, p, month, status, employer, gap_under, gap_over, wage, tenure, spell, provider,
+        headcount, flows,
+    )  # fmt: skip
+
+
 def retention_probability(p, match: float) -> float:
     """Chance the training firm keeps a completer: ``base_retention`` for a match at or
     above the firm's hiring bar, in proportion below it."""
