@@ -1524,7 +1524,7 @@ class SharedScratch(NamedTuple):
     (``share``), which both threads see; made by ``phases.shared_context`` (one row per
     worker row where a row is a worker's or a searcher's) and passed as a plain tuple."""
 
-    req_sums: np.ndarray  # the firms' requirement sums (skills.requirement_sums)
+    req_sums: np.ndarray  # the firms' requirement sums (skills.requirement_sum_rows)
     selected: np.ndarray  # a matching round's searchers
     factors: np.ndarray  # their affinity factors (draw_applications)
     factor_rows: np.ndarray  # each searcher's row of them (keep_unmatched)
@@ -1747,11 +1747,12 @@ def shared_piece(kind, piece, lo, hi, a0, a1, a2, a3, context):
         pf = FirmParams(*parts[0])
         firms.update_shock_rows(lo, hi, s.keys[FIRM_SHOCK], f.alive, f.shock,
                                 pf.shock_persistence, pf.shock_sd)  # fmt: skip
-    elif kind == SHARED_TARGETS:
+    elif kind == SHARED_TARGETS:  # (and the requirement sums of the skill update)
         firms.set_target_rows(
             lo, hi, s.log_demand, FirmParams(*parts[0]).entry_elasticity, f.alive, f.sector,
             f.region, f.base_size, f.shock, f.target,
         )  # fmt: skip
+        skills.requirement_sum_rows(lo, hi, f.req, s.req_sums)
     elif kind == SHARED_SLOTS:  # (the poaching rate: numbers[1])
         apprenticeship.offer_slot_rows(
             lo, hi, ApprParams(*parts[1]), s.numbers[1], f.alive, f.region, f.headcount,

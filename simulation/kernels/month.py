@@ -41,7 +41,6 @@ from simulation.kernels import (
     matching,
     parallel,
     separations,
-    skills,
     training,
 )
 from simulation.kernels.scalar import X86, cycles, lesser
@@ -209,6 +208,8 @@ def advance(
         f.apprentices, f.entry_month, f.exit_month, f.provider, f.train_cost, f.train_benefit,
         f.appr_started, f.appr_extra,
     )  # fmt: skip
+    # (the firms' targets, and their requirement sums for phase 6: the month's firms
+    # and their requirements are known once the entrants are in)
     matching.share(box, matching.SHARED_TARGETS, n_firms, matching.SHARED_FIRMS, 0, 0, 0, 0,
                    context)  # fmt: skip
     firms.post_vacancies(
@@ -262,7 +263,6 @@ def advance(
     stamps[5] = cycles()
 
     # 6. skills
-    shared.req_sums[:] = skills.requirement_sums(f.req)
     matching.share(box, matching.SHARED_SKILLS, n, matching.SHARED_ROWS, 0, 0, 0, 0, context)
     stamps[6] = cycles()
 

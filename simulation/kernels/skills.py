@@ -66,18 +66,24 @@ def gap_sums(sums, f, term_under, term_over):
 def requirement_sums(req):
     """Each firm's sum r_k and sum (1 - r_k) over the domains (``job_gaps``'s
     denominators), added in domain order from 0.0 as ``job_gaps`` adds them."""
-    m, n_domains = req.shape
-    sums = np.empty((m, 2))
-    for f in range(m):
+    sums = np.empty((req.shape[0], 2))
+    requirement_sum_rows(0, req.shape[0], req, sums)
+    return sums
+
+
+@njit(cache=True, nogil=True)
+def requirement_sum_rows(lo, hi, req, sums):
+    """``requirement_sums`` of the firms ``lo <= f < hi``, into ``sums``."""
+    for f in range(lo, hi):
+        f = nonneg(f)  # (indices below are all >= 0: see scalar.nonneg)
         ud = 0.0
         od = 0.0
-        for k in range(n_domains):
+        for k in range(req.shape[1]):
             r = float(req[f, k])
             ud += r
             od += 1.0 - r
         sums[f, 0] = ud
         sums[f, 1] = od
-    return sums
 
 
 def update_skills(
