@@ -11,11 +11,8 @@ from simulation.kernels.scalar import greater, lesser, nonneg
 from simulation.rng import normal, uniform
 from simulation.state import ApprState, Cert, Education, Flow, Programme, Status
 
-# What a worker's month in ``month_rows`` brings, as bits of a picked row's tag
-# (``TAG_SHIFT`` bits up: rows are far below 2**56).
+# What a worker's month in ``month_rows`` brings: bits of a pick's tag (``parallel.tagged``).
 RETIRES, MOVES, RETURNS = 1, 2, 4
-TAG_SHIFT = 56
-ROW_MASK = (1 << TAG_SHIFT) - 1
 
 
 def age_leave_return(
@@ -59,8 +56,8 @@ def month_rows(
 ):  # fmt: skip
     """Rows ``lo <= i < hi`` of ``age_leave_return``: each ages, its spell or tenure
     moves on; those with a retirement, a move or a return to book are picked
-    (``parallel.picks``), each as its row plus its tag (``RETIRES``, ``MOVES``,
-    ``RETURNS``) ``TAG_SHIFT`` bits up. Apart from its age, spell, tenure and search
+    (``parallel.picks``), each with its tag (``parallel.tagged``: ``RETIRES``,
+    ``MOVES``, ``RETURNS``). Apart from its age, spell, tenure and search
     window, no row is changed here: who moves and who returns is decided by the status
     the row will have after the moves booked before (``book_rows``)."""
     c = lo
@@ -72,7 +69,7 @@ def month_rows(
         age[i] += 1
         a = age[i]  # (as stored)
         if a >= p.retirement_months:
-            picked[nonneg(c)] = i | (RETIRES << TAG_SHIFT)
+            picked[nonneg(c)] = parallel.tagged(i, RETIRES)
             c += 1
             continue
         tag = 0
@@ -97,7 +94,7 @@ def month_rows(
         if away and uniform(key_migration, i, 0) < hazard:
             tag |= RETURNS
         if tag != 0:
-            picked[nonneg(c)] = i | (tag << TAG_SHIFT)
+            picked[nonneg(c)] = parallel.tagged(i, tag)
             c += 1
     return c - lo
 
@@ -113,8 +110,8 @@ def book_rows(
     spell 1, spells having moved on this month); a return moves the worker home, out of
     its region into its origin."""
     for t in range(rows.shape[0]):
-        tag = rows[t] >> TAG_SHIFT
-        i = nonneg(rows[t] & ROW_MASK)  # (indices below are all >= 0: see scalar.nonneg)
+        tag = parallel.pick_tag(rows[t])
+        i = nonneg(parallel.pick_row(rows[t]))  # (indices below are all >= 0: see scalar.nonneg)
         if tag & RETIRES:
             st = status[i]
             if st == Status.EMPLOYED:

@@ -187,6 +187,31 @@ def picks(kernel: Callable, n: int, *args, workers: int | None = None) -> np.nda
     return picked[: _compact(picked, counts, block)]
 
 
+# A pick may carry a tag of what it brings, for steps over the rows that share one pass
+# (``separations.separation_rows``, ``demography.month_rows``): its row in the low bits,
+# its tag ``TAG_SHIFT`` bits up (rows are far below 2**56).
+TAG_SHIFT = 56
+ROW_MASK = (1 << TAG_SHIFT) - 1
+
+
+@njit(inline="always")
+def tagged(row, tag):
+    """Row ``row`` picked with tag ``tag`` (bits of what it brings)."""
+    return row | (tag << TAG_SHIFT)
+
+
+@njit(inline="always")
+def pick_row(pick):
+    """The row of a ``tagged`` pick."""
+    return pick & ROW_MASK
+
+
+@njit(inline="always")
+def pick_tag(pick):
+    """The tag of a ``tagged`` pick."""
+    return pick >> TAG_SHIFT
+
+
 @njit(cache=True, nogil=True)
 def _compact(picked, counts, block):
     """The picks written from the start of each block (``counts``: how many; a piece's

@@ -28,11 +28,8 @@ def _to_unemployed(i, status, employer, wage, tenure, spell, provider):
     provider[i] = -1
 
 
-# What ``separation_rows`` picks a row for, as bits of its tag (``TAG_SHIFT`` bits up:
-# rows are far below 2**56).
+# What ``separation_rows`` picks a row for: bits of its tag (``parallel.tagged``).
 CANDIDATE, QUITS = 1, 2
-TAG_SHIFT = 56
-ROW_MASK = (1 << TAG_SHIFT) - 1
 
 
 def layoffs_and_quits(
@@ -71,7 +68,7 @@ def layoffs_and_quits(
 def separation_rows(lo, hi, key, p, status, employer, gap_under, gap_over, alive, layoff_quota,
                     picked):  # fmt: skip
     """Rows ``lo <= i < hi`` of ``layoffs_and_quits`` (``parallel.picks``), each with its
-    tag: ``CANDIDATE`` if the firm may lay it off, ``QUITS`` if it drew a quit."""
+    tag (``parallel.tagged``): ``CANDIDATE`` if the firm may lay it off, ``QUITS`` if it drew a quit."""
     c = lo
     for i in range(lo, hi):
         i = nonneg(i)  # (indices below are all >= 0: see scalar.nonneg)
@@ -87,7 +84,7 @@ def separation_rows(lo, hi, key, p, status, employer, gap_under, gap_over, alive
         elif st == Status.APPRENTICE and alive[nonneg(employer[i])] == 0:
             tag = CANDIDATE
         if tag != 0:
-            picked[nonneg(c)] = i | (tag << TAG_SHIFT)
+            picked[nonneg(c)] = parallel.tagged(i, tag)
             c += 1
     return c - lo
 
@@ -109,16 +106,16 @@ def release(
     start[:] = 0
     for t in range(rows.shape[0]):
         if hint and t + AHEAD < rows.shape[0]:
-            prefetch_row(employer, nonneg(rows[t + AHEAD] & ROW_MASK))
-        if (rows[t] >> TAG_SHIFT) & CANDIDATE:
-            start[nonneg(employer[nonneg(rows[t] & ROW_MASK)]) + 1] += 1
+            prefetch_row(employer, nonneg(parallel.pick_row(rows[t + AHEAD])))
+        if parallel.pick_tag(rows[t]) & CANDIDATE:
+            start[nonneg(employer[nonneg(parallel.pick_row(rows[t]))]) + 1] += 1
     for f in range(m):
         start[f + 1] += start[f]
     members = np.empty(start[m], dtype=np.int64)
     fill = start[:-1].copy()
     for t in range(rows.shape[0]):
-        if (rows[t] >> TAG_SHIFT) & CANDIDATE:
-            i = rows[t] & ROW_MASK
+        if parallel.pick_tag(rows[t]) & CANDIDATE:
+            i = parallel.pick_row(rows[t])
             f = nonneg(employer[i])
             members[nonneg(fill[f])] = i
             fill[f] += 1
@@ -172,7 +169,7 @@ def leave(rows, status, employer, wage, tenure, spell, provider, headcount, flow
     hint = status.shape[0] >= HINT_FROM_WORKERS
     for t in range(n):
         if hint and t + AHEAD < n:
-            ahead = nonneg(rows[nonneg(t + AHEAD)] & ROW_MASK)
+            ahead = nonneg(parallel.pick_row(rows[nonneg(t + AHEAD)]))
             prefetch_row(employer, ahead)
             prefetch_row(status, ahead)
             prefetch_row(wage, ahead)
@@ -180,10 +177,10 @@ def leave(rows, status, employer, wage, tenure, spell, provider, headcount, flow
             prefetch_row(spell, ahead)
             prefetch_row(provider, ahead)
         if hint and t + AHEAD // 2 < n:
-            half = nonneg(rows[nonneg(t + AHEAD // 2)] & ROW_MASK)
+            half = nonneg(parallel.pick_row(rows[nonneg(t + AHEAD // 2)]))
             prefetch_row(headcount, nonneg(greater(employer[half], 0)))
-        i = nonneg(rows[t] & ROW_MASK)  # (indices below are all >= 0: see scalar.nonneg)
-        if not ((rows[t] >> TAG_SHIFT) & QUITS) or status[i] != Status.EMPLOYED:
+        i = nonneg(parallel.pick_row(rows[t]))  # (indices below are all >= 0: see scalar.nonneg)
+        if not (parallel.pick_tag(rows[t]) & QUITS) or status[i] != Status.EMPLOYED:
             continue
         headcount[nonneg(employer[i])] -= 1
         _to_unemployed(i, status, employer, wage, tenure, spell, provider)
