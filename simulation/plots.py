@@ -133,6 +133,16 @@ def ordered(values, first: str | None = None, wanted=None) -> list:
     return seen
 
 
+def whiskers(centre, low, high) -> np.ndarray:
+    """Error bar lengths (2, n) below and above ``centre``, for ``errorbar``: none where
+    a bound is missing, and never negative. A mean of equal values can come out a
+    rounding error outside their lowest and highest (pandas adds a group's values with
+    a compensated sum), which matplotlib refuses as a negative length."""
+    centre, low, high = (np.asarray(v, dtype=float) for v in (centre, low, high))
+    err = np.vstack([centre - low, high - centre])
+    return np.where(np.isfinite(err), np.maximum(err, 0.0), 0.0)
+
+
 def t_interval(groups, bounds: tuple[float, float] = (-math.inf, math.inf)) -> pd.DataFrame:
     """Mean, 95% t interval of the mean, and n, of column ``value`` per group; the
     interval stops at ``bounds``, the values the mean can take."""
@@ -536,11 +546,10 @@ def forest(
             est = part["effect"].to_numpy(float) * k
             lo = part["ci_low"].to_numpy(float) * k
             hi = part["ci_high"].to_numpy(float) * k
-            err = np.vstack([est - lo, hi - est])
             ax.errorbar(
                 est,
                 y,
-                xerr=np.where(np.isfinite(err), err, 0),
+                xerr=whiskers(est, lo, hi),
                 fmt=looks[s]["marker"],
                 color=looks[s]["color"],
                 markersize=6 if style == "paper" else 9,
@@ -841,7 +850,6 @@ def funnel(
                     part = part[part["point"] == k]
                 part = part.set_index("stage").reindex(list(STAGES))
                 x = np.arange(len(STAGES)) + (b - (len(bars) - 1) / 2) * width
-                err = np.vstack([part["mean"] - part["low"], part["high"] - part["mean"]])
                 name = name_of("policy", p, lang)
                 ax.bar(
                     x,
@@ -853,7 +861,12 @@ def funnel(
                     label=name if k is None else f"{name}, {points[k]}",
                 )
                 ax.errorbar(
-                    x, part["mean"], yerr=np.nan_to_num(err), fmt="none", ecolor="#333333", lw=1
+                    x,
+                    part["mean"],
+                    yerr=whiskers(part["mean"], part["low"], part["high"]),
+                    fmt="none",
+                    ecolor="#333333",
+                    lw=1,
                 )
             names = [text(f"stage_{s_}", lang) for s_ in STAGES]
             if lang != "zh":  # (the Chinese names carry their own line breaks)
@@ -1017,13 +1030,11 @@ def cost_effectiveness(
         fig, ax = plt.subplots(figsize=(w, h * 1.15), layout="constrained")
         for _, r in both.iterrows():
             x, y = r["effect_jobs"], r["effect_cost"]
-            xerr = [[x - r["ci_low_jobs"]], [r["ci_high_jobs"] - x]]
-            yerr = [[y - r["ci_low_cost"]], [r["ci_high_cost"] - y]]
             ax.errorbar(
                 x,
                 y,
-                xerr=np.nan_to_num(xerr),
-                yerr=np.nan_to_num(yerr),
+                xerr=whiskers([x], [r["ci_low_jobs"]], [r["ci_high_jobs"]]),
+                yerr=whiskers([y], [r["ci_low_cost"]], [r["ci_high_cost"]]),
                 fmt=markers[r["scenario"]]["marker"],
                 color=colours[r["policy"]]["color"],
                 markersize=6 if style == "paper" else 9,

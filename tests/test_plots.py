@@ -489,6 +489,24 @@ def test_funnel_of_many_design_points_shows_their_spread():
     assert (whiskers[0][0][1], whiskers[0][1][1]) == pytest.approx((11.5, 17.5))
 
 
+def test_funnel_of_a_stage_equal_at_every_design_point():
+    """A design sweep over one policy, its completions the same at all 16 points: pandas'
+    mean of the 16 equal values comes out a rounding error below them, which once gave
+    a negative whisker and stopped the sweep's report (matplotlib refuses one)."""
+    r = _results(
+        points=tuple(range(16)), seeds=(1,), months=13, policies=("apprenticeship_subsidy",)
+    )
+    r["apprenticeship_completions"] = 2.0 * (r["month"] == 5)  # 1/6 a month at every point
+    fig = plots.funnel(r)
+    completions = fig.axes[0].collections[0].get_segments()[1]  # the stage's whisker
+    assert completions[0][1] == pytest.approx(1 / 6) and completions[1][1] == pytest.approx(1 / 6)
+
+
+def test_whiskers_are_never_negative_and_none_where_a_bound_is_missing():
+    low_high = plots.whiskers([1.0, 2.0, 3.0], [1.0 + 1e-16, 1.5, np.nan], [0.9, 2.5, 4.0])
+    assert low_high.tolist() == [[0.0, 0.5, 0.0], [0.0, 0.5, 1.0]]
+
+
 def test_beveridge_by_year():
     """A point a year (the report's: quarterly points loop with the yearly intake)."""
     r = _results(points=(0.0,), seeds=(1, 2), months=30)
