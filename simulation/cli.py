@@ -680,17 +680,22 @@ def _list(what: str) -> int:
         print("scenarios: " + ", ".join(loading.available_scenarios()))
     if what in ("policies", "all"):
         print("policies:  " + ", ".join(loading.available_policies()))
+    rows = []  # (heading or None, name, unit, definition), in columns as wide as their longest
     if what in ("metrics", "all"):
-        print("metrics:")
-        for m in CATALOGUE:
-            print(f"  {m.name:34s} {m.unit:20s} {m.definition}")
+        rows += [("metrics:", m.name, m.unit, m.definition) for m in CATALOGUE]
     if what in ("breakdowns", "all"):
         for kind, columns in BREAKDOWN_DEFINITIONS.items():
-            print(f"breakdown {kind} ({kind}.parquet):")
             measures = BREAKDOWN_MEASURES[kind]
             for name, text in columns.items():  # a measure's text: "unit: definition"
                 unit, definition = text.split(": ", 1) if name in measures else ("", text)
-                print(f"  {name:34s} {unit:20s} {definition}")
+                rows.append((f"breakdown {kind} ({kind}.parquet):", name, unit, definition))
+    wide = max((len(r[1]) for r in rows), default=0)
+    unit_wide = max((len(r[2]) for r in rows), default=0)
+    heading = None
+    for head, name, unit, definition in rows:
+        if head != heading:
+            print(heading := head)
+        print(f"  {name:{wide}s} {unit:{unit_wide}s} {definition}")
     return 0
 
 

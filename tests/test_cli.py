@@ -401,6 +401,12 @@ def test_list_and_help_explain_every_option(capsys):
     listed = capsys.readouterr().out
     for name in ("baseline", "package", "unemployment_rate", "spending_total_yuan"):
         assert name in listed
+    # the definitions in a column: the longest name pushes none out of line
+    assert cli.main(["list", "metrics"]) == 0
+    listed_metrics = capsys.readouterr().out.splitlines()[1:]
+    lines = {line.split()[0]: line for line in listed_metrics}
+    starts = {lines[m.name].index(m.definition) for m in metrics.CATALOGUE}
+    assert len(starts) == 1
     assert cli.main(["list", "breakdowns"]) == 0
     listed = capsys.readouterr().out
     for kind in ("region", "sector", "cohort", "cell"):
