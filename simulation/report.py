@@ -99,17 +99,29 @@ _T: dict[str, tuple[str, str]] = {
     "summary": ("Executive summary", "摘要"),
     "summary_intro": (
         "Effect of each policy against {base}, by scenario: the mean paired difference over "
-        "{n} seeds of each run's mean over months 1 to {months}, with its 95% interval in "
+        "{seeds_counted} of each run's mean over months 1 to {months}, with its 95% interval in "
         "brackets. Shares are in percentage points. Bold: the interval excludes zero, so "
         "the direction of the effect is clear at this number of seeds.",
         "各情景下每项政策相对于{base}的影响：每次运行第1至{months}个月均值的配对差异，"
         "取{n}个随机种子的平均值，方括号内为95%置信区间。比例类指标单位为百分点。"
         "粗体：置信区间不含零，即在此随机种子数下影响方向明确。",
     ),
+    "summary_intro_one": (
+        "Effect of each policy against {base}, by scenario: the paired difference of each "
+        "run's mean over months 1 to {months}, from one seed, so without an interval (the "
+        "method notes say why). Shares are in percentage points.",
+        "各情景下每项政策相对于{base}的影响：每次运行第1至{months}个月均值的配对差异，"
+        "仅一个随机种子，因此没有置信区间（原因见方法说明）。比例类指标单位为百分点。",
+    ),
     "no_effects": (
         "This sweep has no runs of the baseline policy ({base}), so there are no policy "
         "effects: see the figures.",
         "本次模拟没有基准政策（{base}）的运行，因此没有政策效应，请参阅图表。",
+    ),
+    "no_effects_alone": (
+        "This sweep has finished runs of the baseline policy ({base}) only, so there are no "
+        "policy effects: see the figures.",
+        "本次模拟仅有基准政策（{base}）的已完成运行，因此没有政策效应，请参阅图表。",
     ),
     "cost_cell_note": (
         "Cost per additional worker in employment is shown only where the employment effect "
@@ -128,7 +140,7 @@ _T: dict[str, tuple[str, str]] = {
     "figures": ("Figures", "图表"),
     "map_where": ("{policy}, mean of months 1-{last}", "{policy}，第1至{last}个月平均"),
     "source": (
-        "skillsim, sweep {name}: {workers:,} workers, {seeds} seeds, {months} months",
+        "skillsim, sweep {name}: {workers:,} workers, {seeds_counted}, {months} months",
         "skillsim，实验 {name}：{workers:,} 名劳动者，{seeds} 个随机种子，{months} 个月",
     ),
     "fig_forest": (
@@ -144,6 +156,16 @@ _T: dict[str, tuple[str, str]] = {
         "{what}逐月变化，每个情景一个子图，纵轴刻度相同；线为随机种子均值，阴影为均值水平的95%置信区间。"
         "阴影重叠并不表示没有影响：各政策与基准政策使用相同的随机种子，配对差异（上文的政策效应）远比水平值精确。",
     ),
+    "fig_paths_one": (
+        "{what} month by month, one panel per scenario, on one scale; one seed, so each line "
+        "is one run, without a band.",
+        "{what}逐月变化，每个情景一个子图，纵轴刻度相同；仅一个随机种子，每条线为一次运行，无置信区间阴影。",
+    ),
+    "fig_paths_alone": (  # (a report without effects)
+        "{what} month by month, one panel per scenario, on one scale; lines are means over "
+        "seeds, bands the 95% interval of the mean level.",
+        "{what}逐月变化，每个情景一个子图，纵轴刻度相同；线为随机种子均值，阴影为均值水平的95%置信区间。",
+    ),
     "fig_heat_sector": (
         "Where skills are short: mean skill gap of the employed by sector and scenario, "
         "under {base}, averaged over months and seeds{points}; lighter is a larger gap.",
@@ -156,7 +178,7 @@ _T: dict[str, tuple[str, str]] = {
     "fig_heat_cell": (
         "Where skills are short, sector by region: mean skill gap of the employed by their "
         "employer's sector (rows) and their own region (columns), in the scenario “{scenario}”, "
-        "under {policy}, averaged over {window} and over {seeds} seeds{points}; lighter is a "
+        "under {policy}, averaged over {window} and over {seeds_counted}{points}; lighter is a "
         "larger gap, and a blank cell has no one employed in it.",
         "技能短缺的行业与地区分布：在情景“{scenario}”、{policy}下，在职者按所在企业的行业（行）和本人"
         "所在地区（列）划分的平均技能差距，取{window}、{seeds}个随机种子{points}的均值；颜色越浅"
@@ -257,9 +279,23 @@ _T: dict[str, tuple[str, str]] = {
     ),
 }
 
+# Said after the common random numbers (``_METHODS[1]``) where there are paired and
+# unpaired intervals to compare; where there is one seed, said at the end.
+_PAIRING_GAIN = (
+    "Across these results the paired 95% intervals are a median {ratio} times narrower "
+    "than unpaired (Welch) intervals of the same runs.",
+    "本结果中，配对95%置信区间的宽度中位数比同样运行的非配对（Welch）区间窄{ratio}倍。",
+)
+_ONE_SEED = (
+    "With one seed there are no intervals: one run per policy cannot tell an effect from "
+    "the seed's luck. Run two seeds or more (replications) for the intervals.",
+    "只有一个随机种子时没有置信区间：每项政策一次运行无法区分政策效应与随机性。"
+    "请运行两个或更多随机种子（重复实验）以得到置信区间。",
+)
+
 _METHODS: tuple[tuple[str, str], ...] = (
     (
-        "Each scenario and policy was run with {n} seeds (replications; root seed {root}). "
+        "Each scenario and policy was run with {seeds_counted} (replications; root seed {root}). "
         "Each run starts with {burn} months of burn-in under the status quo with the "
         "scenario's drivers frozen; month 0 is the shared state when the policy starts.",
         "每个情景与政策组合运行{n}个随机种子（重复实验；根种子 {root}）。每次运行先在现状政策下、"
@@ -268,10 +304,9 @@ _METHODS: tuple[tuple[str, str], ...] = (
     (
         "Common random numbers: a random draw is a hash of (seed, month, process, agent), so "
         "two policies run with the same seed meet the same luck, and an effect is a paired "
-        "difference. Across these results the paired 95% intervals are a median {ratio} times "
-        "narrower than unpaired (Welch) intervals of the same runs.",
+        "difference.",
         "公共随机数：每个随机数由（种子、月份、过程、个体）的哈希生成，因此同一种子下的两项政策面对相同的随机性，"
-        "政策效应为配对差异。本结果中，配对95%置信区间的宽度中位数比同样运行的非配对（Welch）区间窄{ratio}倍。",
+        "政策效应为配对差异。",
     ),
     (
         "Each run is summarised by its mean over months 1 to {months}; an effect is the mean "
@@ -483,12 +518,14 @@ def read(path: str | Path) -> Sweep:
     if results.empty:
         raise ReportError(f"{path}: no finished runs yet; run or resume the sweep first")
     baseline = manifest["experiment"].get("baseline_policy", "none")
-    if baseline in set(results["policy"]):
+    policies = set(results["policy"])
+    if baseline in policies and len(policies) > 1:
         effects = pd.concat(
             [analysis.effects(results, baseline), jobs_effects(results, baseline)],
             ignore_index=True,
         )
-    else:  # a sensitivity sweep of one policy, say: paths and indices, no effects
+    else:  # a sensitivity sweep of one policy, or a sweep stopped before any other
+        # policy's run had finished: paths and indices, no effects
         effects = pd.DataFrame(columns=[*_EFFECT_KEYS, *_EFFECT_COLUMNS])
     sweep = Sweep(path, manifest, results, effects, baseline, progress=progress)
     policy = _map_policy(sweep)  # the maps show one policy: load no other (cell is large)
@@ -524,6 +561,7 @@ def figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
         name=e.get("name", sweep.path.name),
         workers=int(e.get("workers", 0)),
         seeds=sweep.seeds,
+        seeds_counted=i18n.counted(sweep.seeds, "seed"),
         months=int(e.get("months", sweep.results["month"].max())),
     )
     return sourced(_figures(sweep, style, lang), line, style, lang)
@@ -591,12 +629,14 @@ def _figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
                     lambda m=m: plots.forest(e, m, baseline_policy=base, **order, **kw),
                 )
             )
+    one_seed = r.groupby(["scenario", "policy", "point"])["seed"].nunique().max() < 2
+    paths_caption = "fig_paths_one" if one_seed else "fig_paths_alone" if e.empty else "fig_paths"
     for m in PATH_METRICS:
         if m in r.columns:
             specs.append(
                 FigureSpec(
                     f"paths_{m}",
-                    _t("fig_paths", lang).format(what=_cap(label(m, lang))),
+                    _t(paths_caption, lang).format(what=_cap(label(m, lang))),
                     lambda m=m: plots.paths(
                         r,
                         m,
@@ -748,6 +788,7 @@ def _sector_region_maps(sweep: Sweep, policy: str, style: str, lang: str) -> lis
                 policy=name_of("policy", policy, lang),
                 window=window,
                 seeds=mine["seed"].nunique(),
+                seeds_counted=i18n.counted(mine["seed"].nunique(), "seed"),
                 points=_t("cell_points", lang).format(points=points) if points > 1 else "",
             )
             if len(scenarios) > 1:
@@ -1077,14 +1118,22 @@ def _policy_points(rows: pd.DataFrame, pols: list[str]) -> list[tuple[str, int]]
 def _summary(sweep: Sweep, lang: str) -> str:
     e = sweep.effects
     if e.empty:
-        words = _t("no_effects", lang).format(base=name_of("policy", sweep.baseline, lang))
+        alone = sweep.baseline in set(sweep.results["policy"])
+        key = "no_effects_alone" if alone else "no_effects"
+        words = _t(key, lang).format(base=name_of("policy", sweep.baseline, lang))
         return f"<p>{_e(words)}</p>"
     scen = [s for s in sweep.scenario_order if s in set(e["scenario"])]
     pols = [p for p in sweep.policy_order if p in set(e["policy"])]
     n = int(e["n"].max())
     base = name_of("policy", sweep.baseline, lang)
     out = [
-        "<p>" + _e(_t("summary_intro", lang).format(base=base, n=n, months=sweep.months)) + "</p>"
+        "<p>"
+        + _e(
+            _t("summary_intro" if n > 1 else "summary_intro_one", lang).format(
+                base=base, n=n, seeds_counted=i18n.counted(n, "seed"), months=sweep.months
+            )
+        )
+        + "</p>"
     ]
     from simulation import plots
 
@@ -1322,17 +1371,24 @@ def _methods_html(sweep: Sweep, lang: str) -> str:
     exp = sweep.experiment
     burn = {s.get("burn_in_months") for s in sweep.manifest.get("scenarios", {}).values()}
     gain = _pairing_gain(sweep.effects[sweep.effects["metric"] != analysis.COST_METRIC])
+    n = exp["replications"]
     values = {
-        "n": exp["replications"],
+        "n": n,
+        "seeds_counted": i18n.counted(n, "seed"),
         "root": exp["root_seed"],
         "burn": "/".join(str(b) for b in sorted(b for b in burn if b is not None)) or "?",
-        "ratio": f"{gain:.1f}" if math.isfinite(gain) else "-",
+        "ratio": f"{gain:.1f}",
         "months": sweep.months,
         "base": name_of("policy", sweep.baseline, lang),
         "workers": exp["workers"],
     }
     i = i18n.LANGS.index(lang)
-    return "".join(f"<p>{_e(pair[i].format(**values))}</p>" for pair in _METHODS)
+    paragraphs = [pair[i].format(**values) for pair in _METHODS]
+    if math.isfinite(gain):
+        paragraphs[1] += (" " if lang == "en" else "") + _PAIRING_GAIN[i].format(**values)
+    if n == 1:
+        paragraphs.append(_ONE_SEED[i])
+    return "".join(f"<p>{_e(text)}</p>" for text in paragraphs)
 
 
 def _glossary_html(sweep: Sweep, lang: str) -> str:

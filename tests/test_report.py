@@ -375,6 +375,47 @@ def test_a_partial_sweeps_report_counts_the_runs_on_disk(tmp_path, capsys):
     assert "IncompleteSweepWarning" not in err  # (said once, by the command)
 
 
+def _keep_runs(sweep: Path, keep) -> None:
+    """``sweep`` as if stopped before the runs ``keep(ledger row)`` rejects had finished."""
+    ledger = pd.read_parquet(sweep / "ledger.parquet")
+    gone = ~ledger.apply(keep, axis=1)
+    for run_id in ledger.loc[gone, "run_id"]:
+        shutil.rmtree(sweep / "runs" / run_id)
+    ledger.loc[gone, "status"] = "pending"
+    ledger.to_parquet(sweep / "ledger.parquet")
+
+
+def test_a_sweep_stopped_after_its_baseline_runs_still_reports(tmp_path):
+    """Runs go baseline first, so a sweep stopped early has finished runs of the
+    baseline only: the report stopped on the effects it cannot compute. It says why
+    there are none, and the paths' captions point to no effects "above"."""
+    sweep = shutil.copytree(
+        cell_sweep(), tmp_path / "sweep", ignore=shutil.ignore_patterns(".lock")
+    )
+    _keep_runs(sweep, lambda run: run["policy"] == "none")
+    page = report.write(sweep, tmp_path / "r.html").read_text()
+    assert "has finished runs of the baseline policy (no new policy (status quo)) only" in page
+    assert "the effects above" not in page and "month by month" in page
+
+
+def test_a_sweep_of_one_seed_says_it_has_no_intervals(tmp_path):
+    sweep = shutil.copytree(
+        cell_sweep(), tmp_path / "sweep", ignore=shutil.ignore_patterns(".lock")
+    )
+    manifest = json.loads((sweep / "manifest.json").read_text())
+    assert manifest["experiment"]["replications"] > 1
+    manifest["experiment"]["replications"] = 1
+    (sweep / "manifest.json").write_text(json.dumps(manifest))
+    _keep_runs(sweep, lambda run: run["replicate"] == 0)
+    words = " ".join(html.unescape(report.write(sweep, tmp_path / "r.html").read_text()).split())
+    assert "was run with 1 seed (replications" in words
+    assert "With one seed there are no intervals" in words
+    assert "from one seed, so without an interval" in words  # the summary's table
+    assert "one seed, so each line is one run, without a band" in words  # the paths
+    for wrong in ("a median - times", "1 seeds", "95% interval in brackets", "bands the 95%"):
+        assert wrong not in words
+
+
 def test_settings_from_the_command_line_are_told_apart_from_the_files(tmp_path):
     """A sweep run with --workers (and the like) says so under the file's description,
     which may give other settings; the manifest records what the command line set."""
