@@ -851,7 +851,10 @@ def sensitivity(
             from SALib.analyze import morris
 
             X = points[names].to_numpy(float)
-            res = morris.analyze(problem, X, Y, num_levels=design.get("levels", 4), seed=seed)
+            # (one trajectory: sigma is NaN, 0 / 0, which numpy would warn of on stderr)
+            with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
+                warnings.filterwarnings("ignore", "Degrees of freedom", RuntimeWarning)
+                res = morris.analyze(problem, X, Y, num_levels=design.get("levels", 4), seed=seed)
         for j, name in enumerate(names):
             row = {"scenario": scen, "policy": pol, "metric": metric, "parameter": name}
             row.update({c: float(res[c][j]) for c in cols})

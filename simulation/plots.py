@@ -347,15 +347,19 @@ def point_labels(frame: pd.DataFrame, lang: str, params: Sequence[str] | None = 
     if first is None or first.empty:
         return {k: text("point", lang).format(k=k) for k in sorted(frame["point"].unique())}
     first = first.sort_values(params, kind="stable")
-    return {
-        k: ", ".join(f"{n.replace('_', ' ')} = {_number(v)}" for n, v in row.items())
-        for k, row in first.iterrows()
-    }
+    for digits in (4, 6, 9, 17):  # as few as tell the points apart
+        labels = {
+            k: ", ".join(f"{n.replace('_', ' ')} = {_number(v, digits)}" for n, v in row.items())
+            for k, row in first.iterrows()
+        }
+        if len(set(labels.values())) == len(labels):
+            break
+    return labels
 
 
-def _number(v) -> str:
+def _number(v, digits: int = 4) -> str:
     v = float(v)
-    return f"{v:,.0f}" if v.is_integer() else f"{v:,.4g}"
+    return f"{v:,.0f}" if v.is_integer() else f"{v:,.{digits}g}"
 
 
 def _row_label(name: str, point: str, lang: str, width: int = 44) -> str:
@@ -622,7 +626,8 @@ def mismatch_heatmap(
     (no one employed there) is left blank. ``limits`` (low, high, in the table's units)
     fixes the colour scale, so that several maps drawn with the same limits compare;
     by default it spans this map's values (those of its thin cells, below, left out: a
-    thin cell beyond the scale takes its end colour).
+    thin cell beyond the scale takes its end colour; all of them where fewer than two
+    other cells differ, which would leave no scale).
 
     A cell whose value is a mean over fewer than ``thin`` workers (on average over the
     entries averaged: the employed for a gap, share or wage, the labour force for an
@@ -645,8 +650,10 @@ def mismatch_heatmap(
     if limits is not None:
         vmin, vmax = limits[0] * scale(value), limits[1] * scale(value)
     else:  # the cells of enough workers set the colours (thin ones beyond: end colours)
-        steady = grid.to_numpy(dtype=float)[~few]
-        steady = steady[np.isfinite(steady)]
+        values = grid.to_numpy(dtype=float)
+        steady = values[~few & np.isfinite(values)]
+        if np.unique(steady).size < 2:  # (no spread to scale to: every cell's values)
+            steady = values[np.isfinite(values)]
         vmin, vmax = (steady.min(), steady.max()) if steady.size else (None, None)
     kinds = {"sector", "region", "scenario", "policy"}
     grid.index = [name_of(rows, r, lang) if rows in kinds else r for r in grid.index]
@@ -779,15 +786,21 @@ HATCHES = ("", "//", "..", "xx", "\\\\", "oo", "--", "++", "**")
 def funnel_table(results: pd.DataFrame) -> pd.DataFrame:
     """Per run: apprentices per month at each stage, means over months 1..M.
     ``retained`` and ``employed`` are completions times the retention rate and the
-    12-month employment rate of completers. A design sweep's runs keep their ``point``."""
+    12-month employment rate of completers: none in a month without completions, where
+    the rates are not defined (NaN), so that a run's stages count the same months. A
+    design sweep's runs keep their ``point``."""
     months = results[results["month"] >= 1]
     comp = months["apprenticeship_completions"]
+
+    def of_completions(rate: pd.Series) -> pd.Series:
+        return comp * rate.where(comp != 0, 0.0)
+
     stages = pd.DataFrame(
         {
             "starts": months["apprenticeship_starts"],
             "completions": comp,
-            "retained": comp * months["apprenticeship_retention_rate"],
-            "employed": comp * months["apprenticeship_employment_12m"],
+            "retained": of_completions(months["apprenticeship_retention_rate"]),
+            "employed": of_completions(months["apprenticeship_employment_12m"]),
         }
     )
     keys = ["scenario", "policy", *(["point"] if "point" in months.columns else []), "run_id"]

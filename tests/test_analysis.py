@@ -358,6 +358,21 @@ def test_morris_indices_match_the_design(tmp_path):
     assert table.loc["a", "sigma"] == pytest.approx(0, abs=1e-9)
 
 
+def test_morris_of_one_trajectory_has_no_sigma_and_no_warning(tmp_path):
+    """One trajectory: an elementary effect per parameter, whose spread (sigma) is
+    undefined: NaN, without numpy's division warnings on the report's stderr."""
+    extra = "[design]\nkind = 'morris'\nsamples = 1\nlevels = 4\n" + _two(
+        "policy.subsidy.yuan_per_year", "policy.anticipation.lag_months"
+    )
+    _, out = _sweep(tmp_path, small(policies=("none",), replications=1, months=2, extra=extra))
+    results = _fake_metric(analysis.load(out), "employed", [(0, 10_000), (0, 24)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        table = analysis.sensitivity(results, "employed").set_index("parameter")
+    assert table.loc["a", "mu_star"] == pytest.approx(10)
+    assert table["sigma"].isna().all()
+
+
 def test_sensitivity_needs_a_sobol_or_morris_design(paired_sweep):
     _, out = paired_sweep
     with pytest.raises(ValueError, match="sobol or morris design"):
@@ -480,7 +495,7 @@ def test_a_partial_sweep_is_loaded_with_a_warning(paired_sweep, tmp_path):
     assert frame["run_id"].nunique() == 7
     assert frame.attrs["skillsim"]["progress"] == {"runs": 10, "done": 7, "failed": 1}
     with warnings.catch_warnings():  # analysts can filter it by its class
-        warnings.simplefilter("error")
+        warnings.simplefilter("error", RuntimeWarning)
         warnings.simplefilter("ignore", analysis.IncompleteSweepWarning)
         analysis.load(part)
 

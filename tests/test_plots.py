@@ -194,6 +194,11 @@ def test_heatmap_marks_the_cells_of_few_workers():
         assert _hatched(plain) == [] and "fewer than" not in _texts(plain)
     zh = plots.mismatch_heatmap(table, lang="zh")
     assert _hatched(zh) == [(0, 1)] and f"不足{thin}名在职者" in _texts(zh)
+    # one cell of enough workers is no scale: then every cell's value sets the colours
+    one = table.assign(employed=[100, 100, thin - 1, thin - 1, 1, 1, 0, 0])
+    assert plots.mismatch_heatmap(one).axes[0].collections[0].get_clim() == pytest.approx(
+        (0.2, 0.9)
+    )
 
 
 def test_readable_in_greyscale_and_for_colour_blind_readers(sweep):
@@ -500,6 +505,33 @@ def test_funnel_of_a_stage_equal_at_every_design_point():
     fig = plots.funnel(r)
     completions = fig.axes[0].collections[0].get_segments()[1]  # the stage's whisker
     assert completions[0][1] == pytest.approx(1 / 6) and completions[1][1] == pytest.approx(1 / 6)
+
+
+def test_funnel_counts_no_retained_where_there_were_no_completions():
+    """A seed without completions has no retention or employment rate (NaN): its kept
+    and in-work stages are none, not left out, or a stage could outnumber the one
+    before it (kept 3.5 a month against 2.5 completed, before)."""
+    r = _results(seeds=(1, 2), policies=("none",))
+    none = r["seed"] == 2
+    r.loc[none, "apprenticeship_completions"] = 0.0
+    r.loc[none, ["apprenticeship_retention_rate", "apprenticeship_employment_12m"]] = np.nan
+    stages = plots.funnel_table(r).groupby("stage")["value"].mean()
+    assert stages["completions"] == pytest.approx(2.5)
+    assert stages["retained"] == pytest.approx(0.7 * 2.5)
+    assert stages["employed"] == pytest.approx(0.8 * 2.5)
+
+
+def test_design_points_that_differ_get_labels_that_differ():
+    """Four significant digits, or as many more as tell the points apart."""
+    assert list(plots.point_labels(_results(points=(7500.0, 0.125)), "en").values()) == [
+        "subsidy yuan per year = 0.125",
+        "subsidy yuan per year = 7,500",
+    ]
+    close = plots.point_labels(_results(points=(5000.0, 5000.001)), "en")
+    assert sorted(close.values()) == [
+        "subsidy yuan per year = 5,000",
+        "subsidy yuan per year = 5,000.001",
+    ]
 
 
 def test_whiskers_are_never_negative_and_none_where_a_bound_is_missing():
