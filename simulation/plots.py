@@ -1066,9 +1066,12 @@ def cost_effectiveness(
         _iso_cost(ax, both, lang)
         ax.axhline(0, color="#333333", lw=0.8, zorder=0)
         ax.axvline(0, color="#333333", lw=0.8, zorder=0)
-        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        # (whole yuan, or the digits a narrow axis needs: no "-0" ticks when no one spends)
+        ax.yaxis.set_major_formatter(
+            matplotlib.ticker.FuncFormatter(lambda v, _: _number(v + 0.0).replace("-", "\u2212"))
+        )
         ax.set_xlabel(text("cost_x", lang))
-        ax.set_ylabel(text("cost_y", lang))
+        ax.set_ylabel(_wrap(text("cost_y", lang), lang, 30))
         ax.set_title(title or text("cost_title", lang))
         # Policies by colour (a colour swatch: no scenario's marker), scenarios by
         # marker (grey), each group in its own column under its heading.

@@ -53,7 +53,11 @@ def test_every_figure_draws(sweep, style, tmp_path):
     assert "apprenticeship subsidy" in words and "full policy package" in words
     assert "youth unemployment rate (under 25; %)" in _texts(figures["paths"]).replace("\n", " ")
     assert "95% interval" in _texts(figures["paths"])
-    assert "additional public spending (yuan per month)" in _texts(figures["cost"])
+    cost_words = _texts(figures["cost"])
+    assert "additional public spending (yuan per month)" in cost_words.replace("\n", " ")
+    # the spending ticks: whole yuan with the axes' minus sign; never "-0"
+    ticks = [t.get_text() for t in figures["cost"].axes[0].get_yticklabels()]
+    assert "0" in ticks and not any(t in ("-0", "\u22120") for t in ticks)
     # the cost legend: policies (colour swatches) and scenarios (markers) under headings
     legend = figures["cost"].legends[-1]
     bold = [t.get_text() for t in legend.get_texts() if t.get_fontweight() == "bold"]
@@ -532,6 +536,18 @@ def test_design_points_that_differ_get_labels_that_differ():
         "subsidy yuan per year = 5,000",
         "subsidy yuan per year = 5,000.001",
     ]
+
+
+def test_cost_axis_of_policies_that_spend_nothing_reads():
+    """A sweep too short for any spending: the axis spans a few hundredths of a yuan,
+    whose ticks read -0, -0, 0, 0 as whole yuan."""
+    e = _effects()
+    spending = e["metric"] == "spending_total_yuan"
+    e.loc[spending, ["effect", "ci_low", "ci_high"]] = [0.0, -0.03, 0.03]
+    fig = plots.cost_effectiveness(e)
+    fig.canvas.draw()
+    ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert len(set(ticks)) == len(ticks) and "0" in ticks, ticks
 
 
 def test_whiskers_are_never_negative_and_none_where_a_bound_is_missing():
