@@ -180,6 +180,10 @@ _W: dict[str, tuple[str, str]] = {
         "(skillsim report {sweep}).",
         "本次运行属于 {sweep} 中的一组模拟：该文件夹的报告对各项政策进行比较（skillsim report {sweep}）。",
     ),
+    "at_point": (
+        "It runs the sweep's design point {point}: {values}.",
+        "本次运行为该组模拟的设计点 {point}：{values}。",
+    ),
     "scenario_span": (
         "The scenario's paths as its file sets them (over its whole horizon); this run "
         "covers months 1 to {months} of them.",
@@ -326,6 +330,26 @@ def sweep_of(run: Run) -> Path | None:
     return None
 
 
+def design_point(run: Run, sweep: Path) -> tuple[int, str] | None:
+    """The design point a run of a design sweep ran (its number, and its parameter
+    values as the sweep report labels them), or None outside a design of two points or
+    more. A run folder's own manifest holds the values only inside its whole
+    configuration, where nothing marks them as the ones swept."""
+    try:
+        ledger = pd.read_parquet(sweep / "ledger.parquet", columns=["run_id", "point"])
+        design = pd.read_parquet(sweep / "design.parquet")
+    except (OSError, ValueError, KeyError):  # (no design: a sweep without one)
+        return None
+    mine = ledger.loc[ledger["run_id"] == run.path.resolve().name, "point"]
+    if mine.empty or len(design) < 2 or "point" not in design.columns:
+        return None
+    from simulation import plots
+
+    labels = plots.point_labels(design, "en", [c for c in design.columns if c != "point"])
+    k = int(mine.iloc[0])
+    return (k, labels[k]) if k in labels else None
+
+
 def _missing(run: Run, table: str, what: str, lang: str) -> str:
     """The note in place of a figure whose table the run folder lacks."""
     what = _w(what, lang)
@@ -470,7 +494,13 @@ def html(run: Run, rendered, folder: str, lang: str) -> str:
         parts.append(f"<p class='note'>{_e(_w('levers_caveat', lang))}</p>")
     sweep = sweep_of(run)
     if sweep is not None:
-        parts.append(f"<p class='note'>{_e(_w('in_sweep', lang).format(sweep=sweep))}</p>")
+        words = _w("in_sweep", lang).format(sweep=sweep)
+        point = design_point(run, sweep)
+        if point is not None:
+            words += (" " if lang == "en" else "") + _w("at_point", lang).format(
+                point=point[0], values=point[1]
+            )
+        parts.append(f"<p class='note'>{_e(words)}</p>")
     if int(m.get("workers", 0)) < LEVELS_FROM_WORKERS:
         words = _w("small_city", lang).format(workers=int(m["workers"]), least=LEVELS_FROM_WORKERS)
         parts.append(f"<p class='warn'>{_e(words)}</p>")

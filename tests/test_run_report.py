@@ -167,6 +167,20 @@ def test_a_run_of_a_sweep_points_to_its_sweep(tmp_path):
     assert f"This run is one of the sweep in {sweep}" in page
     assert "Not drawn (unemployment by region): this run belongs to a sweep whose" in page
     assert html.escape('add "region" to the experiment\'s keep list') in page
+    assert "design point" not in page  # (a sweep of one point)
+
+
+def test_a_run_of_a_design_sweep_names_its_point(tmp_path):
+    """The values a run's design point set are in its configuration, unmarked among the
+    others: the page says which point it ran, labelled as the sweep's report labels it."""
+    sweep = shutil.copytree(cell_sweep(), tmp_path / "s", ignore=shutil.ignore_patterns(".lock"))
+    ledger = pd.read_parquet(sweep / "ledger.parquet")
+    ledger.loc[ledger.index[1], "point"] = 1
+    ledger.to_parquet(sweep / "ledger.parquet")
+    pd.DataFrame({"point": [0, 1], "subsidy": [0.0, 6000.0]}).to_parquet(sweep / "design.parquet")
+    second = sweep / "runs" / ledger["run_id"].iloc[1]
+    page = html.unescape(report.write(second).read_text(encoding="utf-8"))
+    assert "It runs the sweep's design point 1: subsidy = 6,000." in page
 
 
 def test_a_run_under_a_policy_carries_the_levers_caveat(tmp_path):
