@@ -420,6 +420,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "细线：{k}个设计点，各一个随机种子（无置信区间）",
     ),
     "point": ("design point {k}", "设计点{k}"),
+    "sobol_cut": (
+        "whiskers cut at the axis: indices are shares of the variance (0 to 1), and an "
+        "interval far wider comes from too few samples; raise the design's samples",
+        "置信区间在坐标轴处截断：敏感性指数为方差占比（0至1），远宽于此的区间源于样本太少；请增加设计的样本数",
+    ),
     "no_variation": (
         "{what} does not vary across the design points: no indices",
         "{what}在各设计点间无变化：无敏感性指数",

@@ -1166,6 +1166,7 @@ def sensitivity(
             "point), so it has no sensitivity indices to draw (Sobol S1 and ST or Morris mu*)"
         )
     groups = list(indices.groupby(["scenario", "policy"], sort=False))
+    cut = False  # a Sobol whisker beyond its axis (a few samples' interval)
     with theme(style, lang):
         fig, axes = _panels(len(groups), style, ncols=2)
         for ax, ((s, p), part) in zip(axes, groups, strict=True):
@@ -1187,6 +1188,15 @@ def sensitivity(
                         label=text(key, lang),
                     )
                 ax.set_xlabel(text("sobol_x", lang))
+                # The axis spans 0 to 1 and the estimates, not an interval of +-16 from
+                # a design of two samples, which would leave the bars too thin to read.
+                est = part[["S1", "ST"]].to_numpy(float)
+                conf = part[["S1_conf", "ST_conf"]].fillna(0).to_numpy(float)
+                if np.isfinite(est).any():
+                    lo = min(0.0, float(np.nanmin(est))) - 0.05
+                    hi = max(1.0, float(np.nanmax(est))) + 0.05
+                    ax.set_xlim(lo, hi)
+                    cut |= bool(np.any((est - conf < lo) | (est + conf > hi)))
             else:
                 ax.barh(
                     y,
@@ -1213,7 +1223,9 @@ def sensitivity(
                     color="#444",
                 )
         fig.suptitle(title or text("sensitivity_title", lang).format(what=label(metric, lang)))
-        _finish(fig, None, lang, axes if sobol else None, ncol=2)
+        _finish(
+            fig, text("sobol_cut", lang) if cut else None, lang, axes if sobol else None, ncol=2
+        )
     return _done(fig)
 
 

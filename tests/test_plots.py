@@ -235,6 +235,11 @@ def test_sensitivity_figures():
     )
     fig = plots.sensitivity(sobol)
     assert "first-order (S1)" in _texts(fig) and "subsidy yuan per year" in _texts(fig)
+    assert fig.axes[0].get_xlim() == pytest.approx((-0.05, 1.05)) and "cut" not in _texts(fig)
+    # a design of two samples: an interval of +-16 cut at an axis of 0 to 1, and said so
+    few = plots.sensitivity(sobol.assign(S1=[-0.04, 0.1], S1_conf=[16.0, 0.05]))
+    assert few.axes[0].get_xlim() == pytest.approx((-0.09, 1.05))
+    assert "whiskers cut at the axis" in _texts(few).replace("\n", " ")
     morris = sobol[["scenario", "policy", "metric", "parameter"]].assign(
         mu=[1.0, 0.1], mu_star=[1.0, 0.2], mu_star_conf=[0.1, 0.1], sigma=[0.2, 0.1]
     )
