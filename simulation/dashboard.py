@@ -39,6 +39,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import threading
 import time
 import traceback
 import warnings
@@ -812,22 +813,34 @@ def Controller(
 
     Step runs ``render interval`` months, then the charts redraw; play does that every
     ``play interval`` ms until paused or the last month; Reset builds a new model from
-    ``parameters`` (the scenario and levers as set, see ``ModelCreator``)."""
+    ``parameters`` (the scenario and levers as set, see ``ModelCreator``).
+
+    The buttons' states are the browser's: a second click on Step sent before the page
+    has drawn the first one's result (a double click, say) reaches the server all the
+    same, as does a Step click sent while play starts. So the server checks too: one
+    ``advance`` at a time (``lock``: play's thread and the page's events take turns),
+    never past the last month, and no Step while playing. A double click on Step in the
+    last month once stepped the model past its horizon, and the page went blank but for
+    a traceback."""
     playing = solara.use_reactive(False)
     running = solara.use_reactive(True)
     interval = solara.use_reactive(play_interval)
     per_render = solara.use_reactive(1)
     error = solara.use_reactive(None)
+    lock = solara.use_memo(threading.Lock, dependencies=[])
 
     def advance():
-        was_playing = playing.value
-        for _ in range(per_render.value):
-            model.value.step()
+        with lock:
+            was_playing = playing.value
+            for _ in range(per_render.value):
+                if not model.value.running:  # (a click sent before the last month drew)
+                    break
+                model.value.step()
+                if was_playing and not playing.value:
+                    break
             running.value = model.value.running
-            if not running.value or (was_playing and not playing.value):
-                break
-        if not running.value:  # the last month: nothing plays on (the button shows play)
-            playing.value = False
+            if not running.value:  # the last month: nothing plays on (the button shows play)
+                playing.value = False
         redraw_now()
 
     def failed(e: Exception) -> None:
@@ -837,6 +850,8 @@ def Controller(
         playing.value = False
 
     def step():
+        if playing.value:  # (the button is disabled while playing; a late click is not)
+            return
         try:
             advance()
         except Exception as e:

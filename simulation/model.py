@@ -180,7 +180,15 @@ class SkillsModel(Engine, mesa.Model):
     # -------------------------------------------------------------------- step
 
     def step(self) -> None:
-        """One month: the ten processes of DESIGN.md in order, then the metrics."""
+        """One month: the ten processes of DESIGN.md in order, then the metrics. The
+        last month is ``months``: past it the scenario's paths and the status quo's
+        comparison end, and a step is refused (``running`` is False from then on)."""
+        if self.month >= self.months:
+            self.steps = self.month  # (Mesa counts a step before calling this: not this one)
+            raise RuntimeError(
+                f"this model's run ended at month {self.months} (months={self.months}); "
+                "build a model with more months to run longer"
+            )
         self._advance(self.params)
         self._record()
         if self.month >= self.months:

@@ -319,6 +319,10 @@ def test_page_frame_in_each_language(lang, monkeypatch):
         # the run is over: play stops (its button shows play again, disabled), no Step
         assert button(words["buttons"][1]).disabled and step.disabled
         assert rc.find(v.Btn, children=[words["pause"]]).widgets == []
+        # a click the browser sent before it drew the last month (a double click on Step):
+        # the server does nothing; once it stepped the model past its horizon
+        step.click()
+        assert shows(words["steps"].format(n=2)) and rc.find(v.Alert).widgets == []
         reset.click()
         assert shows(words["steps"].format(n=0))
         assert not button(words["buttons"][1]).disabled and not step.disabled

@@ -134,6 +134,10 @@ def test_running_becomes_false_at_horizon():
         assert model.running == (month < 4)
     assert model.steps == 4
     assert len(model.metrics_frame()) == 5  # months 0..4
+    # past the horizon the scenario's paths end: a step is refused, and nothing changes
+    with pytest.raises(RuntimeError, match=r"ended at month 4 \(months=4\); build a model"):
+        model.step()
+    assert model.month == 4 and model.steps == 4 and len(model.metrics_frame()) == 5
 
 
 def test_mesa_run_model_stops_at_horizon():
