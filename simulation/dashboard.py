@@ -1094,6 +1094,9 @@ def port_problem(host: str, port: int) -> str | None:
     return None
 
 
+CULL_AFTER = "10m"  # a lost page's session is closed after this (``serve``)
+
+
 def serve(
     host: str = "127.0.0.1",
     port: int = DEFAULT_PORT,
@@ -1135,6 +1138,12 @@ def serve(
         "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
         "SOLARA_ASSETS_PROXY": "True",
         "SOLARA_THEME_SHOW_BANNER": "False",  # an English line over the charts' corner
+        # A page gone (closed, or its browser or network dropped) for this long has its
+        # session closed, and the session's model (the city's arrays and the status quo
+        # run) freed: Solara's default keeps it a day, for a reconnection that a
+        # dashboard never needs (a reload starts a new session). A day of a forum's
+        # visitors added up (~4-5 MB a session at 2,000 workers, more at the default size).
+        "SOLARA_KERNEL_CULL_TIMEOUT": CULL_AFTER,
         # Solara warns (twelve lines, on the first page load) that its session cookie
         # falls back to SameSite=Lax on plain http at any host but "localhost": what a
         # dashboard on a laptop or a LAN wants (no iframe embedding), so not said.

@@ -732,6 +732,14 @@ def test_bad_run_settings_stop_before_the_server_starts(monkeypatch, capsys):
     assert dashboard.serve(port=_free_port(), months=24, seed=7) == 0  # (execve recorded)
     env = started[0][2]
     assert env[dashboard.ENV + "MONTHS"] == "24" and env[dashboard.ENV + "SEED"] == "7"
+    # a page gone for good frees its session's model in minutes, not Solara's day: the
+    # server's settings, as its process reads them from this environment
+    read = "import solara.server.settings as s, solara.util as u; "
+    read += "print(u.parse_timedelta(s.kernel.cull_timeout))"
+    seconds = subprocess.run(
+        [sys.executable, "-c", read], env=env, capture_output=True, text=True, check=True
+    )
+    assert float(seconds.stdout) == 600
     assert cli.main(["dashboard", "--port", str(_free_port()), "--seed", "3"]) == 0
     assert started[1][2][dashboard.ENV + "SEED"] == "3"  # the option reaches the page
 
