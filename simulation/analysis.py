@@ -133,7 +133,7 @@ def load(
         file = folder / f"{table}.parquet"
         if not file.is_file():
             raise FileNotFoundError(f"{file}: this run did not write the {table} table")
-        frames.append(_with_keys(pd.read_parquet(file), keys))
+        frames.append(_with_keys(read_table(file), keys))
     if frames:
         out = pd.concat(frames, ignore_index=True)
     else:
@@ -277,7 +277,7 @@ def sweep_problem(folder: str | Path) -> str | None:
             f"its policies ({', '.join(policies)}) do not include the baseline policy {baseline!r}"
         )
     try:
-        runs = pd.read_parquet(folder / "ledger.parquet", columns=["run_id", "policy"])
+        runs = read_table(folder / "ledger.parquet", columns=["run_id", "policy"])
     except (OSError, ValueError, KeyError):
         return f"{folder / 'ledger.parquet'} is missing or unreadable"
     done = set(finished_runs(folder))
@@ -301,8 +301,43 @@ def folder_kind(path: str | Path) -> str | None:
 
 
 def _manifest(folder: Path) -> dict[str, Any] | None:
-    path = folder / "manifest.json"
-    return json.loads(path.read_text()) if path.is_file() else None
+    """The folder's manifest.json, or None where it has none; a damaged one (not JSON,
+    or not an object) is a ValueError that names the file."""
+    path = Path(folder) / "manifest.json"
+    if not path.is_file():
+        return None
+    try:
+        manifest = json.loads(path.read_text())
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DamagedFolderError(f"{path}: {_DAMAGED} (not valid JSON: {exc})") from None
+    if not isinstance(manifest, dict):
+        kind = type(manifest).__name__
+        raise DamagedFolderError(f"{path}: {_DAMAGED} (a JSON {kind}, not an object)")
+    return manifest
+
+
+_DAMAGED = "a damaged manifest: skillsim writes it, so rerun what wrote this folder"
+
+
+class DamagedFolderError(ValueError):
+    """A run or sweep folder's file that is there but cannot be read (a manifest that is
+    not JSON, a table cut short): the message names the file."""
+
+
+def read_table(file: Path, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """A results table (parquet) of a run or sweep folder; a missing file is a
+    FileNotFoundError and a damaged one (cut short, overwritten) a ValueError, each
+    naming the file."""
+    import pyarrow as pa
+
+    try:
+        return pd.read_parquet(file, columns=None if columns is None else list(columns))
+    except FileNotFoundError:
+        raise FileNotFoundError(f"{file}: missing (skillsim writes it with the folder)") from None
+    except (OSError, ValueError, pa.ArrowException) as exc:
+        raise DamagedFolderError(
+            f"{file}: not a readable table ({exc}); rerun what wrote this folder"
+        ) from None
 
 
 def _with_keys(frame: pd.DataFrame, keys: dict[str, Any]) -> pd.DataFrame:
@@ -318,11 +353,11 @@ def _load_sweep(
     progress = sweep_progress(path, manifest)
     if not progress.complete:
         warnings.warn(IncompleteSweepWarning(progress.message(), progress), stacklevel=3)
-    ledger = pd.read_parquet(path / "ledger.parquet")
+    ledger = read_table(path / "ledger.parquet")
     if policies is not None:
         _check_policies(policies, set(ledger["policy"]), path)
         ledger = ledger[ledger["policy"].isin(list(policies))]
-    design = pd.read_parquet(path / "design.parquet").set_index("point")
+    design = read_table(path / "design.parquet").set_index("point")
     names = list(design.columns)
     frames = []
     for row in ledger[ledger["status"] == "done"].itertuples(index=False):
@@ -338,7 +373,7 @@ def _load_sweep(
         keys["point"] = int(row.point)
         keys.update({n: float(design.at[int(row.point), n]) for n in names})
         keys.update(replicate=int(row.replicate), seed=int(row.seed))
-        frames.append(_with_keys(pd.read_parquet(file), keys))
+        frames.append(_with_keys(read_table(file), keys))
     if frames:
         out = pd.concat(frames, ignore_index=True)
     else:
@@ -500,7 +535,8 @@ def effects(
     An effect from one seed (n = 1) has no interval: ci_low and ci_high are NaN.
 
     Raises ``ValueError`` when there is nothing to compare: no finished runs, none of
-    the baseline policy, or none of any other policy.
+    the baseline policy, none of any other policy, or none that a baseline run of the
+    same scenario, design point and seed pairs with.
     """
     from scipy import stats
 
@@ -534,8 +570,10 @@ def effects(
     base = runs[runs["policy"] == baseline_policy][[*pair_on, *wanted]]
     _need_one_each(runs, [*groups, "seed"])
     rows = []
+    paired = 0
     for key, grp in runs[runs["policy"] != baseline_policy].groupby(groups, sort=False):
         joined = grp.merge(base, on=pair_on, how="inner", suffixes=("", "__base"))
+        paired += len(joined)
         head = dict(zip(groups, key, strict=True))
         for name in names:
             a, b = joined[name].to_numpy(float), joined[f"{name}__base"].to_numpy(float)
@@ -543,6 +581,21 @@ def effects(
             rows.append({**head, **_paired(name, a[ok], b[ok], confidence, stats)})
         if with_cost:
             rows.append({**head, **_cost(joined, confidence, stats)})
+    if paired == 0:
+
+        def runs_of(which: pd.DataFrame) -> str:
+            keys = which[["scenario", "point", "seed"]].drop_duplicates().head(3)
+            return "; ".join(
+                f"{r.scenario}, point {r.point}, seed {r.seed}" for r in keys.itertuples()
+            )
+
+        others = runs[runs["policy"] != baseline_policy]
+        raise ValueError(
+            f"no run of a policy has a run of the baseline {baseline_policy!r} of the same "
+            "scenario, design point and seed to pair with, so there is nothing to compare "
+            f"(the baseline's runs: {runs_of(base)}; the others': {runs_of(others)}): run "
+            "the policies and the baseline with the same seeds, as a sweep does"
+        )
     return pd.DataFrame(rows)
 
 
@@ -671,6 +724,12 @@ def _metric_names(wanted: str | Sequence[str] | None, runs: pd.DataFrame) -> lis
         return present
     if isinstance(wanted, str):
         wanted = [wanted]
+    wanted = list(dict.fromkeys(wanted))  # (a name given twice: one row)
+    if not wanted:
+        raise ValueError(
+            "metric_names names no metric: name one or more (`skillsim list metrics`), or "
+            "leave it out (None) for every metric"
+        )
     kind = breakdown(runs)
     names = [n for n in wanted if kind is not None or n != COST_METRIC]  # (made apart)
     unknown = [n for n in names if n not in present]

@@ -22,7 +22,13 @@ from pathlib import Path
 
 from simulation import loading, stop
 from simulation.calibration import cli as calibration_cli
-from simulation.config_errors import COMMAND_LINE, ConfigError, ExecutorError, as_options
+from simulation.config_errors import (
+    COMMAND_LINE,
+    ConfigError,
+    ExecutorError,
+    as_options,
+    out_path,
+)
 from simulation.experiment import cli as experiment_cli
 from simulation.validation import cli as validation_cli
 
@@ -107,7 +113,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--out",
-        type=Path,
+        type=out_path,
         default=None,
         metavar="DIR",
         help="output folder, must not exist (default: results/<scenario>__<policy>__seed<S>__<time>)",
@@ -189,7 +195,7 @@ def _add_presenting_parsers(sub) -> None:
     )
     rep.add_argument(
         "--out",
-        type=Path,
+        type=out_path,
         default=None,
         metavar="FILE",
         help="the HTML file, must not exist: results are never overwritten (default "
@@ -399,7 +405,12 @@ def _report(args: argparse.Namespace) -> int:
 
     try:
         path = report.write(args.results, args.out, style=args.style, lang=args.lang)
-    except (report.ReportError, i18n.MissingFontError, FileNotFoundError) as exc:
+    except (
+        report.ReportError,
+        i18n.MissingFontError,
+        FileNotFoundError,
+        analysis.DamagedFolderError,
+    ) as exc:
         raise BadInput(str(exc)) from None
     print(f"report: {path}")
     print(f"figures (PNG): {path.with_name(path.stem + '_figures')}")
@@ -620,8 +631,11 @@ def _summary_table(frames: dict, title: str, parts=("m0", "mean", "final")) -> N
 
 
 def _compare(runs: Sequence[Path]) -> int:
-    import pandas as pd
+    from simulation import analysis
 
+    twice = [p for i, p in enumerate(runs) if p.resolve() in {q.resolve() for q in runs[:i]}]
+    if twice:
+        raise BadInput(f"{twice[0]}: named twice (compare takes different run folders)")
     labels, frames = [], []
     for path in runs:
         manifest_path = path / "manifest.json"
@@ -630,8 +644,11 @@ def _compare(runs: Sequence[Path]) -> int:
                 f"{path}: not a run folder (no manifest.json; allowed: a folder "
                 "written by `skillsim run`)"
             )
-        manifest = json.loads(manifest_path.read_text())
-        kind = manifest.get("kind", "run") if isinstance(manifest, dict) else None
+        try:
+            manifest = analysis._manifest(path)
+        except analysis.DamagedFolderError as exc:
+            raise BadInput(str(exc)) from None
+        kind = manifest.get("kind", "run")
         if kind != "run":
             hint = (
                 f" (its runs are in {path / 'runs'}; `skillsim effects {path}` compares its "
@@ -643,8 +660,20 @@ def _compare(runs: Sequence[Path]) -> int:
                 f"{path}: a {kind or 'unknown'} folder, not a run{hint} (allowed: a folder "
                 "written by `skillsim run`)"
             )
-        labels.append(f"{manifest['scenario']}\n{manifest['policy']}\nseed {manifest['seed']}")
-        frames.append(pd.read_parquet(path / "metrics.parquet"))
+        missing = [k for k in ("scenario", "policy", "seed", "workers") if k not in manifest]
+        if missing:
+            raise BadInput(
+                f"{manifest_path}: no {', '.join(missing)} (a damaged manifest: skillsim "
+                "writes it, so rerun what wrote this folder)"
+            )
+        labels.append(
+            f"{manifest['scenario']}\n{manifest['policy']}\nseed {manifest['seed']}\n"
+            f"{int(manifest['workers']):,} workers"
+        )
+        try:
+            frames.append(analysis.read_table(path / "metrics.parquet"))
+        except (FileNotFoundError, analysis.DamagedFolderError) as exc:
+            raise BadInput(str(exc)) from None
     # Runs of one scenario, policy and seed (another size, horizon or engine) are told
     # apart by their folders' names.
     labels = [

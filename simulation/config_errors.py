@@ -8,6 +8,7 @@ from the model's own field definitions so the message says what *is* allowed.
 
 from __future__ import annotations
 
+import argparse
 import difflib
 import types
 from collections.abc import Callable, Mapping, Sequence
@@ -87,6 +88,17 @@ class ConfigError(Exception):
 
     def __reduce__(self) -> tuple[Any, ...]:  # picklable across process executors
         return (ConfigError, (self.problems,))
+
+
+def out_path(text: str) -> Path:
+    """An ``--out`` option's path (argparse's ``type``): an empty one is refused, where
+    ``Path("")`` would be the current folder, said back to the user as "--out .: the
+    folder already exists"."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(
+            "an empty path (allowed: a path that does not exist yet, e.g. results/my-run)"
+        )
+    return Path(text)
 
 
 def show_path(path: str | Path) -> str:

@@ -497,10 +497,19 @@ def jobs_effects(results: pd.DataFrame, baseline_policy: str = "none") -> pd.Dat
     return out.assign(metric="in_employment", unit="workers").reset_index(drop=True)
 
 
+def _manifest_of(path: Path) -> dict | None:
+    """The folder's manifest (None: no folder, or none in it); a damaged one is a
+    ReportError naming the file."""
+    try:
+        return analysis._manifest(path) if path.is_dir() else None
+    except analysis.DamagedFolderError as exc:
+        raise ReportError(str(exc)) from None
+
+
 def read(path: str | Path) -> Sweep:
     """Load a sweep folder: results, effects (with ``in_employment``), breakdowns."""
     path = Path(path)
-    manifest = analysis._manifest(path) if path.is_dir() else None
+    manifest = _manifest_of(path)
     if not path.exists():
         raise ReportError(
             f"{path}: no such folder (allowed: a folder `skillsim sweep` or `skillsim run` wrote)"
@@ -911,7 +920,7 @@ def write(
     default = out is None
     out = default_out(results_dir, lang) if default else Path(out)
     check_out(out, default)
-    manifest = analysis._manifest(Path(results_dir)) if Path(results_dir).is_dir() else None
+    manifest = _manifest_of(Path(results_dir))
     if manifest is not None and manifest.get("kind") == "run":
         from simulation import run_report
 

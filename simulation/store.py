@@ -119,8 +119,9 @@ def check_out(out: Path, option: str = "--out") -> str | None:
     nothing; the folders above it are made here."""
     out = Path(out)
     if out.exists() or out.is_symlink():
+        what = "a file of that name" if out.is_file() else "the folder"
         return (
-            f"{option} {out}: the folder already exists; results are never overwritten "
+            f"{option} {out}: {what} already exists; results are never overwritten "
             "(allowed: a path that does not exist yet)"
         )
     try:

@@ -373,6 +373,37 @@ def test_morris_of_one_trajectory_has_no_sigma_and_no_warning(tmp_path):
     assert table["sigma"].isna().all()
 
 
+def test_effects_of_runs_that_never_pair_say_why(paired_sweep):
+    """The baseline's runs and the policy's of other seeds: nothing pairs. Once a table
+    of dashes with n = 0; now a ValueError naming the runs on each side."""
+    _, out = paired_sweep
+    results = analysis.load(out)
+    apart = results[(results["policy"] == "none") == (results["replicate"] == 0)]
+    with pytest.raises(ValueError, match=r"nothing to compare \(the baseline.s runs: .*seed"):
+        analysis.effects(apart)
+    with pytest.raises(ValueError, match="metric_names names no metric"):
+        analysis.effects(results, metric_names=[])
+    twice = analysis.effects(results, metric_names=["employed", "employed"])
+    assert list(twice["metric"]) == ["employed"]
+    assert analysis.effects_table(twice).shape == (1, 1)
+
+
+def test_a_damaged_sweep_folder_names_the_file(paired_sweep, tmp_path, capsys):
+    _, out = paired_sweep
+    torn = shutil.copytree(out, tmp_path / "torn", ignore=shutil.ignore_patterns(".lock"))
+    (torn / "manifest.json").write_text('{"kind": "sweep",')
+    assert cli.main(["effects", str(torn)]) == cli.EXIT_BAD_INPUT
+    err = " ".join(capsys.readouterr().err.split())
+    assert f"{torn / 'manifest.json'}: a damaged manifest" in err
+    assert cli.main(["report", str(torn)]) == cli.EXIT_BAD_INPUT
+    assert f"{torn / 'manifest.json'}: a damaged manifest" in capsys.readouterr().err
+    keep = shutil.ignore_patterns(".lock")
+    undesigned = shutil.copytree(out, tmp_path / "nodesign", ignore=keep)
+    (undesigned / "design.parquet").unlink()
+    assert cli.main(["effects", str(undesigned)]) == cli.EXIT_BAD_INPUT
+    assert f"{undesigned / 'design.parquet'}: missing" in capsys.readouterr().err
+
+
 def test_sensitivity_needs_a_sobol_or_morris_design(paired_sweep):
     _, out = paired_sweep
     with pytest.raises(ValueError, match="sobol or morris design"):
@@ -422,7 +453,7 @@ def test_effects_command_prints_the_table(paired_sweep, capsys, tmp_path):
     assert "package" in printed and "quick" in printed
     # 5 seeds, or fewer for a metric undefined in some runs (a small model's few
     # apprentices: no completion in some seeds)
-    assert re.search(r"n = (5|[1-4]-5 \(fewer where [^)]*\)) paired seeds;.* shares in", printed)
+    assert re.search(r"n = (5|[1-4]-5) paired seeds( \(fewer where [^)]*\))?;.* shares in", printed)
     saved = pd.read_csv(csv)
     assert set(saved["metric"]) >= set(metrics.NAMES) | {analysis.COST_METRIC}
     assert cli.main(["effects", str(tmp_path / "missing")]) == 2
@@ -557,7 +588,7 @@ def test_effects_command_warns_of_a_partial_sweep(paired_sweep, tmp_path, capsys
         assert cli.main(["effects", str(part)]) == 0
     captured = capsys.readouterr()
     assert "unemployment_rate" in captured.out
-    assert re.search(r"n = (3|[1-2]-3 \(fewer where [^)]*\)) paired seeds;", captured.out)
+    assert re.search(r"n = (3|[1-2]-3) paired seeds( \(fewer where [^)]*\))?;", captured.out)
     err = " ".join(captured.err.split())
     assert err.startswith(f"skillsim: warning: {part}: this sweep is not complete (7 of 10 runs")
     assert "rerun the same sweep command to finish it" in err and "Traceback" not in err
@@ -576,8 +607,8 @@ def test_effects_command_says_when_rows_rest_on_fewer_seeds(tmp_path, capsys):
     assert counts == [1, 2]  # the run gone was of a policy, not of the baseline
     assert cli.main(["effects", str(part)]) == 0
     out_text = capsys.readouterr().out
-    said = "n = 0-2 (fewer where a run is missing or the metric undefined in some runs) "
-    assert said + "paired seeds; [-, -]: fewer than two pairs, no interval;" in out_text
+    said = "n = 0-2 paired seeds (fewer where a run is missing or the metric undefined in "
+    assert said + "some runs); [-, -]: fewer than two pairs, no interval;" in out_text
 
 
 def test_a_misspelled_metric_gets_a_did_you_mean(paired_sweep, capsys):

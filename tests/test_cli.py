@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -151,6 +152,58 @@ def test_compare_keeps_runs_that_differ_only_in_size_and_refuses_a_sweep(tmp_pat
     assert cli.main(["compare", str(sweep)]) == cli.EXIT_BAD_INPUT
     err = capsys.readouterr().err
     assert "a sweep folder, not a run" in err and "skillsim effects" in err
+
+
+def test_compare_says_which_file_of_a_damaged_run_is_wrong(tmp_path, capsys):
+    """A run folder with its table gone or cut short, or its manifest not JSON or
+    without a field, is a message naming the file (exit 2), not a traceback; so is the
+    same folder named twice. Runs of other sizes say their sizes."""
+    good = tmp_path / "good"
+    cli.main(["run", "baseline", *SMALL, "--quiet", "--out", str(good)])
+    capsys.readouterr()
+
+    def damaged(name, change):
+        folder = tmp_path / name
+        shutil.copytree(good, folder)
+        change(folder)
+        assert cli.main(["compare", str(good), str(folder)]) == cli.EXIT_BAD_INPUT, name
+        return " ".join(capsys.readouterr().err.split())
+
+    gone = damaged("gone", lambda f: (f / "metrics.parquet").unlink())
+    assert f"{tmp_path / 'gone' / 'metrics.parquet'}: missing" in gone
+    cut = damaged("cut", lambda f: (f / "metrics.parquet").write_bytes(b"PAR1 and no more"))
+    assert f"{tmp_path / 'cut' / 'metrics.parquet'}: not a readable table" in cut
+    torn = damaged("torn", lambda f: (f / "manifest.json").write_text('{"kind": "run",'))
+    assert f"{tmp_path / 'torn' / 'manifest.json'}: a damaged manifest" in torn
+    assert "not valid JSON" in torn
+
+    def no_seed(folder):
+        manifest = json.loads((folder / "manifest.json").read_text())
+        del manifest["seed"]
+        (folder / "manifest.json").write_text(json.dumps(manifest))
+
+    assert f"{tmp_path / 'seedless' / 'manifest.json'}: no seed" in damaged("seedless", no_seed)
+    assert cli.main(["compare", str(good), str(good)]) == cli.EXIT_BAD_INPUT
+    assert "named twice" in capsys.readouterr().err
+    other = tmp_path / "other"
+    cli.main(["run", "baseline", "--workers", "300", "--months", "2", "--seed", "5", "--quiet",
+              "--out", str(other)])  # fmt: skip
+    capsys.readouterr()
+    assert cli.main(["compare", str(good), str(other)]) == 0
+    assert "300 workers" in capsys.readouterr().out
+
+
+def test_an_empty_or_taken_out_path_says_so(tmp_path, capsys):
+    taken = tmp_path / "a file"
+    taken.write_text("mine")
+    assert cli.main(["run", "baseline", *SMALL, "--out", str(taken)]) == cli.EXIT_BAD_INPUT
+    assert "a file of that name already exists" in capsys.readouterr().err
+    assert taken.read_text() == "mine"
+    for argv in (["run", "baseline"], ["sweep", "default"], ["report", str(tmp_path)]):
+        with pytest.raises(SystemExit) as exc:
+            cli.main([*argv, "--out", ""])
+        assert exc.value.code == 2
+        assert "argument --out: an empty path" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

@@ -44,6 +44,8 @@ def experiment_folders() -> list[Path]:
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
+    from simulation.config_errors import out_path
+
     sweep = sub.add_parser(
         "sweep",
         help="run an experiment: scenarios x policies x design x seeds",
@@ -66,7 +68,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     add_executor_options(sweep)
     sweep.add_argument(
         "--out",
-        type=Path,
+        type=out_path,
         default=None,
         metavar="DIR",
         help="sweep folder (default: results/sweep-<experiment>-<hash>, the same for the "
@@ -333,11 +335,13 @@ def _sweep(args: argparse.Namespace) -> int:
     if report.failures:
         console.print(f"tracebacks in {out / 'ledger.parquet'} (column error)")
     if no_effects is not None:
-        reading = (
-            " (its report and analysis.sensitivity read a design's results)"
-            if plan.experiment.config.parameters
-            else " (its report shows its runs)"
-        )
+        config = plan.experiment.config
+        if config.parameters and config.design.kind in ("sobol", "morris"):
+            reading = " (its report and analysis.sensitivity read a design's results)"
+        elif config.parameters:  # (a grid or lhs: no indices; the report by point)
+            reading = " (its report shows its runs, design point by design point)"
+        else:
+            reading = " (its report shows its runs)"
         console.print(
             f"no effects table: {no_effects.split('; allowed:')[0]}{reading}",
             markup=False,
@@ -434,7 +438,11 @@ def _effects(results: Path, baseline, summary, names, csv) -> int:
 
     if csv is not None:
         _check_new_file(csv, "--csv")
-    if analysis.folder_kind(results) == "run":
+    try:
+        kind = analysis.folder_kind(results)
+    except analysis.DamagedFolderError as exc:
+        raise _bad(str(exc)) from None
+    if kind == "run":
         raise _bad(
             f"{results} is a single run, not a sweep: effects compares policies across a "
             "sweep's seeds (allowed: a sweep folder written by `skillsim sweep`, or a "
@@ -493,12 +501,12 @@ def _effects(results: Path, baseline, summary, names, csv) -> int:
     Console(width=max(120, natural)).print(out)
     counts = wide.loc[wide["metric"] != analysis.COST_METRIC, "n"] if len(wide) else wide["n"]
     least, most = (int(counts.min()), int(counts.max())) if len(counts) else (0, 0)
-    seeds = f"{most}" if least == most else f"{least}-{most}"
+    seeds = f"{most} paired seeds" if least == most else f"{least}-{most} paired seeds"
     if least != most:
         seeds += " (fewer where a run is missing or the metric undefined in some runs)"
     lone = " [-, -]: fewer than two pairs, no interval;" if least < 2 else ""
     print(
-        f"n = {seeds} paired seeds;{lone} shares in percentage points (pp); cost: extra "
+        f"n = {seeds};{lone} shares in percentage points (pp); cost: extra "
         "public spending per additional worker in employment (employed + apprentices), "
         "yuan per worker-month, '-' unless the employment effect is clearly above zero "
         "(its CI)."
