@@ -129,6 +129,14 @@ def _locate(arg: str | os.PathLike[str], kind: _Kind) -> Path:
         if not path.is_file():
             raise ConfigError(Problem(show_path(path), message="file not found"))
         return path
+    if path.is_file():  # (a file, not a name: say so, not "no <file>.toml in the folders")
+        raise ConfigError(
+            Problem(
+                show_path(path),
+                message=f"not a {kind.label} file (allowed: a {kind.label} .toml file, or a "
+                f"{kind.label} name: `skillsim list`)",
+            )
+        )
     folders = kind.folders()
     found = find_named(folders, str(arg))
     if found is not None:
@@ -375,7 +383,8 @@ def load_policy(names: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
     """One policy, or several merged in order (``"a+b"`` or ``["a", "b"]``).
 
     An empty list or ``"none"`` gives the ``none`` policy (all levers off); ``none``
-    alongside other policies is dropped. The name of a combination is joined with "+".
+    alongside other policies is dropped, and a policy named twice counts once. The name
+    of a combination is joined with "+".
     """
     items: list[str | os.PathLike[str]] = []
     for name in [names] if isinstance(names, str | os.PathLike) else names:
@@ -383,6 +392,7 @@ def load_policy(names: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
             items += [n.strip() for n in name.split("+") if n.strip()]
         else:
             items.append(name)
+    items = list(dict.fromkeys(items))  # (a policy named twice: merged once, named once)
     if len(items) > 1:
         items = [n for n in items if n != "none"]
     if not items or items == ["none"]:

@@ -259,6 +259,7 @@ def test_multiple_policies_merge(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert both.quality.level == 1.0
     assert load_policy("apprenticeship_subsidy+quality_apprenticeship") == both
     assert load_policy(["none", "core_skills"]).name == "core_skills"
+    assert load_policy(["core_skills", "core_skills"]) == load_policy("core_skills")  # once
 
     monkeypatch.setenv("SKILLSIM_SCENARIOS", str(tmp_path))
     write(tmp_path / "policies/p1.toml", "[subsidy]\nyuan_per_year = 1000\nadvance_share = 0.2\n")
@@ -482,6 +483,16 @@ def test_unknown_scenario_and_policy_list_available() -> None:
     assert "package" in err.allowed
     assert "did you mean baseline?" in str(error_of(load_scenario, "baselin"))
     assert "did you mean core_skills?" in str(error_of(load_policy, "core_skill"))
+
+
+def test_a_file_that_is_not_toml_is_not_looked_up_as_a_name(tmp_path: Path) -> None:
+    """A run's manifest.json given as the scenario: not 'no manifest.json.toml in
+    scenarios', but what the file is not and what is allowed."""
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text("{}")
+    text = str(error_of(load_scenario, str(manifest)))
+    assert "manifest.json: not a scenario file (allowed: a scenario .toml file" in text
+    assert ".json.toml" not in text
 
 
 @pytest.mark.parametrize(
