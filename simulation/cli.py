@@ -139,7 +139,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--quiet",
         action="store_true",
-        help="no progress bar and no summary: only the output folder's path, on standard output",
+        help="no progress bar and no summary: only the output folder's path, on standard "
+        "output (--profile's table goes to standard error)",
     )
     run.add_argument(
         "--no-summary", action="store_true", help="no summary table at the end (progress only)"
@@ -489,8 +490,8 @@ def _run(args: argparse.Namespace) -> int:
                 f"[yellow]{wanted} was written by another process while this run ran; this "
                 f"run's results are in {out}[/yellow]"
             )
-        if args.profile:
-            _profile_table(result.timings, run.workers, run.months)
+        if args.profile:  # (with --quiet on stderr: stdout holds the folder's path alone)
+            _profile_table(result.timings, run.workers, run.months, stderr=args.quiet)
         if not (args.quiet or args.no_summary):
             title = f"{run.scenario.name} | {run.policy.name}"
             _summary_table({title: result.metrics}, title=f"{out}")
@@ -566,7 +567,7 @@ def _run_with_progress(run, console, profile: bool = False, engine: str = "engin
         )
 
 
-def _profile_table(timings: dict, workers: int, months: int) -> None:
+def _profile_table(timings: dict, workers: int, months: int, stderr: bool = False) -> None:
     """Seconds per phase over the run's months, share of the total, ms per month."""
     from rich.console import Console
     from rich.table import Table
@@ -579,7 +580,7 @@ def _profile_table(timings: dict, workers: int, months: int) -> None:
     for name, sec in [*sorted(phases.items(), key=lambda kv: -kv[1]), ("all", total)]:
         share = f"{sec / total:.1%}" if total > 0 else "-"
         table.add_row(name, f"{sec:.3f}", share, f"{1000 * sec / max(months, 1):.2f}")
-    Console(width=100).print(table)
+    Console(width=100, stderr=stderr).print(table)
 
 
 def _fmt(value: float) -> str:

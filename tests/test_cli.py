@@ -199,7 +199,8 @@ def test_an_empty_or_taken_out_path_says_so(tmp_path, capsys):
     assert cli.main(["run", "baseline", *SMALL, "--out", str(taken)]) == cli.EXIT_BAD_INPUT
     assert "a file of that name already exists" in capsys.readouterr().err
     assert taken.read_text() == "mine"
-    for argv in (["run", "baseline"], ["sweep", "default"], ["report", str(tmp_path)]):
+    commands = (["run", "baseline"], ["sweep", "default"], ["report", str(tmp_path)])
+    for argv in (*commands, ["validate"], ["calibrate"]):
         with pytest.raises(SystemExit) as exc:
             cli.main([*argv, "--out", ""])
         assert exc.value.code == 2
@@ -504,7 +505,9 @@ def test_the_installed_command_runs(tmp_path):
 def test_profile_prints_and_stores_time_per_phase(tmp_path, capsys):
     out = tmp_path / "run"
     assert cli.main(["run", "baseline", *SMALL, "--quiet", "--profile", "--out", str(out)]) == 0
-    printed = capsys.readouterr().out
+    said = capsys.readouterr()
+    assert said.out == f"{out}\n"  # --quiet: the folder alone on stdout, for scripts
+    printed = said.err  # the table beside it, on stderr
     assert "7 search and matching" in printed and "metrics" in printed
     phases = json.loads((out / "manifest.json").read_text())["timings"]["phase_seconds"]
     assert {"1 drivers", "7 search and matching", "10 accounts", "metrics"} <= set(phases)

@@ -56,6 +56,16 @@ def test_cyclical_needs_three_quarters():
     assert measures.cyclical(np.ones(8), np.arange(8)).size == 0
 
 
+def test_a_series_that_could_not_be_measured_gives_no_correlation():
+    """A small city's month without a vacancy: log v is -inf, ``cyclical`` returns no
+    quarters, and the correlation and slope with u are NaN (they raised, and
+    `skillsim validate --workers 500` stopped with a traceback)."""
+    u = np.linspace(0.04, 0.06, 8)
+    assert math.isnan(measures.correlation(u, np.full(0, np.nan)))
+    assert math.isnan(measures.ols_slope(u, np.full(0, np.nan)))
+    assert math.isnan(measures.ols_slope(u, u[:5]))
+
+
 def test_beveridge_correlation_and_slope_of_a_known_curve():
     # v = A u^-0.8 exactly (with noise-free seasonality in u): slope -0.8, corr -1.
     log_u = _seasonal_trend(MONTHS) + _cycle(MONTHS)

@@ -6,13 +6,13 @@ import argparse
 import os
 import sys
 import time
-from pathlib import Path
 
 from simulation.config_errors import (
     COMMAND_LINE,
     ConfigError,
     Problem,
     as_options,
+    out_path,
     show_path,
     show_value,
 )
@@ -96,7 +96,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     cal.add_argument(
         "--out",
-        type=Path,
+        type=out_path,
         default=None,
         metavar="DIR",
         help="output folder (default results/calibration-<name>-<time>; never overwritten)",

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 
-from simulation.config_errors import COMMAND_LINE
+from simulation.config_errors import COMMAND_LINE, out_path
 from simulation.experiment.cli import add_executor_options
 
 DEFAULT_ROOT_SEED = 20250707
@@ -80,7 +79,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_executor_options(v)
     v.add_argument(
         "--out",
-        type=Path,
+        type=out_path,
         default=None,
         metavar="DIR",
         help="output folder, must not exist (default results/validate-<scenario>__<policy>__<time>)",

@@ -78,7 +78,9 @@ def cyclical(values: np.ndarray, months: np.ndarray, log: bool = True) -> np.nda
 
 def correlation(x: np.ndarray, y: np.ndarray) -> float:
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    if x.size < 3 or x.std() == 0 or y.std() == 0:
+    # (a series ``cyclical`` could not measure is empty: a small city's month without
+    # a vacancy, say; then there is no correlation, not an error)
+    if x.size < 3 or x.size != y.size or x.std() == 0 or y.std() == 0:
         return math.nan
     return float(np.corrcoef(x, y)[0, 1])
 
@@ -86,7 +88,7 @@ def correlation(x: np.ndarray, y: np.ndarray) -> float:
 def ols_slope(x: np.ndarray, y: np.ndarray) -> float:
     """Slope of the least-squares line of y on x (with an intercept)."""
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    if x.size < 3 or x.std() == 0:
+    if x.size < 3 or x.size != y.size or x.std() == 0:  # (as ``correlation``)
         return math.nan
     xc = x - x.mean()
     return float((xc * (y - y.mean())).sum() / (xc * xc).sum())
