@@ -439,6 +439,23 @@ def test_fitted_point_is_never_worse_than_the_start(tmp_path):
     assert f"quit_rate = {start!r}" in toml
 
 
+def test_the_fitted_point_states_its_rounded_values():
+    """Rounding the best point to 3 digits can land within the memory's 1e-12 of a
+    point run before (0.019499999999999997 for 0.0195): that run stands for it, and
+    fitted.toml wrote its x as first reached; the fitted point now holds the rounded x."""
+    from types import SimpleNamespace
+
+    drifted = 0.0195 - 3e-18
+    assert drifted != 0.0195 and fit._key((drifted,)) == fit._key((0.0195,))
+    best = fit.Evaluation(index=3, stage="compass", x=(drifted,), values={}, objective=1.0)
+    remembered = fit.Evaluation(index=2, stage="compass", x=(drifted,), values={})
+    stub = SimpleNamespace(
+        cal=SimpleNamespace(bounds=[(0.0, 1.0)]), evaluate=lambda stage, xs: [remembered]
+    )
+    fitted = fit.Calibrator._rounded(stub, best)
+    assert fitted.x == (0.0195,) and fitted.index == 2
+
+
 def test_report_states_targets_as_given_and_what_the_search_changed(tmp_path):
     """report.md showed a 5.15% target as "5.1%"; it now gives the file's figures, the
     moments at the start and the start, best and fitted objectives."""
