@@ -300,9 +300,17 @@ def folder_kind(path: str | Path) -> str | None:
     return "runs" if any(path.glob("*/manifest.json")) else None
 
 
+class DamagedFolderError(ValueError):
+    """A run or sweep folder's file that is there but cannot be read (a manifest that is
+    not JSON, a table cut short): the message names the file."""
+
+
+_DAMAGED = "a damaged manifest: skillsim writes it, so rerun what wrote this folder"
+
+
 def _manifest(folder: Path) -> dict[str, Any] | None:
     """The folder's manifest.json, or None where it has none; a damaged one (not JSON,
-    or not an object) is a ValueError that names the file."""
+    or not an object) is a ``DamagedFolderError`` that names the file."""
     path = Path(folder) / "manifest.json"
     if not path.is_file():
         return None
@@ -316,18 +324,10 @@ def _manifest(folder: Path) -> dict[str, Any] | None:
     return manifest
 
 
-_DAMAGED = "a damaged manifest: skillsim writes it, so rerun what wrote this folder"
-
-
-class DamagedFolderError(ValueError):
-    """A run or sweep folder's file that is there but cannot be read (a manifest that is
-    not JSON, a table cut short): the message names the file."""
-
-
 def read_table(file: Path, columns: Sequence[str] | None = None) -> pd.DataFrame:
     """A results table (parquet) of a run or sweep folder; a missing file is a
-    FileNotFoundError and a damaged one (cut short, overwritten) a ValueError, each
-    naming the file."""
+    FileNotFoundError and a damaged one (cut short, overwritten) a
+    ``DamagedFolderError``, each naming the file."""
     import pyarrow as pa
 
     try:
