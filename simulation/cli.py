@@ -710,7 +710,7 @@ def _list(what: str) -> int:
         print("scenarios: " + ", ".join(loading.available_scenarios()))
     if what in ("policies", "all"):
         print("policies:  " + ", ".join(loading.available_policies()))
-    rows = []  # (heading or None, name, unit, definition), in columns as wide as their longest
+    rows = []  # (heading, name, unit, definition), in columns as wide as their longest
     if what in ("metrics", "all"):
         rows += [("metrics:", m.name, m.unit, m.definition) for m in CATALOGUE]
     if what in ("breakdowns", "all"):

@@ -129,7 +129,8 @@ def _locate(arg: str | os.PathLike[str], kind: _Kind) -> Path:
         if not path.is_file():
             raise ConfigError(Problem(show_path(path), message="file not found"))
         return path
-    if path.is_file():  # (a file, not a name: say so, not "no <file>.toml in the folders")
+    if path.is_file() and (path.suffix or len(path.parts) > 1):  # (a file, not a name:
+        # say so, not "no <file>.toml in the folders"; a bare name is looked up, as ever)
         raise ConfigError(
             Problem(
                 show_path(path),
