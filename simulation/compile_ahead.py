@@ -36,6 +36,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -344,11 +345,19 @@ def compile_month(stages: str | None, workers: int = 500) -> None:
         month_kernels.use_one_call(before[1])
 
 
+def _stop(signum: int, frame) -> None:
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str]) -> int:
     """The helper: ``argv`` is the cache folder (whose lock it releases at the end) and
     the folder of stage claims (removed at the end), either optional."""
     folder = argv[0] if argv else None
     stages = argv[1] if len(argv) > 1 else None
+    # Stopped by a signal (a CI job's leftovers killed, a user's `kill`), the helper
+    # still removes its folder of claims and its lock below: by default SIGTERM ended
+    # it at once, and an empty skillsim-compile-* folder stayed in the temp folder.
+    signal.signal(signal.SIGTERM, _stop)
     try:
         compile_month(stages)
     finally:

@@ -85,6 +85,29 @@ def test_the_helper_compiles_the_stages_the_model_has_not_claimed(tmp_path):
     assert not stages.exists()
 
 
+def test_a_helper_stopped_by_sigterm_leaves_no_folder_and_no_lock(tmp_path):
+    """Killed (a CI job's leftovers, a user's kill), the helper ended at once and left
+    its folder of stage claims in the temp folder and the cache's lock behind."""
+    import signal
+
+    cache, stages = tmp_path / "cache", tmp_path / "stages"
+    cache.mkdir()
+    stages.mkdir()
+    (cache / compile_ahead.LOCK).touch()
+    slow = (
+        "import sys, time; from simulation import compile_ahead as c; "
+        "c.compile_month = lambda stages: (print('compiling', flush=True), time.sleep(60)); "
+        "sys.exit(c.main(sys.argv[1:]))"
+    )
+    helper = subprocess.Popen(
+        [sys.executable, "-c", slow, str(cache), str(stages)], stdout=subprocess.PIPE, text=True
+    )
+    assert helper.stdout.readline().strip() == "compiling"
+    helper.send_signal(signal.SIGTERM)
+    assert helper.wait(timeout=30) == 128 + signal.SIGTERM
+    assert not stages.exists() and not (cache / compile_ahead.LOCK).exists()
+
+
 def test_the_helper_can_run_every_stage_on_its_state():
     # what a helper that got ahead of the model would do (here in this process, whose
     # cache the other tests have filled): no stage may fail on the helper's odd state
