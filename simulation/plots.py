@@ -626,8 +626,8 @@ def mismatch_heatmap(
     (no one employed there) is left blank. ``limits`` (low, high, in the table's units)
     fixes the colour scale, so that several maps drawn with the same limits compare;
     by default it spans this map's values (those of its thin cells, below, left out: a
-    thin cell beyond the scale takes its end colour; all of them where fewer than two
-    other cells differ, which would leave no scale).
+    thin cell beyond the scale takes its end colour; every cell's, where the cells of
+    enough workers hold fewer than two values and so give no scale).
 
     A cell whose value is a mean over fewer than ``thin`` workers (on average over the
     entries averaged: the employed for a gap, share or wage, the labour force for an
