@@ -35,11 +35,14 @@ $(STAMP): pyproject.toml | $(BIN)/python
 # EXPERIMENT without its baseline policy, a design over one policy, gets none, and says so).
 # Rerunning resumes an interrupted sweep. Quick look: make run WORKERS=5000 SEEDS=3
 # It ends by writing the sweep's HTML report (skillsim report) and printing its path.
+# (The report's folder is the sweep's own answer, `sweep ... --folder`: a folder is named
+# after the experiment's name field, which need not be its file's.)
+SWEEP_FOLDER_ARGS = $(if $(WORKERS),--workers $(WORKERS)) $(if $(MONTHS),--months $(MONTHS)) \
+	$(if $(SEEDS),--seeds $(SEEDS)) $(if $(OUT),--out $(OUT))
 run: $(STAMP)
 	$(BIN)/skillsim sweep $(EXPERIMENT) --executor processes --effects-if-possible \
-		$(if $(WORKERS),--workers $(WORKERS)) $(if $(MONTHS),--months $(MONTHS)) \
-		$(if $(SEEDS),--seeds $(SEEDS)) $(if $(JOBS),--jobs $(JOBS)) $(if $(OUT),--out $(OUT))
-	$(BIN)/skillsim report $(or $(OUT),$$(ls -td results/sweep-$(basename $(notdir $(EXPERIMENT)))-* | head -1))
+		$(SWEEP_FOLDER_ARGS) $(if $(JOBS),--jobs $(JOBS))
+	$(BIN)/skillsim report "$$($(BIN)/skillsim sweep $(EXPERIMENT) $(SWEEP_FOLDER_ARGS) --folder)"
 
 # The README's comparison: the baseline and the orderly green transition without and
 # with the policy package, one seed each, side by side (make green-comparison

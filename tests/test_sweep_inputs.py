@@ -117,6 +117,23 @@ def test_baseline_policy_must_be_one_of_the_policies(tmp_path, capsys):
     assert load_experiment(write_experiment(tmp_path / "exp", body, name="ok")).policies
 
 
+def test_a_sweep_says_its_folder_without_running(tmp_path, capsys, monkeypatch):
+    """`sweep ... --folder` prints the folder the same options write or resume, named
+    after the experiment's name field (here not its file's: `make run` guessed it from
+    the file and its report step found nothing), and runs nothing."""
+    from simulation.experiment import default_out, make_plan
+
+    path = write_experiment(tmp_path / "exp", small(extra='name = "other"\n'), name="file")
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["sweep", str(path), "--workers", "400", "--folder"]) == 0
+    folder = capsys.readouterr().out.strip()
+    expected = default_out(make_plan(load_experiment(path, {"workers": 400})))
+    assert folder == str(expected) and folder.startswith("results/sweep-other-")
+    assert cli.main(["sweep", str(path), "--folder"]) == 0  # other options, other folder
+    assert capsys.readouterr().out.strip() != folder
+    assert not (tmp_path / "results").exists()
+
+
 @pytest.mark.parametrize("name", ["a/b", "../up", "back\\slash"])
 def test_an_experiment_name_with_a_path_separator_is_bad_input(name, tmp_path, capsys, monkeypatch):
     """The name is part of the sweep's default folder (results/sweep-<name>-<hash>): a

@@ -104,6 +104,12 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         "(what `make run` passes, for any EXPERIMENT; --effects, if also given, wins)",
     )
     sweep.add_argument("--quiet", action="store_true", help="no progress bar")
+    sweep.add_argument(
+        "--folder",
+        action="store_true",
+        help="print the sweep folder these options write (or resume), and run nothing "
+        '(for scripts: skillsim report "$(skillsim sweep EXPERIMENT ... --folder)")',
+    )
 
     eff = sub.add_parser(
         "effects",
@@ -257,6 +263,9 @@ def _sweep(args: argparse.Namespace) -> int:
         except BadInput as exc:
             no_effects = str(exc).removeprefix("--effects: ")
     out = args.out if args.out is not None else default_out(plan)
+    if args.folder:  # (named after the experiment's name field, not its file: ask)
+        print(out)
+        return 0
     try:  # before anything is printed: a refused folder shows no header or progress bar
         SweepStore(out, plan).check()
     except SweepFolderError as exc:
