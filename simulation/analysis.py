@@ -305,7 +305,7 @@ class DamagedFolderError(ValueError):
     not JSON, a table cut short): the message names the file."""
 
 
-_DAMAGED = "a damaged manifest: skillsim writes it, so rerun what wrote this folder"
+DAMAGED = "a damaged manifest: skillsim writes it, so rerun what wrote this folder"
 
 
 def _manifest(folder: Path) -> dict[str, Any] | None:
@@ -317,10 +317,10 @@ def _manifest(folder: Path) -> dict[str, Any] | None:
     try:
         manifest = json.loads(path.read_text())
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DamagedFolderError(f"{path}: {_DAMAGED} (not valid JSON: {exc})") from None
+        raise DamagedFolderError(f"{path}: {DAMAGED} (not valid JSON: {exc})") from None
     if not isinstance(manifest, dict):
         kind = type(manifest).__name__
-        raise DamagedFolderError(f"{path}: {_DAMAGED} (a JSON {kind}, not an object)")
+        raise DamagedFolderError(f"{path}: {DAMAGED} (a JSON {kind}, not an object)")
     return manifest
 
 

@@ -663,10 +663,7 @@ def _compare(runs: Sequence[Path]) -> int:
             )
         missing = [k for k in ("scenario", "policy", "seed", "workers") if k not in manifest]
         if missing:
-            raise BadInput(
-                f"{manifest_path}: no {', '.join(missing)} (a damaged manifest: skillsim "
-                "writes it, so rerun what wrote this folder)"
-            )
+            raise BadInput(f"{manifest_path}: no {', '.join(missing)} ({analysis.DAMAGED})")
         labels.append(
             f"{manifest['scenario']}\n{manifest['policy']}\nseed {manifest['seed']}\n"
             f"{int(manifest['workers']):,} workers"
