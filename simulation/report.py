@@ -167,21 +167,25 @@ _T: dict[str, tuple[str, str]] = {
         "{what}逐月变化，每个情景一个子图，纵轴刻度相同；线为随机种子均值，阴影为均值水平的95%置信区间。",
     ),
     "fig_heat_sector": (
-        "Where skills are short: mean skill gap of the employed by sector and scenario, "
-        "under {base}, averaged over months and seeds{points}; lighter is a larger gap.",
-        "技能短缺所在：{base}下分行业、分情景的在职者平均技能差距（各月与各随机种子{points}均值）；颜色越浅差距越大。",
+        "Where skills and jobs differ most: mean skill gap of the employed (under- and "
+        "over-skilling together; the share under-skilled is its own metric) by sector and "
+        "scenario, under {base}, averaged over months and seeds{points}; lighter is a larger "
+        "gap.",
+        "技能错配所在：{base}下分行业、分情景的在职者平均技能差距（技能不足与技能过剩之和；技能不足比例"
+        "另有指标），取各月与各随机种子{points}均值；颜色越浅差距越大。",
     ),
     "fig_heat_region": (
         "The same by region.",
         "分地区的同一指标。",
     ),
     "fig_heat_cell": (
-        "Where skills are short, sector by region: mean skill gap of the employed by their "
+        "Where skills and jobs differ most, sector by region: mean skill gap (under- and "
+        "over-skilling together) of the employed by their "
         "employer's sector (rows) and their own region (columns), in the scenario “{scenario}”, "
         "under {policy}, averaged over {window} and over {seeds_counted}{points}; lighter is a "
         "larger gap, and a blank cell has no one employed in it.",
-        "技能短缺的行业与地区分布：在情景“{scenario}”、{policy}下，在职者按所在企业的行业（行）和本人"
-        "所在地区（列）划分的平均技能差距，取{window}、{seeds}个随机种子{points}的均值；颜色越浅"
+        "技能错配的行业与地区分布：在情景“{scenario}”、{policy}下，在职者按所在企业的行业（行）和本人"
+        "所在地区（列）划分的平均技能差距（技能不足与技能过剩之和），取{window}、{seeds}个随机种子{points}的均值；颜色越浅"
         "差距越大，空白格表示该处无人就业。",
     ),
     "fig_heat_cell_more": (

@@ -155,7 +155,7 @@ def test_skill_gap_by_sector_and_region(written):
     assert first < second
     caption = page[first:second]
     for words in (
-        "Where skills are short, sector by region",
+        "Where skills and jobs differ most, sector by region",
         "“quick test scenario”, under no new policy (status quo)",
         "the last 12 months (months 3 to 14) and over 2 seeds",
         "a blank cell has no one employed",
@@ -240,7 +240,7 @@ def test_chinese_report(tmp_path):
         "方法说明",
         "公共随机数",
         "校准目标",
-        "技能短缺的行业与地区分布",
+        "技能错配的行业与地区分布",
         "最后12个月（第3至14个月）",
         "<tr><th>根随机种子</th>",  # the manifest's facts named in Chinese too
     ):
