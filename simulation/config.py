@@ -164,8 +164,12 @@ class PopulationConfig(Strict):
     entrant_digital_skill: float = Field(
         0.30, ge=0, le=1, description="mean digital skill of a school leaver"
     )
-    entrant_technical_skill: float = Field(
-        0.10, ge=0, le=1, description="mean skill of a school leaver in each technical domain"
+    entrant_field_readiness: float = Field(
+        0.30,
+        ge=0,
+        le=1,
+        description="a school leaver's mean technical skills as a share of the requirements "
+        "of their field (a sector drawn by their region's employment shares)",
     )
     tertiary_months: int = Field(48, ge=12, le=72, description="length of tertiary study")
     tertiary_skill_gain: float = Field(

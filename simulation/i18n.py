@@ -308,7 +308,7 @@ EXPERIMENT_DESCRIPTIONS_ZH: dict[str, str] = {
 # Policy and scenario descriptions in Chinese (the English ones come from the TOML files).
 DESCRIPTIONS_ZH: dict[str, str] = {
     "baseline": "试点城市（中心城区、县城、两个农村县），延续现有趋势",
-    "baseline_alternative_fit": "基准情景的第二套校准：同样符合全部校准目标，学徒工资为熟练工资的39%，留用价值为4.33个月工资；用于检验学徒政策效果的稳健性",
+    "baseline_alternative_fit": "基准情景的第二套校准：同样符合全部校准目标，学徒工资约为熟练工资的40%，留用价值为3.76个月工资；用于检验学徒政策效果的稳健性",
     "green_transition": "绿色转型（即有序绿色转型）",
     "green_transition_orderly": "有序绿色转型：高碳行业逐步收缩，绿色行业增长，碳价自第0月起上升",
     "green_transition_disorderly": "无序绿色转型：第60个月前不变，之后高碳行业骤然收缩、碳价跳升",

@@ -156,7 +156,7 @@ class DemographyParams(NamedTuple):
     ability_sd: float
     entrant_core: float
     entrant_digital: float
-    entrant_technical: float
+    entrant_readiness: float
     skill_noise_sd: float
     cohort_share_per_year: float
     cohort_month: int
@@ -368,7 +368,7 @@ def build(run: RunConfig) -> Params:
             ability_sd=pop.ability_sd,
             entrant_core=pop.entrant_core_skill,
             entrant_digital=pop.entrant_digital_skill,
-            entrant_technical=pop.entrant_technical_skill,
+            entrant_readiness=pop.entrant_field_readiness,
             skill_noise_sd=pop.initial_skill_noise_sd,
             cohort_share_per_year=pop.cohort_share_per_year,
             cohort_month=pop.cohort_month,

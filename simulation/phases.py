@@ -288,10 +288,10 @@ def demographic_change(m, p: params.Params, month: int) -> None:
     )  # fmt: skip
     if month % 12 == pd.cohort_month:
         entrants = round(pd.cohort_share_per_year * m.config.workers)
-        region_cum, home_cum = _cohort_tables(m)
+        region_cum, home_cum, field_cum = _cohort_tables(m)
         demography.enter_cohort(
             stream_key(m, Stream.ENTRANT), entrants, pd, region_cum, world.region_rural_share,
-            world.region_urban, home_cum, w.status, w.age, w.region, w.origin, w.rural,
+            world.region_urban, home_cum, field_cum, world.sector_profile, w.status, w.age, w.region, w.origin, w.rural,
             w.education, w.ability, w.skills, w.employer, w.gap_under, w.gap_over, w.wage,
             w.tenure, w.spell, w.months_left, w.provider, w.programme, w.cert, w.appr_state,
             w.appr_firm, w.appr_duration, w.appr_entitlement, w.appr_advance, w.appr_net,
@@ -346,7 +346,7 @@ def whole_month(m, p: params.Params, month: int) -> None:
     foresight = foresight_delta(m, p, max(month, 0)) if planning else m.demand_now
     cohort = month % 12 == pd.cohort_month
     entrants = round(pd.cohort_share_per_year * m.config.workers) if cohort else 0
-    region_cum, home_cum = _cohort_tables(m)
+    region_cum, home_cum, field_cum = _cohort_tables(m)
     context = shared_context(m, p)
     box, helper = duo.start(matching.assist, context, w.status.shape[0])
     try:
@@ -361,7 +361,8 @@ def whole_month(m, p: params.Params, month: int) -> None:
             cohort, entrants, foresight, rural_seat_extra(m, p), return_hazard(m, p),
             m.poach_rate, m.slot_ratio, box, context, world.region_urban,
             world.region_rural_share, world.sector_kind, world.sector_productivity,
-            world.initial_firms, region_cum, home_cum, m.provider_start,
+            world.initial_firms, region_cum, home_cum, field_cum, world.sector_profile,
+            m.provider_start,
             m.providers_per_region, m.log_demand, m.carbon_burden, m.travel_train, m.desired,
             m.flows, m.flow_history, m.spend, m.appr_money, m.mig_in, m.mig_out, m.demand_now,
             m.supply, m.demand_history, m.choice_counts, m.no_slack, m.firm_is_brown,
@@ -477,13 +478,15 @@ def return_hazard(m, p: params.Params) -> float:
     return p.demography.return_rate * (1.0 + p.return_boost * m.rural_phase)
 
 
-def _cohort_tables(m) -> tuple[np.ndarray, np.ndarray]:
+def _cohort_tables(m) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Where school leavers are drawn from (``demography.enter_cohort``): the regions'
-    cumulative population shares, and rural homes' (``World.rural_home_cum``)."""
+    cumulative population shares, rural homes' (``World.rural_home_cum``) and fields'
+    (``World.field_cum``)."""
     tables = getattr(m, "cohort_tables", None)
     if tables is None:
         world = m.world
-        tables = m.cohort_tables = (np.cumsum(world.region_share), world.rural_home_cum)
+        cum = np.cumsum(world.region_share)
+        tables = m.cohort_tables = (cum, world.rural_home_cum, world.field_cum)
     return tables
 
 

@@ -43,7 +43,9 @@ SUMMARY_METRICS = (
     "youth_unemployment_rate",
     "urban_unemployment_rate",
     "urban_youth_unemployment_rate",
+    "employment_rate",
     "skill_gap_mean",
+    "under_skilled_share",
     "apprenticeship_starts",
     "apprenticeship_completion_rate",
     "green_employment_share",
@@ -105,6 +107,16 @@ _T: dict[str, tuple[str, str]] = {
         "各情景下每项政策相对于{base}的影响：每次运行第1至{months}个月均值的配对差异，"
         "取{n}个随机种子的平均值，方括号内为95%置信区间。比例类指标单位为百分点。"
         "粗体：置信区间不含零，即在此随机种子数下影响方向明确。",
+    ),
+    "summary_read": (
+        " An unemployment rate counts the labour force only, so a policy that moves school "
+        "leavers between study and work moves it through who is counted too: read the "
+        "employment rate beside it (employed and apprentices over the whole working-age "
+        "population, students included). The skill gap adds under- and over-skilling; the "
+        "under-skilled share is the shortfall alone.",
+        "失业率只计算劳动力，因此使毕业生在升学与就业之间流动的政策也会通过统计口径改变失业率："
+        "请同时阅读就业率（就业者与学徒占全部劳动年龄人口之比，含在校学生）。技能差距为技能不足"
+        "与技能过剩之和；技能不足比例仅反映不足部分。",
     ),
     "summary_intro_one": (
         "Effect of each policy against {base}, by scenario: the paired difference of each "
@@ -325,14 +337,14 @@ _METHODS: tuple[tuple[str, str], ...] = (
         "apprenticeship levers (subsidy, quality standards, wage floor) rest on how strongly "
         "firms' training supply responds to its costs and benefits, which no calibration "
         "target pins (docs/ODD.md, 11.5): between the two calibrations that match every "
-        "target, the status quo's apprenticeship system differs fivefold in size, and the "
-        "policy package lowers the baseline's urban youth unemployment by 0.9 or 4.6 "
+        "target, the status quo's apprenticeship system differs twofold in size, and the "
+        "policy package lowers the baseline's urban youth unemployment by 1.8 or 4.3 "
         "points (one seed, 100,000 workers). The direction held; read their sizes as "
         "indicative, and run a policy under baseline_alternative_fit too.",
         "区间只反映随机种子带来的波动，不反映模型参数的不确定性。学徒制政策（补贴、质量标准、工资下限）"
         "的效应取决于企业培训供给对成本与收益的反应强度，而这一点没有任何校准目标加以约束"
-        "（docs/ODD.md 第11.5节）：在两套均拟合所有目标的校准之间，现状下的学徒制规模相差五倍，"
-        "一揽子政策使基准情景城镇青年失业率下降0.9或4.6个百分点（一个随机种子，10万名劳动者）。"
+        "（docs/ODD.md 第11.5节）：在两套均拟合所有目标的校准之间，现状下的学徒制规模相差一倍，"
+        "一揽子政策使基准情景城镇青年失业率下降1.8或4.3个百分点（一个随机种子，10万名劳动者）。"
         "效应方向保持不变；其大小仅供参考，并请同时在 baseline_alternative_fit 情景下运行该政策。",
     ),
     (
@@ -412,6 +424,7 @@ _DEFINITIONS_ZH: dict[str, str] = {
     "youth_unemployment_rate": "全市25岁以下劳动者的失业率",
     "urban_unemployment_rate": "城镇地区（中心城区与县城）常住劳动者的失业率，与国家统计局城镇调查失业率口径一致",
     "urban_youth_unemployment_rate": "城镇地区25岁以下劳动者的失业率",
+    "employment_rate": "（就业 + 学徒）/ 劳动年龄人口（含在校学生与培训学员）",
     "skill_gap_mean": "在职者技能不足与技能过剩差距之和的平均值（0-1）",
     "apprenticeship_starts": "当月开始的学徒培训人数",
     "apprenticeship_completion_rate": "近12个月结业人数 / （结业 + 退出 + 解除）",
@@ -1145,6 +1158,7 @@ def _summary(sweep: Sweep, lang: str) -> str:
             _t("summary_intro" if n > 1 else "summary_intro_one", lang).format(
                 base=base, n=n, seeds_counted=i18n.counted(n, "seed"), months=sweep.months
             )
+            + _t("summary_read", lang)
         )
         + "</p>"
     ]

@@ -406,6 +406,14 @@ class World:
         return np.cumsum(share) / total if total > 0 else np.zeros_like(share)
 
     @property
+    def field_cum(self) -> np.ndarray:
+        """(R, S) each region's cumulative employment shares over sectors (1 at the end;
+        all 0 for a region without jobs): where a school leaver's field is drawn from."""
+        share = self.sector_share.T
+        total = share.sum(axis=1, keepdims=True)
+        return np.cumsum(np.divide(share, total, out=np.zeros_like(share), where=total > 0), 1)
+
+    @property
     def n_regions(self) -> int:
         return self.region_urban.shape[0]
 

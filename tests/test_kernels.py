@@ -1377,7 +1377,8 @@ def test_enter_cohort(n, seed, entrants):
         w = x.w
         return m.demography.enter_cohort(
             x.key(Stream.ENTRANT), entrants, x.p.demography, region_cum, ws.region_rural_share,
-            ws.region_urban, ws.rural_home_cum, w.status, w.age, w.region, w.origin, w.rural, w.education, w.ability, w.skills,
+            ws.region_urban, ws.rural_home_cum, ws.field_cum, ws.sector_profile, w.status,
+            w.age, w.region, w.origin, w.rural, w.education, w.ability, w.skills,
             w.employer, w.gap_under, w.gap_over, w.wage, w.tenure, w.spell, w.months_left,
             w.provider, w.programme, w.cert, w.appr_state, w.appr_firm, w.appr_duration,
             w.appr_entitlement, w.appr_advance, w.appr_net, w.retained, w.poached,
@@ -1396,6 +1397,43 @@ def test_enter_cohort(n, seed, entrants):
     migrant = new & (w.rural == 1) & (ws.region_urban[w.region] == 1)
     assert (ws.region_urban[w.origin[migrant]] == 0).all()
     assert (w.origin[new & ~migrant] == w.region[new & ~migrant]).all()
+
+
+@cases(max_examples=15, readiness=st.floats(0.1, 1.0))
+def test_entrants_technical_skills_are_their_fields(n, seed, readiness):
+    """Without noise, a school leaver's core and digital skills are their means and its
+    technical skills are ``entrant_readiness`` times the requirement profile of one
+    sector (its field) among those with jobs in its region: not one level in every
+    technical domain, which made every leaver over-skilled in domains its job does not
+    need (docs/ODD.md 11.3, step 11)."""
+    world = worlds.random_world(n, seed)
+    ws = world.world
+    pd = world.p.demography._replace(skill_noise_sd=0.0, entrant_readiness=readiness)
+
+    def call(m, x):
+        w = x.w
+        return m.demography.enter_cohort(
+            x.key(Stream.ENTRANT), 60, pd, np.cumsum(ws.region_share), ws.region_rural_share,
+            ws.region_urban, ws.rural_home_cum, ws.field_cum, ws.sector_profile, w.status,
+            w.age, w.region, w.origin, w.rural, w.education, w.ability, w.skills,
+            w.employer, w.gap_under, w.gap_over, w.wage, w.tenure, w.spell, w.months_left,
+            w.provider, w.programme, w.cert, w.appr_state, w.appr_firm, w.appr_duration,
+            w.appr_entitlement, w.appr_advance, w.appr_net, w.retained, w.poached,
+            w.seeking_appr, w.displaced, w.date_entry, w.date_first_job, w.date_appr_start,
+            w.date_appr_end, w.date_displaced, x.b["flows"],
+        )  # fmt: skip
+
+    after, _ = check(world, call)
+    new = np.flatnonzero((world.w.status == Status.RETIRED) & (after.w.status == Status.LEAVER))
+    skills = after.w.skills[new].astype(np.float64)
+    assert np.allclose(skills[:, 0], np.clip(pd.entrant_core, 0, 1), atol=1e-6)
+    assert np.allclose(skills[:, 1], np.clip(pd.entrant_digital, 0, 1), atol=1e-6)
+    fields = np.clip(readiness * ws.sector_profile[:, 2:], 0, 1)  # (S, technical domains)
+    for i, row in zip(new, skills[:, 2:], strict=True):
+        jobs_here = ws.sector_share[:, after.w.region[i]] > 0
+        jobs_here[-1] |= not jobs_here.any()  # (a region without jobs: the last sector)
+        match = np.abs(fields - row).max(axis=1) < 1e-6
+        assert (match & jobs_here).any(), (i, row)
 
 
 # --------------------------------------------------------------- accounting

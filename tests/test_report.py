@@ -66,6 +66,12 @@ def test_report_says_what_a_forum_needs(written):
         "Change in unemployment rate (percentage points)",
         "Change in urban unemployment rate (percentage points)",
         "Change in urban youth unemployment rate (under 25; percentage points)",
+        # unemployment read beside employment, the gap beside its shortfall part: a
+        # policy that moves leavers from study into apprenticeships lowers unemployment
+        # through who is counted
+        "Change in employment rate (percentage points)",
+        "read the employment rate beside it",
+        "Change in under-skilled share of the employed (percentage points)",
         "apprenticeship subsidy",
         "full policy package",
         "Scenarios",

@@ -144,13 +144,25 @@ def book_rows(
 
 
 def enter_cohort(
-    key, n_entrants, p, region_cum, region_rural_share, region_urban, home_cum, status, *arrays
+    key,
+    n_entrants,
+    p,
+    region_cum,
+    region_rural_share,
+    region_urban,
+    home_cum,
+    field_cum,
+    profile,
+    status,
+    *arrays,
 ):
     """School leavers take free rows in row order: region by population share, rural
     origin by the region's share (a rural-origin leaver in an urban region gets a rural
-    home region by population share, ``home_cum``, as initial workers do), ability and
-    skills drawn around their means (core, digital, then every technical domain); every
-    other field is reset. They choose a path next month. Returns the number who entered.
+    home region by population share, ``home_cum``, as initial workers do), ability, and
+    skills drawn around their means: core and digital at their own, every technical
+    domain at ``entrant_readiness`` times the requirement ``profile`` of the leaver's
+    field, a sector drawn by the region's employment shares (``field_cum``, ``World``);
+    every other field is reset. They choose a path next month. Returns the number who entered.
 
     The free rows are listed first (``cohort_rows``); each entrant's fields depend only
     on its row's draws, so the rows are filled in parallel (``enter_rows``). ``arrays``
@@ -159,7 +171,8 @@ def enter_cohort(
     rows = cohort_rows(status, n_entrants)
     parallel.run(
         enter_rows, rows.shape[0], rows, key, p, region_cum, region_rural_share, region_urban,
-        home_cum, status, *fields, min_piece=ENTER_PIECE, workers=status.shape[0],
+        home_cum, field_cum, profile, status, *fields, min_piece=ENTER_PIECE,
+        workers=status.shape[0],
     )  # fmt: skip
     entered = rows.shape[0]
     flows[Flow.ENTRANTS] += entered
@@ -168,6 +181,13 @@ def enter_cohort(
 
 
 ENTER_PIECE = 4096  # least entrants per piece of the parallel filling
+
+
+@njit(cache=True, nogil=True)
+def field_slot(n_domains):
+    """An entrant's draw slot for its field: the first after its skills' normals (two
+    slots each from slot 6)."""
+    return 6 + 2 * n_domains
 
 
 @njit(cache=True, nogil=True)
@@ -189,6 +209,8 @@ def enter_rows(
     region_rural_share,
     region_urban,
     home_cum,
+    field_cum,
+    profile,
     status,
     age,
     region,
@@ -268,8 +290,16 @@ def enter_rows(
                     break
         education[i] = Education.SECONDARY
         ability[i] = greater(1.0 + p.ability_sd * normal(key, i, 4), 0.2)
-        for k in range(skills.shape[1]):
-            level = p.entrant_technical
+        n_domains = skills.shape[1]
+        fields = field_cum[r]
+        u = uniform(key, i, field_slot(n_domains))
+        field = fields.shape[0] - 1
+        for sec in range(fields.shape[0]):
+            if u < fields[sec]:
+                field = sec
+                break
+        for k in range(n_domains):
+            level = p.entrant_readiness * profile[field, k]
             if k == 0:
                 level = p.entrant_core
             elif k == 1:

@@ -346,7 +346,7 @@ class WorkerAgent(mesa.Agent):
         leaver = cls(model, row)
         age, region, origin, rural, ability, skills_row = demography.entrant_draws(
             key, row, p, model.region_cum, world.region_rural_share, world.region_urban,
-            model.rural_home_cum, model.n_domains,
+            model.rural_home_cum, model.field_cum, world.sector_profile, model.n_domains,
         )  # fmt: skip
         leaver.age, leaver.region, leaver.origin, leaver.rural = age, region, origin, rural
         leaver.ability = f32(ability)

@@ -131,6 +131,7 @@ class ReferenceModel(mesa.Model):
         self.travel_train = world.travel.copy()
         self.region_cum = np.cumsum(world.region_share)  # where school leavers live
         self.rural_home_cum = world.rural_home_cum
+        self.field_cum = world.field_cum  # school leavers' fields
         self.rural_phase = 0.0
         self.demand_now = np.zeros(self.n_domains)
         self.supply = np.zeros(self.n_domains)

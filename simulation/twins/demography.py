@@ -106,7 +106,8 @@ def age_leave_return(
 
 
 def pick_region(u: float, region_cum) -> int:
-    """First region whose cumulative population share exceeds ``u`` (the last if none)."""
+    """First region whose cumulative population share exceeds ``u`` (the last if none);
+    likewise a sector of a region's cumulative employment shares."""
     n_regions = len(region_cum)
     for r in range(n_regions):
         if u < float(region_cum[r]):
@@ -114,20 +115,25 @@ def pick_region(u: float, region_cum) -> int:
     return n_regions - 1
 
 
-def entrant_skill_level(p, k: int) -> float:
-    """Mean skill of a school leaver in domain ``k``: core, digital, or technical."""
+def entrant_skill_level(p, k: int, field_profile) -> float:
+    """Mean skill of a school leaver in domain ``k``: core, digital, or technical (the
+    leaver's readiness times its field's requirement, ``field_profile``)."""
     if k == 0:
         return p.entrant_core
     if k == 1:
         return p.entrant_digital
-    return p.entrant_technical
+    return p.entrant_readiness * float(field_profile[k])
 
 
-def entrant_draws(k, i, p, region_cum, region_rural_share, region_urban, home_cum, n_domains):
+def entrant_draws(
+    k, i, p, region_cum, region_rural_share, region_urban, home_cum, field_cum, profile, n_domains
+):
     """A school leaver on row ``i`` (draws under stream key ``k``): (age, region, home
     region, rural origin, learning ability, skills). A rural-origin leaver in an urban
     region gets a rural home region by population share (``home_cum``: cumulative shares
-    of rural regions, flat over urban ones)."""
+    of rural regions, flat over urban ones). Its field is a sector drawn by the region's
+    employment shares (``field_cum``), whose requirement ``profile`` sets its technical
+    skills."""
     r = pick_region(py_uniform(k, i, 0), region_cum)
     age = p.entry_age_months + int(12.0 * py_uniform(k, i, 1))
     origin = r
@@ -135,9 +141,12 @@ def entrant_draws(k, i, p, region_cum, region_rural_share, region_urban, home_cu
     if rural == 1 and region_urban[r] == 1 and float(home_cum[-1]) > 0.0:
         origin = pick_region(py_uniform(k, i, 3), home_cum)
     ability = max(1.0 + p.ability_sd * py_normal(k, i, 4), 0.2)
+    field = pick_region(py_uniform(k, i, 6 + 2 * n_domains), field_cum[r])
     skills = []
     for d in range(n_domains):
-        s = entrant_skill_level(p, d) + p.skill_noise_sd * py_normal(k, i, 6 + 2 * d)
+        s = entrant_skill_level(p, d, profile[field]) + p.skill_noise_sd * py_normal(
+            k, i, 6 + 2 * d
+        )
         skills.append(min(max(s, 0.0), 1.0))
     return age, r, origin, rural, ability, skills
 
@@ -166,6 +175,8 @@ def enter_cohort(
     region_rural_share,
     region_urban,
     home_cum,
+    field_cum,
+    profile,
     status,
     age,
     region,
@@ -204,7 +215,8 @@ def enter_cohort(
     """School leavers take free (retired) rows in row order, every field reset; those who
     find no free row are turned away. A rural-origin leaver in an urban region gets a
     rural home region by population share (``home_cum``: cumulative shares of rural
-    regions, flat over urban ones). Returns the number who entered."""
+    regions, flat over urban ones); a leaver's field is a sector drawn by its region's
+    employment shares (``field_cum``). Returns the number who entered."""
     k = int(key)
     entered = 0
     for i in range(status.shape[0]):
@@ -214,8 +226,9 @@ def enter_cohort(
             continue
         status[i] = Status.LEAVER
         age[i], region[i], origin[i], rural[i], ability[i], skills[i, :] = entrant_draws(
-            k, i, p, region_cum, region_rural_share, region_urban, home_cum, skills.shape[1]
-        )
+            k, i, p, region_cum, region_rural_share, region_urban, home_cum, field_cum, profile,
+            skills.shape[1],
+        )  # fmt: skip
         education[i] = Education.SECONDARY
         employer[i] = -1
         gap_under[i] = 0.0
