@@ -183,6 +183,51 @@ def test_sobol_and_morris_sizes_and_bounds(tmp_path):
     assert set(np.round(points[:, 1], 6)) <= {0.0, 8.0, 16.0, 24.0}  # 4 levels
 
 
+def test_design_points_are_counted_without_building_them(tmp_path):
+    """``design_points`` (what the size check counts) is ``design.matrix``'s rows, for
+    every kind of design."""
+    two = _param("policy.subsidy.yuan_per_year", 0, 10_000) + _param(
+        "policy.anticipation.lag_months", 0, 24
+    )
+    values = '[[parameters]]\npath = "policy.anticipation.noise_sd"\nvalues = [0.1, 0.2]\n'
+    for i, extra in enumerate(
+        (
+            "",
+            "[design]\nkind = 'grid'\nlevels = 3\n" + two + values,
+            "[design]\nkind = 'lhs'\nsamples = 7\n" + two,
+            "[design]\nkind = 'sobol'\nsamples = 8\n" + two,
+            "[design]\nkind = 'sobol'\nsamples = 8\nsecond_order = true\n" + two,
+            "[design]\nkind = 'morris'\nsamples = 5\n" + two,
+        )
+    ):
+        cfg = _config(tmp_path, extra, f"e{i}")
+        assert cfg.design_points == design.matrix(cfg).shape[0], extra
+
+
+def test_a_design_too_large_to_plan_is_refused_before_it_is_built(tmp_path, capsys):
+    """1000 levels of three parameters are 10^9 grid points: building them filled a 23 GB
+    machine until the kernel killed the sweep, with no message (an outside fuzz). More
+    than MAX_RUNS runs are refused with the count, naming the field to lower."""
+    three = "".join(
+        _param(path, 0, 1)
+        for path in (
+            "policy.subsidy.advance_share",
+            "policy.subsidy.clawback_share",
+            "policy.anticipation.noise_sd",
+        )
+    )
+    path = write_experiment(tmp_path / "exp", small(extra="[design]\nlevels = 1000\n" + three))
+    out = tmp_path / "out"
+    assert cli.main(["sweep", str(path), "--out", str(out), "--quiet"]) == 2
+    msg = capsys.readouterr().err
+    assert "1,000,000,000 design points x 1 scenario x 2 policies x 2 seeds" in msg, msg
+    assert "at most 1,000,000 in one sweep (lower design.levels" in msg
+    assert not out.exists()
+    lhs = small(extra="[design]\nkind = 'lhs'\nsamples = 400000\n" + three)
+    with pytest.raises(ConfigError, match="1,600,000 runs: at most 1,000,000 in one sweep "):
+        load_experiment(write_experiment(tmp_path / "lhs", lhs))
+
+
 def test_replication_seeds_derive_from_the_root_seed():
     seeds = design.replication_seeds(123, 5)
     assert len(set(seeds)) == 5 and all(0 <= s < 2**63 for s in seeds)

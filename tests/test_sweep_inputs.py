@@ -159,6 +159,19 @@ def test_one_policy_under_two_names_is_pointed_out(tmp_path, capsys):
     assert not (tmp_path / "out").exists()
 
 
+def test_one_scenario_under_two_names_is_pointed_out(tmp_path):
+    """green_transition is an alias of green_transition_orderly: a sweep of both ran
+    every run twice (an outside fuzz); refused as one policy under two names is."""
+    body = small(extra="").replace(
+        'scenarios = ["quick.toml"]',
+        'scenarios = ["green_transition", "green_transition_orderly"]',
+    )
+    with pytest.raises(ConfigError) as err:
+        load_experiment(write_experiment(tmp_path / "exp", body))
+    assert err.value.field == "scenarios[1]" and err.value.allowed == "distinct scenarios"
+    assert "the same scenario as 'green_transition'" in str(err.value)
+
+
 def test_an_experiment_without_a_baseline_runs_but_not_with_effects(tmp_path, capsys):
     # baseline_policy left at its default: a sweep without "none" (a sensitivity
     # design, like experiments/subsidy_sensitivity.toml) is fine ...

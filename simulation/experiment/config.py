@@ -7,6 +7,7 @@ reported with the file, the field path, the value and what is allowed.
 
 from __future__ import annotations
 
+import math
 from typing import Literal, get_args
 
 from pydantic import Field, model_validator
@@ -66,6 +67,13 @@ class ParameterRange(Strict):
         if self.values:
             return (min(self.values), max(self.values))
         return (float(self.low), float(self.high))  # type: ignore[arg-type]
+
+
+# The most runs one sweep plans: its plan holds one entry per run, and a grid of many
+# parameters at many levels multiplies (1000 levels of three parameters are 10^9 points,
+# which filled a 23 GB machine before anything ran). A million runs is days of a
+# cluster's time; a larger study is several sweeps.
+MAX_RUNS = 1_000_000
 
 
 class DesignConfig(Strict):
@@ -137,4 +145,34 @@ class ExperimentConfig(Strict):
                 raise ValueError(f"design.samples must be a power of 2 for sobol (got {n})")
         if self.design.kind in ("sobol", "morris") and len(self.parameters) < 2:
             raise ValueError(f"parameters must number at least 2 for a {self.design.kind} design")
+        runs = self.design_points * len(self.scenarios) * len(self.policies) * self.replications
+        if runs > MAX_RUNS:
+            field = "design.levels" if self.design.kind == "grid" else "design.samples"
+            counts = (
+                (self.design_points, "design point", "design points"),
+                (len(self.scenarios), "scenario", "scenarios"),
+                (len(self.policies), "policy", "policies"),
+                (self.replications, "seed", "seeds"),
+            )
+            factors = " x ".join(f"{n:,} {one if n == 1 else many}" for n, one, many in counts)
+            raise ValueError(
+                f"{factors} = {runs:,} runs: at most {MAX_RUNS:,} in one sweep (lower "
+                f"{field}, drop parameters, or split the sweep)"
+            )
         return self
+
+    @property
+    def design_points(self) -> int:
+        """The number of design points (``design.matrix``'s rows), counted without
+        building them."""
+        d, params = self.design, self.parameters
+        if not params:
+            return 1
+        k = len(params)
+        if d.kind == "grid":
+            return math.prod(len(p.values) if p.values else d.levels for p in params)
+        if d.kind == "lhs":
+            return d.samples
+        if d.kind == "sobol":
+            return d.samples * (2 * k + 2 if d.second_order else k + 2)
+        return d.samples * (k + 1)

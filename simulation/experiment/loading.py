@@ -140,7 +140,7 @@ def _load_all(refs: list[str], field: str, path: Path, load) -> dict[str, Any]:
     shown = show_path(path)
     label = "scenario" if field == "scenarios" else "policy"
     out: dict[str, Any] = {}
-    settings: dict[str, str] = {}  # a policy's settings -> its reference
+    settings: dict[str, str] = {}  # a scenario's or policy's settings -> its reference
     for i, ref in enumerate(refs):
         cfg = load_ref(ref, f"{field}[{i}]", label, path, load)
         if cfg.name in out:
@@ -148,17 +148,19 @@ def _load_all(refs: list[str], field: str, path: Path, load) -> dict[str, Any]:
             raise ConfigError(
                 Problem(shown, f"{field}[{i}]", show_value(ref), "distinct names", msg)
             )
-        if label == "policy":  # "a+b" and "b+a": two names, one policy run twice
-            same = json.dumps(cfg.model_dump(mode="json", exclude={"name", "description"}))
-            if same in settings:
-                msg = (
-                    f"the same policy as {settings[same]!r} (every setting equal, listed "
-                    "under another name); list it once"
-                )
-                raise ConfigError(
-                    Problem(shown, f"{field}[{i}]", show_value(ref), "distinct policies", msg)
-                )
-            settings[same] = ref
+        # "a+b" and "b+a", or a scenario and its alias (green_transition): two names,
+        # the same runs twice
+        same = json.dumps(cfg.model_dump(mode="json", exclude={"name", "description"}))
+        if same in settings:
+            msg = (
+                f"the same {label} as {settings[same]!r} (every setting equal, listed "
+                "under another name); list it once"
+            )
+            plural = "scenarios" if label == "scenario" else "policies"
+            raise ConfigError(
+                Problem(shown, f"{field}[{i}]", show_value(ref), f"distinct {plural}", msg)
+            )
+        settings[same] = ref
         out[cfg.name] = cfg
     return out
 
