@@ -33,6 +33,7 @@ from simulation.experiment import cli as experiment_cli
 from simulation.validation import cli as validation_cli
 
 EXIT_BAD_INPUT = 2
+EXIT_FAILED = 1  # a run that could not be written (as a sweep's failed runs)
 EXIT_INTERRUPTED = 130  # Ctrl-C (SIGINT)
 EXIT_TERMINATED = 143  # SIGTERM
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: the reader of stdout went away (`| head`)
@@ -459,6 +460,27 @@ def _dashboard(args: argparse.Namespace) -> int:
         raise as_options(exc, RUN_OPTIONS, files=("",)) from None
 
 
+def _check_folder_names(args: argparse.Namespace, run) -> None:
+    """A run without --out is written to results/<scenario>__<policy>__seed<S>__<time>:
+    its scenario's and policies' names must be plain folder names there (as a sweep
+    requires of them), or a name such as "../x" would write outside results/."""
+    from simulation.experiment.plan import RUN_NAME
+
+    def plain(name: str) -> bool:
+        return not (any(c in name for c in "/\\\0") or name.startswith("."))
+
+    given = [("scenario", args.scenario, run.scenario.name)]
+    for ref in args.policy or ("none",):
+        given.append(("policy", ref, loading.load_policy(ref).name))
+    for label, ref, name in given:
+        if not plain(name):
+            raise BadInput(
+                f"{ref}: name = {name!r}: a run without --out is written to "
+                f"results/<scenario>__<policy>__seed<S>__<time>, so the {label}'s name must "
+                f"be {RUN_NAME} (rename it, or give --out)"
+            )
+
+
 def _run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
@@ -470,6 +492,8 @@ def _run(args: argparse.Namespace) -> int:
         )
     except ConfigError as exc:  # a bad size named by its option, as the user typed it
         raise as_options(exc, RUN_OPTIONS, files=("",)) from None
+    if args.out is None:
+        _check_folder_names(args, run)
     out = args.out if args.out is not None else runner.default_out(run)
     problem = store.check_out(out)
     if problem:
@@ -484,7 +508,16 @@ def _run(args: argparse.Namespace) -> int:
     else:
         result = _run_with_progress(run, console, args.profile, args.engine)
     with _finishing() as held:
-        wanted, out = out, runner.write(result, out, elsewhere=True)
+        try:
+            wanted, out = out, runner.write(result, out, elsewhere=True)
+        except OSError as exc:  # a full disk, a folder made read-only meanwhile, ...
+            print(
+                f"skillsim: error: cannot write the run's results to {out} "
+                f"({exc.strerror or exc}); nothing of it was kept there: free space (or fix "
+                "the folder) and run it again",
+                file=sys.stderr,
+            )
+            return EXIT_FAILED
         if out != wanted:
             console.print(
                 f"[yellow]{wanted} was written by another process while this run ran; this "

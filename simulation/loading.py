@@ -390,7 +390,20 @@ def load_policy(names: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
     items: list[str | os.PathLike[str]] = []
     for name in [names] if isinstance(names, str | os.PathLike) else names:
         if isinstance(name, str) and not name.endswith(".toml"):  # "a+b": a, then b
-            items += [n.strip() for n in name.split("+") if n.strip()]
+            parts = [n.strip() for n in name.split("+")]
+            if not all(parts):  # "", "a+", "a++b": a name left out, not "none"
+                names = names_in(_POLICY.folders())
+                allowed = "policy names joined by '+', none of them empty: " + ", ".join(names)
+                raise ConfigError(
+                    Problem(
+                        show_path(_POLICY.folders()[0]),
+                        _POLICY.label,
+                        show_value(name),
+                        allowed,
+                        f"an empty policy name; must be {allowed}",
+                    )
+                )
+            items += parts
         else:
             items.append(name)
     items = list(dict.fromkeys(items))  # (a policy named twice: merged once, named once)
@@ -452,7 +465,8 @@ def run_warnings(
     their files do not say, in words, for a warning (not errors: a scenario does not
     know how long it is run, and a policy may be the status quo on purpose): shocks that
     start only after the run, a city with no urban region (the urban rates, which the
-    calibration targets, are then undefined), a policy that moves no lever."""
+    calibration targets, are then undefined), a region whose minimum wage is at or above
+    its wage level, a policy that moves no lever."""
     out = []
     for scenario in scenarios:
         out += [
@@ -467,6 +481,13 @@ def run_warnings(
                 "unemployment rates (what China's surveys and the calibration's targets "
                 "measure) are undefined (NaN) in every month"
             )
+        out += [
+            f"scenario {scenario.name}: world.regions[{i}] ({region.name}) has a minimum wage "
+            f"({region.min_wage_yuan_per_month:,.0f} yuan a month) at or above its wage level "
+            f"({region.wage_level_yuan_per_month:,.0f}): nearly every wage there is the minimum"
+            for i, region in enumerate(scenario.world.regions)
+            if region.min_wage_yuan_per_month >= region.wage_level_yuan_per_month
+        ]
     quo = PolicyConfig(name="none").model_dump(exclude={"name", "description"})
     for policy in policies:
         if policy.name != "none" and policy.model_dump(exclude={"name", "description"}) == quo:

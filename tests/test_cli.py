@@ -208,10 +208,46 @@ def test_an_empty_or_taken_out_path_says_so(tmp_path, capsys):
 
 
 @pytest.mark.parametrize(
+    ("kind", "name"), [("scenario", "../../escaped"), ("policy", "../p"), ("scenario", "a/b")]
+)
+def test_a_name_that_is_no_folder_name_is_refused_without_out(
+    tmp_path, monkeypatch, capsys, kind, name
+):
+    """A run without --out is written to results/<scenario>__<policy>__...: a scenario
+    or policy named "../../x" wrote outside results/ (an outside fuzz found it), "a/b"
+    into a nested folder. Refused as a sweep refuses it; with --out the name is fine."""
+    project = tmp_path / "deep" / "project"
+    project.mkdir(parents=True)
+    monkeypatch.chdir(project)
+    if kind == "scenario":
+        path = tmp_path / "mine.toml"
+        path.write_text(f'extends = "baseline"\nname = "{name}"\n')
+        argv = ["run", str(path), *SMALL]
+    else:
+        path = tmp_path / "pol.toml"
+        path.write_text(f'extends = "apprenticeship_subsidy"\nname = "{name}"\n')
+        argv = ["run", "baseline", "--policy", str(path), *SMALL]
+    before = sorted(p for p in tmp_path.rglob("*"))
+    assert cli.main(argv) == cli.EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert str(path) in err and repr(name) in err and "without / or" in err
+    assert sorted(p for p in tmp_path.rglob("*")) == before  # nothing written anywhere
+    out = tmp_path / "given"
+    assert cli.main([*argv, "--out", str(out), "--quiet"]) == 0
+    assert (out / "manifest.json").exists()
+
+
+@pytest.mark.parametrize(
     ("argv", "expected"),
     [
         (["run", "nosuch"], ["nosuch", "baseline", "combined"]),
         (["run", "baseline", "--policy", "nosuch"], ["nosuch", "apprenticeship_subsidy"]),
+        # an empty name ran as "none", "a+" as "a" (an outside fuzz)
+        (["run", "baseline", "--policy", ""], ["policy = ''", "an empty policy name"]),
+        (
+            ["run", "baseline", "--policy", "apprenticeship_subsidy+"],
+            ["policy = 'apprenticeship_subsidy+'", "none of them empty: apprenticeship_subsidy"],
+        ),
         (["run", "baseline", "--workers", "5"], ["workers", "5", ">= 100"]),
         (["run", "baseline", "--months", "0"], ["months", "0", ">= 1"]),
         (["run", "baseline", "--seed", "-3"], ["seed", "-3", ">= 0"]),
@@ -436,18 +472,22 @@ def test_the_command_exits_at_once_after_a_stop_whatever_threads_remain(code):
     assert done.returncode == code
 
 
-def test_a_failed_run_leaves_no_partial_folder(tmp_path, monkeypatch):
-    from simulation import runner
+def test_a_failed_run_leaves_no_partial_folder(tmp_path, monkeypatch, capsys):
+    """A run folder is built under a temporary name and renamed into place: a write that
+    fails (a full disk) leaves nothing, and says so in a line, not a traceback (an
+    outside fuzz on a 64 KB tmpfs got one), with exit 1."""
+    import errno
 
-    def explode(*args, **kwargs):
-        raise OSError("disk full")
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(store, "write_json", explode)
+    monkeypatch.setattr(store, "write_json", full)
     out = tmp_path / "run"
-    with pytest.raises(OSError, match="disk full"):
-        cli.main(["run", "baseline", *SMALL, "--quiet", "--out", str(out)])
+    assert cli.main(["run", "baseline", *SMALL, "--quiet", "--out", str(out)]) == cli.EXIT_FAILED
+    err = capsys.readouterr().err
+    assert f"cannot write the run's results to {out} (No space left on device)" in err
+    assert "Traceback" not in err
     assert _files(tmp_path) == []
-    assert runner  # the writer builds a temporary folder and removes it on failure
 
 
 def test_list_and_help_explain_every_option(capsys):

@@ -192,12 +192,16 @@ def test_a_folder_of_ones_own_adds_to_the_shipped_scenarios(
 
 
 def test_none_policy() -> None:
-    for arg in ("none", [], (), ""):
+    for arg in ("none", [], ()):
         policy = load_policy(arg)
         assert policy.name == "none"
         assert policy.model_dump(exclude={"description"}) == PolicyConfig(name="none").model_dump(
             exclude={"description"}
         )
+    # an empty name is a name left out (`--policy "$UNSET"`), not the status quo
+    for arg in ("", "core_skills+", "+core_skills", "a++b"):
+        with pytest.raises(ConfigError, match="an empty policy name"):
+            load_policy(arg)
 
 
 # ---------------------------------------------------------------- extends
@@ -641,6 +645,15 @@ def test_what_a_run_will_do_unsaid_is_warned_of(tmp_path: Path) -> None:
         region["urban"] = False
     rural = type(disorderly).model_validate(data)
     assert any("no region has urban = true" in w for w in run_warnings([rural], 120))
+    # a minimum wage above the wage level: every wage the minimum (an outside fuzz ran
+    # one at 5,000 against a level of 1,000 without a word)
+    data = load_scenario("baseline").model_dump()
+    data["world"]["regions"][2]["min_wage_yuan_per_month"] = 5000.0
+    floor = run_warnings([type(disorderly).model_validate(data)], 120)
+    assert floor == [
+        "scenario baseline: world.regions[2] (rural_county_a) has a minimum wage (5,000 yuan "
+        "a month) at or above its wage level (4,000): nearly every wage there is the minimum"
+    ]
     (tmp_path / "empty.toml").write_text("")
     said = run_warnings([disorderly], 120, [load_policy(tmp_path / "empty.toml")])
     assert said == [
