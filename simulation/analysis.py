@@ -373,7 +373,13 @@ def _load_sweep(
         keys["point"] = int(row.point)
         keys.update({n: float(design.at[int(row.point), n]) for n in names})
         keys.update(replicate=int(row.replicate), seed=int(row.seed))
-        frames.append(_with_keys(read_table(file), keys))
+        try:
+            frames.append(_with_keys(read_table(file), keys))
+        except DamagedFolderError as exc:  # (a resumed sweep skips a run whose folder exists)
+            raise DamagedFolderError(
+                f"{str(exc).split('; rerun')[0]}; delete its run folder {file.parent} and rerun "
+                f"the sweep command ({progress.command}) to compute that run again"
+            ) from None
     if frames:
         out = pd.concat(frames, ignore_index=True)
     else:

@@ -31,7 +31,7 @@ from typing import Any
 
 import pandas as pd
 
-from simulation import analysis, i18n, metrics
+from simulation import analysis, i18n, metrics, store
 from simulation.experiment.progress import SweepProgress, sweep_progress
 from simulation.i18n import axis_label, label, name_of, unit
 
@@ -970,6 +970,8 @@ def write_page(
     # then block the next try).
     tmp_folder = out.with_name(f".{folder.name}.tmp-{os.getpid()}")
     tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
+    for name in (folder.name, out.name):  # left by reports killed with SIGKILL
+        store.remove_stale_temporaries(out.parent, name)
     shutil.rmtree(tmp_folder, ignore_errors=True)
     try:
         tmp_folder.mkdir()

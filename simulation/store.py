@@ -7,6 +7,7 @@ reader never sees half a file and an interrupted run leaves no partial results.
 from __future__ import annotations
 
 import functools
+import glob
 import hashlib
 import json
 import os
@@ -50,6 +51,29 @@ def write_parquet(df: pd.DataFrame, path: Path, description: dict[str, str] | No
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     pq.write_table(table, tmp)
     os.replace(tmp, path)
+
+
+def remove_stale_temporaries(parent: Path, name: str) -> None:
+    """Remove ``parent/.<name>.tmp-<pid>`` files and folders whose process is gone: a
+    writer killed with SIGKILL cannot remove its own (this process's are kept)."""
+    for path in parent.glob(f".{glob.escape(name)}.tmp-*"):
+        pid = path.name.rsplit("-", 1)[-1]
+        if not pid.isdigit() or _running(int(pid)):
+            continue
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # (PermissionError: another user's process)
+        return True
+    return True
 
 
 def unused_folder(base: Path) -> Path:

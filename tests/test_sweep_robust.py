@@ -632,6 +632,34 @@ def test_a_run_written_before_its_ledger_row_gets_its_row_filled_on_resume(tmp_p
     assert (folder / "metrics.parquet").stat().st_mtime_ns == before  # not run again
 
 
+def test_a_damaged_ledger_is_rebuilt_from_the_run_folders_on_resume(tmp_path):
+    """A ledger cut short gave a pyarrow traceback on resume (an outside fuzz); the run
+    folders say which runs finished: the ledger is rebuilt from them, the sweep says so,
+    and no finished run is run again. A damaged run table is named with the way to
+    recompute it (a resumed sweep skips a run whose folder exists)."""
+    plan = _plan(tmp_path, replications=2)
+    out = tmp_path / "out"
+    assert run_sweep(plan, out, executor="serial", threads=1).complete
+    before = pd.read_parquet(out / "ledger.parquet").set_index("run_id")
+    written = {p: p.stat().st_mtime_ns for p in (out / "runs").glob("*/metrics.parquet")}
+    whole = (out / "ledger.parquet").read_bytes()
+    (out / "ledger.parquet").write_bytes(whole[:300])
+    notes = []
+    report = run_sweep(plan, out, executor="serial", threads=1, on_note=notes.append)
+    assert report.complete and report.skipped == len(before)
+    assert len(notes) == 1 and "its ledger.parquet was not a readable table" in notes[0]
+    assert "rebuilt from the run folders" in notes[0]
+    after = pd.read_parquet(out / "ledger.parquet").set_index("run_id")
+    assert (after["status"] == "done").all() and set(after.index) == set(before.index)
+    assert (after["seed"] == before["seed"]).all() and (after["code"] == before["code"]).all()
+    assert {p: p.stat().st_mtime_ns for p in written} == written  # none run again
+    table = next(iter(written))
+    table.write_bytes(table.read_bytes()[:200])
+    with pytest.raises(analysis.DamagedFolderError) as err:
+        analysis.load(out)
+    assert f"delete its run folder {table.parent} and rerun the sweep command" in str(err.value)
+
+
 # ------------------------------------------------------------ resumed after a code change
 
 

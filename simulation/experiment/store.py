@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 from simulation import runner, store
 from simulation.experiment import executors
@@ -264,12 +265,19 @@ class SweepStore:
         for stale in self.runs_dir.glob(".*.tmp-*"):
             shutil.rmtree(stale, ignore_errors=True)
         self.code = dict((read_manifest(self.out) or {}).get("code") or {})
-        previous = {}
+        previous, damaged = {}, ""
         if (self.out / "ledger.parquet").is_file():
-            previous = {
-                r["run_id"]: r
-                for r in pd.read_parquet(self.out / "ledger.parquet").to_dict("records")
-            }
+            try:
+                previous = {
+                    r["run_id"]: r
+                    for r in pd.read_parquet(self.out / "ledger.parquet").to_dict("records")
+                }
+            except (OSError, ValueError, pa.ArrowException) as exc:  # cut short, overwritten
+                damaged = (
+                    f"its ledger.parquet was not a readable table ({exc}): rebuilt from the "
+                    "run folders (a finished run's folder marks it done; the attempts and "
+                    "errors of runs that failed are forgotten)"
+                )
         todo = []
         for spec in self.plan.runs:
             row = previous.get(spec.run_id) or {
@@ -299,7 +307,7 @@ class SweepStore:
             if row["status"] != "done":
                 todo.append(spec.run_id)
             self.rows[spec.run_id] = row
-        self.note = self._code_note()
+        self.note = "; ".join(n for n in (damaged, self._code_note()) if n)
         try:
             self._write_manifest("running")
             self._write_design()
