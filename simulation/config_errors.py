@@ -235,6 +235,11 @@ RENAMED = {
     ),
     "core_skills.cost_yuan_per_provider_month": _PER_PROVIDER,
     "green_curricula.cost_yuan_per_provider_month": _PER_PROVIDER,
+    "population.entrant_technical_skill": (
+        "replaced on 2026-12-05 by entrant_field_readiness, a school leaver's technical "
+        "skills as a share of the requirements of their field (a sector), not one level in "
+        "every technical domain; the shipped baseline's is 0.912 (docs/ODD.md 7.9)"
+    ),
 }
 
 

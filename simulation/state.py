@@ -411,7 +411,8 @@ class World:
         all 0 for a region without jobs): where a school leaver's field is drawn from."""
         share = self.sector_share.T
         total = share.sum(axis=1, keepdims=True)
-        return np.cumsum(np.divide(share, total, out=np.zeros_like(share), where=total > 0), 1)
+        cum = np.cumsum(np.divide(share, total, out=np.zeros_like(share), where=total > 0), 1)
+        return np.ascontiguousarray(cum)  # (rows by region, as the kernels index it)
 
     @property
     def n_regions(self) -> int:

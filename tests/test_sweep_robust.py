@@ -11,6 +11,7 @@ import errno
 import json
 import multiprocessing
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -647,12 +648,16 @@ def test_a_damaged_ledger_is_rebuilt_from_the_run_folders_on_resume(tmp_path):
     notes = []
     report = run_sweep(plan, out, executor="serial", threads=1, on_note=notes.append)
     assert report.complete and report.skipped == len(before)
-    assert len(notes) == 1 and "its ledger.parquet was not a readable table" in notes[0]
+    assert len(notes) == 1 and "its ledger.parquet was not a readable ledger" in notes[0]
     assert "rebuilt from the run folders" in notes[0]
     after = pd.read_parquet(out / "ledger.parquet").set_index("run_id")
     assert (after["status"] == "done").all() and set(after.index) == set(before.index)
     assert (after["seed"] == before["seed"]).all() and (after["code"] == before["code"]).all()
     assert {p: p.stat().st_mtime_ns for p in written} == written  # none run again
+    shutil.copyfile(next(iter(written)), out / "ledger.parquet")  # another table in its place
+    notes.clear()
+    assert run_sweep(plan, out, executor="serial", threads=1, on_note=notes.append).complete
+    assert "no column attempts, run_id, status" in notes[0]
     table = next(iter(written))
     table.write_bytes(table.read_bytes()[:200])
     with pytest.raises(analysis.DamagedFolderError) as err:

@@ -147,7 +147,12 @@ class ExperimentConfig(Strict):
             raise ValueError(f"parameters must number at least 2 for a {self.design.kind} design")
         runs = self.design_points * len(self.scenarios) * len(self.policies) * self.replications
         if runs > MAX_RUNS:
-            field = "design.levels" if self.design.kind == "grid" else "design.samples"
+            if self.design.kind != "grid":
+                fewer = "lower design.samples"
+            elif all(p.values for p in self.parameters):
+                fewer = "fewer parameter values"
+            else:
+                fewer = "lower design.levels"
             counts = (
                 (self.design_points, "design point", "design points"),
                 (len(self.scenarios), "scenario", "scenarios"),
@@ -156,8 +161,9 @@ class ExperimentConfig(Strict):
             )
             factors = " x ".join(f"{n:,} {one if n == 1 else many}" for n, one, many in counts)
             raise ValueError(
-                f"{factors} = {runs:,} runs: at most {MAX_RUNS:,} in one sweep (lower "
-                f"{field}, drop parameters, or split the sweep)"
+                f"{factors} = {runs:,} runs: at most {MAX_RUNS:,} in one sweep ({fewer}; "
+                "fewer seeds (replications, --seeds), parameters, scenarios or policies; or "
+                "several sweeps)"
             )
         return self
 

@@ -267,14 +267,15 @@ class SweepStore:
         self.code = dict((read_manifest(self.out) or {}).get("code") or {})
         previous, damaged = {}, ""
         if (self.out / "ledger.parquet").is_file():
-            try:
-                previous = {
-                    r["run_id"]: r
-                    for r in pd.read_parquet(self.out / "ledger.parquet").to_dict("records")
-                }
-            except (OSError, ValueError, pa.ArrowException) as exc:  # cut short, overwritten
+            try:  # (cut short, overwritten, or another table in its place)
+                frame = pd.read_parquet(self.out / "ledger.parquet")
+                missing = {"run_id", "status", "attempts"} - set(frame.columns)
+                if missing:
+                    raise ValueError(f"no column {', '.join(sorted(missing))}")
+                previous = {r["run_id"]: r for r in frame.to_dict("records")}
+            except (OSError, ValueError, pa.ArrowException) as exc:
                 damaged = (
-                    f"its ledger.parquet was not a readable table ({exc}): rebuilt from the "
+                    f"its ledger.parquet was not a readable ledger ({exc}): rebuilt from the "
                     "run folders (a finished run's folder marks it done; the attempts and "
                     "errors of runs that failed are forgotten)"
                 )
