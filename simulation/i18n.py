@@ -80,6 +80,10 @@ METRIC_LABELS: dict[str, tuple[str, str]] = {
         "高碳行业转岗工人失业率",
     ),
     "employment_rate": ("employment rate", "就业率"),
+    "youth_neet_rate": (
+        "youth NEET rate (not in employment, education or training; under 25)",
+        "青年NEET比例（未就业、未上学、未培训；25岁以下）",
+    ),
     "vacancy_rate": ("vacancy rate", "职位空缺率"),
     "tightness": (
         "labour-market tightness (vacancies per unemployed)",

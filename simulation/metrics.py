@@ -72,6 +72,7 @@ CATALOGUE: tuple[Metric, ...] = (
     _m("urban_youth_unemployment_rate", "share", "unemployment rate of residents of urban regions under 25", "labour market"),
     _m("displaced_unemployment_rate", "share", "unemployment rate of workers who lost a job in a brown sector", "labour market"),
     _m("employment_rate", "share", "(employed + apprentices) / working-age population (students and trainees included)", "labour market"),
+    _m("youth_neet_rate", "share", "workers under 25 not in employment, education or training (unemployed or inactive) / all under 25 (students, trainees and apprentices included; ILO, SDG 8.6.1): unlike an unemployment rate, leavers moving between study and work do not move it", "labour market"),
     _m("vacancy_rate", "share", "open vacancies / (vacancies + filled jobs)", "labour market"),
     _m("tightness", "ratio", "open vacancies / unemployed (v/u)", "labour market"),
     _m("job_finding_rate", "share per month", "workers unemployed at the start of the month who found a job or apprenticeship in it / unemployed at the start of the month", "labour market"),
@@ -348,6 +349,7 @@ def compose(t: MonthTables) -> dict[str, float]:
             counts_urban[mk.R_YOUTH_UNEMP], counts_urban[mk.R_YOUTH_LF]
         ),
         "displaced_unemployment_rate": _ratio(G[mk.G_DISPLACED_UNEMP], G[mk.G_DISPLACED_LF]),
+        "youth_neet_rate": _ratio(counts[mk.R_YOUTH_NEET], counts[mk.R_YOUTH_POP]),
         "employment_rate": _ratio(emp + appr, counts[mk.R_POP]),
         "vacancy_rate": _ratio(vac, vac + jobs),
         "tightness": _ratio(vac, unemp),

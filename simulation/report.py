@@ -43,6 +43,7 @@ SUMMARY_METRICS = (
     "youth_unemployment_rate",
     "urban_unemployment_rate",
     "urban_youth_unemployment_rate",
+    "youth_neet_rate",
     "employment_rate",
     "skill_gap_mean",
     "under_skilled_share",
@@ -111,11 +112,13 @@ _T: dict[str, tuple[str, str]] = {
     "summary_read": (
         " An unemployment rate counts the labour force only, so a policy that moves school "
         "leavers between study and work moves it through who is counted too: read the "
-        "employment rate beside it (employed and apprentices over the whole working-age "
-        "population, students included). The skill gap adds under- and over-skilling; the "
+        "youth NEET rate (not in employment, education or training, over all under 25) and "
+        "the employment rate (employed and apprentices over the whole working-age "
+        "population, students included) beside it. The skill gap adds under- and over-skilling; the "
         "under-skilled share is the shortfall alone.",
         "失业率只计算劳动力，因此使毕业生在升学与就业之间流动的政策也会通过统计口径改变失业率："
-        "请同时阅读就业率（就业者与学徒占全部劳动年龄人口之比，含在校学生）。技能差距为技能不足"
+        "请同时阅读青年NEET比例（未就业、未上学、未培训者占全部25岁以下人口之比）和就业率"
+        "（就业者与学徒占全部劳动年龄人口之比，含在校学生）。技能差距为技能不足"
         "与技能过剩之和；技能不足比例仅反映不足部分。",
     ),
     "summary_intro_one": (
@@ -425,6 +428,7 @@ _DEFINITIONS_ZH: dict[str, str] = {
     "urban_unemployment_rate": "城镇地区（中心城区与县城）常住劳动者的失业率，与国家统计局城镇调查失业率口径一致",
     "urban_youth_unemployment_rate": "城镇地区25岁以下劳动者的失业率",
     "employment_rate": "（就业 + 学徒）/ 劳动年龄人口（含在校学生与培训学员）",
+    "youth_neet_rate": "25岁以下未就业、未上学、未培训者（失业或非劳动力）/ 全部25岁以下人口（含学生、学员与学徒；国际劳工组织，可持续发展目标8.6.1）",
     "skill_gap_mean": "在职者技能不足与技能过剩差距之和的平均值（0-1）",
     "apprenticeship_starts": "当月开始的学徒培训人数",
     "apprenticeship_completion_rate": "近12个月结业人数 / （结业 + 退出 + 解除）",

@@ -583,9 +583,9 @@ def test_effects_command_warns_of_a_partial_sweep(paired_sweep, tmp_path, capsys
     assert cli.main(["effects", str(out)]) == 0
     captured = capsys.readouterr()
     assert "warning" not in captured.err
-    # the employment rate beside the unemployment rates by default (a policy that moves
+    # the youth NEET rate beside the unemployment rates by default (a policy that moves
     # leavers between study and work moves those through who is counted)
-    assert "employment_rate" in captured.out.replace("unemployment_rate", "")
+    assert "youth_neet_rate" in captured.out
     part = _partial(out, tmp_path / "part")
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # said by the command, not as a Python warning

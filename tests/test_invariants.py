@@ -588,6 +588,13 @@ class Tracker:
         assert cur["in_training"] == n[Status.TRAINING], where
         assert cur["tertiary_students"] == n[Status.STUDENT], where
         assert cur["labour_force"] == cur["employed"] + cur["apprentices"] + cur["unemployed"]
+        # the youth NEET rate: under 25, unemployed or inactive, over all under 25 but the
+        # month's school leavers (choosing their path) and the retired rows
+        youth = (w.age < model.params.metrics.youth_age_months) & (status != Status.RETIRED)
+        youth &= status != Status.LEAVER
+        neet = youth & ((status == Status.UNEMPLOYED) | (status == Status.INACTIVE))
+        expected = neet.sum() / youth.sum() if youth.any() else np.nan
+        assert cur["youth_neet_rate"] == pytest.approx(expected, nan_ok=True), where
         assert cur["firms_alive"] == int(f.alive.sum()), where
         assert cur["vacancies"] == int(f.vacancies[f.alive == 1].sum()), where
         # Slots offered this month, before matching took some.

@@ -70,7 +70,9 @@ def test_report_says_what_a_forum_needs(written):
         # policy that moves leavers from study into apprenticeships lowers unemployment
         # through who is counted
         "Change in employment rate (percentage points)",
-        "read the employment rate beside it",
+        "Change in youth NEET rate (not in employment, education or training; under 25; "
+        "percentage points)",
+        "read the youth NEET rate (not in employment, education or training",
         "Change in under-skilled share of the employed (percentage points)",
         "apprenticeship subsidy",
         "full policy package",

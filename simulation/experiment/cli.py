@@ -12,11 +12,11 @@ from pathlib import Path
 # two aims policies are compared on (skill mismatch and employability), unemployment,
 # the apprenticeships and the cost. (Not the skill-shortage vacancies: about zero at
 # this calibration, docs/ODD.md 10.2, so a column of zeros that reads "no effect".)
-HEADLINE = (  # (the employment rate beside the unemployment rates: a policy that moves
+HEADLINE = (  # (the youth NEET rate beside the unemployment rates: a policy that moves
     # school leavers between study and work moves those through who is counted)
     "unemployment_rate",
     "youth_unemployment_rate",
-    "employment_rate",
+    "youth_neet_rate",
     "skill_gap_mean",
     "employability",
     "apprenticeship_completion_rate",

@@ -21,7 +21,8 @@ from simulation.state import ApprState, Flow, SectorKind, Spend, Status, Trainin
 # region table columns (residents of each region)
 R_POP, R_LF, R_EMP, R_APPR, R_UNEMP, R_YOUTH_LF, R_YOUTH_UNEMP = 0, 1, 2, 3, 4, 5, 6
 R_TRAINING, R_STUDENT, R_INACTIVE, R_WAGE, R_GAP, R_VAC, R_JOBS = 7, 8, 9, 10, 11, 12, 13
-N_R = 14
+R_YOUTH_POP, R_YOUTH_NEET = 14, 15  # under 25: all, and not in work, education or training
+N_R = 16
 # sector table columns (by employer's sector)
 S_EMP, S_APPR, S_VAC, S_SSV, S_FIRMS, S_TRAINING_FIRMS, S_WAGE, S_GAP, S_SLOTS = range(9)
 N_S = 9
@@ -132,6 +133,7 @@ def _tally_rows(
         r = nonneg(region[i])
         by_region[r, R_POP] += 1
         youth = age[i] < p.youth_age_months
+        by_region[r, R_YOUTH_POP] += one_if(youth)
         in_lf = st == Status.EMPLOYED or st == Status.APPRENTICE or st == Status.UNEMPLOYED
         if in_lf:
             by_region[r, R_LF] += 1
@@ -177,6 +179,7 @@ def _tally_rows(
             by_region[r, R_UNEMP] += 1
             if youth:
                 by_region[r, R_YOUTH_UNEMP] += 1
+                by_region[r, R_YOUTH_NEET] += 1
             if displaced[i] == 1:
                 g_displaced_unemp += 1
         elif st == Status.TRAINING:
@@ -185,6 +188,7 @@ def _tally_rows(
             by_region[r, R_STUDENT] += 1
         elif st == Status.INACTIVE:
             by_region[r, R_INACTIVE] += 1
+            by_region[r, R_YOUTH_NEET] += one_if(youth)
         working = st == Status.EMPLOYED or st == Status.APPRENTICE
         if not math.isnan(date_appr_end[i]):
             since = month - date_appr_end[i]
@@ -494,7 +498,7 @@ COMPOSED = (
     "return_migrations", "firms_alive", "firm_entries", "firm_exits", "wage_mean_yuan",
     "wage_gini", "spending_subsidy_yuan", "spending_quality_yuan", "spending_vouchers_yuan",
     "spending_seats_yuan", "spending_rural_access_yuan", "spending_anticipation_yuan",
-    "spending_curricula_yuan", "spending_total_yuan",
+    "spending_curricula_yuan", "spending_total_yuan", "youth_neet_rate",
 )  # fmt: skip
 PAIRWISE_BLOCK = 128  # NumPy's PW_BLOCKSIZE: numpy_sum's most values
 
@@ -680,6 +684,7 @@ def compose_values(
     out[63] = spend[Spend.ANTICIPATION]
     out[64] = spend[Spend.CORE_SKILLS] + spend[Spend.GREEN_CURRICULA]
     out[65] = numpy_sum(spend, 0, spend.shape[0])
+    out[66] = _share(counts[R_YOUTH_NEET], counts[R_YOUTH_POP])
     return out
 
 

@@ -44,6 +44,8 @@ from simulation.kernels.metrics import (
     R_VAC,
     R_WAGE,
     R_YOUTH_LF,
+    R_YOUTH_NEET,
+    R_YOUTH_POP,
     R_YOUTH_UNEMP,
     S_APPR,
     S_EMP,
@@ -123,6 +125,8 @@ def tally_worker(
     w = wage
     by_region[r, R_POP] += 1
     youth = age < p.youth_age_months
+    if youth:
+        by_region[r, R_YOUTH_POP] += 1
     if st in (Status.EMPLOYED, Status.APPRENTICE, Status.UNEMPLOYED):  # labour force
         by_region[r, R_LF] += 1
         if youth:
@@ -165,6 +169,7 @@ def tally_worker(
         by_region[r, R_UNEMP] += 1
         if youth:
             by_region[r, R_YOUTH_UNEMP] += 1
+            by_region[r, R_YOUTH_NEET] += 1  # not in work, education or training
         if displaced == 1:
             g[G_DISPLACED_UNEMP] += 1
     elif st == Status.TRAINING:
@@ -173,6 +178,8 @@ def tally_worker(
         by_region[r, R_STUDENT] += 1
     elif st == Status.INACTIVE:
         by_region[r, R_INACTIVE] += 1
+        if youth:
+            by_region[r, R_YOUTH_NEET] += 1
     working = st == Status.EMPLOYED or st == Status.APPRENTICE
     end = date_appr_end
     if not math.isnan(end) and 12 <= month - end < 24:  # completers a year on
