@@ -70,31 +70,39 @@ def _expected(marks: np.ndarray) -> np.ndarray:
 
 @pytest.mark.skipif(numba.config.NUMBA_NUM_THREADS < 2, reason="needs two threads")
 def test_every_piece_is_done_once_whichever_thread_claims_it():
-    marks = np.zeros((4000, 97), dtype=np.int64)
-    box = duo.new_box()
-    box[duo.HELPING] = 1
     quit_at_once = duo.new_box()
     quit_at_once[duo.QUIT] = 1
-    _helper(quit_at_once, marks)  # (both compiled before the helper starts)
-    _poster(duo.new_box(), np.zeros((1, 1), dtype=np.int64))
-    helped = []
-    up = threading.Event()
-
-    def helper_thread():
-        up.set()
-        helped.append(_helper(box, marks))
-
-    helper = threading.Thread(target=helper_thread)
-    helper.start()
-    assert up.wait(timeout=60)
-    mine = _poster(box, marks)
-    box[duo.QUIT] = 1
-    helper.join(timeout=60)
-    assert not helper.is_alive()
-    np.testing.assert_array_equal(marks, _expected(marks))
+    _helper(quit_at_once, np.zeros((1, 1), dtype=np.int64))  # (both compiled before the
+    _poster(duo.new_box(), np.zeros((1, 1), dtype=np.int64))  # helper starts)
     pieces = sum(min(1 + r % duo.MOST_PIECES, 1 + (r * 7919) % 97) for r in range(4000))
-    assert mine + helped[0] == pieces
-    assert helped[0] > 0  # the helper took pieces (4,000 jobs: it is up for most of them)
+    helped_at_all = False
+    # On a loaded machine the helper thread may be scheduled only after the poster has
+    # done all 4,000 jobs itself (a CI check run beside other tests saw it once): every
+    # attempt must do every piece once; one of five must have the helper take some.
+    for _ in range(5):
+        marks = np.zeros((4000, 97), dtype=np.int64)
+        box = duo.new_box()
+        box[duo.HELPING] = 1
+        helped = []
+        up = threading.Event()
+
+        def helper_thread(box=box, marks=marks, helped=helped, up=up):
+            up.set()
+            helped.append(_helper(box, marks))
+
+        helper = threading.Thread(target=helper_thread)
+        helper.start()
+        assert up.wait(timeout=60)
+        mine = _poster(box, marks)
+        box[duo.QUIT] = 1
+        helper.join(timeout=60)
+        assert not helper.is_alive()
+        np.testing.assert_array_equal(marks, _expected(marks))
+        assert mine + helped[0] == pieces
+        if helped[0] > 0:  # the helper took pieces (4,000 jobs: it is up for most of them)
+            helped_at_all = True
+            break
+    assert helped_at_all
 
 
 def test_without_a_helper_the_poster_does_every_piece():

@@ -341,6 +341,8 @@ def test_names_that_spell_the_same_run_id_are_refused(tmp_path):
     path = write_experiment(folder, body)
     (folder / "quick.toml").write_text(QUICK_SCENARIO.replace('"quick"', '"q"'))
     _named(folder, "scenario", "qn.toml", "q__none")
+    with (folder / "qn.toml").open("a") as f:  # (another scenario, not q under a new name)
+        f.write("[behaviour.population]\nability_sd = 0.16\n")
     _named(folder, "policy", "x.toml", "x")
     _named(folder, "policy", "nx.toml", "none__x")
     with (folder / "nx.toml").open("a") as f:  # (another policy, not x under a new name)
