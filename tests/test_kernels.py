@@ -1367,26 +1367,32 @@ def test_age_leave_return(n, seed, sure):
         assert (after.w.region[away] == w0.origin[away]).all()
 
 
+def enter_cohort_call(entrants: int, pd=None):
+    """``enter_cohort`` on a world's copy ``x`` through the kernels or twins ``m`` (``pd``:
+    the demography parameters, the world's own by default)."""
+
+    def call(m, x):
+        w, ws = x.w, x.world
+        return m.demography.enter_cohort(
+            x.key(Stream.ENTRANT), entrants, x.p.demography if pd is None else pd,
+            np.cumsum(ws.region_share), ws.region_rural_share, ws.region_urban,
+            ws.rural_home_cum, ws.field_cum, ws.sector_profile, w.status, w.age, w.region,
+            w.origin, w.rural, w.education, w.ability, w.skills, w.employer, w.gap_under,
+            w.gap_over, w.wage, w.tenure, w.spell, w.months_left, w.provider, w.programme,
+            w.cert, w.appr_state, w.appr_firm, w.appr_duration, w.appr_entitlement,
+            w.appr_advance, w.appr_net, w.retained, w.poached, w.seeking_appr, w.displaced,
+            w.date_entry, w.date_first_job, w.date_appr_start, w.date_appr_end,
+            w.date_displaced, x.b["flows"],
+        )  # fmt: skip
+
+    return call
+
+
 @cases(entrants=st.integers(0, 120))
 def test_enter_cohort(n, seed, entrants):
     world = worlds.random_world(n, seed)
     ws = world.world
-    region_cum = np.cumsum(ws.region_share)
-
-    def call(m, x):
-        w = x.w
-        return m.demography.enter_cohort(
-            x.key(Stream.ENTRANT), entrants, x.p.demography, region_cum, ws.region_rural_share,
-            ws.region_urban, ws.rural_home_cum, ws.field_cum, ws.sector_profile, w.status,
-            w.age, w.region, w.origin, w.rural, w.education, w.ability, w.skills,
-            w.employer, w.gap_under, w.gap_over, w.wage, w.tenure, w.spell, w.months_left,
-            w.provider, w.programme, w.cert, w.appr_state, w.appr_firm, w.appr_duration,
-            w.appr_entitlement, w.appr_advance, w.appr_net, w.retained, w.poached,
-            w.seeking_appr, w.displaced, w.date_entry, w.date_first_job, w.date_appr_start,
-            w.date_appr_end, w.date_displaced, x.b["flows"],
-        )  # fmt: skip
-
-    after, entered = check(world, call)
+    after, entered = check(world, enter_cohort_call(entrants))
     new = (world.w.status == Status.RETIRED) & (after.w.status == Status.LEAVER)
     assert entered == new.sum()
     w = after.w
@@ -1409,21 +1415,7 @@ def test_entrants_technical_skills_are_their_fields(n, seed, readiness):
     world = worlds.random_world(n, seed)
     ws = world.world
     pd = world.p.demography._replace(skill_noise_sd=0.0, entrant_readiness=readiness)
-
-    def call(m, x):
-        w = x.w
-        return m.demography.enter_cohort(
-            x.key(Stream.ENTRANT), 60, pd, np.cumsum(ws.region_share), ws.region_rural_share,
-            ws.region_urban, ws.rural_home_cum, ws.field_cum, ws.sector_profile, w.status,
-            w.age, w.region, w.origin, w.rural, w.education, w.ability, w.skills,
-            w.employer, w.gap_under, w.gap_over, w.wage, w.tenure, w.spell, w.months_left,
-            w.provider, w.programme, w.cert, w.appr_state, w.appr_firm, w.appr_duration,
-            w.appr_entitlement, w.appr_advance, w.appr_net, w.retained, w.poached,
-            w.seeking_appr, w.displaced, w.date_entry, w.date_first_job, w.date_appr_start,
-            w.date_appr_end, w.date_displaced, x.b["flows"],
-        )  # fmt: skip
-
-    after, _ = check(world, call)
+    after, _ = check(world, enter_cohort_call(60, pd))
     new = np.flatnonzero((world.w.status == Status.RETIRED) & (after.w.status == Status.LEAVER))
     skills = after.w.skills[new].astype(np.float64)
     assert np.allclose(skills[:, 0], np.clip(pd.entrant_core, 0, 1), atol=1e-6)
