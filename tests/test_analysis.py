@@ -613,6 +613,10 @@ def test_effects_command_says_when_rows_rest_on_fewer_seeds(tmp_path, capsys):
     out_text = capsys.readouterr().out
     said = "n = 0-2 paired seeds (fewer where a run is missing or the metric undefined in "
     assert said + "some runs); [-, -]: fewer than two pairs, no interval;" in out_text
+    # one seed: "1 paired seed" (it said "n = 1 paired seeds")
+    _, one = _sweep(tmp_path / "one", small(replications=1, months=2))
+    assert cli.main(["effects", str(one), "--metric", "employed"]) == 0
+    assert "n = 1 paired seed; [-, -]: fewer than two pairs" in capsys.readouterr().out
 
 
 def test_a_misspelled_metric_gets_a_did_you_mean(paired_sweep, capsys):

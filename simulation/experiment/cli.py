@@ -512,7 +512,11 @@ def _effects(results: Path, baseline, summary, names, csv) -> int:
     Console(width=max(120, natural)).print(out)
     counts = wide.loc[wide["metric"] != analysis.COST_METRIC, "n"] if len(wide) else wide["n"]
     least, most = (int(counts.min()), int(counts.max())) if len(counts) else (0, 0)
-    seeds = f"{most} paired seeds" if least == most else f"{least}-{most} paired seeds"
+    seeds = (
+        ("1 paired seed" if most == 1 else f"{most} paired seeds")
+        if least == most
+        else f"{least}-{most} paired seeds"
+    )
     if least != most:
         seeds += " (fewer where a run is missing or the metric undefined in some runs)"
     lone = " [-, -]: fewer than two pairs, no interval;" if least < 2 else ""
