@@ -291,12 +291,13 @@ def demographic_change(m, p: params.Params, month: int) -> None:
         region_cum, home_cum, field_cum = _cohort_tables(m)
         demography.enter_cohort(
             stream_key(m, Stream.ENTRANT), entrants, pd, region_cum, world.region_rural_share,
-            world.region_urban, home_cum, field_cum, world.sector_profile, w.status, w.age, w.region, w.origin, w.rural,
-            w.education, w.ability, w.skills, w.employer, w.gap_under, w.gap_over, w.wage,
-            w.tenure, w.spell, w.months_left, w.provider, w.programme, w.cert, w.appr_state,
-            w.appr_firm, w.appr_duration, w.appr_entitlement, w.appr_advance, w.appr_net,
-            w.retained, w.poached, w.seeking_appr, w.displaced, w.date_entry, w.date_first_job,
-            w.date_appr_start, w.date_appr_end, w.date_displaced, m.flows,
+            world.region_urban, home_cum, field_cum, world.sector_profile, w.status, w.age,
+            w.region, w.origin, w.rural, w.education, w.ability, w.skills, w.employer,
+            w.gap_under, w.gap_over, w.wage, w.tenure, w.spell, w.months_left, w.provider,
+            w.programme, w.cert, w.appr_state, w.appr_firm, w.appr_duration,
+            w.appr_entitlement, w.appr_advance, w.appr_net, w.retained, w.poached,
+            w.seeking_appr, w.displaced, w.date_entry, w.date_first_job, w.date_appr_start,
+            w.date_appr_end, w.date_displaced, m.flows,
         )  # fmt: skip
 
 

@@ -162,7 +162,8 @@ def enter_cohort(
     skills drawn around their means: core and digital at their own, every technical
     domain at ``entrant_readiness`` times the requirement ``profile`` of the leaver's
     field, a sector drawn by the region's employment shares (``field_cum``, ``World``);
-    every other field is reset. They choose a path next month. Returns the number who entered.
+    every other field is reset. They choose a path next month. Returns the number who
+    entered.
 
     The free rows are listed first (``cohort_rows``); each entrant's fields depend only
     on its row's draws, so the rows are filled in parallel (``enter_rows``). ``arrays``

@@ -138,8 +138,9 @@ def advance(
     foresight, rural_extra, return_hazard, poach_rate, slot_ratio, box, context,
     region_urban, region_rural_share, sector_kind, sector_productivity, initial_firms,
     region_cum, home_cum, field_cum, field_profile, provider_start, providers_per_region,
-    log_demand, carbon_burden, travel_train, desired, flows, flow_history, spend, appr_money, mig_in, mig_out,
-    demand_now, supply, demand_history, choice_counts, no_slack, firm_is_brown,
+    log_demand, carbon_burden, travel_train, desired, flows, flow_history, spend, appr_money,
+    mig_in, mig_out, demand_now, supply, demand_history, choice_counts, no_slack,
+    firm_is_brown,
 ):  # fmt: skip
     """Phases 2 to 10 of a month (``simulation.phases``, after ``begin`` and
     ``drivers``' paths). ``context`` (``phases.shared_context``): the parameter groups
@@ -343,9 +344,10 @@ def advance(
             region_urban, home_cum, field_cum, field_profile, w.status, w.age, w.region,
             w.origin, w.rural, w.education, w.ability, w.skills, w.employer, w.gap_under,
             w.gap_over, w.wage, w.tenure, w.spell, w.months_left, w.provider, w.programme,
-            w.cert, w.appr_state, w.appr_firm, w.appr_duration, w.appr_entitlement, w.appr_advance, w.appr_net, w.retained,
-            w.poached, w.seeking_appr, w.displaced, w.date_entry, w.date_first_job,
-            w.date_appr_start, w.date_appr_end, w.date_displaced,
+            w.cert, w.appr_state, w.appr_firm, w.appr_duration, w.appr_entitlement,
+            w.appr_advance, w.appr_net, w.retained, w.poached, w.seeking_appr, w.displaced,
+            w.date_entry, w.date_first_job, w.date_appr_start, w.date_appr_end,
+            w.date_displaced,
         )  # fmt: skip
         flows[Flow.ENTRANTS] += rows.shape[0]
         flows[Flow.ENTRANTS_TURNED_AWAY] += entrants - rows.shape[0]
