@@ -14,6 +14,7 @@ what is allowed; a value inherited from a parent is blamed on the parent.
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import hashlib
 import json
@@ -162,10 +163,12 @@ def _locate(arg: str | os.PathLike[str], kind: _Kind) -> Path:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file as a dict. A UTF-8 byte-order mark at its start (Windows Notepad
+    writes one) is read past: TOML itself refuses it ("Invalid statement" at line 1)."""
     shown = show_path(path)
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        raw = path.read_bytes()
+        return tomllib.loads(raw.removeprefix(codecs.BOM_UTF8).decode("utf-8"))
     except FileNotFoundError:
         raise ConfigError(Problem(shown, message="file not found")) from None
     except tomllib.TOMLDecodeError as exc:

@@ -449,6 +449,19 @@ def test_malformed_toml(tmp_path: Path) -> None:
     assert "line 2, column 7" in str(err) and "malformed TOML" in str(err)
 
 
+def test_a_file_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    """Windows Notepad saves UTF-8 with a byte-order mark, which TOML refuses ("Invalid
+    statement" at line 1, column 1: an outside fuzz); it is read past, in scenarios,
+    policies and experiments alike (one reader)."""
+    path = tmp_path / "bom.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + 'extends = "baseline"\nname = "带BOM"\n'.encode())
+    assert load_scenario(path).name == "带BOM"
+    (tmp_path / "p.toml").write_bytes(b"\xef\xbb\xbf" + b'extends = "core_skills"\n')
+    assert load_policy(tmp_path / "p.toml").core_skills == load_policy("core_skills").core_skills
+    (tmp_path / "latin1.toml").write_bytes(b'name = "caf\xe9"\n')  # not UTF-8: still refused
+    assert "not UTF-8 text" in str(error_of(load_scenario, tmp_path / "latin1.toml"))
+
+
 def test_extends_cycle(tmp_path: Path) -> None:
     write(tmp_path / "a.toml", 'extends = "b"\n')
     write(tmp_path / "b.toml", 'extends = "a"\n')
