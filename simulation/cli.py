@@ -469,9 +469,9 @@ def _check_folder_names(args: argparse.Namespace, run) -> None:
     def plain(name: str) -> bool:
         return not (any(c in name for c in "/\\\0") or name.startswith("."))
 
+    policies = ", ".join(args.policy or ("none",))
     given = [("scenario", args.scenario, run.scenario.name)]
-    for ref in args.policy or ("none",):
-        given.append(("policy", ref, loading.load_policy(ref).name))
+    given += [("policy", policies, name) for name in run.policy.name.split("+")]
     for label, ref, name in given:
         if not plain(name):
             raise BadInput(

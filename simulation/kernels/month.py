@@ -137,7 +137,7 @@ def advance(
     month, keys, now_row, lag_row, flow_row, planning, green_domain, cohort, entrants,
     foresight, rural_extra, return_hazard, poach_rate, slot_ratio, box, context,
     region_urban, region_rural_share, sector_kind, sector_productivity, initial_firms,
-    region_cum, home_cum, field_cum, field_profile, provider_start, providers_per_region,
+    region_cum, home_cum, field_cum, provider_start, providers_per_region,
     log_demand, carbon_burden, travel_train, desired, flows, flow_history, spend, appr_money,
     mig_in, mig_out, demand_now, supply, demand_history, choice_counts, no_slack,
     firm_is_brown,
@@ -341,7 +341,7 @@ def advance(
         rows = demography.cohort_rows(w.status, entrants)
         demography.enter_rows(
             0, rows.shape[0], rows, keys[ENTRANT], pd, region_cum, region_rural_share,
-            region_urban, home_cum, field_cum, field_profile, w.status, w.age, w.region,
+            region_urban, home_cum, field_cum, sector_profile, w.status, w.age, w.region,
             w.origin, w.rural, w.education, w.ability, w.skills, w.employer, w.gap_under,
             w.gap_over, w.wage, w.tenure, w.spell, w.months_left, w.provider, w.programme,
             w.cert, w.appr_state, w.appr_firm, w.appr_duration, w.appr_entitlement,
