@@ -404,7 +404,12 @@ class ChoicesConfig(Strict):
         -0.3, ge=-5, le=5, description="taste for apprenticeship relative to direct search"
     )
     tvet_appeal: float = Field(0.0, ge=-5, le=5, description="taste for full-time TVET")
-    tertiary_appeal: float = Field(0.6, ge=-5, le=5, description="taste for tertiary study")
+    tertiary_entry_share: float = Field(
+        0.55,
+        ge=0,
+        le=1,
+        description="share of school leavers who enter tertiary study (a track set before they leave school, by ability and origin: not by the labour market they meet)",
+    )
     availability_weight: float = Field(
         1.5,
         ge=0,
@@ -415,10 +420,16 @@ class ChoicesConfig(Strict):
         1.0, ge=0, le=20, description="TVET utility per unit of provider curriculum relevance"
     )
     ability_weight: float = Field(
-        2.0, ge=0, le=20, description="tertiary utility per unit of learning ability above 1"
+        2.0,
+        ge=0,
+        le=20,
+        description="tertiary log-odds (over logit_scale) per unit of learning ability above 1: who studies, not how many",
     )
     rural_tertiary_penalty: float = Field(
-        0.5, ge=0, le=10, description="utility cost of tertiary study for rural-origin leavers"
+        0.5,
+        ge=0,
+        le=10,
+        description="lower tertiary log-odds (over logit_scale) of rural-origin leavers: who studies, not how many",
     )
     rural_distance_penalty: float = Field(
         1.0, ge=0, le=10, description="utility cost of TVET per unit of travel cost to a provider"

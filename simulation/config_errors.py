@@ -238,7 +238,12 @@ RENAMED = {
     "population.entrant_technical_skill": (
         "replaced on 2026-12-05 by entrant_field_readiness, a school leaver's technical "
         "skills as a share of the requirements of their field (a sector), not one level in "
-        "every technical domain; the shipped baseline's is 0.912 (docs/ODD.md 7.9)"
+        "every technical domain; the shipped baseline's is 0.82 (docs/ODD.md 7.9)"
+    ),
+    "choices.tertiary_appeal": (
+        "replaced on 2026-12-05 by tertiary_entry_share, the share of school leavers who "
+        "enter tertiary study (0.55 in the baseline); tertiary study is no longer one of "
+        "the labour-market paths' logit (docs/ODD.md 7.5)"
     ),
 }
 

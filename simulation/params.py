@@ -7,6 +7,7 @@ config for the kernels, so every lever's path from TOML to kernel is visible her
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import numpy as np
@@ -116,7 +117,7 @@ class ChoiceParams(NamedTuple):
     logit_scale: float
     appr_appeal: float
     tvet_appeal: float
-    tertiary_appeal: float
+    tertiary_constant: float  # solved for the tertiary entry share: tertiary_constant()
     availability_weight: float
     relevance_weight: float
     ability_weight: float
@@ -331,7 +332,14 @@ def build(run: RunConfig) -> Params:
             logit_scale=ch.logit_scale,
             appr_appeal=ch.apprenticeship_appeal,
             tvet_appeal=ch.tvet_appeal,
-            tertiary_appeal=ch.tertiary_appeal,
+            tertiary_constant=tertiary_constant(
+                ch.tertiary_entry_share,
+                ch.logit_scale,
+                ch.ability_weight,
+                pop.ability_sd,
+                ch.rural_tertiary_penalty,
+                leavers_rural_share(sc.world),
+            ),
             availability_weight=ch.availability_weight,
             relevance_weight=ch.relevance_weight,
             ability_weight=ch.ability_weight,
@@ -416,6 +424,64 @@ def build(run: RunConfig) -> Params:
         return_boost=dr.return_migration_boost,
         rural_capacity_gain=dr.rural_training_capacity_gain,
     )
+
+
+def leavers_rural_share(world) -> float:
+    """The share of school leavers of rural origin: regions' population shares (where
+    leavers are drawn, ``demography.enter_cohort``) times their rural-origin shares."""
+    return float(sum(r.population_share * r.rural_origin_share for r in world.regions))
+
+
+# The standard normal on a grid for tertiary_constant's expectation over ability: a
+# midpoint rule over +-9 sd in 3,600 cells (the share it gives is off by under 1e-9).
+_Z = np.linspace(-9.0, 9.0, 3601)
+_Z = 0.5 * (_Z[1:] + _Z[:-1])
+_Z_WEIGHT = np.exp(-0.5 * _Z**2)
+_Z_WEIGHT /= _Z_WEIGHT.sum()
+
+
+def tertiary_share_at(
+    constant: float, scale: float, ability_weight: float, ability_sd: float, penalty: float,
+    rural_share: float,
+) -> float:  # fmt: skip
+    """The expected share of school leavers entering tertiary study at ``constant``:
+    ``sigmoid(scale (constant + ability_weight (a - 1) - penalty rural))`` averaged over
+    leavers' ability ``a = max(1 + ability_sd z, 0.2)`` and rural origin (ODD 7.5)."""
+    a = np.maximum(1.0 + ability_sd * _Z, 0.2)
+    share = 0.0
+    for rural, weight in ((0.0, 1.0 - rural_share), (1.0, rural_share)):
+        if weight > 0.0:
+            x = scale * (constant + ability_weight * (a - 1.0) - penalty * rural)
+            with np.errstate(over="ignore"):  # exp(-x) of a large x: inf, a share of 0
+                share += weight * float(_Z_WEIGHT @ (1.0 / (1.0 + np.exp(-x))))
+    return share
+
+
+def tertiary_constant(
+    share: float, scale: float, ability_weight: float, ability_sd: float, penalty: float,
+    rural_share: float,
+) -> float:  # fmt: skip
+    """The constant of the school leavers' tertiary logit (``ChoiceParams``) at which the
+    expected share entering tertiary study is ``share``: -inf for 0, inf for 1, else by
+    bisection (the share rises with the constant) to the last bit the doubles hold."""
+    if share <= 0.0:
+        return -math.inf
+    if share >= 1.0:
+        return math.inf
+    args = (scale, ability_weight, ability_sd, penalty, rural_share)
+    low, high = -1.0, 1.0
+    while tertiary_share_at(low, *args) > share:
+        low *= 2.0
+    while tertiary_share_at(high, *args) < share:
+        high *= 2.0
+    while True:
+        mid = 0.5 * (low + high)
+        if mid in (low, high):
+            return mid
+        if tertiary_share_at(mid, *args) < share:
+            low = mid
+        else:
+            high = mid
 
 
 def build_world(run: RunConfig) -> World:

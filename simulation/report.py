@@ -111,12 +111,13 @@ _T: dict[str, tuple[str, str]] = {
     ),
     "summary_read": (
         " An unemployment rate counts the labour force only, so a policy that moves school "
-        "leavers between study and work moves it through who is counted too: read the "
+        "leavers between study or full-time training and work moves it through who is "
+        "counted too: read the "
         "youth NEET rate (not in employment, education or training, over all under 25) and "
         "the employment rate (employed and apprentices over the whole working-age "
         "population, students included) beside it. The skill gap adds under- and "
         "over-skilling; the under-skilled share is the shortfall alone.",
-        "失业率只计算劳动力，因此使毕业生在升学与就业之间流动的政策也会通过统计口径改变失业率："
+        "失业率只计算劳动力，因此使毕业生在升学或全日制培训与就业之间流动的政策也会通过统计口径改变失业率："
         "请同时阅读青年NEET比例（未就业、未上学、未培训者占全部25岁以下人口之比）和就业率"
         "（就业者与学徒占全部劳动年龄人口之比，含在校学生）。技能差距为技能不足"
         "与技能过剩之和；技能不足比例仅反映不足部分。",

@@ -50,7 +50,7 @@ source = "a test"
 [[parameters]]
 path = "scenario.behaviour.labour_market.quit_rate"
 low = 0.004
-high = 0.01
+high = 0.02
 {extra}
 """
 
@@ -133,7 +133,7 @@ def test_start_is_the_scenario_only_when_a_parameters_fields_agree(tmp_path):
         'path = "scenario.behaviour.labour_market.quit_rate"',
         'paths = ["scenario.behaviour.labour_market.quit_rate", '
         '"scenario.behaviour.apprenticeship.dropout_hazard"]',
-    ).replace("low = 0.004\nhigh = 0.01", "low = 0.001\nhigh = 0.05")
+    ).replace("low = 0.004\nhigh = 0.02", "low = 0.001\nhigh = 0.05")
     cal = cconfig.load_calibration(_write(tmp_path, both.format(extra=""), "both.toml"))
     lm, ap = cal.scenario.behaviour.labour_market, cal.scenario.behaviour.apprenticeship
     assert lm.quit_rate != ap.dropout_hazard  # (else this test shows nothing)
@@ -149,7 +149,7 @@ def test_start_is_the_scenario_only_when_a_parameters_fields_agree(tmp_path):
             "moment",
         ),
         (("value = 0.05", "value = 0.09"), "targets[0]", "value must lie in"),
-        (("high = 0.01", "high = 0.9"), "parameters[0].high", "0.5"),
+        (("high = 0.02", "high = 0.9"), "parameters[0].high", "0.5"),
         (
             ("scenario.behaviour.labour_market.quit_rate", "policy.subsidy.yuan_per_year"),
             "parameters[0].path",

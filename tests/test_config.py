@@ -403,17 +403,25 @@ def test_a_cost_field_of_an_earlier_version_says_what_replaced_it(
     assert "every 1,000 workers" in str(err)
 
 
-def test_the_entrants_technical_skill_of_an_earlier_version_says_what_replaced_it(
-    tmp_path: Path,
+@pytest.mark.parametrize(
+    "table, old, value, new",
+    [
+        # one level in every technical domain, until 2026-12-05
+        ("population", "entrant_technical_skill", "0.35", "entrant_field_readiness"),
+        # tertiary study as a fourth path of one logit, until 2026-12-05
+        ("choices", "tertiary_appeal", "0.6", "tertiary_entry_share"),
+    ],
+)
+def test_a_field_of_an_earlier_version_says_what_replaced_it(
+    tmp_path: Path, table: str, old: str, value: str, new: str
 ) -> None:
-    """A scenario written before 2026-12-05 sets entrant_technical_skill (one level in
-    every technical domain): refused with the field that replaced it and what it means."""
-    text = 'extends = "baseline"\nname = "old"\n[behaviour.population]\n'
-    scenario = write(tmp_path / "old.toml", text + "entrant_technical_skill = 0.35\n")
+    """A scenario written for an earlier version sets a field that was replaced: refused
+    with the field that replaced it and what it means."""
+    text = f'extends = "baseline"\nname = "old"\n[behaviour.{table}]\n{old} = {value}\n'
+    scenario = write(tmp_path / "old.toml", text)
     err = error_of(load_scenario, scenario)
-    field = "behaviour.population.entrant_technical_skill"
-    assert_names(err, "old.toml", field, "0.35", "entrant_field_readiness")
-    assert "replaced on 2026-12-05 by entrant_field_readiness" in str(err)
+    assert_names(err, "old.toml", f"behaviour.{table}.{old}", value, new)
+    assert f"replaced on 2026-12-05 by {new}" in str(err)
 
 
 def test_several_errors_one_line_each(tmp_path: Path) -> None:

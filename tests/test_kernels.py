@@ -32,6 +32,7 @@ from simulation.state import NEVER, ApprState, Cert, Flow, Programme, Spend, Sta
 K = SimpleNamespace(**{m: importlib.import_module(f"simulation.kernels.{m}") for m in MODULES})
 T = SimpleNamespace(**{m: importlib.import_module(f"simulation.twins.{m}") for m in MODULES})
 JOBS, SLOTS = K.matching.JOBS, K.matching.SLOTS
+TERTIARY = K.choices.TERTIARY
 ATOL = 1e-12
 SCALE = float(os.environ.get("SKILLSIM_TWIN_EXAMPLES", "1"))
 EMPLOYABILITY_DRAWS = 16
@@ -585,6 +586,89 @@ def test_school_leaver_choices(n, seed, full, many):
     assert_seat_pools(after)
     assert (after.pr.enrolled <= after.pr.seats).all()
     assert np.array_equal(after.pr.course_enrolled, world.pr.course_enrolled)
+
+
+def leaver_choices(x, p=None, slot_ratio=None) -> None:
+    """The school leavers' choices kernel on world ``x`` (its own parameters and slot
+    ratio unless given)."""
+    w, pr = x.w, x.pr
+    K.choices.school_leaver_choices(
+        x.key(Stream.CHOICE), x.month, x.p.choices if p is None else p,
+        x.s["slot_ratio"] if slot_ratio is None else slot_ratio, w.status, w.region, w.rural,
+        w.ability, w.date_entry, w.programme, w.provider, w.months_left, w.seeking_appr,
+        w.spell, pr.region, pr.seats, pr.enrolled, pr.relevance, x.b["travel_train"],
+        x.b["choice_counts"],
+    )  # fmt: skip
+
+
+@cases(full=st.booleans(), slot_ratio=st.floats(0.0, 2.0))
+def test_tertiary_study_does_not_answer_to_the_labour_market(n, seed, full, slot_ratio):
+    """Who enters tertiary study is the same whatever the slots, the seats and the tastes
+    for the labour-market paths: a firm subsidy or more TVET seats cannot draw school
+    leavers out of study (ODD 7.5). The others' paths do move."""
+    world = worlds.random_world(n, seed)
+    status = world.w.status
+    status[(status == Status.UNEMPLOYED) | (status == Status.INACTIVE)] = Status.LEAVER
+    leavers = status == Status.LEAVER
+    world.b["choice_counts"][:] = 0  # (the month resets them before the call)
+    a, b = world.copy(), world.copy()
+    if full:
+        fill_seats(b)
+    pc = world.p.choices
+    keen = pc._replace(appr_appeal=5.0, availability_weight=20.0, tvet_appeal=-5.0)
+    leaver_choices(a)
+    leaver_choices(b, keen, slot_ratio)
+    studies = a.w.status == Status.STUDENT
+    assert np.array_equal(studies, b.w.status == Status.STUDENT)
+    assert (
+        a.b["choice_counts"][TERTIARY] == b.b["choice_counts"][TERTIARY] == studies[leavers].sum()
+    )
+    if pc.tertiary_constant == math.inf:
+        assert studies[leavers].all()
+    if pc.tertiary_constant == -math.inf:
+        assert not studies[leavers].any()
+    # The others do answer: at an appeal of 5 (weight at least e^5 against 1 for search
+    # and at most e^-4 for TVET at a logit scale of 1), nearly all seek a slot.
+    others = (leavers & ~studies).sum()
+    if others >= 20 and pc.logit_scale >= 1.0:
+        assert b.b["choice_counts"][K.choices.APPR] >= 0.8 * others
+
+
+@pytest.mark.parametrize("share", [0.0, 0.2, 0.55, 0.9, 1.0])
+def test_tertiary_entry_share_is_met(share):
+    """The solved constant (``params.tertiary_constant``) gives the tertiary entry share
+    asked for: the expectation over ability and origin to 1e-9, and the kernel's draws
+    over 400,000 school leavers of the entrants' ability and origin within 4.5 standard
+    errors."""
+    from simulation.params import tertiary_constant, tertiary_share_at
+
+    scale, weight, sd, penalty, rural = 3.0, 2.0, 0.15, 0.5, 0.4
+    c = tertiary_constant(share, scale, weight, sd, penalty, rural)
+    if 0.0 < share < 1.0:
+        assert abs(tertiary_share_at(c, scale, weight, sd, penalty, rural) - share) < 1e-9
+    world = worlds.random_world(worlds.SIZES[0], 1)
+    n = 400_000
+    g = np.random.default_rng(7)
+    status = np.full(n, Status.LEAVER, dtype=world.w.status.dtype)
+    ability = np.maximum(1.0 + sd * g.standard_normal(n), 0.2).astype(world.w.ability.dtype)
+    rural_rows = (g.random(n) < rural).astype(world.w.rural.dtype)
+    zeros = {k: np.zeros(n, dtype=v.dtype) for k, v in world.w.arrays().items()}
+    counts = np.zeros(4, dtype=world.b["choice_counts"].dtype)
+    pc = world.p.choices._replace(
+        logit_scale=scale,
+        tertiary_constant=c,
+        ability_weight=weight,
+        rural_tertiary_penalty=penalty,
+    )
+    pr = world.pr
+    K.choices.school_leaver_choices(
+        world.key(Stream.CHOICE), world.month, pc, 0.5, status, zeros["region"], rural_rows,
+        ability, zeros["date_entry"], zeros["programme"], zeros["provider"],
+        zeros["months_left"], zeros["seeking_appr"], zeros["spell"], pr.region,
+        pr.seats.copy(), pr.enrolled.copy(), pr.relevance, world.b["travel_train"], counts,
+    )  # fmt: skip
+    got = counts[TERTIARY] / n
+    assert abs(got - share) <= 4.5 * math.sqrt(share * (1.0 - share) / n) + 1e-12, got
 
 
 @cases(full=st.booleans())

@@ -41,39 +41,49 @@ def school_leaver_choices(
     travel_train,
     counts,
 ):
-    """Each school leaver takes apprenticeship, TVET, direct search or tertiary study by a
-    multinomial logit over expected payoffs: slot availability for apprenticeship, the
-    relevance and distance of the nearest provider with a free seat for TVET, ability
-    and origin for tertiary. Seats are taken in row order. ``counts`` gets the number
-    choosing each path (Choice order). The school leavers are listed first
-    (``rows_with``, in row order: a city's ten million status bytes compared eight at a
-    time, not one by one with a branch each)."""
-    u = np.empty(4)
+    """Each school leaver enters tertiary study or the labour market in two stages.
+
+    Tertiary study first, with probability ``sigmoid(logit_scale * x)``, ``x`` the
+    solved constant for the cohort's tertiary entry share (``params.tertiary_constant``)
+    plus ability and less a rural-origin penalty: a track set by examinations and
+    admission quotas years before, so it does not answer to the labour market the
+    leaver meets (ODD 7.5). The others take apprenticeship search, TVET or direct search
+    by a multinomial logit over slot availability, the relevance and distance of the
+    nearest provider with a free seat, and tastes, with a second draw. Seats are taken
+    in row order. ``counts`` gets the number choosing each path (Choice order). The
+    school leavers are listed first (``rows_with``, in row order: a city's ten million
+    status bytes compared eight at a time, not one by one with a branch each)."""
+    u = np.empty(3)
     u[:] = 0.0
     rows = rows_with(status, Status.LEAVER)
     for j in range(rows.shape[0]):
         i = nonneg(rows[j])  # (indices below are all >= 0: see scalar.nonneg)
-        best, cost = nearest_open_provider(region[i], travel_train, prov_region, seats, enrolled)
-        u[APPR] = p.appr_appeal + p.availability_weight * lesser(slot_ratio, 1.0)
-        u[SEARCH] = 0.0
-        u[TERTIARY] = (
-            p.tertiary_appeal
+        x = p.logit_scale * (
+            p.tertiary_constant
             + p.ability_weight * (ability[i] - 1.0)
             - p.rural_tertiary_penalty * rural[i]
         )
+        if uniform(key, i, 0) < 1.0 / (1.0 + math.exp(-x)):  # exp(inf) is inf here: 0
+            counts[TERTIARY] += 1
+            status[i] = Status.STUDENT
+            months_left[i] = p.tertiary_months
+            continue
+        best, cost = nearest_open_provider(region[i], travel_train, prov_region, seats, enrolled)
+        u[APPR] = p.appr_appeal + p.availability_weight * lesser(slot_ratio, 1.0)
+        u[SEARCH] = 0.0
         if best >= 0:
             u[TVET] = (
                 p.tvet_appeal + p.relevance_weight * relevance[best] - p.distance_penalty * cost
             )
         total = 0.0
-        for c in range(4):
+        for c in range(3):
             if c == TVET and best < 0:
                 continue
             total += math.exp(p.logit_scale * u[c])
-        draw = uniform(key, i, 0) * total
-        choice = TERTIARY
+        draw = uniform(key, i, 1) * total
+        choice = SEARCH
         acc = 0.0
-        for c in range(4):
+        for c in range(3):
             if c == TVET and best < 0:
                 continue
             acc += math.exp(p.logit_scale * u[c])
@@ -90,15 +100,12 @@ def school_leaver_choices(
             status[i] = Status.UNEMPLOYED
             date_entry[i] = month
             spell[i] = 0
-        elif choice == TVET:
+        else:
             status[i] = Status.TRAINING
             programme[i] = Programme.TVET
             provider[i] = best
             months_left[i] = p.tvet_months
             enrolled[best] += 1
-        else:
-            status[i] = Status.STUDENT
-            months_left[i] = p.tertiary_months
 
 
 @njit(cache=True)

@@ -379,12 +379,14 @@ class WorkerAgent(mesa.Agent):
     # ------------------------------------------------- 5. education and training
 
     def choose_path(self, key: int, month: int, p, slot_ratio: float, counts) -> None:
-        """A school leaver chooses apprenticeship search, TVET, job search or tertiary."""
-        model = self.model
-        best, cost = model.nearest_provider(self.region, course=False)
-        relevance = best.relevance if best is not None else None
-        u = choices.path_utilities(p, slot_ratio, self.ability, self.rural, relevance, cost)
-        choice = choices.pick_path(p.logit_scale, u, py_uniform(key, self.row, 0))
+        """A school leaver enters tertiary study, or chooses apprenticeship search, TVET or
+        job search (ODD 7.5)."""
+        if choices.studies(p, key, self.row, self.ability, self.rural):
+            choice = choices.TERTIARY
+        else:
+            best, cost = self.model.nearest_provider(self.region, course=False)
+            relevance = best.relevance if best is not None else None
+            choice = choices.labour_market_path(p, key, self.row, slot_ratio, relevance, cost)
         counts[choice] += 1
         if choice == choices.APPR:  # search for a slot for a while
             self.status = Status.UNEMPLOYED

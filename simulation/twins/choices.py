@@ -14,19 +14,29 @@ SEARCH = int(Choice.SEARCH)
 TERTIARY = int(Choice.TERTIARY)
 
 
-def path_utilities(p, slot_ratio, ability, rural, tvet_relevance, tvet_cost):
-    """Utility of each path (Choice order); the TVET entry is None without a free seat.
+def tertiary_probability(p, ability, rural) -> float:
+    """The chance that a school leaver enters tertiary study: a logistic in the solved
+    constant, ability and rural origin, whatever the labour market (ODD 7.5)."""
+    x = p.logit_scale * (
+        p.tertiary_constant + p.ability_weight * (ability - 1.0) - p.rural_tertiary_penalty * rural
+    )
+    try:
+        e = math.exp(-x)
+    except OverflowError:  # the kernel's exp gives inf, and the chance 0
+        e = math.inf
+    return 1.0 / (1.0 + e)
 
-    Apprenticeship: appeal plus slot availability; search: 0; tertiary: appeal, ability,
-    a rural-origin penalty; TVET: appeal, relevance and travel cost of the nearest
-    provider with a free seat.
+
+def path_utilities(p, slot_ratio, tvet_relevance, tvet_cost):
+    """Utility of each labour-market path (apprenticeship, TVET, search: Choice order);
+    the TVET entry is None without a free seat.
+
+    Apprenticeship: appeal plus slot availability; search: 0; TVET: appeal, relevance
+    and travel cost of the nearest provider with a free seat.
     """
-    u = [0.0] * 4
+    u = [0.0] * 3
     u[APPR] = p.appr_appeal + p.availability_weight * min(slot_ratio, 1.0)
     u[SEARCH] = 0.0
-    u[TERTIARY] = (
-        p.tertiary_appeal + p.ability_weight * (ability - 1.0) - p.rural_tertiary_penalty * rural
-    )
     u[TVET] = None
     if tvet_relevance is not None:
         u[TVET] = (
@@ -37,7 +47,7 @@ def path_utilities(p, slot_ratio, ability, rural, tvet_relevance, tvet_cost):
 
 def pick_path(logit_scale, u, draw) -> int:
     """Multinomial logit choice with a uniform ``draw``: the first path whose cumulative
-    weight exceeds ``draw`` times the total weight (tertiary if rounding runs past)."""
+    weight exceeds ``draw`` times the total weight (search if rounding runs past)."""
     weights = [math.exp(logit_scale * v) if v is not None else None for v in u]
     total = 0.0
     for w in weights:
@@ -51,7 +61,18 @@ def pick_path(logit_scale, u, draw) -> int:
         acc += w
         if x < acc:
             return c
-    return TERTIARY
+    return SEARCH
+
+
+def studies(p, key, row, ability, rural) -> bool:
+    """Whether a school leaver enters tertiary study (the first draw)."""
+    return py_uniform(key, row, 0) < tertiary_probability(p, ability, rural)
+
+
+def labour_market_path(p, key, row, slot_ratio, tvet_relevance, tvet_cost) -> int:
+    """The path of a school leaver who does not study (the second draw)."""
+    u = path_utilities(p, slot_ratio, tvet_relevance, tvet_cost)
+    return pick_path(p.logit_scale, u, py_uniform(key, row, 1))
 
 
 def school_leaver_choices(
@@ -80,16 +101,14 @@ def school_leaver_choices(
     for i in range(status.shape[0]):
         if status[i] != Status.LEAVER:
             continue
-        best, cost = nearest_open_provider(region[i], travel_train, prov_region, seats, enrolled)
-        u = path_utilities(
-            p,
-            slot_ratio,
-            float(ability[i]),
-            int(rural[i]),
-            float(relevance[best]) if best >= 0 else None,
-            cost,
-        )
-        choice = pick_path(p.logit_scale, u, py_uniform(k, i, 0))
+        if studies(p, k, i, float(ability[i]), int(rural[i])):
+            choice = TERTIARY
+        else:
+            best, cost = nearest_open_provider(
+                region[i], travel_train, prov_region, seats, enrolled
+            )
+            tvet_relevance = float(relevance[best]) if best >= 0 else None
+            choice = labour_market_path(p, k, i, slot_ratio, tvet_relevance, cost)
         counts[choice] += 1
         if choice == APPR:  # search for a slot for a while
             status[i] = Status.UNEMPLOYED
