@@ -306,6 +306,7 @@ class _Live:
         fig = Figure(figsize=size, layout="constrained")
         FigureCanvasAgg(fig)
         self.fig, self.ax = fig, fig.subplots()
+        self.lang = lang
         self.moving: list = []
         return self.ax
 
@@ -335,13 +336,18 @@ class _Live:
     def _widen(self, top: float) -> None:
         """The run above the top of the scale: a new top with room to spare (a scale
         that crept up with the run would change its ticks month after month), laid out
-        again for the new tick labels, and the background drawn again."""
+        again for the new tick labels, and the background drawn again, in the chart's theme
+        (tick labels made at a draw take the fonts in force then: outside it, the new
+        ticks had the default sizes, and as many as those sizes leave room for)."""
+        from simulation import plots
+
         if top > self.ax.get_ylim()[1]:
             self.ax.set_ylim(0, top * 1.3)
-            self.fig.set_layout_engine("constrained")
-            self.fig.canvas.draw()
-            self.fig.set_layout_engine("none")
-            self.background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
+            with plots.theme("paper", self.lang):
+                self.fig.set_layout_engine("constrained")
+                self.fig.canvas.draw()
+                self.fig.set_layout_engine("none")
+                self.background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
 
     def _png(self) -> bytes:
         import io

@@ -22,7 +22,7 @@ import pandas as pd
 import pytest
 from presenting import CHROMIUM, CHROMIUM_FLAGS, chinese_font_or_skip
 
-from simulation import dashboard, i18n
+from simulation import dashboard, i18n, plots
 
 
 def _need(ok: bool, what: str) -> None:
@@ -444,10 +444,12 @@ def test_live_charts_draw_each_month_on_fixed_scales(lang):
     # The last picture against the same figure drawn whole (no background kept): the
     # run's artists are drawn last over the background, so only their crossings with
     # the status quo's line may differ.
+    # (Drawn in the charts' theme: tick labels made at a draw take the fonts in force.)
     for chart, last in zip((lines, bars, gaps), pictures[-1], strict=True):
         for artist in chart.moving:
             artist.set_animated(False)
-        chart.fig.canvas.draw()
+        with plots.theme("paper", lang):
+            chart.fig.canvas.draw()
         whole = np.asarray(chart.fig.canvas.buffer_rgba())[..., :3].astype(int)
         assert whole.shape == last.shape
         assert (np.abs(whole - last).max(axis=2) > 40).mean() < 0.005  # without the run: 1%+
@@ -472,6 +474,15 @@ def test_a_run_above_the_status_quo_widens_the_scale_once_and_keeps_its_labels()
     for text in (chart.ax.yaxis.label, chart.ax.title, *ticks):
         box = text.get_window_extent()
         assert canvas.x0 <= box.x0 and box.x1 <= canvas.x1 and box.y1 <= canvas.y1, text
+    # the widened background as the chart's theme draws it (drawn outside it, the ticks
+    # were as many as matplotlib's default font sizes leave room for: 5, not 8, here)
+    last = _pixels(chart.png(model.metrics_frame()))
+    for artist in chart.moving:
+        artist.set_animated(False)
+    with plots.theme("paper", "en"):
+        chart.fig.canvas.draw()
+    whole = np.asarray(chart.fig.canvas.buffer_rgba())[..., :3].astype(int)
+    assert (np.abs(whole - last).max(axis=2) > 40).mean() < 0.005
 
 
 def test_asset_list_follows_solara():
