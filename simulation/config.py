@@ -398,7 +398,10 @@ class ProvidersConfig(Strict):
 
 class ChoicesConfig(Strict):
     logit_scale: float = Field(
-        3.0, gt=0, le=50, description="sensitivity of school leavers to expected payoffs"
+        3.0,
+        gt=0,
+        le=50,
+        description="sensitivity of school leavers to expected payoffs (in the tertiary stage: how strongly ability and origin sort who studies)",
     )
     apprenticeship_appeal: float = Field(
         -0.3, ge=-5, le=5, description="taste for apprenticeship relative to direct search"

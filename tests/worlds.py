@@ -191,7 +191,7 @@ def perturb_params(p: params.Params, rng: np.random.Generator) -> params.Params:
     separation = p.separation._replace(quit_rate=_u(rng, 0.0, 0.2))
     choices = p.choices._replace(
         logit_scale=_u(rng, 0.1, 4.0),
-        tertiary_constant=float(rng.choice([-math.inf, math.inf, _u(rng, -2.0, 2.0)])),
+        tertiary_constant=float(rng.choice([-math.inf, math.inf] + [_u(rng, -2.0, 2.0)] * 6)),
         seek_months=int(rng.integers(1, 8)),
         distance_penalty=_u(rng, 0.0, 3.0),
     )

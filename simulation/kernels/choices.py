@@ -75,18 +75,22 @@ def school_leaver_choices(
             u[TVET] = (
                 p.tvet_appeal + p.relevance_weight * relevance[best] - p.distance_penalty * cost
             )
+        top = u[SEARCH]  # weights against the largest utility: no exp overflows
+        for c in range(3):
+            if (c != TVET or best >= 0) and u[c] > top:
+                top = u[c]
         total = 0.0
         for c in range(3):
             if c == TVET and best < 0:
                 continue
-            total += math.exp(p.logit_scale * u[c])
+            total += math.exp(p.logit_scale * (u[c] - top))
         draw = uniform(key, i, 1) * total
         choice = SEARCH
         acc = 0.0
         for c in range(3):
             if c == TVET and best < 0:
                 continue
-            acc += math.exp(p.logit_scale * u[c])
+            acc += math.exp(p.logit_scale * (u[c] - top))
             if draw < acc:
                 choice = c
                 break

@@ -47,8 +47,10 @@ def path_utilities(p, slot_ratio, tvet_relevance, tvet_cost):
 
 def pick_path(logit_scale, u, draw) -> int:
     """Multinomial logit choice with a uniform ``draw``: the first path whose cumulative
-    weight exceeds ``draw`` times the total weight (search if rounding runs past)."""
-    weights = [math.exp(logit_scale * v) if v is not None else None for v in u]
+    weight exceeds ``draw`` times the total weight (search if rounding runs past). The
+    weights are taken against the largest utility, so that none overflows."""
+    top = max(v for v in u if v is not None)
+    weights = [math.exp(logit_scale * (v - top)) if v is not None else None for v in u]
     total = 0.0
     for w in weights:
         if w is not None:
