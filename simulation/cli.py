@@ -28,6 +28,7 @@ from simulation.config_errors import (
     ExecutorError,
     as_options,
     out_path,
+    show_value,
 )
 from simulation.experiment import cli as experiment_cli
 from simulation.validation import cli as validation_cli
@@ -441,7 +442,7 @@ def _dashboard(args: argparse.Namespace) -> int:
         close = difflib.get_close_matches(args.scenario, names, n=1)
         hint = f" (did you mean {close[0]}?)" if close else ""
         raise BadInput(
-            f"{COMMAND_LINE}: --scenario = {args.scenario!r}: unknown scenario{hint}; must be "
+            f"{COMMAND_LINE}: --scenario = {show_value(args.scenario)}: unknown scenario{hint}; must be "
             f"one of: {', '.join(names)}, or a scenario file (.toml)"
         )
     try:
@@ -475,7 +476,7 @@ def _check_folder_names(args: argparse.Namespace, run) -> None:
     for label, ref, name in given:
         if not plain(name):
             raise BadInput(
-                f"{ref}: name = {name!r}: a run without --out is written to "
+                f"{ref}: name = {show_value(name)}: a run without --out is written to "
                 f"results/<scenario>__<policy>__seed<S>__<time>, so the {label}'s name must "
                 f"be {RUN_NAME} (rename it, or give --out)"
             )

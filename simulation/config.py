@@ -14,6 +14,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from simulation.config_errors import show_value
+
 SKILL_DOMAINS: tuple[str, ...] = (
     "core",
     "digital",
@@ -116,7 +118,7 @@ class WorldConfig(Strict):
             col = sum(s.employment_share[j] for s in self.sectors)
             if abs(col - 1.0) > 1e-6:
                 raise ValueError(
-                    f"employment_share of region {self.regions[j].name!r} sums to {col:.4f} "
+                    f"employment_share of region {show_value(self.regions[j].name)} sums to {col:.4f} "
                     "over sectors, 1 is required"
                 )
         total = sum(x.population_share for x in self.regions)

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import json
+import math
+import re
 import types
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -111,10 +114,44 @@ def show_path(path: str | Path) -> str:
 
 
 def show_value(value: object) -> str:
-    text = repr(value)
+    """A value as a message shows it: as it would be written in a TOML file (``true``,
+    ``"text"``, ``[1, 2]``, ``{a = 1}``), not in Python's form, cut short if long."""
+    text = _toml_form(value)
     if len(text) > _MAX_VALUE_CHARS:
         text = text[: _MAX_VALUE_CHARS - 3] + "..."
     return text
+
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _toml_form(value: object) -> str:
+    if type(value).__module__ == "numpy" and getattr(value, "ndim", 1) == 0:
+        value = value.item()  # a numpy scalar: its Python value
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "nan"
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        return repr(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, Mapping):
+        items = (
+            f"{k if isinstance(k, str) and _BARE_KEY.fullmatch(k) else _toml_form(str(k))}"
+            f" = {_toml_form(v)}"
+            for k, v in value.items()
+        )
+        return "{" + ", ".join(items) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_form(v) for v in value) + "]"
+    return str(value)
 
 
 def dotted(loc: Loc) -> str:

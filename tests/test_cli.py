@@ -230,7 +230,7 @@ def test_a_name_that_is_no_folder_name_is_refused_without_out(
     before = sorted(p for p in tmp_path.rglob("*"))
     assert cli.main(argv) == cli.EXIT_BAD_INPUT
     err = capsys.readouterr().err
-    assert str(path) in err and repr(name) in err and "without / or" in err
+    assert str(path) in err and f'"{name}"' in err and "without / or" in err
     assert sorted(p for p in tmp_path.rglob("*")) == before  # nothing written anywhere
     out = tmp_path / "given"
     assert cli.main([*argv, "--out", str(out), "--quiet"]) == 0
@@ -243,10 +243,10 @@ def test_a_name_that_is_no_folder_name_is_refused_without_out(
         (["run", "nosuch"], ["nosuch", "baseline", "combined"]),
         (["run", "baseline", "--policy", "nosuch"], ["nosuch", "apprenticeship_subsidy"]),
         # an empty name ran as "none", "a+" as "a" (an outside fuzz)
-        (["run", "baseline", "--policy", ""], ["policy = ''", "an empty policy name"]),
+        (["run", "baseline", "--policy", ""], ['policy = ""', "an empty policy name"]),
         (
             ["run", "baseline", "--policy", "apprenticeship_subsidy+"],
-            ["policy = 'apprenticeship_subsidy+'", "none of them empty: apprenticeship_subsidy"],
+            ['policy = "apprenticeship_subsidy+"', "none of them empty: apprenticeship_subsidy"],
         ),
         (["run", "baseline", "--workers", "5"], ["workers", "5", ">= 100"]),
         (["run", "baseline", "--months", "0"], ["months", "0", ">= 1"]),

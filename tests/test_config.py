@@ -312,7 +312,7 @@ def test_unknown_top_level_field_lists_extends(tmp_path: Path) -> None:
         (
             '[behaviour.skills]\nlearning_rate = "fast"\n',
             "behaviour.skills.learning_rate",
-            "'fast'",
+            '"fast"',
             "a number >= 0 and <= 1",
         ),
         (
@@ -325,7 +325,7 @@ def test_unknown_top_level_field_lists_extends(tmp_path: Path) -> None:
             "[[drivers.shocks]]\nkind = 'blue'\nstart_month = 0\nduration_months = 1\n"
             "log_change = 0.1\n",
             "drivers.shocks[0].kind",
-            "'blue'",
+            '"blue"',
             "one of: brown, neutral, green, rural",
         ),
         (
@@ -483,7 +483,7 @@ def test_extends_cycle(tmp_path: Path) -> None:
 def test_extends_unknown_name_lists_available(tmp_path: Path) -> None:
     path = write(tmp_path / "kid.toml", 'extends = ["baseline", "basline"]\n')
     err = error_of(load_scenario, path)
-    assert_names(err, "kid.toml", "extends", "'basline'", "baseline")
+    assert_names(err, "kid.toml", "extends", '"basline"', "baseline")
     assert "green_transition_orderly" in err.allowed
     assert "(did you mean baseline?)" in str(err)
     assert "kid" not in err.allowed  # a file cannot extend itself
@@ -496,7 +496,7 @@ def test_extends_unknown_name_lists_available(tmp_path: Path) -> None:
 
 def test_extends_missing_path_and_bad_type(tmp_path: Path) -> None:
     err = error_of(load_scenario, write(tmp_path / "k.toml", 'extends = "no/where.toml"\n'))
-    assert_names(err, "k.toml", "extends", "'no/where.toml'", "an existing .toml file")
+    assert_names(err, "k.toml", "extends", '"no/where.toml"', "an existing .toml file")
     err = error_of(load_scenario, write(tmp_path / "k.toml", "extends = 3\n"))
     assert_names(err, "k.toml", "extends", "3", "a list of names")
 
@@ -508,16 +508,16 @@ def test_a_combination_is_named_with_plus_in_a_list_too() -> None:
     assert load_policy(["apprenticeship_subsidy+core_skills"]) == both
     assert load_policy(["apprenticeship_subsidy", "core_skills"]) == both
     err = error_of(load_policy, ["apprenticeship_subsidy+bogus"])
-    assert_names(err, "bogus.toml", "policy", "'bogus'", "apprenticeship_subsidy")
+    assert_names(err, "bogus.toml", "policy", '"bogus"', "apprenticeship_subsidy")
 
 
 def test_unknown_scenario_and_policy_list_available() -> None:
     err = error_of(load_scenario, "nowhere")
     assert_names(
-        err, "nowhere.toml", "scenario", "'nowhere'", "baseline, baseline_alternative_fit, combined"
+        err, "nowhere.toml", "scenario", '"nowhere"', "baseline, baseline_alternative_fit, combined"
     )
     err = error_of(load_policy, ["core_skills", "subsidy"])
-    assert_names(err, "subsidy.toml", "policy", "'subsidy'", "apprenticeship_subsidy")
+    assert_names(err, "subsidy.toml", "policy", '"subsidy"', "apprenticeship_subsidy")
     assert "package" in err.allowed
     assert "did you mean baseline?" in str(error_of(load_scenario, "baselin"))
     assert "did you mean core_skills?" in str(error_of(load_policy, "core_skill"))
@@ -694,3 +694,23 @@ def test_what_a_run_will_do_unsaid_is_warned_of(tmp_path: Path) -> None:
         "policy empty: it moves no lever from the status quo (an empty file, "
         "or every value the default): its runs are the status quo's"
     ]
+
+
+def test_values_in_messages_are_shown_as_toml_writes_them(tmp_path: Path) -> None:
+    """A message shows a value as the file would hold it (``true``, ``"fast"``, ``{a =
+    1}``), not in Python's form (``True``, ``'fast'``, ``{'a': 1}``), which a user
+    writing TOML would not recognise."""
+    import numpy as np
+
+    from simulation.config_errors import show_value
+
+    assert show_value(True) == "true" and show_value(False) == "false"
+    assert show_value("a 'b'") == "\"a 'b'\"" and show_value('say "hi"') == '"say \\"hi\\""'
+    assert show_value({"a": 1, "b c": [1, 2.5]}) == '{a = 1, "b c" = [1, 2.5]}'
+    assert show_value((1, "y")) == '[1, "y"]'
+    assert show_value(float("inf")) == "inf" and show_value(float("nan")) == "nan"
+    assert show_value(np.float64(0.5)) == "0.5" and show_value(np.int32(3)) == "3"
+    assert show_value("x" * 200).endswith("...") and len(show_value("x" * 200)) == 80
+    body = "[behaviour.skills]\nlearning_rate = true\ntraining_rate = {a = 1}\n"
+    text = str(error_of(load_scenario, child(tmp_path, body)))
+    assert "learning_rate = true:" in text and "training_rate = {a = 1}:" in text, text

@@ -498,7 +498,7 @@ def test_bad_dashboard_options_fail_clearly(capsys):
     assert cli.main(["dashboard", "--port", "0"]) == cli.EXIT_BAD_INPUT
     assert cli.main(["dashboard", "--scenario", "atlantis"]) == cli.EXIT_BAD_INPUT
     err = capsys.readouterr().err
-    assert "(command line): --port = 0" in err and "--scenario = 'atlantis'" in err
+    assert "(command line): --port = 0" in err and '--scenario = "atlantis"' in err
 
 
 def test_localhost_by_default():

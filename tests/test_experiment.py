@@ -35,11 +35,11 @@ BAD = {
     "workers too few": (small(workers=10), ["workers = 10", "whole number >= 100"]),
     "unknown scenario": (
         small().replace('"quick.toml"', '"atlantis"'),
-        ["scenarios[0] = 'atlantis'", "unknown scenario", "baseline"],
+        ['scenarios[0] = "atlantis"', "unknown scenario", "baseline"],
     ),
     "unknown policy in a combination": (
         small(policies=("none", "package+subsidy")),
-        ["policies[1] = 'subsidy'", "apprenticeship_subsidy"],
+        ['policies[1] = "subsidy"', "apprenticeship_subsidy"],
     ),
     "misspelt path": (
         small() + _param("policy.subsidy.yuan_per_yer", 0, 1),
@@ -74,7 +74,7 @@ BAD = {
     ),
     "unknown table to keep": (
         small() + 'keep = ["metrics", "regions"]\n',
-        ["keep[1] = 'regions'", "metrics, region, sector, cohort, cell"],
+        ['keep[1] = "regions"', "metrics, region, sector, cohort, cell"],
     ),
     "malformed toml": (small() + "x = [\n", ["malformed TOML"]),
 }

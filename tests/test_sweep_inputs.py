@@ -99,19 +99,19 @@ def test_baseline_policy_must_be_one_of_the_policies(tmp_path, capsys):
     path = write_experiment(tmp_path / "exp", body)
     with pytest.raises(ConfigError) as err:
         load_experiment(path)
-    assert err.value.field == "baseline_policy" and err.value.value == "'none'"
+    assert err.value.field == "baseline_policy" and err.value.value == '"none"'
     assert err.value.allowed == "one of the policies: apprenticeship_subsidy"
     out = tmp_path / "out"
     for extra in ([], ["--effects"]):
         assert cli.main(["sweep", str(path), "--out", str(out), "--quiet", *extra]) == 2
         msg = capsys.readouterr().err
-        assert "exp.toml: baseline_policy = 'none'" in msg, msg
+        assert 'exp.toml: baseline_policy = "none"' in msg, msg
         assert "one of the policies: apprenticeship_subsidy" in msg
         assert not out.exists()
     # A policy given as a .toml path is named by its file: the hint says which name.
     (tmp_path / "exp" / "mine.toml").write_text('extends = "apprenticeship_subsidy"\nname = "m"\n')
     body = small(policies=("none", "mine.toml"), extra='baseline_policy = "mine.toml"\n')
-    with pytest.raises(ConfigError, match=r"the policy in mine.toml is named 'm'"):
+    with pytest.raises(ConfigError, match=r'the policy in mine.toml is named "m"'):
         load_experiment(write_experiment(tmp_path / "exp", body, name="toml"))
     body = small(policies=("none", "mine.toml"), extra='baseline_policy = "m"\n')
     assert load_experiment(write_experiment(tmp_path / "exp", body, name="ok")).policies
@@ -153,9 +153,9 @@ def test_one_policy_under_two_names_is_pointed_out(tmp_path, capsys):
     with pytest.raises(ConfigError) as err:
         load_experiment(path)
     assert err.value.field == "policies[2]" and err.value.allowed == "distinct policies"
-    assert "the same policy as 'apprenticeship_subsidy+core_skills'" in str(err.value)
+    assert 'the same policy as "apprenticeship_subsidy+core_skills"' in str(err.value)
     assert cli.main(["sweep", str(path), "--out", str(tmp_path / "out"), "--quiet"]) == 2
-    assert "exp.toml: policies[2] = 'core_skills+apprenticeship_subsidy'" in capsys.readouterr().err
+    assert 'exp.toml: policies[2] = "core_skills+apprenticeship_subsidy"' in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
 
 
@@ -169,7 +169,7 @@ def test_one_scenario_under_two_names_is_pointed_out(tmp_path):
     with pytest.raises(ConfigError) as err:
         load_experiment(write_experiment(tmp_path / "exp", body))
     assert err.value.field == "scenarios[1]" and err.value.allowed == "distinct scenarios"
-    assert "the same scenario as 'green_transition'" in str(err.value)
+    assert 'the same scenario as "green_transition"' in str(err.value)
 
 
 def test_an_experiment_without_a_baseline_runs_but_not_with_effects(tmp_path, capsys):
@@ -181,18 +181,18 @@ def test_an_experiment_without_a_baseline_runs_but_not_with_effects(tmp_path, ca
     # ... but --effects has nothing to measure against: refused before anything runs.
     assert cli.main(["sweep", str(path), "--out", str(out), "--quiet", "--effects"]) == 2
     err = capsys.readouterr().err
-    assert "--effects:" in err and "'none' is not among its policies" in err, err
+    assert "--effects:" in err and '"none" is not among its policies' in err, err
     assert not out.exists()
     only = write_experiment(tmp_path / "exp", small(policies=("none",)), name="only")
     assert cli.main(["sweep", str(only), "--out", str(out), "--quiet", "--effects"]) == 2
-    assert "only the baseline policy 'none'" in capsys.readouterr().err
+    assert 'only the baseline policy "none"' in capsys.readouterr().err
     assert not out.exists()
     # --effects-if-possible (what `make run` passes): the sweep runs and says why no table
     args = ["sweep", str(path), "--out", str(out), "--quiet", "--effects-if-possible"]
     assert cli.main(args) == 0
     captured = capsys.readouterr()
     said = captured.out + captured.err
-    assert "no effects table:" in said and "'none' is not among its policies" in said, said
+    assert "no effects table:" in said and '"none" is not among its policies' in said, said
     assert "allowed:" not in said and "mean paired difference" not in said
     assert (out / "ledger.parquet").is_file()
 

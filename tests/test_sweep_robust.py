@@ -325,7 +325,7 @@ def test_a_name_that_is_a_path_is_refused_before_anything_runs(tmp_path, capsys)
     out = tmp_path / "out"
     assert cli.main(["sweep", str(path), "--out", str(out), "--quiet"]) == 2
     err = " ".join(capsys.readouterr().err.split())
-    assert "exp.toml: scenarios[0] = 'odd.toml'" in err and "'../../escape'" in err, err
+    assert 'exp.toml: scenarios[0] = "odd.toml"' in err and '"../../escape"' in err, err
     assert "without / or \\" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["exp"]
 
@@ -347,7 +347,7 @@ def test_names_that_spell_the_same_run_id_are_refused(tmp_path):
     _named(folder, "policy", "nx.toml", "none__x")
     with (folder / "nx.toml").open("a") as f:  # (another policy, not x under a new name)
         f.write("[subsidy]\nyuan_per_year = 7000.0\n")
-    with pytest.raises(ConfigError, match="both give the run id 'q__none__x__r0'"):
+    with pytest.raises(ConfigError, match='both give the run id "q__none__x__r0"'):
         make_plan(load_experiment(path))
 
 

@@ -218,7 +218,9 @@ def load_calibration(
                 apply(scenario, pairs)
             except ConfigError as exc:
                 allowed = exc.allowed or exc.problems[0].message
-                msg = f"scenario.{exc.field} = {value!r} is not allowed: must be {allowed}"
+                msg = (
+                    f"scenario.{exc.field} = {show_value(value)} is not allowed: must be {allowed}"
+                )
                 raise ConfigError(
                     Problem(shown, f"parameters[{i}].{end}", show_value(value), allowed, msg)
                 ) from None

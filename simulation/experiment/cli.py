@@ -8,6 +8,8 @@ import sys
 import warnings
 from pathlib import Path
 
+from simulation.config_errors import show_value
+
 # The effects table printed by `skillsim effects` and `skillsim sweep --effects`: the
 # two aims policies are compared on (skill mismatch and employability), unemployment,
 # the apprenticeships and the cost. (Not the skill-shortage vacancies: about zero at
@@ -278,7 +280,7 @@ def _sweep(args: argparse.Namespace) -> int:
     if shared:
         console.print(
             f"note: {', '.join(shared)} set on every policy, the baseline "
-            f"{cfg.baseline_policy!r} included, so effects against it compare policies at "
+            f"{show_value(cfg.baseline_policy)} included, so effects against it compare policies at "
             "the same setting (to sweep a lever against no policy, leave the baseline out "
             "of policies, as experiments/subsidy_sensitivity.toml does)",
             markup=False,
@@ -398,12 +400,12 @@ def _check_effects_possible(plan) -> None:
     if baseline not in names:
         raise _bad(
             f"--effects: {exp.source} has no baseline policy to measure effects against "
-            f"(baseline_policy {baseline!r} is not among its policies: {', '.join(names)}); "
+            f"(baseline_policy {show_value(baseline)} is not among its policies: {', '.join(names)}); "
             "allowed: --effects with an experiment that lists its baseline_policy in policies"
         )
     if len(names) < 2:
         raise _bad(
-            f"--effects: {exp.source} has only the baseline policy {baseline!r}, so there "
+            f"--effects: {exp.source} has only the baseline policy {show_value(baseline)}, so there "
             "are no effects to show; allowed: --effects with an experiment of two or more "
             "policies"
         )

@@ -144,7 +144,7 @@ def _load_all(refs: list[str], field: str, path: Path, load) -> dict[str, Any]:
     for i, ref in enumerate(refs):
         cfg = load_ref(ref, f"{field}[{i}]", label, path, load)
         if cfg.name in out:
-            msg = f"{label} {cfg.name!r} is listed twice; names must be distinct"
+            msg = f"{label} {show_value(cfg.name)} is listed twice; names must be distinct"
             raise ConfigError(
                 Problem(shown, f"{field}[{i}]", show_value(ref), "distinct names", msg)
             )
@@ -153,7 +153,7 @@ def _load_all(refs: list[str], field: str, path: Path, load) -> dict[str, Any]:
         same = json.dumps(cfg.model_dump(mode="json", exclude={"name", "description"}))
         if same in settings:
             msg = (
-                f"the same {label} as {settings[same]!r} (every setting equal, listed "
+                f"the same {label} as {show_value(settings[same])} (every setting equal, listed "
                 "under another name); list it once"
             )
             plural = "scenarios" if label == "scenario" else "policies"
@@ -178,7 +178,7 @@ def _check_baseline(config: ExperimentConfig, policies: dict[str, Any], shown: s
     hint = ""
     for ref, name in zip(config.policies, names, strict=True):
         if ref == baseline and ref != name:  # a .toml path: its runs carry the name
-            hint = f" (the policy in {ref} is named {name!r}: give that name)"
+            hint = f" (the policy in {ref} is named {show_value(name)}: give that name)"
     msg = (
         f"not one of this experiment's policies{hint}; effects are measured against the "
         f"baseline, so it must be {allowed}"
@@ -224,7 +224,7 @@ def resolve_path(dotted: str, where: str, shown: str) -> Target:
             hint = f" (did you mean {close[0]}?)" if close else ""
             stem = ".".join(parts[:depth])
             allowed = f"one of: {', '.join(names)}" if names else "nothing (not a table)"
-            msg = f"{stem} has no field {key!r}{hint}; after {stem}. must come {allowed}"
+            msg = f"{stem} has no field {show_value(key)}{hint}; after {stem}. must come {allowed}"
             raise ConfigError(Problem(shown, where, show_value(dotted), allowed, msg))
         model = model.model_fields[key].annotation
     if model not in (float, int, bool):
@@ -285,7 +285,7 @@ def _check_range(experiment: Experiment, p: ParameterRange, i: int) -> None:
                 except ConfigError as exc:
                     allowed = exc.allowed or exc.problems[0].message
                     path = f"{root}.{exc.field}"
-                    msg = f"{path} = {value!r} is not allowed: must be {allowed}"
+                    msg = f"{path} = {show_value(value)} is not allowed: must be {allowed}"
                     field = f"parameters[{i}].{end}"
                     raise ConfigError(
                         Problem(shown, field, show_value(value), allowed, msg)

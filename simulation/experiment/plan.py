@@ -64,7 +64,7 @@ def _check_names(experiment: Experiment) -> None:
     if any(c in cfg.name for c in "/\\\0"):
         allowed = "a name without / or \\"
         msg = (
-            f"the experiment is named {cfg.name!r}, and its sweep's default folder is "
+            f"the experiment is named {show_value(cfg.name)}, and its sweep's default folder is "
             f"results/sweep-<name>-<hash>: the name must be {allowed} (rename it)"
         )
         raise ConfigError(Problem(experiment.source, "name", show_value(cfg.name), allowed, msg))
@@ -76,7 +76,7 @@ def _check_names(experiment: Experiment) -> None:
             if "/" in name or "\\" in name or name.startswith(".") or "\0" in name:
                 label = "scenario" if where == "scenarios" else "policy"
                 msg = (
-                    f"the {label} in it is named {name!r}, and a sweep names run folders "
+                    f"the {label} in it is named {show_value(name)}, and a sweep names run folders "
                     f"by scenario and policy; its name must be {RUN_NAME} (rename it)"
                 )
                 raise ConfigError(
@@ -92,9 +92,9 @@ def _check_run_ids(experiment: Experiment, runs: list[RunSpec]) -> None:
         other = seen.setdefault(run.run_id, run)
         if other is not run:
             msg = (
-                f"scenario {other.scenario!r} with policy {other.policy!r} and scenario "
-                f"{run.scenario!r} with policy {run.policy!r} both give the run id "
-                f"{run.run_id!r}; rename one so that the names do not contain '__'"
+                f"scenario {show_value(other.scenario)} with policy {show_value(other.policy)} and scenario "
+                f"{show_value(run.scenario)} with policy {show_value(run.policy)} both give the run id "
+                f'{show_value(run.run_id)}; rename one so that the names do not contain "__"'
             )
             allowed = "scenario and policy names that give distinct run ids"
             raise ConfigError(
