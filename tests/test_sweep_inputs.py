@@ -219,7 +219,7 @@ def test_a_policy_lever_swept_on_the_baseline_too_is_pointed_out(tmp_path, capsy
     out = tmp_path / "out"
     assert cli.main(["sweep", str(both), "--out", str(out), "--executor", "serial"]) == 0
     err = " ".join(capsys.readouterr().err.split())
-    assert "note: subsidy set on every policy, the baseline 'none' included" in err, err
+    assert 'note: subsidy set on every policy, the baseline "none" included' in err, err
     alone = write_experiment(
         tmp_path / "exp",
         small(policies=("apprenticeship_subsidy",), extra=lever),
