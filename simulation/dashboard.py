@@ -337,8 +337,8 @@ class _Live:
         """The run above the top of the scale: a new top with room to spare (a scale
         that crept up with the run would change its ticks month after month), laid out
         again for the new tick labels, and the background drawn again, in the chart's theme
-        (tick labels made at a draw take the fonts in force then: outside it, the new
-        ticks had the default sizes, and as many as those sizes leave room for)."""
+        (the tick locator makes room by the font sizes in force at a draw: outside the
+        theme a widened scale got as many ticks as matplotlib's default sizes leave)."""
         from simulation import plots
 
         if top > self.ax.get_ylim()[1]:
