@@ -444,7 +444,7 @@ def test_live_charts_draw_each_month_on_fixed_scales(lang):
     # The last picture against the same figure drawn whole (no background kept): the
     # run's artists are drawn last over the background, so only their crossings with
     # the status quo's line may differ.
-    # (Drawn in the charts' theme: tick labels made at a draw take the fonts in force.)
+    # (Drawn in the charts' theme: the tick count follows the font sizes in force.)
     for chart, last in zip((lines, bars, gaps), pictures[-1], strict=True):
         for artist in chart.moving:
             artist.set_animated(False)
