@@ -564,6 +564,19 @@ def fill_seats(world) -> None:
     world.pr.course_seats[:] = world.pr.course_enrolled
 
 
+def leaver_choices(x, p=None, slot_ratio=None, m=K) -> None:
+    """The school leavers' choices kernel (or, with ``m=T``, its twin) on world ``x``
+    (its own parameters and slot ratio unless given)."""
+    w, pr = x.w, x.pr
+    m.choices.school_leaver_choices(
+        x.key(Stream.CHOICE), x.month, x.p.choices if p is None else p,
+        x.s["slot_ratio"] if slot_ratio is None else slot_ratio, w.status, w.region, w.rural,
+        w.ability, w.date_entry, w.programme, w.provider, w.months_left, w.seeking_appr,
+        w.spell, pr.region, pr.seats, pr.enrolled, pr.relevance, x.b["travel_train"],
+        x.b["choice_counts"],
+    )  # fmt: skip
+
+
 @cases(full=st.booleans(), many=st.booleans(), steep=st.booleans())
 def test_school_leaver_choices(n, seed, full, many, steep):
     world = worlds.random_world(n, seed)
@@ -579,32 +592,10 @@ def test_school_leaver_choices(n, seed, full, many, steep):
         status = world.w.status
         status[(status == Status.UNEMPLOYED) | (status == Status.INACTIVE)] = Status.LEAVER
 
-    def call(m, x):
-        w, pr = x.w, x.pr
-        m.choices.school_leaver_choices(
-            x.key(Stream.CHOICE), x.month, x.p.choices, x.s["slot_ratio"], w.status, w.region,
-            w.rural, w.ability, w.date_entry, w.programme, w.provider, w.months_left,
-            w.seeking_appr, w.spell, pr.region, pr.seats, pr.enrolled, pr.relevance,
-            x.b["travel_train"], x.b["choice_counts"],
-        )  # fmt: skip
-
-    after, _ = check(world, call)
+    after, _ = check(world, lambda m, x: leaver_choices(x, m=m))
     assert_seat_pools(after)
     assert (after.pr.enrolled <= after.pr.seats).all()
     assert np.array_equal(after.pr.course_enrolled, world.pr.course_enrolled)
-
-
-def leaver_choices(x, p=None, slot_ratio=None) -> None:
-    """The school leavers' choices kernel on world ``x`` (its own parameters and slot
-    ratio unless given)."""
-    w, pr = x.w, x.pr
-    K.choices.school_leaver_choices(
-        x.key(Stream.CHOICE), x.month, x.p.choices if p is None else p,
-        x.s["slot_ratio"] if slot_ratio is None else slot_ratio, w.status, w.region, w.rural,
-        w.ability, w.date_entry, w.programme, w.provider, w.months_left, w.seeking_appr,
-        w.spell, pr.region, pr.seats, pr.enrolled, pr.relevance, x.b["travel_train"],
-        x.b["choice_counts"],
-    )  # fmt: skip
 
 
 @cases(full=st.booleans(), slot_ratio=st.floats(0.0, 2.0))
