@@ -212,6 +212,18 @@ class LabourMarketConfig(Strict):
     mismatch_search_boost: float = Field(
         4.0, ge=0, le=50, description="extra on-the-job search per unit of skill gap"
     )
+    final_year_search: float = Field(
+        0.3,
+        ge=0,
+        le=1,
+        description="monthly share of students and TVET trainees in their final months searching",
+    )
+    final_year_months: int = Field(
+        6,
+        ge=0,
+        le=48,
+        description="months before the end of tertiary study or TVET in which students search",
+    )
     affinity_weight: float = Field(
         4.0, ge=0, le=50, description="how strongly applications follow skill affinity"
     )

@@ -109,6 +109,7 @@ METRIC_LABELS: dict[str, tuple[str, str]] = {
     "green_skill_shortage_vacancies": ("green skill-shortage vacancies", "绿色岗位技能短缺空缺"),
     "employability": ("employability of the unemployed", "失业者可就业能力"),
     "cohort_job_finding_12m": ("school leavers in work within 12 months", "毕业生12个月内就业率"),
+    "final_year_hires": ("students hired before graduating", "毕业前就业人数"),
     "apprentices": ("apprentices in training", "在训学徒"),
     "apprenticeship_slots": ("apprenticeship places offered", "企业提供的学徒岗位"),
     "apprenticeship_starts": ("apprenticeship starts", "新招学徒"),

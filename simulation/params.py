@@ -94,6 +94,9 @@ class MatchParams(NamedTuple):
     learning_rate: float
     core_boost: float
     hiring_horizon: int
+    final_year_search: float
+    final_year_months: int
+    tvet_certification_pass: float
 
 
 class SeparationParams(NamedTuple):
@@ -315,6 +318,9 @@ def build(run: RunConfig) -> Params:
             learning_rate=sk.learning_rate,
             core_boost=sk.core_learning_boost,
             hiring_horizon=lm.hiring_horizon_months,
+            final_year_search=lm.final_year_search,
+            final_year_months=lm.final_year_months,
+            tvet_certification_pass=pr.certification_pass,
         ),
         separation=SeparationParams(quit_rate=lm.quit_rate, quit_mismatch=lm.quit_mismatch),
         providers=ProviderParams(

@@ -496,7 +496,10 @@ def _cohort_tables(m) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def _match(m, mode: int, p: params.Params, month: int) -> None:
     """Matching rounds for jobs or apprenticeship slots: searchers apply, firms offer,
     workers accept; the unmatched try again with fresh draws in the next round."""
-    w, f, world, pm = m.workers, m.firms, m.world, p.match
+    w, f, pr, world, pm = m.workers, m.firms, m.providers, m.world, p.match
+    # (a final-year student hired ends its programme: its certificate's draw is the
+    # month's programme-end draw, as if it had ended in phase 8)
+    end_key = stream_key(m, Stream.TRAINING_END)
     if mode == matching.SLOTS:
         n = matching.select_slot_searchers(
             stream_key(m, Stream.SLOT_SEARCH),
@@ -512,8 +515,8 @@ def _match(m, mode: int, p: params.Params, month: int) -> None:
         apps_seen, qualified_seen = m.slot_apps_scratch, m.slot_qualified_scratch
     else:
         n = matching.select_job_searchers(
-            stream_key(m, Stream.SEARCH), pm, w.status, w.gap_under, w.gap_over,
-            m.searchers,
+            stream_key(m, Stream.SEARCH), pm, w.status, w.programme, w.months_left,
+            w.gap_under, w.gap_over, m.searchers,
         )  # fmt: skip
         openings, apply_stream = f.vacancies, Stream.APPLY
         apps_seen, qualified_seen = f.vac_apps, f.vac_qualified
@@ -537,7 +540,8 @@ def _match(m, mode: int, p: params.Params, month: int) -> None:
             w.appr_advance, w.retained, w.poached, w.seeking_appr, w.date_entry,
             w.date_first_job, w.date_appr_start, w.date_appr_end, f.alive, f.sector, f.region,
             f.provider, f.headcount, f.apprentices, f.vac_age, f.vac_apps, f.vac_qualified,
-            f.train_benefit, f.appr_started, m.mig_in, m.mig_out, m.flows, m.spend,
+            f.train_benefit, f.appr_started, m.mig_in, m.mig_out, m.flows, m.spend, end_key,
+            w.programme, w.education, w.cert, pr.enrolled, pr.relevance,
         )  # fmt: skip
         return
     # The searchers' affinity factors, computed in the first round and read in the
@@ -567,7 +571,8 @@ def _match(m, mode: int, p: params.Params, month: int) -> None:
             w.date_first_job, w.date_appr_start, w.date_appr_end, f.region, f.productivity,
             f.req, f.provider, f.headcount, f.apprentices, openings, f.vac_age, f.vac_apps,
             f.vac_qualified, f.train_benefit, f.appr_started, world.wage_level, m.travel,
-            m.mig_in, m.mig_out, m.flows, m.spend,
+            m.mig_in, m.mig_out, m.flows, m.spend, end_key, w.programme, w.education, w.cert,
+            pr.enrolled, pr.relevance,
         )  # fmt: skip
         left = matching.keep_unmatched(hired, searchers, factor_rows)
         searchers, factor_rows = searchers[:left], factor_rows[:left]

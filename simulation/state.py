@@ -111,6 +111,7 @@ class Flow(IntEnum):
     VOUCHER_MONTHS = 30
     SLOTS_OFFERED = 31
     APPR_RECOUPED = 32  # completions whose benefits to the training firm covered its costs
+    FINAL_YEAR_HIRES = 33  # students and TVET trainees hired in their programme's last months
 
 
 N_FLOW = len(Flow)

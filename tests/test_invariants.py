@@ -47,7 +47,7 @@ from simulation.config import PolicyConfig, ScenarioConfig
 from simulation.kernels import apprenticeship, choices, firms, matching, separations
 from simulation.kernels import month as month_kernels
 from simulation.model import SkillsModel
-from simulation.state import ApprState, Cert, Flow, Programme, Spend, Status, Training
+from simulation.state import ApprState, Cert, Education, Flow, Programme, Spend, Status, Training
 
 REPO_SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 VALID_STATUS = np.array([int(s) for s in Status], dtype=np.int64)
@@ -138,6 +138,7 @@ class Month:
     self_rehires: int = 0
     fresh_hires: int = 0  # hires and starts of workers unemployed only since this month
     fresh_not_entrants: int = 0  # of which not labour-market entrants of this month
+    final_year_hires: int = 0  # hires of students and TVET trainees in their final months
 
 
 TOTALS = (
@@ -240,6 +241,8 @@ class Tracker:
         w, pr = self.model.workers, self.model.providers
         return {
             "status": w.status.copy(),
+            "programme": w.programme.copy(),
+            "months_left": w.months_left.copy(),
             "employer": w.employer.copy(),
             "spell": w.spell.copy(),
             "cert": w.cert.copy(),
@@ -308,7 +311,22 @@ class Tracker:
         if mode == matching.JOBS:
             assert rows.size == flows[Flow.HIRES], where
             assert np.all(w.status[rows] == Status.EMPLOYED), where
-            assert np.all(np.isin(was, (Status.UNEMPLOYED, Status.EMPLOYED)))
+            # Else a student or TVET trainee in its final months, whose programme ends
+            # with the hire (the seat's count is checked at the month's end).
+            final = ~np.isin(was, (Status.UNEMPLOYED, Status.EMPLOYED))
+            pm, last = m.p.match, snap["months_left"][rows[final]]
+            kinds = (was[final] == Status.STUDENT) | (
+                (was[final] == Status.TRAINING) & (snap["programme"][rows[final]] == Programme.TVET)
+            )
+            assert np.all(kinds & (last <= pm.final_year_months)), where
+            assert pm.final_year_search > 0 or not final.any(), where
+            ended = rows[final]
+            assert np.all(w.date_entry[ended] == m.month), where
+            assert np.all(w.months_left[ended] == 0), where
+            assert np.all(w.programme[ended] == Programme.NONE), where
+            assert np.all(w.education[ended] >= Education.VOCATIONAL), where
+            assert flows[Flow.FINAL_YEAR_HIRES] == final.sum(), where
+            m.final_year_hires += int(final.sum())
             # An employed searcher never applies to, so is never re-hired by, the firm it
             # works for (see test_no_worker_is_hired_by_own_employer).
             same = (was == Status.EMPLOYED) & (snap["employer"][rows] == w.employer[rows])
@@ -525,6 +543,7 @@ class Tracker:
         # Apprenticeship starts (all out of unemployment) count as finding work too; so
         # does a hire of someone unemployed since the start of the month only.
         moves = flows[Flow.UNEMPLOYED_TO_EMPLOYED] + flows[Flow.JOB_TO_JOB] + m.fresh_hires
+        moves += m.final_year_hires
         assert flows[Flow.HIRES] + flows[Flow.APPR_STARTS] == moves, where
         assert flows[Flow.SLOTS_OFFERED] == (m.slots.sum() if m.slots is not None else 0)
         assert np.all(flows >= 0), f"{where} negative flows {flows}"

@@ -19,7 +19,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 import worlds
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from numba import njit
 
@@ -27,7 +27,7 @@ from simulation import rng
 from simulation.kernels import MODULES, parallel
 from simulation.params import GREEN_DOMAIN
 from simulation.rng import Stream
-from simulation.state import NEVER, ApprState, Cert, Flow, Programme, Spend, Status
+from simulation.state import NEVER, ApprState, Cert, Education, Flow, Programme, Spend, Status
 
 K = SimpleNamespace(**{m: importlib.import_module(f"simulation.kernels.{m}") for m in MODULES})
 T = SimpleNamespace(**{m: importlib.import_module(f"simulation.twins.{m}") for m in MODULES})
@@ -827,8 +827,9 @@ def select(m, x, mode) -> int:
             x.b["searchers"],
         )  # fmt: skip
     return m.matching.select_job_searchers(
-        x.key(Stream.SEARCH), x.p.match, w.status, w.gap_under, w.gap_over, x.b["searchers"]
-    )
+        x.key(Stream.SEARCH), x.p.match, w.status, w.programme, w.months_left, w.gap_under,
+        w.gap_over, x.b["searchers"],
+    )  # fmt: skip
 
 
 def openings(x, mode) -> np.ndarray:
@@ -878,7 +879,8 @@ def accept(m, x, mode) -> int:
         w.date_entry, w.date_first_job, w.date_appr_start, w.date_appr_end, f.region, f.productivity, f.req, f.provider, f.headcount, f.apprentices,
         openings(x, mode), f.vac_age, f.vac_apps, f.vac_qualified, f.train_benefit,
         f.appr_started, ws.wage_level, b["travel"], b["mig_in"], b["mig_out"], b["flows"],
-        b["spend"],
+        b["spend"], x.key(Stream.TRAINING_END), w.programme, w.education, w.cert,
+        x.pr.enrolled, x.pr.relevance,
     )  # fmt: skip
 
 
@@ -908,10 +910,19 @@ def test_select_job_searchers(n, seed):
     after, count = check(world, lambda m, x: select(m, x, JOBS))
     rows = after.b["searchers"][:count]
     status = world.w.status
-    # Every unemployed worker searches, those seeking a slot too; else only employees.
+    # Every unemployed worker searches, those seeking a slot too; else only employees
+    # and students in their final months (tertiary and TVET, not a course's).
     unemployed = np.flatnonzero(status == Status.UNEMPLOYED)
     assert np.isin(unemployed, rows).all()
-    assert np.isin(status[rows], (Status.UNEMPLOYED, Status.EMPLOYED)).all()
+    pm, w = world.p.match, world.w
+    final = (w.months_left <= pm.final_year_months) & (
+        (status == Status.STUDENT) | ((status == Status.TRAINING) & (w.programme == Programme.TVET))
+    )
+    assert (np.isin(status[rows], (Status.UNEMPLOYED, Status.EMPLOYED)) | final[rows]).all()
+    if pm.final_year_search == 1.0:
+        assert np.isin(np.flatnonzero(final), rows).all()
+    if pm.final_year_search == 0.0:
+        assert not final[rows].any()
     assert (np.diff(rows) > 0).all()
 
 
@@ -1150,6 +1161,69 @@ def test_accept_offers(n, seed, mode, any_offers, poachable, wage_ties):
         assert (w1.poached[rows] == 0).all() and (w1.retained[rows] == 0).all()
         paid = after.b["spend"][Spend.SUBSIDY] - world.b["spend"][Spend.SUBSIDY]
         assert math.isclose(paid, w1.appr_advance[rows].sum(), rel_tol=1e-9, abs_tol=1e-6)
+
+
+def end_programmes(m, x):
+    w, pr = x.w, x.pr
+    m.separations.education_progress(
+        x.key(Stream.TRAINING_END), x.month, x.p.education, w.status, w.programme,
+        w.provider, w.months_left, w.cert, w.education, w.date_entry, w.spell, pr.enrolled,
+        pr.course_enrolled, pr.relevance, x.b["flows"], x.b["spend"],
+    )  # fmt: skip
+
+
+@cases()
+def test_final_year_students_hired_end_their_programmes(n, seed):
+    """Students and TVET trainees in their final months search, and a hire ends the
+    programme as its last month would have: the seat freed, the education, the entry
+    date, and the certificate that the programme's end would have drawn (the same
+    draw: the month's programme-end stream, the row's own)."""
+    world = worlds.random_world(n, seed)
+    gen = np.random.default_rng(seed)
+    w0 = world.w
+    final = (w0.status == Status.STUDENT) | (
+        (w0.status == Status.TRAINING) & (w0.programme == Programme.TVET)
+    )
+    w0.months_left[final] = gen.integers(1, 7, final.sum())
+    w0.date_entry[final] = np.nan  # (students have not entered the labour market)
+    w0.date_first_job[final] = np.nan
+    world.p = world.p._replace(
+        match=world.p.match._replace(final_year_search=1.0, final_year_months=6)
+    )
+    prepare(world, JOBS, "accept")
+    apps = world.b["apps"]  # offers wherever applied: most searchers are hired
+    world.b["offers"][:] = (apps >= 0).astype(np.int8)
+    after, _ = check(world, lambda m, x: accept(m, x, JOBS))
+    w1, month = after.w, world.month
+    sel = world.b["sel"]
+    rows = sel[(after.b["hired"] == 1) & final[sel]]
+    assume(rows.size > 0)
+    assert (w1.status[rows] == Status.EMPLOYED).all()
+    assert (w1.months_left[rows] == 0).all()
+    assert (w1.date_entry[rows] == month).all() and (w1.date_first_job[rows] == month).all()
+    students = rows[w0.status[rows] == Status.STUDENT]
+    trainees = rows[w0.status[rows] == Status.TRAINING]
+    assert (w1.education[students] == Education.TERTIARY).all()
+    assert (w1.education[trainees] >= Education.VOCATIONAL).all()
+    assert (w1.programme[rows] == Programme.NONE).all() and (w1.provider[trainees] == -1).all()
+    assert_seat_pools(after)
+    # Not a move out of unemployment, nor a job-to-job move.
+    flows = after.b["flows"] - world.b["flows"]
+    was = w0.status[sel[after.b["hired"] == 1]]
+    assert flows[Flow.JOB_TO_JOB] == (was == Status.EMPLOYED).sum()
+    assert flows[Flow.UNEMPLOYED_TO_EMPLOYED] <= (was == Status.UNEMPLOYED).sum()
+    assert flows[Flow.FINAL_YEAR_HIRES] == rows.size
+    # The certificates are those of the programmes' ends this month.
+    ended = world.copy()
+    ended.w.months_left[trainees] = 1
+    end_programmes(K, ended)
+    assert np.array_equal(w1.cert[trainees], ended.w.cert[trainees])
+    key, pass_rate = int(world.key(Stream.TRAINING_END)), world.p.education.tvet_certification_pass
+    passed = [
+        T.separations.tvet_certifies(key, int(i), pass_rate, world.pr.relevance[w0.provider[i]])
+        for i in trainees
+    ]
+    assert flows[Flow.TVET_CERTIFIED] == sum(passed)
 
 
 @cases(pending_exits=st.booleans())
@@ -1444,15 +1518,7 @@ def test_completion_pays_the_recorded_balance(n, seed, pending_exits, retention)
 def test_education_progress(n, seed):
     world = worlds.random_world(n, seed)
 
-    def call(m, x):
-        w, pr = x.w, x.pr
-        m.separations.education_progress(
-            x.key(Stream.TRAINING_END), x.month, x.p.education, w.status, w.programme,
-            w.provider, w.months_left, w.cert, w.education, w.date_entry, w.spell, pr.enrolled,
-            pr.course_enrolled, pr.relevance, x.b["flows"], x.b["spend"],
-        )  # fmt: skip
-
-    after, _ = check(world, call)
+    after, _ = check(world, end_programmes)
     assert_seat_pools(after)
 
 

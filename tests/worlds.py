@@ -187,6 +187,8 @@ def perturb_params(p: params.Params, rng: np.random.Generator) -> params.Params:
         learning_rate=learning_rate,
         core_boost=float(rng.choice([0.0, p.match.core_boost, _u(rng, 0.0, 3.0)])),
         hiring_horizon=int(rng.choice([0, 1, p.match.hiring_horizon, 60])),
+        final_year_search=float(rng.choice([0.0, 1.0, _u(rng, 0.0, 1.0)])),
+        final_year_months=int(rng.integers(0, 8)),
     )
     separation = p.separation._replace(quit_rate=_u(rng, 0.0, 0.2))
     choices = p.choices._replace(
@@ -207,6 +209,7 @@ def perturb_params(p: params.Params, rng: np.random.Generator) -> params.Params:
     education = p.education._replace(
         voucher_value=courses.voucher_value, tvet_certification_pass=_u(rng, 0.2, 1.0)
     )
+    match = match._replace(tvet_certification_pass=education.tvet_certification_pass)
     demography = p.demography._replace(
         inactivity_hazard=_u(rng, 0.0, 0.6),
         withdrawal_hazard=_u(rng, 0.0, 0.3),

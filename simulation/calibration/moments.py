@@ -53,6 +53,16 @@ def _rural_share(m: pd.DataFrame, tables: Mapping[str, pd.DataFrame], run: RunCo
     return float(np.mean(lf[rural].sum(axis=1).to_numpy() / total))
 
 
+JUNE, AUGUST = 5, 7  # calendar months of the policy period's months (month 0 = January)
+
+
+def _youth_season(m: pd.DataFrame, tables, run: RunConfig) -> float:
+    by_month = m.groupby(m["month"] % 12)["urban_youth_unemployment_rate"].mean()
+    if AUGUST not in by_month.index or JUNE not in by_month.index:
+        return float("nan")
+    return float(by_month[AUGUST] - by_month[JUNE])
+
+
 _DERIVED = (
     Moment(
         "apprenticeship_dissolution_share",
@@ -61,6 +71,15 @@ _DERIVED = (
         (),
         _dissolution_share,
         (0.0, 1.0),
+    ),
+    Moment(
+        "urban_youth_unemployment_season",
+        "urban youth unemployment rate in August minus that in June, each the mean over "
+        "the window's months of that name: the rise as the year's school leavers and "
+        "graduates enter the labour market (NBS's monthly series)",
+        (),
+        _youth_season,
+        (-1.0, 1.0),
     ),
     Moment(
         "rural_resident_share",

@@ -44,6 +44,7 @@ from simulation.state import (
     Cert,
     FirmArrays,
     Flow,
+    Programme,
     ProviderArrays,
     Spend,
     Status,
@@ -54,21 +55,33 @@ JOBS = 0
 SLOTS = 1
 
 
-def select_job_searchers(key, p, status, gap_under, gap_over, out):
+def select_job_searchers(key, p, status, programme, months_left, gap_under, gap_over, out):
     """Every unemployed worker (those seeking an apprenticeship slot too: slots are
-    matched first), and employed workers searching on the job (more often when
-    mismatched). Writes their rows to the front of ``out`` in row order; returns their
-    number. (Drawn in parallel, block by block: ``job_search_draws``.)"""
+    matched first), employed workers searching on the job (more often when mismatched),
+    and students and TVET trainees in their final months (``final_year``) with
+    ``final_year_search``. Writes their rows to the front of ``out`` in row order;
+    returns their number. (Drawn in parallel, block by block: ``job_search_draws``.)"""
     rows = parallel.picks(
-        job_search_draws, status.shape[0], key, p, status, gap_under, gap_over,
-        workers=status.shape[0],
+        job_search_draws, status.shape[0], key, p, status, programme, months_left, gap_under,
+        gap_over, workers=status.shape[0],
     )  # fmt: skip
     out[: rows.shape[0]] = rows
     return rows.shape[0]
 
 
+@njit(inline="always")
+def final_year(p, st, programme, months_left):
+    """A tertiary student, or a TVET trainee, with ``final_year_months`` or fewer months
+    of the programme left (this month's included): one who may search for a job."""
+    if st == Status.STUDENT:
+        return months_left <= p.final_year_months
+    if st == Status.TRAINING and programme == Programme.TVET:
+        return months_left <= p.final_year_months
+    return False
+
+
 @njit(cache=True, nogil=True)
-def job_search_draws(lo, hi, key, p, status, gap_under, gap_over, picked):
+def job_search_draws(lo, hi, key, p, status, programme, months_left, gap_under, gap_over, picked):
     """Rows ``lo <= i < hi`` of ``select_job_searchers`` (``parallel.picks``)."""
     c = lo
     for i in range(lo, hi):
@@ -84,6 +97,13 @@ def job_search_draws(lo, hi, key, p, status, gap_under, gap_over, picked):
             if uniform(key, i, 0) < prob:
                 picked[nonneg(c)] = i
                 c += 1
+        elif (
+            (st == Status.STUDENT or st == Status.TRAINING)
+            and final_year(p, st, programme[i], months_left[i])
+            and uniform(key, i, 0) < p.final_year_search
+        ):
+            picked[nonneg(c)] = i
+            c += 1
     return c - lo
 
 
@@ -1037,7 +1057,7 @@ def accept_offers(
     poached, seeking_appr, date_entry, date_first_job, date_appr_start, date_appr_end,
     f_region, productivity, req, f_provider, headcount, apprentices, openings, vac_age,
     vac_apps, vac_qualified, train_benefit, appr_started, wage_level, travel, mig_in, mig_out,
-    flows, spend,
+    flows, spend, end_key, programme, education, cert, enrolled, relevance,
 ):  # fmt: skip
     """Each searcher with offers takes the best by expected wage net of moving cost (an
     employed searcher only if it beats the current wage). Hires move workers to the
@@ -1065,7 +1085,8 @@ def accept_offers(
         appr_duration, appr_entitlement, appr_advance, retained, poached, seeking_appr,
         date_entry, date_first_job, date_appr_start, date_appr_end, f_region, f_provider,
         headcount, apprentices, openings, vac_age, vac_apps, vac_qualified, train_benefit,
-        appr_started, mig_in, mig_out, flows, spend,
+        appr_started, mig_in, mig_out, flows, spend, end_key, programme, education, cert,
+        enrolled, relevance,
     )  # fmt: skip
 
 
@@ -1138,11 +1159,17 @@ def take_offers(
     appr_state, appr_firm, appr_duration, appr_entitlement, appr_advance, retained, poached,
     seeking_appr, date_entry, date_first_job, date_appr_start, date_appr_end, f_region,
     f_provider, headcount, apprentices, openings, vac_age, vac_apps, vac_qualified,
-    train_benefit, appr_started, mig_in, mig_out, flows, spend,
+    train_benefit, appr_started, mig_in, mig_out, flows, spend, end_key, programme,
+    education, cert, enrolled, relevance,
 ):  # fmt: skip
     """``accept_offers``' hires of searchers ``lo <= j < hi``, in searcher order:
     searcher j joins firm ``chosen[j]`` (``choose_offers``) if it is one. Returns the
     number of hires.
+
+    A final-year student or TVET trainee hired (``final_year``; jobs only) ends its
+    programme with the hire, as it would have at its end (``separations.end_tvet``,
+    ``separations.end_study``; the certificate's draw under ``end_key``, the month's
+    programme-end stream): its TVET seat is freed, and its entry date is the month.
 
     A hire writes its worker's row, counts to its firms (headcount, openings), to the
     flows and to the regions' migration, and, for a slot, adds the subsidy's advance to
@@ -1159,6 +1186,8 @@ def take_offers(
     job_to_job = 0
     poached_now = 0
     from_unemployment = 0
+    certified = 0
+    final_year_hires = 0
     hint = status.shape[0] >= HINT_FROM_WORKERS
     for j in range(lo, hi):
         j = nonneg(j)  # (indices below are all >= 0: see scalar.nonneg)
@@ -1193,9 +1222,23 @@ def take_offers(
             moved_out[home] += 1
             moved_in[there] += 1
             region[i] = there
+        st = status[i]
+        if st == Status.TRAINING:  # (a final-year TVET trainee: jobs only)
+            final_year_hires += 1
+            q = nonneg(provider[i])
+            count_to(enrolled, q, -1, shared)
+            certified += separations.end_tvet(
+                end_key, i, month, p.tvet_certification_pass * relevance[q], programme,
+                provider, cert, education, date_entry,
+            )  # fmt: skip
+            months_left[i] = 0
+        elif st == Status.STUDENT:  # (a final-year student)
+            final_year_hires += 1
+            separations.end_study(i, month, education, date_entry)
+            months_left[i] = 0
         if math.isnan(date_first_job[i]) and not math.isnan(date_entry[i]):
             date_first_job[i] = month
-        if status[i] == Status.EMPLOYED:
+        if st == Status.EMPLOYED:
             old = nonneg(employer[i])
             count_to(headcount, old, -1, shared)
             job_to_job += 1
@@ -1207,7 +1250,7 @@ def take_offers(
             ):
                 poached[i] = 1
                 poached_now += 1
-        elif spell[i] >= 1:  # unemployed since the start of the month
+        elif st == Status.UNEMPLOYED and spell[i] >= 1:  # unemployed since the month's start
             from_unemployment += 1
         employer[i] = f
         tenure[i] = 0
@@ -1248,6 +1291,9 @@ def take_offers(
     count_to(flows, Flow.JOB_TO_JOB, job_to_job, shared)
     count_to(flows, Flow.APPR_POACHED, poached_now, shared)
     count_to(flows, Flow.UNEMPLOYED_TO_EMPLOYED, from_unemployment, shared)
+    if final_year_hires != 0:
+        count_to(flows, Flow.FINAL_YEAR_HIRES, final_year_hires, shared)
+        count_to(flows, Flow.TVET_CERTIFIED, certified, shared)
     count_to(flows, Flow.HIRES if mode == JOBS else Flow.APPR_STARTS, hires, shared)
     return hires
 
@@ -1463,7 +1509,7 @@ def rounds_in_one_call(
     appr_advance, retained, poached, seeking_appr, date_entry, date_first_job,
     date_appr_start, date_appr_end, alive, f_sector, f_region, f_provider,
     headcount, apprentices, vac_age, vac_apps, vac_qualified, train_benefit, appr_started,
-    mig_in, mig_out, flows, spend,
+    mig_in, mig_out, flows, spend, end_key, programme, education, cert, enrolled, relevance,
 ):  # fmt: skip
     """The month's matching rounds of one mode (``phases._match``) in one compiled call,
     for models whose loops run in one piece anyway (below ``ONE_CALL_BELOW`` worker
@@ -1482,6 +1528,7 @@ def rounds_in_one_call(
     own for jobs; for slots, the buffers ``phases._match`` names)."""
     s = SharedScratch(*context[8])
     s.apply_key[0] = key  # (the draws' stream key, for the helper too)
+    s.keys[TRAINING_END] = end_key  # (the hires' key of certificates: a helper's too)
     m = openings.shape[0]
     for j in range(k):
         s.selected[j] = searchers[j]
@@ -1513,7 +1560,8 @@ def rounds_in_one_call(
                 retained, poached, seeking_appr, date_entry, date_first_job, date_appr_start,
                 date_appr_end, f_region, f_provider, headcount, apprentices, openings,
                 vac_age, vac_apps, vac_qualified, train_benefit, appr_started, mig_in,
-                mig_out, flows, spend,
+                mig_out, flows, spend, end_key, programme, education, cert, enrolled,
+                relevance,
             )  # fmt: skip
         k = keep_unmatched(hired, s.selected[:k], s.factor_rows[:k])
     return k
@@ -1572,6 +1620,7 @@ PICK_SLOT_SEEKERS, PICK_JOB_SEEKERS, PICK_SEPARATIONS, PICK_DEMOGRAPHY = 1, 2, 3
 SLOT_SEARCH, SEARCH, QUIT = int(Stream.SLOT_SEARCH), int(Stream.SEARCH), int(Stream.QUIT)
 FIRM_SHOCK = int(Stream.FIRM_SHOCK)
 INACTIVITY, MIGRATION = int(Stream.INACTIVITY), int(Stream.MIGRATION)
+TRAINING_END = int(Stream.TRAINING_END)
 
 
 @njit(cache=True, nogil=True)
@@ -1687,7 +1736,8 @@ def shared_piece(kind, piece, lo, hi, a0, a1, a2, a3, context):
                                   w.age, w.cert, w.seeking_appr, picked)  # fmt: skip
         elif a0 == PICK_JOB_SEEKERS:
             c = job_search_draws(lo, hi, keys[SEARCH], MatchParams(*parts[3]), w.status,
-                                 w.gap_under, w.gap_over, picked)  # fmt: skip
+                                 w.programme, w.months_left, w.gap_under, w.gap_over,
+                                 picked)  # fmt: skip
         elif a0 == PICK_SEPARATIONS:
             c = separations.separation_rows(
                 lo, hi, keys[QUIT], SeparationParams(*parts[4]), w.status, w.employer,
@@ -1741,7 +1791,8 @@ def shared_piece(kind, piece, lo, hi, a0, a1, a2, a3, context):
             w.date_entry, w.date_first_job, w.date_appr_start, w.date_appr_end, f.region,
             f.provider, f.headcount, f.apprentices, f.vacancies, f.vac_age, f.vac_apps,
             f.vac_qualified, f.train_benefit, f.appr_started, s.mig_in, s.mig_out, s.flows,
-            s.spend,
+            s.spend, s.keys[TRAINING_END], w.programme, w.education, w.cert, pr.enrolled,
+            pr.relevance,
         )  # fmt: skip
     elif kind == SHARED_SHOCKS:
         pf = FirmParams(*parts[0])

@@ -498,7 +498,7 @@ COMPOSED = (
     "return_migrations", "firms_alive", "firm_entries", "firm_exits", "wage_mean_yuan",
     "wage_gini", "spending_subsidy_yuan", "spending_quality_yuan", "spending_vouchers_yuan",
     "spending_seats_yuan", "spending_rural_access_yuan", "spending_anticipation_yuan",
-    "spending_curricula_yuan", "spending_total_yuan", "youth_neet_rate",
+    "spending_curricula_yuan", "spending_total_yuan", "youth_neet_rate", "final_year_hires",
 )  # fmt: skip
 PAIRWISE_BLOCK = 128  # NumPy's PW_BLOCKSIZE: numpy_sum's most values
 
@@ -685,6 +685,7 @@ def compose_values(
     out[64] = spend[Spend.CORE_SKILLS] + spend[Spend.GREEN_CURRICULA]
     out[65] = numpy_sum(spend, 0, spend.shape[0])
     out[66] = _share(counts[R_YOUTH_NEET], counts[R_YOUTH_POP])
+    out[67] = flows[Flow.FINAL_YEAR_HIRES]
     return out
 
 

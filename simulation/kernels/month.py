@@ -293,7 +293,8 @@ def advance(
             w.seeking_appr, w.date_entry, w.date_first_job, w.date_appr_start,
             w.date_appr_end, f.alive, f.sector, f.region, f.provider, f.headcount,
             f.apprentices, f.vac_age, f.vac_apps, f.vac_qualified, f.train_benefit,
-            f.appr_started, mig_in, mig_out, flows, spend,
+            f.appr_started, mig_in, mig_out, flows, spend, keys[TRAINING_END], w.programme,
+            w.education, w.cert, pr.enrolled, pr.relevance,
         )  # fmt: skip
 
     stamps[7] = cycles()

@@ -270,6 +270,32 @@ def apprenticeship_progress(
             flows[Flow.APPR_RECOUPED] += 1
 
 
+@njit(inline="always")
+def end_tvet(key, i, month, pass_chance, programme, provider, cert, education, date_entry):
+    """Trainee ``i``'s TVET programme ends (its seat is freed by the caller): vocational
+    education, the month as its entry date, and a TVET certificate with ``pass_chance``
+    (the provider's relevance times the pass rate) on its draw under ``key`` (the
+    month's programme-end stream). Returns 1 if it certifies, else 0."""
+    if education[i] < Education.VOCATIONAL:
+        education[i] = Education.VOCATIONAL
+    date_entry[i] = month
+    programme[i] = Programme.NONE
+    provider[i] = -1
+    if uniform(key, i, 0) < pass_chance:
+        if cert[i] < Cert.TVET:
+            cert[i] = Cert.TVET
+        return 1
+    return 0
+
+
+@njit(inline="always")
+def end_study(i, month, education, date_entry):
+    """Student ``i``'s tertiary study ends: tertiary education, the month as its entry
+    date."""
+    education[i] = Education.TERTIARY
+    date_entry[i] = month
+
+
 @njit(cache=True)
 def education_progress(
     key, month, p, status, programme, provider, months_left, cert, education, date_entry, spell,
@@ -298,24 +324,20 @@ def education_progress(
                 continue
             if programme[i] == Programme.TVET:
                 enrolled[q] -= 1
-                if education[i] < Education.VOCATIONAL:
-                    education[i] = Education.VOCATIONAL
-                date_entry[i] = month
-                if uniform(key, i, 0) < p.tvet_certification_pass * relevance[q]:
-                    if cert[i] < Cert.TVET:
-                        cert[i] = Cert.TVET
-                    flows[Flow.TVET_CERTIFIED] += 1
+                flows[Flow.TVET_CERTIFIED] += end_tvet(
+                    key, i, month, p.tvet_certification_pass * relevance[q], programme,
+                    provider, cert, education, date_entry,
+                )  # fmt: skip
             else:
                 course_enrolled[q] -= 1
-            programme[i] = Programme.NONE
-            provider[i] = -1
+                programme[i] = Programme.NONE
+                provider[i] = -1
             status[i] = Status.UNEMPLOYED
             spell[i] = 0
         elif st == Status.STUDENT:
             months_left[i] -= 1
             if months_left[i] <= 0:
-                education[i] = Education.TERTIARY
-                date_entry[i] = month
+                end_study(i, month, education, date_entry)
                 status[i] = Status.UNEMPLOYED
                 spell[i] = 0
 

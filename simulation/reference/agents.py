@@ -24,7 +24,7 @@ from array import array
 import mesa
 
 from simulation.engine import EMPLOYABILITY_DRAWS
-from simulation.rng import py_normal, py_uniform
+from simulation.rng import Stream, py_normal, py_uniform
 from simulation.state import (
     NEVER,
     ApprState,
@@ -460,10 +460,17 @@ class WorkerAgent(mesa.Agent):
         return matching.seeks_slot(p, self.status, self.age, self.cert, self.seeking_appr, u)
 
     def searches_job(self, key: int, p) -> bool:
-        if self.status != Status.UNEMPLOYED and self.status != Status.EMPLOYED:
+        st = self.status
+        if (
+            st != Status.UNEMPLOYED
+            and st != Status.EMPLOYED
+            and not matching.final_year(p, st, self.programme, self.months_left)
+        ):
             return False
         u = py_uniform(key, self.row, 0)
-        return matching.seeks_job(p, self.status, self.gap_under, self.gap_over, u)
+        return matching.seeks_job(
+            p, st, self.programme, self.months_left, self.gap_under, self.gap_over, u
+        )
 
     def apply(self, key: int, slot0: int, j: int, p, access, cells) -> None:
         """Send this round's applications (searcher ``j`` of the round)."""
@@ -523,9 +530,12 @@ class WorkerAgent(mesa.Agent):
             model.mig_out[self.region] += 1
             model.mig_in[firm.region] += 1
             self.region = firm.region
+        st = self.status
+        if st == Status.TRAINING or st == Status.STUDENT:
+            self.end_programme_hired(month, p)
         if math.isnan(self.date_first_job) and not math.isnan(self.date_entry):
             self.date_first_job = float(month)
-        if self.status == Status.EMPLOYED:
+        if st == Status.EMPLOYED:
             old = self.employer
             old.employees.discard(self)
             flows[Flow.JOB_TO_JOB] += 1
@@ -534,7 +544,7 @@ class WorkerAgent(mesa.Agent):
             ):
                 self.poached = 1
                 flows[Flow.APPR_POACHED] += 1
-        elif self.spell >= 1:  # unemployed since the start of the month
+        elif st == Status.UNEMPLOYED and self.spell >= 1:  # unemployed since the month's start
             flows[Flow.UNEMPLOYED_TO_EMPLOYED] += 1
         self.employer = firm
         self.tenure = 0
@@ -549,6 +559,27 @@ class WorkerAgent(mesa.Agent):
         else:
             self.start_apprenticeship(firm, month, p)
         self.update_gaps()
+
+    def end_programme_hired(self, month: int, p) -> None:
+        """A final-year student or TVET trainee hired ends its programme with the hire,
+        as at its end (``progress_education``): the seat, the education, the
+        certificate's draw under the month's programme-end key, the entry date."""
+        model = self.model
+        model.flows[Flow.FINAL_YEAR_HIRES] += 1
+        if self.status == Status.TRAINING:
+            q = self.provider
+            q.enrolled -= 1
+            self.education = max(self.education, Education.VOCATIONAL)
+            key = model.key(Stream.TRAINING_END)
+            if separations.tvet_certifies(key, self.row, p.tvet_certification_pass, q.relevance):
+                self.cert = max(self.cert, Cert.TVET)
+                model.flows[Flow.TVET_CERTIFIED] += 1
+            self.programme = Programme.NONE
+            self.provider = None
+        else:
+            self.education = Education.TERTIARY
+        self.date_entry = float(month)
+        self.months_left = 0
 
     def start_apprenticeship(self, firm: FirmAgent, month: int, p) -> None:
         """Sign today's contract terms; the advance is paid to the firm."""
@@ -646,7 +677,9 @@ class WorkerAgent(mesa.Agent):
                 q.enrolled -= 1
                 self.education = max(self.education, Education.VOCATIONAL)
                 self.date_entry = float(month)
-                if py_uniform(key, self.row, 0) < p.tvet_certification_pass * q.relevance:
+                if separations.tvet_certifies(
+                    key, self.row, p.tvet_certification_pass, q.relevance
+                ):
                     self.cert = max(self.cert, Cert.TVET)
                     model.flows[Flow.TVET_CERTIFIED] += 1
             else:

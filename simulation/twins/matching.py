@@ -8,8 +8,9 @@ import math
 import numpy as np
 
 from simulation.rng import py_uniform
-from simulation.state import ApprState, Cert, Flow, Spend, Status
+from simulation.state import ApprState, Cert, Flow, Programme, Spend, Status
 from simulation.twins.common import f32, int_power
+from simulation.twins.separations import end_programme
 from simulation.twins.skills import job_gaps
 
 JOBS = 0
@@ -25,13 +26,24 @@ def job_search_probability(p, gap_under, gap_over) -> float:
     return p.on_the_job_search * (1.0 + p.mismatch_search_boost * f32(gap_under + gap_over))
 
 
-def seeks_job(p, status, gap_under, gap_over, u) -> bool:
+def final_year(p, status, programme, months_left) -> bool:
+    """A tertiary student or a TVET trainee (not a course's) with ``final_year_months``
+    or fewer months of the programme left, this month's included."""
+    if status == Status.STUDENT or (status == Status.TRAINING and programme == Programme.TVET):
+        return months_left <= p.final_year_months
+    return False
+
+
+def seeks_job(p, status, programme, months_left, gap_under, gap_over, u) -> bool:
     """Whether a worker searches for a job this month: every unemployed worker (those
-    seeking a slot too: slots are matched first), and an employed worker on the job with
-    ``job_search_probability`` (``u`` its uniform draw)."""
+    seeking a slot too: slots are matched first), an employed worker on the job with
+    ``job_search_probability``, and a student in its final months (``final_year``) with
+    ``final_year_search`` (``u`` its uniform draw)."""
     if status == Status.UNEMPLOYED:
         return True
-    return status == Status.EMPLOYED and u < job_search_probability(p, gap_under, gap_over)
+    if status == Status.EMPLOYED:
+        return u < job_search_probability(p, gap_under, gap_over)
+    return final_year(p, status, programme, months_left) and u < p.final_year_search
 
 
 def seeks_slot(p, status, age, cert, seeking_appr, u) -> bool:
@@ -43,13 +55,16 @@ def seeks_slot(p, status, age, cert, seeking_appr, u) -> bool:
     return seeking_appr > 0 or (cert == Cert.NONE and u < p.youth_interest)
 
 
-def select_job_searchers(key, p, status, gap_under, gap_over, out):
+def select_job_searchers(key, p, status, programme, months_left, gap_under, gap_over, out):
     """The rows of job searchers (``seeks_job``), in order, into ``out``; returns the count."""
     k = int(key)
     n = 0
     for i in range(status.shape[0]):
         u = py_uniform(k, i, 0)
-        if seeks_job(p, status[i], float(gap_under[i]), float(gap_over[i]), u):
+        if seeks_job(
+            p, status[i], programme[i], int(months_left[i]), float(gap_under[i]),
+            float(gap_over[i]), u,
+        ):  # fmt: skip
             out[n] = i
             n += 1
     return n
@@ -494,13 +509,20 @@ def accept_offers(
     mig_out,
     flows,
     spend,
+    end_key,
+    programme,
+    education,
+    cert,
+    enrolled,
+    relevance,
 ):
     """Each searcher takes its best offer (first on ties); an employed searcher only if
     it pays more than the current wage. A move out of unemployment counts as one only
     for a worker unemployed since the start of the month (spell of 1 or more); a
     retained completer leaving its training firm within the window is poached; an
-    apprenticeship start records its terms and pays the advance. Returns the number of
-    hires."""
+    apprenticeship start records its terms and pays the advance; a final-year student
+    or TVET trainee ends its programme (``separations.end_programme``, the certificate
+    drawn under ``end_key``). Returns the number of hires."""
     n_apps = apps.shape[1]
     hires = 0
     for j in range(n):
@@ -524,9 +546,16 @@ def accept_offers(
             mig_out[region[i]] += 1
             mig_in[fr] += 1
             region[i] = fr
+        st = status[i]
+        if st == Status.TRAINING or st == Status.STUDENT:  # a final-year student
+            flows[Flow.FINAL_YEAR_HIRES] += 1
+            flows[Flow.TVET_CERTIFIED] += end_programme(
+                end_key, i, month, p.tvet_certification_pass, status, programme, provider,
+                months_left, cert, education, date_entry, enrolled, relevance,
+            )  # fmt: skip
         if math.isnan(date_first_job[i]) and not math.isnan(date_entry[i]):
             date_first_job[i] = month
-        if status[i] == Status.EMPLOYED:
+        if st == Status.EMPLOYED:
             old = int(employer[i])
             headcount[old] -= 1
             flows[Flow.JOB_TO_JOB] += 1
@@ -535,7 +564,7 @@ def accept_offers(
             ):
                 poached[i] = 1
                 flows[Flow.APPR_POACHED] += 1
-        elif spell[i] >= 1:  # unemployed since the start of the month
+        elif st == Status.UNEMPLOYED and spell[i] >= 1:  # unemployed since the month's start
             flows[Flow.UNEMPLOYED_TO_EMPLOYED] += 1
         employer[i] = f
         tenure[i] = 0

@@ -261,6 +261,37 @@ def recouped(net: float) -> bool:
     return net >= 0.0
 
 
+def tvet_certifies(key, row, pass_rate, relevance) -> bool:
+    """Whether a TVET programme's end gives a certificate: the pass rate times the
+    provider's curriculum relevance, on the row's draw under the month's programme-end
+    key (``key``), at the programme's end or at a hire in its final months alike."""
+    return py_uniform(key, row, 0) < pass_rate * relevance
+
+
+def end_programme(
+    key, i, month, pass_rate, status, programme, provider, months_left, cert, education,
+    date_entry, enrolled, relevance,
+) -> int:  # fmt: skip
+    """A final-year student or TVET trainee ``i`` hired: its programme ends with the
+    hire as at its end (the seat freed, the education, the certificate's draw, the month
+    as its entry date; none months left). Returns 1 if a TVET certificate was won."""
+    won = 0
+    if status[i] == Status.TRAINING:
+        q = int(provider[i])
+        enrolled[q] -= 1
+        education[i] = max(int(education[i]), Education.VOCATIONAL)
+        if tvet_certifies(int(key), i, pass_rate, float(relevance[q])):
+            cert[i] = max(int(cert[i]), Cert.TVET)
+            won = 1
+        programme[i] = Programme.NONE
+        provider[i] = -1
+    else:
+        education[i] = Education.TERTIARY
+    date_entry[i] = month
+    months_left[i] = 0
+    return won
+
+
 def education_progress(
     key,
     month,
@@ -299,7 +330,7 @@ def education_progress(
                 if education[i] < Education.VOCATIONAL:
                     education[i] = Education.VOCATIONAL
                 date_entry[i] = month
-                if py_uniform(k, i, 0) < p.tvet_certification_pass * float(relevance[q]):
+                if tvet_certifies(k, i, p.tvet_certification_pass, float(relevance[q])):
                     if cert[i] < Cert.TVET:
                         cert[i] = Cert.TVET
                     flows[Flow.TVET_CERTIFIED] += 1
