@@ -509,6 +509,20 @@ class Behaviour(Strict):
     providers: ProvidersConfig = ProvidersConfig()
     choices: ChoicesConfig = ChoicesConfig()
 
+    @model_validator(mode="after")
+    def _final_months(self) -> Behaviour:
+        # A final-year search window as long as a programme would let a leaver be hired
+        # in the month it enrols, with the programme's label and certificate for nothing.
+        window = self.labour_market.final_year_months
+        tvet, tertiary = self.providers.tvet_months, self.population.tertiary_months
+        if window >= min(tvet, tertiary):
+            raise ValueError(
+                f"labour_market.final_year_months ({window}) must be less than the shortest "
+                f"programme: providers.tvet_months ({tvet}) and population.tertiary_months "
+                f"({tertiary})"
+            )
+        return self
+
 
 class ScenarioConfig(Strict):
     name: str = Field(min_length=1)

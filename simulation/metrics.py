@@ -82,7 +82,7 @@ CATALOGUE: tuple[Metric, ...] = (
     _m("labour_force", "workers", "employed + apprentices + unemployed", "labour market", True),
     _m("displaced_labour_force", "workers", "workers in the labour force who lost a job in a brown sector (the displaced unemployment rate's base: few workers in a small city)", "labour market", True),
     _m("vacancies", "jobs", "open vacancies", "labour market", True),
-    _m("hires", "workers per month", "hires into jobs (out of unemployment and job to job)", "labour market", True),
+    _m("hires", "workers per month", "hires into jobs (out of unemployment, job to job, and of final-year students and TVET trainees)", "labour market", True),
     # --- skill mismatch
     _m("skill_gap_mean", "index 0-1", "mean of under-skill + over-skill gap of the employed (see docs/ODD.md, submodel skills)", "skill mismatch"),
     _m("under_skilled_share", "share", "employed whose under-skill gap exceeds the under-skilled threshold", "skill mismatch"),

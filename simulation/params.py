@@ -96,6 +96,8 @@ class MatchParams(NamedTuple):
     hiring_horizon: int
     final_year_search: float
     final_year_months: int
+    # (a final-year TVET trainee hired certifies as at its programme's end: the same
+    # pass rate as EducationParams', both set from providers.certification_pass)
     tvet_certification_pass: float
 
 

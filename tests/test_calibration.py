@@ -81,6 +81,60 @@ def test_dissolution_share_sums_flows_over_the_window():
     assert math.isnan(moments.MOMENTS["apprenticeship_dissolution_share"].compute(none, {}, None))
 
 
+def test_youth_season_is_august_minus_june_of_the_same_years():
+    """Each year's August minus its June (month 0 = January), averaged over the years
+    whose June and August are both in the window: a window with a June but not its
+    August (or the reverse) does not pair months of different years, and a trend
+    does not leak into the rise."""
+    season = moments.MOMENTS["urban_youth_unemployment_season"]
+    months = np.arange(0, 40)
+    rise = {7: 0.05, 19: 0.07, 31: 0.03}  # Augusts of years 0-2 (its Junes: 5, 17, 29)
+    rate = 0.10 + 0.002 * months + np.array([rise.get(int(t), 0.0) for t in months])
+    m = pd.DataFrame({"month": months, "urban_youth_unemployment_rate": rate})
+    trend = 0.002 * 2  # (two months from June to August)
+    got = season.compute(moments.window(m, 1, 39), {}, None)
+    assert got == pytest.approx(trend + (0.05 + 0.07 + 0.03) / 3)
+    # months 6-30: Augusts 7 and 19 have their Junes (17, 29 is June too, but 31 is out)
+    got = season.compute(moments.window(m, 6, 30), {}, None)
+    assert got == pytest.approx(trend + 0.07)  # year 1 only: 5 is before, 31 after
+    assert math.isnan(season.compute(moments.window(m, 8, 16), {}, None))
+    assert season.needs(8, 16) is not None and season.needs(1, 60) is None
+    assert season.needs(5, 7) is None and season.needs(6, 19) is None
+
+
+def test_a_season_target_needs_a_window_with_a_summer(tmp_path, capsys):
+    """A window with no June and August of one year leaves the season undefined at every
+    point (the objective would be infinite everywhere): refused when the targets file
+    is read, with what the window must hold, blamed on --months when that set it."""
+    extra = """
+[[targets]]
+moment = "urban_youth_unemployment_season"
+value = 0.056
+low = 0.04
+high = 0.072
+source = "a test"
+"""
+    text = TINY.format(extra="").replace(
+        'source = "a test"\n\n[[parameters]]', 'source = "a test"\n' + extra + "\n[[parameters]]", 1
+    )
+    assert "urban_youth_unemployment_season" in text
+    path = _write(tmp_path, text)
+    with pytest.raises(ConfigError) as err:
+        cconfig.load_calibration(path)
+    assert "targets[2].moment" in str(err.value) and "a June and the August after it" in str(
+        err.value
+    )
+    assert "months 1-6" in str(err.value)
+    assert cconfig.load_calibration(path, {"months": 7}).config.months == 7  # (June 5, August 7)
+    longer = _write(tmp_path, text.replace("months = 6\n", "months = 12\n"), "longer.toml")
+    assert cconfig.load_calibration(longer).config.months == 12
+    out = tmp_path / "out"
+    args = ["calibrate", str(longer), "--months", "6", "--out", str(out), "--executor", "serial"]
+    assert cli.main(args) == 2
+    assert "(command line): --months = 6" in capsys.readouterr().err
+    assert not out.exists()
+
+
 def test_rural_share_reads_the_region_table():
     run = loading.resolve_run("baseline", ("none",), 1000, 2, 0)
     names = [r.name for r in run.scenario.world.regions]

@@ -340,8 +340,14 @@ def test_unknown_top_level_field_lists_extends(tmp_path: Path) -> None:
             "[[0, 1], [1, 0]]",
             "4 x 4",
         ),
+        (  # a search window as long as a programme: hired the month it enrols
+            "[behaviour.providers]\ntvet_months = 6\n",
+            "behaviour.labour_market.final_year_months",
+            "6",
+            "less than the shortest programme: providers.tvet_months (6)",
+        ),
     ],
-    ids=["range", "type", "int", "literal", "missing", "cross-field"],
+    ids=["range", "type", "int", "literal", "missing", "cross-field", "cross-section"],
 )
 def test_bad_value(tmp_path: Path, body: str, field: str, value: str, allowed: str) -> None:
     err = error_of(load_scenario, child(tmp_path, body))

@@ -150,6 +150,7 @@ TOTALS = (
     "legacy_completions",
     "voucher_months",
     "enrolments",
+    "final_year_hires",
 )
 
 
@@ -322,9 +323,16 @@ class Tracker:
             assert pm.final_year_search > 0 or not final.any(), where
             ended = rows[final]
             assert np.all(w.date_entry[ended] == m.month), where
+            assert np.all(w.date_first_job[ended] == m.month), where
             assert np.all(w.months_left[ended] == 0), where
             assert np.all(w.programme[ended] == Programme.NONE), where
-            assert np.all(w.education[ended] >= Education.VOCATIONAL), where
+            assert np.all(w.provider[ended] == -1) and np.all(w.spell[ended] == 0), where
+            studied = was[final] == Status.STUDENT
+            assert np.all(w.education[ended[studied]] == Education.TERTIARY), where
+            assert np.all(w.education[ended[~studied]] >= Education.VOCATIONAL), where
+            # Leavers hold no certificate: each TVET trainee's win is one certified.
+            won = (w.cert[ended] == Cert.TVET) & (snap["cert"][ended] != Cert.TVET)
+            assert flows[Flow.TVET_CERTIFIED] == won.sum(), where
             assert flows[Flow.FINAL_YEAR_HIRES] == final.sum(), where
             m.final_year_hires += int(final.sum())
             # An employed searcher never applies to, so is never re-hired by, the firm it
@@ -822,6 +830,8 @@ def test_every_hire_out_of_unemployment_is_counted():
     _, tracker = run_checked(run, label="job finding")
     # Hires of someone unemployed only since this month must be this month's entrants.
     assert tracker.fresh_not_entrants == 0, tracker.fresh_not_entrants
+    # (and final-year students were hired: their checks above ran)
+    assert tracker.totals["final_year_hires"] > 0, tracker.totals
 
 
 def test_programme_spending_grows_with_the_city():

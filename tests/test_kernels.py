@@ -1187,6 +1187,8 @@ def test_final_year_students_hired_end_their_programmes(n, seed):
     w0.months_left[final] = gen.integers(1, 7, final.sum())
     w0.date_entry[final] = np.nan  # (students have not entered the labour market)
     w0.date_first_job[final] = np.nan
+    w0.cert[final] = Cert.NONE  # (leavers: no certificate yet)
+    w0.spell[final] = gen.integers(0, 13, final.sum())  # (a stale spell must not count)
     world.p = world.p._replace(
         match=world.p.match._replace(final_year_search=1.0, final_year_months=6)
     )
@@ -1207,11 +1209,14 @@ def test_final_year_students_hired_end_their_programmes(n, seed):
     assert (w1.education[trainees] >= Education.VOCATIONAL).all()
     assert (w1.programme[rows] == Programme.NONE).all() and (w1.provider[trainees] == -1).all()
     assert_seat_pools(after)
+    assert (w1.spell[rows] == 0).all()
     # Not a move out of unemployment, nor a job-to-job move.
     flows = after.b["flows"] - world.b["flows"]
-    was = w0.status[sel[after.b["hired"] == 1]]
+    hired = sel[after.b["hired"] == 1]
+    was = w0.status[hired]
     assert flows[Flow.JOB_TO_JOB] == (was == Status.EMPLOYED).sum()
-    assert flows[Flow.UNEMPLOYED_TO_EMPLOYED] <= (was == Status.UNEMPLOYED).sum()
+    out_of_unemployment = (was == Status.UNEMPLOYED) & (w0.spell[hired] >= 1)
+    assert flows[Flow.UNEMPLOYED_TO_EMPLOYED] == out_of_unemployment.sum()
     assert flows[Flow.FINAL_YEAR_HIRES] == rows.size
     # The certificates are those of the programmes' ends this month.
     ended = world.copy()
@@ -1224,6 +1229,7 @@ def test_final_year_students_hired_end_their_programmes(n, seed):
         for i in trainees
     ]
     assert flows[Flow.TVET_CERTIFIED] == sum(passed)
+    assert np.array_equal(w1.cert[trainees] == Cert.TVET, np.array(passed, dtype=bool))
 
 
 @cases(pending_exits=st.booleans())

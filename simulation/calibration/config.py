@@ -185,6 +185,17 @@ def load_calibration(
             raise ConfigError(
                 Problem(shown, f"targets[{i}].moment", show_value(t.moment), allowed, msg)
             )
+        needs = MOMENTS[t.moment].needs(config.first_month, config.months)
+        if needs is not None:
+            window = f"months {config.first_month}-{config.months}"
+            msg = f"needs {needs}; the window is {window}"
+            if (overrides or {}).get("months") is not None:
+                raise ConfigError(
+                    Problem(COMMAND_LINE, "months", show_value(config.months), needs, msg)
+                )
+            raise ConfigError(
+                Problem(shown, f"targets[{i}].moment", show_value(t.moment), needs, msg)
+            )
     scenario = load_ref(config.scenario, "scenario", "scenario", path, loading.load_scenario)
     policy = load_ref(config.policy, "policy", "policy", path, loading.load_policy)
     fields = {}

@@ -25,6 +25,9 @@ class Moment:
     tables: tuple[str, ...]  # breakdown tables it reads besides the monthly metrics
     compute: Callable[[pd.DataFrame, Mapping[str, pd.DataFrame], RunConfig], float]
     bounds: tuple[float, float]  # the values it can take (intervals are cut there)
+    # what a window (first and last month) must hold for the moment to be defined: None
+    # if it does, else what it needs (for a targets file's message)
+    needs: Callable[[int, int], str | None] = lambda first, last: None
 
 
 def window(frame: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
@@ -56,11 +59,34 @@ def _rural_share(m: pd.DataFrame, tables: Mapping[str, pd.DataFrame], run: RunCo
 JUNE, AUGUST = 5, 7  # calendar months of the policy period's months (month 0 = January)
 
 
+def _season_years(first: int, last: int) -> list[int]:
+    """The years (month // 12) whose June and August both lie in months first..last."""
+    return [
+        y
+        for y in range(first // 12, last // 12 + 1)
+        if first <= 12 * y + JUNE and 12 * y + AUGUST <= last
+    ]
+
+
 def _youth_season(m: pd.DataFrame, tables, run: RunConfig) -> float:
-    by_month = m.groupby(m["month"] % 12)["urban_youth_unemployment_rate"].mean()
-    if AUGUST not in by_month.index or JUNE not in by_month.index:
+    """August minus June of each year whose June and August are both in the window,
+    averaged over those years (a year's rise, not a trend across years)."""
+    if m.empty:
         return float("nan")
-    return float(by_month[AUGUST] - by_month[JUNE])
+    years = _season_years(int(m["month"].min()), int(m["month"].max()))
+    if not years:
+        return float("nan")
+    rate = m.set_index("month")["urban_youth_unemployment_rate"]
+    return float(np.mean([rate[12 * y + AUGUST] - rate[12 * y + JUNE] for y in years]))
+
+
+def _needs_a_summer(first: int, last: int) -> str | None:
+    if _season_years(first, last):
+        return None
+    return (
+        "a window (first_month to months) that holds a June and the August after it "
+        "(months 5 and 7 of a year, month 0 being January)"
+    )
 
 
 _DERIVED = (
@@ -74,12 +100,14 @@ _DERIVED = (
     ),
     Moment(
         "urban_youth_unemployment_season",
-        "urban youth unemployment rate in August minus that in June, each the mean over "
-        "the window's months of that name: the rise as the year's school leavers and "
-        "graduates enter the labour market (NBS's monthly series)",
+        "urban youth unemployment rate in August minus that in June of the same year, "
+        "averaged over the years whose June and August are both in the window: the rise "
+        "as the year's school leavers and graduates enter the labour market (NBS's "
+        "monthly series)",
         (),
         _youth_season,
         (-1.0, 1.0),
+        _needs_a_summer,
     ),
     Moment(
         "rural_resident_share",
