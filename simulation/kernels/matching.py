@@ -73,11 +73,8 @@ def select_job_searchers(key, p, status, programme, months_left, gap_under, gap_
 def final_year(p, st, programme, months_left):
     """A tertiary student, or a TVET trainee, with ``final_year_months`` or fewer months
     of the programme left (this month's included): one who may search for a job."""
-    if st == Status.STUDENT:
-        return months_left <= p.final_year_months
-    if st == Status.TRAINING and programme == Programme.TVET:
-        return months_left <= p.final_year_months
-    return False
+    tvet = st == Status.TRAINING and programme == Programme.TVET
+    return (st == Status.STUDENT or tvet) and months_left <= p.final_year_months
 
 
 @njit(cache=True, nogil=True)

@@ -461,11 +461,7 @@ class WorkerAgent(mesa.Agent):
 
     def searches_job(self, key: int, p) -> bool:
         st = self.status
-        if (
-            st != Status.UNEMPLOYED
-            and st != Status.EMPLOYED
-            and not matching.final_year(p, st, self.programme, self.months_left)
-        ):
+        if st not in (Status.UNEMPLOYED, Status.EMPLOYED, Status.STUDENT, Status.TRAINING):
             return False
         u = py_uniform(key, self.row, 0)
         return matching.seeks_job(
@@ -567,19 +563,25 @@ class WorkerAgent(mesa.Agent):
         model = self.model
         model.flows[Flow.FINAL_YEAR_HIRES] += 1
         if self.status == Status.TRAINING:
-            q = self.provider
-            q.enrolled -= 1
-            self.education = max(self.education, Education.VOCATIONAL)
-            key = model.key(Stream.TRAINING_END)
-            if separations.tvet_certifies(key, self.row, p.tvet_certification_pass, q.relevance):
-                self.cert = max(self.cert, Cert.TVET)
-                model.flows[Flow.TVET_CERTIFIED] += 1
+            self.end_tvet(model.key(Stream.TRAINING_END), month, p)
             self.programme = Programme.NONE
             self.provider = None
         else:
             self.education = Education.TERTIARY
         self.date_entry = float(month)
         self.months_left = 0
+
+    def end_tvet(self, key: int, month: int, p) -> None:
+        """The TVET programme ends (at its last month or at a hire before it): the seat
+        freed, vocational education, the month as the entry date, and a certificate on
+        the row's draw under the month's programme-end ``key``."""
+        q = self.provider
+        q.enrolled -= 1
+        self.education = max(self.education, Education.VOCATIONAL)
+        self.date_entry = float(month)
+        if separations.tvet_certifies(key, self.row, p.tvet_certification_pass, q.relevance):
+            self.cert = max(self.cert, Cert.TVET)
+            self.model.flows[Flow.TVET_CERTIFIED] += 1
 
     def start_apprenticeship(self, firm: FirmAgent, month: int, p) -> None:
         """Sign today's contract terms; the advance is paid to the firm."""
@@ -674,14 +676,7 @@ class WorkerAgent(mesa.Agent):
             if self.months_left > 0:
                 return
             if self.programme == Programme.TVET:
-                q.enrolled -= 1
-                self.education = max(self.education, Education.VOCATIONAL)
-                self.date_entry = float(month)
-                if separations.tvet_certifies(
-                    key, self.row, p.tvet_certification_pass, q.relevance
-                ):
-                    self.cert = max(self.cert, Cert.TVET)
-                    model.flows[Flow.TVET_CERTIFIED] += 1
+                self.end_tvet(key, month, p)
             else:
                 q.course_enrolled -= 1
             self.programme = Programme.NONE
