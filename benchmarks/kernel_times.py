@@ -100,11 +100,26 @@ def main() -> None:
 
         return timed
 
-    for name in (*MODULES, "order"):
-        mod = importlib.import_module(f"simulation.kernels.{name}")
+    modules = [
+        importlib.import_module(f"simulation.kernels.{name}") for name in (*MODULES, "order")
+    ]
+    # A compiled function that compiled code calls by its global name must stay the
+    # compiled function: numba types a caller compiled later (a signature first seen
+    # in the timed months) from the module's globals, and a Python wrapper there fails
+    # it. Its time is in its caller's.
+    called_compiled: set[str] = set()
+    for mod in modules:
+        for f in vars(mod).values():
+            if hasattr(f, "py_func"):
+                called_compiled.update(f.py_func.__code__.co_names)
+    for mod in modules:
+        name = mod.__name__.rsplit(".", 1)[1]
         for attr, f in list(vars(mod).items()):
-            is_function = hasattr(f, "py_func") or isinstance(f, types.FunctionType)
-            if is_function and getattr(f, "__module__", None) == mod.__name__:
+            if getattr(f, "__module__", None) != mod.__name__:
+                continue
+            if (hasattr(f, "py_func") and attr not in called_compiled) or isinstance(
+                f, types.FunctionType
+            ):
                 setattr(mod, attr, wrap(f"{name}.{attr}", f))
 
     c0 = cpu_seconds()
