@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from simulation import cli
-from simulation.state import Status
+from simulation.state import Programme, Status
 from simulation.validation import facts, measures, observe, runs, sources
 from simulation.validation.verdicts import (
     NOT_MEASURED,
@@ -284,6 +284,36 @@ def test_spell_tracker_follows_the_same_workers():
     tracker.record(status, spell + 2, np.array([302, 402, 216, 719, 602], dtype=np.int16))
     assert tracker.year_counts.sum() == 2  # workers 0 and 1 of the first month
     assert tracker.year_working[[1, 2]].tolist() == [1, 1]
+
+
+def test_graduate_tracker_follows_each_cohort_to_its_programme_end():
+    S, T, E, U, A = (Status.STUDENT, Status.TRAINING, Status.EMPLOYED, Status.UNEMPLOYED,
+                     Status.APPRENTICE)  # fmt: skip
+    TVET, COURSE = Programme.TVET, Programme.COURSE
+    tracker = observe.GraduateTracker(window=2)
+    # Rows 0-3 enter their final two months; row 4 is a course trainee, row 5 a student
+    # with three months left, row 6 a student with one left (past the window's start).
+    status = np.array([S, S, T, S, T, S, S], dtype=np.int8)
+    programme = np.array([0, 0, TVET, 0, COURSE, 0, 0], dtype=np.int8)
+    left = np.array([2, 2, 2, 2, 2, 3, 1], dtype=np.int16)
+    age = np.array([260, 270, 220, 250, 400, 260, 280], dtype=np.int16)
+    tracker.record(status, programme, left, age)
+    assert tracker.due == 0
+    # A month on: row 0 hired (its programme ends), row 5 enters the window.
+    status = np.array([E, S, T, S, T, S, U], dtype=np.int8)
+    left = np.array([0, 1, 1, 1, 1, 2, 0], dtype=np.int16)
+    tracker.record(status, programme, left, age + 1)
+    assert tracker.due == 0
+    # The first cohort's programmes end: row 1 graduated without a job, row 2 (TVET)
+    # started an apprenticeship, row 3's row was reused by a school leaver (age 216).
+    status = np.array([E, U, A, E, U, S, U], dtype=np.int8)
+    left = np.array([0, 0, 0, 0, 0, 1, 0], dtype=np.int16)
+    tracker.record(status, programme, left, np.array([262, 272, 222, 216, 402, 262, 282]))
+    assert (tracker.due, tracker.in_work) == (3, 2)  # rows 0, 1 and 2; 0 and 2 in work
+    # Row 5's cohort: out of work when its programme ends.
+    status[5] = U
+    tracker.record(status, programme, left * 0, np.array([263, 273, 223, 217, 403, 263, 283]))
+    assert (tracker.due, tracker.in_work) == (4, 2)
 
 
 # ------------------------------------------------------------------ end to end

@@ -146,6 +146,11 @@ def _old_to_peak(runs: Runs) -> float:
     return measures.old_to_peak(np.nanmean(runs["baseline"].age_wage, axis=0))
 
 
+def _graduates_in_work(runs: Runs) -> float:
+    b = runs["baseline"]
+    return b.graduates_in_work / b.graduates_due if b.graduates_due else math.nan
+
+
 def _rural_urban_ratio(runs: Runs) -> float:
     gap = _policy_months(runs["baseline"].metrics)["rural_urban_wage_gap"].to_numpy(float)
     return float(np.nanmean(1.0 / (1.0 - gap)))
@@ -395,6 +400,27 @@ FACTS: tuple[Fact, ...] = (
         ("nbs_wages2024", "nbs2024"),
         "regional wage levels are inputs; the ratio is partly set by them",
         bounds=(0.0, math.inf),
+    ),
+    Fact(
+        "graduates_in_work_at_end",
+        "Graduates in work when their programme ends",
+        "share",
+        "school to work",
+        "baseline",
+        _graduates_in_work,
+        "tertiary students and full-time TVET trainees followed from the month their job "
+        "search window opens (final_year_months months left) to the month their programme "
+        "is due to end: the share in a job or apprenticeship at that month's end, pooled "
+        "over the programme ends of months 1..M",
+        "0.28-0.38 signed contracts in late April and in the final winter; 0.47 by "
+        "mid-June (2003); 0.68 'employed' on 1 July (2009, further study included)",
+        InRange(0.28, 0.68),
+        ("moe_graduates",),
+        "final_year_search is fitted to the youth unemployment rate's rise from June to "
+        "August, which the model can keep small only by hiring graduates before they "
+        "leave: none of them goes on to further study or waits out of the labour force "
+        "(exam preparation, 'slow employment'), as many Chinese graduates do",
+        bounds=(0.0, 1.0),
     ),
     Fact(
         "apprenticeship_employment_12m",

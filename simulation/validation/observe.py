@@ -2,8 +2,9 @@
 
 Besides the monthly metrics and the region breakdown, a validation run reads the
 agents' arrays after every month: unemployment spells (their lengths, and who leaves
-for a job a month later), job-to-job moves, and the wage distribution with its age
-profile. None of this changes the model; it is read after each ``step()``.
+for a job a month later), job-to-job moves, the wage distribution with its age
+profile, and whether students and TVET trainees are in work when their programme
+ends. None of this changes the model; it is read after each ``step()``.
 
 Two kinds of run per seed, with the same seed (common random numbers):
 
@@ -29,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from simulation.config import RunConfig, ScenarioConfig, ShockSpec
-from simulation.state import Flow, Status
+from simulation.state import Flow, Programme, Status
 
 KINDS = ("baseline", "cycle")
 CYCLE_AMPLITUDE = 0.07  # log change of every sector's demand from trough to peak
@@ -95,6 +96,10 @@ class Observation:
     wage_p10: np.ndarray  # wage percentiles of the employed at the month's end
     wage_p90: np.ndarray
     age_wage: np.ndarray  # (months, bands) mean wage of the employed by age band
+    # Students and TVET trainees whose programme was due to end in months 1..M, and of
+    # them those in a job or apprenticeship at that month's end (``GraduateTracker``).
+    graduates_due: float = 0.0
+    graduates_in_work: float = 0.0
     age_bands: list[str] = field(default_factory=list)
 
 
@@ -154,6 +159,40 @@ class SpellTracker:
         working += np.bincount(spells[same], weights=work, minlength=MAX_SPELL + 1)
 
 
+class GraduateTracker:
+    """Follows the tertiary students and full-time TVET trainees who enter the job
+    search window of their programme's final months (``final_year_months`` months left
+    at a month's end: they may search in each of the next ``final_year_months`` months,
+    docs/ODD.md 7.7) to the end of the month their programme is due to end: are they in
+    a job or an apprenticeship then? Those hired before the end ended their programme
+    with the hire; the others ended it that month and are counted out of work (unless
+    hired and still in work). A row is the same worker only if its age moved on by the
+    months elapsed; others are left out. Cohorts whose end falls after the run's last
+    month are never tallied."""
+
+    def __init__(self, window: int):
+        self.window = window
+        self.cohorts: deque[tuple[np.ndarray, np.ndarray]] = deque()
+        self.due = 0.0
+        self.in_work = 0.0
+
+    def record(
+        self, status: np.ndarray, programme: np.ndarray, months_left: np.ndarray, age: np.ndarray
+    ) -> None:
+        """After a month: tally the cohort whose programme was due to end this month,
+        then remember the one that enters its final months."""
+        if len(self.cohorts) == self.window:
+            rows, ages = self.cohorts.popleft()
+            same = age[rows] == ages + self.window
+            now = status[rows[same]]
+            self.due += float(same.sum())
+            self.in_work += float(((now == Status.EMPLOYED) | (now == Status.APPRENTICE)).sum())
+        tvet = (status == Status.TRAINING) & (programme == Programme.TVET)
+        entering = ((status == Status.STUDENT) | tvet) & (months_left == self.window)
+        rows = np.flatnonzero(entering)
+        self.cohorts.append((rows, age[rows].copy()))
+
+
 def _observe(task: ObservationTask) -> Observation:
     from simulation.model import SkillsModel  # imported here: loading the kernels is slow
 
@@ -165,10 +204,13 @@ def _observe(task: ObservationTask) -> Observation:
     n_bands = len(AGE_BAND_STARTS)
     spells = SpellTracker()
     spells.record(w.status, w.spell, w.age)  # month 0: at risk in month 1
+    graduates = GraduateTracker(run.scenario.behaviour.labour_market.final_year_months)
+    graduates.record(w.status, w.programme, w.months_left, w.age)
     j2j, emp_before, p10, p90, age_wage = [], [], [], [], []
     while model.running:
         model.step()
         spells.record(w.status, w.spell, w.age)
+        graduates.record(w.status, w.programme, w.months_left, w.age)
         j2j.append(float(model.flows[Flow.JOB_TO_JOB]))
         emp_before.append(float(model.employed_before))
         employed = w.status == Status.EMPLOYED
@@ -198,5 +240,7 @@ def _observe(task: ObservationTask) -> Observation:
         wage_p10=np.array(p10),
         wage_p90=np.array(p90),
         age_wage=np.array(age_wage).reshape(-1, n_bands),
+        graduates_due=graduates.due,
+        graduates_in_work=graduates.in_work,
         age_bands=age_band_labels(retire),
     )

@@ -138,6 +138,19 @@ SOURCES: dict[str, str] = {
         "(blue book, editions 2019-2023): about 90-92% of graduates of higher vocational "
         "colleges employed (or in further study) six months after graduation."
     ),
+    "moe_graduates": (
+        "Graduates of regular higher education institutions with a job before they leave, "
+        "as reported in the press from the Ministry of Education and others: 47% with a "
+        "signed contract by mid-June 2003 (Xinhua, 20 June 2003); 68% employed on 1 July "
+        "2009 by the Ministry's count, further study included (Industry and Commerce "
+        "Daily, 21 July 2009), a count the ministry itself has since warned universities "
+        "against inflating (China Daily, 12 December 2016); 35% of higher vocational and "
+        "38% of bachelor's graduates-to-be with a signed contract in December 2012-January "
+        "2013 (MyCOS poll, People's Daily, 14 February 2013); 28% of Beijing's graduates "
+        "by late April 2013 (Beijing Municipal Commission of Education, Beijing Times). "
+        "Programmes end in late June; the range runs from the earliest counts to the "
+        "ministry's 1 July figure."
+    ),
     "bibb": (
         "BIBB, Betriebliche Ausbildungsbeteiligung (bibb.de, from the Federal Employment "
         "Agency's employment statistics) and Datenreport zum Berufsbildungsbericht, "
