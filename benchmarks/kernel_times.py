@@ -4,8 +4,9 @@ month (and of the Python functions around kernels, such as ``matching.apply_and_
 Usage: .venv/bin/python benchmarks/kernel_times.py [--workers 1000000] [--months 6]
        [--scenario combined] [--policy package] [--top 30] [--nested | --idle]
 
-Builds the run (burn-in skipped: the months start from the initial state), steps two
-months untimed (compilation, first touches), then wraps every function of the kernel
+Builds the run (burn-in skipped: the months start from the initial state), steps a year
+untimed (compilation of every kernel, the yearly and quarterly ones included; first
+touches), then wraps every function of the kernel
 modules and steps ``--months`` months. Printed: the month's median wall time, then per
 function the milliseconds per month and calls per month, largest first. The months run
 phase by phase (a small model's month in one compiled call, ``kernels.month``, is turned
@@ -39,6 +40,8 @@ import types
 
 import sides
 
+WARM_UP = 12  # months stepped before the timing
+
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -63,8 +66,11 @@ def main() -> None:
     # Phase by phase: a small model's month in one compiled call (kernels.month) calls
     # its kernels from compiled code, where the wrappers below cannot see them.
     month_kernels.use_one_call(False)
-    model = sides.fresh_model(a.scenario, a.policy, a.workers, a.months + 2)
-    sides.month_seconds(model, 2)
+    # A year untimed first: every kernel, the yearly cohort's and the quarterly
+    # curricula's included, compiles (or loads) before the wrappers below replace the
+    # module globals, which a kernel compiled later would be typed against (and fail).
+    model = sides.fresh_model(a.scenario, a.policy, a.workers, a.months + WARM_UP)
+    sides.month_seconds(model, WARM_UP)
 
     seconds: collections.Counter = collections.Counter()
     cpu: collections.Counter = collections.Counter()
@@ -100,26 +106,11 @@ def main() -> None:
 
         return timed
 
-    modules = [
-        importlib.import_module(f"simulation.kernels.{name}") for name in (*MODULES, "order")
-    ]
-    # A compiled function that compiled code calls by its global name must stay the
-    # compiled function: numba types a caller compiled later (a signature first seen
-    # in the timed months) from the module's globals, and a Python wrapper there fails
-    # it. Its time is in its caller's.
-    called_compiled: set[str] = set()
-    for mod in modules:
-        for f in vars(mod).values():
-            if hasattr(f, "py_func"):
-                called_compiled.update(f.py_func.__code__.co_names)
-    for mod in modules:
-        name = mod.__name__.rsplit(".", 1)[1]
+    for name in (*MODULES, "order"):
+        mod = importlib.import_module(f"simulation.kernels.{name}")
         for attr, f in list(vars(mod).items()):
-            if getattr(f, "__module__", None) != mod.__name__:
-                continue
-            if (hasattr(f, "py_func") and attr not in called_compiled) or isinstance(
-                f, types.FunctionType
-            ):
+            is_function = hasattr(f, "py_func") or isinstance(f, types.FunctionType)
+            if is_function and getattr(f, "__module__", None) == mod.__name__:
                 setattr(mod, attr, wrap(f"{name}.{attr}", f))
 
     c0 = cpu_seconds()
