@@ -286,6 +286,21 @@ def test_spell_tracker_follows_the_same_workers():
     assert tracker.year_working[[1, 2]].tolist() == [1, 1]
 
 
+def test_youth_peak_left_pools_the_years_that_hold_june_august_and_november():
+    months = np.arange(1, 36)  # month 0 is January: years 0 (from February), 1 and 2
+    rate = pd.Series(0.10, index=months)
+    # Year 0: a rise of 6 points, 3 left in November; year 1: 2 points, 2 left; year 2
+    # ends in November (month 34) with no rise and 1 point more.
+    rate[5], rate[7], rate[10] = 0.10, 0.16, 0.13
+    rate[17], rate[19], rate[22] = 0.10, 0.12, 0.12
+    rate[29], rate[31], rate[34] = 0.10, 0.10, 0.11
+    assert facts.youth_peak_left(rate) == pytest.approx((0.03 + 0.02 + 0.01) / 0.08)
+    assert facts.youth_peak_left(rate[rate.index < 22]) == pytest.approx(0.5)  # year 0
+    assert math.isnan(facts.youth_peak_left(rate[rate.index < 10]))  # no November
+    flat = pd.Series(0.1, index=months)
+    assert math.isnan(facts.youth_peak_left(flat))  # no rise to measure against
+
+
 def test_graduate_tracker_follows_each_cohort_to_its_programme_end():
     S, T, E, U, A = (Status.STUDENT, Status.TRAINING, Status.EMPLOYED, Status.UNEMPLOYED,
                      Status.APPRENTICE)  # fmt: skip

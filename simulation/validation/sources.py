@@ -138,6 +138,18 @@ SOURCES: dict[str, str] = {
         "(blue book, editions 2019-2023): about 90-92% of graduates of higher vocational "
         "colleges employed (or in further study) six months after graduation."
     ),
+    "nbs_youth": (
+        "National Bureau of Statistics of China, monthly surveyed urban unemployment rate "
+        "of the labour force aged 16-24 excluding students (series since December 2023), "
+        "as reported from the bureau's releases (June and July 2024: AP, August 2024; "
+        "August and September 2024: China Daily and People's Daily, 22 October 2024; "
+        "October and November 2024: Reuters, December 2024; June and July 2025: Reuters, "
+        "19 August 2025; August and November 2025: TBS, December 2025): 2024 June 13.2%, "
+        "August 18.8%, November 16.1%; 2025 June 14.5%, August 18.9%, November 16.9%. The "
+        "calibration targets August less June of 2024 and the mean level "
+        "(calibration/targets.toml), not the months after August. (Figures as reported, "
+        "not read from the releases themselves.)"
+    ),
     "moe_graduates": (
         "Graduates of regular higher education institutions with a job before they leave, "
         "as reported in the press from the Ministry of Education and others: 47% with a "
