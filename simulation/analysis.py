@@ -27,7 +27,7 @@ import json
 import math
 import os
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -649,6 +649,18 @@ def effects_table(
             row[column] = effect_words(n, units[n], by_metric.loc[n]) if there else ""
         rows.append(row)
     return pd.DataFrame(rows).set_index(keys)
+
+
+def unemployment_fell(effects: pd.DataFrame, where: Mapping[str, Any]) -> bool:
+    """Whether the unemployment-rate effect in ``effects`` at ``where`` (column -> value:
+    the policy, the scenario, the design point, ...) is clearly below zero (its
+    interval's upper end is). Where it is not, a cost per additional worker in
+    employment is not a cost of jobs created: the extra workers came mostly from outside
+    the labour force (fewer in training or education, say)."""
+    rows = effects[effects["metric"] == "unemployment_rate"]
+    for column, value in where.items():
+        rows = rows[rows[column] == value]
+    return bool(len(rows)) and float(rows["ci_high"].iloc[0]) < 0
 
 
 def shown_unit(unit: str) -> str:

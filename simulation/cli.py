@@ -674,6 +674,8 @@ def _compare(runs: Sequence[Path]) -> int:
     labels, frames = [], []
     for path in runs:
         manifest_path = path / "manifest.json"
+        if not path.is_dir():
+            raise BadInput(f"{path}: no such folder (allowed: a folder written by `skillsim run`)")
         if not manifest_path.is_file():
             raise BadInput(
                 f"{path}: not a run folder (no manifest.json; allowed: a folder "
@@ -767,14 +769,30 @@ def entry() -> None:
     threads that a stopped process pool may leave behind: once in about twelve SIGTERMs
     a sweep printed that it was interrupted and then hung at exit, Python joining the
     pool's manager thread, which still waited for a result from a worker already
-    ended. (``main`` itself returns the code, for callers in Python.)"""
+    ended. A stop after the command is done (in Python's exit, joining such threads)
+    ends the process with the command's own code. (``main`` itself returns the code,
+    for callers in Python.)"""
     code = main()
     if code in (EXIT_INTERRUPTED, EXIT_TERMINATED):
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(Exception):
-                stream.flush()
-        os._exit(code)
+        _exit_now(code)
+    # The command is done and has written all it keeps; what is left is Python's exit,
+    # which joins the threads a process pool or a Dask client leaves (a sweep's can take
+    # a second). A stop that lands there has nothing to stop: it ends the process at
+    # once with the command's own code (SIGTERM's default would give 143 after a sweep
+    # had reported all its runs done, and a script would run it again).
+    if threading.current_thread() is threading.main_thread():
+        for sig in _STOPS:
+            signal.signal(sig, lambda signum, frame: _exit_now(code))
     sys.exit(code)
+
+
+def _exit_now(code: int) -> None:
+    """End the process with ``code`` now: standard output and error flushed, no wait
+    for threads or exit handlers."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

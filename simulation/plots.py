@@ -358,8 +358,13 @@ def point_labels(frame: pd.DataFrame, lang: str, params: Sequence[str] | None = 
 
 
 def _number(v, digits: int = 4) -> str:
+    """``v`` with ``digits`` significant digits, in plain notation from 1 up (a value of
+    ``digits`` or more digits before the point is rounded to a whole number, not
+    written 1.285e+04)."""
     v = float(v)
-    return f"{v:,.0f}" if v.is_integer() else f"{v:,.{digits}g}"
+    if v.is_integer() or abs(v) >= 10 ** (digits - 1):
+        return f"{v:,.0f}"
+    return f"{v:,.{digits}g}"
 
 
 def _row_label(name: str, point: str, lang: str, width: int = 44) -> str:

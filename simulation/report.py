@@ -340,16 +340,16 @@ _METHODS: tuple[tuple[str, str], ...] = (
         "The intervals cover seed noise only, not the model's parameters. The effects of "
         "apprenticeship levers (subsidy, quality standards, wage floor) rest on how strongly "
         "firms' training supply responds to its costs and benefits, which no calibration "
-        "target pins (docs/ODD.md, 11.5): between the two calibrations that match every "
-        "target, the status quo's apprenticeship system differs twofold in size, and the "
-        "policy package lowers the baseline's urban youth unemployment by 1.8 or 4.3 "
-        "points (one seed, 100,000 workers). The direction held; read their sizes as "
-        "indicative, and run a policy under baseline_alternative_fit too.",
+        "target pins (docs/ODD.md, 11.5): the two calibrations that match every target "
+        "differ in the size of the status quo's apprenticeship system, and so in how much "
+        "the policy package lowers youth unemployment (the current figures: docs/ODD.md, "
+        "10.2 and 11.3, and the README). The direction has held at every fit; read the "
+        "sizes as indicative, and run a policy under baseline_alternative_fit too.",
         "区间只反映随机种子带来的波动，不反映模型参数的不确定性。学徒制政策（补贴、质量标准、工资下限）"
         "的效应取决于企业培训供给对成本与收益的反应强度，而这一点没有任何校准目标加以约束"
-        "（docs/ODD.md 第11.5节）：在两套均拟合所有目标的校准之间，现状下的学徒制规模相差一倍，"
-        "一揽子政策使基准情景城镇青年失业率下降1.8或4.3个百分点（一个随机种子，10万名劳动者）。"
-        "效应方向保持不变；其大小仅供参考，并请同时在 baseline_alternative_fit 情景下运行该政策。",
+        "（docs/ODD.md 第11.5节）：两套均拟合所有目标的校准在现状学徒制规模上不同，"
+        "因而一揽子政策降低青年失业率的幅度也不同（当前数值见 docs/ODD.md 第10.2、11.3节及 README）。"
+        "历次校准中效应方向均保持不变；其大小仅供参考，并请同时在 baseline_alternative_fit 情景下运行该政策。",
     ),
     (
         "Cost per additional worker in employment is the extra public spending divided by the "
@@ -648,7 +648,6 @@ def _figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
     featured = _featured(r, base, sweep.policy_order)
     kw = {"style": style, "lang": lang}
     order = {"scenarios": sweep.scenario_order, "policies": sweep.policy_order}
-    base_words = i18n.name_of("policy", base, lang)
     specs = []
     for m in FOREST_METRICS:
         if m in present:
@@ -711,12 +710,24 @@ def _figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
             ),
         )
     )
+    # The baseline policy's curve; a design sweep without it (every run under the
+    # swept lever) draws every policy it has, and the caption names them.
+    ran = set(r["policy"])
+    drawn = [base] if base in ran else [p for p in sweep.policy_order if p in ran]
+    drawn_words = ("、" if lang == "zh" else ", ").join(
+        i18n.name_of("policy", p, lang) for p in drawn
+    )
     specs.append(
         FigureSpec(
             "beveridge_curve",
-            _t("fig_beveridge", lang).format(base=base_words),
+            _t("fig_beveridge", lang).format(base=drawn_words),
             lambda: plots.beveridge(
-                r, scenarios=sweep.scenario_order, baseline_policy=base, per="year", **kw
+                r,
+                scenarios=sweep.scenario_order,
+                policies=drawn,
+                baseline_policy=base,
+                per="year",
+                **kw,
             ),
         )
     )
@@ -1201,7 +1212,8 @@ def _summary(sweep: Sweep, lang: str) -> str:
                 )
                 cls = "num clear" if clear and not cost else "num"
                 mark = ""
-                if cost and math.isfinite(est) and not _unemployment_fell(e, p, point, s):
+                where = {"policy": p, "point": point, "scenario": s}
+                if cost and math.isfinite(est) and not analysis.unemployment_fell(e, where):
                     mark, daggers = " †", True
                 out.append(
                     f"<td class='{cls}'>{_e(_fmt(est, m, not cost, places) + mark)}<br><small>"
@@ -1214,17 +1226,6 @@ def _summary(sweep: Sweep, lang: str) -> str:
             if daggers:
                 out.append(f"<p><small>{_e(_t('cost_dagger_note', lang))}</small></p>")
     return "".join(out)
-
-
-def _unemployment_fell(e: pd.DataFrame, policy: str, point: int, scenario: str) -> bool:
-    """Whether the policy's unemployment-rate effect there is clearly below zero."""
-    row = e[
-        (e["metric"] == "unemployment_rate")
-        & (e["policy"] == policy)
-        & (e["point"] == point)
-        & (e["scenario"] == scenario)
-    ]
-    return bool(len(row)) and float(row["ci_high"].iloc[0]) < 0
 
 
 def _figures_html(rendered, folder: str, lang: str) -> str:

@@ -443,6 +443,19 @@ def test_two_sweeps_put_together_are_not_mixed(paired_sweep):
         analysis.effects(apart)
 
 
+def test_unemployment_fell_reads_the_unemployment_effects_upper_end():
+    rows = [
+        ("a", "p", "unemployment_rate", -0.010, -0.020, -0.001),  # clearly down
+        ("b", "p", "unemployment_rate", -0.010, -0.020, 0.001),  # its interval reaches 0
+        ("a", "p", analysis.COST_METRIC, 900.0, 500.0, 2000.0),
+    ]
+    cols = ["scenario", "policy", "metric", "effect", "ci_low", "ci_high"]
+    table = pd.DataFrame(rows, columns=cols)
+    assert analysis.unemployment_fell(table, {"scenario": "a", "policy": "p"})
+    assert not analysis.unemployment_fell(table, {"scenario": "b", "policy": "p"})
+    assert not analysis.unemployment_fell(table, {"scenario": "c", "policy": "p"})  # none
+
+
 def test_effects_command_prints_the_table(paired_sweep, capsys, tmp_path):
     _, out = paired_sweep
     csv = tmp_path / "effects.csv"
@@ -457,6 +470,16 @@ def test_effects_command_prints_the_table(paired_sweep, capsys, tmp_path):
     saved = pd.read_csv(csv)
     assert set(saved["metric"]) >= set(metrics.NAMES) | {analysis.COST_METRIC}
     assert cli.main(["effects", str(tmp_path / "missing")]) == 2
+    # A cost where unemployment did not clearly fall is marked, and the mark explained.
+    table = analysis.effects(analysis.load(out))
+    costs = table[(table["metric"] == analysis.COST_METRIC) & table["effect"].notna()]
+    marked = [
+        not analysis.unemployment_fell(table, {"policy": p, "scenario": s})
+        for p, s in zip(costs["policy"], costs["scenario"], strict=True)
+    ]
+    assert cli.main(["effects", str(out), "--metric", analysis.COST_METRIC]) == 0
+    printed = capsys.readouterr().out
+    assert printed.count("\u2020") == sum(marked) + (1 if any(marked) else 0)
 
 
 # ------------------------------------------------------------ a sweep not complete

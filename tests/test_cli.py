@@ -152,6 +152,17 @@ def test_compare_keeps_runs_that_differ_only_in_size_and_refuses_a_sweep(tmp_pat
     assert cli.main(["compare", str(sweep)]) == cli.EXIT_BAD_INPUT
     err = capsys.readouterr().err
     assert "a sweep folder, not a run" in err and "skillsim effects" in err
+    missing = tmp_path / "no_such_run"
+    assert cli.main(["compare", str(missing), str(tmp_path / "short")]) == cli.EXIT_BAD_INPUT
+    assert f"{missing}: no such folder" in capsys.readouterr().err
+
+
+def test_a_misspelt_experiment_name_gets_a_suggestion(tmp_path, capsys):
+    out = tmp_path / "sweep"
+    assert cli.main(["sweep", "defualt", "--out", str(out)]) == cli.EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert "no defualt.toml in experiments (did you mean default?)" in err
+    assert not out.exists()
 
 
 def test_compare_says_which_file_of_a_damaged_run_is_wrong(tmp_path, capsys):
@@ -470,6 +481,31 @@ def test_the_command_exits_at_once_after_a_stop_whatever_threads_remain(code):
     ).replace("CODE", str(code))
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, timeout=120)
     assert done.returncode == code
+
+
+@pytest.mark.parametrize("code", [0, 1])
+@pytest.mark.parametrize("stop", ["SIGTERM", "SIGINT"])
+def test_a_stop_after_the_command_is_done_keeps_its_exit_code(stop, code):
+    """A stop that lands in Python's exit, after the command has finished (a sweep's
+    exit joins its pool's threads), ends the process with the command's own code, not
+    SIGTERM's 143 (as a sweep that had reported all its runs done once gave) or a
+    traceback of Ctrl-C. (An exit handler sends the stop: it runs after ``entry`` has
+    handed the code to ``sys.exit``.)"""
+    script = (
+        (
+            "import atexit, os, signal, time, simulation.cli as c\n"
+            "atexit.register(lambda: (os.kill(os.getpid(), signal.STOP), time.sleep(30)))\n"
+            "c.main = lambda argv=None: CODE\n"
+            "c.entry()\n"
+        )
+        .replace("STOP", stop)
+        .replace("CODE", str(code))
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == code
+    assert "Traceback" not in done.stderr
 
 
 def test_a_failed_run_leaves_no_partial_folder(tmp_path, monkeypatch, capsys):

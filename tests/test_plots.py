@@ -536,6 +536,11 @@ def test_design_points_that_differ_get_labels_that_differ():
         "subsidy yuan per year = 0.125",
         "subsidy yuan per year = 7,500",
     ]
+    large = plots.point_labels(_results(points=(1370.0, 12849.7)), "en")
+    assert sorted(large.values()) == [  # whole numbers, not 1.285e+04
+        "subsidy yuan per year = 1,370",
+        "subsidy yuan per year = 12,850",
+    ]
     close = plots.point_labels(_results(points=(5000.0, 5000.001)), "en")
     assert sorted(close.values()) == [
         "subsidy yuan per year = 5,000",

@@ -495,6 +495,30 @@ def test_a_design_sweep_with_its_baseline_reports_each_point(tmp_path):
     assert not list(tmp_path.glob(".*tmp*"))  # nothing left behind
 
 
+def test_a_design_sweep_without_its_baseline_names_the_policy_its_beveridge_curve_draws(
+    tmp_path,
+):
+    """A design over a lever of one policy, no baseline among the policies: the
+    Beveridge curve draws that policy's runs, and its caption says so (it said "under no
+    new policy")."""
+    from sweeps import small, write_experiment
+
+    from simulation.experiment import load_experiment, make_plan, run_sweep
+
+    lever = (
+        '[design]\nkind = "grid"\nlevels = 2\n[[parameters]]\nname = "subsidy"\n'
+        'path = "policy.subsidy.yuan_per_year"\nlow = 1000.0\nhigh = 6000.0\n'
+    )
+    body = small(policies=("apprenticeship_subsidy",), months=3, extra=lever)
+    path = write_experiment(tmp_path / "exp", body)
+    out = tmp_path / "sweep"
+    assert run_sweep(make_plan(load_experiment(path)), out, executor="serial", threads=1).complete
+    page = report.write(out, tmp_path / "r.html").read_text()
+    drawn = i18n.name_of("policy", "apprenticeship_subsidy", "en")
+    assert f"Beveridge curve under {drawn}:" in page
+    assert "Beveridge curve under " + i18n.name_of("policy", "none", "en") not in page
+
+
 def test_missing_font_stops_a_chinese_report(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(i18n, "CJK_FAMILIES", ("No Such Font CJK",))
     code = cli.main(

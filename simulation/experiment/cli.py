@@ -127,7 +127,12 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
             "finished runs, with a warning on stderr that says how many and how to finish it."
         ),
     )
-    eff.add_argument("results", type=Path, metavar="RESULTS_DIR", help="a sweep folder")
+    eff.add_argument(
+        "results",
+        type=Path,
+        metavar="RESULTS_DIR",
+        help="a sweep folder (skillsim sweep), or a folder of run folders (skillsim run)",
+    )
     eff.add_argument(
         "--baseline",
         default=None,
@@ -500,6 +505,7 @@ def _effects(results: Path, baseline, summary, names, csv) -> int:
             f"{n}\n{analysis.shown_unit(units.get(n, ''))}", justify="right", no_wrap=True
         )
     wide = table[table["metric"].isin(shown)]
+    daggers = False
     for key, grp in wide.groupby(keys, sort=False):
         key = key if isinstance(key, tuple) else (key,)
         head = [
@@ -509,6 +515,16 @@ def _effects(results: Path, baseline, summary, names, csv) -> int:
         ]
         by_metric = grp.set_index("metric")
         cells = [analysis.effect_words(n, units.get(n, ""), by_metric.loc[n], "\n") for n in shown]
+        if analysis.COST_METRIC in shown:
+            at = shown.index(analysis.COST_METRIC)
+            where = dict(zip(keys, key, strict=True))
+            if cells[at] != "-" and not analysis.unemployment_fell(table, where):
+                cells[at] = (
+                    cells[at].replace("\n", " \u2020\n", 1)
+                    if "\n" in cells[at]
+                    else cells[at] + " \u2020"
+                )
+                daggers = True
         out.add_row(*head, *cells)
     natural = Console(width=10_000).measure(out).maximum
     Console(width=max(120, natural)).print(out)
@@ -528,6 +544,13 @@ def _effects(results: Path, baseline, summary, names, csv) -> int:
         "yuan per worker-month, '-' unless the employment effect is clearly above zero "
         "(its CI)."
     )
+    if daggers:
+        print(
+            "\u2020: the unemployment rate did not clearly fall there (its CI reaches zero or "
+            "above): the extra workers in employment came mostly from outside the labour "
+            "force (fewer in training or education, say), not out of unemployment; not a "
+            "cost of jobs created."
+        )
     return 0
 
 

@@ -107,8 +107,11 @@ def find_file(ref: str, folders: Sequence[Path], field: str) -> Path:
     found = loading.find_named(folders, ref)
     if found is not None:
         return found
-    allowed = "one of: " + ", ".join(loading.names_in(folders)) + ", or a path to a .toml file"
-    msg = f"no {ref}.toml in {loading.searched_words(folders)}; must be {allowed}"
+    names = loading.names_in(folders)
+    allowed = "one of: " + ", ".join(names) + ", or a path to a .toml file"
+    close = difflib.get_close_matches(ref, names, n=1)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    msg = f"no {ref}.toml in {loading.searched_words(folders)}{hint}; must be {allowed}"
     raise ConfigError(Problem(COMMAND_LINE, field, show_value(ref), allowed, msg))
 
 
