@@ -617,16 +617,22 @@ def _profile_table(timings: dict, workers: int, months: int, stderr: bool = Fals
     Console(width=100, stderr=stderr).print(table)
 
 
-def _fmt(value: float) -> str:
+def _fmt(value: float, unit: str = "") -> str:
+    """A summary value as the report and ``skillsim effects`` show it: a share in
+    percent (two decimals under 1%), an index with four decimals, other values whole
+    from 1,000 up and with one decimal below (a count's mean over months, say)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
+    if unit.startswith("share"):
+        percent = 100.0 * value
+        return f"{percent:.2f}%" if abs(percent) < 1 and percent != 0 else f"{percent:.1f}%"
+    if unit.startswith("index"):
+        return f"{value:.4f}"
     if abs(value) >= 1000:
         return f"{value:,.0f}"
     if float(value).is_integer():
         return f"{value:.0f}"
-    if abs(value) >= 10:
-        return f"{value:.1f}"
-    return f"{value:.4f}"
+    return f"{value:.1f}"
 
 
 def _summary_table(frames: dict, title: str, parts=("m0", "mean", "final")) -> None:
@@ -653,14 +659,15 @@ def _summary_table(frames: dict, title: str, parts=("m0", "mean", "final")) -> N
     for name in SUMMARY:
         if not any(name in df.columns for df in frames.values()):
             continue  # (runs written before the metric was in the catalogue)
-        row = [name, BY_NAME[name].unit]
+        unit = BY_NAME[name].unit
+        row = [name, "percent" if unit.startswith("share") else unit]
         for df in frames.values():
             if name not in df.columns:
                 row += ["-"] * len(parts)
                 continue
             col = df[name]
             values = {"m0": col.iloc[0], "mean": col.iloc[1:].mean(), "final": col.iloc[-1]}
-            row += [_fmt(values[part]) for part in parts]
+            row += [_fmt(values[part], unit) for part in parts]
         table.add_row(*row)
     Console(width=max(120, width)).print(table)
 

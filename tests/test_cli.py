@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -106,6 +107,19 @@ def test_compare_prints_runs_side_by_side(tmp_path, capsys):
     # what the runs share goes to the title once, each run's own label over one column
     assert "runs side by side: baseline, seed 5" in printed
     assert printed.count("package") == 1 and printed.count("baseline") == 1
+    # shares in percent, as the report and `skillsim effects` show them
+    frame = pd.read_parquet(tmp_path / "none" / "metrics.parquet")
+    rate = frame["unemployment_rate"].iloc[-1]
+    assert re.search(rf"unemployment_rate +│ percent +│.*│ +{100 * rate:.1f}% +│", printed)
+
+
+def test_summary_values_are_shown_by_their_unit():
+    assert cli._fmt(0.0531, "share") == "5.3%"
+    assert cli._fmt(0.0042, "share") == "0.42%" and cli._fmt(0.0, "share") == "0.0%"
+    assert cli._fmt(0.08321, "index 0-1") == "0.0832"
+    assert cli._fmt(5.2333, "per month") == "5.2" and cli._fmt(9.0, "per month") == "9"
+    assert cli._fmt(78538.4, "yuan per month") == "78,538"
+    assert cli._fmt(float("nan"), "share") == "-"
 
 
 def test_common_lines_of_labels_go_to_the_title():
