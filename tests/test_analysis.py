@@ -443,6 +443,21 @@ def test_two_sweeps_put_together_are_not_mixed(paired_sweep):
         analysis.effects(apart)
 
 
+def test_effects_in_a_narrow_terminal_says_how_to_show_less(paired_sweep, capsys, monkeypatch):
+    import os
+    import shutil
+    import sys
+
+    _, out = paired_sweep
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.setattr(shutil, "get_terminal_size", lambda *a: os.terminal_size((80, 24)))
+    assert cli.main(["effects", str(out)]) == 0
+    assert "the terminal 80: --metric NAME (repeat)" in capsys.readouterr().err
+    monkeypatch.setattr(shutil, "get_terminal_size", lambda *a: os.terminal_size((1000, 24)))
+    assert cli.main(["effects", str(out)]) == 0
+    assert "characters wide" not in capsys.readouterr().err
+
+
 def test_unemployment_fell_reads_the_unemployment_effects_upper_end():
     rows = [
         ("a", "p", "unemployment_rate", -0.010, -0.020, -0.001),  # clearly down

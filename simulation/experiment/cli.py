@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import warnings
 from pathlib import Path
@@ -528,6 +529,13 @@ def _effects(results: Path, baseline, summary, names, csv) -> int:
         out.add_row(*head, *cells)
     natural = Console(width=10_000).measure(out).maximum
     Console(width=max(120, natural)).print(out)
+    columns = shutil.get_terminal_size().columns
+    if sys.stdout.isatty() and natural > columns:
+        print(
+            f"skillsim: the table is {natural} characters wide, the terminal {columns}: "
+            "--metric NAME (repeat) shows fewer columns, --csv FILE writes them all",
+            file=sys.stderr,
+        )
     counts = wide.loc[wide["metric"] != analysis.COST_METRIC, "n"] if len(wide) else wide["n"]
     least, most = (int(counts.min()), int(counts.max())) if len(counts) else (0, 0)
     seeds = (
