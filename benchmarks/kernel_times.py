@@ -69,6 +69,8 @@ def main() -> None:
     # A year untimed first: every kernel, the yearly cohort's and the quarterly
     # curricula's included, compiles (or loads) before the wrappers below replace the
     # module globals, which a kernel compiled later would be typed against (and fail).
+    # (A kernel first called later, under a shock or policy that starts after month 12,
+    # would still fail so.)
     model = sides.fresh_model(a.scenario, a.policy, a.workers, a.months + WARM_UP)
     sides.month_seconds(model, WARM_UP)
 

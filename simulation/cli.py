@@ -682,7 +682,8 @@ def _compare(runs: Sequence[Path]) -> int:
     for path in runs:
         manifest_path = path / "manifest.json"
         if not path.is_dir():
-            raise BadInput(f"{path}: no such folder (allowed: a folder written by `skillsim run`)")
+            what = "not a folder" if path.exists() else "no such folder"
+            raise BadInput(f"{path}: {what} (allowed: a folder written by `skillsim run`)")
         if not manifest_path.is_file():
             raise BadInput(
                 f"{path}: not a run folder (no manifest.json; allowed: a folder "
@@ -777,8 +778,9 @@ def entry() -> None:
     a sweep printed that it was interrupted and then hung at exit, Python joining the
     pool's manager thread, which still waited for a result from a worker already
     ended. A stop after the command is done (in Python's exit, joining such threads)
-    ends the process with the command's own code. (``main`` itself returns the code,
-    for callers in Python.)"""
+    ends the process with the command's own code. For the console script only: it
+    ends the process, and leaves its stop handlers in place for that. (``main`` itself
+    returns the code, for callers in Python.)"""
     code = main()
     if code in (EXIT_INTERRUPTED, EXIT_TERMINATED):
         _exit_now(code)
@@ -787,9 +789,12 @@ def entry() -> None:
     # a second). A stop that lands there has nothing to stop: it ends the process at
     # once with the command's own code (SIGTERM's default would give 143 after a sweep
     # had reported all its runs done, and a script would run it again).
+    # (A signal the process was started with ignored, as a shell starts a background
+    # job's Ctrl-C, stays ignored.)
     if threading.current_thread() is threading.main_thread():
         for sig in _STOPS:
-            signal.signal(sig, lambda signum, frame: _exit_now(code))
+            if signal.getsignal(sig) is not signal.SIG_IGN:
+                signal.signal(sig, lambda signum, frame: _exit_now(code))
     sys.exit(code)
 
 

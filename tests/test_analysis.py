@@ -471,7 +471,7 @@ def test_unemployment_fell_reads_the_unemployment_effects_upper_end():
     assert not analysis.unemployment_fell(table, {"scenario": "c", "policy": "p"})  # none
 
 
-def test_effects_command_prints_the_table(paired_sweep, capsys, tmp_path):
+def test_effects_command_prints_the_table(paired_sweep, capsys, tmp_path, monkeypatch):
     _, out = paired_sweep
     csv = tmp_path / "effects.csv"
     assert cli.main(["effects", str(out), "--csv", str(csv)]) == 0
@@ -495,6 +495,15 @@ def test_effects_command_prints_the_table(paired_sweep, capsys, tmp_path):
     assert cli.main(["effects", str(out), "--metric", analysis.COST_METRIC]) == 0
     printed = capsys.readouterr().out
     assert printed.count("\u2020") == sum(marked) + (1 if any(marked) else 0)
+    # The same costs where unemployment clearly fell: none is marked.
+    fell = table.copy()
+    down = fell["metric"] == "unemployment_rate"
+    fell.loc[down, ["effect", "ci_low", "ci_high"]] = [-0.02, -0.03, -0.01]
+    monkeypatch.setattr(analysis, "effects", lambda *a, **k: fell)
+    assert cli.main(["effects", str(out), "--metric", analysis.COST_METRIC]) == 0
+    printed = capsys.readouterr().out
+    assert "\u2020" not in printed and len(costs) > 0
+    assert f"{costs['effect'].iloc[0]:,.0f}" in printed
 
 
 # ------------------------------------------------------------ a sweep not complete

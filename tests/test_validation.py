@@ -302,9 +302,10 @@ def test_youth_peak_left_pools_the_years_that_hold_june_august_and_november():
 
 
 def test_graduate_tracker_follows_each_cohort_to_its_programme_end():
-    S, T, E, U, A = (Status.STUDENT, Status.TRAINING, Status.EMPLOYED, Status.UNEMPLOYED,
-                     Status.APPRENTICE)  # fmt: skip
+    S, T, E, U = Status.STUDENT, Status.TRAINING, Status.EMPLOYED, Status.UNEMPLOYED
     TVET, COURSE = Programme.TVET, Programme.COURSE
+    with pytest.raises(ValueError, match="at least 1 month"):
+        observe.GraduateTracker(window=0)
     tracker = observe.GraduateTracker(window=2)
     # Rows 0-3 enter their final two months; row 4 is a course trainee, row 5 a student
     # with three months left, row 6 a student with one left (past the window's start).
@@ -320,8 +321,8 @@ def test_graduate_tracker_follows_each_cohort_to_its_programme_end():
     tracker.record(status, programme, left, age + 1)
     assert tracker.due == 0
     # The first cohort's programmes end: row 1 graduated without a job, row 2 (TVET)
-    # started an apprenticeship, row 3's row was reused by a school leaver (age 216).
-    status = np.array([E, U, A, E, U, S, U], dtype=np.int8)
+    # was hired, row 3's row was reused by a school leaver (age 216).
+    status = np.array([E, U, E, E, U, S, U], dtype=np.int8)
     left = np.array([0, 0, 0, 0, 0, 1, 0], dtype=np.int16)
     tracker.record(status, programme, left, np.array([262, 272, 222, 216, 402, 262, 282]))
     assert (tracker.due, tracker.in_work) == (3, 2)  # rows 0, 1 and 2; 0 and 2 in work
@@ -329,6 +330,28 @@ def test_graduate_tracker_follows_each_cohort_to_its_programme_end():
     status[5] = U
     tracker.record(status, programme, left * 0, np.array([263, 273, 223, 217, 403, 263, 283]))
     assert (tracker.due, tracker.in_work) == (4, 2)
+
+
+@pytest.mark.parametrize(
+    ("setting", "hired"),
+    [("", True), ("final_year_search = 0.0", False), ("final_year_months = 0", False)],
+)
+def test_graduates_are_followed_in_the_model_to_their_programme_end(setting, hired, tmp_path):
+    """In a model run: graduates come due, and some are in work at their programme's
+    end only if final-year students search (7.7); without the search (its rate 0, or
+    no window, which the tracker then follows from the programme's last month) none is.
+    So the tally is neither a month early (a student still in its programme) nor late."""
+    path = tmp_path / "graduates.toml"
+    path.write_text(
+        f'extends = "baseline"\nname = "graduates"\n[behaviour.labour_market]\n{setting}\n'
+    )
+    plan = runs.make_plan(str(path), ("none",), 2000, 24, 1, 11)
+    task = next(t for t in plan.tasks if t.kind == "baseline")
+    result = observe.observe(task)
+    assert result.error == ""
+    seen = result.observation
+    assert seen.graduates_due > 50
+    assert (seen.graduates_in_work > 0) == hired
 
 
 # ------------------------------------------------------------------ end to end

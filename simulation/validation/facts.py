@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from simulation.calibration.moments import AUGUST, JUNE
 from simulation.validation import measures
 from simulation.validation.observe import Observation
 from simulation.validation.verdicts import Below, InRange, Rule
@@ -146,22 +147,20 @@ def _old_to_peak(runs: Runs) -> float:
     return measures.old_to_peak(np.nanmean(runs["baseline"].age_wage, axis=0))
 
 
-# Calendar months of the policy months (month 0 is January, as in the calibration's
-# youth season moment, simulation/calibration/moments.py).
-JUNE, AUGUST, NOVEMBER = 5, 7, 10
+NOVEMBER = 10  # calendar month of a model month (month 0 is January, as JUNE and AUGUST)
 
 
 def youth_peak_left(rate: pd.Series, month: int = NOVEMBER) -> float:
     """The share of the summer rise in the urban youth unemployment rate (August less
     June) still there in ``month``: the sum over years of ``month`` less June over the
     sum of August less June, over the years whose June, August and ``month`` are all in
-    ``rate`` (indexed by model month). Pooled over years rather than a mean of each
-    year's ratio, which a year with a small rise would swing (a small model's youth are
-    few). NaN without such a year or if the rises sum to zero or less."""
+    ``rate`` (indexed by model month) and not NaN. Pooled over years rather than a mean
+    of each year's ratio, which a year with a small rise would swing (a small model's
+    youth are few). NaN without such a year or if the rises sum to zero or less."""
     later_sum = rise_sum = 0.0
     for y in range(int(rate.index.min()) // 12, int(rate.index.max()) // 12 + 1):
         june, august, later = (rate.get(12 * y + m) for m in (JUNE, AUGUST, month))
-        if june is None or august is None or later is None:
+        if any(v is None or math.isnan(v) for v in (june, august, later)):
             continue
         later_sum += later - june
         rise_sum += august - june
@@ -443,9 +442,9 @@ FACTS: tuple[Fact, ...] = (
         InRange(0.42, 0.65),
         ("nbs_youth",),
         "the year's graduates and school leavers who find no job before the summer stay "
-        "unemployed as long as the job-finding rate of 7.7 keeps them: nothing about "
-        "them, or about firms' hiring over the year, changes with the calendar after "
-        "August",
+        "unemployed as long as the job-finding rate (docs/ODD.md 7.7) keeps them: nothing "
+        "about them, or about firms' hiring over the year, changes with the calendar "
+        "after August",
         bounds=(-math.inf, math.inf),
     ),
     Fact(

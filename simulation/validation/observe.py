@@ -171,6 +171,8 @@ class GraduateTracker:
     month are never tallied."""
 
     def __init__(self, window: int):
+        if window < 1:
+            raise ValueError(f"GraduateTracker: window must be at least 1 month, not {window}")
         self.window = window
         self.cohorts: deque[tuple[np.ndarray, np.ndarray]] = deque()
         self.due = 0.0
@@ -204,7 +206,9 @@ def _observe(task: ObservationTask) -> Observation:
     n_bands = len(AGE_BAND_STARTS)
     spells = SpellTracker()
     spells.record(w.status, w.spell, w.age)  # month 0: at risk in month 1
-    graduates = GraduateTracker(run.scenario.behaviour.labour_market.final_year_months)
+    # (Without final-year search, final_year_months 0, the cohorts are followed from
+    # their programme's last month: none of them is in work at its end.)
+    graduates = GraduateTracker(max(run.scenario.behaviour.labour_market.final_year_months, 1))
     graduates.record(w.status, w.programme, w.months_left, w.age)
     j2j, emp_before, p10, p90, age_wage = [], [], [], [], []
     while model.running:
