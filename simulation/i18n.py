@@ -110,6 +110,10 @@ METRIC_LABELS: dict[str, tuple[str, str]] = {
     "employability": ("employability of the unemployed", "失业者可就业能力"),
     "cohort_job_finding_12m": ("school leavers in work within 12 months", "毕业生12个月内就业率"),
     "final_year_hires": ("students hired before graduating", "毕业前就业人数"),
+    "final_year_hire_share": (
+        "share of graduates hired before graduating",
+        "毕业前已就业的毕业生比例",
+    ),
     "apprentices": ("apprentices in training", "在训学徒"),
     "apprenticeship_slots": ("apprenticeship places offered", "企业提供的学徒岗位"),
     "apprenticeship_starts": ("apprenticeship starts", "新招学徒"),

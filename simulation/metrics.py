@@ -95,6 +95,7 @@ CATALOGUE: tuple[Metric, ...] = (
     _m("employability", "share", "mean share of accessible vacancies an unemployed worker would pass the hiring threshold for (sampled)", "employability"),
     _m("cohort_job_finding_12m", "share", "labour-market entrants of 12-23 months ago who found a job or apprenticeship within 12 months of entry", "employability"),
     _m("final_year_hires", "workers per month", "tertiary students and TVET trainees hired in their programme's final months, whose programme ends with the hire: they enter the labour market employed (included in hires)", "employability", True),
+    _m("final_year_hire_share", "share", "of the tertiary and full-time TVET programmes that ended in the last 12 months, the share ended by a final-year hire (the graduate entered the labour market employed, not unemployed)", "employability"),
     # --- apprenticeship
     _m("apprentices", "workers", "active apprentices", "apprenticeship", True),
     _m("apprenticeship_slots", "slots", "apprenticeship slots firms offered this month (before matching)", "apprenticeship", True),
@@ -365,6 +366,9 @@ def compose(t: MonthTables) -> dict[str, float]:
         "vacancies": vac,
         "hires": F[Flow.HIRES],
         "final_year_hires": F[Flow.FINAL_YEAR_HIRES],
+        "final_year_hire_share": _ratio(
+            roll[Flow.FINAL_YEAR_HIRES], roll[Flow.FINAL_YEAR_HIRES] + roll[Flow.GRADUATIONS]
+        ),
         "skill_gap_mean": _ratio(R[:, mk.R_GAP].sum(), emp),
         "under_skilled_share": _ratio(G[mk.G_UNDER], emp),
         "over_skilled_share": _ratio(G[mk.G_OVER], emp),

@@ -112,6 +112,7 @@ class Flow(IntEnum):
     SLOTS_OFFERED = 31
     APPR_RECOUPED = 32  # completions whose benefits to the training firm covered its costs
     FINAL_YEAR_HIRES = 33  # students and TVET trainees hired in their programme's last months
+    GRADUATIONS = 34  # tertiary and full-time TVET programmes that ended without a hire
 
 
 N_FLOW = len(Flow)

@@ -1523,9 +1523,16 @@ def test_completion_pays_the_recorded_balance(n, seed, pending_exits, retention)
 @cases()
 def test_education_progress(n, seed):
     world = worlds.random_world(n, seed)
+    w0 = world.copy().w
 
     after, _ = check(world, end_programmes)
     assert_seat_pools(after)
+    # GRADUATIONS: the tertiary and full-time TVET programmes that ran to their end
+    # this month (not the courses), each now ended in search.
+    tvet = (w0.status == Status.TRAINING) & (w0.programme == Programme.TVET)
+    due = ((w0.status == Status.STUDENT) | tvet) & (w0.months_left <= 1)
+    assert (after.b["flows"] - world.b["flows"])[Flow.GRADUATIONS] == due.sum()
+    assert (after.w.status[due] == Status.UNEMPLOYED).all()
 
 
 # --------------------------------------------------------------- demography

@@ -499,6 +499,7 @@ COMPOSED = (
     "wage_gini", "spending_subsidy_yuan", "spending_quality_yuan", "spending_vouchers_yuan",
     "spending_seats_yuan", "spending_rural_access_yuan", "spending_anticipation_yuan",
     "spending_curricula_yuan", "spending_total_yuan", "youth_neet_rate", "final_year_hires",
+    "final_year_hire_share",
 )  # fmt: skip
 PAIRWISE_BLOCK = 128  # NumPy's PW_BLOCKSIZE: numpy_sum's most values
 
@@ -686,6 +687,8 @@ def compose_values(
     out[65] = numpy_sum(spend, 0, spend.shape[0])
     out[66] = _share(counts[R_YOUTH_NEET], counts[R_YOUTH_POP])
     out[67] = flows[Flow.FINAL_YEAR_HIRES]
+    final_year = rolling[Flow.FINAL_YEAR_HIRES]
+    out[68] = _share(final_year, final_year + rolling[Flow.GRADUATIONS])
     return out
 
 

@@ -303,7 +303,8 @@ def education_progress(
 ):  # fmt: skip
     """Trainees and students count down their programme; vouchers are paid per course
     month. At the end TVET students may certify (pass chance scales with the provider's
-    relevance) and, like tertiary graduates, enter the labour market; course graduates
+    relevance) and, like tertiary graduates, enter the labour market (both counted in
+    GRADUATIONS: programmes that ended without a final-year hire); course graduates
     return to search."""
     rows = rows_with_either(status, Status.TRAINING, Status.STUDENT)  # (in row order)
     for j in range(rows.shape[0]):
@@ -328,6 +329,7 @@ def education_progress(
                     key, i, month, p.tvet_certification_pass * relevance[q], programme,
                     provider, cert, education, date_entry,
                 )  # fmt: skip
+                flows[Flow.GRADUATIONS] += 1
             else:
                 course_enrolled[q] -= 1
                 programme[i] = Programme.NONE
@@ -338,6 +340,7 @@ def education_progress(
             months_left[i] -= 1
             if months_left[i] <= 0:
                 end_study(i, month, education, date_entry)
+                flows[Flow.GRADUATIONS] += 1
                 status[i] = Status.UNEMPLOYED
                 spell[i] = 0
 

@@ -677,6 +677,7 @@ class WorkerAgent(mesa.Agent):
                 return
             if self.programme == Programme.TVET:
                 self.end_tvet(key, month, p)
+                model.flows[Flow.GRADUATIONS] += 1
             else:
                 q.course_enrolled -= 1
             self.programme = Programme.NONE
@@ -688,6 +689,7 @@ class WorkerAgent(mesa.Agent):
             if self.months_left <= 0:
                 self.education = Education.TERTIARY
                 self.date_entry = float(month)
+                model.flows[Flow.GRADUATIONS] += 1
                 self.status = Status.UNEMPLOYED
                 self.spell = 0
 

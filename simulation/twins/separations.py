@@ -334,6 +334,7 @@ def education_progress(
                     if cert[i] < Cert.TVET:
                         cert[i] = Cert.TVET
                     flows[Flow.TVET_CERTIFIED] += 1
+                flows[Flow.GRADUATIONS] += 1
             else:
                 course_enrolled[q] -= 1
             programme[i] = Programme.NONE
@@ -345,5 +346,6 @@ def education_progress(
             if months_left[i] <= 0:
                 education[i] = Education.TERTIARY
                 date_entry[i] = month
+                flows[Flow.GRADUATIONS] += 1
                 status[i] = Status.UNEMPLOYED
                 spell[i] = 0
