@@ -567,9 +567,14 @@ class WorkerAgent(mesa.Agent):
             self.programme = Programme.NONE
             self.provider = None
         else:
-            self.education = Education.TERTIARY
-        self.date_entry = float(month)
+            self.end_study(month)
         self.months_left = 0
+
+    def end_study(self, month: int) -> None:
+        """Tertiary study ends (at its last month or at a hire before it): tertiary
+        education, the month as the entry date."""
+        self.education = Education.TERTIARY
+        self.date_entry = float(month)
 
     def end_tvet(self, key: int, month: int, p) -> None:
         """The TVET programme ends (at its last month or at a hire before it): the seat
@@ -687,8 +692,7 @@ class WorkerAgent(mesa.Agent):
         elif self.status == Status.STUDENT:
             self.months_left -= 1
             if self.months_left <= 0:
-                self.education = Education.TERTIARY
-                self.date_entry = float(month)
+                self.end_study(month)
                 model.flows[Flow.GRADUATIONS] += 1
                 self.status = Status.UNEMPLOYED
                 self.spell = 0

@@ -268,26 +268,45 @@ def tvet_certifies(key, row, pass_rate, relevance) -> bool:
     return py_uniform(key, row, 0) < pass_rate * relevance
 
 
+def end_tvet(key, i, month, pass_rate, programme, provider, cert, education, date_entry,
+             enrolled, relevance) -> int:  # fmt: skip
+    """Trainee ``i``'s TVET programme ends (at its last month or at a hire before it):
+    the seat freed, vocational education, the month as its entry date, and a
+    certificate on ``tvet_certifies``. Returns 1 if it certifies, else 0."""
+    q = int(provider[i])
+    enrolled[q] -= 1
+    education[i] = max(int(education[i]), Education.VOCATIONAL)
+    date_entry[i] = month
+    programme[i] = Programme.NONE
+    provider[i] = -1
+    if tvet_certifies(int(key), i, pass_rate, float(relevance[q])):
+        cert[i] = max(int(cert[i]), Cert.TVET)
+        return 1
+    return 0
+
+
+def end_study(i, month, education, date_entry) -> None:
+    """Student ``i``'s tertiary study ends: tertiary education, the month as its entry
+    date."""
+    education[i] = Education.TERTIARY
+    date_entry[i] = month
+
+
 def end_programme(
     key, i, month, pass_rate, status, programme, provider, months_left, cert, education,
     date_entry, enrolled, relevance,
 ) -> int:  # fmt: skip
     """A final-year student or TVET trainee ``i`` hired: its programme ends with the
-    hire as at its end (the seat freed, the education, the certificate's draw, the month
-    as its entry date; none months left). Returns 1 if a TVET certificate was won."""
+    hire as at its end (``end_tvet``, ``end_study``; none months left). Returns 1 if a
+    TVET certificate was won."""
     won = 0
     if status[i] == Status.TRAINING:
-        q = int(provider[i])
-        enrolled[q] -= 1
-        education[i] = max(int(education[i]), Education.VOCATIONAL)
-        if tvet_certifies(int(key), i, pass_rate, float(relevance[q])):
-            cert[i] = max(int(cert[i]), Cert.TVET)
-            won = 1
-        programme[i] = Programme.NONE
-        provider[i] = -1
+        won = end_tvet(
+            key, i, month, pass_rate, programme, provider, cert, education, date_entry,
+            enrolled, relevance,
+        )  # fmt: skip
     else:
-        education[i] = Education.TERTIARY
-    date_entry[i] = month
+        end_study(i, month, education, date_entry)
     months_left[i] = 0
     return won
 
@@ -326,26 +345,21 @@ def education_progress(
             if months_left[i] > 0:
                 continue
             if programme[i] == Programme.TVET:
-                enrolled[q] -= 1
-                if education[i] < Education.VOCATIONAL:
-                    education[i] = Education.VOCATIONAL
-                date_entry[i] = month
-                if tvet_certifies(k, i, p.tvet_certification_pass, float(relevance[q])):
-                    if cert[i] < Cert.TVET:
-                        cert[i] = Cert.TVET
-                    flows[Flow.TVET_CERTIFIED] += 1
+                flows[Flow.TVET_CERTIFIED] += end_tvet(
+                    k, i, month, p.tvet_certification_pass, programme, provider, cert,
+                    education, date_entry, enrolled, relevance,
+                )  # fmt: skip
                 flows[Flow.GRADUATIONS] += 1
             else:
                 course_enrolled[q] -= 1
-            programme[i] = Programme.NONE
-            provider[i] = -1
+                programme[i] = Programme.NONE
+                provider[i] = -1
             status[i] = Status.UNEMPLOYED
             spell[i] = 0
         elif st == Status.STUDENT:
             months_left[i] -= 1
             if months_left[i] <= 0:
-                education[i] = Education.TERTIARY
-                date_entry[i] = month
+                end_study(i, month, education, date_entry)
                 flows[Flow.GRADUATIONS] += 1
                 status[i] = Status.UNEMPLOYED
                 spell[i] = 0
