@@ -211,8 +211,16 @@ def test_start_is_the_scenario_only_when_a_parameters_fields_agree(tmp_path):
         ),
         (('scenario = "baseline"', 'scenario = "baseline_x"'), "scenario", "one of"),
         (("workers = 600", "workers = 6"), "workers", "100"),
+        (  # a parameter named as a moment: evaluations.parquet lost one of the two
+            ('path = "scenario.behaviour.labour_market.quit_rate"',
+             'name = "unemployment_rate"\npath = "scenario.behaviour.labour_market.quit_rate"'),
+            "parameters[0].name",
+            "not a target's moment",
+        ),
+        (('path = "scenario.', 'name = "objective"\npath = "scenario.'), "parameters[0].name",
+         "cpu_seconds"),
     ],
-)
+)  # fmt: skip
 def test_bad_targets_file_names_file_field_and_allowed(tmp_path, change, field, allowed):
     path = _write(tmp_path, TINY.format(extra="").replace(*change))
     with pytest.raises(ConfigError) as info:

@@ -55,6 +55,9 @@ class TargetMoment(Strict):
 
 # The file's moments start after its horizon: blamed on --months when that was given.
 FIRST_MONTH_AFTER_HORIZON = "first_month must be at most months"
+# evaluations.parquet's own columns (calibration.output.evaluations_frame), beside one a
+# parameter and one a target moment
+EVALUATION_COLUMNS = ("point", "stage", "objective", "cpu_seconds")
 
 
 class CalibrationConfig(Strict):
@@ -196,6 +199,19 @@ def load_calibration(
             raise ConfigError(
                 Problem(shown, f"targets[{i}].moment", show_value(t.moment), needs, msg)
             )
+    # evaluations.parquet has a column per parameter and per moment, and its own columns
+    taken = {t.moment for t in config.targets} | set(EVALUATION_COLUMNS)
+    for i, p in enumerate(config.parameters):
+        if p.label in taken:
+            field = f"parameters[{i}].name"
+            allowed = "a name that is not a target's moment nor one of " + ", ".join(
+                EVALUATION_COLUMNS
+            )
+            msg = (
+                f"{p.label!r} names a target's moment or a column of evaluations.parquet too "
+                f"(a parameter without a name takes its field's); must be {allowed}"
+            )
+            raise ConfigError(Problem(shown, field, show_value(p.label), allowed, msg))
     scenario = load_ref(config.scenario, "scenario", "scenario", path, loading.load_scenario)
     policy = load_ref(config.policy, "policy", "policy", path, loading.load_policy)
     fields = {}

@@ -62,6 +62,8 @@ def target_table(fit: Fit, point: Evaluation | None = None) -> pd.DataFrame:
 
 
 def evaluations_frame(fit: Fit) -> pd.DataFrame:
+    """A row per evaluated point: ``EVALUATION_COLUMNS``, the parameters, the moments'
+    means (names that cannot clash: ``config.load_calibration`` refuses such a file)."""
     names = fit.calibration.names
     moments = [t.moment for t in fit.calibration.config.targets]
     rows = []
