@@ -224,6 +224,20 @@ class LabourMarketConfig(Strict):
         le=48,
         description="months before the end of tertiary study or TVET in which students search",
     )
+    delayed_entry_share: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="share of tertiary and TVET graduates leaving without a job who delay "
+        "their search ('slow employment'): out of the labour force for a while first",
+    )
+    delayed_entry_months: int = Field(
+        6,
+        ge=1,
+        le=24,
+        description="mean months a delaying graduate stays out of the labour force "
+        "(drawn uniformly from 1 to twice this less one)",
+    )
     affinity_weight: float = Field(
         4.0, ge=0, le=50, description="how strongly applications follow skill affinity"
     )

@@ -114,6 +114,10 @@ METRIC_LABELS: dict[str, tuple[str, str]] = {
         "share of graduates hired before graduating",
         "毕业前已就业的毕业生比例",
     ),
+    "delayed_entry_share": (
+        "share of graduates delaying their job search",
+        "慢就业毕业生比例",
+    ),
     "apprentices": ("apprentices in training", "在训学徒"),
     "apprenticeship_slots": ("apprenticeship places offered", "企业提供的学徒岗位"),
     "apprenticeship_starts": ("apprenticeship starts", "新招学徒"),

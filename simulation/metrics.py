@@ -96,6 +96,7 @@ CATALOGUE: tuple[Metric, ...] = (
     _m("cohort_job_finding_12m", "share", "labour-market entrants of 12-23 months ago who found a job or apprenticeship within 12 months of entry", "employability"),
     _m("final_year_hires", "workers per month", "tertiary students and TVET trainees hired in their programme's final months, whose programme ends with the hire: they enter the labour market employed (included in hires)", "employability", True),
     _m("final_year_hire_share", "share", "of the tertiary and full-time TVET programmes that ended in the last 12 months, the share ended by a final-year hire (the graduate entered the labour market employed, not unemployed)", "employability"),
+    _m("delayed_entry_share", "share", "of the tertiary and full-time TVET programmes that ended in the last 12 months, the share whose graduate delayed the search (slow employment: out of the labour force a few months first, labour_market.delayed_entry_share)", "employability"),
     # --- apprenticeship
     _m("apprentices", "workers", "active apprentices", "apprenticeship", True),
     _m("apprenticeship_slots", "slots", "apprenticeship slots firms offered this month (before matching)", "apprenticeship", True),
@@ -368,6 +369,9 @@ def compose(t: MonthTables) -> dict[str, float]:
         "final_year_hires": F[Flow.FINAL_YEAR_HIRES],
         "final_year_hire_share": _ratio(
             roll[Flow.FINAL_YEAR_HIRES], roll[Flow.FINAL_YEAR_HIRES] + roll[Flow.GRADUATIONS]
+        ),
+        "delayed_entry_share": _ratio(
+            roll[Flow.DELAYED_ENTRIES], roll[Flow.FINAL_YEAR_HIRES] + roll[Flow.GRADUATIONS]
         ),
         "skill_gap_mean": _ratio(R[:, mk.R_GAP].sum(), emp),
         "under_skilled_share": _ratio(G[mk.G_UNDER], emp),

@@ -149,6 +149,8 @@ class CourseParams(NamedTuple):
 class EducationParams(NamedTuple):
     voucher_value: float
     tvet_certification_pass: float
+    delay_share: float
+    delay_months: int
 
 
 class DemographyParams(NamedTuple):
@@ -372,6 +374,8 @@ def build(run: RunConfig) -> Params:
         education=EducationParams(
             voucher_value=po.vouchers.yuan_per_month,
             tvet_certification_pass=pr.certification_pass,
+            delay_share=lm.delayed_entry_share,
+            delay_months=lm.delayed_entry_months,
         ),
         demography=DemographyParams(
             retirement_months=int(pop.retirement_age_years * 12),

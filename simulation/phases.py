@@ -283,7 +283,7 @@ def demographic_change(m, p: params.Params, month: int) -> None:
     demography.age_leave_return(
         pd, stream_key(m, Stream.INACTIVITY), stream_key(m, Stream.MIGRATION),
         return_hazard(m, p), w.status, w.age, w.employer, w.provider, w.programme, w.spell,
-        w.tenure, w.seeking_appr, w.region, w.origin, w.rural, f.headcount, f.apprentices,
+        w.tenure, w.months_left, w.seeking_appr, w.region, w.origin, w.rural, f.headcount, f.apprentices,
         pr.enrolled, pr.course_enrolled, m.mig_in, m.mig_out, m.flows,
     )  # fmt: skip
     if month % 12 == pd.cohort_month:

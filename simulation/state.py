@@ -113,6 +113,7 @@ class Flow(IntEnum):
     APPR_RECOUPED = 32  # completions whose benefits to the training firm covered its costs
     FINAL_YEAR_HIRES = 33  # students and TVET trainees hired in their programme's last months
     GRADUATIONS = 34  # tertiary and full-time TVET programmes that ended without a hire
+    DELAYED_ENTRIES = 35  # of these, graduates who stay out of the labour force a while
 
 
 N_FLOW = len(Flow)

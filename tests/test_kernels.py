@@ -1531,8 +1531,22 @@ def test_education_progress(n, seed):
     # this month (not the courses), each now ended in search.
     tvet = (w0.status == Status.TRAINING) & (w0.programme == Programme.TVET)
     due = ((w0.status == Status.STUDENT) | tvet) & (w0.months_left <= 1)
-    assert (after.b["flows"] - world.b["flows"])[Flow.GRADUATIONS] == due.sum()
-    assert (after.w.status[due] == Status.UNEMPLOYED).all()
+    flows = after.b["flows"] - world.b["flows"]
+    assert flows[Flow.GRADUATIONS] == due.sum()
+    # Each either searches or delays its search (DELAYED_ENTRIES): inactive with a
+    # countdown of L + 1, L in 1 .. 2 delay_months - 1; spells start at 0.
+    w1, pe = after.w, world.p.education
+    delayed = due & (w1.status == Status.INACTIVE)
+    assert (w1.status[due & ~delayed] == Status.UNEMPLOYED).all()
+    assert (w1.months_left[due & ~delayed] <= 0).all()
+    assert flows[Flow.DELAYED_ENTRIES] == delayed.sum()
+    left = w1.months_left[delayed]
+    assert ((left >= 2) & (left <= 2 * pe.delay_months)).all()
+    assert (w1.spell[due] == 0).all()
+    if pe.delay_share == 0.0:
+        assert not delayed.any()
+    elif pe.delay_share == 1.0:
+        assert delayed.sum() == due.sum()
 
 
 # --------------------------------------------------------------- demography
@@ -1541,8 +1555,9 @@ def test_education_progress(n, seed):
 @cases(sure=st.booleans())
 def test_age_leave_return(n, seed, sure):
     """The kernel's one pass against the three steps over every row, one after the
-    other. ``sure``: every inactive adult comes back and, if away from a rural home,
-    returns there in the same month (a row with a move and a return to book)."""
+    other. ``sure``: every inactive adult without a countdown comes back and, if away
+    from a rural home, returns there in the same month (a row with a move and a return
+    to book)."""
     world = worlds.random_world(n, seed)
     if sure:
         pd = world.p.demography._replace(reactivation_hazard=1.0, withdrawal_hazard=0.0)
@@ -1555,17 +1570,31 @@ def test_age_leave_return(n, seed, sure):
         m.demography.age_leave_return(
             x.p.demography, x.key(Stream.INACTIVITY), x.key(Stream.MIGRATION),
             x.s["return_hazard"], w.status, w.age, w.employer, w.provider, w.programme, w.spell,
-            w.tenure, w.seeking_appr, w.region, w.origin, w.rural, f.headcount, f.apprentices,
-            x.pr.enrolled, x.pr.course_enrolled, b["mig_in"], b["mig_out"], b["flows"],
+            w.tenure, w.months_left, w.seeking_appr, w.region, w.origin, w.rural, f.headcount,
+            f.apprentices, x.pr.enrolled, x.pr.course_enrolled, b["mig_in"], b["mig_out"],
+            b["flows"],
         )  # fmt: skip
 
     after, _ = check(world, call)
+    # Delaying graduates count down, without the hazard, and come back when it ends;
+    # a move in or out of the labour force clears the count.
+    w1 = after.w
+    staying = w0.age + 1 < world.p.demography.retirement_months
+    inactive = staying & (w0.status == Status.INACTIVE)
+    counting = inactive & (w0.months_left > 1)
+    assert (w1.status[counting] == Status.INACTIVE).all()
+    assert (w1.months_left[counting] == w0.months_left[counting] - 1).all()
+    ending = inactive & (w0.months_left == 1)
+    assert (w1.status[ending] == Status.UNEMPLOYED).all()
+    assert (w1.spell[ending] == 1).all()
+    moved = staying & (w1.status != w0.status)
+    assert (w1.months_left[moved] == 0).all()
     # A retiring learner frees a seat of its own programme's pool.
     assert_seat_pools(after)
     assert (after.pr.enrolled >= 0).all() and (after.pr.course_enrolled >= 0).all()
     if sure:
         staying = w0.age + 1 < world.p.demography.retirement_months
-        back = staying & (w0.status == Status.INACTIVE)
+        back = staying & (w0.status == Status.INACTIVE) & (w0.months_left <= 1)
         assert (after.w.status[back] == Status.UNEMPLOYED).all()
         away = back & (w0.rural != 0) & (w0.region != w0.origin)
         assert (after.w.region[away] == w0.origin[away]).all()

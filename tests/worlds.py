@@ -207,7 +207,10 @@ def perturb_params(p: params.Params, rng: np.random.Generator) -> params.Params:
         voucher_boost=_u(rng, 0.0, 3.0),
     )
     education = p.education._replace(
-        voucher_value=courses.voucher_value, tvet_certification_pass=_u(rng, 0.2, 1.0)
+        voucher_value=courses.voucher_value,
+        tvet_certification_pass=_u(rng, 0.2, 1.0),
+        delay_share=float(rng.choice([0.0, 1.0, _u(rng, 0.0, 1.0)])),
+        delay_months=int(rng.integers(1, 9)),
     )
     match = match._replace(tvet_certification_pass=education.tvet_certification_pass)
     demography = p.demography._replace(
@@ -414,8 +417,12 @@ def _perturb_workers(rng, p, world, w: Workers, f: Firms, pr: Providers, n: int,
     w.programme[training] = programme
     w.months_left[training] = rng.integers(1, 6, nt)
     w.months_left[students] = rng.integers(1, 6, students.sum())
-    # Spells, slot searches, tenure.
+    # Graduates delaying their search (a countdown), and stale counts of the unemployed
+    # (an apprenticeship dissolved) that a move out of the labour force must clear.
     unemployed = status == Status.UNEMPLOYED
+    counting = ((status == Status.INACTIVE) | unemployed) & (rng.random(cap) < 0.4)
+    w.months_left[counting] = rng.integers(1, 5, counting.sum())
+    # Spells, slot searches, tenure.
     w.spell[:] = np.where(unemployed, rng.integers(0, 30, cap), 0).astype(np.int16)
     seeking = unemployed & (rng.random(cap) < 0.3)
     w.seeking_appr[:] = np.where(seeking, rng.integers(1, 7, cap), 0).astype(np.int16)

@@ -17,8 +17,8 @@ RETIRES, MOVES, RETURNS = 1, 2, 4
 
 def age_leave_return(
     p, key_inactivity, key_migration, hazard, status, age, employer, provider, programme,
-    spell, tenure, seeking_appr, region, origin, rural, headcount, apprentices, enrolled,
-    course_enrolled, mig_in, mig_out, flows,
+    spell, tenure, months_left, seeking_appr, region, origin, rural, headcount, apprentices,
+    enrolled, course_enrolled, mig_in, mig_out, flows,
 ):  # fmt: skip
     """The workers' month of demography, in this order (``twins.demography``):
 
@@ -27,7 +27,10 @@ def age_leave_return(
        tenure and the apprenticeship search window advance.
     2. The unemployed leave the labour force (the older long-term unemployed more
        often: ``twins.demography.leaves_labour_force``); inactive adults come back,
-       unemployed from the next month (spell 1, as if the spell update had run after).
+       unemployed from the next month (spell 1, as if the spell update had run after):
+       with a monthly hazard, or, graduates delaying their search
+       (``separations.enter_after_study``), when their countdown in ``months_left``
+       ends (the hazard is not drawn while it runs; every move in or out clears it).
     3. Unemployed rural-origin workers away from home (after step 2) return with a
        monthly ``hazard``.
 
@@ -41,18 +44,19 @@ def age_leave_return(
     BENCHMARKS.md)."""
     rows = parallel.picks(
         month_rows, status.shape[0], p, key_inactivity, key_migration, hazard, status, age,
-        spell, tenure, seeking_appr, region, origin, rural, workers=status.shape[0],
+        spell, tenure, months_left, seeking_appr, region, origin, rural,
+        workers=status.shape[0],
     )  # fmt: skip
     book_rows(
-        rows, status, employer, provider, programme, spell, region, origin, headcount,
-        apprentices, enrolled, course_enrolled, mig_in, mig_out, flows,
+        rows, status, employer, provider, programme, spell, months_left, region, origin,
+        headcount, apprentices, enrolled, course_enrolled, mig_in, mig_out, flows,
     )  # fmt: skip
 
 
 @njit(cache=True, nogil=True)
 def month_rows(
-    lo, hi, p, key_inactivity, key_migration, hazard, status, age, spell, tenure, seeking_appr,
-    region, origin, rural, picked,
+    lo, hi, p, key_inactivity, key_migration, hazard, status, age, spell, tenure, months_left,
+    seeking_appr, region, origin, rural, picked,
 ):  # fmt: skip
     """Rows ``lo <= i < hi`` of ``age_leave_return``: each ages, its spell or tenure
     moves on; those with a retirement, a move or a return to book are picked
@@ -87,9 +91,13 @@ def month_rows(
                 unemployed = False
         elif st == Status.EMPLOYED:
             tenure[i] += 1
-        elif st == Status.INACTIVE and uniform(key_inactivity, i, 0) < p.reactivation_hazard:
-            tag = MOVES
-            unemployed = True
+        elif st == Status.INACTIVE:
+            left = months_left[i]  # a graduate's delayed search (separations.enter_after_study)
+            if left > 1:
+                months_left[i] = left - 1
+            elif left == 1 or uniform(key_inactivity, i, 0) < p.reactivation_hazard:
+                tag = MOVES
+                unemployed = True
         away = unemployed and rural[i] != 0 and region[i] != origin[i]
         if away and uniform(key_migration, i, 0) < hazard:
             tag |= RETURNS
@@ -101,7 +109,7 @@ def month_rows(
 
 @njit(cache=True)
 def book_rows(
-    rows, status, employer, provider, programme, spell, region, origin, headcount,
+    rows, status, employer, provider, programme, spell, months_left, region, origin, headcount,
     apprentices, enrolled, course_enrolled, mig_in, mig_out, flows,
 ):  # fmt: skip
     """The picks of ``month_rows`` booked in row order. A retirement frees the job,
@@ -136,6 +144,7 @@ def book_rows(
                 status[i] = Status.UNEMPLOYED
                 spell[i] = 1
                 flows[Flow.FROM_INACTIVE] += 1
+            months_left[i] = 0  # (no countdown left: a programme's, a delayed search's)
         if tag & RETURNS:
             mig_out[nonneg(region[i])] += 1
             mig_in[nonneg(origin[i])] += 1

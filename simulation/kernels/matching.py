@@ -1743,8 +1743,8 @@ def shared_piece(kind, piece, lo, hi, a0, a1, a2, a3, context):
         else:  # PICK_DEMOGRAPHY
             c = demography.month_rows(
                 lo, hi, DemographyParams(*parts[9]), keys[INACTIVITY], keys[MIGRATION], hazard,
-                w.status, w.age, w.spell, w.tenure, w.seeking_appr, w.region, w.origin, w.rural,
-                picked,
+                w.status, w.age, w.spell, w.tenure, w.months_left, w.seeking_appr, w.region,
+                w.origin, w.rural, picked,
             )  # fmt: skip
         s.counts[piece] = c
     elif kind == SHARED_RANKS:  # a0: mode (the firms with applicants, from group_by_firm)

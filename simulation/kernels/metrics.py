@@ -499,7 +499,7 @@ COMPOSED = (
     "wage_gini", "spending_subsidy_yuan", "spending_quality_yuan", "spending_vouchers_yuan",
     "spending_seats_yuan", "spending_rural_access_yuan", "spending_anticipation_yuan",
     "spending_curricula_yuan", "spending_total_yuan", "youth_neet_rate", "final_year_hires",
-    "final_year_hire_share",
+    "final_year_hire_share", "delayed_entry_share",
 )  # fmt: skip
 PAIRWISE_BLOCK = 128  # NumPy's PW_BLOCKSIZE: numpy_sum's most values
 
@@ -689,6 +689,7 @@ def compose_values(
     out[67] = flows[Flow.FINAL_YEAR_HIRES]
     final_year = rolling[Flow.FINAL_YEAR_HIRES]
     out[68] = _share(final_year, final_year + rolling[Flow.GRADUATIONS])
+    out[69] = _share(rolling[Flow.DELAYED_ENTRIES], final_year + rolling[Flow.GRADUATIONS])
     return out
 
 

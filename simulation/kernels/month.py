@@ -335,8 +335,9 @@ def advance(
     # 9. demography
     c = matching.picks(box, matching.PICK_DEMOGRAPHY, n, context)
     demography.book_rows(
-        picked[:c], w.status, w.employer, w.provider, w.programme, w.spell, w.region, w.origin,
-        f.headcount, f.apprentices, pr.enrolled, pr.course_enrolled, mig_in, mig_out, flows,
+        picked[:c], w.status, w.employer, w.provider, w.programme, w.spell, w.months_left,
+        w.region, w.origin, f.headcount, f.apprentices, pr.enrolled, pr.course_enrolled, mig_in,
+        mig_out, flows,
     )  # fmt: skip
     if cohort:
         rows = demography.cohort_rows(w.status, entrants)

@@ -296,6 +296,25 @@ def end_study(i, month, education, date_entry):
     date_entry[i] = month
 
 
+@njit(inline="always")
+def enter_after_study(key, i, p, status, months_left, spell):
+    """Graduate ``i`` leaves its tertiary study or TVET programme without a job: it
+    searches (unemployed, spell 0) or, with ``p.delay_share`` on its draw under ``key``
+    (the month's programme-end stream, draw 1), delays its search ("slow employment"):
+    inactive for L month-ends, L uniform on 1 .. 2 ``p.delay_months`` - 1 (draw 2), then
+    unemployed. ``months_left`` counts them down from L + 1: the graduation month's own
+    tick (``demography.month_rows``) is the first. Returns 1 if it delays, else 0."""
+    spell[i] = 0
+    if p.delay_share > 0.0 and uniform(key, i, 1) < p.delay_share:
+        span = 2 * p.delay_months - 1
+        months = 1 + min(int(uniform(key, i, 2) * span), span - 1)
+        status[i] = Status.INACTIVE
+        months_left[i] = months + 1
+        return 1
+    status[i] = Status.UNEMPLOYED
+    return 0
+
+
 @njit(cache=True)
 def education_progress(
     key, month, p, status, programme, provider, months_left, cert, education, date_entry, spell,
@@ -304,7 +323,8 @@ def education_progress(
     """Trainees and students count down their programme; vouchers are paid per course
     month. At the end TVET students may certify (pass chance scales with the provider's
     relevance) and, like tertiary graduates, enter the labour market (both counted in
-    GRADUATIONS: programmes that ended without a final-year hire); course graduates
+    GRADUATIONS: programmes that ended without a final-year hire), or delay their
+    search a while (``enter_after_study``, counted in DELAYED_ENTRIES); course graduates
     return to search."""
     rows = rows_with_either(status, Status.TRAINING, Status.STUDENT)  # (in row order)
     for j in range(rows.shape[0]):
@@ -330,19 +350,23 @@ def education_progress(
                     provider, cert, education, date_entry,
                 )  # fmt: skip
                 flows[Flow.GRADUATIONS] += 1
+                flows[Flow.DELAYED_ENTRIES] += enter_after_study(
+                    key, i, p, status, months_left, spell
+                )
             else:
                 course_enrolled[q] -= 1
                 programme[i] = Programme.NONE
                 provider[i] = -1
-            status[i] = Status.UNEMPLOYED
-            spell[i] = 0
+                status[i] = Status.UNEMPLOYED
+                spell[i] = 0
         elif st == Status.STUDENT:
             months_left[i] -= 1
             if months_left[i] <= 0:
                 end_study(i, month, education, date_entry)
                 flows[Flow.GRADUATIONS] += 1
-                status[i] = Status.UNEMPLOYED
-                spell[i] = 0
+                flows[Flow.DELAYED_ENTRIES] += enter_after_study(
+                    key, i, p, status, months_left, spell
+                )
 
 
 key_caches_on_sources(globals())  # last: every kernel above

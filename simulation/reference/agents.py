@@ -683,19 +683,33 @@ class WorkerAgent(mesa.Agent):
             if self.programme == Programme.TVET:
                 self.end_tvet(key, month, p)
                 model.flows[Flow.GRADUATIONS] += 1
+                self.enter_after_study(key, p)
             else:
                 q.course_enrolled -= 1
+                self.status = Status.UNEMPLOYED
+                self.spell = 0
             self.programme = Programme.NONE
             self.provider = None
-            self.status = Status.UNEMPLOYED
-            self.spell = 0
         elif self.status == Status.STUDENT:
             self.months_left -= 1
             if self.months_left <= 0:
                 self.end_study(month)
                 model.flows[Flow.GRADUATIONS] += 1
-                self.status = Status.UNEMPLOYED
-                self.spell = 0
+                self.enter_after_study(key, p)
+
+    def enter_after_study(self, key: int, p) -> None:
+        """A graduate without a job searches, or delays its search ("slow employment"):
+        out of the labour force for a number of months, then unemployed
+        (``separations.delayed_months``: its draws under the month's programme-end
+        ``key``; the countdown runs in ``change_activity``)."""
+        self.spell = 0
+        months = separations.delayed_months(key, self.row, p.delay_share, p.delay_months)
+        if months > 0:
+            self.status = Status.INACTIVE
+            self.months_left = months + 1  # (the graduation month's own tick is the first)
+            self.model.flows[Flow.DELAYED_ENTRIES] += 1
+        else:
+            self.status = Status.UNEMPLOYED
 
     # --------------------------------------------------------- 9. demography
 
@@ -725,17 +739,23 @@ class WorkerAgent(mesa.Agent):
 
     def change_activity(self, key: int, p) -> None:
         """The unemployed may leave the labour force (the older long-term unemployed more
-        often); the inactive may come back."""
+        often); the inactive may come back, and a graduate delaying its search
+        (``enter_after_study``) comes back when its countdown ends."""
         flows = self.model.flows
         u = py_uniform(key, self.row, 0)
         if self.status == Status.UNEMPLOYED:
             if demography.leaves_labour_force(p, self.age, self.spell, u):
                 self.status = Status.INACTIVE
+                self.months_left = 0
                 flows[Flow.TO_INACTIVE] += 1
-        elif self.status == Status.INACTIVE and u < p.reactivation_hazard:
-            self.status = Status.UNEMPLOYED
-            self.spell = 1  # unemployed from the next month on (spells have moved on)
-            flows[Flow.FROM_INACTIVE] += 1
+        elif self.status == Status.INACTIVE:
+            if self.months_left > 1:
+                self.months_left -= 1
+            elif self.months_left == 1 or u < p.reactivation_hazard:
+                self.status = Status.UNEMPLOYED
+                self.spell = 1  # unemployed from the next month on (spells have moved on)
+                self.months_left = 0
+                flows[Flow.FROM_INACTIVE] += 1
 
     def consider_returning(self, key: int, hazard: float) -> None:
         """An unemployed rural-origin worker away from home may return home."""

@@ -58,22 +58,31 @@ def age_and_retire(
             tenure[i] += 1
 
 
-def inactivity(key, p, status, age, spell, flows):
+def inactivity(key, p, status, age, spell, months_left, flows):
     """The unemployed leave the labour force with a monthly hazard, higher for the older
     unemployed with a spell of a year or more (``leaves_labour_force``); the inactive
     come back with another, unemployed from the next month (spell 1: spells have
-    already moved on this month)."""
+    already moved on this month). A graduate delaying its search
+    (``separations.enter_after_study``) comes back when its countdown in
+    ``months_left`` ends instead (no draw while it runs). A move either way clears
+    ``months_left``."""
     k = int(key)
     for i in range(status.shape[0]):
         st = status[i]
         if st == Status.UNEMPLOYED:
             if leaves_labour_force(p, int(age[i]), int(spell[i]), py_uniform(k, i, 0)):
                 status[i] = Status.INACTIVE
+                months_left[i] = 0
                 flows[Flow.TO_INACTIVE] += 1
-        elif st == Status.INACTIVE and py_uniform(k, i, 0) < p.reactivation_hazard:
-            status[i] = Status.UNEMPLOYED
-            spell[i] = 1
-            flows[Flow.FROM_INACTIVE] += 1
+        elif st == Status.INACTIVE:
+            if months_left[i] > 1:
+                months_left[i] -= 1
+                continue
+            if months_left[i] == 1 or py_uniform(k, i, 0) < p.reactivation_hazard:
+                status[i] = Status.UNEMPLOYED
+                spell[i] = 1
+                months_left[i] = 0
+                flows[Flow.FROM_INACTIVE] += 1
 
 
 def return_migration(key, hazard, status, region, origin, rural, mig_in, mig_out, flows):
@@ -92,7 +101,7 @@ def return_migration(key, hazard, status, region, origin, rural, mig_in, mig_out
 
 def age_leave_return(
     p, key_inactivity, key_migration, hazard, status, age, employer, provider, programme,
-    spell, tenure, seeking_appr, region, origin, rural, headcount, apprentices, enrolled,
+    spell, tenure, months_left, seeking_appr, region, origin, rural, headcount, apprentices, enrolled,
     course_enrolled, mig_in, mig_out, flows,
 ):  # fmt: skip
     """The workers' month of demography: ageing and retirement, then inactivity, then
@@ -101,7 +110,7 @@ def age_leave_return(
         p, status, age, employer, provider, programme, spell, tenure, seeking_appr, headcount,
         apprentices, enrolled, course_enrolled, flows,
     )  # fmt: skip
-    inactivity(key_inactivity, p, status, age, spell, flows)
+    inactivity(key_inactivity, p, status, age, spell, months_left, flows)
     return_migration(key_migration, hazard, status, region, origin, rural, mig_in, mig_out, flows)
 
 

@@ -311,6 +311,32 @@ def end_programme(
     return won
 
 
+def delayed_months(key, row, share, mean_months) -> int:
+    """Months a graduate ``row`` without a job stays out of the labour force before it
+    searches ("slow employment"): with probability ``share`` (its draw 1 under ``key``,
+    the month's programme-end stream) L, uniform on 1 .. 2 ``mean_months`` - 1 (draw
+    2); else 0, it searches at once."""
+    if share > 0.0 and py_uniform(key, row, 1) < share:
+        span = 2 * mean_months - 1
+        return 1 + min(int(py_uniform(key, row, 2) * span), span - 1)
+    return 0
+
+
+def enter_after_study(key, i, p, status, months_left, spell) -> int:
+    """Graduate ``i`` without a job searches (unemployed) or delays its search
+    (``delayed_months``): inactive for L month-ends, counted down in ``months_left``
+    from L + 1 by ``demography.inactivity`` (the graduation month's own tick is the
+    first). Returns 1 if it delays."""
+    spell[i] = 0
+    months = delayed_months(key, i, p.delay_share, p.delay_months)
+    if months > 0:
+        status[i] = Status.INACTIVE
+        months_left[i] = months + 1
+        return 1
+    status[i] = Status.UNEMPLOYED
+    return 0
+
+
 def education_progress(
     key,
     month,
@@ -332,7 +358,8 @@ def education_progress(
     """Trainees count down (a voucher course month is paid); at the end TVET students
     free their TVET seat, may certify (pass chance x provider relevance) and enter the
     labour market; course graduates free their course seat and return to search.
-    Students graduate into search with tertiary education."""
+    Students graduate into search with tertiary education. A graduate may delay its
+    search (``enter_after_study``)."""
     k = int(key)
     for i in range(status.shape[0]):
         st = status[i]
@@ -350,16 +377,20 @@ def education_progress(
                     education, date_entry, enrolled, relevance,
                 )  # fmt: skip
                 flows[Flow.GRADUATIONS] += 1
+                flows[Flow.DELAYED_ENTRIES] += enter_after_study(
+                    k, i, p, status, months_left, spell
+                )
             else:
                 course_enrolled[q] -= 1
                 programme[i] = Programme.NONE
                 provider[i] = -1
-            status[i] = Status.UNEMPLOYED
-            spell[i] = 0
+                status[i] = Status.UNEMPLOYED
+                spell[i] = 0
         elif st == Status.STUDENT:
             months_left[i] -= 1
             if months_left[i] <= 0:
                 end_study(i, month, education, date_entry)
                 flows[Flow.GRADUATIONS] += 1
-                status[i] = Status.UNEMPLOYED
-                spell[i] = 0
+                flows[Flow.DELAYED_ENTRIES] += enter_after_study(
+                    k, i, p, status, months_left, spell
+                )
