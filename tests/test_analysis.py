@@ -480,30 +480,27 @@ def test_effects_command_prints_the_table(paired_sweep, capsys, tmp_path, monkey
         assert name in printed
     assert "package" in printed and "quick" in printed
     # 5 seeds, or fewer for a metric undefined in some runs (a small model's few
-    # apprentices: no completion in some seeds)
-    assert re.search(r"n = (5|[1-4]-5) paired seeds( \(fewer where [^)]*\))?;.* shares in", printed)
+    # apprentices: no completion in some seeds, or in any at 800 workers over 12 months)
+    assert re.search(r"n = (5|[0-4]-5) paired seeds( \(fewer where [^)]*\))?;.* shares in", printed)
     saved = pd.read_csv(csv)
     assert set(saved["metric"]) >= set(metrics.NAMES) | {analysis.COST_METRIC}
     assert cli.main(["effects", str(tmp_path / "missing")]) == 2
-    # A cost where unemployment did not clearly fall is marked, and the mark explained.
+    # A cost where unemployment did not clearly fall is marked, and the mark explained;
+    # where it clearly fell, none is. (A cost of 5,000 yuan set in every row: at this
+    # size the package need not raise employment clearly, and then shows no cost.)
     table = analysis.effects(analysis.load(out))
-    costs = table[(table["metric"] == analysis.COST_METRIC) & table["effect"].notna()]
-    marked = [
-        not analysis.unemployment_fell(table, {"policy": p, "scenario": s})
-        for p, s in zip(costs["policy"], costs["scenario"], strict=True)
-    ]
-    assert cli.main(["effects", str(out), "--metric", analysis.COST_METRIC]) == 0
-    printed = capsys.readouterr().out
-    assert printed.count("\u2020") == sum(marked) + (1 if any(marked) else 0)
-    # The same costs where unemployment clearly fell: none is marked.
-    fell = table.copy()
-    down = fell["metric"] == "unemployment_rate"
-    fell.loc[down, ["effect", "ci_low", "ci_high"]] = [-0.02, -0.03, -0.01]
-    monkeypatch.setattr(analysis, "effects", lambda *a, **k: fell)
-    assert cli.main(["effects", str(out), "--metric", analysis.COST_METRIC]) == 0
-    printed = capsys.readouterr().out
-    assert "\u2020" not in printed and len(costs) > 0
-    assert f"{costs['effect'].iloc[0]:,.0f}" in printed
+    cost = table["metric"] == analysis.COST_METRIC
+    table.loc[cost, ["effect", "ci_low", "ci_high"]] = [5000.0, 4000.0, 6000.0]
+    down = table["metric"] == "unemployment_rate"
+    for fell, change in ((False, [-0.001, -0.004, 0.002]), (True, [-0.02, -0.03, -0.01])):
+        shown = table.copy()
+        shown.loc[down, ["effect", "ci_low", "ci_high"]] = change
+        monkeypatch.setattr(analysis, "effects", lambda *a, t=shown, **k: t)
+        assert cli.main(["effects", str(out), "--metric", analysis.COST_METRIC]) == 0
+        printed = capsys.readouterr().out
+        assert "5,000" in printed
+        marks = printed.count("\u2020")
+        assert marks == (0 if fell else cost.sum() + 1), printed  # (+1: the note)
 
 
 # ------------------------------------------------------------ a sweep not complete

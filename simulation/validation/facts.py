@@ -463,9 +463,10 @@ FACTS: tuple[Fact, ...] = (
         InRange(0.28, 0.68),
         ("moe_graduates",),
         "final_year_search is fitted to the youth unemployment rate's rise from June to "
-        "August, which the model can keep small only by hiring graduates before they "
-        "leave: none of them goes on to further study or waits out of the labour force "
-        "(exam preparation, 'slow employment'), as many Chinese graduates do",
+        "August together with the share of graduates who wait out of the labour force "
+        "before searching ('slow employment', delayed_entry_share): the fewer hired "
+        "before they leave, the more must wait for the rise to stay small. None of them "
+        "goes on to further study (postgraduate entry is not modelled)",
         bounds=(0.0, 1.0),
     ),
     Fact(
