@@ -101,8 +101,8 @@ def return_migration(key, hazard, status, region, origin, rural, mig_in, mig_out
 
 def age_leave_return(
     p, key_inactivity, key_migration, hazard, status, age, employer, provider, programme,
-    spell, tenure, months_left, seeking_appr, region, origin, rural, headcount, apprentices, enrolled,
-    course_enrolled, mig_in, mig_out, flows,
+    spell, tenure, months_left, seeking_appr, region, origin, rural, headcount, apprentices,
+    enrolled, course_enrolled, mig_in, mig_out, flows,
 ):  # fmt: skip
     """The workers' month of demography: ageing and retirement, then inactivity, then
     return migration, each over every row (the kernel does the three in one pass)."""
