@@ -286,6 +286,27 @@ def test_spell_tracker_follows_the_same_workers():
     assert tracker.year_working[[1, 2]].tolist() == [1, 1]
 
 
+def test_youth_month_gap_is_the_largest_of_the_calendar_months_gaps_in_shape():
+    """Each calendar month averaged over the years, against the reference's month, in
+    points, each year's profile less its mean (a level shift is no gap); a month with
+    no value gives NaN."""
+    ref = facts.NBS_YOUTH_2024
+    months = np.arange(1, 37)  # three years from a February
+    rate = pd.Series([ref[m % 12] for m in months], index=months, dtype=float)
+    assert facts.youth_month_gap(rate) == pytest.approx(0.0, abs=1e-12)
+    assert facts.youth_month_gap(rate + 0.02) == pytest.approx(0.0, abs=1e-12)
+    shifted = rate.copy()
+    shifted[shifted.index % 12 == 3] += 0.012  # April 1.2 points higher every year
+    # April's gap 1.2 less the mean gap 0.1: 1.1; every other month's 0.1
+    assert facts.youth_month_gap(shifted) == pytest.approx(1.1)
+    shifted[shifted.index == 30] -= 0.036  # one July of three 3.6 points lower: 1.2
+    # gaps: April 1.2, July -1.2, mean 0: the largest 1.2
+    assert facts.youth_month_gap(shifted) == pytest.approx(1.2)
+    gap = rate.copy()
+    gap[gap.index % 12 == 0] = np.nan  # no January
+    assert math.isnan(facts.youth_month_gap(gap))
+
+
 def test_youth_peak_left_pools_the_years_that_hold_june_august_and_november():
     months = np.arange(1, 36)  # month 0 is January: years 0 (from February), 1 and 2
     rate = pd.Series(0.10, index=months)

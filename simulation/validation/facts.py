@@ -167,6 +167,32 @@ def youth_peak_left(rate: pd.Series, month: int = NOVEMBER) -> float:
     return later_sum / rise_sum if rise_sum > 0 else math.nan
 
 
+# NBS's urban youth unemployment rate (ages 16-24, students excluded) in each month of
+# 2024, January to December (sources.SOURCES["nbs_youth"]).
+NBS_YOUTH_2024 = (
+    0.146, 0.153, 0.153, 0.147, 0.142, 0.132, 0.171, 0.188, 0.176, 0.171, 0.161, 0.157,
+)  # fmt: skip
+
+
+def youth_month_gap(rate: pd.Series, reference: tuple[float, ...] = NBS_YOUTH_2024) -> float:
+    """The largest gap, in percentage points, between the year's shape of ``rate``
+    (indexed by model month, month 0 a January; averaged over the years in each calendar
+    month) and ``reference``'s (January first), each less its mean over the twelve
+    months: the level is a calibration target, and a small model's level moves by
+    seed. NaN values are left out of the means; NaN if a calendar month has none."""
+    by_month = rate.groupby(rate.index.to_numpy() % 12).mean()
+    months = by_month.reindex(range(12)).to_numpy(dtype=float)
+    if np.isnan(months).any():
+        return math.nan
+    gaps = months - np.asarray(reference)
+    return float(np.max(np.abs(gaps - gaps.mean()))) * 100.0
+
+
+def _youth_month_by_month(runs: Runs) -> float:
+    m = _policy_months(runs["baseline"].metrics)
+    return youth_month_gap(m.set_index("month")["urban_youth_unemployment_rate"])
+
+
 def _youth_peak_in_november(runs: Runs) -> float:
     m = _policy_months(runs["baseline"].metrics)
     return youth_peak_left(m.set_index("month")["urban_youth_unemployment_rate"])
@@ -446,6 +472,28 @@ FACTS: tuple[Fact, ...] = (
         "about them, or about firms' hiring over the year, changes with the calendar "
         "after August",
         bounds=(-math.inf, math.inf),
+    ),
+    Fact(
+        "youth_month_by_month",
+        "Youth unemployment's year, month by month: the largest gap to 2024's",
+        "percentage points",
+        "school to work",
+        "baseline",
+        _youth_month_by_month,
+        "urban youth unemployment rate averaged over the years in each calendar month of "
+        "months 1..M, against NBS's same month of 2024, each year's shape less its mean "
+        "over the twelve months (the mean level is a calibration target): the largest of "
+        "the twelve gaps",
+        "0 (2024, January to December: 14.6, 15.3, 15.3, 14.7, 14.2, 13.2, 17.1, 18.8, "
+        "17.6, 17.1, 16.1, 15.7%); range 0-2 points, about 1.5 times the largest change "
+        "from 2024 to 2025 of the months known for both (June: 13.2% to 14.5%)",
+        InRange(0.0, 2.0),
+        ("nbs_youth",),
+        "only the mean and the rise from June to August are fitted; the months from "
+        "September to May follow from how long the unemployed young take to find work "
+        "and how long graduates who delay their search stay out (delayed_entry_months, "
+        "an assumption: docs/ODD.md 7.8)",
+        bounds=(0.0, math.inf),
     ),
     Fact(
         "graduates_in_work_at_end",
