@@ -1534,19 +1534,27 @@ def test_education_progress(n, seed):
     flows = after.b["flows"] - world.b["flows"]
     assert flows[Flow.GRADUATIONS] == due.sum()
     # Each either searches or delays its search (DELAYED_ENTRIES): inactive with a
-    # countdown of L + 1, L in 1 .. 2 delay_months - 1; spells start at 0.
+    # countdown of L + 1, L in 1 .. 2 delay_months - 1; spells start at 0. Who delays,
+    # and for how long, from the row's own draws 1 and 2 of the programme-end stream.
     w1, pe = after.w, world.p.education
     delayed = due & (w1.status == Status.INACTIVE)
     assert (w1.status[due & ~delayed] == Status.UNEMPLOYED).all()
     assert (w1.months_left[due & ~delayed] <= 0).all()
     assert flows[Flow.DELAYED_ENTRIES] == delayed.sum()
-    left = w1.months_left[delayed]
-    assert ((left >= 2) & (left <= 2 * pe.delay_months)).all()
     assert (w1.spell[due] == 0).all()
-    if pe.delay_share == 0.0:
-        assert not delayed.any()
-    elif pe.delay_share == 1.0:
+    key, span = int(world.key(Stream.TRAINING_END)), 2 * pe.delay_months - 1
+    for i in np.flatnonzero(due):
+        waits = pe.delay_share > 0.0 and rng.py_uniform(key, int(i), 1) < pe.delay_share
+        assert delayed[i] == waits
+        if waits:
+            months = 1 + min(int(rng.py_uniform(key, int(i), 2) * span), span - 1)
+            assert w1.months_left[i] == months + 1
+    if pe.delay_share == 1.0:
         assert delayed.sum() == due.sum()
+    # Course learners at their end search at once: a course is not a graduation.
+    course = (w0.status == Status.TRAINING) & (w0.programme != Programme.TVET)
+    ended = course & (w0.months_left <= 1)
+    assert (w1.status[ended] == Status.UNEMPLOYED).all() and (w1.spell[ended] == 0).all()
 
 
 # --------------------------------------------------------------- demography

@@ -61,9 +61,10 @@ def month_rows(
     """Rows ``lo <= i < hi`` of ``age_leave_return``: each ages, its spell or tenure
     moves on; those with a retirement, a move or a return to book are picked
     (``parallel.picks``), each with its tag (``parallel.tagged``: ``RETIRES``,
-    ``MOVES``, ``RETURNS``). Apart from its age, spell, tenure and search
-    window, no row is changed here: who moves and who returns is decided by the status
-    the row will have after the moves booked before (``book_rows``)."""
+    ``MOVES``, ``RETURNS``). Apart from its age, spell, tenure, search window and a
+    delaying graduate's countdown (``months_left``), no row is changed here: who moves
+    and who returns is decided by the status the row will have after the moves booked
+    before (``book_rows``)."""
     c = lo
     for i in range(lo, hi):
         i = nonneg(i)  # (indices below are all >= 0: see scalar.nonneg)
