@@ -334,6 +334,7 @@ def compose(t: MonthTables) -> dict[str, float]:
     completions = roll[Flow.APPR_COMPLETIONS]
     ended = completions + roll[Flow.APPR_DROPOUTS] + roll[Flow.APPR_DISSOLVED]
     retained = roll[Flow.APPR_RETAINED]
+    programmes_ended = roll[Flow.FINAL_YEAR_HIRES] + roll[Flow.GRADUATIONS]  # tertiary, TVET
     wages = R[:, mk.R_WAGE].sum()
     wage_urban = _ratio(R[urban, mk.R_WAGE].sum(), counts_urban[mk.R_EMP])
     wage_rural = _ratio(R[rural, mk.R_WAGE].sum(), counts_rural[mk.R_EMP])
@@ -367,12 +368,8 @@ def compose(t: MonthTables) -> dict[str, float]:
         "vacancies": vac,
         "hires": F[Flow.HIRES],
         "final_year_hires": F[Flow.FINAL_YEAR_HIRES],
-        "final_year_hire_share": _ratio(
-            roll[Flow.FINAL_YEAR_HIRES], roll[Flow.FINAL_YEAR_HIRES] + roll[Flow.GRADUATIONS]
-        ),
-        "delayed_entry_share": _ratio(
-            roll[Flow.DELAYED_ENTRIES], roll[Flow.FINAL_YEAR_HIRES] + roll[Flow.GRADUATIONS]
-        ),
+        "final_year_hire_share": _ratio(roll[Flow.FINAL_YEAR_HIRES], programmes_ended),
+        "delayed_entry_share": _ratio(roll[Flow.DELAYED_ENTRIES], programmes_ended),
         "skill_gap_mean": _ratio(R[:, mk.R_GAP].sum(), emp),
         "under_skilled_share": _ratio(G[mk.G_UNDER], emp),
         "over_skilled_share": _ratio(G[mk.G_OVER], emp),

@@ -687,9 +687,9 @@ def compose_values(
     out[65] = numpy_sum(spend, 0, spend.shape[0])
     out[66] = _share(counts[R_YOUTH_NEET], counts[R_YOUTH_POP])
     out[67] = flows[Flow.FINAL_YEAR_HIRES]
-    final_year = rolling[Flow.FINAL_YEAR_HIRES]
-    out[68] = _share(final_year, final_year + rolling[Flow.GRADUATIONS])
-    out[69] = _share(rolling[Flow.DELAYED_ENTRIES], final_year + rolling[Flow.GRADUATIONS])
+    programmes_ended = rolling[Flow.FINAL_YEAR_HIRES] + rolling[Flow.GRADUATIONS]
+    out[68] = _share(rolling[Flow.FINAL_YEAR_HIRES], programmes_ended)
+    out[69] = _share(rolling[Flow.DELAYED_ENTRIES], programmes_ended)
     return out
 
 

@@ -481,9 +481,9 @@ FACTS: tuple[Fact, ...] = (
         "baseline",
         _youth_month_by_month,
         "urban youth unemployment rate averaged over the years in each calendar month of "
-        "months 1..M, against NBS's same month of 2024, each year's shape less its mean "
-        "over the twelve months (the mean level is a calibration target): the largest of "
-        "the twelve gaps",
+        "months 1..M, against NBS's same month of 2024, each of the two profiles less its "
+        "mean over the twelve months (the mean level is a calibration target): the "
+        "largest of the twelve gaps",
         "0 (2024, January to December: 14.6, 15.3, 15.3, 14.7, 14.2, 13.2, 17.1, 18.8, "
         "17.6, 17.1, 16.1, 15.7%); range 0-2 points, about 1.5 times the largest change "
         "from 2024 to 2025 of the months known for both (June: 13.2% to 14.5%)",
