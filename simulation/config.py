@@ -253,6 +253,13 @@ class LabourMarketConfig(Strict):
     threshold_vacancy_age: float = Field(
         0.01, ge=0, le=1, description="threshold fall per month a vacancy stays open"
     )
+    screening_noise: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="standard deviation of a firm's error in judging a job applicant's "
+        "score (a fresh normal draw per application; 0: firms judge without error)",
+    )
     hiring_horizon_months: int = Field(
         12,
         ge=0,

@@ -99,6 +99,7 @@ class MatchParams(NamedTuple):
     # (a final-year TVET trainee hired certifies as at its programme's end: the same
     # pass rate as EducationParams', both set from providers.certification_pass)
     tvet_certification_pass: float
+    screening_noise: float  # sd of a firm's error in judging an applicant (jobs)
 
 
 class SeparationParams(NamedTuple):
@@ -325,6 +326,7 @@ def build(run: RunConfig) -> Params:
             final_year_search=lm.final_year_search,
             final_year_months=lm.final_year_months,
             tvet_certification_pass=pr.certification_pass,
+            screening_noise=lm.screening_noise,
         ),
         separation=SeparationParams(quit_rate=lm.quit_rate, quit_mismatch=lm.quit_mismatch),
         providers=ProviderParams(

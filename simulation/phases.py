@@ -527,13 +527,14 @@ def _match(m, mode: int, p: params.Params, month: int) -> None:
     market = m.no_slack if mode == matching.SLOTS else slack(m)
     matching.hiring_thresholds(mode, pm, f.alive, f.region, f.vac_age, market, m.thresholds)
     apply_key = stream_key(m, apply_stream)
+    screen_key = stream_key(m, Stream.SCREEN)  # (firms' errors in judging job applications)
     rows = w.status.shape[0]
     if rows < matching.ONE_CALL_BELOW and parallel.in_one_piece(rows) and matching.one_call_ready():
         # A small model's rounds in one compiled call: the same kernels as the loop below
         # (a change to the loop goes there too; tests/test_determinism.py compares them).
         matching.rounds_in_one_call(
-            mode, month, apply_key, pm.rounds, pm, searchers, n, world.n_regions, openings,
-            m.cell_open, m.cell_ptr, m.cell_firms, m.cell_cum, duo.new_box(),
+            mode, month, apply_key, screen_key, pm.rounds, pm, searchers, n, world.n_regions,
+            openings, m.cell_open, m.cell_ptr, m.cell_firms, m.cell_cum, duo.new_box(),
             shared_context(m, p), w.status, w.region, w.skills,
             w.employer, w.gap_under, w.gap_over, w.tenure, w.spell, w.months_left,
             w.provider, w.appr_state, w.appr_firm, w.appr_duration, w.appr_entitlement,
@@ -556,11 +557,11 @@ def _match(m, mode: int, p: params.Params, month: int) -> None:
             break
         k = searchers.size
         apps, offers = matching.apply_and_offer(
-            mode, apply_key, rnd * 2 * pm.applications, pm, searchers, k, world.n_regions,
-            p.cert_bonus, openings, m.thresholds, apps_seen, qualified_seen, m.cell_open,
-            m.cell_ptr, m.cell_firms, m.cell_cum, w.skills, w.ability, w.cert, w.region,
-            w.employer, f.alive, f.sector, f.region, f.req, m.travel, world.sector_profile,
-            factors, rnd > 0, factor_rows,
+            mode, apply_key, screen_key, rnd * 2 * pm.applications, pm, searchers, k,
+            world.n_regions, p.cert_bonus, openings, m.thresholds, apps_seen, qualified_seen,
+            m.cell_open, m.cell_ptr, m.cell_firms, m.cell_cum, w.skills, w.ability, w.cert,
+            w.region, w.employer, f.alive, f.sector, f.region, f.req, m.travel,
+            world.sector_profile, factors, rnd > 0, factor_rows,
         )  # fmt: skip
         hired = np.zeros(k, dtype=np.int8)
         matching.accept_offers(

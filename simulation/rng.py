@@ -64,6 +64,7 @@ class Stream(IntEnum):
     PROVIDER_INIT = 22
     SLOT_SEARCH = 23
     SLOT_APPLY = 24
+    SCREEN = 25  # a firm's error in judging a job application (matching.score_rows)
 
 
 # ------------------------------------------------------------------ numba side

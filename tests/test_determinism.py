@@ -36,6 +36,9 @@ from simulation.rng import Stream
 
 REPO = Path(__file__).resolve().parents[1]
 REPO_SCENARIOS = REPO / "scenarios"
+# combined, with firms that judge job applicants with error (the shipped scenarios judge
+# without: these tests hold its draws to the same rules)
+JUDGED = str(Path(__file__).resolve().parent / "scenarios" / "judged_with_error.toml")
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -120,10 +123,10 @@ import numpy as np
 from simulation.kernels import parallel
 from simulation.model import SkillsModel
 
-out = sys.argv[1]
+out, scenario = sys.argv[1], sys.argv[2]
 parallel.min_piece_override = 1  # every loop in pieces, however small the model
 parallel.PICK_BLOCK = 64  # selection passes in many blocks
-model = SkillsModel("green_transition_disorderly", ("package",), 3000, 6, 21)
+model = SkillsModel(scenario, ("package",), 3000, 6, 21)
 while model.running:
     model.step()
 model.metrics_frame().to_parquet(out + ".parquet")
@@ -138,13 +141,13 @@ with open(out + ".json", "w") as fh:
 """
 
 
-def _run_with_threads(tmp_path: Path, threads: int):
+def _run_with_threads(tmp_path: Path, threads: int, scenario: str):
     out = str(tmp_path / f"t{threads}")
     env = dict(os.environ)
     env["NUMBA_NUM_THREADS"] = str(threads)
     env["SKILLSIM_SCENARIOS"] = str(REPO_SCENARIOS)
     proc = subprocess.run(
-        [sys.executable, "-c", SCRIPT, out],
+        [sys.executable, "-c", SCRIPT, out, scenario],
         env=env,
         cwd=REPO,
         capture_output=True,
@@ -159,9 +162,10 @@ def _run_with_threads(tmp_path: Path, threads: int):
     return pd.read_parquet(out + ".parquet"), arrays
 
 
-def test_thread_count_independence(tmp_path):
-    frame1, state1 = _run_with_threads(tmp_path, 1)
-    frame2, state2 = _run_with_threads(tmp_path, 2)
+@pytest.mark.parametrize("scenario", ["green_transition_disorderly", JUDGED])
+def test_thread_count_independence(tmp_path, scenario):
+    frame1, state1 = _run_with_threads(tmp_path, 1, scenario)
+    frame2, state2 = _run_with_threads(tmp_path, 2, scenario)
     pd.testing.assert_frame_equal(frame1, frame2, check_exact=True)
     assert_same_state(state1, state2)
     assert frame1["hires"].sum() > 0  # the parallel matching loop really ran
@@ -234,7 +238,8 @@ def test_policies_draw_the_same_numbers(monkeypatch):
         assert months == set(range(clock))  # every month of the burn-in and the horizon
 
 
-def test_matching_rounds_in_one_call_give_the_run_of_rounds_in_python(monkeypatch):
+@pytest.mark.parametrize("scenario", ["combined", JUDGED])
+def test_matching_rounds_in_one_call_give_the_run_of_rounds_in_python(monkeypatch, scenario):
     # A small model runs each mode's matching rounds in one compiled call
     # (matching.rounds_in_one_call); the same kernels called round by round from Python
     # must give the same run, bit for bit.
@@ -252,7 +257,7 @@ def test_matching_rounds_in_one_call_give_the_run_of_rounds_in_python(monkeypatc
     for below in (matching.ONE_CALL_BELOW, 0):
         monkeypatch.setattr(matching, "ONE_CALL_BELOW", below)
         calls.clear()
-        runs[below] = run_model(workers=2500, months=10, seed=5)
+        runs[below] = run_model(scenario, workers=2500, months=10, seed=5)
         assert bool(calls) == (below > 0)  # each path really ran
     in_one_call, in_python = runs.values()
     pd.testing.assert_frame_equal(in_one_call.metrics_frame(), in_python.metrics_frame())
@@ -266,6 +271,7 @@ def test_matching_rounds_in_one_call_give_the_run_of_rounds_in_python(monkeypatc
         ("combined", "package"),
         ("rural_revitalization", "skills_anticipation"),
         ("baseline", "none"),
+        (JUDGED, "package"),
     ],
 )
 def test_the_month_in_one_call_gives_the_run_of_the_phases(monkeypatch, scenario, policy):

@@ -860,12 +860,12 @@ def applications(m, x, slot0, *factors) -> None:
     )  # fmt: skip
 
 
-def offers(m, x, mode) -> int:
+def offers(m, x, mode, slot0: int = 0) -> int:
     b, w = x.b, x.w
     return m.matching.make_offers(
         mode, x.p.match, b["sel"], b["sel"].size, b["apps"], w.skills, w.ability, w.cert,
         x.p.cert_bonus, x.f.req, openings(x, mode), b["thresholds"], x.f.vac_apps,
-        x.f.vac_qualified, b["offers"],
+        x.f.vac_qualified, b["offers"], x.key(Stream.SCREEN), slot0,
     )  # fmt: skip
 
 
@@ -901,7 +901,7 @@ def prepare(world, mode, upto: str, slot0: int = 0) -> None:
     applications(K, world, slot0)
     if upto == "offers":
         return
-    offers(K, world, mode)
+    offers(K, world, mode, slot0)
 
 
 @cases()
@@ -1094,13 +1094,46 @@ def test_no_application_to_own_employer(n, seed, rnd):
     assert free[0] == firm
 
 
-@cases(mode=MODES, random_thresholds=st.booleans())
-def test_make_offers(n, seed, mode, random_thresholds):
+@cases(mode=MODES, random_thresholds=st.booleans(), slot0=st.sampled_from([0, 8, 38]))
+def test_make_offers(n, seed, mode, random_thresholds, slot0):
     world = worlds.random_world(n, seed)
     prepare(world, mode, "offers")
     if random_thresholds:
         world.b["thresholds"][:] = np.random.default_rng(seed).uniform(0.0, 1.2, world.f.capacity)
-    check(world, lambda m, x: offers(m, x, mode))
+    check(world, lambda m, x: offers(m, x, mode, slot0))
+
+
+def test_firms_judge_job_applications_with_the_set_error():
+    # The twins compare the kernel with its twin on one formula; here the error itself:
+    # judged minus exact scores are standard normals times screening_noise for job
+    # applications, fresh for another round's slots, and nothing for slot applications.
+    n, n_apps, n_firms = 10_000, 4, 50
+    gen = np.random.default_rng(3)
+    world = worlds.random_world(200, 3)
+    skills = gen.uniform(0.0, 1.0, (n, 8)).astype(np.float32)
+    ability = gen.uniform(0.7, 1.3, n).astype(np.float32)
+    cert = np.zeros(n, dtype=np.int8)
+    req = gen.uniform(0.2, 0.9, (n_firms, 8)).astype(np.float32)
+    apps = gen.integers(0, n_firms, (n, n_apps))
+    searchers = np.arange(n)
+    key = rng.key(11, 4, Stream.SCREEN)
+
+    def scores(mode, sd, slot0):
+        p = world.p.match._replace(screening_noise=sd)
+        out = np.full((n, n_apps), np.nan)
+        K.matching.score_rows(
+            0, n, mode, p, searchers, n, apps, skills, ability, cert, world.p.cert_bonus, req,
+            out, key, slot0,
+        )  # fmt: skip
+        return out
+
+    exact = scores(JOBS, 0.0, 0)
+    errors = (scores(JOBS, 0.15, 0) - exact) / 0.15
+    assert abs(errors.mean()) < 0.03 and abs(errors.std() - 1.0) < 0.03
+    assert abs(np.mean(errors**4) - 3.0) < 0.2  # normal, not uniform (1.8)
+    later = (scores(JOBS, 0.15, 8) - exact) / 0.15
+    assert abs(np.corrcoef(errors.ravel(), later.ravel())[0, 1]) < 0.03
+    assert np.array_equal(scores(SLOTS, 0.15, 0), scores(SLOTS, 0.0, 0))
 
 
 @cases(mode=MODES, any_offers=st.booleans(), poachable=st.booleans(), wage_ties=st.booleans())
@@ -1378,7 +1411,7 @@ def test_matching_rounds(n, seed, mode):
             x.b["hired"] = np.zeros(k, dtype=np.int8)
             cells(m, x, mode)
             applications(m, x, rnd * 2 * n_apps, factors, rnd > 0, rows)
-            hires.append((offers(m, x, mode), accept(m, x, mode)))
+            hires.append((offers(m, x, mode, rnd * 2 * n_apps), accept(m, x, mode)))
             left = m.matching.keep_unmatched(x.b["hired"], x.b["sel"], rows)
             x.b["sel"], rows = x.b["sel"][:left], rows[:left]
         return tuple(hires)

@@ -45,7 +45,10 @@ def matrix() -> list[tuple[str, str]]:
     return cases
 
 
-CASES = [(s, p, seed) for s, p in matrix() for seed in SEEDS]
+# combined, with firms that judge job applicants with error (the shipped scenarios judge
+# without): one seed
+JUDGED = str(Path(__file__).resolve().parent / "scenarios" / "judged_with_error.toml")
+CASES = [(s, p, seed) for s, p in matrix() for seed in SEEDS] + [(JUDGED, "package", SEEDS[0])]
 
 
 # ------------------------------------------------------------------ comparison

@@ -189,6 +189,7 @@ def perturb_params(p: params.Params, rng: np.random.Generator) -> params.Params:
         hiring_horizon=int(rng.choice([0, 1, p.match.hiring_horizon, 60])),
         final_year_search=float(rng.choice([0.0, 1.0, _u(rng, 0.0, 1.0)])),
         final_year_months=int(rng.integers(0, 8)),
+        screening_noise=float(rng.choice([0.0, _u(rng, 0.0, 0.3)])),
     )
     separation = p.separation._replace(quit_rate=_u(rng, 0.0, 0.2))
     choices = p.choices._replace(

@@ -38,7 +38,7 @@ from simulation.params import (
     SkillParams,
     WageParams,
 )
-from simulation.rng import Stream, uniform
+from simulation.rng import Stream, normal, uniform
 from simulation.state import (
     ApprState,
     Cert,
@@ -581,9 +581,12 @@ def make_offers(
     vac_apps,
     vac_qualified,
     offers,
+    screen_key,
+    slot0,
 ):
     """Each firm ranks its applicants by score (ties: lower worker row first) and offers
-    its openings to the best above its threshold. The searchers' scores (``score_rows``)
+    its openings to the best above its threshold. The searchers' scores (``score_rows``,
+    with the firms' errors in judging them drawn under ``screen_key`` from ``slot0`` on)
     are computed in parallel; the applications are then grouped by firm, in searcher
     order within a firm (``group_and_order``), and the firms that got any applications
     rank them (``rank_firms``), in parallel too (no draws, and each writes only its own
@@ -592,7 +595,7 @@ def make_offers(
     score = np.empty(apps.shape)
     parallel.run(
         score_rows, n, mode, p, searchers, n, apps, skills, ability, cert, cert_bonus, req,
-        score, min_piece=SCORE_PIECE, workers=skills.shape[0],
+        score, screen_key, slot0, min_piece=SCORE_PIECE, workers=skills.shape[0],
     )  # fmt: skip
     start, firms, keys, order = group_and_order(
         apps, n, openings.shape[0], score, offers, workers=skills.shape[0]
@@ -640,11 +643,21 @@ def group_by_firm_into(apps, n, m, offers, start, firms):
 
 
 @njit(cache=True, nogil=True)
-def score_rows(lo, hi, mode, p, searchers, n, apps, skills, ability, cert, cert_bonus, req, score):
+def score_rows(
+    lo, hi, mode, p, searchers, n, apps, skills, ability, cert, cert_bonus, req, score,
+    screen_key, slot0,
+):  # fmt: skip
     """Scores of the applications of searchers ``lo <= j < hi``, in searcher order (a
     searcher's row is read once for all its applications, not once per application in
-    its firms' order)."""
+    its firms' order).
+
+    A job application's score is the firm's judgement of it: with ``p.screening_noise``
+    above 0, the score plus that many standard normals, worker i's application a drawn
+    at slots ``slot0 + 2a`` and ``slot0 + 2a + 1`` of ``screen_key`` (the round's
+    application draws' slots, under the SCREEN stream's key). Ranking and the threshold
+    both read the judged score."""
     n_apps = apps.shape[1]
+    noise = p.screening_noise if mode == JOBS else 0.0
     for j in range(lo, hi):
         j = nonneg(j)  # (indices below are all >= 0: see scalar.nonneg)
         if j + AHEAD < n:
@@ -659,7 +672,10 @@ def score_rows(lo, hi, mode, p, searchers, n, apps, skills, ability, cert, cert_
         for a in range(n_apps):
             f = apps[j, a]
             if f >= 0:
-                score[j, a] = score_at(mode, i, nonneg(f), skills, req, term, bonus)
+                x = score_at(mode, i, nonneg(f), skills, req, term, bonus)
+                if noise > 0.0:
+                    x += noise * normal(screen_key, i, slot0 + 2 * a)
+                score[j, a] = x
 
 
 # Firm rows from which the applications are grouped in buckets of firms
@@ -1296,15 +1312,16 @@ def take_offers(
 
 
 def apply_and_offer(
-    mode, key, slot0, p, searchers, n, n_regions, cert_bonus, openings, thresholds, apps_seen,
-    qualified_seen, cell_open, cell_ptr, cell_firms, cell_cum, skills, ability, cert, region,
-    employer, alive, f_sector, f_region, req, travel, profile, factors=None, known=False,
-    factor_rows=None,
+    mode, key, screen_key, slot0, p, searchers, n, n_regions, cert_bonus, openings,
+    thresholds, apps_seen, qualified_seen, cell_open, cell_ptr, cell_firms, cell_cum, skills,
+    ability, cert, region, employer, alive, f_sector, f_region, req, travel, profile,
+    factors=None, known=False, factor_rows=None,
 ):  # fmt: skip
     """The first half of a matching round: firms with openings grouped by cell
     (``build_cells``), each searcher's applications (``draw_applications``, draws from
     ``slot0`` on; ``factors``, ``known`` and ``factor_rows`` as there) and the firms' offers
-    (``make_offers``). Returns (applications, offers) for ``accept_offers``.
+    (``make_offers``; their errors in judging an application drawn under ``screen_key``).
+    Returns (applications, offers) for ``accept_offers``.
     (``rounds_in_one_call`` repeats these steps for small models: a change here goes
     there too; tests/test_determinism.py holds the two paths to the same run.)"""
     build_cells(alive, f_sector, f_region, openings, n_regions, cell_open, cell_ptr, cell_firms,
@@ -1318,7 +1335,7 @@ def apply_and_offer(
     )  # fmt: skip
     make_offers(
         mode, p, searchers, n, apps, skills, ability, cert, cert_bonus, req, openings, thresholds,
-        apps_seen, qualified_seen, offers,
+        apps_seen, qualified_seen, offers, screen_key, slot0,
     )  # fmt: skip
     return apps, offers
 
@@ -1499,8 +1516,8 @@ def use_one_call(choice: bool | None) -> None:
 
 @njit(cache=True)
 def rounds_in_one_call(
-    mode, month, key, rounds, p, searchers, k, n_regions, openings, cell_open, cell_ptr,
-    cell_firms, cell_cum, box, context,
+    mode, month, key, screen_key, rounds, p, searchers, k, n_regions, openings, cell_open,
+    cell_ptr, cell_firms, cell_cum, box, context,
     status, region, skills, employer, gap_under, gap_over, tenure, spell,
     months_left, provider, appr_state, appr_firm, appr_duration, appr_entitlement,
     appr_advance, retained, poached, seeking_appr, date_entry, date_first_job,
@@ -1526,6 +1543,7 @@ def rounds_in_one_call(
     s = SharedScratch(*context[8])
     s.apply_key[0] = key  # (the draws' stream key, for the helper too)
     s.keys[TRAINING_END] = end_key  # (the hires' key of certificates: a helper's too)
+    s.keys[SCREEN] = screen_key  # (the firms' errors in judging applications: the same)
     m = openings.shape[0]
     for j in range(k):
         s.selected[j] = searchers[j]
@@ -1541,7 +1559,8 @@ def rounds_in_one_call(
         half = greater(k // 2, SORT_PIECE)
         pieces = share(box, SHARED_COUNTS, k, half, 0, 0, 0, 0, context)
         n_firms = places_of_pieces(s.piece_places, pieces, m, s.by_firm, s.firms)
-        share(box, SHARED_SCORES, k, SCORE_PIECE // 2, mode, k, 0, 0, context)
+        slot0 = rnd * 2 * p.applications  # (the round's draws' slots: shared_draws's)
+        share(box, SHARED_SCORES, k, SCORE_PIECE // 2, mode, k, slot0, 0, context)
         share(box, SHARED_PLACES, k, half, 0, 0, 0, 0, context)
         share(box, SHARED_RANKS, n_firms, RANK_PIECE // 4, mode, 0, 0, 0, context)
         hired = s.hired[:k]
@@ -1618,6 +1637,7 @@ SLOT_SEARCH, SEARCH, QUIT = int(Stream.SLOT_SEARCH), int(Stream.SEARCH), int(Str
 FIRM_SHOCK = int(Stream.FIRM_SHOCK)
 INACTIVITY, MIGRATION = int(Stream.INACTIVITY), int(Stream.MIGRATION)
 TRAINING_END = int(Stream.TRAINING_END)
+SCREEN = int(Stream.SCREEN)
 
 
 @njit(cache=True, nogil=True)
@@ -1766,9 +1786,10 @@ def shared_piece(kind, piece, lo, hi, a0, a1, a2, a3, context):
             lo, hi, WageParams(*parts[10]), w.status, w.employer, w.region, w.gap_under,
             w.tenure, w.cert, f.productivity, wage_level, min_wage, w.wage,
         )  # fmt: skip
-    elif kind == SHARED_SCORES:  # a0: mode, a1: searchers
+    elif kind == SHARED_SCORES:  # a0: mode, a1: searchers, a2: the round's first slot
         score_rows(lo, hi, a0, MatchParams(*parts[3]), s.selected, a1, s.apps, w.skills,
-                   w.ability, w.cert, cert_bonus, f.req, s.score)  # fmt: skip
+                   w.ability, w.cert, cert_bonus, f.req, s.score, s.keys[SCREEN],
+                   a2)  # fmt: skip
     elif kind == SHARED_CHOICES:  # a0: mode, a1: searchers
         choose_offers(
             lo, hi, a0, MatchParams(*parts[3]), s.selected, a1, s.apps, s.offers, w.status,

@@ -66,6 +66,7 @@ CHOICE, LLL = int(Stream.CHOICE), int(Stream.LLL)
 SLOT_APPLY, APPLY = int(Stream.SLOT_APPLY), int(Stream.APPLY)
 DROPOUT, COMPLETION = int(Stream.DROPOUT), int(Stream.COMPLETION)
 TRAINING_END, ENTRANT = int(Stream.TRAINING_END), int(Stream.ENTRANT)
+SCREEN = int(Stream.SCREEN)
 BROWN = int(SectorKind.BROWN)
 assert max(Stream) < KEY_TABLE  # every stream's key is in the month's table
 
@@ -286,15 +287,15 @@ def advance(
             mode, pm, f.alive, f.region, f.vac_age, market, shared.thresholds
         )
         matching.rounds_in_one_call(
-            mode, month, apply_key, pm.rounds, pm, picked, k, n_regions, openings, cell_open,
-            cell_ptr, cell_firms, cell_cum, box, context, w.status, w.region, w.skills, w.employer, w.gap_under, w.gap_over,
-            w.tenure, w.spell, w.months_left, w.provider, w.appr_state, w.appr_firm,
-            w.appr_duration, w.appr_entitlement, w.appr_advance, w.retained, w.poached,
-            w.seeking_appr, w.date_entry, w.date_first_job, w.date_appr_start,
-            w.date_appr_end, f.alive, f.sector, f.region, f.provider, f.headcount,
-            f.apprentices, f.vac_age, f.vac_apps, f.vac_qualified, f.train_benefit,
-            f.appr_started, mig_in, mig_out, flows, spend, keys[TRAINING_END], w.programme,
-            w.education, w.cert, pr.enrolled, pr.relevance,
+            mode, month, apply_key, keys[SCREEN], pm.rounds, pm, picked, k, n_regions, openings,
+            cell_open, cell_ptr, cell_firms, cell_cum, box, context, w.status, w.region,
+            w.skills, w.employer, w.gap_under, w.gap_over, w.tenure, w.spell, w.months_left,
+            w.provider, w.appr_state, w.appr_firm, w.appr_duration, w.appr_entitlement,
+            w.appr_advance, w.retained, w.poached, w.seeking_appr, w.date_entry,
+            w.date_first_job, w.date_appr_start, w.date_appr_end, f.alive, f.sector, f.region,
+            f.provider, f.headcount, f.apprentices, f.vac_age, f.vac_apps, f.vac_qualified,
+            f.train_benefit, f.appr_started, mig_in, mig_out, flows, spend, keys[TRAINING_END],
+            w.programme, w.education, w.cert, pr.enrolled, pr.relevance,
         )  # fmt: skip
 
     stamps[7] = cycles()

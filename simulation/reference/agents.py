@@ -241,14 +241,18 @@ class FirmAgent(mesa.Agent):
 
     # ----------------------------------------------------------------- matching
 
-    def screen(self, mode: int, p, cert_bonus, offers) -> None:
-        """Score this round's applicants, offer to the best above the threshold while
-        openings last (``offers[j]`` collects (application, firm) of searcher j)."""
+    def screen(self, mode: int, p, cert_bonus, offers, key: int, slot0: int) -> None:
+        """Score this round's applicants, with the firm's error in judging each
+        (``matching.judged``: drawn under ``key`` at the round's slots from ``slot0``),
+        offer to the best above the threshold while openings last (``offers[j]``
+        collects (application, firm) of searcher j)."""
         received = self.received
-        scores = [
-            matching.score_applicant(mode, p, w.skills, w.ability, w.cert, cert_bonus, self.req)
-            for w, _, _ in received
-        ]
+        scores = []
+        for w, _, a in received:
+            score = matching.score_applicant(
+                mode, p, w.skills, w.ability, w.cert, cert_bonus, self.req
+            )
+            scores.append(matching.judged(mode, p, score, key, w.row, slot0 + 2 * a))
         qualified, chosen = matching.screen_applicants(scores, self.openings(mode), self.threshold)
         if mode == matching.JOBS:  # the vacancy spell's record (skill-shortage metric)
             self.vac_apps += len(received)

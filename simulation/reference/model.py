@@ -379,6 +379,7 @@ class ReferenceModel(mesa.Model):
             return
         self.set_thresholds(mode, pm)
         key = self.key(apply_stream)
+        screen_key = self.key(Stream.SCREEN)
         for rnd in range(pm.rounds):
             hiring = [f for f in self.firms if f.alive and f.openings(mode) > 0]
             if not searchers or not hiring:
@@ -390,7 +391,9 @@ class ReferenceModel(mesa.Model):
             offers = [[] for _ in searchers]
             for firm in hiring:
                 if firm.received:
-                    firm.screen(mode, pm, p.cert_bonus, offers)
+                    firm.screen(
+                        mode, pm, p.cert_bonus, offers, screen_key, rnd * 2 * pm.applications
+                    )
             unmatched = []
             for w, offered in zip(searchers, offers, strict=True):
                 firm = w.choose_offer(mode, pm, offered) if offered else None

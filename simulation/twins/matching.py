@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from simulation.rng import py_uniform
+from simulation.rng import py_normal, py_uniform
 from simulation.state import ApprState, Cert, Flow, Programme, Spend, Status
 from simulation.twins.common import f32, int_power
 from simulation.twins.separations import end_programme
@@ -333,6 +333,16 @@ def firm_offers(scores, openings: int, threshold: float) -> list[int]:
     return chosen
 
 
+def judged(mode, p, score: float, key: int, agent: int, slot: int) -> float:
+    """A firm's judgement of a job application scored ``score``: plus
+    ``p.screening_noise`` standard normals drawn at ``slot`` (and the next) of worker
+    ``agent`` under ``key`` (the kernel ``score_rows``'s); slots are judged without
+    error."""
+    if mode != JOBS or p.screening_noise <= 0.0:
+        return score
+    return score + p.screening_noise * py_normal(key, agent, slot)
+
+
 def screen_applicants(scores, openings: int, threshold: float) -> tuple[int, list[int]]:
     """(How many applicants reach the threshold, ``firm_offers``)."""
     qualified = sum(1 for s in scores if s >= threshold)
@@ -355,6 +365,8 @@ def make_offers(
     vac_apps,
     vac_qualified,
     offers,
+    screen_key,
+    slot0,
 ):
     n_apps = apps.shape[1]
     received = {}  # firm -> its applications (j, a), in order of j then a
@@ -367,10 +379,11 @@ def make_offers(
     made = 0
     for f in sorted(received):
         applications = received[f]
-        scores = [
-            applicant_score(mode, p, int(searchers[j]), f, skills, ability, cert, cert_bonus, req)
-            for j, _ in applications
-        ]
+        scores = []
+        for j, a in applications:
+            i = int(searchers[j])
+            score = applicant_score(mode, p, i, f, skills, ability, cert, cert_bonus, req)
+            scores.append(judged(mode, p, score, int(screen_key), i, slot0 + 2 * a))
         qualified, chosen = screen_applicants(scores, int(openings[f]), float(threshold[f]))
         vac_apps[f] += len(applications)
         vac_qualified[f] += qualified
