@@ -265,6 +265,37 @@ def test_matching_rounds_in_one_call_give_the_run_of_rounds_in_python(monkeypatc
     assert in_one_call.metrics_frame()["hires"].sum() > 0
 
 
+def test_job_applications_are_judged_with_the_screen_streams_draws(monkeypatch):
+    # The callers of make_offers (the rounds of phases._match; the month in one call and
+    # the rounds in one call are held to them by the tests below, the reference by
+    # tests/test_reference.py) pass the month's SCREEN key and each round's first slot,
+    # 2 x applications x round: not another stream's key, nor round 0's slots again.
+    from simulation.kernels import matching
+
+    monkeypatch.setattr(month_kernels, "_choice", False)  # the month phase by phase
+    monkeypatch.setattr(matching, "ONE_CALL_BELOW", 0)  # each round from Python
+    model = SkillsModel(JUDGED, ("package",), 2500, 6, 3)
+    calls = []
+    make_offers = matching.make_offers
+
+    def spy(mode, p, *args):
+        calls.append((model.clock, mode, int(args[-2]), args[-1]))
+        return make_offers(mode, p, *args)
+
+    monkeypatch.setattr(matching, "make_offers", spy)
+    while model.running:
+        model.step()
+    per_month = 2 * model.params.match.applications
+    rounds: dict[tuple[int, int], list[int]] = {}
+    for clock, mode, key, slot0 in calls:
+        assert key == int(rng.key(model.seed_value, clock, Stream.SCREEN))
+        rounds.setdefault((clock, mode), []).append(slot0)
+    assert {mode for _, mode in rounds} == {matching.JOBS, matching.SLOTS}
+    for slots in rounds.values():
+        assert slots == [r * per_month for r in range(len(slots))]
+    assert max(len(s) for s in rounds.values()) > 1  # later rounds ran
+
+
 @pytest.mark.parametrize(
     "scenario, policy",
     [
@@ -320,7 +351,8 @@ def assert_same_runs(in_one_call, in_phases) -> None:
 
 
 @pytest.mark.skipif(numba.config.NUMBA_NUM_THREADS < 2, reason="needs two threads")
-def test_the_month_shared_with_a_helper_thread_gives_the_run_of_the_phases(monkeypatch):
+@pytest.mark.parametrize("scenario", ["combined", JUDGED])
+def test_the_month_shared_with_a_helper_thread_gives_the_run_of_the_phases(monkeypatch, scenario):
     # A month in one call shares its skill update, its wages and its matching rounds'
     # draws, scores and choices with a helper thread that waits for them in compiled
     # code (kernels.duo). Cut into as many pieces as they can be, each done by whichever
@@ -343,12 +375,12 @@ def test_the_month_shared_with_a_helper_thread_gives_the_run_of_the_phases(monke
     parallel.pool().submit(int).result()  # (done when the pool's helpers are)
     helped.clear()
     monkeypatch.setattr(month_kernels, "_choice", False)
-    in_phases = run_model("combined", ("package",), workers=2500, months=24, seed=7)
+    in_phases = run_model(scenario, ("package",), workers=2500, months=24, seed=7)
     parallel.pool().submit(int).result()
     assert helped == [], "the phases started a helper"
     monkeypatch.setattr(month_kernels, "_choice", True)
     for _ in range(3):  # (until the helper has done pieces: it may wake late on a busy host)
-        in_one_call = run_model("combined", ("package",), workers=2500, months=24, seed=7)
+        in_one_call = run_model(scenario, ("package",), workers=2500, months=24, seed=7)
         parallel.pool().submit(int).result()  # (the helpers started before are done)
         assert len(helped) >= 24, f"{len(helped)} helpers for the months in one call"
         assert_same_runs(in_one_call, in_phases)

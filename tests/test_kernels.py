@@ -1105,17 +1105,19 @@ def test_make_offers(n, seed, mode, random_thresholds, slot0):
 
 def test_firms_judge_job_applications_with_the_set_error():
     # The twins compare the kernel with its twin on one formula; here the error itself:
-    # judged minus exact scores are standard normals times screening_noise for job
-    # applications, fresh for another round's slots, and nothing for slot applications.
-    n, n_apps, n_firms = 10_000, 4, 50
+    # judged minus exact scores are screening_noise times the normal of the worker's row
+    # (not its place among the searchers) at the application's own slots, so standard
+    # normals, independent across a searcher's applications and from round to round,
+    # and nothing for slot applications.
+    n, rows, n_apps, n_firms, sd = 10_000, 30_000, 4, 50, 0.15
     gen = np.random.default_rng(3)
     world = worlds.random_world(200, 3)
-    skills = gen.uniform(0.0, 1.0, (n, 8)).astype(np.float32)
-    ability = gen.uniform(0.7, 1.3, n).astype(np.float32)
-    cert = np.zeros(n, dtype=np.int8)
+    skills = gen.uniform(0.0, 1.0, (rows, 8)).astype(np.float32)
+    ability = gen.uniform(0.7, 1.3, rows).astype(np.float32)
+    cert = np.zeros(rows, dtype=np.int8)
     req = gen.uniform(0.2, 0.9, (n_firms, 8)).astype(np.float32)
     apps = gen.integers(0, n_firms, (n, n_apps))
-    searchers = np.arange(n)
+    searchers = gen.choice(rows, n, replace=False)
     key = rng.key(11, 4, Stream.SCREEN)
 
     def scores(mode, sd, slot0):
@@ -1128,12 +1130,21 @@ def test_firms_judge_job_applications_with_the_set_error():
         return out
 
     exact = scores(JOBS, 0.0, 0)
-    errors = (scores(JOBS, 0.15, 0) - exact) / 0.15
+    for slot0 in (0, 8):
+        drawn = np.array(
+            [
+                [rng.py_normal(int(key), int(i), slot0 + 2 * a) for a in range(n_apps)]
+                for i in searchers
+            ]
+        )
+        np.testing.assert_allclose(scores(JOBS, sd, slot0) - exact, sd * drawn, rtol=0, atol=1e-12)
+    errors = (scores(JOBS, sd, 0) - exact) / sd
     assert abs(errors.mean()) < 0.03 and abs(errors.std() - 1.0) < 0.03
     assert abs(np.mean(errors**4) - 3.0) < 0.2  # normal, not uniform (1.8)
-    later = (scores(JOBS, 0.15, 8) - exact) / 0.15
+    assert np.abs(np.corrcoef(errors.T)[np.triu_indices(n_apps, 1)]).max() < 0.05
+    later = (scores(JOBS, sd, 8) - exact) / sd
     assert abs(np.corrcoef(errors.ravel(), later.ravel())[0, 1]) < 0.03
-    assert np.array_equal(scores(SLOTS, 0.15, 0), scores(SLOTS, 0.0, 0))
+    assert np.array_equal(scores(SLOTS, sd, 0), scores(SLOTS, 0.0, 0))
 
 
 @cases(mode=MODES, any_offers=st.booleans(), poachable=st.booleans(), wage_ties=st.booleans())
