@@ -260,6 +260,21 @@ class LabourMarketConfig(Strict):
         description="standard deviation of a firm's error in judging a job applicant's "
         "score (a fresh normal draw per application; 0: firms judge without error)",
     )
+    youth_reservation: float = Field(
+        0.0,
+        ge=0,
+        le=2,
+        description="young unemployed job seekers' (under 25) reservation pay, as a share "
+        "of their home region's wage level: they refuse a job offer worth less (0: they "
+        "take any offer)",
+    )
+    reservation_decline: float = Field(
+        0.1,
+        ge=0,
+        le=1,
+        description="monthly fall of the young's reservation pay with the unemployment "
+        "spell (a share: the reservation times (1 - this) to the spell's months)",
+    )
     hiring_horizon_months: int = Field(
         12,
         ge=0,

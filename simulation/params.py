@@ -100,6 +100,9 @@ class MatchParams(NamedTuple):
     # pass rate as EducationParams', both set from providers.certification_pass)
     tvet_certification_pass: float
     screening_noise: float  # sd of a firm's error in judging an applicant (jobs)
+    youth_reservation: float  # the young's reservation pay, a share of the wage level
+    reservation_decline: float  # its monthly fall with the unemployment spell
+    youth_age_months: int
 
 
 class SeparationParams(NamedTuple):
@@ -327,6 +330,9 @@ def build(run: RunConfig) -> Params:
             final_year_months=lm.final_year_months,
             tvet_certification_pass=pr.certification_pass,
             screening_noise=lm.screening_noise,
+            youth_reservation=lm.youth_reservation,
+            reservation_decline=lm.reservation_decline,
+            youth_age_months=YOUTH_AGE_MONTHS,
         ),
         separation=SeparationParams(quit_rate=lm.quit_rate, quit_mismatch=lm.quit_mismatch),
         providers=ProviderParams(

@@ -566,14 +566,14 @@ def _match(m, mode: int, p: params.Params, month: int) -> None:
         hired = np.zeros(k, dtype=np.int8)
         matching.accept_offers(
             mode, month, pm, searchers, k, apps, offers, hired, w.status, w.region, w.skills,
-            w.employer, w.gap_under, w.gap_over, w.wage, w.tenure, w.spell, w.months_left,
-            w.provider, w.appr_state, w.appr_firm, w.appr_duration, w.appr_entitlement,
-            w.appr_advance, w.retained, w.poached, w.seeking_appr, w.date_entry,
-            w.date_first_job, w.date_appr_start, w.date_appr_end, f.region, f.productivity,
-            f.req, f.provider, f.headcount, f.apprentices, openings, f.vac_age, f.vac_apps,
-            f.vac_qualified, f.train_benefit, f.appr_started, world.wage_level, m.travel,
-            m.mig_in, m.mig_out, m.flows, m.spend, end_key, w.programme, w.education, w.cert,
-            pr.enrolled, pr.relevance,
+            w.employer, w.gap_under, w.gap_over, w.wage, w.age, w.tenure, w.spell,
+            w.months_left, w.provider, w.appr_state, w.appr_firm, w.appr_duration,
+            w.appr_entitlement, w.appr_advance, w.retained, w.poached, w.seeking_appr,
+            w.date_entry, w.date_first_job, w.date_appr_start, w.date_appr_end, f.region,
+            f.productivity, f.req, f.provider, f.headcount, f.apprentices, openings, f.vac_age,
+            f.vac_apps, f.vac_qualified, f.train_benefit, f.appr_started, world.wage_level,
+            m.travel, m.mig_in, m.mig_out, m.flows, m.spend, end_key, w.programme, w.education,
+            w.cert, pr.enrolled, pr.relevance,
         )  # fmt: skip
         left = matching.keep_unmatched(hired, searchers, factor_rows)
         searchers, factor_rows = searchers[:left], factor_rows[:left]

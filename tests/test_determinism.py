@@ -36,9 +36,10 @@ from simulation.rng import Stream
 
 REPO = Path(__file__).resolve().parents[1]
 REPO_SCENARIOS = REPO / "scenarios"
-# combined, with firms that judge job applicants with error (the shipped scenarios judge
-# without: these tests hold its draws to the same rules)
-JUDGED = str(Path(__file__).resolve().parent / "scenarios" / "judged_with_error.toml")
+# combined, with the levers the shipped scenarios leave off (firms that judge job
+# applicants with error, the young unemployed's reservation pay): these tests hold its
+# draws and choices to the same rules
+LEVERS = str(Path(__file__).resolve().parent / "scenarios" / "levers_on.toml")
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -162,7 +163,7 @@ def _run_with_threads(tmp_path: Path, threads: int, scenario: str):
     return pd.read_parquet(out + ".parquet"), arrays
 
 
-@pytest.mark.parametrize("scenario", ["green_transition_disorderly", JUDGED])
+@pytest.mark.parametrize("scenario", ["green_transition_disorderly", LEVERS])
 def test_thread_count_independence(tmp_path, scenario):
     frame1, state1 = _run_with_threads(tmp_path, 1, scenario)
     frame2, state2 = _run_with_threads(tmp_path, 2, scenario)
@@ -238,7 +239,7 @@ def test_policies_draw_the_same_numbers(monkeypatch):
         assert months == set(range(clock))  # every month of the burn-in and the horizon
 
 
-@pytest.mark.parametrize("scenario", ["combined", JUDGED])
+@pytest.mark.parametrize("scenario", ["combined", LEVERS])
 def test_matching_rounds_in_one_call_give_the_run_of_rounds_in_python(monkeypatch, scenario):
     # A small model runs each mode's matching rounds in one compiled call
     # (matching.rounds_in_one_call); the same kernels called round by round from Python
@@ -274,7 +275,7 @@ def test_job_applications_are_judged_with_the_screen_streams_draws(monkeypatch):
 
     monkeypatch.setattr(month_kernels, "_choice", False)  # the month phase by phase
     monkeypatch.setattr(matching, "ONE_CALL_BELOW", 0)  # each round from Python
-    model = SkillsModel(JUDGED, ("package",), 2500, 6, 3)
+    model = SkillsModel(LEVERS, ("package",), 2500, 6, 3)
     calls = []
     make_offers = matching.make_offers
 
@@ -302,7 +303,7 @@ def test_job_applications_are_judged_with_the_screen_streams_draws(monkeypatch):
         ("combined", "package"),
         ("rural_revitalization", "skills_anticipation"),
         ("baseline", "none"),
-        (JUDGED, "package"),
+        (LEVERS, "package"),
     ],
 )
 def test_the_month_in_one_call_gives_the_run_of_the_phases(monkeypatch, scenario, policy):
@@ -351,7 +352,7 @@ def assert_same_runs(in_one_call, in_phases) -> None:
 
 
 @pytest.mark.skipif(numba.config.NUMBA_NUM_THREADS < 2, reason="needs two threads")
-@pytest.mark.parametrize("scenario", ["combined", JUDGED])
+@pytest.mark.parametrize("scenario", ["combined", LEVERS])
 def test_the_month_shared_with_a_helper_thread_gives_the_run_of_the_phases(monkeypatch, scenario):
     # A month in one call shares its skill update, its wages and its matching rounds'
     # draws, scores and choices with a helper thread that waits for them in compiled

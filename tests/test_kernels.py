@@ -873,8 +873,8 @@ def accept(m, x, mode) -> int:
     b, w, f, ws = x.b, x.w, x.f, x.world
     return m.matching.accept_offers(
         mode, x.month, x.p.match, b["sel"], b["sel"].size, b["apps"], b["offers"], b["hired"],
-        w.status, w.region, w.skills, w.employer, w.gap_under, w.gap_over, w.wage, w.tenure,
-        w.spell, w.months_left, w.provider, w.appr_state, w.appr_firm, w.appr_duration,
+        w.status, w.region, w.skills, w.employer, w.gap_under, w.gap_over, w.wage, w.age,
+        w.tenure, w.spell, w.months_left, w.provider, w.appr_state, w.appr_firm, w.appr_duration,
         w.appr_entitlement, w.appr_advance, w.retained, w.poached, w.seeking_appr,
         w.date_entry, w.date_first_job, w.date_appr_start, w.date_appr_end, f.region, f.productivity, f.req, f.provider, f.headcount, f.apprentices,
         openings(x, mode), f.vac_age, f.vac_apps, f.vac_qualified, f.train_benefit,
@@ -1205,6 +1205,74 @@ def test_accept_offers(n, seed, mode, any_offers, poachable, wage_ties):
         assert (w1.poached[rows] == 0).all() and (w1.retained[rows] == 0).all()
         paid = after.b["spend"][Spend.SUBSIDY] - world.b["spend"][Spend.SUBSIDY]
         assert math.isclose(paid, w1.appr_advance[rows].sum(), rel_tol=1e-9, abs_tol=1e-6)
+
+
+@cases(decline=st.sampled_from([0.0, 0.1, 0.5]))
+def test_young_unemployed_refuse_job_offers_below_their_reservation_pay(n, seed, decline):
+    """A young unemployed searcher (under ``youth_age_months``) takes its best job offer
+    only if it is worth its reservation pay, ``youth_reservation`` times its home
+    region's wage level times (1 - ``reservation_decline``) to its spell's months; an
+    older one, or one in school, takes any offer. The floor is set between the young
+    searchers' best offers, so that some take and some refuse."""
+    world = worlds.random_world(n, seed)
+    gen = np.random.default_rng(seed)
+    w = world.w
+    young = gen.random(w.status.size) < 0.5
+    edge = gen.random(w.status.size) < 0.5  # a month either side of 25
+    w.age[:] = np.where(
+        young, np.where(edge, 25 * 12 - 1, 20 * 12), np.where(edge, 25 * 12, 40 * 12)
+    )
+    pm = world.p.match._replace(
+        youth_reservation=0.0, reservation_decline=decline, youth_age_months=25 * 12
+    )
+    world.p = world.p._replace(match=pm)
+    prepare(world, JOBS, "accept")
+    apps, sel = world.b["apps"], world.b["sel"]
+    world.b["offers"][:] = ((gen.random(apps.shape) < 0.6) & (apps >= 0)).astype(np.int8)
+    offers, ws, f, travel = world.b["offers"], world.world, world.f, world.b["travel"]
+
+    def worth(i, g):  # the offer of firm g to worker i
+        value = T.matching.offer_value
+        return value(JOBS, pm, i, g, w.skills, w.region, f.req, f.region, f.productivity,
+                     ws.wage_level, travel)  # fmt: skip
+
+    def best(j):  # the best offer's worth to searcher j, or None
+        got = [worth(sel[j], apps[j, a]) for a in range(apps.shape[1]) if offers[j, a] != 0]
+        return max(got) if got else None
+
+    values = [best(j) for j in range(sel.size)]
+    i_of = sel
+    choosy = [
+        j
+        for j in range(sel.size)
+        if values[j] is not None and w.status[i_of[j]] == Status.UNEMPLOYED and young[i_of[j]]
+    ]
+    assume(len(choosy) >= 2)
+    # the floor's share: between the young unemployed's best offers over their floors' base
+    base = [ws.wage_level[w.region[i_of[j]]] * (1.0 - decline) ** w.spell[i_of[j]] for j in choosy]
+    shares = np.sort([values[j] / b for j, b in zip(choosy, base, strict=True)])
+    assume(shares[0] < shares[-1])
+    cut = shares.size // 2
+    share = float(0.5 * (shares[cut - 1] + shares[cut])) if shares[cut - 1] < shares[cut] else None
+    assume(share is not None)
+    world.p = world.p._replace(match=pm._replace(youth_reservation=share))
+    after, _ = check(world, lambda m, x: accept(m, x, JOBS))
+    hired = after.b["hired"]
+    took = refused = 0
+    for j in range(sel.size):
+        if values[j] is None:
+            assert hired[j] == 0
+            continue
+        i = i_of[j]
+        st0 = w.status[i]
+        if st0 == Status.UNEMPLOYED and young[i]:
+            floor = share * float(ws.wage_level[w.region[i]]) * math.pow(1.0 - decline, w.spell[i])
+            assert hired[j] == (values[j] >= floor), (j, values[j], floor)
+            took += values[j] >= floor
+            refused += values[j] < floor
+        elif st0 != Status.EMPLOYED:  # older unemployed, students, trainees: any offer
+            assert hired[j] == 1
+    assert took >= 1 and refused >= 1
 
 
 def end_programmes(m, x):

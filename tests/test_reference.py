@@ -45,10 +45,10 @@ def matrix() -> list[tuple[str, str]]:
     return cases
 
 
-# combined, with firms that judge job applicants with error (the shipped scenarios judge
-# without): one seed
-JUDGED = str(Path(__file__).resolve().parent / "scenarios" / "judged_with_error.toml")
-CASES = [(s, p, seed) for s, p in matrix() for seed in SEEDS] + [(JUDGED, "package", SEEDS[0])]
+# combined, with the levers the shipped scenarios leave off (firms that judge job
+# applicants with error, the young unemployed's reservation pay): one seed
+LEVERS = str(Path(__file__).resolve().parent / "scenarios" / "levers_on.toml")
+CASES = [(s, p, seed) for s, p in matrix() for seed in SEEDS] + [(LEVERS, "package", SEEDS[0])]
 
 
 # ------------------------------------------------------------------ comparison

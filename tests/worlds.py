@@ -190,6 +190,9 @@ def perturb_params(p: params.Params, rng: np.random.Generator) -> params.Params:
         final_year_search=float(rng.choice([0.0, 1.0, _u(rng, 0.0, 1.0)])),
         final_year_months=int(rng.integers(0, 8)),
         screening_noise=float(rng.choice([0.0, _u(rng, 0.0, 0.3)])),
+        youth_reservation=float(rng.choice([0.0, _u(rng, 0.2, 1.5)])),
+        reservation_decline=float(rng.choice([0.0, 1.0, _u(rng, 0.0, 0.5)])),
+        youth_age_months=int(rng.choice([0, p.match.youth_age_months, 1200])),
     )
     separation = p.separation._replace(quit_rate=_u(rng, 0.0, 0.2))
     choices = p.choices._replace(

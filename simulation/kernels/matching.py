@@ -1065,15 +1065,17 @@ TAKE_PIECE = 4096  # least searchers per piece of a jobs round's hires in one ca
 
 def accept_offers(
     mode, month, p, searchers, n, apps, offers, hired,
-    status, region, skills, employer, gap_under, gap_over, wage, tenure, spell, months_left,
-    provider, appr_state, appr_firm, appr_duration, appr_entitlement, appr_advance, retained,
-    poached, seeking_appr, date_entry, date_first_job, date_appr_start, date_appr_end,
-    f_region, productivity, req, f_provider, headcount, apprentices, openings, vac_age,
-    vac_apps, vac_qualified, train_benefit, appr_started, wage_level, travel, mig_in, mig_out,
-    flows, spend, end_key, programme, education, cert, enrolled, relevance,
+    status, region, skills, employer, gap_under, gap_over, wage, age, tenure, spell,
+    months_left, provider, appr_state, appr_firm, appr_duration, appr_entitlement,
+    appr_advance, retained, poached, seeking_appr, date_entry, date_first_job,
+    date_appr_start, date_appr_end, f_region, productivity, req, f_provider, headcount,
+    apprentices, openings, vac_age, vac_apps, vac_qualified, train_benefit, appr_started,
+    wage_level, travel, mig_in, mig_out, flows, spend, end_key, programme, education, cert,
+    enrolled, relevance,
 ):  # fmt: skip
     """Each searcher with offers takes the best by expected wage net of moving cost (an
-    employed searcher only if it beats the current wage). Hires move workers to the
+    employed searcher only if it beats the current wage; a young unemployed searcher
+    only a job worth its reservation pay, ``reservation_pay``). Hires move workers to the
     firm's region. A retained apprenticeship graduate who leaves the training firm
     within the poaching window counts as poached. An apprenticeship start records the
     contract's terms: duration, the subsidy due, and the advance paid now. Returns the
@@ -1089,7 +1091,8 @@ def accept_offers(
     gaps = np.empty((n, 2))
     parallel.run(
         choose_offers, n, mode, p, searchers, n, apps, offers, status, region, skills, wage,
-        f_region, productivity, req, wage_level, travel, chosen, gaps, min_piece=ACCEPT_PIECE,
+        age, spell, f_region, productivity, req, wage_level, travel, chosen, gaps,
+        min_piece=ACCEPT_PIECE,
         workers=status.shape[0],
     )  # fmt: skip
     return take_offers(
@@ -1105,14 +1108,16 @@ def accept_offers(
 
 @njit(cache=True, nogil=True)
 def choose_offers(
-    lo, hi, mode, p, searchers, n, apps, offers, status, region, skills, wage, f_region,
-    productivity, req, wage_level, travel, chosen, gaps,
+    lo, hi, mode, p, searchers, n, apps, offers, status, region, skills, wage, age, spell,
+    f_region, productivity, req, wage_level, travel, chosen, gaps,
 ):  # fmt: skip
     """``accept_offers``' choices of searchers ``lo <= j < hi``: ``chosen[j]`` the firm
-    whose offer searcher j takes (-1: none, or none that beats an employed searcher's
-    wage), ``gaps[j]`` its (under, over) gaps there."""
+    whose offer searcher j takes (-1: none, none that beats an employed searcher's
+    wage, or for a young unemployed searcher a best job offer worth less than its
+    ``reservation_pay``), ``gaps[j]`` its (under, over) gaps there."""
     n_apps = apps.shape[1]
     hint = status.shape[0] >= HINT_FROM_WORKERS
+    choosy = mode == JOBS and p.youth_reservation > 0.0
     for j in range(lo, hi):
         if hint and j + AHEAD < n:  # the rows of a searcher a few ahead, its offers' firms
             ahead = nonneg(searchers[nonneg(j + AHEAD)])
@@ -1147,12 +1152,27 @@ def choose_offers(
                 best = f
         if best < 0:
             continue
-        if status[i] == Status.EMPLOYED and best_u <= wage[i]:
-            continue
+        st = status[i]
+        if st == Status.EMPLOYED:
+            if best_u <= wage[i]:
+                continue
+        elif choosy and st == Status.UNEMPLOYED and age[i] < p.youth_age_months:  # noqa: SIM102
+            if best_u < reservation_pay(p, wage_level[home], spell[i]):
+                continue
         chosen[j] = best
         under, over = job_gaps(skills, i, req, nonneg(best))
         gaps[j, 0] = under
         gaps[j, 1] = over
+
+
+@njit(inline="always")
+def reservation_pay(p, home_wage_level, spell):
+    """The least a young unemployed job seeker accepts (jobs): ``youth_reservation``
+    times its home region's wage level, falling by ``reservation_decline`` a month of
+    its unemployment spell (``spell`` months). The twin's ``reservation_pay`` says who
+    holds one."""
+    fall = math.pow(1.0 - p.reservation_decline, float(spell))
+    return p.youth_reservation * float(home_wage_level) * fall
 
 
 @njit(inline="always")
@@ -1793,8 +1813,8 @@ def shared_piece(kind, piece, lo, hi, a0, a1, a2, a3, context):
     elif kind == SHARED_CHOICES:  # a0: mode, a1: searchers
         choose_offers(
             lo, hi, a0, MatchParams(*parts[3]), s.selected, a1, s.apps, s.offers, w.status,
-            w.region, w.skills, w.wage, f.region, f.productivity, f.req, wage_level, travel,
-            s.chosen, s.gaps,
+            w.region, w.skills, w.wage, w.age, w.spell, f.region, f.productivity, f.req,
+            wage_level, travel, s.chosen, s.gaps,
         )  # fmt: skip
     elif kind == SHARED_COUNTS:  # (a round's searchers' applications per firm)
         count_piece(lo, hi, s.apps, s.offers, s.piece_places[piece])

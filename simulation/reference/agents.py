@@ -519,7 +519,10 @@ class WorkerAgent(mesa.Agent):
             for _, f in offers
         ]
         wage = self.wage if self.status == Status.EMPLOYED else None
-        t = matching.pick_offer(values, wage)
+        least = matching.reservation_pay(
+            mode, p, self.status, self.age, self.spell, world.wage_level[self.region]
+        )
+        t = matching.pick_offer(values, wage, least)
         return offers[t][1] if t >= 0 else None
 
     def accept(self, mode: int, firm: FirmAgent, month: int, p) -> None:

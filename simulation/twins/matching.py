@@ -440,17 +440,33 @@ def value_of_offer(
     return pay * (1.0 - p.moving_cost_weight * float(travel[home, firm_region]))
 
 
-def pick_offer(values, wage) -> int:
+def pick_offer(values, wage, reservation=None) -> int:
     """Position (into ``values``) of the offer a worker takes: the best (first on ties);
-    a worker in a job (``wage`` not None) only if it pays more than ``wage``; -1 for
-    none."""
+    a worker in a job (``wage`` not None) only if it pays more than ``wage``; a young
+    job seeker (``reservation`` not None, ``reservation_pay``) only if it is worth at
+    least ``reservation``; -1 for none."""
     best, best_u = -1, -math.inf
     for t, u in enumerate(values):
         if u > best_u:
             best, best_u = t, u
     if best < 0 or (wage is not None and best_u <= wage):
         return -1
+    if reservation is not None and best_u < reservation:
+        return -1
     return best
+
+
+def reservation_pay(mode, p, status, age, spell, home_wage_level) -> float | None:
+    """The least a job offer must be worth to a young job seeker (jobs; under
+    ``youth_age_months``, unemployed): ``youth_reservation`` times its home region's
+    wage level, falling by ``reservation_decline`` a month of its unemployment spell.
+    None where no such floor applies (slots, anyone else, or the lever off)."""
+    if mode != JOBS or p.youth_reservation <= 0.0:
+        return None
+    if status != Status.UNEMPLOYED or age >= p.youth_age_months:
+        return None
+    fall = math.pow(1.0 - p.reservation_decline, float(spell))
+    return p.youth_reservation * float(home_wage_level) * fall
 
 
 def apprenticeship_terms(p) -> tuple[int, float, float]:
@@ -488,6 +504,7 @@ def accept_offers(
     gap_under,
     gap_over,
     wage,
+    age,
     tenure,
     spell,
     months_left,
@@ -530,7 +547,8 @@ def accept_offers(
     relevance,
 ):
     """Each searcher takes its best offer (first on ties); an employed searcher only if
-    it pays more than the current wage. A move out of unemployment counts as one only
+    it pays more than the current wage, a young unemployed searcher only if it is worth
+    its reservation pay (``reservation_pay``). A move out of unemployment counts as one only
     for a worker unemployed since the start of the month (spell of 1 or more); a
     retained completer leaving its training firm within the window is poached; an
     apprenticeship start records its terms and pays the advance; a final-year student
@@ -548,7 +566,10 @@ def accept_offers(
             for f in offered
         ]
         current = float(wage[i]) if status[i] == Status.EMPLOYED else None
-        t = pick_offer(values, current)
+        least = reservation_pay(
+            mode, p, status[i], age[i], spell[i], wage_level[region[i]]
+        )  # fmt: skip
+        t = pick_offer(values, current, least)
         if t < 0:
             continue
         f = offered[t]
