@@ -1270,9 +1270,57 @@ def test_young_unemployed_refuse_job_offers_below_their_reservation_pay(n, seed,
             assert hired[j] == (values[j] >= floor), (j, values[j], floor)
             took += values[j] >= floor
             refused += values[j] < floor
-        elif st0 != Status.EMPLOYED:  # older unemployed, students, trainees: any offer
+        elif st0 == Status.EMPLOYED:  # only an offer above the wage, whatever the age
+            assert hired[j] == (values[j] > float(w.wage[i]))
+        else:  # older unemployed, students, trainees: any offer
             assert hired[j] == 1
     assert took >= 1 and refused >= 1
+
+
+@cases()
+def test_an_offer_worth_exactly_the_reservation_pay_is_taken(n, seed):
+    """The floor is a least acceptable pay: an offer worth exactly it is taken, one a
+    hair below it refused. Every wage level equal, every skill 1 and productivity 1,
+    no moving cost and no decline: every job offer is worth the wage level exactly, and
+    so is a young unemployed searcher's floor at ``youth_reservation`` = 1."""
+    world = worlds.random_world(n, seed)
+    w, f, ws = world.w, world.f, world.world
+    w.age[:] = 20 * 12
+    w.skills[:] = 1.0
+    f.productivity[:] = 1.0
+    ws.wage_level[:] = ws.wage_level[0]
+    pm = world.p.match._replace(
+        moving_cost_weight=0.0, wage_floor_share=0.5, reservation_decline=0.0,
+        youth_age_months=25 * 12,
+    )  # fmt: skip
+    prepare(world, JOBS, "accept")
+    sel, apps = world.b["sel"], world.b["apps"]
+    world.b["offers"][:] = (apps >= 0).astype(np.int8)
+    young = (w.status[sel] == Status.UNEMPLOYED) & (apps >= 0).any(axis=1)
+    assume(young.any())
+    for share, taken in ((1.0, True), (1.0 + 1e-9, False)):
+        world.p = world.p._replace(match=pm._replace(youth_reservation=share))
+        after, _ = check(world, lambda m, x: accept(m, x, JOBS))
+        assert (after.b["hired"][young] == taken).all(), share
+
+
+@cases()
+def test_slot_offers_know_no_reservation_pay(n, seed):
+    """An apprenticeship slot is taken as before whatever the young's reservation pay:
+    the same hires and the same rows with it at 2 as at 0."""
+    world = worlds.random_world(n, seed)
+    world.w.age[:] = 20 * 12
+    prepare(world, SLOTS, "accept")
+    apps = world.b["apps"]
+    world.b["offers"][:] = (apps >= 0).astype(np.int8)
+    runs = []
+    for share in (0.0, 2.0):
+        world.p = world.p._replace(match=world.p.match._replace(youth_reservation=share))
+        runs.append(check(world, lambda m, x: accept(m, x, SLOTS)))
+    (a, hires_a), (b, hires_b) = runs
+    assert hires_a == hires_b
+    assert np.array_equal(a.b["hired"], b.b["hired"])
+    assert np.array_equal(a.w.status, b.w.status)
 
 
 def end_programmes(m, x):
