@@ -125,6 +125,13 @@ def test_the_shipped_experiments_load():
     sens = make_plan(load_experiment(REPO / "experiments" / "subsidy_sensitivity.toml"))
     assert sens.experiment.config.design.kind == "sobol"
     assert sens.points.shape == (32 * (3 + 2), 3)
+    hiring = make_plan(load_experiment(REPO / "experiments" / "hiring_assumptions.toml"))
+    assert hiring.experiment.config.design.kind == "grid"
+    assert hiring.points.shape == (3 * 2, 2) and len(hiring.runs) == 6 * 3 * 4
+    assert hiring.experiment.config.baseline_policy in hiring.experiment.policies
+    # every shipped experiment is one of these (a new one is added here, and loads)
+    shipped = {path.name for path in (REPO / "experiments").glob("*.toml")}
+    assert shipped == {"default.toml", "subsidy_sensitivity.toml", "hiring_assumptions.toml"}
 
 
 # ---------------------------------------------------------------------- designs
