@@ -316,6 +316,7 @@ NAMES: dict[str, dict[str, tuple[str, str]]] = {
 EXPERIMENT_DESCRIPTIONS_ZH: dict[str, str] = {
     "default": "全部情景 ×（无新政策、各单项政策、一揽子政策）× 5个随机种子，50,000名劳动者",
     "subsidy_sensitivity": "学徒补贴水平、质量标准数量与技能需求信号滞后的 Sobol 敏感性指数",
+    "hiring_assumptions": "企业评判求职者存在误差、青年求职者坚持保留工资时，一揽子政策与学徒补贴的效果",
 }
 
 # Policy and scenario descriptions in Chinese (the English ones come from the TOML files).
