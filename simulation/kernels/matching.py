@@ -1156,9 +1156,13 @@ def choose_offers(
         if st == Status.EMPLOYED:
             if best_u <= wage[i]:
                 continue
-        elif choosy and st == Status.UNEMPLOYED and age[i] < p.youth_age_months:  # noqa: SIM102
-            if best_u < reservation_pay(p, wage_level[home], spell[i]):
-                continue
+        elif (
+            choosy
+            and st == Status.UNEMPLOYED
+            and age[i] < p.youth_age_months
+            and best_u < reservation_pay(p, wage_level[home], spell[i])
+        ):
+            continue
         chosen[j] = best
         under, over = job_gaps(skills, i, req, nonneg(best))
         gaps[j, 0] = under

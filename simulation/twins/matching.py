@@ -548,8 +548,8 @@ def accept_offers(
 ):
     """Each searcher takes its best offer (first on ties); an employed searcher only if
     it pays more than the current wage, a young unemployed searcher only if it is worth
-    its reservation pay (``reservation_pay``). A move out of unemployment counts as one only
-    for a worker unemployed since the start of the month (spell of 1 or more); a
+    its reservation pay (``reservation_pay``). A move out of unemployment counts as one
+    only for a worker unemployed since the start of the month (spell of 1 or more); a
     retained completer leaving its training firm within the window is poached; an
     apprenticeship start records its terms and pays the advance; a final-year student
     or TVET trainee ends its programme (``separations.end_programme``, the certificate
