@@ -47,7 +47,7 @@ run: $(STAMP)
 # The README's comparison: the baseline and the orderly green transition without and
 # with the policy package, one seed each, side by side (make green-comparison
 # WORKERS=100000). Defaults: 20,000 workers, 120 months, seed 0.
-GREEN_OUT = $(or $(OUT),results/green-comparison-$(shell date +%Y%m%d-%H%M%S))
+GREEN_OUT := $(or $(OUT),results/green-comparison-$(shell date +%Y%m%d-%H%M%S))
 GREEN_ARGS = --workers $(or $(WORKERS),20000) --months $(or $(MONTHS),120) --seed $(or $(SEED),0) --no-summary
 green-comparison: $(STAMP)
 	$(BIN)/skillsim run baseline $(GREEN_ARGS) --out $(GREEN_OUT)/baseline

@@ -108,6 +108,22 @@ def load(
             )
     frames = []
     manifests = {folder: _manifest(folder) or {} for folder in folders}
+    # A calibration's or a validation's folder (results/ holds them beside runs) is not
+    # a run: left out, and said ("they differ in workers (None workers: ...)" before)
+    others = {f: m["kind"] for f, m in manifests.items() if _other_kind(m.get("kind"))}
+    if others:
+        said = ", ".join(f"{f.name} (a {kind})" for f, kind in list(others.items())[:3])
+        warnings.warn(
+            LeftOutWarning(
+                f"{path}: left out {len(others)} folder(s) that hold no run: {said}"
+                f"{' ...' if len(others) > 3 else ''}"
+            ),
+            stacklevel=2,
+        )
+        manifests = {f: m for f, m in manifests.items() if f not in others}
+        folders = [f for f in folders if f not in others]
+        if not folders:
+            raise FileNotFoundError(f"{path}: no runs here, only {said}")
     sweeps = [f for f, m in manifests.items() if m.get("kind") == "sweep"]
     if sweeps:
         raise FileNotFoundError(
@@ -140,6 +156,16 @@ def load(
         out = pd.DataFrame(columns=[*RUN_KEYS, "month"])
     out.attrs["skillsim"] = {"kind": "runs", "parameters": [], "table": table}
     return out
+
+
+class LeftOutWarning(UserWarning):
+    """Folders in a folder of runs that hold no run (a calibration's, a validation's),
+    left out of what ``load`` returns."""
+
+
+def _other_kind(kind: Any) -> bool:
+    """A manifest's kind that is neither a run's nor a sweep's (a calibration, ...)."""
+    return isinstance(kind, str) and kind not in ("run", "sweep")
 
 
 def _check_comparable(path: Path, manifests: dict[Path, dict[str, Any]]) -> None:

@@ -76,6 +76,18 @@ def scenario_folders() -> list[Path]:
     alone when it is set; else ``own_then_shipped`` (the status quo ``none`` among the
     shipped policies stays at hand beside a folder of one's own)."""
     env = os.environ.get("SKILLSIM_SCENARIOS")
+    if env and not Path(env).is_dir():
+        allowed = "a folder of scenario .toml files (or unset: ./scenarios, then the shipped)"
+        what = "a file, not a folder" if Path(env).exists() else "no such folder"
+        raise ConfigError(
+            Problem(
+                "the environment",
+                "SKILLSIM_SCENARIOS",
+                show_value(env),
+                allowed,
+                f"{what}; must be {allowed}",
+            )
+        )
     return [Path(env)] if env else own_then_shipped(SHIPPED_SCENARIOS)
 
 
@@ -100,9 +112,23 @@ def available_policies() -> list[str]:
     return names_in(policy_folders())
 
 
-def find_named(folders: Sequence[Path], name: str) -> Path | None:
-    """The first ``name``.toml in ``folders``."""
-    return next((f / f"{name}.toml" for f in folders if (f / f"{name}.toml").is_file()), None)
+def find_named(folders: Sequence[Path], name: str, besides: Path | None = None) -> Path | None:
+    """The first ``name``.toml in ``folders``; with ``besides``, the first that is not
+    that file: a file of one's own that takes a shipped file's place and extends it by
+    its name (``extends = "baseline"`` in one's own ``baseline.toml``) extends the
+    shipped file, not itself."""
+    for folder in folders:
+        path = folder / f"{name}.toml"
+        if path.is_file() and not (besides is not None and _same_file(path, besides)):
+            return path
+    return None
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return False
 
 
 def searched_words(folders: Sequence[Path]) -> str:
@@ -216,7 +242,7 @@ def _parents(raw: object, path: Path, kind: _Kind) -> list[Path]:
                 )
             out.append(target)
             continue
-        found = find_named([path.parent, *kind.folders()], ref)
+        found = find_named([path.parent, *kind.folders()], ref, besides=path)
         if found is not None:
             out.append(found)
         else:
@@ -466,18 +492,27 @@ def run_warnings(
 ) -> list[str]:
     """What runs of ``scenarios`` for ``months`` months under ``policies`` will do that
     their files do not say, in words, for a warning (not errors: a scenario does not
-    know how long it is run, and a policy may be the status quo on purpose): shocks that
-    start only after the run, a city with no urban region (the urban rates, which the
+    know how long it is run, and a policy may be the status quo on purpose): shocks and
+    a carbon price jump that come only after the run, a city with no urban region (the urban rates, which the
     calibration targets, are then undefined), a region whose minimum wage is at or above
     its wage level, a policy that moves no lever."""
     out = []
     for scenario in scenarios:
+        # (a shock moves demand from the month after its start: one starting at the
+        # run's last month changes nothing; the carbon price jumps in its month)
         out += [
             f"scenario {scenario.name}: drivers.shocks[{i}] ({shock.kind}) starts at month "
-            f"{shock.start_month}, after the run's {months} months: it changes nothing in it"
+            f"{shock.start_month} and the run's {months} months end there or before: it "
+            "changes nothing in it"
             for i, shock in enumerate(scenario.drivers.shocks)
             if shock.start_month >= months
         ]
+        jump = scenario.drivers.carbon_price_jump_month
+        if jump > months and scenario.drivers.carbon_price_jump_yuan_per_t != 0:
+            out.append(
+                f"scenario {scenario.name}: drivers.carbon_price_jump_month is {jump}, after "
+                f"the run's {months} months: the jump changes nothing in it"
+            )
         if not any(region.urban for region in scenario.world.regions):
             out.append(
                 f"scenario {scenario.name}: no region has urban = true, so the urban "

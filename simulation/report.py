@@ -915,6 +915,14 @@ def check_out(out: Path, default: bool = False) -> None:
                 f"{out}: {figures_folder} exists without its report; it is never "
                 "overwritten (allowed: --out with a path whose <name>_figures does not exist)"
             )
+        others = _not_written_by_a_report(figures_folder, out)
+        if others:
+            shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if others[5:] else "")
+            raise ReportError(
+                f"{out}: its figures folder {figures_folder} holds files an earlier report "
+                f"did not write ({shown}); the report replaces that folder, and a file of "
+                "yours is never deleted (allowed: move them out of it, or --out elsewhere)"
+            )
         return
     if out.exists() or out.is_symlink():
         raise ReportError(
@@ -927,6 +935,30 @@ def check_out(out: Path, default: bool = False) -> None:
             f"--out {out}: {figures_folder} exists without its report; {NEVER_OVERWRITTEN} "
             "(allowed: a path whose <name>_figures does not exist yet)"
         )
+
+
+def _not_written_by_a_report(folder: Path, page: Path) -> list[str]:
+    """What in an earlier report's figures ``folder`` that report did not write (a
+    user's own files, which rewriting the report must not delete): the entries that
+    are not a PNG file of a figure on its ``page`` (``<figure id="fig-<name>">``), or,
+    with no such figure there (a page from before the figures' ids, or none), not a
+    PNG file. A file where the folder should be is not the report's."""
+    if not folder.exists() and not folder.is_symlink():
+        return []
+    if folder.is_symlink() or not folder.is_dir():
+        return [folder.name]
+    try:
+        text = page.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        text = ""
+    ours = {html.unescape(name) + ".png" for name in re.findall(r'<figure id="fig-([^"]*)"', text)}
+    others = []
+    for path in folder.iterdir():
+        plain = path.is_file() and not path.is_symlink()
+        written = path.name in ours if ours else path.suffix.lower() == ".png"
+        if not (plain and written):
+            others.append(path.name)
+    return sorted(others)
 
 
 def _holds_something(path: Path) -> bool:

@@ -76,6 +76,12 @@ def _running(pid: int) -> bool:
     return True
 
 
+def has_separator(name: str) -> bool:
+    """Whether ``name`` holds a path separator (or a NUL): a name that becomes part of
+    a folder's name in results/ must not, or "x/../../y" would write elsewhere."""
+    return any(c in name for c in "/\\\0")
+
+
 def unused_folder(base: Path) -> Path:
     """``base``, or ``base-1``, ``base-2``, ...: the first that does not exist yet."""
     out, i = Path(base), 1

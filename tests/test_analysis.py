@@ -601,6 +601,29 @@ def test_a_folder_of_sweeps_is_not_a_folder_of_runs(paired_sweep, tmp_path):
         analysis.load(tmp_path / "results")
 
 
+def test_a_calibration_beside_runs_is_left_out_and_said(paired_sweep, tmp_path):
+    """results/ holds calibrations and validations beside runs: loading it compared
+    the calibration as a run ("they differ in workers (None workers: calibration-...)",
+    an outside review). Such a folder is left out, with a warning naming it."""
+    _, out = paired_sweep
+    results = tmp_path / "results"
+    runs = sorted((out / "runs").iterdir())[:2]
+    for run in runs:
+        shutil.copytree(run, results / run.name)
+    other = results / "calibration-targets-20261206-010203"
+    other.mkdir()
+    (other / "manifest.json").write_text('{"kind": "calibration", "status": "complete"}')
+    with pytest.warns(analysis.LeftOutWarning, match="left out 1 folder") as caught:
+        frame = analysis.load(results)
+    assert "calibration-targets-20261206-010203 (a calibration)" in str(caught[0].message)
+    assert sorted(frame["run_id"].unique()) == sorted(r.name for r in runs)
+    for run in runs:
+        shutil.rmtree(results / run.name)
+    only = "no runs here, only calibration-targets"
+    with pytest.raises(FileNotFoundError, match=only), pytest.warns(analysis.LeftOutWarning):
+        analysis.load(results)
+
+
 def test_runs_written_after_the_last_ledger_are_counted_apart(paired_sweep, tmp_path):
     """A kill within a second of a run leaves its folder written and the ledger saying
     pending: load reads the ledger's done runs; the warning says the others are there

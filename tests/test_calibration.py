@@ -375,6 +375,46 @@ def test_calibrate_command_writes_the_folder(tmp_path, capsys):
     assert cli.main(["calibrate", str(path), "--out", str(out), "--executor", "serial"]) == 2
 
 
+@pytest.mark.parametrize("name", ["x/../../escaped", "a/b", "a\\\\b"])
+def test_a_calibration_name_that_is_no_folder_name_is_refused_without_out(
+    tmp_path, monkeypatch, capsys, name
+):
+    """Without --out a calibration is written to results/calibration-<name>-<time>: a
+    name holding a separator wrote outside results/ (or into a nested folder), exit 0
+    (an outside review found it). Refused, nothing written; with --out it runs."""
+    project = tmp_path / "deep" / "project"
+    project.mkdir(parents=True)
+    monkeypatch.chdir(project)
+    text = TINY.format(extra="").replace('name = "tiny"', f'name = "{name}"')
+    path = _write(tmp_path, text.replace("budget = 4", "budget = 1"))
+    before = sorted(tmp_path.rglob("*"))
+    assert cli.main(["calibrate", str(path), "--executor", "serial", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert str(path) in err and "name = " in err and "without / or" in err
+    assert sorted(tmp_path.rglob("*")) == before  # nothing written anywhere
+    out = tmp_path / "given"
+    argv = ["calibrate", str(path), "--executor", "serial", "--quiet", "--out", str(out)]
+    assert cli.main(argv) == 0
+    assert (out / "fitted.toml").exists()
+
+
+def test_a_search_without_parameters_is_bad_input(tmp_path, capsys):
+    """A targets file without [[parameters]] and a budget above 1 ran one point and
+    wrote a fitted.toml that fitted nothing, exit 0 (an outside review). Refused; with
+    a budget of 1 (the scenario checked as it is) it runs."""
+    text = TINY.format(extra="")
+    text = text[: text.index("[[parameters]]")]
+    path = _write(tmp_path, text)
+    out = tmp_path / "out"
+    assert cli.main(["calibrate", str(path), "--out", str(out), "--executor", "serial"]) == 2
+    err = capsys.readouterr().err
+    assert "tiny.toml" in err and "no [[parameters]] to search, and budget = 4" in err
+    assert not out.exists()
+    argv = ["calibrate", str(path), "--out", str(out), "--executor", "serial", "--budget", "1"]
+    assert cli.main([*argv, "--quiet"]) == 0
+    assert (out / "fitted.toml").exists()
+
+
 def test_interrupted_calibration_keeps_its_points(tmp_path):
     """Ctrl-C mid-search: exit 130, and the folder holds every point finished so far."""
     # (a moment every tiny run defines: 600 workers have no apprenticeship dissolved in 6
@@ -407,6 +447,13 @@ def test_interrupted_calibration_keeps_its_points(tmp_path):
     evals = pd.read_parquet(out / "evaluations.parquet")
     assert 3 <= len(evals) < 400 and (out / "fit.csv").is_file()
     assert not list(tmp_path.glob(".out*"))
+    # the file a user copies says so itself (it said only "N points, objective x")
+    first = (out / "fitted.toml").read_text().splitlines()[0]
+    assert (
+        first
+        == f"# INTERRUPTED after {len(evals)} of 400 points: the best point so far, not a finished search."
+    )
+    assert loading.load_scenario(out / "fitted.toml").name == "baseline_fitted"
 
 
 def test_executors_agree(tmp_path):

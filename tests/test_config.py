@@ -154,6 +154,25 @@ def test_scenario_folders_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert scenario_folders() == [tmp_path / "scenarios", REPO_SCENARIOS]
 
 
+def test_a_scenario_folder_that_is_not_there_is_named_by_its_variable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    """SKILLSIM_SCENARIOS=/no/such/dir said "/no/such/dir/baseline.toml: unknown
+    scenario (none found)", naming neither the variable nor the missing folder (an
+    outside review)."""
+    from simulation import cli
+
+    for value, what in ((tmp_path / "nowhere", "no such folder"), (BASELINE, "a file")):
+        monkeypatch.setenv("SKILLSIM_SCENARIOS", str(value))
+        with pytest.raises(ConfigError) as err:
+            load_scenario("baseline")
+        assert err.value.field == "SKILLSIM_SCENARIOS" and what in str(err.value)
+        out = tmp_path / "out"
+        assert cli.main(["run", "baseline", "--workers", "200", "--out", str(out)]) == 2
+        said = capsys.readouterr().err
+        assert f'SKILLSIM_SCENARIOS = "{value}": {what}' in said and not out.exists()
+
+
 def test_a_folder_of_ones_own_adds_to_the_shipped_scenarios(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -189,6 +208,41 @@ def test_a_folder_of_ones_own_adds_to_the_shipped_scenarios(
     assert locate("mine").is_file() and locate("targets").is_file()
     with pytest.raises(ConfigError, match=r"no nothere\.toml in experiments and .*experiments"):
         find_file("nothere", experiment_folders(), "EXPERIMENT")
+
+
+def test_a_file_of_ones_own_that_takes_a_shipped_name_extends_the_shipped_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One's own scenarios/baseline.toml takes the shipped baseline's place; with
+    ``extends = "baseline"`` it extended itself ("extends cycle: baseline -> baseline",
+    an outside review found it) and there was no way to change one field of the
+    shipped baseline. It extends the shipped file now. Shipped scenarios still extend
+    the shipped baseline (README: make your own copy to put them on yours)."""
+    monkeypatch.delenv("SKILLSIM_SCENARIOS")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "scenarios" / "policies").mkdir(parents=True)
+    (tmp_path / "scenarios" / "baseline.toml").write_text(
+        'extends = "baseline"\nname = "baseline"\n[behaviour.skills]\nlearning_rate = 0.09\n'
+    )
+    (tmp_path / "scenarios" / "policies" / "package.toml").write_text(
+        'extends = "package"\nname = "package"\n[subsidy]\nyuan_per_year = 9000\n'
+    )
+    mine, shipped = load_scenario("baseline"), load_scenario(REPO_SCENARIOS / "baseline.toml")
+    assert mine.behaviour.skills.learning_rate == 0.09
+    assert shipped.behaviour.skills.learning_rate != 0.09
+    same = {"behaviour", "description"}  # (a description is not inherited)
+    assert mine.model_dump(exclude=same) == shipped.model_dump(exclude=same)
+    assert load_policy("package").subsidy.yuan_per_year == 9000
+    assert (
+        load_policy("package").quality.level
+        == load_policy(REPO_SCENARIOS / "policies" / "package.toml").quality.level
+    )
+    green = load_scenario("green_transition_orderly")  # a shipped file: the shipped baseline
+    assert green.behaviour.skills.learning_rate == shipped.behaviour.skills.learning_rate
+    # a file that extends itself by path is still a cycle
+    (tmp_path / "scenarios" / "loop.toml").write_text('extends = "loop.toml"\nname = "loop"\n')
+    with pytest.raises(ConfigError, match="extends cycle"):
+        load_scenario("loop")
 
 
 def test_none_policy() -> None:
@@ -482,8 +536,13 @@ def test_extends_cycle(tmp_path: Path) -> None:
     err = error_of(load_scenario, tmp_path / "a.toml")
     assert "a -> b -> a" in str(err)
     assert err.field == "extends" and "b.toml" in err.file
-    write(tmp_path / "self.toml", 'extends = ["baseline", "self"]\n')
+    write(tmp_path / "self.toml", 'extends = ["baseline", "self.toml"]\n')
     assert "self -> self" in str(error_of(load_scenario, tmp_path / "self.toml"))
+    # by name, a file's own name means another file of that name (one it takes the
+    # place of): with none, the name is unknown
+    write(tmp_path / "self.toml", 'extends = ["baseline", "self"]\n')
+    err = error_of(load_scenario, tmp_path / "self.toml")
+    assert err.field == "extends" and "no scenario of that name" in str(err)
 
 
 def test_extends_unknown_name_lists_available(tmp_path: Path) -> None:
@@ -679,7 +738,16 @@ def test_what_a_run_will_do_unsaid_is_warned_of(tmp_path: Path) -> None:
     shipped = [load_policy(p) for p in ("none", "package")]
     assert run_warnings([disorderly], 120, shipped) == []
     late = run_warnings([disorderly], 48)
-    assert late and all("after the run's 48 months: it changes nothing" in w for w in late)
+    assert len(late) == 3 and all("48 months" in w and "changes nothing" in w for w in late)
+    # a shock moves demand from the month after its start; the carbon price jumps in its
+    # month (both at 60 here): a 60-month run warns of the shocks, a 59-month one of all
+    at_60 = run_warnings([disorderly], 60)
+    assert len(at_60) == 2 and all("drivers.shocks" in w for w in at_60)
+    assert len(run_warnings([disorderly], 59)) == 3
+    assert (
+        "carbon_price_jump_month is 60, after the run's 59 months"
+        in run_warnings([disorderly], 59)[-1]
+    )
     data = load_scenario("baseline").model_dump()
     for region in data["world"]["regions"]:
         region["urban"] = False

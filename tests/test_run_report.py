@@ -80,6 +80,36 @@ def test_a_run_folder_gets_its_own_report(run_folder, tmp_path, capsys):
     assert sorted(p.name for p in folder.glob("report*")) == ["report.html", "report_figures"]
 
 
+def test_rewriting_a_report_keeps_the_users_own_files_in_its_figures_folder(
+    run_folder, tmp_path, capsys
+):
+    """Without --out the folder's own report is rewritten, its figures folder replaced:
+    a file the user had put there (a slide annotated by hand) was deleted with it (an
+    outside review found it). Refused now, naming the file, and nothing changes; the
+    earlier report's own figures (named on its page) are still replaced."""
+    folder = _copy(run_folder, tmp_path)
+    assert cli.main(["report", str(folder)]) == 0
+    figures = folder / "report_figures"
+    drawn = sorted(p.name for p in figures.iterdir())
+    assert drawn == sorted(f"{name}.png" for name in FIGURES)
+    for mine in ("my_annotated_slide.png", "notes.txt"):
+        (figures / mine).write_text("mine")
+        before = {p.name: p.read_bytes() for p in figures.iterdir()}
+        page = (folder / "report.html").read_bytes()
+        capsys.readouterr()
+        assert cli.main(["report", str(folder)]) == cli.EXIT_BAD_INPUT
+        err = capsys.readouterr().err
+        assert mine in err and "never deleted" in err and "move them out of it" in err
+        assert {p.name: p.read_bytes() for p in figures.iterdir()} == before
+        assert (folder / "report.html").read_bytes() == page
+        assert not [p for p in folder.iterdir() if ".tmp-" in p.name]
+        (figures / mine).unlink()
+    (figures / "gap_map.png").write_bytes(b"an older drawing")  # the report's own
+    assert cli.main(["report", str(folder)]) == 0
+    assert sorted(p.name for p in figures.iterdir()) == drawn
+    assert (figures / "gap_map.png").read_bytes() != b"an older drawing"
+
+
 def test_the_displaced_rate_of_few_workers_is_said_to_be_noisy():
     """Under the table, when the displaced workers' unemployment rate is a share of few
     workers (their labour force, the mean over months 1..M): how many, and how much one

@@ -146,6 +146,29 @@ def test_an_experiment_name_with_a_path_separator_is_bad_input(name, tmp_path, c
     assert not (tmp_path / "results").exists()
 
 
+@pytest.mark.parametrize(
+    ("extra", "field", "said"),
+    [
+        ("[design]\nkind = 'grid'\nlevels = 2\n", "design", "no [design] (remove it"),
+        ('keep = ["metrics", "region", "metrics"]\n', "keep", "(metrics more than once)"),
+    ],
+)
+def test_a_design_without_parameters_or_a_table_kept_twice_is_bad_input(
+    extra, field, said, tmp_path, capsys
+):
+    """Both ran without a word (an outside review): a [design] with no parameters
+    for it to vary ran one point, as if the design were not there; a table named
+    twice in keep was kept once. Each is likely a mistake in the file: refused."""
+    path = write_experiment(tmp_path / "exp", small(extra=extra))
+    with pytest.raises(ConfigError) as err:
+        load_experiment(path)
+    assert err.value.field == field
+    out = tmp_path / "out"
+    assert cli.main(["sweep", str(path), "--out", str(out), "--quiet"]) == 2
+    assert f"exp.toml: {field} = " in capsys.readouterr().err
+    assert said in str(err.value) and not out.exists()
+
+
 def test_one_policy_under_two_names_is_pointed_out(tmp_path, capsys):
     """ "a+b" and "b+a" are one policy: the sweep ran it twice and reported it twice."""
     pair = ("none", "apprenticeship_subsidy+core_skills", "core_skills+apprenticeship_subsidy")

@@ -667,6 +667,38 @@ def test_a_damaged_ledger_is_rebuilt_from_the_run_folders_on_resume(tmp_path):
     assert f"delete its run folder {table.parent} and rerun the sweep command" in str(err.value)
 
 
+def test_a_damaged_manifest_over_the_sweeps_own_runs_is_written_anew_on_resume(tmp_path):
+    """A sweep folder whose manifest.json could not be read could not be resumed ("not
+    a sweep folder"), nor loaded ("rerun what wrote this folder"): its finished runs
+    were stranded (an outside review). The same command now resumes it when every run
+    in runs/ is one of this sweep's (configuration and seed), writes the manifest anew
+    and says so; a run of another sweep in it keeps the folder refused."""
+    plan = _plan(tmp_path, replications=2)
+    out = tmp_path / "out"
+    assert run_sweep(plan, out, executor="serial", threads=1).complete
+    written = {p: p.stat().st_mtime_ns for p in (out / "runs").glob("*/metrics.parquet")}
+    whole = (out / "manifest.json").read_text()
+    (out / "manifest.json").write_text(whole[:100])
+    with pytest.raises(analysis.DamagedFolderError):
+        analysis.load(out)
+    notes = []
+    report = run_sweep(plan, out, executor="serial", threads=1, on_note=notes.append)
+    assert report.complete and report.skipped == len(written)
+    assert len(notes) == 1 and "its manifest.json could not be read: written anew" in notes[0]
+    assert json.loads((out / "manifest.json").read_text())["sweep_hash"] == plan.sweep_hash
+    assert {p: p.stat().st_mtime_ns for p in written} == written  # none run again
+    assert len(analysis.load(out)) > 0
+    # another sweep's plan (other runs: another size) does not take the folder
+    (out / "manifest.json").write_text("{")
+    other = _plan(tmp_path / "other", replications=2, workers=400)
+    with pytest.raises(SweepFolderError, match="not a sweep folder"):
+        SweepStore(out, other).check()
+    # nor does this one, with a stranger's folder beside its runs
+    (out / "notes.txt").write_text("mine")
+    with pytest.raises(SweepFolderError, match="not a sweep folder"):
+        SweepStore(out, plan).check()
+
+
 # ------------------------------------------------------------ resumed after a code change
 
 

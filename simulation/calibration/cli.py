@@ -150,6 +150,14 @@ def main(args: argparse.Namespace) -> int:
         cal = config.load_calibration(path, overrides)
     except ConfigError as exc:
         raise as_options(exc, OPTION_OF) from None
+    if args.out is None and store.has_separator(cal.config.name):
+        allowed = "a name without / or \\"
+        name = show_value(cal.config.name)
+        msg = (
+            "without --out a calibration is written to results/calibration-<name>-<time>, "
+            f"so its name must be {allowed} (rename it, or give --out)"
+        )
+        raise ConfigError(Problem(str(path), "name", name, allowed, msg))
     out = args.out if args.out is not None else output.default_out(cal.config.name)
     problem = store.check_out(out)
     if problem:

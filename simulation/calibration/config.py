@@ -99,6 +99,12 @@ class CalibrationConfig(Strict):
             raise ValueError("parameters must have distinct names")
         if any(p.values for p in self.parameters):
             raise ValueError("parameters take low and high (values are for grid sweeps)")
+        if not self.parameters and self.budget > 1:
+            raise ValueError(
+                f"no [[parameters]] to search, and budget = {self.budget}: a search needs "
+                "at least one parameter (budget = 1, or --budget 1, checks the scenario as "
+                "it is)"
+            )
         return self
 
 

@@ -96,8 +96,10 @@ def _toml_value(v: Any) -> str:
     return '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def fitted_toml(fit: Fit, targets_file: str, scenario_ref: str) -> str:
-    """The fitted scenario as a TOML file that extends the calibrated scenario."""
+def fitted_toml(fit: Fit, targets_file: str, scenario_ref: str, status: str = "complete") -> str:
+    """The fitted scenario as a TOML file that extends the calibrated scenario; a search
+    that did not complete (``status``) says so in its first line: the file is what a
+    user copies into scenarios/, away from the manifest that records the status."""
     cal = fit.calibration
     e = fit.fitted or fit.best
     tables: dict[tuple[str, ...], list[tuple[str, Any]]] = {}
@@ -105,7 +107,16 @@ def fitted_toml(fit: Fit, targets_file: str, scenario_ref: str) -> str:
         for target in cal.fields[name]:
             value = int(round(x)) if target.kind is int else float(x)
             tables.setdefault(target.keys[:-1], []).append((target.keys[-1], value))
+    budget = cal.config.budget
     lines = [
+        *(
+            [
+                f"# {status.upper()} after {len(fit.evaluations)} of {budget} points: the best "
+                "point so far, not a finished search."
+            ]
+            if status != "complete"
+            else []
+        ),
         f"# Fitted by `skillsim calibrate {targets_file}` on {time.strftime('%Y-%m-%d')}:",
         f"# {len(fit.evaluations)} points, objective {e.objective:.3g} "
         f"({len(cal.config.targets)} targets), {cal.config.workers:,} workers, "
@@ -250,7 +261,8 @@ def write(
             table = target_table(fit)
             table.to_csv(tmp / "fit.csv", index=False)
             (tmp / "report.md").write_text(report_markdown(fit, table, status))
-            (tmp / "fitted.toml").write_text(fitted_toml(fit, targets_file, scenario_ref))
+            fitted = fitted_toml(fit, targets_file, scenario_ref, status)
+            (tmp / "fitted.toml").write_text(fitted)
         store.write_parquet(evaluations_frame(fit), tmp / "evaluations.parquet")
         store.write_parquet(moments_frame(fit), tmp / "moments.parquet")
         e = fit.fitted or (fit.best if fit.evaluations else None)

@@ -469,12 +469,14 @@ def _effects(results: Path, baseline, summary, names, csv) -> int:
         )
     try:
         with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", analysis.IncompleteSweepWarning)
+            said = (analysis.IncompleteSweepWarning, analysis.LeftOutWarning)
+            for category in said:
+                warnings.simplefilter("always", category)
             frame = analysis.load(results)
     except (FileNotFoundError, ValueError) as exc:
         raise _bad(str(exc)) from None
     for warning in caught:  # a sweep not complete: said on stderr, the table still shown
-        if issubclass(warning.category, analysis.IncompleteSweepWarning):
+        if issubclass(warning.category, said):
             print(f"skillsim: warning: {warning.message}", file=sys.stderr)
         else:
             warnings.warn_explicit(

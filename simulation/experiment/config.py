@@ -131,6 +131,14 @@ class ExperimentConfig(Strict):
     def _consistent(self) -> ExperimentConfig:
         if "metrics" not in self.keep:
             raise ValueError("keep must include metrics")
+        twice = sorted({t for t in self.keep if self.keep.count(t) > 1})
+        if twice:
+            raise ValueError(f"keep must name each table once ({', '.join(twice)} more than once)")
+        if "design" in self.model_fields_set and not self.parameters:
+            raise ValueError(
+                "design is given without [[parameters]] for it to vary: a comparison of "
+                "scenarios and policies alone needs no [design] (remove it, or add parameters)"
+            )
         labels = [p.label for p in self.parameters]
         if len(set(labels)) != len(labels):
             raise ValueError("parameters must have distinct names")

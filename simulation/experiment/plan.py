@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from simulation import loading
+from simulation import loading, store
 from simulation.config import RunConfig
 from simulation.config_errors import ConfigError, Problem, show_value
 from simulation.experiment import design
@@ -61,7 +61,7 @@ def _check_names(experiment: Experiment) -> None:
     which name folders in runs/: each must be one plain folder name. The experiment's
     name is part of its default folder's (``sweep-<name>-<hash>``): no separator in it."""
     cfg = experiment.config
-    if any(c in cfg.name for c in "/\\\0"):
+    if store.has_separator(cfg.name):
         allowed = "a name without / or \\"
         msg = (
             f"the experiment is named {show_value(cfg.name)}, and its sweep's default folder is "
@@ -73,7 +73,7 @@ def _check_names(experiment: Experiment) -> None:
         ("policies", cfg.policies, list(experiment.policies)),
     ):
         for i, (ref, name) in enumerate(zip(refs, names, strict=True)):
-            if "/" in name or "\\" in name or name.startswith(".") or "\0" in name:
+            if store.has_separator(name) or name.startswith("."):
                 label = "scenario" if where == "scenarios" else "policy"
                 msg = (
                     f"the {label} in it is named {show_value(name)}, and a sweep names run folders "

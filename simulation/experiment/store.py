@@ -225,6 +225,8 @@ class SweepStore:
                     )
                 break
         existing = read_manifest(out)
+        if existing == {} and self._runs_are_this_sweeps():
+            return  # a damaged manifest over this sweep's runs: rewritten by ``open``
         if existing is None and not _unused(out):
             raise SweepFolderError(
                 f"{out} exists and is not a sweep folder (it holds other files and no "
@@ -244,6 +246,31 @@ class SweepStore:
                 + "; rerun with the same experiment, options and scenario and policy files "
                 f"to resume it, or give a new --out; {NEVER_OVERWRITTEN}"
             )
+
+    def _runs_are_this_sweeps(self) -> bool:
+        """Whether a folder whose manifest.json cannot be read is this sweep's, by what
+        else it holds: a runs/ folder whose every run (by its own manifest) is one of
+        this sweep's runs, the same configuration (hash) and seed, and nothing beside
+        it but a sweep's own files. Then the sweep resumes and writes the manifest
+        anew; a killed write, a full disk or a hand edit no longer strands its runs."""
+        own = {"manifest.json", "ledger.parquet", "design.parquet", "runs", ".lock"}
+        entries = [p for p in self.out.iterdir() if not p.name.startswith(".") or p.name == ".lock"]
+        if not self.runs_dir.is_dir() or any(p.name not in own for p in entries):
+            return False
+        specs = {spec.run_id: spec for spec in self.plan.runs}
+        for run in self.runs_dir.iterdir():
+            if run.name.startswith("."):  # (a run's temporary folder, left by a kill)
+                continue
+            spec = specs.get(run.name)
+            manifest = read_manifest(run)
+            if spec is None or not manifest:
+                return False
+            if (manifest.get("config_hash"), manifest.get("seed")) != (
+                spec.config_hash,
+                spec.seed,
+            ):
+                return False
+        return True
 
     def open(self) -> list[str]:
         """Create or reopen the folder; returns the run ids still to do, in plan order.
@@ -266,6 +293,11 @@ class SweepStore:
             shutil.rmtree(stale, ignore_errors=True)
         self.code = dict((read_manifest(self.out) or {}).get("code") or {})
         previous, damaged = {}, ""
+        if read_manifest(self.out) == {}:  # (``check`` found its runs to be this sweep's)
+            damaged = (
+                "its manifest.json could not be read: written anew (every run in runs/ is "
+                "one of this sweep's, by its configuration and seed)"
+            )
         if (self.out / "ledger.parquet").is_file():
             try:  # (cut short, overwritten, or another table in its place)
                 frame = pd.read_parquet(self.out / "ledger.parquet")
@@ -274,7 +306,8 @@ class SweepStore:
                     raise ValueError(f"no column {', '.join(sorted(missing))}")
                 previous = {r["run_id"]: r for r in frame.to_dict("records")}
             except (OSError, ValueError, pa.ArrowException) as exc:
-                damaged = (
+                damaged += "; " if damaged else ""
+                damaged += (
                     f"its ledger.parquet was not a readable ledger ({exc}): rebuilt from the "
                     "run folders (a finished run's folder marks it done; the attempts and "
                     "errors of runs that failed are forgotten)"

@@ -142,6 +142,10 @@ def main(args: argparse.Namespace) -> int:
         args.seeds,
         args.root_seed,
     )
+    if args.out is None:
+        from simulation.cli import check_folder_names
+
+        check_folder_names(args, plan.run, "results/validate-<scenario>__<policy>__<time>")
     out = args.out if args.out is not None else output.default_out(plan)
     problem = store.check_out(out)
     if problem:
