@@ -86,6 +86,17 @@ def requirement_sum_rows(lo, hi, req, sums):
         sums[f, 1] = od
 
 
+@njit(inline="always")
+def keep_skill(skills, i, k, r, s, term_under, term_over):
+    """Store skill ``s``, clamped to [0, 1], as worker ``i``'s domain ``k``, and write
+    the gaps' terms at requirement ``r`` (``gap_sums``) from the skill as stored."""
+    kept = skills.dtype.type(lesser(greater(s, 0.0), 1.0))  # (as stored)
+    skills[i, k] = kept
+    s = float(kept)  # the gaps' terms from the skill as stored, not reloaded
+    term_under[k] = r * greater(r - s, 0.0)
+    term_over[k] = (1.0 - r) * greater(s - r, 0.0)
+
+
 def update_skills(
     p, status, employer, provider, ability, skills, req, prov_mix, prov_quality,
     prov_relevance, gap_under, gap_over,
@@ -154,19 +165,23 @@ def update_skill_rows(
                     q = nonneg(q)
                     off = p.training_rate * p.off_the_job_share * quality * a
                     off *= prov_quality[q] * prov_relevance[q]
-            for k in range(n_domains):
-                r = float(req[f, k])
-                s = float(skills[i, k])
-                if r > s:
-                    s += speed * (r - s)
-                s -= p.depreciation_employed * s * (1.0 - r)
-                if q >= 0:
+            if q >= 0:  # an apprentice at a provider: the programme's part too
+                for k in range(n_domains):
+                    r = float(req[f, k])
+                    s = float(skills[i, k])
+                    if r > s:
+                        s += speed * (r - s)
+                    s -= p.depreciation_employed * s * (1.0 - r)
                     s += off * prov_mix[q, k] * (1.0 - s)
-                kept = skills.dtype.type(lesser(greater(s, 0.0), 1.0))  # (as stored)
-                skills[i, k] = kept
-                s = float(kept)  # the gaps' terms from the skill as stored, not reloaded
-                term_under[k] = r * greater(r - s, 0.0)
-                term_over[k] = (1.0 - r) * greater(s - r, 0.0)
+                    keep_skill(skills, i, k, r, s, term_under, term_over)
+            else:  # the same without it: no test a domain (BENCHMARKS.md)
+                for k in range(n_domains):
+                    r = float(req[f, k])
+                    s = float(skills[i, k])
+                    if r > s:
+                        s += speed * (r - s)
+                    s -= p.depreciation_employed * s * (1.0 - r)
+                    keep_skill(skills, i, k, r, s, term_under, term_over)
             under, over = gap_sums(req_sums, f, term_under, term_over)
             gap_under[i] = under
             gap_over[i] = over
