@@ -31,12 +31,12 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import time
 
 import numba
 import numpy as np
 import sides
 from numba import njit, prange
+from two_threads import timed  # (benchmarks/ is the script's folder)
 
 from simulation.rng import uniform
 
@@ -117,12 +117,7 @@ def matching_round(key, n_firms, apps, score, start, order, best, hired) -> int:
 
 def median_seconds(call, repeats: int) -> float:
     call()  # compilation or the cache's load, first touches
-    seconds = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        call()
-        seconds.append(time.perf_counter() - t0)
-    return statistics.median(seconds)
+    return timed(call, repeats)
 
 
 def main() -> None:

@@ -493,9 +493,9 @@ def run_warnings(
     """What runs of ``scenarios`` for ``months`` months under ``policies`` will do that
     their files do not say, in words, for a warning (not errors: a scenario does not
     know how long it is run, and a policy may be the status quo on purpose): shocks and
-    a carbon price jump that come only after the run, a city with no urban region (the urban rates, which the
-    calibration targets, are then undefined), a region whose minimum wage is at or above
-    its wage level, a policy that moves no lever."""
+    a carbon price jump that come only after the run, a city with no urban region (the
+    urban rates, which the calibration targets, are then undefined), a region whose
+    minimum wage is at or above its wage level, a policy that moves no lever."""
     out = []
     for scenario in scenarios:
         # (a shock moves demand from the month after its start: one starting at the

@@ -679,6 +679,8 @@ def test_a_damaged_manifest_over_the_sweeps_own_runs_is_written_anew_on_resume(t
     written = {p: p.stat().st_mtime_ns for p in (out / "runs").glob("*/metrics.parquet")}
     whole = (out / "manifest.json").read_text()
     (out / "manifest.json").write_text(whole[:100])
+    (out / "report_figures").mkdir()  # (the sweep's own report, as `skillsim report` puts it)
+    (out / "report.html").write_text("<html>its report</html>")
     with pytest.raises(analysis.DamagedFolderError):
         analysis.load(out)
     notes = []

@@ -254,6 +254,8 @@ class SweepStore:
         it but a sweep's own files. Then the sweep resumes and writes the manifest
         anew; a killed write, a full disk or a hand edit no longer strands its runs."""
         own = {"manifest.json", "ledger.parquet", "design.parquet", "runs", ".lock"}
+        # and the sweep's own reports (``skillsim report SWEEP``: report.default_out)
+        own |= {"report.html", "report_figures", "report-zh.html", "report-zh_figures"}
         entries = [p for p in self.out.iterdir() if not p.name.startswith(".") or p.name == ".lock"]
         if not self.runs_dir.is_dir() or any(p.name not in own for p in entries):
             return False
