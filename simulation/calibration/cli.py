@@ -151,7 +151,8 @@ def main(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         raise as_options(exc, OPTION_OF) from None
     if args.out is None and store.has_separator(cal.config.name):
-        allowed = "a name without / or \\"
+        from simulation.experiment.plan import PLAIN_NAME as allowed
+
         name = show_value(cal.config.name)
         msg = (
             "without --out a calibration is written to results/calibration-<name>-<time>, "

@@ -53,7 +53,8 @@ class Plan:
         return [p.label for p in self.experiment.config.parameters]
 
 
-RUN_NAME = "a name without / or \\ that does not start with a dot"
+PLAIN_NAME = "a name without / or \\"  # (folder names in results/: store.has_separator)
+RUN_NAME = f"{PLAIN_NAME} that does not start with a dot"
 
 
 def _check_names(experiment: Experiment) -> None:
@@ -62,7 +63,7 @@ def _check_names(experiment: Experiment) -> None:
     name is part of its default folder's (``sweep-<name>-<hash>``): no separator in it."""
     cfg = experiment.config
     if store.has_separator(cfg.name):
-        allowed = "a name without / or \\"
+        allowed = PLAIN_NAME
         msg = (
             f"the experiment is named {show_value(cfg.name)}, and its sweep's default folder is "
             f"results/sweep-<name>-<hash>: the name must be {allowed} (rename it)"

@@ -293,9 +293,10 @@ class SweepStore:
         self._remove_temporaries()  # left by a killed sweep
         for stale in self.runs_dir.glob(".*.tmp-*"):
             shutil.rmtree(stale, ignore_errors=True)
-        self.code = dict((read_manifest(self.out) or {}).get("code") or {})
+        manifest = read_manifest(self.out)
+        self.code = dict((manifest or {}).get("code") or {})
         previous, damaged = {}, ""
-        if read_manifest(self.out) == {}:  # (``check`` found its runs to be this sweep's)
+        if manifest == {}:  # (``check`` found its runs to be this sweep's)
             damaged = (
                 "its manifest.json could not be read: written anew (every run in runs/ is "
                 "one of this sweep's, by its configuration and seed)"
