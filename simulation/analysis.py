@@ -2,7 +2,7 @@
 
     from simulation import analysis
     results = analysis.load("results/sweep-default-1a2b3c4d")   # one tidy DataFrame
-    table = analysis.effects(results, baseline_policy="none")   # paired, with 95% CIs
+    table = analysis.effects(results)   # paired, with 95% CIs, against its baseline
     indices = analysis.sensitivity(analysis.load(sobol_sweep), "unemployment_rate")
 
 A run is summarised by the mean of a metric over the policy months 1..M (``summary=
@@ -280,7 +280,7 @@ def find_sweep(
         )
     chosen = usable[0].resolve()
     baseline = read_manifest(chosen)["experiment"].get("baseline_policy", "none")
-    said = [f"using the newest sweep with a {baseline!r} baseline: {chosen}"]
+    said = [f"using the newest sweep with the baseline policy {baseline!r}: {chosen}"]
     said += [f"  (skipped {f}: {problems[f]})" for f in candidates[: candidates.index(usable[0])]]
     return chosen, said
 
@@ -536,12 +536,16 @@ def need_runs_once(results: pd.DataFrame, what: str) -> None:
 
 def effects(
     results: pd.DataFrame | str | Path,
-    baseline_policy: str = "none",
+    baseline_policy: str | None = None,
     metric_names: str | Sequence[str] | None = None,
     summary: str = "mean",
     confidence: float = 0.95,
 ) -> pd.DataFrame:
-    """Paired policy effects, per scenario, policy (and design point) and metric.
+    """Paired policy effects, per scenario, policy (and design point) and metric,
+    against ``baseline_policy``: by default the sweep's own (its experiment's
+    ``baseline_policy``, as ``skillsim effects`` and the report take it), "none" for
+    results that do not say. The table's ``attrs["skillsim"]["baseline_policy"]`` names
+    it, and the figures of ``simulation.plots`` take it from there.
 
     Columns: scenario, policy, point and parameters, metric, unit, n (paired seeds),
     baseline_mean, policy_mean, effect (mean paired difference, policy - baseline),
@@ -576,6 +580,8 @@ def effects(
         raise ValueError(f"confidence must be between 0 and 1, e.g. 0.95 (got {confidence!r})")
     if not isinstance(results, pd.DataFrame):
         results = load(results)
+    if baseline_policy is None:
+        baseline_policy = baseline_of(results)
     runs = summarise(results, summary)
     policies = sorted(set(runs["policy"]))
     if not policies:
@@ -628,7 +634,15 @@ def effects(
             f"(the baseline's runs: {runs_of(base)}; the others': {runs_of(others)}): run "
             "the policies and the baseline with the same seeds, as a sweep does"
         )
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    out.attrs["skillsim"] = {"baseline_policy": baseline_policy}
+    return out
+
+
+def baseline_of(table: pd.DataFrame) -> str:
+    """The baseline policy a results or effects table names (its experiment's, or the
+    one its effects were taken against), "none" where it names none."""
+    return table.attrs.get("skillsim", {}).get("baseline_policy", "none")
 
 
 # what ``effects`` gives for each row besides its keys (scenario, policy, point...)

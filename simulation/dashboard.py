@@ -598,10 +598,12 @@ _WORDS = {
     "by_region": ("Unemployment by region, this month", "本月各地区失业率"),
     "gap_map": ("Skill gap by sector and region, this month", "本月分行业、分地区技能差距"),
     "status": (
-        "Month {month} of {months} | {scenario} | unemployment {u:.1f}% (urban {uu:.1f}%) | "
+        "Month {month} of {months} | {scenario} | a model city of {workers:,} workers, seed "
+        "{seed} (counts and spending are for this size) | unemployment {u:.1f}% (urban {uu:.1f}%) | "
         "youth {y:.1f}% (urban {yu:.1f}%) | skill gap {g:.3f} | apprentices {a:,.0f} | "
         "green jobs {gr:.1f}% | public spending {s:,.0f} yuan/month (status quo {sq:,.0f})",
-        "第{month}/{months}个月 | {scenario} | 失业率 {u:.1f}%（城镇 {uu:.1f}%）| "
+        "第{month}/{months}个月 | {scenario} | {workers:,} 名劳动者的模拟城市，随机种子 {seed}"
+        "（人数与支出对应此规模）| 失业率 {u:.1f}%（城镇 {uu:.1f}%）| "
         "青年失业率 {y:.1f}%（城镇 {yu:.1f}%）| 技能差距 {g:.3f} | 在训学徒 {a:,.0f} | "
         "绿色就业 {gr:.1f}% | 公共支出 {s:,.0f} 元/月（现状 {sq:,.0f}）",
     ),
@@ -711,6 +713,8 @@ def make_components(lang: str):
             month=model.month,
             months=model.months,
             scenario=scenario_words(model.scenario_key, lang),
+            workers=model.config.workers,
+            seed=model.seed_value,
             u=100 * c["unemployment_rate"],
             y=100 * c["youth_unemployment_rate"],
             uu=100 * c["urban_unemployment_rate"],

@@ -408,8 +408,8 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     # (forest's, cost's, paths')
     "effect_note_one": (
-        "dot: paired difference against {base} in one seed; one seed, so no interval",
-        "点：与{base}的配对差异（单一随机种子）；单一随机种子，无置信区间",
+        "marker: paired difference against {base} in one seed; one seed, so no interval",
+        "标记：与{base}的配对差异（单一随机种子）；单一随机种子，无置信区间",
     ),
     "cost_note_one": (
         "against {base}, paired in one seed, mean of the policy period; one seed, so no "
@@ -464,8 +464,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "（运行3个或更多种子可显示置信区间）",
     ),
     "effect_note": (
-        "dot: mean paired difference against {base} over {n} seeds; bar: 95% interval",
-        "点：与{base}的配对差异均值（{n}个随机种子）；横线：95%置信区间",
+        "marker: mean paired difference against {base} over {n} seeds; bar: 95% interval",
+        "标记：与{base}的配对差异均值（{n}个随机种子）；横线：95%置信区间",
+    ),
+    "effect_note_fewer": (
+        "; hollow: fewer seeds than the rest (an unfinished sweep, or no value in some runs)",
+        "；空心标记：随机种子少于其他（实验尚未完成，或部分运行中无取值）",
     ),
     "no_effect": ("no effect", "无影响"),
     "forest_title": ("Effect of each policy on {what}", "各项政策对{what}的影响"),

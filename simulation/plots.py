@@ -81,6 +81,31 @@ MAX_POINT_LINES = 12  # lines of a panel of paths that still read with a legend
 _SIZES = {"paper": (6.4, 4.2), "talk": (11.0, 6.2)}  # one panel; talk is 16:9
 
 
+SAVE_DPI = {"paper": 200, "talk": 160}  # a talk PNG of a 16:9 panel: about 1,800 px wide
+
+
+class StyledFigure(Figure):
+    """A figure drawn in ``theme``: its ``savefig`` keeps the style's resolution and a
+    tight box (``SAVE_DPI``, ``bbox_inches="tight"``) after the theme's context has
+    closed, unless told otherwise. (Matplotlib reads its saving defaults when saving:
+    ``fig.savefig("x.png")`` after the call that drew the figure fell back to 100 dpi
+    and the figure's frame, which cut a long title off.)"""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.save_dpi = matplotlib.rcParams["savefig.dpi"]  # (the theme's, when drawn in it)
+
+    def savefig(self, fname, *args, **kwargs):
+        kwargs.setdefault("dpi", self.save_dpi)
+        kwargs.setdefault("bbox_inches", "tight")
+        return super().savefig(fname, *args, **kwargs)
+
+
+def _subplots(*args, **kwargs):
+    """``plt.subplots`` of a ``StyledFigure``."""
+    return plt.subplots(*args, FigureClass=StyledFigure, **kwargs)
+
+
 @contextmanager
 def theme(style: str = "paper", lang: str = "en"):
     """Seaborn's paper or talk context on a white grid; a CJK font for Chinese."""
@@ -95,7 +120,7 @@ def theme(style: str = "paper", lang: str = "en"):
         "font.family": families,
         "axes.unicode_minus": lang != "zh",
         "figure.dpi": 100,
-        "savefig.dpi": 200 if style == "paper" else 120,
+        "savefig.dpi": SAVE_DPI[style],
         "savefig.bbox": "tight",
         "axes.titleweight": "bold",
         "axes.spines.right": False,
@@ -124,8 +149,8 @@ def ordered(values, first: str | None = None, wanted=None) -> list:
     """Distinct values in the order of ``wanted`` (the scenarios or policies asked
     for), else of appearance; ``first`` (if present) first."""
     seen = list(dict.fromkeys(values))
-    if wanted is not None:
-        wanted = [wanted] if isinstance(wanted, str) else list(wanted)
+    if wanted is not None:  # (each once: a name asked for twice is drawn once)
+        wanted = [wanted] if isinstance(wanted, str) else list(dict.fromkeys(wanted))
         seen = [v for v in wanted if v in seen] + [v for v in seen if v not in wanted]
     if first in seen:
         seen.remove(first)
@@ -163,7 +188,7 @@ def _panels(n: int, style: str, ncols: int = 3):
         size = (13.33, 7.5 if rows == 1 else 4.6 * rows + 1.5)
     else:
         size = (6.4 if cols == 1 else 4.4 * cols, 3.3 * rows + 1.3)
-    fig, axes = plt.subplots(rows, cols, figsize=size, squeeze=False, layout="constrained")
+    fig, axes = _subplots(rows, cols, figsize=size, squeeze=False, layout="constrained")
     for ax in axes.flat[n:]:
         ax.set_visible(False)
     return fig, list(axes.flat[:n])
@@ -384,6 +409,23 @@ def _policy_months(frame: pd.DataFrame, figure: str) -> pd.DataFrame:
     return months
 
 
+def _baseline(table: pd.DataFrame, given: str | None, effects: bool = False) -> str:
+    """The baseline policy of a figure: ``given``, else the one the table names
+    (``analysis.baseline_of``: a sweep's own, or what its effects are against), else
+    "none". Effects against another baseline than ``given`` are refused: the figure
+    would say "against" one policy with the numbers of another."""
+    named = analysis.baseline_of(table)
+    if given is None:
+        return named
+    if effects and "baseline_policy" in table.attrs.get("skillsim", {}) and named != given:
+        raise ValueError(
+            f"these effects are against {named!r}, not baseline_policy={given!r}: leave "
+            f"baseline_policy out, or take the effects against it "
+            f"(analysis.effects(results, {given!r}))"
+        )
+    return given
+
+
 def _seeds(counts) -> tuple[int, str]:
     """The largest of the seed counts and the counts in words ('3', or '2-3' when
     they differ)."""
@@ -401,7 +443,7 @@ def paths(
     *,
     scenarios: Sequence[str] | None = None,
     policies: Sequence[str] | None = None,
-    baseline_policy: str = "none",
+    baseline_policy: str | None = None,
     style: str = "paper",
     lang: str = "en",
     title: str | None = None,
@@ -416,6 +458,7 @@ def paths(
     over the design; select a point (``results[results.point == k]``) for its band.
     ``results`` is the metrics table (``analysis.load(path)``), not a breakdown."""
     _need_metric(results, metric, "paths")
+    baseline_policy = _baseline(results, baseline_policy)
     data = _pick(results, "rows", scenarios, policies)
     if "point" not in data.columns:
         data = data.assign(point=0)
@@ -502,7 +545,7 @@ def forest(
     *,
     scenarios: Sequence[str] | None = None,
     policies: Sequence[str] | None = None,
-    baseline_policy: str = "none",
+    baseline_policy: str | None = None,
     style: str = "paper",
     lang: str = "en",
     title: str | None = None,
@@ -519,6 +562,7 @@ def forest(
     point to compare by eye. Many points make a tall figure (a row each): select the
     ones to show first, e.g. ``effects[effects.point.isin([0, 4, 8])]``."""
     _need_effect(effects, metric, "forest")
+    baseline_policy = _baseline(effects, baseline_policy, effects=True)
     rows = _pick(
         effects[effects["metric"] == metric], f"effects of {metric!r}", scenarios, policies
     )
@@ -544,9 +588,10 @@ def forest(
     w, h = _SIZES[style]
     with theme(style, lang):
         per_row = (0.45 if style == "paper" else 0.6) * max(n.count("\n") + 1 for n in names)
-        fig, ax = plt.subplots(
+        fig, ax = _subplots(
             figsize=(w, max(h * 0.6, per_row * len(keys) + 1.6)), layout="constrained"
         )
+        most, n = _seeds(rows["n"])
         for j, s in enumerate(scen):
             part = rows[rows["scenario"] == s]
             pairs = zip(part["policy"], part["point"], strict=True)
@@ -566,6 +611,15 @@ def forest(
                 lw=1.2 if style == "paper" else 2,
                 label=name_of("scenario", s, lang),
             )
+            few = part["n"].to_numpy(float) < most  # (an unfinished sweep, a metric's gaps)
+            ax.plot(
+                est[few],
+                y[few],
+                looks[s]["marker"],
+                color=looks[s]["color"],
+                markerfacecolor="white",
+                markersize=6 if style == "paper" else 9,
+            )
         ax.axvline(0, color="#333333", lw=0.8, zorder=0)
         ax.set_yticks(range(len(keys)), names)
         ax.set_ylim(len(keys) - 0.5, -0.5)
@@ -573,9 +627,10 @@ def forest(
         ax.set_xlabel(axis_label(metric, lang, effect=True))
         ax.set_title(title or text("forest_title", lang).format(what=label(metric, lang)))
         base = name_of("policy", baseline_policy, lang)
-        most, n = _seeds(rows["n"])
         note = text("effect_note", lang) if most > 1 else text("effect_note_one", lang)
         note = note.format(base=base, n=n)
+        if (rows["n"] < most).any():
+            note += text("effect_note_fewer", lang)
         axes = [ax] if len(scen) > 1 else None
         _finish(fig, note, lang, axes, title=text("scenario", lang), ncol=min(len(scen), 2))
     return _done(fig)
@@ -628,7 +683,11 @@ def mismatch_heatmap(
     """A heat map of ``value`` (the mean skill gap of the employed, by default) with
     one row per ``rows`` key and one column per ``columns`` key; a long table with
     several entries per cell (months, seeds) is averaged, and a cell with no value
-    (no one employed there) is left blank. ``limits`` (low, high, in the table's units)
+    (no one employed there) is left blank. The average is over the workers behind the
+    entries, each entry weighted by its count (``COUNT_OF``: the employed for a gap,
+    share or wage, the labour force for an unemployment rate) where the table has it:
+    a seed with 30 workers in a cell does not count as much as one with 150.
+    ``limits`` (low, high, in the table's units)
     fixes the colour scale, so that several maps drawn with the same limits compare;
     by default it spans this map's values (those of its thin cells, below, left out: a
     thin cell beyond the scale takes its end colour; every cell's, where the cells of
@@ -647,9 +706,7 @@ def mismatch_heatmap(
     as the report does, saying so in its caption)."""
     _need_cells(table, rows, columns, value)
     _one_setting(table, rows, columns, pool)
-    grid = table.pivot_table(
-        index=rows, columns=columns, values=value, aggfunc="mean", sort=False, dropna=False
-    )
+    grid = _cell_means(table, rows, columns, value)
     few = _thin_cells(table, rows, columns, value, thin, grid)
     grid = grid * scale(value)
     if limits is not None:
@@ -666,7 +723,7 @@ def mismatch_heatmap(
     w, h = _SIZES[style]
     with theme(style, lang):
         height = max(h * 0.8, (0.42 if style == "paper" else 0.6) * len(grid) + 1.8)
-        fig, ax = plt.subplots(figsize=(w, height), layout="constrained")
+        fig, ax = _subplots(figsize=(w, height), layout="constrained")
         sns.heatmap(
             grid,
             ax=ax,
@@ -691,6 +748,27 @@ def mismatch_heatmap(
         )
         _hatch_thin(fig, ax, few, thin, value, lang)
     return _done(fig)
+
+
+def _cell_means(table: pd.DataFrame, rows: str, columns: str, value: str) -> pd.DataFrame:
+    """``mismatch_heatmap``'s grid: each cell's mean of ``value`` over its entries,
+    weighted by the workers behind each (``COUNT_OF``) when the table has that count."""
+    count = COUNT_OF.get(value)
+    if count is None or count not in table.columns:
+        return table.pivot_table(
+            index=rows, columns=columns, values=value, aggfunc="mean", sort=False, dropna=False
+        )
+    known = table[value].notna() & table[count].gt(0)
+    weights = table[count].where(known, 0.0).astype(float)
+    parts = table[[rows, columns]].assign(
+        _sum=(table[value].where(known, 0.0) * weights), _n=weights
+    )
+    sums = parts.pivot_table(
+        index=rows, columns=columns, values=["_sum", "_n"], aggfunc="sum", sort=False,
+        dropna=False,
+    )  # fmt: skip
+    n = sums["_n"]
+    return (sums["_sum"] / n.where(n > 0)).rename_axis(columns=columns)
 
 
 def _thin_cells(
@@ -819,7 +897,7 @@ def funnel(
     *,
     scenarios: Sequence[str] | None = None,
     policies: Sequence[str] | None = None,
-    baseline_policy: str = "none",
+    baseline_policy: str | None = None,
     style: str = "paper",
     lang: str = "en",
     title: str | None = None,
@@ -835,6 +913,7 @@ def funnel(
     whisker from the lowest to the highest point (the spread over the design, not an
     interval); select a point (``results[results.point == k]``) for its interval."""
     _need_metrics_table(results, "funnel", FUNNEL_COLUMNS)
+    baseline_policy = _baseline(results, baseline_policy)
     data = _pick(results, "rows", scenarios, policies)
     long = funnel_table(_policy_months(data, "funnel"))
     if "point" not in long.columns:
@@ -916,7 +995,7 @@ def beveridge(
     *,
     scenarios: Sequence[str] | None = None,
     policies: Sequence[str] | None = None,
-    baseline_policy: str = "none",
+    baseline_policy: str | None = None,
     style: str = "paper",
     lang: str = "en",
     title: str | None = None,
@@ -935,6 +1014,7 @@ def beveridge(
     design; select a point (``results[results.point == k]``) to see its curve alone."""
     cols = ["unemployment_rate", "vacancy_rate"]
     _need_metrics_table(results, "beveridge", ["month", *cols])
+    baseline_policy = _baseline(results, baseline_policy)
     if policies is None and "policy" in results.columns:
         policies = [baseline_policy] if baseline_policy in set(results["policy"]) else None
     data = _policy_months(_pick(results, "rows", scenarios, policies), "beveridge")
@@ -1013,7 +1093,7 @@ def cost_effectiveness(
     jobs_metric: str = "in_employment",
     scenarios: Sequence[str] | None = None,
     policies: Sequence[str] | None = None,
-    baseline_policy: str = "none",
+    baseline_policy: str | None = None,
     style: str = "paper",
     lang: str = "en",
     title: str | None = None,
@@ -1028,6 +1108,7 @@ def cost_effectiveness(
     if "metric" in effects.columns and not set(wanted) <= set(effects["metric"]):
         raise ValueError(f"the effects table needs rows of spending_total_yuan and {jobs_metric}")
     _need_effect(effects, jobs_metric, "cost_effectiveness")
+    baseline_policy = _baseline(effects, baseline_policy, effects=True)
     rows = _pick(effects[effects["metric"].isin(wanted)], "effects", scenarios, policies)
     # a design sweep's effects: one marker per point, labelled by its parameter values
     params = _parameters(rows)
@@ -1041,11 +1122,13 @@ def cost_effectiveness(
     points = point_labels(both, lang, params)
     pols = ordered(both["policy"], wanted=policies)
     scen = ordered(both["scenario"], wanted=scenarios)
-    colours = look(pols)
+    # The baseline policy has no effect to draw, but keeps its colour (black) as in
+    # ``paths`` and ``funnel``: given the same ``policies``, a policy is one colour in all.
+    colours = look([baseline_policy, *(p for p in pols if p != baseline_policy)])
     markers = look(scen)
     w, h = _SIZES[style]
     with theme(style, lang):
-        fig, ax = plt.subplots(figsize=(w, h * 1.15), layout="constrained")
+        fig, ax = _subplots(figsize=(w, h * 1.15), layout="constrained")
         for _, r in both.iterrows():
             x, y = r["effect_jobs"], r["effect_cost"]
             ax.errorbar(
@@ -1254,7 +1337,7 @@ def run_lines(
     default the metric's, or the unit of several)."""
     looks = look(metrics)
     with theme(style, lang):
-        fig, ax = plt.subplots(figsize=size or _SIZES[style], layout="constrained")
+        fig, ax = _subplots(figsize=size or _SIZES[style], layout="constrained")
         for m in metrics:
             lk = looks[m]
             ax.plot(
@@ -1302,7 +1385,7 @@ def region_bars(
     regions = list(table["region"])
     width = 0.8 / len(metrics)
     with theme(style, lang):
-        fig, ax = plt.subplots(figsize=size or _SIZES[style], layout="constrained")
+        fig, ax = _subplots(figsize=size or _SIZES[style], layout="constrained")
         for i, m in enumerate(metrics):
             x = np.arange(len(regions)) + (i - (len(metrics) - 1) / 2) * width
             ax.bar(

@@ -104,10 +104,11 @@ _T: dict[str, tuple[str, str]] = {
         "Effect of each policy against {base}, by scenario: the mean paired difference over "
         "{seeds_counted} of each run's mean over months 1 to {months}, with its 95% interval in "
         "brackets. Shares are in percentage points. Bold: the interval excludes zero, so "
-        "the direction of the effect is clear at this number of seeds.",
+        "the direction of the effect is clear at this number of seeds (among many cells, "
+        "about one in twenty would be bold by chance alone).",
         "各情景下每项政策相对于{base}的影响：每次运行第1至{months}个月均值的配对差异，"
         "取{n}个随机种子的平均值，方括号内为95%置信区间。比例类指标单位为百分点。"
-        "粗体：置信区间不含零，即在此随机种子数下影响方向明确。",
+        "粗体：置信区间不含零，即在此随机种子数下影响方向明确（单元格很多时，约每二十个中会有一个仅因偶然而显示为粗体）。",
     ),
     "summary_read": (
         " An unemployment rate counts the labour force only, so a policy that moves school "
@@ -138,6 +139,15 @@ _T: dict[str, tuple[str, str]] = {
         "This sweep has finished runs of the baseline policy ({base}) only, so there are no "
         "policy effects: see the figures.",
         "本次模拟仅有基准政策（{base}）的已完成运行，因此没有政策效应，请参阅图表。",
+    ),
+    "cell_fewer": ("{k} of {n} seeds", "{n}个随机种子中的{k}个"),
+    "fewer_note": (
+        "A cell marked 'k of n seeds' rests on fewer seeds than the others: the sweep is not "
+        "finished, or the metric has no value in some runs (a completion rate without "
+        "completions, say). From one seed it is a single paired difference, without an "
+        "interval.",
+        "标注“n个随机种子中的k个”的单元格所依据的随机种子少于其他单元格：实验尚未完成，"
+        "或该指标在部分运行中无取值（例如没有结业者时的结业率）。仅一个种子时它只是一次配对差异，没有置信区间。",
     ),
     "cost_cell_note": (
         "Cost per additional worker in employment is shown only where the employment effect "
@@ -176,6 +186,13 @@ _T: dict[str, tuple[str, str]] = {
         "{what} month by month, one panel per scenario, on one scale; one seed, so each line "
         "is one run, without a band.",
         "{what}逐月变化，每个情景一个子图，纵轴刻度相同；仅一个随机种子，每条线为一次运行，无置信区间阴影。",
+    ),
+    "fig_paths_two": (
+        "{what} month by month, one panel per scenario, on one scale; lines are means over "
+        "two seeds, without a band: a 95% interval from two seeds spans 12.7 standard "
+        "errors either side (run 3 seeds or more for bands).",
+        "{what}逐月变化，每个情景一个子图，纵轴刻度相同；线为两个随机种子的均值，未画阴影："
+        "两个种子的95%置信区间宽达均值两侧各12.7个标准误（运行3个或更多种子可显示置信区间）。",
     ),
     "fig_paths_alone": (  # (a report without effects)
         "{what} month by month, one panel per scenario, on one scale; lines are means over "
@@ -253,10 +270,10 @@ _T: dict[str, tuple[str, str]] = {
         "month against its extra workers in employment (jobs and apprenticeships), with 95% "
         "intervals on both. Extra workers in employment are not all jobs created: where a "
         "policy draws people out of training or education, employment rises with "
-        "unemployment unchanged (the summary's cost table marks those with †).",
+        "unemployment unchanged (where it does, the summary's cost table marks the policy with †).",
         "公共成本与新增就业：每项政策每月新增支出与新增就业人数（就业与学徒），两者均附95%置信区间。"
         "新增就业者并不都是新创造的岗位：若政策使参加培训或教育的人减少，就业会增加而失业率不变"
-        "（摘要中的成本表以 † 标出）。",
+        "（出现这种情况时，摘要中的成本表以 † 标出该政策）。",
     ),
     "fig_sensitivity": (
         "Sensitivity of {what} to the swept parameters.",
@@ -322,10 +339,10 @@ _METHODS: tuple[tuple[str, str], ...] = (
         "情景驱动因素冻结的条件下预热{burn}个月；第0个月是政策开始时各政策共享的状态。",
     ),
     (
-        "Common random numbers: a random draw is a hash of (seed, month, process, agent), so "
+        "Common random numbers: a random draw is a hash of (seed, month, stream, agent, slot), so "
         "two policies run with the same seed meet the same luck, and an effect is a paired "
         "difference.",
-        "公共随机数：每个随机数由（种子、月份、过程、个体）的哈希生成，因此同一种子下的两项政策面对相同的随机性，"
+        "公共随机数：每个随机数由（种子、月份、随机流、个体、序号）的哈希生成，因此同一种子下的两项政策面对相同的随机性，"
         "政策效应为配对差异。",
     ),
     (
@@ -343,21 +360,41 @@ _METHODS: tuple[tuple[str, str], ...] = (
         "target pins (docs/ODD.md, 11.5): the two calibrations that match every target "
         "differ in the size of the status quo's apprenticeship system, and so in how much "
         "the policy package lowers youth unemployment (the current figures: docs/ODD.md, "
-        "10.2 and 11.3, and the README). The direction has held at every fit; read the "
-        "sizes as indicative, and run a policy under baseline_alternative_fit too.",
+        "10.2 and 11.3, and the README). The two current fits agree that the package adds "
+        "apprenticeships and differ in how much it lowers youth unemployment (under the "
+        "shipped fit, not clearly); an earlier fit, with apprentices paid below the minimum "
+        "wage, had it cut apprenticeships (docs/ODD.md, 10.3). Read the sizes as indicative, "
+        "and run a policy under baseline_alternative_fit too.",
         "区间只反映随机种子带来的波动，不反映模型参数的不确定性。学徒制政策（补贴、质量标准、工资下限）"
         "的效应取决于企业培训供给对成本与收益的反应强度，而这一点没有任何校准目标加以约束"
         "（docs/ODD.md 第11.5节）：两套均拟合所有目标的校准在现状学徒制规模上不同，"
         "因而一揽子政策降低青年失业率的幅度也不同（当前数值见 docs/ODD.md 第10.2、11.3节及 README）。"
-        "历次校准中效应方向均保持不变；其大小仅供参考，并请同时在 baseline_alternative_fit 情景下运行该政策。",
+        "当前两套校准都显示一揽子政策增加学徒，但对青年失业率的降幅看法不同（在默认校准下并不明确）；"
+        "此前一套学徒工资低于最低工资的校准曾显示其减少学徒（docs/ODD.md 第10.3节）。"
+        "其大小仅供参考，并请同时在 baseline_alternative_fit 情景下运行该政策。",
     ),
     (
         "Cost per additional worker in employment is the extra public spending divided by the "
         "extra workers in jobs or apprenticeships (both means over the policy months), with "
         "Fieller's interval for a ratio; it is given only where the employment effect is "
-        "clearly positive.",
+        "clearly positive. Spending and cost can be negative: a policy that draws school "
+        "leavers from publicly funded TVET seats into apprenticeships can save more than it "
+        "spends.",
         "每新增一名就业者的公共成本 = 新增公共支出 ÷ 新增就业人数（含学徒，均为政策期均值），"
-        "区间采用比率的 Fieller 区间；仅在就业效应明确为正时给出。",
+        "区间采用比率的 Fieller 区间；仅在就业效应明确为正时给出。支出与成本可以为负："
+        "把应届毕业生从公共资助的职业院校学位吸引到学徒岗位的政策，节省的可能多于花费的。",
+    ),
+    (
+        "What the model cannot answer yet (docs/ODD.md, 10.2): rural training access has "
+        "almost no way to act; skills anticipation and core skills have no path to more jobs; "
+        "green curricula lower the relevance of all training; rural revitalization as shipped "
+        "leaves almost no one unemployed, so policies have little to act on under it and "
+        "under combined. Effects of these levers and scenarios are the model's mechanics, "
+        "not evidence.",
+        "模型目前尚不能回答的问题（docs/ODD.md 第10.2节）：农村培训可及性几乎没有作用渠道；"
+        "技能预测与核心技能没有带来更多岗位的路径；绿色课程会降低全部培训的相关性；"
+        "默认的乡村振兴情景几乎没有失业者，因此在该情景及 combined 情景下政策几乎无从发挥作用。"
+        "这些政策工具和情景的效应反映的是模型机制，而非实证证据。",
     ),
     (
         "In the pipeline figure, 'kept by the training firm' and 'in work 12 months later' "
@@ -508,15 +545,19 @@ _EFFECT_COLUMNS = (
 )
 
 
-def jobs_effects(results: pd.DataFrame, baseline_policy: str = "none") -> pd.DataFrame:
+def jobs_effects(results: pd.DataFrame, baseline_policy: str | None = None) -> pd.DataFrame:
     """Paired effects on workers in employment (employed + apprentices) as rows of
     metric ``in_employment``, computed by ``analysis.effects`` exactly as for any
-    catalogue metric (its ``employed`` column replaced by the sum)."""
+    catalogue metric (its ``employed`` column replaced by the sum), against the same
+    baseline (by default the sweep's own)."""
     total = results.assign(employed=results["employed"] + results["apprentices"])
     total.attrs = results.attrs
     out = analysis.effects(total, baseline_policy, metric_names=["employed"])
+    attrs = out.attrs
     out = out[out["metric"] == "employed"]
-    return out.assign(metric="in_employment", unit="workers").reset_index(drop=True)
+    out = out.assign(metric="in_employment", unit="workers").reset_index(drop=True)
+    out.attrs = attrs  # (the baseline it is against)
+    return out
 
 
 def _manifest_of(path: Path) -> dict | None:
@@ -598,9 +639,6 @@ def figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
     return sourced(_figures(sweep, style, lang), line, style, lang)
 
 
-TALK_DPI = 160  # the talk style's PNGs: about 1,800 px wide for a 16:9 panel
-
-
 def sourced(specs: list[FigureSpec], line: str, style: str, lang: str) -> list[FigureSpec]:
     """``specs`` whose figures carry ``line`` (the runs they show) in small grey type
     under them, at the right, where a chart's source goes: a PNG taken out of the report
@@ -631,8 +669,9 @@ def sourced(specs: list[FigureSpec], line: str, style: str, lang: str) -> list[F
                 low = fig.get_tightbbox(renderer).y0 / fig.get_figheight()
                 y = min(0.0, low) - 0.01
                 fig.text(1.0, y, line, ha="right", va="top", fontsize="x-small", color="#555555")
-                if style == "talk":  # a slide is 1920 px wide: 11 in at 100 dpi was soft
-                    fig.set_dpi(TALK_DPI)  # (laid out above: the whole figure scales)
+                # a slide is 1920 px wide (11 in at 100 dpi was soft), and a page prints
+                # at 200 dpi or more: the style's resolution (laid out above: it scales)
+                fig.set_dpi(plots.SAVE_DPI[style])
             return fig
 
         return drawn
@@ -659,8 +698,13 @@ def _figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
                     lambda m=m: plots.forest(e, m, baseline_policy=base, **order, **kw),
                 )
             )
-    one_seed = r.groupby(["scenario", "policy", "point"])["seed"].nunique().max() < 2
-    paths_caption = "fig_paths_one" if one_seed else "fig_paths_alone" if e.empty else "fig_paths"
+    most = r.groupby(["scenario", "policy", "point"])["seed"].nunique().max()
+    paths_caption = (  # (bands from 3 seeds up, as plots.paths draws them)
+        "fig_paths_one" if most < 2
+        else "fig_paths_two" if most == 2
+        else "fig_paths_alone" if e.empty
+        else "fig_paths"
+    )  # fmt: skip
     for m in PATH_METRICS:
         if m in r.columns:
             specs.append(
@@ -736,7 +780,14 @@ def _figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
             FigureSpec(
                 "cost_effectiveness",
                 _t("fig_cost", lang),
-                lambda: plots.cost_effectiveness(e, baseline_policy=base, **order, **kw),
+                lambda: plots.cost_effectiveness(
+                    e,
+                    scenarios=sweep.scenario_order,
+                    # the paths' and pipeline's policies first: each keeps its colour
+                    policies=featured + [p for p in sweep.policy_order if p not in featured],
+                    baseline_policy=base,
+                    **kw,
+                ),
             )
         )
     if sweep.experiment["design"]["kind"] in ("sobol", "morris"):
@@ -882,7 +933,7 @@ def _png(fig) -> bytes:
     import matplotlib.pyplot as plt
 
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", bbox_inches="tight", dpi=fig.dpi)  # (talk: TALK_DPI)
+    fig.savefig(buf, format="png", bbox_inches="tight", dpi=fig.dpi)  # (plots.SAVE_DPI)
     plt.close(fig)
     return buf.getvalue()
 
@@ -1215,7 +1266,7 @@ def _summary(sweep: Sweep, lang: str) -> str:
     from simulation import plots
 
     points = plots.point_labels(sweep.results, lang)  # {} without design points
-    daggers = False
+    daggers = fewer = False
     for m in SUMMARY_METRICS:
         rows = e[e["metric"] == m]
         if rows.empty:
@@ -1247,6 +1298,10 @@ def _summary(sweep: Sweep, lang: str) -> str:
                 where = {"policy": p, "point": point, "scenario": s}
                 if cost and math.isfinite(est) and not analysis.unemployment_fell(e, where):
                     mark, daggers = " †", True
+                if 0 < int(r["n"]) < n:  # (an unfinished sweep's, or a metric's gaps)
+                    seeds = _t("cell_fewer", lang).format(k=int(r["n"]), n=n)
+                    interval = f"{interval} ({seeds})" if interval else seeds
+                    fewer = True
                 out.append(
                     f"<td class='{cls}'>{_e(_fmt(est, m, not cost, places) + mark)}<br><small>"
                     f"{_e(interval)}</small></td>"
@@ -1257,7 +1312,22 @@ def _summary(sweep: Sweep, lang: str) -> str:
             out.append(f"<p><small>{_e(_t('cost_cell_note', lang))}</small></p>")
             if daggers:
                 out.append(f"<p><small>{_e(_t('cost_dagger_note', lang))}</small></p>")
+    if fewer:
+        out.append(f"<p><small>{_e(_t('fewer_note', lang))}</small></p>")
     return "".join(out)
+
+
+def _css_width(png: bytes) -> int | None:
+    """The width a PNG is shown at on the page: its pixels at 100 to the inch, from the
+    resolution it was saved at (its pHYs chunk, in pixels a metre), so a figure saved
+    at 200 dpi shows at its drawn size and prints sharp; None without the chunk."""
+    at = png.find(b"pHYs")
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or at < 0 or png[at + 12] != 1:  # 1: a metre
+        return None
+    per_metre = int.from_bytes(png[at + 4 : at + 8], "big")
+    if per_metre <= 0:
+        return None
+    return round(int.from_bytes(png[16:20], "big") * 100 / (per_metre * 0.0254))
 
 
 def _figures_html(rendered, folder: str, lang: str) -> str:
@@ -1267,8 +1337,10 @@ def _figures_html(rendered, folder: str, lang: str) -> str:
             out.append(f'<p class="note" id="fig-{_e(spec.name)}">{_e(spec.caption)}</p>')
             continue
         uri = "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+        width = _css_width(data)
+        size = f' width="{width}"' if width else ""
         out.append(
-            f'<figure id="fig-{_e(spec.name)}"><img alt="{_e(spec.caption)}" src="{uri}">'
+            f'<figure id="fig-{_e(spec.name)}"><img alt="{_e(spec.caption)}"{size} src="{uri}">'
             f"<figcaption>{_e(spec.caption)} <small>({_e(spec.name)}.png)</small>"
             "</figcaption></figure>"
         )

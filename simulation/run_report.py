@@ -147,9 +147,11 @@ _W: dict[str, tuple[str, str]] = {
         "在职者平均技能差距（0表示每位劳动者都具备岗位所需技能）。",
     ),
     "apprenticeships": (
-        "Apprenticeships started and completed each month (school leavers start in the "
-        "month the cohort enters).",
-        "每月新招与完成的学徒人数（应届毕业生在每年入学月开始学徒培训）。",
+        "Apprenticeships started and completed each month. Starts come in waves about one "
+        "contract length apart, an echo of the apprenticeship system's start before the "
+        "burn-in (docs/ODD.md, 10.2): compare them over the whole period, not month by month.",
+        "每月新招与完成的学徒人数。新招人数大约每隔一个合同期出现一次高峰，这是学徒制在预热期之前同时起步留下的回波"
+        "（docs/ODD.md 第10.2节）：请比较整个时期的数值，而非逐月比较。",
     ),
     "green": (
         "Share of the employed in green sectors.",
@@ -218,7 +220,7 @@ def _w(key: str, lang: str) -> str:
 def _span(months: int, lang: str) -> str:
     """A number of months in words ("1 month", "12 months"; "12 个月")."""
     if lang == "zh":
-        return f"{months} 个月"
+        return f"{months}个月"
     return "1 month" if months == 1 else f"{months} months"
 
 
@@ -486,7 +488,9 @@ def html(run: Run, rendered, folder: str, lang: str) -> str:
         f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f'<meta name="generator" content="{GENERATOR}">',
-        f"<title>{_e(title)}: {_e(scenario)} | {_e(policy)}</title><style>{_CSS}</style></head>",
+        f"<title>{_e(title)}{'：' if lang == 'zh' else ': '}"
+        f"{_e(name_of('scenario', scenario, lang))} | {_e(name_of('policy', policy, lang))}"
+        f"</title><style>{_CSS}</style></head>",
         f"<body><header><h1>{_e(title)}</h1><p class='sub'>{_e(sub)}</p>",
         f"<p class='note'>{_e(_w('one_draw', lang))}</p>",
     ]

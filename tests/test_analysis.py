@@ -725,7 +725,7 @@ def test_find_sweep_takes_the_newest_comparable_sweep_of_the_places_in_order(tmp
     (here / "results").mkdir(parents=True)
     found, said = analysis.find_sweep(places=[here, repo])
     assert found == older.resolve()
-    assert said[0] == f"using the newest sweep with a 'none' baseline: {found}"
+    assert said[0] == f"using the newest sweep with the baseline policy 'none': {found}"
     assert said[1].startswith(f"  (skipped {newer}: {newer / 'runs'}: no finished runs of")
     assert analysis.find_sweep("results/sweep-a", places=[here, repo])[0] == found
     with pytest.raises(ValueError, match=r"sweep-b cannot be used: .*no finished runs"):

@@ -277,3 +277,16 @@ def test_plan_pairs_policies_on_seeds_and_applies_parameters(tmp_path):
     assert make_plan(load_experiment(path)).sweep_hash == plan.sweep_hash
     changed = make_plan(load_experiment(path, {"workers": 400}))
     assert changed.sweep_hash != plan.sweep_hash
+
+
+def test_a_level_listed_twice_is_refused(tmp_path):
+    """A grid's ``values`` with a level twice would run the same point twice (a note
+    said so after the fact, blaming rounding); refused, naming the entry."""
+    extra = (
+        "[design]\nkind = 'grid'\n[[parameters]]\n"
+        'path = "policy.anticipation.noise_sd"\nvalues = [0.0, 0.1, 0.0]\n'
+    )
+    with pytest.raises(ConfigError) as err:
+        _config(tmp_path, extra)
+    assert err.value.field == "parameters[0].values"
+    assert "values lists 0 twice (allowed: each level once" in str(err.value)

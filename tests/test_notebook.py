@@ -123,7 +123,7 @@ def test_notebook_run_in_experiments_finds_the_repository_results(repo):
     cells = execute(repo / "experiments")  # where Jupyter and `jupyter execute` run it
     assert figures(cells) >= 7
     text = printed(cells)
-    assert f"using the newest sweep with a 'none' baseline: {sweep}\n" in text
+    assert f"using the newest sweep with the baseline policy 'none': {sweep}\n" in text
     assert (sweep / "report.html").is_file() and str(sweep / "report.html") in text
     assert sorted(REAL_RESULTS.iterdir()) == real
 
@@ -132,7 +132,7 @@ def test_notebook_skips_a_newer_sweep_without_the_baseline(repo):
     usable = add(small_sweep(), repo, "sweep-presenting-1", 1_000_000)
     newer = add(one_policy_sweep(), repo, "sweep-subsidy_sensitivity-1", 2_000_000)
     text = printed(execute(repo, through=EFFECTS))  # run in the repository: results/ here
-    assert f"using the newest sweep with a 'none' baseline: {usable}\n" in text
+    assert f"using the newest sweep with the baseline policy 'none': {usable}\n" in text
     assert f"(skipped {newer}: its policies (apprenticeship_subsidy) do not include" in text
     assert "runs," in text
 

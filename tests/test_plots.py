@@ -597,3 +597,90 @@ def test_beveridge_of_design_points_draws_a_line_per_point():
     words = _texts(many).replace("\n", " ")
     assert "thin lines: the 13 design points" in words and "over 2 seeds" in words
     assert "results[results.point == 0]" in words
+
+
+def test_heatmap_weights_each_entry_by_its_workers():
+    """A cell's mean over months and seeds is over the workers behind them: a seed with
+    150 employed in the cell counts five times one with 30 (the unweighted mean of the
+    two made the thinner seed's value as heavy); without a count, a plain mean."""
+    table = pd.DataFrame(
+        {
+            "sector": ["manufacturing"] * 2,
+            "region": ["urban_core"] * 2,
+            "employed": [30, 150],
+            "skill_gap_mean": [0.3, 0.1],
+        }
+    )
+
+    def value(fig):
+        return float(np.ma.filled(fig.axes[0].collections[0].get_array(), np.nan).ravel()[0])
+
+    assert value(plots.mismatch_heatmap(table)) == pytest.approx((30 * 0.3 + 150 * 0.1) / 180)
+    assert value(plots.mismatch_heatmap(table.drop(columns="employed"))) == pytest.approx(0.2)
+
+
+@pytest.mark.parametrize("style", plots.STYLES)
+def test_a_figure_saved_later_keeps_its_style(style, tmp_path):
+    """``fig.savefig(path)`` after the call that drew the figure (the README's way)
+    saves at the style's resolution and takes in a title wider than the figure: it
+    fell back to 100 dpi and the figure's frame, which cut the title off."""
+    from PIL import Image
+
+    long = "a title longer than the figure is wide " * 4
+    fig = plots.forest(_effects(), "unemployment_rate", style=style, title=long)
+    fig.savefig(tmp_path / "forest.png")
+    png = Image.open(tmp_path / "forest.png")
+    assert png.info["dpi"][0] == pytest.approx(plots.SAVE_DPI[style], abs=0.1)
+    assert png.size[0] > fig.get_figwidth() * plots.SAVE_DPI[style]  # (the whole title)
+    fig.savefig(tmp_path / "small.png", dpi=50)  # the caller's choice still holds
+    assert Image.open(tmp_path / "small.png").info["dpi"][0] == pytest.approx(50, abs=0.1)
+
+
+def test_cost_effectiveness_keeps_black_for_the_baseline():
+    """The baseline policy has no point in the cost figure but keeps its colour, black:
+    the first policy drawn was black there, the baseline's colour in every other figure."""
+    fig = plots.cost_effectiveness(_effects())
+    drawn = {mcolors.to_hex(line.get_color()) for line in fig.axes[0].get_lines()}
+    assert plots.COLOURS[1].lower() in drawn and "#000000" not in drawn
+
+
+def test_forest_marks_cells_of_fewer_seeds():
+    """An unfinished sweep's cell (fewer seeds than the rest) is a hollow marker, and
+    the note says so; with every cell on the same seeds, neither."""
+    e = pd.concat(
+        [_effects(), _effects(n=1).assign(scenario="green_transition_orderly")],
+        ignore_index=True,
+    )
+    fig = plots.forest(e, "unemployment_rate")
+    hollow = [
+        line
+        for line in fig.axes[0].get_lines()
+        if len(line.get_xdata()) and mcolors.to_hex(line.get_markerfacecolor()) == "#ffffff"
+    ]
+    assert len(hollow) == 1 and "hollow: fewer seeds" in _texts(fig)
+    plain = plots.forest(_effects(), "unemployment_rate")
+    assert "hollow" not in _texts(plain)
+
+
+def test_effects_are_against_the_sweeps_baseline_and_figures_say_so():
+    """``analysis.effects`` takes a sweep's own baseline (it took "none" whatever the
+    experiment said), its table names it, and a figure told another baseline refuses
+    (it said "against" one policy with the numbers of another); a policy asked for
+    twice is drawn once."""
+    r = _results(seeds=(1, 2, 3), policies=("none", "apprenticeship_subsidy", "package"))
+    r.attrs["skillsim"] = {"baseline_policy": "apprenticeship_subsidy"}
+    e = analysis.effects(r, metric_names="unemployment_rate")
+    assert set(e["policy"]) == {"none", "package"}
+    assert analysis.baseline_of(e) == "apprenticeship_subsidy"
+    assert "against apprenticeship subsidy" in _texts(plots.forest(e, "unemployment_rate"))
+    with pytest.raises(ValueError, match="against 'apprenticeship_subsidy', not baseline_pol"):
+        plots.forest(e, "unemployment_rate", baseline_policy="none")
+    assert set(analysis.effects(r, "none", metric_names="unemployment_rate")["policy"]) == {
+        "apprenticeship_subsidy",
+        "package",
+    }
+    twice = ["apprenticeship_subsidy", "apprenticeship_subsidy", "none"]
+    fig = plots.paths(r, "unemployment_rate", policies=twice)
+    labels = fig.legends[0].get_texts() if fig.legends else fig.axes[0].get_legend().get_texts()
+    names = [t.get_text() for t in labels]
+    assert names.count("apprenticeship subsidy") == 1 and len(names) == 2

@@ -82,6 +82,10 @@ def test_report_says_what_a_forum_needs(written):
         "Common random numbers",
         "95% t interval",
         "which no calibration target pins",
+        # what the fits agree on, and what the model cannot answer: no over-claim
+        "The two current fits agree that the package adds apprenticeships",
+        "What the model cannot answer yet",
+        "Spending and cost can be negative",
         "Manifest",
         "sweep_hash",
     ):
@@ -381,6 +385,56 @@ def test_temporaries_of_a_killed_report_are_removed_by_the_next(tmp_path, monkey
         [".mine.html.tmp-" + alive, ".mine_figures.tmp-" + alive, ".other.html.tmp-1",
          "mine.html", "mine_figures"]
     )  # fmt: skip
+
+
+def test_figures_show_at_their_drawn_size_and_print_sharp(written):
+    """The PNGs are saved at the style's resolution (200 dpi for the paper style) and
+    shown at the size they were drawn at (100 px an inch): a page that printed them at
+    100 dpi was soft on paper."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    from simulation import plots
+
+    page = written.read_text(encoding="utf-8")
+    images = re.findall(r'<img alt="[^"]*" width="(\d+)" src="data:image/png;base64,([^"]+)"', page)
+    assert len(images) >= 8 and len(images) == page.count("<img ")
+    for width, data in images:
+        png = Image.open(io.BytesIO(base64.b64decode(data)))
+        assert png.info["dpi"][0] == pytest.approx(plots.SAVE_DPI["paper"], abs=0.1)
+        # (within a pixel: the PNG keeps its resolution as whole pixels a metre)
+        assert int(width) == pytest.approx(png.size[0] * 100 / plots.SAVE_DPI["paper"], abs=1)
+
+
+def test_a_cell_of_fewer_seeds_says_so():
+    """A cell on fewer seeds than the rest (an unfinished sweep's, or a metric without a
+    value in some runs) says how many, and a note under the tables says what that
+    means; with every cell on every seed, neither."""
+    sweep = report.read(cell_sweep())
+    e = sweep.effects.copy()
+    n = int(e["n"].max())
+    full = e.assign(n=n)
+    plain = html.unescape(report._summary(dataclasses.replace(sweep, effects=full), "en"))
+    assert f"of {n} seeds" not in plain and "rests on fewer seeds" not in plain
+    one = (full["metric"] == "unemployment_rate") & (full["policy"] == "package")
+    at = full.index[one][0]
+    full.loc[at, ["n", "ci_low", "ci_high"]] = [1, float("nan"), float("nan")]
+    words = html.unescape(report._summary(dataclasses.replace(sweep, effects=full), "en"))
+    assert words.count(f"1 of {n} seeds") == 1 and "rests on fewer seeds" in words
+
+
+def test_a_sweep_of_two_seeds_promises_no_bands(tmp_path):
+    """Paths draw bands from three seeds up: with two, the caption says there are none
+    and why (it promised bands the figure did not draw)."""
+    sweep = shutil.copytree(
+        cell_sweep(), tmp_path / "sweep", ignore=shutil.ignore_patterns(".lock")
+    )
+    _keep_runs(sweep, lambda run: run["replicate"] < 2)
+    words = " ".join(html.unescape(report.write(sweep, tmp_path / "r.html").read_text()).split())
+    assert "lines are means over two seeds, without a band" in words
+    assert "bands the 95%" not in words
 
 
 def test_a_partial_sweeps_report_counts_the_runs_on_disk(tmp_path, capsys):

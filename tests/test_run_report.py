@@ -288,8 +288,7 @@ def test_the_source_line_leaves_the_figure_as_it_was_laid_out(run_folder, style)
     (x, y, w, h), (x0, y0, w0, h0) = legend_box(sourced), legend_box(plain)
     assert (y, h) == pytest.approx((y0, h0), abs=2e-3)  # (its padding alone is ~1e-2)
     assert (x, w) == pytest.approx((x0, w0), abs=1e-2)  # (text widths differ with dpi)
-    if style == "talk":
-        assert sourced.dpi == report.TALK_DPI
+    assert sourced.dpi == plots.SAVE_DPI[style]  # (the style's resolution: sharp in print)
 
 
 def _height(png: bytes) -> int:

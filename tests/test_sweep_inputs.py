@@ -333,6 +333,26 @@ def test_a_changed_definition_is_named_when_resuming_is_refused(tmp_path, capsys
     assert "what differs: workers was 300, now 301" in capsys.readouterr().err
 
 
+def test_a_changed_design_value_is_named_when_resuming_is_refused(tmp_path, capsys):
+    """A [[parameters]] list edited since: the message names the entry and field that
+    changed (it showed the list's start, cut off before the difference)."""
+    design = (
+        '[design]\nkind = "grid"\n[[parameters]]\nname = "rate"\n'
+        'path = "scenario.behaviour.skills.learning_rate"\nvalues = [0.04, 0.05]\n'
+    )
+    path = write_experiment(
+        tmp_path / "exp", small(policies=("none",), replications=1, extra=design)
+    )
+    out = tmp_path / "out"
+    argv = ["sweep", str(path), "--out", str(out), "--quiet", "--executor", "serial"]
+    assert cli.main(argv) == 0
+    path.write_text(path.read_text().replace("[0.04, 0.05]", "[0.04, 0.06]"))
+    capsys.readouterr()
+    assert cli.main(argv) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "what differs: parameters[0].values[1] was 0.05, now 0.06;" in err
+
+
 def test_well_formed_scheduler_addresses():
     for address in ("tcp://127.0.0.1:8786", "tls://sched.example.org:8786", "[::1]:8786"):
         assert executors.check_scheduler(address) == address

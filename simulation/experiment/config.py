@@ -48,6 +48,12 @@ class ParameterRange(Strict):
         if self.values:
             if self.low is not None or self.high is not None:
                 raise ValueError("values or low and high must be given (not both)")
+            twice = [v for i, v in enumerate(self.values) if v in self.values[:i]]
+            if twice:  # (its points would repeat each other's runs)
+                raise ValueError(
+                    f"values lists {twice[0]:g} twice (allowed: each level once; "
+                    "replications repeat a point with other seeds)"
+                )
         elif self.low is None or self.high is None:
             raise ValueError("low and high must both be given (or values, for a grid)")
         elif not self.low < self.high:
