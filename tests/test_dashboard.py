@@ -586,6 +586,19 @@ def test_page_starts_with_the_scenario_asked_for(lang, monkeypatch):
         assert i18n.name_of("scenario", "baseline", lang) not in _status(box)
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_status_names_the_citys_size_and_seed(lang, monkeypatch):
+    """Counts and spending scale with --workers: the status line says for what size of
+    city and which seed (a live audience saw apprentices and yuan without either)."""
+    with _page(monkeypatch, lang, workers=1234, seed=7) as (box, rc):
+        _click(rc, dashboard._w("step", lang))
+        words = _status(box)
+    if lang == "zh":
+        assert "1,234 名劳动者的模拟城市，随机种子 7" in words
+    else:
+        assert "a model city of 1,234 workers, seed 7" in words
+
+
 def test_page_starts_with_a_scenario_file(tmp_path, monkeypatch, capsys):
     """`skillsim dashboard --scenario late.toml` was refused as an unknown scenario
     (`skillsim run` takes files): now the page runs it, named by its own name and file."""
