@@ -148,10 +148,13 @@ _W: dict[str, tuple[str, str]] = {
     ),
     "apprenticeships": (
         "Apprenticeships started and completed each month. Starts come in waves about one "
-        "contract length apart, an echo of the apprenticeship system's start before the "
-        "burn-in (docs/ODD.md, 10.2): compare them over the whole period, not month by month.",
-        "每月新招与完成的学徒人数。新招人数大约每隔一个合同期出现一次高峰，这是学徒制在预热期之前同时起步留下的回波"
-        "（docs/ODD.md 第10.2节）：请比较整个时期的数值，而非逐月比较。",
+        "contract length apart: every contract has the same length, so a cluster of starts "
+        "(the system's start before the burn-in, a policy's start) comes back when its "
+        "contracts end (docs/ODD.md, 10.2). Compare them over the whole period, not month "
+        "by month.",
+        "每月新招与完成的学徒人数。新招人数大约每隔一个合同期出现一次高峰：所有合同期限相同，"
+        "一批集中开始的学徒（预热期之前学徒制的起步、某项政策的开始）会在合同结束时再次出现"
+        "（docs/ODD.md 第10.2节）。请比较整个时期的数值，而非逐月比较。",
     ),
     "green": (
         "Share of the employed in green sectors.",
