@@ -290,3 +290,17 @@ def test_a_level_listed_twice_is_refused(tmp_path):
         _config(tmp_path, extra)
     assert err.value.field == "parameters[0].values"
     assert "values lists 0 twice (allowed: each level once" in str(err.value)
+
+
+def test_a_level_out_of_range_is_named_by_its_place(tmp_path):
+    """A grid level the field refuses is named by its place in ``values`` and shown as
+    written (it was ``parameters[0].values = 2000.0`` for a whole-number field)."""
+    extra = (
+        "[design]\nkind = 'grid'\n[[parameters]]\n"
+        'path = "scenario.burn_in_months"\nvalues = [12, 2000]\n'
+    )
+    with pytest.raises(ConfigError) as err:
+        _config(tmp_path, extra)
+    assert err.value.field == "parameters[0].values[1]"
+    assert "scenario.burn_in_months = 2000 is not allowed" in str(err.value)
+    assert "2000.0" not in str(err.value)

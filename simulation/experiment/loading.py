@@ -278,8 +278,10 @@ def _check_range(experiment: Experiment, p: ParameterRange, i: int) -> None:
                 field = f"parameters[{i}].{end}" if not p.values else f"parameters[{i}].values"
                 raise ConfigError(Problem(shown, field, show_value(value), allowed))
         return
-    ends = [("values", v) for v in p.values] or [("low", p.low), ("high", p.high)]
-    for end, value in ends:
+    ends = [(f"values[{k}]", v) for k, v in enumerate(p.values)]
+    for end, value in ends or [("low", p.low), ("high", p.high)]:
+        if float(value).is_integer():  # (2000, not 2000.0: a whole-number field's value)
+            value = int(value)
         for root, pairs in by_root(settings(targets, value)).items():
             bases = experiment.scenarios if root == "scenario" else experiment.policies
             for base in bases.values():
