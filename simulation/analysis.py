@@ -597,10 +597,17 @@ def effects(
             "results, so there is nothing to compare it with"
         )
     names = _metric_names(metric_names, runs)
-    with_cost = breakdown(results) is None and (
-        metric_names is None
-        or COST_METRIC in ([metric_names] if isinstance(metric_names, str) else metric_names)
+    asked = metric_names is not None and COST_METRIC in (
+        [metric_names] if isinstance(metric_names, str) else metric_names
     )
+    lacking = [c for c in _COST_INPUTS if c not in runs.columns]
+    if asked and lacking:
+        raise ValueError(
+            f"{COST_METRIC} needs the columns {', '.join(_COST_INPUTS)}; these results "
+            f"lack {', '.join(lacking)}"
+        )
+    # (without its inputs, no cost row: empty, it read as "employment not clearly up")
+    with_cost = breakdown(results) is None and not lacking and (metric_names is None or asked)
     rows_of = _rows_of(results)  # a breakdown's: each region (sector, ...) paired on its own
     groups = [*_groups(results), *rows_of]
     pair_on = ["scenario", "point", "seed", *rows_of]

@@ -684,3 +684,12 @@ def test_effects_are_against_the_sweeps_baseline_and_figures_say_so():
     labels = fig.legends[0].get_texts() if fig.legends else fig.axes[0].get_legend().get_texts()
     names = [t.get_text() for t in labels]
     assert names.count("apprenticeship subsidy") == 1 and len(names) == 2
+
+
+def test_effects_without_the_costs_inputs_have_no_cost_row():
+    """Results without spending, employed and apprentices: no cost row (it came out
+    empty, as if employment had not clearly risen), and naming it says what is missing."""
+    r = _results(seeds=(1, 2, 3))
+    assert analysis.COST_METRIC not in set(analysis.effects(r)["metric"])
+    with pytest.raises(ValueError, match="lack spending_total_yuan, employed, apprentices"):
+        analysis.effects(r, metric_names=["unemployment_rate", analysis.COST_METRIC])
