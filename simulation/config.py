@@ -265,7 +265,7 @@ class LabourMarketConfig(Strict):
         ge=0,
         le=2,
         description="young unemployed job seekers' (under 25) reservation pay, as a share "
-        "of their home region's wage level: they refuse a job offer worth less (0: they "
+        "of the wage level where they live: they refuse a job offer worth less (0: they "
         "take any offer)",
     )
     reservation_decline: float = Field(

@@ -1589,15 +1589,16 @@ def progress(m, x):
 
 
 def test_the_advanced_bonus_is_a_term_of_contracts_started_under_the_policy():
-    """A contract of the burn-in (negative months: the status quo's terms, no bonus)
-    certified at an advanced level after the policy starts gets no bonus; one started
-    in month 0 or later does."""
+    """A contract of the burn-in (months 0 and below: the status quo's terms, no bonus;
+    month 0 is the burn-in's last month) certified at an advanced level after the
+    policy starts gets no bonus; one started in month 1 or later does."""
     from simulation.twins import separations as twin
 
     p = SimpleNamespace(certification_pass=1.0, advanced_match=0.9, advanced_bonus_per_year=1200.0)
     args = (p, 0.95, 0.0, Cert.NONE, 6000.0, 1000.0, 24)  # entitlement 6,000, advance 1,000
     assert twin.certification(*args, -3.0) == (True, Cert.ADVANCED, 5000.0)
-    assert twin.certification(*args, 0.0) == (True, Cert.ADVANCED, 5000.0 + 2400.0)
+    assert twin.certification(*args, 0.0) == (True, Cert.ADVANCED, 5000.0)
+    assert twin.certification(*args, 1.0) == (True, Cert.ADVANCED, 5000.0 + 2400.0)
 
 
 @cases(pending_exits=st.booleans(), perfect=st.booleans())
@@ -1641,7 +1642,7 @@ def test_completion_pays_the_recorded_balance(n, seed, pending_exits, retention)
     """Every apprentice finishes this month: each costs the public assessment; a pass
     (and only a pass) earns the balance of the subsidy recorded at its start, plus the
     bonus over its own contract for an advanced certificate if it started under the
-    policy (month >= 0, not in the burn-in); the training firm, if alive,
+    policy (month >= 1, not in the burn-in); the training firm, if alive,
     keeps a graduate at or above its hiring bar with probability base_retention."""
     world = worlds.random_world(n, seed, pending_exits=pending_exits)
     appr = world.p.appr._replace(dropout_hazard=0.0, base_retention=retention)
@@ -1664,7 +1665,7 @@ def test_completion_pays_the_recorded_balance(n, seed, pending_exits, retention)
     assert flows[Flow.APPR_CERTIFIED] == passed.sum()
     balance = (w0.appr_entitlement[rows] - w0.appr_advance[rows]) * passed
     bonus = a.advanced_bonus_per_year * w0.appr_duration[rows].astype(np.int64) / 12.0
-    bonus *= w0.date_appr_start[rows] >= 0
+    bonus *= w0.date_appr_start[rows] > 0
     due = balance.sum() + (bonus * advanced).sum()
     assert math.isclose(spent[Spend.SUBSIDY], due, rel_tol=1e-9, abs_tol=1e-6)
     assert (w1.appr_state[rows] == ApprState.COMPLETED).all()

@@ -1172,7 +1172,7 @@ def choose_offers(
 @njit(inline="always")
 def reservation_pay(p, home_wage_level, spell):
     """The least a young unemployed job seeker accepts (jobs): ``youth_reservation``
-    times its home region's wage level, falling by ``reservation_decline`` a month of
+    times the wage level where it lives, falling by ``reservation_decline`` a month of
     its unemployment spell (``spell`` months). The twin's ``reservation_pay`` says who
     holds one."""
     fall = math.pow(1.0 - p.reservation_decline, float(spell))

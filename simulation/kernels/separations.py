@@ -242,7 +242,7 @@ def apprenticeship_progress(
             balance = appr_entitlement[i] - appr_advance[i]
             if match >= p.advanced_match:
                 cert[i] = Cert.ADVANCED
-                if date_appr_start[i] >= 0.0:  # (the burn-in's months are negative)
+                if date_appr_start[i] > 0.0:  # (the burn-in's months: 0 and below)
                     balance += p.advanced_bonus_per_year * appr_duration[i] / 12.0
             elif cert[i] < Cert.APPRENTICESHIP:
                 cert[i] = Cert.APPRENTICESHIP

@@ -140,13 +140,13 @@ def certification(p, match, u, cert, entitlement, advance, duration, started):
     (chance: pass rate x match) earns the apprenticeship certificate, advanced at a
     high match; the balance is the subsidy recorded at the start (``entitlement``) less
     the ``advance`` paid then, plus for an advanced certificate the bonus over the
-    contract's ``duration`` if it ``started`` under the run's policy (month >= 0; a
-    contract of the burn-in has the status quo's terms)."""
+    contract's ``duration`` if it ``started`` under the run's policy (month >= 1; a
+    contract of the burn-in, month 0 included, has the status quo's terms)."""
     if u >= p.certification_pass * match:
         return False, cert, 0.0
     balance = entitlement - advance
     if match >= p.advanced_match:
-        if started >= 0.0:
+        if started > 0.0:
             balance += p.advanced_bonus_per_year * duration / 12.0
         return True, Cert.ADVANCED, balance
     return True, max(cert, Cert.APPRENTICESHIP), balance
