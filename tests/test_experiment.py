@@ -279,28 +279,30 @@ def test_plan_pairs_policies_on_seeds_and_applies_parameters(tmp_path):
     assert changed.sweep_hash != plan.sweep_hash
 
 
-def test_a_level_listed_twice_is_refused(tmp_path):
-    """A grid's ``values`` with a level twice would run the same point twice (a note
-    said so after the fact, blaming rounding); refused, naming the entry."""
-    extra = (
-        "[design]\nkind = 'grid'\n[[parameters]]\n"
-        'path = "policy.anticipation.noise_sd"\nvalues = [0.0, 0.1, 0.0]\n'
-    )
+@pytest.mark.parametrize(
+    "path, values, field, said",
+    [
+        # a level twice would run the same point twice (a note said so after the fact,
+        # blaming rounding): refused, naming the entry
+        (
+            "policy.anticipation.noise_sd",
+            "[0.0, 0.1, 0.0]",
+            "parameters[0].values",
+            "values lists 0 twice (allowed: each level once",
+        ),
+        # a level the field refuses: named by its place, shown as written (it was
+        # ``parameters[0].values = 2000.0`` for a whole-number field)
+        (
+            "scenario.burn_in_months",
+            "[12, 2000]",
+            "parameters[0].values[1]",
+            "scenario.burn_in_months = 2000 is not allowed",
+        ),
+    ],
+)
+def test_a_grid_level_refused_is_named(tmp_path, path, values, field, said):
+    extra = f"[design]\nkind = 'grid'\n[[parameters]]\npath = \"{path}\"\nvalues = {values}\n"
     with pytest.raises(ConfigError) as err:
         _config(tmp_path, extra)
-    assert err.value.field == "parameters[0].values"
-    assert "values lists 0 twice (allowed: each level once" in str(err.value)
-
-
-def test_a_level_out_of_range_is_named_by_its_place(tmp_path):
-    """A grid level the field refuses is named by its place in ``values`` and shown as
-    written (it was ``parameters[0].values = 2000.0`` for a whole-number field)."""
-    extra = (
-        "[design]\nkind = 'grid'\n[[parameters]]\n"
-        'path = "scenario.burn_in_months"\nvalues = [12, 2000]\n'
-    )
-    with pytest.raises(ConfigError) as err:
-        _config(tmp_path, extra)
-    assert err.value.field == "parameters[0].values[1]"
-    assert "scenario.burn_in_months = 2000 is not allowed" in str(err.value)
-    assert "2000.0" not in str(err.value)
+    assert err.value.field == field
+    assert said in str(err.value) and "2000.0" not in str(err.value)
