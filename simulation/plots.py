@@ -588,8 +588,11 @@ def forest(
     w, h = _SIZES[style]
     with theme(style, lang):
         per_row = (0.45 if style == "paper" else 0.6) * max(n.count("\n") + 1 for n in names)
+        # (talk: the legend and note in larger type take more of the height; a strip of
+        # 2.7:1 crowded the rows)
+        least, extra = (h * 0.6, 1.6) if style == "paper" else (h * 0.8, 2.4)
         fig, ax = _subplots(
-            figsize=(w, max(h * 0.6, per_row * len(keys) + 1.6)), layout="constrained"
+            figsize=(w, max(least, per_row * len(keys) + extra)), layout="constrained"
         )
         most, n = _seeds(rows["n"])
         for j, s in enumerate(scen):

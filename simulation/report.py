@@ -1287,7 +1287,11 @@ def _summary(sweep: Sweep, lang: str) -> str:
                 r = cells.loc[(p, point, s)]
                 est, lo, hi = r["effect"], r["ci_low"], r["ci_high"]
                 clear = math.isfinite(lo) and math.isfinite(hi) and (lo > 0 or hi < 0)
-                places = None if cost else analysis.effect_decimals(m, est, lo, hi)
+                if cost:  # (the estimate's decimals for its bounds too: "[-552, -50]")
+                    unit = i18n.catalogue_unit(m)
+                    places = analysis.usual_places(unit, est) if math.isfinite(est) else None
+                else:
+                    places = analysis.effect_decimals(m, est, lo, hi)
                 interval = (
                     f"[{_fmt(lo, m, not cost, places)}, {_fmt(hi, m, not cost, places)}]"
                     if math.isfinite(lo)

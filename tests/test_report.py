@@ -387,6 +387,16 @@ def test_temporaries_of_a_killed_report_are_removed_by_the_next(tmp_path, monkey
     )  # fmt: skip
 
 
+def test_a_cost_interval_has_its_estimates_decimals():
+    """A cost cell's bounds take the estimate's decimals: "[-552, -50.18]" mixed two."""
+    sweep = report.read(cell_sweep())
+    e = sweep.effects.copy()
+    cost = e["metric"] == analysis.COST_METRIC
+    e.loc[cost, ["effect", "ci_low", "ci_high"]] = [-297.0, -552.4, -50.18]
+    words = html.unescape(report._summary(dataclasses.replace(sweep, effects=e), "en"))
+    assert "[\u2212552, \u221250]" in words and "50.18" not in words
+
+
 def test_figures_show_at_their_drawn_size_and_print_sharp(written):
     """The PNGs are saved at the style's resolution (200 dpi for the paper style) and
     shown at the size they were drawn at (100 px an inch): a page that printed them at
