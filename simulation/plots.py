@@ -1322,6 +1322,8 @@ def sensitivity(
 
 # ------------------------------------------------------- one run, live
 
+COUNT_UNITS = ("per month", "workers")  # units of whole counts: whole ticks (run_lines)
+
 
 def run_lines(
     frame: pd.DataFrame,
@@ -1354,6 +1356,8 @@ def run_lines(
         if months:
             ax.set_xlim(0, months)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # (months are whole)
+        if all(i18n.catalogue_unit(m) in COUNT_UNITS for m in metrics):
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # (no half apprentices)
         top = max(float(np.nanmax(frame[m] * scale(m), initial=0)) for m in metrics)
         ax.set_ylim(0, top * 1.15 if top > 0 else 1)
         ax.set_xlabel(text("month", lang))

@@ -693,3 +693,15 @@ def test_effects_without_the_costs_inputs_have_no_cost_row():
     assert analysis.COST_METRIC not in set(analysis.effects(r)["metric"])
     with pytest.raises(ValueError, match="lack spending_total_yuan, employed, apprentices"):
         analysis.effects(r, metric_names=["unemployment_rate", analysis.COST_METRIC])
+
+
+def test_counts_of_one_run_have_whole_ticks():
+    """Starts and completions are whole numbers: their axis had ticks at 0.5 and 1.5."""
+    frame = pd.DataFrame(
+        {"month": [0, 1, 2, 3], "apprenticeship_starts": [0, 1, 2, 1],
+         "apprenticeship_completions": [0, 0, 1, 1], "unemployment_rate": [0.05] * 4}
+    )  # fmt: skip
+    fig = plots.run_lines(frame, ["apprenticeship_starts", "apprenticeship_completions"])
+    fig.canvas.draw()
+    ticks = fig.axes[0].get_yticks()
+    assert len(ticks) >= 2 and np.all(ticks == np.round(ticks))
