@@ -295,8 +295,8 @@ _T: dict[str, tuple[str, str]] = {
     "drivers_default": ("No drivers beyond current trends.", "除现有趋势外无其他驱动因素。"),
     "differs_from": ("Other settings that differ from {first}:", "与{first}不同的其他设置："),
     "shock": (
-        "{sectors} sectors{where}: demand {change:+.0%} over {months} months from month {start}",
-        "{sectors}行业{where}：自第{start}个月起{months}个月内需求变化{change:+.0%}",
+        "{sectors} sectors{where}: demand {change} over {months} months from month {start}",
+        "{sectors}行业{where}：自第{start}个月起{months}个月内需求变化{change}",
     ),
     "shock_rural_only": (" in rural regions", "（仅农村地区）"),
     "swept": (
@@ -1492,7 +1492,7 @@ def _shock(s: dict[str, Any], lang: str) -> str:
     return _t("shock", lang).format(
         sectors=_SECTOR_KINDS.get(s["kind"], (s["kind"], s["kind"]))[i],
         where=where,
-        change=math.exp(s["log_change"]) - 1,
+        change=f"{math.exp(s['log_change']) - 1:+.0%}".replace("-", "\u2212"),  # (as tables)
         months=s["duration_months"],
         start=s["start_month"],
     )
