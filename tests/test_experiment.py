@@ -298,6 +298,14 @@ def test_plan_pairs_policies_on_seeds_and_applies_parameters(tmp_path):
             "parameters[0].values[1]",
             "scenario.burn_in_months = 2000 is not allowed",
         ),
+        # true and false for a switch: a level is a count of switches on (it said only
+        # "must be a number")
+        (
+            "policy.quality.written_agreement",
+            "[true, false]",
+            "parameters[0].values",
+            "a level is how many of the paths are on (0 or 1 for one path)",
+        ),
     ],
 )
 def test_a_grid_level_refused_is_named(tmp_path, path, values, field, said):

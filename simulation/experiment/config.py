@@ -8,9 +8,9 @@ reported with the file, the field path, the value and what is allowed.
 from __future__ import annotations
 
 import math
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from simulation.config import Strict
 
@@ -40,6 +40,16 @@ class ParameterRange(Strict):
     values: list[float] = Field(
         default_factory=list, description="explicit levels (grid design only)"
     )
+
+    @field_validator("low", "high", "values", mode="before")
+    @classmethod
+    def _no_true_or_false(cls, v: Any) -> Any:
+        if isinstance(v, bool) or (isinstance(v, list) and any(isinstance(x, bool) for x in v)):
+            raise ValueError(
+                "true and false are not levels: for true-or-false fields a level is how many "
+                "of the paths are on (0 or 1 for one path)"
+            )
+        return v
 
     @model_validator(mode="after")
     def _one_target_and_a_range(self) -> ParameterRange:
