@@ -8,6 +8,7 @@ is tested in tests/test_determinism.py."""
 from __future__ import annotations
 
 import threading
+import time
 
 import numba
 import numpy as np
@@ -77,9 +78,11 @@ def test_every_piece_is_done_once_whichever_thread_claims_it():
     pieces = sum(min(1 + r % duo.MOST_PIECES, 1 + (r * 7919) % 97) for r in range(4000))
     helped_at_all = False
     # On a loaded machine the helper thread may be scheduled only after the poster has
-    # done all 4,000 jobs itself (a CI check run beside other tests saw it once): every
-    # attempt must do every piece once; one of five must have the helper take some.
-    for _ in range(5):
+    # done all 4,000 jobs itself (a CI check run beside other tests saw it once, and a
+    # full run beside two simulations five times in a row): every attempt must do every
+    # piece once; one of ten must have the helper take some, each giving the helper a
+    # moment to reach its loop before the poster starts.
+    for _ in range(10):
         marks = np.zeros((4000, 97), dtype=np.int64)
         box = duo.new_box()
         box[duo.HELPING] = 1
@@ -93,6 +96,7 @@ def test_every_piece_is_done_once_whichever_thread_claims_it():
         helper = threading.Thread(target=helper_thread)
         helper.start()
         assert up.wait(timeout=60)
+        time.sleep(0.05)  # (the helper into its compiled loop, where it waits for jobs)
         mine = _poster(box, marks)
         box[duo.QUIT] = 1
         helper.join(timeout=60)
