@@ -203,6 +203,11 @@ def test_start_is_the_scenario_only_when_a_parameters_fields_agree(tmp_path):
             "moment",
         ),
         (("value = 0.05", "value = 0.09"), "targets[0]", "value must lie in"),
+        (  # a share written in percent was fitted (5 for 5%)
+            ("value = 0.05\nlow = 0.03\nhigh = 0.07", "value = 5\nlow = 3\nhigh = 7"),
+            "targets[0].value",
+            "a share from 0 to 1 (5.5% is 0.055)",
+        ),
         (("high = 0.02", "high = 0.9"), "parameters[0].high", "0.5"),
         (
             ("scenario.behaviour.labour_market.quit_rate", "policy.subsidy.yuan_per_year"),
@@ -633,3 +638,67 @@ def test_manifest_is_standard_json_when_a_moment_is_not_measured(tmp_path):
 
     manifest = json.loads((out / "manifest.json").read_text(), parse_constant=refuse)
     assert manifest["objective"] is None and manifest["best_objective"] is None
+
+
+def test_whole_number_parameters_are_shown_as_run(tmp_path):
+    """A whole-number field's fitted value is shown as the model ran it: the report
+    and the console showed 10.3 for 10, which the scenario refuses when copied."""
+    text = TINY.format(extra="").replace(
+        'path = "scenario.behaviour.labour_market.quit_rate"\nlow = 0.004\nhigh = 0.02',
+        'path = "scenario.behaviour.labour_market.delayed_entry_months"\nlow = 1\nhigh = 12',
+    )
+    cal = cconfig.load_calibration(_write(tmp_path, text, "whole.toml"))
+    name = cal.names[0]
+    assert cal.as_run(name, 10.3) == "10" and cal.as_run(name, 10.6) == "11"
+    quit_rate = cconfig.load_calibration(_write(tmp_path, TINY.format(extra="")))
+    assert quit_rate.as_run(quit_rate.names[0], 0.0075829) == "0.007583"
+
+
+CROSS = """
+name = "cross"
+scenario = "baseline"
+workers = 600
+months = 6
+replications = 2
+root_seed = 5
+budget = 12
+lhs_share = 0.9
+
+[[targets]]
+moment = "unemployment_rate"
+value = 0.05
+low = 0.03
+high = 0.07
+source = "a test"
+
+[[parameters]]
+path = "scenario.behaviour.labour_market.final_year_months"
+low = 1
+high = 20
+
+[[parameters]]
+path = "scenario.behaviour.providers.tvet_months"
+low = {low}
+high = 36
+"""
+
+
+def test_a_point_that_breaks_a_rule_between_fields(tmp_path, capsys):
+    """Two searched fields with a rule between them (the final year shorter than the
+    programme): a corner that breaks it is refused before anything runs, in the rule's
+    own words; a point inside that breaks it stops the search with the finished points
+    written (it stopped with exit 2, "bad input, nothing is written", and lost them)."""
+    at_corner = _write(tmp_path, CROSS.format(low=6), "corner.toml")
+    out = tmp_path / "corner"
+    assert cli.main(["calibrate", str(at_corner), "--out", str(out), "--executor", "serial"]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "parameters[1].low = 6: scenario.behaviour.providers.tvet_months = 6 is not" in err
+    assert "allowed: labour_market.final_year_months (6) must be less than" in err
+    assert "must be labour_market" not in err and not out.exists()
+    inside = _write(tmp_path, CROSS.format(low=8), "inside.toml")
+    out = tmp_path / "inside"
+    assert cli.main(["calibrate", str(inside), "--out", str(out), "--executor", "serial"]) == 1
+    err = " ".join(capsys.readouterr().err.split())
+    assert "is a scenario that is refused, so the search stops; narrow the" in err
+    assert "final_year_months = 17" in err and "final_year_months = 16.67" not in err
+    assert (out / "fitted.toml").exists() and (out / "fit.csv").exists()

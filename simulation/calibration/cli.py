@@ -17,6 +17,7 @@ from simulation.config_errors import (
     show_value,
 )
 from simulation.experiment.cli import add_executor_options
+from simulation.i18n import counted
 
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130
@@ -169,7 +170,8 @@ def main(args: argparse.Namespace) -> int:
     say = (lambda *a: None) if args.quiet else (lambda text: print(text, file=sys.stderr))
     say(
         f"calibrate {cfg.name}: {len(cal.names)} parameters, {len(cfg.targets)} targets, "
-        f"budget {cfg.budget} points x {cfg.replications} seeds, {cfg.workers:,} workers, "
+        f"budget {counted(cfg.budget, 'point')} x {counted(cfg.replications, 'seed')}, "
+        f"{cfg.workers:,} workers, "
         f"{cfg.months} months, executor {executor} -> {out}"
     )
     t0 = time.perf_counter()
@@ -204,7 +206,8 @@ def main(args: argparse.Namespace) -> int:
         print(f"skillsim: calibration failed: {error}", file=sys.stderr)
     if calibrator.fit.evaluations:
         _print_table(calibrator.fit, status)
-    print(f"{status}: {len(calibrator.fit.evaluations)} points in {info['seconds']:.0f} s; {out}")
+    done = counted(len(calibrator.fit.evaluations), "point")
+    print(f"{status}: {done} in {info['seconds']:.0f} s; {out}")
     return code
 
 
@@ -243,5 +246,8 @@ def _print_table(fit, status: str) -> None:
     if fit.calibration.names:
         print(
             "fitted: "
-            + ", ".join(f"{n} = {x:.4g}" for n, x in zip(fit.calibration.names, e.x, strict=True))
+            + ", ".join(
+                f"{n} = {fit.calibration.as_run(n, x)}"
+                for n, x in zip(fit.calibration.names, e.x, strict=True)
+            )
         )

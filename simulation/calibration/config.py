@@ -10,6 +10,7 @@ rejects are reported with the file, the field, the value and what is allowed.
 from __future__ import annotations
 
 import difflib
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,6 +128,13 @@ class Calibration:
     def bounds(self) -> list[tuple[float, float]]:
         return [p.bounds for p in self.config.parameters]
 
+    def as_run(self, name: str, x: float) -> str:
+        """Parameter ``name``'s value ``x`` as the model runs it: a whole number for a
+        whole-number field (10, not the sampled 10.3: a value copied from the report
+        must be one the scenario accepts), else four significant digits."""
+        whole = any(t.kind is int for t in self.fields[name])
+        return f"{int(round(x))}" if whole and math.isfinite(x) else f"{x:.4g}"
+
     def scenario_at(self, x: list[float]) -> ScenarioConfig:
         """The scenario with every searched field set to its value in ``x``."""
         pairs = [
@@ -194,6 +202,16 @@ def load_calibration(
             raise ConfigError(
                 Problem(shown, f"targets[{i}].moment", show_value(t.moment), allowed, msg)
             )
+        lo, hi = MOMENTS[t.moment].bounds
+        for end in ("value", "low", "high"):  # (a share written in percent: 5.5 for 5.5%)
+            x = getattr(t, end)
+            if not lo <= x <= hi:
+                allowed = (
+                    "a share from 0 to 1 (5.5% is 0.055)"
+                    if (lo, hi) == (0.0, 1.0)
+                    else f"a value from {lo:g} to {hi:g}, the values {t.moment} can take"
+                )
+                raise ConfigError(Problem(shown, f"targets[{i}].{end}", show_value(x), allowed))
         needs = MOMENTS[t.moment].needs(config.first_month, config.months)
         if needs is not None:
             window = f"months {config.first_month}-{config.months}"
@@ -250,11 +268,15 @@ def load_calibration(
             try:
                 apply(scenario, pairs)
             except ConfigError as exc:
-                allowed = exc.allowed or exc.problems[0].message
-                msg = (
-                    f"scenario.{exc.field} = {show_value(value)} is not allowed: must be {allowed}"
-                )
+                shown_value = show_value(int(value) if float(value).is_integer() else value)
+                problem = exc.problems[0]
+                if not problem.message.startswith(problem.allowed):  # a field's own bounds
+                    allowed = exc.allowed
+                    msg = f"scenario.{exc.field} = {shown_value} is not allowed: must be {allowed}"
+                else:  # a rule between fields: its own words (no "must be" before them)
+                    allowed = problem.allowed
+                    msg = f"{p.label} = {shown_value} is not allowed: {allowed}"
                 raise ConfigError(
-                    Problem(shown, f"parameters[{i}].{end}", show_value(value), allowed, msg)
+                    Problem(shown, f"parameters[{i}].{end}", shown_value, allowed, msg)
                 ) from None
     return cal

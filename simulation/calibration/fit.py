@@ -42,6 +42,7 @@ from scipy import stats
 from simulation import loading
 from simulation.calibration import moments as mom
 from simulation.calibration.config import Calibration
+from simulation.config_errors import ConfigError
 from simulation.experiment import design
 from simulation.experiment.executors import Outcome, Task
 
@@ -180,7 +181,17 @@ class Calibrator:
         tasks = []
         runs = {}
         for e in fresh:
-            scenario = self.cal.scenario_at(list(e.x))
+            try:
+                scenario = self.cal.scenario_at(list(e.x))
+            except ConfigError as exc:  # a rule between two searched fields, say
+                pairs = zip(self.cal.names, e.x, strict=True)
+                values = ", ".join(f"{n} = {self.cal.as_run(n, x)}" for n, x in pairs)
+                raise CalibrationFailed(
+                    f"point {e.index} ({values}) is a scenario that is refused, so the search "
+                    f"stops; narrow the parameters' ranges in {self.cal.source} so that every "
+                    "point in them is allowed",
+                    str(exc),
+                ) from None
             for r, seed in enumerate(self.fit.seeds):
                 run = loading.resolve_run(scenario, self.cal.policy, cfg.workers, cfg.months, seed)
                 run_id = f"p{e.index:04d}-r{r:03d}"

@@ -231,8 +231,10 @@ def report_markdown(fit: Fit, table: pd.DataFrame, status: str) -> str:
         lines += ["", "| parameter | low | high | start | fitted |", "|---|---:|---:|---:|---:|"]
         start = fit.evaluations[0].x if fit.evaluations else ()
         for i, p in enumerate(cfg.parameters):
-            s = f"{start[i]:.4g}" if start else "-"
-            lines.append(f"| {p.label} | {p.low:g} | {p.high:g} | {s} | {e.x[i]:.4g} |")
+            s = cal.as_run(p.label, start[i]) if start else "-"
+            lines.append(
+                f"| {p.label} | {p.low:g} | {p.high:g} | {s} | {cal.as_run(p.label, e.x[i])} |"
+            )
     lines += [
         "",
         "Moment definitions:",
