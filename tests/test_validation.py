@@ -507,3 +507,29 @@ def test_the_interval_is_cut_to_the_values_a_figure_can_take():
     by_key = facts.BY_KEY
     assert by_key["beveridge_correlation"].bounds == (-1.0, 1.0)
     assert by_key["wage_gini"].bounds == (0.0, 1.0)
+
+
+def test_a_fact_that_a_fit_of_ones_own_targeted_is_named(tmp_path):
+    """Validating a calibration's fitted.toml: a fact that fit targeted is no
+    independent check, and the report says so (it said "None of them is a calibration
+    target" whatever the scenario's fit had used)."""
+    from types import SimpleNamespace
+
+    from simulation.validation import report
+
+    folder = tmp_path / "cal"
+    folder.mkdir()
+    (folder / "fitted.toml").write_text('extends = "baseline"\nname = "mine"\n')
+    manifest = {"kind": "calibration", "calibration": {"targets": [{"moment": "job_finding_rate"}]}}
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    fit, targets = report.fitted_by(str(folder / "fitted.toml"))
+    assert fit == str(folder) and targets == ("job_finding_rate",)
+    assert report.fitted_by("baseline") == ("", ())
+    rows = [SimpleNamespace(fact=f) for f in facts.FACTS]
+    mine = report.independence(rows, SimpleNamespace(fit=fit, fit_targets=targets))
+    job = next(f.label for f in facts.FACTS if f.key == "job_finding_rate")
+    assert f"targeted 1: {job}. Those are no independent check here." in mine
+    shipped = report.independence(rows, SimpleNamespace(fit="", fit_targets=()))
+    assert (
+        shipped == "None of them is a target of the shipped calibration (calibration/targets.toml)."
+    )

@@ -172,6 +172,7 @@ def main(args: argparse.Namespace) -> int:
     commit = (version.get("commit") or "unknown")[:10]
     if version.get("dirty"):
         commit += " with uncommitted changes"
+    fit, fit_targets = report.fitted_by(args.scenario)  # (a calibration's fitted.toml)
     ctx = report.Context(
         scenario=plan.scenario,
         policy=plan.policy,
@@ -185,6 +186,8 @@ def main(args: argparse.Namespace) -> int:
         durations=summary.durations(seeds),
         age_profile=summary.age_profile(seeds),
         cycle=summary.cycle(seeds),
+        fit=fit,
+        fit_targets=fit_targets,
     )
     info = {
         "executor": executor,

@@ -37,6 +37,46 @@ class Context:
     durations: pd.DataFrame
     age_profile: pd.DataFrame
     cycle: dict[str, float] = field(default_factory=dict)
+    # The calibration that fitted the scenario (its folder), if the scenario is its
+    # fitted.toml, and that fit's target moments (``fitted_by``)
+    fit: str = ""
+    fit_targets: tuple[str, ...] = ()
+
+
+def independence(result_rows: Sequence[Row], ctx: Context) -> str:
+    """Whether the facts are independent of the fit: none is a target of the shipped
+    calibration; a scenario fitted by a calibration of one's own may have targeted some
+    (a fact and a moment of one name measure one thing)."""
+    said = "None of them is a target of the shipped calibration (calibration/targets.toml)"
+    if not ctx.fit:
+        return said + "."
+    shared = [r.fact.label for r in result_rows if r.fact.key in ctx.fit_targets]
+    if not shared:
+        return said + f", nor of the calibration that fitted this scenario ({ctx.fit})."
+    return (
+        said + f"; the calibration that fitted this scenario ({ctx.fit}) targeted "
+        f"{len(shared)}: {'; '.join(shared)}. Those are no independent check here."
+    )
+
+
+def fitted_by(scenario: str) -> tuple[str, tuple[str, ...]]:
+    """(the calibration folder, its target moments) when ``scenario`` is a calibration's
+    fitted.toml, its manifest beside it; else ("", ())."""
+    import json
+    from pathlib import Path
+
+    path = Path(scenario)
+    if path.suffix != ".toml" or not path.is_file():
+        return "", ()
+    try:
+        manifest = json.loads((path.parent / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return "", ()
+    if not isinstance(manifest, dict) or manifest.get("kind") != "calibration":
+        return "", ()
+    targets = (manifest.get("calibration") or {}).get("targets") or []
+    moments = tuple(t.get("moment", "") for t in targets if isinstance(t, dict))
+    return str(path.parent), moments
 
 
 def number(x: float) -> str:
@@ -74,8 +114,8 @@ def document(result_rows: Sequence[Row], ctx: Context) -> list[Block]:
         (
             "p",
             f"**{c[REPRODUCED]} reproduced, {c[PARTLY]} partly, {c[NOT_REPRODUCED]} not "
-            f"reproduced, {c[NOT_MEASURED]} not measured** of {len(result_rows)} facts. None "
-            "of them is a calibration target.",
+            f"reproduced, {c[NOT_MEASURED]} not measured** of {len(result_rows)} facts. "
+            + independence(result_rows, ctx),
         ),
         (
             "table",
