@@ -551,6 +551,12 @@ def test_fitted_point_is_never_worse_than_the_start(tmp_path):
     assert "Fitted: the start (point 0), kept" in lines and f"{rounded[0].objective:.3g}" in lines
     toml = output.fitted_toml(result, "tiny.toml", "baseline")
     assert f"quit_rate = {start!r}" in toml
+    # the command that fits it again, options included (the header named the file only)
+    cfg = result.calibration.config
+    assert (
+        f"`skillsim calibrate tiny.toml --budget {cfg.budget} --workers {cfg.workers} "
+        f"--months {cfg.months} --seeds {cfg.replications} --root-seed {cfg.root_seed}`"
+    ) in " ".join(line.lstrip("# ") for line in toml.splitlines())
 
 
 def test_the_fitted_point_states_its_rounded_values():

@@ -117,7 +117,10 @@ def fitted_toml(fit: Fit, targets_file: str, scenario_ref: str, status: str = "c
             if status != "complete"
             else []
         ),
-        f"# Fitted by `skillsim calibrate {targets_file}` on {time.strftime('%Y-%m-%d')}:",
+        f"# Fitted on {time.strftime('%Y-%m-%d')} by `skillsim calibrate {targets_file} "
+        f"--budget {cal.config.budget} --workers {cal.config.workers} --months "
+        f"{cal.config.months} --seeds {cal.config.replications} --root-seed "
+        f"{cal.config.root_seed}` (the same points again, with any executor):",
         f"# {len(fit.evaluations)} points, objective {e.objective:.3g} "
         f"({len(cal.config.targets)} targets), {cal.config.workers:,} workers, "
         f"{len(fit.seeds)} seeds, months {cal.config.first_month}-{cal.config.months} "
