@@ -203,6 +203,11 @@ def test_start_is_the_scenario_only_when_a_parameters_fields_agree(tmp_path):
             "moment",
         ),
         (("value = 0.05", "value = 0.09"), "targets[0]", "value must lie in"),
+        (  # a target twice: the message names which (it named neither)
+            ('moment = "apprenticeship_dissolution_share"', 'moment = "unemployment_rate"'),
+            "targets",
+            "targets[1] repeats targets[0] (unemployment_rate)",
+        ),
         (  # a share written in percent was fitted (5 for 5%)
             ("value = 0.05\nlow = 0.03\nhigh = 0.07", "value = 5\nlow = 3\nhigh = 7"),
             "targets[0].value",

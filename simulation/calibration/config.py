@@ -92,12 +92,18 @@ class CalibrationConfig(Strict):
     def _consistent(self) -> CalibrationConfig:
         if self.first_month > self.months:
             raise ValueError(f"{FIRST_MONTH_AFTER_HORIZON} ({self.months})")
-        seen = [t.moment for t in self.targets]
-        if len(set(seen)) != len(seen):
-            raise ValueError("targets must name distinct moments")
-        labels = [p.label for p in self.parameters]
-        if len(set(labels)) != len(labels):
-            raise ValueError("parameters must have distinct names")
+        for what, names in (
+            ("targets", [t.moment for t in self.targets]),
+            ("parameters", [p.label for p in self.parameters]),
+        ):
+            twice = [(i, n) for i, n in enumerate(names) if n in names[:i]]
+            if twice:
+                i, n = twice[0]
+                kind = "moments" if what == "targets" else "names"
+                raise ValueError(
+                    f"{what}[{i}] repeats {what}[{names.index(n)}] ({n}): {what} must name "
+                    f"distinct {kind}"
+                )
         if any(p.values for p in self.parameters):
             raise ValueError("parameters take low and high (values are for grid sweeps)")
         if not self.parameters and self.budget > 1:
