@@ -429,8 +429,9 @@ class Tracker:
         # Money follows the terms recorded at each apprentice's start.
         entitlement, advance = snap["appr_entitlement"], snap["appr_advance"]
         m.balances += float((entitlement - advance)[certified].sum())
-        # (the bonus: a term of contracts started in the policy period, month >= 0)
-        bonused = advanced & (snap["date_appr_start"] >= 0)
+        # (the bonus: a term of contracts started in the policy period, month >= 1; month
+        # 0 is the burn-in's last)
+        bonused = advanced & (snap["date_appr_start"] > 0)
         bonus = a.advanced_bonus_per_year * snap["appr_duration"][bonused].astype(np.int64) / 12.0
         m.balances += float(bonus.sum())
         m.clawbacks += float(advance[dropped].sum()) * a.clawback_share
