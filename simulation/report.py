@@ -1325,13 +1325,21 @@ def _css_width(png: bytes) -> int | None:
     """The width a PNG is shown at on the page: its pixels at 100 to the inch, from the
     resolution it was saved at (its pHYs chunk, in pixels a metre), so a figure saved
     at 200 dpi shows at its drawn size and prints sharp; None without the chunk."""
-    at = png.find(b"pHYs")
-    if png[:8] != b"\x89PNG\r\n\x1a\n" or at < 0 or png[at + 12] != 1:  # 1: a metre
+    if png[:8] != b"\x89PNG\r\n\x1a\n":
         return None
-    per_metre = int.from_bytes(png[at + 4 : at + 8], "big")
-    if per_metre <= 0:
-        return None
-    return round(int.from_bytes(png[16:20], "big") * 100 / (per_metre * 0.0254))
+    at = 8
+    while at + 8 <= len(png):  # chunk by chunk: length, type, data, CRC
+        size = int.from_bytes(png[at : at + 4], "big")
+        kind, data = png[at + 4 : at + 8], png[at + 8 : at + 8 + size]
+        if kind == b"IDAT":  # (pHYs comes before the image data, or not at all)
+            return None
+        if kind == b"pHYs" and size == 9 and data[8] == 1:  # unit 1: the metre
+            per_metre = int.from_bytes(data[:4], "big")
+            if per_metre <= 0:
+                return None
+            return round(int.from_bytes(png[16:20], "big") * 100 / (per_metre * 0.0254))
+        at += 12 + size
+    return None
 
 
 def _figures_html(rendered, folder: str, lang: str) -> str:

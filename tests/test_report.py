@@ -416,6 +416,9 @@ def test_figures_show_at_their_drawn_size_and_print_sharp(written):
         assert png.info["dpi"][0] == pytest.approx(plots.SAVE_DPI["paper"], abs=0.1)
         # (within a pixel: the PNG keeps its resolution as whole pixels a metre)
         assert int(width) == pytest.approx(png.size[0] * 100 / plots.SAVE_DPI["paper"], abs=1)
+    plain = io.BytesIO()
+    Image.new("RGB", (40, 20)).save(plain, format="PNG")  # (no resolution saved)
+    assert report._css_width(plain.getvalue()) is None and report._css_width(b"GIF89a") is None
 
 
 def test_a_cell_of_fewer_seeds_says_so():
