@@ -665,33 +665,22 @@ def test_whole_number_parameters_are_shown_as_run(tmp_path):
     assert quit_rate.as_run(quit_rate.names[0], 0.0075829) == "0.007583"
 
 
-CROSS = """
-name = "cross"
-scenario = "baseline"
-workers = 600
-months = 6
-replications = 2
-root_seed = 5
-budget = 12
-lhs_share = 0.9
-
-[[targets]]
-moment = "unemployment_rate"
-value = 0.05
-low = 0.03
-high = 0.07
-source = "a test"
-
-[[parameters]]
-path = "scenario.behaviour.labour_market.final_year_months"
+CROSS_PARAMETERS = """path = "scenario.behaviour.labour_market.final_year_months"
 low = 1
 high = 20
 
 [[parameters]]
 path = "scenario.behaviour.providers.tvet_months"
 low = {low}
-high = 36
-"""
+high = 36"""
+CROSS = (
+    TINY.format(extra="")
+    .replace("budget = 4", "budget = 12\nlhs_share = 0.9")
+    .replace(
+        'path = "scenario.behaviour.labour_market.quit_rate"\nlow = 0.004\nhigh = 0.02',
+        CROSS_PARAMETERS,
+    )
+)
 
 
 def test_a_point_that_breaks_a_rule_between_fields(tmp_path, capsys):
