@@ -276,11 +276,11 @@ def load_calibration(
             except ConfigError as exc:
                 shown_value = show_value(int(value) if float(value).is_integer() else value)
                 problem = exc.problems[0]
-                if not problem.message.startswith(problem.allowed):  # a field's own bounds
-                    allowed = exc.allowed
+                if problem.allowed and not problem.message.startswith(problem.allowed):
+                    allowed = problem.allowed  # a field's own bounds
                     msg = f"scenario.{exc.field} = {shown_value} is not allowed: must be {allowed}"
                 else:  # a rule between fields: its own words (no "must be" before them)
-                    allowed = problem.allowed
+                    allowed = problem.allowed or problem.message
                     msg = f"{p.label} = {shown_value} is not allowed: {allowed}"
                 raise ConfigError(
                     Problem(shown, f"parameters[{i}].{end}", shown_value, allowed, msg)
