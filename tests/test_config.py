@@ -173,20 +173,31 @@ def test_a_scenario_folder_that_is_not_there_is_named_by_its_variable(
         assert f'SKILLSIM_SCENARIOS = "{value}": {what}' in said and not out.exists()
 
 
+def _own_scenarios(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict) -> None:
+    """Work in ``tmp_path`` with a ./scenarios folder of one's own holding ``files``
+    (paths under scenarios/: text), SKILLSIM_SCENARIOS unset."""
+    monkeypatch.delenv("SKILLSIM_SCENARIOS")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "scenarios" / "policies").mkdir(parents=True)
+    for name, text in files.items():
+        (tmp_path / "scenarios" / name).write_text(text)
+
+
 def test_a_folder_of_ones_own_adds_to_the_shipped_scenarios(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """./scenarios (the layout a user copies from the repository) used to replace the
     shipped folder: `extends = "baseline"`, `--policy none` and every shipped name
     failed there. One's own files now come first, the shipped ones after."""
-    monkeypatch.delenv("SKILLSIM_SCENARIOS")
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "scenarios" / "policies").mkdir(parents=True)
-    (tmp_path / "scenarios" / "mine.toml").write_text(
-        'extends = "baseline"\nname = "mine"\n[world]\ninitial_vacancy_rate = 0.05\n'
-    )
-    (tmp_path / "scenarios" / "policies" / "mine.toml").write_text(
-        'extends = "apprenticeship_subsidy"\nname = "mine"\n[subsidy]\nyuan_per_year = 9000\n'
+    _own_scenarios(
+        tmp_path,
+        monkeypatch,
+        {
+            "mine.toml": 'extends = "baseline"\nname = "mine"\n[world]\n'
+            "initial_vacancy_rate = 0.05\n",
+            "policies/mine.toml": 'extends = "apprenticeship_subsidy"\nname = "mine"\n'
+            "[subsidy]\nyuan_per_year = 9000\n",
+        },
     )
     assert load_scenario("mine").world.initial_vacancy_rate == 0.05
     assert load_policy("mine").subsidy.yuan_per_year == 9000
@@ -218,14 +229,15 @@ def test_a_file_of_ones_own_that_takes_a_shipped_name_extends_the_shipped_file(
     an outside review found it) and there was no way to change one field of the
     shipped baseline. It extends the shipped file now. Shipped scenarios still extend
     the shipped baseline (README: make your own copy to put them on yours)."""
-    monkeypatch.delenv("SKILLSIM_SCENARIOS")
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "scenarios" / "policies").mkdir(parents=True)
-    (tmp_path / "scenarios" / "baseline.toml").write_text(
-        'extends = "baseline"\nname = "baseline"\n[behaviour.skills]\nlearning_rate = 0.09\n'
-    )
-    (tmp_path / "scenarios" / "policies" / "package.toml").write_text(
-        'extends = "package"\nname = "package"\n[subsidy]\nyuan_per_year = 9000\n'
+    _own_scenarios(
+        tmp_path,
+        monkeypatch,
+        {
+            "baseline.toml": 'extends = "baseline"\nname = "baseline"\n[behaviour.skills]\n'
+            "learning_rate = 0.09\n",
+            "policies/package.toml": 'extends = "package"\nname = "package"\n[subsidy]\n'
+            "yuan_per_year = 9000\n",
+        },
     )
     mine, shipped = load_scenario("baseline"), load_scenario(REPO_SCENARIOS / "baseline.toml")
     assert mine.behaviour.skills.learning_rate == 0.09
