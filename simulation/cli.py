@@ -511,7 +511,7 @@ def _run(args: argparse.Namespace) -> int:
         result = runner.simulate(run, profile=args.profile, engine=args.engine)
     else:
         result = _run_with_progress(run, console, args.profile, args.engine)
-    with _finishing() as held:
+    with stop.held() as held:
         try:
             wanted, out = out, runner.write(result, out, elsewhere=True)
         except OSError as exc:  # a full disk, a folder made read-only meanwhile, ...
@@ -547,25 +547,7 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-@contextlib.contextmanager
-def _finishing():
-    """Ctrl-C and SIGTERM held while a finished run is written and reported: a stop
-    then has nothing left to stop, and acting on it would leave a complete folder
-    behind an exit code that says "stopped, nothing written" (a script would run it
-    again). Yields the list of the signals held; they are dropped at the end."""
-    if threading.current_thread() is not threading.main_thread():
-        yield []
-        return
-    held: list[int] = []
-    before = {sig: signal.signal(sig, lambda n, f: held.append(n)) for sig in _STOPS}
-    try:
-        yield held
-    finally:
-        for sig, handler in before.items():
-            signal.signal(sig, signal.SIG_DFL if handler is None else handler)
-
-
-_STOPS = (signal.SIGINT, signal.SIGTERM)
+_STOPS = stop.STOPS
 
 
 def _run_with_progress(run, console, profile: bool = False, engine: str = "engine"):

@@ -9,6 +9,8 @@ stops when it is set (``check``)."""
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import threading
 
 requested = threading.Event()
@@ -18,3 +20,26 @@ def check() -> None:
     """Raise KeyboardInterrupt if a stop was asked for (its own exception may be lost)."""
     if requested.is_set():
         raise KeyboardInterrupt
+
+
+STOPS = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextlib.contextmanager
+def held():
+    """Ctrl-C and SIGTERM held while finished work is written and reported: a stop then
+    has nothing left to stop, and acting on it would lose what was finished (a second
+    Ctrl-C while an interrupted calibration wrote its folder left none) or leave a
+    complete folder behind an exit code that says "stopped, nothing written" (a script
+    would run it again). Yields the list of the signals held; they are dropped at the
+    end. (Off the main thread, where handlers cannot be set, nothing is held.)"""
+    if threading.current_thread() is not threading.main_thread():
+        yield []
+        return
+    kept: list[int] = []
+    before = {sig: signal.signal(sig, lambda n, f: kept.append(n)) for sig in STOPS}
+    try:
+        yield kept
+    finally:
+        for sig, handler in before.items():
+            signal.signal(sig, signal.SIG_DFL if handler is None else handler)

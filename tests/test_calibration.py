@@ -8,6 +8,7 @@ import math
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -404,8 +405,12 @@ def test_a_calibration_name_that_is_no_folder_name_is_refused_without_out(
     assert sorted(tmp_path.rglob("*")) == before  # nothing written anywhere
     out = tmp_path / "given"
     argv = ["calibrate", str(path), "--executor", "serial", "--quiet", "--out", str(out)]
+    capsys.readouterr()
     assert cli.main(argv) == 0
     assert (out / "fitted.toml").exists()
+    # --quiet: the folder alone on standard output, for out=$(skillsim calibrate ...) (it
+    # printed the table and a status line too)
+    assert capsys.readouterr().out == f"{out}\n"
 
 
 def test_a_search_without_parameters_is_bad_input(tmp_path, capsys):
@@ -425,15 +430,23 @@ def test_a_search_without_parameters_is_bad_input(tmp_path, capsys):
     assert (out / "fitted.toml").exists()
 
 
-def test_interrupted_calibration_keeps_its_points(tmp_path):
-    """Ctrl-C mid-search: exit 130, and the folder holds every point finished so far."""
+@pytest.mark.parametrize(
+    ("executor", "stops"),
+    [("serial", 1), ("processes", 2)],
+    ids=["serial-one-ctrl-c", "processes-two-ctrl-c"],
+)
+def test_interrupted_calibration_keeps_its_points(tmp_path, executor, stops):
+    """Ctrl-C mid-search: exit 130, and the folder holds every point finished so far.
+    Also when Ctrl-C is pressed twice 50 ms apart (an outside review: the second one
+    landed while the folder was written, and none was left)."""
     # (a moment every tiny run defines: 600 workers have no apprenticeship dissolved in 6
     # months, and a search whose every point is undefined ends before the stop comes)
     text = TINY.format(extra="").replace("budget = 4", "budget = 400")
     text = text.replace('"apprenticeship_dissolution_share"', '"youth_unemployment_rate"')
     path = _write(tmp_path, text)
     out = tmp_path / "out"
-    args = ["calibrate", str(path), "--out", str(out), "--executor", "serial"]
+    args = ["calibrate", str(path), "--out", str(out), "--executor", executor]
+    args += ["--jobs", "2"] if executor == "processes" else []
     proc = subprocess.Popen(
         [sys.executable, "-m", "simulation.cli", *args],
         cwd=ROOT,
@@ -449,7 +462,9 @@ def test_interrupted_calibration_keeps_its_points(tmp_path):
         seen.append(line)
         if sum("objective" in s for s in seen) >= 3:
             break
-    proc.send_signal(signal.SIGINT)
+    for k in range(stops):
+        time.sleep(0.05 * (k > 0))
+        proc.send_signal(signal.SIGINT)
     rest = proc.stderr.read()
     assert proc.wait(timeout=120) == 130, "".join(seen) + rest
     manifest = json.loads((out / "manifest.json").read_text())

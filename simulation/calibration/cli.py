@@ -7,6 +7,7 @@ import os
 import sys
 import time
 
+from simulation import stop
 from simulation.config_errors import (
     COMMAND_LINE,
     ConfigError,
@@ -105,7 +106,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     cal.add_argument(
         "--list-moments", action="store_true", help="list the moments a target can name, and exit"
     )
-    cal.add_argument("--quiet", action="store_true", help="no progress lines")
+    cal.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no progress lines and no table: only the folder's path, on standard output "
+        "(errors still go to standard error)",
+    )
 
 
 def _bad(field: str, value, allowed: str) -> ConfigError:
@@ -192,6 +198,16 @@ def main(args: argparse.Namespace) -> int:
         status, code = "interrupted", EXIT_INTERRUPTED
     except fit.CalibrationFailed as exc:
         status, code, error = "failed", EXIT_FAILED, f"{exc}\n{exc.error}"
+    with stop.held():  # (a second Ctrl-C while the folder is written would lose its points)
+        return _finish(args, calibrator.fit, out, path, (status, code, error), executor, t0)
+
+
+def _finish(args, result, out, path, outcome, executor, t0) -> int:
+    """Write the calibration's folder and report it; returns the exit code."""
+    from simulation.calibration import output
+
+    status, code, error = outcome
+    cfg = result.calibration.config
     info = {
         "executor": executor,
         "jobs": args.jobs or os.cpu_count(),
@@ -201,12 +217,15 @@ def main(args: argparse.Namespace) -> int:
     scenario_ref = cfg.scenario
     if scenario_ref.endswith(".toml"):
         scenario_ref = str((path.parent / scenario_ref).resolve())
-    out = output.write(calibrator.fit, out, status, info, show_path(path), scenario_ref)
+    out = output.write(result, out, status, info, show_path(path), scenario_ref)
     if error:
         print(f"skillsim: calibration failed: {error}", file=sys.stderr)
-    if calibrator.fit.evaluations:
-        _print_table(calibrator.fit, status)
-    done = counted(len(calibrator.fit.evaluations), "point")
+    if args.quiet:  # the folder alone, for scripts: out=$(skillsim calibrate ... --quiet)
+        print(out)
+        return code
+    if result.evaluations:
+        _print_table(result, status)
+    done = counted(len(result.evaluations), "point")
     print(f"{status}: {done} in {info['seconds']:.0f} s; {out}")
     return code
 
