@@ -695,14 +695,18 @@ CROSS = (
         'path = "scenario.behaviour.labour_market.quit_rate"\nlow = 0.004\nhigh = 0.02',
         CROSS_PARAMETERS,
     )
+    # (a moment every tiny run defines, so that objectives are finite)
+    .replace('"apprenticeship_dissolution_share"', '"youth_unemployment_rate"')
 )
 
 
 def test_a_point_that_breaks_a_rule_between_fields(tmp_path, capsys):
     """Two searched fields with a rule between them (the final year shorter than the
     programme): a corner that breaks it is refused before anything runs, in the rule's
-    own words; a point inside that breaks it stops the search with the finished points
-    written (it stopped with exit 2, "bad input, nothing is written", and lost them)."""
+    own words. A point inside that breaks it is refused, not run, and the search goes
+    on (it stopped with exit 2, "bad input, nothing is written", and lost the finished
+    points; then with exit 1): the refused points cost none of the budget, the fitted
+    point is allowed, and the folder says which points were refused and why."""
     at_corner = _write(tmp_path, CROSS.format(low=6), "corner.toml")
     out = tmp_path / "corner"
     assert cli.main(["calibrate", str(at_corner), "--out", str(out), "--executor", "serial"]) == 2
@@ -712,8 +716,39 @@ def test_a_point_that_breaks_a_rule_between_fields(tmp_path, capsys):
     assert "must be labour_market" not in err and not out.exists()
     inside = _write(tmp_path, CROSS.format(low=8), "inside.toml")
     out = tmp_path / "inside"
-    assert cli.main(["calibrate", str(inside), "--out", str(out), "--executor", "serial"]) == 1
+    assert cli.main(["calibrate", str(inside), "--out", str(out), "--executor", "serial"]) == 0
     err = " ".join(capsys.readouterr().err.split())
-    assert "is a scenario that is refused, so the search stops; narrow the" in err
-    assert "final_year_months = 17" in err and "final_year_months = 16.67" not in err
-    assert (out / "fitted.toml").exists() and (out / "fit.csv").exists()
+    assert "refused, not run: labour_market.final_year_months (" in err
+    evals = pd.read_parquet(out / "evaluations.parquet")
+    refused = evals[evals["refused"] != ""]
+    ran = evals[evals["refused"] == ""]
+    # the budget counts points run (the rounded fitted point is run beyond it)
+    assert len(refused) >= 1 and len(ran[ran["stage"] != "fitted"]) == 12
+    assert np.isinf(refused["objective"]).all() and refused["unemployment_rate"].isna().all()
+    final, tvet = (
+        "scenario.behaviour.labour_market.final_year_months",
+        "scenario.behaviour.providers.tvet_months",
+    )
+    assert (refused[final].round() >= refused[tvet].round()).all()
+    assert (ran[final].round() < ran[tvet].round()).all()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["points"] == len(ran) and manifest["refused_points"] == len(refused)
+    assert manifest["status"] == "complete" and math.isfinite(manifest["objective"])
+    fitted = loading.load_scenario(out / "fitted.toml")  # an allowed scenario
+    assert fitted.behaviour.labour_market.final_year_months < fitted.behaviour.providers.tvet_months
+    report = " ".join((out / "report.md").read_text().split())
+    assert f"Not run: {len(refused)} point" in report and "must be less than" in report
+    assert f"run ({len(refused)} more refused" in (out / "fitted.toml").read_text()
+    # a box where no point is allowed (the start at the centre of the ranges too) fails
+    # with the points written: nothing to fit, and no fitted.toml of a refused scenario
+    # (each end allowed with the other field at the scenario's value: 6 and 24 months)
+    nowhere = CROSS.format(low=8).replace("low = 1\nhigh = 20", "low = 19.5\nhigh = 20")
+    nowhere = nowhere.replace("high = 36", "high = 19.4")
+    path = _write(tmp_path, nowhere, "nowhere.toml")
+    out = tmp_path / "nowhere"
+    assert cli.main(["calibrate", str(path), "--out", str(out), "--executor", "serial"]) == 1
+    err = " ".join(capsys.readouterr().err.split())
+    assert "no point searched is allowed (" in err and "nowhere.toml" in err
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "failed" and manifest["points"] == 0
+    assert manifest["refused_points"] >= 1 and not (out / "fitted.toml").exists()

@@ -183,6 +183,9 @@ def main(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
 
     def progress(e: fit.Evaluation) -> None:
+        if e.refused:
+            say(f"  point {e.index:4d} {e.stage:7s} refused, not run: {e.refused}")
+            return
         say(
             f"  point {e.index:4d} {e.stage:7s} objective {e.objective:10.4g}   best "
             f"{calibrator.fit.best.objective:.4g}   {time.perf_counter() - t0:6.0f} s"
@@ -223,9 +226,9 @@ def _finish(args, result, out, path, outcome, executor, t0) -> int:
     if args.quiet:  # the folder alone, for scripts: out=$(skillsim calibrate ... --quiet)
         print(out)
         return code
-    if result.evaluations:
+    if result.evaluations and not (result.fitted or result.best).refused:
         _print_table(result, status)
-    done = counted(len(result.evaluations), "point")
+    done = output.points_done(result)
     print(f"{status}: {done} in {info['seconds']:.0f} s; {out}")
     return code
 

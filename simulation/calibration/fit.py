@@ -23,6 +23,11 @@ improving round, the same move once more: Hooke and Jeeves' pattern move), moves
 the best if it improves J, and halves the step otherwise. Each round evaluates its
 points in one batch, in parallel on the experiment executors.
 
+A point that breaks a rule between two searched fields (the final year of school
+longer than the programme, say) is refused, not run: its objective is infinite, it
+costs none of the budget, and the search goes on (``Evaluation.refused`` holds the
+rule). The box's ends were checked against the rules before the search began.
+
 The fitted point is the best point with each value rounded to 3 significant digits,
 as a scenario file states it, and run again; if that point's J is above the start's
 (rounding can cross a threshold, see docs/ODD.md 11.5), the start is the fitted point:
@@ -45,6 +50,7 @@ from simulation.calibration.config import Calibration
 from simulation.config_errors import ConfigError
 from simulation.experiment import design
 from simulation.experiment.executors import Outcome, Task
+from simulation.i18n import counted
 
 Batch = Callable[[Iterable[Task]], Iterator[Outcome]]
 
@@ -73,6 +79,7 @@ class Evaluation:
     values: dict[str, list[float]]  # moment -> one value per seed, in seed order
     objective: float = math.inf
     seconds: float = 0.0
+    refused: str = ""  # the rule between searched fields this point breaks: not run
 
     def mean(self, moment: str) -> float:
         v = np.asarray(self.values[moment], dtype=float)
@@ -88,7 +95,19 @@ class Fit:
 
     @property
     def best(self) -> Evaluation:
-        return min(self.evaluations, key=lambda e: (e.objective, e.index))
+        """The point of the lowest objective; a point that was run before any refused
+        one (``Evaluation.refused``), whatever the objectives."""
+        return min(self.evaluations, key=lambda e: (bool(e.refused), e.objective, e.index))
+
+    @property
+    def ran(self) -> list[Evaluation]:
+        """The points that were run: the budget counts these (a refused point costs
+        nothing)."""
+        return [e for e in self.evaluations if not e.refused]
+
+    @property
+    def refused(self) -> list[Evaluation]:
+        return [e for e in self.evaluations if e.refused]
 
     @property
     def start(self) -> Evaluation | None:
@@ -184,14 +203,15 @@ class Calibrator:
             try:
                 scenario = self.cal.scenario_at(list(e.x))
             except ConfigError as exc:  # a rule between two searched fields, say
-                pairs = zip(self.cal.names, e.x, strict=True)
-                values = ", ".join(f"{n} = {self.cal.as_run(n, x)}" for n, x in pairs)
-                raise CalibrationFailed(
-                    f"point {e.index} ({values}) is a scenario that is refused, so the search "
-                    f"stops; narrow the parameters' ranges in {self.cal.source} so that every "
-                    "point in them is allowed",
-                    str(exc),
-                ) from None
+                # Outside the allowed region: an objective of infinity, the search goes
+                # on (the box's ends were checked before the search; points inside can
+                # still break a rule that ties two searched fields together).
+                e.refused = "; ".join(p.message or f"must be {p.allowed}" for p in exc.problems)
+                e.values = {n: [math.nan] * len(self.fit.seeds) for n in self.names}
+                self.fit.evaluations.append(e)
+                if self.on_evaluation is not None:
+                    self.on_evaluation(e)
+                continue
             for r, seed in enumerate(self.fit.seeds):
                 run = loading.resolve_run(scenario, self.cal.policy, cfg.workers, cfg.months, seed)
                 run_id = f"p{e.index:04d}-r{r:03d}"
@@ -231,7 +251,7 @@ class Calibrator:
             start = list(self._x(np.full(d, 0.5)))
         self.evaluate("start", [tuple(start)])
         if d == 0 or budget <= 1:
-            self.fit.fitted = self.fit.best
+            self.fit.fitted = self._allowed(self.fit.best)
             return self.fit
         n_lhs = min(budget - 1, round(cal.config.lhs_share * budget))
         if n_lhs > 0:
@@ -240,7 +260,10 @@ class Calibrator:
             self.evaluate("lhs", [self._x(u) for u in sampler.random(n_lhs)])
         self._levenberg_marquardt(budget)
         self._compass(budget)
-        fitted = self._rounded(self.fit.best)
+        best = self._allowed(self.fit.best)
+        fitted = self._rounded(best)
+        if fitted.refused:  # rounding crossed the rule's edge: the point as found
+            fitted = best
         first = self.fit.start
         if first is not None and first.objective < fitted.objective:
             # Rounding moved the best point to a worse one than the search began from
@@ -249,8 +272,21 @@ class Calibrator:
         self.fit.fitted = fitted
         return self.fit
 
+    def _allowed(self, best: Evaluation) -> Evaluation:
+        """``best``, unless even the best point is refused: then no point searched is
+        allowed (only a start at the ranges' centre can be refused; every other point
+        then was too), and the calibration fails."""
+        if best.refused:
+            raise CalibrationFailed(
+                f"no point searched is allowed ({counted(len(self.fit.evaluations), 'point')}, "
+                "each breaking a rule between the searched fields); move or narrow the "
+                f"parameters' ranges in {self.cal.source} so that some of the box is allowed",
+                best.refused,
+            )
+        return best
+
     def _left(self, budget: int) -> int:
-        return budget - len(self.fit.evaluations)
+        return budget - len(self.fit.ran)
 
     def _residuals(self, e: Evaluation) -> np.ndarray:
         """(simulated - target) / half-range, per target: J is their sum of squares."""

@@ -4,7 +4,8 @@
     fit.csv              per target: empirical value and range, simulated mean with a 95%
                          interval across seeds (cut to the moment's bounds), inside or
                          not, source
-    evaluations.parquet  per evaluated point: stage, parameters, objective, moment means
+    evaluations.parquet  per evaluated point: stage, parameters, objective, moment means,
+                         and the rule a refused point breaks (``refused``; not run)
     moments.parquet      per point and seed: every moment (the intervals' raw data)
     report.md            the table and the fitted values, for people
     manifest.json        the targets file as resolved, seeds, sizes, budget, status, code
@@ -26,6 +27,7 @@ import pandas as pd
 from simulation import store
 from simulation.calibration import moments as mom
 from simulation.calibration.fit import Evaluation, Fit, interval
+from simulation.i18n import counted
 
 
 def default_out(name: str, root: Path = Path("results")) -> Path:
@@ -72,6 +74,7 @@ def evaluations_frame(fit: Fit) -> pd.DataFrame:
         row.update(dict(zip(names, e.x, strict=True)))
         row.update({m: e.mean(m) for m in moments})
         row["cpu_seconds"] = e.seconds
+        row["refused"] = e.refused
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -111,7 +114,7 @@ def fitted_toml(fit: Fit, targets_file: str, scenario_ref: str, status: str = "c
     lines = [
         *(
             [
-                f"# {status.upper()} after {len(fit.evaluations)} of {budget} points: the best "
+                f"# {status.upper()} after {len(fit.ran)} of {budget} points: the best "
                 "point so far, not a finished search."
             ]
             if status != "complete"
@@ -121,7 +124,7 @@ def fitted_toml(fit: Fit, targets_file: str, scenario_ref: str, status: str = "c
         f"--budget {cal.config.budget} --workers {cal.config.workers} --months "
         f"{cal.config.months} --seeds {cal.config.replications} --root-seed "
         f"{cal.config.root_seed}` (the same points again, with any executor):",
-        f"# {len(fit.evaluations)} points, objective {e.objective:.3g} "
+        f"# {points_done(fit)}, objective {e.objective:.3g} "
         f"({len(cal.config.targets)} targets), {cal.config.workers:,} workers, "
         f"{len(fit.seeds)} seeds, months {cal.config.first_month}-{cal.config.months} "
         f"under policy {cal.policy.name}.",
@@ -136,6 +139,15 @@ def fitted_toml(fit: Fit, targets_file: str, scenario_ref: str, status: str = "c
         lines.append(f"[{'.'.join(keys)}]")
         lines.extend(f"{k} = {_toml_value(v)}" for k, v in pairs)
     return "\n".join(lines) + "\n"
+
+
+def points_done(fit: Fit) -> str:
+    """ "12 points", or "12 points run (3 more refused: a rule between fields)"."""
+    ran, refused = len(fit.ran), len(fit.refused)
+    if not refused:
+        return counted(ran, "point")
+    more = "more " if ran else ""
+    return f"{counted(ran, 'point')} run ({refused} {more}refused: a rule between fields)"
 
 
 def pct(x: float, unit_share: bool) -> str:
@@ -211,10 +223,11 @@ def report_markdown(fit: Fit, table: pd.DataFrame, status: str) -> str:
         "",
         f"Scenario `{cal.scenario.name}` under policy `{cal.policy.name}`, {cfg.workers:,} "
         f"workers, moments averaged over months {cfg.first_month}-{cfg.months}, "
-        f"{len(fit.seeds)} seeds per point (common random numbers), {len(fit.evaluations)} "
-        f"points evaluated. Objective of the fitted point: {e.objective:.3g} (sum over "
+        f"{len(fit.seeds)} seeds per point (common random numbers), {points_done(fit)}. "
+        f"Objective of the fitted point: {e.objective:.3g} (sum over "
         f"{len(cfg.targets)} targets of ((simulated - target) / half-range)^2).",
         "",
+        *_refused_lines(fit),
         *[" ".join(progress_lines(fit))],
         "",
         "| moment | target | range | at start | simulated | 95% CI across seeds | inside "
@@ -247,6 +260,20 @@ def report_markdown(fit: Fit, table: pd.DataFrame, status: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _refused_lines(fit: Fit) -> list[str]:
+    """The points the search did not run, and the rules they break (each rule once)."""
+    refused = fit.refused
+    if not refused:
+        return []
+    rules = list(dict.fromkeys(e.refused for e in refused))  # (each with its values)
+    shown = "; ".join(rules[:3]) + (f"; and {len(rules) - 3} more" if len(rules) > 3 else "")
+    return [
+        f"Not run: {counted(len(refused), 'point')} of the search, which broke a rule between "
+        f"the searched fields (objective infinite; `refused` in evaluations.parquet): {shown}",
+        "",
+    ]
+
+
 def _json_number(x: float) -> float | None:
     """``x`` for manifest.json: an objective that is not finite (a moment no seed could
     measure) is null, since JSON has no Infinity or NaN."""
@@ -262,7 +289,7 @@ def write(
     cal = fit.calibration
     folder = store.NewFolder(out, elsewhere=True)
     with folder as tmp:
-        if fit.evaluations:
+        if fit.evaluations and not (fit.fitted or fit.best).refused:
             table = target_table(fit)
             table.to_csv(tmp / "fit.csv", index=False)
             (tmp / "report.md").write_text(report_markdown(fit, table, status))
@@ -278,7 +305,8 @@ def write(
             "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "targets_file": targets_file,
             "seeds": fit.seeds,
-            "points": len(fit.evaluations),
+            "points": len(fit.ran),
+            "refused_points": len(fit.refused),
             "fitted_point": None if e is None else e.index,
             "objective": None if e is None else _json_number(e.objective),
             "start_objective": None if fit.start is None else _json_number(fit.start.objective),
