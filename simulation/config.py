@@ -204,7 +204,12 @@ class PopulationConfig(Strict):
 
 
 class LabourMarketConfig(Strict):
-    applications_per_searcher: int = Field(4, ge=1, le=20, description="applications a month")
+    applications_per_searcher: int = Field(
+        4,
+        ge=1,
+        le=20,
+        description="applications per round (a searcher still unmatched applies again next round)",
+    )
     matching_rounds: int = Field(2, ge=1, le=5, description="offer rounds a month")
     on_the_job_search: float = Field(
         0.03, ge=0, le=1, description="monthly share of employed workers searching"
@@ -405,7 +410,10 @@ class ApprenticeshipConfig(Strict):
         0.35, ge=0, le=1, description="minimum trainability (core skill and ability) to take on"
     )
     youth_interest: float = Field(
-        0.2, ge=0, le=1, description="monthly share of unemployed youth also seeking a slot"
+        0.2,
+        ge=0,
+        le=1,
+        description="monthly share of the unemployed aged 35 or under without a certificate also seeking a slot",
     )
     seek_months: int = Field(
         6, ge=1, le=36, description="months a school leaver seeks a slot before plain search"
