@@ -138,9 +138,17 @@ def test_load_reads_run_folders_too(tmp_path, one_thread):
         assert cli.main(["effects", str(other)]) == 2  # bad input, not a traceback
 
 
+def _run_means(results: pd.DataFrame, name: str) -> pd.Series:
+    """Each run's mean of ``name`` over months 1..M (month 0, the start, left out),
+    indexed by policy and seed: computed here by hand, not by analysis.summarise."""
+    later = results[results["month"] >= 1]
+    return later.groupby(["policy", "seed"])[name].mean()
+
+
 def test_paired_interval_is_narrower_than_unpaired(paired_sweep):
     _, out = paired_sweep
-    table = analysis.effects(analysis.load(out), baseline_policy="none")
+    results = analysis.load(out)
+    table = analysis.effects(results, baseline_policy="none")
     rows = table.set_index("metric")
     assert set(table["policy"]) == {"package"} and (table["scenario"] == "quick").all()
     for name in HEADLINE:
@@ -150,6 +158,13 @@ def test_paired_interval_is_narrower_than_unpaired(paired_sweep):
         unpaired = row["unpaired_ci_high"] - row["unpaired_ci_low"]
         assert 0 < paired < unpaired, (name, paired, unpaired)
         assert row["ci_low"] <= row["effect"] <= row["ci_high"]
+        # guards against a wrong Welch interval (e.g. its dof with n instead of n - 1):
+        # scipy's Welch interval of policy minus baseline run means
+        means = _run_means(results, name)
+        a, b = means.loc["package"].to_numpy(), means.loc["none"].to_numpy()
+        welch = stats.ttest_ind(a, b, equal_var=False).confidence_interval(0.95)
+        assert row["unpaired_ci_low"] == pytest.approx(welch.low, rel=1e-9)
+        assert row["unpaired_ci_high"] == pytest.approx(welch.high, rel=1e-9)
     # The package costs money every month: a clear, positive spending effect.
     assert rows.loc["spending_total_yuan", "ci_low"] > 0
 
@@ -158,13 +173,16 @@ def test_effects_are_paired_t_intervals(paired_sweep):
     _, out = paired_sweep
     results = analysis.load(out)
     table = analysis.effects(results).set_index("metric")
-    runs = analysis.summarise(results).set_index(["policy", "seed"])
     for name in ("unemployment_rate", "spending_total_yuan"):
-        d = (runs.loc["package"][name] - runs.loc["none"][name]).to_numpy()
+        # run means by hand (months >= 1), not from summarise: guards against a wrong
+        # month filter in summarise (month 0, the start, counted in the mean)
+        means = _run_means(results, name)
+        d = (means.loc["package"] - means.loc["none"]).to_numpy()
+        assert len(d) == 5
         lo, hi = stats.t.interval(0.95, len(d) - 1, loc=d.mean(), scale=stats.sem(d))
-        assert table.loc[name, "effect"] == pytest.approx(d.mean())
-        assert table.loc[name, "ci_low"] == pytest.approx(lo)
-        assert table.loc[name, "ci_high"] == pytest.approx(hi)
+        assert table.loc[name, "effect"] == pytest.approx(d.mean(), rel=1e-9)
+        assert table.loc[name, "ci_low"] == pytest.approx(lo, rel=1e-9)
+        assert table.loc[name, "ci_high"] == pytest.approx(hi, rel=1e-9)
     final = analysis.effects(results, summary="final").set_index("metric")
     last = results[results["month"] == 12].set_index(["policy", "seed"])
     d = last.loc["package"]["employed"] - last.loc["none"]["employed"]
@@ -277,8 +295,12 @@ def test_cost_per_additional_employed_worker():
     rng = np.random.default_rng(0)
     n = 6
     extra_jobs = 50 + rng.normal(0, 5, n)
+    # The extra spending varies from seed to seed too, with the extra jobs (a seed that
+    # places more workers pays more subsidy) and on its own: the interval then needs
+    # every variance and the covariance (a constant spending made v11 and v12 zero).
+    extra_spend = 1e6 + 2e4 * (extra_jobs - 50) + rng.normal(0, 5e4, n)
     rows = []
-    for policy, spend, jobs in (("none", 0.0, 0.0), ("p", 1e6, 1.0)):
+    for policy, spend, jobs in (("none", np.zeros(n), 0.0), ("p", extra_spend, 1.0)):
         for i in range(n):
             rows.append(
                 {
@@ -289,15 +311,36 @@ def test_cost_per_additional_employed_worker():
                     "replicate": i,
                     "seed": i,
                     "month": 1,
-                    "spending_total_yuan": spend + 1000 * i,
+                    "spending_total_yuan": spend[i] + 1000 * i,
                     "employed": 1000 + i + jobs * extra_jobs[i],
                     "apprentices": 10,
                 }
             )
     table = analysis.effects(pd.DataFrame(rows)).set_index("metric")
     cost = table.loc[analysis.COST_METRIC]
-    assert cost["effect"] == pytest.approx(1e6 / extra_jobs.mean())
+    assert cost["n"] == n
+    assert cost["effect"] == pytest.approx(extra_spend.mean() / extra_jobs.mean(), rel=1e-12)
     assert cost["ci_low"] < cost["effect"] < cost["ci_high"]
+    # Guards against a wrong Fieller interval (a variance or the covariance term dropped).
+    # Fieller's interval for mu1 / mu2, mu1 the mean paired extra spending (numerator),
+    # mu2 the mean paired extra employment, employed + apprentices (denominator; the
+    # apprentices are the same here). v11, v22, v12: the sample variances and covariance
+    # of the paired differences over n (those of the means); t: Student's t quantile
+    # with n - 1 degrees of freedom, as for the paired t interval. Textbook form:
+    # g = t^2 v22 / mu2^2; bounds = (q - g v12 / v22 -+ t / mu2 * sqrt(v11 - 2 q v12
+    # + q^2 v22 - g (v11 - v12^2 / v22))) / (1 - g), q = mu1 / mu2.
+    mu1, mu2 = extra_spend.mean(), extra_jobs.mean()
+    v11 = extra_spend.var(ddof=1) / n
+    v22 = extra_jobs.var(ddof=1) / n
+    v12 = np.cov(extra_spend, extra_jobs, ddof=1)[0, 1] / n
+    t = stats.t.ppf(0.975, n - 1)
+    q = mu1 / mu2
+    g = t**2 * v22 / mu2**2
+    root = math.sqrt(v11 - 2 * q * v12 + q**2 * v22 - g * (v11 - v12**2 / v22))
+    low = (q - g * v12 / v22 - t / mu2 * root) / (1 - g)
+    high = (q - g * v12 / v22 + t / mu2 * root) / (1 - g)
+    assert cost["ci_low"] == pytest.approx(low, rel=1e-9)
+    assert cost["ci_high"] == pytest.approx(high, rel=1e-9)
     assert cost["unit"] == "yuan per worker-month"
     # No extra employment, or an effect that may be zero: no cost per additional worker.
     for jobs in (np.zeros(n), np.array([3.0, -2, 1, -4, 2, 1])):

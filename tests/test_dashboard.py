@@ -75,12 +75,14 @@ def _dashboard(tmp_path, *options: str):
 
 @pytest.fixture
 def server(tmp_path):
+    _browser_or_skip()  # (before the server: without the page's assets it exits with 2)
     with _dashboard(tmp_path) as url:
         yield url
 
 
 @pytest.fixture
 def server_zh(tmp_path):
+    _browser_or_skip()
     chinese_font_or_skip()
     with _dashboard(tmp_path, "--lang", "zh") as url:
         yield url

@@ -241,6 +241,9 @@ def test_replication_seeds_derive_from_the_root_seed():
     assert design.replication_seeds(123, 8)[:5] == seeds  # more seeds keep the first ones
     assert design.replication_seeds(124, 5) != seeds
     assert design.design_seed(123) == design.design_seed(123)
+    # guards against a design seed that ignores the root seed or reuses a run's seed
+    assert design.design_seed(123) != design.design_seed(124)
+    assert design.design_seed(123) not in design.replication_seeds(123, 8)
 
 
 # ------------------------------------------------------------------------ plans

@@ -57,6 +57,25 @@ def test_workers_do_not_depend_on_the_block_size(monkeypatch, scenario, workers,
             assert a.dtype == b.dtype and a.tobytes() == b.tobytes(), (block, name)
 
 
+def test_the_initial_unemployment_rates_are_the_scenarios():
+    """The labour force starts at the scenario's unemployment rates: the youth's (under
+    25) and, overall, ``initial_unemployment_rate`` (the rest's rate is set so that the
+    two average to it: a rest's rate not scaled up by their share of the labour force
+    started the city about half a point of unemployment too low). Within four binomial
+    standard errors, at 200,000 workers."""
+    from simulation.state import Status
+
+    run, _, _, w = _build("baseline", 200_000, 1)
+    pop = run.scenario.behaviour.population
+    assert (pop.initial_unemployment_rate, pop.initial_youth_unemployment_rate) == (0.052, 0.15)
+    st = w.status
+    in_lf = (st == Status.EMPLOYED) | (st == Status.UNEMPLOYED) | (st == Status.APPRENTICE)
+    unemployed = st == Status.UNEMPLOYED
+    for rows, target in ((in_lf, 0.052), (in_lf & (w.age < 25 * 12), 0.15)):
+        rate, n = unemployed[rows].mean(), rows.sum()
+        assert abs(rate - target) < 4 * np.sqrt(target * (1 - target) / n), (rate, n, target)
+
+
 def test_capacities_are_the_allocated_rows():
     run, world, firms, workers = _build("combined", 2000, 0)
     assert workers.capacity == initial.worker_capacity(run)

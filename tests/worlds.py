@@ -30,11 +30,12 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 
-from simulation import initial, loading, params
+from simulation import initial, loading, params, phases
 from simulation.config import RunConfig
 from simulation.kernels import metrics as metric_kernels
 from simulation.rng import stream_key
@@ -291,9 +292,9 @@ def random_world(
         "first_cohort_year": -math.ceil(burn_in / 12),
         "rural_phase": float(rng.choice([0.0, 1.0, _u(rng, 0, 1)])),
     }
-    # Return-migration hazard as the model sets it: the base rate, raised by the
-    # scenario's boost as rural revitalization phases in.
-    s["return_hazard"] = p.demography.return_rate * (1.0 + p.return_boost * s["rural_phase"])
+    # Return-migration hazard as the model sets it (``phases.return_hazard``: the base
+    # rate, raised by the scenario's boost as rural revitalization phases in).
+    s["return_hazard"] = phases.return_hazard(SimpleNamespace(rural_phase=s["rural_phase"]), p)
     return RandomWorld(
         p=p,
         world=world,
@@ -473,6 +474,10 @@ def _perturb_workers(rng, p, world, w: Workers, f: Firms, pr: Providers, n: int,
     gap = rng.integers(0, 20, cap).astype(np.float32)
     w.date_first_job[:] = np.where(first, np.minimum(w.date_entry + gap, month), nan)
     w.date_appr_start[:] = past(state != ApprState.NEVER, 0, 40)
+    if month >= 1:  # contracts started at the policy's edge: month 0 (the burn-in's last,
+        # status-quo terms) and month 1 (the policy's first), a tenth of them
+        edge = (state != ApprState.NEVER) & (rng.random(cap) < 0.1)
+        w.date_appr_start[edge] = rng.integers(0, 2, edge.sum()).astype(np.float32)
     w.date_appr_end[:] = past(state == ApprState.COMPLETED, 0, 30)
     w.date_displaced[:] = past(w.displaced == 1, 0, 40)
     # Skills: noise, boundary values, copies of the job's requirement and of other
