@@ -15,7 +15,8 @@ Every function takes ``style`` ("paper": compact, for documents; "talk": large t
 thick lines on a 16:9 canvas, for slides) and ``lang`` ("en" or "zh"). Labels are plain
 words with units (``simulation.i18n`` over the metric catalogue); shares are shown in
 %, their changes in percentage points. Policies and scenarios differ by colour (the
-Okabe-Ito palette, safe for colour-blind readers), by marker and by line pattern, so a
+Okabe-Ito palette, safe for colour-blind readers), by marker and by line pattern (or,
+in the cost figure of several scenarios, by a number beside each point), so a
 figure still reads in greyscale; heat maps use cividis, whose lightness rises steadily.
 
 Intervals: a path's band is the 95% t interval of the mean across seeds at each month
@@ -1129,25 +1130,34 @@ def cost_effectiveness(
     # ``paths`` and ``funnel``: given the same ``policies``, a policy is one colour in all.
     colours = look([baseline_policy, *(p for p in pols if p != baseline_policy)])
     markers = look(scen)
+    # Not by colour alone (greyscale, colour-blind readers): with one scenario each
+    # policy has its own marker too; with several, markers are the scenarios', and each
+    # point carries its policy's number, as the legend numbers them.
+    single = len(scen) == 1
+    numbered = not single and len(pols) > 1
+    number = {p: str(i + 1) for i, p in enumerate(pols)}
     w, h = _SIZES[style]
     with theme(style, lang):
         fig, ax = _subplots(figsize=(w, h * 1.15), layout="constrained")
         for _, r in both.iterrows():
             x, y = r["effect_jobs"], r["effect_cost"]
+            shape = colours[r["policy"]] if single else markers[r["scenario"]]
             ax.errorbar(
                 x,
                 y,
                 xerr=whiskers([x], [r["ci_low_jobs"]], [r["ci_high_jobs"]]),
                 yerr=whiskers([y], [r["ci_low_cost"]], [r["ci_high_cost"]]),
-                fmt=markers[r["scenario"]]["marker"],
+                fmt=shape["marker"],
                 color=colours[r["policy"]]["color"],
                 markersize=6 if style == "paper" else 9,
                 capsize=2,
                 lw=1,
             )
-            if points:
+            label = [number[r["policy"]]] if numbered else []
+            label += [points[r["point"]]] if points else []
+            if label:
                 ax.annotate(
-                    points[r["point"]],
+                    " ".join(label),
                     (x, y),
                     xytext=(4, 4),
                     textcoords="offset points",
@@ -1164,13 +1174,21 @@ def cost_effectiveness(
         ax.set_xlabel(text("cost_x", lang))
         ax.set_ylabel(_wrap(text("cost_y", lang), lang, 30))
         ax.set_title(title or text("cost_title", lang))
-        # Policies by colour (a colour swatch: no scenario's marker), scenarios by
-        # marker (grey), each group in its own column under its heading.
+        # Policies by colour and marker (one scenario), or by colour and number (a
+        # colour swatch: no scenario's marker); scenarios by marker (grey); each group in
+        # its own column under its heading.
         from matplotlib.patches import Patch
 
-        policies = [
-            Patch(color=colours[p]["color"], label=name_of("policy", p, lang)) for p in pols
-        ]
+        def policy_key(p):
+            name = name_of("policy", p, lang)
+            if single:
+                c = colours[p]
+                return plt.Line2D([], [], ls="", marker=c["marker"], color=c["color"], label=name)
+            return Patch(
+                color=colours[p]["color"], label=f"{number[p]} {name}" if numbered else name
+            )
+
+        policies = [policy_key(p) for p in pols]
         groups = [(text("policy", lang), policies)]
         if len(scen) > 1:
             shapes = [

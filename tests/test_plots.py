@@ -63,7 +63,8 @@ def test_every_figure_draws(sweep, style, tmp_path):
     bold = [t.get_text() for t in legend.get_texts() if t.get_fontweight() == "bold"]
     assert bold == ["policy", "scenario"]
     if len(set(effects["scenario"])) > 1:  # (a marker per scenario, never a policy's)
-        policy_marks = [h for h in legend.legend_handles if h.get_label() == "full policy package"]
+        label = f"{len(set(effects['policy']))} full policy package"  # (numbered, last)
+        policy_marks = [h for h in legend.legend_handles if h.get_label() == label]
         assert policy_marks and not hasattr(policy_marks[0], "get_marker")
     assert "kept by the training firm" in _texts(figures["funnel"]).replace("\n", " ")
     assert "vacancy rate (%)" in _texts(figures["beveridge"])
@@ -407,7 +408,8 @@ def test_design_points_get_their_own_rows_and_markers():
     ys = fig.axes[0].get_lines()[0].get_ydata()
     assert len(set(np.round(ys, 6))) == 3
     cost = plots.cost_effectiveness(e)
-    markers = [ln for ln in cost.axes[0].get_lines() if ln.get_marker() == "o"]
+    shape = plots.look(["none", "apprenticeship_subsidy"])["apprenticeship_subsidy"]["marker"]
+    markers = [ln for ln in cost.axes[0].get_lines() if ln.get_marker() == shape]
     assert len(markers) == 3  # one per point: points are not crossed with each other
     assert "subsidy yuan per year = 15,000" in _texts(cost)
 
@@ -634,6 +636,33 @@ def test_a_figure_saved_later_keeps_its_style(style, tmp_path):
     assert png.size[0] > fig.get_figwidth() * plots.SAVE_DPI[style]  # (the whole title)
     fig.savefig(tmp_path / "small.png", dpi=50)  # the caller's choice still holds
     assert Image.open(tmp_path / "small.png").info["dpi"][0] == pytest.approx(50, abs=0.1)
+
+
+def test_cost_effectiveness_reads_in_greyscale():
+    """Policies not by colour alone (an outside review: three policies in one scenario
+    differed only by colour): in one scenario each policy has its own marker, legend
+    included; over several scenarios (markers are theirs) each point carries its
+    policy's number, as the legend numbers the policies."""
+    two = pd.concat(
+        [_effects(), _effects().assign(policy="package")],
+        ignore_index=True,
+    )
+    fig = plots.cost_effectiveness(two)
+    drawn = {ln.get_marker() for ln in fig.axes[0].get_lines()} & set(plots.MARKERS)
+    assert len(drawn) == 2
+    legend = {
+        t.get_text(): h
+        for t, h in zip(fig.legends[-1].get_texts(), fig.legends[-1].legend_handles, strict=True)
+    }
+    assert {
+        legend[name].get_marker() for name in ("apprenticeship subsidy", "full policy package")
+    } == drawn
+    cities = pd.concat([two, two.assign(scenario="green_transition_orderly")], ignore_index=True)
+    fig = plots.cost_effectiveness(cities)
+    numbers = sorted(t.get_text() for t in fig.axes[0].texts if t.get_text() in ("1", "2"))
+    assert numbers == ["1", "1", "2", "2"]
+    words = _texts(fig)
+    assert "1 apprenticeship subsidy" in words and "2 full policy package" in words
 
 
 def test_cost_effectiveness_keeps_black_for_the_baseline():
