@@ -79,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
         "(as `| head` does; quietly, as other commands do).",
     )
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    top.set_defaults(_commands=sub.choices)  # (for _unrecognized: each command's parser)
 
     run = sub.add_parser(
         "run",
@@ -295,11 +296,27 @@ def _unraisable(hook):
     return quiet
 
 
+def _unrecognized(args: argparse.Namespace, extra: list[str]) -> None:
+    """Options the command does not take: its own usage and error (argparse's is the
+    top level's, "usage: skillsim [-h] COMMAND ..."), with the option meant where one
+    is close (``--wokers``: did you mean --workers?). Exits with 2."""
+    parser = args._commands[args.command]
+    known = [o for action in parser._actions for o in action.option_strings]
+    close = []
+    for word in extra:
+        if word.startswith("-"):
+            close += difflib.get_close_matches(word.split("=")[0], known, n=1, cutoff=0.6)
+    hint = f" (did you mean {', '.join(dict.fromkeys(close))}?)" if close else ""
+    parser.error(f"unrecognized arguments: {' '.join(extra)}{hint}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """The command line; returns the exit code: 0, 1 (some runs failed), 2 (bad input,
     nothing written), 130 (interrupted with Ctrl-C), 143 (stopped by SIGTERM)."""
     try:
-        args = _parser().parse_args(argv)  # (it imports more: calibrate's settings)
+        args, extra = _parser().parse_known_args(argv)  # (it imports calibrate's settings)
+        if extra:
+            _unrecognized(args, extra)
     except KeyboardInterrupt:
         print("skillsim: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

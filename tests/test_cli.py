@@ -714,3 +714,24 @@ def test_a_bad_option_is_named_as_typed_by_every_command(tmp_path, capsys, argv)
     option, value = argv[-2], argv[-1]
     assert f"(command line): {option} = {value}: must be" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_a_misspelt_option_is_named_with_the_one_meant(capsys):
+    """An option the command does not take: the command's own usage and the option
+    meant (it printed the top level's usage, "skillsim [-h] COMMAND ...", and no hint)."""
+
+    def refused(*argv: str) -> str:
+        with pytest.raises(SystemExit) as stop:
+            cli.main(list(argv))
+        assert stop.value.code == 2
+        return capsys.readouterr().err
+
+    err = refused("run", "baseline", "--wokers", "2000")
+    assert "usage: skillsim run " in err
+    assert (
+        "skillsim run: error: unrecognized arguments: --wokers 2000 (did you mean --workers?)"
+        in err
+    )
+    assert "(did you mean --executor?)" in refused("sweep", "default", "--executer=serial")
+    err = refused("show", "somewhere", "stray")  # nothing close: no hint
+    assert "unrecognized arguments: stray" in err and "did you mean" not in err
