@@ -906,21 +906,51 @@ class ConstantMetricWarning(UserWarning):
     """``sensitivity`` of a metric that does not move over the design: NaN indices."""
 
 
+SENSITIVITY_OF = ("level", "effect")
+FEW_SAMPLES = {"sobol": 16, "morris": 4}  # below these, SALib's intervals are not to be trusted
+
+
+class SensitivityWarning(UserWarning):
+    """``sensitivity`` left a scenario and policy out, or has too few samples to trust."""
+
+
 def sensitivity(
     results: pd.DataFrame | str | Path,
     metric: str,
     summary: str = "mean",
     seed: int = 0,
+    of: str = "level",
+    baseline_policy: str | None = None,
 ) -> pd.DataFrame:
     """Sensitivity indices of ``metric`` to the swept parameters, through SALib,
-    matching the sweep's design: Sobol indices (S1, S1_conf, ST, ST_conf) for a sobol
-    design, Morris elementary effects (mu, mu_star, mu_star_conf, sigma) for a morris
-    design. One row per scenario, policy and parameter. The output of a design point
-    is the mean over its seeds of the run summary (see ``summarise``).
+    matching the sweep's design: Sobol indices (S1, S1_conf, ST, ST_conf; with the
+    design's ``second_order``, also a row per pair of parameters, ``"a x b"``, with S2
+    and S2_conf) for a sobol design, Morris elementary effects (mu, mu_star,
+    mu_star_conf, sigma) for a morris design. One row per scenario, policy and
+    parameter; column ``of`` says which output.
+
+    ``of="level"``: the output of a design point is the mean over its seeds of each run's
+    summary (see ``summarise``: the mean over months 1..M, or the last month), policy by
+    policy: what drives the metric under each policy. ``of="effect"``: the mean over
+    seeds of the paired effect, each run's summary less that of the baseline run
+    (``baseline_policy``, by default the sweep's) of the same scenario, design point and
+    seed, for each policy but the baseline: what the policy's effect depends on. (A
+    ``policy.*`` parameter is set on the baseline too, so sweep ``scenario.*``
+    parameters for this, or the baseline moves with the lever.)
+
+    Morris's mu, mu* and sigma are in the metric's own units (a share as a fraction:
+    0.02 is 2 percentage points), over each parameter's whole range; the ``_conf``
+    columns are half-widths of 95% bootstrap intervals. A scenario and policy whose
+    metric has no value at some design point (unfinished or failed runs, or a metric
+    undefined there, as completion rates without completions) is left out with a
+    ``SensitivityWarning``; a design of fewer than 16 Sobol samples or 4 Morris
+    trajectories warns too (its intervals can be zero, and indices far outside 0-1).
     """
     if not isinstance(results, pd.DataFrame):
         results = load(results)
     _need_metrics_table(results, "a sensitivity analysis")
+    if of not in SENSITIVITY_OF:
+        raise ValueError(f"of must be 'level' or 'effect' (got {of!r})")
     info = results.attrs.get("skillsim", {})
     design = info.get("design", {})
     kind = design.get("kind")
@@ -942,18 +972,56 @@ def sensitivity(
     names = info["parameters"]
     problem = {"num_vars": len(names), "names": names, "bounds": info["ranges"]}
     points = pd.DataFrame(info["points"]).set_index("point")
+    samples = int(design.get("samples", 0))
+    if samples < FEW_SAMPLES[kind]:
+        from simulation.i18n import counted
+
+        what = counted(samples, "base sample" if kind == "sobol" else "trajectory")
+        odd = "indices far outside 0 to 1, " if kind == "sobol" else ""
+        warnings.warn(
+            f"a {kind} design of {what}: too few for indices to trust ({odd}intervals "
+            f"of 0); use {FEW_SAMPLES[kind]} or more",
+            SensitivityWarning,
+            stacklevel=2,
+        )
     runs = summarise(results, summary)
+    base = baseline_policy or baseline_of(results)
+    if of == "effect":
+        if base not in set(runs["policy"]):
+            raise ValueError(
+                f"of='effect' pairs each policy's runs with the baseline policy's, and this "
+                f"sweep has no runs of {base!r} (policies present: "
+                f"{', '.join(dict.fromkeys(runs['policy']))}); give baseline_policy=, or "
+                "of='level'"
+            )
+        keys = ["scenario", "point", "seed"]
+        against = runs[runs["policy"] == base].set_index(keys)[metric]
+        others = runs[runs["policy"] != base]
+        paired = others.set_index(keys)[metric] - against.reindex(others.set_index(keys).index)
+        runs = others.assign(**{metric: paired.to_numpy()})
+    progress = info.get("progress", {})
+    unfinished = progress.get("done", 0) + progress.get("failed", 0) < progress.get("runs", 0)
+    second = kind == "sobol" and bool(design.get("second_order", False))
+    cols = ("S1", "S1_conf", "ST", "ST_conf") if kind == "sobol" else MORRIS_COLUMNS
     rows = []
     for (scen, pol), grp in runs.groupby(["scenario", "policy"], sort=False):
         y = grp.groupby("point")[metric].mean().reindex(points.index)
         missing = y.index[y.isna()].tolist()
         if missing:
-            raise ValueError(
-                f"{scen} | {pol}: no {metric} for design points {missing[:10]} "
-                "(unfinished or failed runs, or a metric undefined there); finish the sweep"
+            why = (
+                "the sweep is unfinished: finish it (rerun its command)"
+                if unfinished
+                else "the metric is undefined in those runs"
             )
+            warnings.warn(
+                f"{scen} | {pol}: left out, no {metric} at design points {missing[:10]}"
+                f"{' ...' if len(missing) > 10 else ''}; {why}",
+                SensitivityWarning,
+                stacklevel=2,
+            )
+            continue
         Y = y.to_numpy(float)
-        cols = ("S1", "S1_conf", "ST", "ST_conf") if kind == "sobol" else MORRIS_COLUMNS
+        row0 = {"scenario": scen, "policy": pol, "metric": metric, "of": of}
         if np.ptp(Y) == 0:  # the metric does not move: indices are undefined (0 / 0)
             warnings.warn(
                 f"{scen} | {pol}: {metric} is the same at every design point, so its "
@@ -962,15 +1030,12 @@ def sensitivity(
                 stacklevel=2,
             )
             for name in names:
-                row = {"scenario": scen, "policy": pol, "metric": metric, "parameter": name}
-                rows.append(row | dict.fromkeys(cols, math.nan))
+                rows.append(row0 | {"parameter": name} | dict.fromkeys(cols, math.nan))
             continue
         if kind == "sobol":
             from SALib.analyze import sobol
 
-            res = sobol.analyze(
-                problem, Y, calc_second_order=design.get("second_order", False), seed=seed
-            )
+            res = sobol.analyze(problem, Y, calc_second_order=second, seed=seed)
         else:
             from SALib.analyze import morris
 
@@ -980,7 +1045,17 @@ def sensitivity(
                 warnings.filterwarnings("ignore", "Degrees of freedom", RuntimeWarning)
                 res = morris.analyze(problem, X, Y, num_levels=design.get("levels", 4), seed=seed)
         for j, name in enumerate(names):
-            row = {"scenario": scen, "policy": pol, "metric": metric, "parameter": name}
-            row.update({c: float(res[c][j]) for c in cols})
-            rows.append(row)
-    return pd.DataFrame(rows)
+            rows.append(row0 | {"parameter": name} | {c: float(res[c][j]) for c in cols})
+        if second:
+            for j, a in enumerate(names):
+                for k in range(j + 1, len(names)):
+                    pair = {"S2": float(res["S2"][j, k]), "S2_conf": float(res["S2_conf"][j, k])}
+                    rows.append(row0 | {"parameter": f"{a} x {names[k]}"} | pair)
+    if not rows:
+        raise ValueError(
+            f"no scenario and policy of this sweep has {metric} at every design point "
+            "(the warnings say where it is missing)"
+        )
+    out = pd.DataFrame(rows)
+    out.attrs["skillsim"] = {"baseline_policy": base, "of": of, "samples": samples, "kind": kind}
+    return out

@@ -409,7 +409,7 @@ def test_morris_of_one_trajectory_has_no_sigma_and_no_warning(tmp_path):
     )
     _, out = _sweep(tmp_path, small(policies=("none",), replications=1, months=2, extra=extra))
     results = _fake_metric(analysis.load(out), "employed", [(0, 10_000), (0, 24)])
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), pytest.warns(analysis.SensitivityWarning, match="1 traj"):
         warnings.simplefilter("error", RuntimeWarning)
         table = analysis.sensitivity(results, "employed").set_index("parameter")
     assert table.loc["a", "mu_star"] == pytest.approx(10)
@@ -459,6 +459,7 @@ def test_sensitivity_of_what_is_not_a_metric_or_does_not_move(tmp_path):
     )
     _, out = _sweep(tmp_path, small(policies=("none",), replications=1, months=2, extra=extra))
     results = analysis.load(out)
+    warnings.simplefilter("ignore", analysis.SensitivityWarning)  # (2 trajectories: few)
     for column in ("seed", "month", "point"):  # columns, not metrics
         with pytest.raises(ValueError, match=f"unknown metric {column!r}"):
             analysis.sensitivity(results, column)
@@ -803,3 +804,69 @@ def test_the_command_that_finishes_a_sweep_works_from_any_folder(tmp_path):
         assert progress.sweep_progress(tmp_path).command == (
             f"`skillsim sweep {shown} --out {tmp_path}`"
         )
+
+
+def test_sensitivity_of_the_effect_pairs_with_the_baseline(tmp_path):
+    """of='effect': each design point's output is the mean paired effect against the
+    baseline's run of the same point and seed, not the policy's level (an outside
+    review: indices of the level ranked the parameters differently from the effect's,
+    and the effect's could not be had). Here the policy's level is 10 a + b + 5 + noise
+    and the baseline's 10 a + the same noise (common random numbers): the level's mu*
+    is 10 for a; the effect's, b + 5, has mu* 0 for a and 1 for b."""
+    extra = "[design]\nkind = 'morris'\nsamples = 4\nlevels = 4\n" + _two(
+        "policy.subsidy.yuan_per_year", "policy.anticipation.lag_months"
+    )
+    body = small(policies=("none", "apprenticeship_subsidy"), replications=2, months=2, extra=extra)
+    _, out = _sweep(tmp_path, body)
+    results = _fake_metric(analysis.load(out), "employed", [(0, 10_000), (0, 24)])
+    b = (results["b"] - 0) / 24
+    noise = (results["seed"] % 7).astype(float)  # a seed's draw, shared by both policies
+    a10 = results["employed"] - b
+    policy = results["policy"] == "apprenticeship_subsidy"
+    results["employed"] = a10 + noise + np.where(policy, b + 5, 0.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # (4 trajectories: no warning)
+        level = analysis.sensitivity(results, "employed")
+        effect = analysis.sensitivity(results, "employed", of="effect")
+    assert set(level["policy"]) == {"none", "apprenticeship_subsidy"}
+    assert (level["of"] == "level").all() and (effect["of"] == "effect").all()
+    lv = level[level["policy"] == "apprenticeship_subsidy"].set_index("parameter")
+    assert lv.loc["a", "mu_star"] == pytest.approx(10)
+    assert lv.loc["b", "mu_star"] == pytest.approx(1)
+    assert list(effect["policy"]) == ["apprenticeship_subsidy"] * 2  # the baseline has none
+    ef = effect.set_index("parameter")
+    assert ef.loc["a", "mu_star"] == pytest.approx(0, abs=1e-9)
+    assert ef.loc["b", "mu_star"] == pytest.approx(1)
+    assert effect.attrs["skillsim"]["baseline_policy"] == "none"
+    with pytest.raises(ValueError, match=r"no runs of .package.*give baseline_policy="):
+        analysis.sensitivity(results, "employed", of="effect", baseline_policy="package")
+    with pytest.raises(ValueError, match="of must be 'level' or 'effect'"):
+        analysis.sensitivity(results, "employed", of="effects")
+    # a policy whose metric is undefined at some point is left out, the rest kept
+    gap = results.copy()
+    gap.loc[(gap["policy"] == "none") & (gap["point"] == 0), "employed"] = np.nan
+    with pytest.warns(
+        analysis.SensitivityWarning,
+        match=r"quick \| none: left out, no employed at design points \[0\]; the metric is undef",
+    ):
+        kept = analysis.sensitivity(gap, "employed")
+    assert set(kept["policy"]) == {"apprenticeship_subsidy"}
+
+
+def test_sobol_second_order_and_too_few_samples(tmp_path):
+    """A design with second_order also returns S2 for each pair (it cost the runs, and
+    the indices were dropped); a design of too few samples warns (S1 of 2.2 with an
+    interval of 0 came out of one sample, without a word)."""
+    extra = "[design]\nkind = 'sobol'\nsamples = 4\nsecond_order = true\n" + _two(
+        "policy.subsidy.yuan_per_year", "policy.anticipation.lag_months"
+    )
+    plan, out = _sweep(tmp_path, small(policies=("none",), replications=1, months=2, extra=extra))
+    assert len(plan.runs) == 4 * (2 * 2 + 2)
+    results = _fake_metric(analysis.load(out), "employed", [(0, 10_000), (0, 24)])
+    with pytest.warns(
+        analysis.SensitivityWarning, match="sobol design of 4 base samples: too few.*outside 0 to 1"
+    ):
+        table = analysis.sensitivity(results, "employed")
+    pair = table[table["parameter"] == "a x b"]
+    assert len(pair) == 1 and np.isfinite(pair["S2"].iloc[0]) and pair["S1"].isna().all()
+    assert list(table["parameter"]) == ["a", "b", "a x b"]

@@ -110,6 +110,29 @@ class DesignConfig(Strict):
     )
     second_order: bool = Field(False, description="sobol: also second-order indices")
 
+    @model_validator(mode="after")
+    def _keys_of_its_kind(self) -> DesignConfig:
+        """A key another kind of design takes is refused, not ignored (a sobol design's
+        ``levels`` was read as meaning something); Morris levels are even (SALib: an
+        odd number biases the sample, never reaching the range's top)."""
+        given, kind = self.model_fields_set, self.kind
+        takes = {
+            "samples": ("lhs", "sobol", "morris"),
+            "levels": ("grid", "morris"),
+            "second_order": ("sobol",),
+        }
+        for key, kinds in takes.items():
+            if key in given and kind not in kinds:
+                raise ValueError(
+                    f"{key} is for {' and '.join(kinds)} designs, not {kind}: remove it"
+                )
+        if kind == "morris" and self.levels % 2:
+            raise ValueError(
+                f"levels must be even for a morris design (got {self.levels}: an odd number "
+                "of levels biases the sample, which never reaches the range's top)"
+            )
+        return self
+
 
 class ExperimentConfig(Strict):
     name: str = Field(min_length=1, description="experiment name (default: the file's stem)")
