@@ -46,7 +46,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from simulation import analysis, i18n, metrics
-from simulation.i18n import axis_label, label, name_of, scale, text
+from simulation.i18n import axis_label, label, name_of, scale, text, unit
 
 STYLES = ("paper", "talk")
 # Okabe & Ito (2008), safe for colour-blind readers; ordered so that the first three
@@ -1267,6 +1267,9 @@ def sensitivity(
             f"(columns {', '.join(need)} and the indices); this table has none"
         )
     metric = str(indices["metric"].iloc[0])
+    of = str(indices["of"].iloc[0]) if "of" in indices else "level"
+    if "S2" in indices:  # (a second-order design's pairs: a table's, not bars)
+        indices = indices[indices["S2"].isna()]
     sobol = "ST" in indices
     values = ["S1", "ST"] if sobol else ["mu_star"]
     if any(c not in indices.columns for c in values) or indices[values].isna().all(axis=None):
@@ -1306,20 +1309,31 @@ def sensitivity(
                     hi = max(1.0, float(np.nanmax(est))) + 0.05
                     ax.set_xlim(lo, hi)
                     cut |= bool(np.any((est - conf < lo) | (est + conf > hi)))
-            else:
+            else:  # (in the units the metric is shown in: a share's in points)
+                k = scale(metric)
                 ax.barh(
                     y,
-                    part["mu_star"],
-                    xerr=part["mu_star_conf"].fillna(0),
+                    part["mu_star"] * k,
+                    xerr=part["mu_star_conf"].fillna(0) * k,
                     color=COLOURS[1],
                     error_kw={"ecolor": "#333333", "lw": 1},
                 )
-                ax.set_xlabel(text("morris_x", lang))
+                shown = unit(metric, lang, effect=True)
+                ax.set_xlabel(
+                    _wrap(text("morris_x_unit", lang).format(unit=shown), lang, 44)
+                    if shown
+                    else text("morris_x", lang)
+                )
             ax.set_yticks(y, names)
             ax.set_ylim(len(part) - 0.5, -0.5)
             ax.axvline(0, color="#333333", lw=0.8)
             ax.grid(axis="y", visible=False)
-            ax.set_title(f"{name_of('scenario', s, lang)} | {name_of('policy', p, lang)}")
+            head = f"{name_of('scenario', s, lang)} | {name_of('policy', p, lang)}"
+            if of == "effect":
+                base = indices.attrs.get("skillsim", {}).get("baseline_policy", "none")
+                against = text("against_base", lang).format(base=name_of("policy", base, lang))
+                head = _wrap(f"{head} {against}", lang, 48)
+            ax.set_title(head)
             if part[values].isna().all(axis=None):  # this panel's metric is constant
                 words = text("no_variation", lang).format(what=label(metric, lang))
                 ax.text(
@@ -1331,7 +1345,8 @@ def sensitivity(
                     va="center",
                     color="#444",
                 )
-        fig.suptitle(title or text("sensitivity_title", lang).format(what=label(metric, lang)))
+        key = "sensitivity_title_effect" if of == "effect" else "sensitivity_title"
+        fig.suptitle(title or text(key, lang).format(what=label(metric, lang)))
         _finish(
             fig, text("sobol_cut", lang) if cut else None, lang, axes if sobol else None, ncol=2
         )

@@ -60,7 +60,12 @@ PATH_METRICS = (
     "skill_gap_mean",
     "green_employment_share",
 )
-SENSITIVITY_METRICS = ("unemployment_rate", "apprenticeship_starts", "skill_gap_mean")
+SENSITIVITY_METRICS = (
+    "unemployment_rate",
+    "youth_unemployment_rate",
+    "apprenticeship_starts",
+    "skill_gap_mean",
+)
 FEATURED_POLICIES = 4  # paths and the funnel show the baseline and at most 3 others
 CELL_MONTHS = 12  # the sector x region map averages the last 12 months of the runs
 LEVELS_FROM_WORKERS = 20_000  # below, the rates move with the size (README, Running)
@@ -276,8 +281,41 @@ _T: dict[str, tuple[str, str]] = {
         "（出现这种情况时，摘要中的成本表以 † 标出该政策）。",
     ),
     "fig_sensitivity": (
-        "Sensitivity of {what} to the swept parameters.",
-        "{what}对扫描参数的敏感性。",
+        "Sensitivity of {what} to the swept parameters, under each policy: each design "
+        "point's output is its runs' mean over months 1-{months}, averaged over its "
+        "{seeds}; {indices}; whiskers: 95% bootstrap intervals; {size}.",
+        "{what}对扫描参数的敏感性（各政策分别计算）：每个设计点的输出为其各次运行第1-{months}个月"
+        "的均值，再对{seeds}取平均；{indices}；误差线：95% bootstrap区间；{size}。",
+    ),
+    "fig_sensitivity_effect": (
+        "Sensitivity of each policy's effect on {what} (against {base}, paired by design "
+        "point and seed) to the swept parameters: each design point's output is the mean "
+        "over its {seeds} of the paired difference of the runs' means over months "
+        "1-{months}; {indices}; whiskers: 95% bootstrap intervals; {size}.",
+        "各政策对{what}的效应（相对于{base}，按设计点与种子配对）对扫描参数的敏感性："
+        "每个设计点的输出为第1-{months}个月均值的配对差，再对{seeds}取平均；{indices}；"
+        "误差线：95% bootstrap区间；{size}。",
+    ),
+    "sensitivity_lever_too": (
+        "The swept policy.* parameters are set on {base} too, so its runs move with them.",
+        "所扫描的policy.*参数同样作用于{base}，其运行结果也随之变化。",
+    ),
+    "sensitivity_sobol": (
+        "Sobol first-order (S1) and total (ST) indices, shares of the output's variance",
+        "Sobol一阶（S1）与总效应（ST）指数，即占输出方差的比例",
+    ),
+    "sensitivity_morris": (
+        "Morris mu*, the mean absolute change over each parameter's whole range",
+        "Morris mu*，即各参数在其整个取值范围内引起的平均绝对变化",
+    ),
+    "sensitivity_notes": ("Note: {notes}.", "注：{notes}。"),
+    "sensitivity_missing": (
+        "no scenario and policy has a value at every design point",
+        "没有任何情景与政策在所有设计点上都有数值",
+    ),
+    "fig_sensitivity_missing": (
+        "No sensitivity figure of {what}: {why}.",
+        "无{what}的敏感性图：{why}。",
     ),
     "png_note": (
         "The figures are also PNG files in {folder}/, for slides.",
@@ -791,27 +829,79 @@ def _figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
                 ),
             )
         )
-    if sweep.experiment["design"]["kind"] in ("sobol", "morris"):
+    design = sweep.experiment["design"]
+    if design["kind"] in ("sobol", "morris"):
+        # Of the policies' effects where the sweep has its baseline and another policy
+        # (what a policy's effect depends on), else of each policy's level.
+        present = set(r["policy"])
+        of = "effect" if base in present and len(present) > 1 else "level"
         for m in SENSITIVITY_METRICS:
-            try:
-                with warnings.catch_warnings():  # (a metric that does not move: no figure)
-                    warnings.simplefilter("ignore", analysis.ConstantMetricWarning)
-                    indices = analysis.sensitivity(r, m)
-            except ValueError:  # unfinished design points
-                continue
-            if (
-                indices.drop(columns=["scenario", "policy", "metric", "parameter"])
-                .notna()
-                .any(axis=None)
+            with warnings.catch_warnings(record=True) as said:
+                warnings.simplefilter("always", analysis.SensitivityWarning)
+                warnings.simplefilter("ignore", analysis.ConstantMetricWarning)
+                try:
+                    indices = analysis.sensitivity(r, m, of=of, baseline_policy=base)
+                except ValueError:  # no scenario and policy with every design point
+                    indices = None
+            notes = [str(w.message) for w in said if w.category is analysis.SensitivityWarning]
+            what = label(m, lang)
+            if indices is None or not (
+                indices[[c for c in indices.columns if c in _INDEX_COLUMNS]].notna().any(axis=None)
             ):
-                specs.append(
-                    FigureSpec(
-                        f"sensitivity_{m}",
-                        _t("fig_sensitivity", lang).format(what=label(m, lang)),
-                        lambda i=indices: plots.sensitivity(i, **kw),
+                if indices is None:  # (an unfinished sweep: said, not silently dropped)
+                    why = "; ".join(notes) or _t("sensitivity_missing", lang)
+                    specs.append(
+                        FigureSpec(
+                            f"sensitivity_{m}",
+                            _t("fig_sensitivity_missing", lang).format(what=what, why=why),
+                            None,
+                        )
                     )
+                continue
+            caption = _sensitivity_caption(sweep, design, of, what, base, lang)
+            if notes:
+                caption += " " + _t("sensitivity_notes", lang).format(notes="; ".join(notes))
+            specs.append(
+                FigureSpec(
+                    f"sensitivity_{m}",
+                    caption,
+                    lambda i=indices: plots.sensitivity(i, **kw),
                 )
+            )
     return specs
+
+
+_INDEX_COLUMNS = ("S1", "ST", "mu_star")
+
+
+def _sensitivity_caption(sweep: Sweep, design: dict, of: str, what: str, base: str, lang: str):
+    """What a sensitivity figure shows: of what (each policy's level, or its effect
+    against the baseline), summarised how, which indices, their intervals, and N."""
+    n = int(design.get("samples", 0))
+    if design["kind"] == "sobol":
+        size = i18n.counted(n, "base sample") if lang == "en" else f"{n}个基础样本"
+        indices = _t("sensitivity_sobol", lang)
+    else:
+        size = i18n.counted(n, "trajectory") if lang == "en" else f"{n}条轨迹"
+        indices = _t("sensitivity_morris", lang)
+    key = "fig_sensitivity_effect" if of == "effect" else "fig_sensitivity"
+    paths = [
+        q
+        for p in sweep.experiment.get("parameters", [])
+        for q in (p.get("paths") or [p.get("path")])
+    ]
+    lever = of == "effect" and any(str(q).startswith("policy.") for q in paths)
+    tail = (" " if lang == "en" else "") + _t("sensitivity_lever_too", lang) if lever else ""
+    return _t(key, lang).format(
+        what=what,
+        base=name_of("policy", base, lang),
+        months=sweep.months,
+        indices=indices,
+        size=size,
+        seeds=i18n.counted(sweep.experiment["replications"], "seed")
+        if lang == "en"
+        else f"{sweep.experiment['replications']}个种子",
+    ) + tail.format(base=name_of("policy", base, lang))
 
 
 def _map_policy(sweep: Sweep) -> str:

@@ -586,6 +586,49 @@ def test_a_design_sweep_without_its_baseline_names_the_policy_its_beveridge_curv
     assert "Beveridge curve under " + i18n.name_of("policy", "none", "en") not in page
 
 
+def test_a_sensitivity_design_reports_the_effects_indices_and_says_what_they_are(tmp_path):
+    """A Morris design over two scenario fields with the baseline and a policy: the report's
+    sensitivity figures are of the policy's effect against the baseline (what a policy
+    researcher asks), and their captions say of what, summarised how, which indices,
+    what the whiskers are, and N (an outside review: they said only "Sensitivity of
+    unemployment rate to the swept parameters"). Too few trajectories: said under the
+    figure. Stopped before every point ran: the missing figures say why (they were
+    dropped without a word)."""
+    from sweeps import small, write_experiment
+
+    from simulation.experiment import load_experiment, make_plan, run_sweep
+
+    lever = (
+        '[design]\nkind = "morris"\nsamples = 2\nlevels = 4\n'
+        '[[parameters]]\nname = "quit"\npath = "scenario.behaviour.labour_market.quit_rate"\n'
+        "low = 0.005\nhigh = 0.02\n"
+        '[[parameters]]\nname = "dropout"\n'
+        'path = "scenario.behaviour.apprenticeship.dropout_hazard"\nlow = 0.005\nhigh = 0.05\n'
+    )
+    body = small(replications=1, workers=1500, months=12, extra=lever)
+    path = write_experiment(tmp_path / "exp", body)
+    out = tmp_path / "sweep"
+    plan = make_plan(load_experiment(path))
+    assert run_sweep(plan, out, executor="serial", threads=1).complete
+    page = " ".join(html.unescape(report.write(out, tmp_path / "r.html").read_text()).split())
+    assert "Sensitivity of each policy's effect on unemployment rate (against no new policy" in page
+    assert "Morris mu*, the mean absolute change over each parameter's whole range" in page
+    assert "whiskers: 95% bootstrap intervals; 2 trajectories." in page
+    assert "Note: a morris design of 2 trajectories: too few" in page
+    assert "youth unemployment rate" in page
+    assert "parameters are set on" not in page  # (scenario fields only: no lever on both)
+    # an unfinished design: the figures' places say why they are missing
+    half = tmp_path / "half"
+    shutil.copytree(out, half, ignore=shutil.ignore_patterns(".lock"))
+    ledger = pd.read_parquet(half / "ledger.parquet")
+    gone = ledger["run_id"].iloc[-1]
+    ledger = ledger.assign(status=ledger["status"].where(ledger["run_id"] != gone, "pending"))
+    ledger.to_parquet(half / "ledger.parquet")
+    page = " ".join(html.unescape(report.write(half, tmp_path / "h.html").read_text()).split())
+    assert "No sensitivity figure of unemployment rate:" in page
+    assert "the sweep is unfinished: finish it" in page
+
+
 def test_missing_font_stops_a_chinese_report(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(i18n, "CJK_FAMILIES", ("No Such Font CJK",))
     code = cli.main(
