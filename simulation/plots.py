@@ -513,6 +513,7 @@ def paths(
                         )
             ax.set_title(name_of("scenario", s, lang) if len(scen) > 1 else "")
             ax.set_xlabel(text("month", lang))
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # (no month 2.5)
         for ax in axes[:: min(len(scen), 3)]:
             ax.set_ylabel(_wrap(axis_label(metric, lang), lang, 34))
         _share_y(axes)

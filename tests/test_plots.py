@@ -434,6 +434,9 @@ def test_paths_of_design_points_count_seeds_not_points():
     assert "one seed: no interval" in words and "3 seeds" not in words
     assert len(one_seed.axes[0].get_lines()) == 6  # 2 policies x 3 points
     assert "subsidy yuan per year = 7,500" in words
+    one_seed.canvas.draw()  # (a short run's months are whole: no tick at month 2.5)
+    ticks = [t.get_position()[0] for t in one_seed.axes[0].get_xticklabels() if t.get_text()]
+    assert ticks and all(float(t).is_integer() for t in ticks), ticks
     two = plots.paths(_results(points=(0.0, 15000.0), seeds=(1, 2)), "unemployment_rate")
     assert "mean over 2 seeds" in _texts(two) and "4 seeds" not in _texts(two)
     many = plots.paths(_results(points=tuple(range(7)), seeds=(1, 2)), "unemployment_rate")
