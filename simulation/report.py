@@ -287,6 +287,13 @@ _T: dict[str, tuple[str, str]] = {
         "{what}对扫描参数的敏感性（各政策分别计算）：每个设计点的输出为其各次运行第1-{months}个月"
         "的均值，再对{seeds}取平均；{indices}；误差线：95% bootstrap区间；{size}。",
     ),
+    "fig_sampled_points": (
+        "No effects figure point by point: this design's points are samples for its "
+        "sensitivity indices (below), too many to read one by one; "
+        "simulation.analysis.effects gives each point's effects.",
+        "不按设计点绘制效应图：本设计的各点是用于计算敏感性指数（见下）的样本，数量太多，无法逐一阅读；"
+        "各设计点的效应可由 simulation.analysis.effects 得到。",
+    ),
     "fig_sensitivity_effect": (
         "Sensitivity of each policy's effect on {what} (against {base}, paired by design "
         "point and seed) to the swept parameters: each design point's output is the mean "
@@ -727,7 +734,14 @@ def _figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
     kw = {"style": style, "lang": lang}
     order = {"scenarios": sweep.scenario_order, "policies": sweep.policy_order}
     specs = []
-    for m in FOREST_METRICS:
+    # A sobol or morris design's points are samples for its indices, dozens to hundreds
+    # of them: a forest or cost figure with a row or marker per point cannot be read
+    # (a 25-point forest was 7,000 pixels tall). Its effects are read through the
+    # sensitivity figures; the point-by-point effects stay in analysis.effects.
+    sampled = sweep.experiment["design"]["kind"] in ("sobol", "morris") and r["point"].nunique() > 1
+    if sampled and not e.empty:
+        specs.append(FigureSpec("effects_by_point", _t("fig_sampled_points", lang), None))
+    for m in () if sampled else FOREST_METRICS:
         if m in present:
             what = label(m, lang)
             specs.append(
@@ -814,7 +828,11 @@ def _figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
             ),
         )
     )
-    if {"spending_total_yuan", "in_employment"} <= present and len(set(e["policy"])) > 0:
+    if (
+        {"spending_total_yuan", "in_employment"} <= present
+        and len(set(e["policy"])) > 0
+        and not sampled
+    ):
         specs.append(
             FigureSpec(
                 "cost_effectiveness",

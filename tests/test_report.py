@@ -617,6 +617,9 @@ def test_a_sensitivity_design_reports_the_effects_indices_and_says_what_they_are
     assert "Note: a morris design of 2 trajectories: too few" in page
     assert "youth unemployment rate" in page
     assert "parameters are set on" not in page  # (scenario fields only: no lever on both)
+    # its points are samples: no forest of a row per point, and the page says why
+    assert "No effects figure point by point: this design's points are samples" in page
+    assert 'id="fig-effects_unemployment_rate"' not in page
     # an unfinished design: the figures' places say why they are missing
     half = tmp_path / "half"
     shutil.copytree(out, half, ignore=shutil.ignore_patterns(".lock"))
