@@ -75,15 +75,18 @@ def test_every_piece_is_done_once_whichever_thread_claims_it():
     quit_at_once[duo.QUIT] = 1
     _helper(quit_at_once, np.zeros((1, 1), dtype=np.int64))  # (both compiled before the
     _poster(duo.new_box(), np.zeros((1, 1), dtype=np.int64))  # helper starts)
-    pieces = sum(min(1 + r % duo.MOST_PIECES, 1 + (r * 7919) % 97) for r in range(4000))
+    jobs = 40_000
+    pieces = sum(min(1 + r % duo.MOST_PIECES, 1 + (r * 7919) % 97) for r in range(jobs))
     helped_at_all = False
     # On a loaded machine the helper thread may be scheduled only after the poster has
-    # done all 4,000 jobs itself (a CI check run beside other tests saw it once, and a
-    # full run beside two simulations five times in a row): every attempt must do every
-    # piece once; one of ten must have the helper take some, each giving the helper a
-    # moment to reach its loop before the poster starts.
+    # done all its jobs itself (4,000 jobs, under a millisecond: a CI check run beside
+    # other tests saw it once, and full runs beside two simulations every time in ten
+    # attempts): so 40,000 jobs, some milliseconds, which a helper given a timeslice
+    # joins. Every attempt must do every piece once; one of ten must have the helper
+    # take some, each giving the helper a moment to reach its loop before the poster
+    # starts.
     for _ in range(10):
-        marks = np.zeros((4000, 97), dtype=np.int64)
+        marks = np.zeros((jobs, 97), dtype=np.int64)
         box = duo.new_box()
         box[duo.HELPING] = 1
         helped = []
@@ -103,7 +106,7 @@ def test_every_piece_is_done_once_whichever_thread_claims_it():
         assert not helper.is_alive()
         np.testing.assert_array_equal(marks, _expected(marks))
         assert mine + helped[0] == pieces
-        if helped[0] > 0:  # the helper took pieces (4,000 jobs: it is up for most of them)
+        if helped[0] > 0:  # the helper took pieces (40,000 jobs: it is up for most of them)
             helped_at_all = True
             break
     assert helped_at_all
