@@ -356,6 +356,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = EXIT_INTERRUPTED
     finally:
         sys.unraisablehook = previous_hook
+        stop.requested.clear()  # (this command's stop: not the next one's in this process)
         if in_main:  # (None: a handler not set from Python; the default stands for it)
             signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
         if own_int:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from simulation import metrics, store
+from simulation import metrics, stop, store
 from simulation.config import RunConfig
 from simulation.loading import config_hash
 from simulation.model import BREAKDOWNS  # the tables a run writes besides the metrics
@@ -75,8 +75,13 @@ def simulate(
         model.timer.seconds.clear()  # the profile covers the run's months, not the burn-in
     t1 = time.perf_counter()
     first_month = None
+    # A stop whose KeyboardInterrupt Python dropped (one landing in a callback from
+    # compiled code, as numba's cache loader makes) is kept in ``stop.requested``: the
+    # run ends at the next month, not at its last with the stop forgotten.
+    stop.check()
     while model.running:
         model.step()
+        stop.check()
         if first_month is None:
             first_month = time.perf_counter() - t0
         if progress is not None:
