@@ -533,3 +533,39 @@ def test_a_fact_that_a_fit_of_ones_own_targeted_is_named(tmp_path):
     assert (
         shipped == "None of them is a target of the shipped calibration (calibration/targets.toml)."
     )
+
+
+def test_a_stop_once_the_runs_are_done_keeps_them_and_a_full_disk_shows_them(
+    tmp_path, monkeypatch, capsys
+):
+    """Ctrl-C after every run has finished, while the folder is written: the runs were
+    lost, exit 130 (an outside review); now the stop is held, the folder written, and
+    a line says so. A folder that cannot be written (a full disk) was a traceback: now
+    one line, exit 1, and the facts shown on screen."""
+    import os
+    import signal
+
+    from simulation.validation import output
+
+    write = output.write
+
+    def stopped_while_writing(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGINT)  # (cli.main's handler is in place)
+        return write(*args, **kwargs)
+
+    monkeypatch.setattr(output, "write", stopped_while_writing)
+    out = tmp_path / "held"
+    assert cli.main(["validate", *SMALL, "--quiet", "--out", str(out)]) == 0
+    assert (out / "validation.csv").is_file()
+    assert "a stop came once the runs had finished; they are kept in" in capsys.readouterr().err
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(output, "write", full)
+    out = tmp_path / "full"
+    assert cli.main(["validate", *SMALL, "--quiet", "--out", str(out)]) == 1
+    captured = capsys.readouterr()
+    assert "cannot write the validation to" in captured.err and "No space left" in captured.err
+    assert "Traceback" not in captured.err and not out.exists()
+    assert "Beveridge" in captured.out  # (the facts' table, on screen)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 
+from simulation import stop
 from simulation.config_errors import COMMAND_LINE, out_path
 from simulation.experiment.cli import add_executor_options
 
@@ -30,8 +32,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
             "age_profile.csv, manifest.json."
         ),
         epilog="Exit status: 0 the report is written (whatever the verdicts), 1 a run failed "
-        "(nothing written), 2 bad input (nothing written), 130/143 interrupted by Ctrl-C / "
-        "SIGTERM (nothing written).",
+        "or the folder could not be written (nothing written; the facts are shown), 2 bad "
+        "input (nothing written), 130/143 interrupted by Ctrl-C / SIGTERM before every run "
+        "finished (nothing written; a stop after that is held, and the folder written).",
     )
     v.add_argument(
         "scenario",
@@ -131,7 +134,7 @@ def main(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from simulation import store
-    from simulation.validation import output, report, runs, summary
+    from simulation.validation import output, runs
 
     executor = _check(args)
     plan = runs.make_plan(
@@ -166,6 +169,24 @@ def main(args: argparse.Namespace) -> int:
             console.print(f"[red]run {r.key[0]} seed #{r.key[1]} failed[/red]\n{r.error}")
         console.print("nothing written")
         return EXIT_FAILED_RUNS
+    # Finished: a stop from here on would lose the runs for nothing (it is held, and said).
+    with stop.held() as held:
+        code, out = _finish(args, plan, results, out, executor, seconds, console)
+    if held and code == 0:
+        print(
+            f"skillsim: a stop came once the runs had finished; they are kept in {out}",
+            file=sys.stderr,
+        )
+    return code
+
+
+def _finish(args, plan, results, out, executor, seconds, console) -> tuple[int, object]:
+    """The finished runs' facts: written to ``out`` and shown; the exit code and the
+    folder written. A folder that cannot be written (a full disk) is said in one line,
+    and the facts are still shown: the runs are not lost from sight."""
+    from simulation import store
+    from simulation.validation import output, report, summary
+
     seeds = summary.by_seed([r.observation for r in results])
     rows = summary.rows(seeds)
     version = store.code_version()
@@ -195,13 +216,24 @@ def main(args: argparse.Namespace) -> int:
         "threads": args.threads,
         "timings": {"total_seconds": seconds},
     }
-    out = output.write(out, plan, rows, ctx, info)
+    title = f"{plan.scenario} | {plan.policy}: stylized facts"
+    try:
+        out = output.write(out, plan, rows, ctx, info)
+    except OSError as exc:  # a full disk, a folder made read-only meanwhile, ...
+        report.terminal(rows, title=title)  # (the runs' facts, on screen at least)
+        print(
+            f"skillsim: error: cannot write the validation to {out} ({exc.strerror or exc}); "
+            "nothing of it was kept there (its facts are above): free space (or fix the "
+            "folder) and run it again",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED_RUNS, out
     if not args.quiet:
-        report.terminal(rows, title=f"{plan.scenario} | {plan.policy}: stylized facts")
+        report.terminal(rows, title=title)
         console.print(f"wrote {out} in {seconds:.1f} s")
     else:
         print(out)
-    return 0
+    return 0, out
 
 
 def _run(plan, executor: str, args: argparse.Namespace, console) -> list:
