@@ -434,6 +434,14 @@ def _report(args: argparse.Namespace) -> int:
         analysis.DamagedFolderError,
     ) as exc:
         raise BadInput(str(exc)) from None
+    except OSError as exc:  # a full disk, ...: the earlier report (if any) is kept
+        print(
+            f"skillsim: error: cannot write the report ({exc.strerror or exc}"
+            f"{': ' + str(exc.filename) if exc.filename else ''}); nothing of it was kept: "
+            "free space (or fix the folder) and run it again",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
     print(f"report: {path}")
     print(f"figures (PNG): {path.with_name(path.stem + '_figures')}")
     manifest = analysis._manifest(args.results)

@@ -31,7 +31,7 @@ from typing import Any
 
 import pandas as pd
 
-from simulation import analysis, i18n, metrics, store
+from simulation import analysis, i18n, metrics, stop, store
 from simulation.experiment.progress import SweepProgress, sweep_progress
 from simulation.i18n import axis_label, label, name_of, unit
 
@@ -1198,12 +1198,15 @@ def write_page(
             (tmp_folder / f"{spec.name}.png").write_bytes(data)
             rendered.append((spec, data))
         tmp.write_text(page(rendered, folder.name), encoding="utf-8")
-        if default:  # the folder's own report: an earlier one is replaced (check_out)
-            shutil.rmtree(folder, ignore_errors=True)
-            tmp_folder.rename(folder)
-            tmp.replace(out)
-        else:
-            _place_new(tmp_folder, folder, tmp, out)
+        # (a stop between the earlier figures' removal and the new ones' arrival would
+        # leave the earlier report without its figures: held, the swap is whole)
+        with stop.held():
+            if default:  # the folder's own report: an earlier one is replaced (check_out)
+                shutil.rmtree(folder, ignore_errors=True)
+                tmp_folder.rename(folder)
+                tmp.replace(out)
+            else:
+                _place_new(tmp_folder, folder, tmp, out)
     finally:
         shutil.rmtree(tmp_folder, ignore_errors=True)
         tmp.unlink(missing_ok=True)

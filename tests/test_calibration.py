@@ -752,3 +752,24 @@ def test_a_point_that_breaks_a_rule_between_fields(tmp_path, capsys):
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["status"] == "failed" and manifest["points"] == 0
     assert manifest["refused_points"] >= 1 and not (out / "fitted.toml").exists()
+
+
+def test_a_calibration_that_cannot_be_written_is_one_line_with_its_fit_shown(
+    tmp_path, monkeypatch, capsys
+):
+    """A full disk while the folder is written was a traceback, the points lost from
+    sight too (an outside review): one line, exit 1, and the table and fitted values
+    on screen."""
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(output, "write", full)
+    path = _write(tmp_path, TINY.format(extra=""))
+    out = tmp_path / "out"
+    args = ["calibrate", str(path), "--out", str(out), "--executor", "serial", "--budget", "2"]
+    assert cli.main(args) == 1
+    captured = capsys.readouterr()
+    assert "cannot write the calibration to" in captured.err and "Traceback" not in captured.err
+    assert "fitted: scenario.behaviour.labour_market.quit_rate = " in captured.out
+    assert not out.exists()

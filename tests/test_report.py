@@ -640,3 +640,36 @@ def test_missing_font_stops_a_chinese_report(tmp_path, monkeypatch, capsys):
     assert code == cli.EXIT_BAD_INPUT
     assert "fonts-noto-cjk" in capsys.readouterr().err
     assert not (tmp_path / "r.html").exists()
+
+
+def test_a_stop_while_the_report_is_put_in_place_is_held_and_a_full_disk_is_one_line(
+    tmp_path, monkeypatch, capsys
+):
+    """Ctrl-C between an earlier report's figures going and the new ones arriving left
+    the report without figures (an outside review); the swap is now whole, the stop
+    held. A full disk was a traceback: one line, exit 1, nothing left."""
+    import signal
+
+    place = report._place_new
+
+    def stopped(*args):
+        os.kill(os.getpid(), signal.SIGINT)  # (cli.main's handler is in place)
+        return place(*args)
+
+    monkeypatch.setattr(report, "_place_new", stopped)
+    out = tmp_path / "r.html"
+    assert cli.main(["report", str(cell_sweep()), "--out", str(out)]) == 0
+    assert out.is_file() and list((tmp_path / "r_figures").glob("*.png"))
+    monkeypatch.setattr(report, "_place_new", place)
+    capsys.readouterr()
+
+    def full(self, data):
+        raise OSError(28, "No space left on device", str(self))
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    out = tmp_path / "full.html"
+    assert cli.main(["report", str(cell_sweep()), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "cannot write the report (No space left on device" in err and "Traceback" not in err
+    assert not out.exists() and not list(tmp_path.glob(".full*"))
+    assert not (tmp_path / "full_figures").exists()

@@ -860,3 +860,20 @@ def test_a_ctrl_c_whose_exception_python_dropped_still_stops_the_sweep(tmp_path)
     other = types.SimpleNamespace(exc_value=ValueError("a real one"))
     quiet(other)
     assert reported == [other]
+
+
+def test_effects_csv_on_a_full_disk_is_one_line(tmp_path, monkeypatch, capsys):
+    """effects --csv on a full disk was pandas' traceback: one line, exit 1, no file."""
+    plan = _plan(tmp_path)
+    out = tmp_path / "out"
+    assert run_sweep(plan, out, executor="serial", threads=1).complete
+
+    def full(self, *args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", full)
+    csv = tmp_path / "e.csv"
+    assert cli.main(["effects", str(out), "--csv", str(csv)]) == 1
+    err = capsys.readouterr().err
+    assert f"cannot write --csv {csv} (No space left on device)" in err
+    assert "Traceback" not in err and not csv.exists() and not list(tmp_path.glob(".e.csv*"))

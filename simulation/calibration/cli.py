@@ -220,7 +220,18 @@ def _finish(args, result, out, path, outcome, executor, t0) -> int:
     scenario_ref = cfg.scenario
     if scenario_ref.endswith(".toml"):
         scenario_ref = str((path.parent / scenario_ref).resolve())
-    out = output.write(result, out, status, info, show_path(path), scenario_ref)
+    try:
+        out = output.write(result, out, status, info, show_path(path), scenario_ref)
+    except OSError as exc:  # a full disk, ...: the points on screen, at least
+        if result.evaluations and not (result.fitted or result.best).refused:
+            _print_table(result, status)
+        print(
+            f"skillsim: error: cannot write the calibration to {out} ({exc.strerror or exc}); "
+            f"nothing of it was kept there ({output.points_done(result)}: the fitted values "
+            "are above): free space (or fix the folder) and run it again",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
     if error:
         print(f"skillsim: calibration failed: {error}", file=sys.stderr)
     if args.quiet:  # the folder alone, for scripts: out=$(skillsim calibrate ... --quiet)

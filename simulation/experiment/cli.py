@@ -490,7 +490,15 @@ def _effects(results: Path, baseline, summary, names, csv) -> int:
     shown = names or list(HEADLINE)
     _check_metrics(shown, list(dict.fromkeys(table["metric"])), results)
     if csv is not None:
-        _write_new_csv(table, csv)
+        try:
+            _write_new_csv(table, csv)
+        except OSError as exc:  # a full disk, ... (a file in the way is bad input, above)
+            print(
+                f"skillsim: error: cannot write --csv {csv} ({exc.strerror or exc}); nothing "
+                "of it was kept: free space (or fix the folder) and run it again",
+                file=sys.stderr,
+            )
+            return EXIT_FAILED_RUNS
     keys = [c for c in table.columns if c not in analysis.EFFECT_COLUMNS]
     months = "mean of months 1..M" if summary == "mean" else "last month"
     out = Table(
