@@ -462,6 +462,10 @@ def _dashboard(args: argparse.Namespace) -> int:
         raise BadInput(f"{COMMAND_LINE}: --workers = {args.workers}: must be at least 100")
     names = loading.available_scenarios()
     if args.scenario.endswith(".toml"):  # a scenario file: checked with the run's settings
+        if Path(args.scenario).is_dir():
+            raise BadInput(
+                f"{args.scenario}: a folder, not a file (allowed: a scenario .toml file)"
+            )
         if not Path(args.scenario).is_file():
             raise BadInput(f"{args.scenario}: no such scenario file")
         args.scenario = str(Path(args.scenario).resolve())  # (the server runs it by path)

@@ -153,6 +153,13 @@ def _locate(arg: str | os.PathLike[str], kind: _Kind) -> Path:
     """A name (``baseline``) or a path to an existing .toml file -> the file's path."""
     path = Path(arg)
     if path.suffix == ".toml":
+        if path.is_dir():  # (not "file not found": the path is there, as a folder)
+            raise ConfigError(
+                Problem(
+                    show_path(path),
+                    message=f"a folder, not a file (allowed: a {kind.label} .toml file)",
+                )
+            )
         if not path.is_file():
             raise ConfigError(Problem(show_path(path), message="file not found"))
         return path

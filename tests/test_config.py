@@ -800,3 +800,18 @@ def test_values_in_messages_are_shown_as_toml_writes_them(tmp_path: Path) -> Non
     body = "[behaviour.skills]\nlearning_rate = true\ntraining_rate = {a = 1}\n"
     text = str(error_of(load_scenario, child(tmp_path, body)))
     assert "learning_rate = true:" in text and "training_rate = {a = 1}:" in text, text
+
+
+def test_a_folder_named_like_a_toml_file_is_said_to_be_a_folder(tmp_path, capsys):
+    """A folder called x.toml was "file not found" (an outside review): it is there."""
+    from simulation import cli
+
+    folder = tmp_path / "mine.toml"
+    folder.mkdir()
+    assert cli.main(["run", str(folder), "--workers", "400", "--months", "2"]) == 2
+    assert f"{folder}: a folder, not a file (allowed: a scenario .toml file)" in (
+        capsys.readouterr().err
+    )
+    assert cli.main(["run", "baseline", "-p", str(folder), "--months", "2"]) == 2
+    assert "a folder, not a file (allowed: a policy .toml file)" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == [folder]
