@@ -529,7 +529,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.out is None:
         check_folder_names(args, run, "results/<scenario>__<policy>__seed<S>__<time>")
     out = args.out if args.out is not None else runner.default_out(run)
-    problem = store.check_out(out)
+    problem = store.check_out(out, store.out_option(args.out))
     if problem:
         raise BadInput(problem)
     if args.profile and args.engine == "reference":

@@ -143,6 +143,13 @@ class NewFolder:
             self.out = unused_folder(self.wanted)
 
 
+def out_option(given) -> str:
+    """How ``check_out`` names the folder: ``--out`` if the user gave it, else as the
+    default it is (a message "--out results/...: cannot make its folder results" blamed
+    an option no one had given)."""
+    return "--out" if given is not None else "the default output folder (no --out given)"
+
+
 def check_out(out: Path, option: str = "--out") -> str | None:
     """Why ``out`` cannot become a new results folder (None: it can): it exists, or a
     part of its path is a file. Checked before a run starts, so that a bad path costs

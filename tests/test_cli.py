@@ -384,6 +384,13 @@ def test_a_folder_under_a_file_is_refused_before_the_run(tmp_path, capsys, monke
     err = capsys.readouterr().err
     assert f"--out {out}: cannot make its folder" in err and "allowed:" in err
     assert _files(tmp_path) == ["notes.txt"]
+    # without --out: the default folder, not an option no one gave
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "results").write_text("a file where results/ would go")
+    assert cli.main(["run", "baseline", *SMALL]) == cli.EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert "the default output folder (no --out given) results/baseline__none" in err
+    assert "--out" not in err.replace("(no --out given)", "")
 
 
 def test_a_folder_where_nothing_can_be_made_is_refused_before_the_run(

@@ -167,7 +167,7 @@ def main(args: argparse.Namespace) -> int:
         )
         raise ConfigError(Problem(str(path), "name", name, allowed, msg))
     out = args.out if args.out is not None else output.default_out(cal.config.name)
-    problem = store.check_out(out)
+    problem = store.check_out(out, store.out_option(args.out))
     if problem:
         from simulation.cli import BadInput
 
@@ -201,8 +201,14 @@ def main(args: argparse.Namespace) -> int:
         status, code = "interrupted", EXIT_INTERRUPTED
     except fit.CalibrationFailed as exc:
         status, code, error = "failed", EXIT_FAILED, f"{exc}\n{exc.error}"
-    with stop.held():  # (a second Ctrl-C while the folder is written would lose its points)
-        return _finish(args, calibrator.fit, out, path, (status, code, error), executor, t0)
+    with stop.held() as held:  # (a second Ctrl-C while the folder is written lost its points)
+        code = _finish(args, calibrator.fit, out, path, (status, code, error), executor, t0)
+    if held and status == "complete" and code == 0:
+        print(
+            "skillsim: a stop came once the calibration had finished; it is kept (above)",
+            file=sys.stderr,
+        )
+    return code
 
 
 def _finish(args, result, out, path, outcome, executor, t0) -> int:

@@ -150,7 +150,7 @@ def main(args: argparse.Namespace) -> int:
 
         check_folder_names(args, plan.run, "results/validate-<scenario>__<policy>__<time>")
     out = args.out if args.out is not None else output.default_out(plan)
-    problem = store.check_out(out)
+    problem = store.check_out(out, store.out_option(args.out))
     if problem:
         raise _bad(problem)
     console = Console(stderr=True)
