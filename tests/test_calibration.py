@@ -215,9 +215,9 @@ def test_start_is_the_scenario_only_when_a_parameters_fields_agree(tmp_path):
             "a share from 0 to 1 (5.5% is 0.055)",
         ),
         (("high = 0.02", "high = 0.9"), "parameters[0].high", "0.5"),
-        (
+        (  # the path as the file writes it (it was shown as a list)
             ("scenario.behaviour.labour_market.quit_rate", "policy.subsidy.yuan_per_year"),
-            "parameters[0].path",
+            'parameters[0].path = "policy.subsidy.yuan_per_year"',
             "scenario.",
         ),
         (('scenario = "baseline"', 'scenario = "baseline_x"'), "scenario", "one of"),

@@ -248,13 +248,14 @@ def load_calibration(
     owner: dict[str, str] = {}  # dotted field -> the parameter that sets it
     for i, p in enumerate(config.parameters):
         field = f"parameters[{i}].path" if p.path else f"parameters[{i}].paths"
+        given = show_value(p.path if p.path else p.targets)  # (as the file writes it)
         targets = [resolve_path(dotted, field, shown) for dotted in p.targets]
         if any(t.root != "scenario" for t in targets):
             allowed = "a dotted path starting with scenario. (a calibration fits the scenario)"
-            raise ConfigError(Problem(shown, field, show_value(p.targets), allowed))
+            raise ConfigError(Problem(shown, field, given, allowed))
         if any(t.kind is bool for t in targets):
             allowed = "a path to a number field"
-            raise ConfigError(Problem(shown, field, show_value(p.targets), allowed))
+            raise ConfigError(Problem(shown, field, given, allowed))
         for t in targets:
             dotted = ".".join((t.root, *t.keys))
             if dotted in owner:  # two values for one field: one would silently be lost
@@ -264,7 +265,7 @@ def load_calibration(
                     f"{dotted} is already set by {first}; must be {allowed}: "
                     "drop one, or list the fields that move together in one parameter's paths"
                 )
-                raise ConfigError(Problem(shown, field, show_value(p.targets), allowed, msg))
+                raise ConfigError(Problem(shown, field, given, allowed, msg))
             owner[dotted] = f"parameters[{i}] ({p.label})"
         fields[p.label] = targets
     cal = Calibration(config, shown, path, scenario, policy, fields)
