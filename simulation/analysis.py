@@ -366,6 +366,24 @@ def read_table(file: Path, columns: Sequence[str] | None = None) -> pd.DataFrame
         ) from None
 
 
+def _whole_parameters(experiment: dict[str, Any]) -> list[str]:
+    """The labels of an experiment's parameters that set whole-number or true-or-false
+    fields (their runs take the sampled value rounded)."""
+    from simulation.config_errors import ConfigError
+    from simulation.experiment.loading import resolve_path
+
+    whole = []
+    for p in experiment.get("parameters", []):
+        paths = p.get("paths") or [p.get("path")]
+        try:
+            kinds = {resolve_path(str(q), "", "").kind for q in paths}
+        except ConfigError:  # (a field since renamed: its values as sampled)
+            continue
+        if kinds & {int, bool}:
+            whole.append(p.get("name") or p.get("path") or "+".join(paths))
+    return whole
+
+
 def _with_keys(frame: pd.DataFrame, keys: dict[str, Any]) -> pd.DataFrame:
     head = pd.DataFrame({k: [v] * len(frame) for k, v in keys.items()})
     return pd.concat([head, frame.reset_index(drop=True)], axis=1)
@@ -385,6 +403,14 @@ def _load_sweep(
         ledger = ledger[ledger["policy"].isin(list(policies))]
     design = read_table(path / "design.parquet").set_index("point")
     names = list(design.columns)
+    # The values the runs had: a whole-number field (or a count of switches) takes its
+    # sampled value rounded; the sampled values stay in design.parquet and in
+    # ``attrs["skillsim"]["points"]``, which sensitivity reads (labels showed 4.667
+    # months where 5 ran).
+    applied = design.copy()
+    for name in _whole_parameters(manifest["experiment"]):
+        if name in applied:
+            applied[name] = np.round(applied[name].to_numpy(float))  # (half to even, as run)
     frames = []
     for row in ledger[ledger["status"] == "done"].itertuples(index=False):
         file = path / "runs" / row.run_id / f"{table}.parquet"
@@ -397,7 +423,7 @@ def _load_sweep(
             raise FileNotFoundError(f"{file}: this sweep did not keep the {table} table")
         keys = {"run_id": row.run_id, "scenario": row.scenario, "policy": row.policy}
         keys["point"] = int(row.point)
-        keys.update({n: float(design.at[int(row.point), n]) for n in names})
+        keys.update({n: float(applied.at[int(row.point), n]) for n in names})
         keys.update(replicate=int(row.replicate), seed=int(row.seed))
         try:
             frames.append(_with_keys(read_table(file), keys))

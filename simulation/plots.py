@@ -380,6 +380,10 @@ def point_labels(frame: pd.DataFrame, lang: str, params: Sequence[str] | None = 
         }
         if len(set(labels.values())) == len(labels):
             break
+    else:  # points that ran the same values (a whole-number field's samples, rounded)
+        twice = {v for v in labels.values() if list(labels.values()).count(v) > 1}
+        pt = text("point", lang)
+        labels = {k: f"{v} ({pt.format(k=k)})" if v in twice else v for k, v in labels.items()}
     return labels
 
 

@@ -870,3 +870,25 @@ def test_sobol_second_order_and_too_few_samples(tmp_path):
     pair = table[table["parameter"] == "a x b"]
     assert len(pair) == 1 and np.isfinite(pair["S2"].iloc[0]) and pair["S1"].isna().all()
     assert list(table["parameter"]) == ["a", "b", "a x b"]
+
+
+def test_whole_number_parameters_load_as_the_runs_had_them(tmp_path):
+    """A whole-number field takes its sampled value rounded: the loaded results (and so
+    every label and effects table) show the value the runs had, 5 where 4.667 was
+    sampled (an outside review); the sampled values stay in the design, which the
+    sensitivity indices read."""
+    extra = "[design]\nkind = 'lhs'\nsamples = 3\n" + _two(
+        "policy.subsidy.yuan_per_year", "policy.anticipation.lag_months"
+    )
+    _, out = _sweep(tmp_path, small(policies=("none",), replications=1, months=2, extra=extra))
+    results = analysis.load(out)
+    sampled = pd.read_parquet(out / "design.parquet").set_index("point")
+    assert not np.allclose(sampled["b"], np.round(sampled["b"]))  # (an lhs: not whole)
+    per_point = results.groupby("point")[["a", "b"]].first()
+    assert (per_point["b"] == np.round(sampled["b"])).all()  # as run: whole months
+    assert (per_point["a"] == sampled["a"]).all()  # a yuan amount: as sampled
+    points = pd.DataFrame(results.attrs["skillsim"]["points"]).set_index("point")
+    assert np.allclose(points["b"], sampled["b"])  # (what sensitivity reads)
+    for manifest in sorted((out / "runs").glob("*/manifest.json")):
+        lag = json.loads(manifest.read_text())["config"]["policy"]["anticipation"]["lag_months"]
+        assert results.loc[results["run_id"] == manifest.parent.name, "b"].iloc[0] == lag

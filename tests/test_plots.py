@@ -737,3 +737,15 @@ def test_counts_of_one_run_have_whole_ticks():
     fig.canvas.draw()
     ticks = fig.axes[0].get_yticks()
     assert len(ticks) >= 2 and np.all(ticks == np.round(ticks))
+
+
+def test_points_that_ran_the_same_values_are_labelled_apart():
+    """Two samples of a whole-number field that round to the same value ran the same
+    settings: their labels say which point each is, not the same words twice."""
+    frame = pd.DataFrame({"point": [0, 1, 2], "lag_months": [5.0, 5.0, 7.0]})
+    labels = plots.point_labels(frame, "en", ["lag_months"])
+    assert labels == {
+        0: "lag months = 5 (design point 0)",
+        1: "lag months = 5 (design point 1)",
+        2: "lag months = 7",
+    }
