@@ -1037,6 +1037,8 @@ def sensitivity(
             why = (
                 "the sweep is unfinished: finish it (rerun its command)"
                 if unfinished
+                else "some runs failed (ledger.parquet has their errors)"
+                if progress.get("failed", 0)
                 else "the metric is undefined in those runs"
             )
             warnings.warn(
