@@ -287,6 +287,17 @@ _T: dict[str, tuple[str, str]] = {
         "{what}对扫描参数的敏感性（各政策分别计算）：每个设计点的输出为其各次运行第1-{months}个月"
         "的均值，再对{seeds}取平均；{indices}；误差线：95% bootstrap区间；{size}。",
     ),
+    "points_range": ("{k} points: {low} to {high}", "{k}个设计点：{low}至{high}"),
+    "sampled_note": (
+        "This design's points are samples over the parameters' ranges: each cell is the "
+        "mean of the points' paired effects, and under it their lowest and highest (a "
+        "spread over the ranges, not a confidence interval); the sensitivity figures say "
+        "which parameters drive it, and simulation.analysis.effects gives each point's "
+        "effects with their intervals.",
+        "本设计的各点是在参数取值范围内抽取的样本：每格为各设计点配对效应的均值，其下为最小值与最大值"
+        "（反映参数范围内的差异，并非置信区间）；敏感性图说明哪些参数起主要作用，"
+        "simulation.analysis.effects 给出各设计点的效应及其置信区间。",
+    ),
     "fig_sampled_points": (
         "No effects figure point by point: this design's points are samples for its "
         "sensitivity indices (below), too many to read one by one; "
@@ -738,7 +749,7 @@ def _figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
     # of them: a forest or cost figure with a row or marker per point cannot be read
     # (a 25-point forest was 7,000 pixels tall). Its effects are read through the
     # sensitivity figures; the point-by-point effects stay in analysis.effects.
-    sampled = sweep.experiment["design"]["kind"] in ("sobol", "morris") and r["point"].nunique() > 1
+    sampled = _sampled(sweep)
     if sampled and not e.empty:
         specs.append(FigureSpec("effects_by_point", _t("fig_sampled_points", lang), None))
     for m in () if sampled else FOREST_METRICS:
@@ -1378,6 +1389,8 @@ def _summary(sweep: Sweep, lang: str) -> str:
     from simulation import plots
 
     points = plots.point_labels(sweep.results, lang)  # {} without design points
+    if _sampled(sweep):  # (dozens to hundreds of points: a row each could not be read)
+        return "".join(out) + _sampled_summary(sweep, scen, pols, lang)
     daggers = fewer = False
     for m in SUMMARY_METRICS:
         rows = e[e["metric"] == m]
@@ -1430,6 +1443,49 @@ def _summary(sweep: Sweep, lang: str) -> str:
                 out.append(f"<p><small>{_e(_t('cost_dagger_note', lang))}</small></p>")
     if fewer:
         out.append(f"<p><small>{_e(_t('fewer_note', lang))}</small></p>")
+    return "".join(out)
+
+
+def _sampled(sweep: Sweep) -> bool:
+    """Whether the sweep's design points are samples (sobol, morris) for its indices:
+    too many to show one by one."""
+    kind = sweep.experiment["design"]["kind"]
+    return kind in ("sobol", "morris") and sweep.results["point"].nunique() > 1
+
+
+def _sampled_summary(sweep: Sweep, scen: list, pols: list, lang: str) -> str:
+    """A sampled design's effects, a row per policy: the mean over the design points of
+    each point's paired effect, and the points' lowest and highest (not an interval:
+    the spread over the parameters' ranges, which the sensitivity figures break down)."""
+    e = sweep.effects
+    out = []
+    for m in SUMMARY_METRICS:
+        rows = e[e["metric"] == m]
+        if rows.empty or m == analysis.COST_METRIC:
+            continue
+        head = _cap(axis_label(m, lang, effect=True))
+        out.append(f"<h3>{_e(head)}</h3><table><thead><tr><th>{_e(_t('policy_col', lang))}</th>")
+        out += [f"<th>{_e(name_of('scenario', s, lang))}</th>" for s in scen]
+        out.append("</tr></thead><tbody>")
+        for p in pols:
+            out.append(f"<tr><th>{_e(name_of('policy', p, lang))}</th>")
+            for s in scen:
+                cell = rows[(rows["policy"] == p) & (rows["scenario"] == s)]["effect"].dropna()
+                if cell.empty:
+                    out.append("<td class='num'>-</td>")
+                    continue
+                low, high = float(cell.min()), float(cell.max())
+                places = analysis.effect_decimals(m, float(cell.mean()), low, high)
+                spread = _t("points_range", lang).format(
+                    k=len(cell), low=_fmt(low, m, True, places), high=_fmt(high, m, True, places)
+                )
+                out.append(
+                    f"<td class='num'>{_e(_fmt(float(cell.mean()), m, True, places))}<br>"
+                    f"<small>{_e(spread)}</small></td>"
+                )
+            out.append("</tr>")
+        out.append("</tbody></table>")
+    out.append(f"<p><small>{_e(_t('sampled_note', lang))}</small></p>")
     return "".join(out)
 
 

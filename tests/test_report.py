@@ -620,6 +620,10 @@ def test_a_sensitivity_design_reports_the_effects_indices_and_says_what_they_are
     # its points are samples: no forest of a row per point, and the page says why
     assert "No effects figure point by point: this design's points are samples" in page
     assert 'id="fig-effects_unemployment_rate"' not in page
+    # ... nor a summary row per point: a row per policy, the points' mean and spread
+    points = len(pd.read_parquet(out / "design.parquet"))
+    assert f"{points} points: " in page and "(quit = " not in page
+    assert "not a confidence interval" in page
     # an unfinished design: the figures' places say why they are missing
     half = tmp_path / "half"
     shutil.copytree(out, half, ignore=shutil.ignore_patterns(".lock"))
