@@ -347,8 +347,10 @@ def test_names_that_spell_the_same_run_id_are_refused(tmp_path):
     _named(folder, "policy", "nx.toml", "none__x")
     with (folder / "nx.toml").open("a") as f:  # (another policy, not x under a new name)
         f.write("[subsidy]\nyuan_per_year = 7000.0\n")
-    with pytest.raises(ConfigError, match='both give the run id "q__none__x__r0"'):
+    with pytest.raises(ConfigError, match='both give the run id "q__none__x__r0"') as err:
         make_plan(load_experiment(path))
+    # the entry by its place, as the file writes it (it said scenarios = "q__none")
+    assert err.value.field == "scenarios[1]" and err.value.value == '"qn.toml"'
 
 
 # ------------------------------------------------------------ a local Dask cluster

@@ -98,9 +98,11 @@ def _check_run_ids(experiment: Experiment, runs: list[RunSpec]) -> None:
                 f'{show_value(run.run_id)}; rename one so that the names do not contain "__"'
             )
             allowed = "scenario and policy names that give distinct run ids"
-            raise ConfigError(
-                Problem(experiment.source, "scenarios", show_value(run.scenario), allowed, msg)
-            )
+            # (the entry as the file writes it, by its place: scenarios[1] = "../a.toml")
+            names = list(experiment.scenarios)
+            i = names.index(run.scenario)
+            where, given = f"scenarios[{i}]", show_value(experiment.config.scenarios[i])
+            raise ConfigError(Problem(experiment.source, where, given, allowed, msg))
 
 
 def make_plan(experiment: Experiment) -> Plan:
