@@ -678,6 +678,19 @@ def test_whole_number_parameters_are_shown_as_run(tmp_path):
     assert cal.as_run(name, 10.3) == "10" and cal.as_run(name, 10.6) == "11"
     quit_rate = cconfig.load_calibration(_write(tmp_path, TINY.format(extra="")))
     assert quit_rate.as_run(quit_rate.names[0], 0.0075829) == "0.007583"
+    # The search runs each value once: samples that round to one whole number ran it
+    # again, budget spent on copies (an outside review: 4 of 12 points), and
+    # evaluations.parquet shows the values as run.
+    text = text.replace("low = 1\nhigh = 12", "low = 1\nhigh = 3").replace(
+        "budget = 4", "budget = 10"
+    )
+    text = text.replace('"apprenticeship_dissolution_share"', '"youth_unemployment_rate"')
+    out = tmp_path / "out"
+    path = _write(tmp_path, text, "few.toml")
+    assert cli.main(["calibrate", str(path), "--out", str(out), "--executor", "serial"]) == 0
+    evals = pd.read_parquet(out / "evaluations.parquet")
+    ran = evals[name]
+    assert set(ran) <= {1.0, 2.0, 3.0} and ran.is_unique, evals[["point", "stage", name]]
 
 
 CROSS_PARAMETERS = """path = "scenario.behaviour.labour_market.final_year_months"
@@ -702,18 +715,26 @@ CROSS = (
 
 def test_a_point_that_breaks_a_rule_between_fields(tmp_path, capsys):
     """Two searched fields with a rule between them (the final year shorter than the
-    programme): a corner that breaks it is refused before anything runs, in the rule's
-    own words. A point inside that breaks it is refused, not run, and the search goes
+    programme): an end that breaks it at every end of the other field is refused before
+    anything runs, in the rule's own words. A point inside that breaks it is refused, not run, and the search goes
     on (it stopped with exit 2, "bad input, nothing is written", and lost the finished
     points; then with exit 1): the refused points cost none of the budget, the fitted
     point is allowed, and the folder says which points were refused and why."""
-    at_corner = _write(tmp_path, CROSS.format(low=6), "corner.toml")
+    # An end that no end of the other searched field allows: tvet_months = 6, where
+    # final_year_months is 8 to 20 (and 6 in the scenario) and must be shorter.
+    text = CROSS.format(low=6).replace("low = 1\nhigh = 20", "low = 8\nhigh = 20")
+    at_corner = _write(tmp_path, text, "corner.toml")
     out = tmp_path / "corner"
     assert cli.main(["calibrate", str(at_corner), "--out", str(out), "--executor", "serial"]) == 2
     err = " ".join(capsys.readouterr().err.split())
     assert "parameters[1].low = 6: scenario.behaviour.providers.tvet_months = 6 is not" in err
     assert "allowed: labour_market.final_year_months (6) must be less than" in err
     assert "must be labour_market" not in err and not out.exists()
+    # tvet_months = 6 breaks the rule beside the scenario's final year (6 months) but not
+    # beside final_year_months = 1, its range's low end: the search may use it (it was
+    # refused before anything ran, an outside review)
+    six = _write(tmp_path, CROSS.format(low=6).replace("budget = 12", "budget = 1"), "six.toml")
+    assert cconfig.load_calibration(six).config.parameters[1].low == 6
     inside = _write(tmp_path, CROSS.format(low=8), "inside.toml")
     out = tmp_path / "inside"
     assert cli.main(["calibrate", str(inside), "--out", str(out), "--executor", "serial"]) == 0

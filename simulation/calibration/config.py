@@ -141,6 +141,14 @@ class Calibration:
         whole = any(t.kind is int for t in self.fields[name])
         return f"{int(round(x))}" if whole and math.isfinite(x) else f"{x:.4g}"
 
+    def applied(self, x) -> tuple[float, ...]:
+        """The point ``x`` as the model runs it: whole-number fields rounded (half to
+        even, as ``field_settings`` sets them)."""
+        return tuple(
+            float(round(v)) if any(t.kind is int for t in self.fields[name]) else float(v)
+            for name, v in zip(self.names, x, strict=True)
+        )
+
     def scenario_at(self, x: list[float]) -> ScenarioConfig:
         """The scenario with every searched field set to its value in ``x``."""
         pairs = [
@@ -277,7 +285,10 @@ def load_calibration(
             except ConfigError as exc:
                 shown_value = show_value(int(value) if float(value).is_integer() else value)
                 problem = exc.problems[0]
-                if problem.allowed and not problem.message.startswith(problem.allowed):
+                own_bounds = problem.allowed and not problem.message.startswith(problem.allowed)
+                if not own_bounds and _allowed_beside(scenario, config, fields, i, pairs):
+                    continue  # (a rule with a searched field, kept at another of its values)
+                if own_bounds:
                     allowed = problem.allowed  # a field's own bounds
                     msg = f"scenario.{exc.field} = {shown_value} is not allowed: must be {allowed}"
                 else:  # a rule between fields: its own words (no "must be" before them)
@@ -287,3 +298,20 @@ def load_calibration(
                     Problem(shown, f"parameters[{i}].{end}", shown_value, allowed, msg)
                 ) from None
     return cal
+
+
+def _allowed_beside(scenario, config, fields, i: int, pairs) -> bool:
+    """Whether parameter ``i``'s end (``pairs``) is allowed with another searched field at
+    an end of its range: a rule between two searched fields (the final year shorter
+    than the programme) refused an end that the search, moving both, can use (the
+    points that break it are refused as the search meets them, ``fit.Evaluation``)."""
+    for j, q in enumerate(config.parameters):
+        if j == i:
+            continue
+        for value in (q.low, q.high):
+            try:
+                apply(scenario, [*pairs, *field_settings(fields[q.label], float(value))])
+            except ConfigError:
+                continue
+            return True
+    return False

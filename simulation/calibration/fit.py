@@ -145,7 +145,9 @@ def interval(
 
 
 def _key(x: tuple[float, ...]) -> tuple[float, ...]:
-    """A point as remembered: the same point reached by two routes is run once."""
+    """A point as remembered (as run: ``Calibration.applied``): the same point reached
+    by two routes, or two samples of a whole-number field that run the same value, is
+    run once."""
     return tuple(round(v, 12) for v in x)
 
 
@@ -189,7 +191,7 @@ class Calibrator:
         fresh: list[Evaluation] = []
         out: list[Evaluation] = []
         for x in points:
-            key = _key(x)
+            key = _key(self.cal.applied(x))
             if key in self._seen:
                 out.append(self._seen[key])
                 continue
@@ -336,14 +338,14 @@ class Calibrator:
             candidates = []
             if previous is not None:  # pattern move: the last improvement, once more
                 x = self._x(2 * centre - self._u(previous.x))
-                if _key(x) not in self._seen:
+                if _key(self.cal.applied(x)) not in self._seen:
                     candidates.append(x)
             for k in range(d):
                 for sign in (1.0, -1.0):
                     u = centre.copy()
                     u[k] = min(1.0, max(0.0, u[k] + sign * step))
                     x = self._x(u)
-                    if _key(x) not in self._seen and x not in candidates:
+                    if _key(self.cal.applied(x)) not in self._seen and x not in candidates:
                         candidates.append(x)
             if not candidates:
                 step /= 2

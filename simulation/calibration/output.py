@@ -4,7 +4,8 @@
     fit.csv              per target: empirical value and range, simulated mean with a 95%
                          interval across seeds (cut to the moment's bounds), inside or
                          not, source
-    evaluations.parquet  per evaluated point: stage, parameters, objective, moment means,
+    evaluations.parquet  per evaluated point: stage, parameters (as run: a whole-number
+                         field rounded), objective, moment means,
                          and the rule a refused point breaks (``refused``; not run)
     moments.parquet      per point and seed: every moment (the intervals' raw data)
     report.md            the table and the fitted values, for people
@@ -71,7 +72,7 @@ def evaluations_frame(fit: Fit) -> pd.DataFrame:
     rows = []
     for e in fit.evaluations:
         row: dict[str, Any] = {"point": e.index, "stage": e.stage, "objective": e.objective}
-        row.update(dict(zip(names, e.x, strict=True)))
+        row.update(dict(zip(names, fit.calibration.applied(e.x), strict=True)))  # (as run)
         row.update({m: e.mean(m) for m in moments})
         row["cpu_seconds"] = e.seconds
         row["refused"] = e.refused
