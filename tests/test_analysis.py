@@ -867,6 +867,9 @@ def test_sobol_second_order_and_too_few_samples(tmp_path):
         analysis.SensitivityWarning, match="sobol design of 4 base samples: too few.*outside 0 to 1"
     ):
         table = analysis.sensitivity(results, "employed")
+    with pytest.warns(analysis.SensitivityWarning):  # the same intervals call by call
+        again = analysis.sensitivity(results, "employed")
+    pd.testing.assert_frame_equal(table, again)
     pair = table[table["parameter"] == "a x b"]
     assert len(pair) == 1 and np.isfinite(pair["S2"].iloc[0]) and pair["S1"].isna().all()
     assert list(table["parameter"]) == ["a", "b", "a x b"]
