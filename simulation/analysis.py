@@ -1032,6 +1032,16 @@ def sensitivity(
     rows = []
     for (scen, pol), grp in runs.groupby(["scenario", "policy"], sort=False):
         y = grp.groupby("point")[metric].mean().reindex(points.index)
+        seeds = grp.groupby("point")[metric].count().reindex(points.index, fill_value=0)
+        fewer = seeds.index[(seeds > 0) & (seeds < seeds.max())].tolist()
+        if fewer:  # (a point's mean over the seeds that have a value: said, not silent)
+            warnings.warn(
+                f"{scen} | {pol}: design points {fewer[:10]}{' ...' if len(fewer) > 10 else ''}"
+                f" have {metric} in fewer seeds than the rest ({int(seeds[fewer].min())} of "
+                f"{int(seeds.max())}): their outputs are means over fewer runs",
+                SensitivityWarning,
+                stacklevel=2,
+            )
         missing = y.index[y.isna()].tolist()
         if missing:
             why = (

@@ -842,6 +842,16 @@ def test_sensitivity_of_the_effect_pairs_with_the_baseline(tmp_path):
         analysis.sensitivity(results, "employed", of="effect", baseline_policy="package")
     with pytest.raises(ValueError, match="of must be 'level' or 'effect'"):
         analysis.sensitivity(results, "employed", of="effects")
+    # a point whose metric is missing in one seed: its mean over the other, said
+    thin = results.copy()
+    thin.loc[
+        (thin["policy"] == "none") & (thin["point"] == 1) & (thin["replicate"] == 0), "employed"
+    ] = np.nan
+    with pytest.warns(
+        analysis.SensitivityWarning,
+        match=r"points \[1\] have employed in fewer seeds than the rest .1 of 2",
+    ):
+        analysis.sensitivity(thin, "employed")
     # a policy whose metric is undefined at some point is left out, the rest kept
     gap = results.copy()
     gap.loc[(gap["policy"] == "none") & (gap["point"] == 0), "employed"] = np.nan
