@@ -1006,7 +1006,7 @@ def sensitivity(
         odd = "indices far outside 0 to 1, " if kind == "sobol" else ""
         warnings.warn(
             f"a {kind} design of {what}: too few for indices to trust ({odd}intervals "
-            f"of 0); use {FEW_SAMPLES[kind]} or more",
+            f"of 0 or far too wide); use {FEW_SAMPLES[kind]} or more",
             SensitivityWarning,
             stacklevel=2,
         )

@@ -429,6 +429,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "细线：{k}个设计点，各为{n}个随机种子的均值；选取单个设计点"
         "（如 results[results.point == {first}]）可显示其95%置信区间",
     ),
+    "point_thin_two": (
+        "thin lines: the {k} design points, each the mean over {n} seeds; one point's "
+        "95% band needs 3 seeds or more",
+        "细线：{k}个设计点，各为{n}个随机种子的均值；单个设计点的95%置信区间需至少3个随机种子",
+    ),
     "point_thin_one": (
         "thin lines: the {k} design points, one seed each (no interval)",
         "细线：{k}个设计点，各一个随机种子（无置信区间）",
@@ -528,6 +533,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "sensitivity_title": ("What drives {what}: sensitivity indices", "{what}的敏感性指数"),
     "sensitivity_title_effect": (
         "What the policies' effect on {what} depends on: sensitivity indices",
+        "政策对{what}的效应的敏感性指数",
+    ),
+    "sensitivity_title_effect_one": (
+        "What the policy's effect on {what} depends on: sensitivity indices",
         "政策对{what}的效应的敏感性指数",
     ),
     "against_base": ("against {base}", "相对于{base}"),

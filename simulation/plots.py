@@ -529,7 +529,8 @@ def paths(
         handles = None
         if thin:
             first = next(iter(points))
-            key = "point_thin" if most > 1 else "point_thin_one"
+            # (bands from 3 seeds up: with 2, selecting a point would show none)
+            key = "point_thin" if most > 2 else "point_thin_two" if most == 2 else "point_thin_one"
             note = text(key, lang).format(k=len(points), n=seeds, first=first)
             handles = [
                 plt.Line2D([], [], color=looks[p]["color"], label=name_of("policy", p, lang))
@@ -1350,7 +1351,15 @@ def sensitivity(
                     va="center",
                     color="#444",
                 )
+        if not sobol:  # one scale for every panel: bars of one size read as one size
+            k = scale(metric)
+            reach = (indices["mu_star"] + indices["mu_star_conf"].fillna(0)) * k
+            if np.isfinite(reach).any() and float(np.nanmax(reach)) > 0:
+                for ax in axes[: len(groups)]:
+                    ax.set_xlim(0, 1.05 * float(np.nanmax(reach)))
         key = "sensitivity_title_effect" if of == "effect" else "sensitivity_title"
+        if of == "effect" and indices["policy"].nunique() == 1:
+            key = "sensitivity_title_effect_one"
         fig.suptitle(title or text(key, lang).format(what=label(metric, lang)))
         _finish(
             fig, text("sobol_cut", lang) if cut else None, lang, axes if sobol else None, ncol=2

@@ -115,6 +115,15 @@ _T: dict[str, tuple[str, str]] = {
         "取{n}个随机种子的平均值，方括号内为95%置信区间。比例类指标单位为百分点。"
         "粗体：置信区间不含零，即在此随机种子数下影响方向明确（单元格很多时，约每二十个中会有一个仅因偶然而显示为粗体）。",
     ),
+    "summary_intro_sampled": (
+        "Effect of each policy against {base}, by scenario, over this design's sampled "
+        "points: each cell is the mean over the points of the paired difference of each "
+        "run's mean over months 1 to {months} (each point over {seeds_counted}), and under "
+        "it the points' lowest and highest. Shares are in percentage points.",
+        "各情景下每项政策相对于{base}的影响，取本设计各抽样点的结果：每格为各设计点上每次运行第1至{months}个月"
+        "均值的配对差异（每个设计点取{n}个随机种子）的平均值，其下为各设计点中的最小值与最大值。"
+        "比例类指标单位为百分点。",
+    ),
     "summary_read": (
         " An unemployment rate counts the labour force only, so a policy that moves school "
         "leavers between study or full-time training and work moves it through who is "
@@ -927,7 +936,11 @@ def _sensitivity_caption(sweep: Sweep, design: dict, of: str, what: str, base: s
         months=sweep.months,
         indices=indices,
         size=size,
-        seeds=i18n.counted(sweep.experiment["replications"], "seed")
+        seeds=(
+            i18n.counted(sweep.experiment["replications"], "seed")
+            if sweep.experiment["replications"] > 1
+            else "one seed"
+        )
         if lang == "en"
         else f"{sweep.experiment['replications']}个种子",
     ) + tail.format(base=name_of("policy", base, lang))
@@ -1379,9 +1392,14 @@ def _summary(sweep: Sweep, lang: str) -> str:
     out = [
         "<p>"
         + _e(
-            _t("summary_intro" if n > 1 else "summary_intro_one", lang).format(
-                base=base, n=n, seeds_counted=i18n.counted(n, "seed"), months=sweep.months
-            )
+            _t(
+                "summary_intro_sampled"
+                if _sampled(sweep)
+                else "summary_intro"
+                if n > 1
+                else "summary_intro_one",
+                lang,
+            ).format(base=base, n=n, seeds_counted=i18n.counted(n, "seed"), months=sweep.months)
             + _t("summary_read", lang)
         )
         + "</p>"

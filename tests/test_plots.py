@@ -441,6 +441,9 @@ def test_paths_of_design_points_count_seeds_not_points():
     assert "mean over 2 seeds" in _texts(two) and "4 seeds" not in _texts(two)
     many = plots.paths(_results(points=tuple(range(7)), seeds=(1, 2)), "unemployment_rate")
     assert "thin lines: the 7 design points, each the mean over 2 seeds" in _texts(many)
+    # (two seeds: no band for a point alone either, so not "select one to see its band")
+    assert "needs 3 seeds or more" in _texts(many).replace("\n", " ")
+    assert "to see its 95% band" not in _texts(many).replace("\n", " ")
     assert len(many.axes[0].get_lines()) == 14
 
 

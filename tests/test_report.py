@@ -624,6 +624,7 @@ def test_a_sensitivity_design_reports_the_effects_indices_and_says_what_they_are
     points = len(pd.read_parquet(out / "design.parquet"))
     assert f"{points} points: " in page and "(quit = " not in page
     assert "not a confidence interval" in page
+    assert "over this design's sampled points" in page and "Bold: the interval" not in page
     # an unfinished design: the figures' places say why they are missing
     half = tmp_path / "half"
     shutil.copytree(out, half, ignore=shutil.ignore_patterns(".lock"))

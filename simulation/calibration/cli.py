@@ -67,8 +67,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         type=int,
         default=None,
         metavar="N",
-        help="parameter points to evaluate (default: the file's budget); 1 evaluates the "
-        "scenario as it is, a check against the targets",
+        help="parameter points to run (default: the file's budget), plus the best point "
+        "rounded to 3 significant digits, run again; points refused by a rule between "
+        "fields cost nothing; 1 evaluates the scenario as it is, a check against the targets",
     )
     add_executor_options(cal)
     shipped = _shipped_settings()
