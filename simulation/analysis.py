@@ -1010,6 +1010,17 @@ def sensitivity(
             SensitivityWarning,
             stacklevel=2,
         )
+    if kind == "morris":  # (SALib divides by the sampled step; a rounded field ran another)
+        ran = results.groupby("point")[names].first().reindex(points.index)
+        rounded = [n for n in names if not np.allclose(ran[n], points[n], equal_nan=True)]
+        if rounded:
+            warnings.warn(
+                f"{', '.join(rounded)}: whole-number fields whose runs took the sampled "
+                "values rounded, so their steps differ from the design's and their mu* is "
+                "approximate (a range and levels whose steps fall on whole numbers avoid it)",
+                SensitivityWarning,
+                stacklevel=2,
+            )
     runs = summarise(results, summary)
     base = baseline_policy or baseline_of(results)
     if of == "effect":
