@@ -871,8 +871,8 @@ def _figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
     if design["kind"] in ("sobol", "morris"):
         # Of the policies' effects where the sweep has its baseline and another policy
         # (what a policy's effect depends on), else of each policy's level.
-        present = set(r["policy"])
-        of = "effect" if base in present and len(present) > 1 else "level"
+        policies = set(r["policy"])
+        of = "effect" if base in policies and len(policies) > 1 else "level"
         for m in SENSITIVITY_METRICS:
             with warnings.catch_warnings(record=True) as said:
                 warnings.simplefilter("always", analysis.SensitivityWarning)
