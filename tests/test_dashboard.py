@@ -781,3 +781,19 @@ def test_assessment_cost_only_with_the_assessment_standard():
     for k in (3, 5):
         policy = dashboard.lever_policy({"quality_standards": k})
         assert policy.quality.public_cost_yuan_per_completion == package > 0
+
+
+def test_a_shock_after_the_run_is_said_on_the_page():
+    """A disorderly transition shown for 36 months looked just like the baseline, with
+    no word why (an outside review): its shocks start at month 60. The page says so, in
+    either language; at 120 months, nothing to say."""
+    from simulation import loading
+
+    scenario = loading.load_scenario("green_transition_disorderly")
+    notes = dashboard.late_drivers(scenario, 36)
+    assert notes[0].startswith("Note: this scenario's brown-sector shock starts at month 60")
+    assert "--months above 60" in notes[0]
+    assert any("carbon price jump" in n for n in notes)
+    assert dashboard.late_drivers(scenario, 36, "zh")[0].startswith("注意：本情景的高碳行业冲击")
+    assert dashboard.late_drivers(scenario, 120) == []
+    assert dashboard.late_drivers(loading.load_scenario("baseline"), 36) == []
