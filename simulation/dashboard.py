@@ -150,30 +150,6 @@ QUALITY_FLAGS = (  # switched on in this order by the quality_standards lever
 )
 
 
-_SHOCK_SECTORS = {  # (the sectors a shock hits, by its kind)
-    "brown": ("brown-sector", "高碳行业"),
-    "neutral": ("neutral-sector", "中性行业"),
-    "green": ("green-sector", "绿色行业"),
-    "rural": ("rural-sector", "农村行业"),
-}
-
-
-def late_drivers(scenario, months: int, lang: str = "en") -> list[str]:
-    """What the scenario's drivers would do after the run ends, said on the page: a
-    disorderly transition's shock at month 60 changes nothing in a 36-month run, which
-    looked like "the disorderly transition has no effect" (as ``skillsim run`` warns)."""
-    out = []
-    for shock in scenario.drivers.shocks:
-        if shock.start_month >= months:
-            kind = _SHOCK_SECTORS[shock.kind][i18n.LANGS.index(lang)]
-            words = _w("late_shock", lang)
-            out.append(words.format(kind=kind, start=shock.start_month, months=months))
-    jump = scenario.drivers.carbon_price_jump_month
-    if jump > months and scenario.drivers.carbon_price_jump_yuan_per_t != 0:
-        out.append(_w("late_jump", lang).format(start=jump, months=months))
-    return out
-
-
 def status_quo() -> dict[str, float]:
     return {name: spec[5] for name, spec in LEVERS.items()}
 
@@ -632,18 +608,6 @@ _WORDS = {
         "绿色就业 {gr:.1f}% | 公共支出 {s:,.0f} 元/月（现状 {sq:,.0f}）",
     ),
     "levers": ("Levers in force: {words}", "当前政策：{words}"),
-    "late_shock": (
-        "Note: this scenario's {kind} shock starts at month {start}, after this run's "
-        "{months} months: it changes nothing here (start the dashboard with --months "
-        "above {start} to see it)",
-        "注意：本情景的{kind}冲击从第{start}个月开始，晚于本次模拟的{months}个月，在此不起作用"
-        "（以大于{start}的 --months 启动仪表板方可看到）",
-    ),
-    "late_jump": (
-        "Note: this scenario's carbon price jump comes at month {start}, after this run's "
-        "{months} months: it changes nothing here",
-        "注意：本情景的碳价跃升发生在第{start}个月，晚于本次模拟的{months}个月，在此不起作用",
-    ),
     "status_quo_line": ("faint: status quo, same seed", "浅色：现状（同一随机种子）"),
     "status_quo_mark": ("status quo, same seed", "现状（同一随机种子）"),
     "status_quo": ("status quo", "现状"),
@@ -766,7 +730,7 @@ def make_components(lang: str):
             # plain text: solara.Markdown would fetch mermaid from a CDN
             solara.Text(words, style={"font-weight": "bold", "font-size": "1.05rem"})
             solara.Text(levers, classes=["skillsim-levers"])
-            for note in late_drivers(model.config.scenario, model.months, lang):
+            for note in i18n.late_drivers(model.config.scenario, model.months, lang):
                 solara.Text(note, classes=["skillsim-late"], style={"color": "#8C6D00"})
             solara.Text(hint(lang, ended=not model.running))
         return main

@@ -354,6 +354,19 @@ def name_of(kind: str, key: str, lang: str = "en") -> str:
 # ------------------------------------------------------------ other phrases
 
 TEXT: dict[str, tuple[str, str]] = {
+    "late_who": ("in this scenario", "本情景的"),
+    "late_who_named": ("in the scenario {name}", "情景“{name}”的"),
+    "late_shock": (
+        "Note: {who}, the {kind} shock starts at month {start}, past the {months} months "
+        "simulated: it changes nothing here (runs of more than {start} months show it)",
+        "注意：{who}{kind}冲击从第{start}个月开始，晚于本次模拟的{months}个月，在此不起作用"
+        "（模拟超过{start}个月方可看到）",
+    ),
+    "late_jump": (
+        "Note: {who}, the carbon price jump comes at month {start}, past the {months} "
+        "months simulated: it changes nothing here",
+        "注意：{who}碳价跃升发生在第{start}个月，晚于本次模拟的{months}个月，在此不起作用",
+    ),
     # plots' notes on seeds and design points
     # (the funnel's and the Beveridge curve's)
     "funnel_points": (
@@ -552,6 +565,39 @@ TEXT: dict[str, tuple[str, str]] = {
     "value": ("value", "数值"),
     "no_data": ("no data", "无数据"),
 }
+
+
+_SHOCK_SECTORS = {  # (the sectors a shock hits, by its kind)
+    "brown": ("brown-sector", "高碳行业"),
+    "neutral": ("neutral-sector", "中性行业"),
+    "green": ("green-sector", "绿色行业"),
+    "rural": ("rural-sector", "农村行业"),
+}
+
+
+def late_drivers(scenario, months: int, lang: str = "en", named: bool = False) -> list[str]:
+    """What ``scenario``'s drivers would do after a run of ``months`` months ends, in
+    words (the dashboard's page, the report's notes): a disorderly transition's shock at
+    month 60 changes nothing in a 36-month run, which looked like "the disorderly
+    transition has no effect". ``named``: the scenario by name, not "this scenario"."""
+    who = (
+        text("late_who_named", lang).format(name=name_of("scenario", scenario.name, lang))
+        if named
+        else text("late_who", lang)
+    )
+    out = []
+    for shock in scenario.drivers.shocks:
+        if shock.start_month >= months:
+            kind = _SHOCK_SECTORS[shock.kind][LANGS.index(lang)]
+            out.append(
+                text("late_shock", lang).format(
+                    who=who, kind=kind, start=shock.start_month, months=months
+                )
+            )
+    jump = scenario.drivers.carbon_price_jump_month
+    if jump > months and scenario.drivers.carbon_price_jump_yuan_per_t != 0:
+        out.append(text("late_jump", lang).format(who=who, start=jump, months=months))
+    return out
 
 
 def text(key: str, lang: str = "en") -> str:

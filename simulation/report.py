@@ -1338,6 +1338,8 @@ def _html(sweep: Sweep, rendered, folder: str, lang: str) -> str:
                 f"{k} = {v:,}" if isinstance(v, int) else f"{k} = {v}" for k, v in overrides.items()
             )
             parts.append(f"<p class='note'>{_e(_t('overridden', lang).format(given=given))}</p>")
+    for note in _late_drivers(sweep, lang):  # (a shock after the runs' months: said)
+        parts.append(f"<p class='warn'>{_e(note)}</p>")
     if exp["workers"] < LEVELS_FROM_WORKERS:  # (README: "read levels from 20,000 up")
         words = _t("small_city", lang).format(workers=exp["workers"], least=LEVELS_FROM_WORKERS)
         parts.append(f"<p class='warn'>{_e(words)}</p>")
@@ -1462,6 +1464,22 @@ def _summary(sweep: Sweep, lang: str) -> str:
     if fewer:
         out.append(f"<p><small>{_e(_t('fewer_note', lang))}</small></p>")
     return "".join(out)
+
+
+def _late_drivers(sweep: Sweep, lang: str) -> list[str]:
+    """Notes of the sweep's scenarios whose shocks or carbon price jump come after its
+    months (a 36-month sweep's disorderly transition equals the baseline, which the
+    report showed without a word)."""
+    from simulation.config import ScenarioConfig
+
+    out = []
+    for dump in (sweep.manifest.get("scenarios") or {}).values():
+        try:
+            scenario = ScenarioConfig.model_validate(dump)
+        except ValueError:  # (a manifest of an older version: no notes, not a failure)
+            continue
+        out += i18n.late_drivers(scenario, sweep.months, lang, named=True)
+    return out
 
 
 def _sampled(sweep: Sweep) -> bool:

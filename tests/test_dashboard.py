@@ -790,10 +790,10 @@ def test_a_shock_after_the_run_is_said_on_the_page():
     from simulation import loading
 
     scenario = loading.load_scenario("green_transition_disorderly")
-    notes = dashboard.late_drivers(scenario, 36)
-    assert notes[0].startswith("Note: this scenario's brown-sector shock starts at month 60")
-    assert "--months above 60" in notes[0]
+    notes = i18n.late_drivers(scenario, 36)
+    assert notes[0].startswith("Note: in this scenario, the brown-sector shock starts at month 60")
+    assert "runs of more than 60 months show it" in notes[0]
     assert any("carbon price jump" in n for n in notes)
-    assert dashboard.late_drivers(scenario, 36, "zh")[0].startswith("注意：本情景的高碳行业冲击")
-    assert dashboard.late_drivers(scenario, 120) == []
-    assert dashboard.late_drivers(loading.load_scenario("baseline"), 36) == []
+    assert i18n.late_drivers(scenario, 36, "zh")[0].startswith("注意：本情景的高碳行业冲击")
+    assert i18n.late_drivers(scenario, 120) == []
+    assert i18n.late_drivers(loading.load_scenario("baseline"), 36) == []

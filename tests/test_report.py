@@ -678,3 +678,24 @@ def test_a_stop_while_the_report_is_put_in_place_is_held_and_a_full_disk_is_one_
     assert "cannot write the report (No space left on device" in err and "Traceback" not in err
     assert not out.exists() and not list(tmp_path.glob(".full*"))
     assert not (tmp_path / "full_figures").exists()
+
+
+def test_a_shock_after_the_sweeps_months_is_noted(tmp_path):
+    """A 12-month sweep of the disorderly transition equals the baseline (its shocks
+    start at month 60): the report says so at its top, as `skillsim run` warns."""
+    from sweeps import write_experiment
+
+    from simulation.experiment import load_experiment, make_plan, run_sweep
+
+    body = (
+        'scenarios = ["green_transition_disorderly"]\npolicies = ["none"]\nreplications = 1\n'
+        "root_seed = 3\nworkers = 300\nmonths = 12\n"
+    )
+    path = write_experiment(tmp_path / "exp", body)
+    out = tmp_path / "sweep"
+    assert run_sweep(make_plan(load_experiment(path)), out, executor="serial", threads=1).complete
+    page = " ".join(html.unescape(report.write(out, tmp_path / "r.html").read_text()).split())
+    assert (
+        "Note: in the scenario green transition, disorderly, the brown-sector shock starts at "
+        "month 60, past the 12 months simulated: it changes nothing here" in page
+    )
