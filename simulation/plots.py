@@ -518,8 +518,11 @@ def paths(
             ax.set_title(name_of("scenario", s, lang) if len(scen) > 1 else "")
             ax.set_xlabel(text("month", lang))
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # (no month 2.5)
-        for ax in axes[:: min(len(scen), 3)]:
-            ax.set_ylabel(_wrap(axis_label(metric, lang), lang, 34))
+        if len(axes) > 3:  # rows of panels: one label for all (row by row, a wrapped
+            # label ran into the next row's)
+            fig.supylabel(axis_label(metric, lang), fontsize=axes[0].yaxis.label.get_size())
+        else:
+            axes[0].set_ylabel(_wrap(axis_label(metric, lang), lang, 34))
         _share_y(axes)
         fig.suptitle(title or text("paths_title", lang).format(what=label(metric, lang)))
         # Two seeds give a 95% interval of +-12.7 standard errors (t with one degree of

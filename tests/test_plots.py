@@ -752,3 +752,15 @@ def test_points_that_ran_the_same_values_are_labelled_apart():
         1: "lag months = 5 (design point 1)",
         2: "lag months = 7",
     }
+
+
+def test_paths_in_rows_have_one_axis_label():
+    """Panels in two rows labelled row by row: the upper label, wrapped, ran into the
+    lower one's (an outside review's slide). One label for the figure instead."""
+    results = pd.concat(
+        [_results().assign(scenario=s) for s in ("a", "b", "c", "d", "e")], ignore_index=True
+    )
+    results["run_id"] = results["scenario"] + results["run_id"]
+    fig = plots.paths(results, "unemployment_rate")
+    assert [ax.get_ylabel() for ax in fig.axes if ax.get_visible()].count("") >= 5
+    assert fig.get_supylabel() == "unemployment rate (%)"
