@@ -15,8 +15,7 @@ Every function takes ``style`` ("paper": compact, for documents; "talk": large t
 thick lines on a 16:9 canvas, for slides) and ``lang`` ("en" or "zh"). Labels are plain
 words with units (``simulation.i18n`` over the metric catalogue); shares are shown in
 %, their changes in percentage points. Policies and scenarios differ by colour (the
-Okabe-Ito palette, safe for colour-blind readers), by marker and by line pattern (or,
-in the cost figure of several scenarios, by a number beside each point), so a
+Okabe-Ito palette, safe for colour-blind readers), by marker and by line pattern, so a
 figure still reads in greyscale; heat maps use cividis, whose lightness rises steadily.
 
 Intervals: a path's band is the 95% t interval of the mean across seeds at each month
@@ -1138,93 +1137,85 @@ def cost_effectiveness(
     # The baseline policy has no effect to draw, but keeps its colour (black) as in
     # ``paths`` and ``funnel``: given the same ``policies``, a policy is one colour in all.
     colours = look([baseline_policy, *(p for p in pols if p != baseline_policy)])
-    markers = look(scen)
-    # Not by colour alone (greyscale, colour-blind readers): with one scenario each
-    # policy has its own marker too; with several, markers are the scenarios', and each
-    # point carries its policy's number, as the legend numbers them.
-    single = len(scen) == 1
-    numbered = not single and len(pols) > 1
-    number = {p: str(i + 1) for i, p in enumerate(pols)}
+    # A panel per scenario (forty points of eight policies in five scenarios on one
+    # panel piled their labels up), each policy with its own colour and marker: not by
+    # colour alone (greyscale, colour-blind readers).
     w, h = _SIZES[style]
     with theme(style, lang):
-        fig, ax = _subplots(figsize=(w, h * 1.15), layout="constrained")
-        for _, r in both.iterrows():
-            x, y = r["effect_jobs"], r["effect_cost"]
-            shape = colours[r["policy"]] if single else markers[r["scenario"]]
-            ax.errorbar(
-                x,
-                y,
-                xerr=whiskers([x], [r["ci_low_jobs"]], [r["ci_high_jobs"]]),
-                yerr=whiskers([y], [r["ci_low_cost"]], [r["ci_high_cost"]]),
-                fmt=shape["marker"],
-                color=colours[r["policy"]]["color"],
-                markersize=6 if style == "paper" else 9,
-                capsize=2,
-                lw=1,
-            )
-            label = [number[r["policy"]]] if numbered else []
-            label += [points[r["point"]]] if points else []
-            if label:
-                ax.annotate(
-                    " ".join(label),
-                    (x, y),
-                    xytext=(4, 4),
-                    textcoords="offset points",
-                    fontsize="x-small",
-                    color="#555555",
+        if len(scen) == 1:
+            fig, ax = _subplots(figsize=(w, h * 1.15), layout="constrained")
+            axes = [ax]
+        else:
+            fig, axes = _panels(len(scen), style, ncols=3)
+        for ax, s in zip(axes, scen, strict=True):
+            part = both[both["scenario"] == s]
+            for _, r in part.iterrows():
+                x, y = r["effect_jobs"], r["effect_cost"]
+                ax.errorbar(
+                    x,
+                    y,
+                    xerr=whiskers([x], [r["ci_low_jobs"]], [r["ci_high_jobs"]]),
+                    yerr=whiskers([y], [r["ci_low_cost"]], [r["ci_high_cost"]]),
+                    fmt=colours[r["policy"]]["marker"],
+                    color=colours[r["policy"]]["color"],
+                    markersize=6 if style == "paper" else 9,
+                    capsize=2,
+                    lw=1,
                 )
-        _iso_cost(ax, both, lang)
-        ax.axhline(0, color="#333333", lw=0.8, zorder=0)
-        ax.axvline(0, color="#333333", lw=0.8, zorder=0)
-        # (whole yuan, or the digits a narrow axis needs: no "-0" ticks when no one spends)
-        ax.yaxis.set_major_formatter(
-            matplotlib.ticker.FuncFormatter(lambda v, _: _number(v + 0.0).replace("-", "\u2212"))
-        )
-        ax.set_xlabel(text("cost_x", lang))
-        ax.set_ylabel(_wrap(text("cost_y", lang), lang, 30))
-        ax.set_title(title or text("cost_title", lang))
-        # Policies by colour and marker (one scenario), or by colour and number (a
-        # colour swatch: no scenario's marker); scenarios by marker (grey); each group in
-        # its own column under its heading.
-        from matplotlib.patches import Patch
-
-        def policy_key(p):
-            name = name_of("policy", p, lang)
-            if single:
-                c = colours[p]
-                return plt.Line2D([], [], ls="", marker=c["marker"], color=c["color"], label=name)
-            return Patch(
-                color=colours[p]["color"], label=f"{number[p]} {name}" if numbered else name
-            )
-
-        policies = [policy_key(p) for p in pols]
-        groups = [(text("policy", lang), policies)]
-        if len(scen) > 1:
-            shapes = [
-                plt.Line2D(
-                    [],
-                    [],
-                    ls="",
-                    marker=markers[s]["marker"],
-                    color="#555555",
-                    label=name_of("scenario", s, lang),
+                if points:
+                    ax.annotate(
+                        points[r["point"]],
+                        (x, y),
+                        xytext=(4, 4),
+                        textcoords="offset points",
+                        fontsize="x-small",
+                        color="#555555",
+                    )
+            ax.axhline(0, color="#333333", lw=0.8, zorder=0)
+            ax.axvline(0, color="#333333", lw=0.8, zorder=0)
+            # (whole yuan, or the digits a narrow axis needs: no "-0" ticks)
+            ax.yaxis.set_major_formatter(
+                matplotlib.ticker.FuncFormatter(
+                    lambda v, _: _number(v + 0.0).replace("-", "\u2212")
                 )
-                for s in scen
-            ]
-            groups.append((text("scenario", lang), shapes))
-        rows = max(len(g) for _, g in groups)
-        handles = []
-        for heading, group in groups:
-            blank = [plt.Line2D([], [], ls="", label=" ") for _ in range(rows - len(group))]
-            handles += [plt.Line2D([], [], ls="", label=heading), *group, *blank]
+            )
+            if len(scen) > 1:
+                ax.set_title(name_of("scenario", s, lang))
+        if len(scen) > 1:  # one scale: panels side by side are read against each other
+            for get, put in (
+                (lambda a: a.get_xlim(), "set_xlim"),
+                (lambda a: a.get_ylim(), "set_ylim"),
+            ):
+                lows, highs = zip(*(get(a) for a in axes), strict=True)
+                for a in axes:
+                    getattr(a, put)(min(lows), max(highs))
+        for ax in axes:
+            _iso_cost(ax, both, lang)
+        if len(scen) == 1:
+            axes[0].set_xlabel(text("cost_x", lang))
+            axes[0].set_ylabel(_wrap(text("cost_y", lang), lang, 30))
+            axes[0].set_title(title or text("cost_title", lang))
+        else:
+            for ax in axes:  # (as paths does: a figure-wide one ran into the footnote)
+                ax.set_xlabel(_wrap(text("cost_x", lang), lang, 30))
+                ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
+            fig.supylabel(text("cost_y", lang), fontsize=axes[0].yaxis.label.get_size())
+            fig.suptitle(title or text("cost_title", lang))
+        handles = [
+            plt.Line2D(
+                [],
+                [],
+                ls="",
+                marker=colours[p]["marker"],
+                color=colours[p]["color"],
+                label=name_of("policy", p, lang),
+            )
+            for p in pols
+        ]
         most, n = _seeds(both[["n_cost", "n_jobs"]].min(axis=1))
         note = text("cost_note", lang) if most > 1 else text("cost_note_one", lang)
         note = note.format(base=name_of("policy", baseline_policy, lang), n=n)
-        _finish(fig, note, lang, handles=handles, ncol=len(groups))
-        headings = {heading for heading, _ in groups}
-        for t in fig.legends[-1].get_texts():
-            if t.get_text() in headings:
-                t.set_fontweight("bold")
+        _finish(fig, note, lang, handles=handles, title=text("policy", lang))
     return _done(fig)
 
 

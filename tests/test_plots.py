@@ -58,14 +58,16 @@ def test_every_figure_draws(sweep, style, tmp_path):
     # the spending ticks: whole yuan with the axes' minus sign; never "-0"
     ticks = [t.get_text() for t in figures["cost"].axes[0].get_yticklabels()]
     assert "0" in ticks and not any(t in ("-0", "\u22120") for t in ticks)
-    # the cost legend: policies (colour swatches) and scenarios (markers) under headings
+    # the cost figure: a panel per scenario, titled; a legend of the policies, each with
+    # its marker (not by colour alone)
     legend = figures["cost"].legends[-1]
-    bold = [t.get_text() for t in legend.get_texts() if t.get_fontweight() == "bold"]
-    assert bold == ["policy", "scenario"]
-    if len(set(effects["scenario"])) > 1:  # (a marker per scenario, never a policy's)
-        label = f"{len(set(effects['policy']))} full policy package"  # (numbered, last)
-        policy_marks = [h for h in legend.legend_handles if h.get_label() == label]
-        assert policy_marks and not hasattr(policy_marks[0], "get_marker")
+    assert legend.get_title().get_text() == "policy"
+    scenarios = [i18n.name_of("scenario", s, "en") for s in dict.fromkeys(effects["scenario"])]
+    panels = [ax for ax in figures["cost"].axes if ax.get_visible()]
+    if len(scenarios) > 1:
+        assert sorted(ax.get_title() for ax in panels) == sorted(scenarios)
+    marks = {h.get_marker() for h in legend.legend_handles}
+    assert len(marks) == len(legend.legend_handles) == len(set(effects["policy"]))
     assert "kept by the training firm" in _texts(figures["funnel"]).replace("\n", " ")
     assert "vacancy rate (%)" in _texts(figures["beveridge"])
 
@@ -646,9 +648,9 @@ def test_a_figure_saved_later_keeps_its_style(style, tmp_path):
 
 def test_cost_effectiveness_reads_in_greyscale():
     """Policies not by colour alone (an outside review: three policies in one scenario
-    differed only by colour): in one scenario each policy has its own marker, legend
-    included; over several scenarios (markers are theirs) each point carries its
-    policy's number, as the legend numbers the policies."""
+    differed only by colour), and readable with many points (another: forty points of
+    five scenarios on one panel piled their labels up): a panel per scenario, each
+    policy with its own marker, legend included."""
     two = pd.concat(
         [_effects(), _effects().assign(policy="package")],
         ignore_index=True,
@@ -660,15 +662,18 @@ def test_cost_effectiveness_reads_in_greyscale():
         t.get_text(): h
         for t, h in zip(fig.legends[-1].get_texts(), fig.legends[-1].legend_handles, strict=True)
     }
-    assert {
-        legend[name].get_marker() for name in ("apprenticeship subsidy", "full policy package")
-    } == drawn
+    named = ("apprenticeship subsidy", "full policy package")
+    assert {legend[name].get_marker() for name in named} == drawn
     cities = pd.concat([two, two.assign(scenario="green_transition_orderly")], ignore_index=True)
     fig = plots.cost_effectiveness(cities)
-    numbers = sorted(t.get_text() for t in fig.axes[0].texts if t.get_text() in ("1", "2"))
-    assert numbers == ["1", "1", "2", "2"]
-    words = _texts(fig)
-    assert "1 apprenticeship subsidy" in words and "2 full policy package" in words
+    panels = [ax for ax in fig.axes if ax.get_visible()]
+    assert [ax.get_title() for ax in panels] == [
+        "baseline (current trends)",
+        "green transition, orderly",
+    ]
+    for ax in panels:  # each panel: its scenario's two policies, by their markers
+        assert {ln.get_marker() for ln in ax.get_lines()} & set(plots.MARKERS) == drawn
+    assert not [t for ax in panels for t in ax.texts if t.get_text() in ("1", "2")]
 
 
 def test_cost_effectiveness_keeps_black_for_the_baseline():
