@@ -1324,7 +1324,8 @@ def _html(sweep: Sweep, rendered, folder: str, lang: str) -> str:
         f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f'<meta name="generator" content="{GENERATOR}">',
-        f"<title>{_e(title)}: {_e(exp['name'])}</title><style>{_CSS}</style></head><body>",
+        f"<title>{_e(title)}{'：' if lang == 'zh' else ': '}{_e(exp['name'])}</title>"
+        f"<style>{_CSS}</style></head><body>",
         f"<header><h1>{_e(title)}</h1><p class='sub'>{_e(sub)}</p>",
     ]
     if exp.get("description"):
