@@ -879,3 +879,34 @@ def test_effects_csv_on_a_full_disk_is_one_line(tmp_path, monkeypatch, capsys):
     err = capsys.readouterr().err
     assert f"cannot write --csv {csv} (No space left on device)" in err
     assert "Traceback" not in err and not csv.exists() and not list(tmp_path.glob(".e.csv*"))
+
+
+def test_dask_uses_workers_that_join_a_sweep_under_way(monkeypatch):
+    """A batch cluster's workers come up after the client: the runs in flight were
+    counted once, at the start (one worker: two at a time however many joined, an
+    outside review). Now the window follows the workers there."""
+    from distributed import Client, LocalCluster
+
+    from simulation.experiment import executors
+
+    def slow(task):
+        time.sleep(0.3)
+        return task.run_id
+
+    monkeypatch.setattr(executors, "execute", slow)  # (workers in this process: threads)
+    tasks = [types.SimpleNamespace(run_id=f"r{i}") for i in range(40)]
+    with (
+        LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        joined = threading.Timer(1.0, lambda: cluster.scale(3))
+        joined.start()
+        peak, done = 0, []
+        for out in executors.run_dask(tasks, None, 1, client):
+            done.append(out)
+            peak = max(peak, sum(len(v) for v in client.processing().values()))
+        joined.join()
+    assert sorted(done) == sorted(t.run_id for t in tasks)
+    assert peak > executors.WINDOW_PER_JOB  # (more than one worker's window)

@@ -467,16 +467,25 @@ def run_dask(
         return
     from distributed import as_completed
 
-    window = WINDOW_PER_JOB * max(1, len(client.scheduler_info()["workers"]))
     pending = iter(tasks)
     running = {}
     queue = as_completed()
-    for task in pending:
-        fut = client.submit(execute, task, pure=False)
-        running[fut.key] = task
-        queue.add(fut)
-        if len(running) >= window:
-            break
+
+    def top_up() -> None:
+        """Runs in flight up to a window of the workers there now (the client's view,
+        refreshed every few seconds): workers that join a sweep under way are used (a
+        window counted once, at the start, kept a cluster whose workers came up after
+        the client at two runs in flight)."""
+        window = WINDOW_PER_JOB * max(1, len(client.scheduler_info()["workers"]))
+        while len(running) < window:
+            task = next(pending, None)
+            if task is None:
+                return
+            fut = client.submit(execute, task, pure=False)
+            running[fut.key] = task
+            queue.add(fut)
+
+    top_up()
     for fut in queue:
         task = running.pop(fut.key)
         try:
@@ -484,11 +493,7 @@ def run_dask(
         except Exception as exc:  # the worker died or the task could not run there
             yield _failure(task, exc, "the Dask cluster could not run this run")
         fut.release()
-        nxt = next(pending, None)
-        if nxt is not None:
-            new = client.submit(execute, nxt, pure=False)
-            running[new.key] = nxt
-            queue.add(new)
+        top_up()
 
 
 EXECUTORS = ("serial", "processes", "dask")
