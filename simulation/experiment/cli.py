@@ -9,6 +9,8 @@ import sys
 import warnings
 from pathlib import Path
 
+import numpy as np
+
 from simulation.config_errors import show_value
 
 # The effects table printed by `skillsim effects` and `skillsim sweep --effects`: the
@@ -300,17 +302,30 @@ def _sweep(args: argparse.Namespace) -> int:
     ):
         console.print(f"warning: {line}", markup=False, highlight=False)
     repeated = repeated_points(plan)
-    if repeated:
-        shown = "; ".join(" = ".join(map(str, g)) for g in repeated[:5])
-        more = f" and {len(repeated) - 5} more groups" if len(repeated) > 5 else ""
-        console.print(
-            f"note: design points {shown}{more} run with the same settings once whole-number "
-            "fields (and counts of true-or-false ones) are rounded: their runs repeat each "
-            "other's (design.parquet keeps the sampled values); fewer levels, or a range of "
-            "whole numbers, avoid it",
-            markup=False,
-            highlight=False,
-        )
+    # (the same sampled values: a morris design's trajectories met at a point; else
+    # whole-number fields rounded two samples to one setting)
+    same = [
+        g for g in repeated if all(np.array_equal(plan.points[g[0]], plan.points[k]) for k in g)
+    ]
+    rounded = [g for g in repeated if g not in same]
+    for groups, why in (
+        (
+            same,
+            "are the same point of the design (a morris design's trajectories can meet): "
+            "their runs repeat each other's, and the indices count the point in each "
+            "trajectory, as SALib's design does",
+        ),
+        (
+            rounded,
+            "run with the same settings once whole-number fields (and counts of "
+            "true-or-false ones) are rounded: their runs repeat each other's (design.parquet "
+            "keeps the sampled values); fewer levels, or a range of whole numbers, avoid it",
+        ),
+    ):
+        if groups:
+            shown = "; ".join(" = ".join(map(str, g)) for g in groups[:5])
+            more = f" and {len(groups) - 5} more groups" if len(groups) > 5 else ""
+            console.print(f"note: design points {shown}{more} {why}", markup=False, highlight=False)
     if not args.quiet:
         console.print(
             f"sweep {cfg.name}: {counted(len(plan.runs), 'run')} "
