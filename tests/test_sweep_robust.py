@@ -910,3 +910,46 @@ def test_dask_uses_workers_that_join_a_sweep_under_way(monkeypatch):
         joined.join()
     assert sorted(done) == sorted(t.run_id for t in tasks)
     assert peak > executors.WINDOW_PER_JOB  # (more than one worker's window)
+
+
+@pytest.mark.parametrize("kind", ["http", "ssh"])
+def test_a_scheduler_address_where_something_else_listens(kind):
+    """--scheduler at a port where no Dask scheduler listens but something does: a web
+    server (the scheduler's dashboard, 8787, for its 8786) took the handshake and the
+    sweep hung past Dask's own timeout; an SSH banner, read as a message's length, gave
+    numpy's traceback asking for exbibytes (an outside review). Both: ExecutorError."""
+    import dask
+
+    from simulation.experiment import executors
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    port = server.getsockname()[1]
+    held = []
+
+    def answer():
+        with contextlib.suppress(OSError):
+            while True:
+                conn, _ = server.accept()
+                held.append(conn)
+                if kind == "ssh":  # (an SSH server speaks first)
+                    conn.sendall(b"SSH-2.0-OpenSSH_9.6\r\n")
+                else:  # (a web server answers what it was sent, and keeps the line)
+                    conn.recv(65536)
+                    conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+
+    threading.Thread(target=answer, daemon=True).start()
+    try:
+        with dask.config.set({"distributed.comm.timeouts.connect": "2s"}):
+            t0 = time.monotonic()
+            with (
+                pytest.raises(executors.ExecutorError, match="no Dask scheduler answered"),
+                executors.dask_client(f"tcp://127.0.0.1:{port}", 1),
+            ):
+                pass
+            assert time.monotonic() - t0 < 30
+    finally:
+        server.close()
+        for conn in held:
+            conn.close()

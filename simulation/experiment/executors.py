@@ -390,11 +390,13 @@ def dask_client(scheduler: str | None, jobs: int) -> Iterator[Any]:
                 "start one (`dask scheduler` prints its address) and give its address"
             )
         try:
-            client = Client(scheduler)
-        except (OSError, TimeoutError, ValueError) as exc:
+            client = _connect(Client, scheduler)
+        except Exception as exc:  # (what answers may be no Dask scheduler at all: an SSH
+            # banner read as a message's length asked numpy for exbibytes)
             raise ExecutorError(
-                f"--scheduler {scheduler}: no Dask scheduler answered there ({exc}); start "
-                "one (`dask scheduler` prints its address) and give its address"
+                f"--scheduler {scheduler}: no Dask scheduler answered there "
+                f"({type(exc).__name__}: {exc}); start one (`dask scheduler` prints its "
+                "address: port 8786 unless told, its dashboard is 8787) and give its address"
             ) from None
         cluster = None
     else:
@@ -422,6 +424,34 @@ def dask_client(scheduler: str | None, jobs: int) -> Iterator[Any]:
         finally:
             loop_errors.setLevel(before[0])
             dask_log.setLevel(before[1])
+
+
+def _connect(client_class, scheduler: str):
+    """``Client(scheduler)``, given up after Dask's connect timeout and a margin: a port
+    where something else listens (a web server: the scheduler's dashboard, say) took
+    the handshake and never answered, and Dask's own timeout did not end the wait."""
+    import dask
+
+    limit = dask.utils.parse_timedelta(dask.config.get("distributed.comm.timeouts.connect"))
+    got: list = []
+
+    def connect() -> None:
+        try:
+            got.append(client_class(scheduler, timeout=limit))
+        except BaseException as exc:  # (handed to the caller's thread)
+            got.append(exc)
+
+    thread = threading.Thread(target=connect, daemon=True, name="skillsim-dask-connect")
+    thread.start()
+    thread.join(limit + 5)
+    if not got:
+        raise TimeoutError(
+            f"something listens there but did not answer as a Dask scheduler within "
+            f"{limit + 5:.0f} s"
+        )
+    if isinstance(got[0], BaseException):
+        raise got[0]
+    return got[0]
 
 
 def _refused(address: str) -> str:
