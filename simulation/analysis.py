@@ -1042,8 +1042,9 @@ def sensitivity(
     cols = ("S1", "S1_conf", "ST", "ST_conf") if kind == "sobol" else MORRIS_COLUMNS
     rows = []
     for (scen, pol), grp in runs.groupby(["scenario", "policy"], sort=False):
-        y = grp.groupby("point")[metric].mean().reindex(points.index)
-        seeds = grp.groupby("point")[metric].count().reindex(points.index, fill_value=0)
+        by_point = grp.groupby("point")[metric]
+        y = by_point.mean().reindex(points.index)
+        seeds = by_point.count().reindex(points.index, fill_value=0)
         fewer = seeds.index[(seeds > 0) & (seeds < seeds.max())].tolist()
         if fewer:  # (a point's mean over the seeds that have a value: said, not silent)
             warnings.warn(

@@ -544,6 +544,16 @@ class DriversConfig(Strict):
         0.6, ge=0, le=1, description="share of demand change met by firm entry/exit (not size)"
     )
 
+    def late_shocks(self, months: int) -> list[tuple[int, ShockSpec]]:
+        """The shocks (with their places) that change nothing in a run of ``months``
+        months: a shock moves demand from the month after its start."""
+        return [(i, s) for i, s in enumerate(self.shocks) if s.start_month >= months]
+
+    def late_jump(self, months: int) -> bool:
+        """Whether a carbon price jump comes only after a run of ``months`` months (it
+        jumps in its month)."""
+        return self.carbon_price_jump_month > months and self.carbon_price_jump_yuan_per_t != 0
+
 
 class Behaviour(Strict):
     population: PopulationConfig = PopulationConfig()

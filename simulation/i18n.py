@@ -585,18 +585,19 @@ def late_drivers(scenario, months: int, lang: str = "en", named: bool = False) -
         if named
         else text("late_who", lang)
     )
-    out = []
-    for shock in scenario.drivers.shocks:
-        if shock.start_month >= months:
-            kind = _SHOCK_SECTORS[shock.kind][LANGS.index(lang)]
-            out.append(
-                text("late_shock", lang).format(
-                    who=who, kind=kind, start=shock.start_month, months=months
-                )
-            )
-    jump = scenario.drivers.carbon_price_jump_month
-    if jump > months and scenario.drivers.carbon_price_jump_yuan_per_t != 0:
-        out.append(text("late_jump", lang).format(who=who, start=jump, months=months))
+    drivers = scenario.drivers
+    out = [
+        text("late_shock", lang).format(
+            who=who,
+            kind=_SHOCK_SECTORS[shock.kind][LANGS.index(lang)],
+            start=shock.start_month,
+            months=months,
+        )
+        for _, shock in drivers.late_shocks(months)
+    ]
+    if drivers.late_jump(months):
+        start = drivers.carbon_price_jump_month
+        out.append(text("late_jump", lang).format(who=who, start=start, months=months))
     return out
 
 

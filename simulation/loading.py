@@ -505,17 +505,14 @@ def run_warnings(
     minimum wage is at or above its wage level, a policy that moves no lever."""
     out = []
     for scenario in scenarios:
-        # (a shock moves demand from the month after its start: one starting at the
-        # run's last month changes nothing; the carbon price jumps in its month)
         out += [
             f"scenario {scenario.name}: drivers.shocks[{i}] ({shock.kind}) starts at month "
             f"{shock.start_month} and the run's {months} months end there or before: it "
             "changes nothing in it"
-            for i, shock in enumerate(scenario.drivers.shocks)
-            if shock.start_month >= months
+            for i, shock in scenario.drivers.late_shocks(months)
         ]
         jump = scenario.drivers.carbon_price_jump_month
-        if jump > months and scenario.drivers.carbon_price_jump_yuan_per_t != 0:
+        if scenario.drivers.late_jump(months):
             out.append(
                 f"scenario {scenario.name}: drivers.carbon_price_jump_month is {jump}, after "
                 f"the run's {months} months: the jump changes nothing in it"

@@ -194,11 +194,12 @@ def _panels(n: int, style: str, ncols: int = 3):
     return fig, list(axes.flat[:n])
 
 
-def _share_y(axes) -> None:
-    """One y scale for every panel: panels side by side are read against each other."""
-    lows, highs = zip(*(ax.get_ylim() for ax in axes), strict=True)
+def _share_scale(axes, axis: str = "y") -> None:
+    """One scale for every panel (``axis`` "y" or "x"): panels side by side are read
+    against each other."""
+    lows, highs = zip(*(getattr(ax, f"get_{axis}lim")() for ax in axes), strict=True)
     for ax in axes:
-        ax.set_ylim(min(lows), max(highs))
+        getattr(ax, f"set_{axis}lim")(min(lows), max(highs))
 
 
 def _wrap(words: str, lang: str, width: int) -> str:
@@ -522,7 +523,7 @@ def paths(
             fig.supylabel(axis_label(metric, lang), fontsize=axes[0].yaxis.label.get_size())
         else:
             axes[0].set_ylabel(_wrap(axis_label(metric, lang), lang, 34))
-        _share_y(axes)
+        _share_scale(axes)
         fig.suptitle(title or text("paths_title", lang).format(what=label(metric, lang)))
         # Two seeds give a 95% interval of +-12.7 standard errors (t with one degree of
         # freedom): right, but a band that swamps the lines on a slide; none is drawn.
@@ -985,7 +986,7 @@ def funnel(
             ax.grid(axis="x", visible=False)
         for ax in axes[::2]:
             ax.set_ylabel(text("funnel_y", lang))
-        _share_y(axes)
+        _share_scale(axes)
         fig.suptitle(title or text("funnel_title", lang))
         note = text("funnel_note_one", lang) if most < 2 else text("funnel_note", lang)
         if spread:
@@ -1182,13 +1183,8 @@ def cost_effectiveness(
             if len(scen) > 1:
                 ax.set_title(name_of("scenario", s, lang))
         if len(scen) > 1:  # one scale: panels side by side are read against each other
-            for get, put in (
-                (lambda a: a.get_xlim(), "set_xlim"),
-                (lambda a: a.get_ylim(), "set_ylim"),
-            ):
-                lows, highs = zip(*(get(a) for a in axes), strict=True)
-                for a in axes:
-                    getattr(a, put)(min(lows), max(highs))
+            _share_scale(axes, "x")
+            _share_scale(axes)
         for ax in axes:
             _iso_cost(ax, both, lang)
         if len(scen) == 1:

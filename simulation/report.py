@@ -1419,9 +1419,7 @@ def _summary(sweep: Sweep, lang: str) -> str:
             continue
         cost = m == analysis.COST_METRIC
         head = _cap(axis_label(m, lang) if cost else axis_label(m, lang, effect=True))
-        out.append(f"<h3>{_e(head)}</h3><table><thead><tr><th>{_e(_t('policy_col', lang))}</th>")
-        out += [f"<th>{_e(name_of('scenario', s, lang))}</th>" for s in scen]
-        out.append("</tr></thead><tbody>")
+        out.append(_table_head(head, scen, lang))
         cells = rows.set_index(["policy", "point", "scenario"])
         for p, point in _policy_points(rows, pols):
             at = f" ({points[point]})" if points else ""
@@ -1483,6 +1481,15 @@ def _late_drivers(sweep: Sweep, lang: str) -> list[str]:
     return out
 
 
+def _table_head(head: str, scen: list, lang: str) -> str:
+    """A summary table's heading and head row: policies down, scenarios across."""
+    cells = "".join(f"<th>{_e(name_of('scenario', s, lang))}</th>" for s in scen)
+    return (
+        f"<h3>{_e(head)}</h3><table><thead><tr><th>{_e(_t('policy_col', lang))}</th>"
+        f"{cells}</tr></thead><tbody>"
+    )
+
+
 def _sampled(sweep: Sweep) -> bool:
     """Whether the sweep's design points are samples (sobol, morris) for its indices:
     too many to show one by one."""
@@ -1501,9 +1508,7 @@ def _sampled_summary(sweep: Sweep, scen: list, pols: list, lang: str) -> str:
         if rows.empty or m == analysis.COST_METRIC:
             continue
         head = _cap(axis_label(m, lang, effect=True))
-        out.append(f"<h3>{_e(head)}</h3><table><thead><tr><th>{_e(_t('policy_col', lang))}</th>")
-        out += [f"<th>{_e(name_of('scenario', s, lang))}</th>" for s in scen]
-        out.append("</tr></thead><tbody>")
+        out.append(_table_head(head, scen, lang))
         for p in pols:
             out.append(f"<tr><th>{_e(name_of('policy', p, lang))}</th>")
             for s in scen:
