@@ -59,9 +59,11 @@ def load(
 ) -> pd.DataFrame:
     """One tidy DataFrame from a sweep folder, a run folder or a folder of run folders.
 
-    Columns: run_id, scenario, policy, point, one column per swept parameter (its
-    sampled value), replicate, seed, then the table's own columns (``month`` and one
-    column per metric for ``table="metrics"``; month, the region/sector/cohort and its
+    Columns: run_id, scenario, policy, point, one column per swept parameter (the value
+    its runs used: a whole-number field's sample rounded, as run; the sampled values
+    are in design.parquet and ``attrs["skillsim"]["points"]``), replicate, seed, then
+    the table's own columns (``month`` and one column per metric for
+    ``table="metrics"``; month, the region/sector/cohort and its
     measures for a breakdown; month, sector, region and the measures of the employed
     in that sector and region for ``table="cell"``). Only finished runs are included,
     and only those of ``policies`` if given (a breakdown of a large sweep is large). A
@@ -77,9 +79,11 @@ def load(
     or cell.
 
     Runs loaded together are compared as one experiment's: a folder of run folders must
-    hold one size and horizon, one version of each scenario and each scenario, policy
-    and seed once (else ``ValueError`` names the runs that differ); a folder of sweep
-    folders is refused (load one sweep).
+    hold one size and horizon, one version of each scenario and of each policy (two
+    settings of one policy, a grid's points copied out of their sweep, would be
+    averaged as its seeds) and each scenario, policy and seed once (else
+    ``ValueError`` names the runs that differ); a folder of sweep folders is refused
+    (load one sweep).
     """
     from simulation.experiment.config import TABLES
 
@@ -171,8 +175,8 @@ def _other_kind(kind: Any) -> bool:
 def _check_comparable(path: Path, manifests: dict[Path, dict[str, Any]]) -> None:
     """Runs loaded together are compared as one experiment's: summaries pair them by
     scenario and seed, figures treat runs of one scenario and policy as its seeds. So a
-    folder of runs must hold one size and horizon, one world per scenario name, and each
-    scenario, policy and seed once; else ``ValueError`` names the runs that differ."""
+    folder of runs must hold one size and horizon, one version of each scenario and each
+    policy (by name), and each scenario, policy and seed once; else ``ValueError`` names the runs that differ."""
     if len(manifests) < 2:
         return
     where = f"{path}: these runs cannot be compared as one experiment's: "
@@ -191,19 +195,23 @@ def _check_comparable(path: Path, manifests: dict[Path, dict[str, Any]]) -> None
         if len(seen) > 1:
             told = "; ".join(f"{v} {what}: {runs(g)}" for v, g in seen.items())
             raise ValueError(where + f"they differ in {what} ({told})" + advice)
-    worlds: dict[str, dict[str, list[Path]]] = {}
+    # One version of each scenario and of each policy: two settings of one policy (a
+    # grid's points copied out of their sweep) would be averaged as its seeds.
+    versions: dict[tuple[str, str], dict[str, list[Path]]] = {}
     cells: dict[tuple, list[Path]] = {}
     for folder, m in manifests.items():
-        scenario = dict(config(m, "scenario") or {})
-        scenario.pop("description", None)
-        text = json.dumps(scenario, sort_keys=True, default=str)
-        worlds.setdefault(str(m.get("scenario")), {}).setdefault(text, []).append(folder)
+        for kind in ("scenario", "policy"):
+            settings = dict(config(m, kind) or {})
+            settings.pop("description", None)
+            text = json.dumps(settings, sort_keys=True, default=str)
+            name = (kind, str(m.get(kind)))
+            versions.setdefault(name, {}).setdefault(text, []).append(folder)
         cells.setdefault((m.get("scenario"), m.get("policy"), m.get("seed")), []).append(folder)
-    for name, variants in worlds.items():
+    for (kind, name), variants in versions.items():
         if len(variants) > 1:
             told = " | ".join(runs(g) for g in variants.values())
             raise ValueError(
-                where + f"the scenario {name!r} is not the same in all of them (runs with "
+                where + f"the {kind} {name!r} is not the same in all of them (runs with "
                 f"one version each: {told})" + advice
             )
     for (scenario, policy, seed), group in cells.items():
@@ -395,12 +403,25 @@ def _load_sweep(
     from simulation.experiment.progress import sweep_progress
 
     progress = sweep_progress(path, manifest)
-    if not progress.complete:
-        warnings.warn(IncompleteSweepWarning(progress.message(), progress), stacklevel=3)
     ledger = read_table(path / "ledger.parquet")
     if policies is not None:
         _check_policies(policies, set(ledger["policy"]), path)
         ledger = ledger[ledger["policy"].isin(list(policies))]
+    # Runs the ledger records done whose folders are gone (removed or renamed since):
+    # said first, and alone (a warning counted them "not run yet" before the error)
+    gone = [
+        r for r in ledger.loc[ledger["status"] == "done", "run_id"]
+        if not (path / "runs" / r / "manifest.json").is_file()
+    ]  # fmt: skip
+    if gone:
+        listed = ", ".join(gone[:3]) + (f" and {len(gone) - 3} more" if len(gone) > 3 else "")
+        raise FileNotFoundError(
+            f"{path / 'runs'}: the ledger records {len(gone)} run(s) done whose folders are "
+            f"gone ({listed}); put them back, or rerun the sweep command "
+            f"({progress.command}) to run them again"
+        )
+    if not progress.complete:
+        warnings.warn(IncompleteSweepWarning(progress.message(), progress), stacklevel=3)
     design = read_table(path / "design.parquet").set_index("point")
     names = list(design.columns)
     # The values the runs had: a whole-number field (or a count of switches) takes its
@@ -414,11 +435,6 @@ def _load_sweep(
     frames = []
     for row in ledger[ledger["status"] == "done"].itertuples(index=False):
         file = path / "runs" / row.run_id / f"{table}.parquet"
-        if not (file.parent / "manifest.json").is_file():  # (removed since it was recorded)
-            raise FileNotFoundError(
-                f"{file.parent}: the ledger records this run done but its folder is gone; "
-                f"rerun the sweep command ({progress.command}) to run it again"
-            )
         if not file.is_file():
             raise FileNotFoundError(f"{file}: this sweep did not keep the {table} table")
         keys = {"run_id": row.run_id, "scenario": row.scenario, "policy": row.policy}
@@ -615,7 +631,8 @@ def effects(
     if baseline_policy not in policies:
         raise ValueError(
             f"baseline policy {baseline_policy!r} is not in these results (policies with "
-            f"finished runs: {', '.join(policies)})"
+            f"finished runs: {', '.join(policies)}): take another as the baseline, "
+            "baseline_policy='NAME' (skillsim effects --baseline NAME)"
         )
     if len(policies) == 1:
         raise ValueError(
@@ -981,9 +998,16 @@ def sensitivity(
     design = info.get("design", {})
     kind = design.get("kind")
     if kind not in ("sobol", "morris"):
+        these = (
+            "no design information"
+            if kind is None
+            else "a sweep with no design"
+            if kind == "grid" and not info.get("parameters")
+            else f"a {kind} design"
+        )
         raise ValueError(
             "sensitivity needs the results of a sobol or morris design, loaded with "
-            f"simulation.analysis.load (these: {kind or 'no design information'})"
+            f"simulation.analysis.load (these: {these})"
         )
     if metric not in metrics.NAMES or metric not in results.columns:
         import difflib

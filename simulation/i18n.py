@@ -357,10 +357,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "late_who": ("in this scenario", "本情景的"),
     "late_who_named": ("in the scenario {name}", "情景“{name}”的"),
     "late_shock": (
-        "Note: {who}, the {kind} shock starts at month {start}, past the {months} months "
-        "simulated: it changes nothing here (runs of more than {start} months show it)",
-        "注意：{who}{kind}冲击从第{start}个月开始，晚于本次模拟的{months}个月，在此不起作用"
-        "（模拟超过{start}个月方可看到）",
+        "Note: {who}, the {kind} shock moves demand from month {first} on, after the "
+        "{months} months simulated: it changes nothing here (runs of {first} months or "
+        "more show it)",
+        "注意：{who}{kind}冲击自第{first}个月起才影响需求，本次只模拟到第{months}个月，"
+        "结果中不含这一冲击（模拟{first}个月或更长方可看到）",
     ),
     "late_jump": (
         "Note: {who}, the carbon price jump comes at month {start}, past the {months} "
@@ -473,6 +474,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "seeds_band": (
         "line: mean over {n} seeds; band: 95% interval of the mean",
         "线：{n}个随机种子的均值；阴影：均值的95%置信区间",
+    ),
+    "band_fewer": (
+        " (none for a line of fewer than 3 seeds)",
+        "（少于3个随机种子的线未画阴影）",
     ),
     "one_seed": ("one seed: no interval", "单一随机种子：无置信区间"),
     "two_seeds": (
@@ -590,7 +595,7 @@ def late_drivers(scenario, months: int, lang: str = "en", named: bool = False) -
         text("late_shock", lang).format(
             who=who,
             kind=_SHOCK_SECTORS[shock.kind][LANGS.index(lang)],
-            start=shock.start_month,
+            first=shock.start_month + 1,
             months=months,
         )
         for _, shock in drivers.late_shocks(months)

@@ -311,6 +311,18 @@ def _need_effect(effects: pd.DataFrame, metric: str, figure: str) -> None:
             f"no effects of {metric!r} in this table{_close(metric, present)}; "
             "`skillsim list metrics` lists the metrics"
         )
+    # One row per scenario, policy and point: the effects of two sweeps concatenated
+    # (or a breakdown's regions) were drawn as same-looking markers on one row,
+    # nothing telling them apart.
+    keys = [k for k in ("scenario", "policy", "point") if k in effects.columns]
+    twice = effects[effects["metric"] == metric].duplicated(keys, keep=False)
+    if twice.any():
+        first = effects.loc[twice[twice].index[0], keys]
+        raise ValueError(
+            f"{figure}: these effects hold {' | '.join(map(str, first))} more than once "
+            f"for {metric!r} (the effects of two sweeps concatenated, or a breakdown's "
+            "groups?): draw one sweep's effects, or one group's, at a time"
+        )
 
 
 _PLURAL = {"scenario": "scenarios", "policy": "policies"}
@@ -373,18 +385,21 @@ def point_labels(frame: pd.DataFrame, lang: str, params: Sequence[str] | None = 
     if first is None or first.empty:
         return {k: text("point", lang).format(k=k) for k in sorted(frame["point"].unique())}
     first = first.sort_values(params, kind="stable")
-    for digits in (4, 6, 9, 17):  # as few as tell the points apart
+    # As few digits as tell apart the points that differ; points that ran the same
+    # values (a whole-number field's samples, rounded; a morris design's repeats) are
+    # told by their number, not by 17 digits of float noise (5,000.0000000000009).
+    distinct = len(first.drop_duplicates())
+    for digits in (4, 6, 9, 17):
         labels = {
             k: ", ".join(f"{n.replace('_', ' ')} = {_number(v, digits)}" for n, v in row.items())
             for k, row in first.iterrows()
         }
-        if len(set(labels.values())) == len(labels):
+        if len(set(labels.values())) == distinct:
             break
-    else:  # points that ran the same values (a whole-number field's samples, rounded)
-        twice = {v for v in labels.values() if list(labels.values()).count(v) > 1}
-        pt = text("point", lang)
-        labels = {k: f"{v} ({pt.format(k=k)})" if v in twice else v for k, v in labels.items()}
-    return labels
+    said = list(labels.values())
+    twice = {v for v in said if said.count(v) > 1}
+    pt = text("point", lang)
+    return {k: f"{v} ({pt.format(k=k)})" if v in twice else v for k, v in labels.items()}
 
 
 def _number(v, digits: int = 4) -> str:
@@ -454,7 +469,9 @@ def paths(
     title: str | None = None,
 ) -> Figure:
     """A metric over the months: one panel per scenario, one line per policy, the
-    mean over seeds with the 95% t interval of the mean as a band.
+    mean over seeds with the 95% t interval of the mean as a band (for a line of 3
+    seeds or more: from two, the interval spans 12.7 standard errors either side and
+    would swamp the lines; the note says so).
 
     Results of several design points (a design sweep) get one line per policy and
     point: the colour is the policy's, the line pattern the point's, the legend gives
@@ -506,7 +523,9 @@ def paths(
                         dashes=lk["dashes"] if k is None else DASHES[i],
                         label=name if k is None else f"{name}, {points[k]}",
                     )
-                    if line["low"].notna().any() and most > 2:  # (two seeds: see note)
+                    # (two seeds: see the note; a line's own count, as an unfinished
+                    # sweep's lines differ: 2 of them beside 3 drew +-12.7-SE bands)
+                    if line["low"].notna().any() and line["n"].max() > 2:
                         ax.fill_between(
                             line["month"],
                             line["low"],
@@ -529,6 +548,8 @@ def paths(
         # freedom): right, but a band that swamps the lines on a slide; none is drawn.
         key = "seeds_band" if most > 2 else "two_seeds" if most == 2 else "one_seed"
         note = text(key, lang).format(n=seeds)
+        if most > 2 and stats.groupby(keys, sort=False)["n"].max().min() <= 2:
+            note += text("band_fewer", lang)
         handles = None
         if thin:
             first = next(iter(points))
@@ -632,8 +653,9 @@ def forest(
                 color=looks[s]["color"],
                 markerfacecolor="white",
                 markersize=6 if style == "paper" else 9,
+                zorder=3,  # (over the errorbar's filled marker, at 2.1)
             )
-        ax.axvline(0, color="#333333", lw=0.8, zorder=0)
+        ax.axvline(0, color="#333333", lw=1.0, zorder=1)  # (over the grid)
         ax.set_yticks(range(len(keys)), names)
         ax.set_ylim(len(keys) - 0.5, -0.5)
         ax.grid(axis="y", visible=False)
@@ -1172,8 +1194,8 @@ def cost_effectiveness(
                         fontsize="x-small",
                         color="#555555",
                     )
-            ax.axhline(0, color="#333333", lw=0.8, zorder=0)
-            ax.axvline(0, color="#333333", lw=0.8, zorder=0)
+            ax.axhline(0, color="#333333", lw=1.0, zorder=1)  # (over the grid)
+            ax.axvline(0, color="#333333", lw=1.0, zorder=1)  # (over the grid)
             # (whole yuan, or the digits a narrow axis needs: no "-0" ticks)
             ax.yaxis.set_major_formatter(
                 matplotlib.ticker.FuncFormatter(

@@ -123,10 +123,19 @@ def test_load_reads_run_folders_too(tmp_path, one_thread):
     with pytest.raises(FileNotFoundError, match="no results here"):
         analysis.load(tmp_path / "nothing")
     # Runs that cannot be one experiment's were paired or counted as seeds: refused.
+    dearer = tmp_path / "dearer.toml"
+    dearer.write_text('name = "apprenticeship_subsidy"\n[subsidy]\nyuan_per_year = 15000.0\n')
     for name, extra, said in (
         ("bigger", ["--workers", "400"], "they differ in workers (300 workers: "),
         ("longer", ["--months", "3"], "they differ in months (2 months: "),
         ("again", [], "are all baseline | none, seed 0: the same run more than once"),
+        # the subsidy at another setting under its own name (a grid's point copied out of
+        # its sweep) was averaged with the shipped one as its second seed
+        (
+            "setting",
+            ["--policy", str(dearer), "--seed", "1"],
+            "the policy 'apprenticeship_subsidy' is not the same in all of them",
+        ),
     ):
         other = tmp_path / name
         shutil.copytree(out, other)
@@ -187,7 +196,11 @@ def test_effects_are_paired_t_intervals(paired_sweep):
     last = results[results["month"] == 12].set_index(["policy", "seed"])
     d = last.loc["package"]["employed"] - last.loc["none"]["employed"]
     assert final.loc["employed", "effect"] == pytest.approx(d.mean())
-    with pytest.raises(ValueError, match="baseline policy 'nothing'"):
+    with pytest.raises(
+        ValueError,
+        match=r"baseline policy 'nothing' .*: take another as the baseline, "
+        r"baseline_policy='NAME' \(skillsim effects --baseline NAME\)",
+    ):
         analysis.effects(results, baseline_policy="nothing")
 
 
@@ -449,7 +462,7 @@ def test_a_damaged_sweep_folder_names_the_file(paired_sweep, tmp_path, capsys):
 
 def test_sensitivity_needs_a_sobol_or_morris_design(paired_sweep):
     _, out = paired_sweep
-    with pytest.raises(ValueError, match="sobol or morris design"):
+    with pytest.raises(ValueError, match=r"sobol or morris design.*these: a sweep with no design"):
         analysis.sensitivity(analysis.load(out), "unemployment_rate")
 
 
@@ -742,16 +755,20 @@ def test_a_misspelled_metric_gets_a_did_you_mean(paired_sweep, capsys):
 
 def test_a_run_folder_removed_by_hand_is_named(paired_sweep, tmp_path):
     """The ledger said done of a run folder since deleted: load blamed the sweep for not
-    keeping the metrics table."""
+    keeping the metrics table; then it warned of runs "not run yet" before the error.
+    Now the error alone, naming the runs (a renamed one too) and what to do."""
     _, out = paired_sweep
     copy = _partial(out, tmp_path / "copy", gone=0, failed=0)
-    gone = sorted((copy / "runs").iterdir())[0]
-    shutil.rmtree(gone)
-    with (
-        pytest.warns(analysis.IncompleteSweepWarning, match=r"\(9 of 10 runs done"),
-        pytest.raises(FileNotFoundError, match="records this run done but its folder is gone"),
-    ):
-        analysis.load(copy)
+    first, second = sorted((copy / "runs").iterdir())[:2]
+    shutil.rmtree(first)
+    second.rename(second.with_name("renamed"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # (no IncompleteSweepWarning first)
+        with pytest.raises(FileNotFoundError) as e:
+            analysis.load(copy)
+    said = str(e.value)
+    assert f"records 2 run(s) done whose folders are gone ({first.name}, {second.name})" in said
+    assert "rerun the sweep command (`skillsim sweep " in said
 
 
 def test_find_sweep_takes_the_newest_comparable_sweep_of_the_places_in_order(tmp_path):

@@ -791,8 +791,13 @@ def test_a_shock_after_the_run_is_said_on_the_page():
 
     scenario = loading.load_scenario("green_transition_disorderly")
     notes = i18n.late_drivers(scenario, 36)
-    assert notes[0].startswith("Note: in this scenario, the brown-sector shock starts at month 60")
-    assert "runs of more than 60 months show it" in notes[0]
+    # a shock moves demand from the month after its start: month 61 for one at 60 (an
+    # outside review read "starts at month 60, past the 60 months" as a contradiction)
+    assert notes[0].startswith("Note: in this scenario, the brown-sector shock moves demand")
+    assert "from month 61 on, after the 36 months simulated" in notes[0]
+    assert "runs of 61 months or more show it" in notes[0]
+    assert i18n.late_drivers(scenario, 60)[0].count("month 61") == 1
+    assert not any("shock" in n for n in i18n.late_drivers(scenario, 61))
     assert any("carbon price jump" in n for n in notes)
     assert i18n.late_drivers(scenario, 36, "zh")[0].startswith("注意：本情景的高碳行业冲击")
     assert i18n.late_drivers(scenario, 120) == []

@@ -136,6 +136,13 @@ def test_two_seeds_draw_no_band_and_say_why():
     assert _bands(two) == []
     assert "no band: a 95% interval from two seeds spans 12.7" in _texts(two).replace("\n", " ")
     assert _bands(plots.paths(_results(seeds=(1, 2, 3)), "unemployment_rate"))
+    # An unfinished sweep: a policy of three seeds beside one of two. Each line by its
+    # own count (the two's were drawn 12.7 standard errors wide), and the note says so.
+    rows = _results(seeds=(1, 2, 3))
+    mixed = plots.paths(rows[(rows.policy == "none") | (rows.seed < 3)], "unemployment_rate")
+    assert len(_bands(mixed)) == 1
+    assert "(none for a line of fewer than 3 seeds)" in _texts(mixed).replace("\n", " ")
+    assert "fewer than 3" not in _texts(plots.paths(rows, "unemployment_rate"))
 
 
 def test_sector_by_region_heatmap():
@@ -556,6 +563,16 @@ def test_design_points_that_differ_get_labels_that_differ():
         "subsidy yuan per year = 5,000",
         "subsidy yuan per year = 5,000.001",
     ]
+    # A morris design's repeated points (the same values twice) beside others: told by
+    # their number, with the digits that tell the rest apart (not 17 digits of noise).
+    noisy = 5000.000000000001
+    repeats = plots.point_labels(_results(points=(0.0, noisy, 15000.0, noisy)), "en")
+    assert repeats == {
+        0: "subsidy yuan per year = 0",
+        1: "subsidy yuan per year = 5,000 (design point 1)",
+        3: "subsidy yuan per year = 5,000 (design point 3)",
+        2: "subsidy yuan per year = 15,000",
+    }
 
 
 def test_cost_axis_of_policies_that_spend_nothing_reads():
@@ -684,6 +701,16 @@ def test_cost_effectiveness_keeps_black_for_the_baseline():
     assert plots.COLOURS[1].lower() in drawn and "#000000" not in drawn
 
 
+def test_effects_of_two_sweeps_are_not_drawn_as_one():
+    """Two sweeps' effects concatenated (a notebook's comparison) drew two markers on
+    one row that nothing told apart: refused, saying what to do; as is a breakdown's."""
+    twice = pd.concat([_effects().assign(sweep="A"), _effects().assign(sweep="B")])
+    for figure in (plots.forest, plots.cost_effectiveness):
+        with pytest.raises(ValueError, match=r"more than once .* draw one sweep's effects"):
+            figure(twice, "unemployment_rate") if figure is plots.forest else figure(twice)
+    plots.forest(twice[twice.sweep == "A"], "unemployment_rate")
+
+
 def test_forest_marks_cells_of_fewer_seeds():
     """An unfinished sweep's cell (fewer seeds than the rest) is a hollow marker, and
     the note says so; with every cell on the same seeds, neither."""
@@ -698,6 +725,13 @@ def test_forest_marks_cells_of_fewer_seeds():
         if len(line.get_xdata()) and mcolors.to_hex(line.get_markerfacecolor()) == "#ffffff"
     ]
     assert len(hollow) == 1 and "hollow: fewer seeds" in _texts(fig)
+    # drawn over the errorbar's filled marker (under it, it never showed: a review)
+    marks = [line for line in fig.axes[0].get_lines() if line.get_marker() not in ("None", "")]
+    filled = [line for line in marks if len(line.get_xdata()) and line not in hollow]
+    assert filled and hollow[0].get_zorder() > max(line.get_zorder() for line in filled)
+    # the line at zero over the grid (under it, it looked like one more grid line)
+    zero = [line for line in fig.axes[0].get_lines() if list(line.get_xdata()) == [0, 0]]
+    assert len(zero) == 1 and zero[0].get_zorder() > fig.axes[0].xaxis.get_zorder()
     plain = plots.forest(_effects(), "unemployment_rate")
     assert "hollow" not in _texts(plain)
 

@@ -696,6 +696,6 @@ def test_a_shock_after_the_sweeps_months_is_noted(tmp_path):
     assert run_sweep(make_plan(load_experiment(path)), out, executor="serial", threads=1).complete
     page = " ".join(html.unescape(report.write(out, tmp_path / "r.html").read_text()).split())
     assert (
-        "Note: in the scenario green transition, disorderly, the brown-sector shock starts at "
-        "month 60, past the 12 months simulated: it changes nothing here" in page
+        "Note: in the scenario green transition, disorderly, the brown-sector shock moves "
+        "demand from month 61 on, after the 12 months simulated: it changes nothing here" in page
     )
