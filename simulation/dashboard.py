@@ -40,7 +40,6 @@ import sys
 import tarfile
 import tempfile
 import threading
-import time
 import traceback
 import warnings
 from dataclasses import dataclass
@@ -74,11 +73,13 @@ def setting(name: str, default: str) -> str:
 
 # ----------------------------------------------------------------- levers
 
-# name: (English, Chinese, min, max, step, status quo)
+# name: (English, Chinese, min, max, step, status quo). Shares of courses and the extra
+# rural seats in percent, as a presenter says them (0.15 "of courses" and an extra
+# "share" of 1.5 read as fractions nobody says; the policy files hold the fractions).
 LEVERS: dict[str, tuple[str, str, float, float, float, float]] = {
     "subsidy_yuan_per_year": (
         "Subsidy, yuan per apprentice-year",
-        "学徒培训补贴（元/人/年）",
+        "企业新型学徒制培训补贴（元/人/年）",
         0,
         15_000,
         500,
@@ -86,7 +87,7 @@ LEVERS: dict[str, tuple[str, str, float, float, float, float]] = {
     ),
     "quality_standards": (
         "Quality standards, of 5 (R208)",
-        "学徒质量标准（共5项）",
+        "高质量学徒制标准（共5项，第208号建议书）",
         0,
         5,
         1,
@@ -100,41 +101,41 @@ LEVERS: dict[str, tuple[str, str, float, float, float, float]] = {
         1,
         12,
     ),
-    "core_skills_share": (
-        "Core skills, share of courses",
-        "核心技能课时比例",
-        0.10,
-        0.50,
-        0.05,
-        0.10,
+    "core_skills_percent": (
+        "Core skills, % of course hours",
+        "核心技能课时占比（%）",
+        10,
+        50,
+        5,
+        10,
     ),
-    "green_curricula_share": (
-        "Green skills, share of courses",
-        "绿色技能课时比例",
-        0.0,
-        0.50,
-        0.05,
-        0.0,
+    "green_curricula_percent": (
+        "Green skills, % of course hours",
+        "绿色技能课时占比（%）",
+        0,
+        50,
+        5,
+        0,
     ),
     "voucher_yuan_per_month": (
-        "Voucher, yuan per course month",
-        "培训券（元/课程月）",
+        "Voucher, yuan per training month",
+        "职业培训券（元/人/培训月）",
         0,
         2_000,
         100,
         0,
     ),
-    "rural_extra_seats": (
-        "Extra rural seats, share",
-        "农村培训学位增加比例",
-        0.0,
-        1.5,
-        0.1,
-        0.0,
+    "rural_extra_seats_percent": (
+        "Extra rural training seats, % more",
+        "农村培训名额增加（%）",
+        0,
+        150,
+        10,
+        0,
     ),
     "tvet_seat_multiplier": (
         "TVET seats, times today's",
-        "职业院校学位倍数",
+        "职业院校招生名额（现有的倍数）",
         0.5,
         2.0,
         0.1,
@@ -178,16 +179,16 @@ def lever_policy(levers: dict[str, float]):
     lag = int(v["anticipation_lag_months"])
     if lag < LEVERS["anticipation_lag_months"][5]:
         out["anticipation"] = {**pkg["anticipation"], "lag_months": lag}
-    if v["core_skills_share"] > LEVERS["core_skills_share"][5]:
-        share = float(v["core_skills_share"])
+    if v["core_skills_percent"] > LEVERS["core_skills_percent"][5]:
+        share = float(v["core_skills_percent"]) / 100
         out["core_skills"] = {**pkg["core_skills"], "curriculum_share": share}
-    if v["green_curricula_share"] > 0:
-        share = float(v["green_curricula_share"])
+    if v["green_curricula_percent"] > 0:
+        share = float(v["green_curricula_percent"]) / 100
         out["green_curricula"] = {**pkg["green_curricula"], "green_share": share}
     if v["voucher_yuan_per_month"] > 0:
         out["vouchers"] = {**pkg["vouchers"], "yuan_per_month": float(v["voucher_yuan_per_month"])}
-    if v["rural_extra_seats"] > 0:
-        extra = float(v["rural_extra_seats"])
+    if v["rural_extra_seats_percent"] > 0:
+        extra = float(v["rural_extra_seats_percent"]) / 100
         out["rural_access"] = {**pkg["rural_access"], "extra_seat_share": extra}
     out["tvet_capacity"] = {"seat_multiplier": float(v["tvet_seat_multiplier"])}
     return PolicyConfig.model_validate(out)
@@ -209,14 +210,28 @@ def scenario_words(key: str, lang: str) -> str:
     """A scenario in words: a shipped one by its name in ``lang``; a scenario file by
     its own name and the file's ("late start (late.toml)")."""
     if key.endswith(".toml"):
-        return f"{i18n.name_of('scenario', _file_scenario(key), lang)} ({Path(key).name})"
+        name = _file_scenario(key, _stamp(key))
+        return f"{i18n.name_of('scenario', name, lang)} ({Path(key).name})"
     return i18n.name_of("scenario", key, lang)
 
 
+def _stamp(key: str) -> int:
+    """A scenario file's modification time (0 for a shipped scenario, or a file gone):
+    the caches below are keyed on it, so that a file edited while the page is open is
+    read again (its status quo was the old file's, and "status quo" beside an unmoved
+    run showed other spending)."""
+    if not key.endswith(".toml"):
+        return 0
+    try:
+        return Path(key).stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
 @functools.lru_cache(maxsize=16)
-def _file_scenario(path: str) -> str:
-    """The name of the scenario in the file ``path`` (read once: the status line asks
-    every month)."""
+def _file_scenario(path: str, stamp: int = 0) -> str:
+    """The name of the scenario in the file ``path`` (read once per version, ``stamp``:
+    the status line asks every month)."""
     return loading.load_scenario(path).name
 
 
@@ -232,10 +247,13 @@ class StatusQuo:
 
 
 @functools.lru_cache(maxsize=8)
-def status_quo_path(scenario: str, workers: int, months: int, seed: int) -> StatusQuo:
+def status_quo_path(
+    scenario: str, workers: int, months: int, seed: int, stamp: int = 0
+) -> StatusQuo:
     """``StatusQuo`` of ``scenario`` (a key): same seed, so the same luck as the run on
     the page (with the levers unmoved, the two paths are one). Computed once per
-    scenario, size and seed (a second or two at 20,000 workers)."""
+    scenario (and version of its file, ``stamp``), size and seed (a second or two at
+    20,000 workers)."""
     run = loading.resolve_run(scenario, ("none",), workers, months, seed)
     model = SkillsModel(run=run.model_copy(update={"policy": lever_policy(status_quo())}))
     while model.running:
@@ -263,10 +281,10 @@ class DashboardModel(SkillsModel):
         subsidy_yuan_per_year: float = 0,
         quality_standards: int = 0,
         anticipation_lag_months: int = 12,
-        core_skills_share: float = 0.10,
-        green_curricula_share: float = 0.0,
+        core_skills_percent: float = 10,
+        green_curricula_percent: float = 0,
         voucher_yuan_per_month: float = 0,
-        rural_extra_seats: float = 0.0,
+        rural_extra_seats_percent: float = 0,
         tvet_seat_multiplier: float = 1.0,
         workers: int = 20_000,
         months: int = 120,
@@ -279,7 +297,7 @@ class DashboardModel(SkillsModel):
         super().__init__(run=run)
         self.scenario_key = key
         self.levers = levers
-        self.status_quo = status_quo_path(key, workers, months, seed)
+        self.status_quo = status_quo_path(key, workers, months, seed, _stamp(key))
         self.charts: dict[str, _Live] = {}  # made at their first drawing
 
 
@@ -342,7 +360,12 @@ class _Live:
         from simulation import plots
 
         if top > self.ax.get_ylim()[1]:
-            self.ax.set_ylim(0, top * 1.3)
+            # Three times the value: a lever that moves a metric far from the status quo
+            # moves it on for months. Apprenticeship starts under the largest subsidy
+            # (20,000 workers, 120 months) rose from 67 in month 1 to 201: a top of 1.3
+            # times the value jumped twice (17 -> 88 -> 221, months 1 and 7), as did
+            # twice and 2.5 times; three times, once (to 204).
+            self.ax.set_ylim(0, top * 3)
             with plots.theme("paper", self.lang):
                 self.fig.set_layout_engine("constrained")
                 self.fig.canvas.draw()
@@ -392,6 +415,7 @@ class LiveLines(_Live):
                     label=i18n.label(m, lang),
                 )
                 (self.dots[m],) = ax.plot([], [], "o", color=lk["color"], ms=5)  # this month
+                self.dots[m].set_clip_on(False)  # (whole at the last month, the axis' end)
             self.moving = [*self.lines.values(), *self.dots.values()]
             ax.set_xlim(0, months)
             self._top(reference)
@@ -592,7 +616,7 @@ _WORDS = {
     "title": ("skillsim: a city's labour market, live", "skillsim：城市劳动力市场实时模拟"),
     "scenario": ("Scenario", "情景"),
     "unemployment": ("Unemployment", "失业"),
-    "mismatch": ("Skill mismatch", "技能错配"),
+    "mismatch": ("Skill mismatch", "技能差距"),
     "apprenticeships": ("Apprenticeships", "学徒制"),
     "green": ("Green employment", "绿色就业"),
     "by_region": ("Unemployment by region, this month", "本月各地区失业率"),
@@ -602,15 +626,20 @@ _WORDS = {
         "{seed} (counts and spending are for this size) | unemployment {u:.1f}% (urban {uu:.1f}%) | "
         "youth {y:.1f}% (urban {yu:.1f}%) | skill gap {g:.3f} | apprentices {a:,.0f} | "
         "green jobs {gr:.1f}% | public spending {s:,.0f} yuan/month (status quo {sq:,.0f})",
-        "第{month}/{months}个月 | {scenario} | {workers:,} 名劳动者的模拟城市，随机种子 {seed}"
-        "（人数与支出对应此规模）| 失业率 {u:.1f}%（城镇 {uu:.1f}%）| "
-        "青年失业率 {y:.1f}%（城镇 {yu:.1f}%）| 技能差距 {g:.3f} | 在训学徒 {a:,.0f} | "
-        "绿色就业 {gr:.1f}% | 公共支出 {s:,.0f} 元/月（现状 {sq:,.0f}）",
+        "第{month}个月（共{months}个月）｜{scenario}｜模拟城市{workers:,}名劳动者，随机种子{seed}"
+        "（人数与支出均按此规模）｜全市失业率{u:.1f}%（城镇{uu:.1f}%）｜"
+        "全市青年失业率{y:.1f}%（城镇{yu:.1f}%）｜技能差距{g:.3f}｜在训学徒{a:,.0f}人｜"
+        "绿色就业占比{gr:.1f}%｜公共支出{s:,.0f}元/月（现状{sq:,.0f}元）",
     ),
     "levers": ("Levers in force: {words}", "当前政策：{words}"),
-    "status_quo_line": ("faint: status quo, same seed", "浅色：现状（同一随机种子）"),
+    # (the faint lines are each metric's own colour and pattern: a grey legend line
+    # looked like none of them)
+    "status_quo_line": (
+        "faint lines: status quo, same colours, same seed",
+        "浅色线：现状（颜色同上，同一随机种子）",
+    ),
     "status_quo_mark": ("status quo, same seed", "现状（同一随机种子）"),
-    "status_quo": ("status quo", "现状"),
+    "status_quo": ("status quo", "无新政策（现状）"),
     "hint": (
         "Move the levers, then {reset} to start the city under them; {step} or {play} to run it.",
         "调整政策后点击“{reset}”以新政策重新开始；点击“{step}”或“{play}”逐月运行。",
@@ -636,6 +665,10 @@ _WORDS = {
     "information": ("Information", "信息"),
     "steps": ("Step: {n}", "已运行步数：{n}"),
     "step_error": ("error in step: {e}", "运行出错：{e}"),
+    "reset_error": (
+        "Reset could not start the city (the one shown is kept): {e}",
+        "无法按当前设置重新开始（保留当前运行）：{e}",
+    ),
 }
 
 
@@ -676,6 +709,8 @@ def lever_words(levers: dict[str, float], lang: str) -> str:
         said = f"{name} = {v:,g}"
         if unit.startswith("of "):  # "Quality standards = 3 of 5 (R208)"
             said, unit = f"{said} {unit}", ""
+        elif unit.startswith("%"):  # "Core skills = 20% of course hours"
+            said, unit = f"{said}{unit}", ""
         moved.append(
             said if not unit else f"{said}（{unit}）" if lang == "zh" else f"{said} ({unit})"
         )
@@ -808,6 +843,14 @@ def model_params(
 redraw = solara.reactive(0)  # bumped after every step; the charts and the counter read it
 
 
+def _session():
+    """Solara's session (its virtual kernel's context) of the page being drawn, None
+    outside a server (solara.render in the tests)."""
+    from solara.server import kernel_context
+
+    return kernel_context.get_current_context() if kernel_context.has_current_context() else None
+
+
 def redraw_now() -> None:
     redraw.value += 1
 
@@ -841,18 +884,28 @@ def Controller(
     error = solara.use_reactive(None)
     lock = solara.use_memo(threading.Lock, dependencies=[])
 
+    # Set when the page's session ends (its tab closed, or the server stopping): play's
+    # thread stops with it. It stepped on to the run's last month before, unseen, and
+    # held the server's exit on Ctrl-C for as long (12 s at 5,000 workers, minutes at 600
+    # months), the second Ctrl-C ending in a traceback.
+    gone = solara.use_memo(threading.Event, dependencies=[])
+    solara.use_effect(lambda: gone.set, [])
+    session = solara.use_memo(_session, dependencies=[])
+
     def advance():
         with lock:
+            m = model.value  # (a Reset meanwhile replaces it: this month is the old city's)
             was_playing = playing.value
             for _ in range(per_render.value):
-                if not model.value.running:  # (a click sent before the last month drew)
+                if not m.running:  # (a click sent before the last month drew)
                     break
-                model.value.step()
+                m.step()
                 if was_playing and not playing.value:
                     break
-            running.value = model.value.running
-            if not running.value:  # the last month: nothing plays on (the button shows play)
-                playing.value = False
+            if model.value is m:
+                running.value = m.running
+                if not running.value:  # the last month: nothing plays on (the button shows play)
+                    playing.value = False
         redraw_now()
 
     def failed(e: Exception) -> None:
@@ -869,11 +922,24 @@ def Controller(
         except Exception as e:
             failed(e)
 
+    def stopping() -> bool:
+        """The page gone, or the server's main thread ended (Ctrl-C: Python then waits for
+        this thread before it exits)."""
+        return gone.is_set() or not threading.main_thread().is_alive()
+
+    def shown() -> bool:
+        """Whether a page shows this session: a tab closed or cut off leaves it for
+        Solara's cull (10 minutes), and play's months went on meanwhile, unseen (4.5 s of
+        a core every 10 s at 5,000 workers). Play waits, and goes on if the page is back."""
+        pages = getattr(session, "page_status", None)
+        return not pages or any(str(s.value) == "connected" for s in pages.values())
+
     def play():
         try:
-            while playing.value and running.value:
-                time.sleep(interval.value / 1000)
-                if playing.value:
+            while playing.value and running.value and not stopping():
+                if gone.wait(interval.value / 1000) or stopping():
+                    break
+                if playing.value and shown():
                     advance()
         except Exception as e:
             failed(e)
@@ -881,10 +947,16 @@ def Controller(
     solara.lab.use_task(play, dependencies=[playing.value, running.value], prefer_threaded=True)
 
     def reset():
-        error.value = None
         playing.value = False
-        running.value = True
-        model.value = type(model.value)(**parameters.value)
+        try:
+            with lock:  # (after a month under way; play's next one sees the new city)
+                model.value = type(model.value)(**parameters.value)
+                running.value = True
+        except Exception as e:  # (a scenario file broken since the page opened, say)
+            traceback.print_exc()
+            error.value = _w("reset_error", lang).format(e=e)
+            return
+        error.value = None
 
     solara.SliderInt(_w("play_interval", lang), value=interval, min=10, max=500, step=10)
     solara.SliderInt(_w("render_interval", lang), value=per_render, min=1, max=100, step=1)

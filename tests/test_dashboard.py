@@ -185,7 +185,7 @@ def test_dashboard_in_chinese_in_chromium(server_zh, tmp_path):
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         page = browser.new_page(viewport={"width": 1500, "height": 1100})
         page.goto(server_zh)
-        page.get_by_text("第0/24个月").wait_for(timeout=90_000)
+        page.get_by_text("第0个月（共24个月）").wait_for(timeout=90_000)
         page.wait_for_function("document.querySelectorAll('img').length >= 6", timeout=60_000)
         buttons = [b.inner_text().strip() for b in page.locator("button").all()]
         assert {"重置", "▶ 播放", "单步"} <= set(buttons), buttons
@@ -200,12 +200,12 @@ def test_dashboard_in_chinese_in_chromium(server_zh, tmp_path):
 
         for month in (1, 2):
             page.get_by_role("button", name="单步").click()
-            page.get_by_text(f"第{month}/24个月").wait_for(timeout=60_000)
+            page.get_by_text(f"第{month}个月（共24个月）").wait_for(timeout=60_000)
         page.get_by_text("已运行步数：2").wait_for(timeout=10_000)
         page.get_by_role("button", name="▶ 播放").click()
         # playing, a month shows for a fraction of a second: wait for month 4 or later
         page.wait_for_function(
-            "() => { const m = document.body.innerText.match(/第(\\d+)\\/24个月/);"
+            "() => { const m = document.body.innerText.match(/第(\\d+)个月（共24个月）/);"
             " return m && Number(m[1]) >= 4; }",
             timeout=60_000,
         )
@@ -217,7 +217,7 @@ def test_dashboard_in_chinese_in_chromium(server_zh, tmp_path):
         assert page.locator(".skillsim-status").inner_text() == paused, "pause did not stop"
         assert page.get_by_role("button", name="单步").is_enabled()
         page.get_by_role("button", name="重置").click()
-        page.get_by_text("第0/24个月").wait_for(timeout=60_000)
+        page.get_by_text("第0个月（共24个月）").wait_for(timeout=60_000)
         page.get_by_text("已运行步数：0").wait_for(timeout=10_000)
         page.screenshot(path=tmp_path / "dashboard-zh.png", full_page=True)
         browser.close()
@@ -242,7 +242,7 @@ FRAME_WORDS = {
         "pause": "❚❚ 暂停",
         "words": ["运行控制", "播放时每月间隔（毫秒）", "模型参数", "信息"],
         "steps": "已运行步数：{n}",
-        "subsidy": "学徒培训补贴",
+        "subsidy": "企业新型学徒制培训补贴",
     },
 }
 
@@ -355,6 +355,25 @@ def test_levers_become_a_policy():
         and moved.anticipation.cost_yuan_per_1000_workers_month > 0
     )
     assert moved.terms.wage_floor_share_of_min_wage == 1  # the law's, under every policy
+
+
+def test_shares_are_set_and_said_in_percent():
+    """The shares of courses and the extra rural seats showed as fractions (0.15 "share
+    of courses", an extra "share" of 1.5): the sliders and the words are in percent,
+    the policy holds the fractions its files hold."""
+    levers = {"core_skills_percent": 20, "green_curricula_percent": 15}
+    policy = dashboard.lever_policy({**levers, "rural_extra_seats_percent": 30})
+    assert policy.core_skills.curriculum_share == pytest.approx(0.20)
+    assert policy.green_curricula.green_share == pytest.approx(0.15)
+    assert policy.rural_access.extra_seat_share == pytest.approx(0.30)
+    for name in ("core_skills_percent", "green_curricula_percent", "rural_extra_seats_percent"):
+        lo, hi, step, quo = dashboard.LEVERS[name][2:]
+        assert all(float(x).is_integer() for x in (lo, hi, step, quo)) and hi >= 50
+    assert dashboard.lever_words({**levers, "rural_extra_seats_percent": 30}, "en") == (
+        "Core skills = 20% of course hours; Green skills = 15% of course hours; "
+        "Extra rural training seats = 30% more"
+    )
+    assert dashboard.lever_words(levers, "zh") == "核心技能课时占比 = 20%；绿色技能课时占比 = 15%"
 
 
 def test_dashboard_model_runs_under_levers():
@@ -596,7 +615,7 @@ def test_the_status_names_the_citys_size_and_seed(lang, monkeypatch):
         _click(rc, dashboard._w("step", lang))
         words = _status(box)
     if lang == "zh":
-        assert "1,234 名劳动者的模拟城市，随机种子 7" in words
+        assert "模拟城市1,234名劳动者，随机种子7" in words
     else:
         assert "a model city of 1,234 workers, seed 7" in words
 
@@ -622,6 +641,69 @@ def test_page_starts_with_a_scenario_file(tmp_path, monkeypatch, capsys):
     own.write_text('extends = "baseline"\nname = "late_start"\nburn_in_months = -2\n')
     assert cli.main(["dashboard", "--scenario", str(own)]) == 2
     assert f"{own}: burn_in_months = -2" in capsys.readouterr().err
+
+
+def test_a_reset_that_fails_says_so_and_keeps_the_city(tmp_path, monkeypatch):
+    """A scenario file broken while the page was open: Reset replaced the whole page
+    with a traceback (an outside review). Now the Controls card says why, the city on
+    the page stays, and a Reset once the file is mended starts the new one."""
+    import ipyvuetify as v
+
+    own = tmp_path / "live.toml"
+    own.write_text('extends = "baseline"\nname = "live"\nburn_in_months = 2\n')
+    with _page(monkeypatch, "en", scenario=str(own)) as (box, rc):
+        _click(rc, dashboard._w("step", "en"))
+        assert "Month 1 of 2" in _status(box)
+        own.write_text('extends = "baseline"\nname = "late start\n')  # (unclosed quote)
+        _click(rc, dashboard._w("reset", "en"))
+        alert = rc.find(v.Alert)
+        alert.assert_single()
+        said = " ".join(_widget_words(alert.widget, []))
+        assert said.startswith("Reset could not start the city (the one shown is kept): ")
+        assert f"{own}: malformed TOML at line 2" in said
+        assert "Month 1 of 2" in _status(box)
+        own.write_text('extends = "baseline"\nname = "live"\nburn_in_months = 2\n')
+        _click(rc, dashboard._w("reset", "en"))
+        assert rc.find(v.Alert).widgets == [] and "Month 0 of 2" in _status(box)
+
+
+def test_the_status_quo_follows_an_edited_scenario_file(tmp_path):
+    """The status quo behind the charts was kept by the file's path: after an edit, a
+    run with no lever moved showed other spending than its "status quo"."""
+    own = tmp_path / "live.toml"
+    base = 'extends = "baseline"\nname = "live"\nburn_in_months = 2\n'
+    own.write_text(base)
+    first = dashboard.DashboardModel(scenario=str(own), workers=400, months=2)
+    own.write_text(base + "[behaviour.population]\ninitial_unemployment_rate = 0.12\n")
+    os.utime(own, ns=(first_ns := own.stat().st_mtime_ns, first_ns + 10**9))  # (a later time)
+    edited = dashboard.DashboardModel(scenario=str(own), workers=400, months=2)
+    while edited.running:
+        edited.step()
+    mine = edited.metrics_frame()["unemployment_rate"].to_numpy()
+    quo = edited.status_quo.metrics["unemployment_rate"].to_numpy()
+    assert (mine == quo).all()  # nothing moved: the two paths are one
+    assert not (first.status_quo.metrics["unemployment_rate"].to_numpy() == quo).all()
+
+
+def test_play_stops_when_the_page_is_gone(monkeypatch):
+    """Play's thread stepped on, unseen, to the run's last month after the page's
+    session ended (a tab closed; the server stopping on Ctrl-C waited for it, 12 s at
+    5,000 workers and minutes at 600 months). Now it stops with the session."""
+    steps = []
+    step = dashboard.DashboardModel.step
+    monkeypatch.setattr(
+        dashboard.DashboardModel, "step", lambda self: (steps.append(1), step(self))
+    )
+    with _page(monkeypatch, "en", months=600) as (_box, rc):
+        _click(rc, dashboard._w("play", "en"))
+        end = time.monotonic() + 60
+        while len(steps) < 3 and time.monotonic() < end:
+            time.sleep(0.05)
+        assert len(steps) >= 3, "play did not start"
+    time.sleep(0.5)  # (a month under way when the page went may finish)
+    after = len(steps)
+    time.sleep(1.0)  # ten play intervals
+    assert len(steps) == after, "play went on after the page's session ended"
 
 
 def test_a_port_in_use_is_said_before_the_server_starts(capsys):
@@ -687,8 +769,8 @@ def test_status_gives_the_urban_rates_beside_the_citys(lang, monkeypatch):
     assert c["youth_unemployment_rate"] != c["urban_youth_unemployment_rate"]
     urban = "urban" if lang == "en" else "城镇"
     pattern = (
-        r"(\d+\.\d)% ?[(（]" + urban + r" (\d+\.\d)%[)）] ?\| .*?(\d+\.\d)% ?[(（]" + urban
-    ) + r" (\d+\.\d)%[)）]"
+        r"(\d+\.\d)% ?[(（]" + urban + r" ?(\d+\.\d)%[)）] ?[|｜] ?.*?(\d+\.\d)% ?[(（]" + urban
+    ) + r" ?(\d+\.\d)%[)）]"
     found = re.search(pattern, shown)
     assert found, shown
     assert found.groups() == (
@@ -699,7 +781,7 @@ def test_status_gives_the_urban_rates_beside_the_citys(lang, monkeypatch):
     )
     # public spending beside the status quo's (a lever's fixed programme cost shows)
     quo = model.status_quo.metrics.set_index("month").loc[1, "spending_total_yuan"]
-    said = f"(status quo {quo:,.0f})" if lang == "en" else f"（现状 {quo:,.0f}）"
+    said = f"(status quo {quo:,.0f})" if lang == "en" else f"（现状{quo:,.0f}元）"
     assert said in shown
     moved = dashboard.DashboardModel(workers=2000, months=3, anticipation_lag_months=11)
     moved.step()
