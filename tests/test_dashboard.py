@@ -728,6 +728,9 @@ def test_model_params_select_the_starting_scenario():
     default = dashboard.model_params("zh", 400, 2, 0)["scenario"]
     assert default["value"] == i18n.name_of("scenario", "baseline", "zh")
     assert i18n.name_of("scenario", "green_transition", "zh") not in default["values"]
+    # in the report's order, not alphabetical (基准, 第二套校准, ... in Chinese)
+    shown = [i18n.name_of("scenario", k, "zh") for k in dashboard.SCENARIO_ORDER]
+    assert default["values"] == shown
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
