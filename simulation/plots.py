@@ -132,17 +132,57 @@ def theme(style: str = "paper", lang: str = "en"):
         yield
 
 
-def look(keys: Sequence[str]) -> dict[str, dict]:
+def look(keys: Sequence[str], named: Sequence[str] = (), first: str | None = None) -> dict:
     """Colour, marker and line pattern per key, in order: the first (the baseline
-    policy, say) is black and solid."""
+    policy, say) is black and solid.
+
+    With ``named`` (``SHIPPED["policy"]`` or ``["scenario"]``), a key among them keeps
+    one look whatever else a figure shows, so that two sweeps' figures side by side
+    agree (the package was orange in one and blue in the other): ``first`` (the
+    baseline) black and solid, the others by their place in ``named``; other keys take
+    the looks left free, in order."""
+    if not named:
+        slots = dict(zip(keys, range(len(keys)), strict=True))
+    else:
+        fixed = [k for k in named if k != first]
+        place = {first: 0, **{k: i + 1 for i, k in enumerate(fixed)}}
+        slots = {k: place[k] for k in keys if k in place}
+        free = (i for i in range(1, 10**6) if i not in slots.values())
+        slots.update({k: next(free) for k in keys if k not in slots})
     return {
         k: {
             "color": COLOURS[i % len(COLOURS)],
             "marker": MARKERS[i % len(MARKERS)],
             "dashes": DASHES[i % len(DASHES)],
         }
-        for i, k in enumerate(keys)
+        for k, i in slots.items()
     }
+
+
+# The shipped scenarios and policies in the main experiment's order: their looks in
+# every figure (``look``).
+SHIPPED = {
+    "scenario": (
+        "baseline",
+        "green_transition_orderly",
+        "green_transition_disorderly",
+        "rural_revitalization",
+        "combined",
+        "baseline_alternative_fit",
+        "green_transition",
+    ),
+    "policy": (
+        "none",
+        "apprenticeship_subsidy",
+        "quality_apprenticeship",
+        "skills_anticipation",
+        "core_skills",
+        "green_curricula",
+        "lifelong_learning_vouchers",
+        "rural_training_access",
+        "package",
+    ),
+}
 
 
 def ordered(values, first: str | None = None, wanted=None) -> list:
@@ -492,7 +532,7 @@ def paths(
     stats = t_interval(frame.groupby([*keys, "month"], sort=False), bounds)
     scen = ordered(data["scenario"], wanted=scenarios)
     pols = ordered(data["policy"], baseline_policy, policies)
-    looks = look(pols)
+    looks = look(pols, SHIPPED["policy"], baseline_policy)
     points = point_labels(data, lang)  # {} for one point
     run = "run_id" if "run_id" in data.columns else "seed" if "seed" in data.columns else None
     if run is not None:
@@ -614,7 +654,7 @@ def forest(
     for p, q in keys:
         name = name_of("policy", p, lang)
         names.append(name if q is None else _row_label(name, points[q], lang))
-    looks = look(scen)
+    looks = look(scen, SHIPPED["scenario"], "baseline")
     step = 0.7 / max(len(scen), 1)
     w, h = _SIZES[style]
     with theme(style, lang):
@@ -957,7 +997,7 @@ def funnel(
     stats = t_interval(long.groupby([*keys, "stage"], sort=False), (0.0, math.inf))  # counts
     scen = ordered(long["scenario"], wanted=scenarios)
     pols = ordered(long["policy"], baseline_policy, policies)
-    looks = look(pols)
+    looks = look(pols, SHIPPED["policy"], baseline_policy)
     points = point_labels(data, lang)  # {} for one point
     most, seeds = _seeds(long.groupby(keys, sort=False)["run_id"].nunique())
     had = set(zip(stats["policy"], stats["point"], strict=True))  # a policy may lack a point
@@ -1064,7 +1104,7 @@ def beveridge(
     mean[cols] = mean[cols] * 100
     scen = ordered(mean["scenario"], wanted=scenarios)
     pols = ordered(mean["policy"], baseline_policy, policies)
-    looks = look(scen)
+    looks = look(scen, SHIPPED["scenario"], "baseline")
     run = "run_id" if "run_id" in data.columns else "seed" if "seed" in data.columns else None
     most, seeds = _seeds(data.groupby(keys, sort=False)[run].nunique()) if run else (0, "")
     thin = len(points) * len(scen) > MAX_POINT_LINES or len(points) > len(DASHES)
@@ -1159,7 +1199,11 @@ def cost_effectiveness(
     scen = ordered(both["scenario"], wanted=scenarios)
     # The baseline policy has no effect to draw, but keeps its colour (black) as in
     # ``paths`` and ``funnel``: given the same ``policies``, a policy is one colour in all.
-    colours = look([baseline_policy, *(p for p in pols if p != baseline_policy)])
+    colours = look(
+        [baseline_policy, *(p for p in pols if p != baseline_policy)],
+        SHIPPED["policy"],
+        baseline_policy,
+    )
     # A panel per scenario (forty points of eight policies in five scenarios on one
     # panel piled their labels up), each policy with its own colour and marker: not by
     # colour alone (greyscale, colour-blind readers).

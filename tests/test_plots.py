@@ -701,6 +701,29 @@ def test_cost_effectiveness_keeps_black_for_the_baseline():
     assert plots.COLOURS[1].lower() in drawn and "#000000" not in drawn
 
 
+def test_a_policy_keeps_its_colour_across_sweeps():
+    """Two sweeps' figures side by side: the package was orange in one (after one other
+    policy) and blue in the other; a sweep without the baseline drew its first policy
+    in the baseline's black. Now a shipped policy has one look in every figure, the
+    baseline black, and a policy of one's own a look no other in the figure has."""
+
+    def colours(policies):
+        fig = plots.paths(_results(seeds=(1, 2, 3), policies=policies), "unemployment_rate")
+        legend = fig.legends[0] if fig.legends else fig.axes[0].get_legend()
+        pairs = zip(legend.texts, legend.legend_handles, strict=True)
+        return {t.get_text(): h.get_color() for t, h in pairs}
+
+    two = colours(("none", "package"))
+    three = colours(("none", "apprenticeship_subsidy", "package"))
+    package, none = (i18n.name_of("policy", k) for k in ("package", "none"))
+    assert two[package] == three[package] != plots.COLOURS[0]
+    assert two[none] == three[none] == plots.COLOURS[0]
+    alone = colours(("apprenticeship_subsidy", "package"))  # no baseline in the sweep
+    assert alone[package] == two[package] and plots.COLOURS[0] not in alone.values()
+    own = colours(("none", "my_policy", "package"))
+    assert len(set(own.values())) == 3 and own[package] == two[package]
+
+
 def test_effects_of_two_sweeps_are_not_drawn_as_one():
     """Two sweeps' effects concatenated (a notebook's comparison) drew two markers on
     one row that nothing told apart: refused, saying what to do; as is a breakdown's."""
