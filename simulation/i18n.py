@@ -67,8 +67,11 @@ def cjk_font() -> str:
 
 # name: (English, Chinese), short plain words; the unit is added separately.
 METRIC_LABELS: dict[str, tuple[str, str]] = {
-    "unemployment_rate": ("unemployment rate", "失业率"),
-    "youth_unemployment_rate": ("youth unemployment rate (under 25)", "青年失业率（25岁以下）"),
+    "unemployment_rate": ("unemployment rate, whole city", "全市失业率（含农村县）"),
+    "youth_unemployment_rate": (
+        "youth unemployment rate (under 25), whole city",
+        "全市青年（25岁以下）失业率",
+    ),
     "rural_unemployment_rate": ("rural unemployment rate", "农村失业率"),
     "urban_unemployment_rate": ("urban unemployment rate", "城镇失业率"),
     "urban_youth_unemployment_rate": (
@@ -82,7 +85,7 @@ METRIC_LABELS: dict[str, tuple[str, str]] = {
     "employment_rate": ("employment rate", "就业率"),
     "youth_neet_rate": (
         "youth NEET rate (not in employment, education or training; under 25)",
-        "青年NEET比例（未就业、未上学、未培训；25岁以下）",
+        "未就业未就学未培训青年比例（NEET，25岁以下）",
     ),
     "vacancy_rate": ("vacancy rate", "职位空缺率"),
     "tightness": (
@@ -148,7 +151,7 @@ METRIC_LABELS: dict[str, tuple[str, str]] = {
     "training_firm_share": ("firms training apprentices", "开展学徒培训的企业比例"),
     "in_training": ("learners in TVET and courses", "职业培训在学人数"),
     "tertiary_students": ("students in tertiary study", "高等教育在学人数"),
-    "course_enrolments": ("lifelong-learning enrolments", "终身学习报名"),
+    "course_enrolments": ("lifelong-learning enrolments", "终身职业技能培训报名"),
     "voucher_enrolments": ("enrolments paid by vouchers", "培训券报名"),
     "curriculum_relevance": ("relevance of curricula to demand", "课程与需求匹配度"),
     "provider_green_share": ("green skills in curricula", "课程中绿色技能比例"),
@@ -165,7 +168,7 @@ METRIC_LABELS: dict[str, tuple[str, str]] = {
     "spending_subsidy_yuan": ("spending on apprenticeship subsidies", "学徒培训补贴支出"),
     "spending_quality_yuan": ("spending on assessment and certification", "评价认证支出"),
     "spending_vouchers_yuan": ("spending on training vouchers", "培训券支出"),
-    "spending_seats_yuan": ("spending on training seats", "培训学位支出"),
+    "spending_seats_yuan": ("spending on training seats", "培训名额支出"),
     "spending_rural_access_yuan": ("spending on rural training access", "农村培训可及性支出"),
     "spending_anticipation_yuan": ("spending on skills anticipation", "技能预测系统支出"),
     "spending_curricula_yuan": ("spending on curricula", "课程建设支出"),
@@ -194,7 +197,7 @@ UNITS: dict[str, tuple[str, str]] = {
     "jobs": ("jobs", "个"),
     "slots": ("places", "个"),
     "firms": ("firms", "家"),
-    "per month": ("per month", "每月"),
+    "per month": ("per month", "人/月"),  # (every such metric counts people)
     "workers per month": ("workers per month", "人/月"),
     "firms per month": ("firms per month", "家/月"),
     "yuan per month": ("yuan per month", "元/月"),
@@ -244,10 +247,12 @@ def unit(name: str, lang: str = "en", effect: bool = False) -> str:
     return pair[LANGS.index(lang)] if pair else raw
 
 
-def axis_label(name: str, lang: str = "en", effect: bool = False) -> str:
-    """'unemployment rate (%)', or for an effect 'change in unemployment rate (pp)'."""
+def axis_label(name: str, lang: str = "en", effect: bool = False, region: bool = False) -> str:
+    """'unemployment rate, whole city (%)', or for an effect 'change in unemployment
+    rate, whole city (percentage points)'; ``region``: of a region's own rate
+    (``region_label``)."""
     u = unit(name, lang, effect)
-    head = label(name, lang)
+    head = region_label(name, lang) if region else label(name, lang)
     if effect:
         head = text("change_in", lang).format(what=head)
     if not u:
@@ -282,12 +287,12 @@ NAMES: dict[str, dict[str, tuple[str, str]]] = {
     },
     "policy": {
         "none": ("no new policy (status quo)", "无新政策（现状）"),
-        "apprenticeship_subsidy": ("apprenticeship subsidy", "学徒培训补贴"),
+        "apprenticeship_subsidy": ("apprenticeship subsidy", "企业新型学徒制培训补贴"),
         "quality_apprenticeship": ("quality apprenticeship standards", "高质量学徒制标准"),
         "skills_anticipation": ("skills anticipation system", "技能需求预测系统"),
         "core_skills": ("core-skills curricula", "核心技能课程"),
         "green_curricula": ("green-skills curricula", "绿色技能课程"),
-        "lifelong_learning_vouchers": ("lifelong-learning vouchers", "终身学习培训券"),
+        "lifelong_learning_vouchers": ("lifelong-learning vouchers", "职业培训券"),
         "rural_training_access": ("rural training access", "农村培训可及性"),
         "package": ("full policy package", "一揽子政策"),
         "dashboard": ("levers as set", "当前政策设置"),
@@ -314,10 +319,28 @@ NAMES: dict[str, dict[str, tuple[str, str]]] = {
 # The shipped experiments' descriptions in Chinese (the report's header; by the
 # experiment's name, the English ones from experiments/*.toml).
 EXPERIMENT_DESCRIPTIONS_ZH: dict[str, str] = {
-    "default": "全部情景 ×（无新政策、各单项政策、一揽子政策）× 5个随机种子，50,000名劳动者",
-    "subsidy_sensitivity": "学徒补贴水平、质量标准数量与技能需求信号滞后的 Sobol 敏感性指数",
-    "hiring_assumptions": "企业评判求职者存在误差、青年求职者坚持保留工资时，一揽子政策与学徒补贴的效果",
+    "default": "全部情景×（无新政策、各单项政策、一揽子政策）×5个随机种子，50,000名劳动者",
+    "subsidy_sensitivity": "学徒补贴水平、高质量学徒制标准要素数量与技能需求信号滞后的Sobol敏感性指数",
+    "hiring_assumptions": "企业评判求职者存在误差、青年求职者坚持保留工资时，一揽子政策与企业新型学徒制培训补贴的效果",
 }
+
+# The shipped experiments' names in Chinese (a Chinese page names an experiment by
+# these, not by its file's identifier).
+EXPERIMENT_NAMES_ZH: dict[str, str] = {
+    "default": "主实验（全部情景×全部政策）",
+    "subsidy_sensitivity": "学徒补贴敏感性分析",
+    "hiring_assumptions": "招聘假设稳健性检验",
+}
+
+
+def experiment_name(name: str, lang: str = "en") -> str | None:
+    """An experiment in words: its Chinese name on a Chinese page (None for an
+    experiment without one: a Chinese page then names its file once, not in prose);
+    its identifier in English."""
+    if lang == "zh":
+        return EXPERIMENT_NAMES_ZH.get(name)
+    return name
+
 
 # Policy and scenario descriptions in Chinese (the English ones come from the TOML files).
 DESCRIPTIONS_ZH: dict[str, str] = {
@@ -328,16 +351,47 @@ DESCRIPTIONS_ZH: dict[str, str] = {
     "green_transition_disorderly": "无序绿色转型：第60个月前不变，之后高碳行业骤然收缩、碳价跳升",
     "rural_revitalization": "乡村振兴：农村产业需求、农村交通与培训能力提升、返乡就业",
     "combined": "有序绿色转型与乡村振兴同时进行",
-    "none": "现状：不增加政策",
-    "apprenticeship_subsidy": "新型学徒制培训补贴：每名学徒每年5000元，部分预付给企业",
-    "quality_apprenticeship": "国际劳工组织R208高质量学徒标准：书面协议、结构化培训、评价认证、薪酬与社会保护、合格导师",
+    "none": "无新政策（现状）：不增加政策",
+    "apprenticeship_subsidy": "企业新型学徒制培训补贴：每名学徒每年5,000元，部分预付给企业",
+    "quality_apprenticeship": "高质量学徒制标准（国际劳工组织第208号建议书）：书面协议、结构化培训、职业技能等级认定（评价与发证）、薪酬与社会保护、合格导师",
     "skills_anticipation": "技能需求预测系统：滞后3个月、低噪声、提前12个月预测",
     "core_skills": "核心技能课程：25%的课时用于可迁移的核心技能",
     "green_curricula": "绿色技能课程：至少20%的课时用于绿色技能",
-    "lifelong_learning_vouchers": "终身学习培训券：面向青年、农村居民和转岗工人，每课程月800元",
-    "rural_training_access": "农村培训可及性：农村培训学位增加50%，流动培训使交通成本减半",
+    "lifelong_learning_vouchers": "职业培训券（终身职业技能培训）：面向青年、农村居民和转岗工人，参训期间每人每月800元",
+    "rural_training_access": "农村培训可及性：农村培训名额增加50%，流动培训使交通成本减半",
     "package": "全部政策组合",
 }
+
+
+# Full names where a short one stands in tables and legends (headings and prose use
+# these): the official names a Chinese policy audience knows.
+FULL_NAMES_ZH: dict[str, dict[str, str]] = {
+    "policy": {
+        "quality_apprenticeship": "高质量学徒制标准（国际劳工组织第208号建议书）",
+        "lifelong_learning_vouchers": "职业培训券（终身职业技能培训）",
+    },
+}
+
+
+def full_name(kind: str, key: str, lang: str = "en") -> str:
+    """``name_of``, in its long official form where a short one stands in tables."""
+    if lang == "zh" and key in FULL_NAMES_ZH.get(kind, {}):
+        return FULL_NAMES_ZH[kind][key]
+    return name_of(kind, key, lang)
+
+
+# A region's own rate (a bar or cell per region): the whole city's words do not fit.
+REGION_LABELS: dict[str, tuple[str, str]] = {
+    "unemployment_rate": ("unemployment rate", "失业率"),
+    "youth_unemployment_rate": ("youth unemployment rate (under 25)", "青年（25岁以下）失业率"),
+}
+
+
+def region_label(name: str, lang: str = "en") -> str:
+    """``label`` of a metric measured in each region (a breakdown's column), not the
+    whole city's."""
+    words = REGION_LABELS.get(name)
+    return words[LANGS.index(lang)] if words else label(name, lang)
 
 
 def name_of(kind: str, key: str, lang: str = "en") -> str:
@@ -542,6 +596,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "新增就业人数（含学徒）",
     ),
     "cost_y": ("additional public spending (yuan per month)", "新增公共支出（元/月）"),
+    "cost_y_wan": ("additional public spending (yuan per month)", "新增公共支出（万元/月）"),
     "cost_note": (
         "against {base}, paired over {n} seeds, mean of the policy period; bars: 95% intervals; "
         "grey lines: equal cost per additional worker",
@@ -604,6 +659,20 @@ def late_drivers(scenario, months: int, lang: str = "en", named: bool = False) -
         start = drivers.carbon_price_jump_month
         out.append(text("late_jump", lang).format(who=who, start=start, months=months))
     return out
+
+
+def wan(x: float, signed: bool = False, places: int | None = None) -> str:
+    """An amount of yuan in 万 (ten thousands), as a Chinese page writes 10,000 or
+    more: 204,000 -> '20.4万', 1,250,000 -> '125万'; three significant digits unless
+    ``places`` says; ``signed`` adds '+' to a positive amount."""
+    v = x / 10_000
+    if places is None:
+        size = abs(v)
+        places = 2 if size < 10 else 1 if size < 100 else 0
+    words = f"{v:{'+' if signed else ''},.{places}f}"
+    if float(words.replace(",", "")) == 0:
+        words = f"{0:.{places}f}"
+    return words + "万"
 
 
 def text(key: str, lang: str = "en") -> str:

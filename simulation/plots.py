@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import MaxNLocator, MultipleLocator
 
 from simulation import analysis, i18n, metrics
 from simulation.i18n import axis_label, label, name_of, scale, text, unit
@@ -452,6 +452,20 @@ def _number(v, digits: int = 4) -> str:
     return f"{v:,.{digits}g}"
 
 
+MONTH_STEPS = (12, 24, 60, 120, 240, 600)  # ticks a year apart, or several years
+
+
+def month_ticks(ax, months: float) -> None:
+    """Ticks on a month axis: on whole years (multiples of 12, or of 24, 60, ... for a
+    long horizon: ten ticks at most) from 24 months up, where 0, 8, 16 read as nothing;
+    whole months below."""
+    if months >= 24:
+        step = next((k for k in MONTH_STEPS if months / k <= 10), MONTH_STEPS[-1])
+        ax.xaxis.set_major_locator(MultipleLocator(step))
+    else:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # (no month 2.5)
+
+
 def _row_label(name: str, point: str, lang: str, width: int = 44) -> str:
     """'policy, parameter = value' on one line, or the parameters on lines below the
     policy when that is long."""
@@ -576,7 +590,7 @@ def paths(
                         )
             ax.set_title(name_of("scenario", s, lang) if len(scen) > 1 else "")
             ax.set_xlabel(text("month", lang))
-            ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # (no month 2.5)
+            month_ticks(ax, float(stats["month"].max()))
         if len(axes) > 3:  # rows of panels: one label for all (row by row, a wrapped
             # label ran into the next row's)
             fig.supylabel(axis_label(metric, lang), fontsize=axes[0].yaxis.label.get_size())
@@ -811,18 +825,34 @@ def mismatch_heatmap(
             linecolor="white",
             cbar_kws={"label": axis_label(value, lang)},
         )
-        ax.set_xlabel(text(columns, lang) if columns in kinds else columns)
-        ax.set_ylabel(text(rows, lang) if rows in kinds else rows)
-        ax.tick_params(axis="x", rotation=20)
+        ax.set_xlabel(text(columns, lang) if columns in kinds else columns, labelpad=8)
+        # (apart from the tick labels: Chinese ones sat against it)
+        ax.set_ylabel(text(rows, lang) if rows in kinds else rows, labelpad=10)
+        # Chinese names are upright, broken onto lines where long ("基准情景\n（延续
+        # 现有趋势）"): turned, they only take room
+        ax.tick_params(axis="x", rotation=0 if lang == "zh" else 20)
+        if lang == "zh":
+            ax.set_xticklabels([_zh_lines(t.get_text()) for t in ax.get_xticklabels()])
         ax.tick_params(axis="y", rotation=0)  # seaborn turns long labels upright
-        for t in ax.get_xticklabels():
-            t.set_ha("right")
+        if lang != "zh":
+            for t in ax.get_xticklabels():
+                t.set_ha("right")
         where = {k: text(k, lang) if k in kinds else k for k in (rows, columns)}
         ax.set_title(
             title or text("heatmap_title", lang).format(rows=where[rows], columns=where[columns])
         )
         _hatch_thin(fig, ax, few, thin, value, lang)
     return _done(fig)
+
+
+def _zh_lines(words: str, width: int = 6) -> str:
+    """A Chinese tick label on lines of about ``width`` characters, a bracketed
+    remark on a line of its own."""
+    head, bracket, rest = words.partition("（")
+    lines = textwrap.wrap(head, width) or [head]
+    if bracket:
+        lines += textwrap.wrap(bracket + rest, width + 2)
+    return "\n".join(lines)
 
 
 def _cell_means(table: pd.DataFrame, rows: str, columns: str, value: str) -> pd.DataFrame:
@@ -1194,6 +1224,13 @@ def cost_effectiveness(
         raise ValueError(f"the effects table needs rows of spending_total_yuan and {jobs_metric}")
     both = cost.merge(jobs, left_index=True, right_index=True, suffixes=("_cost", "_jobs"))
     both = both.reset_index()
+    # A Chinese page writes 10,000 yuan and more in 万: the spending axis in 万元
+    spent = ["effect_cost", "ci_low_cost", "ci_high_cost"]
+    per = 1.0
+    if lang == "zh" and np.nanmax(np.abs(both[spent].to_numpy(float)), initial=0) >= 10_000:
+        per = 10_000.0
+        both[spent] = both[spent] / per
+    cost_y = text("cost_y_wan" if per > 1 else "cost_y", lang)
     points = point_labels(both, lang, params)
     pols = ordered(both["policy"], wanted=policies)
     scen = ordered(both["scenario"], wanted=scenarios)
@@ -1252,16 +1289,16 @@ def cost_effectiveness(
             _share_scale(axes, "x")
             _share_scale(axes)
         for ax in axes:
-            _iso_cost(ax, both, lang)
+            _iso_cost(ax, both, lang, per)
         if len(scen) == 1:
             axes[0].set_xlabel(text("cost_x", lang))
-            axes[0].set_ylabel(_wrap(text("cost_y", lang), lang, 30))
+            axes[0].set_ylabel(_wrap(cost_y, lang, 30))
             axes[0].set_title(title or text("cost_title", lang))
         else:
             for ax in axes:  # (as paths does: a figure-wide one ran into the footnote)
                 ax.set_xlabel(_wrap(text("cost_x", lang), lang, 30))
                 ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
-            fig.supylabel(text("cost_y", lang), fontsize=axes[0].yaxis.label.get_size())
+            fig.supylabel(cost_y, fontsize=axes[0].yaxis.label.get_size())
             fig.suptitle(title or text("cost_title", lang))
         handles = [
             plt.Line2D(
@@ -1281,8 +1318,9 @@ def cost_effectiveness(
     return _done(fig)
 
 
-def _iso_cost(ax, both: pd.DataFrame, lang: str) -> None:
-    """Grey rays of equal cost per additional worker-month through the origin."""
+def _iso_cost(ax, both: pd.DataFrame, lang: str, per: float = 1.0) -> None:
+    """Grey rays of equal cost per additional worker-month through the origin
+    (``per``: yuan per unit of the spending axis, 10,000 where it is in 万元)."""
     x_max = float(
         np.nanmax(np.abs(both[["ci_low_jobs", "ci_high_jobs", "effect_jobs"]].to_numpy()))
     )
@@ -1297,7 +1335,7 @@ def _iso_cost(ax, both: pd.DataFrame, lang: str) -> None:
         xs = np.array([0, min(x_max, y_max / c)])
         ax.plot(xs, c * xs, color="#aaaaaa", lw=0.8, dashes=(3, 2), zorder=0)
         ax.annotate(
-            text("cost_line", lang).format(cost=f"{c:,.0f}"),
+            text("cost_line", lang).format(cost=_yuan(c * per, lang)),
             (xs[-1], c * xs[-1]),
             fontsize="x-small",
             color="#777777",
@@ -1307,6 +1345,13 @@ def _iso_cost(ax, both: pd.DataFrame, lang: str) -> None:
     # Room above the data for a label at a ray's top end (it sat against the title).
     low, high = ax.get_ylim()
     ax.set_ylim(low, high + 0.07 * (high - low))
+
+
+def _yuan(x: float, lang: str) -> str:
+    """An amount of yuan for a label: '12,000'; in Chinese 10,000 and more in 万 ('1.2万')."""
+    if lang == "zh" and abs(x) >= 10_000:
+        return f"{x / 10_000:,.4g}万"
+    return f"{x:,.0f}"
 
 
 # ------------------------------------------------------------- sensitivity
@@ -1458,7 +1503,7 @@ def run_lines(
             )
         if months:
             ax.set_xlim(0, months)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # (months are whole)
+        month_ticks(ax, months or float(frame["month"].max()))
         if all(i18n.catalogue_unit(m) in COUNT_UNITS for m in metrics):
             ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # (no half apprentices)
         top = max(float(np.nanmax(frame[m] * scale(m), initial=0)) for m in metrics)
@@ -1505,12 +1550,14 @@ def region_bars(
                 color=looks[m]["color"],
                 hatch=hatches[i % len(hatches)],
                 edgecolor="white",
-                label=label(m, lang),
+                label=i18n.region_label(m, lang),  # (each region's own rate)
             )
         ax.set_xticks(range(len(regions)), [name_of("region", r, lang) for r in regions])
         ax.grid(axis="x", visible=False)
         ax.set_ylabel(
-            axis_label(metrics[0], lang) if len(metrics) == 1 else i18n.unit(metrics[0], lang)
+            axis_label(metrics[0], lang, region=True)
+            if len(metrics) == 1
+            else i18n.unit(metrics[0], lang)
         )
         if len(metrics) > 1:
             ax.legend(loc="best", fontsize="small")

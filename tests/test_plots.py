@@ -49,9 +49,10 @@ def test_every_figure_draws(sweep, style, tmp_path):
         fig.savefig(path)
         assert path.read_bytes()[:4] == b"\x89PNG"
     words = _texts(figures["forest"])
-    assert "change in unemployment rate (percentage points)" in words
+    assert "change in unemployment rate, whole city (percentage points)" in words
     assert "apprenticeship subsidy" in words and "full policy package" in words
-    assert "youth unemployment rate (under 25; %)" in _texts(figures["paths"]).replace("\n", " ")
+    paths_words = _texts(figures["paths"]).replace("\n", " ")
+    assert "youth unemployment rate (under 25), whole city (%)" in paths_words
     assert "95% interval" in _texts(figures["paths"])
     cost_words = _texts(figures["cost"])
     assert "additional public spending (yuan per month)" in cost_words.replace("\n", " ")
@@ -261,7 +262,7 @@ def test_chinese_labels(sweep, tmp_path):
     effects = sweep[1]
     fig = plots.forest(effects, "unemployment_rate", lang="zh", style="talk")
     words = _texts(fig)
-    assert "失业率变化" in words and "学徒培训补贴" in words
+    assert "全市失业率（含农村县）变化" in words and "企业新型学徒制培训补贴" in words
     families = {t.get_fontfamily()[0] for t in fig.findobj(lambda a: hasattr(a, "get_fontfamily"))}
     assert families == {i18n.cjk_font()}
     with _no_missing_glyph_warning():
@@ -825,4 +826,68 @@ def test_paths_in_rows_have_one_axis_label():
     results["run_id"] = results["scenario"] + results["run_id"]
     fig = plots.paths(results, "unemployment_rate")
     assert [ax.get_ylabel() for ax in fig.axes if ax.get_visible()].count("") >= 5
-    assert fig.get_supylabel() == "unemployment rate (%)"
+    assert fig.get_supylabel() == "unemployment rate, whole city (%)"
+
+
+def test_month_axes_tick_whole_years():
+    """Paths of 36 months were ticked at 0, 8, 16, ...: from 24 months up the ticks
+    are years (multiples of 12); a short run keeps whole months."""
+    r = _results(seeds=(1, 2, 3), months=37)
+    for fig in (
+        plots.paths(r, "unemployment_rate"),
+        plots.run_lines(r[r["run_id"] == r["run_id"].iloc[0]], ["unemployment_rate"], months=36),
+    ):
+        ax = fig.axes[0]
+        ax.figure.canvas.draw()
+        ticks = [t for t in ax.get_xticks() if 0 <= t <= 36]
+        assert ticks == [0, 12, 24, 36], ticks
+    short = plots.paths(_results(months=6), "unemployment_rate").axes[0]
+    short.figure.canvas.draw()
+    assert all(float(t).is_integer() for t in short.get_xticks())
+    assert 1 in set(short.get_xticks()) or 2 in set(short.get_xticks())
+    ax = plots.run_lines(_results(months=121), ["unemployment_rate"], months=240).axes[0]
+    ax.figure.canvas.draw()
+    assert all(t % 24 == 0 for t in ax.get_xticks())
+
+
+def test_chinese_cost_axis_in_wan_and_region_bars_say_a_regions_rate():
+    chinese_font_or_skip()
+    e = _effects()
+    spending = e["metric"] == "spending_total_yuan"
+    e.loc[spending, ["effect", "ci_low", "ci_high"]] = [204_000.0, 190_000.0, 215_000.0]
+    fig = plots.cost_effectiveness(e, lang="zh")
+    words = _texts(fig)
+    assert "新增公共支出（万元/月）" in words.replace("\n", "")
+    assert "万元" in words and "每人每月1万元" in words.replace(",", "")
+    ticks = [float(t.get_text().replace("\u2212", "-")) for t in fig.axes[0].get_yticklabels()]
+    assert max(ticks) < 100  # (in 万: 20.4, not 204,000)
+    english = _texts(plots.cost_effectiveness(e, lang="en"))
+    assert "additional public spending (yuan per month)" in english.replace("\n", " ")
+    table = pd.DataFrame(
+        {
+            "region": ["urban_core", "rural_county_a"],
+            "unemployment_rate": [0.05, 0.03],
+            "youth_unemployment_rate": [0.12, 0.04],
+        }
+    )
+    bars = _texts(
+        plots.region_bars(table, ["unemployment_rate", "youth_unemployment_rate"], lang="zh")
+    )
+    assert "全市" not in bars and "青年（25岁以下）失业率" in bars
+    one = plots.region_bars(table, ["unemployment_rate"], lang="en")
+    assert one.axes[0].get_ylabel() == "unemployment rate (%)"
+
+
+def test_chinese_heat_map_ticks_stand_upright_apart_from_their_label(sweep):
+    chinese_font_or_skip()
+    sectors = sweep[2]
+    fig = plots.mismatch_heatmap(
+        sectors[sectors["policy"] == "none"], rows="sector", columns="scenario", lang="zh"
+    )
+    ax = fig.axes[0]
+    assert all(t.get_rotation() == 0 for t in ax.get_xticklabels())
+    assert ax.yaxis.labelpad >= 10
+    english = plots.mismatch_heatmap(
+        sectors[sectors["policy"] == "none"], rows="sector", columns="scenario"
+    )
+    assert all(t.get_rotation() == 20 for t in english.axes[0].get_xticklabels())
