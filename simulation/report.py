@@ -82,27 +82,28 @@ _T: dict[str, tuple[str, str]] = {
     "overridden": (
         "This sweep ran with {given} from the command line, in place of the experiment "
         "file's settings (the description above is the file's).",
-        "本次运行在命令行中设定了 {given}，取代实验文件中的设置（上面的说明来自实验文件）。",
+        "本次运行在命令行中设定了{given}，取代实验文件中的设置（上面的说明来自实验文件）。",
     ),
     "small_city": (
         "A small model city ({workers:,} workers, under {least:,}): its rates move with the "
         "size itself (few firms per sector and region) and its month-by-month paths are "
         "noisy. Compare the policies with each other here; read levels from a sweep of "
         "{least:,} workers or more.",
-        "模拟城市规模较小（{workers:,} 名劳动者，少于 {least:,}）：比率本身随规模变化（各行业、各地区的企业较少），"
-        "逐月趋势波动较大。请在此规模下比较各项政策之间的差异；各指标的水平请参考 {least:,} 名劳动者及以上的模拟。",
+        "模拟城市规模较小（{workers:,}名劳动者，少于{least:,}名）：比率本身随规模变化（各行业、各地区的企业较少），"
+        "逐月趋势波动较大。请在此规模下比较各项政策之间的差异；各指标的水平请参考{least:,}名劳动者及以上的模拟。",
     ),
     "subtitle": (
         "Experiment {name}: {scenarios_counted} x {policies_counted} x {seeds_counted}, "
         "{workers:,} workers, {months} months",
-        "实验 {name}：{scenarios} 个情景 × {policies} 项政策 × {seeds} 个随机种子，"
-        "{workers:,} 名劳动者，{months} 个月",
+        "{name}{scenarios}个情景×{policies}项政策×{seeds}个随机种子，"
+        "{workers:,}名劳动者，模拟{months}个月{file}",
     ),
     "incomplete": (
         "This sweep is not complete ({done} of {runs} runs done, {failed} failed): the "
         "results below use the finished runs only.",
-        "本次模拟尚未全部完成（{runs} 次运行中完成 {done} 次，失败 {failed} 次）：以下结果仅基于已完成的运行。",
+        "本次模拟尚未全部完成（{runs}次运行中完成{done}次，失败{failed}次）：以下结果仅基于已完成的运行。",
     ),
+    "as_file_sets": ("As the experiment file sets it: ", "实验文件原设定："),
     "contents": ("Contents", "目录"),
     "summary": ("Executive summary", "摘要"),
     "summary_intro": (
@@ -133,7 +134,7 @@ _T: dict[str, tuple[str, str]] = {
         "population, students included) beside it. The skill gap adds under- and "
         "over-skilling; the under-skilled share is the shortfall alone.",
         "失业率只计算劳动力，因此使毕业生在升学或全日制培训与就业之间流动的政策也会通过统计口径改变失业率："
-        "请同时阅读青年NEET比例（未就业、未上学、未培训者占全部25岁以下人口之比）和就业率"
+        "请同时阅读未就业未就学未培训青年比例（NEET，占全部25岁以下人口之比）和就业率"
         "（就业者与学徒占全部劳动年龄人口之比，含在校学生）。技能差距为技能不足"
         "与技能过剩之和；技能不足比例仅反映不足部分。",
     ),
@@ -165,8 +166,8 @@ _T: dict[str, tuple[str, str]] = {
     ),
     "cost_cell_note": (
         "Cost per additional worker in employment is shown only where the employment effect "
-        "is clearly above zero (Fieller interval); '-' otherwise.",
-        "每新增一名就业者的公共成本仅在就业效应明确为正时给出（Fieller 区间），否则显示“-”。",
+        "is clearly above zero (Fieller interval); '—' otherwise.",
+        "每新增一名就业者的公共成本仅在就业效应明确为正时给出（Fieller区间），否则显示“—”。",
     ),
     "cost_dagger_note": (
         "†: the unemployment rate did not clearly fall there (its interval reaches zero or "
@@ -181,7 +182,7 @@ _T: dict[str, tuple[str, str]] = {
     "map_where": ("{policy}, mean of months 1-{last}", "{policy}，第1至{last}个月平均"),
     "source": (
         "skillsim, sweep {name}: {workers:,} workers, {seeds_counted}, {months} months",
-        "skillsim，实验 {name}：{workers:,} 名劳动者，{seeds} 个随机种子，{months} 个月",
+        "skillsim，{name}{workers:,}名劳动者，{seeds}个随机种子，{months}个月",
     ),
     "fig_forest": (
         "Effects on {what}: one row per policy, one marker per scenario, with 95% intervals; "
@@ -218,7 +219,7 @@ _T: dict[str, tuple[str, str]] = {
         "over-skilling together; the share under-skilled is its own metric) by sector and "
         "scenario, under {base}, averaged over months and seeds{points}; lighter is a larger "
         "gap.",
-        "技能错配所在：{base}下分行业、分情景的在职者平均技能差距（技能不足与技能过剩之和；技能不足比例"
+        "技能差距最大之处：{base}下分行业、分情景的在职者平均技能差距（技能不足与技能过剩之和；技能不足比例"
         "另有指标），取各月与各随机种子{points}均值；颜色越浅差距越大。",
     ),
     "fig_heat_region": (
@@ -231,7 +232,7 @@ _T: dict[str, tuple[str, str]] = {
         "employer's sector (rows) and their own region (columns), in the scenario “{scenario}”, "
         "under {policy}, averaged over {window} and over {seeds_counted}{points}; lighter is a "
         "larger gap, and a blank cell has no one employed in it.",
-        "技能错配的行业与地区分布：在情景“{scenario}”、{policy}下，在职者按所在企业的行业（行）和本人"
+        "技能差距的行业与地区分布：在情景“{scenario}”、{policy}下，在职者按所在企业的行业（行）和本人"
         "所在地区（列）划分的平均技能差距（技能不足与技能过剩之和），取{window}、{seeds}个随机种子{points}的均值；颜色越浅"
         "差距越大，空白格表示该处无人就业。",
     ),
@@ -269,7 +270,7 @@ _T: dict[str, tuple[str, str]] = {
         "policy that cuts starts (quality standards raise a firm's cost of a trainee) can "
         "show more completions than starts.",
         "学徒培养链条：政策期内每月开始学徒培训、结业、被培训企业留用以及12个月后在业的人数（各月平均）。"
-        "结业人数包括政策实施前已开始的学徒合同，因此减少新开学徒的政策（质量标准提高企业的培训成本）"
+        "结业人数包括政策实施前已开始的学徒合同，因此减少新开学徒的政策（高质量学徒制标准提高企业的培训成本）"
         "可能显示结业多于开始。",
     ),
     "fig_beveridge": (
@@ -348,14 +349,15 @@ _T: dict[str, tuple[str, str]] = {
         "The figures are also PNG files in {folder}/, for slides.",
         "图表的 PNG 文件位于 {folder}/，可直接用于幻灯片。",
     ),
+    "png_file": ("({file})", "（图片文件：{file}）"),
     "scenarios": ("Scenarios", "情景"),
     "policies": ("Policies", "政策"),
-    "setting": ("setting", "设置"),
+    "setting": ("setting", "参数"),
     "value": ("value", "数值"),
     "meaning": ("meaning", "含义"),
     "as_default": (
         "Every lever at its status-quo default.",
-        "所有政策工具均保持现状默认值。",
+        "所有政策工具均保持无新政策（现状）时的默认值。",
     ),
     "drivers_default": ("No drivers beyond current trends.", "除现有趋势外无其他驱动因素。"),
     "differs_from": ("Other settings that differ from {first}:", "与{first}不同的其他设置："),
@@ -374,6 +376,7 @@ _T: dict[str, tuple[str, str]] = {
     "glossary": ("What the measures mean", "指标含义"),
     "metric": ("measure", "指标"),
     "definition": ("definition", "定义"),
+    "unit": ("unit", "单位"),
     "footer": (
         "Made by skillsim report from {path}. Every number comes from the simulated city, "
         "not from official statistics.",
@@ -400,7 +403,7 @@ _METHODS: tuple[tuple[str, str], ...] = (
         "Each scenario and policy was run with {seeds_counted} (replications; root seed {root}). "
         "Each run starts with {burn} months of burn-in under the status quo with the "
         "scenario's drivers frozen; month 0 is the shared state when the policy starts.",
-        "每个情景与政策组合运行{n}个随机种子（重复实验；根种子 {root}）。每次运行先在现状政策下、"
+        "每个情景与政策组合运行{n}个随机种子（重复实验；根种子{root}）。每次运行先在无新政策（现状）下、"
         "情景驱动因素冻结的条件下预热{burn}个月；第0个月是政策开始时各政策共享的状态。",
     ),
     (
@@ -431,13 +434,13 @@ _METHODS: tuple[tuple[str, str], ...] = (
         "seeds do not settle it); an earlier fit, with apprentices paid below the minimum "
         "wage, had it cut apprenticeships (docs/ODD.md, 10.3). Read the sizes as indicative, "
         "and run a policy under baseline_alternative_fit too.",
-        "区间只反映随机种子带来的波动，不反映模型参数的不确定性。学徒制政策（补贴、质量标准、工资下限）"
+        "区间只反映随机种子带来的波动，不反映模型参数的不确定性。学徒制政策（企业新型学徒制培训补贴、高质量学徒制标准、学徒工资下限）"
         "的效应取决于企业培训供给对成本与收益的反应强度，而这一点没有任何校准目标加以约束"
-        "（docs/ODD.md 第11.5节）：两套均拟合所有目标的校准在现状学徒制规模上不同，"
-        "因而一揽子政策降低青年失业率的幅度也不同（当前数值见 docs/ODD.md 第10.2、11.3节及 README）。"
+        "（模型说明文档（ODD）第11.5节）：两套均拟合所有目标的校准在现状学徒制规模上不同，"
+        "因而一揽子政策降低青年失业率的幅度也不同（当前数值见模型说明文档（ODD）第10.2、11.3节及模型使用说明）。"
         "当前两套校准都显示一揽子政策增加学徒，但对青年失业率的降幅看法不同（默认校准下不到1个百分点：16对种子为0.7 [0.5, 0.9]，4对种子不足以判定）；"
-        "此前一套学徒工资低于最低工资的校准曾显示其减少学徒（docs/ODD.md 第10.3节）。"
-        "其大小仅供参考，并请同时在 baseline_alternative_fit 情景下运行该政策。",
+        "此前一套学徒工资低于最低工资的校准曾显示其减少学徒（模型说明文档（ODD）第10.3节）。"
+        "其大小仅供参考，并请同时在{alt_fit}下运行该政策。",
     ),
     (
         "Cost per additional worker in employment is the extra public spending divided by the "
@@ -447,8 +450,8 @@ _METHODS: tuple[tuple[str, str], ...] = (
         "leavers from publicly funded TVET seats into apprenticeships can save more than it "
         "spends.",
         "每新增一名就业者的公共成本 = 新增公共支出 ÷ 新增就业人数（含学徒，均为政策期均值），"
-        "区间采用比率的 Fieller 区间；仅在就业效应明确为正时给出。支出与成本可以为负："
-        "把应届毕业生从公共资助的职业院校学位吸引到学徒岗位的政策，节省的可能多于花费的。",
+        "区间采用比率的Fieller区间；仅在就业效应明确为正时给出。支出与成本可以为负："
+        "把应届毕业生从公共资助的职业院校培训名额吸引到学徒岗位的政策，节省的可能多于花费的。",
     ),
     (
         "What the model cannot answer yet (docs/ODD.md, 10.2): rural training access has "
@@ -457,9 +460,9 @@ _METHODS: tuple[tuple[str, str], ...] = (
         "leaves almost no one unemployed, so policies have little to act on under it and "
         "under combined. Effects of these levers and scenarios are the model's mechanics, "
         "not evidence.",
-        "模型目前尚不能回答的问题（docs/ODD.md 第10.2节）：农村培训可及性几乎没有作用渠道；"
+        "模型目前尚不能回答的问题（模型说明文档（ODD）第10.2节）：农村培训可及性几乎没有作用渠道；"
         "技能预测与核心技能没有带来更多岗位的路径；绿色课程会降低全部培训的相关性；"
-        "默认的乡村振兴情景几乎没有失业者，因此在该情景及 combined 情景下政策几乎无从发挥作用。"
+        "默认的乡村振兴情景几乎没有失业者，因此在该情景及“{combined}”情景下政策几乎无从发挥作用。"
         "这些政策工具和情景的效应反映的是模型机制，而非实证证据。",
     ),
     (
@@ -473,19 +476,21 @@ _METHODS: tuple[tuple[str, str], ...] = (
     (
         "Counts (workers, apprentices, spending) are for a model city of {workers:,} workers; "
         "compare rates, or scale counts to a real city's size.",
-        "人数与支出对应 {workers:,} 名劳动者的模拟城市；请比较比率，或按实际城市规模换算。",
+        "人数与支出对应{workers:,}名劳动者的模拟城市；请比较比率，或按实际城市规模换算。",
     ),
 )
 
 # Chinese meanings of policy levers and scenario drivers (English: the Field descriptions).
 _FIELDS_ZH: dict[str, str] = {
     "subsidy.yuan_per_year": "每名学徒每年支付给企业的补贴（元）",
-    "subsidy.advanced_certificate_bonus_yuan_per_year": "获得高级证书学徒的额外补贴（元/年）",
+    "subsidy.advanced_certificate_bonus_yuan_per_year": (
+        "取得高级工（三级）及以上职业技能等级证书的学徒额外补贴（元/人/年）"
+    ),
     "subsidy.advance_share": "合同开始时预付的补贴比例",
     "subsidy.clawback_share": "学徒退出时收回的预付比例",
     "quality.written_agreement": "书面学徒协议",
     "quality.structured_training": "结构化的在岗与脱岗培训计划",
-    "quality.assessment_certification": "认可的评价与证书",
+    "quality.assessment_certification": "职业技能等级认定（评价与发证）",
     "quality.pay_and_social_protection": "合理报酬与社会保护",
     "quality.mentor_training": "经过培训的企业导师",
     "quality.mentor_ratio": "每名合格导师带教的学徒数",
@@ -500,15 +505,15 @@ _FIELDS_ZH: dict[str, str] = {
     "core_skills.cost_yuan_per_1000_workers_month": "课程与师资成本（元/每千名劳动者/月）",
     "green_curricula.green_share": "课程中绿色技能课时最低比例",
     "green_curricula.cost_yuan_per_1000_workers_month": "课程与师资成本（元/每千名劳动者/月）",
-    "vouchers.yuan_per_month": "每课程月培训券面值（元）",
+    "vouchers.yuan_per_month": "培训券面值（元/人/培训月）",
     "vouchers.enrolment_boost": "目标人群报名率增加倍数",
     "vouchers.target_youth": "16-24岁失业青年可领取",
     "vouchers.target_rural": "农村居民可领取",
     "vouchers.target_displaced": "高碳行业转岗工人可领取",
-    "rural_access.extra_seat_share": "农村培训学位增加比例",
+    "rural_access.extra_seat_share": "农村培训名额增加比例",
     "rural_access.travel_cost_cut": "流动培训减少的交通成本比例",
-    "rural_access.cost_yuan_per_seat_month": "每个农村/流动学位月成本（元）",
-    "tvet_capacity.seat_multiplier": "职业院校学位相对基准的倍数",
+    "rural_access.cost_yuan_per_seat_month": "每个农村/流动培训名额的月成本（元）",
+    "tvet_capacity.seat_multiplier": "职业院校培训名额相对基准的倍数",
     "drivers.carbon_price_yuan_per_t": "第0个月碳价（元/吨）",
     "drivers.carbon_price_growth_per_year": "碳价年对数增长率",
     "drivers.carbon_price_jump_month": "碳价一次性跳升的月份（-1 = 无）",
@@ -516,8 +521,8 @@ _FIELDS_ZH: dict[str, str] = {
     "drivers.carbon_exit_sensitivity": "单位碳负担的企业月退出风险",
     "drivers.rural_access_gain": "农村交通成本降低比例",
     "drivers.rural_access_months": "交通改善完成所需月数",
-    "drivers.return_migration_boost": "返乡迁移风险增加倍数",
-    "drivers.rural_training_capacity_gain": "农村培训学位增加比例",
+    "drivers.return_migration_boost": "返乡迁移月概率的增加倍数",
+    "drivers.rural_training_capacity_gain": "农村培训名额增加比例",
     "drivers.firm_entry_elasticity": "需求变化中由企业进入/退出承担的比例",
 }
 _SECTOR_KINDS = {
@@ -527,7 +532,7 @@ _SECTOR_KINDS = {
     "rural": ("rural", "农村"),
 }
 _DEFINITIONS_ZH: dict[str, str] = {
-    "unemployment_rate": "全市（含农村县）失业人数 / 劳动力；劳动力 = 就业 + 学徒 + 失业（国际劳工组织定义：学徒计为就业）；国家统计局调查失业率仅覆盖城镇，对应 urban_unemployment_rate",
+    "unemployment_rate": "全市（含农村县）失业人数 / 劳动力；劳动力 = 就业 + 学徒 + 失业（国际劳工组织定义：学徒计为就业）；国家统计局调查失业率仅覆盖城镇，对应本报告的“城镇失业率”",
     "youth_unemployment_rate": "全市25岁以下劳动者的失业率",
     "urban_unemployment_rate": "城镇地区（中心城区与县城）常住劳动者的失业率，与国家统计局城镇调查失业率口径一致",
     "urban_youth_unemployment_rate": "城镇地区25岁以下劳动者的失业率",
@@ -538,7 +543,7 @@ _DEFINITIONS_ZH: dict[str, str] = {
     "apprenticeship_completion_rate": "近12个月结业人数 / （结业 + 退出 + 解除）",
     "green_employment_share": "绿色行业就业人数 / 就业人数",
     "spending_total_yuan": "全部公共项目支出（元/月）",
-    "cost_per_additional_employed_yuan": "新增公共支出 / 新增就业人数（相对同一情景、同一种子的无政策运行）",
+    "cost_per_additional_employed_yuan": "新增公共支出 / 新增就业人数（相对同一情景、同一随机种子的无新政策（现状）运行）",
     "vacancy_rate": "空缺岗位 / （空缺 + 已填补岗位）",
     "rural_unemployment_rate": "农村地区常住劳动者的失业率",
     "displaced_unemployment_rate": "曾在高碳（棕色）行业失去工作的劳动者的失业率",
@@ -696,13 +701,28 @@ def figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
     line under it (``sourced``): a PNG copied onto a slide keeps it."""
     e = sweep.experiment
     line = _t("source", lang).format(
-        name=e.get("name", sweep.path.name),
+        name=_experiment_words(sweep, lang)[0],
         workers=int(e.get("workers", 0)),
         seeds=sweep.seeds,
         seeds_counted=i18n.counted(sweep.seeds, "seed"),
         months=int(e.get("months", sweep.results["month"].max())),
     )
     return sourced(_figures(sweep, style, lang), line, style, lang)
+
+
+def _experiment_words(sweep: Sweep, lang: str) -> tuple[str, str]:
+    """How the page names the sweep's experiment: (a lead-in, a note of its file). In
+    English its identifier; in Chinese its Chinese name (a shipped experiment's,
+    "主实验（全部情景×全部政策）："), else no name and the file once, in the subtitle
+    ("（实验文件：mine.toml）"): an identifier is no word in a Chinese sentence."""
+    name = sweep.experiment.get("name", sweep.path.name)
+    if lang != "zh":
+        return name, ""
+    words = i18n.experiment_name(name, lang)
+    if words is not None:
+        return f"{words}：", ""
+    source = sweep.manifest.get("source") or f"{name}.toml"
+    return "", f"（实验文件：{Path(str(source)).name}）"
 
 
 def sourced(specs: list[FigureSpec], line: str, style: str, lang: str) -> list[FigureSpec]:
@@ -1283,6 +1303,7 @@ table{border-collapse:collapse;margin:.6rem 0 1.4rem;font-size:.92rem}
 th,td{border-bottom:1px solid #ddd;padding:.3rem .6rem;text-align:left;vertical-align:top}
 th{background:#f3f3f3}td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 td.num small{color:#555}td.clear{font-weight:bold}
+small.id{color:#777;font-weight:normal}
 figure{margin:1.4rem 0}figure img{max-width:100%;height:auto;border:1px solid #eee}
 figcaption{color:#333;font-size:.95rem}
 details pre{background:#f7f7f7;padding:.8rem;overflow-x:auto;font-size:.8rem}
@@ -1308,8 +1329,10 @@ def _html(sweep: Sweep, rendered, folder: str, lang: str) -> str:
         ("glossary", _t("glossary", lang), _glossary_html(sweep, lang)),
         ("manifest", _t("manifest", lang), _manifest_html(sweep, lang)),
     ]
+    named, file = _experiment_words(sweep, lang)
     sub = _t("subtitle", lang).format(
-        name=exp["name"],
+        name=named,
+        file=file,
         scenarios=len(exp["scenarios"]),
         policies=len(exp["policies"]),
         seeds=exp["replications"],
@@ -1324,21 +1347,22 @@ def _html(sweep: Sweep, rendered, folder: str, lang: str) -> str:
         f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f'<meta name="generator" content="{GENERATOR}">',
-        f"<title>{_e(title)}{'：' if lang == 'zh' else ': '}{_e(exp['name'])}</title>"
-        f"<style>{_CSS}</style></head><body>",
+        f"<title>{_e(_page_title(title, named, lang))}</title><style>{_CSS}</style></head><body>",
         f"<header><h1>{_e(title)}</h1><p class='sub'>{_e(sub)}</p>",
     ]
     if exp.get("description"):
         described = exp["description"]
         if lang == "zh" and exp["name"] in i18n.EXPERIMENT_DESCRIPTIONS_ZH:
             described = i18n.EXPERIMENT_DESCRIPTIONS_ZH[exp["name"]]
-        parts.append(f"<p>{_e(described)}</p>")
-        overrides = sweep.manifest.get("overrides") or {}
+        overrides = {
+            k: v for k, v in (sweep.manifest.get("overrides") or {}).items() if v is not None
+        }
         if overrides:  # the description is the file's: its settings may not be these
-            given = ", ".join(
-                f"{k} = {v:,}" if isinstance(v, int) else f"{k} = {v}" for k, v in overrides.items()
-            )
-            parts.append(f"<p class='note'>{_e(_t('overridden', lang).format(given=given))}</p>")
+            described = _t("as_file_sets", lang) + described
+        parts.append(f"<p>{_e(described)}</p>")
+        if overrides:
+            words = _t("overridden", lang).format(given=_overrides_words(overrides, lang))
+            parts.append(f"<p class='note'>{_e(words)}</p>")
     for note in _late_drivers(sweep, lang):  # (a shock after the runs' months: said)
         parts.append(f"<p class='warn'>{_e(note)}</p>")
     if exp["workers"] < LEVELS_FROM_WORKERS:  # (README: "read levels from 20,000 up")
@@ -1364,15 +1388,88 @@ def _html(sweep: Sweep, rendered, folder: str, lang: str) -> str:
     return "\n".join(parts)
 
 
-def _fmt(x: float, name: str, signed: bool = True, decimals: int | None = None) -> str:
+def _page_title(title: str, named: str, lang: str) -> str:
+    """The page's <title>: the title and the experiment (in Chinese its name, if it
+    has one; no identifier)."""
+    if lang == "zh":
+        return f"{title}：{named.rstrip('：')}" if named else title
+    return f"{title}: {named}"
+
+
+# The command line's settings, as a Chinese page names them (an English one: by key).
+_OVERRIDES_ZH = {
+    "workers": "劳动者人数",
+    "months": "模拟月数",
+    "replications": "随机种子数",
+    "root_seed": "根随机种子",
+}
+
+
+def _overrides_words(overrides: dict[str, Any], lang: str) -> str:
+    """'workers = 5,000, months = 60, replications = 3'; '劳动者人数5,000、模拟月数60、
+    随机种子数3'."""
+
+    def shown(v: Any) -> str:
+        return f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) else str(v)
+
+    said = {k: str(v) if k == "root_seed" else shown(v) for k, v in overrides.items()}
+    if lang == "zh":
+        return "、".join(f"{_OVERRIDES_ZH.get(k, k)}{v}" for k, v in said.items())
+    return ", ".join(f"{k} = {v}" for k, v in said.items())
+
+
+def _fmt(
+    x: float,
+    name: str,
+    signed: bool = True,
+    decimals: int | None = None,
+    lang: str = "en",
+    wan: int | None = None,
+) -> str:
     """A number as the tables show it: shares in percentage points, a true minus sign;
-    ``decimals`` (``analysis.effect_decimals``) overrides the unit's usual ones."""
+    ``decimals`` (``analysis.effect_decimals``) overrides the unit's usual ones. On a
+    Chinese page an amount of yuan of 10,000 or more is in 万 ("+20.4万"): ``wan``
+    (``_in_wan``), the decimals in 万 of a whole cell (an estimate and its bounds in one
+    unit), or None to decide from ``x`` alone."""
     if x is None or (isinstance(x, float) and not math.isfinite(x)):
-        return "-"
+        return DASH
     u = i18n.catalogue_unit(name)
+    if wan is None:
+        wan = _in_wan(name, (x,), lang)
+    if wan is not None:
+        return i18n.wan(x, signed=signed, places=wan).replace("-", "\u2212")
     places = analysis.usual_places(u, x) if decimals is None else decimals
     k = 100.0 if u.startswith("share") else 1.0
     return analysis.format_number(x, places, signed, k).replace("-", "\u2212")
+
+
+DASH = "\u2014"  # a missing number (an ASCII "-" read as a stray minus)
+
+
+def _in_wan(name: str, values, lang: str) -> int | None:
+    """The decimals in 万 of a table cell of ``name`` showing ``values`` (an estimate and
+    its bounds), or None where it shows plain yuan: an English page, another unit, or
+    amounts all under 10,000 yuan."""
+    if lang != "zh" or not i18n.catalogue_unit(name).startswith("yuan"):
+        return None
+    size = max((abs(v) for v in values if math.isfinite(v)), default=0.0)
+    if size < 10_000:
+        return None
+    return 2 if size < 100_000 else 1 if size < 1_000_000 else 0
+
+
+def _column_decimals(rows: pd.DataFrame, name: str) -> dict[str, int]:
+    """One number of decimals per scenario column of a summary table: the most any of
+    its cells needs (``analysis.effect_decimals``), so that a column never mixes
+    -0.37 with -0.0145."""
+    out: dict[str, int] = {}
+    for _, r in rows.iterrows():
+        est, lo, hi = float(r["effect"]), float(r["ci_low"]), float(r["ci_high"])
+        if not math.isfinite(est):
+            continue
+        places = analysis.effect_decimals(name, est, lo, hi)
+        out[r["scenario"]] = max(out.get(r["scenario"], 0), places)
+    return out
 
 
 def _policy_points(rows: pd.DataFrame, pols: list[str]) -> list[tuple[str, int]]:
@@ -1421,23 +1518,27 @@ def _summary(sweep: Sweep, lang: str) -> str:
         head = _cap(axis_label(m, lang) if cost else axis_label(m, lang, effect=True))
         out.append(_table_head(head, scen, lang))
         cells = rows.set_index(["policy", "point", "scenario"])
+        columns = {} if cost else _column_decimals(rows, m)
         for p, point in _policy_points(rows, pols):
             at = f" ({points[point]})" if points else ""
             out.append(f"<tr><th>{_e(name_of('policy', p, lang) + at)}</th>")
             for s in scen:
                 if (p, point, s) not in cells.index:
-                    out.append("<td class='num'>-</td>")
+                    out.append(f"<td class='num'>{DASH}</td>")
                     continue
                 r = cells.loc[(p, point, s)]
                 est, lo, hi = r["effect"], r["ci_low"], r["ci_high"]
                 clear = math.isfinite(lo) and math.isfinite(hi) and (lo > 0 or hi < 0)
-                if cost:  # (the estimate's decimals for its bounds too: "[-552, -50]")
+                if cost:  # (one number of decimals for a cell: "-173 [-590, +179]")
                     unit = i18n.catalogue_unit(m)
-                    places = analysis.usual_places(unit, est) if math.isfinite(est) else None
+                    size = max((abs(v) for v in (est, lo, hi) if math.isfinite(v)), default=0)
+                    places = analysis.usual_places(unit, size) if math.isfinite(est) else None
                 else:
-                    places = analysis.effect_decimals(m, est, lo, hi)
+                    places = columns.get(s, analysis.effect_decimals(m, est, lo, hi))
+                wan = _in_wan(m, (est, lo, hi), lang)
+                # (bounds signed in every table, the cost's too: "-173 [-590, +179]")
                 interval = (
-                    f"[{_fmt(lo, m, not cost, places)}, {_fmt(hi, m, not cost, places)}]"
+                    f"[{_fmt(lo, m, True, places, lang, wan)}, {_fmt(hi, m, True, places, lang, wan)}]"
                     if math.isfinite(lo)
                     else ""
                 )
@@ -1450,9 +1551,9 @@ def _summary(sweep: Sweep, lang: str) -> str:
                     seeds = _t("cell_fewer", lang).format(k=int(r["n"]), n=n)
                     interval = f"{interval} ({seeds})" if interval else seeds
                     fewer = True
+                shown = _fmt(est, m, not cost, places, lang, wan)
                 out.append(
-                    f"<td class='{cls}'>{_e(_fmt(est, m, not cost, places) + mark)}<br><small>"
-                    f"{_e(interval)}</small></td>"
+                    f"<td class='{cls}'>{_e(shown + mark)}<br><small>{_e(interval)}</small></td>"
                 )
             out.append("</tr>")
         out.append("</tbody></table>")
@@ -1514,15 +1615,18 @@ def _sampled_summary(sweep: Sweep, scen: list, pols: list, lang: str) -> str:
             for s in scen:
                 cell = rows[(rows["policy"] == p) & (rows["scenario"] == s)]["effect"].dropna()
                 if cell.empty:
-                    out.append("<td class='num'>-</td>")
+                    out.append(f"<td class='num'>{DASH}</td>")
                     continue
-                low, high = float(cell.min()), float(cell.max())
-                places = analysis.effect_decimals(m, float(cell.mean()), low, high)
+                low, high, mean = float(cell.min()), float(cell.max()), float(cell.mean())
+                places = analysis.effect_decimals(m, mean, low, high)
+                wan = _in_wan(m, (mean, low, high), lang)
                 spread = _t("points_range", lang).format(
-                    k=len(cell), low=_fmt(low, m, True, places), high=_fmt(high, m, True, places)
+                    k=len(cell),
+                    low=_fmt(low, m, True, places, lang, wan),
+                    high=_fmt(high, m, True, places, lang, wan),
                 )
                 out.append(
-                    f"<td class='num'>{_e(_fmt(float(cell.mean()), m, True, places))}<br>"
+                    f"<td class='num'>{_e(_fmt(mean, m, True, places, lang, wan))}<br>"
                     f"<small>{_e(spread)}</small></td>"
                 )
             out.append("</tr>")
@@ -1563,7 +1667,8 @@ def _figures_html(rendered, folder: str, lang: str) -> str:
         size = f' width="{width}"' if width else ""
         out.append(
             f'<figure id="fig-{_e(spec.name)}"><img alt="{_e(spec.caption)}"{size} src="{uri}">'
-            f"<figcaption>{_e(spec.caption)} <small>({_e(spec.name)}.png)</small>"
+            f"<figcaption>{_e(spec.caption)} <small>"
+            f"{_e(_t('png_file', lang).format(file=spec.name + '.png'))}</small>"
             "</figcaption></figure>"
         )
     return "".join(out)
@@ -1599,24 +1704,57 @@ def _meaning(model: type, path: str, lang: str, prefix: str = "") -> str:
     return _field_description(model, path)
 
 
-def _value(v: Any, lang: str = "en") -> str:
+def _value(v: Any, lang: str = "en", share: bool = False, yuan: bool = False) -> str:
+    """A setting's value as the tables show it: a share in per cent (0.25: '25%'), an
+    amount of yuan of 10,000 or more in 万 on a Chinese page."""
     if isinstance(v, bool):
         return ("yes", "是")[lang == "zh"] if v else ("no", "否")[lang == "zh"]
+    if share and isinstance(v, int | float):
+        return f"{100 * v:.4g}%"
+    if yuan and lang == "zh" and isinstance(v, int | float) and abs(v) >= 10_000:
+        return f"{v / 10_000:,.4g}万"  # (a setting: as exact as set, '1.2万')
     if isinstance(v, float):
         return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:g}"
+    if isinstance(v, int) and abs(v) >= 10_000:
+        return f"{v:,}"
     if isinstance(v, list):
         return json.dumps(v)
     return str(v)
 
 
+def _is_share(model: type, path: str) -> bool:
+    """Whether a setting is a share (0 to 1; its Field says 'share'), shown in %."""
+    return "share" in _field_description(model, path) or path.endswith("_share")
+
+
 def _settings_table(model: type, changed: dict[str, Any], lang: str, prefix: str = "") -> str:
-    rows = [
-        f"<tr><td><code>{_e(prefix + path)}</code></td><td class='num'>{_e(_value(v, lang))}</td>"
-        f"<td>{_e(_meaning(model, path, lang, prefix))}</td></tr>"
-        for path, v in changed.items()
-    ]
-    head = "".join(f"<th>{_e(_t(k, lang))}</th>" for k in ("setting", "value", "meaning"))
+    """The settings ``changed`` from their defaults: in English the setting's path, its
+    value and its meaning; in Chinese the meaning first (the path in small grey type
+    under it), then the value."""
+    rows = []
+    for path, v in changed.items():
+        shown = _value(v, lang, share=_is_share(model, path), yuan="yuan" in path)
+        meaning = _meaning(model, path, lang, prefix)
+        if lang == "zh":
+            rows.append(
+                f"<tr><td>{_e(meaning)}<br><small class='id'>{_e(prefix + path)}</small></td>"
+                f"<td class='num'>{_e(shown)}</td></tr>"
+            )
+        else:
+            rows.append(
+                f"<tr><td><code>{_e(prefix + path)}</code></td><td class='num'>{_e(shown)}</td>"
+                f"<td>{_e(meaning)}</td></tr>"
+            )
+    keys = ("setting", "value") if lang == "zh" else ("setting", "value", "meaning")
+    head = "".join(f"<th>{_e(_t(k, lang))}</th>" for k in keys)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _id_note(name: str, lang: str) -> str:
+    """A scenario's or policy's command-line name beside its heading, in small grey type."""
+    if lang == "zh":
+        return f" <small class='id'>（命令行名称：<code>{_e(name)}</code>）</small>"
+    return f" <small><code>{_e(name)}</code></small>"
 
 
 def _description(name: str, dumped: dict[str, Any], lang: str) -> str:
@@ -1637,9 +1775,7 @@ def _policies_html(sweep: Sweep, lang: str) -> str:
             for k, v in leaves.items()
             if k not in ("name", "description") and default.get(k) != v
         }
-        out.append(
-            f"<h3>{_e(name_of('policy', name, lang))} <small><code>{_e(name)}</code></small></h3>"
-        )
+        out.append(f"<h3>{_e(i18n.full_name('policy', name, lang))}{_id_note(name, lang)}</h3>")
         out.append(f"<p>{_e(_description(name, dumped, lang))}</p>")
         out.append(
             _settings_table(PolicyConfig, changed, lang)
@@ -1673,9 +1809,7 @@ def _scenarios_html(sweep: Sweep, lang: str) -> str:
     first = _leaves(scenarios[first_name]) if first_name else {}
     out = []
     for name, dumped in scenarios.items():
-        out.append(
-            f"<h3>{_e(name_of('scenario', name, lang))} <small><code>{_e(name)}</code></small></h3>"
-        )
+        out.append(f"<h3>{_e(name_of('scenario', name, lang))}{_id_note(name, lang)}</h3>")
         out.append(f"<p>{_e(_description(name, dumped, lang))}</p>")
         drivers = dumped.get("drivers", {})
         shocks = drivers.get("shocks", [])
@@ -1742,6 +1876,8 @@ def _methods_html(sweep: Sweep, lang: str) -> str:
         "months": sweep.months,
         "base": name_of("policy", sweep.baseline, lang),
         "workers": exp["workers"],
+        "alt_fit": name_of("scenario", "baseline_alternative_fit", lang),
+        "combined": name_of("scenario", "combined", lang),
     }
     i = i18n.LANGS.index(lang)
     paragraphs = [pair[i].format(**values) for pair in _METHODS]
@@ -1769,7 +1905,9 @@ def glossary_table(names: list[str], lang: str) -> str:
             f"<td>{_e(meaning or defs.get(n, ''))}</td></tr>"
         )
     head = (
-        f"<tr><th>{_e(_t('metric', lang))}</th><th></th><th>{_e(_t('definition', lang))}</th></tr>"
+        "<tr>"
+        + "".join(f"<th>{_e(_t(k, lang))}</th>" for k in ("metric", "unit", "definition"))
+        + "</tr>"
     )
     return f"<table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>"
 
@@ -1792,7 +1930,7 @@ MANIFEST_FACTS_ZH = {
     "scenario": "情景",
     "policy": "政策",
     "workers": "劳动者人数",
-    "months": "月数",
+    "months": "模拟月数",
     "seed": "随机种子",
     "engine": "计算引擎",
     "created": "生成时间",
@@ -1804,28 +1942,87 @@ MANIFEST_FACTS_ZH = {
 def _manifest_html(sweep: Sweep, lang: str) -> str:
     m = sweep.manifest
     progress = sweep.progress or sweep_progress(sweep.path, m)
-    counts = {"pending": progress.pending, "done": progress.done, "failed": progress.failed}
     facts = {
-        "experiment": m["experiment"].get("name"),
+        "experiment": _named_id(m["experiment"].get("name"), i18n.experiment_name, lang),
         "source": m.get("source"),
-        "status": m.get("status"),
+        "status": status_words(m.get("status"), lang),
         "runs": m.get("runs"),
-        "counts": json.dumps(counts),  # (the run folders', not the manifest's: it may lag)
+        # (the run folders', not the manifest's: it may lag)
+        "counts": counts_words(progress.done, progress.failed, progress.pending, lang),
         "sweep_hash": m.get("sweep_hash"),
         "root_seed": m.get("root_seed"),
         "seeds": ", ".join(str(s) for s in m.get("seeds", [])),
-        "code": code_words(m),
-        "started": m.get("started"),
-        "updated": m.get("updated"),
+        "code": code_words(m, lang),
+        "started": time_words(m.get("started")),
+        "updated": time_words(m.get("updated")),
         "packages": packages_words(m),
     }
     return facts_html(m, facts, lang)
 
 
-def code_words(manifest: dict[str, Any]) -> str:
+def _named_id(key: Any, words: Callable[[str, str], str | None], lang: str) -> Any:
+    """A manifest's identifier in the facts: on a Chinese page its name in words (the
+    identifier in brackets after it); as it is where it has no name or in English."""
+    if key is None or lang != "zh":
+        return key
+    named = words(str(key), lang)
+    return f"{named}（{key}）" if named and named != key else key
+
+
+# A sweep's or run's status, as a Chinese page says it (runs: "done", "failed", ...).
+STATUS_ZH = {
+    "complete": "已完成",
+    "complete with failures": "已完成（部分运行失败）",
+    "running": "运行中",
+    "interrupted": "已中断",
+    "stopped": "已停止",
+    "done": "已完成",
+    "failed": "失败",
+    "pending": "待运行",
+}
+
+
+def status_words(status: str | None, lang: str) -> str | None:
+    """A manifest's status in the page's language ('stopped: why' keeps its why)."""
+    if status is None or lang != "zh":
+        return status
+    head, sep, why = str(status).partition(": ")
+    words = STATUS_ZH.get(head)
+    if words is None:
+        return str(status)
+    return f"{words}：{why}" if sep else words
+
+
+def counts_words(done: int, failed: int, pending: int, lang: str) -> str:
+    """'done 135, failed 0, pending 0'; '已完成135，失败0，待运行0'."""
+    if lang == "zh":
+        return f"已完成{done:,}，失败{failed:,}，待运行{pending:,}"
+    return f"done {done:,}, failed {failed:,}, pending {pending:,}"
+
+
+def time_words(stamp: Any) -> Any:
+    """A manifest's time ('2026-12-06T16:13:59+0800') as '2026-12-06 08:13 UTC'; one it
+    cannot read, as it is."""
+    if not isinstance(stamp, str):
+        return stamp
+    from datetime import UTC, datetime
+
+    try:
+        when = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S%z")
+    except ValueError:
+        try:
+            when = datetime.fromisoformat(stamp)
+        except ValueError:
+            return stamp
+    if when.tzinfo is None:  # (no zone said: shown as written, not guessed)
+        return when.strftime("%Y-%m-%d %H:%M")
+    return when.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def code_words(manifest: dict[str, Any], lang: str = "en") -> str:
     """The code a manifest records: package version, commit, and whether it was dirty."""
     code = manifest.get("code_version", {})
-    dirty = " (dirty)" if code.get("dirty") else ""
+    dirty = ("（含未提交修改）" if lang == "zh" else " (dirty)") if code.get("dirty") else ""
     return f"{code.get('package', '')} {code.get('commit', '')}{dirty}"
 
 

@@ -63,7 +63,7 @@ def test_report_says_what_a_forum_needs(written):
     page = written.read_text(encoding="utf-8")
     for words in (
         "Executive summary",
-        "Change in unemployment rate (percentage points)",
+        "Change in unemployment rate, whole city (percentage points)",
         "Change in urban unemployment rate (percentage points)",
         "Change in urban youth unemployment rate (under 25; percentage points)",
         # unemployment read beside employment, the gap beside its shortfall part: a
@@ -246,13 +246,13 @@ def test_chinese_report(tmp_path):
     for words in (
         "技能政策模拟结果",
         "摘要",
-        "失业率变化",
+        "全市失业率（含农村县）变化",
         "城镇失业率变化",
-        "学徒培训补贴",
+        "企业新型学徒制培训补贴",
         "方法说明",
         "公共随机数",
         "校准目标",
-        "技能错配的行业与地区分布",
+        "技能差距的行业与地区分布",
         "最后12个月（第3至14个月）",
         "<tr><th>根随机种子</th>",  # the manifest's facts named in Chinese too
     ):
@@ -469,7 +469,7 @@ def test_a_partial_sweeps_report_counts_the_runs_on_disk(tmp_path, capsys):
     assert cli.main(["report", str(sweep), "--out", str(out)]) == 0
     page = out.read_text(encoding="utf-8")
     assert "This sweep is not complete (9 of 12 runs done, 0 failed)" in page
-    assert html.escape('{"pending": 3, "done": 9, "failed": 0}') in page
+    assert "<tr><th>counts</th><td>done 9, failed 0, pending 3</td></tr>" in page
     err = " ".join(capsys.readouterr().err.split())
     assert f"skillsim: warning: {sweep}: this sweep is not complete (9 of 12 runs done" in err
     assert "IncompleteSweepWarning" not in err  # (said once, by the command)
@@ -611,7 +611,10 @@ def test_a_sensitivity_design_reports_the_effects_indices_and_says_what_they_are
     plan = make_plan(load_experiment(path))
     assert run_sweep(plan, out, executor="serial", threads=1).complete
     page = " ".join(html.unescape(report.write(out, tmp_path / "r.html").read_text()).split())
-    assert "Sensitivity of each policy's effect on unemployment rate (against no new policy" in page
+    assert (
+        "Sensitivity of each policy's effect on unemployment rate, whole city (against no new "
+        "policy" in page
+    )
     assert "Morris mu*, the mean absolute change over each parameter's whole range" in page
     assert "whiskers: 95% bootstrap intervals; 2 trajectories." in page
     assert "Note: a morris design of 2 trajectories: too few" in page
@@ -633,7 +636,7 @@ def test_a_sensitivity_design_reports_the_effects_indices_and_says_what_they_are
     ledger = ledger.assign(status=ledger["status"].where(ledger["run_id"] != gone, "pending"))
     ledger.to_parquet(half / "ledger.parquet")
     page = " ".join(html.unescape(report.write(half, tmp_path / "h.html").read_text()).split())
-    assert "No sensitivity figure of unemployment rate:" in page
+    assert "No sensitivity figure of unemployment rate, whole city:" in page
     assert "the sweep is unfinished: finish it" in page
 
 
@@ -699,3 +702,158 @@ def test_a_shock_after_the_sweeps_months_is_noted(tmp_path):
         "Note: in the scenario green transition, disorderly, the brown-sector shock moves "
         "demand from month 61 on, after the 12 months simulated: it changes nothing here" in page
     )
+
+
+def _page_words(page: str) -> str:
+    """What a reader of ``page`` reads: its text without the folded manifest, the
+    style sheet, the images, the command-line names in small grey type and the PNG
+    files' names under the figures."""
+    page = re.sub(r"<details>.*?</details>|<style>.*?</style>", "", page, flags=re.S)
+    page = re.sub(r"<small class='id'>.*?</small>|（图片文件：[^）]*）", "", page, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+def _as_default_sweep(tmp_path: Path) -> Path:
+    """The cell sweep as if it were the shipped default experiment run with --workers
+    300 --months 14 --seeds 2, from a working tree with uncommitted changes."""
+    sweep = shutil.copytree(cell_sweep(), tmp_path / "s", ignore=shutil.ignore_patterns(".lock"))
+    manifest = json.loads((sweep / "manifest.json").read_text())
+    manifest["experiment"].update(name="default", description="Every scenario x ...")
+    manifest["overrides"] = {"workers": 300, "months": 14, "replications": 2, "root_seed": None}
+    manifest["code_version"] = {"package": "0.1.0", "commit": "abc123", "dirty": True}
+    manifest["scenarios"]["green_transition_orderly"] = manifest["scenarios"].pop("quick_green")
+    (sweep / "manifest.json").write_text(json.dumps(manifest))
+    return sweep
+
+
+def test_the_chinese_page_names_things_as_its_readers_do(tmp_path):
+    """A Chinese page for a policy forum said "实验 default", "green_transition_orderly",
+    "docs/ODD.md", "baseline_alternative_fit", '{"pending": 0, ...}', "(dirty)" and raw
+    ISO times: identifiers its readers cannot read. It names them in words now."""
+    sweep = report.read(_as_default_sweep(tmp_path))
+    page = report._html(sweep, [], "r_figures", "zh")
+    words = _page_words(page)
+    # (the manifest's facts keep an identifier in brackets after its name, for whoever
+    # runs the sweep again: the rest of the page has none)
+    prose = _page_words(page.split('<section id="manifest">')[0])
+    assert "主实验（全部情景×全部政策）（default）" in words
+    for raw in ('{"pending"', "(dirty)", "complete"):
+        assert raw not in words, raw
+    for raw in (
+        "default",
+        "green_transition_orderly",
+        "docs/ODD.md",
+        "README",
+        "baseline_alternative_fit",
+        "combined",
+        "urban_unemployment_rate",
+        '{"pending"',
+        "(dirty)",
+        "complete",
+        "学位",
+        "终身学习培训券",
+        "课程月",
+        "技能错配",
+    ):
+        assert raw not in prose, raw
+    assert not re.search(r"\d [一-龥]|[一-龥] \d", words)  # (no space between 5 and 个)
+    assert not re.search(r"T\d\d:\d\d:\d\d", words)  # (times as "2026-12-06 08:13 UTC")
+    assert re.search(r"<title>技能政策模拟结果：主实验（全部情景×全部政策）</title>", page)
+    for said in (
+        "主实验（全部情景×全部政策）：",
+        "实验文件原设定：全部情景×",
+        "在命令行中设定了劳动者人数300、模拟月数14、随机种子数2，",
+        "有序绿色转型 <small class='id'>（命令行名称：<code>green_transition_orderly</code>）",
+        "模型说明文档（ODD）第11.5节",
+        "基准情景（第二套校准，稳健性检验）",
+        "<tr><th>状态</th><td>已完成</td></tr>",
+        "<tr><th>各状态运行数</th><td>已完成12，失败0，待运行0</td></tr>",
+        "（含未提交修改）",
+        "<th>单位</th>",
+        "<th>参数</th><th>数值</th></tr>",
+        "取得高级工（三级）及以上职业技能等级证书的学徒额外补贴（元/人/年）",
+        "全市失业率（含农村县）",
+        "未就业未就学未培训青年比例（NEET，25岁以下）",
+    ):
+        assert said in page, said
+    assert re.search(r"<th>开始时间</th><td>\d{4}-\d\d-\d\d \d\d:\d\d UTC</td>", page)
+    # the English page keeps its identifiers, its counts said in words too
+    english = report._html(sweep, [], "r_figures", "en")
+    assert "<tr><th>counts</th><td>done 12, failed 0, pending 0</td></tr>" in english
+    assert "As the experiment file sets it: Every scenario x ..." in english
+    assert "<small><code>green_transition_orderly</code></small>" in english
+    assert "(dirty)" in english and '{"pending"' not in _page_words(english)
+
+
+def test_an_experiment_without_a_chinese_name_is_named_by_its_file_once(tmp_path):
+    chinese_font_or_skip()
+    sweep = report.read(cell_sweep())  # (experiment "cells": no Chinese name)
+    page = report._html(sweep, [], "r_figures", "zh")
+    words = _page_words(page)
+    assert words.count("实验文件：cells.toml") == 1
+    assert "<title>技能政策模拟结果</title>" in page
+    spec = report.figures(sweep, "paper", "zh")[0]
+    assert "cells" not in spec.caption
+
+
+def test_chinese_tables_write_yuan_in_wan_and_one_dash_for_none():
+    assert i18n.wan(204_000, signed=True) == "+20.4万"
+    assert i18n.wan(-1_250_000) == "-125万"
+    assert i18n.wan(12_345) == "1.23万"
+    assert report._fmt(204_000.0, "spending_total_yuan", lang="zh") == "+20.4万"
+    assert report._fmt(204_000.0, "spending_total_yuan", lang="en") == "+204,000"
+    assert report._fmt(5_000.0, "spending_total_yuan", signed=False, lang="zh") == "5,000"
+    assert report._fmt(float("nan"), "spending_total_yuan") == "\u2014"
+    # one unit for a cell: an estimate under 10,000 beside bounds over it
+    places = report._in_wan("spending_total_yuan", (2_700.0, -21_400.0, 15_900.0), "zh")
+    assert report._fmt(2_700.0, "spending_total_yuan", lang="zh", wan=places) == "+0.27万"
+    assert report._in_wan("spending_total_yuan", (2_700.0,), "zh") is None
+
+
+def test_the_summary_writes_costs_with_signed_bounds_and_a_column_in_one_decimals():
+    sweep = report.read(cell_sweep())
+    e = sweep.effects.copy()
+    cost = e["metric"] == analysis.COST_METRIC
+    e.loc[cost, ["effect", "ci_low", "ci_high"]] = [-173.2, -590.4, 179.1]
+    rate = (e["metric"] == "unemployment_rate") & (e["scenario"] == "quick")
+    e.loc[rate & (e["policy"] == "package"), ["effect", "ci_low", "ci_high"]] = [
+        -0.0037,
+        -0.005,
+        -0.002,
+    ]
+    e.loc[rate & (e["policy"] != "package"), ["effect", "ci_low", "ci_high"]] = [
+        -0.000145,
+        -0.0002,
+        -0.0001,
+    ]
+    page = report._summary(dataclasses.replace(sweep, effects=e), "en")
+    assert "\u2212173<br><small>[\u2212590, +179]</small>" in page
+    table = page.split("Change in unemployment rate, whole city")[1].split("</table>")[0]
+    shown = re.findall(r"<td class='num[^']*'>([+\u2212][\d.]+)<br>", table)
+    quick = shown[::2]  # (the quick scenario's column: the first of two)
+    assert len({len(v.split(".")[1]) for v in quick}) == 1, quick
+
+
+def test_settings_in_chinese_lead_with_their_meaning_and_show_shares_in_per_cent():
+    from simulation.config import PolicyConfig
+
+    zh = report._settings_table(
+        PolicyConfig, {"core_skills.curriculum_share": 0.25, "subsidy.yuan_per_year": 5000.0}, "zh"
+    )
+    assert zh.startswith("<table><thead><tr><th>参数</th><th>数值</th></tr>")
+    assert (
+        "<td>课程中核心技能课时比例<br><small class='id'>core_skills.curriculum_share</small></td>"
+        "<td class='num'>25%</td>"
+    ) in zh
+    en = report._settings_table(PolicyConfig, {"core_skills.curriculum_share": 0.25}, "en")
+    assert "<code>core_skills.curriculum_share</code></td><td class='num'>25%</td>" in en
+
+
+def test_manifest_words():
+    assert report.time_words("2026-12-06T16:13:59+0800") == "2026-12-06 08:13 UTC"
+    assert report.time_words("not a time") == "not a time"
+    assert report.status_words("complete", "zh") == "已完成"
+    assert report.status_words("stopped: disk full", "zh") == "已停止：disk full"
+    assert report.status_words("complete", "en") == "complete"
+    assert report.counts_words(135, 0, 0, "zh") == "已完成135，失败0，待运行0"
+    assert report.counts_words(135, 0, 0, "en") == "done 135, failed 0, pending 0"
