@@ -39,6 +39,8 @@ from simulation.report import (
     glossary_table,
     packages_words,
     sourced,
+    status_words,
+    time_words,
 )
 
 # The run's paths, one figure each: the dashboard's four line charts (unemployment with
@@ -74,7 +76,7 @@ _W: dict[str, tuple[str, str]] = {
     "title": ("Simulated outcomes of one run", "单次运行的模拟结果"),
     "subtitle": (
         "Scenario: {scenario}. Policy: {policy}. {workers:,} workers, {span}, seed {seed}.",
-        "情景：{scenario}。政策：{policy}。{workers:,} 名劳动者，{span}，随机种子 {seed}。",
+        "情景：{scenario}。政策：{policy}。{workers:,}名劳动者，{span}，随机种子{seed}。",
     ),
     "one_draw": (
         "One run is one draw of the city: its month-by-month paths carry that draw's noise, "
@@ -89,8 +91,8 @@ _W: dict[str, tuple[str, str]] = {
         "A small model city ({workers:,} workers, under {least:,}): its rates move with the "
         "size itself (few firms per sector and region) and its paths are noisy; read "
         "levels from a run of {least:,} workers or more.",
-        "模拟城市规模较小（{workers:,} 名劳动者，少于 {least:,}）：比率本身随规模变化（各行业、各地区的企业较少），"
-        "趋势波动较大；各指标的水平请参考 {least:,} 名劳动者及以上的模拟。",
+        "模拟城市规模较小（{workers:,}名劳动者，少于{least:,}名）：比率本身随规模变化（各行业、各地区的企业较少），"
+        "趋势波动较大；各指标的水平请参考{least:,}名劳动者及以上的模拟。",
     ),
     "not_complete": (
         "This run did not finish (status: {status}): the page shows the months it wrote.",
@@ -107,14 +109,14 @@ _W: dict[str, tuple[str, str]] = {
         "applicants, who took other offers (recruitment difficulty, not a shortage of "
         "skills; docs/ODD.md, 10.2).",
         "各月均为零，未列入上表：{what}。在当前校准下不出现技能短缺空缺：空缺三个月以上的岗位"
-        "都有合格的求职者，只是他们接受了其他录用（属于招聘困难，而非技能短缺；见 docs/ODD.md 第10.2节）。",
+        "都有合格的求职者，只是他们接受了其他录用（属于招聘困难，而非技能短缺；见模型说明文档（ODD）第10.2节）。",
     ),
     "and": ("; ", "；"),
     "few_displaced": (
         "The {what} is a share of about {n:,} workers (the mean over the months): one "
         "worker more or less out of work moves it by {pp:.1f} percentage points, so its "
         "month-to-month moves are mostly chance.",
-        "{what}所依据的人数约为 {n:,} 人（各月平均）：每多或少一人失业，该比率即变动 {pp:.1f} "
+        "{what}所依据的人数约为{n:,}人（各月平均）：每多或少一人失业，该比率即变动{pp:.1f}"
         "个百分点，因此其逐月变化主要是随机波动。",
     ),
     "table_intro": (
@@ -122,8 +124,8 @@ _W: dict[str, tuple[str, str]] = {
         "is over months 1 to {months}. Shares are in per cent; counts and spending are "
         "those of this model city of {workers:,} workers (scale them with its size). The "
         "measures are defined at the end of the page.",
-        "第0个月为政策开始时（现状预热期结束时的状态）；均值为第1至{months}个月的平均值。比例类指标以百分比表示；"
-        "人数与支出为这座 {workers:,} 名劳动者的模拟城市的数值（随规模按比例变化）。各指标的定义见本页末尾。",
+        "第0个月为政策开始时（无新政策（现状）预热期结束时的状态）；均值为第1至{months}个月的平均值。比例类指标以百分比表示；"
+        "人数与支出为这座{workers:,}名劳动者的模拟城市的数值（随规模按比例变化）。各指标的定义见本页末尾。",
     ),
     "metric": ("Metric", "指标"),
     "unit": ("Unit", "单位"),
@@ -132,7 +134,7 @@ _W: dict[str, tuple[str, str]] = {
     "mean_one": ("Mean, month 1", "第1个月均值"),
     "last": ("Month {months}", "第{months}个月"),
     "unemployment_title": ("Unemployment", "失业"),
-    "mismatch_title": ("Skill mismatch", "技能错配"),
+    "mismatch_title": ("Skill gap", "在职者技能差距"),
     "apprenticeships_title": ("Apprenticeships", "学徒制"),
     "green_title": ("Green employment", "绿色就业"),
     "by_region_title": ("Unemployment by region, month {months}", "第{months}个月各地区失业率"),
@@ -154,7 +156,7 @@ _W: dict[str, tuple[str, str]] = {
         "by month.",
         "每月新招与完成的学徒人数。新招人数大约每隔一个合同期出现一次高峰：所有合同期限相同，"
         "一批集中开始的学徒（预热期之前学徒制的起步、某项政策的开始）会在合同结束时再次出现"
-        "（docs/ODD.md 第10.2节）。请比较整个时期的数值，而非逐月比较。",
+        "（模型说明文档（ODD）第10.2节）。请比较整个时期的数值，而非逐月比较。",
     ),
     "green": (
         "Share of the employed in green sectors.",
@@ -187,7 +189,7 @@ _W: dict[str, tuple[str, str]] = {
     ),
     "at_point": (
         "It runs the sweep's design point {point}: {values}.",
-        "本次运行为该组模拟的设计点 {point}：{values}。",
+        "本次运行为该组模拟的设计点{point}：{values}。",
     ),
     "scenario_span": (
         "The scenario's paths as its file sets them (over its whole horizon); this run "
@@ -199,12 +201,12 @@ _W: dict[str, tuple[str, str]] = {
         "here rests on how strongly firms' training supply responds to its costs and "
         "benefits, which no calibration target pins (docs/ODD.md, 11.5): read the sizes of "
         "their effects as indicative.",
-        "学徒制政策（补贴、质量标准、工资下限）在此的作用取决于企业培训供给对成本与收益的反应强度，"
-        "而这一点没有任何校准目标加以约束（docs/ODD.md 第11.5节）：其效应大小仅供参考。",
+        "学徒制政策（企业新型学徒制培训补贴、高质量学徒制标准、学徒工资下限）在此的作用取决于企业培训供给对成本与收益的反应强度，"
+        "而这一点没有任何校准目标加以约束（模型说明文档（ODD）第11.5节）：其效应大小仅供参考。",
     ),
     "context": (
         "skillsim, one run: {scenario} | {policy} | {workers:,} workers, seed {seed}",
-        "skillsim，单次运行：{scenario} | {policy} | {workers:,} 名劳动者，随机种子 {seed}",
+        "skillsim，单次运行：{scenario}｜{policy}｜{workers:,}名劳动者，随机种子{seed}",
     ),
     "apprenticeships_axis": ("apprenticeships per month", "每月学徒人数"),
     "gap_map_what": ("the skill-gap map", "技能差距热力图"),
@@ -221,7 +223,7 @@ def _w(key: str, lang: str) -> str:
 
 
 def _span(months: int, lang: str) -> str:
-    """A number of months in words ("1 month", "12 months"; "12 个月")."""
+    """A number of months in words ("1 month", "12 months"; "12个月")."""
     if lang == "zh":
         return f"{months}个月"
     return "1 month" if months == 1 else f"{months} months"
@@ -378,7 +380,9 @@ def _table(run: Run, lang: str) -> str:
             zero.append(label(name, lang))
             continue
         values = ((col.iloc[0], False), (col.iloc[1:].mean(), True), (col.iloc[-1], False))
-        cells = "".join(f"<td class='num'>{_e(_cell(float(v), name, m))}</td>" for v, m in values)
+        cells = "".join(
+            f"<td class='num'>{_e(_cell(float(v), name, m, lang))}</td>" for v, m in values
+        )
         rows.append(
             f"<tr><td>{_e(label(name, lang))}</td><td>{_e(unit(name, lang))}</td>{cells}</tr>"
         )
@@ -411,33 +415,41 @@ def _few_displaced(frame: pd.DataFrame, lang: str) -> str:
     return f"<p class='note'>{_e(words)}</p>"
 
 
-def _cell(x: float, name: str, mean: bool) -> str:
+def _cell(x: float, name: str, mean: bool, lang: str = "en") -> str:
     """A value of the table: a count of workers, jobs or events as a whole number (a
     mean over months with one decimal), anything else as the sweep report's tables
-    show it (shares in per cent)."""
+    show it (shares in per cent; in Chinese, yuan of 10,000 or more in 万)."""
     if math.isfinite(x) and i18n.catalogue_unit(name) in COUNT_UNITS:
         return f"{x:,.1f}" if mean else f"{x:,.0f}"
-    return _fmt(x, name, signed=False)
+    return _fmt(x, name, signed=False, lang=lang)
 
 
 def _facts(run: Run, lang: str) -> str:
     m = run.manifest
     engines = ENGINES_ZH if lang == "zh" else ENGINES
     facts = {
-        "scenario": m.get("scenario"),
-        "policy": m.get("policy"),
+        "scenario": _named(m.get("scenario"), "scenario", lang),
+        "policy": _named(m.get("policy"), "policy", lang),
         "workers": f"{m.get('workers', 0):,}",
         "months": m.get("months"),
         "seed": m.get("seed"),
         "engine": engines.get(m.get("engine"), m.get("engine")),
-        "status": m.get("status"),
-        "created": m.get("created"),
+        "status": status_words(m.get("status"), lang),
+        "created": time_words(m.get("created")),
         "config_hash": m.get("config_hash"),
-        "code": code_words(m),
+        "code": code_words(m, lang),
         "command": " ".join(m.get("environment", {}).get("argv", [])) or None,
         "packages": packages_words(m),
     }
     return facts_html(m, facts, lang)
+
+
+def _named(key: Any, kind: str, lang: str) -> Any:
+    """A scenario or policy of the facts: in Chinese by its name (the command line's
+    in brackets); in English by its command-line name, as the manifest has it."""
+    if key is None or lang != "zh":
+        return key
+    return f"{i18n.full_name(kind, str(key), lang)}（{key}）"
 
 
 def _measures(run: Run) -> list[str]:
@@ -492,7 +504,8 @@ def html(run: Run, rendered, folder: str, lang: str) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f'<meta name="generator" content="{GENERATOR}">',
         f"<title>{_e(title)}{'：' if lang == 'zh' else ': '}"
-        f"{_e(name_of('scenario', scenario, lang))} | {_e(name_of('policy', policy, lang))}"
+        f"{_e(name_of('scenario', scenario, lang))}{'｜' if lang == 'zh' else ' | '}"
+        f"{_e(name_of('policy', policy, lang))}"
         f"</title><style>{_CSS}</style></head>",
         f"<body><header><h1>{_e(title)}</h1><p class='sub'>{_e(sub)}</p>",
         f"<p class='note'>{_e(_w('one_draw', lang))}</p>",
@@ -513,7 +526,8 @@ def html(run: Run, rendered, folder: str, lang: str) -> str:
         parts.append(f"<p class='warn'>{_e(words)}</p>")
     if m.get("status", "complete") != "complete":
         parts.append(
-            f"<p class='warn'>{_e(_w('not_complete', lang).format(status=m['status']))}</p>"
+            f"<p class='warn'>"
+            f"{_e(_w('not_complete', lang).format(status=status_words(m['status'], lang)))}</p>"
         )
     parts.append(f"</header><nav><h2>{_e(_t('contents', lang))}</h2><ol>")
     parts += [f'<li><a href="#{key}">{_e(head)}</a></li>' for key, head, _ in sections]

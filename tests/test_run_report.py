@@ -309,3 +309,23 @@ def _last_line_darkest(png: bytes) -> int:
     while first > 0 and ink[first - 1]:
         first -= 1
     return int(grey[first : last + 1].min())
+
+
+def test_a_chinese_run_page_names_its_run_in_words(run_folder):
+    """The Chinese run page's facts said "情景 | baseline", "状态 | complete" and a raw ISO
+    time, and its notes pointed to "docs/ODD.md": now words a policy reader reads."""
+    manifest = json.loads((run_folder / "manifest.json").read_text())
+    manifest.update(policy="package", created="2026-12-06T16:13:59+0800")
+    run = run_report.read(run_folder, manifest)
+    page = run_report.html(run, [], "zh_figures", "zh")
+    assert "<tr><th>情景</th><td>基准情景（延续现有趋势）（baseline）</td></tr>" in page
+    assert "<tr><th>政策</th><td>一揽子政策（package）</td></tr>" in page
+    assert "<tr><th>状态</th><td>已完成</td></tr>" in page
+    assert "<tr><th>生成时间</th><td>2026-12-06 08:13 UTC</td></tr>" in page
+    assert "<tr><th>模拟月数</th>" in page
+    outside = page.split("<details>")[0]
+    assert "docs/ODD.md" not in outside and "模型说明文档（ODD）第11.5节" in outside
+    assert "<td>全市失业率（含农村县）</td><td>%</td>" in page
+    english = run_report.html(run, [], "en_figures", "en")
+    assert "<tr><th>scenario</th><td>baseline</td></tr>" in english
+    assert "<tr><th>created</th><td>2026-12-06 08:13 UTC</td></tr>" in english
