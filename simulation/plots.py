@@ -849,7 +849,10 @@ def _zh_lines(words: str, width: int = 6) -> str:
     """A Chinese tick label on lines of about ``width`` characters, a bracketed
     remark on a line of its own."""
     head, bracket, rest = words.partition("（")
-    lines = textwrap.wrap(head, width) or [head]
+    if len(head) > width and "+" in head:  # ("绿色转型+\n乡村振兴", not "…+乡\n村振兴")
+        lines = [part for part in head.replace("+", "+\n").split("\n") if part]
+    else:
+        lines = textwrap.wrap(head, width) or [head]
     if bracket:
         lines += textwrap.wrap(bracket + rest, width + 2)
     return "\n".join(lines)

@@ -891,3 +891,9 @@ def test_chinese_heat_map_ticks_stand_upright_apart_from_their_label(sweep):
         sectors[sectors["policy"] == "none"], rows="sector", columns="scenario"
     )
     assert all(t.get_rotation() == 20 for t in english.axes[0].get_xticklabels())
+
+
+def test_chinese_tick_labels_break_where_the_words_do():
+    assert plots._zh_lines("绿色转型+乡村振兴") == "绿色转型+\n乡村振兴"
+    assert plots._zh_lines("基准情景（延续现有趋势）") == "基准情景\n（延续现有趋势）"
+    assert plots._zh_lines("有序绿色转型") == "有序绿色转型"
