@@ -468,7 +468,7 @@ class LiveBars(_Live):
                     color=looks[m]["color"],
                     hatch=hatches[i % len(hatches)],
                     edgecolor="white",
-                    label=i18n.label(m, lang),
+                    label=i18n.region_label(m, lang),  # (a region's, not the whole city's)
                 )
                 self.marks[m] = [
                     ax.plot(

@@ -153,7 +153,8 @@ COMPARATIVE: tuple[Metric, ...] = (
     _m(
         "cost_per_additional_employed_yuan",
         "yuan per worker-month",
-        "extra public spending / extra employed workers against the same scenario and seed without the policy",
+        "extra public spending / extra workers in employment (employed + apprentices) against "
+        "the same scenario and seed without the policy",
         "public spending",
     ),
 )

@@ -232,11 +232,27 @@ def education_choices(m, p: params.Params, month: int) -> None:
 
 
 def skill_change(m, p: params.Params) -> None:
-    """6. Learning on the job, in training and apprenticeships; depreciation."""
+    """6. Learning on the job, in training and apprenticeships; depreciation. The
+    month's running costs of public programmes are booked here, with the seats as the
+    learners use them (``running_costs``)."""
     w, f, pr = m.workers, m.firms, m.providers
     skills.update_skills(
         p.skills, w.status, w.employer, w.provider, w.ability, w.skills, f.req, pr.mix,
         pr.quality, pr.relevance, w.gap_under, w.gap_over,
+    )  # fmt: skip
+    running_costs(m, p)
+
+
+def running_costs(m, p: params.Params) -> None:
+    """The month's running costs of public programmes: every TVET and course seat a
+    learner used this month (counted as they learn, phase 6), the rural access policy's
+    capacity, the anticipation system and the curricula. Counted in phase 10, after the
+    programmes that end this month (phase 8) had given up their seats, a 24-month TVET
+    programme was paid for 23 months and a 4-month course for 3 (an outside audit)."""
+    pr, world = m.providers, m.world
+    accounting.programme_costs(
+        p.costs, pr.region, world.region_urban, pr.base_seats, pr.base_course_seats, pr.seats,
+        pr.course_seats, pr.enrolled, pr.course_enrolled, m.spend,
     )  # fmt: skip
 
 
@@ -302,13 +318,9 @@ def demographic_change(m, p: params.Params, month: int) -> None:
 
 
 def accounts(m, p: params.Params) -> None:
-    """10. Wages and the running costs of public programmes; lagged feedback signals."""
-    pr, world = m.providers, m.world
+    """10. Wages; lagged feedback signals (the running costs of public programmes are
+    booked in phase 6: ``running_costs``)."""
     set_wages(m, p)
-    accounting.programme_costs(
-        p.costs, pr.region, world.region_urban, pr.base_seats, pr.base_course_seats, pr.seats,
-        pr.course_seats, pr.enrolled, pr.course_enrolled, m.spend,
-    )  # fmt: skip
     # Signals agents act on next month, from the last 12 months: the poaching rate firms
     # expect (poached / retained, at most 1) and school leavers' chance of a slot
     # (apprenticeship starts / leavers who chose apprenticeship, at most 1).

@@ -445,6 +445,10 @@ def test_live_charts_draw_each_month_on_fixed_scales(lang):
     quo = model.status_quo
     lines = dashboard.LiveLines(["unemployment_rate"], "u", model.months, lang, quo)
     bars = dashboard.LiveBars(["unemployment_rate"], "r", lang, quo)
+    # each bar a region's rate, not labelled the whole city's ("..., whole city")
+    said = [t.get_text() for t in bars.fig.legends[0].texts]
+    assert i18n.region_label("unemployment_rate", lang) in said
+    assert i18n.label("unemployment_rate", lang) not in said
     gaps = dashboard.LiveMap("g", lang, model.world, quo)
     scales, pictures = set(), []
     while model.running:

@@ -44,7 +44,7 @@ from hypothesis import strategies as st
 
 from simulation import loading, metrics
 from simulation.config import PolicyConfig, ScenarioConfig
-from simulation.kernels import apprenticeship, choices, firms, matching, separations
+from simulation.kernels import apprenticeship, choices, firms, matching, separations, skills
 from simulation.kernels import month as month_kernels
 from simulation.model import SkillsModel
 from simulation.state import ApprState, Cert, Education, Flow, Programme, Spend, Status, Training
@@ -134,6 +134,7 @@ class Month:
     balances: float = 0.0  # subsidy balances (and bonuses) of this month's certified
     clawbacks: float = 0.0  # advances clawed back from this month's dropouts
     voucher_months: int = 0
+    learning: tuple | None = None  # providers' (TVET, course) enrolment as learners learn
     enrolments: int = 0
     self_rehires: int = 0
     fresh_hires: int = 0  # hires and starts of workers unemployed only since this month
@@ -209,6 +210,7 @@ class Tracker:
             mp, separations, "apprenticeship_progress", before=self._snap, after=self._after_appr
         )
         self._wrap(mp, separations, "education_progress", before=self._before_education)
+        self._wrap(mp, skills, "update_skills", after=self._after_learning)
 
     def _wrap(self, mp, module, name, before=None, after=None):
         original = getattr(module, name)
@@ -237,6 +239,14 @@ class Tracker:
         assert added[Training.RETURNS] == pytest.approx((f.train_benefit - benefit).sum(), rel=1e-9)
         apprentices = int((self.model.workers.status == Status.APPRENTICE).sum())
         assert (added[Training.GROSS_COST] > 0) == (apprentices > 0), where
+
+    def _after_learning(self, args, _):
+        """The seats in use as learners learn (phase 6): each is paid for this month,
+        also when its programme ends later in the month (phase 8)."""
+        w, pr, where = self.model.workers, self.model.providers, self.where()
+        tvet = (w.status == Status.TRAINING) & (w.programme == Programme.TVET)
+        assert int(tvet.sum()) == int(pr.enrolled.sum()), where
+        self.cur.learning = (pr.enrolled.copy(), pr.course_enrolled.copy())
 
     def _snap(self, args):
         w, pr = self.model.workers, self.model.providers
@@ -592,13 +602,14 @@ class Tracker:
         extra[~rural] = extra_courses[~rural] = 0
         rural_seats = extra.sum() + extra_courses.sum()
         assert sp[Spend.RURAL_ACCESS] == approx(c.rural_seat_cost * rural_seats), where
-        # Every occupied seat at the seat cost, but those the rural access policy pays for:
-        # its seats are a provider's last ones, the occupied ones beyond the others.
-        by_policy = np.clip(pr.enrolled - (pr.seats - extra), 0, extra)
-        by_policy += np.clip(
-            pr.course_enrolled - (pr.course_seats - extra_courses), 0, extra_courses
-        )
-        in_use = pr.enrolled.sum() + pr.course_enrolled.sum() - by_policy.sum()
+        # Every seat in use as learners learn (phase 6) at the seat cost, but those the
+        # rural access policy pays for: its seats are a provider's last ones, the
+        # occupied ones beyond the others. (Counted at the month's end, after this
+        # month's programmes had ended, a 4-month course was paid for 3 months.)
+        enrolled, course_enrolled = m.learning
+        by_policy = np.clip(enrolled - (pr.seats - extra), 0, extra)
+        by_policy += np.clip(course_enrolled - (pr.course_seats - extra_courses), 0, extra_courses)
+        in_use = enrolled.sum() + course_enrolled.sum() - by_policy.sum()
         assert sp[Spend.SEATS] == approx(c.seat_cost * in_use), where
         # The anticipation system is one city-level system: a flat monthly cost.
         assert sp[Spend.ANTICIPATION] == approx(c.anticipation_cost), where

@@ -264,8 +264,13 @@ def advance(
     flows[Flow.VOUCHER_ENROLMENTS] += with_voucher
     stamps[5] = cycles()
 
-    # 6. skills
+    # 6. skills, and the month's running costs with the seats as learners use them
+    # (``phases.running_costs``)
     matching.share(box, matching.SHARED_SKILLS, n, matching.SHARED_ROWS, 0, 0, 0, 0, context)
+    accounting.programme_costs(
+        pc, pr.region, region_urban, pr.base_seats, pr.base_course_seats, pr.seats,
+        pr.course_seats, pr.enrolled, pr.course_enrolled, spend,
+    )  # fmt: skip
     stamps[6] = cycles()
 
     # 7. search and matching: slots, then jobs (``phases._match``)
@@ -359,10 +364,6 @@ def advance(
 
     # 10. accounts
     matching.share(box, matching.SHARED_WAGES, n, matching.SHARED_ROWS, 0, 0, 0, 0, context)
-    accounting.programme_costs(
-        pc, pr.region, region_urban, pr.base_seats, pr.base_course_seats, pr.seats,
-        pr.course_seats, pr.enrolled, pr.course_enrolled, spend,
-    )  # fmt: skip
     flow_history[flow_row] = flows
     rolling = np.zeros(flows.shape[0], dtype=np.int64)
     for t in range(flow_history.shape[0]):

@@ -174,6 +174,7 @@ class ReferenceModel(mesa.Model):
         self.plan_training(p, month)  # 4. shortage signal, curricula, seats
         self.education_choices(p, month)  # 5. school leavers, lifelong learning
         self.workers.do("learn", p.skills)  # 6. learning and depreciation
+        self.running_costs(p)  # (as learners use their seats: phases.running_costs)
         self.search_and_matching(p, month)  # 7. slots, then jobs
         self.separations_and_lifecycle(p, month)  # 8. layoffs, quits, apprentices
         self.demographic_change(p, month)  # 9. ageing, cohorts, migration
@@ -482,9 +483,9 @@ class ReferenceModel(mesa.Model):
 
     # --------------------------------------------------------- 10. accounts
 
-    def accounts(self, p: params.Params) -> None:
-        """Wages, public running costs, and the lagged signals agents act on."""
-        self.workers.do("set_wage", p.wages)
+    def running_costs(self, p: params.Params) -> None:
+        """Public running costs: the seats learners use this month (phase 6), rural
+        capacity, anticipation and curricula."""
         pc, spend = p.costs, self.spend
         for q in self.providers:
             seats, rural = q.running_costs(pc)
@@ -494,6 +495,10 @@ class ReferenceModel(mesa.Model):
         spend[Spend.ANTICIPATION] += pc.anticipation_cost
         spend[Spend.CORE_SKILLS] += pc.core_cost
         spend[Spend.GREEN_CURRICULA] += pc.green_cost
+
+    def accounts(self, p: params.Params) -> None:
+        """Wages, and the lagged signals agents act on."""
+        self.workers.do("set_wage", p.wages)
         # Over the last 12 months: the poaching rate firms expect (poached / retained,
         # at most 1), school leavers' chance of a slot (starts / seekers, at most 1).
         self.flow_history[self.clock % 12] = self.flows
