@@ -352,7 +352,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         code = _broken_pipe()
     except KeyboardInterrupt:
-        print("skillsim: interrupted", file=sys.stderr)
+        print(f"skillsim: {_stopped_words(args)}", file=sys.stderr)
         code = EXIT_INTERRUPTED
     finally:
         sys.unraisablehook = previous_hook
@@ -364,6 +364,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if _terminated and code == EXIT_INTERRUPTED:
         code = EXIT_TERMINATED
     return code
+
+
+def _stopped_words(args) -> str:
+    """What a stop of the command did: "interrupted" (Ctrl-C) or "stopped (SIGTERM)",
+    and for a run, that nothing of it was written (it is written once finished; a stop
+    while it is written keeps it, ``stop.held``)."""
+    said = "stopped (SIGTERM)" if _terminated else "interrupted"
+    if getattr(args, "command", None) == "run":
+        said += "; nothing of the run was written (its results are written once it finishes)"
+    return said
 
 
 def _stdout_closed() -> bool:
@@ -605,15 +615,55 @@ def _run_with_progress(run, console, profile: bool = False, engine: str = "engin
     # burn-in, which on a machine's first run include compiling the kernels (BENCHMARKS.md,
     # "Start-up").
     console.print(f"[bold]{run.scenario.name} | {run.policy.name} | seed {run.seed}[/bold]")
-    setting_up = "set-up, burn-in" + (" (1st run: compiles)" if engine == "engine" else "")
-    with Progress(*columns, console=console, transient=False) as bar:
-        task = bar.add_task(setting_up, total=run.months)
+    # The burn-in's months counted too (they were 54-71% of a large run's time, under a
+    # bar at 0 with no estimate), and "compiles" said only when the kernels are not in
+    # numba's cache (it was said on every run).
+    burn = run.scenario.burn_in_months
+    setting_up = "set-up, burn-in" + (" (compiles)" if _compiles(engine) else "")
+    if not console.is_terminal:  # (a log file: lines, not a bar drawn at the end)
+        from simulation.progress import Lines
+
+        burning = Lines(console, setting_up, burn, "months")
+        months = Lines(console, "run", run.months, "months")
+
+        def burnt(k: int) -> None:
+            burning.update(k)
+            if k == burn:
+                months.restart()  # (the run's clock from its first month)
+
         return runner.simulate(
             run,
-            progress=lambda month: bar.update(task, completed=month, description="run"),
+            progress=months.update,
+            burn_in_progress=burnt,
             profile=profile,
             engine=engine,
         )
+    with Progress(*columns, console=console, transient=False) as bar:
+        setup = bar.add_task(setting_up, total=burn)
+        task = bar.add_task("run", total=run.months, start=False)
+
+        def month_done(month: int) -> None:
+            if month == 1:  # (a burn-in shared with an earlier run counts as done)
+                bar.update(setup, completed=burn)
+                bar.start_task(task)
+            bar.update(task, completed=month)
+
+        return runner.simulate(
+            run,
+            progress=month_done,
+            burn_in_progress=lambda k: bar.update(setup, completed=k),
+            profile=profile,
+            engine=engine,
+        )
+
+
+def _compiles(engine: str) -> bool:
+    """Whether this run compiles kernels first (the engine's, not in numba's cache)."""
+    if engine != "engine":
+        return False
+    from simulation import compile_ahead
+
+    return not compile_ahead._cache_state()[0]
 
 
 def _profile_table(timings: dict, workers: int, months: int, stderr: bool = False) -> None:

@@ -92,9 +92,12 @@ class Engine:
         self._allocate_buffers()
         (pay or phases.set_wages)(self, self.status_quo)
 
-    def _burn_in(self) -> None:
-        for _ in range(self.burn_in):
+    def _burn_in(self, progress=None) -> None:
+        """The burn-in's months; ``progress(k)`` after the k-th."""
+        for k in range(1, self.burn_in + 1):
             self._advance(self.status_quo)
+            if progress is not None:
+                progress(k)
 
     @property
     def measured(self) -> params.Params:

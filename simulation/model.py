@@ -11,7 +11,7 @@ import copy
 import math
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 
 import mesa
@@ -133,6 +133,7 @@ class SkillsModel(Engine, mesa.Model):
     wall-clock time of each phase in ``model.timer.seconds``. The model first runs the
     scenario's burn-in under the status-quo policy with drivers frozen, then
     records month 0; each ``step()`` advances one month and records it.
+    ``burn_in_progress(k)``, if given, is called after the burn-in's k-th month.
     """
 
     def __init__(
@@ -145,6 +146,7 @@ class SkillsModel(Engine, mesa.Model):
         run: RunConfig | None = None,
         profile: bool = False,
         share_burn_in: bool = False,
+        burn_in_progress: Callable[[int], None] | None = None,
     ):
         super().__init__(rng=seed)  # (Mesa's own generators: the model draws from simulation.rng)
         self.timer = PhaseTimer(enabled=profile)
@@ -157,7 +159,7 @@ class SkillsModel(Engine, mesa.Model):
         else:
             configured = set(self.__dict__)
             self._set_up()
-            self._burn_in()
+            self._burn_in(burn_in_progress)
             if share_burn_in:
                 kept = (set(self.__dict__) - configured) | {"clock", "month", "world"}
                 BURN_INS.put(run, {k: self.__dict__[k] for k in kept})

@@ -41,9 +41,14 @@ class RunResult:
 
 
 def provenance() -> dict:
-    """This process's code version, package versions and environment (with its host)."""
+    """This process's code version, package versions and environment (with its host),
+    and the digest of the skillsim source it runs (``code``, as a sweep's ledger has it:
+    a commit with a dirty tree does not tell two versions of its files apart)."""
+    from simulation.experiment.executors import code_digest, loaded_code
+
     return {
         "code_version": store.code_version(),
+        "code": code_digest(loaded_code()),
         "packages": store.package_versions(),
         "environment": {**store.environment(), "host": socket.gethostname()},
     }
@@ -55,8 +60,11 @@ def simulate(
     profile: bool = False,
     engine: str = "engine",
     share_burn_in: bool = False,
+    burn_in_progress: Callable[[int], None] | None = None,
 ) -> RunResult:
-    """Build the model (burn-in included) and step it to the horizon. With ``profile``,
+    """Build the model (burn-in included) and step it to the horizon; ``progress(month)``
+    after each month of the run, ``burn_in_progress(k)`` after the burn-in's k-th month
+    (the engine's; none for a burn-in shared with an earlier run). With ``profile``,
     ``timings["phase_seconds"]`` holds the time of each phase over the run's months
     (burn-in excluded). ``engine="reference"`` runs the plain-Mesa reference model
     instead (the same results, far slower; no phase profile). ``share_burn_in``: the
@@ -71,7 +79,12 @@ def simulate(
         model = ReferenceModel(run=run)
         profile = False
     else:
-        model = SkillsModel(run=run, profile=profile, share_burn_in=share_burn_in)
+        model = SkillsModel(
+            run=run,
+            profile=profile,
+            share_burn_in=share_burn_in,
+            burn_in_progress=burn_in_progress,
+        )
         model.timer.seconds.clear()  # the profile covers the run's months, not the burn-in
     t1 = time.perf_counter()
     first_month = None

@@ -75,6 +75,11 @@ def test_run_writes_every_table_and_the_manifest(tmp_path, capsys):
     assert manifest["config"]["policy"]["subsidy"]["yuan_per_year"] == 5000
     assert {"numpy", "numba", "mesa", "pandas", "python"} <= set(manifest["packages"])
     assert {"commit", "dirty"} <= set(manifest["code_version"])
+    # the source's digest, as a sweep's ledger has it (a dirty tree on one commit holds
+    # many versions: an outside review compared two runs told apart by nothing else)
+    from simulation.experiment.executors import code_digest, loaded_code
+
+    assert manifest["code"] == code_digest(loaded_code()) and len(manifest["code"]) == 16
     assert manifest["timings"]["total_seconds"] > 0
     printed = capsys.readouterr().out
     assert "unemployment_rate" in printed  # the summary table
@@ -428,6 +433,47 @@ def test_new_folder_raises_for_a_taken_name_unless_told_to_go_elsewhere(tmp_path
     assert _files(tmp_path) == ["taken", "taken-1", "taken-1/a.txt"]
 
 
+def test_progress_to_a_log_file_is_lines_as_it_goes(tmp_path, capsys, monkeypatch):
+    """Output to a file (a batch job, nohup): rich's bar drew only at the end, so a log
+    showed nothing while a long run or sweep went on (an outside review). Now plain
+    lines: the burn-in's months and the run's, each tenth from 5 s on and at the end."""
+    from simulation import progress
+
+    monkeypatch.setattr(progress, "QUIET_SECONDS", 0.0)  # (a small run: lines at once)
+    out = tmp_path / "run"
+    assert cli.main(["run", "baseline", *SMALL, "--out", str(out), "--no-summary"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    burn = [line for line in err if line.startswith("set-up, burn-in")]
+    months = [line for line in err if line.startswith("run: ")]
+    assert burn[-1].startswith("set-up, burn-in: 36/36 months, ") and len(burn) >= 10
+    assert [line.split(",")[0] for line in months] == [f"run: {k}/3 months" for k in (1, 2, 3)]
+    assert "left" in months[0] and "left" not in months[-1]
+
+
+def test_progress_lines_say_a_tenth_at_a_time_and_the_time_left(monkeypatch):
+    """``progress.Lines``: nothing before QUIET_SECONDS but the end; then each new
+    tenth, or a minute after the last line; the time so far and the time left."""
+    from simulation import progress
+
+    said: list[str] = []
+    console = type("Console", (), {"print": lambda self, s, **kw: said.append(s)})()
+    now = [100.0]
+    monkeypatch.setattr(progress.time, "monotonic", lambda: now[0])
+    lines = progress.Lines(console, "runs", 200)
+    for done, t in ((5, 101.0), (30, 106.0), (31, 107.0), (32, 168.0), (60, 170.0)):
+        now[0] = t
+        lines.update(done, f"done {done}")
+    now[0] = 200.0
+    lines.update(200)
+    lines.update(200)  # (the end said once)
+    assert said == [
+        "runs: 30/200 (done 30), 6.0 s, about 34.0 s left",
+        "runs: 32/200 (done 32), 1 min 08 s, about 5 min 57 s left",
+        "runs: 60/200 (done 60), 1 min 10 s, about 2 min 43 s left",
+        "runs: 200/200, 1 min 40 s",
+    ]
+
+
 @pytest.mark.parametrize(("stop", "code"), [("SIGTERM", 143), ("Ctrl-C", 130)])
 def test_a_stopped_run_exits_cleanly_and_writes_nothing(tmp_path, monkeypatch, capsys, stop, code):
     """SIGTERM (a batch scheduler's stop) ends a run as Ctrl-C does: exit 143 (130), a
@@ -445,7 +491,11 @@ def test_a_stopped_run_exits_cleanly_and_writes_nothing(tmp_path, monkeypatch, c
     before = signal.getsignal(signal.SIGTERM)
     out = tmp_path / "run"
     assert cli.main(["run", "baseline", *SMALL, "--quiet", "--out", str(out)]) == code
-    assert "skillsim: interrupted" in capsys.readouterr().err
+    said = "stopped (SIGTERM)" if stop == "SIGTERM" else "interrupted"
+    assert capsys.readouterr().err == (
+        f"skillsim: {said}; nothing of the run was written (its results are written once it "
+        "finishes)\n"
+    )
     assert _files(tmp_path) == []
     assert signal.getsignal(signal.SIGTERM) is before
 

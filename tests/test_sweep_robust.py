@@ -944,12 +944,57 @@ def test_a_scheduler_address_where_something_else_listens(kind):
         with dask.config.set({"distributed.comm.timeouts.connect": "2s"}):
             t0 = time.monotonic()
             with (
-                pytest.raises(executors.ExecutorError, match="no Dask scheduler answered"),
+                pytest.raises(executors.ExecutorError) as said,
                 executors.dask_client(f"tcp://127.0.0.1:{port}", 1),
             ):
                 pass
             assert time.monotonic() - t0 < 30
+        # what Dask could not read is said as such, not as numpy's request for exbibytes
+        words = str(said.value)
+        assert "something answered there, but not as a Dask scheduler" in words, words
+        assert "EiB" not in words and "allocate" not in words, words
     finally:
         server.close()
         for conn in held:
             conn.close()
+
+
+@pytest.mark.parametrize("finished", [0, 1])
+def test_an_interrupted_sweep_says_whether_any_run_is_kept(tmp_path, monkeypatch, capsys, finished):
+    """Ctrl-C before any run had finished said "finished runs are kept" of none (an
+    outside review): now it says that none had finished and how to start again."""
+    import simulation.experiment as experiment
+
+    path = write_experiment(tmp_path / "exp", small())
+    out = tmp_path / "sweep"
+
+    def stopped(plan, folder, *args, **kwargs):
+        (Path(folder) / "runs").mkdir(parents=True)
+        if finished:
+            (Path(folder) / "runs" / "quick__none__r0").mkdir()
+            (Path(folder) / "runs" / "quick__none__r0" / "manifest.json").write_text("{}")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(experiment, "run_sweep", stopped)
+    assert cli.main(["sweep", str(path), "--out", str(out), "--quiet"]) == 130
+    said = " ".join(capsys.readouterr().err.split())
+    if finished:
+        assert said.startswith(f"interrupted; finished runs are kept in {out}")
+    else:
+        assert said.startswith(f"interrupted before any run finished; {out} holds the sweep's")
+        assert "rerun the same command to start it" in said
+
+
+def test_more_threads_than_cores_are_said_and_recorded_as_used(tmp_path, capsys):
+    """--threads 99 on 2 cores ran each run on 2 threads, said nothing, and the sweep's
+    manifest recorded 99 (an outside review)."""
+    import numba
+
+    cores = numba.config.NUMBA_NUM_THREADS
+    path = write_experiment(tmp_path / "exp", small(replications=1))
+    out = tmp_path / "sweep"
+    args = ["sweep", str(path), "--out", str(out), "--executor", "serial", "--quiet"]
+    assert cli.main([*args, "--threads", str(cores + 97)]) == 0
+    err = " ".join(capsys.readouterr().err.split())
+    assert f"--threads {cores + 97}: this machine has {cores} cores; each run uses {cores}" in err
+    assert json.loads((out / "manifest.json").read_text())["execution"]["threads"] == cores

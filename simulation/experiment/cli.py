@@ -253,6 +253,16 @@ def _sweep(args: argparse.Namespace) -> int:
         value = getattr(args, option)
         if value is not None and value < 1:
             raise _bad(f"{COMMAND_LINE}: --{option} = {value}: must be a whole number >= 1")
+    cores = _cores()
+    if args.threads is not None and args.threads > cores and args.scheduler is None:
+        # (numba runs at most a thread a core here: 99 was taken as 2, and the sweep's
+        # manifest said 99; a remote scheduler's workers have cores of their own)
+        print(
+            f"skillsim: note: --threads {args.threads}: this machine has {cores} cores; "
+            f"each run uses {cores} threads",
+            file=sys.stderr,
+        )
+        args.threads = cores
     overrides = {
         "workers": args.workers,
         "months": args.months,
@@ -351,9 +361,16 @@ def _sweep(args: argparse.Namespace) -> int:
         console.print(f"skillsim: error: {exc}", markup=False, highlight=False)
         return EXIT_FAILED_RUNS
     except KeyboardInterrupt:
-        if Path(out).exists():
+        from simulation.experiment.progress import finished_runs
+
+        if Path(out).exists() and finished_runs(out):
             console.print(
                 f"interrupted; finished runs are kept in {out}: rerun the same command to resume"
+            )
+        elif Path(out).exists():  # ("finished runs are kept" of none read as a loss)
+            console.print(
+                f"interrupted before any run finished; {out} holds the sweep's plan: rerun "
+                "the same command to start it"
             )
         else:  # (stopped while connecting to a scheduler, before the folder was made)
             console.print("interrupted before any run; nothing written")
@@ -435,6 +452,8 @@ def _check_effects_possible(plan) -> None:
 def _with_progress(plan, out, executor, args, console, run_sweep, note=None):
     import rich.progress as rp
 
+    if not console.is_terminal:  # (a log file: lines as runs finish, not a bar at the end)
+        return _with_lines(plan, out, executor, args, console, run_sweep, note)
     with rp.Progress(
         rp.TextColumn("[bold]{task.description}"),
         rp.BarColumn(),
@@ -459,6 +478,32 @@ def _with_progress(plan, out, executor, args, console, run_sweep, note=None):
         return run_sweep(
             plan, out, executor, args.jobs, args.scheduler, args.threads, start, step, on_note=note
         )
+
+
+def _cores() -> int:
+    """The threads a run can use here: numba's (all cores unless NUMBA_NUM_THREADS)."""
+    import numba
+
+    return numba.config.NUMBA_NUM_THREADS
+
+
+def _with_lines(plan, out, executor, args, console, run_sweep, note=None):
+    """``_with_progress`` for output that is no terminal: ``progress.Lines``."""
+    from simulation.progress import Lines
+
+    counts = {"done": 0, "failed": 0}
+    lines: list[Lines] = []
+
+    def start(todo: int, skipped: int) -> None:
+        lines.append(Lines(console, f"runs ({skipped} already done)" if skipped else "runs", todo))
+
+    def step(outcome) -> None:
+        counts["done" if outcome.ok else "failed"] += 1
+        lines[0].update(sum(counts.values()), f"done {counts['done']}, failed {counts['failed']}")
+
+    return run_sweep(
+        plan, out, executor, args.jobs, args.scheduler, args.threads, start, step, on_note=note
+    )
 
 
 # -------------------------------------------------------------------- effects

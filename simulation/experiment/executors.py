@@ -391,12 +391,21 @@ def dask_client(scheduler: str | None, jobs: int) -> Iterator[Any]:
             )
         try:
             client = _connect(Client, scheduler)
-        except Exception as exc:  # (what answers may be no Dask scheduler at all: an SSH
-            # banner read as a message's length asked numpy for exbibytes)
+        except (OSError, TimeoutError) as exc:  # (nothing answered, or not in time)
             raise ExecutorError(
                 f"--scheduler {scheduler}: no Dask scheduler answered there "
                 f"({type(exc).__name__}: {exc}); start one (`dask scheduler` prints its "
                 "address: port 8786 unless told, its dashboard is 8787) and give its address"
+            ) from None
+        except Exception as exc:  # something answered, but not in Dask's protocol: an
+            # SSH banner or an HTTP 400 read as a message's length asked numpy for
+            # exbibytes ("MemoryError: Unable to allocate 3.07 EiB ..."), said as such
+            raise ExecutorError(
+                f"--scheduler {scheduler}: something answered there, but not as a Dask "
+                f"scheduler (a web server, an SSH port? Dask could not read its reply: "
+                f"{type(exc).__name__}); a Dask scheduler listens on port 8786 unless told "
+                "(`dask scheduler` prints its address; its dashboard, 8787, is no "
+                "scheduler): give that address"
             ) from None
         cluster = None
     else:
