@@ -800,14 +800,7 @@ def make_components(lang: str):
 
 # The scenario menu in the report's order (the main experiment's, then the robustness
 # fit): alphabetical, it began 基准, 第二套校准, 绿色转型+乡村振兴 in Chinese.
-SCENARIO_ORDER = (
-    "baseline",
-    "green_transition_orderly",
-    "green_transition_disorderly",
-    "rural_revitalization",
-    "combined",
-    "baseline_alternative_fit",
-)
+SCENARIO_ORDER = loading.SHIPPED["scenario"]
 
 
 def model_params(

@@ -104,6 +104,33 @@ def names_in(folders: Sequence[Path]) -> list[str]:
     return sorted({name for folder in folders for name in _names(folder)})
 
 
+# The shipped scenarios and policies in the main experiment's order (then the robustness
+# fit and the alias): the order of the dashboard's menu, and each one's look in every
+# figure (``plots.look``).
+SHIPPED = {
+    "scenario": (
+        "baseline",
+        "green_transition_orderly",
+        "green_transition_disorderly",
+        "rural_revitalization",
+        "combined",
+        "baseline_alternative_fit",
+        "green_transition",
+    ),
+    "policy": (
+        "none",
+        "apprenticeship_subsidy",
+        "quality_apprenticeship",
+        "skills_anticipation",
+        "core_skills",
+        "green_curricula",
+        "lifelong_learning_vouchers",
+        "rural_training_access",
+        "package",
+    ),
+}
+
+
 def available_scenarios() -> list[str]:
     return names_in(scenario_folders())
 

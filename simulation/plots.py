@@ -44,7 +44,7 @@ import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, MultipleLocator
 
-from simulation import analysis, i18n, metrics
+from simulation import analysis, i18n, loading, metrics
 from simulation.i18n import axis_label, label, name_of, scale, text, unit
 
 STYLES = ("paper", "talk")
@@ -159,30 +159,8 @@ def look(keys: Sequence[str], named: Sequence[str] = (), first: str | None = Non
     }
 
 
-# The shipped scenarios and policies in the main experiment's order: their looks in
-# every figure (``look``).
-SHIPPED = {
-    "scenario": (
-        "baseline",
-        "green_transition_orderly",
-        "green_transition_disorderly",
-        "rural_revitalization",
-        "combined",
-        "baseline_alternative_fit",
-        "green_transition",
-    ),
-    "policy": (
-        "none",
-        "apprenticeship_subsidy",
-        "quality_apprenticeship",
-        "skills_anticipation",
-        "core_skills",
-        "green_curricula",
-        "lifelong_learning_vouchers",
-        "rural_training_access",
-        "package",
-    ),
-}
+# The shipped scenarios and policies, in order: their looks in every figure (``look``).
+SHIPPED = loading.SHIPPED
 
 
 def ordered(values, first: str | None = None, wanted=None) -> list:
