@@ -445,7 +445,9 @@ def test_progress_to_a_log_file_is_lines_as_it_goes(tmp_path, capsys, monkeypatc
     err = capsys.readouterr().err.splitlines()
     burn = [line for line in err if line.startswith("set-up, burn-in")]
     months = [line for line in err if line.startswith("run: ")]
-    assert burn[-1].startswith("set-up, burn-in: 36/36 months, ") and len(burn) >= 10
+    # ("compiles" where numba's cache lacks kernels: a fresh clone's, while its helper works)
+    ends = ("set-up, burn-in: 36/36 months, ", "set-up, burn-in (compiles): 36/36 months, ")
+    assert burn[-1].startswith(ends) and len(burn) >= 10
     assert [line.split(",")[0] for line in months] == [f"run: {k}/3 months" for k in (1, 2, 3)]
     assert "left" in months[0] and "left" not in months[-1]
 

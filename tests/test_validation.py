@@ -569,3 +569,21 @@ def test_a_stop_once_the_runs_are_done_keeps_them_and_a_full_disk_shows_them(
     assert "cannot write the validation to" in captured.err and "No space left" in captured.err
     assert "Traceback" not in captured.err and not out.exists()
     assert "Beveridge" in captured.out  # (the facts' table, on screen)
+
+
+@pytest.mark.parametrize("months", [24, 60])
+def test_a_run_shorter_than_the_cycle_is_said(months, tmp_path, monkeypatch, capsys):
+    """24 months, the least validate takes, see half of the demand cycle (months 12-60):
+    the Beveridge slope's verdict turned with it (an outside review). Said, from 60 not."""
+    from simulation.validation import cli as validation_cli
+
+    def stopped(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(validation_cli, "_run", stopped)
+    args = ["validate", *SMALL, "--quiet", "--out", str(tmp_path / "v")]
+    args[args.index("--months") + 1] = str(months)
+    assert cli.main(args) == 130
+    said = " ".join(capsys.readouterr().err.split())
+    note = "the demand cycle's facts (the Beveridge curve, the cycle's correlations) see less"
+    assert (note in said) == (months < 60), said

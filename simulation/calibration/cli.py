@@ -174,9 +174,20 @@ def main(args: argparse.Namespace) -> int:
 
         raise BadInput(problem)
     cfg = cal.config
+    scaled = config.sized_targets(cal) if args.workers is not None else []
+    stated = config.load_calibration(path).config.workers if scaled else cfg.workers
+    if scaled and stated != cfg.workers:  # (said even with --quiet: it moves the fit)
+        print(
+            f"skillsim: note: --workers {cfg.workers:,}: the targets of counts and spending "
+            f"({', '.join(scaled)}) are for the {stated:,} workers of {path.name} and are "
+            f"compared as they are; scale them by {cfg.workers / stated:.3g} in a copy of "
+            "the file, or calibrate at its size",
+            file=sys.stderr,
+        )
     say = (lambda *a: None) if args.quiet else (lambda text: print(text, file=sys.stderr))
     say(
-        f"calibrate {cfg.name}: {len(cal.names)} parameters, {len(cfg.targets)} targets, "
+        f"calibrate {cfg.name}: {counted(len(cal.names), 'parameter')}, "
+        f"{counted(len(cfg.targets), 'target')}, "
         f"budget {counted(cfg.budget, 'point')} x {counted(cfg.replications, 'seed')}, "
         f"{cfg.workers:,} workers, "
         f"{cfg.months} months, executor {executor} -> {out}"
@@ -272,7 +283,7 @@ def _print_table(fit, status: str) -> None:
     ):
         out.add_column(col, justify=justify, no_wrap=True, min_width=len(col))
     for r in table.itertuples():
-        share = abs(r.high) <= 1.5
+        share = output.shown_in(r.moment)
         f, g = output.pct, output.stated
         out.add_row(
             r.moment,

@@ -188,6 +188,26 @@ def locate(ref: str) -> Path:
     return find_file(ref, loading.own_then_shipped(SHIPPED_CALIBRATION), "TARGETS")
 
 
+# Units of the metrics that grow with the model city (README: counts and spending are
+# for a city of ``workers``), and spending, whose unit (yuan per month) a wage shares.
+SIZED_UNITS = frozenset(
+    {"workers", "per month", "workers per month", "jobs", "firms per month", "slots", "firms"}
+)
+
+
+def sized_targets(cal: Calibration) -> list[str]:
+    """The target moments of ``cal`` that grow with the number of workers (a count, or
+    public spending): a target stated for one size is no target at another."""
+    from simulation import metrics
+
+    out = []
+    for t in cal.config.targets:
+        known = metrics.BY_NAME.get(t.moment)
+        if known is not None and (known.unit in SIZED_UNITS or t.moment.startswith("spending_")):
+            out.append(t.moment)
+    return out
+
+
 def load_calibration(
     path: str | os.PathLike[str], overrides: dict[str, Any] | None = None
 ) -> Calibration:

@@ -82,8 +82,12 @@ class Evaluation:
     refused: str = ""  # the rule between searched fields this point breaks: not run
 
     def mean(self, moment: str) -> float:
+        """The mean over the seeds that measured the moment (NaN if none did): one seed
+        without it (no completion to time, say) made the whole point's objective
+        infinite, the start's too, where ``validate`` leaves such a seed out."""
         v = np.asarray(self.values[moment], dtype=float)
-        return float(np.mean(v)) if np.isfinite(v).all() else math.nan
+        v = v[np.isfinite(v)]
+        return float(np.mean(v)) if v.size else math.nan
 
 
 @dataclass
@@ -264,13 +268,12 @@ class Calibrator:
         self._compass(budget)
         best = self._allowed(self.fit.best)
         fitted = self._rounded(best)
-        if fitted.refused:  # rounding crossed the rule's edge: the point as found
+        if fitted.refused or fitted.objective > best.objective:
+            # Rounding crossed a rule's edge, or moved the best point to a worse one (the
+            # objective is rough at small sizes, docs/ODD.md 11.5): the best point as
+            # found, its values unrounded. (The start was kept instead before: a fit
+            # worse than one in hand.)
             fitted = best
-        first = self.fit.start
-        if first is not None and first.objective < fitted.objective:
-            # Rounding moved the best point to a worse one than the search began from
-            # (jitter, docs/ODD.md 11.5): shipping it would make the fit worse.
-            fitted = first
         self.fit.fitted = fitted
         return self.fit
 
@@ -359,9 +362,11 @@ class Calibrator:
 
     def _rounded(self, best: Evaluation) -> Evaluation:
         """The best point with each value at 3 significant digits (inside its range), as
-        a scenario file states it; evaluated again if rounding moved it."""
+        a scenario file states it; evaluated again if rounding moved it. The values as
+        run are rounded (a whole-number field's too: 11.46 ran as 11, and rounded
+        before, as 11.5, it was written as 12)."""
         x = []
-        for v, (lo, hi) in zip(best.x, self.cal.bounds, strict=True):
+        for v, (lo, hi) in zip(self.cal.applied(best.x), self.cal.bounds, strict=True):
             x.append(min(hi, max(lo, _significant(v))))
         x = tuple(x)
         if x == best.x:

@@ -151,20 +151,32 @@ def points_done(fit: Fit) -> str:
     return f"{counted(ran, 'point')} run ({refused} {more}refused: a rule between fields)"
 
 
-def pct(x: float, unit_share: bool) -> str:
-    """A simulated share as a percentage with 2 decimals (else 4 significant digits);
-    "-" when missing."""
+def shown_in(moment: str) -> str:
+    """How a moment's figures are shown: "%" for a share (values from 0 to 1), " pp"
+    for a difference of shares (from -1 to 1: August's rate minus June's), "" for any
+    other number. (Told by the figures' size before, tightness, vacancies per
+    unemployed, showed as "80% [60%, 100%]".)"""
+    from simulation.calibration.moments import MOMENTS
+
+    bounds = MOMENTS[moment].bounds if moment in MOMENTS else None
+    return "%" if bounds == (0.0, 1.0) else " pp" if bounds == (-1.0, 1.0) else ""
+
+
+def pct(x: float, unit: str) -> str:
+    """A simulated value in its ``unit`` (``shown_in``): a share or a difference of
+    shares in percent (points) with 2 decimals, else 4 significant digits; "-" when
+    missing."""
     if not math.isfinite(x):
         return "-"
-    return f"{100 * x:.2f}%" if unit_share else f"{x:.4g}"
+    return f"{100 * x:.2f}{unit}" if unit else f"{x:.4g}"
 
 
-def stated(x: float, unit_share: bool) -> str:
+def stated(x: float, unit: str) -> str:
     """A figure of the targets file (a target or a range's end) as the file states it:
     a share as a percentage with every digit given (0.0515: 5.15%, not 5.1%)."""
     if not math.isfinite(x):
         return "-"
-    return f"{round(100 * x, 10):g}%" if unit_share else f"{x:g}"
+    return f"{round(100 * x, 10):g}{unit}" if unit else f"{x:g}"
 
 
 def progress_lines(fit: Fit) -> list[str]:
@@ -196,19 +208,18 @@ def progress_lines(fit: Fit) -> list[str]:
             f"Fitted: point {e.index}, the best point rounded to 3 significant digits and "
             f"run again, objective {e.objective:.3g}."
         )
-    elif start is not None and e.index == start.index and best.index != start.index:
+    elif e.index == best.index:
         rounded = [x for x in fit.evaluations if x.stage == "fitted"]
-        if rounded:
+        if rounded and rounded[-1].objective > best.objective:
             lines.append(
-                f"Fitted: the start (point {start.index}), kept because the best point "
-                f"rounded to 3 significant digits (point {rounded[-1].index}) gave "
-                f"objective {rounded[-1].objective:.3g}, worse than the start's: "
-                "fitted.toml repeats the start's values."
+                f"Fitted: the best point as found (point {best.index}), its values "
+                f"unrounded: rounded to 3 significant digits (point {rounded[-1].index}) "
+                f"it gave objective {rounded[-1].objective:.3g}, worse."
             )
         else:
             lines.append(
-                f"Fitted: the start (point {start.index}): the best point rounded to 3 "
-                "significant digits is the start itself."
+                f"Fitted: the best point (point {best.index}), its values at 3 significant "
+                "digits already."
             )
     else:
         lines.append(f"Fitted: point {e.index}, objective {e.objective:.3g}.")
@@ -236,7 +247,7 @@ def report_markdown(fit: Fit, table: pd.DataFrame, status: str) -> str:
         "|---|---:|---|---:|---:|---|---|---|",
     ]
     for r in table.itertuples():
-        share = abs(r.high) <= 1.5
+        share = shown_in(r.moment)
         lines.append(
             f"| {r.moment} | {stated(r.target, share)} | {stated(r.low, share)}-"
             f"{stated(r.high, share)} | {pct(r.start_simulated, share)} | "

@@ -134,7 +134,7 @@ def main(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from simulation import store
-    from simulation.validation import output, runs
+    from simulation.validation import observe, output, runs
 
     executor = _check(args)
     plan = runs.make_plan(
@@ -154,6 +154,16 @@ def main(args: argparse.Namespace) -> int:
     if problem:
         raise _bad(problem)
     console = Console(stderr=True)
+    whole = observe.CYCLE_START + 2 * observe.CYCLE_HALF_MONTHS
+    if args.months < whole:  # (24 months gave the Beveridge slope's verdict on half a cycle)
+        console.print(
+            f"skillsim: note: --months {args.months}: the demand cycle's facts (the "
+            f"Beveridge curve, the cycle's correlations) see less than its one whole cycle "
+            f"(months {observe.CYCLE_START}-{whole}), so their verdicts are not to be "
+            f"relied on; give --months {whole} or more for them",
+            markup=False,
+            highlight=False,
+        )
     if not args.quiet:
         console.print(
             f"validate {plan.scenario} | {plan.policy}: {len(plan.seeds)} seeds x 2 runs "
