@@ -509,7 +509,7 @@ def test_the_interval_is_cut_to_the_values_a_figure_can_take():
     assert by_key["wage_gini"].bounds == (0.0, 1.0)
 
 
-def test_a_fact_that_a_fit_of_ones_own_targeted_is_named(tmp_path):
+def test_a_fact_that_a_fit_of_ones_own_targeted_is_named(tmp_path, monkeypatch):
     """Validating a calibration's fitted.toml: a fact that fit targeted is no
     independent check, and the report says so (it said "None of them is a calibration
     target" whatever the scenario's fit had used)."""
@@ -533,6 +533,18 @@ def test_a_fact_that_a_fit_of_ones_own_targeted_is_named(tmp_path):
     assert (
         shipped == "None of them is a target of the shipped calibration (calibration/targets.toml)."
     )
+    # a fact computed from a targeted moment of another name is named too (the
+    # urban/rural wage ratio is 1 / (1 - rural_urban_wage_gap): missed before)
+    gap = report.independence(rows, SimpleNamespace(fit=fit, fit_targets=("rural_urban_wage_gap",)))
+    ratio = next(f.label for f in facts.FACTS if f.key == "rural_urban_ratio")
+    assert f"targeted 1: {ratio}." in gap
+    # the shipped file read, not assumed: its targets, none a fact; one on a fact is said
+    assert "urban_unemployment_rate" in report.shipped_targets()
+    assert not any(f.targeted_by(report.shipped_targets()) for f in facts.FACTS)
+    monkeypatch.setattr(report, "shipped_targets", lambda: ("wage_gini",))
+    gini = next(f.label for f in facts.FACTS if f.key == "wage_gini")
+    said = report.independence(rows, SimpleNamespace(fit="", fit_targets=()))
+    assert said == f"The shipped calibration (calibration/targets.toml) targets 1 of them: {gini}."
 
 
 def test_a_stop_once_the_runs_are_done_keeps_them_and_a_full_disk_shows_them(

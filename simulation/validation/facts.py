@@ -45,6 +45,14 @@ class Fact:
     # The values the figure can take: its interval across seeds is cut to them (a t
     # interval over a few seeds can reach past them, e.g. a correlation below -1).
     bounds: tuple[float, float] = (-math.inf, math.inf)
+    # The calibration moment the figure is a direct transform of, when its key is not
+    # that moment's name: a calibration that targets it targeted the fact
+    # (``targeted_by``).
+    moment: str = ""
+
+    def targeted_by(self, moments) -> bool:
+        """Whether a calibration of these target ``moments`` fitted this fact."""
+        return self.key in moments or (self.moment != "" and self.moment in moments)
 
 
 # ---------------------------------------------------------------- per-seed measures
@@ -452,6 +460,7 @@ FACTS: tuple[Fact, ...] = (
         ("nbs_wages2024", "nbs2024"),
         "regional wage levels are inputs; the ratio is partly set by them",
         bounds=(0.0, math.inf),
+        moment="rural_urban_wage_gap",
     ),
     Fact(
         "youth_peak_in_november",

@@ -44,19 +44,42 @@ class Context:
 
 
 def independence(result_rows: Sequence[Row], ctx: Context) -> str:
-    """Whether the facts are independent of the fit: none is a target of the shipped
-    calibration; a scenario fitted by a calibration of one's own may have targeted some
-    (a fact and a moment of one name measure one thing)."""
-    said = "None of them is a target of the shipped calibration (calibration/targets.toml)"
+    """Whether the facts are independent of the fit: which are targets of the shipped
+    calibration (read from its file, not assumed: none, as shipped), and of a
+    calibration of one's own that fitted the scenario (a fact and a moment of one
+    name measure one thing, as does a fact and the moment it is a transform of:
+    ``Fact.targeted_by``)."""
+    shipped = shipped_targets()
+    fitted = [r.fact.label for r in result_rows if r.fact.targeted_by(shipped)]
+    said = (
+        "None of them is a target of the shipped calibration (calibration/targets.toml)"
+        if not fitted
+        else f"The shipped calibration (calibration/targets.toml) targets {len(fitted)} of "
+        f"them: {'; '.join(fitted)}"
+    )
     if not ctx.fit:
         return said + "."
-    shared = [r.fact.label for r in result_rows if r.fact.key in ctx.fit_targets]
+    shared = [r.fact.label for r in result_rows if r.fact.targeted_by(ctx.fit_targets)]
     if not shared:
         return said + f", nor of the calibration that fitted this scenario ({ctx.fit})."
     return (
         said + f"; the calibration that fitted this scenario ({ctx.fit}) targeted "
         f"{len(shared)}: {'; '.join(shared)}. Those are no independent check here."
     )
+
+
+def shipped_targets() -> tuple[str, ...]:
+    """The target moments of the shipped calibration (its calibration/targets.toml)."""
+    import tomllib
+
+    from simulation.calibration.config import SHIPPED_CALIBRATION
+
+    try:
+        with (SHIPPED_CALIBRATION / "targets.toml").open("rb") as fh:
+            targets = tomllib.load(fh).get("targets") or []
+    except (OSError, ValueError):
+        return ()
+    return tuple(t.get("moment", "") for t in targets if isinstance(t, dict))
 
 
 def fitted_by(scenario: str) -> tuple[str, tuple[str, ...]]:
