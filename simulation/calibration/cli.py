@@ -231,7 +231,9 @@ def _finish(args, result, out, path, outcome, executor, t0) -> int:
     cfg = result.calibration.config
     info = {
         "executor": executor,
-        "jobs": args.jobs or os.cpu_count(),
+        # (a serial calibration is one process, not a pool of the machine's cores)
+        "jobs": 1 if executor == "serial" else args.jobs or os.cpu_count(),
+        "threads": args.threads,
         "seconds": time.perf_counter() - t0,
         "error": error,
     }
