@@ -898,8 +898,10 @@ def Controller(
     solara.use_effect(lambda: gone.set, [])
     session = solara.use_memo(_session, dependencies=[])
 
-    def advance():
+    def advance(from_play: bool = False):
         with lock:
+            if from_play and not playing.value:  # (paused, or a Reset, while it waited)
+                return
             m = model.value  # (a Reset meanwhile replaces it: this month is the old city's)
             was_playing = playing.value
             for _ in range(per_render.value):
@@ -946,7 +948,7 @@ def Controller(
                 if gone.wait(interval.value / 1000) or stopping():
                     break
                 if playing.value and shown():
-                    advance()
+                    advance(from_play=True)
         except Exception as e:
             failed(e)
 
