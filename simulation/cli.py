@@ -274,6 +274,7 @@ _terminated: list[int] = []  # SIGTERM received during this ``main``
 
 def _terminate(signum, frame) -> None:
     _terminated.append(signum)
+    stop.sigterm.set()
     stop.requested.set()
     raise Terminated
 
@@ -338,6 +339,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     previous_hook = sys.unraisablehook
     sys.unraisablehook = _unraisable(previous_hook)
     _terminated.clear()
+    stop.sigterm.clear()
     stop.requested.clear()
     try:
         code = _command(args)

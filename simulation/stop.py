@@ -14,6 +14,10 @@ import signal
 import threading
 
 requested = threading.Event()
+# Set beside ``requested`` when the stop was SIGTERM (a batch scheduler's), not Ctrl-C:
+# a command says "stopped" then. Here, not in the command line's module, which runs as
+# ``__main__`` under ``python -m simulation.cli`` (an import of it is another module).
+sigterm = threading.Event()
 
 
 def check() -> None:

@@ -432,11 +432,11 @@ def test_a_search_without_parameters_is_bad_input(tmp_path, capsys):
 
 
 @pytest.mark.parametrize(
-    ("executor", "stops"),
-    [("serial", 1), ("processes", 2)],
-    ids=["serial-one-ctrl-c", "processes-two-ctrl-c"],
+    ("executor", "stops", "sig"),
+    [("serial", 1, "SIGINT"), ("processes", 2, "SIGINT"), ("serial", 1, "SIGTERM")],
+    ids=["serial-one-ctrl-c", "processes-two-ctrl-c", "serial-sigterm"],
 )
-def test_interrupted_calibration_keeps_its_points(tmp_path, executor, stops):
+def test_interrupted_calibration_keeps_its_points(tmp_path, executor, stops, sig):
     """Ctrl-C mid-search: exit 130, and the folder holds every point finished so far.
     Also when Ctrl-C is pressed twice 50 ms apart (an outside review: the second one
     landed while the folder was written, and none was left)."""
@@ -465,11 +465,13 @@ def test_interrupted_calibration_keeps_its_points(tmp_path, executor, stops):
             break
     for k in range(stops):
         time.sleep(0.05 * (k > 0))
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(getattr(signal, sig))
     rest = proc.stderr.read()
-    assert proc.wait(timeout=120) == 130, "".join(seen) + rest
+    # (SIGTERM, a batch scheduler's stop, is said as such: it was "interrupted" too)
+    word = "interrupted" if sig == "SIGINT" else "stopped"
+    assert proc.wait(timeout=120) == (130 if sig == "SIGINT" else 143), "".join(seen) + rest
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["status"] == "interrupted"
+    assert manifest["status"] == word
     evals = pd.read_parquet(out / "evaluations.parquet")
     assert 3 <= len(evals) < 400 and (out / "fit.csv").is_file()
     assert not list(tmp_path.glob(".out*"))
@@ -477,8 +479,11 @@ def test_interrupted_calibration_keeps_its_points(tmp_path, executor, stops):
     first = (out / "fitted.toml").read_text().splitlines()[0]
     assert (
         first
-        == f"# INTERRUPTED after {len(evals)} of 400 points: the best point so far, not a finished search."
+        == f"# {word.upper()} after {len(evals)} of 400 points: the best point so far, not a finished search."
     )
+    # the command that fits it again names the targets file from anywhere (it was the
+    # path relative to where the calibration ran)
+    assert f"`skillsim calibrate {path.resolve()} " in (out / "fitted.toml").read_text()
     assert loading.load_scenario(out / "fitted.toml").name == "baseline_fitted"
 
 

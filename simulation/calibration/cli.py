@@ -14,7 +14,6 @@ from simulation.config_errors import (
     Problem,
     as_options,
     out_path,
-    show_path,
     show_value,
 )
 from simulation.experiment.cli import add_executor_options
@@ -209,8 +208,8 @@ def main(args: argparse.Namespace) -> int:
         with session(executor, args.jobs, args.scheduler, args.threads) as batch:
             calibrator.batch = batch
             calibrator.run(cfg.budget)
-    except KeyboardInterrupt:
-        status, code = "interrupted", EXIT_INTERRUPTED
+    except KeyboardInterrupt:  # (Ctrl-C, or SIGTERM: a batch scheduler's stop)
+        status, code = ("stopped" if stop.sigterm.is_set() else "interrupted"), EXIT_INTERRUPTED
     except fit.CalibrationFailed as exc:
         status, code, error = "failed", EXIT_FAILED, f"{exc}\n{exc.error}"
     with stop.held() as held:  # (a second Ctrl-C while the folder is written lost its points)
@@ -225,7 +224,7 @@ def main(args: argparse.Namespace) -> int:
 
 def _finish(args, result, out, path, outcome, executor, t0) -> int:
     """Write the calibration's folder and report it; returns the exit code."""
-    from simulation.calibration import output
+    from simulation.calibration import config, output
 
     status, code, error = outcome
     cfg = result.calibration.config
@@ -240,8 +239,13 @@ def _finish(args, result, out, path, outcome, executor, t0) -> int:
     scenario_ref = cfg.scenario
     if scenario_ref.endswith(".toml"):
         scenario_ref = str((path.parent / scenario_ref).resolve())
+    # The targets file as the header's command names it, valid from any folder: the
+    # shipped one by its name, another by its absolute path (it was relative to where
+    # the calibration ran, where ``extends`` beside it is absolute)
+    shipped = path.resolve().parent == config.SHIPPED_CALIBRATION
+    targets_ref = path.stem if shipped else str(path.resolve())
     try:
-        out = output.write(result, out, status, info, show_path(path), scenario_ref)
+        out = output.write(result, out, status, info, targets_ref, scenario_ref)
     except OSError as exc:  # a full disk, ...: the points on screen, at least
         if result.evaluations and not (result.fitted or result.best).refused:
             _print_table(result, status)
