@@ -998,3 +998,17 @@ def test_more_threads_than_cores_are_said_and_recorded_as_used(tmp_path, capsys)
     err = " ".join(capsys.readouterr().err.split())
     assert f"--threads {cores + 97}: this machine has {cores} cores; each run uses {cores}" in err
     assert json.loads((out / "manifest.json").read_text())["execution"]["threads"] == cores
+
+
+def test_a_resume_that_runs_nothing_keeps_the_execution_the_runs_had(tmp_path, capsys):
+    """The sweep's manifest says the executor its runs were computed on; a rerun of a
+    finished sweep with other options, which ran nothing, overwrote it (an outside
+    review: jobs 99, threads None)."""
+    path = write_experiment(tmp_path / "exp", small(replications=1))
+    out = tmp_path / "sweep"
+    args = ["sweep", str(path), "--out", str(out), "--quiet"]
+    assert cli.main([*args, "--executor", "serial", "--threads", "1"]) == 0
+    first = json.loads((out / "manifest.json").read_text())["execution"]
+    assert first == {"executor": "serial", "jobs": None, "scheduler": None, "threads": 1}
+    assert cli.main([*args, "--executor", "processes", "--jobs", "2"]) == 0
+    assert json.loads((out / "manifest.json").read_text())["execution"] == first

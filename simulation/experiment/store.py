@@ -349,6 +349,11 @@ class SweepStore:
                 todo.append(spec.run_id)
             self.rows[spec.run_id] = row
         self.note = "; ".join(n for n in (damaged, self._code_note()) if n)
+        kept = (manifest or {}).get("execution")
+        if not todo and isinstance(kept, dict) and kept:
+            # Nothing left to run: the executor the runs were computed on stays said (a
+            # resume with --jobs 99 that ran nothing recorded jobs 99 and threads None)
+            self.execution = kept
         try:
             self._write_manifest("running")
             self._write_design()
