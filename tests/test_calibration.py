@@ -630,13 +630,31 @@ def test_figures_are_shown_in_their_moments_units():
     assert output.shown_in("tightness") == "" and output.stated(0.8, "") == "0.8"
 
 
-def test_a_seed_without_a_moment_does_not_void_the_point():
+def test_a_seed_without_a_moment_does_not_void_the_point(tmp_path):
     """One seed with no completion (so no completion rate) made the point's mean NaN
     and its objective infinite, the start's too; the mean is now over the seeds that
-    measured it, NaN only if none did (as validate takes it)."""
+    measured it if at least half did (one of five is no measure of a region where the
+    moment mostly does not exist), and the report says the same, with how many seeds
+    measured it. The Gauss-Newton rounds still want every seed: their differences
+    between points would measure a seed left out."""
     e = fit.Evaluation(index=0, stage="start", x=(), values={"a": [math.nan, 0.4, 0.6]})
     assert e.mean("a") == pytest.approx(0.5)
-    assert math.isnan(replace(e, values={"a": [math.nan, math.inf]}).mean("a"))
+    assert math.isnan(e.mean("a", every_seed=True))
+    assert replace(e, values={"a": [math.nan, 0.4]}).mean("a") == pytest.approx(0.4)
+    assert math.isnan(replace(e, values={"a": [math.nan, math.nan, 0.4]}).mean("a"))
+    # the report's table as the objective takes it
+    cal = cconfig.load_calibration(_write(tmp_path, TINY.format(extra="")))
+    values = {
+        "unemployment_rate": [0.05, math.nan, 0.052],
+        "apprenticeship_dissolution_share": [0.27, 0.28, 0.26],
+    }
+    point = fit.Evaluation(index=0, stage="start", x=(0.01,), values=values)
+    point.objective = fit.objective(cal, {n: point.mean(n) for n in values})
+    assert math.isfinite(point.objective)
+    result = fit.Fit(calibration=cal, seeds=[1, 2, 3], evaluations=[point], fitted=point)
+    row = output.target_table(result).set_index("moment").loc["unemployment_rate"]
+    assert row["simulated"] == pytest.approx(0.051) and bool(row["inside"])
+    assert row["seeds_measured"] == 2 and row["start_simulated"] == pytest.approx(0.051)
 
 
 def test_report_states_targets_as_given_and_what_the_search_changed(tmp_path):

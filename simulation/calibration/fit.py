@@ -81,13 +81,18 @@ class Evaluation:
     seconds: float = 0.0
     refused: str = ""  # the rule between searched fields this point breaks: not run
 
-    def mean(self, moment: str) -> float:
-        """The mean over the seeds that measured the moment (NaN if none did): one seed
-        without it (no completion to time, say) made the whole point's objective
-        infinite, the start's too, where ``validate`` leaves such a seed out."""
+    def mean(self, moment: str, every_seed: bool = False) -> float:
+        """The mean over the seeds that measured the moment, if at least half of them
+        did (NaN otherwise: a point scored on one seed of five that happened to have an
+        event would be rewarded for a region where the moment mostly does not exist).
+        One seed without it (no completion to time, say) made the whole point's
+        objective infinite before, the start's too. ``every_seed``: NaN unless every
+        seed measured it (the Gauss-Newton rounds' differences compare the same seeds)."""
         v = np.asarray(self.values[moment], dtype=float)
-        v = v[np.isfinite(v)]
-        return float(np.mean(v)) if v.size else math.nan
+        finite = v[np.isfinite(v)]
+        if every_seed and finite.size < v.size:
+            return math.nan
+        return float(np.mean(finite)) if finite.size and 2 * finite.size >= v.size else math.nan
 
 
 @dataclass
@@ -139,7 +144,10 @@ def interval(
     ``bounds`` (the values the moment can take: a share's interval stops at 0 and 1;
     the cut changes no coverage, the mean being inside them)."""
     v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]  # (the seeds that measured it, as ``Evaluation.mean`` takes them)
     n = len(v)
+    if n == 0:
+        return math.nan, math.nan, math.nan, math.nan
     mean = float(v.mean())
     sd = float(v.std(ddof=1)) if n > 1 else math.nan
     if n < 2 or not math.isfinite(sd):
@@ -294,9 +302,14 @@ class Calibrator:
         return budget - len(self.fit.ran)
 
     def _residuals(self, e: Evaluation) -> np.ndarray:
-        """(simulated - target) / half-range, per target: J is their sum of squares."""
+        """(simulated - target) / half-range, per target, every seed's (a moment a seed
+        did not measure makes its residual NaN: the rounds' finite differences would
+        otherwise measure a seed left out, not the parameter)."""
         return np.array(
-            [(e.mean(t.moment) - t.value) / (0.5 * (t.high - t.low)) for t in self.targets]
+            [
+                (e.mean(t.moment, every_seed=True) - t.value) / (0.5 * (t.high - t.low))
+                for t in self.targets
+            ]
         )
 
     def _levenberg_marquardt(self, budget: int) -> None:

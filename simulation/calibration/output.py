@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from simulation import store
@@ -42,8 +43,14 @@ def target_table(fit: Fit, point: Evaluation | None = None) -> pd.DataFrame:
     start = fit.start
     rows = []
     for t in fit.calibration.config.targets:
-        mean, sd, lo, hi = interval(e.values[t.moment], bounds=mom.MOMENTS[t.moment].bounds)
-        at_start = interval(start.values[t.moment])[0] if start is not None else math.nan
+        # the mean as the objective takes it (over the seeds that measured it, if at least
+        # half did: Evaluation.mean), and the interval over those seeds
+        mean = e.mean(t.moment)
+        _, sd, lo, hi = interval(e.values[t.moment], bounds=mom.MOMENTS[t.moment].bounds)
+        if not math.isfinite(mean):
+            sd = lo = hi = math.nan
+        at_start = start.mean(t.moment) if start is not None else math.nan
+        measured = int(np.isfinite(np.asarray(e.values[t.moment], dtype=float)).sum())
         half = 0.5 * (t.high - t.low)
         rows.append(
             {
@@ -55,6 +62,7 @@ def target_table(fit: Fit, point: Evaluation | None = None) -> pd.DataFrame:
                 "ci_low": lo,
                 "ci_high": hi,
                 "sd_across_seeds": sd,
+                "seeds_measured": measured,
                 "inside": bool(t.low <= mean <= t.high),
                 "z": (mean - t.value) / half,
                 "start_simulated": at_start,
