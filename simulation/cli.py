@@ -627,33 +627,28 @@ def _run_with_progress(run, console, profile: bool = False, engine: str = "engin
 
         burning = Lines(console, setting_up, burn, "months")
         months = Lines(console, "run", run.months, "months")
-
-        def burnt(k: int) -> None:
-            burning.update(k)
-            if k == burn:
-                months.restart()  # (the run's clock from its first month)
-
         return runner.simulate(
             run,
             progress=months.update,
-            burn_in_progress=burnt,
+            burn_in_progress=burning.update,
+            started=months.restart,  # (the run's clock from its first month: not set-up's)
             profile=profile,
             engine=engine,
         )
     with Progress(*columns, console=console, transient=False) as bar:
-        setup = bar.add_task(setting_up, total=burn)
+        # (no burn-in, or the reference model's, not counted: a bar without a total)
+        setup = bar.add_task(setting_up, total=burn or None)
         task = bar.add_task("run", total=run.months, start=False)
 
-        def month_done(month: int) -> None:
-            if month == 1:  # (a burn-in shared with an earlier run counts as done)
-                bar.update(setup, completed=burn)
-                bar.start_task(task)
-            bar.update(task, completed=month)
+        def started() -> None:  # (a burn-in shared with an earlier run counts as done)
+            bar.update(setup, total=burn or 1, completed=burn or 1)
+            bar.start_task(task)
 
         return runner.simulate(
             run,
-            progress=month_done,
+            progress=lambda month: bar.update(task, completed=month),
             burn_in_progress=lambda k: bar.update(setup, completed=k),
+            started=started,
             profile=profile,
             engine=engine,
         )

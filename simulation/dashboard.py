@@ -931,16 +931,18 @@ def Controller(
             failed(e)
 
     def stopping() -> bool:
-        """The page gone, or the server's main thread ended (Ctrl-C: Python then waits for
-        this thread before it exits)."""
-        return gone.is_set() or not threading.main_thread().is_alive()
+        """The page gone, the server's main thread ended (Ctrl-C: Python then waits for
+        this thread before it exits), or a newer play loop started (Pause then Play
+        within one interval left two loops, two months an interval)."""
+        return gone.is_set() or not threading.main_thread().is_alive() or not task.is_current()
 
     def shown() -> bool:
         """Whether a page shows this session: a tab closed or cut off leaves it for
         Solara's cull (10 minutes), and play's months went on meanwhile, unseen (4.5 s of
         a core every 10 s at 5,000 workers). Play waits, and goes on if the page is back."""
         pages = getattr(session, "page_status", None)
-        return not pages or any(str(s.value) == "connected" for s in pages.values())
+        # (a copy: Solara's event loop adds a page's status while this thread reads)
+        return not pages or any(str(s.value) == "connected" for s in tuple(pages.values()))
 
     def play():
         try:
@@ -952,7 +954,9 @@ def Controller(
         except Exception as e:
             failed(e)
 
-    solara.lab.use_task(play, dependencies=[playing.value, running.value], prefer_threaded=True)
+    task = solara.lab.use_task(
+        play, dependencies=[playing.value, running.value], prefer_threaded=True
+    )
 
     def reset():
         playing.value = False

@@ -165,9 +165,10 @@ class SkillsModel(Engine, mesa.Model):
                 BURN_INS.put(run, {k: self.__dict__[k] for k in kept})
         self._start_recording()
 
-    def _burn_in_and_record(self) -> None:
-        """Run the burn-in under the status quo, then record month 0."""
-        self._burn_in()
+    def _burn_in_and_record(self, progress: Callable[[int], None] | None = None) -> None:
+        """Run the burn-in under the status quo (``progress(k)`` after its k-th month),
+        then record month 0."""
+        self._burn_in(progress)
         self._start_recording()
 
     def _start_recording(self) -> None:

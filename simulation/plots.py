@@ -145,9 +145,13 @@ def look(keys: Sequence[str], named: Sequence[str] = (), first: str | None = Non
         slots = dict(zip(keys, range(len(keys)), strict=True))
     else:
         fixed = [k for k in named if k != first]
-        place = {first: 0, **{k: i + 1 for i, k in enumerate(fixed)}}
+        place = {k: i + 1 for i, k in enumerate(fixed)}
+        if first is not None:
+            place[first] = 0
         slots = {k: place[k] for k in keys if k in place}
-        free = (i for i in range(1, 10**6) if i not in slots.values())
+        # the looks left free, never the baseline's black and solid (slot 0 and its
+        # repeats: with all nine shipped policies a tenth got slot 9, black again)
+        free = (i for i in range(1, 10**6) if i not in slots.values() and i % len(COLOURS))
         slots.update({k: next(free) for k in keys if k not in slots})
     return {
         k: {
@@ -406,7 +410,7 @@ def point_labels(frame: pd.DataFrame, lang: str, params: Sequence[str] | None = 
     # As few digits as tell apart the points that differ; points that ran the same
     # values (a whole-number field's samples, rounded; a morris design's repeats) are
     # told by their number, not by 17 digits of float noise (5,000.0000000000009).
-    distinct = len(first.drop_duplicates())
+    distinct = len(first.apply(lambda c: c.map(lambda v: float(f"{v:.12g}"))).drop_duplicates())
     for digits in (4, 6, 9, 17):
         labels = {
             k: ", ".join(f"{n.replace('_', ' ')} = {_number(v, digits)}" for n, v in row.items())

@@ -43,7 +43,10 @@ class RunResult:
 def provenance() -> dict:
     """This process's code version, package versions and environment (with its host),
     and the digest of the skillsim source it runs (``code``, as a sweep's ledger has it:
-    a commit with a dirty tree does not tell two versions of its files apart)."""
+    a commit with a dirty tree does not tell two versions of its files apart). The
+    digest covers the skillsim modules loaded in this process, as a sweep's does: the
+    same code run beside other modules (a notebook's plots) digests differently, so
+    compare digests of one kind of process."""
     from simulation.experiment.executors import code_digest, loaded_code
 
     return {
@@ -61,10 +64,12 @@ def simulate(
     engine: str = "engine",
     share_burn_in: bool = False,
     burn_in_progress: Callable[[int], None] | None = None,
+    started: Callable[[], None] | None = None,
 ) -> RunResult:
     """Build the model (burn-in included) and step it to the horizon; ``progress(month)``
     after each month of the run, ``burn_in_progress(k)`` after the burn-in's k-th month
-    (the engine's; none for a burn-in shared with an earlier run). With ``profile``,
+    (the engine's; none for a burn-in shared with an earlier run), ``started()`` once the
+    model is built, before its first month. With ``profile``,
     ``timings["phase_seconds"]`` holds the time of each phase over the run's months
     (burn-in excluded). ``engine="reference"`` runs the plain-Mesa reference model
     instead (the same results, far slower; no phase profile). ``share_burn_in``: the
@@ -76,7 +81,7 @@ def simulate(
     if engine == "reference":
         from simulation.reference import ReferenceModel
 
-        model = ReferenceModel(run=run)
+        model = ReferenceModel(run=run, burn_in_progress=burn_in_progress)
         profile = False
     else:
         model = SkillsModel(
@@ -87,6 +92,8 @@ def simulate(
         )
         model.timer.seconds.clear()  # the profile covers the run's months, not the burn-in
     t1 = time.perf_counter()
+    if started is not None:
+        started()
     first_month = None
     # A stop whose KeyboardInterrupt Python dropped (one landing in a callback from
     # compiled code, as numba's cache loader makes) is kept in ``stop.requested``: the

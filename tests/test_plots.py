@@ -574,6 +574,10 @@ def test_design_points_that_differ_get_labels_that_differ():
         3: "subsidy yuan per year = 5,000 (design point 3)",
         2: "subsidy yuan per year = 15,000",
     }
+    # the same point in value and in float noise (5,000 and 5,000.0000000000009): one
+    # value twice, told by number, not 17 digits
+    noise = plots.point_labels(_results(points=(5000.0, noisy, 15000.0)), "en")
+    assert noise[0] == "subsidy yuan per year = 5,000 (design point 0)"
 
 
 def test_cost_axis_of_policies_that_spend_nothing_reads():
@@ -723,6 +727,11 @@ def test_a_policy_keeps_its_colour_across_sweeps():
     assert alone[package] == two[package] and plots.COLOURS[0] not in alone.values()
     own = colours(("none", "my_policy", "package"))
     assert len(set(own.values())) == 3 and own[package] == two[package]
+    # beside all nine shipped policies a tenth of one's own is not drawn as the baseline
+    shipped = list(plots.SHIPPED["policy"])
+    looks = plots.look([*shipped, "mine"], plots.SHIPPED["policy"], "none")
+    assert looks["mine"]["color"] != plots.COLOURS[0] and looks["none"]["color"] == "#000000"
+    assert plots.look(shipped, plots.SHIPPED["policy"])["none"]["color"] != "#000000"
 
 
 def test_effects_of_two_sweeps_are_not_drawn_as_one():

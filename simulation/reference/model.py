@@ -78,6 +78,7 @@ class ReferenceModel(mesa.Model):
         months: int = 120,
         seed: int = 0,
         run: RunConfig | None = None,
+        burn_in_progress=None,
     ):
         super().__init__(rng=seed)  # (Mesa's own generators: the model draws from simulation.rng)
         if run is None:
@@ -88,7 +89,7 @@ class ReferenceModel(mesa.Model):
         self._create_agents(run)
         self._create_environment()
         self.workers.do("set_wage", self.status_quo.wages)
-        self._burn_in_and_record()
+        self._burn_in_and_record(burn_in_progress)
 
     # ------------------------------------------------------------------ set-up
 
