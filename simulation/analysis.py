@@ -176,7 +176,8 @@ def _check_comparable(path: Path, manifests: dict[Path, dict[str, Any]]) -> None
     """Runs loaded together are compared as one experiment's: summaries pair them by
     scenario and seed, figures treat runs of one scenario and policy as its seeds. So a
     folder of runs must hold one size and horizon, one version of each scenario and each
-    policy (by name), and each scenario, policy and seed once; else ``ValueError`` names the runs that differ."""
+    policy (by name), and each scenario, policy and seed once; else ``ValueError`` names
+    the runs that differ."""
     if len(manifests) < 2:
         return
     where = f"{path}: these runs cannot be compared as one experiment's: "

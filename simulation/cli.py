@@ -636,7 +636,7 @@ def _run_with_progress(run, console, profile: bool = False, engine: str = "engin
             engine=engine,
         )
     with Progress(*columns, console=console, transient=False) as bar:
-        # (no burn-in, or the reference model's, not counted: a bar without a total)
+        # (no burn-in: a bar without a total, done when the run starts)
         setup = bar.add_task(setting_up, total=burn or None)
         task = bar.add_task("run", total=run.months, start=False)
 
