@@ -611,6 +611,11 @@ def effects(
     positive (its interval above zero); its baseline_mean and policy_mean are always
     NaN (a ratio of two differences has no level under either policy).
 
+    With ``summary="mean"`` the two runs of a pair are averaged over the same months:
+    a month where a rate is undefined (NaN: no completions yet, say) in either run is
+    left out of both means, so that a policy that makes a rate defined sooner is not
+    compared with a baseline averaged over fewer, later months.
+
     An effect from one seed (n = 1) has no interval: ci_low and ci_high are NaN.
 
     Raises ``ValueError`` when there is nothing to compare: no finished runs, none of
@@ -658,10 +663,14 @@ def effects(
     wanted = dict.fromkeys([*names, *(c for c in _COST_INPUTS if c in runs.columns)])
     base = runs[runs["policy"] == baseline_policy][[*pair_on, *wanted]]
     _need_one_each(runs, [*groups, "seed"])
+    if summary == "mean":
+        pairs = _month_pairs(results, baseline_policy, pair_on, list(wanted))
+    else:
+        others = runs[runs["policy"] != baseline_policy]
+        pairs = others.merge(base, on=pair_on, how="inner", suffixes=("", "__base"))
     rows = []
     paired = 0
-    for key, grp in runs[runs["policy"] != baseline_policy].groupby(groups, sort=False):
-        joined = grp.merge(base, on=pair_on, how="inner", suffixes=("", "__base"))
+    for key, joined in pairs.groupby(groups, sort=False, dropna=False):
         paired += len(joined)
         head = dict(zip(groups, key, strict=True))
         for name in names:
@@ -688,6 +697,34 @@ def effects(
     out = pd.DataFrame(rows)
     out.attrs["skillsim"] = {"baseline_policy": baseline_policy}
     return out
+
+
+def _month_pairs(
+    results: pd.DataFrame, baseline_policy: str, pair_on: list[str], names: list[str]
+) -> pd.DataFrame:
+    """Each run of a policy other than ``baseline_policy`` beside the baseline run it
+    pairs with (the same ``pair_on``: scenario, design point, seed, a breakdown's row),
+    one row each: its keys, then each of ``names`` averaged over months 1..M in both
+    runs (``name`` and ``name__base``) over the months where the measure is defined in
+    both. A rate undefined in a month (NaN: no one to count) in one run of a pair is
+    left out of the other's mean too, so that the two means of a pair cover the same
+    months; with no such month the means are ``summarise``'s, bit for bit (the same
+    months, in the same order). Rows come in ``summarise``'s order."""
+    months = results[results["month"] >= 1]
+    rows = _rows_of(results)
+    keys = [c for c in (*_groups(results), "replicate", "seed", "run_id", *rows) if c in results]
+    others = months[months["policy"] != baseline_policy][[*keys, "month", *names]]
+    base = months[months["policy"] == baseline_policy][[*pair_on, "month", *names]]
+    joined = others.merge(base, on=[*pair_on, "month"], how="inner", suffixes=("", "__base"))
+    ours = joined[names].to_numpy(float, copy=True)
+    theirs = joined[[f"{n}__base" for n in names]].to_numpy(float, copy=True)
+    undefined = np.isnan(ours) | np.isnan(theirs)
+    ours[undefined] = np.nan
+    theirs[undefined] = np.nan
+    both = [*names, *(f"{n}__base" for n in names)]
+    values = pd.DataFrame(np.hstack([ours, theirs]), columns=both, index=joined.index)
+    table = pd.concat([joined[keys], values], axis=1)
+    return table.groupby(keys, sort=True, dropna=False)[both].mean().reset_index()
 
 
 def baseline_of(table: pd.DataFrame) -> str:
@@ -755,8 +792,9 @@ def unemployment_fell(effects: pd.DataFrame, where: Mapping[str, Any]) -> bool:
 
 
 def shown_unit(unit: str) -> str:
-    """The unit an effect is shown in: percentage points (pp) for a share."""
-    return "pp" if unit == "share" else unit
+    """The unit an effect is shown in: percentage points (pp) for a share ("pp per
+    month" for a share per month)."""
+    return "pp" + unit[len("share") :] if unit.startswith("share") else unit
 
 
 def effect_words(name: str, unit: str, row: Any, sep: str = " ") -> str:
@@ -776,8 +814,8 @@ def effect_decimals(name: str, est: float, lo: float, hi: float) -> int:
     """Decimals to show an effect and its interval with (in the shown unit: percentage
     points for a share): the unit's usual ones, more (up to four more) where the
     interval is narrower than they show (two significant digits of its half-width), or
-    where it stops short of zero closer than they show (its bound nearest zero would
-    read as 0.00 while it is not)."""
+    where it stops short of zero closer than they show, or just crosses it (a bound
+    would read as 0.00, without its sign, while it is not zero)."""
     unit = i18n.catalogue_unit(name)
     k = 100.0 if unit.startswith("share") else 1.0
     usual = usual_places(unit, est)
@@ -786,6 +824,9 @@ def effect_decimals(name: str, est: float, lo: float, hi: float) -> int:
         need = max(need, 1 - math.floor(math.log10((hi - lo) / 2 * k)))
         if lo > 0 or hi < 0:
             need = max(need, -math.floor(math.log10(min(abs(lo), abs(hi)) * k)))
+        for bound in (lo, hi):
+            if bound != 0 and abs(bound) * k < 0.5 * 10.0**-need:
+                need = max(need, -math.floor(math.log10(abs(bound) * k)))
     return min(need, usual + 4)
 
 
@@ -806,7 +847,7 @@ def _number(x: float, unit: str, places: int | None = None) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "-"
     places = usual_places(unit, x) if places is None else places
-    return format_number(x, places, k=100.0 if unit == "share" else 1.0)
+    return format_number(x, places, k=100.0 if unit.startswith("share") else 1.0)
 
 
 def _need_one_each(runs: pd.DataFrame, keys: list[str]) -> None:

@@ -722,7 +722,7 @@ def _summary_table(frames: dict, title: str, parts=("m0", "mean", "final")) -> N
         if not any(name in df.columns for df in frames.values()):
             continue  # (runs written before the metric was in the catalogue)
         unit = BY_NAME[name].unit
-        row = [name, "percent" if unit.startswith("share") else unit]
+        row = [name, "percent" + unit[len("share") :] if unit.startswith("share") else unit]
         for df in frames.values():
             if name not in df.columns:
                 row += ["-"] * len(parts)
@@ -885,4 +885,9 @@ def _exit_now(code: int) -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    entry()
+    # ``python -m simulation.cli`` runs this file as ``__main__``: a second copy of the
+    # module beside ``simulation.cli``, whose ``BadInput`` the subcommands raise. The
+    # command runs from that one, so that their errors are caught as the command's.
+    from simulation import cli
+
+    cli.entry()

@@ -555,6 +555,9 @@ class DriversConfig(Strict):
         return self.carbon_price_jump_month > months and self.carbon_price_jump_yuan_per_t != 0
 
 
+LONGEST_CONTRACT_MONTHS = 48  # the longest apprenticeship a policy may set
+
+
 class Behaviour(Strict):
     population: PopulationConfig = PopulationConfig()
     labour_market: LabourMarketConfig = LabourMarketConfig()
@@ -574,6 +577,19 @@ class Behaviour(Strict):
                 f"labour_market.final_year_months ({window}) must be less than the shortest "
                 f"programme: providers.tvet_months ({tvet}) and population.tertiary_months "
                 f"({tertiary})"
+            )
+        # An apprentice who reached the retirement age would leave in no apprenticeship
+        # flow (docs/ODD.md 7.9): the oldest start plus the longest contract a policy may
+        # set (ApprenticeshipTerms.duration_months) must end before it.
+        oldest = self.apprenticeship.max_age_years
+        retire = self.population.retirement_age_years
+        longest = LONGEST_CONTRACT_MONTHS
+        if oldest * 12 + longest >= retire * 12:
+            raise ValueError(
+                f"apprenticeship.max_age_years must be less than {retire - longest / 12:g}: "
+                f"population.retirement_age_years ({retire:g}) minus the longest contract a "
+                f"policy may set ({longest} months, terms.duration_months), or a contract "
+                "could run past the retirement age"
             )
         return self
 
@@ -638,7 +654,9 @@ class QualityStandards(Strict):
 
 
 class ApprenticeshipTerms(Strict):
-    duration_months: int = Field(18, ge=6, le=48, description="contract length (China: 1-2 years)")
+    duration_months: int = Field(
+        18, ge=6, le=LONGEST_CONTRACT_MONTHS, description="contract length (China: 1-2 years)"
+    )
     # 1 in the status quo: NEA apprentices hold labour contracts, so China's Minimum Wage
     # Provisions apply (docs/ODD.md 8.9); 0 is a counterfactual without the law.
     wage_floor_share_of_min_wage: float = Field(

@@ -204,6 +204,29 @@ def test_effects_are_paired_t_intervals(paired_sweep):
         analysis.effects(results, baseline_policy="nothing")
 
 
+def test_a_pair_of_runs_is_averaged_over_the_months_both_define(paired_sweep):
+    """A rate undefined (NaN) in some months of one run of a pair is averaged over the
+    months both runs define, in both: not the policy run over months 1..12 against
+    the baseline over the months it happens to define."""
+    _, out = paired_sweep
+    results = analysis.load(out)
+    name = "unemployment_rate"
+    early = (results["policy"] == "none") & results["month"].between(1, 4)
+    gappy = results.copy()
+    gappy.loc[early, name] = math.nan
+    row = analysis.effects(gappy, metric_names=name).set_index("metric").loc[name]
+    later = results[results["month"] >= 5].groupby(["policy", "seed"])[name].mean()
+    d = (later["package"] - later["none"]).to_numpy()
+    assert row["n"] == 5
+    assert row["effect"] == pytest.approx(d.mean(), rel=1e-12)
+    assert row["baseline_mean"] == pytest.approx(later["none"].mean(), rel=1e-12)
+    assert row["policy_mean"] == pytest.approx(later["package"].mean(), rel=1e-12)
+    # Without gaps the pairs' means are summarise's, bit for bit.
+    plain = analysis.effects(results, metric_names=name).set_index("metric").loc[name]
+    means = analysis.summarise(results).groupby("policy")[name].mean()
+    assert plain["policy_mean"] == means["package"] and plain["baseline_mean"] == means["none"]
+
+
 def test_effects_by_region_and_cohort_pair_each_group(tmp_path):
     """Who gains: effects of a breakdown pair each run's region (cohort) with the
     baseline run's same region, same seed, its columns summarised over months 1..M as
@@ -268,6 +291,25 @@ def test_effects_are_shown_with_the_decimals_their_intervals_need():
     assert analysis.effect_words("unemployment_rate", "share", row) == "0.00 [-2.47, +2.46]"
     row = {"effect": -131.0, "ci_low": -199.0, "ci_high": -63.0}
     assert analysis.effect_words("employed", "workers", row) == "-131 [-199, -63]"
+    # A bound that just crosses zero keeps its sign: not "+0.0022 [0.0000, +0.0045]".
+    row = {"effect": 0.0022, "ci_low": -0.0000403, "ci_high": 0.0045}
+    assert analysis.effect_words("skill_gap_mean", "index 0-1", row) == (
+        "+0.00220 [-0.00004, +0.00450]"
+    )
+
+
+def test_a_share_per_month_is_shown_in_percentage_points_per_month():
+    """job_finding_rate and separation_rate are shares per month: their effects read in
+    percentage points like any share, with the unit saying per month."""
+    assert analysis.shown_unit("share per month") == "pp per month"
+    row = {"effect": 0.1139, "ci_low": 0.0501, "ci_high": 0.1777}
+    assert analysis.effect_words("job_finding_rate", "share per month", row) == (
+        "+11.39 [+5.01, +17.77]"
+    )
+    row = {"effect": 0.000177, "ci_low": -0.000207, "ci_high": 0.000562}
+    assert analysis.effect_words("separation_rate", "share per month", row) == (
+        "+0.018 [-0.021, +0.056]"
+    )
 
 
 def test_what_effects_cannot_do_is_said_not_guessed(paired_sweep):

@@ -818,3 +818,23 @@ def test_a_stop_whose_exception_python_dropped_still_stops_a_run(tmp_path, monke
     assert not out.exists() and not list(tmp_path.iterdir())
     assert "skillsim: interrupted" in capsys.readouterr().err
     assert not stop.requested.is_set()  # (cleared: the next command in this process runs)
+
+
+def test_a_subcommands_bad_input_is_a_one_line_error_under_python_m(tmp_path):
+    # ``python -m simulation.cli`` runs cli.py as __main__, a second copy of the module:
+    # the subcommands raise simulation.cli's BadInput, which must still end as the
+    # command's one-line error with status 2, not a traceback.
+    args = ["sweep", "experiments/default.toml", "--executor", "processes"]
+    args += ["--scheduler", "tcp://127.0.0.1:1"]
+    done = subprocess.run(
+        [sys.executable, "-m", "simulation.cli", *args, "--out", str(tmp_path / "out")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "SKILLSIM_COMPILE_HELPER": "0"},
+    )
+    assert done.returncode == 2, done.stderr
+    assert "--scheduler needs --executor dask" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "out").exists()

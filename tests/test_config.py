@@ -360,6 +360,25 @@ def test_unknown_field(tmp_path: Path) -> None:
     assert "training_rate" in err.allowed and "did you mean learning_rate" in str(err)
 
 
+@pytest.mark.parametrize(("oldest", "retire", "refused"), [(41, 45, True), (40.5, 45, False)])
+def test_a_contract_must_end_before_the_retirement_age(
+    tmp_path: Path, oldest: float, retire: float, refused: bool
+) -> None:
+    # An apprentice who retired would leave in no apprenticeship flow: the oldest start
+    # plus the longest contract a policy may set (48 months) must come before retirement.
+    body = (
+        f"[behaviour.population]\nretirement_age_years = {retire}\n"
+        f"[behaviour.apprenticeship]\nmax_age_years = {oldest}\n"
+    )
+    path = child(tmp_path, body)
+    if not refused:
+        assert load_scenario(path).behaviour.apprenticeship.max_age_years == oldest
+        return
+    err = error_of(load_scenario, path)
+    assert_names(err, "child.toml", "behaviour.apprenticeship.max_age_years", "41", "less than 41")
+    assert "must be less than 41" in str(err) and "retirement_age_years (45)" in str(err)
+
+
 def test_unknown_top_level_field_lists_extends(tmp_path: Path) -> None:
     err = error_of(load_scenario, child(tmp_path, "behavior = 1\n"))
     assert_names(err, "child.toml", "behavior", "1", "behaviour")
