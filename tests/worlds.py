@@ -429,7 +429,8 @@ def _perturb_workers(rng, p, world, w: Workers, f: Firms, pr: Providers, n: int,
     w.months_left[counting] = rng.integers(1, 5, counting.sum())
     # Spells, slot searches, tenure.
     w.spell[:] = np.where(unemployed, rng.integers(0, 30, cap), 0).astype(np.int16)
-    seeking = unemployed & (rng.random(cap) < 0.3)
+    # (the inactive too: a leaver who left the labour force in its window)
+    seeking = (unemployed | (status == Status.INACTIVE)) & (rng.random(cap) < 0.3)
     w.seeking_appr[:] = np.where(seeking, rng.integers(1, 7, cap), 0).astype(np.int16)
     w.tenure[:] = np.where(working, rng.integers(0, 160, cap), 0).astype(np.int16)
     # Certificates and apprenticeship records.
