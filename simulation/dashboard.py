@@ -625,11 +625,11 @@ _WORDS = {
         "Month {month} of {months} | {scenario} | a model city of {workers:,} workers, seed "
         "{seed} (counts and spending are for this size) | unemployment {u:.1f}% (urban {uu:.1f}%) | "
         "youth {y:.1f}% (urban {yu:.1f}%) | skill gap {g:.3f} | apprentices {a:,.0f} | "
-        "green jobs {gr:.1f}% | public spending {s:,.0f} yuan/month (status quo {sq:,.0f})",
+        "green jobs {gr:.1f}% | public spending {s} yuan/month (status quo {sq})",
         "第{month}个月（共{months}个月）｜{scenario}｜模拟城市{workers:,}名劳动者，随机种子{seed}"
         "（人数与支出均按此规模）｜全市失业率{u:.1f}%（城镇{uu:.1f}%）｜"
         "全市青年失业率{y:.1f}%（城镇{yu:.1f}%）｜技能差距{g:.3f}｜在训学徒{a:,.0f}人｜"
-        "绿色就业占比{gr:.1f}%｜公共支出{s:,.0f}元/月（现状{sq:,.0f}元）",
+        "绿色就业占比{gr:.1f}%｜公共支出{s}元/月（现状{sq}元/月）",
     ),
     "levers": ("Levers in force: {words}", "当前政策：{words}"),
     # (the faint lines are each metric's own colour and pattern: a grey legend line
@@ -717,6 +717,14 @@ def lever_words(levers: dict[str, float], lang: str) -> str:
     return ("；" if lang == "zh" else "; ").join(moved) or _w("status_quo", lang)
 
 
+def money_words(amounts, lang: str) -> list[str]:
+    """Amounts of yuan side by side in one form: on a Chinese page in 万 from 10,000 up,
+    as the reports write them (both in 万 if either is), else whole yuan."""
+    if lang == "zh" and max(abs(x) for x in amounts) >= 10_000:
+        return [i18n.wan(x) for x in amounts]
+    return [f"{x:,.0f}" for x in amounts]
+
+
 def quo_spending(model: DashboardModel) -> float:
     """The status quo's public spending this month (beside the run's: what the moved
     levers cost, the fixed costs of the programmes they switch on included)."""
@@ -744,6 +752,7 @@ def make_components(lang: str):
 
     def status(model):
         c = model.current
+        spent = money_words((c["spending_total_yuan"], quo_spending(model)), lang)
         words = _w("status", lang).format(
             month=model.month,
             months=model.months,
@@ -757,8 +766,7 @@ def make_components(lang: str):
             g=c["skill_gap_mean"],
             a=c["apprentices"],
             gr=100 * c["green_employment_share"],
-            s=c["spending_total_yuan"],
-            sq=quo_spending(model),
+            **dict(zip(("s", "sq"), spent, strict=True)),
         )
         levers = _w("levers", lang).format(words=lever_words(model.levers, lang))
         with solara.Column(classes=["skillsim-status"]) as main:

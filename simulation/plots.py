@@ -779,15 +779,10 @@ def mismatch_heatmap(
     _one_setting(table, rows, columns, pool)
     grid = _cell_means(table, rows, columns, value)
     few = _thin_cells(table, rows, columns, value, thin, grid)
+    if limits is None:
+        limits = _steady_range([(grid, few)])
     grid = grid * scale(value)
-    if limits is not None:
-        vmin, vmax = limits[0] * scale(value), limits[1] * scale(value)
-    else:  # the cells of enough workers set the colours (thin ones beyond: end colours)
-        values = grid.to_numpy(dtype=float)
-        steady = values[~few & np.isfinite(values)]
-        if np.unique(steady).size < 2:  # (no spread to scale to: every cell's values)
-            steady = values[np.isfinite(values)]
-        vmin, vmax = (steady.min(), steady.max()) if steady.size else (None, None)
+    vmin, vmax = (limits[0] * scale(value), limits[1] * scale(value)) if limits else (None, None)
     kinds = {"sector", "region", "scenario", "policy"}
     grid.index = [name_of(rows, r, lang) if rows in kinds else r for r in grid.index]
     grid.columns = [name_of(columns, c, lang) if columns in kinds else c for c in grid.columns]
@@ -859,6 +854,39 @@ def _cell_means(table: pd.DataFrame, rows: str, columns: str, value: str) -> pd.
     )  # fmt: skip
     n = sums["_n"]
     return (sums["_sum"] / n.where(n > 0)).rename_axis(columns=columns)
+
+
+def heatmap_limits(
+    tables: Sequence[pd.DataFrame],
+    *,
+    rows: str = "sector",
+    columns: str = "region",
+    value: str = "skill_gap_mean",
+    thin: int | None = THIN_CELL,
+) -> tuple[float, float] | None:
+    """One colour scale for the maps of ``tables`` (``mismatch_heatmap``'s ``limits``,
+    in the table's units): the range of the cells the maps draw, each map's own
+    weighted means, its thin cells left out as a single map leaves them out (a thin cell
+    beyond the scale takes its end colour); every cell's, where the cells of enough
+    workers hold fewer than two values. None if no map has a value."""
+    return _steady_range(
+        [
+            (grid, _thin_cells(t, rows, columns, value, thin, grid))
+            for t in tables
+            for grid in [_cell_means(t, rows, columns, value)]
+        ]
+    )
+
+
+def _steady_range(maps) -> tuple[float, float] | None:
+    """The colour scale of ``maps`` ((grid, thin mask) pairs): the least and greatest
+    value of their cells of enough workers, or of all their cells where those hold
+    fewer than two values; None without a value."""
+    values = [(m.to_numpy(dtype=float), few) for m, few in maps]
+    steady = np.concatenate([v[~few & np.isfinite(v)] for v, few in values])
+    if np.unique(steady).size < 2:  # (no spread to scale to: every cell's values)
+        steady = np.concatenate([v[np.isfinite(v)] for v, _ in values])
+    return (float(steady.min()), float(steady.max())) if steady.size else None
 
 
 def _thin_cells(

@@ -185,10 +185,18 @@ _T: dict[str, tuple[str, str]] = {
         "skillsim，{name}{workers:,}名劳动者，{seeds}个随机种子，{months}个月",
     ),
     "fig_forest": (
-        "Effects on {what}: one row per policy, one marker per scenario, with 95% intervals; "
+        "Effects on {what}: one row per policy, one marker per scenario, {intervals}; "
         "the vertical line is no effect.",
-        "对{what}的影响：每行一项政策，每种标记一个情景，附95%置信区间；竖线表示无影响。",
+        "对{what}的影响：每行一项政策，每种标记一个情景，{intervals}；竖线表示无影响。",
     ),
+    "with_intervals": ("with 95% intervals", "附95%置信区间"),
+    "sweep_scenario_span": (
+        "The scenarios' paths as their files set them (over their whole horizons); this "
+        "sweep's runs cover months 1 to {months} of them.",
+        "以下为情景文件设定的路径（覆盖其完整时间跨度）；本组模拟的运行覆盖其中第1至{months}个月。",
+    ),
+    "with_intervals_both": ("with 95% intervals on both", "两者均附95%置信区间"),
+    "one_seed_no_intervals": ("one seed, so no intervals", "仅一个随机种子，无置信区间"),
     "fig_paths": (
         "{what} month by month, one panel per scenario, on one scale; lines are means over "
         "seeds, bands the 95% interval of the mean level. Bands that overlap do not mean no "
@@ -282,11 +290,11 @@ _T: dict[str, tuple[str, str]] = {
     ),
     "fig_cost": (
         "Public cost against workers gained in employment: each policy's extra spending per "
-        "month against its extra workers in employment (jobs and apprenticeships), with 95% "
-        "intervals on both. Extra workers in employment are not all jobs created: where a "
+        "month against its extra workers in employment (jobs and apprenticeships), "
+        "{intervals_both}. Extra workers in employment are not all jobs created: where a "
         "policy draws people out of training or education, employment rises with "
         "unemployment unchanged (where it does, the summary's cost table marks the policy with †).",
-        "公共成本与新增就业：每项政策每月新增支出与新增就业人数（就业与学徒），两者均附95%置信区间。"
+        "公共成本与新增就业：每项政策每月新增支出与新增就业人数（就业与学徒），{intervals_both}。"
         "新增就业者并不都是新创造的岗位：若政策使参加培训或教育的人减少，就业会增加而失业率不变"
         "（出现这种情况时，摘要中的成本表以 † 标出该政策）。",
     ),
@@ -430,15 +438,16 @@ _METHODS: tuple[tuple[str, str], ...] = (
         "the policy package lowers youth unemployment (the current figures: docs/ODD.md, "
         "10.2 and 11.3, and the README). The two current fits agree that the package adds "
         "apprenticeships and differ in how much it lowers youth unemployment (under the "
-        "shipped fit by less than a point: 0.7 [0.5, 0.9] over 16 paired seeds, where 4 "
-        "seeds do not settle it); an earlier fit, with apprentices paid below the minimum "
+        "shipped fit by less than a point: urban youth unemployment in the baseline "
+        "scenario, 20,000 workers, months 1-120, 0.7 points [0.5, 0.9] lower over 16 paired "
+        "seeds, where 4 seeds do not settle it); an earlier fit, with apprentices paid below the minimum "
         "wage, had it cut apprenticeships (docs/ODD.md, 10.3). Read the sizes as indicative, "
         "and run a policy under baseline_alternative_fit too.",
         "区间只反映随机种子带来的波动，不反映模型参数的不确定性。学徒制政策（企业新型学徒制培训补贴、高质量学徒制标准、学徒工资下限）"
         "的效应取决于企业培训供给对成本与收益的反应强度，而这一点没有任何校准目标加以约束"
         "（模型说明文档（ODD）第11.5节）：两套均拟合所有目标的校准在现状学徒制规模上不同，"
         "因而一揽子政策降低青年失业率的幅度也不同（当前数值见模型说明文档（ODD）第10.2、11.3节及模型使用说明）。"
-        "当前两套校准都显示一揽子政策增加学徒，但对青年失业率的降幅看法不同（默认校准下不到1个百分点：16对种子为0.7 [0.5, 0.9]，4对种子不足以判定）；"
+        "当前两套校准都显示一揽子政策增加学徒，但对青年失业率的降幅看法不同（默认校准下不到1个百分点：基准情景城镇青年失业率，2万名劳动者，第1-120个月，16对种子降低0.7个百分点 [0.5, 0.9]，4对种子不足以判定）；"
         "此前一套学徒工资低于最低工资的校准曾显示其减少学徒（模型说明文档（ODD）第10.3节）。"
         "其大小仅供参考，并请同时在{alt_fit}下运行该政策。",
     ),
@@ -700,8 +709,11 @@ def figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
     """The report's figures, in order (drawn lazily), each with the sweep it shows in a
     line under it (``sourced``): a PNG copied onto a slide keeps it."""
     e = sweep.experiment
+    named, file = _experiment_words(sweep, lang)
+    if not named and file:  # (a Chinese page's experiment without a Chinese name: its file)
+        named = file.strip("（）") + "，"
     line = _t("source", lang).format(
-        name=_experiment_words(sweep, lang)[0],
+        name=named,
         workers=int(e.get("workers", 0)),
         seeds=sweep.seeds,
         seeds_counted=i18n.counted(sweep.seeds, "seed"),
@@ -779,6 +791,10 @@ def _figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
     # (a 25-point forest was 7,000 pixels tall). Its effects are read through the
     # sensitivity figures; the point-by-point effects stay in analysis.effects.
     sampled = _sampled(sweep)
+    # (one paired seed: effects without intervals, as the figures say on them)
+    single = e.empty or int(e["n"].max()) < 2
+    intervals = _t("one_seed_no_intervals" if single else "with_intervals", lang)
+    both = _t("one_seed_no_intervals" if single else "with_intervals_both", lang)
     if sampled and not e.empty:
         specs.append(FigureSpec("effects_by_point", _t("fig_sampled_points", lang), None))
     for m in () if sampled else FOREST_METRICS:
@@ -787,7 +803,7 @@ def _figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
             specs.append(
                 FigureSpec(
                     f"effects_{m}",
-                    _t("fig_forest", lang).format(what=what),
+                    _t("fig_forest", lang).format(what=what, intervals=intervals),
                     lambda m=m: plots.forest(e, m, baseline_policy=base, **order, **kw),
                 )
             )
@@ -876,7 +892,7 @@ def _figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
         specs.append(
             FigureSpec(
                 "cost_effectiveness",
-                _t("fig_cost", lang),
+                _t("fig_cost", lang).format(intervals_both=both),
                 lambda: plots.cost_effectiveness(
                     e,
                     scenarios=sweep.scenario_order,
@@ -1012,8 +1028,13 @@ def _sector_region_maps(sweep: Sweep, policy: str, style: str, lang: str) -> lis
     scenarios = [s for s in _map_scenarios(sweep) if s in set(rows["scenario"])]
     if not scenarios:
         return [FigureSpec("skill_gap_by_sector_and_region", _t("no_cell", lang), None)]
-    means = rows.groupby(["scenario", "sector", "region"])["skill_gap_mean"].mean().dropna()
-    limits = (float(means.min()), float(means.max())) if len(scenarios) > 1 else None
+    # One scale for all the maps: the cells they draw (each map's weighted means), thin
+    # cells left out as a single map leaves them out.
+    limits = (
+        plots.heatmap_limits([rows[rows["scenario"] == s] for s in scenarios])
+        if len(scenarios) > 1
+        else None
+    )
     window = (
         _t("cell_window_last", lang).format(n=last - first + 1, first=first, last=last)
         if first > 1
@@ -1323,7 +1344,12 @@ def _html(sweep: Sweep, rendered, folder: str, lang: str) -> str:
     sections = [
         ("summary", _t("summary", lang), _summary(sweep, lang)),
         ("figures", _t("figures", lang), _figures_html(rendered, folder, lang)),
-        ("scenarios", _t("scenarios", lang), _scenarios_html(sweep, lang)),
+        (
+            "scenarios",
+            _t("scenarios", lang),
+            f"<p>{_e(_t('sweep_scenario_span', lang).format(months=sweep.months))}</p>"
+            + _scenarios_html(sweep, lang),
+        ),
         ("policies", _t("policies", lang), _policies_html(sweep, lang)),
         ("methods", _t("methods", lang), _methods_html(sweep, lang)),
         ("glossary", _t("glossary", lang), _glossary_html(sweep, lang)),
@@ -1458,6 +1484,16 @@ def _in_wan(name: str, values, lang: str) -> int | None:
     return 2 if size < 100_000 else 1 if size < 1_000_000 else 0
 
 
+def _column_wan(rows: pd.DataFrame, name: str, fields: list[str], lang: str) -> dict:
+    """``_in_wan`` once per scenario column of a table of ``name`` (its ``rows``, the
+    ``fields`` they show): every cell of a column in 万 or none, so that a column never
+    mixes "+4,357" with "-0.20万"."""
+    return {
+        s: _in_wan(name, rows.loc[rows["scenario"] == s, fields].to_numpy(float).ravel(), lang)
+        for s in dict.fromkeys(rows["scenario"])
+    }
+
+
 def _column_decimals(rows: pd.DataFrame, name: str) -> dict[str, int]:
     """One number of decimals per scenario column of a summary table: the most any of
     its cells needs (``analysis.effect_decimals``), so that a column never mixes
@@ -1519,6 +1555,7 @@ def _summary(sweep: Sweep, lang: str) -> str:
         out.append(_table_head(head, scen, lang))
         cells = rows.set_index(["policy", "point", "scenario"])
         columns = {} if cost else _column_decimals(rows, m)
+        wans = _column_wan(rows, m, ["effect", "ci_low", "ci_high"], lang)
         for p, point in _policy_points(rows, pols):
             at = f" ({points[point]})" if points else ""
             out.append(f"<tr><th>{_e(name_of('policy', p, lang) + at)}</th>")
@@ -1535,7 +1572,7 @@ def _summary(sweep: Sweep, lang: str) -> str:
                     places = analysis.usual_places(unit, size) if math.isfinite(est) else None
                 else:
                     places = columns.get(s, analysis.effect_decimals(m, est, lo, hi))
-                wan = _in_wan(m, (est, lo, hi), lang)
+                wan = wans[s]
                 # (bounds signed in every table, the cost's too: "-173 [-590, +179]")
                 interval = (
                     f"[{_fmt(lo, m, True, places, lang, wan)}, {_fmt(hi, m, True, places, lang, wan)}]"
@@ -1610,6 +1647,7 @@ def _sampled_summary(sweep: Sweep, scen: list, pols: list, lang: str) -> str:
             continue
         head = _cap(axis_label(m, lang, effect=True))
         out.append(_table_head(head, scen, lang))
+        wans = _column_wan(rows, m, ["effect"], lang)
         for p in pols:
             out.append(f"<tr><th>{_e(name_of('policy', p, lang))}</th>")
             for s in scen:
@@ -1619,7 +1657,7 @@ def _sampled_summary(sweep: Sweep, scen: list, pols: list, lang: str) -> str:
                     continue
                 low, high, mean = float(cell.min()), float(cell.max()), float(cell.mean())
                 places = analysis.effect_decimals(m, mean, low, high)
-                wan = _in_wan(m, (mean, low, high), lang)
+                wan = wans[s]
                 spread = _t("points_range", lang).format(
                     k=len(cell),
                     low=_fmt(low, m, True, places, lang, wan),

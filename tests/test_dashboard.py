@@ -792,8 +792,15 @@ def test_status_gives_the_urban_rates_beside_the_citys(lang, monkeypatch):
     )
     # public spending beside the status quo's (a lever's fixed programme cost shows)
     quo = model.status_quo.metrics.set_index("month").loc[1, "spending_total_yuan"]
-    said = f"(status quo {quo:,.0f})" if lang == "en" else f"（现状{quo:,.0f}元）"
-    assert said in shown
+    now = model.current["spending_total_yuan"]
+    if lang == "en":
+        assert f"public spending {now:,.0f} yuan/month (status quo {quo:,.0f})" in shown
+    else:  # (per month both; in 万 as the reports write yuan, both or neither)
+        words = dashboard.money_words((now, quo), lang)
+        assert f"公共支出{words[0]}元/月（现状{words[1]}元/月）" in shown
+    assert dashboard.money_words((54_000.0, 9_000.0), "zh") == ["5.40万", "0.90万"]
+    assert dashboard.money_words((4_000.0, 9_000.0), "zh") == ["4,000", "9,000"]
+    assert dashboard.money_words((54_000.0, 9_000.0), "en") == ["54,000", "9,000"]
     moved = dashboard.DashboardModel(workers=2000, months=3, anticipation_lag_months=11)
     moved.step()
     assert moved.current["spending_total_yuan"] > dashboard.quo_spending(moved)

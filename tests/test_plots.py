@@ -651,6 +651,33 @@ def test_heatmap_weights_each_entry_by_its_workers():
     assert value(plots.mismatch_heatmap(table.drop(columns="employed"))) == pytest.approx(0.2)
 
 
+def test_maps_on_one_scale_span_the_cells_they_draw():
+    """``heatmap_limits`` (the report's scale for several scenarios' maps) spans the
+    cells the maps draw, each its weighted mean, thin cells left out as one map leaves
+    them out: not the unweighted means of every cell, a thin cell's among them."""
+    thin = plots.THIN_CELL
+
+    def table(employed, gaps):
+        return pd.DataFrame(
+            {
+                "sector": ["manufacturing"] * 4,
+                "region": ["urban_core", "urban_core", "county_town", "county_town"],
+                "employed": employed,
+                "skill_gap_mean": gaps,
+            }
+        )
+
+    a = table([100, 300, 50, 50], [0.1, 0.2, 0.12, 0.12])  # cells 0.175 and 0.12
+    b = table([100, 100, thin - 5, 1], [0.15, 0.15, 0.3, 0.9])  # 0.15; a thin cell
+    assert plots.heatmap_limits([a, b]) == pytest.approx((0.12, 0.175))
+    drawn = plots.mismatch_heatmap(b, limits=plots.heatmap_limits([a, b]))
+    assert drawn.axes[0].collections[0].get_clim() == pytest.approx((0.12, 0.175))
+    # one map alone: the same scale as the map's own
+    alone = plots.mismatch_heatmap(a).axes[0].collections[0].get_clim()
+    assert plots.heatmap_limits([a]) == pytest.approx(alone)
+    assert plots.heatmap_limits([a.assign(skill_gap_mean=np.nan)]) is None
+
+
 @pytest.mark.parametrize("style", plots.STYLES)
 def test_a_figure_saved_later_keeps_its_style(style, tmp_path):
     """``fig.savefig(path)`` after the call that drew the figure (the README's way)

@@ -512,7 +512,14 @@ def test_a_sweep_of_one_seed_says_it_has_no_intervals(tmp_path):
     assert "With one seed there are no intervals" in words
     assert "from one seed, so without an interval" in words  # the summary's table
     assert "one seed, so each line is one run, without a band" in words  # the paths
-    for wrong in ("a median - times", "1 seeds", "95% interval in brackets", "bands the 95%"):
+    assert "one marker per scenario, one seed, so no intervals;" in words  # the forests
+    months = manifest["experiment"]["months"]
+    assert f"this sweep's runs cover months 1 to {months} of them" in words
+    assert "(jobs and apprenticeships), one seed, so no intervals." in words  # the cost
+    for wrong in (
+        "a median - times", "1 seeds", "95% interval in brackets", "bands the 95%",
+        "with 95% intervals",
+    ):  # fmt: skip
         assert wrong not in words
 
 
@@ -794,6 +801,13 @@ def test_an_experiment_without_a_chinese_name_is_named_by_its_file_once(tmp_path
     assert "<title>技能政策模拟结果</title>" in page
     spec = report.figures(sweep, "paper", "zh")[0]
     assert "cells" not in spec.caption
+    # a PNG on a slide, out of the page, still says which sweep: by its file
+    e = sweep.experiment
+    want = (
+        f"skillsim，实验文件：cells.toml，{e['workers']:,}名劳动者，{sweep.seeds}个随机种子，"
+        f"{e['months']}个月"
+    )
+    assert want in [t.get_text() for t in spec.draw().texts]
 
 
 def test_chinese_tables_write_yuan_in_wan_and_one_dash_for_none():
@@ -832,6 +846,18 @@ def test_the_summary_writes_costs_with_signed_bounds_and_a_column_in_one_decimal
     shown = re.findall(r"<td class='num[^']*'>([+\u2212][\d.]+)<br>", table)
     quick = shown[::2]  # (the quick scenario's column: the first of two)
     assert len({len(v.split(".")[1]) for v in quick}) == 1, quick
+    # On a Chinese page a column of yuan is in 万 in every cell or in none: not
+    # "+4,357" under "-0.20万" under "+12.6万"
+    spend = (e["metric"] == "spending_total_yuan") & (e["scenario"] == "quick")
+    values = [[-2_033.0, -14_400.0, 10_300.0], [4_357.0, 993.0, 7_720.0]]
+    values += [[126_000.0, 117_000.0, 135_000.0]] * (int(spend.sum()) - 2)
+    e.loc[spend, ["effect", "ci_low", "ci_high"]] = values[: int(spend.sum())]
+    zh = report._summary(dataclasses.replace(sweep, effects=e), "zh")
+    table = zh.split("公共支出")[1].split("</table>")[0]
+    cells = re.findall(r"<td class='num[^']*'>([^<]+)<br><small>\[([^\]]+)\]", table)
+    quick = cells[::2]
+    assert len(quick) == int(spend.sum()) >= 2, cells
+    assert all("万" in est and bounds.count("万") == 2 for est, bounds in quick), quick
 
 
 def test_settings_in_chinese_lead_with_their_meaning_and_show_shares_in_per_cent():
