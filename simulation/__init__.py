@@ -6,8 +6,13 @@ resolves scenarios and policies; ``simulation.metrics.CATALOGUE`` lists every me
 
 from __future__ import annotations
 
+from simulation import source as _source
+
 __all__ = ["SkillsModel", "__version__"]
 __version__ = "0.1.0"
+
+# The source of each module as this process imports it: the code its runs record.
+_source.install()
 
 
 def __getattr__(name: str):

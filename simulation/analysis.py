@@ -51,6 +51,12 @@ class IncompleteSweepWarning(UserWarning):
         self.progress = progress
 
 
+class MixedCodeWarning(UserWarning):
+    """``load`` read a sweep whose finished runs were computed by more than one version
+    of the skillsim code (a sweep resumed after the code changed): its results mix
+    them. The ledger's ``code`` column says which run had which."""
+
+
 # -------------------------------------------------------------------- loading
 
 
@@ -423,6 +429,19 @@ def _load_sweep(
         )
     if not progress.complete:
         warnings.warn(IncompleteSweepWarning(progress.message(), progress), stacklevel=3)
+    done = ledger[ledger["status"] == "done"]
+    codes = done["code"][done["code"] != ""].value_counts() if "code" in done else []
+    if len(codes) > 1:
+        counts = ", ".join(f"{n} by {code}" for code, n in codes.items())
+        warnings.warn(
+            MixedCodeWarning(
+                f"{path}: its {len(done)} finished runs were computed by {len(codes)} versions "
+                f"of the skillsim code ({counts}: ledger.parquet, column code), so its results "
+                "mix them; to compute every run with one code, run the sweep again with a new "
+                "--out"
+            ),
+            stacklevel=3,
+        )
     design = read_table(path / "design.parquet").set_index("point")
     names = list(design.columns)
     # The values the runs had: a whole-number field (or a count of switches) takes its
@@ -434,8 +453,15 @@ def _load_sweep(
         if name in applied:
             applied[name] = np.round(applied[name].to_numpy(float))  # (half to even, as run)
     frames = []
+    kept = manifest["experiment"].get("keep", [])
     for row in ledger[ledger["status"] == "done"].itertuples(index=False):
         file = path / "runs" / row.run_id / f"{table}.parquet"
+        if not file.is_file() and (table == "metrics" or table in kept):
+            raise FileNotFoundError(
+                f"{file}: missing (this sweep keeps the {table} table, but the file of this "
+                f"run is gone); delete its run folder {file.parent} and rerun the sweep "
+                f"command ({progress.command}) to compute that run again"
+            )
         if not file.is_file():
             raise FileNotFoundError(f"{file}: this sweep did not keep the {table} table")
         keys = {"run_id": row.run_id, "scenario": row.scenario, "policy": row.policy}

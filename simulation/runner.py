@@ -44,9 +44,9 @@ def provenance() -> dict:
     """This process's code version, package versions and environment (with its host),
     and the digest of the skillsim source it runs (``code``, as a sweep's ledger has it:
     a commit with a dirty tree does not tell two versions of its files apart). The
-    digest covers the skillsim modules loaded in this process, as a sweep's does: the
-    same code run beside other modules (a notebook's plots) digests differently, so
-    compare digests of one kind of process."""
+    digest covers every module of the package, each as this process imported it (the
+    others as the package was imported: ``simulation.source``), so the same code has
+    one digest in any process."""
     from simulation.experiment.executors import code_digest, loaded_code
 
     return {

@@ -64,6 +64,12 @@ def test_load_is_one_tidy_frame(tmp_path):
     with pytest.raises(ValueError, match="unknown table 'cells'"):
         analysis.load(out, table="cells")
     _sector_by_region(out, plan)
+    # A table the sweep keeps, gone from one run: that run's file is missing, to compute
+    # again (not "did not keep")
+    gone = out / "runs" / plan.runs[0].run_id / "sector.parquet"
+    gone.unlink()
+    with pytest.raises(FileNotFoundError, match=r"sector.parquet: missing \(this sweep keeps"):
+        analysis.load(out, table="sector")
 
 
 def _cell_table_of(frame, runs, months, params=()):

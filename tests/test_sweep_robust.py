@@ -8,6 +8,7 @@ import concurrent.futures as cf
 import concurrent.futures.process
 import contextlib
 import errno
+import hashlib
 import json
 import multiprocessing
 import os
@@ -410,21 +411,60 @@ def test_a_run_computed_by_other_code_is_not_written(tmp_path, monkeypatch):
     assert run_sweep(plan, out, executor="serial", threads=1).done == 1
 
 
-def test_the_sweeps_code_is_its_source_when_it_starts(monkeypatch):
-    """The code a sweep compares its runs' code with is every module's source as the
-    sweep started, not as it is when a run comes back: a module the sweep process never
-    imports (the dashboard, a kernel), edited while the sweep runs, must not make the
-    runs of workers that loaded it before the edit look foreign."""
-    import simulation
+CODE_AS_RUN = r"""
+import json, sys
+from pathlib import Path
+import simulation
+from simulation import source
 
-    path = str(Path(simulation.__file__).parent / "dashboard.py")
-    executors._digest_of_real.cache_clear()
-    executors.pin_code()
-    before = executors._source_digest(path)
-    assert len(before) == 16
-    monkeypatch.setattr(Path, "read_bytes", lambda self: b"# edited meanwhile")
-    assert executors._source_digest(path) == before
-    assert executors.changed_modules({"simulation.dashboard": before}) == []
+root = Path(simulation.__file__).parent
+seen = {"start": source.snapshot(), "file": simulation.__file__}
+(root / "stop.py").write_text("# edited after the package was imported, before stop\n")
+(root / "i18n.py").write_text("# edited after the package was imported, not imported\n")
+import simulation.stop  # (read as imported: the edited file is the code it runs)
+seen["later"] = source.snapshot()
+(root / "stop.py").write_text("# edited again, after its import\n")
+seen["again"] = source.snapshot()
+seen["changed"] = source.changed(seen["start"])
+print(json.dumps(seen))
+"""
+
+
+def test_a_process_records_each_module_as_it_imported_it(tmp_path):
+    """The code a run records is each module's source as its process imported it:
+    a worker that imported the code before an edit reports the old code (its results
+    are of the old code: a sweep of the new code refuses them), a module imported after
+    an edit the new one; a module never imported, edited later, keeps the code as the
+    package was imported. Every module of the package is in it, whatever the process
+    imported, so the same code has one digest in any process (a pool worker, the
+    serial loop, a Dask worker)."""
+    import shutil
+
+    import simulation
+    from simulation import source
+
+    copy = tmp_path / "simulation"
+    ignore = shutil.ignore_patterns("__pycache__")
+    shutil.copytree(Path(simulation.__file__).parent, copy, ignore=ignore)
+    done = subprocess.run(
+        [sys.executable, "-c", CODE_AS_RUN],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(tmp_path), "SKILLSIM_COMPILE_HELPER": "0"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout)
+    start, later, again = seen["start"], seen["later"], seen["again"]
+    assert Path(seen["file"]).parent == copy  # (the copy ran, not this checkout)
+    assert start == source.snapshot()  # the same code, another process: the same digests
+    assert len(start) == len(list(copy.rglob("*.py")))
+    edited = b"# edited after the package was imported, before stop\n"
+    assert later["simulation.stop"] == hashlib.sha256(edited).hexdigest()[:16]
+    assert later["simulation.i18n"] == start["simulation.i18n"]  # never imported
+    assert again["simulation.stop"] == later["simulation.stop"]  # as imported
+    assert seen["changed"] == ["simulation.stop"]
 
 
 def test_a_scheduler_without_workers_is_pointed_out_and_the_runs_wait_for_them(tmp_path):
@@ -730,14 +770,22 @@ def test_resuming_after_the_code_changed_says_so(tmp_path):
 
     manifest["code"]["simulation.model"] = "0" * 16  # as if the model was edited since
     (out / "manifest.json").write_text(json.dumps(manifest))
+    table = pd.read_parquet(out / "ledger.parquet")
+    table.loc[table["status"] == "done", "code"] = "0" * 16  # (their code's digest)
+    table.to_parquet(out / "ledger.parquet")
     report = run_sweep(plan, out, executor="serial", threads=1, on_note=notes.append)
     assert report.complete and report.skipped == 2
     assert notes == [
-        "the code changed since this sweep's 2 finished runs were computed (the source of "
-        "simulation.model differs): they are kept and skipped, so its results will mix two "
-        "versions of the code (ledger.parquet, column code); to compute every run with this "
-        "code, use a new --out"
+        "the code changed since 2 of this sweep's 2 finished runs were computed (the source "
+        "of simulation.model differs): they are kept and skipped, so its results will mix "
+        "two versions of the code (ledger.parquet, column code); to compute every run with "
+        "this code, use a new --out"
     ]
+    # ... and reading the results says so too, whenever they are read
+    with pytest.warns(
+        analysis.MixedCodeWarning, match=r"its 6 finished runs were computed by 2 versions"
+    ):
+        analysis.load(out)
 
 
 _KILLED_AFTER = """

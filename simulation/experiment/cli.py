@@ -529,7 +529,11 @@ def _effects(results: Path, baseline, summary, names, csv) -> int:
         )
     try:
         with warnings.catch_warnings(record=True) as caught:
-            said = (analysis.IncompleteSweepWarning, analysis.LeftOutWarning)
+            said = (
+                analysis.IncompleteSweepWarning,
+                analysis.LeftOutWarning,
+                analysis.MixedCodeWarning,
+            )
             for category in said:
                 warnings.simplefilter("always", category)
             frame = analysis.load(results)

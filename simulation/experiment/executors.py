@@ -21,22 +21,20 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
-import functools
 import hashlib
 import logging
 import multiprocessing
 import os
 import socket
-import sys
 import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from simulation import source
 from simulation.config import RunConfig
 from simulation.config_errors import ExecutorError
 from simulation.runner import RunResult
@@ -63,8 +61,9 @@ class Outcome:
     error: str = ""  # the traceback of a failed run
     seconds: float = 0.0
     host: str = ""
-    # The code that computed it: a digest of the source of each skillsim module loaded
-    # where it ran (``loaded_code``), so that a sweep writes only results of its own code.
+    # The code that computed it: a digest of the source of each skillsim module as the
+    # process where it ran imported it (``loaded_code``), so that a sweep writes only
+    # results of its own code.
     code: dict[str, str] | None = None
 
     @property
@@ -72,66 +71,16 @@ class Outcome:
         return self.result is not None
 
 
-def _source_digest(path: str) -> str:
-    """16 hex digits of sha256 of a source file, read once per process (so, for a
-    module, close to when it was imported, or when ``pin_code`` read it); "" if it
-    cannot be read."""
-    return _digest_of_real(os.path.realpath(path))
-
-
-@functools.cache
-def _digest_of_real(path: str) -> str:
-    try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
-    except OSError:
-        return ""
-
-
-def pin_code() -> None:
-    """Read the source of every skillsim module now, loaded or not: the code a sweep
-    started with, against which its runs' code is compared (``foreign_code``), even for
-    modules this process has not imported and that are edited while the sweep runs."""
-    import simulation
-
-    for path in sorted(Path(simulation.__file__).resolve().parent.rglob("*.py")):
-        _source_digest(str(path))
-
-
-def _module_file(name: str) -> str | None:
-    module = sys.modules.get(name)
-    if module is not None:
-        return getattr(module, "__file__", None)
-    import simulation
-
-    root = Path(simulation.__file__).parent.parent
-    for candidate in (root / f"{name.replace('.', '/')}.py", root / name.replace(".", "/")):
-        if candidate.is_file():
-            return str(candidate)
-        if (candidate / "__init__.py").is_file():
-            return str(candidate / "__init__.py")
-    return None
-
-
 def loaded_code() -> dict[str, str]:
-    """Module name -> source digest of every skillsim module loaded in this process:
-    the code a run here is computed with."""
-    out = {}
-    for name in sorted(n for n in list(sys.modules) if n.split(".")[0] == "simulation"):
-        path = _module_file(name)
-        if path and path.endswith(".py"):
-            out[name] = _source_digest(path)
-    return out
+    """Module name -> source digest of every skillsim module, as this process imported
+    it (``simulation.source``): the code a run here is computed with."""
+    return source.snapshot()
 
 
 def changed_modules(code: dict[str, str]) -> list[str]:
     """The modules of ``code`` (name -> source digest, as ``loaded_code`` gives it)
     whose source differs from this process's."""
-    differ = []
-    for name, digest in code.items():
-        path = _module_file(name)
-        if path is None or _source_digest(path) != digest:
-            differ.append(name)
-    return differ
+    return source.changed(code)
 
 
 def code_digest(code: dict[str, str]) -> str:

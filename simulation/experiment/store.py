@@ -374,13 +374,15 @@ class SweepStore:
         done = [r for r in self.rows.values() if r["status"] == "done"]
         versions = {r["code"] for r in done if r["code"]}
         changed = executors.changed_modules(self.code) if self.code and done else []
-        if changed:
+        mine = executors.code_digest(executors.loaded_code())
+        other = [r for r in done if r["code"] and r["code"] != mine]
+        if changed and other:
             return (
-                f"the code changed since this sweep's {len(done)} finished runs were "
-                f"computed (the source of {executors.show_modules(changed)} differs): they "
-                "are kept and skipped, so its results will mix two versions of the code "
-                "(ledger.parquet, column code); to compute every run with this code, use a "
-                "new --out"
+                f"the code changed since {len(other)} of this sweep's {len(done)} finished "
+                f"runs were computed (the source of {executors.show_modules(changed)} "
+                "differs): they are kept and skipped, so its results will mix two versions "
+                "of the code (ledger.parquet, column code); to compute every run with this "
+                "code, use a new --out"
             )
         if len(versions) > 1:
             return (

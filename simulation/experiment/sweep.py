@@ -104,7 +104,6 @@ def run_sweep(
                 note = executors.no_workers(client, scheduler)
                 if note:
                     on_note(note)
-        executors.pin_code()  # (read now: runs of other code than this are not written)
         todo = store.open()
         if store.note and on_note is not None:
             on_note(store.note)

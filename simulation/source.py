@@ -1,0 +1,92 @@
+"""The skillsim source a process runs, as digests: the code a run is computed with.
+
+Every module file of the package is read once per process: a module this process
+imports, as it is imported (a finder on ``sys.meta_path`` reads its file just before
+Python loads it), and every other file when the package itself is imported
+(``pin``). A module edited after a process imported it therefore keeps, in this
+process, the digest of the code the process runs, and a long-lived worker (a Dask
+worker started before an edit) is told apart from a fresh one. The set of files is
+the whole package in every process, so the same code has one digest wherever it
+runs: in a sweep's process pool, its serial loop, a Dask worker or a notebook.
+
+``snapshot()`` is the module name -> digest map a run records; ``changed(code)`` the
+modules of such a map whose source differs from this process's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.abc
+import importlib.machinery
+import sys
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent  # the package's folder
+_DIGESTS: dict[str, str] = {}  # module name -> 16 hex digits of its file's sha256
+_LOCK = threading.Lock()
+
+
+def digest(path: Path) -> str:
+    """16 hex digits of sha256 of a file, "" if it cannot be read."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    except OSError:
+        return ""
+
+
+def module_name(path: Path) -> str:
+    """``simulation.kernels.matching`` of ``.../simulation/kernels/matching.py``;
+    a package's ``__init__.py`` names the package."""
+    parts = path.resolve().relative_to(ROOT.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _files() -> list[Path]:
+    return sorted(p for p in ROOT.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def pin() -> None:
+    """Read every module file not read yet (once per process; the package's import
+    calls it): the code as this process started, for the modules it has not imported."""
+    with _LOCK:
+        for path in _files():
+            _DIGESTS.setdefault(module_name(path), digest(path))
+
+
+def snapshot() -> dict[str, str]:
+    """Module name -> source digest of every module of the package: as imported, for
+    the modules this process imported, else as the package was imported."""
+    pin()
+    with _LOCK:
+        return dict(sorted(_DIGESTS.items()))
+
+
+def changed(code: dict[str, str]) -> list[str]:
+    """The modules of ``code`` (a ``snapshot`` of another process, or of a run) whose
+    source differs from this process's, or that this package does not have."""
+    mine = snapshot()
+    return [name for name, d in code.items() if mine.get(name) != d]
+
+
+class _ReadOnImport(importlib.abc.MetaPathFinder):
+    """Reads a skillsim module's file as the module is found for import (just before
+    Python loads it), so that its digest is of the code this process runs."""
+
+    def find_spec(self, name, path, target=None):
+        if not name.startswith("simulation."):
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(name, path, target)
+        if spec is not None and spec.origin and spec.origin.endswith(".py"):
+            file = Path(spec.origin)
+            if file.resolve().is_relative_to(ROOT):
+                with _LOCK:
+                    _DIGESTS[module_name(file)] = digest(file)
+        return spec
+
+
+def install() -> None:
+    """Put the finder first on ``sys.meta_path`` (once) and read the package's files."""
+    if not any(isinstance(f, _ReadOnImport) for f in sys.meta_path):
+        sys.meta_path.insert(0, _ReadOnImport())
+    pin()
