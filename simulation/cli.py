@@ -513,7 +513,7 @@ def check_folder_names(args: argparse.Namespace, run, folder: str) -> None:
     from simulation.experiment.plan import RUN_NAME
 
     def plain(name: str) -> bool:
-        return not (store.has_separator(name) or name.startswith("."))
+        return not (store.unfit_name(name) or name.startswith("."))
 
     policies = ", ".join(args.policy or ("none",))
     given = [("scenario", args.scenario, run.scenario.name)]

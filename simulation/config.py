@@ -45,9 +45,11 @@ class RegionSpec(Strict):
     urban: bool = Field(description="urban core or county town (true) or rural county (false)")
     population_share: float = Field(gt=0, le=1, description="share of the working-age population")
     wage_level_yuan_per_month: float = Field(
-        gt=0, description="monthly wage of a fully matched worker in an average firm"
+        gt=0, le=1_000_000, description="monthly wage of a fully matched worker in an average firm"
     )
-    min_wage_yuan_per_month: float = Field(gt=0, description="statutory monthly minimum wage")
+    min_wage_yuan_per_month: float = Field(
+        gt=0, le=100_000, description="statutory monthly minimum wage"
+    )
     rural_origin_share: float = Field(
         0.3, ge=0, le=1, description="share of residents with rural hukou/origin"
     )
@@ -110,6 +112,12 @@ class WorldConfig(Strict):
                 )
             if any(not 0 <= v <= 1 for v in s.profile):
                 raise ValueError(f"sectors[{i}].profile values must lie in 0..1")
+            for j, v in enumerate(s.employment_share):
+                if not 0 <= v <= 1:
+                    raise ValueError(
+                        f"sectors[{i}].employment_share[{j}] = {v:g}: each region's share "
+                        "must lie in 0..1"
+                    )
         if len(self.travel_cost) != r or any(len(row) != r for row in self.travel_cost):
             raise ValueError(f"travel_cost must be a {r} x {r} matrix (one row per region)")
         if any(not 0 <= v <= 1 for row in self.travel_cost for v in row):
@@ -381,7 +389,10 @@ class ApprenticeshipConfig(Strict):
         0.6, ge=0, le=5, description="extra skill gain at full quality standards"
     )
     quality_cost_yuan_per_month: float = Field(
-        300.0, ge=0, description="firm cost of full quality standards per apprentice-month"
+        300.0,
+        ge=0,
+        le=100_000,
+        description="firm cost of full quality standards per apprentice-month",
     )
     certification_pass: float = Field(
         0.65, ge=0, le=1, description="assessment pass probability of a fully matched completer"
@@ -447,7 +458,7 @@ class ProvidersConfig(Strict):
         0.6, ge=0, le=1, description="TVET certificate pass probability at full relevance"
     )
     seat_cost_yuan_per_month: float = Field(
-        1500.0, ge=0, description="public cost of a funded training seat per month"
+        1500.0, ge=0, le=100_000, description="public cost of a funded training seat per month"
     )
 
 
@@ -671,7 +682,10 @@ class AnticipationPolicy(Strict):
         0, ge=0, le=60, description="months ahead the system projects demand paths"
     )
     cost_yuan_per_1000_workers_month: float = Field(
-        0.0, ge=0, description="running cost of the system for every 1,000 workers of the city"
+        0.0,
+        ge=0,
+        le=10_000_000,
+        description="running cost of the system for every 1,000 workers of the city",
     )
 
 
@@ -680,7 +694,10 @@ class CoreSkillsPolicy(Strict):
         0.10, ge=0, le=0.8, description="share of programme time on core skills"
     )
     cost_yuan_per_1000_workers_month: float = Field(
-        0.0, ge=0, description="curriculum and teacher cost for every 1,000 workers of the city"
+        0.0,
+        ge=0,
+        le=10_000_000,
+        description="curriculum and teacher cost for every 1,000 workers of the city",
     )
 
 
@@ -689,7 +706,10 @@ class GreenCurriculaPolicy(Strict):
         0.0, ge=0, le=0.8, description="minimum share of programme time on green skills"
     )
     cost_yuan_per_1000_workers_month: float = Field(
-        0.0, ge=0, description="curriculum and teacher cost for every 1,000 workers of the city"
+        0.0,
+        ge=0,
+        le=10_000_000,
+        description="curriculum and teacher cost for every 1,000 workers of the city",
     )
 
 
@@ -714,7 +734,9 @@ class RuralAccessPolicy(Strict):
     travel_cost_cut: float = Field(
         0.0, ge=0, le=1, description="share of travel cost to training removed (mobile training)"
     )
-    cost_yuan_per_seat_month: float = Field(0.0, ge=0, description="cost of a mobile/rural seat")
+    cost_yuan_per_seat_month: float = Field(
+        0.0, ge=0, le=100_000, description="cost of a mobile/rural seat"
+    )
 
 
 class TvetCapacityPolicy(Strict):

@@ -96,7 +96,8 @@ def policy_folders() -> list[Path]:
 
 
 def _names(folder: Path) -> list[str]:
-    return sorted(p.stem for p in folder.glob("*.toml")) if folder.is_dir() else []
+    # (files only: a folder named x.toml is no scenario)
+    return sorted(p.stem for p in folder.glob("*.toml") if p.is_file()) if folder.is_dir() else []
 
 
 def names_in(folders: Sequence[Path]) -> list[str]:
@@ -178,6 +179,19 @@ _POLICY = _Kind("policy", PolicyConfig)
 
 def _locate(arg: str | os.PathLike[str], kind: _Kind) -> Path:
     """A name (``baseline``) or a path to an existing .toml file -> the file's path."""
+    try:
+        return _locate_file(arg, kind)
+    except OSError as exc:  # (a part of the path longer than the file system allows)
+        raise ConfigError(
+            Problem(
+                show_path(Path(arg)),
+                message=f"cannot be read ({exc.strerror or exc}; allowed: a {kind.label} "
+                ".toml file, or a name, whose path's every part is at most 255 bytes)",
+            )
+        ) from None
+
+
+def _locate_file(arg: str | os.PathLike[str], kind: _Kind) -> Path:
     path = Path(arg)
     if path.suffix == ".toml":
         if path.is_dir():  # (not "file not found": the path is there, as a folder)

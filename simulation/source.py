@@ -70,19 +70,19 @@ def changed(code: dict[str, str]) -> list[str]:
 
 
 class _ReadOnImport(importlib.abc.MetaPathFinder):
-    """Reads a skillsim module's file as the module is found for import (just before
-    Python loads it), so that its digest is of the code this process runs."""
+    """Reads a skillsim module's file as the module is about to be imported (just before
+    Python finds and loads it), so that its digest is of the code this process runs.
+    It finds nothing itself: the finders after it import the module as ever."""
 
     def find_spec(self, name, path, target=None):
-        if not name.startswith("simulation."):
-            return None
-        spec = importlib.machinery.PathFinder.find_spec(name, path, target)
-        if spec is not None and spec.origin and spec.origin.endswith(".py"):
-            file = Path(spec.origin)
-            if file.resolve().is_relative_to(ROOT):
-                with _LOCK:
-                    _DIGESTS[module_name(file)] = digest(file)
-        return spec
+        if name.startswith("simulation."):
+            spec = importlib.machinery.PathFinder.find_spec(name, path, target)
+            if spec is not None and spec.origin and spec.origin.endswith(".py"):
+                file = Path(spec.origin)
+                if file.resolve().is_relative_to(ROOT):
+                    with _LOCK:
+                        _DIGESTS[module_name(file)] = digest(file)
+        return None
 
 
 def install() -> None:

@@ -76,10 +76,19 @@ def _running(pid: int) -> bool:
     return True
 
 
-def has_separator(name: str) -> bool:
-    """Whether ``name`` holds a path separator (or a NUL): a name that becomes part of
-    a folder's name in results/ must not, or "x/../../y" would write elsewhere."""
-    return any(c in name for c in "/\\\0")
+NAME_BYTES = 100  # the longest name that becomes part of a folder's name (UTF-8 bytes)
+
+
+def unfit_name(name: str) -> bool:
+    """Whether ``name`` cannot be part of a folder's name in results/: it holds a path
+    separator or a NUL ("x/../../y" would write elsewhere), a control character (a
+    newline split the printed folder over two lines), is blank, or is longer than
+    ``NAME_BYTES`` in UTF-8 (a folder's name holds at most 255 bytes, and a run's
+    joins a scenario's and a policy's)."""
+    return (
+        any(c in name for c in "/\\") or any(ord(c) < 32 or ord(c) == 127 for c in name)
+        or not name.strip() or len(name.encode()) > NAME_BYTES
+    )  # fmt: skip
 
 
 def unused_folder(base: Path) -> Path:
@@ -155,6 +164,16 @@ def check_out(out: Path, option: str = "--out") -> str | None:
     part of its path is a file. Checked before a run starts, so that a bad path costs
     nothing; the folders above it are made here."""
     out = Path(out)
+    try:
+        return _why_not_out(out, option)
+    except OSError as exc:  # (a part of the path longer than the file system allows)
+        return (
+            f"{option} {out}: cannot be used ({exc.strerror or exc}; allowed: a path whose "
+            "every part is at most 255 bytes)"
+        )
+
+
+def _why_not_out(out: Path, option: str) -> str | None:
     if out.exists() or out.is_symlink():
         what = "a file of that name" if out.is_file() else "the folder"
         return (

@@ -238,8 +238,12 @@ def test_an_empty_or_taken_out_path_says_so(tmp_path, capsys):
 
 
 @pytest.mark.parametrize(
-    ("kind", "name"), [("scenario", "../../escaped"), ("policy", "../p"), ("scenario", "a/b")]
-)
+    ("kind", "name"),
+    [
+        ("scenario", "../../escaped"), ("policy", "../p"), ("scenario", "a/b"),
+        ("scenario", "   "), ("policy", "x" * 101),
+    ],
+)  # fmt: skip
 def test_a_name_that_is_no_folder_name_is_refused_without_out(
     tmp_path, monkeypatch, capsys, kind, name
 ):
@@ -260,7 +264,7 @@ def test_a_name_that_is_no_folder_name_is_refused_without_out(
     before = sorted(p for p in tmp_path.rglob("*"))
     assert cli.main(argv) == cli.EXIT_BAD_INPUT
     err = capsys.readouterr().err
-    assert str(path) in err and f'"{name}"' in err and "without / or" in err
+    assert str(path) in err and f'"{name[:40]}' in err and "without / or" in err
     assert sorted(p for p in tmp_path.rglob("*")) == before  # nothing written anywhere
     out = tmp_path / "given"
     assert cli.main([*argv, "--out", str(out), "--quiet"]) == 0
@@ -300,6 +304,8 @@ def test_validate_refuses_a_name_that_is_no_folder_name_without_out(tmp_path, mo
         (["run", "baseline", "--seed", "-3"], ["seed", "-3", ">= 0"]),
         (["run", "does/not/exist.toml"], ["does/not/exist.toml", "not found"]),
         (["show", "nosuch"], ["nosuch"]),
+        # a part of a path over 255 bytes was a traceback (ENAMETOOLONG)
+        (["run", "q" * 256 + ".toml"], ["cannot be read (", "at most 255 bytes"]),
     ],
 )
 def test_bad_input_exits_2_names_the_problem_and_writes_nothing(tmp_path, capsys, argv, expected):
@@ -818,6 +824,14 @@ def test_a_stop_whose_exception_python_dropped_still_stops_a_run(tmp_path, monke
     assert not out.exists() and not list(tmp_path.iterdir())
     assert "skillsim: interrupted" in capsys.readouterr().err
     assert not stop.requested.is_set()  # (cleared: the next command in this process runs)
+
+
+def test_an_out_path_too_long_for_the_file_system_is_bad_input(tmp_path, capsys):
+    out = tmp_path / ("q" * 256)
+    assert cli.main(["run", "baseline", *SMALL, "--out", str(out)]) == cli.EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert "--out " in err and "cannot be used (" in err and "at most 255 bytes" in err
+    assert _files(tmp_path) == []
 
 
 def test_a_subcommands_bad_input_is_a_one_line_error_under_python_m(tmp_path):

@@ -360,6 +360,31 @@ def test_unknown_field(tmp_path: Path) -> None:
     assert "training_rate" in err.allowed and "did you mean learning_rate" in str(err)
 
 
+def test_a_folder_named_like_a_scenario_file_is_no_scenario(tmp_path, monkeypatch):
+    """A folder x.toml in a scenario folder was listed as scenario x, and the error
+    for it said "no x.toml ...; did you mean x?"."""
+    from simulation import loading
+
+    (tmp_path / "dirlike.toml").mkdir()
+    write(tmp_path / "mine.toml", f'extends = "{BASELINE.as_posix()}"\n')
+    assert loading.names_in([tmp_path]) == ["mine"]
+
+
+def test_a_negative_employment_share_is_refused_though_the_columns_sum_to_one(tmp_path):
+    """A share of -0.5 beside one of 0.58 summed to 1 and ran (an outside review)."""
+    text = BASELINE.read_text()
+    for old, new in (
+        ("employment_share = [0.06, 0.08, 0.03, 0.02]", "employment_share = [-0.5, 0.08, 0.03, 0.02]"),
+        ("employment_share = [0.02, 0.04, 0.03, 0.02]", "employment_share = [0.58, 0.04, 0.03, 0.02]"),
+    ):  # fmt: skip
+        assert text.count(old) == 1
+        text = text.replace(old, new)
+    path = write(tmp_path / "neg.toml", text)
+    err = error_of(load_scenario, path)
+    assert err.field == "world.sectors[0].employment_share[0]" and "-0.5" in err.value
+    assert "must lie in 0..1" in str(err)
+
+
 @pytest.mark.parametrize(("oldest", "retire", "refused"), [(41, 45, True), (40.5, 45, False)])
 def test_a_contract_must_end_before_the_retirement_age(
     tmp_path: Path, oldest: float, retire: float, refused: bool
@@ -393,6 +418,12 @@ def test_unknown_top_level_field_lists_extends(tmp_path: Path) -> None:
             "behaviour.skills.learning_rate",
             "-0.1",
             "a number >= 0 and <= 1",
+        ),
+        (  # (money has bounds too: 1e308 ran, its spending an overflow to inf)
+            "[behaviour.providers]\nseat_cost_yuan_per_month = 1e308\n",
+            "behaviour.providers.seat_cost_yuan_per_month",
+            "1e+308",
+            "a number >= 0 and <= 100000",
         ),
         (
             '[behaviour.skills]\nlearning_rate = "fast"\n',
@@ -432,7 +463,7 @@ def test_unknown_top_level_field_lists_extends(tmp_path: Path) -> None:
             "less than the shortest programme: providers.tvet_months (6)",
         ),
     ],
-    ids=["range", "type", "int", "literal", "missing", "cross-field", "cross-section"],
+    ids=["range", "money", "type", "int", "literal", "missing", "cross-field", "cross-section"],
 )
 def test_bad_value(tmp_path: Path, body: str, field: str, value: str, allowed: str) -> None:
     err = error_of(load_scenario, child(tmp_path, body))

@@ -301,6 +301,16 @@ def test_plan_pairs_policies_on_seeds_and_applies_parameters(tmp_path):
             "parameters[0].values[1]",
             "scenario.burn_in_months = 2000 is not allowed",
         ),
+        # a level a rule between fields refuses: the swept field and its value, then the
+        # rule's words (it named the rule's other field at the swept value, "must be ...
+        # must be")
+        (
+            "scenario.behaviour.providers.tvet_months",
+            "[3, 24]",
+            "parameters[0].values[0]",
+            "scenario.behaviour.providers.tvet_months = 3 is not allowed: "
+            "labour_market.final_year_months (6) must be less than the shortest programme",
+        ),
         # true and false for a switch: a level is a count of switches on (it said only
         # "must be a number")
         (

@@ -134,15 +134,17 @@ def test_a_sweep_says_its_folder_without_running(tmp_path, capsys, monkeypatch):
     assert not (tmp_path / "results").exists()
 
 
-@pytest.mark.parametrize("name", ["a/b", "../up", "back\\slash"])
+@pytest.mark.parametrize("name", ["a/b", "../up", "back\\slash", "two\nlines", "   ", "x" * 101])
 def test_an_experiment_name_with_a_path_separator_is_bad_input(name, tmp_path, capsys, monkeypatch):
     """The name is part of the sweep's default folder (results/sweep-<name>-<hash>): a
-    separator in it would nest the folder elsewhere."""
-    path = write_experiment(tmp_path / "exp", small(extra=f"name = {name!r}\n"))
+    separator in it would nest the folder elsewhere; a newline split the folder printed
+    over two lines, a blank name made a folder "sweep-   -...", a name of 300 characters
+    a traceback (a folder's name holds at most 255 bytes)."""
+    path = write_experiment(tmp_path / "exp", small(extra=f"name = {json.dumps(name)}\n"))
     monkeypatch.chdir(tmp_path)
     assert cli.main(["sweep", str(path), "--quiet"]) == 2
     msg = capsys.readouterr().err
-    assert "exp.toml: name = " in msg and "a name without / or \\" in msg
+    assert "exp.toml: name = " in msg and "not blank, without / or \\ or control" in msg
     assert not (tmp_path / "results").exists()
 
 
@@ -167,6 +169,44 @@ def test_a_design_without_parameters_or_a_table_kept_twice_is_bad_input(
     assert cli.main(["sweep", str(path), "--out", str(out), "--quiet"]) == 2
     assert f"exp.toml: {field} = " in capsys.readouterr().err
     assert said in str(err.value) and not out.exists()
+
+
+def test_more_jobs_than_cores_run_as_many_as_the_cores(capsys):
+    """--jobs 200 on 2 cores started a process per run up to 200, each loading the
+    kernels and holding a model, without a word: now as many as the cores, with a
+    note (the results do not depend on it)."""
+    import argparse
+    import os
+
+    from simulation.experiment.cli import executor_of
+
+    cores = os.cpu_count() or 1
+    args = argparse.Namespace(executor=None, scheduler=None, jobs=cores + 198)
+    assert executor_of(args) == "processes" and args.jobs == cores
+    said = capsys.readouterr().err
+    assert f"--jobs {cores + 198}: this machine has {cores} cores; {cores} runs at a time" in said
+    args = argparse.Namespace(executor="dask", scheduler=None, jobs=cores)
+    assert executor_of(args) == "dask" and args.jobs == cores
+    assert capsys.readouterr().err == ""
+
+
+def test_one_field_swept_by_two_parameters_is_bad_input(tmp_path, capsys):
+    """Two parameters on one field ran (an outside review): the runs had the second's
+    values, labelled with the first's. Refused, naming both."""
+    extra = (
+        "[design]\nkind = 'grid'\nlevels = 2\n"
+        '[[parameters]]\nname = "a"\npath = "policy.subsidy.advance_share"\nlow = 0\nhigh = 1\n'
+        '[[parameters]]\nname = "b"\npaths = ["policy.subsidy.clawback_share", '
+        '"policy.subsidy.advance_share"]\nlow = 0\nhigh = 0.5\n'
+    )
+    path = write_experiment(tmp_path / "exp", small(extra=extra))
+    with pytest.raises(ConfigError) as err:
+        load_experiment(path)
+    assert err.value.field == "parameters[1].paths"
+    assert "policy.subsidy.advance_share is already set by parameters[0] (a)" in str(err.value)
+    out = tmp_path / "out"
+    assert cli.main(["sweep", str(path), "--out", str(out), "--quiet"]) == 2
+    assert not out.exists()
 
 
 def test_one_policy_under_two_names_is_pointed_out(tmp_path, capsys):

@@ -157,7 +157,7 @@ def main(args: argparse.Namespace) -> int:
         cal = config.load_calibration(path, overrides)
     except ConfigError as exc:
         raise as_options(exc, OPTION_OF) from None
-    if args.out is None and store.has_separator(cal.config.name):
+    if args.out is None and store.unfit_name(cal.config.name):
         from simulation.experiment.plan import PLAIN_NAME as allowed
 
         name = show_value(cal.config.name)

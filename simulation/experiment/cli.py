@@ -221,6 +221,16 @@ def executor_of(args: argparse.Namespace) -> str:
         )
     if args.scheduler is not None:
         check_scheduler(args.scheduler)
+    cores = os.cpu_count() or 1
+    if args.jobs is not None and args.jobs > cores:
+        # (each process loads the kernels and holds a model: 200 of them on 2 cores only
+        # share the cores and fill the memory; results do not depend on it)
+        print(
+            f"skillsim: note: --jobs {args.jobs}: this machine has {cores} cores; "
+            f"{cores} runs at a time",
+            file=sys.stderr,
+        )
+        args.jobs = cores
     return executor
 
 

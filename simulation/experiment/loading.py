@@ -69,6 +69,7 @@ def load_experiment(
     policies = _load_all(config.policies, "policies", path, loading.load_policy)
     _check_baseline(config, policies, shown)
     targets = {p.label: _targets(p, i, shown) for i, p in enumerate(config.parameters)}
+    _check_owners(config, targets, shown)
     given = {k: v for k, v in (overrides or {}).items() if v is not None}
     experiment = Experiment(config, shown, scenarios, policies, targets, given)
     for i, p in enumerate(config.parameters):
@@ -192,6 +193,25 @@ def _check_baseline(config: ExperimentConfig, policies: dict[str, Any], shown: s
 # ------------------------------------------------------------------ parameters
 
 
+def _check_owners(config, targets: dict[str, list[Target]], shown: str) -> None:
+    """Each field is set by one parameter: two values for one field would leave one of
+    them silently unused, and the runs labelled with a value they never had."""
+    owner: dict[str, str] = {}  # dotted field -> the parameter that sets it
+    for i, p in enumerate(config.parameters):
+        field = f"parameters[{i}].path" if p.path else f"parameters[{i}].paths"
+        for t in targets[p.label]:
+            dotted = ".".join((t.root, *t.keys))
+            if dotted in owner:
+                allowed = "a field no other parameter sets (each field is swept by one)"
+                msg = (
+                    f"{dotted} is already set by {owner[dotted]}; must be {allowed}: drop "
+                    "one, or list the fields that move together in one parameter's paths"
+                )
+                given = show_value(p.path if p.path else p.targets)
+                raise ConfigError(Problem(shown, field, given, allowed, msg))
+            owner[dotted] = f"parameters[{i}] ({p.label})"
+
+
 def _targets(p: ParameterRange, i: int, shown: str) -> list[Target]:
     field = f"parameters[{i}].path" if p.path else f"parameters[{i}].paths"
     out = []
@@ -288,9 +308,16 @@ def _check_range(experiment: Experiment, p: ParameterRange, i: int) -> None:
                 try:
                     apply(base, pairs)
                 except ConfigError as exc:
-                    allowed = exc.allowed or exc.problems[0].message
-                    path = f"{root}.{exc.field}"
-                    msg = f"{path} = {show_value(value)} is not allowed: must be {allowed}"
+                    problem = exc.problems[0]
+                    own_bounds = problem.allowed and not problem.message.startswith(problem.allowed)
+                    if own_bounds:  # the field's own bounds: that field, at this value
+                        allowed = problem.allowed
+                        path = f"{root}.{exc.field}"
+                        msg = f"{path} = {show_value(value)} is not allowed: must be {allowed}"
+                    else:  # a rule between fields (which may name another): its own words
+                        allowed = problem.allowed or problem.message
+                        swept = ", ".join(".".join((t.root, *t.keys)) for t, _ in pairs)
+                        msg = f"{swept} = {show_value(value)} is not allowed: {allowed}"
                     field = f"parameters[{i}].{end}"
                     raise ConfigError(
                         Problem(shown, field, show_value(value), allowed, msg)

@@ -53,7 +53,10 @@ class Plan:
         return [p.label for p in self.experiment.config.parameters]
 
 
-PLAIN_NAME = "a name without / or \\"  # (folder names in results/: store.has_separator)
+# (folder names in results/: store.unfit_name)
+PLAIN_NAME = (
+    f"a name of 1-{store.NAME_BYTES} bytes, not blank, without / or \\ or control characters"
+)
 RUN_NAME = f"{PLAIN_NAME} that does not start with a dot"
 
 
@@ -62,7 +65,7 @@ def _check_names(experiment: Experiment) -> None:
     which name folders in runs/: each must be one plain folder name. The experiment's
     name is part of its default folder's (``sweep-<name>-<hash>``): no separator in it."""
     cfg = experiment.config
-    if store.has_separator(cfg.name):
+    if store.unfit_name(cfg.name):
         allowed = PLAIN_NAME
         msg = (
             f"the experiment is named {show_value(cfg.name)}, and its sweep's default folder is "
@@ -74,7 +77,7 @@ def _check_names(experiment: Experiment) -> None:
         ("policies", cfg.policies, list(experiment.policies)),
     ):
         for i, (ref, name) in enumerate(zip(refs, names, strict=True)):
-            if store.has_separator(name) or name.startswith("."):
+            if store.unfit_name(name) or name.startswith("."):
                 label = "scenario" if where == "scenarios" else "policy"
                 msg = (
                     f"the {label} in it is named {show_value(name)}, and a sweep names run folders "
