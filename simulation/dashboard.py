@@ -172,9 +172,8 @@ def lever_policy(levers: dict[str, float]):
     k = int(v["quality_standards"])
     if k > 0:
         flags = {f: i < k for i, f in enumerate(QUALITY_FLAGS)}
+        # (no public assessment to pay for without its standard: params.build)
         out["quality"] = {**pkg["quality"], **flags}
-        if not flags["assessment_certification"]:  # no public assessment to pay for
-            out["quality"]["public_cost_yuan_per_completion"] = 0.0
         # (The pay standard's minimum-wage floor is the status quo's already: the law.)
     lag = int(v["anticipation_lag_months"])
     if lag < LEVERS["anticipation_lag_months"][5]:

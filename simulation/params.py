@@ -289,7 +289,10 @@ def build(run: RunConfig) -> Params:
             max_share=ap.max_share_of_headcount,
             certification_pass=ap.certification_pass,
             advanced_match=ap.advanced_match,
-            public_cost_per_completion=q.public_cost_yuan_per_completion,
+            # (the public assessment is paid for only where the standard has it)
+            public_cost_per_completion=(
+                q.public_cost_yuan_per_completion if q.assessment_certification else 0.0
+            ),
             hire_threshold=lm.hire_threshold,
         ),
         skills=SkillParams(

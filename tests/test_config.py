@@ -360,6 +360,29 @@ def test_unknown_field(tmp_path: Path) -> None:
     assert "training_rate" in err.allowed and "did you mean learning_rate" in str(err)
 
 
+@pytest.mark.parametrize("assessed", [True, False])
+@pytest.mark.parametrize(("pay", "floor"), [(True, 0.0), (True, 0.8), (False, 0.8)])
+def test_the_quality_standards_set_what_they_change(assessed: bool, pay: bool, floor: float):
+    """``params.build``, which the engine and the reference model share (so no twin
+    test sees a change in it): the assessment standard makes the certificates a full
+    signal (half without it) and is the only one whose public cost is paid; the pay
+    standard lifts the apprentices' floor to the minimum wage."""
+    from simulation import params
+    from simulation.config import PolicyConfig
+    from simulation.state import Cert
+
+    data = load_policy("quality_apprenticeship").model_dump()
+    data["quality"].update(assessment_certification=assessed, pay_and_social_protection=pay)
+    data["terms"]["wage_floor_share_of_min_wage"] = floor
+    p = params.build(resolve_run("baseline", PolicyConfig.model_validate(data), 1000, 12))
+    signal = load_scenario("baseline").behaviour.labour_market.certification_signal
+    r = 1.0 if assessed else 0.5
+    assert list(p.cert_bonus) == pytest.approx([0.0, 0.5 * signal, r * signal, 1.5 * r * signal])
+    assert Cert.NONE == 0 and Cert.TVET == 1 and Cert.ADVANCED == 3
+    assert p.appr.public_cost_per_completion == (800.0 if assessed else 0.0)
+    assert p.wages.appr_wage_floor_share == (1.0 if pay else floor)
+
+
 def test_a_folder_named_like_a_scenario_file_is_no_scenario(tmp_path, monkeypatch):
     """A folder x.toml in a scenario folder was listed as scenario x, and the error
     for it said "no x.toml ...; did you mean x?"."""

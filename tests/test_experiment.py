@@ -124,6 +124,10 @@ def test_the_shipped_experiments_load():
     assert set(exp.config.keep) <= set(TABLES)
     sens = make_plan(load_experiment(REPO / "experiments" / "subsidy_sensitivity.toml"))
     assert sens.experiment.config.design.kind == "sobol"
+    # its policy carries the public assessment's cost, paid at the points whose design
+    # puts that standard in place
+    (policy,) = sens.experiment.policies.values()
+    assert policy.quality.public_cost_yuan_per_completion == 800.0
     assert sens.points.shape == (32 * (3 + 2), 3)
     hiring = make_plan(load_experiment(REPO / "experiments" / "hiring_assumptions.toml"))
     assert hiring.experiment.config.design.kind == "grid"
