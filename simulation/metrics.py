@@ -55,6 +55,9 @@ SIGNED: dict[str, tuple[float, float]] = {
     "net_migration_to_urban": (-_INF, _INF),  # moves in minus moves out
     "spending_subsidy_yuan": (-_INF, _INF),  # clawbacks are subtracted
     "spending_total_yuan": (-_INF, _INF),
+    # a firm's own extra contribution is a normal draw (7.3): with short contracts and
+    # few apprentices the month's returns can sum below zero
+    "apprenticeship_cost_coverage": (-_INF, _INF),
 }
 
 

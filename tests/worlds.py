@@ -460,6 +460,9 @@ def _perturb_workers(rng, p, world, w: Workers, f: Firms, pr: Providers, n: int,
     w.appr_duration[:] = np.where(ever, duration, 0).astype(np.int16)
     w.appr_entitlement[:] = np.where(ever, entitlement, 0.0)
     w.appr_advance[:] = np.where(ever, entitlement * share, 0.0)
+    # The latest contract's own account so far (yuan): a contract in its first month
+    # starts afresh, not on the account a dropout's earlier contract left.
+    w.appr_net[:] = np.where(ever, rng.normal(0.0, 5000.0, cap), 0.0)
     w.displaced[:] = (rng.random(cap) < 0.15).astype(np.int8)
     # Event dates (NaN = not yet); months before ``month``.
     nan = np.float32(np.nan)
