@@ -418,9 +418,11 @@ def _validate(kind: _Kind, data: dict[str, Any], origin: Origin, default_file: s
 _LABELS = ("name", "description", "extends")  # keys both kinds of file have
 
 
-def _check_kind(kind: _Kind, keys: Iterable[str], path: Path) -> None:
+def _check_kind(kind: _Kind, keys: Iterable[str], path: Path, inherited: bool = False) -> None:
     """A policy file given as a scenario (or the other way round) is named as such,
-    in one message, rather than by every table of it the other kind does not know."""
+    in one message, rather than by every table of it the other kind does not know.
+    ``inherited``: ``keys`` are the file's after its ``extends`` (the file itself
+    passed), so what it extends is the other kind."""
     keys = set(keys) - set(_LABELS)
     other = _POLICY if kind is _SCENARIO else _SCENARIO
     theirs = set(other.model.model_fields) - set(_LABELS)
@@ -428,6 +430,16 @@ def _check_kind(kind: _Kind, keys: Iterable[str], path: Path) -> None:
         return
     mine = ", ".join(f for f in kind.model.model_fields if f not in _LABELS)
     where = "with --policy" if other is _POLICY else "as the scenario (the first argument)"
+    if inherited:
+        raise ConfigError(
+            Problem(
+                show_path(path),
+                "extends",
+                message=f"it extends a {other.label}, so it is a {other.label} file, not a "
+                f"{kind.label} (the tables it inherits: {', '.join(sorted(keys))}): give it "
+                f"{where}, or have it extend a {kind.label}",
+            )
+        )
     raise ConfigError(
         Problem(
             show_path(path),
@@ -452,7 +464,7 @@ def load_scenario(name_or_path: str | os.PathLike[str]) -> ScenarioConfig:
         )
     _check_kind(_SCENARIO, raw, path)
     data, origin, labels = _load_tree([path], _SCENARIO)
-    _check_kind(_SCENARIO, data, path)
+    _check_kind(_SCENARIO, data, path, inherited=True)
     data["name"], data["description"] = labels[0]
     return _validate(_SCENARIO, data, origin, show_path(path))
 
@@ -494,7 +506,7 @@ def load_policy(names: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
     for path in paths:
         _check_kind(_POLICY, _read_toml(path), path)
     data, origin, labels = _load_tree(paths, _POLICY)
-    _check_kind(_POLICY, data, paths[-1])
+    _check_kind(_POLICY, data, paths[-1], inherited=True)
     data["name"] = "+".join(str(n) for n, _ in labels) if len(labels) > 1 else labels[0][0]
     data["description"] = "\n".join(str(d) for _, d in labels if d)
     return _validate(_POLICY, data, origin, show_path(paths[-1]))

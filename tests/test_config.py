@@ -700,6 +700,18 @@ def test_a_policy_file_as_the_scenario_or_the_other_way_round_is_named_so(load, 
     assert path.name in text and told in text and len(text.splitlines()) == 1
 
 
+def test_a_scenario_that_extends_a_policy_is_told_so(tmp_path):
+    """A scenario file holding only ``extends = "<a policy>"`` was told "this is a
+    policy file (its tables: ...)", tables it does not have: what it extends is."""
+    path = write(
+        tmp_path / "mine.toml",
+        f'extends = "{(REPO_SCENARIOS / "policies" / "package.toml").as_posix()}"\n',
+    )
+    err = error_of(load_scenario, path)
+    assert err.field == "extends" and "it extends a policy, so it is a policy file" in str(err)
+    assert "or have it extend a scenario" in str(err)
+
+
 @pytest.mark.parametrize(
     ("kwargs", "field", "value"),
     [
