@@ -399,6 +399,31 @@ def _whole_parameters(experiment: dict[str, Any]) -> list[str]:
     return whole
 
 
+def code_versions(path: str | Path) -> pd.Series:
+    """How many of a sweep's finished runs each version of the skillsim code computed
+    (its ledger's ``code`` column: digest -> runs), of the whole sweep."""
+    ledger = read_table(Path(path) / "ledger.parquet")
+    if "code" not in ledger:
+        return pd.Series(dtype="int64")
+    done = ledger[ledger["status"] == "done"]
+    return done["code"][done["code"] != ""].value_counts()
+
+
+def mixed_code(path: str | Path) -> str:
+    """What to say of a sweep whose finished runs were computed by more than one
+    version of the skillsim code (``code_versions``), "" if they were not."""
+    codes = code_versions(path)
+    if len(codes) < 2:
+        return ""
+    done = int(codes.sum())
+    counts = ", ".join(f"{n} by {code}" for code, n in codes.items())
+    return (
+        f"{path}: its {done} finished runs were computed by {len(codes)} versions of "
+        f"the skillsim code ({counts}: ledger.parquet, column code), so its results mix "
+        "them; to compute every run with one code, run the sweep again with a new --out"
+    )
+
+
 def _with_keys(frame: pd.DataFrame, keys: dict[str, Any]) -> pd.DataFrame:
     head = pd.DataFrame({k: [v] * len(frame) for k, v in keys.items()})
     return pd.concat([head, frame.reset_index(drop=True)], axis=1)
@@ -429,19 +454,9 @@ def _load_sweep(
         )
     if not progress.complete:
         warnings.warn(IncompleteSweepWarning(progress.message(), progress), stacklevel=3)
-    done = ledger[ledger["status"] == "done"]
-    codes = done["code"][done["code"] != ""].value_counts() if "code" in done else []
-    if len(codes) > 1:
-        counts = ", ".join(f"{n} by {code}" for code, n in codes.items())
-        warnings.warn(
-            MixedCodeWarning(
-                f"{path}: its {len(done)} finished runs were computed by {len(codes)} versions "
-                f"of the skillsim code ({counts}: ledger.parquet, column code), so its results "
-                "mix them; to compute every run with one code, run the sweep again with a new "
-                "--out"
-            ),
-            stacklevel=3,
-        )
+    mixed = mixed_code(path)
+    if mixed:
+        warnings.warn(MixedCodeWarning(mixed), stacklevel=3)
     design = read_table(path / "design.parquet").set_index("point")
     names = list(design.columns)
     # The values the runs had: a whole-number field (or a count of switches) takes its
@@ -731,26 +746,41 @@ def _month_pairs(
     """Each run of a policy other than ``baseline_policy`` beside the baseline run it
     pairs with (the same ``pair_on``: scenario, design point, seed, a breakdown's row),
     one row each: its keys, then each of ``names`` averaged over months 1..M in both
-    runs (``name`` and ``name__base``) over the months where the measure is defined in
-    both. A rate undefined in a month (NaN: no one to count) in one run of a pair is
-    left out of the other's mean too, so that the two means of a pair cover the same
-    months; with no such month the means are ``summarise``'s, bit for bit (the same
-    months, in the same order). Rows come in ``summarise``'s order."""
+    runs (``name`` and ``name__base``). A month where both runs have a row and one of
+    them leaves the measure undefined (NaN: no one to count) is left out of both means,
+    so that the two means of a pair cover the same months; a month where only one run
+    has a row (an entry cohort with no members yet in the other) counts for that run
+    alone, as in ``summarise``. With no such month the means are ``summarise``'s, bit
+    for bit (the same rows, in the same order). Rows come in ``summarise``'s order."""
     months = results[results["month"] >= 1]
     rows = _rows_of(results)
     keys = [c for c in (*_groups(results), "replicate", "seed", "run_id", *rows) if c in results]
-    others = months[months["policy"] != baseline_policy][[*keys, "month", *names]]
-    base = months[months["policy"] == baseline_policy][[*pair_on, "month", *names]]
-    joined = others.merge(base, on=[*pair_on, "month"], how="inner", suffixes=("", "__base"))
-    ours = joined[names].to_numpy(float, copy=True)
-    theirs = joined[[f"{n}__base" for n in names]].to_numpy(float, copy=True)
-    undefined = np.isnan(ours) | np.isnan(theirs)
-    ours[undefined] = np.nan
-    theirs[undefined] = np.nan
-    both = [*names, *(f"{n}__base" for n in names)]
-    values = pd.DataFrame(np.hstack([ours, theirs]), columns=both, index=joined.index)
-    table = pd.concat([joined[keys], values], axis=1)
-    return table.groupby(keys, sort=True, dropna=False)[both].mean().reset_index()
+    at = [*pair_on, "month"]
+    based = [f"{n}__base" for n in names]
+    ours = months[months["policy"] != baseline_policy][[*keys, "month", *names]]
+    base = months[months["policy"] == baseline_policy][[*at, *names]]
+
+    def masked(table: pd.DataFrame, own: list[str], other: list[str]) -> pd.DataFrame:
+        # (each run's own rows: a value is left out where the other run's row of that
+        # month is there and its value undefined)
+        mine = table[own].to_numpy(float, copy=True)
+        there = (table["_merge"] == "both").to_numpy()[:, None]
+        mine[there & np.isnan(table[other].to_numpy(float))] = np.nan
+        values = pd.DataFrame(mine, columns=own, index=table.index)
+        out = pd.concat([table[keys], values], axis=1)
+        return out.groupby(keys, sort=True, dropna=False)[own].mean()
+
+    # the policy runs' rows, each beside its baseline run's value that month
+    mine = ours.merge(base, on=at, how="left", suffixes=("", "__base"), indicator=True)
+    # the baseline runs' rows, once for each policy run they pair with, beside its value
+    theirs = (
+        ours[keys]
+        .drop_duplicates()
+        .merge(base.rename(columns=dict(zip(names, based, strict=True))), on=pair_on, how="inner")
+    )
+    theirs = theirs.merge(ours, on=[*keys, "month"], how="left", indicator=True)
+    both = masked(mine, names, based).join(masked(theirs, based, names), how="inner")
+    return both.reset_index()
 
 
 def baseline_of(table: pd.DataFrame) -> str:

@@ -462,6 +462,9 @@ def _report(args: argparse.Namespace) -> int:
     progress = sweep_progress(args.results)
     if not progress.complete:  # (the report says so too, at its top)
         print(f"skillsim: warning: {progress.message()}", file=sys.stderr)
+    mixed = analysis.mixed_code(args.results)
+    if mixed:  # (so does this)
+        print(f"skillsim: warning: {mixed}", file=sys.stderr)
     return 0
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import codecs
 import difflib
+import errno
 import hashlib
 import json
 import os
@@ -181,12 +182,17 @@ def _locate(arg: str | os.PathLike[str], kind: _Kind) -> Path:
     """A name (``baseline``) or a path to an existing .toml file -> the file's path."""
     try:
         return _locate_file(arg, kind)
-    except OSError as exc:  # (a part of the path longer than the file system allows)
+    except OSError as exc:  # (a part of the path too long, a folder not readable)
+        what = (
+            "whose path's every part is at most 255 bytes"
+            if exc.errno == errno.ENAMETOOLONG
+            else "in a folder that can be read"
+        )
         raise ConfigError(
             Problem(
                 show_path(Path(arg)),
                 message=f"cannot be read ({exc.strerror or exc}; allowed: a {kind.label} "
-                ".toml file, or a name, whose path's every part is at most 255 bytes)",
+                f".toml file, or a name, {what})",
             )
         ) from None
 

@@ -103,6 +103,14 @@ _T: dict[str, tuple[str, str]] = {
         "results below use the finished runs only.",
         "本次模拟尚未全部完成（{runs}次运行中完成{done}次，失败{failed}次）：以下结果仅基于已完成的运行。",
     ),
+    "mixed_code": (
+        "This sweep's finished runs were computed by {versions} versions of the skillsim code "
+        "(the sweep was resumed after the code changed; ledger.parquet, column code): the "
+        "results below mix them. Run the sweep again with a new --out to compute every run "
+        "with one code.",
+        "本组模拟已完成的运行由{versions}个版本的skillsim代码计算（代码修改后继续了该组模拟；"
+        "见ledger.parquet的code列）：以下结果混合了不同版本。请以新的--out重新运行，使所有运行由同一版本代码计算。",
+    ),
     "as_file_sets": ("As the experiment file sets it: ", "实验文件原设定："),
     "contents": ("Contents", "目录"),
     "summary": ("Executive summary", "摘要"),
@@ -588,6 +596,8 @@ class Sweep:
     # how far the sweep got, from its run folders and ledger (not the manifest's counts,
     # which a killed sweep left behind)
     progress: SweepProgress | None = None
+    # how many versions of the code computed its finished runs (analysis.code_versions)
+    code_versions: int = 1
 
     @property
     def experiment(self) -> dict[str, Any]:
@@ -664,8 +674,9 @@ def read(path: str | Path) -> Sweep:
             "folder `skillsim run` writes, with manifest.json and metrics.parquet)"
         )
     progress = sweep_progress(path, manifest)
-    with warnings.catch_warnings():  # (the report says so itself, from ``progress``)
+    with warnings.catch_warnings():  # (the report says both itself: ``progress``, ``mixed``)
         warnings.simplefilter("ignore", analysis.IncompleteSweepWarning)
+        warnings.simplefilter("ignore", analysis.MixedCodeWarning)
         results = analysis.load(path)
     if results.empty:
         raise ReportError(f"{path}: no finished runs yet; run or resume the sweep first")
@@ -680,12 +691,14 @@ def read(path: str | Path) -> Sweep:
         # policy's run had finished: paths and indices, no effects
         effects = pd.DataFrame(columns=[*_EFFECT_KEYS, *_EFFECT_COLUMNS])
     sweep = Sweep(path, manifest, results, effects, baseline, progress=progress)
+    sweep.code_versions = len(analysis.code_versions(path))
     policy = _map_policy(sweep)  # the maps show one policy: load no other (cell is large)
     for table in ("sector", "region", "cell"):
         if table in manifest["experiment"].get("keep", []):
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", analysis.IncompleteSweepWarning)
+                    warnings.simplefilter("ignore", analysis.MixedCodeWarning)
                     sweep.breakdowns[table] = analysis.load(path, table=table, policies=[policy])
             except FileNotFoundError:  # a run folder without it: no figure, not a failure
                 continue
@@ -1394,6 +1407,9 @@ def _html(sweep: Sweep, rendered, folder: str, lang: str) -> str:
     if exp["workers"] < LEVELS_FROM_WORKERS:  # (README: "read levels from 20,000 up")
         words = _t("small_city", lang).format(workers=exp["workers"], least=LEVELS_FROM_WORKERS)
         parts.append(f"<p class='warn'>{_e(words)}</p>")
+    if sweep.code_versions > 1:  # (runs of more than one code: analysis.mixed_code)
+        words = _t("mixed_code", lang).format(versions=sweep.code_versions)
+        parts.append(f"<p class='warn'>{_e(words)}</p>")
     if not progress.complete:  # (from the run folders: a killed sweep's manifest lags)
         parts.append(
             "<p class='warn'>"
@@ -1481,17 +1497,32 @@ def _in_wan(name: str, values, lang: str) -> int | None:
     size = max((abs(v) for v in values if math.isfinite(v)), default=0.0)
     if size < 10_000:
         return None
+    return _wan_places(values)
+
+
+def _wan_places(values) -> int:
+    """The decimals in 万 of a cell showing ``values``: three significant digits of the
+    largest (+0.44万 for 4,357, +12.6万, +125万)."""
+    size = max((abs(v) for v in values if math.isfinite(v)), default=0.0)
     return 2 if size < 100_000 else 1 if size < 1_000_000 else 0
 
 
 def _column_wan(rows: pd.DataFrame, name: str, fields: list[str], lang: str) -> dict:
-    """``_in_wan`` once per scenario column of a table of ``name`` (its ``rows``, the
-    ``fields`` they show): every cell of a column in 万 or none, so that a column never
-    mixes "+4,357" with "-0.20万"."""
+    """Whether each scenario column of a table of ``name`` (its ``rows``, the ``fields``
+    they show) is in 万 (``_in_wan`` of the whole column): every cell of a column in 万
+    or none, so that a column never mixes "+4,357" with "-0.20万"; each cell then has
+    the decimals its own size needs (``_cell_wan``), not "0万" beside "+125万"."""
     return {
         s: _in_wan(name, rows.loc[rows["scenario"] == s, fields].to_numpy(float).ravel(), lang)
+        is not None
         for s in dict.fromkeys(rows["scenario"])
     }
+
+
+def _cell_wan(in_wan: bool, values) -> int | None:
+    """The decimals in 万 of a cell showing ``values`` in a column that is in 万
+    (``_column_wan``), None in one that is not."""
+    return _wan_places(values) if in_wan else None
 
 
 def _column_decimals(rows: pd.DataFrame, name: str) -> dict[str, int]:
@@ -1572,7 +1603,7 @@ def _summary(sweep: Sweep, lang: str) -> str:
                     places = analysis.usual_places(unit, size) if math.isfinite(est) else None
                 else:
                     places = columns.get(s, analysis.effect_decimals(m, est, lo, hi))
-                wan = wans[s]
+                wan = _cell_wan(wans[s], (est, lo, hi))
                 # (bounds signed in every table, the cost's too: "-173 [-590, +179]")
                 interval = (
                     f"[{_fmt(lo, m, True, places, lang, wan)}, {_fmt(hi, m, True, places, lang, wan)}]"
@@ -1657,7 +1688,7 @@ def _sampled_summary(sweep: Sweep, scen: list, pols: list, lang: str) -> str:
                     continue
                 low, high, mean = float(cell.min()), float(cell.max()), float(cell.mean())
                 places = analysis.effect_decimals(m, mean, low, high)
-                wan = wans[s]
+                wan = _cell_wan(wans[s], (mean, low, high))
                 spread = _t("points_range", lang).format(
                     k=len(cell),
                     low=_fmt(low, m, True, places, lang, wan),

@@ -25,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent  # the package's folder
 _DIGESTS: dict[str, str] = {}  # module name -> 16 hex digits of its file's sha256
 _LOCK = threading.Lock()
+_PINNED = False  # whether ``pin`` has read the package's files
 
 
 def digest(path: Path) -> str:
@@ -38,20 +39,42 @@ def digest(path: Path) -> str:
 def module_name(path: Path) -> str:
     """``simulation.kernels.matching`` of ``.../simulation/kernels/matching.py``;
     a package's ``__init__.py`` names the package."""
-    parts = path.resolve().relative_to(ROOT.parent).with_suffix("").parts
+    parts = (ROOT.name, *Path(path).resolve().relative_to(ROOT).with_suffix("").parts)
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
 def _files() -> list[Path]:
-    return sorted(p for p in ROOT.rglob("*.py") if "__pycache__" not in p.parts)
+    """The package's module files: each part of the path below the package a Python
+    name (no __pycache__, no editor's ``.#x.py`` lock or ``.ipynb_checkpoints``), the
+    file inside the package (not a link to a file elsewhere)."""
+    out = []
+    for path in ROOT.rglob("*.py"):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        if not all(p.isidentifier() for p in parts):
+            continue
+        try:
+            inside = path.resolve(strict=True).is_relative_to(ROOT)
+        except OSError:  # (a dangling link)
+            continue
+        if inside:
+            out.append(path)
+    return sorted(out)
 
 
 def pin() -> None:
-    """Read every module file not read yet (once per process; the package's import
-    calls it): the code as this process started, for the modules it has not imported."""
+    """Read every module file of the package not read yet, once per process (the
+    package's import calls it): the code as this process started, for the modules it
+    has not imported. Files that appear later are not added: the set is the package
+    as the process found it."""
+    global _PINNED
     with _LOCK:
+        if _PINNED:
+            return
         for path in _files():
-            _DIGESTS.setdefault(module_name(path), digest(path))
+            name = module_name(path)
+            if name not in _DIGESTS:
+                _DIGESTS[name] = digest(path)
+        _PINNED = True
 
 
 def snapshot() -> dict[str, str]:

@@ -6,6 +6,7 @@ reader never sees half a file and an interrupted run leaves no partial results.
 
 from __future__ import annotations
 
+import errno
 import functools
 import glob
 import hashlib
@@ -166,11 +167,13 @@ def check_out(out: Path, option: str = "--out") -> str | None:
     out = Path(out)
     try:
         return _why_not_out(out, option)
-    except OSError as exc:  # (a part of the path longer than the file system allows)
-        return (
-            f"{option} {out}: cannot be used ({exc.strerror or exc}; allowed: a path whose "
-            "every part is at most 255 bytes)"
+    except OSError as exc:  # (a part of the path too long, a folder not readable)
+        allowed = (
+            "a path whose every part is at most 255 bytes"
+            if exc.errno == errno.ENAMETOOLONG
+            else "a path in a folder that can be read and written"
         )
+        return f"{option} {out}: cannot be used ({exc.strerror or exc}; allowed: {allowed})"
 
 
 def _why_not_out(out: Path, option: str) -> str | None:

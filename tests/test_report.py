@@ -849,8 +849,8 @@ def test_the_summary_writes_costs_with_signed_bounds_and_a_column_in_one_decimal
     # On a Chinese page a column of yuan is in 万 in every cell or in none: not
     # "+4,357" under "-0.20万" under "+12.6万"
     spend = (e["metric"] == "spending_total_yuan") & (e["scenario"] == "quick")
-    values = [[-2_033.0, -14_400.0, 10_300.0], [4_357.0, 993.0, 7_720.0]]
-    values += [[126_000.0, 117_000.0, 135_000.0]] * (int(spend.sum()) - 2)
+    values = [[1_260_000.0, 1_170_000.0, 1_350_000.0], [4_357.0, 993.0, 7_720.0]]
+    values += [[-2_033.0, -14_400.0, 10_300.0]] * (int(spend.sum()) - 2)
     e.loc[spend, ["effect", "ci_low", "ci_high"]] = values[: int(spend.sum())]
     zh = report._summary(dataclasses.replace(sweep, effects=e), "zh")
     table = zh.split("公共支出")[1].split("</table>")[0]
@@ -858,6 +858,8 @@ def test_the_summary_writes_costs_with_signed_bounds_and_a_column_in_one_decimal
     quick = cells[::2]
     assert len(quick) == int(spend.sum()) >= 2, cells
     assert all("万" in est and bounds.count("万") == 2 for est, bounds in quick), quick
+    # ... each cell with the decimals its size needs: not "0万" beside "+126万"
+    assert ("+0.44万", "+0.10万, +0.77万") in quick and ("+126万", "+117万, +135万") in quick
 
 
 def test_settings_in_chinese_lead_with_their_meaning_and_show_shares_in_per_cent():

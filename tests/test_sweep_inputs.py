@@ -148,6 +148,21 @@ def test_an_experiment_name_with_a_path_separator_is_bad_input(name, tmp_path, c
     assert not (tmp_path / "results").exists()
 
 
+def test_a_combination_of_policies_is_named_part_by_part(tmp_path):
+    """Six shipped policies combined make a name of 113 bytes, past a single name's 100:
+    a combination's parts are the names (each short), its run ids under 255 bytes."""
+    combo = "+".join(
+        [
+            "apprenticeship_subsidy", "quality_apprenticeship", "skills_anticipation",
+            "core_skills", "lifelong_learning_vouchers", "rural_training_access",
+        ]
+    )  # fmt: skip
+    assert len(combo) > 100
+    path = write_experiment(tmp_path / "exp", small(policies=("none", combo)))
+    plan = make_plan(load_experiment(path))
+    assert max(len(r.run_id.encode()) for r in plan.runs) <= 255
+
+
 @pytest.mark.parametrize(
     ("extra", "field", "said"),
     [
@@ -207,6 +222,14 @@ def test_one_field_swept_by_two_parameters_is_bad_input(tmp_path, capsys):
     out = tmp_path / "out"
     assert cli.main(["sweep", str(path), "--out", str(out), "--quiet"]) == 2
     assert not out.exists()
+    twice = (
+        "[design]\nkind = 'grid'\nlevels = 2\n"
+        '[[parameters]]\nname = "q"\npaths = ["policy.quality.written_agreement", '
+        '"policy.quality.written_agreement"]\nlow = 0\nhigh = 2\n'
+    )
+    path = write_experiment(tmp_path / "twice", small(extra=twice))
+    with pytest.raises(ConfigError, match="written_agreement is listed twice in its paths"):
+        load_experiment(path)
 
 
 def test_one_policy_under_two_names_is_pointed_out(tmp_path, capsys):

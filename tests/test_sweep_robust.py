@@ -424,6 +424,7 @@ seen = {"start": source.snapshot(), "file": simulation.__file__}
 import simulation.stop  # (read as imported: the edited file is the code it runs)
 seen["later"] = source.snapshot()
 (root / "stop.py").write_text("# edited again, after its import\n")
+(root / "scratch.py").write_text("# a file that appeared while the process ran\n")
 seen["again"] = source.snapshot()
 seen["changed"] = source.changed(seen["start"])
 print(json.dumps(seen))
@@ -446,6 +447,11 @@ def test_a_process_records_each_module_as_it_imported_it(tmp_path):
     copy = tmp_path / "simulation"
     ignore = shutil.ignore_patterns("__pycache__")
     shutil.copytree(Path(simulation.__file__).parent, copy, ignore=ignore)
+    modules = len(list(copy.rglob("*.py")))
+    # no modules: an editor's lock (a dangling link), a notebook's checkpoint
+    (copy / ".#model.py").symlink_to(tmp_path / "nowhere.py")
+    (copy / ".ipynb_checkpoints").mkdir()
+    (copy / ".ipynb_checkpoints" / "model-checkpoint.py").write_text("x = 1\n")
     done = subprocess.run(
         [sys.executable, "-c", CODE_AS_RUN],
         cwd=tmp_path,
@@ -459,11 +465,12 @@ def test_a_process_records_each_module_as_it_imported_it(tmp_path):
     start, later, again = seen["start"], seen["later"], seen["again"]
     assert Path(seen["file"]).parent == copy  # (the copy ran, not this checkout)
     assert start == source.snapshot()  # the same code, another process: the same digests
-    assert len(start) == len(list(copy.rglob("*.py")))
+    assert len(start) == modules and all(".#" not in n and "ipynb" not in n for n in start)
     edited = b"# edited after the package was imported, before stop\n"
     assert later["simulation.stop"] == hashlib.sha256(edited).hexdigest()[:16]
     assert later["simulation.i18n"] == start["simulation.i18n"]  # never imported
     assert again["simulation.stop"] == later["simulation.stop"]  # as imported
+    assert set(again) == set(start)  # (the package as the process found it)
     assert seen["changed"] == ["simulation.stop"]
 
 
@@ -786,6 +793,15 @@ def test_resuming_after_the_code_changed_says_so(tmp_path):
         analysis.MixedCodeWarning, match=r"its 6 finished runs were computed by 2 versions"
     ):
         analysis.load(out)
+    # ... and the report, at the top of its page, once (not a warning per table it loads)
+    from simulation import report
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", analysis.MixedCodeWarning)
+        sweep = report.read(out)
+    assert sweep.code_versions == 2
+    page = report._html(sweep, [], "figures", "en")
+    assert page.count("computed by 2 versions of the skillsim code") == 1
 
 
 _KILLED_AFTER = """

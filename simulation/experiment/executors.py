@@ -12,9 +12,9 @@ machine without oversubscribing it. A pool's workers end with the process that
 started them (even killed with SIGKILL), and a pool stopped early (Ctrl-C, SIGTERM)
 ends them at once rather than waiting for the runs they hold.
 
-An Outcome carries the source digest of every skillsim module loaded where the run
-was computed (``loaded_code``): a sweep writes only runs of its own code
-(``foreign_code``).
+An Outcome carries the source digest of every skillsim module, each as the process
+where the run was computed imported it (``loaded_code``, ``simulation.source``): a
+sweep writes only runs of its own code (``foreign_code``).
 """
 
 from __future__ import annotations

@@ -201,15 +201,20 @@ def _check_owners(config, targets: dict[str, list[Target]], shown: str) -> None:
         field = f"parameters[{i}].path" if p.path else f"parameters[{i}].paths"
         for t in targets[p.label]:
             dotted = ".".join((t.root, *t.keys))
+            me = f"parameters[{i}] ({p.label})"
+            given = show_value(p.path if p.path else p.targets)
+            if owner.get(dotted) == me:
+                allowed = "each field once"
+                msg = f"{dotted} is listed twice in its paths; must be {allowed}"
+                raise ConfigError(Problem(shown, field, given, allowed, msg))
             if dotted in owner:
                 allowed = "a field no other parameter sets (each field is swept by one)"
                 msg = (
                     f"{dotted} is already set by {owner[dotted]}; must be {allowed}: drop "
                     "one, or list the fields that move together in one parameter's paths"
                 )
-                given = show_value(p.path if p.path else p.targets)
                 raise ConfigError(Problem(shown, field, given, allowed, msg))
-            owner[dotted] = f"parameters[{i}] ({p.label})"
+            owner[dotted] = me
 
 
 def _targets(p: ParameterRange, i: int, shown: str) -> list[Target]:

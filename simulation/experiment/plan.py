@@ -77,7 +77,9 @@ def _check_names(experiment: Experiment) -> None:
         ("policies", cfg.policies, list(experiment.policies)),
     ):
         for i, (ref, name) in enumerate(zip(refs, names, strict=True)):
-            if store.unfit_name(name) or name.startswith("."):
+            # (a combination "a+b" is checked part by part: its parts are the names)
+            parts = name.split("+") if where == "policies" else [name]
+            if any(store.unfit_name(part) or part.startswith(".") for part in parts):
                 label = "scenario" if where == "scenarios" else "policy"
                 msg = (
                     f"the {label} in it is named {show_value(name)}, and a sweep names run folders "
@@ -93,6 +95,16 @@ def _check_run_ids(experiment: Experiment, runs: list[RunSpec]) -> None:
     contain the separator ``__`` can spell another pair's id."""
     seen: dict[str, RunSpec] = {}
     for run in runs:
+        if len(run.run_id.encode()) > 255:  # (a folder's name holds at most 255 bytes)
+            msg = (
+                f"scenario {show_value(run.scenario)} with policy {show_value(run.policy)} "
+                f"gives the run id {show_value(run.run_id)}, {len(run.run_id.encode())} bytes: "
+                "a run folder's name holds at most 255; use shorter names"
+            )
+            allowed = "scenario and policy names whose run ids are at most 255 bytes"
+            i = list(experiment.scenarios).index(run.scenario)
+            where, given = f"scenarios[{i}]", show_value(experiment.config.scenarios[i])
+            raise ConfigError(Problem(experiment.source, where, given, allowed, msg))
         other = seen.setdefault(run.run_id, run)
         if other is not run:
             msg = (
