@@ -229,7 +229,9 @@ BREAKDOWN_DEFINITIONS: dict[str, dict[str, str]] = {
         "skill_gap_mean": _EMPLOYED_GAP,
         "wage_mean_yuan": _EMPLOYED_WAGE,
         "vacancies": "jobs: open vacancies of the region's firms at the month's end",
-        "net_migration": "workers per month: moved in for a job minus moved out",
+        "net_migration": (
+            "workers per month: moved in (for a job elsewhere, or home again) minus moved out"
+        ),
     },
     "sector": {
         "month": "month of the policy period (0 = policy start)",

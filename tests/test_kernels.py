@@ -1477,16 +1477,20 @@ def test_employability_with_skills_off_the_scale(n, seed):
     seed=SEEDS,
 )
 def test_employability_sample(n, share, size, seed):
-    """Every stride-th unemployed row, at most ``size``: the numpy expression it replaced."""
+    """Every stride-th unemployed row, the stride rounded up, so at most ``size`` rows
+    spread over all the unemployed: with a stride rounded down and the sample cut at
+    ``size``, 3,999 unemployed and a size of 2,000 sampled only the first 2,000."""
     status = np.where(
         np.random.default_rng(seed).random(n) < share, Status.UNEMPLOYED, Status.EMPLOYED
     ).astype(np.int8)
     unemployed = np.flatnonzero(status == Status.UNEMPLOYED)
-    stride = max(unemployed.size // size, 1)
-    expected = unemployed[::stride][:size]
+    stride = max(-(-unemployed.size // size), 1)
+    expected = unemployed[::stride]
     got = K.matching.employability_sample(status, size)
     assert got.dtype == np.int64
-    assert np.array_equal(got, expected)
+    assert np.array_equal(got, expected) and len(got) <= size
+    if unemployed.size > size:  # (the last stride's worth of rows holds the last sampled)
+        assert got[-1] >= unemployed[-stride]
 
 
 @cases(max_examples=20)

@@ -1395,10 +1395,12 @@ def age_vacancies(alive, vacancies, vac_age):
 @njit(cache=True, nogil=True)
 def employability_sample(status, size):
     """Rows of the employability sample: every stride-th unemployed worker in row order,
-    stride = max(unemployed // size, 1), at most ``size`` of them (an even spread)."""
+    stride = ceil(unemployed / size) (at least 1), so at most ``size`` of them, spread
+    over all the unemployed (a stride rounded down, with the sample cut at ``size``,
+    left out the last rows: up to half of the unemployed, by row order)."""
     rows = rows_with(status, Status.UNEMPLOYED)
     unemployed = rows.shape[0]
-    stride = greater(unemployed // size, 1)
+    stride = greater((unemployed + size - 1) // size, 1)
     out = np.empty(lesser((unemployed + stride - 1) // stride, size), dtype=np.int64)
     for j in range(out.shape[0]):
         out[j] = rows[j * stride]

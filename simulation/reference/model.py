@@ -554,7 +554,7 @@ class ReferenceModel(mesa.Model):
         hiring = [f for f in self.firms if f.alive and f.vacancies > 0]
         if not unemployed or not hiring:
             return math.nan
-        stride = max(len(unemployed) // EMPLOYABILITY_SAMPLE, 1)
+        stride = max(-(-len(unemployed) // EMPLOYABILITY_SAMPLE), 1)  # (rounded up)
         sample = unemployed[::stride][:EMPLOYABILITY_SAMPLE]
         measured = self.measured
         pm = measured.match
