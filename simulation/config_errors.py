@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import errno
 import json
 import math
 import re
@@ -49,6 +50,14 @@ class Problem:
 
 
 COMMAND_LINE = "(command line)"  # the file a command-line value is blamed on
+
+
+def path_allowed(exc: OSError, otherwise: str) -> str:
+    """What a path must be, after ``exc`` (an OSError from looking at it): every part at
+    most 255 bytes where a part was too long, else ``otherwise``."""
+    if exc.errno == errno.ENAMETOOLONG:
+        return "a path whose every part is at most 255 bytes"
+    return otherwise
 
 
 def as_options(

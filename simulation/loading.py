@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import codecs
 import difflib
-import errno
 import hashlib
 import json
 import os
@@ -36,6 +35,7 @@ from simulation.config_errors import (
     Loc,
     Problem,
     from_validation,
+    path_allowed,
     show_path,
     show_value,
 )
@@ -183,16 +183,12 @@ def _locate(arg: str | os.PathLike[str], kind: _Kind) -> Path:
     try:
         return _locate_file(arg, kind)
     except OSError as exc:  # (a part of the path too long, a folder not readable)
-        what = (
-            "whose path's every part is at most 255 bytes"
-            if exc.errno == errno.ENAMETOOLONG
-            else "in a folder that can be read"
-        )
+        allowed = path_allowed(exc, "a path in a folder that can be read")
         raise ConfigError(
             Problem(
                 show_path(Path(arg)),
                 message=f"cannot be read ({exc.strerror or exc}; allowed: a {kind.label} "
-                f".toml file, or a name, {what})",
+                f".toml file or name, and {allowed})",
             )
         ) from None
 

@@ -6,7 +6,6 @@ reader never sees half a file and an interrupted run leaves no partial results.
 
 from __future__ import annotations
 
-import errno
 import functools
 import glob
 import hashlib
@@ -23,6 +22,8 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from simulation.config_errors import path_allowed
 
 SCHEMA_VERSION = 1
 PACKAGES = (
@@ -168,11 +169,7 @@ def check_out(out: Path, option: str = "--out") -> str | None:
     try:
         return _why_not_out(out, option)
     except OSError as exc:  # (a part of the path too long, a folder not readable)
-        allowed = (
-            "a path whose every part is at most 255 bytes"
-            if exc.errno == errno.ENAMETOOLONG
-            else "a path in a folder that can be read and written"
-        )
+        allowed = path_allowed(exc, "a path in a folder that can be read and written")
         return f"{option} {out}: cannot be used ({exc.strerror or exc}; allowed: {allowed})"
 
 
