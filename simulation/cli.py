@@ -658,12 +658,16 @@ def _run_with_progress(run, console, profile: bool = False, engine: str = "engin
 
 
 def _compiles(engine: str) -> bool:
-    """Whether this run compiles kernels first (the engine's, not in numba's cache)."""
+    """Whether this run compiles kernels first (the engine's, not in numba's cache): as
+    the tally kernel, which every run compiles itself, is cached or not. (Not by the
+    kernels only the compile helper compiles, the small models' month in one call: with
+    the helper off they are never cached, and a run without them compiles nothing.)"""
     if engine != "engine":
         return False
     from simulation import compile_ahead
+    from simulation.kernels import metrics
 
-    return not compile_ahead._cache_state()[0]
+    return compile_ahead.in_cache(metrics._tally_rows) is False
 
 
 def _profile_table(timings: dict, workers: int, months: int, stderr: bool = False) -> None:

@@ -458,6 +458,26 @@ def test_progress_to_a_log_file_is_lines_as_it_goes(tmp_path, capsys, monkeypatc
     assert "left" in months[0] and "left" not in months[-1]
 
 
+def test_compiles_is_said_only_when_the_run_compiles(monkeypatch):
+    """With the compile helper off the helper-only kernels (a small model's month in one
+    call) are never cached, and every run said "compiles" though it compiled nothing:
+    the label follows the kernels a run compiles itself (the tally's)."""
+    from simulation import compile_ahead
+    from simulation.kernels import metrics
+
+    def held(tally):
+        monkeypatch.setattr(
+            compile_ahead, "in_cache", lambda k: tally if k is metrics._tally_rows else False
+        )
+
+    held(True)
+    assert not cli._compiles("engine") and not cli._compiles("reference")
+    held(False)
+    assert cli._compiles("engine") and not cli._compiles("reference")
+    held(None)  # (cannot tell: say nothing)
+    assert not cli._compiles("engine")
+
+
 def test_progress_lines_say_a_tenth_at_a_time_and_the_time_left(monkeypatch):
     """``progress.Lines``: nothing before QUIET_SECONDS but the end; then each new
     tenth, or a minute after the last line; the time so far and the time left."""
