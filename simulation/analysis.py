@@ -399,20 +399,24 @@ def _whole_parameters(experiment: dict[str, Any]) -> list[str]:
     return whole
 
 
-def code_versions(path: str | Path) -> pd.Series:
+def code_versions(path: str | Path, ledger: pd.DataFrame | None = None) -> pd.Series:
     """How many of a sweep's finished runs each version of the skillsim code computed
-    (its ledger's ``code`` column: digest -> runs), of the whole sweep."""
-    ledger = read_table(Path(path) / "ledger.parquet")
+    (its ledger's ``code`` column: digest -> runs), of the whole sweep (``ledger``: the
+    whole ledger if already read)."""
+    if ledger is None:
+        ledger = read_table(Path(path) / "ledger.parquet")
     if "code" not in ledger:
         return pd.Series(dtype="int64")
     done = ledger[ledger["status"] == "done"]
     return done["code"][done["code"] != ""].value_counts()
 
 
-def mixed_code(path: str | Path) -> str:
+def mixed_code(path: str | Path, codes: pd.Series | None = None) -> str:
     """What to say of a sweep whose finished runs were computed by more than one
-    version of the skillsim code (``code_versions``), "" if they were not."""
-    codes = code_versions(path)
+    version of the skillsim code (``code_versions``, or ``codes`` if given), "" if they
+    were not."""
+    if codes is None:
+        codes = code_versions(path)
     if len(codes) < 2:
         return ""
     done = int(codes.sum())
@@ -436,6 +440,7 @@ def _load_sweep(
 
     progress = sweep_progress(path, manifest)
     ledger = read_table(path / "ledger.parquet")
+    codes = code_versions(path, ledger)  # (of the whole sweep, before any filter)
     if policies is not None:
         _check_policies(policies, set(ledger["policy"]), path)
         ledger = ledger[ledger["policy"].isin(list(policies))]
@@ -454,7 +459,7 @@ def _load_sweep(
         )
     if not progress.complete:
         warnings.warn(IncompleteSweepWarning(progress.message(), progress), stacklevel=3)
-    mixed = mixed_code(path)
+    mixed = mixed_code(path, codes)
     if mixed:
         warnings.warn(MixedCodeWarning(mixed), stacklevel=3)
     design = read_table(path / "design.parquet").set_index("point")
@@ -505,6 +510,7 @@ def _load_sweep(
         "points": design.reset_index().to_dict("list"),
         "baseline_policy": experiment.get("baseline_policy", "none"),
         "progress": {"runs": progress.runs, "done": progress.done, "failed": progress.failed},
+        "code_versions": len(codes),
     }
     return out
 

@@ -691,7 +691,7 @@ def read(path: str | Path) -> Sweep:
         # policy's run had finished: paths and indices, no effects
         effects = pd.DataFrame(columns=[*_EFFECT_KEYS, *_EFFECT_COLUMNS])
     sweep = Sweep(path, manifest, results, effects, baseline, progress=progress)
-    sweep.code_versions = len(analysis.code_versions(path))
+    sweep.code_versions = max(results.attrs["skillsim"]["code_versions"], 1)
     policy = _map_policy(sweep)  # the maps show one policy: load no other (cell is large)
     for table in ("sector", "region", "cell"):
         if table in manifest["experiment"].get("keep", []):
