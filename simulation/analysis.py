@@ -522,7 +522,23 @@ def _bounds(p: dict[str, Any]) -> list[float]:
 
 
 def _groups(results: pd.DataFrame) -> list[str]:
-    params = results.attrs.get("skillsim", {}).get("parameters", [])
+    """What a summary's row is of: scenario, policy, design point and the point's
+    parameters (``load`` names them in ``attrs``). A table whose ``attrs`` are gone
+    (``pd.concat`` keeps them only when every part has the same) names none, so its
+    parameters are the columns besides the keys and measures that hold one value a run:
+    without them, two sweeps' points of one number were pooled as one (an outside
+    review)."""
+    info = results.attrs.get("skillsim")
+    if info is not None:
+        params = info.get("parameters", [])
+    else:
+        known = {*RUN_KEYS, "month", *_rows_of(results), *_measures(results)}
+        rest = [c for c in results.columns if c not in known]
+        if rest and "run_id" in results.columns:
+            spread = results.groupby("run_id", sort=False)[rest].nunique(dropna=False)
+            params = [c for c in rest if (spread[c] <= 1).all()]
+        else:
+            params = rest
     return ["scenario", "policy", "point", *[p for p in params if p in results.columns]]
 
 
@@ -617,7 +633,9 @@ def need_runs_once(results: pd.DataFrame, what: str) -> None:
             f"{what}: run {row['run_id']!r} has more than one row for month {row['month']}: "
             "these are the tables of two sweeps (or folders) with the same run ids, e.g. "
             "pd.concat of two analysis.load results, and their runs would be mixed; "
-            "compare each sweep on its own"
+            "compare each sweep on its own (or, to pool the seeds of sweeps run from "
+            "different root seeds, make their run ids differ first, e.g. "
+            "results['run_id'] += '@b' on one)"
         )
 
 
@@ -1081,7 +1099,10 @@ def sensitivity(
     policy: what drives the metric under each policy. ``of="effect"``: the mean over
     seeds of the paired effect, each run's summary less that of the baseline run
     (``baseline_policy``, by default the sweep's) of the same scenario, design point and
-    seed, for each policy but the baseline: what the policy's effect depends on. (A
+    seed, for each policy but the baseline: what the policy's effect depends on; with
+    ``summary="mean"`` the two runs of a pair are averaged over the same months, as in
+    ``effects`` (a month where the metric is undefined in either run is left out of
+    both), so that a point's effect here is the one ``effects`` gives it. (A
     ``policy.*`` parameter is set on the baseline too, so sweep ``scenario.*``
     parameters for this, or the baseline moves with the lever.)
 
@@ -1160,10 +1181,14 @@ def sensitivity(
                 "of='level'"
             )
         keys = ["scenario", "point", "seed"]
-        against = runs[runs["policy"] == base].set_index(keys)[metric]
-        others = runs[runs["policy"] != base]
-        paired = others.set_index(keys)[metric] - against.reindex(others.set_index(keys).index)
-        runs = others.assign(**{metric: paired.to_numpy()})
+        if summary == "mean":  # (the pair's two means over the same months, as in effects)
+            pairs = _month_pairs(results, base, keys, [metric])
+            runs = pairs.assign(**{metric: pairs[metric] - pairs[f"{metric}__base"]})
+        else:
+            against = runs[runs["policy"] == base].set_index(keys)[metric]
+            others = runs[runs["policy"] != base]
+            paired = others.set_index(keys)[metric] - against.reindex(others.set_index(keys).index)
+            runs = others.assign(**{metric: paired.to_numpy()})
     progress = info.get("progress", {})
     unfinished = progress.get("done", 0) + progress.get("failed", 0) < progress.get("runs", 0)
     second = kind == "sobol" and bool(design.get("second_order", False))

@@ -592,6 +592,37 @@ def run_warnings(
                 f"policy {policy.name}: it moves no lever from the status quo (an empty "
                 "file, or every value the default): its runs are the status quo's"
             )
+        out += [f"policy {policy.name}: {said}" for said in idle_fields(policy)]
+    return out
+
+
+def idle_fields(policy: PolicyConfig) -> list[str]:
+    """Fields of ``policy`` set to act that another of its fields keeps from acting
+    (an outside review: such a policy ran as the status quo, bit for bit, unsaid)."""
+    out = []
+    v, q, ra = policy.vouchers, policy.quality, policy.rural_access
+    targeted = v.target_youth or v.target_rural or v.target_displaced
+    if (v.yuan_per_month > 0 or v.enrolment_boost > 0) and not targeted:
+        out.append(
+            "vouchers.yuan_per_month or enrolment_boost is set, but no group is eligible "
+            "(target_youth, target_rural and target_displaced are all false): the vouchers "
+            "change nothing"
+        )
+    elif v.enrolment_boost > 0 and v.yuan_per_month == 0:
+        out.append(
+            "vouchers.enrolment_boost is set, but yuan_per_month is 0: a voucher needs a "
+            "value, so the boost reaches no one"
+        )
+    if q.public_cost_yuan_per_completion > 0 and not q.assessment_certification:
+        out.append(
+            "quality.public_cost_yuan_per_completion is paid for the assessment standard "
+            "only, and assessment_certification is false: it changes nothing"
+        )
+    if ra.cost_yuan_per_seat_month > 0 and ra.extra_seat_share == 0:
+        out.append(
+            "rural_access.cost_yuan_per_seat_month is paid for the extra seats, and "
+            "extra_seat_share is 0: it changes nothing"
+        )
     return out
 
 

@@ -865,6 +865,24 @@ def test_what_a_run_will_do_unsaid_is_warned_of(tmp_path: Path) -> None:
         "policy empty: it moves no lever from the status quo (an empty file, "
         "or every value the default): its runs are the status quo's"
     ]
+    # a field that another keeps from acting (an outside review: each of these ran as
+    # the status quo, bit for bit, unsaid); no shipped policy has one
+    every = [load_policy(f) for f in sorted((REPO_SCENARIOS / "policies").glob("*.toml"))]
+    assert len(every) > 5 and run_warnings([], 120, every) == []
+    idle = {
+        "vouchers.yuan_per_month = 800.0": "no group is eligible",
+        "vouchers.enrolment_boost = 3.0\nvouchers.target_youth = true": "boost reaches no one",
+        "quality.public_cost_yuan_per_completion = 800.0": "assessment standard only",
+        "rural_access.cost_yuan_per_seat_month = 900.0": "extra_seat_share is 0",
+    }
+    for body, why in idle.items():
+        (tmp_path / "idle.toml").write_text(body + "\n")
+        said = run_warnings([], 120, [load_policy(tmp_path / "idle.toml")])
+        assert len(said) == 1 and said[0].startswith("policy idle: ") and why in said[0], said
+    (tmp_path / "idle.toml").write_text(
+        "vouchers.yuan_per_month = 800.0\nvouchers.target_rural = true\n"
+    )
+    assert run_warnings([], 120, [load_policy(tmp_path / "idle.toml")]) == []
 
 
 def test_values_in_messages_are_shown_as_toml_writes_them(tmp_path: Path) -> None:

@@ -1547,6 +1547,24 @@ def test_inline_helpers_at_exact_boundaries():
         for home in range(3):
             args = (home, travel, prov_region, seats, enrolled)
             assert nearest(*args) == T.training.nearest_open_provider(*args)
+    # Travel cut to nothing (a rural access cut of 1): every provider ties at 0, and the
+    # home region's comes first, then the lowest row (an outside review: rural trainees
+    # took the urban core's seats, row 0, and left their own county's empty).
+    free = np.zeros((3, 3))
+    prov_region = np.array([0, 1, 2, 2, 1], dtype=np.int8)
+    seats = np.array([5, 5, 5, 5, 5], dtype=np.int32)
+    for enrolled, want in (
+        ([0, 0, 0, 0, 0], [0, 1, 2]),
+        ([0, 5, 0, 0, 0], [0, 4, 2]),
+        ([0, 5, 5, 0, 5], [0, 0, 3]),
+        ([0, 5, 5, 5, 5], [0, 0, 0]),
+        ([5, 5, 5, 5, 5], [-1, -1, -1]),
+    ):
+        enrolled = np.array(enrolled, dtype=np.int32)
+        for home in range(3):
+            args = (home, free, prov_region, seats, enrolled)
+            assert nearest(*args)[0] == want[home], (enrolled, home)
+            assert nearest(*args) == T.training.nearest_open_provider(*args)
 
 
 @cases(max_examples=15, mode=MODES)

@@ -130,14 +130,18 @@ def set_seats(
 
 @njit(inline="always")
 def nearest_open_provider(home, travel, prov_region, seats, enrolled):
-    """Provider with a free seat at the lowest travel cost from ``home`` (lowest index on
-    ties); (-1, inf) when every seat is taken."""
+    """Provider with a free seat at the lowest travel cost from ``home``; on ties, one in
+    the home region first, then the lowest index; (-1, inf) when every seat is taken.
+    (Ties with home come only from a travel cost cut to 0: a rural resident then chose
+    the urban core's provider, the lowest index, over free seats in its own county.)"""
     best = -1
     cost = np.inf
     for q in range(prov_region.shape[0]):
         if enrolled[q] < seats[q]:
             c = travel[home, prov_region[q]]
-            if c < cost:
+            if c < cost or (
+                c == cost and best >= 0 and prov_region[q] == home and prov_region[best] != home
+            ):
                 cost = c
                 best = q
     return best, cost

@@ -176,13 +176,15 @@ def set_seats(
 
 def nearest_open_provider(home, travel, prov_region, seats, enrolled):
     """(Provider with a free seat at the lowest travel cost from ``home``, the cost);
-    lowest row on ties; (-1, inf) when every seat is taken."""
+    on ties, one in the home region first, then the lowest row; (-1, inf) when every
+    seat is taken."""
     best = -1
     cost = math.inf
     for q in range(len(prov_region)):
         if enrolled[q] < seats[q]:
             c = float(travel[home, prov_region[q]])
-            if c < cost:
+            at_home = prov_region[q] == home
+            if c < cost or (c == cost and best >= 0 and at_home and prov_region[best] != home):
                 cost = c
                 best = q
     return best, cost
