@@ -44,7 +44,8 @@ import sides
 
 def serve(a: argparse.Namespace) -> None:
     """The child: build the run, warm up, then step a month per line read from stdin
-    ("step"), answering its seconds; "done" answers the state's hash and exits."""
+    ("step"), answering its seconds; "path" answers how its months run (in one compiled
+    call, or phase by phase); "done" answers the state's hash and exits."""
     import time
 
     from simulation import loading
@@ -65,6 +66,10 @@ def serve(a: argparse.Namespace) -> None:
                 model.step()
                 seconds.append(time.perf_counter() - t0)
             print(" ".join(map(str, seconds)), flush=True)
+        elif words and words[0] == "path":
+            one = getattr(model, "_in_one_call", None)  # (an older checkout may lack it)
+            said = "unknown" if one is None else "one call" if one() else "phase by phase"
+            print(said, flush=True)
         else:
             digest = hashlib.sha1()
             for pop in (model.workers, model.firms, model.providers):
@@ -112,6 +117,12 @@ def main() -> None:
     same = True
     for pair in range(a.pairs):
         procs = {label: start(tree, a) for label, tree in trees.items()}
+        paths = {label: sides.ask(proc, "path") for label, proc in procs.items()}
+        if paths["this"] != paths["other"]:  # (a ratio of two paths, not of the change)
+            print(f"  WARNING pair {pair + 1}: the months run {paths['this']} here and "
+                  f"{paths['other']} in the other checkout, so the ratio compares the two "
+                  "paths, not the change (is the one-call month missing from one numba "
+                  "cache? `python -m simulation.compile_ahead` in that checkout fills it)")  # fmt: skip
         mine: dict[str, list[float]] = {"this": [], "other": []}
         for turn, first in enumerate(range(0, a.months, a.turn)):
             count = min(a.turn, a.months - first)
@@ -125,7 +136,8 @@ def main() -> None:
         ratios += pair_ratios
         for label in mine:
             times[label] += mine[label]
-        print(f"  pair {pair + 1}: this {statistics.median(mine['this']) * 1e3:8.2f} ms, "
+        print(f"  pair {pair + 1} ({paths['this']} | {paths['other']}): this "
+              f"{statistics.median(mine['this']) * 1e3:8.2f} ms, "
               f"other {statistics.median(mine['other']) * 1e3:8.2f} ms a month (medians); "
               f"this / other month by month {statistics.median(pair_ratios):.3f}")  # fmt: skip
     print(f"all months: this {statistics.median(times['this']) * 1e3:.2f} ms, other "
