@@ -549,13 +549,23 @@ def _run(args: argparse.Namespace) -> int:
         raise BadInput(problem)
     if args.profile and args.engine == "reference":
         raise BadInput("--profile times the engine's phases (allowed with --engine engine)")
-    for line in loading.run_warnings([run.scenario], run.months, [run.policy]):
+    for line in loading.run_warnings([run.scenario], run.months, [run.policy], run.workers):
         print(f"skillsim: warning: {line}", file=sys.stderr)
     console = Console(stderr=True)
     if args.quiet:
         result = runner.simulate(run, profile=args.profile, engine=args.engine)
     else:
         result = _run_with_progress(run, console, args.profile, args.engine)
+    if result.turned_away:
+        pop = run.scenario.behaviour.population
+        print(
+            f"skillsim: warning: {result.turned_away:,} school leavers found no free worker "
+            f"row and were turned away: the population reached its row capacity (workers x "
+            f"(1 + population.capacity_headroom {pop.capacity_headroom:g})); its cohorts "
+            "outnumber its retirements (population.cohort_share_per_year, "
+            "retirement_age_years)",
+            file=sys.stderr,
+        )
     with stop.held() as held:
         try:
             wanted, out = out, runner.write(result, out, elsewhere=True)

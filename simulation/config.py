@@ -10,6 +10,7 @@ a run is one scenario under one (possibly combined) policy.
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -72,9 +73,14 @@ class SectorSpec(Strict):
     productivity: float = Field(1.0, gt=0, le=5, description="mean firm productivity, 1 = average")
 
 
+# Regions and sectors are numbered in one byte in the agents' arrays (int8, state.py):
+# 128 of each at most (an outside review: 129 passed validation and the run crashed).
+MAX_REGIONS = MAX_SECTORS = 128
+
+
 class WorldConfig(Strict):
-    regions: list[RegionSpec] = Field(min_length=1)
-    sectors: list[SectorSpec] = Field(min_length=1)
+    regions: list[RegionSpec] = Field(min_length=1, max_length=MAX_REGIONS)
+    sectors: list[SectorSpec] = Field(min_length=1, max_length=MAX_SECTORS)
     travel_cost: list[list[float]] = Field(
         description="cost of applying/moving from region i to region j, 0 = same place, 1 = prohibitive"
     )
@@ -211,6 +217,10 @@ class PopulationConfig(Strict):
 # --------------------------------------------------------------- labour market
 
 
+# the long-run spread of a firm's demand shock, in logs, at most (LabourMarketConfig)
+MAX_SHOCK_SPREAD = 1.0
+
+
 class LabourMarketConfig(Strict):
     applications_per_searcher: int = Field(
         4,
@@ -318,6 +328,23 @@ class LabourMarketConfig(Strict):
     moving_cost_weight: float = Field(
         0.3, ge=0, le=5, description="utility cost of a job in another region, per travel cost"
     )
+
+    @model_validator(mode="after")
+    def _shock_spread(self) -> LabourMarketConfig:
+        # A firm's shock is AR(1): its spread in the long run is sd / sqrt(1 - p^2), and a
+        # spread of a few units makes targets of millions at any size (an outside review:
+        # sd 1 and persistence 0.999999 put 593 million vacancies in a city of 300).
+        sd, p = self.firm_shock_sd, self.firm_shock_persistence
+        spread = sd / math.sqrt(1.0 - p * p)
+        if spread > MAX_SHOCK_SPREAD:
+            raise ValueError(
+                f"firm_shock_sd ({sd:g}) with firm_shock_persistence ({p:g}) spreads firms' "
+                f"shocks to {spread:.3g} in logs in the long run (sd / sqrt(1 - "
+                f"persistence^2)): at most {MAX_SHOCK_SPREAD:g} is allowed, a firm's target "
+                "from a twentieth to 20 times its base size at three spreads (the shipped "
+                "0.05 and 0.9 give 0.115)"
+            )
+        return self
 
 
 # ---------------------------------------------------------------------- skills

@@ -348,6 +348,10 @@ def _problem(
         return Problem(top_file or source, dotted(loc), value, text, text + note)
     if not ok:
         return Problem(file, dotted(loc), value, allowed, err["msg"])
+    if kind in ("too_long", "too_short") and isinstance(err.get("input"), list | tuple):
+        # (a long list's value is cut short when shown: say how many it has)
+        many = len(err["input"])
+        return Problem(file, dotted(loc), value, allowed, f"must be {allowed} ({many} given)")
     return Problem(file, dotted(loc), value, allowed)
 
 

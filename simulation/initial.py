@@ -30,8 +30,12 @@ def job_gaps(skills: np.ndarray, req: np.ndarray) -> tuple[np.ndarray, np.ndarra
     """Vectorised twin of kernels.skills.job_gaps for rows of skills and requirements."""
     s = skills.astype(np.float64)
     r = req.astype(np.float64)
-    under = (r * np.maximum(r - s, 0.0)).sum(1) / r.sum(1)
-    over = ((1.0 - r) * np.maximum(s - r, 0.0)).sum(1) / (1.0 - r).sum(1)
+    ud, od = r.sum(1), (1.0 - r).sum(1)
+    # (0 where a job requires nothing, or everything, as the kernel has it: NaN before)
+    under = np.divide((r * np.maximum(r - s, 0.0)).sum(1), ud, out=np.zeros_like(ud), where=ud > 0)
+    over = np.divide(
+        ((1.0 - r) * np.maximum(s - r, 0.0)).sum(1), od, out=np.zeros_like(od), where=od > 0
+    )
     return under, over
 
 

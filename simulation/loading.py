@@ -18,6 +18,7 @@ import codecs
 import difflib
 import hashlib
 import json
+import math
 import os
 import re
 import tomllib
@@ -549,15 +550,31 @@ def resolve_run(
         raise from_validation(exc, RunConfig, lambda loc: "") from None
 
 
+# a trend that moves demand more than e**3 (20-fold) over a run, and runs longer than
+# this, are warned of (run_warnings)
+STEEP_TREND = 3.0
+LONG_RUN_MONTHS = 240
+# a population whose cohorts and working life keep it more than this share away from
+# its start (cohort share x working life beyond 1 +- this) is warned of
+POPULATION_DRIFT = 0.1
+
+
 def run_warnings(
-    scenarios: Sequence[ScenarioConfig], months: int, policies: Sequence[PolicyConfig] = ()
+    scenarios: Sequence[ScenarioConfig],
+    months: int,
+    policies: Sequence[PolicyConfig] = (),
+    workers: int | None = None,
 ) -> list[str]:
     """What runs of ``scenarios`` for ``months`` months under ``policies`` will do that
     their files do not say, in words, for a warning (not errors: a scenario does not
     know how long it is run, and a policy may be the status quo on purpose): shocks and
     a carbon price jump that come only after the run, a city with no urban region (the
     urban rates, which the calibration targets, are then undefined), a region whose
-    minimum wage is at or above its wage level, a policy that moves no lever."""
+    minimum wage is at or above its wage level, demand trends that move a sector more
+    than 20-fold over the run, a run past 20 years, cohorts and a working life that
+    grow or shrink the population, (given ``workers``) regions whose providers have no
+    seats at that size, a policy that moves no lever or has a field another keeps from
+    acting (``idle_fields``)."""
     out = []
     for scenario in scenarios:
         out += [
@@ -571,6 +588,47 @@ def run_warnings(
             out.append(
                 f"scenario {scenario.name}: drivers.carbon_price_jump_month is {jump}, after "
                 f"the run's {months} months: the jump changes nothing in it"
+            )
+        steep = [
+            (sector.name, sector.trend_per_year * months / 12)
+            for sector in scenario.world.sectors
+            if abs(sector.trend_per_year) * months / 12 > STEEP_TREND
+        ]
+        if steep:
+            name, change = max(steep, key=lambda pair: abs(pair[1]))
+            out.append(
+                f"scenario {scenario.name}: over the run's {months} months the demand trends "
+                f"move {len(steep)} sector(s) more than {math.exp(STEEP_TREND):.0f}-fold "
+                f"(world.sectors {name}: {math.exp(change):.3g} times its month-0 demand): "
+                "firms' targets leave their workforce far behind, and months slow down as "
+                "vacancies pile up"
+            )
+        pop = scenario.behaviour.population
+        life = pop.retirement_age_years - pop.entry_age_years
+        level = pop.cohort_share_per_year * life
+        if abs(level - 1.0) > POPULATION_DRIFT:
+            where = (
+                "grows toward that, fills the spare worker rows "
+                f"(population.capacity_headroom, {pop.capacity_headroom:g}) and turns the "
+                "later school leavers away"
+                if level > 1.0
+                else "shrinks toward that, with its job demand unchanged"
+            )
+            out.append(
+                f"scenario {scenario.name}: population.cohort_share_per_year "
+                f"({pop.cohort_share_per_year:g}) times the working life (retirement_age_years "
+                f"- entry_age_years = {life:g} years) is {level:.2f}: in the long run the "
+                f"population is {level:.0%} of the workers it starts with, so it {where}"
+            )
+        if workers is not None:
+            out += [f"scenario {scenario.name}: {said}" for said in seatless(scenario, workers)]
+        if months > LONG_RUN_MONTHS:
+            out.append(
+                f"scenario {scenario.name}: a run of {months} months, past "
+                f"{LONG_RUN_MONTHS // 12} years: the sectors' demand trends go on without end "
+                "and the model drifts (an outside review: the baseline's vacancy rate went "
+                "from 2.4% at month 0 to 27% at month 600); it is built for a policy horizon "
+                "of about ten years (docs/ODD.md 10.2)"
             )
         if not any(region.urban for region in scenario.world.regions):
             out.append(
@@ -593,6 +651,37 @@ def run_warnings(
                 "file, or every value the default): its runs are the status quo's"
             )
         out += [f"policy {policy.name}: {said}" for said in idle_fields(policy)]
+    return out
+
+
+def seatless(scenario: ScenarioConfig, workers: int) -> list[str]:
+    """The seat pools (TVET, courses) whose providers in some region get no seat at
+    ``workers`` workers: a provider's seats are its region's share of the city's, rounded
+    (``initial.make_providers``), and small cities round them to 0 (an outside review:
+    at 500 workers vouchers paid nothing, no course seat anywhere)."""
+    w = scenario.world
+    per = w.providers_per_region
+    out = []
+    for pool, rate in (
+        ("TVET", w.tvet_seats_per_1000_workers),
+        ("course", w.course_seats_per_1000_workers),
+    ):
+        if rate == 0:  # (none on purpose)
+            continue
+        empty = [
+            r.name
+            for r in w.regions
+            if round(rate * workers / 1000.0 * r.population_share / per) == 0  # (as np.rint)
+        ]
+        if empty:
+            least = min(r.population_share for r in w.regions)
+            enough = math.floor(500.0 * per / (rate * least)) + 1
+            out.append(
+                f"at {workers:,} workers the providers of {', '.join(empty)} have no {pool} "
+                f"seat (their share of {rate:g} per 1,000 workers rounds to 0), so "
+                f"programmes and policies that act through {pool} seats do nothing there; "
+                f"{enough:,} workers or more give every region some"
+            )
     return out
 
 

@@ -58,6 +58,10 @@ SIGNED: dict[str, tuple[float, float]] = {
     # a firm's own extra contribution is a normal draw (7.3): with short contracts and
     # few apprentices the month's returns can sum below zero
     "apprenticeship_cost_coverage": (-_INF, _INF),
+    # the month's separations over the month's first employed: workers hired in the
+    # month and gone by its end count in the first, not the second, so at monthly quit
+    # rates above about 0.3 it passed 1 (an outside review)
+    "separation_rate": (0.0, _INF),
 }
 
 
@@ -79,7 +83,7 @@ CATALOGUE: tuple[Metric, ...] = (
     _m("vacancy_rate", "share", "open vacancies / (vacancies + filled jobs)", "labour market"),
     _m("tightness", "ratio", "open vacancies / unemployed (v/u)", "labour market"),
     _m("job_finding_rate", "share per month", "workers unemployed at the start of the month who found a job or apprenticeship in it / unemployed at the start of the month", "labour market"),
-    _m("separation_rate", "share per month", "layoffs, quits and exit layoffs this month / employed at the start of the month", "labour market"),
+    _m("separation_rate", "share per month", "layoffs, quits and exit layoffs this month / employed at the start of the month (the month's hires who leave in it count in the first only: at quit rates far above the calibrated, above 1)", "labour market"),
     _m("employed", "workers", "workers in a job (apprentices not included)", "labour market", True),
     _m("unemployed", "workers", "workers without a job, searching", "labour market", True),
     _m("labour_force", "workers", "employed + apprentices + unemployed", "labour market", True),

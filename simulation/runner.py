@@ -24,6 +24,7 @@ from simulation import metrics, stop, store
 from simulation.config import RunConfig
 from simulation.loading import config_hash
 from simulation.model import BREAKDOWNS  # the tables a run writes besides the metrics
+from simulation.state import Flow
 
 ENGINES = ("engine", "reference")  # SkillsModel (numba); ReferenceModel (plain Mesa)
 
@@ -38,6 +39,9 @@ class RunResult:
     # Where and with what it was computed (``provenance()``, taken in the process that
     # ran it: on a cluster, the worker's, not that of the sweep process that writes it).
     provenance: dict | None = None
+    # School leavers who found no free worker row over the run's months (the population
+    # at its row capacity): none in the shipped scenarios; said, not silent.
+    turned_away: int = 0
 
 
 def provenance() -> dict:
@@ -99,8 +103,10 @@ def simulate(
     # compiled code, as numba's cache loader makes) is kept in ``stop.requested``: the
     # run ends at the next month, not at its last with the stop forgotten.
     stop.check()
+    turned_away = 0
     while model.running:
         model.step()
+        turned_away += int(model.flows[Flow.ENTRANTS_TURNED_AWAY])
         stop.check()
         if first_month is None:
             first_month = time.perf_counter() - t0
@@ -123,6 +129,7 @@ def simulate(
         timings=timings,
         engine=engine,
         provenance=provenance(),
+        turned_away=turned_away,
     )
 
 
@@ -142,6 +149,7 @@ def manifest(result: RunResult, status: str = "complete") -> dict:
         "config_hash": config_hash(run),
         **(result.provenance or provenance()),
         "timings": result.timings,
+        "entrants_turned_away": result.turned_away,
         "files": {
             "metrics": "metrics.parquet",
             **{kind: f"{kind}.parquet" for kind in result.breakdowns},

@@ -30,6 +30,9 @@ class Status(IntEnum):
 
 N_STATUS = len(Status)
 NEVER = -32768  # Firms.exit_month of a live or never-used row
+# A firm's target, at most: Firms.target is int32, and a target past 2**31 wrapped to
+# a negative number (drivers far outside the shipped scenarios: an outside review)
+TARGET_CAP = 2**30
 
 
 class Education(IntEnum):
@@ -292,7 +295,7 @@ class Firms(_Arrays):
     shock: np.ndarray  # float32 AR(1) log demand shock
     productivity: np.ndarray  # float32, 1 = average
     req: np.ndarray  # float32 (m, K) skill requirement 0..1
-    target: np.ndarray  # int32 desired employees
+    target: np.ndarray  # int32 desired employees (at most TARGET_CAP)
     headcount: np.ndarray  # int32 employees (apprentices not included)
     apprentices: np.ndarray  # int32 active apprentices
     vacancies: np.ndarray  # int32 open vacancies

@@ -73,6 +73,7 @@ def test_run_writes_every_table_and_the_manifest(tmp_path, capsys):
     assert manifest["seed"] == 5 and manifest["workers"] == 400 and manifest["months"] == 3
     assert len(manifest["config_hash"]) == 16
     assert manifest["config"]["policy"]["subsidy"]["yuan_per_year"] == 5000
+    assert manifest["entrants_turned_away"] == 0
     assert {"numpy", "numba", "mesa", "pandas", "python"} <= set(manifest["packages"])
     assert {"commit", "dirty"} <= set(manifest["code_version"])
     # the source's digest, as a sweep's ledger has it (a dirty tree on one commit holds
@@ -81,8 +82,9 @@ def test_run_writes_every_table_and_the_manifest(tmp_path, capsys):
 
     assert manifest["code"] == code_digest(loaded_code()) and len(manifest["code"]) == 16
     assert manifest["timings"]["total_seconds"] > 0
-    printed = capsys.readouterr().out
-    assert "unemployment_rate" in printed  # the summary table
+    printed = capsys.readouterr()
+    assert "unemployment_rate" in printed.out  # the summary table
+    assert "turned away" not in printed.err
 
 
 def test_the_same_command_twice_gives_identical_tables(tmp_path):
@@ -872,3 +874,25 @@ def test_a_subcommands_bad_input_is_a_one_line_error_under_python_m(tmp_path):
     assert "--scheduler needs --executor dask" in done.stderr
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_school_leavers_turned_away_are_said(tmp_path, capsys):
+    """Cohorts that outnumber retirements fill the worker rows, and later school leavers
+    were turned away without a word (an outside review: 2,598 of 5,000 over 240 months
+    at a cohort share of 0.05). Warned of before the run, counted in the manifest and
+    said after it."""
+    scenario = tmp_path / "crowded.toml"
+    scenario.write_text(
+        'extends = "baseline"\nname = "crowded"\n'
+        "[behaviour.population]\ncohort_share_per_year = 0.06\n"
+    )
+    out = tmp_path / "run"
+    assert (
+        cli.main(["run", str(scenario), "--workers", "400", "--months", "24", "--out", str(out)])
+        == 0
+    )
+    err = capsys.readouterr().err
+    assert "is 2.52: in the long run the population is 252% of the workers" in err
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["entrants_turned_away"] > 0
+    assert f"warning: {manifest['entrants_turned_away']:,} school leavers found no free" in err

@@ -883,6 +883,19 @@ def test_what_a_run_will_do_unsaid_is_warned_of(tmp_path: Path) -> None:
         "vouchers.yuan_per_month = 800.0\nvouchers.target_rural = true\n"
     )
     assert run_warnings([], 120, [load_policy(tmp_path / "idle.toml")]) == []
+    # a run past 20 years, and trends that move a sector more than 20-fold (an outside
+    # review: the model drifts, and vacancies by the million slowed months to seconds)
+    baseline = load_scenario("baseline")
+    assert run_warnings([baseline], 240) == []
+    (far,) = run_warnings([baseline], 241)
+    assert far.startswith("scenario baseline: a run of 241 months, past 20 years")
+    data = baseline.model_dump()
+    data["world"]["sectors"][1]["trend_per_year"] = 0.5
+    trend = type(baseline).model_validate(data)
+    assert run_warnings([trend], 72) == []  # (e**3 at 72 months: not more)
+    (steep,) = run_warnings([trend], 73)
+    assert "move 1 sector(s) more than 20-fold" in steep
+    assert f"{data['world']['sectors'][1]['name']}: 20.9 times" in steep
 
 
 def test_values_in_messages_are_shown_as_toml_writes_them(tmp_path: Path) -> None:
@@ -918,3 +931,53 @@ def test_a_folder_named_like_a_toml_file_is_said_to_be_a_folder(tmp_path, capsys
     assert cli.main(["run", "baseline", "-p", str(folder), "--months", "2"]) == 2
     assert "a folder, not a file (allowed: a policy .toml file)" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == [folder]
+
+
+def test_at_most_128_regions_and_sectors(tmp_path: Path) -> None:
+    """Agents hold their region and sector in one byte: 129 sectors (or regions) passed
+    validation and the run crashed (a segmentation fault, no message; an outside
+    review). Refused, saying how many were given; 128 load."""
+    region = (
+        '[[world.regions]]\nname = "r0"\nurban = true\npopulation_share = 1.0\n'
+        "wage_level_yuan_per_month = 6000\nmin_wage_yuan_per_month = 2000\n"
+    )
+
+    def sectors(n: int) -> str:
+        return "".join(
+            f'[[world.sectors]]\nname = "s{i}"\nkind = "neutral"\n'
+            f"profile = [0.5, 0.3, 0.3, 0.3, 0.2, 0.2, 0.2, 0.5]\nemployment_share = [{1 / n!r}]\n"
+            for i in range(n)
+        )
+
+    for n in (128, 129):
+        world = f"[world]\ntravel_cost = [[0.0]]\n{region}{sectors(n)}"
+        (tmp_path / f"s{n}.toml").write_text(f'name = "s{n}"\n{world}')
+    assert len(load_scenario(tmp_path / "s128.toml").world.sectors) == 128
+    with pytest.raises(ConfigError) as caught:
+        load_scenario(tmp_path / "s129.toml")
+    assert "world.sectors = " in str(caught.value)
+    assert str(caught.value).endswith("must be a list of 1 to 128 tables (129 given)")
+
+
+def test_regions_without_seats_are_warned_of_as_the_model_rounds_them() -> None:
+    """A small city rounds some regions' seats to 0 (an outside review: at 500 workers
+    no course seat anywhere, and vouchers paid nothing); the warning names the regions
+    whose providers the model leaves with no seat of a pool, and no others."""
+    from simulation.loading import seatless
+    from simulation.model import SkillsModel
+
+    baseline = load_scenario("baseline")
+    names = [r.name for r in baseline.world.regions]
+    for workers in (100, 500, 1000, 1724, 1725, 3000):
+        said = " ".join(seatless(baseline, workers))
+        model = SkillsModel("baseline", "none", workers=workers, months=1, seed=0)
+        pr = model.providers
+        for pool, seats in (("TVET", pr.base_seats), ("course", pr.base_course_seats)):
+            for r, name in enumerate(names):
+                none = seats[pr.region == r].sum() == 0
+                listed = any(
+                    f" {pool} seat" in line and f" {name}" in line.split(" have no ")[0]
+                    for line in seatless(baseline, workers)
+                )
+                assert none == listed, (workers, pool, name, said)
+    assert seatless(baseline, 1725) == [] and seatless(baseline, 1724) != []

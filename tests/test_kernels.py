@@ -2447,3 +2447,43 @@ def test_rank_firms_offers_what_a_full_sort_offers(segments, nan_keys):
     assert vac_apps.tolist() == sizes
     bars = zip(start[:-1], start[1:], threshold, strict=True)
     assert vac_qualified.tolist() == [int((-keys[lo:hi] >= bar).sum()) for lo, hi, bar in bars]
+
+
+def test_initial_gaps_of_jobs_that_require_everything_or_nothing():
+    """The set-up's vectorised gaps divided by the requirements' sums without the
+    kernel's guard: a sector whose profile is all 1 (or all 0), with no requirement
+    noise, gave a NaN mean skill gap in month 0 (an outside review). Now 0, as the
+    kernel's, and the same as the kernel's on ordinary rows."""
+    from simulation import initial
+
+    skills = np.array([[0.2] * 8, [0.9] * 8, [0.5, 0.1, 0.7, 0.3, 0.9, 0.0, 1.0, 0.4]])
+    req = np.array([[1.0] * 8, [0.0] * 8, [0.6, 0.2, 0.1, 0.8, 0.5, 0.3, 0.9, 0.7]])
+    under, over = initial.job_gaps(skills, req)
+    assert not np.isnan(under).any() and not np.isnan(over).any()
+    assert under[0] == pytest.approx(0.8) and over[0] == 0.0  # (no domain to be over in)
+    assert under[1] == 0.0 and over[1] == pytest.approx(0.9)
+    for i in range(3):
+        want = _job_gaps(skills[i : i + 1], req[i : i + 1])
+        assert (under[i], over[i]) == pytest.approx(want, rel=1e-12)
+
+
+def test_a_firms_target_stops_at_the_cap():
+    """Drivers far outside the shipped scenarios (an outside review: decades of a steep
+    trend, or shocks of 5 in logs) put a firm's target past 2**31, and the int32 target
+    wrapped to a negative number. It now stops at ``TARGET_CAP``, in the kernel and its
+    twin alike; below the cap nothing changes."""
+    from simulation.state import TARGET_CAP
+
+    log_demand = np.array([[0.0, 3.0, 40.0, 800.0]])
+    alive = np.ones(4, dtype=np.int8)
+    sector = np.zeros(4, dtype=np.int8)
+    region = np.arange(4, dtype=np.int8)
+    base_size = np.full(4, 20.0, dtype=np.float32)
+    shock = np.array([0.1, -0.2, 0.0, 0.0])
+    got = np.zeros(4, dtype=np.int32)
+    twin = np.zeros(4, dtype=np.int32)
+    K.firms.set_target_rows(0, 4, log_demand, 0.0, alive, sector, region, base_size, shock, got)
+    T.firms.set_targets(log_demand, 0.0, alive, sector, region, base_size, shock, twin)
+    assert got.tolist() == twin.tolist()
+    assert got[2] == got[3] == TARGET_CAP
+    assert got[0] == int(20.0 * np.exp(0.1) + 0.5) and got[1] == int(20.0 * np.exp(2.8) + 0.5)

@@ -318,7 +318,7 @@ def _sweep(args: argparse.Namespace) -> int:
     designed = designed_policy_fields(plan.experiment)
     policies = [] if designed else list(plan.experiment.policies.values())
     for line in loading.run_warnings(
-        list(plan.experiment.scenarios.values()), cfg.months, policies
+        list(plan.experiment.scenarios.values()), cfg.months, policies, cfg.workers
     ):
         console.print(f"warning: {line}", markup=False, highlight=False)
     repeated = repeated_points(plan)
