@@ -900,7 +900,7 @@ def test_find_sweep_looks_where_the_command_was_typed(tmp_path, monkeypatch):
     assert analysis.find_sweep()[0] == sweep.resolve()
 
 
-def test_the_command_that_finishes_a_sweep_works_from_any_folder(tmp_path):
+def test_the_command_that_finishes_a_sweep_works_from_any_folder(tmp_path, monkeypatch):
     """A shipped experiment by its name, another file by its absolute path: the
     manifest's ``source`` is relative to the folder the sweep was started from."""
     shipped = experiment_cli.SHIPPED_EXPERIMENTS / "default.toml"
@@ -912,6 +912,12 @@ def test_the_command_that_finishes_a_sweep_works_from_any_folder(tmp_path):
         assert progress.sweep_progress(tmp_path).command == (
             f"`skillsim sweep {shown} --out {tmp_path}`"
         )
+    # a folder given relative to here: absolute in the command too (an outside review:
+    # run from another folder, the command started a new sweep there)
+    monkeypatch.chdir(tmp_path.parent)
+    assert progress.sweep_progress(Path(tmp_path.name)).command == (
+        f"`skillsim sweep {own} --out {tmp_path}`"
+    )
 
 
 def test_sensitivity_of_the_effect_pairs_with_the_baseline(tmp_path):

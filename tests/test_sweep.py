@@ -88,6 +88,42 @@ def test_sweep_folder_and_resume(tmp_path):
     assert sorted(p.name for p in foreign.iterdir()) == ["notes.txt"]
 
 
+def test_runs_that_failed_alike_are_said_once_with_what_to_do(tmp_path):
+    """A sweep refused on a stale worker printed the same seven lines for each of its
+    120 runs, and a pool child killed mid-run said only BrokenProcessPool, with nothing on
+    what to do (an outside review). Failures alike are one line, the executor's words
+    first, and the rerun is named."""
+    import io
+
+    from rich.console import Console
+
+    from simulation.experiment import cli as experiment_cli
+    from simulation.experiment.sweep import SweepReport
+
+    died = (
+        "a worker process died while this run was in flight\nTraceback (most recent call "
+        "last):\nconcurrent.futures.process.BrokenProcessPool: A process in the pool died"
+    )
+    report = SweepReport(tmp_path, 10, 0, 6, 4, 1.0)
+    report.failures = {
+        "a__none__r0": died,
+        "a__none__r1": died,
+        "a__none__r2": died,
+        "b__none__r0": "Traceback (most recent call last):\n  x\nRuntimeError: [odd] boom",
+    }
+    text = io.StringIO()
+    experiment_cli._print_failures(Console(file=text, width=400), report, tmp_path)
+    lines = text.getvalue().splitlines()
+    assert lines == [
+        "failed 3 runs (a__none__r0, a__none__r1, ...): a worker process died while this run "
+        "was in flight (concurrent.futures.process.BrokenProcessPool: A process in the pool "
+        "died)",
+        "failed b__none__r0: RuntimeError: [odd] boom",
+        f"tracebacks in {tmp_path / 'ledger.parquet'} (column error); finished runs are "
+        "kept: rerun the same command to retry the 4 failed runs",
+    ]
+
+
 def test_a_failing_run_is_recorded_and_the_sweep_goes_on(tmp_path, monkeypatch, capsys):
     path = write_experiment(tmp_path / "exp", small(replications=3))
     plan = make_plan(load_experiment(path))

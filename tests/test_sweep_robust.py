@@ -292,6 +292,76 @@ def test_a_sweep_that_took_the_folder_meanwhile_is_not_overwritten(tmp_path, mon
     assert set(analysis.load(out)["month"]) == {0, 1, 2}
 
 
+def test_a_file_system_without_locks_is_not_called_another_sweep(tmp_path, monkeypatch):
+    """Every failure to lock the folder was "another sweep is writing", for ever, on a
+    shared file system without locks (Lustre without -o flock, some NFS: ENOLCK; an
+    outside review). Only a lock held elsewhere says so; the rest names the file system."""
+    from simulation.experiment import store as sweep_store
+
+    plan = _plan(tmp_path, replications=1)
+    out = tmp_path / "out"
+
+    def no_locks_here(fh, how):
+        raise OSError(errno.ENOLCK, os.strerror(errno.ENOLCK))
+
+    monkeypatch.setattr(sweep_store.fcntl, "flock", no_locks_here)
+    with pytest.raises(SweepFolderError) as caught:
+        run_sweep(plan, out, executor="serial", threads=1)
+    said = str(caught.value)
+    assert "the file system cannot lock the sweep's folder (No locks available)" in said
+    assert "another sweep" not in said
+
+    def held(fh, how):
+        raise BlockingIOError(errno.EWOULDBLOCK, os.strerror(errno.EWOULDBLOCK))
+
+    monkeypatch.setattr(sweep_store.fcntl, "flock", held)
+    with pytest.raises(SweepFolderError, match="another sweep is writing to"):
+        run_sweep(plan, out, executor="serial", threads=1)
+
+
+def test_a_new_default_folder_names_the_earlier_sweep_of_its_experiment(tmp_path):
+    """An edit to the experiment between a stop and its rerun (no --out) started every
+    run anew in a new folder, the old one and its finished runs not mentioned (an
+    outside review). The note names it, what differs and that its runs are not reused."""
+    from simulation.experiment import default_out
+    from simulation.experiment.store import earlier_sweeps
+
+    plan = _plan(tmp_path, replications=1)
+    first = default_out(plan, tmp_path / "results")
+    assert earlier_sweeps(first, plan) == ""
+    assert run_sweep(plan, first, executor="serial", threads=1).complete
+    assert earlier_sweeps(first, plan) == ""  # (the folder itself: resumed, not new)
+    edited = make_plan(load_experiment(tmp_path / "exp" / "exp.toml", {"months": 2}))
+    second = default_out(edited, tmp_path / "results")
+    assert second != first
+    note = earlier_sweeps(second, edited)
+    assert note.startswith(f"{first} holds a sweep of experiment 'exp' with other settings")
+    assert "months was 3, now 2" in note
+    assert f"this one starts anew in {second}, and that one's 2 finished runs are not" in note
+
+
+def test_a_sweep_whose_runs_do_not_finish_still_says_so_in_a_log(tmp_path, monkeypatch, capsys):
+    """A log's lines came only as runs finished: a cluster that lost its workers (or a
+    long run) left it silent, "about 21 s left" for ever (an outside review). A line
+    comes at least every EVERY_SECONDS (here shortened) while none finishes."""
+    from simulation import progress
+
+    monkeypatch.setattr(progress, "EVERY_SECONDS", 0.4)
+    monkeypatch.setattr(progress, "QUIET_SECONDS", 0.0)
+    plan_file = write_experiment(tmp_path / "exp", small(replications=1))
+    real = runner.simulate
+
+    def slow(run, **options):
+        time.sleep(1.5)  # (no run finishes meanwhile)
+        return real(run, **options)
+
+    monkeypatch.setattr(runner, "simulate", slow)
+    args = ["sweep", str(plan_file), "--executor", "serial", "--threads", "1"]
+    assert cli.main([*args, "--out", str(tmp_path / "out")]) == 0
+    err = " ".join(capsys.readouterr().err.split())
+    assert "runs: 0/2 (done 0, failed 0; no run finished in the last" in err, err
+
+
 def test_a_refused_folder_prints_no_header_or_progress_first(tmp_path, capsys):
     """--out holding another sweep: the header and a "0/?" progress bar printed before
     the error, as if the sweep had started."""
@@ -400,7 +470,13 @@ def test_a_run_computed_by_other_code_is_not_written(tmp_path, monkeypatch):
     out = tmp_path / "out"
     with cf.ThreadPoolExecutor(max_workers=1) as pool:
         report = run_sweep(plan, out, executor=pool, jobs=1, threads=1)
-    assert (report.done, report.failed) == (len(plan.runs) - 1, 1)
+    # the sweep stops there: every run of that code would be refused (an outside review:
+    # a stale Dask worker had all 120 runs of a sweep computed and thrown away)
+    assert (report.done, report.failed) == (1, 1)
+    assert report.stopped == "a run came back computed with other skillsim code"
+    assert json.loads((out / "manifest.json").read_text())["status"] == (
+        "stopped: a run came back computed with other skillsim code"
+    )
     error = report.failures[stale]
     assert "other skillsim code than this sweep's (the source of simulation.model differs)" in (
         error
@@ -408,7 +484,8 @@ def test_a_run_computed_by_other_code_is_not_written(tmp_path, monkeypatch):
     assert "not written" in error
     assert stale not in {p.name for p in (out / "runs").iterdir()}
     monkeypatch.setattr(executors, "execute", real)  # the node updated: the rerun runs it
-    assert run_sweep(plan, out, executor="serial", threads=1).done == 1
+    rerun = run_sweep(plan, out, executor="serial", threads=1)
+    assert (rerun.done, rerun.failed, rerun.stopped) == (len(plan.runs) - 1, 0, "")
 
 
 CODE_AS_RUN = r"""

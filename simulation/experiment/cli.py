@@ -6,6 +6,7 @@ import argparse
 import os
 import shutil
 import sys
+import time
 import warnings
 from pathlib import Path
 
@@ -255,7 +256,12 @@ def _sweep(args: argparse.Namespace) -> int:
     from simulation.experiment import default_out, load_experiment, make_plan, run_sweep
     from simulation.experiment.loading import find_file
     from simulation.experiment.plan import repeated_points
-    from simulation.experiment.store import SweepFolderError, SweepStore, SweepWriteError
+    from simulation.experiment.store import (
+        SweepFolderError,
+        SweepStore,
+        SweepWriteError,
+        earlier_sweeps,
+    )
     from simulation.i18n import counted
 
     executor = executor_of(args)
@@ -304,6 +310,8 @@ def _sweep(args: argparse.Namespace) -> int:
         raise _bad(str(exc)) from None
     console = Console(stderr=True)
     cfg = plan.experiment.config
+    if args.out is None and (earlier := earlier_sweeps(Path(out), plan)):
+        console.print(f"note: {earlier}", markup=False, highlight=False)
     shared = baseline_shares_the_design(plan.experiment)
     if shared:
         console.print(
@@ -390,11 +398,7 @@ def _sweep(args: argparse.Namespace) -> int:
             f"{report.done} runs done and {report.failed} failed in {report.seconds:.1f} s "
             f"({report.skipped} already done); results in {out}"
         )
-    for run_id, error in report.failures.items():
-        last = error.strip().splitlines()[-1] if error.strip() else "unknown error"
-        console.print(f"[red]failed[/red] {run_id}: {last}")
-    if report.failures:
-        console.print(f"tracebacks in {out / 'ledger.parquet'} (column error)")
+    _print_failures(console, report, out)
     if no_effects is not None:
         config = plan.experiment.config
         if config.parameters and config.design.kind in ("sobol", "morris"):
@@ -498,25 +502,106 @@ def _cores() -> int:
 
 
 def _with_lines(plan, out, executor, args, console, run_sweep, note=None):
-    """``_with_progress`` for output that is no terminal: ``progress.Lines``."""
-    from simulation.progress import Lines
+    """``_with_progress`` for output that is no terminal: ``progress.Lines``, and a line
+    at least every ``EVERY_SECONDS`` while no run finishes (a cluster that lost its
+    workers, long runs): the lines came only as runs finished, so a batch log went
+    silent, "about 21 s left" for ever (an outside review)."""
+    import threading
+
+    from simulation.progress import EVERY_SECONDS, Lines
 
     counts = {"done": 0, "failed": 0}
     lines: list[Lines] = []
+    lock = threading.Lock()
+    last = [time.monotonic()]
+
+    def said() -> str:
+        return f"done {counts['done']}, failed {counts['failed']}"
 
     def start(todo: int, skipped: int) -> None:
-        lines.append(Lines(console, f"runs ({skipped} already done)" if skipped else "runs", todo))
+        with lock:
+            lines.append(
+                Lines(console, f"runs ({skipped} already done)" if skipped else "runs", todo)
+            )
+            last[0] = time.monotonic()
 
     def step(outcome) -> None:
-        counts["done" if outcome.ok else "failed"] += 1
-        lines[0].update(sum(counts.values()), f"done {counts['done']}, failed {counts['failed']}")
+        with lock:
+            counts["done" if outcome.ok else "failed"] += 1
+            last[0] = time.monotonic()
+            lines[0].update(sum(counts.values()), said())
 
-    return run_sweep(
-        plan, out, executor, args.jobs, args.scheduler, args.threads, start, step, on_note=note
-    )
+    quiet = threading.Event()
+
+    def beat() -> None:
+        while not quiet.wait(EVERY_SECONDS / 6):
+            with lock:
+                waited = time.monotonic() - last[0]
+                if lines and waited >= EVERY_SECONDS:
+                    where = (
+                        " (a Dask cluster without workers waits for ever: check its workers)"
+                        if executor == "dask"
+                        else ""
+                    )
+                    lines[0].update(
+                        sum(counts.values()),
+                        f"{said()}; no run finished in the last {waited:.0f} s{where}",
+                    )
+
+    beating = threading.Thread(target=beat, name="sweep-lines", daemon=True)
+    beating.start()
+    try:
+        return run_sweep(
+            plan, out, executor, args.jobs, args.scheduler, args.threads, start, step, on_note=note
+        )
+    finally:
+        quiet.set()
 
 
 # -------------------------------------------------------------------- effects
+
+
+def _failure_line(error: str) -> str:
+    """A failed run's error in a line: its exception's, and what the executor said of
+    it first where the executor failed it (a worker process died, a Dask cluster could
+    not run it, other code), not the run."""
+    lines = error.strip().splitlines()
+    if not lines:
+        return "unknown error"
+    if not lines[0].startswith("Traceback") and lines[0] != lines[-1]:
+        return f"{lines[0]} ({lines[-1]})"
+    return lines[-1]
+
+
+def _print_failures(console, report, out: Path) -> None:
+    """The failed runs, those that failed alike in one line (an outside review: a
+    sweep refused on a stale worker printed the same seven lines for each of 120 runs),
+    and what to do."""
+    from rich.markup import escape
+
+    alike: dict[str, list[str]] = {}
+    for run_id, error in report.failures.items():
+        alike.setdefault(_failure_line(error), []).append(run_id)
+    for line, ids in alike.items():
+        which = ids[0] if len(ids) == 1 else f"{len(ids)} runs ({', '.join(ids[:2])}"
+        which += "" if len(ids) == 1 else (", ...)" if len(ids) > 2 else ")")
+        console.print(f"[red]failed[/red] {escape(which)}: {escape(line)}")
+    if report.stopped:
+        console.print(
+            f"stopped: {report.stopped} (not written, as no other run of that code would "
+            "be); the runs not started are left for the rerun",
+            markup=False,
+            highlight=False,
+        )
+    if report.failures or report.stopped:
+        failed = len(report.failures)
+        console.print(
+            f"tracebacks in {out / 'ledger.parquet'} (column error); finished runs are kept: "
+            f"rerun the same command to retry the {failed} failed run{'s' if failed != 1 else ''}"
+            f"{' and run the rest' if report.stopped else ''}",
+            markup=False,
+            highlight=False,
+        )
 
 
 def _effects(results: Path, baseline, summary, names, csv) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
@@ -160,7 +161,8 @@ def _command(folder: Path, manifest: dict[str, Any]) -> str:
     and the executor it last ran on (as the command line names it: not an executor
     object handed to ``run_sweep``)."""
     parts = ["skillsim", "sweep", _source(manifest)]
-    parts += ["--out", str(folder)]
+    # (absolute, as the experiment is: a relative folder read from another started anew)
+    parts += ["--out", os.path.abspath(folder)]
     overrides = manifest.get("overrides")
     for key, value in (overrides if isinstance(overrides, dict) else {}).items():
         if key in _OPTIONS and value is not None:

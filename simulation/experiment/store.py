@@ -29,6 +29,7 @@ its run folders and ledger (``progress.sweep_progress``), not from the manifest.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import json
 import os
@@ -168,6 +169,33 @@ def _what_differs(existing: dict[str, Any], plan: Plan, most: int = 3) -> str:
         return ""
     more = " (and more)" if len(found) > most else ""
     return "what differs: " + "; ".join(found[:most]) + more
+
+
+def earlier_sweeps(out: Path, plan: Plan) -> str:
+    """When ``out`` is a new default folder (``sweep.default_out``) and the folders
+    beside it hold sweeps of the same experiment with other settings, a note naming the
+    newest, what differs and that its runs are not reused; "" otherwise (an outside
+    review: an edit to the experiment between a stop and the rerun started all its runs
+    anew in a new folder, the old one not mentioned)."""
+    if out.exists() or not out.parent.is_dir():
+        return ""
+    name = plan.experiment.config.name
+    found = []
+    for folder in out.parent.glob(f"sweep-{name}-*"):
+        manifest = read_manifest(folder) if folder.is_dir() else None
+        if manifest and manifest.get("kind") == "sweep":
+            found.append((folder.stat().st_mtime, folder, manifest))
+    if not found:
+        return ""
+    _, folder, manifest = max(found, key=lambda f: f[0])
+    done = (manifest.get("counts") or {}).get("done", 0)
+    differs = _what_differs(manifest, plan) or "another code version"
+    more = f" (and {len(found) - 1} older)" if len(found) > 1 else ""
+    return (
+        f"{folder}{more} holds a sweep of experiment {name!r} with other settings ({differs}); "
+        f"this one starts anew in {out}, and that one's {done} finished runs are not reused "
+        "(to finish that sweep, undo the change and rerun)"
+    )
 
 
 def _short(value: Any) -> str:
@@ -437,10 +465,18 @@ class SweepStore:
             ) from None
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
+        except OSError as exc:
             fh.close()
+            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):  # (held)
+                raise SweepFolderError(
+                    f"another sweep is writing to {self.out}; wait for it or choose a new --out"
+                ) from None
+            # A file system without locks (Lustre without -o flock, some NFS) said
+            # "another sweep is writing", for ever (an outside review).
             raise SweepFolderError(
-                f"another sweep is writing to {self.out}; wait for it or choose a new --out"
+                f"{self.out}: the file system cannot lock the sweep's folder ({_reason(exc)}), "
+                "which keeps two sweeps from writing to it at once; choose an --out on a "
+                "file system that can (a local disk, or a shared one mounted with locks)"
             ) from None
         self._lock_fh = fh
 

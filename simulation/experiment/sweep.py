@@ -27,6 +27,8 @@ class SweepReport:
     failed: int  # failed in this call
     seconds: float
     failures: dict[str, str] = field(default_factory=dict)  # run id -> traceback
+    # why the sweep stopped before its last run (a worker with other skillsim code), or ""
+    stopped: str = ""
 
     @property
     def complete(self) -> bool:
@@ -130,7 +132,9 @@ def run_sweep(
         stopped = ""
         try:
             for outcome in outcomes:
-                outcome = executors.foreign_code(outcome)
+                checked = executors.foreign_code(outcome)
+                foreign = outcome.ok and not checked.ok
+                outcome = checked
                 try:
                     store.record(outcome)
                 except SweepWriteError as exc:
@@ -143,6 +147,12 @@ def run_sweep(
                     report.failures[outcome.run_id] = outcome.error
                 if on_outcome is not None:
                     on_outcome(outcome)
+                if foreign:
+                    # Every run that worker computes would be thrown away: stop at the
+                    # first (an outside review: a stale Dask worker had all 120 runs of a
+                    # sweep computed, refused and printed, one by one).
+                    stopped = report.stopped = "a run came back computed with other skillsim code"
+                    break
                 stop.check()  # a Ctrl-C whose KeyboardInterrupt Python dropped
             interrupted = False
         finally:
