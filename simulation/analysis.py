@@ -439,7 +439,14 @@ def _load_sweep(
     from simulation.experiment.progress import sweep_progress
 
     progress = sweep_progress(path, manifest)
-    ledger = read_table(path / "ledger.parquet")
+    try:
+        ledger = read_table(path / "ledger.parquet")
+    except FileNotFoundError:  # (a sweep stopped before it: a full disk, say)
+        raise FileNotFoundError(
+            f"{path / 'ledger.parquet'}: missing, so this sweep stopped before it wrote its "
+            f"ledger (a full disk?): rerun {progress.command} to finish it (its finished "
+            "runs are found done)"
+        ) from None
     codes = code_versions(path, ledger)  # (of the whole sweep, before any filter)
     if policies is not None:
         _check_policies(policies, set(ledger["policy"]), path)

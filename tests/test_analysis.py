@@ -1047,3 +1047,18 @@ def test_morris_of_a_rounded_whole_number_field_warns(tmp_path):
     _, out = _sweep(tmp_path, small(policies=("none",), replications=1, months=2, extra=extra))
     with pytest.warns(analysis.SensitivityWarning, match=r"^b: whole-number fields whose runs"):
         analysis.sensitivity(analysis.load(out), "employed")
+
+
+def test_a_sweep_without_its_ledger_says_how_to_finish_it(tmp_path):
+    """A sweep stopped by a full disk after its manifest and before its ledger: loading
+    it said only "ledger.parquet: missing (skillsim writes it with the folder)", not what
+    to do (an outside review). It names the command that finishes the sweep."""
+    from presenting import small_sweep
+
+    sweep = shutil.copytree(small_sweep(), tmp_path / "sweep")
+    (sweep / "ledger.parquet").unlink()
+    with pytest.raises(FileNotFoundError) as caught:
+        analysis.load(sweep)
+    said = str(caught.value)
+    assert "ledger.parquet: missing, so this sweep stopped before it wrote its ledger" in said
+    assert "rerun `skillsim sweep " in said and f"--out {sweep}" in said

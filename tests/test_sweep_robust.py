@@ -488,6 +488,25 @@ def test_a_run_computed_by_other_code_is_not_written(tmp_path, monkeypatch):
     assert (rerun.done, rerun.failed, rerun.stopped) == (len(plan.runs) - 1, 0, "")
 
 
+def test_a_resume_with_other_package_versions_is_said(tmp_path):
+    """Only skillsim's own code was compared on a resume: after ``pip install -U`` the
+    finished runs of one numba were kept beside the new ones' without a word (an outside
+    review)."""
+    plan = _plan(tmp_path, replications=1)
+    out = tmp_path / "out"
+    assert run_sweep(plan, out, executor="serial", threads=1).complete
+    notes: list[str] = []
+    assert run_sweep(plan, out, executor="serial", threads=1, on_note=notes.append).complete
+    assert notes == []  # (the same packages)
+    manifest = json.loads((out / "manifest.json").read_text())
+    now = manifest["packages"]["numba"]
+    manifest["packages"]["numba"] = "0.0.1"
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    run_sweep(plan, out, executor="serial", threads=1, on_note=notes.append)
+    assert len(notes) == 1
+    assert notes[0].startswith(f"numba 0.0.1 -> {now} since this sweep last ran: its finished")
+
+
 CODE_AS_RUN = r"""
 import json, sys
 from pathlib import Path

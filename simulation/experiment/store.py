@@ -376,7 +376,8 @@ class SweepStore:
             if row["status"] != "done":
                 todo.append(spec.run_id)
             self.rows[spec.run_id] = row
-        self.note = "; ".join(n for n in (damaged, self._code_note()) if n)
+        notes = (damaged, self._code_note(), self._packages_note(manifest or {}))
+        self.note = "; ".join(n for n in notes if n)
         kept = (manifest or {}).get("execution")
         if not todo and isinstance(kept, dict) and kept:
             # Nothing left to run: the executor the runs were computed on stays said (a
@@ -419,6 +420,23 @@ class SweepStore:
                 "with one code, use a new --out"
             )
         return ""
+
+    def _packages_note(self, manifest: dict[str, Any]) -> str:
+        """Say so if Python or a key package (numba, numpy, ...) is another version than
+        when this sweep last ran, with runs finished (an outside review: a resume after
+        ``pip install -U`` mixed the two unsaid; only skillsim's own code was compared)."""
+        then = manifest.get("packages")
+        if not isinstance(then, dict) or not any(r["status"] == "done" for r in self.rows.values()):
+            return ""
+        now = store.package_versions()
+        moved = [f"{k} {then[k]} -> {now[k]}" for k in now if k in then and then[k] != now[k]]
+        if not moved:
+            return ""
+        return (
+            f"{', '.join(moved)} since this sweep last ran: its finished runs are kept and "
+            "skipped, so its results may mix what two versions computed; to compute every "
+            "run with these, use a new --out"
+        )
 
     def close(self, interrupted: bool = False, stopped: str = "") -> dict[str, int]:
         """Write the ledger and the manifest's final status and let go of the folder.
