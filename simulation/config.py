@@ -219,6 +219,9 @@ class PopulationConfig(Strict):
 
 # the long-run spread of a firm's demand shock, in logs, at most (LabourMarketConfig)
 MAX_SHOCK_SPREAD = 1.0
+# a firm's target, at most, as a multiple of its base size (kernels.firms.set_target_rows;
+# state.py says why)
+MAX_TARGET_GROWTH = 50.0
 
 
 class LabourMarketConfig(Strict):

@@ -30,7 +30,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from simulation.config import PolicyConfig, RunConfig, ScenarioConfig
+from simulation.config import MAX_TARGET_GROWTH, PolicyConfig, RunConfig, ScenarioConfig
 from simulation.config_errors import (
     ConfigError,
     Loc,
@@ -589,31 +589,37 @@ def run_warnings(
                 f"scenario {scenario.name}: drivers.carbon_price_jump_month is {jump}, after "
                 f"the run's {months} months: the jump changes nothing in it"
             )
-        steep = [
-            (sector.name, sector.trend_per_year * months / 12)
-            for sector in scenario.world.sectors
-            if abs(sector.trend_per_year) * months / 12 > STEEP_TREND
-        ]
-        if steep:
-            name, change = max(steep, key=lambda pair: abs(pair[1]))
+        moved = demand_moves(scenario, months)
+        if moved:
+            name, change = max(moved, key=lambda pair: abs(pair[1]))
+            if change > 0:
+                what = (
+                    "firms' targets leave their workforce far behind (they stop at "
+                    f"{MAX_TARGET_GROWTH:g} times a firm's base size), and months slow down as "
+                    "vacancies pile up"
+                )
+            else:
+                what = "its firms shrink toward nothing and leave the city"
             out.append(
                 f"scenario {scenario.name}: over the run's {months} months the demand trends "
-                f"move {len(steep)} sector(s) more than {math.exp(STEEP_TREND):.0f}-fold "
-                f"(world.sectors {name}: {math.exp(change):.3g} times its month-0 demand): "
-                "firms' targets leave their workforce far behind, and months slow down as "
-                "vacancies pile up"
+                f"and shocks move {len(moved)} sector(s) more than "
+                f"{math.exp(STEEP_TREND):.0f}-fold (world.sectors {name}: "
+                f"{math.exp(change):.3g} times its month-0 demand): {what}"
             )
         pop = scenario.behaviour.population
         life = pop.retirement_age_years - pop.entry_age_years
         level = pop.cohort_share_per_year * life
         if abs(level - 1.0) > POPULATION_DRIFT:
-            where = (
-                "grows toward that, fills the spare worker rows "
-                f"(population.capacity_headroom, {pop.capacity_headroom:g}) and turns the "
-                "later school leavers away"
-                if level > 1.0
-                else "shrinks toward that, with its job demand unchanged"
-            )
+            if level > 1.0 + pop.capacity_headroom:
+                where = (
+                    "grows toward that, fills the spare worker rows "
+                    f"(population.capacity_headroom, {pop.capacity_headroom:g}) and turns "
+                    "the later school leavers away"
+                )
+            elif level > 1.0:
+                where = "grows toward that, with its job demand unchanged"
+            else:
+                where = "shrinks toward that, with its job demand unchanged"
             out.append(
                 f"scenario {scenario.name}: population.cohort_share_per_year "
                 f"({pop.cohort_share_per_year:g}) times the working life (retirement_age_years "
@@ -654,6 +660,23 @@ def run_warnings(
     return out
 
 
+def demand_moves(scenario: ScenarioConfig, months: int) -> list[tuple[str, float]]:
+    """The sectors whose demand its trend and the shocks that hit it (by kind; rural
+    shocks the rural sectors) move by more than ``STEEP_TREND`` in logs over a run of
+    ``months``: (name, the log change), the shocks' full changes counted."""
+    out = []
+    for sector in scenario.world.sectors:
+        change = sector.trend_per_year * months / 12 + sum(
+            shock.log_change
+            for shock in scenario.drivers.shocks
+            if shock.start_month < months
+            and (shock.kind == sector.kind or (shock.kind == "rural" and sector.rural))
+        )
+        if abs(change) > STEEP_TREND:
+            out.append((sector.name, change))
+    return out
+
+
 def seatless(scenario: ScenarioConfig, workers: int) -> list[str]:
     """The seat pools (TVET, courses) whose providers in some region get no seat at
     ``workers`` workers: a provider's seats are its region's share of the city's, rounded
@@ -674,6 +697,8 @@ def seatless(scenario: ScenarioConfig, workers: int) -> list[str]:
             if round(rate * workers / 1000.0 * r.population_share / per) == 0  # (as np.rint)
         ]
         if empty:
+            if len(empty) > 5:  # (a city of many regions: the first few, and a count)
+                empty = [*empty[:5], f"{len(empty) - 5} more regions"]
             least = min(r.population_share for r in w.regions)
             enough = math.floor(500.0 * per / (rate * least)) + 1
             out.append(

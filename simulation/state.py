@@ -6,13 +6,14 @@ school leavers and exited firms' rows by entrants, so memory stays flat over a r
 
 from __future__ import annotations
 
+import math
 from collections import namedtuple
 from dataclasses import dataclass, fields
 from enum import IntEnum
 
 import numpy as np
 
-from simulation.config import K
+from simulation.config import MAX_TARGET_GROWTH, K
 
 
 class Status(IntEnum):
@@ -30,8 +31,12 @@ class Status(IntEnum):
 
 N_STATUS = len(Status)
 NEVER = -32768  # Firms.exit_month of a live or never-used row
-# A firm's target, at most: Firms.target is int32, and a target past 2**31 wrapped to
-# a negative number (drivers far outside the shipped scenarios: an outside review)
+# A firm's target, at most: 50 times its base size (shipped runs stay under 2.2), and
+# 2**30 whatever its base. Drivers far outside the shipped scenarios (decades of a steep
+# trend, stacked shocks) wrapped the int32 target past 2**31 to a negative number, and
+# a billion vacancies a firm filled the memory (outside reviews); run_warnings warns
+# of demand that moves more than 20-fold.
+LOG_TARGET_GROWTH = math.log(MAX_TARGET_GROWTH)  # (config.MAX_TARGET_GROWTH)
 TARGET_CAP = 2**30
 
 
@@ -295,7 +300,7 @@ class Firms(_Arrays):
     shock: np.ndarray  # float32 AR(1) log demand shock
     productivity: np.ndarray  # float32, 1 = average
     req: np.ndarray  # float32 (m, K) skill requirement 0..1
-    target: np.ndarray  # int32 desired employees (at most TARGET_CAP)
+    target: np.ndarray  # int32 desired employees (MAX_TARGET_GROWTH x base, TARGET_CAP)
     headcount: np.ndarray  # int32 employees (apprentices not included)
     apprentices: np.ndarray  # int32 active apprentices
     vacancies: np.ndarray  # int32 open vacancies

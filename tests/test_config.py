@@ -896,6 +896,28 @@ def test_what_a_run_will_do_unsaid_is_warned_of(tmp_path: Path) -> None:
     (steep,) = run_warnings([trend], 73)
     assert "move 1 sector(s) more than 20-fold" in steep
     assert f"{data['world']['sectors'][1]['name']}: 20.9 times" in steep
+    assert "vacancies pile up" in steep
+    # a fall says so (a review of the first form spoke of vacancies piling up), and
+    # shocks count with the trend (stacked shocks of 5 in logs ran unwarned)
+    data["world"]["sectors"][1]["trend_per_year"] = -0.5
+    (fall,) = run_warnings([type(baseline).model_validate(data)], 73)
+    assert "0.0478 times its month-0 demand): its firms shrink toward nothing" in fall
+    data["world"]["sectors"][1]["trend_per_year"] = 0.0
+    kind = data["world"]["sectors"][1]["kind"]
+    data["drivers"]["shocks"] = [
+        {"kind": kind, "start_month": 0, "duration_months": 1, "log_change": 2.0}
+    ] * 2
+    shocked = type(baseline).model_validate(data)
+    (boom,) = run_warnings([shocked], 12)
+    hit = sum(s["kind"] == kind for s in data["world"]["sectors"])
+    assert f"move {hit} sector(s) more than 20-fold" in boom and "54.6 times" in boom
+    # cohorts that outgrow retirements but stay within the spare rows turn no one away
+    data = baseline.model_dump()
+    data["behaviour"]["population"].update(cohort_share_per_year=0.03, capacity_headroom=0.5)
+    (grows,) = run_warnings([type(baseline).model_validate(data)], 120)
+    assert grows.endswith(
+        "is 126% of the workers it starts with, so it grows toward that, with its job demand unchanged"
+    )
 
 
 def test_values_in_messages_are_shown_as_toml_writes_them(tmp_path: Path) -> None:

@@ -2469,21 +2469,24 @@ def test_initial_gaps_of_jobs_that_require_everything_or_nothing():
 
 def test_a_firms_target_stops_at_the_cap():
     """Drivers far outside the shipped scenarios (an outside review: decades of a steep
-    trend, or shocks of 5 in logs) put a firm's target past 2**31, and the int32 target
-    wrapped to a negative number. It now stops at ``TARGET_CAP``, in the kernel and its
-    twin alike; below the cap nothing changes."""
-    from simulation.state import TARGET_CAP
+    trend, or stacked shocks of 5 in logs) put a firm's target past 2**31, and the int32
+    target wrapped to a negative number; below that, a billion vacancies a firm filled
+    the memory. A target now stops at ``MAX_TARGET_GROWTH`` times the firm's base size
+    (and ``TARGET_CAP``), in the kernel and its twin alike; below that nothing changes."""
+    from simulation.state import MAX_TARGET_GROWTH, TARGET_CAP
 
-    log_demand = np.array([[0.0, 3.0, 40.0, 800.0]])
-    alive = np.ones(4, dtype=np.int8)
-    sector = np.zeros(4, dtype=np.int8)
-    region = np.arange(4, dtype=np.int8)
-    base_size = np.full(4, 20.0, dtype=np.float32)
-    shock = np.array([0.1, -0.2, 0.0, 0.0])
-    got = np.zeros(4, dtype=np.int32)
-    twin = np.zeros(4, dtype=np.int32)
-    K.firms.set_target_rows(0, 4, log_demand, 0.0, alive, sector, region, base_size, shock, got)
+    log_demand = np.array([[0.0, 3.0, 40.0, 800.0, 3.8]])
+    n = log_demand.shape[1]
+    alive = np.ones(n, dtype=np.int8)
+    sector = np.zeros(n, dtype=np.int8)
+    region = np.arange(n, dtype=np.int8)
+    base_size = np.array([20.0, 20.0, 20.0, 20.0, 1e8], dtype=np.float32)
+    shock = np.array([0.1, -0.2, 0.0, 0.0, 0.3])
+    got = np.zeros(n, dtype=np.int32)
+    twin = np.zeros(n, dtype=np.int32)
+    K.firms.set_target_rows(0, n, log_demand, 0.0, alive, sector, region, base_size, shock, got)
     T.firms.set_targets(log_demand, 0.0, alive, sector, region, base_size, shock, twin)
     assert got.tolist() == twin.tolist()
-    assert got[2] == got[3] == TARGET_CAP
+    assert got[2] == got[3] == int(20.0 * MAX_TARGET_GROWTH + 0.5) == 1000
+    assert got[4] == TARGET_CAP  # (50 times a base of 1e8 is past it)
     assert got[0] == int(20.0 * np.exp(0.1) + 0.5) and got[1] == int(20.0 * np.exp(2.8) + 0.5)

@@ -247,3 +247,22 @@ def test_sigkill_mid_sweep_then_rerun_gives_every_run_exactly_once(tmp_path):
     resumed, uninterrupted = analysis.load(out), analysis.load(whole)
     assert len(resumed) == len(plan.runs) * 9  # months 0..8, each run once
     pd.testing.assert_frame_equal(without_timings(resumed), without_timings(uninterrupted))
+
+
+def test_school_leavers_turned_away_in_a_sweep_are_said(tmp_path, capsys):
+    """`skillsim run` said so; a sweep's runs only counted them in their manifests (a
+    review of the first form)."""
+    folder = tmp_path / "exp"
+    path = write_experiment(folder, small(policies=("none",), replications=1, months=24))
+    (folder / "quick.toml").write_text(
+        'extends = "baseline"\nname = "quick"\nburn_in_months = 2\n'
+        "[behaviour.population]\ncohort_share_per_year = 0.1\n"
+    )
+    out = tmp_path / "out"
+    args = ["sweep", str(path), "--executor", "serial", "--threads", "1", "--out", str(out)]
+    assert cli.main(args) == 0
+    err = " ".join(capsys.readouterr().err.split())
+    (run,) = (out / "runs").iterdir()
+    turned = json.loads((run / "manifest.json").read_text())["entrants_turned_away"]
+    assert turned > 0
+    assert f"warning: {turned:,} school leavers found no free worker row in these runs" in err

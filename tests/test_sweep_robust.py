@@ -334,10 +334,26 @@ def test_a_new_default_folder_names_the_earlier_sweep_of_its_experiment(tmp_path
     edited = make_plan(load_experiment(tmp_path / "exp" / "exp.toml", {"months": 2}))
     second = default_out(edited, tmp_path / "results")
     assert second != first
+    # another experiment whose name starts with this one's (a review of the first form
+    # named experiment exp-q's folder as this one's), newer
+    other = shutil.copytree(first, tmp_path / "results" / "sweep-exp-q-0123abcd")
+    manifest = json.loads((other / "manifest.json").read_text())
+    manifest["experiment"]["name"] = "exp-q"
+    (other / "manifest.json").write_text(json.dumps(manifest))
+    os.utime(first, (1_000_000, 1_000_000))
     note = earlier_sweeps(second, edited)
     assert note.startswith(f"{first} holds a sweep of experiment 'exp' with other settings")
     assert "months was 3, now 2" in note
-    assert f"this one starts anew in {second}, and that one's 2 finished runs are not" in note
+    assert note.endswith(
+        f"this one starts anew in {second}, and that one's 2 finished runs are not reused"
+    )
+    # an unfinished one: how to finish it
+    manifest = json.loads((first / "manifest.json").read_text())
+    manifest["runs"] = 5
+    (first / "manifest.json").write_text(json.dumps(manifest))
+    assert earlier_sweeps(second, edited).endswith(
+        "(to finish that sweep, undo the change and rerun)"
+    )
 
 
 def test_a_sweep_whose_runs_do_not_finish_still_says_so_in_a_log(tmp_path, monkeypatch, capsys):
@@ -502,9 +518,18 @@ def test_a_resume_with_other_package_versions_is_said(tmp_path):
     now = manifest["packages"]["numba"]
     manifest["packages"]["numba"] = "0.0.1"
     (out / "manifest.json").write_text(json.dumps(manifest))
-    run_sweep(plan, out, executor="serial", threads=1, on_note=notes.append)
+    # nothing left to compute: nothing to mix, nothing said, and the versions kept for
+    # the resume that computes (a review of the first form: said, then forgotten)
+    assert run_sweep(plan, out, executor="serial", threads=1, on_note=notes.append).done == 0
+    assert notes == []
+    assert json.loads((out / "manifest.json").read_text())["packages"]["numba"] == "0.0.1"
+    shutil.rmtree(out / "runs" / plan.runs[0].run_id)
+    assert run_sweep(plan, out, executor="serial", threads=1, on_note=notes.append).done == 1
     assert len(notes) == 1
-    assert notes[0].startswith(f"numba 0.0.1 -> {now} since this sweep last ran: its finished")
+    assert notes[0].startswith(
+        f"numba 0.0.1 -> {now} since the latest of this sweep's finished runs was computed"
+    )
+    assert json.loads((out / "manifest.json").read_text())["packages"]["numba"] == now
 
 
 CODE_AS_RUN = r"""

@@ -398,6 +398,14 @@ def _sweep(args: argparse.Namespace) -> int:
             f"{report.done} runs done and {report.failed} failed in {report.seconds:.1f} s "
             f"({report.skipped} already done); results in {out}"
         )
+    if report.turned_away:  # (as `skillsim run` says it of one run)
+        console.print(
+            f"warning: {report.turned_away:,} school leavers found no free worker row in "
+            "these runs and were turned away (each run's manifest.json, "
+            "entrants_turned_away): their populations reached the row capacity",
+            markup=False,
+            highlight=False,
+        )
     _print_failures(console, report, out)
     if no_effects is not None:
         config = plan.experiment.config

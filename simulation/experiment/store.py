@@ -182,19 +182,28 @@ def earlier_sweeps(out: Path, plan: Plan) -> str:
     name = plan.experiment.config.name
     found = []
     for folder in out.parent.glob(f"sweep-{name}-*"):
+        # (only this experiment's: sweep-q-* holds experiment q-x's folders too)
+        if not re.fullmatch(rf"sweep-{re.escape(name)}-[0-9a-f]{{8}}", folder.name):
+            continue
         manifest = read_manifest(folder) if folder.is_dir() else None
-        if manifest and manifest.get("kind") == "sweep":
+        if (
+            manifest
+            and manifest.get("kind") == "sweep"
+            and (manifest.get("experiment") or {}).get("name") == name
+        ):
             found.append((folder.stat().st_mtime, folder, manifest))
     if not found:
         return ""
     _, folder, manifest = max(found, key=lambda f: f[0])
-    done = (manifest.get("counts") or {}).get("done", 0)
+    counts = manifest.get("counts") or {}
+    done = counts.get("done", 0)
     differs = _what_differs(manifest, plan) or "another code version"
     more = f" (and {len(found) - 1} older)" if len(found) > 1 else ""
+    unfinished = done < manifest.get("runs", 0)
     return (
         f"{folder}{more} holds a sweep of experiment {name!r} with other settings ({differs}); "
-        f"this one starts anew in {out}, and that one's {done} finished runs are not reused "
-        "(to finish that sweep, undo the change and rerun)"
+        f"this one starts anew in {out}, and that one's {done} finished runs are not reused"
+        + (" (to finish that sweep, undo the change and rerun)" if unfinished else "")
     )
 
 
@@ -232,6 +241,7 @@ class SweepStore:
         self.started = time.time()
         self.code: dict[str, str] = {}  # module -> source digest of the latest run's code
         self.note = ""  # what a resumed sweep should say (finished runs of other code)
+        self.packages: dict[str, str] = {}  # of the latest finished run (its manifest's)
         self.status = ""  # the manifest's status, rewritten with each flush of the ledger
         # How the runs are executed, as the sweep was asked to (executor, jobs, scheduler,
         # threads; None where the default applied): the command that finishes the sweep
@@ -376,7 +386,8 @@ class SweepStore:
             if row["status"] != "done":
                 todo.append(spec.run_id)
             self.rows[spec.run_id] = row
-        notes = (damaged, self._code_note(), self._packages_note(manifest or {}))
+        self.packages = dict((manifest or {}).get("packages") or {})
+        notes = (damaged, self._code_note(), self._packages_note() if todo else "")
         self.note = "; ".join(n for n in notes if n)
         kept = (manifest or {}).get("execution")
         if not todo and isinstance(kept, dict) and kept:
@@ -421,21 +432,22 @@ class SweepStore:
             )
         return ""
 
-    def _packages_note(self, manifest: dict[str, Any]) -> str:
+    def _packages_note(self) -> str:
         """Say so if Python or a key package (numba, numpy, ...) is another version than
-        when this sweep last ran, with runs finished (an outside review: a resume after
-        ``pip install -U`` mixed the two unsaid; only skillsim's own code was compared)."""
-        then = manifest.get("packages")
-        if not isinstance(then, dict) or not any(r["status"] == "done" for r in self.rows.values()):
+        the one the latest finished run was computed with, with runs left to compute (an
+        outside review: a resume after ``pip install -U`` mixed the two unsaid; only
+        skillsim's own code was compared)."""
+        then = self.packages
+        if not then or not any(r["status"] == "done" for r in self.rows.values()):
             return ""
         now = store.package_versions()
         moved = [f"{k} {then[k]} -> {now[k]}" for k in now if k in then and then[k] != now[k]]
         if not moved:
             return ""
         return (
-            f"{', '.join(moved)} since this sweep last ran: its finished runs are kept and "
-            "skipped, so its results may mix what two versions computed; to compute every "
-            "run with these, use a new --out"
+            f"{', '.join(moved)} since the latest of this sweep's finished runs was "
+            "computed: they are kept and skipped, so its results will mix what two versions "
+            "computed; to compute every run with these, use a new --out"
         )
 
     def close(self, interrupted: bool = False, stopped: str = "") -> dict[str, int]:
@@ -532,6 +544,8 @@ class SweepStore:
             if outcome.code:
                 self.code = dict(outcome.code)
                 row["code"] = executors.code_digest(outcome.code)
+            computed = (outcome.result.provenance or {}).get("packages")
+            self.packages = dict(computed or store.package_versions())
         else:
             row.update(status="failed", error=outcome.error)
         row.update(
@@ -611,7 +625,9 @@ class SweepStore:
                 "updated": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                 "code_version": store.code_version(),
                 "code": self.code,  # module -> source digest, of the latest finished run
-                "packages": store.package_versions(),
+                # (the package versions the latest finished run was computed with: a
+                # resume that computes nothing keeps them, so the next one can compare)
+                "packages": self.packages or store.package_versions(),
                 "environment": store.environment(),
             },
             self.out / "manifest.json",

@@ -29,6 +29,8 @@ class SweepReport:
     failures: dict[str, str] = field(default_factory=dict)  # run id -> traceback
     # why the sweep stopped before its last run (a worker with other skillsim code), or ""
     stopped: str = ""
+    # school leavers turned away in this call's finished runs (runner.RunResult)
+    turned_away: int = 0
 
     @property
     def complete(self) -> bool:
@@ -142,6 +144,7 @@ def run_sweep(
                     raise
                 if outcome.ok:
                     report.done += 1
+                    report.turned_away += getattr(outcome.result, "turned_away", 0)
                 else:
                     report.failed += 1
                     report.failures[outcome.run_id] = outcome.error

@@ -9,7 +9,7 @@ from simulation.kernels import key_caches_on_sources, parallel
 from simulation.kernels.order import smallest
 from simulation.kernels.scalar import greater, lesser, nonneg
 from simulation.rng import normal, uniform
-from simulation.state import NEVER, TARGET_CAP
+from simulation.state import LOG_TARGET_GROWTH, NEVER, TARGET_CAP
 
 
 def update_shocks(key, alive, shock, persistence, sd, workers=None):
@@ -49,6 +49,7 @@ def set_target_rows(
     for f in range(lo, hi):
         if alive[f] == 1:
             x = (1.0 - elasticity) * log_demand[sector[f], region[f]] + shock[f]
+            x = lesser(x, LOG_TARGET_GROWTH)  # (state.MAX_TARGET_GROWTH)
             target[f] = np.int64(lesser(base_size[f] * math.exp(x), TARGET_CAP) + 0.5)
         else:
             target[f] = 0

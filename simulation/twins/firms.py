@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from simulation.rng import py_normal, py_uniform
-from simulation.state import NEVER, TARGET_CAP
+from simulation.state import LOG_TARGET_GROWTH, NEVER, TARGET_CAP
 
 
 def next_shock(shock: float, persistence: float, sd: float, z: float) -> float:
@@ -22,10 +22,10 @@ def update_shocks(key, alive, shock, persistence, sd):
 
 def firm_target(log_demand: float, elasticity: float, base_size: float, shock: float) -> int:
     """Desired employees: base size scaled by the part of demand entry/exit does not
-    absorb, and by the firm's own shock; rounded half up; at most ``TARGET_CAP``."""
-    x = (1.0 - elasticity) * log_demand + shock
-    size = base_size * math.exp(x) if x < 700.0 else math.inf  # (Python's exp raises past 709)
-    return int(min(size, TARGET_CAP) + 0.5)
+    absorb, and by the firm's own shock; rounded half up; at most ``MAX_TARGET_GROWTH``
+    times its base size and ``TARGET_CAP``."""
+    x = min((1.0 - elasticity) * log_demand + shock, LOG_TARGET_GROWTH)
+    return int(min(base_size * math.exp(x), TARGET_CAP) + 0.5)
 
 
 def set_targets(log_demand, elasticity, alive, sector, region, base_size, shock, target):
