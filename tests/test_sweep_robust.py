@@ -310,6 +310,7 @@ def test_a_file_system_without_locks_is_not_called_another_sweep(tmp_path, monke
     said = str(caught.value)
     assert "the file system cannot lock the sweep's folder (No locks available)" in said
     assert "another sweep" not in said
+    assert not out.exists()  # (the folder it made for it, gone again)
 
     def held(fh, how):
         raise BlockingIOError(errno.EWOULDBLOCK, os.strerror(errno.EWOULDBLOCK))
@@ -376,6 +377,36 @@ def test_a_sweep_whose_runs_do_not_finish_still_says_so_in_a_log(tmp_path, monke
     assert cli.main([*args, "--out", str(tmp_path / "out")]) == 0
     err = " ".join(capsys.readouterr().err.split())
     assert "runs: 0/2 (done 0, failed 0; no run finished in the last" in err, err
+
+
+def test_a_resume_onto_runs_it_cannot_write_is_refused_before_computing(tmp_path, monkeypatch):
+    """A resume while runs/ was still read-only computed a run before it failed (an
+    outside review). Refused at once, nothing computed, the finished runs kept; a
+    finished sweep's read-only runs/ (results kept safe) is no reason to refuse."""
+    plan = _plan(tmp_path, replications=2)
+    out = tmp_path / "out"
+    assert run_sweep(plan, out, executor="serial", threads=1).complete
+    shutil.rmtree(out / "runs" / plan.runs[0].run_id)
+    real_mkdir = Path.mkdir
+
+    def read_only(self, *args, **kwargs):
+        if self.parent == out / "runs":
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS))
+        return real_mkdir(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "mkdir", read_only)
+    computed = []
+    monkeypatch.setattr(executors, "execute", lambda task: computed.append(task))
+    with pytest.raises(
+        SweepFolderError, match=r"runs: cannot write a run's folder there \(Read-only"
+    ):
+        run_sweep(plan, out, executor="serial", threads=1)
+    assert computed == []
+    assert len(list((out / "runs").iterdir())) == len(plan.runs) - 1
+    monkeypatch.undo()
+    assert run_sweep(plan, out, executor="serial", threads=1).done == 1
+    monkeypatch.setattr(Path, "mkdir", read_only)  # (finished: nothing to write there)
+    assert run_sweep(plan, out, executor="serial", threads=1).complete
 
 
 def test_a_refused_folder_prints_no_header_or_progress_first(tmp_path, capsys):

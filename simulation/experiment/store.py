@@ -320,13 +320,22 @@ class SweepStore:
         """Create or reopen the folder; returns the run ids still to do, in plan order.
         Raises ``SweepFolderError`` (nothing written) or ``SweepWriteError``."""
         self.check()
+        made = not self.out.exists()
         try:
             self.runs_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:  # no permission, a read-only file system, ...
             raise SweepFolderError(
                 f"{self.out}: cannot make the sweep folder here ({_reason(exc)})"
             ) from None
-        self._lock()
+        try:
+            self._lock()
+        except SweepFolderError as exc:
+            if made and not getattr(exc, "held", False):  # (nothing of it left behind)
+                with contextlib.suppress(OSError):
+                    (self.out / ".lock").unlink(missing_ok=True)
+                    self.runs_dir.rmdir()
+                    self.out.rmdir()
+            raise
         try:
             self.check()  # again, under the lock: another sweep may have taken the folder
         except BaseException:
@@ -394,6 +403,12 @@ class SweepStore:
             # Nothing left to run: the executor the runs were computed on stays said (a
             # resume with --jobs 99 that ran nothing recorded jobs 99 and threads None)
             self.execution = kept
+        if todo:
+            try:
+                self._probe_runs()
+            except SweepFolderError:
+                self._unlock()
+                raise
         try:
             self._write_manifest("running")
             self._write_design()
@@ -498,9 +513,11 @@ class SweepStore:
         except OSError as exc:
             fh.close()
             if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):  # (held)
-                raise SweepFolderError(
+                busy = SweepFolderError(
                     f"another sweep is writing to {self.out}; wait for it or choose a new --out"
-                ) from None
+                )
+                busy.held = True  # (the folder is the other sweep's: left as it is)
+                raise busy from None
             # A file system without locks (Lustre without -o flock, some NFS) said
             # "another sweep is writing", for ever (an outside review).
             raise SweepFolderError(
@@ -509,6 +526,20 @@ class SweepStore:
                 "file system that can (a local disk, or a shared one mounted with locks)"
             ) from None
         self._lock_fh = fh
+
+    def _probe_runs(self) -> None:
+        """Refuse at once a runs/ that cannot take a run's folder (made read-only, say),
+        rather than after the first run is computed (an outside review)."""
+        probe = self.runs_dir / f".probe.tmp-{os.getpid()}"  # (a stale one is removed)
+        try:
+            probe.mkdir()
+            probe.rmdir()
+        except OSError as exc:
+            raise SweepFolderError(
+                f"{self.runs_dir}: cannot write a run's folder there ({_reason(exc)}); "
+                "nothing was computed and the finished runs are kept: make it writable (or "
+                "free space) and rerun the same command"
+            ) from None
 
     def _unlock(self) -> None:
         if self._lock_fh is not None:
