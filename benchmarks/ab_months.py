@@ -56,6 +56,7 @@ def serve(a: argparse.Namespace) -> None:
     model = SkillsModel(run=run.model_copy(update={"scenario": scenario}))
     for _ in range(a.warm_up):
         model.step()
+    sides.settle()
     print("ready", flush=True)
     for line in sys.stdin:
         words = line.split()

@@ -23,6 +23,8 @@ import sys
 import textwrap
 import time
 
+from sides import settle  # benchmarks/ is the script's folder
+
 CHILD = textwrap.dedent(
     """
     import sys, time
@@ -76,6 +78,7 @@ def main() -> None:
     print(f"machine: {platform.machine()}, {os.cpu_count()} cpus, {platform.platform()}")
     print(f"baseline | none, {a.workers:,} workers, {a.months} months timed; seconds per run")
     measure({}, 2000, 1, busy=False)  # fill the numba cache
+    settle()  # and let its compile helper end
     print(f"{'setting':42s} {'quiet':>14s} {'busy':>14s}")
     for label, env in SETTINGS.items():
         quiet = [measure(env, a.workers, a.months, False) for _ in range(a.repeats)]

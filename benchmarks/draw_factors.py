@@ -43,6 +43,7 @@ def main() -> None:
     model = sides.fresh_model("combined", "package", a.workers, a.months + 2)
     model.step()
     model.step()
+    sides.settle()
 
     draw = matching.draw_applications
     seconds = {"read": 0.0, "computed": 0.0}

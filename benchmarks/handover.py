@@ -88,6 +88,7 @@ def metrics_timeline(workers: int, months: int) -> None:
     from simulation.model import SkillsModel
 
     SkillsModel("combined", ("package",), 500, 1, 0).step()  # compile or load the kernels
+    sides.settle()
     run = loading.resolve_run("combined", ("package",), workers, months + 24, 0)
     model = SkillsModel(run=run)
     stamps: dict[str, float] = {}

@@ -79,6 +79,7 @@ def capture(a: argparse.Namespace, path: str) -> int:
     model = sides.fresh_model(a.scenario, a.policy, a.workers, a.warm_up + 1, a.seed)
     for _ in range(a.warm_up):
         model.step()
+    sides.settle()
     module, attr = module_of(a.kernel), a.kernel.rpartition(".")[2]
     real = getattr(module, attr)
     calls: list[tuple] = []

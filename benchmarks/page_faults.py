@@ -32,7 +32,7 @@ import subprocess
 import sys
 import time
 
-from sides import fresh_model, load, machine  # benchmarks/ is the script's folder
+from sides import fresh_model, load, machine, settle  # benchmarks/ is the script's folder
 
 PHASES = (
     "begin",
@@ -60,6 +60,7 @@ def child(a: argparse.Namespace) -> None:
     model = fresh_model(a.scenario, a.policy, a.workers, months, a.seed, profile=True)
     for _ in range(a.warm_up):
         model.step()
+    settle()
     totals: dict[str, list[float]] = {}
 
     def counted(name: str, f):

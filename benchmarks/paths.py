@@ -55,6 +55,7 @@ def main() -> None:
             for side in (True, False)
         }
         seconds: dict[bool, list[float]] = {True: [], False: []}
+        sides.settle()
         for k in range(a.warm_up + a.months):
             for one_call in (True, False) if k % 2 else (False, True):
                 month_kernels.use_one_call(one_call)

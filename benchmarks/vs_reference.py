@@ -120,6 +120,7 @@ def main() -> None:
     print(f"{a.scenario} | {a.policy}, {a.months} months timed after the burn-in, "
           f"{a.repeats} repetitions (seeds 0..{a.repeats - 1}), medians")  # fmt: skip
     SkillsModel(a.scenario, (a.policy,), 500, 1, 0).step()  # compile or load the kernels
+    sides.settle()
 
     head = (
         "workers",

@@ -107,6 +107,34 @@ def _take_lock(folder: str) -> bool:
     return True
 
 
+def wait_for_helper(timeout: float = STALE_SECONDS, say=None) -> float:
+    """Wait while a compile helper fills this process's numba cache (its lock held and
+    not stale), started by this process or another, for at most ``timeout`` seconds;
+    the seconds waited. A timing that starts while the helper runs shares the cores
+    with its compiler: a benchmark's warm-up on a cold cache returns in seconds, and the
+    helper then compiles for minutes (4 minutes on a 2-vCPU AMD EPYC, BENCHMARKS.md).
+    ``say(text)`` is called once, before the wait, if there is one."""
+    try:
+        from simulation.kernels import metrics
+
+        lock = os.path.join(metrics._tally_rows._cache.cache_path, LOCK)
+    except Exception:  # caching off, another numba version
+        return 0.0
+    start = time.monotonic()
+    told = False
+    while time.monotonic() - start < timeout:
+        try:
+            if time.time() - os.path.getmtime(lock) > STALE_SECONDS:
+                break
+        except OSError:  # no lock: no helper
+            break
+        if not told and say is not None:
+            say(f"waiting for the compile helper to fill numba's cache ({lock})")
+            told = True
+        time.sleep(0.2)
+    return time.monotonic() - start
+
+
 def start_helper() -> subprocess.Popen | None:
     """Start the helper if numba's cache is cold (see the module docstring); returns it,
     or None. Called when ``simulation.model`` is first imported (``compile_early``);

@@ -255,6 +255,30 @@ def test_no_helper_for_a_warm_cache_one_core_or_when_turned_off(decide, monkeypa
     assert not decide()
 
 
+def test_a_benchmark_waits_while_a_helper_holds_the_cache_lock(monkeypatch):
+    """``wait_for_helper`` (benchmarks call it after their warm-up): it waits while the
+    lock is held, says so once, and stops when the lock goes; a stale lock (a helper
+    that died) or none: no wait. A lock of this test's own name, in the real cache."""
+    from simulation.kernels import metrics
+
+    monkeypatch.setattr(compile_ahead, "LOCK", f"test-wait-{os.getpid()}.lock")
+    lock = Path(metrics._tally_rows._cache.cache_path) / compile_ahead.LOCK
+    said = []
+    assert compile_ahead.wait_for_helper(say=said.append) < 0.1 and said == []
+    lock.touch()
+    try:
+        threading.Timer(0.6, lock.unlink).start()
+        waited = compile_ahead.wait_for_helper(say=said.append)
+        assert 0.5 < waited < 10 and len(said) == 1 and str(lock) in said[0]
+        lock.touch()
+        os.utime(lock, (0, 0))  # a helper that died long ago
+        assert compile_ahead.wait_for_helper(say=said.append) < 0.1 and len(said) == 1
+        os.utime(lock)  # held again: at most ``timeout``
+        assert 0.2 <= compile_ahead.wait_for_helper(timeout=0.3) < 5
+    finally:
+        lock.unlink(missing_ok=True)
+
+
 FIRST_ID = """
 import os
 
