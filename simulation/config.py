@@ -490,6 +490,12 @@ class ProvidersConfig(Strict):
     seat_cost_yuan_per_month: float = Field(
         1500.0, ge=0, le=100_000, description="public cost of a funded training seat per month"
     )
+    apprentice_seat_share: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="public share of the seat cost of an apprentice's time off the job at the partner provider, pro rata of that time (0: the firm pays the provider, as in China's NEA; 1: a public vocational school, as in a dual system)",
+    )
 
 
 # -------------------------------------------------------------------- choices

@@ -184,6 +184,9 @@ class WageParams(NamedTuple):
 
 class CostParams(NamedTuple):
     seat_cost: float
+    # the public cost of an apprentice-month off the job: seat cost x off-the-job share x
+    # the public share (``providers.apprentice_seat_share``; 0 as shipped)
+    appr_seat_cost: float
     capacity_multiplier: float
     rural_policy_extra: float
     rural_seat_cost: float
@@ -413,6 +416,9 @@ def build(run: RunConfig) -> Params:
         ),
         costs=CostParams(
             seat_cost=pr.seat_cost_yuan_per_month,
+            appr_seat_cost=pr.seat_cost_yuan_per_month
+            * ap.off_the_job_share
+            * pr.apprentice_seat_share,
             capacity_multiplier=po.tvet_capacity.seat_multiplier,
             rural_policy_extra=po.rural_access.extra_seat_share,
             rural_seat_cost=po.rural_access.cost_yuan_per_seat_month,

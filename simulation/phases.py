@@ -249,10 +249,10 @@ def running_costs(m, p: params.Params) -> None:
     capacity, the anticipation system and the curricula. Counted in phase 10, after the
     programmes that end this month (phase 8) had given up their seats, a 24-month TVET
     programme was paid for 23 months and a 4-month course for 3 (an outside audit)."""
-    pr, world = m.providers, m.world
+    pr, f, world = m.providers, m.firms, m.world
     accounting.programme_costs(
         p.costs, pr.region, world.region_urban, pr.base_seats, pr.base_course_seats, pr.seats,
-        pr.course_seats, pr.enrolled, pr.course_enrolled, m.spend,
+        pr.course_seats, pr.enrolled, pr.course_enrolled, f.apprentices, m.spend,
     )  # fmt: skip
 
 

@@ -135,6 +135,7 @@ class Month:
     clawbacks: float = 0.0  # advances clawed back from this month's dropouts
     voucher_months: int = 0
     learning: tuple | None = None  # providers' (TVET, course) enrolment as learners learn
+    off_the_job: int = 0  # apprentices learning at a partner provider as learners learn
     enrolments: int = 0
     self_rehires: int = 0
     fresh_hires: int = 0  # hires and starts of workers unemployed only since this month
@@ -247,6 +248,12 @@ class Tracker:
         tvet = (w.status == Status.TRAINING) & (w.programme == Programme.TVET)
         assert int(tvet.sum()) == int(pr.enrolled.sum()), where
         self.cur.learning = (pr.enrolled.copy(), pr.course_enrolled.copy())
+        # Every apprentice learns off the job at its firm's partner provider: the count
+        # the running costs take from the firms' counters (a firm that exits this month
+        # keeps its apprentices, who still learn, until phase 8).
+        at_provider = int(((w.status == Status.APPRENTICE) & (w.provider >= 0)).sum())
+        assert at_provider == int(self.model.firms.apprentices.sum()), where
+        self.cur.off_the_job = at_provider
 
     def _snap(self, args):
         w, pr = self.model.workers, self.model.providers
@@ -610,7 +617,10 @@ class Tracker:
         by_policy = np.clip(enrolled - (pr.seats - extra), 0, extra)
         by_policy += np.clip(course_enrolled - (pr.course_seats - extra_courses), 0, extra_courses)
         in_use = enrolled.sum() + course_enrolled.sum() - by_policy.sum()
-        assert sp[Spend.SEATS] == approx(c.seat_cost * in_use), where
+        # and the apprentices' time off the job, as seats, when the public pays for it
+        assert sp[Spend.SEATS] == approx(c.seat_cost * in_use + c.appr_seat_cost * m.off_the_job), (
+            where
+        )
         # The anticipation system is one city-level system: a flat monthly cost.
         assert sp[Spend.ANTICIPATION] == approx(c.anticipation_cost), where
         assert sp[Spend.CORE_SKILLS] == approx(c.core_cost), where
@@ -946,6 +956,7 @@ BEHAVIOUR_OVERRIDES = st.fixed_dictionaries(
                 "firm_shock_sd": st.sampled_from([0.0, 0.3]),
             }
         ),
+        "providers": st.fixed_dictionaries({"apprentice_seat_share": st.sampled_from([0.0, 1.0])}),
     },
 )
 

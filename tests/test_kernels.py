@@ -1925,9 +1925,13 @@ def test_programme_costs(n, seed):
         pr = x.pr
         m.accounting.programme_costs(
             x.p.costs, pr.region, x.world.region_urban, pr.base_seats, pr.base_course_seats,
-            pr.seats, pr.course_seats, pr.enrolled, pr.course_enrolled, x.b["spend"],
+            pr.seats, pr.course_seats, pr.enrolled, pr.course_enrolled, x.f.apprentices,
+            x.b["spend"],
         )  # fmt: skip
 
+    check(world, call)
+    # with the apprentices' time off the job paid as seats (0 as shipped)
+    world.p = world.p._replace(costs=world.p.costs._replace(appr_seat_cost=375.0))
     check(world, call)
 
 
@@ -1942,19 +1946,24 @@ def test_an_occupied_extra_rural_seat_is_paid_for_once():
 
     p = CostParams(
         seat_cost=100.0, anticipation_cost=0.0, core_cost=0.0, rural_seat_cost=30.0,
-        green_cost=0.0, capacity_multiplier=1.0, rural_policy_extra=0.5,
+        green_cost=0.0, capacity_multiplier=1.0, rural_policy_extra=0.5, appr_seat_cost=0.0,
     )  # fmt: skip
     region_urban = np.array([0, 1], dtype=np.int8)
     args = (
         np.array([0, 1]), region_urban, np.array([10, 10]), np.array([4, 4]),
         np.array([16, 10]), np.array([6, 4]),  # seats this month: 10 x 1.6, 4 x 1.6 (rounded)
         np.array([13, 7]), np.array([6, 3]),  # enrolled: 13 - (16 - 5) = 2 and 6 - (6 - 2) = 2
+        np.array([4, 0, 2]),  # the firms' apprentices
     )  # fmt: skip
     for costs in (accounting.programme_costs, twin.programme_costs):
         spend = np.zeros(len(Spend))
         costs(p, *args, spend)
         assert spend[Spend.RURAL_ACCESS] == (5 + 2) * 30.0
         assert spend[Spend.SEATS] == (13 + 6 - 2 - 2) * 100.0 + (7 + 3) * 100.0
+        # the apprentices' time off the job, when the public pays for it
+        spend = np.zeros(len(Spend))
+        costs(p._replace(appr_seat_cost=25.0), *args, spend)
+        assert spend[Spend.SEATS] == (13 + 6 - 2 - 2) * 100.0 + (7 + 3) * 100.0 + (4 + 2) * 25.0
 
 
 # ------------------------------------------------------------------ metrics

@@ -47,14 +47,22 @@ def set_wage_rows(
 @njit(cache=True)
 def programme_costs(
     p, prov_region, region_urban, base_seats, base_course_seats, seats, course_seats, enrolled,
-    course_enrolled, spend,
+    course_enrolled, apprentices, spend,
 ):  # fmt: skip
     """Running costs of this month: the capacity the rural access policy adds in rural
     regions at the rural seat cost (whether or not it is used); every other occupied
-    seat (TVET and courses) at the seat cost; the anticipation system, core-skills and
-    green curricula (the city's costs, ``params.CostParams``). The policy's seats are a provider's last ones:
+    seat (TVET and courses) at the seat cost; the public share of the apprentices' time
+    off the job at their firms' partner providers, as seats (``appr_seat_cost`` each, 0
+    as shipped; the firms' counters, a firm that exits this month's included: its
+    apprentices learn until phase 8 dissolves their contracts); the anticipation system, core-skills and green curricula (the city's
+    costs, ``params.CostParams``). The policy's seats are a provider's last ones:
     those occupied beyond its other seats (``seats`` minus the policy's) are paid for
     once, by the policy, not again as occupied seats."""
+    if p.appr_seat_cost > 0.0:
+        learning = 0
+        for f in range(apprentices.shape[0]):
+            learning += apprentices[f]
+        spend[Spend.SEATS] += learning * p.appr_seat_cost
     n_providers = prov_region.shape[0]
     for q in range(n_providers):
         occupied = enrolled[q] + course_enrolled[q]

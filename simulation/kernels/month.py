@@ -269,7 +269,7 @@ def advance(
     matching.share(box, matching.SHARED_SKILLS, n, matching.SHARED_ROWS, 0, 0, 0, 0, context)
     accounting.programme_costs(
         pc, pr.region, region_urban, pr.base_seats, pr.base_course_seats, pr.seats,
-        pr.course_seats, pr.enrolled, pr.course_enrolled, spend,
+        pr.course_seats, pr.enrolled, pr.course_enrolled, f.apprentices, spend,
     )  # fmt: skip
     stamps[6] = cycles()
 

@@ -485,9 +485,14 @@ class ReferenceModel(mesa.Model):
     # --------------------------------------------------------- 10. accounts
 
     def running_costs(self, p: params.Params) -> None:
-        """Public running costs: the seats learners use this month (phase 6), rural
-        capacity, anticipation and curricula."""
+        """Public running costs: the apprentices' time off the job (its public share,
+        0 as shipped), the seats learners use this month (phase 6), rural capacity,
+        anticipation and curricula."""
         pc, spend = p.costs, self.spend
+        if pc.appr_seat_cost > 0.0:
+            # (a firm that exits this month keeps its apprentices until phase 8)
+            learning = sum(firm.apprentices for firm in self.firms)
+            spend[Spend.SEATS] += learning * pc.appr_seat_cost
         for q in self.providers:
             seats, rural = q.running_costs(pc)
             if rural is not None:

@@ -55,12 +55,17 @@ def programme_costs(
     course_seats,
     enrolled,
     course_enrolled,
+    apprentices,
     spend,
 ):
     """This month's public running costs: the TVET and course capacity the rural access
     policy adds in rural regions at the rural seat cost, used or not; every other
-    occupied seat (TVET and courses) at the seat cost; the anticipation system,
+    occupied seat (TVET and courses) at the seat cost; the public share of the
+    apprentices' time off the job, as seats (every firm's counter: one that exits this
+    month still has its apprentices learning); the anticipation system,
     core-skills and green curricula (the city's costs, ``params.CostParams``)."""
+    if p.appr_seat_cost > 0.0:
+        spend[Spend.SEATS] += int(apprentices.sum()) * p.appr_seat_cost
     n_providers = prov_region.shape[0]
     for q in range(n_providers):
         occupied, rural = provider_running_costs(
