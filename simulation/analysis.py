@@ -878,6 +878,27 @@ def unemployment_fell(effects: pd.DataFrame, where: Mapping[str, Any]) -> bool:
     return bool(len(rows)) and float(rows["ci_high"].iloc[0]) < 0
 
 
+def mostly_from_unemployment(effects: pd.DataFrame, where: Mapping[str, Any]) -> bool:
+    """Whether the extra workers in employment at ``where`` came mostly out of
+    unemployment: the unemployment rate clearly fell (``unemployment_fell``), and the
+    number unemployed fell by at least half the rise in workers in employment (employed
+    plus apprentices; the mean paired effects, where ``effects`` has those metrics).
+    Where not, a cost per additional worker in employment is not a cost of jobs for the
+    unemployed: the fall in unemployment can be clear and still a tenth of the rise in
+    employment (an outside review: the subsidy under rural revitalization), the rest
+    coming from outside the labour force (fewer in training or education, say)."""
+    if not unemployment_fell(effects, where):
+        return False
+    rows = effects
+    for column, value in where.items():
+        rows = rows[rows[column] == value]
+    effect = rows.set_index("metric")["effect"]
+    if any(m not in effect.index for m in ("unemployed", "employed", "apprentices")):
+        return True  # (the rate's test alone)
+    rise = float(effect["employed"] + effect["apprentices"])
+    return rise <= 0 or -float(effect["unemployed"]) >= 0.5 * rise
+
+
 def shown_unit(unit: str) -> str:
     """The unit an effect is shown in: percentage points (pp) for a share ("pp per
     month" for a share per month)."""
@@ -1167,8 +1188,11 @@ def sensitivity(
             stacklevel=2,
         )
     if kind == "morris":  # (SALib divides by the sampled step; a rounded field ran another)
-        ran = results.groupby("point")[names].first().reindex(points.index)
-        rounded = [n for n in names if not np.allclose(ran[n], points[n], equal_nan=True)]
+        # the points that ran (an unfinished sweep's others are not rounded: not run)
+        ran = results.groupby("point")[names].first()
+        sampled = points.loc[points.index.intersection(ran.index)]
+        ran = ran.loc[sampled.index]
+        rounded = [n for n in names if not np.allclose(ran[n], sampled[n], equal_nan=True)]
         if rounded:
             warnings.warn(
                 f"{', '.join(rounded)}: whole-number fields whose runs took the sampled "

@@ -178,12 +178,14 @@ _T: dict[str, tuple[str, str]] = {
         "每新增一名就业者的公共成本仅在就业效应明确为正时给出（Fieller区间），否则显示“—”。",
     ),
     "cost_dagger_note": (
-        "†: the unemployment rate did not clearly fall there (its interval reaches zero or "
-        "above): the extra workers in employment came mostly from outside the labour force "
-        "(fewer people in training or education, say), not out of unemployment. Not a cost "
-        "of jobs created.",
-        "†：该处失业率没有明确下降（其置信区间包含零或为正）：新增就业者主要来自劳动力之外"
-        "（例如参加培训或教育的人减少），而非来自失业者，不应解读为创造就业的成本。",
+        "†: most of the extra workers in employment did not come out of unemployment there: "
+        "the unemployment rate did not clearly fall (its interval reaches zero or above), or "
+        "the number unemployed fell by less than half the rise in employment; the rest came "
+        "from outside the labour force (fewer people in training or education, say). A cost "
+        "per worker in employment, not of jobs for the unemployed.",
+        "†：该处新增就业者大多并非来自失业者：失业率没有明确下降（其置信区间包含零或为正），"
+        "或失业人数的减少不到就业增加的一半；其余来自劳动力之外（例如参加培训或教育的人减少）。"
+        "应解读为每名就业者的成本，而非为失业者创造就业的成本。",
     ),
     "policy_col": ("policy", "政策"),
     "figures": ("Figures", "图表"),
@@ -301,10 +303,11 @@ _T: dict[str, tuple[str, str]] = {
         "month against its extra workers in employment (jobs and apprenticeships), "
         "{intervals_both}. Extra workers in employment are not all jobs created: where a "
         "policy draws people out of training or education, employment rises with "
-        "unemployment unchanged (where it does, the summary's cost table marks the policy with †).",
+        "unemployment unchanged (where most of the rise does not come out of unemployment, the "
+        "summary's cost table marks the policy with †).",
         "公共成本与新增就业：每项政策每月新增支出与新增就业人数（就业与学徒），{intervals_both}。"
         "新增就业者并不都是新创造的岗位：若政策使参加培训或教育的人减少，就业会增加而失业率不变"
-        "（出现这种情况时，摘要中的成本表以 † 标出该政策）。",
+        "（新增就业大多并非来自失业者时，摘要中的成本表以 † 标出该政策）。",
     ),
     "fig_sensitivity": (
         "Sensitivity of {what} to the swept parameters, under each policy: each design "
@@ -1613,7 +1616,7 @@ def _summary(sweep: Sweep, lang: str) -> str:
                 cls = "num clear" if clear and not cost else "num"
                 mark = ""
                 where = {"policy": p, "point": point, "scenario": s}
-                if cost and math.isfinite(est) and not analysis.unemployment_fell(e, where):
+                if cost and math.isfinite(est) and not analysis.mostly_from_unemployment(e, where):
                     mark, daggers = " †", True
                 if 0 < int(r["n"]) < n:  # (an unfinished sweep's, or a metric's gaps)
                     seeds = _t("cell_fewer", lang).format(k=int(r["n"]), n=n)

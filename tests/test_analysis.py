@@ -633,16 +633,24 @@ def test_effects_command_prints_the_table(paired_sweep, capsys, tmp_path, monkey
     saved = pd.read_csv(csv)
     assert set(saved["metric"]) >= set(metrics.NAMES) | {analysis.COST_METRIC}
     assert cli.main(["effects", str(tmp_path / "missing")]) == 2
-    # A cost where unemployment did not clearly fall is marked, and the mark explained;
-    # where it clearly fell, none is. (A cost of 5,000 yuan set in every row: at this
+    # A cost where unemployment did not clearly fall, or fell by less than half the rise
+    # in employment, is marked, and the mark explained; elsewhere none is. (A cost of 5,000 yuan set in every row: at this
     # size the package need not raise employment clearly, and then shows no cost.)
     table = analysis.effects(analysis.load(out))
     cost = table["metric"] == analysis.COST_METRIC
     table.loc[cost, ["effect", "ci_low", "ci_high"]] = [5000.0, 4000.0, 6000.0]
     down = table["metric"] == "unemployment_rate"
-    for fell, change in ((False, [-0.001, -0.004, 0.002]), (True, [-0.02, -0.03, -0.01])):
+    for name, value in {"employed": 10.0, "apprentices": 2.0}.items():
+        table.loc[table["metric"] == name, "effect"] = value
+    fewer = table["metric"] == "unemployed"
+    for fell, change, unemployed in (
+        (False, [-0.001, -0.004, 0.002], -7.0),  # the rate's interval reaches 0
+        (True, [-0.02, -0.03, -0.01], -7.0),  # clearly down, by 7 of the 12
+        (False, [-0.02, -0.03, -0.01], -5.0),  # clearly down, but 5 of the 12
+    ):
         shown = table.copy()
         shown.loc[down, ["effect", "ci_low", "ci_high"]] = change
+        shown.loc[fewer, "effect"] = unemployed
         monkeypatch.setattr(analysis, "effects", lambda *a, t=shown, **k: t)
         assert cli.main(["effects", str(out), "--metric", analysis.COST_METRIC]) == 0
         printed = capsys.readouterr().out
@@ -1047,6 +1055,17 @@ def test_morris_of_a_rounded_whole_number_field_warns(tmp_path):
     _, out = _sweep(tmp_path, small(policies=("none",), replications=1, months=2, extra=extra))
     with pytest.warns(analysis.SensitivityWarning, match=r"^b: whole-number fields whose runs"):
         analysis.sensitivity(analysis.load(out), "employed")
+    # An unfinished sweep: the points not run yet are not rounded ones (a review saw
+    # every field of a stopped sweep named, fractions too).
+    results = analysis.load(out)
+    unfinished = results[results["point"] != results["point"].max()]
+    with (
+        pytest.warns(analysis.SensitivityWarning) as said,
+        pytest.raises(ValueError, match="at every design point"),
+    ):
+        analysis.sensitivity(unfinished, "employed")
+    rounded = [str(w.message) for w in said if "whole-number" in str(w.message)]
+    assert len(rounded) == 1 and rounded[0].startswith("b: whole-number"), rounded
 
 
 def test_a_sweep_without_its_ledger_says_how_to_finish_it(tmp_path):

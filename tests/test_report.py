@@ -106,18 +106,29 @@ def test_report_says_what_a_forum_needs(written):
 
 def test_a_cost_without_less_unemployment_is_marked(tmp_path):
     """Employment can rise because fewer people are in training, unemployment unchanged:
-    its cost per additional worker is then no cost of jobs created, and is marked."""
+    its cost per additional worker is then no cost of jobs created, and is marked; so is
+    one where unemployment clearly fell, but by less than half the rise in employment
+    (an outside review: the mark had said "mostly from outside the labour force" of a
+    rise 56% out of unemployment, and nothing of one 10% out of it)."""
     sweep = report.read(cell_sweep())
     e = sweep.effects.copy()
     cost, unemployment = e["metric"] == analysis.COST_METRIC, e["metric"] == "unemployment_rate"
     e.loc[cost, ["effect", "ci_low", "ci_high"]] = [30_000.0, 25_000.0, 40_000.0]
     e.loc[unemployment, ["ci_low", "ci_high"]] = [-0.01, -0.002]  # fell: no mark
+    counts = {"employed": 10.0, "apprentices": 2.0, "unemployed": -7.0}  # 7 of 12: most
+    for name, value in counts.items():
+        e.loc[e["metric"] == name, "effect"] = value
     fell = report._summary(dataclasses.replace(sweep, effects=e), "en")
-    assert "30,000 †" not in fell and "†: the unemployment rate did not" not in fell
-    e.loc[unemployment & (e["policy"] == "package"), ["ci_low", "ci_high"]] = [-0.001, 0.003]
+    assert "30,000 †" not in fell and "†: most of the extra workers" not in fell
+    package = e["policy"] == "package"
+    e.loc[unemployment & package, ["ci_low", "ci_high"]] = [-0.001, 0.003]
     marked = report._summary(dataclasses.replace(sweep, effects=e), "en")
-    assert marked.count("†") == 1 + (e[cost & (e["policy"] == "package")].shape[0])
-    assert "not out of unemployment" in marked
+    assert marked.count("†") == 1 + (e[cost & package].shape[0])
+    assert "did not come out of unemployment" in marked
+    e.loc[unemployment & package, ["ci_low", "ci_high"]] = [-0.01, -0.002]  # fell clearly,
+    e.loc[(e["metric"] == "unemployed") & package, "effect"] = -5.0  # but 5 of 12
+    little = report._summary(dataclasses.replace(sweep, effects=e), "en")
+    assert little.count("†") == 1 + (e[cost & package].shape[0])
 
 
 def test_figures_also_as_png_files(written):

@@ -696,7 +696,7 @@ def _effects(results: Path, baseline, summary, names, csv) -> int:
         if analysis.COST_METRIC in shown:
             at = shown.index(analysis.COST_METRIC)
             where = dict(zip(keys, key, strict=True))
-            if cells[at] != "-" and not analysis.unemployment_fell(table, where):
+            if cells[at] != "-" and not analysis.mostly_from_unemployment(table, where):
                 cells[at] = (
                     cells[at].replace("\n", " \u2020\n", 1)
                     if "\n" in cells[at]
@@ -731,10 +731,11 @@ def _effects(results: Path, baseline, summary, names, csv) -> int:
     )
     if daggers:
         print(
-            "\u2020: the unemployment rate did not clearly fall there (its CI reaches zero or "
-            "above): the extra workers in employment came mostly from outside the labour "
-            "force (fewer in training or education, say), not out of unemployment; not a "
-            "cost of jobs created."
+            "\u2020: most of the extra workers in employment did not come out of "
+            "unemployment there: the unemployment rate did not clearly fall (its CI reaches "
+            "zero or above), or the number unemployed fell by less than half the rise in "
+            "employment; the rest came from outside the labour force (fewer in training or "
+            "education, say). A cost per worker in employment, not of jobs for the unemployed."
         )
     return 0
 
