@@ -578,3 +578,23 @@ def test_the_manifest_records_what_the_command_line_set(tmp_path):
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["overrides"] == {"months": 2}
     assert manifest["experiment"]["months"] == 2
+
+
+def test_a_first_sweep_says_its_workers_compile_first(tmp_path, monkeypatch, capsys):
+    """On a machine whose numba cache is cold, a sweep's workers compile the kernels
+    before their first run: minutes with no run finished, which an outside review took
+    for a hang. The sweep says so, for a pool on this machine; not in a warm cache, and
+    not for serial runs (the run's own line says it compiles) or a remote cluster."""
+    from simulation.experiment import cli as sweep_cli
+
+    path = write_experiment(tmp_path / "exp", small(policies=("none",), replications=1))
+    said = "each worker process compiles them before its first run"
+    for cold, executor, shown in ((True, "processes", True), (False, "processes", False),
+                                  (True, "serial", False)):  # fmt: skip
+        monkeypatch.setattr(sweep_cli, "_cold_cache", lambda cold=cold: cold)
+        out = tmp_path / f"out-{cold}-{executor}"
+        args = ["sweep", str(path), "--out", str(out), "--executor", executor, "--jobs", "1"]
+        if executor == "serial":
+            args = args[:-2]
+        assert cli.main(args) == 0
+        assert (said in " ".join(capsys.readouterr().err.split())) == shown, (cold, executor)

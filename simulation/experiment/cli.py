@@ -362,6 +362,15 @@ def _sweep(args: argparse.Namespace) -> int:
             f"{counted(len(plan.points), 'point')} x {counted(cfg.replications, 'seed')}), "
             f"{cfg.workers:,} workers, {cfg.months} months, executor {executor} -> {out}"
         )
+        if executor != "serial" and not args.scheduler and _cold_cache():
+            console.print(
+                "note: numba's cache holds no compiled kernels yet: each worker process "
+                "compiles them before its first run (about 40 s of one core each; longer "
+                "while they share the cores), so no run finishes for the first minute or "
+                "more; later sweeps load them in seconds",
+                markup=False,
+                highlight=False,
+            )
 
     def note(text: str) -> None:
         console.print(f"note: {text}", markup=False, highlight=False)
@@ -500,6 +509,15 @@ def _with_progress(plan, out, executor, args, console, run_sweep, note=None):
         return run_sweep(
             plan, out, executor, args.jobs, args.scheduler, args.threads, start, step, on_note=note
         )
+
+
+def _cold_cache() -> bool:
+    """Whether this machine's numba cache lacks the engine's kernels (the workers of a
+    local pool or cluster share it): a first sweep's workers compile them first, and an
+    outside review took the silent minutes that follow for a hang."""
+    from simulation import cli
+
+    return cli._compiles("engine")
 
 
 def _cores() -> int:
