@@ -371,6 +371,7 @@ _T: dict[str, tuple[str, str]] = {
     "png_file": ("({file})", "（图片文件：{file}）"),
     "scenarios": ("Scenarios", "情景"),
     "policies": ("Policies", "政策"),
+    "swept_value": ("swept (below)", "扫描（见下）"),
     "setting": ("setting", "参数"),
     "value": ("value", "数值"),
     "meaning": ("meaning", "含义"),
@@ -1799,13 +1800,20 @@ def _is_share(model: type, path: str) -> bool:
     return "share" in _field_description(model, path) or path.endswith("_share")
 
 
+class SweptValue:
+    """A setting a sweep's design sets per point (shown as swept, not as the file's)."""
+
+
 def _settings_table(model: type, changed: dict[str, Any], lang: str, prefix: str = "") -> str:
     """The settings ``changed`` from their defaults: in English the setting's path, its
     value and its meaning; in Chinese the meaning first (the path in small grey type
     under it), then the value."""
     rows = []
     for path, v in changed.items():
-        shown = _value(v, lang, share=_is_share(model, path), yuan="yuan" in path)
+        if isinstance(v, SweptValue):
+            shown = _t("swept_value", lang)
+        else:
+            shown = _value(v, lang, share=_is_share(model, path), yuan="yuan" in path)
         meaning = _meaning(model, path, lang, prefix)
         if lang == "zh":
             rows.append(
@@ -1839,13 +1847,21 @@ def _policies_html(sweep: Sweep, lang: str) -> str:
     from simulation.config import PolicyConfig
 
     default = _leaves(PolicyConfig(name="default").model_dump(mode="json"))
+    params = sweep.experiment.get("parameters") or []
+    # a design's policy.* fields: each run has its point's value, not the policy's
+    swept = {
+        path.removeprefix("policy.")
+        for p in params
+        for path in (p.get("paths") or [p.get("path")])
+        if path and path.startswith("policy.")
+    }
     out = []
     for name, dumped in sweep.manifest.get("policies", {}).items():
         leaves = _leaves(dumped)
         changed = {
-            k: v
+            k: (SweptValue() if k in swept else v)
             for k, v in leaves.items()
-            if k not in ("name", "description") and default.get(k) != v
+            if k not in ("name", "description") and (default.get(k) != v or k in swept)
         }
         out.append(f"<h3>{_e(i18n.full_name('policy', name, lang))}{_id_note(name, lang)}</h3>")
         out.append(f"<p>{_e(_description(name, dumped, lang))}</p>")
@@ -1854,7 +1870,6 @@ def _policies_html(sweep: Sweep, lang: str) -> str:
             if changed
             else f"<p>{_e(_t('as_default', lang))}</p>"
         )
-    params = sweep.experiment.get("parameters") or []
     if params:
         design = sweep.experiment["design"]
         points = len(sweep.results["point"].unique())

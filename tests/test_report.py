@@ -577,6 +577,11 @@ def test_a_design_sweep_with_its_baseline_reports_each_point(tmp_path):
         assert f"(subsidy = {value})" in page
     assert "averaged over months and seeds and 2 design points" in page  # sector map
     assert "seeds and 2 design points; lighter" in page  # the sector x region map
+    # The policies' settings show the swept field as swept, under each policy (the runs
+    # had their point's value, not the policy's 5,000: an outside review), not the file's.
+    row = "<code>subsidy.yuan_per_year</code></td><td class='num'>{}</td>"
+    assert page.count(row.format("swept (below)")) == 2
+    assert row.format("5,000") not in page
     assert not list(tmp_path.glob(".*tmp*"))  # nothing left behind
 
 
