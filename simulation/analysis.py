@@ -516,6 +516,12 @@ def _load_sweep(
         "ranges": [_bounds(p) for p in experiment["parameters"]],
         "points": design.reset_index().to_dict("list"),
         "baseline_policy": experiment.get("baseline_policy", "none"),
+        # the experiment's order, which ``effects`` keeps (and so the figures and the
+        # report: the figures had sorted by name, the report kept this)
+        "order": {
+            "scenario": list(manifest.get("scenarios", {})),
+            "policy": list(manifest.get("policies", {})),
+        },
         "progress": {"runs": progress.runs, "done": progress.done, "failed": progress.failed},
         "code_versions": len(codes),
     }
@@ -766,9 +772,23 @@ def effects(
             f"(the baseline's runs: {runs_of(base)}; the others': {runs_of(others)}): run "
             "the policies and the baseline with the same seeds, as a sweep does"
         )
-    out = pd.DataFrame(rows)
+    out = _in_experiment_order(pd.DataFrame(rows), results)
     out.attrs["skillsim"] = {"baseline_policy": baseline_policy}
     return out
+
+
+def _in_experiment_order(table: pd.DataFrame, results: pd.DataFrame) -> pd.DataFrame:
+    """``table``'s rows with scenarios and policies in the sweep's experiment order
+    (``load``'s ``attrs``), others after them; as they were without it (a stable sort)."""
+    order = results.attrs.get("skillsim", {}).get("order")
+    if not order:
+        return table
+    keys = []
+    for column in ("scenario", "policy"):
+        rank = {name: i for i, name in enumerate(order.get(column, []))}
+        keys.append(table[column].map(lambda v, rank=rank: rank.get(v, len(rank))))
+    at = np.lexsort([k.to_numpy() for k in reversed(keys)])
+    return table.iloc[at].reset_index(drop=True)
 
 
 def _month_pairs(

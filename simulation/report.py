@@ -93,9 +93,9 @@ _T: dict[str, tuple[str, str]] = {
         "逐月趋势波动较大。请在此规模下比较各项政策之间的差异；各指标的水平请参考{least:,}名劳动者及以上的模拟。",
     ),
     "subtitle": (
-        "Experiment {name}: {scenarios_counted} x {policies_counted} x {seeds_counted}, "
-        "{workers:,} workers, {months} months",
-        "{name}{scenarios}个情景×{policies}项政策×{seeds}个随机种子，"
+        "Experiment {name}: {scenarios_counted} x {policies_counted}{points_en} x "
+        "{seeds_counted}, {workers:,} workers, {months} months",
+        "{name}{scenarios}个情景×{policies}项政策{points_zh}×{seeds}个随机种子，"
         "{workers:,}名劳动者，模拟{months}个月{file}",
     ),
     "incomplete": (
@@ -1373,9 +1373,14 @@ def _html(sweep: Sweep, rendered, folder: str, lang: str) -> str:
         ("manifest", _t("manifest", lang), _manifest_html(sweep, lang)),
     ]
     named, file = _experiment_words(sweep, lang)
+    # a design's points too (the header said "1 scenario x 1 policy x 1 seed" of a
+    # sweep of 160 points: an outside review)
+    points = len(sweep.results.attrs.get("skillsim", {}).get("points", {}).get("point", []))
     sub = _t("subtitle", lang).format(
         name=named,
         file=file,
+        points_en=f" x {i18n.counted(points, 'design point')}" if points > 1 else "",
+        points_zh=f"×{points}个设计点" if points > 1 else "",
         scenarios=len(exp["scenarios"]),
         policies=len(exp["policies"]),
         seeds=exp["replications"],

@@ -1081,3 +1081,33 @@ def test_a_sweep_without_its_ledger_says_how_to_finish_it(tmp_path):
     said = str(caught.value)
     assert "ledger.parquet: missing, so this sweep stopped before it wrote its ledger" in said
     assert "rerun `skillsim sweep " in said and f"--out {sweep}" in said
+
+
+def test_effects_keep_the_experiments_order():
+    """The effects table, and so the figures drawn from it, lists scenarios and policies
+    in the experiment's order, as the report does (an outside review: the notebook's
+    forest plot sorted them by name, the report's did not). Here the order is turned
+    round in the attrs, as an experiment listing them the other way round would have it."""
+    from presenting import small_sweep
+
+    from simulation import plots
+
+    results = analysis.load(small_sweep())
+    order = results.attrs["skillsim"]["order"]
+    assert order == {
+        "scenario": ["quick", "quick_green"],
+        "policy": ["none", "apprenticeship_subsidy", "package"],
+    }
+    table = analysis.effects(results, metric_names=["employed"])
+    pairs = list(dict.fromkeys(zip(table["scenario"], table["policy"], strict=True)))
+    assert pairs == [(s, p) for s in order["scenario"] for p in order["policy"][1:]]
+    results.attrs["skillsim"]["order"] = {k: v[::-1] for k, v in order.items()}
+    table = analysis.effects(results, metric_names=["employed"])
+    pairs = list(dict.fromkeys(zip(table["scenario"], table["policy"], strict=True)))
+    assert pairs == [
+        ("quick_green", "package"), ("quick_green", "apprenticeship_subsidy"),
+        ("quick", "package"), ("quick", "apprenticeship_subsidy"),
+    ]  # fmt: skip
+    figure = plots.forest(table, "employed")  # (its first row at the top)
+    labels = [t.get_text() for t in figure.axes[0].get_yticklabels()]
+    assert labels == ["full policy package", "apprenticeship subsidy"], labels

@@ -579,6 +579,7 @@ def test_a_design_sweep_with_its_baseline_reports_each_point(tmp_path):
     assert "seeds and 2 design points; lighter" in page  # the sector x region map
     # The policies' settings show the swept field as swept, under each policy (the runs
     # had their point's value, not the policy's 5,000: an outside review), not the file's.
+    assert "1 scenario x 2 policies x 2 design points x 2 seeds" in page  # the header
     row = "<code>subsidy.yuan_per_year</code></td><td class='num'>{}</td>"
     assert page.count(row.format("swept (below)")) == 2
     assert row.format("5,000") not in page
