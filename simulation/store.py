@@ -84,12 +84,13 @@ NAME_BYTES = 100  # the longest name that becomes part of a folder's name (UTF-8
 def unfit_name(name: str) -> bool:
     """Whether ``name`` cannot be part of a folder's name in results/: it holds a path
     separator or a NUL ("x/../../y" would write elsewhere), a control character (a
-    newline split the printed folder over two lines), is blank, or is longer than
-    ``NAME_BYTES`` in UTF-8 (a folder's name holds at most 255 bytes, and a run's
-    joins a scenario's and a policy's)."""
+    newline split the printed folder over two lines), is blank, starts or ends with a
+    space ("none " beside "none" printed as a second "none" in an effects table: an
+    outside review), or is longer than ``NAME_BYTES`` in UTF-8 (a folder's name holds at
+    most 255 bytes, and a run's joins a scenario's and a policy's)."""
     return (
         any(c in name for c in "/\\") or any(ord(c) < 32 or ord(c) == 127 for c in name)
-        or not name.strip() or len(name.encode()) > NAME_BYTES
+        or not name.strip() or name != name.strip() or len(name.encode()) > NAME_BYTES
     )  # fmt: skip
 
 

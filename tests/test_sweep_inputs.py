@@ -134,12 +134,15 @@ def test_a_sweep_says_its_folder_without_running(tmp_path, capsys, monkeypatch):
     assert not (tmp_path / "results").exists()
 
 
-@pytest.mark.parametrize("name", ["a/b", "../up", "back\\slash", "two\nlines", "   ", "x" * 101])
+@pytest.mark.parametrize(
+    "name", ["a/b", "../up", "back\\slash", "two\nlines", "   ", "x" * 101, "none ", " x"]
+)
 def test_an_experiment_name_with_a_path_separator_is_bad_input(name, tmp_path, capsys, monkeypatch):
     """The name is part of the sweep's default folder (results/sweep-<name>-<hash>): a
     separator in it would nest the folder elsewhere; a newline split the folder printed
     over two lines, a blank name made a folder "sweep-   -...", a name of 300 characters
-    a traceback (a folder's name holds at most 255 bytes)."""
+    a traceback (a folder's name holds at most 255 bytes), a space at an end a second
+    "none" printed beside "none" (an outside review, of a policy's name)."""
     path = write_experiment(tmp_path / "exp", small(extra=f"name = {json.dumps(name)}\n"))
     monkeypatch.chdir(tmp_path)
     assert cli.main(["sweep", str(path), "--quiet"]) == 2

@@ -409,6 +409,41 @@ def test_a_resume_onto_runs_it_cannot_write_is_refused_before_computing(tmp_path
     assert run_sweep(plan, out, executor="serial", threads=1).complete
 
 
+def test_a_run_folder_in_the_way_is_refused_before_computing(tmp_path, monkeypatch):
+    """A run's folder without its manifest (a partial copy, a manifest deleted by hand)
+    was taken as a run to do: computed, then refused as "already exists", and the advice
+    "free space and rerun" went round for ever. A run of another configuration copied in
+    (the ledger gone) was taken as done and paired as this sweep's (an outside review).
+    Both are refused before anything is computed, naming the folder; moved away, the
+    rerun computes that run again."""
+    plan = _plan(tmp_path, replications=2)
+    out = tmp_path / "out"
+    assert run_sweep(plan, out, executor="serial", threads=1).complete
+    computed = []
+    monkeypatch.setattr(executors, "execute", lambda task: computed.append(task))
+    first = out / "runs" / plan.runs[0].run_id
+    (first / "manifest.json").unlink()
+    with pytest.raises(SweepFolderError) as refused:
+        run_sweep(plan, out, executor="serial", threads=1)
+    assert f"{first} has no manifest.json" in str(refused.value)
+    assert "move the folder out of runs/" in str(refused.value)
+    assert computed == [] and first.is_dir()
+    monkeypatch.undo()
+    shutil.rmtree(first)
+    assert run_sweep(plan, out, executor="serial", threads=1).done == 1
+    # a run of a 400-worker sweep in a 300-worker sweep's place, its ledger gone
+    other = make_plan(load_experiment(write_experiment(tmp_path / "exp2", small(workers=400))))
+    other_out = tmp_path / "other"
+    assert run_sweep(other, other_out, executor="serial", threads=1).complete
+    shutil.rmtree(first)
+    shutil.copytree(other_out / "runs" / first.name, first)
+    (out / "ledger.parquet").unlink()
+    monkeypatch.setattr(executors, "execute", lambda task: computed.append(task))
+    with pytest.raises(SweepFolderError, match="a run of another configuration or seed"):
+        run_sweep(plan, out, executor="serial", threads=1)
+    assert computed == []
+
+
 def test_a_refused_folder_prints_no_header_or_progress_first(tmp_path, capsys):
     """--out holding another sweep: the header and a "0/?" progress bar printed before
     the error, as if the sweep had started."""
@@ -445,6 +480,21 @@ def test_a_name_that_is_a_path_is_refused_before_anything_runs(tmp_path, capsys)
     err = " ".join(capsys.readouterr().err.split())
     assert 'exp.toml: scenarios[0] = "odd.toml"' in err and '"../../escape"' in err, err
     assert "without / or \\" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["exp"]
+
+
+def test_a_policy_named_with_a_space_at_an_end_is_refused(tmp_path, capsys):
+    """A policy named "none " beside "none": its runs' folders sat beside the status
+    quo's, and the effects table printed a row "none" against "none" (an outside
+    review)."""
+    folder = tmp_path / "exp"
+    body = small().replace('"apprenticeship_subsidy"', '"spaced.toml"')
+    path = write_experiment(folder, body)
+    _named(folder, "policy", "spaced.toml", "none ")
+    out = tmp_path / "out"
+    assert cli.main(["sweep", str(path), "--out", str(out), "--quiet"]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert '"none "' in err and "without spaces at either end" in err, err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["exp"]
 
 

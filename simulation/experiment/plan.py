@@ -55,7 +55,8 @@ class Plan:
 
 # (folder names in results/: store.unfit_name)
 PLAIN_NAME = (
-    f"a name of 1-{store.NAME_BYTES} bytes, not blank, without / or \\ or control characters"
+    f"a name of 1-{store.NAME_BYTES} bytes, not blank, without / or \\ or control "
+    "characters and without spaces at either end"
 )
 RUN_NAME = f"{PLAIN_NAME} that does not start with a dot"
 

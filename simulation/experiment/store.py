@@ -230,6 +230,25 @@ def _recorded(path: Path) -> dict[str, Any]:
     return out
 
 
+def _foreign(path: Path, spec) -> str:
+    """What makes the run whose manifest is ``path`` another than ``spec`` (its
+    configuration's hash or its seed), or "" (the same run, or a manifest that does not
+    say)."""
+    try:
+        m = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return ""
+    if not isinstance(m, dict):
+        return ""
+    said = (m.get("config_hash"), m.get("seed"))
+    if None in said or said == (spec.config_hash, spec.seed):
+        return ""
+    return (
+        f"a run of another configuration or seed (its config_hash {str(said[0])[:8]}, seed "
+        f"{said[1]}; this sweep's {spec.config_hash[:8]}, seed {spec.seed})"
+    )
+
+
 class SweepStore:
     def __init__(self, out: Path, plan: Plan) -> None:
         self.out = Path(out)
@@ -367,6 +386,7 @@ class SweepStore:
                     "errors of runs that failed are forgotten)"
                 )
         todo = []
+        blocked: list[str] = []  # run folders in the way: no manifest, or another run's
         for spec in self.plan.runs:
             row = previous.get(spec.run_id) or {
                 "run_id": spec.run_id,
@@ -385,16 +405,35 @@ class SweepStore:
                 "code": "",
             }
             row.setdefault("code", "")  # (a ledger from before the column)
-            if (self.runs_dir / spec.run_id / "manifest.json").is_file():
+            folder = self.runs_dir / spec.run_id
+            if (folder / "manifest.json").is_file():
                 if row["status"] != "done":  # (written just before a kill: the ledger lagged)
+                    foreign = _foreign(folder / "manifest.json", spec)
+                    if foreign:  # (or no ledger: copied in by hand, say)
+                        blocked.append(f"{folder} holds {foreign}")
                     row["attempts"] = int(row["attempts"]) + 1
-                    row.update(_recorded(self.runs_dir / spec.run_id / "manifest.json"))
+                    row.update(_recorded(folder / "manifest.json"))
                 row["status"] = "done"
-            elif row["status"] == "done":  # the ledger says done but the folder is gone
-                row["status"] = "pending"
+            else:
+                if os.path.lexists(folder):  # never a folder skillsim leaves
+                    blocked.append(f"{folder} has no manifest.json")
+                if row["status"] == "done":  # the ledger says done but the folder is gone
+                    row["status"] = "pending"
             if row["status"] != "done":
                 todo.append(spec.run_id)
             self.rows[spec.run_id] = row
+        if blocked:
+            # Refused before anything is computed: the run's folder could never be
+            # written, and "free space and rerun" went round for ever (an outside review);
+            # a run of another configuration would be paired as this sweep's.
+            self._unlock()
+            more = f" (and {len(blocked) - 3} more)" if len(blocked) > 3 else ""
+            raise SweepFolderError(
+                f"{'; '.join(blocked[:3])}{more}: not a run of this sweep that skillsim "
+                "wrote (a partial copy, or a file edited or moved by hand); nothing was "
+                "computed: move the folder out of runs/ (or delete it) and rerun the same "
+                "command, which computes that run again"
+            )
         self.packages = dict((manifest or {}).get("packages") or {})
         notes = (damaged, self._code_note(), self._packages_note() if todo else "")
         self.note = "; ".join(n for n in notes if n)
