@@ -362,7 +362,18 @@ def _manifest(folder: Path) -> dict[str, Any] | None:
     if not isinstance(manifest, dict):
         kind = type(manifest).__name__
         raise DamagedFolderError(f"{path}: {DAMAGED} (a JSON {kind}, not an object)")
+    # what the readers take without asking (a hand-edited manifest without them ended
+    # in a KeyError traceback: an outside review)
+    for key, kind in REQUIRED.get(manifest.get("kind"), {}).items():
+        if not isinstance(manifest.get(key), kind):
+            raise DamagedFolderError(f"{path}: {DAMAGED} (no {key!r})")
     return manifest
+
+
+REQUIRED = {  # a manifest's fields every reader needs, by the manifest's kind
+    "sweep": {"experiment": dict},
+    "run": {"scenario": str, "policy": str, "seed": int, "workers": int, "months": int},
+}
 
 
 def read_table(file: Path, columns: Sequence[str] | None = None) -> pd.DataFrame:

@@ -544,6 +544,19 @@ def test_a_damaged_sweep_folder_names_the_file(paired_sweep, tmp_path, capsys):
     assert f"{torn / 'manifest.json'}: a damaged manifest" in err
     assert cli.main(["report", str(torn)]) == cli.EXIT_BAD_INPUT
     assert f"{torn / 'manifest.json'}: a damaged manifest" in capsys.readouterr().err
+    # valid JSON without what the readers need (a hand edit): a message, not a KeyError
+    (torn / "manifest.json").write_text('{"kind": "sweep"}')
+    for command in ("effects", "report"):
+        assert cli.main([command, str(torn)]) == cli.EXIT_BAD_INPUT
+        err = " ".join(capsys.readouterr().err.split())
+        assert "a damaged manifest" in err and "(no 'experiment')" in err, err
+    run = next(p for p in (out / "runs").iterdir() if not p.name.startswith("."))
+    run = shutil.copytree(run, tmp_path / "run")
+    data = json.loads((run / "manifest.json").read_text())
+    del data["workers"]
+    (run / "manifest.json").write_text(json.dumps(data))
+    assert cli.main(["report", str(run)]) == cli.EXIT_BAD_INPUT
+    assert "(no 'workers')" in " ".join(capsys.readouterr().err.split())
     keep = shutil.ignore_patterns(".lock")
     undesigned = shutil.copytree(out, tmp_path / "nodesign", ignore=keep)
     (undesigned / "design.parquet").unlink()
