@@ -384,8 +384,9 @@ def test_cost_per_additional_employed_worker():
                     "seed": i,
                     "month": 1,
                     "spending_total_yuan": spend[i] + 1000 * i,
-                    "employed": 1000 + i + jobs * extra_jobs[i],
-                    "apprentices": 10,
+                    # the extra workers in employment: 60% in jobs, 40% apprentices
+                    "employed": 1000 + i + jobs * 0.6 * extra_jobs[i],
+                    "apprentices": 10 + jobs * 0.4 * extra_jobs[i],
                 }
             )
     table = analysis.effects(pd.DataFrame(rows)).set_index("metric")
@@ -395,8 +396,8 @@ def test_cost_per_additional_employed_worker():
     assert cost["ci_low"] < cost["effect"] < cost["ci_high"]
     # Guards against a wrong Fieller interval (a variance or the covariance term dropped).
     # Fieller's interval for mu1 / mu2, mu1 the mean paired extra spending (numerator),
-    # mu2 the mean paired extra employment, employed + apprentices (denominator; the
-    # apprentices are the same here). v11, v22, v12: the sample variances and covariance
+    # mu2 the mean paired extra employment, employed + apprentices (denominator; a
+    # cost that forgot the apprentices is off by 40%: an outside review's mutant). v11, v22, v12: the sample variances and covariance
     # of the paired differences over n (those of the means); t: Student's t quantile
     # with n - 1 degrees of freedom, as for the paired t interval. Textbook form:
     # g = t^2 v22 / mu2^2; bounds = (q - g v12 / v22 -+ t / mu2 * sqrt(v11 - 2 q v12
@@ -419,6 +420,7 @@ def test_cost_per_additional_employed_worker():
         for row in rows:
             if row["policy"] == "p":
                 row["employed"] = 1000 + row["replicate"] + jobs[row["replicate"]]
+                row["apprentices"] = 10
         table = analysis.effects(pd.DataFrame(rows)).set_index("metric")
         none = table.loc[analysis.COST_METRIC]
         assert math.isnan(none["effect"]) and math.isnan(none["ci_low"])
@@ -972,6 +974,13 @@ def test_sensitivity_of_the_effect_pairs_with_the_baseline(tmp_path):
     ef = effect.set_index("parameter")
     assert ef.loc["a", "mu_star"] == pytest.approx(0, abs=1e-9)
     assert ef.loc["b", "mu_star"] == pytest.approx(1)
+    assert ef.loc["b", "mu"] == pytest.approx(1)  # signed: the effect rises with b
+    # the same of each run's last month (summary="final": an outside review's mutant
+    # that reversed its sign passed every test)
+    final = analysis.sensitivity(results, "employed", of="effect", summary="final")
+    ff = final.set_index("parameter")
+    assert ff.loc["b", "mu"] == pytest.approx(1) and ff.loc["b", "mu_star"] == pytest.approx(1)
+    assert ff.loc["a", "mu_star"] == pytest.approx(0, abs=1e-9)
     assert effect.attrs["skillsim"]["baseline_policy"] == "none"
     with pytest.raises(ValueError, match=r"no runs of .package.*give baseline_policy="):
         analysis.sensitivity(results, "employed", of="effect", baseline_policy="package")

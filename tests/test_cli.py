@@ -897,3 +897,16 @@ def test_school_leavers_turned_away_are_said(tmp_path, capsys):
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["entrants_turned_away"] > 0
     assert f"warning: {manifest['entrants_turned_away']:,} school leavers found no free" in err
+
+
+def test_the_run_tables_mean_leaves_out_month_zero(capsys):
+    """The "mean 1-M" column of `skillsim run` and `compare` (the README's comparison
+    table) averages months 1..M, not month 0 (an outside review's mutant passed)."""
+    from simulation.cli import SUMMARY, _summary_table
+
+    name = "unemployment_rate"
+    assert name in SUMMARY
+    frame = pd.DataFrame({"month": [0, 1, 2], name: [0.5, 0.1, 0.2]})
+    _summary_table({"run": frame}, "t")
+    row = next(line for line in capsys.readouterr().out.splitlines() if name in line)
+    assert "15.0%" in row and "26.7%" not in row, row
