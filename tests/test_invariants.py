@@ -47,7 +47,17 @@ from simulation.config import PolicyConfig, ScenarioConfig
 from simulation.kernels import apprenticeship, choices, firms, matching, separations, skills
 from simulation.kernels import month as month_kernels
 from simulation.model import SkillsModel
-from simulation.state import ApprState, Cert, Education, Flow, Programme, Spend, Status, Training
+from simulation.state import (
+    ApprState,
+    Cert,
+    Education,
+    Flow,
+    Programme,
+    SectorKind,
+    Spend,
+    Status,
+    Training,
+)
 
 REPO_SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 VALID_STATUS = np.array([int(s) for s in Status], dtype=np.int64)
@@ -665,6 +675,30 @@ class Tracker:
         # month's school leavers (choosing their path) and the retired rows
         neet = young & (unemployed | (status == Status.INACTIVE))
         same("youth_neet_rate", rate(neet.sum(), young.sum()))
+        # residents of urban and rural regions (a mutation review: definitions beyond the
+        # rates above could change in both composers with no test failing)
+        urban = model.world.region_urban[w.region] == 1
+        same("urban_unemployment_rate", rate((urban & unemployed).sum(), (urban & in_lf).sum()))
+        same("rural_unemployment_rate", rate((~urban & unemployed).sum(), (~urban & in_lf).sum()))
+        same(
+            "urban_youth_unemployment_rate",
+            rate((urban & young & unemployed).sum(), (urban & young & in_lf).sum()),
+        )
+        # the employed's sectors, gaps and firms (float32 gaps added in another order)
+        employed = status == Status.EMPLOYED
+        kind = model.world.sector_kind[f.sector[w.employer[employed]]]
+        same("green_employment_share", rate((kind == SectorKind.GREEN).sum(), employed.sum()))
+        same("brown_employment_share", rate((kind == SectorKind.BROWN).sum(), employed.sum()))
+        gap = w.gap_under[employed].astype(np.float64) + w.gap_over[employed].astype(np.float64)
+        assert cur["skill_gap_mean"] == pytest.approx(
+            gap.mean() if len(gap) else np.nan, rel=1e-6, nan_ok=True
+        ), where
+        mp = model.params.metrics
+        under = (w.gap_under[employed] > mp.under_gap).sum()
+        same("under_skilled_share", rate(under, employed.sum()))
+        same("over_skilled_share", rate((w.gap_over[employed] > mp.over_gap).sum(), employed.sum()))
+        live = f.alive == 1
+        same("training_firm_share", rate((live & (f.apprentices > 0)).sum(), live.sum()))
         if model.month == model.months:  # (the last month: the breakdowns' frames are slow)
             check_breakdowns(model, where)
         assert cur["firms_alive"] == int(f.alive.sum()), where
