@@ -388,6 +388,16 @@ def test_dashboard_model_runs_under_levers():
     gap = dashboard.sector_region_gap(model)
     assert set(gap.columns) == {"sector", "region", "employed", "skill_gap_mean"}
     assert len(gap) == model.world.n_sectors * model.world.n_regions
+    # the map's values are the month's cell breakdown, as the tally computes it (a
+    # mutation review: a gap of under- minus over-skill passed every test)
+    cells = model.breakdown("cell")
+    cells = cells[cells["month"] == cells["month"].max()].set_index(["sector", "region"])
+    mine = gap.set_index(["sector", "region"])
+    assert (mine["employed"] == cells.loc[mine.index, "employed"]).all()
+    both = mine["employed"] > 0
+    assert np.allclose(
+        mine.loc[both, "skill_gap_mean"], cells.loc[mine.index[both], "skill_gap_mean"], rtol=1e-6
+    )
     assert "Subsidy = 5,000 (yuan per apprentice-year)" in dashboard.lever_words(model.levers, "en")
 
 
