@@ -31,6 +31,7 @@ lists), so they only depend on kernel names and the model's state attributes.
 
 from __future__ import annotations
 
+import collections
 import inspect
 import math
 from dataclasses import dataclass
@@ -177,6 +178,9 @@ class Tracker:
         self.totals: dict[str, int] = {}
         self.self_rehires = 0
         self.fresh_not_entrants = 0
+        # the apprenticeships ended in each of the last 12 months: (completed, dropped,
+        # dissolved), from the workers' states (the completion rate's window)
+        self.ended: collections.deque = collections.deque(maxlen=12)
 
     def where(self) -> str:
         return f"[{self.label} month {self.cur.month if self.cur else '?'}]"
@@ -201,7 +205,11 @@ class Tracker:
             cap = model.firms.capacity
             self.cur.hires = np.zeros(cap, dtype=np.int64)
             self.cur.starts = np.zeros(cap, dtype=np.int64)
+            was = model.workers.status == Status.APPRENTICE
             orig_advance(model, p)
+            dissolved = int((was & (model.workers.appr_state == ApprState.DISSOLVED)).sum())
+            assert dissolved == model.flows[Flow.APPR_DISSOLVED], self.where()
+            self.ended.append((self.cur.completions, self.cur.dropouts, dissolved))
             self.check_month(model, p)
 
         mp.setattr(SkillsModel, "_advance", advance)
@@ -699,6 +707,12 @@ class Tracker:
         same("over_skilled_share", rate((w.gap_over[employed] > mp.over_gap).sum(), employed.sum()))
         live = f.alive == 1
         same("training_firm_share", rate((live & (f.apprentices > 0)).sum(), live.sum()))
+        # completions / all ends (completed, dropped, dissolved), over the last 12 months
+        # the wrappers saw (every month since the set-up: the model's window too)
+        done, dropped, dissolved = (
+            (sum(x) for x in zip(*self.ended, strict=True)) if self.ended else (0, 0, 0)
+        )
+        same("apprenticeship_completion_rate", rate(done, done + dropped + dissolved))
         if model.month == model.months:  # (the last month: the breakdowns' frames are slow)
             check_breakdowns(model, where)
         assert cur["firms_alive"] == int(f.alive.sum()), where
