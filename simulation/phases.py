@@ -245,8 +245,9 @@ def skill_change(m, p: params.Params) -> None:
 
 def running_costs(m, p: params.Params) -> None:
     """The month's running costs of public programmes: every TVET and course seat a
-    learner used this month (counted as they learn, phase 6), the rural access policy's
-    capacity, the anticipation system and the curricula. Counted in phase 10, after the
+    learner used this month (counted as they learn, phase 6), the public share of the
+    apprentices' time off the job (0 as shipped), the rural access policy's capacity,
+    the anticipation system and the curricula. Counted in phase 10, after the
     programmes that end this month (phase 8) had given up their seats, a 24-month TVET
     programme was paid for 23 months and a 4-month course for 3 (an outside audit)."""
     pr, f, world = m.providers, m.firms, m.world

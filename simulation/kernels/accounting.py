@@ -54,10 +54,11 @@ def programme_costs(
     seat (TVET and courses) at the seat cost; the public share of the apprentices' time
     off the job at their firms' partner providers, as seats (``appr_seat_cost`` each, 0
     as shipped; the firms' counters, a firm that exits this month's included: its
-    apprentices learn until phase 8 dissolves their contracts); the anticipation system, core-skills and green curricula (the city's
-    costs, ``params.CostParams``). The policy's seats are a provider's last ones:
-    those occupied beyond its other seats (``seats`` minus the policy's) are paid for
-    once, by the policy, not again as occupied seats."""
+    apprentices learn until phase 8 dissolves their contracts); the anticipation system,
+    core-skills and green curricula (the city's costs, ``params.CostParams``). The
+    policy's seats are a provider's last ones: those occupied beyond its other seats
+    (``seats`` minus the policy's) are paid for once, by the policy, not again as
+    occupied seats."""
     if p.appr_seat_cost > 0.0:
         learning = 0
         for f in range(apprentices.shape[0]):
