@@ -329,3 +329,15 @@ def test_a_chinese_run_page_names_its_run_in_words(run_folder):
     english = run_report.html(run, [], "en_figures", "en")
     assert "<tr><th>scenario</th><td>baseline</td></tr>" in english
     assert "<tr><th>created</th><td>2026-12-06 08:13 UTC</td></tr>" in english
+
+
+def test_the_gap_map_averages_the_last_twelve_months(run_folder, monkeypatch):
+    """The run report's sector x region map draws months M-11..M, as its caption says
+    (a mutation review: a window of 13 months passed every test)."""
+    from simulation import plots
+
+    run = run_report.read(run_folder, json.loads((run_folder / "manifest.json").read_text()))
+    drawn = []
+    monkeypatch.setattr(plots, "mismatch_heatmap", lambda cells, **_: drawn.append(cells))
+    next(s for s in run_report._figures(run, "paper", "en") if s.name == "gap_map").draw()
+    assert sorted(set(drawn[0]["month"])) == list(range(2, 14))  # a run of 13 months
