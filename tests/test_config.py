@@ -859,6 +859,10 @@ def test_what_a_run_will_do_unsaid_is_warned_of(tmp_path: Path) -> None:
         "scenario baseline: world.regions[2] (rural_county_a) has a minimum wage (5,000 yuan "
         "a month) at or above its wage level (4,000): nearly every wage there is the minimum"
     ]
+    data["world"]["regions"][2]["min_wage_yuan_per_month"] = 4000.0  # at: said too
+    assert "at or above" in run_warnings([type(disorderly).model_validate(data)], 120)[0]
+    data["world"]["regions"][2]["min_wage_yuan_per_month"] = 3999.0  # below: not
+    assert run_warnings([type(disorderly).model_validate(data)], 120) == []
     (tmp_path / "empty.toml").write_text("")
     said = run_warnings([disorderly], 120, [load_policy(tmp_path / "empty.toml")])
     assert said == [
