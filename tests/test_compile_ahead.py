@@ -263,6 +263,7 @@ def test_a_benchmark_waits_while_a_helper_holds_the_cache_lock(monkeypatch):
 
     monkeypatch.setattr(compile_ahead, "LOCK", f"test-wait-{os.getpid()}.lock")
     lock = Path(metrics._tally_rows._cache.cache_path) / compile_ahead.LOCK
+    lock.parent.mkdir(parents=True, exist_ok=True)  # (a clone where nothing compiled yet)
     said = []
     assert compile_ahead.wait_for_helper(say=said.append) < 0.1 and said == []
     lock.touch()
