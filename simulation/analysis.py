@@ -349,9 +349,11 @@ class DamagedFolderError(ValueError):
 DAMAGED = "a damaged manifest: skillsim writes it, so rerun what wrote this folder"
 
 
-def _manifest(folder: Path) -> dict[str, Any] | None:
+def _manifest(folder: Path, required: bool = True) -> dict[str, Any] | None:
     """The folder's manifest.json, or None where it has none; a damaged one (not JSON,
-    or not an object) is a ``DamagedFolderError`` that names the file."""
+    not an object, or, with ``required``, without a field of ``REQUIRED``) is a
+    ``DamagedFolderError`` that names the file. (``skillsim compare`` checks the fields
+    itself, field by field, and a sweep folder's kind first.)"""
     path = Path(folder) / "manifest.json"
     if not path.is_file():
         return None
@@ -364,7 +366,7 @@ def _manifest(folder: Path) -> dict[str, Any] | None:
         raise DamagedFolderError(f"{path}: {DAMAGED} (a JSON {kind}, not an object)")
     # what the readers take without asking (a hand-edited manifest without them ended
     # in a KeyError traceback: an outside review)
-    for key, kind in REQUIRED.get(manifest.get("kind"), {}).items():
+    for key, kind in (REQUIRED.get(manifest.get("kind"), {}) if required else {}).items():
         if not isinstance(manifest.get(key), kind):
             raise DamagedFolderError(f"{path}: {DAMAGED} (no {key!r})")
     return manifest

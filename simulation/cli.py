@@ -769,7 +769,7 @@ def _compare(runs: Sequence[Path]) -> int:
                 "written by `skillsim run`)"
             )
         try:
-            manifest = analysis._manifest(path)
+            manifest = analysis._manifest(path, required=False)
         except analysis.DamagedFolderError as exc:
             raise BadInput(str(exc)) from None
         kind = manifest.get("kind", "run")
