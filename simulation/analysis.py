@@ -905,10 +905,16 @@ def unemployment_fell(effects: pd.DataFrame, where: Mapping[str, Any]) -> bool:
     interval's upper end is). Where it is not, a cost per additional worker in
     employment is not a cost of jobs created: the extra workers came mostly from outside
     the labour force (fewer in training or education, say)."""
-    rows = effects[effects["metric"] == "unemployment_rate"]
-    for column, value in where.items():
-        rows = rows[rows[column] == value]
+    rows = _at(effects, where)
+    rows = rows[rows["metric"] == "unemployment_rate"]
     return bool(len(rows)) and float(rows["ci_high"].iloc[0]) < 0
+
+
+def _at(effects: pd.DataFrame, where: Mapping[str, Any]) -> pd.DataFrame:
+    """The rows of ``effects`` at ``where`` (column -> value)."""
+    for column, value in where.items():
+        effects = effects[effects[column] == value]
+    return effects
 
 
 def mostly_from_unemployment(effects: pd.DataFrame, where: Mapping[str, Any]) -> bool:
@@ -922,10 +928,7 @@ def mostly_from_unemployment(effects: pd.DataFrame, where: Mapping[str, Any]) ->
     coming from outside the labour force (fewer in training or education, say)."""
     if not unemployment_fell(effects, where):
         return False
-    rows = effects
-    for column, value in where.items():
-        rows = rows[rows[column] == value]
-    effect = rows.set_index("metric")["effect"]
+    effect = _at(effects, where).set_index("metric")["effect"]
     if any(m not in effect.index for m in ("unemployed", "employed", "apprentices")):
         return True  # (the rate's test alone)
     rise = float(effect["employed"] + effect["apprentices"])

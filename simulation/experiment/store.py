@@ -212,13 +212,20 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _recorded(path: Path) -> dict[str, Any]:
-    """What the ledger records of a finished run (seconds, finished, host, code), from
-    its folder's manifest: for a run whose folder was written just before the sweep
-    was killed, before its ledger row was. Empty where the manifest does not say."""
+def _run_manifest(path: Path) -> dict[str, Any]:
+    """A run folder's manifest, or {} where it cannot be read as a JSON object."""
     try:
         m = json.loads(path.read_text())
     except (OSError, ValueError):
+        return {}
+    return m if isinstance(m, dict) else {}
+
+
+def _recorded(m: dict[str, Any]) -> dict[str, Any]:
+    """What the ledger records of a finished run (seconds, finished, host, code), from
+    its folder's manifest ``m``: for a run whose folder was written just before the
+    sweep was killed, before its ledger row was. Empty where the manifest does not say."""
+    if not m:
         return {}
     out: dict[str, Any] = {"finished": m.get("created", ""), "code": m.get("code", "")}
     seconds = (m.get("timings") or {}).get("total_seconds")
@@ -230,16 +237,10 @@ def _recorded(path: Path) -> dict[str, Any]:
     return out
 
 
-def _foreign(path: Path, spec) -> str:
-    """What makes the run whose manifest is ``path`` another than ``spec`` (its
+def _foreign(m: dict[str, Any], spec) -> str:
+    """What makes the run whose manifest is ``m`` another than ``spec`` (its
     configuration's hash or its seed), or "" (the same run, or a manifest that does not
     say)."""
-    try:
-        m = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return ""
-    if not isinstance(m, dict):
-        return ""
     said = (m.get("config_hash"), m.get("seed"))
     if None in said or said == (spec.config_hash, spec.seed):
         return ""
@@ -408,11 +409,12 @@ class SweepStore:
             folder = self.runs_dir / spec.run_id
             if (folder / "manifest.json").is_file():
                 if row["status"] != "done":  # (written just before a kill: the ledger lagged)
-                    foreign = _foreign(folder / "manifest.json", spec)
+                    recorded = _run_manifest(folder / "manifest.json")
+                    foreign = _foreign(recorded, spec)
                     if foreign:  # (or no ledger: copied in by hand, say)
                         blocked.append(f"{folder} holds {foreign}")
                     row["attempts"] = int(row["attempts"]) + 1
-                    row.update(_recorded(folder / "manifest.json"))
+                    row.update(_recorded(recorded))
                 row["status"] = "done"
             else:
                 if os.path.lexists(folder):  # never a folder skillsim leaves
