@@ -165,7 +165,39 @@ def load(
     else:
         out = pd.DataFrame(columns=[*RUN_KEYS, "month"])
     out.attrs["skillsim"] = {"kind": "runs", "parameters": [], "table": table}
+    used = [
+        manifests[f] for f in folders if policies is None or manifests[f].get("policy") in policies
+    ]
+    if used:
+        first = used[0].get("config") or used[0]
+        codes = sorted({m.get("code", "") for m in used} - {""})
+        out.attrs["skillsim"]["source"] = source(
+            "run" if len(used) == 1 else "runs",
+            path.name,
+            first.get("workers"),
+            first.get("months"),
+            codes,
+        )
     return out
+
+
+def source(
+    kind: str, name: str, workers: int | None, months: int | None, codes: Sequence[str]
+) -> dict[str, Any]:
+    """Where a table's numbers come from, for a figure's source line (``plots``): a
+    ``kind`` ("sweep", "run" or "runs") named ``name`` (the experiment's, or the
+    folder's), its size and horizon, and the digests of the skillsim code that computed
+    it (a run manifest's ``code``; a sweep's ledger column ``code``)."""
+    from simulation import __version__
+
+    return {
+        "kind": kind,
+        "name": name,
+        "workers": workers,
+        "months": months,
+        "code": list(codes),
+        "version": __version__,
+    }
 
 
 class LeftOutWarning(UserWarning):
@@ -537,6 +569,13 @@ def _load_sweep(
         },
         "progress": {"runs": progress.runs, "done": progress.done, "failed": progress.failed},
         "code_versions": len(codes),
+        "source": source(
+            "sweep",
+            experiment["name"],
+            experiment.get("workers"),
+            experiment.get("months"),
+            list(codes.index),
+        ),
     }
     return out
 
@@ -786,8 +825,15 @@ def effects(
             "the policies and the baseline with the same seeds, as a sweep does"
         )
     out = _in_experiment_order(pd.DataFrame(rows), results)
-    out.attrs["skillsim"] = {"baseline_policy": baseline_policy}
+    out.attrs["skillsim"] = {"baseline_policy": baseline_policy} | _source_of(results)
     return out
+
+
+def _source_of(frame: pd.DataFrame) -> dict[str, Any]:
+    """``frame``'s source (``source``) as a dict to merge into a derived table's
+    ``attrs["skillsim"]``, so that its figures name it too; empty if it has none."""
+    found = frame.attrs.get("skillsim", {}).get("source")
+    return {"source": found} if found else {}
 
 
 def _in_experiment_order(table: pd.DataFrame, results: pd.DataFrame) -> pd.DataFrame:
@@ -1330,5 +1376,10 @@ def sensitivity(
             "(the warnings say where it is missing)"
         )
     out = pd.DataFrame(rows)
-    out.attrs["skillsim"] = {"baseline_policy": base, "of": of, "samples": samples, "kind": kind}
+    out.attrs["skillsim"] = {
+        "baseline_policy": base,
+        "of": of,
+        "samples": samples,
+        "kind": kind,
+    } | _source_of(results)
     return out

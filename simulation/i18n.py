@@ -549,6 +549,25 @@ TEXT: dict[str, tuple[str, str]] = {
         "；空心标记：随机种子少于其他（实验尚未完成，或部分运行中无取值）",
     ),
     "no_effect": ("no effect", "无影响"),
+    # a figure's source line (plots.source_line): what it was drawn from
+    "source_sweep": (
+        "Source: skillsim {version}, sweep {name}",
+        "来源：skillsim {version}，扫描实验{name}",
+    ),
+    "source_run": (
+        "Source: skillsim {version}, run {name}",
+        "来源：skillsim {version}，运行{name}",
+    ),
+    "source_runs": (
+        "Source: skillsim {version}, the runs in {name}",
+        "来源：skillsim {version}，{name}中的各次运行",
+    ),
+    "source_size": (
+        " ({workers:,} workers, {months} months)",
+        "（{workers:,}名劳动者，{months}个月）",
+    ),
+    "source_code": ("; code {code}", "；代码{code}"),
+    "source_codes": ("; {k} versions of the code", "；{k}个代码版本"),
     "forest_title": ("Effect of each policy on {what}", "各项政策对{what}的影响"),
     "paths_title": ("{what} over time", "{what}随时间变化"),
     "heatmap_title": (

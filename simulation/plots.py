@@ -33,6 +33,7 @@ from __future__ import annotations
 import difflib
 import math
 import textwrap
+import unicodedata
 from collections.abc import Sequence
 from contextlib import contextmanager
 
@@ -225,7 +226,34 @@ def _share_scale(axes, axis: str = "y") -> None:
 
 
 def _wrap(words: str, lang: str, width: int) -> str:
-    return textwrap.fill(words, width // 2 if lang == "zh" else width)
+    """``words`` on lines of at most ``width`` narrow characters. A Chinese character
+    is two wide, so Chinese text wraps at half the count, unless it fits as it is (a
+    line of Latin words and numbers in it, a source line's, broke where none was due)."""
+    if lang == "zh":
+        wide = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in words)
+        return words if wide <= width and "\n" not in words else textwrap.fill(words, width // 2)
+    return textwrap.fill(words, width)
+
+
+def source_line(frame: pd.DataFrame, lang: str = "en") -> str | None:
+    """What a figure of ``frame`` was drawn from, as its footnote's last line: the
+    skillsim version, the sweep (or run, or folder of runs), its size and horizon, and
+    the code's digest (the run manifests' ``code``), from ``attrs["skillsim"]["source"]``
+    (``analysis.load`` writes it; ``effects`` and ``sensitivity`` keep it). A figure
+    pasted into slides then still says where it came from. None if the table has no
+    source (built by hand, or joined from tables of several)."""
+    found = frame.attrs.get("skillsim", {}).get("source")
+    if not found:
+        return None
+    words = text(f"source_{found['kind']}", lang).format(**found)
+    if found.get("workers") and found.get("months"):
+        words += text("source_size", lang).format(**found)
+    codes = found.get("code") or []
+    if len(codes) == 1:
+        words += text("source_code", lang).format(code=codes[0][:8])
+    elif codes:
+        words += text("source_codes", lang).format(k=len(codes))
+    return words
 
 
 def _finish(
@@ -236,15 +264,17 @@ def _finish(
     handles=None,
     title: str | None = None,
     ncol: int | None = None,
+    source: str | None = None,
 ) -> None:
     """A legend (of ``axes[0]``, or ``handles``) and a footnote along the bottom of
-    the figure, inside it, so that a PNG carries both; the panels fill the rest."""
+    the figure, inside it, so that a PNG carries both, ``source`` (``source_line``) on
+    the footnote's last line; the panels fill the rest."""
     renderer = fig.canvas.get_renderer()
     height = fig.bbox.height
     bottom = 0.0
-    if note:
+    if note or source:
         chars = fig.get_figwidth() * 72 / (_points("small") * 0.55)
-        words = _wrap(note, lang, int(chars))
+        words = "\n".join(_wrap(w, lang, int(chars)) for w in (note, source) if w)
         t = fig.text(0.005, 0.005, words, ha="left", va="bottom", fontsize="small", color="#444")
         bottom = t.get_window_extent(renderer).height / height + 0.012
     labels = None
@@ -599,7 +629,16 @@ def paths(
         elif points:
             note = text("point_lines", lang).format(k=len(points)) + note
         ncol = 1 if points and not thin else None
-        _finish(fig, note, lang, axes, handles=handles, title=text("policy", lang), ncol=ncol)
+        _finish(
+            fig,
+            note,
+            lang,
+            axes,
+            handles=handles,
+            title=text("policy", lang),
+            ncol=ncol,
+            source=source_line(results, lang),
+        )
     return _done(fig)
 
 
@@ -703,7 +742,15 @@ def forest(
         if (rows["n"] < most).any():
             note += text("effect_note_fewer", lang)
         axes = [ax] if len(scen) > 1 else None
-        _finish(fig, note, lang, axes, title=text("scenario", lang), ncol=min(len(scen), 2))
+        _finish(
+            fig,
+            note,
+            lang,
+            axes,
+            title=text("scenario", lang),
+            ncol=min(len(scen), 2),
+            source=source_line(effects, lang),
+        )
     return _done(fig)
 
 
@@ -818,7 +865,7 @@ def mismatch_heatmap(
         ax.set_title(
             title or text("heatmap_title", lang).format(rows=where[rows], columns=where[columns])
         )
-        _hatch_thin(fig, ax, few, thin, value, lang)
+        _hatch_thin(fig, ax, few, thin, value, lang, source=source_line(table, lang))
     return _done(fig)
 
 
@@ -905,10 +952,21 @@ def _thin_cells(
     return few & np.isfinite(grid.to_numpy(dtype=float))
 
 
-def _hatch_thin(fig: Figure, ax, few: np.ndarray, thin: int | None, value: str, lang: str):
+def _hatch_thin(
+    fig: Figure,
+    ax,
+    few: np.ndarray,
+    thin: int | None,
+    value: str,
+    lang: str,
+    source: str | None = None,
+):
     """Hatch the map's thin cells (``few``, rows x columns), put their numbers in
-    brackets, and say why in a legend under the map."""
+    brackets, and say why in a legend under the map, ``source`` (``source_line``)
+    under it."""
     if not few.any():
+        if source:
+            _map_footer(fig, [], [], source, lang)
         return
     from matplotlib.patches import Rectangle
 
@@ -918,30 +976,44 @@ def _hatch_thin(fig: Figure, ax, few: np.ndarray, thin: int | None, value: str, 
         x, y = t.get_position()
         if few[int(y), int(x)]:
             t.set_text(f"({t.get_text()})")
-    thin_legend(fig, thin, value, lang)
+    thin_legend(fig, thin, value, lang, source=source)
 
 
 # How a thin cell is hatched (``mismatch_heatmap``, the dashboard's live map).
 THIN_MARK = {"hatch": "///", "edgecolor": (1.0, 1.0, 1.0, 0.5), "linewidth": 0.0, "fill": False}
 
 
-def thin_legend(fig: Figure, thin: int | None, value: str, lang: str, **kw) -> None:
-    """The legend under a map that says what its hatched cells are."""
+def thin_legend(
+    fig: Figure, thin: int | None, value: str, lang: str, source: str | None = None, **kw
+) -> None:
+    """The legend under a map that says what its hatched cells are (and ``source``,
+    the figure's source line, under it)."""
     from matplotlib.patches import Patch
 
     who = text("thin_base_labour_force" if COUNT_OF[value] == "labour_force" else
                "thin_base_employed", lang)  # fmt: skip
     key = Patch(facecolor="#808080", hatch="///", edgecolor="#FFFFFF", linewidth=0.0)
     words = text("thin_cells", lang).format(n=thin, who=who)
-    # wrapped to the figure's width (as _finish wraps its note), less the key's room
+    _map_footer(fig, [key], [words], source, lang, **kw)
+
+
+def _map_footer(fig: Figure, keys: list, words: list[str], source, lang: str, **kw) -> None:
+    """A legend under a map: its ``keys`` and ``words``, then ``source`` on a row of its
+    own (no key), each wrapped to the figure's width (as _finish wraps its note), less
+    the key's room. (A legend, not a text: the map's layout makes room for it.)"""
+    from matplotlib.patches import Patch
+
+    keyed = bool(keys)
+    if source:
+        keys, words = [*keys, Patch(visible=False)], [*words, source]
     size = kw.get("fontsize", plt.rcParams["legend.fontsize"])
-    chars = fig.get_figwidth() * 72 / (_points(size) * 0.55)
+    chars = fig.get_figwidth() * 72 / (_points(size) * 0.55) - (15 if keyed else 0)
     fig.legend(
-        [key],
-        [_wrap(words, lang, max(40, int(chars) - 15))],
+        keys,
+        [_wrap(w, lang, max(40, int(chars))) for w in words],
         loc="outside lower center",
         frameon=False,
-        **kw,
+        **({} if keyed else {"handlelength": 0, "handletextpad": 0}) | kw,
     )
 
 
@@ -1101,7 +1173,15 @@ def funnel(
             key = "funnel_points_one" if most < 2 else "funnel_points"
             note = text(key, lang).format(k=len(points), n=seeds) + note
         ncol = 1 if points and not spread else None
-        _finish(fig, note, lang, axes, title=text("policy", lang), ncol=ncol)
+        _finish(
+            fig,
+            note,
+            lang,
+            axes,
+            title=text("policy", lang),
+            ncol=ncol,
+            source=source_line(results, lang),
+        )
     return _done(fig)
 
 
@@ -1198,7 +1278,16 @@ def beveridge(
             key = "beveridge_points_one" if most < 2 else "beveridge_points"
             note = text(key, lang).format(k=len(points), n=seeds, per=words)
             ncol = 1
-        _finish(fig, note, lang, axes, handles=handles, title=text("scenario", lang), ncol=ncol)
+        _finish(
+            fig,
+            note,
+            lang,
+            axes,
+            handles=handles,
+            title=text("scenario", lang),
+            ncol=ncol,
+            source=source_line(results, lang),
+        )
     return _done(fig)
 
 
@@ -1327,7 +1416,14 @@ def cost_effectiveness(
         most, n = _seeds(both[["n_cost", "n_jobs"]].min(axis=1))
         note = text("cost_note", lang) if most > 1 else text("cost_note_one", lang)
         note = note.format(base=name_of("policy", baseline_policy, lang), n=n)
-        _finish(fig, note, lang, handles=handles, title=text("policy", lang))
+        _finish(
+            fig,
+            note,
+            lang,
+            handles=handles,
+            title=text("policy", lang),
+            source=source_line(effects, lang),
+        )
     return _done(fig)
 
 
@@ -1476,7 +1572,12 @@ def sensitivity(
             key = "sensitivity_title_effect_one"
         fig.suptitle(title or text(key, lang).format(what=label(metric, lang)))
         _finish(
-            fig, text("sobol_cut", lang) if cut else None, lang, axes if sobol else None, ncol=2
+            fig,
+            text("sobol_cut", lang) if cut else None,
+            lang,
+            axes if sobol else None,
+            ncol=2,
+            source=source_line(indices, lang),
         )
     return _done(fig)
 

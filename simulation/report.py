@@ -681,7 +681,7 @@ def read(path: str | Path) -> Sweep:
     with warnings.catch_warnings():  # (the report says both itself: ``progress``, ``mixed``)
         warnings.simplefilter("ignore", analysis.IncompleteSweepWarning)
         warnings.simplefilter("ignore", analysis.MixedCodeWarning)
-        results = analysis.load(path)
+        results = _unsourced(analysis.load(path))
     if results.empty:
         raise ReportError(f"{path}: no finished runs yet; run or resume the sweep first")
     baseline = manifest["experiment"].get("baseline_policy", "none")
@@ -703,10 +703,19 @@ def read(path: str | Path) -> Sweep:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", analysis.IncompleteSweepWarning)
                     warnings.simplefilter("ignore", analysis.MixedCodeWarning)
-                    sweep.breakdowns[table] = analysis.load(path, table=table, policies=[policy])
+                    sweep.breakdowns[table] = _unsourced(
+                        analysis.load(path, table=table, policies=[policy])
+                    )
             except FileNotFoundError:  # a run folder without it: no figure, not a failure
                 continue
     return sweep
+
+
+def _unsourced(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` without its source (``analysis.source``): the report puts its own line
+    under each figure (``sourced``), so plots draws none (two lines said it twice)."""
+    frame.attrs.get("skillsim", {}).pop("source", None)
+    return frame
 
 
 # --------------------------------------------------------------- figures
@@ -1354,6 +1363,22 @@ def _e(x: Any) -> str:
     return html.escape(str(x), quote=True)
 
 
+def _design_points(sweep: Sweep) -> tuple[int, int]:
+    """The number of a sweep's design points, and of their distinct settings: a morris
+    design's trajectories can meet at a point, and a whole-number field's samples
+    (or a count of switches) are rounded as run, so two points can run one setting
+    (an outside review read "12 design points" of a design that ran 9)."""
+    info = sweep.results.attrs.get("skillsim", {})
+    design = pd.DataFrame(info.get("points", {}))
+    if design.empty:
+        return 0, 0
+    values = design.drop(columns="point", errors="ignore")
+    for name in analysis._whole_parameters(sweep.experiment):
+        if name in values:
+            values[name] = values[name].astype(float).round()  # (half to even, as run)
+    return len(design), len(values.drop_duplicates())
+
+
 def _html(sweep: Sweep, rendered, folder: str, lang: str) -> str:
     exp = sweep.experiment
     progress = sweep.progress or sweep_progress(sweep.path, sweep.manifest)
@@ -1375,12 +1400,19 @@ def _html(sweep: Sweep, rendered, folder: str, lang: str) -> str:
     named, file = _experiment_words(sweep, lang)
     # a design's points too (the header said "1 scenario x 1 policy x 1 seed" of a
     # sweep of 160 points: an outside review)
-    points = len(sweep.results.attrs.get("skillsim", {}).get("points", {}).get("point", []))
+    points, distinct = _design_points(sweep)
+    points_en = points_zh = ""
+    if points > 1:
+        points_en = f" x {i18n.counted(points, 'design point')}"
+        points_zh = f"×{points}个设计点"
+    if distinct < points:  # (the runs of a repeated point repeat another's)
+        points_en += f" ({distinct:,} distinct)"
+        points_zh += f"（其中{distinct:,}个互不相同）"
     sub = _t("subtitle", lang).format(
         name=named,
         file=file,
-        points_en=f" x {i18n.counted(points, 'design point')}" if points > 1 else "",
-        points_zh=f"×{points}个设计点" if points > 1 else "",
+        points_en=points_en,
+        points_zh=points_zh,
         scenarios=len(exp["scenarios"]),
         policies=len(exp["policies"]),
         seeds=exp["replications"],
@@ -1854,12 +1886,7 @@ def _policies_html(sweep: Sweep, lang: str) -> str:
     default = _leaves(PolicyConfig(name="default").model_dump(mode="json"))
     params = sweep.experiment.get("parameters") or []
     # a design's policy.* fields: each run has its point's value, not the policy's
-    swept = {
-        path.removeprefix("policy.")
-        for p in params
-        for path in (p.get("paths") or [p.get("path")])
-        if path and path.startswith("policy.")
-    }
+    swept = _swept_fields(sweep, "policy")
     out = []
     for name, dumped in sweep.manifest.get("policies", {}).items():
         leaves = _leaves(dumped)
@@ -1892,11 +1919,26 @@ def _policies_html(sweep: Sweep, lang: str) -> str:
     return "".join(out)
 
 
+def _swept_fields(sweep: Sweep, root: str) -> set[str]:
+    """The fields under ``root`` ("scenario" or "policy") that the sweep's design sets
+    per point, without the root: their runs had each point's value, not the file's."""
+    return {
+        path.removeprefix(f"{root}.")
+        for p in sweep.experiment.get("parameters") or []
+        for path in (p.get("paths") or [p.get("path")])
+        if path and path.startswith(f"{root}.")
+    }
+
+
 def _scenarios_html(sweep: Sweep, lang: str) -> str:
     from simulation.config import DriversConfig, ScenarioConfig
 
     scenarios = sweep.manifest.get("scenarios", {})
     drivers_default = _leaves(DriversConfig().model_dump(mode="json"))
+    # a design's scenario.* fields are shown as swept, where a table shows them (the
+    # scenario's own value did not run: an outside review)
+    swept = _swept_fields(sweep, "scenario")
+    swept_drivers = {k.removeprefix("drivers.") for k in swept if k.startswith("drivers.")}
     first_name = next(iter(scenarios), None)
     first = _leaves(scenarios[first_name]) if first_name else {}
     out = []
@@ -1910,9 +1952,9 @@ def _scenarios_html(sweep: Sweep, lang: str) -> str:
                 "<ul>" + "".join(f"<li>{_e(_shock(s, lang))}</li>" for s in shocks) + "</ul>"
             )
         changed = {
-            k: v
+            k: (SweptValue() if k in swept_drivers else v)
             for k, v in _leaves({k: v for k, v in drivers.items() if k != "shocks"}).items()
-            if drivers_default.get(k) != v
+            if drivers_default.get(k) != v or k in swept_drivers
         }
         if changed:
             out.append(_settings_table(DriversConfig, changed, lang, prefix="drivers."))
@@ -1920,7 +1962,7 @@ def _scenarios_html(sweep: Sweep, lang: str) -> str:
             out.append(f"<p>{_e(_t('drivers_default', lang))}</p>")
         if name != first_name:
             other = {
-                k: v
+                k: (SweptValue() if k in swept else v)
                 for k, v in _leaves(dumped).items()
                 if not k.startswith(("drivers", "name", "description")) and first.get(k) != v
             }

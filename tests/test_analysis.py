@@ -501,6 +501,9 @@ def test_morris_indices_match_the_design(tmp_path):
     assert len(plan.runs) == 4 * (2 + 1)
     results = _fake_metric(analysis.load(out), "employed", [(0, 10_000), (0, 24)])
     table = analysis.sensitivity(results, "employed").set_index("parameter")
+    # (the sweep's source, for the figure's source line: plots.source_line)
+    assert table.attrs["skillsim"]["source"] == results.attrs["skillsim"]["source"]
+    assert table.attrs["skillsim"]["source"]["kind"] == "sweep"
     # Elementary effects of y = 10 a + b in the unit cube are exactly 10 and 1.
     assert table.loc["a", "mu_star"] == pytest.approx(10)
     assert table.loc["b", "mu_star"] == pytest.approx(1)

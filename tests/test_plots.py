@@ -468,6 +468,48 @@ def test_sensitivity_of_a_constant_metric():
     assert "does not vary across the design points" in _texts(fig).replace("\n", " ")
 
 
+def test_figures_of_loaded_results_name_their_source(sweep):
+    """A figure pasted into slides still says where it came from (an outside review:
+    the API's figures carried no source): the last line of its footnote names the
+    skillsim version, the sweep, its size and horizon and the code's digest, in every
+    figure drawn from what analysis.load gives (effects and indices keep it). A table
+    built by hand has none, and its figures say none."""
+    from simulation import __version__
+
+    results, effects, sectors = sweep
+    code = analysis.code_versions(small_sweep()).index[0][:8]
+    line = f"Source: skillsim {__version__}, sweep presenting (400 workers, 6 months); code {code}"
+    none = sectors[sectors["policy"] == "none"]
+    figures = {
+        "paths": plots.paths(results, "unemployment_rate"),
+        "forest": plots.forest(effects, "unemployment_rate"),
+        "heatmap": plots.mismatch_heatmap(none, rows="sector", columns="scenario"),
+        "heatmap, no thin cells": plots.mismatch_heatmap(
+            none, rows="sector", columns="scenario", thin=None
+        ),
+        "funnel": plots.funnel(results),
+        "beveridge": plots.beveridge(results),
+        "cost": plots.cost_effectiveness(effects),
+    }
+    for name, fig in figures.items():
+        assert line in " ".join(_texts(fig).split()), name
+    zh = _texts(plots.forest(effects, "unemployment_rate", lang="zh"))
+    assert (
+        f"来源：skillsim {__version__}，扫描实验presenting（400名劳动者，6个月）；代码{code}" in zh
+    )
+    assert "Source:" not in _texts(plots.forest(_effects(), "unemployment_rate"))
+    assert plots.source_line(_effects()) is None
+    # one run's folder; a folder of runs computed by two versions of the code
+    run = analysis.load(sorted((small_sweep() / "runs").iterdir())[0])
+    assert plots.source_line(run) == (
+        f"Source: skillsim {__version__}, run {run['run_id'].iloc[0]} (400 workers, 6 "
+        f"months); code {code}"
+    )
+    mixed = run.copy()
+    mixed.attrs["skillsim"] = {"source": {**run.attrs["skillsim"]["source"], "code": ["a", "b"]}}
+    assert plots.source_line(mixed).endswith("months); 2 versions of the code")
+
+
 def test_one_seed_notes_say_so():
     e = _effects(n=1)
     for fig in (plots.forest(e, "unemployment_rate"), plots.cost_effectiveness(e)):

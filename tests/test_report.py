@@ -153,7 +153,7 @@ def test_figures_also_as_png_files(written):
 
 def test_each_figure_names_its_sweep_for_slides():
     """A PNG copied onto a slide keeps which sweep it shows: its name, workers, seeds
-    and months, in a line under the figure."""
+    and months, in a line under the figure, once (plots' own source line is left out)."""
     sweep = report.read(cell_sweep())
     e = sweep.experiment
     want = (
@@ -166,6 +166,9 @@ def test_each_figure_names_its_sweep_for_slides():
         if spec.draw is not None:
             fig = spec.draw()
             assert want in [t.get_text() for t in fig.texts], spec.name
+            # once: not the notebook's footnote line too (plots.source_line)
+            words = [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
+            assert not any("Source: skillsim" in w for w in words if isinstance(w, str))
             if spec.name in ("skill_gap_by_sector", "skill_gap_by_region"):  # whose months
                 title = fig.axes[0].get_title()
                 assert f"mean of months 1-{e['months']}" in title and "status quo" in title
@@ -584,6 +587,42 @@ def test_a_design_sweep_with_its_baseline_reports_each_point(tmp_path):
     assert page.count(row.format("swept (below)")) == 2
     assert row.format("5,000") not in page
     assert not list(tmp_path.glob(".*tmp*"))  # nothing left behind
+
+
+def test_a_design_of_rounded_points_says_how_many_ran_distinct_and_marks_scenario_fields(
+    tmp_path,
+):
+    """Four grid points of whole-number fields between 1 and 2 run two settings (1, 1, 2,
+    2 once rounded): the header says so (an outside review read "12 design points" of a
+    morris design whose points repeated). A swept scenario field is shown as swept in
+    the scenario's settings, not as the file's value (its runs did not have it)."""
+    from sweeps import small, write_experiment
+
+    from simulation.experiment import load_experiment, make_plan, run_sweep
+
+    lever = (
+        '[design]\nkind = "grid"\nlevels = 4\n[[parameters]]\nname = "months"\n'
+        'paths = ["policy.anticipation.lag_months", "scenario.drivers.rural_access_months"]\n'
+        "low = 1\nhigh = 2\n"
+    )
+    body = small(policies=("none",), replications=1, months=2, extra=lever)
+    out = tmp_path / "sweep"
+    path = write_experiment(tmp_path / "exp", body)
+    assert run_sweep(make_plan(load_experiment(path)), out, executor="serial", threads=1).complete
+    page = report.write(out, tmp_path / "r.html").read_text()
+    assert "1 scenario x 1 policy x 4 design points (2 distinct) x 1 seed" in page
+    row = "<code>drivers.rural_access_months</code></td><td class='num'>{}</td>"
+    assert page.count(row.format("swept (below)")) == 1
+    assert "<code>anticipation.lag_months</code></td><td class='num'>swept (below)" in page
+    zh = report.write(out, tmp_path / "zh.html", lang="zh").read_text()
+    assert "×4个设计点（其中2个互不相同）×1个随机种子" in zh
+    # every point its own: nothing said
+    grid = body.replace("low = 1\nhigh = 2", "low = 1\nhigh = 4")
+    other = tmp_path / "other"
+    path = write_experiment(tmp_path / "exp2", grid)
+    assert run_sweep(make_plan(load_experiment(path)), other, executor="serial", threads=1)
+    page = report.write(other, tmp_path / "o.html").read_text()
+    assert "4 design points x 1 seed" in page and "distinct" not in page
 
 
 def test_a_design_sweep_without_its_baseline_names_the_policy_its_beveridge_curve_draws(
