@@ -585,6 +585,43 @@ def test_a_run_computed_by_other_code_is_not_written(tmp_path, monkeypatch):
     assert (rerun.done, rerun.failed, rerun.stopped) == (len(plan.runs) - 1, 0, "")
 
 
+def test_a_run_computed_with_another_numba_is_not_written(tmp_path, monkeypatch):
+    """A cluster node with its own environment (another numba, numpy or Python minor
+    version) computed runs that were written beside the sweep's: only skillsim's code
+    was compared per worker. Such a run is refused and the sweep stops, as for other
+    code; a Python patch release or another pandas is no reason to."""
+    from simulation import store as run_store
+
+    plan = _plan(tmp_path)
+    odd, patched = plan.runs[1].run_id, plan.runs[0].run_id
+    real = executors.execute
+    mine = run_store.package_versions()
+
+    def on_another_node(task):
+        outcome = real(task)
+        packages = dict(outcome.result.provenance["packages"])
+        assert packages == mine  # (what the run was computed with, in its process)
+        if task.run_id == patched:  # a patch release of Python, another pandas: the same
+            packages.update(python=mine["python"] + "1", pandas="0.0.1")
+        if task.run_id == odd:
+            packages["numba"] = "0.0.1"
+        outcome.result.provenance = {**outcome.result.provenance, "packages": packages}
+        return outcome
+
+    monkeypatch.setattr(executors, "execute", on_another_node)
+    out = tmp_path / "out"
+    with cf.ThreadPoolExecutor(max_workers=1) as pool:
+        report = run_sweep(plan, out, executor=pool, jobs=1, threads=1)
+    assert (report.done, report.failed) == (1, 1)
+    assert report.stopped == "a run came back computed with another Python, numpy or numba"
+    error = report.failures[odd]
+    assert f"with numba 0.0.1 (this sweep's: {mine['numba']}): not written" in error
+    assert {p.name for p in (out / "runs").iterdir()} == {patched}
+    monkeypatch.setattr(executors, "execute", real)  # the node updated: the rerun runs it
+    rerun = run_sweep(plan, out, executor="serial", threads=1)
+    assert (rerun.done, rerun.failed, rerun.stopped) == (len(plan.runs) - 1, 0, "")
+
+
 def test_a_resume_with_other_package_versions_is_said(tmp_path):
     """Only skillsim's own code was compared on a resume: after ``pip install -U`` the
     finished runs of one numba were kept beside the new ones' without a word (an outside

@@ -614,8 +614,8 @@ def _print_failures(console, report, out: Path) -> None:
         console.print(f"[red]failed[/red] {escape(which)}: {escape(line)}")
     if report.stopped:
         console.print(
-            f"stopped: {report.stopped} (not written, as no other run of that code would "
-            "be); the runs not started are left for the rerun",
+            f"stopped: {report.stopped} (not written, as no other run computed with it "
+            "would be); the runs not started are left for the rerun",
             markup=False,
             highlight=False,
         )

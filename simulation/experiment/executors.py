@@ -13,8 +13,9 @@ started them (even killed with SIGKILL), and a pool stopped early (Ctrl-C, SIGTE
 ends them at once rather than waiting for the runs they hold.
 
 An Outcome carries the source digest of every skillsim module, each as the process
-where the run was computed imported it (``loaded_code``, ``simulation.source``): a
-sweep writes only runs of its own code (``foreign_code``).
+where the run was computed imported it (``loaded_code``, ``simulation.source``), and its
+result the versions of Python, numpy and numba it was computed with: a sweep writes only
+runs of its own code and numerical stack (``foreign_code``, ``foreign_packages``).
 """
 
 from __future__ import annotations
@@ -108,6 +109,45 @@ def foreign_code(outcome: Outcome) -> Outcome:
         "of one code; give every worker the sweep's skillsim (after changing the code, "
         "restart the Dask workers, which keep the code they imported, and start the sweep "
         "from a new process, not a notebook's old kernel) and rerun to resume"
+    )
+    return Outcome(outcome.run_id, None, error, outcome.seconds, outcome.host, outcome.code)
+
+
+# What computes a run's numbers besides skillsim's own code: another numba (another
+# LLVM) or numpy can change a result's last digits, so a run computed with other
+# versions is not written beside this sweep's. (Python itself by its minor version:
+# its patch releases do not change arithmetic. pandas, pyarrow, pydantic and mesa
+# assemble, store and validate; they compute nothing a table holds.)
+COMPUTING_PACKAGES = ("python", "numpy", "numba")
+
+
+def _computing(versions: dict[str, str]) -> dict[str, str]:
+    out = {k: str(versions[k]) for k in COMPUTING_PACKAGES if k in versions}
+    if "python" in out:
+        out["python"] = ".".join(out["python"].split(".")[:2])
+    return out
+
+
+def foreign_packages(outcome: Outcome) -> Outcome:
+    """``outcome``, or, if it was computed with another Python (minor version), numpy or
+    numba than this process has (a cluster node with its own environment), the same
+    run failed, naming them. A result that does not say (no provenance) is kept."""
+    if not outcome.ok:
+        return outcome
+    from simulation import store
+
+    then = _computing((outcome.result.provenance or {}).get("packages") or {})
+    now = _computing(store.package_versions())
+    moved = [
+        f"{k} {then[k]} (this sweep's: {now[k]})" for k in then if k in now and then[k] != now[k]
+    ]
+    if not moved:
+        return outcome
+    error = (
+        f"computed on {outcome.host} with {', '.join(moved)}: not written, so that a sweep "
+        "holds the results of one numerical stack (another numba or numpy can change a "
+        "result's last digits, and paired effects take differences of runs); install this "
+        "sweep's versions on every worker, restart the Dask workers and rerun to resume"
     )
     return Outcome(outcome.run_id, None, error, outcome.seconds, outcome.host, outcome.code)
 

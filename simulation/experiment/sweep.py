@@ -134,8 +134,14 @@ def run_sweep(
         stopped = ""
         try:
             for outcome in outcomes:
+                foreign = ""  # (why a worker's runs would all be thrown away)
                 checked = executors.foreign_code(outcome)
-                foreign = outcome.ok and not checked.ok
+                if outcome.ok and not checked.ok:
+                    foreign = "a run came back computed with other skillsim code"
+                elif outcome.ok:
+                    checked = executors.foreign_packages(checked)
+                    if not checked.ok:
+                        foreign = "a run came back computed with another Python, numpy or numba"
                 outcome = checked
                 try:
                     store.record(outcome)
@@ -154,7 +160,7 @@ def run_sweep(
                     # Every run that worker computes would be thrown away: stop at the
                     # first (an outside review: a stale Dask worker had all 120 runs of a
                     # sweep computed, refused and printed, one by one).
-                    stopped = report.stopped = "a run came back computed with other skillsim code"
+                    stopped = report.stopped = foreign
                     break
                 stop.check()  # a Ctrl-C whose KeyboardInterrupt Python dropped
             interrupted = False
