@@ -426,6 +426,17 @@ def read_table(file: Path, columns: Sequence[str] | None = None) -> pd.DataFrame
         ) from None
 
 
+def as_run(design: pd.DataFrame, experiment: dict[str, Any]) -> pd.DataFrame:
+    """A sweep's design points (design.parquet's sampled values) as its runs had them:
+    a whole-number field (or a count of true-or-false switches) takes its sample rounded
+    (half to even, as run); ``experiment`` is the sweep manifest's."""
+    applied = design.copy()
+    for name in _whole_parameters(experiment):
+        if name in applied:
+            applied[name] = np.round(applied[name].to_numpy(float))
+    return applied
+
+
 def _whole_parameters(experiment: dict[str, Any]) -> list[str]:
     """The labels of an experiment's parameters that set whole-number or true-or-false
     fields (their runs take the sampled value rounded)."""
@@ -520,10 +531,7 @@ def _load_sweep(
     # sampled value rounded; the sampled values stay in design.parquet and in
     # ``attrs["skillsim"]["points"]``, which sensitivity reads (labels showed 4.667
     # months where 5 ran).
-    applied = design.copy()
-    for name in _whole_parameters(manifest["experiment"]):
-        if name in applied:
-            applied[name] = np.round(applied[name].to_numpy(float))  # (half to even, as run)
+    applied = as_run(design, manifest["experiment"])
     frames = []
     kept = manifest["experiment"].get("keep", [])
     for row in ledger[ledger["status"] == "done"].itertuples(index=False):

@@ -1372,10 +1372,7 @@ def _design_points(sweep: Sweep) -> tuple[int, int]:
     design = pd.DataFrame(info.get("points", {}))
     if design.empty:
         return 0, 0
-    values = design.drop(columns="point", errors="ignore")
-    for name in analysis._whole_parameters(sweep.experiment):
-        if name in values:
-            values[name] = values[name].astype(float).round()  # (half to even, as run)
+    values = analysis.as_run(design.drop(columns="point", errors="ignore"), sweep.experiment)
     return len(design), len(values.drop_duplicates())
 
 

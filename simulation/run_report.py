@@ -339,18 +339,26 @@ def sweep_of(run: Run) -> Path | None:
 
 def design_point(run: Run, sweep: Path) -> tuple[int, str] | None:
     """The design point a run of a design sweep ran (its number, and its parameter
-    values as the sweep report labels them), or None outside a design of two points or
-    more. A run folder's own manifest holds the values only inside its whole
-    configuration, where nothing marks them as the ones swept."""
+    values as the sweep report labels them: as run, a whole-number field's sample
+    rounded), or None outside a design of two points or more. A run folder's own
+    manifest holds the values only inside its whole configuration, where nothing marks
+    them as the ones swept."""
+    from simulation import analysis
+
     try:
         ledger = pd.read_parquet(sweep / "ledger.parquet", columns=["run_id", "point"])
         design = pd.read_parquet(sweep / "design.parquet")
+        experiment = (analysis._manifest(sweep) or {}).get("experiment") or {}
     except (OSError, ValueError, KeyError):  # (no design: a sweep without one)
         return None
     mine = ledger.loc[ledger["run_id"] == run.path.resolve().name, "point"]
     if mine.empty or len(design) < 2 or "point" not in design.columns:
         return None
     from simulation import plots
+
+    # (the sampled values labelled a run "quality standards = 1.429" that ran 1: an
+    # outside review)
+    design = analysis.as_run(design, experiment)
 
     labels = plots.point_labels(design, "en", [c for c in design.columns if c != "point"])
     k = int(mine.iloc[0])

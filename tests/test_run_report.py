@@ -222,6 +222,16 @@ def test_a_run_of_a_design_sweep_names_its_point(tmp_path):
     second = sweep / "runs" / ledger["run_id"].iloc[1]
     page = html.unescape(report.write(second).read_text(encoding="utf-8"))
     assert "It runs the sweep's design point 1: subsidy = 6,000." in page
+    # A whole-number field: the value the run had, not the sample (an outside review
+    # read "quality standards = 1.429" of a run with 1 standard)
+    manifest = json.loads((sweep / "manifest.json").read_text())
+    manifest["experiment"]["parameters"] = [
+        {"name": "lag", "path": "policy.anticipation.lag_months", "low": 0, "high": 24}
+    ]
+    (sweep / "manifest.json").write_text(json.dumps(manifest))
+    pd.DataFrame({"point": [0, 1], "lag": [0.0, 12.59]}).to_parquet(sweep / "design.parquet")
+    page = html.unescape(report.write(second, second / "again.html").read_text(encoding="utf-8"))
+    assert "It runs the sweep's design point 1: lag = 13." in page
 
 
 def test_a_run_under_a_policy_carries_the_levers_caveat(tmp_path):
