@@ -275,14 +275,15 @@ _terminated: list[int] = []  # SIGTERM received during this ``main``
 def _terminate(signum, frame) -> None:
     _terminated.append(signum)
     stop.sigterm.set()
-    stop.requested.set()
-    raise Terminated
+    if not stop.defer(signum):  # (a model stepping stops after its month: stop.deferred)
+        raise Terminated
 
 
 def _interrupt(signum, frame) -> None:
-    """Ctrl-C: Python's own KeyboardInterrupt, and ``stop.requested`` beside it."""
-    stop.requested.set()
-    raise KeyboardInterrupt
+    """Ctrl-C: Python's own KeyboardInterrupt, and ``stop.requested`` beside it (only
+    the latter for a first Ctrl-C while a model steps: ``stop.deferred``)."""
+    if not stop.defer(signum):
+        raise KeyboardInterrupt
 
 
 def _unraisable(hook):
@@ -354,6 +355,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         code = _broken_pipe()
     except KeyboardInterrupt:
+        print(f"skillsim: {_stopped_words(args)}", file=sys.stderr)
+        code = EXIT_INTERRUPTED
+    except Exception:
+        # A stop's KeyboardInterrupt raised inside a callback from compiled code comes
+        # back out of it as a SystemError ("returned a result with an exception set"): a
+        # stop, not a failure (an outside review saw 60 lines of it and exit 1).
+        if not stop.requested.is_set():
+            raise
         print(f"skillsim: {_stopped_words(args)}", file=sys.stderr)
         code = EXIT_INTERRUPTED
     finally:

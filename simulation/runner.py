@@ -79,20 +79,30 @@ def simulate(
     instead (the same results, far slower; no phase profile). ``share_burn_in``: the
     engine reuses the month-0 state of an earlier run in this process that differs only
     in policy (``model.BurnInStore``; the results are the same)."""
+    with stop.deferred():  # (a stop acts between months: see simulation.stop)
+        return _simulate(run, progress, profile, engine, share_burn_in, burn_in_progress, started)
+
+
+def _simulate(run, progress, profile, engine, share_burn_in, burn_in_progress, started):
     from simulation.model import SkillsModel  # imported here: compiling kernels is slow
+
+    def burned_in(k: int) -> None:  # (a stop during the burn-in ends it there)
+        stop.check()
+        if burn_in_progress is not None:
+            burn_in_progress(k)
 
     t0 = time.perf_counter()
     if engine == "reference":
         from simulation.reference import ReferenceModel
 
-        model = ReferenceModel(run=run, burn_in_progress=burn_in_progress)
+        model = ReferenceModel(run=run, burn_in_progress=burned_in)
         profile = False
     else:
         model = SkillsModel(
             run=run,
             profile=profile,
             share_burn_in=share_burn_in,
-            burn_in_progress=burn_in_progress,
+            burn_in_progress=burned_in,
         )
         model.timer.seconds.clear()  # the profile covers the run's months, not the burn-in
     t1 = time.perf_counter()

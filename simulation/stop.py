@@ -5,11 +5,20 @@ Python drops an exception raised inside a garbage-collection callback ("Exceptio
 ignored in ..."), and a Dask client runs one at every collection (distributed's
 ``GCDiagnosis``): a Ctrl-C that landed there was lost, and the sweep ran to its end.
 So the handler also sets ``requested``, and a long loop (the sweep's, after each run)
-stops when it is set (``check``)."""
+stops when it is set (``check``).
+
+While a model steps in the main thread (``deferred``), the handler raises nothing at
+the first stop: it sets ``requested``, and the model's loop stops at its next month
+(``check``). An exception raised at any bytecode of numba's dispatcher could leave
+llvmlite's lock taken, and a helper thread waiting for it, for ever (an outside review:
+a single Ctrl-C hung a run at 0% CPU), or come back out of compiled code as a
+``SystemError`` (exit 1, and a serial sweep's run recorded failed). A second stop acts
+at once."""
 
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import threading
 
@@ -24,6 +33,42 @@ def check() -> None:
     """Raise KeyboardInterrupt if a stop was asked for (its own exception may be lost)."""
     if requested.is_set():
         raise KeyboardInterrupt
+
+
+_deferring = 0  # ``deferred`` contexts open in the main thread
+
+
+@contextlib.contextmanager
+def deferred():
+    """A model steps in this thread, checking ``requested`` after every month (and
+    burn-in month): the first stop only sets it (``defer``). Off the main thread, where
+    no signal handler runs, nothing changes."""
+    global _deferring
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    _deferring += 1
+    try:
+        yield
+    finally:
+        _deferring -= 1
+
+
+def defer(signum: int) -> bool:
+    """For a command's signal handler: set ``requested``, and whether to leave the stop
+    to the next ``check`` (the first stop while a model steps, ``deferred``), saying so
+    on stderr, rather than raise. (os.write, not print: a handler may run in the middle
+    of a print.)"""
+    first = not requested.is_set()
+    requested.set()
+    if not (first and _deferring):
+        return False
+    what = "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
+    with contextlib.suppress(OSError):
+        os.write(
+            2, f"skillsim: {what}: stopping after this month ({what} again: at once)\n".encode()
+        )
+    return True
 
 
 STOPS = (signal.SIGINT, signal.SIGTERM)

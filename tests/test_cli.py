@@ -849,6 +849,89 @@ def test_a_stop_whose_exception_python_dropped_still_stops_a_run(tmp_path, monke
     assert not stop.requested.is_set()  # (cleared: the next command in this process runs)
 
 
+@pytest.mark.parametrize("signum", ["SIGINT", "SIGTERM"])
+def test_a_first_stop_while_a_model_steps_ends_it_after_the_month(
+    tmp_path, monkeypatch, capfd, signum
+):
+    """A Ctrl-C raised at any bytecode of numba's dispatcher could leave llvmlite's lock
+    taken, with a helper thread waiting for it: a run hung at 0% CPU (an outside review).
+    While a model steps, the first stop only asks: the month ends, then the run stops,
+    nothing written, and stderr says so at once. A second stop acts at once."""
+    import signal
+
+    from simulation.model import SkillsModel
+
+    step = SkillsModel.step
+    ended: list[int] = []
+
+    def stopped_inside(self):
+        step(self)
+        if self.month == 2:
+            signal.raise_signal(getattr(signal, signum))  # (cli.main's handler is in place)
+            ended.append(self.month)  # the month went on: no exception in it
+
+    monkeypatch.setattr(SkillsModel, "step", stopped_inside)
+    out = tmp_path / "run"
+    code = cli.main(["run", "baseline", *SMALL, "--quiet", "--out", str(out)])
+    assert code == (130 if signum == "SIGINT" else 143)
+    assert ended == [2] and not out.exists() and _files(tmp_path) == []
+    what = "Ctrl-C" if signum == "SIGINT" else "SIGTERM"
+    err = capfd.readouterr().err  # (written to the descriptor: a handler may cut a print)
+    assert f"skillsim: {what}: stopping after this month ({what} again: at once)" in err
+
+    # twice: the second acts at once, inside the month
+    def twice(self):
+        step(self)
+        if self.month == 2:
+            signal.raise_signal(signal.SIGINT)
+            signal.raise_signal(signal.SIGINT)
+            ended.append(-1)  # (not reached)
+
+    monkeypatch.setattr(SkillsModel, "step", twice)
+    assert cli.main(["run", "baseline", *SMALL, "--quiet", "--out", str(out)]) == 130
+    assert ended == [2] and _files(tmp_path) == []
+
+
+def test_a_stop_that_comes_back_out_of_compiled_code_as_another_error_is_a_stop(
+    tmp_path, monkeypatch, capsys
+):
+    """A stop's KeyboardInterrupt raised inside a callback from compiled code comes back
+    out of it as a SystemError ("returned a result with an exception set"): it gave 60
+    lines of traceback and exit 1 (an outside review), and a serial sweep recorded the
+    run failed. Both are the stop: exit 130, nothing failed."""
+    from simulation import stop
+    from simulation.model import SkillsModel
+
+    def inside_compiled_code(self):
+        stop.requested.set()
+        raise SystemError("<function _numba_unpickle> returned a result with an exception set")
+
+    monkeypatch.setattr(SkillsModel, "step", inside_compiled_code)
+    out = tmp_path / "run"
+    assert cli.main(["run", "baseline", *SMALL, "--quiet", "--out", str(out)]) == 130
+    err = capsys.readouterr().err
+    assert "skillsim: interrupted; nothing of the run was written" in err
+    assert "Traceback" not in err and _files(tmp_path) == []
+    body = (
+        'scenarios = ["baseline"]\npolicies = ["none"]\nreplications = 2\nworkers = 400\n'
+        "months = 2\n"
+    )
+    (tmp_path / "exp.toml").write_text(body)
+    sweep = tmp_path / "sweep"
+    args = ["sweep", str(tmp_path / "exp.toml"), "--executor", "serial", "--out", str(sweep)]
+    assert cli.main(args) == 130
+    ledger = pd.read_parquet(sweep / "ledger.parquet")
+    assert set(ledger["status"]) == {"pending"}, ledger[["run_id", "status", "error"]]
+
+    # an error with no stop asked for is the run's own: a failure, as before
+    def broken(self):
+        raise SystemError("a real one")
+
+    monkeypatch.setattr(SkillsModel, "step", broken)
+    assert cli.main(args) == 1
+    assert set(pd.read_parquet(sweep / "ledger.parquet")["status"]) == {"failed"}
+
+
 def test_an_out_path_too_long_for_the_file_system_is_bad_input(tmp_path, capsys):
     out = tmp_path / ("q" * 256)
     assert cli.main(["run", "baseline", *SMALL, "--out", str(out)]) == cli.EXIT_BAD_INPUT

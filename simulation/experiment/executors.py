@@ -35,7 +35,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
-from simulation import source
+from simulation import source, stop
 from simulation.config import RunConfig
 from simulation.config_errors import ExecutorError
 from simulation.runner import RunResult
@@ -172,6 +172,9 @@ def execute(task: Task) -> Outcome:
         result.breakdowns = {k: v for k, v in result.breakdowns.items() if k in task.keep}
         code = loaded_code()
     except Exception:
+        # (a stop's KeyboardInterrupt that came back out of compiled code as another
+        # exception is the stop, not the run's failure: the ledger recorded one)
+        stop.check()
         return Outcome(task.run_id, None, traceback.format_exc(), time.perf_counter() - t0, host)
     return Outcome(task.run_id, result, "", time.perf_counter() - t0, host, code)
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from simulation import stop
 from simulation.config import RunConfig, ScenarioConfig, ShockSpec
 from simulation.state import Flow, Programme, Status
 
@@ -196,6 +197,11 @@ class GraduateTracker:
 
 
 def _observe(task: ObservationTask) -> Observation:
+    with stop.deferred():  # (a stop acts between months: see simulation.stop)
+        return _observe_months(task)
+
+
+def _observe_months(task: ObservationTask) -> Observation:
     from simulation.model import SkillsModel  # imported here: loading the kernels is slow
 
     run = task.config
@@ -213,6 +219,7 @@ def _observe(task: ObservationTask) -> Observation:
     j2j, emp_before, p10, p90, age_wage = [], [], [], [], []
     while model.running:
         model.step()
+        stop.check()
         spells.record(w.status, w.spell, w.age)
         graduates.record(w.status, w.programme, w.months_left, w.age)
         j2j.append(float(model.flows[Flow.JOB_TO_JOB]))
