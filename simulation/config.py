@@ -801,3 +801,12 @@ class RunConfig(Strict):
     workers: int = Field(20_000, ge=100, le=100_000_000, description="number of workers")
     months: int = Field(120, ge=1, le=1200, description="horizon in months")
     seed: int = Field(0, ge=0, lt=2**63, description="run seed")
+    # The counterfactual the burn-in and month 0 run under: the policy "none" as resolved
+    # when the run was configured (a user's own none.toml takes the shipped one's place),
+    # carried with the run, so that its manifest holds it and a worker elsewhere (a Dask
+    # node with other files) runs the same (an outside review: it was looked up by name
+    # where the run ran, and recorded nowhere).
+    status_quo: PolicyConfig = Field(
+        default_factory=lambda: PolicyConfig(name="none"),
+        description="the status quo: the policy of the burn-in and month 0",
+    )

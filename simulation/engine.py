@@ -12,7 +12,7 @@ import time
 
 import numpy as np
 
-from simulation import allocator, compile_ahead, initial, loading, params, phases
+from simulation import allocator, compile_ahead, initial, params, phases
 from simulation.config import RunConfig
 from simulation.kernels import apprenticeship, matching, parallel
 from simulation.kernels import metrics as metric_kernels
@@ -66,9 +66,7 @@ class Engine:
         self.seed_value = int(run.seed)
         self.months = run.months
         self.params = params.build(run)
-        self.status_quo = params.build(
-            run.model_copy(update={"policy": loading.load_policy("none")})
-        )
+        self.status_quo = params.build(run.model_copy(update={"policy": run.status_quo}))
         self.world = params.build_world(run)
         self.scenario_paths: list[phases.ScenarioPaths] = []  # (phases.scenario_paths)
         self.shared_scratch: tuple | None = None  # (phases.shared_context)

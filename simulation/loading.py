@@ -515,14 +515,25 @@ def load_policy(names: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
     return _validate(_POLICY, data, origin, show_path(paths[-1]))
 
 
+def default_levers(policy: PolicyConfig) -> bool:
+    """Whether every lever of ``policy`` is at its default (its name and description
+    aside): the shipped status quo's."""
+    lever = {"name", "description"}
+    return policy.model_dump(exclude=lever) == PolicyConfig(name="none").model_dump(exclude=lever)
+
+
 def resolve_run(
     scenario: str | os.PathLike[str] | ScenarioConfig,
     policies: str | Sequence[str] | PolicyConfig = ("none",),
     workers: int = 20_000,
     months: int = 120,
     seed: int = 0,
+    status_quo: PolicyConfig | None = None,
 ) -> RunConfig:
-    """The validated configuration of one run; bad sizes raise ConfigError (field ``workers``)."""
+    """The validated configuration of one run; bad sizes raise ConfigError (field
+    ``workers``). ``status_quo``: the policy of the burn-in and month 0, by default
+    "none" as found now (``load_policy``: a user's own none.toml in place of the
+    shipped one); the run carries it."""
     if seed is None:
         # mesa.batch_run from Mesa 3.4 on passes its ``rng`` values (None unless given) as
         # a model's ``seed`` argument, in place of a "seed" parameter the caller gave.
@@ -544,8 +555,11 @@ def resolve_run(
         k: int(v) if isinstance(v, Integral) and not isinstance(v, bool) else v
         for k, v in sizes.items()
     }
+    quo = status_quo if status_quo is not None else load_policy("none")
     try:
-        return RunConfig.model_validate({"scenario": scen, "policy": pol, **sizes}, strict=True)
+        return RunConfig.model_validate(
+            {"scenario": scen, "policy": pol, **sizes, "status_quo": quo}, strict=True
+        )
     except ValidationError as exc:
         raise from_validation(exc, RunConfig, lambda loc: "") from None
 
@@ -741,12 +755,17 @@ def idle_fields(policy: PolicyConfig) -> list[str]:
 
 
 def config_hash(run: RunConfig) -> str:
-    """16 hex digits identifying scenario, policy, workers and months (not the seed)."""
+    """16 hex digits identifying scenario, policy, workers and months (not the seed), and
+    the status quo where its levers are not all at their defaults (the shipped none.toml
+    sets none: a run under it keeps the hash it had before the status quo was part of
+    the run's configuration)."""
     payload = {
         "scenario": run.scenario.model_dump(mode="json"),
         "policy": run.policy.model_dump(mode="json"),
         "workers": run.workers,
         "months": run.months,
     }
+    if not default_levers(run.status_quo):
+        payload["status_quo"] = run.status_quo.model_dump(mode="json")
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16]

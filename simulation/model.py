@@ -74,7 +74,7 @@ class BurnInStore:
 
     @staticmethod
     def key(run: RunConfig) -> tuple[str, int]:
-        status_quo = run.model_copy(update={"policy": loading.load_policy("none")})
+        status_quo = run.model_copy(update={"policy": run.status_quo})
         return loading.config_hash(status_quo), int(run.seed)
 
     def get(self, run: RunConfig) -> dict | None:

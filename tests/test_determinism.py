@@ -621,3 +621,47 @@ def test_replication_seeds_deterministic():
     assert rng.replication_seeds(2024, 0) == []
     # The seeds are valid run seeds.
     SkillsModel("baseline", ("none",), 200, 1, a[0])
+
+
+def test_the_status_quo_travels_with_the_run(tmp_path, monkeypatch):
+    """The burn-in and month 0 run under the policy "none", which was looked up by name
+    where the run ran and recorded nowhere: a user's own none.toml changed every number
+    under the same config hash, and a Dask node with other files computed another run
+    (an outside review). The run carries it: its hash and manifest name it, and the
+    configuration rebuilt from the manifest gives the same run anywhere."""
+    from simulation import runner
+    from simulation.config import RunConfig
+
+    shipped = loading.resolve_run("baseline", "apprenticeship_subsidy", 600, 3, 7)
+    assert loading.default_levers(shipped.status_quo)
+    # (a run under the shipped status quo keeps the hash it had before)
+    before = json.dumps(
+        {
+            "scenario": shipped.scenario.model_dump(mode="json"),
+            "policy": shipped.policy.model_dump(mode="json"),
+            "workers": 600,
+            "months": 3,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    import hashlib
+
+    assert loading.config_hash(shipped) == hashlib.sha256(before.encode()).hexdigest()[:16]
+    own = tmp_path / "mine" / "scenarios" / "policies"
+    own.mkdir(parents=True)
+    (own / "none.toml").write_text('extends = "none"\n[tvet_capacity]\nseat_multiplier = 1.5\n')
+    monkeypatch.delenv("SKILLSIM_SCENARIOS")  # (this module's: ./scenarios, then the shipped)
+    monkeypatch.chdir(tmp_path / "mine")
+    mine = loading.resolve_run("baseline", "apprenticeship_subsidy", 600, 3, 7)
+    assert mine.status_quo.tvet_capacity.seat_multiplier == 1.5
+    assert loading.config_hash(mine) != loading.config_hash(shipped)
+    result = runner.simulate(mine)
+    manifest = runner.manifest(result)
+    assert manifest["config"]["status_quo"]["tvet_capacity"]["seat_multiplier"] == 1.5
+    monkeypatch.chdir(tmp_path)  # elsewhere: the shipped none.toml is the one found here
+    assert loading.resolve_run("baseline").status_quo.tvet_capacity.seat_multiplier == 1.0
+    again = runner.simulate(RunConfig.model_validate(manifest["config"]))
+    pd.testing.assert_frame_equal(again.metrics, result.metrics, check_exact=True)
+    other = runner.simulate(shipped).metrics
+    assert not other.drop(columns="month").equals(result.metrics.drop(columns="month"))

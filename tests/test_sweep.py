@@ -266,3 +266,31 @@ def test_school_leavers_turned_away_in_a_sweep_are_said(tmp_path, capsys):
     turned = json.loads((run / "manifest.json").read_text())["entrants_turned_away"]
     assert turned > 0
     assert f"warning: {turned:,} school leavers found no free worker row in these runs" in err
+
+
+def test_a_sweep_records_its_status_quo_and_a_changed_one_is_another_sweep(
+    tmp_path, monkeypatch, capsys
+):
+    """The status quo (a user's own none.toml) is every run's burn-in policy: the sweep's
+    manifest holds it, and a sweep resumed after it changed is refused, saying so (it
+    resumed and mixed the runs of two status quos, unsaid: an outside review)."""
+    monkeypatch.delenv("SKILLSIM_SCENARIOS", raising=False)
+    own = tmp_path / "scenarios" / "policies"
+    own.mkdir(parents=True)
+    (own / "none.toml").write_text('extends = "none"\n[tvet_capacity]\nseat_multiplier = 1.5\n')
+    monkeypatch.chdir(tmp_path)
+    body = small(policies=("apprenticeship_subsidy",), replications=1, months=2)
+    path = write_experiment(tmp_path / "exp", body)
+    out = tmp_path / "sweep"
+    assert run_sweep(make_plan(load_experiment(path)), out, executor="serial", threads=1).complete
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status_quo"]["tvet_capacity"]["seat_multiplier"] == 1.5
+    run = next((out / "runs").iterdir())
+    config = json.loads((run / "manifest.json").read_text())["config"]
+    assert config["status_quo"]["tvet_capacity"]["seat_multiplier"] == 1.5
+    (own / "none.toml").write_text('extends = "none"\n[tvet_capacity]\nseat_multiplier = 2.0\n')
+    args = ["sweep", str(path), "--executor", "serial", "--out", str(out)]
+    assert cli.main(args) == cli.EXIT_BAD_INPUT
+    err = " ".join(capsys.readouterr().err.split())
+    assert "holds another sweep" in err
+    assert "status_quo.tvet_capacity.seat_multiplier was 1.5, now 2.0" in err

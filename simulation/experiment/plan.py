@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from simulation import loading, store
-from simulation.config import RunConfig
+from simulation.config import PolicyConfig, RunConfig
 from simulation.config_errors import ConfigError, Problem, show_value
 from simulation.experiment import design
 from simulation.experiment.loading import Experiment, apply, by_root, settings
@@ -51,6 +51,11 @@ class Plan:
 
     def parameter_names(self) -> list[str]:
         return [p.label for p in self.experiment.config.parameters]
+
+    @property
+    def status_quo(self) -> PolicyConfig:
+        """The policy of every run's burn-in and month 0 (``make_plan`` resolves it once)."""
+        return self.runs[0].config.status_quo if self.runs else loading.load_policy("none")
 
 
 # (folder names in results/: store.unfit_name)
@@ -129,6 +134,7 @@ def make_plan(experiment: Experiment) -> Plan:
     seeds = design.replication_seeds(cfg.root_seed, cfg.replications)
     names = [p.label for p in cfg.parameters]
     resolved: dict[tuple[str, str, int], tuple[RunConfig, str]] = {}
+    status_quo = loading.load_policy("none")  # (once: every run carries it)
     for k, row in enumerate(points):
         pairs = [
             pair
@@ -141,7 +147,9 @@ def make_plan(experiment: Experiment) -> Plan:
                 scen = apply(scenario, changes["scenario"]) if "scenario" in changes else scenario
                 for p_name, policy in experiment.policies.items():
                     pol = apply(policy, changes["policy"]) if "policy" in changes else policy
-                    run = loading.resolve_run(scen, pol, cfg.workers, cfg.months, 0)
+                    run = loading.resolve_run(
+                        scen, pol, cfg.workers, cfg.months, 0, status_quo=status_quo
+                    )
                     resolved[s_name, p_name, k] = (run, loading.config_hash(run))
         except ConfigError as exc:  # a combination the ends of the ranges did not show
             point = ", ".join(f"{n} = {x:g}" for n, x in zip(names, row, strict=True))

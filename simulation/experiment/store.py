@@ -165,6 +165,8 @@ def _what_differs(existing: dict[str, Any], plan: Plan, most: int = 3) -> str:
     walk("", settings, {k: v for k, v in now["experiment"].items() if k != "description"})
     for part in ("scenarios", "policies"):
         walk(part, existing.get(part) or {}, now[part])
+    if "status_quo" in existing and plan.runs:  # (a user's own none.toml, edited)
+        walk("status_quo", existing["status_quo"], plan.status_quo.model_dump(mode="json"))
     if not found:
         return ""
     more = " (and more)" if len(found) > most else ""
@@ -682,6 +684,8 @@ class SweepStore:
                 "seeds": self.plan.seeds,
                 "scenarios": {name: s.model_dump(mode="json") for name, s in exp.scenarios.items()},
                 "policies": {name: p.model_dump(mode="json") for name, p in exp.policies.items()},
+                # the burn-in's and month 0's policy, which every run carries
+                "status_quo": self.plan.status_quo.model_dump(mode="json"),
             }
         store.write_json(
             {
