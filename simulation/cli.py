@@ -150,6 +150,34 @@ def _parser() -> argparse.ArgumentParser:
         "--no-summary", action="store_true", help="no summary table at the end (progress only)"
     )
 
+    again = sub.add_parser(
+        "rerun",
+        help="compute a run again from its folder's manifest, and compare the tables",
+        description="Compute the run of RUN_DIR (a folder `skillsim run` or a sweep wrote) "
+        "again from its manifest.json alone: its resolved scenario, policy and status quo, "
+        "size, horizon, seed and engine, whatever scenario files are found now. The rerun "
+        "is written to a new folder, then compared table by table with the original: with "
+        "the same skillsim code and the same numba, numpy and Python, every table is "
+        "identical, bit for bit. Exit status 0 when they are, 1 when a table differs (the "
+        "rerun is kept either way).",
+    )
+    again.add_argument(
+        "run", type=Path, metavar="RUN_DIR", help="a run folder (or its manifest.json)"
+    )
+    again.add_argument(
+        "--out",
+        type=out_path,
+        default=None,
+        metavar="DIR",
+        help="the rerun's folder, must not exist (default: RUN_DIR-rerun, or -rerun-1, ...)",
+    )
+    again.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no progress bar: the comparison's lines only, on standard error, and the "
+        "rerun's folder on standard output",
+    )
+
     cmp_ = sub.add_parser(
         "compare",
         help="print runs side by side",
@@ -420,6 +448,8 @@ def _command(args: argparse.Namespace) -> int:
             return _run(args)
         if args.command == "compare":
             return _compare(args.runs)
+        if args.command == "rerun":
+            return _rerun(args)
         if args.command == "list":
             return _list(args.what)
         if args.command in ("sweep", "effects"):
@@ -609,6 +639,119 @@ def _run(args: argparse.Namespace) -> int:
             f"skillsim: a stop came once the run had finished; it is kept in {out}", file=sys.stderr
         )
     return 0
+
+
+def _rerun(args: argparse.Namespace) -> int:
+    """``skillsim rerun``: a run folder's run computed again from its manifest, written
+    to a new folder, and compared with the original table by table."""
+    from pydantic import ValidationError
+    from rich.console import Console
+
+    from simulation import analysis, runner, store
+    from simulation.config import RunConfig
+
+    folder = args.run.parent if args.run.name == "manifest.json" else args.run
+    try:
+        manifest = analysis._manifest(folder)
+    except analysis.DamagedFolderError as exc:
+        raise BadInput(str(exc)) from None
+    if manifest is None or manifest.get("kind") != "run":
+        what = "no manifest.json" if manifest is None else f"a {manifest.get('kind')} folder"
+        raise BadInput(
+            f"{folder}: not a run folder ({what}; allowed: a folder `skillsim run` wrote, or a "
+            "sweep's runs/<run id>/ folder)"
+        )
+    try:
+        run = RunConfig.model_validate(manifest.get("config"))
+    except ValidationError as exc:
+        raise BadInput(
+            f"{folder / 'manifest.json'}: its config is not a run's configuration for this "
+            f"skillsim ({exc.error_count()} problems, the first at "
+            f"{'.'.join(map(str, exc.errors()[0]['loc']))}: {exc.errors()[0]['msg']})"
+        ) from None
+    engine = manifest.get("engine", "engine")
+    if engine not in ("engine", "reference"):
+        raise BadInput(
+            f"{folder / 'manifest.json'}: engine {engine!r} (allowed: engine, reference)"
+        )
+    wanted = args.out if args.out is not None else store.unused_folder(Path(f"{folder}-rerun"))
+    problem = store.check_out(wanted, store.out_option(args.out))
+    if problem:
+        raise BadInput(problem)
+    console = Console(stderr=True)
+    now = runner.provenance()
+    said = [f"rerun of {folder}: {run.scenario.name} | {run.policy.name}, seed {run.seed}, "
+            f"{run.workers:,} workers, {run.months} months, engine {engine}"]  # fmt: skip
+    if manifest.get("code") and manifest["code"] != now["code"]:
+        said.append(
+            f"note: the run was computed by skillsim code {manifest['code']}, this is "
+            f"{now['code']}: its numbers may differ"
+        )
+    then = manifest.get("packages") or {}
+    moved = [f"{k} {then[k]} -> {v}" for k, v in now["packages"].items() if then.get(k, v) != v]
+    if moved:
+        said.append(f"note: {', '.join(moved)} since the run was computed")
+    for line in said:
+        print(line, file=sys.stderr)
+    if args.quiet:
+        result = runner.simulate(run, engine=engine)
+    else:
+        result = _run_with_progress(run, console, engine=engine)
+    with stop.held() as held:
+        try:
+            out = runner.write(result, wanted, elsewhere=True)
+        except OSError as exc:
+            print(
+                f"skillsim: error: cannot write the rerun to {wanted} ({exc.strerror or exc}); "
+                "nothing of it was kept there: free space (or fix the folder) and run it again",
+                file=sys.stderr,
+            )
+            return EXIT_FAILED
+        differ = _tables_differ(folder, out, manifest)
+        for line in differ or [f"the same as {folder}: every table identical, bit for bit"]:
+            print(line, file=sys.stderr)
+        if args.quiet:
+            print(out)
+        else:
+            print(f"wrote {out}", file=sys.stderr)
+        sys.stdout.flush()
+    if held:
+        print(
+            f"skillsim: a stop came once the rerun had finished; it is kept in {out}",
+            file=sys.stderr,
+        )
+    return EXIT_FAILED if differ else 0
+
+
+def _tables_differ(original: Path, rerun: Path, manifest: dict) -> list[str]:
+    """What differs between the original run's tables and the rerun's (each table the
+    original has), in lines; [] if every one is identical, values and dtypes."""
+    import numpy as np
+    import pandas as pd
+
+    lines = []
+    files = sorted((manifest.get("files") or {}).values()) or ["metrics.parquet"]
+    for name in files:
+        mine, theirs = rerun / name, original / name
+        if not theirs.is_file():
+            continue
+        a, b = pd.read_parquet(theirs), pd.read_parquet(mine)
+        if a.equals(b) and list(a.dtypes) == list(b.dtypes):
+            continue
+        if list(a.columns) != list(b.columns) or a.shape != b.shape:
+            lines.append(f"{name}: differs in shape or columns ({a.shape} against {b.shape})")
+            continue
+        cols = [c for c in a.columns if not a[c].equals(b[c])]
+        where = ""
+        if "month" in a.columns and cols:
+            c = cols[0]
+            off = ~(a[c].eq(b[c]) | (a[c].isna() & b[c].isna()))
+            if off.any():
+                first = a["month"].to_numpy()[np.argmax(off.to_numpy())]
+                where = f", first in month {int(first)}"
+        shown = ", ".join(cols[:4]) + (f" and {len(cols) - 4} more" if len(cols) > 4 else "")
+        lines.append(f"{name}: differs from the original in {shown}{where}")
+    return lines
 
 
 _STOPS = stop.STOPS

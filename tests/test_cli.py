@@ -932,6 +932,40 @@ def test_a_stop_that_comes_back_out_of_compiled_code_as_another_error_is_a_stop(
     assert set(pd.read_parquet(sweep / "ledger.parquet")["status"]) == {"failed"}
 
 
+def test_a_run_is_computed_again_from_its_manifest_and_compared(tmp_path, monkeypatch, capsys):
+    """A referee's check: `skillsim rerun` computes a run folder's run again from its
+    manifest alone (there was no way but to write scenario files from it by hand: an
+    outside review), in a new folder, and compares the tables: identical, exit 0; a
+    table that differs is named, with the first month, exit 1; the rerun is kept."""
+    monkeypatch.chdir(tmp_path)
+    assert (
+        cli.main(["run", "baseline", "--policy", "package", *SMALL, "--quiet", "--out", "r"]) == 0
+    )
+    capsys.readouterr()
+    assert cli.main(["rerun", "r", "--quiet"]) == 0
+    out, err = capsys.readouterr()
+    assert out == "r-rerun\n"
+    assert "rerun of r: baseline | package, seed 5, 400 workers, 3 months" in err
+    assert "the same as r: every table identical, bit for bit" in err
+    original = json.loads((tmp_path / "r" / "manifest.json").read_text())
+    again = json.loads((tmp_path / "r-rerun" / "manifest.json").read_text())
+    assert again["config"] == original["config"] and again["config_hash"] == original["config_hash"]
+    # the original changed (another computation's): named, with its first month
+    metrics = pd.read_parquet(tmp_path / "r" / "metrics.parquet")
+    metrics.loc[metrics["month"] == 2, "employed"] += 1
+    metrics.to_parquet(tmp_path / "r" / "metrics.parquet")
+    assert cli.main(["rerun", "r/manifest.json", "--quiet"]) == 1
+    out, err = capsys.readouterr()
+    assert out == "r-rerun-1\n"
+    assert "metrics.parquet: differs from the original in employed, first in month 2" in err
+    assert (tmp_path / "r-rerun-1" / "metrics.parquet").is_file()  # (kept)
+    # not a run folder; an existing --out
+    assert cli.main(["rerun", str(tmp_path)]) == cli.EXIT_BAD_INPUT
+    assert "not a run folder (no manifest.json" in capsys.readouterr().err
+    assert cli.main(["rerun", "r", "--out", "r-rerun"]) == cli.EXIT_BAD_INPUT
+    assert "already exists" in capsys.readouterr().err
+
+
 def test_an_out_path_too_long_for_the_file_system_is_bad_input(tmp_path, capsys):
     out = tmp_path / ("q" * 256)
     assert cli.main(["run", "baseline", *SMALL, "--out", str(out)]) == cli.EXIT_BAD_INPUT
