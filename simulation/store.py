@@ -121,6 +121,9 @@ class NewFolder:
     def __enter__(self) -> Path:
         self._taken(self.out)
         self.out.parent.mkdir(parents=True, exist_ok=True)
+        # (those of an earlier writer of this name killed with SIGKILL while it wrote:
+        # nothing else removes them; an outside review)
+        remove_stale_temporaries(self.out.parent, self.out.name)
         tmp = self.out.with_name(f".{self.out.name}.tmp-{os.getpid()}")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()

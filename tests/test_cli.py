@@ -966,6 +966,18 @@ def test_a_run_is_computed_again_from_its_manifest_and_compared(tmp_path, monkey
     assert "already exists" in capsys.readouterr().err
 
 
+def test_a_run_clears_the_temporary_folder_of_a_killed_writer_of_its_name(tmp_path):
+    """A run killed with SIGKILL while it wrote leaves ``.<name>.tmp-<pid>/``: a later
+    run to that name removes it (a process that is gone), and keeps a live one's."""
+    stale = tmp_path / ".r.tmp-999999999"  # (no such process)
+    live = tmp_path / f".r.tmp-{os.getpid()}x"  # (not a pid: not ours to remove)
+    for folder in (stale, live):
+        folder.mkdir()
+        (folder / "metrics.parquet").write_bytes(b"half")
+    assert cli.main(["run", "baseline", *SMALL, "--quiet", "--out", str(tmp_path / "r")]) == 0
+    assert not stale.exists() and live.exists() and (tmp_path / "r" / "manifest.json").is_file()
+
+
 def test_an_out_path_too_long_for_the_file_system_is_bad_input(tmp_path, capsys):
     out = tmp_path / ("q" * 256)
     assert cli.main(["run", "baseline", *SMALL, "--out", str(out)]) == cli.EXIT_BAD_INPUT

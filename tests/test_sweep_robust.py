@@ -1296,6 +1296,22 @@ def test_an_interrupted_sweep_says_whether_any_run_is_kept(tmp_path, monkeypatch
             f"interrupted before any run finished; {out} holds the sweep's"
         )
         assert "rerun the same command to start it" in said
+    # SIGTERM (a batch scheduler's stop) is said as such, as `skillsim run` says it (it
+    # was "interrupted": an outside review)
+    import signal
+
+    def terminated(plan, folder, *args, **kwargs):
+        try:
+            stopped(plan, folder)
+        except KeyboardInterrupt:
+            signal.raise_signal(signal.SIGTERM)  # (cli.main's handler: no model steps)
+
+    monkeypatch.setattr(experiment, "run_sweep", terminated)
+    out = tmp_path / "again"
+    assert cli.main(["sweep", str(path), "--out", str(out), "--quiet"]) == 143
+    said = " ".join(capsys.readouterr().err.split())
+    told = "stopped (SIGTERM)" + ("; finished runs are kept" if finished else " before any run")
+    assert told in said and "interrupted before" not in said and "interrupted;" not in said
 
 
 def test_more_threads_than_cores_are_said_and_recorded_as_used(tmp_path, capsys):
@@ -1325,3 +1341,33 @@ def test_a_resume_that_runs_nothing_keeps_the_execution_the_runs_had(tmp_path, c
     assert first == {"executor": "serial", "jobs": None, "scheduler": None, "threads": 1}
     assert cli.main([*args, "--executor", "processes", "--jobs", "2"]) == 0
     assert json.loads((out / "manifest.json").read_text())["execution"] == first
+
+
+def _holds_sigint() -> bool:
+    import signal
+
+    return signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, set())
+
+
+def test_worker_processes_start_with_ctrl_c_held_back():
+    """A Ctrl-C in a worker's first seconds (importing numba and mesa, before it could
+    ignore the signal) printed its traceback into the sweep's message: 34 lines from a
+    pool's worker, 74 from a local Dask cluster's two (an outside review). The workers
+    start with SIGINT held back and leave it to the sweep's process; the sweep's own
+    process keeps receiving it."""
+    pool = executors.process_pool(1)()
+    try:
+        assert pool.submit(_holds_sigint).result(timeout=120) is True
+    finally:
+        pool.shutdown()
+    assert not _holds_sigint()
+    pytest.importorskip("distributed")
+    from distributed import Client
+
+    cluster = executors.local_cluster(1)
+    try:
+        with Client(cluster) as client:
+            assert list(client.run(_holds_sigint).values()) == [True]
+    finally:
+        cluster.close()
+    assert not _holds_sigint()

@@ -388,19 +388,22 @@ def _sweep(args: argparse.Namespace) -> int:
         console.print(f"skillsim: error: {exc}", markup=False, highlight=False)
         return EXIT_FAILED_RUNS
     except KeyboardInterrupt:
+        from simulation import stop
         from simulation.experiment.progress import finished_runs
 
+        # (SIGTERM, a batch scheduler's stop, is said as such, as `skillsim run` says it)
+        said = "stopped (SIGTERM)" if stop.sigterm.is_set() else "interrupted"
         if Path(out).exists() and finished_runs(out):
             console.print(
-                f"interrupted; finished runs are kept in {out}: rerun the same command to resume"
+                f"{said}; finished runs are kept in {out}: rerun the same command to resume"
             )
         elif Path(out).exists():  # ("finished runs are kept" of none read as a loss)
             console.print(
-                f"interrupted before any run finished; {out} holds the sweep's plan: rerun "
+                f"{said} before any run finished; {out} holds the sweep's plan: rerun "
                 "the same command to start it"
             )
         else:  # (stopped while connecting to a scheduler, before the folder was made)
-            console.print("interrupted before any run; nothing written")
+            console.print(f"{said} before any run; nothing written")
         return EXIT_INTERRUPTED
     if not args.quiet:
         console.print(

@@ -26,6 +26,7 @@ import hashlib
 import logging
 import multiprocessing
 import os
+import signal
 import socket
 import threading
 import time
@@ -281,9 +282,40 @@ def stop_pool(pool: cf.Executor) -> None:
                 proc.join(STOP_SECONDS)
 
 
+@contextlib.contextmanager
+def sigint_held():
+    """SIGINT held back in this thread (blocked: delivered when the block ends, never
+    lost) while it starts processes or threads. A process (or thread) started meanwhile
+    inherits the block, across exec too: a Ctrl-C in a worker's first seconds, while it
+    imports numba and mesa and before it could ignore the signal, printed its
+    KeyboardInterrupt traceback into the sweep's message (an outside review: 34 lines
+    from a pool's worker, 74 from a Dask cluster's two). The workers leave Ctrl-C to the
+    sweep's process, which stops them."""
+    if not hasattr(signal, "pthread_sigmask"):  # (not on Windows)
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+class _QuietProcess(multiprocessing.get_context("spawn").Process):
+    """A pool's worker process, started with SIGINT held back (``sigint_held``)."""
+
+    def start(self) -> None:
+        with sigint_held():
+            super().start()
+
+
+class _QuietSpawn(type(multiprocessing.get_context("spawn"))):
+    Process = _QuietProcess
+
+
 def process_pool(jobs: int) -> Callable[[], cf.Executor]:
     def make() -> cf.Executor:
-        ctx = multiprocessing.get_context("spawn")
+        ctx = _QuietSpawn()
         return cf.ProcessPoolExecutor(
             max_workers=jobs,
             mp_context=ctx,
@@ -315,18 +347,21 @@ def local_cluster(jobs: int):
     """A Dask cluster on this machine: ``jobs`` single-threaded worker processes."""
     from distributed import LocalCluster
 
-    return LocalCluster(
-        n_workers=jobs,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-        # The scheduler serves HTTP (health, metrics) even without a dashboard, by default
-        # on port 8787: a port another cluster's dashboard often holds, which made Dask
-        # warn "Port 8787 is already in use" to the researcher. Any free local port will do.
-        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
-        silence_logs=logging.ERROR,
-        preload=["simulation.experiment.worker_signals"],  # Ctrl-C: the sweep stops them
-    )
+    # (its event loop's thread, started here, starts the workers' processes, now and
+    # when one is restarted: it and they hold SIGINT back for good; sigint_held)
+    with sigint_held():
+        return LocalCluster(
+            n_workers=jobs,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            # The scheduler serves HTTP (health, metrics) even without a dashboard, by default
+            # on port 8787: a port another cluster's dashboard often holds, which made Dask
+            # warn "Port 8787 is already in use" to the researcher. Any free local port will do.
+            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+            silence_logs=logging.ERROR,
+            preload=["simulation.experiment.worker_signals"],  # Ctrl-C: the sweep stops them
+        )
 
 
 SCHEDULER_SCHEMES = ("tcp", "tls")
