@@ -66,6 +66,24 @@ class BadInput(Exception):
     """A command-line value that is not allowed (reported like a ConfigError)."""
 
 
+class _Version(argparse.Action):
+    """``--version``: worked out when asked for (the code's digest reads every module)."""
+
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from simulation import __version__, store
+        from simulation.experiment.executors import code_digest, loaded_code
+
+        commit = store.code_version()
+        where = commit.get("commit") or "not a git checkout"
+        if commit.get("dirty"):
+            where += ", with uncommitted changes"
+        print(f"skillsim {__version__} (code {code_digest(loaded_code())}; commit {where})")
+        parser.exit()
+
+
 def _parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="skillsim",
@@ -77,6 +95,12 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Exit status: 0 success, 1 a run failed, 2 bad input (nothing is written), 130 "
         "interrupted (Ctrl-C), 143 stopped by SIGTERM, 141 output cut off by a closed pipe "
         "(as `| head` does; quietly, as other commands do).",
+    )
+    top.add_argument(
+        "--version",
+        action=_Version,
+        help="print skillsim's version, the digest of its code (as run manifests and a "
+        "sweep's ledger record it: `code`) and its git commit, and exit",
     )
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     top.set_defaults(_commands=sub.choices)  # (for _unrecognized: each command's parser)
@@ -137,8 +161,8 @@ def _parser() -> argparse.ArgumentParser:
         choices=("engine", "reference"),
         default="engine",
         help="engine: the numba engine (default); reference: the plain-Mesa reference model "
-        "(the same rules as Agent objects, the same results, hundreds of times slower); the "
-        "manifest records which",
+        "(the same rules as Agent objects, the same results to the rounding of the last "
+        "digit, hundreds of times slower); the manifest records which",
     )
     run.add_argument(
         "--quiet",
@@ -909,7 +933,7 @@ def _compare(runs: Sequence[Path]) -> int:
     twice = [p for i, p in enumerate(runs) if p.resolve() in {q.resolve() for q in runs[:i]}]
     if twice:
         raise BadInput(f"{twice[0]}: named twice (compare takes different run folders)")
-    labels, frames = [], []
+    labels, frames, configs = [], [], []
     for path in runs:
         manifest_path = path / "manifest.json"
         if not path.is_dir():
@@ -943,6 +967,7 @@ def _compare(runs: Sequence[Path]) -> int:
             f"{manifest['scenario']}\n{manifest['policy']}\nseed {manifest['seed']}\n"
             f"{int(manifest['workers']):,} workers"
         )
+        configs.append(manifest.get("config") or {})
         try:
             frames.append(analysis.read_table(path / "metrics.parquet"))
         except (FileNotFoundError, analysis.DamagedFolderError) as exc:
@@ -957,7 +982,44 @@ def _compare(runs: Sequence[Path]) -> int:
     labels, common = _common_lines(labels)
     title = "runs side by side" + (f": {', '.join(common)}" if common else "")
     _summary_table(dict(zip(labels, frames, strict=True)), title=title, parts=("mean", "final"))
+    for line in _same_names_other_settings(runs, configs):
+        print(f"note: {line}", file=sys.stderr)
     return 0
+
+
+def _same_names_other_settings(runs: Sequence[Path], configs: list[dict]) -> list[str]:
+    """Scenarios (policies, status quos) of one name whose settings differ between the
+    runs (a scenario file of one's own in place of a shipped one, or edited between two
+    runs): the table names them alike (an outside review), so each is said, with a
+    setting that differs."""
+
+    def first_difference(a, b, path=""):
+        if isinstance(a, dict) and isinstance(b, dict):
+            for key in [*a, *(k for k in b if k not in a)]:
+                found = first_difference(a.get(key), b.get(key), f"{path}.{key}" if path else key)
+                if found:
+                    return found
+            return None
+        return None if a == b else f"{path}: {a!r} in one, {b!r} in the other"
+
+    lines = []
+    for part in ("scenario", "policy", "status_quo"):
+        seen: dict[str, tuple[Path, dict]] = {}
+        for path, config in zip(runs, configs, strict=True):
+            settings = config.get(part)
+            if not isinstance(settings, dict):
+                continue
+            name = str(settings.get("name"))
+            first = seen.setdefault(name, (path, settings))
+            plain = {k: v for k, v in settings.items() if k != "description"}
+            other = {k: v for k, v in first[1].items() if k != "description"}
+            if plain != other:
+                where = first_difference(other, plain)
+                lines.append(
+                    f"{part.replace('_', ' ')} {name} is not the same in {first[0]} and {path} "
+                    f"({where}): their rows compare two settings of it"
+                )
+    return lines
 
 
 def _common_lines(labels: list[str]) -> tuple[list[str], list[str]]:

@@ -745,6 +745,9 @@ def figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
         seeds_counted=i18n.counted(sweep.seeds, "seed"),
         months=int(e.get("months", sweep.results["month"].max())),
     )
+    codes = analysis.code_versions(sweep.path).index
+    if len(codes) == 1:  # (the code that computed the runs, as the ledger names it)
+        line += ("；代码 " if lang == "zh" else "; code ") + str(codes[0])[:8]
     return sourced(_figures(sweep, style, lang), line, style, lang)
 
 
@@ -2083,7 +2086,7 @@ def _manifest_html(sweep: Sweep, lang: str) -> str:
         "sweep_hash": m.get("sweep_hash"),
         "root_seed": m.get("root_seed"),
         "seeds": ", ".join(str(s) for s in m.get("seeds", [])),
-        "code": code_words(m, lang),
+        "code": code_words(m, lang, list(analysis.code_versions(sweep.path).index)),
         "started": time_words(m.get("started")),
         "updated": time_words(m.get("updated")),
         "packages": packages_words(m),
@@ -2150,11 +2153,24 @@ def time_words(stamp: Any) -> Any:
     return when.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def code_words(manifest: dict[str, Any], lang: str = "en") -> str:
-    """The code a manifest records: package version, commit, and whether it was dirty."""
+def code_words(manifest: dict[str, Any], lang: str = "en", digests: list[str] | None = None) -> str:
+    """The code a manifest records: package version, commit, whether it was dirty, and
+    the digest of the code that computed the runs (``digests``: a sweep's ledger's; by
+    default the manifest's own ``code``), which the ledger, the run manifests and
+    ``skillsim --version`` give (the page named only the commit: an outside review)."""
     code = manifest.get("code_version", {})
     dirty = ("（含未提交修改）" if lang == "zh" else " (dirty)") if code.get("dirty") else ""
-    return f"{code.get('package', '')} {code.get('commit', '')}{dirty}"
+    words = f"{code.get('package', '')} {code.get('commit', '')}{dirty}"
+    if digests is None:
+        own = manifest.get("code")
+        if isinstance(own, dict) and own:  # (a sweep's: module -> digest, of its latest run)
+            from simulation.experiment.executors import code_digest
+
+            own = code_digest(own)
+        digests = [own] if isinstance(own, str) and own else []
+    if digests:
+        words += ("；代码摘要 " if lang == "zh" else "; code ") + ", ".join(digests)
+    return words
 
 
 def packages_words(manifest: dict[str, Any]) -> str:

@@ -978,6 +978,43 @@ def test_a_run_clears_the_temporary_folder_of_a_killed_writer_of_its_name(tmp_pa
     assert not stale.exists() and live.exists() and (tmp_path / "r" / "manifest.json").is_file()
 
 
+def test_compare_says_when_runs_of_one_scenario_name_differ_in_its_settings(
+    tmp_path, monkeypatch, capsys
+):
+    """A scenario file of one's own in place of the shipped baseline: compare titled
+    both runs "baseline" and said nothing of the difference (an outside review)."""
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["run", "baseline", *SMALL, "--quiet", "--out", "a"]) == 0
+    (tmp_path / "scenarios").mkdir()
+    (tmp_path / "scenarios" / "baseline.toml").write_text(
+        'extends = "baseline"\nname = "baseline"\n[behaviour.skills]\nlearning_rate = 0.05\n'
+    )
+    assert cli.main(["run", "baseline", *SMALL, "--quiet", "--out", "b"]) == 0
+    capsys.readouterr()
+    assert cli.main(["compare", "a", "b"]) == 0
+    err = " ".join(capsys.readouterr().err.split())
+    assert (
+        "note: scenario baseline is not the same in a and b (behaviour.skills.learning_rate:" in err
+    )
+    (tmp_path / "scenarios" / "baseline.toml").unlink()  # the shipped one again: the same
+    assert cli.main(["run", "baseline", *SMALL, "--seed", "6", "--quiet", "--out", "c"]) == 0
+    capsys.readouterr()
+    assert cli.main(["compare", "a", "c"]) == 0
+    assert "note:" not in capsys.readouterr().err
+
+
+def test_version_names_the_code_digest_runs_record(tmp_path, capsys):
+    """Which code is this? The digest run manifests and a sweep's ledger record (no
+    command printed it: an outside review)."""
+    from simulation import __version__, runner
+
+    with pytest.raises(SystemExit) as done:
+        cli.main(["--version"])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"skillsim {__version__} (code {runner.provenance()['code']}; commit ")
+
+
 def test_an_out_path_too_long_for_the_file_system_is_bad_input(tmp_path, capsys):
     out = tmp_path / ("q" * 256)
     assert cli.main(["run", "baseline", *SMALL, "--out", str(out)]) == cli.EXIT_BAD_INPUT

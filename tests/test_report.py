@@ -156,9 +156,14 @@ def test_each_figure_names_its_sweep_for_slides():
     and months, in a line under the figure, once (plots' own source line is left out)."""
     sweep = report.read(cell_sweep())
     e = sweep.experiment
+    code = analysis.code_versions(cell_sweep()).index[0]
     want = (
         f"skillsim, sweep {e['name']}: {e['workers']:,} workers, {sweep.seeds} seeds, "
-        f"{e['months']} months"
+        f"{e['months']} months; code {code[:8]}"
+    )
+    # the manifest section names the code's digest, as the ledger and run manifests do
+    assert f"; code {code}" in report.code_words(
+        sweep.manifest, "en", list(analysis.code_versions(cell_sweep()).index)
     )
     specs = report.figures(sweep, "paper", "en")
     assert len(specs) >= 9
