@@ -173,30 +173,41 @@ def load(
         codes = sorted({m.get("code", "") for m in used} - {""})
         out.attrs["skillsim"]["source"] = source(
             "run" if len(used) == 1 else "runs",
-            path.name,
+            folders[0].name if len(folders) == 1 else path.name,  # (a run's own name)
             first.get("workers"),
             first.get("months"),
             codes,
+            used,
         )
     return out
 
 
 def source(
-    kind: str, name: str, workers: int | None, months: int | None, codes: Sequence[str]
+    kind: str,
+    name: str,
+    workers: int | None,
+    months: int | None,
+    codes: Sequence[str],
+    manifests: Sequence[dict[str, Any]] = (),
 ) -> dict[str, Any]:
     """Where a table's numbers come from, for a figure's source line (``plots``): a
     ``kind`` ("sweep", "run" or "runs") named ``name`` (the experiment's, or the
-    folder's), its size and horizon, and the digests of the skillsim code that computed
-    it (a run manifest's ``code``; a sweep's ledger column ``code``)."""
+    folder's), its size and horizon, the digests of the skillsim code that computed it
+    (a run manifest's ``code``; a sweep's ledger column ``code``) and skillsim's version
+    as its ``manifests`` record it (``code_version.package``: the version that computed
+    it, not this one)."""
     from simulation import __version__
 
+    versions = sorted(
+        {str((m.get("code_version") or {}).get("package") or "") for m in manifests} - {""}
+    )
     return {
         "kind": kind,
         "name": name,
         "workers": workers,
         "months": months,
         "code": list(codes),
-        "version": __version__,
+        "version": "/".join(versions) or __version__,
     }
 
 
@@ -253,6 +264,24 @@ def _check_comparable(path: Path, manifests: dict[Path, dict[str, Any]]) -> None
                 where + f"the {kind} {name!r} is not the same in all of them (runs with "
                 f"one version each: {told})" + advice
             )
+    # One status quo: the burn-in's and month 0's policy, which every pairing assumes
+    # shared (a run from before a none.toml of one's own beside one after: an outside
+    # review). A manifest from before it was recorded ran under the shipped one.
+    from simulation.config import PolicyConfig
+
+    plain = {"name", "description"}
+    shipped = PolicyConfig(name="none").model_dump(mode="json", exclude=plain)
+    texts: dict[str, list[Path]] = {}
+    for folder, m in manifests.items():
+        quo = config(m, "status_quo")
+        levers = {k: v for k, v in quo.items() if k not in plain} if quo else shipped
+        texts.setdefault(json.dumps(levers, sort_keys=True), []).append(folder)
+    if len(texts) > 1:
+        told = " | ".join(runs(g) for g in texts.values())
+        raise ValueError(
+            where + "they ran under different status quos (the policy none of their "
+            f"burn-in and month 0: config.status_quo; runs with one each: {told})" + advice
+        )
     for (scenario, policy, seed), group in cells.items():
         if len(group) > 1:
             raise ValueError(
@@ -583,6 +612,7 @@ def _load_sweep(
             experiment.get("workers"),
             experiment.get("months"),
             list(codes.index),
+            [manifest],
         ),
     }
     return out

@@ -193,7 +193,8 @@ def _parser() -> argparse.ArgumentParser:
         type=out_path,
         default=None,
         metavar="DIR",
-        help="the rerun's folder, must not exist (default: RUN_DIR-rerun, or -rerun-1, ...)",
+        help="the rerun's folder, must not exist (default: RUN_DIR-rerun, or -rerun-1, ...; "
+        "for a sweep's run, SWEEP-rerun-RUN_ID beside the sweep)",
     )
     again.add_argument(
         "--quiet",
@@ -698,7 +699,7 @@ def _rerun(args: argparse.Namespace) -> int:
         raise BadInput(
             f"{folder / 'manifest.json'}: engine {engine!r} (allowed: engine, reference)"
         )
-    wanted = args.out if args.out is not None else store.unused_folder(Path(f"{folder}-rerun"))
+    wanted = args.out if args.out is not None else store.unused_folder(_rerun_folder(folder))
     problem = store.check_out(wanted, store.out_option(args.out))
     if problem:
         raise BadInput(problem)
@@ -747,6 +748,19 @@ def _rerun(args: argparse.Namespace) -> int:
     return EXIT_FAILED if differ else 0
 
 
+def _rerun_folder(folder: Path) -> Path:
+    """Where ``skillsim rerun`` writes by default: beside the run folder
+    (``<run>-rerun``), or for a sweep's run beside the sweep (``<sweep>-rerun-<run
+    id>``), not in its runs/, where it would count as one of its runs (an outside
+    review; ``rerun .`` wrote a hidden ``.-rerun`` in the run folder)."""
+    here = folder if folder.name not in ("", ".", "..") else folder.resolve()
+    sweep = here.parent.parent
+    if here.parent.name == "runs" and (sweep / "ledger.parquet").is_file():
+        sweep = sweep if sweep.name not in ("", ".", "..") else sweep.resolve()
+        return sweep.with_name(f"{sweep.name}-rerun-{here.name}")
+    return here.with_name(f"{here.name}-rerun")
+
+
 def _tables_differ(original: Path, rerun: Path, manifest: dict) -> list[str]:
     """What differs between the original run's tables and the rerun's (each table the
     original has), in lines; [] if every one is identical, values and dtypes."""
@@ -781,6 +795,24 @@ def _tables_differ(original: Path, rerun: Path, manifest: dict) -> list[str]:
 _STOPS = stop.STOPS
 
 
+def _stopping_column():
+    from rich.progress import ProgressColumn
+    from rich.text import Text
+
+    class Stopping(ProgressColumn):
+        """After a first Ctrl-C (or SIGTERM) while the model steps: that it stops after
+        this month, on the bar itself, redrawn by the bar's own thread. (The handler's
+        line on stderr, ``stop.defer``, is wiped by the bar's next redraw in a terminal:
+        an outside review; it stays in a log.)"""
+
+        def render(self, task) -> Text:
+            if not stop.requested.is_set():
+                return Text("")
+            return Text("stopping after this month (again: at once)", style="yellow")
+
+    return Stopping()
+
+
 def _run_with_progress(run, console, profile: bool = False, engine: str = "engine"):
     from rich.progress import (
         BarColumn,
@@ -800,6 +832,7 @@ def _run_with_progress(run, console, profile: bool = False, engine: str = "engin
         TextColumn("months"),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
+        _stopping_column(),
     )
     # The run's name on a line of its own (a long combination of policies would push the
     # bar off an 80-column terminal), then the bar: until the first month, set-up and

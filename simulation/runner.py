@@ -80,7 +80,11 @@ def simulate(
     engine reuses the month-0 state of an earlier run in this process that differs only
     in policy (``model.BurnInStore``; the results are the same)."""
     with stop.deferred():  # (a stop acts between months: see simulation.stop)
-        return _simulate(run, progress, profile, engine, share_burn_in, burn_in_progress, started)
+        result = _simulate(run, progress, profile, engine, share_burn_in, burn_in_progress, started)
+        # (a stop after the last month's check, while the tables were made: the run is
+        # not finished till it is returned, and a deferred stop is never swallowed)
+        stop.check()
+        return result
 
 
 def _simulate(run, progress, profile, engine, share_burn_in, burn_in_progress, started):

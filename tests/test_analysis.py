@@ -1136,3 +1136,26 @@ def test_effects_keep_the_experiments_order():
     figure = plots.forest(table, "employed")  # (its first row at the top)
     labels = [t.get_text() for t in figure.axes[0].get_yticklabels()]
     assert labels == ["full policy package", "apprenticeship subsidy"], labels
+
+
+def test_runs_under_two_status_quos_are_not_compared_as_one_experiment(tmp_path):
+    """Runs from before and after a none.toml of one's own (another status quo for the
+    burn-in and month 0) were paired as one experiment's (an outside review): refused,
+    as two settings of a scenario are. A manifest from before the status quo was
+    recorded counts as the shipped one."""
+    from simulation import cli
+
+    for policy in ("none", "package"):
+        args = ["run", "baseline", "--policy", policy, "--workers", "400", "--months", "2"]
+        assert cli.main([*args, "--quiet", "--out", str(tmp_path / policy)]) == 0
+    older = tmp_path / "none" / "manifest.json"
+    manifest = json.loads(older.read_text())
+    del manifest["config"]["status_quo"]  # (written before it was recorded)
+    older.write_text(json.dumps(manifest))
+    assert set(analysis.load(tmp_path)["policy"]) == {"none", "package"}
+    newer = tmp_path / "package" / "manifest.json"
+    manifest = json.loads(newer.read_text())
+    manifest["config"]["status_quo"]["tvet_capacity"]["seat_multiplier"] = 1.5
+    newer.write_text(json.dumps(manifest))
+    with pytest.raises(ValueError, match="they ran under different status quos"):
+        analysis.load(tmp_path)

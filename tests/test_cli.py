@@ -890,6 +890,29 @@ def test_a_first_stop_while_a_model_steps_ends_it_after_the_month(
     monkeypatch.setattr(SkillsModel, "step", twice)
     assert cli.main(["run", "baseline", *SMALL, "--quiet", "--out", str(out)]) == 130
     assert ended == [2] and _files(tmp_path) == []
+    # after the last month's check, while the tables are made: not swallowed (the run
+    # was written with exit 0 under the line that said it would stop: an outside review)
+    from simulation import runner, stop
+
+    monkeypatch.setattr(SkillsModel, "step", step)
+    made = runner._simulate
+
+    def late(*args):
+        result = made(*args)
+        signal.raise_signal(signal.SIGINT)
+        return result
+
+    monkeypatch.setattr(runner, "_simulate", late)
+    assert cli.main(["run", "baseline", *SMALL, "--quiet", "--out", str(out)]) == 130
+    assert _files(tmp_path) == []
+    # the progress bar says it (the handler's line is wiped by its next redraw)
+    column = cli._stopping_column()
+    assert str(column.render(None)) == ""
+    stop.requested.set()
+    try:
+        assert str(column.render(None)) == "stopping after this month (again: at once)"
+    finally:
+        stop.requested.clear()
 
 
 def test_a_stop_that_comes_back_out_of_compiled_code_as_another_error_is_a_stop(
@@ -970,7 +993,7 @@ def test_a_run_clears_the_temporary_folder_of_a_killed_writer_of_its_name(tmp_pa
     """A run killed with SIGKILL while it wrote leaves ``.<name>.tmp-<pid>/``: a later
     run to that name removes it (a process that is gone), and keeps a live one's."""
     stale = tmp_path / ".r.tmp-999999999"  # (no such process)
-    live = tmp_path / f".r.tmp-{os.getpid()}x"  # (not a pid: not ours to remove)
+    live = tmp_path / f".r.tmp-{os.getppid()}"  # (a process that runs: its writer's own)
     for folder in (stale, live):
         folder.mkdir()
         (folder / "metrics.parquet").write_bytes(b"half")

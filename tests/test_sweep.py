@@ -294,3 +294,10 @@ def test_a_sweep_records_its_status_quo_and_a_changed_one_is_another_sweep(
     err = " ".join(capsys.readouterr().err.split())
     assert "holds another sweep" in err
     assert "status_quo.tvet_capacity.seat_multiplier was 1.5, now 2.0" in err
+    # a folder from before the status quo was recorded: its runs had the shipped one
+    manifest = json.loads((out / "manifest.json").read_text())
+    del manifest["status_quo"]
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    assert cli.main(args) == cli.EXIT_BAD_INPUT
+    err = " ".join(capsys.readouterr().err.split())
+    assert "status_quo: the folder's runs ran under the shipped status quo" in err

@@ -284,21 +284,35 @@ def stop_pool(pool: cf.Executor) -> None:
 
 @contextlib.contextmanager
 def sigint_held():
-    """SIGINT held back in this thread (blocked: delivered when the block ends, never
-    lost) while it starts processes or threads. A process (or thread) started meanwhile
-    inherits the block, across exec too: a Ctrl-C in a worker's first seconds, while it
-    imports numba and mesa and before it could ignore the signal, printed its
-    KeyboardInterrupt traceback into the sweep's message (an outside review: 34 lines
-    from a pool's worker, 74 from a Dask cluster's two). The workers leave Ctrl-C to the
-    sweep's process, which stops them."""
+    """Ctrl-C held back while this thread starts processes or threads, which then start
+    with SIGINT blocked (a process inherits the block across exec, a thread from the
+    thread that starts it): a Ctrl-C in a worker's first seconds, while it imports numba
+    and mesa and before it could ignore the signal, printed its KeyboardInterrupt
+    traceback into the sweep's message (an outside review: 34 lines from a pool's
+    worker, 74 from a Dask cluster's two). The workers leave Ctrl-C to the sweep's
+    process, which stops them. In this process a Ctrl-C meanwhile is kept and raised
+    once the processes have started (in the main thread, where the handler is: other
+    threads, numpy's among them, do not block it), not halfway through starting one."""
     if not hasattr(signal, "pthread_sigmask"):  # (not on Windows)
         yield
         return
+    # Python's resource tracker unblocks SIGINT in the thread that starts it (a Dask
+    # cluster's event loop starts it, then its workers): started first, here.
+    from multiprocessing import resource_tracker
+
+    resource_tracker.ensure_running()
+    main = threading.current_thread() is threading.main_thread()
+    kept: list[int] = []
+    handler = signal.signal(signal.SIGINT, lambda n, f: kept.append(n)) if main else None
     before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, before)
+        if main:
+            signal.signal(signal.SIGINT, signal.SIG_DFL if handler is None else handler)
+            if kept:
+                signal.raise_signal(signal.SIGINT)  # (to the handler in place again)
 
 
 class _QuietProcess(multiprocessing.get_context("spawn").Process):

@@ -42,7 +42,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from simulation import runner, store
+from simulation import loading, runner, store
 from simulation.experiment import executors
 from simulation.experiment.executors import Outcome
 from simulation.experiment.plan import Plan
@@ -167,6 +167,13 @@ def _what_differs(existing: dict[str, Any], plan: Plan, most: int = 3) -> str:
         walk(part, existing.get(part) or {}, now[part])
     if "status_quo" in existing and plan.runs:  # (a user's own none.toml, edited)
         walk("status_quo", existing["status_quo"], plan.status_quo.model_dump(mode="json"))
+    elif plan.runs and not loading.default_levers(plan.status_quo):
+        # (a folder from before the status quo was recorded ran under the shipped one)
+        found.append(
+            "status_quo: the folder's runs ran under the shipped status quo (its manifest "
+            "is from before skillsim recorded it), this sweep's sets levers (a none.toml "
+            "of your own)"
+        )
     if not found:
         return ""
     more = " (and more)" if len(found) > most else ""

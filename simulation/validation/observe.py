@@ -122,6 +122,7 @@ def observe(task: ObservationTask) -> Result:
             numba.set_num_threads(max(1, min(task.threads, numba.config.NUMBA_NUM_THREADS)))
         return Result(task.key, _observe(task))
     except Exception:
+        stop.check()  # (a stop that came back out of compiled code as another error)
         return Result(task.key, None, traceback.format_exc())
 
 
@@ -198,14 +199,16 @@ class GraduateTracker:
 
 def _observe(task: ObservationTask) -> Observation:
     with stop.deferred():  # (a stop acts between months: see simulation.stop)
-        return _observe_months(task)
+        observed = _observe_months(task)
+        stop.check()  # (one after the last month: the run is not finished till here)
+        return observed
 
 
 def _observe_months(task: ObservationTask) -> Observation:
     from simulation.model import SkillsModel  # imported here: loading the kernels is slow
 
     run = task.config
-    model = SkillsModel(run=run)
+    model = SkillsModel(run=run, burn_in_progress=lambda k: stop.check())
     w = model.workers
     retire = run.scenario.behaviour.population.retirement_age_years
     edges = np.array([*AGE_BAND_STARTS, retire], dtype=float) * 12
