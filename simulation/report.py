@@ -747,7 +747,7 @@ def figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
     )
     codes = analysis.code_versions(sweep.path).index
     if len(codes) == 1:  # (the code that computed the runs, as the ledger names it)
-        line += ("；代码 " if lang == "zh" else "; code ") + str(codes[0])[:8]
+        line += ("；代码" if lang == "zh" else "; code ") + str(codes[0])[:8]
     return sourced(_figures(sweep, style, lang), line, style, lang)
 
 
@@ -2169,7 +2169,7 @@ def code_words(manifest: dict[str, Any], lang: str = "en", digests: list[str] | 
             own = code_digest(own)
         digests = [own] if isinstance(own, str) and own else []
     if digests:
-        words += ("；代码摘要 " if lang == "zh" else "; code ") + ", ".join(digests)
+        words += ("；代码摘要" if lang == "zh" else "; code ") + ", ".join(digests)
     return words
 
 

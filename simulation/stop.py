@@ -35,6 +35,41 @@ def check() -> None:
         raise KeyboardInterrupt
 
 
+@contextlib.contextmanager
+def once():
+    """The first stop acts (the handlers in place raise as they do); those after it,
+    until the block ends, are only kept (yielded), as ``held`` keeps them: a command that
+    writes what it finished once stopped (a calibration's points) is not cut short
+    between catching the first stop and holding the signals for its writing (a Ctrl-C
+    pressed twice left no folder, now and then, in a CI run). Off the main thread,
+    nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield []
+        return
+    kept: list[int] = []
+    fired: list[int] = []
+    before = {sig: signal.getsignal(sig) for sig in STOPS}
+
+    def first_only(previous):
+        def handler(signum, frame):
+            if fired:
+                kept.append(signum)
+                return
+            fired.append(signum)
+            previous(signum, frame)
+
+        return handler
+
+    for sig, handler in before.items():
+        if callable(handler):
+            signal.signal(sig, first_only(handler))
+    try:
+        yield kept
+    finally:
+        for sig, handler in before.items():
+            signal.signal(sig, signal.SIG_DFL if handler is None else handler)
+
+
 _deferring = 0  # ``deferred`` contexts open in the main thread
 
 

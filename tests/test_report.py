@@ -864,9 +864,10 @@ def test_an_experiment_without_a_chinese_name_is_named_by_its_file_once(tmp_path
     assert "cells" not in spec.caption
     # a PNG on a slide, out of the page, still says which sweep: by its file
     e = sweep.experiment
+    code = analysis.code_versions(sweep.path).index[0][:8]
     want = (
         f"skillsim，实验文件：cells.toml，{e['workers']:,}名劳动者，{sweep.seeds}个随机种子，"
-        f"{e['months']}个月"
+        f"{e['months']}个月；代码{code}"
     )
     assert want in [t.get_text() for t in spec.draw().texts]
 

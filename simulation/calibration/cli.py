@@ -204,16 +204,19 @@ def main(args: argparse.Namespace) -> int:
 
     calibrator = fit.Calibrator(cal, lambda tasks: iter(()), progress)
     status, code, error = "complete", 0, ""
-    try:
-        with session(executor, args.jobs, args.scheduler, args.threads) as batch:
-            calibrator.batch = batch
-            calibrator.run(cfg.budget)
-    except KeyboardInterrupt:  # (Ctrl-C, or SIGTERM: a batch scheduler's stop)
-        status, code = ("stopped" if stop.sigterm.is_set() else "interrupted"), EXIT_INTERRUPTED
-    except fit.CalibrationFailed as exc:
-        status, code, error = "failed", EXIT_FAILED, f"{exc}\n{exc.error}"
-    with stop.held() as held:  # (a second Ctrl-C while the folder is written lost its points)
-        code = _finish(args, calibrator.fit, out, path, (status, code, error), executor, t0)
+    with stop.once() as later:  # (a second Ctrl-C, from the first to the folder, is kept)
+        try:
+            with session(executor, args.jobs, args.scheduler, args.threads) as batch:
+                calibrator.batch = batch
+                calibrator.run(cfg.budget)
+        except KeyboardInterrupt:  # (Ctrl-C, or SIGTERM: a batch scheduler's stop)
+            stopped = "stopped" if stop.sigterm.is_set() else "interrupted"
+            status, code = stopped, EXIT_INTERRUPTED
+        except fit.CalibrationFailed as exc:
+            status, code, error = "failed", EXIT_FAILED, f"{exc}\n{exc.error}"
+        with stop.held() as held:  # (a second Ctrl-C while the folder is written lost it)
+            code = _finish(args, calibrator.fit, out, path, (status, code, error), executor, t0)
+        held += later
     if held and status == "complete" and code == 0:
         print(
             "skillsim: a stop came once the calibration had finished; it is kept (above)",
