@@ -58,6 +58,14 @@ def test_effects_csv_is_written_whole_or_not_at_all(sweep, tmp_path, capsys, mon
     assert cli.main(["effects", str(sweep), "--csv", str(csv)]) == 0
     table = pd.read_csv(csv)
     assert {"metric", "effect", "ci_low", "ci_high"} <= set(table.columns) and len(table)
+    # what the numbers are of, in every row (an outside review: the CSV said none of it)
+    manifest = json.loads((sweep / "manifest.json").read_text())
+    code = "+".join(analysis.code_versions(sweep).index)
+    months = int(analysis.load(sweep)["month"].max())
+    assert set(table["sweep_name"]) == {manifest["experiment"]["name"]}
+    assert set(table["sweep_hash"]) == {manifest["sweep_hash"]}
+    assert set(table["code_digest"]) == {code} and set(table["against_policy"]) == {"none"}
+    assert set(table["summarised_months"]) == {f"mean of months 1-{months}"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["effects.csv"]  # no temporary file
     capsys.readouterr()
 

@@ -679,7 +679,7 @@ def _effects(results: Path, baseline, summary, names, csv) -> int:
     _check_metrics(shown, list(dict.fromkeys(table["metric"])), results)
     if csv is not None:
         try:
-            _write_new_csv(table, csv)
+            _write_new_csv(_with_provenance(table, frame, results, baseline, summary), csv)
         except OSError as exc:  # a full disk, ... (a file in the way is bad input, above)
             print(
                 f"skillsim: error: cannot write --csv {csv} ({exc.strerror or exc}); nothing "
@@ -801,6 +801,27 @@ def _check_new_file(path: Path, option: str) -> None:
             f"{option} {path}: the folder {path.parent} is not writable "
             "(allowed: a new file in a folder you can write to)"
         )
+
+
+def _with_provenance(table, frame, results: Path, baseline: str, summary: str):
+    """The effects table with what its numbers are of in columns of their own, the same
+    in every row (a CSV read months later, or beside another, said none of it: an
+    outside review): the sweep (or folder of runs), its hash, the code's digest, the
+    baseline the effects are against, and the months summarised."""
+    from simulation import analysis
+
+    source = frame.attrs.get("skillsim", {}).get("source") or {}
+    manifest = analysis._manifest(results, required=False) or {}
+    last = int(frame["month"].max()) if len(frame) else 0
+    said = {
+        "sweep_name": source.get("name", results.name),
+        "sweep_hash": manifest.get("sweep_hash", ""),
+        "code_digest": "+".join(source.get("code", [])),
+        "against_policy": baseline,
+        "summarised_months": f"mean of months 1-{last}" if summary == "mean" else f"month {last}",
+    }
+    # (a design's parameter of one of these names keeps its column)
+    return table.assign(**{k: v for k, v in said.items() if k not in table.columns})
 
 
 def _write_new_csv(table, path: Path) -> None:
