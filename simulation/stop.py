@@ -52,11 +52,16 @@ def once():
 
     def first_only(previous):
         def handler(signum, frame):
-            if fired:
+            # (after the stop has acted: it raised, or a model's deferred stop has ended
+            # the model, which no longer steps; while it steps, a second acts at once)
+            if fired or (requested.is_set() and not _deferring):
                 kept.append(signum)
                 return
-            fired.append(signum)
-            previous(signum, frame)
+            try:
+                previous(signum, frame)
+            except BaseException:
+                fired.append(signum)
+                raise
 
         return handler
 

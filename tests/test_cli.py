@@ -915,6 +915,40 @@ def test_a_first_stop_while_a_model_steps_ends_it_after_the_month(
         stop.requested.clear()
 
 
+def test_a_stop_once_acted_on_keeps_those_after_it():
+    """A calibration writes the points it finished once stopped: a second Ctrl-C between
+    catching the first and holding the signals for the writing left no folder (once, in
+    CI). Inside ``stop.once`` the first stop acts, the later ones are kept; a model's
+    deferred stop acts after its month, and one after that is kept too, while one during
+    the month still acts at once."""
+    import signal
+
+    from simulation import stop
+
+    before = signal.signal(signal.SIGINT, cli._interrupt)
+    try:
+        with stop.once() as kept:
+            with pytest.raises(KeyboardInterrupt):
+                signal.raise_signal(signal.SIGINT)
+            signal.raise_signal(signal.SIGINT)  # (kept: no exception)
+        assert kept == [signal.SIGINT]
+        stop.requested.clear()
+        with stop.once() as kept:
+            with stop.deferred():
+                signal.raise_signal(signal.SIGINT)  # deferred: the month goes on
+                assert stop.requested.is_set()
+            signal.raise_signal(signal.SIGINT)  # the model has stopped: kept
+            assert kept == [signal.SIGINT]
+        stop.requested.clear()
+        with stop.once(), stop.deferred():
+            signal.raise_signal(signal.SIGINT)
+            with pytest.raises(KeyboardInterrupt):  # a second during the month: at once
+                signal.raise_signal(signal.SIGINT)
+    finally:
+        stop.requested.clear()
+        signal.signal(signal.SIGINT, before)
+
+
 def test_a_stop_that_comes_back_out_of_compiled_code_as_another_error_is_a_stop(
     tmp_path, monkeypatch, capsys
 ):
