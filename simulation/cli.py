@@ -1026,14 +1026,7 @@ def _same_names_other_settings(runs: Sequence[Path], configs: list[dict]) -> lis
     runs): the table names them alike (an outside review), so each is said, with a
     setting that differs."""
 
-    def first_difference(a, b, path=""):
-        if isinstance(a, dict) and isinstance(b, dict):
-            for key in [*a, *(k for k in b if k not in a)]:
-                found = first_difference(a.get(key), b.get(key), f"{path}.{key}" if path else key)
-                if found:
-                    return found
-            return None
-        return None if a == b else f"{path}: {a!r} in one, {b!r} in the other"
+    from simulation import store
 
     lines = []
     for part in ("scenario", "policy", "status_quo"):
@@ -1047,7 +1040,8 @@ def _same_names_other_settings(runs: Sequence[Path], configs: list[dict]) -> lis
             plain = {k: v for k, v in settings.items() if k != "description"}
             other = {k: v for k, v in first[1].items() if k != "description"}
             if plain != other:
-                where = first_difference(other, plain)
+                field, a, b = store.differences(other, plain, most=0)[0]
+                where = f"{field}: {a!r} in one, {b!r} in the other"
                 lines.append(
                     f"{part.replace('_', ' ')} {name} is not the same in {first[0]} and {path} "
                     f"({where}): their rows compare two settings of it"

@@ -211,6 +211,30 @@ def _why_not_out(out: Path, option: str) -> str | None:
     return None
 
 
+def differences(then: Any, now: Any, path: str = "", most: int | None = None) -> list:
+    """Where two resolved configurations (JSON-like dicts and lists) differ: (dotted
+    path, then's value, now's value) for each leaf, in ``then``'s key order (keys only
+    ``now`` has after), lists of one length item by item (``path[i]``); at most ``most``
+    + 1 of them (so a caller can say "and more")."""
+    found: list[tuple[str, Any, Any]] = []
+
+    def walk(path: str, a: Any, b: Any) -> None:
+        if (most is not None and len(found) > most) or a == b:
+            return
+        if isinstance(a, dict) and isinstance(b, dict):
+            for key in [*a, *(k for k in b if k not in a)]:
+                walk(f"{path}.{key}" if path else str(key), a.get(key), b.get(key))
+            return
+        if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+            for i, (x, y) in enumerate(zip(a, b, strict=True)):  # ([[parameters]], shocks)
+                walk(f"{path}[{i}]", x, y)
+            return
+        found.append((path, a, b))
+
+    walk(path, then, now)
+    return found
+
+
 def write_json(obj: Any, path: Path) -> None:
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     tmp.write_text(json.dumps(obj, indent=2, sort_keys=False, default=str) + "\n")

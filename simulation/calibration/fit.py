@@ -184,6 +184,8 @@ class Calibrator:
         self.targets = cfg.targets
         self.names = [t.moment for t in cfg.targets]
         self.tables = mom.tables_needed(self.names)
+        # the burn-in's policy, resolved once (as a sweep's plan does), not per run
+        self.status_quo = loading.load_policy("none")
         self._seen: dict[tuple[float, ...], Evaluation] = {}
         lows, highs = zip(*cal.bounds, strict=True) if cal.bounds else ((), ())
         self.low = np.asarray(lows, dtype=float)
@@ -227,7 +229,9 @@ class Calibrator:
                     self.on_evaluation(e)
                 continue
             for r, seed in enumerate(self.fit.seeds):
-                run = loading.resolve_run(scenario, self.cal.policy, cfg.workers, cfg.months, seed)
+                run = loading.resolve_run(
+                    scenario, self.cal.policy, cfg.workers, cfg.months, seed, self.status_quo
+                )
                 run_id = f"p{e.index:04d}-r{r:03d}"
                 runs[run_id] = (e, r, run)
                 tasks.append(Task(run_id, run, self.tables))

@@ -149,17 +149,10 @@ def _what_differs(existing: dict[str, Any], plan: Plan, most: int = 3) -> str:
     found: list[str] = []
 
     def walk(path: str, then: Any, nowv: Any) -> None:
-        if len(found) > most or then == nowv:
+        if len(found) > most:
             return
-        if isinstance(then, dict) and isinstance(nowv, dict):
-            for key in [*then, *(k for k in nowv if k not in then)]:
-                walk(f"{path}.{key}" if path else str(key), then.get(key), nowv.get(key))
-            return
-        if isinstance(then, list) and isinstance(nowv, list) and len(then) == len(nowv):
-            for i, (a, b) in enumerate(zip(then, nowv, strict=True)):  # ([[parameters]])
-                walk(f"{path}[{i}]", a, b)
-            return
-        found.append(f"{path} was {_short(then)}, now {_short(nowv)}")
+        for where, a, b in store.differences(then, nowv, path, most - len(found)):
+            found.append(f"{where} was {_short(a)}, now {_short(b)}")
 
     settings = {k: v for k, v in (existing.get("experiment") or {}).items() if k != "description"}
     walk("", settings, {k: v for k, v in now["experiment"].items() if k != "description"})
