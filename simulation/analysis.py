@@ -593,6 +593,11 @@ def _load_sweep(
         "kind": "sweep",
         "experiment": experiment["name"],
         "parameters": names,
+        # each parameter's settings, as the experiment gives them (the figures' Chinese
+        # names of a parameter: i18n.parameter_name)
+        "paths": {
+            p["name"]: list(p.get("paths") or [p.get("path")]) for p in experiment["parameters"]
+        },
         "design": experiment["design"],
         "bounds": [[float(design[n].min()), float(design[n].max())] for n in names],
         "ranges": [_bounds(p) for p in experiment["parameters"]],
@@ -868,10 +873,11 @@ def effects(
 
 
 def _source_of(frame: pd.DataFrame) -> dict[str, Any]:
-    """``frame``'s source (``source``) as a dict to merge into a derived table's
-    ``attrs["skillsim"]``, so that its figures name it too; empty if it has none."""
-    found = frame.attrs.get("skillsim", {}).get("source")
-    return {"source": found} if found else {}
+    """What a derived table keeps of ``frame``'s ``attrs["skillsim"]``, so that its
+    figures say it too: the source (``source``) and the design parameters' settings
+    (``paths``, which name the parameters in Chinese); empty if it has neither."""
+    info = frame.attrs.get("skillsim", {})
+    return {k: info[k] for k in ("source", "paths") if info.get(k)}
 
 
 def _in_experiment_order(table: pd.DataFrame, results: pd.DataFrame) -> pd.DataFrame:
@@ -1224,7 +1230,14 @@ FEW_SAMPLES = {"sobol": 16, "morris": 4}  # below these, SALib's intervals are n
 
 
 class SensitivityWarning(UserWarning):
-    """``sensitivity`` left a scenario and policy out, or has too few samples to trust."""
+    """``sensitivity`` left a scenario and policy out, or has too few samples to trust.
+    ``what`` names the case and ``facts`` holds its values, from which a report words it
+    in its own language (``report._sensitivity_note``)."""
+
+    def __init__(self, message: str, what: str = "", **facts: Any):
+        super().__init__(message)
+        self.what = what
+        self.facts = facts
 
 
 def sensitivity(
@@ -1301,12 +1314,12 @@ def sensitivity(
 
         what = counted(samples, "base sample" if kind == "sobol" else "trajectory")
         odd = "indices far outside 0 to 1, " if kind == "sobol" else ""
-        warnings.warn(
+        message = (
             f"a {kind} design of {what}: too few for indices to trust ({odd}intervals "
-            f"of 0 or far too wide); use {FEW_SAMPLES[kind]} or more",
-            SensitivityWarning,
-            stacklevel=2,
+            f"of 0 or far too wide); use {FEW_SAMPLES[kind]} or more"
         )
+        facts = {"kind": kind, "samples": samples, "need": FEW_SAMPLES[kind]}
+        warnings.warn(SensitivityWarning(message, "few_samples", **facts), stacklevel=2)
     if kind == "morris":  # (SALib divides by the sampled step; a rounded field ran another)
         # the points that ran (an unfinished sweep's others are not rounded: not run)
         ran = results.groupby("point")[names].first()
@@ -1314,13 +1327,12 @@ def sensitivity(
         ran = ran.loc[sampled.index]
         rounded = [n for n in names if not np.allclose(ran[n], sampled[n], equal_nan=True)]
         if rounded:
-            warnings.warn(
+            message = (
                 f"{', '.join(rounded)}: whole-number fields whose runs took the sampled "
                 "values rounded, so their steps differ from the design's and their mu* is "
-                "approximate (a range and levels whose steps fall on whole numbers avoid it)",
-                SensitivityWarning,
-                stacklevel=2,
+                "approximate (a range and levels whose steps fall on whole numbers avoid it)"
             )
+            warnings.warn(SensitivityWarning(message, "rounded", names=rounded), stacklevel=2)
     runs = summarise(results, summary)
     base = baseline_policy or baseline_of(results)
     if of == "effect":
@@ -1351,27 +1363,36 @@ def sensitivity(
         seeds = by_point.count().reindex(points.index, fill_value=0)
         fewer = seeds.index[(seeds > 0) & (seeds < seeds.max())].tolist()
         if fewer:  # (a point's mean over the seeds that have a value: said, not silent)
-            warnings.warn(
+            least, most = int(seeds[fewer].min()), int(seeds.max())
+            message = (
                 f"{scen} | {pol}: design points {fewer[:10]}{' ...' if len(fewer) > 10 else ''}"
-                f" have {metric} in fewer seeds than the rest ({int(seeds[fewer].min())} of "
-                f"{int(seeds.max())}): their outputs are means over fewer runs",
-                SensitivityWarning,
-                stacklevel=2,
+                f" have {metric} in fewer seeds than the rest ({least} of {most}): their "
+                "outputs are means over fewer runs"
             )
+            facts = {"scenario": scen, "policy": pol, "metric": metric, "points": fewer}
+            facts |= {"least": least, "most": most}
+            warnings.warn(SensitivityWarning(message, "fewer_seeds", **facts), stacklevel=2)
         missing = y.index[y.isna()].tolist()
         if missing:
-            why = (
-                "the sweep is unfinished: finish it (rerun its command)"
+            cause = (
+                "unfinished"
                 if unfinished
-                else "some runs failed (ledger.parquet has their errors)"
+                else "failed"
                 if progress.get("failed", 0)
-                else "the metric is undefined in those runs"
+                else "undefined"
             )
-            warnings.warn(
+            why = {
+                "unfinished": "the sweep is unfinished: finish it (rerun its command)",
+                "failed": "some runs failed (ledger.parquet has their errors)",
+                "undefined": "the metric is undefined in those runs",
+            }[cause]
+            message = (
                 f"{scen} | {pol}: left out, no {metric} at design points {missing[:10]}"
-                f"{' ...' if len(missing) > 10 else ''}; {why}",
-                SensitivityWarning,
-                stacklevel=2,
+                f"{' ...' if len(missing) > 10 else ''}; {why}"
+            )
+            facts = {"scenario": scen, "policy": pol, "metric": metric, "points": missing}
+            warnings.warn(
+                SensitivityWarning(message, "left_out", cause=cause, **facts), stacklevel=2
             )
             continue
         Y = y.to_numpy(float)

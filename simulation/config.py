@@ -100,8 +100,8 @@ class WorldConfig(Strict):
         0.06,
         ge=0,
         le=0.5,
-        description="jobs firms want beyond their initial staff, as a share of it (calibrated: "
-        "unemployment ~5%, youth ~20% at month 0)",
+        description="jobs firms want beyond their initial staff, as a share of it (fitted in "
+        "the baseline: docs/ODD.md 8.2, 11)",
     )
     requirement_noise_sd: float = Field(
         0.08, ge=0, le=0.5, description="sd of a firm's requirement around its sector profile"
@@ -152,10 +152,18 @@ class WorldConfig(Strict):
 
 class PopulationConfig(Strict):
     initial_unemployment_rate: float = Field(
-        0.052, ge=0, le=0.5, description="surveyed urban unemployment rate at start"
+        0.052,
+        ge=0,
+        le=0.5,
+        description="unemployment rate at start, in every region (set from NBS's surveyed "
+        "urban rate)",
     )
     initial_youth_unemployment_rate: float = Field(
-        0.15, ge=0, le=0.8, description="unemployment rate of 16-24 year-olds at start"
+        0.15,
+        ge=0,
+        le=0.8,
+        description="unemployment rate of workers under 25 at start (set from NBS's rate of "
+        "16-24 year-olds, students excluded)",
     )
     inactive_share: float = Field(0.06, ge=0, le=0.5, description="initially inactive adults")
     tertiary_share: float = Field(

@@ -13,6 +13,8 @@ with what to install, so that a figure never shows boxes for characters.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from simulation import metrics
 
 LANGS = ("en", "zh")
@@ -63,6 +65,230 @@ def cjk_font() -> str:
     return found
 
 
+# ------------------------------------------------------------------ settings
+
+# Chinese meanings of the settings a report or a figure names (English: the Field
+# descriptions in simulation/config.py): a policy's levers by their path in a policy file
+# ("subsidy.yuan_per_year"), a scenario's settings by their path in a scenario file
+# ("drivers.carbon_price_yuan_per_t", "behaviour.labour_market.screening_noise"). The two
+# sets of paths do not overlap. tests/test_report.py holds every setting of both to
+# a meaning here.
+FIELDS_ZH: dict[str, str] = {
+    "subsidy.yuan_per_year": "每名学徒每年支付给企业的补贴（元）",
+    "subsidy.advanced_certificate_bonus_yuan_per_year": (
+        "取得高级工（三级）及以上职业技能等级证书的学徒额外补贴（元/人/年）"
+    ),
+    "subsidy.advance_share": "合同开始时预付的补贴比例",
+    "subsidy.clawback_share": "学徒退出时收回的预付比例",
+    "quality.written_agreement": "书面学徒协议",
+    "quality.structured_training": "结构化的在岗与脱岗培训计划",
+    "quality.assessment_certification": "职业技能等级认定（评价与发证）",
+    "quality.pay_and_social_protection": "合理报酬与社会保护",
+    "quality.mentor_training": "经过培训的企业导师",
+    "quality.mentor_ratio": "每名合格导师带教的学徒数",
+    "quality.public_cost_yuan_per_completion": "每名结业者的公共评价认证成本（元）",
+    "terms.duration_months": "学徒合同期限（月）",
+    "terms.wage_floor_share_of_min_wage": "学徒工资下限（占当地最低工资的比例）",
+    "anticipation.lag_months": "技能需求信号的滞后（月）",
+    "anticipation.noise_sd": "预测的相对噪声",
+    "anticipation.foresight_months": "系统提前预测需求的月数",
+    "anticipation.cost_yuan_per_1000_workers_month": "系统运行成本（元/每千名劳动者/月）",
+    "core_skills.curriculum_share": "课程中核心技能课时比例",
+    "core_skills.cost_yuan_per_1000_workers_month": "课程与师资成本（元/每千名劳动者/月）",
+    "green_curricula.green_share": "课程中绿色技能课时最低比例",
+    "green_curricula.cost_yuan_per_1000_workers_month": "课程与师资成本（元/每千名劳动者/月）",
+    "vouchers.yuan_per_month": "培训券面值（元/人/培训月）",
+    "vouchers.enrolment_boost": "目标人群报名率增加倍数",
+    "vouchers.target_youth": "16-24岁失业青年可领取",
+    "vouchers.target_rural": "农村居民可领取",
+    "vouchers.target_displaced": "高碳行业转岗工人可领取",
+    "rural_access.extra_seat_share": "农村培训名额增加比例",
+    "rural_access.travel_cost_cut": "流动培训减少的交通成本比例",
+    "rural_access.cost_yuan_per_seat_month": "每个农村/流动培训名额的月成本（元）",
+    "tvet_capacity.seat_multiplier": "职业院校培训名额相对基准的倍数",
+    "drivers.carbon_price_yuan_per_t": "第0个月碳价（元/吨）",
+    "drivers.carbon_price_growth_per_year": "碳价年对数增长率",
+    "drivers.carbon_price_jump_month": "碳价一次性跳升的月份（-1 = 无）",
+    "drivers.carbon_price_jump_yuan_per_t": "碳价一次性跳升幅度（元/吨）",
+    "drivers.carbon_exit_sensitivity": "单位碳负担的企业月退出风险",
+    "drivers.rural_access_gain": "农村交通成本降低比例",
+    "drivers.rural_access_months": "交通改善完成所需月数",
+    "drivers.return_migration_boost": "返乡迁移月概率的增加倍数",
+    "drivers.rural_training_capacity_gain": "农村培训名额增加比例",
+    "drivers.firm_entry_elasticity": "需求变化中由企业进入/退出承担的比例",
+}
+# a scenario's settings other than its drivers
+SCENARIO_FIELDS_ZH: dict[str, str] = {
+    "burn_in_months": "第0个月前在现状政策下、情景驱动因素冻结时预热运行的月数（月）",
+    "world.travel_cost": "从地区i到地区j求职或迁移的交通成本（0 = 同一地区，1 = 无法承受）",
+    "world.avg_firm_size": "企业平均雇员人数（人）",
+    "world.firm_size_sigma": "企业基础规模的对数标准差",
+    "world.firm_capacity_headroom": "为新企业进入预留的名额（占初始企业数的比例）",
+    "world.providers_per_region": "每个地区的职业院校数（所）",
+    "world.tvet_seats_per_1000_workers": "每千名劳动者的职业院校全日制培训名额（个）",
+    "world.course_seats_per_1000_workers": "每千名劳动者的终身职业技能培训课程名额（个）",
+    "world.initial_vacancy_rate": "企业在初始员工之外想增聘的岗位（占初始员工的比例；基准情景校准所得）",
+    "world.requirement_noise_sd": "企业技能要求围绕所属行业技能要求的标准差",
+    "behaviour.population.initial_unemployment_rate": "初始失业率（各地区；取自国家统计局城镇调查失业率）",
+    "behaviour.population.initial_youth_unemployment_rate": "初始25岁以下青年失业率（取自国家统计局16-24岁不含在校生的失业率）",
+    "behaviour.population.inactive_share": "初始不在劳动力市场（非劳动力）的成年人比例",
+    "behaviour.population.tertiary_share": "初始人口中已受或正在接受高等教育的比例",
+    "behaviour.population.retirement_age_years": "法定退休年龄（岁）",
+    "behaviour.population.entry_age_years": "离校生（学校毕业生）的年龄（岁）",
+    "behaviour.population.cohort_share_per_year": "每年离校生人数（占劳动者的比例）",
+    "behaviour.population.cohort_month": "离校生每年进入的月份（0 = 1月）",
+    "behaviour.population.capacity_headroom": "为离校生进入预留的劳动者名额（占劳动者的比例）",
+    "behaviour.population.ability_sd": "学习能力的标准差（均值为1）",
+    "behaviour.population.initial_skill_noise_sd": "初始技能围绕岗位技能要求的标准差（离校生的技能亦然）",
+    "behaviour.population.entrant_core_skill": "离校生核心技能的平均水平（0-1）",
+    "behaviour.population.entrant_digital_skill": "离校生数字技能的平均水平（0-1）",
+    "behaviour.population.entrant_field_readiness": (
+        "离校生专业技术技能均值占其专业领域技能要求的比例（领域按所在地区就业结构抽取行业）"
+    ),
+    "behaviour.population.tertiary_months": "高等教育学习时长（月）",
+    "behaviour.population.tertiary_skill_gain": "高等教育使核心与数字技能向上限1提升的幅度",
+    "behaviour.population.inactivity_min_age_years": "长期失业者可退出劳动力市场的最低年龄（岁）",
+    "behaviour.population.inactivity_hazard": "50岁及以上长期失业者退出劳动力市场的月概率",
+    "behaviour.population.withdrawal_hazard": "任一失业者退出劳动力市场的月概率",
+    "behaviour.population.reactivation_hazard": "不在劳动力市场的成年人重新求职的月概率",
+    "behaviour.population.return_migration_rate": "在外地的农村籍失业者返乡的月概率",
+    "behaviour.labour_market.applications_per_searcher": "求职者每轮投递的申请数（未匹配者下一轮再投）",
+    "behaviour.labour_market.matching_rounds": "每月发出录用通知的轮数",
+    "behaviour.labour_market.on_the_job_search": "在职者每月在职求职的比例",
+    "behaviour.labour_market.mismatch_search_boost": "每单位技能差距带来的在职求职增幅（倍）",
+    "behaviour.labour_market.final_year_search": "毕业前最后几个月的在校生与职业院校学员每月求职的比例",
+    "behaviour.labour_market.final_year_months": "高等教育或职业院校培训结束前可提前求职的月数（月）",
+    "behaviour.labour_market.delayed_entry_share": (
+        "未找到工作即毕业的高校与职业院校毕业生中慢就业（先暂离劳动力市场）的比例"
+    ),
+    "behaviour.labour_market.delayed_entry_months": (
+        "慢就业毕业生暂离劳动力市场的平均时长（月；在1至该值的2倍减1之间均匀抽取）"
+    ),
+    "behaviour.labour_market.affinity_weight": "求职申请向技能相近岗位集中的强度",
+    "behaviour.labour_market.travel_weight": "求职申请回避交通成本的强度",
+    "behaviour.labour_market.hire_threshold": "录用所需的最低评分（预期生产率）",
+    "behaviour.labour_market.threshold_slack": "失业人数/空缺数的对数每变化1单位时录用门槛的变化",
+    "behaviour.labour_market.threshold_vacancy_age": "岗位每多空缺1个月录用门槛的降幅",
+    "behaviour.labour_market.screening_noise": "企业评估求职者评分误差的标准差（每份申请重新抽取；0：评估无误差）",
+    "behaviour.labour_market.youth_reservation": (
+        "25岁以下失业青年的保留工资，低于则拒绝录用（占当地工资水平的比例；0：接受任何录用）"
+    ),
+    "behaviour.labour_market.reservation_decline": (
+        "青年保留工资随失业时长每月下降的比例（保留工资乘以（1-该值）的失业月数次方）"
+    ),
+    "behaviour.labour_market.hiring_horizon_months": "企业为求职者计入的预期在岗学习月数（月）",
+    "behaviour.labour_market.certification_signal": "职业技能等级证书带来的录用评分加分",
+    "behaviour.labour_market.quit_rate": "技能匹配的在职者主动辞职的月概率",
+    "behaviour.labour_market.quit_mismatch": "每单位技能差距对辞职概率的乘数",
+    "behaviour.labour_market.layoff_band": "在岗人数超出目标在此比例内不裁员",
+    "behaviour.labour_market.firm_shock_sd": "企业需求冲击的标准差",
+    "behaviour.labour_market.firm_shock_persistence": "企业需求冲击的持续性（一阶自回归系数）",
+    "behaviour.labour_market.wage_floor_share": "不论技能匹配程度均支付的基本工资比例",
+    "behaviour.labour_market.tenure_premium": "任职满10年的工资溢价（比例）",
+    "behaviour.labour_market.certification_premium": "职业技能等级证书带来的工资溢价（比例）",
+    "behaviour.labour_market.moving_cost_weight": "外地岗位每单位交通成本带来的效用损失",
+    "behaviour.skills.learning_rate": "在岗时每月缩小与岗位技能要求差距的比例",
+    "behaviour.skills.core_learning_boost": "每单位核心技能带来的学习加速",
+    "behaviour.skills.depreciation_employed": "在职时未使用技能的月折损率",
+    "behaviour.skills.depreciation_unemployed": "失业或不在劳动力市场时全部技能的月折损率（核心技能减半）",
+    "behaviour.skills.training_rate": "培训中每单位课程权重每月使技能向上限1提升的比例",
+    "behaviour.skills.apprenticeship_on_job_boost": "学徒在岗学习速度的倍数",
+    "behaviour.skills.under_skilled_gap": "技能不足差距超过此值即为技能不足",
+    "behaviour.skills.over_skilled_gap": "技能过剩差距超过此值即为技能过剩",
+    "behaviour.apprenticeship.contribution_start": "学徒第1个月的产出（占熟练工人产出的比例）",
+    "behaviour.apprenticeship.contribution_end": "学徒最后1个月的产出（占熟练工人产出的比例）",
+    "behaviour.apprenticeship.wage_share": "学徒工资（占熟练工人工资的比例）",
+    "behaviour.apprenticeship.mentor_time_share": "每名学徒占用企业导师工作时间的比例",
+    "behaviour.apprenticeship.off_the_job_share": "学徒脱产培训时间的比例",
+    "behaviour.apprenticeship.retention_hiring_cost_months": "留用结业学徒节省的招聘与入职成本（月工资数）",
+    "behaviour.apprenticeship.base_retention": "结业者达到录用门槛时培训企业提供岗位的概率（未达到者按比例降低）",
+    "behaviour.apprenticeship.dropout_hazard": "无质量标准时学徒中途退出的月概率",
+    "behaviour.apprenticeship.quality_dropout_cut": "执行全部质量标准时学徒退出减少的比例",
+    "behaviour.apprenticeship.quality_skill_boost": "执行全部质量标准时学徒技能提升的额外增幅（倍）",
+    "behaviour.apprenticeship.quality_cost_yuan_per_month": "企业执行全部质量标准的成本（元/学徒/月）",
+    "behaviour.apprenticeship.certification_pass": "技能完全匹配的结业者通过职业技能等级认定的概率",
+    "behaviour.apprenticeship.max_share_of_headcount": "学徒人数上限（占企业员工的比例）",
+    "behaviour.apprenticeship.mentor_share": "企业员工中具备企业导师资格的比例",
+    "behaviour.apprenticeship.contribution_sd": (
+        "学徒额外生产贡献在企业间的标准差（合同期内月工资数；各企业固定不变）"
+    ),
+    "behaviour.apprenticeship.max_age_years": "学徒最高年龄（岁）",
+    "behaviour.apprenticeship.advanced_match": "结业时取得高级职业技能等级证书所需的技能匹配度",
+    "behaviour.apprenticeship.trainability_threshold": "企业招收学徒的最低可培养性（核心技能与学习能力）",
+    "behaviour.apprenticeship.youth_interest": "35岁及以下无证书失业者每月同时寻找学徒岗位的比例",
+    "behaviour.apprenticeship.seek_months": "离校生转为普通求职前寻找学徒岗位的月数（月）",
+    "behaviour.apprenticeship.poaching_window_months": "结业后在此月数内跳槽即计为挖角（月）",
+    "behaviour.providers.quality_mean": "职业院校的平均质量（0-1）",
+    "behaviour.providers.quality_sd": "职业院校质量的标准差",
+    "behaviour.providers.adjust_per_quarter": "课程结构每季度向目标结构调整的比例（缩小差距的比例）",
+    "behaviour.providers.tvet_months": "职业院校全日制（初始）培训项目时长（月）",
+    "behaviour.providers.course_months": "终身职业技能培训课程时长（月）",
+    "behaviour.providers.lll_base_rate": "符合条件的失业成年人参加终身职业技能培训的月概率",
+    "behaviour.providers.lll_min_spell_months": "成年失业者具备参训资格所需的失业时长（月）",
+    "behaviour.providers.certification_pass": "课程完全相关时职业院校学员取得职业技能等级证书的概率",
+    "behaviour.providers.seat_cost_yuan_per_month": "每个公共资助培训名额的月成本（元）",
+    "behaviour.providers.apprentice_seat_share": (
+        "学徒在合作院校脱产培训的名额成本中财政承担比例（0：企业付费，如新型学徒制；1：双元制公办职校）"
+    ),
+    "behaviour.choices.logit_scale": "离校生对预期收益的敏感度（升学阶段：能力与出身筛选谁升学的强度）",
+    "behaviour.choices.apprenticeship_appeal": "相对于直接求职，对学徒制的偏好",
+    "behaviour.choices.tvet_appeal": "对职业院校全日制培训的偏好",
+    "behaviour.choices.tertiary_entry_share": (
+        "离校生进入高等教育的比例（离校前按能力与出身确定，不受劳动力市场影响）"
+    ),
+    "behaviour.choices.availability_weight": (
+        "获得学徒岗位机会（上年开始人数/选择学徒的离校生）每单位带来的效用"
+    ),
+    "behaviour.choices.relevance_weight": "职业院校课程相关性每单位带来的效用",
+    "behaviour.choices.ability_weight": (
+        "学习能力每高出1单位的升学对数几率（除以logit_scale）：影响谁升学，不影响人数"
+    ),
+    "behaviour.choices.rural_tertiary_penalty": (
+        "农村籍离校生升学对数几率的降低（除以logit_scale）：影响谁升学，不影响人数"
+    ),
+    "behaviour.choices.rural_distance_penalty": "到职业院校每单位交通成本带来的效用损失",
+}
+FIELDS_ZH.update(SCENARIO_FIELDS_ZH)
+
+# Chinese names of design parameters that set several settings at once (by their
+# ``name`` in a shipped experiment); a parameter of one setting takes its meaning.
+PARAMETERS_ZH: dict[str, str] = {
+    "quality_standards": "高质量学徒制标准要素数（共5项，第208号建议书）",
+}
+# an experiment's design kinds, as a Chinese page names them (English: the kind itself)
+DESIGN_KINDS_ZH = {"grid": "网格", "lhs": "拉丁超立方", "sobol": "Sobol", "morris": "Morris"}
+
+
+def field_meaning(path: str, lang: str = "en") -> str | None:
+    """The Chinese meaning of a setting (``FIELDS_ZH``): ``path`` within its file, or as
+    an experiment names it ("policy.subsidy.yuan_per_year",
+    "scenario.behaviour.labour_market.screening_noise"); None in English, or for a
+    setting without one."""
+    if lang != "zh":
+        return None
+    for root in ("policy.", "scenario."):
+        if path.startswith(root) and path[len(root) :] in FIELDS_ZH:
+            return FIELDS_ZH[path[len(root) :]]
+    return FIELDS_ZH.get(path)
+
+
+def parameter_name(name: str, paths: Sequence[str] = (), lang: str = "en") -> str:
+    """A design parameter's name in words: in English its ``name`` with spaces
+    ('subsidy yuan per year'); in Chinese ``PARAMETERS_ZH``'s, else the meaning of the
+    one setting it sets (``paths``, as the experiment gives them), else its ``name``."""
+    if lang == "zh":
+        if name in PARAMETERS_ZH:
+            return PARAMETERS_ZH[name]
+        if len(paths) == 1 and (meaning := field_meaning(paths[0], lang)):
+            return meaning
+    return name.replace("_", " ")
+
+
+def design_kind(kind: str, lang: str = "en") -> str:
+    """An experiment's design kind ('grid', 'sobol', ...) as a page names it."""
+    return DESIGN_KINDS_ZH.get(kind, kind) if lang == "zh" else kind
+
+
 # ------------------------------------------------------------------ metrics
 
 # name: (English, Chinese), short plain words; the unit is added separately.
@@ -73,7 +299,7 @@ METRIC_LABELS: dict[str, tuple[str, str]] = {
         "全市青年（25岁以下）失业率",
     ),
     "rural_unemployment_rate": ("rural unemployment rate", "农村失业率"),
-    "urban_unemployment_rate": ("urban unemployment rate", "城镇失业率"),
+    "urban_unemployment_rate": ("urban unemployment rate", "城镇调查失业率"),
     "urban_youth_unemployment_rate": (
         "urban youth unemployment rate (under 25)",
         "城镇青年失业率（25岁以下）",
@@ -90,10 +316,10 @@ METRIC_LABELS: dict[str, tuple[str, str]] = {
     "vacancy_rate": ("vacancy rate", "职位空缺率"),
     "tightness": (
         "labour-market tightness (vacancies per unemployed)",
-        "劳动力市场紧张度（空缺/失业）",
+        "劳动力市场紧张度（求人倍率：空缺/失业）",
     ),
     "job_finding_rate": ("job-finding rate", "求职成功率"),
-    "separation_rate": ("job separation rate", "离职率"),
+    "separation_rate": ("job separation rate", "离职率（含裁员）"),
     "employed": ("workers in a job", "就业人数"),
     "unemployed": ("unemployed workers", "失业人数"),
     "labour_force": ("labour force", "劳动力"),
@@ -102,7 +328,7 @@ METRIC_LABELS: dict[str, tuple[str, str]] = {
         "劳动力中的高碳行业转岗工人",
     ),
     "vacancies": ("open vacancies", "空缺岗位"),
-    "hires": ("hires", "招聘人数"),
+    "hires": ("hires", "录用人数"),
     "skill_gap_mean": ("skill gap of the employed", "在职者技能差距"),
     "under_skilled_share": ("under-skilled share of the employed", "技能不足的在职者比例"),
     "over_skilled_share": ("over-skilled share of the employed", "技能过剩的在职者比例"),
@@ -552,7 +778,7 @@ TEXT: dict[str, tuple[str, str]] = {
     # a figure's source line (plots.source_line): what it was drawn from
     "source_sweep": (
         "Source: skillsim {version}, sweep {name}",
-        "来源：skillsim {version}，扫描实验{name}",
+        "来源：skillsim {version}，模拟实验{name}",
     ),
     "source_run": (
         "Source: skillsim {version}, run {name}",
@@ -596,7 +822,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "stage_retained": ("kept by the training firm", "被培训企业\n留用"),
     "stage_employed": ("in work 12 months later", "12个月后\n在业"),
     "per_quarter": ("quarter", "季度"),
-    "per_year": ("year", "年度"),
+    "per_year": ("year", "年"),
+    # (the Beveridge note's first and last point: Chinese says 第一年 but 第一个季度)
+    "first_quarter": ("first quarter", "第一个季度"),
+    "last_quarter": ("last quarter", "最后一个季度"),
+    "first_year": ("first year", "第一年"),
+    "last_year": ("last year", "最后一年"),
     "beveridge_title": (
         "Beveridge curve: vacancies against unemployment",
         "贝弗里奇曲线：空缺率与失业率",
@@ -604,7 +835,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "beveridge_note": (
         "one point per {per}, mean over its months and over seeds; circle: first {per}, "
         "square: last {per}",
-        "每{per}一个点（该{per}各月及各随机种子的均值）；圆点：第一个{per}，方块：最后一个{per}",
+        "每{per}一个点（该{per}各月及各随机种子的均值）；圆点：{first}，方块：{last}",
     ),
     "cost_title": (
         "Public cost against workers gained in employment",

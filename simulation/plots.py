@@ -426,6 +426,14 @@ def _parameters(frame: pd.DataFrame) -> list[str]:
     return out
 
 
+def parameter_words(frame: pd.DataFrame, name: str, lang: str) -> str:
+    """Design parameter ``name`` of ``frame`` in words (``i18n.parameter_name``; its
+    settings from the frame's ``attrs``, which ``analysis.load`` and the tables derived
+    from its results keep)."""
+    paths = frame.attrs.get("skillsim", {}).get("paths", {}).get(name, ())
+    return i18n.parameter_name(name, paths, lang)
+
+
 def point_labels(frame: pd.DataFrame, lang: str, params: Sequence[str] | None = None) -> dict:
     """The design points of ``frame``, ordered by their parameter values (``params``,
     by default ``_parameters(frame)``): point -> its label ('subsidy yuan per year =
@@ -441,9 +449,12 @@ def point_labels(frame: pd.DataFrame, lang: str, params: Sequence[str] | None = 
     # values (a whole-number field's samples, rounded; a morris design's repeats) are
     # told by their number, not by 17 digits of float noise (5,000.0000000000009).
     distinct = len(first.apply(lambda c: c.map(lambda v: float(f"{v:.12g}"))).drop_duplicates())
+    names = {n: parameter_words(frame, n, lang) for n in params}
+    # (in Chinese: "补贴（元）：7,500，..." with the page's own punctuation)
+    equals, comma = ("：", "，") if lang == "zh" else (" = ", ", ")
     for digits in (4, 6, 9, 17):
         labels = {
-            k: ", ".join(f"{n.replace('_', ' ')} = {_number(v, digits)}" for n, v in row.items())
+            k: comma.join(f"{names[n]}{equals}{_number(v, digits)}" for n, v in row.items())
             for k, row in first.iterrows()
         }
         if len(set(labels.values())) == distinct:
@@ -478,13 +489,18 @@ def month_ticks(ax, months: float) -> None:
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # (no month 2.5)
 
 
+def _with_point(name: str, point: str, lang: str) -> str:
+    """'policy, parameter = value' (in Chinese with its own comma)."""
+    return f"{name}{'，' if lang == 'zh' else ', '}{point}"
+
+
 def _row_label(name: str, point: str, lang: str, width: int = 44) -> str:
     """'policy, parameter = value' on one line, or the parameters on lines below the
     policy when that is long."""
-    one = f"{name}, {point}"
+    one = _with_point(name, point, lang)
     if len(one) <= (width // 2 if lang == "zh" else width):
         return one
-    return f"{name},\n{_wrap(point, lang, width)}"
+    return f"{name}{'，' if lang == 'zh' else ','}\n{_wrap(point, lang, width)}"
 
 
 def _policy_months(frame: pd.DataFrame, figure: str) -> pd.DataFrame:
@@ -587,7 +603,7 @@ def paths(
                         line["mean"],
                         color=lk["color"],
                         dashes=lk["dashes"] if k is None else DASHES[i],
-                        label=name if k is None else f"{name}, {points[k]}",
+                        label=name if k is None else _with_point(name, points[k], lang),
                     )
                     # (two seeds: see the note; a line's own count, as an unfinished
                     # sweep's lines differ: 2 of them beside 3 drew +-12.7-SE bands)
@@ -1145,7 +1161,7 @@ def funnel(
                     color=looks[p]["color"],
                     hatch=HATCHES[(i if k is None else j) % len(HATCHES)],
                     edgecolor="white",
-                    label=name if k is None else f"{name}, {points[k]}",
+                    label=name if k is None else _with_point(name, points[k], lang),
                 )
                 ax.errorbar(
                     x,
@@ -1256,14 +1272,16 @@ def beveridge(
                         [],
                         color=lk["color"],
                         dashes=dashes,
-                        label=name if k is None else f"{name}, {points[k]}",
+                        label=name if k is None else _with_point(name, points[k], lang),
                     )
             ax.set_xlabel(axis_label("unemployment_rate", lang))
             ax.set_ylabel(axis_label("vacancy_rate", lang))
             ax.set_title(name_of("policy", p, lang))
         fig.suptitle(title or text("beveridge_title", lang))
         words = text(f"per_{per}", lang)
-        note = text("beveridge_note", lang).format(per=words)
+        note = text("beveridge_note", lang).format(
+            per=words, first=text(f"first_{per}", lang), last=text(f"last_{per}", lang)
+        )
         handles = None
         ncol = min(len(scen), 2)
         if thin:
@@ -1498,7 +1516,9 @@ def sensitivity(
     with theme(style, lang):
         fig, axes = _panels(len(groups), style, ncols=2)
         for ax, ((s, p), part) in zip(axes, groups, strict=True):
-            names = [str(n).replace("_", " ") for n in part["parameter"]]
+            names = [
+                _wrap(parameter_words(indices, str(n), lang), lang, 30) for n in part["parameter"]
+            ]
             y = np.arange(len(part))
             if sobol:
                 for j, (col, key, colour, hatch) in enumerate(

@@ -356,6 +356,7 @@ _T: dict[str, tuple[str, str]] = {
         "Morris mu*，即各参数在其整个取值范围内引起的平均绝对变化",
     ),
     "sensitivity_notes": ("Note: {notes}.", "注：{notes}。"),
+    "list_sep": ("; ", "；"),
     "sensitivity_missing": (
         "no scenario and policy has a value at every design point",
         "没有任何情景与政策在所有设计点上都有数值",
@@ -501,51 +502,6 @@ _METHODS: tuple[tuple[str, str], ...] = (
     ),
 )
 
-# Chinese meanings of policy levers and scenario drivers (English: the Field descriptions).
-_FIELDS_ZH: dict[str, str] = {
-    "subsidy.yuan_per_year": "每名学徒每年支付给企业的补贴（元）",
-    "subsidy.advanced_certificate_bonus_yuan_per_year": (
-        "取得高级工（三级）及以上职业技能等级证书的学徒额外补贴（元/人/年）"
-    ),
-    "subsidy.advance_share": "合同开始时预付的补贴比例",
-    "subsidy.clawback_share": "学徒退出时收回的预付比例",
-    "quality.written_agreement": "书面学徒协议",
-    "quality.structured_training": "结构化的在岗与脱岗培训计划",
-    "quality.assessment_certification": "职业技能等级认定（评价与发证）",
-    "quality.pay_and_social_protection": "合理报酬与社会保护",
-    "quality.mentor_training": "经过培训的企业导师",
-    "quality.mentor_ratio": "每名合格导师带教的学徒数",
-    "quality.public_cost_yuan_per_completion": "每名结业者的公共评价认证成本（元）",
-    "terms.duration_months": "学徒合同期限（月）",
-    "terms.wage_floor_share_of_min_wage": "学徒工资下限（占当地最低工资的比例）",
-    "anticipation.lag_months": "技能需求信号的滞后（月）",
-    "anticipation.noise_sd": "预测的相对噪声",
-    "anticipation.foresight_months": "系统提前预测需求的月数",
-    "anticipation.cost_yuan_per_1000_workers_month": "系统运行成本（元/每千名劳动者/月）",
-    "core_skills.curriculum_share": "课程中核心技能课时比例",
-    "core_skills.cost_yuan_per_1000_workers_month": "课程与师资成本（元/每千名劳动者/月）",
-    "green_curricula.green_share": "课程中绿色技能课时最低比例",
-    "green_curricula.cost_yuan_per_1000_workers_month": "课程与师资成本（元/每千名劳动者/月）",
-    "vouchers.yuan_per_month": "培训券面值（元/人/培训月）",
-    "vouchers.enrolment_boost": "目标人群报名率增加倍数",
-    "vouchers.target_youth": "16-24岁失业青年可领取",
-    "vouchers.target_rural": "农村居民可领取",
-    "vouchers.target_displaced": "高碳行业转岗工人可领取",
-    "rural_access.extra_seat_share": "农村培训名额增加比例",
-    "rural_access.travel_cost_cut": "流动培训减少的交通成本比例",
-    "rural_access.cost_yuan_per_seat_month": "每个农村/流动培训名额的月成本（元）",
-    "tvet_capacity.seat_multiplier": "职业院校培训名额相对基准的倍数",
-    "drivers.carbon_price_yuan_per_t": "第0个月碳价（元/吨）",
-    "drivers.carbon_price_growth_per_year": "碳价年对数增长率",
-    "drivers.carbon_price_jump_month": "碳价一次性跳升的月份（-1 = 无）",
-    "drivers.carbon_price_jump_yuan_per_t": "碳价一次性跳升幅度（元/吨）",
-    "drivers.carbon_exit_sensitivity": "单位碳负担的企业月退出风险",
-    "drivers.rural_access_gain": "农村交通成本降低比例",
-    "drivers.rural_access_months": "交通改善完成所需月数",
-    "drivers.return_migration_boost": "返乡迁移月概率的增加倍数",
-    "drivers.rural_training_capacity_gain": "农村培训名额增加比例",
-    "drivers.firm_entry_elasticity": "需求变化中由企业进入/退出承担的比例",
-}
 _SECTOR_KINDS = {
     "brown": ("brown (high-carbon)", "高碳"),
     "green": ("green", "绿色"),
@@ -553,10 +509,10 @@ _SECTOR_KINDS = {
     "rural": ("rural", "农村"),
 }
 _DEFINITIONS_ZH: dict[str, str] = {
-    "unemployment_rate": "全市（含农村县）失业人数 / 劳动力；劳动力 = 就业 + 学徒 + 失业（国际劳工组织定义：学徒计为就业）；国家统计局调查失业率仅覆盖城镇，对应本报告的“城镇失业率”",
-    "youth_unemployment_rate": "全市25岁以下劳动者的失业率",
+    "unemployment_rate": "全市（含农村县）失业人数 / 劳动力；劳动力 = 就业 + 学徒 + 失业（国际劳工组织定义：学徒计为就业）；国家统计局调查失业率仅覆盖城镇，对应本报告的“城镇调查失业率”",
+    "youth_unemployment_rate": "全市25岁以下劳动者的失业率（国际劳工组织青年口径；离校生默认18岁进入劳动力市场，故与国家统计局16-24岁不含在校生的口径相近）",
     "urban_unemployment_rate": "城镇地区（中心城区与县城）常住劳动者的失业率，与国家统计局城镇调查失业率口径一致",
-    "urban_youth_unemployment_rate": "城镇地区25岁以下劳动者的失业率",
+    "urban_youth_unemployment_rate": "城镇地区25岁以下常住劳动者的失业率（离校生默认18岁进入劳动力市场，在校生不计入劳动力，与国家统计局城镇16-24岁不含在校生的青年失业率口径相近）",
     "employment_rate": "（就业 + 学徒）/ 劳动年龄人口（含在校学生与培训学员）",
     "youth_neet_rate": "25岁以下未就业、未上学、未培训者（失业或非劳动力）/ 全部25岁以下人口（含学生、学员与学徒；国际劳工组织，可持续发展目标8.6.1）",
     "skill_gap_mean": "在职者技能不足与技能过剩差距之和的平均值（0-1）",
@@ -946,13 +902,17 @@ def _figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
                     indices = analysis.sensitivity(r, m, of=of, baseline_policy=base)
                 except ValueError:  # no scenario and policy with every design point
                     indices = None
-            notes = [str(w.message) for w in said if w.category is analysis.SensitivityWarning]
+            notes = [
+                _sensitivity_note(w.message, lang, r.attrs.get("skillsim", {}).get("paths", {}))
+                for w in said
+                if w.category is analysis.SensitivityWarning
+            ]
             what = label(m, lang)
             if indices is None or not (
                 indices[[c for c in indices.columns if c in _INDEX_COLUMNS]].notna().any(axis=None)
             ):
                 if indices is None:  # (an unfinished sweep: said, not silently dropped)
-                    why = "; ".join(notes) or _t("sensitivity_missing", lang)
+                    why = _t("list_sep", lang).join(notes) or _t("sensitivity_missing", lang)
                     specs.append(
                         FigureSpec(
                             f"sensitivity_{m}",
@@ -963,7 +923,9 @@ def _figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
                 continue
             caption = _sensitivity_caption(sweep, design, of, what, base, lang)
             if notes:
-                caption += " " + _t("sensitivity_notes", lang).format(notes="; ".join(notes))
+                caption += ("" if lang == "zh" else " ") + _t("sensitivity_notes", lang).format(
+                    notes=_t("list_sep", lang).join(notes)
+                )
             specs.append(
                 FigureSpec(
                     f"sensitivity_{m}",
@@ -1543,8 +1505,15 @@ def _in_wan(name: str, values, lang: str) -> int | None:
 
 def _wan_places(values) -> int:
     """The decimals in 万 of a cell showing ``values``: three significant digits of the
-    largest (+0.44万 for 4,357, +12.6万, +125万)."""
+    largest from 10,000 yuan up (+1.23万, +12.6万, +125万), two down to 10 yuan (+0.44万
+    for 4,357, -0.027万 for -266, 0.0045万 for 45), so that a small amount in a column
+    in 万 keeps its size and its sign (not "-0.03万" beside English's "-266", nor
+    "0.00万" for -38: an outside review)."""
     size = max((abs(v) for v in values if math.isfinite(v)), default=0.0)
+    if size < 100:
+        return 4
+    if size < 1_000:
+        return 3
     return 2 if size < 100_000 else 1 if size < 1_000_000 else 0
 
 
@@ -1629,7 +1598,11 @@ def _summary(sweep: Sweep, lang: str) -> str:
         columns = {} if cost else _column_decimals(rows, m)
         wans = _column_wan(rows, m, ["effect", "ci_low", "ci_high"], lang)
         for p, point in _policy_points(rows, pols):
-            at = f" ({points[point]})" if points else ""
+            at = (
+                (f"（{points[point]}）" if lang == "zh" else f" ({points[point]})")
+                if points
+                else ""
+            )
             out.append(f"<tr><th>{_e(name_of('policy', p, lang) + at)}</th>")
             for s in scen:
                 if (p, point, s) not in cells.index:
@@ -1809,9 +1782,7 @@ def _field_description(model: type, path: str) -> str:
 
 def _meaning(model: type, path: str, lang: str, prefix: str = "") -> str:
     """What the setting ``prefix + path`` means; ``path`` is a field of ``model``."""
-    if lang == "zh" and prefix + path in _FIELDS_ZH:
-        return _FIELDS_ZH[prefix + path]
-    return _field_description(model, path)
+    return i18n.field_meaning(prefix + path, lang) or _field_description(model, path)
 
 
 def _value(v: Any, lang: str = "en", share: bool = False, yuan: bool = False) -> str:
@@ -1839,6 +1810,55 @@ def _is_share(model: type, path: str) -> bool:
 
 class SweptValue:
     """A setting a sweep's design sets per point (shown as swept, not as the file's)."""
+
+
+# ``analysis.SensitivityWarning``s in Chinese, by their ``what`` (English: the message)
+_SENSITIVITY_ZH = {
+    "few_samples": (
+        "{kind}设计仅有{samples}个{unit}，不足以得出可信的指数（{odd}置信区间为0或过宽）；"
+        "请使用{need}个或以上"
+    ),
+    "rounded": (
+        "{names}为整数参数，其运行取抽样值取整后的值，步长与设计不同，μ*为近似值"
+        "（选择步长落在整数上的取值范围与水平数可避免）"
+    ),
+    "fewer_seeds": (
+        "{scenario} | {policy}：设计点{points}中{metric}有数值的随机种子少于其他设计点"
+        "（{least}/{most}），其输出为较少次运行的均值"
+    ),
+    "left_out": "{scenario} | {policy}：未纳入，设计点{points}无{metric}数值；{why}",
+}
+_SENSITIVITY_WHY_ZH = {
+    "unfinished": "本组模拟尚未完成：请重新运行其命令以完成",
+    "failed": "部分运行失败（错误记录在ledger.parquet中）",
+    "undefined": "该指标在这些运行中无定义",
+}
+
+
+def _sensitivity_note(warning: Warning, lang: str, paths: dict | None = None) -> str:
+    """A ``SensitivityWarning`` in the page's language (``paths``: each design
+    parameter's settings, which name it in Chinese)."""
+    what = getattr(warning, "what", "")
+    if lang != "zh" or what not in _SENSITIVITY_ZH:
+        return str(warning)
+    f = dict(warning.facts)
+    if "points" in f:
+        shown = [int(k) for k in f["points"][:10]]
+        f["points"] = "、".join(map(str, shown)) + ("等" if len(f["points"]) > 10 else "")
+    if "scenario" in f:
+        f["scenario"] = name_of("scenario", f["scenario"], lang)
+        f["policy"] = name_of("policy", f["policy"], lang)
+        f["metric"] = label(f["metric"], lang)
+    if what == "few_samples":
+        f["kind"] = i18n.design_kind(f["kind"], lang)
+        f["unit"] = "基础样本" if f["kind"] == "Sobol" else "轨迹"
+        f["odd"] = "指数可能远超出0到1的范围，" if f["kind"] == "Sobol" else ""
+    if what == "rounded":
+        paths = paths or {}
+        f["names"] = "、".join(i18n.parameter_name(n, paths.get(n, ()), lang) for n in f["names"])
+    if what == "left_out":
+        f["why"] = _SENSITIVITY_WHY_ZH[f["cause"]]
+    return _SENSITIVITY_ZH[what].format(**f)
 
 
 def _settings_table(model: type, changed: dict[str, Any], lang: str, prefix: str = "") -> str:
@@ -1906,14 +1926,22 @@ def _policies_html(sweep: Sweep, lang: str) -> str:
         design = sweep.experiment["design"]
         points = len(sweep.results["point"].unique())
         out.append(
-            "<p>" + _e(_t("swept", lang).format(kind=design["kind"], points=points)) + "</p><ul>"
+            "<p>"
+            + _e(
+                _t("swept", lang).format(kind=i18n.design_kind(design["kind"], lang), points=points)
+            )
+            + "</p><ul>"
         )
         for p in params:
-            paths = p.get("paths") or [p.get("path")]
+            paths = [x for x in (p.get("paths") or [p.get("path")]) if x]
             span = p.get("values") or [p.get("low"), p.get("high")]
+            said = _e(p["name"])
+            meaning = i18n.parameter_name(p["name"], paths, lang)
+            if meaning != i18n.parameter_name(p["name"]):  # (Chinese: meaning, then name)
+                said = f"{_e(meaning)}<small class='id'>（{said}）</small>"
             out.append(
-                f"<li><b>{_e(p['name'])}</b>: {_e(', '.join(str(x) for x in paths if x))} "
-                f"&isin; {_e(span)}</li>"
+                f"<li><b>{said}</b>{'：' if lang == 'zh' else ': '}"
+                f"{_e(', '.join(str(x) for x in paths))} &isin; {_e(span)}</li>"
             )
         out.append("</ul>")
     return "".join(out)

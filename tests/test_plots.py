@@ -495,7 +495,7 @@ def test_figures_of_loaded_results_name_their_source(sweep):
         assert line in " ".join(_texts(fig).split()), name
     zh = _texts(plots.forest(effects, "unemployment_rate", lang="zh"))
     assert (
-        f"来源：skillsim {__version__}，扫描实验presenting（400名劳动者，6个月）；代码{code}" in zh
+        f"来源：skillsim {__version__}，模拟实验presenting（400名劳动者，6个月）；代码{code}" in zh
     )
     assert "Source:" not in _texts(plots.forest(_effects(), "unemployment_rate"))
     assert plots.source_line(_effects()) is None
@@ -620,6 +620,20 @@ def test_design_points_that_differ_get_labels_that_differ():
     # value twice, told by number, not 17 digits
     noise = plots.point_labels(_results(points=(5000.0, noisy, 15000.0)), "en")
     assert noise[0] == "subsidy yuan per year = 5,000 (design point 0)"
+
+
+def test_design_points_in_chinese_name_their_settings():
+    """In Chinese a point names its parameter by the setting's meaning, with Chinese
+    punctuation (an outside review: "一揽子政策, screening noise = 0.07"); the paths come
+    with the loaded results and the tables derived from them (``attrs``)."""
+    r = _results(points=(0.0, 7500.0))
+    r.attrs["skillsim"] = {"paths": {"subsidy_yuan_per_year": ["policy.subsidy.yuan_per_year"]}}
+    meaning = i18n.FIELDS_ZH["subsidy.yuan_per_year"]
+    assert list(plots.point_labels(r, "zh").values()) == [f"{meaning}：0", f"{meaning}：7,500"]
+    assert plots._row_label("一揽子政策", "补贴：0", "zh") == "一揽子政策，补贴：0"
+    # a parameter of several settings the page cannot name: its own name
+    r.attrs["skillsim"]["paths"] = {"subsidy_yuan_per_year": ["policy.a", "policy.b"]}
+    assert plots.point_labels(r, "zh")[0] == "subsidy yuan per year：0"
 
 
 def test_cost_axis_of_policies_that_spend_nothing_reads():

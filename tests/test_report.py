@@ -16,7 +16,7 @@ import pytest
 from presenting import CHROMIUM, CHROMIUM_FLAGS, chinese_font_or_skip
 from sweeps import cell_sweep, without_cell
 
-from simulation import analysis, cli, i18n, report
+from simulation import analysis, cli, i18n, plots, report
 
 GENERATOR_TAG = f'<meta name="generator" content="{report.GENERATOR}">'
 
@@ -266,7 +266,7 @@ def test_chinese_report(tmp_path):
         "技能政策模拟结果",
         "摘要",
         "全市失业率（含农村县）变化",
-        "城镇失业率变化",
+        "城镇调查失业率变化",
         "企业新型学徒制培训补贴",
         "方法说明",
         "公共随机数",
@@ -706,6 +706,22 @@ def test_a_sensitivity_design_reports_the_effects_indices_and_says_what_they_are
     page = " ".join(html.unescape(report.write(half, tmp_path / "h.html").read_text()).split())
     assert "No sensitivity figure of unemployment rate, whole city:" in page
     assert "the sweep is unfinished: finish it" in page
+    # In Chinese the swept settings, the design's kind and the notes are Chinese (an
+    # outside review: "quit rate" on the figures' axes, "a morris design of 2
+    # trajectories: too few ..." in a Chinese caption)
+    chinese_font_or_skip()
+    zh = report.write(half, tmp_path / "zh.html", lang="zh").read_text(encoding="utf-8")
+    zh = " ".join(html.unescape(zh).split())
+    quit_zh = i18n.FIELDS_ZH["behaviour.labour_market.quit_rate"]
+    assert f"Morris设计，{points}个设计点" in zh and f"<b>{quit_zh}<small class='id'>（quit）" in zh
+    assert "Morris设计仅有2个轨迹，不足以得出可信的指数" in zh and "too few" not in zh
+    assert "请使用4个或以上；快速测试情景 | " in zh and "本组模拟尚未完成" in zh
+    assert "unfinished" not in zh
+    with pytest.warns(analysis.SensitivityWarning, match="too few"):
+        indices = analysis.sensitivity(analysis.load(out), "unemployment_rate")
+    ticks = [t.get_text() for t in plots.sensitivity(indices, lang="zh").axes[0].get_yticklabels()]
+    dropout_zh = i18n.FIELDS_ZH["behaviour.apprenticeship.dropout_hazard"]
+    assert [t.replace("\n", "") for t in ticks] == [quit_zh, dropout_zh]
 
 
 def test_missing_font_stops_a_chinese_report(tmp_path, monkeypatch, capsys):
@@ -884,6 +900,15 @@ def test_chinese_tables_write_yuan_in_wan_and_one_dash_for_none():
     places = report._in_wan("spending_total_yuan", (2_700.0, -21_400.0, 15_900.0), "zh")
     assert report._fmt(2_700.0, "spending_total_yuan", lang="zh", wan=places) == "+0.27万"
     assert report._in_wan("spending_total_yuan", (2_700.0,), "zh") is None
+    # small amounts in a column in 万 keep their size and sign (-266 was "-0.03万", -38
+    # "0.00万")
+    for value, bounds, shown in [
+        (-266.0, (-904.0, 128.0), "\u22120.027万"),
+        (-38.0, (-60.0, 5.0), "\u22120.0038万"),
+        (45.0, (10.0, 80.0), "+0.0045万"),
+    ]:
+        places = report._cell_wan(True, (value, *bounds))
+        assert report._fmt(value, "spending_total_yuan", lang="zh", wan=places) == shown
 
 
 def test_the_summary_writes_costs_with_signed_bounds_and_a_column_in_one_decimals():
@@ -922,6 +947,29 @@ def test_the_summary_writes_costs_with_signed_bounds_and_a_column_in_one_decimal
     assert all("万" in est and bounds.count("万") == 2 for est, bounds in quick), quick
     # ... each cell with the decimals its size needs: not "0万" beside "+126万"
     assert ("+0.44万", "+0.10万, +0.77万") in quick and ("+126万", "+117万, +135万") in quick
+
+
+def test_every_setting_of_a_policy_or_a_scenario_has_a_chinese_meaning():
+    """A Chinese page explained the robustness scenario's settings in English (its
+    fields had no Chinese meaning: an outside review): every setting of a policy
+    and of a scenario has one, and every meaning is of a setting."""
+    from simulation.config import PolicyConfig
+    from simulation.loading import load_scenario
+
+    policy = report._leaves(PolicyConfig(name="p").model_dump(mode="json"))
+    scenario = report._leaves(load_scenario("baseline").model_dump(mode="json"))
+    # (not the regions', sectors' and shocks' tables, which a page shows otherwise)
+    tables = ("name", "description", "world.regions", "world.sectors", "drivers.shocks")
+    settings = {k for k in [*policy, *scenario] if k not in tables}
+    assert set(i18n.FIELDS_ZH) == settings
+    assert (
+        i18n.field_meaning("scenario.world.initial_vacancy_rate", "zh")
+        == (i18n.FIELDS_ZH["world.initial_vacancy_rate"])
+    )
+    assert i18n.field_meaning("policy.subsidy.yuan_per_year", "en") is None
+    paths = ["scenario.behaviour.labour_market.screening_noise"]
+    assert i18n.parameter_name("noise", paths, "zh").startswith("企业评估求职者评分误差")
+    assert i18n.parameter_name("noise", paths, "en") == "noise"
 
 
 def test_settings_in_chinese_lead_with_their_meaning_and_show_shares_in_per_cent():
