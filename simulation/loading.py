@@ -754,6 +754,14 @@ def idle_fields(policy: PolicyConfig) -> list[str]:
     return out
 
 
+def burn_in_key(run: RunConfig) -> tuple[str, int]:
+    """What a run's burn-in depends on: runs with the same key reach the same month-0
+    state bit for bit, whatever their policy (the burn-in runs under the status quo;
+    tests/test_determinism.py). The config hash of the run under its status quo (its
+    scenario, size and horizon), and its seed."""
+    return config_hash(run.model_copy(update={"policy": run.status_quo})), int(run.seed)
+
+
 def config_hash(run: RunConfig) -> str:
     """16 hex digits identifying scenario, policy, workers and months (not the seed), and
     the status quo where its levers are not all at their defaults (the shipped none.toml

@@ -74,8 +74,7 @@ class BurnInStore:
 
     @staticmethod
     def key(run: RunConfig) -> tuple[str, int]:
-        status_quo = run.model_copy(update={"policy": run.status_quo})
-        return loading.config_hash(status_quo), int(run.seed)
+        return loading.burn_in_key(run)
 
     def get(self, run: RunConfig) -> dict | None:
         """A copy of the month-0 state of ``run``'s burn-in, if kept here."""

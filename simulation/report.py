@@ -133,6 +133,15 @@ _T: dict[str, tuple[str, str]] = {
         "均值的配对差异（每个设计点取{n}个随机种子）的平均值，其下为各设计点中的最小值与最大值。"
         "比例类指标单位为百分点。",
     ),
+    "summary_intro_points": (
+        "Effect of each policy against {base}, by scenario, over this design's points: "
+        "each cell is the mean over the points of the paired difference of each run's mean "
+        "over months 1 to {months} (each point over {seeds_counted}), and under it the "
+        "points' lowest and highest. Shares are in percentage points.",
+        "各情景下每项政策相对于{base}的影响，取本设计各设计点的结果：每格为各设计点上每次运行第1至{months}个月"
+        "均值的配对差异（每个设计点取{n}个随机种子）的平均值，其下为各设计点中的最小值与最大值。"
+        "比例类指标单位为百分点。",
+    ),
     "summary_read": (
         " An unemployment rate counts the labour force only, so a policy that moves school "
         "leavers between study or full-time training and work moves it through who is "
@@ -326,6 +335,20 @@ _T: dict[str, tuple[str, str]] = {
         "本设计的各点是在参数取值范围内抽取的样本：每格为各设计点配对效应的均值，其下为最小值与最大值"
         "（反映参数范围内的差异，并非置信区间）；敏感性图说明哪些参数起主要作用，"
         "simulation.analysis.effects 给出各设计点的效应及其置信区间。",
+    ),
+    "points_note": (
+        "This design has too many points to show one by one: each cell is the mean of the "
+        "points' paired effects, and under it their lowest and highest (a spread over the "
+        "points, not a confidence interval); simulation.analysis.effects gives each "
+        "point's effects with their intervals.",
+        "本设计的设计点太多，无法逐一列出：每格为各设计点配对效应的均值，其下为最小值与最大值"
+        "（反映各设计点之间的差异，并非置信区间）；simulation.analysis.effects 给出各设计点的效应及其置信区间。",
+    ),
+    "fig_many_points": (
+        "No effects figure point by point: this design's {points} points are too many to "
+        "read one by one; simulation.analysis.effects gives each point's effects.",
+        "不按设计点绘制效应图：本设计有{points}个设计点，数量太多，无法逐一阅读；"
+        "各设计点的效应可由 simulation.analysis.effects 得到。",
     ),
     "fig_sampled_points": (
         "No effects figure point by point: this design's points are samples for its "
@@ -774,14 +797,21 @@ def _figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
     # A sobol or morris design's points are samples for its indices, dozens to hundreds
     # of them: a forest or cost figure with a row or marker per point cannot be read
     # (a 25-point forest was 7,000 pixels tall). Its effects are read through the
-    # sensitivity figures; the point-by-point effects stay in analysis.effects.
-    sampled = _sampled(sweep)
+    # sensitivity figures; the point-by-point effects stay in analysis.effects. So are
+    # an lhs design's samples, and a grid's points past MANY_POINTS (a 100-point grid's
+    # forest was 27,644 pixels tall, its cost figure's labels a smear: an outside review).
+    sampled = _summarised(sweep)
     # (one paired seed: effects without intervals, as the figures say on them)
     single = e.empty or int(e["n"].max()) < 2
     intervals = _t("one_seed_no_intervals" if single else "with_intervals", lang)
     both = _t("one_seed_no_intervals" if single else "with_intervals_both", lang)
     if sampled and not e.empty:
-        specs.append(FigureSpec("effects_by_point", _t("fig_sampled_points", lang), None))
+        why = (
+            _t("fig_sampled_points", lang)
+            if _for_indices(sweep)
+            else _t("fig_many_points", lang).format(points=sweep.results["point"].nunique())
+        )
+        specs.append(FigureSpec("effects_by_point", why, None))
     for m in () if sampled else FOREST_METRICS:
         if m in present:
             what = label(m, lang)
@@ -1570,8 +1600,8 @@ def _summary(sweep: Sweep, lang: str) -> str:
         "<p>"
         + _e(
             _t(
-                "summary_intro_sampled"
-                if _sampled(sweep)
+                ("summary_intro_sampled" if _for_indices(sweep) else "summary_intro_points")
+                if _summarised(sweep)
                 else "summary_intro"
                 if n > 1
                 else "summary_intro_one",
@@ -1584,7 +1614,7 @@ def _summary(sweep: Sweep, lang: str) -> str:
     from simulation import plots
 
     points = plots.point_labels(sweep.results, lang)  # {} without design points
-    if _sampled(sweep):  # (dozens to hundreds of points: a row each could not be read)
+    if _summarised(sweep):  # (dozens to hundreds of points: a row each could not be read)
         return "".join(out) + _sampled_summary(sweep, scen, pols, lang)
     daggers = fewer = False
     for m in SUMMARY_METRICS:
@@ -1673,11 +1703,21 @@ def _table_head(head: str, scen: list, lang: str) -> str:
     )
 
 
-def _sampled(sweep: Sweep) -> bool:
-    """Whether the sweep's design points are samples (sobol, morris) for its indices:
-    too many to show one by one."""
+MANY_POINTS = 12  # a grid's design points past which the report summarises them
+
+
+def _for_indices(sweep: Sweep) -> bool:
+    """Whether the sweep's design points are samples (sobol, morris) for its indices."""
     kind = sweep.experiment["design"]["kind"]
     return kind in ("sobol", "morris") and sweep.results["point"].nunique() > 1
+
+
+def _summarised(sweep: Sweep) -> bool:
+    """Whether the report summarises the design's effects over its points, too many to
+    show one by one: samples (sobol, morris, lhs), or more than MANY_POINTS of them."""
+    points = sweep.results["point"].nunique()
+    kind = sweep.experiment["design"]["kind"]
+    return points > 1 and (kind in ("sobol", "morris", "lhs") or points > MANY_POINTS)
 
 
 def _sampled_summary(sweep: Sweep, scen: list, pols: list, lang: str) -> str:
@@ -1714,7 +1754,8 @@ def _sampled_summary(sweep: Sweep, scen: list, pols: list, lang: str) -> str:
                 )
             out.append("</tr>")
         out.append("</tbody></table>")
-    out.append(f"<p><small>{_e(_t('sampled_note', lang))}</small></p>")
+    note = "sampled_note" if _for_indices(sweep) else "points_note"
+    out.append(f"<p><small>{_e(_t(note, lang))}</small></p>")
     return "".join(out)
 
 

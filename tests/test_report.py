@@ -654,6 +654,36 @@ def test_a_design_sweep_without_its_baseline_names_the_policy_its_beveridge_curv
     assert "Beveridge curve under " + i18n.name_of("policy", "none", "en") not in page
 
 
+def test_a_grid_of_many_points_is_summarised_not_drawn_point_by_point(tmp_path, monkeypatch):
+    """A grid of more than MANY_POINTS points: its effects in a row per policy (the
+    points' mean and spread), no forest of a row per point nor a cost figure of a label
+    per point (a 100-point grid's forest was 27,644 pixels tall: an outside review).
+    Three points here, past a lowered MANY_POINTS."""
+    from sweeps import small, write_experiment
+
+    from simulation.experiment import load_experiment, make_plan, run_sweep
+
+    grid = (
+        '[design]\nkind = "grid"\nlevels = 3\n[[parameters]]\nname = "quit"\n'
+        'path = "scenario.behaviour.labour_market.quit_rate"\nlow = 0.005\nhigh = 0.02\n'
+    )
+    body = small(replications=1, months=3, extra=grid)
+    path = write_experiment(tmp_path / "exp", body)
+    out = tmp_path / "sweep"
+    assert run_sweep(make_plan(load_experiment(path)), out, executor="serial", threads=1).complete
+    sweep = report.read(out)
+    assert not report._summarised(sweep)  # (3 points: one by one)
+    monkeypatch.setattr(report, "MANY_POINTS", 2)
+    assert report._summarised(sweep) and not report._for_indices(sweep)
+    page = " ".join(html.unescape(report.write(out, tmp_path / "r.html").read_text()).split())
+    assert "No effects figure point by point: this design's 3 points are too many" in page
+    assert "over this design's points: each cell is the mean over the points" in page
+    assert "3 points: " in page and "too many points to show one by one" in page
+    assert "sensitivity figures" not in page  # (a grid has none: not pointed to)
+    assert 'id="fig-effects_unemployment_rate"' not in page
+    assert 'id="fig-cost_effectiveness"' not in page
+
+
 def test_a_sensitivity_design_reports_the_effects_indices_and_says_what_they_are(tmp_path):
     """A Morris design over two scenario fields with the baseline and a policy: the report's
     sensitivity figures are of the policy's effect against the baseline (what a policy

@@ -8,14 +8,16 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from sweeps import small, without_timings, write_experiment
 
-from simulation import analysis, cli, runner
-from simulation.experiment import load_experiment, make_plan, run_sweep
+from simulation import analysis, cli, loading, runner
+from simulation.experiment import executors, load_experiment, make_plan, run_sweep
+from simulation.experiment.executors import Task
 from simulation.experiment.progress import sweep_progress
 from simulation.model import BURN_INS
 
@@ -180,15 +182,48 @@ def test_any_concurrent_futures_executor(tmp_path):
         assert manifest["environment"]["numba_threads"] == 1, run.name
 
 
+def test_runs_of_one_burn_in_go_to_a_worker_together(tmp_path):
+    """A pool's or cluster's worker takes the runs of one burn-in as a batch (dealt one
+    by one, a design's two policies a point went to two processes, each of which burned
+    in: an outside review), at most BATCH_MOST of them, a larger group split evenly;
+    runs that do not share, and the last 2 x jobs, one by one."""
+    grid = (
+        '[design]\nkind = "grid"\n[[parameters]]\nname = "subsidy"\n'
+        'path = "policy.subsidy.yuan_per_year"\nvalues = ['
+        + ", ".join(str(1000 * k) for k in range(5))
+        + "]\n"
+    )
+    path = write_experiment(tmp_path / "exp", small(replications=3, extra=grid))
+    plan = make_plan(load_experiment(path))
+    tasks = [Task(r.run_id, r.config, (), None, True) for r in plan.runs]
+    # a seed's 5 points x 2 policies share its burn-in (a lever is not in it): 10 runs,
+    # two batches of 5; the last seed's first 6 runs one batch, its last 2 x 2 one by one
+    items = list(executors.batches(iter(tasks), 2, len(tasks)))
+    sizes = [len(i) if isinstance(i, tuple) else 1 for i in items]
+    assert sizes == [5, 5, 5, 5, 6, 1, 1, 1, 1]
+    assert [t for i in items for t in (i if isinstance(i, tuple) else (i,))] == tasks
+    for item in items:
+        if isinstance(item, tuple):
+            assert len({(t.config.seed, loading.burn_in_key(t.config)) for t in item}) == 1
+    assert list(executors.batches(iter([]), 2, 0)) == []
+    alone = [replace(t, share_burn_in=False) for t in tasks]
+    assert list(executors.batches(iter(alone), 2, len(alone))) == alone
+
+
 def test_dask_local_cluster_equals_serial(tmp_path):
     pytest.importorskip("distributed")
-    path = write_experiment(tmp_path / "exp", small())
+    path = write_experiment(tmp_path / "exp", small(replications=4))
     plan = make_plan(load_experiment(path))
     serial = run_sweep(plan, tmp_path / "serial", executor="serial", threads=1)
     dask = run_sweep(plan, tmp_path / "dask", executor="dask", jobs=2)
     assert serial.done == dask.done == len(plan.runs) and dask.failed == 0
-    hosts = set(_ledger(tmp_path / "dask")["host"])
-    assert str(os.getpid()) not in {h.split(":")[1] for h in hosts}  # ran in the workers
+    ledger = _ledger(tmp_path / "dask").set_index("run_id")
+    assert str(os.getpid()) not in {h.split(":")[1] for h in ledger["host"]}  # in the workers
+    # the first two seeds' two policies each ran in one worker, as a batch (the last
+    # 2 x 2 runs go one by one)
+    for seed in plan.seeds[:2]:
+        ids = [r.run_id for r in plan.runs if r.seed == seed]
+        assert ledger.loc[ids, "host"].nunique() == 1, seed
     pd.testing.assert_frame_equal(
         without_timings(analysis.load(tmp_path / "dask")),
         without_timings(analysis.load(tmp_path / "serial")),

@@ -121,14 +121,16 @@ def run_sweep(
         tasks = (
             Task(run_id, specs[run_id].config, keep, threads, share_burn_in) for run_id in todo
         )
+        # (a pool's or cluster's worker takes the runs of one burn-in together)
+        items = executors.batches(tasks, jobs, len(todo))
         if executor == "serial":
             outcomes = executors.run_serial(tasks)
         elif executor == "processes":
-            outcomes = executors.run_futures(tasks, executors.process_pool(jobs), jobs)
+            outcomes = executors.run_futures(items, executors.process_pool(jobs), jobs)
         elif executor == "dask":
-            outcomes = executors.run_dask(tasks, scheduler, jobs, client)
+            outcomes = executors.run_dask(items, scheduler, jobs, client)
         else:
-            outcomes = executors.run_futures(tasks, executor, jobs)
+            outcomes = executors.run_futures(items, executor, jobs)
         report = SweepReport(Path(out), len(plan.runs), skipped, 0, 0, 0.0)
         interrupted = True
         stopped = ""
