@@ -186,7 +186,7 @@ def test_runs_of_one_burn_in_go_to_a_worker_together(tmp_path):
     """A pool's or cluster's worker takes the runs of one burn-in as a batch (dealt one
     by one, a design's two policies a point went to two processes, each of which burned
     in: an outside review), at most BATCH_MOST of them, a larger group split evenly;
-    runs that do not share, and the last 2 x jobs, one by one."""
+    runs that do not share, and the last BATCH_MOST x jobs, one by one."""
     grid = (
         '[design]\nkind = "grid"\n[[parameters]]\nname = "subsidy"\n'
         'path = "policy.subsidy.yuan_per_year"\nvalues = ['
@@ -197,10 +197,10 @@ def test_runs_of_one_burn_in_go_to_a_worker_together(tmp_path):
     plan = make_plan(load_experiment(path))
     tasks = [Task(r.run_id, r.config, (), None, True) for r in plan.runs]
     # a seed's 5 points x 2 policies share its burn-in (a lever is not in it): 10 runs,
-    # two batches of 5; the last seed's first 6 runs one batch, its last 2 x 2 one by one
+    # two batches of 5; the next seed's first 4 runs one batch; the last 8 x 2 one by one
     items = list(executors.batches(iter(tasks), 2, len(tasks)))
     sizes = [len(i) if isinstance(i, tuple) else 1 for i in items]
-    assert sizes == [5, 5, 5, 5, 6, 1, 1, 1, 1]
+    assert sizes == [5, 5, 4] + [1] * 16
     assert [t for i in items for t in (i if isinstance(i, tuple) else (i,))] == tasks
     for item in items:
         if isinstance(item, tuple):
@@ -212,7 +212,7 @@ def test_runs_of_one_burn_in_go_to_a_worker_together(tmp_path):
 
 def test_dask_local_cluster_equals_serial(tmp_path):
     pytest.importorskip("distributed")
-    path = write_experiment(tmp_path / "exp", small(replications=4))
+    path = write_experiment(tmp_path / "exp", small(replications=10))
     plan = make_plan(load_experiment(path))
     serial = run_sweep(plan, tmp_path / "serial", executor="serial", threads=1)
     dask = run_sweep(plan, tmp_path / "dask", executor="dask", jobs=2)
@@ -220,7 +220,7 @@ def test_dask_local_cluster_equals_serial(tmp_path):
     ledger = _ledger(tmp_path / "dask").set_index("run_id")
     assert str(os.getpid()) not in {h.split(":")[1] for h in ledger["host"]}  # in the workers
     # the first two seeds' two policies each ran in one worker, as a batch (the last
-    # 2 x 2 runs go one by one)
+    # 8 x 2 runs go one by one)
     for seed in plan.seeds[:2]:
         ids = [r.run_id for r in plan.runs if r.seed == seed]
         assert ledger.loc[ids, "host"].nunique() == 1, seed

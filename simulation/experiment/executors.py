@@ -196,7 +196,10 @@ def batches(tasks: Iterable[Task], jobs: int, total: int) -> Iterator[Item]:
     ``loading.burn_in_key``) as batches of at most ``BATCH_MOST``, a group split
     evenly, each run by one worker process one after the other, so that it burns in
     once for them (``model.BurnInStore``); the others one by one, and the last
-    2 x ``jobs`` as well, so that no worker waits long at the end for another's batch.
+    ``BATCH_MOST`` x ``jobs`` as well, so that no worker waits long at the end for
+    another's batch (with the last 2 x ``jobs`` alone, the default sweep's groups of nine
+    policies took 1.02-1.05 times as long in batches as dealt one by one on two
+    processes, which burn each group in twice either way: BENCHMARKS.md).
 
     Dealt one by one, a group's runs went to different processes, each of which
     burned in: a design's two or three policies a point were burned in nearly once per
@@ -214,7 +217,7 @@ def batches(tasks: Iterable[Task], jobs: int, total: int) -> Iterator[Item]:
             key_of[ids] = loading.burn_in_key(run)[0]
         return key_of[ids], int(run.seed)
 
-    singles_from = total - 2 * jobs
+    singles_from = total - BATCH_MOST * jobs
     group: list[Task] = []
     last = None
     for i, task in enumerate(tasks):
