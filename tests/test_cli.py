@@ -457,7 +457,8 @@ def test_progress_to_a_log_file_is_lines_as_it_goes(tmp_path, capsys, monkeypatc
     ends = ("set-up, burn-in: 36/36 months, ", "set-up, burn-in (compiles): 36/36 months, ")
     assert burn[-1].startswith(ends) and len(burn) >= 10
     assert [line.split(",")[0] for line in months] == [f"run: {k}/3 months" for k in (1, 2, 3)]
-    assert "left" in months[0] and "left" not in months[-1]
+    # (the time left from the pace since the first month: from the second month on)
+    assert "left" not in months[0] and "left" in months[1] and "left" not in months[-1]
 
 
 def test_compiles_is_said_only_when_the_run_compiles(monkeypatch):
@@ -496,12 +497,23 @@ def test_progress_lines_say_a_tenth_at_a_time_and_the_time_left(monkeypatch):
     now[0] = 200.0
     lines.update(200)
     lines.update(200)  # (the end said once)
+    # (the pace from the first 5 runs done at 101.0 on: 25 runs in 5 s, then 27 in 67 s)
     assert said == [
         "runs: 30/200 (done 30), 6.0 s, about 34.0 s left",
-        "runs: 32/200 (done 32), 1 min 08 s, about 5 min 57 s left",
-        "runs: 60/200 (done 60), 1 min 10 s, about 2 min 43 s left",
+        "runs: 32/200 (done 32), 1 min 08 s, about 6 min 57 s left",
+        "runs: 60/200 (done 60), 1 min 10 s, about 2 min 56 s left",
         "runs: 200/200, 1 min 40 s",
     ]
+    # A slow start (a pool's, the kernels' compilation) is not the runs' pace: 60 s
+    # before the first, then a run a second (it said "about 3 h 19 min left", then
+    # "about 12 min 31 s left"); no estimate before a pace is seen
+    said.clear()
+    now[0] = 0.0
+    lines = progress.Lines(console, "runs", 200)
+    for done, t in ((1, 60.0), (20, 79.0)):
+        now[0] = t
+        lines.update(done)
+    assert said == ["runs: 1/200, 1 min 00 s", "runs: 20/200, 1 min 19 s, about 3 min 00 s left"]
 
 
 @pytest.mark.parametrize(("stop", "code"), [("SIGTERM", 143), ("Ctrl-C", 130)])
