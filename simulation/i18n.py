@@ -13,6 +13,7 @@ with what to install, so that a figure never shows boxes for characters.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from simulation import metrics
@@ -253,7 +254,25 @@ FIELDS_ZH.update(SCENARIO_FIELDS_ZH)
 # Chinese names of design parameters that set several settings at once (by their
 # ``name`` in a shipped experiment); a parameter of one setting takes its meaning.
 PARAMETERS_ZH: dict[str, str] = {
-    "quality_standards": "高质量学徒制标准要素数（共5项，第208号建议书）",
+    "quality_standards": "高质量学徒制标准（项）",
+}
+# Short Chinese names of settings, for a figure's labels and legends, where a meaning is
+# too long (a forest's rows read "企业评估求职者评分误差的标准差（每份申请重新抽取；0：
+# 评估无误差）：0.07"); a setting not here is named by its meaning's first words
+# (``short_meaning``).
+SHORT_ZH: dict[str, str] = {
+    "subsidy.yuan_per_year": "学徒补贴（元/年）",
+    "anticipation.lag_months": "需求信号滞后（月）",
+    "behaviour.labour_market.screening_noise": "企业评估误差",
+    "behaviour.labour_market.youth_reservation": "青年保留工资",
+    "behaviour.labour_market.reservation_decline": "保留工资月降幅",
+    "behaviour.labour_market.quit_rate": "在职者辞职月概率",
+    "behaviour.labour_market.hire_threshold": "录用门槛",
+    "behaviour.labour_market.certification_premium": "证书工资溢价",
+    "behaviour.labour_market.delayed_entry_share": "慢就业比例",
+    "behaviour.labour_market.final_year_search": "毕业前求职比例",
+    "behaviour.apprenticeship.dropout_hazard": "学徒退出月概率",
+    "burn_in_months": "预热月数",
 }
 # an experiment's design kinds, as a Chinese page names them (English: the kind itself)
 DESIGN_KINDS_ZH = {"grid": "网格", "lhs": "拉丁超立方", "sobol": "Sobol", "morris": "Morris"}
@@ -272,15 +291,33 @@ def field_meaning(path: str, lang: str = "en") -> str | None:
     return FIELDS_ZH.get(path)
 
 
+def short_meaning(path: str) -> str | None:
+    """A setting's short Chinese name (``SHORT_ZH``), else its meaning without its asides
+    in brackets, up to its first comma or colon (a unit in brackets kept:
+    "每名学徒每年支付给企业的补贴（元）"); None for a setting without a meaning."""
+    for root in ("policy.", "scenario."):
+        if path.startswith(root) and path[len(root) :] in FIELDS_ZH:
+            path = path[len(root) :]
+    if path in SHORT_ZH:
+        return SHORT_ZH[path]
+    meaning = FIELDS_ZH.get(path)
+    if meaning is None:
+        return None
+    # (asides go; units like （元）, （元/人/年） stay)
+    plain = re.sub(r"（(?:[^（）]{7,}|[^（）]*[，；：][^（）]*)）", "", meaning)
+    return re.split(r"[，；：]", plain, maxsplit=1)[0] or meaning
+
+
 def parameter_name(name: str, paths: Sequence[str] = (), lang: str = "en") -> str:
-    """A design parameter's name in words: in English its ``name`` with spaces
-    ('subsidy yuan per year'); in Chinese ``PARAMETERS_ZH``'s, else the meaning of the
-    one setting it sets (``paths``, as the experiment gives them), else its ``name``."""
+    """A design parameter's name for a figure or a table row: in English its ``name``
+    with spaces ('subsidy yuan per year'); in Chinese ``PARAMETERS_ZH``'s, else the short
+    name of the one setting it sets (``paths``, as the experiment gives them:
+    ``short_meaning``), else its ``name``."""
     if lang == "zh":
         if name in PARAMETERS_ZH:
             return PARAMETERS_ZH[name]
-        if len(paths) == 1 and (meaning := field_meaning(paths[0], lang)):
-            return meaning
+        if len(paths) == 1 and (short := short_meaning(paths[0])):
+            return short
     return name.replace("_", " ")
 
 

@@ -1977,7 +1977,10 @@ def _policies_html(sweep: Sweep, lang: str) -> str:
             paths = [x for x in (p.get("paths") or [p.get("path")]) if x]
             span = p.get("values") or [p.get("low"), p.get("high")]
             said = _e(p["name"])
-            meaning = i18n.parameter_name(p["name"], paths, lang)
+            # (in Chinese the setting's meaning, else the parameter's name in words)
+            meaning = (i18n.field_meaning(paths[0], lang) if len(paths) == 1 else None) or (
+                i18n.parameter_name(p["name"], paths, lang)
+            )
             if meaning != i18n.parameter_name(p["name"]):  # (Chinese: meaning, then name)
                 said = f"{_e(meaning)}<small class='id'>（{said}）</small>"
             out.append(

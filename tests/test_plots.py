@@ -623,13 +623,15 @@ def test_design_points_that_differ_get_labels_that_differ():
 
 
 def test_design_points_in_chinese_name_their_settings():
-    """In Chinese a point names its parameter by the setting's meaning, with Chinese
+    """In Chinese a point names its parameter by the setting's short name, with Chinese
     punctuation (an outside review: "一揽子政策, screening noise = 0.07"); the paths come
     with the loaded results and the tables derived from them (``attrs``)."""
     r = _results(points=(0.0, 7500.0))
     r.attrs["skillsim"] = {"paths": {"subsidy_yuan_per_year": ["policy.subsidy.yuan_per_year"]}}
-    meaning = i18n.FIELDS_ZH["subsidy.yuan_per_year"]
-    assert list(plots.point_labels(r, "zh").values()) == [f"{meaning}：0", f"{meaning}：7,500"]
+    assert list(plots.point_labels(r, "zh").values()) == [
+        "学徒补贴（元/年）：0",
+        "学徒补贴（元/年）：7,500",
+    ]
     assert plots._row_label("一揽子政策", "补贴：0", "zh") == "一揽子政策，补贴：0"
     # a parameter of several settings the page cannot name: its own name
     r.attrs["skillsim"]["paths"] = {"subsidy_yuan_per_year": ["policy.a", "policy.b"]}

@@ -750,8 +750,12 @@ def test_a_sensitivity_design_reports_the_effects_indices_and_says_what_they_are
     with pytest.warns(analysis.SensitivityWarning, match="too few"):
         indices = analysis.sensitivity(analysis.load(out), "unemployment_rate")
     ticks = [t.get_text() for t in plots.sensitivity(indices, lang="zh").axes[0].get_yticklabels()]
-    dropout_zh = i18n.FIELDS_ZH["behaviour.apprenticeship.dropout_hazard"]
-    assert [t.replace("\n", "") for t in ticks] == [quit_zh, dropout_zh]
+    # (in a figure a setting's short name: "在职者辞职月概率")
+    short = [
+        i18n.short_meaning(f"behaviour.{k}")
+        for k in ("labour_market.quit_rate", "apprenticeship.dropout_hazard")
+    ]
+    assert [t.replace("\n", "") for t in ticks] == short
 
 
 def test_missing_font_stops_a_chinese_report(tmp_path, monkeypatch, capsys):
@@ -998,7 +1002,16 @@ def test_every_setting_of_a_policy_or_a_scenario_has_a_chinese_meaning():
     )
     assert i18n.field_meaning("policy.subsidy.yuan_per_year", "en") is None
     paths = ["scenario.behaviour.labour_market.screening_noise"]
-    assert i18n.parameter_name("noise", paths, "zh").startswith("企业评估求职者评分误差")
+    assert i18n.parameter_name("noise", paths, "zh") == "企业评估误差"
+    # a setting without a short name: its meaning without asides, to its first comma
+    assert i18n.short_meaning("scenario.behaviour.population.entrant_core_skill") == (
+        "离校生核心技能的平均水平（0-1）"
+    )
+    assert i18n.short_meaning("behaviour.labour_market.youth_reservation") == "青年保留工资"
+    assert i18n.short_meaning("scenario.behaviour.labour_market.reservation_decline") == (
+        "保留工资月降幅"
+    )
+    assert i18n.short_meaning("behaviour.providers.quality_sd") == "职业院校质量的标准差"
     assert i18n.parameter_name("noise", paths, "en") == "noise"
 
 
