@@ -322,7 +322,7 @@ _T: dict[str, tuple[str, str]] = {
         "Sensitivity of {what} to the swept parameters, under each policy: each design "
         "point's output is its runs' mean over months 1-{months}, averaged over its "
         "{seeds}; {indices}; whiskers: 95% bootstrap intervals; {size}.",
-        "{what}对扫描参数的敏感性（各政策分别计算）：每个设计点的输出为其各次运行第1-{months}个月"
+        "{what}对设计参数的敏感性（各政策分别计算）：每个设计点的输出为其各次运行第1-{months}个月"
         "的均值，再对{seeds}取平均；{indices}；误差线：95% bootstrap区间；{size}。",
     ),
     "points_range": ("{k} points: {low} to {high}", "{k}个设计点：{low}至{high}"),
@@ -362,13 +362,13 @@ _T: dict[str, tuple[str, str]] = {
         "point and seed) to the swept parameters: each design point's output is the mean "
         "over its {seeds} of the paired difference of the runs' means over months "
         "1-{months}; {indices}; whiskers: 95% bootstrap intervals; {size}.",
-        "各政策对{what}的效应（相对于{base}，按设计点与种子配对）对扫描参数的敏感性："
+        "各政策对{what}的效应（相对于{base}，按设计点与种子配对）对设计参数的敏感性："
         "每个设计点的输出为第1-{months}个月均值的配对差，再对{seeds}取平均；{indices}；"
         "误差线：95% bootstrap区间；{size}。",
     ),
     "sensitivity_lever_too": (
         "The swept policy.* parameters are set on {base} too, so its runs move with them.",
-        "所扫描的policy.*参数同样作用于{base}，其运行结果也随之变化。",
+        "设计中的policy.*参数同样作用于{base}，其运行结果也随之变化。",
     ),
     "sensitivity_sobol": (
         "Sobol first-order (S1) and total (ST) indices, shares of the output's variance",
@@ -395,7 +395,7 @@ _T: dict[str, tuple[str, str]] = {
     "png_file": ("({file})", "（图片文件：{file}）"),
     "scenarios": ("Scenarios", "情景"),
     "policies": ("Policies", "政策"),
-    "swept_value": ("swept (below)", "扫描（见下）"),
+    "swept_value": ("swept (below)", "随设计点变化（见下）"),
     "setting": ("setting", "参数"),
     "value": ("value", "数值"),
     "meaning": ("meaning", "含义"),
@@ -412,7 +412,7 @@ _T: dict[str, tuple[str, str]] = {
     "shock_rural_only": (" in rural regions", "（仅农村地区）"),
     "swept": (
         "Swept parameters ({kind} design, {points} points):",
-        "扫描参数（{kind}设计，{points}个设计点）：",
+        "设计参数（{kind}设计，{points}个设计点）：",
     ),
     "methods": ("Method notes", "方法说明"),
     "manifest": ("Manifest", "运行清单"),
@@ -798,8 +798,8 @@ def _figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
     # of them: a forest or cost figure with a row or marker per point cannot be read
     # (a 25-point forest was 7,000 pixels tall). Its effects are read through the
     # sensitivity figures; the point-by-point effects stay in analysis.effects. So are
-    # an lhs design's samples, and a grid's points past MANY_POINTS (a 100-point grid's
-    # forest was 27,644 pixels tall, its cost figure's labels a smear: an outside review).
+    # a grid's or an lhs design's points past MANY_POINTS (a 100-point grid's forest was
+    # 27,644 pixels tall, its cost figure's labels a smear: an outside review).
     sampled = _summarised(sweep)
     # (one paired seed: effects without intervals, as the figures say on them)
     single = e.empty or int(e["n"].max()) < 2
@@ -1561,8 +1561,13 @@ def _column_wan(rows: pd.DataFrame, name: str, fields: list[str], lang: str) -> 
 
 def _cell_wan(in_wan: bool, values) -> int | None:
     """The decimals in 万 of a cell showing ``values`` in a column that is in 万
-    (``_column_wan``), None in one that is not."""
-    return _wan_places(values) if in_wan else None
+    (``_column_wan``), None in one that is not: the most any of its values other than 0
+    needs (``_wan_places``), so that an estimate of -38 between bounds of -1,200 and
+    +1,100 keeps its size and sign ("-0.0038万", not "0.00万": an outside review), as a
+    bound near 0 keeps its sign."""
+    if not in_wan:
+        return None
+    return max((_wan_places((v,)) for v in values if math.isfinite(v) and v), default=2)
 
 
 def _column_decimals(rows: pd.DataFrame, name: str) -> dict[str, int]:
@@ -1714,10 +1719,9 @@ def _for_indices(sweep: Sweep) -> bool:
 
 def _summarised(sweep: Sweep) -> bool:
     """Whether the report summarises the design's effects over its points, too many to
-    show one by one: samples (sobol, morris, lhs), or more than MANY_POINTS of them."""
-    points = sweep.results["point"].nunique()
-    kind = sweep.experiment["design"]["kind"]
-    return points > 1 and (kind in ("sobol", "morris", "lhs") or points > MANY_POINTS)
+    show one by one: samples for indices (sobol, morris), or more than MANY_POINTS
+    points (a grid's, an lhs design's)."""
+    return _for_indices(sweep) or sweep.results["point"].nunique() > MANY_POINTS
 
 
 def _sampled_summary(sweep: Sweep, scen: list, pols: list, lang: str) -> str:

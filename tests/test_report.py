@@ -940,6 +940,7 @@ def test_chinese_tables_write_yuan_in_wan_and_one_dash_for_none():
         (-266.0, (-904.0, 128.0), "\u22120.027万"),
         (-38.0, (-60.0, 5.0), "\u22120.0038万"),
         (45.0, (10.0, 80.0), "+0.0045万"),
+        (-38.0, (-1_200.0, 1_100.0), "\u22120.0038万"),  # (bounds wide: not "0.00万")
     ]:
         places = report._cell_wan(True, (value, *bounds))
         assert report._fmt(value, "spending_total_yuan", lang="zh", wan=places) == shown
@@ -980,7 +981,7 @@ def test_the_summary_writes_costs_with_signed_bounds_and_a_column_in_one_decimal
     assert len(quick) == int(spend.sum()) >= 2, cells
     assert all("万" in est and bounds.count("万") == 2 for est, bounds in quick), quick
     # ... each cell with the decimals its size needs: not "0万" beside "+126万"
-    assert ("+0.44万", "+0.10万, +0.77万") in quick and ("+126万", "+117万, +135万") in quick
+    assert ("+0.436万", "+0.099万, +0.772万") in quick and ("+126万", "+117万, +135万") in quick
 
 
 def test_every_setting_of_a_policy_or_a_scenario_has_a_chinese_meaning():

@@ -196,15 +196,21 @@ def test_runs_of_one_burn_in_go_to_a_worker_together(tmp_path):
     path = write_experiment(tmp_path / "exp", small(replications=3, extra=grid))
     plan = make_plan(load_experiment(path))
     tasks = [Task(r.run_id, r.config, (), None, True) for r in plan.runs]
-    # a seed's 5 points x 2 policies share its burn-in (a lever is not in it): 10 runs,
-    # two batches of 5; the next seed's first 4 runs one batch; the last 8 x 2 one by one
-    items = list(executors.batches(iter(tasks), 2, len(tasks)))
+    # a seed's 5 points x 2 policies share its burn-in (a lever is not in it): 10 runs.
+    # On one process: batches of at most 7 (30 runs: 4 items or more a process), so two
+    # of 5; the last seed's first 3 runs one batch, its last 7 (7 x 1) one by one.
+    items = list(executors.batches(iter(tasks), 1, len(tasks)))
     sizes = [len(i) if isinstance(i, tuple) else 1 for i in items]
-    assert sizes == [5, 5, 4] + [1] * 16
+    assert sizes == [5, 5, 5, 5, 3] + [1] * 7
     assert [t for i in items for t in (i if isinstance(i, tuple) else (i,))] == tasks
     for item in items:
         if isinstance(item, tuple):
             assert len({(t.config.seed, loading.burn_in_key(t.config)) for t in item}) == 1
+    # more processes than 30 runs make 4 items each of: no batches
+    assert list(executors.batches(iter(tasks), 8, len(tasks))) == tasks
+    # a big sweep: batches of BATCH_MOST (10 runs: 5 and 5), the last 8 x 2 alone
+    many = list(executors.batches(iter(tasks), 2, 10_000))
+    assert [len(i) if isinstance(i, tuple) else 1 for i in many] == [5] * 6
     assert list(executors.batches(iter([]), 2, 0)) == []
     alone = [replace(t, share_burn_in=False) for t in tasks]
     assert list(executors.batches(iter(alone), 2, len(alone))) == alone
@@ -219,8 +225,8 @@ def test_dask_local_cluster_equals_serial(tmp_path):
     assert serial.done == dask.done == len(plan.runs) and dask.failed == 0
     ledger = _ledger(tmp_path / "dask").set_index("run_id")
     assert str(os.getpid()) not in {h.split(":")[1] for h in ledger["host"]}  # in the workers
-    # the first two seeds' two policies each ran in one worker, as a batch (the last
-    # 8 x 2 runs go one by one)
+    # the first two seeds' two policies each ran in one worker, as a batch (20 runs on
+    # two processes: batches of 2 at most, the last 2 x 2 runs one by one)
     for seed in plan.seeds[:2]:
         ids = [r.run_id for r in plan.runs if r.seed == seed]
         assert ledger.loc[ids, "host"].nunique() == 1, seed

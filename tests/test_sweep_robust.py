@@ -93,6 +93,58 @@ def test_a_pool_that_breaks_between_two_waits_is_replaced_and_the_sweep_goes_on(
     assert log == ["run0", "run1", "run2", "run3", "run4"]  # run2 was refused, then sent again
 
 
+class _PoolThatDiesOn(cf.Executor):
+    """A stand-in for a process pool whose worker dies while it holds the item whose
+    first run is ``dies_on``: that item never returns, and the next submit finds the
+    pool broken. Items are logged as submitted (a batch as a tuple of run ids)."""
+
+    def __init__(self, log, dies_on):
+        self.log, self.dies_on = log, dies_on
+        self.held = None
+
+    def submit(self, fn, item):
+        if self.held is not None:
+            self.held.set_exception(concurrent.futures.process.BrokenProcessPool("died"))
+            raise concurrent.futures.process.BrokenProcessPool("died")
+        tasks = item if isinstance(item, tuple) else (item,)
+        self.log.append(tuple(t.run_id for t in tasks) if isinstance(item, tuple) else item.run_id)
+        fut = cf.Future()
+        if tasks[0].run_id == self.dies_on:
+            self.held = fut
+            return fut
+        done = [Outcome(t.run_id, types.SimpleNamespace()) for t in tasks]
+        fut.set_result(done if isinstance(item, tuple) else done[0])
+        return fut
+
+    def shutdown(self, wait=True, *, cancel_futures=False):
+        pass
+
+
+@pytest.mark.parametrize("again", [False, True])
+def test_a_batch_a_broken_pool_took_runs_again_one_by_one(again):
+    """A dead worker failed every run of every batch in flight, most of them not
+    started (32 of a 64-run sweep: an outside review): a batch's runs go to the new pool
+    one by one, and only a run that breaks a pool again (``again``) is reported
+    failed."""
+    log, pools = [], []
+    dies_on = ["b0", "b1" if again else None, None]
+
+    def make():
+        pools.append(_PoolThatDiesOn(log, dies_on[len(pools)]))
+        return pools[-1]
+
+    single = [Task("a", None, ())]
+    batch = tuple(Task(f"b{i}", None, ()) for i in range(3))
+    rest = [Task("c", None, ())]
+    outcomes = list(executors.run_futures([*single, batch, *rest], make, jobs=1))
+    assert sorted(o.run_id for o in outcomes) == ["a", "b0", "b1", "b2", "c"]  # once each
+    failed = sorted(o.run_id for o in outcomes if not o.ok)
+    # (the pool died holding the batch, then holding b1 alone: b1's the run that breaks)
+    assert failed == (["b1"] if again else [])
+    assert log[:3] == ["a", ("b0", "b1", "b2"), "b0"]  # the batch, then its runs alone
+    assert len(pools) == (3 if again else 2)
+
+
 # ------------------------------------------------------------ stopping a pool
 
 

@@ -191,25 +191,30 @@ Item = Task | tuple[Task, ...]  # what a pool or cluster is given: a run, or a b
 
 
 def batches(tasks: Iterable[Task], jobs: int, total: int) -> Iterator[Item]:
-    """``tasks`` (``total`` of them) in their order, as a pool or cluster takes them:
-    consecutive tasks that share a burn-in (``share_burn_in``, the same
-    ``loading.burn_in_key``) as batches of at most ``BATCH_MOST``, a group split
+    """``tasks`` (``total`` of them, for ``jobs`` worker processes) in their order, as a
+    pool or cluster takes them: consecutive tasks that share a burn-in
+    (``share_burn_in``, the same ``loading.burn_in_key``) in batches, a group split
     evenly, each run by one worker process one after the other, so that it burns in
     once for them (``model.BurnInStore``); the others one by one, and the last
-    ``BATCH_MOST`` x ``jobs`` as well, so that no worker waits long at the end for
+    ``jobs`` x the batches' most as well, so that no worker waits long at the end for
     another's batch (with the last 2 x ``jobs`` alone, the default sweep's groups of nine
     policies took 1.02-1.05 times as long in batches as dealt one by one on two
     processes, which burn each group in twice either way: BENCHMARKS.md).
+
+    A batch holds at most ``BATCH_MOST`` runs, and fewer when the sweep is small for its
+    processes, so that there are 4 items or more a process (a cluster of more processes
+    than batches would wait on them); at one run a batch, nothing is batched.
 
     Dealt one by one, a group's runs went to different processes, each of which
     burned in: a design's two or three policies a point were burned in nearly once per
     run on two processes, and a cluster of more processes than a group's policies
     shared nothing (an outside review: 294 burn-ins for 160 groups on two processes,
     160 on one). A batch's runs come back together when its last ends."""
+    most = max(1, min(BATCH_MOST, total // (4 * max(jobs, 1))))
     key_of: dict[tuple[int, int, int, int], str] = {}  # (the hash of each distinct object)
 
     def key(task: Task) -> tuple[str, int] | None:
-        if not task.share_burn_in:
+        if not task.share_burn_in or most == 1:
             return None
         run = task.config
         ids = (id(run.scenario), id(run.status_quo), run.workers, run.months)
@@ -217,25 +222,25 @@ def batches(tasks: Iterable[Task], jobs: int, total: int) -> Iterator[Item]:
             key_of[ids] = loading.burn_in_key(run)[0]
         return key_of[ids], int(run.seed)
 
-    singles_from = total - BATCH_MOST * jobs
+    singles_from = total - most * jobs
     group: list[Task] = []
     last = None
     for i, task in enumerate(tasks):
         k = key(task)
         if group and (k is None or k != last or i >= singles_from):
-            yield from _split(group)
+            yield from _split(group, most)
             group = []
         group.append(task)
         last = k
-    yield from _split(group)
+    yield from _split(group, most)
 
 
-def _split(group: list[Task]) -> Iterator[Item]:
-    """``group`` (runs of one burn-in) in even batches of at most ``BATCH_MOST``."""
+def _split(group: list[Task], most: int) -> Iterator[Item]:
+    """``group`` (runs of one burn-in) in even batches of at most ``most``."""
     if len(group) <= 1:  # (none: no task at all)
         yield from group
         return
-    pieces = -(-len(group) // BATCH_MOST)
+    pieces = -(-len(group) // most)
     size = -(-len(group) // pieces)
     for lo in range(0, len(group), size):
         yield tuple(group[lo : lo + size])
@@ -281,12 +286,26 @@ def _tasks(item: Item) -> tuple[Task, ...]:
     return item if isinstance(item, tuple) else (item,)
 
 
+def _lost(item: Item, exc: BaseException, again: list[Item] | None) -> Iterator[Outcome]:
+    """What a broken pool took with ``item``: a task is reported failed; a batch's tasks
+    go back to ``again`` (taken from its end) to run one by one, if given."""
+    if isinstance(item, tuple) and again is not None:
+        again.extend(reversed(item))
+        return
+    for task in _tasks(item):
+        yield _failure(task, exc, "a worker process died while this run was in flight")
+
+
 def run_futures(
     tasks: Iterable[Item], make_pool: Callable[[], cf.Executor] | cf.Executor, jobs: int
 ) -> Iterator[Outcome]:
     """Run on a concurrent.futures executor, at most ``WINDOW_PER_JOB * jobs`` tasks or
-    batches of tasks (``batches``) in flight; yields an Outcome per task. ``make_pool`` makes (and this shuts down) the pool; if it breaks (a worker
-    process died), the runs in flight are reported failed and a new pool takes the rest.
+    batches of tasks (``batches``) in flight; yields an Outcome per task. ``make_pool``
+    makes (and this shuts down) the pool; if it breaks (a worker process died), the runs
+    in flight are reported failed and a new pool takes the rest. A batch in flight is
+    not reported failed: its runs go to the new pool one by one (most of them had not
+    started, and a dead worker failed up to 16 runs a process with batches of 8: an
+    outside review), and a run of them that breaks a pool again is reported failed.
     A ready executor is used as it is, and left running.
 
     Closed before the end (Ctrl-C, SIGTERM, an error of the caller's), an owned pool is
@@ -298,7 +317,6 @@ def run_futures(
     running: dict[cf.Future, Item] = {}
     unsent: list[Item] = []  # taken from ``tasks`` but refused by a broken pool
     ended = False
-    died = "a worker process died while this run was in flight"
     try:
         while True:
             broken = False
@@ -325,16 +343,14 @@ def run_futures(
                         yield from _outcomes(fut.result())
                     except cf.BrokenExecutor as exc:
                         broken = True
-                        for t in _tasks(task):
-                            yield _failure(t, exc, died)
+                        yield from _lost(task, exc, unsent if owned else None)
             if broken and owned:
                 for fut, task in list(running.items()):
                     exc = fut.exception()
                     if exc is None:
                         yield from _outcomes(fut.result())
                     else:
-                        for t in _tasks(task):
-                            yield _failure(t, exc, died)
+                        yield from _lost(task, exc, unsent)
                 running.clear()
                 pool.shutdown(wait=False, cancel_futures=True)
                 pool = make_pool()

@@ -121,8 +121,12 @@ def run_sweep(
         tasks = (
             Task(run_id, specs[run_id].config, keep, threads, share_burn_in) for run_id in todo
         )
-        # (a pool's or cluster's worker takes the runs of one burn-in together)
-        items = executors.batches(tasks, jobs, len(todo))
+        # (a pool's or cluster's worker takes the runs of one burn-in together; a
+        # remote cluster's processes are its workers now, and none known: no batches)
+        parallel = jobs
+        if scheduler is not None and client is not None:
+            parallel = len(client.scheduler_info().get("workers", {})) or len(todo)
+        items = executors.batches(tasks, parallel, len(todo))
         if executor == "serial":
             outcomes = executors.run_serial(tasks)
         elif executor == "processes":
