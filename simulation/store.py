@@ -126,8 +126,12 @@ class NewFolder:
         remove_stale_temporaries(self.out.parent, self.out.name)
         tmp = self.out.with_name(f".{self.out.name}.tmp-{os.getpid()}")
         shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir()
-        self._tmp = tmp
+        try:
+            tmp.mkdir()
+            self._tmp = tmp
+        except BaseException:  # (a Ctrl-C just after the mkdir: __exit__ will not run)
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
         return tmp
 
     def __exit__(self, kind, error, trace) -> None:
@@ -236,9 +240,16 @@ def differences(then: Any, now: Any, path: str = "", most: int | None = None) ->
 
 
 def write_json(obj: Any, path: Path) -> None:
+    """Write ``obj`` to ``path`` atomically (a temporary file beside it, renamed; removed
+    if the write or a stop, Ctrl-C between the two, ends it: an outside review found
+    one left beside a sweep's manifest)."""
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(json.dumps(obj, indent=2, sort_keys=False, default=str) + "\n")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(json.dumps(obj, indent=2, sort_keys=False, default=str) + "\n")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def column_descriptions(path: Path) -> dict[str, str]:

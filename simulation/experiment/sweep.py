@@ -79,7 +79,9 @@ def run_sweep(
     full disk, ...): the sweep stops at once, its finished runs kept, and the manifest
     says why if it can be written; the same call resumes it once the cause is fixed.
     On Ctrl-C or SIGTERM (``KeyboardInterrupt``) a process pool stops at once too: the
-    runs in flight are abandoned, as a kill would.
+    runs in flight are abandoned, as a kill would. A pool of this call's own whose
+    worker process dies is replaced and the sweep goes on; a caller's own executor that
+    breaks so stops the sweep (it cannot be replaced here), its finished runs kept.
     """
     t0 = time.perf_counter()
     if scheduler is not None:
