@@ -278,26 +278,28 @@ SHORT_ZH: dict[str, str] = {
 DESIGN_KINDS_ZH = {"grid": "网格", "lhs": "拉丁超立方", "sobol": "Sobol", "morris": "Morris"}
 
 
+def _in_file(path: str) -> str:
+    """A setting's path within its file (``FIELDS_ZH``'s key), from a path as an
+    experiment names it ("policy.subsidy.yuan_per_year") or as it is."""
+    for root in ("policy.", "scenario."):
+        if path.startswith(root) and path[len(root) :] in FIELDS_ZH:
+            return path[len(root) :]
+    return path
+
+
 def field_meaning(path: str, lang: str = "en") -> str | None:
     """The Chinese meaning of a setting (``FIELDS_ZH``): ``path`` within its file, or as
     an experiment names it ("policy.subsidy.yuan_per_year",
     "scenario.behaviour.labour_market.screening_noise"); None in English, or for a
     setting without one."""
-    if lang != "zh":
-        return None
-    for root in ("policy.", "scenario."):
-        if path.startswith(root) and path[len(root) :] in FIELDS_ZH:
-            return FIELDS_ZH[path[len(root) :]]
-    return FIELDS_ZH.get(path)
+    return FIELDS_ZH.get(_in_file(path)) if lang == "zh" else None
 
 
 def short_meaning(path: str) -> str | None:
     """A setting's short Chinese name (``SHORT_ZH``), else its meaning without its asides
     in brackets, up to its first comma or colon (a unit in brackets kept:
     "每名学徒每年支付给企业的补贴（元）"); None for a setting without a meaning."""
-    for root in ("policy.", "scenario."):
-        if path.startswith(root) and path[len(root) :] in FIELDS_ZH:
-            path = path[len(root) :]
+    path = _in_file(path)
     if path in SHORT_ZH:
         return SHORT_ZH[path]
     meaning = FIELDS_ZH.get(path)
