@@ -145,6 +145,82 @@ def test_a_batch_a_broken_pool_took_runs_again_one_by_one(again):
     assert len(pools) == (3 if again else 2)
 
 
+class _SpoolingPoolThatDies(cf.Executor):
+    """A stand-in for a process pool whose worker ends a batch's first run (leaving it
+    in the spool, as ``execute_batch`` does) and then dies holding the batch."""
+
+    def __init__(self, log, dies):
+        self.log, self.dies, self.held = log, dies, None
+
+    def submit(self, fn, item, spool=None):
+        if self.held is not None:
+            self.held.set_exception(concurrent.futures.process.BrokenProcessPool("died"))
+            raise concurrent.futures.process.BrokenProcessPool("died")
+        tasks = item if isinstance(item, tuple) else (item,)
+        self.log.append(tuple(t.run_id for t in tasks) if isinstance(item, tuple) else item.run_id)
+        fut = cf.Future()
+        if isinstance(item, tuple) and self.dies:
+            assert executors.spool_outcome(Path(spool), Outcome(tasks[0].run_id, "computed"))
+            self.held = fut
+            return fut
+        done = [Outcome(t.run_id, types.SimpleNamespace()) for t in tasks]
+        fut.set_result(done if isinstance(item, tuple) else done[0])
+        return fut
+
+    def shutdown(self, wait=True, *, cancel_futures=False):
+        pass
+
+
+def test_a_batch_a_broken_pool_took_keeps_the_runs_it_ended(tmp_path):
+    """The runs a dying worker's batch had ended come back from the spool, and only the
+    others run again."""
+    log, pools = [], []
+
+    def make():
+        pools.append(_SpoolingPoolThatDies(log, dies=not pools))
+        return pools[-1]
+
+    batch = tuple(Task(f"b{i}", None, ()) for i in range(3))
+    outcomes = list(executors.run_futures([batch, Task("c", None, ())], make, 1, tmp_path))
+    assert sorted(o.run_id for o in outcomes) == ["b0", "b1", "b2", "c"]  # once each
+    assert all(o.ok for o in outcomes)
+    assert next(o for o in outcomes if o.run_id == "b0").result == "computed"  # the spool's
+    assert log == [("b0", "b1", "b2"), "b1", "b2", "c"]  # b0 not computed again
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_resumed_sweep_records_the_runs_a_stop_left_in_the_spool(tmp_path, monkeypatch, capsys):
+    """Runs a stopped pool's batch had ended, left in the sweep's spool (a kill before
+    the sweep's process recorded them), are recorded on resuming, not computed again,
+    with the same results as a sweep never stopped, and the resume says so."""
+    plan = _plan(tmp_path, replications=2)
+    whole = tmp_path / "whole"
+    assert run_sweep(plan, whole, executor="serial", threads=1).complete
+    out = tmp_path / "out"
+    first, second = plan.runs[0], plan.runs[1]
+    specs = {r.run_id: r for r in plan.runs}
+    # a sweep stopped after its first run: the second ended in a batch, not recorded
+    assert run_sweep(plan, out, executor="serial", threads=1).complete
+    for run in plan.runs[1:]:
+        shutil.rmtree(out / "runs" / run.run_id)
+    (out / ".spool").mkdir()
+    ended = executors.execute(Task(second.run_id, specs[second.run_id].config, (), 1, False))
+    assert ended.ok and executors.spool_outcome(out / ".spool", ended)
+    (out / ".spool" / f".{first.run_id}.pkl.tmp-123").write_bytes(b"half")  # a kill's
+    computed = []
+    real = runner.simulate
+    monkeypatch.setattr(
+        runner, "simulate", lambda run, **kw: computed.append(run) or real(run, **kw)
+    )
+    notes = []
+    report = run_sweep(plan, out, executor="serial", threads=1, on_note=notes.append)
+    assert report.complete and report.done == len(plan.runs) - 1
+    assert len(computed) == len(plan.runs) - 2  # neither the first run nor the spool's
+    assert any("1 run was finished before the sweep last stopped" in n for n in notes), notes
+    assert not (out / ".spool").exists()  # tidied away with the sweep
+    pd.testing.assert_frame_equal(analysis.load(out), analysis.load(whole))
+
+
 # ------------------------------------------------------------ stopping a pool
 
 
@@ -194,6 +270,43 @@ def test_a_stopped_pool_sweep_does_not_wait_for_the_runs_in_flight():
         _end(made)
     assert stopped, "closing the sweep's executor waited for the runs in flight"
     assert not outlived, f"worker processes {outlived} outlived the sweep's executor"
+
+
+def _collect(outcomes, count: int) -> list:
+    """The next ``count`` outcomes, taken on a thread (guarded by 120 s against hanging:
+    not a timing); fewer if they did not come."""
+    got: list = []
+
+    def take() -> None:
+        for _ in range(count):
+            got.append(next(outcomes))
+
+    thread = threading.Thread(target=take, daemon=True)
+    thread.start()
+    thread.join(120)
+    return list(got)
+
+
+def test_a_batchs_runs_come_back_as_they_end(tmp_path):
+    """A batch's runs came back when its last ended, so a stop (a batch scheduler's time
+    limit) lost the finished runs of every batch in flight, and a batch longer than the
+    limit was never recorded however often it was resumed. Through the spool each run
+    comes back as it ends, while the batch's last run is still being computed."""
+    made = []
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    batch = (Task("q1", "quick", ()), Task("q2", "quick", ()), Task("long", "long", ()))
+    outcomes = executors.run_futures([batch], _blocking_pool(made), jobs=1, spool=spool)
+    try:
+        got = _collect(outcomes, 2)
+        assert [o.run_id for o in got] == ["q1", "q2"], "the batch's ended runs did not come"
+        assert all(o.ok for o in got)
+        assert _ends(outcomes.close)
+    finally:
+        _end(made)
+    # q1's file went when the next outcome was asked for (q1 was recorded by then);
+    # q2's stays until the sweep's folder is closed (``SweepStore.close`` tidies it)
+    assert sorted(p.name for p in spool.iterdir()) == ["q2.pkl"]
 
 
 def _gone(proc, seconds: float = 30) -> bool:

@@ -3,7 +3,9 @@
 Every executor takes an iterable of ``Task`` and yields one ``Outcome`` per task, in
 completion order. A run that raises comes back as an Outcome with its traceback; the
 executor goes on. Workers return results to the caller, which alone writes the sweep
-folder (so a Dask cluster needs no shared file system).
+folder (so a Dask cluster needs no shared file system). A local pool's worker that runs
+a batch hands each run's outcome over as it ends, through a spool folder on the same
+machine (``spool_outcome``), so that a stop loses only the runs being computed.
 
 Process pools are long-lived and use the spawn start method: each worker process
 imports the engine and loads the numba kernels (cache=True) once, then runs many
@@ -27,6 +29,7 @@ import hashlib
 import logging
 import multiprocessing
 import os
+import pickle
 import signal
 import socket
 import threading
@@ -34,6 +37,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -182,9 +186,88 @@ def execute(task: Task) -> Outcome:
     return Outcome(task.run_id, result, "", time.perf_counter() - t0, host, code)
 
 
-def execute_batch(batch: tuple[Task, ...]) -> list[Outcome]:
-    """Run ``batch``'s tasks one after the other in this process (``batches``)."""
-    return [execute(task) for task in batch]
+def execute_batch(batch: tuple[Task, ...], spool: str | None = None) -> list[Outcome | str]:
+    """Run ``batch``'s tasks one after the other in this process (``batches``).
+
+    With ``spool`` (a folder of the caller's, on this machine), each run's outcome is
+    written there as soon as the run ends (``spool_outcome``) and its run id comes back
+    in its place, so that the caller can record it at once (``run_futures``): a batch's
+    runs came back together when its last ended, and a stop (Ctrl-C, a batch
+    scheduler's time limit) lost the finished runs of every batch in flight; a batch
+    longer than the time limit was never recorded at all. An outcome that cannot be
+    written there (a full disk) comes back itself."""
+    done: list[Outcome | str] = []
+    for task in batch:
+        outcome = execute(task)
+        spooled = spool is not None and spool_outcome(Path(spool), outcome)
+        done.append(outcome.run_id if spooled else outcome)
+    return done
+
+
+# ------------------------------------------------------------------- the spool
+#
+# A folder where a local pool's worker process leaves each finished run of a batch for
+# the sweep's process: ``<run id>.pkl``, written whole under a temporary name and
+# renamed. The sweep's process reads it (``spooled``), records the run and removes the
+# file; files left by a stop are recorded when the sweep stops, or when it is resumed.
+
+SPOOL_POLL_SECONDS = 0.5  # how often the sweep looks for runs of the batches in flight
+
+
+def spool_file(spool: Path, run_id: str) -> Path:
+    return spool / f"{run_id}.pkl"
+
+
+def spool_outcome(spool: Path, outcome: Outcome) -> bool:
+    """Write ``outcome`` into ``spool`` whole or not at all; whether it was written."""
+    final = spool_file(spool, outcome.run_id)
+    temporary = final.with_name(f".{final.name}.tmp-{os.getpid()}")
+    try:
+        with open(temporary, "wb") as fh:
+            pickle.dump(outcome, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, final)
+    except Exception:  # (a full disk, a folder gone, a result that does not pickle)
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        return False
+    return True
+
+
+def read_spooled(spool: Path, run_id: str) -> Outcome | None:
+    """The outcome of ``run_id`` in ``spool``, or None if there is none; one that
+    cannot be read (written by another version of a package it pickles, say) is removed
+    and is None: its run is computed again."""
+    path = spool_file(spool, run_id)
+    try:
+        with open(path, "rb") as fh:
+            outcome = pickle.load(fh)
+    except FileNotFoundError:
+        return None
+    except Exception:
+        outcome = None
+    if not isinstance(outcome, Outcome) or outcome.run_id != run_id:
+        with contextlib.suppress(OSError):
+            path.unlink()
+        return None
+    return outcome
+
+
+def spooled(spool: Path, run_ids: Iterable[str], read: set[str] | None = None) -> Iterator[Outcome]:
+    """The outcomes of ``run_ids`` found in ``spool`` (and not in ``read``, to which
+    each is added); each file is removed when the caller asks for the next outcome, so
+    after it recorded the run (a stop in between leaves the file: the resumed sweep,
+    which finds the run done, removes it)."""
+    for run_id in run_ids:
+        if read is not None and run_id in read:
+            continue
+        outcome = read_spooled(spool, run_id)
+        if outcome is None:
+            continue
+        if read is not None:
+            read.add(run_id)
+        yield outcome
+        with contextlib.suppress(OSError):
+            spool_file(spool, run_id).unlink()
 
 
 Item = Task | tuple[Task, ...]  # what a pool or cluster is given: a run, or a batch
@@ -209,7 +292,8 @@ def batches(tasks: Iterable[Task], jobs: int, total: int) -> Iterator[Item]:
     burned in: a design's two or three policies a point were burned in nearly once per
     run on two processes, and a cluster of more processes than a group's policies
     shared nothing (an outside review: 294 burn-ins for 160 groups on two processes,
-    160 on one). A batch's runs come back together when its last ends."""
+    160 on one). A batch's runs come back together when its last ends, unless the pool
+    hands each over as it ends (``execute_batch``'s spool: a local process pool)."""
     most = max(1, min(BATCH_MOST, total // (4 * max(jobs, 1))))
     key_of: dict[tuple[int, int, int, int], str] = {}  # (the hash of each distinct object)
 
@@ -271,36 +355,78 @@ def run_serial(tasks: Iterable[Any], work: Callable[[Any], Any] = execute) -> It
         numba.set_num_threads(before)
 
 
-def _submit(submit: Callable[..., Any], item: Item) -> Any:
-    """``item`` (a task, or a batch of them: a tuple) submitted through ``submit``."""
+def _submit(submit: Callable[..., Any], item: Item, spool: Path | None = None) -> Any:
+    """``item`` (a task, or a batch of them: a tuple) submitted through ``submit``; a
+    batch hands its runs over through ``spool``, if given (``execute_batch``)."""
     if isinstance(item, tuple):
+        if spool is not None:
+            return submit(execute_batch, item, str(spool))
         return submit(execute_batch, item)
     return submit(execute, item)
 
 
-def _outcomes(result: Outcome | list[Outcome]) -> list[Outcome]:
-    return result if isinstance(result, list) else [result]
+def _outcomes(
+    result: Outcome | list[Outcome | str], spool: Path | None = None, read: set[str] | None = None
+) -> Iterator[Outcome]:
+    """A finished item's outcomes: those it returned, and those of its runs it left in
+    ``spool`` (a run id in the list) not yet ``read``."""
+    for done in result if isinstance(result, list) else [result]:
+        if spool is None or not isinstance(done, str):
+            yield done
+        elif read is None or done not in read:
+            found = False
+            for outcome in spooled(spool, [done], read):
+                found = True
+                yield outcome
+            if not found:  # (removed by hand meanwhile, or unreadable: it runs again)
+                yield Outcome(
+                    done,
+                    None,
+                    f"its result, left in {spool}, could not be read: rerun to compute it again",
+                )
+        if read is not None:
+            read.discard(done if isinstance(done, str) else done.run_id)
 
 
 def _tasks(item: Item) -> tuple[Task, ...]:
     return item if isinstance(item, tuple) else (item,)
 
 
-def _lost(item: Item, exc: BaseException, again: list[Item] | None) -> Iterator[Outcome]:
-    """What a broken pool took with ``item``: a task is reported failed; a batch's tasks
-    go back to ``again`` (taken from its end) to run one by one, if given."""
+def _lost(
+    item: Item,
+    exc: BaseException,
+    again: list[Item] | None,
+    spool: Path | None = None,
+    read: set[str] | None = None,
+) -> Iterator[Outcome]:
+    """What a broken pool took with ``item``: a task is reported failed; a batch's runs
+    that it left in ``spool`` come back, and its other tasks go back to ``again``
+    (taken from its end) to run one by one, if given."""
+    tasks = _tasks(item)
+    if isinstance(item, tuple) and spool is not None:
+        yield from spooled(spool, [t.run_id for t in tasks], read)
+        ended = read if read is not None else set()
+        tasks = tuple(t for t in tasks if t.run_id not in ended)
+        for t in item:
+            ended.discard(t.run_id)
     if isinstance(item, tuple) and again is not None:
-        again.extend(reversed(item))
+        again.extend(reversed(tasks))
         return
-    for task in _tasks(item):
+    for task in tasks:
         yield _failure(task, exc, "a worker process died while this run was in flight")
 
 
 def run_futures(
-    tasks: Iterable[Item], make_pool: Callable[[], cf.Executor] | cf.Executor, jobs: int
+    tasks: Iterable[Item],
+    make_pool: Callable[[], cf.Executor] | cf.Executor,
+    jobs: int,
+    spool: Path | None = None,
 ) -> Iterator[Outcome]:
     """Run on a concurrent.futures executor, at most ``WINDOW_PER_JOB * jobs`` tasks or
-    batches of tasks (``batches``) in flight; yields an Outcome per task. ``make_pool``
+    batches of tasks (``batches``) in flight; yields an Outcome per task. With ``spool``
+    (a folder the pool's processes can write: a pool on this machine), a batch's runs
+    are yielded as they end, each read from the spool within ``SPOOL_POLL_SECONDS``
+    (``execute_batch``), not when the batch's last run ends. ``make_pool``
     makes (and this shuts down) the pool; if it breaks (a worker process died), the runs
     in flight are reported failed and a new pool takes the rest. A batch in flight is
     not reported failed: its runs go to the new pool one by one (most of them had not
@@ -316,6 +442,7 @@ def run_futures(
     pool = make_pool() if owned else make_pool
     running: dict[cf.Future, Item] = {}
     unsent: list[Item] = []  # taken from ``tasks`` but refused by a broken pool
+    read: set[str] = set()  # runs of the batches in flight read from the spool
     ended = False
     try:
         while True:
@@ -325,7 +452,7 @@ def run_futures(
                 if task is None:
                     break
                 try:
-                    running[_submit(pool.submit, task)] = task
+                    running[_submit(pool.submit, task, spool)] = task
                 except cf.BrokenExecutor:  # the pool broke since the last wait
                     if not owned:
                         raise
@@ -336,21 +463,36 @@ def run_futures(
                 ended = True
                 return
             if running:
-                finished, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
+                batches_out = spool is not None and any(
+                    isinstance(t, tuple) for t in running.values()
+                )
+                finished, _ = cf.wait(
+                    running,
+                    timeout=SPOOL_POLL_SECONDS if batches_out else None,
+                    return_when=cf.FIRST_COMPLETED,
+                )
                 for fut in finished:
                     task = running.pop(fut)
                     try:
-                        yield from _outcomes(fut.result())
+                        yield from _outcomes(fut.result(), spool, read)
                     except cf.BrokenExecutor as exc:
                         broken = True
-                        yield from _lost(task, exc, unsent if owned else None)
+                        yield from _lost(task, exc, unsent if owned else None, spool, read)
+                if batches_out:  # the runs the batches still in flight have ended
+                    ids = [
+                        t.run_id
+                        for item in list(running.values())
+                        if isinstance(item, tuple)
+                        for t in item
+                    ]
+                    yield from spooled(spool, ids, read)
             if broken and owned:
                 for fut, task in list(running.items()):
                     exc = fut.exception()
                     if exc is None:
-                        yield from _outcomes(fut.result())
+                        yield from _outcomes(fut.result(), spool, read)
                     else:
-                        yield from _lost(task, exc, unsent)
+                        yield from _lost(task, exc, unsent, spool, read)
                 running.clear()
                 pool.shutdown(wait=False, cancel_futures=True)
                 pool = make_pool()

@@ -10,9 +10,11 @@ Layout::
                      finished, host, error (the traceback of a failed run), code (a
                      digest of the source of the skillsim modules that computed it)
     runs/<run_id>/   metrics.parquet, kept breakdowns and manifest.json (runner.write)
+    .spool/          while a process pool runs batches: each run of a batch as it ends,
+                     for the sweep's process to record (``executors.execute_batch``)
 
-Only the sweep process writes here, and every file is written under a temporary name
-and renamed. A run folder is the proof that a run is done: when the sweep opens an
+Only the sweep process writes here (but for the pool's ``.spool``), and every file is
+written under a temporary name and renamed. A run folder is the proof that a run is done: when the sweep opens an
 existing folder it marks done every run whose folder exists (the ledger may lag by a
 second after a kill) and runs the rest again, failed runs included. A lock file keeps
 two sweeps from writing to one folder at once. A file that cannot be written (a full
@@ -257,6 +259,10 @@ class SweepStore:
         self.out = Path(out)
         self.plan = plan
         self.runs_dir = self.out / "runs"
+        # Where a local pool's processes leave each run of a batch as it ends
+        # (``executors.spool_outcome``); what a stop left there is recorded on resuming.
+        self.spool = self.out / ".spool"
+        self.left_in_spool: list[str] = []  # runs still to do whose outcome is there
         self._lock_fh = None
         self._last_flush = 0.0
         self.rows: dict[str, dict[str, Any]] = {}
@@ -426,6 +432,7 @@ class SweepStore:
             if row["status"] != "done":
                 todo.append(spec.run_id)
             self.rows[spec.run_id] = row
+        self.left_in_spool = self._tidy_spool(todo)
         if blocked:
             # Refused before anything is computed: the run's folder could never be
             # written, and "free space and rerun" went round for ever (an outside review);
@@ -465,6 +472,24 @@ class SweepStore:
                 _reason(exc),
             ) from exc
         return todo
+
+    def _tidy_spool(self, todo: list[str]) -> list[str]:
+        """The runs of ``todo`` (in its order) whose outcome a stopped pool left in the
+        spool; its half-written files, and those of runs recorded already (a stop
+        between the record and the file's removal), are removed."""
+        if not self.spool.is_dir():
+            return []
+        pending = set(todo)
+        found = set()
+        with contextlib.suppress(OSError):
+            for p in list(self.spool.iterdir()):
+                run_id = p.name.removesuffix(".pkl")
+                if p.name.endswith(".pkl") and run_id in pending:
+                    found.add(run_id)
+                else:  # (a temporary, a recorded run's, or nothing of skillsim's)
+                    with contextlib.suppress(OSError):
+                        p.unlink()
+        return [r for r in todo if r in found]
 
     def _code_note(self) -> str:
         """Say so if finished runs of this sweep were computed by other code than this
@@ -532,6 +557,11 @@ class SweepStore:
                 except OSError as exc:
                     failure = failure or exc
         finally:
+            # the spool keeps only runs a stop left unrecorded (then the resume records them)
+            pending = [r for r, row in self.rows.items() if row["status"] != "done"]
+            if not self._tidy_spool(pending):
+                with contextlib.suppress(OSError):
+                    self.spool.rmdir()
             self._unlock()
         if failure is not None:
             self._remove_temporaries()

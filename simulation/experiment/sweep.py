@@ -7,7 +7,7 @@ import contextlib
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +35,27 @@ class SweepReport:
     @property
     def complete(self) -> bool:
         return self.skipped + self.done == self.runs
+
+
+def _after(first: Iterator[Outcome], then: Iterator[Outcome]) -> Iterator[Outcome]:
+    """``first``'s outcomes, then ``then``'s; closing it closes both."""
+    try:
+        yield from first
+        yield from then
+    finally:
+        for it in (first, then):
+            if hasattr(it, "close"):
+                it.close()
+
+
+def _spool(store: SweepStore) -> Path | None:
+    """The sweep's spool folder, made; None if it cannot be (then a batch's runs come
+    back when its last ends)."""
+    try:
+        store.spool.mkdir(exist_ok=True)
+    except OSError:
+        return None
+    return store.spool
 
 
 def default_out(plan: Plan, root: Path = Path("results")) -> Path:
@@ -113,6 +134,13 @@ def run_sweep(
         todo = store.open()
         if store.note and on_note is not None:
             on_note(store.note)
+        left = store.left_in_spool  # finished by a stopped pool, not yet recorded
+        if left and on_note is not None:
+            were = "run was" if len(left) == 1 else "runs were"
+            on_note(
+                f"{len(left)} {were} finished before the sweep last stopped and not yet "
+                f"recorded (in {store.spool}): recorded now, not computed again"
+            )
         skipped = len(plan.runs) - len(todo)
         if on_start is not None:
             on_start(len(todo), skipped)
@@ -120,50 +148,64 @@ def run_sweep(
         keep = tuple(k for k in plan.experiment.config.keep if k != "metrics")
         if threads is None and (executor == "processes" or (executor == "dask" and not scheduler)):
             threads = executors.local_threads(jobs)
+        recorded_left = set(left)
+        fresh = [run_id for run_id in todo if run_id not in recorded_left]
         tasks = (
-            Task(run_id, specs[run_id].config, keep, threads, share_burn_in) for run_id in todo
+            Task(run_id, specs[run_id].config, keep, threads, share_burn_in) for run_id in fresh
         )
         # (a pool's or cluster's worker takes the runs of one burn-in together; a
         # remote cluster's processes are its workers now, and none known: no batches)
         parallel = jobs
         if scheduler is not None and client is not None:
             parallel = len(client.scheduler_info().get("workers", {})) or len(todo)
-        items = executors.batches(tasks, parallel, len(todo))
+        items = executors.batches(tasks, parallel, len(fresh))
+        spool = None
+        if executor == "processes":  # (the pool's processes share this machine's disk)
+            spool = _spool(store)
         if executor == "serial":
-            outcomes = executors.run_serial(tasks)
+            computed = executors.run_serial(tasks)
         elif executor == "processes":
-            outcomes = executors.run_futures(items, executors.process_pool(jobs), jobs)
+            computed = executors.run_futures(items, executors.process_pool(jobs), jobs, spool)
         elif executor == "dask":
-            outcomes = executors.run_dask(items, scheduler, jobs, client)
+            computed = executors.run_dask(items, scheduler, jobs, client)
         else:
-            outcomes = executors.run_futures(items, executor, jobs)
+            computed = executors.run_futures(items, executor, jobs)
+        outcomes = _after(executors.spooled(store.spool, left), computed)
         report = SweepReport(Path(out), len(plan.runs), skipped, 0, 0, 0.0)
         interrupted = True
         stopped = ""
+
+        def take(outcome: Outcome) -> str:
+            """Record ``outcome``; returns why every run of its worker would be thrown
+            away (other code or packages), or ""."""
+            nonlocal stopped
+            foreign = ""
+            checked = executors.foreign_code(outcome)
+            if outcome.ok and not checked.ok:
+                foreign = "a run came back computed with other skillsim code"
+            elif outcome.ok:
+                checked = executors.foreign_packages(checked)
+                if not checked.ok:
+                    foreign = "a run came back computed with another Python, numpy or numba"
+            outcome = checked
+            try:
+                store.record(outcome)
+            except SweepWriteError as exc:
+                stopped = f"a file could not be written ({exc.reason})"
+                raise
+            if outcome.ok:
+                report.done += 1
+                report.turned_away += getattr(outcome.result, "turned_away", 0)
+            else:
+                report.failed += 1
+                report.failures[outcome.run_id] = outcome.error
+            if on_outcome is not None:
+                on_outcome(outcome)
+            return foreign
+
         try:
             for outcome in outcomes:
-                foreign = ""  # (why a worker's runs would all be thrown away)
-                checked = executors.foreign_code(outcome)
-                if outcome.ok and not checked.ok:
-                    foreign = "a run came back computed with other skillsim code"
-                elif outcome.ok:
-                    checked = executors.foreign_packages(checked)
-                    if not checked.ok:
-                        foreign = "a run came back computed with another Python, numpy or numba"
-                outcome = checked
-                try:
-                    store.record(outcome)
-                except SweepWriteError as exc:
-                    stopped = f"a file could not be written ({exc.reason})"
-                    raise
-                if outcome.ok:
-                    report.done += 1
-                    report.turned_away += getattr(outcome.result, "turned_away", 0)
-                else:
-                    report.failed += 1
-                    report.failures[outcome.run_id] = outcome.error
-                if on_outcome is not None:
-                    on_outcome(outcome)
+                foreign = take(outcome)  # (why a worker's runs would all be thrown away)
                 if foreign:
                     # Every run that worker computes would be thrown away: stop at the
                     # first (an outside review: a stale Dask worker had all 120 runs of a
@@ -174,10 +216,18 @@ def run_sweep(
             interrupted = False
         finally:
             try:
-                if hasattr(outcomes, "close"):  # (a second Ctrl-C may land while it stops)
-                    outcomes.close()
+                outcomes.close()  # (a second Ctrl-C may land while it stops)
             finally:
-                store.close(interrupted=interrupted, stopped=stopped)
+                try:
+                    if spool is not None and interrupted and not stopped:
+                        # the runs of the abandoned batches that had ended: kept now
+                        pending = [r for r in fresh if store.rows[r]["status"] != "done"]
+                        for outcome in executors.spooled(spool, pending):
+                            take(outcome)
+                except (Exception, KeyboardInterrupt):  # (left for the resume to record)
+                    pass
+                finally:
+                    store.close(interrupted=interrupted, stopped=stopped)
                 model = sys.modules.get("simulation.model")
                 if model is not None:  # runs in this process kept month-0 states
                     model.BURN_INS.clear()
