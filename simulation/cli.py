@@ -130,7 +130,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--seed", type=int, default=0, metavar="S", help="run seed (default 0)")
     run.add_argument(
-        "--months", type=int, default=120, metavar="M", help="horizon in months (default 120)"
+        "--months",
+        type=int,
+        default=120,
+        metavar="M",
+        help="horizon in months, 1 to 1200 (default 120; the model is fitted over 120)",
     )
     run.add_argument(
         "--workers",
@@ -296,7 +300,11 @@ def _add_presenting_parsers(sub) -> None:
         help="workers in the simulated city (default 20000; more is smoother and slower)",
     )
     dash.add_argument(
-        "--months", type=int, default=120, metavar="M", help="horizon in months (default 120)"
+        "--months",
+        type=int,
+        default=120,
+        metavar="M",
+        help="horizon in months, 1 to 1200 (default 120; the model is fitted over 120)",
     )
     dash.add_argument(
         "--scenario",

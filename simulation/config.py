@@ -573,6 +573,12 @@ class DriversConfig(Strict):
     carbon_price_growth_per_year: float = Field(
         0.03, ge=-1, le=2, description="log growth of the carbon price per year"
     )
+    carbon_price_growth_months: int = Field(
+        120,
+        ge=0,
+        le=1200,
+        description="months from month 0 that the carbon price grows; it then holds its level",
+    )
     carbon_price_jump_month: int = Field(
         -1, ge=-1, le=1200, description="month of a one-off carbon price jump, -1 = none"
     )
@@ -611,6 +617,9 @@ class DriversConfig(Strict):
 
 
 LONGEST_CONTRACT_MONTHS = 48  # the longest apprenticeship a policy may set
+# The horizon the model was fitted over (docs/ODD.md 11.3): longer runs drift (10.2,
+# "Long runs"), and are warned of (loading.run_warnings) and noted in reports.
+LONG_RUN_MONTHS = 120
 
 
 class Behaviour(Strict):

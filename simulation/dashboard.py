@@ -53,6 +53,7 @@ import solara
 import solara.lab
 
 from simulation import i18n, loading
+from simulation.config_errors import ConfigError
 from simulation.model import SkillsModel
 
 # Solara checks the rules of hooks of every component it renders and warns (nine lines
@@ -200,18 +201,30 @@ def _scenario_key(scenario: str) -> str:
         if scenario in (key, *i18n.NAMES["scenario"].get(key, ())):
             return key
     own = setting("scenario", "")
-    if own.endswith(".toml") and scenario in (own, *(scenario_words(own, x) for x in i18n.LANGS)):
+    # (by the file's part of its label: the scenario's own name in it may have been
+    # edited since the menu was made, which made Reset look for "live (ren.toml)")
+    if own.endswith(".toml") and (scenario == own or scenario.endswith(f"({Path(own).name})")):
         return own
     return scenario
 
 
 def scenario_words(key: str, lang: str) -> str:
     """A scenario in words: a shipped one by its name in ``lang``; a scenario file by
-    its own name and the file's ("late start (late.toml)")."""
+    its own name and the file's ("late start (late.toml)"). A file that cannot be read
+    now (edited into an error while the page is open) is named as it last read, or by
+    the file's name: the status line and the menu read it every month, and its error
+    replaced the whole page with a traceback (an outside review); Reset says the
+    error."""
     if key.endswith(".toml"):
-        name = _file_scenario(key, _stamp(key))
+        try:
+            name = _file_scenario(key, _stamp(key))
+        except ConfigError:
+            name = _LAST_NAME.get(key, Path(key).stem)
         return f"{i18n.name_of('scenario', name, lang)} ({Path(key).name})"
     return i18n.name_of("scenario", key, lang)
+
+
+_LAST_NAME: dict[str, str] = {}  # a scenario file's name at its last good read
 
 
 def _stamp(key: str) -> int:
@@ -231,7 +244,9 @@ def _stamp(key: str) -> int:
 def _file_scenario(path: str, stamp: int = 0) -> str:
     """The name of the scenario in the file ``path`` (read once per version, ``stamp``:
     the status line asks every month)."""
-    return loading.load_scenario(path).name
+    name = loading.load_scenario(path).name
+    _LAST_NAME[path] = name
+    return name
 
 
 @dataclass(frozen=True)
@@ -307,6 +322,12 @@ CHART_ROWS = 8  # its cell's height in the page's grid rows (30 px and a 10 px m
 MAP_ROWS = 13  # the heat map's: nine sectors high
 
 
+def _within(artist, fig) -> bool:
+    """Whether ``artist``, as last drawn, lies inside ``fig``'s image, left to right."""
+    box = artist.get_window_extent()
+    return box.x0 >= 0 and box.x1 <= fig.bbox.width
+
+
 class _Live:
     """A chart of one run, kept while it runs and drawn again each month, fast enough
     to play: a new figure each month, laid out and trimmed, cost ~0.1-0.4 s a chart
@@ -335,11 +356,23 @@ class _Live:
         self.ax.set_ylim(0, self.top * 1.15 if self.top > 0 else 1)
 
     def _close(self, handles: list, title: str) -> None:
-        """The legend under the axes, the title, and the layout fixed."""
-        self.fig.legend(
-            handles=handles, loc="outside lower center", ncols=2, fontsize="small", frameon=False
-        )
+        """The legend under the axes (in two columns, or one if two are wider than the
+        chart: the English charts' long labels ran past both edges of the image, cut
+        off, at every window size: an outside review), the title, and the layout
+        fixed."""
         self.ax.set_title(title)
+        for ncols in (2, 1):
+            legend = self.fig.legend(
+                handles=handles,
+                loc="outside lower center",
+                ncols=ncols,
+                fontsize="small",
+                frameon=False,
+            )
+            self.fig.canvas.draw()
+            if ncols == 1 or _within(legend, self.fig):
+                break
+            legend.remove()
         self._fix()
 
     def _fix(self) -> None:
@@ -668,6 +701,10 @@ _WORDS = {
         "Reset could not start the city (the one shown is kept): {e}",
         "无法按当前设置重新开始（保留当前运行）：{e}",
     ),
+    "start_error": (
+        "The city could not be started: {e}. Fix the file and reload the page.",
+        "无法启动城市：{e}。请修正文件后重新加载页面。",
+    ),
 }
 
 
@@ -732,8 +769,8 @@ def quo_spending(model: DashboardModel) -> float:
 
 
 def make_components(lang: str):
-    """The dashboard's charts, each a function of the model (Mesa redraws them after
-    every step)."""
+    """The dashboard's status text, then its charts, each a function of the model (Mesa
+    redraws them after every step)."""
 
     def image(png: bytes):
         return rw.Image(value=png, format="png")
@@ -772,7 +809,8 @@ def make_components(lang: str):
             # plain text: solara.Markdown would fetch mermaid from a CDN
             solara.Text(words, style={"font-weight": "bold", "font-size": "1.05rem"})
             solara.Text(levers, classes=["skillsim-levers"])
-            for note in i18n.late_drivers(model.config.scenario, model.months, lang):
+            notes = i18n.late_drivers(model.config.scenario, model.months, lang)
+            for note in [*notes, *i18n.long_run(model.months, lang)]:
                 solara.Text(note, classes=["skillsim-late"], style={"color": "#8C6D00"})
             solara.Text(hint(lang, ended=not model.running))
         return main
@@ -1037,6 +1075,14 @@ def Charts(draws: list, model):
     )
 
 
+def _started(start: dict) -> DashboardModel | ConfigError:
+    """A page's model, or the error of a scenario file that cannot be read now."""
+    try:
+        return DashboardModel(**start)
+    except ConfigError as exc:
+        return exc
+
+
 def start_arguments(params: dict, scenario: str = "baseline") -> dict:
     """``DashboardModel``'s keyword arguments for the page's first model: the starting
     values of the user parameters ``params`` (``model_params``: the levers at the status
@@ -1082,7 +1128,11 @@ def Page():
     scenario = setting("scenario", "baseline")
     params = model_params(lang, workers, months, seed, scenario)
     start = start_arguments(params, scenario)
-    model = solara.use_reactive(solara.use_memo(lambda: DashboardModel(**start), []))
+    made = solara.use_memo(lambda: _started(start), [])
+    if isinstance(made, ConfigError):  # (its scenario file broken since the server started)
+        solara.Error(_w("start_error", lang).format(e=made))
+        return
+    model = solara.use_reactive(made)
     parameters = solara.use_reactive({})  # ModelCreator keeps the inputs' values here
     draws = solara.use_memo(lambda: make_components(lang), [lang])
     title = _w("title", lang)
@@ -1100,7 +1150,12 @@ def Page():
             NextReset(parameters, lang)
         with solara.Card(_w("information", lang)):
             StepCount(model.value, lang)
-    Charts(draws, model.value)
+    # The status text above the charts, as tall as its words: in the charts' grid it
+    # had a chart's fixed height, and at 1280x720 its notes (a shock after the run's
+    # end, the hint) were drawn under the next chart (an outside review).
+    status, charts = draws[0], draws[1:]
+    Live(status, model.value)
+    Charts(charts, model.value)
 
 
 # ------------------------------------------------------- offline assets
@@ -1200,6 +1255,9 @@ def port_problem(host: str, port: int) -> str | None:
 CULL_AFTER = "10m"  # a lost page's session is closed after this (``serve``)
 
 
+SLOW_FIRST_PAGE_WORKERS = 1_000_000  # from this size the first page's wait is said
+
+
 def serve(
     host: str = "127.0.0.1",
     port: int = DEFAULT_PORT,
@@ -1255,6 +1313,17 @@ def serve(
         ),
     }
     print(f"skillsim dashboard: http://{host}:{port}  (Ctrl-C stops it)", flush=True)
+    if workers >= SLOW_FIRST_PAGE_WORKERS:
+        # (the page showed only Solara's "Loading app" for 64 s at 1,000,000 workers and
+        # 122 s at 5,000,000 and 3 months: an outside review)
+        print(
+            f"skillsim dashboard: a city of {workers:,} workers: the first page computes "
+            f"the status quo's whole run ({months} months, after its burn-in) for the "
+            "charts' faint lines before it shows a chart, about a minute per million "
+            "workers on a two-core laptop; open the page once before presenting (later "
+            "pages and tabs reuse that run)",
+            flush=True,
+        )
     args = [sys.executable, "-m", "solara", "run", "simulation.dashboard", "--production"]
     args += ["--host", host, "--port", str(port), "--no-open", "--log-level", "warning"]
     os.execve(sys.executable, args, env)

@@ -109,6 +109,7 @@ FIELDS_ZH: dict[str, str] = {
     "tvet_capacity.seat_multiplier": "职业院校培训名额相对基准的倍数",
     "drivers.carbon_price_yuan_per_t": "第0个月碳价（元/吨）",
     "drivers.carbon_price_growth_per_year": "碳价年对数增长率",
+    "drivers.carbon_price_growth_months": "碳价自第0个月起上涨的月数（此后保持该水平）",
     "drivers.carbon_price_jump_month": "碳价一次性跳升的月份（-1 = 无）",
     "drivers.carbon_price_jump_yuan_per_t": "碳价一次性跳升幅度（元/吨）",
     "drivers.carbon_exit_sensitivity": "单位碳负担的企业月退出风险",
@@ -682,6 +683,16 @@ TEXT: dict[str, tuple[str, str]] = {
         "注意：{who}{kind}冲击自第{first}个月起才影响需求，本次只模拟到第{months}个月，"
         "结果中不含这一冲击（模拟{first}个月或更长方可看到）",
     ),
+    "long_run": (
+        "Note: {months} months run past the {fitted} years the model was fitted over: its "
+        "sectors' demand trends go on while the labour force stays flat, so its rates drift "
+        "from their fitted levels (urban youth unemployment fell from 16% in year 10 to 10% "
+        'in year 15 in the status quo: docs/ODD.md 10.2, "Long runs"); read what comes '
+        "after year {fitted} with care",
+        "注意：本次模拟{months}个月，超出模型校准所用的{fitted}年：各行业需求趋势持续增长而劳动力"
+        "规模不变，各项比率会逐渐偏离校准水平（现状情景下城镇青年失业率从第10年的16%降至第15年的"
+        "10%，见docs/ODD.md 10.2“长期运行”）；解读第{fitted}年以后的结果须谨慎",
+    ),
     "late_jump": (
         "Note: {who}, the carbon price jump comes at month {start}, past the {months} "
         "months simulated: it changes nothing here",
@@ -922,6 +933,17 @@ _SHOCK_SECTORS = {  # (the sectors a shock hits, by its kind)
     "green": ("green-sector", "绿色行业"),
     "rural": ("rural-sector", "农村行业"),
 }
+
+
+def long_run(months: int, lang: str = "en") -> list[str]:
+    """The note of a run past the horizon the model was fitted over (none within it):
+    the warning `skillsim run` prints, for the pages a forum reads (an outside review:
+    a 1,200-month run's report said nothing of it)."""
+    from simulation.config import LONG_RUN_MONTHS
+
+    if months <= LONG_RUN_MONTHS:
+        return []
+    return [text("long_run", lang).format(months=months, fitted=LONG_RUN_MONTHS // 12)]
 
 
 def late_drivers(scenario, months: int, lang: str = "en", named: bool = False) -> list[str]:

@@ -221,7 +221,7 @@ class Params(NamedTuple):
     metrics: MetricParams
     cert_bonus: np.ndarray  # score bonus by Cert level
     shocks: dict[str, np.ndarray]
-    carbon: tuple[float, float, int, float]
+    carbon: tuple[float, float, int, int, float]  # demand.carbon_price's arguments
     rural_access: tuple[float, int]  # (travel cost cut at full strength, months to it)
     return_boost: float  # scenario: added return-migration multiplier at full strength
     rural_capacity_gain: float  # scenario: extra rural seats at full strength
@@ -446,6 +446,7 @@ def build(run: RunConfig) -> Params:
         carbon=(
             dr.carbon_price_yuan_per_t,
             dr.carbon_price_growth_per_year,
+            dr.carbon_price_growth_months,
             dr.carbon_price_jump_month,
             dr.carbon_price_jump_yuan_per_t,
         ),

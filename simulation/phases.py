@@ -620,8 +620,9 @@ def scenario_log_demand(
         month, world.sector_trend, world.sector_kind, world.sector_rural, world.region_urban,
         sh["kind"], sh["start"], sh["duration"], sh["change"], sh["rural_only"], log_demand,
     )  # fmt: skip
-    carbon_burden[:] = world.sector_carbon * demand.carbon_price(month, *p.carbon) / 1000.0
-    log_demand += np.log1p(-np.minimum(carbon_burden, 0.95))[:, None]
+    price = demand.carbon_price(month, *p.carbon)
+    np.minimum(world.sector_carbon * price / 1000.0, demand.CARBON_BURDEN_MOST, out=carbon_burden)
+    log_demand += np.log1p(-carbon_burden)[:, None]
 
 
 def skill_demand_of(world, log_demand: np.ndarray) -> np.ndarray:

@@ -1437,6 +1437,8 @@ def _html(sweep: Sweep, rendered, folder: str, lang: str) -> str:
             parts.append(f"<p class='note'>{_e(words)}</p>")
     for note in _late_drivers(sweep, lang):  # (a shock after the runs' months: said)
         parts.append(f"<p class='warn'>{_e(note)}</p>")
+    for note in i18n.long_run(sweep.months, lang):
+        parts.append(f"<p class='warn'>{_e(note)}</p>")
     if exp["workers"] < LEVELS_FROM_WORKERS:  # (README: "read levels from 20,000 up")
         words = _t("small_city", lang).format(workers=exp["workers"], least=LEVELS_FROM_WORKERS)
         parts.append(f"<p class='warn'>{_e(words)}</p>")

@@ -529,6 +529,8 @@ def html(run: Run, rendered, folder: str, lang: str) -> str:
                 point=point[0], values=point[1]
             )
         parts.append(f"<p class='note'>{_e(words)}</p>")
+    for note in i18n.long_run(run.last_month, lang):
+        parts.append(f"<p class='warn'>{_e(note)}</p>")
     if int(m.get("workers", 0)) < LEVELS_FROM_WORKERS:
         words = _w("small_city", lang).format(workers=int(m["workers"]), least=LEVELS_FROM_WORKERS)
         parts.append(f"<p class='warn'>{_e(words)}</p>")

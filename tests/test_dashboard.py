@@ -445,6 +445,23 @@ def test_the_live_map_marks_the_cells_of_few_workers():
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_live_charts_legends_lie_inside_their_images(lang):
+    """The English line charts' legends, two columns of long labels, ran past both
+    edges of the 480-pixel image and were cut off ("...oyment rate, whole city"): an
+    outside review. Each legend now lies inside its chart."""
+    if lang == "zh":
+        chinese_font_or_skip()
+    model = dashboard.DashboardModel(workers=400, months=2, seed=1)
+    model.step()
+    for draw in dashboard.make_components(lang)[1:]:
+        draw(model)
+    assert len(model.charts) == 6
+    for key, chart in model.charts.items():
+        for legend in chart.fig.legends:
+            assert dashboard._within(legend, chart.fig), (key, legend.get_window_extent())
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
 def test_live_charts_draw_each_month_on_fixed_scales(lang):
     """Each chart drawn month by month over a background kept for the run: the picture
     moves with the run, the scales do not (unless the run leaves the status quo's
@@ -681,6 +698,32 @@ def test_a_reset_that_fails_says_so_and_keeps_the_city(tmp_path, monkeypatch):
         assert rc.find(v.Alert).widgets == [] and "Month 0 of 2" in _status(box)
 
 
+def test_a_scenario_file_broken_while_the_page_is_open_breaks_no_page(tmp_path, monkeypatch):
+    """The status line and the menu read the scenario file again: a Step after the file
+    was broken, or a new tab, replaced the whole page with a traceback, with no Reset
+    left (an outside review). A Step now goes on and names the scenario as it last
+    read; a new tab says what is wrong; and a Reset after the scenario was renamed in
+    the file finds the file by its label's file name."""
+    import ipyvuetify as v
+
+    own = tmp_path / "live.toml"
+    own.write_text('extends = "baseline"\nname = "live"\nburn_in_months = 2\n')
+    with _page(monkeypatch, "en", scenario=str(own)) as (box, rc):
+        own.write_text('extends = "baseline"\nname = "late start\n')  # (unclosed quote)
+        os.utime(own, ns=(ns := own.stat().st_mtime_ns, ns + 10**9))  # (a later time)
+        _click(rc, dashboard._w("step", "en"))
+        assert "Month 1 of 2" in _status(box) and "live (live.toml)" in _status(box)
+        with _page(monkeypatch, "en", scenario=str(own)) as (other, _rc):  # a new tab
+            said = _shown(other)
+            assert said.startswith("The city could not be started: ")
+            assert f"{own}: malformed TOML at line 2" in said
+        own.write_text('extends = "baseline"\nname = "renamed"\nburn_in_months = 2\n')
+        os.utime(own, ns=(ns + 2 * 10**9, ns + 2 * 10**9))
+        _click(rc, dashboard._w("reset", "en"))
+        assert rc.find(v.Alert).widgets == [] and "Month 0 of 2" in _status(box)
+        assert "renamed (live.toml)" in _status(box)
+
+
 def test_the_status_quo_follows_an_edited_scenario_file(tmp_path):
     """The status quo behind the charts was kept by the file's path: after an edit, a
     run with no lever moved showed other spending than its "status quo"."""
@@ -878,6 +921,12 @@ def test_bad_run_settings_stop_before_the_server_starts(monkeypatch, capsys):
     assert float(seconds.stdout) == 600
     assert cli.main(["dashboard", "--port", str(_free_port()), "--seed", "3"]) == 0
     assert started[1][2][dashboard.ENV + "SEED"] == "3"  # the option reaches the page
+    assert "the first page computes" not in capsys.readouterr().out
+    # a city whose first page takes minutes says so (Solara's "Loading app" alone, for
+    # two minutes at 5,000,000 workers: an outside review)
+    assert dashboard.serve(port=_free_port(), workers=1_000_000) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "a city of 1,000,000 workers: the first page computes the status quo's" in out
 
 
 def test_assessment_cost_only_with_the_assessment_standard():

@@ -237,12 +237,25 @@ def test_sector_log_demand(n, seed, month, extra):
     month=st.integers(0, 240),
     price0=st.floats(0, 500),
     growth=st.floats(-0.1, 0.3),
+    growth_months=st.integers(0, 240),
     jump_month=st.integers(-1, 200),
     jump=st.floats(0, 1000),
 )
-def test_carbon_price(month, price0, growth, jump_month, jump):
-    args = (month, price0, growth, jump_month, jump)
+def test_carbon_price(month, price0, growth, growth_months, jump_month, jump):
+    args = (month, price0, growth, growth_months, jump_month, jump)
     assert_same(K.demand.carbon_price(*args), T.demand.carbon_price(*args), "carbon price")
+
+
+def test_the_carbon_price_holds_after_its_growth_months():
+    """The price grew for as long as a run went on (126,563 yuan/t at year 50 under the
+    orderly transition): it holds its level after ``growth_months``, and a jump after
+    them still adds."""
+    for m in (K, T):
+        at_120 = m.demand.carbon_price(120, 70.0, 0.15, 120, -1, 0.0)
+        assert at_120 == pytest.approx(70.0 * math.exp(1.5))
+        assert m.demand.carbon_price(600, 70.0, 0.15, 120, -1, 0.0) == at_120
+        assert m.demand.carbon_price(60, 70.0, 0.15, 120, -1, 0.0) < at_120
+        assert m.demand.carbon_price(600, 70.0, 0.15, 120, 300, 50.0) == at_120 + 50.0
 
 
 @cases(month=st.integers(0, 240), gain=st.floats(0, 1), months=st.integers(1, 120))
@@ -295,6 +308,16 @@ def test_desired_firm_counts(n, seed, elasticity):
             x.b["log_demand"], elasticity, x.world.initial_firms, x.b["desired"]
         ),
     )
+
+
+def test_desired_firm_counts_of_a_demand_beyond_int64():
+    """A cell's count past 2^63 wrapped to -2^63 (a segmentation fault in exit_firms):
+    it is capped."""
+    for m in (K, T):
+        out = np.zeros((1, 3), dtype=np.int64)
+        log_demand = np.array([[0.0, 50.0, 100.0]])
+        m.firms.desired_firm_counts(log_demand, 1.0, np.array([[30, 30, 30]]), out)
+        assert out.tolist() == [[30, 10**15, 10**15]], m
 
 
 @cases(sensitivity=st.sampled_from([0.0, 0.04, 0.5]), shrink=st.booleans())

@@ -242,6 +242,21 @@ def test_a_run_under_a_policy_carries_the_levers_caveat(tmp_path):
     assert caveat in report.write(policy).read_text(encoding="utf-8")
 
 
+def test_a_run_past_the_fitted_horizon_says_so_on_its_page(tmp_path):
+    """`skillsim run` warned of a run past the ten years the model was fitted over only
+    on its terminal: the report of a 1,200-month run, all a forum sees, said nothing of
+    the drift (an outside review of long runs)."""
+    assert i18n.long_run(120, "en") == [] and i18n.long_run(120, "zh") == []
+    (zh,) = i18n.long_run(121, "zh")
+    assert zh.startswith("注意：本次模拟121个月，超出模型校准所用的10年")
+    long = tmp_path / "long"
+    assert cli.main(["run", "baseline", "--workers", "300", "--months", "121", "--out",
+                     str(long), "--no-summary"]) == 0  # fmt: skip
+    (note,) = i18n.long_run(121, "en")
+    assert note.startswith("Note: 121 months run past the 10 years the model was fitted over")
+    assert f"<p class='warn'>{html.escape(note)}</p>" in report.write(long).read_text("utf-8")
+
+
 def test_a_run_report_in_chinese_for_slides(run_folder, tmp_path):
     chinese_font_or_skip()
     out = report.write(run_folder, tmp_path / "zh.html", style="talk", lang="zh")

@@ -42,10 +42,19 @@ def sector_log_demand(
             out[s, r] = v
 
 
+# The most of a sector's output its carbon cost can take (a cost per unit of output): its
+# demand keeps at least 5%, and its firms' exit hazard stops growing there.
+CARBON_BURDEN_MOST = 0.95
+
+
 @njit(cache=True)
-def carbon_price(month, price0, growth_per_year, jump_month, jump):
-    """Carbon price in yuan per tonne: exponential path plus an optional one-off jump."""
-    p = price0 * math.exp(growth_per_year * month / 12.0)
+def carbon_price(month, price0, growth_per_year, growth_months, jump_month, jump):
+    """Carbon price in yuan per tonne: exponential growth for ``growth_months`` months
+    from month 0, the level then held, plus an optional one-off jump. (Without an end
+    the growth compounded for as long as a run went on: 126,563 yuan/t at year 50 under
+    the orderly transition's 15% a year, and every brown and manufacturing firm exiting
+    every month; an outside review of long runs.)"""
+    p = price0 * math.exp(growth_per_year * lesser(month, growth_months) / 12.0)
     if jump_month >= 0 and month >= jump_month:
         p += jump
     return p

@@ -55,15 +55,21 @@ def set_target_rows(
             target[f] = 0
 
 
+# The most firms a cell is said to support: far above any city's firm rows, and below
+# int64's limit, past which the conversion wrapped to -2^63 (a segmentation fault in
+# ``exit_firms``, from a scenario of stacked green shocks: an outside review).
+DESIRED_FIRMS_MOST = 1e15
+
+
 @njit(cache=True)
 def desired_firm_counts(log_demand, elasticity, initial_firms, out):
-    """Firms each (sector, region) cell supports: the entry/exit share of demand change."""
+    """Firms each (sector, region) cell supports: the entry/exit share of demand change
+    (at most ``DESIRED_FIRMS_MOST``)."""
     n_sectors, n_regions = log_demand.shape
     for s in range(n_sectors):
         for r in range(n_regions):
-            out[s, r] = np.int64(
-                initial_firms[s, r] * math.exp(elasticity * log_demand[s, r]) + 0.5
-            )
+            count = initial_firms[s, r] * math.exp(elasticity * log_demand[s, r]) + 0.5
+            out[s, r] = np.int64(lesser(count, DESIRED_FIRMS_MOST))
 
 
 # Exits of a cell up to which the least productive firms are picked in one pass

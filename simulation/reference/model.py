@@ -21,6 +21,7 @@ from simulation import initial, loading, params
 from simulation.config import RunConfig
 from simulation.engine import EMPLOYABILITY_SAMPLE
 from simulation.kernels import metrics as metric_tables
+from simulation.kernels.demand import CARBON_BURDEN_MOST
 from simulation.model import SkillsModel
 from simulation.phases import HISTORY, return_hazard, rural_seat_extra
 from simulation.reference.agents import FirmAgent, ProviderAgent, WorkerAgent
@@ -215,8 +216,9 @@ class ReferenceModel(mesa.Model):
             month, world.sector_trend, world.sector_kind, world.sector_rural, world.region_urban,
             sh["kind"], sh["start"], sh["duration"], sh["change"], sh["rural_only"], log_demand,
         )  # fmt: skip
-        burden = world.sector_carbon * demand.carbon_price(month, *p.carbon) / 1000.0
-        log_demand += np.log1p(-np.minimum(burden, 0.95))[:, None]
+        price = demand.carbon_price(month, *p.carbon)
+        burden = np.minimum(world.sector_carbon * price / 1000.0, CARBON_BURDEN_MOST)
+        log_demand += np.log1p(-burden)[:, None]
         return log_demand, burden
 
     def projected_skill_demand(self, p: params.Params, month: int) -> np.ndarray:

@@ -64,8 +64,8 @@ def sector_log_demand(
             )
 
 
-def carbon_price(month, price0, growth_per_year, jump_month, jump):
-    p = price0 * math.exp(growth_per_year * month / 12.0)
+def carbon_price(month, price0, growth_per_year, growth_months, jump_month, jump):
+    p = price0 * math.exp(growth_per_year * min(month, growth_months) / 12.0)
     if jump_month >= 0 and month >= jump_month:
         p += jump
     return p

@@ -46,7 +46,7 @@ def desired_firm_counts(log_demand, elasticity, initial_firms, out):
     for s in range(n_sectors):
         for r in range(n_regions):
             scale = math.exp(elasticity * float(log_demand[s, r]))
-            out[s, r] = int(int(initial_firms[s, r]) * scale + 0.5)
+            out[s, r] = int(min(int(initial_firms[s, r]) * scale + 0.5, 1e15))
 
 
 def _close(f, month, alive, exit_month):
