@@ -1412,7 +1412,8 @@ def sensitivity(
 
             # SALib seeds its bootstrap only with a seed that is true: 0 drew on numpy's
             # global state, so the intervals (and the report's whiskers) changed call by
-            # call. seed + 1: every seed from 0 up, a distinct true one.
+            # call. seed + 1: every seed from 0 up, a distinct true one. (Morris's too,
+            # below: SALib 1.5's morris tests its seed so, an outside review.)
             res = sobol.analyze(problem, Y, calc_second_order=second, seed=seed + 1)
         else:
             from SALib.analyze import morris
@@ -1421,7 +1422,8 @@ def sensitivity(
             # (one trajectory: sigma is NaN, 0 / 0, which numpy would warn of on stderr)
             with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
                 warnings.filterwarnings("ignore", "Degrees of freedom", RuntimeWarning)
-                res = morris.analyze(problem, X, Y, num_levels=design.get("levels", 4), seed=seed)
+                levels = design.get("levels", 4)
+                res = morris.analyze(problem, X, Y, num_levels=levels, seed=seed + 1)
         for j, name in enumerate(names):
             rows.append(row0 | {"parameter": name} | {c: float(res[c][j]) for c in cols})
         if second:

@@ -1025,6 +1025,14 @@ def _compare(runs: Sequence[Path]) -> int:
     _summary_table(dict(zip(labels, frames, strict=True)), title=title, parts=("mean", "final"))
     for line in _same_names_other_settings(runs, configs):
         print(f"note: {line}", file=sys.stderr)
+    ends = sorted({int(frame["month"].max()) for frame in frames})
+    if len(ends) > 1:  # (a 600-month run beside a 1,200-month one went unsaid: a review)
+        print(
+            f"note: the runs end at different months ({', '.join(f'{e:,}' for e in ends)}): "
+            "each mean and final month is over its own run's months, so a row compares "
+            "different spans",
+            file=sys.stderr,
+        )
     return 0
 
 

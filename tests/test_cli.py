@@ -165,8 +165,9 @@ def test_compare_keeps_runs_that_differ_only_in_size_and_refuses_a_sweep(tmp_pat
         )
     capsys.readouterr()
     assert cli.main(["compare", str(tmp_path / "short"), str(tmp_path / "long")]) == 0
-    printed = capsys.readouterr().out
-    assert "short" in printed and "long" in printed
+    printed = capsys.readouterr()
+    assert "short" in printed.out and "long" in printed.out
+    assert "note: the runs end at different months (3, 4)" in printed.err
     sweep = tmp_path / "sweep"
     sweep.mkdir()
     (sweep / "manifest.json").write_text(json.dumps({"kind": "sweep", "status": "complete"}))
