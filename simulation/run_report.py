@@ -209,6 +209,10 @@ _W: dict[str, tuple[str, str]] = {
         "skillsim，单次运行：{scenario}｜{policy}｜{workers:,}名劳动者，随机种子{seed}",
     ),
     "apprenticeships_axis": ("apprenticeships per month", "每月学徒人数"),
+    "apprenticeships_axis_smoothed": (
+        "apprenticeships per month, mean of the 12 months to each",
+        "每月学徒人数（截至当月12个月的平均）",
+    ),
     "gap_map_what": ("the skill-gap map", "技能差距热力图"),
     "by_region_what": ("unemployment by region", "各地区失业率"),
     "footer": (
@@ -276,23 +280,31 @@ def figures(run: Run, style: str, lang: str) -> list[FigureSpec]:
     return sourced(_figures(run, style, lang), line, style, lang)
 
 
+SMOOTHED_FROM_MONTHS = 240  # longer runs show the apprenticeship flows' 12-month means
+
+
 def _figures(run: Run, style: str, lang: str) -> list[FigureSpec]:
     from simulation import plots
 
     months = run.last_month
-    frame = run.metrics
     specs = []
     for name, wanted in LINES:
+        frame = run.metrics
         shown = [m for m in wanted if m in frame.columns]
         title = _w(f"{name}_title", lang)
         axis = _w(f"{name}_axis", lang) if f"{name}_axis" in _W else None
         if not shown:  # (a run written before the metric was in the catalogue)
             continue
+        if name == "apprenticeships" and months > SMOOTHED_FROM_MONTHS:
+            # each month's flows over a long run drew a solid block of spikes (an
+            # outside review of 1,200-month runs): their 12-month means instead
+            frame = frame.assign(**{m: frame[m].rolling(12, min_periods=12).mean() for m in shown})
+            axis = _w("apprenticeships_axis_smoothed", lang)
         specs.append(
             FigureSpec(
                 name,
                 _w(name, lang),
-                lambda shown=shown, title=title, axis=axis: plots.run_lines(
+                lambda frame=frame, shown=shown, title=title, axis=axis: plots.run_lines(
                     frame, shown, title=title, ylabel=axis, months=months, style=style, lang=lang
                 ),
             )

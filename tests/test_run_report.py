@@ -257,6 +257,29 @@ def test_a_run_past_the_fitted_horizon_says_so_on_its_page(tmp_path):
     assert f"<p class='warn'>{html.escape(note)}</p>" in report.write(long).read_text("utf-8")
 
 
+def test_a_long_runs_apprenticeships_are_drawn_as_twelve_month_means():
+    """A 1,200-month run's monthly starts and completions drew a solid block of spikes
+    (an outside review): past SMOOTHED_FROM_MONTHS the figure shows their 12-month
+    means, and says so on its axis; shorter runs keep every month."""
+    months = np.arange(301)
+    spikes = np.where(months % 12 == 8, 24.0, 0.0)  # a yearly wave
+    frame = pd.DataFrame(
+        {"month": months, "apprenticeship_starts": spikes, "apprenticeship_completions": spikes}
+    )
+    for last, smoothed in ((300, True), (run_report.SMOOTHED_FROM_MONTHS, False)):
+        run = run_report.Run(Path("x"), {}, frame[frame["month"] <= last], None, None)
+        (spec,) = [
+            f for f in run_report._figures(run, "paper", "en") if f.name == "apprenticeships"
+        ]
+        ax = spec.draw().axes[0]
+        y = ax.lines[0].get_ydata()
+        if smoothed:
+            assert np.isnan(y[:11]).all() and np.allclose(y[11:], 2.0)
+            assert ax.get_ylabel() == run_report._W["apprenticeships_axis_smoothed"][0]
+        else:
+            assert np.array_equal(y, spikes[: last + 1])
+
+
 def test_a_run_report_in_chinese_for_slides(run_folder, tmp_path):
     chinese_font_or_skip()
     out = report.write(run_folder, tmp_path / "zh.html", style="talk", lang="zh")
