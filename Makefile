@@ -121,11 +121,11 @@ LOWEST_VENV := .venv-lowest
 test-lowest-deps: $(STAMP)
 	@echo "the lowest versions pyproject.toml allows"
 	@$(BIN)/python -m pip install --quiet uv
-	@[ -x $(LOWEST_VENV)/bin/python ] || $(BIN)/uv venv --quiet --python $(BIN)/python $(LOWEST_VENV)
+	@rm -rf $(LOWEST_VENV) && $(BIN)/uv venv --quiet --python $(BIN)/python $(LOWEST_VENV)
 	$(BIN)/uv pip install --quiet --python $(LOWEST_VENV)/bin/python --resolution lowest-direct -e ".[test]"
 	$(LOWEST_VENV)/bin/ruff check .
 	$(LOWEST_VENV)/bin/ruff format --check .
-	NUMBA_CACHE_DIR=$(CURDIR)/$(LOWEST_VENV)/numba-cache SKILLSIM_COMPILE_HELPER=0 \
+	NUMBA_CACHE_DIR=$(CURDIR)/.numba_cache/lowest SKILLSIM_COMPILE_HELPER=0 \
 		$(LOWEST_VENV)/bin/python -m pytest -q -p no:cacheprovider \
 		tests/test_config.py tests/test_mesa.py tests/test_analysis.py
 

@@ -419,7 +419,7 @@ def _manifest(folder: Path, required: bool = True) -> dict[str, Any] | None:
     if not path.is_file():
         return None
     try:
-        manifest = json.loads(path.read_text())
+        manifest = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise DamagedFolderError(f"{path}: {DAMAGED} (not valid JSON: {exc})") from None
     if not isinstance(manifest, dict):

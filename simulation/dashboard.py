@@ -35,6 +35,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -369,8 +370,10 @@ class _Live:
                 fontsize="small",
                 frameon=False,
             )
-            self.fig.canvas.draw()
-            if ncols == 1 or _within(legend, self.fig):
+            # (its width from its texts, before any layout: a draw with the wide legend
+            # squeezed the axes to nothing, and matplotlib warned of it on the log)
+            width = legend.get_window_extent(self.fig.canvas.get_renderer()).width
+            if ncols == 1 or width <= self.fig.bbox.width:
                 break
             legend.remove()
         self._fix()
@@ -1129,13 +1132,14 @@ def Page():
     params = model_params(lang, workers, months, seed, scenario)
     start = start_arguments(params, scenario)
     made = solara.use_memo(lambda: _started(start), [])
-    if isinstance(made, ConfigError):  # (its scenario file broken since the server started)
-        solara.Error(_w("start_error", lang).format(e=made))
-        return
     model = solara.use_reactive(made)
     parameters = solara.use_reactive({})  # ModelCreator keeps the inputs' values here
     draws = solara.use_memo(lambda: make_components(lang), [lang])
     title = _w("title", lang)
+    if isinstance(made, ConfigError):  # (its scenario file broken since the server started)
+        # (after every hook: Solara warns of a hook after an early return, on the log)
+        solara.Error(_w("start_error", lang).format(e=made))
+        return
 
     solara.Title(title)
     solara.Style(SIDEBAR_CSS)
@@ -1171,12 +1175,12 @@ def asset_packages() -> list[str]:
     from solara.server import server
 
     root = Path(solara.__file__).parent
-    template = (root / "server" / "templates" / "solara.html.j2").read_text()
+    template = (root / "server" / "templates" / "solara.html.j2").read_text(encoding="utf-8")
     app = "solara-vuetify3-app" if server.vue3 else "solara-vuetify-app"
     grid = root / "widgets" / "vue" / ("gridlayout_v3.vue" if server.vue3 else "gridlayout.vue")
     found = dict.fromkeys(
         f"{name}@{version}"
-        for name, version in _NPM_NAME.findall(template + grid.read_text())
+        for name, version in _NPM_NAME.findall(template + grid.read_text(encoding="utf-8"))
         if name in (f"@widgetti/{app}", "requirejs", "@widgetti/vue-grid-layout")
     )
     fa = settings.assets.fontawesome_path.strip("/").split("/")[0]  # font-awesome@4.5.0
@@ -1200,9 +1204,15 @@ def install_assets(quiet: bool = False) -> list[str]:
     todo = missing_assets()
     if not todo:
         return []
+    npm = shutil.which("npm")  # (npm.cmd on Windows, which a bare "npm" does not find)
+    if npm is None:
+        raise FileNotFoundError(
+            "npm is not installed: the dashboard's page assets come from the npm registry "
+            "(install Node.js, which brings npm, and run this again)"
+        )
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run(
-            ["npm", "pack", "--silent", "--pack-destination", tmp, *todo],
+            [npm, "pack", "--silent", "--pack-destination", tmp, *todo],
             check=True,
             stdout=subprocess.DEVNULL,
         )
@@ -1326,12 +1336,17 @@ def serve(
         )
     args = [sys.executable, "-m", "solara", "run", "simulation.dashboard", "--production"]
     args += ["--host", host, "--port", str(port), "--no-open", "--log-level", "warning"]
+    if os.name == "nt":  # (Windows' execve starts a new process and ends this one)
+        return subprocess.call(args, env=env)
     os.execve(sys.executable, args, env)
     return 0  # pragma: no cover (execve does not return)
 
 
 if __name__ == "__main__":
     if sys.argv[1:] == ["--install-assets"]:
-        install_assets()
+        try:
+            install_assets()
+        except FileNotFoundError as exc:
+            sys.exit(f"python -m simulation.dashboard --install-assets: {exc}")
         sys.exit(0)
     sys.exit("usage: python -m simulation.dashboard --install-assets  (fills Solara's CDN cache)")

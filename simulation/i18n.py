@@ -31,6 +31,12 @@ CJK_FAMILIES = (
     "Microsoft YaHei",
     "SimHei",
     "PingFang SC",
+    # macOS's, which matplotlib finds (it does not read PingFang's .ttc: matplotlib#27705)
+    "Hiragino Sans GB",
+    "Heiti SC",
+    "Heiti TC",
+    "Songti SC",
+    "Arial Unicode MS",
 )
 
 

@@ -29,9 +29,11 @@ _PINNED = False  # whether ``pin`` has read the package's files
 
 
 def digest(path: Path) -> str:
-    """16 hex digits of sha256 of a file, "" if it cannot be read."""
+    """16 hex digits of sha256 of a file, "" if it cannot be read. Its lines end as on
+    Linux and macOS whatever the checkout: Git for Windows writes CRLF by default, and
+    one commit's code had two digests (an outside review)."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+        return hashlib.sha256(path.read_bytes().replace(b"\r\n", b"\n")).hexdigest()[:16]
     except OSError:
         return ""
 

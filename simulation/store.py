@@ -6,6 +6,7 @@ reader never sees half a file and an interrupted run leaves no partial results.
 
 from __future__ import annotations
 
+import errno
 import functools
 import glob
 import hashlib
@@ -69,6 +70,8 @@ def remove_stale_temporaries(parent: Path, name: str) -> None:
 
 
 def _running(pid: int) -> bool:
+    if os.name == "nt":  # (os.kill(pid, 0) there sends a console Ctrl-C, not a probe)
+        return _running_on_windows(pid)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -76,6 +79,59 @@ def _running(pid: int) -> bool:
     except OSError:  # (PermissionError: another user's process)
         return True
     return True
+
+
+def _running_on_windows(pid: int) -> bool:
+    import _winapi
+
+    try:
+        handle = _winapi.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+    except OSError as exc:  # (no such process; or another user's: kept)
+        return getattr(exc, "winerror", None) == 5  # ERROR_ACCESS_DENIED
+    try:
+        return _winapi.GetExitCodeProcess(handle) == 259  # STILL_ACTIVE
+    finally:
+        _winapi.CloseHandle(handle)
+
+
+def try_lock(fh, shared: bool = False) -> bool:
+    """Lock the open file ``fh`` without waiting: True if taken, False if another
+    process holds it. OSError if the file system cannot lock. POSIX: flock (shared or
+    exclusive); Windows: msvcrt's lock of its first byte (exclusive only), where
+    ``fcntl`` does not exist and every sweep failed to import (an outside review)."""
+    try:
+        import fcntl
+    except ImportError:
+        import msvcrt
+
+        fh.seek(0)
+        try:
+            msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+        except OSError as exc:
+            if exc.errno in (errno.EACCES, errno.EDEADLK):  # (held)
+                return False
+            raise
+        return True
+    try:
+        fcntl.flock(fh, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
+    except OSError as exc:
+        if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):  # (held)
+            return False
+        raise
+    return True
+
+
+def unlock(fh) -> None:
+    """Let go of a lock ``try_lock`` took."""
+    try:
+        import fcntl
+    except ImportError:
+        import msvcrt
+
+        fh.seek(0)
+        msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)
+        return
+    fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 NAME_BYTES = 100  # the longest name that becomes part of a folder's name (UTF-8 bytes)
@@ -245,7 +301,9 @@ def write_json(obj: Any, path: Path) -> None:
     one left beside a sweep's manifest)."""
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
-        tmp.write_text(json.dumps(obj, indent=2, sort_keys=False, default=str) + "\n")
+        tmp.write_text(
+            json.dumps(obj, indent=2, sort_keys=False, default=str) + "\n", encoding="utf-8"
+        )
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -312,12 +312,12 @@ def test_desired_firm_counts(n, seed, elasticity):
 
 def test_desired_firm_counts_of_a_demand_beyond_int64():
     """A cell's count past 2^63 wrapped to -2^63 (a segmentation fault in exit_firms):
-    it is capped."""
+    it is capped, an infinite one too, and a cell of no firms stays at none."""
     for m in (K, T):
-        out = np.zeros((1, 3), dtype=np.int64)
-        log_demand = np.array([[0.0, 50.0, 100.0]])
-        m.firms.desired_firm_counts(log_demand, 1.0, np.array([[30, 30, 30]]), out)
-        assert out.tolist() == [[30, 10**15, 10**15]], m
+        out = np.zeros((1, 5), dtype=np.int64)
+        log_demand = np.array([[0.0, 50.0, 100.0, 1000.0, 1000.0]])
+        m.firms.desired_firm_counts(log_demand, 1.0, np.array([[30, 30, 30, 30, 0]]), out)
+        assert out.tolist() == [[30, 10**15, 10**15, 10**15, 0]], m
 
 
 @cases(sensitivity=st.sampled_from([0.0, 0.04, 0.5]), shrink=st.booleans())

@@ -192,21 +192,28 @@ def test_a_batch_a_broken_pool_took_keeps_the_runs_it_ended(tmp_path):
 def test_a_resumed_sweep_records_the_runs_a_stop_left_in_the_spool(tmp_path, monkeypatch, capsys):
     """Runs a stopped pool's batch had ended, left in the sweep's spool (a kill before
     the sweep's process recorded them), are recorded on resuming, not computed again,
-    with the same results as a sweep never stopped, and the resume says so."""
+    with the same results as a sweep never stopped, and the resume says so. One that
+    cannot be read, or was computed by other code, is computed again (the first was
+    skipped and never computed; the second stopped every resume: an outside review)."""
     plan = _plan(tmp_path, replications=2)
     whole = tmp_path / "whole"
     assert run_sweep(plan, whole, executor="serial", threads=1).complete
     out = tmp_path / "out"
-    first, second = plan.runs[0], plan.runs[1]
+    first, second, third, fourth = plan.runs
     specs = {r.run_id: r for r in plan.runs}
     # a sweep stopped after its first run: the second ended in a batch, not recorded
     assert run_sweep(plan, out, executor="serial", threads=1).complete
     for run in plan.runs[1:]:
         shutil.rmtree(out / "runs" / run.run_id)
-    (out / ".spool").mkdir()
+    spool = out / ".spool"
+    spool.mkdir()
     ended = executors.execute(Task(second.run_id, specs[second.run_id].config, (), 1, False))
-    assert ended.ok and executors.spool_outcome(out / ".spool", ended)
-    (out / ".spool" / f".{first.run_id}.pkl.tmp-123").write_bytes(b"half")  # a kill's
+    assert ended.ok and executors.spool_outcome(spool, ended)
+    (spool / f".{first.run_id}.pkl.tmp-123").write_bytes(b"half")  # a kill's
+    executors.spool_file(spool, third.run_id).write_bytes(b"")  # cut short by a crash
+    other = executors.execute(Task(fourth.run_id, specs[fourth.run_id].config, (), 1, False))
+    other.code = {**other.code, "simulation.model": "0" * 16}  # (code since changed)
+    assert executors.spool_outcome(spool, other)
     computed = []
     real = runner.simulate
     monkeypatch.setattr(
@@ -215,9 +222,10 @@ def test_a_resumed_sweep_records_the_runs_a_stop_left_in_the_spool(tmp_path, mon
     notes = []
     report = run_sweep(plan, out, executor="serial", threads=1, on_note=notes.append)
     assert report.complete and report.done == len(plan.runs) - 1
-    assert len(computed) == len(plan.runs) - 2  # neither the first run nor the spool's
+    assert computed == [specs[third.run_id].config, specs[fourth.run_id].config]
     assert any("1 run was finished before the sweep last stopped" in n for n in notes), notes
-    assert not (out / ".spool").exists()  # tidied away with the sweep
+    assert any(n.startswith("2 finished run(s) left in") for n in notes), notes
+    assert not spool.exists()  # tidied away with the sweep
     pd.testing.assert_frame_equal(analysis.load(out), analysis.load(whole))
 
 
@@ -461,7 +469,7 @@ def test_a_file_system_without_locks_is_not_called_another_sweep(tmp_path, monke
     """Every failure to lock the folder was "another sweep is writing", for ever, on a
     shared file system without locks (Lustre without -o flock, some NFS: ENOLCK; an
     outside review). Only a lock held elsewhere says so; the rest names the file system."""
-    from simulation.experiment import store as sweep_store
+    import fcntl
 
     plan = _plan(tmp_path, replications=1)
     out = tmp_path / "out"
@@ -469,7 +477,7 @@ def test_a_file_system_without_locks_is_not_called_another_sweep(tmp_path, monke
     def no_locks_here(fh, how):
         raise OSError(errno.ENOLCK, os.strerror(errno.ENOLCK))
 
-    monkeypatch.setattr(sweep_store.fcntl, "flock", no_locks_here)
+    monkeypatch.setattr(fcntl, "flock", no_locks_here)
     with pytest.raises(SweepFolderError) as caught:
         run_sweep(plan, out, executor="serial", threads=1)
     said = str(caught.value)
@@ -480,7 +488,7 @@ def test_a_file_system_without_locks_is_not_called_another_sweep(tmp_path, monke
     def held(fh, how):
         raise BlockingIOError(errno.EWOULDBLOCK, os.strerror(errno.EWOULDBLOCK))
 
-    monkeypatch.setattr(sweep_store.fcntl, "flock", held)
+    monkeypatch.setattr(fcntl, "flock", held)
     with pytest.raises(SweepFolderError, match="another sweep is writing to"):
         run_sweep(plan, out, executor="serial", threads=1)
 

@@ -312,9 +312,9 @@ def write(
         if fit.evaluations and not (fit.fitted or fit.best).refused:
             table = target_table(fit)
             table.to_csv(tmp / "fit.csv", index=False)
-            (tmp / "report.md").write_text(report_markdown(fit, table, status))
+            (tmp / "report.md").write_text(report_markdown(fit, table, status), encoding="utf-8")
             fitted = fitted_toml(fit, targets_file, scenario_ref, status)
-            (tmp / "fitted.toml").write_text(fitted)
+            (tmp / "fitted.toml").write_text(fitted, encoding="utf-8")
         store.write_parquet(evaluations_frame(fit), tmp / "evaluations.parquet")
         store.write_parquet(moments_frame(fit), tmp / "moments.parquet")
         e = fit.fitted or (fit.best if fit.evaluations else None)

@@ -236,7 +236,7 @@ def spool_outcome(spool: Path, outcome: Outcome) -> bool:
 def read_spooled(spool: Path, run_id: str) -> Outcome | None:
     """The outcome of ``run_id`` in ``spool``, or None if there is none; one that
     cannot be read (written by another version of a package it pickles, say) is removed
-    and is None: its run is computed again."""
+    and is None (the caller computes its run again)."""
     path = spool_file(spool, run_id)
     try:
         with open(path, "rb") as fh:
@@ -468,7 +468,8 @@ def run_futures(
                 )
                 finished, _ = cf.wait(
                     running,
-                    timeout=SPOOL_POLL_SECONDS if batches_out else None,
+                    # (Windows: a wait without a timeout takes no Ctrl-C before Python 3.14)
+                    timeout=SPOOL_POLL_SECONDS if batches_out or os.name == "nt" else None,
                     return_when=cf.FIRST_COMPLETED,
                 )
                 for fut in finished:
@@ -589,6 +590,11 @@ def exit_with_parent(parent: int) -> None:
     running forever, each with its kernels and kept month-0 states in memory."""
 
     def watch() -> None:
+        if os.name == "nt":  # (Windows does not reparent an orphan: wait on the parent)
+            from multiprocessing import connection, parent_process
+
+            connection.wait([parent_process().sentinel])
+            os._exit(1)
         while os.getppid() == parent:
             time.sleep(PARENT_POLL_SECONDS)
         os._exit(1)

@@ -114,7 +114,7 @@ def sweep_progress(folder: str | Path, manifest: dict[str, Any] | None = None) -
 def _locked(folder: Path) -> bool:
     """Whether a sweep holds ``folder``'s lock (``SweepStore``: an exclusive flock on
     ``.lock`` while it writes), asked without waiting and without taking it."""
-    import fcntl
+    from simulation import store
 
     try:
         fh = (folder / ".lock").open("rb")
@@ -122,10 +122,11 @@ def _locked(folder: Path) -> bool:
         return False
     with fh:
         try:
-            fcntl.flock(fh, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except OSError:
-            return True
-        fcntl.flock(fh, fcntl.LOCK_UN)
+            if not store.try_lock(fh, shared=True):
+                return True
+        except OSError:  # (a file system without locks: the sweep could not have run)
+            return False
+        store.unlock(fh)
     return False
 
 
@@ -186,7 +187,7 @@ def _command(folder: Path, manifest: dict[str, Any]) -> str:
 def read_manifest(folder: str | Path) -> dict[str, Any] | None:
     """The folder's manifest.json as a dict; None if missing, damaged or not an object."""
     try:
-        manifest = json.loads((Path(folder) / "manifest.json").read_text())
+        manifest = json.loads((Path(folder) / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     return manifest if isinstance(manifest, dict) else None

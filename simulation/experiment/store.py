@@ -31,8 +31,6 @@ its run folders and ledger (``progress.sweep_progress``), not from the manifest.
 from __future__ import annotations
 
 import contextlib
-import errno
-import fcntl
 import json
 import os
 import re
@@ -121,7 +119,7 @@ def read_manifest(folder: Path) -> dict[str, Any] | None:
     if not path.is_file():
         return None
     try:
-        manifest = json.loads(path.read_text())
+        manifest = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):  # ValueError: not JSON, or not UTF-8
         return {}
     return manifest if isinstance(manifest, dict) else {}
@@ -219,7 +217,7 @@ def _short(value: Any) -> str:
 def _run_manifest(path: Path) -> dict[str, Any]:
     """A run folder's manifest, or {} where it cannot be read as a JSON object."""
     try:
-        m = json.loads(path.read_text())
+        m = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     return m if isinstance(m, dict) else {}
@@ -575,22 +573,16 @@ class SweepStore:
         return counts
 
     def _lock(self) -> None:
-        try:
-            fh = (self.out / ".lock").open("w")
+        try:  # ("a": Windows refuses to truncate a file another process has locked)
+            fh = (self.out / ".lock").open("a")
         except OSError as exc:  # a read-only folder or file system, ...
             raise SweepFolderError(
                 f"{self.out}: cannot write in the sweep folder ({_reason(exc)})"
             ) from None
         try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            taken = store.try_lock(fh)
         except OSError as exc:
             fh.close()
-            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):  # (held)
-                busy = SweepFolderError(
-                    f"another sweep is writing to {self.out}; wait for it or choose a new --out"
-                )
-                busy.held = True  # (the folder is the other sweep's: left as it is)
-                raise busy from None
             # A file system without locks (Lustre without -o flock, some NFS) said
             # "another sweep is writing", for ever (an outside review).
             raise SweepFolderError(
@@ -598,6 +590,13 @@ class SweepStore:
                 "which keeps two sweeps from writing to it at once; choose an --out on a "
                 "file system that can (a local disk, or a shared one mounted with locks)"
             ) from None
+        if not taken:
+            fh.close()
+            busy = SweepFolderError(
+                f"another sweep is writing to {self.out}; wait for it or choose a new --out"
+            )
+            busy.held = True  # (the folder is the other sweep's: left as it is)
+            raise busy
         self._lock_fh = fh
 
     def _probe_runs(self) -> None:

@@ -48,6 +48,34 @@ def _after(first: Iterator[Outcome], then: Iterator[Outcome]) -> Iterator[Outcom
                 it.close()
 
 
+def _left_in_spool(store: SweepStore) -> tuple[list[Outcome], int]:
+    """The outcomes a stopped pool left in the spool for runs still to do, read now, and
+    how many others it left there: unreadable (a pickle of older packages, a file cut
+    short by a crash) or computed by other code or packages, whose files are removed so
+    that their runs are computed again (read when the runs were recorded, they were
+    skipped and never computed, or stopped every resume: an outside review)."""
+    kept, stale = [], 0
+    for run_id in store.left_in_spool:
+        outcome = executors.read_spooled(store.spool, run_id)  # (None: removed)
+        if outcome is not None:
+            checked = executors.foreign_packages(executors.foreign_code(outcome))
+            if outcome.ok == checked.ok:
+                kept.append(outcome)
+                continue
+            with contextlib.suppress(OSError):
+                executors.spool_file(store.spool, run_id).unlink()
+        stale += 1
+    return kept, stale
+
+
+def _taken(spool: Path, outcomes: list[Outcome]) -> Iterator[Outcome]:
+    """``outcomes``, each one's spool file removed once the caller took it (recorded)."""
+    for outcome in outcomes:
+        yield outcome
+        with contextlib.suppress(OSError):
+            executors.spool_file(spool, outcome.run_id).unlink()
+
+
 def _spool(store: SweepStore) -> Path | None:
     """The sweep's spool folder, made; None if it cannot be (then a batch's runs come
     back when its last ends)."""
@@ -134,12 +162,19 @@ def run_sweep(
         todo = store.open()
         if store.note and on_note is not None:
             on_note(store.note)
-        left = store.left_in_spool  # finished by a stopped pool, not yet recorded
+        kept, stale = _left_in_spool(store)  # finished by a stopped pool, not recorded
+        left = [outcome.run_id for outcome in kept]
         if left and on_note is not None:
             were = "run was" if len(left) == 1 else "runs were"
             on_note(
                 f"{len(left)} {were} finished before the sweep last stopped and not yet "
                 f"recorded (in {store.spool}): recorded now, not computed again"
+            )
+        if stale and on_note is not None:
+            on_note(
+                f"{stale} finished run(s) left in {store.spool} by the last stop could not be "
+                "read, or were computed by other skillsim code or another Python, numpy or "
+                "numba: computed again"
             )
         skipped = len(plan.runs) - len(todo)
         if on_start is not None:
@@ -170,7 +205,7 @@ def run_sweep(
             computed = executors.run_dask(items, scheduler, jobs, client)
         else:
             computed = executors.run_futures(items, executor, jobs)
-        outcomes = _after(executors.spooled(store.spool, left), computed)
+        outcomes = _after(_taken(store.spool, kept), computed)
         report = SweepReport(Path(out), len(plan.runs), skipped, 0, 0, 0.0)
         interrupted = True
         stopped = ""

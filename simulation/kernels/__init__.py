@@ -54,7 +54,8 @@ def _distinct_function_ids() -> None:
 
 
 _distinct_function_ids()
-os.register_at_fork(after_in_child=_distinct_function_ids)
+if hasattr(os, "register_at_fork"):  # (Unix only: Windows has no fork; every command failed)
+    os.register_at_fork(after_in_child=_distinct_function_ids)
 
 
 @functools.cache

@@ -69,7 +69,9 @@ def desired_firm_counts(log_demand, elasticity, initial_firms, out):
     for s in range(n_sectors):
         for r in range(n_regions):
             count = initial_firms[s, r] * math.exp(elasticity * log_demand[s, r]) + 0.5
-            out[s, r] = np.int64(lesser(count, DESIRED_FIRMS_MOST))
+            if not count <= DESIRED_FIRMS_MOST:  # (NaN: 0 initial firms x an infinite exp)
+                count = 0.0 if math.isnan(count) else DESIRED_FIRMS_MOST
+            out[s, r] = np.int64(count)
 
 
 # Exits of a cell up to which the least productive firms are picked in one pass

@@ -45,8 +45,12 @@ def desired_firm_counts(log_demand, elasticity, initial_firms, out):
     n_sectors, n_regions = log_demand.shape
     for s in range(n_sectors):
         for r in range(n_regions):
-            scale = math.exp(elasticity * float(log_demand[s, r]))
-            out[s, r] = int(min(int(initial_firms[s, r]) * scale + 0.5, 1e15))
+            try:
+                scale = math.exp(elasticity * float(log_demand[s, r]))
+            except OverflowError:
+                scale = math.inf
+            count = int(initial_firms[s, r]) * scale + 0.5
+            out[s, r] = 0 if math.isnan(count) else int(min(count, 1e15))
 
 
 def _close(f, month, alive, exit_month):

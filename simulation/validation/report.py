@@ -92,7 +92,7 @@ def fitted_by(scenario: str) -> tuple[str, tuple[str, ...]]:
     if path.suffix != ".toml" or not path.is_file():
         return "", ()
     try:
-        manifest = json.loads((path.parent / "manifest.json").read_text())
+        manifest = json.loads((path.parent / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return "", ()
     if not isinstance(manifest, dict) or manifest.get("kind") != "calibration":
