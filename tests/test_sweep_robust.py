@@ -102,19 +102,22 @@ class _PoolThatDiesOn(cf.Executor):
         self.log, self.dies_on = log, dies_on
         self.held = None
 
-    def submit(self, fn, item):
+    def submit(self, fn, item, spool=None):
         if self.held is not None:
             self.held.set_exception(concurrent.futures.process.BrokenProcessPool("died"))
             raise concurrent.futures.process.BrokenProcessPool("died")
         tasks = item if isinstance(item, tuple) else (item,)
         self.log.append(tuple(t.run_id for t in tasks) if isinstance(item, tuple) else item.run_id)
         fut = cf.Future()
-        if tasks[0].run_id == self.dies_on:
+        if self._dies(item, tasks, spool):
             self.held = fut
             return fut
         done = [Outcome(t.run_id, types.SimpleNamespace()) for t in tasks]
         fut.set_result(done if isinstance(item, tuple) else done[0])
         return fut
+
+    def _dies(self, item, tasks, spool) -> bool:
+        return tasks[0].run_id == self.dies_on
 
     def shutdown(self, wait=True, *, cancel_futures=False):
         pass
@@ -145,30 +148,19 @@ def test_a_batch_a_broken_pool_took_runs_again_one_by_one(again):
     assert len(pools) == (3 if again else 2)
 
 
-class _SpoolingPoolThatDies(cf.Executor):
+class _SpoolingPoolThatDies(_PoolThatDiesOn):
     """A stand-in for a process pool whose worker ends a batch's first run (leaving it
     in the spool, as ``execute_batch`` does) and then dies holding the batch."""
 
     def __init__(self, log, dies):
-        self.log, self.dies, self.held = log, dies, None
+        super().__init__(log, None)
+        self.dies = dies
 
-    def submit(self, fn, item, spool=None):
-        if self.held is not None:
-            self.held.set_exception(concurrent.futures.process.BrokenProcessPool("died"))
-            raise concurrent.futures.process.BrokenProcessPool("died")
-        tasks = item if isinstance(item, tuple) else (item,)
-        self.log.append(tuple(t.run_id for t in tasks) if isinstance(item, tuple) else item.run_id)
-        fut = cf.Future()
-        if isinstance(item, tuple) and self.dies:
-            assert executors.spool_outcome(Path(spool), Outcome(tasks[0].run_id, "computed"))
-            self.held = fut
-            return fut
-        done = [Outcome(t.run_id, types.SimpleNamespace()) for t in tasks]
-        fut.set_result(done if isinstance(item, tuple) else done[0])
-        return fut
-
-    def shutdown(self, wait=True, *, cancel_futures=False):
-        pass
+    def _dies(self, item, tasks, spool) -> bool:
+        if not (isinstance(item, tuple) and self.dies):
+            return False
+        assert executors.spool_outcome(Path(spool), Outcome(tasks[0].run_id, "computed"))
+        return True
 
 
 def test_a_batch_a_broken_pool_took_keeps_the_runs_it_ended(tmp_path):
