@@ -726,6 +726,16 @@ def test_the_command_that_finishes_a_sweep_names_its_executor(tmp_path, executio
     assert progress._EXECUTORS == executors.EXECUTORS
 
 
+def test_the_command_that_finishes_a_sweep_quotes_for_windows_there(tmp_path, monkeypatch):
+    """The command was quoted for a POSIX shell only: cmd.exe does not take single
+    quotes around a path with a space (an outside review of portability)."""
+    manifest = {"source": "my experiments/x.toml", "runs": 4}
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    assert "'my experiments/x.toml'" in progress.sweep_progress(tmp_path).command
+    monkeypatch.setattr(progress.os, "name", "nt")
+    assert '"my experiments/x.toml"' in progress._command(tmp_path, manifest)
+
+
 def test_a_partial_sweep_is_loaded_with_a_warning(paired_sweep, tmp_path):
     """analysis.load (and so the notebook) of an interrupted sweep said nothing: a
     table from fewer seeds looked like the whole sweep."""

@@ -12,6 +12,7 @@ import contextlib
 import json
 import os
 import shlex
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -181,6 +182,8 @@ def _command(folder: Path, manifest: dict[str, Any]) -> str:
             value = execution.get(key)
             if isinstance(value, int) and not isinstance(value, bool):
                 parts += [f"--{key}", str(value)]
+    if os.name == "nt":  # (cmd.exe takes double quotes, not shlex's single ones)
+        return "`" + subprocess.list2cmdline(parts) + "`"
     return "`" + " ".join(shlex.quote(p) for p in parts) + "`"
 
 
