@@ -32,6 +32,7 @@ from simulation import store as results_store
 from simulation.config_errors import ConfigError
 from simulation.experiment import executors, load_experiment, make_plan, run_sweep
 from simulation.experiment.executors import Outcome, Task
+from simulation.experiment.progress import sweep_progress
 from simulation.experiment.store import SweepFolderError, SweepStore, SweepWriteError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -206,6 +207,10 @@ def test_a_resumed_sweep_records_the_runs_a_stop_left_in_the_spool(tmp_path, mon
     other = executors.execute(Task(fourth.run_id, specs[fourth.run_id].config, (), 1, False))
     other.code = {**other.code, "simulation.model": "0" * 16}  # (code since changed)
     assert executors.spool_outcome(spool, other)
+    # until then, the spool's runs are said as finished, not as "not run yet"
+    waiting = sweep_progress(out)
+    assert (waiting.spooled, waiting.pending) == (3, 0)
+    assert "3 more finished and waiting in .spool" in waiting.message()
     computed = []
     real = runner.simulate
     monkeypatch.setattr(

@@ -37,7 +37,9 @@ class SweepProgress:
     last ledger). ``done``: runs the ledger records done whose folder is there, which
     ``analysis.load`` reads; ``unrecorded``: run folders written just before the sweep
     stopped, after its last ledger (written at most once a second), which a rerun
-    records done; ``failed`` as the ledger says; ``pending`` the rest, not run yet.
+    records done; ``spooled``: runs a stopped pool finished, left in ``.spool`` for the
+    sweep to record (``executors.execute_batch``), which a rerun records; ``failed`` as
+    the ledger says; ``pending`` the rest, not run yet.
     ``report``, ``effects`` and ``analysis.load`` tell the user from this."""
 
     folder: Path
@@ -48,10 +50,11 @@ class SweepProgress:
     command: str  # the command that finishes the sweep
     unrecorded: int = 0
     running: bool = False  # a sweep holds the folder's lock: it is writing runs now
+    spooled: int = 0
 
     @property
     def pending(self) -> int:
-        return max(self.runs - self.done - self.failed - self.unrecorded, 0)
+        return max(self.runs - self.done - self.failed - self.unrecorded - self.spooled, 0)
 
     @property
     def complete(self) -> bool:
@@ -76,6 +79,11 @@ class SweepProgress:
             if self.unrecorded
             else ""
         )
+        if self.spooled:  # (counted as not run: an outside review)
+            unrecorded += (
+                f"; {self.spooled} more finished and waiting in .spool, which the rerun "
+                "records without computing them"
+            )
         return (
             f"{self.folder}: this sweep is not complete ({self.done} of {self.runs} runs "
             f"done{failed}{pending}{unrecorded}){tracebacks}: these results use the "
@@ -102,13 +110,26 @@ def sweep_progress(folder: str | Path, manifest: dict[str, Any] | None = None) -
     else:  # (killed before its first ledger: the folders are all there is)
         done, unrecorded = on_disk, set()
     failed = sum(1 for run_id, s in ledger.items() if s == "failed" and run_id not in on_disk)
+    spool = folder / ".spool"
+    spooled = (
+        {p.name.removesuffix(".pkl") for p in spool.glob("*.pkl")} if spool.is_dir() else set()
+    )
+    spooled -= on_disk
     runs = manifest.get("runs")
     if not isinstance(runs, int) or isinstance(runs, bool):
         runs = len(ledger) or len(done)
     status = str(manifest.get("status", ""))
     command = _command(folder, manifest)
     return SweepProgress(
-        folder, runs, len(done), failed, status, command, len(unrecorded), _locked(folder)
+        folder,
+        runs,
+        len(done),
+        failed,
+        status,
+        command,
+        len(unrecorded),
+        _locked(folder),
+        len(spooled),
     )
 
 
