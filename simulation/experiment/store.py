@@ -14,13 +14,13 @@ Layout::
                      for the sweep's process to record (``executors.execute_batch``)
 
 Only the sweep process writes here (but for the pool's ``.spool``), and every file is
-written under a temporary name and renamed. A run folder is the proof that a run is done: when the sweep opens an
-existing folder it marks done every run whose folder exists (the ledger may lag by a
-second after a kill) and runs the rest again, failed runs included. A lock file keeps
-two sweeps from writing to one folder at once. A file that cannot be written (a full
-disk, a folder made read-only) stops the sweep with ``SweepWriteError``; its finished
-runs are kept, and temporary files are removed (those of a killed sweep when the
-folder is opened again).
+written under a temporary name and renamed. A run folder is the proof that a run is
+done: when the sweep opens an existing folder it marks done every run whose folder
+exists (the ledger may lag by a second after a kill) and runs the rest again, failed
+runs included. A lock file keeps two sweeps from writing to one folder at once. A file
+that cannot be written (a full disk, a folder made read-only) stops the sweep with
+``SweepWriteError``; its finished runs are kept, and temporary files are removed (those
+of a killed sweep when the folder is opened again).
 
 The manifest's status and counts are rewritten with the ledger (at most once every
 ``FLUSH_SECONDS`` while runs finish), so a killed sweep's manifest says "running"
