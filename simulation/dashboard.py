@@ -323,12 +323,6 @@ CHART_ROWS = 8  # its cell's height in the page's grid rows (30 px and a 10 px m
 MAP_ROWS = 13  # the heat map's: nine sectors high
 
 
-def _within(artist, fig) -> bool:
-    """Whether ``artist``, as last drawn, lies inside ``fig``'s image, left to right."""
-    box = artist.get_window_extent()
-    return box.x0 >= 0 and box.x1 <= fig.bbox.width
-
-
 class _Live:
     """A chart of one run, kept while it runs and drawn again each month, fast enough
     to play: a new figure each month, laid out and trimmed, cost ~0.1-0.4 s a chart

@@ -444,6 +444,12 @@ def test_the_live_map_marks_the_cells_of_few_workers():
     assert f"fewer than {plots.THIN_CELL} employed workers" in legend.replace("\n", " ")
 
 
+def _within(artist, fig) -> bool:
+    """Whether ``artist``, as last drawn, lies inside ``fig``'s image, left to right."""
+    box = artist.get_window_extent()
+    return box.x0 >= 0 and box.x1 <= fig.bbox.width
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_live_charts_legends_lie_inside_their_images(lang):
     """The English line charts' legends, two columns of long labels, ran past both
@@ -458,7 +464,7 @@ def test_the_live_charts_legends_lie_inside_their_images(lang):
     assert len(model.charts) == 6
     for key, chart in model.charts.items():
         for legend in chart.fig.legends:
-            assert dashboard._within(legend, chart.fig), (key, legend.get_window_extent())
+            assert _within(legend, chart.fig), (key, legend.get_window_extent())
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
