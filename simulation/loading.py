@@ -586,14 +586,14 @@ def run_warnings(
 ) -> list[str]:
     """What runs of ``scenarios`` for ``months`` months under ``policies`` will do that
     their files do not say, in words, for a warning (not errors: a scenario does not
-    know how long it is run, and a policy may be the status quo on purpose): shocks and
-    a carbon price jump that come only after the run, a city with no urban region (the
-    urban rates, which the calibration targets, are then undefined), a region whose
-    minimum wage is at or above its wage level, demand trends that move a sector more
-    than 20-fold over the run, a run past the 10 years the model was fitted over,
-    cohorts and a working life that grow or shrink the population, (given ``workers``)
-    regions whose providers have no seats at that size, a policy that moves no lever or has a field another keeps from
-    acting (``idle_fields``)."""
+    know how long it is run, and a policy may be the status quo on purpose): shocks
+    and a carbon price jump that come only after the run, a city with no urban
+    region (the urban rates, which the calibration targets, are then undefined), a
+    region whose minimum wage is at or above its wage level, demand trends that move
+    a sector more than 20-fold over the run, a run past the 10 years the model was
+    fitted over, cohorts and a working life that grow or shrink the population,
+    (given ``workers``) regions whose providers have no seats at that size, a policy
+    that moves no lever or has a field another keeps from acting (``idle_fields``)."""
     out = []
     for scenario in scenarios:
         out += [

@@ -26,6 +26,12 @@ import pyarrow.parquet as pq
 
 from simulation.config_errors import path_allowed
 
+try:
+    import fcntl
+except ImportError:  # (Windows: try_lock takes msvcrt's locks)
+    fcntl = None
+    import msvcrt
+
 SCHEMA_VERSION = 1
 PACKAGES = (
     "skillsim",
@@ -99,11 +105,7 @@ def try_lock(fh, shared: bool = False) -> bool:
     process holds it. OSError if the file system cannot lock. POSIX: flock (shared or
     exclusive); Windows: msvcrt's lock of its first byte (exclusive only), where
     ``fcntl`` does not exist and every sweep failed to import (an outside review)."""
-    try:
-        import fcntl
-    except ImportError:
-        import msvcrt
-
+    if fcntl is None:
         fh.seek(0)
         try:
             msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
@@ -123,11 +125,7 @@ def try_lock(fh, shared: bool = False) -> bool:
 
 def unlock(fh) -> None:
     """Let go of a lock ``try_lock`` took."""
-    try:
-        import fcntl
-    except ImportError:
-        import msvcrt
-
+    if fcntl is None:
         fh.seek(0)
         msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)
         return

@@ -159,6 +159,21 @@ def foreign_packages(outcome: Outcome) -> Outcome:
     return Outcome(outcome.run_id, None, error, outcome.seconds, outcome.host, outcome.code)
 
 
+def foreign(outcome: Outcome) -> tuple[Outcome, str]:
+    """``outcome`` as a sweep may write it (``foreign_code``, then ``foreign_packages``:
+    failed if computed by other code or another numerical stack), and why a worker's
+    every run would be thrown away, or ""."""
+    if not outcome.ok:
+        return outcome, ""
+    checked = foreign_code(outcome)
+    if not checked.ok:
+        return checked, "a run came back computed with other skillsim code"
+    checked = foreign_packages(checked)
+    if not checked.ok:
+        return checked, "a run came back computed with another Python, numpy or numba"
+    return checked, ""
+
+
 def _set_threads(threads: int | None) -> None:
     if not threads:
         return
@@ -252,22 +267,31 @@ def read_spooled(spool: Path, run_id: str) -> Outcome | None:
     return outcome
 
 
-def spooled(spool: Path, run_ids: Iterable[str], read: set[str] | None = None) -> Iterator[Outcome]:
-    """The outcomes of ``run_ids`` found in ``spool`` (and not in ``read``, to which
-    each is added); each file is removed when the caller asks for the next outcome, so
-    after it recorded the run (a stop in between leaves the file: the resumed sweep,
-    which finds the run done, removes it)."""
-    for run_id in run_ids:
-        if read is not None and run_id in read:
-            continue
-        outcome = read_spooled(spool, run_id)
-        if outcome is None:
-            continue
-        if read is not None:
-            read.add(run_id)
+def handed_over(spool: Path, outcomes: Iterable[Outcome]) -> Iterator[Outcome]:
+    """``outcomes``, each one's file in ``spool`` removed when the caller asks for the
+    next, so after it recorded the run (a stop in between leaves the file: the resumed
+    sweep, which finds the run done, removes it)."""
+    for outcome in outcomes:
         yield outcome
         with contextlib.suppress(OSError):
-            spool_file(spool, run_id).unlink()
+            spool_file(spool, outcome.run_id).unlink()
+
+
+def spooled(spool: Path, run_ids: Iterable[str], read: set[str] | None = None) -> Iterator[Outcome]:
+    """The outcomes of ``run_ids`` found in ``spool`` (and not in ``read``, to which
+    each is added), read one by one and ``handed_over``."""
+
+    def found() -> Iterator[Outcome]:
+        for run_id in run_ids:
+            if read is not None and run_id in read:
+                continue
+            outcome = read_spooled(spool, run_id)
+            if outcome is not None:
+                if read is not None:
+                    read.add(run_id)
+                yield outcome
+
+    return handed_over(spool, found())
 
 
 Item = Task | tuple[Task, ...]  # what a pool or cluster is given: a run, or a batch

@@ -58,22 +58,13 @@ def _left_in_spool(store: SweepStore) -> tuple[list[Outcome], int]:
     for run_id in store.left_in_spool:
         outcome = executors.read_spooled(store.spool, run_id)  # (None: removed)
         if outcome is not None:
-            checked = executors.foreign_packages(executors.foreign_code(outcome))
-            if outcome.ok == checked.ok:
+            if not executors.foreign(outcome)[1]:
                 kept.append(outcome)
                 continue
             with contextlib.suppress(OSError):
                 executors.spool_file(store.spool, run_id).unlink()
         stale += 1
     return kept, stale
-
-
-def _taken(spool: Path, outcomes: list[Outcome]) -> Iterator[Outcome]:
-    """``outcomes``, each one's spool file removed once the caller took it (recorded)."""
-    for outcome in outcomes:
-        yield outcome
-        with contextlib.suppress(OSError):
-            executors.spool_file(spool, outcome.run_id).unlink()
 
 
 def _spool(store: SweepStore) -> Path | None:
@@ -205,7 +196,7 @@ def run_sweep(
             computed = executors.run_dask(items, scheduler, jobs, client)
         else:
             computed = executors.run_futures(items, executor, jobs)
-        outcomes = _after(_taken(store.spool, kept), computed)
+        outcomes = _after(executors.handed_over(store.spool, kept), computed)
         report = SweepReport(Path(out), len(plan.runs), skipped, 0, 0, 0.0)
         interrupted = True
         stopped = ""
@@ -214,15 +205,7 @@ def run_sweep(
             """Record ``outcome``; returns why every run of its worker would be thrown
             away (other code or packages), or ""."""
             nonlocal stopped
-            foreign = ""
-            checked = executors.foreign_code(outcome)
-            if outcome.ok and not checked.ok:
-                foreign = "a run came back computed with other skillsim code"
-            elif outcome.ok:
-                checked = executors.foreign_packages(checked)
-                if not checked.ok:
-                    foreign = "a run came back computed with another Python, numpy or numba"
-            outcome = checked
+            outcome, foreign = executors.foreign(outcome)
             try:
                 store.record(outcome)
             except SweepWriteError as exc:
