@@ -445,6 +445,10 @@ class LiveLines(_Live):
                 )
                 (self.dots[m],) = ax.plot([], [], "o", color=lk["color"], ms=5)  # this month
                 self.dots[m].set_clip_on(False)  # (whole at the last month, the axis' end)
+                # (and out of the layout: an unclipped empty line measures as a marker at
+                # the figure's corner, and the layout squeezed the axes to a third of
+                # the chart, a blank band above the legend)
+                self.dots[m].set_in_layout(False)
             self.moving = [*self.lines.values(), *self.dots.values()]
             ax.set_xlim(0, months)
             self._top(reference)
