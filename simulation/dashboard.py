@@ -128,8 +128,10 @@ LEVERS: dict[str, tuple[str, str, float, float, float, float]] = {
         0,
     ),
     "rural_extra_seats_percent": (
-        "Extra rural training seats, % more",
-        "农村培训名额增加（%）",
+        # (the package's rural access: its mobile training halves the travel cost to
+        # training too, and the label says so: the seats' lever alone it was not)
+        "Rural training access: seats, % more (travel cost halved)",
+        "农村培训可及性：名额增加（%，交通成本减半）",
         0,
         150,
         10,

@@ -119,10 +119,12 @@ _T: dict[str, tuple[str, str]] = {
         "{seeds_counted} of each run's mean over months 1 to {months}, with its 95% interval in "
         "brackets. Shares are in percentage points. Bold: the interval excludes zero, so "
         "the direction of the effect is clear at this number of seeds (among many cells, "
-        "about one in twenty would be bold by chance alone).",
+        "about one in twenty would be bold by chance alone). The public cost per additional "
+        "worker in employment is a ratio, not an effect with a direction: never bold.",
         "各情景下每项政策相对于{base}的影响：每次运行第1至{months}个月均值的配对差异，"
         "取{n}个随机种子的平均值，方括号内为95%置信区间。比例类指标单位为百分点。"
-        "粗体：置信区间不含零，即在此随机种子数下影响方向明确（单元格很多时，约每二十个中会有一个仅因偶然而显示为粗体）。",
+        "粗体：置信区间不含零，即在此随机种子数下影响方向明确（单元格很多时，约每二十个中会有一个仅因偶然而显示为粗体）。"
+        "每新增一名就业者的公共成本是比值而非有方向的影响，不加粗。",
     ),
     "summary_intro_sampled": (
         "Effect of each policy against {base}, by scenario, over this design's sampled "

@@ -184,10 +184,4 @@ def py_normal(key: int, agent: int, slot: int) -> float:
     return math.sqrt(-2.0 * math.log(1.0 - u1)) * math.cos(2.0 * math.pi * u2)
 
 
-def replication_seeds(root_seed: int, n: int) -> list[int]:
-    """Seeds of ``n`` replications derived from one root seed (NumPy SeedSequence)."""
-    children = np.random.SeedSequence(root_seed).spawn(n)
-    return [int(c.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1)) for c in children]
-
-
 key_caches_on_sources(globals())  # last: every kernel above

@@ -645,6 +645,12 @@ def test_effects_command_prints_the_table(paired_sweep, capsys, tmp_path, monkey
     for name in ("unemployment_rate", "skill_gap_mean", "employability"):
         assert name in printed
     assert "package" in printed and "quick" in printed
+    # the months it summarises, as its CSV says them (the title said "months 1..M")
+    last = int(analysis.load(out)["month"].max())
+    assert f"(mean of months 1-{last})" in " ".join(printed.split())  # (wrapped or not)
+    assert set(pd.read_csv(csv)["summarised_months"]) == {f"mean of months 1-{last}"}
+    assert cli.main(["effects", str(out), "--summary", "final"]) == 0
+    assert f"(month {last})" in " ".join(capsys.readouterr().out.split())
     # 5 seeds, or fewer for a metric undefined in some runs (a small model's few
     # apprentices: no completion in some seeds, or in any at 800 workers over 12 months)
     assert re.search(r"n = (5|[0-4]-5) paired seeds( \(fewer where [^)]*\))?;.* shares in", printed)

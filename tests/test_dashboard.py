@@ -371,8 +371,12 @@ def test_shares_are_set_and_said_in_percent():
         assert all(float(x).is_integer() for x in (lo, hi, step, quo)) and hi >= 50
     assert dashboard.lever_words({**levers, "rural_extra_seats_percent": 30}, "en") == (
         "Core skills = 20% of course hours; Green skills = 15% of course hours; "
-        "Extra rural training seats = 30% more"
+        "Rural training access: seats = 30% more (travel cost halved)"
     )
+    assert dashboard.lever_words({"rural_extra_seats_percent": 30}, "zh") == (
+        "农村培训可及性：名额增加 = 30%，交通成本减半"
+    )
+    assert policy.rural_access.travel_cost_cut == pytest.approx(0.5)  # (as the words say)
     assert dashboard.lever_words(levers, "zh") == "核心技能课时占比 = 20%；绿色技能课时占比 = 15%"
 
 

@@ -984,6 +984,31 @@ def test_the_summary_writes_costs_with_signed_bounds_and_a_column_in_one_decimal
     assert ("+0.436万", "+0.099万, +0.772万") in quick and ("+126万", "+117万, +135万") in quick
 
 
+def test_bold_cells_are_the_effects_whose_interval_excludes_zero_and_never_the_cost():
+    """The summary's legend said "Bold: the interval excludes zero", and a cost per
+    worker of 26,325 [+13,325, +520,989] stood plain beside it (an outside review):
+    a cost is a ratio with no direction, never bold, and now the legend says so."""
+    sweep = report.read(cell_sweep())
+    e = sweep.effects.copy()
+    cost = e["metric"] == analysis.COST_METRIC
+    e.loc[cost, ["effect", "ci_low", "ci_high"]] = [5000.0, 4000.0, 6000.0]
+    rate = e["metric"] == "unemployment_rate"
+    e.loc[rate, ["effect", "ci_low", "ci_high"]] = [-0.004, -0.006, -0.002]
+    skills = e["metric"] == "skill_gap_mean"
+    e.loc[skills, ["effect", "ci_low", "ci_high"]] = [-0.001, -0.003, 0.001]
+    headings = {  # (the tables' headings: cost, a clear effect, an unclear one)
+        "en": ("Public cost per additional", "Change in unemployment rate,", "in skill gap"),
+        "zh": ("的公共成本", "全市失业率", "在职者技能差距"),
+    }
+    for lang, never in (("en", "never bold"), ("zh", "不加粗")):
+        page = report._summary(dataclasses.replace(sweep, effects=e), lang)
+        assert never in page
+        for heading, bold in zip(headings[lang], (False, True, False), strict=True):
+            (table,) = [h for h in page.split("<h3>")[1:] if heading in h.split("</h3>")[0]]
+            classes = re.findall(r"<td class='(num[^']*)'>", table.split("</table>")[0])
+            assert classes and set(classes) == {"num clear" if bold else "num"}, (heading, classes)
+
+
 def test_every_setting_of_a_policy_or_a_scenario_has_a_chinese_meaning():
     """A Chinese page explained the robustness scenario's settings in English (its
     fields had no Chinese meaning: an outside review): every setting of a policy

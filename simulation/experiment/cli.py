@@ -688,10 +688,9 @@ def _effects(results: Path, baseline, summary, names, csv) -> int:
             )
             return EXIT_FAILED_RUNS
     keys = [c for c in table.columns if c not in analysis.EFFECT_COLUMNS]
-    months = "mean of months 1..M" if summary == "mean" else "last month"
     out = Table(
-        title=f"{results}: effect against {baseline} ({months}), mean paired difference "
-        f"[95% CI] across seeds",
+        title=f"{results}: effect against {baseline} ({_summarised(frame, summary)}), mean "
+        "paired difference [95% CI] across seeds",
         show_lines=True,
     )
     visible = [k != "point" or table["point"].nunique() > 1 for k in keys]
@@ -803,6 +802,12 @@ def _check_new_file(path: Path, option: str) -> None:
         )
 
 
+def _summarised(frame, summary: str) -> str:
+    """The months an effects table summarises, in words (its title and its CSV)."""
+    last = int(frame["month"].max()) if len(frame) else 0
+    return f"mean of months 1-{last}" if summary == "mean" else f"month {last}"
+
+
 def _with_provenance(table, frame, results: Path, baseline: str, summary: str):
     """The effects table with what its numbers are of in columns of their own, the same
     in every row (a CSV read months later, or beside another, said none of it: an
@@ -812,13 +817,12 @@ def _with_provenance(table, frame, results: Path, baseline: str, summary: str):
 
     source = frame.attrs.get("skillsim", {}).get("source") or {}
     manifest = analysis._manifest(results, required=False) or {}
-    last = int(frame["month"].max()) if len(frame) else 0
     said = {
         "sweep_name": source.get("name", results.name),
         "sweep_hash": manifest.get("sweep_hash", ""),
         "code_digest": "+".join(source.get("code", [])),
         "against_policy": baseline,
-        "summarised_months": f"mean of months 1-{last}" if summary == "mean" else f"month {last}",
+        "summarised_months": _summarised(frame, summary),
     }
     # (a design's parameter of one of these names keeps its column)
     return table.assign(**{k: v for k, v in said.items() if k not in table.columns})
