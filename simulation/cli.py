@@ -715,10 +715,22 @@ def _rerun(args: argparse.Namespace) -> int:
     now = runner.provenance()
     said = [f"rerun of {folder}: {run.scenario.name} | {run.policy.name}, seed {run.seed}, "
             f"{run.workers:,} workers, {run.months} months, engine {engine}"]  # fmt: skip
-    if manifest.get("code") and manifest["code"] != now["code"]:
+    other_code = bool(manifest.get("code")) and manifest["code"] != now["code"]
+    if other_code:
         said.append(
             f"note: the run was computed by skillsim code {manifest['code']}, this is "
             f"{now['code']}: its numbers may differ"
+        )
+    recorded = manifest.get("config_hash")
+    if recorded and loading.config_hash(run) != recorded:  # (a table's change looked random)
+        why = (
+            "edited since the run, or written by other code whose configuration had other fields"
+            if other_code
+            else "edited since the run"
+        )
+        said.append(
+            f"note: the manifest's config does not give its config_hash ({recorded}): it was "
+            f"{why}; the rerun computes the config as it reads now"
         )
     then = manifest.get("packages") or {}
     moved = [f"{k} {then[k]} -> {v}" for k, v in now["packages"].items() if then.get(k, v) != v]
@@ -740,8 +752,11 @@ def _rerun(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_FAILED
-        differ = _tables_differ(folder, out, manifest)
-        for line in differ or [f"the same as {folder}: every table identical, bit for bit"]:
+        differ, compared, absent = _tables_differ(folder, out, manifest)
+        lines = differ or [_same_words(folder, compared, absent)]
+        if differ and absent:
+            lines.append(f"not compared, not in {folder}: {', '.join(absent)}")
+        for line in lines:
             print(line, file=sys.stderr)
         if args.quiet:
             print(out)
@@ -769,18 +784,40 @@ def _rerun_folder(folder: Path) -> Path:
     return here.with_name(f"{here.name}-rerun")
 
 
-def _tables_differ(original: Path, rerun: Path, manifest: dict) -> list[str]:
+def _same_words(original: Path, compared: list[str], absent: list[str]) -> str:
+    """What a rerun without a difference found, in words: a folder of its manifest
+    alone said "every table identical, bit for bit", having compared none (an outside
+    review)."""
+    if not compared:
+        return (
+            f"nothing compared: {original} holds none of the run's tables "
+            f"({', '.join(absent)}), only its manifest; the rerun's are its own"
+        )
+    if absent:
+        return (
+            f"the same as {original} in {', '.join(compared)}, bit for bit; not compared, "
+            f"not in {original}: {', '.join(absent)}"
+        )
+    return f"the same as {original}: every table identical, bit for bit"
+
+
+def _tables_differ(
+    original: Path, rerun: Path, manifest: dict
+) -> tuple[list[str], list[str], list[str]]:
     """What differs between the original run's tables and the rerun's (each table the
-    original has), in lines; [] if every one is identical, values and dtypes."""
+    original has), in lines ([] if every one is identical, values and dtypes); the
+    tables compared; and those of the manifest's list the original folder lacks."""
     import numpy as np
     import pandas as pd
 
-    lines = []
+    lines, compared, absent = [], [], []
     files = sorted((manifest.get("files") or {}).values()) or ["metrics.parquet"]
     for name in files:
         mine, theirs = rerun / name, original / name
         if not theirs.is_file():
+            absent.append(name)
             continue
+        compared.append(name)
         a, b = pd.read_parquet(theirs), pd.read_parquet(mine)
         if a.equals(b) and list(a.dtypes) == list(b.dtypes):
             continue
@@ -797,7 +834,7 @@ def _tables_differ(original: Path, rerun: Path, manifest: dict) -> list[str]:
                 where = f", first in month {int(first)}"
         shown = ", ".join(cols[:4]) + (f" and {len(cols) - 4} more" if len(cols) > 4 else "")
         lines.append(f"{name}: differs from the original in {shown}{where}")
-    return lines
+    return lines, compared, absent
 
 
 _STOPS = stop.STOPS

@@ -1055,6 +1055,31 @@ def test_a_run_is_computed_again_from_its_manifest_and_compared(tmp_path, monkey
     assert out == "r-rerun-1\n"
     assert "metrics.parquet: differs from the original in employed, first in month 2" in err
     assert (tmp_path / "r-rerun-1" / "metrics.parquet").is_file()  # (kept)
+    # A folder of the manifest alone: the rerun compares nothing and says so (it said
+    # "every table identical, bit for bit": an outside review); one of some tables names
+    # those it did not compare.
+    (tmp_path / "alone").mkdir()
+    shutil.copy(tmp_path / "r" / "manifest.json", tmp_path / "alone")
+    assert cli.main(["rerun", "alone", "--quiet"]) == 0
+    err = capsys.readouterr().err
+    assert "nothing compared: alone holds none of the run's tables" in err
+    assert "identical" not in err
+    for name in original["files"].values():
+        if name != "metrics.parquet":
+            shutil.copy(tmp_path / "r-rerun" / name, tmp_path / "alone")
+    assert cli.main(["rerun", "alone", "--quiet"]) == 0
+    err = capsys.readouterr().err
+    assert "not compared, not in alone: metrics.parquet" in err
+    assert "bit for bit" in err and "nothing compared" not in err
+    # A manifest edited after the run: said before the rerun (a differing table looked
+    # like a run that does not repeat itself)
+    edited = json.loads((tmp_path / "alone" / "manifest.json").read_text())
+    edited["config"]["months"] = 2
+    (tmp_path / "alone" / "manifest.json").write_text(json.dumps(edited))
+    assert cli.main(["rerun", "alone", "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "the manifest's config does not give its config_hash" in err
+    assert "it was edited since the run;" in err
     # not a run folder; an existing --out
     assert cli.main(["rerun", str(tmp_path)]) == cli.EXIT_BAD_INPUT
     assert "not a run folder (no manifest.json" in capsys.readouterr().err
