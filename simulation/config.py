@@ -79,8 +79,12 @@ MAX_REGIONS = MAX_SECTORS = 128
 
 
 class WorldConfig(Strict):
-    regions: list[RegionSpec] = Field(min_length=1, max_length=MAX_REGIONS)
-    sectors: list[SectorSpec] = Field(min_length=1, max_length=MAX_SECTORS)
+    regions: list[RegionSpec] = Field(
+        min_length=1, max_length=MAX_REGIONS, description="the city's regions, in order"
+    )
+    sectors: list[SectorSpec] = Field(
+        min_length=1, max_length=MAX_SECTORS, description="the city's sectors, in order"
+    )
     travel_cost: list[list[float]] = Field(
         description="cost of applying/moving from region i to region j, 0 = same place, 1 = prohibitive"
     )

@@ -407,6 +407,32 @@ def _load_tree(
     return merged, origin, labels
 
 
+def _check_own_name(kind: _Kind, name: Any, path: Path) -> None:
+    """A file whose ``name`` is another file's, left in a copy of a shipped file (a
+    city of one's own named "baseline", vouchers named "none"), is refused: results
+    carry the name, and the run was labelled, described and compared as the shipped
+    scenario or the status quo, without a word (an outside review). A name of the
+    file's own that no other file has (a calibration's ``<scenario>_fitted`` in
+    fitted.toml) is kept."""
+    if not isinstance(name, str) or name == path.stem:
+        return
+    taken = set(names_in(kind.folders())) | ({"none"} if kind is _POLICY else set())
+    if name not in taken:
+        return
+    allowed = f'"{path.stem}" (the file\'s own name), or a name no other {kind.label} has'
+    raise ConfigError(
+        Problem(
+            show_path(path),
+            "name",
+            show_value(name),
+            allowed,
+            f"the name of another {kind.label} file ({name}.toml), not of this one: results "
+            f"carry the name, and this file's runs would be labelled, described and "
+            f"compared as that {kind.label}'s; must be {allowed}",
+        )
+    )
+
+
 def _validate(kind: _Kind, data: dict[str, Any], origin: Origin, default_file: str) -> Any:
     def file_of(loc: Loc) -> str:
         for n in range(len(loc), 0, -1):  # longest key path that some file set
@@ -475,7 +501,9 @@ def load_scenario(name_or_path: str | os.PathLike[str]) -> ScenarioConfig:
     data, origin, labels = _load_tree([path], _SCENARIO)
     _check_kind(_SCENARIO, data, path, inherited=True)
     data["name"], data["description"] = labels[0]
-    return _validate(_SCENARIO, data, origin, show_path(path))
+    scenario = _validate(_SCENARIO, data, origin, show_path(path))
+    _check_own_name(_SCENARIO, labels[0][0], path)  # (after its fields: those first)
+    return scenario
 
 
 def load_policy(names: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]) -> PolicyConfig:
@@ -487,7 +515,12 @@ def load_policy(names: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
     """
     items: list[str | os.PathLike[str]] = []
     for name in [names] if isinstance(names, str | os.PathLike) else names:
-        if isinstance(name, str) and not name.endswith(".toml"):  # "a+b": a, then b
+        # "a+b": a, then b; "a.toml+b.toml" too (it was looked for as one file: an
+        # outside review), unless a file of that whole name is there
+        whole = isinstance(name, str) and name.endswith(".toml")
+        if whole and "+" in name and not Path(name).is_file():
+            whole = False
+        if isinstance(name, str) and not whole:
             parts = [n.strip() for n in name.split("+")]
             if not all(parts):  # "", "a+", "a++b": a name left out, not "none"
                 names = names_in(_POLICY.folders())
@@ -518,7 +551,10 @@ def load_policy(names: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
     _check_kind(_POLICY, data, paths[-1], inherited=True)
     data["name"] = "+".join(str(n) for n, _ in labels) if len(labels) > 1 else labels[0][0]
     data["description"] = "\n".join(str(d) for _, d in labels if d)
-    return _validate(_POLICY, data, origin, show_path(paths[-1]))
+    policy = _validate(_POLICY, data, origin, show_path(paths[-1]))
+    for (name, _), path in zip(labels, paths, strict=True):  # (after its fields: those first)
+        _check_own_name(_POLICY, name, path)
+    return policy
 
 
 def default_levers(policy: PolicyConfig) -> bool:
@@ -752,6 +788,13 @@ def idle_fields(policy: PolicyConfig) -> list[str]:
         out.append(
             "quality.public_cost_yuan_per_completion is paid for the assessment standard "
             "only, and assessment_certification is false: it changes nothing"
+        )
+    green, core = policy.green_curricula.green_share, policy.core_skills.curriculum_share
+    if green > 1.0 - core:  # (the floor stops at the technical share: training.py)
+        out.append(
+            f"green_curricula.green_share is {green:g}, but core_skills.curriculum_share "
+            f"({core:g}) leaves {1.0 - core:g} of programme time to technical skills: the "
+            f"green floor is {1.0 - core:g}, and a green share above it changes nothing"
         )
     if ra.cost_yuan_per_seat_month > 0 and ra.extra_seat_share == 0:
         out.append(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import html
 import io
 import json
@@ -23,6 +24,7 @@ import math
 import os
 import re
 import shutil
+import typing
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -406,7 +408,20 @@ _T: dict[str, tuple[str, str]] = {
         "所有政策工具均保持无新政策（现状）时的默认值。",
     ),
     "drivers_default": ("No drivers beyond current trends.", "除现有趋势外无其他驱动因素。"),
-    "differs_from": ("Other settings that differ from {first}:", "与{first}不同的其他设置："),
+    "differs_from_city": (
+        "Settings other than its drivers that differ from the shipped city's "
+        "(scenarios/baseline.toml, the city the model is fitted to):",
+        "除驱动因素外，与内置基准城市（模型据以校准的城市）不同的设置：",
+    ),
+    "not_fitted": (
+        "This city or its behaviour is not the fitted one, so its levels (unemployment, "
+        "wages, apprenticeships) are not calibrated: read a policy's effects against this "
+        "scenario's own status quo, or fit it to the city's own figures first (skillsim "
+        "calibrate; docs/ODD.md 11.3).",
+        "该城市或其行为设置不同于已校准的内置城市，其水平（失业率、工资、学徒数量）未经校准："
+        "请以本情景自身的现状为基准解读政策影响，或先用该城市自身数据校准（skillsim calibrate；"
+        "见模型说明文档第11.3节）。",
+    ),
     "shock": (
         "{sectors} sectors{where}: demand {change} over {months} months from month {start}",
         "{sectors}行业{where}：自第{start}个月起{months}个月内需求变化{change}",
@@ -1818,20 +1833,49 @@ def _leaves(data: Any, prefix: str = "") -> dict[str, Any]:
     return {prefix: data}
 
 
+_ITEM = re.compile(r"\[[^\]]*\]")  # an item of a list of named tables: "[county_town]"
+
+
+def _setting_leaves(data: Any, prefix: str = "") -> dict[str, Any]:
+    """``_leaves``, with a list of named tables (a city's regions and sectors) taken
+    item by item, by name ("world.regions[county_town].population_share"), and the
+    names in order as a setting of their own ("world.regions"): a city of one's own
+    showed as a whole list of tables in one cell, or not at all (an outside review)."""
+    if isinstance(data, dict):
+        out: dict[str, Any] = {}
+        for k, v in data.items():
+            out.update(_setting_leaves(v, f"{prefix}.{k}" if prefix else k))
+        return out
+    if isinstance(data, list) and data and all(isinstance(x, dict) and "name" in x for x in data):
+        out = {prefix: [x["name"] for x in data]}
+        for x in data:
+            for k, v in x.items():
+                if k != "name":
+                    out.update(_setting_leaves(v, f"{prefix}[{x['name']}].{k}"))
+        return out
+    return {prefix: data}
+
+
 def _field_description(model: type, path: str) -> str:
-    """The Field description of a dotted path in a pydantic model tree."""
-    for part in path.split(".")[:-1]:
+    """The Field description of a dotted path in a pydantic model tree (a list's items
+    by their model: "world.regions[x].urban" is RegionSpec's ``urban``)."""
+    parts = _ITEM.sub("", path).split(".")
+    for part in parts[:-1]:
         info = model.model_fields.get(part)
-        if info is None or not isinstance(info.annotation, type):
+        annotation = info.annotation if info is not None else None
+        if typing.get_origin(annotation) is list:
+            annotation = typing.get_args(annotation)[0]
+        if not isinstance(annotation, type):
             return ""
-        model = info.annotation
-    info = model.model_fields.get(path.split(".")[-1])
+        model = annotation
+    info = model.model_fields.get(parts[-1])
     return (info.description or "") if info is not None else ""
 
 
 def _meaning(model: type, path: str, lang: str, prefix: str = "") -> str:
     """What the setting ``prefix + path`` means; ``path`` is a field of ``model``."""
-    return i18n.field_meaning(prefix + path, lang) or _field_description(model, path)
+    general = _ITEM.sub("", prefix + path)
+    return i18n.field_meaning(general, lang) or _field_description(model, path)
 
 
 def _value(v: Any, lang: str = "en", share: bool = False, yuan: bool = False) -> str:
@@ -1847,6 +1891,8 @@ def _value(v: Any, lang: str = "en", share: bool = False, yuan: bool = False) ->
         return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:g}"
     if isinstance(v, int) and abs(v) >= 10_000:
         return f"{v:,}"
+    if isinstance(v, list) and v and all(isinstance(x, str) for x in v):
+        return ", ".join(v)  # (a city's regions or sectors, by name)
     if isinstance(v, list):
         return json.dumps(v)
     return str(v)
@@ -1943,10 +1989,34 @@ def _id_note(name: str, lang: str) -> str:
     return f" <small><code>{_e(name)}</code></small>"
 
 
-def _description(name: str, dumped: dict[str, Any], lang: str) -> str:
-    if lang == "zh" and name in i18n.DESCRIPTIONS_ZH:
+def _description(name: str, dumped: dict[str, Any], lang: str, kind: str = "scenario") -> str:
+    """A scenario's or policy's description; in Chinese the shipped file's own
+    translation, where the description is the shipped file's (one's own baseline.toml,
+    a city of five regions, was described in Chinese as the shipped city of four: an
+    outside review)."""
+    own = dumped.get("description", "")
+    if lang == "zh" and name in i18n.DESCRIPTIONS_ZH and own == _shipped(kind, name, "description"):
         return i18n.DESCRIPTIONS_ZH[name]
-    return dumped.get("description", "")
+    return own
+
+
+@functools.cache
+def _shipped_config(kind: str, name: str) -> dict[str, Any] | None:
+    """The shipped scenario or policy ``name`` as a run's manifest holds it (None if no
+    such file is shipped)."""
+    from simulation import loading
+
+    folder = loading.SHIPPED_SCENARIOS / ("policies" if kind == "policy" else "")
+    path = folder / f"{name}.toml"
+    if not path.is_file():
+        return None
+    load = loading.load_policy if kind == "policy" else loading.load_scenario
+    return load([path] if kind == "policy" else path).model_dump(mode="json")
+
+
+def _shipped(kind: str, name: str, key: str) -> Any:
+    """One entry of ``_shipped_config`` (None where it has none)."""
+    return (_shipped_config(kind, name) or {}).get(key)
 
 
 def _policies_html(sweep: Sweep, lang: str) -> str:
@@ -1965,7 +2035,7 @@ def _policies_html(sweep: Sweep, lang: str) -> str:
             if k not in ("name", "description") and (default.get(k) != v or k in swept)
         }
         out.append(f"<h3>{_e(i18n.full_name('policy', name, lang))}{_id_note(name, lang)}</h3>")
-        out.append(f"<p>{_e(_description(name, dumped, lang))}</p>")
+        out.append(f"<p>{_e(_description(name, dumped, lang, 'policy'))}</p>")
         out.append(
             _settings_table(PolicyConfig, changed, lang)
             if changed
@@ -2019,8 +2089,10 @@ def _scenarios_html(sweep: Sweep, lang: str) -> str:
     # scenario's own value did not run: an outside review)
     swept = _swept_fields(sweep, "scenario")
     swept_drivers = {k.removeprefix("drivers.") for k in swept if k.startswith("drivers.")}
-    first_name = next(iter(scenarios), None)
-    first = _leaves(scenarios[first_name]) if first_name else {}
+    # each scenario's other settings against the shipped city, the one the model is
+    # fitted to (they were shown only for a sweep's second scenario on, against its
+    # first: a city of one's own was never described; an outside review)
+    city = _setting_leaves(_shipped_config("scenario", "baseline") or {})
     out = []
     for name, dumped in scenarios.items():
         out.append(f"<h3>{_e(name_of('scenario', name, lang))}{_id_note(name, lang)}</h3>")
@@ -2040,15 +2112,24 @@ def _scenarios_html(sweep: Sweep, lang: str) -> str:
             out.append(_settings_table(DriversConfig, changed, lang, prefix="drivers."))
         elif not shocks:
             out.append(f"<p>{_e(_t('drivers_default', lang))}</p>")
-        if name != first_name:
-            other = {
-                k: (SweptValue() if k in swept else v)
-                for k, v in _leaves(dumped).items()
-                if not k.startswith(("drivers", "name", "description")) and first.get(k) != v
-            }
-            if other:
-                words = _t("differs_from", lang).format(first=name_of("scenario", first_name, lang))
-                out.append(f"<p>{_e(words)}</p>" + _settings_table(ScenarioConfig, other, lang))
+        other = {
+            k: (SweptValue() if k in swept else v)
+            for k, v in _setting_leaves(dumped).items()
+            if not k.startswith(("drivers", "name", "description")) and city.get(k) != v
+        }
+        if other:
+            out.append(f"<p>{_e(_t('differs_from_city', lang))}</p>")
+            out.append(_settings_table(ScenarioConfig, other, lang))
+            shipped = _shipped_config("scenario", name)
+            as_shipped = shipped is not None and {
+                k: v for k, v in shipped.items() if k != "description"
+            } == {k: v for k, v in dumped.items() if k != "description"}
+            refit = [  # (not a burn-in's length: the same city, run in earlier)
+                k for k, v in other.items() if k.startswith(("world", "behaviour"))
+                and not isinstance(v, SweptValue)
+            ]  # fmt: skip
+            if not as_shipped and refit:
+                out.append(f"<p class='note'>{_e(_t('not_fitted', lang))}</p>")
     return "".join(out)
 
 

@@ -20,6 +20,7 @@ from simulation.loading import (
     load_scenario,
     resolve_run,
     scenario_folders,
+    show_path,
 )
 
 REPO_SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
@@ -255,6 +256,27 @@ def test_a_file_of_ones_own_that_takes_a_shipped_name_extends_the_shipped_file(
     (tmp_path / "scenarios" / "loop.toml").write_text('extends = "loop.toml"\nname = "loop"\n')
     with pytest.raises(ConfigError, match="extends cycle"):
         load_scenario("loop")
+
+
+def test_a_copy_that_keeps_another_files_name_is_refused(tmp_path: Path) -> None:
+    """A city of one's own copied from baseline.toml, its ``name = "baseline"`` kept,
+    ran as "baseline" (folder, report title, the shipped description in Chinese), and
+    vouchers in a copy of none.toml named "none" became a sweep's status quo, without a
+    word (an outside review). A name of the file's own that no other file has stays
+    allowed (a calibration's fitted.toml is named ``<scenario>_fitted``)."""
+    city = write(tmp_path / "my_city.toml", 'extends = "baseline"\nname = "baseline"\n')
+    e = error_of(load_scenario, city)
+    assert (e.file, e.field, e.value) == (show_path(city), "name", '"baseline"')
+    assert '"my_city" (the file\'s own name), or a name no other scenario has' in str(e)
+    vouchers = write(
+        tmp_path / "fake_none.toml", 'name = "none"\n[vouchers]\nyuan_per_month = 500.0\n'
+    )
+    e = error_of(load_policy, [vouchers])
+    assert (e.file, e.field, e.value) == (show_path(vouchers), "name", '"none"')
+    assert "another policy file (none.toml)" in str(e)
+    fitted = write(tmp_path / "fitted.toml", 'extends = "baseline"\nname = "baseline_fitted"\n')
+    assert load_scenario(fitted).name == "baseline_fitted"
+    assert load_scenario(write(tmp_path / "x.toml", 'extends = "baseline"\n')).name == "x"
 
 
 def test_none_policy() -> None:
@@ -659,6 +681,17 @@ def test_a_combination_is_named_with_plus_in_a_list_too() -> None:
     assert load_policy(["apprenticeship_subsidy", "core_skills"]) == both
     err = error_of(load_policy, ["apprenticeship_subsidy+bogus"])
     assert_names(err, "bogus.toml", "policy", '"bogus"', "apprenticeship_subsidy")
+    # files joined by "+" too (looked for as one file, "a.toml+b.toml": an outside
+    # review), and with names; a file whose own name has a "+" is that file
+    folder = REPO_SCENARIOS / "policies"
+    a, b = folder / "apprenticeship_subsidy.toml", folder / "core_skills.toml"
+    assert load_policy(f"{a}+{b}") == both
+    assert load_policy(f"{a}+core_skills") == both
+
+
+def test_a_policy_file_with_a_plus_in_its_name_is_that_file(tmp_path: Path) -> None:
+    plus = write(tmp_path / "a+b.toml", "[subsidy]\nyuan_per_year = 700.0\n")
+    assert load_policy(str(plus)).subsidy.yuan_per_year == 700.0
 
 
 def test_unknown_scenario_and_policy_list_available() -> None:
@@ -744,10 +777,14 @@ def test_config_hash(tmp_path: Path) -> None:
     assert config_hash(resolve_run("baseline", "package", workers=999)) != h
     assert config_hash(resolve_run("baseline", "package", months=60)) != h
     assert config_hash(resolve_run("baseline", "none")) != h
-    header = f'name = "baseline"\ndescription = "{run.scenario.description}"\n'
-    same = child(tmp_path, header, "same")
+    header = f'description = "{run.scenario.description}"\n'
+    (tmp_path / "same").mkdir()
+    same = child(tmp_path / "same", header, "baseline")
     assert config_hash(resolve_run(same, "package")) == h  # same content, other file
-    tweak = child(tmp_path, header + "[behaviour.skills]\nlearning_rate = 0.031\n", "tweak")
+    (tmp_path / "tweak").mkdir()
+    tweak = child(
+        tmp_path / "tweak", header + "[behaviour.skills]\nlearning_rate = 0.031\n", "baseline"
+    )
     assert config_hash(resolve_run(tweak, "package")) != h
 
 
@@ -878,6 +915,10 @@ def test_what_a_run_will_do_unsaid_is_warned_of(tmp_path: Path) -> None:
         "vouchers.enrolment_boost = 3.0\nvouchers.target_youth = true": "boost reaches no one",
         "quality.public_cost_yuan_per_completion = 800.0": "assessment standard only",
         "rural_access.cost_yuan_per_seat_month = 900.0": "extra_seat_share is 0",
+        # (capped at the technical share without a word: an outside review)
+        "green_curricula.green_share = 0.8\ncore_skills.curriculum_share = 0.5": (
+            "the green floor is 0.5, and a green share above it changes nothing"
+        ),
     }
     for body, why in idle.items():
         (tmp_path / "idle.toml").write_text(body + "\n")
@@ -888,6 +929,10 @@ def test_what_a_run_will_do_unsaid_is_warned_of(tmp_path: Path) -> None:
             f"vouchers.yuan_per_month = 800.0\nvouchers.target_{group} = true\n"
         )
         assert run_warnings([], 120, [load_policy(tmp_path / "idle.toml")]) == [], group
+    (tmp_path / "idle.toml").write_text(  # (at the technical share: the floor is all of it)
+        "green_curricula.green_share = 0.5\ncore_skills.curriculum_share = 0.5\n"
+    )
+    assert run_warnings([], 120, [load_policy(tmp_path / "idle.toml")]) == []
     # a run past the 10 years the model was fitted over (from 20 years until a review of
     # long runs: youth unemployment had fallen from 16% to 10% by year 15), and trends
     # that move a sector more than 20-fold (an outside review: the model drifts, and

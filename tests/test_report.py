@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import html
 import json
@@ -1009,6 +1010,53 @@ def test_bold_cells_are_the_effects_whose_interval_excludes_zero_and_never_the_c
             assert classes and set(classes) == {"num clear" if bold else "num"}, (heading, classes)
 
 
+def test_a_city_of_ones_own_is_described_setting_by_setting_and_said_to_be_unfitted(tmp_path):
+    """A run report showed a scenario's drivers only: a city of five regions, a sector
+    of its own, a firm's judging error set, and the page said "No drivers beyond current
+    trends" (an outside review). Each scenario's other settings are listed against the
+    shipped city's now, its regions and sectors by name and setting, with a note that
+    such a city is not fitted; the shipped scenarios (the robustness fit included) get
+    no note, and a description of one's own is not replaced by a shipped translation."""
+    from simulation.loading import load_scenario
+    from simulation.run_report import _AsSweep
+
+    shipped = load_scenario("baseline").model_dump(mode="json")
+    mine = copy.deepcopy(shipped)
+    mine.update(name="baseline", description="my own city under the shipped name")
+    mine["behaviour"]["labour_market"]["screening_noise"] = 0.07
+    region = {**mine["world"]["regions"][-1], "name": "mountain_county", "population_share": 0.1}
+    mine["world"]["regions"].append(region)
+    mine["world"]["regions"][0]["wage_level_yuan_per_month"] = 6200.0
+
+    def page(dumped, lang):
+        text = report._scenarios_html(_AsSweep({"scenario": dumped}), lang)
+        return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
+
+    en, zh = page(mine, "en"), page(mine, "zh")
+    names = ", ".join(r["name"] for r in mine["world"]["regions"])
+    for line in (
+        "behaviour.labour_market.screening_noise 0.07 standard deviation of a firm",
+        f"world.regions {names} the city's regions, in order",
+        "world.regions[mountain_county].urban no urban core or county town",
+        "world.regions[mountain_county].population_share 10%",
+        f"world.regions[{mine['world']['regions'][0]['name']}].wage_level_yuan_per_month 6,200",
+        "is not the fitted one, so its levels",
+    ):
+        assert line in en, line
+    first = mine["world"]["regions"][0]["name"]
+    assert f"world.regions[{first}].min_wage_yuan_per_month" not in en  # (as shipped)
+    assert "world.regions[county_town]" not in en
+    assert "my own city under the shipped name" in zh and "未经校准" in zh
+    assert "平均企业中技能完全匹配者的月工资（元）" in zh  # (the region's settings' meaning)
+    assert i18n.DESCRIPTIONS_ZH["baseline"] not in zh
+    quick = {**shipped, "name": "quick", "burn_in_months": 2}  # (the same city, run in less)
+    assert "burn_in_months 2" in page(quick, "en") and "not the fitted one" not in page(quick, "en")
+    for name in ("baseline", "baseline_alternative_fit", "green_transition_orderly"):
+        text = page(load_scenario(name).model_dump(mode="json"), "en")
+        assert "not the fitted one" not in text, name
+        assert ("differ from the shipped city" in text) == (name == "baseline_alternative_fit")
+
+
 def test_every_setting_of_a_policy_or_a_scenario_has_a_chinese_meaning():
     """A Chinese page explained the robustness scenario's settings in English (its
     fields had no Chinese meaning: an outside review): every setting of a policy
@@ -1017,10 +1065,11 @@ def test_every_setting_of_a_policy_or_a_scenario_has_a_chinese_meaning():
     from simulation.loading import load_scenario
 
     policy = report._leaves(PolicyConfig(name="p").model_dump(mode="json"))
-    scenario = report._leaves(load_scenario("baseline").model_dump(mode="json"))
-    # (not the regions', sectors' and shocks' tables, which a page shows otherwise)
-    tables = ("name", "description", "world.regions", "world.sectors", "drivers.shocks")
-    settings = {k for k in [*policy, *scenario] if k not in tables}
+    scenario = report._setting_leaves(load_scenario("baseline").model_dump(mode="json"))
+    # (a region's and a sector's settings by item, "world.regions[x].urban": their
+    # meaning is the field's; not the shocks' table, which a page shows otherwise)
+    tables = ("name", "description", "drivers.shocks")
+    settings = {report._ITEM.sub("", k) for k in [*policy, *scenario]} - set(tables)
     assert set(i18n.FIELDS_ZH) == settings
     assert (
         i18n.field_meaning("scenario.world.initial_vacancy_rate", "zh")
