@@ -1362,12 +1362,12 @@ table{border-collapse:collapse;margin:.6rem 0 1.4rem;font-size:.92rem}
 th,td{border-bottom:1px solid #ddd;padding:.3rem .6rem;text-align:left;vertical-align:top}
 th{background:#f3f3f3}td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 td.num small{color:#555}td.clear{font-weight:bold}
-small.id{color:#777;font-weight:normal}
+small.id{color:#666;font-weight:normal}
 figure{margin:1.4rem 0}figure img{max-width:100%;height:auto;border:1px solid #eee}
 figcaption{color:#333;font-size:.95rem}
 details pre{background:#f7f7f7;padding:.8rem;overflow-x:auto;font-size:.8rem}
 nav ol{columns:2}footer{margin-top:3rem;color:#666;font-size:.85rem}
-@media print{h2{page-break-before:always}figure{page-break-inside:avoid}}
+@media print{h2{break-before:page}h2,h3{break-after:avoid}table,figure{break-inside:avoid}}
 """
 
 
@@ -1589,18 +1589,33 @@ def _cell_wan(in_wan: bool, values) -> int | None:
     return max((_wan_places((v,)) for v in values if math.isfinite(v) and v), default=2)
 
 
+COLUMN_MOST_EXTRA = 2  # decimals a column takes beyond its cells' usual ones, at most
+
+
 def _column_decimals(rows: pd.DataFrame, name: str) -> dict[str, int]:
     """One number of decimals per scenario column of a summary table: the most any of
     its cells needs (``analysis.effect_decimals``), so that a column never mixes
-    -0.37 with -0.0145."""
+    -0.37 with -0.0145; but at most ``COLUMN_MOST_EXTRA`` beyond the usual ones (one
+    cell of a near-zero interval gave a whole column six, "+0.662307 [+0.586684,
+    +0.737930]": an outside review). A cell that needs more shows its own
+    (``_cell_decimals``)."""
     out: dict[str, int] = {}
+    usual: dict[str, int] = {}
+    unit = i18n.catalogue_unit(name)
     for _, r in rows.iterrows():
         est, lo, hi = float(r["effect"]), float(r["ci_low"]), float(r["ci_high"])
         if not math.isfinite(est):
             continue
         places = analysis.effect_decimals(name, est, lo, hi)
         out[r["scenario"]] = max(out.get(r["scenario"], 0), places)
-    return out
+        usual[r["scenario"]] = max(usual.get(r["scenario"], 0), analysis.usual_places(unit, est))
+    return {s: min(places, usual[s] + COLUMN_MOST_EXTRA) for s, places in out.items()}
+
+
+def _cell_decimals(column: int | None, name: str, est: float, lo: float, hi: float) -> int:
+    """A summary cell's decimals: its column's, or its own where it needs more."""
+    own = analysis.effect_decimals(name, est, lo, hi)
+    return own if column is None else max(column, own)
 
 
 def _policy_points(rows: pd.DataFrame, pols: list[str]) -> list[tuple[str, int]]:
@@ -1670,7 +1685,7 @@ def _summary(sweep: Sweep, lang: str) -> str:
                     size = max((abs(v) for v in (est, lo, hi) if math.isfinite(v)), default=0)
                     places = analysis.usual_places(unit, size) if math.isfinite(est) else None
                 else:
-                    places = columns.get(s, analysis.effect_decimals(m, est, lo, hi))
+                    places = _cell_decimals(columns.get(s), m, est, lo, hi)
                 wan = _cell_wan(wans[s], (est, lo, hi))
                 # (bounds signed in every table, the cost's too: "-173 [-590, +179]")
                 interval = (
@@ -1679,6 +1694,7 @@ def _summary(sweep: Sweep, lang: str) -> str:
                     else ""
                 )
                 cls = "num clear" if clear and not cost else "num"
+                strong = (lambda t: f"<strong>{t}</strong>") if cls == "num clear" else str
                 mark = ""
                 where = {"policy": p, "point": point, "scenario": s}
                 if cost and math.isfinite(est) and not analysis.mostly_from_unemployment(e, where):
@@ -1689,7 +1705,8 @@ def _summary(sweep: Sweep, lang: str) -> str:
                     fewer = True
                 shown = _fmt(est, m, not cost, places, lang, wan)
                 out.append(
-                    f"<td class='{cls}'>{_e(shown + mark)}<br><small>{_e(interval)}</small></td>"
+                    # (strong, not only bold by its class: a screen reader says it)
+                    f"<td class='{cls}'>{strong(_e(shown + mark))}<br><small>{_e(interval)}</small></td>"
                 )
             out.append("</tr>")
         out.append("</tbody></table>")
@@ -1803,8 +1820,17 @@ def _css_width(png: bytes) -> int | None:
     return None
 
 
+def _alt(caption: str, k: int, lang: str) -> str:
+    """A figure's alt text: its number and its caption's first sentence. (It was the
+    whole caption, which a screen reader then read twice, the figure's caption after
+    it: an outside review.)"""
+    first = re.split(r"(?<=\.)\s+|(?<=。)", caption.strip(), maxsplit=1)[0]
+    return f"图{k}：{first}" if lang == "zh" else f"Figure {k}: {first}"
+
+
 def _figures_html(rendered, folder: str, lang: str) -> str:
     out = [f"<p>{_e(_t('png_note', lang).format(folder=folder))}</p>"]
+    drawn = 0
     for spec, data in rendered:
         if data is None:
             out.append(f'<p class="note" id="fig-{_e(spec.name)}">{_e(spec.caption)}</p>')
@@ -1812,8 +1838,10 @@ def _figures_html(rendered, folder: str, lang: str) -> str:
         uri = "data:image/png;base64," + base64.b64encode(data).decode("ascii")
         width = _css_width(data)
         size = f' width="{width}"' if width else ""
+        drawn += 1
+        alt = _alt(spec.caption, drawn, lang)
         out.append(
-            f'<figure id="fig-{_e(spec.name)}"><img alt="{_e(spec.caption)}"{size} src="{uri}">'
+            f'<figure id="fig-{_e(spec.name)}"><img alt="{_e(alt)}"{size} src="{uri}">'
             f"<figcaption>{_e(spec.caption)} <small>"
             f"{_e(_t('png_file', lang).format(file=spec.name + '.png'))}</small>"
             "</figcaption></figure>"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import sys
 
@@ -168,6 +169,49 @@ def test_sector_by_region_heatmap():
     assert shared.axes[0].collections[0].get_clim() == (0.0, 0.5)
 
 
+def _contrast(a, b) -> float:
+    """WCAG 2's contrast ratio of two colours."""
+    from matplotlib.colors import to_rgba
+
+    def lum(c):
+        lin = [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in to_rgba(c)[:3]]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    hi, lo = sorted((lum(a), lum(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_a_maps_numbers_and_hatches_stand_out_from_their_cells():
+    """White numbers on the middle of cividis stood at 2.3:1 against their cells, and a
+    white hatch vanished on the bright end (1.1:1): an outside review for forums. Each
+    number is in the ink that contrasts more, at least 4.5:1 (WCAG's for text), on any
+    colour of the scale, and a thin cell's hatch is in that ink."""
+    from matplotlib.colors import to_rgba
+
+    cells = np.linspace(0.0, 1.0, 41)
+    table = pd.DataFrame(
+        {
+            "sector": [f"s{i:02d}" for i in range(41)],
+            "region": "urban_core",
+            "skill_gap_mean": cells,
+            "employed": [1 if i % 2 else 100 for i in range(41)],  # every other one thin
+        }
+    )
+    fig = plots.mismatch_heatmap(table, rows="sector", columns="region", limits=(0.0, 1.0))
+    ax = fig.axes[0]
+    mesh = ax.collections[0]
+    for t in ax.texts:
+        cell = mesh.cmap(mesh.norm(float(t.get_text().strip("()"))))
+        assert _contrast(t.get_color(), cell) >= 4.5, (t.get_text(), t.get_color())
+    hatches = [p for p in ax.patches if p.get_hatch()]
+    assert len(hatches) == 20
+    for p in hatches:
+        cell = mesh.cmap(mesh.norm(cells[int(p.get_y())]))
+        ink = plots.ink(cell)
+        assert p.get_edgecolor() == pytest.approx(to_rgba(ink, 0.5))
+    assert {plots.ink(mesh.cmap(x)) for x in (0.0, 1.0)} == {"black", "white"}
+
+
 def _hatched(fig: Figure) -> list[tuple[int, int]]:
     """(row, column) of the map's hatched cells."""
     return sorted((int(r.get_y()), int(r.get_x())) for r in fig.axes[0].patches if r.get_hatch())
@@ -229,6 +273,34 @@ def test_readable_in_greyscale_and_for_colour_blind_readers(sweep):
     styles = {(str(line.get_color()), str(line._unscaled_dash_pattern)) for line in lines}
     assert len(styles) == 3 and len({s[1] for s in styles}) == 3
     assert plots.HEATMAP == "cividis"  # lightness rises steadily; safe for colour blindness
+    # every two colours apart as protanopes, deuteranopes and tritanopes see them
+    # (Machado, Oliveira & Fernandes 2009, severity 1, in linear RGB; CIELAB distance):
+    # the ochre that stood in for yellow was the vermillion to a protanope (2.4)
+    for name, m in CVD.items():
+        seen = [_lab(np.asarray(m) @ _linear(mcolors.to_rgb(c))) for c in plots.COLOURS]
+        for (i, a), (j, b) in itertools.combinations(enumerate(seen), 2):
+            gap = float(np.linalg.norm(a - b))
+            assert gap > 8, (name, plots.COLOURS[i], plots.COLOURS[j], gap)
+
+
+CVD = {
+    "protanopia": [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]],
+    "deuteranopia": [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.011820, 0.042940, 0.968881]],
+    "tritanopia": [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602], [0.004733, 0.691367, 0.303900]],
+}  # fmt: skip
+
+
+def _linear(rgb) -> np.ndarray:
+    c = np.asarray(rgb, dtype=float)
+    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+
+
+def _lab(linear_rgb) -> np.ndarray:
+    """CIELAB (D65) of a colour in linear sRGB."""
+    xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]])
+    t = xyz @ np.clip(linear_rgb, 0, 1) / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(t > 0.008856, np.cbrt(t), 7.787 * t + 16 / 116)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
 
 
 def test_sensitivity_figures():

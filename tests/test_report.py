@@ -966,7 +966,9 @@ def test_the_summary_writes_costs_with_signed_bounds_and_a_column_in_one_decimal
     page = report._summary(dataclasses.replace(sweep, effects=e), "en")
     assert "\u2212173<br><small>[\u2212590, +179]</small>" in page
     table = page.split("Change in unemployment rate, whole city")[1].split("</table>")[0]
-    shown = re.findall(r"<td class='num[^']*'>([+\u2212][\d.]+)<br>", table)
+    shown = re.findall(
+        r"<td class='num[^']*'>(?:<strong>)?([+\u2212][\d.]+)(?:</strong>)?<br>", table
+    )
     quick = shown[::2]  # (the quick scenario's column: the first of two)
     assert len({len(v.split(".")[1]) for v in quick}) == 1, quick
     # On a Chinese page a column of yuan is in 万 in every cell or in none: not
@@ -977,12 +979,32 @@ def test_the_summary_writes_costs_with_signed_bounds_and_a_column_in_one_decimal
     e.loc[spend, ["effect", "ci_low", "ci_high"]] = values[: int(spend.sum())]
     zh = report._summary(dataclasses.replace(sweep, effects=e), "zh")
     table = zh.split("公共支出")[1].split("</table>")[0]
-    cells = re.findall(r"<td class='num[^']*'>([^<]+)<br><small>\[([^\]]+)\]", table)
+    cells = re.findall(
+        r"<td class='num[^']*'>(?:<strong>)?([^<]+)(?:</strong>)?<br><small>\[([^\]]+)\]", table
+    )
     quick = cells[::2]
     assert len(quick) == int(spend.sum()) >= 2, cells
     assert all("万" in est and bounds.count("万") == 2 for est, bounds in quick), quick
     # ... each cell with the decimals its size needs: not "0万" beside "+126万"
     assert ("+0.436万", "+0.099万, +0.772万") in quick and ("+126万", "+117万, +135万") in quick
+
+
+def test_one_cell_of_a_near_zero_interval_does_not_give_its_column_six_decimals():
+    """A column's decimals were the most any of its cells needed: one near-zero
+    interval gave a whole column six ("+0.662307 [+0.586684, +0.737930]": an outside
+    review). A column takes at most two beyond the usual; the cell that needs more
+    shows its own."""
+    sweep = report.read(cell_sweep())
+    e = sweep.effects.copy()
+    rate = (e["metric"] == "unemployment_rate") & (e["scenario"] == "quick")
+    values = [[-0.0066, -0.0074, -0.0059]] * int(rate.sum())
+    values[0] = [1.2e-7, 1.0e-7, 1.4e-7]  # (pp: 0.0000120 [0.0000100, 0.0000140])
+    e.loc[rate, ["effect", "ci_low", "ci_high"]] = values
+    page = report._summary(dataclasses.replace(sweep, effects=e), "en")
+    table = page.split("Change in unemployment rate, whole city")[1].split("</table>")[0]
+    shown = re.findall(r"<td class='num[^']*'>(?:<strong>)?([+\u2212][\d.]+)", table)[::2]
+    places = [len(v.split(".")[1]) for v in shown]
+    assert places[0] > 4 and set(places[1:]) == {2 + report.COLUMN_MOST_EXTRA}, shown
 
 
 def test_bold_cells_are_the_effects_whose_interval_excludes_zero_and_never_the_cost():
@@ -1006,8 +1028,11 @@ def test_bold_cells_are_the_effects_whose_interval_excludes_zero_and_never_the_c
         assert never in page
         for heading, bold in zip(headings[lang], (False, True, False), strict=True):
             (table,) = [h for h in page.split("<h3>")[1:] if heading in h.split("</h3>")[0]]
-            classes = re.findall(r"<td class='(num[^']*)'>", table.split("</table>")[0])
+            body = table.split("</table>")[0]
+            classes = re.findall(r"<td class='(num[^']*)'>", body)
             assert classes and set(classes) == {"num clear" if bold else "num"}, (heading, classes)
+            # (and in strong type, which a screen reader says, not only bold by its class)
+            assert body.count("<strong>") == (len(classes) if bold else 0)
 
 
 def test_a_city_of_ones_own_is_described_setting_by_setting_and_said_to_be_unfitted(tmp_path):
