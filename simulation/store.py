@@ -369,19 +369,26 @@ def _code_version() -> dict[str, Any]:
 def environment() -> dict[str, Any]:
     """The machine and process a result was computed in: ``numba_threads`` is the
     computing thread's numba thread count when numba runs here (a sweep's ``--threads``
-    share, capped at the machine's), else the NUMBA_NUM_THREADS setting."""
+    share, capped at the machine's), else the NUMBA_NUM_THREADS setting; the command
+    line and the folder it ran in (a run's manifest named its scenario file by a path
+    relative to a folder it did not say: an outside review)."""
     numba = sys.modules.get("numba")
     threads = (
         numba.get_num_threads()
         if numba is not None
         else os.environ.get("NUMBA_NUM_THREADS", "default")
     )
+    try:  # (argv's relative paths are relative to it: a run's scenario file, say)
+        here = os.getcwd()
+    except OSError:  # (a folder removed under the process)
+        here = None
     return {
         "platform": platform.platform(),
         "machine": platform.machine(),
         "cpus": os.cpu_count(),
         "numba_threads": threads,
         "argv": sys.argv,
+        "working_directory": here,
     }
 
 

@@ -1044,6 +1044,8 @@ def test_a_run_is_computed_again_from_its_manifest_and_compared(tmp_path, monkey
     assert "rerun of r: baseline | package, seed 5, 400 workers, 3 months" in err
     assert "the same as r: every table identical, bit for bit" in err
     original = json.loads((tmp_path / "r" / "manifest.json").read_text())
+    # (the folder its command line ran in: argv's relative paths are relative to it)
+    assert Path(original["environment"]["working_directory"]) == tmp_path.resolve()
     again = json.loads((tmp_path / "r-rerun" / "manifest.json").read_text())
     assert again["config"] == original["config"] and again["config_hash"] == original["config_hash"]
     # the original changed (another computation's): named, with its first month
