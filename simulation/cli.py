@@ -219,9 +219,10 @@ def _parser() -> argparse.ArgumentParser:
     lst.add_argument(
         "what",
         nargs="?",
-        choices=("scenarios", "policies", "metrics", "breakdowns", "all"),
+        choices=("scenarios", "policies", "metrics", "breakdowns", "settings", "all"),
         default="all",
-        help="what to list (default all)",
+        help="what to list (default all; settings: every field of a scenario or policy "
+        "file, with what it allows, its default and its meaning)",
     )
 
     show = sub.add_parser(
@@ -768,7 +769,9 @@ def _rerun(args: argparse.Namespace) -> int:
             f"skillsim: a stop came once the rerun had finished; it is kept in {out}",
             file=sys.stderr,
         )
-    return EXIT_FAILED if differ else 0
+    # (nothing compared is nothing verified: a script's `rerun X && echo reproduced`
+    # took a folder of the manifest alone for a match; a review)
+    return EXIT_FAILED if differ or not compared else 0
 
 
 def _rerun_folder(folder: Path) -> Path:
@@ -1140,7 +1143,51 @@ def _list(what: str) -> int:
         if head != heading:
             print(heading := head)
         print(f"  {name:{wide}s} {unit:{unit_wide}s} {definition}")
+    if what in ("settings", "all"):
+        _list_settings()
     return 0
+
+
+def _list_settings() -> None:
+    """Every field of a scenario file and of a policy file: its path, what it allows,
+    its value (the shipped baseline's for a scenario, the status quo's for a policy)
+    and its meaning (the allowed values were learnt from the errors: an outside review
+    of writing one's own files)."""
+    from simulation.config import PolicyConfig, ScenarioConfig, setting_rows
+    from simulation.report import _leaves
+
+    shipped = loading.load_scenario(loading.SHIPPED_SCENARIOS / "baseline.toml")
+    city = _leaves(shipped.model_dump(mode="json"))
+    for kind, model in (("scenario", ScenarioConfig), ("policy", PolicyConfig)):
+        rows = [r for r in setting_rows(model) if r[0] not in ("name", "description")]
+        if kind == "scenario":  # (its values: the shipped baseline's, which one extends)
+            rows = [(p, a, city.get(p), m) for p, a, _, m in rows]
+            print(
+                'scenario settings (a scenario .toml file; "baseline": the shipped '
+                "baseline's value, which a scenario that extends it keeps):"
+            )
+            word = "baseline"
+        else:
+            print(
+                "policy settings (a policy .toml file; a default is the status quo's, "
+                "none.toml's: a policy sets only what it changes):"
+            )
+            word = "default"
+        wide = max(len(r[0]) for r in rows)
+        allowed_wide = max(len(r[1]) for r in rows)
+        shown = [f"{word} {_setting_value(r[2])}" if r[2] is not None else "" for r in rows]
+        shown_wide = max(len(x) for x in shown)
+        for (path, allowed, _, meaning), value in zip(rows, shown, strict=True):
+            print(f"  {path:{wide}s} {allowed:{allowed_wide}s} {value:{shown_wide}s} {meaning}")
+
+
+def _setting_value(value: object) -> str:
+    """A setting's value as a .toml file writes it (true, 0.3; a table of lists short)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[...]" if value and isinstance(value[0], list | dict) else json.dumps(value)
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def entry() -> None:

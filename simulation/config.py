@@ -11,7 +11,8 @@ a run is one scenario under one (possibly combined) policy.
 from __future__ import annotations
 
 import math
-from typing import Literal
+import typing
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -831,3 +832,67 @@ class RunConfig(Strict):
         default_factory=lambda: PolicyConfig(name="none"),
         description="the status quo: the policy of the burn-in and month 0",
     )
+
+
+# ------------------------------------------------------------- settings listed
+
+
+def _allowed(annotation: Any, metadata: list) -> str:
+    """What a field allows, in words ("number 0 to 0.8", "whole number >= 1")."""
+    origin = typing.get_origin(annotation)
+    if origin is Literal:
+        return "one of " + ", ".join(str(a) for a in typing.get_args(annotation))
+    if origin is list:
+        (item,) = typing.get_args(annotation)
+        if typing.get_origin(item) is list:
+            inner = "lists"
+        elif isinstance(item, type) and issubclass(item, BaseModel):
+            inner = "tables"
+        else:
+            inner = _allowed(item, []) + "s"
+        lengths = {type(m).__name__: m for m in metadata}
+        size = ""
+        if "MinLen" in lengths and "MaxLen" in lengths:
+            lo, hi = lengths["MinLen"].min_length, lengths["MaxLen"].max_length
+            size = f" {lo}" if lo == hi else f" {lo} to {hi}"
+        return f"list of{size} {inner}"
+    words = {bool: "true/false", int: "whole number", float: "number", str: "text"}
+    text = words.get(annotation, getattr(annotation, "__name__", str(annotation)))
+    bounds = []
+    for m in metadata:
+        for attr, sign in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<")):
+            value = getattr(m, attr, None)
+            if value is not None:
+                bounds.append((sign, value))
+    low = [b for b in bounds if b[0] in (">=", ">")]
+    high = [b for b in bounds if b[0] in ("<=", "<")]
+    if low and high and low[0][0] == ">=" and high[0][0] == "<=":
+        return f"{text} {_bound(low[0][1])} to {_bound(high[0][1])}"
+    return " ".join([text, " and ".join(f"{sign} {_bound(v)}" for sign, v in bounds)]).strip()
+
+
+def _bound(x: float) -> str:
+    """A bound as a reader writes it: 1,000,000 (not 1e+06), 0.8."""
+    return f"{int(x):,}" if float(x).is_integer() else f"{x:g}"
+
+
+def setting_rows(model: type[BaseModel], prefix: str = "") -> list[tuple[str, str, Any, str]]:
+    """(path, allowed, default or None, meaning) of every field of ``model``, nested
+    tables by their dotted path, a list of tables' items by ``[]`` ("world.regions[]")."""
+    rows = []
+    for name, info in model.model_fields.items():
+        path = f"{prefix}{name}"
+        annotation = info.annotation
+        args = typing.get_args(annotation)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            rows += setting_rows(annotation, f"{path}.")
+            continue
+        allowed = _allowed(annotation, info.metadata)
+        item = args[0] if typing.get_origin(annotation) is list and args else None
+        if isinstance(item, type) and issubclass(item, BaseModel):
+            rows.append((path, allowed, None, info.description or ""))
+            rows += setting_rows(item, f"{path}[].")
+            continue
+        default = None if info.is_required() else info.get_default(call_default_factory=True)
+        rows.append((path, allowed, default, info.description or ""))
+    return rows

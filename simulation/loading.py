@@ -407,6 +407,13 @@ def _load_tree(
     return merged, origin, labels
 
 
+def _same_bytes(a: Path, b: Path) -> bool:
+    try:
+        return a.read_bytes() == b.read_bytes()
+    except OSError:
+        return False
+
+
 def _check_own_name(kind: _Kind, name: Any, path: Path) -> None:
     """A file whose ``name`` is another file's, left in a copy of a shipped file (a
     city of one's own named "baseline", vouchers named "none"), is refused: results
@@ -419,6 +426,9 @@ def _check_own_name(kind: _Kind, name: Any, path: Path) -> None:
     taken = set(names_in(kind.folders())) | ({"none"} if kind is _POLICY else set())
     if name not in taken:
         return
+    other = find_named(kind.folders(), name)
+    if other is not None and (_same_file(other, path) or _same_bytes(other, path)):
+        return  # (the file itself, by a link; or a copy of it: a calibration's fitted.toml)
     allowed = f'"{path.stem}" (the file\'s own name), or a name no other {kind.label} has'
     raise ConfigError(
         Problem(
@@ -506,6 +516,15 @@ def load_scenario(name_or_path: str | os.PathLike[str]) -> ScenarioConfig:
     return scenario
 
 
+def _joined(name: str) -> bool:
+    """Whether ``name`` ("a.toml+b.toml", "a.toml+core_skills") is policies joined by
+    "+", each a file there or a policy's name, rather than one path with a "+" in it (a
+    folder "my+dir/"), missing, which is then said to be missing as a whole."""
+    known = set(names_in(_POLICY.folders())) | {"none"}
+    parts = [part.strip() for part in name.split("+")]
+    return all(Path(p).is_file() if p.endswith(".toml") else p in known for p in parts)
+
+
 def load_policy(names: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]) -> PolicyConfig:
     """One policy, or several merged in order (``"a+b"`` or ``["a", "b"]``).
 
@@ -518,8 +537,8 @@ def load_policy(names: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
         # "a+b": a, then b; "a.toml+b.toml" too (it was looked for as one file: an
         # outside review), unless a file of that whole name is there
         whole = isinstance(name, str) and name.endswith(".toml")
-        if whole and "+" in name and not Path(name).is_file():
-            whole = False
+        if whole and "+" in name and not Path(name).is_file() and _joined(name):
+            whole = False  # (else the whole path, missing, is said to be missing)
         if isinstance(name, str) and not whole:
             parts = [n.strip() for n in name.split("+")]
             if not all(parts):  # "", "a+", "a++b": a name left out, not "none"
@@ -790,7 +809,8 @@ def idle_fields(policy: PolicyConfig) -> list[str]:
             "only, and assessment_certification is false: it changes nothing"
         )
     green, core = policy.green_curricula.green_share, policy.core_skills.curriculum_share
-    if green > 1.0 - core:  # (the floor stops at the technical share: training.py)
+    if green > 1.0 - core + 1e-9:  # (the floor stops at the technical share: training.py;
+        # 0.2 beside 0.8 is no more than 1 - 0.8 = 0.19999999999999996: a review)
         out.append(
             f"green_curricula.green_share is {green:g}, but core_skills.curriculum_share "
             f"({core:g}) leaves {1.0 - core:g} of programme time to technical skills: the "

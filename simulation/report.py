@@ -413,6 +413,13 @@ _T: dict[str, tuple[str, str]] = {
         "(scenarios/baseline.toml, the city the model is fitted to):",
         "除驱动因素外，与内置基准城市（模型据以校准的城市）不同的设置：",
     ),
+    "not_fitted_swept": (
+        'The design sweeps settings of this city\'s behaviour ("swept" in the table): the model is '
+        "fitted at one value of each at most, so at the other points read a policy's "
+        "effects against the point's own status quo, not the levels.",
+        "本设计扫描了该城市的行为设置（上表中“随设计点变化”的设置）：模型最多只在其中一个取值上经过校准，"
+        "其他设计点上请以该点自身的现状为基准解读政策影响，而非水平值。",
+    ),
     "not_fitted": (
         "This city or its behaviour is not the fitted one, so its levels (unemployment, "
         "wages, apprenticeships) are not calibrated: read a policy's effects against this "
@@ -1441,8 +1448,8 @@ def _html(sweep: Sweep, rendered, folder: str, lang: str) -> str:
     ]
     if exp.get("description"):
         described = exp["description"]
-        if lang == "zh" and exp["name"] in i18n.EXPERIMENT_DESCRIPTIONS_ZH:
-            described = i18n.EXPERIMENT_DESCRIPTIONS_ZH[exp["name"]]
+        if lang == "zh" and described == _shipped_experiment_description(exp["name"]):
+            described = i18n.EXPERIMENT_DESCRIPTIONS_ZH[exp["name"]]  # (only the shipped one's)
         overrides = {
             k: v for k, v in (sweep.manifest.get("overrides") or {}).items() if v is not None
         }
@@ -2042,6 +2049,21 @@ def _shipped_config(kind: str, name: str) -> dict[str, Any] | None:
     return load([path] if kind == "policy" else path).model_dump(mode="json")
 
 
+@functools.cache
+def _shipped_experiment_description(name: str) -> str | None:
+    """The description of the shipped experiment ``name``, where it has a Chinese one
+    (a copy of default.toml with a description of its own was described in Chinese as
+    the shipped one: a review)."""
+    import tomllib
+
+    from simulation import loading
+
+    path = loading.SHIPPED_SCENARIOS.parent / "experiments" / f"{name}.toml"
+    if name not in i18n.EXPERIMENT_DESCRIPTIONS_ZH or not path.is_file():
+        return None
+    return tomllib.loads(path.read_text(encoding="utf-8")).get("description")
+
+
 def _shipped(kind: str, name: str, key: str) -> Any:
     """One entry of ``_shipped_config`` (None where it has none)."""
     return (_shipped_config(kind, name) or {}).get(key)
@@ -2143,7 +2165,8 @@ def _scenarios_html(sweep: Sweep, lang: str) -> str:
         other = {
             k: (SweptValue() if k in swept else v)
             for k, v in _setting_leaves(dumped).items()
-            if not k.startswith(("drivers", "name", "description")) and city.get(k) != v
+            if not k.startswith(("drivers", "name", "description"))
+            and (city.get(k) != v or k in swept)
         }
         if other:
             out.append(f"<p>{_e(_t('differs_from_city', lang))}</p>")
@@ -2152,12 +2175,12 @@ def _scenarios_html(sweep: Sweep, lang: str) -> str:
             as_shipped = shipped is not None and {
                 k: v for k, v in shipped.items() if k != "description"
             } == {k: v for k, v in dumped.items() if k != "description"}
-            refit = [  # (not a burn-in's length: the same city, run in earlier)
-                k for k, v in other.items() if k.startswith(("world", "behaviour"))
-                and not isinstance(v, SweptValue)
-            ]  # fmt: skip
-            if not as_shipped and refit:
+            # (not a burn-in's length: the same city, run in earlier)
+            refit = [k for k in other if k.startswith(("world", "behaviour"))]
+            if not as_shipped and any(not isinstance(other[k], SweptValue) for k in refit):
                 out.append(f"<p class='note'>{_e(_t('not_fitted', lang))}</p>")
+            elif refit:  # (a design over the fitted city's behaviour: hiring_assumptions)
+                out.append(f"<p class='note'>{_e(_t('not_fitted_swept', lang))}</p>")
     return "".join(out)
 
 

@@ -279,6 +279,25 @@ def test_a_copy_that_keeps_another_files_name_is_refused(tmp_path: Path) -> None
     assert load_scenario(write(tmp_path / "x.toml", 'extends = "baseline"\n')).name == "x"
 
 
+def test_a_copy_or_a_link_of_a_named_file_keeps_its_name(tmp_path, monkeypatch) -> None:
+    """fitted.toml copied into one's scenarios/ as baseline_fitted.toml (as the README
+    says to keep a fit) made the calibration's own fitted.toml refused, and a link
+    scenarios/current.toml to mycity.toml was refused with "must be current" (a review):
+    a copy of the named file, byte for byte, or the file itself is its own."""
+    fitted = 'extends = "baseline"\nname = "baseline_fitted"\n'
+    mycity = 'extends = "baseline"\nname = "mycity"\n'
+    _own_scenarios(tmp_path, monkeypatch, {"baseline_fitted.toml": fitted, "mycity.toml": mycity})
+    (tmp_path / "res").mkdir()
+    (tmp_path / "res" / "fitted.toml").write_text(fitted)
+    assert load_scenario(tmp_path / "res" / "fitted.toml").name == "baseline_fitted"
+    (tmp_path / "scenarios" / "current.toml").symlink_to(tmp_path / "scenarios" / "mycity.toml")
+    assert load_scenario("current").name == "mycity"
+    # another fit of the same name, other values: two files that name one scenario
+    (tmp_path / "res" / "fitted.toml").write_text(fitted + "burn_in_months = 30\n")
+    e = error_of(load_scenario, tmp_path / "res" / "fitted.toml")
+    assert e.field == "name" and "baseline_fitted.toml" in str(e)
+
+
 def test_none_policy() -> None:
     for arg in ("none", [], ()):
         policy = load_policy(arg)
@@ -692,6 +711,12 @@ def test_a_combination_is_named_with_plus_in_a_list_too() -> None:
 def test_a_policy_file_with_a_plus_in_its_name_is_that_file(tmp_path: Path) -> None:
     plus = write(tmp_path / "a+b.toml", "[subsidy]\nyuan_per_year = 700.0\n")
     assert load_policy(str(plus)).subsidy.yuan_per_year == 700.0
+    (tmp_path / "my+dir").mkdir()
+    inside = write(tmp_path / "my+dir" / "p.toml", "[subsidy]\nyuan_per_year = 900.0\n")
+    assert load_policy(str(inside)).subsidy.yuan_per_year == 900.0
+    # a missing file in such a folder is said to be missing, not "unknown policy my"
+    e = error_of(load_policy, str(tmp_path / "my+dir" / "typo.toml"))
+    assert "typo.toml" in str(e) and "unknown policy" not in str(e)
 
 
 def test_unknown_scenario_and_policy_list_available() -> None:
@@ -933,6 +958,10 @@ def test_what_a_run_will_do_unsaid_is_warned_of(tmp_path: Path) -> None:
         "green_curricula.green_share = 0.5\ncore_skills.curriculum_share = 0.5\n"
     )
     assert run_warnings([], 120, [load_policy(tmp_path / "idle.toml")]) == []
+    for core in range(20, 81):  # (0.2 beside 0.8: 1 - 0.8 is 0.19999999999999996)
+        text = f"green_curricula.green_share = {(100 - core) / 100}\n"
+        (tmp_path / "idle.toml").write_text(f"{text}core_skills.curriculum_share = {core / 100}\n")
+        assert run_warnings([], 120, [load_policy(tmp_path / "idle.toml")]) == [], core
     # a run past the 10 years the model was fitted over (from 20 years until a review of
     # long runs: youth unemployment had fallen from 16% to 10% by year 15), and trends
     # that move a sector more than 20-fold (an outside review: the model drifts, and

@@ -528,6 +528,44 @@ def test_live_charts_draw_each_month_on_fixed_scales(lang):
         assert (np.abs(whole - last).max(axis=2) > 40).mean() < 0.005  # without the run: 1%+
 
 
+def test_the_live_charts_stand_out_on_a_projector():
+    """The status quo's faint lines stood at 1.7:1 on white (blue, alpha 0.35), the
+    bars' orange mark at 2.2:1, and the live map's numbers and hatches used a rule of
+    their own (an outside review for forums). The lines are at FAINT now, the mark in
+    vermillion, and the map's numbers and hatches in ``plots.ink`` of their cell."""
+    from matplotlib.colors import to_rgba
+
+    model = dashboard.DashboardModel(workers=600, months=2, seed=2)
+    quo = model.status_quo
+    lines = dashboard.LiveLines(["unemployment_rate"], "u", model.months, "en", quo)
+    faint = [line for line in lines.ax.get_lines() if line not in lines.moving]
+    assert faint and all(line.get_alpha() == dashboard.FAINT >= 0.7 for line in faint)
+    bars = dashboard.LiveBars(["unemployment_rate"], "r", "en", quo)
+    marks = [m for ms in bars.marks.values() for m in ms]
+    assert all(to_rgba(m.get_color()) == to_rgba(dashboard.MARK) for m in marks)
+    white = (1.0, 1.0, 1.0)
+    lum = [_luminance(c) for c in (to_rgba(dashboard.MARK), white)]
+    assert (max(lum) + 0.05) / (min(lum) + 0.05) >= 3.0
+    gaps = dashboard.LiveMap("g", "en", model.world, quo)
+    model.step()
+    gaps.png(dashboard.sector_region_gap(model))
+    shown = 0
+    for i, row in enumerate(gaps.texts):
+        for j, text in enumerate(row):
+            if not text.get_text():
+                continue
+            cell = gaps.cmap(gaps.norm(float(text.get_text().strip("()"))))
+            assert text.get_color() == plots.ink(cell)
+            assert gaps.hatches[i][j].get_edgecolor() == pytest.approx(plots.thin_hatch(cell))
+            shown += 1
+    assert shown > 0
+
+
+def _luminance(rgba) -> float:
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgba[:3]]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
 def test_a_run_above_the_status_quo_widens_the_scale_once_and_keeps_its_labels():
     """The scale crept up with the run (new tick labels month after month) and, laid out
     for the first ones, cut the y label at the image's edge."""

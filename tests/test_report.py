@@ -9,6 +9,7 @@ import json
 import os
 import re
 import shutil
+import tomllib
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -291,11 +292,19 @@ def test_a_shipped_experiments_description_in_chinese(tmp_path):
     chinese_font_or_skip()
     sweep = shutil.copytree(cell_sweep(), tmp_path / "s", ignore=shutil.ignore_patterns(".lock"))
     manifest = json.loads((sweep / "manifest.json").read_text())
-    manifest["experiment"].update(name="default", description="Every scenario x ...")
+    described = load_experiment(shipped / "default.toml").config.description
+    manifest["experiment"].update(name="default", description=described)
     (sweep / "manifest.json").write_text(json.dumps(manifest))
     page = report.write(sweep, tmp_path / "zh.html", lang="zh").read_text(encoding="utf-8")
     assert f"<p>{i18n.EXPERIMENT_DESCRIPTIONS_ZH['default']}</p>" in page
-    assert "<p>Every scenario x ...</p>" not in page  # (the manifest section keeps it)
+    assert f"<p>{html.escape(described)}</p>" not in page  # (the manifest section keeps it)
+    # a copy of default.toml with a description of its own keeps it (it was given the
+    # shipped one's translation: a review)
+    manifest["experiment"].update(description="Our own comparison of three policies")
+    (sweep / "manifest.json").write_text(json.dumps(manifest))
+    page = report.write(sweep, tmp_path / "own.html", lang="zh").read_text(encoding="utf-8")
+    assert "<p>Our own comparison of three policies</p>" in page
+    assert i18n.EXPERIMENT_DESCRIPTIONS_ZH["default"] not in page
 
 
 def test_report_needs_a_sweep(tmp_path, capsys):
@@ -837,7 +846,9 @@ def _as_default_sweep(tmp_path: Path) -> Path:
     300 --months 14 --seeds 2, from a working tree with uncommitted changes."""
     sweep = shutil.copytree(cell_sweep(), tmp_path / "s", ignore=shutil.ignore_patterns(".lock"))
     manifest = json.loads((sweep / "manifest.json").read_text())
-    manifest["experiment"].update(name="default", description="Every scenario x ...")
+    shipped = Path(__file__).resolve().parents[1] / "experiments" / "default.toml"
+    described = tomllib.loads(shipped.read_text(encoding="utf-8"))["description"]
+    manifest["experiment"].update(name="default", description=described)
     manifest["overrides"] = {"workers": 300, "months": 14, "replications": 2, "root_seed": None}
     manifest["code_version"] = {"package": "0.1.0", "commit": "abc123", "dirty": True}
     manifest["scenarios"]["green_transition_orderly"] = manifest["scenarios"].pop("quick_green")
@@ -899,7 +910,7 @@ def test_the_chinese_page_names_things_as_its_readers_do(tmp_path):
     # the English page keeps its identifiers, its counts said in words too
     english = report._html(sweep, [], "r_figures", "en")
     assert "<tr><th>counts</th><td>done 12, failed 0, pending 0</td></tr>" in english
-    assert "As the experiment file sets it: Every scenario x ..." in english
+    assert "As the experiment file sets it: Every scenario x (none, each single" in english
     assert "<small><code>green_transition_orderly</code></small>" in english
     assert "(dirty)" in english and '{"pending"' not in _page_words(english)
 
@@ -1053,8 +1064,10 @@ def test_a_city_of_ones_own_is_described_setting_by_setting_and_said_to_be_unfit
     mine["world"]["regions"].append(region)
     mine["world"]["regions"][0]["wage_level_yuan_per_month"] = 6200.0
 
-    def page(dumped, lang):
-        text = report._scenarios_html(_AsSweep({"scenario": dumped}), lang)
+    def page(dumped, lang, swept=()):
+        sweep = _AsSweep({"scenario": dumped})
+        sweep.experiment = {"parameters": [{"path": f"scenario.{p}"} for p in swept]}
+        text = report._scenarios_html(sweep, lang)
         return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
 
     en, zh = page(mine, "en"), page(mine, "zh")
@@ -1076,6 +1089,11 @@ def test_a_city_of_ones_own_is_described_setting_by_setting_and_said_to_be_unfit
     assert i18n.DESCRIPTIONS_ZH["baseline"] not in zh
     quick = {**shipped, "name": "quick", "burn_in_months": 2}  # (the same city, run in less)
     assert "burn_in_months 2" in page(quick, "en") and "not the fitted one" not in page(quick, "en")
+    # a design over the fitted city's behaviour (hiring_assumptions): said too (a review)
+    noise = "behaviour.labour_market.screening_noise"
+    swept = page(shipped, "en", swept=[noise])
+    assert f"{noise} swept (below)" in swept and "fitted at one value of each at most" in swept
+    assert "not the fitted one" not in swept
     for name in ("baseline", "baseline_alternative_fit", "green_transition_orderly"):
         text = page(load_scenario(name).model_dump(mode="json"), "en")
         assert "not the fitted one" not in text, name
