@@ -222,7 +222,8 @@ def _parser() -> argparse.ArgumentParser:
         choices=("scenarios", "policies", "metrics", "breakdowns", "settings", "all"),
         default="all",
         help="what to list (default all; settings: every field of a scenario or policy "
-        "file, with what it allows, its default and its meaning)",
+        "file, with what it allows, its value in the shipped baseline or the status quo, "
+        "and its meaning)",
     )
 
     show = sub.add_parser(
@@ -1154,10 +1155,14 @@ def _list_settings() -> None:
     and its meaning (the allowed values were learnt from the errors: an outside review
     of writing one's own files)."""
     from simulation.config import PolicyConfig, ScenarioConfig, setting_rows
-    from simulation.report import _leaves
+
+    def leaves(data, prefix=""):  # (dotted paths to values: "world.avg_firm_size")
+        if not isinstance(data, dict):
+            return {prefix: data}
+        return {k: v for key, d in data.items() for k, v in leaves(d, prefix + key + ".").items()}
 
     shipped = loading.load_scenario(loading.SHIPPED_SCENARIOS / "baseline.toml")
-    city = _leaves(shipped.model_dump(mode="json"))
+    city = {k.rstrip("."): v for k, v in leaves(shipped.model_dump(mode="json")).items()}
     for kind, model in (("scenario", ScenarioConfig), ("policy", PolicyConfig)):
         rows = [r for r in setting_rows(model) if r[0] not in ("name", "description")]
         if kind == "scenario":  # (its values: the shipped baseline's, which one extends)

@@ -420,7 +420,8 @@ def _check_own_name(kind: _Kind, name: Any, path: Path) -> None:
     carry the name, and the run was labelled, described and compared as the shipped
     scenario or the status quo, without a word (an outside review). A name of the
     file's own that no other file has (a calibration's ``<scenario>_fitted`` in
-    fitted.toml) is kept."""
+    fitted.toml) is kept, as is the name of the file it is a link to or a copy of, byte
+    for byte (that fitted.toml kept in one's scenarios/ as baseline_fitted.toml)."""
     if not isinstance(name, str) or name == path.stem:
         return
     taken = set(names_in(kind.folders())) | ({"none"} if kind is _POLICY else set())

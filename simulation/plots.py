@@ -892,7 +892,7 @@ def mismatch_heatmap(
 
 
 def ink(rgba) -> str:
-    """ "black" or "white", whichever contrasts more with a cell of colour ``rgba``
+    """The ink, black or white, that contrasts more with a cell of colour ``rgba``
     (WCAG 2's relative luminance). Seaborn's own switch left white numbers on the
     middle of cividis at 2.3:1, where text needs 4.5:1 (an outside review); the
     better of the two is at least 4.6:1 on any colour."""
