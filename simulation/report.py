@@ -1679,7 +1679,7 @@ def _summary(sweep: Sweep, lang: str) -> str:
                 if points
                 else ""
             )
-            out.append(f"<tr><th>{_e(name_of('policy', p, lang) + at)}</th>")
+            out.append(f"<tr><th scope='row'>{_e(name_of('policy', p, lang) + at)}</th>")
             for s in scen:
                 if (p, point, s) not in cells.index:
                     out.append(f"<td class='num'>{DASH}</td>")
@@ -1743,11 +1743,12 @@ def _late_drivers(sweep: Sweep, lang: str) -> list[str]:
 
 
 def _table_head(head: str, scen: list, lang: str) -> str:
-    """A summary table's heading and head row: policies down, scenarios across."""
-    cells = "".join(f"<th>{_e(name_of('scenario', s, lang))}</th>" for s in scen)
+    """A summary table's heading and head row: policies down, scenarios across (each
+    header cell's scope said, for a screen reader: an outside review)."""
+    cells = "".join(f"<th scope='col'>{_e(name_of('scenario', s, lang))}</th>" for s in scen)
     return (
-        f"<h3>{_e(head)}</h3><table><thead><tr><th>{_e(_t('policy_col', lang))}</th>"
-        f"{cells}</tr></thead><tbody>"
+        f"<h3>{_e(head)}</h3><table><thead><tr><th scope='col'>{_e(_t('policy_col', lang))}"
+        f"</th>{cells}</tr></thead><tbody>"
     )
 
 
@@ -1781,7 +1782,7 @@ def _sampled_summary(sweep: Sweep, scen: list, pols: list, lang: str) -> str:
         out.append(_table_head(head, scen, lang))
         wans = _column_wan(rows, m, ["effect"], lang)
         for p in pols:
-            out.append(f"<tr><th>{_e(name_of('policy', p, lang))}</th>")
+            out.append(f"<tr><th scope='row'>{_e(name_of('policy', p, lang))}</th>")
             for s in scen:
                 cell = rows[(rows["policy"] == p) & (rows["scenario"] == s)]["effect"].dropna()
                 if cell.empty:

@@ -1042,8 +1042,11 @@ def test_bold_cells_are_the_effects_whose_interval_excludes_zero_and_never_the_c
             body = table.split("</table>")[0]
             classes = re.findall(r"<td class='(num[^']*)'>", body)
             assert classes and set(classes) == {"num clear" if bold else "num"}, (heading, classes)
-            # (and in strong type, which a screen reader says, not only bold by its class)
+            # (and in strong type, which a screen reader says, not only bold by its class;
+            # the header cells with their scope)
             assert body.count("<strong>") == (len(classes) if bold else 0)
+            assert "<th scope='col'>" in body and "<th scope='row'>" in body
+            assert "<th>" not in body
 
 
 def test_a_city_of_ones_own_is_described_setting_by_setting_and_said_to_be_unfitted(tmp_path):
