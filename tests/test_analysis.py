@@ -129,8 +129,11 @@ def test_load_reads_run_folders_too(tmp_path, one_thread):
     with pytest.raises(FileNotFoundError, match="no results here"):
         analysis.load(tmp_path / "nothing")
     # Runs that cannot be one experiment's were paired or counted as seeds: refused.
-    dearer = tmp_path / "dearer.toml"
-    dearer.write_text('name = "apprenticeship_subsidy"\n[subsidy]\nyuan_per_year = 15000.0\n')
+    # (a file of the shipped policy's name elsewhere: one named so inside another file's
+    # name is refused, loading._check_own_name)
+    (tmp_path / "dearer").mkdir()
+    dearer = tmp_path / "dearer" / "apprenticeship_subsidy.toml"
+    dearer.write_text("[subsidy]\nyuan_per_year = 15000.0\n")
     for name, extra, said in (
         ("bigger", ["--workers", "400"], "they differ in workers (300 workers: "),
         ("longer", ["--months", "3"], "they differ in months (2 months: "),
