@@ -1154,15 +1154,10 @@ def _list_settings() -> None:
     its value (the shipped baseline's for a scenario, the status quo's for a policy)
     and its meaning (the allowed values were learnt from the errors: an outside review
     of writing one's own files)."""
-    from simulation.config import PolicyConfig, ScenarioConfig, setting_rows
-
-    def leaves(data, prefix=""):  # (dotted paths to values: "world.avg_firm_size")
-        if not isinstance(data, dict):
-            return {prefix: data}
-        return {k: v for key, d in data.items() for k, v in leaves(d, prefix + key + ".").items()}
+    from simulation.config import PolicyConfig, ScenarioConfig, leaves, setting_rows
 
     shipped = loading.load_scenario(loading.SHIPPED_SCENARIOS / "baseline.toml")
-    city = {k.rstrip("."): v for k, v in leaves(shipped.model_dump(mode="json")).items()}
+    city = leaves(shipped.model_dump(mode="json"))
     for kind, model in (("scenario", ScenarioConfig), ("policy", PolicyConfig)):
         rows = [r for r in setting_rows(model) if r[0] not in ("name", "description")]
         if kind == "scenario":  # (its values: the shipped baseline's, which one extends)

@@ -837,6 +837,17 @@ class RunConfig(Strict):
 # ------------------------------------------------------------- settings listed
 
 
+def leaves(data: Any, prefix: str = "") -> dict[str, Any]:
+    """A dumped config's values by dotted path ("world.avg_firm_size"); a list is one
+    value (the reports' settings tables, ``skillsim list settings``)."""
+    if isinstance(data, dict):
+        out = {}
+        for k, v in data.items():
+            out.update(leaves(v, f"{prefix}.{k}" if prefix else k))
+        return out
+    return {prefix: data}
+
+
 def _allowed(annotation: Any, metadata: list) -> str:
     """What a field allows, in words ("number 0 to 0.8", "whole number >= 1")."""
     origin = typing.get_origin(annotation)

@@ -886,8 +886,9 @@ def mismatch_heatmap(
         ax.set_title(
             title or text("heatmap_title", lang).format(rows=where[rows], columns=where[columns])
         )
-        _ink_numbers(ax, few.shape)
-        _hatch_thin(fig, ax, few, thin, value, lang, source=source_line(table, lang))
+        colours = _cell_colours(ax, few.shape)
+        _ink_numbers(ax, colours)
+        _hatch_thin(fig, ax, few, colours, thin, value, lang, source=source_line(table, lang))
     return _done(fig)
 
 
@@ -918,9 +919,9 @@ def _cell_colours(ax: Axes, shape: tuple[int, int]) -> np.ndarray:
     return mesh.cmap(mesh.norm(values))
 
 
-def _ink_numbers(ax: Axes, shape: tuple[int, int]) -> None:
-    """Each of seaborn's numbers in the ink of its cell (``ink``)."""
-    colours = _cell_colours(ax, shape)
+def _ink_numbers(ax: Axes, colours: np.ndarray) -> None:
+    """Each of seaborn's numbers in the ink of its cell (``ink``; ``colours`` from
+    ``_cell_colours``)."""
     for t in ax.texts:  # (one at each cell's centre)
         x, y = t.get_position()
         t.set_color(ink(colours[int(y), int(x)]))
@@ -1013,21 +1014,21 @@ def _hatch_thin(
     fig: Figure,
     ax,
     few: np.ndarray,
+    colours: np.ndarray,
     thin: int | None,
     value: str,
     lang: str,
     source: str | None = None,
 ):
-    """Hatch the map's thin cells (``few``, rows x columns), put their numbers in
-    brackets, and say why in a legend under the map, ``source`` (``source_line``)
-    under it."""
+    """Hatch the map's thin cells (``few``, rows x columns; ``colours``, each cell's, as
+    ``_cell_colours`` gives them), put their numbers in brackets, and say why in a
+    legend under the map, ``source`` (``source_line``) under it."""
     if not few.any():
         if source:
             _map_footer(fig, [], [], source, lang)
         return
     from matplotlib.patches import Rectangle
 
-    colours = _cell_colours(ax, few.shape)
     for i, j in zip(*np.nonzero(few), strict=True):
         mark = {**THIN_MARK, "edgecolor": thin_hatch(colours[i, j])}
         ax.add_patch(Rectangle((j, i), 1, 1, zorder=1.5, **mark))

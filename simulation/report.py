@@ -34,6 +34,7 @@ from typing import Any
 import pandas as pd
 
 from simulation import analysis, i18n, metrics, stop, store
+from simulation.config import leaves as _leaves
 from simulation.experiment.progress import SweepProgress, sweep_progress
 from simulation.i18n import axis_label, label, name_of, unit
 
@@ -1858,15 +1859,6 @@ def _figures_html(rendered, folder: str, lang: str) -> str:
 
 
 # ----------------------------------------------------- configs in words
-
-
-def _leaves(data: Any, prefix: str = "") -> dict[str, Any]:
-    if isinstance(data, dict):
-        out = {}
-        for k, v in data.items():
-            out.update(_leaves(v, f"{prefix}.{k}" if prefix else k))
-        return out
-    return {prefix: data}
 
 
 _ITEM = re.compile(r"\[[^\]]*\]")  # an item of a list of named tables: "[county_town]"
