@@ -71,7 +71,8 @@ def load(
     the table's own columns (``month`` and one column per metric for
     ``table="metrics"``; month, the region/sector/cohort and its
     measures for a breakdown; month, sector, region and the measures of the employed
-    in that sector and region for ``table="cell"``). Only finished runs are included,
+    in that sector and region for ``table="cell"``; month, from_status, to_status and
+    workers for ``table="transitions"``). Only finished runs are included,
     and only those of ``policies`` if given (a breakdown of a large sweep is large). A
     sweep that is not complete warns with ``IncompleteSweepWarning``.
     ``DataFrame.attrs["skillsim"]`` holds the experiment and design, which
@@ -653,7 +654,8 @@ def _groups(results: pd.DataFrame) -> list[str]:
 def summarise(results: pd.DataFrame, summary: str = "mean") -> pd.DataFrame:
     """One row per run: the keys, then each metric's mean over months 1..M (``mean``)
     or its value in the last month (``final``). Of a breakdown (``load(path,
-    table="region")``), one row per run and region (sector, cohort, cell), its columns
+    table="region")``), one row per run and region (sector, cohort, cell, pair of
+    statuses), its columns
     summarised the same way (a month where a group's value is undefined, NaN, is left
     out of its mean)."""
     if summary not in ("mean", "final"):
@@ -674,6 +676,7 @@ def summarise(results: pd.DataFrame, summary: str = "mean") -> pd.DataFrame:
 # the columns that name a breakdown's rows (its measures: metrics.BREAKDOWN_MEASURES)
 BREAKDOWN_KEYS = {
     "cell": ["sector", "region"],
+    "transitions": ["from_status", "to_status"],
     "region": ["region"],
     "sector": ["sector"],
     "cohort": ["cohort"],
@@ -697,6 +700,7 @@ def _measures(results: pd.DataFrame) -> list[str]:
 # what one row of each breakdown is (``load(path, table=...)``)
 BREAKDOWN_ROWS = {
     "cell": "sector and region",
+    "transitions": "pair of statuses (at the month's start and end)",
     "region": "region",
     "sector": "sector",
     "cohort": "cohort",
@@ -704,12 +708,14 @@ BREAKDOWN_ROWS = {
 
 
 def breakdown(results: pd.DataFrame) -> str | None:
-    """The breakdown a table of ``load`` is ("region", "sector", "cohort", "cell"), or
-    None for the metrics table (one row per run and month): as ``load`` recorded it,
-    else by its columns."""
+    """The breakdown a table of ``load`` is ("region", "sector", "cohort", "cell",
+    "transitions"), or None for the metrics table (one row per run and month): as
+    ``load`` recorded it, else by its columns."""
     table = results.attrs.get("skillsim", {}).get("table", "metrics")
     if table in BREAKDOWN_ROWS:
         return table
+    if {"from_status", "to_status"} <= set(results.columns):
+        return "transitions"
     if {"sector", "region"} <= set(results.columns):
         return "cell"
     return next((c for c in ("region", "sector", "cohort") if c in results.columns), None)
@@ -771,9 +777,9 @@ def effects(
     ``metric_names`` (a name or a list) keeps to those metrics; by default every metric of
     the results and the cost row.
 
-    Of a breakdown (``load(path, table="region")``, "sector", "cohort", "cell"): who
-    gains. The effects on its columns, one row per region (sector, cohort, sector and
-    region) as well: each run's region against the baseline run's same region, same
+    Of a breakdown (``load(path, table="region")``, "sector", "cohort", "cell",
+    "transitions"): who gains. The effects on its columns, one row per region (sector,
+    cohort, sector and region, pair of statuses) as well: each run's region against the baseline run's same region, same
     seed (no cost row). A group whose value is undefined in some runs (no one there)
     has its n counted over the others.
 

@@ -12,13 +12,13 @@ import time
 
 import numpy as np
 
-from simulation import allocator, compile_ahead, initial, params, phases
+from simulation import allocator, compile_ahead, initial, metrics, params, phases
 from simulation.config import RunConfig
 from simulation.kernels import apprenticeship, matching, parallel
 from simulation.kernels import metrics as metric_kernels
 from simulation.kernels import month as month_kernels
 from simulation.rng import Stream
-from simulation.state import N_FLOW, N_SPEND, N_TRAINING
+from simulation.state import N_FLOW, N_SPEND, N_STATUS, N_TRAINING
 
 EMPLOYABILITY_SAMPLE = 2000  # unemployed workers sampled for the employability metric
 EMPLOYABILITY_DRAWS = 16  # vacancies drawn per sampled worker
@@ -113,6 +113,10 @@ class Engine:
         n_domains = w.skills.shape[1]
         self.flows = np.zeros(N_FLOW, dtype=np.int64)
         self.flow_history = np.zeros((12, N_FLOW), dtype=np.int64)
+        # Each worker row's status at the month's start (``_advance``), and the month's
+        # moves between statuses counted from it (``transitions``)
+        self.status_before = w.status.copy()
+        self.status_changes = np.zeros((N_STATUS, N_STATUS), dtype=np.int64)
         self.spend = np.zeros(N_SPEND, dtype=np.float64)
         self.appr_money = np.zeros(N_TRAINING, dtype=np.float64)  # by Training, this month
         self.mig_in = np.zeros(world.n_regions, dtype=np.int64)
@@ -158,6 +162,7 @@ class Engine:
         rows, in one compiled call (``phases.whole_month``: the same kernels in the
         same order, the same run bit for bit), unless the phases are being compiled."""
         month = self.month + 1
+        np.copyto(self.status_before, self.workers.status)
         if self._in_one_call():
             phases.whole_month(self, p, month)
         else:
@@ -251,9 +256,14 @@ class Engine:
             self.by_cell,
             self.g,
         )
+        metric_kernels.status_changes(self.status_before, w.status, self.status_changes)
         return apprenticeship.net_cost_share_recouping(
             f.train_cost, f.train_benefit, f.appr_started, f.alive
         )
+
+    def _transitions(self) -> np.ndarray:
+        """The month's moves between statuses (``metrics.transitions``), once tallied."""
+        return metrics.transitions(self.status_changes, self.by_region)
 
     def _gini(self) -> float:
         return metric_kernels.wage_gini(self.workers.status, self.workers.wage, self.gini_scratch)

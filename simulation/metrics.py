@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulation.kernels import metrics as mk
-from simulation.state import Flow, Spend, Training
+from simulation.state import Flow, Spend, Status, Training
 
 
 @dataclass(frozen=True)
@@ -205,11 +205,22 @@ COHORT_COLUMNS = (
     "wage_mean_yuan",
 )
 
+# The transitions breakdown: every worker's status at the month's start (``from_status``;
+# "entering": not yet in the population, a school leaver who enters this month) and at
+# its end (``to_status``; "retired": left the population), one row per pair, in the
+# order of ``state.Status`` (whose RETIRED, 0, is both ends' outside).
+FROM_STATUSES = (
+    "entering", "leaver", "student", "employed", "unemployed", "apprentice", "training",
+    "inactive",
+)  # fmt: skip
+TO_STATUSES = ("retired", *FROM_STATUSES[1:])
+TRANSITION_COLUMNS = ("workers",)
 BREAKDOWN_MEASURES = {
     "region": REGION_COLUMNS,
     "sector": SECTOR_COLUMNS,
     "cohort": COHORT_COLUMNS,
     "cell": CELL_COLUMNS,
+    "transitions": TRANSITION_COLUMNS,
 }
 
 # What each breakdown column is, as "unit: definition" (stored in each breakdown's
@@ -279,6 +290,25 @@ BREAKDOWN_DEFINITIONS: dict[str, dict[str, str]] = {
         "skill_gap_mean": _EMPLOYED_GAP,
         "under_skilled_share": "share: of these employed, those under-skilled for their job",
         "wage_mean_yuan": _EMPLOYED_WAGE,
+    },
+    "transitions": {
+        "month": "month of the policy period (0 = policy start)",
+        "from_status": (
+            "status at the month's start: leaver (a school leaver choosing a path), "
+            "student (tertiary study), employed, unemployed, apprentice, training "
+            "(full-time TVET or a lifelong-learning course), inactive; entering: not in "
+            "the population then (a school leaver who entered in the month)"
+        ),
+        "to_status": (
+            "status at the month's end: the same, or retired (left the population at "
+            "retirement age)"
+        ),
+        "workers": (
+            "workers: in from_status at the month's start and to_status at its end (a "
+            "status left and taken again within the month is no move; the employed who "
+            "stay employed include job-to-job moves). Summed over to_status, the stock "
+            "of from_status a month earlier; over from_status, the stock of to_status"
+        ),
     },
 }
 
@@ -511,6 +541,30 @@ def cohort_rows(C: np.ndarray) -> np.ndarray:
             ],
             axis=-1,
         )
+
+
+# Where the tallies count each status at the month's end (region table columns): the
+# stocks that give the transitions' diagonal (``transitions``).
+_STOCK_COLUMNS = (
+    (Status.STUDENT, mk.R_STUDENT),
+    (Status.EMPLOYED, mk.R_EMP),
+    (Status.UNEMPLOYED, mk.R_UNEMP),
+    (Status.APPRENTICE, mk.R_APPR),
+    (Status.TRAINING, mk.R_TRAINING),
+    (Status.INACTIVE, mk.R_INACTIVE),
+)
+
+
+def transitions(changes: np.ndarray, by_region: np.ndarray) -> np.ndarray:
+    """One month's transitions (N_STATUS x N_STATUS, from x to: ``FROM_STATUSES``,
+    ``TO_STATUSES``) from the moves ``kernels.metrics.status_changes`` counted
+    (``changes``) and the month's region tables: the workers who kept a status are its
+    stock at the month's end less those who came into it."""
+    table = changes.copy()
+    stocks = by_region.sum(0)
+    for s, column in _STOCK_COLUMNS:
+        table[s, s] = round(float(stocks[column])) - (int(table[:, s].sum()) - int(table[s, s]))
+    return table
 
 
 def cell_rows(X: np.ndarray) -> np.ndarray:

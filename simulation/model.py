@@ -23,7 +23,7 @@ from simulation.config import RunConfig
 from simulation.engine import Engine, PhaseTimer
 from simulation.kernels import parallel
 
-BREAKDOWNS = ("region", "sector", "cohort", "cell")  # kinds of ``SkillsModel.breakdown``
+BREAKDOWNS = ("region", "sector", "cohort", "cell", "transitions")  # ``SkillsModel.breakdown``
 
 
 def metric_value(name: str, model: SkillsModel) -> float:
@@ -270,6 +270,7 @@ class SkillsModel(Engine, mesa.Model):
         kept["sector"].append((self.by_sector.copy(),))
         kept["cohort"].append((self.by_cohort.copy(),))
         kept["cell"].append((self.by_cell.copy(),))
+        kept["transitions"].append(self._transitions())
         self.datacollector.collect(self)
 
     # ------------------------------------------------------------------ output
@@ -280,10 +281,26 @@ class SkillsModel(Engine, mesa.Model):
         df.insert(0, "month", np.arange(len(df), dtype=np.int64))
         return df
 
+    def _transition_frame(self) -> pd.DataFrame:
+        """The transitions breakdown: one row per month and pair of statuses."""
+        kept = self.breakdown_tables["transitions"]
+        n_from, n_to = len(metrics.FROM_STATUSES), len(metrics.TO_STATUSES)
+        months = len(kept)
+        counts = np.array(kept, dtype=np.int64).reshape(-1) if kept else np.empty(0, np.int64)
+        return pd.DataFrame(
+            {
+                "month": np.repeat(np.arange(months, dtype=np.int64), n_from * n_to),
+                "from_status": np.tile(np.repeat(metrics.FROM_STATUSES, n_to), months),
+                "to_status": np.tile(np.tile(metrics.TO_STATUSES, n_from), months),
+                "workers": counts,
+            }
+        )
+
     def breakdown(self, kind: str) -> pd.DataFrame:
-        """Monthly breakdown by ``region``, ``sector``, entry ``cohort`` or ``cell``
-        (employer's sector x worker's region; columns ``sector`` and ``region``), in long
-        format."""
+        """Monthly breakdown by ``region``, ``sector``, entry ``cohort``, ``cell``
+        (employer's sector x worker's region; columns ``sector`` and ``region``) or
+        ``transitions`` (status at the month's start x at its end; columns
+        ``from_status`` and ``to_status``), in long format."""
         world = self.world
         if kind == "region":
             labels, columns, rows = world.region_names, metrics.REGION_COLUMNS, metrics.region_rows
@@ -295,6 +312,8 @@ class SkillsModel(Engine, mesa.Model):
             columns, rows = metrics.COHORT_COLUMNS, metrics.cohort_rows
         elif kind == "cell":
             labels, columns, rows = (), metrics.CELL_COLUMNS, metrics.cell_rows
+        elif kind == "transitions":
+            return self._transition_frame()
         else:
             raise ValueError(f"unknown breakdown {kind!r}: use one of {', '.join(BREAKDOWNS)}")
         kept = self.breakdown_tables[kind]  # per month: the tables ``rows`` takes

@@ -7,6 +7,7 @@ Layout of a run folder::
     sector.parquet     month x sector breakdown
     cohort.parquet     month x entry-cohort (year of labour-market entry) breakdown
     cell.parquet       month x employer's sector x worker's region (the employed)
+    transitions.parquet  month x status at the month's start x at its end (gross flows)
     manifest.json      resolved config, hash, seed, code and package versions, timings
 """
 

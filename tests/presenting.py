@@ -42,7 +42,7 @@ replications = 3
 root_seed = 5
 workers = 400
 months = 6
-keep = ["metrics", "region", "sector"]
+keep = ["metrics", "region", "sector", "transitions"]
 """
 
 

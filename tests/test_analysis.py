@@ -252,7 +252,7 @@ def test_effects_by_region_and_cohort_pair_each_group(tmp_path):
     baseline run's same region, same seed, its columns summarised over months 1..M as
     the metrics are (a month where the group's value is undefined left out); computed
     here by hand. No cost row; an unknown column names the breakdown's columns."""
-    keep = 'keep = ["metrics", "region", "cohort"]\n'
+    keep = 'keep = ["metrics", "region", "cohort", "transitions"]\n'
     body = small(policies=("none", "package"), replications=3, workers=800, months=6, extra=keep)
     _, out = _sweep(tmp_path, body)
     region = analysis.load(out, table="region")
@@ -275,6 +275,20 @@ def test_effects_by_region_and_cohort_pair_each_group(tmp_path):
             assert row["ci_low"] == pytest.approx(d.mean() - half, rel=1e-9)
     cohort = analysis.effects(analysis.load(out, table="cohort"), metric_names="entrants")
     assert set(cohort["metric"]) == {"entrants"} and "cohort" in cohort.columns
+    # the gross flows: a pair of statuses each run's against the baseline run's same pair
+    moves = analysis.load(out, table="transitions")
+    bare = moves.copy()
+    bare.attrs = {}  # (told from its columns too: not taken for the metrics table)
+    assert analysis.breakdown(moves) == analysis.breakdown(bare) == "transitions"
+    flows = analysis.effects(moves).set_index(["scenario", "from_status", "to_status"])
+    assert set(flows["metric"]) == {"workers"} and len(flows) == len(set(region["scenario"])) * 64
+    later = moves[moves["month"] >= 1]
+    hired = later[(later["from_status"] == "unemployed") & (later["to_status"] == "employed")]
+    mean = hired.groupby(["scenario", "policy", "seed"])["workers"].mean()
+    for scenario in set(region["scenario"]):
+        d = mean[scenario, "package"] - mean[scenario, "none"]
+        row = flows.loc[(scenario, "unemployed", "employed")]
+        assert row["n"] == 3 and row["effect"] == pytest.approx(d.mean(), rel=1e-12)
     with pytest.raises(ValueError, match="the region breakdown's columns: labour_force"):
         analysis.effects(region, metric_names="employment_rate")
 

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -38,6 +39,7 @@ def test_run_writes_every_table_and_the_manifest(tmp_path, capsys):
         "metrics.parquet",
         "region.parquet",
         "sector.parquet",
+        "transitions.parquet",
     ]
     frame = pd.read_parquet(out / "metrics.parquet")
     assert list(frame.columns) == ["month", *metrics.NAMES]
@@ -55,7 +57,7 @@ def test_run_writes_every_table_and_the_manifest(tmp_path, capsys):
     assert len(regions) == 4 * 4
     assert len(pd.read_parquet(out / "sector.parquet")) == 9 * 4
     # every breakdown column defined in its file; the urban regions sum to the urban rate
-    for kind in ("region", "sector", "cohort", "cell"):
+    for kind in ("region", "sector", "cohort", "cell", "transitions"):
         described = store.column_descriptions(out / f"{kind}.parquet")
         assert list(described) == list(pd.read_parquet(out / f"{kind}.parquet").columns), kind
         assert all(described[c].count(": ") >= 1 for c in metrics.BREAKDOWN_MEASURES[kind])
@@ -65,6 +67,18 @@ def test_run_writes_every_table_and_the_manifest(tmp_path, capsys):
     assert rate == pytest.approx(frame["urban_unemployment_rate"].to_numpy(), rel=1e-12)
     cells = pd.read_parquet(out / "cell.parquet")  # employer's sector x worker's region
     assert len(cells) == 9 * 4 * 4
+    # the stocks close from the files: the moves into a status are its stock at the
+    # month's end, those out of it its stock a month earlier
+    moves = pd.read_parquet(out / "transitions.parquet")
+    assert len(moves) == 4 * 8 * 8 and moves["workers"].dtype == np.int64
+    into = moves.groupby(["month", "to_status"])["workers"].sum().unstack()
+    out_of = moves.groupby(["month", "from_status"])["workers"].sum().unstack()
+    stocks = regions.groupby("month")[["employed", "unemployed", "apprentices", "in_training"]]
+    stocks = stocks.sum().assign(student=frame.set_index("month")["tertiary_students"])
+    named = {"apprentices": "apprentice", "in_training": "training"}
+    for column, stock in stocks.rename(columns=named).items():
+        assert (into[column] == stock).all(), column
+        assert (out_of[column].to_numpy()[1:] == stock.to_numpy()[:-1]).all(), column
     assert (cells.groupby("month")["employed"].sum() > 0).all()
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["status"] == "complete"
@@ -727,7 +741,7 @@ def test_list_and_help_explain_every_option(capsys):
     assert len(starts) == 1
     assert cli.main(["list", "breakdowns"]) == 0
     listed = capsys.readouterr().out
-    for kind in ("region", "sector", "cohort", "cell"):
+    for kind in ("region", "sector", "cohort", "cell", "transitions"):
         assert f"breakdown {kind} ({kind}.parquet):" in listed
     assert "net_migration" in listed and "workers per month" in listed and "urban" in listed
     # every setting of a scenario or policy file with what it allows (learnt from the

@@ -181,6 +181,7 @@ class Tracker:
         # the apprenticeships ended in each of the last 12 months: (completed, dropped,
         # dissolved), from the workers' states (the completion rate's window)
         self.ended: collections.deque = collections.deque(maxlen=12)
+        self.started: np.ndarray | None = None  # the statuses at the last month's start
 
     def where(self) -> str:
         return f"[{self.label} month {self.cur.month if self.cur else '?'}]"
@@ -206,6 +207,7 @@ class Tracker:
             self.cur.hires = np.zeros(cap, dtype=np.int64)
             self.cur.starts = np.zeros(cap, dtype=np.int64)
             was = model.workers.status == Status.APPRENTICE
+            self.started = model.workers.status.copy()  # (the transitions' month start)
             orig_advance(model, p)
             dissolved = int((was & (model.workers.appr_state == ApprState.DISSOLVED)).sum())
             assert dissolved == model.flows[Flow.APPR_DISSOLVED], self.where()
@@ -715,6 +717,8 @@ class Tracker:
         same("apprenticeship_completion_rate", rate(done, done + dropped + dissolved))
         if model.month == model.months:  # (the last month: the breakdowns' frames are slow)
             check_breakdowns(model, where)
+        before = status if self.started is None else self.started  # (none run: no moves)
+        check_transitions(model.breakdown_tables["transitions"][-1], before, status, model, where)
         assert cur["firms_alive"] == int(f.alive.sum()), where
         assert cur["vacancies"] == int(f.vacancies[f.alive == 1].sum()), where
         # Slots offered this month, before matching took some.
@@ -852,6 +856,27 @@ def check_breakdowns(model: SkillsModel, where: str) -> None:
                 column,
                 where,
             )
+
+
+def check_transitions(table, before, after, model: SkillsModel, where: str) -> None:
+    """The month's transitions (metrics.BREAKDOWN_DEFINITIONS["transitions"]) from the
+    worker rows' statuses at the month's start (``before``, as the tracker saw them) and
+    now, by their definition: the workers in each pair of statuses, a row taken by a
+    school leaver (a leaver now, not at the start) as an entry, after a retirement if the
+    row was in use; and the entries and retirements are the month's event counts."""
+    leaver, retired = Status.LEAVER, Status.RETIRED
+    entered = (after == leaver) & (before != leaver)
+    expected = np.zeros((len(Status), len(Status)), dtype=np.int64)
+    kept = ~entered & (before != retired)
+    np.add.at(expected, (before[kept], after[kept]), 1)
+    np.add.at(expected, (before[entered & (before != retired)], retired), 1)
+    expected[retired, leaver] += int(entered.sum())
+    assert np.array_equal(table, expected), (where, table.tolist(), expected.tolist())
+    assert table[retired].sum() == model.flows[Flow.ENTRANTS], where
+    assert table[:, retired].sum() == model.flows[Flow.RETIREMENTS], where
+    for s in list(Status)[1:]:  # the stocks close: at the month's start, and now
+        assert table[s].sum() == np.count_nonzero(before == s), (where, s)
+        assert table[:, s].sum() == np.count_nonzero(after == s), (where, s)
 
 
 def check_frame(df) -> None:

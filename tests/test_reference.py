@@ -124,6 +124,10 @@ def compare_run(scenario: str, policy: str, seed: int) -> list[str]:
     while True:
         found = metric_differences(engine.month, engine.current, reference.current)
         found += [f"month {engine.month} {d}" for d in state_differences(engine, reference)]
+        # the moves between statuses: the engine's rows against the reference's agents
+        moved, agents = (m.breakdown_tables["transitions"][-1] for m in (engine, reference))
+        if not np.array_equal(moved, agents):
+            found.append(f"month {engine.month} transitions: {moved.tolist()} != {agents.tolist()}")
         if found or not engine.running:
             return found
         engine.step()

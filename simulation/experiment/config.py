@@ -15,8 +15,9 @@ from pydantic import Field, field_validator, model_validator
 from simulation.config import Strict
 
 # Tables a sweep can keep per run: the monthly metrics (always) and the breakdowns of
-# ``SkillsModel.breakdown`` (``cell``: the employed by employer's sector x worker's region).
-Table = Literal["metrics", "region", "sector", "cohort", "cell"]
+# ``SkillsModel.breakdown`` (``cell``: the employed by employer's sector x worker's region;
+# ``transitions``: the workers by status at the month's start and end).
+Table = Literal["metrics", "region", "sector", "cohort", "cell", "transitions"]
 TABLES: tuple[str, ...] = get_args(Table)
 
 

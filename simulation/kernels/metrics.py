@@ -693,4 +693,28 @@ def compose_values(
     return out
 
 
+@njit(cache=True, nogil=True)
+def status_changes(before, after, table):
+    """The month's moves between statuses (the transitions breakdown): into ``table``
+    (N_STATUS x N_STATUS, zeroed here), at row ``b`` and column ``a``, the worker rows
+    whose status was ``b`` at the month's start (``before``) and is ``a`` at its end
+    (``after``), for the rows whose status changed. Row RETIRED counts the rows that
+    entered the population (a free row taken by a school leaver), column RETIRED those
+    that left it; a row that retired and was taken by a school leaver in the same month
+    counts once in each (a school leaver's status, LEAVER, is taken only at entry).
+    Rows that kept their status are left to the caller (each status's stock at the
+    month's end less those who came in), but for leavers, which the tallies do not
+    count: those are counted here on the diagonal (none, as the model stands: every
+    school leaver chooses a path in the month after entering)."""
+    table[:] = 0
+    for i in range(before.shape[0]):
+        b = np.int64(before[i])
+        a = np.int64(after[i])
+        if a != b or a == Status.LEAVER:
+            if a == Status.LEAVER and b != Status.RETIRED and b != Status.LEAVER:
+                table[nonneg(b), Status.RETIRED] += 1  # retired, and the row taken
+                b = np.int64(Status.RETIRED)
+            table[nonneg(b), nonneg(a)] += 1
+
+
 key_caches_on_sources(globals())  # last: every kernel above

@@ -29,6 +29,7 @@ from simulation.rng import Stream, py_stream_key, py_uniform
 from simulation.state import (
     N_FLOW,
     N_SPEND,
+    N_STATUS,
     N_TRAINING,
     Firms,
     Flow,
@@ -63,6 +64,7 @@ class ReferenceModel(mesa.Model):
     _collect = SkillsModel._collect
     metrics_frame = SkillsModel.metrics_frame
     breakdown = SkillsModel.breakdown
+    _transition_frame = SkillsModel._transition_frame
 
     def _compose_in_one_call(self) -> bool:
         """(For ``_collect``.) The reference composes its metrics in plain Python
@@ -90,6 +92,7 @@ class ReferenceModel(mesa.Model):
         self._create_agents(run)
         self._create_environment()
         self.workers.do("set_wage", self.status_quo.wages)
+        self._remember_statuses()
         self._burn_in_and_record(burn_in_progress)
 
     # ------------------------------------------------------------------ set-up
@@ -193,6 +196,11 @@ class ReferenceModel(mesa.Model):
         count = Counter(w.status for w in self.workers)
         self.unemployed_before = float(count[Status.UNEMPLOYED])
         self.employed_before = float(count[Status.EMPLOYED])
+        self._remember_statuses()
+
+    def _remember_statuses(self) -> None:
+        """Each worker's status at the month's start, by agent (for ``_transitions``)."""
+        self.status_before = {w.unique_id: int(w.status) for w in self.workers}
 
     # ------------------------------------------------------------ 1. drivers
 
@@ -553,6 +561,18 @@ class ReferenceModel(mesa.Model):
             net_training_cost=net_cost,
             recouping_share=recouping,
         )
+
+    def _transitions(self) -> np.ndarray:
+        """(For ``_collect``.) The month's moves between statuses, agent by agent: a
+        worker who was not there at the month's start entered (row RETIRED), one who was
+        and is no more retired (column RETIRED)."""
+        table = np.zeros((N_STATUS, N_STATUS), dtype=np.int64)
+        before = dict(self.status_before)
+        for w in self.workers:
+            table[before.pop(w.unique_id, Status.RETIRED), int(w.status)] += 1
+        for status in before.values():  # (those no longer in the model)
+            table[status, Status.RETIRED] += 1
+        return table
 
     def employability(self) -> float:
         """Mean share of accessible vacancies a sampled unemployed worker would pass the
