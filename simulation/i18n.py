@@ -470,6 +470,8 @@ METRIC_LABELS: dict[str, tuple[str, str]] = {
     "training_firms": ("training firms", "培训企业数"),
     "unfilled_slots": ("unfilled apprenticeship places", "未填补的学徒岗位"),
     "entrants": ("entrants", "新进入者"),
+    "workers": ("workers", "人数"),
+    "transition_rate": ("transition rate", "转移率"),
     "working_share": ("share in work", "在业比例"),
 }
 
@@ -502,6 +504,8 @@ EXTRA_UNITS = {
     "apprenticeship_share": "share",
     "certified_share": "share",
     "job_finding_12m": "share",
+    "workers": "workers per month",  # (the transitions breakdown's)
+    "transition_rate": "share per month",
 }
 
 

@@ -214,7 +214,7 @@ FROM_STATUSES = (
     "inactive",
 )  # fmt: skip
 TO_STATUSES = ("retired", *FROM_STATUSES[1:])
-TRANSITION_COLUMNS = ("workers",)
+TRANSITION_COLUMNS = ("workers", "transition_rate")
 BREAKDOWN_MEASURES = {
     "region": REGION_COLUMNS,
     "sector": SECTOR_COLUMNS,
@@ -304,10 +304,17 @@ BREAKDOWN_DEFINITIONS: dict[str, dict[str, str]] = {
             "retirement age)"
         ),
         "workers": (
-            "workers: in from_status at the month's start and to_status at its end (a "
-            "status left and taken again within the month is no move; the employed who "
-            "stay employed include job-to-job moves). Summed over to_status, the stock "
-            "of from_status a month earlier; over from_status, the stock of to_status"
+            "workers per month: in from_status at the month's start and to_status at its "
+            "end (a status left and taken again within the month is no move; the employed "
+            "who stay employed include job-to-job moves). Summed over to_status, the "
+            "stock of from_status a month earlier; over from_status, the stock of "
+            "to_status. Month 0: the last burn-in month's (with no burn-in, everyone "
+            "where they started)"
+        ),
+        "transition_rate": (
+            "share per month: workers / all in from_status at the month's start, the "
+            "month's transition probability (a count follows the size of its from_status: "
+            "compare policies by this; empty where none was in from_status)"
         ),
     },
 }

@@ -286,13 +286,16 @@ class SkillsModel(Engine, mesa.Model):
         kept = self.breakdown_tables["transitions"]
         n_from, n_to = len(metrics.FROM_STATUSES), len(metrics.TO_STATUSES)
         months = len(kept)
-        counts = np.array(kept, dtype=np.int64).reshape(-1) if kept else np.empty(0, np.int64)
+        counts = np.array(kept, dtype=np.int64).reshape(months, n_from, n_to)
+        with np.errstate(divide="ignore", invalid="ignore"):  # (none there: NaN)
+            rates = counts / counts.sum(axis=2, keepdims=True)
         return pd.DataFrame(
             {
                 "month": np.repeat(np.arange(months, dtype=np.int64), n_from * n_to),
                 "from_status": np.tile(np.repeat(metrics.FROM_STATUSES, n_to), months),
                 "to_status": np.tile(np.tile(metrics.TO_STATUSES, n_from), months),
-                "workers": counts,
+                "workers": counts.reshape(-1),
+                "transition_rate": rates.reshape(-1),
             }
         )
 

@@ -214,6 +214,22 @@ _W: dict[str, tuple[str, str]] = {
         "每月学徒人数（截至当月12个月的平均）",
     ),
     "gap_map_what": ("the skill-gap map", "技能差距热力图"),
+    "flows": ("Where workers move each month", "每月劳动者的流向"),
+    "flows_what": ("the flows between statuses", "状态间流动表"),
+    "flows_intro": (
+        "The workers of this model city ({workers:,} workers) by status at a month's start "
+        "(rows) and at its end (columns): the mean over months 1 to {months}, workers a "
+        "month. The diagonal holds those who kept their status (the employed include "
+        "those who changed jobs); entering are the school leavers who came into the "
+        "population, retired those who left it. Statuses are compared at the two dates "
+        "only: a worker hired and laid off in one month stays unemployed here. -: none in "
+        "any month; <0.1: in a few. From transitions.parquet (docs/ODD.md, section 9).",
+        "本模拟城市（{workers:,}名劳动者）的劳动者按月初状态（行）与月末状态（列）划分：第1至{months}个月的月均人数。"
+        "对角线为状态未变者（就业者中包括换工作的人）；“新进入”为进入人口的毕业生，“退休”为离开人口者。"
+        "只比较月初与月末两个时点：同月内被雇用又被解雇的劳动者在此仍计为失业。-：各月均无；<0.1：仅个别月份有。"
+        "数据来自 transitions.parquet（模型说明文档（ODD）第9节）。",
+    ),
+    "flows_corner": ("At the month's start / at its end", "月初状态 / 月末状态"),
     "by_region_what": ("unemployment by region", "各地区失业率"),
     "footer": (
         "Written by skillsim report from the run folder {path}.",
@@ -235,13 +251,14 @@ def _span(months: int, lang: str) -> str:
 
 @dataclass
 class Run:
-    """A run folder: its manifest and tables (``region`` and ``cell`` None if absent)."""
+    """A run folder: its manifest and tables (the breakdowns None if absent)."""
 
     path: Path
     manifest: dict[str, Any]
     metrics: pd.DataFrame
     region: pd.DataFrame | None
     cell: pd.DataFrame | None
+    transitions: pd.DataFrame | None = None
 
     @property
     def last_month(self) -> int:
@@ -252,7 +269,7 @@ def read(path: str | Path, manifest: dict[str, Any]) -> Run:
     """Load a run folder whose manifest is ``manifest`` (kind "run")."""
     path = Path(path)
     tables: dict[str, pd.DataFrame | None] = {}
-    for name in ("metrics", "region", "cell"):
+    for name in ("metrics", "region", "cell", "transitions"):
         file = path / f"{name}.parquet"
         try:
             tables[name] = pd.read_parquet(file) if file.is_file() else None
@@ -264,7 +281,7 @@ def read(path: str | Path, manifest: dict[str, Any]) -> Run:
             f"{path}: a run folder without metrics.parquet (or with no months in it); "
             "run it again with `skillsim run`"
         )
-    return Run(path, manifest, frame, tables["region"], tables["cell"])
+    return Run(path, manifest, frame, tables["region"], tables["cell"], tables["transitions"])
 
 
 def figures(run: Run, style: str, lang: str) -> list[FigureSpec]:
@@ -418,6 +435,61 @@ def _table(run: Run, lang: str) -> str:
     return f"<p>{_e(intro)}</p>{table}{none}{_few_displaced(frame, lang)}"
 
 
+# The transitions table's statuses as the page orders them: from school to work to out
+# of the population (``metrics.FROM_STATUSES``, ``TO_STATUSES``), and their words.
+FLOW_ROWS = (
+    "entering", "leaver", "student", "training", "apprentice", "employed", "unemployed",
+    "inactive",
+)  # fmt: skip
+FLOW_COLUMNS = (*FLOW_ROWS[1:], "retired")
+STATUS_WORDS: dict[str, tuple[str, str]] = {
+    "entering": ("entering", "新进入"),
+    "leaver": ("school leaver choosing", "择业中的毕业生"),
+    "student": ("tertiary student", "高校在读"),
+    "training": ("in training", "职业培训"),
+    "apprentice": ("apprentice", "学徒"),
+    "employed": ("employed", "就业"),
+    "unemployed": ("unemployed", "失业"),
+    "inactive": ("inactive", "非劳动力"),
+    "retired": ("retired", "退休"),
+}
+
+
+def _flow_words(mean: float) -> str:
+    """A mean of workers a month in the flows' table: one decimal, and "<0.1" for a
+    move made in some month that rounds to none."""
+    return "<0.1" if 0 < mean < 0.05 else f"{mean:,.1f}"
+
+
+def _flows(run: Run, lang: str) -> str:
+    """The month's moves between statuses, a mean over the policy months (the
+    transitions table), or a note that the run folder lacks it."""
+    moves = run.transitions
+    if moves is None:
+        return f"<p class='note'>{_e(_missing(run, 'transitions', 'flows_what', lang))}</p>"
+    months = run.last_month
+    later = moves[moves["month"] >= 1] if months >= 1 else moves
+    mean = later.groupby(["from_status", "to_status"])["workers"].mean()
+    ever = later.groupby(["from_status", "to_status"])["workers"].max()
+    words = {k: v[i18n.LANGS.index(lang)] for k, v in STATUS_WORDS.items()}
+    head = f"<th scope='col'>{_e(_w('flows_corner', lang))}</th>" + "".join(
+        f"<th scope='col'>{_e(words[c])}</th>" for c in FLOW_COLUMNS
+    )
+    rows = []
+    for r in FLOW_ROWS:
+        cells = []
+        for c in FLOW_COLUMNS:
+            value = float(mean.get((r, c), 0.0))
+            text = "-" if ever.get((r, c), 0) == 0 else _flow_words(value)
+            cells.append(f"<td class='num'>{_e(text)}</td>")
+        rows.append(f"<tr><th scope='row'>{_e(words[r])}</th>{''.join(cells)}</tr>")
+    intro = _w("flows_intro", lang).format(
+        months=max(months, 1), workers=int(run.manifest.get("workers", 0))
+    )
+    table = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    return f"<p>{_e(intro)}</p>{table}"
+
+
 FEW_DISPLACED = 1000  # displaced workers in the labour force below which the table says so
 
 
@@ -508,6 +580,7 @@ def html(run: Run, rendered, folder: str, lang: str) -> str:
     sections = [
         ("glance", _w("table", lang), _table(run, lang)),
         ("figures", _t("figures", lang), _figures_html(rendered, folder, lang)),
+        ("flows", _w("flows", lang), _flows(run, lang)),
         (
             "scenarios",
             _t("scenarios", lang),

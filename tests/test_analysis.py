@@ -281,7 +281,10 @@ def test_effects_by_region_and_cohort_pair_each_group(tmp_path):
     bare.attrs = {}  # (told from its columns too: not taken for the metrics table)
     assert analysis.breakdown(moves) == analysis.breakdown(bare) == "transitions"
     flows = analysis.effects(moves).set_index(["scenario", "from_status", "to_status"])
-    assert set(flows["metric"]) == {"workers"} and len(flows) == len(set(region["scenario"])) * 64
+    assert set(flows["metric"]) == {"workers", "transition_rate"}
+    assert len(flows) == len(set(region["scenario"])) * 64 * 2
+    assert set(flows["unit"]) == {"workers per month", "share per month"}
+    flows = flows[flows["metric"] == "workers"]
     later = moves[moves["month"] >= 1]
     hired = later[(later["from_status"] == "unemployed") & (later["to_status"] == "employed")]
     mean = hired.groupby(["scenario", "policy", "seed"])["workers"].mean()

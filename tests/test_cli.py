@@ -79,6 +79,10 @@ def test_run_writes_every_table_and_the_manifest(tmp_path, capsys):
     for column, stock in stocks.rename(columns=named).items():
         assert (into[column] == stock).all(), column
         assert (out_of[column].to_numpy()[1:] == stock.to_numpy()[:-1]).all(), column
+    # the rates: each pair's share of those who started the month in its first status
+    start = moves.groupby(["month", "from_status"])["workers"].transform("sum")
+    rate = (moves["workers"] / start).where(start > 0)
+    pd.testing.assert_series_equal(moves["transition_rate"], rate, check_names=False)
     assert (cells.groupby("month")["employed"].sum() > 0).all()
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["status"] == "complete"

@@ -2276,6 +2276,30 @@ def test_main_field_of_the_eight_domains_without_branches():
         K.metrics.main_fields(np.asfortranarray(table), table.shape[0])
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    pairs=st.lists(
+        st.tuples(st.sampled_from(list(Status)), st.sampled_from(list(Status))), max_size=300
+    )
+)
+def test_status_changes(pairs):
+    """The month's moves between statuses against the twin, for any pairs of statuses
+    at a row's month start and end (impossible ones too: a leaver becoming one again,
+    a free row taking a status other than a leaver's): the kernel's table and the
+    twin's the same; an entry for every row a school leaver took, a retirement for every
+    row in use that retired or was taken."""
+    before = np.array([b for b, _ in pairs], dtype=np.int8)
+    after = np.array([a for _, a in pairs], dtype=np.int8)
+    got, expected = (np.full((len(Status), len(Status)), 7, dtype=np.int64) for _ in "ab")
+    K.metrics.status_changes(before, after, got)
+    T.metrics.status_changes(before, after, expected)
+    assert np.array_equal(got, expected)
+    took = (after == Status.LEAVER) & (before != Status.LEAVER)
+    assert got[Status.RETIRED, Status.LEAVER] == took.sum()
+    gone = (before != Status.RETIRED) & ((after == Status.RETIRED) | took)
+    assert got[:, Status.RETIRED].sum() == gone.sum()
+
+
 @cases(employed=st.sampled_from(["all", "one", "none"]))
 def test_wage_gini(n, seed, employed):
     world = worlds.random_world(n, seed)

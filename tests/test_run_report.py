@@ -149,14 +149,50 @@ def test_a_measure_zero_in_every_month_is_named_not_tabled(run_folder):
     assert f"<td class='num'>{(len(frame) - 1) * 1000:,}</td></tr>" in page
 
 
+def test_the_flows_between_statuses_are_tabled(run_folder):
+    """Where workers move: a row per status at the month's start, a column per status at
+    its end, each cell the mean over months 1-13 of transitions.parquet's workers; "-"
+    for a move made in no month; the statuses in words, in Chinese too."""
+    run = run_report.read(run_folder, json.loads((run_folder / "manifest.json").read_text()))
+    page = run_report._flows(run, "en")
+    moves = pd.read_parquet(run_folder / "transitions.parquet")
+    later = moves[moves["month"] >= 1].groupby(["from_status", "to_status"])["workers"]
+    mean, ever = later.mean(), later.max()
+    rows = page.split("<tr>")[2:]  # (the head's row first)
+    assert len(rows) == len(run_report.FLOW_ROWS) == 8
+    for status, row in zip(run_report.FLOW_ROWS, rows, strict=True):
+        words = run_report.STATUS_WORDS[status][0]
+        cells = [c.split("</td>")[0] for c in row.split("<td class='num'>")[1:]]
+        assert row.startswith(f"<th scope='row'>{words}</th>") and len(cells) == 8
+        for to, cell in zip(run_report.FLOW_COLUMNS, cells, strict=True):
+            made = ever[status, to] > 0
+            words = run_report._flow_words(mean[status, to]).replace("<", "&lt;")
+            assert cell == (words if made else "-"), (status, to)
+    assert "the mean over months 1 to 13" in page
+    assert [run_report._flow_words(x) for x in (0.0, 0.04, 0.05, 1234.56)] == [
+        "0.0",
+        "<0.1",
+        "0.1",
+        "1,234.6",
+    ]
+    assert ">employed</th>" in page and "<th scope='col'>retired</th>" in page
+    zh = run_report._flows(run, "zh")
+    assert "<th scope='row'>失业</th>" in zh and "<th scope='col'>退休</th>" in zh
+    assert "第1至13个月" in zh
+
+
 def test_a_run_without_breakdowns_says_what_is_missing(run_folder, tmp_path):
     folder = _copy(run_folder, tmp_path)
     (folder / "region.parquet").unlink()
     (folder / "cell.parquet").unlink()
+    (folder / "transitions.parquet").unlink()
     out = report.write(folder, tmp_path / "r.html")
     page = out.read_text(encoding="utf-8")
     assert "Not drawn (unemployment by region): the run folder has no region.parquet." in page
     assert "Not drawn (the skill-gap map): the run folder has no cell.parquet." in page
+    assert (
+        "Not drawn (the flows between statuses): the run folder has no transitions.parquet." in page
+    )
     drawn = sorted(p.stem for p in (tmp_path / "r_figures").iterdir())
     assert drawn == sorted(FIGURES[:4])
 

@@ -326,3 +326,20 @@ def wage_gini(status, wage, scratch=None):
     """Gini coefficient of employees' wages (apprentices excluded); NaN below two.
     (``scratch``: the kernel's work buffer; the rule needs none.)"""
     return gini(float(wage[i]) for i in range(status.shape[0]) if status[i] == Status.EMPLOYED)
+
+
+def status_changes(before, after, table):
+    """The month's moves between statuses (``transitions``), row by row: each worker row
+    whose status changed counts at (status at the start, status at the end); a free row
+    taken by a school leaver as an entry (row RETIRED); a row in use taken by one (it
+    retired in the month, and its row was taken) as a retirement and an entry; a leaver
+    who is still one counts on the diagonal. Rows that kept any other status are not
+    counted (``metrics.transitions`` takes them from the stocks)."""
+    table[:] = 0
+    for i in range(before.shape[0]):
+        was, now = int(before[i]), int(after[i])
+        if now == Status.LEAVER and was not in (Status.LEAVER, Status.RETIRED):
+            table[was, Status.RETIRED] += 1
+            table[Status.RETIRED, Status.LEAVER] += 1
+        elif now != was or now == Status.LEAVER:
+            table[was, now] += 1
