@@ -651,9 +651,33 @@ def _groups(results: pd.DataFrame) -> list[str]:
     return ["scenario", "policy", "point", *[p for p in params if p in results.columns]]
 
 
-def summarise(results: pd.DataFrame, summary: str = "mean") -> pd.DataFrame:
+def in_months(results: pd.DataFrame, months: tuple[int, int] | None) -> pd.DataFrame:
+    """``results`` kept to the policy months ``months`` = (first, last), both included,
+    for a summary of those months only (``summarise``, ``effects``); all of them with
+    ``months`` None. A window that starts at month 0 (the policy start, the same state
+    under every policy), ends before it starts, or holds none of the results' months
+    is refused, naming the months there are."""
+    if months is None:
+        return results
+    first, last = (int(m) for m in months)
+    have = int(results["month"].max()) if len(results) else 0
+    if first < 1 or last < first or first > have:
+        raise ValueError(
+            f"months {first}-{last}: allowed, a first month from 1 (month 0 is the policy "
+            f"start, the same under every policy) to a last month at or after it, within "
+            f"these results' months 1-{have}"
+        )
+    out = results[results["month"].between(first, last)]
+    out.attrs = {**results.attrs}
+    return out
+
+
+def summarise(
+    results: pd.DataFrame, summary: str = "mean", months: tuple[int, int] | None = None
+) -> pd.DataFrame:
     """One row per run: the keys, then each metric's mean over months 1..M (``mean``)
-    or its value in the last month (``final``). Of a breakdown (``load(path,
+    or its value in the last month (``final``); over months first..last, or in month
+    last, with ``months`` = (first, last) (``in_months``). Of a breakdown (``load(path,
     table="region")``), one row per run and region (sector, cohort, cell, pair of
     statuses), its columns
     summarised the same way (a month where a group's value is undefined, NaN, is left
@@ -661,6 +685,7 @@ def summarise(results: pd.DataFrame, summary: str = "mean") -> pd.DataFrame:
     if summary not in ("mean", "final"):
         raise ValueError(f"summary must be 'mean' or 'final' (got {summary!r})")
     need_runs_once(results, "these results")
+    results = in_months(results, months)
     rows = _rows_of(results)
     keys = [c for c in (*_groups(results), "replicate", "seed", "run_id", *rows) if c in results]
     names = _measures(results)
@@ -762,6 +787,7 @@ def effects(
     metric_names: str | Sequence[str] | None = None,
     summary: str = "mean",
     confidence: float = 0.95,
+    months: tuple[int, int] | None = None,
 ) -> pd.DataFrame:
     """Paired policy effects, per scenario, policy (and design point) and metric,
     against ``baseline_policy``: by default the sweep's own (its experiment's
@@ -797,6 +823,11 @@ def effects(
 
     An effect from one seed (n = 1) has no interval: ci_low and ci_high are NaN.
 
+    ``months`` = (first, last) summarises the policy months first..last only (``mean``;
+    ``final``: month last), e.g. past a policy's first contract length, where a
+    12-month rate such as the apprenticeship completion rate counts its new contracts'
+    early ends before any of them can complete; ``attrs["skillsim"]["months"]`` keeps it.
+
     Raises ``ValueError`` when there is nothing to compare: no finished runs, none of
     the baseline policy, none of any other policy, or none that a baseline run of the
     same scenario, design point and seed pairs with.
@@ -809,6 +840,7 @@ def effects(
         results = load(results)
     if baseline_policy is None:
         baseline_policy = baseline_of(results)
+    results = in_months(results, months)
     runs = summarise(results, summary)
     policies = sorted(set(runs["policy"]))
     if not policies:
@@ -874,7 +906,8 @@ def effects(
             "the policies and the baseline with the same seeds, as a sweep does"
         )
     out = _in_experiment_order(pd.DataFrame(rows), results)
-    out.attrs["skillsim"] = {"baseline_policy": baseline_policy} | _source_of(results)
+    window = {} if months is None else {"months": [int(m) for m in months]}
+    out.attrs["skillsim"] = {"baseline_policy": baseline_policy} | _source_of(results) | window
     return out
 
 

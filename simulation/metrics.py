@@ -82,7 +82,7 @@ CATALOGUE: tuple[Metric, ...] = (
     _m("youth_neet_rate", "share", "workers under 25 not in employment, education or training (unemployed or inactive) / all under 25 (students, trainees and apprentices included; ILO, SDG 8.6.1): unlike an unemployment rate, leavers moving between study and work do not move it", "labour market"),
     _m("vacancy_rate", "share", "open vacancies / (vacancies + filled jobs)", "labour market"),
     _m("tightness", "ratio", "open vacancies / unemployed (v/u)", "labour market"),
-    _m("job_finding_rate", "share per month", "workers unemployed at the start of the month who found a job or apprenticeship in it / unemployed at the start of the month", "labour market"),
+    _m("job_finding_rate", "share per month", "workers unemployed at the start of the month who found a job or apprenticeship in it / unemployed at the start of the month (those hired and laid off or retired in the month included: above the transitions' rates into work)", "labour market"),
     _m("separation_rate", "share per month", "layoffs, quits and exit layoffs this month / employed at the start of the month (the month's hires who leave in it count in the first only: at quit rates far above the calibrated, above 1)", "labour market"),
     _m("employed", "workers", "workers in a job (apprentices not included)", "labour market", True),
     _m("unemployed", "workers", "workers without a job, searching", "labour market", True),
@@ -110,7 +110,7 @@ CATALOGUE: tuple[Metric, ...] = (
     _m("apprenticeship_starts", "per month", "apprenticeships started this month", "apprenticeship", True),
     _m("apprenticeship_completions", "per month", "apprenticeships completed this month", "apprenticeship", True),
     _m("apprenticeship_dissolutions", "per month", "apprenticeships ended early this month (dropout or firm exit)", "apprenticeship", True),
-    _m("apprenticeship_completion_rate", "share", "completions / (completions + dropouts + dissolutions), last 12 months", "apprenticeship"),
+    _m("apprenticeship_completion_rate", "share", "completions / (completions + early ends: dropouts and firm exits), last 12 months (in the first contract length of a policy that adds starts, its new contracts can end early but not yet complete: summarise such an effect over later months, skillsim effects --months)", "apprenticeship"),
     _m("apprenticeship_retention_rate", "share", "completers kept by the training firm / completers, last 12 months", "apprenticeship"),
     _m("apprenticeship_poaching_rate", "share", "of completers of 12-23 months ago kept by their training firm, the share who moved to another firm within the poaching window", "apprenticeship"),
     _m("apprenticeship_employment_12m", "share", "completers of 12-23 months ago now in a job or apprenticeship", "apprenticeship"),
@@ -173,6 +173,8 @@ REGION_COLUMNS = (
     "unemployed",
     "unemployment_rate",
     "youth_unemployment_rate",
+    "youth_labour_force",
+    "youth_unemployed",
     "in_training",
     "skill_gap_mean",
     "wage_mean_yuan",
@@ -240,6 +242,11 @@ BREAKDOWN_DEFINITIONS: dict[str, dict[str, str]] = {
         "unemployed": "workers: unemployed",
         "unemployment_rate": "share: unemployed / labour force",
         "youth_unemployment_rate": "share: unemployed under 25 / labour force under 25",
+        "youth_labour_force": (
+            "workers: under 25 in the labour force (the youth rate's denominator; summed "
+            "over regions, the city's)"
+        ),
+        "youth_unemployed": "workers: unemployed under 25 (the youth rate's numerator)",
         "in_training": "workers: in a full-time TVET programme or lifelong-learning course",
         "skill_gap_mean": _EMPLOYED_GAP,
         "wage_mean_yuan": _EMPLOYED_WAGE,
@@ -267,7 +274,10 @@ BREAKDOWN_DEFINITIONS: dict[str, dict[str, str]] = {
         "month": "month of the policy period (0 = policy start)",
         "cohort": (
             "year of labour-market entry: entry month // 12 (0 = months 0-11 of the policy "
-            "period, negative: the burn-in); rows only for cohorts with members"
+            "period, negative: the burn-in); rows only for cohorts with members. Entry is "
+            "when a school leaver's path is chosen or a full-time programme ends, so a "
+            "policy that changes paths moves workers between cohorts: two policies' "
+            "cohorts of one year are not the same people"
         ),
         "entrants": (
             "workers: the cohort's members in the population this month (it grows through "
@@ -505,6 +515,8 @@ def region_rows(R: np.ndarray, net_migration: np.ndarray) -> np.ndarray:
                 R[..., mk.R_UNEMP],
                 R[..., mk.R_UNEMP] / R[..., mk.R_LF],
                 R[..., mk.R_YOUTH_UNEMP] / R[..., mk.R_YOUTH_LF],
+                R[..., mk.R_YOUTH_LF],
+                R[..., mk.R_YOUTH_UNEMP],
                 R[..., mk.R_TRAINING],
                 R[..., mk.R_GAP] / R[..., mk.R_EMP],
                 R[..., mk.R_WAGE] / R[..., mk.R_EMP],

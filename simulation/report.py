@@ -565,7 +565,10 @@ _DEFINITIONS_ZH: dict[str, str] = {
     "youth_neet_rate": "25岁以下未就业、未上学、未培训者（失业或非劳动力）/ 全部25岁以下人口（含学生、学员与学徒；国际劳工组织，可持续发展目标8.6.1）",
     "skill_gap_mean": "在职者技能不足与技能过剩差距之和的平均值（0-1）",
     "apprenticeship_starts": "当月开始的学徒培训人数",
-    "apprenticeship_completion_rate": "近12个月结业人数 / （结业 + 退出 + 解除）",
+    "apprenticeship_completion_rate": (
+        "近12个月结业人数 / （结业 + 提前终止：学员退出与企业退出）；新增学徒的政策实施后的第一个合同期内，"
+        "新合同可能提前终止却尚未能结业：此类效应请按之后的月份汇总（skillsim effects --months）"
+    ),
     "green_employment_share": "绿色行业就业人数 / 就业人数",
     "spending_total_yuan": "全部公共项目支出（元/月）",
     "cost_per_additional_employed_yuan": "新增公共支出 / 新增就业人数（相对同一情景、同一随机种子的无新政策（现状）运行）",

@@ -657,6 +657,31 @@ def test_unemployment_fell_reads_the_unemployment_effects_upper_end():
     assert not analysis.unemployment_fell(table, {"scenario": "c", "policy": "p"})  # none
 
 
+def test_effects_over_a_window_of_months_are_those_of_its_months(paired_sweep):
+    """effects(months=(first, last)): the effects of the results cut to those months,
+    bit for bit, the window kept in attrs; summary "final" takes month last; a window
+    that starts at month 0 or past the results is refused."""
+    _, out = paired_sweep
+    results = analysis.load(out)
+    last = int(results["month"].max())
+    window = analysis.effects(results, months=(2, last - 1))
+    cut = results[results["month"].between(2, last - 1)]
+    pd.testing.assert_frame_equal(window, analysis.effects(cut))
+    assert window.attrs["skillsim"]["months"] == [2, last - 1]
+    assert "months" not in analysis.effects(results).attrs["skillsim"]
+    final = analysis.effects(results, summary="final", months=(1, last - 1))
+    at = results[results["month"] == last - 1].assign(month=last)
+    expected = analysis.effects(pd.concat([results[results["month"] == 0], at]), summary="final")
+    pd.testing.assert_frame_equal(final, expected, check_like=True)
+    summed = analysis.summarise(results, months=(3, 3)).set_index("run_id")
+    month_3 = results[results["month"] == 3].set_index("run_id")
+    rate = summed["unemployment_rate"]
+    assert rate.tolist() == month_3["unemployment_rate"].loc[rate.index].tolist()
+    for bad in ((0, 3), (3, 2), (last + 1, last + 2)):
+        with pytest.raises(ValueError, match=f"months {bad[0]}-{bad[1]}: allowed"):
+            analysis.effects(results, months=bad)
+
+
 def test_effects_command_prints_the_table(paired_sweep, capsys, tmp_path, monkeypatch):
     _, out = paired_sweep
     csv = tmp_path / "effects.csv"
@@ -671,6 +696,19 @@ def test_effects_command_prints_the_table(paired_sweep, capsys, tmp_path, monkey
     assert set(pd.read_csv(csv)["summarised_months"]) == {f"mean of months 1-{last}"}
     assert cli.main(["effects", str(out), "--summary", "final"]) == 0
     assert f"(month {last})" in " ".join(capsys.readouterr().out.split())
+    # a window of the policy months (past a contract length, say), said in the title and
+    # the CSV; a window with month 0, backwards, or past the results refused
+    window = tmp_path / "window.csv"
+    assert cli.main(["effects", str(out), "--months", f"2-{last}", "--csv", str(window)]) == 0
+    assert f"(mean of months 2-{last})" in " ".join(capsys.readouterr().out.split())
+    assert set(pd.read_csv(window)["summarised_months"]) == {f"mean of months 2-{last}"}
+    for bad in ("0-3", "3-2", "x", "2"):
+        with pytest.raises(SystemExit) as stopped:
+            cli.main(["effects", str(out), "--months", bad])
+        assert stopped.value.code == 2
+        assert f"argument --months: '{bad}' (allowed: " in capsys.readouterr().err
+    assert cli.main(["effects", str(out), "--months", f"{last + 1}-{last + 5}"]) == 2
+    assert f"within these results' months 1-{last}" in capsys.readouterr().err
     # 5 seeds, or fewer for a metric undefined in some runs (a small model's few
     # apprentices: no completion in some seeds, or in any at 800 workers over 12 months)
     assert re.search(r"n = (5|[0-4]-5) paired seeds( \(fewer where [^)]*\))?;.* shares in", printed)

@@ -768,6 +768,8 @@ def check_breakdowns(model: SkillsModel, where: str) -> None:
             "unemployed": (here & unemployed).sum(),
             "unemployment_rate": share(here & unemployed, here & in_lf),
             "youth_unemployment_rate": share(here & young & unemployed, here & young & in_lf),
+            "youth_labour_force": (here & young & in_lf).sum(),
+            "youth_unemployed": (here & young & unemployed).sum(),
             "in_training": (here & (status == Status.TRAINING)).sum(),
             "skill_gap_mean": mean(gap, here & employed),
             "wage_mean_yuan": mean(w.wage, here & employed),

@@ -44,6 +44,24 @@ OPTION_OF = {
 SHIPPED_EXPERIMENTS = Path(__file__).resolve().parents[2] / "experiments"
 
 
+def month_window(text: str) -> tuple[int, int]:
+    """``--months FROM-TO``: two whole policy months, the first 1 or later (argparse
+    says a bad one is bad input, naming the option; ``analysis.in_months`` checks them
+    against the results)."""
+    first, dash, last = text.partition("-")
+    if not (dash and first.strip().isdigit() and last.strip().isdigit()):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} (allowed: FROM-TO, two whole policy months, e.g. 19-60)"
+        )
+    window = int(first), int(last)
+    if window[0] < 1 or window[1] < window[0]:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} (allowed: FROM from 1, month 0 being the policy start, the same under "
+            "every policy; TO at or after FROM)"
+        )
+    return window
+
+
 def experiment_folders() -> list[Path]:
     """The folders experiment names are looked up in: ./experiments, then the shipped."""
     from simulation.loading import own_then_shipped
@@ -150,6 +168,14 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         help="summarise each run by its mean over months 1..M (default) or its last month",
     )
     eff.add_argument(
+        "--months",
+        type=month_window,
+        default=None,
+        metavar="FROM-TO",
+        help="summarise the policy months FROM to TO only (e.g. 19-60: past a policy's first "
+        "contract length); default all, 1..M",
+    )
+    eff.add_argument(
         "--metric",
         action="append",
         default=None,
@@ -238,7 +264,7 @@ def executor_of(args: argparse.Namespace) -> str:
 def main(args: argparse.Namespace) -> int:
     if args.command == "sweep":
         return _sweep(args)
-    return _effects(args.results, args.baseline, args.summary, args.metric, args.csv)
+    return _effects(args.results, args.baseline, args.summary, args.metric, args.csv, args.months)
 
 
 def _bad(message: str) -> Exception:
@@ -633,7 +659,7 @@ def _print_failures(console, report, out: Path) -> None:
         )
 
 
-def _effects(results: Path, baseline, summary, names, csv) -> int:
+def _effects(results: Path, baseline, summary, names, csv, months=None) -> int:
     from rich.console import Console
     from rich.table import Table
 
@@ -672,14 +698,15 @@ def _effects(results: Path, baseline, summary, names, csv) -> int:
             )
     baseline = baseline or frame.attrs.get("skillsim", {}).get("baseline_policy", "none")
     try:
-        table = analysis.effects(frame, baseline_policy=baseline, summary=summary)
+        table = analysis.effects(frame, baseline_policy=baseline, summary=summary, months=months)
     except ValueError as exc:
         raise _bad(f"{results}: {exc}") from None
     shown = names or list(HEADLINE)
     _check_metrics(shown, list(dict.fromkeys(table["metric"])), results)
     if csv is not None:
         try:
-            _write_new_csv(_with_provenance(table, frame, results, baseline, summary), csv)
+            provenance = _with_provenance(table, frame, results, baseline, summary, months)
+            _write_new_csv(provenance, csv)
         except OSError as exc:  # a full disk, ... (a file in the way is bad input, above)
             print(
                 f"skillsim: error: cannot write --csv {csv} ({exc.strerror or exc}); nothing "
@@ -688,8 +715,9 @@ def _effects(results: Path, baseline, summary, names, csv) -> int:
             )
             return EXIT_FAILED_RUNS
     keys = [c for c in table.columns if c not in analysis.EFFECT_COLUMNS]
+    span = _summarised(frame, summary, months)
     out = Table(
-        title=f"{results}: effect against {baseline} ({_summarised(frame, summary)}), mean "
+        title=f"{results}: effect against {baseline} ({span}), mean "
         "paired difference [95% CI] across seeds",
         show_lines=True,
     )
@@ -802,13 +830,17 @@ def _check_new_file(path: Path, option: str) -> None:
         )
 
 
-def _summarised(frame, summary: str) -> str:
-    """The months an effects table summarises, in words (its title and its CSV)."""
-    last = int(frame["month"].max()) if len(frame) else 0
-    return f"mean of months 1-{last}" if summary == "mean" else f"month {last}"
+def _summarised(frame, summary: str, months: tuple[int, int] | None = None) -> str:
+    """The months an effects table summarises, in words (its title and its CSV): all
+    the policy months, or ``months`` (first, last; a last past the results' ends
+    there)."""
+    first, last = 1, int(frame["month"].max()) if len(frame) else 0
+    if months is not None:
+        first, last = months[0], min(months[1], last)
+    return f"mean of months {first}-{last}" if summary == "mean" else f"month {last}"
 
 
-def _with_provenance(table, frame, results: Path, baseline: str, summary: str):
+def _with_provenance(table, frame, results: Path, baseline: str, summary: str, months=None):
     """The effects table with what its numbers are of in columns of their own, the same
     in every row (a CSV read months later, or beside another, said none of it: an
     outside review): the sweep (or folder of runs), its hash, the code's digest, the
@@ -822,7 +854,7 @@ def _with_provenance(table, frame, results: Path, baseline: str, summary: str):
         "sweep_hash": manifest.get("sweep_hash", ""),
         "code_digest": "+".join(source.get("code", [])),
         "against_policy": baseline,
-        "summarised_months": _summarised(frame, summary),
+        "summarised_months": _summarised(frame, summary, months),
     }
     # (a design's parameter of one of these names keeps its column)
     return table.assign(**{k: v for k, v in said.items() if k not in table.columns})
