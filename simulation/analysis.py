@@ -71,8 +71,8 @@ def load(
     the table's own columns (``month`` and one column per metric for
     ``table="metrics"``; month, the region/sector/cohort and its
     measures for a breakdown; month, sector, region and the measures of the employed
-    in that sector and region for ``table="cell"``; month, from_status, to_status and
-    workers for ``table="transitions"``). Only finished runs are included,
+    in that sector and region for ``table="cell"``; month, from_status, to_status,
+    workers and transition_rate for ``table="transitions"``). Only finished runs are included,
     and only those of ``policies`` if given (a breakdown of a large sweep is large). A
     sweep that is not complete warns with ``IncompleteSweepWarning``.
     ``DataFrame.attrs["skillsim"]`` holds the experiment and design, which
@@ -672,6 +672,13 @@ def in_months(results: pd.DataFrame, months: tuple[int, int] | None) -> pd.DataF
     return out
 
 
+def months_used(results: pd.DataFrame, months: tuple[int, int]) -> tuple[int, int]:
+    """The months of the window ``months`` that ``results`` has: its last month at most
+    the results' last (a window past a run's end summarises the months there are)."""
+    have = int(results["month"].max()) if len(results) else 0
+    return int(months[0]), min(int(months[1]), have)
+
+
 def summarise(
     results: pd.DataFrame, summary: str = "mean", months: tuple[int, int] | None = None
 ) -> pd.DataFrame:
@@ -840,6 +847,7 @@ def effects(
         results = load(results)
     if baseline_policy is None:
         baseline_policy = baseline_of(results)
+    window = {} if months is None else {"months": list(months_used(results, months))}
     results = in_months(results, months)
     runs = summarise(results, summary)
     policies = sorted(set(runs["policy"]))
@@ -906,7 +914,6 @@ def effects(
             "the policies and the baseline with the same seeds, as a sweep does"
         )
     out = _in_experiment_order(pd.DataFrame(rows), results)
-    window = {} if months is None else {"months": [int(m) for m in months]}
     out.attrs["skillsim"] = {"baseline_policy": baseline_policy} | _source_of(results) | window
     return out
 

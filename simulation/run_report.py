@@ -175,6 +175,17 @@ _W: dict[str, tuple[str, str]] = {
         "Not drawn ({what}): the run folder has no {file}.",
         "未绘制（{what}）：运行文件夹中没有 {file}。",
     ),
+    "missing_table": (
+        "Not shown ({what}): the run folder has no {file}.",
+        "未显示（{what}）：运行文件夹中没有 {file}。",
+    ),
+    "missing_in_sweep_table": (
+        "Not shown ({what}): this run belongs to a sweep whose experiment did not keep "
+        '{file}; add "{table}" to the experiment\'s keep list (as in '
+        "experiments/default.toml) and run the sweep again to have it.",
+        "未显示（{what}）：本次运行属于一组模拟，其实验文件未保存 {file}；"
+        '请在实验文件的 keep 列表中加入 "{table}"（如 experiments/default.toml），再运行该组模拟。',
+    ),
     "missing_in_sweep": (
         "Not drawn ({what}): this run belongs to a sweep whose experiment did not keep "
         '{file}; add "{table}" to the experiment\'s keep list (as in '
@@ -219,13 +230,14 @@ _W: dict[str, tuple[str, str]] = {
     "flows_intro": (
         "The workers of this model city ({workers:,} workers) by status at a month's start "
         "(rows) and at its end (columns): the mean over months 1 to {months}, workers a "
-        "month. The diagonal holds those who kept their status (the employed include "
-        "those who changed jobs); entering are the school leavers who came into the "
-        "population, retired those who left it. Statuses are compared at the two dates "
+        "month. The diagonal, where a row and a column name the same status, holds those "
+        "who kept it (the employed include those who changed jobs); entering (the first "
+        "row) are the school leavers who came into the population, retired (the first "
+        "column) those who left it. Statuses are compared at the two dates "
         "only: a worker hired and laid off in one month stays unemployed here. -: none in "
         "any month; <0.1: in a few. From transitions.parquet (docs/ODD.md, section 9).",
         "本模拟城市（{workers:,}名劳动者）的劳动者按月初状态（行）与月末状态（列）划分：第1至{months}个月的月均人数。"
-        "对角线为状态未变者（就业者中包括换工作的人）；“新进入”为进入人口的毕业生，“退休”为离开人口者。"
+        "对角线（行与列为同一状态之处）为状态未变者（就业者中包括换工作的人）；“新进入”（第一行）为进入人口的毕业生，“退休”（第一列）为离开人口者。"
         "只比较月初与月末两个时点：同月内被雇用又被解雇的劳动者在此仍计为失业。-：各月均无；<0.1：仅个别月份有。"
         "数据来自 transitions.parquet（模型说明文档（ODD）第9节）。",
     ),
@@ -394,10 +406,12 @@ def design_point(run: Run, sweep: Path) -> tuple[int, str] | None:
     return (k, labels[k]) if k in labels else None
 
 
-def _missing(run: Run, table: str, what: str, lang: str) -> str:
-    """The note in place of a figure whose table the run folder lacks."""
+def _missing(run: Run, table: str, what: str, lang: str, shown: str = "figure") -> str:
+    """The note in place of a figure (``shown``: or a "table") whose table the run folder
+    lacks."""
     what = _w(what, lang)
     key = "missing_in_sweep" if sweep_of(run) is not None else "missing"
+    key += "_table" if shown == "table" else ""
     return _w(key, lang).format(what=what, file=f"{table}.parquet", table=table)
 
 
@@ -437,11 +451,13 @@ def _table(run: Run, lang: str) -> str:
 
 # The transitions table's statuses as the page orders them: from school to work to out
 # of the population (``metrics.FROM_STATUSES``, ``TO_STATUSES``), and their words.
+# (entering's row and retired's column come first, the population's outside both, so
+# that each status's row and column meet on the diagonal)
 FLOW_ROWS = (
     "entering", "leaver", "student", "training", "apprentice", "employed", "unemployed",
     "inactive",
 )  # fmt: skip
-FLOW_COLUMNS = (*FLOW_ROWS[1:], "retired")
+FLOW_COLUMNS = ("retired", *FLOW_ROWS[1:])
 STATUS_WORDS: dict[str, tuple[str, str]] = {
     "entering": ("entering", "新进入"),
     "leaver": ("school leaver choosing", "择业中的毕业生"),
@@ -466,7 +482,8 @@ def _flows(run: Run, lang: str) -> str:
     transitions table), or a note that the run folder lacks it."""
     moves = run.transitions
     if moves is None:
-        return f"<p class='note'>{_e(_missing(run, 'transitions', 'flows_what', lang))}</p>"
+        words = _missing(run, "transitions", "flows_what", lang, shown="table")
+        return f"<p class='note'>{_e(words)}</p>"
     months = run.last_month
     later = moves[moves["month"] >= 1] if months >= 1 else moves
     mean = later.groupby(["from_status", "to_status"])["workers"].mean()

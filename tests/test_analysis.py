@@ -668,6 +668,8 @@ def test_effects_over_a_window_of_months_are_those_of_its_months(paired_sweep):
     cut = results[results["month"].between(2, last - 1)]
     pd.testing.assert_frame_equal(window, analysis.effects(cut))
     assert window.attrs["skillsim"]["months"] == [2, last - 1]
+    past = analysis.effects(results, months=(2, last + 7))  # (the months there are)
+    assert past.attrs["skillsim"]["months"] == [2, last]
     assert "months" not in analysis.effects(results).attrs["skillsim"]
     final = analysis.effects(results, summary="final", months=(1, last - 1))
     at = results[results["month"] == last - 1].assign(month=last)
@@ -709,6 +711,16 @@ def test_effects_command_prints_the_table(paired_sweep, capsys, tmp_path, monkey
         assert f"argument --months: '{bad}' (allowed: " in capsys.readouterr().err
     assert cli.main(["effects", str(out), "--months", f"{last + 1}-{last + 5}"]) == 2
     assert f"within these results' months 1-{last}" in capsys.readouterr().err
+    # a window past the results' end says the months it summarised; the final month of a
+    # window is its last
+    for summary, said in (("mean", f"mean of months 2-{last}"), ("final", f"month {last}")):
+        past = tmp_path / f"past-{summary}.csv"
+        args = ["--months", f"2-{last + 9}", "--summary", summary, "--csv", str(past)]
+        assert cli.main(["effects", str(out), *args]) == 0
+        assert f"({said})" in " ".join(capsys.readouterr().out.split())
+        assert set(pd.read_csv(past)["summarised_months"]) == {said}
+    assert cli.main(["effects", str(out), "--months", "1-2", "--summary", "final"]) == 0
+    assert "(month 2)" in " ".join(capsys.readouterr().out.split())
     # 5 seeds, or fewer for a metric undefined in some runs (a small model's few
     # apprentices: no completion in some seeds, or in any at 800 workers over 12 months)
     assert re.search(r"n = (5|[0-4]-5) paired seeds( \(fewer where [^)]*\))?;.* shares in", printed)

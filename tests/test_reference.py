@@ -240,7 +240,7 @@ def test_cli_runs_the_reference_with_the_same_outputs(tmp_path, monkeypatch):
     for engine in ("engine", "reference"):
         manifest = json.loads((tmp_path / engine / "manifest.json").read_text())
         assert manifest["engine"] == engine
-    for table in ("metrics", "region", "sector", "cohort"):
+    for table in ("metrics", "region", "sector", "cohort", "transitions"):
         a, b = (pd.read_parquet(tmp_path / e / f"{table}.parquet") for e in ("engine", "reference"))
         pd.testing.assert_frame_equal(b, a, rtol=RTOL)
     bad = [*common, "--engine", "reference", "--profile", "--out", str(tmp_path / "x")]

@@ -14,7 +14,7 @@ import pytest
 from presenting import chinese_font_or_skip
 from sweeps import cell_sweep
 
-from simulation import cli, i18n, report, run_report
+from simulation import cli, i18n, metrics, report, run_report
 from simulation.cli import SUMMARY
 
 FIGURES = ("unemployment", "mismatch", "apprenticeships", "green", "by_region", "gap_map")
@@ -160,6 +160,12 @@ def test_the_flows_between_statuses_are_tabled(run_folder):
     mean, ever = later.mean(), later.max()
     rows = page.split("<tr>")[2:]  # (the head's row first)
     assert len(rows) == len(run_report.FLOW_ROWS) == 8
+    # each status's row and column meet on the diagonal (the page says so), the
+    # population's outside first in both
+    assert run_report.FLOW_ROWS[1:] == run_report.FLOW_COLUMNS[1:]
+    assert {run_report.FLOW_ROWS[0], run_report.FLOW_COLUMNS[0]} == {"entering", "retired"}
+    assert set(run_report.FLOW_ROWS) == set(metrics.FROM_STATUSES)
+    assert set(run_report.FLOW_COLUMNS) == set(metrics.TO_STATUSES)
     for status, row in zip(run_report.FLOW_ROWS, rows, strict=True):
         words = run_report.STATUS_WORDS[status][0]
         cells = [c.split("</td>")[0] for c in row.split("<td class='num'>")[1:]]
@@ -191,7 +197,7 @@ def test_a_run_without_breakdowns_says_what_is_missing(run_folder, tmp_path):
     assert "Not drawn (unemployment by region): the run folder has no region.parquet." in page
     assert "Not drawn (the skill-gap map): the run folder has no cell.parquet." in page
     assert (
-        "Not drawn (the flows between statuses): the run folder has no transitions.parquet." in page
+        "Not shown (the flows between statuses): the run folder has no transitions.parquet." in page
     )
     drawn = sorted(p.stem for p in (tmp_path / "r_figures").iterdir())
     assert drawn == sorted(FIGURES[:4])

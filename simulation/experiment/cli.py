@@ -144,7 +144,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
             "Print, per scenario and policy, the mean paired difference against the baseline "
             "policy across seeds, with a 95% t interval, for the headline metrics, and the "
             "public cost per additional employed worker. Effects are on the mean over the "
-            "policy months 1..M unless --summary final. A sweep that is not complete "
+            "policy months 1..M (FROM..TO with --months) unless --summary final (the last "
+            "month, or TO). A sweep that is not complete "
             "(interrupted, killed, still running, or with failed runs) is shown from its "
             "finished runs, with a warning on stderr that says how many and how to finish it."
         ),
@@ -834,9 +835,10 @@ def _summarised(frame, summary: str, months: tuple[int, int] | None = None) -> s
     """The months an effects table summarises, in words (its title and its CSV): all
     the policy months, or ``months`` (first, last; a last past the results' ends
     there)."""
-    first, last = 1, int(frame["month"].max()) if len(frame) else 0
-    if months is not None:
-        first, last = months[0], min(months[1], last)
+    from simulation import analysis
+
+    last = int(frame["month"].max()) if len(frame) else 0
+    first, last = (1, last) if months is None else analysis.months_used(frame, months)
     return f"mean of months {first}-{last}" if summary == "mean" else f"month {last}"
 
 
