@@ -230,10 +230,14 @@ BREAKDOWN_MEASURES = {
 # month's: residents of a region; firms of a sector and their workers; members of an
 # entry cohort; the employed by employer's sector and own region.
 _EMPLOYED_GAP = "index 0-1: mean under- plus over-skill gap of the employed at their jobs"
+MONTH = (
+    "month of the policy period (0 = policy start; the month mod 12 is the calendar month, "
+    "0 = January; the shipped scenarios' school leavers enter in July, month 6)"
+)
 _EMPLOYED_WAGE = "yuan per month: mean wage of the employed"
 BREAKDOWN_DEFINITIONS: dict[str, dict[str, str]] = {
     "region": {
-        "month": "month of the policy period (0 = policy start)",
+        "month": MONTH,
         "region": "the region workers live in",
         "urban": "whether the scenario counts the region as urban (urban rates sum these)",
         "labour_force": "workers: employed, apprentices and unemployed living there",
@@ -256,7 +260,7 @@ BREAKDOWN_DEFINITIONS: dict[str, dict[str, str]] = {
         ),
     },
     "sector": {
-        "month": "month of the policy period (0 = policy start)",
+        "month": MONTH,
         "sector": "the employer's sector",
         "employed": "workers: employed by the sector's firms (apprentices not included)",
         "apprentices": "workers: apprentices of the sector's firms",
@@ -271,7 +275,7 @@ BREAKDOWN_DEFINITIONS: dict[str, dict[str, str]] = {
         "wage_mean_yuan": _EMPLOYED_WAGE,
     },
     "cohort": {
-        "month": "month of the policy period (0 = policy start)",
+        "month": MONTH,
         "cohort": (
             "year of labour-market entry: entry month // 12 (0 = months 0-11 of the policy "
             "period, negative: the burn-in); rows only for cohorts with members. Entry is "
@@ -293,7 +297,7 @@ BREAKDOWN_DEFINITIONS: dict[str, dict[str, str]] = {
         "wage_mean_yuan": "yuan per month: mean wage of its employed members",
     },
     "cell": {
-        "month": "month of the policy period (0 = policy start)",
+        "month": MONTH,
         "sector": "the employer's sector",
         "region": "the region the worker lives in",
         "employed": "workers: employed by the sector's firms and living in the region",
@@ -302,7 +306,7 @@ BREAKDOWN_DEFINITIONS: dict[str, dict[str, str]] = {
         "wage_mean_yuan": _EMPLOYED_WAGE,
     },
     "transitions": {
-        "month": "month of the policy period (0 = policy start)",
+        "month": MONTH,
         "from_status": (
             "status at the month's start: leaver (a school leaver choosing a path), "
             "student (tertiary study), employed, unemployed, apprentice, training "

@@ -646,14 +646,22 @@ _EFFECT_COLUMNS = (
 )
 
 
-def jobs_effects(results: pd.DataFrame, baseline_policy: str | None = None) -> pd.DataFrame:
+def jobs_effects(
+    results: pd.DataFrame,
+    baseline_policy: str | None = None,
+    summary: str = "mean",
+    months: tuple[int, int] | None = None,
+) -> pd.DataFrame:
     """Paired effects on workers in employment (employed + apprentices) as rows of
     metric ``in_employment``, computed by ``analysis.effects`` exactly as for any
     catalogue metric (its ``employed`` column replaced by the sum), against the same
-    baseline (by default the sweep's own)."""
+    baseline (by default the sweep's own), over the same months (``summary``,
+    ``months``: ``analysis.effects``'s)."""
     total = results.assign(employed=results["employed"] + results["apprentices"])
     total.attrs = results.attrs
-    out = analysis.effects(total, baseline_policy, metric_names=["employed"])
+    out = analysis.effects(
+        total, baseline_policy, metric_names=["employed"], summary=summary, months=months
+    )
     attrs = out.attrs
     out = out[out["metric"] == "employed"]
     out = out.assign(metric="in_employment", unit="workers").reset_index(drop=True)

@@ -180,7 +180,9 @@ def write(result: RunResult, out: Path, elsewhere: bool = False) -> Path:
     first unused ``out-1``, ``out-2``, ... (``store.NewFolder``)."""
     folder = store.NewFolder(out, elsewhere=elsewhere)
     with folder as tmp:
-        units = {m.name: f"{m.unit}: {m.definition}" for m in metrics.CATALOGUE}
+        units = {"month": metrics.MONTH} | {
+            m.name: f"{m.unit}: {m.definition}" for m in metrics.CATALOGUE
+        }
         store.write_parquet(result.metrics, tmp / "metrics.parquet", units)
         for kind, frame in result.breakdowns.items():
             store.write_parquet(frame, tmp / f"{kind}.parquet", metrics.BREAKDOWN_DEFINITIONS[kind])

@@ -1175,6 +1175,11 @@ def test_workers_in_employment_are_the_employed_and_the_apprentices():
         mine = runs[(runs["policy"] == r.policy) & (runs["scenario"] == r.scenario)]
         diff = mine.set_index(["scenario", "seed"])["total"] - base
         assert r.effect == pytest.approx(diff.mean(), rel=1e-9, abs=1e-9), r
+    # over a window of months, as analysis.effects takes it
+    window = report.jobs_effects(results, months=(2, 3))
+    cut = report.jobs_effects(results[results["month"].between(2, 3)])
+    pd.testing.assert_frame_equal(window, cut, check_like=True)
+    assert window.attrs["skillsim"]["months"] == [2, 3]
 
 
 def test_the_methods_say_how_much_narrower_the_paired_intervals_are():
