@@ -1112,6 +1112,23 @@ def test_a_run_is_computed_again_from_its_manifest_and_compared(tmp_path, monkey
     err = capsys.readouterr().err
     assert "not compared, not in alone: metrics.parquet" in err
     assert "bit for bit" in err and "nothing compared" not in err
+    # A table of older code, before columns were added to it: its own columns compared,
+    # the added ones named (it said "differs in shape or columns", values all the same)
+    older = shutil.copytree(tmp_path / "r-rerun", tmp_path / "older")
+    region = pd.read_parquet(older / "region.parquet")
+    region.drop(columns=["youth_labour_force", "youth_unemployed"]).to_parquet(
+        older / "region.parquet"
+    )
+    assert cli.main(["rerun", "older", "--quiet"]) == 0
+    err = " ".join(capsys.readouterr().err.split())
+    said = "region.parquet (its columns; the rerun adds youth_labour_force, youth_unemployed)"
+    assert "the same as older in " in err and said in err and "bit for bit" in err
+    region.loc[region["month"] == 1, "employed"] += 1  # (its own columns still compared)
+    region.drop(columns=["youth_labour_force"]).to_parquet(older / "region.parquet")
+    assert cli.main(["rerun", "older", "--quiet"]) == 1
+    assert "region.parquet (its columns; the rerun adds youth_labour_force): differs from the " in (
+        " ".join(capsys.readouterr().err.split())
+    )
     # A manifest edited after the run: said before the rerun (a differing table looked
     # like a run that does not repeat itself)
     edited = json.loads((tmp_path / "alone" / "manifest.json").read_text())
