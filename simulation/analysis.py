@@ -72,7 +72,9 @@ def load(
     ``table="metrics"``; month, the region/sector/cohort and its
     measures for a breakdown; month, sector, region and the measures of the employed
     in that sector and region for ``table="cell"``; month, from_status, to_status,
-    workers and transition_rate for ``table="transitions"``). Only finished runs are included,
+    workers and transition_rate for ``table="transitions"``; month, region, urban,
+    from_status, to_status, workers, moved_out, moved_in and transition_rate for
+    ``table="region_transitions"``). Only finished runs are included,
     and only those of ``policies`` if given (a breakdown of a large sweep is large). A
     sweep that is not complete warns with ``IncompleteSweepWarning``.
     ``DataFrame.attrs["skillsim"]`` holds the experiment and design, which
@@ -709,6 +711,7 @@ def summarise(
 BREAKDOWN_KEYS = {
     "cell": ["sector", "region"],
     "transitions": ["from_status", "to_status"],
+    "region_transitions": ["region", "from_status", "to_status"],
     "region": ["region"],
     "sector": ["sector"],
     "cohort": ["cohort"],
@@ -733,6 +736,7 @@ def _measures(results: pd.DataFrame) -> list[str]:
 BREAKDOWN_ROWS = {
     "cell": "sector and region",
     "transitions": "pair of statuses (at the month's start and end)",
+    "region_transitions": "region and pair of statuses (at the month's start and end)",
     "region": "region",
     "sector": "sector",
     "cohort": "cohort",
@@ -741,13 +745,13 @@ BREAKDOWN_ROWS = {
 
 def breakdown(results: pd.DataFrame) -> str | None:
     """The breakdown a table of ``load`` is ("region", "sector", "cohort", "cell",
-    "transitions"), or None for the metrics table (one row per run and month): as
+    "transitions", "region_transitions"), or None for the metrics table (one row per run and month): as
     ``load`` recorded it, else by its columns."""
     table = results.attrs.get("skillsim", {}).get("table", "metrics")
     if table in BREAKDOWN_ROWS:
         return table
     if {"from_status", "to_status"} <= set(results.columns):
-        return "transitions"
+        return "region_transitions" if "region" in results.columns else "transitions"
     if {"sector", "region"} <= set(results.columns):
         return "cell"
     return next((c for c in ("region", "sector", "cohort") if c in results.columns), None)
@@ -811,8 +815,9 @@ def effects(
     the results and the cost row.
 
     Of a breakdown (``load(path, table="region")``, "sector", "cohort", "cell",
-    "transitions"): who gains. The effects on its columns, one row per region (sector,
-    cohort, sector and region, pair of statuses) as well: each run's region against the baseline run's same region, same
+    "transitions", "region_transitions"): who gains. The effects on its columns, one
+    row per region (sector, cohort, sector and region, pair of statuses, region and
+    pair) as well: each run's region against the baseline run's same region, same
     seed (no cost row). A group whose value is undefined in some runs (no one there)
     has its n counted over the others.
 

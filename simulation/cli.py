@@ -110,8 +110,8 @@ def _parser() -> argparse.ArgumentParser:
         help="run one scenario under one (possibly combined) policy",
         description=(
             "Run SCENARIO under the given policies and write metrics.parquet (one row per "
-            "month), region/sector/cohort/cell/transitions breakdowns and manifest.json to a "
-            "new folder."
+            "month), region/sector/cohort/cell/transitions/region_transitions breakdowns and "
+            "manifest.json to a new folder."
         ),
     )
     run.add_argument(

@@ -113,10 +113,14 @@ class Engine:
         n_domains = w.skills.shape[1]
         self.flows = np.zeros(N_FLOW, dtype=np.int64)
         self.flow_history = np.zeros((12, N_FLOW), dtype=np.int64)
-        # Each worker row's status at the month's start (``_advance``), and the month's
-        # moves between statuses counted from it (``transitions``)
+        # Each worker row's status and region at the month's start (``_advance``), and
+        # the month's moves between statuses and regions counted from them
+        # (``region_transitions``)
         self.status_before = w.status.copy()
-        self.status_changes = np.zeros((N_STATUS, N_STATUS), dtype=np.int64)
+        self.region_before = w.region.copy()
+        self.status_changes = np.zeros(
+            (world.n_regions, N_STATUS, N_STATUS, metric_kernels.T_MOVED_IN + 1), dtype=np.int64
+        )
         self.spend = np.zeros(N_SPEND, dtype=np.float64)
         self.appr_money = np.zeros(N_TRAINING, dtype=np.float64)  # by Training, this month
         self.mig_in = np.zeros(world.n_regions, dtype=np.int64)
@@ -163,6 +167,7 @@ class Engine:
         same order, the same run bit for bit), unless the phases are being compiled."""
         month = self.month + 1
         np.copyto(self.status_before, self.workers.status)
+        np.copyto(self.region_before, self.workers.region)
         if self._in_one_call():
             phases.whole_month(self, p, month)
         else:
@@ -256,14 +261,17 @@ class Engine:
             self.by_cell,
             self.g,
         )
-        metric_kernels.status_changes(self.status_before, w.status, self.status_changes)
+        metric_kernels.status_changes(
+            self.status_before, w.status, self.region_before, w.region, self.status_changes
+        )
         return apprenticeship.net_cost_share_recouping(
             f.train_cost, f.train_benefit, f.appr_started, f.alive
         )
 
-    def _transitions(self) -> np.ndarray:
-        """The month's moves between statuses (``metrics.transitions``), once tallied."""
-        return metrics.transitions(self.status_changes, self.by_region)
+    def _region_transitions(self) -> np.ndarray:
+        """The month's moves between statuses by region (``metrics.region_transitions``),
+        once tallied."""
+        return metrics.region_transitions(self.status_changes, self.by_region)
 
     def _gini(self) -> float:
         return metric_kernels.wage_gini(self.workers.status, self.workers.wage, self.gini_scratch)

@@ -504,7 +504,9 @@ EXTRA_UNITS = {
     "apprenticeship_share": "share",
     "certified_share": "share",
     "job_finding_12m": "share",
-    "workers": "workers per month",  # (the transitions breakdown's)
+    "workers": "workers per month",  # (the transitions breakdowns')
+    "moved_out": "workers per month",
+    "moved_in": "workers per month",
     "transition_rate": "share per month",
 }
 

@@ -217,12 +217,16 @@ FROM_STATUSES = (
 )  # fmt: skip
 TO_STATUSES = ("retired", *FROM_STATUSES[1:])
 TRANSITION_COLUMNS = ("workers", "transition_rate")
+# ... and by region at the month's start (the region entered, for an entry), with the
+# workers of each pair who moved to another region in the month, and those who came
+REGION_TRANSITION_COLUMNS = ("workers", "moved_out", "moved_in", "transition_rate")
 BREAKDOWN_MEASURES = {
     "region": REGION_COLUMNS,
     "sector": SECTOR_COLUMNS,
     "cohort": COHORT_COLUMNS,
     "cell": CELL_COLUMNS,
     "transitions": TRANSITION_COLUMNS,
+    "region_transitions": REGION_TRANSITION_COLUMNS,
 }
 
 # What each breakdown column is, as "unit: definition" (stored in each breakdown's
@@ -329,6 +333,38 @@ BREAKDOWN_DEFINITIONS: dict[str, dict[str, str]] = {
             "share per month: workers / all in from_status at the month's start, the "
             "month's transition probability (a count follows the size of its from_status: "
             "compare policies by this; empty where none was in from_status)"
+        ),
+    },
+    "region_transitions": {
+        "month": MONTH,
+        "region": (
+            "the region the workers lived in at the month's start (for those entering: "
+            "the region they entered)"
+        ),
+        "urban": "whether the region is urban (the scenario's region kinds)",
+        "from_status": "as in transitions.parquet",
+        "to_status": "as in transitions.parquet",
+        "workers": (
+            "workers per month: living in the region and in from_status at the month's "
+            "start, and in to_status at its end, wherever they live then. Summed over "
+            "to_status, the region's stock of from_status a month earlier; summed over "
+            "regions, transitions.parquet's workers"
+        ),
+        "moved_out": (
+            "workers per month: of these, those living in another region at the month's "
+            "end (hired in another region, or returned home; none for retired or "
+            "entering)"
+        ),
+        "moved_in": (
+            "workers per month: living in another region and in from_status at the "
+            "month's start, and in this region and in to_status at its end (not counted "
+            "in workers). Summed over regions, moved_out. The region's stock of to_status "
+            "at the month's end: its workers less moved_out plus moved_in, summed over "
+            "from_status"
+        ),
+        "transition_rate": (
+            "share per month: workers / all in the region in from_status at the month's "
+            "start (empty where none was)"
         ),
     },
 }
@@ -567,7 +603,7 @@ def cohort_rows(C: np.ndarray) -> np.ndarray:
 
 
 # Where the tallies count each status at the month's end (region table columns): the
-# stocks that give the transitions' diagonal (``transitions``).
+# stocks that give the transitions' diagonal (``region_transitions``).
 _STOCK_COLUMNS = (
     (Status.STUDENT, mk.R_STUDENT),
     (Status.EMPLOYED, mk.R_EMP),
@@ -578,15 +614,21 @@ _STOCK_COLUMNS = (
 )
 
 
-def transitions(changes: np.ndarray, by_region: np.ndarray) -> np.ndarray:
-    """One month's transitions (N_STATUS x N_STATUS, from x to: ``FROM_STATUSES``,
-    ``TO_STATUSES``) from the moves ``kernels.metrics.status_changes`` counted
-    (``changes``) and the month's region tables: the workers who kept a status are its
-    stock at the month's end less those who came into it."""
+def region_transitions(changes: np.ndarray, by_region: np.ndarray) -> np.ndarray:
+    """One month's transitions by region (n_regions x N_STATUS x N_STATUS x 3: region x
+    from x to, ``FROM_STATUSES`` and ``TO_STATUSES``; the workers by region at the
+    month's start, those of them who moved out of it, and those who moved in, by region
+    at the month's end: ``kernels.metrics.T_*``) from the rows whose status or region
+    changed (``changes``, as ``kernels.metrics.status_changes`` counted them) and the
+    month's region tables: the workers who kept their status and region are its stock
+    there at the month's end less those who came into it. Summed over regions, the
+    workers are the city's transitions."""
     table = changes.copy()
-    stocks = by_region.sum(0)
+    counted = table[..., mk.T_WORKERS] - table[..., mk.T_MOVED_OUT] + table[..., mk.T_MOVED_IN]
+    came = counted.sum(axis=1)  # (by region and status at the month's end)
     for s, column in _STOCK_COLUMNS:
-        table[s, s] = round(float(stocks[column])) - (int(table[:, s].sum()) - int(table[s, s]))
+        stayed = np.rint(by_region[:, column]).astype(np.int64) - came[:, s]
+        table[:, s, s, mk.T_WORKERS] += stayed
     return table
 
 

@@ -21,9 +21,11 @@ import pandas as pd
 from simulation import compile_ahead, loading, metrics
 from simulation.config import RunConfig
 from simulation.engine import Engine, PhaseTimer
+from simulation.kernels import metrics as metric_kernels
 from simulation.kernels import parallel
 
-BREAKDOWNS = ("region", "sector", "cohort", "cell", "transitions")  # ``SkillsModel.breakdown``
+# the kinds of ``SkillsModel.breakdown``
+BREAKDOWNS = ("region", "sector", "cohort", "cell", "transitions", "region_transitions")
 
 
 def metric_value(name: str, model: SkillsModel) -> float:
@@ -270,7 +272,9 @@ class SkillsModel(Engine, mesa.Model):
         kept["sector"].append((self.by_sector.copy(),))
         kept["cohort"].append((self.by_cohort.copy(),))
         kept["cell"].append((self.by_cell.copy(),))
-        kept["transitions"].append(self._transitions())
+        moves = self._region_transitions()
+        kept["region_transitions"].append(moves)
+        kept["transitions"].append(moves[..., metric_kernels.T_WORKERS].sum(0))
         self.datacollector.collect(self)
 
     # ------------------------------------------------------------------ output
@@ -281,29 +285,40 @@ class SkillsModel(Engine, mesa.Model):
         df.insert(0, "month", np.arange(len(df), dtype=np.int64))
         return df
 
-    def _transition_frame(self) -> pd.DataFrame:
-        """The transitions breakdown: one row per month and pair of statuses."""
-        kept = self.breakdown_tables["transitions"]
+    def _transition_frame(self, kind: str = "transitions") -> pd.DataFrame:
+        """The transitions breakdown (one row per month and pair of statuses) or, for
+        ``kind="region_transitions"``, by region too (one row per month, region at the
+        month's start and pair of statuses)."""
+        kept = self.breakdown_tables[kind]
+        by_region = kind == "region_transitions"
+        labels = self.world.region_names if by_region else ("",)
         n_from, n_to = len(metrics.FROM_STATUSES), len(metrics.TO_STATUSES)
-        months = len(kept)
-        counts = np.array(kept, dtype=np.int64).reshape(months, n_from, n_to)
+        months, n_regions = len(kept), len(labels)
+        counts = np.array(kept, dtype=np.int64).reshape(months, n_regions, n_from, n_to, -1)
+        workers = counts[..., metric_kernels.T_WORKERS]
         with np.errstate(divide="ignore", invalid="ignore"):  # (none there: NaN)
-            rates = counts / counts.sum(axis=2, keepdims=True)
-        return pd.DataFrame(
-            {
-                "month": np.repeat(np.arange(months, dtype=np.int64), n_from * n_to),
-                "from_status": np.tile(np.repeat(metrics.FROM_STATUSES, n_to), months),
-                "to_status": np.tile(np.tile(metrics.TO_STATUSES, n_from), months),
-                "workers": counts.reshape(-1),
-                "transition_rate": rates.reshape(-1),
-            }
-        )
+            rates = workers / workers.sum(axis=3, keepdims=True)
+        pairs = n_from * n_to
+        columns = {"month": np.repeat(np.arange(months, dtype=np.int64), n_regions * pairs)}
+        if by_region:
+            columns["region"] = np.tile(np.repeat(np.array(labels), pairs), months)
+            urban = np.repeat(self.world.region_urban == 1, pairs)
+            columns["urban"] = np.tile(urban, months)
+        columns["from_status"] = np.tile(np.repeat(metrics.FROM_STATUSES, n_to), months * n_regions)
+        columns["to_status"] = np.tile(metrics.TO_STATUSES, months * n_regions * n_from)
+        columns["workers"] = workers.reshape(-1)
+        if by_region:
+            columns["moved_out"] = counts[..., metric_kernels.T_MOVED_OUT].reshape(-1)
+            columns["moved_in"] = counts[..., metric_kernels.T_MOVED_IN].reshape(-1)
+        columns["transition_rate"] = rates.reshape(-1)
+        return pd.DataFrame(columns)
 
     def breakdown(self, kind: str) -> pd.DataFrame:
         """Monthly breakdown by ``region``, ``sector``, entry ``cohort``, ``cell``
         (employer's sector x worker's region; columns ``sector`` and ``region``) or
         ``transitions`` (status at the month's start x at its end; columns
-        ``from_status`` and ``to_status``), in long format."""
+        ``from_status`` and ``to_status``) or ``region_transitions`` (the same by region
+        at the month's start; column ``region`` too), in long format."""
         world = self.world
         if kind == "region":
             labels, columns, rows = world.region_names, metrics.REGION_COLUMNS, metrics.region_rows
@@ -315,8 +330,8 @@ class SkillsModel(Engine, mesa.Model):
             columns, rows = metrics.COHORT_COLUMNS, metrics.cohort_rows
         elif kind == "cell":
             labels, columns, rows = (), metrics.CELL_COLUMNS, metrics.cell_rows
-        elif kind == "transitions":
-            return self._transition_frame()
+        elif kind in ("transitions", "region_transitions"):
+            return self._transition_frame(kind)
         else:
             raise ValueError(f"unknown breakdown {kind!r}: use one of {', '.join(BREAKDOWNS)}")
         kept = self.breakdown_tables[kind]  # per month: the tables ``rows`` takes

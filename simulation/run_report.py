@@ -242,6 +242,29 @@ _W: dict[str, tuple[str, str]] = {
         "数据来自 transitions.parquet（模型说明文档（ODD）第9节）。",
     ),
     "flows_corner": ("At the month's start / at its end", "月初状态 / 月末状态"),
+    "exits": ("Out of unemployment, region by region", "各地区失业者的去向"),
+    "exits_what": ("the flows out of unemployment by region", "各地区失业者去向表"),
+    "exits_intro": (
+        "Where the unemployed of each region went in a month, over months 1 to {months}: "
+        "of those unemployed in the region at a month's start, the share who were in work "
+        "(employed or apprentice) at its end, and of those the share who had moved to "
+        "another region for it; the shares who went into training, who left the labour "
+        "force (inactive), and who went home to another region still unemployed (return "
+        "migration). Shares per month, pooled over the months (the moves of all months "
+        "over the unemployed at all months' starts). From region_transitions.parquet "
+        "(docs/ODD.md, section 9).",
+        "第1至{months}个月中各地区失业者一个月内的去向：月初在该地区失业者中，月末已就业（就业或学徒）者所占比例，"
+        "以及其中为此迁往其他地区者所占比例；进入培训、退出劳动力（非劳动力）以及仍处于失业状态而返回家乡地区（回流）者所占比例。"
+        "均为各月合并计算的月度比例（各月流动人数之和除以各月月初失业人数之和）。"
+        "数据来自 region_transitions.parquet（模型说明文档（ODD）第9节）。",
+    ),
+    "exits_region": ("Region", "地区"),
+    "exits_unemployed": ("Unemployed at a month's start (mean)", "月初失业人数（月均）"),
+    "exits_work": ("In work at its end", "月末已就业"),
+    "exits_away": ("of them, in another region", "其中迁往其他地区"),
+    "exits_training": ("In training", "进入培训"),
+    "exits_inactive": ("Left the labour force", "退出劳动力"),
+    "exits_home": ("Went home, unemployed", "失业返乡"),
     "by_region_what": ("unemployment by region", "各地区失业率"),
     "footer": (
         "Written by skillsim report from the run folder {path}.",
@@ -271,6 +294,7 @@ class Run:
     region: pd.DataFrame | None
     cell: pd.DataFrame | None
     transitions: pd.DataFrame | None = None
+    region_transitions: pd.DataFrame | None = None
 
     @property
     def last_month(self) -> int:
@@ -281,7 +305,7 @@ def read(path: str | Path, manifest: dict[str, Any]) -> Run:
     """Load a run folder whose manifest is ``manifest`` (kind "run")."""
     path = Path(path)
     tables: dict[str, pd.DataFrame | None] = {}
-    for name in ("metrics", "region", "cell", "transitions"):
+    for name in ("metrics", "region", "cell", "transitions", "region_transitions"):
         file = path / f"{name}.parquet"
         try:
             tables[name] = pd.read_parquet(file) if file.is_file() else None
@@ -293,7 +317,15 @@ def read(path: str | Path, manifest: dict[str, Any]) -> Run:
             f"{path}: a run folder without metrics.parquet (or with no months in it); "
             "run it again with `skillsim run`"
         )
-    return Run(path, manifest, frame, tables["region"], tables["cell"], tables["transitions"])
+    return Run(
+        path,
+        manifest,
+        frame,
+        tables["region"],
+        tables["cell"],
+        tables["transitions"],
+        tables["region_transitions"],
+    )
 
 
 def figures(run: Run, style: str, lang: str) -> list[FigureSpec]:
@@ -507,6 +539,55 @@ def _flows(run: Run, lang: str) -> str:
     return f"<p>{_e(intro)}</p>{table}"
 
 
+def _percent(num: float, den: float) -> str:
+    """A share of the exits' table in per cent, one decimal; "-" where none started."""
+    return "-" if den <= 0 else f"{100.0 * num / den:.1f}%"
+
+
+def _exits(run: Run, lang: str) -> str:
+    """Where each region's unemployed went in a month (the region_transitions table),
+    or a note that the run folder lacks it."""
+    moves = run.region_transitions
+    if moves is None:
+        words = _missing(run, "region_transitions", "exits_what", lang, shown="table")
+        return f"<p class='note'>{_e(words)}</p>"
+    months = run.last_month
+    later = moves[moves["month"] >= 1] if months >= 1 else moves
+    out = later[later["from_status"] == "unemployed"]
+    by = out.groupby(["region", "to_status"], sort=False)[["workers", "moved_out"]].sum()
+    heads = ("exits_region", "exits_unemployed", "exits_work", "exits_away", "exits_training")
+    heads += ("exits_inactive", "exits_home")
+    head = "".join(f"<th scope='col'>{_e(_w(h, lang))}</th>" for h in heads)
+    n_months = max(int(later["month"].nunique()), 1)
+    rows = []
+    for region in dict.fromkeys(out["region"]):  # (the scenario's order)
+        mine = by.loc[region]
+        started = float(mine["workers"].sum())
+
+        def moved(to: str, column: str = "workers", mine=mine) -> float:
+            return float(mine[column].get(to, 0))
+
+        work = moved("employed") + moved("apprentice")
+        away = moved("employed", "moved_out") + moved("apprentice", "moved_out")
+        cells = [
+            f"{started / n_months:,.1f}",
+            _percent(work, started),
+            _percent(away, work),
+            _percent(moved("training"), started),
+            _percent(moved("inactive"), started),
+            _percent(moved("unemployed", "moved_out"), started),
+        ]
+        name = name_of("region", region, lang)
+        rows.append(
+            f"<tr><th scope='row'>{_e(name)}</th>"
+            + "".join(f"<td class='num'>{_e(c)}</td>" for c in cells)
+            + "</tr>"
+        )
+    intro = _w("exits_intro", lang).format(months=max(months, 1))
+    table = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    return f"<p>{_e(intro)}</p>{table}"
+
+
 FEW_DISPLACED = 1000  # displaced workers in the labour force below which the table says so
 
 
@@ -598,6 +679,7 @@ def html(run: Run, rendered, folder: str, lang: str) -> str:
         ("glance", _w("table", lang), _table(run, lang)),
         ("figures", _t("figures", lang), _figures_html(rendered, folder, lang)),
         ("flows", _w("flows", lang), _flows(run, lang)),
+        ("exits", _w("exits", lang), _exits(run, lang)),
         (
             "scenarios",
             _t("scenarios", lang),

@@ -8,6 +8,8 @@ Layout of a run folder::
     cohort.parquet     month x entry-cohort (year of labour-market entry) breakdown
     cell.parquet       month x employer's sector x worker's region (the employed)
     transitions.parquet  month x status at the month's start x at its end (gross flows)
+    region_transitions.parquet  the same by region at the month's start, with moves
+                                 between regions
     manifest.json      resolved config, hash, seed, code and package versions, timings
 """
 

@@ -252,7 +252,7 @@ def test_effects_by_region_and_cohort_pair_each_group(tmp_path):
     baseline run's same region, same seed, its columns summarised over months 1..M as
     the metrics are (a month where the group's value is undefined left out); computed
     here by hand. No cost row; an unknown column names the breakdown's columns."""
-    keep = 'keep = ["metrics", "region", "cohort", "transitions"]\n'
+    keep = 'keep = ["metrics", "region", "cohort", "transitions", "region_transitions"]\n'
     body = small(policies=("none", "package"), replications=3, workers=800, months=6, extra=keep)
     _, out = _sweep(tmp_path, body)
     region = analysis.load(out, table="region")
@@ -292,6 +292,25 @@ def test_effects_by_region_and_cohort_pair_each_group(tmp_path):
         d = mean[scenario, "package"] - mean[scenario, "none"]
         row = flows.loc[(scenario, "unemployed", "employed")]
         assert row["n"] == 3 and row["effect"] == pytest.approx(d.mean(), rel=1e-12)
+    # ... and by region: a region and pair each run's against the baseline run's same
+    local = analysis.load(out, table="region_transitions")
+    bare = local.copy()
+    bare.attrs = {}
+    assert analysis.breakdown(local) == analysis.breakdown(bare) == "region_transitions"
+    keys = ["scenario", "region", "from_status", "to_status"]
+    away = analysis.effects(local, metric_names="moved_out").set_index(keys)
+    assert len(away) == len(set(region["scenario"])) * len(regions) * 64
+    assert set(away["unit"]) == {"workers per month"}
+    later = local[local["month"] >= 1]
+    pick = (later["from_status"] == "unemployed") & (later["to_status"] == "employed")
+    mean = later[pick].groupby(["scenario", "policy", "seed", "region"])["moved_out"].mean()
+    for scenario in set(region["scenario"]):
+        for r in regions:
+            d = mean[scenario, "package"].xs(r, level="region") - mean[scenario, "none"].xs(
+                r, level="region"
+            )
+            row = away.loc[(scenario, r, "unemployed", "employed")]
+            assert row["effect"] == pytest.approx(d.mean(), rel=1e-12, abs=1e-15)
     with pytest.raises(ValueError, match="the region breakdown's columns: labour_force"):
         analysis.effects(region, metric_names="employment_rate")
 

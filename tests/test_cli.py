@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from simulation import cli, loading, metrics, store
+from simulation.model import BREAKDOWNS
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = ["--workers", "400", "--months", "3", "--seed", "5"]
@@ -38,6 +39,7 @@ def test_run_writes_every_table_and_the_manifest(tmp_path, capsys):
         "manifest.json",
         "metrics.parquet",
         "region.parquet",
+        "region_transitions.parquet",
         "sector.parquet",
         "transitions.parquet",
     ]
@@ -57,7 +59,7 @@ def test_run_writes_every_table_and_the_manifest(tmp_path, capsys):
     assert len(regions) == 4 * 4
     assert len(pd.read_parquet(out / "sector.parquet")) == 9 * 4
     # every breakdown column defined in its file; the urban regions sum to the urban rate
-    for kind in ("region", "sector", "cohort", "cell", "transitions"):
+    for kind in BREAKDOWNS:
         described = store.column_descriptions(out / f"{kind}.parquet")
         assert list(described) == list(pd.read_parquet(out / f"{kind}.parquet").columns), kind
         assert all(described[c].count(": ") >= 1 for c in metrics.BREAKDOWN_MEASURES[kind])
@@ -83,6 +85,29 @@ def test_run_writes_every_table_and_the_manifest(tmp_path, capsys):
     start = moves.groupby(["month", "from_status"])["workers"].transform("sum")
     rate = (moves["workers"] / start).where(start > 0)
     pd.testing.assert_series_equal(moves["transition_rate"], rate, check_names=False)
+    # ... and region by region: each region's moves out of a status its stock a month
+    # earlier, its moves into one, less those who left the region plus those who came,
+    # its stock now; summed over regions, the city's moves; in and out its net migration
+    local = pd.read_parquet(out / "region_transitions.parquet")
+    assert len(local) == 4 * 4 * 8 * 8
+    assert (local[["moved_out", "moved_in"]].to_numpy() >= 0).all()
+    assert (local["moved_out"] <= local["workers"]).all()
+    city = local.groupby(["month", "from_status", "to_status"], sort=False)["workers"].sum()
+    assert (city.to_numpy() == moves["workers"].to_numpy()).all()
+    local["ended"] = local["workers"] - local["moved_out"] + local["moved_in"]
+    into = local.groupby(["month", "region", "to_status"])["ended"].sum().unstack()
+    out_of = local.groupby(["month", "region", "from_status"])["workers"].sum().unstack()
+    here = regions.set_index(["month", "region"])
+    for column, status in (("employed", "employed"), ("unemployed", "unemployed"),
+                           ("apprentices", "apprentice"), ("in_training", "training")):  # fmt: skip
+        stock = here[column].reindex(into.index)
+        assert (into[status] == stock).all(), column
+        earlier = here[column].unstack().shift(1).stack().reindex(out_of.index).dropna()
+        assert (out_of.loc[earlier.index, status] == earlier).all(), column
+    moving = local.groupby(["month", "region"])[["moved_in", "moved_out"]].sum()
+    net = (moving["moved_in"] - moving["moved_out"]).reindex(here.index)
+    assert (net.to_numpy() - here["net_migration"].to_numpy() == 0).all()
+    assert local["moved_in"].sum() > 0  # (moves happened: the check is not empty)
     assert (cells.groupby("month")["employed"].sum() > 0).all()
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["status"] == "complete"
@@ -745,7 +770,7 @@ def test_list_and_help_explain_every_option(capsys):
     assert len(starts) == 1
     assert cli.main(["list", "breakdowns"]) == 0
     listed = capsys.readouterr().out
-    for kind in ("region", "sector", "cohort", "cell", "transitions"):
+    for kind in BREAKDOWNS:
         assert f"breakdown {kind} ({kind}.parquet):" in listed
     assert "net_migration" in listed and "workers per month" in listed and "urban" in listed
     # every setting of a scenario or policy file with what it allows (learnt from the

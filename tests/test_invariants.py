@@ -207,7 +207,8 @@ class Tracker:
             self.cur.hires = np.zeros(cap, dtype=np.int64)
             self.cur.starts = np.zeros(cap, dtype=np.int64)
             was = model.workers.status == Status.APPRENTICE
-            self.started = model.workers.status.copy()  # (the transitions' month start)
+            # (the transitions' month start)
+            self.started = (model.workers.status.copy(), model.workers.region.copy())
             orig_advance(model, p)
             dissolved = int((was & (model.workers.appr_state == ApprState.DISSOLVED)).sum())
             assert dissolved == model.flows[Flow.APPR_DISSOLVED], self.where()
@@ -717,8 +718,9 @@ class Tracker:
         same("apprenticeship_completion_rate", rate(done, done + dropped + dissolved))
         if model.month == model.months:  # (the last month: the breakdowns' frames are slow)
             check_breakdowns(model, where)
-        before = status if self.started is None else self.started  # (none run: no moves)
-        check_transitions(model.breakdown_tables["transitions"][-1], before, status, model, where)
+        started = (status, w.region) if self.started is None else self.started  # (none run)
+        tables = (model.breakdown_tables[k][-1] for k in ("transitions", "region_transitions"))
+        check_transitions(*tables, *started, status, w.region, model, where)
         assert cur["firms_alive"] == int(f.alive.sum()), where
         assert cur["vacancies"] == int(f.vacancies[f.alive == 1].sum()), where
         # Slots offered this month, before matching took some.
@@ -860,25 +862,46 @@ def check_breakdowns(model: SkillsModel, where: str) -> None:
             )
 
 
-def check_transitions(table, before, after, model: SkillsModel, where: str) -> None:
-    """The month's transitions (metrics.BREAKDOWN_DEFINITIONS["transitions"]) from the
-    worker rows' statuses at the month's start (``before``, as the tracker saw them) and
-    now, by their definition: the workers in each pair of statuses, a row taken by a
-    school leaver (a leaver now, not at the start) as an entry, after a retirement if the
-    row was in use; and the entries and retirements are the month's event counts."""
+def check_transitions(
+    table, by_region, before, region_before, after, region_after, model: SkillsModel, where: str
+) -> None:
+    """The month's transitions (metrics.BREAKDOWN_DEFINITIONS["transitions"] and
+    ["region_transitions"]) from the worker rows' statuses and regions at the month's
+    start (``before``, ``region_before``, as the tracker saw them) and now, by their
+    definition: the workers in each region and pair of statuses, a row taken by a school
+    leaver (a leaver now, not at the start) as an entry in its region now, after a
+    retirement where it was if the row was in use; of those not retired, the ones living
+    elsewhere now as moving out of their region and into the other. The entries and
+    retirements are the month's event counts, each region's moves its net migration,
+    and the city's table the regions' summed."""
     leaver, retired = Status.LEAVER, Status.RETIRED
     entered = (after == leaver) & (before != leaver)
-    expected = np.zeros((len(Status), len(Status)), dtype=np.int64)
+    expected = np.zeros((model.world.n_regions, len(Status), len(Status), 3), dtype=np.int64)
     kept = ~entered & (before != retired)
-    np.add.at(expected, (before[kept], after[kept]), 1)
-    np.add.at(expected, (before[entered & (before != retired)], retired), 1)
-    expected[retired, leaver] += int(entered.sum())
-    assert np.array_equal(table, expected), (where, table.tolist(), expected.tolist())
+    rows = (region_before[kept], before[kept], after[kept])
+    np.add.at(expected, (*rows, 0), 1)
+    gone = entered & (before != retired)
+    np.add.at(expected, (region_before[gone], before[gone], retired, 0), 1)
+    np.add.at(expected, (region_after[entered], retired, leaver, 0), 1)
+    moved = kept & (after != retired) & (region_after != region_before)
+    np.add.at(expected, (region_before[moved], before[moved], after[moved], 1), 1)
+    np.add.at(expected, (region_after[moved], before[moved], after[moved], 2), 1)
+    assert np.array_equal(by_region, expected), (where, by_region.tolist(), expected.tolist())
+    assert np.array_equal(table, expected[..., 0].sum(0)), where
     assert table[retired].sum() == model.flows[Flow.ENTRANTS], where
     assert table[:, retired].sum() == model.flows[Flow.RETIREMENTS], where
     for s in list(Status)[1:]:  # the stocks close: at the month's start, and now
         assert table[s].sum() == np.count_nonzero(before == s), (where, s)
         assert table[:, s].sum() == np.count_nonzero(after == s), (where, s)
+    # The region table's net migration counts every move; the moves of those who then
+    # retired in the month are not the table's (a retired row keeps its region; a row
+    # retired and taken by a school leaver in the month, an entry month's, hides it)
+    net = by_region[..., 2].sum((1, 2)) - by_region[..., 1].sum((1, 2))
+    left = (after == retired) & (before != retired) & (region_after != region_before)
+    np.add.at(net, region_after[left], 1)
+    np.add.at(net, region_before[left], -1)
+    if not gone.any():
+        assert np.array_equal(net, model.mig_in - model.mig_out), (where, net, model.mig_in)
 
 
 def check_frame(df) -> None:

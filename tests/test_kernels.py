@@ -2278,26 +2278,49 @@ def test_main_field_of_the_eight_domains_without_branches():
 
 @settings(max_examples=60, deadline=None)
 @given(
-    pairs=st.lists(
-        st.tuples(st.sampled_from(list(Status)), st.sampled_from(list(Status))), max_size=300
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(list(Status)),
+            st.sampled_from(list(Status)),
+            st.integers(0, 2),
+            st.integers(0, 2),
+        ),
+        max_size=300,
     )
 )
-def test_status_changes(pairs):
-    """The month's moves between statuses against the twin, for any pairs of statuses
-    at a row's month start and end (impossible ones too: a leaver becoming one again,
-    a free row taking a status other than a leaver's): the kernel's table and the
-    twin's the same; an entry for every row a school leaver took, a retirement for every
-    row in use that retired or was taken."""
-    before = np.array([b for b, _ in pairs], dtype=np.int8)
-    after = np.array([a for _, a in pairs], dtype=np.int8)
-    got, expected = (np.full((len(Status), len(Status)), 7, dtype=np.int64) for _ in "ab")
-    K.metrics.status_changes(before, after, got)
-    T.metrics.status_changes(before, after, expected)
+def test_status_changes(rows):
+    """The month's moves between statuses and regions against the twin, for any pairs
+    of statuses and regions at a row's month start and end (impossible ones too: a
+    leaver becoming one again, a free row taking a status other than a leaver's, a free
+    row changing region): the kernel's table and the twin's the same; an entry for every
+    row a school leaver took, in the region it is in; a retirement for every row in use
+    that retired or was taken, in the region it was in; every row in use at both ends
+    whose region changed moves out of one and into the other; and the city's moves
+    between statuses those of the month's rows whose status changed."""
+    columns = np.array(rows, dtype=np.int8).reshape(-1, 4).T  # (no rows: four empty)
+    before, after, home, there = (np.ascontiguousarray(c) for c in columns)
+    got, expected = (np.full((3, len(Status), len(Status), 3), 7, dtype=np.int64) for _ in "ab")
+    K.metrics.status_changes(before, after, home, there, got)
+    T.metrics.status_changes(before, after, home, there, expected)
     assert np.array_equal(got, expected)
+    workers, out, into = (got[..., k] for k in range(3))
     took = (after == Status.LEAVER) & (before != Status.LEAVER)
-    assert got[Status.RETIRED, Status.LEAVER] == took.sum()
+    assert workers[:, Status.RETIRED, Status.LEAVER].tolist() == [
+        (took & (there == r)).sum() for r in range(3)
+    ]
     gone = (before != Status.RETIRED) & ((after == Status.RETIRED) | took)
-    assert got[:, Status.RETIRED].sum() == gone.sum()
+    assert workers[..., Status.RETIRED].sum((1,)).tolist() == [
+        (gone & (home == r)).sum() for r in range(3)
+    ]
+    stay = (before != Status.RETIRED) & (after != Status.RETIRED) & ~took
+    moved = stay & (home != there)
+    assert out.sum((1, 2)).tolist() == [(moved & (home == r)).sum() for r in range(3)]
+    assert into.sum((1, 2)).tolist() == [(moved & (there == r)).sum() for r in range(3)]
+    changed = stay & (before != after)
+    city = workers.sum(0)
+    off = ~np.eye(len(Status), dtype=bool)
+    off[Status.RETIRED, :] = off[:, Status.RETIRED] = False
+    assert city[off].sum() == changed.sum()
 
 
 @cases(employed=st.sampled_from(["all", "one", "none"]))

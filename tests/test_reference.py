@@ -124,10 +124,12 @@ def compare_run(scenario: str, policy: str, seed: int) -> list[str]:
     while True:
         found = metric_differences(engine.month, engine.current, reference.current)
         found += [f"month {engine.month} {d}" for d in state_differences(engine, reference)]
-        # the moves between statuses: the engine's rows against the reference's agents
-        moved, agents = (m.breakdown_tables["transitions"][-1] for m in (engine, reference))
-        if not np.array_equal(moved, agents):
-            found.append(f"month {engine.month} transitions: {moved.tolist()} != {agents.tolist()}")
+        # the moves between statuses (and regions): the engine's rows against the
+        # reference's agents
+        for kind in ("transitions", "region_transitions"):
+            moved, agents = (m.breakdown_tables[kind][-1] for m in (engine, reference))
+            if not np.array_equal(moved, agents):
+                found.append(f"month {engine.month} {kind}: {moved.tolist()} != {agents.tolist()}")
         if found or not engine.running:
             return found
         engine.step()
@@ -240,7 +242,7 @@ def test_cli_runs_the_reference_with_the_same_outputs(tmp_path, monkeypatch):
     for engine in ("engine", "reference"):
         manifest = json.loads((tmp_path / engine / "manifest.json").read_text())
         assert manifest["engine"] == engine
-    for table in ("metrics", "region", "sector", "cohort", "transitions"):
+    for table in ("metrics", "region", "sector", "cohort", "transitions", "region_transitions"):
         a, b = (pd.read_parquet(tmp_path / e / f"{table}.parquet") for e in ("engine", "reference"))
         pd.testing.assert_frame_equal(b, a, rtol=RTOL)
     bad = [*common, "--engine", "reference", "--profile", "--out", str(tmp_path / "x")]

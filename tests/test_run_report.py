@@ -187,17 +187,59 @@ def test_the_flows_between_statuses_are_tabled(run_folder):
     assert "第1至13个月" in zh
 
 
+def test_the_flows_out_of_unemployment_are_tabled_by_region(run_folder):
+    """Where each region's unemployed went: a row per region in the scenario's order,
+    its unemployed at a month's start (the mean over months 1-13) and the shares of
+    them in work, in training, inactive and gone home unemployed at the month's end,
+    pooled over the months, and of those in work the share who moved region for it,
+    from region_transitions.parquet's rows; in Chinese too."""
+    run = run_report.read(run_folder, json.loads((run_folder / "manifest.json").read_text()))
+    page = run_report._exits(run, "en")
+    moves = pd.read_parquet(run_folder / "region_transitions.parquet")
+    out = moves[(moves["month"] >= 1) & (moves["from_status"] == "unemployed")]
+    regions = list(dict.fromkeys(moves["region"]))
+    rows = page.split("<tr>")[2:]
+    assert len(rows) == len(regions) == 4
+    found = 0
+    for region, row in zip(regions, rows, strict=True):
+        mine = out[out["region"] == region].groupby("to_status")[["workers", "moved_out"]].sum()
+        n = mine["workers"].sum()
+        work = mine.loc[["employed", "apprentice"]].sum()
+        found += work["moved_out"]
+        expected = [
+            f"{n / 13:,.1f}",
+            f"{100 * work['workers'] / n:.1f}%",
+            f"{100 * work['moved_out'] / work['workers']:.1f}%",
+            f"{100 * mine.loc['training', 'workers'] / n:.1f}%",
+            f"{100 * mine.loc['inactive', 'workers'] / n:.1f}%",
+            f"{100 * mine.loc['unemployed', 'moved_out'] / n:.1f}%",
+        ]
+        cells = [c.split("</td>")[0] for c in row.split("<td class='num'>")[1:]]
+        assert row.startswith(f"<th scope='row'>{i18n.name_of('region', region)}</th>")
+        assert cells == expected, region
+    assert found > 0  # (some moved region for a job: the column is not all zeros)
+    assert "over months 1 to 13" in page and "of them, in another region" in page
+    zh = run_report._exits(run, "zh")
+    assert "其中迁往其他地区" in zh and "第1至13个月" in zh
+    assert f"<th scope='row'>{i18n.name_of('region', regions[0], 'zh')}</th>" in zh
+
+
 def test_a_run_without_breakdowns_says_what_is_missing(run_folder, tmp_path):
     folder = _copy(run_folder, tmp_path)
     (folder / "region.parquet").unlink()
     (folder / "cell.parquet").unlink()
     (folder / "transitions.parquet").unlink()
+    (folder / "region_transitions.parquet").unlink()
     out = report.write(folder, tmp_path / "r.html")
     page = out.read_text(encoding="utf-8")
     assert "Not drawn (unemployment by region): the run folder has no region.parquet." in page
     assert "Not drawn (the skill-gap map): the run folder has no cell.parquet." in page
     assert (
         "Not shown (the flows between statuses): the run folder has no transitions.parquet." in page
+    )
+    assert (
+        "Not shown (the flows out of unemployment by region): the run folder has no "
+        "region_transitions.parquet." in page
     )
     drawn = sorted(p.stem for p in (tmp_path / "r_figures").iterdir())
     assert drawn == sorted(FIGURES[:4])

@@ -16,8 +16,11 @@ from simulation.config import Strict
 
 # Tables a sweep can keep per run: the monthly metrics (always) and the breakdowns of
 # ``SkillsModel.breakdown`` (``cell``: the employed by employer's sector x worker's region;
-# ``transitions``: the workers by status at the month's start and end).
-Table = Literal["metrics", "region", "sector", "cohort", "cell", "transitions"]
+# ``transitions``: the workers by status at the month's start and end;
+# ``region_transitions``: the same by region, with the moves between regions).
+Table = Literal[
+    "metrics", "region", "sector", "cohort", "cell", "transitions", "region_transitions"
+]
 TABLES: tuple[str, ...] = get_args(Table)
 
 

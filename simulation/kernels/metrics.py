@@ -693,28 +693,46 @@ def compose_values(
     return out
 
 
+# The columns of ``status_changes``' table (and of ``metrics.region_transitions``')
+T_WORKERS, T_MOVED_OUT, T_MOVED_IN = 0, 1, 2
+
+
 @njit(cache=True, nogil=True)
-def status_changes(before, after, table):
-    """The month's moves between statuses (the transitions breakdown): into ``table``
-    (N_STATUS x N_STATUS, zeroed here), at row ``b`` and column ``a``, the worker rows
-    whose status was ``b`` at the month's start (``before``) and is ``a`` at its end
-    (``after``), for the rows whose status changed. Row RETIRED counts the rows that
-    entered the population (a free row taken by a school leaver), column RETIRED those
-    that left it; a row that retired and was taken by a school leaver in the same month
-    counts once in each (a school leaver's status, LEAVER, is taken only at entry).
-    Rows that kept their status are left to the caller (each status's stock at the
-    month's end less those who came in), but for leavers, which the tallies do not
-    count: those are counted here on the diagonal (none, as the model stands: every
-    school leaver chooses a path in the month after entering)."""
+def status_changes(before, after, region_before, region_after, table):
+    """The month's moves between statuses, by region (the transitions breakdowns): into
+    ``table`` (n_regions x N_STATUS x N_STATUS x 3, zeroed here), at ``[r, b, a]``, the
+    worker rows whose status or region changed in the month (status ``b`` at its start,
+    ``before``, and ``a`` at its end, ``after``): in column T_WORKERS at ``r``, their
+    region at the month's start (``region_before``); of them, those in another region at
+    its end (``region_after``) in T_MOVED_OUT at ``r`` and in T_MOVED_IN at the region
+    they moved to.
+
+    Row RETIRED counts the rows that entered the population (a free row taken by a
+    school leaver), in the region entered; column RETIRED those that left it (neither
+    moves); a row that retired and was taken by a school leaver in the same month counts
+    once in each (a school leaver's status, LEAVER, is taken only at entry). Rows that
+    kept their status and region are left to the caller (each status's stock in a region
+    at the month's end less those who came into it: ``metrics.region_transitions``), but
+    for leavers, which the tallies do not count: those are counted here on the diagonal
+    (none, as the model stands: every school leaver chooses a path in the month after
+    entering)."""
     table[:] = 0
     for i in range(before.shape[0]):
         b = np.int64(before[i])
         a = np.int64(after[i])
-        if a != b or a == Status.LEAVER:
+        rb = np.int64(region_before[i])
+        ra = np.int64(region_after[i])
+        free = a == Status.RETIRED and b == Status.RETIRED  # (a row no one is in)
+        if (a != b or a == Status.LEAVER or ra != rb) and not free:
             if a == Status.LEAVER and b != Status.RETIRED and b != Status.LEAVER:
-                table[nonneg(b), Status.RETIRED] += 1  # retired, and the row taken
+                table[nonneg(rb), nonneg(b), Status.RETIRED, T_WORKERS] += 1  # retired, taken
                 b = np.int64(Status.RETIRED)
-            table[nonneg(b), nonneg(a)] += 1
+            if b == Status.RETIRED:
+                rb = ra  # (an entry: in the region entered)
+            table[nonneg(rb), nonneg(b), nonneg(a), T_WORKERS] += 1
+            if ra != rb and a != Status.RETIRED:
+                table[nonneg(rb), nonneg(b), nonneg(a), T_MOVED_OUT] += 1
+                table[nonneg(ra), nonneg(b), nonneg(a), T_MOVED_IN] += 1
 
 
 key_caches_on_sources(globals())  # last: every kernel above

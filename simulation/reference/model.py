@@ -199,8 +199,9 @@ class ReferenceModel(mesa.Model):
         self._remember_statuses()
 
     def _remember_statuses(self) -> None:
-        """Each worker's status at the month's start, by agent (for ``_transitions``)."""
-        self.status_before = {w.unique_id: int(w.status) for w in self.workers}
+        """Each worker's status and region at the month's start, by agent (for
+        ``_region_transitions``)."""
+        self.status_before = {w.unique_id: (int(w.status), int(w.region)) for w in self.workers}
 
     # ------------------------------------------------------------ 1. drivers
 
@@ -562,16 +563,23 @@ class ReferenceModel(mesa.Model):
             recouping_share=recouping,
         )
 
-    def _transitions(self) -> np.ndarray:
-        """(For ``_collect``.) The month's moves between statuses, agent by agent: a
-        worker who was not there at the month's start entered (row RETIRED), one who was
-        and is no more retired (column RETIRED)."""
-        table = np.zeros((N_STATUS, N_STATUS), dtype=np.int64)
+    def _region_transitions(self) -> np.ndarray:
+        """(For ``_collect``.) The month's moves between statuses by region, agent by
+        agent: a worker who was not there at the month's start entered (row RETIRED) in
+        the region it lives in, one who was and is no more retired (column RETIRED) from
+        the region it lived in; one living in another region moved out of the first and
+        into the other (``metrics.region_transitions``' columns)."""
+        table = np.zeros((self.world.n_regions, N_STATUS, N_STATUS, 3), dtype=np.int64)
         before = dict(self.status_before)
         for w in self.workers:
-            table[before.pop(w.unique_id, Status.RETIRED), int(w.status)] += 1
-        for status in before.values():  # (those no longer in the model)
-            table[status, Status.RETIRED] += 1
+            status, region = int(w.status), int(w.region)
+            was, home = before.pop(w.unique_id, (Status.RETIRED, region))
+            table[home, was, status, 0] += 1
+            if home != region:
+                table[home, was, status, 1] += 1
+                table[region, was, status, 2] += 1
+        for was, home in before.values():  # (those no longer in the model)
+            table[home, was, Status.RETIRED, 0] += 1
         return table
 
     def employability(self) -> float:

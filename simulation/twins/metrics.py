@@ -328,18 +328,31 @@ def wage_gini(status, wage, scratch=None):
     return gini(float(wage[i]) for i in range(status.shape[0]) if status[i] == Status.EMPLOYED)
 
 
-def status_changes(before, after, table):
-    """The month's moves between statuses (``transitions``), row by row: each worker row
-    whose status changed counts at (status at the start, status at the end); a free row
-    taken by a school leaver as an entry (row RETIRED); a row in use taken by one (it
-    retired in the month, and its row was taken) as a retirement and an entry; a leaver
-    who is still one counts on the diagonal. Rows that kept any other status are not
-    counted (``metrics.transitions`` takes them from the stocks)."""
+def status_changes(before, after, region_before, region_after, table):
+    """The month's moves between statuses by region (``region_transitions``), row by
+    row: each worker row whose status or region changed counts at (region and status at
+    the start, status at the end); a free row taken by a school leaver as an entry (row
+    RETIRED, in the region entered); a row in use taken by one (it retired in the month,
+    and its row was taken) as a retirement and an entry; a leaver who is still one
+    counts on the diagonal. Of those, the ones in another region at the end (not the
+    retired, not an entry) count as moving out of the first region and into the other.
+    Rows that kept any other status and their region are not counted
+    (``metrics.region_transitions`` takes them from the stocks)."""
     table[:] = 0
     for i in range(before.shape[0]):
         was, now = int(before[i]), int(after[i])
+        home, there = int(region_before[i]), int(region_after[i])
+        if was == now == Status.RETIRED:
+            continue  # (a row no one is in)
         if now == Status.LEAVER and was not in (Status.LEAVER, Status.RETIRED):
-            table[was, Status.RETIRED] += 1
-            table[Status.RETIRED, Status.LEAVER] += 1
-        elif now != was or now == Status.LEAVER:
-            table[was, now] += 1
+            table[home, was, Status.RETIRED, 0] += 1
+            table[there, Status.RETIRED, Status.LEAVER, 0] += 1
+        elif was == Status.RETIRED:
+            table[there, was, now, 0] += 1
+        elif now == Status.RETIRED:
+            table[home, was, now, 0] += 1
+        elif now != was or now == Status.LEAVER or there != home:
+            table[home, was, now, 0] += 1
+            if there != home:
+                table[home, was, now, 1] += 1
+                table[there, was, now, 2] += 1
