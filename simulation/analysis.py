@@ -674,6 +674,55 @@ def in_months(results: pd.DataFrame, months: tuple[int, int] | None) -> pd.DataF
     return out
 
 
+def pool_regions(
+    results: pd.DataFrame, groups: dict[str, Sequence[str]] | None = None
+) -> pd.DataFrame:
+    """The region_transitions of ``load(path, table="region_transitions")`` with regions
+    pooled: by default into "urban" and "rural" (the ``urban`` column), or into
+    ``groups`` (a new region name -> the regions it sums; a region in none is dropped).
+    The counts (workers, moved_out, moved_in) are summed over each group's regions, and
+    the rates computed again from the sums (transition_rate, moved_out_rate: of all in
+    the group in from_status at the month's start), so ``effects`` and ``summarise``
+    take the result as they take the table. A move between two regions of one group
+    stays a move (moved_out and moved_in both count it)."""
+    if breakdown(results) != "region_transitions":
+        raise ValueError(
+            "pool_regions takes the region_transitions table (load(path, "
+            'table="region_transitions")), with columns region, urban, from_status, '
+            "to_status, workers, moved_out and moved_in"
+        )
+    if groups is None:
+        names = np.where(results["urban"].to_numpy(bool), "urban", "rural")
+    else:
+        known = set(results["region"])
+        unknown = sorted({str(r) for rs in groups.values() for r in rs} - known)
+        if unknown:
+            raise ValueError(
+                f"pool_regions groups: unknown region(s) {', '.join(unknown)} (allowed: "
+                f"{', '.join(sorted(map(str, known)))})"
+            )
+        of = {r: name for name, rs in groups.items() for r in rs}
+        names = results["region"].map(of).to_numpy(object)
+    counts = ["workers", "moved_out", "moved_in"]
+    frame = results.assign(region=names)
+    frame = frame[frame["region"].notna()]
+    keys = [c for c in frame.columns if c not in (*counts, "urban", "transition_rate")]
+    keys = [c for c in keys if c != "moved_out_rate"]
+    pooled = frame.groupby(keys, sort=False, dropna=False).agg(
+        {**dict.fromkeys(counts, "sum"), "urban": "all"}
+    )
+    pooled = pooled.reset_index()
+    start = [k for k in keys if k != "to_status"]
+    started = pooled.groupby(start, sort=False, dropna=False)["workers"].transform("sum")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pooled["transition_rate"] = (pooled["workers"] / started).where(started > 0)
+        pooled["moved_out_rate"] = (pooled["moved_out"] / started).where(started > 0)
+    order = [c for c in results.columns if c in pooled.columns]
+    out = pooled[order]
+    out.attrs = {**results.attrs}
+    return out
+
+
 def months_used(results: pd.DataFrame, months: tuple[int, int]) -> tuple[int, int]:
     """The months of the window ``months`` that ``results`` has: its last month at most
     the results' last (a window past a run's end summarises the months there are)."""

@@ -507,6 +507,7 @@ EXTRA_UNITS = {
     "workers": "workers per month",  # (the transitions breakdowns')
     "moved_out": "workers per month",
     "moved_in": "workers per month",
+    "moved_out_rate": "share per month",
     "transition_rate": "share per month",
 }
 

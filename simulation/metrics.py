@@ -219,7 +219,9 @@ TO_STATUSES = ("retired", *FROM_STATUSES[1:])
 TRANSITION_COLUMNS = ("workers", "transition_rate")
 # ... and by region at the month's start (the region entered, for an entry), with the
 # workers of each pair who moved to another region in the month, and those who came
-REGION_TRANSITION_COLUMNS = ("workers", "moved_out", "moved_in", "transition_rate")
+REGION_TRANSITION_COLUMNS = (
+    "workers", "moved_out", "moved_in", "transition_rate", "moved_out_rate",
+)  # fmt: skip
 BREAKDOWN_MEASURES = {
     "region": REGION_COLUMNS,
     "sector": SECTOR_COLUMNS,
@@ -365,6 +367,11 @@ BREAKDOWN_DEFINITIONS: dict[str, dict[str, str]] = {
         "transition_rate": (
             "share per month: workers / all in the region in from_status at the month's "
             "start (empty where none was)"
+        ),
+        "moved_out_rate": (
+            "share per month: moved_out / all in the region in from_status at the month's "
+            "start, the movers' share (compare policies by this, not by moved_out; empty "
+            "where none was)"
         ),
     },
 }

@@ -296,8 +296,9 @@ class SkillsModel(Engine, mesa.Model):
         months, n_regions = len(kept), len(labels)
         counts = np.array(kept, dtype=np.int64).reshape(months, n_regions, n_from, n_to, -1)
         workers = counts[..., metric_kernels.T_WORKERS]
+        started = workers.sum(axis=3, keepdims=True)
         with np.errstate(divide="ignore", invalid="ignore"):  # (none there: NaN)
-            rates = workers / workers.sum(axis=3, keepdims=True)
+            rates = workers / started
         pairs = n_from * n_to
         columns = {"month": np.repeat(np.arange(months, dtype=np.int64), n_regions * pairs)}
         if by_region:
@@ -311,6 +312,10 @@ class SkillsModel(Engine, mesa.Model):
             columns["moved_out"] = counts[..., metric_kernels.T_MOVED_OUT].reshape(-1)
             columns["moved_in"] = counts[..., metric_kernels.T_MOVED_IN].reshape(-1)
         columns["transition_rate"] = rates.reshape(-1)
+        if by_region:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                moved = counts[..., metric_kernels.T_MOVED_OUT] / started
+            columns["moved_out_rate"] = moved.reshape(-1)
         return pd.DataFrame(columns)
 
     def breakdown(self, kind: str) -> pd.DataFrame:

@@ -117,6 +117,42 @@ _T: dict[str, tuple[str, str]] = {
     "as_file_sets": ("As the experiment file sets it: ", "实验文件原设定："),
     "contents": ("Contents", "目录"),
     "summary": ("Executive summary", "摘要"),
+    "flows": ("Where the unemployed go", "失业者的去向"),
+    "flows_intro": (
+        "What each policy changes in where the unemployed go: its effect against {base} on "
+        "the monthly rates out of unemployment (of those unemployed at a month's start, the "
+        "share in work, in an apprenticeship, in training or out of the labour force at its "
+        "end), each run's mean over months 1 to {months}, paired by seed as in the summary, "
+        "in percentage points a month. They tell how an effect on unemployment comes "
+        "about: more moving into jobs, or more into training or out of the labour force, "
+        "which lower it too. Bold: the interval excludes zero. From transitions.parquet "
+        "(docs/ODD.md, section 9).",
+        "各项政策如何改变失业者的去向：相对于{base}，对失业流出月度比率（月初失业者中，月末已就业、成为学徒、"
+        "进入培训或退出劳动力者所占比例）的影响，取每次运行第1至{months}个月的均值，与摘要相同按随机种子配对，"
+        "单位为每月百分点。这些比率说明失业率的变化从何而来：更多人进入就业，抑或更多人进入培训或退出劳动力"
+        "（二者同样会降低失业率）。粗体：置信区间不含零。数据来自 transitions.parquet（模型说明文档（ODD）第9节）。",
+    ),
+    "flows_head": (
+        "From unemployment {to}: effect on the monthly rate (pp)",
+        "失业→{to}：对月度比率的影响（百分点）",
+    ),
+    "flows_to_employed": ("into a job", "就业"),
+    "flows_to_apprentice": ("into an apprenticeship", "学徒"),
+    "flows_to_training": ("into training", "培训"),
+    "flows_to_inactive": ("out of the labour force", "退出劳动力"),
+    "flows_none": (
+        'Not shown: this sweep did not keep the flows between statuses ("transitions" is '
+        "not in the experiment's keep list, as in sweeps made before that table existed). "
+        'A sweep with "transitions" in keep, as experiments/default.toml has, shows them.',
+        "未显示：本组模拟未保存状态间流动表（实验文件的 keep 列表中没有 “transitions”，该表出现之前的模拟均如此）。"
+        "在 keep 中加入 “transitions” 的模拟（如 experiments/default.toml）会显示此部分。",
+    ),
+    "flows_points": (
+        "Not shown for a design of more than {most} points: load the sweep's transitions "
+        '(analysis.load(folder, table="transitions")) and compare the points in a notebook.',
+        '设计点超过{most}个时不显示：请在笔记本中读取本组模拟的 transitions 表（analysis.load(folder, table="transitions")）'
+        "并比较各设计点。",
+    ),
     "summary_intro": (
         "Effect of each policy against {base}, by scenario: the mean paired difference over "
         "{seeds_counted} of each run's mean over months 1 to {months}, with its 95% interval in "
@@ -609,6 +645,10 @@ class Sweep:
     progress: SweepProgress | None = None
     # how many versions of the code computed its finished runs (analysis.code_versions)
     code_versions: int = 1
+    # the effects on the monthly rates out of unemployment (transitions.parquet's
+    # transition_rate from "unemployed" to each of FLOWS_TO), None where the sweep did not
+    # keep the table or has no effects
+    flows: pd.DataFrame | None = None
 
     @property
     def experiment(self) -> dict[str, Any]:
@@ -711,6 +751,8 @@ def read(path: str | Path) -> Sweep:
         effects = pd.DataFrame(columns=[*_EFFECT_KEYS, *_EFFECT_COLUMNS])
     sweep = Sweep(path, manifest, results, effects, baseline, progress=progress)
     sweep.code_versions = max(results.attrs["skillsim"]["code_versions"], 1)
+    if not effects.empty and "transitions" in manifest["experiment"].get("keep", []):
+        sweep.flows = _flow_effects(path, baseline)
     policy = _map_policy(sweep)  # the maps show one policy: load no other (cell is large)
     for table in ("sector", "region", "cell"):
         if table in manifest["experiment"].get("keep", []):
@@ -724,6 +766,27 @@ def read(path: str | Path) -> Sweep:
             except FileNotFoundError:  # a run folder without it: no figure, not a failure
                 continue
     return sweep
+
+
+# Where the unemployed go: the statuses at a month's end whose rates out of unemployment
+# the report's flows section tables (the rest stay unemployed or retire)
+FLOWS_TO = ("employed", "apprentice", "training", "inactive")
+
+
+def _flow_effects(path: Path, baseline: str) -> pd.DataFrame | None:
+    """The paired effects on the monthly rates out of unemployment into ``FLOWS_TO``
+    (``analysis.effects`` of the sweep's transitions, the pairs from "unemployed" only),
+    or None where its run folders lack the table."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", analysis.IncompleteSweepWarning)
+            warnings.simplefilter("ignore", analysis.MixedCodeWarning)
+            moves = analysis.load(path, table="transitions")
+    except FileNotFoundError:
+        return None
+    out = moves[(moves["from_status"] == "unemployed") & moves["to_status"].isin(FLOWS_TO)]
+    out.attrs = moves.attrs
+    return analysis.effects(out, baseline, metric_names="transition_rate")
 
 
 def _unsourced(frame: pd.DataFrame) -> pd.DataFrame:
@@ -1413,6 +1476,7 @@ def _html(sweep: Sweep, rendered, folder: str, lang: str) -> str:
     title = _t("title", lang)
     sections = [
         ("summary", _t("summary", lang), _summary(sweep, lang)),
+        *([("flows", _t("flows", lang), _flows(sweep, lang))] if not sweep.effects.empty else []),
         ("figures", _t("figures", lang), _figures_html(rendered, folder, lang)),
         (
             "scenarios",
@@ -1674,65 +1738,117 @@ def _summary(sweep: Sweep, lang: str) -> str:
     points = plots.point_labels(sweep.results, lang)  # {} without design points
     if _summarised(sweep):  # (dozens to hundreds of points: a row each could not be read)
         return "".join(out) + _sampled_summary(sweep, scen, pols, lang)
-    daggers = fewer = False
+    fewer = False
     for m in SUMMARY_METRICS:
         rows = e[e["metric"] == m]
         if rows.empty:
             continue
         cost = m == analysis.COST_METRIC
         head = _cap(axis_label(m, lang) if cost else axis_label(m, lang, effect=True))
-        out.append(_table_head(head, scen, lang))
-        cells = rows.set_index(["policy", "point", "scenario"])
-        columns = {} if cost else _column_decimals(rows, m)
-        wans = _column_wan(rows, m, ["effect", "ci_low", "ci_high"], lang)
-        for p, point in _policy_points(rows, pols):
-            at = (
-                (f"（{points[point]}）" if lang == "zh" else f" ({points[point]})")
-                if points
+        table, short = _effects_table(rows, m, head, scen, pols, points, n, lang, e)
+        out.append(table)
+        fewer |= short
+    if fewer:
+        out.append(f"<p><small>{_e(_t('fewer_note', lang))}</small></p>")
+    return "".join(out)
+
+
+def _effects_table(
+    rows: pd.DataFrame,
+    m: str,
+    head: str,
+    scen: list,
+    pols: list,
+    points: dict,
+    n: int,
+    lang: str,
+    e: pd.DataFrame,
+) -> tuple[str, bool]:
+    """A summary table of measure ``m``'s effects (``rows``: one per policy, design point
+    and scenario, as ``analysis.effects`` gives them), policies down and scenarios
+    across, each cell the effect and its interval (bold where the interval excludes 0;
+    the cost never), under the heading ``head``; and whether a cell counts fewer seeds
+    than the sweep's ``n``. (``e``: all the effects, for the cost's dagger.)"""
+    out = []
+    daggers = fewer = False
+    cost = m == analysis.COST_METRIC
+    out.append(_table_head(head, scen, lang))
+    cells = rows.set_index(["policy", "point", "scenario"])
+    columns = {} if cost else _column_decimals(rows, m)
+    wans = _column_wan(rows, m, ["effect", "ci_low", "ci_high"], lang)
+    for p, point in _policy_points(rows, pols):
+        at = (f"（{points[point]}）" if lang == "zh" else f" ({points[point]})") if points else ""
+        out.append(f"<tr><th scope='row'>{_e(name_of('policy', p, lang) + at)}</th>")
+        for s in scen:
+            if (p, point, s) not in cells.index:
+                out.append(f"<td class='num'>{DASH}</td>")
+                continue
+            r = cells.loc[(p, point, s)]
+            est, lo, hi = r["effect"], r["ci_low"], r["ci_high"]
+            clear = math.isfinite(lo) and math.isfinite(hi) and (lo > 0 or hi < 0)
+            if cost:  # (one number of decimals for a cell: "-173 [-590, +179]")
+                unit = i18n.catalogue_unit(m)
+                size = max((abs(v) for v in (est, lo, hi) if math.isfinite(v)), default=0)
+                places = analysis.usual_places(unit, size) if math.isfinite(est) else None
+            else:
+                places = _cell_decimals(columns.get(s), m, est, lo, hi)
+            wan = _cell_wan(wans[s], (est, lo, hi))
+            # (bounds signed in every table, the cost's too: "-173 [-590, +179]")
+            interval = (
+                f"[{_fmt(lo, m, True, places, lang, wan)}, {_fmt(hi, m, True, places, lang, wan)}]"
+                if math.isfinite(lo)
                 else ""
             )
-            out.append(f"<tr><th scope='row'>{_e(name_of('policy', p, lang) + at)}</th>")
-            for s in scen:
-                if (p, point, s) not in cells.index:
-                    out.append(f"<td class='num'>{DASH}</td>")
-                    continue
-                r = cells.loc[(p, point, s)]
-                est, lo, hi = r["effect"], r["ci_low"], r["ci_high"]
-                clear = math.isfinite(lo) and math.isfinite(hi) and (lo > 0 or hi < 0)
-                if cost:  # (one number of decimals for a cell: "-173 [-590, +179]")
-                    unit = i18n.catalogue_unit(m)
-                    size = max((abs(v) for v in (est, lo, hi) if math.isfinite(v)), default=0)
-                    places = analysis.usual_places(unit, size) if math.isfinite(est) else None
-                else:
-                    places = _cell_decimals(columns.get(s), m, est, lo, hi)
-                wan = _cell_wan(wans[s], (est, lo, hi))
-                # (bounds signed in every table, the cost's too: "-173 [-590, +179]")
-                interval = (
-                    f"[{_fmt(lo, m, True, places, lang, wan)}, {_fmt(hi, m, True, places, lang, wan)}]"
-                    if math.isfinite(lo)
-                    else ""
-                )
-                cls = "num clear" if clear and not cost else "num"
-                strong = (lambda t: f"<strong>{t}</strong>") if cls == "num clear" else str
-                mark = ""
-                where = {"policy": p, "point": point, "scenario": s}
-                if cost and math.isfinite(est) and not analysis.mostly_from_unemployment(e, where):
-                    mark, daggers = " †", True
-                if 0 < int(r["n"]) < n:  # (an unfinished sweep's, or a metric's gaps)
-                    seeds = _t("cell_fewer", lang).format(k=int(r["n"]), n=n)
-                    interval = f"{interval} ({seeds})" if interval else seeds
-                    fewer = True
-                shown = _fmt(est, m, not cost, places, lang, wan)
-                out.append(
-                    # (strong, not only bold by its class: a screen reader says it)
-                    f"<td class='{cls}'>{strong(_e(shown + mark))}<br><small>{_e(interval)}</small></td>"
-                )
-            out.append("</tr>")
-        out.append("</tbody></table>")
-        if cost:
-            out.append(f"<p><small>{_e(_t('cost_cell_note', lang))}</small></p>")
-            if daggers:
-                out.append(f"<p><small>{_e(_t('cost_dagger_note', lang))}</small></p>")
+            cls = "num clear" if clear and not cost else "num"
+            strong = (lambda t: f"<strong>{t}</strong>") if cls == "num clear" else str
+            mark = ""
+            where = {"policy": p, "point": point, "scenario": s}
+            if cost and math.isfinite(est) and not analysis.mostly_from_unemployment(e, where):
+                mark, daggers = " †", True
+            if 0 < int(r["n"]) < n:  # (an unfinished sweep's, or a metric's gaps)
+                seeds = _t("cell_fewer", lang).format(k=int(r["n"]), n=n)
+                interval = f"{interval} ({seeds})" if interval else seeds
+                fewer = True
+            shown = _fmt(est, m, not cost, places, lang, wan)
+            out.append(
+                # (strong, not only bold by its class: a screen reader says it)
+                f"<td class='{cls}'>{strong(_e(shown + mark))}<br><small>{_e(interval)}</small></td>"
+            )
+        out.append("</tr>")
+    out.append("</tbody></table>")
+    if cost:
+        out.append(f"<p><small>{_e(_t('cost_cell_note', lang))}</small></p>")
+        if daggers:
+            out.append(f"<p><small>{_e(_t('cost_dagger_note', lang))}</small></p>")
+    return "".join(out), fewer
+
+
+def _flows(sweep: Sweep, lang: str) -> str:
+    """The flows section: each policy's effect on the monthly rates out of unemployment
+    (``sweep.flows``), a table per status reached, as the summary's; or a note of why
+    there are none."""
+    base = name_of("policy", sweep.baseline, lang)
+    if sweep.flows is None:
+        return f"<p>{_e(_t('flows_none', lang))}</p>"
+    if _summarised(sweep):
+        return f"<p>{_e(_t('flows_points', lang).format(most=MANY_POINTS))}</p>"
+    e = sweep.flows
+    scen = [s for s in sweep.scenario_order if s in set(e["scenario"])]
+    pols = [p for p in sweep.policy_order if p in set(e["policy"])]
+    n = int(e["n"].max()) if len(e) else 0
+    from simulation import plots
+
+    points = plots.point_labels(sweep.results, lang)
+    intro = _t("flows_intro", lang).format(base=base, months=sweep.months)
+    out, fewer = [f"<p>{_e(intro)}</p>"], False
+    for to in FLOWS_TO:
+        rows = e[e["to_status"] == to]
+        if rows.empty:
+            continue
+        head = _t("flows_head", lang).format(to=_t(f"flows_to_{to}", lang))
+        table, short = _effects_table(rows, "transition_rate", head, scen, pols, points, n, lang, e)
+        out.append(table)
+        fewer |= short
     if fewer:
         out.append(f"<p><small>{_e(_t('fewer_note', lang))}</small></p>")
     return "".join(out)

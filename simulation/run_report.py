@@ -249,13 +249,16 @@ _W: dict[str, tuple[str, str]] = {
         "of those unemployed in the region at a month's start, the share who were in work "
         "(employed or apprentice) at its end, and of those the share who had moved to "
         "another region for it; the shares who went into training, who left the labour "
-        "force (inactive), and who went home to another region still unemployed (return "
+        "force (inactive), and who were in another region at its end still unemployed "
+        "(most hired elsewhere and laid off within the month, some gone home: return "
         "migration). Shares per month, pooled over the months (the moves of all months "
-        "over the unemployed at all months' starts). From region_transitions.parquet "
-        "(docs/ODD.md, section 9).",
+        "over the unemployed at all months' starts; analysis.effects averages the "
+        "monthly transition_rate instead). From region_transitions.parquet (docs/ODD.md, "
+        "section 9).",
         "第1至{months}个月中各地区失业者一个月内的去向：月初在该地区失业者中，月末已就业（就业或学徒）者所占比例，"
-        "以及其中为此迁往其他地区者所占比例；进入培训、退出劳动力（非劳动力）以及仍处于失业状态而返回家乡地区（回流）者所占比例。"
-        "均为各月合并计算的月度比例（各月流动人数之和除以各月月初失业人数之和）。"
+        "以及其中为此迁往其他地区者所占比例；进入培训、退出劳动力（非劳动力）以及月末身处其他地区但仍失业者"
+        "（多为在外地被雇用后当月又被解雇，部分为返回家乡：回流）所占比例。"
+        "均为各月合并计算的月度比例（各月流动人数之和除以各月月初失业人数之和；analysis.effects 则取各月 transition_rate 的平均值）。"
         "数据来自 region_transitions.parquet（模型说明文档（ODD）第9节）。",
     ),
     "exits_region": ("Region", "地区"),
@@ -264,7 +267,7 @@ _W: dict[str, tuple[str, str]] = {
     "exits_away": ("of them, in another region", "其中迁往其他地区"),
     "exits_training": ("In training", "进入培训"),
     "exits_inactive": ("Left the labour force", "退出劳动力"),
-    "exits_home": ("Went home, unemployed", "失业返乡"),
+    "exits_home": ("In another region, unemployed", "迁往他地仍失业"),
     "by_region_what": ("unemployment by region", "各地区失业率"),
     "footer": (
         "Written by skillsim report from the run folder {path}.",

@@ -311,6 +311,30 @@ def test_effects_by_region_and_cohort_pair_each_group(tmp_path):
             )
             row = away.loc[(scenario, r, "unemployed", "employed")]
             assert row["effect"] == pytest.approx(d.mean(), rel=1e-12, abs=1e-15)
+    # pooled into urban and rural: the counts summed over the regions, the rates of the
+    # sums (not a mean of the regions' rates), and effects take the pooled table
+    pooled = analysis.pool_regions(local)
+    assert list(pooled.columns) == list(local.columns)
+    assert set(pooled["region"]) == {"urban", "rural"}
+    assert (pooled["urban"] == (pooled["region"] == "urban")).all()
+    keys = ["run_id", "month", "from_status", "to_status"]
+    rural = local[~local["urban"]].groupby(keys)[["workers", "moved_out", "moved_in"]].sum()
+    got = pooled[pooled["region"] == "rural"].set_index(keys)
+    for column in ("workers", "moved_out", "moved_in"):
+        assert (got[column] == rural[column].reindex(got.index)).all(), column
+    started = rural["workers"].groupby(["run_id", "month", "from_status"]).transform("sum")
+    rate = (rural["moved_out"] / started).where(started > 0).reindex(got.index)
+    pd.testing.assert_series_equal(got["moved_out_rate"], rate, check_names=False)
+    found = analysis.effects(pooled, metric_names="transition_rate")
+    assert set(found["region"]) == {"urban", "rural"} and set(found["unit"]) == {"share per month"}
+    named = analysis.pool_regions(local, {"county_a": ["rural_county_a"]})
+    assert set(named["region"]) == {"county_a"}
+    mine = local[local["region"] == "rural_county_a"].reset_index(drop=True)
+    assert (named["workers"].to_numpy() == mine["workers"].to_numpy()).all()
+    with pytest.raises(ValueError, match=r"unknown region.*rural_county_x.*allowed: county_town"):
+        analysis.pool_regions(local, {"x": ["rural_county_x"]})
+    with pytest.raises(ValueError, match="takes the region_transitions table"):
+        analysis.pool_regions(region)
     with pytest.raises(ValueError, match="the region breakdown's columns: labour_force"):
         analysis.effects(region, metric_names="employment_rate")
 

@@ -108,6 +108,10 @@ def test_run_writes_every_table_and_the_manifest(tmp_path, capsys):
     net = (moving["moved_in"] - moving["moved_out"]).reindex(here.index)
     assert (net.to_numpy() - here["net_migration"].to_numpy() == 0).all()
     assert local["moved_in"].sum() > 0  # (moves happened: the check is not empty)
+    start = local.groupby(["month", "region", "from_status"])["workers"].transform("sum")
+    for count, rate in (("workers", "transition_rate"), ("moved_out", "moved_out_rate")):
+        expected = (local[count] / start).where(start > 0)
+        pd.testing.assert_series_equal(local[rate], expected, check_names=False)
     assert (cells.groupby("month")["employed"].sum() > 0).all()
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["status"] == "complete"

@@ -215,6 +215,47 @@ def test_sector_region_window():
     assert (first, last) == (1, 5) and sorted(rows["month"]) == [1, 2, 3, 4, 5]
 
 
+def test_the_flows_section_tables_the_effects_on_the_rates_out_of_unemployment(written, tmp_path):
+    """Where the unemployed go: a table per status reached (a job, an apprenticeship,
+    training, out of the labour force), each policy's paired effect against the
+    baseline on the monthly rate out of unemployment into it (each run's mean of
+    transitions.parquet's transition_rate over months 1..M, differenced by seed),
+    computed here by hand; in Chinese too; a sweep that did not keep the table says so."""
+    page = written.read_text(encoding="utf-8")
+    assert page.count("Where the unemployed go") == 2  # (the contents, the heading)
+    for to in ("into a job", "into an apprenticeship", "into training", "out of the labour force"):
+        assert f"From unemployment {to}: effect on the monthly rate (pp)" in page, to
+    sweep = report.read(cell_sweep())
+    moves = analysis.load(cell_sweep(), table="transitions")
+    later = moves[(moves["month"] >= 1) & (moves["from_status"] == "unemployed")]
+    mean = later.groupby(["scenario", "policy", "seed", "to_status"])["transition_rate"].mean()
+    flows = sweep.flows.set_index(["scenario", "policy", "to_status"])
+    assert set(flows.index.get_level_values("to_status")) == set(report.FLOWS_TO)
+    for (scenario, policy, to), row in flows.iterrows():
+        d = (mean[scenario, policy].xs(to, level="to_status")
+             - mean[scenario, "none"].xs(to, level="to_status"))  # fmt: skip
+        assert row["effect"] == pytest.approx(d.mean(), rel=1e-12, abs=1e-15), (policy, to)
+        assert row["n"] == len(d) == 2
+    # the page's cell: the effect in percentage points, as the summary shows a share
+    row = flows.loc[(sweep.scenario_order[0], "package", "employed")]
+    shown = report._fmt(row["effect"], "transition_rate", True, None, "en")
+    section = page.split("Where the unemployed go")[2].split("<h2")[0]
+    assert shown in section and "percentage points a month" in section
+    zh = report._flows(sweep, "zh")
+    assert "失业→就业：对月度比率的影响（百分点）" in zh and "每月百分点" in zh
+    # a sweep without the table
+    old = tmp_path / "old"
+    shutil.copytree(
+        cell_sweep(), old, ignore=shutil.ignore_patterns("transitions.parquet", ".lock")
+    )
+    manifest = json.loads((old / "manifest.json").read_text())
+    manifest["experiment"]["keep"].remove("transitions")
+    (old / "manifest.json").write_text(json.dumps(manifest, indent=2))
+    bare = report.read(old)
+    assert bare.flows is None
+    assert "this sweep did not keep the flows between statuses" in report._flows(bare, "en")
+
+
 def test_a_sweep_without_the_cell_table_says_so(tmp_path, monkeypatch):
     old = without_cell(cell_sweep(), tmp_path / "old")
     sweep = report.read(old)
