@@ -253,8 +253,10 @@ def _add_presenting_parsers(sub) -> None:
         "policies as resolved, method notes and the manifest. The figures are also written as "
         "PNG files to <FILE stem>_figures/ beside it, for slides. Given a run folder "
         "(`skillsim run`'s), the report of that one run: its paths, regions and skill-gap map, "
-        "a table of month 0, the mean and the last month, and where workers move each "
-        "month (the flows between statuses).",
+        "a table of month 0, the mean and the last month, where workers move each "
+        "month (the flows between statuses) and where each region's unemployed go. A "
+        "sweep's report also tables each policy's effect on the rates out of "
+        "unemployment.",
     )
     rep.add_argument(
         "results", type=Path, metavar="RESULTS_DIR", help="a sweep folder, or a run folder"

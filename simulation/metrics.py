@@ -350,7 +350,8 @@ BREAKDOWN_DEFINITIONS: dict[str, dict[str, str]] = {
             "workers per month: living in the region and in from_status at the month's "
             "start, and in to_status at its end, wherever they live then. Summed over "
             "to_status, the region's stock of from_status a month earlier; summed over "
-            "regions, transitions.parquet's workers"
+            "regions, transitions.parquet's workers. Month 0: the last burn-in month's "
+            "(with no burn-in, everyone where they started)"
         ),
         "moved_out": (
             "workers per month: of these, those living in another region at the month's "

@@ -181,7 +181,8 @@ class Tracker:
         # the apprenticeships ended in each of the last 12 months: (completed, dropped,
         # dissolved), from the workers' states (the completion rate's window)
         self.ended: collections.deque = collections.deque(maxlen=12)
-        self.started: np.ndarray | None = None  # the statuses at the last month's start
+        # the statuses, regions and ages at the last month's start
+        self.started: tuple[np.ndarray, ...] | None = None
 
     def where(self) -> str:
         return f"[{self.label} month {self.cur.month if self.cur else '?'}]"
@@ -208,7 +209,8 @@ class Tracker:
             self.cur.starts = np.zeros(cap, dtype=np.int64)
             was = model.workers.status == Status.APPRENTICE
             # (the transitions' month start)
-            self.started = (model.workers.status.copy(), model.workers.region.copy())
+            w = model.workers
+            self.started = (w.status.copy(), w.region.copy(), w.age.copy())
             orig_advance(model, p)
             dissolved = int((was & (model.workers.appr_state == ApprState.DISSOLVED)).sum())
             assert dissolved == model.flows[Flow.APPR_DISSOLVED], self.where()
@@ -718,9 +720,9 @@ class Tracker:
         same("apprenticeship_completion_rate", rate(done, done + dropped + dissolved))
         if model.month == model.months:  # (the last month: the breakdowns' frames are slow)
             check_breakdowns(model, where)
-        started = (status, w.region) if self.started is None else self.started  # (none run)
+        started = (status, w.region, w.age) if self.started is None else self.started
         tables = (model.breakdown_tables[k][-1] for k in ("transitions", "region_transitions"))
-        check_transitions(*tables, *started, status, w.region, model, where)
+        check_transitions(*tables, *started, status, w.region, w.age, model, where)
         assert cur["firms_alive"] == int(f.alive.sum()), where
         assert cur["vacancies"] == int(f.vacancies[f.alive == 1].sum()), where
         # Slots offered this month, before matching took some.
@@ -863,19 +865,32 @@ def check_breakdowns(model: SkillsModel, where: str) -> None:
 
 
 def check_transitions(
-    table, by_region, before, region_before, after, region_after, model: SkillsModel, where: str
+    table,
+    by_region,
+    before,
+    region_before,
+    age_before,
+    after,
+    region_after,
+    age_after,
+    model: SkillsModel,
+    where: str,
 ) -> None:
     """The month's transitions (metrics.BREAKDOWN_DEFINITIONS["transitions"] and
     ["region_transitions"]) from the worker rows' statuses and regions at the month's
     start (``before``, ``region_before``, as the tracker saw them) and now, by their
     definition: the workers in each region and pair of statuses, a row taken by a school
-    leaver (a leaver now, not at the start) as an entry in its region now, after a
-    retirement where it was if the row was in use; of those not retired, the ones living
+    leaver (free at the start, or younger now: ``age_before``, ``age_after``) as an entry
+    in its region now, after a retirement where it was if the row was in use; of those not retired, the ones living
     elsewhere now as moving out of their region and into the other. The entries and
     retirements are the month's event counts, each region's moves its net migration,
     and the city's table the regions' summed."""
     leaver, retired = Status.LEAVER, Status.RETIRED
-    entered = (after == leaver) & (before != leaver)
+    # a row taken in the month: free before, or younger now (a retiree's row taken by a
+    # school leaver), told by the ages, not by the kernel's rule (a leaver now, not at
+    # the start), which must agree
+    entered = ((before == retired) & (after != retired)) | (age_after < age_before)
+    assert np.array_equal(entered, (after == leaver) & (before != leaver)), where
     expected = np.zeros((model.world.n_regions, len(Status), len(Status), 3), dtype=np.int64)
     kept = ~entered & (before != retired)
     rows = (region_before[kept], before[kept], after[kept])
