@@ -294,7 +294,8 @@ class SkillsModel(Engine, mesa.Model):
         labels = self.world.region_names if by_region else ("",)
         n_from, n_to = len(metrics.FROM_STATUSES), len(metrics.TO_STATUSES)
         months, n_regions = len(kept), len(labels)
-        counts = np.array(kept, dtype=np.int64).reshape(months, n_regions, n_from, n_to, -1)
+        depth = metric_kernels.T_MOVED_IN + 1 if by_region else 1  # (the counts a pair has)
+        counts = np.array(kept, dtype=np.int64).reshape(months, n_regions, n_from, n_to, depth)
         workers = counts[..., metric_kernels.T_WORKERS]
         started = workers.sum(axis=3, keepdims=True)
         with np.errstate(divide="ignore", invalid="ignore"):  # (none there: NaN)

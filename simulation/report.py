@@ -647,7 +647,7 @@ class Sweep:
     code_versions: int = 1
     # the effects on the monthly rates out of unemployment (transitions.parquet's
     # transition_rate from "unemployed" to each of FLOWS_TO), None where the sweep did not
-    # keep the table or has no effects
+    # keep the table, has no effects or too many design points (``_summarised``)
     flows: pd.DataFrame | None = None
 
     @property
@@ -751,7 +751,8 @@ def read(path: str | Path) -> Sweep:
         effects = pd.DataFrame(columns=[*_EFFECT_KEYS, *_EFFECT_COLUMNS])
     sweep = Sweep(path, manifest, results, effects, baseline, progress=progress)
     sweep.code_versions = max(results.attrs["skillsim"]["code_versions"], 1)
-    if not effects.empty and "transitions" in manifest["experiment"].get("keep", []):
+    keeps = "transitions" in manifest["experiment"].get("keep", [])
+    if keeps and not effects.empty and not _summarised(sweep):  # (one table per point)
         sweep.flows = _flow_effects(path, baseline)
     policy = _map_policy(sweep)  # the maps show one policy: load no other (cell is large)
     for table in ("sector", "region", "cell"):
@@ -1828,10 +1829,10 @@ def _flows(sweep: Sweep, lang: str) -> str:
     (``sweep.flows``), a table per status reached, as the summary's; or a note of why
     there are none."""
     base = name_of("policy", sweep.baseline, lang)
-    if sweep.flows is None:
-        return f"<p>{_e(_t('flows_none', lang))}</p>"
     if _summarised(sweep):
         return f"<p>{_e(_t('flows_points', lang).format(most=MANY_POINTS))}</p>"
+    if sweep.flows is None:
+        return f"<p>{_e(_t('flows_none', lang))}</p>"
     e = sweep.flows
     scen = [s for s in sweep.scenario_order if s in set(e["scenario"])]
     pols = [p for p in sweep.policy_order if p in set(e["policy"])]

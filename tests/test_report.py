@@ -730,6 +730,7 @@ def test_a_grid_of_many_points_is_summarised_not_drawn_point_by_point(tmp_path, 
     assert "No effects figure point by point: this design's 3 points are too many" in page
     assert "over this design's points: each cell is the mean over the points" in page
     assert "3 points: " in page and "too many points to show one by one" in page
+    assert "Where the unemployed go</h2><p>Not shown for a design of more than 2 points" in page
     assert "sensitivity figures" not in page  # (a grid has none: not pointed to)
     assert 'id="fig-effects_unemployment_rate"' not in page
     assert 'id="fig-cost_effectiveness"' not in page
