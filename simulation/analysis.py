@@ -706,8 +706,8 @@ def pool_regions(
     counts = ["workers", "moved_out", "moved_in"]
     frame = results.assign(region=names)
     frame = frame[frame["region"].notna()]
-    keys = [c for c in frame.columns if c not in (*counts, "urban", "transition_rate")]
-    keys = [c for c in keys if c != "moved_out_rate"]
+    rates = ("transition_rate", "moved_out_rate")
+    keys = [c for c in frame.columns if c not in (*counts, "urban", *rates)]
     pooled = frame.groupby(keys, sort=False, dropna=False).agg(
         {**dict.fromkeys(counts, "sum"), "urban": "all"}
     )

@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from simulation import i18n
+from simulation import i18n, metrics
 from simulation.i18n import label, name_of, unit
 from simulation.report import (
     _CSS,
@@ -564,21 +564,16 @@ def _exits(run: Run, lang: str) -> str:
     n_months = max(int(later["month"].nunique()), 1)
     rows = []
     for region in dict.fromkeys(out["region"]):  # (the scenario's order)
-        mine = by.loc[region]
-        started = float(mine["workers"].sum())
-
-        def moved(to: str, column: str = "workers", mine=mine) -> float:
-            return float(mine[column].get(to, 0))
-
-        work = moved("employed") + moved("apprentice")
-        away = moved("employed", "moved_out") + moved("apprentice", "moved_out")
+        went = by.loc[region].reindex(metrics.TO_STATUSES, fill_value=0).astype(float)
+        started = went["workers"].sum()
+        work, away = went.loc[["employed", "apprentice"]].sum()
         cells = [
             f"{started / n_months:,.1f}",
             _percent(work, started),
             _percent(away, work),
-            _percent(moved("training"), started),
-            _percent(moved("inactive"), started),
-            _percent(moved("unemployed", "moved_out"), started),
+            _percent(went.at["training", "workers"], started),
+            _percent(went.at["inactive", "workers"], started),
+            _percent(went.at["unemployed", "moved_out"], started),
         ]
         name = name_of("region", region, lang)
         rows.append(
