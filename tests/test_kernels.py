@@ -2276,6 +2276,32 @@ def test_main_field_of_the_eight_domains_without_branches():
         K.metrics.main_fields(np.asfortranarray(table), table.shape[0])
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(0, 3000),
+    share=st.sampled_from([0.0, 0.003, 0.03, 0.3]),
+)
+def test_status_changes_of_rows_that_mostly_stay(seed, n, share):
+    """A month's rows mostly keep their status and region, and the kernel passes over
+    eight of them at a time where none changed and none is a leaver's: against the twin,
+    for any number of rows (words of eight and a remainder), with ``share`` of them
+    changing status and as many region, and leavers among the rest (which count on the
+    diagonal though nothing changed)."""
+    gen = np.random.default_rng(seed)
+    before = gen.integers(0, len(Status), n).astype(np.int8)
+    home = gen.integers(0, 3, n).astype(np.int8)
+    after, there = before.copy(), home.copy()
+    changed = gen.random(n) < share
+    after[changed] = gen.integers(0, len(Status), int(changed.sum()))
+    moved = gen.random(n) < share
+    there[moved] = gen.integers(0, 3, int(moved.sum()))
+    got, expected = (np.full((3, len(Status), len(Status), 3), 7, dtype=np.int64) for _ in "ab")
+    K.metrics.status_changes(before, after, home, there, got)
+    T.metrics.status_changes(before, after, home, there, expected)
+    assert np.array_equal(got, expected)
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     rows=st.lists(

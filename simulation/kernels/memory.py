@@ -62,7 +62,7 @@ def prefetch_row(typingctx, table, row):
     return sig, codegen
 
 
-# Bytes of eight statuses at once (``_byte_hits``): each byte's low seven bits, and its
+# Bytes of eight statuses at once (``byte_hits``): each byte's low seven bits, and its
 # top bit; ``GATHER`` moves the top bits of a word's eight bytes into one byte.
 LOW7 = np.uint64(0x7F7F7F7F7F7F7F7F)
 TOP = np.uint64(0x8080808080808080)
@@ -75,11 +75,18 @@ NIBBLES = np.uint64(0x0F0F0F0F0F0F0F0F)
 
 
 @njit(inline="always")
-def _byte_hits(word, pattern):
+def byte_hits(word, pattern):
     """The top bit of each byte of ``word`` that equals the same byte of ``pattern``
     (exactly: no carry crosses from one byte to the next)."""
     t = word ^ pattern
     return ~(((t & LOW7) + LOW7) | t) & TOP
+
+
+@njit(inline="always")
+def nonzero_bytes(word):
+    """The top bit of each byte of ``word`` that is not zero (exactly: no carry crosses
+    from one byte to the next)."""
+    return (((word & LOW7) + LOW7) | word) & TOP
 
 
 @njit(inline="always")
@@ -101,7 +108,7 @@ def chosen_rows(status, code, other):
     apprentices): looping over these rows, it can hint each row's fields a few rows
     ahead (``prefetch_row``), where a loop over every row meets each chosen row
     unannounced and waits for memory. The selection reads the status bytes eight at a
-    time as one word, compares all eight at once (``_byte_hits``), and gathers 64
+    time as one word, compares all eight at once (``byte_hits``), and gathers 64
     rows' results into the bits of one mask (``masks``, a bit a row: 1/8 of the
     status bytes), counting the set bits as it goes. Then, the count known, it lists
     the masks' set bits (the lowest first: row order) into an array of that size: work
@@ -124,7 +131,7 @@ def chosen_rows(status, code, other):
         mask = np.uint64(0)
         for w in range(8):
             x = words[nonneg(c * 8 + w)]
-            hits = _byte_hits(x, a) | _byte_hits(x, b)
+            hits = byte_hits(x, a) | byte_hits(x, b)
             mask |= ((hits >> np.uint64(7)) * GATHER >> np.uint64(56)) << np.uint64(8 * w)
         masks[nonneg(c)] = mask
         m += _popcount(mask)

@@ -5,9 +5,17 @@ import math
 
 import numpy as np
 from numba import njit
+from numba.cpython.unsafe.numbers import trailing_zeros
 
 from simulation.kernels import key_caches_on_sources, order, parallel
-from simulation.kernels.memory import AHEAD, HINT_FROM_WORKERS, prefetch_row
+from simulation.kernels.memory import (
+    AHEAD,
+    EACH_BYTE,
+    HINT_FROM_WORKERS,
+    byte_hits,
+    nonzero_bytes,
+    prefetch_row,
+)
 from simulation.kernels.scalar import (
     f32_bits,
     f32_from_bits,
@@ -717,22 +725,45 @@ def status_changes(before, after, region_before, region_after, table):
     (none, as the model stands: every school leaver chooses a path in the month after
     entering)."""
     table[:] = 0
-    for i in range(before.shape[0]):
-        b = np.int64(before[i])
-        a = np.int64(after[i])
-        rb = np.int64(region_before[i])
-        ra = np.int64(region_after[i])
-        free = a == Status.RETIRED and b == Status.RETIRED  # (a row no one is in)
-        if (a != b or a == Status.LEAVER or ra != rb) and not free:
-            if a == Status.LEAVER and b != Status.RETIRED and b != Status.LEAVER:
-                table[nonneg(rb), nonneg(b), Status.RETIRED, T_WORKERS] += 1  # retired, taken
-                b = np.int64(Status.RETIRED)
-            if b == Status.RETIRED:
-                rb = ra  # (an entry: in the region entered)
-            table[nonneg(rb), nonneg(b), nonneg(a), T_WORKERS] += 1
-            if ra != rb and a != Status.RETIRED:
-                table[nonneg(rb), nonneg(b), nonneg(a), T_MOVED_OUT] += 1
-                table[nonneg(ra), nonneg(b), nonneg(a), T_MOVED_IN] += 1
+    n = before.shape[0]
+    n_words = n // 8
+    before_w = before[: n_words * 8].view(np.uint64)
+    after_w = after[: n_words * 8].view(np.uint64)
+    region_before_w = region_before[: n_words * 8].view(np.uint64)
+    region_after_w = region_after[: n_words * 8].view(np.uint64)
+    leaver = np.uint64(Status.LEAVER) * EACH_BYTE
+    for c in range(n_words):
+        x = after_w[nonneg(c)]
+        d = (before_w[nonneg(c)] ^ x) | (region_before_w[nonneg(c)] ^ region_after_w[nonneg(c)])
+        hits = nonzero_bytes(d) | byte_hits(x, leaver)
+        while hits != 0:  # (the rows of the word whose bytes differ, or a leaver's)
+            i = c * 8 + (trailing_zeros(hits) >> 3)
+            hits &= hits - np.uint64(1)
+            _count_change(before[i], after[i], region_before[i], region_after[i], table)
+    for i in range(n_words * 8, n):
+        _count_change(before[i], after[i], region_before[i], region_after[i], table)
+
+
+@njit(inline="always")
+def _count_change(before, after, region_before, region_after, table):
+    """``status_changes``' count of one row (status ``before`` and ``after``, region
+    ``region_before`` and ``region_after``), where one of them changed, or where it is
+    a leaver's (the caller skips the other rows; here a free row is skipped too)."""
+    b = np.int64(before)
+    a = np.int64(after)
+    rb = np.int64(region_before)
+    ra = np.int64(region_after)
+    free = a == Status.RETIRED and b == Status.RETIRED  # (a row no one is in)
+    if (a != b or a == Status.LEAVER or ra != rb) and not free:
+        if a == Status.LEAVER and b != Status.RETIRED and b != Status.LEAVER:
+            table[nonneg(rb), nonneg(b), Status.RETIRED, T_WORKERS] += 1  # retired, taken
+            b = np.int64(Status.RETIRED)
+        if b == Status.RETIRED:
+            rb = ra  # (an entry: in the region entered)
+        table[nonneg(rb), nonneg(b), nonneg(a), T_WORKERS] += 1
+        if ra != rb and a != Status.RETIRED:
+            table[nonneg(rb), nonneg(b), nonneg(a), T_MOVED_OUT] += 1
+            table[nonneg(ra), nonneg(b), nonneg(a), T_MOVED_IN] += 1
 
 
 key_caches_on_sources(globals())  # last: every kernel above
