@@ -256,7 +256,8 @@ def _add_presenting_parsers(sub) -> None:
         "a table of month 0, the mean and the last month, where workers move each "
         "month (the flows between statuses) and where each region's unemployed go. A "
         "sweep's report also tables each policy's effect on the rates out of "
-        "unemployment.",
+        "unemployment, in the whole city and in its rural regions (with those hired in "
+        "another region).",
     )
     rep.add_argument(
         "results", type=Path, metavar="RESULTS_DIR", help="a sweep folder, or a run folder"

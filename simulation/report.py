@@ -153,6 +153,44 @@ _T: dict[str, tuple[str, str]] = {
         '设计点超过{most}个时不显示：请在笔记本中读取本组模拟的 transitions 表（analysis.load(folder, table="transitions")）'
         "并比较各设计点。",
     ),
+    "rural_flows_intro": (
+        "The same in the rural regions, pooled (the region_transitions table summed over "
+        "the regions that are not urban, rates recomputed from the sums: "
+        "analysis.pool_regions): each policy's effect against {base} on the monthly rates "
+        "out of unemployment of those living in a rural region at a month's start, in "
+        "percentage points a month. The last table is, of the rural unemployed, the share "
+        "hired in a job in another region in the month (an urban region or another "
+        "rural one): a policy that raises the rate into a job may do it by sending the "
+        "rural unemployed away, or by finding them work at home. From "
+        "region_transitions.parquet (docs/ODD.md, section 9).",
+        "农村地区合并后的同类结果（region_transitions 表中非城市地区的加总，比率按加总重新计算："
+        "analysis.pool_regions）：相对于{base}，各项政策对月初居住在农村地区的失业者月度流出比率的影响，"
+        "单位为每月百分点。最后一张表为农村失业者中当月在其他地区（城市地区或其他农村地区）就业者所占比例："
+        "提高就业比率的政策，可能是把农村失业者送往外地，也可能是在本地为其找到工作。"
+        "数据来自 region_transitions.parquet（模型说明文档（ODD）第9节）。",
+    ),
+    "rural_flows_head": (
+        "Rural regions, from unemployment {to}: effect on the monthly rate (pp)",
+        "农村地区，失业→{to}：对月度比率的影响（百分点）",
+    ),
+    "rural_flows_moved": (
+        "Rural regions, from unemployment into a job in another region: effect on the "
+        "monthly rate (pp)",
+        "农村地区，失业→外地就业：对月度比率的影响（百分点）",
+    ),
+    "rural_flows_none": (
+        "Not shown for the rural regions: this sweep did not keep the flows by region "
+        '("region_transitions" is not in the experiment\'s keep list, as in sweeps made '
+        'before that table existed). A sweep with "region_transitions" in keep, as '
+        "experiments/default.toml has, shows them.",
+        "未显示农村地区的结果：本组模拟未保存分地区的流动表（实验文件的 keep 列表中没有 "
+        "“region_transitions”，该表出现之前的模拟均如此）。在 keep 中加入 “region_transitions” 的模拟"
+        "（如 experiments/default.toml）会显示此部分。",
+    ),
+    "rural_flows_no_region": (
+        "Not shown for the rural regions: the scenarios' city has none (every region is urban).",
+        "未显示农村地区的结果：情景中的城市没有农村地区（所有地区均为城市）。",
+    ),
     "summary_intro": (
         "Effect of each policy against {base}, by scenario: the mean paired difference over "
         "{seeds_counted} of each run's mean over months 1 to {months}, with its 95% interval in "
@@ -649,6 +687,10 @@ class Sweep:
     # transition_rate from "unemployed" to each of FLOWS_TO), None where the sweep did not
     # keep the table, has no effects or too many design points (``_summarised``)
     flows: pd.DataFrame | None = None
+    # the same for the rural regions pooled (region_transitions.parquet; with, of those
+    # into a job, the rate of those hired in another region: moved_out_rate), None where
+    # the sweep did not keep the table (``_rural_flow_effects``)
+    rural_flows: pd.DataFrame | None = None
 
     @property
     def experiment(self) -> dict[str, Any]:
@@ -754,6 +796,9 @@ def read(path: str | Path) -> Sweep:
     keeps = "transitions" in manifest["experiment"].get("keep", [])
     if keeps and not effects.empty and not _summarised(sweep):  # (one table per point)
         sweep.flows = _flow_effects(path, baseline)
+    regional = "region_transitions" in manifest["experiment"].get("keep", [])
+    if regional and not effects.empty and not _summarised(sweep):
+        sweep.rural_flows = _rural_flow_effects(path, baseline)
     policy = _map_policy(sweep)  # the maps show one policy: load no other (cell is large)
     for table in ("sector", "region", "cell"):
         if table in manifest["experiment"].get("keep", []):
@@ -788,6 +833,32 @@ def _flow_effects(path: Path, baseline: str) -> pd.DataFrame | None:
     out = moves[(moves["from_status"] == "unemployed") & moves["to_status"].isin(FLOWS_TO)]
     out.attrs = moves.attrs
     return analysis.effects(out, baseline, metric_names="transition_rate")
+
+
+def _rural_flow_effects(path: Path, baseline: str) -> pd.DataFrame | None:
+    """The paired effects on the rural unemployed's monthly rates (region_transitions
+    pooled into urban and rural regions, ``analysis.pool_regions``): out of unemployment
+    into each of ``FLOWS_TO`` (transition_rate) and, of those into a job, in another
+    region at the month's end (moved_out_rate); None where the run folders lack the
+    table, and an empty frame where the city has no rural region."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", analysis.IncompleteSweepWarning)
+            warnings.simplefilter("ignore", analysis.MixedCodeWarning)
+            moves = analysis.load(path, table="region_transitions")
+    except FileNotFoundError:
+        return None
+    # (the rates' denominators are sums over to_status, within from_status: filter the
+    # from_status before pooling, the to_status after)
+    out = moves[(moves["from_status"] == "unemployed") & ~moves["urban"].astype(bool)]
+    out.attrs = moves.attrs
+    if out.empty:
+        return out
+    pooled = analysis.pool_regions(out)
+    pooled = pooled[pooled["to_status"].isin(FLOWS_TO)]
+    e = analysis.effects(pooled, baseline, metric_names=["transition_rate", "moved_out_rate"])
+    keep = (e["metric"] == "transition_rate") | (e["to_status"] == "employed")
+    return e[keep].reset_index(drop=True)
 
 
 def _unsourced(frame: pd.DataFrame) -> pd.DataFrame:
@@ -1826,33 +1897,64 @@ def _effects_table(
 
 def _flows(sweep: Sweep, lang: str) -> str:
     """The flows section: each policy's effect on the monthly rates out of unemployment
-    (``sweep.flows``), a table per status reached, as the summary's; or a note of why
-    there are none."""
-    base = name_of("policy", sweep.baseline, lang)
+    (``sweep.flows``), a table per status reached, as the summary's, then the same in
+    the rural regions pooled with the rate of those hired in another region
+    (``sweep.rural_flows``); or a note of why either is missing."""
     if _summarised(sweep):
         return f"<p>{_e(_t('flows_points', lang).format(most=MANY_POINTS))}</p>"
+    base = name_of("policy", sweep.baseline, lang)
+    out, fewer = [], False
     if sweep.flows is None:
-        return f"<p>{_e(_t('flows_none', lang))}</p>"
-    e = sweep.flows
-    scen = [s for s in sweep.scenario_order if s in set(e["scenario"])]
-    pols = [p for p in sweep.policy_order if p in set(e["policy"])]
-    n = int(e["n"].max()) if len(e) else 0
-    from simulation import plots
-
-    points = plots.point_labels(sweep.results, lang)
-    intro = _t("flows_intro", lang).format(base=base, months=sweep.months)
-    out, fewer = [f"<p>{_e(intro)}</p>"], False
-    for to in FLOWS_TO:
-        rows = e[e["to_status"] == to]
-        if rows.empty:
-            continue
-        head = _t("flows_head", lang).format(to=_t(f"flows_to_{to}", lang))
-        table, short = _effects_table(rows, "transition_rate", head, scen, pols, points, n, lang, e)
-        out.append(table)
+        out.append(f"<p>{_e(_t('flows_none', lang))}</p>")
+    else:
+        intro = _t("flows_intro", lang).format(base=base, months=sweep.months)
+        out.append(f"<p>{_e(intro)}</p>")
+        tables = [
+            ("to_status", to, "transition_rate", _t("flows_head", lang), to) for to in FLOWS_TO
+        ]
+        html, fewer = _flow_tables(sweep, sweep.flows, tables, lang)
+        out.append(html)
+    rural = sweep.rural_flows
+    if rural is None:
+        out.append(f"<p>{_e(_t('rural_flows_none', lang))}</p>")
+    elif rural.empty:
+        out.append(f"<p>{_e(_t('rural_flows_no_region', lang))}</p>")
+    else:
+        out.append(f"<p>{_e(_t('rural_flows_intro', lang).format(base=base))}</p>")
+        head = _t("rural_flows_head", lang)
+        tables = [("to_status", to, "transition_rate", head, to) for to in FLOWS_TO] + [
+            ("to_status", "employed", "moved_out_rate", _t("rural_flows_moved", lang), None)
+        ]
+        html, short = _flow_tables(sweep, rural, tables, lang)
+        out.append(html)
         fewer |= short
     if fewer:
         out.append(f"<p><small>{_e(_t('fewer_note', lang))}</small></p>")
     return "".join(out)
+
+
+def _flow_tables(sweep: Sweep, e: pd.DataFrame, tables: list[tuple], lang: str) -> tuple[str, bool]:
+    """The flows section's tables of effects ``e``: one per (column, value, metric,
+    heading, status reached) of ``tables`` that has rows (``_effects_table``: policies
+    down, scenarios across), the heading's ``{to}`` the status reached in words; and
+    whether a cell counts fewer seeds than the sweep."""
+    from simulation import plots
+
+    scen = [s for s in sweep.scenario_order if s in set(e["scenario"])]
+    pols = [p for p in sweep.policy_order if p in set(e["policy"])]
+    n = int(e["n"].max()) if len(e) else 0
+    points = plots.point_labels(sweep.results, lang)
+    out, fewer = [], False
+    for column, value, metric, head, to in tables:
+        rows = e[(e[column] == value) & (e["metric"] == metric)]
+        if rows.empty:
+            continue
+        if to is not None:
+            head = head.format(to=_t(f"flows_to_{to}", lang))
+        table, short = _effects_table(rows, metric, head, scen, pols, points, n, lang, e)
+        out.append(table)
+        fewer |= short
+    return "".join(out), fewer
 
 
 def _late_drivers(sweep: Sweep, lang: str) -> list[str]:

@@ -61,7 +61,7 @@ replications = 2
 root_seed = 7
 workers = 300
 months = 14
-keep = ["metrics", "region", "sector", "cell", "transitions"]
+keep = ["metrics", "region", "sector", "cell", "transitions", "region_transitions"]
 """
 
 

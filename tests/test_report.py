@@ -256,6 +256,63 @@ def test_the_flows_section_tables_the_effects_on_the_rates_out_of_unemployment(w
     assert "this sweep did not keep the flows between statuses" in report._flows(bare, "en")
 
 
+def test_the_flows_section_tables_the_rural_unemployed_and_those_hired_away(
+    written, tmp_path, monkeypatch
+):
+    """The rural regions pooled: each policy's paired effect on the rural unemployed's
+    monthly rates into each status and into a job in another region, recomputed here by
+    hand from region_transitions.parquet's counts (sums over the rural regions, each
+    run's mean of the monthly ratios, differenced by seed); a sweep without the table,
+    or a city without rural regions, says so."""
+    page = written.read_text(encoding="utf-8")
+    section = page.split("Where the unemployed go")[2].split("<h2")[0]
+    for to in ("into a job", "into training", "out of the labour force"):
+        assert f"Rural regions, from unemployment {to}: effect on the monthly rate" in section
+    assert "Rural regions, from unemployment into a job in another region" in section
+    sweep = report.read(cell_sweep())
+    moves = analysis.load(cell_sweep(), table="region_transitions")
+    rural = moves[(moves["month"] >= 1) & ~moves["urban"] & (moves["from_status"] == "unemployed")]
+    run = ["scenario", "policy", "seed", "month"]
+    sums = rural.groupby([*run, "to_status"])[["workers", "moved_out"]].sum()
+    started = sums["workers"].groupby(run).transform("sum")
+    rates = {
+        "transition_rate": sums["workers"] / started,
+        "moved_out_rate": sums["moved_out"] / started,
+    }
+    got = sweep.rural_flows.set_index(["scenario", "policy", "to_status", "metric"])
+    assert set(got.index.get_level_values("metric")) == set(rates)
+    assert set(got.xs("moved_out_rate", level="metric").index.get_level_values("to_status")) == {
+        "employed"
+    }
+    for (scenario, policy, to, metric), row in got.iterrows():
+        rate = rates[metric].xs((scenario, to), level=("scenario", "to_status"))
+        # (a month without rural unemployed in either run of a pair is left out of both)
+        pair = pd.concat([rate.xs(policy), rate.xs("none")], axis=1, keys=["p", "b"]).dropna()
+        means = pair.groupby(level="seed").mean()
+        d = means["p"] - means["b"]
+        assert row["effect"] == pytest.approx(d.mean(), rel=1e-12, abs=1e-15), (policy, to)
+        assert row["region"] == "rural" and row["n"] == len(d) == 2
+    zh = report._flows(sweep, "zh")
+    assert "农村地区，失业→就业" in zh and "农村地区，失业→外地就业" in zh
+    # a sweep without the table
+    old = tmp_path / "old"
+    shutil.copytree(
+        cell_sweep(), old, ignore=shutil.ignore_patterns("region_transitions.parquet", ".lock")
+    )
+    manifest = json.loads((old / "manifest.json").read_text())
+    manifest["experiment"]["keep"].remove("region_transitions")
+    (old / "manifest.json").write_text(json.dumps(manifest, indent=2))
+    bare = report.read(old)
+    assert bare.rural_flows is None and bare.flows is not None
+    html = report._flows(bare, "en")
+    assert "did not keep the flows by region" in html and "From unemployment into a job" in html
+    # a city whose regions are all urban
+    monkeypatch.setattr(analysis, "load", lambda path, table: moves.assign(urban=True))
+    sweep.rural_flows = report._rural_flow_effects(cell_sweep(), "none")
+    assert sweep.rural_flows is not None and sweep.rural_flows.empty
+    assert "city has none (every region is urban)" in report._flows(sweep, "en")
+
+
 def test_a_sweep_without_the_cell_table_says_so(tmp_path, monkeypatch):
     old = without_cell(cell_sweep(), tmp_path / "old")
     sweep = report.read(old)
