@@ -29,6 +29,86 @@ def sweep(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.fixture(scope="module")
+def regional(tmp_path_factory) -> Path:
+    """A finished sweep that kept the region and region_transitions tables."""
+    root = tmp_path_factory.mktemp("regional")
+    keep = 'keep = ["metrics", "region", "region_transitions"]\n'
+    path = write_experiment(root / "exp", small(months=4, extra=keep))
+    out = root / "sweep"
+    assert run_sweep(make_plan(load_experiment(path)), out, executor="serial", threads=1).complete
+    return out
+
+
+def test_effects_of_a_breakdown_by_its_rows(regional, tmp_path, capsys):
+    """`skillsim effects --table T`: the effects on a breakdown, by region (pair of
+    statuses, ...), its own measures by default and no cost; --pool-regions sums the
+    regions into urban and rural before --where keeps to the rows asked for (a rate's
+    denominator is the sum over every to_status: pooling what --where left would make
+    the rate into a job 1); the CSV says which rows it is of."""
+    csv = tmp_path / "rural.csv"
+    argv = ["effects", str(regional), "--table", "region_transitions", "--pool-regions"]
+    argv += ["--where", "from_status=unemployed", "--where", "to_status=employed"]
+    assert cli.main([*argv, "--csv", str(csv)]) == 0
+    out = capsys.readouterr().out
+    assert "the regions pooled into urban and rural" in out and "moved_out_rate" in out
+    assert "cost:" not in out
+    got = pd.read_csv(csv, dtype={"sweep_hash": str, "code_digest": str})
+    assert set(got["region"]) == {"urban", "rural"}
+    assert set(got["from_status"]) == {"unemployed"} and set(got["to_status"]) == {"employed"}
+    assert set(got["metric"]) == {
+        "workers",
+        "moved_out",
+        "moved_in",
+        "transition_rate",
+        "moved_out_rate",
+    }
+    assert set(got["results_table"]) == {
+        "region_transitions, from_status=unemployed, to_status=employed, pooled"
+    }
+    pooled = analysis.effects(
+        analysis.pool_regions(analysis.load(regional, table="region_transitions"))
+    )
+    pooled = pooled[(pooled["from_status"] == "unemployed") & (pooled["to_status"] == "employed")]
+    keys = ["policy", "region", "metric"]
+    mine = got.set_index(keys)["effect"].sort_index()
+    assert mine.to_numpy() == pytest.approx(
+        pooled.set_index(keys)["effect"].sort_index().to_numpy()
+    )
+    rates = pooled.loc[pooled["metric"] == "transition_rate", "policy_mean"]
+    assert (rates < 0.9).all()  # (not 1: the denominator is every unemployed worker)
+    # the region table, its own measures by default
+    assert (
+        cli.main(["effects", str(regional), "--table", "region", "--where", "region=urban_core"])
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "by region" in out and "urban_core" in out and "rural_county_a" not in out
+    assert "unemployment_rate" in out and "net_migration" in out and "cost:" not in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["--where", "region=urban_core"], "--where: the metrics table has one row per run"),
+        (["--table", "region", "--where", "sector=energy"], "COLUMN one of region"),
+        (["--table", "region", "--where", "region"], "expected COLUMN=VALUE"),
+        (
+            ["--table", "region", "--where", "region=nowhere"],
+            "no such region in the region table; must be one of: county_town, rural_county_a",
+        ),
+        (["--table", "region", "--pool-regions"], "pools the region_transitions table, not region"),
+        (["--table", "cell"], "did not keep the cell table (a sweep keeps it where its experiment"),
+        (["--table", "region", "--metric", "skill_gap"], "the region table's measures in"),
+    ],
+)
+def test_effects_of_a_breakdown_refuses_rows_it_has_not(regional, tmp_path, capsys, argv, said):
+    csv = tmp_path / "e.csv"
+    assert cli.main(["effects", str(regional), *argv, "--csv", str(csv)]) == 2
+    assert said in capsys.readouterr().err
+    assert not csv.exists()
+
+
 def _snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
@@ -67,6 +147,7 @@ def test_effects_csv_is_written_whole_or_not_at_all(sweep, tmp_path, capsys, mon
     assert set(table["sweep_hash"]) == {manifest["sweep_hash"]}
     assert set(table["code_digest"]) == {code} and set(table["against_policy"]) == {"none"}
     assert set(table["summarised_months"]) == {f"mean of months 1-{months}"}
+    assert set(table["results_table"]) == {"metrics"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["effects.csv"]  # no temporary file
     capsys.readouterr()
 

@@ -28,6 +28,29 @@ HEADLINE = (  # (the youth NEET rate beside the unemployment rates: a policy tha
     "apprenticeship_completion_rate",
     "cost_per_additional_employed_yuan",
 )
+# What `skillsim effects --table T` shows of a breakdown by default: the measures that
+# compare policies (rates, means, shares; the region's net migration and the sector's
+# headcounts as counts), not every count behind them (--metric NAME shows any).
+BREAKDOWN_HEADLINE = {
+    "region": (
+        "unemployment_rate",
+        "youth_unemployment_rate",
+        "skill_gap_mean",
+        "wage_mean_yuan",
+        "net_migration",
+    ),
+    "sector": ("employed", "apprentices", "vacancies", "skill_gap_mean", "wage_mean_yuan"),
+    "cohort": (
+        "working_share",
+        "apprenticeship_share",
+        "certified_share",
+        "job_finding_12m",
+        "wage_mean_yuan",
+    ),
+    "cell": ("employed", "skill_gap_mean", "under_skilled_share", "wage_mean_yuan"),
+    "transitions": ("transition_rate",),
+    "region_transitions": ("transition_rate", "moved_out_rate"),
+}
 EXIT_FAILED_RUNS = 1
 EXIT_INTERRUPTED = 130  # as for SIGINT
 
@@ -147,7 +170,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
             "policy months 1..M (FROM..TO with --months) unless --summary final (the last "
             "month, or TO). A sweep that is not complete "
             "(interrupted, killed, still running, or with failed runs) is shown from its "
-            "finished runs, with a warning on stderr that says how many and how to finish it."
+            "finished runs, with a warning on stderr that says how many and how to finish it. "
+            "With --table, the effects on a breakdown the sweep kept, group by group (each "
+            "region, sector, cohort, pair of statuses): who gains."
         ),
     )
     eff.add_argument(
@@ -189,6 +214,30 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         default=None,
         metavar="FILE",
         help="also write every metric's effects (long format) to this CSV file",
+    )
+    eff.add_argument(
+        "--table",
+        choices=("metrics", *BREAKDOWN_HEADLINE),
+        default="metrics",
+        help="the effects on a breakdown, one row per region (sector, cohort, sector and "
+        "region, pair of statuses, region and pair) as well: each run's group against "
+        "the baseline run's same group; the sweep must have kept the table (keep in the "
+        "experiment file). Default: metrics, the whole city",
+    )
+    eff.add_argument(
+        "--where",
+        action="append",
+        default=None,
+        metavar="COLUMN=VALUE",
+        help="keep to the breakdown's rows whose COLUMN (region, sector, cohort, "
+        "from_status, to_status) is VALUE (repeatable; two of one COLUMN keep either), "
+        "e.g. --table transitions --where from_status=unemployed",
+    )
+    eff.add_argument(
+        "--pool-regions",
+        action="store_true",
+        help="with --table region_transitions: pool the regions into urban and rural "
+        "(counts summed, rates recomputed from the sums; analysis.pool_regions)",
     )
 
 
@@ -265,7 +314,17 @@ def executor_of(args: argparse.Namespace) -> str:
 def main(args: argparse.Namespace) -> int:
     if args.command == "sweep":
         return _sweep(args)
-    return _effects(args.results, args.baseline, args.summary, args.metric, args.csv, args.months)
+    return _effects(
+        args.results,
+        args.baseline,
+        args.summary,
+        args.metric,
+        args.csv,
+        args.months,
+        table=args.table,
+        where=args.where,
+        pool=args.pool_regions,
+    )
 
 
 def _bad(message: str) -> Exception:
@@ -660,7 +719,17 @@ def _print_failures(console, report, out: Path) -> None:
         )
 
 
-def _effects(results: Path, baseline, summary, names, csv, months=None) -> int:
+def _effects(
+    results: Path,
+    baseline,
+    summary,
+    names,
+    csv,
+    months=None,
+    table: str = "metrics",
+    where: list[str] | None = None,
+    pool: bool = False,
+) -> int:
     from rich.console import Console
     from rich.table import Table
 
@@ -668,6 +737,16 @@ def _effects(results: Path, baseline, summary, names, csv, months=None) -> int:
 
     if csv is not None:
         _check_new_file(csv, "--csv")
+    if where and table == "metrics":
+        raise _bad(
+            "--where: the metrics table has one row per run and month, no rows to keep to "
+            f"(allowed: --where with --table {', '.join(BREAKDOWN_HEADLINE)})"
+        )
+    if pool and table != "region_transitions":
+        raise _bad(
+            f"--pool-regions: pools the region_transitions table, not {table} (allowed: "
+            "--pool-regions with --table region_transitions)"
+        )
     try:
         kind = analysis.folder_kind(results)
     except analysis.DamagedFolderError as exc:
@@ -687,9 +766,18 @@ def _effects(results: Path, baseline, summary, names, csv, months=None) -> int:
             )
             for category in said:
                 warnings.simplefilter("always", category)
-            frame = analysis.load(results)
+            frame = analysis.load(results, table=table)
     except (FileNotFoundError, ValueError) as exc:
-        raise _bad(str(exc)) from None
+        kept = (
+            f' (a sweep keeps it where its experiment file\'s keep lists "{table}")'
+            if table != "metrics"
+            else ""
+        )
+        raise _bad(f"{exc}{kept}") from None
+    if pool:  # (first: a rate's denominator sums over every to_status, which --where may drop)
+        frame = analysis.pool_regions(frame)
+    if where:
+        frame = _rows_where(frame, where, table)
     for warning in caught:  # a sweep not complete: said on stderr, the table still shown
         if issubclass(warning.category, said):
             print(f"skillsim: warning: {warning.message}", file=sys.stderr)
@@ -699,14 +787,15 @@ def _effects(results: Path, baseline, summary, names, csv, months=None) -> int:
             )
     baseline = baseline or frame.attrs.get("skillsim", {}).get("baseline_policy", "none")
     try:
-        table = analysis.effects(frame, baseline_policy=baseline, summary=summary, months=months)
+        effects = analysis.effects(frame, baseline_policy=baseline, summary=summary, months=months)
     except ValueError as exc:
         raise _bad(f"{results}: {exc}") from None
-    shown = names or list(HEADLINE)
-    _check_metrics(shown, list(dict.fromkeys(table["metric"])), results)
+    shown = names or list(HEADLINE if table == "metrics" else BREAKDOWN_HEADLINE[table])
+    _check_metrics(shown, list(dict.fromkeys(effects["metric"])), results, table)
     if csv is not None:
         try:
-            provenance = _with_provenance(table, frame, results, baseline, summary, months)
+            rows = table + "".join(f", {w}" for w in where or []) + (", pooled" if pool else "")
+            provenance = _with_provenance(effects, frame, results, baseline, summary, months, rows)
             _write_new_csv(provenance, csv)
         except OSError as exc:  # a full disk, ... (a file in the way is bad input, above)
             print(
@@ -715,23 +804,25 @@ def _effects(results: Path, baseline, summary, names, csv, months=None) -> int:
                 file=sys.stderr,
             )
             return EXIT_FAILED_RUNS
-    keys = [c for c in table.columns if c not in analysis.EFFECT_COLUMNS]
+    keys = [c for c in effects.columns if c not in analysis.EFFECT_COLUMNS]
     span = _summarised(frame, summary, months)
+    of = "" if table == "metrics" else f", by {analysis.BREAKDOWN_ROWS[table]}"
+    of += ", the regions pooled into urban and rural" if pool else ""
     out = Table(
-        title=f"{results}: effect against {baseline} ({span}), mean "
+        title=f"{results}: effect against {baseline} ({span}{of}), mean "
         "paired difference [95% CI] across seeds",
         show_lines=True,
     )
-    visible = [k != "point" or table["point"].nunique() > 1 for k in keys]
+    visible = [k != "point" or effects["point"].nunique() > 1 for k in keys]
     for k, show in zip(keys, visible, strict=True):
         if show:
             out.add_column(k, no_wrap=True)
-    units = dict(zip(table["metric"], table["unit"], strict=False))
+    units = dict(zip(effects["metric"], effects["unit"], strict=False))
     for n in shown:
         out.add_column(
             f"{n}\n{analysis.shown_unit(units.get(n, ''))}", justify="right", no_wrap=True
         )
-    wide = table[table["metric"].isin(shown)]
+    wide = effects[effects["metric"].isin(shown)]
     daggers = False
     for key, grp in wide.groupby(keys, sort=False):
         key = key if isinstance(key, tuple) else (key,)
@@ -744,8 +835,8 @@ def _effects(results: Path, baseline, summary, names, csv, months=None) -> int:
         cells = [analysis.effect_words(n, units.get(n, ""), by_metric.loc[n], "\n") for n in shown]
         if analysis.COST_METRIC in shown:
             at = shown.index(analysis.COST_METRIC)
-            where = dict(zip(keys, key, strict=True))
-            if cells[at] != "-" and not analysis.mostly_from_unemployment(table, where):
+            group = dict(zip(keys, key, strict=True))
+            if cells[at] != "-" and not analysis.mostly_from_unemployment(effects, group):
                 cells[at] = (
                     cells[at].replace("\n", " \u2020\n", 1)
                     if "\n" in cells[at]
@@ -772,12 +863,14 @@ def _effects(results: Path, baseline, summary, names, csv, months=None) -> int:
     if least != most:
         seeds += " (fewer where a run is missing or the metric undefined in some runs)"
     lone = " [-, -]: fewer than two pairs, no interval;" if least < 2 else ""
-    print(
-        f"n = {seeds};{lone} shares in percentage points (pp); cost: extra "
-        "public spending per additional worker in employment (employed + apprentices), "
-        "yuan per worker-month, '-' unless the employment effect is clearly above zero "
-        "(its CI)."
+    cost = (
+        "; cost: extra public spending per additional worker in employment (employed + "
+        "apprentices), yuan per worker-month, '-' unless the employment effect is clearly "
+        "above zero (its CI)"
+        if analysis.COST_METRIC in shown
+        else ""
     )
+    print(f"n = {seeds};{lone} shares in percentage points (pp){cost}.")
     if daggers:
         print(
             "\u2020: most of the extra workers in employment did not come out of "
@@ -789,12 +882,49 @@ def _effects(results: Path, baseline, summary, names, csv, months=None) -> int:
     return 0
 
 
-def _check_metrics(shown: list[str], known: list[str], results: Path) -> None:
+def _rows_where(frame, where: list[str], table: str):
+    """The rows of breakdown ``frame`` that each ``--where COLUMN=VALUE`` keeps (values of
+    one column: either), or bad input naming the columns and values allowed."""
+    from simulation import analysis
+
+    columns = analysis.BREAKDOWN_KEYS[table]
+    wanted: dict[str, list[str]] = {}
+    for item in where:
+        column, _, value = item.partition("=")
+        column, value = column.strip(), value.strip()
+        if column not in columns or not value:
+            raise _bad(
+                f"--where {item}: expected COLUMN=VALUE with COLUMN one of "
+                f"{', '.join(columns)} (the rows of the {table} table)"
+            )
+        wanted.setdefault(column, []).append(value)
+    keep = np.ones(len(frame), dtype=bool)
+    for column, values in wanted.items():
+        known = sorted(map(str, set(frame[column])))
+        unknown = [v for v in values if v not in known]
+        if unknown:
+            raise _bad(
+                f"--where {column}={unknown[0]}: no such {column} in the {table} table; "
+                f"must be one of: {', '.join(known)}"
+            )
+        keep &= frame[column].astype(str).isin(values).to_numpy()
+    out = frame[keep]
+    out.attrs = frame.attrs
+    return out
+
+
+def _check_metrics(
+    shown: list[str], known: list[str], results: Path, table: str = "metrics"
+) -> None:
     """Each --metric must be a metric of the effects table ``results`` gives: else bad
     input naming the closest one and every allowed one, as the configuration errors
     do (difflib's closest match)."""
     import difflib
 
+    what = f"the metrics of {results}"
+    listing = "metrics"
+    if table != "metrics":
+        what, listing = f"the {table} table's measures in {results}", "breakdowns"
     for name in shown:
         if name in known:
             continue
@@ -802,7 +932,7 @@ def _check_metrics(shown: list[str], known: list[str], results: Path) -> None:
         hint = f" (did you mean {close[0]}?)" if close else ""
         raise _bad(
             f"--metric {name}: unknown metric{hint}; must be one of: {', '.join(known)} "
-            f"(the metrics of {results}; `skillsim list metrics` defines them)"
+            f"({what}; `skillsim list {listing}` defines them)"
         )
 
 
@@ -842,11 +972,15 @@ def _summarised(frame, summary: str, months: tuple[int, int] | None = None) -> s
     return f"mean of months {first}-{last}" if summary == "mean" else f"month {last}"
 
 
-def _with_provenance(table, frame, results: Path, baseline: str, summary: str, months=None):
+def _with_provenance(
+    table, frame, results: Path, baseline: str, summary: str, months=None, of="metrics"
+):
     """The effects table with what its numbers are of in columns of their own, the same
     in every row (a CSV read months later, or beside another, said none of it: an
     outside review): the sweep (or folder of runs), its hash, the code's digest, the
-    baseline the effects are against, and the months summarised."""
+    baseline the effects are against, the months summarised, and the table of the
+    results (``of``: metrics, or a breakdown's, with --where's rows and ", pooled" for
+    --pool-regions)."""
     from simulation import analysis
 
     source = frame.attrs.get("skillsim", {}).get("source") or {}
@@ -857,6 +991,7 @@ def _with_provenance(table, frame, results: Path, baseline: str, summary: str, m
         "code_digest": "+".join(source.get("code", [])),
         "against_policy": baseline,
         "summarised_months": _summarised(frame, summary, months),
+        "results_table": of,
     }
     # (a design's parameter of one of these names keeps its column)
     return table.assign(**{k: v for k, v in said.items() if k not in table.columns})
