@@ -643,7 +643,7 @@ def _groups(results: pd.DataFrame) -> list[str]:
     if info is not None:
         params = info.get("parameters", [])
     else:
-        known = {*RUN_KEYS, "month", *_rows_of(results), *_measures(results)}
+        known = {*RUN_KEYS, "month", *_rows_of(results), *_catalogue_measures(results)}
         rest = [c for c in results.columns if c not in known]
         if rest and "run_id" in results.columns:
             spread = results.groupby("run_id", sort=False)[rest].nunique(dropna=False)
@@ -774,11 +774,33 @@ def _rows_of(results: pd.DataFrame) -> list[str]:
     return [] if kind is None else BREAKDOWN_KEYS[kind]
 
 
-def _measures(results: pd.DataFrame) -> list[str]:
-    """The measures of ``results`` in catalogue order: the metrics, or the breakdown's."""
+def _catalogue_measures(results: pd.DataFrame) -> list[str]:
+    """The catalogue's measures of ``results``, in its order: the metrics, or the
+    breakdown's."""
     kind = breakdown(results)
     names = metrics.NAMES if kind is None else metrics.BREAKDOWN_MEASURES[kind]
     return [m for m in names if m in results.columns]
+
+
+def _measures(results: pd.DataFrame) -> list[str]:
+    """The measures of ``results``: the catalogue's (``_catalogue_measures``), then any
+    numeric column an analyst added (``results["apprentice_share"] = ...``), in column
+    order. A column is the analyst's when it is none of the keys, the month, a
+    breakdown's rows or ``urban``, nor a design parameter (``_groups``: named by
+    ``load``'s ``attrs``, or, where they are gone, a column of one value a run)."""
+    names = _catalogue_measures(results)
+    known = {*RUN_KEYS, "month", "urban", *_rows_of(results), *names}
+    rest = [
+        c
+        for c in results.columns
+        if c not in known
+        and pd.api.types.is_numeric_dtype(results[c])
+        and not pd.api.types.is_bool_dtype(results[c])
+    ]
+    if rest:
+        params = set(_groups(results))
+        names += [c for c in rest if c not in params]
+    return names
 
 
 # what one row of each breakdown is (``load(path, table=...)``)
@@ -918,7 +940,7 @@ def effects(
             f"no policy besides the baseline {baseline_policy!r} has finished runs in these "
             "results, so there is nothing to compare it with"
         )
-    names = _metric_names(metric_names, runs)
+    names = _metric_names(metric_names, results)  # (of the months: runs hold one row a run)
     asked = metric_names is not None and COST_METRIC in (
         [metric_names] if isinstance(metric_names, str) else metric_names
     )
@@ -1199,11 +1221,11 @@ def _need_one_each(runs: pd.DataFrame, keys: list[str]) -> None:
         )
 
 
-def _metric_names(wanted: str | Sequence[str] | None, runs: pd.DataFrame) -> list[str]:
-    """The catalogue metrics to compare: ``wanted`` (a name or a list; the cost row,
-    ``COST_METRIC``, is not a column and comes only if named), or every metric of the
-    results."""
-    present = _measures(runs)
+def _metric_names(wanted: str | Sequence[str] | None, results: pd.DataFrame) -> list[str]:
+    """The measures to compare: ``wanted`` (a name or a list; the cost row,
+    ``COST_METRIC``, is not a column and comes only if named), or every measure of the
+    results (``_measures``: the catalogue's and any an analyst added)."""
+    present = _measures(results)
     if wanted is None:
         return present
     if isinstance(wanted, str):
@@ -1214,12 +1236,14 @@ def _metric_names(wanted: str | Sequence[str] | None, runs: pd.DataFrame) -> lis
             "metric_names names no metric: name one or more (`skillsim list metrics`), or "
             "leave it out (None) for every metric"
         )
-    kind = breakdown(runs)
+    kind = breakdown(results)
     names = [n for n in wanted if kind is not None or n != COST_METRIC]  # (made apart)
     unknown = [n for n in names if n not in present]
     if unknown:
         allowed = (
-            f"the catalogue's metrics in these results, `skillsim list metrics`, and {COST_METRIC}"
+            f"the catalogue's metrics in these results, `skillsim list metrics`, a numeric "
+            f"column you added (not one of one value a run: a design parameter), and "
+            f"{COST_METRIC}"
             if kind is None
             else f"the {kind} breakdown's columns: {', '.join(present)}"
         )

@@ -536,6 +536,34 @@ def test_effects_of_tables_put_together_keep_their_parameters_apart():
     assert list(got["n"]) == [2, 2]
 
 
+def test_a_column_an_analyst_adds_is_a_measure_too(paired_sweep):
+    """A numeric column added in a notebook (a rate of two metrics) is summarised and
+    compared as the catalogue's metrics are: by default and by name, with or without
+    the frame's ``attrs`` (where a column of one value a run stays a design parameter,
+    as before); a column of text or of True/False is not a measure."""
+    _, out = paired_sweep
+    results = analysis.load(out)
+    results["apprentice_share"] = results["apprentices"] / results["labour_force"]
+    results["flag"] = results["apprentices"] > 0
+    results["note"] = "x"
+    got = analysis.effects(results, metric_names="apprentice_share").set_index("policy")
+    later = results[results["month"] >= 1]
+    mean = later.groupby(["policy", "seed"])["apprentice_share"].mean()
+    d = mean["package"] - mean["none"]
+    assert got.loc["package", "effect"] == pytest.approx(d.mean(), rel=1e-12)
+    assert got.loc["package", "n"] == len(d) == 5
+    every = analysis.effects(results)
+    assert "apprentice_share" in set(every["metric"])
+    assert not {"flag", "note"} & set(every["metric"])
+    assert "apprentice_share" in analysis.summarise(results).columns
+    bare = results.assign(lever=results["seed"] % 2 * 1.0)  # (one value a run)
+    bare.attrs = {}
+    plain = analysis.effects(bare, metric_names="apprentice_share")
+    assert set(plain["lever"]) == {0.0, 1.0}  # (a parameter: a row each)
+    with pytest.raises(ValueError, match="unknown metric 'lever'"):
+        analysis.effects(bare, metric_names="lever")
+
+
 def test_sobol_indices_match_the_design(tmp_path):
     extra = "[design]\nkind = 'sobol'\nsamples = 16\n" + _two(
         "policy.subsidy.yuan_per_year", "policy.anticipation.lag_months"
