@@ -32,6 +32,7 @@ test``) fills that folder from the npm registry, at the versions this Solara ask
 
 from __future__ import annotations
 
+import base64
 import functools
 import os
 import re
@@ -49,7 +50,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import reacton.ipywidgets as rw
 import solara
 import solara.lab
 
@@ -407,6 +407,25 @@ class _Live:
                 self.fig.set_layout_engine("none")
                 self.background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
 
+    def _said(self, metric: str, value: float) -> str:
+        """A value as the alt text says it: a share in %, an index to three places, a
+        count whole with its unit ("n/a" where it is undefined)."""
+        if not np.isfinite(value):
+            return _w("no_value", self.lang)
+        if i18n.is_share(metric):
+            return f"{100 * value:.1f}%"
+        if i18n.catalogue_unit(metric).startswith("index"):
+            return f"{value:.3f}"
+        unit = i18n.unit(metric, self.lang)
+        return f"{value:,.0f}{unit}" if self.lang == "zh" else f"{value:,.0f} {unit}".strip()
+
+    def _alt(self, month: int, items: list[str]) -> str:
+        """The chart in words (its image's alt text, what a screen reader says of it):
+        its title, the month, and what it shows then."""
+        return _w("alt", self.lang).format(
+            title=self.title, month=month, items=_w("alt_join", self.lang).join(items)
+        )
+
     def _png(self) -> bytes:
         import io
 
@@ -432,8 +451,10 @@ class LiveLines(_Live):
         from simulation import plots
 
         self.metrics = list(metrics)
+        self.title = title
         looks = plots.look(self.metrics)
         reference = quo.metrics
+        self.reference = reference.set_index("month")
         with plots.theme("paper", lang):
             ax = self._start(lang)
             self.lines, self.dots = {}, {}
@@ -472,14 +493,27 @@ class LiveLines(_Live):
             self._close([*self.lines.values(), faint], title)
 
     def png(self, frame: pd.DataFrame) -> bytes:
-        """The chart with the run's months so far (``model.metrics_frame()``)."""
+        """The chart with the run's months so far (``model.metrics_frame()``); its words
+        in ``alt``: each metric this month, and the status quo's."""
         top = self.top
         months = frame["month"].to_numpy()
+        month = int(months[-1])
+        items = []
         for m, line in self.lines.items():
             y = frame[m].to_numpy(float) * i18n.scale(m)
             line.set_data(months, y)
             self.dots[m].set_data(months[-1:], y[-1:])  # (month 0 too: a line needs two)
             top = max(top, float(np.nanmax(y, initial=0)))
+            quo = self.reference[m].get(month, np.nan)
+            now = float(frame[m].iloc[-1])
+            items.append(
+                _w("alt_item", self.lang).format(
+                    what=i18n.label(m, self.lang),
+                    value=self._said(m, now),
+                    quo=self._said(m, float(quo)),
+                )
+            )
+        self.alt = self._alt(month, items)
         self._widen(top)
         return self._png()
 
@@ -488,12 +522,13 @@ class LiveBars(_Live):
     """One month by region: a bar per metric, the status quo's value that month an
     orange mark across it."""
 
-    def __init__(self, metrics, title: str, lang: str, quo: StatusQuo):
+    def __init__(self, metrics, title: str, lang: str, quo: StatusQuo, said_as: str = ""):
         from matplotlib.lines import Line2D
 
         from simulation import plots
 
         self.metrics = list(metrics)
+        self.title = said_as or title  # (the alt text's: "..., this month, month 3" read badly)
         self.quo = quo.region
         self.regions = list(dict.fromkeys(self.quo["region"]))
         looks = plots.look(self.metrics)
@@ -530,10 +565,12 @@ class LiveBars(_Live):
             self._close([*(self.bars[m] for m in self.metrics), mark], title)
 
     def png(self, table: pd.DataFrame, month: int) -> bytes:
-        """The chart at ``month`` of the run (``table``: its region breakdown)."""
+        """The chart at ``month`` of the run (``table``: its region breakdown); its words
+        in ``alt``: each region's metrics, and the status quo's."""
         now = table[table["month"] == month].set_index("region")
         then = self.quo[self.quo["month"] == month].set_index("region")
         top = self.top
+        said: dict[str, list[str]] = {r: [] for r in self.regions}
         for m in self.metrics:
             k = i18n.scale(m)
             for r, bar, mark in zip(self.regions, self.bars[m], self.marks[m], strict=True):
@@ -542,6 +579,21 @@ class LiveBars(_Live):
                 quo = float(then[m].get(r, np.nan)) * k if r in then.index else np.nan
                 mark.set_ydata([quo, quo])
                 top = max(top, value if np.isfinite(value) else 0.0)
+                said[r].append(
+                    _w("alt_item", self.lang).format(
+                        what=i18n.region_label(m, self.lang),
+                        value=self._said(m, value / k),
+                        quo=self._said(m, quo / k),
+                    )
+                )
+        items = [
+            _w("alt_region", self.lang).format(
+                region=i18n.name_of("region", r, self.lang),
+                items=_w("alt_join_inner", self.lang).join(said[r]),
+            )
+            for r in self.regions
+        ]
+        self.alt = self._alt(month, items)
         self._widen(top)
         return self._png()
 
@@ -551,12 +603,17 @@ class LiveMap(_Live):
     fixed for the run (the status quo's range over its months, so a colour means the
     same gap all along), each cell with its value."""
 
-    def __init__(self, title: str, lang: str, world, quo: StatusQuo):
+    def __init__(self, title: str, lang: str, world, quo: StatusQuo, said_as: str = ""):
         from matplotlib.patches import Rectangle
 
         from simulation import plots
 
         self.n = (world.n_sectors, world.n_regions)
+        self.title = said_as or title  # (the alt text's)
+        self.names = (
+            [i18n.name_of("sector", x, lang) for x in world.sector_names],
+            [i18n.name_of("region", x, lang) for x in world.region_names],
+        )
         low, high = quo.gap_limits
         with plots.theme("paper", lang):
             height = max(LIVE_SIZE[1], 0.36 * world.n_sectors + 1.6)
@@ -605,13 +662,16 @@ class LiveMap(_Live):
             ]
             self._fix()
 
-    def png(self, gap: pd.DataFrame) -> bytes:
-        """The map of this month's ``sector_region_gap(model)`` (sector-major rows)."""
+    def png(self, gap: pd.DataFrame, month: int = 0) -> bytes:
+        """The map of month ``month``'s ``sector_region_gap(model)`` (sector-major rows);
+        its words in ``alt``: the widest and the narrowest gap of the cells of enough
+        workers, and how many cells have too few to tell."""
         from simulation import plots
         from simulation.plots import THIN_CELL
 
         grid = gap["skill_gap_mean"].to_numpy(float).reshape(self.n)
         few = gap["employed"].to_numpy().reshape(self.n) < THIN_CELL
+        self.alt = self._map_alt(grid, few, month)
         self.image.set_data(np.ma.masked_invalid(grid))
         for i in range(self.n[0]):
             for j in range(self.n[1]):
@@ -626,6 +686,28 @@ class LiveMap(_Live):
                 text.set_color(plots.ink(colour))
                 self.hatches[i][j].set_edgecolor(plots.thin_hatch(colour))
         return self._png()
+
+    def _map_alt(self, grid: np.ndarray, few: np.ndarray, month: int) -> str:
+        """``LiveMap``'s alt text: the cells of enough workers with the widest and the
+        narrowest gap, and the number of thin cells (hatched on the map)."""
+        ok = np.isfinite(grid) & ~few
+        items = []
+        if ok.any():
+            masked = np.where(ok, grid, np.nan)
+            for key, at in (
+                ("alt_widest", np.nanargmax(masked)),
+                ("alt_narrowest", np.nanargmin(masked)),
+            ):
+                i, j = np.unravel_index(at, grid.shape)
+                items.append(
+                    _w(key, self.lang).format(
+                        value=f"{grid[i, j]:.3f}", sector=self.names[0][i], region=self.names[1][j]
+                    )
+                )
+        thin = int((np.isfinite(grid) & few).sum())
+        if thin:
+            items.append(_w("alt_thin", self.lang).format(n=thin))
+        return self._alt(month, items or [_w("no_value", self.lang)])
 
 
 def sector_region_gap(model: SkillsModel) -> pd.DataFrame:
@@ -664,6 +746,8 @@ _WORDS = {
     "green": ("Green employment", "绿色就业"),
     "by_region": ("Unemployment by region, this month", "本月各地区失业率"),
     "gap_map": ("Skill gap by sector and region, this month", "本月分行业、分地区技能差距"),
+    "by_region_said": ("Unemployment by region", "各地区失业率"),  # (the alt texts')
+    "gap_map_said": ("Skill gap by sector and region", "分行业、分地区技能差距"),
     "status": (
         "Month {month} of {months} | {scenario} | a model city of {workers:,} workers, seed "
         "{seed} (counts and spending are for this size) | unemployment {u:.1f}% (urban {uu:.1f}%) | "
@@ -675,6 +759,25 @@ _WORDS = {
         "绿色就业占比{gr:.1f}%｜公共支出{s}元/月（现状{sq}元/月）",
     ),
     "levers": ("Levers in force: {words}", "当前政策：{words}"),
+    # a chart in words (its image's alt text)
+    "alt": ("{title}, month {month}: {items}.", "{title}，第{month}个月：{items}。"),
+    "alt_join": ("; ", "；"),
+    "alt_join_inner": (", ", "，"),
+    "alt_item": ("{what} {value} (status quo {quo})", "{what}{value}（现状{quo}）"),
+    "alt_region": ("{region}: {items}", "{region}：{items}"),
+    "alt_widest": (
+        "widest gap {value} ({sector}, {region})",
+        "差距最大{value}（{sector}，{region}）",
+    ),
+    "alt_narrowest": (
+        "narrowest gap {value} ({sector}, {region})",
+        "差距最小{value}（{sector}，{region}）",
+    ),
+    "alt_thin": (
+        "{n} cells of too few workers to tell (hatched)",
+        "{n}个单元格就业人数过少、不作比较（阴影）",
+    ),
+    "no_value": ("none", "无"),
     # (the faint lines are each metric's own colour and pattern: a grey legend line
     # looked like none of them)
     "status_quo_line": (
@@ -783,8 +886,12 @@ def make_components(lang: str):
     """The dashboard's status text, then its charts, each a function of the model (Mesa
     redraws them after every step)."""
 
-    def image(png: bytes):
-        return rw.Image(value=png, format="png")
+    def image(png: bytes, alt: str):
+        """A chart's image with its words as alt text (what a screen reader says of it,
+        and what shows if the image does not load): an <img> of its own, as an
+        ipywidgets Image takes no alt."""
+        src = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+        return solara.HTML(tag="img", attributes={"src": src, "alt": alt})
 
     def lines(metrics, key):
         def component(model):
@@ -792,7 +899,9 @@ def make_components(lang: str):
                 model.charts[key] = LiveLines(
                     metrics, _w(key, lang), model.months, lang, model.status_quo
                 )
-            return image(model.charts[key].png(model.metrics_frame()))
+            chart = model.charts[key]
+            png = chart.png(model.metrics_frame())
+            return image(png, chart.alt)
 
         component.__name__ = f"Chart_{key}"
         return component
@@ -817,8 +926,12 @@ def make_components(lang: str):
         )
         levers = _w("levers", lang).format(words=lever_words(model.levers, lang))
         with solara.Column(classes=["skillsim-status"]) as main:
-            # plain text: solara.Markdown would fetch mermaid from a CDN
-            solara.Text(words, style={"font-weight": "bold", "font-size": "1.05rem"})
+            # the month's line is a live region: a screen reader says it again when a
+            # step or a reset changes it (the charts are images: their alt text says them)
+            live = {"role": "status", "aria-live": "polite", "aria-atomic": "true"}
+            with solara.v.Html(tag="div", attributes=live):
+                # plain text: solara.Markdown would fetch mermaid from a CDN
+                solara.Text(words, style={"font-weight": "bold", "font-size": "1.05rem"})
             solara.Text(levers, classes=["skillsim-levers"])
             notes = i18n.late_drivers(model.config.scenario, model.months, lang)
             for note in [*notes, *i18n.long_run(model.months, lang)]:
@@ -830,17 +943,21 @@ def make_components(lang: str):
         if "by_region" not in model.charts:
             metrics = ["unemployment_rate", "youth_unemployment_rate"]
             model.charts["by_region"] = LiveBars(
-                metrics, _w("by_region", lang), lang, model.status_quo
+                metrics, _w("by_region", lang), lang, model.status_quo, _w("by_region_said", lang)
             )
         table = model.breakdown("region")
-        return image(model.charts["by_region"].png(table, model.month))
+        chart = model.charts["by_region"]
+        png = chart.png(table, model.month)
+        return image(png, chart.alt)
 
     def gap_map(model):
         if "gap_map" not in model.charts:
             model.charts["gap_map"] = LiveMap(
-                _w("gap_map", lang), lang, model.world, model.status_quo
+                _w("gap_map", lang), lang, model.world, model.status_quo, _w("gap_map_said", lang)
             )
-        return image(model.charts["gap_map"].png(sector_region_gap(model)))
+        chart = model.charts["gap_map"]
+        png = chart.png(sector_region_gap(model), model.month)
+        return image(png, chart.alt)
 
     gap_map.rows = MAP_ROWS
     return [

@@ -158,16 +158,38 @@ _T: dict[str, tuple[str, str]] = {
         "the regions that are not urban, rates recomputed from the sums: "
         "analysis.pool_regions): each policy's effect against {base} on the monthly rates "
         "out of unemployment of those living in a rural region at a month's start, in "
-        "percentage points a month. The last table is, of the rural unemployed, the share "
-        "hired in a job in another region in the month (an urban region or another "
-        "rural one): a policy that raises the rate into a job may do it by sending the "
-        "rural unemployed away, or by finding them work at home. From "
+        "percentage points a month. The last table is each policy's effect on the share "
+        "of the rural unemployed hired in a job in another region in the month (an urban "
+        "region or another rural one): a policy that raises the rate into a job may do it "
+        "by sending the rural unemployed away, or by finding them work at home. From "
         "region_transitions.parquet (docs/ODD.md, section 9).",
         "农村地区合并后的同类结果（region_transitions 表中非城市地区的加总，比率按加总重新计算："
         "analysis.pool_regions）：相对于{base}，各项政策对月初居住在农村地区的失业者月度流出比率的影响，"
-        "单位为每月百分点。最后一张表为农村失业者中当月在其他地区（城市地区或其他农村地区）就业者所占比例："
+        "单位为每月百分点。最后一张表为各项政策对农村失业者中当月在其他地区（城市地区或其他农村地区）就业者所占比例的影响："
         "提高就业比率的政策，可能是把农村失业者送往外地，也可能是在本地为其找到工作。"
         "数据来自 region_transitions.parquet（模型说明文档（ODD）第9节）。",
+    ),
+    "rural_flows_intro_alone": (
+        "Where the rural unemployed go (the region_transitions table summed over the "
+        "regions that are not urban, rates recomputed from the sums: "
+        "analysis.pool_regions): each policy's effect against {base} on the monthly rates "
+        "out of unemployment of those living in a rural region at a month's start (the "
+        "share in work, in an apprenticeship, in training or out of the labour force at "
+        "its end), each run's mean over months 1 to {months}, paired by seed as in the "
+        "summary, in percentage points a month. The last table is each policy's effect on "
+        "the share of the rural unemployed hired in a job in another region in the month "
+        "(an urban region or another rural one). Bold: the interval excludes zero. From "
+        "region_transitions.parquet (docs/ODD.md, section 9).",
+        "农村失业者的去向（region_transitions 表中非城市地区的加总，比率按加总重新计算："
+        "analysis.pool_regions）：相对于{base}，各项政策对月初居住在农村地区的失业者月度流出比率"
+        "（月末已就业、成为学徒、进入培训或退出劳动力者所占比例）的影响，取每次运行第1至{months}个月的均值，"
+        "与摘要相同按随机种子配对，单位为每月百分点。最后一张表为各项政策对农村失业者中当月在其他地区"
+        "（城市地区或其他农村地区）就业者所占比例的影响。粗体：置信区间不含零。"
+        "数据来自 region_transitions.parquet（模型说明文档（ODD）第9节）。",
+    ),
+    "rural_flows_left_out": (
+        "Not in these tables: {names}, whose city has no rural region.",
+        "以下情景的城市没有农村地区，不在这些表中：{names}。",
     ),
     "rural_flows_head": (
         "Rural regions, from unemployment {to}: effect on the monthly rate (pp)",
@@ -687,9 +709,9 @@ class Sweep:
     # transition_rate from "unemployed" to each of FLOWS_TO), None where the sweep did not
     # keep the table, has no effects or too many design points (``_summarised``)
     flows: pd.DataFrame | None = None
-    # the same for the rural regions pooled (region_transitions.parquet; with, of those
-    # into a job, the rate of those hired in another region: moved_out_rate), None where
-    # the sweep did not keep the table (``_rural_flow_effects``)
+    # the same for the rural regions pooled (region_transitions.parquet), with the rate
+    # of the rural unemployed hired in another region (moved_out_rate), None where the
+    # sweep did not keep the table (``_rural_flow_effects``)
     rural_flows: pd.DataFrame | None = None
 
     @property
@@ -838,9 +860,11 @@ def _flow_effects(path: Path, baseline: str) -> pd.DataFrame | None:
 def _rural_flow_effects(path: Path, baseline: str) -> pd.DataFrame | None:
     """The paired effects on the rural unemployed's monthly rates (region_transitions
     pooled into urban and rural regions, ``analysis.pool_regions``): out of unemployment
-    into each of ``FLOWS_TO`` (transition_rate) and, of those into a job, in another
-    region at the month's end (moved_out_rate); None where the run folders lack the
-    table, and an empty frame where the city has no rural region."""
+    into each of ``FLOWS_TO`` (transition_rate), and into a job in another region
+    (moved_out_rate of to_status employed: of all the rural unemployed at the month's
+    start, as every rate here); None where the run folders lack the table, and an empty
+    frame where the city has no rural region. ``attrs["all_urban"]`` lists the scenarios
+    whose city has none (left out of the tables)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", analysis.IncompleteSweepWarning)
@@ -850,15 +874,21 @@ def _rural_flow_effects(path: Path, baseline: str) -> pd.DataFrame | None:
         return None
     # (the rates' denominators are sums over to_status, within from_status: filter the
     # from_status before pooling, the to_status after)
-    out = moves[(moves["from_status"] == "unemployed") & ~moves["urban"].astype(bool)]
+    urban = moves["urban"].astype(bool)
+    everywhere = urban.groupby(moves["scenario"], sort=False).all()
+    all_urban = [str(x) for x in everywhere.index[everywhere.to_numpy()]]
+    out = moves[(moves["from_status"] == "unemployed") & ~urban]
     out.attrs = moves.attrs
     if out.empty:
-        return out
-    pooled = analysis.pool_regions(out)
-    pooled = pooled[pooled["to_status"].isin(FLOWS_TO)]
-    e = analysis.effects(pooled, baseline, metric_names=["transition_rate", "moved_out_rate"])
-    keep = (e["metric"] == "transition_rate") | (e["to_status"] == "employed")
-    return e[keep].reset_index(drop=True)
+        e = out
+    else:
+        pooled = analysis.pool_regions(out)
+        pooled = pooled[pooled["to_status"].isin(FLOWS_TO)]
+        e = analysis.effects(pooled, baseline, metric_names=["transition_rate", "moved_out_rate"])
+        keep = (e["metric"] == "transition_rate") | (e["to_status"] == "employed")
+        e = e[keep].reset_index(drop=True)
+    e.attrs = {**e.attrs, "all_urban": all_urban}
+    return e
 
 
 def _unsourced(frame: pd.DataFrame) -> pd.DataFrame:
@@ -1920,7 +1950,13 @@ def _flows(sweep: Sweep, lang: str) -> str:
     elif rural.empty:
         out.append(f"<p>{_e(_t('rural_flows_no_region', lang))}</p>")
     else:
-        out.append(f"<p>{_e(_t('rural_flows_intro', lang).format(base=base))}</p>")
+        key = "rural_flows_intro" if sweep.flows is not None else "rural_flows_intro_alone"
+        out.append(f"<p>{_e(_t(key, lang).format(base=base, months=sweep.months))}</p>")
+        if rural.attrs.get("all_urban"):
+            names = [name_of("scenario", x, lang) for x in rural.attrs["all_urban"]]
+            joined = ("、" if lang == "zh" else ", ").join(names)
+            left = _t("rural_flows_left_out", lang).format(names=joined)
+            out.append(f"<p>{_e(left)}</p>")
         head = _t("rural_flows_head", lang)
         tables = [("to_status", to, "transition_rate", head, to) for to in FLOWS_TO] + [
             ("to_status", "employed", "moved_out_rate", _t("rural_flows_moved", lang), None)

@@ -135,6 +135,17 @@ def test_dashboard_in_chromium(server, tmp_path):
             timeout=60_000,
         )
         after = _chart_images(page)
+        # each chart says what it shows to a screen reader (its alt text: this month's
+        # values and the status quo's), and the month's line is a live region
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.vue-grid-item img')]"
+            ".filter(e => e.alt.includes('month 3:')).length >= 6",
+            timeout=60_000,
+        )
+        alts = page.eval_on_selector_all(".vue-grid-item img", "els => els.map(e => e.alt)")
+        live = page.eval_on_selector_all(
+            "[role=status][aria-live=polite]", "els => els.map(e => e.textContent)"
+        )
         page.screenshot(path=tmp_path / "dashboard.png", full_page=True)
         # every slider shows its value, not only while dragged (a projected room sees it)
         bubbles = page.eval_on_selector_all(
@@ -164,6 +175,10 @@ def test_dashboard_in_chromium(server, tmp_path):
         )
         browser.close()
     assert len(boxes) >= 6 and all(b[:2] == b[2:] for b in boxes), boxes
+    assert len(alts) == len(boxes) and all(", month 3: " in a for a in alts), alts
+    assert any(a.startswith("Unemployment, month 3: unemployment rate, whole city ") for a in alts)
+    assert any("(status quo " in a and "%" in a for a in alts), alts
+    assert len(live) == 1 and "Month 3 of 24" in live[0], live
     assert len(bubbles) >= 9 and all(d != "none" and t for d, t in bubbles), bubbles
     assert value in [t for _, t in bubbles]  # the moved subsidy's value is shown
     assert "15000" in [t for t, _, _ in fits], fits
@@ -480,6 +495,53 @@ def test_the_live_charts_legends_lie_inside_their_images(lang):
             )
             left = chart.ax.yaxis.label.get_window_extent().x0
             assert band < 12 and left < 12, (key, band, left)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_each_chart_says_in_words_what_it_shows(lang):
+    """A chart's alt text (what a screen reader says of the image): its title, the
+    month, and what it shows then, each value beside the status quo's: the line
+    charts' metrics, each region's bars, the map's widest and narrowest gap among the
+    cells of enough workers, found here from the model's own numbers."""
+    model = dashboard.DashboardModel(workers=600, months=6, seed=2, subsidy_yuan_per_year=9000)
+    quo = model.status_quo
+    lines = dashboard.LiveLines(
+        ["unemployment_rate", "apprenticeship_starts"], "U", model.months, lang, quo
+    )
+    bars = dashboard.LiveBars(["unemployment_rate"], "R", lang, quo)
+    gaps = dashboard.LiveMap("G", lang, model.world, quo)
+    model.step()
+    model.step()
+    lines.png(model.metrics_frame())
+    bars.png(model.breakdown("region"), model.month)
+    gap = dashboard.sector_region_gap(model)
+    gaps.png(gap, model.month)
+    now = model.metrics_frame().iloc[-1]
+    then = quo.metrics.set_index("month").loc[2]
+    u, qu = (f"{100 * x['unemployment_rate']:.1f}%" for x in (now, then))
+    starts = f"{now['apprenticeship_starts']:,.0f}"
+    region = model.breakdown("region").query("month == 2").set_index("region")
+    first = region.index[0]
+    ru = f"{100 * region.loc[first, 'unemployment_rate']:.1f}%"
+    worth = gap[gap["employed"] >= plots.THIN_CELL].dropna(subset=["skill_gap_mean"])
+    top = worth.loc[worth["skill_gap_mean"].idxmax()]
+    widest = f"{top['skill_gap_mean']:.3f}"
+    sector = i18n.name_of("sector", top["sector"], lang)
+    if lang == "en":
+        assert lines.alt.startswith(
+            f"U, month 2: unemployment rate, whole city {u} (status quo {qu}); "
+        )
+        assert f"apprenticeship starts {starts} per month (status quo " in lines.alt
+        assert f"R, month 2: {i18n.name_of('region', first, 'en')}: " in bars.alt
+        assert f"{i18n.region_label('unemployment_rate', 'en')} {ru} (status quo " in bars.alt
+        assert gaps.alt.startswith(f"G, month 2: widest gap {widest} ({sector}, ")
+        assert "; narrowest gap " in gaps.alt
+    else:
+        assert lines.alt.startswith(
+            f"U，第2个月：{i18n.label('unemployment_rate', 'zh')}{u}（现状{qu}）；"
+        )
+        assert f"{starts}人/月（现状" in lines.alt
+        assert gaps.alt.startswith(f"G，第2个月：差距最大{widest}（{sector}，")
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

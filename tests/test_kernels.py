@@ -2302,6 +2302,20 @@ def test_status_changes_of_rows_that_mostly_stay(seed, n, share):
     assert np.array_equal(got, expected)
 
 
+def test_status_changes_refuses_columns_it_would_misread():
+    """The kernel reads its four columns eight rows at a time as words: a column of
+    wider integers would be read as the wrong rows without an error, a strided one
+    failed with numba's message, which named neither; both are refused when it
+    compiles, with what it takes."""
+    from numba.core.errors import TypingError
+
+    rows = np.zeros(16, dtype=np.int8)
+    table = np.zeros((3, len(Status), len(Status), 3), dtype=np.int64)
+    for wrong in (rows.astype(np.int16), np.zeros(32, dtype=np.int8)[::2]):
+        with pytest.raises(TypingError, match="1-D C-contiguous array of bytes"):
+            K.metrics.status_changes(rows, rows, wrong, rows, table)
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     rows=st.lists(

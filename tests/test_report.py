@@ -306,6 +306,22 @@ def test_the_flows_section_tables_the_rural_unemployed_and_those_hired_away(
     assert bare.rural_flows is None and bare.flows is not None
     html = report._flows(bare, "en")
     assert "did not keep the flows by region" in html and "From unemployment into a job" in html
+    # a sweep that kept the flows by region only: the rural tables stand on their own
+    sweep.flows = None
+    alone = report._flows(sweep, "en")
+    assert "did not keep the flows between statuses" in alone
+    assert "Where the rural unemployed go (" in alone and "months 1 to 14" in alone
+    assert "Rural regions, from unemployment into a job" in alone
+    # a scenario whose city is all urban: left out of the tables, and said
+    green = moves["scenario"] == "quick_green"
+    mixed = moves.assign(urban=moves["urban"] | green)
+    monkeypatch.setattr(analysis, "load", lambda path, table: mixed)
+    sweep.rural_flows = report._rural_flow_effects(cell_sweep(), "none")
+    assert set(sweep.rural_flows["scenario"]) == {"quick"}
+    name = report.name_of("scenario", "quick_green", "en")
+    assert f"Not in these tables: {name}, whose city has no rural region." in report._flows(
+        sweep, "en"
+    )
     # a city whose regions are all urban
     monkeypatch.setattr(analysis, "load", lambda path, table: moves.assign(urban=True))
     sweep.rural_flows = report._rural_flow_effects(cell_sweep(), "none")

@@ -92,20 +92,36 @@ def test_effects_of_a_breakdown_by_its_rows(regional, tmp_path, capsys):
     [
         (["--where", "region=urban_core"], "--where: the metrics table has one row per run"),
         (["--table", "region", "--where", "sector=energy"], "COLUMN one of region"),
-        (["--table", "region", "--where", "region"], "expected COLUMN=VALUE"),
+        (["--table", "region", "--where", "region"], "no VALUE; region must be one of: county"),
         (
             ["--table", "region", "--where", "region=nowhere"],
             "no such region in the region table; must be one of: county_town, rural_county_a",
         ),
         (["--table", "region", "--pool-regions"], "pools the region_transitions table, not region"),
-        (["--table", "cell"], "did not keep the cell table (a sweep keeps it where its experiment"),
+        (
+            ["--table", "cell"],
+            "--table cell: {sweep} did not keep the cell table (a sweep keeps the tables its "
+            "experiment file's keep lists); allowed here: metrics, region, region_transitions",
+        ),
+        (
+            ["--table", "region_transitions", "--pool-regions", "--where", "region=rural_county_a"],
+            "must be one of: rural, urban (after --pool-regions the regions are urban and rural)",
+        ),
+        (
+            ["--table", "region_transitions", "--where", "region=rural"],
+            "(or, with --pool-regions, urban and rural)",
+        ),
+        (
+            ["--table", "region_transitions", "--where", "from_status="],
+            "no VALUE; from_status must be one of: apprentice, employed, ",
+        ),
         (["--table", "region", "--metric", "skill_gap"], "the region table's measures in"),
     ],
 )
 def test_effects_of_a_breakdown_refuses_rows_it_has_not(regional, tmp_path, capsys, argv, said):
     csv = tmp_path / "e.csv"
     assert cli.main(["effects", str(regional), *argv, "--csv", str(csv)]) == 2
-    assert said in capsys.readouterr().err
+    assert said.format(sweep=regional) in capsys.readouterr().err
     assert not csv.exists()
 
 

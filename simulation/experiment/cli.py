@@ -768,16 +768,11 @@ def _effects(
                 warnings.simplefilter("always", category)
             frame = analysis.load(results, table=table)
     except (FileNotFoundError, ValueError) as exc:
-        kept = (
-            f' (a sweep keeps it where its experiment file\'s keep lists "{table}")'
-            if table != "metrics"
-            else ""
-        )
-        raise _bad(f"{exc}{kept}") from None
+        raise _bad(_not_kept(results, table) or str(exc)) from None
     if pool:  # (first: a rate's denominator sums over every to_status, which --where may drop)
         frame = analysis.pool_regions(frame)
     if where:
-        frame = _rows_where(frame, where, table)
+        frame = _rows_where(frame, where, table, pooled=pool)
     for warning in caught:  # a sweep not complete: said on stderr, the table still shown
         if issubclass(warning.category, said):
             print(f"skillsim: warning: {warning.message}", file=sys.stderr)
@@ -882,30 +877,64 @@ def _effects(
     return 0
 
 
-def _rows_where(frame, where: list[str], table: str):
+def _not_kept(results: Path, table: str) -> str | None:
+    """Why ``--table table`` has nothing to read where the sweep did not keep it: the
+    tables it kept, from its manifest (None where it did keep it, or says nothing)."""
+    from simulation import analysis
+
+    if table == "metrics":
+        return None
+    try:
+        manifest = analysis._manifest(results, required=False) or {}
+    except (OSError, ValueError):
+        return None
+    keep = (manifest.get("experiment") or {}).get("keep")
+    if not keep or table in keep:
+        return None
+    return (
+        f"--table {table}: {results} did not keep the {table} table (a sweep keeps the "
+        f"tables its experiment file's keep lists); allowed here: {', '.join(keep)}"
+    )
+
+
+def _rows_where(frame, where: list[str], table: str, pooled: bool = False):
     """The rows of breakdown ``frame`` that each ``--where COLUMN=VALUE`` keeps (values of
-    one column: either), or bad input naming the columns and values allowed."""
+    one column: either), or bad input naming the columns and values allowed (``pooled``:
+    the regions are urban and rural, --pool-regions said)."""
     from simulation import analysis
 
     columns = analysis.BREAKDOWN_KEYS[table]
+
+    def allowed(column: str) -> str:  # (in the column's own order: cohorts -3, ..., 0, 1)
+        values = ", ".join(map(str, sorted(set(frame[column]))))
+        if column == "region" and pooled:
+            return f"{values} (after --pool-regions the regions are urban and rural)"
+        if column == "region" and table == "region_transitions":
+            return f"{values} (or, with --pool-regions, urban and rural)"
+        if column == "cohort":
+            return f"{values} (the policy year of entry: 0 the first, below 0 the burn-in's)"
+        return values
+
     wanted: dict[str, list[str]] = {}
     for item in where:
         column, _, value = item.partition("=")
         column, value = column.strip(), value.strip()
-        if column not in columns or not value:
+        if column not in columns:
             raise _bad(
                 f"--where {item}: expected COLUMN=VALUE with COLUMN one of "
                 f"{', '.join(columns)} (the rows of the {table} table)"
             )
+        if not value:
+            raise _bad(f"--where {item}: no VALUE; {column} must be one of: {allowed(column)}")
         wanted.setdefault(column, []).append(value)
     keep = np.ones(len(frame), dtype=bool)
     for column, values in wanted.items():
-        known = sorted(map(str, set(frame[column])))
+        known = set(map(str, set(frame[column])))
         unknown = [v for v in values if v not in known]
         if unknown:
             raise _bad(
                 f"--where {column}={unknown[0]}: no such {column} in the {table} table; "
-                f"must be one of: {', '.join(known)}"
+                f"must be one of: {allowed(column)}"
             )
         keep &= frame[column].astype(str).isin(values).to_numpy()
     out = frame[keep]

@@ -13,6 +13,7 @@ from simulation.kernels.memory import (
     EACH_BYTE,
     HINT_FROM_WORKERS,
     byte_hits,
+    bytes_only,
     nonzero_bytes,
     prefetch_row,
 )
@@ -723,7 +724,16 @@ def status_changes(before, after, region_before, region_after, table):
     at the month's end less those who came into it: ``metrics.region_transitions``), but
     for leavers, which the tallies do not count: those are counted here on the diagonal
     (none, as the model stands: every school leaver chooses a path in the month after
-    entering)."""
+    entering).
+
+    The four columns are C-contiguous 1-D arrays of bytes (the states' own;
+    ``memory.bytes_only`` refuses others when the kernel compiles): they are read eight
+    rows at a time as words, and a word whose rows all kept their status and region,
+    none of them a leaver's, is passed over; the other rows are counted one by one."""
+    bytes_only(before)
+    bytes_only(after)
+    bytes_only(region_before)
+    bytes_only(region_after)
     table[:] = 0
     n = before.shape[0]
     n_words = n // 8
