@@ -841,16 +841,25 @@ def read(path: str | Path) -> Sweep:
 FLOWS_TO = ("employed", "apprentice", "training", "inactive")
 
 
-def _flow_effects(path: Path, baseline: str) -> pd.DataFrame | None:
-    """The paired effects on the monthly rates out of unemployment into ``FLOWS_TO``
-    (``analysis.effects`` of the sweep's transitions, the pairs from "unemployed" only),
-    or None where its run folders lack the table."""
+def _kept_table(path: Path, table: str) -> pd.DataFrame | None:
+    """The sweep's breakdown ``table`` (``analysis.load``, its warnings of an unfinished
+    sweep or mixed code left to the report, which says both itself), or None where its
+    run folders lack it."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", analysis.IncompleteSweepWarning)
             warnings.simplefilter("ignore", analysis.MixedCodeWarning)
-            moves = analysis.load(path, table="transitions")
+            return analysis.load(path, table=table)
     except FileNotFoundError:
+        return None
+
+
+def _flow_effects(path: Path, baseline: str) -> pd.DataFrame | None:
+    """The paired effects on the monthly rates out of unemployment into ``FLOWS_TO``
+    (``analysis.effects`` of the sweep's transitions, the pairs from "unemployed" only),
+    or None where its run folders lack the table."""
+    moves = _kept_table(path, "transitions")
+    if moves is None:
         return None
     out = moves[(moves["from_status"] == "unemployed") & moves["to_status"].isin(FLOWS_TO)]
     out.attrs = moves.attrs
@@ -865,12 +874,8 @@ def _rural_flow_effects(path: Path, baseline: str) -> pd.DataFrame | None:
     start, as every rate here); None where the run folders lack the table, and an empty
     frame where the city has no rural region. ``attrs["all_urban"]`` lists the scenarios
     whose city has none (left out of the tables)."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", analysis.IncompleteSweepWarning)
-            warnings.simplefilter("ignore", analysis.MixedCodeWarning)
-            moves = analysis.load(path, table="region_transitions")
-    except FileNotFoundError:
+    moves = _kept_table(path, "region_transitions")
+    if moves is None:
         return None
     # (the rates' denominators are sums over to_status, within from_status: filter the
     # from_status before pooling, the to_status after)

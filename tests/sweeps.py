@@ -80,12 +80,19 @@ def cell_sweep() -> Path:
     return out
 
 
-def without_cell(sweep: Path, out: Path) -> Path:
-    """A copy of ``sweep`` as a sweep made before the cell table existed: no
-    cell.parquet in its runs and no "cell" in its manifest's keep."""
-    shutil.copytree(sweep, out, ignore=shutil.ignore_patterns("cell.parquet", ".lock"))
+def without_table(sweep: Path, out: Path, table: str) -> Path:
+    """A copy of ``sweep`` as a sweep that did not keep ``table`` (as one made before
+    the table existed): no <table>.parquet in its runs and no ``table`` in its
+    manifest's keep."""
+    ignore = shutil.ignore_patterns(f"{table}.parquet", ".lock")
+    shutil.copytree(sweep, out, ignore=ignore)
     manifest = json.loads((out / "manifest.json").read_text())
     keep = manifest["experiment"]["keep"]
-    manifest["experiment"]["keep"] = [k for k in keep if k != "cell"]
+    manifest["experiment"]["keep"] = [k for k in keep if k != table]
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2))
     return out
+
+
+def without_cell(sweep: Path, out: Path) -> Path:
+    """A copy of ``sweep`` as a sweep made before the cell table existed."""
+    return without_table(sweep, out, "cell")

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from presenting import CHROMIUM, CHROMIUM_FLAGS, chinese_font_or_skip
-from sweeps import cell_sweep, without_cell
+from sweeps import cell_sweep, without_cell, without_table
 
 from simulation import analysis, cli, i18n, plots, report
 
@@ -244,14 +244,7 @@ def test_the_flows_section_tables_the_effects_on_the_rates_out_of_unemployment(w
     zh = report._flows(sweep, "zh")
     assert "失业→就业：对月度比率的影响（百分点）" in zh and "每月百分点" in zh
     # a sweep without the table
-    old = tmp_path / "old"
-    shutil.copytree(
-        cell_sweep(), old, ignore=shutil.ignore_patterns("transitions.parquet", ".lock")
-    )
-    manifest = json.loads((old / "manifest.json").read_text())
-    manifest["experiment"]["keep"].remove("transitions")
-    (old / "manifest.json").write_text(json.dumps(manifest, indent=2))
-    bare = report.read(old)
+    bare = report.read(without_table(cell_sweep(), tmp_path / "old", "transitions"))
     assert bare.flows is None
     assert "this sweep did not keep the flows between statuses" in report._flows(bare, "en")
 
@@ -295,13 +288,7 @@ def test_the_flows_section_tables_the_rural_unemployed_and_those_hired_away(
     zh = report._flows(sweep, "zh")
     assert "农村地区，失业→就业" in zh and "农村地区，失业→外地就业" in zh
     # a sweep without the table
-    old = tmp_path / "old"
-    shutil.copytree(
-        cell_sweep(), old, ignore=shutil.ignore_patterns("region_transitions.parquet", ".lock")
-    )
-    manifest = json.loads((old / "manifest.json").read_text())
-    manifest["experiment"]["keep"].remove("region_transitions")
-    (old / "manifest.json").write_text(json.dumps(manifest, indent=2))
+    old = without_table(cell_sweep(), tmp_path / "old", "region_transitions")
     bare = report.read(old)
     assert bare.rural_flows is None and bare.flows is not None
     html = report._flows(bare, "en")
