@@ -708,6 +708,17 @@ def pool_regions(
     frame = frame[frame["region"].notna()]
     rates = ("transition_rate", "moved_out_rate")
     keys = [c for c in frame.columns if c not in (*counts, "urban", *rates)]
+    # (a column added to the table is no key: grouped by, it split the pools and their
+    # rates came out of the wrong sums)
+    added = [c for c in _measures(results) if c not in (*counts, *rates)]
+    if added:
+        warnings.warn(
+            f"pool_regions: left out the column(s) {', '.join(added)}, which it cannot "
+            "sum or recompute: add them to the pooled table instead",
+            stacklevel=2,
+        )
+        keys = [c for c in keys if c not in added]
+        frame = frame.drop(columns=added)
     pooled = frame.groupby(keys, sort=False, dropna=False).agg(
         {**dict.fromkeys(counts, "sum"), "urban": "all"}
     )
@@ -784,10 +795,10 @@ def _catalogue_measures(results: pd.DataFrame) -> list[str]:
 
 def _measures(results: pd.DataFrame) -> list[str]:
     """The measures of ``results``: the catalogue's (``_catalogue_measures``), then any
-    numeric column an analyst added (``results["apprentice_share"] = ...``), in column
-    order. A column is the analyst's when it is none of the keys, the month, a
-    breakdown's rows or ``urban``, nor a design parameter (``_groups``: named by
-    ``load``'s ``attrs``, or, where they are gone, a column of one value a run)."""
+    numeric column an analyst added (``results["apprentice_share"] = ...``, in column
+    order): none of the keys, the month, a breakdown's rows or ``urban``, nor a design
+    parameter (``_groups``: named by ``load``'s ``attrs``, or, where they are gone, a
+    column of one value a run)."""
     names = _catalogue_measures(results)
     known = {*RUN_KEYS, "month", "urban", *_rows_of(results), *names}
     rest = [
@@ -801,6 +812,26 @@ def _measures(results: pd.DataFrame) -> list[str]:
         params = set(_groups(results))
         names += [c for c in rest if c not in params]
     return names
+
+
+def _compared(results: pd.DataFrame) -> list[str]:
+    """The measures ``effects`` compares when none are named: ``_measures``, less the
+    added columns that are no month-by-month measure: one value a run (an id, a
+    constant, a run's total: named, they are compared all the same) or no value at
+    all."""
+    names = _measures(results)
+    added = [n for n in names if n not in set(_catalogue_measures(results))]
+    if not added:
+        return names
+    values = results[added]
+    empty = values.isna().all()
+    if "run_id" in results.columns:
+        spread = values.groupby(results["run_id"], sort=False).nunique()
+        flat = (spread <= 1).all()
+    else:
+        flat = pd.Series(False, index=added)
+    left_out = {c for c in added if empty[c] or flat[c]}
+    return [n for n in names if n not in left_out]
 
 
 # what one row of each breakdown is (``load(path, table=...)``)
@@ -1104,7 +1135,7 @@ def effects_table(
         by_metric = grp.set_index("metric")
         row = dict(zip(keys, key if isinstance(key, tuple) else (key,), strict=True))
         for n in names:
-            column = f"{n} ({shown_unit(units[n])})"
+            column = _headed(n, units[n])
             there = n in by_metric.index
             row[column] = effect_words(n, units[n], by_metric.loc[n]) if there else ""
         rows.append(row)
@@ -1151,6 +1182,13 @@ def shown_unit(unit: str) -> str:
     """The unit an effect is shown in: percentage points (pp) for a share ("pp per
     month" for a share per month)."""
     return "pp" + unit[len("share") :] if unit.startswith("share") else unit
+
+
+def _headed(name: str, unit: str) -> str:
+    """A column's heading: the measure and the unit its effects are shown in (none for
+    a column an analyst added, which has no unit)."""
+    shown = shown_unit(unit)
+    return f"{name} ({shown})" if shown else name
 
 
 def effect_words(name: str, unit: str, row: Any, sep: str = " ") -> str:
@@ -1227,7 +1265,7 @@ def _metric_names(wanted: str | Sequence[str] | None, results: pd.DataFrame) -> 
     results (``_measures``: the catalogue's and any an analyst added)."""
     present = _measures(results)
     if wanted is None:
-        return present
+        return _compared(results)
     if isinstance(wanted, str):
         wanted = [wanted]
     wanted = list(dict.fromkeys(wanted))  # (a name given twice: one row)

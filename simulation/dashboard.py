@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import html
 import os
 import re
 import shutil
@@ -316,6 +317,9 @@ class DashboardModel(SkillsModel):
         self.levers = levers
         self.status_quo = status_quo_path(key, workers, months, seed, _stamp(key))
         self.charts: dict[str, _Live] = {}  # made at their first drawing
+        # whether its latest month came from play (the Controller sets it): the status's
+        # live region is silent then, but at the run's end (``status``)
+        self.playing = False
 
 
 # A chart's size in inches (at 100 dpi): the page shows it in a cell about 400-600 px
@@ -409,7 +413,7 @@ class _Live:
 
     def _said(self, metric: str, value: float) -> str:
         """A value as the alt text says it: a share in %, an index to three places, a
-        count whole with its unit ("n/a" where it is undefined)."""
+        count whole with its unit (where it is undefined, "no value": no one counted)."""
         if not np.isfinite(value):
             return _w("no_value", self.lang)
         if i18n.is_share(metric):
@@ -692,21 +696,27 @@ class LiveMap(_Live):
         narrowest gap, and the number of thin cells (hatched on the map)."""
         ok = np.isfinite(grid) & ~few
         items = []
-        if ok.any():
-            masked = np.where(ok, grid, np.nan)
-            for key, at in (
-                ("alt_widest", np.nanargmax(masked)),
-                ("alt_narrowest", np.nanargmin(masked)),
-            ):
-                i, j = np.unravel_index(at, grid.shape)
-                items.append(
-                    _w(key, self.lang).format(
-                        value=f"{grid[i, j]:.3f}", sector=self.names[0][i], region=self.names[1][j]
-                    )
+        masked = np.where(ok, grid, np.nan)
+        cells = (
+            [("alt_only", np.nanargmax(masked))]
+            if ok.sum() == 1
+            else [("alt_widest", np.nanargmax(masked)), ("alt_narrowest", np.nanargmin(masked))]
+            if ok.any()
+            else []
+        )
+        for key, at in cells:
+            i, j = np.unravel_index(at, grid.shape)
+            items.append(
+                _w(key, self.lang).format(
+                    value=f"{grid[i, j]:.3f}", sector=self.names[0][i], region=self.names[1][j]
                 )
+            )
         thin = int((np.isfinite(grid) & few).sum())
         if thin:
             items.append(_w("alt_thin", self.lang).format(n=thin))
+        blank = int((~np.isfinite(grid)).sum())
+        if blank:
+            items.append(_w("alt_blank", self.lang).format(n=blank))
         return self._alt(month, items or [_w("no_value", self.lang)])
 
 
@@ -759,6 +769,12 @@ _WORDS = {
         "绿色就业占比{gr:.1f}%｜公共支出{s}元/月（现状{sq}元/月）",
     ),
     "levers": ("Levers in force: {words}", "当前政策：{words}"),
+    # what the status's live region says (a screen reader), at a Step, a Reset, the end
+    "live": (
+        "Month {month} of {months}: unemployment {u:.1f}%, youth {y:.1f}%, public spending "
+        "{s} yuan a month (status quo {sq}).",
+        "第{month}个月（共{months}个月）：失业率{u:.1f}%，青年失业率{y:.1f}%，公共支出{s}元/月（现状{sq}元/月）。",
+    ),
     # a chart in words (its image's alt text)
     "alt": ("{title}, month {month}: {items}.", "{title}，第{month}个月：{items}。"),
     "alt_join": ("; ", "；"),
@@ -777,7 +793,12 @@ _WORDS = {
         "{n} cells of too few workers to tell (hatched)",
         "{n}个单元格就业人数过少、不作比较（阴影）",
     ),
-    "no_value": ("none", "无"),
+    "no_value": ("no value (no one counted)", "无数据（无人计入）"),
+    "alt_only": (
+        "one cell of enough workers: gap {value} ({sector}, {region})",
+        "仅一个单元格就业人数足够：差距{value}（{sector}，{region}）",
+    ),
+    "alt_blank": ("{n} cells with no one employed (blank)", "{n}个单元格无人就业（空白）"),
     # (the faint lines are each metric's own colour and pattern: a grey legend line
     # looked like none of them)
     "status_quo_line": (
@@ -875,6 +896,26 @@ def money_words(amounts, lang: str) -> list[str]:
     return [f"{x:,.0f}" for x in amounts]
 
 
+def live_words(model: DashboardModel, lang: str) -> str:
+    """What the status's live region says (unseen: the status line shows it), for a
+    screen reader: the month's few numbers, said again when a Step or a Reset changes
+    them; nothing while playing (a month every 0.1-0.5 s, where the whole status line
+    took 15 s to say), but at the run's end, with what to do then. (The charts are
+    images: their alt text says them.)"""
+    if model.playing and model.running:
+        return ""
+    c = model.current
+    spent = money_words((c["spending_total_yuan"], quo_spending(model)), lang)
+    said = _w("live", lang).format(
+        month=model.month,
+        months=model.months,
+        u=100 * c["unemployment_rate"],
+        y=100 * c["youth_unemployment_rate"],
+        **dict(zip(("s", "sq"), spent, strict=True)),
+    )
+    return said if model.running else f"{said} {hint(lang, ended=True)}"
+
+
 def quo_spending(model: DashboardModel) -> float:
     """The status quo's public spending this month (beside the run's: what the moved
     levers cost, the fixed costs of the programmes they switch on included)."""
@@ -925,13 +966,17 @@ def make_components(lang: str):
             **dict(zip(("s", "sq"), spent, strict=True)),
         )
         levers = _w("levers", lang).format(words=lever_words(model.levers, lang))
+        said = live_words(model, lang)
         with solara.Column(classes=["skillsim-status"]) as main:
-            # the month's line is a live region: a screen reader says it again when a
-            # step or a reset changes it (the charts are images: their alt text says them)
+            # plain text: solara.Markdown would fetch mermaid from a CDN
+            solara.Text(words, style={"font-weight": "bold", "font-size": "1.05rem"})
             live = {"role": "status", "aria-live": "polite", "aria-atomic": "true"}
-            with solara.v.Html(tag="div", attributes=live):
-                # plain text: solara.Markdown would fetch mermaid from a CDN
-                solara.Text(words, style={"font-weight": "bold", "font-size": "1.05rem"})
+            solara.HTML(
+                tag="div",
+                unsafe_innerHTML=html.escape(said),
+                attributes=live,
+                classes=["skillsim-said"],
+            )
             solara.Text(levers, classes=["skillsim-levers"])
             notes = i18n.late_drivers(model.config.scenario, model.months, lang)
             for note in [*notes, *i18n.long_run(model.months, lang)]:
@@ -1077,6 +1122,7 @@ def Controller(
                 return
             m = model.value  # (a Reset meanwhile replaces it: this month is the old city's)
             was_playing = playing.value
+            m.playing = from_play
             for _ in range(per_render.value):
                 if not m.running:  # (a click sent before the last month drew)
                     break
@@ -1232,6 +1278,10 @@ SIDEBAR_CSS = """
   width: 40px !important; height: 40px !important; font-size: 11px;
 }
 .vue-grid-item img { width: 100%; height: 100%; object-fit: contain; object-position: left top; }
+.skillsim-said {
+  position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
+  white-space: nowrap;
+}
 """
 # (Each slider shows its value in its thumb's bubble all the time, not only while it is
 # dragged: a projected room sees the levers' settings; the label leaves room above the

@@ -552,16 +552,34 @@ def test_a_column_an_analyst_adds_is_a_measure_too(paired_sweep):
     d = mean["package"] - mean["none"]
     assert got.loc["package", "effect"] == pytest.approx(d.mean(), rel=1e-12)
     assert got.loc["package", "n"] == len(d) == 5
+    results["run_no"] = results["seed"] % 1000  # (one value a run: an id)
+    results["nothing"] = np.nan
     every = analysis.effects(results)
     assert "apprentice_share" in set(every["metric"])
-    assert not {"flag", "note"} & set(every["metric"])
+    assert not {"flag", "note", "run_no", "nothing"} & set(every["metric"])
+    named = analysis.effects(results, metric_names="run_no")  # (named: compared all the same)
+    assert list(named["metric"].unique()) == ["run_no"]
     assert "apprentice_share" in analysis.summarise(results).columns
+    table = analysis.effects_table(got.reset_index(), "apprentice_share")
+    assert "apprentice_share" in table.columns  # (no unit: no empty brackets)
     bare = results.assign(lever=results["seed"] % 2 * 1.0)  # (one value a run)
     bare.attrs = {}
     plain = analysis.effects(bare, metric_names="apprentice_share")
     assert set(plain["lever"]) == {0.0, 1.0}  # (a parameter: a row each)
     with pytest.raises(ValueError, match="unknown metric 'lever'"):
         analysis.effects(bare, metric_names="lever")
+
+
+def test_pool_regions_leaves_out_a_column_it_cannot_pool(tmp_path):
+    """A column added to region_transitions is no key to pool by: grouped by it, the
+    pools split and their rates came out of the wrong sums; it is left out, and said."""
+    keep = 'keep = ["metrics", "region_transitions"]\n'
+    _, out = _sweep(tmp_path, small(months=3, extra=keep))
+    table = analysis.load(out, table="region_transitions")
+    plain = analysis.pool_regions(table)
+    with pytest.warns(UserWarning, match="left out the column.s. share_x"):
+        pooled = analysis.pool_regions(table.assign(share_x=table["workers"] / 10))
+    pd.testing.assert_frame_equal(pooled, plain)
 
 
 def test_sobol_indices_match_the_design(tmp_path):

@@ -112,7 +112,7 @@ def test_dashboard_in_chromium(server, tmp_path):
             lambda r: failures.append(f"{r.url}: {r.status}") if r.status >= 400 else None,
         )
         page.goto(server)
-        page.get_by_text("Month 0 of 24").wait_for(timeout=90_000)
+        page.get_by_text("Month 0 of 24 |").wait_for(timeout=90_000)
         page.wait_for_function("document.querySelectorAll('img').length >= 6", timeout=60_000)
         before = _chart_images(page)
 
@@ -127,7 +127,7 @@ def test_dashboard_in_chromium(server, tmp_path):
         page.get_by_text(f"Subsidy = {int(value):,}").wait_for(timeout=90_000)
         for month in (1, 2, 3):
             page.get_by_role("button", name="Step").click()
-            page.get_by_text(f"Month {month} of 24").wait_for(timeout=60_000)
+            page.get_by_text(f"Month {month} of 24 |").wait_for(timeout=60_000)
         page.wait_for_function(
             "before => { const now = [...document.querySelectorAll('img')].map(e => e.src);"
             " return now.filter(s => !before.includes(s)).length >= 6; }",
@@ -200,7 +200,7 @@ def test_dashboard_in_chinese_in_chromium(server_zh, tmp_path):
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         page = browser.new_page(viewport={"width": 1500, "height": 1100})
         page.goto(server_zh)
-        page.get_by_text("第0个月（共24个月）").wait_for(timeout=90_000)
+        page.get_by_text("第0个月（共24个月）｜").wait_for(timeout=90_000)
         page.wait_for_function("document.querySelectorAll('img').length >= 6", timeout=60_000)
         buttons = [b.inner_text().strip() for b in page.locator("button").all()]
         assert {"重置", "▶ 播放", "单步"} <= set(buttons), buttons
@@ -215,7 +215,7 @@ def test_dashboard_in_chinese_in_chromium(server_zh, tmp_path):
 
         for month in (1, 2):
             page.get_by_role("button", name="单步").click()
-            page.get_by_text(f"第{month}个月（共24个月）").wait_for(timeout=60_000)
+            page.get_by_text(f"第{month}个月（共24个月）｜").wait_for(timeout=60_000)
         page.get_by_text("已运行步数：2").wait_for(timeout=10_000)
         page.get_by_role("button", name="▶ 播放").click()
         # playing, a month shows for a fraction of a second: wait for month 4 or later
@@ -232,7 +232,7 @@ def test_dashboard_in_chinese_in_chromium(server_zh, tmp_path):
         assert page.locator(".skillsim-status").inner_text() == paused, "pause did not stop"
         assert page.get_by_role("button", name="单步").is_enabled()
         page.get_by_role("button", name="重置").click()
-        page.get_by_text("第0个月（共24个月）").wait_for(timeout=60_000)
+        page.get_by_text("第0个月（共24个月）｜").wait_for(timeout=60_000)
         page.get_by_text("已运行步数：0").wait_for(timeout=10_000)
         page.screenshot(path=tmp_path / "dashboard-zh.png", full_page=True)
         browser.close()
@@ -536,6 +536,19 @@ def test_each_chart_says_in_words_what_it_shows(lang):
         assert f"{i18n.region_label('unemployment_rate', 'en')} {ru} (status quo " in bars.alt
         assert gaps.alt.startswith(f"G, month 2: widest gap {widest} ({sector}, ")
         assert "; narrowest gap " in gaps.alt
+        # one cell of enough workers, said once; cells with no one employed, counted
+        grid = np.full(gaps.n, np.nan)
+        grid[0, 0], grid[1, 1] = 0.12, 0.2
+        few = np.zeros(gaps.n, dtype=bool)
+        few[1, 1] = True
+        said = gaps._map_alt(grid, few, 4)
+        assert said == (
+            f"G, month 4: one cell of enough workers: gap 0.120 ({gaps.names[0][0]}, "
+            f"{gaps.names[1][0]}); 1 cells of too few workers to tell (hatched); "
+            f"{grid.size - 2} cells with no one employed (blank)."
+        )
+        # an undefined value is no value, not a zero
+        assert lines._said("unemployment_rate", np.nan) == "no value (no one counted)"
     else:
         assert lines.alt.startswith(
             f"U，第2个月：{i18n.label('unemployment_rate', 'zh')}{u}（现状{qu}）；"
@@ -994,6 +1007,37 @@ def test_the_last_month_says_only_reset_works(lang, monkeypatch):
         assert dashboard.hint(lang) not in status()
         _click(rc, dashboard._w("reset", lang))
         assert dashboard.hint(lang) in status()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_live_region_says_a_step_and_the_end_not_each_month_of_play(lang, monkeypatch):
+    """For a screen reader, the status's live region says the month's few numbers at a
+    Step or a Reset (the page's own widget, after a Step); nothing while playing (a
+    month every 0.1-0.5 s: the whole status line took 15 s to say), but at the run's
+    end, with what to do then."""
+    import solara.widgets
+
+    with _page(monkeypatch, lang, months=3) as (_box, rc):
+        _click(rc, dashboard._w("step", lang))
+        found = [
+            w
+            for w in rc.find(solara.widgets.HTML).widgets
+            if (w.attributes or {}).get("role") == "status"
+        ]
+        assert len(found) == 1 and found[0].attributes["aria-live"] == "polite"
+        month = "Month 1 of 3: unemployment " if lang == "en" else "第1个月（共3个月）：失业率"
+        assert found[0].unsafe_innerHTML.startswith(month), found[0].unsafe_innerHTML
+    model = dashboard.DashboardModel(workers=400, months=2, seed=0)
+    assert dashboard.live_words(model, lang).startswith(
+        "Month 0 of 2: " if lang == "en" else "第0个月（共2个月）："
+    )
+    model.playing = True  # (as play's months are: Controller.advance)
+    model.step()
+    assert dashboard.live_words(model, lang) == ""
+    model.step()  # the last month
+    said = dashboard.live_words(model, lang)
+    assert said.endswith(dashboard.hint(lang, ended=True))
+    assert ("Month 2 of 2" if lang == "en" else "第2个月（共2个月）") in said
 
 
 def test_a_month_that_fails_is_said_on_the_page(monkeypatch):

@@ -87,6 +87,11 @@ def test_effects_of_a_breakdown_by_its_rows(regional, tmp_path, capsys):
     assert "unemployment_rate" in out and "net_migration" in out and "cost:" not in out
 
 
+def test_a_table_not_kept_is_named_from_a_sweeps_runs_folder_too(regional, capsys):
+    assert cli.main(["effects", str(regional / "runs"), "--table", "cell"]) == 2
+    assert "allowed here: metrics, region, region_transitions" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(
     ("argv", "said"),
     [
@@ -105,7 +110,7 @@ def test_effects_of_a_breakdown_by_its_rows(regional, tmp_path, capsys):
         ),
         (
             ["--table", "region_transitions", "--pool-regions", "--where", "region=rural_county_a"],
-            "must be one of: rural, urban (after --pool-regions the regions are urban and rural)",
+            "must be one of: rural, urban (the regions pooled by --pool-regions)",
         ),
         (
             ["--table", "region_transitions", "--where", "region=rural"],

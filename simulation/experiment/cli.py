@@ -886,6 +886,8 @@ def _not_kept(results: Path, table: str) -> str | None:
         return None
     try:
         manifest = analysis._manifest(results, required=False) or {}
+        if not manifest and results.name == "runs":  # (a sweep's runs: the sweep's, as load)
+            manifest = analysis._manifest(results.parent, required=False) or {}
     except (OSError, ValueError):
         return None
     keep = (manifest.get("experiment") or {}).get("keep")
@@ -908,7 +910,7 @@ def _rows_where(frame, where: list[str], table: str, pooled: bool = False):
     def allowed(column: str) -> str:  # (in the column's own order: cohorts -3, ..., 0, 1)
         values = ", ".join(map(str, sorted(set(frame[column]))))
         if column == "region" and pooled:
-            return f"{values} (after --pool-regions the regions are urban and rural)"
+            return f"{values} (the regions pooled by --pool-regions)"
         if column == "region" and table == "region_transitions":
             return f"{values} (or, with --pool-regions, urban and rural)"
         if column == "cohort":
