@@ -318,7 +318,7 @@ class DashboardModel(SkillsModel):
         self.status_quo = status_quo_path(key, workers, months, seed, _stamp(key))
         self.charts: dict[str, _Live] = {}  # made at their first drawing
         # whether its latest month came from play (the Controller sets it): the status's
-        # live region is silent then, but at the run's end (``status``)
+        # live region is silent then, but at the run's end (``live_words``)
         self.playing = False
 
 
@@ -668,8 +668,7 @@ class LiveMap(_Live):
 
     def png(self, gap: pd.DataFrame, month: int = 0) -> bytes:
         """The map of month ``month``'s ``sector_region_gap(model)`` (sector-major rows);
-        its words in ``alt``: the widest and the narrowest gap of the cells of enough
-        workers, and how many cells have too few to tell."""
+        its words in ``alt`` (``_map_alt``)."""
         from simulation import plots
         from simulation.plots import THIN_CELL
 
@@ -693,7 +692,8 @@ class LiveMap(_Live):
 
     def _map_alt(self, grid: np.ndarray, few: np.ndarray, month: int) -> str:
         """``LiveMap``'s alt text: the cells of enough workers with the widest and the
-        narrowest gap, and the number of thin cells (hatched on the map)."""
+        narrowest gap (the one, if one), and how many cells are thin (hatched on the
+        map) and blank (no one employed)."""
         ok = np.isfinite(grid) & ~few
         items = []
         masked = np.where(ok, grid, np.nan)
@@ -713,11 +713,14 @@ class LiveMap(_Live):
             )
         thin = int((np.isfinite(grid) & few).sum())
         if thin:
-            items.append(_w("alt_thin", self.lang).format(n=thin))
+            items.append(_w("alt_thin", self.lang).format(n=self._cells(thin)))
         blank = int((~np.isfinite(grid)).sum())
         if blank:
-            items.append(_w("alt_blank", self.lang).format(n=blank))
+            items.append(_w("alt_blank", self.lang).format(n=self._cells(blank)))
         return self._alt(month, items or [_w("no_value", self.lang)])
+
+    def _cells(self, n: int) -> str:
+        return f"{n}个单元格" if self.lang == "zh" else i18n.counted(n, "cell")
 
 
 def sector_region_gap(model: SkillsModel) -> pd.DataFrame:
@@ -790,15 +793,15 @@ _WORDS = {
         "差距最小{value}（{sector}，{region}）",
     ),
     "alt_thin": (
-        "{n} cells of too few workers to tell (hatched)",
-        "{n}个单元格就业人数过少、不作比较（阴影）",
+        "{n} of too few workers to tell (hatched)",
+        "{n}就业人数过少、不作比较（阴影）",
     ),
     "no_value": ("no value (no one counted)", "无数据（无人计入）"),
     "alt_only": (
         "one cell of enough workers: gap {value} ({sector}, {region})",
         "仅一个单元格就业人数足够：差距{value}（{sector}，{region}）",
     ),
-    "alt_blank": ("{n} cells with no one employed (blank)", "{n}个单元格无人就业（空白）"),
+    "alt_blank": ("{n} with no one employed (blank)", "{n}无人就业（空白）"),
     # (the faint lines are each metric's own colour and pattern: a grey legend line
     # looked like none of them)
     "status_quo_line": (

@@ -544,7 +544,7 @@ def test_each_chart_says_in_words_what_it_shows(lang):
         said = gaps._map_alt(grid, few, 4)
         assert said == (
             f"G, month 4: one cell of enough workers: gap 0.120 ({gaps.names[0][0]}, "
-            f"{gaps.names[1][0]}); 1 cells of too few workers to tell (hatched); "
+            f"{gaps.names[1][0]}); 1 cell of too few workers to tell (hatched); "
             f"{grid.size - 2} cells with no one employed (blank)."
         )
         # an undefined value is no value, not a zero
