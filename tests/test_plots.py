@@ -273,6 +273,10 @@ def test_readable_in_greyscale_and_for_colour_blind_readers(sweep):
     styles = {(str(line.get_color()), str(line._unscaled_dash_pattern)) for line in lines}
     assert len(styles) == 3 and len({s[1] for s in styles}) == 3
     assert plots.HEATMAP == "cividis"  # lightness rises steadily; safe for colour blindness
+    # every colour at least 3:1 on white, as WCAG 2.1 (1.4.11) asks of a graph's lines
+    # (Okabe-Ito's orange and sky blue stood at 2.3:1)
+    low = {c: round(_contrast(c, "#FFFFFF"), 2) for c in plots.COLOURS}
+    assert min(low.values()) >= 3.0, low
     # every two colours apart as protanopes, deuteranopes and tritanopes see them
     # (Machado, Oliveira & Fernandes 2009, severity 1, in linear RGB; CIELAB distance):
     # the ochre that stood in for yellow was the vermillion to a protanope (2.4)
