@@ -273,6 +273,16 @@ class Engine:
         once tallied."""
         return metrics.region_transitions(self.status_changes, self.by_region)
 
+    def _provider_seats(self) -> np.ndarray:
+        """(For ``_collect``.) Each provider's TVET seats, TVET students, course seats
+        and course learners now (4, providers): ``metrics.region_rows`` sums them by the
+        providers' regions (``_provider_regions``)."""
+        pr = self.providers
+        return np.stack((pr.seats, pr.enrolled, pr.course_seats, pr.course_enrolled))
+
+    def _provider_regions(self) -> np.ndarray:
+        return self.providers.region
+
     def _gini(self) -> float:
         return metric_kernels.wage_gini(self.workers.status, self.workers.wage, self.gini_scratch)
 

@@ -180,6 +180,12 @@ REGION_COLUMNS = (
     "wage_mean_yuan",
     "vacancies",
     "net_migration",
+    "tvet_seats",
+    "tvet_enrolled",
+    "tvet_seat_use",
+    "course_seats",
+    "course_enrolled",
+    "course_seat_use",
 )
 SECTOR_COLUMNS = (
     "employed",
@@ -264,6 +270,24 @@ BREAKDOWN_DEFINITIONS: dict[str, dict[str, str]] = {
         "net_migration": (
             "workers per month: moved in (for a job elsewhere, or home again) minus moved out"
         ),
+        "tvet_seats": (
+            "seats: full-time TVET programme seats of the region's providers this month "
+            "(capacity policies and the scenario's rural seats applied)"
+        ),
+        "tvet_enrolled": (
+            "workers: TVET students at the region's providers at the month's end, wherever "
+            "they live (in_training counts the region's residents)"
+        ),
+        "tvet_seat_use": (
+            "share: tvet_enrolled / tvet_seats (below 1: seats stood empty, so more seats "
+            "there changed no choice; above 1: students of earlier months beyond seats since "
+            "cut; empty where the region has none)"
+        ),
+        "course_seats": "seats: lifelong-learning course seats of the region's providers this month",
+        "course_enrolled": (
+            "workers: adults in a course at the region's providers at the month's end"
+        ),
+        "course_seat_use": "share: course_enrolled / course_seats (empty where there are none)",
     },
     "sector": {
         "month": MONTH,
@@ -550,10 +574,19 @@ def compose_compiled(t: MonthTables) -> dict[str, float]:
     return dict(zip(NAMES, values[_COMPOSED_AT].tolist(), strict=True))
 
 
-def region_rows(R: np.ndarray, net_migration: np.ndarray) -> np.ndarray:
+def region_rows(
+    R: np.ndarray, net_migration: np.ndarray, seats: np.ndarray, provider_region: np.ndarray
+) -> np.ndarray:
     """The region breakdown's rows from the region tables of one or more months
-    (``R``: ..., regions, N_R) and the net migration into each region (arrivals minus
-    departures: ..., regions): (..., regions, REGION_COLUMNS)."""
+    (``R``: ..., regions, N_R), the net migration into each region (arrivals minus
+    departures: ..., regions) and the providers' seats and learners (..., 4, providers:
+    TVET seats, TVET students, course seats, course learners), summed by the providers'
+    regions (``provider_region``): (..., regions, REGION_COLUMNS)."""
+    in_region = np.arange(R.shape[-2])[:, None] == np.asarray(provider_region)[None, :]
+    # (exact: counts of a few thousand at most, summed in float64)
+    tvet_seats, tvet_enrolled, course_seats, course_enrolled = np.moveaxis(
+        seats.astype(np.float64) @ in_region.T.astype(np.float64), -2, 0
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.stack(
             [
@@ -570,6 +603,12 @@ def region_rows(R: np.ndarray, net_migration: np.ndarray) -> np.ndarray:
                 R[..., mk.R_WAGE] / R[..., mk.R_EMP],
                 R[..., mk.R_VAC],
                 net_migration,
+                tvet_seats,
+                tvet_enrolled,
+                np.where(tvet_seats > 0, tvet_enrolled / tvet_seats, np.nan),
+                course_seats,
+                course_enrolled,
+                np.where(course_seats > 0, course_enrolled / course_seats, np.nan),
             ],
             axis=-1,
         )

@@ -268,7 +268,9 @@ class SkillsModel(Engine, mesa.Model):
         compose = metrics.compose_compiled if self._compose_in_one_call() else metrics.compose
         self.current = compose(tables)
         kept = self.breakdown_tables
-        kept["region"].append((self.by_region.copy(), self.mig_in - self.mig_out))
+        kept["region"].append(
+            (self.by_region.copy(), self.mig_in - self.mig_out, self._provider_seats())
+        )
         kept["sector"].append((self.by_sector.copy(),))
         kept["cohort"].append((self.by_cohort.copy(),))
         kept["cell"].append((self.by_cell.copy(),))
@@ -327,7 +329,8 @@ class SkillsModel(Engine, mesa.Model):
         at the month's start; column ``region`` too), in long format."""
         world = self.world
         if kind == "region":
-            labels, columns, rows = world.region_names, metrics.REGION_COLUMNS, metrics.region_rows
+            labels, columns = world.region_names, metrics.REGION_COLUMNS
+            rows = partial(metrics.region_rows, provider_region=self._provider_regions())
         elif kind == "sector":
             labels, columns, rows = world.sector_names, metrics.SECTOR_COLUMNS, metrics.sector_rows
         elif kind == "cohort":

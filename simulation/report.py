@@ -547,6 +547,47 @@ _T: dict[str, tuple[str, str]] = {
         "not from official statistics.",
         "由 skillsim report 根据 {path} 生成。所有数字均来自模拟城市，并非官方统计数据。",
     ),
+    "seats": ("Training seats in use", "培训名额的使用"),
+    "seats_intro": (
+        "How many of the training providers' seats learners filled under each policy: "
+        "the TVET programme seats and the lifelong-learning course seats of the "
+        "providers in the rural regions, pooled, and in the whole city, with the share "
+        "in use (learners at the month's end over seats), each the mean over months 1 "
+        "to {months} and the seeds. A share well below 100% means seats stood empty: "
+        "more of them, as the rural training access policy buys, can change no choice "
+        "there, and their cost buys nothing; at 100% seats ration who trains. Compare "
+        "each policy's row with the row of {base}. From region.parquet (docs/ODD.md, "
+        "section 9).",
+        "各项政策下培训机构的名额有多少被学员占用：农村地区（合并）及全市培训机构的全日制职业教育名额和终身学习"
+        "培训课程名额，以及使用率（月末在学人数除以名额数），均为第1至{months}个月及各随机种子的均值。"
+        "使用率远低于100%说明名额空置：在那里增加名额（如农村培训可及性政策）不会改变任何选择，其支出没有效果；"
+        "使用率达到100%时，名额决定谁能参加培训。请将各政策的行与{base}比较。"
+        "数据来自 region.parquet（模型说明文档（ODD）第9节）。",
+    ),
+    "seats_tvet_head": ("TVET programme seats: share in use", "职业教育名额：使用率"),
+    "seats_course_head": ("Lifelong-learning course seats: share in use", "培训课程名额：使用率"),
+    "seats_rural": ("rural {use} of {seats} seats", "农村{use}（共{seats}个名额）"),
+    "seats_city": ("city {use} of {seats}", "全市{use}（共{seats}个）"),
+    "seats_rural_none": ("rural: no seats", "农村：无名额"),
+    "seats_city_none": ("city: no seats", "全市：无名额"),
+    "seats_none": (
+        'Not shown: this sweep did not keep the region table ("region" is not in the '
+        "experiment's keep list).",
+        "未显示：本组模拟未保存分地区表（实验文件的 keep 列表中没有 “region”）。",
+    ),
+    "seats_old": (
+        "Not shown: this sweep's region tables were written by older code, before they "
+        "counted the providers' seats (2026-12-07). Run the sweep again to see them.",
+        "未显示：本组模拟的分地区表由旧版代码写出，当时尚未统计培训机构的名额（2026-12-07）。"
+        "重新运行本组模拟即可显示。",
+    ),
+    "seats_points": (
+        "Not shown for a design of more than {most} points: load the sweep's region "
+        'table (analysis.load(folder, table="region")) and compare tvet_seat_use and '
+        "course_seat_use in a notebook.",
+        '设计点超过{most}个时不显示：请在笔记本中读取本组模拟的 region 表（analysis.load(folder, table="region")）'
+        "并比较 tvet_seat_use 和 course_seat_use。",
+    ),
 }
 
 # Said after the common random numbers (``_METHODS[1]``) where there are paired and
@@ -713,6 +754,10 @@ class Sweep:
     # of the rural unemployed hired in another region (moved_out_rate), None where the
     # sweep did not keep the table (``_rural_flow_effects``)
     rural_flows: pd.DataFrame | None = None
+    # the training providers' seats and learners, rural regions pooled and the whole
+    # city (``_seat_use``), None where the sweep did not keep the region table (or has
+    # too many design points), empty where its tables predate the seat columns
+    seats: pd.DataFrame | None = None
 
     @property
     def experiment(self) -> dict[str, Any]:
@@ -821,6 +866,8 @@ def read(path: str | Path) -> Sweep:
     regional = "region_transitions" in manifest["experiment"].get("keep", [])
     if regional and not effects.empty and not _summarised(sweep):
         sweep.rural_flows = _rural_flow_effects(path, baseline)
+    if "region" in manifest["experiment"].get("keep", []) and not _summarised(sweep):
+        sweep.seats = _seat_use(path)
     policy = _map_policy(sweep)  # the maps show one policy: load no other (cell is large)
     for table in ("sector", "region", "cell"):
         if table in manifest["experiment"].get("keep", []):
@@ -894,6 +941,39 @@ def _rural_flow_effects(path: Path, baseline: str) -> pd.DataFrame | None:
         e = e[keep].reset_index(drop=True)
     e.attrs = {**e.attrs, "all_urban": all_urban}
     return e
+
+
+# The region table's counts of the training providers' seats and learners
+SEAT_COUNTS = ("tvet_seats", "tvet_enrolled", "course_seats", "course_enrolled")
+
+
+def _seat_use(path: Path) -> pd.DataFrame | None:
+    """The training providers' seats and learners by scenario, policy and design point:
+    the region table's counts summed over the rural regions (``area`` "rural") and over
+    the city ("city"), each a mean over months 1..M and the seeds, with the share in use
+    (``tvet_seat_use``, ``course_seat_use``: the mean learners over the mean seats).
+    None where the run folders lack the region table; an empty frame where its tables
+    predate the seat columns. A scenario whose city has no rural region has no "rural"
+    rows."""
+    regions = _kept_table(path, "region")
+    if regions is None:
+        return None
+    if not set(SEAT_COUNTS) <= set(regions.columns):
+        return pd.DataFrame()
+    regions = regions[regions["month"] >= 1]
+    keys = ["scenario", "policy", "point"]
+    parts = []
+    for area, rows in (("rural", regions[~regions["urban"].astype(bool)]), ("city", regions)):
+        month = rows.groupby([*keys, "seed", "month"], sort=False)[list(SEAT_COUNTS)].sum()
+        means = month.groupby(keys, sort=False).mean().reset_index()
+        parts.append(means.assign(area=area))
+    out = pd.concat(parts, ignore_index=True)
+    for seats, enrolled, use in (
+        ("tvet_seats", "tvet_enrolled", "tvet_seat_use"),
+        ("course_seats", "course_enrolled", "course_seat_use"),
+    ):
+        out[use] = (out[enrolled] / out[seats]).where(out[seats] > 0)
+    return out
 
 
 def _unsourced(frame: pd.DataFrame) -> pd.DataFrame:
@@ -1584,6 +1664,7 @@ def _html(sweep: Sweep, rendered, folder: str, lang: str) -> str:
     sections = [
         ("summary", _t("summary", lang), _summary(sweep, lang)),
         *([("flows", _t("flows", lang), _flows(sweep, lang))] if not sweep.effects.empty else []),
+        ("seats", _t("seats", lang), _seats(sweep, lang)),
         ("figures", _t("figures", lang), _figures_html(rendered, folder, lang)),
         (
             "scenarios",
@@ -1814,6 +1895,13 @@ def _policy_points(rows: pd.DataFrame, pols: list[str]) -> list[tuple[str, int]]
     return [(p, int(k)) for p in pols if p in points.index for k in sorted(points[p])]
 
 
+def _row_head(policy: str, point: int, points: dict, lang: str) -> str:
+    """A summary table's row opened with its header cell: the policy, and the design
+    point's label where the sweep has ``points``."""
+    at = (f"（{points[point]}）" if lang == "zh" else f" ({points[point]})") if points else ""
+    return f"<tr><th scope='row'>{_e(name_of('policy', policy, lang) + at)}</th>"
+
+
 def _summary(sweep: Sweep, lang: str) -> str:
     e = sweep.effects
     if e.empty:
@@ -1884,8 +1972,7 @@ def _effects_table(
     columns = {} if cost else _column_decimals(rows, m)
     wans = _column_wan(rows, m, ["effect", "ci_low", "ci_high"], lang)
     for p, point in _policy_points(rows, pols):
-        at = (f"（{points[point]}）" if lang == "zh" else f" ({points[point]})") if points else ""
-        out.append(f"<tr><th scope='row'>{_e(name_of('policy', p, lang) + at)}</th>")
+        out.append(_row_head(p, point, points, lang))
         for s in scen:
             if (p, point, s) not in cells.index:
                 out.append(f"<td class='num'>{DASH}</td>")
@@ -1971,6 +2058,55 @@ def _flows(sweep: Sweep, lang: str) -> str:
         fewer |= short
     if fewer:
         out.append(f"<p><small>{_e(_t('fewer_note', lang))}</small></p>")
+    return "".join(out)
+
+
+def _seats(sweep: Sweep, lang: str) -> str:
+    """The seats section: for TVET programmes and for courses, a table of the share of
+    seats in use under each policy (policies down, scenarios across), the rural regions
+    pooled and the whole city (``sweep.seats``); or a note of why it is missing."""
+    if _summarised(sweep):
+        return f"<p>{_e(_t('seats_points', lang).format(most=MANY_POINTS))}</p>"
+    if sweep.seats is None:
+        return f"<p>{_e(_t('seats_none', lang))}</p>"
+    if sweep.seats.empty:
+        return f"<p>{_e(_t('seats_old', lang))}</p>"
+    from simulation import plots
+
+    seats = sweep.seats
+    base = name_of("policy", sweep.baseline, lang)
+    out = [f"<p>{_e(_t('seats_intro', lang).format(base=base, months=sweep.months))}</p>"]
+    scen = [s for s in sweep.scenario_order if s in set(seats["scenario"])]
+    pols = [p for p in sweep.policy_order if p in set(seats["policy"])]
+    points = plots.point_labels(sweep.results, lang)
+    cells = seats.set_index(["area", "policy", "point", "scenario"])
+
+    def share(x: float) -> str:
+        return f"{100 * x:.0f}%"
+
+    for kind in ("tvet", "course"):
+        out.append(_table_head(_t(f"seats_{kind}_head", lang), scen, lang))
+        for p, point in _policy_points(seats, pols):
+            out.append(_row_head(p, point, points, lang))
+            for s in scen:
+                lines = []
+                for area in ("rural", "city"):
+                    if (area, p, point, s) not in cells.index:
+                        continue
+                    r = cells.loc[(area, p, point, s)]
+                    if not r[f"{kind}_seats"] > 0:  # (a small city's rural providers)
+                        lines.append(_t(f"seats_{area}_none", lang))
+                        continue
+                    words = _t(f"seats_{area}", lang)
+                    use, n = share(r[f"{kind}_seat_use"]), f"{r[f'{kind}_seats']:,.0f}"
+                    lines.append(words.format(use=use, seats=n))
+                if not lines:
+                    out.append(f"<td class='num'>{DASH}</td>")
+                    continue
+                rest = "".join(f"<br><small>{_e(x)}</small>" for x in lines[1:])
+                out.append(f"<td class='num'>{_e(lines[0])}{rest}</td>")
+            out.append("</tr>")
+        out.append("</tbody></table>")
     return "".join(out)
 
 

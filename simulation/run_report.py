@@ -69,6 +69,7 @@ COUNT_UNITS = (
     "firms",
     "firms per month",
     "slots",
+    "seats",
     "workers per month",
 )
 

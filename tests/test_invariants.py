@@ -762,6 +762,18 @@ def check_breakdowns(model: SkillsModel, where: str) -> None:
     live = f.alive == 1
     regions = model.breakdown("region")
     regions = regions[regions["month"] == model.month].set_index("region")
+    pr = model.providers
+    learning = status == Status.TRAINING
+    in_tvet = learning & (w.programme == Programme.TVET)
+    in_course = learning & (
+        (w.programme == Programme.COURSE) | (w.programme == Programme.VOUCHER_COURSE)
+    )
+
+    def taught_in(r):
+        return (w.provider >= 0) & (pr.region[np.maximum(w.provider, 0)] == r)
+
+    # (every region's columns, so that a missing one fails)
+    assert set(regions.columns) == {"month", "urban", *metrics.REGION_COLUMNS}, where
     for r, name in enumerate(model.world.region_names):
         here = people & (w.region == r)
         row = regions.loc[name]
@@ -778,6 +790,14 @@ def check_breakdowns(model: SkillsModel, where: str) -> None:
             "skill_gap_mean": mean(gap, here & employed),
             "wage_mean_yuan": mean(w.wage, here & employed),
             "vacancies": f.vacancies[live & (f.region == r)].sum(),
+            # the providers' seats there, and the learners they hold, from the learners'
+            # own rows (the providers' counters are the code under test)
+            "tvet_seats": pr.seats[pr.region == r].sum(),
+            "tvet_enrolled": (in_tvet & taught_in(r)).sum(),
+            "tvet_seat_use": share(in_tvet & taught_in(r), pr.seats[pr.region == r]),
+            "course_seats": pr.course_seats[pr.region == r].sum(),
+            "course_enrolled": (in_course & taught_in(r)).sum(),
+            "course_seat_use": share(in_course & taught_in(r), pr.course_seats[pr.region == r]),
         }
         for column, value in expected.items():
             assert row[column] == pytest.approx(value, rel=1e-9, nan_ok=True), (

@@ -13,6 +13,7 @@ import tomllib
 from html.parser import HTMLParser
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from presenting import CHROMIUM, CHROMIUM_FLAGS, chinese_font_or_skip
@@ -314,6 +315,71 @@ def test_the_flows_section_tables_the_rural_unemployed_and_those_hired_away(
     sweep.rural_flows = report._rural_flow_effects(cell_sweep(), "none")
     assert sweep.rural_flows is not None and sweep.rural_flows.empty
     assert "city has none (every region is urban)" in report._flows(sweep, "en")
+
+
+def test_the_seats_section_says_how_many_training_seats_learners_filled(
+    written, tmp_path, monkeypatch
+):
+    """Each policy's TVET and course seats and the share in use, rural regions pooled
+    and the whole city, recomputed here from region.parquet's counts (sums over the
+    regions of a run's month, means over months 1..M and seeds, learners over seats);
+    a sweep without the region table, or whose tables predate the seat columns, says
+    so."""
+    page = written.read_text(encoding="utf-8")
+    section = page.split('<section id="seats">')[1].split("</section>")[0]
+    assert "TVET programme seats: share in use" in section
+    assert "Lifelong-learning course seats: share in use" in section
+    # (this small city's rural providers have no seats: said so, not as a share)
+    assert "rural: no seats" in section and "city " in section
+    # seats and learners of some size everywhere, so that every sum and share counts
+    regions = analysis.load(cell_sweep(), table="region")
+    rng = np.random.default_rng(5)
+    counts = {c: rng.integers(1, 60, len(regions)) for c in ("tvet_seats", "course_seats")}
+    for c in ("tvet", "course"):
+        counts[f"{c}_enrolled"] = rng.integers(0, counts[f"{c}_seats"] + 1)
+    regions = regions.assign(**counts)
+    sweep = report.read(cell_sweep())
+    monkeypatch.setattr(analysis, "load", lambda path, table: regions)
+    sweep.seats = report._seat_use(cell_sweep())
+    section = report._seats(sweep, "en")
+    months = regions[regions["month"] >= 1]
+    keys = ["scenario", "policy"]
+    checked = 0
+    for area, rows in (("rural", months[~months["urban"]]), ("city", months)):
+        sums = rows.groupby([*keys, "seed", "month"])[list(report.SEAT_COUNTS)].sum()
+        means = sums.groupby(keys).mean()
+        got = sweep.seats[sweep.seats["area"] == area].set_index(keys)
+        assert set(got.index) == set(means.index)
+        for key, row in got.iterrows():
+            for kind in ("tvet", "course"):
+                seats, enrolled = (
+                    means.loc[key, f"{kind}_seats"],
+                    means.loc[key, f"{kind}_enrolled"],
+                )
+                assert row[f"{kind}_seats"] == pytest.approx(seats, rel=1e-12)
+                assert row[f"{kind}_seat_use"] == pytest.approx(enrolled / seats, rel=1e-12)
+                words = report._t(f"seats_{area}", "en").format(
+                    use=f"{100 * enrolled / seats:.0f}%", seats=f"{seats:,.0f}"
+                )
+                assert words in section, (area, key, kind)
+                checked += 1
+    assert checked == 2 * 2 * len(set(regions["policy"])) * len(set(regions["scenario"]))
+    assert "培训课程名额：使用率" in report._seats(sweep, "zh")
+    monkeypatch.undo()
+    # a sweep without the region table
+    bare = report.read(without_table(cell_sweep(), tmp_path / "bare", "region"))
+    assert bare.seats is None
+    assert 'did not keep the region table ("region"' in html.unescape(report._seats(bare, "en"))
+    # one whose region tables were written before they counted the seats
+    old = tmp_path / "old"
+    shutil.copytree(cell_sweep(), old, ignore=shutil.ignore_patterns(".lock"))
+    for table in old.glob("runs/*/region.parquet"):
+        frame = pd.read_parquet(table)
+        added = [c for c in frame.columns if "seat" in c or "enrolled" in c]
+        frame.drop(columns=added).to_parquet(table)
+    older = report.read(old)
+    assert older.seats is not None and older.seats.empty
+    assert "written by older code, before they counted" in report._seats(older, "en")
 
 
 def test_a_sweep_without_the_cell_table_says_so(tmp_path, monkeypatch):

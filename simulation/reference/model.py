@@ -582,6 +582,17 @@ class ReferenceModel(mesa.Model):
             table[home, was, Status.RETIRED, 0] += 1
         return table
 
+    def _provider_seats(self) -> np.ndarray:
+        """(For ``_collect``.) Each provider agent's TVET seats, TVET students, course
+        seats and course learners now (4, providers)."""
+        return np.array(
+            [[q.seats, q.enrolled, q.course_seats, q.course_enrolled] for q in self.providers],
+            dtype=np.int32,
+        ).T.reshape(4, len(self.providers))
+
+    def _provider_regions(self) -> np.ndarray:
+        return np.array(self.provider_regions, dtype=np.int8)
+
     def employability(self) -> float:
         """Mean share of accessible vacancies a sampled unemployed worker would pass the
         hiring threshold for (vacancies drawn by accessibility alone)."""
