@@ -1,7 +1,8 @@
 """Hypothesis profiles: on CI (CI=true) examples are derived from each test's name, so a
 run is reproducible and a red build can be replayed exactly; elsewhere they are random,
 to keep exploring. HYPOTHESIS_PROFILE=ci|dev overrides. And Ctrl-C as a terminal's
-foreground command has it, however the suite was started (``pytest_configure``)."""
+foreground command has it, however the suite was started (``pytest_configure``). Each
+test leaves numba's thread count as it found it (``numba_threads_kept``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import os
 import signal
 import threading
 
+import pytest
 from hypothesis import settings
 
 settings.register_profile("ci", derandomize=True, print_blob=True, database=None)
@@ -30,3 +32,16 @@ def pytest_configure(config) -> None:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     if hasattr(signal, "pthread_sigmask"):  # (not on Windows)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+@pytest.fixture(autouse=True)
+def numba_threads_kept():
+    """numba's thread count restored after each test: a test that runs a sweep's task in
+    this process (``executors.execute``, which sets a worker process's count and leaves
+    it) left one thread to every later test, and the tests of the month shared with a
+    helper thread then failed ("0 helpers") in a suite that ran them later."""
+    import numba
+
+    before = numba.get_num_threads()
+    yield
+    numba.set_num_threads(before)
