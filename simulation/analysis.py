@@ -677,19 +677,29 @@ def in_months(results: pd.DataFrame, months: tuple[int, int] | None) -> pd.DataF
 def pool_regions(
     results: pd.DataFrame, groups: dict[str, Sequence[str]] | None = None
 ) -> pd.DataFrame:
-    """The region_transitions of ``load(path, table="region_transitions")`` with regions
-    pooled: by default into "urban" and "rural" (the ``urban`` column), or into
-    ``groups`` (a new region name -> the regions it sums; a region in none is dropped).
-    The counts (workers, moved_out, moved_in) are summed over each group's regions, and
-    the rates computed again from the sums (transition_rate, moved_out_rate: of all in
-    the group in from_status at the month's start), so ``effects`` and ``summarise``
-    take the result as they take the table. A move between two regions of one group
-    stays a move (moved_out and moved_in both count it)."""
-    if breakdown(results) != "region_transitions":
+    """A region table of ``load`` with its regions pooled: by default into "urban" and
+    "rural" (the ``urban`` column), or into ``groups`` (a new region name -> the regions
+    it sums; a region in none is dropped), so that ``effects`` and ``summarise`` take the
+    result as they take the table.
+
+    ``load(path, table="region_transitions")``: the counts (workers, moved_out,
+    moved_in) are summed over each group's regions, and the rates computed again from
+    the sums (transition_rate, moved_out_rate: of all in the group in from_status at the
+    month's start). A move between two regions of one group stays a move (moved_out and
+    moved_in both count it).
+
+    ``load(path, table="region")``: the counts summed, the shares recomputed from their
+    summed numerators and denominators (an unemployment rate of the group's unemployed
+    over its labour force, a seat use of its learners over its seats), the means of the
+    employed (skill gap, wage) weighted by the employed, as ``metrics.REGION_POOLING``
+    says; net migration summed, so a move between two of the group's regions cancels.
+    A share whose counts the table lacks (written before they were added) is left out,
+    with a warning."""
+    kind = breakdown(results)
+    if kind not in ("region", "region_transitions"):
         raise ValueError(
-            "pool_regions takes the region_transitions table (load(path, "
-            'table="region_transitions")), with columns region, urban, from_status, '
-            "to_status, workers, moved_out and moved_in"
+            'pool_regions takes a region table: load(path, table="region") or '
+            'load(path, table="region_transitions"), with columns region and urban'
         )
     if groups is None:
         names = np.where(results["urban"].to_numpy(bool), "urban", "rural")
@@ -703,22 +713,35 @@ def pool_regions(
             )
         of = {r: name for name, rs in groups.items() for r in rs}
         names = results["region"].map(of).to_numpy(object)
-    counts = ["workers", "moved_out", "moved_in"]
     frame = results.assign(region=names)
     frame = frame[frame["region"].notna()]
-    rates = ("transition_rate", "moved_out_rate")
-    keys = [c for c in frame.columns if c not in (*counts, "urban", *rates)]
-    # (a column added to the table is no key: grouped by, it split the pools and their
-    # rates came out of the wrong sums)
-    added = [c for c in _measures(results) if c not in (*counts, *rates)]
+    if kind == "region":
+        out = _pooled_region_table(results, frame)
+    else:
+        out = _pooled_region_transitions(results, frame)
+    out.attrs = {**results.attrs}
+    return out
+
+
+def _left_out(results: pd.DataFrame, frame: pd.DataFrame, pooled: Sequence[str]):
+    """``frame`` without the columns an analyst added to ``results`` (measures not in
+    ``pooled``), said in a warning, and the columns to group by: grouped by, such a
+    column split the pools and their rates came out of the wrong sums."""
+    added = [c for c in _measures(results) if c not in pooled]
     if added:
         warnings.warn(
             f"pool_regions: left out the column(s) {', '.join(added)}, which it cannot "
             "sum or recompute: add them to the pooled table instead",
-            stacklevel=2,
+            stacklevel=4,
         )
-        keys = [c for c in keys if c not in added]
         frame = frame.drop(columns=added)
+    return frame, [c for c in frame.columns if c not in (*pooled, "urban")]
+
+
+def _pooled_region_transitions(results: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
+    counts = ["workers", "moved_out", "moved_in"]
+    rates = ("transition_rate", "moved_out_rate")
+    frame, keys = _left_out(results, frame, (*counts, *rates))
     pooled = frame.groupby(keys, sort=False, dropna=False).agg(
         {**dict.fromkeys(counts, "sum"), "urban": "all"}
     )
@@ -728,10 +751,45 @@ def pool_regions(
     with np.errstate(divide="ignore", invalid="ignore"):
         pooled["transition_rate"] = (pooled["workers"] / started).where(started > 0)
         pooled["moved_out_rate"] = (pooled["moved_out"] / started).where(started > 0)
-    order = [c for c in results.columns if c in pooled.columns]
-    out = pooled[order]
-    out.attrs = {**results.attrs}
-    return out
+    return pooled[[c for c in results.columns if c in pooled.columns]]
+
+
+def _pooled_region_table(results: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
+    rules = {c: r for c, r in metrics.REGION_POOLING.items() if c in frame.columns}
+    lacking = [
+        c for c, r in rules.items() if r[0] != "sum" and not set(r[1:]) <= set(frame.columns)
+    ]
+    if lacking:  # (warnings from here name the caller of pool_regions)
+        warnings.warn(
+            f"pool_regions: left out {', '.join(lacking)}: this table lacks the counts it "
+            "is recomputed from (written by older code, before they were added)",
+            stacklevel=3,
+        )
+        frame = frame.drop(columns=lacking)
+        rules = {c: r for c, r in rules.items() if c not in lacking}
+    frame, keys = _left_out(results, frame, tuple(metrics.REGION_POOLING))
+    sums = [c for c, r in rules.items() if r[0] == "sum"]
+    weighted = [c for c, r in rules.items() if r[0] == "weighted"]
+    # a mean times its weight, summed (a region without employed adds nothing)
+    parts = frame[sums].copy()
+    for c in weighted:
+        weight = frame[rules[c][1]]
+        parts[c] = (frame[c] * weight).where(weight > 0, 0.0)
+    parts[keys] = frame[keys]
+    parts["urban"] = frame["urban"]
+    pooled = parts.groupby(keys, sort=False, dropna=False).agg(
+        {**dict.fromkeys([*sums, *weighted], "sum"), "urban": "all"}
+    )
+    pooled = pooled.reset_index()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for c, rule in rules.items():
+            if rule[0] == "weighted":
+                weight = pooled[rule[1]]
+                pooled[c] = (pooled[c] / weight).where(weight > 0)
+            elif rule[0] == "ratio":
+                top, bottom = pooled[rule[1]], pooled[rule[2]]
+                pooled[c] = (top / bottom).where(bottom > 0)
+    return pooled[[c for c in results.columns if c in pooled.columns]]
 
 
 def months_used(results: pd.DataFrame, months: tuple[int, int]) -> tuple[int, int]:

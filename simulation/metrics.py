@@ -187,6 +187,30 @@ REGION_COLUMNS = (
     "course_enrolled",
     "course_seat_use",
 )
+# How regions pool (``analysis.pool_regions``): a count is summed; a share is
+# recomputed from its summed numerator and denominator; a mean of the employed is
+# weighted by them.
+REGION_POOLING: dict[str, tuple[str, ...]] = {
+    "labour_force": ("sum",),
+    "employed": ("sum",),
+    "apprentices": ("sum",),
+    "unemployed": ("sum",),
+    "unemployment_rate": ("ratio", "unemployed", "labour_force"),
+    "youth_unemployment_rate": ("ratio", "youth_unemployed", "youth_labour_force"),
+    "youth_labour_force": ("sum",),
+    "youth_unemployed": ("sum",),
+    "in_training": ("sum",),
+    "skill_gap_mean": ("weighted", "employed"),
+    "wage_mean_yuan": ("weighted", "employed"),
+    "vacancies": ("sum",),
+    "net_migration": ("sum",),  # (a move between two pooled regions cancels)
+    "tvet_seats": ("sum",),
+    "tvet_enrolled": ("sum",),
+    "tvet_seat_use": ("ratio", "tvet_enrolled", "tvet_seats"),
+    "course_seats": ("sum",),
+    "course_enrolled": ("sum",),
+    "course_seat_use": ("ratio", "course_enrolled", "course_seats"),
+}
 SECTOR_COLUMNS = (
     "employed",
     "apprentices",

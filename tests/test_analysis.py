@@ -333,8 +333,8 @@ def test_effects_by_region_and_cohort_pair_each_group(tmp_path):
     assert (named["workers"].to_numpy() == mine["workers"].to_numpy()).all()
     with pytest.raises(ValueError, match=r"unknown region.*rural_county_x.*allowed: county_town"):
         analysis.pool_regions(local, {"x": ["rural_county_x"]})
-    with pytest.raises(ValueError, match="takes the region_transitions table"):
-        analysis.pool_regions(region)
+    with pytest.raises(ValueError, match="takes a region table"):
+        analysis.pool_regions(analysis.load(out, table="cohort"))
     with pytest.raises(ValueError, match="the region breakdown's columns: labour_force"):
         analysis.effects(region, metric_names="employment_rate")
 
@@ -568,6 +568,50 @@ def test_a_column_an_analyst_adds_is_a_measure_too(paired_sweep):
     assert set(plain["lever"]) == {0.0, 1.0}  # (a parameter: a row each)
     with pytest.raises(ValueError, match="unknown metric 'lever'"):
         analysis.effects(bare, metric_names="lever")
+
+
+def test_the_region_table_pooled_gives_the_citys_own_metrics(tmp_path):
+    """The region table pooled (counts summed, shares of the sums, the employed's means
+    weighted by them) gives, for the rural and urban regions and for the whole city,
+    the catalogue metrics the model computes itself from every worker: the rural and
+    urban unemployment rates, the city's unemployment and youth rates, skill gap and
+    wage; and the seats' use is the learners over the seats summed."""
+    keep = 'keep = ["metrics", "region"]\n'
+    _, out = _sweep(tmp_path, small(months=4, workers=1500, extra=keep))
+    region = analysis.load(out, table="region")
+    city = analysis.load(out).set_index(["run_id", "month"])
+    assert set(metrics.REGION_POOLING) == set(metrics.REGION_COLUMNS)
+    pooled = analysis.pool_regions(region)
+    assert list(pooled.columns) == list(region.columns)
+    assert set(pooled["region"]) == {"urban", "rural"}
+    for kind in ("rural", "urban"):
+        mine = pooled[pooled["region"] == kind].set_index(["run_id", "month"])
+        theirs = city[f"{kind}_unemployment_rate"].reindex(mine.index)
+        assert mine["unemployment_rate"].to_numpy() == pytest.approx(theirs.to_numpy(), rel=1e-12)
+    whole = analysis.pool_regions(region, {"city": sorted(set(region["region"]))})
+    whole = whole.set_index(["run_id", "month"])
+    for column, metric in (
+        ("unemployment_rate", "unemployment_rate"),
+        ("youth_unemployment_rate", "youth_unemployment_rate"),
+        ("skill_gap_mean", "skill_gap_mean"),
+        ("wage_mean_yuan", "wage_mean_yuan"),
+    ):
+        theirs = city[metric].reindex(whole.index).to_numpy()
+        assert whole[column].to_numpy() == pytest.approx(theirs, rel=1e-9, nan_ok=True), column
+    sums = region.groupby(["run_id", "month"])[["tvet_enrolled", "tvet_seats"]].sum()
+    use = (sums["tvet_enrolled"] / sums["tvet_seats"]).reindex(whole.index)
+    assert whole["tvet_seat_use"].to_numpy() == pytest.approx(use.to_numpy(), rel=1e-12)
+    assert (whole["net_migration"] == 0).all()  # (moves between the city's regions cancel)
+    found = analysis.effects(pooled, metric_names=["unemployment_rate", "tvet_seat_use"])
+    assert set(found["region"]) == {"urban", "rural"}
+    # a table written before its youth counts were added: the youth rate left out, said
+    old = region.drop(columns=["youth_labour_force", "youth_unemployed"])
+    with pytest.warns(UserWarning, match="left out youth_unemployment_rate: this table lacks"):
+        older = analysis.pool_regions(old)
+    assert "youth_unemployment_rate" not in older.columns
+    assert older["unemployment_rate"].to_numpy() == pytest.approx(
+        pooled["unemployment_rate"].to_numpy(), rel=1e-12
+    )
 
 
 def test_pool_regions_leaves_out_a_column_it_cannot_pool(tmp_path):

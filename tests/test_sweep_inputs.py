@@ -85,6 +85,19 @@ def test_effects_of_a_breakdown_by_its_rows(regional, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "by region" in out and "urban_core" in out and "rural_county_a" not in out
     assert "unemployment_rate" in out and "net_migration" in out and "cost:" not in out
+    # ... pooled into urban and rural (its shares of the sums: analysis.pool_regions)
+    argv = ["effects", str(regional), "--table", "region", "--pool-regions"]
+    assert cli.main([*argv, "--where", "region=rural", "--csv", str(tmp_path / "r.csv")]) == 0
+    out = capsys.readouterr().out
+    assert "the regions pooled into urban and rural" in out and "urban_core" not in out
+    got = pd.read_csv(tmp_path / "r.csv", dtype={"sweep_hash": str, "code_digest": str})
+    assert set(got["region"]) == {"rural"}
+    assert set(got["results_table"]) == {"region, region=rural, pooled"}
+    pooled = analysis.effects(analysis.pool_regions(analysis.load(regional, table="region")))
+    pooled = pooled[pooled["region"] == "rural"].set_index(["policy", "metric"])["effect"]
+    mine = got.set_index(["policy", "metric"])["effect"]
+    assert mine.to_numpy() == pytest.approx(pooled.reindex(mine.index).to_numpy(), nan_ok=True)
+    assert {"unemployment_rate", "skill_gap_mean"} <= set(got["metric"])
 
 
 def test_a_table_not_kept_is_named_from_a_sweeps_runs_folder_too(regional, capsys):
@@ -102,7 +115,10 @@ def test_a_table_not_kept_is_named_from_a_sweeps_runs_folder_too(regional, capsy
             ["--table", "region", "--where", "region=nowhere"],
             "no such region in the region table; must be one of: county_town, rural_county_a",
         ),
-        (["--table", "region", "--pool-regions"], "pools the region_transitions table, not region"),
+        (
+            ["--table", "sector", "--pool-regions"],
+            "pools a region table, not sector (allowed: --pool-regions with --table region or",
+        ),
         (
             ["--table", "cell"],
             "--table cell: {sweep} did not keep the cell table (a sweep keeps the tables its "

@@ -236,8 +236,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     eff.add_argument(
         "--pool-regions",
         action="store_true",
-        help="with --table region_transitions: pool the regions into urban and rural "
-        "(counts summed, rates recomputed from the sums; analysis.pool_regions)",
+        help="with --table region or region_transitions: pool the regions into urban and "
+        "rural (counts summed, rates recomputed from the sums, means weighted by the "
+        "employed; analysis.pool_regions)",
     )
 
 
@@ -742,10 +743,10 @@ def _effects(
             "--where: the metrics table has one row per run and month, no rows to keep to "
             f"(allowed: --where with --table {', '.join(BREAKDOWN_HEADLINE)})"
         )
-    if pool and table != "region_transitions":
+    if pool and table not in ("region", "region_transitions"):
         raise _bad(
-            f"--pool-regions: pools the region_transitions table, not {table} (allowed: "
-            "--pool-regions with --table region_transitions)"
+            f"--pool-regions: pools a region table, not {table} (allowed: --pool-regions "
+            "with --table region or --table region_transitions)"
         )
     try:
         kind = analysis.folder_kind(results)
@@ -770,7 +771,11 @@ def _effects(
     except (FileNotFoundError, ValueError) as exc:
         raise _bad(_not_kept(results, table) or str(exc)) from None
     if pool:  # (first: a rate's denominator sums over every to_status, which --where may drop)
-        frame = analysis.pool_regions(frame)
+        with warnings.catch_warnings(record=True) as pooling:
+            warnings.simplefilter("always", UserWarning)
+            frame = analysis.pool_regions(frame)
+        for warning in pooling:  # (a share an older table cannot recompute: left out)
+            print(f"skillsim: warning: {warning.message}", file=sys.stderr)
     if where:
         frame = _rows_where(frame, where, table, pooled=pool)
     for warning in caught:  # a sweep not complete: said on stderr, the table still shown
@@ -911,7 +916,7 @@ def _rows_where(frame, where: list[str], table: str, pooled: bool = False):
         values = ", ".join(map(str, sorted(set(frame[column]))))
         if column == "region" and pooled:
             return f"{values} (the regions pooled by --pool-regions)"
-        if column == "region" and table == "region_transitions":
+        if column == "region":
             return f"{values} (or, with --pool-regions, urban and rural)"
         if column == "cohort":
             return f"{values} (the policy year of entry: 0 the first, below 0 the burn-in's)"
