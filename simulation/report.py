@@ -555,13 +555,15 @@ _T: dict[str, tuple[str, str]] = {
         "in use (learners at the month's end over seats), each the mean over months 1 "
         "to {months} and the seeds. A share well below 100% means seats stood empty: "
         "more of them, as the rural training access policy buys, can change no choice "
-        "there, and their cost buys nothing; at 100% seats ration who trains. Compare "
-        "each policy's row with the row of {base}. From region.parquet (docs/ODD.md, "
-        "section 9).",
+        "there, and their cost buys nothing; at 100% seats ration who trains. Where a "
+        "policy changes the seats, a last line gives its seats and learners against "
+        "those of {base}: how many of the seats it bought were filled. From region.parquet "
+        "(docs/ODD.md, section 9).",
         "各项政策下培训机构的名额有多少被学员占用：农村地区（合并）及全市培训机构的全日制职业教育名额和终身学习"
         "培训课程名额，以及使用率（月末在学人数除以名额数），均为第1至{months}个月及各随机种子的均值。"
         "使用率远低于100%说明名额空置：在那里增加名额（如农村培训可及性政策）不会改变任何选择，其支出没有效果；"
-        "使用率达到100%时，名额决定谁能参加培训。请将各政策的行与{base}比较。"
+        "使用率达到100%时，名额决定谁能参加培训。政策改变名额时，最后一行给出与{base}相比增加的名额和学员："
+        "其购买的名额有多少被占用。"
         "数据来自 region.parquet（模型说明文档（ODD）第9节）。",
     ),
     "seats_tvet_head": ("TVET programme seats: share in use", "职业教育名额：使用率"),
@@ -570,6 +572,12 @@ _T: dict[str, tuple[str, str]] = {
     "seats_city": ("city {use} of {seats}", "全市{use}（共{seats}个）"),
     "seats_rural_none": ("rural: no seats", "农村：无名额"),
     "seats_city_none": ("city: no seats", "全市：无名额"),
+    "seats_more": (
+        "{area}: {seats} seats, {learners} learners against the baseline policy",
+        "{area}与基准政策相比：名额{seats}，学员{learners}",
+    ),
+    "seats_area_rural": ("rural", "农村"),
+    "seats_area_city": ("city", "全市"),
     "seats_none": (
         'Not shown: this sweep did not keep the region table ("region" is not in the '
         "experiment's keep list).",
@@ -2103,11 +2111,39 @@ def _seats(sweep: Sweep, lang: str) -> str:
                 if not lines:
                     out.append(f"<td class='num'>{DASH}</td>")
                     continue
+                lines += _more_seats(cells, kind, p, sweep.baseline, point, s, lang)
                 rest = "".join(f"<br><small>{_e(x)}</small>" for x in lines[1:])
                 out.append(f"<td class='num'>{_e(lines[0])}{rest}</td>")
             out.append("</tr>")
         out.append("</tbody></table>")
     return "".join(out)
+
+
+def _more_seats(cells, kind: str, policy: str, base: str, point: int, scenario: str, lang: str):
+    """The seats section's line of a policy that changes the seats of ``kind``: its mean
+    seats and learners against the baseline policy's (same scenario and point), in the
+    first area where they differ by a seat or more (the rural regions, then the city);
+    none for the baseline itself or where they do not differ."""
+    if policy == base:
+        return []
+    for area in ("rural", "city"):
+        mine, theirs = (area, policy, point, scenario), (area, base, point, scenario)
+        if mine not in cells.index or theirs not in cells.index:
+            continue
+        a, b = cells.loc[mine], cells.loc[theirs]
+        more = a[f"{kind}_seats"] - b[f"{kind}_seats"]
+        if abs(more) >= 1:
+            learners = a[f"{kind}_enrolled"] - b[f"{kind}_enrolled"]
+            words = _t("seats_more", lang)
+            area_words = _t(f"seats_area_{area}", lang)
+            return [words.format(area=area_words, seats=_signed(more), learners=_signed(learners))]
+    return []
+
+
+def _signed(x: float) -> str:
+    """A whole number with its sign, "0" for one that rounds to none (not "-0")."""
+    whole = round(x)
+    return f"{whole:+,}" if whole else "0"
 
 
 def _flow_tables(sweep: Sweep, e: pd.DataFrame, tables: list[tuple], lang: str) -> tuple[str, bool]:

@@ -364,6 +364,26 @@ def test_the_seats_section_says_how_many_training_seats_learners_filled(
                 assert words in section, (area, key, kind)
                 checked += 1
     assert checked == 2 * 2 * len(set(regions["policy"])) * len(set(regions["scenario"]))
+    # a policy's seats and learners against the baseline policy's, where it changes them
+    # (here every policy's seats are drawn at random), and none for the baseline itself
+    rural = months[~months["urban"]].groupby([*keys, "seed", "month"])[["tvet_seats"]].sum()
+    rural = rural.join(
+        months[~months["urban"]].groupby([*keys, "seed", "month"])[["tvet_enrolled"]].sum()
+    )
+    means = rural.groupby(keys).mean()
+    lines = 0
+    for scenario in set(regions["scenario"]):
+        for policy in set(regions["policy"]) - {"none"}:
+            more = means.loc[(scenario, policy)] - means.loc[(scenario, "none")]
+            words = report._t("seats_more", "en").format(
+                area="rural",
+                seats=report._signed(more["tvet_seats"]),
+                learners=report._signed(more["tvet_enrolled"]),
+            )
+            assert words in section, (scenario, policy)
+            lines += 1
+    assert lines and section.count("against the baseline policy") == 2 * lines
+    assert report._signed(-0.4) == "0" and report._signed(-1.6) == "-2"
     assert "培训课程名额：使用率" in report._seats(sweep, "zh")
     monkeypatch.undo()
     # a sweep without the region table
