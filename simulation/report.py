@@ -573,7 +573,7 @@ _T: dict[str, tuple[str, str]] = {
     "seats_rural_none": ("rural: no seats", "农村：无名额"),
     "seats_city_none": ("city: no seats", "全市：无名额"),
     "seats_more": (
-        "{area}: {seats} seats, {learners} learners against the baseline policy",
+        "{area}, against the baseline policy: seats {seats}, learners {learners}",
         "{area}与基准政策相比：名额{seats}，学员{learners}",
     ),
     "seats_area_rural": ("rural", "农村"),

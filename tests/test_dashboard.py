@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -22,7 +23,7 @@ import pandas as pd
 import pytest
 from presenting import CHROMIUM, CHROMIUM_FLAGS, chinese_font_or_skip
 
-from simulation import dashboard, i18n, plots
+from simulation import dashboard, i18n, plots, serve
 
 
 def _need(ok: bool, what: str) -> None:
@@ -71,6 +72,28 @@ def _dashboard(tmp_path, *options: str):
             proc.kill()
             proc.wait()
         log.close()
+
+
+def test_ctrl_c_stops_the_dashboard_with_status_0(tmp_path):
+    """Ctrl-C is how a presenter stops a dashboard: the server ends with status 0 and says
+    it stopped (Solara's own command printed "Aborted!" and exited with 1, which a
+    script starting the dashboard took for a crash)."""
+    _need(not dashboard.missing_assets(), "Solara's page assets")
+    port = _free_port()
+    cmd = [sys.executable, "-m", "simulation.cli", "dashboard", "--port", str(port)]
+    cmd += ["--workers", "1500", "--months", "6"]
+    with (tmp_path / "server.log").open("w") as log:
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            _wait_http(f"http://127.0.0.1:{port}/", proc)
+            proc.send_signal(signal.SIGINT)
+            assert proc.wait(timeout=30) == 0
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    said = (tmp_path / "server.log").read_text()
+    assert serve.STOPPED in said and "Aborted" not in said and "Traceback" not in said
 
 
 @pytest.fixture
