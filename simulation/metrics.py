@@ -296,22 +296,31 @@ BREAKDOWN_DEFINITIONS: dict[str, dict[str, str]] = {
         ),
         "tvet_seats": (
             "seats: full-time TVET programme seats of the region's providers this month "
-            "(capacity policies and the scenario's rural seats applied)"
+            "(capacity policies and the rural extra seats applied)"
         ),
         "tvet_enrolled": (
             "workers: TVET students at the region's providers at the month's end, wherever "
             "they live (in_training counts the region's residents)"
         ),
         "tvet_seat_use": (
-            "share: tvet_enrolled / tvet_seats (below 1: seats stood empty, so more seats "
-            "there changed no choice; above 1: students of earlier months beyond seats since "
-            "cut; empty where the region has none)"
+            "share: tvet_enrolled / tvet_seats. Seats are taken only when school leavers "
+            "choose, the month after their cohort enters (month 7 of each year, August, in "
+            "the shipped scenarios), and empty through the year as students finish or drop "
+            "out: read it in that month (below 1 then, seats stood empty when leavers "
+            "chose; above 1, students beyond seats cut since). Empty where the region has "
+            "no seats"
         ),
-        "course_seats": "seats: lifelong-learning course seats of the region's providers this month",
+        "course_seats": (
+            "seats: lifelong-learning course seats of the region's providers this month "
+            "(the rural extra seats applied)"
+        ),
         "course_enrolled": (
             "workers: adults in a course at the region's providers at the month's end"
         ),
-        "course_seat_use": "share: course_enrolled / course_seats (empty where there are none)",
+        "course_seat_use": (
+            "share: course_enrolled / course_seats (courses take learners every month; "
+            "empty where the region has no seats)"
+        ),
     },
     "sector": {
         "month": MONTH,

@@ -549,29 +549,45 @@ _T: dict[str, tuple[str, str]] = {
     ),
     "seats": ("Training seats in use", "培训名额的使用"),
     "seats_intro": (
-        "How many of the training providers' seats learners filled under each policy: "
-        "the TVET programme seats and the lifelong-learning course seats of the "
-        "providers in the rural regions, pooled, and in the whole city, with the share "
-        "in use (learners at the month's end over seats), each the mean over months 1 "
-        "to {months} and the seeds. A share well below 100% means seats stood empty: "
-        "more of them, as the rural training access policy buys, can change no choice "
-        "there, and their cost buys nothing; at 100% seats ration who trains. Where a "
-        "policy changes the seats, a last line gives its seats and learners against "
-        "those of {base}: how many of the seats it bought were filled. From region.parquet "
-        "(docs/ODD.md, section 9).",
-        "各项政策下培训机构的名额有多少被学员占用：农村地区（合并）及全市培训机构的全日制职业教育名额和终身学习"
-        "培训课程名额，以及使用率（月末在学人数除以名额数），均为第1至{months}个月及各随机种子的均值。"
-        "使用率远低于100%说明名额空置：在那里增加名额（如农村培训可及性政策）不会改变任何选择，其支出没有效果；"
-        "使用率达到100%时，名额决定谁能参加培训。政策改变名额时，最后一行给出与{base}相比增加的名额和学员："
-        "其购买的名额有多少被占用。"
-        "数据来自 region.parquet（模型说明文档（ODD）第9节）。",
+        "How many of the TVET institutions' seats learners filled under each policy, in "
+        "the rural regions pooled and in the whole city: the learners at a month's end "
+        "over the seats, the mean learners over the mean seats of the months and seeds. "
+        "Full-time TVET seats are taken only when school leavers choose their path, once "
+        "a year in the month after their cohort enters (August in the shipped "
+        "scenarios), and empty through the year as students finish or drop out: their "
+        "table is of those months. Lifelong-learning courses take learners every month: "
+        "theirs is of months 1 to {months}. A share well below 100% means seats stood "
+        "empty when learners chose: more of them, as the rural training access policy "
+        "buys, could change no choice there; at 100% seats ration who trains. {more}From "
+        "region.parquet (docs/ODD.md, section 9).",
+        "各项政策下职业院校的名额有多少被学员占用（农村地区合计及全市）：月末在学人数除以名额数，"
+        "为各月及各随机种子的在学人数均值除以名额均值。全日制职业教育名额只在离校生选择去向时招生，"
+        "即每年其队列进入后的下一个月（现有情景为8月），此后因毕业或退学而逐渐空出：其表格只取这些月份。"
+        "终身学习培训课程每月招收学员：其表格取第1至{months}个月。使用率远低于100%说明学员选择时名额空置："
+        "在那里增加名额（如农村培训可及性政策）不会改变任何选择；使用率达到100%时，名额决定谁能参加培训。"
+        "{more}数据来自 region.parquet（模型说明文档（ODD）第9节）。",
     ),
-    "seats_tvet_head": ("TVET programme seats: share in use", "职业教育名额：使用率"),
-    "seats_course_head": ("Lifelong-learning course seats: share in use", "培训课程名额：使用率"),
-    "seats_rural": ("rural {use} of {seats} seats", "农村{use}（共{seats}个名额）"),
-    "seats_city": ("city {use} of {seats}", "全市{use}（共{seats}个）"),
+    "seats_more_note": (
+        "Where a policy changes the seats, a last line gives its seats and learners "
+        "against those of {base}: how many of the seats it bought were filled. ",
+        "政策改变名额时，最后一行给出与{base}相比增加的名额和学员：其购买的名额有多少被占用。",
+    ),
+    "seats_tvet_head": (
+        "Full-time TVET seats in the month school leavers choose: share in use",
+        "职业院校全日制招生名额（离校生选择去向的月份）：使用率",
+    ),
+    "seats_course_head": (
+        "Lifelong-learning course seats, every month: share in use",
+        "终身学习培训课程名额（各月）：使用率",
+    ),
+    "seats_rural": ("rural {use} of {seats} seats", "农村：使用率{use}（名额{seats}个）"),
+    "seats_city": ("city {use} of {seats}", "全市：使用率{use}（名额{seats}个）"),
     "seats_rural_none": ("rural: no seats", "农村：无名额"),
     "seats_city_none": ("city: no seats", "全市：无名额"),
+    "seats_no_intake": (
+        "no intake in months 1 to {months}",
+        "第1至{months}个月无招生",
+    ),
     "seats_more": (
         "{area}, against the baseline policy: seats {seats}, learners {learners}",
         "{area}与基准政策相比：名额{seats}，学员{learners}",
@@ -585,15 +601,24 @@ _T: dict[str, tuple[str, str]] = {
     ),
     "seats_old": (
         "Not shown: this sweep's region tables were written by older code, before they "
-        "counted the providers' seats (2026-12-07). Run the sweep again to see them.",
-        "未显示：本组模拟的分地区表由旧版代码写出，当时尚未统计培训机构的名额（2026-12-07）。"
-        "重新运行本组模拟即可显示。",
+        "counted the providers' seats (2026-12-07). Run the sweep into a new folder "
+        "(--out) to see them: run again into this one, its finished runs are kept as "
+        "they are.",
+        "未显示：本组模拟的分地区表由旧版代码写出，当时尚未统计职业院校的名额（2026-12-07）。"
+        "请将本组模拟运行到新的文件夹（--out）中以显示此部分：在原文件夹中重新运行会保留已完成的运行，不会改写其结果。",
+    ),
+    "seats_older_runs": (
+        "Left out of these tables: {runs}, written by older code before the region tables "
+        "counted the seats (a sweep resumed after the code changed).",
+        "以下运行由旧版代码写出，当时分地区表尚未统计名额（代码更新后继续运行的模拟），不计入这些表格：{runs}。",
     ),
     "seats_points": (
-        "Not shown for a design of more than {most} points: load the sweep's region "
-        'table (analysis.load(folder, table="region")) and compare tvet_seat_use and '
+        "Not shown for a design the summary summarises over its points (a sobol or "
+        "morris design, or more than {most} points): load the sweep's region table "
+        '(analysis.load(folder, table="region")) and compare tvet_seat_use and '
         "course_seat_use in a notebook.",
-        '设计点超过{most}个时不显示：请在笔记本中读取本组模拟的 region 表（analysis.load(folder, table="region")）'
+        "对于摘要中按设计点汇总的设计（sobol 或 morris 设计，或超过{most}个设计点）不显示："
+        '请在笔记本中读取本组模拟的 region 表（analysis.load(folder, table="region")）'
         "并比较 tvet_seat_use 和 course_seat_use。",
     ),
 }
@@ -875,7 +900,7 @@ def read(path: str | Path) -> Sweep:
     if regional and not effects.empty and not _summarised(sweep):
         sweep.rural_flows = _rural_flow_effects(path, baseline)
     if "region" in manifest["experiment"].get("keep", []) and not _summarised(sweep):
-        sweep.seats = _seat_use(path)
+        sweep.seats = _seat_use(path, manifest)
     policy = _map_policy(sweep)  # the maps show one policy: load no other (cell is large)
     for table in ("sector", "region", "cell"):
         if table in manifest["experiment"].get("keep", []):
@@ -955,32 +980,59 @@ def _rural_flow_effects(path: Path, baseline: str) -> pd.DataFrame | None:
 SEAT_COUNTS = ("tvet_seats", "tvet_enrolled", "course_seats", "course_enrolled")
 
 
-def _seat_use(path: Path) -> pd.DataFrame | None:
-    """The training providers' seats and learners by scenario, policy and design point:
+def intake_month(manifest: dict[str, Any], scenario: str) -> int:
+    """The month of the year (0 = January) in which a scenario's school leavers choose
+    their path, and so take TVET seats: the month after their cohort enters
+    (``cohort_month``, phase 9; they choose in phase 5 of the next). August (7) for the
+    shipped scenarios, and where the manifest does not say."""
+    dump = (manifest.get("scenarios") or {}).get(scenario) or {}
+    population = (dump.get("behaviour") or {}).get("population") or {}
+    return (int(population.get("cohort_month", 6)) + 1) % 12
+
+
+def _seat_use(path: Path, manifest: dict[str, Any]) -> pd.DataFrame | None:
+    """The training providers' seats and learners by scenario, policy and design point,
     the region table's counts summed over the rural regions (``area`` "rural") and over
-    the city ("city"), each a mean over months 1..M and the seeds, with the share in use
-    (``tvet_seat_use``, ``course_seat_use``: the mean learners over the mean seats).
-    None where the run folders lack the region table; an empty frame where its tables
-    predate the seat columns. A scenario whose city has no rural region has no "rural"
-    rows."""
+    the city ("city"), each a mean over the runs' months and seeds, with the share in
+    use (the mean learners over the mean seats): TVET in the intake months only
+    (``intake_month``: leavers take TVET seats then, which empty through the year as
+    students finish or drop out; ``intakes``, how many a run had from month 1 on, 0
+    where none: no TVET share), courses (which take learners every month) in months
+    1..M. None where the run folders lack the region table; an empty frame where its
+    tables predate the seat columns; ``attrs["older_runs"]``: runs left out because
+    their tables do (a sweep resumed after the code changed). A scenario whose city
+    has no rural region has no "rural" rows."""
     regions = _kept_table(path, "region")
     if regions is None:
         return None
     if not set(SEAT_COUNTS) <= set(regions.columns):
         return pd.DataFrame()
-    regions = regions[regions["month"] >= 1]
+    older = regions.loc[regions["tvet_seats"].isna(), "run_id"].unique()
+    regions = regions[~regions["run_id"].isin(older) & (regions["month"] >= 1)]
+    if regions.empty:
+        return pd.DataFrame()
     keys = ["scenario", "policy", "point"]
+    months = {x: intake_month(manifest, str(x)) for x in regions["scenario"].unique()}
+    at_intake = regions["month"] % 12 == regions["scenario"].map(months)
     parts = []
-    for area, rows in (("rural", regions[~regions["urban"].astype(bool)]), ("city", regions)):
-        month = rows.groupby([*keys, "seed", "month"], sort=False)[list(SEAT_COUNTS)].sum()
-        means = month.groupby(keys, sort=False).mean().reset_index()
-        parts.append(means.assign(area=area))
+    rural = ~regions["urban"].astype(bool)
+    for area, here in (("rural", rural), ("city", pd.Series(True, index=regions.index))):
+        month = regions[here].groupby([*keys, "seed", "month"], sort=False)
+        courses = month[["course_seats", "course_enrolled"]].sum().groupby(keys, sort=False)
+        tvet = regions[here & at_intake].groupby([*keys, "seed", "month"], sort=False)
+        tvet = tvet[["tvet_seats", "tvet_enrolled"]].sum().groupby(keys, sort=False)
+        both = courses.mean().join(tvet.mean(), how="left")
+        runs = regions[here & at_intake].groupby([*keys, "seed"], sort=False)["month"].nunique()
+        both["intakes"] = runs.groupby(keys, sort=False).min()
+        parts.append(both.reset_index().assign(area=area))
     out = pd.concat(parts, ignore_index=True)
+    out["intakes"] = out["intakes"].fillna(0).astype(int)
     for seats, enrolled, use in (
         ("tvet_seats", "tvet_enrolled", "tvet_seat_use"),
         ("course_seats", "course_enrolled", "course_seat_use"),
     ):
         out[use] = (out[enrolled] / out[seats]).where(out[seats] > 0)
+    out.attrs["older_runs"] = len(older)
     return out
 
 
@@ -2070,9 +2122,10 @@ def _flows(sweep: Sweep, lang: str) -> str:
 
 
 def _seats(sweep: Sweep, lang: str) -> str:
-    """The seats section: for TVET programmes and for courses, a table of the share of
-    seats in use under each policy (policies down, scenarios across), the rural regions
-    pooled and the whole city (``sweep.seats``); or a note of why it is missing."""
+    """The seats section: a table of the share of seats in use under each policy
+    (policies down, scenarios across), the rural regions pooled and the whole city, for
+    full-time TVET in the months school leavers choose and for courses in every month
+    (``sweep.seats``); or a note of why it is missing."""
     if _summarised(sweep):
         return f"<p>{_e(_t('seats_points', lang).format(most=MANY_POINTS))}</p>"
     if sweep.seats is None:
@@ -2082,32 +2135,24 @@ def _seats(sweep: Sweep, lang: str) -> str:
     from simulation import plots
 
     seats = sweep.seats
-    base = name_of("policy", sweep.baseline, lang)
-    out = [f"<p>{_e(_t('seats_intro', lang).format(base=base, months=sweep.months))}</p>"]
+    more = ""
+    if sweep.baseline in set(seats["policy"]):  # (a last line against its seats)
+        more = _t("seats_more_note", lang).format(base=name_of("policy", sweep.baseline, lang))
+    out = [f"<p>{_e(_t('seats_intro', lang).format(months=sweep.months, more=more))}</p>"]
+    if seats.attrs.get("older_runs"):
+        n = seats.attrs["older_runs"]
+        runs = f"{n}次运行" if lang == "zh" else i18n.counted(n, "run")
+        out.append(f"<p class='note'>{_e(_t('seats_older_runs', lang).format(runs=runs))}</p>")
     scen = [s for s in sweep.scenario_order if s in set(seats["scenario"])]
     pols = [p for p in sweep.policy_order if p in set(seats["policy"])]
     points = plots.point_labels(sweep.results, lang)
     cells = seats.set_index(["area", "policy", "point", "scenario"])
-
-    def share(x: float) -> str:
-        return f"{100 * x:.0f}%"
-
     for kind in ("tvet", "course"):
         out.append(_table_head(_t(f"seats_{kind}_head", lang), scen, lang))
         for p, point in _policy_points(seats, pols):
             out.append(_row_head(p, point, points, lang))
             for s in scen:
-                lines = []
-                for area in ("rural", "city"):
-                    if (area, p, point, s) not in cells.index:
-                        continue
-                    r = cells.loc[(area, p, point, s)]
-                    if not r[f"{kind}_seats"] > 0:  # (a small city's rural providers)
-                        lines.append(_t(f"seats_{area}_none", lang))
-                        continue
-                    words = _t(f"seats_{area}", lang)
-                    use, n = share(r[f"{kind}_seat_use"]), f"{r[f'{kind}_seats']:,.0f}"
-                    lines.append(words.format(use=use, seats=n))
+                lines = _seat_lines(cells, kind, p, point, s, sweep.months, lang)
                 if not lines:
                     out.append(f"<td class='num'>{DASH}</td>")
                     continue
@@ -2117,6 +2162,25 @@ def _seats(sweep: Sweep, lang: str) -> str:
             out.append("</tr>")
         out.append("</tbody></table>")
     return "".join(out)
+
+
+def _seat_lines(cells, kind: str, policy: str, point: int, scenario: str, months: int, lang: str):
+    """A cell of the seats section: the share of seats of ``kind`` in use in the rural
+    regions and in the city, each of its mean seats; "no seats" where there are none,
+    and, for TVET, "no intake" where the runs' months hold no month leavers chose in."""
+    lines = []
+    for area in ("rural", "city"):
+        if (area, policy, point, scenario) not in cells.index:
+            continue
+        r = cells.loc[(area, policy, point, scenario)]
+        if kind == "tvet" and r["intakes"] == 0:
+            return [_t("seats_no_intake", lang).format(months=months)]
+        if not r[f"{kind}_seats"] > 0:  # (a small city's rural providers)
+            lines.append(_t(f"seats_{area}_none", lang))
+            continue
+        use, n = f"{100 * r[f'{kind}_seat_use']:.0f}%", f"{r[f'{kind}_seats']:,.0f}"
+        lines.append(_t(f"seats_{area}", lang).format(use=use, seats=n))
+    return lines
 
 
 def _more_seats(cells, kind: str, policy: str, base: str, point: int, scenario: str, lang: str):

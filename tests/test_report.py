@@ -322,13 +322,15 @@ def test_the_seats_section_says_how_many_training_seats_learners_filled(
 ):
     """Each policy's TVET and course seats and the share in use, rural regions pooled
     and the whole city, recomputed here from region.parquet's counts (sums over the
-    regions of a run's month, means over months 1..M and seeds, learners over seats);
-    a sweep without the region table, or whose tables predate the seat columns, says
-    so."""
+    regions of a run's month, means over the months and seeds, learners over seats):
+    TVET in the months school leavers choose (month 7 of each year: seats are taken then
+    only, and empty through the year), courses in months 1..M; a sweep whose months
+    hold no intake, or without the region table, or whose tables predate the seat
+    columns, says so, and a sweep some of whose runs' tables do leaves them out."""
     page = written.read_text(encoding="utf-8")
     section = page.split('<section id="seats">')[1].split("</section>")[0]
-    assert "TVET programme seats: share in use" in section
-    assert "Lifelong-learning course seats: share in use" in section
+    assert "Full-time TVET seats in the month school leavers choose: share in use" in section
+    assert "Lifelong-learning course seats, every month: share in use" in section
     # (this small city's rural providers have no seats: said so, not as a share)
     assert "rural: no seats" in section and "city " in section
     # seats and learners of some size everywhere, so that every sum and share counts
@@ -339,19 +341,27 @@ def test_the_seats_section_says_how_many_training_seats_learners_filled(
         counts[f"{c}_enrolled"] = rng.integers(0, counts[f"{c}_seats"] + 1)
     regions = regions.assign(**counts)
     sweep = report.read(cell_sweep())
+    assert report.intake_month(sweep.manifest, "quick") == 7
     monkeypatch.setattr(analysis, "load", lambda path, table: regions)
-    sweep.seats = report._seat_use(cell_sweep())
+    sweep.seats = report._seat_use(cell_sweep(), sweep.manifest)
     section = report._seats(sweep, "en")
     months = regions[regions["month"] >= 1]
     keys = ["scenario", "policy"]
     checked = 0
+
+    def means_of(rows, kind):
+        if kind == "tvet":  # (the intake months only: 7 of this sweep's 14)
+            rows = rows[rows["month"] % 12 == 7]
+            assert set(rows["month"]) == {7}
+        columns = [f"{kind}_seats", f"{kind}_enrolled"]
+        return rows.groupby([*keys, "seed", "month"])[columns].sum().groupby(keys).mean()
+
     for area, rows in (("rural", months[~months["urban"]]), ("city", months)):
-        sums = rows.groupby([*keys, "seed", "month"])[list(report.SEAT_COUNTS)].sum()
-        means = sums.groupby(keys).mean()
         got = sweep.seats[sweep.seats["area"] == area].set_index(keys)
-        assert set(got.index) == set(means.index)
-        for key, row in got.iterrows():
-            for kind in ("tvet", "course"):
+        for kind in ("tvet", "course"):
+            means = means_of(rows, kind)
+            assert set(got.index) == set(means.index)
+            for key, row in got.iterrows():
                 seats, enrolled = (
                     means.loc[key, f"{kind}_seats"],
                     means.loc[key, f"{kind}_enrolled"],
@@ -366,11 +376,7 @@ def test_the_seats_section_says_how_many_training_seats_learners_filled(
     assert checked == 2 * 2 * len(set(regions["policy"])) * len(set(regions["scenario"]))
     # a policy's seats and learners against the baseline policy's, where it changes them
     # (here every policy's seats are drawn at random), and none for the baseline itself
-    rural = months[~months["urban"]].groupby([*keys, "seed", "month"])[["tvet_seats"]].sum()
-    rural = rural.join(
-        months[~months["urban"]].groupby([*keys, "seed", "month"])[["tvet_enrolled"]].sum()
-    )
-    means = rural.groupby(keys).mean()
+    means = means_of(months[~months["urban"]], "tvet")
     lines = 0
     for scenario in set(regions["scenario"]):
         for policy in set(regions["policy"]) - {"none"}:
@@ -384,7 +390,25 @@ def test_the_seats_section_says_how_many_training_seats_learners_filled(
             lines += 1
     assert lines and section.count("against the baseline policy") == 2 * lines
     assert report._signed(-0.4) == "0" and report._signed(-1.6) == "-2"
-    assert "培训课程名额：使用率" in report._seats(sweep, "zh")
+    assert "终身学习培训课程名额（各月）：使用率" in report._seats(sweep, "zh")
+    # months without an intake: no TVET share, said (not a share of the wrong months)
+    early = regions[regions["month"] <= 6]
+    monkeypatch.setattr(analysis, "load", lambda path, table: early)
+    sweep.seats = report._seat_use(cell_sweep(), sweep.manifest)
+    assert (sweep.seats["intakes"] == 0).all() and sweep.seats["tvet_seat_use"].isna().all()
+    assert report._t("seats_no_intake", "en").format(months=14) in report._seats(sweep, "en")
+    # runs written by older code (a sweep resumed after the change): left out, and said
+    old_runs = sorted(set(regions["run_id"]))[:3]
+    mixed = regions.copy()
+    mixed.loc[mixed["run_id"].isin(old_runs), list(report.SEAT_COUNTS)] = np.nan
+    monkeypatch.setattr(analysis, "load", lambda path, table: mixed)
+    sweep.seats = report._seat_use(cell_sweep(), sweep.manifest)
+    kept = regions[~regions["run_id"].isin(old_runs) & (regions["month"] >= 1)]
+    city = sweep.seats[sweep.seats["area"] == "city"].set_index(keys)
+    means = means_of(kept, "course")
+    for key, row in city.iterrows():
+        assert row["course_seats"] == pytest.approx(means.loc[key, "course_seats"], rel=1e-12)
+    assert "Left out of these tables: 3 runs, written by older code" in report._seats(sweep, "en")
     monkeypatch.undo()
     # a sweep without the region table
     bare = report.read(without_table(cell_sweep(), tmp_path / "bare", "region"))
@@ -399,7 +423,7 @@ def test_the_seats_section_says_how_many_training_seats_learners_filled(
         frame.drop(columns=added).to_parquet(table)
     older = report.read(old)
     assert older.seats is not None and older.seats.empty
-    assert "written by older code, before they counted" in report._seats(older, "en")
+    assert "Run the sweep into a new folder (--out)" in report._seats(older, "en")
 
 
 def test_a_sweep_without_the_cell_table_says_so(tmp_path, monkeypatch):
