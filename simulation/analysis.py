@@ -678,9 +678,10 @@ def pool_regions(
     results: pd.DataFrame, groups: dict[str, Sequence[str]] | None = None
 ) -> pd.DataFrame:
     """A region table of ``load`` with its regions pooled: by default into "urban" and
-    "rural" (the ``urban`` column), or into ``groups`` (a new region name -> the regions
-    it sums; a region in none is dropped), so that ``effects`` and ``summarise`` take the
-    result as they take the table.
+    "rural" (the ``urban`` column), or into ``groups`` (a new region name -> a list of
+    the regions it sums, each region in one group at most; a region in none is
+    dropped), so that ``effects`` and ``summarise`` take the result as they take the
+    table. A pool's ``urban`` says whether all its regions are urban.
 
     ``load(path, table="region_transitions")``: the counts (workers, moved_out,
     moved_in) are summed over each group's regions, and the rates computed again from
@@ -693,26 +694,24 @@ def pool_regions(
     over its labour force, a seat use of its learners over its seats), the means of the
     employed (skill gap, wage) weighted by the employed, as ``metrics.REGION_POOLING``
     says; net migration summed, so a move between two of the group's regions cancels.
-    A share whose counts the table lacks (written before they were added) is left out,
-    with a warning."""
+    A share whose counts the table lacks is left out, with a warning.
+
+    A pool's value is undefined (NaN) where a member region's is: a sweep resumed
+    after the code changed holds older runs without a newer column, and summing their
+    gaps as zeros gave wrong pools. A column an analyst added is left out, with a
+    warning: grouped by, it split the pools."""
     kind = breakdown(results)
-    if kind not in ("region", "region_transitions"):
+    needed = {"month", "region"} | ({"urban"} if groups is None else set())
+    if kind not in ("region", "region_transitions") or not needed <= set(results.columns):
         raise ValueError(
-            'pool_regions takes a region table: load(path, table="region") or '
-            'load(path, table="region_transitions"), with columns region and urban'
+            "pool_regions takes a region table month by month: load(path, "
+            'table="region") or load(path, table="region_transitions"), with columns '
+            f"{', '.join(sorted(needed))} (not a summary of one: summarise the pooled table)"
         )
     if groups is None:
         names = np.where(results["urban"].to_numpy(bool), "urban", "rural")
     else:
-        known = set(results["region"])
-        unknown = sorted({str(r) for rs in groups.values() for r in rs} - known)
-        if unknown:
-            raise ValueError(
-                f"pool_regions groups: unknown region(s) {', '.join(unknown)} (allowed: "
-                f"{', '.join(sorted(map(str, known)))})"
-            )
-        of = {r: name for name, rs in groups.items() for r in rs}
-        names = results["region"].map(of).to_numpy(object)
+        names = results["region"].map(_group_of(groups, set(results["region"]))).to_numpy(object)
     frame = results.assign(region=names)
     frame = frame[frame["region"].notna()]
     if kind == "region":
@@ -723,11 +722,42 @@ def pool_regions(
     return out
 
 
-def _left_out(results: pd.DataFrame, frame: pd.DataFrame, pooled: Sequence[str]):
-    """``frame`` without the columns an analyst added to ``results`` (measures not in
-    ``pooled``), said in a warning, and the columns to group by: grouped by, such a
-    column split the pools and their rates came out of the wrong sums."""
-    added = [c for c in _measures(results) if c not in pooled]
+def _group_of(groups: Mapping[str, Sequence[str]], known: set) -> dict:
+    """Each region's group in ``groups`` (pool_regions), or bad input named: a group
+    given as a string, not a list; no region at all; an unknown region; a region in two
+    groups (it was silently taken by the last)."""
+    allowed = ", ".join(sorted(map(str, known)))
+    of: dict = {}
+    for name, regions in groups.items():
+        if isinstance(regions, str):
+            raise ValueError(
+                f"pool_regions groups: {name!r} is given the string {regions!r}, not a list "
+                f"of regions (allowed: a list such as [{regions!r}]; regions: {allowed})"
+            )
+        for r in regions:
+            if r in of:
+                raise ValueError(
+                    f"pool_regions groups: region {r!r} is in {of[r]!r} and {name!r}: each "
+                    "region pools into one group at most (pool twice for two views)"
+                )
+            of[r] = name
+    if not of:
+        raise ValueError(f"pool_regions groups: no region in any group (allowed: {allowed})")
+    unknown = sorted(str(r) for r in of if r not in known)
+    if unknown:
+        raise ValueError(
+            f"pool_regions groups: unknown region(s) {', '.join(unknown)} (allowed: {allowed})"
+        )
+    return of
+
+
+def _pool_keys(results: pd.DataFrame, frame: pd.DataFrame, pooled: Sequence[str]):
+    """``frame`` without the columns it cannot pool, said in a warning, and the columns
+    to group by: the run's keys and parameters, the month and the table's rows. Any
+    other column (one an analyst added, numbers or words), grouped by, split the pools
+    and their rates came out of the wrong sums."""
+    keys = {*RUN_KEYS, "month", *_rows_of(results), *_groups(results)}
+    added = [c for c in frame.columns if c not in keys and c not in (*pooled, "urban")]
     if added:
         warnings.warn(
             f"pool_regions: left out the column(s) {', '.join(added)}, which it cannot "
@@ -735,19 +765,30 @@ def _left_out(results: pd.DataFrame, frame: pd.DataFrame, pooled: Sequence[str])
             stacklevel=4,
         )
         frame = frame.drop(columns=added)
-    return frame, [c for c in frame.columns if c not in (*pooled, "urban")]
+    return frame, [c for c in frame.columns if c in keys]
+
+
+def _summed(frame: pd.DataFrame, keys: list[str], columns: list[str]) -> pd.DataFrame:
+    """``columns`` summed over the rows of each group of ``keys``, NaN where any row's
+    is (pandas' sum counts NaN as 0), and ``urban``: whether all of them are urban."""
+    grouped = frame.groupby(keys, sort=False, dropna=False)
+    out = grouped.agg({**dict.fromkeys(columns, "sum"), "urban": "all"})
+    if frame[columns].isna().to_numpy().any():  # (a gap: the groups that hold one)
+        short = grouped[columns].count().lt(grouped.size(), axis=0)
+        out[columns] = out[columns].mask(short)
+    return out.reset_index()
 
 
 def _pooled_region_transitions(results: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
     counts = ["workers", "moved_out", "moved_in"]
     rates = ("transition_rate", "moved_out_rate")
-    frame, keys = _left_out(results, frame, (*counts, *rates))
-    pooled = frame.groupby(keys, sort=False, dropna=False).agg(
-        {**dict.fromkeys(counts, "sum"), "urban": "all"}
-    )
-    pooled = pooled.reset_index()
+    frame, keys = _pool_keys(results, frame, (*counts, *rates))
+    pooled = _summed(frame, keys, counts)
     start = [k for k in keys if k != "to_status"]
-    started = pooled.groupby(start, sort=False, dropna=False)["workers"].transform("sum")
+    by_start = pooled.groupby(start, sort=False, dropna=False)["workers"]
+    started = by_start.transform("sum")
+    if pooled["workers"].isna().any():  # (a pair undefined: the status's whole row is)
+        started = started.mask(by_start.transform("count") < by_start.transform("size"))
     with np.errstate(divide="ignore", invalid="ignore"):
         pooled["transition_rate"] = (pooled["workers"] / started).where(started > 0)
         pooled["moved_out_rate"] = (pooled["moved_out"] / started).where(started > 0)
@@ -760,27 +801,25 @@ def _pooled_region_table(results: pd.DataFrame, frame: pd.DataFrame) -> pd.DataF
         c for c, r in rules.items() if r[0] != "sum" and not set(r[1:]) <= set(frame.columns)
     ]
     if lacking:  # (warnings from here name the caller of pool_regions)
+        needs = ", ".join(sorted({x for c in lacking for x in rules[c][1:]} - set(frame.columns)))
         warnings.warn(
-            f"pool_regions: left out {', '.join(lacking)}: this table lacks the counts it "
-            "is recomputed from (written by older code, before they were added)",
+            f"pool_regions: left out {', '.join(lacking)}: this table lacks {needs}, which "
+            "it is recomputed from (a table written by older code, before they were added, "
+            "or one without those columns)",
             stacklevel=3,
         )
         frame = frame.drop(columns=lacking)
         rules = {c: r for c, r in rules.items() if c not in lacking}
-    frame, keys = _left_out(results, frame, tuple(metrics.REGION_POOLING))
+    frame, keys = _pool_keys(results, frame, tuple(metrics.REGION_POOLING))
     sums = [c for c, r in rules.items() if r[0] == "sum"]
     weighted = [c for c, r in rules.items() if r[0] == "weighted"]
-    # a mean times its weight, summed (a region without employed adds nothing)
-    parts = frame[sums].copy()
+    # a mean times its weight (a region without employed adds nothing; an undefined
+    # mean where there are employed, or an undefined weight, leaves the pool undefined)
+    parts = frame[[*keys, "urban", *sums]].copy()
     for c in weighted:
         weight = frame[rules[c][1]]
-        parts[c] = (frame[c] * weight).where(weight > 0, 0.0)
-    parts[keys] = frame[keys]
-    parts["urban"] = frame["urban"]
-    pooled = parts.groupby(keys, sort=False, dropna=False).agg(
-        {**dict.fromkeys([*sums, *weighted], "sum"), "urban": "all"}
-    )
-    pooled = pooled.reset_index()
+        parts[c] = (frame[c] * weight).where(~(weight == 0), 0.0)
+    pooled = _summed(parts, keys, [*sums, *weighted])
     with np.errstate(divide="ignore", invalid="ignore"):
         for c, rule in rules.items():
             if rule[0] == "weighted":

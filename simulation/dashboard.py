@@ -1512,7 +1512,7 @@ def serve(
             "pages and tabs reuse that run)",
             flush=True,
         )
-    # (Solara's command in simulation.serve, which ends a Ctrl-C with status 0)
+    # (Solara's command in simulation.serve, which ends a Ctrl-C as every command does)
     args = [sys.executable, "-m", "simulation.serve", "run", "simulation.dashboard", "--production"]
     args += ["--host", host, "--port", str(port), "--no-open", "--log-level", "warning"]
     if os.name == "nt":  # (Windows' execve starts a new process and ends this one)

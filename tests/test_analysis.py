@@ -612,6 +612,41 @@ def test_the_region_table_pooled_gives_the_citys_own_metrics(tmp_path):
     assert older["unemployment_rate"].to_numpy() == pytest.approx(
         pooled["unemployment_rate"].to_numpy(), rel=1e-12
     )
+    # a sweep resumed after the code changed: its older runs lack the newer columns
+    # (NaN in load's table), and their pools are undefined, not sums of zeros
+    old_run = sorted(set(region["run_id"]))[0]
+    mixed = region.copy()
+    gone = ["tvet_seats", "tvet_enrolled", "youth_labour_force", "youth_unemployed"]
+    mixed.loc[mixed["run_id"] == old_run, gone] = np.nan
+    mixed.loc[
+        (mixed["run_id"] == old_run) & (mixed["region"] == "rural_county_a"), "wage_mean_yuan"
+    ] = np.nan
+    got = analysis.pool_regions(mixed)
+    theirs = got["run_id"] == old_run
+    for column in (*gone, "tvet_seat_use", "youth_unemployment_rate"):
+        assert got.loc[theirs, column].isna().all(), column
+        pd.testing.assert_series_equal(got.loc[~theirs, column], pooled.loc[~theirs, column])
+    rural = theirs & (got["region"] == "rural")
+    assert got.loc[rural, "wage_mean_yuan"].isna().all()  # (not the other county's alone)
+    assert got.loc[theirs & ~rural, "wage_mean_yuan"].notna().all()
+    # a column an analyst added, numbers or words, is no key: left out, said
+    labelled = region.assign(label=region["region"].str.upper(), flag=region["urban"])
+    with pytest.warns(UserWarning, match="left out the column.s. label, flag"):
+        pd.testing.assert_frame_equal(analysis.pool_regions(labelled), pooled)
+    # groups as the analyst means them, or bad input that says what is allowed
+    for groups, said in (
+        ({"a": "rural_county_a"}, "'a' is given the string 'rural_county_a', not a list"),
+        ({}, "no region in any group"),
+        ({"a": []}, "no region in any group"),
+        (
+            {"city": sorted(set(region["region"])), "rural": ["rural_county_a"]},
+            "region 'rural_county_a' is in 'city' and 'rural': each region pools into one",
+        ),
+    ):
+        with pytest.raises(ValueError, match=re.escape(said)):
+            analysis.pool_regions(region, groups)
+    with pytest.raises(ValueError, match=r"a region table month by month.*not a summary"):
+        analysis.pool_regions(analysis.summarise(region))
 
 
 def test_pool_regions_leaves_out_a_column_it_cannot_pool(tmp_path):

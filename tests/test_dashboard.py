@@ -23,7 +23,7 @@ import pandas as pd
 import pytest
 from presenting import CHROMIUM, CHROMIUM_FLAGS, chinese_font_or_skip
 
-from simulation import dashboard, i18n, plots, serve
+from simulation import cli, dashboard, i18n, plots, serve
 
 
 def _need(ok: bool, what: str) -> None:
@@ -74,10 +74,10 @@ def _dashboard(tmp_path, *options: str):
         log.close()
 
 
-def test_ctrl_c_stops_the_dashboard_with_status_0(tmp_path):
-    """Ctrl-C is how a presenter stops a dashboard: the server ends with status 0 and says
-    it stopped (Solara's own command printed "Aborted!" and exited with 1, which a
-    script starting the dashboard took for a crash)."""
+def test_ctrl_c_stops_the_dashboard_as_every_command(tmp_path):
+    """Ctrl-C is how a presenter stops a dashboard: the server says it stopped and ends
+    with status 130, as Ctrl-C ends every skillsim command (Solara's own command printed
+    "Aborted." and exited with 1, a failed run by skillsim's exit statuses)."""
     _need(not dashboard.missing_assets(), "Solara's page assets")
     port = _free_port()
     cmd = [sys.executable, "-m", "simulation.cli", "dashboard", "--port", str(port)]
@@ -87,7 +87,7 @@ def test_ctrl_c_stops_the_dashboard_with_status_0(tmp_path):
         try:
             _wait_http(f"http://127.0.0.1:{port}/", proc)
             proc.send_signal(signal.SIGINT)
-            assert proc.wait(timeout=30) == 0
+            assert proc.wait(timeout=30) == cli.EXIT_INTERRUPTED
         finally:
             if proc.poll() is None:
                 proc.kill()

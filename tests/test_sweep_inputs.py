@@ -98,6 +98,17 @@ def test_effects_of_a_breakdown_by_its_rows(regional, tmp_path, capsys):
     mine = got.set_index(["policy", "metric"])["effect"]
     assert mine.to_numpy() == pytest.approx(pooled.reindex(mine.index).to_numpy(), nan_ok=True)
     assert {"unemployment_rate", "skill_gap_mean"} <= set(got["metric"])
+    # a sweep written before the region table had its youth counts: pooled, the youth
+    # rate cannot be recomputed, so the default headline shows the rest, and says why
+    old = tmp_path / "old"
+    shutil.copytree(regional, old, ignore=shutil.ignore_patterns(".lock"))
+    for table in old.glob("runs/*/region.parquet"):
+        frame = pd.read_parquet(table)
+        frame.drop(columns=["youth_labour_force", "youth_unemployed"]).to_parquet(table)
+    assert cli.main(["effects", str(old), "--table", "region", "--pool-regions"]) == 0
+    said = capsys.readouterr()
+    assert "skillsim: warning: pool_regions: left out youth_unemployment_rate" in said.err
+    assert "unemployment_rate" in said.out and "youth_unemployment_rate" not in said.out
 
 
 def test_a_table_not_kept_is_named_from_a_sweeps_runs_folder_too(regional, capsys):

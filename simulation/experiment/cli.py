@@ -790,8 +790,11 @@ def _effects(
         effects = analysis.effects(frame, baseline_policy=baseline, summary=summary, months=months)
     except ValueError as exc:
         raise _bad(f"{results}: {exc}") from None
+    present = list(dict.fromkeys(effects["metric"]))
     shown = names or list(HEADLINE if table == "metrics" else BREAKDOWN_HEADLINE[table])
-    _check_metrics(shown, list(dict.fromkeys(effects["metric"])), results, table)
+    if not names:  # (the headline a table has: an older sweep's pooled regions lack a rate)
+        shown = [m for m in shown if m in present] or shown
+    _check_metrics(shown, present, results, table)
     if csv is not None:
         try:
             rows = table + "".join(f", {w}" for w in where or []) + (", pooled" if pool else "")
