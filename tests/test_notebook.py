@@ -77,6 +77,15 @@ def test_compare_policies_notebook(tmp_path, kernel_env):
     shown = "".join(o.get("data", {}).get("text/plain", "") for o in flows.outputs)
     assert "to_status" in shown and "employed" in shown and "apprentice" in shown, shown
     assert "student" not in shown, shown
+    # the rural regions pooled: the effects there, and (a sweep of 6 months holds no month
+    # in which school leavers choose) no share of TVET seats from the wrong months
+    rural = next(cell for cell in cells if "pool_regions(regions)" in cell.source)
+    shown = "".join(
+        o.get("text", "") + o.get("data", {}).get("text/plain", "") for o in rural.outputs
+    )
+    assert "unemployment_rate (pp)" in shown and "rural" in shown and "urban" not in shown
+    assert "course_seat_use (pp)" in shown and "tvet_enrolled (workers)" in shown
+    assert "no month in this sweep in which school leavers chose" in shown
 
 
 # ------------------------------------------ finding the sweep in a repository's layout
@@ -98,6 +107,9 @@ def repo(tmp_path, kernel_env) -> Path:
     )
     paths = [str(tmp_path), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
     kernel_env.setenv("PYTHONPATH", os.pathsep.join(paths))
+    # the shell's folder is the layout's too: find_sweep looks there second, and the
+    # real repository's results/ (a developer's `make run`) took the layout's place
+    kernel_env.setenv("PWD", str(tmp_path))
     return tmp_path
 
 
