@@ -980,12 +980,15 @@ def _rural_flow_effects(path: Path, baseline: str) -> pd.DataFrame | None:
 SEAT_COUNTS = ("tvet_seats", "tvet_enrolled", "course_seats", "course_enrolled")
 
 
-def intake_month(manifest: dict[str, Any], scenario: str) -> int:
+def intake_month(manifest: dict[str, Any], scenario: str | None = None) -> int:
     """The month of the year (0 = January) in which a scenario's school leavers choose
     their path, and so take TVET seats: the month after their cohort enters
-    (``cohort_month``, phase 9; they choose in phase 5 of the next). August (7) for the
-    shipped scenarios, and where the manifest does not say."""
-    dump = (manifest.get("scenarios") or {}).get(scenario) or {}
+    (``cohort_month``, phase 9; they choose in phase 5 of the next). From a sweep's
+    manifest, of its ``scenario``; from a run's, of its own. August (7) for the shipped
+    scenarios, and where the manifest does not say."""
+    dump = (manifest.get("scenarios") or {}).get(scenario) if scenario is not None else None
+    if dump is None:  # (a run's manifest: its resolved configuration)
+        dump = (manifest.get("config") or {}).get("scenario") or {}
     population = (dump.get("behaviour") or {}).get("population") or {}
     return (int(population.get("cohort_month", 6)) + 1) % 12
 

@@ -26,6 +26,7 @@ from simulation.report import (
     CELL_MONTHS,
     GENERATOR,
     LEVELS_FROM_WORKERS,
+    SEAT_COUNTS,
     FigureSpec,
     ReportError,
     _e,
@@ -37,6 +38,7 @@ from simulation.report import (
     code_words,
     facts_html,
     glossary_table,
+    intake_month,
     packages_words,
     sourced,
     status_words,
@@ -270,6 +272,37 @@ _W: dict[str, tuple[str, str]] = {
     "exits_inactive": ("Left the labour force", "退出劳动力"),
     "exits_home": ("In another region, unemployed", "迁往他地仍失业"),
     "by_region_what": ("unemployment by region", "各地区失业率"),
+    "seats": ("Training seats, region by region", "各地区职业院校名额"),
+    "seats_what": ("the training seats by region", "各地区名额表"),
+    "seats_intro": (
+        "The seats of each region's TVET institutions and the learners in them at a "
+        "month's end, and the share in use (learners over seats). Full-time TVET seats "
+        "are taken only in the month school leavers choose their path, the month after "
+        "their cohort enters ({intake} of each year here), and empty through the year as "
+        "students finish or drop out: their columns are the means of those months "
+        "({chose}). Lifelong-learning courses take learners every month: theirs are the "
+        "means of months 1 to {months}. A share well below 100% means seats stood empty "
+        "when learners chose: more of them could change no choice there. From "
+        "region.parquet (docs/ODD.md, section 9).",
+        "各地区职业院校的名额、月末在学人数及使用率（在学人数除以名额数）。全日制职业教育名额只在离校生选择去向的月份招生，"
+        "即其队列进入后的下一个月（本次运行为每年{intake}），此后因毕业或退学而逐渐空出：其各列为这些月份的均值（{chose}）。"
+        "终身学习培训课程每月招收学员：其各列为第1至{months}个月的均值。使用率远低于100%说明学员选择时名额空置："
+        "在那里增加名额不会改变任何选择。数据来自 region.parquet（模型说明文档（ODD）第9节）。",
+    ),
+    "seats_no_intake": (
+        "no month in which school leavers chose (a run of a year or more has one)",
+        "无离校生选择去向的月份（运行一年或以上才有）",
+    ),
+    "seats_tvet": ("TVET seats when leavers chose", "离校生选择时的职业教育名额"),
+    "seats_tvet_in": ("TVET students", "在读学生"),
+    "seats_course": ("Course seats", "培训课程名额"),
+    "seats_course_in": ("Adults in courses", "课程学员"),
+    "seats_use": ("in use", "使用率"),
+    "seats_old": (
+        "This run's region table was written by older code, before it counted the "
+        "seats (2026-12-07): run it again to see them.",
+        "本次运行的分地区表由旧版代码写出，当时尚未统计名额（2026-12-07）：重新运行即可显示。",
+    ),
     "footer": (
         "Written by skillsim report from the run folder {path}.",
         "由 skillsim report 根据运行文件夹 {path} 生成。",
@@ -587,6 +620,68 @@ def _exits(run: Run, lang: str) -> str:
     return f"<p>{_e(intro)}</p>{table}"
 
 
+MONTH_NAMES = (
+    ("January", "1月"), ("February", "2月"), ("March", "3月"), ("April", "4月"),
+    ("May", "5月"), ("June", "6月"), ("July", "7月"), ("August", "8月"),
+    ("September", "9月"), ("October", "10月"), ("November", "11月"), ("December", "12月"),
+)  # fmt: skip
+
+
+def _seats(run: Run, lang: str) -> str:
+    """Each region's TVET and course seats, the learners in them and the share in use:
+    TVET in the months school leavers chose (``report.intake_month``), courses in
+    months 1..M (the region table); or a note that the run folder lacks the table or
+    its seat columns."""
+    regions = run.region
+    if regions is None:
+        return (
+            f"<p class='note'>{_e(_missing(run, 'region', 'seats_what', lang, shown='table'))}</p>"
+        )
+    if not set(SEAT_COUNTS) <= set(regions.columns):
+        return f"<p class='note'>{_e(_w('seats_old', lang))}</p>"
+    months = run.last_month
+    later = regions[regions["month"] >= 1] if months >= 1 else regions
+    intake = intake_month(run.manifest)
+    chose = later[later["month"] % 12 == intake]
+    by = later.groupby("region", sort=False)[["course_seats", "course_enrolled"]].mean()
+    tvet = chose.groupby("region", sort=False)[["tvet_seats", "tvet_enrolled"]].mean()
+    heads = ("exits_region", "seats_tvet", "seats_tvet_in", "seats_use", "seats_course")
+    heads += ("seats_course_in", "seats_use")
+    head = "".join(f"<th scope='col'>{_e(_w(h, lang))}</th>" for h in heads)
+    rows = []
+    for region in dict.fromkeys(later["region"]):  # (the scenario's order)
+        cells = []
+        if region in tvet.index:
+            seats, learners = tvet.loc[region]
+            cells += [f"{seats:,.1f}", f"{learners:,.1f}", _percent(learners, seats)]
+        else:
+            cells += ["-", "-", "-"]
+        seats, learners = by.loc[region]
+        cells += [f"{seats:,.1f}", f"{learners:,.1f}", _percent(learners, seats)]
+        name = name_of("region", region, lang)
+        rows.append(
+            f"<tr><th scope='row'>{_e(name)}</th>"
+            + "".join(f"<td class='num'>{_e(c)}</td>" for c in cells)
+            + "</tr>"
+        )
+    when = sorted(int(m) for m in set(chose["month"]))
+    if not when:
+        said = _w("seats_no_intake", lang)
+    elif lang == "zh":  # (a long run's: the first two, the last, how many)
+        said = "第" + "、".join(map(str, when)) + "个月"
+        if len(when) > 3:
+            said = f"第{when[0]}、{when[1]}……{when[-1]}个月，共{len(when)}个月"
+    else:
+        said = ("month " if len(when) == 1 else "months ") + ", ".join(map(str, when))
+        if len(when) > 3:
+            said = f"months {when[0]}, {when[1]}, ..., {when[-1]}: {len(when)} in all"
+    intro = _w("seats_intro", lang).format(
+        intake=MONTH_NAMES[intake][i18n.LANGS.index(lang)], chose=said, months=max(months, 1)
+    )
+    table = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    return f"<p>{_e(intro)}</p>{table}"
+
+
 FEW_DISPLACED = 1000  # displaced workers in the labour force below which the table says so
 
 
@@ -679,6 +774,7 @@ def html(run: Run, rendered, folder: str, lang: str) -> str:
         ("figures", _t("figures", lang), _figures_html(rendered, folder, lang)),
         ("flows", _w("flows", lang), _flows(run, lang)),
         ("exits", _w("exits", lang), _exits(run, lang)),
+        ("seats", _w("seats", lang), _seats(run, lang)),
         (
             "scenarios",
             _t("scenarios", lang),

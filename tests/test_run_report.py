@@ -224,6 +224,45 @@ def test_the_flows_out_of_unemployment_are_tabled_by_region(run_folder):
     assert f"<th scope='row'>{i18n.name_of('region', regions[0], 'zh')}</th>" in zh
 
 
+def test_the_training_seats_are_tabled_by_region(run_folder, tmp_path):
+    """Each region's TVET seats and students in the month school leavers chose (month 7
+    of this 13-month run: seats are taken then only), its course seats and learners over
+    months 1-13, and the shares in use, from region.parquet's rows; in Chinese too; a
+    run whose table predates the seat columns says so."""
+    run = run_report.read(run_folder, json.loads((run_folder / "manifest.json").read_text()))
+    page = run_report._seats(run, "en")
+    table = pd.read_parquet(run_folder / "region.parquet")
+    regions = list(dict.fromkeys(table["region"]))
+    rows = page.split("<tr>")[2:]
+    assert len(rows) == len(regions) == 4
+
+    def share(num, den):
+        return "-" if den <= 0 else f"{100 * num / den:.1f}%"
+
+    for region, row in zip(regions, rows, strict=True):
+        mine = table[(table["region"] == region) & (table["month"] >= 1)]
+        chose = mine[mine["month"] == 7]
+        seats, students = chose["tvet_seats"].mean(), chose["tvet_enrolled"].mean()
+        course, learners = mine["course_seats"].mean(), mine["course_enrolled"].mean()
+        expected = [f"{seats:,.1f}", f"{students:,.1f}", share(students, seats)]
+        expected += [f"{course:,.1f}", f"{learners:,.1f}", share(learners, course)]
+        cells = [c.split("</td>")[0] for c in row.split("<td class='num'>")[1:]]
+        assert row.startswith(f"<th scope='row'>{i18n.name_of('region', region)}</th>")
+        assert cells == expected, region
+    assert "(August of each year here)" in page and "(month 7)" in page
+    assert "means of months 1 to 13" in page
+    zh = run_report._seats(run, "zh")
+    assert (
+        "离校生选择时的职业教育名额" in zh and "（本次运行为每年8月）" in zh and "（第7个月）" in zh
+    )
+    # a run's table written before the seat columns
+    folder = _copy(run_folder, tmp_path)
+    old = table.drop(columns=[c for c in table.columns if "seat" in c or "enrolled" in c])
+    old.to_parquet(folder / "region.parquet")
+    older = run_report.read(folder, json.loads((folder / "manifest.json").read_text()))
+    assert "written by older code, before it counted the seats" in run_report._seats(older, "en")
+
+
 def test_a_run_without_breakdowns_says_what_is_missing(run_folder, tmp_path):
     folder = _copy(run_folder, tmp_path)
     (folder / "region.parquet").unlink()
