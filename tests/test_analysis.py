@@ -604,6 +604,14 @@ def test_the_region_table_pooled_gives_the_citys_own_metrics(tmp_path):
     assert (whole["net_migration"] == 0).all()  # (moves between the city's regions cancel)
     found = analysis.effects(pooled, metric_names=["unemployment_rate", "tvet_seat_use"])
     assert set(found["region"]) == {"urban", "rural"}
+    # each region a group of its own: every column as the table has it (each share's
+    # rule recomputes the table's own share, each mean's its own mean)
+    alone = analysis.pool_regions(region, {r: [r] for r in dict.fromkeys(region["region"])})
+    assert len(alone) == len(region)
+    for column in metrics.REGION_COLUMNS:
+        assert alone[column].to_numpy() == pytest.approx(
+            region[column].to_numpy(), rel=1e-12, nan_ok=True
+        ), column
     # a table written before its youth counts were added: the youth rate left out, said
     old = region.drop(columns=["youth_labour_force", "youth_unemployed"])
     with pytest.warns(UserWarning, match="left out youth_unemployment_rate: this table lacks"):
