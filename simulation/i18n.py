@@ -466,7 +466,7 @@ METRIC_LABELS: dict[str, tuple[str, str]] = {
     "in_employment": ("workers in employment (jobs and apprenticeships)", "就业人数（含学徒）"),
     # breakdown columns
     "net_migration": ("net migration", "净迁入"),
-    "tvet_seats": ("full-time TVET seats", "职业院校全日制招生名额"),
+    "tvet_seats": ("full-time TVET seats", "职业院校全日制培训名额"),
     "tvet_enrolled": ("TVET students at the region's providers", "本地区职业院校全日制在读学生"),
     "tvet_seat_use": ("share of TVET seats in use", "职业院校全日制名额使用率"),
     "course_seats": ("lifelong-learning course seats", "终身学习培训课程名额"),

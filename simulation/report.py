@@ -551,18 +551,18 @@ _T: dict[str, tuple[str, str]] = {
     "seats_intro": (
         "How many of the TVET institutions' seats learners filled under each policy, in "
         "the rural regions pooled and in the whole city: the learners at a month's end "
-        "over the seats, the mean learners over the mean seats of the months and seeds. "
-        "Full-time TVET seats are taken only when school leavers choose their path, once "
-        "a year in the month after their cohort enters (August in the shipped "
-        "scenarios), and empty through the year as students finish or drop out: their "
-        "table is of those months. Lifelong-learning courses take learners every month: "
+        "(a full-time programme's students of every year) over the seats, the mean "
+        "learners over the mean seats of the months and seeds. Full-time TVET takes new "
+        "students only when school leavers choose their path, once a year in the month "
+        "after their cohort enters ({intake}), and its seats empty through the year as "
+        "students finish or drop out: their table is of those months. Lifelong-learning courses take learners every month: "
         "theirs is of months 1 to {months}. A share well below 100% means seats stood "
         "empty when learners chose: more of them, as the rural training access policy "
         "buys, could change no choice there; at 100% seats ration who trains. {more}From "
         "region.parquet (docs/ODD.md, section 9).",
-        "各项政策下职业院校的名额有多少被学员占用（农村地区合计及全市）：月末在学人数除以名额数，"
-        "为各月及各随机种子的在学人数均值除以名额均值。全日制职业教育名额只在离校生选择去向时招生，"
-        "即每年其队列进入后的下一个月（现有情景为8月），此后因毕业或退学而逐渐空出：其表格只取这些月份。"
+        "各项政策下职业院校的名额有多少被学员占用（农村地区合计及全市）：月末在学人数（全日制项目各年级学生合计）除以名额数，"
+        "为各月及各随机种子的在学人数均值除以名额均值。全日制职业教育只在离校生选择去向时招收新生，"
+        "即每届离校生进入后的次月（{intake}），此后名额因毕业或退学而逐渐空出：其表格只取这些月份。"
         "终身学习培训课程每月招收学员：其表格取第1至{months}个月。使用率远低于100%说明学员选择时名额空置："
         "在那里增加名额（如农村培训可及性政策）不会改变任何选择；使用率达到100%时，名额决定谁能参加培训。"
         "{more}数据来自 region.parquet（模型说明文档（ODD）第9节）。",
@@ -573,8 +573,8 @@ _T: dict[str, tuple[str, str]] = {
         "政策改变名额时，最后一行给出与{base}相比增加的名额和学员：其购买的名额有多少被占用。",
     ),
     "seats_tvet_head": (
-        "Full-time TVET seats in the month school leavers choose: share in use",
-        "职业院校全日制招生名额（离校生选择去向的月份）：使用率",
+        "Full-time TVET seats in the month school leavers choose{when}: share in use",
+        "职业院校全日制培训名额（离校生选择去向的月份{when}）：使用率",
     ),
     "seats_course_head": (
         "Lifelong-learning course seats, every month: share in use",
@@ -584,6 +584,7 @@ _T: dict[str, tuple[str, str]] = {
     "seats_city": ("city {use} of {seats}", "全市：使用率{use}（名额{seats}个）"),
     "seats_rural_none": ("rural: no seats", "农村：无名额"),
     "seats_city_none": ("city: no seats", "全市：无名额"),
+    "seats_intake_each": ("each scenario's own: {months}", "各情景不同：{months}"),
     "seats_no_intake": (
         "no intake in months 1 to {months}",
         "第1至{months}个月无招生",
@@ -978,6 +979,13 @@ def _rural_flow_effects(path: Path, baseline: str) -> pd.DataFrame | None:
 
 # The region table's counts of the training providers' seats and learners
 SEAT_COUNTS = ("tvet_seats", "tvet_enrolled", "course_seats", "course_enrolled")
+
+
+MONTH_NAMES = (
+    ("January", "1月"), ("February", "2月"), ("March", "3月"), ("April", "4月"),
+    ("May", "5月"), ("June", "6月"), ("July", "7月"), ("August", "8月"),
+    ("September", "9月"), ("October", "10月"), ("November", "11月"), ("December", "12月"),
+)  # fmt: skip
 
 
 def intake_month(manifest: dict[str, Any], scenario: str | None = None) -> int:
@@ -2141,7 +2149,19 @@ def _seats(sweep: Sweep, lang: str) -> str:
     more = ""
     if sweep.baseline in set(seats["policy"]):  # (a last line against its seats)
         more = _t("seats_more_note", lang).format(base=name_of("policy", sweep.baseline, lang))
-    out = [f"<p>{_e(_t('seats_intro', lang).format(months=sweep.months, more=more))}</p>"]
+    k = i18n.LANGS.index(lang)
+    intakes = {s: intake_month(sweep.manifest, s) for s in dict.fromkeys(seats["scenario"])}
+    if len(set(intakes.values())) == 1:  # (one month: named in the heading too)
+        month = MONTH_NAMES[next(iter(intakes.values()))][k]
+        intake, when = month, (f"，{month}" if lang == "zh" else f" ({month})")
+    else:
+        sep = "；" if lang == "zh" else "; "
+        each = sep.join(
+            f"{name_of('scenario', s, lang)} {MONTH_NAMES[m][k]}" for s, m in intakes.items()
+        )
+        intake, when = _t("seats_intake_each", lang).format(months=each), ""
+    words = _t("seats_intro", lang).format(months=sweep.months, more=more, intake=intake)
+    out = [f"<p>{_e(words)}</p>"]
     if seats.attrs.get("older_runs"):
         n = seats.attrs["older_runs"]
         runs = f"{n}次运行" if lang == "zh" else i18n.counted(n, "run")
@@ -2151,7 +2171,7 @@ def _seats(sweep: Sweep, lang: str) -> str:
     points = plots.point_labels(sweep.results, lang)
     cells = seats.set_index(["area", "policy", "point", "scenario"])
     for kind in ("tvet", "course"):
-        out.append(_table_head(_t(f"seats_{kind}_head", lang), scen, lang))
+        out.append(_table_head(_t(f"seats_{kind}_head", lang).format(when=when), scen, lang))
         for p, point in _policy_points(seats, pols):
             out.append(_row_head(p, point, points, lang))
             for s in scen:

@@ -26,6 +26,7 @@ from simulation.report import (
     CELL_MONTHS,
     GENERATOR,
     LEVELS_FROM_WORKERS,
+    MONTH_NAMES,
     SEAT_COUNTS,
     FigureSpec,
     ReportError,
@@ -276,32 +277,35 @@ _W: dict[str, tuple[str, str]] = {
     "seats_what": ("the training seats by region", "各地区名额表"),
     "seats_intro": (
         "The seats of each region's TVET institutions and the learners in them at a "
-        "month's end, and the share in use (learners over seats). Full-time TVET seats "
-        "are taken only in the month school leavers choose their path, the month after "
-        "their cohort enters ({intake} of each year here), and empty through the year as "
-        "students finish or drop out: their columns are the means of those months "
+        "month's end (a full-time programme's students of every year), and the share in "
+        "use (learners over seats). Full-time TVET takes new students only in the month "
+        "school leavers choose their path, the month after their cohort enters ({intake} "
+        "of each year here), and its seats empty through the year as students finish or "
+        "drop out: their columns are the means of those months "
         "({chose}). Lifelong-learning courses take learners every month: theirs are the "
         "means of months 1 to {months}. A share well below 100% means seats stood empty "
         "when learners chose: more of them could change no choice there. From "
         "region.parquet (docs/ODD.md, section 9).",
-        "各地区职业院校的名额、月末在学人数及使用率（在学人数除以名额数）。全日制职业教育名额只在离校生选择去向的月份招生，"
-        "即其队列进入后的下一个月（本次运行为每年{intake}），此后因毕业或退学而逐渐空出：其各列为这些月份的均值（{chose}）。"
+        "各地区职业院校的名额、月末在学人数（全日制项目各年级学生合计）及使用率（在学人数除以名额数）。全日制职业教育只在离校生选择去向的月份招收新生，"
+        "即每届离校生进入后的次月（本次运行为每年{intake}），此后名额因毕业或退学而逐渐空出：其各列为这些月份的均值（{chose}）。"
         "终身学习培训课程每月招收学员：其各列为第1至{months}个月的均值。使用率远低于100%说明学员选择时名额空置："
         "在那里增加名额不会改变任何选择。数据来自 region.parquet（模型说明文档（ODD）第9节）。",
     ),
     "seats_no_intake": (
-        "no month in which school leavers chose (a run of a year or more has one)",
-        "无离校生选择去向的月份（运行一年或以上才有）",
+        "none in this run's months: a run of a year or more has one",
+        "本次运行的月份中没有：运行一年或以上才有",
     ),
-    "seats_tvet": ("TVET seats when leavers chose", "离校生选择时的职业教育名额"),
-    "seats_tvet_in": ("TVET students", "在读学生"),
+    "seats_tvet": ("TVET seats when leavers chose", "离校生选择时的全日制培训名额"),
+    "seats_tvet_in": ("TVET students (every year)", "在读学生（各年级）"),
     "seats_course": ("Course seats", "培训课程名额"),
     "seats_course_in": ("Adults in courses", "课程学员"),
     "seats_use": ("in use", "使用率"),
     "seats_old": (
         "This run's region table was written by older code, before it counted the "
-        "seats (2026-12-07): run it again to see them.",
-        "本次运行的分地区表由旧版代码写出，当时尚未统计名额（2026-12-07）：重新运行即可显示。",
+        "seats (2026-12-07): run it again to see them (a sweep's run: the sweep, into a "
+        "new folder with --out; a resume keeps its finished runs as they are).",
+        "本次运行的分地区表由旧版代码写出，当时尚未统计名额（2026-12-07）：重新运行即可显示"
+        "（组模拟中的运行：请将该组模拟运行到新的文件夹（--out）中；继续运行会保留已完成的运行）。",
     ),
     "footer": (
         "Written by skillsim report from the run folder {path}.",
@@ -618,13 +622,6 @@ def _exits(run: Run, lang: str) -> str:
     intro = _w("exits_intro", lang).format(months=max(months, 1))
     table = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     return f"<p>{_e(intro)}</p>{table}"
-
-
-MONTH_NAMES = (
-    ("January", "1月"), ("February", "2月"), ("March", "3月"), ("April", "4月"),
-    ("May", "5月"), ("June", "6月"), ("July", "7月"), ("August", "8月"),
-    ("September", "9月"), ("October", "10月"), ("November", "11月"), ("December", "12月"),
-)  # fmt: skip
 
 
 def _seats(run: Run, lang: str) -> str:

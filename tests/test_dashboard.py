@@ -74,26 +74,49 @@ def _dashboard(tmp_path, *options: str):
         log.close()
 
 
-def test_ctrl_c_stops_the_dashboard_as_every_command(tmp_path):
-    """Ctrl-C is how a presenter stops a dashboard: the server says it stopped and ends
-    with status 130, as Ctrl-C ends every skillsim command (Solara's own command printed
-    "Aborted." and exited with 1, a failed run by skillsim's exit statuses)."""
+def _ignoring_sigint() -> None:  # (as a shell starts a script's background job)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@pytest.mark.parametrize(
+    ("sent", "status", "why", "ignored"),
+    [
+        (signal.SIGINT, 130, "Ctrl-C", False),
+        (signal.SIGTERM, 143, "SIGTERM", False),
+        (signal.SIGINT, 130, "Ctrl-C", True),
+    ],
+)
+def test_a_dashboard_stopped_says_so_with_every_commands_status(
+    tmp_path, sent, status, why, ignored
+):
+    """Ctrl-C is how a presenter stops a dashboard, SIGTERM how a script or a service
+    manager does: the server says it stopped and ends with 130 or 143, as every skillsim
+    command (Solara's own command printed "Aborted." and exited with 1, a failed run by
+    skillsim's exit statuses). Started in a script's background, where the shell has
+    SIGINT ignored, a `kill -INT` stopped it with 0 and no word."""
     _need(not dashboard.missing_assets(), "Solara's page assets")
+    assert (cli.EXIT_INTERRUPTED, 143) == (serve.EXIT_INTERRUPTED, serve.EXIT_TERMINATED)
     port = _free_port()
     cmd = [sys.executable, "-m", "simulation.cli", "dashboard", "--port", str(port)]
     cmd += ["--workers", "1500", "--months", "6"]
     with (tmp_path / "server.log").open("w") as log:
-        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            cmd,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            preexec_fn=_ignoring_sigint if ignored else None,
+        )
         try:
             _wait_http(f"http://127.0.0.1:{port}/", proc)
-            proc.send_signal(signal.SIGINT)
-            assert proc.wait(timeout=30) == cli.EXIT_INTERRUPTED
+            proc.send_signal(sent)
+            assert proc.wait(timeout=30) == status
         finally:
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
     said = (tmp_path / "server.log").read_text()
-    assert serve.STOPPED in said and "Aborted" not in said and "Traceback" not in said
+    assert serve.STOPPED.format(why=why) in said
+    assert "Aborted" not in said and "Traceback" not in said
 
 
 @pytest.fixture

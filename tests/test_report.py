@@ -329,7 +329,10 @@ def test_the_seats_section_says_how_many_training_seats_learners_filled(
     columns, says so, and a sweep some of whose runs' tables do leaves them out."""
     page = written.read_text(encoding="utf-8")
     section = page.split('<section id="seats">')[1].split("</section>")[0]
-    assert "Full-time TVET seats in the month school leavers choose: share in use" in section
+    assert (
+        "Full-time TVET seats in the month school leavers choose (August): share in use" in section
+    )
+    assert "once a year in the month after their cohort enters (August)" in section
     assert "Lifelong-learning course seats, every month: share in use" in section
     # (this small city's rural providers have no seats: said so, not as a share)
     assert "rural: no seats" in section and "city " in section

@@ -253,7 +253,9 @@ def test_the_training_seats_are_tabled_by_region(run_folder, tmp_path):
     assert "means of months 1 to 13" in page
     zh = run_report._seats(run, "zh")
     assert (
-        "离校生选择时的职业教育名额" in zh and "（本次运行为每年8月）" in zh and "（第7个月）" in zh
+        "离校生选择时的全日制培训名额" in zh
+        and "（本次运行为每年8月）" in zh
+        and "（第7个月）" in zh
     )
     # a run's table written before the seat columns
     folder = _copy(run_folder, tmp_path)
