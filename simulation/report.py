@@ -789,7 +789,7 @@ class Sweep:
     # sweep did not keep the table (``_rural_flow_effects``)
     rural_flows: pd.DataFrame | None = None
     # the training providers' seats and learners, rural regions pooled and the whole
-    # city (``_seat_use``), None where the sweep did not keep the region table (or has
+    # city (``seat_use``), None where the sweep did not keep the region table (or has
     # too many design points), empty where its tables predate the seat columns
     seats: pd.DataFrame | None = None
 
@@ -901,7 +901,7 @@ def read(path: str | Path) -> Sweep:
     if regional and not effects.empty and not _summarised(sweep):
         sweep.rural_flows = _rural_flow_effects(path, baseline)
     if "region" in manifest["experiment"].get("keep", []) and not _summarised(sweep):
-        sweep.seats = _seat_use(path, manifest)
+        sweep.seats = seat_use(path, manifest)
     policy = _map_policy(sweep)  # the maps show one policy: load no other (cell is large)
     for table in ("sector", "region", "cell"):
         if table in manifest["experiment"].get("keep", []):
@@ -1001,7 +1001,7 @@ def intake_month(manifest: dict[str, Any], scenario: str | None = None) -> int:
     return (int(population.get("cohort_month", 6)) + 1) % 12
 
 
-def _seat_use(path: Path, manifest: dict[str, Any]) -> pd.DataFrame | None:
+def seat_use(path: str | Path, manifest: dict[str, Any] | None = None) -> pd.DataFrame | None:
     """The training providers' seats and learners by scenario, policy and design point,
     the region table's counts summed over the rural regions (``area`` "rural") and over
     the city ("city"), each a mean over the runs' months and seeds, with the share in
@@ -1012,7 +1012,10 @@ def _seat_use(path: Path, manifest: dict[str, Any]) -> pd.DataFrame | None:
     1..M. None where the run folders lack the region table; an empty frame where its
     tables predate the seat columns; ``attrs["older_runs"]``: runs left out because
     their tables do (a sweep resumed after the code changed). A scenario whose city
-    has no rural region has no "rural" rows."""
+    has no rural region has no "rural" rows. (``manifest``: the sweep's, read from
+    ``path`` where not given.)"""
+    path = Path(path)
+    manifest = (_manifest_of(path) or {}) if manifest is None else manifest
     regions = _kept_table(path, "region")
     if regions is None:
         return None
@@ -1030,10 +1033,11 @@ def _seat_use(path: Path, manifest: dict[str, Any]) -> pd.DataFrame | None:
     for area, here in (("rural", rural), ("city", pd.Series(True, index=regions.index))):
         month = regions[here].groupby([*keys, "seed", "month"], sort=False)
         courses = month[["course_seats", "course_enrolled"]].sum().groupby(keys, sort=False)
-        tvet = regions[here & at_intake].groupby([*keys, "seed", "month"], sort=False)
+        chose = regions[here & at_intake]
+        tvet = chose.groupby([*keys, "seed", "month"], sort=False)
         tvet = tvet[["tvet_seats", "tvet_enrolled"]].sum().groupby(keys, sort=False)
         both = courses.mean().join(tvet.mean(), how="left")
-        runs = regions[here & at_intake].groupby([*keys, "seed"], sort=False)["month"].nunique()
+        runs = chose.groupby([*keys, "seed"], sort=False)["month"].nunique()
         both["intakes"] = runs.groupby(keys, sort=False).min()
         parts.append(both.reset_index().assign(area=area))
     out = pd.concat(parts, ignore_index=True)

@@ -346,7 +346,7 @@ def test_the_seats_section_says_how_many_training_seats_learners_filled(
     sweep = report.read(cell_sweep())
     assert report.intake_month(sweep.manifest, "quick") == 7
     monkeypatch.setattr(analysis, "load", lambda path, table: regions)
-    sweep.seats = report._seat_use(cell_sweep(), sweep.manifest)
+    sweep.seats = report.seat_use(cell_sweep(), sweep.manifest)
     section = report._seats(sweep, "en")
     months = regions[regions["month"] >= 1]
     keys = ["scenario", "policy"]
@@ -397,7 +397,7 @@ def test_the_seats_section_says_how_many_training_seats_learners_filled(
     # months without an intake: no TVET share, said (not a share of the wrong months)
     early = regions[regions["month"] <= 6]
     monkeypatch.setattr(analysis, "load", lambda path, table: early)
-    sweep.seats = report._seat_use(cell_sweep(), sweep.manifest)
+    sweep.seats = report.seat_use(cell_sweep(), sweep.manifest)
     assert (sweep.seats["intakes"] == 0).all() and sweep.seats["tvet_seat_use"].isna().all()
     assert report._t("seats_no_intake", "en").format(months=14) in report._seats(sweep, "en")
     # runs written by older code (a sweep resumed after the change): left out, and said
@@ -405,7 +405,7 @@ def test_the_seats_section_says_how_many_training_seats_learners_filled(
     mixed = regions.copy()
     mixed.loc[mixed["run_id"].isin(old_runs), list(report.SEAT_COUNTS)] = np.nan
     monkeypatch.setattr(analysis, "load", lambda path, table: mixed)
-    sweep.seats = report._seat_use(cell_sweep(), sweep.manifest)
+    sweep.seats = report.seat_use(cell_sweep(), sweep.manifest)
     kept = regions[~regions["run_id"].isin(old_runs) & (regions["month"] >= 1)]
     city = sweep.seats[sweep.seats["area"] == "city"].set_index(keys)
     means = means_of(kept, "course")
