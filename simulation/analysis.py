@@ -694,7 +694,9 @@ def pool_regions(
     over its labour force, a seat use of its learners over its seats), the means of the
     employed (skill gap, wage) weighted by the employed, as ``metrics.REGION_POOLING``
     says; net migration summed, so a move between two of the group's regions cancels.
-    A share whose counts the table lacks is left out, with a warning.
+    A share whose counts the table lacks is left out, with a warning; a share the table
+    leaves empty in a month for all the group's regions stays empty (``tvet_seat_use``
+    outside the intake months).
 
     A pool's value is undefined (NaN) where a member region's is: a sweep resumed
     after the code changed holds older runs without a newer column, and summing their
@@ -795,6 +797,9 @@ def _pooled_region_transitions(results: pd.DataFrame, frame: pd.DataFrame) -> pd
     return pooled[[c for c in results.columns if c in pooled.columns]]
 
 
+_GIVEN = "__given"  # (a pooled share's count of regions that give it: dropped after)
+
+
 def _pooled_region_table(results: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
     rules = {c: r for c, r in metrics.REGION_POOLING.items() if c in frame.columns}
     lacking = [
@@ -819,7 +824,13 @@ def _pooled_region_table(results: pd.DataFrame, frame: pd.DataFrame) -> pd.DataF
     for c in weighted:
         weight = frame[rules[c][1]]
         parts[c] = (frame[c] * weight).where(~(weight == 0), 0.0)
-    pooled = _summed(parts, keys, [*sums, *weighted])
+    # how many of a pool's regions give each share: a share that the table leaves empty
+    # in a month for every region (the TVET seats' use outside the intake month) stays
+    # empty in the pool, not recomputed from the counts of that month
+    ratios = [c for c, r in rules.items() if r[0] == "ratio"]
+    given = [f"{c}{_GIVEN}" for c in ratios]
+    parts[given] = frame[ratios].notna().to_numpy(int)
+    pooled = _summed(parts, keys, [*sums, *weighted, *given])
     with np.errstate(divide="ignore", invalid="ignore"):
         for c, rule in rules.items():
             if rule[0] == "weighted":
@@ -827,7 +838,7 @@ def _pooled_region_table(results: pd.DataFrame, frame: pd.DataFrame) -> pd.DataF
                 pooled[c] = (pooled[c] / weight).where(weight > 0)
             elif rule[0] == "ratio":
                 top, bottom = pooled[rule[1]], pooled[rule[2]]
-                pooled[c] = (top / bottom).where(bottom > 0)
+                pooled[c] = (top / bottom).where((bottom > 0) & (pooled[f"{c}{_GIVEN}"] > 0))
     return pooled[[c for c in results.columns if c in pooled.columns]]
 
 

@@ -303,12 +303,13 @@ BREAKDOWN_DEFINITIONS: dict[str, dict[str, str]] = {
             "they live (in_training counts the region's residents)"
         ),
         "tvet_seat_use": (
-            "share: tvet_enrolled / tvet_seats. Seats are taken only when school leavers "
-            "choose, the month after their cohort enters (month 7 of each year, August, in "
-            "the shipped scenarios), and empty through the year as students finish or drop "
-            "out: read it in that month (below 1 then, seats stood empty when leavers "
-            "chose; above 1, students beyond seats cut since). Empty where the region has "
-            "no seats"
+            "share: tvet_enrolled / tvet_seats in the intake month only, empty in the "
+            "others. Seats are taken only when school leavers choose, the month after "
+            "their cohort enters (month 7 of each year, August, in the shipped scenarios), "
+            "and empty through the year as students finish or drop out, so a mean over "
+            "all months read binding seats as slack (below 1, seats stood empty when "
+            "leavers chose; above 1, students beyond seats cut since). Empty where the "
+            "region has no seats. (The other months' use: tvet_enrolled / tvet_seats)"
         ),
         "course_seats": (
             "seats: lifelong-learning course seats of the region's providers this month "
@@ -607,14 +608,34 @@ def compose_compiled(t: MonthTables) -> dict[str, float]:
     return dict(zip(NAMES, values[_COMPOSED_AT].tolist(), strict=True))
 
 
+def intake_month(cohort_month: int) -> int:
+    """The month of the year (0 = January) in which school leavers choose their path, and
+    so take TVET seats: the month after their cohort enters (``cohort_month``, at the
+    end of a month, phase 9; they choose in phase 5 of the next). A run's month m is
+    month ``m % 12`` of the year."""
+    return (int(cohort_month) + 1) % 12
+
+
+def intake_months(months: int, cohort_month: int) -> np.ndarray:
+    """Whether each of a run's months ``0 .. months - 1`` is an intake month
+    (``intake_month``): ``region_rows``' ``intake``."""
+    return np.arange(months) % 12 == intake_month(cohort_month)
+
+
 def region_rows(
-    R: np.ndarray, net_migration: np.ndarray, seats: np.ndarray, provider_region: np.ndarray
+    R: np.ndarray,
+    net_migration: np.ndarray,
+    seats: np.ndarray,
+    provider_region: np.ndarray,
+    intake: np.ndarray | bool = True,
 ) -> np.ndarray:
     """The region breakdown's rows from the region tables of one or more months
     (``R``: ..., regions, N_R), the net migration into each region (arrivals minus
     departures: ..., regions) and the providers' seats and learners (..., 4, providers:
     TVET seats, TVET students, course seats, course learners), summed by the providers'
-    regions (``provider_region``): (..., regions, REGION_COLUMNS)."""
+    regions (``provider_region``): (..., regions, REGION_COLUMNS). ``intake`` (...: one
+    per month) says whether school leavers took TVET seats that month: the TVET seats'
+    use is read then only, and left empty (NaN) in the other months (``intake_months``)."""
     in_region = np.arange(R.shape[-2])[:, None] == np.asarray(provider_region)[None, :]
     # (exact: counts of a few thousand at most, summed in float64)
     tvet_seats, tvet_enrolled, course_seats, course_enrolled = np.moveaxis(
@@ -638,7 +659,11 @@ def region_rows(
                 net_migration,
                 tvet_seats,
                 tvet_enrolled,
-                np.where(tvet_seats > 0, tvet_enrolled / tvet_seats, np.nan),
+                np.where(
+                    (tvet_seats > 0) & np.asarray(intake, dtype=bool)[..., None],
+                    tvet_enrolled / tvet_seats,
+                    np.nan,
+                ),
                 course_seats,
                 course_enrolled,
                 np.where(course_seats > 0, course_enrolled / course_seats, np.nan),

@@ -330,7 +330,13 @@ class SkillsModel(Engine, mesa.Model):
         world = self.world
         if kind == "region":
             labels, columns = world.region_names, metrics.REGION_COLUMNS
-            rows = partial(metrics.region_rows, provider_region=self._provider_regions())
+            rows = partial(
+                metrics.region_rows,
+                provider_region=self._provider_regions(),
+                intake=metrics.intake_months(
+                    len(self.breakdown_tables[kind]), self.params.demography.cohort_month
+                ),
+            )
         elif kind == "sector":
             labels, columns, rows = world.sector_names, metrics.SECTOR_COLUMNS, metrics.sector_rows
         elif kind == "cohort":

@@ -998,7 +998,7 @@ def intake_month(manifest: dict[str, Any], scenario: str | None = None) -> int:
     if dump is None:  # (a run's manifest: its resolved configuration)
         dump = (manifest.get("config") or {}).get("scenario") or {}
     population = (dump.get("behaviour") or {}).get("population") or {}
-    return (int(population.get("cohort_month", 6)) + 1) % 12
+    return metrics.intake_month(population.get("cohort_month", 6))
 
 
 def seat_use(path: str | Path, manifest: dict[str, Any] | None = None) -> pd.DataFrame | None:

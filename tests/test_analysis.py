@@ -577,7 +577,7 @@ def test_the_region_table_pooled_gives_the_citys_own_metrics(tmp_path):
     urban unemployment rates, the city's unemployment and youth rates, skill gap and
     wage; and the seats' use is the learners over the seats summed."""
     keep = 'keep = ["metrics", "region"]\n'
-    _, out = _sweep(tmp_path, small(months=4, workers=1500, extra=keep))
+    _, out = _sweep(tmp_path, small(months=8, workers=1500, extra=keep))  # (an intake: 7)
     region = analysis.load(out, table="region")
     city = analysis.load(out).set_index(["run_id", "month"])
     assert set(metrics.REGION_POOLING) == set(metrics.REGION_COLUMNS)
@@ -600,10 +600,24 @@ def test_the_region_table_pooled_gives_the_citys_own_metrics(tmp_path):
         assert whole[column].to_numpy() == pytest.approx(theirs, rel=1e-9, nan_ok=True), column
     sums = region.groupby(["run_id", "month"])[["tvet_enrolled", "tvet_seats"]].sum()
     use = (sums["tvet_enrolled"] / sums["tvet_seats"]).reindex(whole.index)
-    assert whole["tvet_seat_use"].to_numpy() == pytest.approx(use.to_numpy(), rel=1e-12)
+    # (in the intake month, as the table gives it: empty in the others, pooled too)
+    intake = whole.index.get_level_values("month") % 12 == metrics.intake_month(6)
+    assert intake.any() and use[intake].notna().all()
+    use = use.where(intake)
+    assert whole["tvet_seat_use"].to_numpy() == pytest.approx(
+        use.to_numpy(), rel=1e-12, nan_ok=True
+    )
+    assert region.loc[region["month"] % 12 != 7, "tvet_seat_use"].isna().all()
     assert (whole["net_migration"] == 0).all()  # (moves between the city's regions cancel)
     found = analysis.effects(pooled, metric_names=["unemployment_rate", "tvet_seat_use"])
     assert set(found["region"]) == {"urban", "rural"}
+    # the seats' use averaged over the runs' months is its use at the intake
+    at_intake = pooled[(pooled["month"] == 7) & (pooled["policy"] == "none")]
+    seat_rows = found[found["metric"] == "tvet_seat_use"].set_index("region")
+    expected = at_intake.groupby("region")["tvet_seat_use"].mean().dropna()
+    assert len(expected) and seat_rows.loc[expected.index, "baseline_mean"].to_numpy() == (
+        pytest.approx(expected.to_numpy(), rel=1e-12)
+    )
     # each region a group of its own: every column as the table has it (each share's
     # rule recomputes the table's own share, each mean's its own mean)
     alone = analysis.pool_regions(region, {r: [r] for r in dict.fromkeys(region["region"])})

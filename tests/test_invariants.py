@@ -718,7 +718,10 @@ class Tracker:
             (sum(x) for x in zip(*self.ended, strict=True)) if self.ended else (0, 0, 0)
         )
         same("apprenticeship_completion_rate", rate(done, done + dropped + dissolved))
-        if model.month == model.months:  # (the last month: the breakdowns' frames are slow)
+        # (the last month, and an intake month, whose TVET seat use the region table
+        # gives: the breakdowns' frames are slow)
+        intake = model.month % 12 == metrics.intake_month(model.params.demography.cohort_month)
+        if model.month == model.months or (intake and model.month > 0):
             check_breakdowns(model, where)
         started = (status, w.region, w.age) if self.started is None else self.started
         tables = (model.breakdown_tables[k][-1] for k in ("transitions", "region_transitions"))
@@ -769,6 +772,8 @@ def check_breakdowns(model: SkillsModel, where: str) -> None:
         (w.programme == Programme.COURSE) | (w.programme == Programme.VOUCHER_COURSE)
     )
 
+    intake = model.month % 12 == metrics.intake_month(model.params.demography.cohort_month)
+
     def taught_in(r):
         return (w.provider >= 0) & (pr.region[np.maximum(w.provider, 0)] == r)
 
@@ -794,7 +799,10 @@ def check_breakdowns(model: SkillsModel, where: str) -> None:
             # own rows (the providers' counters are the code under test)
             "tvet_seats": pr.seats[pr.region == r].sum(),
             "tvet_enrolled": (in_tvet & taught_in(r)).sum(),
-            "tvet_seat_use": share(in_tvet & taught_in(r), pr.seats[pr.region == r]),
+            # (read in the intake month only: empty in the others)
+            "tvet_seat_use": share(in_tvet & taught_in(r), pr.seats[pr.region == r])
+            if intake
+            else math.nan,
             "course_seats": pr.course_seats[pr.region == r].sum(),
             "course_enrolled": (in_course & taught_in(r)).sum(),
             "course_seat_use": share(in_course & taught_in(r), pr.course_seats[pr.region == r]),
