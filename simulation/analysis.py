@@ -108,6 +108,9 @@ def load(
             path, manifest = path.parent, above
     if manifest is not None and manifest.get("kind") == "sweep":
         out = _load_sweep(path, manifest, table, policies)
+        if table == "region":
+            intakes = {x: intake_month(manifest, x) for x in out["scenario"].unique()}
+            out = _seat_use_at_intakes(out, out["scenario"].map(intakes))
         out.attrs["skillsim"]["table"] = table
         return out
     if manifest is not None and manifest.get("kind") == "run":
@@ -167,6 +170,9 @@ def load(
         out = pd.concat(frames, ignore_index=True)
     else:
         out = pd.DataFrame(columns=[*RUN_KEYS, "month"])
+    if table == "region":
+        intakes = {f.name: intake_month(manifests[f]) for f in folders}
+        out = _seat_use_at_intakes(out, out["run_id"].map(intakes))
     out.attrs["skillsim"] = {"kind": "runs", "parameters": [], "table": table}
     used = [
         manifests[f] for f in folders if policies is None or manifests[f].get("policy") in policies
@@ -674,6 +680,30 @@ def in_months(results: pd.DataFrame, months: tuple[int, int] | None) -> pd.DataF
     return out
 
 
+def intake_month(manifest: dict[str, Any], scenario: str | None = None) -> int:
+    """The month of the year (0 = January) in which a scenario's school leavers choose
+    their path, and so take TVET seats (``metrics.intake_month``: the month after their
+    cohort enters). From a sweep's manifest, of its ``scenario``; from a run's, of its
+    own. August (7) for the shipped scenarios, and where the manifest does not say."""
+    dump = (manifest.get("scenarios") or {}).get(scenario) if scenario is not None else None
+    if dump is None:  # (a run's manifest: its resolved configuration)
+        dump = (manifest.get("config") or {}).get("scenario") or {}
+    population = (dump.get("behaviour") or {}).get("population") or {}
+    return metrics.intake_month(population.get("cohort_month", 6))
+
+
+def _seat_use_at_intakes(table: pd.DataFrame, intake: pd.Series) -> pd.DataFrame:
+    """A region table's ``tvet_seat_use`` left empty outside each row's intake month
+    (``intake``: the month of the year, row by row), as the model writes it since
+    2026-12-07: a table written before gave it in every month, and a sweep resumed after
+    the change, or a folder of runs of both, mixed the two readings in one mean."""
+    if "tvet_seat_use" in table.columns and len(table):
+        off = (table["month"] % 12).to_numpy() != intake.to_numpy()
+        if off.any() and table.loc[off, "tvet_seat_use"].notna().any():
+            table.loc[off, "tvet_seat_use"] = np.nan
+    return table
+
+
 def pool_regions(
     results: pd.DataFrame, groups: dict[str, Sequence[str]] | None = None
 ) -> pd.DataFrame:
@@ -854,7 +884,9 @@ def summarise(
 ) -> pd.DataFrame:
     """One row per run: the keys, then each metric's mean over months 1..M (``mean``)
     or its value in the last month (``final``); over months first..last, or in month
-    last, with ``months`` = (first, last) (``in_months``). Of a breakdown (``load(path,
+    last, with ``months`` = (first, last) (``in_months``). The region table's
+    ``tvet_seat_use``, given in the intake months only (``metrics.AT_INTAKE``): its mean
+    over the intake months, or its value at the last intake. Of a breakdown (``load(path,
     table="region")``), one row per run and region (sector, cohort, cell, pair of
     statuses), its columns
     summarised the same way (a month where a group's value is undefined, NaN, is left
@@ -872,6 +904,10 @@ def summarise(
     else:
         last = results[results["month"] == results.groupby("run_id")["month"].transform("max")]
         out = last.set_index(keys)[names].sort_index()
+        # a measure given in the intake months only: its last intake's
+        for c in (c for c in metrics.AT_INTAKE if c in names):
+            given = results[results["month"] >= 1].sort_values("month", kind="stable")
+            out[c] = given.groupby(keys, dropna=False)[c].last().reindex(out.index)
     return out.reset_index()
 
 

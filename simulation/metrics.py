@@ -187,6 +187,9 @@ REGION_COLUMNS = (
     "course_enrolled",
     "course_seat_use",
 )
+# The region table's columns given in the intake months only (``region_rows``), empty
+# in the others: a mean over months is theirs at the intakes (``analysis.summarise``).
+AT_INTAKE = ("tvet_seat_use",)
 # How regions pool (``analysis.pool_regions``): a count is summed; a share is
 # recomputed from its summed numerator and denominator; a mean of the employed is
 # weighted by them.
@@ -303,13 +306,14 @@ BREAKDOWN_DEFINITIONS: dict[str, dict[str, str]] = {
             "they live (in_training counts the region's residents)"
         ),
         "tvet_seat_use": (
-            "share: tvet_enrolled / tvet_seats in the intake month only, empty in the "
-            "others. Seats are taken only when school leavers choose, the month after "
-            "their cohort enters (month 7 of each year, August, in the shipped scenarios), "
-            "and empty through the year as students finish or drop out, so a mean over "
-            "all months read binding seats as slack (below 1, seats stood empty when "
-            "leavers chose; above 1, students beyond seats cut since). Empty where the "
-            "region has no seats. (The other months' use: tvet_enrolled / tvet_seats)"
+            "share: tvet_enrolled / tvet_seats, given in the intake month only and empty "
+            "in the others. Seats are taken only when school leavers choose, the month "
+            "after their cohort enters (month 7 of each year, August, in the shipped "
+            "scenarios), and empty through the year as students finish or drop out: "
+            "averaged over every month, seats that bind would read as slack. Below 1, "
+            "seats stood empty when leavers chose; above 1, seats were cut since students "
+            "entered. Empty where the region has no seats. (Any month's share of seats "
+            "filled: tvet_enrolled / tvet_seats)"
         ),
         "course_seats": (
             "seats: lifelong-learning course seats of the region's providers this month "
@@ -616,10 +620,15 @@ def intake_month(cohort_month: int) -> int:
     return (int(cohort_month) + 1) % 12
 
 
-def intake_months(months: int, cohort_month: int) -> np.ndarray:
+def intake_months(months: int, cohort_month: int, burned_in: bool = True) -> np.ndarray:
     """Whether each of a run's months ``0 .. months - 1`` is an intake month
-    (``intake_month``): ``region_rows``' ``intake``."""
-    return np.arange(months) % 12 == intake_month(cohort_month)
+    (``intake_month``): ``region_rows``' ``intake``. Month 0 is the state after the
+    burn-in's last month (month 0 of the year): without a burn-in (``burned_in``
+    False) it is the initial state, in which no one chose."""
+    out = np.arange(months) % 12 == intake_month(cohort_month)
+    if not burned_in and months:
+        out[0] = False
+    return out
 
 
 def region_rows(
@@ -627,7 +636,7 @@ def region_rows(
     net_migration: np.ndarray,
     seats: np.ndarray,
     provider_region: np.ndarray,
-    intake: np.ndarray | bool = True,
+    intake: np.ndarray | bool,
 ) -> np.ndarray:
     """The region breakdown's rows from the region tables of one or more months
     (``R``: ..., regions, N_R), the net migration into each region (arrivals minus

@@ -334,7 +334,9 @@ class SkillsModel(Engine, mesa.Model):
                 metrics.region_rows,
                 provider_region=self._provider_regions(),
                 intake=metrics.intake_months(
-                    len(self.breakdown_tables[kind]), self.params.demography.cohort_month
+                    len(self.breakdown_tables[kind]),
+                    self.params.demography.cohort_month,
+                    burned_in=self.burn_in > 0,
                 ),
             )
         elif kind == "sector":

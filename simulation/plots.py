@@ -49,6 +49,7 @@ from matplotlib.ticker import MaxNLocator, MultipleLocator
 
 from simulation import analysis, i18n, loading, metrics
 from simulation.i18n import axis_label, label, name_of, scale, text, unit
+from simulation.metrics import AT_INTAKE
 
 STYLES = ("paper", "talk")
 # Okabe & Ito (2008), safe for colour-blind readers; ordered so that the first three
@@ -1677,13 +1678,18 @@ def run_lines(
         fig, ax = _subplots(figsize=size or _SIZES[style], layout="constrained")
         for m in metrics:
             lk = looks[m]
+            values = frame[m].to_numpy(float)
             ax.plot(
                 frame["month"],
-                frame[m] * scale(m),
+                values * scale(m),
                 color=lk["color"],
                 dashes=lk["dashes"],
                 lw=2,
                 label=label(m, lang),
+                # a value between two gaps (the TVET seats' use, given at the intakes
+                # only) is no line: a marker shows it
+                marker="o" if _isolated(values).any() else None,
+                markersize=5,
             )
         if months:
             ax.set_xlim(0, months)
@@ -1707,6 +1713,14 @@ def run_lines(
     return _done(fig)
 
 
+def _isolated(values: np.ndarray) -> np.ndarray:
+    """Which of a line's values have no value on either side (NaN or the end)."""
+    given = ~np.isnan(values)
+    before = np.concatenate(([False], given[:-1]))
+    after = np.concatenate((given[1:], [False]))
+    return given & ~before & ~after
+
+
 def region_bars(
     table: pd.DataFrame,
     metrics: Sequence[str],
@@ -1719,6 +1733,18 @@ def region_bars(
     """One month of a breakdown by region (``model.breakdown("region")`` at a month):
     one bar group per region, one bar per metric (metrics sharing a unit); ``size``
     (inches) is the style's panel by default."""
+    empty = [m for m in metrics if table[m].isna().all()]
+    if empty:
+        intake = [m for m in empty if m in AT_INTAKE]
+        raise ValueError(
+            f"region_bars: {', '.join(empty)} has no value in any region of this table"
+            + (
+                f" ({', '.join(intake)}: given only in the months school leavers choose, "
+                "August as shipped; allowed: such a month of the table)"
+                if intake
+                else ""
+            )
+        )
     looks = look(metrics)
     hatches = ("", "//", "..", "xx")
     regions = list(table["region"])

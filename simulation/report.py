@@ -988,17 +988,9 @@ MONTH_NAMES = (
 )  # fmt: skip
 
 
-def intake_month(manifest: dict[str, Any], scenario: str | None = None) -> int:
-    """The month of the year (0 = January) in which a scenario's school leavers choose
-    their path, and so take TVET seats: the month after their cohort enters
-    (``cohort_month``, phase 9; they choose in phase 5 of the next). From a sweep's
-    manifest, of its ``scenario``; from a run's, of its own. August (7) for the shipped
-    scenarios, and where the manifest does not say."""
-    dump = (manifest.get("scenarios") or {}).get(scenario) if scenario is not None else None
-    if dump is None:  # (a run's manifest: its resolved configuration)
-        dump = (manifest.get("config") or {}).get("scenario") or {}
-    population = (dump.get("behaviour") or {}).get("population") or {}
-    return metrics.intake_month(population.get("cohort_month", 6))
+# The month of the year in which a scenario's school leavers take TVET seats, from a
+# sweep's or a run's manifest (``analysis.intake_month``).
+intake_month = analysis.intake_month
 
 
 def seat_use(path: str | Path, manifest: dict[str, Any] | None = None) -> pd.DataFrame | None:

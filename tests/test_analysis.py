@@ -570,6 +570,15 @@ def test_a_column_an_analyst_adds_is_a_measure_too(paired_sweep):
         analysis.effects(bare, metric_names="lever")
 
 
+def test_intake_months_are_the_month_after_the_cohort_enters():
+    """Leavers choose the month after their cohort enters (phase 9, then phase 5 of the
+    next month); month 0 is an intake only where a burn-in's last month ran it."""
+    assert metrics.intake_month(6) == 7 and metrics.intake_month(11) == 0
+    assert np.flatnonzero(metrics.intake_months(30, 6)).tolist() == [7, 19]
+    assert np.flatnonzero(metrics.intake_months(13, 11)).tolist() == [0, 12]
+    assert np.flatnonzero(metrics.intake_months(13, 11, burned_in=False)).tolist() == [12]
+
+
 def test_the_region_table_pooled_gives_the_citys_own_metrics(tmp_path):
     """The region table pooled (counts summed, shares of the sums, the employed's means
     weighted by them) gives, for the rural and urban regions and for the whole city,

@@ -975,6 +975,26 @@ def test_counts_of_one_run_have_whole_ticks():
     assert len(ticks) >= 2 and np.all(ticks == np.round(ticks))
 
 
+def test_the_tvet_seats_use_of_one_run_is_drawn_at_its_intakes():
+    """The region table gives the TVET seats' use in the intake months only: a line
+    through values between gaps draws nothing, so such a series is drawn with markers
+    (a full series is not); bars of a month with no value anywhere are refused, saying
+    which months have one, not drawn empty."""
+    months = np.arange(26)
+    use = np.where(months % 12 == 7, 0.9, np.nan)
+    frame = pd.DataFrame(
+        {"month": months, "tvet_seat_use": use, "course_seat_use": np.full(26, 0.1)}
+    )
+    fig = plots.run_lines(frame, ["tvet_seat_use", "course_seat_use"])
+    tvet, course = fig.axes[0].get_lines()[:2]
+    assert tvet.get_marker() == "o" and course.get_marker() in (None, "None", "")
+    one = frame[frame["month"] == 8].assign(region="urban_core")
+    with pytest.raises(ValueError, match="tvet_seat_use: given only in the months school"):
+        plots.region_bars(one, ["tvet_seat_use"])
+    at_intake = frame[frame["month"] == 7].assign(region="urban_core")
+    assert plots.region_bars(at_intake, ["tvet_seat_use"]).axes[0].patches
+
+
 def test_points_that_ran_the_same_values_are_labelled_apart():
     """Two samples of a whole-number field that round to the same value ran the same
     settings: their labels say which point each is, not the same words twice."""

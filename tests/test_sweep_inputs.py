@@ -34,7 +34,7 @@ def regional(tmp_path_factory) -> Path:
     """A finished sweep that kept the region and region_transitions tables."""
     root = tmp_path_factory.mktemp("regional")
     keep = 'keep = ["metrics", "region", "region_transitions"]\n'
-    path = write_experiment(root / "exp", small(months=4, extra=keep))
+    path = write_experiment(root / "exp", small(months=8, workers=1500, extra=keep))  # (intake: 7)
     out = root / "sweep"
     assert run_sweep(make_plan(load_experiment(path)), out, executor="serial", threads=1).complete
     return out
@@ -109,6 +109,51 @@ def test_effects_of_a_breakdown_by_its_rows(regional, tmp_path, capsys):
     said = capsys.readouterr()
     assert "skillsim: warning: pool_regions: left out youth_unemployment_rate" in said.err
     assert "unemployment_rate" in said.out and "youth_unemployment_rate" not in said.out
+
+
+def test_effects_on_the_tvet_seats_use_say_which_months_they_are_of(regional, tmp_path, capsys):
+    """`skillsim effects --table region` on ``tvet_seat_use``, which the table gives in
+    the intake months only: the effects are its effects there (the mean over the intake
+    months, "final" the last intake's), and a note says so; a window without an intake
+    says why every cell is empty. A sweep written before the table left the other months
+    empty (its use given every month) reads the same."""
+    argv = ["effects", str(regional), "--table", "region", "--pool-regions"]
+    argv += ["--metric", "tvet_seat_use", "--csv"]
+    assert cli.main([*argv, str(tmp_path / "mean.csv")]) == 0
+    out = capsys.readouterr().out
+    assert "tvet_seat_use: given only in the months school leavers choose (August of each " in out
+    assert "here months 7): its mean over those months, not over every month." in out
+    mean = pd.read_csv(tmp_path / "mean.csv", dtype={"sweep_hash": str, "code_digest": str})
+    mean = mean[mean["metric"] == "tvet_seat_use"]
+    pooled = analysis.pool_regions(analysis.load(regional, table="region"))
+    at_intake = pooled[pooled["month"] == 7].groupby(["policy", "region"])["tvet_seat_use"]
+    means = at_intake.mean()
+    base = mean.set_index("region")["baseline_mean"]
+    assert len(base) and base.to_numpy() == pytest.approx(
+        means.loc["none"].reindex(base.index).to_numpy(), rel=1e-12
+    )
+    # "final": the last intake's, not the last month's (month 8: no intake)
+    assert cli.main([*argv, str(tmp_path / "final.csv"), "--summary", "final"]) == 0
+    assert "its value at the last of them" in capsys.readouterr().out
+    final = pd.read_csv(tmp_path / "final.csv", dtype={"sweep_hash": str, "code_digest": str})
+    final = final[final["metric"] == "tvet_seat_use"]
+    assert final["baseline_mean"].to_numpy() == pytest.approx(base.to_numpy(), rel=1e-12)
+    # a window without an intake: said, not a table of dashes alone
+    assert cli.main([*argv, str(tmp_path / "none.csv"), "--months", "1-6"]) == 0
+    assert "and none is among the months summarised: '-' throughout" in capsys.readouterr().out
+    # a sweep's region tables written before: the use given every month
+    old = tmp_path / "old"
+    shutil.copytree(regional, old, ignore=shutil.ignore_patterns(".lock"))
+    for table in old.glob("runs/*/region.parquet"):
+        frame = pd.read_parquet(table)
+        frame["tvet_seat_use"] = (frame["tvet_enrolled"] / frame["tvet_seats"]).where(
+            frame["tvet_seats"] > 0
+        )
+        frame.to_parquet(table)
+    new = analysis.load(regional, table="region")
+    loaded = analysis.load(old, table="region")
+    assert loaded["tvet_seat_use"].notna().sum() == new["tvet_seat_use"].notna().sum() > 0
+    pd.testing.assert_series_equal(loaded["tvet_seat_use"], new["tvet_seat_use"])
 
 
 def test_a_table_not_kept_is_named_from_a_sweeps_runs_folder_too(regional, capsys):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import calendar
 import os
 import shutil
 import sys
@@ -735,6 +736,7 @@ def _effects(
     from rich.table import Table
 
     from simulation import analysis
+    from simulation.metrics import AT_INTAKE
 
     if csv is not None:
         _check_new_file(csv, "--csv")
@@ -874,6 +876,8 @@ def _effects(
         else ""
     )
     print(f"n = {seeds};{lone} shares in percentage points (pp){cost}.")
+    for name in (m for m in AT_INTAKE if m in shown and m in frame.columns):
+        print(_intake_note(name, frame, summary, months))
     if daggers:
         print(
             "\u2020: most of the extra workers in employment did not come out of "
@@ -883,6 +887,29 @@ def _effects(
             "education, say). A cost per worker in employment, not of jobs for the unemployed."
         )
     return 0
+
+
+def _intake_note(name: str, frame, summary: str, months) -> str:
+    """What the effects on a measure given in the intake months only
+    (``metrics.AT_INTAKE``) are over: those months of the summarised ones, found in the
+    table itself (where the measure is given), or a note that none of them is one."""
+    from simulation import analysis
+
+    window = analysis.in_months(frame, months) if months else frame[frame["month"] >= 1]
+    given = sorted({int(m) for m in window.loc[window[name].notna(), "month"]})
+    if not given:
+        return (
+            f"{name}: given only in the months school leavers choose (the intake: August "
+            "of each year as shipped), and none is among the months summarised: '-' "
+            "throughout (allowed: a window with an intake month, --months FROM-TO)"
+        )
+    of_year = ", ".join(calendar.month_name[m % 12 + 1] for m in sorted({m % 12 for m in given}))
+    shown = ", ".join(map(str, given[:4])) + (f", ... {given[-1]}" if len(given) > 4 else "")
+    over = "its mean over those months" if summary == "mean" else "its value at the last of them"
+    return (
+        f"{name}: given only in the months school leavers choose ({of_year} of each year; "
+        f"here months {shown}): {over}, not over every month."
+    )
 
 
 def _not_kept(results: Path, table: str) -> str | None:
