@@ -680,6 +680,25 @@ def in_months(results: pd.DataFrame, months: tuple[int, int] | None) -> pd.DataF
     return out
 
 
+def baseline_shares(results: pd.DataFrame) -> dict[str, list[str]]:
+    """The design parameters of a sweep (``load``'s ``attrs``) that set a policy field
+    (``policy.*``) while its baseline policy ran: set on every policy, the baseline
+    included, so the effects compare policies at the same setting of them, and a policy
+    that differs from the baseline only there shows none (a subsidy swept on ``none``
+    and ``apprenticeship_subsidy`` alike). Each parameter's name and its policy paths."""
+    info = results.attrs.get("skillsim", {})
+    if info.get("kind") != "sweep" or "policy" not in results.columns:
+        return {}
+    if info.get("baseline_policy", "none") not in set(results["policy"]):
+        return {}
+    shared = {}
+    for name, paths in (info.get("paths") or {}).items():
+        policy = [str(p) for p in paths if str(p).startswith("policy.")]
+        if policy:
+            shared[name] = policy
+    return shared
+
+
 def intake_month(manifest: dict[str, Any], scenario: str | None = None) -> int:
     """The month of the year (0 = January) in which a scenario's school leavers choose
     their path, and so take TVET seats (``metrics.intake_month``: the month after their

@@ -256,6 +256,15 @@ _T: dict[str, tuple[str, str]] = {
         "（就业者与学徒占全部劳动年龄人口之比，含在校学生）。技能差距为技能不足"
         "与技能过剩之和；技能不足比例仅反映不足部分。",
     ),
+    "baseline_shares": (
+        "The design sets {levers} on every policy, {base} included: each effect compares "
+        "two policies at the same setting of it, so a policy that differs from {base} only "
+        "there shows none. To measure a lever against no policy, leave {base} out of the "
+        "experiment's policies (as experiments/subsidy_sensitivity.toml does).",
+        "本设计对所有政策（包括{base}）都设定了{levers}：每项影响都是两项政策在该参数取值相同时的比较，"
+        "因此与{base}仅在该参数上不同的政策不会显示任何影响。若要衡量某一政策工具相对于无政策的影响，"
+        "请把{base}从实验的政策列表中去掉（如 experiments/subsidy_sensitivity.toml）。",
+    ),
     "summary_intro_one": (
         "Effect of each policy against {base}, by scenario: the paired difference of each "
         "run's mean over months 1 to {months}, from one seed, so without an interval (the "
@@ -1995,6 +2004,13 @@ def _summary(sweep: Sweep, lang: str) -> str:
         )
         + "</p>"
     ]
+    shared = analysis.baseline_shares(sweep.results)
+    if shared:  # (why a policy's effects may all be zero)
+        levers = "、".join if lang == "zh" else ", ".join
+        words = _t("baseline_shares", lang).format(
+            base=base, levers=levers(f"{k} ({', '.join(v)})" for k, v in shared.items())
+        )
+        out.append(f"<p class='note'>{_e(words)}</p>")
     from simulation import plots
 
     points = plots.point_labels(sweep.results, lang)  # {} without design points

@@ -77,6 +77,8 @@ def test_effects_of_a_breakdown_by_its_rows(regional, tmp_path, capsys):
     )
     rates = pooled.loc[pooled["metric"] == "transition_rate", "policy_mean"]
     assert (rates < 0.9).all()  # (not 1: the denominator is every unemployed worker)
+    assert analysis.baseline_shares(analysis.load(regional)) == {}  # (no design: no note)
+    assert "note: the design sets" not in out
     # the region table, its own measures by default
     assert (
         cli.main(["effects", str(regional), "--table", "region", "--where", "region=urban_core"])
@@ -492,6 +494,19 @@ def test_a_policy_lever_swept_on_the_baseline_too_is_pointed_out(tmp_path, capsy
     assert cli.main(["sweep", str(both), "--out", str(out), "--executor", "serial"]) == 0
     err = " ".join(capsys.readouterr().err.split())
     assert 'note: subsidy set on every policy, the baseline "none" included' in err, err
+    # ... and again where the effects are read (it explains their zeros): effects, report
+    shared = {"subsidy": ["policy.subsidy.yuan_per_year"]}
+    assert analysis.baseline_shares(analysis.load(out)) == shared
+    assert cli.main(["effects", str(out)]) == 0
+    said = " ".join(capsys.readouterr().out.split())
+    assert (
+        'note: the design sets subsidy (policy.subsidy.yuan_per_year) on every policy, the '
+        'baseline "none" included, so each effect compares policies at the same setting'
+    ) in said, said
+    from simulation import report
+
+    for lang, words in (("en", "The design sets subsidy"), ("zh", "本设计对所有政策")):
+        assert words in report._summary(report.read(out), lang)
     alone = write_experiment(
         tmp_path / "exp",
         small(policies=("apprenticeship_subsidy",), extra=lever),

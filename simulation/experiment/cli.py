@@ -878,6 +878,16 @@ def _effects(
     print(f"n = {seeds};{lone} shares in percentage points (pp){cost}.")
     for name in (m for m in AT_INTAKE if m in shown and m in frame.columns):
         print(_intake_note(name, frame, summary, months))
+    shared = analysis.baseline_shares(frame)
+    if shared:  # (said when the sweep started, and again here: it explains zeros)
+        levers = ", ".join(f"{k} ({', '.join(v)})" for k, v in shared.items())
+        print(
+            f"note: the design sets {levers} on every policy, the baseline "
+            f"{show_value(baseline)} included, so each effect compares policies at the same "
+            "setting of it, and a policy that differs from the baseline only there shows "
+            "none (to sweep a lever against no policy, leave the baseline out of policies, "
+            "as experiments/subsidy_sensitivity.toml does)"
+        )
     if daggers:
         print(
             "\u2020: most of the extra workers in employment did not come out of "
