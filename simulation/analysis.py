@@ -1073,7 +1073,8 @@ def effects(
 
     Columns: scenario, policy, point and parameters, metric, unit, n (paired seeds),
     baseline_mean, policy_mean, effect (mean paired difference, policy - baseline),
-    ci_low and ci_high (t interval of the paired differences), unpaired_ci_low and
+    ci_low and ci_high (t interval of the paired differences; a catalogue metric's cut to
+    where its difference can be, within ±1 for a share), unpaired_ci_low and
     unpaired_ci_high (Welch interval of the two samples, for comparison).
 
     ``metric_names`` (a name or a list) keeps to those metrics; by default every metric of
@@ -1469,8 +1470,8 @@ def _paired(name: str, a: np.ndarray, b: np.ndarray, confidence: float, stats) -
     d = a - b
     mean = float(d.mean()) if n else math.nan
     sd = float(d.std(ddof=1)) if n > 1 else math.nan
-    lo, hi = _t_interval(mean, sd, n, confidence, stats)
-    ulo, uhi = _welch(a, b, confidence, stats)
+    lo, hi = _difference_bounds(name, *_t_interval(mean, sd, n, confidence, stats))
+    ulo, uhi = _difference_bounds(name, *_welch(a, b, confidence, stats))
     return {
         "metric": name,
         "unit": _unit(name),
@@ -1483,6 +1484,22 @@ def _paired(name: str, a: np.ndarray, b: np.ndarray, confidence: float, stats) -
         "unpaired_ci_low": ulo,
         "unpaired_ci_high": uhi,
     }
+
+
+def _difference_bounds(name: str, lo: float, hi: float) -> tuple[float, float]:
+    """An interval of a difference of a catalogue metric's values cut to where such a
+    difference can be (``metrics.Metric.bounds``: a share's lies within -1 and +1; the
+    interval's coverage is unchanged). Two seeds' t interval spans 12.7 standard errors
+    either side, and reached -128 percentage points of a completion rate (an outside
+    review)."""
+    metric = metrics.BY_NAME.get(name)
+    if metric is None:
+        return lo, hi
+    low, high = metric.bounds
+    span = high - low
+    if not math.isfinite(span):
+        return lo, hi
+    return max(lo, -span), min(hi, span)
 
 
 def _welch(a: np.ndarray, b: np.ndarray, confidence: float, stats) -> tuple[float, float]:

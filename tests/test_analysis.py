@@ -213,6 +213,27 @@ def test_effects_are_paired_t_intervals(paired_sweep):
         analysis.effects(results, baseline_policy="nothing")
 
 
+def test_intervals_of_a_shares_effect_stop_where_a_difference_can_be():
+    """Two seeds' t interval spans 12.7 standard errors either side: a share's effect
+    interval reached -128 points (an outside review). Both intervals of a catalogue
+    share stop at -1 and +1; a count's, a yuan amount's and a breakdown column's are
+    the t interval as it is."""
+    from scipy import stats as st
+
+    a, b = np.array([0.2, 0.9]), np.array([0.6, 0.3])
+    share = analysis._paired("apprenticeship_completion_rate", a, b, 0.95, st)
+    lo, hi = st.t.interval(0.95, 1, loc=(a - b).mean(), scale=st.sem(a - b))
+    assert lo < -1 and hi > 1  # (the case: past both bounds)
+    assert (share["ci_low"], share["ci_high"]) == (-1.0, 1.0)
+    assert share["unpaired_ci_low"] >= -1 and share["unpaired_ci_high"] <= 1
+    assert share["effect"] == pytest.approx(0.1)
+    for name in ("employed", "spending_total_yuan", "tvet_seat_use"):
+        raw = analysis._paired(name, a, b, 0.95, st)
+        assert (raw["ci_low"], raw["ci_high"]) == pytest.approx((lo, hi)), name
+    one = analysis._paired("unemployment_rate", a[:1], b[:1], 0.95, st)
+    assert math.isnan(one["ci_low"]) and math.isnan(one["ci_high"])
+
+
 def test_a_pair_of_runs_is_averaged_over_the_months_both_define(paired_sweep):
     """A rate undefined (NaN) in some months of one run of a pair is averaged over the
     months both runs define, in both: not the policy run over months 1..12 against
