@@ -1940,12 +1940,13 @@ COLUMN_MOST_EXTRA = 2  # decimals a column takes beyond its cells' usual ones, a
 
 
 def _column_decimals(rows: pd.DataFrame, name: str) -> dict[str, int]:
-    """One number of decimals per scenario column of a summary table: the most any of
-    its cells needs (``analysis.effect_decimals``), so that a column never mixes
-    -0.37 with -0.0145; but at most ``COLUMN_MOST_EXTRA`` beyond the usual ones (one
-    cell of a near-zero interval gave a whole column six, "+0.662307 [+0.586684,
-    +0.737930]": an outside review). A cell that needs more shows its own
-    (``_cell_decimals``)."""
+    """One number of decimals for every scenario column of a summary table: the most any
+    of its cells needs (``analysis.effect_decimals``), so that neither a column nor a
+    row mixes -0.37 with -0.0145 (a row of scenarios read "-0.516 [-3.118, +2.086]"
+    beside "-0.38 [-1.94, +1.19]": an outside review); but at most
+    ``COLUMN_MOST_EXTRA`` beyond the usual ones (one cell of a near-zero interval gave
+    a whole column six, "+0.662307 [+0.586684, +0.737930]": another). A cell that needs
+    more shows its own (``_cell_decimals``)."""
     out: dict[str, int] = {}
     usual: dict[str, int] = {}
     unit = i18n.catalogue_unit(name)
@@ -1956,7 +1957,8 @@ def _column_decimals(rows: pd.DataFrame, name: str) -> dict[str, int]:
         places = analysis.effect_decimals(name, est, lo, hi)
         out[r["scenario"]] = max(out.get(r["scenario"], 0), places)
         usual[r["scenario"]] = max(usual.get(r["scenario"], 0), analysis.usual_places(unit, est))
-    return {s: min(places, usual[s] + COLUMN_MOST_EXTRA) for s, places in out.items()}
+    capped = [min(places, usual[s] + COLUMN_MOST_EXTRA) for s, places in out.items()]
+    return dict.fromkeys(out, max(capped)) if capped else {}
 
 
 def _cell_decimals(column: int | None, name: str, est: float, lo: float, hi: float) -> int:
