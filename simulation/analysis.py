@@ -1362,7 +1362,8 @@ def effect_words(name: str, unit: str, row: Any, sep: str = " ") -> str:
     if name == COST_METRIC:
         if isinstance(est, float) and math.isnan(est):
             return "-"
-        return f"{est:,.0f}" + ("" if math.isnan(lo) else f"{sep}[{lo:,.0f}, {hi:,.0f}]")
+        # (signed bounds, as the report's: "[40,766, 78,686]" ran the numbers together)
+        return f"{est:,.0f}" + ("" if math.isnan(lo) else f"{sep}[{lo:+,.0f}, {hi:+,.0f}]")
     places = effect_decimals(name, est, lo, hi)
     words = [_number(v, unit, places) for v in (est, lo, hi)]
     return f"{words[0]}{sep}[{words[1]}, {words[2]}]"

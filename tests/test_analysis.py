@@ -411,6 +411,11 @@ def test_a_share_per_month_is_shown_in_percentage_points_per_month():
     assert analysis.effect_words("separation_rate", "share per month", row) == (
         "+0.018 [-0.021, +0.056]"
     )
+    # a cost's bounds signed, as the report's: "[40,766, 78,686]" ran together
+    row = {"effect": 55_012.4, "ci_low": 40_766.0, "ci_high": 78_686.2}
+    assert analysis.effect_words(analysis.COST_METRIC, "", row) == "55,012 [+40,766, +78,686]"
+    row = {"effect": -188.0, "ci_low": -1_937.0, "ci_high": 382.0}
+    assert analysis.effect_words(analysis.COST_METRIC, "", row) == "-188 [-1,937, +382]"
 
 
 def test_what_effects_cannot_do_is_said_not_guessed(paired_sweep):
