@@ -942,10 +942,16 @@ def test_effects_command_prints_the_table(paired_sweep, capsys, tmp_path, monkey
         past = tmp_path / f"past-{summary}.csv"
         args = ["--months", f"2-{last + 9}", "--summary", summary, "--csv", str(past)]
         assert cli.main(["effects", str(out), *args]) == 0
-        assert f"({said})" in " ".join(capsys.readouterr().out.split())
+        shown = capsys.readouterr()
+        assert f"({said})" in " ".join(shown.out.split())
         assert set(pd.read_csv(past)["summarised_months"]) == {said}
+        assert (  # (and a warning: the title alone said it, an outside review)
+            f"skillsim: warning: --months 2-{last + 9}: these results end at month {last}, "
+            f"so months 2-{last} are summarised"
+        ) in " ".join(shown.err.split())
     assert cli.main(["effects", str(out), "--months", "1-2", "--summary", "final"]) == 0
-    assert "(month 2)" in " ".join(capsys.readouterr().out.split())
+    shown = capsys.readouterr()
+    assert "(month 2)" in " ".join(shown.out.split()) and "warning" not in shown.err
     # 5 seeds, or fewer for a metric undefined in some runs (a small model's few
     # apprentices: no completion in some seeds, or in any at 800 workers over 12 months)
     assert re.search(r"n = (5|[0-4]-5) paired seeds( \(fewer where [^)]*\))?;.* shares in", printed)

@@ -500,7 +500,7 @@ def test_a_policy_lever_swept_on_the_baseline_too_is_pointed_out(tmp_path, capsy
     assert cli.main(["effects", str(out)]) == 0
     said = " ".join(capsys.readouterr().out.split())
     assert (
-        'note: the design sets subsidy (policy.subsidy.yuan_per_year) on every policy, the '
+        "note: the design sets subsidy (policy.subsidy.yuan_per_year) on every policy, the "
         'baseline "none" included, so each effect compares policies at the same setting'
     ) in said, said
     from simulation import report

@@ -788,6 +788,14 @@ def _effects(
                 warning.message, warning.category, warning.filename, warning.lineno
             )
     baseline = baseline or frame.attrs.get("skillsim", {}).get("baseline_policy", "none")
+    if months is not None and len(frame) and int(months[1]) > int(frame["month"].max()):
+        end = int(frame["month"].max())  # (cut, as analysis.effects cuts it: said)
+        if int(months[0]) <= end:
+            print(
+                f"skillsim: warning: --months {months[0]}-{months[1]}: these results end at "
+                f"month {end}, so months {months[0]}-{end} are summarised",
+                file=sys.stderr,
+            )
     try:
         effects = analysis.effects(frame, baseline_policy=baseline, summary=summary, months=months)
     except ValueError as exc:
