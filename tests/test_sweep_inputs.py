@@ -736,6 +736,38 @@ def test_sweep_effects_after_failed_runs_exits_1_not_2(tmp_path, monkeypatch, ca
     assert "no effects table:" in err and "no policy besides the baseline" in err, err
 
 
+def test_a_resumed_sweep_says_its_report_is_of_fewer_runs(tmp_path, monkeypatch, capsys):
+    """A report made of a sweep that stopped short still read "not complete (11 of 36
+    runs done)" after the sweep was resumed and finished (an outside review): the
+    resumed sweep says the folder's reports are of fewer runs, and how to write them
+    again."""
+    path = write_experiment(tmp_path / "exp", small())
+    real = runner.simulate
+
+    def failing(run, **options):
+        if run.policy.name != "none":
+            raise RuntimeError("injected failure")
+        return real(run, **options)
+
+    out = tmp_path / "out"
+    args = ["sweep", str(path), "--executor", "serial", "--threads", "1", "--out", str(out)]
+    with monkeypatch.context() as m:
+        m.setattr(runner, "simulate", failing)
+        assert cli.main(args) == 1
+    for page in ("report.html", "report-zh.html"):
+        (out / page).write_text("<html>an earlier report</html>")
+    capsys.readouterr()
+    assert cli.main(args) == 0  # (the failed runs run again, and finish)
+    err = " ".join(capsys.readouterr().err.split())
+    assert (
+        f"note: report.html and report-zh.html in {out} were made before the 2 runs "
+        f"finished now, from fewer: `skillsim report {out}` and `skillsim report {out} "
+        "--lang zh` to write them again"
+    ) in err, err
+    assert cli.main(args) == 0  # (nothing left to run: no note)
+    assert "was made before" not in capsys.readouterr().err
+
+
 # ------------------------------------------------------------ 5, 6. --out
 
 

@@ -507,6 +507,20 @@ def _sweep(args: argparse.Namespace) -> int:
             highlight=False,
         )
     _print_failures(console, report, out)
+    older = _reports_in(Path(out)) if report.done else {}
+    if older:  # (a report of a sweep stopped, then resumed: its numbers are of fewer runs)
+        again = " and ".join(
+            f"`skillsim report {out}{'' if lang == 'en' else f' --lang {lang}'}`" for lang in older
+        )
+        was, it = ("were", "them") if len(older) > 1 else ("was", "it")
+        console.print(
+            f"note: {' and '.join(p.name for p in older.values())} in {out} {was} made "
+            f"before the {report.done} runs finished now, from fewer: {again} to write {it} "
+            "again",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
     if no_effects is not None:
         config = plan.experiment.config
         if config.parameters and config.design.kind in ("sobol", "morris"):
@@ -905,6 +919,15 @@ def _effects(
             "education, say). A cost per worker in employment, not of jobs for the unemployed."
         )
     return 0
+
+
+def _reports_in(out: Path) -> dict[str, Path]:
+    """The reports at a sweep folder's own places (``report.default_out``: report.html,
+    report-zh.html) that exist, by language."""
+    from simulation import i18n
+    from simulation.report import default_out
+
+    return {lang: page for lang in i18n.LANGS if (page := default_out(out, lang)).is_file()}
 
 
 def _intake_note(name: str, frame, summary: str, months) -> str:
