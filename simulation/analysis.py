@@ -145,7 +145,7 @@ def load(
         raise FileNotFoundError(
             f"{path} holds sweep folders ({', '.join(f.name for f in sweeps[:3])}"
             f"{' ...' if len(sweeps) > 3 else ''}), not runs: load one sweep, e.g. "
-            f"analysis.load('{sweeps[-1]}')"
+            f"analysis.load('{sweeps[0]}') (`skillsim effects {sweeps[0]}`)"
         )
     _check_comparable(path, manifests)
     if policies is not None:

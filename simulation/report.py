@@ -878,6 +878,22 @@ def read(path: str | Path) -> Sweep:
         raise ReportError(
             f"{path}: no such folder (allowed: a folder `skillsim sweep` or `skillsim run` wrote)"
         )
+    inside: dict[str, list[str]] = {}  # (what the folder's folders are, where it is none)
+    for child in sorted(path.glob("*/manifest.json")) if manifest is None else []:
+        try:  # (only its kind: a damaged one is said where it is read)
+            kind = json.loads(child.read_text(encoding="utf-8")).get("kind")
+        except (OSError, ValueError, AttributeError):
+            continue
+        inside.setdefault(str(kind), []).append(child.parent.name)
+    for kind, what in (("sweep", "sweep folders"), ("run", "run folders")):
+        if kind in inside:
+            names = inside[kind]
+            compare = f"; `skillsim effects {path}` compares the runs" if kind == "run" else ""
+            raise ReportError(
+                f"{path}: a folder of {what} ({', '.join(names[:3])}"
+                f"{' ...' if len(names) > 3 else ''}), not one: a report is of one sweep or "
+                f"one run (allowed: `skillsim report {path / names[0]}`{compare})"
+            )
     if manifest is None or manifest.get("kind") != "sweep":
         raise ReportError(
             f"{path}: neither a sweep folder nor a run folder (allowed: the folder "

@@ -1090,6 +1090,11 @@ def test_a_folder_of_sweeps_is_not_a_folder_of_runs(paired_sweep, tmp_path):
     shutil.copytree(out, tmp_path / "results" / "sweep-a", ignore=shutil.ignore_patterns(".lock"))
     with pytest.raises(FileNotFoundError, match="holds sweep folders \\(sweep-a\\), not runs"):
         analysis.load(tmp_path / "results")
+    # the command line's words too, of one the list names (it had named another)
+    shutil.copytree(out, tmp_path / "results" / "sweep-b", ignore=shutil.ignore_patterns(".lock"))
+    one = tmp_path / "results" / "sweep-a"
+    with pytest.raises(FileNotFoundError, match=f"analysis.load\\('{one}'\\) \\(`skillsim effects"):
+        analysis.load(tmp_path / "results")
 
 
 def test_a_calibration_beside_runs_is_left_out_and_said(paired_sweep, tmp_path):

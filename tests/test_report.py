@@ -527,6 +527,21 @@ def test_report_needs_a_sweep(tmp_path, capsys):
     assert cli.main(["report", str(tmp_path / "typo")]) == cli.EXIT_BAD_INPUT
     assert f"{tmp_path / 'typo'}: no such folder" in capsys.readouterr().err
     assert not (tmp_path / "typo").exists()
+    # a folder of run folders (which effects compares), or of sweeps: named, with the
+    # command for one of them
+    runs = tmp_path / "myruns"
+    for name in ("a", "b"):
+        (runs / name).mkdir(parents=True)
+        (runs / name / "manifest.json").write_text(json.dumps({"kind": "run"}))
+    assert cli.main(["report", str(runs)]) == cli.EXIT_BAD_INPUT
+    err = " ".join(capsys.readouterr().err.split())
+    assert f"{runs}: a folder of run folders (a, b), not one: a report is of one sweep or" in err
+    assert f"`skillsim report {runs / 'a'}`; `skillsim effects {runs}` compares" in err, err
+    (runs / "b" / "manifest.json").write_text(json.dumps({"kind": "sweep"}))
+    assert cli.main(["report", str(runs)]) == cli.EXIT_BAD_INPUT
+    err = " ".join(capsys.readouterr().err.split())
+    assert f"{runs}: a folder of sweep folders (b), not one" in err, err
+    assert "skillsim effects" not in err and not list(runs.glob("*.html"))
 
 
 def test_a_named_file_is_never_overwritten_an_earlier_report_neither(written, tmp_path, capsys):
