@@ -363,6 +363,21 @@ _T: dict[str, tuple[str, str]] = {
         "The same by region.",
         "分地区的同一指标。",
     ),
+    "fig_heat_region_alone": (
+        "Where skills and jobs differ most: mean skill gap of the employed (under- and "
+        "over-skilling together; the share under-skilled is its own metric) by region and "
+        "scenario, under {base}, averaged over months and seeds{points}; lighter is a larger "
+        "gap.",
+        "技能差距最大之处：{base}下分地区、分情景的在职者平均技能差距（技能不足与技能过剩之和；技能不足比例"
+        "另有指标），取各月与各随机种子{points}均值；颜色越浅差距越大。",
+    ),
+    "no_heat": (
+        "There is no map of the skill gap by {table}: this sweep did not keep the {table} "
+        'table ("{table}" is not in the experiment\'s keep list). A sweep with "{table}" in '
+        "keep draws it.",
+        "本报告没有按{table_zh}划分的技能差距图：本次模拟未保存{table_zh}表（实验文件的 keep 列表中没有 "
+        "“{table}”）。在 keep 中加入 “{table}” 的模拟会绘制此图。",
+    ),
     "fig_heat_cell": (
         "Where skills and jobs differ most, sector by region: mean skill gap (under- and "
         "over-skilling together) of the employed by their "
@@ -1224,9 +1239,20 @@ def _figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
                 )
             )
     policy = _map_policy(sweep)
+    drawn = set()
     for table, key in (("sector", "fig_heat_sector"), ("region", "fig_heat_region")):
         frame = sweep.breakdowns.get(table)
+        if frame is None and table not in sweep.manifest["experiment"].get("keep", [table]):
+            # (not kept: said, as the cell map's absence is; its caption said "The same
+            # by region" under no figure by sector: an outside review)
+            zh = {"sector": "行业", "region": "地区"}[table]
+            words = _t("no_heat", lang).format(table=table, table_zh=zh)
+            specs.append(FigureSpec(f"skill_gap_by_{table}", words, None))
+            continue
+        if key == "fig_heat_region" and "sector" not in drawn:
+            key = "fig_heat_region_alone"
         if frame is not None and not frame.empty:
+            drawn.add(table)
             under_base = frame[(frame["policy"] == policy) & (frame["month"] >= 1)]
             points = under_base["point"].nunique()
             said = _t("cell_points", lang).format(points=points) if points > 1 else ""

@@ -158,6 +158,25 @@ def test_effects_on_the_tvet_seats_use_say_which_months_they_are_of(regional, tm
     pd.testing.assert_series_equal(loaded["tvet_seat_use"], new["tvet_seat_use"])
 
 
+def test_a_report_without_the_sector_table_says_so_and_captions_the_region_map_in_full(
+    regional,
+):
+    """A sweep that kept the region table but not the sector table: the report's region
+    map was captioned "The same by region." under no sector map, which nothing
+    explained (an outside review)."""
+    from simulation import report
+
+    for lang, alone, missing in (
+        ("en", "Where skills and jobs differ most: mean skill gap", "by sector: this sweep"),
+        ("zh", "分地区、分情景的在职者平均技能差距", "按行业划分的技能差距图"),
+    ):
+        specs = {f.name: f for f in report.figures(report.read(regional), "paper", lang)}
+        assert specs["skill_gap_by_sector"].draw is None
+        assert missing in specs["skill_gap_by_sector"].caption
+        region = specs["skill_gap_by_region"]
+        assert region.draw is not None and alone in region.caption
+
+
 def test_a_table_not_kept_is_named_from_a_sweeps_runs_folder_too(regional, capsys):
     assert cli.main(["effects", str(regional / "runs"), "--table", "cell"]) == 2
     assert "allowed here: metrics, region, region_transitions" in capsys.readouterr().err
