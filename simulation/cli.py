@@ -664,7 +664,9 @@ def _run(args: argparse.Namespace) -> int:
         if args.profile:  # (with --quiet on stderr: stdout holds the folder's path alone)
             _profile_table(result.timings, run.workers, run.months, stderr=args.quiet)
         if not (args.quiet or args.no_summary):
-            title = f"{run.scenario.name} | {run.policy.name}"
+            # (scenario and policy on lines of their own: on one, long names widened the
+            # month-0 column under them to about 50 characters, an outside review)
+            title = f"{run.scenario.name}\n{run.policy.name}"
             _summary_table({title: result.metrics}, title=f"{out}")
         if args.quiet:  # the folder alone, for scripts: out=$(skillsim run ... --quiet)
             print(out)

@@ -1286,6 +1286,21 @@ def test_the_run_tables_mean_leaves_out_month_zero(capsys):
     assert "15.0%" in row and "26.7%" not in row, row
 
 
+def test_the_run_table_names_scenario_and_policy_on_lines_of_their_own(tmp_path, capsys):
+    """On one line ("green_transition_orderly | apprenticeship_subsidy") they widened the
+    month-0 column under them to about 50 characters (an outside review)."""
+    out = tmp_path / "run"
+    argv = ["run", "green_transition_orderly", "--policy", "apprenticeship_subsidy", *SMALL]
+    assert cli.main([*argv, "--out", str(out)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert not [line for line in lines if "green_transition_orderly | " in line]
+    head = [line for line in lines if "green_transition_orderly" in line]
+    assert head and "apprenticeship_subsidy" not in head[0]
+    assert any("apprenticeship_subsidy" in line for line in lines)
+    row = next(line for line in lines if "unemployment_rate" in line)
+    assert len(row) < 120, row
+
+
 def test_a_command_started_with_ctrl_c_ignored_keeps_ignoring_it(tmp_path, monkeypatch):
     """A shell starts a background job with SIGINT ignored (``skillsim run ... &``): the
     command leaves it so (its handler only replaces Python's own), the run goes on to
