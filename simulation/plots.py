@@ -1509,8 +1509,14 @@ def _iso_cost(ax, both: pd.DataFrame, lang: str, per: float = 1.0) -> None:
         return
     typical = y_max / x_max
     base = 10 ** math.floor(math.log10(typical))
+    # each ray ends inside the panel as drawn: one that ran past its top (the data's
+    # largest magnitude can be a negative bound) had its label clipped away, so the
+    # steeper ray stood unlabelled (an outside review)
+    x_top, y_top = ax.get_xlim()[1], ax.get_ylim()[1]
+    if x_top <= 0 or y_top <= 0:
+        return
     for c in (base, 10 * base):
-        xs = np.array([0, min(x_max, y_max / c)])
+        xs = np.array([0, min(x_max, x_top, 0.97 * y_top / c)])
         ax.plot(xs, c * xs, color="#8c8c8c", lw=0.8, dashes=(3, 2), zorder=0)
         ax.annotate(
             text("cost_line", lang).format(cost=_yuan(c * per, lang)),

@@ -514,6 +514,33 @@ def test_cost_lines_labels_keep_clear_of_the_title(style):
     assert min(gaps) >= 0.04, gaps
 
 
+def test_both_cost_lines_are_labelled_when_the_data_reach_further_down_than_up():
+    """The rays ran to the data's largest magnitude, here a negative bound of the
+    spending (-61,000): in panels that share their axes the steeper one ended above
+    them, and its label, placed at that end, was clipped away (an outside review).
+    Both end inside the panels, with their labels."""
+    panels = []
+    for scenario, cost, jobs in (
+        ("baseline", [-12_000.0, -61_000.0, 37_000.0], [48.0, -110.0, 230.0]),
+        ("rural_revitalization", [-20_000.0, -49_000.0, 8_000.0], [45.0, -60.0, 150.0]),
+    ):
+        e = _effects().assign(scenario=scenario)
+        e.loc[e["metric"] == "spending_total_yuan", ["effect", "ci_low", "ci_high"]] = cost
+        e.loc[e["metric"] == "in_employment", ["effect", "ci_low", "ci_high"]] = jobs
+        panels.append(e)
+    fig = plots.cost_effectiveness(pd.concat(panels, ignore_index=True))
+    fig.canvas.draw()
+    drawn = [ax for ax in fig.axes if any("per worker" in t.get_text() for t in ax.texts)]
+    assert len(drawn) == 2
+    for ax in drawn:
+        labels = [t for t in ax.texts if "per worker-month" in t.get_text()]
+        assert len(labels) == 2
+        (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+        for t in labels:
+            x, y = t.xy
+            assert x0 <= x <= x1 and y0 <= y <= y1, (t.get_text(), t.xy, (x1, y1))
+
+
 def test_paths_of_design_points_count_seeds_not_points():
     one_seed = plots.paths(_results(points=(0.0, 7500.0, 15000.0)), "unemployment_rate")
     words = _texts(one_seed)
