@@ -34,6 +34,7 @@ from typing import Any
 import pandas as pd
 
 from simulation import analysis, i18n, metrics, stop, store
+from simulation.config import ApprenticeshipTerms
 from simulation.config import leaves as _leaves
 from simulation.experiment.progress import SweepProgress, sweep_progress
 from simulation.i18n import axis_label, label, name_of, unit
@@ -264,6 +265,14 @@ _T: dict[str, tuple[str, str]] = {
         "本设计对所有政策（包括{base}）都设定了{levers}：每项影响都是两项政策在该参数取值相同时的比较，"
         "因此与{base}仅在该参数上不同的政策不会显示任何影响。若要衡量某一政策工具相对于无政策的影响，"
         "请把{base}从实验的政策列表中去掉（如 experiments/subsidy_sensitivity.toml）。",
+    ),
+    "completion_window": (
+        "The completion rate's effects are over months {first} onwards, past the longest "
+        "contract ({length} months): before that a policy's new contracts can end early but "
+        "none can complete yet, so a policy that starts more of them lowers the rate then "
+        "by the arithmetic alone.",
+        "结业率的影响取第{first}个月起的月份，即最长合同期（{length}个月）之后：此前政策新增的合同可能提前终止，"
+        "却尚无一份能够结业，因此新增学徒较多的政策在此期间仅因计算方式就会拉低结业率。",
     ),
     "summary_intro_one": (
         "Effect of each policy against {base}, by scenario: the paired difference of each "
@@ -816,6 +825,9 @@ class Sweep:
     # city (``seat_use``), None where the sweep did not keep the region table (or has
     # too many design points), empty where its tables predate the seat columns
     seats: pd.DataFrame | None = None
+    # the months (first, last) over which the effects on the apprenticeship completion
+    # rate are summarised (``completion_months``), None where they are months 1..M
+    completion: tuple[int, int] | None = None
 
     @property
     def experiment(self) -> dict[str, Any]:
@@ -932,7 +944,14 @@ def read(path: str | Path) -> Sweep:
     else:  # a sensitivity sweep of one policy, or a sweep stopped before any other
         # policy's run had finished: paths and indices, no effects
         effects = pd.DataFrame(columns=[*_EFFECT_KEYS, *_EFFECT_COLUMNS])
+    window = completion_months(manifest, int(results["month"].max()))
+    if window is not None and COMPLETION in set(effects["metric"]):
+        later = analysis.effects(results, baseline, metric_names=COMPLETION, months=window)
+        effects = pd.concat([effects[effects["metric"] != COMPLETION], later], ignore_index=True)
     sweep = Sweep(path, manifest, results, effects, baseline, progress=progress)
+    sweep.completion = (
+        window if window is not None and COMPLETION in set(effects["metric"]) else None
+    )
     sweep.code_versions = max(results.attrs["skillsim"]["code_versions"], 1)
     keeps = "transitions" in manifest["experiment"].get("keep", [])
     if keeps and not effects.empty and not _summarised(sweep):  # (one table per point)
@@ -955,6 +974,31 @@ def read(path: str | Path) -> Sweep:
             except FileNotFoundError:  # a run folder without it: no figure, not a failure
                 continue
     return sweep
+
+
+COMPLETION = "apprenticeship_completion_rate"
+# a contract's length where a policy does not set it (18 months)
+LONGEST_DEFAULT_CONTRACT = int(ApprenticeshipTerms.model_fields["duration_months"].default)
+
+
+def completion_months(manifest: dict[str, Any], months: int) -> tuple[int, int] | None:
+    """The months past the longest apprenticeship contract of a sweep's policies (their
+    ``terms.duration_months``, and a design's highest setting of it), to its last month:
+    where the report summarises the effects on the completion rate. In a policy's first
+    contract length its new contracts can end early but none can complete yet, so a
+    policy that starts more of them lowers the rate then by construction: the subsidy's
+    -3.6 points over months 1-120 of the default sweep were such (an outside review).
+    None where the runs end within that length."""
+    longest = LONGEST_DEFAULT_CONTRACT
+    for policy in (manifest.get("policies") or {}).values():
+        terms = (policy or {}).get("terms") or {}
+        longest = max(longest, int(terms.get("duration_months", LONGEST_DEFAULT_CONTRACT)))
+    for p in (manifest.get("experiment") or {}).get("parameters") or []:
+        paths = p.get("paths") or [p.get("path")]
+        if "policy.terms.duration_months" in paths:
+            top = max([float(p.get("high") or 0), *(float(v) for v in p.get("values") or [])])
+            longest = max(longest, math.ceil(top))
+    return (longest + 1, months) if months > longest else None
 
 
 # Where the unemployed go: the statuses at a month's end whose rates out of unemployment
@@ -2067,8 +2111,13 @@ def _summary(sweep: Sweep, lang: str) -> str:
             continue
         cost = m == analysis.COST_METRIC
         head = _cap(axis_label(m, lang) if cost else axis_label(m, lang, effect=True))
+        head += _window_words(sweep, m, lang)
         table, short = _effects_table(rows, m, head, scen, pols, points, n, lang, e)
         out.append(table)
+        if m == COMPLETION and sweep.completion is not None:
+            first, _ = sweep.completion
+            words = _t("completion_window", lang).format(first=first, length=first - 1)
+            out.append(f"<p><small>{_e(words)}</small></p>")
         fewer |= short
     if fewer:
         out.append(f"<p><small>{_e(_t('fewer_note', lang))}</small></p>")
@@ -2355,6 +2404,15 @@ def _summarised(sweep: Sweep) -> bool:
     return _for_indices(sweep) or sweep.results["point"].nunique() > MANY_POINTS
 
 
+def _window_words(sweep: Sweep, m: str, lang: str) -> str:
+    """A summary table's heading's months, where they are not 1..M: the completion
+    rate's (``completion_months``)."""
+    if m != COMPLETION or sweep.completion is None:
+        return ""
+    first, last = sweep.completion
+    return f"（第{first}至{last}个月）" if lang == "zh" else f", months {first} to {last}"
+
+
 def _sampled_summary(sweep: Sweep, scen: list, pols: list, lang: str) -> str:
     """A sampled design's effects, a row per policy: the mean over the design points of
     each point's paired effect, and the points' lowest and highest (not an interval:
@@ -2365,7 +2423,7 @@ def _sampled_summary(sweep: Sweep, scen: list, pols: list, lang: str) -> str:
         rows = e[e["metric"] == m]
         if rows.empty or m == analysis.COST_METRIC:
             continue
-        head = _cap(axis_label(m, lang, effect=True))
+        head = _cap(axis_label(m, lang, effect=True)) + _window_words(sweep, m, lang)
         out.append(_table_head(head, scen, lang))
         wans = _column_wan(rows, m, ["effect"], lang)
         for p in pols:

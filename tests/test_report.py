@@ -1441,3 +1441,46 @@ def test_the_methods_say_how_much_narrower_the_paired_intervals_are():
         }
     )
     assert report._pairing_gain(e) == pytest.approx(3.5)  # the median of 3 and 4
+
+
+def test_the_completion_rate_is_summarised_past_the_longest_contract(tmp_path):
+    """In a policy's first contract length its new contracts can end early but none can
+    complete yet: the subsidy's -3.6 points over months 1-120 of the default sweep came
+    from that alone, and +1.4 [+0.1, +2.7] over months 19-120 (an outside review). The
+    summary gives the completion rate past the longest contract, says so in its heading
+    and under the table; the other measures stay over months 1..M."""
+    from sweeps import small, write_experiment
+
+    from simulation.experiment import load_experiment, make_plan, run_sweep
+
+    path = write_experiment(tmp_path / "exp", small(months=21))
+    out = tmp_path / "sweep"
+    assert run_sweep(make_plan(load_experiment(path)), out, executor="serial", threads=1).complete
+    sweep = report.read(out)
+    assert sweep.completion == (19, 21)
+    results = analysis.load(out)
+    later = analysis.effects(
+        results, "none", metric_names=report.COMPLETION, months=(19, 21)
+    ).set_index("policy")
+    mine = sweep.effects[sweep.effects["metric"] == report.COMPLETION].set_index("policy")
+    for column in ("effect", "ci_low", "ci_high", "n"):
+        assert mine[column].to_numpy() == pytest.approx(
+            later.loc[mine.index, column].to_numpy(), nan_ok=True
+        ), column
+    whole = analysis.effects(results, "none", metric_names="unemployment_rate")
+    rate = sweep.effects[sweep.effects["metric"] == "unemployment_rate"]
+    assert rate["effect"].to_numpy() == pytest.approx(whole["effect"].to_numpy())
+    for lang, head, note in (
+        ("en", "completion rate (percentage points), months 19 to 21", "months 19 onwards"),
+        ("zh", "（第19至21个月）", "第19个月起"),
+    ):
+        page = html.unescape(report._summary(sweep, lang))
+        assert head in page and note in page, lang
+    # the longest contract of the sweep's policies, or of its design
+    manifest = {"policies": {"a": {"terms": {"duration_months": 24}}, "b": {}}}
+    assert report.completion_months(manifest, 120) == (25, 120)
+    assert report.completion_months(manifest, 24) is None
+    design = {
+        "experiment": {"parameters": [{"path": "policy.terms.duration_months", "high": 30.2}]}
+    }
+    assert report.completion_months(design, 120) == (32, 120)
