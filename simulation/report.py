@@ -266,6 +266,13 @@ _T: dict[str, tuple[str, str]] = {
         "因此与{base}仅在该参数上不同的政策不会显示任何影响。若要衡量某一政策工具相对于无政策的影响，"
         "请把{base}从实验的政策列表中去掉（如 experiments/subsidy_sensitivity.toml）。",
     ),
+    "negative_cost": (
+        "A negative cost is a saving, not a sign error: public spending fell while "
+        "employment rose. Under {policy} in {scenario}, for one, {part} fell by {fell} yuan "
+        "a month, more than the policy itself costs.",
+        "成本为负表示节省，并非符号错误：公共支出下降而就业增加。例如在{scenario}情景下的{policy}，"
+        "{part}每月减少{fell}元，超过该政策本身的支出。",
+    ),
     "completion_window": (
         "The completion rate's effects are over months {first} onwards, past the longest "
         "contract ({length} months): before that a policy's new contracts can end early but "
@@ -2114,6 +2121,8 @@ def _summary(sweep: Sweep, lang: str) -> str:
         head += _window_words(sweep, m, lang)
         table, short = _effects_table(rows, m, head, scen, pols, points, n, lang, e)
         out.append(table)
+        if cost:  # (a negative cost read as a sign error: an outside review)
+            out += _negative_cost(e, rows, lang)
         if m == COMPLETION and sweep.completion is not None:
             first, _ = sweep.completion
             words = _t("completion_window", lang).format(first=first, length=first - 1)
@@ -2402,6 +2411,35 @@ def _summarised(sweep: Sweep) -> bool:
     show one by one: samples for indices (sobol, morris), or more than MANY_POINTS
     points (a grid's, an lhs design's)."""
     return _for_indices(sweep) or sweep.results["point"].nunique() > MANY_POINTS
+
+
+SPENDING_PARTS = tuple(
+    m.name
+    for m in metrics.CATALOGUE
+    if m.group == "public spending" and m.name != "spending_total_yuan"
+)
+
+
+def _negative_cost(e: pd.DataFrame, rows: pd.DataFrame, lang: str) -> list[str]:
+    """Under the cost table, where a cost is negative: that public spending fell, and
+    where (the first such policy and scenario's programme whose spending fell most)."""
+    negative = rows[rows["effect"] < 0]
+    if negative.empty:
+        return []
+    first = negative.iloc[0]
+    at = (e["policy"] == first["policy"]) & (e["scenario"] == first["scenario"])
+    at &= e["point"] == first["point"]
+    parts = e[at & e["metric"].isin(SPENDING_PARTS)].set_index("metric")["effect"]
+    if parts.empty or not parts.min() < 0:
+        return []
+    part = str(parts.idxmin())
+    words = _t("negative_cost", lang).format(
+        policy=name_of("policy", first["policy"], lang),
+        scenario=name_of("scenario", first["scenario"], lang),
+        part=label(part, lang),
+        fell=f"{-parts[part]:,.0f}",
+    )
+    return [f"<p><small>{_e(words)}</small></p>"]
 
 
 def _window_words(sweep: Sweep, m: str, lang: str) -> str:

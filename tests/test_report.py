@@ -1484,3 +1484,31 @@ def test_the_completion_rate_is_summarised_past_the_longest_contract(tmp_path):
         "experiment": {"parameters": [{"path": "policy.terms.duration_months", "high": 30.2}]}
     }
     assert report.completion_months(design, 120) == (32, 120)
+
+
+def test_a_negative_cost_is_said_to_be_a_saving_and_where():
+    """The subsidy's cost per additional worker, -328 yuan, read as a sign error: it is
+    a saving (fewer publicly funded TVET students, 346,000 yuan a month less, than the
+    subsidy costs). Under the cost table, a negative cost says so, and which programme's
+    spending fell most; a positive one says nothing of it."""
+    sweep = report.read(cell_sweep())
+    e = sweep.effects.copy()
+    cost = e["metric"] == analysis.COST_METRIC
+    e.loc[cost, ["effect", "ci_low", "ci_high"]] = [5000.0, 4000.0, 6000.0]
+    plain = report._summary(dataclasses.replace(sweep, effects=e), "en")
+    assert "A negative cost" not in plain
+    first = e[cost].iloc[0]
+    here = (e["policy"] == first["policy"]) & (e["scenario"] == first["scenario"])
+    e.loc[cost & here, ["effect", "ci_low", "ci_high"]] = [-328.0, -426.0, -239.0]
+    parts = here & e["metric"].isin(report.SPENDING_PARTS)
+    e.loc[parts, "effect"] = 10.0
+    e.loc[here & (e["metric"] == "spending_seats_yuan"), "effect"] = -345_668.0
+    for lang, words in (
+        ("en", "A negative cost is a saving, not a sign error"),
+        ("zh", "成本为负表示节省，并非符号错误"),
+    ):
+        page = html.unescape(report._summary(dataclasses.replace(sweep, effects=e), lang))
+        assert words in page and "345,668" in page, lang
+    assert "spending on training seats fell by 345,668 yuan" in html.unescape(
+        report._summary(dataclasses.replace(sweep, effects=e), "en")
+    )
