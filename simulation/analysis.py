@@ -659,6 +659,25 @@ def _groups(results: pd.DataFrame) -> list[str]:
     return ["scenario", "policy", "point", *[p for p in params if p in results.columns]]
 
 
+def window_of(months: Any) -> tuple[int, int]:
+    """``months`` as (first, last), two whole numbers; any other value refused, naming
+    what is allowed (an int gave "'int' object is not subscriptable", and (1.9, 60.7)
+    was taken as months 1 to 60: an outside review)."""
+    pair = list(months) if isinstance(months, (tuple, list, np.ndarray)) else None
+    whole = pair is not None and len(pair) == 2
+    whole = whole and all(
+        isinstance(m, (int, np.integer))
+        or (isinstance(m, (float, np.floating)) and float(m).is_integer())
+        for m in pair
+    )
+    if not whole:
+        raise ValueError(
+            f"months {months!r}: allowed, a pair (first, last) of whole policy months, "
+            "e.g. months=(19, 60)"
+        )
+    return int(pair[0]), int(pair[1])
+
+
 def in_months(results: pd.DataFrame, months: tuple[int, int] | None) -> pd.DataFrame:
     """``results`` kept to the policy months ``months`` = (first, last), both included,
     for a summary of those months only (``summarise``, ``effects``); all of them with
@@ -667,7 +686,7 @@ def in_months(results: pd.DataFrame, months: tuple[int, int] | None) -> pd.DataF
     is refused, naming the months there are."""
     if months is None:
         return results
-    first, last = (int(m) for m in months)
+    first, last = window_of(months)
     have = int(results["month"].max()) if len(results) else 0
     if first < 1 or last < first or first > have:
         raise ValueError(
@@ -778,6 +797,18 @@ def _group_of(groups: Mapping[str, Sequence[str]], known: set) -> dict:
     given as a string, not a list; no region at all; an unknown region; a region in two
     groups (it was silently taken by the last)."""
     allowed = ", ".join(sorted(map(str, known)))
+    if not isinstance(groups, Mapping):
+        raise ValueError(
+            f"pool_regions groups: {type(groups).__name__} {groups!r}, not a mapping of each "
+            "group's name to its regions (allowed: e.g. {'rural': ['rural_county_a', "
+            f"'rural_county_b']}}; regions: {allowed})"
+        )
+    for name, regions in groups.items():
+        if not isinstance(regions, str) and not len(regions):
+            raise ValueError(
+                f"pool_regions groups: {name!r} has no region (allowed: a list of one or "
+                f"more of {allowed})"
+            )
     of: dict = {}
     for name, regions in groups.items():
         if isinstance(regions, str):
@@ -894,8 +925,9 @@ def _pooled_region_table(results: pd.DataFrame, frame: pd.DataFrame) -> pd.DataF
 def months_used(results: pd.DataFrame, months: tuple[int, int]) -> tuple[int, int]:
     """The months of the window ``months`` that ``results`` has: its last month at most
     the results' last (a window past a run's end summarises the months there are)."""
+    first, last = window_of(months)
     have = int(results["month"].max()) if len(results) else 0
-    return int(months[0]), min(int(months[1]), have)
+    return first, min(last, have)
 
 
 def summarise(

@@ -32,6 +32,8 @@ counts seeds (one seed: no interval, and the note says so). An unknown scenario,
 from __future__ import annotations
 
 import difflib
+import functools
+import inspect
 import math
 import textwrap
 import unicodedata
@@ -121,8 +123,7 @@ def _subplots(*args, **kwargs):
 @contextmanager
 def theme(style: str = "paper", lang: str = "en"):
     """Seaborn's paper or talk context on a white grid; a CJK font for Chinese."""
-    if style not in STYLES:
-        raise ValueError(f"style {style!r} is not one of {', '.join(STYLES)}")
+    check_style(style)
     i18n.check_lang(lang)
     families = ["DejaVu Sans"]
     if lang == "zh":
@@ -142,6 +143,28 @@ def theme(style: str = "paper", lang: str = "en"):
     context = sns.plotting_context(style, font_scale=1.0 if style == "paper" else 0.95)
     with sns.axes_style("whitegrid"), plt.rc_context({**context, **rc}):
         yield
+
+
+def check_style(style: str) -> str:
+    if style not in STYLES:
+        raise ValueError(f"style {style!r} is not supported (allowed: {', '.join(STYLES)})")
+    return style
+
+
+def _figure(draw):
+    """A figure function whose ``style`` and ``lang`` are checked before anything else
+    (a typo had given ``KeyError: 'slides'`` or "tuple.index(x): x not in tuple" from
+    deep inside: an outside review)."""
+    signature = inspect.signature(draw)
+
+    @functools.wraps(draw)
+    def checked(*args, **kwargs):
+        given = signature.bind_partial(*args, **kwargs).arguments
+        check_style(given.get("style", "paper"))
+        i18n.check_lang(given.get("lang", "en"))
+        return draw(*args, **kwargs)
+
+    return checked
 
 
 def look(keys: Sequence[str], named: Sequence[str] = (), first: str | None = None) -> dict:
@@ -550,6 +573,7 @@ def _seeds(counts) -> tuple[int, str]:
 # ------------------------------------------------------------------- paths
 
 
+@_figure
 def paths(
     results: pd.DataFrame,
     metric: str,
@@ -672,6 +696,7 @@ def paths(
 # ------------------------------------------------------------------ forest
 
 
+@_figure
 def forest(
     effects: pd.DataFrame,
     metric: str,
@@ -799,6 +824,14 @@ THIN_CELL = 30
 def _one_setting(table: pd.DataFrame, rows: str, columns: str, pool: Sequence[str]) -> None:
     """Refuse a map that would average unlike runs (``mismatch_heatmap``), unless the
     caller asks for it (``pool``)."""
+    if isinstance(pool, str):
+        pool = (pool,)
+    unknown = [k for k in pool if k not in ("scenario", "policy", "point")]
+    if unknown:  # (a typo, "points", was ignored and the policies blamed: an outside review)
+        raise ValueError(
+            f"mismatch_heatmap: pool {', '.join(map(repr, unknown))} is not a key a map can "
+            "average over (allowed: 'scenario', 'policy', 'point')"
+        )
     for key in ("scenario", "policy", "point"):
         if key in (rows, columns) or key in pool or key not in table.columns:
             continue
@@ -812,6 +845,7 @@ def _one_setting(table: pd.DataFrame, rows: str, columns: str, pool: Sequence[st
             )
 
 
+@_figure
 def mismatch_heatmap(
     table: pd.DataFrame,
     *,
@@ -1149,6 +1183,7 @@ def funnel_table(results: pd.DataFrame) -> pd.DataFrame:
     return long
 
 
+@_figure
 def funnel(
     results: pd.DataFrame,
     *,
@@ -1255,6 +1290,7 @@ def funnel(
 # --------------------------------------------------------------- Beveridge
 
 
+@_figure
 def beveridge(
     results: pd.DataFrame,
     *,
@@ -1363,6 +1399,7 @@ def beveridge(
 # ------------------------------------------------------ cost-effectiveness
 
 
+@_figure
 def cost_effectiveness(
     effects: pd.DataFrame,
     *,
@@ -1541,6 +1578,7 @@ def _yuan(x: float, lang: str) -> str:
 # ------------------------------------------------------------- sensitivity
 
 
+@_figure
 def sensitivity(
     indices: pd.DataFrame,
     *,
@@ -1664,6 +1702,7 @@ def sensitivity(
 COUNT_UNITS = ("per month", "workers")  # units of whole counts: whole ticks (run_lines)
 
 
+@_figure
 def run_lines(
     frame: pd.DataFrame,
     metrics: Sequence[str],
@@ -1727,6 +1766,7 @@ def _isolated(values: np.ndarray) -> np.ndarray:
     return given & ~before & ~after
 
 
+@_figure
 def region_bars(
     table: pd.DataFrame,
     metrics: Sequence[str],

@@ -1097,7 +1097,14 @@ def seat_use(path: str | Path, manifest: dict[str, Any] | None = None) -> pd.Dat
     their tables do (a sweep resumed after the code changed). A scenario whose city
     has no rural region has no "rural" rows. (``manifest``: the sweep's, read from
     ``path`` where not given.)"""
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(
+            f"seat_use takes a sweep folder's path, not a {type(path).__name__} (allowed: "
+            "the folder `skillsim sweep` wrote, e.g. report.seat_use('results/sweep-...'))"
+        )
     path = Path(path)
+    if not path.is_dir():  # (None said "the region table was not kept": an outside review)
+        raise FileNotFoundError(f"{path}: no such folder (allowed: a sweep folder)")
     manifest = (_manifest_of(path) or {}) if manifest is None else manifest
     regions = _kept_table(path, "region")
     if regions is None:

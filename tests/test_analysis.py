@@ -694,7 +694,7 @@ def test_the_region_table_pooled_gives_the_citys_own_metrics(tmp_path):
     for groups, said in (
         ({"a": "rural_county_a"}, "'a' is given the string 'rural_county_a', not a list"),
         ({}, "no region in any group"),
-        ({"a": []}, "no region in any group"),
+        ({"a": []}, "'a' has no region (allowed: a list of one or more"),
         (
             {"city": sorted(set(region["region"])), "rural": ["rural_county_a"]},
             "region 'rural_county_a' is in 'city' and 'rural': each region pools into one",

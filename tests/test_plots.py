@@ -1114,3 +1114,42 @@ def test_chinese_tick_labels_break_where_the_words_do():
     assert plots._zh_lines("绿色转型+乡村振兴") == "绿色转型+\n乡村振兴"
     assert plots._zh_lines("基准情景（延续现有趋势）") == "基准情景\n（延续现有趋势）"
     assert plots._zh_lines("有序绿色转型") == "有序绿色转型"
+
+
+def test_bad_arguments_of_the_figures_and_tables_are_named():
+    """Each gave an error from deep inside, or none (an outside review): a style or
+    language typo, a month window that is not two whole months, regions grouped by a
+    list or into a group of none, the seats of a table instead of a folder, a folder
+    that does not exist, a heat map pooled over a key that is not one."""
+    from simulation import report
+
+    e = _effects()
+    with pytest.raises(
+        ValueError, match=r"style 'slides' is not supported \(allowed: paper, talk\)"
+    ):
+        plots.forest(e, "unemployment_rate", style="slides")
+    with pytest.raises(ValueError, match=r"language 'fr' is not supported \(allowed: en, zh\)"):
+        plots.cost_effectiveness(e, lang="fr")
+    r = _results()
+    for months in (12, (1.9, 60.7), (1, 2, 3)):
+        with pytest.raises(ValueError, match=r"allowed, a pair \(first, last\) of whole policy"):
+            analysis.effects(r, months=months)
+    assert analysis.window_of((2.0, 3)) == (2, 3)
+    regions = pd.DataFrame(
+        {"run_id": "a", "scenario": "s", "policy": "none", "point": 0, "replicate": 0,
+         "seed": 1, "month": 1, "region": ["urban_core", "rural_county_a"],
+         "urban": [True, False], "unemployed": [1.0, 2.0], "labour_force": [10.0, 20.0]}
+    )  # fmt: skip
+    with pytest.raises(ValueError, match="not a mapping of each group's name to its regions"):
+        analysis.pool_regions(regions, ["urban_core"])
+    with pytest.raises(ValueError, match=r"'a' has no region \(allowed: a list of one or more"):
+        analysis.pool_regions(regions, {"a": [], "b": ["urban_core"]})
+    with pytest.raises(TypeError, match="seat_use takes a sweep folder's path, not a DataFrame"):
+        report.seat_use(regions)
+    with pytest.raises(FileNotFoundError, match="no such folder"):
+        report.seat_use("/nonexistent/sweep")
+    sectors = pd.DataFrame(
+        {"sector": ["a"], "region": ["r"], "skill_gap_mean": [0.1], "employed": [100.0]}
+    )
+    with pytest.raises(ValueError, match=r"pool 'points' is not a key a map can average over"):
+        plots.mismatch_heatmap(sectors, pool=("points",))
