@@ -1136,7 +1136,8 @@ def effects(
     ``months`` = (first, last) summarises the policy months first..last only (``mean``;
     ``final``: month last), e.g. past a policy's first contract length, where a
     12-month rate such as the apprenticeship completion rate counts its new contracts'
-    early ends before any of them can complete; ``attrs["skillsim"]["months"]`` keeps it.
+    early ends before any of them can complete; ``attrs["skillsim"]["months"]`` keeps it,
+    as ``summary`` and ``confidence`` the others (the figures' notes say them).
 
     Raises ``ValueError`` when there is nothing to compare: no finished runs, none of
     the baseline policy, none of any other policy, or none that a baseline run of the
@@ -1217,7 +1218,11 @@ def effects(
             "the policies and the baseline with the same seeds, as a sweep does"
         )
     out = _in_experiment_order(pd.DataFrame(rows), results)
-    out.attrs["skillsim"] = {"baseline_policy": baseline_policy} | _source_of(results) | window
+    out.attrs["skillsim"] = (
+        {"baseline_policy": baseline_policy, "summary": summary, "confidence": confidence}
+        | _source_of(results)
+        | window
+    )
     return out
 
 

@@ -795,13 +795,13 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     # (forest's, cost's, paths')
     "effect_note_one": (
-        "marker: paired difference against {base} in one seed; one seed, so no interval",
-        "标记：与{base}的配对差异（单一随机种子）；单一随机种子，无置信区间",
+        "marker: paired difference against {base} in one seed, {basis}; one seed, so no interval",
+        "标记：与{base}的配对差异（单一随机种子，{basis}）；单一随机种子，无置信区间",
     ),
     "cost_note_one": (
-        "against {base}, paired in one seed, mean of the policy period; one seed, so no "
-        "intervals; grey lines: equal cost per additional worker",
-        "相对于{base}，单一随机种子配对，政策期均值；单一随机种子，无置信区间；"
+        "against {base}, paired in one seed, {basis}; one seed, so no intervals; grey "
+        "lines: equal cost per additional worker",
+        "相对于{base}，单一随机种子配对，{basis}；单一随机种子，无置信区间；"
         "灰线：每新增一名就业者的成本相同",
     ),
     "funnel_note_one": (
@@ -860,8 +860,9 @@ TEXT: dict[str, tuple[str, str]] = {
         "（运行3个或更多种子可显示置信区间）",
     ),
     "effect_note": (
-        "marker: mean paired difference against {base} over {n} seeds; bar: 95% interval",
-        "标记：与{base}的配对差异均值（{n}个随机种子）；横线：95%置信区间",
+        "marker: mean paired difference against {base} over {n} seeds, {basis}; bar: "
+        "{level} interval",
+        "标记：与{base}的配对差异均值（{n}个随机种子，{basis}）；横线：{level}置信区间",
     ),
     "effect_note_fewer": (
         "; hollow: fewer seeds than the rest (an unfinished sweep, or no value in some runs)",
@@ -941,9 +942,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "cost_y": ("additional public spending (yuan per month)", "新增公共支出（元/月）"),
     "cost_y_wan": ("additional public spending (yuan per month)", "新增公共支出（万元/月）"),
     "cost_note": (
-        "against {base}, paired over {n} seeds, mean of the policy period; bars: 95% intervals; "
-        "grey lines: equal cost per additional worker",
-        "相对于{base}，{n}个随机种子配对，政策期均值；误差线：95%置信区间；灰线：每新增一名就业者的成本相同",
+        "against {base}, paired over {n} seeds, {basis}; bars: {level} intervals; grey lines: "
+        "equal cost per additional worker",
+        "相对于{base}，{n}个随机种子配对，{basis}；误差线：{level}置信区间；灰线：每新增一名就业者的成本相同",
     ),
     "cost_line": ("{cost} yuan per worker-month", "每人每月{cost}元"),
     "sensitivity_title": ("What drives {what}: sensitivity indices", "{what}的敏感性指数"),

@@ -37,6 +37,7 @@ import inspect
 import math
 import textwrap
 import unicodedata
+import warnings
 from collections.abc import Sequence
 from contextlib import contextmanager
 
@@ -267,6 +268,28 @@ def _wrap(words: str, lang: str, width: int) -> str:
         wide = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in words)
         return words if wide <= width and "\n" not in words else textwrap.fill(words, width // 2)
     return textwrap.fill(words, width)
+
+
+def effects_basis(effects: pd.DataFrame, lang: str) -> dict[str, str]:
+    """What an effects table's numbers are of, from its ``attrs`` (``analysis.effects``):
+    ``basis``, the months each run is summarised by ("mean of months 19-60", "month
+    120", or the policy period), and ``level``, the intervals' confidence ("95%"). The
+    notes had said "mean of the policy period" and "95%" whatever the table was (an
+    outside review)."""
+    info = effects.attrs.get("skillsim", {})
+    months, summary = info.get("months"), info.get("summary", "mean")
+    if summary == "final":
+        if months:
+            basis = f"第{months[1]}个月" if lang == "zh" else f"month {months[1]}"
+        else:
+            basis = "最后一个月" if lang == "zh" else "the last month"
+    elif months:
+        first, last = months
+        basis = f"第{first}至{last}个月均值" if lang == "zh" else f"mean of months {first}-{last}"
+    else:
+        basis = "政策期均值" if lang == "zh" else "mean of the policy period"
+    level = f"{100 * float(info.get('confidence', 0.95)):g}%"
+    return {"basis": basis, "level": level}
 
 
 def source_line(frame: pd.DataFrame, lang: str = "en") -> str | None:
@@ -552,6 +575,16 @@ def _baseline(table: pd.DataFrame, given: str | None, effects: bool = False) -> 
     would say "against" one policy with the numbers of another."""
     named = analysis.baseline_of(table)
     if given is None:
+        if effects and "baseline_policy" not in table.attrs.get("skillsim", {}):
+            warnings.warn(
+                "these effects do not say what they are against, or over which months "
+                "(their attrs are gone: pd.concat drops them where its tables' differ, as "
+                "analysis.effects and report.jobs_effects of another baseline_policy, "
+                f"summary or months do); the note says against {named!r}, over the policy "
+                "period: take both tables with the same arguments, or name baseline_policy",
+                UserWarning,
+                stacklevel=4,  # (the caller of the figure, past its argument check)
+            )
         return named
     if effects and "baseline_policy" in table.attrs.get("skillsim", {}) and named != given:
         raise ValueError(
@@ -790,7 +823,7 @@ def forest(
         ax.set_title(title or text("forest_title", lang).format(what=label(metric, lang)))
         base = name_of("policy", baseline_policy, lang)
         note = text("effect_note", lang) if most > 1 else text("effect_note_one", lang)
-        note = note.format(base=base, n=n)
+        note = note.format(base=base, n=n, **effects_basis(effects, lang))
         if (rows["n"] < most).any():
             note += text("effect_note_fewer", lang)
         axes = [ax] if len(scen) > 1 else None
@@ -1521,7 +1554,9 @@ def cost_effectiveness(
         ]
         most, n = _seeds(both[["n_cost", "n_jobs"]].min(axis=1))
         note = text("cost_note", lang) if most > 1 else text("cost_note_one", lang)
-        note = note.format(base=name_of("policy", baseline_policy, lang), n=n)
+        note = note.format(
+            base=name_of("policy", baseline_policy, lang), n=n, **effects_basis(effects, lang)
+        )
         _finish(
             fig,
             note,

@@ -954,7 +954,9 @@ def read(path: str | Path) -> Sweep:
     window = completion_months(manifest, int(results["month"].max()))
     if window is not None and COMPLETION in set(effects["metric"]):
         later = analysis.effects(results, baseline, metric_names=COMPLETION, months=window)
+        attrs = effects.attrs  # (the table's, the figures' notes read: not the window's)
         effects = pd.concat([effects[effects["metric"] != COMPLETION], later], ignore_index=True)
+        effects.attrs = attrs
     sweep = Sweep(path, manifest, results, effects, baseline, progress=progress)
     sweep.completion = (
         window if window is not None and COMPLETION in set(effects["metric"]) else None

@@ -430,7 +430,9 @@ def _effects(n=3, points=None):
             e = effect * (k + 1)
             row.update(metric=metric, unit="", n=n, effect=e, ci_low=e - half, ci_high=e + half)
             rows.append(row)
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    out.attrs["skillsim"] = {"baseline_policy": "none"}  # (as analysis.effects says it)
+    return out
 
 
 def test_unknown_names_and_wrong_tables_are_clear_messages():
@@ -621,9 +623,35 @@ def test_one_seed_notes_say_so():
         assert "1 seeds" not in words and "95% interval" not in words
     words = _texts(plots.funnel(_results())).replace("\n", " ")
     assert "one seed, so no interval" in words and "95% interval" not in words
-    assert "over 3 seeds; bar: 95% interval" in _texts(
+    assert "over 3 seeds, mean of the policy period; bar: 95% interval" in _texts(
         plots.forest(_effects(), "unemployment_rate")
-    )
+    ).replace("\n", " ")
+
+
+def test_effect_notes_say_the_months_summary_and_confidence_of_their_table():
+    """The notes said "mean of the policy period" and "95%" whatever the effects were of
+    (a month window, the final month, another confidence: an outside review); they say
+    the table's own, from its attrs. A table whose attrs pd.concat dropped (tables of
+    different baselines or months: the cost figure's two) is warned of."""
+    r = _results(seeds=(1, 2, 3))
+    window = analysis.effects(r, months=(2, 3), confidence=0.5)
+    words = _texts(plots.forest(window, "unemployment_rate")).replace("\n", " ")
+    assert "over 3 seeds, mean of months 2-3; bar: 50% interval" in words, words
+    final = analysis.effects(r, summary="final")
+    words = _texts(plots.forest(final, "unemployment_rate", lang="en")).replace("\n", " ")
+    assert "the last month; bar: 95% interval" in words, words
+    assert plots.effects_basis(final, "zh") == {"basis": "最后一个月", "level": "95%"}
+    assert plots.effects_basis(window, "zh")["basis"] == "第2至3个月均值"
+    mixed = pd.concat([_effects(), _effects().assign(scenario="x").pipe(_without_attrs)])
+    assert mixed.attrs == {}
+    with pytest.warns(UserWarning, match="these effects do not say what they are against"):
+        plots.cost_effectiveness(mixed)
+
+
+def _without_attrs(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    frame.attrs = {}
+    return frame
 
 
 def _bars(fig: Figure) -> list:
