@@ -752,6 +752,12 @@ def forest(
     the points would blur that into one row, and refusing would leave one figure per
     point to compare by eye. Many points make a tall figure (a row each): select the
     ones to show first, e.g. ``effects[effects.point.isin([0, 4, 8])]``."""
+    if metric == analysis.COST_METRIC:  # (drawn as a difference, it read as one: a review)
+        raise ValueError(
+            f"forest: {metric} is a ratio of two effects with Fieller's interval, not a paired "
+            "difference (allowed: cost_effectiveness(effects) draws spending against the "
+            "workers gained; forest takes a catalogue metric, e.g. spending_total_yuan)"
+        )
     _need_effect(effects, metric, "forest")
     baseline_policy = _baseline(effects, baseline_policy, effects=True)
     rows = _pick(
@@ -816,6 +822,12 @@ def forest(
                 zorder=3,  # (over the errorbar's filled marker, at 2.1)
             )
         ax.axvline(0, color="#333333", lw=1.0, zorder=1)  # (over the grid)
+        if i18n.catalogue_unit(metric).startswith("yuan"):  # (whole yuan, not "1e6" apart)
+            ax.xaxis.set_major_formatter(
+                matplotlib.ticker.FuncFormatter(
+                    lambda v, _: _number(v + 0.0).replace("-", "\u2212")
+                )
+            )
         ax.set_yticks(range(len(keys)), names)
         ax.set_ylim(len(keys) - 0.5, -0.5)
         ax.grid(axis="y", visible=False)

@@ -1181,3 +1181,20 @@ def test_bad_arguments_of_the_figures_and_tables_are_named():
     )
     with pytest.raises(ValueError, match=r"pool 'points' is not a key a map can average over"):
         plots.mismatch_heatmap(sectors, pool=("points",))
+
+
+def test_forest_of_spending_writes_whole_yuan_and_refuses_the_cost_ratio():
+    """The spending axis read "1e6" apart from its ticks, and the cost per additional
+    worker, a ratio with Fieller's interval, was drawn as a paired difference (an
+    outside review)."""
+    e = _effects()
+    spending = e["metric"] == "spending_total_yuan"
+    e.loc[spending, ["effect", "ci_low", "ci_high"]] = [-1_800_000.0, -2_200_000.0, -1_500_000.0]
+    fig = plots.forest(e, "spending_total_yuan")
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    assert ax.xaxis.get_offset_text().get_text() == ""
+    ticks = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert any("," in t for t in ticks) and not any("e" in t for t in ticks), ticks
+    with pytest.raises(ValueError, match="is a ratio of two effects with Fieller's interval"):
+        plots.forest(e, analysis.COST_METRIC)
