@@ -1206,13 +1206,17 @@ def funnel_table(results: pd.DataFrame) -> pd.DataFrame:
     """Per run: apprentices per month at each stage, means over months 1..M.
     ``retained`` and ``employed`` are completions times the retention rate and the
     12-month employment rate of completers: none in a month without completions, where
-    the rates are not defined (NaN), so that a run's stages count the same months. A
-    design sweep's runs keep their ``point``."""
+    the rates are not defined (NaN); in a month with completions whose rate is not
+    defined (the 12-month rate in a month whose completers of a year before were none),
+    the run's mean rate over the months that define it, so that a run's stages count the
+    same months (such months had been left out of the later stages' means alone: an
+    outside review). A design sweep's runs keep their ``point``."""
     months = results[results["month"] >= 1]
     comp = months["apprenticeship_completions"]
 
     def of_completions(rate: pd.Series) -> pd.Series:
-        return comp * rate.where(comp != 0, 0.0)
+        usual = rate.groupby(months["run_id"]).transform("mean")  # (NaN left out)
+        return comp * rate.fillna(usual).where(comp != 0, 0.0)
 
     stages = pd.DataFrame(
         {

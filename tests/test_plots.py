@@ -721,6 +721,23 @@ def test_funnel_counts_no_retained_where_there_were_no_completions():
     assert stages["employed"] == pytest.approx(0.8 * 2.5)
 
 
+def test_funnel_counts_every_month_with_completions_in_every_stage():
+    """A month with completions whose 12-month employment rate is not defined (no
+    completers a year before) was left out of the in-work stage's mean alone, so that
+    stage was a mean over fewer months than the completions (an outside review): the
+    run's mean rate over the months that define it stands in for it there."""
+    r = _results(seeds=(1,), policies=("none",))
+    later = r["month"] >= 1
+    r.loc[later, "apprenticeship_completions"] = 4.0
+    r.loc[later, "apprenticeship_employment_12m"] = 0.5
+    gap = later & (r["month"] == r.loc[later, "month"].min())
+    r.loc[gap, "apprenticeship_employment_12m"] = np.nan
+    r.loc[gap, "apprenticeship_completions"] = 10.0  # (a large month, left out before)
+    stages = plots.funnel_table(r).groupby("stage")["value"].mean()
+    assert stages["completions"] > 4.0
+    assert stages["employed"] == pytest.approx(0.5 * stages["completions"])
+
+
 def test_design_points_that_differ_get_labels_that_differ():
     """Four significant digits, or as many more as tell the points apart."""
     assert list(plots.point_labels(_results(points=(7500.0, 0.125)), "en").values()) == [
