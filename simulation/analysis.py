@@ -23,6 +23,7 @@ To silence it where a partial sweep is expected::
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
 import os
@@ -1487,7 +1488,11 @@ def _metric_names(wanted: str | Sequence[str] | None, results: pd.DataFrame) -> 
             if kind is None
             else f"the {kind} breakdown's columns: {', '.join(present)}"
         )
-        raise ValueError(f"unknown metric {unknown[0]!r} in metric_names (allowed: {allowed})")
+        close = difflib.get_close_matches(unknown[0], [*present, COST_METRIC], n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ValueError(
+            f"unknown metric {unknown[0]!r} in metric_names{hint} (allowed: {allowed})"
+        )
     return names
 
 

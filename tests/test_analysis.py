@@ -431,7 +431,10 @@ def test_what_effects_cannot_do_is_said_not_guessed(paired_sweep):
     sectors.attrs = {"skillsim": {**results.attrs["skillsim"], "table": "sector"}}
     with pytest.raises(ValueError, match="this is the sector breakdown"):
         analysis.sensitivity(sectors, "unemployment_rate")
-    with pytest.raises(ValueError, match="unknown metric 'unemployment_rat'"):
+    with pytest.raises(
+        ValueError,
+        match="unknown metric 'unemployment_rat' in metric_names \\(did you mean 'unemployment_rate'\\?\\)",
+    ):
         analysis.effects(results, metric_names=["unemployment_rat"])
     with pytest.raises(ValueError, match="confidence must be between 0 and 1"):
         analysis.effects(results, confidence=95)
