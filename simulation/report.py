@@ -609,8 +609,12 @@ _T: dict[str, tuple[str, str]] = {
     ),
     "seats_more_note": (
         "Where a policy changes the seats, a last line gives its seats and learners "
-        "against those of {base}: how many of the seats it bought were filled. ",
-        "政策改变名额时，最后一行给出与{base}相比增加的名额和学员：其购买的名额有多少被占用。",
+        "against those of {base}, means over the seeds (no interval): the learners' change "
+        "is the policy's whole effect on them, its other levers' included (a subsidy that "
+        "draws leavers into apprenticeships lowers them), not a count of its seats filled. ",
+        "政策改变名额时，最后一行给出与{base}相比的名额和学员变化（各随机种子的均值，无置信区间）：学员的变化是"
+        "该政策对学员的全部影响，包括其其他政策工具的影响（吸引离校生参加学徒培训的补贴会使其减少），"
+        "并非其所购名额的占用数。",
     ),
     "seats_tvet_head": (
         "Full-time TVET seats in the month school leavers choose{when}: share in use",
@@ -621,20 +625,23 @@ _T: dict[str, tuple[str, str]] = {
         "终身学习培训课程名额（各月）：使用率",
     ),
     "seats_rural": ("rural {use} of {seats} seats", "农村：使用率{use}（名额{seats}个）"),
-    "seats_city": ("city {use} of {seats}", "全市：使用率{use}（名额{seats}个）"),
+    "seats_city": (
+        "whole city (rural included) {use} of {seats}",
+        "全市（含农村）：使用率{use}（名额{seats}个）",
+    ),
     "seats_rural_none": ("rural: no seats", "农村：无名额"),
-    "seats_city_none": ("city: no seats", "全市：无名额"),
+    "seats_city_none": ("whole city: no seats", "全市：无名额"),
     "seats_intake_each": ("each scenario's own: {months}", "各情景不同：{months}"),
     "seats_no_intake": (
         "no intake in months 1 to {months}",
         "第1至{months}个月无招生",
     ),
     "seats_more": (
-        "{area}, against the baseline policy: seats {seats}, learners {learners}",
-        "{area}与基准政策相比：名额{seats}，学员{learners}",
+        "{area}, against {base}: seats {seats}, learners {learners}",
+        "{area}与{base}相比：名额{seats}，学员{learners}",
     ),
     "seats_area_rural": ("rural", "农村"),
-    "seats_area_city": ("city", "全市"),
+    "seats_area_city": ("whole city", "全市"),
     "seats_none": (
         'Not shown: this sweep did not keep the region table ("region" is not in the '
         "experiment's keep list).",
@@ -2344,16 +2351,21 @@ def _more_seats(cells, kind: str, policy: str, base: str, point: int, scenario: 
         more = a[f"{kind}_seats"] - b[f"{kind}_seats"]
         if abs(more) >= 1:
             learners = a[f"{kind}_enrolled"] - b[f"{kind}_enrolled"]
-            words = _t("seats_more", lang)
-            area_words = _t(f"seats_area_{area}", lang)
-            return [words.format(area=area_words, seats=_signed(more), learners=_signed(learners))]
+            words = _t("seats_more", lang).format(
+                area=_t(f"seats_area_{area}", lang),
+                base=name_of("policy", base, lang),
+                seats=_signed(more),
+                learners=_signed(learners),
+            )
+            return [words]
     return []
 
 
 def _signed(x: float) -> str:
-    """A whole number with its sign, "0" for one that rounds to none (not "-0")."""
+    """A whole number with its sign, "0" for one that rounds to none (not "-0"); a
+    minus sign, as the report's other numbers have (an ASCII hyphen stood out)."""
     whole = round(x)
-    return f"{whole:+,}" if whole else "0"
+    return f"{whole:+,}".replace("-", "\u2212") if whole else "0"
 
 
 def _flow_tables(sweep: Sweep, e: pd.DataFrame, tables: list[tuple], lang: str) -> tuple[str, bool]:

@@ -386,13 +386,16 @@ def test_the_seats_section_says_how_many_training_seats_learners_filled(
             more = means.loc[(scenario, policy)] - means.loc[(scenario, "none")]
             words = report._t("seats_more", "en").format(
                 area="rural",
+                base="no new policy (status quo)",  # (the baseline named, as elsewhere)
                 seats=report._signed(more["tvet_seats"]),
                 learners=report._signed(more["tvet_enrolled"]),
             )
             assert words in section, (scenario, policy)
             lines += 1
-    assert lines and section.count("against the baseline policy") == 2 * lines
-    assert report._signed(-0.4) == "0" and report._signed(-1.6) == "-2"
+    assert lines and section.count("against no new policy (status quo): seats") == 2 * lines
+    assert report._signed(-0.4) == "0" and report._signed(-1.6) == "\u22122"
+    assert report._signed(1.6) == "+2" and "-" not in section.split("against")[-1][:80]
+    assert "whole city (rural included)" in section
     assert "终身学习培训课程名额（各月）：使用率" in report._seats(sweep, "zh")
     # months without an intake: no TVET share, said (not a share of the wrong months)
     early = regions[regions["month"] <= 6]
