@@ -266,6 +266,11 @@ _T: dict[str, tuple[str, str]] = {
         "因此与{base}仅在该参数上不同的政策不会显示任何影响。若要衡量某一政策工具相对于无政策的影响，"
         "请把{base}从实验的政策列表中去掉（如 experiments/subsidy_sensitivity.toml）。",
     ),
+    "summary_scale": (
+        "Counts and yuan in these tables are of a model city of {workers:,} workers: "
+        "compare rates, or scale counts to a real city's size.",
+        "下列表格中的人数与金额对应{workers:,}名劳动者的模拟城市：请比较比率，或按实际城市规模换算。",
+    ),
     "negative_cost": (
         "A negative cost is a saving, not a sign error: public spending fell while "
         "employment rose. Under {policy} in {scenario}, for one, {part} fell by {fell} yuan "
@@ -2115,6 +2120,10 @@ def _summary(sweep: Sweep, lang: str) -> str:
         )
         + "</p>"
     ]
+    workers = sweep.experiment.get("workers")
+    if workers:  # (said in the method notes only, under "+2,008,638 yuan": a review)
+        words = _t("summary_scale", lang).format(workers=int(workers))
+        out.append(f"<p><small>{_e(words)}</small></p>")
     shared = analysis.baseline_shares(sweep.results)
     if shared:  # (why a policy's effects may all be zero)
         levers = "、".join if lang == "zh" else ", ".join

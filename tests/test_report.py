@@ -1473,12 +1473,14 @@ def test_the_completion_rate_is_summarised_past_the_longest_contract(tmp_path):
     whole = analysis.effects(results, "none", metric_names="unemployment_rate")
     rate = sweep.effects[sweep.effects["metric"] == "unemployment_rate"]
     assert rate["effect"].to_numpy() == pytest.approx(whole["effect"].to_numpy())
-    for lang, head, note in (
-        ("en", "completion rate (percentage points), months 19 to 21", "months 19 onwards"),
-        ("zh", "（第19至21个月）", "第19个月起"),
-    ):
+    for lang, head, note, scale in (
+        ("en", "completion rate (percentage points), months 19 to 21", "months 19 onwards",
+         "of a model city of 300 workers"),
+        ("zh", "（第19至21个月）", "第19个月起", "对应300名劳动者的模拟城市"),
+    ):  # fmt: skip
         page = html.unescape(report._summary(sweep, lang))
         assert head in page and note in page, lang
+        assert scale in page, lang  # (counts of a model city: said beside the tables)
     # the longest contract of the sweep's policies, or of its design
     manifest = {"policies": {"a": {"terms": {"duration_months": 24}}, "b": {}}}
     assert report.completion_months(manifest, 120) == (25, 120)
