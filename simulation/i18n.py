@@ -359,7 +359,8 @@ METRIC_LABELS: dict[str, tuple[str, str]] = {
         "全市青年（25岁以下）失业率",
     ),
     "rural_unemployment_rate": ("rural unemployment rate", "农村失业率"),
-    "urban_unemployment_rate": ("urban unemployment rate", "城镇调查失业率"),
+    # (not 调查失业率: the model's rate, not the NBS survey's; an outside review)
+    "urban_unemployment_rate": ("urban unemployment rate", "城镇失业率"),
     "urban_youth_unemployment_rate": (
         "urban youth unemployment rate (under 25)",
         "城镇青年失业率（25岁以下）",

@@ -750,12 +750,12 @@ _METHODS: tuple[tuple[str, str], ...] = (
         "What the model cannot answer yet (docs/ODD.md, 10.2): rural training access has "
         "almost no way to act; skills anticipation and core skills have no path to more jobs; "
         "green curricula lower the relevance of all training; rural revitalization as shipped "
-        "leaves almost no one unemployed, so policies have little to act on under it and "
-        "under combined. Effects of these levers and scenarios are the model's mechanics, "
+        "leaves few unemployed (its unemployment rate stays low), so policies have little "
+        "to act on under it and under combined. Effects of these levers and scenarios are the model's mechanics, "
         "not evidence.",
         "模型目前尚不能回答的问题（模型说明文档（ODD）第10.2节）：农村培训可及性几乎没有作用渠道；"
         "技能预测与核心技能没有带来更多岗位的路径；绿色课程会降低全部培训的相关性；"
-        "默认的乡村振兴情景几乎没有失业者，因此在该情景及“{combined}”情景下政策几乎无从发挥作用。"
+        "默认的乡村振兴情景失业者很少（失业率保持在低位），因此在该情景及“{combined}”情景下政策几乎无从发挥作用。"
         "这些政策工具和情景的效应反映的是模型机制，而非实证证据。",
     ),
     (
@@ -780,9 +780,9 @@ _SECTOR_KINDS = {
     "rural": ("rural", "农村"),
 }
 _DEFINITIONS_ZH: dict[str, str] = {
-    "unemployment_rate": "全市（含农村县）失业人数 / 劳动力；劳动力 = 就业 + 学徒 + 失业（国际劳工组织定义：学徒计为就业）；国家统计局调查失业率仅覆盖城镇，对应本报告的“城镇调查失业率”",
+    "unemployment_rate": "全市（含农村县）失业人数 / 劳动力；劳动力 = 就业 + 学徒 + 失业（国际劳工组织定义：学徒计为就业）；国家统计局调查失业率仅覆盖城镇，可与本报告的模拟“城镇失业率”比较",
     "youth_unemployment_rate": "全市（含农村县）25岁以下劳动者的失业率（国际劳工组织青年口径；离校生默认18岁进入劳动力市场；可与国家统计局16-24岁青年失业率比较的是城镇青年失业率）",
-    "urban_unemployment_rate": "城镇地区（中心城区与县城）常住劳动者的失业率，与国家统计局城镇调查失业率口径一致",
+    "urban_unemployment_rate": "城镇地区（中心城区与县城）常住劳动者的模拟失业率，与国家统计局城镇调查失业率口径相近",
     "urban_youth_unemployment_rate": "城镇地区25岁以下常住劳动者的失业率（离校生默认18岁进入劳动力市场，在校生不计入劳动力，与国家统计局城镇16-24岁不含在校生的青年失业率口径相近）",
     "employment_rate": "（就业 + 学徒）/ 劳动年龄人口（含在校学生与培训学员）",
     "youth_neet_rate": "25岁以下未就业、未上学、未培训者（失业或非劳动力）/ 全部25岁以下人口（含学生、学员与学徒；国际劳工组织，可持续发展目标8.6.1）",
