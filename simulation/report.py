@@ -271,6 +271,7 @@ _T: dict[str, tuple[str, str]] = {
         "compare rates, or scale counts to a real city's size.",
         "下列表格中的人数与金额对应{workers:,}名劳动者的模拟城市：请比较比率，或按实际城市规模换算。",
     ),
+    "level_row": ("level under {base}", "{base}下的水平"),
     "negative_cost": (
         "A negative cost is a saving, not a sign error: public spending fell while "
         "employment rose. Under {policy} in {scenario}, for one, {part} fell by {fell} yuan "
@@ -1820,7 +1821,7 @@ h1{margin-bottom:.2rem}h2{border-bottom:2px solid #0072B2;padding-bottom:.2rem;m
 table{border-collapse:collapse;margin:.6rem 0 1.4rem;font-size:.92rem}
 th,td{border-bottom:1px solid #ddd;padding:.3rem .6rem;text-align:left;vertical-align:top}
 th{background:#f3f3f3}td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
-td.num small{color:#555}td.clear{font-weight:bold}
+td.num small{color:#555}td.clear{font-weight:bold}td.lvl{text-align:right;color:#555;white-space:nowrap}
 small.id{color:#666;font-weight:normal}
 figure{margin:1.4rem 0}figure img{max-width:100%;height:auto;border:1px solid #eee}
 figcaption{color:#333;font-size:.95rem}
@@ -2054,13 +2055,15 @@ COLUMN_MOST_EXTRA = 2  # decimals a column takes beyond its cells' usual ones, a
 
 
 def _column_decimals(rows: pd.DataFrame, name: str) -> dict[str, int]:
-    """One number of decimals for every scenario column of a summary table: the most any
-    of its cells needs (``analysis.effect_decimals``), so that neither a column nor a
-    row mixes -0.37 with -0.0145 (a row of scenarios read "-0.516 [-3.118, +2.086]"
-    beside "-0.38 [-1.94, +1.19]": an outside review); but at most
-    ``COLUMN_MOST_EXTRA`` beyond the usual ones (one cell of a near-zero interval gave
-    a whole column six, "+0.662307 [+0.586684, +0.737930]": another). A cell that needs
-    more shows its own (``_cell_decimals``)."""
+    """One number of decimals per scenario column of a summary table: the most any of
+    its cells needs (``analysis.effect_decimals``), so that a column never mixes
+    -0.37 with -0.0145; but at most ``COLUMN_MOST_EXTRA`` beyond the usual ones (one
+    cell of a near-zero interval gave a whole column six, "+0.662307 [+0.586684,
+    +0.737930]": an outside review). A cell that needs more shows its own
+    (``_cell_decimals``). (One number for the whole table, so that a row did not mix
+    "-0.516" with "-0.38" either, gave every cell the needs of the few: "-0.3243
+    [-0.4111, -0.2375]" where two decimals tell it, another review; the columns keep
+    their own.)"""
     out: dict[str, int] = {}
     usual: dict[str, int] = {}
     unit = i18n.catalogue_unit(name)
@@ -2071,8 +2074,7 @@ def _column_decimals(rows: pd.DataFrame, name: str) -> dict[str, int]:
         places = analysis.effect_decimals(name, est, lo, hi)
         out[r["scenario"]] = max(out.get(r["scenario"], 0), places)
         usual[r["scenario"]] = max(usual.get(r["scenario"], 0), analysis.usual_places(unit, est))
-    capped = [min(places, usual[s] + COLUMN_MOST_EXTRA) for s, places in out.items()]
-    return dict.fromkeys(out, max(capped)) if capped else {}
+    return {s: min(places, usual[s] + COLUMN_MOST_EXTRA) for s, places in out.items()}
 
 
 def _cell_decimals(column: int | None, name: str, est: float, lo: float, hi: float) -> int:
@@ -2181,6 +2183,9 @@ def _effects_table(
     cells = rows.set_index(["policy", "point", "scenario"])
     columns = {} if cost else _column_decimals(rows, m)
     wans = _column_wan(rows, m, ["effect", "ci_low", "ci_high"], lang)
+    if not cost and not points:  # (the level an effect is of: "+36.75 starts" of ~5)
+        base = e.attrs.get("skillsim", {}).get("baseline_policy", "none")
+        out.append(_level_row(rows, m, scen, name_of("policy", base, lang), lang))
     for p, point in _policy_points(rows, pols):
         out.append(_row_head(p, point, points, lang))
         for s in scen:
@@ -2225,6 +2230,28 @@ def _effects_table(
         if daggers:
             out.append(f"<p><small>{_e(_t('cost_dagger_note', lang))}</small></p>")
     return "".join(out), fewer
+
+
+def _level_row(rows: pd.DataFrame, m: str, scen: list, base: str, lang: str) -> str:
+    """A summary table's first row: the baseline policy's level of ``m`` in each
+    scenario (its runs' mean, as the effects pair them: ``baseline_mean``), in the
+    metric's own unit (a share in per cent, not points), so that an effect can be read
+    against it (a forum could not tell "+36.75 starts" of about 5 a month, or "-0.93
+    points" of 11%: an outside review)."""
+    level = rows.groupby("scenario", sort=False)["baseline_mean"].first()
+    unit = i18n.catalogue_unit(m)
+    out = [f"<tr class='level'><th scope='row'>{_e(_t('level_row', lang).format(base=base))}</th>"]
+    for s in scen:
+        v = float(level.get(s, math.nan))
+        if not math.isfinite(v):
+            shown = DASH
+        elif unit.startswith("share"):
+            shown = f"{100 * v:.1f}%"
+        else:
+            shown = _fmt(v, m, False, None, lang)
+        out.append(f"<td class='lvl'><small>{_e(shown)}</small></td>")
+    out.append("</tr>")
+    return "".join(out)
 
 
 def _flows(sweep: Sweep, lang: str) -> str:
