@@ -849,6 +849,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "line: mean over {n} seeds; band: 95% interval of the mean",
         "线：{n}个随机种子的均值；阴影：均值的95%置信区间",
     ),
+    "band_baseline": (
+        "; a band for {base} only (more lines' bands run together: name {most} or fewer "
+        "policies for theirs)",
+        "；仅为{base}画阴影（线条较多时阴影相互重叠：指定{most}项或更少政策可显示各自阴影）",
+    ),
     "band_fewer": (
         " (none for a line of fewer than 3 seeds)",
         "（少于3个随机种子的线未画阴影）",

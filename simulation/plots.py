@@ -93,6 +93,9 @@ DASHES = (
 HEATMAP = "cividis"
 PERIODS = {"quarter": 3, "year": 12}  # the Beveridge curve's points: months in one
 MAX_POINT_LINES = 12  # lines of a panel of paths that still read with a legend
+# lines of a panel of paths whose bands still read apart: beyond, the baseline's alone
+# (nine policies' bands ran into one grey mass: an outside review)
+MAX_BANDS = 4
 _SIZES = {"paper": (6.4, 4.2), "talk": (11.0, 6.2)}  # one panel; talk is 16:9
 
 
@@ -650,6 +653,7 @@ def paths(
     else:
         most, seeds = _seeds([stats["n"].max()])
     thin = len(points) * len(pols) > MAX_POINT_LINES or len(points) > len(DASHES)
+    banded = len(pols) * max(len(points), 1) <= MAX_BANDS  # (else the baseline's alone)
     with theme(style, lang):
         fig, axes = _panels(len(scen), style)
         for ax, s in zip(axes, scen, strict=True):
@@ -675,7 +679,11 @@ def paths(
                     )
                     # (two seeds: see the note; a line's own count, as an unfinished
                     # sweep's lines differ: 2 of them beside 3 drew +-12.7-SE bands)
-                    if line["low"].notna().any() and line["n"].max() > 2:
+                    if (
+                        (banded or p == baseline_policy)
+                        and line["low"].notna().any()
+                        and line["n"].max() > 2
+                    ):
                         ax.fill_between(
                             line["month"],
                             line["low"],
@@ -700,6 +708,9 @@ def paths(
         note = text(key, lang).format(n=seeds)
         if most > 2 and stats.groupby(keys, sort=False)["n"].max().min() <= 2:
             note += text("band_fewer", lang)
+        if most > 2 and not banded:
+            base = name_of("policy", baseline_policy, lang)
+            note += text("band_baseline", lang).format(base=base, most=MAX_BANDS)
         handles = None
         if thin:
             first = next(iter(points))

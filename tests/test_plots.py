@@ -1215,3 +1215,16 @@ def test_forest_of_spending_writes_whole_yuan_and_refuses_the_cost_ratio():
     assert any("," in t for t in ticks) and not any("e" in t for t in ticks), ticks
     with pytest.raises(ValueError, match="is a ratio of two effects with Fieller's interval"):
         plots.forest(e, analysis.COST_METRIC)
+
+
+def test_paths_of_many_policies_band_the_baseline_alone():
+    """Nine policies' bands ran into one grey mass (an outside review): beyond
+    ``MAX_BANDS`` lines a panel bands the baseline only, and the note says how to see
+    the others'; four policies keep every band."""
+    many = ("none", "a", "b", "c", "d", "e")
+    fig = plots.paths(_results(seeds=(1, 2, 3), policies=many), "unemployment_rate")
+    assert len(_bands(fig)) == 1
+    words = _texts(fig).replace("\n", " ")
+    assert "a band for no new policy (status quo) only" in words, words
+    few = plots.paths(_results(seeds=(1, 2, 3), policies=many[:4]), "unemployment_rate")
+    assert len(_bands(few)) == 4 and "a band for" not in _texts(few)
