@@ -738,16 +738,20 @@ def test_effects_when_only_the_baseline_finished(sweep, tmp_path, capsys):
     assert f"{copy}: no finished runs" in capsys.readouterr().err
 
 
-def test_sweep_effects_after_failed_runs_exits_1_not_2(tmp_path, monkeypatch, capsys):
-    path = write_experiment(tmp_path / "exp", small())
-    real = runner.simulate
+def _fails_but_the_baseline(real):
+    """``runner.simulate`` whose runs of any policy but "none" fail."""
 
     def failing(run, **options):
         if run.policy.name != "none":
             raise RuntimeError("injected failure")
         return real(run, **options)
 
-    monkeypatch.setattr(runner, "simulate", failing)
+    return failing
+
+
+def test_sweep_effects_after_failed_runs_exits_1_not_2(tmp_path, monkeypatch, capsys):
+    path = write_experiment(tmp_path / "exp", small())
+    monkeypatch.setattr(runner, "simulate", _fails_but_the_baseline(runner.simulate))
     out = tmp_path / "out"
     args = ["sweep", str(path), "--executor", "serial", "--threads", "1", "--out", str(out)]
     assert cli.main([*args, "--quiet", "--effects"]) == 1
@@ -761,17 +765,10 @@ def test_a_resumed_sweep_says_its_report_is_of_fewer_runs(tmp_path, monkeypatch,
     resumed sweep says the folder's reports are of fewer runs, and how to write them
     again."""
     path = write_experiment(tmp_path / "exp", small())
-    real = runner.simulate
-
-    def failing(run, **options):
-        if run.policy.name != "none":
-            raise RuntimeError("injected failure")
-        return real(run, **options)
-
     out = tmp_path / "out"
     args = ["sweep", str(path), "--executor", "serial", "--threads", "1", "--out", str(out)]
     with monkeypatch.context() as m:
-        m.setattr(runner, "simulate", failing)
+        m.setattr(runner, "simulate", _fails_but_the_baseline(runner.simulate))
         assert cli.main(args) == 1
     for page in ("report.html", "report-zh.html"):
         (out / page).write_text("<html>an earlier report</html>")
