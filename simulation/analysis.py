@@ -342,8 +342,10 @@ def find_sweep(
     if named:
         found = [place / named for place in places if (place / named).is_dir()]
         if not found:
-            where = " or ".join(str(place) for place in places)
-            raise FileNotFoundError(f"{named}: no such folder in {where}")
+            where = (  # (an absolute path is looked for there alone: "in <cwd>" misled)
+                "" if Path(named).is_absolute() else " in " + " or ".join(map(str, places))
+            )
+            raise FileNotFoundError(f"{named}: no such folder{where}")
         if problem := sweep_problem(found[0]):
             raise ValueError(f"{named} cannot be used: {problem}")
         return found[0].resolve(), [f"using the folder named ({named}): {found[0].resolve()}"]
@@ -379,6 +381,17 @@ def sweep_problem(folder: str | Path) -> str | None:
     folder = Path(folder)
     manifest, file = read_manifest(folder), folder / "manifest.json"
     if manifest is None:
+        inside = sorted(
+            m.parent.name
+            for m in folder.glob("*/manifest.json")
+            if (read_manifest(m.parent) or {}).get("kind") == "sweep"
+        )
+        if inside:  # (a results folder: name a sweep in it, not a missing manifest)
+            return (
+                f"{folder} holds sweep folders ({', '.join(inside[:3])}"
+                f"{' ...' if len(inside) > 3 else ''}), not a sweep: name one of them, e.g. "
+                f"{folder / inside[-1]}"
+            )
         return f"{file} is missing or unreadable (`skillsim sweep` writes one)"
     if manifest.get("kind") != "sweep":
         return f"{file} says this folder holds a {manifest.get('kind')}, not a sweep"

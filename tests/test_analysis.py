@@ -1235,6 +1235,13 @@ def test_find_sweep_takes_the_newest_comparable_sweep_of_the_places_in_order(tmp
         analysis.find_sweep("results/sweep-b", places=[here, repo])
     with pytest.raises(FileNotFoundError, match=r"(?s)no sweep to compare policies in.*make run"):
         analysis.find_sweep(places=[here])
+    # an absolute path that is not there is said so, not "in" the places; a folder of
+    # sweeps named for one names a sweep in it (an outside review)
+    gone = tmp_path / "gone"
+    with pytest.raises(FileNotFoundError, match=f"^{gone}: no such folder$"):
+        analysis.find_sweep(str(gone), places=[here, repo])
+    with pytest.raises(ValueError, match=r"holds sweep folders \(sweep-a, sweep-b\), not a sweep"):
+        analysis.find_sweep("results", places=[repo])
 
 
 def test_find_sweep_looks_where_the_command_was_typed(tmp_path, monkeypatch):
