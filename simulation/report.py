@@ -331,6 +331,10 @@ _T: dict[str, tuple[str, str]] = {
     "policy_col": ("policy", "政策"),
     "figures": ("Figures", "图表"),
     "map_where": ("{policy}, mean of months 1-{last}", "{policy}，第1至{last}个月平均"),
+    "cell_where": (
+        "{scenario}: {policy}, mean of months {first}-{last}",
+        "{scenario}：{policy}，第{first}至{last}个月平均",
+    ),
     "source": (
         "skillsim, sweep {name}: {workers:,} workers, {seeds_counted}, {months} months",
         "skillsim，{name}{workers:,}名劳动者，{seeds}个随机种子，{months}个月",
@@ -1543,8 +1547,13 @@ def _sector_region_maps(sweep: Sweep, policy: str, style: str, lang: str) -> lis
     for i, scenario in enumerate(scenarios):
         mine = rows[rows["scenario"] == scenario]
         where = name_of("scenario", scenario, lang)
+        # (the policy and months in the title too: a PNG on a slide keeps no caption, and
+        # beside the by-sector map of months 1 to M it read as the same numbers: a review)
+        said = _t("cell_where", lang).format(
+            scenario=where, policy=name_of("policy", policy, lang), first=first, last=last
+        )
         title = i18n.text("heatmap_title_in", lang).format(
-            rows=i18n.text("sector", lang), columns=i18n.text("region", lang), where=where
+            rows=i18n.text("sector", lang), columns=i18n.text("region", lang), where=said
         )
         if i == 0:
             points = mine["point"].nunique()

@@ -197,6 +197,11 @@ def test_skill_gap_by_sector_and_region(written):
     ):
         assert words in caption, words
     assert "There is no map of the skill gap by sector and region" not in page
+    # the title, which a PNG on a slide keeps, names the policy and the months too
+    specs = {f.name: f for f in report.figures(report.read(cell_sweep()), "paper", "en")}
+    fig = specs["skill_gap_by_sector_and_region"].draw()
+    title = " ".join(fig.axes[0].get_title().split())
+    assert "quick test scenario: no new policy (status quo), mean of months 3-14" in title
 
 
 def test_sector_region_window():
