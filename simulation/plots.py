@@ -980,12 +980,33 @@ def mismatch_heatmap(
                 t.set_ha("right")
         where = {k: text(k, lang) if k in kinds else k for k in (rows, columns)}
         ax.set_title(
-            title or text("heatmap_title", lang).format(rows=where[rows], columns=where[columns])
+            title
+            or text("heatmap_title", lang).format(rows=where[rows], columns=where[columns])
+            + _averaged(table, rows, columns, lang)
         )
         colours = _cell_colours(ax, few.shape)
         _ink_numbers(ax, colours)
         _hatch_thin(fig, ax, few, colours, thin, value, lang, source=source_line(table, lang))
     return _done(fig)
+
+
+def _averaged(table: pd.DataFrame, rows: str, columns: str, lang: str) -> str:
+    """A heat map's default title's second line: the policy its table is of (where it
+    has one, and it is not the map's rows or columns) and the months it averages
+    (a map drawn from the API said neither: an outside review); empty where the table
+    says neither."""
+    parts = []
+    if "policy" in table.columns and "policy" not in (rows, columns):
+        policies = table["policy"].dropna().unique()
+        if len(policies) == 1:
+            parts.append(name_of("policy", str(policies[0]), lang))
+    if "month" in table.columns and "month" not in (rows, columns) and len(table):
+        first, last = int(table["month"].min()), int(table["month"].max())
+        if lang == "zh":
+            parts.append(f"第{first}个月" if first == last else f"第{first}至{last}个月平均")
+        else:
+            parts.append(f"month {first}" if first == last else f"mean of months {first}-{last}")
+    return ("\n" + ("，" if lang == "zh" else ", ").join(parts)) if parts else ""
 
 
 def ink(rgba) -> str:

@@ -1228,3 +1228,19 @@ def test_paths_of_many_policies_band_the_baseline_alone():
     assert "a band for no new policy (status quo) only" in words, words
     few = plots.paths(_results(seeds=(1, 2, 3), policies=many[:4]), "unemployment_rate")
     assert len(_bands(few)) == 4 and "a band for" not in _texts(few)
+
+
+def test_a_heat_maps_default_title_says_the_policy_and_months_it_averages():
+    """A map drawn from the API said neither which policy nor which months it averaged
+    (an outside review): its default title's second line does, where the table has
+    one policy; a title given is kept as it is."""
+    table = pd.DataFrame(
+        {"policy": "none", "month": [1, 2, 3, 1, 2, 3], "sector": ["a"] * 3 + ["b"] * 3,
+         "region": "r", "skill_gap_mean": 0.1, "employed": 100.0}
+    )  # fmt: skip
+    title = plots.mismatch_heatmap(table).axes[0].get_title()
+    assert title.splitlines()[1] == "no new policy (status quo), mean of months 1-3", title
+    assert plots.mismatch_heatmap(table, title="mine").axes[0].get_title() == "mine"
+    two = pd.concat([table, table.assign(policy="package")])
+    title = plots.mismatch_heatmap(two, columns="policy").axes[0].get_title()
+    assert title.splitlines()[1] == "mean of months 1-3", title
