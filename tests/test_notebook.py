@@ -185,7 +185,7 @@ def test_notebook_takes_a_relative_skillsim_sweep_from_the_repository(repo, kern
             "ValueError",
             ["sweep-presenting-stopped/runs: no finished runs of 'none' and of another policy"],
         ),
-        ("results", "ValueError", ["results/manifest.json is missing"]),
+        ("results", "ValueError", ["holds sweep folders", "not a sweep: name one of them"]),
         ("results/sweep-nothing", "FileNotFoundError", ["no such folder"]),
     ],
 )
