@@ -961,10 +961,10 @@ def read(path: str | Path) -> Sweep:
     baseline = manifest["experiment"].get("baseline_policy", "none")
     policies = set(results["policy"])
     if baseline in policies and len(policies) > 1:
-        effects = pd.concat(
-            [analysis.effects(results, baseline), jobs_effects(results, baseline)],
-            ignore_index=True,
-        )
+        effects = analysis.effects(results, baseline)
+        attrs = effects.attrs  # (what they are against: the figures' notes, the levels)
+        effects = pd.concat([effects, jobs_effects(results, baseline)], ignore_index=True)
+        effects.attrs = attrs
     else:  # a sensitivity sweep of one policy, or a sweep stopped before any other
         # policy's run had finished: paths and indices, no effects
         effects = pd.DataFrame(columns=[*_EFFECT_KEYS, *_EFFECT_COLUMNS])
