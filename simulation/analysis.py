@@ -970,9 +970,10 @@ def summarise(
         last = results[results["month"] == results.groupby("run_id")["month"].transform("max")]
         out = last.set_index(keys)[names].sort_index()
         # a measure given in the intake months only: its last intake's
-        for c in (c for c in metrics.AT_INTAKE if c in names):
+        sparse = [c for c in metrics.AT_INTAKE if c in names]
+        if sparse:
             given = results[results["month"] >= 1].sort_values("month", kind="stable")
-            out[c] = given.groupby(keys, dropna=False)[c].last().reindex(out.index)
+            out[sparse] = given.groupby(keys, dropna=False)[sparse].last().reindex(out.index)
     return out.reset_index()
 
 
