@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as hs
 from scipy import stats
 from sweeps import small, write_experiment
 
@@ -221,17 +223,90 @@ def test_intervals_of_a_shares_effect_stop_where_a_difference_can_be():
     from scipy import stats as st
 
     a, b = np.array([0.2, 0.9]), np.array([0.6, 0.3])
-    share = analysis._paired("apprenticeship_completion_rate", a, b, 0.95, st)
+    share = analysis._paired("apprenticeship_completion_rate", a, b, 0.95)
     lo, hi = st.t.interval(0.95, 1, loc=(a - b).mean(), scale=st.sem(a - b))
     assert lo < -1 and hi > 1  # (the case: past both bounds)
     assert (share["ci_low"], share["ci_high"]) == (-1.0, 1.0)
     assert share["unpaired_ci_low"] >= -1 and share["unpaired_ci_high"] <= 1
     assert share["effect"] == pytest.approx(0.1)
     for name in ("employed", "spending_total_yuan", "tvet_seat_use"):
-        raw = analysis._paired(name, a, b, 0.95, st)
+        raw = analysis._paired(name, a, b, 0.95)
         assert (raw["ci_low"], raw["ci_high"]) == pytest.approx((lo, hi)), name
-    one = analysis._paired("unemployment_rate", a[:1], b[:1], 0.95, st)
+    one = analysis._paired("unemployment_rate", a[:1], b[:1], 0.95)
     assert math.isnan(one["ci_low"]) and math.isnan(one["ci_high"])
+
+
+_KEY_VALUES = {
+    "text": hs.one_of(hs.none(), hs.sampled_from(["rural", "urban", "a", "b", "zz"])),
+    "whole": hs.integers(-3, 3),
+    "real": hs.one_of(hs.just(math.nan), hs.sampled_from([-1.5, 0.0, 2.25])),
+}
+
+
+@settings(max_examples=80, deadline=None)
+@given(hs.data())
+def test_row_keys_number_the_groups_as_groupby_orders_them(data):
+    """``_row_keys`` gives rows with equal values (NaN as NaN) one number, in the order
+    ``groupby(sort=True, dropna=False)`` puts the groups, for text (str and object),
+    whole and real columns: the pairing and the summaries group and sort by it."""
+    kinds = data.draw(hs.lists(hs.sampled_from(sorted(_KEY_VALUES)), min_size=1, max_size=4))
+    n = data.draw(hs.integers(1, 30))
+    frame = pd.DataFrame(
+        {
+            f"c{i}": data.draw(hs.lists(_KEY_VALUES[kind], min_size=n, max_size=n))
+            for i, kind in enumerate(kinds)
+        }
+    )
+    if data.draw(hs.booleans()):  # (text as pandas' str dtype, or as objects)
+        frame = frame.astype({c: "str" for c, k in zip(frame, kinds, strict=True) if k == "text"})
+    columns = list(frame.columns)
+    key = analysis._row_keys(frame, columns)
+    rank = pd.factorize(key, sort=True)[0]
+    expected = frame.groupby(columns, sort=True, dropna=False).ngroup().to_numpy()
+    assert (rank == expected).all()
+
+
+def test_row_keys_stay_whole_numbers_past_two_to_the_62():
+    """Seven columns of 600 values each have more combinations than an int64 holds: the
+    key is renumbered on the way (in order), and still orders rows as groupby does."""
+    rng = np.random.default_rng(5)
+    frame = pd.DataFrame({f"c{i}": rng.permutation(600) for i in range(7)})
+    frame = pd.concat([frame, frame.iloc[::7]], ignore_index=True)  # (some rows twice)
+    key = analysis._row_keys(frame, list(frame.columns))
+    expected = frame.groupby(list(frame.columns), sort=True).ngroup().to_numpy()
+    assert (pd.factorize(key, sort=True)[0] == expected).all()
+
+
+def test_coded_keys_come_back_as_they_were(paired_sweep):
+    """``effects`` pairs runs on whole numbers in place of its text keys
+    (``_coded_keys``): in the texts' order, and ``_decoded`` gives the same column back,
+    dtype, NaN and all; columns that hold no text stay as they are."""
+    _, out = paired_sweep
+    results = analysis.load(out)
+    results.attrs["skillsim"]["table"] = "region"  # (a region table's keys, made up)
+    regions = np.array(["urban_core", "rural_a", None, "county"], dtype=object)
+    results["region"] = regions[np.arange(len(results)) % 4]  # (NaN keys come last, and back)
+    coded, texts = analysis._coded_keys(results)
+    assert {"run_id", "scenario", "policy", "region"} <= set(texts)
+    assert "seed" not in texts and coded["seed"].equals(results["seed"])
+    for column in texts:
+        assert coded[column].dtype.kind == "i"
+        order = results[column].sort_values(kind="stable", na_position="last").index
+        assert coded[column].loc[order].is_monotonic_increasing, column
+    back = analysis._decoded(coded, texts)
+    pd.testing.assert_frame_equal(back, results)
+    assert analysis._code_of(texts, "policy", "package") == list(texts["policy"]).index("package")
+    assert analysis._code_of(texts, "seed", 7) == 7
+
+
+def test_the_t_quantiles_are_scipys():
+    """``_t_quantile`` (scipy's function under ``stats.t.ppf``, whole degrees of freedom
+    looked up once) gives ``stats.t.ppf``'s numbers bit for bit."""
+    for confidence in (0.9, 0.95, 0.99):
+        for dof in (1, 2, 4, 9, 30, 1.5, 7.25, 1e6):
+            assert analysis._t_quantile(confidence, dof) == stats.t.ppf(
+                0.5 + confidence / 2, dof
+            ), (confidence, dof)
 
 
 def test_a_pair_of_runs_is_averaged_over_the_months_both_define(paired_sweep):
@@ -251,6 +326,13 @@ def test_a_pair_of_runs_is_averaged_over_the_months_both_define(paired_sweep):
     assert row["effect"] == pytest.approx(d.mean(), rel=1e-12)
     assert row["baseline_mean"] == pytest.approx(later["none"].mean(), rel=1e-12)
     assert row["policy_mean"] == pytest.approx(later["package"].mean(), rel=1e-12)
+    # the same with the gaps in the policy's runs: the baseline's months are left out
+    ours = (results["policy"] == "package") & results["month"].between(1, 4)
+    theirs_gappy = results.assign(**{name: results[name].mask(ours)})
+    row = analysis.effects(theirs_gappy, metric_names=name).set_index("metric").loc[name]
+    assert row["baseline_mean"] == pytest.approx(later["none"].mean(), rel=1e-12)
+    assert row["policy_mean"] == pytest.approx(later["package"].mean(), rel=1e-12)
+    assert row["effect"] == pytest.approx(d.mean(), rel=1e-12)
 
     # Without gaps the pairs' means are summarise's, bit for bit.
     def means(table):  # (the runs' means, seed by seed, averaged as effects does)
@@ -848,7 +930,8 @@ def test_two_sweeps_put_together_are_not_mixed(paired_sweep):
     _, out = paired_sweep
     one = analysis.load(out)
     both = pd.concat([one, one], ignore_index=True)
-    with pytest.raises(ValueError, match="has more than one row for month 0"):
+    first = re.escape(repr(one["run_id"].iloc[0]))  # (named as it is, not by a code)
+    with pytest.raises(ValueError, match=f"run {first} has more than one row for month 0"):
         analysis.effects(both)
     with pytest.raises(ValueError, match="has more than one row"):
         plots.paths(both, "unemployment_rate")
