@@ -726,8 +726,8 @@ def baseline_shares(results: pd.DataFrame) -> dict[str, list[str]]:
     info = results.attrs.get("skillsim", {})
     if info.get("kind") != "sweep" or "policy" not in results.columns:
         return {}
-    if info.get("baseline_policy", "none") not in set(results["policy"]):
-        return {}
+    if not (results["policy"] == info.get("baseline_policy", "none")).any():
+        return {}  # (compared, not made a set: a breakdown's millions of rows took 3 s)
     shared = {}
     for name, paths in (info.get("paths") or {}).items():
         policy = [str(p) for p in paths if str(p).startswith("policy.")]
@@ -799,7 +799,8 @@ def pool_regions(
     if groups is None:
         names = np.where(results["urban"].to_numpy(bool), "urban", "rural")
     else:
-        names = results["region"].map(_group_of(groups, set(results["region"]))).to_numpy(object)
+        known = set(results["region"].unique())
+        names = results["region"].map(_group_of(groups, known)).to_numpy(object)
     frame = results.assign(region=names)
     frame = frame[frame["region"].notna()]
     if kind == "region":
@@ -973,13 +974,13 @@ def _summary(results: pd.DataFrame, summary: str) -> pd.DataFrame:
     keys = [c for c in (*_groups(results), "replicate", "seed", "run_id", *rows) if c in results]
     names = _measures(results)
     if summary == "mean":
-        months = results[results["month"] >= 1]
+        kept = (results["month"] >= 1).to_numpy()
         # grouped by one whole number a row (_row_keys: the same groups in the same
         # order, so the same means), not by the seven or so columns it stands for
-        key = _row_keys(months, keys)
-        means = months[names].groupby(key, sort=True).mean()
+        key = _row_keys(results, keys)[kept]
+        means = results.loc[kept, names].groupby(key, sort=True).mean()
         _, first = np.unique(key, return_index=True)
-        heads = months[keys].iloc[first].reset_index(drop=True)
+        heads = results[keys].iloc[np.flatnonzero(kept)[first]].reset_index(drop=True)
         return pd.concat([heads, means.reset_index(drop=True)], axis=1)
     else:
         last = results[results["month"] == results.groupby("run_id")["month"].transform("max")]
@@ -1364,22 +1365,24 @@ def _month_pairs(
     Done on arrays with one whole number a row (``_row_keys``): merges of the frames
     copied a breakdown's millions of rows many times over (region_transitions' effects
     of a 225-run sweep took 34 s and 8.7 GB)."""
-    months = results[results["month"] >= 1]
     rows = _rows_of(results)
     keys = [c for c in (*_groups(results), "replicate", "seed", "run_id", *rows) if c in results]
-    span = int(months["month"].max()) + 1 if len(months) else 1
-    is_base = (months["policy"] == baseline_policy).to_numpy()
-    run_row = _row_keys(months, keys)  # a run's row (its region, ...), in summarise's order
-    pair_row = _row_keys(months, pair_on)  # the same row of the runs paired with it
+    # (the months 1..M as arrays: a copy of the table's months was a third of the memory)
+    kept_rows = np.flatnonzero(results["month"].to_numpy() >= 1)
+    month = results["month"].to_numpy(np.int64)[kept_rows]
+    span = int(month.max()) + 1 if len(month) else 1
+    is_base = (results["policy"] == baseline_policy).to_numpy()[kept_rows]
+    run_row = _row_keys(results, keys)[kept_rows]  # a run's row, in summarise's order
+    pair_row = _row_keys(results, pair_on)[kept_rows]  # the same row of the runs paired with it
     every = np.unique(run_row)  # (runs' rows, in order)
     if len(every) != len(runs):
         raise ValueError("the runs' summary does not match their months")
     means = runs[names].to_numpy(float)
-    month = months["month"].to_numpy(np.int64)
-    values = months[names].to_numpy(float)
+    values = results[names].to_numpy(float)[kept_rows]
     own, pair, when, mine = run_row[~is_base], pair_row[~is_base], month[~is_base], values[~is_base]
     base_run, base_pair = run_row[is_base], pair_row[is_base]
     base_when, theirs = month[is_base], values[is_base]
+    del values, run_row, pair_row, month  # (the split copies are what is used now)
     # each policy run's row beside its baseline run's of the same month (-1: none)
     base_at = pd.Index(base_pair * span + base_when)
     if not base_at.is_unique:
@@ -1402,18 +1405,32 @@ def _month_pairs(
     paired = order[np.repeat(lo, count) + step]
     back = pd.Index(own * span + when).get_indexer(ours[each] * span + base_when[paired])
 
-    def masked(own_values, other_values, there, groups, summary):
+    def masked(own_values, own_rows, other_values, there, groups, summary):
         # (a run's means: ``summary``'s, or, where a month's value is left out because
         # the other run's row of that month is there and its value undefined, the mean
-        # without those months, each group's rows in their order)
-        out = own_values.copy()
-        gone = (there >= 0)[:, None] & np.isnan(other_values[np.maximum(there, 0)])
-        gone &= ~np.isnan(out)
-        out[gone] = np.nan
+        # without those months, each group's rows in their order. Row i's values are
+        # own_values[own_rows[i]], or own_values[i] without own_rows: column by column,
+        # no copy of all of them)
+        gone = np.zeros((len(there), len(names)), dtype=bool)
+        present = there >= 0
+        for c in range(len(names)):
+            own = own_values[:, c] if own_rows is None else own_values[own_rows, c]
+            undefined = np.isnan(other_values[:, c])[np.maximum(there, 0)]
+            gone[:, c] = present & undefined & ~np.isnan(own)
         means = summary.copy()
         hit_rows, hit_columns = np.nonzero(gone)
         if not len(hit_rows):
             return means
+        at_group = np.searchsorted(ours, groups)
+        again = np.flatnonzero(np.isin(at_group, at_group[hit_rows]))
+        out = own_values[again if own_rows is None else own_rows[again]]  # (a copy)
+        out[gone[again]] = np.nan
+        redone = pd.DataFrame(out).groupby(at_group[again], sort=True).mean()
+        hit = np.zeros(means.shape, dtype=bool)
+        hit[at_group[hit_rows], hit_columns] = True
+        where = redone.index.to_numpy()
+        means[where] = np.where(hit[where], redone.to_numpy(), means[where])
+        return means
         at_group = np.searchsorted(ours, groups)
         again = np.isin(at_group, at_group[hit_rows])
         redone = pd.DataFrame(out[again]).groupby(at_group[again], sort=True).mean()
@@ -1423,11 +1440,12 @@ def _month_pairs(
         means[where] = np.where(hit[where], redone.to_numpy(), means[where])
         return means
 
-    policy_means = masked(mine, theirs, at, own, means[np.searchsorted(every, ours)])
+    policy_means = masked(mine, None, theirs, at, own, means[np.searchsorted(every, ours)])
     base_means = masked(
-        theirs[paired], mine, back, ours[each], means[np.searchsorted(every, partner)]
+        theirs, paired, mine, back, ours[each], means[np.searchsorted(every, partner)]
     )
-    heads = months[keys].iloc[np.flatnonzero(~is_base)[first]].reset_index(drop=True)
+    heads = results[keys].iloc[kept_rows[np.flatnonzero(~is_base)[first]]]
+    heads = heads.reset_index(drop=True)
     based = [f"{n}__base" for n in names]
     return pd.concat(
         [

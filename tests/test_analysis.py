@@ -952,7 +952,13 @@ def test_effects_in_a_narrow_terminal_says_how_to_show_less(paired_sweep, capsys
     assert "the terminal 80: --metric NAME (repeat)" in capsys.readouterr().err
     monkeypatch.setattr(shutil, "get_terminal_size", lambda *a: os.terminal_size((1000, 24)))
     assert cli.main(["effects", str(out)]) == 0
-    assert "characters wide" not in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "characters wide" not in err and "more than the terminal shows" not in err
+    # a table longer than the terminal (a row: two lines and a rule) says how to cut it
+    monkeypatch.setattr(shutil, "get_terminal_size", lambda *a: os.terminal_size((1000, 2)))
+    assert cli.main(["effects", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "the table has 1 row, more than the terminal shows: --csv FILE writes" in err
 
 
 def test_unemployment_fell_reads_the_unemployment_effects_upper_end():

@@ -4,6 +4,7 @@ or option, the field and what is allowed; exit 2; nothing written, nothing overw
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -40,7 +41,7 @@ def regional(tmp_path_factory) -> Path:
     return out
 
 
-def test_effects_of_a_breakdown_by_its_rows(regional, tmp_path, capsys):
+def test_effects_of_a_breakdown_by_its_rows(regional, tmp_path, capsys, monkeypatch):
     """`skillsim effects --table T`: the effects on a breakdown, by region (pair of
     statuses, ...), its own measures by default and no cost; --pool-regions sums the
     regions into urban and rural before --where keeps to the rows asked for (a rate's
@@ -79,12 +80,19 @@ def test_effects_of_a_breakdown_by_its_rows(regional, tmp_path, capsys):
     assert (rates < 0.9).all()  # (not 1: the denominator is every unemployed worker)
     assert analysis.baseline_shares(analysis.load(regional)) == {}  # (no design: no note)
     assert "note: the design sets" not in out
-    # the region table, its own measures by default
+    # the region table, its own measures by default (in a terminal of 6 lines, more rows
+    # than it shows: --where named, with the table's columns; one region's row fits)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.setattr(shutil, "get_terminal_size", lambda *a: os.terminal_size((1000, 6)))
+    assert cli.main(["effects", str(regional), "--table", "region"]) == 0
+    err = capsys.readouterr().err
+    assert "more than the terminal shows: --where COLUMN=VALUE keeps to some (COLUMN region)" in err
     assert (
         cli.main(["effects", str(regional), "--table", "region", "--where", "region=urban_core"])
         == 0
     )
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
+    assert "more than the terminal shows" not in err
     assert "by region" in out and "urban_core" in out and "rural_county_a" not in out
     assert "unemployment_rate" in out and "net_migration" in out and "cost:" not in out
     # ... pooled into urban and rural (its shares of the sums: analysis.pool_regions)

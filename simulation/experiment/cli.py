@@ -851,15 +851,19 @@ def _effects(
         )
     wide = effects[effects["metric"].isin(shown)]
     daggers = False
-    for key, grp in wide.groupby(keys, sort=False):
-        key = key if isinstance(key, tuple) else (key,)
+    # each group's rows by metric, as dicts (a pandas group and an index a group took a
+    # third of a breakdown's 10,000 rows' printing)
+    groups: dict[tuple, dict[str, dict]] = {}
+    for record in wide.to_dict("records"):
+        key = tuple(record[k] for k in keys)
+        groups.setdefault(key, {})[record["metric"]] = record
+    for key, by_metric in groups.items():
         head = [
             f"{v:g}" if isinstance(v, float) else str(v)
             for v, show in zip(key, visible, strict=True)
             if show
         ]
-        by_metric = grp.set_index("metric")
-        cells = [analysis.effect_words(n, units.get(n, ""), by_metric.loc[n], "\n") for n in shown]
+        cells = [analysis.effect_words(n, units.get(n, ""), by_metric[n], "\n") for n in shown]
         if analysis.COST_METRIC in shown:
             at = shown.index(analysis.COST_METRIC)
             group = dict(zip(keys, key, strict=True))
@@ -873,11 +877,23 @@ def _effects(
         out.add_row(*head, *cells)
     natural = Console(width=10_000).measure(out).maximum
     Console(width=max(120, natural)).print(out)
-    columns = shutil.get_terminal_size().columns
+    columns, lines = shutil.get_terminal_size()
     if sys.stdout.isatty() and natural > columns:
         print(
             f"skillsim: the table is {natural} characters wide, the terminal {columns}: "
             "--metric NAME (repeat) shows fewer columns, --csv FILE writes them all",
+            file=sys.stderr,
+        )
+    if sys.stdout.isatty() and 3 * len(groups) > lines:  # (a row: two lines and a rule)
+        fewer = (
+            ""
+            if table == "metrics"
+            else f"--where COLUMN=VALUE keeps to some (COLUMN {', '.join(analysis.BREAKDOWN_KEYS[table])}), "
+        )
+        rows = f"{len(groups):,} row{'' if len(groups) == 1 else 's'}"
+        print(
+            f"skillsim: the table has {rows}, more than the terminal shows: "
+            f"{fewer}--csv FILE writes them all",
             file=sys.stderr,
         )
     counts = wide.loc[wide["metric"] != analysis.COST_METRIC, "n"] if len(wide) else wide["n"]
@@ -984,7 +1000,7 @@ def _rows_where(frame, where: list[str], table: str, pooled: bool = False):
     columns = analysis.BREAKDOWN_KEYS[table]
 
     def allowed(column: str) -> str:  # (in the column's own order: cohorts -3, ..., 0, 1)
-        values = ", ".join(map(str, sorted(set(frame[column]))))
+        values = ", ".join(map(str, sorted(frame[column].unique())))
         if column == "region" and pooled:
             return f"{values} (the regions pooled by --pool-regions)"
         if column == "region":
@@ -1007,7 +1023,7 @@ def _rows_where(frame, where: list[str], table: str, pooled: bool = False):
         wanted.setdefault(column, []).append(value)
     keep = np.ones(len(frame), dtype=bool)
     for column, values in wanted.items():
-        known = set(map(str, set(frame[column])))
+        known = set(map(str, frame[column].unique()))
         unknown = [v for v in values if v not in known]
         if unknown:
             raise _bad(
