@@ -540,7 +540,10 @@ def _keyed(parts: list[tuple[pd.DataFrame, dict[str, Any]]]) -> pd.DataFrame:
     rows (a column a run built from a list of one value a row took half the loading of
     a breakdown)."""
     tables = pd.concat([table.reset_index(drop=True) for table, _ in parts], ignore_index=True)
-    head = pd.DataFrame([keys for _, keys in parts])
+    head = pd.DataFrame([keys for _, keys in parts], dtype=object)
+    for column in head.columns:  # (typed, but a key some runs lack stays objects: no seed
+        if head[column].notna().all():  # of 19 digits made a float)
+            head[column] = head[column].infer_objects()
     head = head.iloc[np.repeat(np.arange(len(parts)), [len(t) for t, _ in parts])]
     return pd.concat([head.reset_index(drop=True), tables], axis=1)
 
@@ -981,6 +984,7 @@ def _summary(results: pd.DataFrame, summary: str) -> pd.DataFrame:
         means = results.loc[kept, names].groupby(key, sort=True).mean()
         _, first = np.unique(key, return_index=True)
         heads = results[keys].iloc[np.flatnonzero(kept)[first]].reset_index(drop=True)
+        heads = heads.infer_objects()  # (object keys typed, as a groupby's index types them)
         return pd.concat([heads, means.reset_index(drop=True)], axis=1)
     else:
         last = results[results["month"] == results.groupby("run_id")["month"].transform("max")]
@@ -1395,6 +1399,14 @@ def _month_pairs(
     partner = base_of.reindex(pair[first]).to_numpy()
     kept = ~np.isnan(partner)  # (a row the baseline runs do not have: no pair)
     ours, first, partner = ours[kept], first[kept], partner[kept].astype(np.int64)
+    if not kept.all():  # (their months too: else counted in the next pair's group)
+        paired_rows = np.isin(own, ours)
+        own, when, mine, at = (
+            own[paired_rows],
+            when[paired_rows],
+            mine[paired_rows],
+            at[paired_rows],
+        )
     # the baseline run's months of each pair, in its order, beside the policy run's
     order = np.flatnonzero(np.isin(base_run, partner))
     order = order[np.argsort(base_run[order], kind="stable")]
@@ -1426,14 +1438,6 @@ def _month_pairs(
         out = own_values[again if own_rows is None else own_rows[again]]  # (a copy)
         out[gone[again]] = np.nan
         redone = pd.DataFrame(out).groupby(at_group[again], sort=True).mean()
-        hit = np.zeros(means.shape, dtype=bool)
-        hit[at_group[hit_rows], hit_columns] = True
-        where = redone.index.to_numpy()
-        means[where] = np.where(hit[where], redone.to_numpy(), means[where])
-        return means
-        at_group = np.searchsorted(ours, groups)
-        again = np.isin(at_group, at_group[hit_rows])
-        redone = pd.DataFrame(out[again]).groupby(at_group[again], sort=True).mean()
         hit = np.zeros(means.shape, dtype=bool)
         hit[at_group[hit_rows], hit_columns] = True
         where = redone.index.to_numpy()

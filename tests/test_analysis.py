@@ -350,6 +350,34 @@ def test_a_pair_of_runs_is_averaged_over_the_months_both_define(paired_sweep):
     assert row["policy_mean"] == mean["package"] and row["baseline_mean"] == mean["none"]
 
 
+def test_a_policy_run_without_its_baseline_run_is_left_out_of_the_pairs(paired_sweep):
+    """A policy run whose baseline run is missing (failed, not finished) has no pair:
+    its months are in no pair's mean, also where another pair's months are left out
+    (a baseline month undefined): an outside review found them counted in the next
+    pair's group."""
+    _, out = paired_sweep
+    results = analysis.load(out)
+    name = "unemployment_rate"
+    # (the lost pair's run and the gappy pair's next to each other, as runs are ordered)
+    seeds = list(results.sort_values("replicate")["seed"].unique())
+    is_none = results["policy"] == "none"
+    gappy = results[~(is_none & (results["seed"] == seeds[0]))].copy()  # (its pair lost)
+    gappy.loc[is_none & (gappy["seed"] == seeds[1]) & (gappy["month"] == 3), name] = math.nan
+    row = analysis.effects(gappy, metric_names=name).set_index("metric").loc[name]
+    months = gappy[gappy["month"] >= 1].pivot_table(
+        index="month", columns=["policy", "seed"], values=name, dropna=False
+    )
+    ours, theirs = [], []
+    for seed in seeds[1:]:  # (by hand: each pair over the months both define)
+        both = months[[("package", seed), ("none", seed)]].dropna()
+        ours.append(both[("package", seed)].mean())
+        theirs.append(both[("none", seed)].mean())
+    assert row["n"] == len(seeds) - 1
+    assert row["policy_mean"] == pytest.approx(np.mean(ours), rel=1e-12)
+    assert row["baseline_mean"] == pytest.approx(np.mean(theirs), rel=1e-12)
+    assert row["effect"] == pytest.approx(np.mean(ours) - np.mean(theirs), rel=1e-9)
+
+
 def test_effects_by_region_and_cohort_pair_each_group(tmp_path):
     """Who gains: effects of a breakdown pair each run's region (cohort) with the
     baseline run's same region, same seed, its columns summarised over months 1..M as
