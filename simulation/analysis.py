@@ -1426,23 +1426,23 @@ def _month_pairs(
         gone = np.zeros((len(there), len(names)), dtype=bool)
         present = there >= 0
         for c in range(len(names)):
-            own = own_values[:, c] if own_rows is None else own_values[own_rows, c]
+            value = own_values[:, c] if own_rows is None else own_values[own_rows, c]
             undefined = np.isnan(other_values[:, c])[np.maximum(there, 0)]
-            gone[:, c] = present & undefined & ~np.isnan(own)
-        means = summary.copy()
+            gone[:, c] = present & undefined & ~np.isnan(value)
+        result = summary.copy()
         hit_rows, hit_columns = np.nonzero(gone)
         if not len(hit_rows):
-            return means
+            return result
         at_group = np.searchsorted(ours, groups)
         again = np.flatnonzero(np.isin(at_group, at_group[hit_rows]))
         out = own_values[again if own_rows is None else own_rows[again]]  # (a copy)
         out[gone[again]] = np.nan
         redone = pd.DataFrame(out).groupby(at_group[again], sort=True).mean()
-        hit = np.zeros(means.shape, dtype=bool)
+        hit = np.zeros(result.shape, dtype=bool)
         hit[at_group[hit_rows], hit_columns] = True
         where = redone.index.to_numpy()
-        means[where] = np.where(hit[where], redone.to_numpy(), means[where])
-        return means
+        result[where] = np.where(hit[where], redone.to_numpy(), result[where])
+        return result
 
     policy_means = masked(mine, None, theirs, at, own, means[np.searchsorted(every, ours)])
     base_means = masked(

@@ -86,7 +86,10 @@ def test_effects_of_a_breakdown_by_its_rows(regional, tmp_path, capsys, monkeypa
     monkeypatch.setattr(shutil, "get_terminal_size", lambda *a: os.terminal_size((1000, 6)))
     assert cli.main(["effects", str(regional), "--table", "region"]) == 0
     err = capsys.readouterr().err
-    assert "more than the terminal shows: --where COLUMN=VALUE keeps to some (COLUMN region)" in err
+    assert (
+        "than the terminal shows: --where COLUMN=VALUE keeps to some of them (COLUMN: region)"
+        in err
+    )
     assert (
         cli.main(["effects", str(regional), "--table", "region", "--where", "region=urban_core"])
         == 0

@@ -888,7 +888,8 @@ def _effects(
         fewer = (
             ""
             if table == "metrics"
-            else f"--where COLUMN=VALUE keeps to some (COLUMN {', '.join(analysis.BREAKDOWN_KEYS[table])}), "
+            else "--where COLUMN=VALUE keeps to some of them (COLUMN: "
+            f"{', '.join(analysis.BREAKDOWN_KEYS[table])}), "
         )
         rows = f"{len(groups):,} row{'' if len(groups) == 1 else 's'}"
         print(
