@@ -964,8 +964,6 @@ def summarise(
     statuses), its columns
     summarised the same way (a month where a group's value is undefined, NaN, is left
     out of its mean)."""
-    if summary not in ("mean", "final"):
-        raise ValueError(f"summary must be 'mean' or 'final' (got {summary!r})")
     need_runs_once(results, "these results")
     return _summary(in_months(results, months), summary)
 
@@ -973,6 +971,8 @@ def summarise(
 def _summary(results: pd.DataFrame, summary: str) -> pd.DataFrame:
     """``summarise``'s table, of results checked (``need_runs_once``) and kept to the
     months to summarise."""
+    if summary not in ("mean", "final"):
+        raise ValueError(f"summary must be 'mean' or 'final' (got {summary!r})")
     rows = _rows_of(results)
     keys = [c for c in (*_groups(results), "replicate", "seed", "run_id", *rows) if c in results]
     names = _measures(results)
@@ -1189,8 +1189,6 @@ def effects(
         baseline_policy = baseline_of(results)
     window = {} if months is None else {"months": list(months_used(results, months))}
     results = in_months(results, months)
-    if summary not in ("mean", "final"):
-        raise ValueError(f"summary must be 'mean' or 'final' (got {summary!r})")
     # (the pairing's merges and groupings on whole numbers, not on text: _coded_keys)
     coded, texts = _coded_keys(results)
     need_runs_once(coded, "these results", texts)

@@ -350,6 +350,14 @@ def test_a_pair_of_runs_is_averaged_over_the_months_both_define(paired_sweep):
     assert row["policy_mean"] == mean["package"] and row["baseline_mean"] == mean["none"]
 
 
+def test_a_summary_other_than_mean_or_final_is_refused(paired_sweep):
+    _, out = paired_sweep
+    results = analysis.load(out)
+    for call in (analysis.summarise, analysis.effects):
+        with pytest.raises(ValueError, match="summary must be 'mean' or 'final' \\(got 'last'\\)"):
+            call(results, summary="last")
+
+
 def test_a_policy_run_without_its_baseline_run_is_left_out_of_the_pairs(paired_sweep):
     """A policy run whose baseline run is missing (failed, not finished) has no pair:
     its months are in no pair's mean, also where another pair's months are left out
