@@ -1079,7 +1079,7 @@ def _cell_means(table: pd.DataFrame, rows: str, columns: str, value: str) -> pd.
 
 
 def heatmap_limits(
-    tables: Sequence[pd.DataFrame],
+    tables: Sequence[pd.DataFrame | tuple[pd.DataFrame, str, str]],
     *,
     rows: str = "sector",
     columns: str = "region",
@@ -1090,12 +1090,17 @@ def heatmap_limits(
     in the table's units): the range of the cells the maps draw, each map's own
     weighted means, its thin cells left out as a single map leaves them out (a thin cell
     beyond the scale takes its end colour); every cell's, where the cells of enough
-    workers hold fewer than two values. None if no map has a value."""
+    workers hold fewer than two values. None if no map has a value.
+
+    A map of other rows and columns is given as ``(table, rows, columns)``: maps by
+    sector, by region and by sector and region on one scale (the report's), so that one
+    colour is one value in each."""
+    maps = [(t, rows, columns) if isinstance(t, pd.DataFrame) else tuple(t) for t in tables]
     return _steady_range(
         [
-            (grid, _thin_cells(t, rows, columns, value, thin, grid))
-            for t in tables
-            for grid in [_cell_means(t, rows, columns, value)]
+            (grid, _thin_cells(t, r, c, value, thin, grid))
+            for t, r, c in maps
+            for grid in [_cell_means(t, r, c, value)]
         ]
     )
 
@@ -1418,6 +1423,7 @@ def beveridge(
     with theme(style, lang):
         fig, axes = _panels(len(pols), style)
         for ax, p in zip(axes, pols, strict=True):
+            ends = []  # (colour, first point, last point) of each line, drawn over them all
             for s in scen:
                 lk = looks[s]
                 mine = mean[(mean["policy"] == p) & (mean["scenario"] == s)]
@@ -1432,8 +1438,7 @@ def beveridge(
                         continue
                     dashes = lk["dashes"] if k is None else DASHES[i]
                     ax.plot(x, y, color=lk["color"], dashes=dashes, lw=1, alpha=0.9)
-                    ax.plot(x[:1], y[:1], "o", color=lk["color"], mfc="white", mew=1.5)
-                    ax.plot(x[-1:], y[-1:], "s", color=lk["color"])
+                    ends.append((lk["color"], x, y))
                     name = name_of("scenario", s, lang)
                     ax.plot(
                         [],
@@ -1442,6 +1447,16 @@ def beveridge(
                         dashes=dashes,
                         label=name if k is None else _with_point(name, points[k], lang),
                     )
+            # The first years' circles sit close together (every scenario starts from
+            # the same month 0, and one that departs later shares its first years): the
+            # first scenario's (the baseline's) on top, drawn last, and each circle that
+            # lies under others a ring around them, hollow, so that none hides another
+            # (the baseline's was hidden under the later scenarios' white-filled circles:
+            # a review).
+            size = plt.rcParams["lines.markersize"]
+            for colour, x, y, under in _rings(ends):
+                ax.plot(x[:1], y[:1], "o", color=colour, mfc="none", mew=1.5, ms=size + 3 * under)
+                ax.plot(x[-1:], y[-1:], "s", color=colour)
             ax.set_xlabel(axis_label("unemployment_rate", lang))
             ax.set_ylabel(axis_label("vacancy_rate", lang))
             ax.set_title(name_of("policy", p, lang))
@@ -1475,6 +1490,24 @@ def beveridge(
             source=source_line(results, lang),
         )
     return _done(fig)
+
+
+def _rings(ends: list) -> list:
+    """``ends`` (colour, xs, ys of each curve, in the order drawn) in the order their
+    first points' circles are drawn, the first curve's last, each with how many circles
+    drawn after it lie on it (within 2% of the panel's data span: ``beveridge`` rings it
+    that many sizes larger)."""
+    xs = np.concatenate([x for _, x, _ in ends]) if ends else np.zeros(1)
+    ys = np.concatenate([y for _, _, y in ends]) if ends else np.zeros(1)
+    near = 0.02 * np.array([np.ptp(xs) or 1.0, np.ptp(ys) or 1.0])
+    order = list(reversed(ends))
+    out = []
+    for i, (colour, x, y) in enumerate(order):
+        over = sum(
+            bool(np.all(np.abs([x[0] - a[0], y[0] - b[0]]) <= near)) for _, a, b in order[i + 1 :]
+        )
+        out.append((colour, x, y, over))
+    return out
 
 
 # ------------------------------------------------------ cost-effectiveness
@@ -1551,7 +1584,11 @@ def cost_effectiveness(
                     yerr=whiskers([y], [r["ci_low_cost"]], [r["ci_high_cost"]]),
                     fmt=colours[r["policy"]]["marker"],
                     color=colours[r["policy"]]["color"],
-                    markersize=6 if style == "paper" else 9,
+                    markersize=7 if style == "paper" else 10,
+                    # (a white rim: policies of little effect sit close together near
+                    # the origin, and a marker drawn over another hid its shape)
+                    mec="white",
+                    mew=0.8,
                     capsize=2,
                     lw=1,
                 )

@@ -389,6 +389,11 @@ _T: dict[str, tuple[str, str]] = {
         "The same by region.",
         "分地区的同一指标。",
     ),
+    "fig_heat_one_scale": (
+        " This map and the skill-gap maps after it share one colour scale, so one colour is "
+        "one gap in each.",
+        "本图及其后各技能差距图使用同一色阶，同一颜色在各图中代表相同的差距。",
+    ),
     "fig_heat_region_alone": (
         "Where skills and jobs differ most: mean skill gap of the employed (under- and "
         "over-skilling together; the share under-skilled is its own metric) by region and "
@@ -766,10 +771,12 @@ _METHODS: tuple[tuple[str, str], ...] = (
     (
         "In the pipeline figure, 'kept by the training firm' and 'in work 12 months later' "
         "are completions times the rolling retention rate and the 12-month employment rate "
-        "of completers. Paths show the baseline policy and at most three others; the tables "
+        "of completers. Paths show the baseline policy and at most three others: the full "
+        "package, then the policies of largest effect on the path's own measure; the tables "
         "and the effect figures show every policy.",
         "学徒培养链条图中，“被培训企业留用”和“12个月后在业”为结业人数乘以滚动留用率和结业者12个月就业率。"
-        "趋势图显示基准政策及最多三项其他政策；表格和效应图包含全部政策。",
+        "趋势图显示基准政策及最多三项其他政策：一揽子政策，以及对该图所示指标影响最大的政策；"
+        "表格和效应图包含全部政策。",
     ),
     (
         "Counts (workers, apprentices, spending) are for a model city of {workers:,} workers; "
@@ -1309,13 +1316,19 @@ def _figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
                         r,
                         m,
                         scenarios=sweep.scenario_order,
-                        policies=featured,
+                        policies=_featured(r, base, sweep.policy_order, e, m),
                         baseline_policy=base,
                         **kw,
                     ),
                 )
             )
     policy = _map_policy(sweep)
+    gaps = _gap_maps(sweep, policy)
+    # One colour scale for every skill-gap map: side by side in a report, the map by
+    # region and the map by sector had each its own, so one colour was two gaps (a
+    # review); the sector x region maps shared theirs only among themselves.
+    limits = plots.heatmap_limits(list(gaps.values())) if len(gaps) > 1 else None
+    one_scale = _t("fig_heat_one_scale", lang) if len(gaps) > 1 else ""
     drawn = set()
     for table, key in (("sector", "fig_heat_sector"), ("region", "fig_heat_region")):
         frame = sweep.breakdowns.get(table)
@@ -1328,15 +1341,15 @@ def _figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
             continue
         if key == "fig_heat_region" and "sector" not in drawn:
             key = "fig_heat_region_alone"
-        if frame is not None and not frame.empty:
-            drawn.add(table)
-            under_base = frame[(frame["policy"] == policy) & (frame["month"] >= 1)]
+        if table in gaps:
+            under_base = gaps[table][0]
             points = under_base["point"].nunique()
             said = _t("cell_points", lang).format(points=points) if points > 1 else ""
+            caption = _t(key, lang).format(base=i18n.name_of("policy", policy, lang), points=said)
             specs.append(
                 FigureSpec(
                     f"skill_gap_by_{table}",
-                    _t(key, lang).format(base=i18n.name_of("policy", policy, lang), points=said),
+                    caption + ("" if drawn else one_scale),
                     # a design sweep's points are averaged, and the caption says so; the
                     # title says which policy and months (a PNG on a slide keeps it)
                     lambda t=table, f=under_base: plots.mismatch_heatmap(
@@ -1345,11 +1358,13 @@ def _figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
                         columns="scenario",
                         pool=("point",),
                         title=_map_title(t, "scenario", policy, int(f["month"].max()), lang),
+                        limits=limits,
                         **kw,
                     ),
                 )
             )
-    specs += _sector_region_maps(sweep, policy, style, lang)
+            drawn.add(table)
+    specs += _sector_region_maps(sweep, policy, style, lang, limits, "" if drawn else one_scale)
     specs.append(
         FigureSpec(
             "apprenticeship_pipeline",
@@ -1517,10 +1532,41 @@ def sector_region_gap(
     return rows, first, last
 
 
-def _sector_region_maps(sweep: Sweep, policy: str, style: str, lang: str) -> list[FigureSpec]:
+def _gap_maps(sweep: Sweep, policy: str) -> dict[str, tuple[pd.DataFrame, str, str]]:
+    """The report's skill-gap maps under ``policy``, in order, each as (its rows of the
+    table, the map's rows, its columns): by sector and by region (scenarios across,
+    months 1 to M), then one by sector and region per scenario (its last months,
+    ``sector_region_gap``), keyed by scenario. Tables the sweep did not keep, or that
+    hold no rows, have none."""
+    maps = {}
+    for table in ("sector", "region"):
+        frame = sweep.breakdowns.get(table)
+        if frame is not None and not frame.empty:
+            rows = frame[(frame["policy"] == policy) & (frame["month"] >= 1)]
+            maps[table] = (rows, table, "scenario")
+    cell = sweep.breakdowns.get("cell")
+    if cell is not None and not cell.empty:
+        rows = sector_region_gap(cell, policy)[0]
+        for s in _map_scenarios(sweep):
+            mine = rows[rows["scenario"] == s]
+            if not mine.empty:
+                maps[f"cell {s}"] = (mine, "sector", "region")
+    return maps
+
+
+def _sector_region_maps(
+    sweep: Sweep,
+    policy: str,
+    style: str,
+    lang: str,
+    limits: tuple[float, float] | None = None,
+    one_scale: str = "",
+) -> list[FigureSpec]:
     """The mean skill gap by sector x region: the baseline scenario under ``policy``,
-    then each other scenario on the same colour scale; a note if the sweep has no cell
-    table."""
+    then each other scenario, all on the colour scale ``limits`` (the report's one
+    scale for its skill-gap maps: ``_gap_maps``); a note if the sweep has no cell
+    table. ``one_scale`` ends the first map's caption (it says the scale is shared, where
+    no map before it did)."""
     from simulation import plots
 
     cell = sweep.breakdowns.get("cell")
@@ -1530,13 +1576,6 @@ def _sector_region_maps(sweep: Sweep, policy: str, style: str, lang: str) -> lis
     scenarios = [s for s in _map_scenarios(sweep) if s in set(rows["scenario"])]
     if not scenarios:
         return [FigureSpec("skill_gap_by_sector_and_region", _t("no_cell", lang), None)]
-    # One scale for all the maps: the cells they draw (each map's weighted means), thin
-    # cells left out as a single map leaves them out.
-    limits = (
-        plots.heatmap_limits([rows[rows["scenario"] == s] for s in scenarios])
-        if len(scenarios) > 1
-        else None
-    )
     window = (
         _t("cell_window_last", lang).format(n=last - first + 1, first=first, last=last)
         if first > 1
@@ -1567,6 +1606,7 @@ def _sector_region_maps(sweep: Sweep, policy: str, style: str, lang: str) -> lis
             )
             if len(scenarios) > 1:
                 caption += _t("fig_heat_cell_more", lang)
+            caption += one_scale
             name = "skill_gap_by_sector_and_region"
         else:
             caption = _t("fig_heat_cell_other", lang).format(scenario=where)
@@ -1599,15 +1639,30 @@ def _cap(words: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-def _featured(results: pd.DataFrame, base: str, order: list[str]) -> list[str]:
-    """The baseline policy, the full package if present, then others in order."""
+def _featured(
+    results: pd.DataFrame,
+    base: str,
+    order: list[str],
+    effects: pd.DataFrame | None = None,
+    metric: str | None = None,
+) -> list[str]:
+    """The baseline policy, the full package if present, then others: those of largest
+    effect on ``metric`` first (the mean over scenarios and design points of its size
+    in ``effects``), else in order. Paths of the green employment share showed the
+    subsidy and the quality standards, the policies of most effect on unemployment,
+    and not the green curricula (a review)."""
     present = set(results["policy"])
     pols = [p for p in order if p in present]
     if len(pols) <= FEATURED_POLICIES:
         return pols
     chosen = [base] + (["package"] if "package" in pols and base != "package" else [])
-    chosen += [p for p in pols if p not in chosen]
-    return chosen[:FEATURED_POLICIES]
+    others = [p for p in pols if p not in chosen]
+    if effects is not None and metric is not None and not effects.empty:
+        mine = effects[effects["metric"] == metric]
+        size = mine["effect"].abs().groupby(mine["policy"]).mean().dropna()
+        # largest first, a policy without an effect last; ties in order (a stable sort)
+        others.sort(key=lambda p: -size[p] if p in size.index else math.inf)
+    return (chosen + others)[:FEATURED_POLICIES]
 
 
 def _png(fig) -> bytes:

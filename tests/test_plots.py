@@ -798,6 +798,15 @@ def test_cost_axis_of_policies_that_spend_nothing_reads():
     assert len(set(ticks)) == len(ticks) and "0" in ticks, ticks
 
 
+def test_cost_markers_have_a_white_rim():
+    """Policies of little effect sit close together near the origin: each marker has a
+    white rim, so one drawn over another leaves the other's shape to see."""
+    fig = plots.cost_effectiveness(_effects())
+    caps = ("|", "_", "", "None", None)  # (the whiskers' caps are markers too)
+    markers = [ln for ln in fig.axes[0].get_lines() if ln.get_marker() not in caps]
+    assert markers and all(mcolors.same_color(m.get_markeredgecolor(), "white") for m in markers)
+
+
 def test_whiskers_are_never_negative_and_none_where_a_bound_is_missing():
     low_high = plots.whiskers([1.0, 2.0, 3.0], [1.0 + 1e-16, 1.5, np.nan], [0.9, 2.5, 4.0])
     assert low_high.tolist() == [[0.0, 0.5, 0.0], [0.0, 0.5, 1.0]]
@@ -815,6 +824,38 @@ def test_beveridge_by_year():
     assert "one point per year" in _texts(years).replace("\n", " ")
     with pytest.raises(ValueError, match="per='month' is not one of quarter, year"):
         plots.beveridge(r, per="month")
+
+
+def test_beveridge_first_years_circles_hide_none_and_the_baselines_is_on_top():
+    """Scenarios start from one month 0, so their first years' circles coincide: each is
+    hollow and drawn over every line, the baseline scenario's last (on top), each one
+    under others a ring around them; a filled circle drawn later had hidden the
+    baseline's (and a hollow one of the same size, a scenario that shares its years)."""
+    r = _results(seeds=(1, 2), months=30)
+    r = pd.concat(
+        [
+            r.assign(scenario=s, run_id=r["run_id"] + s)
+            for s in ("baseline", "green_orderly", "rural")
+        ]
+    )
+    fig = plots.beveridge(r, per="year")
+    lines = fig.axes[0].get_lines()
+    circles = [i for i, ln in enumerate(lines) if ln.get_marker() == "o"]
+    curves = [i for i, ln in enumerate(lines) if len(ln.get_xdata()) > 1]
+    assert len(circles) == len(curves) == 3 and min(circles) > max(curves)
+    assert all(lines[i].get_markerfacecolor() == "none" for i in circles)
+    looks = plots.look(
+        ["baseline", "green_orderly", "rural"], plots.SHIPPED["scenario"], "baseline"
+    )
+    on_top = lines[max(circles)].get_color()
+    assert mcolors.same_color(on_top, looks["baseline"]["color"])
+    sizes = [lines[i].get_markersize() for i in circles]  # (here all three coincide)
+    assert sizes == sorted(sizes, reverse=True) and len(set(sizes)) == 3
+    apart = r.assign(unemployment_rate=r["unemployment_rate"] + (r["scenario"] == "rural"))
+    lines = plots.beveridge(apart, per="year").axes[0].get_lines()
+    rural = next(ln for ln in lines if ln.get_marker() == "o")  # (drawn first: under)
+    assert mcolors.same_color(rural.get_color(), looks["rural"]["color"])
+    assert rural.get_markersize() == min(sizes)  # alone: no ring
 
 
 def test_beveridge_of_design_points_draws_a_line_per_point():

@@ -204,6 +204,97 @@ def test_skill_gap_by_sector_and_region(written):
     assert "quick test scenario: no new policy (status quo), mean of months 3-14" in title
 
 
+def test_every_skill_gap_map_is_on_one_colour_scale():
+    """The maps by sector, by region and by sector and region share one colour scale,
+    the range of all their cells (each map's own scale had one colour for two gaps side
+    by side), and the first map's caption says so; with one map left, its own scale."""
+
+    def scale(spec):
+        fig = spec.draw()
+        mesh = next(c for c in fig.axes[0].collections if hasattr(c, "norm"))
+        return mesh.norm.vmin, mesh.norm.vmax
+
+    sweep = report.read(cell_sweep())
+    specs = [s for s in report.figures(sweep, "paper", "en") if s.name.startswith("skill_gap")]
+    names = [s.name for s in specs]
+    assert names[:3] == [
+        "skill_gap_by_sector",
+        "skill_gap_by_region",
+        "skill_gap_by_sector_and_region",
+    ]
+    assert len(names) == 4  # (and the other scenario's sector x region map)
+    scales = {s.name: scale(s) for s in specs}
+    assert len(set(scales.values())) == 1, scales
+    # the range of every map's cells, not one map's own
+    maps = report._gap_maps(sweep, report._map_policy(sweep))
+    assert scales["skill_gap_by_region"] == pytest.approx(plots.heatmap_limits(maps.values()))
+    sector = plots.heatmap_limits([maps["sector"][0]], rows="sector", columns="scenario")
+    own = plots.heatmap_limits([maps["region"][0]], rows="region", columns="scenario")
+    assert scales["skill_gap_by_sector"] != pytest.approx(sector)
+    assert "share one colour scale" in specs[0].caption
+    assert all("share one colour scale" not in s.caption for s in specs[1:])
+    # a sweep of the region table alone: one map, on its own scale, without the words
+    alone = dataclasses.replace(sweep, breakdowns={"region": sweep.breakdowns["region"]})
+    (only,) = [s for s in report.figures(alone, "paper", "en") if s.draw and "by_" in s.name]
+    assert scale(only) == pytest.approx(own)
+    assert "share one colour scale" not in only.caption
+
+
+def test_each_paths_figure_features_the_policies_of_most_effect_on_its_measure(monkeypatch):
+    """Paths show the baseline, the package, then the policies of largest effect on the
+    path's own measure (mean size over scenarios), not the same ones for every measure:
+    the green employment share's showed the subsidy and the quality standards, and not
+    the green curricula; a measure without effects keeps the experiment's order."""
+    order = ["none", "subsidy", "quality", "green", "vouchers", "package"]
+    results = pd.DataFrame({"policy": order})
+    sizes = {  # (scenario a, scenario b)
+        "unemployment_rate": {
+            "subsidy": (-0.3, -0.2),
+            "quality": (-0.1, 0.0),
+            "green": (0.01, 0.0),
+        },
+        "green_employment_share": {"subsidy": (0.01, -0.01), "green": (0.0, 0.05)},
+    }
+    effects = pd.DataFrame(
+        [
+            {"metric": m, "policy": p, "scenario": s, "effect": v}
+            for m, of in sizes.items()
+            for p, both in of.items()
+            for s, v in zip("ab", both, strict=True)
+        ]
+        + [
+            {
+                "metric": "green_employment_share",
+                "policy": "vouchers",
+                "scenario": "a",
+                "effect": np.nan,
+            }
+        ]
+    )
+
+    def featured(metric):
+        return report._featured(results, "none", order, effects, metric)
+
+    assert featured("unemployment_rate") == ["none", "package", "subsidy", "quality"]
+    assert featured("green_employment_share") == ["none", "package", "green", "subsidy"]
+    assert featured("skill_gap_mean") == ["none", "package", "subsidy", "quality"]
+    assert report._featured(results, "none", order) == featured("skill_gap_mean")
+    # chosen so in the report: each paths figure for its own measure
+    asked = []
+
+    def chosen(results, base, order, effects=None, metric=None):
+        asked.append(metric)
+        return report_featured(results, base, order, effects, metric)
+
+    report_featured = report._featured
+    monkeypatch.setattr(report, "_featured", chosen)
+    for spec in report.figures(report.read(cell_sweep()), "paper", "en"):
+        if spec.name.startswith("paths_"):
+            asked.clear()
+            spec.draw()
+            assert asked == [spec.name.removeprefix("paths_")]
+
+
 def test_sector_region_window():
     """The maps average one policy's runs over the last 12 months, never month 0."""
     cell = pd.DataFrame(
