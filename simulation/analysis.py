@@ -1806,6 +1806,163 @@ def _cost(joined: pd.DataFrame, confidence: float) -> dict:
     return row
 
 
+# ------------------------------------------------------- a policy and its parts
+
+
+def policy_parts(manifest: Mapping[str, Any] | str | Path) -> dict[str, list[str]]:
+    """The sweep's policies that are combinations of its other policies: each
+    combination's name -> its parts, in the experiment's order. A policy is a
+    combination when the levers it changes from the baseline policy's (as resolved in
+    the manifest) are exactly those of two or more of the others', to the same values,
+    no lever changed by two of them (the shipped ``package`` and its seven policies).
+    Its parts are policies that are not combinations themselves (a pair that is a policy
+    too is not a part of the whole package); a combination that its parts make up in
+    more than one way is left out. ``manifest`` is a sweep's (or the sweep folder)."""
+    if not isinstance(manifest, Mapping):
+        manifest = _manifest(Path(manifest))
+    policies = manifest.get("policies") or {}
+    base_name = manifest.get("experiment", {}).get("baseline_policy") or "none"
+    base = policies.get(base_name, manifest.get("status_quo"))
+    if base is None:
+        return {}
+    levers = _levers(base)
+    changed = {
+        name: {k: v for k, v in _levers(p).items() if levers.get(k, object()) != v}
+        for name, p in policies.items()
+        if name != base_name
+    }
+
+    def covers(whole: str, among: Sequence[str]) -> list[list[str]]:
+        """The ways to make ``whole``'s changes of policies in ``among``."""
+        its = changed[whole]
+        inside = [
+            p
+            for p in among
+            if p != whole
+            and changed[p]
+            and all(its.get(k, object()) == v for k, v in changed[p].items())
+        ]
+        found: list[list[str]] = []
+
+        def extend(chosen: list[str], left: set[str]) -> None:
+            if not left:
+                found.append(chosen)
+                return
+            lever = next(k for k in its if k in left)  # (each lever by one part: no repeats)
+            for p in inside:
+                if lever in changed[p] and set(changed[p]) <= left:
+                    extend([*chosen, p], left - set(changed[p]))
+
+        extend([], set(its))
+        return [c for c in found if len(c) >= 2]
+
+    names = list(changed)
+    single = [p for p in names if not covers(p, names)]
+    out = {}
+    for whole in names:
+        ways = covers(whole, single) if whole not in single else []
+        if len(ways) == 1:
+            out[whole] = sorted(ways[0], key=names.index)
+    return out
+
+
+def _levers(policy: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """A resolved policy's levers as dotted names -> values (not its name and words)."""
+    out = {}
+    for key, value in policy.items():
+        if isinstance(value, Mapping):
+            out |= _levers(value, f"{prefix}{key}.")
+        elif prefix or key not in ("name", "description", "extends"):
+            out[f"{prefix}{key}"] = value
+    return out
+
+
+def interaction(
+    results: pd.DataFrame | str | Path,
+    combination: str,
+    parts: Sequence[str],
+    baseline_policy: str | None = None,
+    metric_names: str | Sequence[str] | None = None,
+    confidence: float = 0.95,
+    months: tuple[int, int] | None = None,
+) -> pd.DataFrame:
+    """Whether a combination of policies (the package) does what its parts do alone,
+    added up: per scenario (and design point) and metric, the combination's paired
+    effect against ``baseline_policy``, its ``parts``' paired effects added up, and
+    their difference, the interaction (combination - parts), each with a t interval
+    over the seeds (seed by seed: the combination's run, each part's and the
+    baseline's share their random draws). An interaction clearly away from zero says
+    the parts change each other's working (the default sweep's package adds a quarter
+    of the apprenticeship starts its parts add alone, and lowers unemployment less than
+    the subsidy alone): its effect cannot be read off theirs. ``policy_parts`` finds a
+    sweep's combinations and their parts.
+
+    Each run is summarised as ``summarise`` does (``summary="mean"``, over ``months``);
+    a seed counts where the combination, every part and the baseline ran it.
+
+    Columns: scenario, point, metric, unit, n (seeds), policy (the combination), parts
+    (their names joined by "+"), combination_effect, combination_ci_low,
+    combination_ci_high, parts_effect, parts_ci_low, parts_ci_high, interaction,
+    ci_low, ci_high."""
+    if not 0.0 < confidence < 1.0:
+        raise ValueError(f"confidence must be between 0 and 1, e.g. 0.95 (got {confidence!r})")
+    if not isinstance(results, pd.DataFrame):
+        results = load(results)
+    if baseline_policy is None:
+        baseline_policy = baseline_of(results)
+    wanted = [combination, *parts, baseline_policy]
+    present = set(results["policy"].unique())
+    missing = [p for p in wanted if p not in present]
+    if missing or len(parts) < 2 or len(set(wanted)) < len(wanted):
+        raise ValueError(
+            f"interaction of {combination!r} and its parts {list(parts)!r} against "
+            f"{baseline_policy!r}: "
+            + (
+                f"{', '.join(map(repr, missing))} not in these results (policies: "
+                f"{', '.join(sorted(map(str, present)))})"
+                if missing
+                else "needs two parts or more, each other than the combination and the baseline"
+            )
+        )
+    if breakdown(results) is not None:
+        raise ValueError("interaction takes the metrics table (load(path)), not a breakdown")
+    names = _metric_names(metric_names, results)
+    runs = summarise(results[results["policy"].isin(wanted)], months=months)
+    keys = ["scenario", "point", "seed"]
+    values = runs.pivot_table(index=keys, columns="policy", values=names, dropna=False)
+    rows = []
+    for (scenario, point), one in values.groupby(level=["scenario", "point"], sort=False):
+        for name in names:
+            table = one[name].reindex(columns=wanted)
+            table = table[table.notna().all(axis=1)]
+            y = {p: table[p].to_numpy(float) for p in wanted}
+            whole = y[combination] - y[baseline_policy]
+            added = sum(y[p] - y[baseline_policy] for p in parts)
+            row = {
+                "scenario": scenario,
+                "point": point,
+                "metric": name,
+                "unit": _unit(name),
+                "n": len(table),
+                "policy": combination,
+                "parts": "+".join(parts),
+            }
+            for label, d in (("combination_", whole), ("parts_", added), ("", whole - added)):
+                mean = float(d.mean()) if len(d) else math.nan
+                sd = float(d.std(ddof=1)) if len(d) > 1 else math.nan
+                effect = f"{label}effect" if label else "interaction"
+                row[effect] = mean
+                low, high = _t_interval(mean, sd, len(d), confidence)
+                row[f"{label}ci_low"], row[f"{label}ci_high"] = low, high
+            rows.append(row)
+    out = _in_experiment_order(pd.DataFrame(rows), results)
+    out.attrs["skillsim"] = {
+        "baseline_policy": baseline_policy,
+        "confidence": confidence,
+    } | _source_of(results)
+    return out
+
+
 # ---------------------------------------------------------------- sensitivity
 
 

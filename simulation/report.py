@@ -119,6 +119,40 @@ _T: dict[str, tuple[str, str]] = {
     "contents": ("Contents", "目录"),
     "summary": ("Executive summary", "摘要"),
     "flows": ("Where the unemployed go", "失业者的去向"),
+    "parts": ("A package and its parts", "政策组合与其组成部分"),
+    "parts_intro": (
+        "Does the combination “{whole}” do what its parts do? Each of its {k} parts "
+        "({names}) also ran alone, "
+        "with the same seeds, so their effects can be added up and set beside the "
+        "combination's. Each table gives the combination's effect against {base}, its "
+        "parts' effects added up, and the difference, with 95% intervals over seeds (each "
+        "run's mean of months 1 to {months}, paired by seed). A difference clearly away "
+        "from zero (bold) means that the parts change each other's working: the "
+        "combination is not the sum of its parts, and its effect cannot be read off theirs.",
+        "组合“{whole}”的效果是否等于其各组成部分效果之和？其{k}项组成政策（{names}）也以相同的随机种子单独运行，"
+        "因此可以把它们的效应相加，与组合的效应并列比较。每张表给出组合相对于{base}的效应、各组成部分效应之和，"
+        "以及二者之差，并附各随机种子的95%置信区间（每次运行第1至{months}个月的均值，按随机种子配对）。"
+        "差值的置信区间不含零（粗体）表示各组成部分相互影响彼此的作用：组合不等于各部分之和，"
+        "其效应无法由各部分的效应推出。",
+    ),
+    "parts_whole": ("{whole}", "{whole}"),
+    "parts_added": ("its {k} parts alone, added up", "{k}项组成政策单独实施的效应之和"),
+    "parts_difference": (
+        "difference (combination − parts added up)",
+        "差值（组合减去各部分之和）",
+    ),
+    "parts_every": (
+        "The combination differs clearly from its parts added up in every scenario in: {names}.",
+        "在所有情景下，组合与各部分之和均有明确差异的指标：{names}。",
+    ),
+    "parts_some": (
+        "In some scenarios only: {names}.",
+        "仅在部分情景下有明确差异的指标：{names}。",
+    ),
+    "parts_none": (
+        "In no scenario: {names}.",
+        "在任何情景下均无明确差异的指标：{names}。",
+    ),
     "flows_intro": (
         "What each policy changes in where the unemployed go: its effect against {base} on "
         "the monthly rates out of unemployment (of those unemployed at a month's start, the "
@@ -859,6 +893,10 @@ class Sweep:
     # the months (first, last) over which the effects on the apprenticeship completion
     # rate are summarised (``completion_months``), None where they are months 1..M
     completion: tuple[int, int] | None = None
+    # each combination of the sweep's other policies (``analysis.policy_parts``: the
+    # package) against its parts added up (``analysis.interaction``, PARTS_METRICS),
+    # None where the sweep has none, one seed, or design points
+    parts: pd.DataFrame | None = None
 
     @property
     def experiment(self) -> dict[str, Any]:
@@ -994,6 +1032,8 @@ def read(path: str | Path) -> Sweep:
         sweep.rural_flows = _rural_flow_effects(path, baseline)
     if "region" in manifest["experiment"].get("keep", []) and not _summarised(sweep):
         sweep.seats = seat_use(path, manifest)
+    if not effects.empty:
+        sweep.parts = _parts_table(sweep)
     policy = _map_policy(sweep)  # the maps show one policy: load no other (cell is large)
     for table in ("sector", "region", "cell"):
         if table in manifest["experiment"].get("keep", []):
@@ -1010,6 +1050,42 @@ def read(path: str | Path) -> Sweep:
 
 
 COMPLETION = "apprenticeship_completion_rate"
+# the measures of a package against its parts (the summary's, but for the cost per
+# additional worker, a ratio with no sum over parts)
+PARTS_METRICS = (
+    "unemployment_rate",
+    "youth_unemployment_rate",
+    "employment_rate",
+    "apprenticeship_starts",
+    "spending_total_yuan",
+)
+
+
+def _parts_table(sweep: Sweep) -> pd.DataFrame | None:
+    """Each of the sweep's combinations of its other policies against its parts added
+    up (``analysis.interaction``), of the sweep's runs; None without a combination
+    whose parts all ran, with one seed (no interval to tell a difference by), or with
+    design points (a point's settings may change the parts: their sums are not
+    comparable across them)."""
+    r = sweep.results
+    if r["point"].nunique() > 1 or sweep.seeds < 2:
+        return None
+    ran = set(r["policy"].unique())
+    combos = {
+        whole: parts
+        for whole, parts in analysis.policy_parts(sweep.manifest).items()
+        if whole in ran and set(parts) <= ran and sweep.baseline not in (whole, *parts)
+    }
+    names = [m for m in PARTS_METRICS if m in r.columns]
+    if not combos or not names or sweep.baseline not in ran:
+        return None
+    tables = [
+        analysis.interaction(r, whole, parts, sweep.baseline, names)
+        for whole, parts in combos.items()
+    ]
+    return pd.concat(tables, ignore_index=True)
+
+
 # a contract's length where a policy does not set it (18 months)
 LONGEST_DEFAULT_CONTRACT = int(ApprenticeshipTerms.model_fields["duration_months"].default)
 
@@ -1919,6 +1995,7 @@ def _html(sweep: Sweep, rendered, folder: str, lang: str) -> str:
     sections = [
         ("summary", _t("summary", lang), _summary(sweep, lang)),
         *([("flows", _t("flows", lang), _flows(sweep, lang))] if not sweep.effects.empty else []),
+        *([("parts", _t("parts", lang), _parts(sweep, lang))] if sweep.parts is not None else []),
         ("seats", _t("seats", lang), _seats(sweep, lang)),
         ("figures", _t("figures", lang), _figures_html(rendered, folder, lang)),
         (
@@ -2258,35 +2335,21 @@ def _effects_table(
                 continue
             r = cells.loc[(p, point, s)]
             est, lo, hi = r["effect"], r["ci_low"], r["ci_high"]
-            clear = math.isfinite(lo) and math.isfinite(hi) and (lo > 0 or hi < 0)
             if cost:  # (one number of decimals for a cell: "-173 [-590, +179]")
                 unit = i18n.catalogue_unit(m)
                 size = max((abs(v) for v in (est, lo, hi) if math.isfinite(v)), default=0)
                 places = analysis.usual_places(unit, size) if math.isfinite(est) else None
             else:
                 places = _cell_decimals(columns.get(s), m, est, lo, hi)
-            wan = _cell_wan(wans[s], (est, lo, hi))
-            # (bounds signed in every table, the cost's too: "-173 [-590, +179]")
-            interval = (
-                f"[{_fmt(lo, m, True, places, lang, wan)}, {_fmt(hi, m, True, places, lang, wan)}]"
-                if math.isfinite(lo)
-                else ""
-            )
-            cls = "num clear" if clear and not cost else "num"
-            strong = (lambda t: f"<strong>{t}</strong>") if cls == "num clear" else str
-            mark = ""
+            mark = seeds = ""
             where = {"policy": p, "point": point, "scenario": s}
             if cost and math.isfinite(est) and not analysis.mostly_from_unemployment(e, where):
                 mark, daggers = " †", True
             if 0 < int(r["n"]) < n:  # (an unfinished sweep's, or a metric's gaps)
                 seeds = _t("cell_fewer", lang).format(k=int(r["n"]), n=n)
-                interval = f"{interval} ({seeds})" if interval else seeds
                 fewer = True
-            shown = _fmt(est, m, not cost, places, lang, wan)
-            out.append(
-                # (strong, not only bold by its class: a screen reader says it)
-                f"<td class='{cls}'>{strong(_e(shown + mark))}<br><small>{_e(interval)}</small></td>"
-            )
+            wan = _cell_wan(wans[s], (est, lo, hi))
+            out.append(_effect_cell(m, est, lo, hi, places, wan, lang, mark, seeds))
         out.append("</tr>")
     out.append("</tbody></table>")
     if cost:
@@ -2294,6 +2357,45 @@ def _effects_table(
         if daggers:
             out.append(f"<p><small>{_e(_t('cost_dagger_note', lang))}</small></p>")
     return "".join(out), fewer
+
+
+def _is_clear(lo: float, hi: float) -> bool:
+    """Whether an interval excludes zero (an effect whose direction is clear)."""
+    return math.isfinite(lo) and math.isfinite(hi) and (lo > 0 or hi < 0)
+
+
+def _effect_cell(
+    m: str,
+    est: float,
+    lo: float,
+    hi: float,
+    places: int | None,
+    wan: int | None,
+    lang: str,
+    mark: str = "",
+    seeds: str = "",
+) -> str:
+    """A table cell of an effect of ``m`` and its interval, in ``places`` decimals (in
+    万 with ``wan``'s), bold where the interval excludes zero (the cost per additional
+    worker, a ratio, never; unsigned); ``mark`` after the effect (the cost's dagger),
+    ``seeds`` after the interval (a cell of fewer seeds than the sweep)."""
+    cost = m == analysis.COST_METRIC
+    # (bounds signed in every table, the cost's too: "-173 [-590, +179]")
+    interval = (
+        f"[{_fmt(lo, m, True, places, lang, wan)}, {_fmt(hi, m, True, places, lang, wan)}]"
+        if math.isfinite(lo)
+        else ""
+    )
+    if seeds:
+        interval = f"{interval} ({seeds})" if interval else seeds
+    bold = _is_clear(lo, hi) and not cost
+    # (strong, not only bold by its class: a screen reader says it)
+    shown = _e(_fmt(est, m, not cost, places, lang, wan) + mark)
+    return (
+        f"<td class='num clear'><strong>{shown}</strong><br><small>{_e(interval)}</small></td>"
+        if bold
+        else f"<td class='num'>{shown}<br><small>{_e(interval)}</small></td>"
+    )
 
 
 def _level_row(rows: pd.DataFrame, m: str, scen: list, base: str, lang: str) -> str:
@@ -2359,6 +2461,75 @@ def _flows(sweep: Sweep, lang: str) -> str:
         fewer |= short
     if fewer:
         out.append(f"<p><small>{_e(_t('fewer_note', lang))}</small></p>")
+    return "".join(out)
+
+
+def _parts(sweep: Sweep, lang: str) -> str:
+    """The section of a package against its parts (``sweep.parts``): for each
+    combination, what it is, then a table per measure (the combination's effect, its
+    parts' added up, their difference; scenarios across), and in which measures the
+    difference is clear in every scenario, in some or in none."""
+    out = []
+    sep = "、" if lang == "zh" else ", "
+    base = name_of("policy", sweep.baseline, lang)
+    for whole, one in sweep.parts.groupby("policy", sort=False):
+        parts = one["parts"].iloc[0].split("+")
+        named = name_of("policy", whole, lang)
+        words = _t("parts_intro", lang).format(
+            whole=named,
+            k=len(parts),
+            names=sep.join(name_of("policy", p, lang) for p in parts),
+            base=base,
+            months=sweep.months,
+        )
+        out.append(f"<p>{_e(words)}</p>")
+        scen = [s for s in sweep.scenario_order if s in set(one["scenario"])]
+        labels = [
+            (_t("parts_whole", lang).format(whole=named), "combination_"),
+            (_t("parts_added", lang).format(k=len(parts)), "parts_"),
+            (_t("parts_difference", lang), ""),
+        ]
+        clear: dict[str, list[str]] = {"every": [], "some": [], "none": []}
+        for m in PARTS_METRICS:
+            rows = one[one["metric"] == m]
+            if rows.empty:
+                continue
+            kinds = {
+                prefix: rows.assign(
+                    effect=rows[f"{prefix}effect" if prefix else "interaction"],
+                    ci_low=rows[f"{prefix}ci_low"],
+                    ci_high=rows[f"{prefix}ci_high"],
+                ).set_index("scenario")
+                for _, prefix in labels
+            }
+            every = pd.concat(kinds.values()).reset_index()
+            columns = _column_decimals(every, m)
+            wans = _column_wan(every, m, ["effect", "ci_low", "ci_high"], lang)
+            out.append(_table_head(_cap(axis_label(m, lang, effect=True)), scen, lang))
+            for row_head, prefix in labels:
+                out.append(f"<tr><th scope='row'>{_e(row_head)}</th>")
+                for s in scen:
+                    r = kinds[prefix].loc[s]
+                    est, lo, hi = float(r["effect"]), float(r["ci_low"]), float(r["ci_high"])
+                    places = _cell_decimals(columns.get(s), m, est, lo, hi)
+                    out.append(
+                        _effect_cell(
+                            m, est, lo, hi, places, _cell_wan(wans[s], (est, lo, hi)), lang
+                        )
+                    )
+                out.append("</tr>")
+            out.append("</tbody></table>")
+            differs = [
+                _is_clear(lo, hi) for lo, hi in zip(rows["ci_low"], rows["ci_high"], strict=True)
+            ]
+            kind = "every" if all(differs) else "some" if any(differs) else "none"
+            clear[kind].append(label(m, lang))
+        said = [  # (the names hold commas: "unemployment rate, whole city")
+            _t(f"parts_{kind}", lang).format(names=("、" if lang == "zh" else "; ").join(names))
+            for kind, names in clear.items()
+            if names
+        ]
+        out.append(f"<p>{_e(' '.join(said))}</p>")
     return "".join(out)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import os
@@ -384,6 +385,141 @@ def test_a_policy_run_without_its_baseline_run_is_left_out_of_the_pairs(paired_s
     assert row["policy_mean"] == pytest.approx(np.mean(ours), rel=1e-12)
     assert row["baseline_mean"] == pytest.approx(np.mean(theirs), rel=1e-12)
     assert row["effect"] == pytest.approx(np.mean(ours) - np.mean(theirs), rel=1e-9)
+
+
+def _combined_runs(seeds=(1, 2, 3, 4), months=3, scenarios=("baseline", "rural")):
+    """Metrics of runs of none, two parts ``a`` and ``b`` and their combination ``ab``:
+    each policy's level is none's plus its effect, the combination's less than its
+    parts' added up (by -1.5 starts a month: the interaction), plus seed-and-policy
+    noise that differences do not cancel."""
+    effect = {"none": 0.0, "a": 2.0, "b": 1.0, "ab": 1.5}
+    rows = []
+    for scenario in scenarios:
+        for k, policy in enumerate(effect):
+            for seed in seeds:
+                for month in range(months + 1):
+                    noise = 0.01 * ((seed * 7 + k * 3 + month) % 5)
+                    rows.append(
+                        {
+                            "run_id": f"{scenario}-{policy}-{seed}",
+                            "scenario": scenario,
+                            "policy": policy,
+                            "point": 0,
+                            "replicate": seed,
+                            "seed": seed,
+                            "month": month,
+                            "apprenticeship_starts": 5.0 + seed + effect[policy] + noise,
+                            "unemployment_rate": 0.05 + 0.001 * seed,
+                        }
+                    )
+    return pd.DataFrame(rows)
+
+
+def test_interaction_sets_a_combination_beside_its_parts_added_up():
+    """Seed by seed, the combination's effect, its parts' effects added up and their
+    difference, each with a t interval over seeds: computed here by hand from each
+    run's mean of months 1..M; a metric no policy moves has no interaction."""
+    runs = _combined_runs()
+    out = analysis.interaction(runs, "ab", ["a", "b"], "none", ["apprenticeship_starts"])
+    assert list(out["scenario"]) == ["baseline", "rural"]
+    assert set(out["policy"]) == {"ab"} and set(out["parts"]) == {"a+b"}
+    mean = runs[runs["month"] >= 1].groupby(["scenario", "policy", "seed"])
+    y = mean["apprenticeship_starts"].mean().unstack("policy")
+    for _, row in out.iterrows():
+        mine = y.loc[row["scenario"]]
+        whole = mine["ab"] - mine["none"]
+        added = (mine["a"] - mine["none"]) + (mine["b"] - mine["none"])
+        d = (whole - added).to_numpy()
+        half = stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / math.sqrt(len(d))
+        assert row["n"] == 4
+        assert row["combination_effect"] == pytest.approx(whole.mean())
+        assert row["parts_effect"] == pytest.approx(added.mean())
+        assert row["interaction"] == pytest.approx(d.mean()) and d.mean() == pytest.approx(
+            -1.5, abs=0.05
+        )
+        assert (row["ci_low"], row["ci_high"]) == pytest.approx((d.mean() - half, d.mean() + half))
+        assert row["ci_high"] < 0  # clear: the parts do not add up
+    flat = analysis.interaction(runs, "ab", ["a", "b"], "none", "unemployment_rate")
+    assert (flat["interaction"] == 0).all()
+    # the combination's effect is the effects table's own
+    e = analysis.effects(runs, "none", "apprenticeship_starts").query("policy == 'ab'")
+    assert list(out["combination_effect"]) == pytest.approx(list(e["effect"]), rel=1e-12)
+    # a seed that a part lacks counts in no mean
+    short = runs[~((runs["policy"] == "b") & (runs["seed"] == 4))]
+    assert set(analysis.interaction(short, "ab", ["a", "b"], "none")["n"]) == {3}
+    with pytest.raises(ValueError, match=r"'c' not in these results \(policies: a, ab, b, none\)"):
+        analysis.interaction(runs, "ab", ["a", "c"], "none")
+    with pytest.raises(ValueError, match="needs two parts or more"):
+        analysis.interaction(runs, "ab", ["a"], "none")
+    with pytest.raises(ValueError, match="needs two parts or more"):
+        analysis.interaction(runs, "ab", ["a", "ab"], "none")
+
+
+def test_policy_parts_are_the_policies_whose_levers_a_combination_joins():
+    """A combination is a policy whose changed levers (against the baseline policy, as
+    resolved) are exactly those of two or more other policies, none shared: the
+    shipped package and its seven; not a policy that changes a lever of its own too,
+    nor one whose parts overlap; a pair of parts that is itself a policy is no part."""
+    none = {"name": "none", "subsidy": {"yuan": 0.0, "bonus": 0.0}, "quality": {"on": False}}
+    none |= {"vouchers": {"yuan": 0.0}}
+
+    def policy(name, **changes):
+        out = copy.deepcopy(none) | {"name": name, "description": f"{name} words"}
+        for dotted, value in changes.items():
+            table, key = dotted.split("__")
+            out[table][key] = value
+        return out
+
+    a = {"subsidy__yuan": 5000.0, "subsidy__bonus": 1500.0}
+    b = {"quality__on": True}
+    c = {"vouchers__yuan": 800.0}
+    policies = {
+        "none": none,
+        "a": policy("a", **a),
+        "b": policy("b", **b),
+        "c": policy("c", **c),
+        "ab": policy("ab", **a, **b),
+        "abc": policy("abc", **a, **b, **c),
+        "ab_more": policy("ab_more", **a, **b, vouchers__yuan=100.0),  # (a lever of its own)
+        "half_a": policy("half_a", subsidy__yuan=5000.0),  # (overlaps a)
+    }
+    manifest = {"experiment": {"baseline_policy": "none"}, "policies": policies}
+    assert analysis.policy_parts(manifest) == {"ab": ["a", "b"], "abc": ["a", "b", "c"]}
+    # the sweep's own: the shipped package of its seven policies
+    shipped = analysis.policy_parts(_shipped_manifest())  # (in the files' order)
+    assert list(shipped) == ["package"]
+    assert set(shipped["package"]) == {
+        "apprenticeship_subsidy",
+        "quality_apprenticeship",
+        "skills_anticipation",
+        "core_skills",
+        "green_curricula",
+        "lifelong_learning_vouchers",
+        "rural_training_access",
+    }
+    # a part of a part: the parts are the smallest (a is the yuan and the bonus)
+    policies["bonus"] = policy("bonus", subsidy__bonus=1500.0)
+    assert analysis.policy_parts(manifest) == {
+        "a": ["half_a", "bonus"],
+        "ab": ["b", "half_a", "bonus"],
+        "abc": ["b", "c", "half_a", "bonus"],
+    }
+    # parts that make it up in two ways (b under another name): left out
+    policies["b_again"] = policy("b_again", **b)
+    assert analysis.policy_parts(manifest) == {"a": ["half_a", "bonus"]}
+    # without the baseline policy's settings, none
+    assert analysis.policy_parts({"experiment": {"baseline_policy": "x"}, "policies": {}}) == {}
+
+
+def _shipped_manifest() -> dict:
+    """The policies of the shipped experiment as a manifest resolves them."""
+    from simulation import loading
+
+    names = [p.stem for p in sorted((loading.SHIPPED_SCENARIOS / "policies").glob("*.toml"))]
+    return {
+        "experiment": {"baseline_policy": "none"},
+        "policies": {n: loading.load_policy(n).model_dump(mode="json") for n in names},
+    }
 
 
 def test_effects_by_region_and_cohort_pair_each_group(tmp_path):

@@ -295,6 +295,106 @@ def test_each_paths_figure_features_the_policies_of_most_effect_on_its_measure(m
             assert asked == [spec.name.removeprefix("paths_")]
 
 
+def _package_sweep(path, seeds=(1, 2, 3), points=(0,)):
+    """A sweep (as ``report.read`` gives it) of no new policy, the subsidy, the quality
+    standards and their combination "package" (resolved so in its manifest), two
+    scenarios: the package adds fewer apprenticeship starts than its parts added up (by
+    3 a month, seed noise apart) and moves unemployment as they do added up."""
+    from simulation import loading
+
+    names = ["none", "apprenticeship_subsidy", "quality_apprenticeship"]
+    policies = {n: loading.load_policy(n).model_dump(mode="json") for n in names}
+    both = loading.load_policy(names[1:]).model_dump(mode="json")
+    policies["package"] = both | {"name": "package"}
+    starts = {"none": 0.0, "apprenticeship_subsidy": 6.0, "quality_apprenticeship": -1.0}
+    starts["package"] = 2.0
+    rate = {"none": 0.0, "apprenticeship_subsidy": -0.002, "quality_apprenticeship": 0.0005}
+    rate["package"] = -0.0015
+    rows = []
+    for scenario in ("baseline", "rural_revitalization"):
+        for k, policy in enumerate(policies):
+            for point in points:
+                for seed in seeds:
+                    for month in range(4):
+                        noise = 0.1 * ((seed * 7 + k * 3 + month) % 5)
+                        rows.append(
+                            {
+                                "run_id": f"{scenario}-{policy}-{point}-{seed}",
+                                "scenario": scenario,
+                                "policy": policy,
+                                "point": point,
+                                "replicate": seed,
+                                "seed": seed,
+                                "month": month,
+                                "unemployment_rate": 0.05 + 0.001 * seed + rate[policy],
+                                "youth_unemployment_rate": 0.1 + 0.001 * seed,
+                                "employment_rate": 0.8,
+                                "apprenticeship_starts": 5.0 + seed + starts[policy] + noise,
+                                "spending_total_yuan": 1e5 + 1e3 * seed + 2e4 * k,
+                            }
+                        )
+    runs = pd.DataFrame(rows)
+    manifest = {
+        "experiment": {"baseline_policy": "none", "name": "parts", "keep": []},
+        "policies": policies,
+        "scenarios": {"baseline": {}, "rural_revitalization": {}},
+    }
+    effects = analysis.effects(runs, "none")
+    sweep = report.Sweep(Path(path), manifest, runs, effects, "none")
+    sweep.parts = report._parts_table(sweep)
+    return sweep
+
+
+def test_a_package_is_set_beside_its_parts_added_up(tmp_path):
+    """Where a sweep runs a combination of its other policies and each part alone, the
+    report tables the combination's effect, its parts' added up and the difference
+    (``analysis.interaction``), bold where the difference is clear, and says in which
+    measures it is clear in every scenario and in none; in Chinese too. Not for a sweep
+    of one seed, of design points or without a part's runs."""
+    sweep = _package_sweep(tmp_path)
+    parts = sweep.parts
+    assert set(parts["policy"]) == {"package"}
+    assert set(parts["parts"]) == {"apprenticeship_subsidy+quality_apprenticeship"}
+    starts = parts[parts["metric"] == "apprenticeship_starts"]
+    assert starts["interaction"].to_numpy() == pytest.approx([-3.0, -3.0], abs=0.2)
+    assert (starts["ci_high"] < 0).all()
+    page = report._parts(sweep, "en")
+    for words in (
+        "Does the combination “full policy package” do what its parts do? Each of its 2 parts "
+        "(apprenticeship subsidy, quality apprenticeship standards) also ran alone",
+        "its 2 parts alone, added up",
+        "difference (combination − parts added up)",
+        "in every scenario in: apprenticeship starts.",
+    ):
+        assert words in page, words
+    assert "In no scenario: unemployment rate, whole city; youth unemployment" in page
+
+    def difference_row(heading):
+        table = page[page.index(heading) :]
+        row = table[table.index("difference (combination") :]
+        return row[: row.index("</tr>")]
+
+    assert difference_row("Change in apprenticeship starts").count("<strong>") == 2  # (clear)
+    assert "<strong>" not in difference_row("Change in unemployment rate")
+    zh = report._parts(sweep, "zh")
+    assert "组合“一揽子政策”的效果是否等于其各组成部分效果之和" in zh and "2项组成政策" in zh
+    # the section in the page, after where the unemployed go
+    written = report.read(cell_sweep())
+    written = dataclasses.replace(written, parts=sweep.parts)
+    page = report._html(written, [], "figures", "en")
+    assert page.index("A package and its parts") > page.index("Where the unemployed go")
+    assert report._parts(written, "en") in page
+    # none of one seed, of design points, or without a part
+    assert _package_sweep(tmp_path, seeds=(1,)).parts is None
+    assert _package_sweep(tmp_path, points=(0, 1)).parts is None
+    sweep = _package_sweep(tmp_path)
+    gone = sweep.results[sweep.results["policy"] != "quality_apprenticeship"]
+    sweep = dataclasses.replace(sweep, results=gone, effects=analysis.effects(gone, "none"))
+    assert report._parts_table(sweep) is None
+    page = report._html(dataclasses.replace(written, parts=None), [], "figures", "en")
+    assert "A package and its parts" not in page
+
+
 def test_sector_region_window():
     """The maps average one policy's runs over the last 12 months, never month 0."""
     cell = pd.DataFrame(
