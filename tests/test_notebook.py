@@ -77,6 +77,9 @@ def test_compare_policies_notebook(tmp_path, kernel_env):
     shown = "".join(o.get("data", {}).get("text/plain", "") for o in flows.outputs)
     assert "to_status" in shown and "employed" in shown and "apprentice" in shown, shown
     assert "student" not in shown, shown
+    # the package against its parts: this sweep ran the package without its parts alone
+    parts = next(cell for cell in cells if "analysis.policy_parts(SWEEP)" in cell.source)
+    assert "ran no combination of its policies together with each of its parts" in printed([parts])
     # the rural regions pooled: the effects there, and (a sweep of 6 months holds no month
     # in which school leavers choose) no share of TVET seats from the wrong months
     rural = next(cell for cell in cells if "pool_regions(regions)" in cell.source)
