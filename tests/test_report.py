@@ -335,7 +335,12 @@ def _package_sweep(path, seeds=(1, 2, 3), points=(0,)):
                         )
     runs = pd.DataFrame(rows)
     manifest = {
-        "experiment": {"baseline_policy": "none", "name": "parts", "keep": []},
+        "experiment": {
+            "baseline_policy": "none",
+            "name": "parts",
+            "keep": [],
+            "design": {"kind": "none"},
+        },
         "policies": policies,
         "scenarios": {"baseline": {}, "rural_revitalization": {}},
     }
@@ -376,6 +381,13 @@ def test_a_package_is_set_beside_its_parts_added_up(tmp_path):
 
     assert difference_row("Change in apprenticeship starts").count("<strong>") == 2  # (clear)
     assert "<strong>" not in difference_row("Change in unemployment rate")
+    # the summary says so, linked to the section, of the measures clear in every scenario
+    (said,) = report._parts_said(sweep, "en")
+    assert "“full policy package” is not the sum of its parts" in said
+    assert "added up on apprenticeship starts (see “A package and its parts”)" in said
+    assert "href='#parts'" in said and said in report._summary(sweep, "en")
+    quiet = sweep.parts.assign(ci_low=-1.0, ci_high=1.0)
+    assert report._parts_said(dataclasses.replace(sweep, parts=quiet), "en") == []
     zh = report._parts(sweep, "zh")
     assert "组合“一揽子政策”的效果是否等于其各组成部分效果之和" in zh and "2项组成政策" in zh
     # the section in the page, after where the unemployed go
