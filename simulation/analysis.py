@@ -1812,24 +1812,43 @@ def _cost(joined: pd.DataFrame, confidence: float) -> dict:
 def policy_parts(manifest: Mapping[str, Any] | str | Path) -> dict[str, list[str]]:
     """The sweep's policies that are combinations of its other policies: each
     combination's name -> its parts, in the experiment's order. A policy is a
-    combination when the levers it changes from the baseline policy's (as resolved in
-    the manifest) are exactly those of two or more of the others', to the same values,
-    no lever changed by two of them (the shipped ``package`` and its seven policies).
-    Its parts are policies that are not combinations themselves (a pair that is a policy
-    too is not a part of the whole package); a combination that its parts make up in
-    more than one way is left out. ``manifest`` is a sweep's (or the sweep folder)."""
+    combination when the levers it changes from the status quo's (as resolved in the
+    manifest; "none" as shipped) are exactly those of two or more of the others', to the
+    same values (floats to 1e-12 of each other), no lever changed by two of them (the
+    shipped ``package`` and its seven policies). Its parts are policies that are not
+    combinations themselves (a pair that is a policy too is not a part of the whole
+    package); a combination that its parts make up in more than one way is left out.
+    ``manifest`` is a sweep's (or the sweep folder)."""
+    from simulation.config import leaves
+
     if not isinstance(manifest, Mapping):
         manifest = _manifest(Path(manifest))
     policies = manifest.get("policies") or {}
-    base_name = manifest.get("experiment", {}).get("baseline_policy") or "none"
-    base = policies.get(base_name, manifest.get("status_quo"))
+    base = manifest.get("status_quo") or policies.get("none")
     if base is None:
         return {}
-    levers = _levers(base)
+
+    def levers(policy: Mapping[str, Any]) -> dict[str, Any]:  # (not its name and words)
+        return {
+            k: v
+            for k, v in leaves(dict(policy)).items()
+            if k not in ("name", "description", "extends")
+        }
+
+    def same(a: Any, b: Any) -> bool:
+        if isinstance(a, float) or isinstance(b, float):
+            return (
+                isinstance(a, int | float)
+                and isinstance(b, int | float)
+                and math.isclose(a, b, rel_tol=1e-12)
+            )
+        return a == b
+
+    quo = levers(base)
+    missing = object()
     changed = {
-        name: {k: v for k, v in _levers(p).items() if levers.get(k, object()) != v}
+        name: {k: v for k, v in levers(p).items() if not same(quo.get(k, missing), v)}
         for name, p in policies.items()
-        if name != base_name
     }
 
     def covers(whole: str, among: Sequence[str]) -> list[list[str]]:
@@ -1840,7 +1859,7 @@ def policy_parts(manifest: Mapping[str, Any] | str | Path) -> dict[str, list[str
             for p in among
             if p != whole
             and changed[p]
-            and all(its.get(k, object()) == v for k, v in changed[p].items())
+            and all(k in its and same(its[k], v) for k, v in changed[p].items())
         ]
         found: list[list[str]] = []
 
@@ -1866,17 +1885,6 @@ def policy_parts(manifest: Mapping[str, Any] | str | Path) -> dict[str, list[str
     return out
 
 
-def _levers(policy: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """A resolved policy's levers as dotted names -> values (not its name and words)."""
-    out = {}
-    for key, value in policy.items():
-        if isinstance(value, Mapping):
-            out |= _levers(value, f"{prefix}{key}.")
-        elif prefix or key not in ("name", "description", "extends"):
-            out[f"{prefix}{key}"] = value
-    return out
-
-
 def interaction(
     results: pd.DataFrame | str | Path,
     combination: str,
@@ -1897,8 +1905,13 @@ def interaction(
     the subsidy alone): its effect cannot be read off theirs. ``policy_parts`` finds a
     sweep's combinations and their parts.
 
-    Each run is summarised as ``summarise`` does (``summary="mean"``, over ``months``);
-    a seed counts where the combination, every part and the baseline ran it.
+    Each run is summarised as ``summarise`` does (``summary="mean"``, over ``months``):
+    over its own months, where ``effects`` averages a pair over the months both runs
+    define (the same for a metric defined every month, as the report's are; a rate
+    undefined in some months, such as a completion rate, can differ in its last
+    digits). A seed counts where the combination, every part and the baseline ran it.
+    The cost per additional worker, a ratio, is refused: take the spending and the
+    employed apart.
 
     Columns: scenario, point, metric, unit, n (seeds), policy (the combination), parts
     (their names joined by "+"), combination_effect, combination_ci_low,
@@ -1926,9 +1939,16 @@ def interaction(
         )
     if breakdown(results) is not None:
         raise ValueError("interaction takes the metrics table (load(path)), not a breakdown")
+    if COST_METRIC in ([metric_names] if isinstance(metric_names, str) else metric_names or []):
+        raise ValueError(
+            f"interaction of {COST_METRIC}: a ratio of two effects, which parts do not add "
+            "up to (allowed: the metrics of these results; the spending and the employed "
+            "apart)"
+        )
     names = _metric_names(metric_names, results)
     runs = summarise(results[results["policy"].isin(wanted)], months=months)
     keys = ["scenario", "point", "seed"]
+    _need_one_each(runs, [*_groups(runs), "seed"])  # (a pivot would average two runs)
     values = runs.pivot_table(index=keys, columns="policy", values=names, dropna=False)
     rows = []
     for (scenario, point), one in values.groupby(level=["scenario", "point"], sort=False):
@@ -1953,6 +1973,8 @@ def interaction(
                 effect = f"{label}effect" if label else "interaction"
                 row[effect] = mean
                 low, high = _t_interval(mean, sd, len(d), confidence)
+                if label == "combination_":  # (one difference: cut as effects cuts it)
+                    low, high = _difference_bounds(name, low, high)
                 row[f"{label}ci_low"], row[f"{label}ci_high"] = low, high
             rows.append(row)
     out = _in_experiment_order(pd.DataFrame(rows), results)

@@ -933,9 +933,9 @@ TEXT: dict[str, tuple[str, str]] = {
         "贝弗里奇曲线：空缺率与失业率",
     ),
     "beveridge_note": (
-        "one point per {per}, mean over its months and over seeds; circle: first {per}, "
-        "square: last {per}",
-        "每{per}一个点（该{per}各月及各随机种子的均值）；圆点：{first}，方块：{last}",
+        "one point per {per}, mean over its months and over seeds; circle: first {per} (a "
+        "larger ring around circles it would hide), square: last {per}",
+        "每{per}一个点（该{per}各月及各随机种子的均值）；圆圈：{first}（与其他圆圈重合时画成较大的外环），方块：{last}",
     ),
     "cost_title": (
         "Public cost against workers gained in employment",

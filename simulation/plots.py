@@ -1494,20 +1494,25 @@ def beveridge(
 
 def _rings(ends: list) -> list:
     """``ends`` (colour, xs, ys of each curve, in the order drawn) in the order their
-    first points' circles are drawn, the first curve's last, each with how many circles
-    drawn after it lie on it (within 2% of the panel's data span: ``beveridge`` rings it
-    that many sizes larger)."""
+    first points' circles are drawn, the first curve's last, each with its ring: 0 for
+    a circle that lies on none drawn after it (within 2% of the panel's data span), else
+    one more than the largest ring of those it lies on (``beveridge`` draws it that many
+    sizes larger), so that each circle rings every one it would hide, a chain of near
+    circles included."""
     xs = np.concatenate([x for _, x, _ in ends]) if ends else np.zeros(1)
     ys = np.concatenate([y for _, _, y in ends]) if ends else np.zeros(1)
     near = 0.02 * np.array([np.ptp(xs) or 1.0, np.ptp(ys) or 1.0])
     order = list(reversed(ends))
-    out = []
-    for i, (colour, x, y) in enumerate(order):
-        over = sum(
-            bool(np.all(np.abs([x[0] - a[0], y[0] - b[0]]) <= near)) for _, a, b in order[i + 1 :]
-        )
-        out.append((colour, x, y, over))
-    return out
+    ring = [0] * len(order)
+    for i in reversed(range(len(order))):  # (those drawn after it first)
+        _, x, y = order[i]
+        under = [
+            ring[j]
+            for j in range(i + 1, len(order))
+            if np.all(np.abs([x[0] - order[j][1][0], y[0] - order[j][2][0]]) <= near)
+        ]
+        ring[i] = 1 + max(under) if under else 0
+    return [(colour, x, y, r) for (colour, x, y), r in zip(order, ring, strict=True)]
 
 
 # ------------------------------------------------------ cost-effectiveness

@@ -126,14 +126,16 @@ _T: dict[str, tuple[str, str]] = {
         "with the same seeds, so their effects can be added up and set beside the "
         "combination's. Each table gives the combination's effect against {base}, its "
         "parts' effects added up, and the difference, with 95% intervals over seeds (each "
-        "run's mean of months 1 to {months}, paired by seed). A difference clearly away "
-        "from zero (bold) means that the parts change each other's working: the "
-        "combination is not the sum of its parts, and its effect cannot be read off theirs.",
+        "run's mean of months 1 to {months}, paired by seed); bold, as in the summary, where "
+        "the interval excludes zero (with many cells, about one in twenty is bold by chance "
+        "alone). A difference clearly away from zero means that the parts change each "
+        "other's working: the combination is not the sum of its parts, and its effect "
+        "cannot be read off theirs.",
         "组合“{whole}”的效果是否等于其各组成部分效果之和？其{k}项组成政策（{names}）也以相同的随机种子单独运行，"
         "因此可以把它们的效应相加，与组合的效应并列比较。每张表给出组合相对于{base}的效应、各组成部分效应之和，"
-        "以及二者之差，并附各随机种子的95%置信区间（每次运行第1至{months}个月的均值，按随机种子配对）。"
-        "差值的置信区间不含零（粗体）表示各组成部分相互影响彼此的作用：组合不等于各部分之和，"
-        "其效应无法由各部分的效应推出。",
+        "以及二者之差，并附基于各随机种子计算的95%置信区间（每次运行第1至{months}个月的均值，按随机种子配对）；"
+        "与摘要相同，置信区间不含零时以粗体显示（单元格很多时，约每二十个中会有一个仅因偶然而显示为粗体）。"
+        "差值明确不为零表示各组成部分相互影响彼此的作用：组合不等于各部分之和，其效应无法由各部分的效应推出。",
     ),
     "parts_said": (
         "“{whole}” is not the sum of its parts: in every scenario its effect differs "
@@ -142,6 +144,7 @@ _T: dict[str, tuple[str, str]] = {
         "效应之和有明确差异（见“{section}”）。",
     ),
     "parts_whole": ("{whole}", "{whole}"),
+    "parts_col": ("effect of", "效应"),
     "parts_added": ("its {k} parts alone, added up", "{k}项组成政策单独实施的效应之和"),
     "parts_difference": (
         "difference (combination − parts added up)",
@@ -152,11 +155,11 @@ _T: dict[str, tuple[str, str]] = {
         "在所有情景下，组合与各部分之和均有明确差异的指标：{names}。",
     ),
     "parts_some": (
-        "In some scenarios only: {names}.",
+        "The difference is clear in some scenarios only in: {names}.",
         "仅在部分情景下有明确差异的指标：{names}。",
     ),
     "parts_none": (
-        "In no scenario: {names}.",
+        "The difference is clear in no scenario in: {names}.",
         "在任何情景下均无明确差异的指标：{names}。",
     ),
     "flows_intro": (
@@ -812,10 +815,12 @@ _METHODS: tuple[tuple[str, str], ...] = (
         "In the pipeline figure, 'kept by the training firm' and 'in work 12 months later' "
         "are completions times the rolling retention rate and the 12-month employment rate "
         "of completers. Paths show the baseline policy and at most three others: the full "
-        "package, then the policies of largest effect on the path's own measure; the tables "
-        "and the effect figures show every policy.",
+        "package where the sweep has one, then the policies of largest effect on the path's "
+        "own measure (its mean size over the scenarios, however clear; the experiment's "
+        "order without effects); the tables and the effect figures show every policy.",
         "学徒培养链条图中，“被培训企业留用”和“12个月后在业”为结业人数乘以滚动留用率和结业者12个月就业率。"
-        "趋势图显示基准政策及最多三项其他政策：一揽子政策，以及对该图所示指标影响最大的政策；"
+        "趋势图显示基准政策及最多三项其他政策：一揽子政策（如有），以及对该图所示指标影响最大的政策"
+        "（按各情景效应大小的均值，不论是否明确；无效应时按实验中的顺序）；"
         "表格和效应图包含全部政策。",
     ),
     (
@@ -1056,8 +1061,9 @@ def read(path: str | Path) -> Sweep:
 
 
 COMPLETION = "apprenticeship_completion_rate"
-# the measures of a package against its parts (the summary's, but for the cost per
-# additional worker, a ratio with no sum over parts)
+# the measures of a package against its parts (of the summary's: what a policy does for
+# jobs, apprenticeships and spending; not the cost per additional worker, a ratio that
+# parts do not add up to)
 PARTS_METRICS = (
     "unemployment_rate",
     "youth_unemployment_rate",
@@ -2481,11 +2487,9 @@ def _parts_said(sweep: Sweep, lang: str) -> list[str]:
     out = []
     sep = "、" if lang == "zh" else "; "
     for whole, one in sweep.parts.groupby("policy", sort=False):
-        clear = one.assign(
-            clear=[_is_clear(lo, hi) for lo, hi in zip(one["ci_low"], one["ci_high"], strict=True)]
-        )
-        every = clear.groupby("metric", sort=False)["clear"].all()
-        names = [label(m, lang) for m in PARTS_METRICS if every.get(m, False)]
+        names = [
+            label(m, lang) for m in PARTS_METRICS if _clear_in(one[one["metric"] == m]) == "every"
+        ]
         if names:
             words = _t("parts_said", lang).format(
                 whole=name_of("policy", whole, lang),
@@ -2523,6 +2527,7 @@ def _parts(sweep: Sweep, lang: str) -> str:
             (_t("parts_difference", lang), ""),
         ]
         clear: dict[str, list[str]] = {"every": [], "some": [], "none": []}
+        fewer = False
         for m in PARTS_METRICS:
             rows = one[one["metric"] == m]
             if rows.empty:
@@ -2538,32 +2543,46 @@ def _parts(sweep: Sweep, lang: str) -> str:
             every = pd.concat(kinds.values()).reset_index()
             columns = _column_decimals(every, m)
             wans = _column_wan(every, m, ["effect", "ci_low", "ci_high"], lang)
-            out.append(_table_head(_cap(axis_label(m, lang, effect=True)), scen, lang))
+            head = _cap(axis_label(m, lang, effect=True))
+            out.append(_table_head(head, scen, lang, _t("parts_col", lang)))
             for row_head, prefix in labels:
                 out.append(f"<tr><th scope='row'>{_e(row_head)}</th>")
                 for s in scen:
                     r = kinds[prefix].loc[s]
                     est, lo, hi = float(r["effect"]), float(r["ci_low"]), float(r["ci_high"])
                     places = _cell_decimals(columns.get(s), m, est, lo, hi)
-                    out.append(
-                        _effect_cell(
-                            m, est, lo, hi, places, _cell_wan(wans[s], (est, lo, hi)), lang
-                        )
-                    )
+                    wan = _cell_wan(wans[s], (est, lo, hi))
+                    seeds = ""
+                    if 0 < int(r["n"]) < sweep.seeds:  # (a part's or the baseline's runs lost)
+                        seeds = _t("cell_fewer", lang).format(k=int(r["n"]), n=sweep.seeds)
+                        fewer = True
+                    out.append(_effect_cell(m, est, lo, hi, places, wan, lang, seeds=seeds))
                 out.append("</tr>")
             out.append("</tbody></table>")
-            differs = [
-                _is_clear(lo, hi) for lo, hi in zip(rows["ci_low"], rows["ci_high"], strict=True)
-            ]
-            kind = "every" if all(differs) else "some" if any(differs) else "none"
-            clear[kind].append(label(m, lang))
+            kind = _clear_in(rows)
+            if kind is not None:
+                clear[kind].append(label(m, lang))
         said = [  # (the names hold commas: "unemployment rate, whole city")
             _t(f"parts_{kind}", lang).format(names=("、" if lang == "zh" else "; ").join(names))
             for kind, names in clear.items()
             if names
         ]
         out.append(f"<p>{_e(' '.join(said))}</p>")
+        if fewer:
+            out.append(f"<p><small>{_e(_t('fewer_note', lang))}</small></p>")
     return "".join(out)
+
+
+def _clear_in(rows: pd.DataFrame) -> str | None:
+    """Whether the difference of a combination from its parts added up (``rows`` of one
+    measure, a scenario each) is clear in "every" scenario, in "some" or in "none":
+    counted over the scenarios with an interval (two seeds or more of every policy);
+    None without any."""
+    known = rows[rows["n"] >= 2]
+    if known.empty:
+        return None
+    differs = [_is_clear(lo, hi) for lo, hi in zip(known["ci_low"], known["ci_high"], strict=True)]
+    return "every" if all(differs) else "some" if any(differs) else "none"
 
 
 def _seats(sweep: Sweep, lang: str) -> str:
@@ -2712,12 +2731,14 @@ def _late_drivers(sweep: Sweep, lang: str) -> list[str]:
     return out
 
 
-def _table_head(head: str, scen: list, lang: str) -> str:
-    """A summary table's heading and head row: policies down, scenarios across (each
-    header cell's scope said, for a screen reader: an outside review)."""
+def _table_head(head: str, scen: list, lang: str, rows: str | None = None) -> str:
+    """A summary table's heading and head row: policies down (or ``rows``, the first
+    column's head), scenarios across (each header cell's scope said, for a screen
+    reader: an outside review)."""
     cells = "".join(f"<th scope='col'>{_e(name_of('scenario', s, lang))}</th>" for s in scen)
+    first = _t("policy_col", lang) if rows is None else rows
     return (
-        f"<h3>{_e(head)}</h3><table><thead><tr><th scope='col'>{_e(_t('policy_col', lang))}"
+        f"<h3>{_e(head)}</h3><table><thead><tr><th scope='col'>{_e(first)}"
         f"</th>{cells}</tr></thead><tbody>"
     )
 

@@ -453,6 +453,15 @@ def test_interaction_sets_a_combination_beside_its_parts_added_up():
         analysis.interaction(runs, "ab", ["a"], "none")
     with pytest.raises(ValueError, match="needs two parts or more"):
         analysis.interaction(runs, "ab", ["a", "ab"], "none")
+    # two runs of a part and seed (two sweeps' tables concatenated): refused, as effects
+    # refuses them, not averaged
+    twice = pd.concat(
+        [runs, runs[runs["policy"] == "a"].assign(run_id=lambda f: f["run_id"] + "x")]
+    )
+    with pytest.raises(ValueError, match="more than one run"):
+        analysis.interaction(twice, "ab", ["a", "b"], "none")
+    with pytest.raises(ValueError, match="a ratio of two effects"):
+        analysis.interaction(runs, "ab", ["a", "b"], "none", [analysis.COST_METRIC])
 
 
 def test_policy_parts_are_the_policies_whose_levers_a_combination_joins():
@@ -507,7 +516,16 @@ def test_policy_parts_are_the_policies_whose_levers_a_combination_joins():
     # parts that make it up in two ways (b under another name): left out
     policies["b_again"] = policy("b_again", **b)
     assert analysis.policy_parts(manifest) == {"a": ["half_a", "bonus"]}
-    # without the baseline policy's settings, none
+    # against the status quo, whatever the baseline policy: the manifest's status_quo
+    other = {"experiment": {"baseline_policy": "a"}, "policies": policies, "status_quo": none}
+    assert analysis.policy_parts(other) == analysis.policy_parts(manifest)
+    # lever values equal but for the last bits of a float's arithmetic
+    near = copy.deepcopy({k: policies[k] for k in ("none", "a", "b", "ab")})
+    near["ab"]["subsidy"]["yuan"] = 5000.0 * (1 + 1e-15)
+    assert "ab" in analysis.policy_parts({"policies": near})
+    near["ab"]["subsidy"]["yuan"] = 5000.5
+    assert "ab" not in analysis.policy_parts({"policies": near})
+    # without the status quo's settings, none
     assert analysis.policy_parts({"experiment": {"baseline_policy": "x"}, "policies": {}}) == {}
 
 

@@ -856,6 +856,11 @@ def test_beveridge_first_years_circles_hide_none_and_the_baselines_is_on_top():
     rural = next(ln for ln in lines if ln.get_marker() == "o")  # (drawn first: under)
     assert mcolors.same_color(rural.get_color(), looks["rural"]["color"])
     assert rural.get_markersize() == min(sizes)  # alone: no ring
+    # a chain of near circles (first on second, second on third, the first and third
+    # apart): each rings the one it would hide, so the first is the largest
+    span = np.array([0.0, 10.0])
+    ends = [(c, span + dx, span) for c, dx in (("k", 0.0), ("b", 0.15), ("c", 0.3))]
+    assert [(c, r) for c, _, _, r in plots._rings(ends)] == [("c", 2), ("b", 1), ("k", 0)]
 
 
 def test_beveridge_of_design_points_draws_a_line_per_point():

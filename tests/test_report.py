@@ -372,7 +372,8 @@ def test_a_package_is_set_beside_its_parts_added_up(tmp_path):
         "in every scenario in: apprenticeship starts.",
     ):
         assert words in page, words
-    assert "In no scenario: unemployment rate, whole city; youth unemployment" in page
+    assert "clear in no scenario in: unemployment rate, whole city; youth unemployment" in page
+    assert "effect of</th>" in page and "policy</th>" not in page  # (rows not policies)
 
     def difference_row(heading):
         table = page[page.index(heading) :]
@@ -396,6 +397,16 @@ def test_a_package_is_set_beside_its_parts_added_up(tmp_path):
     page = report._html(written, [], "figures", "en")
     assert page.index("A package and its parts") > page.index("Where the unemployed go")
     assert report._parts(written, "en") in page
+    # a part's run lost: its cells say so; a part without a scenario: that scenario's
+    # cells empty, and left out of "in every scenario"
+    lost = sweep.results
+    lost = lost[~((lost["policy"] == "quality_apprenticeship") & (lost["seed"] == 3))]
+    lost = lost[~((lost["policy"] == "apprenticeship_subsidy") & (lost["scenario"] == "baseline"))]
+    short = dataclasses.replace(sweep, results=lost, effects=analysis.effects(lost, "none"))
+    short.parts = report._parts_table(short)
+    page = report._parts(short, "en")
+    assert "2 of 3 seeds" in page and "rests on fewer seeds" in page
+    assert "in every scenario in: apprenticeship starts." in page
     # none of one seed, of design points, or without a part
     assert _package_sweep(tmp_path, seeds=(1,)).parts is None
     assert _package_sweep(tmp_path, points=(0, 1)).parts is None
