@@ -799,17 +799,26 @@ def pool_regions(
             'table="region") or load(path, table="region_transitions"), with columns '
             f"{', '.join(sorted(needed))} (not a summary of one: summarise the pooled table)"
         )
+    # each row's group as a whole number (-1: none), its name put in once pooled
+    # (_decoded): the names written out row by row (7 million texts for a sweep's
+    # region_transitions) took a quarter to a third of the time
     if groups is None:
-        names = np.where(results["urban"].to_numpy(bool), "urban", "rural")
+        group = results["urban"].to_numpy(bool).astype(np.int64)
+        names = pd.Index(["rural", "urban"])
     else:
-        known = set(results["region"].unique())
-        names = results["region"].map(_group_of(groups, known)).to_numpy(object)
-    frame = results.assign(region=names)
-    frame = frame[frame["region"].notna()]
+        at, regions = pd.factorize(results["region"], use_na_sentinel=False)
+        of = pd.Series(regions).map(_group_of(groups, set(regions))).to_numpy(object)
+        code, names = pd.factorize(of)  # (each region's group)
+        group = code[at]
+        names = pd.Index(list(names))  # (typed as a groupby's index types them)
+    frame = results.assign(region=group)
+    if (group < 0).any():
+        frame = frame[group >= 0]
     if kind == "region":
         out = _pooled_region_table(results, frame)
     else:
         out = _pooled_region_transitions(results, frame)
+    out = _decoded(out, {"region": names})
     out.attrs = {**results.attrs}
     return out
 
@@ -874,13 +883,28 @@ def _pool_keys(results: pd.DataFrame, frame: pd.DataFrame, pooled: Sequence[str]
 
 def _summed(frame: pd.DataFrame, keys: list[str], columns: list[str]) -> pd.DataFrame:
     """``columns`` summed over the rows of each group of ``keys``, NaN where any row's
-    is (pandas' sum counts NaN as 0), and ``urban``: whether all of them are urban."""
-    grouped = frame.groupby(keys, sort=False, dropna=False)
+    is (pandas' sum counts NaN as 0), and ``urban``: whether all of them are urban; a
+    row a group, keys first, as ``groupby(keys, sort=False, dropna=False)`` gives them.
+    """
+    # grouped by one whole number a row (_row_keys): the same groups in the same order,
+    # so the same sums, without the codes of every key and the index of millions of
+    # rows that pandas builds of them
+    grouped = frame[[*columns, "urban"]].groupby(_row_keys(frame, keys), sort=False)
     out = grouped.agg({**dict.fromkeys(columns, "sum"), "urban": "all"})
     if frame[columns].isna().to_numpy().any():  # (a gap: the groups that hold one)
         short = grouped[columns].count().lt(grouped.size(), axis=0)
         out[columns] = out[columns].mask(short)
-    return out.reset_index()
+    # each group's keys from its first row: where the groups' running count steps up
+    # (numbered in the order they come)
+    counted = np.maximum.accumulate(grouped.ngroup().to_numpy())
+    first = np.flatnonzero(np.diff(counted, prepend=-1))
+    heads = frame[keys].iloc[first].reset_index(drop=True)
+    # object keys typed as a groupby's index types them, their empty keys NaN (column by
+    # column: a frame's infer_objects leaves texts in a block of columns as objects)
+    for column in [c for c in keys if pd.api.types.is_object_dtype(heads[c])]:
+        values = heads[column]
+        heads[column] = values.where(values.notna(), np.nan).infer_objects()
+    return pd.concat([heads, out.reset_index(drop=True)], axis=1)
 
 
 def _pooled_region_transitions(results: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
@@ -889,7 +913,7 @@ def _pooled_region_transitions(results: pd.DataFrame, frame: pd.DataFrame) -> pd
     frame, keys = _pool_keys(results, frame, (*counts, *rates))
     pooled = _summed(frame, keys, counts)
     start = [k for k in keys if k != "to_status"]
-    by_start = pooled.groupby(start, sort=False, dropna=False)["workers"]
+    by_start = pooled.groupby(_row_keys(pooled, start), sort=False)["workers"]
     started = by_start.transform("sum")
     if pooled["workers"].isna().any():  # (a pair undefined: the status's whole row is)
         started = started.mask(by_start.transform("count") < by_start.transform("size"))
@@ -1472,7 +1496,9 @@ def _row_keys(frame: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
         if size * n >= 2**62:  # (renumbered in order, the key stays small)
             key, kept = pd.factorize(key, sort=True)
             size = len(kept)
-        key = key * n + np.where(codes < 0, len(uniques), codes)
+        key *= n  # (in place: no new arrays of every row)
+        key += codes
+        key[codes < 0] += n  # (NaN after the values)
         size *= n
     return key
 

@@ -993,6 +993,128 @@ def test_pool_regions_leaves_out_a_column_it_cannot_pool(tmp_path):
     pd.testing.assert_frame_equal(pooled, plain)
 
 
+def _pooled_by_names(table: pd.DataFrame, groups) -> pd.DataFrame:
+    """``pool_regions`` done the plain way, to hold it to: each row's group written out
+    as text, the table grouped by it and its other keys (``groupby(sort=False,
+    dropna=False)``), the counts summed (NaN where a row's is), the shares recomputed
+    from the sums, the employed's means weighted by them."""
+    if groups is None:
+        names = np.where(table["urban"].to_numpy(bool), "urban", "rural")
+    else:
+        of = {region: name for name, regions in groups.items() for region in regions}
+        names = table["region"].map(of).to_numpy(object)
+    frame = table.assign(region=names)
+    frame = frame[frame["region"].notna()]
+    moves = "to_status" in table.columns
+    rows = ["region", "from_status", "to_status"] if moves else ["region"]
+    known = {*analysis.RUN_KEYS, "month", *rows, *analysis._groups(table)}
+    keys = [c for c in frame.columns if c in known]
+    rules = {} if moves else metrics.REGION_POOLING
+    sums = ["workers", "moved_out", "moved_in"] if moves else []
+    sums += [c for c, rule in rules.items() if rule[0] == "sum"]
+    weighted = [c for c, rule in rules.items() if rule[0] == "weighted"]
+    ratios = [c for c, rule in rules.items() if rule[0] == "ratio"]
+    parts = frame[[*keys, "urban", *sums]].copy()
+    for c in weighted:
+        weight = frame[rules[c][1]]
+        parts[c] = (frame[c] * weight).where(weight != 0, 0.0)
+    for c in ratios:
+        parts[f"{c} given"] = frame[c].notna().to_numpy(int)
+    summed = [*sums, *weighted, *(f"{c} given" for c in ratios)]
+    grouped = parts.groupby(keys, sort=False, dropna=False)
+    pooled = grouped.agg({**dict.fromkeys(summed, "sum"), "urban": "all"})
+    if parts[summed].isna().to_numpy().any():
+        gap = grouped[summed].count().lt(grouped.size(), axis=0)
+        pooled[summed] = pooled[summed].mask(gap)
+    pooled = pooled.reset_index()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if moves:
+            start = pooled.groupby(keys[:-1], sort=False, dropna=False)["workers"]
+            started = start.transform("sum")
+            if pooled["workers"].isna().any():
+                started = started.mask(start.transform("count") < start.transform("size"))
+            pooled["transition_rate"] = (pooled["workers"] / started).where(started > 0)
+            pooled["moved_out_rate"] = (pooled["moved_out"] / started).where(started > 0)
+        for c in weighted:
+            weight = pooled[rules[c][1]]
+            pooled[c] = (pooled[c] / weight).where(weight > 0)
+        for c in ratios:
+            top, bottom, given = pooled[rules[c][1]], pooled[rules[c][2]], pooled[f"{c} given"]
+            pooled[c] = (top / bottom).where((bottom > 0) & (given > 0))
+    out = pooled[[c for c in table.columns if c in pooled.columns]]
+    out.attrs = {**table.attrs}
+    return out
+
+
+_REGIONS = {"urban_core": True, "county_town": True, "rural_a": False, "rural_b": False}
+
+
+@settings(max_examples=120, deadline=None)
+@given(hs.data())
+def test_pool_regions_is_a_groupby_on_the_group_names(data):
+    """``pool_regions`` groups by a whole number a group and writes the names after:
+    its tables are the plain groupby's on the names, bit for bit (dtypes, row order,
+    index, attrs), for both region tables, urban and rural or groups given (by text or
+    number), keys as str, objects or categories, rows in any order, NaN in any value
+    and key, a share empty in a month for all of a group's regions, and the columns a
+    run of a resumed sweep lacks."""
+    kind = data.draw(hs.sampled_from(["region", "region_transitions"]))
+    n = data.draw(hs.integers(0, 40))
+
+    def column(values):
+        return data.draw(hs.lists(values, min_size=n, max_size=n))
+
+    run = column(hs.integers(0, 2))
+    table = pd.DataFrame(
+        {
+            "run_id": [f"r{r}" for r in run],
+            "scenario": [("base", "shock")[r % 2] for r in run],
+            "policy": [("none", "package", "none")[r] for r in run],
+            "point": 0,
+            "replicate": run,
+            "seed": [1000 + r for r in run],
+            "subsidy": [(0.5, 1.5, math.nan)[r] for r in run],
+            "month": column(hs.integers(0, 2)),
+            "region": column(hs.one_of(hs.none(), hs.sampled_from(sorted(_REGIONS)))),
+        }
+    )
+    table["urban"] = table["region"].map(_REGIONS).fillna(False).astype(bool)
+    if kind == "region_transitions":
+        for c in ("from_status", "to_status"):
+            table[c] = column(hs.one_of(hs.none(), hs.sampled_from(["employed", "unemployed"])))
+        measures = ["workers", "moved_out", "moved_in", "transition_rate", "moved_out_rate"]
+    else:
+        measures = list(metrics.REGION_POOLING)
+    whole = data.draw(hs.booleans())  # (counts as whole numbers, or reals with gaps)
+    values = hs.integers(0, 5) if whole else hs.sampled_from([0.0, 0.1, 0.7, 1.25, 3.0, math.nan])
+    for c in measures:
+        table[c] = column(values)
+    if not whole and n:  # (a column a run of a resumed sweep lacks; a share empty in a month)
+        gone = data.draw(hs.lists(hs.sampled_from(measures), max_size=3, unique=True))
+        table.loc[table["run_id"] == "r0", gone] = np.nan
+        share = "tvet_seat_use" if kind == "region" else "transition_rate"
+        table.loc[table["month"] == 1, share] = np.nan
+    texts = ["run_id", "scenario", "policy", "region", "from_status", "to_status"]
+    as_type = data.draw(hs.sampled_from(["str", "object", "category"]))
+    table = table.astype({c: as_type for c in texts if c in table.columns})
+    table.attrs["skillsim"] = {"table": kind, "parameters": ["subsidy"], "source": "made up"}
+    groups = None
+    present = sorted(table["region"].dropna().unique())
+    if present and data.draw(hs.booleans()):
+        names = data.draw(hs.sampled_from([("west", "east"), (1, 2)]))
+        into = data.draw(hs.lists(hs.sampled_from([None, *names]), min_size=len(present)))
+        groups = {}
+        for region, name in zip(present, into, strict=False):
+            if name is not None:
+                groups.setdefault(name, []).append(region)
+        groups = groups or {names[0]: present[:1]}
+    expected = _pooled_by_names(table, groups)
+    got = analysis.pool_regions(table, groups)
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    assert got.index.equals(expected.index) and type(got.index) is type(expected.index)
+    assert got.attrs == expected.attrs
+
+
 def test_sobol_indices_match_the_design(tmp_path):
     extra = "[design]\nkind = 'sobol'\nsamples = 16\n" + _two(
         "policy.subsidy.yuan_per_year", "policy.anticipation.lag_months"
