@@ -1205,12 +1205,7 @@ def effects(
     the baseline policy, none of any other policy, or none that a baseline run of the
     same scenario, design point and seed pairs with.
     """
-    if not 0.0 < confidence < 1.0:
-        raise ValueError(f"confidence must be between 0 and 1, e.g. 0.95 (got {confidence!r})")
-    if not isinstance(results, pd.DataFrame):
-        results = load(results)
-    if baseline_policy is None:
-        baseline_policy = baseline_of(results)
+    results, baseline_policy = _compared_against(results, baseline_policy, confidence)
     window = {} if months is None else {"months": list(months_used(results, months))}
     results = in_months(results, months)
     # (the pairing's merges and groupings on whole numbers, not on text: _coded_keys)
@@ -1298,6 +1293,18 @@ def effects(
         | window
     )
     return out
+
+
+def _compared_against(
+    results: pd.DataFrame | str | Path, baseline_policy: str | None, confidence: float
+) -> tuple[pd.DataFrame, str]:
+    """The results to compare (loaded, given a sweep folder) and the baseline policy
+    (the results' own by default), the confidence checked."""
+    if not 0.0 < confidence < 1.0:
+        raise ValueError(f"confidence must be between 0 and 1, e.g. 0.95 (got {confidence!r})")
+    if not isinstance(results, pd.DataFrame):
+        results = load(results)
+    return results, baseline_of(results) if baseline_policy is None else baseline_policy
 
 
 def _coded_keys(results: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, pd.Index]]:
@@ -1943,12 +1950,7 @@ def interaction(
     (their names joined by "+"), combination_effect, combination_ci_low,
     combination_ci_high, parts_effect, parts_ci_low, parts_ci_high, interaction,
     ci_low, ci_high."""
-    if not 0.0 < confidence < 1.0:
-        raise ValueError(f"confidence must be between 0 and 1, e.g. 0.95 (got {confidence!r})")
-    if not isinstance(results, pd.DataFrame):
-        results = load(results)
-    if baseline_policy is None:
-        baseline_policy = baseline_of(results)
+    results, baseline_policy = _compared_against(results, baseline_policy, confidence)
     wanted = [combination, *parts, baseline_policy]
     present = set(results["policy"].unique())
     missing = [p for p in wanted if p not in present]

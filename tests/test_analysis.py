@@ -19,7 +19,7 @@ from hypothesis import strategies as hs
 from scipy import stats
 from sweeps import small, write_experiment
 
-from simulation import analysis, cli, metrics, plots
+from simulation import analysis, cli, loading, metrics, plots
 from simulation.experiment import cli as experiment_cli
 from simulation.experiment import executors, load_experiment, make_plan, progress, run_sweep
 
@@ -495,17 +495,9 @@ def test_policy_parts_are_the_policies_whose_levers_a_combination_joins():
     manifest = {"experiment": {"baseline_policy": "none"}, "policies": policies}
     assert analysis.policy_parts(manifest) == {"ab": ["a", "b"], "abc": ["a", "b", "c"]}
     # the sweep's own: the shipped package of its seven policies
-    shipped = analysis.policy_parts(_shipped_manifest())  # (in the files' order)
-    assert list(shipped) == ["package"]
-    assert set(shipped["package"]) == {
-        "apprenticeship_subsidy",
-        "quality_apprenticeship",
-        "skills_anticipation",
-        "core_skills",
-        "green_curricula",
-        "lifelong_learning_vouchers",
-        "rural_training_access",
-    }
+    shipped = analysis.policy_parts(_shipped_manifest())
+    others = [p for p in loading.SHIPPED["policy"] if p not in ("none", "package")]
+    assert shipped == {"package": others}
     # a part of a part: the parts are the smallest (a is the yuan and the bonus)
     policies["bonus"] = policy("bonus", subsidy__bonus=1500.0)
     assert analysis.policy_parts(manifest) == {
@@ -530,10 +522,8 @@ def test_policy_parts_are_the_policies_whose_levers_a_combination_joins():
 
 
 def _shipped_manifest() -> dict:
-    """The policies of the shipped experiment as a manifest resolves them."""
-    from simulation import loading
-
-    names = [p.stem for p in sorted((loading.SHIPPED_SCENARIOS / "policies").glob("*.toml"))]
+    """The shipped policies as a manifest resolves them, in the main experiment's order."""
+    names = loading.SHIPPED["policy"]
     return {
         "experiment": {"baseline_policy": "none"},
         "policies": {n: loading.load_policy(n).model_dump(mode="json") for n in names},
