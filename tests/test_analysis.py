@@ -1011,7 +1011,7 @@ def _pooled_by_names(table: pd.DataFrame, groups) -> pd.DataFrame:
     for c in ratios:
         parts[f"{c} given"] = frame[c].notna().to_numpy(int)
     summed = [*sums, *weighted, *(f"{c} given" for c in ratios)]
-    grouped = parts.groupby(keys, sort=False, dropna=False)
+    grouped = parts.groupby(keys, sort=False, dropna=False, observed=True)
     pooled = grouped.agg({**dict.fromkeys(summed, "sum"), "urban": "all"})
     if parts[summed].isna().to_numpy().any():
         gap = grouped[summed].count().lt(grouped.size(), axis=0)
@@ -1019,7 +1019,7 @@ def _pooled_by_names(table: pd.DataFrame, groups) -> pd.DataFrame:
     pooled = pooled.reset_index()
     with np.errstate(divide="ignore", invalid="ignore"):
         if moves:
-            start = pooled.groupby(keys[:-1], sort=False, dropna=False)["workers"]
+            start = pooled.groupby(keys[:-1], sort=False, dropna=False, observed=True)["workers"]
             started = start.transform("sum")
             if pooled["workers"].isna().any():
                 started = started.mask(start.transform("count") < start.transform("size"))
