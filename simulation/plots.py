@@ -1423,7 +1423,7 @@ def beveridge(
     with theme(style, lang):
         fig, axes = _panels(len(pols), style)
         for ax, p in zip(axes, pols, strict=True):
-            ends = []  # (colour, first point, last point) of each line, drawn over them all
+            ends = []  # (colour, xs, ys) of each line: its first and last points, drawn last
             for s in scen:
                 lk = looks[s]
                 mine = mean[(mean["policy"] == p) & (mean["scenario"] == s)]
@@ -1499,8 +1499,10 @@ def _rings(ends: list) -> list:
     one more than the largest ring of those it lies on (``beveridge`` draws it that many
     sizes larger), so that each circle rings every one it would hide, a chain of near
     circles included."""
-    xs = np.concatenate([x for _, x, _ in ends]) if ends else np.zeros(1)
-    ys = np.concatenate([y for _, _, y in ends]) if ends else np.zeros(1)
+    if not ends:
+        return []
+    xs = np.concatenate([x for _, x, _ in ends])
+    ys = np.concatenate([y for _, _, y in ends])
     near = 0.02 * np.array([np.ptp(xs) or 1.0, np.ptp(ys) or 1.0])
     order = list(reversed(ends))
     ring = [0] * len(order)
