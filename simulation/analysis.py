@@ -1842,6 +1842,19 @@ def _cost(joined: pd.DataFrame, confidence: float) -> dict:
 # ------------------------------------------------------- a policy and its parts
 
 
+# the measures a combination of policies is set against its parts on, unless asked for
+# others (the report's section and `skillsim effects --parts`): what a policy does for
+# jobs, apprenticeships and spending; not the cost per additional worker, a ratio that
+# parts do not add up to
+PARTS_METRICS = (
+    "unemployment_rate",
+    "youth_unemployment_rate",
+    "employment_rate",
+    "apprenticeship_starts",
+    "spending_total_yuan",
+)
+
+
 def policy_parts(manifest: Mapping[str, Any] | str | Path) -> dict[str, list[str]]:
     """The sweep's policies that are combinations of its other policies: each
     combination's name -> its parts, in the experiment's order. A policy is a
@@ -1926,6 +1939,7 @@ def interaction(
     metric_names: str | Sequence[str] | None = None,
     confidence: float = 0.95,
     months: tuple[int, int] | None = None,
+    summary: str = "mean",
 ) -> pd.DataFrame:
     """Whether a combination of policies (the package) does what its parts do alone,
     added up: per scenario (and design point) and metric, the combination's paired
@@ -1938,8 +1952,8 @@ def interaction(
     the subsidy alone): its effect cannot be read off theirs. ``policy_parts`` finds a
     sweep's combinations and their parts.
 
-    Each run is summarised as ``summarise`` does (``summary="mean"``, over ``months``):
-    over its own months, where ``effects`` averages a pair over the months both runs
+    Each run is summarised as ``summarise`` does (``summary``: "mean" or "final", over
+    or at the end of ``months``); a mean over its own months, where ``effects`` averages a pair over the months both runs
     define (the same for a metric defined every month, as the report's are; a rate
     undefined in some months, such as a completion rate, can differ in its last
     digits). A seed counts where the combination, every part and the baseline ran it.
@@ -1974,7 +1988,7 @@ def interaction(
             "apart)"
         )
     names = _metric_names(metric_names, results)
-    runs = summarise(results[results["policy"].isin(wanted)], months=months)
+    runs = summarise(results[results["policy"].isin(wanted)], summary=summary, months=months)
     keys = ["scenario", "point", "seed"]
     _need_one_each(runs, [*_groups(runs), "seed"])  # (a pivot would average two runs)
     values = runs.pivot_table(index=keys, columns="policy", values=names, dropna=False)
@@ -2009,6 +2023,8 @@ def interaction(
     out.attrs["skillsim"] = {
         "baseline_policy": baseline_policy,
         "confidence": confidence,
+        "summary": summary,
+        "months": list(months_used(results, months)) if months else None,
     } | _source_of(results)
     return out
 

@@ -632,6 +632,7 @@ EXPERIMENT_DESCRIPTIONS_ZH: dict[str, str] = {
     "default": "全部情景×（无新政策、各单项政策、一揽子政策）×5个随机种子，50,000名劳动者",
     "subsidy_sensitivity": "学徒补贴水平、高质量学徒制标准要素数量与技能需求信号滞后的Sobol敏感性指数",
     "hiring_assumptions": "企业评判求职者存在误差、青年求职者坚持保留工资时，一揽子政策与企业新型学徒制培训补贴的效果",
+    "package_pairs": "各单项政策、每两项政策的组合与一揽子政策相对于现状的效果：哪些组成部分相互影响",
 }
 
 # The shipped experiments' names in Chinese (a Chinese page names an experiment by
@@ -640,6 +641,7 @@ EXPERIMENT_NAMES_ZH: dict[str, str] = {
     "default": "主实验（全部情景×全部政策）",
     "subsidy_sensitivity": "学徒补贴敏感性分析",
     "hiring_assumptions": "招聘假设稳健性检验",
+    "package_pairs": "政策两两组合实验",
 }
 
 
@@ -896,6 +898,24 @@ TEXT: dict[str, tuple[str, str]] = {
     "source_codes": ("; {k} versions of the code", "；{k}个代码版本"),
     "forest_title": ("Effect of each policy on {what}", "各项政策对{what}的影响"),
     "paths_title": ("{what} over time", "{what}随时间变化"),
+    "pairs_title": (
+        "Each pair of policies against its two parts added up: {what}",
+        "每两项政策同时实施与各自单独实施之和的比较：{what}",
+    ),
+    "pairs_scale": (
+        "the pair's effect less its parts' added up ({unit})",
+        "两项同时实施的效应减去各自单独实施的效应之和（{unit}）",
+    ),
+    "pairs_note": (
+        "Each cell: the effect of two policies together, against {base}, less the effects "
+        "of each alone added up, seed by seed ({basis}; {seeds} paired seeds). Blue: below "
+        "the parts added up; red: above. Strong colour and a bold number: the {level} "
+        "interval excludes zero; pale: it does not (of {cells} cells, about one in twenty "
+        "is clear by chance alone).",
+        "每个单元格：两项政策同时实施相对于{base}的效应，减去两项政策各自单独实施的效应之和，按随机种子配对"
+        "（{basis}；{seeds}对随机种子）。蓝色：低于各自效应之和；红色：高于。颜色深且数字加粗："
+        "{level}置信区间不含零；颜色浅：含零（{cells}个单元格中，约每二十个会仅因偶然而显得明确）。",
+    ),
     "heatmap_title": (
         "Skill gap of the employed by {rows} and {columns}",
         "按{rows}和{columns}划分的在职者技能差距",

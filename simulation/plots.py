@@ -1520,6 +1520,141 @@ def _rings(ends: list) -> list:
 # ------------------------------------------------------ cost-effectiveness
 
 
+def _pair_number(v: float, metric: str, lang: str) -> str:
+    """A pair's difference in a matrix cell, short: a share's in percentage points, two
+    decimals; a count or an index as its effects show it; yuan whole, in Chinese from
+    10,000 up in 万 ('+6.2万')."""
+    shown = v * scale(metric)
+    if i18n.catalogue_unit(metric).startswith("yuan"):
+        if lang == "zh" and abs(v) >= 10_000:
+            return f"{v / 10_000:+.2g}万".replace("-", "\u2212")
+        if round(v) == 0:
+            return "0"
+        return f"{v:+,.0f}".replace("-", "\u2212")
+    places = analysis.usual_places(i18n.catalogue_unit(metric), v)
+    if round(shown, places) == 0:  # ("0.00", not "−0.00" for -0.004)
+        return f"{0.0:.{places}f}"
+    return f"{shown:+.{places}f}".replace("-", "\u2212")
+
+
+@_figure
+def pair_interactions(
+    interactions: pd.DataFrame,
+    metric: str,
+    *,
+    scenarios: Sequence[str] | None = None,
+    style: str = "paper",
+    lang: str = "en",
+) -> Figure:
+    """Which pairs of policies work together or against each other: a matrix per
+    scenario, one cell per pair of policies, of how much the pair's effect on
+    ``metric`` differs from its two parts' effects added up (``interactions``: rows of
+    ``analysis.interaction`` of combinations of two parts, one design point; others are
+    left out). A cell's colour is the difference on one scale for every panel (blue
+    below zero, red above); strong, with its number in bold, where its interval excludes
+    zero, pale where it does not."""
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.colors import Normalize
+    from matplotlib.patches import Rectangle
+
+    pairs = interactions[interactions["parts"].astype(str).str.count(r"\+") == 1]
+    if pairs["point"].nunique() > 1:
+        raise ValueError(
+            "pair_interactions draws one design point: keep the rows of one "
+            "(interactions[interactions['point'] == p])"
+        )
+    rows = pairs[pairs["metric"] == metric]
+    if rows.empty:
+        known = ", ".join(dict.fromkeys(pairs["metric"])) or "none"
+        raise ValueError(
+            f"pair_interactions: no pair of policies has {metric!r} here (pairs' metrics: "
+            f"{known}; analysis.interaction of each pair and its two parts gives them)"
+        )
+    present = list(dict.fromkeys(rows["scenario"]))
+    # (in the order asked for, the others after)
+    scen = [s for s in scenarios or () if s in present]
+    scen += [s for s in present if s not in scen]
+    parts = list(dict.fromkeys(p for both in rows["parts"] for p in both.split("+")))
+    at = {p: i for i, p in enumerate(parts)}
+    n = len(parts) - 1  # (the matrix's rows: parts 2..; its columns: parts ..n-1)
+    k = scale(metric)
+    top = float(np.nanmax(np.abs(rows["interaction"].to_numpy(float)))) * k
+    norm = Normalize(-top, top) if top > 0 else Normalize(-1.0, 1.0)
+    cmap = sns.color_palette("vlag", as_cmap=True)
+    names = [_wrap(name_of("policy", p, lang), lang, 18) for p in parts]
+    # (Chinese names upright under the columns, on lines of five: side by side they ran
+    # into each other)
+    below = [_zh_lines(name_of("policy", p, lang), 5) for p in parts] if lang == "zh" else names
+    cols = min(len(scen), 2 if style == "paper" else 3)
+    grid_rows = math.ceil(len(scen) / cols)
+    side = (0.62 if style == "paper" else 0.8) * n + 2.4
+    with theme(style, lang):
+        fig, axes = _subplots(
+            grid_rows,
+            cols,
+            figsize=(side * cols + 1.2, side * grid_rows + 1.4),
+            squeeze=False,
+            layout="constrained",
+        )
+        for ax in axes.flat[len(scen) :]:
+            ax.set_visible(False)
+        size = _points("x-small" if n > 6 else "small")
+        for ax, s in zip(axes.flat, scen, strict=False):
+            for r in rows[rows["scenario"] == s].to_dict("records"):
+                a, b = r["parts"].split("+")
+                i, j = max(at[a], at[b]), min(at[a], at[b])
+                v = float(r["interaction"])
+                clear = bool(r["ci_low"] > 0 or r["ci_high"] < 0)
+                colour = np.array(cmap(norm(v * k)))
+                if not clear:  # (pale: a third of the colour on white)
+                    colour[:3] = 1 - (1 - colour[:3]) / 3
+                ax.add_patch(Rectangle((j, i - 1), 1, 1, facecolor=colour, edgecolor="white"))
+                if math.isfinite(v):
+                    ax.text(
+                        j + 0.5,
+                        i - 0.5,
+                        _pair_number(v, metric, lang),
+                        ha="center",
+                        va="center",
+                        fontsize=size,
+                        color=ink(colour) if clear else "#555",
+                        fontweight="bold" if clear else "normal",
+                    )
+            ax.set_xlim(0, n)
+            ax.set_ylim(n, 0)
+            ax.set_aspect("equal")
+            ax.grid(False)
+            for spine in ax.spines.values():
+                spine.set_visible(False)
+            ax.set_xticks(np.arange(n) + 0.5, below[:-1], rotation=0 if lang == "zh" else 40)
+            ax.set_yticks(np.arange(n) + 0.5, names[1:])
+            if lang != "zh":
+                for t in ax.get_xticklabels():
+                    t.set_ha("right")
+            ax.tick_params(length=0)
+            ax.set_title(name_of("scenario", s, lang))
+        fig.colorbar(
+            ScalarMappable(norm, cmap),
+            ax=axes.flat[: len(scen)],
+            shrink=0.7,
+            label=_wrap(text("pairs_scale", lang).format(unit=unit(metric, lang, effect=True)),
+                lang, 40),
+        )  # fmt: skip
+        fig.suptitle(text("pairs_title", lang).format(what=label(metric, lang)), weight="bold")
+        info = interactions.attrs.get("skillsim", {})
+        basis = effects_basis(interactions, lang)
+        seeds = int(rows["n"].max())
+        note = text("pairs_note", lang).format(
+            base=name_of("policy", str(info.get("baseline_policy", "none")), lang),
+            basis=basis["basis"],
+            level=basis["level"],
+            seeds=seeds,
+            cells=len(rows),
+        )
+        _finish(fig, note, lang, source=source_line(interactions, lang))
+    return _done(fig)
+
+
 @_figure
 def cost_effectiveness(
     effects: pd.DataFrame,

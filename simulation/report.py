@@ -143,6 +143,41 @@ _T: dict[str, tuple[str, str]] = {
         "“{whole}”不等于其各组成部分之和：在所有情景下，其对{names}的效应均与{k}项组成政策单独实施的"
         "效应之和有明确差异（见“{section}”）。",
     ),
+    "pairs_intro": (
+        "The sweep also ran {n} pairs of its {k} policies, each pair together, so that each "
+        "pair can be set beside its two parts added up. The figures draw every pair's "
+        "difference, a matrix per measure with a panel per scenario: {links}. With so "
+        "many differences, some are clear by chance, and many are too small to matter; "
+        "the tables below are of the pairs that differ clearly in every scenario and by at "
+        "least {share} of the largest effect of a single policy on the measure there, on "
+        "those measures only.",
+        "本组模拟还把{k}项政策两两组合，共{n}对，每对同时实施，以便将每对的效应与两项政策各自单独实施的效应之和"
+        "并列比较。各图绘出每对的差值，每个指标一张矩阵图，每个情景一个面板：{links}。差值很多时，"
+        "有些仅因偶然而显得明确，许多则小到无关紧要；下表只列出在所有情景下均有明确差异、且差值至少为"
+        "该情景下单项政策对该指标最大效应的{share}的政策对，并只列出这些指标。",
+    ),
+    "pairs_quiet": (
+        "Of the {n} pairs, {quiet} differ from their parts added up by less than that, or "
+        "not clearly in every scenario, on every measure: their numbers are in the "
+        "figures, and with intervals in `skillsim effects --parts`.",
+        "在{n}对政策中，有{quiet}对在所有指标上与各自效应之和的差异小于上述标准，或并非在所有情景下均明确："
+        "其数值见各图，置信区间见`skillsim effects --parts`。",
+    ),
+    "fig_pairs": (
+        "{what}: each pair of policies together, against its two parts alone, added up "
+        "(the difference; strong colours and bold numbers where its 95% interval excludes "
+        "zero). A pair that does less than its parts added up, where they work the same "
+        "way, gets in each other's way; one that does more reinforces it.",
+        "{what}：每两项政策同时实施，与两项政策各自单独实施的效应之和比较（差值；95%置信区间不含零时颜色深、"
+        "数字加粗）。两项政策作用方向相同时，同时实施的效应小于二者之和表示相互抵消，大于则表示相互强化。",
+    ),
+    "pairs_behind": (
+        "On {measure}, “{whole}” differs from its parts added up by {d} {unit} in "
+        "{scenario}; of its parts, the pair “{pair}” alone differs from its two added up "
+        "by {dp}.",
+        "在{measure}上，“{whole}”与其各组成部分之和的差值在{scenario}中为{d}{unit}；"
+        "在其组成政策中，仅“{pair}”这一对与两项各自效应之和的差值就达{dp}。",
+    ),
     "parts_whole": ("{whole}", "{whole}"),
     "parts_col": ("effect of", "效应"),
     "parts_added": ("its {k} parts alone, added up", "{k}项组成政策单独实施的效应之和"),
@@ -1061,16 +1096,7 @@ def read(path: str | Path) -> Sweep:
 
 
 COMPLETION = "apprenticeship_completion_rate"
-# the measures of a package against its parts (of the summary's: what a policy does for
-# jobs, apprenticeships and spending; not the cost per additional worker, a ratio that
-# parts do not add up to)
-PARTS_METRICS = (
-    "unemployment_rate",
-    "youth_unemployment_rate",
-    "employment_rate",
-    "apprenticeship_starts",
-    "spending_total_yuan",
-)
+PARTS_METRICS = analysis.PARTS_METRICS  # (the measures of a package against its parts)
 
 
 def _parts_table(sweep: Sweep) -> pd.DataFrame | None:
@@ -1095,7 +1121,45 @@ def _parts_table(sweep: Sweep) -> pd.DataFrame | None:
         analysis.interaction(r, whole, parts, sweep.baseline, names)
         for whole, parts in combos.items()
     ]
-    return pd.concat(tables, ignore_index=True)
+    out = pd.concat(tables, ignore_index=True)
+    out.attrs = tables[0].attrs  # (the source and baseline the figures' notes say)
+    return out
+
+
+MANY_PAIRS = 3  # pairs of policies from which the report draws them as matrices
+# A difference from the parts added up that the summary and a pair's table name: clear
+# in every scenario, and at least this share of the largest effect of a single policy
+# on the measure there (with 21 pairs x 5 measures, a clear difference of 0.03 points
+# of unemployment, a tenth of a single policy's, is not news: it was one of four pairs
+# the summary named)
+MATERIAL_SHARE = 0.1
+
+
+def _pairs(sweep: Sweep) -> list[str]:
+    """The sweep's combinations of two policies, where it has ``MANY_PAIRS`` or more
+    (drawn as matrices, ``plots.pair_interactions``; fewer are tabled as the package
+    is); else none."""
+    if sweep.parts is None:
+        return []
+    one = sweep.parts.drop_duplicates("policy")
+    pairs = list(one.loc[one["parts"].str.count(r"\+") == 1, "policy"])
+    return pairs if len(pairs) >= MANY_PAIRS else []
+
+
+def _material(sweep: Sweep, rows: pd.DataFrame) -> bool:
+    """Whether the difference of a combination from its parts added up (``rows`` of
+    one measure, a scenario each) is at least ``MATERIAL_SHARE`` of the largest effect
+    of a single policy (a part of any of the sweep's combinations) on the measure, in
+    every scenario with an interval."""
+    parts = {p for joined in sweep.parts["parts"] for p in joined.split("+")}
+    e = sweep.effects
+    e = e[e["policy"].isin(parts) & (e["metric"] == rows["metric"].iloc[0])]
+    largest = e.groupby("scenario")["effect"].apply(lambda x: x.abs().max())
+    known = rows[rows["n"] >= 2]
+    return not known.empty and all(
+        abs(d) >= MATERIAL_SHARE * largest.get(s, math.inf)
+        for s, d in zip(known["scenario"], known["interaction"], strict=True)
+    )
 
 
 # a contract's length where a policy does not set it (18 months)
@@ -1502,6 +1566,18 @@ def _figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
                 ),
             )
         )
+    if _pairs(sweep):
+        for m in PARTS_METRICS:
+            if m in set(sweep.parts["metric"]):
+                specs.append(
+                    FigureSpec(
+                        f"pairs_{m}",
+                        _t("fig_pairs", lang).format(what=_cap(label(m, lang))),
+                        lambda m=m: plots.pair_interactions(
+                            sweep.parts, m, scenarios=sweep.scenario_order, **kw
+                        ),
+                    )
+                )
     design = sweep.experiment["design"]
     if design["kind"] in ("sobol", "morris"):
         # Of the policies' effects where the sweep has its baseline and another policy
@@ -2487,9 +2563,7 @@ def _parts_said(sweep: Sweep, lang: str) -> list[str]:
     out = []
     sep = "、" if lang == "zh" else "; "
     for whole, one in sweep.parts.groupby("policy", sort=False):
-        names = [
-            label(m, lang) for m in PARTS_METRICS if _clear_in(one[one["metric"] == m]) == "every"
-        ]
+        names = [label(m, lang) for m in _telling(sweep, one)]
         if names:
             words = _t("parts_said", lang).format(
                 whole=name_of("policy", whole, lang),
@@ -2501,75 +2575,163 @@ def _parts_said(sweep: Sweep, lang: str) -> list[str]:
     return out
 
 
+def _telling(sweep: Sweep, one: pd.DataFrame) -> list[str]:
+    """The measures on which combination ``one`` (its rows of ``sweep.parts``) differs
+    from its parts added up clearly in every scenario and by a material amount
+    (``_material``): what the summary says of it, and a pair's table shows."""
+    return [
+        m
+        for m in PARTS_METRICS
+        if _clear_in(rows := one[one["metric"] == m]) == "every" and _material(sweep, rows)
+    ]
+
+
 def _parts(sweep: Sweep, lang: str) -> str:
     """The section of a package against its parts (``sweep.parts``): for each
     combination, what it is, then a table per measure (the combination's effect, its
     parts' added up, their difference; scenarios across), and in which measures the
-    difference is clear in every scenario, in some or in none."""
+    difference is clear in every scenario, in some or in none. Where the sweep runs
+    many pairs of policies (``_pairs``), a paragraph on the figures that draw them all,
+    and tables of the pairs that differ clearly and by a material amount only, on those
+    measures."""
+    out = []
+    pairs = _pairs(sweep)
+    if pairs:
+        one = sweep.parts.drop_duplicates("policy").set_index("policy")["parts"]
+        policies = {p for w in pairs for p in one[w].split("+")}
+        drawn = [m for m in PARTS_METRICS if m in set(sweep.parts["metric"])]
+        links = ("、" if lang == "zh" else ", ").join(
+            f"<a href='#fig-pairs_{m}'>{_e(label(m, lang))}</a>" for m in drawn
+        )
+        words = _t("pairs_intro", lang).format(
+            n=len(pairs), k=len(policies), share=f"{MATERIAL_SHARE:.0%}", links="{links}"
+        )
+        out.append(f"<p>{_e(words).replace('{links}', links)}</p>")
+    quiet = 0
+    for whole, one in sweep.parts.groupby("policy", sort=False):
+        if whole in pairs:
+            telling = _telling(sweep, one)
+            if not telling:
+                quiet += 1
+                continue
+            out.append(_combination(sweep, whole, one, lang, telling))
+        else:
+            out.append(_combination(sweep, whole, one, lang, PARTS_METRICS))
+            out.append(_pairs_behind(sweep, whole, one, pairs, lang))
+    if pairs:
+        out.append(f"<p>{_e(_t('pairs_quiet', lang).format(quiet=quiet, n=len(pairs)))}</p>")
+    return "".join(out)
+
+
+def _pairs_behind(sweep: Sweep, whole: str, one: pd.DataFrame, pairs: list[str], lang: str):
+    """Which pair of its parts a combination's difference from its parts added up comes
+    from, where the sweep ran the pairs (``pairs``): on each measure where the
+    difference is clear and material (``_telling``), in the first scenario, the pair of
+    its parts whose own difference has the same sign and is at least half of it, the
+    largest (the package's shortfall in starts is the subsidy's with the quality
+    standards). Empty where no pair is."""
+    its = set(one["parts"].iloc[0].split("+"))
+    mine = sweep.parts[
+        sweep.parts["policy"].isin(pairs)
+        & sweep.parts["parts"].map(lambda joined: set(joined.split("+")) <= its)
+    ]
+    said = []
+    for m in _telling(sweep, one):
+        rows = one[(one["metric"] == m) & (one["n"] >= 2)]
+        scenario = next(s for s in sweep.scenario_order if s in set(rows["scenario"]))
+        d = float(rows.loc[rows["scenario"] == scenario, "interaction"].iloc[0])
+        theirs = mine[(mine["metric"] == m) & (mine["scenario"] == scenario)]
+        near = theirs[(theirs["interaction"] * d > 0) & (theirs["interaction"].abs() >= abs(d) / 2)]
+        if near.empty:
+            continue
+        top = near.loc[near["interaction"].abs().idxmax()]
+        said.append(
+            _t("pairs_behind", lang).format(
+                measure=label(m, lang),
+                whole=name_of("policy", whole, lang),
+                d=_difference_words(m, rows[rows["scenario"] == scenario].iloc[0]),
+                scenario=name_of("scenario", scenario, lang),
+                pair=name_of("policy", top["policy"], lang),
+                dp=_difference_words(m, top),
+                unit=i18n.unit(m, lang, effect=True),
+            )
+        )
+    return f"<p>{_e(('' if lang == 'zh' else ' ').join(said))}</p>" if said else ""
+
+
+def _difference_words(metric: str, row) -> str:
+    """A row of ``sweep.parts``' difference and its interval, in words: "−24.17 [−25.91,
+    −22.43]"."""
+    at = {"effect": row["interaction"], "ci_low": row["ci_low"], "ci_high": row["ci_high"]}
+    return analysis.effect_words(metric, row["unit"], at).replace("-", "\u2212")
+
+
+def _combination(sweep: Sweep, whole: str, one: pd.DataFrame, lang: str, measures) -> str:
+    """One combination's part of the section (``_parts``): what it is, a table per
+    measure of ``measures``, in which of them the difference is clear."""
     out = []
     sep = "、" if lang == "zh" else ", "
     base = name_of("policy", sweep.baseline, lang)
-    for whole, one in sweep.parts.groupby("policy", sort=False):
-        parts = one["parts"].iloc[0].split("+")
-        named = name_of("policy", whole, lang)
-        words = _t("parts_intro", lang).format(
-            whole=named,
-            k=len(parts),
-            names=sep.join(name_of("policy", p, lang) for p in parts),
-            base=base,
-            months=sweep.months,
-        )
-        out.append(f"<p>{_e(words)}</p>")
-        scen = [s for s in sweep.scenario_order if s in set(one["scenario"])]
-        labels = [
-            (_t("parts_whole", lang).format(whole=named), "combination_"),
-            (_t("parts_added", lang).format(k=len(parts)), "parts_"),
-            (_t("parts_difference", lang), ""),
-        ]
-        clear: dict[str, list[str]] = {"every": [], "some": [], "none": []}
-        fewer = False
-        for m in PARTS_METRICS:
-            rows = one[one["metric"] == m]
-            if rows.empty:
-                continue
-            kinds = {
-                prefix: rows.assign(
-                    effect=rows[f"{prefix}effect" if prefix else "interaction"],
-                    ci_low=rows[f"{prefix}ci_low"],
-                    ci_high=rows[f"{prefix}ci_high"],
-                ).set_index("scenario")
-                for _, prefix in labels
-            }
-            every = pd.concat(kinds.values()).reset_index()
-            columns = _column_decimals(every, m)
-            wans = _column_wan(every, m, ["effect", "ci_low", "ci_high"], lang)
-            head = _cap(axis_label(m, lang, effect=True))
-            out.append(_table_head(head, scen, lang, _t("parts_col", lang)))
-            for row_head, prefix in labels:
-                out.append(f"<tr><th scope='row'>{_e(row_head)}</th>")
-                for s in scen:
-                    r = kinds[prefix].loc[s]
-                    est, lo, hi = float(r["effect"]), float(r["ci_low"]), float(r["ci_high"])
-                    places = _cell_decimals(columns.get(s), m, est, lo, hi)
-                    wan = _cell_wan(wans[s], (est, lo, hi))
-                    seeds = ""
-                    if 0 < int(r["n"]) < sweep.seeds:  # (a part's or the baseline's runs lost)
-                        seeds = _t("cell_fewer", lang).format(k=int(r["n"]), n=sweep.seeds)
-                        fewer = True
-                    out.append(_effect_cell(m, est, lo, hi, places, wan, lang, seeds=seeds))
-                out.append("</tr>")
-            out.append("</tbody></table>")
-            kind = _clear_in(rows)
-            if kind is not None:
-                clear[kind].append(label(m, lang))
-        said = [  # (the names hold commas: "unemployment rate, whole city")
-            _t(f"parts_{kind}", lang).format(names=("、" if lang == "zh" else "; ").join(names))
-            for kind, names in clear.items()
-            if names
-        ]
-        out.append(f"<p>{_e(' '.join(said))}</p>")
-        if fewer:
-            out.append(f"<p><small>{_e(_t('fewer_note', lang))}</small></p>")
+    parts = one["parts"].iloc[0].split("+")
+    named = name_of("policy", whole, lang)
+    words = _t("parts_intro", lang).format(
+        whole=named,
+        k=len(parts),
+        names=sep.join(name_of("policy", p, lang) for p in parts),
+        base=base,
+        months=sweep.months,
+    )
+    out.append(f"<p>{_e(words)}</p>")
+    scen = [s for s in sweep.scenario_order if s in set(one["scenario"])]
+    labels = [
+        (_t("parts_whole", lang).format(whole=named), "combination_"),
+        (_t("parts_added", lang).format(k=len(parts)), "parts_"),
+        (_t("parts_difference", lang), ""),
+    ]
+    clear: dict[str, list[str]] = {"every": [], "some": [], "none": []}
+    fewer = False
+    for m in measures:
+        rows = one[one["metric"] == m]
+        if rows.empty:
+            continue
+        kinds = {
+            prefix: rows.assign(
+                effect=rows[f"{prefix}effect" if prefix else "interaction"],
+                ci_low=rows[f"{prefix}ci_low"],
+                ci_high=rows[f"{prefix}ci_high"],
+            ).set_index("scenario")
+            for _, prefix in labels
+        }
+        every = pd.concat(kinds.values()).reset_index()
+        columns = _column_decimals(every, m)
+        wans = _column_wan(every, m, ["effect", "ci_low", "ci_high"], lang)
+        head = _cap(axis_label(m, lang, effect=True))
+        out.append(_table_head(head, scen, lang, _t("parts_col", lang)))
+        for row_head, prefix in labels:
+            out.append(f"<tr><th scope='row'>{_e(row_head)}</th>")
+            for s in scen:
+                r = kinds[prefix].loc[s]
+                est, lo, hi = float(r["effect"]), float(r["ci_low"]), float(r["ci_high"])
+                places = _cell_decimals(columns.get(s), m, est, lo, hi)
+                wan = _cell_wan(wans[s], (est, lo, hi))
+                seeds = ""
+                if 0 < int(r["n"]) < sweep.seeds:  # (a part's or the baseline's runs lost)
+                    seeds = _t("cell_fewer", lang).format(k=int(r["n"]), n=sweep.seeds)
+                    fewer = True
+                out.append(_effect_cell(m, est, lo, hi, places, wan, lang, seeds=seeds))
+            out.append("</tr>")
+        out.append("</tbody></table>")
+        kind = _clear_in(rows)
+        if kind is not None:
+            clear[kind].append(label(m, lang))
+    said = [  # (the names hold commas: "unemployment rate, whole city")
+        _t(f"parts_{kind}", lang).format(names=("、" if lang == "zh" else "; ").join(names))
+        for kind, names in clear.items()
+        if names
+    ]
+    out.append(f"<p>{_e(' '.join(said))}</p>")
+    if fewer:
+        out.append(f"<p><small>{_e(_t('fewer_note', lang))}</small></p>")
     return "".join(out)
 
 

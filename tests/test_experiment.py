@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from sweeps import small, write_experiment
 
-from simulation import cli
+from simulation import analysis, cli
 from simulation.config_errors import ConfigError
 from simulation.experiment import design, load_experiment, make_plan
 from simulation.experiment.config import TABLES
@@ -133,9 +133,23 @@ def test_the_shipped_experiments_load():
     assert hiring.experiment.config.design.kind == "grid"
     assert hiring.points.shape == (3 * 2, 2) and len(hiring.runs) == 6 * 3 * 4
     assert hiring.experiment.config.baseline_policy in hiring.experiment.policies
+    # each policy, every pair of them ("a+b") and the package: 22 combinations of the
+    # seven, as analysis.policy_parts finds them from the policies as resolved
+    pairs = make_plan(load_experiment(REPO / "experiments" / "package_pairs.toml"))
+    policies = pairs.experiment.policies
+    assert len(policies) == 1 + 7 + 21 + 1 and len(pairs.runs) == 2 * 30 * 8
+    resolved = {name: p.model_dump(mode="json") for name, p in policies.items()}
+    found = analysis.policy_parts({"policies": resolved})
+    assert len(found) == 22 and len(found["package"]) == 7
+    assert all(name == "+".join(parts) for name, parts in found.items() if name != "package")
     # every shipped experiment is one of these (a new one is added here, and loads)
     shipped = {path.name for path in (REPO / "experiments").glob("*.toml")}
-    assert shipped == {"default.toml", "subsidy_sensitivity.toml", "hiring_assumptions.toml"}
+    assert shipped == {
+        "default.toml",
+        "subsidy_sensitivity.toml",
+        "hiring_assumptions.toml",
+        "package_pairs.toml",
+    }
 
 
 # ---------------------------------------------------------------------- designs

@@ -1290,3 +1290,89 @@ def test_a_heat_maps_default_title_says_the_policy_and_months_it_averages():
     two = pd.concat([table, table.assign(policy="package")])
     title = plots.mismatch_heatmap(two, columns="policy").axes[0].get_title()
     assert title.splitlines()[1] == "mean of months 1-3", title
+
+
+def _pair_rows(values: dict[str, tuple[float, float, float]], scenarios=("baseline",)):
+    """Rows as ``analysis.interaction`` gives them, of pairs "a+b" on apprenticeship
+    starts: each pair's difference and its interval, the same in every scenario."""
+    rows = [
+        {
+            "scenario": s,
+            "point": 0,
+            "metric": "apprenticeship_starts",
+            "unit": "per month",
+            "n": 4,
+            "policy": pair,
+            "parts": pair,
+            "interaction": d,
+            "ci_low": lo,
+            "ci_high": hi,
+        }
+        for s in scenarios
+        for pair, (d, lo, hi) in values.items()
+    ]
+    out = pd.DataFrame(rows)
+    out.attrs["skillsim"] = {"baseline_policy": "none", "confidence": 0.95}
+    return out
+
+
+def test_pair_interactions_draw_each_pair_once_in_a_triangle():
+    """A panel per scenario; a cell per pair below the diagonal, at its two policies'
+    row and column, with its difference; blue below zero and red above, strong and bold
+    where the interval excludes zero, pale where it does not; a combination of more
+    than two policies is left out; the numbers keep no sign where they round to zero."""
+    pairs = {
+        "apprenticeship_subsidy+quality_apprenticeship": (-24.0, -26.0, -22.0),
+        "apprenticeship_subsidy+core_skills": (0.5, 0.1, 0.9),
+        "quality_apprenticeship+core_skills": (-0.004, -0.5, 0.5),
+    }
+    table = _pair_rows(pairs, scenarios=("baseline", "combined"))
+    package = table.iloc[:1].assign(policy="package", parts="a+b+c", interaction=99.0)
+    fig = plots.pair_interactions(pd.concat([table, package]), "apprenticeship_starts")
+    axes = [ax for ax in fig.axes if ax.get_title()]
+    assert [ax.get_title() for ax in axes] == [
+        i18n.name_of("scenario", "baseline"),
+        i18n.name_of("scenario", "combined"),
+    ]
+    ax = axes[0]
+    cells = {t.get_text(): t for t in ax.texts}
+    assert set(cells) == {"\u221224.00", "+0.50", "0.00"}  # (not 99: the package's)
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
+        "quality\napprenticeship\nstandards",
+        "core-skills\ncurricula",
+    ]
+    # subsidy x quality: row quality (0), column subsidy (0); quality x core: row core
+    # (1), column quality (1)
+    where = {t.get_text(): tuple(round(v - 0.5) for v in t.get_position()) for t in ax.texts}
+    assert where == {"\u221224.00": (0, 0), "+0.50": (0, 1), "0.00": (1, 1)}
+    colour = {}
+    for patch in ax.patches:
+        x, y = patch.get_xy()
+        colour[(round(x), round(y))] = np.array(patch.get_facecolor())
+    assert len(colour) == 3
+    strong_blue, clear_red, pale = colour[(0, 0)], colour[(0, 1)], colour[(1, 1)]
+    assert strong_blue[2] > strong_blue[0] and clear_red[0] > clear_red[2]
+    assert pale[:3].min() > 0.9  # (near white: not clear, and near zero)
+    assert cells["\u221224.00"].get_fontweight() == "bold"
+    assert cells["+0.50"].get_fontweight() == "bold"
+    assert cells["0.00"].get_fontweight() == "normal"
+    # an unclear difference as large as a clear one: the same hue, paler
+    loud = _pair_rows({**pairs, "quality_apprenticeship+core_skills": (24.0, -1.0, 49.0)})
+    fig = plots.pair_interactions(loud, "apprenticeship_starts")
+    ax = next(ax for ax in fig.axes if ax.get_title())
+    faces = {(round(p.get_x()), round(p.get_y())): np.array(p.get_facecolor()) for p in ax.patches}
+    assert faces[(1, 1)][0] > faces[(1, 1)][2]  # red
+    assert faces[(1, 1)][:3].min() > faces[(0, 0)][:3].min()  # paler than the clear blue
+    note = " ".join(t.get_text() for t in fig.texts).replace("\n", " ")
+    assert "against no new policy (status quo)" in note and "4 paired seeds" in note
+
+
+def test_pair_interactions_refuse_what_they_cannot_draw():
+    table = _pair_rows({"apprenticeship_subsidy+core_skills": (0.5, 0.1, 0.9)})
+    with pytest.raises(ValueError, match="no pair of policies has 'employment_rate' here"):
+        plots.pair_interactions(table, "employment_rate")
+    two = pd.concat([table, table.assign(point=1)])
+    with pytest.raises(ValueError, match="draws one design point"):
+        plots.pair_interactions(two, "apprenticeship_starts")
+    with pytest.raises(ValueError, match="style 'slides' is not supported"):
+        plots.pair_interactions(table, "apprenticeship_starts", style="slides")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import html
+import itertools
 import json
 import os
 import re
@@ -16,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.figure import Figure
 from presenting import CHROMIUM, CHROMIUM_FLAGS, chinese_font_or_skip
 from sweeps import cell_sweep, without_cell, without_table
 
@@ -348,6 +350,131 @@ def _package_sweep(path, seeds=(1, 2, 3), points=(0,)):
     sweep = report.Sweep(Path(path), manifest, runs, effects, "none")
     sweep.parts = report._parts_table(sweep)
     return sweep
+
+
+def _pairs_sweep(path, pairs=("ab", "ac", "bc")):
+    """A sweep (as ``report.read`` gives it) of no new policy, the subsidy (a), the
+    quality standards (b), the core skills (c), the pairs ``pairs`` of them ("a+b"
+    names, resolved so in its manifest) and the three together ("package"), three
+    seeds, two scenarios, with no noise: the subsidy adds 6 apprenticeship starts a
+    month, the quality standards take 1 away, the core skills add 0.3; with the
+    subsidy, the quality standards take 3 more away (a difference from the parts added
+    up of a sixth of the subsidy's effect: material) and the core skills add 0.2 more
+    (a thirtieth: clear, as every difference here, but not material)."""
+    from simulation import loading
+
+    one = {"a": "apprenticeship_subsidy", "b": "quality_apprenticeship", "c": "core_skills"}
+    starts = {"none": 0.0, "a": 6.0, "b": -1.0, "c": 0.3}
+    extra = {"ab": -3.0, "ac": 0.2, "bc": 0.0}
+    combos = {k: sorted(k) for k in pairs} | {"package": ["a", "b", "c"]}
+    policies = {"none": loading.load_policy("none").model_dump(mode="json")}
+    policies |= {one[k]: loading.load_policy(one[k]).model_dump(mode="json") for k in "abc"}
+    shift = {"none": 0.0} | {one[k]: starts[k] for k in "abc"}
+    for key, keys in combos.items():
+        name = "package" if key == "package" else "+".join(one[k] for k in keys)
+        resolved = loading.load_policy([one[k] for k in keys]).model_dump(mode="json")
+        policies[name] = resolved | {"name": name}
+        joint = sum(extra.get("".join(p), 0.0) for p in itertools.combinations(keys, 2))
+        shift[name] = sum(starts[k] for k in keys) + joint
+    rows = []
+    for scenario in ("baseline", "rural_revitalization"):
+        for policy in policies:
+            for seed in (1, 2, 3):
+                for month in range(4):
+                    rows.append(
+                        {
+                            "run_id": f"{scenario}-{policy}-{seed}",
+                            "scenario": scenario,
+                            "policy": policy,
+                            "point": 0,
+                            "replicate": seed,
+                            "seed": seed,
+                            "month": month,
+                            "unemployment_rate": 0.05 + 0.001 * seed,
+                            "youth_unemployment_rate": 0.1,
+                            "employment_rate": 0.8,
+                            "apprenticeship_starts": 5.0 + seed + shift[policy],
+                            "spending_total_yuan": 1e5,
+                        }
+                    )
+    runs = pd.DataFrame(rows)
+    manifest = {
+        "experiment": {
+            "baseline_policy": "none",
+            "name": "pairs",
+            "keep": [],
+            "design": {"kind": "none"},
+        },
+        "policies": policies,
+        "scenarios": {"baseline": {}, "rural_revitalization": {}},
+    }
+    sweep = report.Sweep(Path(path), manifest, runs, analysis.effects(runs, "none"), "none")
+    sweep.parts = report._parts_table(sweep)
+    return sweep
+
+
+def test_many_pairs_are_drawn_and_only_the_telling_ones_tabled(tmp_path):
+    """A sweep of three pairs or more of its policies: a figure per measure draws every
+    pair (``plots.pair_interactions``), the section links to them and tables only the
+    pairs that differ clearly and materially (a tenth of the largest single effect),
+    on those measures, then says how many others there are; the summary names no
+    pair that differs only immaterially. With fewer pairs, each is tabled as the
+    package is."""
+    sweep = _pairs_sweep(tmp_path)
+    ab = "apprenticeship_subsidy+quality_apprenticeship"
+    ac = "apprenticeship_subsidy+core_skills"
+    assert report._pairs(sweep) == [ab, ac, "quality_apprenticeship+core_skills"]
+    starts = sweep.parts[sweep.parts["metric"] == "apprenticeship_starts"].set_index("policy")
+    assert starts.loc[ab, "interaction"].tolist() == pytest.approx([-3.0, -3.0])
+    assert starts.loc[ac, "interaction"].tolist() == pytest.approx([0.2, 0.2])
+    assert (starts.loc[ac, "ci_low"] > 0).all()  # (clear, yet a thirtieth of the subsidy's)
+    page = report._parts(sweep, "en")
+    assert "The sweep also ran 3 pairs of its 3 policies" in page
+    assert "at least 10% of the largest effect of a single policy" in page
+    assert "<a href='#fig-pairs_apprenticeship_starts'>apprenticeship starts</a>" in page
+    assert page.count("Does the combination") == 2  # (the subsidy with the standards; the package)
+    assert "“apprenticeship subsidy + quality apprenticeship standards” do what" in page
+    assert "“apprenticeship subsidy + core-skills curricula” do what" not in page
+    pair = page[page.index("quality apprenticeship standards” do what") : page.index("package")]
+    assert "Change in apprenticeship starts" in pair
+    assert "Change in unemployment rate" not in pair  # (no difference there: not tabled)
+    assert "Of the 3 pairs, 2 differ from their parts added up by less than that" in page
+    # the package's difference (-2.8 starts: -3 of the subsidy with the standards, +0.2 of
+    # the subsidy with the core skills) beside the pair's that differs most alike
+    behind = re.search(
+        "On apprenticeship starts, “full policy package” differs from its parts added up "
+        "by \u22122\\.80* \\[[^]]*\\] per month in baseline \\(current trends\\); of "
+        "its parts, the pair “apprenticeship subsidy \\+ quality apprenticeship standards” "
+        "alone differs from its two added up by \u22123\\.00* \\[",
+        html.unescape(page),
+    )
+    assert behind, page
+    assert "On unemployment rate" not in page  # (no difference there)
+    said = " ".join(report._parts_said(sweep, "en"))
+    assert "“apprenticeship subsidy + quality apprenticeship standards” is not the sum" in said
+    assert "core-skills curricula” is not the sum" not in said
+    zh = report._parts(sweep, "zh")
+    assert "本组模拟还把3项政策两两组合，共3对" in zh and "在3对政策中，有2对" in zh
+    # a figure per measure, drawn
+    written = dataclasses.replace(report.read(cell_sweep()), parts=sweep.parts)
+    written.manifest["policies"] = sweep.manifest["policies"]
+    names = [s.name for s in report.figures(written, "paper", "en")]
+    assert [n for n in names if n.startswith("pairs_")] == [
+        f"pairs_{m}" for m in report.PARTS_METRICS
+    ]
+    spec = next(
+        s for s in report.figures(written, "paper", "en") if s.name == "pairs_apprenticeship_starts"
+    )
+    assert isinstance(spec.draw(), Figure)
+    assert "each pair of policies together, against its two parts alone" in spec.caption
+    # two pairs: tabled as the package is, every measure, and no figure
+    few = _pairs_sweep(tmp_path, pairs=("ab", "ac"))
+    assert report._pairs(few) == []
+    page = report._parts(few, "en")
+    assert page.count("Does the combination") == 3 and "The sweep also ran" not in page
+    assert page.count("Change in unemployment rate") == 3
+    written = dataclasses.replace(written, parts=few.parts)
+    assert not [s for s in report.figures(written, "paper", "en") if s.name.startswith("pairs_")]
 
 
 def test_a_package_is_set_beside_its_parts_added_up(tmp_path):

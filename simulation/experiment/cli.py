@@ -173,7 +173,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
             "(interrupted, killed, still running, or with failed runs) is shown from its "
             "finished runs, with a warning on stderr that says how many and how to finish it. "
             "With --table, the effects on a breakdown the sweep kept, group by group (each "
-            "region, sector, cohort, pair of statuses): who gains."
+            "region, sector, cohort, pair of statuses): who gains. With --parts, each policy "
+            'that combines others (the package, a pair "a+b") against its parts added up: '
+            "does it do what they do alone?"
         ),
     )
     eff.add_argument(
@@ -233,6 +235,13 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         help="keep to the breakdown's rows whose COLUMN (region, sector, cohort, "
         "from_status, to_status) is VALUE (repeatable; two of one COLUMN keep either), "
         "e.g. --table transitions --where from_status=unemployed",
+    )
+    eff.add_argument(
+        "--parts",
+        action="store_true",
+        help='set each policy that combines others (the package; "a+b") against its parts '
+        "added up, seed by seed: does it do what they do alone? (analysis.interaction; "
+        "the sweep must have run each part too, as experiments/package_pairs.toml does)",
     )
     eff.add_argument(
         "--pool-regions",
@@ -326,6 +335,7 @@ def main(args: argparse.Namespace) -> int:
         table=args.table,
         where=args.where,
         pool=args.pool_regions,
+        parts=args.parts,
     )
 
 
@@ -745,8 +755,8 @@ def _effects(
     table: str = "metrics",
     where: list[str] | None = None,
     pool: bool = False,
+    parts: bool = False,
 ) -> int:
-    from rich.console import Console
     from rich.table import Table
 
     from simulation import analysis
@@ -754,6 +764,11 @@ def _effects(
 
     if csv is not None:
         _check_new_file(csv, "--csv")
+    if parts and table != "metrics":
+        raise _bad(
+            f"--parts: sets combinations against their parts on the metrics table, not the "
+            f"{table} table (allowed: --parts without --table)"
+        )
     if where and table == "metrics":
         raise _bad(
             "--where: the metrics table has one row per run and month, no rows to keep to "
@@ -810,6 +825,8 @@ def _effects(
                 f"month {end}, so months {months[0]}-{end} are summarised",
                 file=sys.stderr,
             )
+    if parts:
+        return _parts_effects(frame, results, baseline, summary, names, csv, months)
     try:
         effects = analysis.effects(frame, baseline_policy=baseline, summary=summary, months=months)
     except ValueError as exc:
@@ -875,28 +892,13 @@ def _effects(
                 )
                 daggers = True
         out.add_row(*head, *cells)
-    natural = Console(width=10_000).measure(out).maximum
-    Console(width=max(120, natural)).print(out)
-    columns, lines = shutil.get_terminal_size()
-    if sys.stdout.isatty() and natural > columns:
-        print(
-            f"skillsim: the table is {natural} characters wide, the terminal {columns}: "
-            "--metric NAME (repeat) shows fewer columns, --csv FILE writes them all",
-            file=sys.stderr,
-        )
-    if sys.stdout.isatty() and 3 * len(groups) > lines:  # (a row: two lines and a rule)
-        fewer = (
-            ""
-            if table == "metrics"
-            else "--where COLUMN=VALUE keeps to some of them (COLUMN: "
-            f"{', '.join(analysis.BREAKDOWN_KEYS[table])}), "
-        )
-        rows = f"{len(groups):,} row{'' if len(groups) == 1 else 's'}"
-        print(
-            f"skillsim: the table has {rows}, more than the terminal shows: "
-            f"{fewer}--csv FILE writes them all",
-            file=sys.stderr,
-        )
+    fewer = (
+        ""
+        if table == "metrics"
+        else "--where COLUMN=VALUE keeps to some of them (COLUMN: "
+        f"{', '.join(analysis.BREAKDOWN_KEYS[table])}), "
+    )
+    _print_table(out, len(groups), 3, fewer)  # (a row: two lines and a rule)
     counts = wide.loc[wide["metric"] != analysis.COST_METRIC, "n"] if len(wide) else wide["n"]
     least, most = (int(counts.min()), int(counts.max())) if len(counts) else (0, 0)
     seeds = (
@@ -936,6 +938,155 @@ def _effects(
             "education, say). A cost per worker in employment, not of jobs for the unemployed."
         )
     return 0
+
+
+def _parts_effects(frame, results: Path, baseline: str, summary, names, csv, months) -> int:
+    """``skillsim effects --parts``: each of the sweep's policies that combines others
+    (``analysis.policy_parts``: the package, "a+b") against its parts added up, per
+    scenario (and design point), on the measures the report's section takes or
+    ``names``: three lines a cell (together, the parts added up, the difference), a
+    difference clearly away from zero marked."""
+    import pandas as pd
+    from rich.table import Table
+
+    from simulation import analysis
+
+    try:
+        found = analysis.policy_parts(results)
+    except (OSError, ValueError) as exc:
+        raise _bad(
+            f"--parts: {results} has no sweep manifest to read its policies from ({exc}; "
+            "allowed: --parts with a sweep folder written by `skillsim sweep`)"
+        ) from None
+    ran = set(frame["policy"].unique())
+    combos = {
+        whole: its
+        for whole, its in found.items()
+        if whole in ran and set(its) <= ran and baseline not in (whole, *its)
+    }
+    if not combos or baseline not in ran:
+        absent = sorted({p for whole, its in found.items() for p in (whole, *its)} - ran)
+        why = (
+            f": the baseline {baseline} did not run"
+            if baseline not in ran
+            else f": {', '.join(absent)} did not run"
+            if absent
+            else ""
+        )
+        raise _bad(
+            f"--parts: no policy of {results} combines others that ran beside it and the "
+            f"baseline {baseline}{why} (allowed: a sweep that runs a combination, such as "
+            '"package" or "a+b", with each of its parts and the baseline, as '
+            "experiments/default.toml and experiments/package_pairs.toml do)"
+        )
+    present = analysis._measures(frame)
+    shown = names or [m for m in analysis.PARTS_METRICS if m in present]
+    _check_metrics(shown, [*present, analysis.COST_METRIC], results)
+    try:
+        tables = [
+            analysis.interaction(frame, whole, its, baseline, shown, months=months, summary=summary)
+            for whole, its in combos.items()
+        ]
+        # (each scenario's combinations together: the tables come a combination each)
+        table = analysis._in_experiment_order(pd.concat(tables, ignore_index=True), frame)
+    except ValueError as exc:
+        raise _bad(f"{results}: {exc}") from None
+    if csv is not None:
+        try:
+            provenance = _with_provenance(table, frame, results, baseline, summary, months)
+            _write_new_csv(provenance, csv)
+        except OSError as exc:
+            print(
+                f"skillsim: error: cannot write --csv {csv} ({exc.strerror or exc}); nothing "
+                "of it was kept: free space (or fix the folder) and run it again",
+                file=sys.stderr,
+            )
+            return EXIT_FAILED_RUNS
+    span = _summarised(frame, summary, months)
+    out = Table(
+        title=f"{results}: policies together against their parts added up, each against "
+        f"{baseline} ({span}), mean paired difference [95% CI] across seeds",
+        show_lines=True,
+    )
+    points = table["point"].nunique() > 1
+    for head in ("scenario", *(["point"] if points else []), "policies", ""):
+        out.add_column(head, no_wrap=True)
+    units = dict(zip(table["metric"], table["unit"], strict=False))
+    for n in shown:
+        out.add_column(
+            f"{n}\n{analysis.shown_unit(units.get(n, ''))}", justify="right", no_wrap=True
+        )
+    kinds = (("together", "combination_effect", "combination_"), ("parts added up",
+        "parts_effect", "parts_"), ("difference", "interaction", ""))  # fmt: skip
+    clear = False
+    groups: dict[tuple, dict[str, dict]] = {}
+    for record in table.to_dict("records"):
+        key = (record["scenario"], record["point"], record["policy"])
+        groups.setdefault(key, {})[record["metric"]] = record
+    for (scenario, point, whole), by_metric in groups.items():
+        its = combos[whole]
+        named = whole if whole == "+".join(its) else f"{whole} ({len(its)} parts)"
+        head = [str(scenario), *([f"{point:g}"] if points else []), named.replace("+", " +\n")]
+        cells = []
+        for n in shown:
+            r = by_metric[n]
+            lines = []
+            for _, effect, prefix in kinds:
+                lo, hi = r[f"{prefix}ci_low"], r[f"{prefix}ci_high"]
+                words = analysis.effect_words(n, units[n], {"effect": r[effect],
+                    "ci_low": lo, "ci_high": hi})  # fmt: skip
+                if not prefix and (lo > 0 or hi < 0):
+                    words += " *"
+                    clear = True
+                lines.append(words)
+            cells.append("\n".join(lines))
+        out.add_row(*head, "\n".join(k for k, _, _ in kinds), *cells)
+    _print_table(out, len(groups), 4)  # (a row: three lines and a rule)
+    counts = table["n"]
+    least, most = int(counts.min()), int(counts.max())
+    seeds = f"{most} paired seeds" if least == most else f"{least}-{most} paired seeds"
+    if least != most:
+        seeds += " (fewer where a run is missing)"
+    lone = " [-, -]: fewer than two pairs, no interval;" if least < 2 else ""
+    print(
+        f"n = {seeds};{lone} shares in percentage points (pp). together: the combined "
+        "policy's effect; parts added up: its parts' effects, each alone, summed seed by "
+        "seed; difference: together less the parts added up"
+        + (
+            "; *: its interval excludes zero: the parts change each other's working, and "
+            "the combination's effect cannot be read off theirs."
+            if clear
+            else "."
+        )
+    )
+    for whole, its in combos.items():
+        if whole != "+".join(its):
+            print(f"{whole}: the parts {', '.join(its)}.")
+    return 0
+
+
+def _print_table(out, rows: int, lines: int, fewer: str = "") -> None:
+    """Print rich table ``out`` at its natural width (120 characters or more), and say
+    on stderr, at a terminal, where it is wider or longer (``rows`` of ``lines`` each)
+    than the terminal shows, and how to see less of it (``fewer``: a way to fewer rows,
+    ending ", ") or all of it."""
+    from rich.console import Console
+
+    natural = Console(width=10_000).measure(out).maximum
+    Console(width=max(120, natural)).print(out)
+    columns, height = shutil.get_terminal_size()
+    if sys.stdout.isatty() and natural > columns:
+        print(
+            f"skillsim: the table is {natural} characters wide, the terminal {columns}: "
+            "--metric NAME (repeat) shows fewer columns, --csv FILE writes them all",
+            file=sys.stderr,
+        )
+    if sys.stdout.isatty() and lines * rows > height:
+        print(
+            f"skillsim: the table has {rows:,} row{'' if rows == 1 else 's'}, more than the "
+            f"terminal shows: {fewer}--csv FILE writes them all",
+            file=sys.stderr,
+        )
 
 
 def _reports_in(out: Path) -> dict[str, Path]:

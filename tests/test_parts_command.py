@@ -1,0 +1,123 @@
+"""`skillsim effects --parts`: each policy of a sweep that combines others against its
+parts added up (``analysis.interaction``), in a table and a CSV; bad input refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sweeps import small, write_experiment
+
+from simulation import analysis, cli
+from simulation.experiment import load_experiment, make_plan, run_sweep
+
+PAIR = "apprenticeship_subsidy+quality_apprenticeship"
+PARTS = ["apprenticeship_subsidy", "quality_apprenticeship"]
+
+
+@pytest.fixture(scope="module")
+def pair_sweep(tmp_path_factory) -> Path:
+    """A finished sweep of none, two policies and the two together, 3 seeds."""
+    root = tmp_path_factory.mktemp("parts")
+    text = small(policies=("none", *PARTS, PAIR), replications=3, workers=600, months=6)
+    path = write_experiment(root / "exp", text)
+    out = root / "sweep"
+    assert run_sweep(make_plan(load_experiment(path)), out, executor="serial", threads=1).complete
+    return out
+
+
+def test_effects_parts_sets_a_combination_beside_its_parts(pair_sweep, tmp_path, capsys):
+    """The table's three lines a cell are the combination's effect, its parts' added
+    up and the difference, as analysis.interaction gives them, on the report's
+    measures; the CSV holds them with what they are of; --summary final and --metric
+    pass through."""
+    csv = tmp_path / "parts.csv"
+    assert cli.main(["effects", str(pair_sweep), "--parts", "--csv", str(csv)]) == 0
+    out = capsys.readouterr().out
+    frame = analysis.load(pair_sweep)
+    want = analysis.interaction(frame, PAIR, PARTS, "none", list(analysis.PARTS_METRICS))
+    written = pd.read_csv(csv)
+    assert list(written["metric"]) == list(want["metric"])
+    for column in ("combination_effect", "parts_effect", "interaction", "ci_low", "ci_high"):
+        assert list(written[column]) == pytest.approx(list(want[column]), rel=1e-12, nan_ok=True)
+    assert set(written["against_policy"]) == {"none"}
+    assert set(written["summarised_months"]) == {"mean of months 1-6"}
+    assert written["sweep_hash"].notna().all()
+    for name in analysis.PARTS_METRICS:
+        assert name in out, name
+    assert "apprenticeship_subsidy +" in out and "together" in out and "parts added up" in out
+    starts = want[want["metric"] == "apprenticeship_starts"].iloc[0]
+    for effect, low, high in (
+        ("combination_effect", "combination_ci_low", "combination_ci_high"),
+        ("parts_effect", "parts_ci_low", "parts_ci_high"),
+        ("interaction", "ci_low", "ci_high"),
+    ):
+        row = {"effect": starts[effect], "ci_low": starts[low], "ci_high": starts[high]}
+        assert analysis.effect_words("apprenticeship_starts", starts["unit"], row) in out
+    assert "n = 3 paired seeds" in out
+    clear = ((want["ci_low"] > 0) | (want["ci_high"] < 0)).any()
+    assert ("*: its interval excludes zero" in out) == clear
+    # the last month, of one measure
+    argv = ["effects", str(pair_sweep), "--parts", "--summary", "final", "--metric"]
+    assert cli.main([*argv, "employment_rate"]) == 0
+    out = capsys.readouterr().out
+    final = analysis.interaction(frame, PAIR, PARTS, "none", "employment_rate", summary="final")
+    row = final.iloc[0]
+    words = {"effect": row["interaction"], "ci_low": row["ci_low"], "ci_high": row["ci_high"]}
+    assert analysis.effect_words("employment_rate", row["unit"], words) in out
+    assert "month 6" in out and "unemployment_rate" not in out
+
+
+def test_effects_parts_marks_a_clear_difference(pair_sweep, capsys, monkeypatch):
+    """A difference whose interval excludes zero is marked, and the note says what the
+    mark means; one whose interval holds zero is not."""
+    interaction = analysis.interaction
+
+    def clear_starts(*args, **kwargs):
+        out = interaction(*args, **kwargs)
+        starts = out["metric"] == "apprenticeship_starts"
+        out.loc[starts, ["interaction", "ci_low", "ci_high"]] = (-0.75, -1.0, -0.5)
+        out.loc[~starts, ["interaction", "ci_low", "ci_high"]] = (0.25, -0.5, 1.0)
+        return out
+
+    monkeypatch.setattr(analysis, "interaction", clear_starts)
+    assert cli.main(["effects", str(pair_sweep), "--parts"]) == 0
+    out = capsys.readouterr().out
+    assert "-0.75 [-1.00, -0.50] *" in out
+    assert "+0.25 [-0.50, +1.00] *" not in out and "+0.25 [-0.50, +1.00]" in out
+    assert "*: its interval excludes zero" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["--table", "region"], "--parts: sets combinations against their parts on the metrics"),
+        (["--metric", "skill_gap"], "--metric skill_gap: unknown metric"),
+        (
+            ["--metric", analysis.COST_METRIC],
+            f"interaction of {analysis.COST_METRIC}: a ratio of two effects",
+        ),
+        (
+            ["--baseline", "quality_apprenticeship"],
+            "--parts: no policy of {sweep} combines others that ran beside it and the baseline "
+            "quality_apprenticeship",
+        ),
+    ],
+)
+def test_effects_parts_refuses_what_it_cannot_compare(pair_sweep, tmp_path, capsys, argv, said):
+    csv = tmp_path / "p.csv"
+    assert cli.main(["effects", str(pair_sweep), "--parts", *argv, "--csv", str(csv)]) == 2
+    assert said.format(sweep=pair_sweep) in capsys.readouterr().err
+    assert not csv.exists()
+
+
+def test_effects_parts_of_a_sweep_without_a_combination(tmp_path, capsys):
+    """A sweep whose policies combine none of the others: refused, naming what would do."""
+    path = write_experiment(tmp_path / "exp", small(replications=2))
+    out = tmp_path / "sweep"
+    assert run_sweep(make_plan(load_experiment(path)), out, executor="serial", threads=1).complete
+    assert cli.main(["effects", str(out), "--parts"]) == 2
+    err = capsys.readouterr().err
+    assert f"--parts: no policy of {out} combines others" in err
+    assert "experiments/package_pairs.toml" in err
