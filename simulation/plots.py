@@ -192,11 +192,15 @@ def look(keys: Sequence[str], named: Sequence[str] = (), first: str | None = Non
         # repeats: with all nine shipped policies a tenth got slot 9, black again)
         free = (i for i in range(1, 10**6) if i not in slots.values() and i % len(COLOURS))
         slots.update({k: next(free) for k in keys if k not in slots})
+    # Past the ninth look the markers and line patterns step on by one for each round of
+    # the colours, so that no two keys share all three (the tenth policy of a sweep of
+    # 30, a pair, was the first's blue square)
+    turn = len(COLOURS)
     return {
         k: {
-            "color": COLOURS[i % len(COLOURS)],
-            "marker": MARKERS[i % len(MARKERS)],
-            "dashes": DASHES[i % len(DASHES)],
+            "color": COLOURS[i % turn],
+            "marker": MARKERS[(i + i // turn) % len(MARKERS)],
+            "dashes": DASHES[(i + i // turn) % len(DASHES)],
         }
         for k, i in slots.items()
     }
@@ -325,10 +329,11 @@ def _finish(
     title: str | None = None,
     ncol: int | None = None,
     source: str | None = None,
-) -> None:
+) -> float:
     """A legend (of ``axes[0]``, or ``handles``) and a footnote along the bottom of
     the figure, inside it, so that a PNG carries both, ``source`` (``source_line``) on
-    the footnote's last line; the panels fill the rest."""
+    the footnote's last line; the panels fill the rest, above the share of the
+    figure's height returned."""
     renderer = fig.canvas.get_renderer()
     height = fig.bbox.height
     bottom = 0.0
@@ -353,6 +358,7 @@ def _finish(
         )
         bottom += legend.get_window_extent(renderer).height / height + 0.02
     fig.get_layout_engine().set(rect=(0, bottom, 1, 1 - bottom))
+    return bottom
 
 
 def _done(fig: Figure) -> Figure:
@@ -1766,7 +1772,6 @@ def cost_effectiveness(
             for ax in axes:  # (as paths does: a figure-wide one ran into the footnote)
                 ax.set_xlabel(_wrap(text("cost_x", lang), lang, 30))
                 ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
-            fig.supylabel(cost_y, fontsize=axes[0].yaxis.label.get_size())
             fig.suptitle(title or text("cost_title", lang))
         handles = [
             plt.Line2D(
@@ -1779,12 +1784,17 @@ def cost_effectiveness(
             )
             for p in pols
         ]
+        # (a legend of many policies takes the figure's height from its panels: room for
+        # it below them, at three entries a row, past the first three rows)
+        rows = math.ceil(len(handles) / 3) - 3
+        if rows > 0:
+            fig.set_figheight(fig.get_figheight() + rows * 0.28 * _points("medium") / 10)
         most, n = _seeds(both[["n_cost", "n_jobs"]].min(axis=1))
         note = text("cost_note", lang) if most > 1 else text("cost_note_one", lang)
         note = note.format(
             base=name_of("policy", baseline_policy, lang), n=n, **effects_basis(effects, lang)
         )
-        _finish(
+        bottom = _finish(
             fig,
             note,
             lang,
@@ -1792,6 +1802,9 @@ def cost_effectiveness(
             title=text("policy", lang),
             source=source_line(effects, lang),
         )
+        if len(scen) > 1:  # (beside the panels, not the legend: a long one ran under it)
+            size = axes[0].yaxis.label.get_size()
+            fig.supylabel(cost_y, fontsize=size, y=(1 + bottom) / 2, va="center")
     return _done(fig)
 
 

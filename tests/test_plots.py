@@ -977,6 +977,31 @@ def test_cost_effectiveness_reads_in_greyscale():
     assert not [t for ax in panels for t in ax.texts if t.get_text() in ("1", "2")]
 
 
+def test_many_policies_each_keep_a_look_and_the_cost_figure_room_for_them():
+    """Thirty policies (a sweep of every pair of seven): no two share colour and marker
+    (the tenth had the first's, as its line pattern, where the looks came round), the
+    first nine as before; the cost figure grows for its legend, and its axis label sits
+    beside the panels, not over the legend (both had squeezed the panels to a strip)."""
+    keys = ["none", *(f"policy_{i}" for i in range(29))]
+    looks = plots.look(keys)
+    assert len({(v["color"], v["marker"]) for v in looks.values()}) == 30
+    assert len({(v["color"], v["dashes"]) for v in looks.values()}) == 30
+    for i, k in enumerate(keys[:9]):
+        assert (looks[k]["color"], looks[k]["marker"]) == (plots.COLOURS[i], plots.MARKERS[i])
+    one = _effects()
+    many = pd.concat([one.assign(policy=k) for k in keys[1:]], ignore_index=True)
+    cities = [many.assign(scenario=s) for s in ("baseline", "green_transition_orderly")]
+    fig = plots.cost_effectiveness(pd.concat(cities, ignore_index=True))
+    few = plots.cost_effectiveness(pd.concat([one, one.assign(scenario="rural")]))
+    assert fig.get_figheight() > few.get_figheight() + 1.0
+    fig.canvas.draw()
+    legend = fig.legends[-1].get_window_extent()
+    label = fig._supylabel  # (where matplotlib keeps it)
+    assert label.get_window_extent().y0 > legend.y1  # (above the legend)
+    panel = fig.axes[0].get_window_extent()
+    assert panel.y0 < label.get_position()[1] * fig.bbox.height < panel.y1
+
+
 def test_cost_effectiveness_keeps_black_for_the_baseline():
     """The baseline policy has no point in the cost figure but keeps its colour, black:
     the first policy drawn was black there, the baseline's colour in every other figure."""
