@@ -665,12 +665,14 @@ def _groups(results: pd.DataFrame) -> list[str]:
     (``pd.concat`` keeps them only when every part has the same) names none, so its
     parameters are the columns besides the keys and measures that hold one value a run:
     without them, two sweeps' points of one number were pooled as one (an outside
-    review)."""
+    review). A region's ``urban`` is no parameter, though it holds one value a run in a
+    table of urban (or rural) regions only: taken for one, it was a key twice in
+    ``pool_regions``, which failed."""
     info = results.attrs.get("skillsim")
     if info is not None:
         params = info.get("parameters", [])
     else:
-        known = {*RUN_KEYS, "month", *_rows_of(results), *_catalogue_measures(results)}
+        known = {*RUN_KEYS, "month", "urban", *_rows_of(results), *_catalogue_measures(results)}
         rest = [c for c in results.columns if c not in known]
         if rest and "run_id" in results.columns:
             spread = results.groupby("run_id", sort=False)[rest].nunique(dropna=False)

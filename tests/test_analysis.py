@@ -983,6 +983,25 @@ def test_pool_regions_leaves_out_a_column_it_cannot_pool(tmp_path):
     pd.testing.assert_frame_equal(pooled, plain)
 
 
+def test_pool_regions_of_urban_regions_only_without_attrs(tmp_path):
+    """A region table kept to its urban regions, its ``attrs`` gone (a filter and a
+    concat, say): each run's ``urban`` is one value, and was taken for a design
+    parameter, a key to pool by as well as the pools' own column, and both tables
+    failed (a NotImplementedError, a TypeError). Pooled as with its ``attrs``."""
+    keep = 'keep = ["metrics", "region", "region_transitions"]\n'
+    _, out = _sweep(tmp_path, small(months=3, extra=keep))
+    for name in ("region", "region_transitions"):
+        table = analysis.load(out, table=name)
+        urban = table[table["urban"]]
+        bare = urban.copy()
+        bare.attrs = {}
+        assert "urban" not in analysis._groups(bare)
+        want = analysis.pool_regions(urban)
+        got = analysis.pool_regions(bare)
+        assert list(got["region"].unique()) == ["urban"]
+        pd.testing.assert_frame_equal(got, want, check_like=False, check_exact=True)
+
+
 def _pooled_by_names(table: pd.DataFrame, groups) -> pd.DataFrame:
     """``pool_regions`` done the plain way, to hold it to: each row's group written out
     as text, the table grouped by it and its other keys (``groupby(sort=False,
