@@ -41,6 +41,10 @@ BAD = {
         small(policies=("none", "package+subsidy")),
         ['policies[1] = "subsidy"', "apprenticeship_subsidy"],
     ),
+    "missing file in a combination": (
+        small(policies=("none", "mine.toml+quality_apprenticeship")),
+        ['policies[1] = "mine.toml"', "no such file", "must be an existing .toml file"],
+    ),
     "misspelt path": (
         small() + _param("policy.subsidy.yuan_per_yer", 0, 1),
         ["parameters[0].path", "did you mean yuan_per_year?"],
@@ -91,6 +95,32 @@ def test_bad_experiment_exits_2_and_writes_nothing(case, tmp_path, capsys):
     for text in expected:
         assert text in err, (text, err)
     assert not out.exists()
+
+
+def test_a_policy_file_of_ones_own_combines_with_a_shipped_one(tmp_path):
+    """ "mine.toml+quality_apprenticeship" in an experiment: the file beside the
+    experiment, then the shipped policy, merged as ``skillsim run`` merges them (it was
+    refused as an unknown policy "mine.toml+..."); the combination is named by its
+    parts' names, and a shipped name misspelt beside the file is still said unknown."""
+    mine = (
+        'extends = "apprenticeship_subsidy"\nname = "subsidy_7500"\n'
+        'description = "half as much again"\n[subsidy]\nyuan_per_year = 7500.0\n'
+    )
+    policies = ("none", "apprenticeship_subsidy", "mine.toml+quality_apprenticeship")
+    path = write_experiment(tmp_path / "exp", small(policies=policies))
+    (path.parent / "mine.toml").write_text(mine)
+    experiment = load_experiment(path)
+    both = experiment.policies["subsidy_7500+quality_apprenticeship"]
+    assert both.subsidy.yuan_per_year == 7500.0 and both.quality.mentor_training
+    assert experiment.policies["apprenticeship_subsidy"].subsidy.yuan_per_year == 5000.0
+    found = analysis.policy_parts(
+        {"policies": {n: p.model_dump(mode="json") for n, p in experiment.policies.items()}}
+    )
+    assert found == {}  # (7,500 yuan is no shipped part's: a combination of none here)
+    typo = write_experiment(tmp_path / "typo", small(policies=("none", "mine.toml+quality")))
+    (typo.parent / "mine.toml").write_text(mine)
+    with pytest.raises(ConfigError, match=r'policies\[1\] = "quality": unknown policy'):
+        load_experiment(typo)
 
 
 def test_bad_command_line_override_is_blamed_on_the_command_line(tmp_path, capsys):

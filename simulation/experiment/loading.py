@@ -121,23 +121,33 @@ def find_file(ref: str, folders: Sequence[Path], field: str) -> Path:
 
 def load_ref(ref: str, field: str, label: str, path: Path, load) -> Any:
     """The scenario or policy ``ref`` names in the file ``path``: a .toml path relative
-    to it, or a known name (policies combine with "+"); errors blame ``field``."""
+    to it, or a known name; policies combine with "+", each part a name or a .toml path
+    ("mine.toml+quality_apprenticeship": a policy of one's own beside a shipped one was
+    refused as an unknown policy, where ``skillsim run`` took it); errors blame
+    ``field``."""
     shown = show_path(path)
-    if ref.endswith(".toml"):
-        target = path.parent / ref
-        if not target.is_file():
-            msg = f"no such file {show_path(target)}; must be an existing .toml file"
-            raise ConfigError(Problem(shown, field, show_value(ref), "an existing .toml file", msg))
-        return load(target)
+    whole = ref.endswith(".toml") and (label == "scenario" or (path.parent / ref).is_file())
+    parts = [ref] if whole or label == "scenario" else [p.strip() for p in ref.split("+")]
     known = loading.available_scenarios() if label == "scenario" else loading.available_policies()
-    for part in ref.split("+"):
-        if part.strip() not in known and part.strip() != "none":
-            close = difflib.get_close_matches(part.strip(), known, n=1)
-            hint = f" (did you mean {close[0]}?)" if close else ""
-            allowed = "one of: " + ", ".join(known)
-            msg = f"unknown {label}{hint}; must be {allowed}"
-            raise ConfigError(Problem(shown, field, show_value(part), allowed, msg))
-    return load(ref)
+    found: list[Any] = []
+    for part in parts:
+        if part.endswith(".toml"):
+            target = path.parent / part
+            if not target.is_file():
+                msg = f"no such file {show_path(target)}; must be an existing .toml file"
+                allowed = "an existing .toml file"
+                raise ConfigError(Problem(shown, field, show_value(part), allowed, msg))
+            found.append(target)
+            continue
+        for name in part.split("+"):  # (a scenario's "+": said unknown, part by part)
+            if name.strip() not in known and name.strip() != "none":
+                close = difflib.get_close_matches(name.strip(), known, n=1)
+                hint = f" (did you mean {close[0]}?)" if close else ""
+                allowed = "one of: " + ", ".join(known)
+                msg = f"unknown {label}{hint}; must be {allowed}"
+                raise ConfigError(Problem(shown, field, show_value(name), allowed, msg))
+        found.append(part)
+    return load(found[0] if len(found) == 1 else found)
 
 
 def _load_all(refs: list[str], field: str, path: Path, load) -> dict[str, Any]:
