@@ -1857,24 +1857,37 @@ PARTS_METRICS = (
 )
 
 
-def policy_parts(manifest: Mapping[str, Any] | str | Path) -> dict[str, list[str]]:
-    """The sweep's policies that are combinations of its other policies: each
-    combination's name -> its parts, in the experiment's order. A policy is a
-    combination when the levers it changes from the status quo's (as resolved in the
-    manifest; "none" as shipped) are exactly those of two or more of the others', to the
-    same values (floats to 1e-12 of each other), no lever changed by two of them (the
-    shipped ``package`` and its seven policies). Its parts are policies that are not
-    combinations themselves (a pair that is a policy too is not a part of the whole
-    package); a combination that its parts make up in more than one way is left out.
-    ``manifest`` is a sweep's (or the sweep folder)."""
+def _lever_same(a: Any, b: Any) -> bool:
+    """Two settings of a lever equal (floats to 1e-12 of each other)."""
+    if isinstance(a, float) or isinstance(b, float):
+        return (
+            isinstance(a, int | float)
+            and isinstance(b, int | float)
+            and math.isclose(a, b, rel_tol=1e-12)
+        )
+    return a == b
+
+
+def changed_levers(manifest: Mapping[str, Any] | str | Path) -> dict[str, dict[str, Any]] | None:
+    """Each of a sweep's policies' levers set otherwise than in the status quo (as
+    resolved in its manifest: its ``status_quo``, or the policy "none"), by their dotted
+    paths; an empty dict for a policy that changes none. None where the manifest has
+    no status quo to tell by. ``manifest`` is a sweep's (or the sweep folder: a folder
+    without a manifest is a ``ValueError``)."""
     from simulation.config import leaves
 
     if not isinstance(manifest, Mapping):
-        manifest = _manifest(Path(manifest))
+        found = _manifest(Path(manifest))
+        if found is None:
+            raise ValueError(
+                f"{manifest}: no manifest.json to read its policies from (allowed: a sweep "
+                "folder, written by `skillsim sweep`)"
+            )
+        manifest = found
     policies = manifest.get("policies") or {}
     base = manifest.get("status_quo") or policies.get("none")
     if base is None:
-        return {}
+        return None
 
     def levers(policy: Mapping[str, Any]) -> dict[str, Any]:  # (not its name and words)
         return {
@@ -1883,21 +1896,28 @@ def policy_parts(manifest: Mapping[str, Any] | str | Path) -> dict[str, list[str
             if k not in ("name", "description", "extends")
         }
 
-    def same(a: Any, b: Any) -> bool:
-        if isinstance(a, float) or isinstance(b, float):
-            return (
-                isinstance(a, int | float)
-                and isinstance(b, int | float)
-                and math.isclose(a, b, rel_tol=1e-12)
-            )
-        return a == b
-
     quo = levers(base)
     missing = object()
-    changed = {
-        name: {k: v for k, v in levers(p).items() if not same(quo.get(k, missing), v)}
+    return {
+        name: {k: v for k, v in levers(p).items() if not _lever_same(quo.get(k, missing), v)}
         for name, p in policies.items()
     }
+
+
+def policy_parts(manifest: Mapping[str, Any] | str | Path) -> dict[str, list[str]]:
+    """The sweep's policies that are combinations of its other policies: each
+    combination's name -> its parts, in the experiment's order. A policy is a
+    combination when the levers it changes from the status quo's (``changed_levers``;
+    "none" as shipped) are exactly those of two or more of the others', to the
+    same values (floats to 1e-12 of each other), no lever changed by two of them (the
+    shipped ``package`` and its seven policies). Its parts are policies that are not
+    combinations themselves (a pair that is a policy too is not a part of the whole
+    package); a combination that its parts make up in more than one way is left out.
+    ``manifest`` is a sweep's (or the sweep folder)."""
+    changed = changed_levers(manifest)
+    if changed is None:
+        return {}
+    same = _lever_same
 
     def covers(whole: str, among: Sequence[str]) -> list[list[str]]:
         """The ways to make ``whole``'s changes of policies in ``among``."""
@@ -1960,7 +1980,9 @@ def interaction(
     undefined in some months, such as a completion rate, can differ in its last
     digits). A seed counts where the combination, every part and the baseline ran it.
     The cost per additional worker, a ratio, is refused: take the spending and the
-    employed apart.
+    employed apart. ``baseline_policy`` should be the status quo (one that changes no
+    lever: ``changed_levers``): against another, G, the difference is AB - A - B + G,
+    the interaction plus G's own effect.
 
     Columns: scenario, point, metric, unit, n (seeds), policy (the combination), parts
     (their names joined by "+"), combination_effect, combination_ci_low,

@@ -904,17 +904,17 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "pairs_scale": (
         "the pair's effect less its parts' added up ({unit})",
-        "两项同时实施的效应减去各自单独实施的效应之和（{unit}）",
+        "同时实施减去各自效应之和（{unit}）",
     ),
     "pairs_note": (
         "Each cell: the effect of two policies together, against {base}, less the effects "
         "of each alone added up, seed by seed ({basis}; {seeds} paired seeds). Blue: below "
-        "the parts added up; red: above. Strong colour and a bold number: the {level} "
-        "interval excludes zero; pale: it does not (of {cells} cells, about one in twenty "
-        "is clear by chance alone).",
+        "the parts added up; red: above. Strong colour, a bold number and a frame: the "
+        "{level} interval excludes zero; pale: it does not (were no pair to differ, about "
+        "one in twenty of the {cells} cells would still look clear by chance).",
         "每个单元格：两项政策同时实施相对于{base}的效应，减去两项政策各自单独实施的效应之和，按随机种子配对"
-        "（{basis}；{seeds}对随机种子）。蓝色：低于各自效应之和；红色：高于。颜色深且数字加粗："
-        "{level}置信区间不含零；颜色浅：含零（{cells}个单元格中，约每二十个会仅因偶然而显得明确）。",
+        "（{basis}；{seeds}对随机种子）。蓝色：低于各自效应之和；红色：高于。颜色深、数字加粗并有边框："
+        "{level}置信区间不含零；颜色浅：含零（即使各对政策并无差异，{cells}个单元格中也约有二十分之一会仅因偶然而显得明确）。",
     ),
     "heatmap_title": (
         "Skill gap of the employed by {rows} and {columns}",

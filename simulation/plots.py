@@ -1532,8 +1532,10 @@ def _pair_number(v: float, metric: str, lang: str) -> str:
     10,000 up in 万 ('+6.2万')."""
     shown = v * scale(metric)
     if i18n.catalogue_unit(metric).startswith("yuan"):
-        if lang == "zh" and abs(v) >= 10_000:
-            return f"{v / 10_000:+.2g}万".replace("-", "\u2212")
+        if lang == "zh" and abs(v) >= 10_000:  # (three digits: +1.50万, +99.5万, +2,500万)
+            wan = v / 10_000
+            places = max(0, 2 - math.floor(math.log10(abs(wan))))
+            return f"{wan:+,.{places}f}万".replace("-", "\u2212")
         if round(v) == 0:
             return "0"
         return f"{v:+,.0f}".replace("-", "\u2212")
@@ -1584,7 +1586,11 @@ def pair_interactions(
     at = {p: i for i, p in enumerate(parts)}
     n = len(parts) - 1  # (the matrix's rows: parts 2..; its columns: parts ..n-1)
     k = scale(metric)
+    shown_unit = unit(metric, lang, effect=True)
     top = float(np.nanmax(np.abs(rows["interaction"].to_numpy(float)))) * k
+    if lang == "zh" and i18n.catalogue_unit(metric).startswith("yuan") and top >= 10_000:
+        k, top = k / 10_000, top / 10_000  # (the scale in 万, as the cells)
+        shown_unit = "万" + shown_unit
     norm = Normalize(-top, top) if top > 0 else Normalize(-1.0, 1.0)
     cmap = sns.color_palette("vlag", as_cmap=True)
     names = [_wrap(name_of("policy", p, lang), lang, 18) for p in parts]
@@ -1615,6 +1621,12 @@ def pair_interactions(
                 if not clear:  # (pale: a third of the colour on white)
                     colour[:3] = 1 - (1 - colour[:3]) / 3
                 ax.add_patch(Rectangle((j, i - 1), 1, 1, facecolor=colour, edgecolor="white"))
+                if clear:  # (framed: a clear difference near zero is near white)
+                    ax.add_patch(
+                        Rectangle(
+                            (j + 0.04, i - 0.96), 0.92, 0.92, fill=False, ec="#333333", lw=1.0
+                        )
+                    )
                 if math.isfinite(v):
                     ax.text(
                         j + 0.5,
@@ -1643,13 +1655,13 @@ def pair_interactions(
             ScalarMappable(norm, cmap),
             ax=axes.flat[: len(scen)],
             shrink=0.7,
-            label=_wrap(text("pairs_scale", lang).format(unit=unit(metric, lang, effect=True)),
-                lang, 40),
+            label=_wrap(text("pairs_scale", lang).format(unit=shown_unit), lang, 40),
         )  # fmt: skip
         fig.suptitle(text("pairs_title", lang).format(what=label(metric, lang)), weight="bold")
         info = interactions.attrs.get("skillsim", {})
         basis = effects_basis(interactions, lang)
-        seeds = int(rows["n"].max())
+        least, most = int(rows["n"].min()), int(rows["n"].max())
+        seeds = f"{most}" if least == most else f"{least}-{most}"
         note = text("pairs_note", lang).format(
             base=name_of("policy", str(info.get("baseline_policy", "none")), lang),
             basis=basis["basis"],

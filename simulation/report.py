@@ -139,44 +139,47 @@ _T: dict[str, tuple[str, str]] = {
     ),
     "parts_said": (
         "“{whole}” is not the sum of its parts: in every scenario its effect differs "
-        "clearly from its {k} parts' effects added up on {names} (see “{section}”).",
+        "clearly from its {k} parts' effects added up on {names}, in the same direction "
+        "and by at least {share} of the largest effect of a single policy (see “{section}”).",
         "“{whole}”不等于其各组成部分之和：在所有情景下，其对{names}的效应均与{k}项组成政策单独实施的"
-        "效应之和有明确差异（见“{section}”）。",
+        "效应之和有明确且同向的差异，差值至少为单项政策最大效应的{share}（见“{section}”）。",
     ),
     "pairs_intro": (
         "The sweep also ran {n} pairs of its {k} policies, each pair together, so that each "
         "pair can be set beside its two parts added up. The figures draw every pair's "
         "difference, a matrix per measure with a panel per scenario: {links}. With so "
-        "many differences, some are clear by chance, and many are too small to matter; "
-        "the tables below are of the pairs that differ clearly in every scenario and by at "
-        "least {share} of the largest effect of a single policy on the measure there, on "
-        "those measures only.",
+        "many differences, some would look clear by chance even where pairs did not "
+        "differ, and many are too small to matter; the tables below are of the pairs that "
+        "differ clearly in every scenario, in the same direction, and by at least {share} "
+        "of the largest effect of a single policy on the measure there, on those measures "
+        "only.",
         "本组模拟还把{k}项政策两两组合，共{n}对，每对同时实施，以便将每对的效应与两项政策各自单独实施的效应之和"
         "并列比较。各图绘出每对的差值，每个指标一张矩阵图，每个情景一个面板：{links}。差值很多时，"
-        "有些仅因偶然而显得明确，许多则小到无关紧要；下表只列出在所有情景下均有明确差异、且差值至少为"
-        "该情景下单项政策对该指标最大效应的{share}的政策对，并只列出这些指标。",
+        "即使各对政策并无差异，也会有些仅因偶然而显得明确，许多则小到无关紧要；下表只列出在所有情景下均有明确且同向的差异、"
+        "且差值至少为该情景下单项政策对该指标最大效应的{share}的政策对，并只列出这些指标。",
     ),
     "pairs_quiet": (
-        "Of the {n} pairs, {quiet} differ from their parts added up by less than that, or "
-        "not clearly in every scenario, on every measure: their numbers are in the "
-        "figures, and with intervals in `skillsim effects --parts`.",
-        "在{n}对政策中，有{quiet}对在所有指标上与各自效应之和的差异小于上述标准，或并非在所有情景下均明确："
-        "其数值见各图，置信区间见`skillsim effects --parts`。",
+        "Of the {n} pairs, {quiet} differ from their parts added up on no measure in that "
+        "way: their numbers are in the figures, and with intervals in `skillsim effects "
+        "--parts`.",
+        "在{n}对政策中，有{quiet}对在任何指标上均未达到上述标准：其数值见各图，置信区间见`skillsim effects --parts`。",
     ),
     "fig_pairs": (
         "{what}: each pair of policies together, against its two parts alone, added up "
-        "(the difference; strong colours and bold numbers where its 95% interval excludes "
-        "zero). A pair that does less than its parts added up, where they work the same "
-        "way, gets in each other's way; one that does more reinforces it.",
+        "(the difference; strong colours, bold numbers and a dark frame where its 95% "
+        "interval excludes zero). Below zero, the pair together moves the measure less "
+        "(or down more) than its parts added up; above zero, more (or down less).",
         "{what}：每两项政策同时实施，与两项政策各自单独实施的效应之和比较（差值；95%置信区间不含零时颜色深、"
-        "数字加粗）。两项政策作用方向相同时，同时实施的效应小于二者之和表示相互抵消，大于则表示相互强化。",
+        "数字加粗并加深色边框）。低于零：同时实施使该指标上升得比二者之和少（或下降得更多）；高于零：上升得更多"
+        "（或下降得更少）。",
     ),
     "pairs_behind": (
         "On {measure}, “{whole}” differs from its parts added up by {d} {unit} in "
-        "{scenario}; of its parts, the pair “{pair}” alone differs from its two added up "
-        "by {dp}.",
-        "在{measure}上，“{whole}”与其各组成部分之和的差值在{scenario}中为{d}{unit}；"
-        "在其组成政策中，仅“{pair}”这一对与两项各自效应之和的差值就达{dp}。",
+        "{scenario}. Of the pairs of its parts that differ from their two added up clearly "
+        "and in the same direction in every scenario, the most is “{pair}”: {dp} there.",
+        "在{measure}上，“{whole}”与其各组成部分之和的差值在{scenario}中为{d}{unit}。"
+        "在其组成政策两两组合中，在所有情景下与两项各自效应之和均有明确且同向差异的政策对里，"
+        "差值最大的是“{pair}”：该情景中为{dp}。",
     ),
     "parts_whole": ("{whole}", "{whole}"),
     "parts_col": ("effect of", "效应"),
@@ -1108,6 +1111,8 @@ def _parts_table(sweep: Sweep) -> pd.DataFrame | None:
     r = sweep.results
     if r["point"].nunique() > 1 or sweep.seeds < 2:
         return None
+    if (analysis.changed_levers(sweep.manifest) or {}).get(sweep.baseline):
+        return None  # (against a policy that sets levers, its own effect counts in too)
     ran = set(r["policy"].unique())
     combos = {
         whole: parts
@@ -1128,10 +1133,10 @@ def _parts_table(sweep: Sweep) -> pd.DataFrame | None:
 
 MANY_PAIRS = 3  # pairs of policies from which the report draws them as matrices
 # A difference from the parts added up that the summary and a pair's table name: clear
-# in every scenario, and at least this share of the largest effect of a single policy
-# on the measure there (with 21 pairs x 5 measures, a clear difference of 0.03 points
-# of unemployment, a tenth of a single policy's, is not news: it was one of four pairs
-# the summary named)
+# in every scenario, one way, and at least this share of the largest effect of a single
+# policy on the measure there (with 21 pairs x 5 measures, the summary had named four
+# pairs, three of them for differences of 0.03 points of unemployment or a few tenths
+# of a start, where a single policy moved 0.3 points or 37 starts)
 MATERIAL_SHARE = 0.1
 
 
@@ -2569,6 +2574,7 @@ def _parts_said(sweep: Sweep, lang: str) -> list[str]:
                 whole=name_of("policy", whole, lang),
                 k=len(one["parts"].iloc[0].split("+")),
                 names=sep.join(names),
+                share=f"{MATERIAL_SHARE:.0%}",
                 section=_t("parts", lang),
             )
             out.append(f"<p class='note'>{_e(words)} <a href='#parts'>→</a></p>")
@@ -2582,8 +2588,18 @@ def _telling(sweep: Sweep, one: pd.DataFrame) -> list[str]:
     return [
         m
         for m in PARTS_METRICS
-        if _clear_in(rows := one[one["metric"] == m]) == "every" and _material(sweep, rows)
+        if _clear_in(rows := one[one["metric"] == m]) == "every"
+        and _one_sign(rows)
+        and _material(sweep, rows)
     ]
+
+
+def _one_sign(rows: pd.DataFrame) -> bool:
+    """Whether the differences of ``rows`` (a combination's, one measure, a scenario
+    each; those with an interval) all lie on one side of zero: clear in every scenario
+    but one way here and the other there is no one finding."""
+    known = rows.loc[rows["n"] >= 2, "interaction"]
+    return bool((known > 0).all() or (known < 0).all())
 
 
 def _parts(sweep: Sweep, lang: str) -> str:
@@ -2624,12 +2640,13 @@ def _parts(sweep: Sweep, lang: str) -> str:
 
 
 def _pairs_behind(sweep: Sweep, whole: str, one: pd.DataFrame, pairs: list[str], lang: str):
-    """Which pair of its parts a combination's difference from its parts added up comes
-    from, where the sweep ran the pairs (``pairs``): on each measure where the
-    difference is clear and material (``_telling``), in the first scenario, the pair of
-    its parts whose own difference has the same sign and is at least half of it, the
-    largest (the package's shortfall in starts is the subsidy's with the quality
-    standards). Empty where no pair is."""
+    """Which pair of its parts a combination's difference from its parts added up is
+    like, where the sweep ran the pairs (``pairs``): on each measure where the
+    combination's difference tells (``_telling``), the pair of its parts whose own
+    difference tells too, on the same side of zero in every scenario, the largest in
+    the first scenario (the package's shortfall in starts is the subsidy's with the
+    quality standards). Empty where no pair is. Set side by side, not added: the
+    differences of the pairs need not sum to the combination's."""
     its = set(one["parts"].iloc[0].split("+"))
     mine = sweep.parts[
         sweep.parts["policy"].isin(pairs)
@@ -2637,22 +2654,29 @@ def _pairs_behind(sweep: Sweep, whole: str, one: pd.DataFrame, pairs: list[str],
     ]
     said = []
     for m in _telling(sweep, one):
-        rows = one[(one["metric"] == m) & (one["n"] >= 2)]
-        scenario = next(s for s in sweep.scenario_order if s in set(rows["scenario"]))
-        d = float(rows.loc[rows["scenario"] == scenario, "interaction"].iloc[0])
-        theirs = mine[(mine["metric"] == m) & (mine["scenario"] == scenario)]
-        near = theirs[(theirs["interaction"] * d > 0) & (theirs["interaction"].abs() >= abs(d) / 2)]
-        if near.empty:
+        rows = one[(one["metric"] == m) & (one["n"] >= 2)].set_index("scenario")
+        alike = []
+        for pair, theirs in mine[mine["metric"] == m].groupby("policy", sort=False):
+            if m not in _telling(sweep, theirs):
+                continue
+            theirs = theirs[theirs["n"] >= 2].set_index("scenario")
+            shared = rows.index.intersection(theirs.index)
+            same = theirs.loc[shared, "interaction"] * rows.loc[shared, "interaction"] > 0
+            if len(shared) == len(rows) and same.all():
+                alike.append(pair)
+        if not alike:
             continue
-        top = near.loc[near["interaction"].abs().idxmax()]
+        scenario = next(s for s in sweep.scenario_order if s in rows.index)
+        first = mine[(mine["metric"] == m) & (mine["scenario"] == scenario)].set_index("policy")
+        top = first.loc[alike, "interaction"].abs().idxmax()
         said.append(
             _t("pairs_behind", lang).format(
                 measure=label(m, lang),
                 whole=name_of("policy", whole, lang),
-                d=_difference_words(m, rows[rows["scenario"] == scenario].iloc[0]),
+                d=_difference_words(m, rows.loc[scenario]),
                 scenario=name_of("scenario", scenario, lang),
-                pair=name_of("policy", top["policy"], lang),
-                dp=_difference_words(m, top),
+                pair=name_of("policy", top, lang),
+                dp=_difference_words(m, first.loc[top]),
                 unit=i18n.unit(m, lang, effect=True),
             )
         )

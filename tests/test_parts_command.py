@@ -14,13 +14,15 @@ from simulation.experiment import load_experiment, make_plan, run_sweep
 
 PAIR = "apprenticeship_subsidy+quality_apprenticeship"
 PARTS = ["apprenticeship_subsidy", "quality_apprenticeship"]
+OTHER = "apprenticeship_subsidy+core_skills"
 
 
 @pytest.fixture(scope="module")
 def pair_sweep(tmp_path_factory) -> Path:
-    """A finished sweep of none, two policies and the two together, 3 seeds."""
+    """A finished sweep of none, three policies and two pairs of them, 3 seeds."""
     root = tmp_path_factory.mktemp("parts")
-    text = small(policies=("none", *PARTS, PAIR), replications=3, workers=600, months=6)
+    policies = ("none", *PARTS, "core_skills", PAIR, OTHER)
+    text = small(policies=policies, replications=3, workers=600, months=6)
     path = write_experiment(root / "exp", text)
     out = root / "sweep"
     assert run_sweep(make_plan(load_experiment(path)), out, executor="serial", threads=1).complete
@@ -38,6 +40,8 @@ def test_effects_parts_sets_a_combination_beside_its_parts(pair_sweep, tmp_path,
     frame = analysis.load(pair_sweep)
     want = analysis.interaction(frame, PAIR, PARTS, "none", list(analysis.PARTS_METRICS))
     written = pd.read_csv(csv)
+    written = written[written["policy"] == PAIR]
+    assert set(pd.read_csv(csv)["policy"]) == {PAIR, OTHER}
     assert list(written["metric"]) == list(want["metric"])
     for column in ("combination_effect", "parts_effect", "interaction", "ci_low", "ci_high"):
         assert list(written[column]) == pytest.approx(list(want[column]), rel=1e-12, nan_ok=True)
@@ -67,6 +71,17 @@ def test_effects_parts_sets_a_combination_beside_its_parts(pair_sweep, tmp_path,
     words = {"effect": row["interaction"], "ci_low": row["ci_low"], "ci_high": row["ci_high"]}
     assert analysis.effect_words("employment_rate", row["unit"], words) in out
     assert "month 6" in out and "unemployment_rate" not in out
+    # a window of months, to the CSV too
+    csv = tmp_path / "window.csv"
+    argv = ["effects", str(pair_sweep), "--parts", "--months", "3-5", "--csv", str(csv)]
+    assert cli.main(argv) == 0
+    capsys.readouterr()
+    window = analysis.interaction(frame, PAIR, PARTS, "none", "employment_rate", months=(3, 5))
+    written = pd.read_csv(csv).query("policy == @PAIR and metric == 'employment_rate'")
+    assert written["interaction"].tolist() == pytest.approx(window["interaction"].tolist())
+    assert set(written["summarised_months"]) == {"mean of months 3-5"}
+    whole = want.query("metric == 'employment_rate'")["interaction"].tolist()
+    assert written["interaction"].tolist() != pytest.approx(whole)  # (not months 1-6)
 
 
 def test_effects_parts_marks_a_clear_difference(pair_sweep, capsys, monkeypatch):
@@ -99,9 +114,10 @@ def test_effects_parts_marks_a_clear_difference(pair_sweep, capsys, monkeypatch)
             f"interaction of {analysis.COST_METRIC}: a ratio of two effects",
         ),
         (
+            # (AB - A - B + G: the interaction plus the baseline's own effect)
             ["--baseline", "quality_apprenticeship"],
-            "--parts: no policy of {sweep} combines others that ran beside it and the baseline "
-            "quality_apprenticeship",
+            "--parts --baseline quality_apprenticeship: it changes levers of the status quo "
+            "(quality.written_agreement",
         ),
     ],
 )
@@ -110,6 +126,34 @@ def test_effects_parts_refuses_what_it_cannot_compare(pair_sweep, tmp_path, caps
     assert cli.main(["effects", str(pair_sweep), "--parts", *argv, "--csv", str(csv)]) == 2
     assert said.format(sweep=pair_sweep) in capsys.readouterr().err
     assert not csv.exists()
+
+
+def test_effects_parts_says_which_combination_it_left_out_and_why(pair_sweep, capsys, monkeypatch):
+    """A part that has not run (a sweep stopped early): its combination left out, said
+    on stderr, the others shown; every combination without a part: refused, naming the
+    parts missing. A folder of runs, without the sweep's manifest of policies: refused,
+    said so."""
+    load = analysis.load
+    gone: set[str] = {"core_skills"}
+
+    def unfinished(*args, **kwargs):
+        frame = load(*args, **kwargs)
+        return frame[~frame["policy"].isin(gone)]
+
+    monkeypatch.setattr(analysis, "load", unfinished)
+    assert cli.main(["effects", str(pair_sweep), "--parts", "--metric", "employment_rate"]) == 0
+    said = capsys.readouterr()
+    assert f"--parts: {OTHER} left out: its part(s) core_skills did not run" in said.err
+    assert "quality_apprenticeship" in said.out and "core_skills" not in said.out
+    gone.add("quality_apprenticeship")
+    assert cli.main(["effects", str(pair_sweep), "--parts"]) == 2
+    err = capsys.readouterr().err
+    assert "--parts: no policy of" in err
+    assert f"core_skills, quality_apprenticeship, a part of {PAIR}, {OTHER}, did not run" in err
+    monkeypatch.setattr(analysis, "load", load)
+    assert cli.main(["effects", str(pair_sweep / "runs"), "--parts"]) == 2
+    err = capsys.readouterr().err
+    assert "has no sweep manifest to read its policies from" in err and "Traceback" not in err
 
 
 def test_effects_parts_of_a_sweep_without_a_combination(tmp_path, capsys):

@@ -1372,8 +1372,9 @@ def test_pair_interactions_draw_each_pair_once_in_a_triangle():
     assert where == {"\u221224.00": (0, 0), "+0.50": (0, 1), "0.00": (1, 1)}
     colour = {}
     for patch in ax.patches:
-        x, y = patch.get_xy()
-        colour[(round(x), round(y))] = np.array(patch.get_facecolor())
+        if patch.get_fill():  # (not the frames)
+            x, y = patch.get_xy()
+            colour[(round(x), round(y))] = np.array(patch.get_facecolor())
     assert len(colour) == 3
     strong_blue, clear_red, pale = colour[(0, 0)], colour[(0, 1)], colour[(1, 1)]
     assert strong_blue[2] > strong_blue[0] and clear_red[0] > clear_red[2]
@@ -1381,15 +1382,44 @@ def test_pair_interactions_draw_each_pair_once_in_a_triangle():
     assert cells["\u221224.00"].get_fontweight() == "bold"
     assert cells["+0.50"].get_fontweight() == "bold"
     assert cells["0.00"].get_fontweight() == "normal"
+    # the clear cells framed (a clear difference near zero is near white)
+    frames = [p for p in ax.patches if not p.get_fill()]
+    assert sorted((round(p.get_x()), round(p.get_y())) for p in frames) == [(0, 0), (0, 1)]
     # an unclear difference as large as a clear one: the same hue, paler
     loud = _pair_rows({**pairs, "quality_apprenticeship+core_skills": (24.0, -1.0, 49.0)})
     fig = plots.pair_interactions(loud, "apprenticeship_starts")
     ax = next(ax for ax in fig.axes if ax.get_title())
-    faces = {(round(p.get_x()), round(p.get_y())): np.array(p.get_facecolor()) for p in ax.patches}
+    faces = {
+        (round(p.get_x()), round(p.get_y())): np.array(p.get_facecolor())
+        for p in ax.patches
+        if p.get_fill()
+    }
     assert faces[(1, 1)][0] > faces[(1, 1)][2]  # red
     assert faces[(1, 1)][:3].min() > faces[(0, 0)][:3].min()  # paler than the clear blue
     note = " ".join(t.get_text() for t in fig.texts).replace("\n", " ")
     assert "against no new policy (status quo)" in note and "4 paired seeds" in note
+
+
+def test_pair_interactions_write_yuan_in_wan_on_a_chinese_page():
+    """Three digits in 万, never in scientific notation (995,000 yuan was "+1e+02万"),
+    whole yuan below 10,000; the colour scale in 万 too."""
+    words = {v: plots._pair_number(v, "spending_total_yuan", "zh") for v in (
+        995_000.0, -25_000_000.0, 15_000.0, 4_321.0, -0.4)}  # fmt: skip
+    assert words == {
+        995_000.0: "+99.5万",
+        -25_000_000.0: "\u22122,500万",
+        15_000.0: "+1.50万",
+        4_321.0: "+4,321",
+        -0.4: "0",
+    }
+    assert plots._pair_number(995_000.0, "spending_total_yuan", "en") == "+995,000"
+    chinese_font_or_skip()
+    rows = _pair_rows({"apprenticeship_subsidy+core_skills": (62_000.0, 30_000.0, 90_000.0)})
+    rows = rows.assign(metric="spending_total_yuan", unit="yuan per month")
+    fig = plots.pair_interactions(rows, "spending_total_yuan", lang="zh")
+    bar = next(ax for ax in fig.axes if not ax.get_title())
+    assert "万元" in bar.get_ylabel()
+    assert bar.get_ylim()[1] == pytest.approx(6.2)
 
 
 def test_pair_interactions_refuse_what_they_cannot_draw():

@@ -359,23 +359,30 @@ def _pairs_sweep(path, pairs=("ab", "ac", "bc")):
     seeds, two scenarios, with no noise: the subsidy adds 6 apprenticeship starts a
     month, the quality standards take 1 away, the core skills add 0.3; with the
     subsidy, the quality standards take 3 more away (a difference from the parts added
-    up of a sixth of the subsidy's effect: material) and the core skills add 0.2 more
-    (a thirtieth: clear, as every difference here, but not material)."""
+    up of half the subsidy's effect: material); the core skills add 0.2 more in the
+    baseline scenario (a thirtieth: clear, as every difference here, but not material)
+    and 1.0 more in the rural one (material there only); the standards with the core
+    skills 1.0 more in the baseline scenario and 1.0 fewer in the rural one (material in
+    both, but one way here and the other there)."""
     from simulation import loading
 
     one = {"a": "apprenticeship_subsidy", "b": "quality_apprenticeship", "c": "core_skills"}
     starts = {"none": 0.0, "a": 6.0, "b": -1.0, "c": 0.3}
-    extra = {"ab": -3.0, "ac": 0.2, "bc": 0.0}
+    extra = {
+        "baseline": {"ab": -3.0, "ac": 0.2, "bc": 1.0},
+        "rural_revitalization": {"ab": -3.0, "ac": 1.0, "bc": -1.0},
+    }
     combos = {k: sorted(k) for k in pairs} | {"package": ["a", "b", "c"]}
     policies = {"none": loading.load_policy("none").model_dump(mode="json")}
     policies |= {one[k]: loading.load_policy(one[k]).model_dump(mode="json") for k in "abc"}
-    shift = {"none": 0.0} | {one[k]: starts[k] for k in "abc"}
+    shift = {s: {"none": 0.0} | {one[k]: starts[k] for k in "abc"} for s in extra}
     for key, keys in combos.items():
         name = "package" if key == "package" else "+".join(one[k] for k in keys)
         resolved = loading.load_policy([one[k] for k in keys]).model_dump(mode="json")
         policies[name] = resolved | {"name": name}
-        joint = sum(extra.get("".join(p), 0.0) for p in itertools.combinations(keys, 2))
-        shift[name] = sum(starts[k] for k in keys) + joint
+        for s, more in extra.items():
+            joint = sum(more["".join(p)] for p in itertools.combinations(keys, 2))
+            shift[s][name] = sum(starts[k] for k in keys) + joint
     rows = []
     for scenario in ("baseline", "rural_revitalization"):
         for policy in policies:
@@ -393,7 +400,7 @@ def _pairs_sweep(path, pairs=("ab", "ac", "bc")):
                             "unemployment_rate": 0.05 + 0.001 * seed,
                             "youth_unemployment_rate": 0.1,
                             "employment_rate": 0.8,
-                            "apprenticeship_starts": 5.0 + seed + shift[policy],
+                            "apprenticeship_starts": 5.0 + seed + shift[scenario][policy],
                             "spending_total_yuan": 1e5,
                         }
                     )
@@ -423,11 +430,19 @@ def test_many_pairs_are_drawn_and_only_the_telling_ones_tabled(tmp_path):
     sweep = _pairs_sweep(tmp_path)
     ab = "apprenticeship_subsidy+quality_apprenticeship"
     ac = "apprenticeship_subsidy+core_skills"
-    assert report._pairs(sweep) == [ab, ac, "quality_apprenticeship+core_skills"]
+    bc = "quality_apprenticeship+core_skills"
+    assert report._pairs(sweep) == [ab, ac, bc]
     starts = sweep.parts[sweep.parts["metric"] == "apprenticeship_starts"].set_index("policy")
     assert starts.loc[ab, "interaction"].tolist() == pytest.approx([-3.0, -3.0])
-    assert starts.loc[ac, "interaction"].tolist() == pytest.approx([0.2, 0.2])
-    assert (starts.loc[ac, "ci_low"] > 0).all()  # (clear, yet a thirtieth of the subsidy's)
+    assert starts.loc[ac, "interaction"].tolist() == pytest.approx([0.2, 1.0])
+    assert starts.loc[bc, "interaction"].tolist() == pytest.approx([1.0, -1.0])
+    for pair in (ac, bc):  # clear in both scenarios: a tenth of the subsidy's in one only
+        assert (starts.loc[pair, "ci_low"] > 0).tolist() == [True, pair == ac]
+        rows = sweep.parts[(sweep.parts["policy"] == pair)]
+        assert report._telling(sweep, rows) == []  # (not in every scenario; not one way)
+    assert report._material(
+        sweep, sweep.parts.query("policy == @bc and metric == 'apprenticeship_starts'")
+    )
     page = report._parts(sweep, "en")
     assert "The sweep also ran 3 pairs of its 3 policies" in page
     assert "at least 10% of the largest effect of a single policy" in page
@@ -438,17 +453,20 @@ def test_many_pairs_are_drawn_and_only_the_telling_ones_tabled(tmp_path):
     pair = page[page.index("quality apprenticeship standards” do what") : page.index("package")]
     assert "Change in apprenticeship starts" in pair
     assert "Change in unemployment rate" not in pair  # (no difference there: not tabled)
-    assert "Of the 3 pairs, 2 differ from their parts added up by less than that" in page
-    # the package's difference (-2.8 starts: -3 of the subsidy with the standards, +0.2 of
-    # the subsidy with the core skills) beside the pair's that differs most alike
+    assert "Of the 3 pairs, 2 differ from their parts added up on no measure in that way" in page
+    # the package's difference (-1.8 starts in the baseline scenario, -3.0 in the rural:
+    # the pairs' added up) beside that of the pair of its parts that differs alike
     behind = re.search(
         "On apprenticeship starts, “full policy package” differs from its parts added up "
-        "by \u22122\\.80* \\[[^]]*\\] per month in baseline \\(current trends\\); of "
-        "its parts, the pair “apprenticeship subsidy \\+ quality apprenticeship standards” "
-        "alone differs from its two added up by \u22123\\.00* \\[",
+        "by \u22121\\.80* \\[[^]]*\\] per month in baseline \\(current trends\\)\\. Of "
+        "the pairs of its parts that differ from their two added up clearly and in the "
+        "same direction in every scenario, the most is “apprenticeship subsidy \\+ quality "
+        "apprenticeship standards”: \u22123\\.00* \\[[^]]*\\] there\\.",
         html.unescape(page),
     )
     assert behind, page
+    package = sweep.parts[sweep.parts["policy"] == "package"]
+    assert report._pairs_behind(sweep, "package", package, [ac, bc], "en") == ""
     assert "On unemployment rate" not in page  # (no difference there)
     said = " ".join(report._parts_said(sweep, "en"))
     assert "“apprenticeship subsidy + quality apprenticeship standards” is not the sum" in said
@@ -475,6 +493,11 @@ def test_many_pairs_are_drawn_and_only_the_telling_ones_tabled(tmp_path):
     assert page.count("Change in unemployment rate") == 3
     written = dataclasses.replace(written, parts=few.parts)
     assert not [s for s in report.figures(written, "paper", "en") if s.name.startswith("pairs_")]
+    # against a baseline that sets levers of its own (AB - A - B + G: its effect in too)
+    sweep = _pairs_sweep(tmp_path)
+    other = dataclasses.replace(sweep, baseline="core_skills")
+    other = dataclasses.replace(other, effects=analysis.effects(sweep.results, "core_skills"))
+    assert report._parts_table(other) is None
 
 
 def test_a_package_is_set_beside_its_parts_added_up(tmp_path):
@@ -512,7 +535,10 @@ def test_a_package_is_set_beside_its_parts_added_up(tmp_path):
     # the summary says so, linked to the section, of the measures clear in every scenario
     (said,) = report._parts_said(sweep, "en")
     assert "“full policy package” is not the sum of its parts" in said
-    assert "added up on apprenticeship starts (see “A package and its parts”)" in said
+    assert (
+        "added up on apprenticeship starts, in the same direction and by at least 10% of "
+        "the largest effect of a single policy (see “A package and its parts”)"
+    ) in said
     assert "href='#parts'" in said and said in report._summary(sweep, "en")
     quiet = sweep.parts.assign(ci_low=-1.0, ci_high=1.0)
     assert report._parts_said(dataclasses.replace(sweep, parts=quiet), "en") == []

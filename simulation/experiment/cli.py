@@ -953,24 +953,37 @@ def _parts_effects(frame, results: Path, baseline: str, summary, names, csv, mon
 
     try:
         found = analysis.policy_parts(results)
+        changed = analysis.changed_levers(results) or {}
     except (OSError, ValueError) as exc:
         raise _bad(
             f"--parts: {results} has no sweep manifest to read its policies from ({exc}; "
             "allowed: --parts with a sweep folder written by `skillsim sweep`)"
         ) from None
+    if changed.get(baseline):  # (AB - A - B + G: the interaction plus G's own effect)
+        levers = ", ".join(list(changed[baseline])[:3]) + (
+            ", ..." if len(changed[baseline]) > 3 else ""
+        )
+        raise _bad(
+            f"--parts --baseline {baseline}: it changes levers of the status quo ({levers}), "
+            "so a combination's difference from its parts added up against it would count "
+            "its own effect too (allowed: --parts against the status quo: --baseline none, "
+            "or a policy that changes no lever)"
+        )
     ran = set(frame["policy"].unique())
     combos = {
         whole: its
         for whole, its in found.items()
         if whole in ran and set(its) <= ran and baseline not in (whole, *its)
     }
+    short = {whole: sorted(set(its) - ran) for whole, its in found.items() if whole in ran}
+    short = {whole: lacking for whole, lacking in short.items() if lacking}
     if not combos or baseline not in ran:
-        absent = sorted({p for whole, its in found.items() for p in (whole, *its)} - ran)
+        lacking = sorted({p for ps in short.values() for p in ps})
         why = (
             f": the baseline {baseline} did not run"
             if baseline not in ran
-            else f": {', '.join(absent)} did not run"
-            if absent
+            else f": {', '.join(lacking)}, a part of {', '.join(short)}, did not run"
+            if lacking
             else ""
         )
         raise _bad(
@@ -978,6 +991,12 @@ def _parts_effects(frame, results: Path, baseline: str, summary, names, csv, mon
             f"baseline {baseline}{why} (allowed: a sweep that runs a combination, such as "
             '"package" or "a+b", with each of its parts and the baseline, as '
             "experiments/default.toml and experiments/package_pairs.toml do)"
+        )
+    for whole, lacking in short.items():  # (the others shown: said on stderr, not dropped unsaid)
+        print(
+            f"skillsim: warning: --parts: {whole} left out: its part(s) {', '.join(lacking)} "
+            "did not run",
+            file=sys.stderr,
         )
     present = analysis._measures(frame)
     shown = names or [m for m in analysis.PARTS_METRICS if m in present]
@@ -1047,7 +1066,7 @@ def _parts_effects(frame, results: Path, baseline: str, summary, names, csv, mon
     seeds = f"{most} paired seeds" if least == most else f"{least}-{most} paired seeds"
     if least != most:
         seeds += " (fewer where a run is missing)"
-    lone = " [-, -]: fewer than two pairs, no interval;" if least < 2 else ""
+    lone = " [-, -]: fewer than two paired seeds, no interval;" if least < 2 else ""
     print(
         f"n = {seeds};{lone} shares in percentage points (pp). together: the combined "
         "policy's effect; parts added up: its parts' effects, each alone, summed seed by "
