@@ -1872,12 +1872,16 @@ def changed_levers(manifest: Mapping[str, Any] | str | Path) -> dict[str, dict[s
     """Each of a sweep's policies' levers set otherwise than in the status quo (as
     resolved in its manifest: its ``status_quo``, or the policy "none"), by their dotted
     paths; an empty dict for a policy that changes none. None where the manifest has
-    no status quo to tell by. ``manifest`` is a sweep's (or the sweep folder: a folder
-    without a manifest is a ``ValueError``)."""
+    no status quo to tell by. ``manifest`` is a sweep's (or the sweep folder, or its
+    runs/ as ``load`` takes it: a folder without a manifest is a ``ValueError``)."""
     from simulation.config import leaves
 
     if not isinstance(manifest, Mapping):
-        found = _manifest(Path(manifest))
+        path = Path(manifest)
+        found = _manifest(path)
+        if found is None and path.name == "runs":  # (a sweep's runs: the sweep's, as load)
+            above = _manifest(path.parent)
+            found = above if above is not None and above.get("kind") == "sweep" else None
         if found is None:
             raise ValueError(
                 f"{manifest}: no manifest.json to read its policies from (allowed: a sweep "

@@ -3,6 +3,7 @@ parts added up (``analysis.interaction``), in a table and a CSV; bad input refus
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -128,7 +129,9 @@ def test_effects_parts_refuses_what_it_cannot_compare(pair_sweep, tmp_path, caps
     assert not csv.exists()
 
 
-def test_effects_parts_says_which_combination_it_left_out_and_why(pair_sweep, capsys, monkeypatch):
+def test_effects_parts_says_which_combination_it_left_out_and_why(
+    pair_sweep, tmp_path, capsys, monkeypatch
+):
     """A part that has not run (a sweep stopped early): its combination left out, said
     on stderr, the others shown; every combination without a part: refused, naming the
     parts missing. A folder of runs, without the sweep's manifest of policies: refused,
@@ -151,7 +154,14 @@ def test_effects_parts_says_which_combination_it_left_out_and_why(pair_sweep, ca
     assert "--parts: no policy of" in err
     assert f"core_skills, quality_apprenticeship, a part of {PAIR}, {OTHER}, did not run" in err
     monkeypatch.setattr(analysis, "load", load)
-    assert cli.main(["effects", str(pair_sweep / "runs"), "--parts"]) == 2
+    # the sweep's runs/ folder: the sweep's manifest, as load takes it; a folder of run
+    # folders of one's own has none
+    assert cli.main(["effects", str(pair_sweep / "runs"), "--parts"]) == 0
+    assert "together" in capsys.readouterr().out
+    mine = tmp_path / "my_runs"
+    for run in list((pair_sweep / "runs").iterdir())[:4]:
+        shutil.copytree(run, mine / run.name)
+    assert cli.main(["effects", str(mine), "--parts"]) == 2
     err = capsys.readouterr().err
     assert "has no sweep manifest to read its policies from" in err and "Traceback" not in err
 
