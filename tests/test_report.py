@@ -335,19 +335,25 @@ def _package_sweep(path, seeds=(1, 2, 3), points=(0,)):
                                 "spending_total_yuan": 1e5 + 1e3 * seed + 2e4 * k,
                             }
                         )
+    return _sweep_of_parts(path, "parts", policies, rows)
+
+
+def _sweep_of_parts(path, name: str, policies: dict, rows: list[dict]) -> report.Sweep:
+    """A sweep, as ``report.read`` gives it, of ``rows`` (a run's months each) of the
+    resolved ``policies`` in two scenarios, against no new policy, with its
+    combinations against their parts (``report._parts_table``)."""
     runs = pd.DataFrame(rows)
     manifest = {
         "experiment": {
             "baseline_policy": "none",
-            "name": "parts",
+            "name": name,
             "keep": [],
             "design": {"kind": "none"},
         },
         "policies": policies,
         "scenarios": {"baseline": {}, "rural_revitalization": {}},
     }
-    effects = analysis.effects(runs, "none")
-    sweep = report.Sweep(Path(path), manifest, runs, effects, "none")
+    sweep = report.Sweep(Path(path), manifest, runs, analysis.effects(runs, "none"), "none")
     sweep.parts = report._parts_table(sweep)
     return sweep
 
@@ -404,20 +410,7 @@ def _pairs_sweep(path, pairs=("ab", "ac", "bc")):
                             "spending_total_yuan": 1e5,
                         }
                     )
-    runs = pd.DataFrame(rows)
-    manifest = {
-        "experiment": {
-            "baseline_policy": "none",
-            "name": "pairs",
-            "keep": [],
-            "design": {"kind": "none"},
-        },
-        "policies": policies,
-        "scenarios": {"baseline": {}, "rural_revitalization": {}},
-    }
-    sweep = report.Sweep(Path(path), manifest, runs, analysis.effects(runs, "none"), "none")
-    sweep.parts = report._parts_table(sweep)
-    return sweep
+    return _sweep_of_parts(path, "pairs", policies, rows)
 
 
 def test_many_pairs_are_drawn_and_only_the_telling_ones_tabled(tmp_path):
