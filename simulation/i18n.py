@@ -633,6 +633,7 @@ EXPERIMENT_DESCRIPTIONS_ZH: dict[str, str] = {
     "subsidy_sensitivity": "学徒补贴水平、高质量学徒制标准要素数量与技能需求信号滞后的Sobol敏感性指数",
     "hiring_assumptions": "企业评判求职者存在误差、青年求职者坚持保留工资时，一揽子政策与企业新型学徒制培训补贴的效果",
     "package_pairs": "各单项政策、每两项政策的组合与一揽子政策相对于现状的效果：哪些组成部分相互影响",
+    "subsidy_with_standards": "五档学徒培训补贴与高质量学徒制标准同时实施相对于现状的效果",
 }
 
 # The shipped experiments' names in Chinese (a Chinese page names an experiment by
@@ -642,6 +643,7 @@ EXPERIMENT_NAMES_ZH: dict[str, str] = {
     "subsidy_sensitivity": "学徒补贴敏感性分析",
     "hiring_assumptions": "招聘假设稳健性检验",
     "package_pairs": "政策两两组合实验",
+    "subsidy_with_standards": "补贴水平与质量标准实验",
 }
 
 

@@ -172,6 +172,13 @@ def test_the_shipped_experiments_load():
     found = analysis.policy_parts({"policies": resolved})
     assert len(found) == 22 and len(found["package"]) == 7
     assert all(name == "+".join(parts) for name, parts in found.items() if name != "package")
+    # the subsidy at five levels with the standards: four levels are policy files of the
+    # experiment's own, each a part of a combination with a shipped policy
+    levels = make_plan(load_experiment(REPO / "experiments" / "subsidy_with_standards.toml"))
+    policies = levels.experiment.policies
+    yuan = {n: p.subsidy.yuan_per_year for n, p in policies.items() if p.quality.mentor_training}
+    assert sorted(yuan.values()) == [0.0, 5000.0, 7500.0, 10000.0, 12500.0, 15000.0]
+    assert len(levels.runs) == 2 * 8 * 8
     # every shipped experiment is one of these (a new one is added here, and loads)
     shipped = {path.name for path in (REPO / "experiments").glob("*.toml")}
     assert shipped == {
@@ -179,6 +186,7 @@ def test_the_shipped_experiments_load():
         "subsidy_sensitivity.toml",
         "hiring_assumptions.toml",
         "package_pairs.toml",
+        "subsidy_with_standards.toml",
     }
 
 
