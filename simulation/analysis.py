@@ -1979,10 +1979,10 @@ def interaction(
     sweep's combinations and their parts.
 
     Each run is summarised as ``summarise`` does (``summary``: "mean" or "final", over
-    or at the end of ``months``); a mean over its own months, where ``effects`` averages a pair over the months both runs
-    define (the same for a metric defined every month, as the report's are; a rate
-    undefined in some months, such as a completion rate, can differ in its last
-    digits). A seed counts where the combination, every part and the baseline ran it.
+    or at the end of ``months``); a mean over its own months, where ``effects``
+    averages a pair over the months both runs define (the same for a metric defined
+    every month, as the report's are; a rate undefined in some months, such as a
+    completion rate, can differ in its last digits). A seed counts where the combination, every part and the baseline ran it.
     The cost per additional worker, a ratio, is refused: take the spending and the
     employed apart. ``baseline_policy`` should be the status quo (one that changes no
     lever: ``changed_levers``): against another, G, the difference is AB - A - B + G,

@@ -1523,13 +1523,13 @@ def _rings(ends: list) -> list:
     return [(colour, x, y, r) for (colour, x, y), r in zip(order, ring, strict=True)]
 
 
-# ------------------------------------------------------ cost-effectiveness
+# ------------------------------------------------------ pairs of policies
 
 
 def _pair_number(v: float, metric: str, lang: str) -> str:
     """A pair's difference in a matrix cell, short: a share's in percentage points, two
     decimals; a count or an index as its effects show it; yuan whole, in Chinese from
-    10,000 up in 万 ('+6.2万')."""
+    10,000 up in 万, three digits ('+6.23万')."""
     shown = v * scale(metric)
     if i18n.catalogue_unit(metric).startswith("yuan"):
         if lang == "zh" and abs(v) >= 10_000:  # (three digits: +1.50万, +99.5万, +2,500万)
@@ -1671,6 +1671,9 @@ def pair_interactions(
         )
         _finish(fig, note, lang, source=source_line(interactions, lang))
     return _done(fig)
+
+
+# ------------------------------------------------------ cost-effectiveness
 
 
 @_figure
