@@ -1526,16 +1526,17 @@ def _rings(ends: list) -> list:
 # ------------------------------------------------------ pairs of policies
 
 
-def _pair_number(v: float, metric: str, lang: str) -> str:
+def _pair_number(v: float, metric: str, wan: bool = False) -> str:
     """A pair's difference in a matrix cell, short: a share's in percentage points, two
-    decimals; a count or an index as its effects show it; yuan whole, in Chinese from
-    10,000 up in 万, three digits ('+6.23万')."""
+    decimals; a count or an index as its effects show it; yuan whole, or with ``wan``
+    (a Chinese figure whose scale is in 万) in 万, to three significant digits
+    ('+6.23万', '+0.896万', '+2,500万')."""
     shown = v * scale(metric)
     if i18n.catalogue_unit(metric).startswith("yuan"):
-        if lang == "zh" and abs(v) >= 10_000:  # (three digits: +1.50万, +99.5万, +2,500万)
-            wan = v / 10_000
-            places = max(0, 2 - math.floor(math.log10(abs(wan))))
-            return f"{wan:+,.{places}f}万".replace("-", "\u2212")
+        if wan and v != 0 and math.isfinite(v):
+            digits = float(f"{v / 10_000:.3g}")  # (three digits, then as many places)
+            places = max(0, 2 - math.floor(math.log10(abs(digits))))
+            return f"{digits:+,.{places}f}万".replace("-", "\u2212")
         if round(v) == 0:
             return "0"
         return f"{v:+,.0f}".replace("-", "\u2212")
@@ -1588,8 +1589,11 @@ def pair_interactions(
     k = scale(metric)
     shown_unit = unit(metric, lang, effect=True)
     top = float(np.nanmax(np.abs(rows["interaction"].to_numpy(float)))) * k
-    if lang == "zh" and i18n.catalogue_unit(metric).startswith("yuan") and top >= 10_000:
-        k, top = k / 10_000, top / 10_000  # (the scale in 万, as the cells)
+    # a Chinese page's yuan in 万 from 10,000 up: the scale and every cell alike (a cell
+    # of 8,964 yuan beside a scale in 万 read as 8,964万)
+    wan = lang == "zh" and i18n.catalogue_unit(metric).startswith("yuan") and top >= 10_000
+    if wan:
+        k, top = k / 10_000, top / 10_000
         shown_unit = "万" + shown_unit
     norm = Normalize(-top, top) if top > 0 else Normalize(-1.0, 1.0)
     cmap = sns.color_palette("vlag", as_cmap=True)
@@ -1631,7 +1635,7 @@ def pair_interactions(
                     ax.text(
                         j + 0.5,
                         i - 0.5,
-                        _pair_number(v, metric, lang),
+                        _pair_number(v, metric, wan),
                         ha="center",
                         va="center",
                         fontsize=size,

@@ -121,6 +121,44 @@ def test_a_policy_file_of_ones_own_combines_with_a_shipped_one(tmp_path):
     (typo.parent / "mine.toml").write_text(mine)
     with pytest.raises(ConfigError, match=r'policies\[1\] = "quality": unknown policy'):
         load_experiment(typo)
+    # an absolute path; a file with "+" in its name, whole; the same two in the other
+    # order, refused as one policy twice
+    other = tmp_path / "elsewhere" / "my_pol.toml"
+    other.parent.mkdir()
+    other.write_text(mine.replace("subsidy_7500", "my_pol"))
+    joined = other.with_name("my+pol.toml")  # (a whole file; no part of a combination)
+    joined.write_text(mine.replace("subsidy_7500", "joined"))
+    refs = ("none", f"{other}+core_skills", "elsewhere/my+pol.toml")
+    path = write_experiment(tmp_path, small(policies=refs), name="abs")
+    assert set(load_experiment(path).policies) == {"none", "my_pol+core_skills", "joined"}
+    swapped = ("none", "mine.toml+quality_apprenticeship", "quality_apprenticeship+mine.toml")
+    path = write_experiment(tmp_path / "exp", small(policies=swapped), name="swapped")
+    with pytest.raises(ConfigError, match="the same policy as"):
+        load_experiment(path)
+
+
+@pytest.mark.parametrize(
+    ("ref", "said"),
+    [
+        ("gone+pol.toml", 'policies[1] = "gone+pol.toml": no such file'),  # (whole, not "gone")
+        ("mine.toml+", 'policies[1] = "mine.toml+": an empty policy name'),
+        ("gone.toml+core_skills", 'policies[1] = "gone.toml": no such file'),
+    ],
+)
+def test_a_combination_of_files_says_what_is_wrong_with_it(ref, said, tmp_path, capsys):
+    path = write_experiment(tmp_path / "exp", small(policies=("none", ref)))
+    (path.parent / "mine.toml").write_text('extends = "core_skills"\nname = "mine"\n')
+    out = tmp_path / "out"
+    assert cli.main(["sweep", str(path), "--out", str(out), "--quiet"]) == 2
+    assert said in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_scenarios_do_not_combine(tmp_path):
+    text = small().replace('"quick.toml"', '"baseline+combined"')
+    path = write_experiment(tmp_path / "exp", text)
+    with pytest.raises(ConfigError, match=r"scenarios\[0\].*scenarios do not combine"):
+        load_experiment(path)
 
 
 def test_bad_command_line_override_is_blamed_on_the_command_line(tmp_path, capsys):

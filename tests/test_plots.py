@@ -1398,28 +1398,45 @@ def test_pair_interactions_draw_each_pair_once_in_a_triangle():
     assert faces[(1, 1)][:3].min() > faces[(0, 0)][:3].min()  # paler than the clear blue
     note = " ".join(t.get_text() for t in fig.texts).replace("\n", " ")
     assert "against no new policy (status quo)" in note and "4 paired seeds" in note
+    fewer = loud.assign(n=[2, 4, 4])  # (a part's run lost: the note gives the range)
+    fig = plots.pair_interactions(fewer, "apprenticeship_starts")
+    assert "2-4 paired seeds" in " ".join(t.get_text() for t in fig.texts).replace("\n", " ")
 
 
 def test_pair_interactions_write_yuan_in_wan_on_a_chinese_page():
-    """Three digits in 万, never in scientific notation (995,000 yuan was "+1e+02万"),
-    whole yuan below 10,000; the colour scale in 万 too."""
-    words = {v: plots._pair_number(v, "spending_total_yuan", "zh") for v in (
-        995_000.0, -25_000_000.0, 15_000.0, 4_321.0, -0.4)}  # fmt: skip
+    """Every cell in 万 where the figure's scale is (8,964 yuan beside a scale in 万 read
+    as 8,964万), three significant digits, never in scientific notation (995,000 yuan
+    was "+1e+02万"), rounded before the places are chosen (99,960 is "+10.0万"); whole
+    yuan otherwise."""
+    words = {v: plots._pair_number(v, "spending_total_yuan", wan=True) for v in (
+        995_000.0, -25_000_000.0, 15_000.0, 8_964.0, 99_960.0, 0.0)}  # fmt: skip
     assert words == {
         995_000.0: "+99.5万",
         -25_000_000.0: "\u22122,500万",
         15_000.0: "+1.50万",
-        4_321.0: "+4,321",
-        -0.4: "0",
+        8_964.0: "+0.896万",
+        99_960.0: "+10.0万",
+        0.0: "0",
     }
-    assert plots._pair_number(995_000.0, "spending_total_yuan", "en") == "+995,000"
+    assert plots._pair_number(4_321.0, "spending_total_yuan") == "+4,321"
+    assert plots._pair_number(-0.4, "spending_total_yuan") == "0"
+    assert plots._pair_number(995_000.0, "spending_total_yuan") == "+995,000"
     chinese_font_or_skip()
-    rows = _pair_rows({"apprenticeship_subsidy+core_skills": (62_000.0, 30_000.0, 90_000.0)})
-    rows = rows.assign(metric="spending_total_yuan", unit="yuan per month")
+    both = {
+        "apprenticeship_subsidy+core_skills": (62_000.0, 30_000.0, 90_000.0),
+        "apprenticeship_subsidy+green_curricula": (8_964.0, -1_000.0, 19_000.0),
+        "core_skills+green_curricula": (500.0, -1_000.0, 2_000.0),
+    }
+    rows = _pair_rows(both).assign(metric="spending_total_yuan", unit="yuan per month")
     fig = plots.pair_interactions(rows, "spending_total_yuan", lang="zh")
     bar = next(ax for ax in fig.axes if not ax.get_title())
     assert "万元" in bar.get_ylabel()
     assert bar.get_ylim()[1] == pytest.approx(6.2)
+    panel = next(ax for ax in fig.axes if ax.get_title())
+    assert sorted(t.get_text() for t in panel.texts) == ["+0.0500万", "+0.896万", "+6.20万"]
+    english = plots.pair_interactions(rows, "spending_total_yuan")
+    panel = next(ax for ax in english.axes if ax.get_title())
+    assert sorted(t.get_text() for t in panel.texts) == ["+500", "+62,000", "+8,964"]
 
 
 def test_pair_interactions_refuse_what_they_cannot_draw():

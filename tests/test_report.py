@@ -460,6 +460,22 @@ def test_many_pairs_are_drawn_and_only_the_telling_ones_tabled(tmp_path):
     assert behind, page
     package = sweep.parts[sweep.parts["policy"] == "package"]
     assert report._pairs_behind(sweep, "package", package, [ac, bc], "en") == ""
+    # a pair larger and alike in the first scenario, but the other way in the second: not
+    # named; alike in both, and the largest: named
+    parts = sweep.parts.copy()
+    of_bc = (parts["policy"] == bc) & (parts["metric"] == "apprenticeship_starts")
+    first = of_bc & (parts["scenario"] == "baseline")
+    second = of_bc & (parts["scenario"] == "rural_revitalization")
+    columns = ["interaction", "ci_low", "ci_high"]
+    parts.loc[first, columns] = (-4.0, -4.5, -3.5)
+    parts.loc[second, columns] = (1.0, 0.5, 1.5)
+    said = report._pairs_behind(dataclasses.replace(sweep, parts=parts), "package", package,
+        [ab, ac, bc], "en")  # fmt: skip
+    assert "is “apprenticeship subsidy + quality apprenticeship standards”" in said
+    parts.loc[second, columns] = (-4.0, -4.5, -3.5)
+    said = report._pairs_behind(dataclasses.replace(sweep, parts=parts), "package", package,
+        [ab, ac, bc], "en")  # fmt: skip
+    assert "is “quality apprenticeship standards + core-skills curricula”" in said
     assert "On unemployment rate" not in page  # (no difference there)
     said = " ".join(report._parts_said(sweep, "en"))
     assert "“apprenticeship subsidy + quality apprenticeship standards” is not the sum" in said

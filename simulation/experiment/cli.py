@@ -955,8 +955,9 @@ def _parts_effects(frame, results: Path, baseline: str, summary, names, csv, mon
         found = analysis.policy_parts(results)
         changed = analysis.changed_levers(results) or {}
     except (OSError, ValueError) as exc:
+        why = "no manifest.json" if "manifest.json" in str(exc) else str(exc)
         raise _bad(
-            f"--parts: {results} has no sweep manifest to read its policies from ({exc}; "
+            f"--parts: {results} has no sweep manifest to read its policies from ({why}; "
             "allowed: --parts with a sweep folder written by `skillsim sweep`)"
         ) from None
     if changed.get(baseline):  # (AB - A - B + G: the interaction plus G's own effect)
@@ -982,7 +983,7 @@ def _parts_effects(frame, results: Path, baseline: str, summary, names, csv, mon
         why = (
             f": the baseline {baseline} did not run"
             if baseline not in ran
-            else f": {', '.join(lacking)}, a part of {', '.join(short)}, did not run"
+            else f": {', '.join(lacking)} did not run (parts of {', '.join(short)})"
             if lacking
             else ""
         )

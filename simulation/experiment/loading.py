@@ -123,31 +123,55 @@ def load_ref(ref: str, field: str, label: str, path: Path, load) -> Any:
     """The scenario or policy ``ref`` names in the file ``path``: a .toml path relative
     to it, or a known name; policies combine with "+", each part a name or a .toml path
     ("mine.toml+quality_apprenticeship": a policy of one's own beside a shipped one was
-    refused as an unknown policy, where ``skillsim run`` took it); errors blame
-    ``field``."""
+    refused as an unknown policy, where ``skillsim run`` took it); scenarios do not
+    combine. Errors blame ``field``."""
     shown = show_path(path)
-    whole = ref.endswith(".toml") and (label == "scenario" or (path.parent / ref).is_file())
-    parts = [ref] if whole or label == "scenario" else [p.strip() for p in ref.split("+")]
     known = loading.available_scenarios() if label == "scenario" else loading.available_policies()
+
+    def missing_file(part: str) -> ConfigError:
+        target = path.parent / part
+        msg = f"no such file {show_path(target)}; must be an existing .toml file"
+        return ConfigError(Problem(shown, field, show_value(part), "an existing .toml file", msg))
+
+    def unknown(name: str) -> ConfigError:
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        allowed = "one of: " + ", ".join(known)
+        if label == "scenario" and "+" in name:
+            hint, allowed = " (scenarios do not combine)", "one scenario: " + ", ".join(known)
+        msg = f"unknown {label}{hint}; must be {allowed}"
+        return ConfigError(Problem(shown, field, show_value(name), allowed, msg))
+
+    if label == "scenario" or "+" not in ref:
+        if ref.endswith(".toml"):
+            if not (path.parent / ref).is_file():
+                raise missing_file(ref)
+            return load(path.parent / ref)
+        if ref.strip() not in known and ref.strip() != "none":
+            raise unknown(ref.strip())
+        return load(ref)
+    if ref.endswith(".toml") and (path.parent / ref).is_file():  # (a file named "a+b.toml")
+        return load(path.parent / ref)
+    parts = [p.strip() for p in ref.split("+")]
+    if not all(parts):
+        allowed = "policy names or .toml paths joined by '+', none of them empty"
+        msg = f"an empty policy name; must be {allowed}"
+        raise ConfigError(Problem(shown, field, show_value(ref), allowed, msg))
     found: list[Any] = []
     for part in parts:
         if part.endswith(".toml"):
-            target = path.parent / part
-            if not target.is_file():
-                msg = f"no such file {show_path(target)}; must be an existing .toml file"
-                allowed = "an existing .toml file"
-                raise ConfigError(Problem(shown, field, show_value(part), allowed, msg))
-            found.append(target)
-            continue
-        for name in part.split("+"):  # (a scenario's "+": said unknown, part by part)
-            if name.strip() not in known and name.strip() != "none":
-                close = difflib.get_close_matches(name.strip(), known, n=1)
-                hint = f" (did you mean {close[0]}?)" if close else ""
-                allowed = "one of: " + ", ".join(known)
-                msg = f"unknown {label}{hint}; must be {allowed}"
-                raise ConfigError(Problem(shown, field, show_value(name), allowed, msg))
-        found.append(part)
-    return load(found[0] if len(found) == 1 else found)
+            if not (path.parent / part).is_file():
+                # (a file "a+b.toml" that is not there: said of the whole name, not "a")
+                whole = ref.endswith(".toml") and not any(p.endswith(".toml") for p in parts[:-1])
+                raise missing_file(ref if whole else part)
+            found.append(path.parent / part)
+        elif part in known or part == "none":
+            found.append(part)
+        elif ref.endswith(".toml"):
+            raise missing_file(ref)
+        else:
+            raise unknown(part)
+    return load(found)
 
 
 def _load_all(refs: list[str], field: str, path: Path, load) -> dict[str, Any]:
