@@ -2583,8 +2583,9 @@ def _parts_said(sweep: Sweep, lang: str) -> list[str]:
 
 def _telling(sweep: Sweep, one: pd.DataFrame) -> list[str]:
     """The measures on which combination ``one`` (its rows of ``sweep.parts``) differs
-    from its parts added up clearly in every scenario and by a material amount
-    (``_material``): what the summary says of it, and a pair's table shows."""
+    from its parts added up clearly in every scenario, one way (``_one_sign``), and by
+    a material amount (``_material``): what the summary says of it, and a pair's table
+    shows."""
     return [
         m
         for m in PARTS_METRICS
