@@ -1868,6 +1868,22 @@ def _lever_same(a: Any, b: Any) -> bool:
     return a == b
 
 
+def sweep_manifest(path: str | Path) -> dict[str, Any]:
+    """A sweep folder's manifest (or, given its runs/ folder, the sweep's, as ``load``
+    takes it); a folder without one is a ``ValueError``."""
+    path = Path(path)
+    found = _manifest(path)
+    if found is None and path.name == "runs":  # (a sweep's runs: the sweep's, as load)
+        above = _manifest(path.parent)
+        found = above if above is not None and above.get("kind") == "sweep" else None
+    if found is None:
+        raise ValueError(
+            f"{path}: no manifest.json to read its policies from (allowed: a sweep "
+            "folder, written by `skillsim sweep`)"
+        )
+    return found
+
+
 def changed_levers(manifest: Mapping[str, Any] | str | Path) -> dict[str, dict[str, Any]] | None:
     """Each of a sweep's policies' levers set otherwise than in the status quo (as
     resolved in its manifest: its ``status_quo``, or the policy "none"), by their dotted
@@ -1877,17 +1893,7 @@ def changed_levers(manifest: Mapping[str, Any] | str | Path) -> dict[str, dict[s
     from simulation.config import leaves
 
     if not isinstance(manifest, Mapping):
-        path = Path(manifest)
-        found = _manifest(path)
-        if found is None and path.name == "runs":  # (a sweep's runs: the sweep's, as load)
-            above = _manifest(path.parent)
-            found = above if above is not None and above.get("kind") == "sweep" else None
-        if found is None:
-            raise ValueError(
-                f"{manifest}: no manifest.json to read its policies from (allowed: a sweep "
-                "folder, written by `skillsim sweep`)"
-            )
-        manifest = found
+        manifest = sweep_manifest(manifest)
     policies = manifest.get("policies") or {}
     base = manifest.get("status_quo") or policies.get("none")
     if base is None:

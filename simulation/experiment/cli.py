@@ -952,8 +952,9 @@ def _parts_effects(frame, results: Path, baseline: str, summary, names, csv, mon
     from simulation import analysis
 
     try:
-        found = analysis.policy_parts(results)
-        changed = analysis.changed_levers(results) or {}
+        manifest = analysis.sweep_manifest(results)  # (read once, for both)
+        found = analysis.policy_parts(manifest)
+        changed = analysis.changed_levers(manifest) or {}
     except (OSError, ValueError) as exc:
         why = "no manifest.json" if "manifest.json" in str(exc) else str(exc)
         raise _bad(

@@ -161,13 +161,11 @@ def load_ref(ref: str, field: str, label: str, path: Path, load) -> Any:
     for part in parts:
         if part.endswith(".toml"):
             if not (path.parent / part).is_file():
-                # (a file "a+b.toml" that is not there: said of the whole name, not "a")
-                whole = ref.endswith(".toml") and not any(p.endswith(".toml") for p in parts[:-1])
-                raise missing_file(ref if whole else part)
+                raise missing_file(part)
             found.append(path.parent / part)
         elif part in known or part == "none":
             found.append(part)
-        elif ref.endswith(".toml"):
+        elif ref.endswith(".toml"):  # (a file "a+b.toml" not there: said whole, not "a")
             raise missing_file(ref)
         else:
             raise unknown(part)
