@@ -1855,6 +1855,10 @@ PARTS_METRICS = (
     "apprenticeship_starts",
     "spending_total_yuan",
 )
+# combinations from which a sweep is a matrix of pairs (the report draws them as one, and
+# `effects --parts` says how to read many): each counts the same status quo's runs, so
+# their differences' errors move together
+MANY_PAIRS = 3
 
 
 def _lever_same(a: Any, b: Any) -> bool:

@@ -913,10 +913,15 @@ TEXT: dict[str, tuple[str, str]] = {
         "of each alone added up, seed by seed ({basis}; {seeds} paired seeds). Blue: below "
         "the parts added up; red: above. Strong colour, a bold number and a frame: the "
         "{level} interval excludes zero; pale: it does not (were no pair to differ, about "
-        "one in twenty of the {cells} cells would still look clear by chance).",
+        "one in twenty of the {cells} cells would still look clear by chance, on "
+        "average). Every cell counts the same runs of {base}, so chance moves the cells "
+        "of a panel together: a whole panel leaning one way is one reading of those "
+        "runs, to be checked with other seeds before it is read as the model's.",
         "每个单元格：两项政策同时实施相对于{base}的效应，减去两项政策各自单独实施的效应之和，按随机种子配对"
         "（{basis}；{seeds}对随机种子）。蓝色：低于各自效应之和；红色：高于。颜色深、数字加粗并有边框："
-        "{level}置信区间不含零；颜色浅：含零（即使各对政策并无差异，{cells}个单元格中也约有二十分之一会仅因偶然而显得明确）。",
+        "{level}置信区间不含零；颜色浅：含零（即使各对政策并无差异，{cells}个单元格中平均也约有二十分之一会仅因偶然而显得明确）。"
+        "每个单元格都用到{base}的同一组模拟，因此偶然误差使同一面板中的单元格一同偏移：整个面板偏向一方只是这组模拟的一次读数，"
+        "须用其他随机种子复核后，才能视为模型的性质。",
     ),
     "heatmap_title": (
         "Skill gap of the employed by {rows} and {columns}",

@@ -1131,7 +1131,7 @@ def _parts_table(sweep: Sweep) -> pd.DataFrame | None:
     return out
 
 
-MANY_PAIRS = 3  # pairs of policies from which the report draws them as matrices
+MANY_PAIRS = analysis.MANY_PAIRS  # pairs of policies the report draws as matrices from
 # A difference from the parts added up that the summary and a pair's table name: clear
 # in every scenario, one way, and at least this share of the largest effect of a single
 # policy on the measure there (with 21 pairs x 5 measures, the summary had named four

@@ -205,7 +205,7 @@ def test_the_shipped_experiments_load():
     # seven, as analysis.policy_parts finds them from the policies as resolved
     pairs = make_plan(load_experiment(REPO / "experiments" / "package_pairs.toml"))
     policies = pairs.experiment.policies
-    assert len(policies) == 1 + 7 + 21 + 1 and len(pairs.runs) == 2 * 30 * 8
+    assert len(policies) == 1 + 7 + 21 + 1 and len(pairs.runs) == 2 * 30 * 24
     resolved = {name: p.model_dump(mode="json") for name, p in policies.items()}
     found = analysis.policy_parts({"policies": resolved})
     assert len(found) == 22 and len(found["package"]) == 7

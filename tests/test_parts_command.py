@@ -105,6 +105,22 @@ def test_effects_parts_marks_a_clear_difference(pair_sweep, capsys, monkeypatch)
     assert "*: its interval excludes zero" in out
 
 
+def test_effects_parts_says_many_combinations_share_the_baselines_runs(
+    pair_sweep, capsys, monkeypatch
+):
+    """With many combinations (``analysis.MANY_PAIRS``: a matrix of pairs) the note
+    says that every difference counts the baseline's runs, so a lean of them all is one
+    reading, and how to check it; with fewer (this sweep's two), it does not."""
+    assert cli.main(["effects", str(pair_sweep), "--parts"]) == 0
+    assert "--root-seed" not in capsys.readouterr().out
+    monkeypatch.setattr(analysis, "MANY_PAIRS", 2)
+    assert cli.main(["effects", str(pair_sweep), "--parts"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Every difference counts the same runs of none (together less the parts" in out
+    assert "AB - A - B + none" in out
+    assert "another --root-seed" in out
+
+
 @pytest.mark.parametrize(
     ("argv", "said"),
     [
