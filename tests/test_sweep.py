@@ -169,7 +169,10 @@ def test_any_concurrent_futures_executor(tmp_path):
     plan = make_plan(load_experiment(path))
     serial = run_sweep(plan, tmp_path / "serial", executor="serial", threads=1)
     with ThreadPoolExecutor(max_workers=1) as pool:
-        threads = run_sweep(plan, tmp_path / "threads", executor=pool, jobs=1, threads=1)
+        # (reuse off: else the second sweep copies the first's runs, computing none)
+        threads = run_sweep(
+            plan, tmp_path / "threads", executor=pool, jobs=1, threads=1, reuse=False
+        )
         assert threads.done == serial.done == 4
         assert pool.submit(int, "7").result() == 7  # the caller's pool is left running
     pd.testing.assert_frame_equal(
@@ -221,7 +224,7 @@ def test_dask_local_cluster_equals_serial(tmp_path):
     path = write_experiment(tmp_path / "exp", small(replications=10))
     plan = make_plan(load_experiment(path))
     serial = run_sweep(plan, tmp_path / "serial", executor="serial", threads=1)
-    dask = run_sweep(plan, tmp_path / "dask", executor="dask", jobs=2)
+    dask = run_sweep(plan, tmp_path / "dask", executor="dask", jobs=2, reuse=False)
     assert serial.done == dask.done == len(plan.runs) and dask.failed == 0
     ledger = _ledger(tmp_path / "dask").set_index("run_id")
     assert str(os.getpid()) not in {h.split(":")[1] for h in ledger["host"]}  # in the workers
@@ -283,8 +286,8 @@ def test_sigkill_mid_sweep_then_rerun_gives_every_run_exactly_once(tmp_path):
     assert sorted(ledger["run_id"]) == ids and set(ledger["status"]) == {"done"}
     assert json.loads((out / "manifest.json").read_text())["status"] == "complete"
 
-    whole = tmp_path / "whole"
-    assert run_sweep(plan, whole, executor="serial", threads=1).complete
+    whole = tmp_path / "whole"  # (computed, not copied from the killed sweep beside it)
+    assert run_sweep(plan, whole, executor="serial", threads=1, reuse=False).complete
     resumed, uninterrupted = analysis.load(out), analysis.load(whole)
     assert len(resumed) == len(plan.runs) * 9  # months 0..8, each run once
     pd.testing.assert_frame_equal(without_timings(resumed), without_timings(uninterrupted))

@@ -195,7 +195,8 @@ def test_a_resumed_sweep_records_the_runs_a_stop_left_in_the_spool(tmp_path, mon
     first, second, third, fourth = plan.runs
     specs = {r.run_id: r for r in plan.runs}
     # a sweep stopped after its first run: the second ended in a batch, not recorded
-    assert run_sweep(plan, out, executor="serial", threads=1).complete
+    # (reuse off, here and below: else its runs are copied from the whole sweep beside)
+    assert run_sweep(plan, out, executor="serial", threads=1, reuse=False).complete
     for run in plan.runs[1:]:
         shutil.rmtree(out / "runs" / run.run_id)
     spool = out / ".spool"
@@ -217,7 +218,7 @@ def test_a_resumed_sweep_records_the_runs_a_stop_left_in_the_spool(tmp_path, mon
         runner, "simulate", lambda run, **kw: computed.append(run) or real(run, **kw)
     )
     notes = []
-    report = run_sweep(plan, out, executor="serial", threads=1, on_note=notes.append)
+    report = run_sweep(plan, out, executor="serial", threads=1, on_note=notes.append, reuse=False)
     assert report.complete and report.done == len(plan.runs) - 1
     assert computed == [specs[third.run_id].config, specs[fourth.run_id].config]
     assert any("1 run was finished before the sweep last stopped" in n for n in notes), notes
@@ -493,7 +494,8 @@ def test_a_file_system_without_locks_is_not_called_another_sweep(tmp_path, monke
 def test_a_new_default_folder_names_the_earlier_sweep_of_its_experiment(tmp_path):
     """An edit to the experiment between a stop and its rerun (no --out) started every
     run anew in a new folder, the old one and its finished runs not mentioned (an
-    outside review). The note names it, what differs and that its runs are not reused."""
+    outside review). The note names it, what differs and that the runs both have are
+    copied from it (tests/test_sweep_reuse.py)."""
     from simulation.experiment import default_out
     from simulation.experiment.store import earlier_sweeps
 
@@ -516,7 +518,9 @@ def test_a_new_default_folder_names_the_earlier_sweep_of_its_experiment(tmp_path
     assert note.startswith(f"{first} holds a sweep of experiment 'exp' with other settings")
     assert "months was 3, now 2" in note
     assert note.endswith(
-        f"this one starts anew in {second}, and that one's 2 finished runs are not reused"
+        f"this one starts anew in {second}, and the runs both have (the same configuration "
+        "and seed, computed by this code and numerical packages) are copied from there, the "
+        "others computed"
     )
     # an unfinished one: how to finish it
     manifest = json.loads((first / "manifest.json").read_text())

@@ -155,6 +155,14 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     )
     sweep.add_argument("--quiet", action="store_true", help="no progress bar")
     sweep.add_argument(
+        "--no-reuse",
+        action="store_true",
+        help="compute every run; by default a run that a sweep of the same experiment in "
+        "the same parent folder finished (the same configuration and seed, computed by "
+        "this code and the same Python, numpy and numba) is copied from there, so more "
+        "seeds or an added policy compute only the new runs",
+    )
+    sweep.add_argument(
         "--folder",
         action="store_true",
         help="print the sweep folder these options write (or resume), and run nothing "
@@ -408,7 +416,7 @@ def _sweep(args: argparse.Namespace) -> int:
         raise _bad(str(exc)) from None
     console = Console(stderr=True)
     cfg = plan.experiment.config
-    if args.out is None and (earlier := earlier_sweeps(Path(out), plan)):
+    if args.out is None and (earlier := earlier_sweeps(Path(out), plan, not args.no_reuse)):
         console.print(f"note: {earlier}", markup=False, highlight=False)
     shared = baseline_shares_the_design(plan.experiment)
     if shared:
@@ -476,7 +484,14 @@ def _sweep(args: argparse.Namespace) -> int:
     try:
         if args.quiet:
             report = run_sweep(
-                plan, out, executor, args.jobs, args.scheduler, args.threads, on_note=note
+                plan,
+                out,
+                executor,
+                args.jobs,
+                args.scheduler,
+                args.threads,
+                on_note=note,
+                reuse=not args.no_reuse,
             )
         else:
             report = _with_progress(plan, out, executor, args, console, run_sweep, note)
@@ -622,7 +637,16 @@ def _with_progress(plan, out, executor, args, console, run_sweep, note=None):
             bar.update(task, advance=1, **{key: fields[key] + 1})
 
         return run_sweep(
-            plan, out, executor, args.jobs, args.scheduler, args.threads, start, step, on_note=note
+            plan,
+            out,
+            executor,
+            args.jobs,
+            args.scheduler,
+            args.threads,
+            start,
+            step,
+            on_note=note,
+            reuse=not args.no_reuse,
         )
 
 
@@ -693,7 +717,16 @@ def _with_lines(plan, out, executor, args, console, run_sweep, note=None):
     beating.start()
     try:
         return run_sweep(
-            plan, out, executor, args.jobs, args.scheduler, args.threads, start, step, on_note=note
+            plan,
+            out,
+            executor,
+            args.jobs,
+            args.scheduler,
+            args.threads,
+            start,
+            step,
+            on_note=note,
+            reuse=not args.no_reuse,
         )
     finally:
         quiet.set()

@@ -173,27 +173,38 @@ def _what_differs(existing: dict[str, Any], plan: Plan, most: int = 3) -> str:
     return "what differs: " + "; ".join(found[:most]) + more
 
 
-def earlier_sweeps(out: Path, plan: Plan) -> str:
-    """When ``out`` is a new default folder (``sweep.default_out``) and the folders
-    beside it hold sweeps of the same experiment with other settings, a note naming the
-    newest, what differs and that its runs are not reused; "" otherwise (an outside
-    review: an edit to the experiment between a stop and the rerun started all its runs
-    anew in a new folder, the old one not mentioned)."""
-    if out.exists() or not out.parent.is_dir():
-        return ""
-    name = plan.experiment.config.name
+def _sweeps_beside(out: Path, name: str) -> list[tuple[float, Path, dict[str, Any]]]:
+    """The sweep folders of experiment ``name`` beside ``out`` (in its parent folder,
+    ``out`` itself left out), each as (modification time, folder, manifest)."""
     found = []
-    for folder in out.parent.glob(f"sweep-{name}-*"):
-        # (only this experiment's: sweep-q-* holds experiment q-x's folders too)
-        if not re.fullmatch(rf"sweep-{re.escape(name)}-[0-9a-f]{{8}}", folder.name):
+    if not out.parent.is_dir():
+        return found
+    for folder in out.parent.iterdir():
+        if folder == out or folder.name.startswith(".") or not folder.is_dir():
             continue
-        manifest = read_manifest(folder) if folder.is_dir() else None
+        manifest = read_manifest(folder)
         if (
             manifest
             and manifest.get("kind") == "sweep"
             and (manifest.get("experiment") or {}).get("name") == name
         ):
             found.append((folder.stat().st_mtime, folder, manifest))
+    return found
+
+
+def earlier_sweeps(out: Path, plan: Plan, reuse: bool = True) -> str:
+    """When ``out`` is a new default folder (``sweep.default_out``) and the folders
+    beside it hold sweeps of the same experiment with other settings, a note naming the
+    newest and what differs, and that the runs the two share are copied from there
+    (``SweepStore.reuse``) or, with ``reuse`` off, that none is; "" otherwise (an
+    outside review: an edit to the experiment between a stop and the rerun started all
+    its runs anew in a new folder, the old one not mentioned)."""
+    if out.exists() or not out.parent.is_dir():
+        return ""
+    name = plan.experiment.config.name
+    # (only this experiment's default folders: sweep-q-* holds experiment q-x's too)
+    pattern = re.compile(rf"sweep-{re.escape(name)}-[0-9a-f]{{8}}")
+    found = [f for f in _sweeps_beside(out, name) if pattern.fullmatch(f[1].name)]
     if not found:
         return ""
     _, folder, manifest = max(found, key=lambda f: f[0])
@@ -202,9 +213,26 @@ def earlier_sweeps(out: Path, plan: Plan) -> str:
     differs = _what_differs(manifest, plan) or "another code version"
     more = f" (and {len(found) - 1} older)" if len(found) > 1 else ""
     unfinished = done < manifest.get("runs", 0)
+    computed = executors._computing(manifest.get("packages") or {})
+    if not reuse:
+        shared = f"that one's {done} finished runs are not reused (--no-reuse)"
+    elif executors.code_digest(manifest.get("code") or {}) != executors.code_digest(
+        executors.loaded_code()
+    ) or computed != executors._computing(store.package_versions()):
+        # (its latest run's code and packages: a sweep of mixed code has its runs
+        # checked one by one all the same)
+        shared = (
+            f"that one's {done} finished runs were computed by other skillsim code or "
+            "another Python, numpy or numba, so they are not copied"
+        )
+    else:
+        shared = (
+            "the runs both have (the same configuration and seed, computed by this code "
+            "and numerical packages) are copied from there, the others computed"
+        )
     return (
         f"{folder}{more} holds a sweep of experiment {name!r} with other settings ({differs}); "
-        f"this one starts anew in {out}, and that one's {done} finished runs are not reused"
+        f"this one starts anew in {out}, and {shared}"
         + (" (to finish that sweep, undo the change and rerun)" if unfinished else "")
     )
 
@@ -274,6 +302,12 @@ class SweepStore:
         # repeats it. Set by run_sweep before the folder is opened.
         self.execution: dict[str, Any] = {}
         self._fixed: dict[str, Any] | None = None  # the manifest's parts a sweep never changes
+        # Copy the runs still to do that a sweep of the same experiment beside this one
+        # finished with this code and numerical packages (``_reuse``), rather than
+        # compute them again; set by run_sweep (``--no-reuse``: off)
+        self.reuse = True
+        self.reused: dict[str, int] = {}  # folder -> runs copied from it, by this open
+        self.copied: dict[str, int] = {}  # ... by every open of the folder (the manifest's)
 
     # ------------------------------------------------------------ open, close
 
@@ -372,6 +406,7 @@ class SweepStore:
             shutil.rmtree(stale, ignore_errors=True)
         manifest = read_manifest(self.out)
         self.code = dict((manifest or {}).get("code") or {})
+        self.copied = dict((manifest or {}).get("copied_from") or {})
         previous, damaged = {}, ""
         if manifest == {}:  # (``check`` found its runs to be this sweep's)
             damaged = (
@@ -457,6 +492,26 @@ class SweepStore:
             except SweepFolderError:
                 self._unlock()
                 raise
+        if todo and self.reuse:
+            try:
+                todo = self._reuse(todo)
+            except OSError as exc:  # (the runs copied so far are kept: done)
+                self._unlock()
+                raise SweepWriteError(
+                    f"{self.out}: cannot copy a finished run into runs/ ({_reason(exc)}); "
+                    "nothing was computed. Free space (or fix the folder) and rerun the "
+                    "same command",
+                    _reason(exc),
+                ) from exc
+            if self.reused:
+                said = ", ".join(f"{n} from {f}" for f, n in self.reused.items())
+                copied = (
+                    f"{sum(self.reused.values())} of this sweep's runs were copied, not "
+                    f"computed again ({said}): the same configuration and seed, computed by "
+                    "this code and numerical packages, so the same numbers "
+                    "(`--no-reuse` computes them)"
+                )
+                self.note = "; ".join(n for n in (copied, self.note) if n)
         try:
             self._write_manifest("running")
             self._write_design()
@@ -470,6 +525,87 @@ class SweepStore:
                 _reason(exc),
             ) from exc
         return todo
+
+    def _donors(self) -> dict[tuple[str, int], Path]:
+        """(config hash, seed) -> run folder, of the runs the sweeps of this experiment
+        beside this folder (``_sweeps_beside``) finished with this process's code, by
+        their ledgers; the newest folder's where two have one. Each is checked again
+        by its own manifest before it is copied (``_reusable``)."""
+        mine = executors.code_digest(executors.loaded_code())
+        found: dict[tuple[str, int], Path] = {}
+        beside = _sweeps_beside(self.out, self.plan.experiment.config.name)
+        for _, folder, _ in sorted(beside, key=lambda f: f[0]):  # (the newest last: kept)
+            try:
+                ledger = pd.read_parquet(
+                    folder / "ledger.parquet",
+                    columns=["run_id", "seed", "config_hash", "status", "code"],
+                )
+            except (OSError, ValueError, KeyError, pa.ArrowException):
+                continue  # (no ledger, or not one: its runs are not offered)
+            done = ledger[(ledger["status"] == "done") & (ledger["code"] == mine)]
+            for run_id, seed, config_hash in zip(
+                done["run_id"], done["seed"], done["config_hash"], strict=True
+            ):
+                found[(str(config_hash), int(seed))] = folder / "runs" / str(run_id)
+        return found
+
+    def _reusable(self, source: Path, spec) -> list[str]:
+        """The files to copy of run folder ``source`` as this sweep's run ``spec``, or []
+        if it cannot stand for it: its manifest must give the run's configuration hash
+        and seed, this process's code and Python (minor), numpy and numba versions, the
+        engine, and exactly the tables this sweep keeps (a run with fewer or more tables
+        would stand out among the others)."""
+        m = _run_manifest(source / "manifest.json")
+        if not m or (m.get("config_hash"), m.get("seed")) != (spec.config_hash, spec.seed):
+            return []
+        if m.get("code") != executors.code_digest(executors.loaded_code()):
+            return []
+        then = executors._computing(m.get("packages") or {})
+        if not then or then != executors._computing(store.package_versions()):
+            return []
+        files = m.get("files") or {}
+        if m.get("engine", "engine") != "engine" or set(files) != set(
+            self.plan.experiment.config.keep
+        ):
+            return []
+        names = ["manifest.json", *files.values()]
+        return names if all((source / n).is_file() for n in names) else []
+
+    def _reuse(self, todo: list[str]) -> list[str]:
+        """Copy into runs/ each run of ``todo`` that a sweep of this experiment beside
+        this folder finished, computed as this sweep would compute it (``_donors``,
+        ``_reusable``): hard links where the file system allows, copies elsewhere, each
+        run's folder built under a temporary name and renamed into place as a computed
+        run's is. Returns the runs still to compute, in ``todo``'s order. A run that
+        is deterministic in its configuration, seed, code and numerical packages is the
+        same whether it is computed or copied (tests/test_determinism.py)."""
+        offered = [r for r in todo if r not in set(self.left_in_spool)]
+        donors = self._donors() if offered else {}
+        if not donors:
+            return todo
+        specs = {spec.run_id: spec for spec in self.plan.runs}
+        left = []
+        for run_id in todo:
+            spec = specs[run_id]
+            source = donors.get((spec.config_hash, spec.seed))
+            names = self._reusable(source, spec) if source is not None else []
+            if run_id in self.left_in_spool or not names:
+                left.append(run_id)
+                continue
+            with store.NewFolder(self.runs_dir / run_id) as tmp:
+                for name in names:
+                    try:
+                        os.link(source / name, tmp / name)
+                    except OSError:  # (another file system, or one without hard links)
+                        shutil.copy2(source / name, tmp / name)
+            recorded = _run_manifest(source / "manifest.json")
+            self.rows[run_id].update(status="done", error="", attempts=0, **_recorded(recorded))
+            self.code = self.code or executors.loaded_code()
+            self.packages = self.packages or dict(recorded.get("packages") or {})
+            folder = str(source.parent.parent.resolve())
+            self.reused[folder] = self.reused.get(folder, 0) + 1
+            self.copied[folder] = self.copied.get(folder, 0) + 1
+        return left
 
     def _tidy_spool(self, todo: list[str]) -> list[str]:
         """The runs of ``todo`` (in its order) whose outcome a stopped pool left in the
@@ -730,6 +866,8 @@ class SweepStore:
                 "updated": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                 "code_version": store.code_version(),
                 "code": self.code,  # module -> source digest, of the latest finished run
+                # runs copied from other sweeps' folders, by folder (``_reuse``)
+                "copied_from": self.copied,
                 # (the package versions the latest finished run was computed with: a
                 # resume that computes nothing keeps them, so the next one can compare)
                 "packages": self.packages or store.package_versions(),

@@ -93,6 +93,7 @@ def run_sweep(
     on_outcome: Callable[[Outcome], None] | None = None,
     share_burn_in: bool = True,
     on_note: Callable[[str], None] | None = None,
+    reuse: bool = True,
 ) -> SweepReport:
     """Run every run of ``plan`` not yet done in ``out``.
 
@@ -106,7 +107,11 @@ def run_sweep(
     horizon and seed (``model.BurnInStore``; the results are the same either way).
     ``on_note(text)`` is told what the researcher should know before the runs start
     (a Dask scheduler without workers: the runs wait for them; finished runs computed
-    by other code than this: a resumed sweep mixes them with the new ones).
+    by other code than this: a resumed sweep mixes them with the new ones; runs copied
+    from another sweep). ``reuse``: a run still to do that a sweep of the same
+    experiment beside ``out`` finished with this code and numerical packages (its
+    configuration and seed the same) is copied from there, not computed again
+    (``SweepStore._reuse``: more seeds, or a policy added, compute only the new runs).
 
     Process pools start their workers with the spawn method, which imports the
     caller's main module again: a script that calls this needs the usual
@@ -133,6 +138,7 @@ def run_sweep(
     if scheduler is not None:
         executors.check_scheduler(scheduler)
     store = SweepStore(out, plan)
+    store.reuse = reuse
     store.execution = {
         "executor": executor if isinstance(executor, str) else type(executor).__name__,
         "jobs": asked_jobs,

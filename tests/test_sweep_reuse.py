@@ -1,0 +1,140 @@
+"""A sweep copies the runs that a sweep of the same experiment beside it finished, as
+this code and these numerical packages would compute them, rather than computing them
+again (``SweepStore._reuse``): more seeds, or a policy added, compute only the new runs.
+A run that could differ (other code, another numba, other tables) is computed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pandas as pd
+import pytest
+from sweeps import small, write_experiment
+
+from simulation import analysis, cli
+from simulation.experiment import default_out, load_experiment, make_plan, run_sweep
+from simulation.experiment.store import earlier_sweeps
+
+
+def _plan(folder, **options):
+    return make_plan(load_experiment(write_experiment(folder, small(**options))))
+
+
+def _metrics(out):
+    """Every run's monthly metrics, by run id's scenario, policy and seed."""
+    frame = analysis.load(out)
+    return frame.sort_values(["scenario", "policy", "seed", "month"]).reset_index(drop=True)
+
+
+def test_more_seeds_copy_the_runs_of_the_sweep_with_fewer(tmp_path):
+    """Raising the seeds of an experiment (a new folder: another hash) copies the runs
+    of the seeds the earlier sweep ran (the first seeds of a root seed are the same for
+    any count) and computes only the new ones; the copies hold what computing them
+    gives (the same sweep computed afresh with reuse off), the ledger says where they
+    were computed, the note how many came from where, and they outlive their source."""
+    results = tmp_path / "results"
+    two = _plan(tmp_path / "exp", replications=2)
+    first = default_out(two, results)
+    assert run_sweep(two, first, executor="serial", threads=1).complete
+    three = _plan(tmp_path / "exp", replications=3)
+    assert three.seeds[:2] == two.seeds  # (the prefix the copies stand on)
+    second = default_out(three, results)
+    assert second != first
+    notes = []
+    report = run_sweep(three, second, executor="serial", threads=1, on_note=notes.append)
+    assert report.complete and report.runs == 6
+    assert (report.skipped, report.done) == (4, 2)  # two policies x two seeds copied
+    assert any(
+        f"4 of this sweep's runs were copied, not computed again (4 from {first.resolve()})" in n
+        for n in notes
+    )
+    ledger = pd.read_parquet(second / "ledger.parquet").set_index("seed")
+    old = pd.read_parquet(first / "ledger.parquet").set_index(["seed", "policy"])
+    for (seed, policy), row in old.iterrows():
+        new = ledger[ledger["policy"] == policy].loc[seed]
+        made = json.loads((first / "runs" / row["run_id"] / "manifest.json").read_text())
+        assert new["status"] == "done" and new["attempts"] == 0
+        assert (new["host"], new["code"]) == (row["host"], row["code"])
+        assert new["finished"] == made["created"]
+    manifest = json.loads((second / "manifest.json").read_text())
+    assert manifest["counts"] == {"pending": 0, "done": 6, "failed": 0}
+    assert manifest["code"]  # (the code the copies were computed with, as a run's)
+    assert manifest["copied_from"] == {str(first.resolve()): 4}
+    # the same numbers as computing every run
+    fresh = tmp_path / "fresh"
+    again = run_sweep(three, fresh, executor="serial", threads=1, reuse=False)
+    assert (again.skipped, again.done) == (0, 6)
+    copied, computed = _metrics(second), _metrics(fresh)
+    pd.testing.assert_frame_equal(
+        copied.drop(columns=["run_id"], errors="ignore"),
+        computed.drop(columns=["run_id"], errors="ignore"),
+    )
+    # the copies are the new sweep's own: its source can go
+    shutil.rmtree(first)
+    pd.testing.assert_frame_equal(_metrics(second), copied)
+
+
+def test_a_run_that_could_differ_is_computed_not_copied(tmp_path):
+    """A finished run beside the sweep is copied only where its own manifest gives the
+    run's configuration and seed, this process's code, Python, numpy and numba, and the
+    tables this sweep keeps: a run computed by other code or another numba is computed
+    again, and so is every run of a sweep that keeps other tables; reuse off copies
+    none."""
+    results = tmp_path / "results"
+    two = _plan(tmp_path / "exp", replications=2)
+    first = default_out(two, results)
+    assert run_sweep(two, first, executor="serial", threads=1).complete
+    runs = sorted((first / "runs").iterdir())
+    other_code, other_numba = runs[0] / "manifest.json", runs[1] / "manifest.json"
+    m = json.loads(other_code.read_text())
+    other_code.write_text(json.dumps({**m, "code": "0123456789abcdef"}))
+    m = json.loads(other_numba.read_text())
+    other_numba.write_text(json.dumps({**m, "packages": {**m["packages"], "numba": "0.1.0"}}))
+    three = _plan(tmp_path / "exp", replications=3)
+    report = run_sweep(three, default_out(three, results), executor="serial", threads=1)
+    assert (report.skipped, report.done) == (2, 4)  # the two tampered runs computed
+    # another table kept: no run of the first has it
+    region = _plan(tmp_path / "exp", replications=2, extra='keep = ["metrics", "region"]\n')
+    out = default_out(region, results)
+    report = run_sweep(region, out, executor="serial", threads=1)
+    assert (report.skipped, report.done) == (0, 4)
+    # reuse off: the same plan as `three`, in a folder of its own beside the others
+    report = run_sweep(three, results / "mine", executor="serial", threads=1, reuse=False)
+    assert (report.skipped, report.done) == (0, 6)
+
+
+def test_the_command_says_what_it_copies_and_can_compute_every_run(tmp_path, capsys):
+    """`skillsim sweep` says that the runs both sweeps have are copied (the note that
+    names the earlier folder), and with --no-reuse that none is and computes them
+    all."""
+    results = tmp_path / "results"
+    path = write_experiment(tmp_path / "exp", small(replications=2))
+    argv = ["sweep", str(path), "--executor", "serial", "--quiet"]
+    plan = make_plan(load_experiment(path))
+    first = default_out(plan, results)
+    assert run_sweep(plan, first, executor="serial", threads=1).complete
+    three = make_plan(load_experiment(path, {"replications": 3}))
+    note = earlier_sweeps(default_out(three, results), three)
+    assert note.endswith(
+        "the runs both have (the same configuration and seed, computed by this code and "
+        "numerical packages) are copied from there, the others computed"
+    )
+    said = earlier_sweeps(default_out(three, results), three, reuse=False)
+    assert said.endswith("that one's 4 finished runs are not reused (--no-reuse)")
+    # a folder of other code: said not to be copied (as _reusable would find run by run)
+    manifest = json.loads((first / "manifest.json").read_text())
+    edited = {**manifest, "code": {**manifest["code"], "simulation.model": "0" * 16}}
+    (first / "manifest.json").write_text(json.dumps(edited))
+    assert earlier_sweeps(default_out(three, results), three).endswith(
+        "that one's 4 finished runs were computed by other skillsim code or another "
+        "Python, numpy or numba, so they are not copied"
+    )
+    (first / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(tmp_path)
+        assert cli.main([*argv, "--seeds", "3", "--no-reuse"]) == 0
+    err = " ".join(capsys.readouterr().err.split())
+    assert "not reused (--no-reuse)" in err and "copied" not in err
+    ledger = pd.read_parquet(default_out(three, results) / "ledger.parquet")
+    assert (ledger["attempts"] == 1).all()  # (every run computed here)
