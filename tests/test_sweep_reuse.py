@@ -55,6 +55,7 @@ def test_more_seeds_copy_the_runs_of_the_sweep_with_fewer(tmp_path):
         new = ledger[ledger["policy"] == policy].loc[seed]
         made = json.loads((first / "runs" / row["run_id"] / "manifest.json").read_text())
         assert new["status"] == "done" and new["attempts"] == 0
+        assert new["copied_from"] == str(first.resolve())
         assert (new["host"], new["code"]) == (row["host"], row["code"])
         assert new["finished"] == made["created"]
     manifest = json.loads((second / "manifest.json").read_text())
@@ -117,8 +118,9 @@ def test_the_command_says_what_it_copies_and_can_compute_every_run(tmp_path, cap
     three = make_plan(load_experiment(path, {"replications": 3}))
     note = earlier_sweeps(default_out(three, results), three)
     assert note.endswith(
-        "the runs both have (the same configuration and seed, computed by this code and "
-        "numerical packages) are copied from there, the others computed"
+        "4 of that one's 4 finished runs are this sweep's too (the same configuration and "
+        "seed, computed by this code and numerical packages): they are copied from there, "
+        "the others computed"
     )
     said = earlier_sweeps(default_out(three, results), three, reuse=False)
     assert said.endswith("that one's 4 finished runs are not reused (--no-reuse)")
@@ -138,3 +140,55 @@ def test_the_command_says_what_it_copies_and_can_compute_every_run(tmp_path, cap
     assert "not reused (--no-reuse)" in err and "copied" not in err
     ledger = pd.read_parquet(default_out(three, results) / "ledger.parquet")
     assert (ledger["attempts"] == 1).all()  # (every run computed here)
+
+
+def test_copying_survives_what_the_folders_beside_it_and_the_disk_do(tmp_path, monkeypatch):
+    """A folder beside the sweep that cannot be read is passed over; a finished run
+    whose folder is gone from its sweep is computed; a full disk while copying stops
+    the sweep with the runs copied so far kept and recorded as copies, and the same
+    call resumes it."""
+    import errno
+    from pathlib import Path
+
+    from simulation.experiment import store as sweep_store
+    from simulation.experiment.store import SweepWriteError
+
+    results = tmp_path / "results"
+    two = _plan(tmp_path / "exp", replications=2)
+    first = default_out(two, results)
+    assert run_sweep(two, first, executor="serial", threads=1).complete
+    shutil.rmtree(sorted((first / "runs").iterdir())[0])  # (the ledger still says done)
+    (results / "locked").mkdir()
+    real_read = sweep_store.read_manifest
+
+    def read(folder):
+        if Path(folder).name == "locked":
+            raise PermissionError(errno.EACCES, "Permission denied", str(folder))
+        return real_read(folder)
+
+    monkeypatch.setattr(sweep_store, "read_manifest", read)
+    three = _plan(tmp_path / "exp", replications=3)
+    out = default_out(three, results)
+    real_write = Path.write_bytes
+    written = []
+
+    def full(self, data):
+        if len(written) == 4:  # (two runs' two files each, then the disk is full)
+            raise OSError(errno.ENOSPC, "No space left on device", str(self))
+        written.append(self)
+        return real_write(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    with pytest.raises(SweepWriteError, match="the runs copied so far are kept"):
+        run_sweep(three, out, executor="serial", threads=1)
+    monkeypatch.setattr(Path, "write_bytes", real_write)
+    ledger = pd.read_parquet(out / "ledger.parquet")
+    assert (ledger["copied_from"] != "").sum() == 2 and (ledger["status"] == "done").sum() == 2
+    notes = []
+    report = run_sweep(three, out, executor="serial", threads=1, on_note=notes.append)
+    assert report.complete and (report.skipped, report.done) == (3, 3)  # 1 gone, 2 new
+    ledger = pd.read_parquet(out / "ledger.parquet")
+    assert (ledger["copied_from"] != "").sum() == 3
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["copied_from"] == {str(first.resolve()): 3}
+    assert any("1 of this sweep's runs was copied" in n for n in notes)

@@ -494,8 +494,8 @@ def test_a_file_system_without_locks_is_not_called_another_sweep(tmp_path, monke
 def test_a_new_default_folder_names_the_earlier_sweep_of_its_experiment(tmp_path):
     """An edit to the experiment between a stop and its rerun (no --out) started every
     run anew in a new folder, the old one and its finished runs not mentioned (an
-    outside review). The note names it, what differs and that the runs both have are
-    copied from it (tests/test_sweep_reuse.py)."""
+    outside review). The note names it, what differs and how many of its runs are
+    copied (none here: other months; tests/test_sweep_reuse.py)."""
     from simulation.experiment import default_out
     from simulation.experiment.store import earlier_sweeps
 
@@ -518,9 +518,8 @@ def test_a_new_default_folder_names_the_earlier_sweep_of_its_experiment(tmp_path
     assert note.startswith(f"{first} holds a sweep of experiment 'exp' with other settings")
     assert "months was 3, now 2" in note
     assert note.endswith(
-        f"this one starts anew in {second}, and the runs both have (the same configuration "
-        "and seed, computed by this code and numerical packages) are copied from there, the "
-        "others computed"
+        f"this one starts anew in {second}, and none of that one's 2 finished runs is one of "
+        "this sweep's (other configurations or seeds): every run is computed"
     )
     # an unfinished one: how to finish it
     manifest = json.loads((first / "manifest.json").read_text())

@@ -1116,14 +1116,15 @@ def _parts_effects(frame, results: Path, baseline: str, summary, names, csv, mon
     for whole, its in combos.items():
         if whole != "+".join(its):
             print(f"{whole}: the parts {', '.join(its)}.")
-    if len(combos) >= analysis.MANY_PAIRS:
+    if sum(len(its) == 2 for its in combos.values()) >= analysis.MANY_PAIRS:  # (a matrix)
         print(
             f"Every difference counts the same runs of {baseline} (together less the parts "
             f"added up: AB - A - B + {baseline}, seed by seed), and a part's runs in every "
             "combination it joins, so their errors move together: differences that lean "
             "one way across many combinations are one reading of those runs, not many "
-            "findings. Run the sweep again with another --root-seed before taking such a "
-            "lean for the model's."
+            "findings. Run the sweep again with another --root-seed, or with more --seeds "
+            "(its finished runs are copied, not computed again), before taking such a lean "
+            "for the model's."
         )
     return 0
 

@@ -63,6 +63,7 @@ LEDGER_COLUMNS = (
     "host",
     "error",
     "code",
+    "copied_from",
 )
 FLUSH_SECONDS = 1.0
 
@@ -177,19 +178,41 @@ def _sweeps_beside(out: Path, name: str) -> list[tuple[float, Path, dict[str, An
     """The sweep folders of experiment ``name`` beside ``out`` (in its parent folder,
     ``out`` itself left out), each as (modification time, folder, manifest)."""
     found = []
-    if not out.parent.is_dir():
+    try:
+        entries = list(out.parent.iterdir()) if out.parent.is_dir() else []
+    except OSError:  # (a parent it may not list)
         return found
-    for folder in out.parent.iterdir():
-        if folder == out or folder.name.startswith(".") or not folder.is_dir():
+    for folder in entries:
+        if folder == out or folder.name.startswith("."):
             continue
-        manifest = read_manifest(folder)
-        if (
-            manifest
-            and manifest.get("kind") == "sweep"
-            and (manifest.get("experiment") or {}).get("name") == name
-        ):
-            found.append((folder.stat().st_mtime, folder, manifest))
+        try:  # (a folder it may not enter, /tmp's systemd-private-* say: not a sweep)
+            manifest = read_manifest(folder) if folder.is_dir() else None
+            if (
+                manifest
+                and manifest.get("kind") == "sweep"
+                and (manifest.get("experiment") or {}).get("name") == name
+            ):
+                found.append((folder.stat().st_mtime, folder, manifest))
+        except OSError:
+            continue
     return found
+
+
+def _finished(folder: Path, code: str) -> dict[tuple[str, int], str]:
+    """(config hash, seed) -> run id of the runs sweep folder ``folder``'s ledger says
+    are done, computed by code of digest ``code``; empty where it has no readable
+    ledger."""
+    try:
+        ledger = pd.read_parquet(
+            folder / "ledger.parquet", columns=["run_id", "seed", "config_hash", "status", "code"]
+        )
+    except (OSError, ValueError, KeyError, pa.ArrowException):
+        return {}
+    done = ledger[(ledger["status"] == "done") & (ledger["code"] == code)]
+    return {
+        (str(h), int(seed)): str(run_id)
+        for run_id, seed, h in zip(done["run_id"], done["seed"], done["config_hash"], strict=True)
+    }
 
 
 def earlier_sweeps(out: Path, plan: Plan, reuse: bool = True) -> str:
@@ -214,21 +237,32 @@ def earlier_sweeps(out: Path, plan: Plan, reuse: bool = True) -> str:
     more = f" (and {len(found) - 1} older)" if len(found) > 1 else ""
     unfinished = done < manifest.get("runs", 0)
     computed = executors._computing(manifest.get("packages") or {})
+    mine = executors.code_digest(executors.loaded_code())
     if not reuse:
         shared = f"that one's {done} finished runs are not reused (--no-reuse)"
-    elif executors.code_digest(manifest.get("code") or {}) != executors.code_digest(
-        executors.loaded_code()
-    ) or computed != executors._computing(store.package_versions()):
+    elif executors.code_digest(manifest.get("code") or {}) != mine or (
+        computed != executors._computing(store.package_versions())
+    ):
         # (its latest run's code and packages: a sweep of mixed code has its runs
-        # checked one by one all the same)
+        # checked one by one all the same, SweepStore._reuse)
         shared = (
             f"that one's {done} finished runs were computed by other skillsim code or "
             "another Python, numpy or numba, so they are not copied"
         )
+    elif set((manifest.get("experiment") or {}).get("keep") or []) != set(
+        plan.experiment.config.keep
+    ):
+        shared = f"that one's {done} finished runs kept other tables, so they are not copied"
     else:
+        mine_runs = {(spec.config_hash, spec.seed) for spec in plan.runs}
+        both = sum(key in mine_runs for key in _finished(folder, mine))
         shared = (
-            "the runs both have (the same configuration and seed, computed by this code "
-            "and numerical packages) are copied from there, the others computed"
+            f"{both} of that one's {done} finished runs are this sweep's too (the same "
+            "configuration and seed, computed by this code and numerical packages): they "
+            "are copied from there, the others computed"
+            if both
+            else f"none of that one's {done} finished runs is one of this sweep's (other "
+            "configurations or seeds): every run is computed"
         )
     return (
         f"{folder}{more} holds a sweep of experiment {name!r} with other settings ({differs}); "
@@ -445,8 +479,10 @@ class SweepStore:
                 "host": "",
                 "error": "",
                 "code": "",
+                "copied_from": "",
             }
             row.setdefault("code", "")  # (a ledger from before the column)
+            row.setdefault("copied_from", "")
             folder = self.runs_dir / spec.run_id
             if (folder / "manifest.json").is_file():
                 if row["status"] != "done":  # (written just before a kill: the ledger lagged)
@@ -492,26 +528,6 @@ class SweepStore:
             except SweepFolderError:
                 self._unlock()
                 raise
-        if todo and self.reuse:
-            try:
-                todo = self._reuse(todo)
-            except OSError as exc:  # (the runs copied so far are kept: done)
-                self._unlock()
-                raise SweepWriteError(
-                    f"{self.out}: cannot copy a finished run into runs/ ({_reason(exc)}); "
-                    "nothing was computed. Free space (or fix the folder) and rerun the "
-                    "same command",
-                    _reason(exc),
-                ) from exc
-            if self.reused:
-                said = ", ".join(f"{n} from {f}" for f, n in self.reused.items())
-                copied = (
-                    f"{sum(self.reused.values())} of this sweep's runs were copied, not "
-                    f"computed again ({said}): the same configuration and seed, computed by "
-                    "this code and numerical packages, so the same numbers "
-                    "(`--no-reuse` computes them)"
-                )
-                self.note = "; ".join(n for n in (copied, self.note) if n)
         try:
             self._write_manifest("running")
             self._write_design()
@@ -524,6 +540,39 @@ class SweepStore:
                 "started. Free space (or fix the folder) and rerun the same command",
                 _reason(exc),
             ) from exc
+        if todo and self.reuse:
+            # (after the folder's own files: a stop or a full disk while copying leaves a
+            # sweep folder that the same command resumes, the runs copied so far done)
+            try:
+                todo = self._reuse(todo)
+                if self.reused:
+                    self.flush(force=True)
+            except OSError as exc:
+                with contextlib.suppress(OSError):  # (the copies so far, recorded if it can)
+                    self.flush(force=True)
+                self._remove_temporaries()
+                self._unlock()
+                raise SweepWriteError(
+                    f"{self.out}: cannot copy a finished run into runs/ ({_reason(exc)}); "
+                    "the runs copied so far are kept and nothing was computed. Free space "
+                    "(or fix the folder) and rerun the same command",
+                    _reason(exc),
+                ) from exc
+            except BaseException:  # (Ctrl-C: the lock is let go, as a computed run's stop)
+                with contextlib.suppress(OSError):
+                    self.flush(force=True)
+                self._unlock()
+                raise
+            if self.reused:
+                said = ", ".join(f"{n} from {f}" for f, n in self.reused.items())
+                n = sum(self.reused.values())
+                were = "was" if n == 1 else "were"
+                copied = (
+                    f"{n} of this sweep's runs {were} copied, not computed again ({said}): the "
+                    "same configuration and seed, computed by this code and numerical "
+                    "packages, so the same numbers (`--no-reuse` computes them)"
+                )
+                self.note = "; ".join(n for n in (copied, self.note) if n)
         return todo
 
     def _donors(self) -> dict[tuple[str, int], Path]:
@@ -535,27 +584,16 @@ class SweepStore:
         found: dict[tuple[str, int], Path] = {}
         beside = _sweeps_beside(self.out, self.plan.experiment.config.name)
         for _, folder, _ in sorted(beside, key=lambda f: f[0]):  # (the newest last: kept)
-            try:
-                ledger = pd.read_parquet(
-                    folder / "ledger.parquet",
-                    columns=["run_id", "seed", "config_hash", "status", "code"],
-                )
-            except (OSError, ValueError, KeyError, pa.ArrowException):
-                continue  # (no ledger, or not one: its runs are not offered)
-            done = ledger[(ledger["status"] == "done") & (ledger["code"] == mine)]
-            for run_id, seed, config_hash in zip(
-                done["run_id"], done["seed"], done["config_hash"], strict=True
-            ):
-                found[(str(config_hash), int(seed))] = folder / "runs" / str(run_id)
+            for key, run_id in _finished(folder, mine).items():
+                found[key] = folder / "runs" / run_id
         return found
 
-    def _reusable(self, source: Path, spec) -> list[str]:
-        """The files to copy of run folder ``source`` as this sweep's run ``spec``, or []
-        if it cannot stand for it: its manifest must give the run's configuration hash
-        and seed, this process's code and Python (minor), numpy and numba versions, the
-        engine, and exactly the tables this sweep keeps (a run with fewer or more tables
-        would stand out among the others)."""
-        m = _run_manifest(source / "manifest.json")
+    def _reusable(self, m: dict[str, Any], spec) -> list[str]:
+        """The table files to copy of a run whose manifest is ``m`` as this sweep's run
+        ``spec``, or [] if it cannot stand for it: its manifest must give the run's
+        configuration hash and seed, this process's code and Python (minor), numpy and
+        numba versions, the engine, and exactly the tables this sweep keeps (a run with
+        fewer or more tables would stand out among the others)."""
         if not m or (m.get("config_hash"), m.get("seed")) != (spec.config_hash, spec.seed):
             return []
         if m.get("code") != executors.code_digest(executors.loaded_code()):
@@ -568,43 +606,53 @@ class SweepStore:
             self.plan.experiment.config.keep
         ):
             return []
-        names = ["manifest.json", *files.values()]
-        return names if all((source / n).is_file() for n in names) else []
+        names = [str(n) for n in files.values()]
+        return names if all(n and "/" not in n and "\\" not in n for n in names) else []
 
     def _reuse(self, todo: list[str]) -> list[str]:
         """Copy into runs/ each run of ``todo`` that a sweep of this experiment beside
         this folder finished, computed as this sweep would compute it (``_donors``,
-        ``_reusable``): hard links where the file system allows, copies elsewhere, each
-        run's folder built under a temporary name and renamed into place as a computed
-        run's is. Returns the runs still to compute, in ``todo``'s order. A run that
-        is deterministic in its configuration, seed, code and numerical packages is the
-        same whether it is computed or copied (tests/test_determinism.py)."""
-        offered = [r for r in todo if r not in set(self.left_in_spool)]
-        donors = self._donors() if offered else {}
+        ``_reusable``): each file read whole from there (a run that cannot be read there
+        is computed instead) and written here, the run's folder built under a temporary
+        name and renamed into place as a computed run's is, so the copies stand on
+        their own. Returns the runs still to compute, in ``todo``'s order; raises
+        OSError where a copy cannot be written here. A run is deterministic in its
+        configuration, seed, code and numerical packages, so a copy holds what computing
+        it gives (tests/test_determinism.py, tests/test_sweep_reuse.py)."""
+        spooled = set(self.left_in_spool)
+        donors = self._donors() if any(r not in spooled for r in todo) else {}
         if not donors:
             return todo
         specs = {spec.run_id: spec for spec in self.plan.runs}
+        mine = executors.loaded_code()
         left = []
         for run_id in todo:
             spec = specs[run_id]
             source = donors.get((spec.config_hash, spec.seed))
-            names = self._reusable(source, spec) if source is not None else []
-            if run_id in self.left_in_spool or not names:
+            if run_id in spooled or source is None:
+                left.append(run_id)
+                continue
+            try:  # (read first: a donor gone, cut short or unreadable is no copy)
+                text = (source / "manifest.json").read_bytes()
+                recorded = json.loads(text)
+                names = self._reusable(recorded if isinstance(recorded, dict) else {}, spec)
+                blobs = {name: (source / name).read_bytes() for name in names}
+            except (OSError, ValueError):
+                names = []
+            if not names:
                 left.append(run_id)
                 continue
             with store.NewFolder(self.runs_dir / run_id) as tmp:
-                for name in names:
-                    try:
-                        os.link(source / name, tmp / name)
-                    except OSError:  # (another file system, or one without hard links)
-                        shutil.copy2(source / name, tmp / name)
-            recorded = _run_manifest(source / "manifest.json")
-            self.rows[run_id].update(status="done", error="", attempts=0, **_recorded(recorded))
-            self.code = self.code or executors.loaded_code()
-            self.packages = self.packages or dict(recorded.get("packages") or {})
+                for name, data in {**blobs, "manifest.json": text}.items():
+                    (tmp / name).write_bytes(data)
             folder = str(source.parent.parent.resolve())
+            row = self.rows[run_id]
+            row.update(status="done", error="", copied_from=folder, **_recorded(recorded))
+            self.code = dict(mine)  # (the latest finished run's, as a computed run sets it)
+            self.packages = dict(recorded.get("packages") or {})
             self.reused[folder] = self.reused.get(folder, 0) + 1
             self.copied[folder] = self.copied.get(folder, 0) + 1
+            self.flush()  # (at most once a second: a kill loses few records of copies)
         return left
 
     def _tidy_spool(self, todo: list[str]) -> list[str]:
@@ -779,7 +827,7 @@ class SweepStore:
                 runner.write(outcome.result, self.runs_dir / outcome.run_id)
             except OSError as exc:  # (its temporary folder is removed by runner.write)
                 raise self._cannot_write(f"run {outcome.run_id}", exc) from exc
-            row.update(status="done", error="")
+            row.update(status="done", error="", copied_from="")
             if outcome.code:
                 self.code = dict(outcome.code)
                 row["code"] = executors.code_digest(outcome.code)
