@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import calendar
+import functools
 import os
 import shutil
 import sys
@@ -481,20 +482,14 @@ def _sweep(args: argparse.Namespace) -> int:
     def note(text: str) -> None:
         console.print(f"note: {text}", markup=False, highlight=False)
 
+    sweep = functools.partial(run_sweep, reuse=not args.no_reuse)
     try:
         if args.quiet:
-            report = run_sweep(
-                plan,
-                out,
-                executor,
-                args.jobs,
-                args.scheduler,
-                args.threads,
-                on_note=note,
-                reuse=not args.no_reuse,
+            report = sweep(
+                plan, out, executor, args.jobs, args.scheduler, args.threads, on_note=note
             )
         else:
-            report = _with_progress(plan, out, executor, args, console, run_sweep, note)
+            report = _with_progress(plan, out, executor, args, console, sweep, note)
     except SweepFolderError as exc:  # raised before anything is written
         raise _bad(str(exc)) from None
     except SweepWriteError as exc:  # a full disk, ...: finished runs are kept
@@ -637,16 +632,7 @@ def _with_progress(plan, out, executor, args, console, run_sweep, note=None):
             bar.update(task, advance=1, **{key: fields[key] + 1})
 
         return run_sweep(
-            plan,
-            out,
-            executor,
-            args.jobs,
-            args.scheduler,
-            args.threads,
-            start,
-            step,
-            on_note=note,
-            reuse=not args.no_reuse,
+            plan, out, executor, args.jobs, args.scheduler, args.threads, start, step, on_note=note
         )
 
 
@@ -717,16 +703,7 @@ def _with_lines(plan, out, executor, args, console, run_sweep, note=None):
     beating.start()
     try:
         return run_sweep(
-            plan,
-            out,
-            executor,
-            args.jobs,
-            args.scheduler,
-            args.threads,
-            start,
-            step,
-            on_note=note,
-            reuse=not args.no_reuse,
+            plan, out, executor, args.jobs, args.scheduler, args.threads, start, step, on_note=note
         )
     finally:
         quiet.set()

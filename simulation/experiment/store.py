@@ -564,11 +564,11 @@ class SweepStore:
                 self._unlock()
                 raise
             if self.reused:
-                said = ", ".join(f"{n} from {f}" for f, n in self.reused.items())
-                n = sum(self.reused.values())
-                were = "was" if n == 1 else "were"
+                said = ", ".join(f"{k} from {f}" for f, k in self.reused.items())
+                count = sum(self.reused.values())
+                were = "was" if count == 1 else "were"
                 copied = (
-                    f"{n} of this sweep's runs {were} copied, not computed again ({said}): the "
+                    f"{count} of this sweep's runs {were} copied, not computed again ({said}): the "
                     "same configuration and seed, computed by this code and numerical "
                     "packages, so the same numbers (`--no-reuse` computes them)"
                 )
