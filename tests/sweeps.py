@@ -43,6 +43,21 @@ def small(
     )
 
 
+def run_row(scenario: str, policy: str, seed: int, month: int, **metrics) -> dict:
+    """One month of one run as a loaded sweep's frame has it (design point 0, replicate
+    = seed), with ``metrics``: for tests that build a sweep's metrics by hand."""
+    return {
+        "run_id": f"{scenario}-{policy}-{seed}",
+        "scenario": scenario,
+        "policy": policy,
+        "point": 0,
+        "replicate": seed,
+        "seed": seed,
+        "month": month,
+        **metrics,
+    }
+
+
 def without_timings(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values(["run_id", "month"]).reset_index(drop=True)
 

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 from scipy import stats
-from sweeps import small, write_experiment
+from sweeps import run_row, small, write_experiment
 
 from simulation import analysis, cli, loading, metrics, plots
 from simulation.experiment import cli as experiment_cli
@@ -400,17 +400,14 @@ def _combined_runs(seeds=(1, 2, 3, 4), months=3, scenarios=("baseline", "rural")
                 for month in range(months + 1):
                     noise = 0.01 * ((seed * 7 + k * 3 + month) % 5)
                     rows.append(
-                        {
-                            "run_id": f"{scenario}-{policy}-{seed}",
-                            "scenario": scenario,
-                            "policy": policy,
-                            "point": 0,
-                            "replicate": seed,
-                            "seed": seed,
-                            "month": month,
-                            "apprenticeship_starts": 5.0 + seed + effect[policy] + noise,
-                            "unemployment_rate": 0.05 + 0.001 * seed,
-                        }
+                        run_row(
+                            scenario,
+                            policy,
+                            seed,
+                            month,
+                            apprenticeship_starts=5.0 + seed + effect[policy] + noise,
+                            unemployment_rate=0.05 + 0.001 * seed,
+                        )
                     )
     return pd.DataFrame(rows)
 

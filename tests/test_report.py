@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 from presenting import CHROMIUM, CHROMIUM_FLAGS, chinese_font_or_skip
-from sweeps import cell_sweep, without_cell, without_table
+from sweeps import cell_sweep, run_row, without_cell, without_table
 
 from simulation import analysis, cli, i18n, plots, report
 
@@ -395,20 +395,17 @@ def _pairs_sweep(path, pairs=("ab", "ac", "bc")):
             for seed in (1, 2, 3):
                 for month in range(4):
                     rows.append(
-                        {
-                            "run_id": f"{scenario}-{policy}-{seed}",
-                            "scenario": scenario,
-                            "policy": policy,
-                            "point": 0,
-                            "replicate": seed,
-                            "seed": seed,
-                            "month": month,
-                            "unemployment_rate": 0.05 + 0.001 * seed,
-                            "youth_unemployment_rate": 0.1,
-                            "employment_rate": 0.8,
-                            "apprenticeship_starts": 5.0 + seed + shift[scenario][policy],
-                            "spending_total_yuan": 1e5,
-                        }
+                        run_row(
+                            scenario,
+                            policy,
+                            seed,
+                            month,
+                            unemployment_rate=0.05 + 0.001 * seed,
+                            youth_unemployment_rate=0.1,
+                            employment_rate=0.8,
+                            apprenticeship_starts=5.0 + seed + shift[scenario][policy],
+                            spending_total_yuan=1e5,
+                        )
                     )
     return _sweep_of_parts(path, "pairs", policies, rows)
 

@@ -588,18 +588,19 @@ class SweepStore:
                 found[key] = folder / "runs" / run_id
         return found
 
-    def _reusable(self, m: dict[str, Any], spec) -> list[str]:
+    def _reusable(self, m: dict[str, Any], spec, code: str, computing: dict[str, str]) -> list[str]:
         """The table files to copy of a run whose manifest is ``m`` as this sweep's run
         ``spec``, or [] if it cannot stand for it: its manifest must give the run's
-        configuration hash and seed, this process's code and Python (minor), numpy and
-        numba versions, the engine, and exactly the tables this sweep keeps (a run with
-        fewer or more tables would stand out among the others)."""
+        configuration hash and seed, this process's code (digest ``code``) and Python
+        (minor), numpy and numba versions (``computing``), the engine, and exactly the
+        tables this sweep keeps (a run with fewer or more tables would stand out among
+        the others)."""
         if not m or (m.get("config_hash"), m.get("seed")) != (spec.config_hash, spec.seed):
             return []
-        if m.get("code") != executors.code_digest(executors.loaded_code()):
+        if m.get("code") != code:
             return []
         then = executors._computing(m.get("packages") or {})
-        if not then or then != executors._computing(store.package_versions()):
+        if not then or then != computing:
             return []
         files = m.get("files") or {}
         if m.get("engine", "engine") != "engine" or set(files) != set(
@@ -625,6 +626,8 @@ class SweepStore:
             return todo
         specs = {spec.run_id: spec for spec in self.plan.runs}
         mine = executors.loaded_code()
+        code = executors.code_digest(mine)
+        computing = executors._computing(store.package_versions())
         left = []
         for run_id in todo:
             spec = specs[run_id]
@@ -635,7 +638,8 @@ class SweepStore:
             try:  # (read first: a donor gone, cut short or unreadable is no copy)
                 text = (source / "manifest.json").read_bytes()
                 recorded = json.loads(text)
-                names = self._reusable(recorded if isinstance(recorded, dict) else {}, spec)
+                m = recorded if isinstance(recorded, dict) else {}
+                names = self._reusable(m, spec, code, computing)
                 blobs = {name: (source / name).read_bytes() for name in names}
             except (OSError, ValueError):
                 names = []
