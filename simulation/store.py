@@ -293,15 +293,18 @@ def differences(then: Any, now: Any, path: str = "", most: int | None = None) ->
     return found
 
 
+def json_text(obj: Any) -> str:
+    """``obj`` as the manifests write it (``write_json``)."""
+    return json.dumps(obj, indent=2, sort_keys=False, default=str) + "\n"
+
+
 def write_json(obj: Any, path: Path) -> None:
     """Write ``obj`` to ``path`` atomically (a temporary file beside it, renamed; removed
     if the write or a stop, Ctrl-C between the two, ends it: an outside review found
     one left beside a sweep's manifest)."""
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
-        tmp.write_text(
-            json.dumps(obj, indent=2, sort_keys=False, default=str) + "\n", encoding="utf-8"
-        )
+        tmp.write_text(json_text(obj), encoding="utf-8")
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)

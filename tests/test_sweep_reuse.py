@@ -1,7 +1,8 @@
-"""A sweep copies the runs that a sweep of the same experiment beside it finished, as
-this code and these numerical packages would compute them, rather than computing them
-again (``SweepStore._reuse``): more seeds, or a policy added, compute only the new runs.
-A run that could differ (other code, another numba, other tables) is computed."""
+"""A sweep copies the runs that a sweep beside it (of any experiment) finished, as this
+code and these numerical packages would compute them, rather than computing them again
+(``SweepStore._reuse``): more seeds, or a policy added, compute only the new runs. A run
+that could differ (other code, another numba) or lacks a table this sweep keeps is
+computed."""
 
 from __future__ import annotations
 
@@ -76,6 +77,46 @@ def test_more_seeds_copy_the_runs_of_the_sweep_with_fewer(tmp_path):
     pd.testing.assert_frame_equal(_metrics(second), copied)
 
 
+def test_another_experiments_runs_are_copied_with_the_tables_this_one_keeps(tmp_path):
+    """A sweep of another experiment beside this one, with the same runs (the run's
+    configuration hash is its own, not its experiment's) and more tables kept, gives
+    its runs with only the tables this sweep keeps, its manifest naming those: the
+    same numbers as computing them here, where keeping fewer tables computes no
+    other numbers."""
+    results = tmp_path / "results"
+    wide = make_plan(
+        load_experiment(
+            write_experiment(
+                tmp_path / "exp",
+                small(policies=("none", "apprenticeship_subsidy", "quality_apprenticeship"),
+                      extra='keep = ["metrics", "region"]\n'),
+                name="wide",
+            )
+        )
+    )  # fmt: skip
+    first = default_out(wide, results)
+    assert run_sweep(wide, first, executor="serial", threads=1).complete
+    narrow = make_plan(
+        load_experiment(write_experiment(tmp_path / "exp", small(replications=3), name="narrow"))
+    )
+    assert narrow.experiment.config.name != wide.experiment.config.name
+    out = default_out(narrow, results)
+    notes = []
+    report = run_sweep(narrow, out, executor="serial", threads=1, on_note=notes.append)
+    assert report.complete and (report.skipped, report.done) == (4, 2)
+    assert any(f"(4 from {first.resolve()})" in n for n in notes)
+    ledger = pd.read_parquet(out / "ledger.parquet")
+    for run_id in ledger.loc[ledger["copied_from"] != "", "run_id"]:
+        folder = out / "runs" / run_id
+        assert sorted(p.name for p in folder.iterdir()) == ["manifest.json", "metrics.parquet"]
+        assert json.loads((folder / "manifest.json").read_text())["files"] == {
+            "metrics": "metrics.parquet"
+        }
+    fresh = run_sweep(narrow, tmp_path / "fresh", executor="serial", threads=1, reuse=False)
+    assert (fresh.skipped, fresh.done) == (0, 6)
+    pd.testing.assert_frame_equal(_metrics(out), _metrics(tmp_path / "fresh"))
+
+
 def test_a_run_that_could_differ_is_computed_not_copied(tmp_path):
     """A finished run beside the sweep is copied only where its own manifest gives the
     run's configuration and seed, this process's code, Python, numpy and numba, and the
@@ -95,7 +136,8 @@ def test_a_run_that_could_differ_is_computed_not_copied(tmp_path):
     three = _plan(tmp_path / "exp", replications=3)
     report = run_sweep(three, default_out(three, results), executor="serial", threads=1)
     assert (report.skipped, report.done) == (2, 4)  # the two tampered runs computed
-    # another table kept: no run of the first has it
+    # another table kept: no run of the first has it (a run missing a table this
+    # sweep keeps is computed)
     region = _plan(tmp_path / "exp", replications=2, extra='keep = ["metrics", "region"]\n')
     out = default_out(region, results)
     report = run_sweep(region, out, executor="serial", threads=1)

@@ -158,10 +158,10 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     sweep.add_argument(
         "--no-reuse",
         action="store_true",
-        help="compute every run; by default a run that a sweep of the same experiment in "
-        "the same parent folder finished (the same configuration and seed, computed by "
-        "this code and the same Python, numpy and numba) is copied from there, so more "
-        "seeds or an added policy compute only the new runs",
+        help="compute every run; by default a run that a sweep in the same parent folder "
+        "finished (of any experiment: the same configuration and seed, computed by this "
+        "code and the same Python, numpy and numba, with the tables this sweep keeps) is "
+        "copied from there, so more seeds or an added policy compute only the new runs",
     )
     sweep.add_argument(
         "--folder",

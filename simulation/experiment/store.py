@@ -174,9 +174,10 @@ def _what_differs(existing: dict[str, Any], plan: Plan, most: int = 3) -> str:
     return "what differs: " + "; ".join(found[:most]) + more
 
 
-def _sweeps_beside(out: Path, name: str) -> list[tuple[float, Path, dict[str, Any]]]:
-    """The sweep folders of experiment ``name`` beside ``out`` (in its parent folder,
-    ``out`` itself left out), each as (modification time, folder, manifest)."""
+def _sweeps_beside(out: Path, name: str | None = None) -> list[tuple[float, Path, dict[str, Any]]]:
+    """The sweep folders beside ``out`` (in its parent folder, ``out`` itself left out),
+    of experiment ``name`` or, with None, of any experiment, each as (modification time,
+    folder, manifest)."""
     found = []
     try:
         entries = list(out.parent.iterdir()) if out.parent.is_dir() else []
@@ -190,7 +191,7 @@ def _sweeps_beside(out: Path, name: str) -> list[tuple[float, Path, dict[str, An
             if (
                 manifest
                 and manifest.get("kind") == "sweep"
-                and (manifest.get("experiment") or {}).get("name") == name
+                and (name is None or (manifest.get("experiment") or {}).get("name") == name)
             ):
                 found.append((folder.stat().st_mtime, folder, manifest))
         except OSError:
@@ -249,10 +250,13 @@ def earlier_sweeps(out: Path, plan: Plan, reuse: bool = True) -> str:
             f"that one's {done} finished runs were computed by other skillsim code or "
             "another Python, numpy or numba, so they are not copied"
         )
-    elif set((manifest.get("experiment") or {}).get("keep") or []) != set(
-        plan.experiment.config.keep
+    elif not set(plan.experiment.config.keep) <= set(
+        (manifest.get("experiment") or {}).get("keep") or []
     ):
-        shared = f"that one's {done} finished runs kept other tables, so they are not copied"
+        shared = (
+            f"that one's {done} finished runs did not keep all the tables this one keeps, "
+            "so they are not copied"
+        )
     else:
         mine_runs = {(spec.config_hash, spec.seed) for spec in plan.runs}
         both = sum(key in mine_runs for key in _finished(folder, mine))
@@ -336,7 +340,7 @@ class SweepStore:
         # repeats it. Set by run_sweep before the folder is opened.
         self.execution: dict[str, Any] = {}
         self._fixed: dict[str, Any] | None = None  # the manifest's parts a sweep never changes
-        # Copy the runs still to do that a sweep of the same experiment beside this one
+        # Copy the runs still to do that a sweep beside this one (of any experiment)
         # finished with this code and numerical packages (``_reuse``), rather than
         # compute them again; set by run_sweep (``--no-reuse``: off)
         self.reuse = True
@@ -576,43 +580,49 @@ class SweepStore:
         return todo
 
     def _donors(self) -> dict[tuple[str, int], Path]:
-        """(config hash, seed) -> run folder, of the runs the sweeps of this experiment
-        beside this folder (``_sweeps_beside``) finished with this process's code, by
-        their ledgers; the newest folder's where two have one. Each is checked again
-        by its own manifest before it is copied (``_reusable``)."""
+        """(config hash, seed) -> run folder, of the runs the sweeps beside this folder
+        (``_sweeps_beside``, of any experiment: the configuration hash is the run's own,
+        not its experiment's) finished with this process's code, by their ledgers; the
+        newest folder's where two have one. Each is checked again by its own manifest
+        before it is copied (``_reusable``)."""
         mine = executors.code_digest(executors.loaded_code())
         found: dict[tuple[str, int], Path] = {}
-        beside = _sweeps_beside(self.out, self.plan.experiment.config.name)
+        beside = _sweeps_beside(self.out)
         for _, folder, _ in sorted(beside, key=lambda f: f[0]):  # (the newest last: kept)
             for key, run_id in _finished(folder, mine).items():
                 found[key] = folder / "runs" / run_id
         return found
 
-    def _reusable(self, m: dict[str, Any], spec, code: str, computing: dict[str, str]) -> list[str]:
-        """The table files to copy of a run whose manifest is ``m`` as this sweep's run
-        ``spec``, or [] if it cannot stand for it: its manifest must give the run's
-        configuration hash and seed, this process's code (digest ``code``) and Python
-        (minor), numpy and numba versions (``computing``), the engine, and exactly the
-        tables this sweep keeps (a run with fewer or more tables would stand out among
-        the others)."""
+    def _reusable(
+        self, m: dict[str, Any], spec, code: str, computing: dict[str, str]
+    ) -> dict[str, str]:
+        """The tables to copy (table -> file name) of a run whose manifest is ``m`` as
+        this sweep's run ``spec``, or {} if it cannot stand for it: its manifest must give
+        the run's configuration hash and seed, this process's code (digest ``code``) and
+        Python (minor), numpy and numba versions (``computing``), the engine, and every
+        table this sweep keeps. Only those are copied: a run of a sweep that kept more
+        (another experiment's, say) becomes one like the others here. What a run
+        computes does not depend on the tables it keeps (tests/test_sweep_reuse.py)."""
         if not m or (m.get("config_hash"), m.get("seed")) != (spec.config_hash, spec.seed):
-            return []
+            return {}
         if m.get("code") != code:
-            return []
+            return {}
         then = executors._computing(m.get("packages") or {})
         if not then or then != computing:
-            return []
-        files = m.get("files") or {}
-        if m.get("engine", "engine") != "engine" or set(files) != set(
-            self.plan.experiment.config.keep
-        ):
-            return []
-        names = [str(n) for n in files.values()]
-        return names if all(n and "/" not in n and "\\" not in n for n in names) else []
+            return {}
+        files = m.get("files")
+        keep = self.plan.experiment.config.keep
+        if m.get("engine", "engine") != "engine" or not isinstance(files, dict):
+            return {}
+        if not all(isinstance(files.get(k), str) for k in keep):
+            return {}
+        names = {k: files[k] for k in keep}
+        ok = all(n and "/" not in n and "\\" not in n for n in names.values())
+        return names if ok else {}
 
     def _reuse(self, todo: list[str]) -> list[str]:
-        """Copy into runs/ each run of ``todo`` that a sweep of this experiment beside
-        this folder finished, computed as this sweep would compute it (``_donors``,
+        """Copy into runs/ each run of ``todo`` that a sweep beside this folder (of any
+        experiment) finished, computed as this sweep would compute it (``_donors``,
         ``_reusable``): each file read whole from there (a run that cannot be read there
         is computed instead) and written here, the run's folder built under a temporary
         name and renamed into place as a computed run's is, so the copies stand on
@@ -639,13 +649,15 @@ class SweepStore:
                 text = (source / "manifest.json").read_bytes()
                 recorded = json.loads(text)
                 m = recorded if isinstance(recorded, dict) else {}
-                names = self._reusable(m, spec, code, computing)
-                blobs = {name: (source / name).read_bytes() for name in names}
+                tables = self._reusable(m, spec, code, computing)
+                blobs = {name: (source / name).read_bytes() for name in tables.values()}
             except (OSError, ValueError):
-                names = []
-            if not names:
+                tables = {}
+            if not tables:
                 left.append(run_id)
                 continue
+            if tables != m["files"]:  # (a run that kept more: its manifest names these)
+                text = store.json_text({**m, "files": tables}).encode()
             with store.NewFolder(self.runs_dir / run_id) as tmp:
                 for name, data in {**blobs, "manifest.json": text}.items():
                     (tmp / name).write_bytes(data)
