@@ -970,6 +970,33 @@ def _pooled_region_table(results: pd.DataFrame, frame: pd.DataFrame) -> pd.DataF
     return pooled[[c for c in results.columns if c in pooled.columns]]
 
 
+COMPLETION = "apprenticeship_completion_rate"
+
+
+def completion_months(manifest: dict[str, Any], months: int) -> tuple[int, int] | None:
+    """The months past the longest apprenticeship contract of a sweep's policies (their
+    ``terms.duration_months``, and a design's highest setting of it), to its last month:
+    where the report and ``skillsim effects`` summarise the effects on the completion
+    rate. In a policy's first contract length its new contracts can end early but none
+    can complete yet, so a policy that starts more of them lowers the rate then by
+    construction: the subsidy's -3.6 points over months 1-120 of the default sweep were
+    such (an outside review). None where the runs end within that length. (A policy
+    that does not set the length has the default contract, 18 months.)"""
+    from simulation.config import ApprenticeshipTerms
+
+    default = int(ApprenticeshipTerms.model_fields["duration_months"].default)
+    longest = default
+    for policy in (manifest.get("policies") or {}).values():
+        terms = (policy or {}).get("terms") or {}
+        longest = max(longest, int(terms.get("duration_months", default)))
+    for p in (manifest.get("experiment") or {}).get("parameters") or []:
+        paths = p.get("paths") or [p.get("path")]
+        if "policy.terms.duration_months" in paths:
+            top = max([float(p.get("high") or 0), *(float(v) for v in p.get("values") or [])])
+            longest = max(longest, math.ceil(top))
+    return (longest + 1, months) if months > longest else None
+
+
 def months_used(results: pd.DataFrame, months: tuple[int, int]) -> tuple[int, int]:
     """The months of the window ``months`` that ``results`` has: its last month at most
     the results' last (a window past a run's end summarises the months there are)."""

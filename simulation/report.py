@@ -34,7 +34,6 @@ from typing import Any
 import pandas as pd
 
 from simulation import analysis, i18n, metrics, stop, store
-from simulation.config import ApprenticeshipTerms
 from simulation.config import leaves as _leaves
 from simulation.experiment.progress import SweepProgress, sweep_progress
 from simulation.i18n import axis_label, label, name_of, unit
@@ -1098,7 +1097,7 @@ def read(path: str | Path) -> Sweep:
     return sweep
 
 
-COMPLETION = "apprenticeship_completion_rate"
+COMPLETION = analysis.COMPLETION
 PARTS_METRICS = analysis.PARTS_METRICS  # (the measures of a package against its parts)
 
 
@@ -1167,28 +1166,8 @@ def _material(sweep: Sweep, rows: pd.DataFrame) -> bool:
     )
 
 
-# a contract's length where a policy does not set it (18 months)
-LONGEST_DEFAULT_CONTRACT = int(ApprenticeshipTerms.model_fields["duration_months"].default)
-
-
-def completion_months(manifest: dict[str, Any], months: int) -> tuple[int, int] | None:
-    """The months past the longest apprenticeship contract of a sweep's policies (their
-    ``terms.duration_months``, and a design's highest setting of it), to its last month:
-    where the report summarises the effects on the completion rate. In a policy's first
-    contract length its new contracts can end early but none can complete yet, so a
-    policy that starts more of them lowers the rate then by construction: the subsidy's
-    -3.6 points over months 1-120 of the default sweep were such (an outside review).
-    None where the runs end within that length."""
-    longest = LONGEST_DEFAULT_CONTRACT
-    for policy in (manifest.get("policies") or {}).values():
-        terms = (policy or {}).get("terms") or {}
-        longest = max(longest, int(terms.get("duration_months", LONGEST_DEFAULT_CONTRACT)))
-    for p in (manifest.get("experiment") or {}).get("parameters") or []:
-        paths = p.get("paths") or [p.get("path")]
-        if "policy.terms.duration_months" in paths:
-            top = max([float(p.get("high") or 0), *(float(v) for v in p.get("values") or [])])
-            longest = max(longest, math.ceil(top))
-    return (longest + 1, months) if months > longest else None
+# (the window of the completion rate's effects: analysis's, which `skillsim effects` uses too)
+completion_months = analysis.completion_months
 
 
 # Where the unemployed go: the statuses at a month's end whose rates out of unemployment

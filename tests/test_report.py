@@ -1807,7 +1807,7 @@ def test_the_methods_say_how_much_narrower_the_paired_intervals_are():
     assert report._pairing_gain(e) == pytest.approx(3.5)  # the median of 3 and 4
 
 
-def test_the_completion_rate_is_summarised_past_the_longest_contract(tmp_path):
+def test_the_completion_rate_is_summarised_past_the_longest_contract(tmp_path, capsys):
     """In a policy's first contract length its new contracts can end early but none can
     complete yet: the subsidy's -3.6 points over months 1-120 of the default sweep came
     from that alone, and +1.4 [+0.1, +2.7] over months 19-120 (an outside review). The
@@ -1831,6 +1831,31 @@ def test_the_completion_rate_is_summarised_past_the_longest_contract(tmp_path):
         assert mine[column].to_numpy() == pytest.approx(
             later.loc[mine.index, column].to_numpy(), nan_ok=True
         ), column
+    # `skillsim effects` (and so `make run`'s table) gives the report's numbers, said
+    # (it gave -3.6 where the report gave +1.4: an outside review); --months sets one
+    # window for every measure
+    for argv, window in (([], (19, 21)), (["--months", "1-21"], (1, 21))):
+        csv = tmp_path / f"effects-{window[0]}.csv"
+        assert cli.main(["effects", str(out), "--csv", str(csv), *argv]) == 0
+        said = " ".join(capsys.readouterr().out.split())
+        assert ("note: apprenticeship_completion_rate is the mean of months 19-21" in said) == (
+            window[0] == 19
+        )
+        table = pd.read_csv(csv)
+        rate = table[table["metric"] == report.COMPLETION].set_index("policy")
+        assert set(rate["summarised_months"]) == {f"mean of months {window[0]}-21"}
+        assert set(table.loc[table["metric"] != report.COMPLETION, "summarised_months"]) == {
+            "mean of months 1-21"
+        }
+        expected = analysis.effects(results, "none", metric_names=report.COMPLETION, months=window)
+        expected = expected.set_index("policy").loc[rate.index]
+        for column in ("effect", "ci_low", "ci_high", "n"):
+            assert rate[column].to_numpy() == pytest.approx(
+                expected[column].to_numpy(), nan_ok=True
+            ), (argv, column)
+        assert list(table["metric"].iloc[: len(set(table["metric"]))]) == list(
+            dict.fromkeys(table["metric"])
+        )  # (its rows where they were: by policy, each policy's measures in order)
     whole = analysis.effects(results, "none", metric_names="unemployment_rate")
     rate = sweep.effects[sweep.effects["metric"] == "unemployment_rate"]
     assert rate["effect"].to_numpy() == pytest.approx(whole["effect"].to_numpy())

@@ -767,6 +767,7 @@ def _effects(
     pool: bool = False,
     parts: bool = False,
 ) -> int:
+    import pandas as pd
     from rich.table import Table
 
     from simulation import analysis
@@ -839,6 +840,22 @@ def _effects(
         return _parts_effects(frame, results, baseline, summary, names, csv, months)
     try:
         effects = analysis.effects(frame, baseline_policy=baseline, summary=summary, months=months)
+        completion = _completion_window(effects, frame, results, baseline, summary, months)
+        if completion is not None:  # (the report's window for it: the same numbers)
+            attrs = effects.attrs
+            later = analysis.effects(
+                frame, baseline_policy=baseline, metric_names=analysis.COMPLETION,
+                months=completion,
+            )  # fmt: skip
+            rows = (effects["metric"] == analysis.COMPLETION).to_numpy()
+            keys = [c for c in effects.columns if c not in analysis.EFFECT_COLUMNS]
+            if effects.loc[rows, keys].reset_index(drop=True).equals(later[keys]):
+                effects = effects.copy()  # (in place: the rows keep their order)
+                for column in later.columns:
+                    effects.loc[rows, column] = later[column].to_numpy()
+            else:  # (groups in another order: the table as the report has it)
+                effects = pd.concat([effects[~rows], later], ignore_index=True)
+            effects.attrs = attrs
     except ValueError as exc:
         raise _bad(f"{results}: {exc}") from None
     present = list(dict.fromkeys(effects["metric"]))
@@ -850,6 +867,10 @@ def _effects(
         try:
             rows = table + "".join(f", {w}" for w in where or []) + (", pooled" if pool else "")
             provenance = _with_provenance(effects, frame, results, baseline, summary, months, rows)
+            if completion is not None:
+                provenance.loc[provenance["metric"] == analysis.COMPLETION, "summarised_months"] = (
+                    _summarised(frame, summary, completion)
+                )
             _write_new_csv(provenance, csv)
         except OSError as exc:  # a full disk, ... (a file in the way is bad input, above)
             print(
@@ -873,8 +894,13 @@ def _effects(
             out.add_column(k, no_wrap=True)
     units = dict(zip(effects["metric"], effects["unit"], strict=False))
     for n in shown:
+        own = (
+            f"\nmonths {completion[0]}-{completion[1]}"
+            if completion and n == analysis.COMPLETION
+            else ""
+        )
         out.add_column(
-            f"{n}\n{analysis.shown_unit(units.get(n, ''))}", justify="right", no_wrap=True
+            f"{n}\n{analysis.shown_unit(units.get(n, ''))}{own}", justify="right", no_wrap=True
         )
     wide = effects[effects["metric"].isin(shown)]
     daggers = False
@@ -929,6 +955,15 @@ def _effects(
     print(f"n = {seeds};{lone} shares in percentage points (pp){cost}.")
     for name in (m for m in AT_INTAKE if m in shown and m in frame.columns):
         print(_intake_note(name, frame, summary, months))
+    if completion is not None and analysis.COMPLETION in shown:
+        first = completion[0]
+        print(
+            f"note: {analysis.COMPLETION} is the mean of months {first}-{completion[1]}, past the "
+            f"longest contract ({first - 1} months), as in the report: before that a "
+            "policy's new contracts can end early but none can complete yet, so a policy "
+            "that starts more of them lowers the rate by the arithmetic alone (--months "
+            "FROM-TO sets one window for every measure)"
+        )
     shared = analysis.baseline_shares(frame)
     if shared:  # (said when the sweep started, and again here: it explains zeros)
         levers = ", ".join(f"{k} ({', '.join(v)})" for k, v in shared.items())
@@ -948,6 +983,21 @@ def _effects(
             "education, say). A cost per worker in employment, not of jobs for the unemployed."
         )
     return 0
+
+
+def _completion_window(effects, frame, results: Path, baseline, summary, months):
+    """The months over which the completion rate's effects are summarised by the report
+    (``analysis.completion_months``: past the sweep's longest contract), where they are
+    summarised as the mean of all the policy months (no ``--months``, no ``--summary
+    final``) of a sweep whose manifest names its policies; None otherwise."""
+    from simulation import analysis
+
+    if summary != "mean" or months is not None or analysis.COMPLETION not in set(effects["metric"]):
+        return None
+    manifest = analysis._manifest(results, required=False) or {}
+    if not manifest.get("policies") or not len(frame):
+        return None
+    return analysis.completion_months(manifest, int(frame["month"].max()))
 
 
 def _parts_effects(frame, results: Path, baseline: str, summary, names, csv, months) -> int:
