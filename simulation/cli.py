@@ -67,20 +67,22 @@ class BadInput(Exception):
 
 
 class _Version(argparse.Action):
-    """``--version``: worked out when asked for (the code's digest reads every module)."""
+    """``--version``: worked out when asked for (the code's digest reads every module),
+    without importing the model: on a cold numba cache its import starts the compile
+    helper, minutes of a core's time the version does not need (an outside review)."""
 
     def __init__(self, option_strings, dest, **kwargs):
         super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
 
     def __call__(self, parser, namespace, values, option_string=None):
-        from simulation import __version__, store
-        from simulation.experiment.executors import code_digest, loaded_code
+        from simulation import __version__, source, store
 
         commit = store.code_version()
         where = commit.get("commit") or "not a git checkout"
         if commit.get("dirty"):
             where += ", with uncommitted changes"
-        print(f"skillsim {__version__} (code {code_digest(loaded_code())}; commit {where})")
+        code = source.code_digest(source.snapshot())
+        print(f"skillsim {__version__} (code {code}; commit {where})")
         parser.exit()
 
 
@@ -612,7 +614,7 @@ def check_folder_names(args: argparse.Namespace, run, folder: str) -> None:
 def _run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from simulation import runner, store
+    from simulation import store
 
     try:
         run = loading.resolve_run(
@@ -622,12 +624,16 @@ def _run(args: argparse.Namespace) -> int:
         raise as_options(exc, RUN_OPTIONS, files=("",)) from None
     if args.out is None:
         check_folder_names(args, run, "results/<scenario>__<policy>__seed<S>__<time>")
-    out = args.out if args.out is not None else runner.default_out(run)
+    out = args.out if args.out is not None else store.default_run_out(run)
     problem = store.check_out(out, store.out_option(args.out))
     if problem:
         raise BadInput(problem)
     if args.profile and args.engine == "reference":
         raise BadInput("--profile times the engine's phases (allowed with --engine engine)")
+    # (the model's import, past the checks: on a cold numba cache it starts the compile
+    # helper, minutes of a core's time a refused run does not need: an outside review)
+    from simulation import runner
+
     for line in loading.run_warnings([run.scenario], run.months, [run.policy], run.workers):
         print(f"skillsim: warning: {line}", file=sys.stderr)
     console = Console(stderr=True)

@@ -192,8 +192,4 @@ def write(result: RunResult, out: Path, elsewhere: bool = False) -> Path:
     return folder.out
 
 
-def default_out(run: RunConfig, root: Path = Path("results")) -> Path:
-    """results/<scenario>__<policy>__seed<S>__<timestamp>, never an existing folder."""
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    policy = run.policy.name.replace("+", "-")
-    return store.unused_folder(root / f"{run.scenario.name}__{policy}__seed{run.seed}__{stamp}")
+default_out = store.default_run_out  # results/<scenario>__<policy>__seed<S>__<timestamp>

@@ -87,6 +87,12 @@ def snapshot() -> dict[str, str]:
         return dict(sorted(_DIGESTS.items()))
 
 
+def code_digest(code: dict[str, str]) -> str:
+    """16 hex digits for a whole ``snapshot`` (a ledger column, ``skillsim --version``)."""
+    text = ",".join(f"{name}={d}" for name, d in sorted(code.items()))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 def changed(code: dict[str, str]) -> list[str]:
     """The modules of ``code`` (a ``snapshot`` of another process, or of a run) whose
     source differs from this process's, or that this package does not have."""

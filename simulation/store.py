@@ -16,6 +16,7 @@ import platform
 import shutil
 import subprocess
 import sys
+import time
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -146,6 +147,14 @@ def unfit_name(name: str) -> bool:
         any(c in name for c in "/\\") or any(ord(c) < 32 or ord(c) == 127 for c in name)
         or not name.strip() or name != name.strip() or len(name.encode()) > NAME_BYTES
     )  # fmt: skip
+
+
+def default_run_out(run, root: Path = Path("results")) -> Path:
+    """results/<scenario>__<policy>__seed<S>__<timestamp> of a run (a ``RunConfig``),
+    never an existing folder."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    policy = run.policy.name.replace("+", "-")
+    return unused_folder(root / f"{run.scenario.name}__{policy}__seed{run.seed}__{stamp}")
 
 
 def unused_folder(base: Path) -> Path:

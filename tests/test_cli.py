@@ -1223,6 +1223,31 @@ def test_version_names_the_code_digest_runs_record(tmp_path, capsys):
     assert out.startswith(f"skillsim {__version__} (code {runner.provenance()['code']}; commit ")
 
 
+def test_the_version_and_a_refused_run_leave_the_model_unimported(tmp_path):
+    """On a cold numba cache the model's import starts the compile helper, minutes of a
+    core's time: `skillsim --version` started it, and so did a run refused as bad input
+    (an outside review). Neither imports the model now; `python -m simulation` is the
+    command too."""
+    probe = (
+        "import sys\n"
+        "from simulation import cli\n"
+        "try:\n    cli.main(['--version'])\nexcept SystemExit:\n    pass\n"
+        "assert cli.main(['run', 'baseline', '--policy', 'nosuch']) == cli.EXIT_BAD_INPUT\n"
+        "print('model imported:', 'simulation.model' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True,
+        timeout=120, env={**os.environ, "SKILLSIM_SCENARIOS": str(ROOT / "scenarios")},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "model imported: False"
+    done = subprocess.run(
+        [sys.executable, "-m", "simulation", "--version"], cwd=tmp_path, capture_output=True,
+        text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0 and done.stdout.startswith("skillsim "), done.stderr
+
+
 def test_an_out_path_too_long_for_the_file_system_is_bad_input(tmp_path, capsys):
     out = tmp_path / ("q" * 256)
     assert cli.main(["run", "baseline", *SMALL, "--out", str(out)]) == cli.EXIT_BAD_INPUT

@@ -25,7 +25,6 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import functools
-import hashlib
 import logging
 import multiprocessing
 import os
@@ -91,10 +90,7 @@ def changed_modules(code: dict[str, str]) -> list[str]:
     return source.changed(code)
 
 
-def code_digest(code: dict[str, str]) -> str:
-    """16 hex digits for a whole ``loaded_code`` (a ledger column)."""
-    text = ",".join(f"{name}={digest}" for name, digest in sorted(code.items()))
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+code_digest = source.code_digest  # 16 hex digits for a whole ``loaded_code``
 
 
 def show_modules(names: list[str]) -> str:
