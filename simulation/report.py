@@ -440,6 +440,18 @@ _T: dict[str, tuple[str, str]] = {
         "{what}逐月变化，每个情景一个子图，纵轴刻度相同；线为随机种子均值，阴影为均值水平的95%置信区间。"
         "阴影重叠并不表示没有影响：各政策与基准政策使用相同的随机种子，配对差异（上文的政策效应）远比水平值精确。",
     ),
+    "paths_settling": (
+        " The status quo's own lines are not flat over the years: the model's school "
+        "leavers replace the young workforce it starts with over about seven years, and "
+        "their choices between TVET and work swing from year to year (docs/ODD.md 10.2, "
+        '"Not stationary year by year"), so a rise or fall of the {base} line is the '
+        "model settling, not a forecast under current trends: read a policy against it, "
+        "as the effects do.",
+        "现状下的各条线并非逐年平稳：模型中的毕业生约用七年时间替换起始时的青年劳动力，"
+        "其在职业教育与就业之间的选择逐年起伏（docs/ODD.md 10.2“并非逐年平稳”），"
+        "因此{base}线的升降是模型趋于稳定的过程，而非对当前趋势的预测：应将政策与之对照解读，"
+        "正如政策效应所做的那样。",
+    ),
     "fig_paths_one": (
         "{what} month by month, one panel per scenario, on one scale; one seed, so each line "
         "is one run, without a band.",
@@ -1442,12 +1454,19 @@ def _figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
         else "fig_paths_alone" if e.empty
         else "fig_paths"
     )  # fmt: skip
+    # (over years, the status quo's own path rises and falls: an outside review read the
+    # baseline's hump as what current trends do; said where the runs span three years)
+    settling = (
+        _t("paths_settling", lang).format(base=name_of("policy", base, lang))
+        if int(r["month"].max()) >= 36 and base in set(r["policy"])
+        else ""
+    )
     for m in PATH_METRICS:
         if m in r.columns:
             specs.append(
                 FigureSpec(
                     f"paths_{m}",
-                    _t(paths_caption, lang).format(what=_cap(label(m, lang))),
+                    _t(paths_caption, lang).format(what=_cap(label(m, lang))) + settling,
                     lambda m=m: plots.paths(
                         r,
                         m,

@@ -1923,3 +1923,23 @@ def test_each_summary_table_opens_with_the_baselines_level():
             assert f"{100 * level['baseline_mean'].iloc[0]:.1f}%" in first, (lang, s)
         cost = next(t for t in table if "cost per additional" in t or "的公共成本" in t)
         assert words not in cost.split("</table>")[0]
+
+
+def test_the_paths_say_the_status_quos_own_path_is_not_flat(tmp_path):
+    """Over years the status quo's own lines rise and fall (the model settling: docs/
+    ODD.md 10.2), and a forum read the baseline's hump as what current trends do (an
+    outside review): the paths' captions say so where the runs span three years and the
+    baseline ran, in both languages; not for a short sweep."""
+    from sweeps import small, write_experiment
+
+    from simulation.experiment import load_experiment, make_plan, run_sweep
+
+    path = write_experiment(tmp_path / "exp", small(months=36, replications=1))
+    out = tmp_path / "sweep"
+    assert run_sweep(make_plan(load_experiment(path)), out, executor="serial", threads=1).complete
+    sweep = report.read(out)
+    for lang, said in (("en", "is the model settling, not a forecast"), ("zh", "模型趋于稳定")):
+        paths = [s for s in report.figures(sweep, "paper", lang) if s.name.startswith("paths_")]
+        assert paths and all(said in s.caption for s in paths), lang
+    short = report.figures(report.read(cell_sweep()), "paper", "en")
+    assert not any("model settling" in s.caption for s in short if s.name.startswith("paths_"))
