@@ -638,6 +638,18 @@ def _load_sweep(
         "order": {
             "scenario": list(manifest.get("scenarios", {})),
             "policy": list(manifest.get("policies", {})),
+            # (a breakdown's regions and sectors as the scenarios list them: the urban
+            # core first, not county_town, rural_county_a, ... urban_core)
+            **{
+                kind: list(
+                    dict.fromkeys(
+                        str(item.get("name"))
+                        for scenario in (manifest.get("scenarios") or {}).values()
+                        for item in ((scenario or {}).get("world") or {}).get(kind + "s") or []
+                    )
+                )
+                for kind in ("region", "sector")
+            },
         },
         "progress": {"runs": progress.runs, "done": progress.done, "failed": progress.failed},
         "code_versions": len(codes),
@@ -1394,15 +1406,24 @@ def _source_of(frame: pd.DataFrame) -> dict[str, Any]:
 
 def _in_experiment_order(table: pd.DataFrame, results: pd.DataFrame) -> pd.DataFrame:
     """``table``'s rows with scenarios and policies in the sweep's experiment order
-    (``load``'s ``attrs``), others after them; as they were without it (a stable sort)."""
+    (``load``'s ``attrs``), then by design point, then a breakdown's sectors and regions
+    as its scenarios list them (pooled, ``pool_regions``' urban before rural), others
+    after them; as they were without it (a stable sort)."""
     order = results.attrs.get("skillsim", {}).get("order")
-    if not order:
+    if not order or table.empty:
         return table
-    keys = []
-    for column in ("scenario", "policy"):
-        rank = {name: i for i, name in enumerate(order.get(column, []))}
-        keys.append(table[column].map(lambda v, rank=rank: rank.get(v, len(rank))))
-    at = np.lexsort([k.to_numpy() for k in reversed(keys)])
+
+    def ranked(column: str) -> np.ndarray:
+        names = [*(order.get(column) or []), *(("urban", "rural") if column == "region" else ())]
+        rank = {name: i for i, name in enumerate(dict.fromkeys(names))}
+        return table[column].map(lambda v: rank.get(v, len(rank))).to_numpy()
+
+    keys = [ranked("scenario"), ranked("policy")]
+    rows = [c for c in _rows_of(results) if c in ("sector", "region") and c in table.columns]
+    if rows and "point" in table.columns:
+        keys.append(table["point"].to_numpy())
+    keys += [ranked(c) for c in rows]
+    at = np.lexsort(list(reversed(keys)))
     return table.iloc[at].reset_index(drop=True)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 import math
 import os
@@ -17,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 from scipy import stats
-from sweeps import run_row, small, write_experiment
+from sweeps import cell_sweep, run_row, small, write_experiment
 
 from simulation import analysis, cli, loading, metrics, plots
 from simulation.experiment import cli as experiment_cli
@@ -1858,7 +1859,7 @@ def test_effects_keep_the_experiments_order():
 
     results = analysis.load(small_sweep())
     order = results.attrs["skillsim"]["order"]
-    assert order == {
+    assert {k: order[k] for k in ("scenario", "policy")} == {
         "scenario": ["quick", "quick_green"],
         "policy": ["none", "apprenticeship_subsidy", "package"],
     }
@@ -1875,6 +1876,30 @@ def test_effects_keep_the_experiments_order():
     figure = plots.forest(table, "employed")  # (its first row at the top)
     labels = [t.get_text() for t in figure.axes[0].get_yticklabels()]
     assert labels == ["full policy package", "apprenticeship subsidy"], labels
+    # a breakdown's regions and sectors as the scenario lists them, not by name (the
+    # urban core came last, after county_town and the rural counties: an outside
+    # review); pooled, urban before rural
+    regions = ["urban_core", "county_town", "rural_county_a", "rural_county_b"]
+    assert order["region"] == regions and sorted(regions) != regions
+    for kind, columns in (("region", ["region"]), ("cell", ["sector", "region"])):
+        rows = analysis.load(cell_sweep(), table=kind)
+        listed = rows.attrs["skillsim"]["order"]
+        for orders in (listed, {k: v[::-1] for k, v in listed.items()}):
+            rows.attrs["skillsim"]["order"] = orders  # (as listed, then turned round)
+            table = analysis.effects(rows, metric_names=["employed"])
+            for (_, _), group in table.groupby(["scenario", "policy"], sort=False):
+                seen = list(dict.fromkeys(zip(*(group[c] for c in columns), strict=True)))
+                want = [
+                    key
+                    for key in itertools.product(*(orders[c] for c in columns))
+                    if key in set(seen)
+                ]
+                assert seen == want, (kind, seen[:3])
+    pooled = analysis.effects(
+        analysis.pool_regions(analysis.load(small_sweep(), table="region")),
+        metric_names=["employed"],
+    )
+    assert list(dict.fromkeys(pooled["region"])) == ["urban", "rural"]
 
 
 def test_runs_under_two_status_quos_are_not_compared_as_one_experiment(tmp_path):
