@@ -934,7 +934,8 @@ def _effects(
         else "--where COLUMN=VALUE keeps to some of them (COLUMN: "
         f"{', '.join(analysis.BREAKDOWN_KEYS[table])}), "
     )
-    _print_table(out, len(groups), 3, fewer)  # (a row: two lines and a rule)
+    # (a row: two lines and a rule; the key columns shown start each part)
+    _print_table(out, len(groups), 3, fewer, keys=sum(visible))
     counts = wide.loc[wide["metric"] != analysis.COST_METRIC, "n"] if len(wide) else wide["n"]
     least, most = (int(counts.min()), int(counts.max())) if len(counts) else (0, 0)
     seeds = (
@@ -1122,7 +1123,7 @@ def _parts_effects(frame, results: Path, baseline: str, summary, names, csv, mon
                 lines.append(words)
             cells.append("\n".join(lines))
         out.add_row(*head, "\n".join(k for k, _, _ in kinds), *cells)
-    _print_table(out, len(groups), 4)  # (a row: three lines and a rule)
+    _print_table(out, len(groups), 4, keys=3 + points)  # (a row: three lines and a rule)
     counts = table["n"]
     least, most = int(counts.min()), int(counts.max())
     seeds = f"{most} paired seeds" if least == most else f"{least}-{most} paired seeds"
@@ -1156,28 +1157,84 @@ def _parts_effects(frame, results: Path, baseline: str, summary, names, csv, mon
     return 0
 
 
-def _print_table(out, rows: int, lines: int, fewer: str = "") -> None:
+def _print_table(out, rows: int, lines: int, fewer: str = "", keys: int = 0) -> None:
     """Print rich table ``out`` at its natural width (120 characters or more), and say
-    on stderr, at a terminal, where it is wider or longer (``rows`` of ``lines`` each)
-    than the terminal shows, and how to see less of it (``fewer``: a way to fewer rows,
-    ending ", ") or all of it."""
+    on stderr, at a terminal, where it is longer (``rows`` of ``lines`` each) than the
+    terminal shows, and how to see less of it (``fewer``: a way to fewer rows, ending
+    ", ") or all of it. At a terminal narrower than the table, its columns after the
+    first ``keys`` (scenario, policy, ...) are printed in parts that each fit, every
+    part with those first columns again: a table of 250 characters wrapped in a
+    terminal of 100 could not be read (an outside review; ``make run`` ends with one).
+    Into a file or pipe it is printed whole."""
     from rich.console import Console
 
     natural = Console(width=10_000).measure(out).maximum
-    Console(width=max(120, natural)).print(out)
     columns, height = shutil.get_terminal_size()
-    if sys.stdout.isatty() and natural > columns:
+    parts = _column_parts(out, keys, columns) if sys.stdout.isatty() and natural > columns else []
+    if len(parts) > 1:
+        for k, part in enumerate(parts, 1):
+            Console(width=columns).print(_table_part(out, keys, part, k, len(parts)))
         print(
             f"skillsim: the table is {natural} characters wide, the terminal {columns}: "
-            "--metric NAME (repeat) shows fewer columns, --csv FILE writes them all",
+            f"shown in {len(parts)} parts, each with its first columns again; --metric NAME "
+            "(repeat) shows fewer columns, --csv FILE writes them all",
             file=sys.stderr,
         )
+    else:
+        Console(width=max(120, natural)).print(out)
+        if sys.stdout.isatty() and natural > columns:
+            print(
+                f"skillsim: the table is {natural} characters wide, the terminal {columns}: "
+                "--metric NAME (repeat) shows fewer columns, --csv FILE writes them all",
+                file=sys.stderr,
+            )
     if sys.stdout.isatty() and lines * rows > height:
         print(
             f"skillsim: the table has {rows:,} row{'' if rows == 1 else 's'}, more than the "
             f"terminal shows: {fewer}--csv FILE writes them all",
             file=sys.stderr,
         )
+
+
+def _column_parts(out, keys: int, width: int) -> list[list[int]]:
+    """The columns of ``out`` after its first ``keys``, in groups (their indices) that
+    each fit ``width`` characters beside those first columns; at least one column a
+    group. A column takes its widest line (of its header and its cells) and three
+    characters of padding and rule."""
+    from rich.cells import cell_len
+
+    def wide(column) -> int:
+        texts = [str(column.header), *(str(c) for c in column.cells)]
+        return max((cell_len(line) for t in texts for line in t.split("\n")), default=0) + 3
+
+    fixed = 1 + sum(wide(c) for c in out.columns[:keys])
+    parts: list[list[int]] = []
+    used = fixed
+    for i in range(keys, len(out.columns)):
+        w = wide(out.columns[i])
+        if parts and used + w <= width:
+            parts[-1].append(i)
+            used += w
+        else:
+            parts.append([i])
+            used = fixed + w
+    return parts
+
+
+def _table_part(out, keys: int, part: list[int], k: int, n: int):
+    """Table ``out`` with its first ``keys`` columns and the columns ``part``; its title
+    says which part of ``n`` it is."""
+    from rich.table import Table
+
+    title = f"{out.title} (part {k} of {n})" if k == 1 else f"(part {k} of {n})"
+    table = Table(title=title, show_lines=out.show_lines)
+    chosen = [*range(keys), *part]
+    for i in chosen:
+        c = out.columns[i]
+        table.add_column(c.header, justify=c.justify, no_wrap=c.no_wrap)
+    for row in zip(*(list(out.columns[i].cells) for i in chosen), strict=True):
+        table.add_row(*row)
+    return table
 
 
 def _reports_in(out: Path) -> dict[str, Path]:
