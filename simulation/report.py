@@ -82,6 +82,11 @@ class ReportError(ValueError):
 
 _T: dict[str, tuple[str, str]] = {
     "title": ("Simulated outcomes of skills policies", "技能政策模拟结果"),
+    "described_as_file": (
+        " (The file's description: the settings below, where they differ from it, are "
+        "the ones that ran.)",
+        "（以上为文件中的说明：下表所列设置与之不同之处，以实际运行的设置为准。）",
+    ),
     "overridden": (
         "This sweep ran with {given} from the command line, in place of the experiment "
         "file's settings (the description above is the file's).",
@@ -3236,9 +3241,18 @@ def _description(name: str, dumped: dict[str, Any], lang: str, kind: str = "scen
     a city of five regions, was described in Chinese as the shipped city of four: an
     outside review)."""
     own = dumped.get("description", "")
+    shipped = _shipped_config(kind, name)
+    said = own
     if lang == "zh" and name in i18n.DESCRIPTIONS_ZH and own == _shipped(kind, name, "description"):
-        return i18n.DESCRIPTIONS_ZH[name]
-    return own
+        said = i18n.DESCRIPTIONS_ZH[name]
+    # The shipped file's description over settings that are not the file's (a run of a
+    # design sweep: its point's values; the run report of one read "5,000 yuan" above a
+    # table of 5,921: an outside review): said, the table being the run's.
+    if shipped is not None and own == shipped.get("description"):
+        theirs = {k: v for k, v in shipped.items() if k != "description"}
+        if theirs != {k: v for k, v in dumped.items() if k != "description"}:
+            said += _t("described_as_file", lang)
+    return said
 
 
 @functools.cache
@@ -3248,11 +3262,15 @@ def _shipped_config(kind: str, name: str) -> dict[str, Any] | None:
     from simulation import loading
 
     folder = loading.SHIPPED_SCENARIOS / ("policies" if kind == "policy" else "")
+    if kind == "policy":  # (a combination, "a+b": its shipped parts merged in order)
+        paths = [folder / f"{part}.toml" for part in name.split("+")]
+        if not all(path.is_file() for path in paths):
+            return None
+        return loading.load_policy(paths).model_dump(mode="json")
     path = folder / f"{name}.toml"
     if not path.is_file():
         return None
-    load = loading.load_policy if kind == "policy" else loading.load_scenario
-    return load([path] if kind == "policy" else path).model_dump(mode="json")
+    return loading.load_scenario(path).model_dump(mode="json")
 
 
 @functools.cache

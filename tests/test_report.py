@@ -1943,3 +1943,21 @@ def test_the_paths_say_the_status_quos_own_path_is_not_flat(tmp_path):
         assert paths and all(said in s.caption for s in paths), lang
     short = report.figures(report.read(cell_sweep()), "paper", "en")
     assert not any("model settling" in s.caption for s in short if s.name.startswith("paths_"))
+
+
+def test_a_files_description_over_settings_that_differ_says_the_table_is_what_ran():
+    """A run of a design sweep carries its policy file's description ("5,000 yuan", all
+    five standards) over its point's settings (5,921 yuan, one standard): its report
+    read both (an outside review). The description says it is the file's where the
+    settings differ, for a combination of shipped policies too; not where they are the
+    file's."""
+    name = "apprenticeship_subsidy+quality_apprenticeship"
+    shipped = report._shipped_config("policy", name)
+    assert shipped is not None and "5,000 yuan" in shipped["description"]
+    point = copy.deepcopy(shipped)
+    point["subsidy"]["yuan_per_year"] = 5920.9
+    for lang, said in (("en", "The file's description"), ("zh", "以上为文件中的说明")):
+        assert said in report._description(name, point, lang, "policy"), lang
+        assert said not in report._description(name, shipped, lang, "policy"), lang
+    own = {**point, "description": "my own subsidy"}  # (a description of one's own)
+    assert report._description(name, own, "en", "policy") == "my own subsidy"
