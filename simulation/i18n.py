@@ -758,12 +758,10 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "funnel_spread": (
         "per month, mean over the policy period; bar: mean over the {k} design points, each "
-        "the mean over {n} seeds; whisker: lowest to highest point, not an interval; select "
-        "one point (e.g. results[results.point == {first}]) to see its 95% interval. Kept "
-        "and in work: completions x the retention and 12-month employment rates",
+        "the mean over {n} seeds; whisker: lowest to highest point, not an interval{hint}. "
+        "Kept and in work: completions x the retention and 12-month employment rates",
         "每月人数，政策期均值；柱：{k}个设计点的均值（各为{n}个随机种子的均值）；竖线：各设计点"
-        "的最低至最高值，并非置信区间；选取单个设计点（如 results[results.point == {first}]）"
-        "可显示其95%置信区间。留用与就业 = 结业人数 × 留用率、12个月就业率",
+        "的最低至最高值，并非置信区间{hint}。留用与就业 = 结业人数 × 留用率、12个月就业率",
     ),
     "funnel_spread_one": (
         "per month, mean over the policy period; bar: mean over the {k} design points, one "
@@ -787,16 +785,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "一个随机种子）；圆点：第一个{per}，方块：最后一个{per}",
     ),
     "beveridge_thin": (
-        "thin lines: the {k} design points, each a {per}-by-{per} mean over {n} seeds; "
-        "select one point (e.g. results[results.point == {first}]) to see its curve on its own",
-        "细线：{k}个设计点，各为{n}个随机种子的逐{per}均值；选取单个设计点"
-        "（如 results[results.point == {first}]）可单独显示其曲线",
+        "thin lines: the {k} design points, each a {per}-by-{per} mean over {n} seeds{hint}",
+        "细线：{k}个设计点，各为{n}个随机种子的逐{per}均值{hint}",
     ),
     "beveridge_thin_one": (
-        "thin lines: the {k} design points, one seed each, {per} by {per}; select one "
-        "point (e.g. results[results.point == {first}]) to see its curve on its own",
-        "细线：{k}个设计点，各一个随机种子，逐{per}；选取单个设计点"
-        "（如 results[results.point == {first}]）可单独显示其曲线",
+        "thin lines: the {k} design points, one seed each, {per} by {per}{hint}",
+        "细线：{k}个设计点，各一个随机种子，逐{per}{hint}",
     ),
     # (forest's, cost's, paths')
     "effect_note_one": (
@@ -816,10 +810,22 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "point_lines": ("one line per design point ({k} points); ", "每个设计点一条线（共{k}个）；"),
     "point_thin": (
-        "thin lines: the {k} design points, each the mean over {n} seeds; select one point "
-        "(e.g. results[results.point == {first}]) to see its 95% band",
-        "细线：{k}个设计点，各为{n}个随机种子的均值；选取单个设计点"
-        "（如 results[results.point == {first}]）可显示其95%置信区间",
+        "thin lines: the {k} design points, each the mean over {n} seeds{hint}",
+        "细线：{k}个设计点，各为{n}个随机种子的均值{hint}",
+    ),
+    # (a notebook's hint, after the notes above; a report's figures go without it:
+    # Python in a caption read oddly to a forum, an outside review)
+    "hint_band": (
+        "; select one point (e.g. results[results.point == {first}]) to see its 95% band",
+        "；选取单个设计点（如 results[results.point == {first}]）可显示其95%置信区间",
+    ),
+    "hint_interval": (
+        "; select one point (e.g. results[results.point == {first}]) to see its 95% interval",
+        "；选取单个设计点（如 results[results.point == {first}]）可显示其95%置信区间",
+    ),
+    "hint_curve": (
+        "; select one point (e.g. results[results.point == {first}]) to see its curve on its own",
+        "；选取单个设计点（如 results[results.point == {first}]）可单独显示其曲线",
     ),
     "point_thin_two": (
         "thin lines: the {k} design points, each the mean over {n} seeds; one point's "

@@ -562,11 +562,20 @@ def _with_point(name: str, point: str, lang: str) -> str:
 
 def _row_label(name: str, point: str, lang: str, width: int = 44) -> str:
     """'policy, parameter = value' on one line, or the parameters on lines below the
-    policy when that is long."""
+    policy when that is long, a line broken only between two parameters' settings
+    ("youth reservation =" above its "0" read as two: an outside review)."""
     one = _with_point(name, point, lang)
     if len(one) <= (width // 2 if lang == "zh" else width):
         return one
-    return f"{name}{'，' if lang == 'zh' else ','}\n{_wrap(point, lang, width)}"
+    comma = "，" if lang == "zh" else ", "
+    lines: list[str] = []
+    for part in point.split(comma):
+        joined = f"{lines[-1]}{comma}{part}" if lines else part
+        if lines and len(_wrap(joined, lang, width).splitlines()) == 1:
+            lines[-1] = joined
+        else:
+            lines.append(part)
+    return f"{name}{comma.rstrip()}\n" + f"{comma.rstrip()}\n".join(lines)
 
 
 def _policy_months(frame: pd.DataFrame, figure: str) -> pd.DataFrame:
@@ -626,6 +635,7 @@ def paths(
     style: str = "paper",
     lang: str = "en",
     title: str | None = None,
+    hints: bool = True,
 ) -> Figure:
     """A metric over the months: one panel per scenario, one line per policy, the
     mean over seeds with the 95% t interval of the mean as a band (for a line of 3
@@ -636,8 +646,9 @@ def paths(
     point: the colour is the policy's, the line pattern the point's, the legend gives
     the point's parameter values. Beyond ``MAX_POINT_LINES`` lines a panel shows each
     point as a thin line of its policy's colour, without bands: the spread of the paths
-    over the design; select a point (``results[results.point == k]``) for its band.
-    ``results`` is the metrics table (``analysis.load(path)``), not a breakdown."""
+    over the design; select a point (``results[results.point == k]``) for its band (the
+    note says so, unless ``hints`` is off: a report's figures, for a forum, go without
+    Python in their notes). ``results`` is the metrics table (``analysis.load(path)``), not a breakdown."""
     _need_metric(results, metric, "paths")
     baseline_policy = _baseline(results, baseline_policy)
     data = _pick(results, "rows", scenarios, policies)
@@ -722,7 +733,8 @@ def paths(
             first = next(iter(points))
             # (bands from 3 seeds up: with 2, selecting a point would show none)
             key = "point_thin" if most > 2 else "point_thin_two" if most == 2 else "point_thin_one"
-            note = text(key, lang).format(k=len(points), n=seeds, first=first)
+            hint = text("hint_band", lang).format(first=first) if hints else ""
+            note = text(key, lang).format(k=len(points), n=seeds, hint=hint)
             handles = [
                 plt.Line2D([], [], color=looks[p]["color"], label=name_of("policy", p, lang))
                 for p in pols
@@ -801,7 +813,10 @@ def forest(
     step = 0.7 / max(len(scen), 1)
     w, h = _SIZES[style]
     with theme(style, lang):
-        per_row = (0.45 if style == "paper" else 0.6) * max(n.count("\n") + 1 for n in names)
+        # (a row's room: a line's and the gap between rows; three lines a row at 0.45 in
+        # each made a design's 12 rows a strip of 3,600 px: an outside review)
+        lines = max(n.count("\n") + 1 for n in names)
+        per_row = 0.27 + 0.18 * lines if style == "paper" else 0.36 + 0.24 * lines
         # (talk: the legend and note in larger type take more of the height; a strip of
         # 2.7:1 crowded the rows)
         least, extra = (h * 0.6, 1.6) if style == "paper" else (h * 0.8, 2.4)
@@ -855,12 +870,13 @@ def forest(
         note = note.format(base=base, n=n, **effects_basis(effects, lang))
         if (rows["n"] < most).any():
             note += text("effect_note_fewer", lang)
-        axes = [ax] if len(scen) > 1 else None
+        # (a legend for one scenario too: a design sweep's forest on a slide named
+        # none of its scenario: an outside review)
         _finish(
             fig,
             note,
             lang,
-            axes,
+            [ax],
             title=text("scenario", lang),
             ncol=min(len(scen), 2),
             source=source_line(effects, lang),
@@ -1285,6 +1301,7 @@ def funnel(
     style: str = "paper",
     lang: str = "en",
     title: str | None = None,
+    hints: bool = True,
 ) -> Figure:
     """The apprenticeship pipeline: started, completed, kept by the training firm and
     in work 12 months later, per month, one bar per policy, one panel per scenario,
@@ -1362,7 +1379,9 @@ def funnel(
         note = text("funnel_note_one", lang) if most < 2 else text("funnel_note", lang)
         if spread:
             key = "funnel_spread_one" if most < 2 else "funnel_spread"
-            note = text(key, lang).format(k=len(points), n=seeds, first=next(iter(points)))
+            first = next(iter(points))
+            hint = text("hint_interval", lang).format(first=first) if hints else ""
+            note = text(key, lang).format(k=len(points), n=seeds, hint=hint)
         elif points:
             key = "funnel_points_one" if most < 2 else "funnel_points"
             note = text(key, lang).format(k=len(points), n=seeds) + note
@@ -1392,6 +1411,7 @@ def beveridge(
     style: str = "paper",
     lang: str = "en",
     title: str | None = None,
+    hints: bool = True,
     per: str = "quarter",
 ) -> Figure:
     """The Beveridge curve: vacancy rate against unemployment rate, quarter by quarter
@@ -1476,7 +1496,8 @@ def beveridge(
         if thin:
             key = "beveridge_thin_one" if most < 2 else "beveridge_thin"
             first = next(iter(points))
-            note = text(key, lang).format(k=len(points), n=seeds, first=first, per=words)
+            hint = text("hint_curve", lang).format(first=first) if hints else ""
+            note = text(key, lang).format(k=len(points), n=seeds, per=words, hint=hint)
             handles = [
                 plt.Line2D([], [], color=looks[s]["color"], label=name_of("scenario", s, lang))
                 for s in scen

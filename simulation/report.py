@@ -425,10 +425,17 @@ _T: dict[str, tuple[str, str]] = {
         "skillsim，{name}{workers:,}名劳动者，{seeds}个随机种子，{months}个月",
     ),
     "fig_forest": (
-        "Effects on {what}: one row per policy, one marker per scenario, {intervals}; "
+        "Effects on {what}: one row per {rows}, one marker per scenario, {intervals}; "
         "the vertical line is no effect.",
-        "对{what}的影响：每行一项政策，每种标记一个情景，{intervals}；竖线表示无影响。",
+        "对{what}的影响：每行一项{rows}，每种标记一个情景，{intervals}；竖线表示无影响。",
     ),
+    "fig_forest_one": (
+        "Effects on {what} in {scenario}: one row per {rows}, {intervals}; the vertical "
+        "line is no effect.",
+        "{scenario}情景下对{what}的影响：每行一项{rows}，{intervals}；竖线表示无影响。",
+    ),
+    "forest_rows": ("policy", "政策"),
+    "forest_rows_points": ("policy and design point", "政策及设计点"),
     "with_intervals": ("with 95% intervals", "附95%置信区间"),
     "sweep_scenario_span": (
         "The scenarios' paths as their files set them (over their whole horizons); this "
@@ -1415,6 +1422,21 @@ def sourced(specs: list[FigureSpec], line: str, style: str, lang: str) -> list[F
     return [FigureSpec(s.name, s.caption, s.draw and under(s.draw)) for s in specs]
 
 
+def _forest_caption(e: pd.DataFrame, what: str, intervals: str, lang: str) -> str:
+    """A forest figure's caption: its rows (policies, or policies and design points) and,
+    with one scenario, which (its markers have no legend then: "one marker per
+    scenario" named none, an outside review)."""
+    points = "point" in e.columns and e["point"].nunique() > 1
+    rows = _t("forest_rows_points" if points else "forest_rows", lang)
+    scenarios = list(dict.fromkeys(e["scenario"]))
+    if len(scenarios) == 1:
+        return _t("fig_forest_one", lang).format(
+            what=what, intervals=intervals, rows=rows,
+            scenario=name_of("scenario", scenarios[0], lang),
+        )  # fmt: skip
+    return _t("fig_forest", lang).format(what=what, intervals=intervals, rows=rows)
+
+
 def _figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
     from simulation import plots
 
@@ -1448,7 +1470,7 @@ def _figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
             specs.append(
                 FigureSpec(
                     f"effects_{m}",
-                    _t("fig_forest", lang).format(what=what, intervals=intervals),
+                    _forest_caption(e, what, intervals, lang),
                     lambda m=m: plots.forest(e, m, baseline_policy=base, **order, **kw),
                 )
             )
@@ -1478,6 +1500,7 @@ def _figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
                         scenarios=sweep.scenario_order,
                         policies=_featured(r, base, sweep.policy_order, e, m),
                         baseline_policy=base,
+                        hints=False,  # (no Python in a forum's notes)
                         **kw,
                     ),
                 )
@@ -1530,7 +1553,12 @@ def _figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
             "apprenticeship_pipeline",
             _t("fig_funnel", lang),
             lambda: plots.funnel(
-                r, scenarios=sweep.scenario_order, policies=featured, baseline_policy=base, **kw
+                r,
+                scenarios=sweep.scenario_order,
+                policies=featured,
+                baseline_policy=base,
+                hints=False,
+                **kw,
             ),
         )
     )
@@ -1551,6 +1579,7 @@ def _figures(sweep: Sweep, style: str, lang: str) -> list[FigureSpec]:
                 policies=drawn,
                 baseline_policy=base,
                 per="year",
+                hints=False,
                 **kw,
             ),
         )

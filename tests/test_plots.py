@@ -560,6 +560,12 @@ def test_paths_of_design_points_count_seeds_not_points():
     assert "needs 3 seeds or more" in _texts(many).replace("\n", " ")
     assert "to see its 95% band" not in _texts(many).replace("\n", " ")
     assert len(many.axes[0].get_lines()) == 14
+    # three seeds: a point alone has its band, said in a notebook, not in a report's
+    three = _results(points=tuple(range(7)), seeds=(1, 2, 3))
+    said = _texts(plots.paths(three, "unemployment_rate")).replace("\n", " ")
+    bare = _texts(plots.paths(three, "unemployment_rate", hints=False)).replace("\n", " ")
+    assert "(e.g. results[results.point == 0]) to see its 95% band" in said
+    assert "each the mean over 3 seeds" in bare and "results[" not in bare
 
 
 def test_sensitivity_of_a_constant_metric():
@@ -690,6 +696,9 @@ def test_funnel_of_many_design_points_shows_their_spread():
     words = _texts(fig).replace("\n", " ")
     assert "mean over the 7 design points, each the mean over 2 seeds" in words
     assert "not an interval" in words and "results[results.point == 0]" in words
+    # a report's, for a forum: the note without the notebook's Python
+    bare = _texts(plots.funnel(r, hints=False)).replace("\n", " ")
+    assert "not an interval. Kept and in work" in bare and "results[" not in bare
     whiskers = fig.axes[0].collections[0].get_segments()
     assert (whiskers[0][0][1], whiskers[0][1][1]) == pytest.approx((11.5, 17.5))
 
@@ -881,6 +890,10 @@ def test_beveridge_of_design_points_draws_a_line_per_point():
     words = _texts(many).replace("\n", " ")
     assert "thin lines: the 13 design points" in words and "over 2 seeds" in words
     assert "results[results.point == 0]" in words
+    bare = _texts(
+        plots.beveridge(_results(points=tuple(range(13)), seeds=(1, 2), months=7), hints=False)
+    ).replace("\n", " ")
+    assert "over 2 seeds" in bare and "results[" not in bare
 
 
 def test_heatmap_weights_each_entry_by_its_workers():
