@@ -2450,9 +2450,16 @@ def _effects_table(
     cells = rows.set_index(["policy", "point", "scenario"])
     columns = {} if cost else _column_decimals(rows, m)
     wans = _column_wan(rows, m, ["effect", "ci_low", "ci_high"], lang)
-    if not cost and not points:  # (the level an effect is of: "+36.75 starts" of ~5)
-        base = e.attrs.get("skillsim", {}).get("baseline_policy", "none")
-        out.append(_level_row(rows, m, scen, name_of("policy", base, lang), lang))
+    if not cost:  # (the level an effect is of: "+36.75 starts" of ~5)
+        base = name_of("policy", e.attrs.get("skillsim", {}).get("baseline_policy", "none"), lang)
+        if not points:
+            out.append(_level_row(rows, m, scen, base, lang))
+        else:  # (a design moves the levels too: a row per point, an outside review)
+            comma = "，" if lang == "zh" else ", "
+            for k, words in points.items():
+                at = rows[rows["point"] == k]
+                if not at.empty:
+                    out.append(_level_row(at, m, scen, base, lang, f"{comma}{words}"))
     for p, point in _policy_points(rows, pols):
         out.append(_row_head(p, point, points, lang))
         for s in scen:
@@ -2524,15 +2531,19 @@ def _effect_cell(
     )
 
 
-def _level_row(rows: pd.DataFrame, m: str, scen: list, base: str, lang: str) -> str:
+def _level_row(
+    rows: pd.DataFrame, m: str, scen: list, base: str, lang: str, point: str = ""
+) -> str:
     """A summary table's first row: the baseline policy's level of ``m`` in each
     scenario (its runs' mean, as the effects pair them: ``baseline_mean``), in the
     metric's own unit (a share in per cent, not points), so that an effect can be read
     against it (a forum could not tell "+36.75 starts" of about 5 a month, or "-0.93
-    points" of 11%: an outside review)."""
+    points" of 11%: an outside review). ``point``: the words of a design point after
+    the row's name (the rows being that point's)."""
     level = rows.groupby("scenario", sort=False)["baseline_mean"].first()
     unit = i18n.catalogue_unit(m)
-    out = [f"<tr class='level'><th scope='row'>{_e(_t('level_row', lang).format(base=base))}</th>"]
+    name = _t("level_row", lang).format(base=base) + point
+    out = [f"<tr class='level'><th scope='row'>{_e(name)}</th>"]
     for s in scen:
         v = float(level.get(s, math.nan))
         if not math.isfinite(v):

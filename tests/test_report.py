@@ -1925,6 +1925,34 @@ def test_each_summary_table_opens_with_the_baselines_level():
         assert words not in cost.split("</table>")[0]
 
 
+def test_a_design_sweeps_summary_gives_the_baselines_level_at_each_point(tmp_path):
+    """A design moves the levels too (hiring_assumptions' points differ by half a point
+    of unemployment): its summary tables had no level row at all (an outside review).
+    They open with the baseline's level at each design point, named by its values."""
+    from sweeps import small, write_experiment
+
+    from simulation.experiment import load_experiment, make_plan, run_sweep
+
+    lever = (
+        '[design]\nkind = "grid"\nlevels = 2\n[[parameters]]\nname = "noise"\n'
+        'path = "scenario.behaviour.labour_market.screening_noise"\nlow = 0.0\nhigh = 0.1\n'
+    )
+    path = write_experiment(tmp_path / "exp", small(months=4, extra=lever))
+    out = tmp_path / "sweep"
+    assert run_sweep(make_plan(load_experiment(path)), out, executor="serial", threads=1).complete
+    sweep = report.read(out)
+    e = sweep.effects
+    page = html.unescape(report._summary(sweep, "en"))
+    rate = next(t for t in page.split("<h3>")[1:] if "unemployment rate, whole city" in t)
+    body = rate.split("<tbody>")[1].split("</tbody>")[0]
+    levels = [r for r in body.split("</tr>") if "<tr class='level'>" in r]
+    assert len(levels) == 2 and body.startswith("<tr class='level'>")  # (first, by value)
+    for k, (row, value) in enumerate(zip(levels, ("0", "0.1"), strict=True)):
+        assert "level under no new policy (status quo), " in row and f"= {value}</th>" in row
+        level = e[(e["metric"] == "unemployment_rate") & (e["point"] == k)]["baseline_mean"]
+        assert f"{100 * level.iloc[0]:.1f}%" in row, (k, row)
+
+
 def test_the_paths_say_the_status_quos_own_path_is_not_flat(tmp_path):
     """Over years the status quo's own lines rise and fall (the model settling: docs/
     ODD.md 10.2), and a forum read the baseline's hump as what current trends do (an
