@@ -368,7 +368,9 @@ FACTS: tuple[Fact, ...] = (
     Fact(
         "outflow_share",
         "Share of unemployment fluctuations due to job finding",
-        "share of variance",
+        # (a covariance over a variance, not a share of a whole: it passes 1 where the
+        # other flows' part is negative, and 1.01 read as an error: an outside review)
+        "beta: cov/var, can pass 1",
         "cycle",
         "cycle",
         _outflow_share,
