@@ -1199,15 +1199,15 @@ completion_months = analysis.completion_months
 FLOWS_TO = ("employed", "apprentice", "training", "inactive")
 
 
-def _kept_table(path: Path, table: str) -> pd.DataFrame | None:
-    """The sweep's breakdown ``table`` (``analysis.load``, its warnings of an unfinished
-    sweep or mixed code left to the report, which says both itself), or None where its
-    run folders lack it."""
+def _kept_table(path: Path, table: str, rows=None) -> pd.DataFrame | None:
+    """The sweep's breakdown ``table`` (``analysis.load``, of its ``rows`` only, its
+    warnings of an unfinished sweep or mixed code left to the report, which says both
+    itself), or None where its run folders lack it."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", analysis.IncompleteSweepWarning)
             warnings.simplefilter("ignore", analysis.MixedCodeWarning)
-            return analysis.load(path, table=table)
+            return analysis.load(path, table=table, rows=rows)
     except FileNotFoundError:
         return None
 
@@ -1216,7 +1216,7 @@ def _flow_effects(path: Path, baseline: str) -> pd.DataFrame | None:
     """The paired effects on the monthly rates out of unemployment into ``FLOWS_TO``
     (``analysis.effects`` of the sweep's transitions, the pairs from "unemployed" only),
     or None where its run folders lack the table."""
-    moves = _kept_table(path, "transitions")
+    moves = _kept_table(path, "transitions", rows={"from_status": ["unemployed"]})
     if moves is None:
         return None
     out = moves[(moves["from_status"] == "unemployed") & moves["to_status"].isin(FLOWS_TO)]
@@ -1232,7 +1232,9 @@ def _rural_flow_effects(path: Path, baseline: str) -> pd.DataFrame | None:
     start, as every rate here); None where the run folders lack the table, and an empty
     frame where the city has no rural region. ``attrs["all_urban"]`` lists the scenarios
     whose city has none (left out of the tables)."""
-    moves = _kept_table(path, "region_transitions")
+    # (the unemployed's rows only, read so: a ninth of the table, whose 7 million rows
+    # of the default sweep made the report's peak, 2.6 GB, an outside review)
+    moves = _kept_table(path, "region_transitions", rows={"from_status": ["unemployed"]})
     if moves is None:
         return None
     # (the rates' denominators are sums over to_status, within from_status: filter the
