@@ -681,7 +681,7 @@ def test_the_flows_section_tables_the_rural_unemployed_and_those_hired_away(
     # a scenario whose city is all urban: left out of the tables, and said
     green = moves["scenario"] == "quick_green"
     mixed = moves.assign(urban=moves["urban"] | green)
-    monkeypatch.setattr(analysis, "load", lambda path, table: mixed)
+    monkeypatch.setattr(analysis, "load", lambda path, table, **_: mixed)
     sweep.rural_flows = report._rural_flow_effects(cell_sweep(), "none")
     assert set(sweep.rural_flows["scenario"]) == {"quick"}
     name = report.name_of("scenario", "quick_green", "en")
@@ -689,7 +689,7 @@ def test_the_flows_section_tables_the_rural_unemployed_and_those_hired_away(
         sweep, "en"
     )
     # a city whose regions are all urban
-    monkeypatch.setattr(analysis, "load", lambda path, table: moves.assign(urban=True))
+    monkeypatch.setattr(analysis, "load", lambda path, table, **_: moves.assign(urban=True))
     sweep.rural_flows = report._rural_flow_effects(cell_sweep(), "none")
     assert sweep.rural_flows is not None and sweep.rural_flows.empty
     assert "city has none (every region is urban)" in report._flows(sweep, "en")
@@ -723,7 +723,7 @@ def test_the_seats_section_says_how_many_training_seats_learners_filled(
     regions = regions.assign(**counts)
     sweep = report.read(cell_sweep())
     assert report.intake_month(sweep.manifest, "quick") == 7
-    monkeypatch.setattr(analysis, "load", lambda path, table: regions)
+    monkeypatch.setattr(analysis, "load", lambda path, table, **_: regions)
     sweep.seats = report.seat_use(cell_sweep(), sweep.manifest)
     section = report._seats(sweep, "en")
     months = regions[regions["month"] >= 1]
@@ -777,7 +777,7 @@ def test_the_seats_section_says_how_many_training_seats_learners_filled(
     assert "终身学习培训课程名额（各月）：使用率" in report._seats(sweep, "zh")
     # months without an intake: no TVET share, said (not a share of the wrong months)
     early = regions[regions["month"] <= 6]
-    monkeypatch.setattr(analysis, "load", lambda path, table: early)
+    monkeypatch.setattr(analysis, "load", lambda path, table, **_: early)
     sweep.seats = report.seat_use(cell_sweep(), sweep.manifest)
     assert (sweep.seats["intakes"] == 0).all() and sweep.seats["tvet_seat_use"].isna().all()
     assert report._t("seats_no_intake", "en").format(months=14) in report._seats(sweep, "en")
@@ -785,7 +785,7 @@ def test_the_seats_section_says_how_many_training_seats_learners_filled(
     old_runs = sorted(set(regions["run_id"]))[:3]
     mixed = regions.copy()
     mixed.loc[mixed["run_id"].isin(old_runs), list(report.SEAT_COUNTS)] = np.nan
-    monkeypatch.setattr(analysis, "load", lambda path, table: mixed)
+    monkeypatch.setattr(analysis, "load", lambda path, table, **_: mixed)
     sweep.seats = report.seat_use(cell_sweep(), sweep.manifest)
     kept = regions[~regions["run_id"].isin(old_runs) & (regions["month"] >= 1)]
     city = sweep.seats[sweep.seats["area"] == "city"].set_index(keys)
