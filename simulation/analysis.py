@@ -84,7 +84,8 @@ def load(
     of a breakdown only the rows whose columns hold one of the values ``rows`` gives
     them, read so from each run's file (``rows={"from_status": ["unemployed"]}``: a
     ninth of region_transitions, whose 7 million rows of ``make run``'s sweep take
-    1.6 GB loaded). A sweep that is not complete warns with ``IncompleteSweepWarning``.
+    1.6 GB loaded; filter ``to_status``, ``region`` or ``urban`` after ``pool_regions``,
+    not here: its rates sum over them). A sweep that is not complete warns with ``IncompleteSweepWarning``.
     ``DataFrame.attrs["skillsim"]`` holds the experiment and design, which
     ``sensitivity`` reads, and ``progress``: the sweep's planned, done and failed runs.
 
@@ -480,9 +481,12 @@ def _row_filters(table: str, rows: Mapping[str, Sequence[Any]] | None) -> list |
                 f"rows: {column!r} is not a column that names the rows of the {table} table "
                 f"(allowed: {', '.join(allowed) or 'none: the metrics table has a row per month'})"
             )
-        if isinstance(values, (str, bool)) or not isinstance(values, Sequence):
+        if isinstance(values, (str, bytes, bool)) or not hasattr(values, "__iter__"):
             values = [values]
-        out.append((column, "in", list(values)))
+        values = [v.item() if hasattr(v, "item") else v for v in values]
+        if not values or any(v is None or (isinstance(v, float) and math.isnan(v)) for v in values):
+            raise ValueError(f"rows: {column!r} needs one value or more, none of them missing")
+        out.append((column, "in", values))
     return out
 
 
@@ -502,6 +506,8 @@ def read_table(
     except FileNotFoundError:
         raise FileNotFoundError(f"{file}: missing (skillsim writes it with the folder)") from None
     except (OSError, ValueError, pa.ArrowException) as exc:
+        if filters:  # (rows of another type than the column's, or a column it lacks)
+            raise ValueError(f"{file}: cannot keep the rows {filters} ({exc})") from None
         raise DamagedFolderError(
             f"{file}: not a readable table ({exc}); rerun what wrote this folder"
         ) from None

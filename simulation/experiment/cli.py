@@ -1171,9 +1171,11 @@ def _print_table(out, rows: int, lines: int, fewer: str = "", keys: int = 0) -> 
     natural = Console(width=10_000).measure(out).maximum
     columns, height = shutil.get_terminal_size()
     parts = _column_parts(out, keys, columns) if sys.stdout.isatty() and natural > columns else []
-    if len(parts) > 1:
-        for k, part in enumerate(parts, 1):
-            Console(width=columns).print(_table_part(out, keys, part, k, len(parts)))
+    tables = [_table_part(out, keys, part, k, len(parts)) for k, part in enumerate(parts, 1)]
+    widths = [Console(width=10_000).measure(t).maximum for t in tables]
+    if len(parts) > 1 and max(widths) <= columns:  # (else parts would cut cells: whole)
+        for table in tables:
+            Console(width=columns).print(table)
         print(
             f"skillsim: the table is {natural} characters wide, the terminal {columns}: "
             f"shown in {len(parts)} parts, each with its first columns again; --metric NAME "
