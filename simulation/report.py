@@ -432,7 +432,7 @@ _T: dict[str, tuple[str, str]] = {
     "fig_forest_one": (
         "Effects on {what} in {scenario}: one row per {rows}, {intervals}; the vertical "
         "line is no effect.",
-        "{scenario}情景下对{what}的影响：每行一项{rows}，{intervals}；竖线表示无影响。",
+        "情景“{scenario}”下对{what}的影响：每行一项{rows}，{intervals}；竖线表示无影响。",
     ),
     "forest_rows": ("policy", "政策"),
     "forest_rows_points": ("policy and design point", "政策及设计点"),
