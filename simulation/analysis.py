@@ -1050,6 +1050,28 @@ def completion_months(manifest: dict[str, Any], months: int) -> tuple[int, int] 
     return (longest + 1, months) if months > longest else None
 
 
+def past_the_contracts(
+    table: pd.DataFrame, results: pd.DataFrame, baseline: Any, window: tuple[int, int]
+) -> pd.DataFrame:
+    """``table`` (``effects`` of ``results`` against ``baseline``, each run's mean of
+    months 1..M) with its completion-rate rows summarised over ``window`` instead
+    (``completion_months``), in their places; its ``attrs`` kept. The report's summary
+    and ``skillsim effects`` give these, so that the two say the same."""
+    if COMPLETION not in set(table["metric"]):
+        return table
+    later = effects(results, baseline, metric_names=COMPLETION, months=window)
+    rows = (table["metric"] == COMPLETION).to_numpy()
+    keys = [c for c in table.columns if c not in EFFECT_COLUMNS]
+    if table.loc[rows, keys].reset_index(drop=True).equals(later[keys]):
+        out = table.copy()  # (in place: the rows keep their order)
+        for column in later.columns:
+            out.loc[rows, column] = later[column].to_numpy()
+    else:  # (groups in another order: after the others)
+        out = pd.concat([table[~rows], later], ignore_index=True)
+    out.attrs = table.attrs
+    return out
+
+
 def months_used(results: pd.DataFrame, months: tuple[int, int]) -> tuple[int, int]:
     """The months of the window ``months`` that ``results`` has: its last month at most
     the results' last (a window past a run's end summarises the months there are)."""

@@ -1086,11 +1086,8 @@ def read(path: str | Path) -> Sweep:
         # policy's run had finished: paths and indices, no effects
         effects = pd.DataFrame(columns=[*_EFFECT_KEYS, *_EFFECT_COLUMNS])
     window = completion_months(manifest, int(results["month"].max()))
-    if window is not None and COMPLETION in set(effects["metric"]):
-        later = analysis.effects(results, baseline, metric_names=COMPLETION, months=window)
-        attrs = effects.attrs  # (the table's, the figures' notes read: not the window's)
-        effects = pd.concat([effects[effects["metric"] != COMPLETION], later], ignore_index=True)
-        effects.attrs = attrs
+    if window is not None:  # (attrs kept: the table's, the figures' notes read)
+        effects = analysis.past_the_contracts(effects, results, baseline, window)
     sweep = Sweep(path, manifest, results, effects, baseline, progress=progress)
     sweep.completion = (
         window if window is not None and COMPLETION in set(effects["metric"]) else None

@@ -767,7 +767,6 @@ def _effects(
     pool: bool = False,
     parts: bool = False,
 ) -> int:
-    import pandas as pd
     from rich.table import Table
 
     from simulation import analysis
@@ -842,20 +841,7 @@ def _effects(
         effects = analysis.effects(frame, baseline_policy=baseline, summary=summary, months=months)
         completion = _completion_window(effects, frame, results, baseline, summary, months)
         if completion is not None:  # (the report's window for it: the same numbers)
-            attrs = effects.attrs
-            later = analysis.effects(
-                frame, baseline_policy=baseline, metric_names=analysis.COMPLETION,
-                months=completion,
-            )  # fmt: skip
-            rows = (effects["metric"] == analysis.COMPLETION).to_numpy()
-            keys = [c for c in effects.columns if c not in analysis.EFFECT_COLUMNS]
-            if effects.loc[rows, keys].reset_index(drop=True).equals(later[keys]):
-                effects = effects.copy()  # (in place: the rows keep their order)
-                for column in later.columns:
-                    effects.loc[rows, column] = later[column].to_numpy()
-            else:  # (groups in another order: the table as the report has it)
-                effects = pd.concat([effects[~rows], later], ignore_index=True)
-            effects.attrs = attrs
+            effects = analysis.past_the_contracts(effects, frame, baseline, completion)
     except ValueError as exc:
         raise _bad(f"{results}: {exc}") from None
     present = list(dict.fromkeys(effects["metric"]))
