@@ -85,7 +85,8 @@ def load(
     them, read so from each run's file (``rows={"from_status": ["unemployed"]}``: a
     ninth of region_transitions, whose 7 million rows of ``make run``'s sweep take
     1.6 GB loaded; filter ``to_status``, ``region`` or ``urban`` after ``pool_regions``,
-    not here: its rates sum over them). A sweep that is not complete warns with ``IncompleteSweepWarning``.
+    not here: its rates sum over them, and it refuses such a table; the rows kept are
+    in ``attrs["skillsim"]["rows"]``). A sweep that is not complete warns with ``IncompleteSweepWarning``.
     ``DataFrame.attrs["skillsim"]`` holds the experiment and design, which
     ``sensitivity`` reads, and ``progress``: the sweep's planned, done and failed runs.
 
@@ -122,7 +123,7 @@ def load(
             intakes = {x: intake_month(manifest, x) for x in out["scenario"].unique()}
             out = _seat_use_at_intakes(out, out["scenario"].map(intakes))
         out.attrs["skillsim"]["table"] = table
-        return out
+        return _with_rows(out, filters)
     if manifest is not None and manifest.get("kind") == "run":
         folders = [path]
     else:
@@ -195,6 +196,14 @@ def load(
             codes,
             used,
         )
+    return _with_rows(out, filters)
+
+
+def _with_rows(out: pd.DataFrame, filters: list | None) -> pd.DataFrame:
+    """``out`` with the rows ``load`` kept (``rows``) said in ``attrs["skillsim"]["rows"]``
+    (``pool_regions`` refuses a table of only some regions' or destinations' rows)."""
+    if filters:
+        out.attrs["skillsim"]["rows"] = {column: list(values) for column, _, values in filters}
     return out
 
 
@@ -847,6 +856,7 @@ def pool_regions(
     gaps as zeros gave wrong pools. A column an analyst added is left out, with a
     warning: grouped by, it split the pools."""
     kind = breakdown(results)
+    _check_kept_rows(results, groups)
     needed = {"month", "region"} | ({"urban"} if groups is None else set())
     if kind not in ("region", "region_transitions") or not needed <= set(results.columns):
         raise ValueError(
@@ -876,6 +886,34 @@ def pool_regions(
     out = _decoded(out, {"region": names})
     out.attrs = {**results.attrs}
     return out
+
+
+def _check_kept_rows(results: pd.DataFrame, groups: Mapping | None) -> None:
+    """Refuse a table that ``load(..., rows=...)`` kept only some of whose pooled rows:
+    a rate's denominator sums over every destination (``to_status``), and "urban" and
+    "rural" over every region; a filter on them gave pools of the wrong sums, silently.
+    (With ``groups``, a region filter is fine: a group naming a region not kept is
+    refused as unknown.)"""
+    kept = (results.attrs.get("skillsim") or {}).get("rows") or {}
+    unsafe = {"to_status", *(("region", "urban") if groups is None else ())}
+    cut = [c for c in kept if c in unsafe]
+    if not cut:
+        return
+    keys = [*BREAKDOWN_KEYS.get(breakdown(results) or "", []), "urban"]
+    allowed = [c for c in keys if c not in unsafe]
+    fix = (
+        "give pool_regions the groups of the regions kept (groups={name: [regions]}), or "
+        if "to_status" not in cut
+        else ""
+    )
+    said = ", ".join(f"{c}={kept[c]!r}" for c in cut)
+    raise ValueError(
+        f"pool_regions: this table was loaded with only the rows {said} (load's rows=), "
+        "and its pools would sum only those where they sum all: a rate over every "
+        f"destination, urban and rural over every region; {fix}load without them and "
+        "filter the pooled table (allowed in rows= before pooling"
+        f"{' without groups' if groups is None else ''}: {', '.join(allowed) or 'none'})"
+    )
 
 
 def _group_of(groups: Mapping[str, Sequence[str]], known: set) -> dict:

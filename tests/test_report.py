@@ -1834,9 +1834,14 @@ def test_the_completion_rate_is_summarised_past_the_longest_contract(tmp_path, c
     # `skillsim effects` (and so `make run`'s table) gives the report's numbers, said
     # (it gave -3.6 where the report gave +1.4: an outside review); --months sets one
     # window for every measure
-    for argv, window in (([], (19, 21)), (["--months", "1-21"], (1, 21))):
-        csv = tmp_path / f"effects-{window[0]}.csv"
-        assert cli.main(["effects", str(out), "--csv", str(csv), *argv]) == 0
+    # (SWEEP/runs, which load reads as the sweep, too: it took all months, a review)
+    for folder, argv, window in (
+        (out, [], (19, 21)),
+        (out / "runs", [], (19, 21)),
+        (out, ["--months", "1-21"], (1, 21)),
+    ):
+        csv = tmp_path / f"effects-{folder.name}-{window[0]}.csv"
+        assert cli.main(["effects", str(folder), "--csv", str(csv), *argv]) == 0
         said = " ".join(capsys.readouterr().out.split())
         assert ("note: apprenticeship_completion_rate is the mean of months 19-21" in said) == (
             window[0] == 19

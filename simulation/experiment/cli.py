@@ -211,7 +211,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         default=None,
         metavar="FROM-TO",
         help="summarise the policy months FROM to TO only (e.g. 19-60: past a policy's first "
-        "contract length); default all, 1..M",
+        "contract length), every measure; default all, 1..M, but the completion rate past "
+        "the longest contract (as the report)",
     )
     eff.add_argument(
         "--metric",
@@ -982,6 +983,8 @@ def _completion_window(effects, frame, results: Path, baseline, summary, months)
     if summary != "mean" or months is not None or analysis.COMPLETION not in set(effects["metric"]):
         return None
     manifest = analysis._manifest(results, required=False) or {}
+    if not manifest and results.name == "runs":  # (a sweep's runs: load reads the sweep)
+        manifest = analysis._manifest(results.parent, required=False) or {}
     if not manifest.get("policies") or not len(frame):
         return None
     return analysis.completion_months(manifest, int(frame["month"].max()))
