@@ -453,16 +453,16 @@ _T: dict[str, tuple[str, str]] = {
         "阴影重叠并不表示没有影响：各政策与基准政策使用相同的随机种子，配对差异（上文的政策效应）远比水平值精确。",
     ),
     "paths_settling": (
-        " The status quo's own lines are not flat over the years: the model's school "
-        "leavers replace the young workforce it starts with over about seven years, and "
-        "their choices between TVET and work swing from year to year (docs/ODD.md 10.2, "
-        '"Not stationary year by year"), so a rise or fall of the {base} line is the '
-        "model settling, not a forecast under current trends: read a policy against it, "
-        "as the effects do.",
-        "现状下的各条线并非逐年平稳：模型中的毕业生约用七年时间替换起始时的青年劳动力，"
-        "其在职业教育与就业之间的选择逐年起伏（docs/ODD.md 10.2“并非逐年平稳”），"
-        "因此{base}线的升降是模型趋于稳定的过程，而非对当前趋势的预测：应将政策与之对照解读，"
-        "正如政策效应所做的那样。",
+        " The lines under {base} are not flat over the years, and not a forecast under current "
+        "trends: part of their rise or fall is the model settling (its school leavers "
+        "replace the young workforce it starts with over about seven years, and their "
+        "choices between TVET and work swing from year to year: docs/ODD.md 10.2, "
+        '"Not stationary year by year"), part the scenario\'s own paths of demand. Read a '
+        "policy against them, as the effects do.",
+        "{base}下的各条线并非逐年平稳，也不是对当前趋势的预测：其升降部分来自模型趋于稳定的"
+        "过程（模型中的毕业生约用七年时间替换起始时的青年劳动力，其在职业教育与就业之间的"
+        "选择逐年起伏：见 docs/ODD.md 10.2“Not stationary year by year”，即“并非逐年平稳”），"
+        "部分来自情景自身的需求路径。应将政策与之对照解读，正如政策效应所做的那样。",
     ),
     "fig_paths_one": (
         "{what} month by month, one panel per scenario, on one scale; one seed, so each line "
@@ -3287,9 +3287,11 @@ def _description(name: str, dumped: dict[str, Any], lang: str, kind: str = "scen
     # The shipped file's description over settings that are not the file's (a run of a
     # design sweep: its point's values; the run report of one read "5,000 yuan" above a
     # table of 5,921: an outside review): said, the table being the run's.
+    # Only the settings both hold are compared: a run written before a field was added
+    # (or after one was dropped) holds the file's settings all the same.
     if shipped is not None and own == shipped.get("description"):
-        theirs = {k: v for k, v in shipped.items() if k != "description"}
-        if theirs != {k: v for k, v in dumped.items() if k != "description"}:
+        theirs, ours = _setting_leaves(shipped), _setting_leaves(dumped)
+        if any(theirs[k] != ours[k] for k in theirs.keys() & ours.keys()):
             said += _t("described_as_file", lang)
     return said
 

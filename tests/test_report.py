@@ -1960,9 +1960,10 @@ def test_a_design_sweeps_summary_gives_the_baselines_level_at_each_point(tmp_pat
 
 def test_the_paths_say_the_status_quos_own_path_is_not_flat(tmp_path):
     """Over years the status quo's own lines rise and fall (the model settling: docs/
-    ODD.md 10.2), and a forum read the baseline's hump as what current trends do (an
-    outside review): the paths' captions say so where the runs span three years and the
-    baseline ran, in both languages; not for a short sweep."""
+    ODD.md 10.2, and the scenario's demand), and a forum read the baseline's hump as what
+    current trends do (an outside review): the paths' captions say so, naming the
+    baseline policy, where the runs span three years and the baseline ran, in both
+    languages; not for a short sweep."""
     from sweeps import small, write_experiment
 
     from simulation.experiment import load_experiment, make_plan, run_sweep
@@ -1971,7 +1972,10 @@ def test_the_paths_say_the_status_quos_own_path_is_not_flat(tmp_path):
     out = tmp_path / "sweep"
     assert run_sweep(make_plan(load_experiment(path)), out, executor="serial", threads=1).complete
     sweep = report.read(out)
-    for lang, said in (("en", "is the model settling, not a forecast"), ("zh", "模型趋于稳定")):
+    for lang, said in (
+        ("en", "under no new policy (status quo) are not flat over the years, and not a forecast"),
+        ("zh", "无新政策（现状）下的各条线并非逐年平稳"),
+    ):
         paths = [s for s in report.figures(sweep, "paper", lang) if s.name.startswith("paths_")]
         assert paths and all(said in s.caption for s in paths), lang
     short = report.figures(report.read(cell_sweep()), "paper", "en")
@@ -1994,3 +1998,11 @@ def test_a_files_description_over_settings_that_differ_says_the_table_is_what_ra
         assert said not in report._description(name, shipped, lang, "policy"), lang
     own = {**point, "description": "my own subsidy"}  # (a description of one's own)
     assert report._description(name, own, "en", "policy") == "my own subsidy"
+    # a run written before a field was added (or after one was dropped) ran the file's
+    # settings: not said (only the settings both hold are compared)
+    older = copy.deepcopy(shipped)
+    del older["subsidy"]["yuan_per_year"]
+    older["subsidy"]["a_field_since_dropped"] = 1
+    assert "The file's description" not in report._description(name, older, "en", "policy")
+    del point["subsidy"]["clawback_share"]  # (older, and of other settings: still said)
+    assert "The file's description" in report._description(name, point, "en", "policy")
