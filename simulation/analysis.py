@@ -82,8 +82,8 @@ def load(
     ``table="region_transitions"``). Only finished runs are included,
     and only those of ``policies`` if given (a breakdown of a large sweep is large); and
     of a breakdown only the rows whose columns hold one of the values ``rows`` gives
-    them, read so from each run's file (``rows={"from_status": ["unemployed"]}``: a
-    ninth of region_transitions, whose 7 million rows of ``make run``'s sweep take
+    them, read so from each run's file (``rows={"from_status": ["unemployed"]}``: an
+    eighth of region_transitions, whose 7 million rows of ``make run``'s sweep take
     1.6 GB loaded; filter ``to_status``, ``region`` or ``urban`` after ``pool_regions``,
     not here: its rates sum over them, and it refuses such a table; the rows kept are
     in ``attrs["skillsim"]["rows"]``). A sweep that is not complete warns with ``IncompleteSweepWarning``.
@@ -117,8 +117,10 @@ def load(
         above = _manifest(path.parent)
         if above is not None and above.get("kind") == "sweep":
             path, manifest = path.parent, above
+    files: list[Path] = []  # (read: where a value of rows that kept none is looked for)
     if manifest is not None and manifest.get("kind") == "sweep":
-        out = _load_sweep(path, manifest, table, policies, filters)
+        out = _load_sweep(path, manifest, table, policies, filters, files)
+        _check_rows_found(out, filters, files)
         if table == "region":
             intakes = {x: intake_month(manifest, x) for x in out["scenario"].unique()}
             out = _seat_use_at_intakes(out, out["scenario"].map(intakes))
@@ -176,8 +178,10 @@ def load(
         file = folder / f"{table}.parquet"
         if not file.is_file():
             raise FileNotFoundError(f"{file}: this run did not write the {table} table")
+        files.append(file)
         frames.append((read_table(file, filters=filters), keys))
     out = _keyed(frames) if frames else pd.DataFrame(columns=[*RUN_KEYS, "month"])
+    _check_rows_found(out, filters, files)
     if table == "region":
         intakes = {f.name: intake_month(manifests[f]) for f in folders}
         out = _seat_use_at_intakes(out, out["run_id"].map(intakes))
@@ -495,8 +499,55 @@ def _row_filters(table: str, rows: Mapping[str, Sequence[Any]] | None) -> list |
         values = [v.item() if hasattr(v, "item") else v for v in values]
         if not values or any(v is None or (isinstance(v, float) and math.isnan(v)) for v in values):
             raise ValueError(f"rows: {column!r} needs one value or more, none of them missing")
+        _check_row_values(column, values)
         out.append((column, "in", values))
     return out
+
+
+_ROW_TYPES = {
+    "urban": (bool, "True or False"),
+    "cohort": (int, "whole numbers, years of entry: 0 = policy months 0-11, -1 the burn-in's last"),
+}
+
+
+def _check_row_values(column: str, values: list) -> None:
+    """``rows``' values of a type the column holds (a text "False" for ``urban`` gave
+    pyarrow's "no kernel matching input types"), and a status one of the statuses (a
+    typo gave an empty table, and ``effects`` then "no finished runs": a review)."""
+    kind, said = _ROW_TYPES.get(column, (str, "texts"))
+    wrong = [v for v in values if not isinstance(v, kind) or (kind is int and isinstance(v, bool))]
+    if wrong:
+        raise ValueError(f"rows: {column}={wrong[0]!r} is not of its values (allowed: {said})")
+    statuses = {"from_status": metrics.FROM_STATUSES, "to_status": metrics.TO_STATUSES}
+    unknown = [v for v in values if column in statuses and v not in statuses[column]]
+    if unknown:
+        raise ValueError(
+            f"rows: {column}={unknown[0]!r} is no status (allowed: {', '.join(statuses[column])})"
+        )
+
+
+def _check_rows_found(out: pd.DataFrame, filters: list | None, files: list[Path]) -> None:
+    """A region, sector or cohort in ``rows`` that no file read holds (a typo, or "rural",
+    a pool's name, for a region) refused, naming those they hold: it gave an empty table
+    without a word (a review). Read again, that column alone, only when a value kept no
+    row (it may be in none of the rows the other columns' values keep)."""
+    import pyarrow.parquet as pq
+
+    for column, _, values in filters or []:
+        if column in ("from_status", "to_status", "urban"):
+            continue  # (checked before reading)
+        found = set(out[column].unique()) if column in out.columns else set()
+        if all(v in found for v in values):
+            continue
+        held: set = set()
+        for file in files:
+            held.update(pq.read_table(file, columns=[column]).column(0).unique().to_pylist())
+        unknown = [v for v in values if v not in held]
+        if unknown:
+            raise ValueError(
+                f"rows: {column}={unknown[0]!r} is in no run's {files[0].stem} table "
+                f"(allowed: {', '.join(map(str, sorted(held))) or 'none: no runs'})"
+            )
 
 
 def read_table(
@@ -600,6 +651,7 @@ def _load_sweep(
     table: str,
     policies: Sequence[str] | None,
     filters: list | None = None,
+    files: list[Path] | None = None,
 ) -> pd.DataFrame:
     from simulation.experiment.progress import sweep_progress
 
@@ -657,6 +709,8 @@ def _load_sweep(
         keys["point"] = int(row.point)
         keys.update({n: float(applied.at[int(row.point), n]) for n in names})
         keys.update(replicate=int(row.replicate), seed=int(row.seed))
+        if files is not None:
+            files.append(file)
         try:
             frames.append((read_table(file, filters=filters), keys))
         except DamagedFolderError as exc:  # (a resumed sweep skips a run whose folder exists)
@@ -742,6 +796,34 @@ def _groups(results: pd.DataFrame) -> list[str]:
         else:
             params = rest
     return ["scenario", "policy", "point", *[p for p in params if p in results.columns]]
+
+
+def _warn_if_run_covariates(results: pd.DataFrame) -> None:
+    """Warn (at the caller's caller: ``effects``' or ``summarise``'s user) of a column
+    taken for a design parameter (``attrs`` gone) that gives each run a value of its
+    own: a run's covariate (its seconds, merged in from the ledger; ``pd.merge`` drops
+    ``attrs``) split every point into groups of one seed, so every effect had n = 1 and
+    no interval, unsaid (an outside review)."""
+    if results.attrs.get("skillsim") is not None or "run_id" not in results.columns:
+        return  # (the parameters named: none guessed)
+    params = _groups(results)[3:]
+    present = [c for c in ("scenario", "policy", "point") if c in results.columns]
+    if not params or not present:
+        return
+    runs = results.drop_duplicates("run_id")
+    if runs.groupby(present, sort=False).size().max() < 2:
+        return  # (one seed a point anyway: nothing to split)
+    alone = [p for p in params if runs.groupby([*present, p], sort=False).size().max() < 2]
+    if alone:
+        warnings.warn(
+            f"{', '.join(map(repr, alone))}: taken for a design parameter (this table's "
+            'attrs["skillsim"] are gone: pd.merge and pd.concat drop them), and it gives '
+            "each run a value of its own, so no two seeds are compared; restore them "
+            "(frame.attrs = results.attrs), add the column with .map instead of merge, or "
+            "drop it",
+            UserWarning,
+            stacklevel=3,
+        )
 
 
 def window_of(months: Any) -> tuple[int, int]:
@@ -1131,6 +1213,7 @@ def summarise(
     summarised the same way (a month where a group's value is undefined, NaN, is left
     out of its mean)."""
     need_runs_once(results, "these results")
+    _warn_if_run_covariates(results)
     return _summary(in_months(results, months), summary)
 
 
@@ -1348,6 +1431,7 @@ def effects(
     same scenario, design point and seed pairs with.
     """
     results, baseline_policy = _compared_against(results, baseline_policy, confidence)
+    _warn_if_run_covariates(results)
     window = {} if months is None else {"months": list(months_used(results, months))}
     results = in_months(results, months)
     # (the pairing's merges and groupings on whole numbers, not on text: _coded_keys)
@@ -2241,6 +2325,33 @@ class SensitivityWarning(UserWarning):
         self.facts = facts
 
 
+NOISY_SOBOL = 0.05  # how far past 0 to 1 a Sobol index is noise said (its estimate's)
+
+
+def _warn_if_noisy(res: Any, row: dict, samples: int) -> None:
+    """Warn of Sobol indices more than ``NOISY_SOBOL`` outside 0 to 1, though the design
+    has enough samples not to be warned of (FEW_SAMPLES): 16 samples and one seed gave
+    S1 -0.13 and ST 1.09 with half-widths of 0.6-1.0, unsaid (a review). (Wide intervals
+    alone are not said: 16 samples of a clean linear signal give ±0.5 on its small
+    index.)"""
+    values = np.concatenate([np.asarray(res["S1"], float), np.asarray(res["ST"], float)])
+    widths = np.concatenate([np.asarray(res["S1_conf"], float), np.asarray(res["ST_conf"], float)])
+    low, high, widest = np.nanmin(values), np.nanmax(values), np.nanmax(widths)
+    if low >= -NOISY_SOBOL and high <= 1 + NOISY_SOBOL:
+        return
+    facts = {k: row[k] for k in ("scenario", "policy", "metric")}
+    facts |= {"samples": samples, "low": round(float(low), 2), "high": round(float(high), 2)}
+    facts |= {"widest": round(float(widest), 2)}
+    message = (
+        f"{row['scenario']} | {row['policy']}: the Sobol indices of {row['metric']} are noisy "
+        f"at this design's {samples} base samples (indices {facts['low']:+.2f} to "
+        f"{facts['high']:+.2f}, where 0 to 1 is possible; intervals up to "
+        f"±{facts['widest']:.2f}): read each with its interval, or sweep more samples (or "
+        "seeds)"
+    )
+    warnings.warn(SensitivityWarning(message, "noisy", **facts), stacklevel=3)
+
+
 def sensitivity(
     results: pd.DataFrame | str | Path,
     metric: str,
@@ -2427,6 +2538,8 @@ def sensitivity(
                 res = morris.analyze(problem, X, Y, num_levels=levels, seed=seed + 1)
         for j, name in enumerate(names):
             rows.append(row0 | {"parameter": name} | {c: float(res[c][j]) for c in cols})
+        if kind == "sobol" and samples >= FEW_SAMPLES[kind]:
+            _warn_if_noisy(res, row0, samples)
         if second:
             for j, a in enumerate(names):
                 for k in range(j + 1, len(names)):

@@ -1229,7 +1229,7 @@ def _rural_flow_effects(path: Path, baseline: str) -> pd.DataFrame | None:
     start, as every rate here); None where the run folders lack the table, and an empty
     frame where the city has no rural region. ``attrs["all_urban"]`` lists the scenarios
     whose city has none (left out of the tables)."""
-    # (the unemployed's rows only, read so: a ninth of the table, whose 7 million rows
+    # (the unemployed's rows only, read so: an eighth of the table, whose 7 million rows
     # of the default sweep made the report's peak, 2.6 GB, an outside review)
     moves = _kept_table(path, "region_transitions", rows={"from_status": ["unemployed"]})
     if moves is None:
@@ -3207,6 +3207,11 @@ _SENSITIVITY_ZH = {
         "（{least}/{most}），其输出为较少次运行的均值"
     ),
     "left_out": "{scenario} | {policy}：未纳入，设计点{points}无{metric}数值；{why}",
+    "noisy": (
+        "{scenario} | {policy}：{metric}的Sobol指数在本设计的{samples}个基础样本下噪声较大"
+        "（指数为{low:+.2f}至{high:+.2f}，而其可能范围为0至1；置信区间最宽为±{widest:.2f}）："
+        "请结合置信区间解读，或增加样本（或随机种子）"
+    ),
 }
 _SENSITIVITY_WHY_ZH = {
     "unfinished": "本组模拟尚未完成：请重新运行其命令以完成",

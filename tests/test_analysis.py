@@ -1133,9 +1133,23 @@ def test_sobol_indices_match_the_design(tmp_path):
     assert list(real["parameter"]) == ["a", "b"]
     assert {"S1", "S1_conf", "ST", "ST_conf"} <= set(real.columns)
     assert real.set_index("parameter").loc["a", "ST"] > 0.5  # the subsidy is paid out
-    known = analysis.sensitivity(
-        _fake_metric(results, "employed", [(0, 10_000), (0, 24)]), "employed"
-    ).set_index("parameter")
+    with warnings.catch_warnings():  # (16 samples of a clean signal: no word of noise)
+        warnings.simplefilter("error", analysis.SensitivityWarning)
+        known = analysis.sensitivity(
+            _fake_metric(results, "employed", [(0, 10_000), (0, 24)]), "employed"
+        ).set_index("parameter")
+    # ... and of noise, which no parameter explains: indices outside 0 to 1, said though
+    # the design has enough samples (a review: S1 -0.13, ST 1.09 from 16 samples, unsaid)
+    noise = results.assign(employed=np.random.default_rng(5).normal(size=len(results)))
+    with pytest.warns(
+        analysis.SensitivityWarning, match=r"are noisy at this design's 16 base"
+    ) as w:
+        analysis.sensitivity(noise, "employed")
+    facts = w[0].message.facts
+    assert w[0].message.what == "noisy" and (facts["low"] < -0.05 or facts["high"] > 1.05)
+    from simulation import report
+
+    assert "噪声较大" in report._sensitivity_note(w[0].message, "zh")
     # y = 10 a + b (a, b uniform on [0, 1]): S1 = 100/101 and 1/101, no interactions.
     assert known.loc["a", "S1"] == pytest.approx(100 / 101, abs=0.1)
     assert known.loc["b", "S1"] == pytest.approx(1 / 101, abs=0.05)
@@ -1949,6 +1963,58 @@ def test_load_reads_only_the_rows_asked_for():
         analysis.load(sweep, table="region", rows={"workers": [1]})
     with pytest.raises(ValueError, match="the metrics table has a row per month"):
         analysis.load(sweep, rows={"month": [1]})
+
+
+def test_rows_of_no_such_value_are_refused_naming_the_values(tmp_path):
+    """A typo in ``rows`` (a status, or "rural", a pool's name, for a region) gave an
+    empty table, and ``effects`` then "no finished runs"; a text "False" for ``urban``
+    pyarrow's "no kernel matching input types" (a review). Each is refused, naming the
+    values allowed."""
+    sweep = cell_sweep()
+    for table, rows, said in (
+        ("region_transitions", {"from_status": ["unemploye"]}, r"is no status \(allowed: "),
+        ("region_transitions", {"urban": ["False"]}, r"is not of its values \(allowed: True"),
+        ("cohort", {"cohort": [1.0]}, r"\(allowed: whole numbers"),
+        ("region", {"region": ["urban_core", "rural"]}, "'rural' is in no run's region table"),
+        ("sector", {"sector": ["Manufacturing"]}, "is in no run's sector table"),
+    ):
+        with pytest.raises(ValueError, match=said):
+            analysis.load(sweep, table=table, rows=rows)
+    held = analysis.load(sweep, table="region")["region"].unique()
+    with pytest.raises(ValueError, match=f"allowed: {', '.join(sorted(held))}"):
+        analysis.load(sweep, table="region", rows={"region": ["rural"]})
+    # a folder of run folders too
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    for run in list((sweep / "runs").iterdir())[:2]:
+        shutil.copytree(run, runs / run.name)
+    with pytest.raises(ValueError, match="'rural' is in no run's region table"):
+        analysis.load(runs, table="region", rows={"region": ["rural"]})
+    sector = analysis.load(sweep, table="sector")["sector"].iloc[0]
+    assert len(analysis.load(sweep, table="sector", rows={"sector": [sector]})) > 0
+
+
+def test_a_runs_own_column_merged_in_is_said_to_split_the_pairs(paired_sweep):
+    """``pd.merge`` drops ``attrs``; a run's covariate merged in (its seconds, from the
+    ledger) was then taken for a design parameter, every effect of n = 1 without an
+    interval, unsaid (a review): warned, at the caller's line; added with ``.map``
+    (attrs kept) or a parameter of two sweeps put together, not."""
+    _, out = paired_sweep
+    results = analysis.load(out)
+    ledger = pd.read_parquet(out / "ledger.parquet")
+    merged = results.merge(ledger[["run_id", "seconds"]], on="run_id")
+    assert not merged.attrs
+    with pytest.warns(UserWarning, match="'seconds': taken for a design parameter") as said:
+        table = analysis.effects(merged, metric_names="employed")
+    assert said[0].filename == __file__ and (table["n"] == 1).all()
+    with pytest.warns(UserWarning, match="'seconds': taken for a design parameter"):
+        analysis.summarise(merged)
+    mapped = results.assign(seconds=results["run_id"].map(ledger.set_index("run_id")["seconds"]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert (analysis.effects(mapped, metric_names="employed")["n"] == 5).all()
+        shared = merged.drop(columns="seconds").assign(a=1.0)  # (one value a point: a parameter)
+        assert (analysis.effects(shared, metric_names="employed")["n"] == 5).all()
 
 
 def test_rows_are_kept_as_each_file_is_read_and_pools_of_some_rows_refused(monkeypatch):
