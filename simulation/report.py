@@ -364,6 +364,13 @@ _T: dict[str, tuple[str, str]] = {
         "成本为负表示节省，并非符号错误：公共支出下降而就业增加。例如在{scenario}情景下的{policy}，"
         "{part}每月减少{fell}元，超过该政策本身的支出。",
     ),
+    "negative_cost_seats": (
+        " The model pays for a training seat only while it is filled, so this is a saving "
+        "only where the training budget shrinks with the seats in use: a college paid for "
+        "its seats whether filled or not saves nothing when they empty.",
+        "模型仅为有人使用的培训学位付费，因此只有当培训经费随在用学位减少时，这才是节省；"
+        "若院校无论学位是否有人使用都按学位获得拨款，学位空置并不会节省开支。",
+    ),
     "completion_window": (
         "The completion rate's effects are over months {first} onwards, past the longest "
         "contract ({length} months): before that a policy's new contracts can end early but "
@@ -2076,13 +2083,12 @@ def _place_new(tmp_folder: Path, folder: Path, tmp: Path, out: Path) -> None:
 # -------------------------------------------------------------------- html
 
 _CSS = """
-body{font-family:"Noto Sans CJK SC","Noto Sans SC","PingFang SC","Microsoft YaHei",
- "Helvetica Neue",Arial,sans-serif;max-width:64rem;margin:2rem auto;padding:0 1.2rem;
- color:#1a1a1a;line-height:1.5}
+body{max-width:64rem;margin:2rem auto;padding:0 1.2rem;color:#1a1a1a;line-height:1.5}
 h1{margin-bottom:.2rem}h2{border-bottom:2px solid #0072B2;padding-bottom:.2rem;margin-top:2.4rem}
 .sub{color:#555;margin-top:0}.warn{background:#fff4e0;border-left:4px solid #D55E00;padding:.6rem 1rem}
 .note{border-left:4px solid #999;padding:.4rem 1rem;color:#333}
-table{border-collapse:collapse;margin:.6rem 0 1.4rem;font-size:.92rem}
+table{border-collapse:collapse;margin:.6rem 0 1.4rem;font-size:.92rem;display:block;
+ max-width:100%;overflow-x:auto}
 th,td{border-bottom:1px solid #ddd;padding:.3rem .6rem;text-align:left;vertical-align:top}
 th{background:#f3f3f3}td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 td.num small{color:#555}td.clear{font-weight:bold}td.lvl{text-align:right;color:#555;white-space:nowrap}
@@ -2091,8 +2097,19 @@ figure{margin:1.4rem 0}figure img{max-width:100%;height:auto;border:1px solid #e
 figcaption{color:#333;font-size:.95rem}
 details pre{background:#f7f7f7;padding:.8rem;overflow-x:auto;font-size:.8rem}
 nav ol{columns:2}footer{margin-top:3rem;color:#666;font-size:.85rem}
-@media print{h2{break-before:page}h2,h3{break-after:avoid}table,figure{break-inside:avoid}}
+@media print{h2{break-before:page}h2,h3{break-after:avoid}table,figure{break-inside:avoid}
+ table{display:table;font-size:.8rem}td.num,td.lvl{white-space:normal}}
 """
+# The page's fonts: a CJK family first in Chinese; in English a Latin one first (a CJK
+# font's full-width quotation marks and spaces showed in the English report: a review)
+_CJK_CSS = '"Noto Sans CJK SC","Noto Sans SC","PingFang SC","Microsoft YaHei"'
+_LATIN_CSS = '"Helvetica Neue",Arial,"Noto Sans","Liberation Sans"'
+
+
+def page_css(lang: str) -> str:
+    """The reports' style sheet for a page in ``lang``."""
+    first, then = (_CJK_CSS, _LATIN_CSS) if lang == "zh" else (_LATIN_CSS, _CJK_CSS)
+    return f"body{{font-family:{first},{then},sans-serif}}{_CSS}"
 
 
 def _e(x: Any) -> str:
@@ -2163,7 +2180,8 @@ def _html(sweep: Sweep, rendered, folder: str, lang: str) -> str:
         f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f'<meta name="generator" content="{GENERATOR}">',
-        f"<title>{_e(_page_title(title, named, lang))}</title><style>{_CSS}</style></head><body>",
+        f"<title>{_e(_page_title(title, named, lang))}</title><style>{page_css(lang)}</style>"
+        "</head><body>",
         f"<header><h1>{_e(title)}</h1><p class='sub'>{_e(sub)}</p>",
     ]
     if exp.get("description"):
@@ -2267,14 +2285,19 @@ def _fmt(
 DASH = "\u2014"  # a missing number (an ASCII "-" read as a stray minus)
 
 
+WAN_FROM = 100_000  # yuan: a Chinese table's column of amounts from here up is in 万
+
+
 def _in_wan(name: str, values, lang: str) -> int | None:
     """The decimals in 万 of a table cell of ``name`` showing ``values`` (an estimate and
     its bounds), or None where it shows plain yuan: an English page, another unit, or
-    amounts all under 10,000 yuan."""
+    amounts all under 10万 (``WAN_FROM``: from 10,000 up, a column of costs per worker
+    of 16,270 read "-0.033万" for the subsidy's -328, oddly to a Chinese reader: a
+    review; "16,270" is as plain)."""
     if lang != "zh" or not i18n.catalogue_unit(name).startswith("yuan"):
         return None
     size = max((abs(v) for v in values if math.isfinite(v)), default=0.0)
-    if size < 10_000:
+    if size < WAN_FROM:
         return None
     return _wan_places(values)
 
@@ -3014,6 +3037,8 @@ def _negative_cost(e: pd.DataFrame, rows: pd.DataFrame, lang: str) -> list[str]:
         part=label(part, lang),
         fell=f"{-parts[part]:,.0f}",
     )
+    if part == "spending_seats_yuan":
+        words += _t("negative_cost_seats", lang)
     return [f"<p><small>{_e(words)}</small></p>"]
 
 

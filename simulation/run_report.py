@@ -22,7 +22,6 @@ import pandas as pd
 from simulation import i18n, metrics
 from simulation.i18n import label, name_of, unit
 from simulation.report import (
-    _CSS,
     CELL_MONTHS,
     GENERATOR,
     LEVELS_FROM_WORKERS,
@@ -41,6 +40,7 @@ from simulation.report import (
     glossary_table,
     intake_month,
     packages_words,
+    page_css,
     sourced,
     status_words,
     time_words,
@@ -790,7 +790,7 @@ def html(run: Run, rendered, folder: str, lang: str) -> str:
         f"<title>{_e(title)}{'：' if lang == 'zh' else ': '}"
         f"{_e(name_of('scenario', scenario, lang))}{'｜' if lang == 'zh' else ' | '}"
         f"{_e(name_of('policy', policy, lang))}"
-        f"</title><style>{_CSS}</style></head>",
+        f"</title><style>{page_css(lang)}</style></head>",
         f"<body><header><h1>{_e(title)}</h1><p class='sub'>{_e(sub)}</p>",
         f"<p class='note'>{_e(_w('one_draw', lang))}</p>",
     ]

@@ -1553,10 +1553,12 @@ def test_chinese_tables_write_yuan_in_wan_and_one_dash_for_none():
     assert report._fmt(204_000.0, "spending_total_yuan", lang="en") == "+204,000"
     assert report._fmt(5_000.0, "spending_total_yuan", signed=False, lang="zh") == "5,000"
     assert report._fmt(float("nan"), "spending_total_yuan") == "\u2014"
-    # one unit for a cell: an estimate under 10,000 beside bounds over it
-    places = report._in_wan("spending_total_yuan", (2_700.0, -21_400.0, 15_900.0), "zh")
-    assert report._fmt(2_700.0, "spending_total_yuan", lang="zh", wan=places) == "+0.27万"
+    # one unit for a cell: an estimate under 10万 beside bounds over it
+    places = report._in_wan("spending_total_yuan", (2_700.0, -214_000.0, 159_000.0), "zh")
+    assert report._fmt(2_700.0, "spending_total_yuan", lang="zh", wan=places) == "+0.3万"
     assert report._in_wan("spending_total_yuan", (2_700.0,), "zh") is None
+    # amounts under 10万 are plain yuan: "16,270" and "-328", not "-0.033万" (a review)
+    assert report._in_wan("spending_total_yuan", (-328.0, -426.0, 20_576.0), "zh") is None
     # small amounts in a column in 万 keep their size and sign (-266 was "-0.03万", -38
     # "0.00万")
     for value, bounds, shown in [
@@ -1899,15 +1901,21 @@ def test_a_negative_cost_is_said_to_be_a_saving_and_where():
     parts = here & e["metric"].isin(report.SPENDING_PARTS)
     e.loc[parts, "effect"] = 10.0
     e.loc[here & (e["metric"] == "spending_seats_yuan"), "effect"] = -345_668.0
-    for lang, words in (
-        ("en", "A negative cost is a saving, not a sign error"),
-        ("zh", "成本为负表示节省，并非符号错误"),
+    # (a saving of seats only where the budget shrinks with them: a presenter could say
+    # "the subsidy pays for itself", a review)
+    for lang, words, seats in (
+        ("en", "A negative cost is a saving, not a sign error", "only while it is filled"),
+        ("zh", "成本为负表示节省，并非符号错误", "仅为有人使用的培训学位付费"),
     ):
         page = html.unescape(report._summary(dataclasses.replace(sweep, effects=e), lang))
-        assert words in page and "345,668" in page, lang
+        assert words in page and "345,668" in page and seats in page, lang
     assert "spending on training seats fell by 345,668 yuan" in html.unescape(
         report._summary(dataclasses.replace(sweep, effects=e), "en")
     )
+    e.loc[parts, "effect"] = 10.0  # (another programme's spending fell most: not said)
+    e.loc[here & (e["metric"] == "spending_vouchers_yuan"), "effect"] = -345_668.0
+    page = html.unescape(report._summary(dataclasses.replace(sweep, effects=e), "en"))
+    assert "A negative cost" in page and "only while it is filled" not in page
 
 
 def test_each_summary_table_opens_with_the_baselines_level():
