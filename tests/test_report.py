@@ -2014,3 +2014,21 @@ def test_a_files_description_over_settings_that_differ_says_the_table_is_what_ra
     assert "The file's description" not in report._description(name, older, "en", "policy")
     del point["subsidy"]["clawback_share"]  # (older, and of other settings: still said)
     assert "The file's description" in report._description(name, point, "en", "policy")
+
+
+def test_levers_and_scenarios_the_model_cannot_answer_for_are_marked_in_the_tables():
+    """The method notes, at the page's end, said four levers' and two scenarios'
+    effects are the model's mechanics, not evidence, while the summary at its top showed
+    them as findings (green curricula's +0.34 points of youth unemployment, bold: a
+    review). Their names carry ‡ in every table, and the summary says what it means,
+    in both languages; a sweep of none of them says nothing of it."""
+    head = report._table_head("h", ["baseline", "combined"], "en")
+    assert head.count("‡") == 1 and "rural revitalization ‡</th>" in head
+    assert "‡" in report._row_head("green_curricula", 0, {}, "en")
+    assert "‡" not in report._row_head("apprenticeship_subsidy", 0, {}, "en")
+    for lang, words in (("en", "the model's mechanics, not evidence"), ("zh", "而非实证证据")):
+        note = html.unescape("".join(report._mechanics_note(["baseline"], ["core_skills"], lang)))
+        assert note.startswith("<p class='note'>‡") and words in note, lang
+    assert report._mechanics_note(["baseline"], ["none", "package"], "en") == []
+    page = report._summary(report.read(cell_sweep()), "en")
+    assert "‡" not in page
