@@ -1274,7 +1274,7 @@ def start_arguments(params: dict, scenario: str = "baseline") -> dict:
 SIDEBAR_CSS = """
 .v-navigation-drawer .v-input__slider .v-input__slot { flex-wrap: wrap; }
 .v-navigation-drawer .v-input__slider .v-input__slot > .v-label {
-  flex: 1 0 100%; max-width: 100%; margin: 0 0 38px 0; white-space: normal;
+  flex: 1 0 100%; max-width: 100%; height: auto; margin: 0 0 54px 0; white-space: normal;
 }
 .v-navigation-drawer .v-slider__thumb-label-container { display: block !important; }
 .v-navigation-drawer .v-slider__thumb-label {
@@ -1288,8 +1288,9 @@ SIDEBAR_CSS = """
 """
 # (Each slider shows its value in its thumb's bubble all the time, not only while it is
 # dragged: a projected room sees the levers' settings; the label leaves room above the
-# bubble. Mesa's sliders take no thumb_label option, so the bubble's container, which
-# Vuetify hides with an inline display:none, is shown by the rule. The bubble is a size
+# bubble, and takes its own height: a label of two lines overflowed one line's height
+# into the bubble (a review). Mesa's sliders take no thumb_label option, so the bubble's
+# container, which Vuetify hides with an inline display:none, is shown by the rule. The bubble is a size
 # larger than Vuetify's 32 px, its type a size smaller, so that five digits, the
 # subsidy's 15000, fit in it.)
 # (The last rule: a chart fills its grid cell, keeping its shape, so that a presenter

@@ -859,6 +859,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "line: mean over {n} seeds; band: 95% interval of the mean",
         "线：{n}个随机种子的均值；阴影：均值的95%置信区间",
     ),
+    "band_baseline_only": (  # (a report's: no API to name policies with)
+        "; a band for {base} only (more lines' bands run together)",
+        "；仅为{base}画阴影（线条较多时阴影相互重叠）",
+    ),
     "band_baseline": (
         "; a band for {base} only (more lines' bands run together: name {most} or fewer "
         "policies for theirs)",

@@ -94,8 +94,9 @@ HEATMAP = "cividis"
 PERIODS = {"quarter": 3, "year": 12}  # the Beveridge curve's points: months in one
 MAX_POINT_LINES = 12  # lines of a panel of paths that still read with a legend
 # lines of a panel of paths whose bands still read apart: beyond, the baseline's alone
-# (nine policies' bands ran into one grey mass: an outside review)
-MAX_BANDS = 4
+# (nine policies' bands ran into one grey mass: an outside review; and four, the
+# report's, into a smear where the policies do not move the measure: another)
+MAX_BANDS = 3
 _SIZES = {"paper": (6.4, 4.2), "talk": (11.0, 6.2)}  # one panel; talk is 16:9
 
 
@@ -727,7 +728,8 @@ def paths(
             note += text("band_fewer", lang)
         if most > 2 and not banded:
             base = name_of("policy", baseline_policy, lang)
-            note += text("band_baseline", lang).format(base=base, most=MAX_BANDS)
+            key = "band_baseline" if hints else "band_baseline_only"
+            note += text(key, lang).format(base=base, most=MAX_BANDS)
         handles = None
         if thin:
             first = next(iter(points))

@@ -57,6 +57,16 @@ SUMMARY_METRICS = (
     "cost_per_additional_employed_yuan",
 )
 FOREST_METRICS = ("unemployment_rate", "youth_unemployment_rate", "skill_gap_mean")
+# The measures whose effects the report splits into the first years and the later ones
+# (``over_time``): a mean over ten years hid that the package's -1.1 points of youth
+# unemployment in years 1-3 were -0.1, not clear of zero, after (a review)
+OVER_TIME_METRICS = (
+    "youth_unemployment_rate",
+    "unemployment_rate",
+    "employment_rate",
+    "spending_total_yuan",
+)
+EARLY_MONTHS = 36  # the first years' months; split only for runs of twice as many or more
 PATH_METRICS = (
     "unemployment_rate",
     "youth_unemployment_rate",
@@ -124,6 +134,22 @@ _T: dict[str, tuple[str, str]] = {
     "summary": ("Executive summary", "摘要"),
     "flows": ("Where the unemployed go", "失业者的去向"),
     "parts": ("A package and its parts", "政策组合与其组成部分"),
+    "over_time": ("The first years and the later ones", "前几年与之后"),
+    "over_time_window": ("months {first}-{last}", "第{first}-{last}个月"),
+    "over_time_said": (
+        "These are means over months 1-{months}; whether an effect lasts or fades, split "
+        "into the first years and the later ones:",
+        "以上为第1-{months}个月的均值；效应是否持续或减弱，分前几年与之后列于",
+    ),
+    "over_time_intro": (
+        "The summary's effects are means over all the policy months, which can hide an "
+        "effect that fades or grows. Here they are over the first {years} years (months "
+        "1-{early}) and over the years after, each beside the baseline's level in those "
+        "months; an effect clear in the first years and not after is one that fades.",
+        "摘要中的效应为全部政策月份的均值，可能掩盖逐渐减弱或增强的效应。此处分别给出前{years}年"
+        "（第1-{early}个月）及之后各年的效应，并列出基准政策在相应月份的水平；"
+        "若效应在前几年明确而之后不明确，则说明其逐渐减弱。",
+    ),
     "parts_intro": (
         "Does the combination “{whole}” do what its parts do? Each of its {k} parts "
         "({names}) also ran alone, "
@@ -979,6 +1005,9 @@ class Sweep:
     # the months (first, last) over which the effects on the apprenticeship completion
     # rate are summarised (``completion_months``), None where they are months 1..M
     completion: tuple[int, int] | None = None
+    # the effects on OVER_TIME_METRICS over months 1..EARLY_MONTHS (point 0) and after
+    # (point 1), None for shorter runs, design sweeps or a sweep without effects
+    over_time: pd.DataFrame | None = None
     # each combination of the sweep's other policies (``analysis.policy_parts``: the
     # package) against its parts added up (``analysis.interaction``, PARTS_METRICS),
     # None where the sweep has none, one seed, or design points
@@ -1117,6 +1146,7 @@ def read(path: str | Path) -> Sweep:
         sweep.seats = seat_use(path, manifest)
     if not effects.empty:
         sweep.parts = _parts_table(sweep)
+    sweep.over_time = _over_time_effects(sweep)
     policy = _map_policy(sweep)  # the maps show one policy: load no other (cell is large)
     for table in ("sector", "region", "cell"):
         if table in manifest["experiment"].get("keep", []):
@@ -2142,6 +2172,11 @@ def _html(sweep: Sweep, rendered, folder: str, lang: str) -> str:
     title = _t("title", lang)
     sections = [
         ("summary", _t("summary", lang), _summary(sweep, lang)),
+        *(
+            [("over_time", _t("over_time", lang), _over_time(sweep, lang))]
+            if sweep.over_time is not None
+            else []
+        ),
         *([("flows", _t("flows", lang), _flows(sweep, lang))] if not sweep.effects.empty else []),
         *([("parts", _t("parts", lang), _parts(sweep, lang))] if sweep.parts is not None else []),
         ("seats", _t("seats", lang), _seats(sweep, lang)),
@@ -2429,6 +2464,12 @@ def _summary(sweep: Sweep, lang: str) -> str:
         )
         out.append(f"<p class='note'>{_e(words)}</p>")
     out += _mechanics_note(scen, pols, lang)
+    if sweep.over_time is not None:  # (a mean over ten years read as lasting: a review)
+        words = _t("over_time_said", lang).format(months=sweep.months)
+        out.append(
+            f"<p><small>{_e(words)} <a href='#over_time'>{_e(_t('over_time', lang))}</a>"
+            f"{'。' if lang == 'zh' else '.'}</small></p>"
+        )
     out += _parts_said(sweep, lang)
     from simulation import plots
 
@@ -2584,6 +2625,47 @@ def _level_row(
             shown = _fmt(v, m, False, None, lang)
         out.append(f"<td class='lvl'><small>{_e(shown)}</small></td>")
     out.append("</tr>")
+    return "".join(out)
+
+
+def _over_time_effects(sweep: Sweep) -> pd.DataFrame | None:
+    """``Sweep.over_time``: the effects on OVER_TIME_METRICS over the first
+    EARLY_MONTHS policy months (point 0) and the rest (point 1), for a sweep without
+    design points whose runs span twice EARLY_MONTHS or more."""
+    results, months = sweep.results, sweep.months
+    if sweep.effects.empty or months < 2 * EARLY_MONTHS or results["point"].nunique() > 1:
+        return None
+    names = [m for m in OVER_TIME_METRICS if m in results.columns]
+    if not names:
+        return None
+    parts = []
+    for k, window in enumerate(((1, EARLY_MONTHS), (EARLY_MONTHS + 1, months))):
+        part = analysis.effects(results, sweep.baseline, metric_names=names, months=window)
+        parts.append(part.assign(point=k))
+    return pd.concat(parts, ignore_index=True)
+
+
+def _over_time(sweep: Sweep, lang: str) -> str:
+    """The early and later years section: each OVER_TIME_METRICS' effects over months
+    1..EARLY_MONTHS and after, a table each as the summary's, a row per policy and
+    window, each window with the baseline's level in it."""
+    e = sweep.over_time
+    if e is None:
+        return ""
+    scen = [s for s in sweep.scenario_order if s in set(e["scenario"])]
+    pols = [p for p in sweep.policy_order if p in set(e["policy"])]
+    n = int(e["n"].max())
+    windows = {
+        0: _t("over_time_window", lang).format(first=1, last=EARLY_MONTHS),
+        1: _t("over_time_window", lang).format(first=EARLY_MONTHS + 1, last=sweep.months),
+    }
+    intro = _t("over_time_intro", lang).format(early=EARLY_MONTHS, years=EARLY_MONTHS // 12)
+    out = [f"<p>{_e(intro)}</p>"]
+    for m in OVER_TIME_METRICS:
+        rows = e[e["metric"] == m]
+        if not rows.empty:
+            head = _cap(axis_label(m, lang, effect=True))
+            out.append(_effects_table(rows, m, head, scen, pols, windows, n, lang, e)[0])
     return "".join(out)
 
 

@@ -853,10 +853,12 @@ def test_a_column_an_analyst_adds_is_a_measure_too(paired_sweep):
     assert "apprentice_share" in table.columns  # (no unit: no empty brackets)
     bare = results.assign(lever=results["seed"] % 2 * 1.0)  # (one value a run)
     bare.attrs = {}
-    plain = analysis.effects(bare, metric_names="apprentice_share")
+    # (run_no, one value a run and a value of its own each, splits every pair: said)
+    with pytest.warns(UserWarning, match=r"^'run_no': taken for a design parameter"):
+        plain = analysis.effects(bare, metric_names="apprentice_share")
     assert set(plain["lever"]) == {0.0, 1.0}  # (a parameter: a row each)
     with pytest.raises(ValueError, match="unknown metric 'lever'"):
-        analysis.effects(bare, metric_names="lever")
+        analysis.effects(bare.drop(columns="run_no"), metric_names="lever")
 
 
 def test_intake_months_are_the_month_after_the_cohort_enters():
