@@ -110,7 +110,7 @@ CATALOGUE: tuple[Metric, ...] = (
     _m("apprenticeship_starts", "per month", "apprenticeships started this month", "apprenticeship", True),
     _m("apprenticeship_completions", "per month", "apprenticeships completed this month", "apprenticeship", True),
     _m("apprenticeship_dissolutions", "per month", "apprenticeships ended early this month (dropout or firm exit)", "apprenticeship", True),
-    _m("apprenticeship_completion_rate", "share", "completions / (completions + early ends: dropouts and firm exits), last 12 months (in the first contract length of a policy that adds starts, its new contracts can end early but not yet complete: summarise such an effect over later months, skillsim effects --months)", "apprenticeship"),
+    _m("apprenticeship_completion_rate", "share", "completions / (completions + early ends: dropouts and firm exits), last 12 months (in the first contract length of a policy that adds starts, its new contracts can end early but not yet complete: its effects are summarised over the months past the longest contract, as the report and skillsim effects do)", "apprenticeship"),
     _m("apprenticeship_retention_rate", "share", "completers kept by the training firm / completers, last 12 months", "apprenticeship"),
     _m("apprenticeship_poaching_rate", "share", "of completers of 12-23 months ago kept by their training firm, the share who moved to another firm within the poaching window", "apprenticeship"),
     _m("apprenticeship_employment_12m", "share", "completers of 12-23 months ago now in a job or apprenticeship", "apprenticeship"),

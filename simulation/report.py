@@ -267,24 +267,22 @@ _T: dict[str, tuple[str, str]] = {
     ),
     "rural_flows_intro": (
         "The same in the rural regions, pooled (the region_transitions table summed over "
-        "the regions that are not urban, rates recomputed from the sums: "
-        "analysis.pool_regions): each policy's effect against {base} on the monthly rates "
+        "the regions that are not urban, rates recomputed from the sums): each policy's effect against {base} on the monthly rates "
         "out of unemployment of those living in a rural region at a month's start, in "
         "percentage points a month. The last table is each policy's effect on the share "
         "of the rural unemployed hired in a job in another region in the month (an urban "
         "region or another rural one): a policy that raises the rate into a job may do it "
         "by sending the rural unemployed away, or by finding them work at home. From "
         "region_transitions.parquet (docs/ODD.md, section 9).",
-        "农村地区合并后的同类结果（region_transitions 表中非城市地区的加总，比率按加总重新计算："
-        "analysis.pool_regions）：相对于{base}，各项政策对月初居住在农村地区的失业者月度流出比率的影响，"
+        "农村地区合并后的同类结果（region_transitions 表中非城市地区的加总，比率按加总重新计算）"
+        "：相对于{base}，各项政策对月初居住在农村地区的失业者月度流出比率的影响，"
         "单位为每月百分点。最后一张表为各项政策对农村失业者中当月在其他地区（城市地区或其他农村地区）就业者所占比例的影响："
         "提高就业比率的政策，可能是把农村失业者送往外地，也可能是在本地为其找到工作。"
         "数据来自 region_transitions.parquet（模型说明文档（ODD）第9节）。",
     ),
     "rural_flows_intro_alone": (
         "Where the rural unemployed go (the region_transitions table summed over the "
-        "regions that are not urban, rates recomputed from the sums: "
-        "analysis.pool_regions): each policy's effect against {base} on the monthly rates "
+        "regions that are not urban, rates recomputed from the sums): each policy's effect against {base} on the monthly rates "
         "out of unemployment of those living in a rural region at a month's start (the "
         "share in work, in an apprenticeship, in training or out of the labour force at "
         "its end), each run's mean over months 1 to {months}, paired by seed as in the "
@@ -292,8 +290,8 @@ _T: dict[str, tuple[str, str]] = {
         "the share of the rural unemployed hired in a job in another region in the month "
         "(an urban region or another rural one). Bold: the interval excludes zero. From "
         "region_transitions.parquet (docs/ODD.md, section 9).",
-        "农村失业者的去向（region_transitions 表中非城市地区的加总，比率按加总重新计算："
-        "analysis.pool_regions）：相对于{base}，各项政策对月初居住在农村地区的失业者月度流出比率"
+        "农村失业者的去向（region_transitions 表中非城市地区的加总，比率按加总重新计算）"
+        "：相对于{base}，各项政策对月初居住在农村地区的失业者月度流出比率"
         "（月末已就业、成为学徒、进入培训或退出劳动力者所占比例）的影响，取每次运行第1至{months}个月的均值，"
         "与摘要相同按随机种子配对，单位为每月百分点。最后一张表为各项政策对农村失业者中当月在其他地区"
         "（城市地区或其他农村地区）就业者所占比例的影响。粗体：置信区间不含零。"
@@ -948,7 +946,7 @@ _DEFINITIONS_ZH: dict[str, str] = {
     "apprenticeship_starts": "当月开始的学徒培训人数",
     "apprenticeship_completion_rate": (
         "近12个月结业人数 / （结业 + 提前终止：学员退出与企业退出）；新增学徒的政策实施后的第一个合同期内，"
-        "新合同可能提前终止却尚未能结业：此类效应请按之后的月份汇总（skillsim effects --months）"
+        "新合同可能提前终止却尚未能结业：因此本报告按最长合同期之后的月份汇总其效应"
     ),
     "green_employment_share": "绿色行业就业人数 / 就业人数",
     "spending_total_yuan": "全部公共项目支出（元/月）",
