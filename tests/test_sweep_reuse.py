@@ -234,3 +234,26 @@ def test_copying_survives_what_the_folders_beside_it_and_the_disk_do(tmp_path, m
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["copied_from"] == {str(first.resolve()): 3}
     assert any("1 of this sweep's runs was copied" in n for n in notes)
+
+
+def test_a_donor_run_whose_table_is_cut_short_is_computed_not_copied(tmp_path):
+    """A donor's metrics.parquet cut to its first 500 bytes was copied (its bytes read),
+    the new sweep's loader then refused it, and the rerun its error asked for copied it
+    back (a review): a donor's table that does not read whole is computed instead, and
+    the new sweep's results are those of one computed afresh."""
+    results = tmp_path / "results"
+    two = _plan(tmp_path / "exp", replications=2)
+    first = default_out(two, results)
+    assert run_sweep(two, first, executor="serial", threads=1).complete
+    torn = sorted((first / "runs").glob("*/metrics.parquet"))[0]
+    torn.write_bytes(torn.read_bytes()[:500])
+    three = _plan(tmp_path / "exp", replications=3)
+    out = default_out(three, results)
+    report = run_sweep(three, out, executor="serial", threads=1)
+    assert report.complete
+    ledger = pd.read_parquet(out / "ledger.parquet").set_index("run_id")
+    assert ledger.loc[torn.parent.name, "copied_from"] == ""
+    assert (ledger["copied_from"] != "").sum() == len(two.runs) - 1
+    fresh = tmp_path / "fresh"
+    assert run_sweep(three, fresh, executor="serial", threads=1, reuse=False).complete
+    pd.testing.assert_frame_equal(_metrics(out), _metrics(fresh))

@@ -289,6 +289,19 @@ def _run_manifest(path: Path) -> dict[str, Any]:
     return m if isinstance(m, dict) else {}
 
 
+def _whole_table(data: bytes) -> bool:
+    """Whether ``data`` is a Parquet table that reads whole (a donor run's file cut short
+    or overwritten is computed here, not copied)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        pq.read_table(pa.BufferReader(data))
+    except (pa.ArrowException, OSError, ValueError):
+        return False
+    return True
+
+
 def _recorded(m: dict[str, Any]) -> dict[str, Any]:
     """What the ledger records of a finished run (seconds, finished, host, code), from
     its folder's manifest ``m``: for a run whose folder was written just before the
@@ -651,6 +664,9 @@ class SweepStore:
                 m = recorded if isinstance(recorded, dict) else {}
                 tables = self._reusable(m, spec, code, computing)
                 blobs = {name: (source / name).read_bytes() for name in tables.values()}
+                if not all(_whole_table(data) for data in blobs.values()):
+                    tables = {}  # (a donor's table cut short: copied, it was copied back
+                    # by the rerun the loader's error asked for, a review)
             except (OSError, ValueError):
                 tables = {}
             if not tables:
