@@ -345,3 +345,30 @@ def test_a_sweep_records_its_status_quo_and_a_changed_one_is_another_sweep(
     assert cli.main(args) == cli.EXIT_BAD_INPUT
     err = " ".join(capsys.readouterr().err.split())
     assert "status_quo: the folder's runs ran under the shipped status quo" in err
+
+
+def test_a_remote_clusters_runs_take_numbas_default_threads_each_time():
+    """Without --threads, a run on a remote Dask cluster left its worker's numba threads
+    as they were: a worker kept an earlier sweep's --threads 1 for every later sweep,
+    unsaid (a review). Such a run sets numba's default (0: the node's cores) itself;
+    --threads is kept as given; a local pool takes cores / jobs; serial, as configured."""
+    import numba
+
+    from simulation.experiment import executors
+
+    assert executors.run_threads("dask", 2, "tcp://h:8786", None) == 0
+    assert executors.run_threads("dask", 2, "tcp://h:8786", 1) == 1
+    assert executors.run_threads("dask", 2, None, None) == executors.local_threads(2)
+    assert executors.run_threads("processes", 2, None, None) == executors.local_threads(2)
+    assert executors.run_threads("serial", 2, None, None) is None
+    assert executors.resources("dask", 2, "tcp://h:8786", None)[2] == 0
+    before = numba.get_num_threads()
+    try:
+        executors._set_threads(1)
+        assert numba.get_num_threads() == 1
+        executors._set_threads(None)  # (as configured: left)
+        assert numba.get_num_threads() == 1
+        executors._set_threads(0)
+        assert numba.get_num_threads() == numba.config.NUMBA_NUM_THREADS
+    finally:
+        numba.set_num_threads(before)

@@ -55,7 +55,8 @@ class Task:
     run_id: str
     config: RunConfig
     keep: tuple[str, ...]  # breakdown tables to return besides the metrics
-    threads: int | None = None  # numba threads for the run; None = leave as is
+    # numba threads for the run; None = leave as is; 0 = numba's default (the node's cores)
+    threads: int | None = None
     # Reuse the month-0 state of an earlier run of this process that differs only in its
     # policy (model.BurnInStore): a sweep's runs do, a calibration's points do not.
     share_burn_in: bool = False
@@ -171,11 +172,12 @@ def foreign(outcome: Outcome) -> tuple[Outcome, str]:
 
 
 def _set_threads(threads: int | None) -> None:
-    if not threads:
+    if threads is None:
         return
     import numba
 
-    numba.set_num_threads(max(1, min(threads, numba.config.NUMBA_NUM_THREADS)))
+    most = numba.config.NUMBA_NUM_THREADS
+    numba.set_num_threads(max(1, min(threads, most)) if threads else most)
 
 
 def execute(task: Task) -> Outcome:
@@ -858,9 +860,19 @@ def resources(
     if executor not in EXECUTORS:
         raise ValueError(f"executor must be one of {', '.join(EXECUTORS)} (got {executor!r})")
     jobs = jobs or os.cpu_count() or 1
-    if threads is None and (executor == "processes" or (executor == "dask" and not scheduler)):
-        threads = local_threads(jobs)
-    return executor, jobs, threads
+    return executor, jobs, run_threads(executor, jobs, scheduler, threads)
+
+
+def run_threads(executor: Any, jobs: int, scheduler: str | None, threads: int | None) -> int | None:
+    """Numba threads per run (``Task.threads``): as given; else cores / jobs on a local
+    pool or cluster, 0 (numba's default, the node's cores, set each run) on a remote
+    cluster (left as is, a worker kept an earlier sweep's --threads, unsaid: a review),
+    None (as configured) for serial or a caller's own executor."""
+    if threads is not None:
+        return threads
+    if executor == "processes" or (executor == "dask" and not scheduler):
+        return local_threads(jobs)
+    return 0 if executor == "dask" else None
 
 
 @contextlib.contextmanager

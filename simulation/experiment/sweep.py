@@ -178,8 +178,7 @@ def run_sweep(
             on_start(len(todo), skipped)
         specs = {r.run_id: r for r in plan.runs}
         keep = tuple(k for k in plan.experiment.config.keep if k != "metrics")
-        if threads is None and (executor == "processes" or (executor == "dask" and not scheduler)):
-            threads = executors.local_threads(jobs)
+        threads = executors.run_threads(executor, jobs, scheduler, threads)
         recorded_left = set(left)
         fresh = [run_id for run_id in todo if run_id not in recorded_left]
         tasks = (
