@@ -140,11 +140,16 @@ def test_a_batch_a_broken_pool_took_runs_again_one_by_one(again):
     single = [Task("a", None, ())]
     batch = tuple(Task(f"b{i}", None, ()) for i in range(3))
     rest = [Task("c", None, ())]
-    outcomes = list(executors.run_futures([*single, batch, *rest], make, jobs=1))
+    notes = []
+    outcomes = list(
+        executors.run_futures([*single, batch, *rest], make, jobs=1, on_note=notes.append)
+    )
     assert sorted(o.run_id for o in outcomes) == ["a", "b0", "b1", "b2", "c"]  # once each
     failed = sorted(o.run_id for o in outcomes if not o.ok)
     # (the pool died holding the batch, then holding b1 alone: b1's the run that breaks)
     assert failed == (["b1"] if again else [])
+    # each new pool said (a dead worker was replaced without a word: a review)
+    assert len(notes) == len(pools) - 1 and "a worker process died" in notes[0]
     assert log[:3] == ["a", ("b0", "b1", "b2"), "b0"]  # the batch, then its runs alone
     assert len(pools) == (3 if again else 2)
 

@@ -443,6 +443,7 @@ def run_futures(
     make_pool: Callable[[], cf.Executor] | cf.Executor,
     jobs: int,
     spool: Path | None = None,
+    on_note: Callable[[str], None] | None = None,
 ) -> Iterator[Outcome]:
     """Run on a concurrent.futures executor, at most ``WINDOW_PER_JOB * jobs`` tasks or
     batches of tasks (``batches``) in flight; yields an Outcome per task. With ``spool``
@@ -454,7 +455,8 @@ def run_futures(
     not reported failed: its runs go to the new pool one by one (most of them had not
     started, and a dead worker failed up to 16 runs a process with batches of 8: an
     outside review), and a run of them that breaks a pool again is reported failed.
-    A ready executor is used as it is, and left running.
+    A ready executor is used as it is, and left running. Each new pool is said to
+    ``on_note`` (a dead worker was replaced without a word: a review).
 
     Closed before the end (Ctrl-C, SIGTERM, an error of the caller's), an owned pool is
     stopped at once, its worker processes ended with the runs they hold: a stop does
@@ -519,6 +521,12 @@ def run_futures(
                 running.clear()
                 pool.shutdown(wait=False, cancel_futures=True)
                 pool = make_pool()
+                if on_note is not None:
+                    on_note(
+                        "a worker process died (killed, or out of memory?): a new pool "
+                        "takes the runs it had in flight, one by one; a run that stops a "
+                        "worker again is recorded as failed"
+                    )
     finally:
         if owned:
             if ended:

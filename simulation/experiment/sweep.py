@@ -196,7 +196,9 @@ def run_sweep(
         if executor == "serial":
             computed = executors.run_serial(tasks)
         elif executor == "processes":
-            computed = executors.run_futures(items, executors.process_pool(jobs), jobs, spool)
+            computed = executors.run_futures(
+                items, executors.process_pool(jobs), jobs, spool, on_note
+            )
         elif executor == "dask":
             computed = executors.run_dask(items, scheduler, jobs, client)
         else:
