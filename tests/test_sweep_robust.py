@@ -12,6 +12,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import pickle
 import shutil
 import signal
 import socket
@@ -179,12 +180,13 @@ def test_a_batch_a_broken_pool_took_keeps_the_runs_it_ended(tmp_path):
         return pools[-1]
 
     batch = tuple(Task(f"b{i}", None, ()) for i in range(3))
+    assert executors.make_spool_key(tmp_path)  # (as the sweep makes its spool's)
     outcomes = list(executors.run_futures([batch, Task("c", None, ())], make, 1, tmp_path))
     assert sorted(o.run_id for o in outcomes) == ["b0", "b1", "b2", "c"]  # once each
     assert all(o.ok for o in outcomes)
     assert next(o for o in outcomes if o.run_id == "b0").result == "computed"  # the spool's
     assert log == [("b0", "b1", "b2"), "b1", "b2", "c"]  # b0 not computed again
-    assert not list(tmp_path.iterdir())
+    assert [p.name for p in tmp_path.iterdir()] == [executors.SPOOL_KEY]
 
 
 def test_a_resumed_sweep_records_the_runs_a_stop_left_in_the_spool(tmp_path, monkeypatch, capsys):
@@ -206,10 +208,14 @@ def test_a_resumed_sweep_records_the_runs_a_stop_left_in_the_spool(tmp_path, mon
         shutil.rmtree(out / "runs" / run.run_id)
     spool = out / ".spool"
     spool.mkdir()
+    assert executors.make_spool_key(spool)
     ended = executors.execute(Task(second.run_id, specs[second.run_id].config, (), 1, False))
     assert ended.ok and executors.spool_outcome(spool, ended)
     (spool / f".{first.run_id}.pkl.tmp-123").write_bytes(b"half")  # a kill's
-    executors.spool_file(spool, third.run_id).write_bytes(b"")  # cut short by a crash
+    # a pickle planted by someone else (a pickle is code: it ran as whoever resumed, a
+    # review), without the spool key's signature: not unpickled, its run computed
+    planted = tmp_path / "planted"
+    executors.spool_file(spool, third.run_id).write_bytes(pickle.dumps(_Planted(planted)))
     other = executors.execute(Task(fourth.run_id, specs[fourth.run_id].config, (), 1, False))
     other.code = {**other.code, "simulation.model": "0" * 16}  # (code since changed)
     assert executors.spool_outcome(spool, other)
@@ -229,7 +235,38 @@ def test_a_resumed_sweep_records_the_runs_a_stop_left_in_the_spool(tmp_path, mon
     assert any("1 run was finished before the sweep last stopped" in n for n in notes), notes
     assert any(n.startswith("2 finished run(s) left in") for n in notes), notes
     assert not spool.exists()  # tidied away with the sweep
+    assert not planted.exists()
     pd.testing.assert_frame_equal(analysis.load(out), analysis.load(whole))
+
+
+class _Planted:
+    """A pickle that, loaded, makes the file ``path`` (what a planted one could run)."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def __reduce__(self):
+        return (Path.touch, (self.path,))
+
+
+def test_a_spool_key_not_the_users_own_private_file_signs_nothing(tmp_path):
+    """The spool's key is this user's, readable by no one else: one readable by others
+    (or replaced by another's) is not trusted, so the files it signed are not read, and
+    the sweep makes a private one again."""
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    assert executors.make_spool_key(spool)
+    key = spool / executors.SPOOL_KEY
+    assert key.stat().st_mode & 0o777 == 0o600
+    assert executors.spool_outcome(spool, Outcome("r", "computed"))
+    assert executors.read_spooled(spool, "r").result == "computed"
+    assert executors.spool_outcome(spool, Outcome("s", "computed"))
+    if hasattr(os, "getuid"):
+        key.chmod(0o644)
+        assert executors.spool_key(spool) is None and executors.read_spooled(spool, "s") is None
+        assert not executors.spool_file(spool, "s").exists()  # (removed: computed again)
+        assert not executors.spool_outcome(spool, Outcome("t", "computed"))
+        assert executors.make_spool_key(spool) and key.stat().st_mode & 0o777 == 0o600
 
 
 # ------------------------------------------------------------ stopping a pool
@@ -306,6 +343,7 @@ def test_a_batchs_runs_come_back_as_they_end(tmp_path):
     made = []
     spool = tmp_path / "spool"
     spool.mkdir()
+    assert executors.make_spool_key(spool)
     batch = (Task("q1", "quick", ()), Task("q2", "quick", ()), Task("long", "long", ()))
     outcomes = executors.run_futures([batch], _blocking_pool(made), jobs=1, spool=spool)
     try:
@@ -317,7 +355,7 @@ def test_a_batchs_runs_come_back_as_they_end(tmp_path):
         _end(made)
     # q1's file went when the next outcome was asked for (q1 was recorded by then);
     # q2's stays until the sweep's folder is closed (``SweepStore.close`` tidies it)
-    assert sorted(p.name for p in spool.iterdir()) == ["q2.pkl"]
+    assert sorted(p.name for p in spool.iterdir()) == [executors.SPOOL_KEY, "q2.pkl"]
 
 
 def _gone(proc, seconds: float = 30) -> bool:

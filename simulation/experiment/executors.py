@@ -25,6 +25,8 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import functools
+import hashlib
+import hmac
 import logging
 import multiprocessing
 import os
@@ -225,19 +227,70 @@ def execute_batch(batch: tuple[Task, ...], spool: str | None = None) -> list[Out
 # file; files left by a stop are recorded when the sweep stops, or when it is resumed.
 
 SPOOL_POLL_SECONDS = 0.5  # how often the sweep looks for runs of the batches in flight
+# Each spooled file opens with an HMAC-SHA256 of its pickle under the key in this file of
+# the spool, which the sweep's process makes (mode 0600) and only its owner can read: a
+# pickle is code, and a crafted one left in a shared sweep folder ran as whoever resumed
+# the sweep (a review). A file without the right signature, or a key not the user's
+# own, is not unpickled: its run is computed again.
+SPOOL_KEY = ".key"
+_SIGNATURE = hashlib.sha256().digest_size
 
 
 def spool_file(spool: Path, run_id: str) -> Path:
     return spool / f"{run_id}.pkl"
 
 
+def make_spool_key(spool: Path) -> bool:
+    """The spool's key, made if missing (whole, mode 0600: linked into place from a
+    temporary); whether the spool has a key of this user's now."""
+    key = spool / SPOOL_KEY
+    if spool_key(spool) is not None:
+        return True
+    with contextlib.suppress(OSError):
+        key.unlink()  # (another's, or not private: not trusted, replaced)
+    temporary = spool / f".key.tmp-{os.getpid()}"
+    try:
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(os.urandom(32))
+        os.link(temporary, key)
+    except OSError:
+        pass
+    finally:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+    return spool_key(spool) is not None
+
+
+def spool_key(spool: Path) -> bytes | None:
+    """The spool's key, or None where there is none, or it is not a private file of this
+    user's (on POSIX: owned by this user, readable by no one else)."""
+    key = spool / SPOOL_KEY
+    try:
+        info = key.lstat()
+        if not key.is_file() or key.is_symlink():
+            return None
+        if hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & 0o077):
+            return None
+        data = key.read_bytes()
+    except OSError:
+        return None
+    return data if len(data) == 32 else None
+
+
 def spool_outcome(spool: Path, outcome: Outcome) -> bool:
-    """Write ``outcome`` into ``spool`` whole or not at all; whether it was written."""
+    """Write ``outcome`` into ``spool`` whole or not at all, signed with the spool's key
+    (``SPOOL_KEY``); whether it was written."""
     final = spool_file(spool, outcome.run_id)
     temporary = final.with_name(f".{final.name}.tmp-{os.getpid()}")
     try:
+        key = spool_key(spool)
+        if key is None:  # (none to sign with: the batch's runs come back as it ends)
+            return False
+        data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
         with open(temporary, "wb") as fh:
-            pickle.dump(outcome, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            fh.write(hmac.new(key, data, hashlib.sha256).digest())
+            fh.write(data)
         os.replace(temporary, final)
     except Exception:  # (a full disk, a folder gone, a result that does not pickle)
         with contextlib.suppress(OSError):
@@ -248,16 +301,26 @@ def spool_outcome(spool: Path, outcome: Outcome) -> bool:
 
 def read_spooled(spool: Path, run_id: str) -> Outcome | None:
     """The outcome of ``run_id`` in ``spool``, or None if there is none; one that
-    cannot be read (written by another version of a package it pickles, say) is removed
-    and is None (the caller computes its run again)."""
+    cannot be read (written by another version of a package it pickles, say), or whose
+    signature is not the spool key's (``SPOOL_KEY``: not unpickled), is removed and is
+    None (the caller computes its run again)."""
     path = spool_file(spool, run_id)
     try:
-        with open(path, "rb") as fh:
-            outcome = pickle.load(fh)
+        blob = path.read_bytes()
     except FileNotFoundError:
         return None
-    except Exception:
-        outcome = None
+    except OSError:
+        blob = b""
+    key = spool_key(spool)
+    signature, data = blob[:_SIGNATURE], blob[_SIGNATURE:]
+    outcome = None
+    if key is not None and hmac.compare_digest(
+        signature, hmac.new(key, data, hashlib.sha256).digest()
+    ):
+        try:
+            outcome = pickle.loads(data)
+        except Exception:
+            outcome = None
     if not isinstance(outcome, Outcome) or outcome.run_id != run_id:
         with contextlib.suppress(OSError):
             path.unlink()

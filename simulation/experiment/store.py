@@ -700,6 +700,8 @@ class SweepStore:
                 run_id = p.name.removesuffix(".pkl")
                 if p.name.endswith(".pkl") and run_id in pending:
                     found.add(run_id)
+                elif p.name == executors.SPOOL_KEY:
+                    continue  # (what the runs left are signed with: removed with the spool)
                 else:  # (a temporary, a recorded run's, or nothing of skillsim's)
                     with contextlib.suppress(OSError):
                         p.unlink()
@@ -775,6 +777,7 @@ class SweepStore:
             pending = [r for r, row in self.rows.items() if row["status"] != "done"]
             if not self._tidy_spool(pending):
                 with contextlib.suppress(OSError):
+                    (self.spool / executors.SPOOL_KEY).unlink(missing_ok=True)
                     self.spool.rmdir()
             self._unlock()
         if failure is not None:

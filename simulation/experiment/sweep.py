@@ -74,7 +74,7 @@ def _spool(store: SweepStore) -> Path | None:
         store.spool.mkdir(exist_ok=True)
     except OSError:
         return None
-    return store.spool
+    return store.spool if executors.make_spool_key(store.spool) else None
 
 
 def default_out(plan: Plan, root: Path = Path("results")) -> Path:
