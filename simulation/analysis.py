@@ -533,6 +533,8 @@ def _check_rows_found(out: pd.DataFrame, filters: list | None, files: list[Path]
     row (it may be in none of the rows the other columns' values keep)."""
     import pyarrow.parquet as pq
 
+    if not files:  # (no run read: nothing to look in, and no rows either way)
+        return
     for column, _, values in filters or []:
         if column in ("from_status", "to_status", "urban"):
             continue  # (checked before reading)

@@ -267,7 +267,8 @@ _T: dict[str, tuple[str, str]] = {
     ),
     "rural_flows_intro": (
         "The same in the rural regions, pooled (the region_transitions table summed over "
-        "the regions that are not urban, rates recomputed from the sums): each policy's effect against {base} on the monthly rates "
+        "the regions that are not urban, rates recomputed from the sums): each policy's effect against {base} "
+        "on the monthly rates "
         "out of unemployment of those living in a rural region at a month's start, in "
         "percentage points a month. The last table is each policy's effect on the share "
         "of the rural unemployed hired in a job in another region in the month (an urban "
@@ -282,7 +283,8 @@ _T: dict[str, tuple[str, str]] = {
     ),
     "rural_flows_intro_alone": (
         "Where the rural unemployed go (the region_transitions table summed over the "
-        "regions that are not urban, rates recomputed from the sums): each policy's effect against {base} on the monthly rates "
+        "regions that are not urban, rates recomputed from the sums): each policy's effect against {base} "
+        "on the monthly rates "
         "out of unemployment of those living in a rural region at a month's start (the "
         "share in work, in an apprenticeship, in training or out of the labour force at "
         "its end), each run's mean over months 1 to {months}, paired by seed as in the "
