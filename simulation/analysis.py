@@ -977,9 +977,10 @@ def _check_kept_rows(results: pd.DataFrame, groups: Mapping | None) -> None:
     a rate's denominator sums over every destination (``to_status``), and "urban" and
     "rural" over every region; a filter on them gave pools of the wrong sums, silently.
     (With ``groups``, a region filter is fine: a group naming a region not kept is
-    refused as unknown.)"""
+    refused as unknown; and ``urban`` always: the default pools are its values, each
+    kept whole or not at all.)"""
     kept = (results.attrs.get("skillsim") or {}).get("rows") or {}
-    unsafe = {"to_status", *(("region", "urban") if groups is None else ())}
+    unsafe = {"to_status", *(("region",) if groups is None else ())}
     cut = [c for c in kept if c in unsafe]
     if not cut:
         return

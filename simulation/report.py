@@ -2642,7 +2642,11 @@ def _over_time_effects(sweep: Sweep) -> pd.DataFrame | None:
     for k, window in enumerate(((1, EARLY_MONTHS), (EARLY_MONTHS + 1, months))):
         part = analysis.effects(results, sweep.baseline, metric_names=names, months=window)
         parts.append(part.assign(point=k))
-    return pd.concat(parts, ignore_index=True)
+    out = pd.concat(parts, ignore_index=True)
+    # (concat drops attrs that differ, the windows' months: the level rows read the
+    # baseline's name from them, and named "none" for another baseline: a review)
+    out.attrs = {"skillsim": {**parts[0].attrs.get("skillsim", {}), "months": None}}
+    return out
 
 
 def _over_time(sweep: Sweep, lang: str) -> str:

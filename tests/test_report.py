@@ -2051,6 +2051,8 @@ def test_the_effects_are_split_into_the_first_years_and_the_later_ones(tmp_path)
     assert run_sweep(make_plan(load_experiment(path)), out, executor="serial", threads=1).complete
     sweep = report.read(out)
     assert sweep.over_time is not None
+    # (the baseline named: concat dropped the attrs the level rows read it from)
+    assert sweep.over_time.attrs["skillsim"]["baseline_policy"] == "none"
     results = analysis.load(out)
     for k, window in enumerate(((1, 36), (37, 72))):
         want = analysis.effects(

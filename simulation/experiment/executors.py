@@ -33,6 +33,7 @@ import os
 import pickle
 import signal
 import socket
+import stat
 import threading
 import time
 import traceback
@@ -241,19 +242,19 @@ def spool_file(spool: Path, run_id: str) -> Path:
 
 
 def make_spool_key(spool: Path) -> bool:
-    """The spool's key, made if missing (whole, mode 0600: linked into place from a
+    """The spool's key, made if missing (whole, mode 0600: renamed into place from a
     temporary); whether the spool has a key of this user's now."""
     key = spool / SPOOL_KEY
     if spool_key(spool) is not None:
         return True
-    with contextlib.suppress(OSError):
-        key.unlink()  # (another's, or not private: not trusted, replaced)
     temporary = spool / f".key.tmp-{os.getpid()}"
-    try:
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:  # (another's, or not private: not trusted, replaced; the sweep's lock keeps
+        # a second sweep from making one at the same time)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+        fd = os.open(temporary, flags, 0o600)
         with os.fdopen(fd, "wb") as fh:
             fh.write(os.urandom(32))
-        os.link(temporary, key)
+        os.replace(temporary, key)
     except OSError:
         pass
     finally:
@@ -265,16 +266,18 @@ def make_spool_key(spool: Path) -> bool:
 def spool_key(spool: Path) -> bytes | None:
     """The spool's key, or None where there is none, or it is not a private file of this
     user's (on POSIX: owned by this user, readable by no one else)."""
-    key = spool / SPOOL_KEY
-    try:
-        info = key.lstat()
-        if not key.is_file() or key.is_symlink():
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    try:  # (checked and read through one handle: a file swapped in between is not read)
+        fd = os.open(spool / SPOOL_KEY, flags)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        if not stat.S_ISREG(info.st_mode):
             return None
         if hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & 0o077):
             return None
-        data = key.read_bytes()
-    except OSError:
-        return None
+        data = fh.read(33)
     return data if len(data) == 32 else None
 
 
@@ -586,9 +589,10 @@ def run_futures(
                 pool = make_pool()
                 if on_note is not None:
                     on_note(
-                        "a worker process died (killed, or out of memory?): a new pool "
-                        "takes the runs it had in flight, one by one; a run that stops a "
-                        "worker again is recorded as failed"
+                        "a worker process died (killed, or out of memory?), and a new pool "
+                        "goes on: the runs of the batches it had in flight run again one by "
+                        "one, and a run in flight alone is recorded as failed (the rerun "
+                        "retries it)"
                     )
     finally:
         if owned:

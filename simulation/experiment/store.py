@@ -11,7 +11,8 @@ Layout::
                      digest of the source of the skillsim modules that computed it)
     runs/<run_id>/   metrics.parquet, kept breakdowns and manifest.json (runner.write)
     .spool/          while a process pool runs batches: each run of a batch as it ends,
-                     for the sweep's process to record (``executors.execute_batch``)
+                     for the sweep's process to record (``executors.execute_batch``),
+                     signed with the private key in .spool/.key (``executors.SPOOL_KEY``)
 
 Only the sweep process writes here (but for the pool's ``.spool``), and every file is
 written under a temporary name and renamed. A run folder is the proof that a run is

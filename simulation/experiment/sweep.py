@@ -100,8 +100,8 @@ def run_sweep(
     ``executor``: "serial", "processes" (a spawn process pool of ``jobs`` workers,
     default one per core), "dask" (a local cluster of ``jobs`` workers, or the
     scheduler at ``scheduler``), or any concurrent.futures executor. ``threads``: numba
-    threads per run (default: cores / jobs on a local pool or cluster; as configured
-    for serial and a remote cluster). ``on_start(todo, skipped)`` is called once,
+    threads per run (default: cores / jobs on a local pool or cluster; numba's default,
+    set each run, on a remote cluster; as configured for serial). ``on_start(todo, skipped)`` is called once,
     ``on_outcome`` after each run is recorded. ``share_burn_in``: a worker process
     starts a run from the month-0 state of an earlier run of the same scenario, size,
     horizon and seed (``model.BurnInStore``; the results are the same either way).
@@ -170,8 +170,8 @@ def run_sweep(
         if stale and on_note is not None:
             on_note(
                 f"{stale} finished run(s) left in {store.spool} by the last stop could not be "
-                "read, or were computed by other skillsim code or another Python, numpy or "
-                "numba: computed again"
+                "read, were not signed with this sweep's spool key, or were computed by "
+                "other skillsim code or another Python, numpy or numba: computed again"
             )
         skipped = len(plan.runs) - len(todo)
         if on_start is not None:
@@ -193,6 +193,13 @@ def run_sweep(
         spool = None
         if executor == "processes":  # (the pool's processes share this machine's disk)
             spool = _spool(store)
+            if spool is None and on_note is not None:
+                on_note(
+                    f"{store.spool}: could not be made, or its key could not be kept private "
+                    "(a file system without POSIX permissions?): a batch's runs are recorded "
+                    "when its last run ends, so a stop loses the finished runs of the "
+                    "batches in flight"
+                )
         if executor == "serial":
             computed = executors.run_serial(tasks)
         elif executor == "processes":

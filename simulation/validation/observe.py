@@ -72,7 +72,8 @@ class ObservationTask:
     kind: str  # "baseline" or "cycle"
     replicate: int  # index of the seed in the validation's seed list
     config: RunConfig
-    threads: int | None = None  # numba threads for the run; None = leave as is
+    # numba threads for the run; None = leave as is; 0 = numba's default (the node's cores)
+    threads: int | None = None
 
     @property
     def key(self) -> tuple[str, int]:
@@ -116,10 +117,9 @@ class Result:
 def observe(task: ObservationTask) -> Result:
     """Run one task (in any process); never raises for an error inside the run."""
     try:
-        if task.threads:
-            import numba
+        from simulation.experiment.executors import _set_threads
 
-            numba.set_num_threads(max(1, min(task.threads, numba.config.NUMBA_NUM_THREADS)))
+        _set_threads(task.threads)  # (0 on a remote cluster: numba's default)
         return Result(task.key, _observe(task))
     except Exception:
         stop.check()  # (a stop that came back out of compiled code as another error)
