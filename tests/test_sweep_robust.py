@@ -267,6 +267,9 @@ def test_a_spool_key_not_the_users_own_private_file_signs_nothing(tmp_path):
         assert not executors.spool_file(spool, "s").exists()  # (removed: computed again)
         assert not executors.spool_outcome(spool, Outcome("t", "computed"))
         assert executors.make_spool_key(spool) and key.stat().st_mode & 0o777 == 0o600
+        key.unlink()  # (a FIFO in its place: refused at once, not waited on)
+        os.mkfifo(key, 0o600)
+        assert executors.spool_key(spool) is None
 
 
 # ------------------------------------------------------------ stopping a pool

@@ -267,6 +267,7 @@ def spool_key(spool: Path) -> bytes | None:
     """The spool's key, or None where there is none, or it is not a private file of this
     user's (on POSIX: owned by this user, readable by no one else)."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    flags |= getattr(os, "O_NONBLOCK", 0)  # (a FIFO put there: not waited on, refused)
     try:  # (checked and read through one handle: a file swapped in between is not read)
         fd = os.open(spool / SPOOL_KEY, flags)
     except OSError:
