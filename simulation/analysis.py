@@ -940,7 +940,7 @@ def pool_regions(
     gaps as zeros gave wrong pools. A column an analyst added is left out, with a
     warning: grouped by, it split the pools."""
     kind = breakdown(results)
-    _check_kept_rows(results, groups)
+    _check_kept_rows(results, kind, groups)
     needed = {"month", "region"} | ({"urban"} if groups is None else set())
     if kind not in ("region", "region_transitions") or not needed <= set(results.columns):
         raise ValueError(
@@ -972,7 +972,7 @@ def pool_regions(
     return out
 
 
-def _check_kept_rows(results: pd.DataFrame, groups: Mapping | None) -> None:
+def _check_kept_rows(results: pd.DataFrame, kind: str | None, groups: Mapping | None) -> None:
     """Refuse a table that ``load(..., rows=...)`` kept only some of whose pooled rows:
     a rate's denominator sums over every destination (``to_status``), and "urban" and
     "rural" over every region; a filter on them gave pools of the wrong sums, silently.
@@ -984,7 +984,7 @@ def _check_kept_rows(results: pd.DataFrame, groups: Mapping | None) -> None:
     cut = [c for c in kept if c in unsafe]
     if not cut:
         return
-    keys = [*BREAKDOWN_KEYS.get(breakdown(results) or "", []), "urban"]
+    keys = [*BREAKDOWN_KEYS.get(kind or "", []), "urban"]
     allowed = [c for c in keys if c not in unsafe]
     fix = (
         "give pool_regions the groups of the regions kept (groups={name: [regions]}), or "

@@ -364,11 +364,11 @@ def test_a_remote_clusters_runs_take_numbas_default_threads_each_time():
     assert executors.resources("dask", 2, "tcp://h:8786", None)[2] == 0
     before = numba.get_num_threads()
     try:
-        executors._set_threads(1)
+        executors.set_threads(1)
         assert numba.get_num_threads() == 1
-        executors._set_threads(None)  # (as configured: left)
+        executors.set_threads(None)  # (as configured: left)
         assert numba.get_num_threads() == 1
-        executors._set_threads(0)
+        executors.set_threads(0)
         assert numba.get_num_threads() == numba.config.NUMBA_NUM_THREADS
     finally:
         numba.set_num_threads(before)

@@ -174,7 +174,9 @@ def foreign(outcome: Outcome) -> tuple[Outcome, str]:
     return checked, ""
 
 
-def _set_threads(threads: int | None) -> None:
+def set_threads(threads: int | None) -> None:
+    """Numba's threads for the runs of this process: ``Task.threads`` (None: left as
+    they are; 0: numba's default, the node's cores), shared by sweeps and validation."""
     if threads is None:
         return
     import numba
@@ -190,7 +192,7 @@ def execute(task: Task) -> Outcome:
     host = f"{socket.gethostname()}:{os.getpid()}"
     t0 = time.perf_counter()
     try:
-        _set_threads(task.threads)
+        set_threads(task.threads)
         result = runner.simulate(task.config, share_burn_in=task.share_burn_in)
         result.breakdowns = {k: v for k, v in result.breakdowns.items() if k in task.keep}
         code = loaded_code()

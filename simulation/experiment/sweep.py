@@ -101,7 +101,8 @@ def run_sweep(
     default one per core), "dask" (a local cluster of ``jobs`` workers, or the
     scheduler at ``scheduler``), or any concurrent.futures executor. ``threads``: numba
     threads per run (default: cores / jobs on a local pool or cluster; numba's default,
-    set each run, on a remote cluster; as configured for serial). ``on_start(todo, skipped)`` is called once,
+    set each run, on a remote cluster; as configured for serial).
+    ``on_start(todo, skipped)`` is called once,
     ``on_outcome`` after each run is recorded. ``share_burn_in``: a worker process
     starts a run from the month-0 state of an earlier run of the same scenario, size,
     horizon and seed (``model.BurnInStore``; the results are the same either way).

@@ -117,9 +117,9 @@ class Result:
 def observe(task: ObservationTask) -> Result:
     """Run one task (in any process); never raises for an error inside the run."""
     try:
-        from simulation.experiment.executors import _set_threads
+        from simulation.experiment.executors import set_threads
 
-        _set_threads(task.threads)  # (0 on a remote cluster: numba's default)
+        set_threads(task.threads)  # (0 on a remote cluster: numba's default)
         return Result(task.key, _observe(task))
     except Exception:
         stop.check()  # (a stop that came back out of compiled code as another error)
